@@ -1,0 +1,11 @@
+/** The list of subcommands: each lives in its own file and exports `register(program)`. */
+import type { Command } from 'commander';
+
+type Register = (program: Command) => void;
+
+const registrations: Register[] = [];
+
+/** Adds every subcommand to `program`. */
+export function registerCommands(program: Command): void {
+  for (const register of registrations) register(program);
+}

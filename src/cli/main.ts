@@ -1,0 +1,36 @@
+/** The `redline` command: registers every subcommand and maps errors to documented exit codes. */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from '../errors/exit-codes.js';
+import { formatErrorForTerminal, isRedlineError } from '../errors/redline-error.js';
+import { registerCommands } from './commands/index.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Builds the commander program with every subcommand (exported for tests). */
+export function createProgram(): Command {
+  const program = new Command('redline')
+    .description('Performance engineering in one tool: load tests, profiles, query plans, SLOs and reports.')
+    .version(pkg.version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; every parse problem is a usage error (message already printed).
+      process.exitCode = error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+      return;
+    }
+    process.stderr.write(formatErrorForTerminal(error));
+    process.exitCode = isRedlineError(error) ? error.exitCode : ExitCode.Internal;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,86 @@
+/** The one `Finding` type every domain (engine, profiler, db, probe, audit) produces and reports consume. */
+
+/** Which part of the system a finding is about. */
+export type FindingArea =
+  | 'latency'
+  | 'errors'
+  | 'throughput'
+  | 'capacity'
+  | 'cpu'
+  | 'memory'
+  | 'event-loop'
+  | 'gc'
+  | 'database'
+  | 'http'
+  | 'generator'
+  | 'config';
+
+/** How bad it is. `critical` breaks a success criterion on its own; `info` is an observation. */
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+/** Severities from worst to mildest (for sorting and thresholds). */
+export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** A place in the user's code (after source maps), or in a query / route. */
+export interface FindingLocation {
+  /** File path as the user knows it (relative to the project when possible). */
+  file?: string;
+  /** 1-based line. */
+  line?: number;
+  /** 1-based column. */
+  column?: number;
+  /** Function name, when known. */
+  functionName?: string;
+  /** HTTP route (`GET /items`), when the finding is tied to one. */
+  route?: string;
+  /** Normalised SQL text, when the finding is tied to a query. */
+  query?: string;
+}
+
+/** How much the problem costs. `share` is the fraction (0..1) of the measured total it accounts for. */
+export interface FindingImpact {
+  /** Fraction of total latency, CPU time or DB time (0..1), when measured. */
+  share?: number;
+  /** What `share` is a fraction of (e.g. 'CPU time under load', 'request latency', 'DB time'). */
+  shareOf?: string;
+  /** Time it costs, in milliseconds (per request, or in total: say which in `description`). */
+  timeMs?: number;
+  /** One-line human summary of the impact, e.g. "38% of CPU time under load". */
+  description: string;
+}
+
+/** The fix. `diff` holds a before/after code pair when one is known; `sql` a statement to run. */
+export interface FindingRecommendation {
+  text: string;
+  /** Effort to apply it: sorts the optimisation plan into Immediate / Short-term / Long-term. */
+  effort?: 'low' | 'medium' | 'high';
+  diff?: { before: string; after: string; language?: string };
+  sql?: string;
+}
+
+/** One measured fact supporting a finding (a number with a unit, or a short text). */
+export interface Evidence {
+  label: string;
+  value: string | number;
+  unit?: string;
+  /** Where the evidence comes from, e.g. 'cpuprofile', 'EXPLAIN ANALYZE', 'probe'. */
+  source?: string;
+}
+
+/**
+ * A problem found, with where it is, what it costs, why it happens and what to do.
+ * `id` is the stable id of the rule that produced it (e.g. `cpu.sync-crypto`, `db.missing-index`).
+ */
+export interface Finding {
+  id: string;
+  area: FindingArea;
+  title: string;
+  severity: Severity;
+  location?: FindingLocation;
+  impact?: FindingImpact;
+  rootCause: string;
+  recommendation: FindingRecommendation;
+  evidence: Evidence[];
+  /** Optional structured attachment for renderers (e.g. a plan tree, top stacks). */
+  data?: unknown;
+}

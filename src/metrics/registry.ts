@@ -1,0 +1,119 @@
+/**
+ * MetricRegistry: a shard's set of series. Callers get a series once (by metric and tags) and
+ * keep it; `snapshot()` drains every series that changed into one {@link Snapshot}.
+ */
+import { RedlineError } from '../errors/index.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import {
+  type MetricDescriptor,
+  type MetricType,
+  METRIC_NAME_PATTERN,
+  seriesKey,
+  type Tags,
+  type ValueContains,
+} from './metric-types.js';
+import { CounterSeries, GaugeSeries, RateSeries, type Series, TrendSeries } from './series.js';
+import type { SeriesSnapshot, Snapshot } from './snapshot.js';
+
+const EMPTY_TAGS: Tags = Object.freeze({});
+
+/** Records the metrics of one shard and produces its per-interval snapshots. */
+export class MetricRegistry {
+  readonly #descriptors = new Map<string, MetricDescriptor>();
+  readonly #unsent: MetricDescriptor[] = [];
+  readonly #series = new Map<string, Series>();
+  readonly #clock: () => number;
+
+  /** `clock` returns ms since the run started (used to order gauge writes across shards). */
+  constructor(clock: () => number = () => performance.now()) {
+    this.#clock = clock;
+  }
+
+  /**
+   * Declares a metric (idempotent). Throws when the name is invalid or already declared with
+   * another kind, as k6 does for custom metrics.
+   */
+  define(descriptor: MetricDescriptor): MetricDescriptor {
+    const known = this.#descriptors.get(descriptor.name);
+    if (known) {
+      if (known.type !== descriptor.type) {
+        throw new RedlineError(
+          'E_METRIC_KIND_CONFLICT',
+          `metric "${descriptor.name}" is already a ${known.type}, it cannot also be a ${descriptor.type}`,
+          { hint: 'give the new metric another name', exitCode: ExitCode.ScriptException },
+        );
+      }
+      return known;
+    }
+    if (!METRIC_NAME_PATTERN.test(descriptor.name)) {
+      throw new RedlineError('E_METRIC_NAME', `invalid metric name "${descriptor.name}"`, {
+        hint: 'use letters, digits and underscores (1-128 characters), not starting with a digit',
+        exitCode: ExitCode.ScriptException,
+      });
+    }
+    this.#descriptors.set(descriptor.name, descriptor);
+    this.#unsent.push(descriptor);
+    return descriptor;
+  }
+
+  /** The descriptor of a declared metric. */
+  descriptor(name: string): MetricDescriptor | undefined {
+    return this.#descriptors.get(name);
+  }
+
+  /** Gets (or creates) the counter series of `metric` with `tags`. */
+  counter(metric: string | MetricDescriptor, tags?: Tags, contains?: ValueContains): CounterSeries {
+    return this.#get(metric, 'counter', tags, contains) as CounterSeries;
+  }
+  /** Gets (or creates) the gauge series of `metric` with `tags`. */
+  gauge(metric: string | MetricDescriptor, tags?: Tags, contains?: ValueContains): GaugeSeries {
+    return this.#get(metric, 'gauge', tags, contains) as GaugeSeries;
+  }
+  /** Gets (or creates) the rate series of `metric` with `tags`. */
+  rate(metric: string | MetricDescriptor, tags?: Tags): RateSeries {
+    return this.#get(metric, 'rate', tags, 'default') as RateSeries;
+  }
+  /** Gets (or creates) the trend series of `metric` with `tags`. */
+  trend(metric: string | MetricDescriptor, tags?: Tags, contains?: ValueContains): TrendSeries {
+    return this.#get(metric, 'trend', tags, contains) as TrendSeries;
+  }
+
+  /** Drains every changed series (and every gauge) into a snapshot for `interval`. */
+  snapshot(shard: number, interval: number, startMs: number, endMs: number): Snapshot {
+    const series: SeriesSnapshot[] = [];
+    for (const s of this.#series.values()) {
+      if (!s.dirty && s.descriptor.type !== 'gauge') continue;
+      series.push({ key: s.key, metric: s.descriptor.name, tags: s.tags, delta: s.drain() });
+    }
+    const metrics = this.#unsent.splice(0, this.#unsent.length);
+    return { shard, interval, startMs, endMs, metrics, series };
+  }
+
+  #get(metric: string | MetricDescriptor, type: MetricType, tags: Tags | undefined, contains: ValueContains | undefined): Series {
+    const descriptor =
+      typeof metric === 'string'
+        ? (this.#descriptors.get(metric) ?? this.define({ name: metric, type, contains: contains ?? 'default' }))
+        : this.define(metric);
+    if (descriptor.type !== type) {
+      throw new RedlineError('E_METRIC_KIND_CONFLICT', `metric "${descriptor.name}" is a ${descriptor.type}, not a ${type}`, {
+        exitCode: ExitCode.ScriptException,
+      });
+    }
+    const frozenTags = tags ?? EMPTY_TAGS;
+    const key = seriesKey(descriptor.name, frozenTags);
+    let series = this.#series.get(key);
+    if (!series) {
+      const ownTags = Object.freeze({ ...frozenTags });
+      series =
+        type === 'counter'
+          ? new CounterSeries(descriptor, key, ownTags)
+          : type === 'gauge'
+            ? new GaugeSeries(descriptor, key, ownTags, this.#clock)
+            : type === 'rate'
+              ? new RateSeries(descriptor, key, ownTags)
+              : new TrendSeries(descriptor, key, ownTags);
+      this.#series.set(key, series);
+    }
+    return series;
+  }
+}
