@@ -89,6 +89,11 @@ export class MetricRegistry {
     return { shard, interval, startMs, endMs, metrics, series };
   }
 
+  /** Drops everything recorded so far (warm-up), keeping declared metrics and gauge values. */
+  discard(): void {
+    for (const s of this.#series.values()) if (s.dirty && s.descriptor.type !== 'gauge') s.drain();
+  }
+
   #get(metric: string | MetricDescriptor, type: MetricType, tags: Tags | undefined, contains: ValueContains | undefined): Series {
     const descriptor =
       typeof metric === 'string'

@@ -1,9 +1,12 @@
-/** The list of subcommands: each lives in its own file and exports `register(program)`. */
+/** The list of subcommands: each lives in its own file and exports `register(program)`; one line each. */
 import type { Command } from 'commander';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [];
+const registrations: Register[] = [
+  (await import('./run.js')).register,
+  (await import('./db.js')).register,
+];
 
 /** Adds every subcommand to `program`. */
 export function registerCommands(program: Command): void {

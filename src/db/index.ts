@@ -1,0 +1,37 @@
+/** Public surface of db/: explain queries, analyse plans, suggest and verify indexes, rank top queries. */
+export { type IndexSuggestion, buildSuggestion, suggestIndex } from './advice/index-advice.js';
+export {
+  createPgliteSession,
+  type DbSession,
+  type DbTarget,
+  maskDbUrl,
+  openDb,
+  parseDbTarget,
+} from './connection.js';
+export {
+  type ExplainQueryOptions,
+  type ExplainReport,
+  explainPlanFile,
+  explainQuery,
+  parseSavedPlan,
+  runExplain,
+} from './explain-query.js';
+export { parseMariaDbPlan } from './mysql/parse-mariadb.js';
+export { parseMysqlTree } from './mysql/parse-mysql-tree.js';
+export * from './plan/plan-node.js';
+export { parsePostgresPlan } from './postgres/parse-plan.js';
+export { PLAN_RULES, type PlanFindingData, type PlanRule, rankByTimeSaved, runPlanRules } from './rules/index.js';
+export { isSelectStar, isUnboundedSelect, normalizeSql } from './sql/normalize.js';
+export { classifyStatement } from './sql/statement-kind.js';
+export { type IndexVerification, VERIFY_INDEX_LOCK_WARNING, verifyIndex } from './verify-index.js';
+export {
+  explainNormalised,
+  resetTopQueries,
+  type TopQueriesOptions,
+  type TopQueriesResult,
+  type TopQuery,
+  topQueries,
+} from './stats/top-queries.js';
+export { renderFindingsText } from './render/findings-text.js';
+export { renderPlanTree } from './render/plan-tree.js';
+export { renderTopQueries } from './render/top-text.js';

@@ -1,0 +1,43 @@
+/** Rule (MySQL/MariaDB): a full table scan (`ALL`) of a non-tiny table that no filter explains. */
+import { createPlanFinding, ms, type PlanRule } from './plan-rule.js';
+
+/** Rows examined per scan from which a full scan is worth a look. */
+export const FULL_SCAN_MIN_ROWS = 1000;
+/** Share of the scan time assumed saved with an index (ranking only). */
+export const FULL_SCAN_SAVING = 0.5;
+
+/** `db.full-scan`: access_type ALL repeated in a join, or ALL although `possible_keys` exist. */
+export const fullScanRule: PlanRule = {
+  id: 'db.full-scan',
+  title: 'Full table scan',
+  scope: 'node',
+  engines: ['mariadb', 'mysql'],
+  needsActuals: false,
+  suppressedBy: ['db.missing-index', 'db.join-buffer'],
+  check(context) {
+    const { node } = context;
+    const access = node.mysql;
+    if (access?.accessType !== 'ALL' || (access.rowsExamined ?? 0) < FULL_SCAN_MIN_ROWS) return null;
+    const repeated = (node.loops ?? 1) > 1;
+    const ignoredKeys = (access.possibleKeys?.length ?? 0) > 0 && !access.key;
+    if (!repeated && !ignoredKeys) return null;
+    const selfMs = node.selfMs ?? 0;
+    return createPlanFinding({
+      rule: fullScanRule,
+      context,
+      severity: repeated ? 'high' : 'medium',
+      timeSavedMs: selfMs * FULL_SCAN_SAVING,
+      title: `Full table scan of ${node.relation ?? 'a table'}${repeated ? ` repeated ${node.loops} times` : ''}`,
+      impact: `${Math.round(access.rowsExamined ?? 0)} rows read per scan${repeated ? ` × ${node.loops} scans` : ''} (${ms(selfMs)})`,
+      rootCause: ignoredKeys
+        ? `Indexes ${access.possibleKeys?.join(', ')} exist but were not used: the optimiser judged them unselective, or the predicate hides the column (a function, a type conversion).`
+        : 'The table is read in full once per row of the preceding table: the join column has no usable index.',
+      recommendation: { text: `Index the column ${node.relation ?? 'the table'} is joined or filtered on, and check the predicate is sargable (no function around the column).`, effort: 'low' },
+      evidence: [
+        { label: 'access type', value: 'ALL' },
+        { label: 'rows examined per scan', value: Math.round(access.rowsExamined ?? 0) },
+        { label: 'scans', value: node.loops ?? 1 },
+      ],
+    });
+  },
+};

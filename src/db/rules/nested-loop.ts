@@ -1,0 +1,52 @@
+/** Rule: a nested loop that runs its inner side thousands of times. */
+import type { Severity } from '../../findings/index.js';
+import { createPlanFinding, ms, type PlanRule } from './plan-rule.js';
+
+/** The inner side must loop at least this often ([P] from QuerySense's 1000+ scans). */
+export const MIN_INNER_LOOPS = 1000;
+/** ... and its subtree must take at least this share of the statement. */
+export const MIN_INNER_SHARE = 0.1;
+/** Inner share above which severity is high. */
+export const HIGH_INNER_SHARE = 0.5;
+/** Share of the inner subtree's time assumed saved by a hash join or a better index (ranking only). */
+export const NESTED_LOOP_SAVING = 0.5;
+
+/** `db.nested-loop`: Nested Loop whose inner child has many loops and significant time. */
+export const nestedLoopRule: PlanRule = {
+  id: 'db.nested-loop',
+  title: 'Nested loop repeats its inner side thousands of times',
+  scope: 'node',
+  engines: ['postgres', 'mysql'],
+  needsActuals: true,
+  check(context) {
+    const { node, totalMs } = context;
+    if (!/^Nested loop/i.test(node.nodeType) || node.children.length < 2) return null;
+    const inner = node.children[1];
+    if (!inner || (inner.loops ?? 0) < MIN_INNER_LOOPS || totalMs <= 0) return null;
+    const innerMs = inner.totalMs ?? 0;
+    const share = innerMs / totalMs;
+    if (share < MIN_INNER_SHARE) return null;
+    const outer = node.children[0];
+    const outerMisestimated = outer?.estimatedRows !== undefined && outer.actualRows !== undefined && outer.actualRows > outer.estimatedRows * 10;
+    const severity: Severity = share >= HIGH_INNER_SHARE ? 'high' : 'medium';
+    return createPlanFinding({
+      rule: nestedLoopRule,
+      context,
+      severity,
+      timeSavedMs: innerMs * NESTED_LOOP_SAVING,
+      impact: `${inner.label} ran ${inner.loops} times, ${ms(innerMs)} (${(share * 100).toFixed(0)}% of the statement)`,
+      rootCause: `The nested loop runs its inner side once per outer row (${inner.loops} times).${outerMisestimated ? ` The planner expected only ${outer?.estimatedRows} outer rows but got ${outer?.actualRows}: the misestimate made the nested loop look cheap.` : ' With this many outer rows a hash or merge join is usually cheaper.'}`,
+      recommendation: {
+        text: outerMisestimated
+          ? 'Fix the outer side’s row estimate (ANALYZE / extended statistics) so the planner can pick a hash join; make sure the inner join key is indexed.'
+          : 'Make sure the inner side’s join key is indexed, or restructure the query so the planner can hash-join (check the outer estimate, enable_hashjoin, work_mem).',
+        effort: 'medium',
+      },
+      evidence: [
+        { label: 'inner loops', value: inner.loops ?? 0 },
+        { label: 'inner subtree time', value: Number(innerMs.toFixed(3)), unit: 'ms' },
+        ...(outer?.actualRows !== undefined ? [{ label: 'outer rows (est. / actual)', value: `${outer.estimatedRows ?? '?'} / ${outer.actualRows}` }] : []),
+      ],
+    });
+  },
+};

@@ -1,0 +1,50 @@
+/** Normalises SQL so queries that differ only in literals group together (as pg_stat_statements does). */
+import { tokenizeSql } from './tokenize.js';
+
+const CACHE_LIMIT = 4000;
+const cache = new Map<string, string>();
+
+/**
+ * Returns `sql` with every literal (string, number) replaced by `?`, comments dropped, runs of
+ * whitespace collapsed and `IN (?, ?, ...)` lists folded to `IN (...)`. Existing parameters
+ * (`$1`, `?`) are kept. Results are cached (bounded), so calling it per query is cheap.
+ */
+export function normalizeSql(sql: string): string {
+  const hit = cache.get(sql);
+  if (hit !== undefined) return hit;
+  const out: string[] = [];
+  let pendingSpace = false;
+  for (const token of tokenizeSql(sql)) {
+    if (token.kind === 'space' || token.kind === 'comment') {
+      pendingSpace = out.length > 0;
+      continue;
+    }
+    if (pendingSpace) out.push(' ');
+    pendingSpace = false;
+    if (token.kind === 'string' || token.kind === 'number') {
+      out.push('?');
+    } else {
+      out.push(token.text);
+    }
+  }
+  let text = out.join('').trim();
+  text = text.replace(/\bIN\s*\(\s*(?:\?|\$\d+)(?:\s*,\s*(?:\?|\$\d+))*\s*\)/gi, 'IN (...)');
+  text = text.replace(/;\s*$/, '');
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(sql, text);
+  return text;
+}
+
+/** True when the (normalised or raw) SQL is a SELECT without LIMIT / FETCH FIRST / TOP. */
+export function isUnboundedSelect(sql: string): boolean {
+  const text = sql.trim();
+  if (!/^(?:\(?\s*SELECT|WITH)\b/i.test(text)) return false;
+  if (/\b(?:LIMIT|FETCH\s+(?:FIRST|NEXT))\b/i.test(text)) return false;
+  // Aggregates without GROUP BY return one row: never a pagination problem.
+  return true;
+}
+
+/** True when the statement selects every column (`SELECT *` or `SELECT t.*`). */
+export function isSelectStar(sql: string): boolean {
+  return /^\s*SELECT\s+(?:DISTINCT\s+)?(?:[A-Za-z_][\w$]*\.)?\*/i.test(sql);
+}

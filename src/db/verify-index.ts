@@ -1,0 +1,53 @@
+/** --verify-index: build the suggested index inside a transaction, re-run the plan, roll back. */
+import { ExitCode, RedlineError } from '../errors/index.js';
+import type { IndexSuggestion } from './advice/index-advice.js';
+import { type DbSession, openDb, parseDbTarget } from './connection.js';
+import { listPlanNodes, type ExplainedPlan, planTotalMs } from './plan/plan-node.js';
+import { explainPostgres, type RunExplainOptions } from './postgres/explain.js';
+
+/** Measured effect of an index: the plan without and with it. */
+export interface IndexVerification {
+  index: IndexSuggestion;
+  before: ExplainedPlan;
+  after: ExplainedPlan;
+  beforeMs: number;
+  afterMs: number;
+  /** before / after (> 1 means faster). */
+  speedup: number;
+  /** True when the new plan actually uses the index. */
+  used: boolean;
+}
+
+/** Warning printed before --verify-index runs (CREATE INDEX holds a lock until rollback). */
+export const VERIFY_INDEX_LOCK_WARNING =
+  'CREATE INDEX inside the test transaction takes a SHARE lock on the table: writes to it wait until the rollback. Run it on a replica or a quiet moment.';
+
+/**
+ * Verifies `index` for `sql` on PostgreSQL/PGlite: runs EXPLAIN ANALYZE without the index, then
+ * in a new transaction creates the index, runs EXPLAIN ANALYZE again and rolls back (the index
+ * never becomes visible to others). MySQL/MariaDB commit DDL implicitly, so they are refused.
+ */
+export async function verifyIndex(
+  sql: string,
+  index: IndexSuggestion,
+  options: RunExplainOptions & { db?: string; session?: DbSession },
+): Promise<IndexVerification> {
+  const session = options.session ?? (options.db ? await openDb(parseDbTarget(options.db)) : undefined);
+  if (!session) throw new RedlineError('DB_URL_MISSING', 'no database given', { exitCode: ExitCode.Usage });
+  try {
+    if (session.kind === 'mysql') {
+      throw new RedlineError('DB_VERIFY_UNSUPPORTED', '--verify-index needs transactional DDL (PostgreSQL or PGlite)', {
+        exitCode: ExitCode.Usage,
+        hint: 'MySQL and MariaDB commit CREATE INDEX implicitly; test the index on a copy of the table instead',
+      });
+    }
+    const before = await explainPostgres(session, sql, options);
+    const after = await explainPostgres(session, sql, { ...options, before: [...(options.before ?? []), index.verifySql] });
+    const beforeMs = planTotalMs(before);
+    const afterMs = planTotalMs(after);
+    const used = listPlanNodes(after.root).some((n) => n.indexName === index.name);
+    return { index, before, after, beforeMs, afterMs, speedup: afterMs > 0 ? beforeMs / afterMs : Number.POSITIVE_INFINITY, used };
+  } finally {
+    if (!options.session) await session.close().catch(() => {});
+  }
+}

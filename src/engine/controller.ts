@@ -1,0 +1,119 @@
+/**
+ * The run controller: starts outputs and shards, merges shard reports per interval, feeds the
+ * outputs, watches the generator's health, stops everything on completion or abort (Ctrl-C,
+ * threshold abortOnFail) and always hands the outputs what was measured.
+ */
+import { Aggregate } from '../metrics/aggregate.js';
+import type { EndReason, Output, RunMeta } from '../outputs/output.js';
+import type { RunResultFile, TimelinePoint } from '../outputs/result-file.js';
+import { GeneratorMonitor } from './generator-monitor.js';
+import { IntervalMerger, type MergedInterval } from './interval-merger.js';
+import { type ShardSpec, startShards } from './shard-host.js';
+import type { ShardHandle } from './shard-report.js';
+import { timelinePoint } from './timeline.js';
+
+/** Why an abort was requested, passed as `AbortController.abort(reason)`. */
+export interface AbortReason {
+  reason: EndReason;
+  detail?: string;
+}
+
+/** Options of {@link runShards}. */
+export interface RunShardsOptions {
+  meta: RunMeta;
+  specs: ShardSpec[];
+  outputs: readonly Output[];
+  /** Cores the generator may use (for the saturation check). */
+  cores: number;
+  /** Abort to stop early; `signal.reason` may be an {@link AbortReason}. */
+  signal?: AbortSignal;
+  /** Called with warnings as they arrive (printed by the CLI). */
+  onWarning?: (text: string) => void;
+}
+
+/** What a finished run measured. */
+export interface ControlledRun {
+  totals: Aggregate;
+  timeline: TimelinePoint[];
+  durationMs: number;
+  reason: EndReason;
+  detail?: string;
+  generator: RunResultFile['generator'];
+}
+
+function isAbortReason(value: unknown): value is AbortReason {
+  return typeof value === 'object' && value !== null && typeof (value as AbortReason).reason === 'string';
+}
+
+/** Runs the given shards to the end and returns the merged measurements. */
+export async function runShards(options: RunShardsOptions): Promise<ControlledRun> {
+  const totals = new Aggregate();
+  const timeline: TimelinePoint[] = [];
+  const monitor = new GeneratorMonitor(options.cores);
+  const warned = new Set<string>();
+  let durationMs = 0;
+  let outputsFailed: unknown;
+
+  for (const output of options.outputs) await output.start?.(options.meta);
+
+  const onMerged = (merged: MergedInterval) => {
+    totals.addAggregate(merged.delta);
+    durationMs = Math.max(durationMs, merged.endMs);
+    timeline.push(timelinePoint(merged.delta, totals, merged.startMs, merged.endMs));
+    monitor.sample(merged.health);
+    for (const w of merged.warnings) {
+      if (warned.has(w)) continue;
+      warned.add(w);
+      options.onWarning?.(w);
+    }
+    const update = { interval: merged.interval, startMs: merged.startMs, endMs: merged.endMs, delta: merged.delta, totals };
+    for (const output of options.outputs) {
+      try {
+        output.onInterval?.(update);
+      } catch (error) {
+        outputsFailed ??= error;
+      }
+    }
+  };
+  const merger = new IntervalMerger(options.specs.length, onMerged);
+  let handles: ShardHandle[] = [];
+  let abortReason: AbortReason | undefined;
+  const stopAll = () => {
+    const raw: unknown = options.signal?.reason;
+    abortReason = isAbortReason(raw) ? raw : { reason: 'interrupted' };
+    for (const h of handles) h.stop();
+  };
+  if (options.signal?.aborted) {
+    abortReason = isAbortReason(options.signal.reason) ? options.signal.reason : { reason: 'interrupted' };
+  }
+  options.signal?.addEventListener('abort', stopAll, { once: true });
+  try {
+    if (!abortReason) {
+      handles = await startShards(options.specs, (report) => merger.add(report));
+      if (options.signal?.aborted) stopAll();
+      await Promise.all(handles.map((h) => h.done));
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', stopAll);
+  }
+  const generator = monitor.summary();
+  for (const w of generator.warnings) if (!warned.has(w)) options.onWarning?.(w);
+  const run: ControlledRun = {
+    totals,
+    timeline,
+    durationMs,
+    reason: abortReason?.reason ?? 'completed',
+    generator,
+  };
+  if (abortReason?.detail !== undefined) run.detail = abortReason.detail;
+  const end = { totals, durationMs, reason: run.reason, ...(run.detail ? { detail: run.detail } : {}) };
+  for (const output of options.outputs) {
+    try {
+      await output.stop?.(end);
+    } catch (error) {
+      outputsFailed ??= error;
+    }
+  }
+  if (outputsFailed) throw outputsFailed;
+  return run;
+}

@@ -1,0 +1,337 @@
+/**
+ * One shard of a quick-mode run: N keep-alive connections hammering one URL, closed model
+ * (each connection sends the next request as soon as a response completes) or open model
+ * (requests start on a fixed schedule: slot i is due at base + phase + i × period, computed from
+ * the start, never from the previous slot). Records straight into the shard's registry.
+ *
+ * Open model bookkeeping needs no queue: slots are numbered, `#nextSlot` is the first slot not
+ * yet started, a due slot waits for a free connection at most `maxQueueMs`, then it is dropped
+ * (`dropped_iterations`). Latency is recorded from the actual send (`http_req_duration`) and from
+ * the intended start (`http_req_duration_corrected`).
+ */
+import type { ClassifiedError } from '../../http/errors.js';
+import { requestTimeout } from '../../http/errors.js';
+import type { ConnectionOwner, HttpConnection } from '../../http/connection.js';
+import { HttpConnection as Connection } from '../../http/connection.js';
+import { DEFAULT_EXPECTED_STATUS, HttpSeriesCache } from '../../http/http-metrics.js';
+import { BUILTIN_METRICS } from '../../metrics/builtin.js';
+import { MetricRegistry } from '../../metrics/registry.js';
+import type { CounterSeries, GaugeSeries } from '../../metrics/series.js';
+import { epochToLocal, ShardClock } from '../shard-clock.js';
+import type { ShardHandle, ShardReport } from '../shard-report.js';
+import type { QuickShardConfig } from './quick-config.js';
+
+const READ_BUFFER_BYTES = 64 * 1024;
+const MAX_BACKOFF_MS = 1000;
+/** After the deadline, in-flight requests get this long (at most their timeout) to complete. */
+const DRAIN_GRACE_MS = 2000;
+
+/** Runs one shard; see the file comment. */
+export class QuickShard implements ConnectionOwner, ShardHandle {
+  readonly done: Promise<void>;
+  readonly #config: QuickShardConfig;
+  readonly #request: Buffer;
+  readonly #isHead: boolean;
+  readonly #registry: MetricRegistry;
+  readonly #clock: ShardClock;
+  readonly #series: HttpSeriesCache;
+  readonly #iterations: CounterSeries;
+  readonly #dropped: CounterSeries;
+  readonly #dataSent: CounterSeries;
+  readonly #dataReceived: CounterSeries;
+  readonly #vus: GaugeSeries;
+  readonly #connections: Connection[] = [];
+  readonly #failures: Int32Array;
+  readonly #wantedSince: Float64Array;
+  readonly #openModel: boolean;
+  readonly #t0: number;
+  readonly #loadStart: number;
+  readonly #deadline: number;
+  readonly #period: number;
+  #remaining: number;
+  #sending = false;
+  #inFlight = 0;
+  #nextSlot = 0;
+  #idle: Connection[] = [];
+  readonly #isIdle: Uint8Array;
+  #finished = false;
+  #resolveDone!: () => void;
+  #timers: NodeJS.Timeout[] = [];
+  #slotTimer: NodeJS.Timeout | null = null;
+  #drainTimer: NodeJS.Timeout | null = null;
+  #warmupPending: boolean;
+
+  constructor(config: QuickShardConfig, emit: (report: ShardReport) => void) {
+    this.#config = config;
+    this.#request = Buffer.from(config.request.buffer, config.request.byteOffset, config.request.byteLength);
+    this.#isHead = config.method === 'HEAD';
+    this.#t0 = epochToLocal(config.startEpochMs);
+    this.#loadStart = this.#t0 - config.warmupMs;
+    this.#deadline = config.durationMs >= 0 ? this.#t0 + config.durationMs : Number.POSITIVE_INFINITY;
+    this.#registry = new MetricRegistry(() => performance.now() - this.#t0);
+    this.#clock = new ShardClock(this.#registry, config.shard, this.#t0, config.intervalMs, emit);
+    if (config.durationMs >= 0) this.#clock.setEnd(config.durationMs);
+    this.#openModel = config.rate > 0;
+    this.#period = this.#openModel ? 1000 / config.rate : 0;
+    this.#remaining = config.requests;
+    this.#warmupPending = config.warmupMs > 0;
+    const baseTags = { ...config.tags, method: config.method, url: config.target.href, name: config.target.href, scenario: 'default', proto: 'HTTP/1.1' };
+    this.#series = new HttpSeriesCache(this.#registry, baseTags, DEFAULT_EXPECTED_STATUS, this.#openModel);
+    const m = BUILTIN_METRICS;
+    const scenarioTags = { ...config.tags, scenario: 'default' };
+    this.#iterations = this.#registry.counter(m.iterations, scenarioTags);
+    this.#dropped = this.#registry.counter(m.dropped_iterations, scenarioTags);
+    this.#dataSent = this.#registry.counter(m.data_sent, scenarioTags);
+    this.#dataReceived = this.#registry.counter(m.data_received, scenarioTags);
+    this.#vus = this.#registry.gauge(m.vus);
+    this.#registry.gauge(m.vus_max).add(config.connections);
+    this.#failures = new Int32Array(config.connections);
+    this.#wantedSince = new Float64Array(config.connections);
+    this.#isIdle = new Uint8Array(config.connections);
+    const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    for (let i = 0; i < config.connections; i++) {
+      this.#connections.push(
+        new Connection(i, config.target, this, {
+          pipelining: config.pipelining,
+          insecure: config.insecure,
+          readBuffer,
+          keepHeaders: false,
+          keepBody: false,
+        }),
+      );
+    }
+    this.done = new Promise((resolve) => {
+      this.#resolveDone = resolve;
+    });
+  }
+
+  /** Starts at the configured wall-clock time (warm-up first). */
+  start(): void {
+    this.#after(this.#loadStart, () => this.#begin());
+    if (this.#warmupPending) {
+      this.#after(this.#t0, () => {
+        this.#warmupPending = false;
+        this.#registry.discard();
+      });
+    }
+    if (Number.isFinite(this.#deadline)) this.#after(this.#deadline, () => this.#stopSending());
+  }
+
+  /** Ctrl-C: stop now, abandon in-flight requests, report what was measured. */
+  stop(): void {
+    if (this.#finished) return;
+    this.#sending = false;
+    for (const conn of this.#connections) conn.destroy(null);
+    this.#finish();
+  }
+
+  #after(localTime: number, fn: () => void): void {
+    this.#timers.push(setTimeout(fn, Math.max(0, localTime - performance.now())));
+  }
+
+  #begin(): void {
+    if (this.#finished) return;
+    this.#sending = true;
+    this.#clock.start();
+    const now = performance.now();
+    for (const conn of this.#connections) {
+      this.#wantedSince[conn.id] = now;
+      conn.connect();
+    }
+    this.#updateVus();
+    if (this.#openModel) this.#scheduleSlots();
+    const sweepEvery = Math.max(5, Math.min(100, this.#config.timeoutMs / 10));
+    this.#timers.push(setInterval(() => this.#sweepTimeouts(), sweepEvery));
+    this.#timers.push(setInterval(() => this.#updateVus(), 250));
+  }
+
+  // ---- closed model ----
+
+  /** Takes one request from the budget; false when the run should not send more. */
+  #takeBudget(now: number): boolean {
+    if (!this.#sending) return false;
+    if (now >= this.#deadline) {
+      this.#stopSending();
+      return false;
+    }
+    if (this.#remaining === 0) {
+      this.#stopSending();
+      return false;
+    }
+    if (this.#remaining > 0) this.#remaining--;
+    return true;
+  }
+
+  #fillClosed(conn: HttpConnection, queuedAt: number, now: number): void {
+    while (conn.canSend && this.#takeBudget(now)) {
+      conn.send(this.#request, this.#isHead, queuedAt, queuedAt);
+      this.#inFlight++;
+    }
+  }
+
+  // ---- open model ----
+
+  #slotTime(slot: number): number {
+    return this.#loadStart + this.#config.phaseMs + slot * this.#period;
+  }
+
+  #scheduleSlots(): void {
+    if (this.#slotTimer) clearTimeout(this.#slotTimer);
+    this.#slotTimer = null;
+    if (!this.#sending) return;
+    const next = this.#slotTime(this.#nextSlot);
+    const wake = this.#idle.length > 0 ? next : next + this.#config.maxQueueMs;
+    this.#slotTimer = setTimeout(() => this.#dispatchSlots(performance.now()), Math.max(0, wake - performance.now()));
+  }
+
+  /** Drops expired slots, gives due slots to free connections, and sets the next wake-up. */
+  #dispatchSlots(now: number): void {
+    if (!this.#sending) return;
+    const firstAlive = Math.ceil((now - this.#config.maxQueueMs - this.#loadStart - this.#config.phaseMs) / this.#period);
+    if (firstAlive > this.#nextSlot) this.#dropSlots(firstAlive - this.#nextSlot);
+    while (this.#idle.length > 0 && this.#slotTime(this.#nextSlot) <= now) {
+      const due = this.#slotTime(this.#nextSlot);
+      if (due >= this.#deadline || !this.#takeBudget(now)) break;
+      const conn = this.#idle.pop()!;
+      this.#isIdle[conn.id] = 0;
+      this.#nextSlot++;
+      conn.send(this.#request, this.#isHead, due, due);
+      this.#inFlight++;
+      if (conn.canSend) this.#markIdle(conn);
+    }
+    this.#scheduleSlots();
+  }
+
+  #dropSlots(count: number): void {
+    let n = count;
+    if (this.#remaining >= 0) n = Math.min(n, this.#remaining);
+    if (this.#remaining > 0) this.#remaining -= n;
+    this.#nextSlot += count;
+    if (n > 0 && !this.#warmupPending) this.#dropped.add(n);
+  }
+
+  #markIdle(conn: HttpConnection): void {
+    if (this.#isIdle[conn.id] === 1) return;
+    this.#isIdle[conn.id] = 1;
+    this.#idle.push(conn as Connection);
+  }
+
+  // ---- connection owner ----
+
+  onConnectionReady(conn: HttpConnection): void {
+    this.#failures[conn.id] = 0;
+    if (this.#openModel) {
+      this.#markIdle(conn);
+      this.#dispatchSlots(performance.now());
+    } else {
+      this.#fillClosed(conn, this.#wantedSince[conn.id] as number, performance.now());
+    }
+  }
+
+  onResponse(conn: HttpConnection): void {
+    const trail = conn.trail;
+    this.#inFlight--;
+    this.#series.forStatus(conn.parser.statusCode).record(trail, trail.tag);
+    this.#iterations.add(1);
+    this.#dataSent.add(trail.bytesSent);
+    this.#dataReceived.add(trail.bytesReceived);
+    if (!conn.canSend) return this.#checkDrained();
+    if (this.#openModel) {
+      this.#markIdle(conn);
+      this.#dispatchSlots(trail.endAt);
+    } else {
+      this.#fillClosed(conn, trail.endAt, trail.endAt);
+    }
+    this.#checkDrained();
+  }
+
+  onRequestFailed(conn: HttpConnection, error: ClassifiedError): void {
+    this.#inFlight--;
+    this.#recordFailure(conn, error);
+  }
+
+  onConnectionClosed(conn: HttpConnection, error: ClassifiedError | null, duringConnect: boolean): void {
+    if (this.#isIdle[conn.id] === 1) {
+      this.#isIdle[conn.id] = 0;
+      this.#idle = this.#idle.filter((c) => c !== conn);
+    }
+    if (error && duringConnect && !this.#finished) {
+      // The request that wanted this connection failed with it (k6 counts dial errors as requests).
+      const trail = conn.trail;
+      const now = performance.now();
+      trail.blocked = trail.connecting = trail.tlsHandshaking = trail.sending = trail.waiting = trail.receiving = 0;
+      trail.duration = 0;
+      trail.endAt = now;
+      trail.tag = this.#wantedSince[conn.id] as number;
+      trail.bytesSent = 0;
+      trail.bytesReceived = 0;
+      if (this.#openModel || this.#takeBudget(now)) this.#recordFailure(conn, error);
+      if (error.errorClass === 'other' && /open files/.test(error.message)) this.#clock.warn(`connections fail: ${error.message}`);
+    }
+    if (!this.#sending) return this.#checkDrained();
+    const failures = error && duringConnect ? ++this.#failures[conn.id]! : 0;
+    const delay = failures === 0 ? 0 : Math.min(MAX_BACKOFF_MS, 10 * 2 ** (failures - 1));
+    this.#wantedSince[conn.id] = performance.now();
+    if (delay === 0) conn.connect();
+    else this.#timers.push(setTimeout(() => this.#sending && conn.connect(), delay));
+    this.#checkDrained();
+  }
+
+  #recordFailure(conn: HttpConnection, error: ClassifiedError): void {
+    const trail = conn.trail;
+    if (this.#warmupPending) return;
+    this.#series.forError(error).record(trail, trail.tag);
+    this.#iterations.add(1);
+    this.#dataSent.add(trail.bytesSent);
+  }
+
+  #sweepTimeouts(): void {
+    const limit = performance.now() - this.#config.timeoutMs;
+    for (const conn of this.#connections) {
+      const started = conn.oldestStart;
+      if (started < limit) conn.destroy(requestTimeout());
+    }
+  }
+
+  #updateVus(): void {
+    let open = 0;
+    for (const conn of this.#connections) if (conn.isOpen) open++;
+    this.#vus.add(open);
+  }
+
+  // ---- ending ----
+
+  #stopSending(): void {
+    if (!this.#sending) return;
+    this.#sending = false;
+    if (this.#slotTimer) clearTimeout(this.#slotTimer);
+    if (this.#openModel) {
+      // Due slots that never found a connection before the end are dropped.
+      const lastDue = Math.ceil((Math.min(performance.now(), this.#deadline) - this.#loadStart - this.#config.phaseMs) / this.#period);
+      if (lastDue > this.#nextSlot) this.#dropSlots(lastDue - this.#nextSlot);
+    }
+    if (Number.isFinite(this.#deadline)) this.#clock.holdCurrentInterval();
+    const grace = Math.min(DRAIN_GRACE_MS, this.#config.timeoutMs);
+    this.#drainTimer = setTimeout(() => {
+      for (const conn of this.#connections) conn.destroy(null);
+      this.#finish();
+    }, grace);
+    this.#checkDrained();
+  }
+
+  #checkDrained(): void {
+    if (!this.#sending && this.#inFlight <= 0 && !this.#finished) this.#finish();
+  }
+
+  #finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#sending = false;
+    for (const t of this.#timers) clearTimeout(t);
+    if (this.#slotTimer) clearTimeout(this.#slotTimer);
+    if (this.#drainTimer) clearTimeout(this.#drainTimer);
+    for (const conn of this.#connections) conn.destroy(null);
+    this.#clock.finish();
+    this.#resolveDone();
+  }
+}

@@ -1,0 +1,61 @@
+/** `runQuickTest`: the API behind `redline run <url>` (autocannon/wrk-style single-URL load). */
+import { randomUUID } from 'node:crypto';
+import type { RunMeta } from '../../outputs/output.js';
+import type { RunResultFile } from '../../outputs/result-file.js';
+import type { Aggregate } from '../../metrics/aggregate.js';
+import { formatDuration } from '../../util/duration.js';
+import { runShards } from '../controller.js';
+import { checkReachable } from '../preflight.js';
+import { buildRunResult } from '../result-builder.js';
+import { planQuickShards, type QuickRunOptions } from './quick-config.js';
+
+/** A finished run: the saved-result shape and the merged aggregate (for further queries). */
+export interface RunResult {
+  result: RunResultFile;
+  totals: Aggregate;
+}
+
+/** Milliseconds between planning and the start of load, so every worker starts on the same tick. */
+const START_DELAY_MS = 50;
+
+/** Describes the load model in one line (header of the summary). */
+export function describeQuickRun(options: QuickRunOptions): string {
+  const c = options.connections ?? 10;
+  const p = options.pipelining && options.pipelining > 1 ? `, pipelining ${options.pipelining}` : '';
+  const bound = options.requests !== undefined ? `${options.requests} requests` : formatDuration(options.durationMs ?? 10_000);
+  const model = options.rate !== undefined ? `${options.rate} req/s (open model) over ${c} connections` : `${c} connections (closed model)`;
+  return `${model}${p}, ${bound}${options.warmupMs ? ` after ${formatDuration(options.warmupMs)} warm-up` : ''}`;
+}
+
+/**
+ * Runs a quick-mode load test and returns its result. Never throws for target errors during the
+ * run (they are counted); throws RedlineError before the run for bad options or an unreachable target.
+ */
+export async function runQuickTest(options: QuickRunOptions, onWarning?: (text: string) => void): Promise<RunResult> {
+  const startEpochMs = performance.timeOrigin + performance.now() + START_DELAY_MS;
+  const configs = planQuickShards(options, startEpochMs);
+  await checkReachable(configs[0]!.target);
+  // Re-plan so the preflight's time does not eat into the warm-up or the first interval.
+  const start = performance.timeOrigin + performance.now() + START_DELAY_MS;
+  for (const c of configs) c.startEpochMs = start;
+  const durationMs = configs[0]!.durationMs;
+  const meta: RunMeta = {
+    runId: randomUUID(),
+    startedAtMs: start,
+    intervalMs: 1000,
+    target: configs[0]!.target.href,
+    tags: options.tags ?? {},
+    scenarios: [{ name: 'default', executor: options.rate !== undefined ? 'constant-arrival-rate' : 'constant-vus', description: describeQuickRun(options) }],
+    ...(durationMs > 0 ? { maxDurationMs: durationMs } : {}),
+  };
+  const run = await runShards({
+    meta,
+    specs: configs.map((config) => ({ kind: 'quick' as const, config })),
+    outputs: options.outputs ?? [],
+    cores: configs.length,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(onWarning ? { onWarning } : {}),
+  });
+  const result = buildRunResult({ meta, ...run });
+  return { result, totals: run.totals };
+}

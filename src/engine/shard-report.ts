@@ -1,0 +1,26 @@
+/** What a shard sends to the controller once per interval (and once more when it finishes). */
+import type { Snapshot } from '../metrics/snapshot.js';
+
+/** The generator's own health during one interval, measured inside the shard's thread. */
+export interface ShardHealth {
+  /** Event-loop delay of the shard's thread, p99 and max, ms. */
+  lagP99Ms: number;
+  lagMaxMs: number;
+}
+
+/** One interval of one shard. `final` marks its last report (it has stopped). */
+export interface ShardReport {
+  snapshot: Snapshot;
+  health: ShardHealth;
+  final: boolean;
+  /** Problems the shard wants the user to see once (e.g. "too many open files"). */
+  warnings: string[];
+}
+
+/** A running shard, in this thread or a worker. */
+export interface ShardHandle {
+  /** Resolves after the final report was delivered. */
+  readonly done: Promise<void>;
+  /** Stops at once (Ctrl-C): no new requests, in-flight ones are abandoned, a final report follows. */
+  stop(): void;
+}

@@ -1,0 +1,13 @@
+/** Worker-thread entry of a shard: runs one shard and posts its reports to the controller. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { startShardInThisThread, type ShardSpec } from './shard-host.js';
+
+const spec = workerData as ShardSpec;
+const port = parentPort!;
+const handle = await startShardInThisThread(spec, (report) => port.postMessage({ type: 'report', report }));
+port.on('message', (message: { type: string }) => {
+  if (message.type === 'stop') handle.stop();
+});
+await handle.done;
+port.postMessage({ type: 'done' });
+port.close();

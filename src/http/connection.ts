@@ -1,0 +1,347 @@
+/**
+ * One keep-alive HTTP/1.1 connection over node:net or node:tls: writes prebuilt request bytes,
+ * feeds the incremental parser, fills a {@link TimingTrail} per request and reports to its
+ * owner. Up to `pipelining` requests may be in flight; their timestamps live in a ring of typed
+ * arrays, so a request costs no allocation.
+ *
+ *   owner ──send(bytes)──▶ [ring: queuedAt | sendStart | sent | tag | isHead | bytes] ──▶ socket
+ *   socket ──read──▶ parser ──complete──▶ trail ──▶ owner.onResponse(conn)
+ *
+ * Plain TCP reads go into a caller-supplied buffer (`onread`), so reading allocates nothing;
+ * TLS sockets use 'data' events (TLSSocket does not support `onread`).
+ */
+import { type NetConnectOpts, connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { type ClassifiedError, classifySocketError, closedBeforeResponse, malformedResponse } from './errors.js';
+import { ResponseParser, type ResponseParserOwner } from './response-parser.js';
+import type { Target } from './target.js';
+import { TimingTrail } from './timing-trail.js';
+
+/** What a connection reports to. Implementations should be a single class per use (monomorphic). */
+export interface ConnectionOwner {
+  /** TCP (and TLS) is up: requests may be sent. */
+  onConnectionReady(conn: HttpConnection): void;
+  /** The oldest in-flight request got its response: `conn.trail` and `conn.parser` describe it. */
+  onResponse(conn: HttpConnection): void;
+  /** The oldest in-flight request failed (called once per failed request, oldest first). */
+  onRequestFailed(conn: HttpConnection, error: ClassifiedError): void;
+  /**
+   * The connection closed; `error` is null for a clean close. Failed in-flight requests were
+   * reported before. `duringConnect` is true when the TCP/TLS handshake itself failed.
+   */
+  onConnectionClosed(conn: HttpConnection, error: ClassifiedError | null, duringConnect: boolean): void;
+}
+
+/** Options of a connection. */
+export interface ConnectionOptions {
+  /** Maximum requests in flight (1 = no pipelining). */
+  pipelining: number;
+  /** Skip TLS certificate verification. */
+  insecure: boolean;
+  /** Shared read buffer for plain TCP (`onread`); one per thread is enough. */
+  readBuffer: Buffer;
+  /** Keep response headers / bodies (scripted requests) or discard them (quick mode). */
+  keepHeaders: boolean;
+  keepBody: boolean;
+  /** Clock in ms (performance.now by default). */
+  now?: () => number;
+}
+
+const enum ConnState {
+  Closed,
+  Connecting,
+  Open,
+}
+
+/** A single HTTP/1.1 connection to one target. */
+export class HttpConnection implements ResponseParserOwner {
+  /** The parser: read status, headers and body fields in `onResponse`. */
+  readonly parser: ResponseParser;
+  /** The trail of the request just completed or failed (valid during owner callbacks). */
+  readonly trail = new TimingTrail();
+  /** The owner's id for this connection (index in its pool). */
+  readonly id: number;
+  /** Number of requests completed on this connection since it (re)connected. */
+  served = 0;
+
+  readonly #target: Target;
+  readonly #owner: ConnectionOwner;
+  readonly #options: ConnectionOptions;
+  readonly #now: () => number;
+  #socket: Socket | TLSSocket | null = null;
+  #state = ConnState.Closed;
+  #connectStart = 0;
+  #connectingMs = 0;
+  #tlsMs = 0;
+  #fresh = false;
+  /** The server announced it will close after the response being completed. */
+  #closing = false;
+  #readAt = 0;
+  #firstByteAt = 0;
+  // In-flight ring.
+  readonly #size: number;
+  #head = 0;
+  #count = 0;
+  readonly #queuedAt: Float64Array;
+  readonly #sendStart: Float64Array;
+  readonly #sent: Float64Array;
+  readonly #tag: Float64Array;
+  readonly #bytes: Float64Array;
+  readonly #isHead: Uint8Array;
+  readonly #onRead: (nread: number, buf: Buffer) => boolean;
+  #generation = 0;
+
+  constructor(id: number, target: Target, owner: ConnectionOwner, options: ConnectionOptions) {
+    this.id = id;
+    this.#target = target;
+    this.#owner = owner;
+    this.#options = options;
+    this.#now = options.now ?? (() => performance.now());
+    this.#size = Math.max(1, options.pipelining);
+    this.#queuedAt = new Float64Array(this.#size);
+    this.#sendStart = new Float64Array(this.#size);
+    this.#sent = new Float64Array(this.#size);
+    this.#tag = new Float64Array(this.#size);
+    this.#bytes = new Float64Array(this.#size);
+    this.#isHead = new Uint8Array(this.#size);
+    this.parser = new ResponseParser(this);
+    this.parser.keepHeaders = options.keepHeaders;
+    this.parser.keepBody = options.keepBody;
+    this.#onRead = (nread, buf) => {
+      if (this.#socket !== null) this.#consume(buf, 0, nread);
+      return true;
+    };
+  }
+
+  /** True when connected and another request may be sent now. */
+  get canSend(): boolean {
+    return this.#state === ConnState.Open && this.#count < this.#size && !this.#closing;
+  }
+  /** True when connected (or connecting). */
+  get isOpen(): boolean {
+    return this.#state !== ConnState.Closed;
+  }
+  /** True while the TCP/TLS handshake is running. */
+  get isConnecting(): boolean {
+    return this.#state === ConnState.Connecting;
+  }
+  /** Requests in flight. */
+  get inFlight(): number {
+    return this.#count;
+  }
+  /** When the oldest in-flight request was sent (or the handshake started); NaN when idle. */
+  get oldestStart(): number {
+    if (this.#state === ConnState.Connecting) return this.#connectStart;
+    return this.#count > 0 ? (this.#sendStart[this.#head] as number) : Number.NaN;
+  }
+
+  /** Opens the socket. Owner hears `onConnectionReady` or failures. */
+  connect(): void {
+    if (this.#state !== ConnState.Closed) return;
+    this.#state = ConnState.Connecting;
+    this.#connectStart = this.#now();
+    this.parser.reset();
+    this.served = 0;
+    this.#closing = false;
+    const generation = ++this.#generation;
+    const current = () => generation === this.#generation;
+    const t = this.#target;
+    let socket: Socket | TLSSocket;
+    if (t.protocol === 'https:') {
+      socket = tlsConnect({
+        host: t.hostname,
+        port: t.port,
+        servername: t.servername,
+        rejectUnauthorized: !this.#options.insecure,
+        ALPNProtocols: ['http/1.1'],
+      });
+      socket.once('connect', () => {
+        if (current()) this.#connectingMs = this.#now() - this.#connectStart;
+      });
+      socket.once('secureConnect', () => current() && this.#ready(true));
+      socket.on('data', (chunk: Buffer) => current() && this.#consume(chunk, 0, chunk.length));
+    } else {
+      // `onread` is documented for net.connect but missing from @types/node's option type.
+      const options = {
+        host: t.hostname,
+        port: t.port,
+        onread: { buffer: this.#options.readBuffer, callback: this.#onRead },
+      };
+      socket = netConnect(options as unknown as NetConnectOpts);
+      socket.once('connect', () => current() && this.#ready(false));
+    }
+    socket.setNoDelay(true);
+    socket.on('error', (error) => current() && this.#fail(classifySocketError(error)));
+    socket.on('end', () => current() && this.#onEnd());
+    socket.on('close', () => current() && this.#onClose());
+    this.#socket = socket;
+  }
+
+  /**
+   * Sends one request (must only be called when `canSend`). `queuedAt` is when the request became
+   * ready (for `blocked`), `tag` any number the owner wants back in the trail.
+   */
+  send(bytes: Buffer, isHead: boolean, queuedAt: number, tag: number): void {
+    const slot = (this.#head + this.#count) % this.#size;
+    const start = this.#now();
+    this.#count++;
+    this.#queuedAt[slot] = queuedAt;
+    this.#sendStart[slot] = start;
+    this.#tag[slot] = tag;
+    this.#bytes[slot] = bytes.length;
+    this.#isHead[slot] = isHead ? 1 : 0;
+    if (this.#count === 1) this.parser.expectNoBody = isHead;
+    this.#socket!.write(bytes);
+    this.#sent[slot] = this.#now();
+  }
+
+  /** Closes the connection; in-flight requests fail with `error` (or are dropped silently when null). */
+  destroy(error: ClassifiedError | null): void {
+    if (this.#state === ConnState.Closed) return;
+    if (error) this.#fail(error);
+    else this.#close(null);
+  }
+
+  // ---- parser callbacks ----
+  /** @internal */
+  onResponseBegin(): void {
+    this.#firstByteAt = this.#readAt;
+  }
+  /** @internal */
+  onResponseHead(): void {}
+  /** @internal */
+  onResponseComplete(): void {
+    const slot = this.#head;
+    const trail = this.trail;
+    const end = this.#readAt;
+    const sendStart = this.#sendStart[slot] as number;
+    const sent = this.#sent[slot] as number;
+    const queuedAt = this.#queuedAt[slot] as number;
+    if (this.#fresh) {
+      trail.connecting = this.#connectingMs;
+      trail.tlsHandshaking = this.#tlsMs;
+      trail.blocked = Math.max(0, this.#connectStart - queuedAt);
+      this.#fresh = false;
+    } else {
+      trail.connecting = 0;
+      trail.tlsHandshaking = 0;
+      trail.blocked = Math.max(0, sendStart - queuedAt);
+    }
+    trail.sending = sent - sendStart;
+    trail.waiting = Math.max(0, this.#firstByteAt - sent);
+    trail.receiving = end - this.#firstByteAt;
+    trail.duration = end - sendStart;
+    trail.queuedAt = queuedAt;
+    trail.sendStart = sendStart;
+    trail.endAt = end;
+    trail.tag = this.#tag[slot] as number;
+    trail.bytesSent = this.#bytes[slot] as number;
+    trail.bytesReceived = this.parser.headBytes + this.parser.wireBodyBytes;
+    this.#head = (this.#head + 1) % this.#size;
+    this.#count--;
+    this.served++;
+    const keepAlive = this.parser.keepAlive;
+    if (!keepAlive) this.#closing = true;
+    if (this.#count > 0) this.parser.expectNoBody = this.#isHead[this.#head] === 1;
+    this.#owner.onResponse(this);
+    if (!keepAlive && this.#state !== ConnState.Closed) this.#fail(closedBeforeResponse(), true);
+  }
+
+  // ---- socket events ----
+  #ready(tls: boolean): void {
+    const now = this.#now();
+    if (tls) this.#tlsMs = now - this.#connectStart - this.#connectingMs;
+    else {
+      this.#connectingMs = now - this.#connectStart;
+      this.#tlsMs = 0;
+    }
+    this.#state = ConnState.Open;
+    this.#fresh = true;
+    this.#owner.onConnectionReady(this);
+  }
+
+  #consume(buf: Buffer, start: number, end: number): void {
+    this.#readAt = this.#now();
+    if (this.#count === 0 && !this.parser.inResponse) {
+      // Bytes nobody asked for (e.g. a server's 408 on an idle connection): drop the connection.
+      this.#fail(malformedResponse('unexpected data on an idle connection'));
+      return;
+    }
+    const generation = this.#generation;
+    if (!this.parser.execute(buf, start, end) && generation === this.#generation) {
+      this.#fail(malformedResponse(this.parser.error));
+    }
+  }
+
+  #onEnd(): void {
+    this.#readAt = this.#now();
+    const generation = this.#generation;
+    if (this.parser.readsUntilClose && this.#count > 0) this.parser.finish();
+    if (generation !== this.#generation) return; // completing the response closed (and maybe reopened) it
+    if (this.#count > 0) this.#fail(closedBeforeResponse());
+    else this.#close(null);
+  }
+
+  #onClose(): void {
+    if (this.#state !== ConnState.Closed) {
+      if (this.#count > 0 || this.#state === ConnState.Connecting) this.#fail(closedBeforeResponse());
+      else this.#close(null);
+    }
+  }
+
+  /**
+   * Fails every in-flight request (or the pending connect) with `error`, then closes.
+   * `afterCloseHeader` marks a close the server announced (Connection: close): requests
+   * pipelined behind that response fail, and the close itself is clean.
+   */
+  #fail(error: ClassifiedError, afterCloseHeader = false): void {
+    if (this.#state === ConnState.Closed) return;
+    const now = this.#now();
+    const wasConnecting = this.#state === ConnState.Connecting;
+    this.#state = ConnState.Closed;
+    this.#generation++;
+    while (this.#count > 0) {
+      const slot = this.#head;
+      const trail = this.trail;
+      trail.queuedAt = this.#queuedAt[slot] as number;
+      trail.sendStart = this.#sendStart[slot] as number;
+      trail.endAt = now;
+      trail.blocked = Math.max(0, trail.sendStart - trail.queuedAt);
+      trail.connecting = 0;
+      trail.tlsHandshaking = 0;
+      trail.sending = (this.#sent[slot] as number) - trail.sendStart;
+      trail.waiting = 0;
+      trail.receiving = 0;
+      trail.duration = now - trail.sendStart;
+      trail.tag = this.#tag[slot] as number;
+      trail.bytesSent = this.#bytes[slot] as number;
+      trail.bytesReceived = 0;
+      this.#head = (this.#head + 1) % this.#size;
+      this.#count--;
+      this.#owner.onRequestFailed(this, error);
+    }
+    this.#teardownSocket();
+    this.#owner.onConnectionClosed(this, afterCloseHeader && !wasConnecting ? null : error, wasConnecting);
+  }
+
+  #close(error: ClassifiedError | null): void {
+    if (this.#state === ConnState.Closed) return;
+    this.#state = ConnState.Closed;
+    this.#generation++;
+    this.#teardownSocket();
+    this.#owner.onConnectionClosed(this, error, false);
+  }
+
+  #teardownSocket(): void {
+    const socket = this.#socket;
+    this.#socket = null;
+    this.#head = 0;
+    this.#count = 0;
+    this.parser.reset();
+    if (socket) {
+      socket.removeAllListeners();
+      socket.on('error', () => {});
+      socket.destroy();
+    }
+  }
+}

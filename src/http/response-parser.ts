@@ -1,0 +1,509 @@
+/**
+ * Incremental HTTP/1.1 response parser over raw bytes, built for the load generator's hot path:
+ * no allocation per response when bodies are discarded, no string decoding except the header
+ * values a caller asks to keep. Handles Content-Length, chunked bodies (with extensions and
+ * trailers), 1xx interim responses, bodiless responses (HEAD, 204, 304), bodies delimited by the
+ * connection closing, `Connection: close`/HTTP/1.0 keep-alive rules and pipelined responses.
+ *
+ * States (one response; 1xx responses loop back to HEAD):
+ *
+ *   HEAD --(blank line)--> BODY_LENGTH --(n bytes)--------------------> done
+ *                      \-> CHUNK_SIZE -> CHUNK_DATA -> CHUNK_CRLF --> CHUNK_SIZE ... "0" -> TRAILERS -> done
+ *                      \-> BODY_UNTIL_CLOSE --(socket end: finish())--> done
+ *                      \-> done (HEAD / 1xx / 204 / 304 / Content-Length: 0)
+ *
+ * Complexity: each byte is examined at most a constant number of times; a header block split
+ * across reads is carried in one growing buffer (bounded by `maxHeaderBytes`).
+ */
+
+/** Receives parser events. Implemented by connections; must stay monomorphic on the hot path. */
+export interface ResponseParserOwner {
+  /** The first byte of a new response (interim 1xx responses included) was seen. */
+  onResponseBegin(): void;
+  /** The head (status + headers) of a final response is parsed; its fields are readable. */
+  onResponseHead(): void;
+  /** A response completed; the parser's fields describe it until the next call. */
+  onResponseComplete(): void;
+}
+
+const enum State {
+  Idle,
+  Head,
+  BodyLength,
+  ChunkSize,
+  ChunkData,
+  ChunkCrlf,
+  Trailers,
+  BodyUntilClose,
+  Failed,
+}
+
+const CR = 13;
+const LF = 10;
+const HEAD_END = Buffer.from('\r\n\r\n');
+const EMPTY = Buffer.alloc(0);
+
+/** Default limit of a response head (status line + headers), as in many servers' request limits. */
+export const DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
+
+/** Parses a stream of HTTP/1.x responses for one connection. */
+export class ResponseParser {
+  // ---- fields describing the current/last response (read them in owner callbacks) ----
+  /** Status code of the response. */
+  statusCode = 0;
+  /** Reason phrase, only when `keepHeaders` is on. */
+  statusText = '';
+  /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
+  httpMinor = 1;
+  /** Bytes of the head (status line + headers + blank line), interim responses included. */
+  headBytes = 0;
+  /** Bytes of the body as sent on the wire (chunk framing included). */
+  wireBodyBytes = 0;
+  /** Bytes of body payload (framing excluded). */
+  bodyBytes = 0;
+  /** False when the connection must close after this response. */
+  keepAlive = true;
+  /** Header names (lower-cased) and values, flat [name, value, ...], only when `keepHeaders`. */
+  headers: string[] = [];
+  /** Body pieces (copies), only when `keepBody`. */
+  bodyChunks: Buffer[] = [];
+  /** Why parsing failed, once `failed` is true. */
+  error = '';
+
+  // ---- configuration ----
+  /** Keep header names/values and the reason phrase. */
+  keepHeaders = false;
+  /** Keep body bytes. */
+  keepBody = false;
+  /** Set by the owner before the response to a HEAD request: its head declares no body. */
+  expectNoBody = false;
+  maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+
+  readonly #owner: ResponseParserOwner;
+  #state = State.Idle;
+  #remaining = 0;
+  #carry: Buffer = EMPTY;
+  #carryLength = 0;
+  #chunked = false;
+  #contentLength = -1;
+  #connectionClose = false;
+  #connectionKeepAlive = false;
+  #resets = 0;
+
+  constructor(owner: ResponseParserOwner) {
+    this.#owner = owner;
+  }
+
+  /** True after a protocol error; the connection must be closed. */
+  get failed(): boolean {
+    return this.#state === State.Failed;
+  }
+
+  /** True while a response has started but not completed. */
+  get inResponse(): boolean {
+    return this.#state !== State.Idle && this.#state !== State.Failed;
+  }
+
+  /** True when the current response's body ends when the connection closes. */
+  get readsUntilClose(): boolean {
+    return this.#state === State.BodyUntilClose;
+  }
+
+  /** Forgets all state (after a reconnect); an `execute` in progress stops at once. */
+  reset(): void {
+    this.#resets++;
+    this.#state = State.Idle;
+    this.#carryLength = 0;
+    this.error = '';
+  }
+
+  /**
+   * Consumes `buf[start, end)`. Calls the owner for every event. Returns false on a protocol
+   * error (see `error`); the rest of the input is then ignored.
+   */
+  execute(buf: Buffer, start: number, end: number): boolean {
+    let pos = start;
+    const resets = this.#resets;
+    while (pos < end && resets === this.#resets) {
+      switch (this.#state) {
+        case State.Idle:
+          this.#beginResponse();
+          break;
+        case State.Head:
+          pos = this.#parseHead(buf, pos, end);
+          break;
+        case State.BodyLength: {
+          const take = Math.min(this.#remaining, end - pos);
+          this.#takeBody(buf, pos, take, take);
+          pos += take;
+          this.#remaining -= take;
+          if (this.#remaining === 0) this.#complete();
+          break;
+        }
+        case State.ChunkSize:
+          pos = this.#parseChunkSize(buf, pos, end);
+          break;
+        case State.ChunkData: {
+          const take = Math.min(this.#remaining, end - pos);
+          this.#takeBody(buf, pos, take, take);
+          pos += take;
+          this.#remaining -= take;
+          if (this.#remaining === 0) {
+            this.#state = State.ChunkCrlf;
+            this.#remaining = 2;
+          }
+          break;
+        }
+        case State.ChunkCrlf:
+          pos = this.#parseChunkCrlf(buf, pos, end);
+          break;
+        case State.Trailers:
+          pos = this.#parseTrailers(buf, pos, end);
+          break;
+        case State.BodyUntilClose:
+          this.#takeBody(buf, pos, end - pos, end - pos);
+          pos = end;
+          break;
+        case State.Failed:
+          return false;
+      }
+      if ((this.#state as State) === State.Failed) return false;
+    }
+    return this.#state !== State.Failed;
+  }
+
+  /**
+   * The connection ended. Completes a body that runs until close; returns false when a response
+   * was cut short (error set), true otherwise.
+   */
+  finish(): boolean {
+    if (this.#state === State.BodyUntilClose) {
+      this.#complete();
+      return true;
+    }
+    if (this.#state === State.Idle) return true;
+    if (this.#state !== State.Failed) this.#fail('connection closed before the response was complete');
+    return false;
+  }
+
+  #beginResponse(): void {
+    this.#state = State.Head;
+    this.headBytes = 0;
+    this.wireBodyBytes = 0;
+    this.bodyBytes = 0;
+    if (this.keepHeaders) this.headers = [];
+    if (this.keepBody) this.bodyChunks = [];
+    this.#owner.onResponseBegin();
+  }
+
+  #fail(reason: string): void {
+    this.error = reason;
+    this.#state = State.Failed;
+  }
+
+  #takeBody(buf: Buffer, pos: number, wire: number, payload: number): void {
+    this.wireBodyBytes += wire;
+    this.bodyBytes += payload;
+    if (this.keepBody && payload > 0) this.bodyChunks.push(Buffer.from(buf.subarray(pos, pos + payload)));
+  }
+
+  #complete(): void {
+    this.#state = State.Idle;
+    this.#owner.onResponseComplete();
+  }
+
+  /** Appends bytes to the carry buffer (a head or line split across reads). */
+  #appendCarry(buf: Buffer, from: number, to: number): void {
+    const needed = this.#carryLength + (to - from);
+    if (needed > this.#carry.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.#carry.length * 2, 1024));
+      this.#carry.copy(grown, 0, 0, this.#carryLength);
+      this.#carry = grown;
+    }
+    buf.copy(this.#carry, this.#carryLength, from, to);
+    this.#carryLength = needed;
+  }
+
+  #parseHead(buf: Buffer, pos: number, end: number): number {
+    if (this.#carryLength === 0) {
+      const at = buf.indexOf(HEAD_END, pos);
+      if (at !== -1 && at + 4 <= end) {
+        const consumed = at + 4 - pos;
+        this.headBytes += consumed;
+        if (consumed > this.maxHeaderBytes) {
+          this.#fail(`response head larger than ${this.maxHeaderBytes} bytes`);
+          return end;
+        }
+        this.#interpretHead(buf, pos, at + 2);
+        return at + 4;
+      }
+      if (end - pos > this.maxHeaderBytes) {
+        this.#fail(`response head larger than ${this.maxHeaderBytes} bytes`);
+        return end;
+      }
+      this.#appendCarry(buf, pos, end);
+      return end;
+    }
+    // A head split across reads: search the carry plus the new bytes (the terminator may straddle).
+    const before = this.#carryLength;
+    const scanFrom = Math.max(0, before - 3);
+    this.#appendCarry(buf, pos, end);
+    const at = this.#carry.indexOf(HEAD_END, scanFrom);
+    if (at === -1 || at + 4 > this.#carryLength) {
+      if (this.#carryLength > this.maxHeaderBytes) this.#fail(`response head larger than ${this.maxHeaderBytes} bytes`);
+      return end;
+    }
+    const used = at + 4 - before;
+    this.#carryLength = 0;
+    this.headBytes += at + 4;
+    if (at + 4 > this.maxHeaderBytes) {
+      this.#fail(`response head larger than ${this.maxHeaderBytes} bytes`);
+      return end;
+    }
+    this.#interpretHead(this.#carry, 0, at + 2);
+    return pos + used;
+  }
+
+  /** Parses `HTTP/1.x NNN reason\r\n` and header lines in buf[start, end) (end excludes the blank line). */
+  #interpretHead(buf: Buffer, start: number, end: number): void {
+    // Status line: "HTTP/1." digit SP 3DIGIT [SP reason] CRLF
+    if (
+      end - start < 14 ||
+      buf[start] !== 72 || // H
+      buf[start + 1] !== 84 || // T
+      buf[start + 2] !== 84 || // T
+      buf[start + 3] !== 80 || // P
+      buf[start + 4] !== 47 || // /
+      buf[start + 5] !== 49 || // 1
+      buf[start + 6] !== 46 // .
+    ) {
+      return this.#fail('malformed status line (expected "HTTP/1.x NNN")');
+    }
+    const minor = buf[start + 7]! - 48;
+    const s1 = buf[start + 9]! - 48;
+    const s2 = buf[start + 10]! - 48;
+    const s3 = buf[start + 11]! - 48;
+    const after = buf[start + 12];
+    if (
+      (minor !== 0 && minor !== 1) ||
+      buf[start + 8] !== 32 ||
+      s1 < 1 || s1 > 9 || s2 < 0 || s2 > 9 || s3 < 0 || s3 > 9 ||
+      (after !== 32 && after !== CR)
+    ) {
+      return this.#fail('malformed status line (expected "HTTP/1.x NNN")');
+    }
+    const lineEnd = buf.indexOf(CR, start + 12);
+    if (lineEnd === -1 || lineEnd >= end || buf[lineEnd + 1] !== LF) return this.#fail('malformed status line');
+    this.httpMinor = minor;
+    this.statusCode = s1 * 100 + s2 * 10 + s3;
+    if (this.keepHeaders) this.statusText = after === 32 ? buf.toString('latin1', start + 13, lineEnd) : '';
+    this.#contentLength = -1;
+    this.#chunked = false;
+    this.#connectionClose = false;
+    this.#connectionKeepAlive = false;
+    if (!this.#parseHeaderLines(buf, lineEnd + 2, end)) return;
+    this.#afterHead();
+  }
+
+  /** Parses header lines in buf[pos, end); every line ends with CRLF. Returns false on error. */
+  #parseHeaderLines(buf: Buffer, start: number, end: number): boolean {
+    let pos = start;
+    while (pos < end) {
+      const lineEnd = buf.indexOf(CR, pos);
+      if (lineEnd === -1 || lineEnd >= end || buf[lineEnd + 1] !== LF) {
+        this.#fail('malformed header line (missing CRLF)');
+        return false;
+      }
+      let colon = -1;
+      for (let i = pos; i < lineEnd; i++) {
+        const c = buf[i]!;
+        if (c === 58) {
+          colon = i;
+          break;
+        }
+        // Header names are tokens: no spaces, controls or separators before the colon.
+        if (c <= 32 || c >= 127 || c === 34 || c === 40 || c === 41 || c === 44 || c === 47 || c === 59 || c === 60 || c === 61 || c === 62 || c === 63 || c === 64 || c === 91 || c === 92 || c === 93 || c === 123 || c === 125) {
+          this.#fail('malformed header line (invalid character in header name)');
+          return false;
+        }
+      }
+      if (colon <= pos) {
+        this.#fail('malformed header line (no "name:" before the value)');
+        return false;
+      }
+      let vStart = colon + 1;
+      let vEnd = lineEnd;
+      while (vStart < vEnd && (buf[vStart] === 32 || buf[vStart] === 9)) vStart++;
+      while (vEnd > vStart && (buf[vEnd - 1] === 32 || buf[vEnd - 1] === 9)) vEnd--;
+      if (!this.#interpretHeader(buf, pos, colon - pos, vStart, vEnd)) return false;
+      pos = lineEnd + 2;
+    }
+    return true;
+  }
+
+  /** Reacts to the headers that frame the message; keeps all when asked. */
+  #interpretHeader(buf: Buffer, nameStart: number, nameLength: number, vStart: number, vEnd: number): boolean {
+    if (nameLength === 14 && equalsLower(buf, nameStart, 'content-length')) {
+      let n = 0;
+      if (vStart === vEnd) return this.#failHeader('empty Content-Length');
+      for (let i = vStart; i < vEnd; i++) {
+        const d = buf[i]! - 48;
+        if (d < 0 || d > 9) return this.#failHeader('invalid Content-Length');
+        n = n * 10 + d;
+      }
+      if (n > Number.MAX_SAFE_INTEGER) return this.#failHeader('invalid Content-Length');
+      if (this.#contentLength !== -1 && this.#contentLength !== n) return this.#failHeader('conflicting Content-Length headers');
+      this.#contentLength = n;
+    } else if (nameLength === 17 && equalsLower(buf, nameStart, 'transfer-encoding')) {
+      // The final coding decides; "chunked" must be last when present.
+      this.#chunked = endsWithLower(buf, vStart, vEnd, 'chunked');
+    } else if (nameLength === 10 && equalsLower(buf, nameStart, 'connection')) {
+      if (containsLower(buf, vStart, vEnd, 'close')) this.#connectionClose = true;
+      else if (containsLower(buf, vStart, vEnd, 'keep-alive')) this.#connectionKeepAlive = true;
+    }
+    if (this.keepHeaders) {
+      this.headers.push(buf.toString('latin1', nameStart, nameStart + nameLength).toLowerCase(), buf.toString('latin1', vStart, vEnd));
+    }
+    return true;
+  }
+
+  #failHeader(reason: string): false {
+    this.#fail(`malformed header: ${reason}`);
+    return false;
+  }
+
+  #afterHead(): void {
+    const status = this.statusCode;
+    if (status >= 100 && status < 200 && status !== 101) {
+      // Interim response: the final one follows on the same request.
+      this.#state = State.Head;
+      return;
+    }
+    this.keepAlive = this.httpMinor === 1 ? !this.#connectionClose : this.#connectionKeepAlive;
+    this.#owner.onResponseHead();
+    if (this.expectNoBody || status === 204 || status === 304 || status === 101) {
+      if (status === 101) this.keepAlive = false;
+      return this.#complete();
+    }
+    if (this.#chunked) {
+      this.#state = State.ChunkSize;
+      return;
+    }
+    if (this.#contentLength >= 0) {
+      if (this.#contentLength === 0) return this.#complete();
+      this.#remaining = this.#contentLength;
+      this.#state = State.BodyLength;
+      return;
+    }
+    this.keepAlive = false;
+    this.#state = State.BodyUntilClose;
+  }
+
+  /** Reads a whole line (ending in CRLF) that may be split across reads; returns its end or -1. */
+  #line(buf: Buffer, pos: number, end: number): { data: Buffer; start: number; end: number; next: number } | null {
+    const lf = buf.indexOf(LF, pos);
+    if (lf === -1 || lf >= end) {
+      if (this.#carryLength + (end - pos) > this.maxHeaderBytes) this.#fail('chunk framing line too long');
+      else this.#appendCarry(buf, pos, end);
+      return null;
+    }
+    if (this.#carryLength === 0) return { data: buf, start: pos, end: lf + 1, next: lf + 1 };
+    this.#appendCarry(buf, pos, lf + 1);
+    const length = this.#carryLength;
+    this.#carryLength = 0;
+    return { data: this.#carry, start: 0, end: length, next: lf + 1 };
+  }
+
+  #parseChunkSize(buf: Buffer, pos: number, end: number): number {
+    const line = this.#line(buf, pos, end);
+    if (!line) return end;
+    const { data, start } = line;
+    const lineEnd = line.end - 2;
+    if (lineEnd < start || data[lineEnd] !== CR) {
+      this.#fail('malformed chunk size line (missing CRLF)');
+      return end;
+    }
+    let size = 0;
+    let i = start;
+    for (; i < lineEnd; i++) {
+      const c = data[i]!;
+      const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      if (d === -1) break;
+      size = size * 16 + d;
+    }
+    if (i === start || (i < lineEnd && data[i] !== 59 && data[i] !== 32 && data[i] !== 9) || size > Number.MAX_SAFE_INTEGER) {
+      this.#fail('malformed chunk size');
+      return end;
+    }
+    this.wireBodyBytes += line.end - start;
+    if (size === 0) {
+      this.#state = State.Trailers;
+      return line.next;
+    }
+    this.#remaining = size;
+    this.#state = State.ChunkData;
+    return line.next;
+  }
+
+  #parseChunkCrlf(buf: Buffer, pos: number, end: number): number {
+    let p = pos;
+    while (p < end && this.#remaining > 0) {
+      const expected = this.#remaining === 2 ? CR : LF;
+      if (buf[p] !== expected) {
+        this.#fail('malformed chunk (data longer than its declared size)');
+        return end;
+      }
+      this.#remaining--;
+      this.wireBodyBytes++;
+      p++;
+    }
+    if (this.#remaining === 0) this.#state = State.ChunkSize;
+    return p;
+  }
+
+  #parseTrailers(buf: Buffer, pos: number, end: number): number {
+    const line = this.#line(buf, pos, end);
+    if (!line) return end;
+    this.wireBodyBytes += line.end - line.start;
+    const length = line.end - line.start;
+    if (length === 2 && line.data[line.start] === CR) {
+      this.#complete();
+      return line.next;
+    }
+    if (length < 2 || line.data[line.end - 2] !== CR) {
+      this.#fail('malformed trailer line');
+      return end;
+    }
+    // Trailer fields are kept like headers when asked; framing headers in trailers are ignored.
+    if (this.keepHeaders) {
+      const text = line.data.toString('latin1', line.start, line.end - 2);
+      const colon = text.indexOf(':');
+      if (colon <= 0) {
+        this.#fail('malformed trailer line');
+        return end;
+      }
+      this.headers.push(text.slice(0, colon).trim().toLowerCase(), text.slice(colon + 1).trim());
+    }
+    return line.next;
+  }
+}
+
+/** True when buf[start, start+text.length) equals `text` (lower-case ASCII) ignoring case. */
+function equalsLower(buf: Buffer, start: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if ((buf[start + i]! | 0x20) !== text.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+function endsWithLower(buf: Buffer, start: number, end: number, text: string): boolean {
+  const from = end - text.length;
+  if (from < start) return false;
+  if (!equalsLower(buf, from, text)) return false;
+  return from === start || buf[from - 1] === 32 || buf[from - 1] === 44 || buf[from - 1] === 9;
+}
+
+function containsLower(buf: Buffer, start: number, end: number, text: string): boolean {
+  for (let i = start; i + text.length <= end; i++) if (equalsLower(buf, i, text)) return true;
+  return false;
+}

@@ -1,0 +1,161 @@
+/**
+ * `--out otlp=http://host:4318`: exports the run's metrics with @opentelemetry/sdk-metrics and
+ * the OTLP/HTTP (JSON) exporter, every export interval and once more at the end. Trends are
+ * explicit-bucket histograms in seconds (never the SDK's millisecond default buckets).
+ */
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
+import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
+import { PrometheusModel } from '../prometheus/model.js';
+import { parseBuckets, parseDurationOption } from '../prometheus/options.js';
+import { RunMetricProducer } from './metric-producer.js';
+
+const VERSION = (() => {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'dev';
+  }
+})();
+
+/** Options of {@link createOtlpOutput}. */
+export interface OtlpOutputOptions {
+  /** Collector base URL (`http://host:4318`) or full metrics URL (`.../v1/metrics`). */
+  url: string;
+  /** Extra headers (the exporter also reads OTEL_EXPORTER_OTLP_*_HEADERS). */
+  headers?: Record<string, string>;
+  /** Export interval in ms (default 5000). */
+  exportIntervalMs?: number;
+  /** Metric name prefix (default `redline.`). */
+  prefix?: string;
+  /** Histogram boundaries of time trends, seconds (default: the Prometheus outputs' buckets). */
+  timeBuckets?: readonly number[];
+  /** `service.name` of the resource (default `redline`). */
+  serviceName?: string;
+  /** Timeout of one export including the exporter's retries, ms (default 10 s). */
+  timeoutMs?: number;
+  /** Where end-of-run warnings go (default stderr). */
+  warn?: (message: string) => void;
+}
+
+/** The OTLP output. */
+export interface OtlpOutput extends Output {
+  /** The metrics endpoint data is posted to. */
+  readonly endpoint: string;
+}
+
+/** Creates the OTLP output. */
+export function createOtlpOutput(options: OtlpOutputOptions): OtlpOutput {
+  const endpoint = metricsEndpoint(options.url);
+  const model = new PrometheusModel({ trendStats: [], ...(options.timeBuckets ? { timeBuckets: options.timeBuckets } : {}) });
+  const producer = new RunMetricProducer(model, options.prefix ?? 'redline.', VERSION);
+  let provider: MeterProvider | undefined;
+  let reader: PeriodicExportingMetricReader | undefined;
+  let exporter: CountingExporter | undefined;
+  let startedAtMs = 0;
+
+  return {
+    description: `otlp (${endpoint})`,
+    endpoint,
+    start(meta: RunMeta) {
+      model.start(meta);
+      startedAtMs = meta.startedAtMs;
+      producer.start({ ...meta.tags, testid: meta.tags['testid'] ?? meta.runId }, meta.startedAtMs);
+      const interval = options.exportIntervalMs ?? 5000;
+      exporter = new CountingExporter(new OTLPMetricExporter({ url: endpoint, timeoutMillis: options.timeoutMs ?? 10_000, ...(options.headers ? { headers: options.headers } : {}) }));
+      reader = new PeriodicExportingMetricReader({
+        exporter,
+        exportIntervalMillis: interval,
+        exportTimeoutMillis: Math.min(interval, options.timeoutMs ?? 10_000),
+        metricProducers: [producer],
+      });
+      const resource = resourceFromAttributes({
+        'service.name': options.serviceName ?? 'redline',
+        'service.version': VERSION,
+        'host.name': hostname(),
+        'redline.run_id': meta.runId,
+        'redline.target': meta.target,
+      });
+      provider = new MeterProvider({ resource, readers: [reader] });
+    },
+    onInterval(update: IntervalUpdate) {
+      model.update(update.delta, update.totals, startedAtMs + update.endMs);
+    },
+    async stop(end: RunEnd) {
+      model.update(undefined, end.totals, Math.max(startedAtMs + end.durationMs, model.lastUpdateMs));
+      // Shutting down runs the final export (once) and stops the timer.
+      await provider?.shutdown().catch(() => {});
+      if (exporter && exporter.failed > 0) {
+        // A dead collector must not fail the run: say so once, keep the other outputs going.
+        const warn = options.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
+        warn(`warning: otlp: ${exporter.failed} of ${exporter.exports} export(s) to ${endpoint} failed; last error: ${exporter.lastError}`);
+      }
+    },
+  };
+}
+
+/** Wraps an exporter to count failed exports (the SDK only reports them to its diag logger). */
+class CountingExporter implements PushMetricExporter {
+  exports = 0;
+  failed = 0;
+  lastError = '';
+  readonly #inner: PushMetricExporter;
+  constructor(inner: PushMetricExporter) {
+    this.#inner = inner;
+  }
+  export(...[metrics, done]: Parameters<PushMetricExporter['export']>): void {
+    this.exports++;
+    this.#inner.export(metrics, (result) => {
+      if (result.code !== 0) {
+        this.failed++;
+        this.lastError = result.error?.message ?? 'export failed';
+      }
+      done(result);
+    });
+  }
+  forceFlush(): Promise<void> {
+    return this.#inner.forceFlush();
+  }
+  shutdown(): Promise<void> {
+    return this.#inner.shutdown();
+  }
+  selectAggregationTemporality(...args: Parameters<NonNullable<PushMetricExporter['selectAggregationTemporality']>>) {
+    return this.#inner.selectAggregationTemporality!(...args);
+  }
+}
+
+/** Factory for `--out otlp=<url>` (REDLINE_OTLP_EXPORT_INTERVAL, REDLINE_OTLP_BUCKETS). */
+export function createOtlpOutputFromArgument(argument: string, env: NodeJS.ProcessEnv = process.env): OtlpOutput {
+  const options: OtlpOutputOptions = { url: argument || 'http://127.0.0.1:4318' };
+  const interval = env['REDLINE_OTLP_EXPORT_INTERVAL'];
+  if (interval) options.exportIntervalMs = parseDurationOption(interval, 'REDLINE_OTLP_EXPORT_INTERVAL');
+  const buckets = env['REDLINE_OTLP_BUCKETS'];
+  if (buckets) options.timeBuckets = parseBuckets(buckets, 'REDLINE_OTLP_BUCKETS');
+  return createOtlpOutput(options);
+}
+
+/** `http://host:4318` -> `http://host:4318/v1/metrics`; a URL with a path is kept as is. */
+export function metricsEndpoint(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new RedlineError('E_OUTPUT_OPTION', `invalid OTLP URL "${text}" in --out otlp`, {
+      hint: 'use --out otlp=http://host:4318',
+      exitCode: ExitCode.Usage,
+    });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new RedlineError('E_OUTPUT_OPTION', `OTLP URL must be http or https: "${text}"`, {
+      hint: 'OTLP/HTTP only; use --out otlp=http://host:4318',
+      exitCode: ExitCode.Usage,
+    });
+  }
+  if (url.pathname === '/' || url.pathname === '') url.pathname = '/v1/metrics';
+  return url.href;
+}

@@ -1,0 +1,70 @@
+/** analyzeProfile / analyzeFile: any imported profile → source-mapped tables and ranked findings. */
+import type { Finding } from '../../findings/finding.js';
+import { rankFindings } from '../../findings/rank.js';
+import { importHeapSnapshotDiffFiles, importProfileFile } from '../import/registry.js';
+import type { Profile } from '../model/profile.js';
+import { attributeSamples } from './attribution.js';
+import { createCpuFindings } from './cpu-findings.js';
+import { createFrameInfoTable } from './frame-info.js';
+import { createAllocationFindings, createGrowthFindings, createSnapshotFindings } from './memory-findings.js';
+import { createSourceResolver, type SourceResolver } from './source-map.js';
+import { createTables, type ProfileTables } from './tables.js';
+
+/** Options of {@link analyzeProfile}. */
+export interface AnalyzeOptions {
+  /** Rows per table (default 20). */
+  top?: number;
+  /** Directory paths are shown relative to (default: process.cwd()). */
+  cwd?: string;
+  /** Apply source maps and search call sites in the scripts on disk (default true). */
+  sourceMaps?: boolean;
+  /** Use this resolver instead of creating one (shares its cache). */
+  resolver?: SourceResolver;
+}
+
+/** The result of analysing one profile. */
+export interface ProfileAnalysis {
+  profile: Pick<Profile, 'format' | 'valueKind' | 'unit' | 'durationMs' | 'meta'>;
+  tables: ProfileTables;
+  /** Ranked (rankFindings) findings. */
+  findings: Finding[];
+}
+
+/** Analyses an imported profile. */
+export function analyzeProfile(profile: Profile, options: AnalyzeOptions = {}): ProfileAnalysis {
+  const resolver = options.resolver ?? (options.sourceMaps === false ? undefined : createSourceResolver(options.cwd));
+  const table = createFrameInfoTable(profile, resolver);
+  const attribution = attributeSamples(profile, table);
+  const tables = createTables(profile, attribution, table, options.top ?? 20);
+  const findings = findingsFor(profile, tables);
+  const summary: ProfileAnalysis['profile'] = { format: profile.format, valueKind: profile.valueKind, unit: profile.unit, meta: profile.meta };
+  if (profile.durationMs !== undefined) summary.durationMs = profile.durationMs;
+  return { profile: summary, tables, findings: rankFindings(findings) };
+}
+
+function findingsFor(profile: Profile, tables: ProfileTables): Finding[] {
+  switch (profile.valueKind) {
+    case 'cpu':
+    case 'wall':
+      return createCpuFindings(tables);
+    case 'alloc':
+    case 'live-heap':
+      return createAllocationFindings(tables);
+    case 'heap-objects':
+      return createSnapshotFindings(profile, tables);
+    case 'heap-growth':
+      return createGrowthFindings(profile, tables);
+  }
+}
+
+/** Options of {@link analyzeFile}. */
+export interface AnalyzeFileOptions extends AnalyzeOptions {
+  /** An earlier heap snapshot: the file is then analysed as growth since this one. */
+  baseline?: string;
+}
+
+/** Reads a profile of any supported format and analyses it. */
+export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}): Promise<ProfileAnalysis> {
+  const profile = options.baseline ? await importHeapSnapshotDiffFiles(options.baseline, path) : await importProfileFile(path);
+  return analyzeProfile(profile, options);
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { calleeIdentifier, findCallSite, findFunctionBody } from './call-site.js';
+
+const source = [
+  'function login(password) {', // 1
+  "  const s = '{ pbkdf2Sync( }'; // pbkdf2Sync(", // 2
+  '  const re = /[{(]/g;', // 3
+  '  const hash = crypto.pbkdf2Sync(password, salt, 2e3, 32, `x${{ a: 1 }.a}`);', // 4
+  '  return hash;', // 5
+  '}', // 6
+  'const later = () => pbkdf2Sync(1);', // 7
+  'serve((req, res) => { res.end(HOST.test(x) ? "a" : "b"); });', // 8
+  'const arrow = x => x.parse(1), other = 2;', // 9
+].join('\n');
+
+describe('findFunctionBody', () => {
+  it('skips strings, comments, regexes and template braces', () => {
+    const body = findFunctionBody(source, source.indexOf('(password)'));
+    expect(source.slice(body!.start, body!.end).trim().endsWith('return hash;\n}')).toBe(true);
+  });
+  it('finds expression bodies of arrows', () => {
+    const at = source.indexOf('x => x.parse');
+    const body = findFunctionBody(source, at);
+    expect(source.slice(body!.start, body!.end)).toBe('x.parse(1)');
+  });
+  it('returns undefined when the position is not a function', () => {
+    expect(findFunctionBody('const a = 1;', 6)).toBeUndefined();
+  });
+});
+
+describe('findCallSite', () => {
+  it('finds the call line inside the caller, not in strings, comments or other functions', () => {
+    expect(findCallSite(source, 1, 15, 'pbkdf2Sync')).toEqual({ line: 4, column: 23 });
+  });
+  it('matches regular-expression callees through RegExp methods', () => {
+    const column = source.split('\n')[7]!.indexOf('(req') + 1;
+    expect(findCallSite(source, 8, column, 'RegExp: ^a+$')?.line).toBe(8);
+  });
+  it('returns undefined when the callee is not called there', () => {
+    expect(findCallSite(source, 1, 15, 'scryptSync')).toBeUndefined();
+  });
+  it('reduces qualified callee names to the called identifier', () => {
+    expect(calleeIdentifier('Socket._writeGeneric')).toBe('_writeGeneric');
+    expect(calleeIdentifier('get length')).toBe('length');
+    expect(calleeIdentifier('(anonymous)')).toBeUndefined();
+  });
+});

@@ -1,0 +1,54 @@
+/** Sorts frames into categories (app, dependency by package, Node core, native, GC, idle, program). */
+import { fileURLToPath } from 'node:url';
+import type { ProfileFrame } from '../model/profile.js';
+
+/** Where time goes: the user's code, a dependency, the runtime's own libraries, or V8 buckets. */
+export type FrameCategory = 'app' | 'dependency' | 'core' | 'native' | 'gc' | 'idle' | 'program';
+
+/** A frame's category; `pkg` names the dependency (npm, pip or Go module) when there is one. */
+export interface CategoryInfo {
+  category: FrameCategory;
+  pkg?: string;
+}
+
+const NODE_MODULES = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/g;
+const SITE_PACKAGES = /[\\/](?:site|dist)-packages[\\/]([^\\/]+)/;
+const GO_MODULE = /[\\/]pkg[\\/]mod[\\/](.+?)@/;
+const PYTHON_STDLIB = /[\\/]lib[\\/]python\d(\.\d+)?[\\/]/;
+const GO_STDLIB = /[\\/]go[\\/]src[\\/]|^\$GOROOT/;
+
+/** Turns a `file://` URL into a path; other strings are returned as they are. */
+export function toFilePath(file: string): string {
+  if (!file.startsWith('file://')) return file;
+  try {
+    return fileURLToPath(file);
+  } catch {
+    return file;
+  }
+}
+
+/** True for Node's own modules: `node:fs`, and old-style `internal/...` or `events.js` URLs. */
+export function isNodeCoreFile(file: string): boolean {
+  return file.startsWith('node:') || /^internal[\\/]/.test(file) || /^[a-z_]+\.js$/.test(file);
+}
+
+/** The last `node_modules` package in a path (`@scope/name` kept whole). */
+export function packageOfPath(path: string): string | undefined {
+  let last: string | undefined;
+  for (const match of path.matchAll(NODE_MODULES)) last = match[1]?.replace(/\\/g, '/');
+  if (last) return last;
+  return SITE_PACKAGES.exec(path)?.[1] ?? GO_MODULE.exec(path)?.[1];
+}
+
+/** Categorises one frame. Frames of kind js without a file count as app code. */
+export function categorizeFrame(frame: ProfileFrame): CategoryInfo {
+  if (frame.kind !== 'js') return { category: frame.kind };
+  const file = frame.file;
+  if (file === undefined) return { category: 'app' };
+  if (isNodeCoreFile(file)) return { category: 'core' };
+  const path = toFilePath(file);
+  const pkg = packageOfPath(path);
+  if (pkg) return { category: 'dependency', pkg };
+  if (PYTHON_STDLIB.test(path) || GO_STDLIB.test(path)) return { category: 'core' };
+  return { category: 'app' };
+}

@@ -1,0 +1,68 @@
+/** Per-frame facts the analysis needs, computed once: category, package, original location. */
+import type { Profile, ProfileFrame } from '../model/profile.js';
+import { type CategoryInfo, categorizeFrame } from './categorize.js';
+import { findCallSite } from './call-site.js';
+import type { OriginalPosition, SourceResolver } from './source-map.js';
+
+/** A frame with its category and its position after source maps. */
+export interface FrameInfo extends CategoryInfo {
+  frame: ProfileFrame;
+  /** Original function start (or the generated one when no map applies). */
+  position?: OriginalPosition;
+  /** Function name to show: the original name from the map when there is one. */
+  displayName: string;
+}
+
+/** Lazily computed frame facts plus the call-site and line lookups that need sources. */
+export interface FrameInfoTable {
+  info(index: number): FrameInfo;
+  /** Original position of a 1-based generated line executing in frame `index`. */
+  linePosition(index: number, line: number): OriginalPosition | undefined;
+  /** Generated 1-based line in `caller` where it calls `callee`, found in the caller's source. */
+  callSiteLine(caller: number, callee: number): number | undefined;
+  /** Original source text of a line, when readable. */
+  lineText(position: OriginalPosition): string | undefined;
+}
+
+/** Creates the table for a profile; `resolver` is optional (no source mapping without it). */
+export function createFrameInfoTable(profile: Profile, resolver?: SourceResolver): FrameInfoTable {
+  const infos = new Map<number, FrameInfo>();
+  const callSites = new Map<string, number | undefined>();
+  const frameAt = (index: number): ProfileFrame => profile.frames[index] as ProfileFrame;
+  const resolve = (file: string, line: number, column?: number): OriginalPosition =>
+    resolver ? resolver.resolve(file, line, column) : { file, line, mapped: false, ...(column ? { column } : {}) };
+  return {
+    info(index) {
+      let info = infos.get(index);
+      if (!info) {
+        const frame = frameAt(index);
+        const category = categorizeFrame(frame);
+        const position = frame.file && frame.line ? resolve(frame.file, frame.line, frame.column) : undefined;
+        const anonymous = frame.name === '(anonymous)' || frame.name === '';
+        const displayName = anonymous && position?.name ? position.name : frame.name;
+        info = { ...category, frame, displayName, ...(position ? { position } : {}) };
+        infos.set(index, info);
+      }
+      return info;
+    },
+    linePosition(index, line) {
+      const frame = frameAt(index);
+      return frame.file ? resolve(frame.file, line) : undefined;
+    },
+    callSiteLine(caller, callee) {
+      const key = `${caller}>${callee}`;
+      if (callSites.has(key)) return callSites.get(key);
+      const from = frameAt(caller);
+      const source = from.file && resolver ? resolver.generatedSource(from.file) : undefined;
+      const found =
+        source && from.line && from.column
+          ? findCallSite(source, from.line, from.column, frameAt(callee).name)
+          : undefined;
+      callSites.set(key, found?.line);
+      return found?.line;
+    },
+    lineText(position) {
+      return resolver?.originalLine(position.file, position.line);
+    },
+  };
+}

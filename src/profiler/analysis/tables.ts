@@ -1,0 +1,227 @@
+/** Turns an Attribution into ranked, source-mapped rows: categories, packages, functions, lines, hot spots. */
+import { msPerUnit, type Profile, type ValueKind, type ValueUnit } from '../model/profile.js';
+import type { Attribution, RawHotspot } from './attribution.js';
+import type { FrameCategory } from './categorize.js';
+import type { FrameInfoTable } from './frame-info.js';
+import { matchLinePattern } from './patterns.js';
+
+/** Weight of one category (app, dependency, core, native, gc, program; idle is separate). */
+export interface CategoryRow {
+  category: FrameCategory;
+  weight: number;
+  /** Fraction of the active (non-idle) weight. */
+  share: number;
+  ms?: number;
+}
+
+/** Weight of one dependency package. */
+export interface PackageRow {
+  name: string;
+  weight: number;
+  share: number;
+  ms?: number;
+}
+
+/** Self and total weight of one function, at its original location. */
+export interface FunctionRow {
+  name: string;
+  file?: string;
+  line?: number;
+  category: FrameCategory;
+  pkg?: string;
+  self: number;
+  total: number;
+  selfShare: number;
+  totalShare: number;
+  selfMs?: number;
+  totalMs?: number;
+  /** Part of `self` that was spent in native code this function called. */
+  nativeSelf: number;
+}
+
+/** Self weight of one source line. */
+export interface LineRow {
+  name: string;
+  file: string;
+  line: number;
+  weight: number;
+  share: number;
+  ms?: number;
+}
+
+/** What a hot spot's line called, with its weight. */
+export interface ViaRow {
+  name: string;
+  category: FrameCategory;
+  pkg?: string;
+  weight: number;
+  share: number;
+}
+
+/** An app location (original file:line) where weight was spent, itself or through what it called. */
+export interface Hotspot {
+  functionName: string;
+  file: string;
+  line?: number;
+  column?: number;
+  /** How the line was found: profile line data, a call-site search, or only the function. */
+  lineSource: RawHotspot['lineSource'];
+  /** True when a source map translated the position. */
+  mapped: boolean;
+  weight: number;
+  share: number;
+  ms?: number;
+  /** Share spent in the app line itself (not in what it called). */
+  selfShare: number;
+  via: ViaRow[];
+  /** Root-cause pattern id and the share it explains, when one matched. */
+  patternId?: string;
+  patternShare?: number;
+  /** The original source line, when readable. */
+  lineText?: string;
+}
+
+/** All tables of one analysed profile. */
+export interface ProfileTables {
+  valueKind: ValueKind;
+  unit: ValueUnit;
+  total: number;
+  idle: number;
+  /** Non-idle weight: the denominator of every share. */
+  active: number;
+  idleShare: number;
+  activeMs?: number;
+  categories: CategoryRow[];
+  packages: PackageRow[];
+  functions: FunctionRow[];
+  lines: LineRow[];
+  hotspots: Hotspot[];
+}
+
+/** Builds the tables; each list is sorted by weight and cut to `top` rows. */
+export function createTables(profile: Profile, attribution: Attribution, table: FrameInfoTable, top = 20): ProfileTables {
+  const active = attribution.total - attribution.idle;
+  const perUnit = msPerUnit(profile.unit);
+  const ms = (weight: number): { ms?: number } => (perUnit === undefined ? {} : { ms: weight * perUnit });
+  const share = (weight: number): number => (active > 0 ? weight / active : 0);
+  const byWeight = <T extends { weight: number }>(rows: T[]): T[] => rows.sort((a, b) => b.weight - a.weight).slice(0, top);
+  const categories = byWeight([...attribution.byCategory].map(([category, weight]) => ({ category, weight, share: share(weight), ...ms(weight) })));
+  const packages = byWeight([...attribution.byPackage].map(([name, weight]) => ({ name, weight, share: share(weight), ...ms(weight) })));
+  const functions = [...attribution.self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([index, self]) => {
+      const info = table.info(index);
+      const total = attribution.inclusive.get(index) ?? self;
+      const row: FunctionRow = {
+        name: info.displayName,
+        category: info.category,
+        self,
+        total,
+        selfShare: share(self),
+        totalShare: share(total),
+        nativeSelf: attribution.nativeSelf.get(index) ?? 0,
+      };
+      if (info.pkg) row.pkg = info.pkg;
+      if (info.position) Object.assign(row, { file: info.position.file, line: info.position.line });
+      if (perUnit !== undefined) Object.assign(row, { selfMs: self * perUnit, totalMs: total * perUnit });
+      return row;
+    });
+  const lines = createLineRows(attribution, table, share, ms, top);
+  const hotspots = createHotspots(attribution, table, share, ms).slice(0, top);
+  const tables: ProfileTables = {
+    valueKind: profile.valueKind,
+    unit: profile.unit,
+    total: attribution.total,
+    idle: attribution.idle,
+    active,
+    idleShare: attribution.total > 0 ? attribution.idle / attribution.total : 0,
+    categories,
+    packages,
+    functions,
+    lines,
+    hotspots,
+  };
+  if (perUnit !== undefined) tables.activeMs = active * perUnit;
+  return tables;
+}
+
+type ShareFn = (weight: number) => number;
+type MsFn = (weight: number) => { ms?: number };
+
+function createLineRows(attribution: Attribution, table: FrameInfoTable, share: ShareFn, ms: MsFn, top: number): LineRow[] {
+  const merged = new Map<string, LineRow>();
+  for (const [key, weight] of attribution.lines) {
+    const [frame, line] = key.split(':').map(Number) as [number, number];
+    const position = table.linePosition(frame, line);
+    if (!position) continue;
+    const id = `${position.file}:${position.line}`;
+    const row = merged.get(id) ?? { name: table.info(frame).displayName, file: position.file, line: position.line, weight: 0, share: 0 };
+    row.weight += weight;
+    merged.set(id, row);
+  }
+  return [...merged.values()]
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, top)
+    .map((row) => ({ ...row, share: share(row.weight), ...ms(row.weight) }));
+}
+
+/** Source-maps raw hot spots, merges those that land on the same original line, ranks them. */
+function createHotspots(attribution: Attribution, table: FrameInfoTable, share: ShareFn, ms: MsFn): Hotspot[] {
+  const merged = new Map<string, { hotspot: Hotspot; raw: RawHotspot[] }>();
+  for (const raw of attribution.hotspots.values()) {
+    const info = table.info(raw.frame);
+    const position = raw.line ? table.linePosition(raw.frame, raw.line) : info.position;
+    const file = position?.file ?? info.frame.file ?? '(unknown)';
+    const line = position?.line;
+    const key = `${file}:${line ?? ''}:${info.displayName}`;
+    let entry = merged.get(key);
+    if (!entry) {
+      const hotspot: Hotspot = { functionName: info.displayName, file, lineSource: raw.line ? raw.lineSource : 'function', mapped: position?.mapped ?? false, weight: 0, share: 0, selfShare: 0, via: [] };
+      if (line !== undefined) hotspot.line = line;
+      if (position?.column !== undefined && raw.line === undefined) hotspot.column = position.column;
+      const text = position ? table.lineText(position) : undefined;
+      if (text !== undefined) hotspot.lineText = text.trim();
+      entry = { hotspot, raw: [] };
+      merged.set(key, entry);
+    }
+    entry.raw.push(raw);
+    entry.hotspot.weight += raw.weight;
+  }
+  return [...merged.values()]
+    .map(({ hotspot, raw }) => finishHotspot(hotspot, raw, table, share, ms))
+    .sort((a, b) => b.weight - a.weight);
+}
+
+function finishHotspot(hotspot: Hotspot, raws: RawHotspot[], table: FrameInfoTable, share: ShareFn, ms: MsFn): Hotspot {
+  const via = new Map<number, number>();
+  const patterns = new Map<string, number>();
+  let self = 0;
+  for (const raw of raws) {
+    self += raw.selfWeight;
+    for (const [frame, weight] of raw.via) via.set(frame, (via.get(frame) ?? 0) + weight);
+    for (const [id, weight] of raw.patterns) patterns.set(id, (patterns.get(id) ?? 0) + weight);
+  }
+  hotspot.share = share(hotspot.weight);
+  hotspot.selfShare = share(self);
+  Object.assign(hotspot, ms(hotspot.weight));
+  hotspot.via = [...via]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([frame, weight]) => {
+      const info = table.info(frame);
+      return { name: info.displayName, category: info.category, weight, share: share(weight), ...(info.pkg ? { pkg: info.pkg } : {}) };
+    });
+  const [bestId, bestWeight] = [...patterns].sort((a, b) => b[1] - a[1])[0] ?? [];
+  if (bestId !== undefined && bestWeight !== undefined && bestWeight >= hotspot.weight * 0.3) {
+    hotspot.patternId = bestId;
+    hotspot.patternShare = share(bestWeight);
+  } else if (hotspot.lineText) {
+    const byLine = matchLinePattern(hotspot.lineText);
+    if (byLine) {
+      hotspot.patternId = byLine.id;
+      hotspot.patternShare = hotspot.share;
+    }
+  }
+  return hotspot;
+}

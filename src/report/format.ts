@@ -1,0 +1,50 @@
+/** Number formatting shared by the report renderers (ms, percent, req/s, bytes, durations). */
+import { formatDuration } from '../util/duration.js';
+
+/** Milliseconds with 3 significant digits at most: `0.42 ms`, `61.8 ms`, `1,234 ms`. */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  const digits = ms >= 100 ? 0 : ms >= 10 ? 1 : 2;
+  return `${Number(ms.toFixed(digits)).toLocaleString('en-US')} ms`;
+}
+
+/** A 0..1 fraction as a percentage: `0.04%`, `3.00%`, `12.0%`. */
+export function formatFraction(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '—';
+  const pct = fraction * 100;
+  return `${pct.toFixed(pct >= 10 ? 1 : 2)}%`;
+}
+
+/** A percentage value (already 0..100): `65%`, `7.5%`. */
+export function formatPercentValue(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '—';
+  return `${Number(value.toFixed(value >= 10 ? 0 : 1))}%`;
+}
+
+/** Requests per second: `1,150 req/s`, `9.5 req/s`. */
+export function formatRps(rps: number | undefined): string {
+  if (rps === undefined || !Number.isFinite(rps)) return '—';
+  return `${Number(rps.toFixed(rps >= 100 ? 0 : 1)).toLocaleString('en-US')} req/s`;
+}
+
+/** Binary bytes for memory: `236 MiB`, `1.2 GiB`. */
+export function formatMemory(bytes: number | undefined): string {
+  if (bytes === undefined || !Number.isFinite(bytes)) return '—';
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  return `${Math.round(bytes / 1024 ** 2)} MiB`;
+}
+
+/** A duration in ms, k6-style (`1m30s`). */
+export function formatReportDuration(ms: number): string {
+  return formatDuration(Math.round(ms));
+}
+
+/** An integer count with separators: `12,345`. */
+export function formatInteger(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** Status symbol of a graded criterion, as the seed writes them. */
+export function statusSymbol(status: 'pass' | 'acceptable' | 'fail' | 'unknown'): string {
+  return { pass: '✅', acceptable: '⚠️', fail: '❌', unknown: '❔' }[status];
+}

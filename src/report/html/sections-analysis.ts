@@ -1,0 +1,83 @@
+/** HTML of Executive Summary, Current Performance and Bottleneck Analysis (with profile and plan charts). */
+import { statusSymbol } from '../format.js';
+import type { BottleneckView, ReportModel } from '../model/report-model.js';
+import type { ChartId } from './charts.js';
+import { figure, h, htmlTable } from './html.js';
+
+const VERDICT: Record<string, string> = {
+  pass: 'meets every measured target',
+  acceptable: 'within acceptable limits, not every target met',
+  fail: 'fails at least one criterion',
+  unknown: 'not graded (nothing measured)',
+};
+
+/** Executive Summary. */
+export function htmlSummary(model: ReportModel): string {
+  const v = model.summary.verdict;
+  return `${model.summary.paragraphs.map((p) => `<p>${h(p)}</p>`).join('')}<p class="verdict status-${v}">Verdict: ${statusSymbol(v)} ${h(VERDICT[v] ?? v)}</p>`;
+}
+
+/** Current Performance, with the seed's columns plus Acceptable. */
+export function htmlPerformance(model: ReportModel): string {
+  const rows = model.performance.rows.map((r) => [
+    h(r.label),
+    `${h(r.display)}${r.note ? ` <span class="muted">(${h(r.note)})</span>` : ''}`,
+    h(r.targetDisplay),
+    h(r.acceptableDisplay),
+    `<span class="status-${r.status}" title="${h(r.status)}">${statusSymbol(r.status)}</span>`,
+  ]);
+  return `<p class="muted">Measured at: ${h(model.performance.basis)}. ✅ meets Target, ⚠️ meets Acceptable only, ❌ fails, ❔ not measured.</p>${htmlTable(['Metric', 'Current', 'Target', 'Acceptable', 'Status'], rows, 'performance')}`;
+}
+
+function diffHtml(diff: NonNullable<BottleneckView['diff']>): string {
+  const lines = [
+    '<span>// Before</span>',
+    ...diff.before.split('\n').map((l) => `<span class="del">- ${h(l)}</span>`),
+    '<span>// After</span>',
+    ...diff.after.split('\n').map((l) => `<span class="add">+ ${h(l)}</span>`),
+  ];
+  return `<pre class="diff">${lines.join('\n')}</pre>`;
+}
+
+function bottleneckHtml(b: BottleneckView, heading: string): string {
+  const where = b.location ? `<code>${h(b.location)}</code>${b.locationContext ? ` (${h(b.locationContext)})` : ''}` : 'not located';
+  const evidence = b.evidence
+    .map((e) => `${h(e.label)}: ${h(String(e.value))}${e.unit ? ` ${h(e.unit)}` : ''}${e.source ? ` <span class="muted">(${h(e.source)})</span>` : ''}`)
+    .join('; ');
+  return [
+    `<article class="bottleneck sev-${b.severity}" data-finding="${h(b.id)}">`,
+    `<h3>${heading} ${b.rank}: ${h(b.title)}</h3>`,
+    `<p><strong>Location:</strong> ${where}<br><strong>Impact:</strong> ${h(b.impact)}<br><strong>Root Cause:</strong> ${h(b.rootCause)}</p>`,
+    `<p><strong>Recommendation:</strong> ${h(b.recommendation)}${b.effort ? ` <span class="muted">(effort: ${h(b.effort)})</span>` : ''}</p>`,
+    b.diff ? diffHtml(b.diff) : '',
+    b.sql ? `<pre class="sql">${h(b.sql)}</pre>` : '',
+    evidence ? `<p><strong>Evidence:</strong> ${evidence}</p>` : '',
+    `<p class="muted">Severity: ${h(b.severity)}; rule ${h(b.id)}</p>`,
+    '</article>',
+  ].join('');
+}
+
+/** Bottleneck Analysis with the flame graph and the worst query plan. */
+export function htmlBottlenecks(model: ReportModel, charts: Record<ChartId, string | undefined>): string {
+  const parts: string[] = [];
+  if (model.bottlenecks.length === 0) {
+    parts.push(`<p>${model.kind === 'run' ? 'No bottleneck analysis in a plain run: <code>redline audit</code> profiles the target and explains its queries.' : 'No bottleneck found above info level.'}</p>`);
+  }
+  parts.push(...model.bottlenecks.map((b) => bottleneckHtml(b, 'Bottleneck')));
+  parts.push(...model.observations.map((b) => bottleneckHtml(b, 'Observation')));
+  const flame = model.charts.flame;
+  parts.push(
+    figure(
+      'flamegraph',
+      flame ? `CPU profile under normal load: top stacks (${Math.round(flame.total)} ${flame.unit}); hover a frame for its share.` : 'CPU profile',
+      charts.flamegraph,
+      'No CPU profile in this result (redline audit profiles the target under normal load).',
+    ),
+  );
+  const plan = model.charts.plan;
+  const planCaption = plan ? `Worst query (${plan.engine}, ${plan.totalMs.toFixed(1)} ms): ` : 'Worst query plan';
+  parts.push(
+    `${plan ? `<pre class="sql">${h(plan.query)}</pre>` : ''}${figure('query-plan', `${planCaption}bars show self time per node; the slowest node is highlighted.`, charts['query-plan'], 'No query plan in this result (redline audit explains the slowest queries).')}`,
+  );
+  return parts.join('');
+}

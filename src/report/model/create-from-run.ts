@@ -1,0 +1,125 @@
+/** Builds the ReportModel of one plain run (`redline run --json`), graded against success criteria. */
+import type { RunResultFile } from '../../outputs/result-file.js';
+import { type RedactOptions, redactDeep } from '../redact.js';
+import { createTimeline } from './charts.js';
+import { createChecklist } from './checklist.js';
+import { DEFAULT_SUCCESS_CRITERIA, type SuccessCriteria } from './criteria.js';
+import { addRunDetails } from './create-from-audit.js';
+import { describeInfrastructure, environmentFromRun, environmentRows } from './environment.js';
+import { createImprovements } from './improvements.js';
+import { createMonitoringView } from './monitoring.js';
+import { createPerformanceRows, describeRows, overallVerdict } from './performance.js';
+import type { LoadTestView, ReportModel } from './report-model.js';
+import { createRunStepView, readRunStats } from './run-stats.js';
+
+/** Options of {@link createReportModelFromRun}. */
+export interface RunReportOptions extends RedactOptions {
+  /** Criteria to grade against; default: the seed's table ({@link DEFAULT_SUCCESS_CRITERIA}). */
+  criteria?: SuccessCriteria;
+}
+
+const NOT_IN_RUN = 'not part of a plain run (use redline audit)';
+
+function loadTest(run: RunResultFile): LoadTestView {
+  const step = createRunStepView(run);
+  const env = environmentFromRun(run);
+  const peak = run.timeline.reduce((m, p) => Math.max(m, p.rps), 0);
+  const view: LoadTestView = {
+    configuration: {
+      users: step.users,
+      durationMs: run.durationMs,
+      infrastructure: describeInfrastructure(env),
+      target: run.meta.target,
+      flow: run.meta.scenarios.map((s) => `${s.name}: ${s.executor} — ${s.description}`),
+    },
+    results: {
+      maxCapacityRps: peak > 0 ? peak : step.rps,
+      maxCapacityNote: 'highest per-second throughput observed (a single run is not a stress ramp)',
+      breakingPointNote: 'not determined: a single run is not a stress ramp (use redline audit)',
+    },
+    steps: [step],
+    environment: environmentRows(env),
+    statusCodes: {},
+    errors: {},
+    thresholds: [],
+    checks: [],
+  };
+  addRunDetails(view, 'run', run);
+  return view;
+}
+
+function summary(run: RunResultFile, model: Omit<ReportModel, 'summary'>): string[] {
+  const s = readRunStats(run);
+  const out = [
+    `Run ${run.meta.runId} against ${run.meta.target}: ${s.requests} requests in ${(run.durationMs / 1000).toFixed(1)} s ` +
+      `(${s.rps.toFixed(1)} req/s), p95 ${s.p95.toFixed(1)} ms, ${(s.errorRate * 100).toFixed(2)}% errors; ended: ${run.reason}${run.detail ? ` (${run.detail})` : ''}.`,
+    `Against the success criteria it ${describeRows(model.performance.rows)}.`,
+  ];
+  const failed = run.thresholds.filter((t) => !t.ok);
+  out.push(
+    run.thresholds.length === 0
+      ? 'No thresholds were defined.'
+      : failed.length === 0
+        ? `All ${run.thresholds.length} thresholds passed.`
+        : `${failed.length} of ${run.thresholds.length} thresholds failed: ${failed.map((t) => `${t.metric} ${t.expression}`).join(', ')}.`,
+  );
+  if (run.generator.saturated) {
+    out.push(`The load generator saturated (CPU ${run.generator.cpuPercent.toFixed(0)}%): the numbers may measure the generator, not the target.`);
+  }
+  return out;
+}
+
+/** Builds the report of a single run; the run is redacted before anything is read. */
+export function createReportModelFromRun(input: RunResultFile, options: RunReportOptions = {}): ReportModel {
+  const run = redactDeep(input, options);
+  const criteria = options.criteria ?? { ...DEFAULT_SUCCESS_CRITERIA };
+  const s = readRunStats(run);
+  const rows = createPerformanceRows(criteria, {
+    p50: { value: s.p50 },
+    p95: { value: s.p95 },
+    p99: { value: s.p99 },
+    errorRate: { value: s.errorRate },
+    throughput: { value: s.rps, note: 'mean over the run' },
+    cpu: { note: 'target CPU is measured by redline audit' },
+    memory: { note: 'target memory is measured by redline audit' },
+  });
+  const plan = { immediate: [], shortTerm: [], longTerm: [] };
+  const partial: Omit<ReportModel, 'summary'> = {
+    format: 'redline-report',
+    version: 1,
+    kind: 'run',
+    title: `Performance Analysis Report: ${run.meta.target}`,
+    subject: run.meta.target,
+    startedAtMs: run.meta.startedAtMs,
+    redlineVersion: run.redlineVersion,
+    performance: { basis: `run ${run.meta.runId}${options.criteria ? '' : ", graded against the seed's default criteria"}`, rows },
+    bottlenecks: [],
+    observations: [],
+    loadTest: loadTest(run),
+    plan,
+    improvements: createImprovements([], plan),
+    monitoring: createMonitoringView(undefined, criteria),
+    checklist: createChecklist(
+      {
+        ...(s.requests > 0 ? { baseline: `this run: ${s.requests} requests, p95 ${s.p95.toFixed(1)} ms` } : {}),
+        ...(run.meta.scenarios.length > 0
+          ? { loadTests: `scenarios: ${run.meta.scenarios.map((x) => `${x.name} (${x.executor})`).join(', ')}` }
+          : {}),
+      },
+      {
+        profiling: NOT_IN_RUN,
+        bottlenecks: NOT_IN_RUN,
+        optimizations: NOT_IN_RUN,
+        verified: 'compare with a previous run: redline compare',
+        monitoring: NOT_IN_RUN,
+        alerts: NOT_IN_RUN,
+        documentation: NOT_IN_RUN,
+      },
+    ),
+    charts: {
+      ...createTimeline([{ label: 'run', run, valid: !run.generator.saturated }]),
+      distribution: run.distribution,
+    },
+  };
+  return { ...partial, summary: { verdict: overallVerdict(rows), paragraphs: summary(run, partial) } };
+}

@@ -1,0 +1,98 @@
+/** "Expected Improvements": measured gains where a verify run measured them, estimates otherwise. */
+import type { Finding } from '../../findings/finding.js';
+import type { MeasuredGain, Verification } from './audit-result.js';
+import type { ImprovementRow, ImprovementsView, OptimizationPlan } from './report-model.js';
+
+/** Relative change `after` vs `before` as a signed percentage text: '−60%', '+12%', '0%'. */
+export function formatRelativeChange(before: number, after: number): string {
+  if (before === 0) return after === 0 ? '0%' : 'new';
+  const pct = ((after - before) / Math.abs(before)) * 100;
+  const rounded = Math.abs(pct) >= 10 ? Math.round(pct) : Number(pct.toFixed(1));
+  if (rounded === 0) return '0%';
+  return rounded > 0 ? `+${rounded}%` : `−${Math.abs(rounded)}%`;
+}
+
+function formatAmount(value: number, unit: string): string {
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  const text = Number(value.toFixed(digits)).toString();
+  return unit === '%' ? `${text}%` : `${text} ${unit}`;
+}
+
+function measuredGainText(gain: MeasuredGain): string {
+  const change = formatRelativeChange(gain.before, gain.after);
+  const range = `${formatAmount(gain.before, gain.unit)} → ${formatAmount(gain.after, gain.unit)}`;
+  return `${change} ${gain.metric} (${range}, measured by ${gain.source})`;
+}
+
+function estimateText(finding: Finding | undefined): string {
+  const share = finding?.impact?.share;
+  if (share === undefined) return 'not quantified (estimate)';
+  return `up to −${Math.round(share * 100)}% ${finding?.impact?.shareOf ?? 'of the measured total'} (estimate)`;
+}
+
+/** Combined estimate per "share of" quantity: 1 − Π(1 − share), as the shares overlap at most. */
+function totalEstimate(findings: readonly Finding[], ids: readonly string[]): string | undefined {
+  const byWhat = new Map<string, number>();
+  for (const id of ids) {
+    const f = findings.find((x) => x.id === id);
+    const share = f?.impact?.share;
+    if (share === undefined) continue;
+    const what = f?.impact?.shareOf ?? 'of the measured total';
+    byWhat.set(what, 1 - (1 - (byWhat.get(what) ?? 0)) * (1 - share));
+  }
+  if (byWhat.size === 0) return undefined;
+  const parts = [...byWhat].map(([what, s]) => `up to −${Math.round(s * 100)}% ${what}`);
+  return `${parts.join('; ')} (estimate)`;
+}
+
+function verifiedRows(verification: Verification): NonNullable<ImprovementsView['verified']>['rows'] {
+  return verification.metrics.map((m) => {
+    const improved = m.lowerIsBetter ? m.after < m.before : m.after > m.before;
+    return {
+      metric: m.metric,
+      before: formatAmount(m.before, m.unit),
+      after: formatAmount(m.after, m.unit),
+      change: formatRelativeChange(m.before, m.after),
+      verdict: m.verdict ?? (improved ? 'improved (not tested)' : 'not improved (not tested)'),
+      improved,
+    };
+  });
+}
+
+/**
+ * Builds the table in plan order (Immediate, Short-term, Long-term). A row is `measured` only
+ * when a verify run or `--verify-index` measured that finding's gain. The Total row is the
+ * verified baseline-vs-now change of a latency metric when one exists, else a combined estimate.
+ */
+export function createImprovements(
+  findings: readonly Finding[],
+  plan: OptimizationPlan,
+  gains: readonly MeasuredGain[] = [],
+  verification?: Verification,
+): ImprovementsView {
+  const items = [...plan.immediate, ...plan.shortTerm, ...plan.longTerm];
+  const rows: ImprovementRow[] = items.map((item) => {
+    const measured = gains.filter((g) => g.findingId === item.findingId);
+    if (measured.length > 0) {
+      return { optimization: item.title, gain: measured.map(measuredGainText).join('; '), measured: true };
+    }
+    return { optimization: item.title, gain: estimateText(findings.find((f) => f.id === item.findingId)), measured: false };
+  });
+  const view: ImprovementsView = {
+    rows,
+    total: { optimization: 'Total', gain: totalEstimate(findings, items.map((i) => i.findingId)) ?? 'not quantified', measured: false },
+  };
+  if (verification) {
+    view.verified = { baseline: verification.baseline, rows: verifiedRows(verification) };
+    const latency = verification.metrics.find((m) => /latency|duration|p\d\d/i.test(m.metric));
+    if (latency) {
+      const change = formatRelativeChange(latency.before, latency.after);
+      view.total = {
+        optimization: 'Total',
+        gain: `${change} ${latency.metric} (${formatAmount(latency.before, latency.unit)} → ${formatAmount(latency.after, latency.unit)}, measured against ${verification.baseline})`,
+        measured: true,
+      };
+    }
+  }
+  return view;
+}

@@ -1,0 +1,94 @@
+/** Reads the headline numbers of one RunResultFile (k6-style metric values) into plain fields. */
+import type { RunResultFile } from '../../outputs/result-file.js';
+import type { AuditStep } from './audit-result.js';
+import type { StepView } from './report-model.js';
+
+/** Headline numbers of one run; latencies in ms, error rate as a fraction. */
+export interface RunStats {
+  requests: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  avg: number;
+  max: number;
+  errorRate: number;
+  maxVus: number;
+  durationMs: number;
+}
+
+function value(run: RunResultFile, metric: string, key: string): number | undefined {
+  const v = run.metrics[metric]?.values[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** Extracts {@link RunStats} from `run`, falling back to the timeline where a metric is missing. */
+export function readRunStats(run: RunResultFile): RunStats {
+  const timelineRequests = run.timeline.reduce((s, p) => s + p.requests, 0);
+  const timelineFailed = run.timeline.reduce((s, p) => s + p.failed, 0);
+  const seconds = run.durationMs > 0 ? run.durationMs / 1000 : Math.max(1, run.timeline.length);
+  const requests = value(run, 'http_reqs', 'count') ?? timelineRequests;
+  const maxVusTimeline = run.timeline.reduce((m, p) => Math.max(m, p.vus), 0);
+  return {
+    requests,
+    rps: value(run, 'http_reqs', 'rate') ?? requests / seconds,
+    p50: value(run, 'http_req_duration', 'med') ?? 0,
+    p90: value(run, 'http_req_duration', 'p(90)') ?? 0,
+    p95: value(run, 'http_req_duration', 'p(95)') ?? 0,
+    p99: value(run, 'http_req_duration', 'p(99)') ?? 0,
+    avg: value(run, 'http_req_duration', 'avg') ?? 0,
+    max: value(run, 'http_req_duration', 'max') ?? 0,
+    errorRate:
+      value(run, 'http_req_failed', 'rate') ?? (timelineRequests > 0 ? timelineFailed / timelineRequests : 0),
+    maxVus: value(run, 'vus_max', 'max') ?? value(run, 'vus', 'max') ?? maxVusTimeline,
+    durationMs: run.durationMs,
+  };
+}
+
+/** Builds the table row of an audit step. */
+export function createStepView(step: AuditStep): StepView {
+  const s = readRunStats(step.run);
+  const view: StepView = {
+    label: step.label ?? step.kind,
+    kind: step.kind,
+    durationMs: s.durationMs,
+    requests: s.requests,
+    rps: s.rps,
+    p50: s.p50,
+    p95: s.p95,
+    p99: s.p99,
+    errorRate: s.errorRate,
+    generatorSaturated: step.run.generator.saturated,
+    valid: step.valid,
+  };
+  if (step.users !== undefined) view.users = step.users;
+  if (step.rate !== undefined) view.rate = step.rate;
+  if (step.targetCpuPercent !== undefined) view.targetCpuPercent = step.targetCpuPercent;
+  if (step.targetMemoryPercent !== undefined) view.targetMemoryPercent = step.targetMemoryPercent;
+  if (step.targetRssBytes !== undefined) view.targetRssBytes = step.targetRssBytes;
+  view.generatorCpuPercent = step.generatorCpuPercent ?? step.run.generator.cpuPercent;
+  if (step.invalidReason !== undefined) view.invalidReason = step.invalidReason;
+  return view;
+}
+
+/** Builds the table row of a plain run (no target CPU or memory measured). */
+export function createRunStepView(run: RunResultFile): StepView {
+  const s = readRunStats(run);
+  return {
+    label: 'run',
+    kind: 'run',
+    users: s.maxVus,
+    durationMs: s.durationMs,
+    requests: s.requests,
+    rps: s.rps,
+    p50: s.p50,
+    p95: s.p95,
+    p99: s.p99,
+    errorRate: s.errorRate,
+    generatorCpuPercent: run.generator.cpuPercent,
+    generatorSaturated: run.generator.saturated,
+    valid: !run.generator.saturated,
+    ...(run.generator.saturated ? { invalidReason: 'generator saturated' } : {}),
+  };
+}

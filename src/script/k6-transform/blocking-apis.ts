@@ -1,0 +1,45 @@
+/**
+ * Which k6 APIs block in k6 (so the transform must await them) and which take callbacks the
+ * transform knows how to handle. Redline's shims return promises for the blocking ones.
+ */
+
+/** Blocking functions per k6 module specifier: k6 waits for them; Redline's shims return promises. */
+export const BLOCKING_APIS: Readonly<Record<string, readonly string[]>> = {
+  'k6/http': ['get', 'post', 'put', 'patch', 'del', 'head', 'options', 'request', 'batch'],
+  k6: ['sleep'],
+};
+
+/**
+ * Array methods whose callback may block: the transform rewrites `xs.forEach(cb)` to an awaited,
+ * sequential helper (`__redline$iterate`) with the same arguments, results and order.
+ */
+export const ITERATION_METHODS: readonly string[] = [
+  'forEach',
+  'map',
+  'filter',
+  'some',
+  'every',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'flatMap',
+];
+
+/** Callback-taking methods whose callback cannot be awaited, with the reason shown to the user. */
+export const UNSUPPORTED_CALLBACK_METHODS: Readonly<Record<string, string>> = {
+  sort: 'a sort comparator must return its answer synchronously',
+  toSorted: 'a sort comparator must return its answer synchronously',
+  reduce: 'reduce() callbacks are not rewritten; use a for...of loop',
+  reduceRight: 'reduceRight() callbacks are not rewritten; use a for...of loop',
+  replace: 'a String.replace() callback must return its answer synchronously',
+  replaceAll: 'a String.replaceAll() callback must return its answer synchronously',
+};
+
+/** Promise methods: an async callback is fine there (the promise chain waits for it). */
+export const PROMISE_METHODS: readonly string[] = ['then', 'catch', 'finally'];
+
+/** True when `name` exported by `specifier` blocks in k6. */
+export function isBlockingApi(specifier: string, name: string): boolean {
+  return BLOCKING_APIS[specifier]?.includes(name) ?? false;
+}

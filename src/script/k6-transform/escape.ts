@@ -1,0 +1,155 @@
+/**
+ * Escape checks: a function that becomes async is only safe where its promise is awaited. Every
+ * use of a blocking function (a reference to its variable, or the function expression itself) is
+ * checked: a direct call, `group`, a supported array method, a `.then`, a local function's
+ * parameter (followed there), an export, or a method of an object are fine; being passed to an
+ * unknown or npm function, stored in an array, returned, or used as a check callback is not.
+ */
+import type { AnyNode, CallExpression, Node } from 'acorn';
+import type { Variable } from 'eslint-scope';
+import { memberName, type ParsedModule, snippet } from './ast.js';
+import type { TransformIssue } from './analyze.js';
+import { PROMISE_METHODS, UNSUPPORTED_CALLBACK_METHODS } from './blocking-apis.js';
+import type { CallInfo } from './calls.js';
+import type { FnInfo } from './functions.js';
+import type { ScopeInfo } from './scope.js';
+import type { ValueResolver } from './values.js';
+
+/** Checks every use of every blocking function; returns the unsafe ones. */
+export function escapeIssues(
+  code: string,
+  parsed: ParsedModule,
+  scopes: ScopeInfo,
+  values: ValueResolver,
+  calls: readonly CallInfo[],
+  blocking: readonly FnInfo[],
+  isLibrary: (node: Node) => boolean,
+): TransformIssue[] {
+  const callByNode = new Map<Node, CallInfo>(calls.map((c) => [c.node, c]));
+  const issues: TransformIssue[] = [];
+  const check = (use: AnyNode, fn: FnInfo): void => {
+    const reason = useProblem(use, parsed, callByNode, code);
+    if (reason) issues.push({ node: use, message: `"${fn.name}" makes blocking calls, so it becomes async, but it is ${reason}` });
+  };
+  for (const info of blocking) {
+    if (info.node.type !== 'FunctionDeclaration') check(info.node, info);
+  }
+  for (const scope of scopes.manager.scopes) {
+    if (isLibrary(scope.block as unknown as Node)) continue;
+    for (const variable of scope.variables) checkVariable(variable, values, check);
+  }
+  return issues;
+}
+
+function checkVariable(variable: Variable, values: ValueResolver, check: (use: AnyNode, fn: FnInfo) => void): void {
+  const kind = variable.defs[0]?.type;
+  if (kind !== 'FunctionName' && kind !== 'Variable' && kind !== 'Parameter') return;
+  const blocking = values.ofVariable(variable).find((f) => f.blocking);
+  if (!blocking) return;
+  for (const ref of variable.references) {
+    if (ref.isRead()) check(ref.identifier as unknown as AnyNode, blocking);
+  }
+}
+
+/** Why using a blocking function at `use` is unsafe, or undefined when it is fine. */
+function useProblem(
+  use: AnyNode,
+  parsed: ParsedModule,
+  callByNode: ReadonlyMap<Node, CallInfo>,
+  code: string,
+): string | undefined {
+  let node: AnyNode = use;
+  let parent = parsed.parents.get(node);
+  while (parent && flowsThrough(parent, node)) {
+    node = parent;
+    parent = parsed.parents.get(node);
+  }
+  if (!parent) return undefined;
+  switch (parent.type) {
+    case 'CallExpression':
+      return parent.callee === node ? undefined : argumentProblem(parent, node, callByNode, code);
+    case 'NewExpression':
+      return 'used with "new"; a constructor cannot be async';
+    case 'MemberExpression': {
+      const name = parent.object === node ? memberName(parent) : undefined;
+      if (name === 'bind') return 'bound with .bind(); call it directly instead';
+      return undefined;
+    }
+    case 'Property': {
+      const object = parsed.parents.get(parent);
+      const call = object ? parsed.parents.get(object) : undefined;
+      if (call?.type === 'CallExpression' && callByNode.get(call)?.check) {
+        return 'a check() callback; checks must stay synchronous: make the request before check() and check its response';
+      }
+      return undefined;
+    }
+    case 'ReturnStatement':
+      return 'returned as a value; Redline can only await functions that are called directly';
+    case 'ArrowFunctionExpression':
+      return parent.body === node ? 'returned as a value; Redline can only await functions that are called directly' : undefined;
+    case 'ArrayExpression':
+      return 'stored in an array; Redline can only await functions that are called directly';
+    case 'SpreadElement':
+    case 'TaggedTemplateExpression':
+    case 'YieldExpression':
+      return 'used in a way Redline cannot follow; call it directly';
+    case 'VariableDeclarator':
+      return parent.id.type === 'Identifier' ? undefined : 'destructured; assign it to a plain variable';
+    default:
+      return undefined;
+  }
+}
+
+/** A value passes through `a ? f : g`, `a || f`, `(x, f)` and `?.` to the parent's context. */
+function flowsThrough(parent: AnyNode, node: AnyNode): boolean {
+  switch (parent.type) {
+    case 'ConditionalExpression':
+      return parent.test !== node;
+    case 'LogicalExpression':
+    case 'ChainExpression':
+      return true;
+    case 'SequenceExpression':
+      return parent.expressions[parent.expressions.length - 1] === node;
+    default:
+      return false;
+  }
+}
+
+function argumentProblem(
+  call: CallExpression,
+  arg: AnyNode,
+  callByNode: ReadonlyMap<Node, CallInfo>,
+  code: string,
+): string | undefined {
+  const info = callByNode.get(call);
+  const index = call.arguments.indexOf(arg as never);
+  const method = memberName(call.callee as AnyNode);
+  if (info?.group && index === 1) return undefined;
+  if (info?.check) return 'passed to check(); checks must stay synchronous';
+  if (info?.iterate && index === 0) return undefined;
+  if (method !== undefined && index === 0 && UNSUPPORTED_CALLBACK_METHODS[method]) {
+    return `passed to ${method}(): ${UNSUPPORTED_CALLBACK_METHODS[method]}`;
+  }
+  if (method !== undefined && PROMISE_METHODS.includes(method)) return undefined;
+  const targets = info?.candidates ?? [];
+  const followed = targets.length > 0 && targets.every((f) => !f.library && hasPlainParam(f, index));
+  if (followed) return undefined;
+  const callee = snippet(code, unwrapSequence(call.callee as AnyNode));
+  if (targets.some((f) => f.library)) {
+    return `passed as a callback to ${callee}() from an npm package, which would not await it; call it in your own loop instead`;
+  }
+  return `passed as a callback to ${callee}(), which Redline cannot see into and which would not await it; call it directly, or write this part with async/await yourself`;
+}
+
+/** esbuild calls CommonJS imports as `(0, pkg.fn)(...)`: the function is the last expression. */
+function unwrapSequence(node: AnyNode): AnyNode {
+  return node.type === 'SequenceExpression' ? (node.expressions[node.expressions.length - 1] as AnyNode) : node;
+}
+
+/** True when parameter `index` is a plain name (so its uses can be followed). */
+function hasPlainParam(fn: FnInfo, index: number): boolean {
+  const param = fn.node.params[index];
+  if (!param) return false;
+  const target = param.type === 'AssignmentPattern' ? param.left : param;
+  return target.type === 'Identifier';
+}

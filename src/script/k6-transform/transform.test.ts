@@ -1,0 +1,146 @@
+import { parse } from 'acorn';
+import { describe, expect, it } from 'vitest';
+import { runTransformed, transformForTest } from './__fixtures__/support.js';
+
+function transformOk(source: string) {
+  const result = transformForTest(source);
+  expect(result.issues).toEqual([]);
+  // The output is valid ESM.
+  parse(result.code, { ecmaVersion: 'latest', sourceType: 'module' });
+  return result;
+}
+
+/** The transformed code without the import lines (which hold machine-specific URLs). */
+function body(code: string): string {
+  return code
+    .split('\n')
+    .filter((l) => !l.startsWith('import '))
+    .join('\n')
+    .trim();
+}
+
+describe('k6 transform: what becomes async', () => {
+  it('awaits blocking calls and makes the functions that (transitively) make them async', () => {
+    const { code, asyncFunctions, awaitedCalls } = transformOk(`
+import http from 'k6/http';
+import { sleep, check } from 'k6';
+function payload(n) { return JSON.stringify({ n }); }
+function login(n) { return http.post('http://127.0.0.1/login', payload(n)); }
+function flow() { const r = login(1); check(r, { ok: (x) => x.status === 200 }); sleep(1); return r.json('token'); }
+export default function () { return flow(); }
+`);
+    expect(body(code)).toBe(`function payload(n) { return JSON.stringify({ n }); }
+async function login(n) { return await http.post('http://127.0.0.1/login', payload(n)); }
+async function flow() { const r = await login(1); check(r, { ok: (x) => x.status === 200 }); await sleep(1); return r.json('token'); }
+export default async function () { return await flow(); }`);
+    expect(asyncFunctions.map((f) => f.name).sort()).toEqual(['anonymous function', 'flow', 'login']);
+    expect(awaitedCalls).toBe(4);
+  });
+
+  it('leaves a module without blocking calls unchanged', () => {
+    const source = `import { check } from 'k6';\nexport default function () { check(1, { one: (v) => v === 1 }); }\n`;
+    const result = transformForTest(source);
+    expect(result.changed).toBe(false);
+    expect(result.map).toBeUndefined();
+  });
+
+  it('wraps a blocking call whose result is used directly: (await http.get()).json()', () => {
+    const { code } = transformOk(`
+import http from 'k6/http';
+export default function () { return http.get('http://127.0.0.1/a').json('id') + http.get('http://127.0.0.1/b')?.status ** 2; }
+`);
+    expect(body(code)).toBe(
+      `export default async function () { return (await http.get('http://127.0.0.1/a')).json('id') + (await http.get('http://127.0.0.1/b'))?.status ** 2; }`,
+    );
+  });
+
+  it('follows every import form and alias of k6/http and k6', () => {
+    const { code } = transformOk(`
+import { get as fetchIt, batch } from 'k6/http';
+import * as h from 'k6/http';
+import k6 from 'k6';
+const { post } = h;
+const put = h.put;
+export function a() { fetchIt('u'); }
+export function b() { h.del('u'); batch(['u']); }
+export function c() { post('u'); put('u'); k6.sleep(1); }
+export function d() { h.asyncRequest('GET', 'u'); h.url; }
+`);
+    expect(body(code)).toContain(`const { post } = h;
+const put = h.put;
+export async function a() { await fetchIt('u'); }
+export async function b() { await h.del('u'); await batch(['u']); }
+export async function c() { await post('u'); await put('u'); await k6.sleep(1); }
+export function d() { h.asyncRequest('GET', 'u'); h.url; }`);
+  });
+
+  it('respects shadowing: a local named like a k6 import is not k6', () => {
+    const { code } = transformOk(`
+import http from 'k6/http';
+import { sleep } from 'k6';
+function local(http, sleep) { http.get('x'); sleep(1); }
+export default function () { http.get('u'); local({ get() {} }, () => {}); }
+`);
+    expect(body(code)).toContain('function local(http, sleep) { http.get(\'x\'); sleep(1); }');
+    expect(body(code)).toContain("export default async function () { await http.get('u');");
+  });
+
+  it('makes nested group bodies async and awaits the groups', () => {
+    const { code } = transformOk(`
+import http from 'k6/http';
+import { group, sleep } from 'k6';
+export default function () {
+  group('outer', () => {
+    group('inner', function () { http.get('u'); });
+    group('pure', () => 1);
+  });
+  sleep(1);
+}
+`);
+    expect(body(code)).toBe(`export default async function () {
+  await group('outer', async () => {
+    await group('inner', async function () { await http.get('u'); });
+    group('pure', () => 1);
+  });
+  await sleep(1);
+}`);
+  });
+
+  it('handles methods of object literals and classes, this-calls and static methods', () => {
+    const { code } = transformOk(`
+import http from 'k6/http';
+const api = { login(u) { return http.post(u); }, name: 'api' };
+class Client {
+  static ping() { return http.head('/'); }
+  get base() { return '/b'; }
+  items() { return http.get(this.base); }
+  both() { this.items(); return Client.ping(); }
+  field = () => http.options('/');
+}
+export default function () { api.login('u'); const c = new Client(); c.both(); c.field(); }
+`);
+    expect(body(code)).toBe(`const api = { async login(u) { return await http.post(u); }, name: 'api' };
+class Client {
+  static async ping() { return await http.head('/'); }
+  get base() { return '/b'; }
+  async items() { return await http.get(this.base); }
+  async both() { await this.items(); return await Client.ping(); }
+  field = async () => await http.options('/');
+}
+export default async function () { await api.login('u'); const c = new Client(); await c.both(); await c.field(); }`);
+  });
+
+  it('follows callbacks passed to local higher-order functions', () => {
+    const { code } = transformOk(`
+import http from 'k6/http';
+function retry(fn, times = 3) { for (let i = 0; i < times; i++) { const r = fn(i); if (r.status === 200) return r; } return null; }
+function twice(f) { return retry(f, 2); }
+export default function () { retry(() => http.get('u')); twice((i) => http.get('v' + i)); retry(() => 1); }
+`);
+    expect(body(code)).toContain('async function retry(fn, times = 3) { for (let i = 0; i < times; i++) { const r = await fn(i);');
+    expect(body(code)).toContain('async function twice(f) { return await retry(f, 2); }');
+    expect(body(code)).toContain(
+      "export default async function () { await retry(async () => await http.get('u')); await twice(async (i) => await http.get('v' + i)); await retry(() => 1); }",
+    );
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * Which local functions an expression may evaluate to: `f` (a declaration or a const bound to a
+ * function), a parameter (the functions passed at the call sites), `obj.m` (object literal or
+ * class method), and, when the receiver is unknown, every user method named `m`.
+ */
+import type { AnyNode, CallExpression, MemberExpression, Node } from 'acorn';
+import type { Variable } from 'eslint-scope';
+import { type FunctionNode, isFunction, memberName, type ParsedModule, propertyName } from './ast.js';
+import type { FnInfo } from './functions.js';
+import type { ScopeInfo } from './scope.js';
+
+/** Resolves expressions to the local functions they may denote. */
+export class ValueResolver {
+  readonly #parsed: ParsedModule;
+  readonly #scopes: ScopeInfo;
+  readonly #fns: ReadonlyMap<FunctionNode, FnInfo>;
+  readonly #memo = new Map<Variable, FnInfo[]>();
+  readonly #inProgress = new Set<Variable>();
+  /** User-code methods by name: object literal properties, class methods and fields, `x.m = fn`. */
+  readonly methodsByName = new Map<string, FnInfo[]>();
+  /** Member calls by property name (call sites of methods, for parameter flows). */
+  readonly #memberCalls = new Map<string, CallExpression[]>();
+
+  constructor(parsed: ParsedModule, scopes: ScopeInfo, fns: ReadonlyMap<FunctionNode, FnInfo>) {
+    this.#parsed = parsed;
+    this.#scopes = scopes;
+    this.#fns = fns;
+    for (const info of fns.values()) this.#indexMethod(info);
+    for (const call of parsed.calls) {
+      const name = memberName(call.callee as AnyNode);
+      if (name === undefined) continue;
+      const list = this.#memberCalls.get(name);
+      if (list) list.push(call);
+      else this.#memberCalls.set(name, [call]);
+    }
+  }
+
+  /** Local functions `node` may evaluate to (empty when unknown or not a function). */
+  valuesOf(node: AnyNode): FnInfo[] {
+    if (isFunction(node)) return [this.#fns.get(node)!];
+    if (node.type === 'Identifier') {
+      const variable = this.#scopes.resolve(node);
+      return variable ? this.ofVariable(variable) : [];
+    }
+    if (node.type === 'MemberExpression') return this.methodCandidates(node).candidates;
+    if (node.type === 'ConditionalExpression') return [...this.valuesOf(node.consequent), ...this.valuesOf(node.alternate)];
+    if (node.type === 'LogicalExpression') return [...this.valuesOf(node.left), ...this.valuesOf(node.right)];
+    if (node.type === 'SequenceExpression') return this.valuesOf(node.expressions[node.expressions.length - 1]!);
+    return [];
+  }
+
+  /** Functions a variable may hold: its declaration, every value written to it, or its parameter flow. */
+  ofVariable(variable: Variable): FnInfo[] {
+    const memo = this.#memo.get(variable);
+    if (memo) return memo;
+    if (this.#inProgress.has(variable)) return [];
+    this.#inProgress.add(variable);
+    const result = new Set<FnInfo>();
+    for (const def of variable.defs) {
+      const node = def.node as unknown as AnyNode;
+      if (def.type === 'FunctionName' && isFunction(node)) result.add(this.#fns.get(node)!);
+      if (def.type === 'Parameter' && isFunction(node)) {
+        for (const f of this.#parameterFlow(node, def.name as unknown as Node)) result.add(f);
+      }
+    }
+    for (const ref of variable.references) {
+      if (!ref.isWrite() || !ref.writeExpr) continue;
+      for (const f of this.valuesOf(ref.writeExpr as unknown as AnyNode)) result.add(f);
+    }
+    this.#inProgress.delete(variable);
+    const list = [...result];
+    this.#memo.set(variable, list);
+    return list;
+  }
+
+  /**
+   * Methods a member expression `recv.m` may denote. `exact` is true when the receiver was
+   * resolved (an object literal, a `new` of a local class, `this`); false for the by-name guess.
+   */
+  methodCandidates(member: MemberExpression): { candidates: FnInfo[]; exact: boolean } {
+    const name = propertyName(member.property, member.computed);
+    if (name === undefined) return { candidates: [], exact: false };
+    const receiver = member.object as AnyNode;
+    if (receiver.type === 'Identifier') {
+      const variable = this.#scopes.resolve(receiver);
+      if (!variable || this.#scopes.k6.has(variable)) return { candidates: [], exact: true };
+      const literal = this.#objectLiteralOf(variable);
+      if (literal) return { candidates: this.#propertyOf(literal, name), exact: true };
+      const callable = this.ofVariable(variable);
+      if ((name === 'call' || name === 'apply') && callable.length > 0) return { candidates: callable, exact: true };
+    }
+    return { candidates: this.methodsByName.get(name) ?? [], exact: false };
+  }
+
+  #objectLiteralOf(variable: Variable): AnyNode | undefined {
+    const def = variable.defs[0];
+    if (variable.defs.length !== 1 || def?.type !== 'Variable') return undefined;
+    if (variable.references.some((r) => r.isWrite() && !r.init)) return undefined;
+    const init = (def.node as unknown as AnyNode & { init?: AnyNode }).init;
+    return init?.type === 'ObjectExpression' ? init : undefined;
+  }
+
+  #propertyOf(literal: AnyNode, name: string): FnInfo[] {
+    if (literal.type !== 'ObjectExpression') return [];
+    const out: FnInfo[] = [];
+    for (const prop of literal.properties) {
+      if (prop.type !== 'Property' || propertyName(prop.key, prop.computed) !== name) continue;
+      out.push(...this.valuesOf(prop.value as AnyNode));
+    }
+    return out;
+  }
+
+  /** Functions passed as argument `index` at the call sites of `fn` (direct calls and IIFEs). */
+  #parameterFlow(fn: FunctionNode, param: Node): FnInfo[] {
+    // npm code is not followed: a callback passed to it is reported instead (see escape.ts).
+    if (this.#fns.get(fn)?.library) return [];
+    const index = fn.params.findIndex((p) => (p.type === 'AssignmentPattern' ? p.left : p).start === param.start);
+    if (index < 0) return [];
+    const out: FnInfo[] = [];
+    for (const call of this.callSitesOf(fn)) {
+      const arg = call.arguments[index] as AnyNode | undefined;
+      if (arg && arg.type !== 'SpreadElement') out.push(...this.valuesOf(arg));
+    }
+    return out;
+  }
+
+  /** Calls that may invoke `fn`: through its variables, as an IIFE, or as a method by name. */
+  callSitesOf(fn: FunctionNode): CallExpression[] {
+    const sites: CallExpression[] = [];
+    const parent = this.#parsed.parents.get(fn);
+    if (parent?.type === 'CallExpression' && parent.callee === fn) sites.push(parent);
+    const holderVariables =
+      fn.type === 'FunctionDeclaration'
+        ? this.#scopes.declared(fn)
+        : parent?.type === 'VariableDeclarator'
+          ? this.#scopes.declared(parent)
+          : [];
+    for (const variable of holderVariables) {
+      for (const ref of variable.references) {
+        const use = this.#parsed.parents.get(ref.identifier as unknown as Node);
+        if (use?.type === 'CallExpression' && use.callee === (ref.identifier as unknown)) sites.push(use);
+      }
+    }
+    const info = this.#fns.get(fn);
+    if (info?.holder) {
+      const name = propertyName((info.holder as { key: Node }).key, (info.holder as { computed: boolean }).computed);
+      if (name !== undefined) sites.push(...(this.#memberCalls.get(name) ?? []));
+    }
+    return sites;
+  }
+
+  #indexMethod(info: FnInfo): void {
+    if (info.library || info.role === 'getter' || info.role === 'setter') return;
+    let name: string | undefined;
+    if (info.holder) {
+      const holder = info.holder as AnyNode & { key: Node; computed: boolean };
+      name = propertyName(holder.key, holder.computed);
+    } else {
+      // `obj.m = function () {...}` and `Proto.prototype.m = () => ...`
+      const parent = this.#parsed.parents.get(info.node);
+      if (parent?.type === 'AssignmentExpression' && parent.right === info.node) name = memberName(parent.left as AnyNode);
+    }
+    if (name === undefined) return;
+    const list = this.methodsByName.get(name);
+    if (list) list.push(info);
+    else this.methodsByName.set(name, [info]);
+  }
+}

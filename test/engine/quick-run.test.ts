@@ -1,0 +1,147 @@
+/**
+ * Quick mode against real servers on loopback: each behaviour is measured or classified
+ * correctly and the run never crashes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { runQuickTest } from '../../src/engine/index.js';
+import { fileURLToPath } from 'node:url';
+import { startChildServer, startHttpServer, startRawServer, type TestServer } from '../helpers/servers.js';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+
+describe('runQuickTest on real servers', () => {
+  it('counts every request of a count-bound run exactly, across 1 and 3 workers', async () => {
+    server = await startHttpServer((_req, res) => res.end('hello'));
+    for (const workers of [1, 3]) {
+      const before = server.count();
+      const { result } = await runQuickTest({ url: `${server.url}/`, connections: 6, requests: 3000, workers });
+      expect(result.metrics['http_reqs']!.values['count']).toBe(3000);
+      expect(server.count() - before).toBe(3000);
+      expect(result.statusCodes).toEqual({ '200': 3000 });
+      expect(result.metrics['http_req_failed']!.values['rate']).toBe(0);
+      expect(result.metrics['http_req_duration']!.values['count']).toBe(3000);
+      // 5 bytes body + head, per request.
+      expect(result.metrics['data_received']!.values['count']).toBeGreaterThan(3000 * 5);
+    }
+  });
+
+  it('measures a fixed 20 ms delay with the median within ±1 ms', async () => {
+    // The server runs in its own process so the generator's event loop is not shared with it.
+    server = await startChildServer(fileURLToPath(new URL('../fixtures/servers/delay-server.mjs', import.meta.url)), ['20']);
+    // One connection: the server spins the last 2 ms of each delay, so concurrent requests would
+    // queue behind each other inside it and the server itself would add latency.
+    const { result } = await runQuickTest({ url: `${server.url}/`, connections: 1, durationMs: 2000 });
+    const median = result.metrics['http_req_duration']!.values['med']!;
+    expect(Math.abs(median - 20)).toBeLessThanOrEqual(1);
+    // Closed loop: the connection completes about one request per ~20 ms.
+    expect(result.metrics['http_reqs']!.values['count']).toBeGreaterThan(80);
+  });
+
+  it('reads chunked bodies with trailers and a 10 MB body', async () => {
+    const big = Buffer.alloc(10 * 1024 * 1024, 97);
+    server = await startHttpServer((req, res) => {
+      if (req.url === '/big') return res.end(big);
+      res.setHeader('Trailer', 'X-Sum');
+      res.write('chunk-1;');
+      res.write('chunk-2;');
+      res.addTrailers({ 'X-Sum': '2' });
+      res.end();
+    });
+    const chunked = await runQuickTest({ url: `${server.url}/chunked`, connections: 2, requests: 200 });
+    expect(chunked.result.statusCodes).toEqual({ '200': 200 });
+    const large = await runQuickTest({ url: `${server.url}/big`, connections: 2, requests: 6 });
+    expect(large.result.statusCodes).toEqual({ '200': 6 });
+    expect(large.result.metrics['data_received']!.values['count']).toBeGreaterThan(6 * big.length);
+    expect(large.result.metrics['http_req_receiving']!.values['max']).toBeGreaterThan(0);
+  });
+
+  it('reconnects after Connection: close and counts no error', async () => {
+    server = await startRawServer((socket) => {
+      socket.end('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok');
+    });
+    const { result } = await runQuickTest({ url: `${server.url}/`, connections: 2, requests: 100 });
+    expect(result.statusCodes).toEqual({ '200': 100 });
+    expect(result.errors).toEqual({});
+    expect(result.metrics['http_req_connecting']!.values['max']).toBeGreaterThan(0);
+  });
+
+  it('classifies resets mid-response and keeps going', async () => {
+    server = await startRawServer((socket, n) => {
+      if (n % 5 === 0) {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial');
+        socket.resetAndDestroy();
+      } else socket.write(OK);
+    });
+    const { result } = await runQuickTest({ url: `${server.url}/`, connections: 2, requests: 200 });
+    expect(result.metrics['http_reqs']!.values['count']).toBe(200);
+    const failures = (result.errors['reset'] ?? 0) + (result.errors['closed'] ?? 0);
+    expect(failures).toBeGreaterThan(0);
+    expect(result.statusCodes['200']).toBe(200 - failures);
+    expect(result.metrics['http_req_failed']!.values['passes']).toBe(failures);
+  });
+
+  it('times out a server that stops answering', async () => {
+    server = await startRawServer((socket, n) => {
+      if (n <= 3) socket.write(OK);
+      // afterwards: never answers
+    });
+    const started = performance.now();
+    const { result } = await runQuickTest({ url: `${server.url}/`, connections: 1, durationMs: 1500, timeoutMs: 300 });
+    expect(performance.now() - started).toBeLessThan(6000);
+    expect(result.errors['timeout']).toBeGreaterThanOrEqual(2);
+    expect(result.statusCodes['200']).toBe(3);
+  });
+
+  it.each([
+    ['a malformed status line', 'HTTP/1.1 abc Broken\r\n\r\n'],
+    ['a malformed header', 'HTTP/1.1 200 OK\r\nNo colon here\r\nContent-Length: 2\r\n\r\nok'],
+    ['garbage', 'SSH-2.0-OpenSSH_9.2\r\n\r\n'],
+  ])('classifies %s as malformed', async (_name, reply) => {
+    server = await startRawServer((socket) => socket.write(reply));
+    const { result } = await runQuickTest({ url: `${server.url}/`, connections: 2, requests: 40 });
+    expect(result.errors['malformed']).toBe(40);
+    expect(result.metrics['http_req_failed']!.values['rate']).toBe(1);
+  });
+
+  it('refuses to start against a closed port with a clear error (exit 69)', async () => {
+    server = await startHttpServer((_req, res) => res.end());
+    const url = `${server.url}/`;
+    await server.close();
+    server = undefined;
+    await expect(runQuickTest({ url, requests: 10 })).rejects.toMatchObject({ code: 'E_TARGET_UNREACHABLE', exitCode: 69 });
+  });
+
+  it('counts refused connections when the target dies mid-run, and still returns results', async () => {
+    server = await startHttpServer((_req, res) => res.end('x'));
+    const running = runQuickTest({ url: `${server.url}/`, connections: 4, durationMs: 1500 });
+    setTimeout(() => void server?.close(), 500);
+    const { result } = await running;
+    expect(result.statusCodes['200']).toBeGreaterThan(0);
+    expect((result.errors['refused'] ?? 0) + (result.errors['closed'] ?? 0) + (result.errors['reset'] ?? 0)).toBeGreaterThan(0);
+  });
+
+  it('stops within a second when aborted and keeps the partial results', async () => {
+    server = await startHttpServer((_req, res) => res.end('x'));
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort({ reason: 'interrupted' }), 700);
+    const { result } = await runQuickTest({ url: `${server.url}/`, connections: 4, durationMs: 30_000, signal: controller.signal });
+    expect(performance.now() - started).toBeLessThan(700 + 1000 + 200);
+    expect(result.reason).toBe('interrupted');
+    expect(result.metrics['http_reqs']!.values['count']).toBeGreaterThan(0);
+  });
+
+  it('excludes warm-up traffic from the results', async () => {
+    server = await startHttpServer((_req, res) => res.end('x'));
+    const { result } = await runQuickTest({ url: `${server.url}/`, connections: 2, durationMs: 600, warmupMs: 600 });
+    const measured = result.metrics['http_reqs']!.values['count']!;
+    expect(server.count()).toBeGreaterThan(measured);
+    expect(result.durationMs).toBeLessThan(1500);
+  });
+});
