@@ -9,7 +9,7 @@ import type { RunResultFile, TimelinePoint } from '../outputs/result-file.js';
 import { GeneratorMonitor } from './generator-monitor.js';
 import { IntervalMerger, type MergedInterval } from './interval-merger.js';
 import { type ShardSpec, startShards } from './shard-host.js';
-import type { ShardHandle } from './shard-report.js';
+import type { ShardHandle, ShardReport } from './shard-report.js';
 import { timelinePoint } from './timeline.js';
 
 /** Why an abort was requested, passed as `AbortController.abort(reason)`. */
@@ -29,6 +29,8 @@ export interface RunShardsOptions {
   signal?: AbortSignal;
   /** Called with warnings as they arrive (printed by the CLI). */
   onWarning?: (text: string) => void;
+  /** Called with script errors thrown inside iterations (first occurrences, raw stacks). */
+  onScriptError?: (error: { message: string; stack: string }) => void;
 }
 
 /** What a finished run measured. */
@@ -39,6 +41,8 @@ export interface ControlledRun {
   reason: EndReason;
   detail?: string;
   generator: RunResultFile['generator'];
+  /** Reasons given by `exec.test.fail()` (the run is marked failed, exit 110). */
+  markedFailed: string[];
 }
 
 function isAbortReason(value: unknown): value is AbortReason {
@@ -78,10 +82,22 @@ export async function runShards(options: RunShardsOptions): Promise<ControlledRu
   const merger = new IntervalMerger(options.specs.length, onMerged);
   let handles: ShardHandle[] = [];
   let abortReason: AbortReason | undefined;
+  const markedFailed: string[] = [];
   const stopAll = () => {
     const raw: unknown = options.signal?.reason;
-    abortReason = isAbortReason(raw) ? raw : { reason: 'interrupted' };
+    abortReason ??= isAbortReason(raw) ? raw : { reason: 'interrupted' };
     for (const h of handles) h.stop();
+  };
+  const onReport = (report: ShardReport) => {
+    for (const event of report.events ?? []) {
+      if (event.type === 'fail') markedFailed.push(event.message);
+      else if (!abortReason) {
+        abortReason = { reason: 'aborted-by-script', detail: event.message };
+        for (const h of handles) h.stop();
+      }
+    }
+    for (const error of report.scriptErrors ?? []) options.onScriptError?.(error);
+    merger.add(report);
   };
   if (options.signal?.aborted) {
     abortReason = isAbortReason(options.signal.reason) ? options.signal.reason : { reason: 'interrupted' };
@@ -89,7 +105,7 @@ export async function runShards(options: RunShardsOptions): Promise<ControlledRu
   options.signal?.addEventListener('abort', stopAll, { once: true });
   try {
     if (!abortReason) {
-      handles = await startShards(options.specs, (report) => merger.add(report));
+      handles = await startShards(options.specs, onReport);
       if (options.signal?.aborted) stopAll();
       await Promise.all(handles.map((h) => h.done));
     }
@@ -104,6 +120,7 @@ export async function runShards(options: RunShardsOptions): Promise<ControlledRu
     durationMs,
     reason: abortReason?.reason ?? 'completed',
     generator,
+    markedFailed,
   };
   if (abortReason?.detail !== undefined) run.detail = abortReason.detail;
   const end = { totals, durationMs, reason: run.reason, ...(run.detail ? { detail: run.detail } : {}) };

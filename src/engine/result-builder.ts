@@ -12,7 +12,7 @@ import { errorsByClass } from './timeline.js';
 export const RESULT_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)', 'count'];
 
 /** k6-style values of a summarised metric. */
-export function metricValues(summary: MetricSummary, durationMs: number, trendStats = RESULT_TREND_STATS): Record<string, number> {
+export function metricValues(summary: MetricSummary, durationMs: number, trendStats: readonly string[] = RESULT_TREND_STATS): Record<string, number> {
   const seconds = Math.max(0.001, durationMs / 1000);
   switch (summary.type) {
     case 'counter':
@@ -30,11 +30,16 @@ export function metricValues(summary: MetricSummary, durationMs: number, trendSt
 }
 
 /** Every metric of `totals` plus the sub-metrics asked for (k6 always adds expected_response). */
-export function resultMetrics(totals: Aggregate, durationMs: number, subMetrics: Array<{ metric: string; tags: Tags }> = []): Record<string, ResultMetric> {
+export function resultMetrics(
+  totals: Aggregate,
+  durationMs: number,
+  subMetrics: Array<{ metric: string; tags: Tags }> = [],
+  trendStats: readonly string[] = RESULT_TREND_STATS,
+): Record<string, ResultMetric> {
   const metrics: Record<string, ResultMetric> = {};
   const add = (key: string, summary: MetricSummary | undefined) => {
     if (!summary) return;
-    metrics[key] = { type: summary.type, contains: summary.contains, values: metricValues(summary, durationMs) };
+    metrics[key] = { type: summary.type, contains: summary.contains, values: metricValues(summary, durationMs, [...trendStats]) };
   };
   for (const name of totals.metricNames()) add(name, totals.summarize(name));
   const wanted = [{ metric: 'http_req_duration', tags: { expected_response: 'true' } }, ...subMetrics];
@@ -114,6 +119,8 @@ export interface ResultInputs {
   reason: EndReason;
   detail?: string;
   generator: RunResultFile['generator'];
+  /** Trend statistics to compute (default RESULT_TREND_STATS). */
+  trendStats?: readonly string[];
 }
 
 /** Assembles the saved result. Thresholds are filled in by the threshold evaluator when present. */
@@ -134,7 +141,7 @@ export function buildRunResult(inputs: ResultInputs): RunResultFile {
     },
     durationMs: inputs.durationMs,
     reason: inputs.reason,
-    metrics: resultMetrics(inputs.totals, inputs.durationMs),
+    metrics: resultMetrics(inputs.totals, inputs.durationMs, [], inputs.trendStats),
     timeline: inputs.timeline,
     distribution: latencyDistribution(inputs.totals),
     statusCodes: statusCodes(inputs.totals),

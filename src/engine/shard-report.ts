@@ -15,6 +15,10 @@ export interface ShardReport {
   final: boolean;
   /** Problems the shard wants the user to see once (e.g. "too many open files"). */
   warnings: string[];
+  /** Requests from the script: abort the test (exec.test.abort) or mark it failed (exec.test.fail). */
+  events?: Array<{ type: 'abort' | 'fail'; message: string }>;
+  /** Script errors thrown in iterations (first occurrences, raw stacks of the bundle). */
+  scriptErrors?: Array<{ message: string; stack: string }>;
 }
 
 /** A running shard, in this thread or a worker. */

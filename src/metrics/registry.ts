@@ -56,6 +56,11 @@ export class MetricRegistry {
     return descriptor;
   }
 
+  /** Every declared metric. */
+  descriptors(): MetricDescriptor[] {
+    return [...this.#descriptors.values()];
+  }
+
   /** The descriptor of a declared metric. */
   descriptor(name: string): MetricDescriptor | undefined {
     return this.#descriptors.get(name);

@@ -6,7 +6,9 @@ describe('escape', () => {
   const hostile = `<script>alert("x")</script> & 'q'`;
 
   it('escapes HTML', () => {
-    expect(escapeHtml(hostile)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;');
+    expect(escapeHtml(hostile)).toBe(
+      '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;',
+    );
   });
 
   it('escapes XML and drops characters XML cannot hold', () => {

@@ -3,11 +3,18 @@ import { Aggregate } from '../metrics/aggregate.js';
 import { BUILTIN_METRICS } from '../metrics/builtin.js';
 import { MetricRegistry } from '../metrics/registry.js';
 import type { RunMeta } from '../outputs/output.js';
-import { evaluateChecks, thresholdExitCode } from './fail-on-check.js';
 import { ThresholdEvaluator, type ThresholdEvaluatorOptions } from './evaluator.js';
+import { evaluateChecks, thresholdExitCode } from './fail-on-check.js';
 import { parseThresholds } from './parse-thresholds.js';
 
-const META: RunMeta = { runId: 't', startedAtMs: 0, intervalMs: 1000, target: 'test', tags: {}, scenarios: [] };
+const META: RunMeta = {
+  runId: 't',
+  startedAtMs: 0,
+  intervalMs: 1000,
+  target: 'test',
+  tags: {},
+  scenarios: [],
+};
 
 /** Drives an evaluator the way the controller does: one real snapshot per 1 s interval. */
 class Run {
@@ -19,7 +26,9 @@ class Run {
   interval = 0;
 
   constructor(thresholds: unknown, options: Partial<ThresholdEvaluatorOptions> = {}) {
-    const parsed = parseThresholds(thresholds, { metrics: [{ name: 'errors', type: 'rate', contains: 'default' }] });
+    const parsed = parseThresholds(thresholds, {
+      metrics: [{ name: 'errors', type: 'rate', contains: 'default' }],
+    });
     expect(parsed.problems).toEqual([]);
     this.evaluator = new ThresholdEvaluator({
       thresholds: parsed.thresholds,
@@ -36,7 +45,7 @@ class Run {
     for (const v of latencies) trend.add(v);
     this.registry.counter(BUILTIN_METRICS.http_reqs, { name }).add(latencies.length);
     const fails = this.registry.rate(BUILTIN_METRICS.http_req_failed, { name });
-    latencies.forEach((_, i) => fails.add(i < failed ? 1 : 0));
+    for (let i = 0; i < latencies.length; i++) fails.add(i < failed ? 1 : 0);
     this.registry.gauge(BUILTIN_METRICS.vus).add(10);
     this.tick();
   }
@@ -48,12 +57,22 @@ class Run {
     const delta = new Aggregate();
     delta.addSnapshot(this.registry.snapshot(0, this.interval, startMs, endMs));
     this.totals.addAggregate(delta);
-    this.evaluator.onInterval({ interval: this.interval, startMs, endMs, delta, totals: this.totals });
+    this.evaluator.onInterval({
+      interval: this.interval,
+      startMs,
+      endMs,
+      delta,
+      totals: this.totals,
+    });
     this.interval++;
   }
 
   end(): void {
-    this.evaluator.stop({ totals: this.totals, durationMs: this.interval * 1000, reason: 'completed' });
+    this.evaluator.stop({
+      totals: this.totals,
+      durationMs: this.interval * 1000,
+      reason: 'completed',
+    });
   }
 }
 
@@ -65,10 +84,15 @@ describe('ThresholdEvaluator', () => {
       http_req_failed: ['rate<0.01'],
       vus: ['value===10'],
     });
-    for (let s = 0; s < 4; s++) run.second([20, 40, 60, 80, 100, 120, 140, 160, 180, 400], 'login', s === 0 ? 1 : 0);
+    for (let s = 0; s < 4; s++)
+      run.second([20, 40, 60, 80, 100, 120, 140, 160, 180, 400], 'login', s === 0 ? 1 : 0);
     run.end();
     const byExpr = Object.fromEntries(run.evaluator.outcomes().map((o) => [o.expression, o]));
-    expect(byExpr['p(95)<500']).toMatchObject({ ok: true, status: 'passed', metric: 'http_req_duration' });
+    expect(byExpr['p(95)<500']).toMatchObject({
+      ok: true,
+      status: 'passed',
+      metric: 'http_req_duration',
+    });
     expect(byExpr['p(95)<500']?.observed).toBeCloseTo(400, 0);
     expect(byExpr['p(95)<500']?.observedText).toMatch(/^p\(95\)=\d+(\.\d+)?ms$/);
     expect(byExpr['avg<100']).toMatchObject({ ok: false, status: 'failed', observed: 130 });
@@ -76,7 +100,11 @@ describe('ThresholdEvaluator', () => {
     expect(byExpr['med>10']?.ok).toBe(true);
     expect(byExpr['count==40']).toMatchObject({ ok: true, observed: 40, observedText: 'count=40' });
     expect(byExpr['rate>=10']).toMatchObject({ ok: true, observed: 10, observedText: 'rate=10/s' });
-    expect(byExpr['rate<0.01']).toMatchObject({ ok: false, observed: 1 / 40, observedText: 'rate=2.50%' });
+    expect(byExpr['rate<0.01']).toMatchObject({
+      ok: false,
+      observed: 1 / 40,
+      observedText: 'rate=2.50%',
+    });
     expect(byExpr['value===10']).toMatchObject({ ok: true, observed: 10 });
     expect(run.evaluator.failed).toBe(true);
     expect(run.aborts).toEqual([]);
@@ -107,7 +135,9 @@ describe('ThresholdEvaluator', () => {
     expect(run.aborts).toEqual([]);
     run.second([500]); // 4 s: evaluated, past the delay -> abort
     expect(run.aborts).toHaveLength(1);
-    expect(run.aborts[0]).toMatch(/threshold "p\(95\)<100" on http_req_duration failed \(p\(95\)=500ms\) and has abortOnFail/);
+    expect(run.aborts[0]).toMatch(
+      /threshold "p\(95\)<100" on http_req_duration failed \(p\(95\)=500ms\) and has abortOnFail/,
+    );
     for (let s = 0; s < 6; s++) run.second([1]);
     expect(run.aborts).toHaveLength(1);
     run.end();
@@ -165,8 +195,12 @@ describe('ThresholdEvaluator', () => {
       ['no-data', true],
     ]);
     const warnings = run.evaluator.warnings().join('\n');
-    expect(warnings).toMatch(/metric "http_req_duraton" does not exist in this run; did you mean "http_req_duration"\? \(metrics seen: .*http_req_duration/);
-    expect(warnings).toMatch(/has samples but none with name=logn; name values seen: login \(did you mean "login"\?\); counted as failed/);
+    expect(warnings).toMatch(
+      /metric "http_req_duraton" does not exist in this run; did you mean "http_req_duration"\? \(metrics seen: .*http_req_duration/,
+    );
+    expect(warnings).toMatch(
+      /has samples but none with name=logn; name values seen: login \(did you mean "login"\?\); counted as failed/,
+    );
     expect(warnings).toMatch(/errors has no samples in this run; the threshold was not evaluated/);
     expect(run.evaluator.failed).toBe(true);
   });
@@ -179,8 +213,13 @@ describe('ThresholdEvaluator', () => {
     const parsed = parseThresholds({ my_counter: ['avg<5', 'count<5'] });
     const evaluator = new ThresholdEvaluator({ thresholds: parsed.thresholds });
     evaluator.stop({ totals, durationMs: 1000, reason: 'completed' });
-    expect(evaluator.outcomes().map((o) => [o.status, o.ok])).toEqual([['invalid', false], ['passed', true]]);
-    expect(evaluator.warnings()[0]).toMatch(/"avg" is not valid for my_counter, a counter metric \(valid: count, rate\)/);
+    expect(evaluator.outcomes().map((o) => [o.status, o.ok])).toEqual([
+      ['invalid', false],
+      ['passed', true],
+    ]);
+    expect(evaluator.warnings()[0]).toMatch(
+      /"avg" is not valid for my_counter, a counter metric \(valid: count, rate\)/,
+    );
   });
 });
 
@@ -193,10 +232,16 @@ describe('--fail-on-check and exit codes', () => {
     totals.addSnapshot(registry.snapshot(0, 0, 0, 1000));
     const verdict = evaluateChecks(totals);
     expect(verdict).toMatchObject({ ok: false, passes: 9, fails: 1, rate: 0.9 });
-    expect(verdict.message).toBe('1 of 10 checks failed (checks rate 90.00%); --fail-on-check marks the run failed');
+    expect(verdict.message).toBe(
+      '1 of 10 checks failed (checks rate 90.00%); --fail-on-check marks the run failed',
+    );
     expect(thresholdExitCode(false, verdict, true)).toBe(110);
     expect(thresholdExitCode(false, verdict, false)).toBe(0);
     expect(thresholdExitCode(true, verdict, true)).toBe(99);
-    expect(evaluateChecks(new Aggregate())).toMatchObject({ ok: true, rate: 1, message: 'no checks ran' });
+    expect(evaluateChecks(new Aggregate())).toMatchObject({
+      ok: true,
+      rate: 1,
+      message: 'no checks ran',
+    });
   });
 });

@@ -85,7 +85,8 @@ export class ThresholdEvaluator implements Output {
   }
 
   onInterval(update: IntervalUpdate): void {
-    for (const ring of this.#windows.values()) ring.push(update.delta, update.endMs - update.startMs);
+    for (const ring of this.#windows.values())
+      ring.push(update.delta, update.endMs - update.startMs);
     if (update.endMs - this.#lastEvalMs < this.#everyMs - 1) return;
     this.#lastEvalMs = update.endMs;
     this.#evaluateAll(update.totals, update.endMs, false);
@@ -127,31 +128,51 @@ export class ThresholdEvaluator implements Output {
       const capacity = Math.ceil(def.windowMs / this.#intervalMs);
       const ring = this.#windows.get(def.metricKey);
       if (ring) ring.ensureCapacity(capacity);
-      else this.#windows.set(def.metricKey, new WindowRing(def.metric.name, def.metric.tags, capacity));
+      else
+        this.#windows.set(
+          def.metricKey,
+          new WindowRing(def.metric.name, def.metric.tags, capacity),
+        );
     }
   }
 
   #evaluateAll(totals: Aggregate, elapsedMs: number, final: boolean): void {
     const cache = new Map<string, MetricSummary | undefined>();
     const summaryOf = (def: ThresholdDefinition): MetricSummary | undefined => {
-      if (!cache.has(def.metricKey)) cache.set(def.metricKey, totals.summarize(def.metric.name, def.metric.tags));
+      if (!cache.has(def.metricKey))
+        cache.set(def.metricKey, totals.summarize(def.metric.name, def.metric.tags));
       return cache.get(def.metricKey);
     };
     for (const state of this.#states) {
-      if (state.def.windowMs === undefined) this.#evaluateWhole(state, summaryOf(state.def), elapsedMs, totals, final);
+      if (state.def.windowMs === undefined)
+        this.#evaluateWhole(state, summaryOf(state.def), elapsedMs, totals, final);
       else this.#evaluateWindow(state, summaryOf(state.def), elapsedMs, totals, final);
       if (!final) this.#maybeAbort(state, elapsedMs);
     }
   }
 
-  #evaluateWhole(state: State, summary: MetricSummary | undefined, elapsedMs: number, totals: Aggregate, final: boolean): void {
+  #evaluateWhole(
+    state: State,
+    summary: MetricSummary | undefined,
+    elapsedMs: number,
+    totals: Aggregate,
+    final: boolean,
+  ): void {
     const outcome = this.#judge(state.def, summary, elapsedMs / 1000);
-    if (final && (outcome.status === 'no-data' || outcome.status === 'invalid')) this.#finalizeMissing(state.def, outcome, totals);
-    if (state.abortFailed) markFailed(outcome, outcome.reason ?? 'failed during the run and aborted it (abortOnFail)');
+    if (final && (outcome.status === 'no-data' || outcome.status === 'invalid'))
+      this.#finalizeMissing(state.def, outcome, totals);
+    if (state.abortFailed)
+      markFailed(outcome, outcome.reason ?? 'failed during the run and aborted it (abortOnFail)');
     state.outcome = outcome;
   }
 
-  #evaluateWindow(state: State, total: MetricSummary | undefined, elapsedMs: number, totals: Aggregate, final: boolean): void {
+  #evaluateWindow(
+    state: State,
+    total: MetricSummary | undefined,
+    elapsedMs: number,
+    totals: Aggregate,
+    final: boolean,
+  ): void {
     const def = state.def;
     const view = this.#windows.get(def.metricKey)!.view(def.windowMs!);
     if (view.full) {
@@ -159,7 +180,10 @@ export class ThresholdEvaluator implements Output {
       if (outcome.status === 'failed' || outcome.status === 'passed') {
         state.windowEvaluated = true;
         if (outcome.status === 'failed') state.windowFailed = true;
-        if (outcome.observed !== null && (state.worst === null || isWorse(outcome.observed, state.worst, def.expression.operator))) {
+        if (
+          outcome.observed !== null &&
+          (state.worst === null || isWorse(outcome.observed, state.worst, def.expression.operator))
+        ) {
           state.worst = outcome.observed;
         }
       }
@@ -170,15 +194,18 @@ export class ThresholdEvaluator implements Output {
     if (!state.windowEvaluated) {
       // Never a full window with data: judge the whole run instead, and say so.
       outcome = this.#judge(def, total, elapsedMs / 1000);
-      if (outcome.status === 'no-data' || outcome.status === 'invalid') this.#finalizeMissing(def, outcome, totals);
-      else outcome.reason = `the run (${formatDuration(elapsedMs)}) had no full ${formatDuration(def.windowMs!)} window with samples: judged over the whole run`;
+      if (outcome.status === 'no-data' || outcome.status === 'invalid')
+        this.#finalizeMissing(def, outcome, totals);
+      else
+        outcome.reason = `the run (${formatDuration(elapsedMs)}) had no full ${formatDuration(def.windowMs!)} window with samples: judged over the whole run`;
     } else {
       outcome = { ...state.outcome, observed: state.worst, ok: !state.windowFailed };
       outcome.status = outcome.ok ? 'passed' : 'failed';
       outcome.observedText = this.#windowText(state, total);
       delete outcome.reason;
     }
-    if (state.abortFailed) markFailed(outcome, outcome.reason ?? 'failed during the run and aborted it (abortOnFail)');
+    if (state.abortFailed)
+      markFailed(outcome, outcome.reason ?? 'failed during the run and aborted it (abortOnFail)');
     state.outcome = outcome;
   }
 
@@ -188,7 +215,11 @@ export class ThresholdEvaluator implements Output {
     return `${text} (worst ${formatDuration(def.windowMs!)} window)`;
   }
 
-  #judge(def: ThresholdDefinition, summary: MetricSummary | undefined, elapsedSeconds: number): ThresholdOutcome {
+  #judge(
+    def: ThresholdDefinition,
+    summary: MetricSummary | undefined,
+    elapsedSeconds: number,
+  ): ThresholdOutcome {
     const outcome = initialOutcome(def);
     if (!summary || !hasSamples(summary)) return outcome;
     const observation = observe(def, summary, elapsedSeconds);
@@ -198,7 +229,12 @@ export class ThresholdEvaluator implements Output {
       return outcome;
     }
     outcome.observed = observation.value;
-    outcome.observedText = formatObservation(def, observation.value, summary.contains, summary.type);
+    outcome.observedText = formatObservation(
+      def,
+      observation.value,
+      summary.contains,
+      summary.type,
+    );
     if (observation.value === null) return outcome;
     outcome.ok = compare(observation.value, def.expression.operator, def.expression.value);
     outcome.status = outcome.ok ? 'passed' : 'failed';

@@ -1,10 +1,18 @@
 /** Public surface of thresholds/: k6's threshold grammar, validation and the evaluating Output. */
-export { type ThresholdEvaluatorOptions, ThresholdEvaluator, type ThresholdOutcome } from './evaluator.js';
+export {
+  ThresholdEvaluator,
+  type ThresholdEvaluatorOptions,
+  type ThresholdOutcome,
+} from './evaluator.js';
 export { type CheckVerdict, evaluateChecks, thresholdExitCode } from './fail-on-check.js';
 export { diagnoseMissing, type MissingVerdict } from './missing.js';
 export { compare, formatObservation, observe } from './observe.js';
-export { formatAggregation, parseThresholdExpression, type ParsedExpression } from './parse-expression.js';
-export { formatMetricKey, parseMetricKey, type ParsedMetricKey } from './parse-metric-key.js';
+export {
+  formatAggregation,
+  type ParsedExpression,
+  parseThresholdExpression,
+} from './parse-expression.js';
+export { formatMetricKey, type ParsedMetricKey, parseMetricKey } from './parse-metric-key.js';
 export {
   aggregationProblem,
   assertValidThresholds,

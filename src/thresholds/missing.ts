@@ -61,7 +61,11 @@ function describeFilter(tags: Readonly<Record<string, string>>): string {
 }
 
 /** For each tag key of the filter, the values that exist on the metric's series. */
-function describeSeen(name: string, tags: Readonly<Record<string, string>>, totals: Aggregate): string {
+function describeSeen(
+  name: string,
+  tags: Readonly<Record<string, string>>,
+  totals: Aggregate,
+): string {
   const parts: string[] = [];
   for (const [key, wanted] of Object.entries(tags)) {
     const values = new Set<string>();
@@ -75,7 +79,9 @@ function describeSeen(name: string, tags: Readonly<Record<string, string>>, tota
     }
     const nearest = findNearest(wanted, values);
     const list = [...values].slice(0, 10).join(', ') + (values.size > 10 ? ', …' : '');
-    parts.push(`${key} values seen: ${list}${nearest && nearest !== wanted ? ` (did you mean "${nearest}"?)` : ''}`);
+    parts.push(
+      `${key} values seen: ${list}${nearest && nearest !== wanted ? ` (did you mean "${nearest}"?)` : ''}`,
+    );
   }
   return parts.join('; ');
 }

@@ -5,8 +5,8 @@
  */
 import { type MetricSummary, trendStat } from '../metrics/aggregate.js';
 import { createHistogram } from '../metrics/histogram.js';
-import { formatBytes, formatPercent } from '../util/units.js';
 import { formatLatency } from '../util/duration.js';
+import { formatBytes, formatPercent } from '../util/units.js';
 import { formatAggregation } from './parse-expression.js';
 import { aggregationProblem } from './parse-thresholds.js';
 import type { ThresholdDefinition, ThresholdOperator } from './types.js';
@@ -36,7 +36,8 @@ export function observe(
     case 'value':
       return { value: summary.sum };
     case 'rate':
-      if (summary.type === 'counter') return { value: elapsedSeconds > 0 ? summary.sum / elapsedSeconds : 0 };
+      if (summary.type === 'counter')
+        return { value: elapsedSeconds > 0 ? summary.sum / elapsedSeconds : 0 };
       return { value: summary.sum / summary.count };
     default:
       return { value: trendStat(summary, formatAggregation(aggregation)) ?? null };

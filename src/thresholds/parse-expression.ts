@@ -25,7 +25,14 @@ import {
 
 const SIMPLE: readonly SimpleAggregation[] = ['count', 'rate', 'value', 'avg', 'min', 'max', 'med'];
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
-const UNIT_MS: Readonly<Record<string, number>> = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Readonly<Record<string, number>> = {
+  us: 0.001,
+  µs: 0.001,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 
 /** Result of {@link parseThresholdExpression}: the expression, or every problem found in it. */
 export type ParsedExpression =
@@ -63,7 +70,10 @@ export function parseThresholdExpression(text: string): ParsedExpression {
 }
 
 /** Parses the left-hand side: a simple aggregation name or `p(N)`. */
-export function parseAggregation(text: string, problems: string[]): ThresholdAggregation | undefined {
+export function parseAggregation(
+  text: string,
+  problems: string[],
+): ThresholdAggregation | undefined {
   if ((SIMPLE as readonly string[]).includes(text)) return { kind: text as SimpleAggregation };
   const match = /^p\(\s*([^)]*?)\s*\)$/.exec(text);
   if (match) {
@@ -86,13 +96,14 @@ export function parseAggregation(text: string, problems: string[]): ThresholdAgg
   }
   const nearest = findNearest(text, [...SIMPLE, 'p(95)']);
   const hint = nearest === undefined ? '' : `; did you mean "${nearest}"?`;
-  problems.push(
-    `unknown aggregation "${text}"${hint} (valid: ${SIMPLE.join(', ')}, p(N))`,
-  );
+  problems.push(`unknown aggregation "${text}"${hint} (valid: ${SIMPLE.join(', ')}, p(N))`);
   return undefined;
 }
 
-function parseValue(text: string, problems: string[]): { value: number; unit?: string } | undefined {
+function parseValue(
+  text: string,
+  problems: string[],
+): { value: number; unit?: string } | undefined {
   const number = NUMBER.exec(text);
   if (!number) {
     problems.push(

@@ -34,7 +34,9 @@ export function parseMetricKey(text: string): ParsedMetricKey {
 
 function parseTagFilter(body: string, text: string, problems: string[]): Tags | undefined {
   if (body.trim() === '') {
-    problems.push(`sub-metric "${text}" has an empty tag filter; remove the braces or add tag:value`);
+    problems.push(
+      `sub-metric "${text}" has an empty tag filter; remove the braces or add tag:value`,
+    );
     return undefined;
   }
   const tags: Record<string, string> = {};

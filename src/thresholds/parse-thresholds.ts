@@ -11,8 +11,9 @@
  * }
  * ```
  */
-import { RedlineError } from '../errors/index.js';
+
 import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/index.js';
 import { BUILTIN_METRICS } from '../metrics/builtin.js';
 import type { MetricDescriptor } from '../metrics/metric-types.js';
 import { parseDurationMs } from '../util/duration.js';
@@ -40,11 +41,17 @@ export interface ParsedThresholds {
 }
 
 /** Parses a `thresholds` object; never throws (see {@link assertValidThresholds}). */
-export function parseThresholds(input: unknown, options: ParseThresholdsOptions = {}): ParsedThresholds {
+export function parseThresholds(
+  input: unknown,
+  options: ParseThresholdsOptions = {},
+): ParsedThresholds {
   const result: ParsedThresholds = { thresholds: [], problems: [], warnings: [] };
   if (input === undefined || input === null) return result;
   if (typeof input !== 'object' || Array.isArray(input)) {
-    result.problems.push({ path: 'thresholds', message: 'must be an object of metric name -> list of expressions' });
+    result.problems.push({
+      path: 'thresholds',
+      message: 'must be an object of metric name -> list of expressions',
+    });
     return result;
   }
   const known = new Map<string, MetricDescriptor>(Object.entries(BUILTIN_METRICS));
@@ -77,7 +84,10 @@ function parseMetricEntry(
   }
   const entries = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(entries)) {
-    result.problems.push({ path, message: 'must be an expression or a list of expressions, e.g. ["p(95)<500"]' });
+    result.problems.push({
+      path,
+      message: 'must be an expression or a list of expressions, e.g. ["p(95)<500"]',
+    });
     return;
   }
   entries.forEach((entry, index) => {
@@ -118,9 +128,11 @@ function parseEntry(
       result.problems.push({ path: `${path}.abortOnFail`, message: 'must be true or false' });
     }
     abortOnFail = object.abortOnFail === true;
-    delayAbortEvalMs = parseDurationField(object.delayAbortEval, `${path}.delayAbortEval`, result) ?? 0;
+    delayAbortEvalMs =
+      parseDurationField(object.delayAbortEval, `${path}.delayAbortEval`, result) ?? 0;
     windowMs = parseDurationField(object.window, `${path}.window`, result);
-    if (windowMs === 0) result.problems.push({ path: `${path}.window`, message: 'must be longer than 0s' });
+    if (windowMs === 0)
+      result.problems.push({ path: `${path}.window`, message: 'must be longer than 0s' });
     if (object.delayAbortEval !== undefined && !abortOnFail) {
       result.warnings.push(`${path}: delayAbortEval has no effect without abortOnFail: true`);
     }
@@ -128,7 +140,8 @@ function parseEntry(
   if (typeof source !== 'string') {
     result.problems.push({
       path,
-      message: 'must be an expression string such as "p(95)<500", or { threshold: "p(95)<500", abortOnFail: true }',
+      message:
+        'must be an expression string such as "p(95)<500", or { threshold: "p(95)<500", abortOnFail: true }',
     });
     return undefined;
   }
@@ -150,11 +163,19 @@ function parseEntry(
   return definition;
 }
 
-function parseDurationField(value: unknown, path: string, result: ParsedThresholds): number | undefined {
+function parseDurationField(
+  value: unknown,
+  path: string,
+  result: ParsedThresholds,
+): number | undefined {
   if (value === undefined) return undefined;
-  const ms = typeof value === 'string' || typeof value === 'number' ? parseDurationMs(value) : undefined;
+  const ms =
+    typeof value === 'string' || typeof value === 'number' ? parseDurationMs(value) : undefined;
   if (ms === undefined) {
-    result.problems.push({ path, message: `${JSON.stringify(value)} is not a duration (e.g. "10s", "1m30s")` });
+    result.problems.push({
+      path,
+      message: `${JSON.stringify(value)} is not a duration (e.g. "10s", "1m30s")`,
+    });
   }
   return ms;
 }
@@ -195,7 +216,10 @@ export function aggregationProblem(
  * Parses `input` and throws one {@link RedlineError} (exit 104, InvalidConfig) listing every
  * problem when there is any; returns the parsed thresholds otherwise.
  */
-export function assertValidThresholds(input: unknown, options: ParseThresholdsOptions = {}): ParsedThresholds {
+export function assertValidThresholds(
+  input: unknown,
+  options: ParseThresholdsOptions = {},
+): ParsedThresholds {
   const parsed = parseThresholds(input, options);
   if (parsed.problems.length === 0) return parsed;
   const count = parsed.problems.length;

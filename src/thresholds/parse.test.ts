@@ -7,7 +7,10 @@ import { assertValidThresholds, parseThresholds } from './parse-thresholds.js';
 describe('parseThresholdExpression: valid forms', () => {
   const valid: Array<[string, unknown]> = [
     ['p(95)<500', { aggregation: { kind: 'p', percentile: 95 }, operator: '<', value: 500 }],
-    ['p(99.9) <= 1200', { aggregation: { kind: 'p', percentile: 99.9 }, operator: '<=', value: 1200 }],
+    [
+      'p(99.9) <= 1200',
+      { aggregation: { kind: 'p', percentile: 99.9 }, operator: '<=', value: 1200 },
+    ],
     ['p( 0 )>=0', { aggregation: { kind: 'p', percentile: 0 }, operator: '>=', value: 0 }],
     ['p(100)>1', { aggregation: { kind: 'p', percentile: 100 }, operator: '>', value: 1 }],
     ['avg<200', { aggregation: { kind: 'avg' }, operator: '<', value: 200 }],
@@ -19,7 +22,10 @@ describe('parseThresholdExpression: valid forms', () => {
     ['rate<0.01', { aggregation: { kind: 'rate' }, operator: '<', value: 0.01 }],
     ['value>-5', { aggregation: { kind: 'value' }, operator: '>', value: -5 }],
     ['  count  >=  .5  ', { aggregation: { kind: 'count' }, operator: '>=', value: 0.5 }],
-    ['p(95)<1.5s', { aggregation: { kind: 'p', percentile: 95 }, operator: '<', value: 1500, unit: 's' }],
+    [
+      'p(95)<1.5s',
+      { aggregation: { kind: 'p', percentile: 95 }, operator: '<', value: 1500, unit: 's' },
+    ],
     ['avg<250ms', { aggregation: { kind: 'avg' }, operator: '<', value: 250, unit: 'ms' }],
     ['avg<800us', { aggregation: { kind: 'avg' }, operator: '<', value: 0.8, unit: 'us' }],
   ];
@@ -72,7 +78,10 @@ describe('parseMetricKey', () => {
       'http_req_duration{ name : login , status:200 }',
       { name: 'http_req_duration', tags: { name: 'login', status: '200' } },
     ],
-    ['http_req_duration{expected_response:true}', { name: 'http_req_duration', tags: { expected_response: 'true' } }],
+    [
+      'http_req_duration{expected_response:true}',
+      { name: 'http_req_duration', tags: { expected_response: 'true' } },
+    ],
     ['http_reqs{url:http://x:8080/a}', { name: 'http_reqs', tags: { url: 'http://x:8080/a' } }],
     ['checks{check:"status is 200"}', { name: 'checks', tags: { check: 'status is 200' } }],
   ])('%s', (text, key) => {
@@ -97,11 +106,14 @@ describe('parseMetricKey', () => {
 
 describe('parseThresholds', () => {
   it('parses the seed script thresholds', () => {
-    const parsed = parseThresholds({
-      http_req_duration: ['p(50)<200', 'p(95)<500', 'p(99)<800'],
-      errors: ['rate<0.01'],
-      http_req_failed: ['rate<0.01'],
-    }, { metrics: [{ name: 'errors', type: 'rate', contains: 'default' }] });
+    const parsed = parseThresholds(
+      {
+        http_req_duration: ['p(50)<200', 'p(95)<500', 'p(99)<800'],
+        errors: ['rate<0.01'],
+        http_req_failed: ['rate<0.01'],
+      },
+      { metrics: [{ name: 'errors', type: 'rate', contains: 'default' }] },
+    );
     expect(parsed.problems).toEqual([]);
     expect(parsed.thresholds.map((t) => `${t.metricKey} ${t.source}`)).toEqual([
       'http_req_duration p(50)<200',
@@ -133,7 +145,11 @@ describe('parseThresholds', () => {
     });
     expect(parsed.problems).toEqual([]);
     const [a, b] = parsed.thresholds;
-    expect(a).toMatchObject({ abortOnFail: true, delayAbortEvalMs: 10_000, metric: { name: 'http_req_duration', tags: { name: 'login' } } });
+    expect(a).toMatchObject({
+      abortOnFail: true,
+      delayAbortEvalMs: 10_000,
+      metric: { name: 'http_req_duration', tags: { name: 'login' } },
+    });
     expect(b).toMatchObject({ abortOnFail: false, windowMs: 30_000 });
   });
 
@@ -144,7 +160,10 @@ describe('parseThresholds', () => {
       vus: ['p(95)<3'],
       'bad-name': ['count<1'],
       checks: 'rate>0.9',
-      http_req_failed: [{ threshold: 5 }, { threshold: 'rate<1', delayAbortEval: 'soon', window: '0s' }],
+      http_req_failed: [
+        { threshold: 5 },
+        { threshold: 'rate<1', delayAbortEval: 'soon', window: '0s' },
+      ],
       data_sent: 42,
     });
     const lines = parsed.problems.map((p) => `${p.path}: ${p.message}`);
@@ -170,7 +189,9 @@ describe('parseThresholds', () => {
     expect(lenient.problems).toEqual([]);
     expect(lenient.warnings.join()).toMatch(/did you mean "http_req_duration"/);
     const strict = parseThresholds({ http_req_duraton: ['p(95)<1'] }, { strictMetricNames: true });
-    expect(strict.problems[0]?.message).toMatch(/not a built-in metric and was not declared; did you mean "http_req_duration"/);
+    expect(strict.problems[0]?.message).toMatch(
+      /not a built-in metric and was not declared; did you mean "http_req_duration"/,
+    );
   });
 
   it('assertValidThresholds throws one InvalidConfig error listing all problems', () => {

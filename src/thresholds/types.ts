@@ -11,9 +11,7 @@ export type ThresholdOperator = (typeof THRESHOLD_OPERATORS)[number];
 export type SimpleAggregation = 'count' | 'rate' | 'value' | 'avg' | 'min' | 'max' | 'med';
 
 /** What a threshold aggregates: a named statistic, or the percentile `p(N)`. */
-export type ThresholdAggregation =
-  | { kind: SimpleAggregation }
-  | { kind: 'p'; percentile: number };
+export type ThresholdAggregation = { kind: SimpleAggregation } | { kind: 'p'; percentile: number };
 
 /** Aggregations each metric type accepts (k6's table). */
 export const AGGREGATIONS_BY_TYPE: Readonly<Record<MetricType, readonly string[]>> = {

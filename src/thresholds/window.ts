@@ -48,7 +48,8 @@ export class WindowRing {
   /** Records one interval's delta (O(series of the delta) for the summarize, O(1) amortised push). */
   push(delta: Aggregate, spanMs: number): void {
     this.#slots.push({ summary: delta.summarize(this.#name, this.#tags), spanMs });
-    if (this.#slots.length > this.#capacity) this.#slots.splice(0, this.#slots.length - this.#capacity);
+    if (this.#slots.length > this.#capacity)
+      this.#slots.splice(0, this.#slots.length - this.#capacity);
   }
 
   /** Merges the intervals covering the last `windowMs`. */

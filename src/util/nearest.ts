@@ -25,13 +25,15 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `input` (case-insensitive), or undefined when none is close enough:
- * at most `maxDistance` edits (default: a third of the input's length, at least 2). A candidate
- * that starts with the input, or that the input starts with, also counts as close.
+ * at most `maxDistance` edits (default: a third of the input's length, at least 2). Unless
+ * `prefixes` is false, a candidate that starts with the input, or that the input starts with,
+ * also counts as close.
  */
 export function findNearest(
   input: string,
   candidates: Iterable<string>,
   maxDistance = Math.max(2, Math.floor(input.length / 3)),
+  prefixes = true,
 ): string | undefined {
   const needle = input.toLowerCase();
   let best: string | undefined;
@@ -39,7 +41,7 @@ export function findNearest(
   for (const candidate of candidates) {
     const hay = candidate.toLowerCase();
     let distance = editDistance(needle, hay);
-    if (needle.length >= 3 && (hay.startsWith(needle) || needle.startsWith(hay))) {
+    if (prefixes && needle.length >= 3 && (hay.startsWith(needle) || needle.startsWith(hay))) {
       distance = Math.min(distance, 1);
     }
     if (distance < bestDistance) {

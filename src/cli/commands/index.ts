@@ -6,6 +6,11 @@ type Register = (program: Command) => void;
 const registrations: Register[] = [
   (await import('./run.js')).register,
   (await import('./db.js')).register,
+  (await import('./report.js')).register,
+  (await import('./compare.js')).register,
+  (await import('./slo.js')).register,
+  (await import('./analyze.js')).register,
+  (await import('./profile.js')).register,
 ];
 
 /** Adds every subcommand to `program`. */

@@ -1,19 +1,27 @@
-/** `redline run <url>`: quick-mode load test (autocannon/wrk-style), with summary and result files. */
+/**
+ * `redline run <url|script>`: a quick-mode load test against a URL (autocannon/wrk style), or a
+ * scripted test (k6 scripts unchanged, native TypeScript, YAML plans), with a k6-style summary.
+ */
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runQuickTest } from '../../engine/quick/run-quick.js';
+import { runScriptTest } from '../../engine/script/run-script.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import type { Output } from '../../outputs/output.js';
+import { summaryExport } from '../../outputs/k6/k6-summary-data.js';
 import { ProgressOutput } from '../../outputs/progress/progress-output.js';
 import { createOutputFromSpec } from '../../outputs/registry.js';
 import '../../outputs/builtin.js';
+import type { RunResultFile } from '../../outputs/result-file.js';
 import { renderSummaryText } from '../../outputs/summary/summary-text.js';
 import { addLoadFlags, type LoadFlagValues, quickOptionsFromFlags } from '../flags.js';
 import { installInterruptHandler } from '../interrupt.js';
 import { writeJsonFile } from '../result-files.js';
+import { addScriptFlags, cliOverridesFromFlags, type ScriptFlagValues } from '../script-flags.js';
 
-interface RunFlags extends LoadFlagValues {
+interface RunFlags extends LoadFlagValues, ScriptFlagValues {
   json?: string;
   out?: string[];
   quiet?: boolean;
@@ -28,13 +36,84 @@ function parseTag(value: string, previous: Array<[string, string]> = []): Array<
   return [...previous, [value.slice(0, eq), value.slice(eq + 1)]];
 }
 
+function buildOutputs(flags: RunFlags): Output[] {
+  const outputs: Output[] = [];
+  if (!flags.quiet) outputs.push(new ProgressOutput(process.stderr));
+  for (const spec of flags.out ?? []) outputs.push(createOutputFromSpec(spec, { cwd: process.cwd() }));
+  return outputs;
+}
+
+function warn(text: string): void {
+  process.stderr.write(`redline: warning: ${text}\n`);
+}
+
+function writeResultFiles(result: RunResultFile, flags: RunFlags): void {
+  if (flags.json) {
+    writeJsonFile(resolve(flags.json), result);
+    process.stderr.write(`redline: result written to ${flags.json}\n`);
+  }
+  if (flags.summaryExport) writeJsonFile(resolve(flags.summaryExport), summaryExport(result));
+}
+
+const color = () => process.stdout.isTTY === true && !process.env['NO_COLOR'];
+
+async function runUrl(url: string, flags: RunFlags): Promise<void> {
+  const options = quickOptionsFromFlags(url, flags);
+  if (flags.tag) options.tags = Object.fromEntries(flags.tag);
+  const interrupt = installInterruptHandler();
+  try {
+    const { result } = await runQuickTest({ ...options, outputs: buildOutputs(flags), signal: interrupt.signal }, warn);
+    process.stdout.write(renderSummaryText(result, { color: color() }));
+    writeResultFiles(result, flags);
+    if (result.reason === 'interrupted') process.exitCode = ExitCode.Interrupted;
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function runScript(path: string, flags: RunFlags): Promise<void> {
+  const interrupt = installInterruptHandler();
+  const errorsShown = new Map<string, number>();
+  try {
+    const run = await runScriptTest({
+      scriptPath: path,
+      cli: cliOverridesFromFlags(flags),
+      ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
+      outputs: buildOutputs(flags),
+      signal: interrupt.signal,
+      onWarning: warn,
+      onScriptError: (message, stack) => {
+        const seen = errorsShown.get(message) ?? 0;
+        errorsShown.set(message, seen + 1);
+        if (seen === 0) process.stderr.write(`\nredline: error in an iteration (counted, the test goes on): ${stack}\n`);
+      },
+    });
+    const summary = run.summaryOutputs;
+    if (summary) {
+      for (const [where, content] of Object.entries(summary)) {
+        const text = typeof content === 'string' ? content : Buffer.from(content);
+        if (where === 'stdout') process.stdout.write(text);
+        else if (where === 'stderr') process.stderr.write(text);
+        else writeFileSync(resolve(where), text);
+      }
+    } else {
+      process.stdout.write(`\n${run.header.map((l) => `  ${l}`).join('\n')}\n`);
+      process.stdout.write(renderSummaryText(run.result, { color: color(), trendStats: run.plan.options.summaryTrendStats }));
+    }
+    writeResultFiles(run.result, flags);
+    process.exitCode = run.exitCode;
+  } finally {
+    interrupt.dispose();
+  }
+}
+
 /** Registers `redline run`. */
 export function register(program: Command): void {
   const command = program
     .command('run')
-    .description('Run a load test against a URL (quick mode) and print a k6-style summary')
-    .argument('<url>', 'target URL, e.g. http://127.0.0.1:3000/items');
-  addLoadFlags(command)
+    .description('Run a load test: a URL (quick mode) or a script (k6 script, TypeScript, YAML plan)')
+    .argument('<target>', 'URL (http://127.0.0.1:3000/items) or script file (test.js, test.ts, plan.yaml)');
+  addScriptFlags(addLoadFlags(command))
     .option('--json <file>', 'write the full result (summary, timeline, distribution) as JSON')
     .option('--out <output>', 'stream results: ndjson=<file> (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .option('--tag <name=value>', 'tag every series (repeatable)', parseTag)
@@ -45,30 +124,15 @@ export function register(program: Command): void {
 Examples:
   redline run http://127.0.0.1:3000/ -c 50 -d 30s
   redline run http://127.0.0.1:3000/items --rate 2000 -c 100 -d 1m --json result.json
-  redline run https://staging.local/api -m POST -H "Content-Type: application/json" -b '{"a":1}' --insecure
+  redline run script.js --vus 10 --duration 30s          # a k6 script, unchanged
+  redline run script.js --host api.example.com=127.0.0.1:3000
+  redline run flow.ts --preset stress --vus 50
 
-Exit codes: 0 ok, 2 bad flags, 69 target unreachable, 105 interrupted (results still written).`,
+Exit codes: 0 ok, 2 bad flags, 69 target unreachable, 99 thresholds failed, 104 invalid options,
+105 interrupted (results still written), 107 script error, 108 aborted, 110 marked failed.`,
     )
-    .action(async (url: string, flags: RunFlags) => {
-      const outputs: Output[] = [];
-      if (!flags.quiet) outputs.push(new ProgressOutput(process.stderr));
-      for (const spec of flags.out ?? []) outputs.push(createOutputFromSpec(spec, { cwd: process.cwd() }));
-      const options = quickOptionsFromFlags(url, flags);
-      if (flags.tag) options.tags = Object.fromEntries(flags.tag);
-      const interrupt = installInterruptHandler();
-      try {
-        const { result } = await runQuickTest(
-          { ...options, outputs, signal: interrupt.signal },
-          (warning) => process.stderr.write(`\nredline: warning: ${warning}\n`),
-        );
-        process.stdout.write(renderSummaryText(result, { color: process.stdout.isTTY === true && !process.env['NO_COLOR'] }));
-        if (flags.json) {
-          writeJsonFile(resolve(flags.json), result);
-          process.stderr.write(`redline: result written to ${flags.json}\n`);
-        }
-        if (result.reason === 'interrupted') process.exitCode = ExitCode.Interrupted;
-      } finally {
-        interrupt.dispose();
-      }
+    .action(async (target: string, flags: RunFlags) => {
+      if (/^https?:\/\//i.test(target)) return runUrl(target, flags);
+      return runScript(target, flags);
     });
 }

@@ -9,7 +9,7 @@ export function renderFindingsText(findings: readonly Finding[]): string {
     if (f.location?.route) lines.push(`   route: ${f.location.route}`);
     if (f.location?.file) lines.push(`   at: ${f.location.file}${f.location.line ? `:${f.location.line}` : ''}`);
     if (f.location?.functionName && !f.location.file) lines.push(`   node: ${f.location.functionName}`);
-    if (f.impact) lines.push(`   impact: ${f.impact.description}${f.impact.timeMs !== undefined ? ` (est. saving ${f.impact.timeMs} ms)` : ''}`);
+    if (f.impact) lines.push(`   impact: ${f.impact.description}${(f.impact.timeMs ?? 0) > 0 ? ` (est. saving ${f.impact.timeMs} ms)` : ''}`);
     lines.push(`   why: ${f.rootCause}`);
     lines.push(`   fix: ${f.recommendation.text}`);
     if (f.recommendation.sql) lines.push(`        ${f.recommendation.sql}`);

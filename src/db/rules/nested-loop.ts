@@ -1,5 +1,6 @@
 /** Rule: a nested loop that runs its inner side thousands of times. */
 import type { Severity } from '../../findings/index.js';
+import type { PlanNode } from '../plan/plan-node.js';
 import { createPlanFinding, ms, type PlanRule } from './plan-rule.js';
 
 /** The inner side must loop at least this often ([P] from QuerySense's 1000+ scans). */
@@ -16,17 +17,16 @@ export const nestedLoopRule: PlanRule = {
   id: 'db.nested-loop',
   title: 'Nested loop repeats its inner side thousands of times',
   scope: 'node',
-  engines: ['postgres', 'mysql'],
+  engines: ['postgres', 'mysql', 'mariadb'],
   needsActuals: true,
   check(context) {
-    const { node, totalMs } = context;
-    if (!/^Nested loop/i.test(node.nodeType) || node.children.length < 2) return null;
-    const inner = node.children[1];
-    if (!inner || (inner.loops ?? 0) < MIN_INNER_LOOPS || totalMs <= 0) return null;
+    const { totalMs } = context;
+    const pair = loopPair(context.node, context.parent);
+    if (!pair || (pair.inner.loops ?? 0) < MIN_INNER_LOOPS || totalMs <= 0) return null;
+    const { inner, outer } = pair;
     const innerMs = inner.totalMs ?? 0;
     const share = innerMs / totalMs;
     if (share < MIN_INNER_SHARE) return null;
-    const outer = node.children[0];
     const outerMisestimated = outer?.estimatedRows !== undefined && outer.actualRows !== undefined && outer.actualRows > outer.estimatedRows * 10;
     const severity: Severity = share >= HIGH_INNER_SHARE ? 'high' : 'medium';
     return createPlanFinding({
@@ -50,3 +50,18 @@ export const nestedLoopRule: PlanRule = {
     });
   },
 };
+
+/**
+ * PostgreSQL/MySQL: a `Nested Loop` node whose second child is the inner side. MariaDB prints a
+ * join as a flat `nested_loop` list: a table looked up once per row of the table before it.
+ */
+function loopPair(node: PlanNode, parent: PlanNode | undefined): { inner: PlanNode; outer: PlanNode | undefined } | undefined {
+  if (/^Nested loop/i.test(node.nodeType) && node.children.length >= 2) {
+    return { inner: node.children[1] as PlanNode, outer: node.children[0] };
+  }
+  if (node.nodeType === 'table' && parent) {
+    const index = parent.children.indexOf(node);
+    if (index > 0) return { inner: node, outer: parent.children[index - 1] };
+  }
+  return undefined;
+}

@@ -46,7 +46,8 @@ export async function readPgStatStatements(session: DbSession): Promise<TopQuery
             shared_blks_hit::float8 AS hit, shared_blks_read::float8 AS read, temp_blks_written::float8 AS temp
        FROM pg_stat_statements
       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND query NOT ILIKE '%pg_stat_statements%' AND calls > 0`,
+        AND query NOT ILIKE '%pg_stat_statements%' AND calls > 0
+        AND query NOT IN ('SELECT $1 FROM pg_extension WHERE extname = $2', 'SELECT current_setting($1) AS v')`,
   );
   return result.rows.map((row) => {
     const calls = Number(row['calls']);

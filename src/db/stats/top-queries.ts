@@ -1,5 +1,6 @@
 /** topQueries: rank a database's statements by total time, optionally explaining the worst ones. */
 import { ExitCode, RedlineError } from '../../errors/index.js';
+import type { Finding } from '../../findings/index.js';
 import { type DbSession, openDb, parseDbTarget } from '../connection.js';
 import { explainMysql } from '../mysql/explain.js';
 import { explainPostgres } from '../postgres/explain.js';
@@ -41,7 +42,7 @@ export async function topQueries(options: TopQueriesOptions): Promise<TopQueries
     const { queries, totalMs } = rankTopQueries(rows, options.limit ?? 10);
     for (const q of queries.slice(0, options.explain ?? 0)) {
       const plan = await explainNormalised(session, q.query).catch(() => undefined);
-      if (plan) q.findings = runPlanRules(plan);
+      if (plan) q.findings = runPlanRules(plan).map((f) => withWindowImpact(f, q));
     }
     return { target: session.display, source, totalMs, queries };
   });
@@ -58,6 +59,13 @@ export async function resetTopQueries(options: { db?: string; session?: DbSessio
       await resetPgStatStatements(session);
     }
   });
+}
+
+/** Estimate-only findings carry no measured saving: state what the statement cost in the window. */
+function withWindowImpact(finding: Finding, q: TopQuery): Finding {
+  if (!finding.impact || (finding.impact.timeMs ?? 0) > 0) return finding;
+  const { timeMs: _unknown, ...rest } = finding.impact;
+  return { ...finding, impact: { ...rest, description: `${rest.description}; the statement took ${q.totalMs.toFixed(1)} ms over ${q.calls} calls in the window` } };
 }
 
 async function readPg(session: DbSession): Promise<TopQuery[]> {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { RunMeta } from '../../outputs/output.js';
 import type { RunResultFile } from '../../outputs/result-file.js';
 import type { Aggregate } from '../../metrics/aggregate.js';
+import { redactText } from '../../util/redact.js';
 import { formatDuration } from '../../util/duration.js';
 import { runShards } from '../controller.js';
 import { checkReachable } from '../preflight.js';
@@ -43,7 +44,7 @@ export async function runQuickTest(options: QuickRunOptions, onWarning?: (text: 
     runId: randomUUID(),
     startedAtMs: start,
     intervalMs: 1000,
-    target: configs[0]!.target.href,
+    target: redactText(configs[0]!.target.href),
     tags: options.tags ?? {},
     scenarios: [{ name: 'default', executor: options.rate !== undefined ? 'constant-arrival-rate' : 'constant-vus', description: describeQuickRun(options) }],
     ...(durationMs > 0 ? { maxDurationMs: durationMs } : {}),

@@ -55,7 +55,7 @@ describe('otlp output', () => {
     const out = createOtlpOutput({ url: rx.url, exportIntervalMs: 60_000 });
     expect(out.endpoint).toBe(`${rx.url}/v1/metrics`);
     const feed = createIntervalFeed();
-    out.start!(testMeta({ startedAtMs: Date.now(), tags: { env: 'ci' } }));
+    await out.start!(testMeta({ startedAtMs: Date.now(), tags: { env: 'ci' } }));
     const tags = { method: 'GET', status: '200' };
     const trend = feed.registry.trend(BUILTIN_METRICS.http_req_duration, tags);
     for (const ms of [3, 30, 300]) trend.add(ms);
@@ -99,7 +99,7 @@ describe('otlp output', () => {
     const warnings: string[] = [];
     const out = createOtlpOutput({ url: 'http://127.0.0.1:9/', exportIntervalMs: 60_000, timeoutMs: 1500, warn: (m) => warnings.push(m) });
     const feed = createIntervalFeed();
-    out.start!(testMeta());
+    await out.start!(testMeta());
     feed.registry.counter(BUILTIN_METRICS.http_reqs).add(1);
     out.onInterval!(feed.next());
     await out.stop!({ totals: feed.totals, durationMs: 1000, reason: 'completed' });

@@ -81,18 +81,26 @@ function createPatternFinding(hotspot: Hotspot, tables: ProfileTables): Finding 
 function createHotFunctionFinding(hotspot: Hotspot, tables: ProfileTables): Finding {
   const top = hotspot.via[0];
   const inside = top ? `; most of it inside ${top.name} (${top.pkg ?? top.category})` : ' in its own code';
+  // Time mostly spent in Node's own code (socket writes, HTTP parsing) is the cost of I/O, not a
+  // code hot spot: say so and keep its severity low.
+  const inCore = top !== undefined && top.category === 'core' && top.weight >= hotspot.weight * 0.5;
+  const severity = severityFromShare(hotspot.share);
   return {
     id: 'cpu.hot-function',
     area: 'cpu',
-    title: `Hot code in ${hotspot.functionName} at ${formatWhere(hotspot)}`,
-    severity: severityFromShare(hotspot.share),
+    title: `${inCore ? 'Node core work called from' : 'Hot code in'} ${hotspot.functionName} at ${formatWhere(hotspot)}`,
+    severity: inCore && (severity === 'high' || severity === 'medium') ? 'low' : severity,
     location: locationOf(hotspot),
     impact: impactOf(hotspot, tables),
-    rootCause: `${hotspot.functionName} takes ${formatPercent(hotspot.share, 1)} of ${shareOf(tables)}${inside}.`,
-    recommendation: {
-      text: 'Do less per request here: cache results that repeat, avoid recomputing per call, use a better algorithm or data structure, or move CPU-heavy work to a worker thread (e.g. piscina).',
-      effort: 'medium',
-    },
+    rootCause: inCore
+      ? `${hotspot.functionName} takes ${formatPercent(hotspot.share, 1)} of ${shareOf(tables)}, mostly inside Node's own ${top.name} (socket writes, stream and HTTP handling): the per-request cost of I/O.`
+      : `${hotspot.functionName} takes ${formatPercent(hotspot.share, 1)} of ${shareOf(tables)}${inside}.`,
+    recommendation: inCore
+      ? { text: 'Usually not a code hot spot: fewer, larger writes per response (one res.end with the whole body), keep-alive, and fewer requests (batching) reduce it.', effort: 'medium' }
+      : {
+          text: 'Do less per request here: cache results that repeat, avoid recomputing per call, use a better algorithm or data structure, or move CPU-heavy work to a worker thread (e.g. piscina).',
+          effort: 'medium',
+        },
     evidence: evidenceOf(hotspot, tables),
   };
 }

@@ -92,7 +92,9 @@ export const ROOT_CAUSE_PATTERNS: readonly RootCausePattern[] = [
       text: 'Send less (paginate, select fields), cache the serialised string when the data rarely changes, use a schema-based serialiser (fast-json-stringify), or stream large payloads.',
       effort: 'medium',
     },
-    matchFrame: (frame, info) => info.category !== 'app' && /^(JSON\.)?(stringify|parse)$/.test(frame.name),
+    matchFrame: (frame, info) =>
+      (info.category !== 'app' && /^(JSON\.)?(stringify|parse)$/.test(frame.name)) ||
+      (frame.kind === 'native' && /Json(Stringify|Parse)/.test(frame.name)),
     matchLine: (text) => /\bJSON\.(stringify|parse)\s*\(/.test(text),
   },
   {

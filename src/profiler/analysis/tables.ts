@@ -128,7 +128,9 @@ export function createTables(profile: Profile, attribution: Attribution, table: 
       return row;
     });
   const lines = createLineRows(attribution, table, share, ms, top);
-  const hotspots = createHotspots(attribution, table, share, ms).slice(0, top);
+  // Snapshots group objects by constructor: there are no code locations to rank.
+  const byCode = profile.valueKind !== 'heap-objects' && profile.valueKind !== 'heap-growth';
+  const hotspots = byCode ? createHotspots(attribution, table, share, ms).slice(0, top) : [];
   const tables: ProfileTables = {
     valueKind: profile.valueKind,
     unit: profile.unit,
@@ -136,7 +138,7 @@ export function createTables(profile: Profile, attribution: Attribution, table: 
     idle: attribution.idle,
     active,
     idleShare: attribution.total > 0 ? attribution.idle / attribution.total : 0,
-    categories,
+    categories: byCode ? categories : [],
     packages,
     functions,
     lines,

@@ -7,7 +7,7 @@ const LINE = /^(.*\S) (\d+(?:\.\d+)?)$/;
 /** py-spy: `handler (app/views.py:42)`: the line executing in that frame. */
 const PY_SPY = /^(.+?) \(([^()]+?):(\d+)\)$/;
 /** V8 perf map (--perf-basic-prof): `JS:*handler /srv/app.js:12:5` or `LazyCompile:~f file:///x.js:3`. */
-const V8_PERF = /^(?:[A-Za-z]+:)?[*~^+]?(.*?) ((?:file:\/\/)?\/\S*|node:\S+):(\d+)(?::(\d+))?$/;
+const V8_PERF = /^(?:[A-Za-z]+:)?[*~^+]?(.*?) ((?:file:\/\/)?\/\S*?|node:\S+?):(\d+)(?::(\d+))?$/;
 /** async-profiler type suffixes: `_[j]` Java, `_[i]` inlined, `_[k]` kernel, `_[0]` interpreted... */
 const ASYNC_PROFILER_SUFFIX = /_\[([a-z0-9])\]$/;
 

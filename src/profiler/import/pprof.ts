@@ -1,7 +1,7 @@
 /** Importer for pprof protobuf profiles (`.pb.gz`: Go's pprof, @datadog/pprof, perftools). */
 import { Profile as PprofProfile } from 'pprof-format';
 import { createProfileBuilder, kindFromName } from '../model/builder.js';
-import type { Profile, ValueKind, ValueUnit } from '../model/profile.js';
+import type { FrameKind, Profile, ValueKind, ValueUnit } from '../model/profile.js';
 import { createInvalidProfileError, hasSuffix, type Importer } from './importer.js';
 
 const UNIT_MAP: Record<string, ValueUnit> = {
@@ -50,6 +50,19 @@ function valueKindOf(typeName: string, unit: ValueUnit): ValueKind {
   return /wall/.test(typeName) ? 'wall' : 'cpu';
 }
 
+/** Pseudo-frames of @datadog/pprof and V8 bucket names, mapped to frame kinds. */
+const PSEUDO_FRAMES = new Map<string, FrameKind>([
+  ['Garbage Collection', 'gc'],
+  ['Non JS threads activity', 'native'],
+  ['(external)', 'native'],
+  ['Node.js', 'native'],
+]);
+
+/** Kind of a pprof function: a known pseudo-frame, a V8 bucket, source code, or native code. */
+function pprofFrameKind(name: string, isSource: boolean): FrameKind {
+  return PSEUDO_FRAMES.get(name) ?? kindFromName(name, isSource ? 'js' : 'native');
+}
+
 /** Converts a decoded pprof profile into the Profile model. */
 export function importFromPprof(profile: PprofProfile): Profile {
   const strings = profile.stringTable.strings;
@@ -63,6 +76,8 @@ export function importFromPprof(profile: PprofProfile): Profile {
     unit,
   });
   const functions = new Map(profile.function.map((fn) => [Number(fn.id), fn]));
+  // When some functions have files (JavaScript, Go), the ones without are native code.
+  const hasFiles = profile.function.some((fn) => (strings[Number(fn.filename)] ?? '') !== '');
   const locationFrames = new Map<number, number[]>();
   const locationLines = new Map<number, number[]>();
   for (const location of profile.location) {
@@ -70,12 +85,15 @@ export function importFromPprof(profile: PprofProfile): Profile {
     // Lines are innermost first; the last one is the outer caller (inlining).
     const frames = location.line.map((line) => {
       const fn = functions.get(Number(line.functionId));
-      const name = (fn && strings[Number(fn.name)]) || `0x${location.address.toString(16)}`;
+      // @datadog/pprof names anonymous functions `(anonymous:L#12:C#3)`.
+      const raw = (fn && strings[Number(fn.name)]) || `0x${location.address.toString(16)}`;
+      const name = /^\(anonymous:L#\d+:C#\d+\)$/.test(raw) ? '(anonymous)' : raw;
+      const file = fn ? strings[Number(fn.filename)] || undefined : undefined;
       return builder.frame({
         name,
-        file: fn ? strings[Number(fn.filename)] : undefined,
+        file,
         line: fn ? Number(fn.startLine) || undefined : undefined,
-        kind: kindFromName(name, fn ? 'js' : 'native'),
+        kind: pprofFrameKind(name, file !== undefined || !hasFiles),
       });
     });
     if (frames.length === 0) {

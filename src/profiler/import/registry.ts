@@ -55,7 +55,7 @@ export function detectImporter(fileName: string, bytes: Uint8Array): Importer | 
 export function createUnknownFormatError(fileName: string): RedlineError {
   return new RedlineError('PROFILE_UNKNOWN_FORMAT', `unknown profile format: ${fileName}`, {
     exitCode: ExitCode.DataError,
-    hint: 'Redline reads these formats, detected by name then content',
+    hint: 'Redline reads the formats listed above (detected by file name, then content); convert the file to one of them.',
     problems: IMPORTERS.map((importer) => importer.description),
     position: { file: fileName },
   });

@@ -3,25 +3,40 @@
  * worst query, findings with diffs, and hostile strings (`<script>`, secrets) in the places
  * target-controlled text can reach. Clearly synthetic: no number here was measured.
  */
-import type { Finding } from '../../findings/finding.js';
 import type { AuditResultFile, AuditStep, AuditStepKind } from '../model/audit-result.js';
 import { DEFAULT_SUCCESS_CRITERIA } from '../model/criteria.js';
+import { createSyntheticFindings } from './synthetic-findings.js';
 import { createSyntheticRun, type SyntheticRunOptions } from './synthetic-run.js';
 
 /** Secret values planted in the synthetic audit; none may appear in any output. */
-export const SYNTHETIC_SECRETS = ['SECRET_TOKEN_123', 'hunter2-SECRET', 'SECRET_BEARER_456', 'sessid-SECRET-789'];
+export const SYNTHETIC_SECRETS = [
+  'SECRET_TOKEN_123',
+  'hunter2-SECRET',
+  'SECRET_BEARER_456',
+  'sessid-SECRET-789',
+];
 
 /** A hostile string planted where target text goes (bodies, check names, URLs). */
 export const HOSTILE_SCRIPT = '<script>window.__pwned=1</script>';
 
 const TARGET = `http://127.0.0.1:3000/shop/${HOSTILE_SCRIPT}?token=SECRET_TOKEN_123`;
 
-function step(kind: AuditStepKind, users: number, run: SyntheticRunOptions, extra: Partial<AuditStep> = {}): AuditStep {
+function step(
+  kind: AuditStepKind,
+  users: number,
+  run: SyntheticRunOptions,
+  extra: Partial<AuditStep> = {},
+): AuditStep {
   const cpu = Math.min(98, 8 + users * 0.2);
   return {
     kind,
     users,
-    run: createSyntheticRun({ target: TARGET, users, checkName: `${HOSTILE_SCRIPT} body ok`, ...run }),
+    run: createSyntheticRun({
+      target: TARGET,
+      users,
+      checkName: `${HOSTILE_SCRIPT} body ok`,
+      ...run,
+    }),
     valid: true,
     targetCpuPercent: cpu,
     targetMemoryPercent: 35 + users * 0.02,
@@ -41,77 +56,13 @@ function stressSteps(): AuditStep[] {
     [400, 1100, 900, 0.12],
   ];
   return ramp.map(([users, rps, p50, errorRate], i) =>
-    step('stress', users, { seed: 40 + i, seconds: 20, rps, p50, errorRate }, { label: `stress ${i + 1}/5` }),
+    step(
+      'stress',
+      users,
+      { seed: 40 + i, seconds: 20, rps, p50, errorRate },
+      { label: `stress ${i + 1}/5` },
+    ),
   );
-}
-
-function findings(): Finding[] {
-  return [
-    {
-      id: 'db.missing-index',
-      area: 'database',
-      title: 'Sequential scan on orders for every item listing',
-      severity: 'high',
-      location: { file: 'src/routes/items.ts', line: 42, functionName: 'listItems', route: 'GET /items' },
-      impact: { share: 0.46, shareOf: 'request latency', timeMs: 61, description: '46% of request latency under load' },
-      rootCause: `No index on orders(user_id); the planner reads 200k rows per call. Response body seen: ${HOSTILE_SCRIPT}`,
-      recommendation: {
-        text: 'Add an index on orders(user_id).',
-        effort: 'low',
-        sql: 'CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);',
-      },
-      evidence: [{ label: 'rows removed by filter', value: 199_800, source: 'EXPLAIN ANALYZE' }],
-    },
-    {
-      id: 'cpu.sync-crypto',
-      area: 'cpu',
-      title: 'Synchronous password hashing blocks the event loop',
-      severity: 'high',
-      location: { file: 'src/auth/login.ts', line: 17, functionName: 'login' },
-      impact: { share: 0.31, shareOf: 'CPU time under load', description: '31% of CPU time under load' },
-      rootCause: 'pbkdf2Sync runs on the main thread for every login.',
-      recommendation: {
-        text: 'Use the asynchronous pbkdf2 so hashing runs on the libuv pool.',
-        effort: 'low',
-        diff: {
-          before: "const hash = crypto.pbkdf2Sync(password, salt, 100000, 64, 'sha512');",
-          after: "const hash = await pbkdf2(password, salt, 100000, 64, 'sha512');",
-          language: 'ts',
-        },
-      },
-      evidence: [{ label: 'self time', value: 31, unit: '%', source: 'cpuprofile' }],
-    },
-    {
-      id: 'http.no-keepalive',
-      area: 'http',
-      title: 'Upstream calls open a new connection each time',
-      severity: 'medium',
-      location: { file: 'src/clients/pricing.ts', line: 8 },
-      impact: { share: 0.12, shareOf: 'request latency', description: '12% of request latency' },
-      rootCause: 'The pricing client creates a new Agent per call.',
-      recommendation: { text: 'Share one keep-alive Agent with a bounded pool.', effort: 'medium' },
-      evidence: [{ label: 'connect time p95', value: 9.5, unit: 'ms', source: 'probe' }],
-    },
-    {
-      id: 'arch.single-process',
-      area: 'capacity',
-      title: 'One process serves every request',
-      severity: 'medium',
-      impact: { description: 'CPU-bound at 2 cores: throughput stops rising at 300 users' },
-      rootCause: 'The service runs a single Node process; one core stays idle.',
-      recommendation: { text: 'Run one worker per core behind a load balancer.', effort: 'high' },
-      evidence: [{ label: 'target CPU at knee', value: 68, unit: '%' }],
-    },
-    {
-      id: 'gc.young-gen',
-      area: 'gc',
-      title: 'Frequent scavenges',
-      severity: 'info',
-      rootCause: 'Short-lived JSON objects per request.',
-      recommendation: { text: 'No action needed now.' },
-      evidence: [{ label: 'GC share', value: 2.1, unit: '%' }],
-    },
-  ];
 }
 
 /** Builds a complete synthetic audit (X = 50 users). */
@@ -121,22 +72,35 @@ export function createSyntheticAudit(): AuditResultFile {
     step('load', 50, { seed: 11, seconds: 60, rps: 420, p50: 62, errorRate: 0.0004 }),
     step('peak', 150, { seed: 12, seconds: 40, rps: 1000, p50: 110, errorRate: 0.002 }),
     ...stressSteps(),
-    step('spike', 400, { seed: 13, seconds: 20, rps: 900, p50: 700, errorRate: 0.08 }, {
-      valid: false,
-      invalidReason: 'generator saturated (CPU 97%)',
-      generatorCpuPercent: 97,
-    }),
-    step('soak', 50, { seed: 14, seconds: 120, rps: 410, p50: 64, errorRate: 0.0004 }, {
-      leakCheck: {
-        startRssBytes: 190 * 1024 * 1024,
-        endRssBytes: 236 * 1024 * 1024,
-        rssSlopeBytesPerMin: 23 * 1024 * 1024,
-        leakSuspected: true,
-        note: 'RSS grew steadily at 23 MiB/min with flat load',
+    step(
+      'spike',
+      400,
+      { seed: 13, seconds: 20, rps: 900, p50: 700, errorRate: 0.08 },
+      {
+        valid: false,
+        invalidReason: 'generator saturated (CPU 97%)',
+        generatorCpuPercent: 97,
       },
-    }),
+    ),
+    step(
+      'soak',
+      50,
+      { seed: 14, seconds: 120, rps: 410, p50: 64, errorRate: 0.0004 },
+      {
+        leakCheck: {
+          startRssBytes: 190 * 1024 * 1024,
+          endRssBytes: 236 * 1024 * 1024,
+          rssSlopeBytesPerMin: 23 * 1024 * 1024,
+          leakSuspected: true,
+          note: 'RSS grew steadily at 23 MiB/min with flat load',
+        },
+      },
+    ),
   ];
-  steps[1]!.run.meta.tags = { authorization: 'Bearer SECRET_BEARER_456', cookie: 'sid=sessid-SECRET-789' };
+  steps[1]!.run.meta.tags = {
+    authorization: 'Bearer SECRET_BEARER_456',
+    cookie: 'sid=sessid-SECRET-789',
+  };
   return {
     format: 'redline-audit',
     version: 1,
@@ -153,7 +117,14 @@ export function createSyntheticAudit(): AuditResultFile {
       ],
       baseUsers: 50,
       criteria: { ...DEFAULT_SUCCESS_CRITERIA },
-      plannedDurationsMs: { baseline: 20_000, load: 60_000, peak: 40_000, stress: 100_000, spike: 20_000, soak: 120_000 },
+      plannedDurationsMs: {
+        baseline: 20_000,
+        load: 60_000,
+        peak: 40_000,
+        stress: 100_000,
+        spike: 20_000,
+        soak: 120_000,
+      },
       tools: ['redline 0.1.0 (load)', 'V8 inspector (CPU profile)', 'EXPLAIN ANALYZE (PostgreSQL)'],
     },
     environment: {
@@ -173,9 +144,33 @@ export function createSyntheticAudit(): AuditResultFile {
       sampleCount: 30_000,
       unit: 'ms',
       stacks: [
-        { frames: ['(root)', 'processTicksAndRejections', 'login (src/auth/login.ts:17)', 'pbkdf2Sync'], value: 9300 },
-        { frames: ['(root)', 'processTicksAndRejections', 'listItems (src/routes/items.ts:42)', 'query'], value: 4100 },
-        { frames: ['(root)', 'processTicksAndRejections', 'listItems (src/routes/items.ts:42)', 'JSON.stringify'], value: 2600 },
+        {
+          frames: [
+            '(root)',
+            'processTicksAndRejections',
+            'login (src/auth/login.ts:17)',
+            'pbkdf2Sync',
+          ],
+          value: 9300,
+        },
+        {
+          frames: [
+            '(root)',
+            'processTicksAndRejections',
+            'listItems (src/routes/items.ts:42)',
+            'query',
+          ],
+          value: 4100,
+        },
+        {
+          frames: [
+            '(root)',
+            'processTicksAndRejections',
+            'listItems (src/routes/items.ts:42)',
+            'JSON.stringify',
+          ],
+          value: 2600,
+        },
         { frames: ['(root)', 'parserOnHeadersComplete', `route ${HOSTILE_SCRIPT}`], value: 1200 },
         { frames: ['(root)', '(garbage collector)'], value: 640 },
         { frames: ['(root)', '(idle)'], value: 12_000 },
@@ -218,21 +213,47 @@ export function createSyntheticAudit(): AuditResultFile {
         ],
       },
     },
-    findings: findings(),
+    findings: createSyntheticFindings(HOSTILE_SCRIPT),
     gains: [
-      { findingId: 'db.missing-index', metric: 'query time', before: 48.2, after: 0.4, unit: 'ms', source: 'verify-index' },
+      {
+        findingId: 'db.missing-index',
+        metric: 'query time',
+        before: 48.2,
+        after: 0.4,
+        unit: 'ms',
+        source: 'verify-index',
+      },
     ],
     verification: {
       baseline: 'audit-2024-12-01.json',
       metrics: [
-        { metric: 'p95 latency', unit: 'ms', before: 310, after: 124, lowerIsBetter: true, verdict: 'improvement' },
-        { metric: 'error rate', unit: '%', before: 0.05, after: 0.04, lowerIsBetter: true, verdict: 'no-change' },
+        {
+          metric: 'p95 latency',
+          unit: 'ms',
+          before: 310,
+          after: 124,
+          lowerIsBetter: true,
+          verdict: 'improvement',
+        },
+        {
+          metric: 'error rate',
+          unit: '%',
+          before: 0.05,
+          after: 0.04,
+          lowerIsBetter: true,
+          verdict: 'no-change',
+        },
       ],
     },
     monitoring: {
       metrics: ['http_req_duration p95/p99 by route', 'error ratio by route', 'event loop lag p99'],
       alerts: [
-        { name: 'Error budget burn (fast)', condition: 'burn rate > 14.4 over 1h and 5m', severity: 'page', ruleName: 'ShopErrorBudgetBurnFast' },
+        {
+          name: 'Error budget burn (fast)',
+          condition: 'burn rate > 14.4 over 1h and 5m',
+          severity: 'page',
+          ruleName: 'ShopErrorBudgetBurnFast',
+        },
         { name: 'p99 latency above target', condition: 'p99 > 500ms for 10m', severity: 'ticket' },
       ],
       dashboards: ['Service overview: RPS, latency percentiles, errors, VUs'],

@@ -2,7 +2,11 @@
  * Synthetic RunResultFile builder for report and compare tests. Clearly synthetic: the numbers
  * come from a seeded generator with known parameters, never from a real run.
  */
-import type { DistributionBucket, RunResultFile, TimelinePoint } from '../../outputs/result-file.js';
+import type {
+  DistributionBucket,
+  RunResultFile,
+  TimelinePoint,
+} from '../../outputs/result-file.js';
 
 /** Parameters of a synthetic run; latencies in ms. */
 export interface SyntheticRunOptions {
@@ -122,7 +126,13 @@ export function createSyntheticRun(options: SyntheticRunOptions = {}): RunResult
       intervalMs: 1000,
       target: o.target,
       tags: { env: 'synthetic' },
-      scenarios: [{ name: 'default', executor: 'constant-vus', description: `${o.users} VUs for ${o.seconds}s` }],
+      scenarios: [
+        {
+          name: 'default',
+          executor: 'constant-vus',
+          description: `${o.users} VUs for ${o.seconds}s`,
+        },
+      ],
       maxDurationMs: durationMs + 30_000,
     },
     environment: {
@@ -136,11 +146,19 @@ export function createSyntheticRun(options: SyntheticRunOptions = {}): RunResult
     durationMs,
     reason: 'completed',
     metrics: {
-      http_reqs: { type: 'counter', contains: 'default', values: { count: requests, rate: requests / o.seconds } },
+      http_reqs: {
+        type: 'counter',
+        contains: 'default',
+        values: { count: requests, rate: requests / o.seconds },
+      },
       http_req_failed: {
         type: 'rate',
         contains: 'default',
-        values: { rate: requests ? failed / requests : 0, passes: failed, fails: requests - failed },
+        values: {
+          rate: requests ? failed / requests : 0,
+          passes: failed,
+          fails: requests - failed,
+        },
       },
       http_req_duration: {
         type: 'trend',
@@ -159,7 +177,11 @@ export function createSyntheticRun(options: SyntheticRunOptions = {}): RunResult
         thresholds: { 'p(95)<800': { ok: med * 2 < 800 } },
       },
       vus: { type: 'gauge', contains: 'default', values: { value: o.users, min: 0, max: o.users } },
-      vus_max: { type: 'gauge', contains: 'default', values: { value: o.users, min: o.users, max: o.users } },
+      vus_max: {
+        type: 'gauge',
+        contains: 'default',
+        values: { value: o.users, min: o.users, max: o.users },
+      },
     },
     timeline,
     distribution: buildDistribution(o.p50, requests),
@@ -167,7 +189,13 @@ export function createSyntheticRun(options: SyntheticRunOptions = {}): RunResult
     errors,
     checks: [{ name: o.checkName, path: '', passes: requests - failed, fails: failed }],
     thresholds: [
-      { metric: 'http_req_duration', expression: 'p(95)<800', ok: med * 2 < 800, observed: med * 2, abortOnFail: false },
+      {
+        metric: 'http_req_duration',
+        expression: 'p(95)<800',
+        ok: med * 2 < 800,
+        observed: med * 2,
+        abortOnFail: false,
+      },
     ],
     generator: {
       cpuPercent: o.generatorCpuPercent,

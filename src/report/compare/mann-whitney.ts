@@ -64,9 +64,21 @@ export function normalUpperTail(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.5 * x);
   const poly =
-    -x * x - 1.26551223 +
-    t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 +
-      t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+    -x * x -
+    1.26551223 +
+    t *
+      (1.00002368 +
+        t *
+          (0.37409196 +
+            t *
+              (0.09678418 +
+                t *
+                  (-0.18628806 +
+                    t *
+                      (0.27886807 +
+                        t *
+                          (-1.13520398 +
+                            t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
   const erfc = t * Math.exp(poly);
   return z >= 0 ? erfc / 2 : 1 - erfc / 2;
 }
@@ -84,7 +96,8 @@ function binomial(n: number, k: number): number {
 export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWhitneyResult {
   const nA = a.length;
   const nB = b.length;
-  if (nA === 0 || nB === 0) throw new RangeError('Mann-Whitney U needs at least one value per sample');
+  if (nA === 0 || nB === 0)
+    throw new RangeError('Mann-Whitney U needs at least one value per sample');
   const { ranks, tieTerm } = rank([...a, ...b]);
   const rankSumA = ranks.slice(0, nA).reduce((s, r) => s + r, 0);
   const uA = rankSumA - (nA * (nA + 1)) / 2;
@@ -97,11 +110,27 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWh
     const uMin = Math.min(uA, uB);
     let tail = 0;
     for (let u = 0; u <= uMin; u++) tail += counts[u] ?? 0;
-    return { uA, uB, nA, nB, pValue: Math.min(1, (2 * tail) / total), method: 'exact', minPossibleP };
+    return {
+      uA,
+      uB,
+      nA,
+      nB,
+      pValue: Math.min(1, (2 * tail) / total),
+      method: 'exact',
+      minPossibleP,
+    };
   }
   const mean = (nA * nB) / 2;
   const variance = ((nA * nB) / 12) * (n + 1 - tieTerm / (n * (n - 1)));
   if (!(variance > 0)) return { uA, uB, nA, nB, pValue: 1, method: 'normal', minPossibleP };
   const z = Math.max(0, Math.abs(uA - mean) - 0.5) / Math.sqrt(variance);
-  return { uA, uB, nA, nB, pValue: Math.min(1, 2 * normalUpperTail(z)), method: 'normal', minPossibleP };
+  return {
+    uA,
+    uB,
+    nA,
+    nB,
+    pValue: Math.min(1, 2 * normalUpperTail(z)),
+    method: 'normal',
+    minPossibleP,
+  };
 }

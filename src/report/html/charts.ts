@@ -24,15 +24,20 @@ export type ChartId = (typeof CHART_IDS)[number];
  * Averages consecutive points so at most `max` remain (percentiles, rps and VUs are averaged,
  * failures and error classes summed). Long soaks stay light in the page.
  */
-export function downsampleTimeline(points: readonly ChartTimelinePoint[], max = 600): ChartTimelinePoint[] {
+export function downsampleTimeline(
+  points: readonly ChartTimelinePoint[],
+  max = 600,
+): ChartTimelinePoint[] {
   if (points.length <= max) return [...points];
   const size = Math.ceil(points.length / max);
   const out: ChartTimelinePoint[] = [];
   for (let i = 0; i < points.length; i += size) {
     const group = points.slice(i, i + size);
-    const avg = (f: (p: ChartTimelinePoint) => number) => group.reduce((s, p) => s + f(p), 0) / group.length;
+    const avg = (f: (p: ChartTimelinePoint) => number) =>
+      group.reduce((s, p) => s + f(p), 0) / group.length;
     const errors: Record<string, number> = {};
-    for (const p of group) for (const [k, v] of Object.entries(p.errors)) errors[k] = (errors[k] ?? 0) + v;
+    for (const p of group)
+      for (const [k, v] of Object.entries(p.errors)) errors[k] = (errors[k] ?? 0) + v;
     out.push({
       t: group[group.length - 1]!.t,
       p50: avg((p) => p.p50),
@@ -50,7 +55,12 @@ export function downsampleTimeline(points: readonly ChartTimelinePoint[], max = 
 
 function bands(model: ReportModel): Band[] {
   if (model.charts.segments.length < 2) return [];
-  return model.charts.segments.map((s) => ({ from: s.startT, to: s.endT, label: s.label, invalid: !s.valid }));
+  return model.charts.segments.map((s) => ({
+    from: s.startT,
+    to: s.endT,
+    label: s.label,
+    invalid: !s.valid,
+  }));
 }
 
 function formatSeconds(v: number): string {
@@ -93,7 +103,13 @@ function throughputChart(model: ReportModel, points: ChartTimelinePoint[]): stri
     yRightLabel: 'VUs',
     series: [
       { name: 'req/s', color: PALETTE[0]!, points: points.map((p) => [p.t, p.rps] as const) },
-      { name: 'VUs', color: PALETTE[1]!, points: points.map((p) => [p.t, p.vus] as const), axis: 'right', dashed: true },
+      {
+        name: 'VUs',
+        color: PALETTE[1]!,
+        points: points.map((p) => [p.t, p.vus] as const),
+        axis: 'right',
+        dashed: true,
+      },
     ],
     bands: bands(model),
     formatX: formatSeconds,
@@ -106,7 +122,13 @@ function errorsChart(points: ChartTimelinePoint[]): string | undefined {
     values: Object.keys(p.errors).length > 0 ? p.errors : p.failed > 0 ? { failed: p.failed } : {},
   }));
   if (!withErrors.some((p) => Object.values(p.values).some((v) => v > 0))) return undefined;
-  return renderStackedTimeBars({ id: 'errors-over-time', title: 'Errors over time by class', xLabel: 'time (s)', yLabel: 'errors', points: withErrors });
+  return renderStackedTimeBars({
+    id: 'errors-over-time',
+    title: 'Errors over time by class',
+    xLabel: 'time (s)',
+    yLabel: 'errors',
+    points: withErrors,
+  });
 }
 
 function distributionChart(model: ReportModel): string | undefined {
@@ -117,7 +139,11 @@ function distributionChart(model: ReportModel): string | undefined {
     title: 'Latency distribution',
     xLabel: 'latency bucket (ms, lower bound)',
     yLabel: 'requests',
-    bars: buckets.map((b) => ({ label: formatTick(b.fromMs), value: b.count, tooltip: `${b.fromMs}–${b.toMs} ms: ${b.count} requests` })),
+    bars: buckets.map((b) => ({
+      label: formatTick(b.fromMs),
+      value: b.count,
+      tooltip: `${b.fromMs}–${b.toMs} ms: ${b.count} requests`,
+    })),
   });
 }
 
@@ -133,10 +159,25 @@ function stressChart(model: ReportModel): string | undefined {
     yLabel: 'requests/s',
     yRightLabel: 'p95 (ms)',
     series: [
-      { name: 'req/s', color: PALETTE[0]!, points: stress.points.map((p) => [p.users, p.rps] as const), dots: true, hollow },
-      { name: 'p95', color: PALETTE[3]!, points: stress.points.map((p) => [p.users, p.p95] as const), axis: 'right', dots: true, hollow },
+      {
+        name: 'req/s',
+        color: PALETTE[0]!,
+        points: stress.points.map((p) => [p.users, p.rps] as const),
+        dots: true,
+        hollow,
+      },
+      {
+        name: 'p95',
+        color: PALETTE[3]!,
+        points: stress.points.map((p) => [p.users, p.p95] as const),
+        axis: 'right',
+        dots: true,
+        hollow,
+      },
     ],
-    markers: knee ? [{ x: knee.users, label: `breaking point: ${knee.users} users`, color: '#D55E00' }] : [],
+    markers: knee
+      ? [{ x: knee.users, label: `breaking point: ${knee.users} users`, color: '#D55E00' }]
+      : [],
   });
 }
 
@@ -151,7 +192,16 @@ export function renderCharts(model: ReportModel): Record<ChartId, string | undef
     'errors-over-time': errorsChart(points),
     'latency-distribution': distributionChart(model),
     'stress-curve': stressChart(model),
-    flamegraph: flame ? renderFlamegraph({ id: 'flamegraph', title: 'CPU flame graph of the top stacks', stacks: flame.stacks, unit: flame.unit }) : undefined,
-    'query-plan': plan ? renderPlanTree({ id: 'query-plan', title: 'Worst query plan', root: plan.root }) : undefined,
+    flamegraph: flame
+      ? renderFlamegraph({
+          id: 'flamegraph',
+          title: 'CPU flame graph of the top stacks',
+          stacks: flame.stacks,
+          unit: flame.unit,
+        })
+      : undefined,
+    'query-plan': plan
+      ? renderPlanTree({ id: 'query-plan', title: 'Worst query plan', root: plan.root })
+      : undefined,
   };
 }

@@ -12,7 +12,8 @@ import { htmlLoadTest } from './sections-results.js';
 import { REPORT_CSS } from './styles.js';
 
 /** The page's Content-Security-Policy: nothing may load from anywhere; inline styles only. */
-export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+export const REPORT_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 /** Anchor id of a section title: 'Executive Summary' → 'executive-summary'. */
 export function sectionId(title: string): string {
@@ -33,7 +34,8 @@ export function renderHtml(model: ReportModel): string {
     'Final Checklist': htmlChecklist(model),
   };
   const sections = SECTION_TITLES.map(
-    (t) => `<section class="report-section" id="${sectionId(t)}" data-section="${h(t)}"><h2>${h(t)}</h2>${bodies[t]}</section>`,
+    (t) =>
+      `<section class="report-section" id="${sectionId(t)}" data-section="${h(t)}"><h2>${h(t)}</h2>${bodies[t]}</section>`,
   );
   const toc = SECTION_TITLES.map((t) => `<a href="#${sectionId(t)}">${h(t)}</a>`).join('');
   const started = new Date(model.startedAtMs).toISOString();

@@ -40,9 +40,14 @@ function diffHtml(diff: NonNullable<BottleneckView['diff']>): string {
 }
 
 function bottleneckHtml(b: BottleneckView, heading: string): string {
-  const where = b.location ? `<code>${h(b.location)}</code>${b.locationContext ? ` (${h(b.locationContext)})` : ''}` : 'not located';
+  const where = b.location
+    ? `<code>${h(b.location)}</code>${b.locationContext ? ` (${h(b.locationContext)})` : ''}`
+    : 'not located';
   const evidence = b.evidence
-    .map((e) => `${h(e.label)}: ${h(String(e.value))}${e.unit ? ` ${h(e.unit)}` : ''}${e.source ? ` <span class="muted">(${h(e.source)})</span>` : ''}`)
+    .map(
+      (e) =>
+        `${h(e.label)}: ${h(String(e.value))}${e.unit ? ` ${h(e.unit)}` : ''}${e.source ? ` <span class="muted">(${h(e.source)})</span>` : ''}`,
+    )
     .join('; ');
   return [
     `<article class="bottleneck sev-${b.severity}" data-finding="${h(b.id)}">`,
@@ -58,10 +63,15 @@ function bottleneckHtml(b: BottleneckView, heading: string): string {
 }
 
 /** Bottleneck Analysis with the flame graph and the worst query plan. */
-export function htmlBottlenecks(model: ReportModel, charts: Record<ChartId, string | undefined>): string {
+export function htmlBottlenecks(
+  model: ReportModel,
+  charts: Record<ChartId, string | undefined>,
+): string {
   const parts: string[] = [];
   if (model.bottlenecks.length === 0) {
-    parts.push(`<p>${model.kind === 'run' ? 'No bottleneck analysis in a plain run: <code>redline audit</code> profiles the target and explains its queries.' : 'No bottleneck found above info level.'}</p>`);
+    parts.push(
+      `<p>${model.kind === 'run' ? 'No bottleneck analysis in a plain run: <code>redline audit</code> profiles the target and explains its queries.' : 'No bottleneck found above info level.'}</p>`,
+    );
   }
   parts.push(...model.bottlenecks.map((b) => bottleneckHtml(b, 'Bottleneck')));
   parts.push(...model.observations.map((b) => bottleneckHtml(b, 'Observation')));
@@ -69,13 +79,17 @@ export function htmlBottlenecks(model: ReportModel, charts: Record<ChartId, stri
   parts.push(
     figure(
       'flamegraph',
-      flame ? `CPU profile under normal load: top stacks (${Math.round(flame.total)} ${flame.unit}); hover a frame for its share.` : 'CPU profile',
+      flame
+        ? `CPU profile under normal load: top stacks (${Math.round(flame.total)} ${flame.unit}); hover a frame for its share.`
+        : 'CPU profile',
       charts.flamegraph,
       'No CPU profile in this result (redline audit profiles the target under normal load).',
     ),
   );
   const plan = model.charts.plan;
-  const planCaption = plan ? `Worst query (${plan.engine}, ${plan.totalMs.toFixed(1)} ms): ` : 'Worst query plan';
+  const planCaption = plan
+    ? `Worst query (${plan.engine}, ${plan.totalMs.toFixed(1)} ms): `
+    : 'Worst query plan';
   parts.push(
     `${plan ? `<pre class="sql">${h(plan.query)}</pre>` : ''}${figure('query-plan', `${planCaption}bars show self time per node; the slowest node is highlighted.`, charts['query-plan'], 'No query plan in this result (redline audit explains the slowest queries).')}`,
   );

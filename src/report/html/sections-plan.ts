@@ -24,7 +24,13 @@ export function htmlImprovements(model: ReportModel): string {
   rows.push([`<strong>${h(v.total.optimization)}</strong>`, `<strong>${h(v.total.gain)}</strong>`]);
   let out = `<p class="muted">Gains marked "measured" come from a verify run or <code>--verify-index</code>; every other figure is an estimate from the finding's measured share.</p>${htmlTable(['Optimization', 'Expected Gain'], rows)}`;
   if (v.verified) {
-    const vr = v.verified.rows.map((r) => [h(r.metric), h(r.before), h(r.after), h(r.change), `${verdictSymbol(r.verdict, r.improved)} ${h(r.verdict)}`]);
+    const vr = v.verified.rows.map((r) => [
+      h(r.metric),
+      h(r.before),
+      h(r.after),
+      h(r.change),
+      `${verdictSymbol(r.verdict, r.improved)} ${h(r.verdict)}`,
+    ]);
     out += `<h3>Improvements verified (against ${h(v.verified.baseline)})</h3>${htmlTable(['Metric', 'Before', 'After', 'Change', 'Verdict'], vr)}`;
   }
   return out;
@@ -34,7 +40,9 @@ export function htmlImprovements(model: ReportModel): string {
 export function htmlMonitoring(model: ReportModel): string {
   const m = model.monitoring;
   return [
-    m.source === 'derived' ? '<p class="muted">Derived from the success criteria; the audit supplied none.</p>' : '',
+    m.source === 'derived'
+      ? '<p class="muted">Derived from the success criteria; the audit supplied none.</p>'
+      : '',
     `<h3>Metrics to Track</h3>${htmlList(m.metrics.map(h), false, 'none')}`,
     `<h3>Alerts to Configure</h3>${htmlList(m.alerts.map(h), false, 'none')}`,
     `<h3>Dashboards to Create</h3>${htmlList(m.dashboards.map(h), false, 'none')}`,
@@ -44,7 +52,8 @@ export function htmlMonitoring(model: ReportModel): string {
 /** Final Checklist: disabled checkboxes, checked only with evidence. */
 export function htmlChecklist(model: ReportModel): string {
   const items = model.checklist.map(
-    (c) => `<li data-checked="${c.checked}"><input type="checkbox" disabled${c.checked ? ' checked' : ''}> ${h(c.label)} <span class="muted">— ${h(c.evidence)}</span></li>`,
+    (c) =>
+      `<li data-checked="${c.checked}"><input type="checkbox" disabled${c.checked ? ' checked' : ''}> ${h(c.label)} <span class="muted">— ${h(c.evidence)}</span></li>`,
   );
   return `<ul class="checklist">${items.join('')}</ul>`;
 }

@@ -1,13 +1,22 @@
 /** HTML of Load Test Results: configuration, results, the timeline/stress charts and the step table. */
-import { formatFraction, formatInteger, formatMemory, formatMs, formatPercentValue, formatReportDuration, formatRps } from '../format.js';
+import {
+  formatFraction,
+  formatInteger,
+  formatMemory,
+  formatMs,
+  formatPercentValue,
+  formatReportDuration,
+  formatRps,
+} from '../format.js';
 import type { ReportModel, StepView } from '../model/report-model.js';
 import type { ChartId } from './charts.js';
 import { figure, h, htmlList, htmlTable } from './html.js';
 
 function stepRow(s: StepView): string[] {
-  const mem = s.targetMemoryPercent !== undefined
-    ? `${formatPercentValue(s.targetMemoryPercent)}${s.targetRssBytes !== undefined ? ` (${formatMemory(s.targetRssBytes)})` : ''}`
-    : formatMemory(s.targetRssBytes);
+  const mem =
+    s.targetMemoryPercent !== undefined
+      ? `${formatPercentValue(s.targetMemoryPercent)}${s.targetRssBytes !== undefined ? ` (${formatMemory(s.targetRssBytes)})` : ''}`
+      : formatMemory(s.targetRssBytes);
   return [
     h(s.label),
     s.users !== undefined ? formatInteger(s.users) : s.rate !== undefined ? `${s.rate}/s` : '—',
@@ -28,7 +37,10 @@ function stepRow(s: StepView): string[] {
 function counts(title: string, record: Record<string, number>): string {
   const entries = Object.entries(record).sort((a, b) => b[1] - a[1]);
   if (entries.length === 0) return '';
-  return `<h3>${h(title)}</h3>${htmlTable(['Name', 'Count'], entries.map(([k, n]) => [`<code>${h(k)}</code>`, formatInteger(n)]))}`;
+  return `<h3>${h(title)}</h3>${htmlTable(
+    ['Name', 'Count'],
+    entries.map(([k, n]) => [`<code>${h(k)}</code>`, formatInteger(n)]),
+  )}`;
 }
 
 function resultsList(model: ReportModel): string {
@@ -40,7 +52,9 @@ function resultsList(model: ReportModel): string {
   ];
   const leak = model.loadTest.leakCheck;
   if (leak) {
-    items.push(`Endurance (leak check): ${leak.leakSuspected ? '❌ leak suspected' : '✅ no leak seen'}: RSS ${formatMemory(leak.startRssBytes)} → ${formatMemory(leak.endRssBytes)}, ${formatMemory(leak.rssSlopeBytesPerMin)}/min (${h(leak.note)})`);
+    items.push(
+      `Endurance (leak check): ${leak.leakSuspected ? '❌ leak suspected' : '✅ no leak seen'}: RSS ${formatMemory(leak.startRssBytes)} → ${formatMemory(leak.endRssBytes)}, ${formatMemory(leak.rssSlopeBytesPerMin)}/min (${h(leak.note)})`,
+    );
   }
   return htmlList(items);
 }
@@ -49,13 +63,25 @@ function checksTables(model: ReportModel): string {
   const v = model.loadTest;
   let out = '';
   if (v.thresholds.length > 0) {
-    const rows = v.thresholds.map((t) => [h(t.step), `<code>${h(t.metric)}</code>`, `<code>${h(t.expression)}</code>`, t.observed === null ? '—' : h(String(Number(t.observed.toFixed(3)))), t.ok ? '✅' : '❌']);
+    const rows = v.thresholds.map((t) => [
+      h(t.step),
+      `<code>${h(t.metric)}</code>`,
+      `<code>${h(t.expression)}</code>`,
+      t.observed === null ? '—' : h(String(Number(t.observed.toFixed(3)))),
+      t.ok ? '✅' : '❌',
+    ]);
     out += `<h3>Thresholds</h3>${htmlTable(['Step', 'Metric', 'Threshold', 'Observed', 'Result'], rows)}`;
   }
   if (v.checks.length > 0) {
     const rows = v.checks.map((c) => {
       const total = c.passes + c.fails;
-      return [h(c.step), h(c.path ? `${c.path}::${c.name}` : c.name), formatInteger(c.passes), formatInteger(c.fails), total > 0 ? formatFraction(c.passes / total) : '—'];
+      return [
+        h(c.step),
+        h(c.path ? `${c.path}::${c.name}` : c.name),
+        formatInteger(c.passes),
+        formatInteger(c.fails),
+        total > 0 ? formatFraction(c.passes / total) : '—',
+      ];
     });
     out += `<h3>Checks</h3>${htmlTable(['Step', 'Check', 'Passes', 'Fails', 'Pass rate'], rows)}`;
   }
@@ -63,11 +89,17 @@ function checksTables(model: ReportModel): string {
 }
 
 /** Load Test Results. */
-export function htmlLoadTest(model: ReportModel, charts: Record<ChartId, string | undefined>): string {
+export function htmlLoadTest(
+  model: ReportModel,
+  charts: Record<ChartId, string | undefined>,
+): string {
   const c = model.loadTest.configuration;
-  const users = model.kind === 'audit' && c.users !== undefined
-    ? `${formatInteger(c.users)} (base load X; peak 3X = ${formatInteger(c.users * 3)})`
-    : c.users !== undefined ? formatInteger(c.users) : 'not recorded';
+  const users =
+    model.kind === 'audit' && c.users !== undefined
+      ? `${formatInteger(c.users)} (base load X; peak 3X = ${formatInteger(c.users * 3)})`
+      : c.users !== undefined
+        ? formatInteger(c.users)
+        : 'not recorded';
   const config = htmlList([
     `Concurrent users: ${users}`,
     `Test duration: ${formatReportDuration(c.durationMs)}`,
@@ -75,17 +107,59 @@ export function htmlLoadTest(model: ReportModel, charts: Record<ChartId, string 
     `Target: <code>${h(c.target)}</code>`,
     `User flow: ${c.flow.length > 0 ? c.flow.map((f) => `<code>${h(f)}</code>`).join(' → ') : 'not recorded'}`,
   ]);
-  const stepCols = ['Step', 'Users', 'Duration', 'Requests', 'req/s', 'p50', 'p95', 'p99', 'Errors', 'Target CPU', 'Target memory', 'Generator CPU', 'Valid'];
+  const stepCols = [
+    'Step',
+    'Users',
+    'Duration',
+    'Requests',
+    'req/s',
+    'p50',
+    'p95',
+    'p99',
+    'Errors',
+    'Target CPU',
+    'Target memory',
+    'Generator CPU',
+    'Valid',
+  ];
   return [
     `<h3>Test Configuration</h3>${config}`,
     `<h3>Results</h3>${resultsList(model)}`,
-    figure('latency-over-time', 'Latency percentiles per second across all steps (shaded bands: steps; hatched: invalid).', charts['latency-over-time'], 'No per-second data in this result.'),
-    figure('throughput-vus', 'Throughput (left axis) and virtual users (right axis).', charts['throughput-vus'], 'No per-second data in this result.'),
-    figure('errors-over-time', 'Errors per second by class.', charts['errors-over-time'], 'No errors were recorded.'),
-    figure('latency-distribution', 'Latency distribution of the graded step.', charts['latency-distribution'], 'No latency distribution in this result.'),
-    figure('stress-curve', 'Stress ramp: throughput and p95 per step; the dashed line marks the breaking point (hollow dots: invalid steps).', charts['stress-curve'], 'No stress ramp in this result (redline audit ramps users until failure).'),
+    figure(
+      'latency-over-time',
+      'Latency percentiles per second across all steps (shaded bands: steps; hatched: invalid).',
+      charts['latency-over-time'],
+      'No per-second data in this result.',
+    ),
+    figure(
+      'throughput-vus',
+      'Throughput (left axis) and virtual users (right axis).',
+      charts['throughput-vus'],
+      'No per-second data in this result.',
+    ),
+    figure(
+      'errors-over-time',
+      'Errors per second by class.',
+      charts['errors-over-time'],
+      'No errors were recorded.',
+    ),
+    figure(
+      'latency-distribution',
+      'Latency distribution of the graded step.',
+      charts['latency-distribution'],
+      'No latency distribution in this result.',
+    ),
+    figure(
+      'stress-curve',
+      'Stress ramp: throughput and p95 per step; the dashed line marks the breaking point (hollow dots: invalid steps).',
+      charts['stress-curve'],
+      'No stress ramp in this result (redline audit ramps users until failure).',
+    ),
     `<h3>Steps</h3>${htmlTable(stepCols, model.loadTest.steps.map(stepRow), 'steps')}`,
-    `<h3>Test environment (measured)</h3>${htmlTable(['Item', 'Value'], model.loadTest.environment.map(([k, v]) => [h(k), h(v)]))}`,
+    `<h3>Test environment (measured)</h3>${htmlTable(
+      ['Item', 'Value'],
+      model.loadTest.environment.map(([k, v]) => [h(k), h(v)]),
+    )}`,
     counts('Status codes', model.loadTest.statusCodes),
     counts('Errors by class', model.loadTest.errors),
     checksTables(model),

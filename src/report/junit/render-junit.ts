@@ -19,11 +19,18 @@ interface Case {
 function criteriaCases(model: ReportModel): Case[] {
   return model.performance.rows.map((r) => {
     const name = `${r.label} ${r.targetDisplay} (acceptable ${r.acceptableDisplay})`;
-    const c: Case = { classname: 'redline.criteria', name, out: `measured ${r.display} at ${model.performance.basis}${r.note ? ` (${r.note})` : ''}: ${r.status}` };
+    const c: Case = {
+      classname: 'redline.criteria',
+      name,
+      out: `measured ${r.display} at ${model.performance.basis}${r.note ? ` (${r.note})` : ''}: ${r.status}`,
+    };
     if (r.status === 'unknown') c.skipped = r.criterion ? 'not measured' : 'no criterion set';
     if (r.status === 'fail') {
       const limit = r.criterion ? formatCriterionValue(r.metric, r.criterion.acceptable) : '';
-      c.failure = { type: 'criterion', message: `${r.label} is ${r.display}, beyond the acceptable ${limit}` };
+      c.failure = {
+        type: 'criterion',
+        message: `${r.label} is ${r.display}, beyond the acceptable ${limit}`,
+      };
     }
     return c;
   });
@@ -43,19 +50,40 @@ function stepCases(model: ReportModel): Case[] {
 }
 
 function thresholdCases(model: ReportModel): Case[] {
-  const breaking = new Set(model.loadTest.steps.filter((s) => s.kind === 'stress' || s.kind === 'spike').map((s) => s.label));
+  const breaking = new Set(
+    model.loadTest.steps
+      .filter((s) => s.kind === 'stress' || s.kind === 'spike')
+      .map((s) => s.label),
+  );
   return model.loadTest.thresholds.map((t) => {
-    const c: Case = { classname: 'redline.thresholds', name: `${t.step}: ${t.metric} ${t.expression}`, out: `observed ${t.observed ?? 'n/a'}` };
+    const c: Case = {
+      classname: 'redline.thresholds',
+      name: `${t.step}: ${t.metric} ${t.expression}`,
+      out: `observed ${t.observed ?? 'n/a'}`,
+    };
     if (breaking.has(t.step)) c.skipped = 'stress and spike steps are meant to break thresholds';
-    else if (!t.ok) c.failure = { type: 'threshold', message: `${t.metric} ${t.expression} failed (observed ${t.observed ?? 'n/a'})` };
+    else if (!t.ok)
+      c.failure = {
+        type: 'threshold',
+        message: `${t.metric} ${t.expression} failed (observed ${t.observed ?? 'n/a'})`,
+      };
     return c;
   });
 }
 
 function findingCases(model: ReportModel): Case[] {
   return model.bottlenecks.map((b) => {
-    const c: Case = { classname: 'redline.findings', name: `${b.id}: ${b.title}`, out: `${b.severity}; ${b.impact}; at ${b.location ?? 'unknown location'}` };
-    if (b.severity === 'critical') c.failure = { type: 'finding', message: `${b.title} (${b.impact})`, body: `${b.rootCause}\n${b.recommendation}` };
+    const c: Case = {
+      classname: 'redline.findings',
+      name: `${b.id}: ${b.title}`,
+      out: `${b.severity}; ${b.impact}; at ${b.location ?? 'unknown location'}`,
+    };
+    if (b.severity === 'critical')
+      c.failure = {
+        type: 'finding',
+        message: `${b.title} (${b.impact})`,
+        body: `${b.rootCause}\n${b.recommendation}`,
+      };
     return c;
   });
 }
@@ -66,7 +94,9 @@ function suiteXml(name: string, cases: readonly Case[]): string {
   const time = cases.reduce((s, c) => s + (c.timeS ?? 0), 0);
   const body = cases.map((c) => {
     const inner = [
-      c.failure ? `<failure message="${escapeXml(c.failure.message)}" type="${escapeXml(c.failure.type)}">${escapeXml(c.failure.body ?? c.failure.message)}</failure>` : '',
+      c.failure
+        ? `<failure message="${escapeXml(c.failure.message)}" type="${escapeXml(c.failure.type)}">${escapeXml(c.failure.body ?? c.failure.message)}</failure>`
+        : '',
       c.skipped !== undefined ? `<skipped message="${escapeXml(c.skipped)}"/>` : '',
       c.out ? `<system-out>${escapeXml(c.out)}</system-out>` : '',
     ].join('');

@@ -18,7 +18,9 @@ describe('renderMarkdown', () => {
 
   it('writes the Current Performance table with the seed columns and grades', () => {
     expect(md).toContain('| Metric | Current | Target | Status |');
-    expect(md).toMatch(/\| p50 Latency \| 6\d(\.\d)?ms \| &lt; 200ms \(acceptable &lt; 300ms\) \| ✅ \|/);
+    expect(md).toMatch(
+      /\| p50 Latency \| 6\d(\.\d)?ms \| &lt; 200ms \(acceptable &lt; 300ms\) \| ✅ \|/,
+    );
     expect(md).toMatch(/\| Throughput \| 1,150 req\/s .*\| ✅ \|/);
   });
 

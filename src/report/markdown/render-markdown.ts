@@ -2,7 +2,12 @@
 import type { ReportModel } from '../model/report-model.js';
 import { text } from './md.js';
 import { renderBottlenecks, renderPerformance, renderSummary } from './sections-analysis.js';
-import { renderImprovements, renderMonitoring, renderChecklist, renderPlan } from './sections-plan.js';
+import {
+  renderChecklist,
+  renderImprovements,
+  renderMonitoring,
+  renderPlan,
+} from './sections-plan.js';
 import { renderLoadTest } from './sections-results.js';
 
 /** The seed's section headings, in order (the renderers' shared contract). */

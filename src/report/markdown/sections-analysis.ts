@@ -14,14 +14,21 @@ const VERDICT: Record<string, string> = {
 /** "### Executive Summary". */
 export function renderSummary(model: ReportModel): string {
   const verdict = `**Verdict:** ${statusSymbol(model.summary.verdict)} ${VERDICT[model.summary.verdict]}`;
-  return ['### Executive Summary', '', ...model.summary.paragraphs.map(text).flatMap((p) => [p, '']), verdict].join('\n');
+  return [
+    '### Executive Summary',
+    '',
+    ...model.summary.paragraphs.map(text).flatMap((p) => [p, '']),
+    verdict,
+  ].join('\n');
 }
 
 /** "### Current Performance" with the seed's columns; the Target cell also names Acceptable. */
 export function renderPerformance(model: ReportModel): string {
   const rows = model.performance.rows.map((r) => {
     const current = r.note ? `${text(r.display)} (${text(r.note)})` : text(r.display);
-    const target = r.criterion ? `${text(r.targetDisplay)} (acceptable ${text(r.acceptableDisplay)})` : '—';
+    const target = r.criterion
+      ? `${text(r.targetDisplay)} (acceptable ${text(r.acceptableDisplay)})`
+      : '—';
     return [text(r.label), current, target, statusSymbol(r.status)];
   });
   return [

@@ -45,8 +45,19 @@ export function renderImprovements(model: ReportModel): string {
     table(['Optimization', 'Expected Gain'], rows),
   ];
   if (v.verified) {
-    const vr = v.verified.rows.map((r) => [text(r.metric), text(r.before), text(r.after), text(r.change), `${verdictSymbol(r.verdict, r.improved)} ${text(r.verdict)}`]);
-    out.push('', `#### Improvements verified (against ${text(v.verified.baseline)})`, '', table(['Metric', 'Before', 'After', 'Change', 'Verdict'], vr));
+    const vr = v.verified.rows.map((r) => [
+      text(r.metric),
+      text(r.before),
+      text(r.after),
+      text(r.change),
+      `${verdictSymbol(r.verdict, r.improved)} ${text(r.verdict)}`,
+    ]);
+    out.push(
+      '',
+      `#### Improvements verified (against ${text(v.verified.baseline)})`,
+      '',
+      table(['Metric', 'Before', 'After', 'Change', 'Verdict'], vr),
+    );
   }
   return out.join('\n');
 }
@@ -54,7 +65,10 @@ export function renderImprovements(model: ReportModel): string {
 /** "### Monitoring Recommendations". */
 export function renderMonitoring(model: ReportModel): string {
   const m = model.monitoring;
-  const note = m.source === 'derived' ? ['_Derived from the success criteria; the audit supplied none._', ''] : [];
+  const note =
+    m.source === 'derived'
+      ? ['_Derived from the success criteria; the audit supplied none._', '']
+      : [];
   return [
     '### Monitoring Recommendations',
     '',
@@ -72,6 +86,8 @@ export function renderMonitoring(model: ReportModel): string {
 
 /** "### Final Checklist": checked only where evidence exists, with the evidence beside it. */
 export function renderChecklist(model: ReportModel): string {
-  const items = model.checklist.map((c) => `- [${c.checked ? 'x' : ' '}] ${text(c.label)} — ${text(c.evidence)}`);
+  const items = model.checklist.map(
+    (c) => `- [${c.checked ? 'x' : ' '}] ${text(c.label)} — ${text(c.evidence)}`,
+  );
   return ['### Final Checklist', '', ...items].join('\n');
 }

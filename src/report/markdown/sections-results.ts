@@ -12,9 +12,10 @@ import type { LoadTestView, ReportModel, StepView } from '../model/report-model.
 import { bullets, code, table, text } from './md.js';
 
 function stepRow(s: StepView): string[] {
-  const mem = s.targetMemoryPercent !== undefined
-    ? `${formatPercentValue(s.targetMemoryPercent)}${s.targetRssBytes !== undefined ? ` (${formatMemory(s.targetRssBytes)})` : ''}`
-    : formatMemory(s.targetRssBytes);
+  const mem =
+    s.targetMemoryPercent !== undefined
+      ? `${formatPercentValue(s.targetMemoryPercent)}${s.targetRssBytes !== undefined ? ` (${formatMemory(s.targetRssBytes)})` : ''}`
+      : formatMemory(s.targetRssBytes);
   const gen = `${formatPercentValue(s.generatorCpuPercent)}${s.generatorSaturated ? ' saturated' : ''}`;
   return [
     text(s.label),
@@ -35,14 +36,33 @@ function stepRow(s: StepView): string[] {
 
 /** The step table (also used by the HTML renderer's tests for column parity). */
 export const STEP_COLUMNS = [
-  'Step', 'Users', 'Duration', 'Requests', 'req/s', 'p50', 'p95', 'p99', 'Errors',
-  'Target CPU', 'Target memory', 'Generator CPU', 'Valid',
+  'Step',
+  'Users',
+  'Duration',
+  'Requests',
+  'req/s',
+  'p50',
+  'p95',
+  'p99',
+  'Errors',
+  'Target CPU',
+  'Target memory',
+  'Generator CPU',
+  'Valid',
 ] as const;
 
 function counts(title: string, record: Record<string, number>): string[] {
   const entries = Object.entries(record).sort((a, b) => b[1] - a[1]);
   if (entries.length === 0) return [];
-  return [`**${title}:**`, '', table(['Name', 'Count'], entries.map(([k, n]) => [code(k), formatInteger(n)])), ''];
+  return [
+    `**${title}:**`,
+    '',
+    table(
+      ['Name', 'Count'],
+      entries.map(([k, n]) => [code(k), formatInteger(n)]),
+    ),
+    '',
+  ];
 }
 
 function results(view: LoadTestView): string[] {
@@ -65,14 +85,31 @@ function checksAndThresholds(view: LoadTestView): string[] {
   const out: string[] = [];
   if (view.thresholds.length > 0) {
     const rows = view.thresholds.map((t) => [
-      text(t.step), code(t.metric), code(t.expression), t.observed === null ? '—' : text(String(Number(t.observed.toFixed(Math.abs(t.observed) >= 100 ? 1 : 3)))), t.ok ? '✅' : '❌',
+      text(t.step),
+      code(t.metric),
+      code(t.expression),
+      t.observed === null
+        ? '—'
+        : text(String(Number(t.observed.toFixed(Math.abs(t.observed) >= 100 ? 1 : 3)))),
+      t.ok ? '✅' : '❌',
     ]);
-    out.push('**Thresholds:**', '', table(['Step', 'Metric', 'Threshold', 'Observed', 'Result'], rows), '');
+    out.push(
+      '**Thresholds:**',
+      '',
+      table(['Step', 'Metric', 'Threshold', 'Observed', 'Result'], rows),
+      '',
+    );
   }
   if (view.checks.length > 0) {
     const rows = view.checks.map((c) => {
       const total = c.passes + c.fails;
-      return [text(c.step), text(c.path ? `${c.path}::${c.name}` : c.name), formatInteger(c.passes), formatInteger(c.fails), total > 0 ? formatFraction(c.passes / total) : '—'];
+      return [
+        text(c.step),
+        text(c.path ? `${c.path}::${c.name}` : c.name),
+        formatInteger(c.passes),
+        formatInteger(c.fails),
+        total > 0 ? formatFraction(c.passes / total) : '—',
+      ];
     });
     out.push('**Checks:**', '', table(['Step', 'Check', 'Passes', 'Fails', 'Pass rate'], rows), '');
   }
@@ -83,9 +120,12 @@ function checksAndThresholds(view: LoadTestView): string[] {
 export function renderLoadTest(model: ReportModel): string {
   const view = model.loadTest;
   const c = view.configuration;
-  const usersLine = model.kind === 'audit' && c.users !== undefined
-    ? `${formatInteger(c.users)} (base load X; peak 3X = ${formatInteger(c.users * 3)})`
-    : c.users !== undefined ? formatInteger(c.users) : 'not recorded';
+  const usersLine =
+    model.kind === 'audit' && c.users !== undefined
+      ? `${formatInteger(c.users)} (base load X; peak 3X = ${formatInteger(c.users * 3)})`
+      : c.users !== undefined
+        ? formatInteger(c.users)
+        : 'not recorded';
   return [
     '### Load Test Results',
     '',
@@ -107,10 +147,15 @@ export function renderLoadTest(model: ReportModel): string {
     '',
     '**Test environment (measured):**',
     '',
-    table(['Item', 'Value'], view.environment.map(([k, v]) => [text(k), text(v)])),
+    table(
+      ['Item', 'Value'],
+      view.environment.map(([k, v]) => [text(k), text(v)]),
+    ),
     '',
     ...counts('Status codes', view.statusCodes),
     ...counts('Errors by class', view.errors),
     ...checksAndThresholds(view),
-  ].join('\n').trimEnd();
+  ]
+    .join('\n')
+    .trimEnd();
 }

@@ -23,6 +23,8 @@ export interface AuditConfigSummary {
   criteria: SuccessCriteria;
   /** Planned duration per step kind, ms (what --plan-only writes; the report shows the measured ones). */
   plannedDurationsMs?: Partial<Record<AuditStepKind, number>>;
+  /** Users per step kind when not the defaults (baseline 1, load X, peak 3X, spike 5X, soak X). */
+  stepUsers?: Partial<Record<AuditStepKind, number>>;
   /** Tools used, e.g. ['redline 0.1.0 (load)', 'V8 inspector (profile)', 'EXPLAIN ANALYZE (db)']. */
   tools?: string[];
 }

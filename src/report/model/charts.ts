@@ -12,7 +12,9 @@ export interface TimelineSegmentInput {
 }
 
 /** Concatenates the runs' per-second timelines, each shifted to start where the previous ended. */
-export function createTimeline(inputs: readonly TimelineSegmentInput[]): Pick<ChartData, 'timeline' | 'segments'> {
+export function createTimeline(
+  inputs: readonly TimelineSegmentInput[],
+): Pick<ChartData, 'timeline' | 'segments'> {
   const timeline: ChartTimelinePoint[] = [];
   const segments: ChartData['segments'] = [];
   let offset = 0;
@@ -32,7 +34,12 @@ export function createTimeline(inputs: readonly TimelineSegmentInput[]): Pick<Ch
         errors: { ...p.errors },
       });
     }
-    segments.push({ label: input.label, startT: offset, endT: offset + length, valid: input.valid });
+    segments.push({
+      label: input.label,
+      startT: offset,
+      endT: offset + length,
+      valid: input.valid,
+    });
     offset += length;
   }
   return { timeline, segments };
@@ -67,6 +74,12 @@ export function createAuditDetailCharts(audit: AuditResultFile): Pick<ChartData,
     out.flame = { unit: profile.unit, total: stacks.reduce((sum, s) => sum + s.value, 0), stacks };
   }
   const worst = audit.worstQuery;
-  if (worst) out.plan = { engine: worst.engine, query: worst.query, totalMs: worst.totalMs, root: worst.plan };
+  if (worst)
+    out.plan = {
+      engine: worst.engine,
+      query: worst.query,
+      totalMs: worst.totalMs,
+      root: worst.plan,
+    };
   return out;
 }

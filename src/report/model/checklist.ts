@@ -20,7 +20,10 @@ export const CHECKLIST_LABELS = {
 export type ChecklistEvidence = Partial<Record<keyof typeof CHECKLIST_LABELS, string>>;
 
 /** Builds the checklist; unchecked items say what evidence is missing. */
-export function createChecklist(evidence: ChecklistEvidence, missing: ChecklistEvidence = {}): ChecklistItem[] {
+export function createChecklist(
+  evidence: ChecklistEvidence,
+  missing: ChecklistEvidence = {},
+): ChecklistItem[] {
   return (Object.keys(CHECKLIST_LABELS) as Array<keyof typeof CHECKLIST_LABELS>).map((key) => {
     const found = evidence[key];
     return {
@@ -32,12 +35,16 @@ export function createChecklist(evidence: ChecklistEvidence, missing: ChecklistE
 }
 
 /** Collects the evidence an audit result holds for each checklist item. */
-export function collectAuditEvidence(audit: AuditResultFile, bottleneckCount: number): ChecklistEvidence {
+export function collectAuditEvidence(
+  audit: AuditResultFile,
+  bottleneckCount: number,
+): ChecklistEvidence {
   const e: ChecklistEvidence = {};
   const baseline = audit.steps.find((s) => s.kind === 'baseline' && s.valid);
   if (baseline) {
     const s = readRunStats(baseline.run);
-    if (s.requests > 0) e.baseline = `baseline step: ${s.requests} requests, p95 ${s.p95.toFixed(1)} ms`;
+    if (s.requests > 0)
+      e.baseline = `baseline step: ${s.requests} requests, p95 ${s.p95.toFixed(1)} ms`;
   }
   const loadSteps = audit.steps.filter((s) => s.kind !== 'baseline');
   const validLoad = loadSteps.filter((s) => s.valid);
@@ -51,7 +58,8 @@ export function collectAuditEvidence(audit: AuditResultFile, bottleneckCount: nu
   if (bottleneckCount > 0) e.bottlenecks = `${bottleneckCount} bottlenecks ranked by impact`;
   const runGains = (audit.gains ?? []).filter((g) => g.source === 'verify-run');
   if (runGains.length > 0) e.optimizations = `${runGains.length} gains measured by verify runs`;
-  else if (audit.verification) e.optimizations = `re-run against baseline ${audit.verification.baseline}`;
+  else if (audit.verification)
+    e.optimizations = `re-run against baseline ${audit.verification.baseline}`;
   const improved = audit.verification?.metrics.filter((m) => m.verdict === 'improvement') ?? [];
   if (improved.length > 0) {
     e.verified = `${improved.map((m) => m.metric).join(', ')} significantly better than ${audit.verification?.baseline}`;
@@ -64,7 +72,8 @@ export function collectAuditEvidence(audit: AuditResultFile, bottleneckCount: nu
   if (rules.length > 0 && named.length > 0) {
     e.alerts = `${named.length} alert rules in ${rules.map((f) => f.path).join(', ')}`;
   }
-  if (audit.documentation && audit.documentation.length > 0) e.documentation = `updated: ${audit.documentation.join(', ')}`;
+  if (audit.documentation && audit.documentation.length > 0)
+    e.documentation = `updated: ${audit.documentation.join(', ')}`;
   return e;
 }
 

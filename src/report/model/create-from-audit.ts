@@ -1,6 +1,6 @@
 /** Builds the ReportModel of an audit (redacted first, so no renderer can leak a secret). */
 import { formatRps } from '../format.js';
-import { type RedactOptions, redactDeep } from '../redact.js';
+import { type RedactOptions, redactDeep } from '../../util/redact.js';
 import type { AuditResultFile, AuditStep } from './audit-result.js';
 import { createAuditDetailCharts, createStressChart, createTimeline } from './charts.js';
 import { AUDIT_MISSING, collectAuditEvidence, createChecklist } from './checklist.js';
@@ -21,7 +21,10 @@ export function selectBasisStep(audit: AuditResultFile): AuditStep | undefined {
   );
 }
 
-function performance(audit: AuditResultFile, basis: AuditStep | undefined): ReportModel['performance'] {
+function performance(
+  audit: AuditResultFile,
+  basis: AuditStep | undefined,
+): ReportModel['performance'] {
   const stats = basis ? readRunStats(basis.run) : undefined;
   const bp = audit.breakingPoint;
   const capacity = bp && bp.reason !== 'not-reached' ? bp.maxRps : undefined;
@@ -87,33 +90,58 @@ function loadTest(audit: AuditResultFile, steps: StepView[]): LoadTestView {
 
 /** Adds a run's status codes, errors, thresholds and checks to the load-test view. */
 export function addRunDetails(view: LoadTestView, label: string, run: AuditStep['run']): void {
-  for (const [code, n] of Object.entries(run.statusCodes)) view.statusCodes[code] = (view.statusCodes[code] ?? 0) + n;
+  for (const [code, n] of Object.entries(run.statusCodes))
+    view.statusCodes[code] = (view.statusCodes[code] ?? 0) + n;
   for (const [cls, n] of Object.entries(run.errors)) view.errors[cls] = (view.errors[cls] ?? 0) + n;
   for (const t of run.thresholds) {
-    view.thresholds.push({ step: label, metric: t.metric, expression: t.expression, ok: t.ok, observed: t.observed });
+    view.thresholds.push({
+      step: label,
+      metric: t.metric,
+      expression: t.expression,
+      ok: t.ok,
+      observed: t.observed,
+    });
   }
-  for (const c of run.checks) view.checks.push({ step: label, name: c.name, path: c.path, passes: c.passes, fails: c.fails });
+  for (const c of run.checks)
+    view.checks.push({ step: label, name: c.name, path: c.path, passes: c.passes, fails: c.fails });
 }
 
-function summary(audit: AuditResultFile, model: Omit<ReportModel, 'summary'>, basis?: AuditStep): string[] {
+function summary(
+  audit: AuditResultFile,
+  model: Omit<ReportModel, 'summary'>,
+  basis?: AuditStep,
+): string[] {
   const name = audit.config.systemName ?? audit.config.target;
-  const out = [`Under ${basis?.kind === 'load' ? `normal load (${basis.users ?? audit.config.baseUsers} users)` : model.performance.basis}, ${name} ${describeRows(model.performance.rows)}.`];
+  const out = [
+    `Under ${basis?.kind === 'load' ? `normal load (${basis.users ?? audit.config.baseUsers} users)` : model.performance.basis}, ${name} ${describeRows(model.performance.rows)}.`,
+  ];
   const r = model.loadTest.results;
   if (r.breakingPointUsers !== undefined) {
-    const errors = r.errorThreshold ? ` with ${(r.errorThreshold.errorRate * 100).toFixed(2)}% errors` : '';
-    out.push(`Maximum capacity is about ${formatRps(r.maxCapacityRps)}; the service breaks at ${r.breakingPointUsers} users (${r.breakingPointNote})${errors}.`);
+    const errors = r.errorThreshold
+      ? ` with ${(r.errorThreshold.errorRate * 100).toFixed(2)}% errors`
+      : '';
+    out.push(
+      `Maximum capacity is about ${formatRps(r.maxCapacityRps)}; the service breaks at ${r.breakingPointUsers} users (${r.breakingPointNote})${errors}.`,
+    );
   } else {
     out.push(`No breaking point was found (${r.maxCapacityNote}).`);
   }
   const top = model.bottlenecks.slice(0, 2);
   if (top.length > 0) {
-    out.push(`Biggest bottlenecks: ${top.map((b) => `${b.title}${b.location ? ` at ${b.location}` : ''} (${b.impact})`).join('; ')}.`);
+    out.push(
+      `Biggest bottlenecks: ${top.map((b) => `${b.title}${b.location ? ` at ${b.location}` : ''} (${b.impact})`).join('; ')}.`,
+    );
   }
   for (const s of model.loadTest.steps.filter((x) => !x.valid)) {
-    out.push(`Step ${s.label} is invalid (${s.invalidReason ?? 'untrusted'}): its numbers are shown but not graded.`);
+    out.push(
+      `Step ${s.label} is invalid (${s.invalidReason ?? 'untrusted'}): its numbers are shown but not graded.`,
+    );
   }
   const leak = model.loadTest.leakCheck;
-  if (leak) out.push(`Endurance: ${leak.leakSuspected ? 'memory leak suspected' : 'no leak seen'}: ${leak.note}.`);
+  if (leak)
+    out.push(
+      `Endurance: ${leak.leakSuspected ? 'memory leak suspected' : 'no leak seen'}: ${leak.note}.`,
+    );
   return out;
 }
 
@@ -121,7 +149,10 @@ function summary(audit: AuditResultFile, model: Omit<ReportModel, 'summary'>, ba
  * Builds the report of an audit. The audit is redacted (keys, URLs, bodies, headers) before
  * anything is read; `options.secrets` adds exact values known from the flow.
  */
-export function createReportModelFromAudit(input: AuditResultFile, options: RedactOptions = {}): ReportModel {
+export function createReportModelFromAudit(
+  input: AuditResultFile,
+  options: RedactOptions = {},
+): ReportModel {
   const audit = redactDeep(input, options);
   const basis = selectBasisStep(audit);
   const steps = audit.steps.map(createStepView);
@@ -144,7 +175,9 @@ export function createReportModelFromAudit(input: AuditResultFile, options: Reda
     monitoring: createMonitoringView(audit.monitoring, audit.config.criteria),
     checklist: createChecklist(collectAuditEvidence(audit, bottlenecks.length), AUDIT_MISSING),
     charts: {
-      ...createTimeline(audit.steps.map((s, i) => ({ label: steps[i]!.label, run: s.run, valid: s.valid }))),
+      ...createTimeline(
+        audit.steps.map((s, i) => ({ label: steps[i]!.label, run: s.run, valid: s.valid })),
+      ),
       distribution: basis?.run.distribution ?? [],
       stress: createStressChart(audit),
       ...createAuditDetailCharts(audit),

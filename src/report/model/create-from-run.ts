@@ -1,10 +1,10 @@
 /** Builds the ReportModel of one plain run (`redline run --json`), graded against success criteria. */
 import type { RunResultFile } from '../../outputs/result-file.js';
-import { type RedactOptions, redactDeep } from '../redact.js';
+import { type RedactOptions, redactDeep } from '../../util/redact.js';
 import { createTimeline } from './charts.js';
 import { createChecklist } from './checklist.js';
-import { DEFAULT_SUCCESS_CRITERIA, type SuccessCriteria } from './criteria.js';
 import { addRunDetails } from './create-from-audit.js';
+import { DEFAULT_SUCCESS_CRITERIA, type SuccessCriteria } from './criteria.js';
 import { describeInfrastructure, environmentFromRun, environmentRows } from './environment.js';
 import { createImprovements } from './improvements.js';
 import { createMonitoringView } from './monitoring.js';
@@ -64,13 +64,23 @@ function summary(run: RunResultFile, model: Omit<ReportModel, 'summary'>): strin
         : `${failed.length} of ${run.thresholds.length} thresholds failed: ${failed.map((t) => `${t.metric} ${t.expression}`).join(', ')}.`,
   );
   if (run.generator.saturated) {
-    out.push(`The load generator saturated (CPU ${run.generator.cpuPercent.toFixed(0)}%): the numbers may measure the generator, not the target.`);
+    const g = run.generator;
+    const why =
+      g.warnings.length > 0
+        ? g.warnings.join('; ')
+        : `CPU ${g.cpuPercent.toFixed(0)}%, event-loop lag p99 ${g.eventLoopLagP99Ms.toFixed(0)} ms`;
+    out.push(
+      `The load generator saturated (${why}): the numbers may measure the generator, not the target.`,
+    );
   }
   return out;
 }
 
 /** Builds the report of a single run; the run is redacted before anything is read. */
-export function createReportModelFromRun(input: RunResultFile, options: RunReportOptions = {}): ReportModel {
+export function createReportModelFromRun(
+  input: RunResultFile,
+  options: RunReportOptions = {},
+): ReportModel {
   const run = redactDeep(input, options);
   const criteria = options.criteria ?? { ...DEFAULT_SUCCESS_CRITERIA };
   const s = readRunStats(run);
@@ -92,7 +102,10 @@ export function createReportModelFromRun(input: RunResultFile, options: RunRepor
     subject: run.meta.target,
     startedAtMs: run.meta.startedAtMs,
     redlineVersion: run.redlineVersion,
-    performance: { basis: `run ${run.meta.runId}${options.criteria ? '' : ", graded against the seed's default criteria"}`, rows },
+    performance: {
+      basis: `run ${run.meta.runId}${options.criteria ? '' : ", graded against the seed's default criteria"}`,
+      rows,
+    },
     bottlenecks: [],
     observations: [],
     loadTest: loadTest(run),
@@ -101,9 +114,13 @@ export function createReportModelFromRun(input: RunResultFile, options: RunRepor
     monitoring: createMonitoringView(undefined, criteria),
     checklist: createChecklist(
       {
-        ...(s.requests > 0 ? { baseline: `this run: ${s.requests} requests, p95 ${s.p95.toFixed(1)} ms` } : {}),
+        ...(s.requests > 0
+          ? { baseline: `this run: ${s.requests} requests, p95 ${s.p95.toFixed(1)} ms` }
+          : {}),
         ...(run.meta.scenarios.length > 0
-          ? { loadTests: `scenarios: ${run.meta.scenarios.map((x) => `${x.name} (${x.executor})`).join(', ')}` }
+          ? {
+              loadTests: `scenarios: ${run.meta.scenarios.map((x) => `${x.name} (${x.executor})`).join(', ')}`,
+            }
           : {}),
       },
       {
@@ -121,5 +138,8 @@ export function createReportModelFromRun(input: RunResultFile, options: RunRepor
       distribution: run.distribution,
     },
   };
-  return { ...partial, summary: { verdict: overallVerdict(rows), paragraphs: summary(run, partial) } };
+  return {
+    ...partial,
+    summary: { verdict: overallVerdict(rows), paragraphs: summary(run, partial) },
+  };
 }

@@ -88,7 +88,7 @@ export function formatCriterionValue(metric: CriterionMetric, value: number): st
     case 'p99':
       return `${trim(value, value < 10 ? 2 : value < 100 ? 1 : 0)}ms`;
     case 'errorRate':
-      return `${trim(value * 100, value < 0.01 ? 2 : 1)}%`;
+      return `${trim(value * 100, value < 0.1 ? 2 : 1)}%`;
     case 'throughput':
       return `${Math.round(value).toLocaleString('en-US')} req/s`;
     case 'cpu':

@@ -27,10 +27,15 @@ export function environmentRows(env: AuditEnvironment): Array<[string, string]> 
     ['Memory', gib(env.memoryBytes)],
     ['Node.js', env.node],
   ];
-  rows.push(['Target', env.target ? `${env.target.name} ${env.target.version ?? '(version unknown)'}` : 'not recorded']);
+  rows.push([
+    'Target',
+    env.target ? `${env.target.name} ${env.target.version ?? '(version unknown)'}` : 'not recorded',
+  ]);
   rows.push([
     'Database',
-    env.database ? `${env.database.engine} ${env.database.version ?? '(version unknown)'}` : 'not recorded',
+    env.database
+      ? `${env.database.engine} ${env.database.version ?? '(version unknown)'}`
+      : 'not recorded',
   ]);
   for (const note of env.notes ?? []) rows.push(['Note', note]);
   return rows;
@@ -38,7 +43,9 @@ export function environmentRows(env: AuditEnvironment): Array<[string, string]> 
 
 /** One line for "Infrastructure:": `2 cores (model), 24.0 GiB, linux x64, Node v20; target x 1.2; PostgreSQL 15`. */
 export function describeInfrastructure(env: AuditEnvironment): string {
-  const parts = [`${env.cores} cores (${env.cpuModel}), ${gib(env.memoryBytes)}, ${env.platform}, Node ${env.node}`];
+  const parts = [
+    `${env.cores} cores (${env.cpuModel}), ${gib(env.memoryBytes)}, ${env.platform}, Node ${env.node}`,
+  ];
   if (env.target) parts.push(`target ${env.target.name} ${env.target.version ?? ''}`.trim());
   if (env.database) parts.push(`${env.database.engine} ${env.database.version ?? ''}`.trim());
   return parts.join('; ');

@@ -27,7 +27,8 @@ export function formatImpact(finding: Finding): string {
   const impact = finding.impact;
   if (!impact) return 'not measured';
   if (impact.description) return impact.description;
-  if (impact.share !== undefined) return `${Math.round(impact.share * 100)}% of ${impact.shareOf ?? 'the total'}`;
+  if (impact.share !== undefined)
+    return `${Math.round(impact.share * 100)}% of ${impact.shareOf ?? 'the total'}`;
   return 'not measured';
 }
 
@@ -83,7 +84,10 @@ export function createOptimizationPlan(findings: readonly Finding[]): Optimizati
       impact: formatImpact(finding),
     };
     if (effort) item.effort = effort;
-    const bigImpact = finding.severity === 'critical' || finding.severity === 'high' || finding.severity === 'medium';
+    const bigImpact =
+      finding.severity === 'critical' ||
+      finding.severity === 'high' ||
+      finding.severity === 'medium';
     if (effort === 'high') plan.longTerm.push(item);
     else if (effort === 'low' && bigImpact) plan.immediate.push(item);
     else plan.shortTerm.push(item);

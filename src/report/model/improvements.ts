@@ -45,7 +45,9 @@ function totalEstimate(findings: readonly Finding[], ids: readonly string[]): st
   return `${parts.join('; ')} (estimate)`;
 }
 
-function verifiedRows(verification: Verification): NonNullable<ImprovementsView['verified']>['rows'] {
+function verifiedRows(
+  verification: Verification,
+): NonNullable<ImprovementsView['verified']>['rows'] {
   return verification.metrics.map((m) => {
     const improved = m.lowerIsBetter ? m.after < m.before : m.after > m.before;
     return {
@@ -74,13 +76,29 @@ export function createImprovements(
   const rows: ImprovementRow[] = items.map((item) => {
     const measured = gains.filter((g) => g.findingId === item.findingId);
     if (measured.length > 0) {
-      return { optimization: item.title, gain: measured.map(measuredGainText).join('; '), measured: true };
+      return {
+        optimization: item.title,
+        gain: measured.map(measuredGainText).join('; '),
+        measured: true,
+      };
     }
-    return { optimization: item.title, gain: estimateText(findings.find((f) => f.id === item.findingId)), measured: false };
+    return {
+      optimization: item.title,
+      gain: estimateText(findings.find((f) => f.id === item.findingId)),
+      measured: false,
+    };
   });
   const view: ImprovementsView = {
     rows,
-    total: { optimization: 'Total', gain: totalEstimate(findings, items.map((i) => i.findingId)) ?? 'not quantified', measured: false },
+    total: {
+      optimization: 'Total',
+      gain:
+        totalEstimate(
+          findings,
+          items.map((i) => i.findingId),
+        ) ?? 'not quantified',
+      measured: false,
+    },
   };
   if (verification) {
     view.verified = { baseline: verification.baseline, rows: verifiedRows(verification) };

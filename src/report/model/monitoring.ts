@@ -13,23 +13,42 @@ function formatAlert(alert: MonitoringPlan['alerts'][number]): string {
  * criteria (clearly marked 'derived'): the metrics behind each criterion, alerts at the
  * Acceptable limits (page) and Target limits (ticket), and one service dashboard.
  */
-export function createMonitoringView(plan: MonitoringPlan | undefined, criteria: SuccessCriteria): MonitoringView {
+export function createMonitoringView(
+  plan: MonitoringPlan | undefined,
+  criteria: SuccessCriteria,
+): MonitoringView {
   if (plan) {
-    return { metrics: [...plan.metrics], alerts: plan.alerts.map(formatAlert), dashboards: [...plan.dashboards], source: 'audit' };
+    return {
+      metrics: [...plan.metrics],
+      alerts: plan.alerts.map(formatAlert),
+      dashboards: [...plan.dashboards],
+      source: 'audit',
+    };
   }
   const alerts: string[] = [];
   const p99 = criteria.p99;
   if (p99) {
-    alerts.push(`p99 latency above ${formatCriterionValue('p99', p99.acceptable)} for 10m → page (rule not generated yet)`);
-    alerts.push(`p99 latency above ${formatCriterionValue('p99', p99.target)} for 1h → ticket (rule not generated yet)`);
+    alerts.push(
+      `p99 latency above ${formatCriterionValue('p99', p99.acceptable)} for 10m → page (rule not generated yet)`,
+    );
+    alerts.push(
+      `p99 latency above ${formatCriterionValue('p99', p99.target)} for 1h → ticket (rule not generated yet)`,
+    );
   }
   const err = criteria.errorRate;
   if (err) {
-    alerts.push(`error ratio above ${formatCriterionValue('errorRate', err.acceptable)} for 5m → page (rule not generated yet)`);
+    alerts.push(
+      `error ratio above ${formatCriterionValue('errorRate', err.acceptable)} for 5m → page (rule not generated yet)`,
+    );
   }
-  if (criteria.cpu) alerts.push(`CPU above ${formatCriterionValue('cpu', criteria.cpu.acceptable)} for 15m → ticket (rule not generated yet)`);
+  if (criteria.cpu)
+    alerts.push(
+      `CPU above ${formatCriterionValue('cpu', criteria.cpu.acceptable)} for 15m → ticket (rule not generated yet)`,
+    );
   if (criteria.memory) {
-    alerts.push(`memory above ${formatCriterionValue('memory', criteria.memory.acceptable)} for 15m → ticket (rule not generated yet)`);
+    alerts.push(
+      `memory above ${formatCriterionValue('memory', criteria.memory.acceptable)} for 15m → ticket (rule not generated yet)`,
+    );
   }
   return {
     metrics: [

@@ -56,7 +56,9 @@ export function describeRows(rows: readonly PerformanceRow[]): string {
   const names = (s: CriterionStatus) => rows.filter((r) => r.status === s).map((r) => r.label);
   const fail = names('fail');
   const ok = names('acceptable');
-  const parts = [`meets the target on ${names('pass').length} of ${known.length} measured criteria`];
+  const parts = [
+    `meets the target on ${names('pass').length} of ${known.length} measured criteria`,
+  ];
   if (ok.length > 0) parts.push(`only the acceptable level on ${ok.length} (${ok.join(', ')})`);
   if (fail.length > 0) parts.push(`fails ${fail.length} (${fail.join(', ')})`);
   const unknown = rows.length - known.length;

@@ -87,7 +87,13 @@ export interface LoadTestView {
   environment: Array<[string, string]>;
   statusCodes: Record<string, number>;
   errors: Record<string, number>;
-  thresholds: Array<{ step: string; metric: string; expression: string; ok: boolean; observed: number | null }>;
+  thresholds: Array<{
+    step: string;
+    metric: string;
+    expression: string;
+    ok: boolean;
+    observed: number | null;
+  }>;
   checks: Array<{ step: string; name: string; path: string; passes: number; fails: number }>;
 }
 
@@ -121,7 +127,14 @@ export interface ImprovementsView {
   total: ImprovementRow;
   verified?: {
     baseline: string;
-    rows: Array<{ metric: string; before: string; after: string; change: string; verdict: string; improved: boolean }>;
+    rows: Array<{
+      metric: string;
+      before: string;
+      after: string;
+      change: string;
+      verdict: string;
+      improved: boolean;
+    }>;
   };
 }
 
@@ -161,7 +174,14 @@ export interface ChartData {
   segments: Array<{ label: string; startT: number; endT: number; valid: boolean }>;
   distribution: DistributionBucket[];
   stress?: {
-    points: Array<{ label: string; users: number; rps: number; p95: number; errorRate: number; valid: boolean }>;
+    points: Array<{
+      label: string;
+      users: number;
+      rps: number;
+      p95: number;
+      errorRate: number;
+      valid: boolean;
+    }>;
     kneeIndex: number;
   };
   flame?: { unit: 'ms' | 'samples'; total: number; stacks: FoldedStack[] };

@@ -40,7 +40,8 @@ export function readRunStats(run: RunResultFile): RunStats {
     avg: value(run, 'http_req_duration', 'avg') ?? 0,
     max: value(run, 'http_req_duration', 'max') ?? 0,
     errorRate:
-      value(run, 'http_req_failed', 'rate') ?? (timelineRequests > 0 ? timelineFailed / timelineRequests : 0),
+      value(run, 'http_req_failed', 'rate') ??
+      (timelineRequests > 0 ? timelineFailed / timelineRequests : 0),
     maxVus: value(run, 'vus_max', 'max') ?? value(run, 'vus', 'max') ?? maxVusTimeline,
     durationMs: run.durationMs,
   };

@@ -33,7 +33,9 @@ export function propagateBlocking(calls: readonly CallInfo[]): FnInfo[] {
     if (call.blocking) return;
     call.blocking = true;
     const owner = call.owner;
-    if (owner && !owner.blocking && call.context === 'body') {
+    // A function the user already wrote as async keeps its contract (it returns a promise its
+    // callers handle as they see fit): only the calls inside it get awaited.
+    if (owner && !owner.blocking && !owner.node.async && call.context === 'body') {
       owner.blocking = true;
       owner.cause = call.node;
       blocking.push(owner);
@@ -56,7 +58,10 @@ export function callPlacementIssues(calls: readonly CallInfo[]): TransformIssue[
     const where = placementProblem(call);
     if (where) issues.push({ node: call.node, message: `${what} ${where}` });
     else if (call.iterate && isOptionalCall(call)) {
-      issues.push({ node: call.node, message: `${what}: an optional call (?.) of ${call.iterate.method} with a blocking callback is not rewritten; drop the "?."` });
+      issues.push({
+        node: call.node,
+        message: `${what}: an optional call (?.) of ${call.iterate.method} with a blocking callback is not rewritten; drop the "?."`,
+      });
     }
   }
   return issues;
@@ -81,7 +86,7 @@ function placementProblem(call: CallInfo): string | undefined {
   if (owner.role === 'constructor') {
     return 'is inside a class constructor, which cannot be async; move the call into an async method (e.g. init())';
   }
-  if (owner.node.generator) {
+  if (owner.node.generator && !owner.node.async) {
     return `is inside the generator "${owner.name}"; generators cannot be made async without changing their meaning`;
   }
   return undefined;

@@ -24,7 +24,12 @@ export interface ParsedModule {
 
 /** Parses an ES module (the bundle esbuild wrote) and indexes it in one walk. */
 export function parseModule(code: string): ParsedModule {
-  const program = parse(code, { ecmaVersion: 'latest', sourceType: 'module', locations: true, ranges: true });
+  const program = parse(code, {
+    ecmaVersion: 'latest',
+    sourceType: 'module',
+    locations: true,
+    ranges: true,
+  });
   const parents = new Map<Node, AnyNode>();
   const functions: FunctionNode[] = [];
   const calls: CallExpression[] = [];
@@ -40,7 +45,9 @@ export function parseModule(code: string): ParsedModule {
 /** True for function declarations, function expressions and arrows. */
 export function isFunction(node: Node | null | undefined): node is FunctionNode {
   const t = node?.type;
-  return t === 'FunctionDeclaration' || t === 'FunctionExpression' || t === 'ArrowFunctionExpression';
+  return (
+    t === 'FunctionDeclaration' || t === 'FunctionExpression' || t === 'ArrowFunctionExpression'
+  );
 }
 
 /** The name of a non-computed property key (`a`, `'a'`, `#a`), else undefined. */

@@ -59,7 +59,12 @@ export function classifyCalls(
   });
 }
 
-function classifyCallee(info: CallInfo, scopes: ScopeInfo, values: ValueResolver, library: boolean): void {
+function classifyCallee(
+  info: CallInfo,
+  scopes: ScopeInfo,
+  values: ValueResolver,
+  library: boolean,
+): void {
   const callee = info.node.callee as AnyNode;
   const args = info.node.arguments as AnyNode[];
   if (callee.type === 'Identifier') {
@@ -91,7 +96,13 @@ function classifyCallee(info: CallInfo, scopes: ScopeInfo, values: ValueResolver
   if (exact || !library) info.candidates = candidates;
 }
 
-function applyBinding(info: CallInfo, binding: K6Binding, label: string, args: AnyNode[], values: ValueResolver): void {
+function applyBinding(
+  info: CallInfo,
+  binding: K6Binding,
+  label: string,
+  args: AnyNode[],
+  values: ValueResolver,
+): void {
   if (binding.kind === 'api') info.api = label;
   else if (binding.kind === 'check') info.check = true;
   else if (binding.kind === 'group') {
@@ -112,7 +123,8 @@ function locate(
     if (isFunction(parent)) {
       return { owner: fns.get(parent), context: child === parent.body ? 'body' : 'params' };
     }
-    if (parent.type === 'PropertyDefinition' && child === parent.value) return { owner: undefined, context: 'class-field' };
+    if (parent.type === 'PropertyDefinition' && child === parent.value)
+      return { owner: undefined, context: 'class-field' };
     if (parent.type === 'StaticBlock') return { owner: undefined, context: 'static-block' };
     child = parent;
     parent = parents.get(parent);

@@ -7,8 +7,8 @@
  */
 import type { AnyNode, CallExpression, Node } from 'acorn';
 import type { Variable } from 'eslint-scope';
-import { memberName, type ParsedModule, snippet } from './ast.js';
 import type { TransformIssue } from './analyze.js';
+import { memberName, type ParsedModule, snippet } from './ast.js';
 import { PROMISE_METHODS, UNSUPPORTED_CALLBACK_METHODS } from './blocking-apis.js';
 import type { CallInfo } from './calls.js';
 import type { FnInfo } from './functions.js';
@@ -29,7 +29,11 @@ export function escapeIssues(
   const issues: TransformIssue[] = [];
   const check = (use: AnyNode, fn: FnInfo): void => {
     const reason = useProblem(use, parsed, callByNode, code);
-    if (reason) issues.push({ node: use, message: `"${fn.name}" makes blocking calls, so it becomes async, but it is ${reason}` });
+    if (reason)
+      issues.push({
+        node: use,
+        message: `"${fn.name}" makes blocking calls, so it becomes async, but it is ${reason}`,
+      });
   };
   for (const info of blocking) {
     if (info.node.type !== 'FunctionDeclaration') check(info.node, info);
@@ -41,7 +45,11 @@ export function escapeIssues(
   return issues;
 }
 
-function checkVariable(variable: Variable, values: ValueResolver, check: (use: AnyNode, fn: FnInfo) => void): void {
+function checkVariable(
+  variable: Variable,
+  values: ValueResolver,
+  check: (use: AnyNode, fn: FnInfo) => void,
+): void {
   const kind = variable.defs[0]?.type;
   if (kind !== 'FunctionName' && kind !== 'Variable' && kind !== 'Parameter') return;
   const blocking = values.ofVariable(variable).find((f) => f.blocking);
@@ -86,7 +94,9 @@ function useProblem(
     case 'ReturnStatement':
       return 'returned as a value; Redline can only await functions that are called directly';
     case 'ArrowFunctionExpression':
-      return parent.body === node ? 'returned as a value; Redline can only await functions that are called directly' : undefined;
+      return parent.body === node
+        ? 'returned as a value; Redline can only await functions that are called directly'
+        : undefined;
     case 'ArrayExpression':
       return 'stored in an array; Redline can only await functions that are called directly';
     case 'SpreadElement':
@@ -94,7 +104,9 @@ function useProblem(
     case 'YieldExpression':
       return 'used in a way Redline cannot follow; call it directly';
     case 'VariableDeclarator':
-      return parent.id.type === 'Identifier' ? undefined : 'destructured; assign it to a plain variable';
+      return parent.id.type === 'Identifier'
+        ? undefined
+        : 'destructured; assign it to a plain variable';
     default:
       return undefined;
   }
@@ -132,7 +144,8 @@ function argumentProblem(
   }
   if (method !== undefined && PROMISE_METHODS.includes(method)) return undefined;
   const targets = info?.candidates ?? [];
-  const followed = targets.length > 0 && targets.every((f) => !f.library && hasPlainParam(f, index));
+  const followed =
+    targets.length > 0 && targets.every((f) => !f.library && hasPlainParam(f, index));
   if (followed) return undefined;
   const callee = snippet(code, unwrapSequence(call.callee as AnyNode));
   if (targets.some((f) => f.library)) {
@@ -143,7 +156,9 @@ function argumentProblem(
 
 /** esbuild calls CommonJS imports as `(0, pkg.fn)(...)`: the function is the last expression. */
 function unwrapSequence(node: AnyNode): AnyNode {
-  return node.type === 'SequenceExpression' ? (node.expressions[node.expressions.length - 1] as AnyNode) : node;
+  return node.type === 'SequenceExpression'
+    ? (node.expressions[node.expressions.length - 1] as AnyNode)
+    : node;
 }
 
 /** True when parameter `index` is a plain name (so its uses can be followed). */

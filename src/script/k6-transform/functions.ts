@@ -28,13 +28,33 @@ export function describeFunctions(
   const map = new Map<FunctionNode, FnInfo>();
   for (const node of functions) {
     const parent = parents.get(node);
-    const info: FnInfo = { node, role: 'plain', name: nameOf(node, parent), blocking: false, library: isLibrary(node) };
+    const info: FnInfo = {
+      node,
+      role: 'plain',
+      name: nameOf(node, parent),
+      blocking: false,
+      library: isLibrary(node),
+    };
     if (parent?.type === 'Property' && parent.value === node) {
       info.holder = parent;
-      info.role = parent.kind === 'get' ? 'getter' : parent.kind === 'set' ? 'setter' : parent.method ? 'method' : 'plain';
+      info.role =
+        parent.kind === 'get'
+          ? 'getter'
+          : parent.kind === 'set'
+            ? 'setter'
+            : parent.method
+              ? 'method'
+              : 'plain';
     } else if (parent?.type === 'MethodDefinition') {
       info.holder = parent;
-      info.role = parent.kind === 'get' ? 'getter' : parent.kind === 'set' ? 'setter' : parent.kind === 'constructor' ? 'constructor' : 'method';
+      info.role =
+        parent.kind === 'get'
+          ? 'getter'
+          : parent.kind === 'set'
+            ? 'setter'
+            : parent.kind === 'constructor'
+              ? 'constructor'
+              : 'method';
     } else if (parent?.type === 'PropertyDefinition' && parent.value === node) {
       info.holder = parent;
     }
@@ -45,9 +65,15 @@ export function describeFunctions(
 
 function nameOf(node: FunctionNode, parent: AnyNode | undefined): string {
   if (node.type !== 'ArrowFunctionExpression' && node.id) return node.id.name;
-  if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
-  if (parent?.type === 'AssignmentExpression' && parent.left.type === 'Identifier') return parent.left.name;
-  if (parent?.type === 'Property' || parent?.type === 'MethodDefinition' || parent?.type === 'PropertyDefinition') {
+  if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier')
+    return parent.id.name;
+  if (parent?.type === 'AssignmentExpression' && parent.left.type === 'Identifier')
+    return parent.left.name;
+  if (
+    parent?.type === 'Property' ||
+    parent?.type === 'MethodDefinition' ||
+    parent?.type === 'PropertyDefinition'
+  ) {
     const name = propertyName(parent.key, parent.computed);
     if (name !== undefined) return name;
   }

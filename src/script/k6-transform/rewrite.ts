@@ -9,10 +9,13 @@ import { outermost, type ParsedModule } from './ast.js';
 import type { CallInfo } from './calls.js';
 import type { FnInfo } from './functions.js';
 import { ITERATE_HELPER, iterationHelperSource } from './iteration-helper.js';
+import type { SourceEdit } from './shift-map.js';
 
 /** What {@link rewriteModule} did. */
 export interface RewriteResult {
   output: MagicString;
+  /** The same edits as data (offsets in the input), to carry a source map across them. */
+  edits: SourceEdit[];
   /** Functions made async (already-async ones are not listed). */
   madeAsync: FnInfo[];
   /** Calls that got an `await`. */
@@ -27,10 +30,16 @@ export function rewriteModule(
   blocking: readonly FnInfo[],
 ): RewriteResult {
   const output = new MagicString(code);
+  const edits: SourceEdit[] = [];
+  const insert = (at: number, text: string, side: 'left' | 'right'): void => {
+    if (side === 'left') output.appendLeft(at, text);
+    else output.appendRight(at, text);
+    edits.push({ start: at, end: at, text });
+  };
   const madeAsync: FnInfo[] = [];
   for (const fn of blocking) {
     if (fn.node.async) continue;
-    output.appendRight(asyncPosition(fn, code), 'async ');
+    insert(asyncPosition(fn, code), 'async ', 'right');
     madeAsync.push(fn);
   }
   const helper = helperName(code);
@@ -42,21 +51,26 @@ export function rewriteModule(
   for (const call of ordered) {
     const target = outermost(call.node as AnyNode, parsed.parents);
     const wrap = !call.awaited && needsParens(target, parsed.parents.get(target));
-    const iterate = call.iterate?.callbacks.some((f) => f.blocking) ? call.iterate.method : undefined;
+    const iterate = call.iterate?.callbacks.some((f) => f.blocking)
+      ? call.iterate.method
+      : undefined;
     let prefix = wrap ? '(' : '';
     if (!call.awaited) prefix += 'await ';
     if (iterate !== undefined) {
       prefix += `${helper}(${JSON.stringify(iterate)}, `;
       const callee = call.node.callee as AnyNode & { object: Node };
-      output.overwrite(callee.object.end, (call.node.arguments[0] as Node).start, ', ');
+      const from = callee.object.end;
+      const to = (call.node.arguments[0] as Node).start;
+      output.overwrite(from, to, ', ');
+      edits.push({ start: from, end: to, text: ', ' });
       helperUsed = true;
     }
-    if (prefix !== '') output.appendRight(target.start, prefix);
-    if (wrap) output.appendLeft(target.end, ')');
+    if (prefix !== '') insert(target.start, prefix, 'right');
+    if (wrap) insert(target.end, ')', 'left');
     if (!call.awaited) awaited++;
   }
   if (helperUsed) output.append(`\n${iterationHelperSource(helper)}\n`);
-  return { output, madeAsync, awaited };
+  return { output, edits, madeAsync, awaited };
 }
 
 /** Where `async ` goes: before `function`/the arrow, or before a method's key (after `static`). */

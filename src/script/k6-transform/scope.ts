@@ -30,8 +30,14 @@ export interface ScopeInfo {
  * Analyses scopes and finds k6 bindings. `moduleOf` maps an import source (as written in the
  * code) to a k6 module specifier (`k6/http`), or undefined when it is not a k6 module.
  */
-export function analyzeScopes(program: Program, moduleOf: (source: string) => string | undefined): ScopeInfo {
-  const manager = analyze(program as unknown as ESTree.Program, { ecmaVersion: 2022, sourceType: 'module' });
+export function analyzeScopes(
+  program: Program,
+  moduleOf: (source: string) => string | undefined,
+): ScopeInfo {
+  const manager = analyze(program as unknown as ESTree.Program, {
+    ecmaVersion: 2022,
+    sourceType: 'module',
+  });
   const references = new Map<Node, Reference>();
   for (const scope of manager.scopes) {
     for (const ref of scope.references) references.set(ref.identifier as unknown as Node, ref);
@@ -43,7 +49,8 @@ export function analyzeScopes(program: Program, moduleOf: (source: string) => st
     k6: new Map(),
   };
   for (const statement of program.body) {
-    if (statement.type !== 'ImportDeclaration' || typeof statement.source.value !== 'string') continue;
+    if (statement.type !== 'ImportDeclaration' || typeof statement.source.value !== 'string')
+      continue;
     const specifier = moduleOf(statement.source.value);
     if (specifier === undefined) continue;
     for (const spec of statement.specifiers) {
@@ -53,7 +60,8 @@ export function analyzeScopes(program: Program, moduleOf: (source: string) => st
         info.k6.set(variable, { kind: 'module', specifier });
         continue;
       }
-      const imported = spec.imported.type === 'Identifier' ? spec.imported.name : String(spec.imported.value);
+      const imported =
+        spec.imported.type === 'Identifier' ? spec.imported.name : String(spec.imported.value);
       info.k6.set(variable, bindingFor(specifier, imported));
     }
   }
@@ -75,20 +83,31 @@ function addAliases(info: ScopeInfo): void {
   for (const scope of info.manager.scopes) {
     for (const variable of scope.variables) {
       const def = variable.defs[0];
-      if (!def || def.type !== 'Variable' || variable.defs.length !== 1) continue;
+      if (def?.type !== 'Variable' || variable.defs.length !== 1) continue;
       if (variable.references.some((r) => r.isWrite() && !r.init)) continue;
       const declarator = def.node as unknown as AnyNode;
       if (declarator.type !== 'VariableDeclarator' || !declarator.init) continue;
-      const binding = aliasBinding(declarator.id, declarator.init, def.name as unknown as Identifier, info);
+      const binding = aliasBinding(
+        declarator.id,
+        declarator.init,
+        def.name as unknown as Identifier,
+        info,
+      );
       if (binding) info.k6.set(variable, binding);
     }
   }
 }
 
-function aliasBinding(id: AnyNode, init: AnyNode, name: Identifier, info: ScopeInfo): K6Binding | undefined {
+function aliasBinding(
+  id: AnyNode,
+  init: AnyNode,
+  name: Identifier,
+  info: ScopeInfo,
+): K6Binding | undefined {
   if (id.type === 'Identifier' && init.type === 'MemberExpression' && !init.computed) {
     const module = moduleBinding(init.object, info);
-    if (module && init.property.type === 'Identifier') return bindingFor(module, init.property.name);
+    if (module && init.property.type === 'Identifier')
+      return bindingFor(module, init.property.name);
   }
   if (id.type === 'ObjectPattern') {
     const module = moduleBinding(init, info);
@@ -97,7 +116,8 @@ function aliasBinding(id: AnyNode, init: AnyNode, name: Identifier, info: ScopeI
       if (prop.type !== 'Property') continue;
       const target = prop.value.type === 'AssignmentPattern' ? prop.value.left : prop.value;
       if (target.start !== name.start) continue;
-      if (prop.key.type === 'Identifier' && !prop.computed) return bindingFor(module, prop.key.name);
+      if (prop.key.type === 'Identifier' && !prop.computed)
+        return bindingFor(module, prop.key.name);
     }
   }
   return undefined;

@@ -4,7 +4,7 @@ import { parse } from 'acorn';
 import { describe, expect, it } from 'vitest';
 import { runTransformed, transformForTest } from './__fixtures__/support.js';
 
-const SEED = resolve(import.meta.dirname, '../../../test/script/fixtures/seed/seed-k6.js');
+const SEED = resolve(import.meta.dirname, '../../../test/script/fixtures/seed/seed-k6.js.txt');
 
 function transformOk(source: string) {
   const result = transformForTest(source);
@@ -15,7 +15,10 @@ function transformOk(source: string) {
 
 describe('k6 transform: transformed scripts run with k6 semantics', () => {
   it('the seed script becomes valid async code that runs its flow in order', async () => {
-    const source = readFileSync(SEED, 'utf8').replaceAll('https://api.example.com', 'http://127.0.0.1:9');
+    const source = readFileSync(SEED, 'utf8').replaceAll(
+      'https://api.example.com',
+      'http://127.0.0.1:9',
+    );
     const { code, asyncFunctions, awaitedCalls } = transformOk(source);
     expect(asyncFunctions.map((f) => f.name)).toEqual(['anonymous function']);
     expect(awaitedCalls).toBe(6);
@@ -49,7 +52,9 @@ export default function () {
   return seen;
 }
 `);
-    expect(code).toContain(`await __redline$iterate("forEach", ['a', 'b', 'c'], async (u, i) => { seen.push(i); await http.get(u); });`);
+    expect(code).toContain(
+      `await __redline$iterate("forEach", ['a', 'b', 'c'], async (u, i) => { seen.push(i); await http.get(u); });`,
+    );
     const { result, log } = await runTransformed(code);
     expect(result).toEqual([0, 1, 2]);
     expect(log).toEqual(['GET a', 'GET b', 'GET c', 'GET km']);
@@ -78,7 +83,22 @@ export default function () {
       flat: ['x', 200, 'y', 200, 'z', 200],
       plain: ['X', 'Y', 'Z'],
     });
-    expect(log).toEqual(['GET x', 'GET y', 'GET z', 'HEAD x', 'HEAD y', 'HEAD z', 'GET x', 'GET y', 'GET x', 'GET y', 'GET z', 'GET x', 'GET y', 'GET z']);
+    expect(log).toEqual([
+      'GET x',
+      'GET y',
+      'GET z',
+      'HEAD x',
+      'HEAD y',
+      'HEAD z',
+      'GET x',
+      'GET y',
+      'GET x',
+      'GET y',
+      'GET z',
+      'GET x',
+      'GET y',
+      'GET z',
+    ]);
   });
 
   it('nested groups run in order and their bodies finish before the group closes', async () => {
@@ -95,7 +115,15 @@ export default function () {
 }
 `);
     const { log } = await runTransformed(code);
-    expect(log).toEqual(['group outer {', 'GET one', 'group inner {', 'GET two', '} inner', 'GET three', '} outer']);
+    expect(log).toEqual([
+      'group outer {',
+      'GET one',
+      'group inner {',
+      'GET two',
+      '} inner',
+      'GET three',
+      '} outer',
+    ]);
   });
 
   it('setup data flows to the default function and teardown', async () => {
@@ -106,7 +134,12 @@ export default function (data) { return data.token; }
 `);
     const { result } = await runTransformed(code, 'setup');
     expect(result).toEqual({ token: 'token-of-login' });
-    expect(code).toContain('export function setup() { return { token: (await http.post(\'login\')).json(\'token\') }; }'.replace('export function', 'export async function'));
+    expect(code).toContain(
+      "export function setup() { return { token: (await http.post('login')).json('token') }; }".replace(
+        'export function',
+        'export async function',
+      ),
+    );
     expect(code).toContain('export default function (data) { return data.token; }');
   });
 });

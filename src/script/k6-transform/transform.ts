@@ -7,14 +7,14 @@
  * and is chained onto esbuild's by the loader.
  */
 import type { Node } from 'acorn';
-import type { SourceMap } from 'magic-string';
 import { callPlacementIssues, propagateBlocking } from './analyze.js';
-import { parseModule } from './ast.js';
+import { type ParsedModule, parseModule } from './ast.js';
 import { classifyCalls } from './calls.js';
 import { escapeIssues } from './escape.js';
 import { describeFunctions } from './functions.js';
 import { rewriteModule } from './rewrite.js';
 import { analyzeScopes } from './scope.js';
+import type { SourceEdit } from './shift-map.js';
 import { ValueResolver } from './values.js';
 
 /** Options of {@link transformK6Module}. */
@@ -23,8 +23,12 @@ export interface K6TransformOptions {
   moduleOf: (source: string) => string | undefined;
   /** True when the code at a position (1-based line, 0-based column) comes from an npm package. */
   isLibrary?: (line: number, column: number) => boolean;
-  /** File name recorded as the map's source (default `bundle.js`). */
-  fileName?: string;
+  /**
+   * 1-based lines holding npm code that does not import k6 modules. They are blanked (same
+   * offsets) before the analysis, which then only parses the user's code: the bundled packages
+   * are most of a bundle's size. Falls back to the whole module if the rest does not parse.
+   */
+  libraryLines?: ReadonlySet<number>;
 }
 
 /** A place in the transformed module (1-based line, 0-based column, as source maps count). */
@@ -41,8 +45,11 @@ export interface K6TransformIssue extends ModulePosition {
 /** What {@link transformK6Module} produced. */
 export interface K6TransformResult {
   code: string;
-  /** Map from the output to the input module; undefined when nothing changed. */
-  map: SourceMap | undefined;
+  /**
+   * The edits made (offsets in the input). No edit adds or removes a line break, so a source map
+   * of the input carries over with `shiftSourceMap(map, input, edits)`.
+   */
+  edits: SourceEdit[];
   changed: boolean;
   /** Unsupported uses; when not empty, `code` must not be run. */
   issues: K6TransformIssue[];
@@ -54,36 +61,70 @@ export interface K6TransformResult {
 
 /** Transforms one ES module (normally esbuild's bundle of the script). Never throws on issues. */
 export function transformK6Module(code: string, options: K6TransformOptions): K6TransformResult {
-  const unchanged: K6TransformResult = { code, map: undefined, changed: false, issues: [], asyncFunctions: [], awaitedCalls: 0 };
-  const parsed = parseModule(code);
+  const unchanged: K6TransformResult = {
+    code,
+    edits: [],
+    changed: false,
+    issues: [],
+    asyncFunctions: [],
+    awaitedCalls: 0,
+  };
+  const parsed = parseForAnalysis(code, options.libraryLines);
   const scopes = analyzeScopes(parsed.program, options.moduleOf);
-  if (![...scopes.k6.values()].some((b) => b.kind === 'api' || b.kind === 'group' || b.kind === 'module')) {
+  if (
+    ![...scopes.k6.values()].some(
+      (b) => b.kind === 'api' || b.kind === 'group' || b.kind === 'module',
+    )
+  ) {
     return unchanged;
   }
   const isLibrary = (node: Node): boolean => {
     const start = node.loc?.start;
-    return start !== undefined && options.isLibrary !== undefined && options.isLibrary(start.line, start.column);
+    return start !== undefined && options.isLibrary?.(start.line, start.column) === true;
   };
   const fns = describeFunctions(parsed.functions, parsed.parents, isLibrary);
   const values = new ValueResolver(parsed, scopes, fns);
   const calls = classifyCalls(parsed, scopes, fns, values, isLibrary);
   const blocking = propagateBlocking(calls);
   if (!calls.some((c) => c.blocking)) return unchanged;
-  const issues = [...callPlacementIssues(calls), ...escapeIssues(code, parsed, scopes, values, calls, blocking, isLibrary)];
+  const issues = [
+    ...callPlacementIssues(calls),
+    ...escapeIssues(code, parsed, scopes, values, calls, blocking, isLibrary),
+  ];
   if (issues.length > 0) {
     issues.sort((a, b) => a.node.start - b.node.start);
-    return { ...unchanged, issues: issues.map((i) => ({ ...positionOf(i.node), message: i.message })) };
+    return {
+      ...unchanged,
+      issues: issues.map((i) => ({ ...positionOf(i.node), message: i.message })),
+    };
   }
-  const { output, madeAsync, awaited } = rewriteModule(code, parsed, calls, blocking);
-  const fileName = options.fileName ?? 'bundle.js';
+  const { output, edits, madeAsync, awaited } = rewriteModule(code, parsed, calls, blocking);
   return {
     code: output.toString(),
-    map: output.generateMap({ hires: true, source: fileName, file: `${fileName}.out`, includeContent: false }),
+    edits,
     changed: true,
     issues: [],
     asyncFunctions: madeAsync.map((f) => ({ name: f.name, ...positionOf(f.node) })),
     awaitedCalls: awaited,
   };
+}
+
+/** Parses `code` with `libraryLines` blanked out, or whole when that does not parse. */
+function parseForAnalysis(
+  code: string,
+  libraryLines: ReadonlySet<number> | undefined,
+): ParsedModule {
+  if (!libraryLines || libraryLines.size === 0) return parseModule(code);
+  const lines = code.split('\n');
+  for (const line of libraryLines) {
+    const text = lines[line - 1];
+    if (text !== undefined) lines[line - 1] = ' '.repeat(text.length);
+  }
+  try {
+    return parseModule(lines.join('\n'));
+  } catch {
+    return parseModule(code);
+  }
 }
 
 function positionOf(node: Node): ModulePosition {

@@ -5,7 +5,13 @@
  */
 import type { AnyNode, CallExpression, MemberExpression, Node } from 'acorn';
 import type { Variable } from 'eslint-scope';
-import { type FunctionNode, isFunction, memberName, type ParsedModule, propertyName } from './ast.js';
+import {
+  type FunctionNode,
+  isFunction,
+  memberName,
+  type ParsedModule,
+  propertyName,
+} from './ast.js';
 import type { FnInfo } from './functions.js';
 import type { ScopeInfo } from './scope.js';
 
@@ -43,9 +49,12 @@ export class ValueResolver {
       return variable ? this.ofVariable(variable) : [];
     }
     if (node.type === 'MemberExpression') return this.methodCandidates(node).candidates;
-    if (node.type === 'ConditionalExpression') return [...this.valuesOf(node.consequent), ...this.valuesOf(node.alternate)];
-    if (node.type === 'LogicalExpression') return [...this.valuesOf(node.left), ...this.valuesOf(node.right)];
-    if (node.type === 'SequenceExpression') return this.valuesOf(node.expressions[node.expressions.length - 1]!);
+    if (node.type === 'ConditionalExpression')
+      return [...this.valuesOf(node.consequent), ...this.valuesOf(node.alternate)];
+    if (node.type === 'LogicalExpression')
+      return [...this.valuesOf(node.left), ...this.valuesOf(node.right)];
+    if (node.type === 'SequenceExpression')
+      return this.valuesOf(node.expressions[node.expressions.length - 1]!);
     return [];
   }
 
@@ -84,20 +93,79 @@ export class ValueResolver {
     if (receiver.type === 'Identifier') {
       const variable = this.#scopes.resolve(receiver);
       if (!variable || this.#scopes.k6.has(variable)) return { candidates: [], exact: true };
-      const literal = this.#objectLiteralOf(variable);
-      if (literal) return { candidates: this.#propertyOf(literal, name), exact: true };
       const callable = this.ofVariable(variable);
-      if ((name === 'call' || name === 'apply') && callable.length > 0) return { candidates: callable, exact: true };
+      if ((name === 'call' || name === 'apply') && callable.length > 0) {
+        return { candidates: callable, exact: true };
+      }
+      const known = this.#receiverMethods(variable, name);
+      if (known) return { candidates: known, exact: true };
     }
     return { candidates: this.methodsByName.get(name) ?? [], exact: false };
   }
 
-  #objectLiteralOf(variable: Variable): AnyNode | undefined {
+  /**
+   * Methods `name` of what a variable holds when that is known: an object literal, a class (static
+   * methods), an instance of a local class (`new Api()`), or a built-in value (`new Map()`, an
+   * array, a k6 response), which has no user methods. Undefined when unknown.
+   */
+  #receiverMethods(variable: Variable, name: string): FnInfo[] | undefined {
     const def = variable.defs[0];
-    if (variable.defs.length !== 1 || def?.type !== 'Variable') return undefined;
-    if (variable.references.some((r) => r.isWrite() && !r.init)) return undefined;
-    const init = (def.node as unknown as AnyNode & { init?: AnyNode }).init;
-    return init?.type === 'ObjectExpression' ? init : undefined;
+    if (variable.defs.length !== 1 || !def) return undefined;
+    if (def.type === 'ClassName')
+      return this.#classMethods(def.node as unknown as AnyNode, name, true);
+    if (def.type !== 'Variable' || variable.references.some((r) => r.isWrite() && !r.init))
+      return undefined;
+    const init = (def.node as unknown as AnyNode & { init?: AnyNode | null }).init;
+    if (!init) return undefined;
+    if (init.type === 'ObjectExpression') return this.#propertyOf(init, name);
+    if (init.type === 'ClassExpression') return this.#classMethods(init, name, true);
+    if (
+      init.type === 'ArrayExpression' ||
+      init.type === 'Literal' ||
+      init.type === 'TemplateLiteral'
+    )
+      return [];
+    if (
+      (init.type === 'CallExpression' && init.callee.type === 'Identifier') ||
+      (init.type === 'CallExpression' && init.callee.type === 'MemberExpression')
+    ) {
+      const head = init.callee.type === 'MemberExpression' ? init.callee.object : init.callee;
+      const bound = head.type === 'Identifier' ? this.#scopes.resolve(head) : undefined;
+      if (bound && this.#scopes.k6.has(bound)) return []; // a k6 response or value
+    }
+    if (init.type !== 'NewExpression' || init.callee.type !== 'Identifier') return undefined;
+    const cls = this.#localClass(init.callee);
+    if (!cls) return this.#scopes.resolve(init.callee) ? undefined : []; // new Map(), new Date()...
+    const found = this.#classMethods(cls, name, false);
+    return found.length > 0 ? found : undefined;
+  }
+
+  /** The class node an identifier names, when it is a class of the module. */
+  #localClass(identifier: AnyNode): AnyNode | undefined {
+    const variable = this.#scopes.resolve(identifier);
+    const def = variable?.defs[0];
+    if (!def) return undefined;
+    if (def.type === 'ClassName') return def.node as unknown as AnyNode;
+    const init =
+      def.type === 'Variable' ? (def.node as unknown as { init?: AnyNode | null }).init : undefined;
+    return init?.type === 'ClassExpression' ? init : undefined;
+  }
+
+  /** Methods and function-valued fields `name` of a class and its local superclasses. */
+  #classMethods(cls: AnyNode, name: string, isStatic: boolean, depth = 0): FnInfo[] {
+    if ((cls.type !== 'ClassDeclaration' && cls.type !== 'ClassExpression') || depth > 20)
+      return [];
+    const out: FnInfo[] = [];
+    for (const member of cls.body.body) {
+      if (member.type !== 'MethodDefinition' && member.type !== 'PropertyDefinition') continue;
+      if (member.static !== isStatic || propertyName(member.key, member.computed) !== name)
+        continue;
+      if (member.type === 'MethodDefinition' && member.kind !== 'method') continue;
+      if (member.value) out.push(...this.valuesOf(member.value as AnyNode));
+    }
+    const parent =
+      cls.superClass?.type === 'Identifier' ? this.#localClass(cls.superClass) : undefined;
+    return out.length > 0 || !parent ? out : this.#classMethods(parent, name, isStatic, depth + 1);
   }
 
   #propertyOf(literal: AnyNode, name: string): FnInfo[] {
@@ -114,7 +182,9 @@ export class ValueResolver {
   #parameterFlow(fn: FunctionNode, param: Node): FnInfo[] {
     // npm code is not followed: a callback passed to it is reported instead (see escape.ts).
     if (this.#fns.get(fn)?.library) return [];
-    const index = fn.params.findIndex((p) => (p.type === 'AssignmentPattern' ? p.left : p).start === param.start);
+    const index = fn.params.findIndex(
+      (p) => (p.type === 'AssignmentPattern' ? p.left : p).start === param.start,
+    );
     if (index < 0) return [];
     const out: FnInfo[] = [];
     for (const call of this.callSitesOf(fn)) {
@@ -138,12 +208,16 @@ export class ValueResolver {
     for (const variable of holderVariables) {
       for (const ref of variable.references) {
         const use = this.#parsed.parents.get(ref.identifier as unknown as Node);
-        if (use?.type === 'CallExpression' && use.callee === (ref.identifier as unknown)) sites.push(use);
+        if (use?.type === 'CallExpression' && use.callee === (ref.identifier as unknown))
+          sites.push(use);
       }
     }
     const info = this.#fns.get(fn);
     if (info?.holder) {
-      const name = propertyName((info.holder as { key: Node }).key, (info.holder as { computed: boolean }).computed);
+      const name = propertyName(
+        (info.holder as { key: Node }).key,
+        (info.holder as { computed: boolean }).computed,
+      );
       if (name !== undefined) sites.push(...(this.#memberCalls.get(name) ?? []));
     }
     return sites;
@@ -158,7 +232,8 @@ export class ValueResolver {
     } else {
       // `obj.m = function () {...}` and `Proto.prototype.m = () => ...`
       const parent = this.#parsed.parents.get(info.node);
-      if (parent?.type === 'AssignmentExpression' && parent.right === info.node) name = memberName(parent.left as AnyNode);
+      if (parent?.type === 'AssignmentExpression' && parent.right === info.node)
+        name = memberName(parent.left as AnyNode);
     }
     if (name === undefined) return;
     const list = this.methodsByName.get(name);

@@ -1,6 +1,16 @@
 /** Bar charts in plain SVG: a latency histogram and stacked bars over time (errors by class). */
 import { escapeHtml } from '../../escape.js';
-import { createFrame, createLinearScale, formatTick, niceMax, openSvg, PALETTE, renderLegend, renderXAxis, renderYAxis } from './scale.js';
+import {
+  createFrame,
+  createLinearScale,
+  formatTick,
+  niceMax,
+  openSvg,
+  PALETTE,
+  renderLegend,
+  renderXAxis,
+  renderYAxis,
+} from './scale.js';
 
 /** One bar of a categorical chart: a label under it and its height. */
 export interface Bar {
@@ -26,11 +36,19 @@ export function renderBarChart(o: BarChartOptions): string {
   const width = o.width ?? 760;
   const height = o.height ?? 260;
   const frame = createFrame(width, height);
-  const y = createLinearScale([0, niceMax(Math.max(0, ...o.bars.map((b) => b.value)))], [frame.bottom, frame.top]);
+  const y = createLinearScale(
+    [0, niceMax(Math.max(0, ...o.bars.map((b) => b.value)))],
+    [frame.bottom, frame.top],
+  );
   const slot = (frame.right - frame.left) / Math.max(1, o.bars.length);
   const every = Math.max(1, Math.ceil((o.bars.length * 48) / (frame.right - frame.left)));
-  const parts = [openSvg(o.id, o.title, width, height), renderYAxis(frame, y, o.yLabel, formatTick)];
-  parts.push(`<line class="axis" x1="${frame.left}" x2="${frame.right}" y1="${frame.bottom}" y2="${frame.bottom}"/>`);
+  const parts = [
+    openSvg(o.id, o.title, width, height),
+    renderYAxis(frame, y, o.yLabel, formatTick),
+  ];
+  parts.push(
+    `<line class="axis" x1="${frame.left}" x2="${frame.right}" y1="${frame.bottom}" y2="${frame.bottom}"/>`,
+  );
   o.bars.forEach((b, i) => {
     const x = frame.left + i * slot + slot * 0.1;
     const top = y(b.value);
@@ -39,10 +57,15 @@ export function renderBarChart(o: BarChartOptions): string {
       `<rect class="mark bar" x="${x.toFixed(1)}" y="${(frame.bottom - h).toFixed(1)}" width="${(slot * 0.8).toFixed(1)}" height="${h.toFixed(1)}" fill="${o.color ?? PALETTE[0]}"><title>${escapeHtml(b.tooltip ?? `${b.label}: ${b.value}`)}</title></rect>`,
     );
     if (i % every === 0) {
-      parts.push(`<text class="tick" x="${(x + slot * 0.4).toFixed(1)}" y="${frame.bottom + 16}" text-anchor="middle">${escapeHtml(b.label)}</text>`);
+      parts.push(
+        `<text class="tick" x="${(x + slot * 0.4).toFixed(1)}" y="${frame.bottom + 16}" text-anchor="middle">${escapeHtml(b.label)}</text>`,
+      );
     }
   });
-  parts.push(`<text class="axis-label" x="${(frame.left + frame.right) / 2}" y="${height - 6}" text-anchor="middle">${escapeHtml(o.xLabel)}</text>`, '</svg>');
+  parts.push(
+    `<text class="axis-label" x="${(frame.left + frame.right) / 2}" y="${height - 6}" text-anchor="middle">${escapeHtml(o.xLabel)}</text>`,
+    '</svg>',
+  );
   return parts.join('');
 }
 
@@ -69,7 +92,11 @@ export function renderStackedTimeBars(o: StackedTimeBarsOptions): string {
   const x = createLinearScale([0, tMax], [frame.left, frame.right]);
   const y = createLinearScale([0, niceMax(Math.max(0, ...totals))], [frame.bottom, frame.top]);
   const barWidth = Math.max(1, (frame.right - frame.left) / Math.max(1, tMax) - 0.5);
-  const parts = [openSvg(o.id, o.title, width, height), renderYAxis(frame, y, o.yLabel, formatTick), renderXAxis(frame, x, o.xLabel, formatTick)];
+  const parts = [
+    openSvg(o.id, o.title, width, height),
+    renderYAxis(frame, y, o.yLabel, formatTick),
+    renderXAxis(frame, x, o.xLabel, formatTick),
+  ];
   for (const p of o.points) {
     let base = 0;
     classes.forEach((cls, ci) => {
@@ -83,6 +110,12 @@ export function renderStackedTimeBars(o: StackedTimeBarsOptions): string {
       );
     });
   }
-  parts.push(renderLegend(frame, classes.map((c, ci) => ({ name: c, color: PALETTE[(ci + 3) % PALETTE.length] ?? '#000' }))), '</svg>');
+  parts.push(
+    renderLegend(
+      frame,
+      classes.map((c, ci) => ({ name: c, color: PALETTE[(ci + 3) % PALETTE.length] ?? '#000' })),
+    ),
+    '</svg>',
+  );
   return parts.join('');
 }

@@ -69,14 +69,24 @@ export function renderFlamegraph(o: FlamegraphOptions): string {
   const depth = placed.reduce((m, p) => Math.max(m, p.depth), 0);
   const height = (depth + 1) * rowH + 8;
   // The root sits at the bottom row; deeper frames stack upwards.
-  const body = placed.map((p) => frameRect(p.node, p.x, height - 4 - (p.depth + 1) * rowH, p.w, root.total, o.unit));
+  const body = placed.map((p) =>
+    frameRect(p.node, p.x, height - 4 - (p.depth + 1) * rowH, p.w, root.total, o.unit),
+  );
   return `${openSvg(o.id, o.title, width, height)}<g class="flame" font-size="11">${body.join('')}</g></svg>`;
 }
 
-function frameRect(node: FlameNode, x: number, y: number, w: number, total: number, unit: string): string {
+function frameRect(
+  node: FlameNode,
+  x: number,
+  y: number,
+  w: number,
+  total: number,
+  unit: string,
+): string {
   const pct = total > 0 ? ((node.total / total) * 100).toFixed(1) : '0';
   const tip = escapeHtml(`${node.name} — ${Math.round(node.total)} ${unit} (${pct}%)`);
   const chars = Math.floor((w - 6) / 6.5);
-  const label = chars >= 3 ? (node.name.length > chars ? `${node.name.slice(0, chars - 1)}…` : node.name) : '';
+  const label =
+    chars >= 3 ? (node.name.length > chars ? `${node.name.slice(0, chars - 1)}…` : node.name) : '';
   return `<g class="frame" transform="translate(${x.toFixed(2)} ${y})"><rect class="mark flame-frame" x="0" y="0" width="${Math.max(0.5, w - 0.5).toFixed(2)}" height="17" rx="2" fill="${colour(node.name)}"><title>${tip}</title></rect>${label ? `<text x="3" y="12.5">${escapeHtml(label)}</text>` : ''}</g>`;
 }

@@ -62,7 +62,9 @@ function extent(values: number[]): [number, number] {
 }
 
 function pathOf(points: LineSeries['points'], x: Scale, y: Scale): string {
-  return points.map(([px, py], i) => `${i === 0 ? 'M' : 'L'}${x(px).toFixed(1)},${y(py).toFixed(1)}`).join('');
+  return points
+    .map(([px, py], i) => `${i === 0 ? 'M' : 'L'}${x(px).toFixed(1)},${y(py).toFixed(1)}`)
+    .join('');
 }
 
 function renderSeries(s: LineSeries, x: Scale, y: Scale): string {
@@ -81,7 +83,13 @@ function renderSeries(s: LineSeries, x: Scale, y: Scale): string {
   return out;
 }
 
-function renderBands(id: string, bands: readonly Band[], x: Scale, top: number, bottom: number): string {
+function renderBands(
+  id: string,
+  bands: readonly Band[],
+  x: Scale,
+  top: number,
+  bottom: number,
+): string {
   return bands
     .map((b, i) => {
       const x0 = x(b.from);
@@ -114,8 +122,18 @@ export function renderLineChart(o: LineChartOptions): string {
   const xs = o.series.flatMap((s) => s.points.map((p) => p[0]));
   for (const b of o.bands ?? []) xs.push(b.from, b.to);
   const x = createLinearScale(extent(xs), [frame.left, frame.right]);
-  const leftMax = niceMax(Math.max(0, ...o.series.filter((s) => s.axis !== 'right').flatMap((s) => s.points.map((p) => p[1]))));
-  const rightMax = niceMax(Math.max(0, ...o.series.filter((s) => s.axis === 'right').flatMap((s) => s.points.map((p) => p[1]))));
+  const leftMax = niceMax(
+    Math.max(
+      0,
+      ...o.series.filter((s) => s.axis !== 'right').flatMap((s) => s.points.map((p) => p[1])),
+    ),
+  );
+  const rightMax = niceMax(
+    Math.max(
+      0,
+      ...o.series.filter((s) => s.axis === 'right').flatMap((s) => s.points.map((p) => p[1])),
+    ),
+  );
   const yLeft = createLinearScale([0, leftMax], [frame.bottom, frame.top]);
   const yRight = createLinearScale([0, rightMax], [frame.bottom, frame.top]);
   const fx = o.formatX ?? formatTick;
@@ -124,14 +142,23 @@ export function renderLineChart(o: LineChartOptions): string {
     hatchDefs(o.id),
     renderBands(o.id, o.bands ?? [], x, frame.top, frame.bottom),
     renderYAxis(frame, yLeft, o.yLabel, o.formatY ?? formatTick),
-    hasRight ? renderYAxis(frame, yRight, o.yRightLabel ?? '', o.formatYRight ?? formatTick, 'right') : '',
+    hasRight
+      ? renderYAxis(frame, yRight, o.yRightLabel ?? '', o.formatYRight ?? formatTick, 'right')
+      : '',
     renderXAxis(frame, x, o.xLabel, fx),
     ...o.series.map((s) => renderSeries(s, x, s.axis === 'right' ? yRight : yLeft)),
     ...(o.markers ?? []).map((m) => {
       const mx = x(m.x).toFixed(1);
       return `<g class="marker"><line class="mark knee" x1="${mx}" x2="${mx}" y1="${frame.top}" y2="${frame.bottom}" stroke="${m.color}" stroke-width="2" stroke-dasharray="6 4"/><text class="marker-label" x="${mx}" y="${frame.top - 4}" text-anchor="middle" fill="${m.color}">${escapeHtml(m.label)}</text></g>`;
     }),
-    renderLegend(frame, o.series.map((s) => ({ name: s.axis === 'right' ? `${s.name} (right)` : s.name, color: s.color, dashed: s.dashed }))),
+    renderLegend(
+      frame,
+      o.series.map((s) => ({
+        name: s.axis === 'right' ? `${s.name} (right)` : s.name,
+        color: s.color,
+        dashed: s.dashed,
+      })),
+    ),
     '</svg>',
   ];
   return parts.join('');

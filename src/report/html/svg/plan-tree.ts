@@ -52,14 +52,18 @@ export function renderPlanTree(o: PlanTreeOptions): string {
     const bar = Math.max(1, (n.selfMs / maxSelf) * barMax);
     const tip = `${name}: self ${n.selfMs.toFixed(2)} ms${n.totalMs !== undefined ? `, total ${n.totalMs.toFixed(2)} ms` : ''}`;
     if (r.depth > 0) {
-      parts.push(`<path class="edge" d="M${x - 14},${y - 14} V${y + 9} H${x - 2}" fill="none" stroke="#9aa3ad"/>`);
+      parts.push(
+        `<path class="edge" d="M${x - 14},${y - 14} V${y + 9} H${x - 2}" fill="none" stroke="#9aa3ad"/>`,
+      );
     }
     parts.push(
       `<g class="plan-node${isWorst ? ' worst' : ''}"><rect class="mark plan-bar" x="${width - barMax - 70}" y="${y + 2}" width="${bar.toFixed(1)}" height="14" fill="${isWorst ? '#D55E00' : '#0072B2'}"><title>${escapeHtml(tip)}</title></rect>` +
         `<text class="plan-name" x="${x}" y="${y + 13}" font-weight="${isWorst ? '700' : '400'}">${escapeHtml(name)}</text>` +
         `<text class="plan-ms" x="${width - 64}" y="${y + 13}">${escapeHtml(`${n.selfMs.toFixed(1)} ms`)}</text>` +
         `<text class="plan-rows" x="${x}" y="${y + 29}">${escapeHtml(rowsText(n))}${
-          n.flags.length > 0 ? `<tspan class="plan-flag" dx="10" fill="#b03a00">${escapeHtml(n.flags.join(' · '))}</tspan>` : ''
+          n.flags.length > 0
+            ? `<tspan class="plan-flag" dx="10" fill="#b03a00">${escapeHtml(n.flags.join(' · '))}</tspan>`
+            : ''
         }</text>` +
         '</g>',
     );

@@ -2,7 +2,16 @@
 import { escapeHtml } from '../../escape.js';
 
 /** Chart colours (colour-blind-safe Okabe–Ito palette). */
-export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000'];
+export const PALETTE = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#D55E00',
+  '#CC79A7',
+  '#56B4E9',
+  '#F0E442',
+  '#000000',
+];
 
 /** A linear mapping from a domain to a pixel range. */
 export interface Scale {
@@ -15,7 +24,8 @@ export function createLinearScale(domain: [number, number], range: [number, numb
   const [d0, d1] = domain;
   const [r0, r1] = range;
   const span = d1 - d0;
-  const scale = ((v: number) => (span === 0 ? (r0 + r1) / 2 : r0 + ((v - d0) / span) * (r1 - r0))) as Scale;
+  const scale = ((v: number) =>
+    span === 0 ? (r0 + r1) / 2 : r0 + ((v - d0) / span) * (r1 - r0)) as Scale;
   scale.domain = domain;
   return scale;
 }
@@ -28,7 +38,11 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
   const ticks: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9 && ticks.length < 50; v += step) {
+  for (
+    let v = Math.ceil(min / step) * step;
+    v <= max + step * 1e-9 && ticks.length < 50;
+    v += step
+  ) {
     ticks.push(Number(v.toPrecision(12)));
   }
   return ticks;
@@ -66,7 +80,14 @@ export interface Frame {
 
 /** A frame with room for axes on the left, right (when `rightAxis`) and bottom, and a legend on top. */
 export function createFrame(width: number, height: number, rightAxis = false): Frame {
-  return { width, height, left: 56, right: width - (rightAxis ? 56 : 16), top: 34, bottom: height - 40 };
+  return {
+    width,
+    height,
+    left: 56,
+    right: width - (rightAxis ? 56 : 16),
+    top: 34,
+    bottom: height - 40,
+  };
 }
 
 /** Opens a chart's <svg> with an accessible title; close with `</svg>`. */
@@ -76,35 +97,60 @@ export function openSvg(id: string, title: string, width: number, height: number
 }
 
 /** Horizontal grid lines and left tick labels for `scale` (and right ones for `right`). */
-export function renderYAxis(frame: Frame, scale: Scale, label: string, format: (v: number) => string, side: 'left' | 'right' = 'left'): string {
+export function renderYAxis(
+  frame: Frame,
+  scale: Scale,
+  label: string,
+  format: (v: number) => string,
+  side: 'left' | 'right' = 'left',
+): string {
   const ticks = niceTicks(scale.domain[0], scale.domain[1], 5);
   const x = side === 'left' ? frame.left - 6 : frame.right + 6;
   const anchor = side === 'left' ? 'end' : 'start';
   const parts = ticks.map((v) => {
     const y = scale(v).toFixed(1);
-    const grid = side === 'left' ? `<line class="grid" x1="${frame.left}" x2="${frame.right}" y1="${y}" y2="${y}"/>` : '';
+    const grid =
+      side === 'left'
+        ? `<line class="grid" x1="${frame.left}" x2="${frame.right}" y1="${y}" y2="${y}"/>`
+        : '';
     return `${grid}<text class="tick" x="${x}" y="${y}" dy="0.32em" text-anchor="${anchor}">${escapeHtml(format(v))}</text>`;
   });
   const lx = side === 'left' ? 12 : frame.width - 8;
   const ly = (frame.top + frame.bottom) / 2;
-  parts.push(`<text class="axis-label" transform="translate(${lx} ${ly}) rotate(-90)" text-anchor="middle">${escapeHtml(label)}</text>`);
+  parts.push(
+    `<text class="axis-label" transform="translate(${lx} ${ly}) rotate(-90)" text-anchor="middle">${escapeHtml(label)}</text>`,
+  );
   return parts.join('');
 }
 
 /** Bottom axis line, ticks and label for a numeric x scale. */
-export function renderXAxis(frame: Frame, scale: Scale, label: string, format: (v: number) => string): string {
+export function renderXAxis(
+  frame: Frame,
+  scale: Scale,
+  label: string,
+  format: (v: number) => string,
+): string {
   const ticks = niceTicks(scale.domain[0], scale.domain[1], 8);
-  const parts = [`<line class="axis" x1="${frame.left}" x2="${frame.right}" y1="${frame.bottom}" y2="${frame.bottom}"/>`];
+  const parts = [
+    `<line class="axis" x1="${frame.left}" x2="${frame.right}" y1="${frame.bottom}" y2="${frame.bottom}"/>`,
+  ];
   for (const v of ticks) {
     const x = scale(v).toFixed(1);
-    parts.push(`<text class="tick" x="${x}" y="${frame.bottom + 16}" text-anchor="middle">${escapeHtml(format(v))}</text>`);
+    parts.push(
+      `<text class="tick" x="${x}" y="${frame.bottom + 16}" text-anchor="middle">${escapeHtml(format(v))}</text>`,
+    );
   }
-  parts.push(`<text class="axis-label" x="${(frame.left + frame.right) / 2}" y="${frame.height - 6}" text-anchor="middle">${escapeHtml(label)}</text>`);
+  parts.push(
+    `<text class="axis-label" x="${(frame.left + frame.right) / 2}" y="${frame.height - 6}" text-anchor="middle">${escapeHtml(label)}</text>`,
+  );
   return parts.join('');
 }
 
 /** A one-row legend above the plot area. */
-export function renderLegend(frame: Frame, items: ReadonlyArray<{ name: string; color: string; dashed?: boolean }>): string {
+export function renderLegend(
+  frame: Frame,
+  items: ReadonlyArray<{ name: string; color: string; dashed?: boolean }>,
+): string {
   let x = frame.left;
   return items
     .map((item) => {

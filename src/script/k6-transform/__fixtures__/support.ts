@@ -14,7 +14,9 @@ export const TEST_K6_MODULES: Readonly<Record<string, string>> = {
   'k6/metrics': join(FIXTURE_MODULES, 'k6-metrics.js'),
 };
 
-const URL_TO_SPECIFIER = new Map(Object.entries(TEST_K6_MODULES).map(([spec, file]) => [pathToFileURL(file).href, spec]));
+const URL_TO_SPECIFIER = new Map(
+  Object.entries(TEST_K6_MODULES).map(([spec, file]) => [pathToFileURL(file).href, spec]),
+);
 
 /** Replaces `from 'k6/…'` with the stand-in module URLs, as the loader's bundle has them. */
 export function withModuleUrls(source: string): string {
@@ -25,22 +27,37 @@ export function withModuleUrls(source: string): string {
 }
 
 /** Transforms a module whose k6 imports use the stand-in URLs. */
-export function transformForTest(source: string): K6TransformResult {
-  return transformK6Module(withModuleUrls(source), { moduleOf: (s) => URL_TO_SPECIFIER.get(s) ?? (s.startsWith('k6') ? s : undefined) });
+export function transformForTest(
+  source: string,
+  isLibrary?: (line: number, column: number) => boolean,
+): K6TransformResult {
+  const moduleOf = (s: string): string | undefined =>
+    URL_TO_SPECIFIER.get(s) ?? (s.startsWith('k6') ? s : undefined);
+  return transformK6Module(
+    withModuleUrls(source),
+    isLibrary ? { moduleOf, isLibrary } : { moduleOf },
+  );
 }
 
 /**
  * Writes transformed code to a temp file, imports it, runs `exportName` (default: `default`) and
  * returns its result with the log the stand-in modules wrote.
  */
-export async function runTransformed(code: string, exportName = 'default', ...args: unknown[]): Promise<{ result: unknown; log: string[] }> {
+export async function runTransformed(
+  code: string,
+  exportName = 'default',
+  ...args: unknown[]
+): Promise<{ result: unknown; log: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'redline-k6t-'));
   try {
     const file = join(dir, 'script.mjs');
     writeFileSync(file, code);
     const log: string[] = [];
     (globalThis as { __k6TestLog?: string[] }).__k6TestLog = log;
-    const module = (await import(pathToFileURL(file).href)) as Record<string, (...a: unknown[]) => unknown>;
+    const module = (await import(pathToFileURL(file).href)) as Record<
+      string,
+      (...a: unknown[]) => unknown
+    >;
     const result = await module[exportName]!(...args);
     return { result, log };
   } finally {

@@ -1,0 +1,44 @@
+/** `redline analyze <file>`: reads any supported profile and prints its bottlenecks (or JSON). */
+import type { Command } from 'commander';
+import { intFlag } from '../flags.js';
+import { analyzeFile, renderAnalysisText } from '../../profiler/index.js';
+
+interface AnalyzeFlags {
+  top?: number;
+  json?: boolean;
+  baseline?: string;
+  sourceMaps?: boolean;
+}
+
+/** Registers `redline analyze`. */
+export function register(program: Command): void {
+  program
+    .command('analyze')
+    .description('Analyse a profile (.cpuprofile, pprof, folded stacks, speedscope, .heapprofile, .heapsnapshot): hot spots at file:line, root causes, fixes')
+    .argument('<file>', 'profile file (gzip allowed); format detected by name, then content')
+    .option('--top <n>', 'rows per table (default 10)', intFlag('--top'))
+    .option('--json', 'print the analysis (tables and findings) as JSON')
+    .option('--baseline <file>', 'an earlier .heapsnapshot of the same process: report the growth since it')
+    .option('--no-source-maps', 'do not apply source maps or read sources from disk')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  redline analyze CPU.20240101.120000.1234.0.001.cpuprofile
+  redline analyze cpu.pb.gz --top 20
+  redline analyze perf.folded --json > analysis.json
+  redline analyze after.heapsnapshot --baseline before.heapsnapshot
+
+Exit codes: 0 ok, 65 unknown or invalid format, 66 file not found.`,
+    )
+    .action(async (file: string, flags: AnalyzeFlags) => {
+      const top = flags.top ?? 10;
+      const analysis = await analyzeFile(file, {
+        top: Math.max(top, 20),
+        ...(flags.baseline ? { baseline: flags.baseline } : {}),
+        ...(flags.sourceMaps === false ? { sourceMaps: false } : {}),
+      });
+      if (flags.json) process.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
+      else process.stdout.write(`${renderAnalysisText(analysis, top)}\n`);
+    });
+}

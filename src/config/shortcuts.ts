@@ -1,0 +1,122 @@
+/**
+ * k6's execution shortcuts: `vus`+`duration` -> constant-vus, `iterations` (+`vus`) ->
+ * shared-iterations, `stages` -> ramping-vus, `vus` alone -> shared-iterations (vus iterations),
+ * nothing -> 1 VU, 1 iteration; conflicting combinations are ExecutionConflict problems.
+ */
+import type { ProblemList } from './problems.js';
+import { createPathOf, isPlainObject, type RawObject } from './read-values.js';
+import type { ScenarioSource } from './scenarios.js';
+import { isHigherTier, type MergedOptions } from './tiers.js';
+
+/** Name of the scenario the shortcuts create (as k6). */
+export const DEFAULT_SCENARIO_NAME = 'default';
+
+const CONFLICT_HINT = 'use one of them, or describe the execution in scenarios';
+
+/**
+ * The scenarios to read, from `scenarios` or from the shortcuts. Conflicts are recorded (every
+ * conflicting pair) and then only `scenarios`, if present, is returned so its own problems are
+ * reported too.
+ */
+export function deriveScenarioSources(
+  merged: MergedOptions,
+  problems: ProblemList,
+): ScenarioSource[] {
+  const { values } = merged;
+  const path = (key: string) => merged.paths[key] ?? `options.${key}`;
+  const set = (key: string) => values[key] !== undefined && values[key] !== null;
+  const hasStages =
+    set('stages') && !(Array.isArray(values['stages']) && values['stages'].length === 0);
+  const hasScenarios = set('scenarios');
+  const conflicts: Array<[string, boolean]> = [
+    ['iterations+stages', set('iterations') && hasStages],
+    ['iterations+scenarios', set('iterations') && hasScenarios],
+    ['duration+stages', set('duration') && hasStages],
+    ['duration+scenarios', set('duration') && hasScenarios],
+    ['stages+scenarios', hasStages && hasScenarios],
+  ];
+  let conflicted = false;
+  for (const [pair, active] of conflicts) {
+    if (!active) continue;
+    const [a, b] = pair.split('+') as [string, string];
+    problems.add(
+      path(a),
+      `ExecutionConflict: ${path(a)} and ${path(b)} can't be used together; ${CONFLICT_HINT}`,
+    );
+    conflicted = true;
+  }
+  if (conflicted)
+    return hasScenarios ? fromScenarios(values['scenarios'], path('scenarios'), problems) : [];
+  if (set('iterations'))
+    return [
+      shortcut('shared-iterations', merged, {
+        vus: 'vus',
+        iterations: 'iterations',
+        maxDuration: 'duration',
+      }),
+    ];
+  if (set('duration'))
+    return [shortcut('constant-vus', merged, { vus: 'vus', duration: 'duration' })];
+  if (hasStages) return [shortcut('ramping-vus', merged, { startVUs: 'vus', stages: 'stages' })];
+  if (set('vus') && !set('stages')) {
+    if (hasScenarios && !isHigherTier(merged.tierOf['vus'], merged.tierOf['scenarios'])) {
+      const vus = values['vus'];
+      if (typeof vus !== 'number' || !Number.isInteger(vus) || vus < 0) {
+        problems.add(path('vus'), `must be a whole number >= 0, got ${JSON.stringify(vus)}`);
+      }
+      problems.warn(
+        path('vus'),
+        `ignored because ${path('scenarios')} is set; give each scenario its own vus`,
+      );
+      return fromScenarios(values['scenarios'], path('scenarios'), problems);
+    }
+    if (hasScenarios)
+      problems.warn(path('vus'), `replaces the scenarios of ${path('scenarios')} (as k6)`);
+    return [shortcut('shared-iterations', merged, { vus: 'vus', iterations: 'vus' })];
+  }
+  if (
+    hasScenarios &&
+    !(isPlainObject(values['scenarios']) && Object.keys(values['scenarios']).length === 0)
+  ) {
+    return fromScenarios(values['scenarios'], path('scenarios'), problems);
+  }
+  if (set('stages')) problems.warn(path('stages'), 'is empty: running 1 iteration with 1 VU');
+  if (hasScenarios) problems.warn(path('scenarios'), 'is empty: running 1 iteration with 1 VU');
+  return [shortcut('per-vu-iterations', merged, {})];
+}
+
+/**
+ * A `default` scenario of `executor` whose fields are taken from top-level options:
+ * `fields` maps scenario field -> option name (e.g. `{ maxDuration: 'duration' }`).
+ */
+function shortcut(
+  executor: string,
+  merged: MergedOptions,
+  fields: Record<string, string>,
+): ScenarioSource {
+  const raw: RawObject = { executor };
+  const origins: Record<string, string> = {};
+  for (const [field, option] of Object.entries(fields)) {
+    const value = merged.values[option];
+    if (value === undefined || value === null) continue;
+    raw[field] = value;
+    origins[field] = merged.paths[option] ?? `options.${option}`;
+  }
+  return {
+    name: DEFAULT_SCENARIO_NAME,
+    raw,
+    pathOf: createPathOf(`options.scenarios.${DEFAULT_SCENARIO_NAME}`, origins),
+  };
+}
+
+function fromScenarios(value: unknown, path: string, problems: ProblemList): ScenarioSource[] {
+  if (!isPlainObject(value)) {
+    problems.add(path, 'must be an object of scenario name: { executor, ... }');
+    return [];
+  }
+  return Object.entries(value).map(([name, raw]) => ({
+    name,
+    raw,
+    pathOf: createPathOf(`${path}.${name}`),
+  }));
+}

@@ -1,0 +1,54 @@
+/**
+ * `options.thresholds` kept as written, normalised to {@link ThresholdSpec}s; the grammar (metric
+ * keys, expressions, aggregations per metric type) is validated by thresholds/parseThresholds so
+ * its problems come out together with every other configuration problem.
+ */
+import type { MetricDescriptor } from '../metrics/metric-types.js';
+import { parseThresholds } from '../thresholds/parse-thresholds.js';
+import type { ThresholdSpec } from './plan.js';
+import type { ProblemList } from './problems.js';
+import { isPlainObject, parseDurationValue } from './read-values.js';
+
+/**
+ * Normalises `thresholds` (`{ metric: expr | [expr | { threshold, abortOnFail, delayAbortEval,
+ * window }] }`) and records every grammar problem (as `options.thresholds[...]`) and warning.
+ */
+export function readThresholds(
+  input: unknown,
+  path: string,
+  problems: ProblemList,
+  metrics?: Iterable<MetricDescriptor>,
+): Record<string, ThresholdSpec[]> {
+  if (input === undefined || input === null) return {};
+  const parsed = parseThresholds(input, metrics === undefined ? {} : { metrics });
+  const prefix = path.endsWith('thresholds') ? path.slice(0, -'thresholds'.length) : `${path}.`;
+  for (const problem of parsed.problems) problems.add(`${prefix}${problem.path}`, problem.message);
+  for (const warning of parsed.warnings) problems.warnings.push(`${prefix}${warning}`);
+  if (!isPlainObject(input)) return {};
+  const result: Record<string, ThresholdSpec[]> = {};
+  for (const [metric, value] of Object.entries(input)) {
+    const entries = Array.isArray(value) ? value : [value];
+    const specs = entries.map(toSpec).filter((spec): spec is ThresholdSpec => spec !== undefined);
+    result[metric] = specs;
+  }
+  return result;
+}
+
+function toSpec(entry: unknown): ThresholdSpec | undefined {
+  if (typeof entry === 'string')
+    return { threshold: entry, abortOnFail: false, delayAbortEvalMs: 0 };
+  if (!isPlainObject(entry) || typeof entry['threshold'] !== 'string') return undefined;
+  const spec: ThresholdSpec = {
+    threshold: entry['threshold'],
+    abortOnFail: entry['abortOnFail'] === true,
+    delayAbortEvalMs: durationOr(entry['delayAbortEval'], 0),
+  };
+  if (entry['window'] !== undefined) spec.windowMs = durationOr(entry['window'], 0);
+  return spec;
+}
+
+function durationOr(value: unknown, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  const parsed = parseDurationValue(value);
+  return 'ms' in parsed ? parsed.ms : fallback;
+}

@@ -1,0 +1,40 @@
+/** GET /categories and GET /categories/:slug/items (newest items of a category; holds the missing-index bottleneck). */
+import { type DemoHandler, PAGE_SIZE } from '../app.js';
+import { HttpError } from '../http/http-error.js';
+import { parseIntParam } from '../http/query-params.js';
+import { type ItemRow, toItemJson } from './items.js';
+
+/** All categories (30 rows). */
+export const CATEGORIES_SQL = 'SELECT id, slug, name FROM categories ORDER BY name';
+
+/** A category by slug (unique index: healthy). */
+export const CATEGORY_BY_SLUG_SQL = 'SELECT id, slug, name FROM categories WHERE slug = $1';
+
+/**
+ * The newest items of one category. Without `items (category_id, created_at DESC)` PostgreSQL
+ * reads the whole items table and sorts; with it, an index scan stops after `$2` rows.
+ * Parameters: `$1` category id, `$2` limit.
+ */
+export const CATEGORY_ITEMS_SQL = `SELECT i.id, i.title, i.price_cents, i.created_at, i.seller_id,
+  u.name AS seller_name, i.category_id
+FROM items AS i JOIN users AS u ON u.id = i.seller_id
+WHERE i.category_id = $1
+ORDER BY i.created_at DESC LIMIT $2`;
+
+/** Handles `GET /categories` (public). */
+export const listCategories: DemoHandler = async ({ app }) => {
+  const rows = await app.db.query<{ id: number; slug: string; name: string }>(CATEGORIES_SQL);
+  return { body: { categories: rows } };
+};
+
+/** Handles `GET /categories/:slug/items?limit=20` (public). */
+export const listCategoryItems: DemoHandler = async ({ params, url, app }) => {
+  const limit = parseIntParam(url, 'limit', PAGE_SIZE.default, 1, PAGE_SIZE.max);
+  const slug = params['slug'] ?? '';
+  const [category] = await app.db.query<{ id: number; name: string }>(CATEGORY_BY_SLUG_SQL, [slug]);
+  if (!category) throw new HttpError(404, 'not_found', `category '${slug}' does not exist`);
+  // redline-demo: bottleneck missing-index
+  const rows = await app.db.query<ItemRow>(CATEGORY_ITEMS_SQL, [category.id, limit]);
+  const items = rows.map((row) => toItemJson({ ...row, category_name: category.name }));
+  return { body: { category: { id: category.id, slug, name: category.name }, items } };
+};

@@ -1,0 +1,77 @@
+/**
+ * ramping-vus: the number of looping VUs follows the stages linearly (k6 semantics: start at
+ * startVUs; VUs above the target finish their iteration and stop, or are interrupted after
+ * gracefulRampDown; at the end, gracefulStop). This shard runs the striped share of the target.
+ */
+import type { RampingVusScenario } from '../../../config/plan.js';
+import type { RunnableVu } from '../vu-runner.js';
+import { stripe } from '../segment.js';
+import { type Executor, type ExecutorContext, finishLoops, loopVu, sleepUntil } from './executor.js';
+import { stagesDuration, valueAt } from './stages.js';
+
+/** How often the VU target is re-evaluated (ms). */
+const CONTROL_TICK_MS = 10;
+
+interface Slot {
+  vu: RunnableVu;
+  /** True while the VU should keep looping. */
+  wanted: boolean;
+  loop: Promise<void> | null;
+  retiredAt: number;
+}
+
+/** Creates a ramping-vus executor. */
+export function createRampingVus(scenario: RampingVusScenario, context: ExecutorContext): Executor {
+  const stopper = new AbortController();
+  const { runner } = context;
+  const slots: Slot[] = [];
+  const loops: Array<Promise<void>> = [];
+
+  const activate = (slot: Slot) => {
+    slot.wanted = true;
+    if (slot.loop) return;
+    runner.active++;
+    slot.loop = loopVu(runner, slot.vu, () => slot.wanted && !stopper.signal.aborted).finally(() => {
+      slot.loop = null;
+      runner.active--;
+    });
+    loops.push(slot.loop);
+  };
+
+  const adjust = (elapsed: number) => {
+    const global = Math.floor(valueAt(scenario.startVUs, scenario.stages, elapsed) + 1e-9);
+    const local = stripe(global, context.shard, context.shards);
+    while (slots.length < local) slots.push({ vu: runner.createVu(), wanted: false, loop: null, retiredAt: 0 });
+    const now = performance.now();
+    slots.forEach((slot, index) => {
+      if (index < local) activate(slot);
+      else if (slot.wanted) {
+        slot.wanted = false;
+        slot.retiredAt = now;
+      } else if (slot.loop && slot.vu.busy && now - slot.retiredAt >= scenario.gracefulRampDownMs) {
+        runner.interrupt(slot.vu);
+      }
+    });
+  };
+
+  return {
+    async run() {
+      await sleepUntil(context.startAt, stopper.signal);
+      const total = stagesDuration(scenario.stages);
+      const endAt = context.startAt + total;
+      // Tick often, and exactly on every stage boundary so each stage's target is reached.
+      const boundaries: number[] = [];
+      let at = context.startAt;
+      for (const stage of scenario.stages) boundaries.push((at += stage.durationMs));
+      while (!stopper.signal.aborted && performance.now() < endAt) {
+        adjust(performance.now() - context.startAt);
+        const now = performance.now();
+        const boundary = boundaries.find((b) => b > now + 0.5) ?? endAt;
+        await sleepUntil(Math.min(boundary, now + CONTROL_TICK_MS), stopper.signal);
+      }
+      for (const slot of slots) slot.wanted = false;
+      await finishLoops(runner, slots.map((s) => s.vu), [...loops], endAt + scenario.gracefulStopMs, stopper.signal);
+    },
+    stop: () => stopper.abort(),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The script lifecycle functions that run in the main thread: setup() (its JSON result reaches
+ * every VU), teardown(data) and handleSummary(data), each bounded by its timeout.
+ */
+import { RedlineError } from '../../errors/redline-error.js';
+import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
+import { vuContext } from '../../script/runtime/vu-state.js';
+import { formatDuration } from '../../util/duration.js';
+import { createStandaloneVu } from './standalone-vu.js';
+
+/** Maps bundle positions in a stack to the user's files. */
+export type StackMap = (stack: string) => string;
+
+async function withTimeout<T>(what: string, timeoutMs: number, code: ExitCodeValue, run: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new RedlineError('E_SCRIPT_TIMEOUT', `${what} did not finish within ${formatDuration(timeoutMs)}`, { exitCode: code, hint: `raise ${what.replace('()', '')}Timeout in options` })),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([run(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function scriptError(what: string, error: unknown, mapStack: StackMap): RedlineError {
+  if (error instanceof RedlineError) return error;
+  const stack = error instanceof Error ? mapStack(error.stack ?? error.message) : String(error);
+  return new RedlineError('E_SCRIPT_EXCEPTION', `${what} threw: ${error instanceof Error ? error.message : String(error)}`, {
+    exitCode: ExitCode.ScriptException,
+    problems: [stack],
+    cause: error,
+  });
+}
+
+/** Runs a lifecycle function as a standalone VU; returns its result, JSON-cloned for `setup`. */
+export async function runLifecycle(
+  name: 'setup' | 'teardown',
+  fn: (data?: unknown) => unknown,
+  data: unknown,
+  timeoutMs: number,
+  testTags: Record<string, string>,
+  mapStack: StackMap,
+): Promise<unknown> {
+  const vu = createStandaloneVu(name, testTags);
+  const code = name === 'setup' ? ExitCode.SetupTimeout : ExitCode.TeardownTimeout;
+  try {
+    const value = await withTimeout(`${name}()`, timeoutMs, code, async () => vuContext.run(vu.state, () => fn(data)));
+    if (name !== 'setup' || value === undefined) return value;
+    try {
+      return JSON.parse(JSON.stringify(value)) as unknown;
+    } catch (error) {
+      throw new RedlineError('E_SCRIPT_SETUP_DATA', 'setup() returned data that cannot be serialised to JSON', {
+        exitCode: ExitCode.ScriptException,
+        hint: 'return plain objects, arrays, strings, numbers and booleans (as k6 requires)',
+        cause: error,
+      });
+    }
+  } catch (error) {
+    throw scriptError(`${name}()`, error, mapStack);
+  } finally {
+    vu.abort.abort();
+    vu.state.http.closeAll();
+  }
+}
+
+/** Runs handleSummary(data) and returns its `{ stdout | stderr | path: content }` map. */
+export async function runHandleSummary(
+  fn: (data: unknown) => unknown,
+  data: unknown,
+  timeoutMs: number,
+  mapStack: StackMap,
+): Promise<Record<string, string | ArrayBuffer>> {
+  try {
+    const out = await withTimeout('handleSummary()', timeoutMs, ExitCode.ScriptException, async () => fn(data));
+    if (typeof out !== 'object' || out === null) {
+      throw new RedlineError('E_SCRIPT_SUMMARY', 'handleSummary() must return an object such as { stdout: "...", "summary.json": "..." }', { exitCode: ExitCode.ScriptException });
+    }
+    return out as Record<string, string | ArrayBuffer>;
+  } catch (error) {
+    throw scriptError('handleSummary()', error, mapStack);
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * `runScriptTest`: a scripted load test from start to end — load and bundle the script, read its
+ * options in the init context, build and validate the plan, run setup(), run the scenarios on
+ * shards (worker threads when several), teardown(), thresholds, and the saved result.
+ */
+import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
+import { type BuildPlanResult, buildPlan, type CliOverrides } from '../../config/index.js';
+import { createUrlRewriter } from '../../config/hosts.js';
+import { describePlan, maxDurationMs } from '../../config/describe-plan.js';
+import type { Plan } from '../../config/plan.js';
+import { RedlineError } from '../../errors/redline-error.js';
+import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
+import type { Aggregate } from '../../metrics/aggregate.js';
+import { MetricRegistry } from '../../metrics/registry.js';
+import type { Output, RunMeta } from '../../outputs/output.js';
+import type { RunResultFile } from '../../outputs/result-file.js';
+import { installScriptGlobals } from '../../script/api/globals.js';
+import { configureHttpSettings } from '../../script/http/configure.js';
+import { type LoadedScript, loadScript } from '../../script/loader/index.js';
+import { scriptModuleMap } from '../../script/modules/module-map.js';
+import { createThreadRuntime, installThreadRuntime } from '../../script/runtime/thread-runtime.js';
+import { assertValidThresholds, createThresholdEvaluator, evaluateChecks, thresholdExitCode, type ThresholdEvaluator } from '../../thresholds/index.js';
+import { compiledModuleUrl } from '../../util/runtime-path.js';
+import { type AbortReason, runShards } from '../controller.js';
+import { buildRunResult, RESULT_TREND_STATS } from '../result-builder.js';
+import { runHandleSummary, runLifecycle } from './lifecycle.js';
+import type { ScriptShardConfig } from './script-shard.js';
+
+/** Options of a scripted run. */
+export interface ScriptRunOptions {
+  scriptPath: string;
+  cli?: CliOverrides;
+  /** Worker threads (default 1: everything runs in this thread). */
+  workers?: number;
+  outputs?: Output[];
+  signal?: AbortSignal;
+  onWarning?: (text: string) => void;
+  /** Script errors inside iterations, with stacks mapped to the user's files. */
+  onScriptError?: (message: string, stack: string) => void;
+}
+
+/** A finished scripted run. */
+export interface ScriptRunResult {
+  result: RunResultFile;
+  totals: Aggregate;
+  plan: Plan;
+  /** What handleSummary returned (undefined when the script has none). */
+  summaryOutputs: Record<string, string | ArrayBuffer> | undefined;
+  exitCode: ExitCodeValue;
+  /** Lines describing the plan (k6's header). */
+  header: string[];
+}
+
+const START_DELAY_MS = 100;
+
+function thresholdsInput(plan: Plan): Record<string, unknown[]> {
+  const raw: Record<string, unknown[]> = {};
+  for (const [metric, specs] of Object.entries(plan.thresholds)) {
+    raw[metric] = specs.map((s) => ({
+      threshold: s.threshold,
+      abortOnFail: s.abortOnFail,
+      delayAbortEval: `${s.delayAbortEvalMs}ms`,
+      ...(s.windowMs !== undefined ? { window: `${s.windowMs}ms` } : {}),
+    }));
+  }
+  return raw;
+}
+
+async function importInitContext(loaded: LoadedScript): Promise<Record<string, unknown>> {
+  try {
+    return (await import(loaded.bundleUrl)) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof RedlineError) throw error;
+    const stack = error instanceof Error ? loaded.mapStack(error.stack ?? error.message) : String(error);
+    throw new RedlineError('E_SCRIPT_INIT', `the script threw in its init context: ${error instanceof Error ? error.message : String(error)}`, {
+      exitCode: ExitCode.ScriptException,
+      problems: [stack],
+      position: { file: loaded.scriptPath },
+      cause: error,
+    });
+  }
+}
+
+/** Runs a script (k6-style or native) and returns the result with the exit code it calls for. */
+export async function runScriptTest(options: ScriptRunOptions): Promise<ScriptRunResult> {
+  const loaded = await loadScript(options.scriptPath, { modules: scriptModuleMap() });
+  try {
+    return await runLoaded(loaded, options);
+  } finally {
+    await loaded.dispose();
+  }
+}
+
+async function runLoaded(loaded: LoadedScript, options: ScriptRunOptions): Promise<ScriptRunResult> {
+  const scriptDir = dirname(loaded.scriptPath);
+  const mainRegistry = new MetricRegistry();
+  const runtime = createThreadRuntime({ registry: mainRegistry, scriptDir, inInit: true });
+  installThreadRuntime(runtime);
+  installScriptGlobals();
+  const module = await importInitContext(loaded);
+  runtime.inInit = false;
+  const exported = Object.keys(module).filter((k) => typeof module[k] === 'function');
+  const built: BuildPlanResult = buildPlan({
+    scriptOptions: module['options'],
+    ...(options.cli ? { cli: options.cli } : {}),
+    env: process.env,
+    exportedFunctions: exported,
+    source: loaded.scriptPath,
+    metrics: [...mainRegistry.descriptors()],
+  });
+  const plan = built.plan;
+  for (const w of built.warnings) options.onWarning?.(w);
+  const parsed = assertValidThresholds(thresholdsInput(plan), { metrics: mainRegistry.descriptors() });
+  for (const w of parsed.warnings) options.onWarning?.(w);
+
+  const env = { ...(process.env as Record<string, string>), ...(plan.options.env ?? {}) };
+  runtime.env = env;
+  runtime.testTags = plan.options.tags;
+  runtime.options = plan.options;
+  runtime.rewriteUrl = createUrlRewriter(plan.options.hostRules ?? []);
+  configureHttpSettings(plan.options);
+
+  let setupData: unknown;
+  const setup = module['setup'];
+  if (typeof setup === 'function' && !plan.options.noSetup) {
+    setupData = await runLifecycle('setup', setup as (d?: unknown) => unknown, undefined, plan.options.setupTimeoutMs, plan.options.tags, loaded.mapStack);
+  }
+
+  const thresholdAbort = new AbortController();
+  const evaluator: ThresholdEvaluator = createThresholdEvaluator({
+    thresholds: parsed.thresholds,
+    declaredMetrics: [...mainRegistry.descriptors()].map((d) => d.name),
+    onAbort: (reason) => thresholdAbort.abort({ reason: 'aborted-by-threshold', detail: reason } satisfies AbortReason),
+  });
+  const signal = options.signal ? AbortSignal.any([options.signal, thresholdAbort.signal]) : thresholdAbort.signal;
+  const workers = Math.max(1, options.workers ?? 1);
+  const start = performance.timeOrigin + performance.now() + START_DELAY_MS;
+  const shardModule = compiledModuleUrl('./script-shard.js', import.meta.url).href;
+  const hostsModule = compiledModuleUrl('../../config/hosts.js', import.meta.url).href;
+  const specs = Array.from({ length: workers }, (_, shard) => ({
+    kind: 'module' as const,
+    module: shardModule,
+    config: {
+      shard,
+      shards: workers,
+      bundleUrl: loaded.bundleUrl,
+      scriptDir,
+      plan,
+      setupData: setupData === undefined ? undefined : JSON.stringify(setupData),
+      env,
+      hostRules: plan.options.hostRules ?? [],
+      hostRulesModule: hostsModule,
+      startEpochMs: start,
+      intervalMs: 1000,
+    } satisfies ScriptShardConfig,
+  }));
+  const header = describePlan(plan);
+  const meta: RunMeta = {
+    runId: randomUUID(),
+    startedAtMs: start,
+    intervalMs: 1000,
+    target: loaded.scriptPath,
+    tags: plan.options.tags,
+    scenarios: plan.scenarios.map((s) => ({ name: s.name, executor: s.executor, description: s.executor })),
+    maxDurationMs: Math.max(...plan.scenarios.map((s) => maxDurationMs(s))),
+  };
+  const run = await runShards({
+    meta,
+    specs,
+    outputs: [evaluator, ...(options.outputs ?? [])],
+    cores: workers,
+    signal,
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    onScriptError: (e) => options.onScriptError?.(e.message, loaded.mapStack(e.stack)),
+  });
+
+  const teardown = module['teardown'];
+  if (typeof teardown === 'function' && !plan.options.noTeardown && run.reason !== 'interrupted') {
+    await runLifecycle('teardown', teardown as (d?: unknown) => unknown, setupData, plan.options.teardownTimeoutMs, plan.options.tags, loaded.mapStack);
+  }
+  // setup() and teardown() requests count in the totals (not in the per-second timeline), as in k6.
+  run.totals.addSnapshot(mainRegistry.snapshot(workers, 0, 0, run.durationMs));
+
+  const result = buildRunResult({ meta, ...run, trendStats: [...new Set([...RESULT_TREND_STATS, ...plan.options.summaryTrendStats])] });
+  result.thresholds = evaluator.outcomes();
+  for (const w of evaluator.warnings()) options.onWarning?.(w);
+  let summaryOutputs: ScriptRunResult['summaryOutputs'];
+  const handleSummary = module['handleSummary'];
+  if (typeof handleSummary === 'function') {
+    const { handleSummaryData } = await import('../../outputs/k6/k6-summary-data.js');
+    const data = handleSummaryData(result, plan.options.summaryTrendStats, plan.options.summaryTimeUnit);
+    summaryOutputs = await runHandleSummary(handleSummary as (d: unknown) => unknown, data, plan.options.handleSummaryTimeoutMs ?? 120_000, loaded.mapStack);
+  }
+  const checks = evaluateChecks(run.totals);
+  let exitCode: ExitCodeValue = thresholdExitCode(evaluator.failed, checks, plan.options.failOnCheck);
+  if (exitCode === ExitCode.Ok && run.markedFailed.length > 0) exitCode = ExitCode.MarkedFailed;
+  if (run.reason === 'aborted-by-script') exitCode = ExitCode.ScriptAborted;
+  if (run.reason === 'interrupted') exitCode = ExitCode.Interrupted;
+  return { result, totals: run.totals, plan, summaryOutputs, exitCode, header };
+}

@@ -1,0 +1,142 @@
+/**
+ * A shard of a scripted run (in this thread or a worker): installs the thread runtime, imports the
+ * bundled script (init context), runs its scenarios' executors for this execution segment and
+ * reports metrics every interval.
+ */
+import type { Plan } from '../../config/plan.js';
+import { BUILTIN_METRICS } from '../../metrics/builtin.js';
+import { MetricRegistry } from '../../metrics/registry.js';
+import { installScriptGlobals } from '../../script/api/globals.js';
+import { configureHttpSettings } from '../../script/http/configure.js';
+import { createThreadRuntime, installThreadRuntime } from '../../script/runtime/thread-runtime.js';
+import { epochToLocal, ShardClock } from '../shard-clock.js';
+import type { ShardHandle, ShardReport } from '../shard-report.js';
+import { createExecutor, type Executor } from './executors/index.js';
+import { VuRunner, type IterationFn } from './vu-runner.js';
+
+/** Everything a script shard needs (structured-clone safe). */
+export interface ScriptShardConfig {
+  shard: number;
+  shards: number;
+  bundleUrl: string;
+  scriptDir: string;
+  plan: Plan;
+  /** JSON of setup()'s result (undefined when there is no setup). */
+  setupData: string | undefined;
+  env: Record<string, string>;
+  /** URL rewriting rules (serialisable), applied by `rewriteUrl`. */
+  hostRules: unknown;
+  /** Module exporting `createUrlRewriter(rules)`, resolved by the main thread. */
+  hostRulesModule?: string;
+  startEpochMs: number;
+  intervalMs: number;
+}
+
+/** How many distinct script errors each shard reports. */
+const MAX_REPORTED_ERRORS = 10;
+
+/** Starts a script shard in the calling thread (also the worker entry's `startShard`). */
+export async function startShard(config: ScriptShardConfig, emit: (report: ShardReport) => void): Promise<ShardHandle> {
+  const t0 = epochToLocal(config.startEpochMs);
+  const registry = new MetricRegistry(() => performance.now() - t0);
+  const events: NonNullable<ShardReport['events']> = [];
+  const errors: NonNullable<ShardReport['scriptErrors']> = [];
+  const seenErrors = new Set<string>();
+  const sendEvents = () => {
+    emit({ snapshot: { shard: config.shard, interval: -1, startMs: 0, endMs: 0, metrics: [], series: [] }, health: { lagP99Ms: 0, lagMaxMs: 0 }, final: false, warnings: [], events: events.splice(0) });
+  };
+  let rewriteUrl = (url: string) => url;
+  if (config.hostRulesModule) {
+    const mod = (await import(config.hostRulesModule)) as { createUrlRewriter: (rules: unknown) => (url: string) => string };
+    rewriteUrl = mod.createUrlRewriter(config.hostRules);
+  }
+  installThreadRuntime(
+    createThreadRuntime({
+      registry,
+      testTags: config.plan.options.tags,
+      options: config.plan.options,
+      env: config.env,
+      scriptDir: config.scriptDir,
+      rewriteUrl,
+      shard: config.shard,
+      shards: config.shards,
+      testStart: t0,
+      abortTest: (message) => {
+        events.push({ type: 'abort', message });
+        sendEvents();
+      },
+      failTest: (message) => {
+        events.push({ type: 'fail', message });
+        sendEvents();
+      },
+    }),
+  );
+  configureHttpSettings(config.plan.options);
+  installScriptGlobals();
+  const module = (await import(config.bundleUrl)) as Record<string, unknown>;
+  const data = config.setupData === undefined ? undefined : JSON.parse(config.setupData);
+  const clock = new ShardClock(registry, config.shard, t0, config.intervalMs, (report) => {
+    if (errors.length > 0) report.scriptErrors = errors.splice(0);
+    emit(report);
+  });
+  let nextLocalVu = 0;
+  const runners: VuRunner[] = [];
+  const executors: Executor[] = config.plan.scenarios.map((scenario) => {
+    const fn = module[scenario.exec] as IterationFn;
+    const runner = new VuRunner({
+      scenario: {
+        name: scenario.name,
+        executor: scenario.executor,
+        startTimeMs: scenario.startTimeMs,
+        iterationsStarted: 0,
+        iterationStride: config.shards,
+        iterationOffset: config.shard,
+        tags: scenario.tags,
+        env: scenario.env,
+      },
+      fn,
+      data,
+      registry,
+      testTags: config.plan.options.tags,
+      newVuId: () => {
+        const local = nextLocalVu++;
+        return { id: local * config.shards + config.shard + 1, idInInstance: local + 1 };
+      },
+      onError: (error) => {
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        if (seenErrors.has(message) || seenErrors.size >= MAX_REPORTED_ERRORS) return;
+        seenErrors.add(message);
+        errors.push({ message, stack: error instanceof Error ? (error.stack ?? message) : message });
+      },
+    });
+    runners.push(runner);
+    return createExecutor(scenario, {
+      runner,
+      shard: config.shard,
+      shards: config.shards,
+      startAt: t0 + scenario.startTimeMs,
+      dropped: registry.counter(BUILTIN_METRICS.dropped_iterations, { ...config.plan.options.tags, ...scenario.tags, scenario: scenario.name }),
+    });
+  });
+  const vus = registry.gauge(BUILTIN_METRICS.vus);
+  const vusMax = registry.gauge(BUILTIN_METRICS.vus_max);
+  const sampleVus = () => {
+    vus.add(runners.reduce((n, r) => n + r.active, 0));
+    vusMax.add(runners.reduce((n, r) => n + r.allocated, 0));
+  };
+  sampleVus();
+  const sampler = setInterval(sampleVus, 100);
+  await new Promise((r) => setTimeout(r, Math.max(0, t0 - performance.now())));
+  clock.start();
+  const done = Promise.all(executors.map((e) => e.run())).then(() => {
+    clearInterval(sampler);
+    sampleVus();
+    clock.finish();
+  });
+  return {
+    done,
+    stop: () => {
+      for (const e of executors) e.stop();
+    },
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * Creates VUs and runs iterations: each iteration runs in the VU's async context, is timed into
+ * `iteration_duration`, counted in `iterations`, and an exception is counted (tagged `error`)
+ * and reported, never thrown out of the run.
+ */
+import { BUILTIN_METRICS } from '../../metrics/builtin.js';
+import type { MetricRegistry } from '../../metrics/registry.js';
+import type { CounterSeries, TrendSeries } from '../../metrics/series.js';
+import { instanceCounters } from '../../script/api/execution.js';
+import { httpSettings } from '../../script/http/http-settings.js';
+import { VuHttp } from '../../script/http/vu-http.js';
+import { IterationAbort, type ScenarioInfo, type VuState, vuContext } from '../../script/runtime/vu-state.js';
+
+/** An iteration's function (the script's default export or a scenario's `exec`). */
+export type IterationFn = (data: unknown) => unknown;
+
+/** A script error seen in an iteration, reported to the controller (first occurrences only). */
+export interface IterationError {
+  message: string;
+  stack: string;
+  count: number;
+}
+
+/** A VU plus the controller that interrupts it. */
+export interface RunnableVu {
+  state: VuState;
+  abort: AbortController;
+  /** True while an iteration runs. */
+  busy: boolean;
+}
+
+/** Per-scenario iteration machinery on one shard. */
+export class VuRunner {
+  readonly scenario: ScenarioInfo;
+  readonly #fn: IterationFn;
+  readonly #data: unknown;
+  readonly #iterations: CounterSeries;
+  readonly #duration: TrendSeries;
+  readonly #registry: MetricRegistry;
+  readonly #tags: Record<string, string>;
+  readonly #onError: (error: unknown) => void;
+  readonly #newVuId: () => { id: number; idInInstance: number };
+  active = 0;
+  allocated = 0;
+
+  constructor(options: {
+    scenario: ScenarioInfo;
+    fn: IterationFn;
+    data: unknown;
+    registry: MetricRegistry;
+    testTags: Record<string, string>;
+    onError: (error: unknown) => void;
+    newVuId: () => { id: number; idInInstance: number };
+  }) {
+    this.scenario = options.scenario;
+    this.#fn = options.fn;
+    this.#data = options.data;
+    this.#registry = options.registry;
+    this.#tags = { ...options.testTags, ...options.scenario.tags, scenario: options.scenario.name };
+    this.#iterations = options.registry.counter(BUILTIN_METRICS.iterations, this.#tags);
+    this.#duration = options.registry.trend(BUILTIN_METRICS.iteration_duration, this.#tags);
+    this.#onError = options.onError;
+    this.#newVuId = options.newVuId;
+  }
+
+  /** Creates a VU for this scenario. */
+  createVu(): RunnableVu {
+    const ids = this.#newVuId();
+    const abort = new AbortController();
+    const state: VuState = {
+      id: ids.id,
+      idInInstance: ids.idInInstance,
+      iteration: -1,
+      iterationInScenario: -1,
+      scenario: this.scenario,
+      group: '',
+      tags: {},
+      http: undefined as unknown as VuHttp,
+      signal: abort.signal,
+    };
+    state.http = new VuHttp(() => state);
+    this.allocated++;
+    instanceCounters.vusInitialized++;
+    return { state, abort, busy: false };
+  }
+
+  /**
+   * Runs one iteration on `vu`. Resolves true when it completed (with or without a script
+   * error), false when it was interrupted.
+   */
+  async iterate(vu: RunnableVu): Promise<boolean> {
+    const state = vu.state;
+    const scenario = this.scenario;
+    state.iteration++;
+    state.iterationInScenario = scenario.iterationOffset + scenario.iterationsStarted * scenario.iterationStride;
+    scenario.iterationsStarted++;
+    state.group = '';
+    vu.busy = true;
+    const started = performance.now();
+    try {
+      await vuContext.run(state, () => this.#fn(this.#data));
+      if (vu.abort.signal.aborted) return this.#interrupted();
+      this.#completed(started);
+      return true;
+    } catch (error) {
+      if (error instanceof IterationAbort && error.interrupted) return this.#interrupted();
+      if (vu.abort.signal.aborted) return this.#interrupted();
+      this.#failed(started, error);
+      return true;
+    } finally {
+      vu.busy = false;
+      state.group = '';
+      if (httpSettings.resetCookies) state.http.jar.reset();
+    }
+  }
+
+  /** Interrupts a VU at once (graceful stop expired): its pending sleeps and requests end. */
+  interrupt(vu: RunnableVu): void {
+    vu.abort.abort();
+    vu.state.http.closeAll();
+  }
+
+  #completed(started: number): void {
+    this.#iterations.add(1);
+    this.#duration.add(performance.now() - started);
+    instanceCounters.iterationsCompleted++;
+  }
+
+  #failed(started: number, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const tags = { ...this.#tags, error: message.split('\n')[0]!.slice(0, 100) };
+    this.#registry.counter(BUILTIN_METRICS.iterations, tags).add(1);
+    this.#registry.trend(BUILTIN_METRICS.iteration_duration, tags).add(performance.now() - started);
+    instanceCounters.iterationsCompleted++;
+    this.#onError(error);
+  }
+
+  #interrupted(): false {
+    instanceCounters.iterationsInterrupted++;
+    return false;
+  }
+}

@@ -1,0 +1,116 @@
+/** Call sites of queries: cheap capture now, resolution (first app frame, source-mapped) later. */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+/** Holds a captured V8 stack; formatting is deferred until `.stack` is read. */
+export interface CallSiteHolder {
+  stack?: unknown;
+  resolved?: ResolvedSite | null;
+}
+
+/** A resolved place in the application's code (1-based line and column). */
+export interface ResolvedSite {
+  file: string;
+  line: number;
+  column: number;
+  functionName?: string;
+}
+
+const PROBE_DIR = dirname(fileURLToPath(import.meta.url));
+const CAPTURE_LIMIT = 25;
+
+/** Captures the current stack above `above` (cost: V8's frame walk; no string formatting). */
+export function captureSite(above: (...args: never[]) => unknown): CallSiteHolder {
+  const holder: CallSiteHolder = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = CAPTURE_LIMIT;
+  Error.captureStackTrace(holder, above);
+  Error.stackTraceLimit = limit;
+  return holder;
+}
+
+/** Resolves a holder to the first frame in the application (not node:, not node_modules, not the probe). */
+export function resolveSite(holder: CallSiteHolder | undefined, root: string): ResolvedSite | undefined {
+  if (!holder) return undefined;
+  if (holder.resolved !== undefined) return holder.resolved ?? undefined;
+  const previous = Error.prepareStackTrace;
+  let frames: NodeJS.CallSite[] = [];
+  Error.prepareStackTrace = (_error, callSites) => callSites;
+  try {
+    frames = (holder.stack as NodeJS.CallSite[] | undefined) ?? [];
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
+  holder.resolved = null;
+  if (!Array.isArray(frames)) return undefined;
+  for (const frame of frames) {
+    const raw = frame.getFileName?.() ?? frame.getScriptNameOrSourceURL?.();
+    if (!raw || raw.startsWith('node:') || raw.startsWith('internal/')) continue;
+    const file = raw.startsWith('file://') ? fileURLToPath(raw) : raw;
+    if (!isAbsolute(file) || file.includes(`${sep}node_modules${sep}`) || file.startsWith(PROBE_DIR)) continue;
+    const site = mapSite(file, frame.getLineNumber() ?? 0, frame.getColumnNumber() ?? 0, root);
+    const name = frame.getFunctionName?.();
+    if (name) site.functionName = name;
+    holder.resolved = site;
+    return site;
+  }
+  return undefined;
+}
+
+/** `file:line` of a site, for grouping. */
+export function siteKey(site: ResolvedSite | undefined): string {
+  return site ? `${site.file}:${site.line}` : '?';
+}
+
+type TraceMapping = typeof import('@jridgewell/trace-mapping');
+type TraceMap = InstanceType<TraceMapping['TraceMap']>;
+let traceMapping: TraceMapping | undefined;
+/** Loaded on the first source map only (keeps the probe's start-up light). */
+function mapping(): TraceMapping {
+  traceMapping ??= createRequire(import.meta.url)('@jridgewell/trace-mapping') as TraceMapping;
+  return traceMapping;
+}
+
+const maps = new Map<string, TraceMap | null>();
+
+function mapSite(file: string, line: number, column: number, root: string): ResolvedSite {
+  const map = loadMap(file);
+  if (map) {
+    const original = mapping().originalPositionFor(map, { line, column: Math.max(0, column - 1) });
+    if (original.source && original.line !== null) {
+      const source = original.source.startsWith('file://') ? fileURLToPath(original.source) : resolve(dirname(file), original.source);
+      return { file: shorten(source, root), line: original.line, column: (original.column ?? 0) + 1 };
+    }
+  }
+  return { file: shorten(file, root), line, column };
+}
+
+/** Loads the source map named by `//# sourceMappingURL=` (a file or an inline data URL); cached. */
+function loadMap(file: string): TraceMap | null {
+  const cached = maps.get(file);
+  if (cached !== undefined) return cached;
+  let map: TraceMap | null = null;
+  try {
+    const text = readFileSync(file, 'utf8');
+    const match = /\/\/[#@] sourceMappingURL=(\S+)\s*$/.exec(text.slice(-4096));
+    if (match?.[1]) {
+      const url = match[1];
+      const raw = url.startsWith('data:')
+        ? Buffer.from(url.slice(url.indexOf(',') + 1), url.includes(';base64,') ? 'base64' : 'utf8').toString('utf8')
+        : readFileSync(resolve(dirname(file), decodeURIComponent(url)), 'utf8');
+      const parsed = JSON.parse(raw) as { sourceRoot?: string };
+      map = new (mapping().TraceMap)(parsed as ConstructorParameters<TraceMapping['TraceMap']>[0], file);
+    }
+  } catch {
+    map = null;
+  }
+  maps.set(file, map);
+  return map;
+}
+
+function shorten(file: string, root: string): string {
+  const rel = relative(root, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : file;
+}

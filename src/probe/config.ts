@@ -1,0 +1,61 @@
+/** Probe configuration from environment variables (the channel Redline uses when it starts an app). */
+
+/** Environment variables the probe reads. */
+export const PROBE_ENV = {
+  /** NDJSON report file: the probe appends stats and findings periodically and on exit. */
+  report: 'REDLINE_PROBE_REPORT',
+  /** Port of the Prometheus /metrics side server (0 = any free port; unset = no server). */
+  metricsPort: 'REDLINE_PROBE_METRICS_PORT',
+  /** How often the report file is updated (ms, default 2000). */
+  flushMs: 'REDLINE_PROBE_FLUSH_MS',
+  /** N+1: executions of one query from one call site within one request (default 5). */
+  nPlusOneCount: 'REDLINE_PROBE_N1_COUNT',
+  /** N+1: their summed duration, ms (default 50). */
+  nPlusOneMs: 'REDLINE_PROBE_N1_MS',
+  /** Set to 0 to turn off the SELECT * column-use sampling (row proxies). */
+  selectStar: 'REDLINE_PROBE_SELECT_STAR',
+} as const;
+
+/** The probe's settings. Thresholds default to the values documented in docs/probe.md. */
+export interface ProbeConfig {
+  reportFile?: string;
+  metricsPort?: number;
+  flushMs: number;
+  nPlusOneCount: number;
+  nPlusOneMs: number;
+  selectStarSampling: boolean;
+  /** Project root used to shorten file paths and to tell app frames from dependencies. */
+  root: string;
+}
+
+/** Sentry's N+1 DB detector defaults: 5 repeated spans, 50 ms in total. */
+export const DEFAULT_N_PLUS_ONE_COUNT = 5;
+export const DEFAULT_N_PLUS_ONE_MS = 50;
+/** Default report flush interval (ms). */
+export const DEFAULT_FLUSH_MS = 2000;
+
+/** Reads the configuration from `env`. Invalid numbers fall back to the defaults. */
+export function parseProbeConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): ProbeConfig {
+  const config: ProbeConfig = {
+    flushMs: positive(env[PROBE_ENV.flushMs]) ?? DEFAULT_FLUSH_MS,
+    nPlusOneCount: positive(env[PROBE_ENV.nPlusOneCount]) ?? DEFAULT_N_PLUS_ONE_COUNT,
+    nPlusOneMs: nonNegative(env[PROBE_ENV.nPlusOneMs]) ?? DEFAULT_N_PLUS_ONE_MS,
+    selectStarSampling: env[PROBE_ENV.selectStar] !== '0',
+    root,
+  };
+  const report = env[PROBE_ENV.report];
+  if (report) config.reportFile = report;
+  const port = nonNegative(env[PROBE_ENV.metricsPort]);
+  if (port !== undefined) config.metricsPort = port;
+  return config;
+}
+
+function positive(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value !== undefined && value !== '' && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+function nonNegative(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value !== undefined && value !== '' && Number.isFinite(n) && n >= 0 ? n : undefined;
+}

@@ -1,0 +1,87 @@
+/** Cache-candidate detector: the same query with the same parameters repeated across requests. */
+import type { Finding } from '../../findings/index.js';
+import type { ResolvedSite } from '../call-site.js';
+import { type AggregatedDetection, type Detection, locationOf, type RenderContext, whereText } from '../findings-store.js';
+import { ms, shortSql } from './shared.js';
+
+/** Finding id. */
+export const CACHE_CANDIDATE_ID = 'probe.cache-candidate';
+/** The window in which repeats are counted (ms). */
+export const CACHE_WINDOW_MS = 10_000;
+/** Repeats within the window that make a candidate. */
+export const CACHE_MIN_REPEATS = 10;
+/** ... spread over at least this many requests. */
+export const CACHE_MIN_REQUESTS = 3;
+/** Keys tracked at most (oldest dropped first). */
+export const CACHE_MAX_KEYS = 5000;
+
+interface Entry {
+  windowStart: number;
+  count: number;
+  totalMs: number;
+  requests: number;
+  lastRequest: number;
+}
+
+/** Tracks repeated (query, parameters) pairs and reports each one once per window. */
+export class CacheTracker {
+  #entries = new Map<string, Entry>();
+
+  /** Notes one successful SELECT; returns a detection when the pair crosses the threshold. */
+  note(key: string, sql: string, route: string, requestId: number, durationMs: number, t: number, site: () => ResolvedSite | undefined): Detection | undefined {
+    let entry = this.#entries.get(key);
+    if (!entry || t - entry.windowStart > CACHE_WINDOW_MS) {
+      if (entry) this.#entries.delete(key);
+      if (this.#entries.size >= CACHE_MAX_KEYS) {
+        const oldest = this.#entries.keys().next().value;
+        if (oldest !== undefined) this.#entries.delete(oldest);
+      }
+      entry = { windowStart: t, count: 0, totalMs: 0, requests: 0, lastRequest: -1 };
+      this.#entries.set(key, entry);
+    }
+    entry.count++;
+    entry.totalMs += durationMs;
+    if (entry.lastRequest !== requestId) {
+      entry.requests++;
+      entry.lastRequest = requestId;
+    }
+    if (entry.count !== CACHE_MIN_REPEATS || entry.requests < CACHE_MIN_REQUESTS) return undefined;
+    const where = site();
+    const saved = entry.totalMs - entry.totalMs / entry.count;
+    return {
+      id: CACHE_CANDIDATE_ID,
+      route,
+      query: sql,
+      ...(where ? { site: where } : {}),
+      executions: entry.count,
+      timeMs: saved,
+      detail: { repeats: entry.count, windowMs: t - entry.windowStart, requests: entry.requests },
+    };
+  }
+}
+
+/** Renders an aggregated cache candidate. */
+export function renderCacheCandidate(item: AggregatedDetection, _context: RenderContext): Finding {
+  const windowS = CACHE_WINDOW_MS / 1000;
+  return {
+    id: CACHE_CANDIDATE_ID,
+    area: 'database',
+    title: `Cache candidate on ${item.route}: the same query with the same parameters repeats`,
+    severity: item.totalMs >= 100 ? 'medium' : 'low',
+    location: locationOf(item),
+    impact: {
+      description: `identical results fetched ≥${CACHE_MIN_REPEATS}× within ${windowS} s (${item.requests} time(s)); a cache with a TTL of ${windowS} s would have saved ${ms(item.totalMs)} of database time`,
+      timeMs: item.totalMs,
+    },
+    rootCause: `"${shortSql(item.query)}" at ${whereText(item)} runs again and again with the same parameters across requests: the database recomputes a result that did not change.`,
+    recommendation: {
+      text: 'Cache the result (in-process LRU for a few seconds, or Redis) keyed by the parameters, and invalidate it when the underlying rows change.',
+      effort: 'medium',
+    },
+    evidence: [
+      { label: 'repeats in window', value: item.detail['repeats'] ?? CACHE_MIN_REPEATS, source: 'probe' },
+      { label: 'requests in window', value: item.detail['requests'] ?? 0, source: 'probe' },
+      { label: 'database time a cache would save', value: Math.round(item.totalMs * 10) / 10, unit: 'ms', source: 'probe' },
+    ],
+  };
+}

@@ -1,0 +1,80 @@
+/** N+1 detector: the same query run ≥ N times from one call site within one request (Sentry's rule). */
+import type { Finding } from '../../findings/index.js';
+import { resolveSite, siteKey } from '../call-site.js';
+import type { ProbeConfig } from '../config.js';
+import { type AggregatedDetection, type Detection, locationOf, type RenderContext, whereText } from '../findings-store.js';
+import type { QueryRecord, RequestState } from '../state.js';
+import { ms, routeShare, severityOf, shortSql } from './shared.js';
+
+/** Finding id. */
+export const N_PLUS_ONE_ID = 'probe.n-plus-one';
+
+/** Finds N+1 runs in a finished request. */
+export function detectNPlusOne(state: RequestState, config: ProbeConfig): Detection[] {
+  const groups = new Map<string, QueryRecord[]>();
+  for (const record of state.queries) {
+    if ((state.seen.get(record.sql) ?? 0) < config.nPlusOneCount) continue;
+    const list = groups.get(record.sql) ?? [];
+    list.push(record);
+    groups.set(record.sql, list);
+  }
+  const detections: Detection[] = [];
+  for (const [sql, records] of groups) {
+    const bySite = new Map<string, QueryRecord[]>();
+    for (const record of records) {
+      const key = siteKey(resolveSite(record.site, config.root));
+      const list = bySite.get(key) ?? [];
+      list.push(record);
+      bySite.set(key, list);
+    }
+    for (const list of bySite.values()) {
+      const totalMs = list.reduce((acc, r) => acc + (r.end - r.start), 0);
+      if (list.length < config.nPlusOneCount || totalMs < config.nPlusOneMs) continue;
+      const site = resolveSite(list[0]?.site, config.root);
+      detections.push({
+        id: N_PLUS_ONE_ID,
+        route: state.route,
+        query: sql,
+        ...(site ? { site } : {}),
+        executions: list.length,
+        timeMs: totalMs,
+        detail: { perRequest: list.length },
+      });
+    }
+  }
+  return detections;
+}
+
+/** Renders an aggregated N+1 pattern. */
+export function renderNPlusOne(item: AggregatedDetection, context: RenderContext): Finding {
+  const share = routeShare(item, context);
+  const perRequest = item.executions / Math.max(1, item.requests);
+  return {
+    id: N_PLUS_ONE_ID,
+    area: 'database',
+    title: `N+1 queries on ${item.route}: ${Math.round(perRequest)}× per request from ${whereText(item)}`,
+    severity: severityOf(share, 'medium'),
+    location: locationOf(item),
+    impact: {
+      description: `${ms(item.totalMs / Math.max(1, item.requests))} per affected request in ${Math.round(perRequest)} round trips (${(share * 100).toFixed(0)}% of ${item.route} time)`,
+      timeMs: item.totalMs,
+      share,
+      shareOf: `request time on ${item.route}`,
+    },
+    rootCause: `The query "${shortSql(item.query)}" is issued once per item inside a loop at ${whereText(item)}: every iteration pays a database round trip.`,
+    recommendation: {
+      text: 'Load all the rows in one query — WHERE key = ANY($1) / IN (...) with the collected keys, or a JOIN — and group them in memory.',
+      effort: 'medium',
+      diff: {
+        before: 'for (const a of authors) {\n  a.books = (await db.query("SELECT * FROM books WHERE author_id = $1", [a.id])).rows;\n}',
+        after: 'const { rows } = await db.query("SELECT * FROM books WHERE author_id = ANY($1)", [authors.map((a) => a.id)]);\nfor (const a of authors) a.books = rows.filter((b) => b.author_id === a.id);',
+        language: 'js',
+      },
+    },
+    evidence: [
+      { label: 'affected requests', value: item.requests, source: 'probe' },
+      { label: 'executions per request (max)', value: item.detail['perRequest'] ?? perRequest, source: 'probe' },
+      { label: 'time in these queries', value: Math.round(item.totalMs * 10) / 10, unit: 'ms', source: 'probe' },
+    ],
+  };
+}

@@ -1,0 +1,62 @@
+/** Pool-wait detector: requests that queued for a database connection. */
+import type { Finding } from '../../findings/index.js';
+import { resolveSite } from '../call-site.js';
+import { type AggregatedDetection, type Detection, locationOf, type RenderContext } from '../findings-store.js';
+import type { RequestState } from '../state.js';
+import { ms, routeShare, severityOf } from './shared.js';
+
+/** Finding id. */
+export const POOL_WAIT_ID = 'probe.pool-wait';
+/** A request counts when it waited at least this long (ms) in total for connections. */
+export const POOL_WAIT_MIN_MS = 5;
+
+/** Detects a finished request's pool waits. */
+export function detectPoolWait(state: RequestState, root: string): Detection[] {
+  if (state.poolWaitMs < POOL_WAIT_MIN_MS) return [];
+  const queued = state.queries.filter((q) => q.queued);
+  const execMs = queued.reduce((acc, q) => acc + (q.end - q.execStart), 0);
+  const site = resolveSite(queued[0]?.site, root);
+  return [
+    {
+      id: POOL_WAIT_ID,
+      route: state.route,
+      ...(site ? { site } : {}),
+      executions: queued.length,
+      timeMs: state.poolWaitMs,
+      detail: { waitMs: state.poolWaitMs, execMs },
+    },
+  ];
+}
+
+/** Renders aggregated pool waits. */
+export function renderPoolWait(item: AggregatedDetection, context: RenderContext): Finding {
+  const share = routeShare(item, context);
+  const meanWait = item.totalMs / Math.max(1, item.requests);
+  const heldLong = (item.detail['execMs'] ?? 0) < (item.detail['waitMs'] ?? 0) / 4;
+  return {
+    id: POOL_WAIT_ID,
+    area: 'database',
+    title: `Requests on ${item.route} wait for a database connection (${ms(meanWait)} on average)`,
+    severity: severityOf(share, 'medium'),
+    location: locationOf(item),
+    impact: {
+      description: `${item.requests} of ${context.routeRequests} requests queued for the pool, ${ms(meanWait)} each on average (${(share * 100).toFixed(0)}% of ${item.route} time)`,
+      timeMs: item.totalMs,
+      share,
+      shareOf: `request time on ${item.route}`,
+    },
+    rootCause: heldLong
+      ? 'Queries themselves are short compared with the wait: connections are held too long (checked out across slow work, or not released promptly).'
+      : 'Every connection was busy: the pool is too small for the concurrency, or slow queries keep connections busy.',
+    recommendation: {
+      text: heldLong
+        ? 'Release connections as soon as the queries are done (pool.query for single statements; no await on other I/O while holding a client).'
+        : 'Speed up the slow queries first; then size the pool for the concurrency (pool max), within the database’s max_connections.',
+      effort: 'medium',
+    },
+    evidence: [
+      { label: 'requests that waited', value: item.requests, source: 'probe' },
+      { label: 'total wait', value: Math.round(item.totalMs), unit: 'ms', source: 'probe' },
+    ],
+  };
+}

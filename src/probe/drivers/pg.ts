@@ -1,0 +1,169 @@
+/** Instruments node-postgres: Client.prototype.query, and Pool query/connect (waits, gauges). */
+import { addPoolWait, beginQuery, finishQuery, type QueryOutcome } from '../recorder.js';
+import { now, type QueryRecord, type RequestState, requestStorage } from '../state.js';
+import { markPatched, ownerOf, PendingQueries } from './pending.js';
+import { registerPool } from './pools.js';
+
+type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
+interface PgPoolLike {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+  options?: { max?: number };
+}
+
+const pending = new PendingQueries();
+let inPoolQuery = 0;
+
+/** Patches a loaded `pg` module (idempotent). Returns true when something was patched. */
+export function instrumentPg(pg: unknown): boolean {
+  const mod = pg as { Client?: { prototype: object }; Pool?: { prototype: object } } | undefined;
+  let patched = false;
+  const clientProto = mod?.Client?.prototype ? ownerOf(mod.Client.prototype, 'query') : undefined;
+  if (clientProto && markPatched(clientProto, 'pg.client')) {
+    clientProto['query'] = wrapClientQuery(clientProto['query'] as AnyFn);
+    patched = true;
+  }
+  const poolQueryOwner = mod?.Pool?.prototype ? ownerOf(mod.Pool.prototype, 'query') : undefined;
+  if (poolQueryOwner && markPatched(poolQueryOwner, 'pg.pool')) {
+    poolQueryOwner['query'] = wrapPoolQuery(poolQueryOwner['query'] as AnyFn);
+    const connectOwner = ownerOf(poolQueryOwner, 'connect');
+    if (connectOwner) connectOwner['connect'] = wrapPoolConnect(connectOwner['connect'] as AnyFn);
+    patched = true;
+  }
+  return patched;
+}
+
+function readPgPool(pool: object) {
+  const p = pool as PgPoolLike;
+  return { total: p.totalCount, idle: p.idleCount, waiting: p.waitingCount, max: p.options?.max ?? 10 };
+}
+
+function isQueued(pool: PgPoolLike): boolean {
+  return pool.totalCount >= (pool.options?.max ?? 10) && pool.idleCount === 0;
+}
+
+function outcomeOf(result: unknown, error: unknown): QueryOutcome {
+  if (error) return { rows: 0, error: true };
+  const list = Array.isArray(result) ? result : [result];
+  let rows = 0;
+  for (const r of list) rows += (r as { rowCount?: number; rows?: unknown[] })?.rows?.length ?? (r as { rowCount?: number })?.rowCount ?? 0;
+  const last = list[list.length - 1] as { rows?: unknown[]; fields?: Array<{ name: string }> } | undefined;
+  return {
+    rows,
+    ...(last?.fields ? { columnNames: last.fields.map((f) => f.name) } : {}),
+    ...(Array.isArray(last?.rows) ? { rowsArray: last.rows } : {}),
+  };
+}
+
+function wrapClientQuery(original: AnyFn): AnyFn {
+  return function query(this: unknown, config: unknown, values?: unknown, callback?: unknown) {
+    const claimed = pending.claim(config, values);
+    if (claimed) {
+      claimed.execStart = now();
+      return original.apply(this, arguments as unknown as unknown[]);
+    }
+    const state = requestStorage.getStore();
+    const text = typeof config === 'string' ? config : (config as { text?: unknown } | null)?.text;
+    if (!state || typeof text !== 'string') return original.apply(this, arguments as unknown as unknown[]);
+    const params = Array.isArray(values) ? values : (config as { values?: unknown })?.values;
+    const record = beginQuery(state, 'pg', text, params, false, query as never);
+    if (typeof (config as { submit?: unknown }).submit === 'function') {
+      const submittable = original.apply(this, arguments as unknown as unknown[]) as { once?: (e: string, f: (x?: unknown) => void) => void };
+      submittable?.once?.('end', () => finishQuery(state, record, { rows: 0 }));
+      submittable?.once?.('error', () => finishQuery(state, record, { rows: 0, error: true }));
+      return submittable;
+    }
+    return invoke(this, original, state, record, [config, values, callback]);
+  };
+}
+
+/** Calls the original with a wrapped callback, or wraps the promise it returns. */
+function invoke(self: unknown, original: AnyFn, state: RequestState, record: QueryRecord, args: unknown[]): unknown {
+  const [config, values, callback] = args;
+  const cb = typeof values === 'function' ? values : callback;
+  if (typeof cb === 'function') {
+    const wrapped = (error: unknown, result: unknown) => {
+      finishQuery(state, record, outcomeOf(result, error));
+      return (cb as AnyFn)(error, result);
+    };
+    return typeof values === 'function' ? original.call(self, config, wrapped) : original.call(self, config, values, wrapped);
+  }
+  const promise = original.call(self, config, values) as Promise<unknown>;
+  return promise.then(
+    (result) => {
+      finishQuery(state, record, outcomeOf(result, undefined));
+      return result;
+    },
+    (error) => {
+      finishQuery(state, record, outcomeOf(undefined, error));
+      throw error;
+    },
+  );
+}
+
+function wrapPoolQuery(original: AnyFn): AnyFn {
+  return function query(this: unknown, text: unknown, values?: unknown, callback?: unknown) {
+    const state = requestStorage.getStore();
+    const sql = typeof text === 'string' ? text : (text as { text?: unknown } | null)?.text;
+    if (!state || typeof sql !== 'string') return original.apply(this, arguments as unknown as unknown[]);
+    const pool = this as PgPoolLike;
+    registerPool('pg', pool as object, readPgPool);
+    let cb = callback;
+    let vals = values;
+    if (typeof values === 'function') {
+      cb = values;
+      vals = undefined;
+    }
+    const params = Array.isArray(vals) ? vals : (text as { values?: unknown })?.values;
+    const record = beginQuery(state, 'pg', sql, params, isQueued(pool), query as never);
+    pending.add(text, vals, record);
+    inPoolQuery++;
+    try {
+      if (typeof cb === 'function') {
+        return original.call(this, text, vals, (error: unknown, result: unknown) => {
+          pending.drop(record);
+          finishQuery(state, record, outcomeOf(result, error));
+          return (cb as AnyFn)(error, result);
+        });
+      }
+      return (original.call(this, text, vals) as Promise<unknown>).then(
+        (result) => {
+          finishQuery(state, record, outcomeOf(result, undefined));
+          return result;
+        },
+        (error) => {
+          pending.drop(record);
+          finishQuery(state, record, outcomeOf(undefined, error));
+          throw error;
+        },
+      );
+    } finally {
+      inPoolQuery--;
+    }
+  };
+}
+
+function wrapPoolConnect(original: AnyFn): AnyFn {
+  return function connect(this: unknown, callback?: unknown) {
+    const state = requestStorage.getStore();
+    if (!state || inPoolQuery > 0) return original.apply(this, arguments as unknown as unknown[]);
+    const pool = this as PgPoolLike;
+    registerPool('pg', pool as object, readPgPool);
+    const queued = isQueued(pool);
+    const t0 = now();
+    const done = () => {
+      if (queued) addPoolWait(state, now() - t0);
+    };
+    if (typeof callback === 'function') {
+      return original.call(this, (error: unknown, client: unknown, release: unknown) => {
+        done();
+        return (callback as AnyFn)(error, client, release);
+      });
+    }
+    return (original.call(this) as Promise<unknown>).then((client) => {
+      done();
+      return client;
+    });
+  };
+}

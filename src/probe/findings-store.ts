@@ -1,0 +1,118 @@
+/** Aggregates per-request detections into findings (one per rule × route × query × call site). */
+import type { Finding } from '../findings/index.js';
+import type { ResolvedSite } from './call-site.js';
+
+/** One detection in one request (or one window, for cache candidates). */
+export interface Detection {
+  id: string;
+  route: string;
+  query?: string;
+  site?: ResolvedSite;
+  /** Query executions involved. */
+  executions: number;
+  /** Time the pattern cost in this request (ms). */
+  timeMs: number;
+  /** Rule-specific numbers (max rows, columns used, ...): maxima are kept. */
+  detail?: Record<string, number>;
+}
+
+/** Detections merged over the probe's lifetime. */
+export interface AggregatedDetection {
+  id: string;
+  route: string;
+  query?: string;
+  site?: ResolvedSite;
+  requests: number;
+  executions: number;
+  totalMs: number;
+  maxMs: number;
+  detail: Record<string, number>;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/** Turns an aggregate into the finding users read. */
+export type DetectionRenderer = (aggregate: AggregatedDetection, context: RenderContext) => Finding;
+
+/** What renderers know about the whole window (to compute shares). */
+export interface RenderContext {
+  /** Requests seen on the aggregate's route. */
+  routeRequests: number;
+  /** Total request time on that route (ms). */
+  routeMs: number;
+}
+
+/** Keeps aggregates; `version` changes when anything does (so the report writes only changes). */
+export class FindingsStore {
+  #items = new Map<string, AggregatedDetection>();
+  #renderers = new Map<string, DetectionRenderer>();
+  #dirty = new Set<string>();
+
+  /** Registers how findings of rule `id` are rendered. */
+  setRenderer(id: string, renderer: DetectionRenderer): void {
+    this.#renderers.set(id, renderer);
+  }
+
+  /** Adds one detection. */
+  add(detection: Detection): void {
+    const key = `${detection.id}\u0000${detection.route}\u0000${detection.query ?? ''}\u0000${detection.site ? `${detection.site.file}:${detection.site.line}` : ''}`;
+    const t = Date.now();
+    let item = this.#items.get(key);
+    if (!item) {
+      item = {
+        id: detection.id,
+        route: detection.route,
+        ...(detection.query !== undefined ? { query: detection.query } : {}),
+        ...(detection.site ? { site: detection.site } : {}),
+        requests: 0,
+        executions: 0,
+        totalMs: 0,
+        maxMs: 0,
+        detail: {},
+        firstSeen: t,
+        lastSeen: t,
+      };
+      this.#items.set(key, item);
+    }
+    item.requests += 1;
+    item.executions += detection.executions;
+    item.totalMs += detection.timeMs;
+    item.maxMs = Math.max(item.maxMs, detection.timeMs);
+    item.lastSeen = t;
+    for (const [name, value] of Object.entries(detection.detail ?? {})) item.detail[name] = Math.max(item.detail[name] ?? value, value);
+    this.#dirty.add(key);
+  }
+
+  /** Every aggregate rendered as a finding (`onlyChanged`: those changed since the last call). */
+  render(context: (route: string) => RenderContext, onlyChanged = false): Finding[] {
+    const keys = onlyChanged ? [...this.#dirty] : [...this.#items.keys()];
+    this.#dirty.clear();
+    const findings: Finding[] = [];
+    for (const key of keys) {
+      const item = this.#items.get(key);
+      const renderer = item ? this.#renderers.get(item.id) : undefined;
+      if (item && renderer) findings.push(renderer(item, context(item.route)));
+    }
+    return findings;
+  }
+
+  /** Number of distinct aggregates. */
+  get size(): number {
+    return this.#items.size;
+  }
+}
+
+/** The location block shared by probe findings. */
+export function locationOf(item: AggregatedDetection): Finding['location'] {
+  return {
+    route: item.route,
+    ...(item.query ? { query: item.query } : {}),
+    ...(item.site ? { file: item.site.file, line: item.site.line, column: item.site.column } : {}),
+    ...(item.site?.functionName ? { functionName: item.site.functionName } : {}),
+  };
+}
+
+/** `file:line` text for messages. */
+export function whereText(item: AggregatedDetection): string {
+  return item.site ? `${item.site.file}:${item.site.line}` : 'an unknown call site';
+}

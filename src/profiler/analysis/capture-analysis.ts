@@ -1,0 +1,45 @@
+/** Analysis of one capture: CPU tables and findings, live-heap sites, diagnosis, leak, all ranked together. */
+import type { Finding } from '../../findings/finding.js';
+import { rankFindings } from '../../findings/rank.js';
+import type { CaptureResult } from '../capture/session.js';
+import { importFromV8CpuProfile } from '../import/cpuprofile.js';
+import { importFromV8HeapProfile } from '../import/heapprofile.js';
+import type { Profile } from '../model/profile.js';
+import { type AnalyzeOptions, analyzeProfile, type ProfileAnalysis } from './analyze.js';
+import { type Diagnosis, diagnoseSignals } from './diagnose.js';
+import { createDiagnosisFindings } from './diagnosis-findings.js';
+import { assessLeak, createLeakFinding, type LeakAssessment } from './leak.js';
+import { createSourceResolver } from './source-map.js';
+
+/** Everything Redline concludes from one capture. */
+export interface CaptureAnalysis {
+  /** The CPU profile in the Profile model (for exports). */
+  cpuProfile: Profile;
+  cpu: ProfileAnalysis;
+  /** Live-heap allocation sites (objects allocated in the window and still reachable). */
+  heap?: ProfileAnalysis;
+  diagnosis: Diagnosis;
+  leak: LeakAssessment;
+  /** CPU, diagnosis and leak findings, ranked (rankFindings). */
+  findings: Finding[];
+}
+
+/** Analyses a capture; one source resolver (cache) serves the CPU and heap profiles. */
+export function analyzeCapture(capture: CaptureResult, options: AnalyzeOptions = {}): CaptureAnalysis {
+  const resolver = options.resolver ?? (options.sourceMaps === false ? undefined : createSourceResolver(options.cwd));
+  const shared: AnalyzeOptions = { ...options, ...(resolver ? { resolver } : { sourceMaps: false }) };
+  const cpuProfile = importFromV8CpuProfile(capture.cpuProfile, 'capture');
+  const cpu = analyzeProfile(cpuProfile, shared);
+  const heap = capture.heapProfile ? analyzeProfile(importFromV8HeapProfile(capture.heapProfile, 'live-heap'), shared) : undefined;
+  const diagnosis = diagnoseSignals(capture.signals);
+  const leak = assessLeak(capture.signals.heapAfterGc);
+  const diagnosisFindings = createDiagnosisFindings(diagnosis, capture.signals, cpu.tables.hotspots);
+  // GC pressure measured from pauses wins over the same conclusion drawn from CPU samples.
+  const fromSignals = new Set(diagnosisFindings.map((f) => f.id));
+  const findings = [...cpu.findings.filter((f) => !fromSignals.has(f.id)), ...diagnosisFindings];
+  const leakFinding = createLeakFinding(leak, heap?.tables.hotspots ?? []);
+  if (leakFinding) findings.push(leakFinding);
+  const result: CaptureAnalysis = { cpuProfile, cpu, diagnosis, leak, findings: rankFindings(findings) };
+  if (heap) result.heap = heap;
+  return result;
+}

@@ -1,0 +1,87 @@
+/** Service diagnosis from the captured signals, with clinic doctor's thresholds as the floor. */
+import type { GcEvent, ServiceSignals } from '../capture/signals.js';
+
+/** Thresholds (clinic doctor's analysers use the same numbers; see docs/profiling.md). */
+export const DIAGNOSIS_THRESHOLDS = {
+  /** Event-loop delay: median at or above this (ms) is a problem. */
+  delayMedianMs: 10,
+  /** Event-loop delay: a maximum at or above this (ms) is a problem. */
+  delayMaxMs: 100,
+  /** Event-loop utilisation: a median at or above this is saturated. */
+  eluMedian: 0.95,
+  /** CPU: p90 below this fraction of a core means the process waits (I/O) rather than computes. */
+  cpuP90: 0.9,
+  /** GC: blocking pause time summed per 1-s window at or above this (ms) is GC pressure. */
+  gcMsPerSecond: 100,
+  /** Fewer process samples than this gives no diagnosis (clinic: 4). */
+  minSamples: 4,
+} as const;
+
+/** What limits the service: event loop, GC, I/O (CPU waits), CPU (saturated), too little data, or unclear. */
+export type DiagnosisCategory = 'event-loop' | 'gc' | 'io' | 'cpu' | 'data' | 'unknown';
+
+/** The diagnosis with the measured values behind it. */
+export interface Diagnosis {
+  category: DiagnosisCategory;
+  delayIssue: boolean;
+  eluIssue: boolean;
+  /** CPU p90 below the threshold (waiting on I/O), clinic's "cpu" issue. */
+  cpuUnderused: boolean;
+  /** CPU p90 at or above the threshold: one core is saturated. */
+  cpuSaturated: boolean;
+  gcIssue: boolean;
+  values: { delayP50Ms: number; delayMaxMs: number; eluMedian: number; cpuP90: number; gcMaxMsPerSecond: number; gcShareOfTime: number; samples: number };
+}
+
+function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+}
+
+/** Blocking GC events (scavenges and mark-compacts; not incremental steps, not forced by us). */
+export function blockingGcEvents(events: readonly GcEvent[]): GcEvent[] {
+  return events.filter((e) => !e.forced && (e.kind === 'minor' || e.kind === 'major'));
+}
+
+/** Largest sum of blocking GC pause time in any 1-s window (events bucketed by midpoint). */
+export function maxGcMsPerSecond(events: readonly GcEvent[]): number {
+  const windows = new Map<number, number>();
+  for (const event of blockingGcEvents(events)) {
+    const second = Math.floor((event.startMs + event.durationMs / 2) / 1000);
+    windows.set(second, (windows.get(second) ?? 0) + event.durationMs);
+  }
+  return Math.max(0, ...windows.values());
+}
+
+/** Diagnoses the service from its signals (clinic doctor's issue table, first match wins). */
+export function diagnoseSignals(signals: ServiceSignals): Diagnosis {
+  const t = DIAGNOSIS_THRESHOLDS;
+  const cpu = signals.samples.map((s) => s.cpu);
+  const delay = signals.eventLoopDelay;
+  const gcMax = maxGcMsPerSecond(signals.gc);
+  const gcTotal = blockingGcEvents(signals.gc).reduce((sum, e) => sum + e.durationMs, 0);
+  const values = {
+    delayP50Ms: delay.p50Ms,
+    delayMaxMs: delay.maxMs,
+    eluMedian: quantile(signals.samples.map((s) => s.elu), 0.5),
+    cpuP90: quantile(cpu, 0.9),
+    gcMaxMsPerSecond: gcMax,
+    gcShareOfTime: signals.durationMs > 0 ? gcTotal / signals.durationMs : 0,
+    samples: signals.samples.length,
+  };
+  const delayIssue = values.delayP50Ms >= t.delayMedianMs || values.delayMaxMs >= t.delayMaxMs;
+  const eluIssue = values.eluMedian >= t.eluMedian;
+  const cpuUnderused = values.cpuP90 < t.cpuP90;
+  const gcIssue = gcMax >= t.gcMsPerSecond;
+  const base = { delayIssue, eluIssue, cpuUnderused, cpuSaturated: !cpuUnderused, gcIssue, values };
+  if (values.samples < t.minSamples) return { ...base, category: 'data' };
+  const loop = delayIssue || eluIssue;
+  // clinic's rows, plus two refinements: a blocked loop with an idle CPU is still an event-loop
+  // problem (synchronous I/O), and a saturated CPU with a responsive loop is "cpu" (clinic: none).
+  let category: DiagnosisCategory;
+  if (gcIssue) category = cpuUnderused ? 'unknown' : 'gc';
+  else if (loop) category = 'event-loop';
+  else category = cpuUnderused ? 'io' : 'cpu';
+  return { ...base, category };
+}

@@ -1,0 +1,98 @@
+/** Leak detection: the retained heap (after full GCs) over the window, and the sites that hold it. */
+import type { Finding } from '../../findings/finding.js';
+import { formatBytes } from '../../util/units.js';
+import type { HeapPoint } from '../capture/signals.js';
+import { formatWhere } from './cpu-findings.js';
+import type { Hotspot } from './tables.js';
+
+/** Thresholds of the leak rule. */
+export const LEAK_THRESHOLDS = {
+  /** At least this many retained-heap points. */
+  minPoints: 4,
+  /** Linear fit quality: growth must be steady, not noise. */
+  minR2: 0.8,
+  /** Growth over the window of at least this many bytes... */
+  minGrowthBytes: 1024 * 1024,
+  /** ...and at least this fraction of the first retained heap. */
+  minGrowthRatio: 0.1,
+} as const;
+
+/** The fitted trend and the verdict. */
+export interface LeakAssessment {
+  leaking: boolean;
+  /** Why not (too few points, flat, noisy), or the summary when leaking. */
+  reason: string;
+  points: number;
+  /** Slope of the retained heap in bytes per minute. */
+  slopeBytesPerMin: number;
+  r2: number;
+  /** Fitted growth over the window (bytes) and the first retained heap. */
+  growthBytes: number;
+  firstBytes: number;
+}
+
+/** Least-squares line through (x, y); returns slope and R². */
+export function fitLine(xs: readonly number[], ys: readonly number[]): { slope: number; intercept: number; r2: number } {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = (xs[i] as number) - mx;
+    const dy = (ys[i] as number) - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  const r2 = sxx > 0 && syy > 0 ? (sxy * sxy) / (sxx * syy) : 0;
+  return { slope, intercept: my - slope * mx, r2 };
+}
+
+/** Assesses the retained-heap series: leaking when it grows steadily and substantially. */
+export function assessLeak(points: readonly HeapPoint[]): LeakAssessment {
+  const t = LEAK_THRESHOLDS;
+  const firstBytes = points[0]?.usedBytes ?? 0;
+  const base = { points: points.length, slopeBytesPerMin: 0, r2: 0, growthBytes: 0, firstBytes };
+  if (points.length < t.minPoints) {
+    return { ...base, leaking: false, reason: `only ${points.length} retained-heap points (need ${t.minPoints}; run longer)` };
+  }
+  const xs = points.map((p) => p.tMs);
+  const { slope, r2 } = fitLine(xs, points.map((p) => p.usedBytes));
+  const span = (xs[xs.length - 1] as number) - (xs[0] as number);
+  const growthBytes = slope * span;
+  const result = { ...base, slopeBytesPerMin: slope * 60_000, r2, growthBytes };
+  if (growthBytes < t.minGrowthBytes || growthBytes < firstBytes * t.minGrowthRatio) {
+    return { ...result, leaking: false, reason: `retained heap is flat (${formatBytes(growthBytes)} over the window)` };
+  }
+  if (r2 < t.minR2) return { ...result, leaking: false, reason: `retained heap varies without a steady trend (R² ${r2.toFixed(2)})` };
+  return { ...result, leaking: true, reason: `retained heap grows ${formatBytes(result.slopeBytesPerMin)}/min (R² ${r2.toFixed(2)})` };
+}
+
+/** The memory.leak finding, with the allocation sites that hold the growth (live heap samples). */
+export function createLeakFinding(assessment: LeakAssessment, sites: readonly Hotspot[]): Finding | undefined {
+  if (!assessment.leaking) return undefined;
+  const top = sites[0];
+  const finding: Finding = {
+    id: 'memory.leak',
+    area: 'memory',
+    title: `Memory leak suspected: retained heap grows ${formatBytes(assessment.slopeBytesPerMin)}/min${top ? `, allocated at ${formatWhere(top)}` : ''}`,
+    severity: 'high',
+    impact: { description: `+${formatBytes(assessment.growthBytes)} retained over the window (from ${formatBytes(assessment.firstBytes)}); the process will eventually run out of heap` },
+    rootCause: 'Objects created under load stay reachable after full garbage collections: something keeps references to them (a growing array or map, listeners, closures, an unbounded cache).',
+    recommendation: {
+      text: 'Bound or release what the listed allocation site stores: evict from caches (LRU with a size limit), remove listeners, do not keep per-request data in module-level arrays or maps.',
+      effort: 'medium',
+    },
+    evidence: [
+      { label: 'retained-heap slope', value: formatBytes(assessment.slopeBytesPerMin), unit: '/min', source: 'forced full GC + Runtime.getHeapUsage' },
+      { label: 'fit R²', value: Number(assessment.r2.toFixed(3)) },
+      { label: 'points', value: assessment.points },
+      ...sites.slice(0, 3).map((site) => ({ label: `live at ${formatWhere(site)}`, value: formatBytes(site.weight), source: 'sampling heap profile' })),
+    ],
+  };
+  if (top) finding.location = { file: top.file, functionName: top.functionName, ...(top.line === undefined ? {} : { line: top.line }) };
+  return finding;
+}

@@ -1,0 +1,77 @@
+/** The JavaScript evaluated inside the target (through Runtime.evaluate) to sample its signals. */
+
+/**
+ * Installs `globalThis.__redlineSampler` with start(intervalMs) / stop() → JSON. Uses only Node
+ * built-ins (perf_hooks), an unref'd interval and a GC PerformanceObserver; stop() removes all of
+ * it, so an attached process is left as it was. `require` comes from the inspector's command-line
+ * API (Runtime.evaluate with includeCommandLineAPI), which works in CommonJS and ESM targets.
+ */
+export const SAMPLER_INSTALL = `(() => {
+  if (globalThis.__redlineSampler) return 'present';
+  const { monitorEventLoopDelay, PerformanceObserver, performance } = require('node:perf_hooks');
+  const KINDS = { 1: 'minor', 2: 'major', 4: 'major', 8: 'incremental', 16: 'weakcb' };
+  let histogram, observer, timer, t0, last, lastCpu, lastElu, gc, samples, interval;
+  const tick = () => {
+    const now = performance.now();
+    const elapsed = now - last;
+    const cpu = process.cpuUsage(lastCpu);
+    const elu = performance.eventLoopUtilization(lastElu);
+    const mem = process.memoryUsage();
+    const handles = typeof process._getActiveHandles === 'function' ? process._getActiveHandles().length : undefined;
+    samples.push([now - t0, (cpu.user + cpu.system) / 1000 / elapsed, mem.rss, mem.heapUsed, mem.heapTotal, elu.utilization, Math.max(0, elapsed - interval), handles]);
+    last = now;
+    lastCpu = process.cpuUsage();
+    lastElu = performance.eventLoopUtilization();
+  };
+  globalThis.__redlineSampler = {
+    start(intervalMs) {
+      interval = intervalMs;
+      gc = [];
+      samples = [];
+      histogram = monitorEventLoopDelay({ resolution: 10 });
+      histogram.enable();
+      observer = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          const kind = (e.detail && e.detail.kind) || e.kind;
+          const flags = (e.detail && e.detail.flags) || e.flags || 0;
+          gc.push([e.startTime - t0, e.duration, KINDS[kind] || 'unknown', (flags & 4) !== 0]);
+        }
+      });
+      observer.observe({ entryTypes: ['gc'] });
+      t0 = last = performance.now();
+      lastCpu = process.cpuUsage();
+      lastElu = performance.eventLoopUtilization();
+      timer = setInterval(tick, intervalMs);
+      timer.unref();
+      return 'started';
+    },
+    stop() {
+      clearInterval(timer);
+      tick();
+      histogram.disable();
+      observer.disconnect();
+      const ns = (v) => v / 1e6;
+      const h = histogram;
+      const count = typeof h.count === 'number' ? h.count : 0;
+      const delay = count > 0 || h.max > 0
+        ? { minMs: ns(h.min), maxMs: ns(h.max), meanMs: ns(h.mean), stddevMs: ns(h.stddev), p50Ms: ns(h.percentile(50)), p90Ms: ns(h.percentile(90)), p99Ms: ns(h.percentile(99)), count }
+        : { minMs: 0, maxMs: 0, meanMs: 0, stddevMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, count: 0 };
+      return JSON.stringify({ durationMs: performance.now() - t0, sampleIntervalMs: interval, delay, gc, samples });
+    },
+    dispose() {
+      try { clearInterval(timer); histogram && histogram.disable(); observer && observer.disconnect(); } catch {}
+      delete globalThis.__redlineSampler;
+      return 'disposed';
+    },
+  };
+  return 'installed';
+})()`;
+
+/** The raw JSON `__redlineSampler.stop()` returns. */
+export interface RawSamplerOutput {
+  durationMs: number;
+  sampleIntervalMs: number;
+  delay: { minMs: number; maxMs: number; meanMs: number; stddevMs: number; p50Ms: number; p90Ms: number; p99Ms: number; count: number };
+  gc: Array<[number, number, string, boolean]>;
+  samples: Array<[number, number, number, number, number, number, number, number | null | undefined]>;
+}

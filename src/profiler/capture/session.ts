@@ -1,0 +1,137 @@
+/** One capture window over an inspector session: CPU + heap sampling, in-target signals, heap checks. */
+import { performance } from 'node:perf_hooks';
+import type { V8CpuProfile } from '../import/cpuprofile.js';
+import type { V8HeapProfile } from '../import/heapprofile.js';
+import type { InspectorClient } from './inspector-client.js';
+import { type RawSamplerOutput, SAMPLER_INSTALL } from './sampler-source.js';
+import type { GcKind, HeapPoint, ServiceSignals } from './signals.js';
+
+/** Knobs of a capture (defaults in {@link DEFAULT_CAPTURE_OPTIONS}). */
+export interface CaptureOptions {
+  /** V8 CPU sampling interval in microseconds. */
+  samplingIntervalUs: number;
+  /** Sampling heap profiler interval in bytes; 0 turns heap sampling off. */
+  heapSamplingIntervalBytes: number;
+  /** Period of the in-target CPU/memory/ELU samples (ms). */
+  signalsIntervalMs: number;
+  /** Period of the forced full GCs that measure the retained heap (ms); 0 turns them off. */
+  heapCheckIntervalMs: number;
+}
+
+/** Defaults: V8's usual 1 ms CPU interval, 64 KiB heap sampling, 100 ms signals, a heap check every 2 s. */
+export const DEFAULT_CAPTURE_OPTIONS: CaptureOptions = {
+  samplingIntervalUs: 1000,
+  heapSamplingIntervalBytes: 64 * 1024,
+  signalsIntervalMs: 100,
+  heapCheckIntervalMs: 2000,
+};
+
+/** What one window captured. */
+export interface CaptureResult {
+  cpuProfile: V8CpuProfile;
+  /** Live objects sampled during the window and still alive after the final full GC. */
+  heapProfile?: V8HeapProfile;
+  signals: ServiceSignals;
+}
+
+async function evaluate<T>(client: InspectorClient, expression: string): Promise<T> {
+  const reply = await client.send<{ result: { value?: T }; exceptionDetails?: { text: string; exception?: { description?: string } } }>('Runtime.evaluate', {
+    expression,
+    includeCommandLineAPI: true,
+    returnByValue: true,
+    silent: true,
+  });
+  if (reply.exceptionDetails) {
+    throw new Error(`in-target sampler failed: ${reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text}`);
+  }
+  return reply.result.value as T;
+}
+
+async function retainedHeap(client: InspectorClient, t0: number): Promise<HeapPoint> {
+  await client.send('HeapProfiler.collectGarbage');
+  const usage = await client.send<{ usedSize: number }>('Runtime.getHeapUsage');
+  return { tMs: performance.now() - t0, usedBytes: usage.usedSize };
+}
+
+/** Prepares the session: enables domains and installs the sampler (before warm-up). */
+export async function prepareCapture(client: InspectorClient, options: CaptureOptions): Promise<void> {
+  await client.send('Profiler.enable');
+  await client.send('Profiler.setSamplingInterval', { interval: options.samplingIntervalUs });
+  await client.send('HeapProfiler.enable');
+  await evaluate(client, SAMPLER_INSTALL);
+}
+
+/**
+ * Captures while `runWindow` runs (the load). Everything started here is stopped in `finally`,
+ * so an interrupted or failed load still returns what was captured up to then.
+ */
+export async function captureWindow(
+  client: InspectorClient,
+  runWindow: () => Promise<unknown>,
+  options: CaptureOptions,
+): Promise<{ capture: CaptureResult; loadResult?: unknown; loadError?: unknown }> {
+  const t0 = performance.now();
+  const heapPoints: HeapPoint[] = [];
+  if (options.heapCheckIntervalMs > 0) heapPoints.push(await retainedHeap(client, t0));
+  if (options.heapSamplingIntervalBytes > 0) {
+    await client.send('HeapProfiler.startSampling', { samplingInterval: options.heapSamplingIntervalBytes });
+  }
+  await evaluate(client, `globalThis.__redlineSampler.start(${options.signalsIntervalMs})`);
+  await client.send('Profiler.start');
+  let checking: Promise<void> = Promise.resolve();
+  const timer = options.heapCheckIntervalMs > 0
+    ? setInterval(() => {
+        checking = checking.then(async () => {
+          heapPoints.push(await retainedHeap(client, t0));
+        }).catch(() => {});
+      }, options.heapCheckIntervalMs)
+    : undefined;
+  let loadResult: unknown;
+  let loadError: unknown;
+  try {
+    loadResult = await runWindow();
+  } catch (error) {
+    loadError = error;
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+  await checking;
+  const { profile } = await client.send<{ profile: V8CpuProfile }>('Profiler.stop');
+  const raw = JSON.parse(await evaluate<string>(client, 'globalThis.__redlineSampler.stop()')) as RawSamplerOutput;
+  if (options.heapCheckIntervalMs > 0) heapPoints.push(await retainedHeap(client, t0));
+  let heapProfile: V8HeapProfile | undefined;
+  if (options.heapSamplingIntervalBytes > 0) {
+    heapProfile = (await client.send<{ profile: V8HeapProfile }>('HeapProfiler.getSamplingProfile')).profile;
+    await client.send('HeapProfiler.stopSampling');
+  }
+  const capture: CaptureResult = { cpuProfile: profile, signals: toSignals(raw, heapPoints) };
+  if (heapProfile) capture.heapProfile = heapProfile;
+  return { capture, loadResult, ...(loadError === undefined ? {} : { loadError }) };
+}
+
+/** Removes the sampler and turns the profilers off (for attached processes). */
+export async function disposeCapture(client: InspectorClient): Promise<void> {
+  await evaluate(client, 'globalThis.__redlineSampler && globalThis.__redlineSampler.dispose()').catch(() => {});
+  await client.send('Profiler.disable').catch(() => {});
+  await client.send('HeapProfiler.disable').catch(() => {});
+}
+
+function toSignals(raw: RawSamplerOutput, heapAfterGc: HeapPoint[]): ServiceSignals {
+  return {
+    durationMs: raw.durationMs,
+    sampleIntervalMs: raw.sampleIntervalMs,
+    eventLoopDelay: raw.delay,
+    gc: raw.gc.map(([startMs, durationMs, kind, forced]) => ({ startMs, durationMs, kind: kind as GcKind, ...(forced ? { forced } : {}) })),
+    samples: raw.samples.map(([tMs, cpu, rssBytes, heapUsedBytes, heapTotalBytes, elu, delayMs, handles]) => ({
+      tMs,
+      cpu,
+      rssBytes,
+      heapUsedBytes,
+      heapTotalBytes,
+      elu,
+      delayMs,
+      ...(typeof handles === 'number' ? { handles } : {}),
+    })),
+    heapAfterGc,
+  };
+}

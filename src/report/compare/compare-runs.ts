@@ -1,0 +1,205 @@
+/**
+ * `redline compare`: per metric, is B significantly different from A? A change counts only when
+ * it is beyond a minimum effect (relative, or absolute for the error ratio) AND, when samples
+ * allow, the two-sided Mann-Whitney U test gives p < alpha (see docs/report.md).
+ */
+import type { RunResultFile } from '../../outputs/result-file.js';
+import { readRunStats } from '../model/run-stats.js';
+import { mannWhitneyU } from './mann-whitney.js';
+import {
+  COMPARE_METRICS,
+  type CompareMetric,
+  intervalSamples,
+  median,
+  runSamples,
+} from './samples.js';
+
+/** Options of {@link compareRuns}. */
+export interface CompareOptions {
+  /** Minimum relative change that can count (0.05 = 5%). */
+  threshold?: number;
+  /** Significance level of the test. */
+  alpha?: number;
+  /** Minimum absolute change of the error ratio (0.001 = 0.1 percentage point). */
+  minErrorRateChange?: number;
+  /** Fewest samples per side for a test (intervals mode). */
+  minIntervals?: number;
+}
+
+/** How the samples were formed. */
+export type CompareMode = 'runs' | 'intervals' | 'summary';
+
+/** Verdict for one metric. */
+export type CompareVerdict = 'regression' | 'improvement' | 'no-change' | 'not-significant';
+
+/** One metric's comparison. */
+export interface CompareRow {
+  key: string;
+  label: string;
+  unit: CompareMetric['unit'];
+  lowerIsBetter: boolean;
+  a: number;
+  b: number;
+  /** (b − a) / a; Infinity when a = 0 < b. */
+  relativeChange: number;
+  absoluteChange: number;
+  /** Whether the change passed the minimum-effect floor. */
+  beyondFloor: boolean;
+  pValue?: number;
+  test?: string;
+  samplesA: number;
+  samplesB: number;
+  verdict: CompareVerdict;
+}
+
+/** The whole comparison. */
+export interface CompareResult {
+  mode: CompareMode;
+  threshold: number;
+  alpha: number;
+  runsA: number;
+  runsB: number;
+  rows: CompareRow[];
+  regression: boolean;
+  warnings: string[];
+}
+
+function chooseMode(
+  a: readonly RunResultFile[],
+  b: readonly RunResultFile[],
+  minIntervals: number,
+): CompareMode {
+  if (a.length >= 2 && b.length >= 2) return 'runs';
+  const probe = COMPARE_METRICS[0]!;
+  if (
+    intervalSamples(a, probe).length >= minIntervals &&
+    intervalSamples(b, probe).length >= minIntervals
+  )
+    return 'intervals';
+  return 'summary';
+}
+
+function centre(runs: readonly RunResultFile[], metric: CompareMetric, mode: CompareMode): number {
+  const values = runSamples(runs, metric);
+  return mode === 'runs'
+    ? median(values)
+    : values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
+}
+
+function compareMetric(
+  metric: CompareMetric,
+  a: readonly RunResultFile[],
+  b: readonly RunResultFile[],
+  mode: CompareMode,
+  o: Required<CompareOptions>,
+): CompareRow {
+  const va = centre(a, metric, mode);
+  const vb = centre(b, metric, mode);
+  const absoluteChange = vb - va;
+  const relativeChange =
+    va === 0 ? (vb === 0 ? 0 : Number.POSITIVE_INFINITY) : absoluteChange / Math.abs(va);
+  const beyondFloor =
+    metric.unit === 'ratio'
+      ? Math.abs(absoluteChange) >= o.minErrorRateChange
+      : Math.abs(relativeChange) >= o.threshold;
+  const row: CompareRow = {
+    key: metric.key,
+    label: metric.label,
+    unit: metric.unit,
+    lowerIsBetter: metric.lowerIsBetter,
+    a: va,
+    b: vb,
+    relativeChange,
+    absoluteChange,
+    beyondFloor,
+    samplesA: a.length,
+    samplesB: b.length,
+    verdict: 'no-change',
+  };
+  let significant = true;
+  if (mode !== 'summary') {
+    const sa = mode === 'runs' ? runSamples(a, metric) : intervalSamples(a, metric);
+    const sb = mode === 'runs' ? runSamples(b, metric) : intervalSamples(b, metric);
+    row.samplesA = sa.length;
+    row.samplesB = sb.length;
+    if (sa.length > 0 && sb.length > 0) {
+      const test = mannWhitneyU(sa, sb);
+      row.pValue = test.pValue;
+      row.test = `Mann-Whitney U (${test.method}) on per-${mode === 'runs' ? 'run' : 'interval'} values`;
+      significant = test.pValue < o.alpha;
+    }
+  }
+  if (!beyondFloor) row.verdict = 'no-change';
+  else if (!significant) row.verdict = 'not-significant';
+  else row.verdict = absoluteChange > 0 === metric.lowerIsBetter ? 'regression' : 'improvement';
+  return row;
+}
+
+function warningsFor(
+  mode: CompareMode,
+  rows: CompareRow[],
+  a: readonly RunResultFile[],
+  b: readonly RunResultFile[],
+  o: Required<CompareOptions>,
+): string[] {
+  const w: string[] = [];
+  if (mode === 'runs') {
+    const n = Math.min(a.length, b.length);
+    const p = mannWhitneyU(
+      Array.from({ length: a.length }, (_, i) => i),
+      Array.from({ length: b.length }, (_, i) => i + a.length),
+    ).minPossibleP;
+    if (p >= o.alpha)
+      w.push(
+        `with ${a.length} and ${b.length} runs the smallest possible p is ${p.toFixed(3)} ≥ alpha ${o.alpha}: no change can be significant; give at least 4 runs per side`,
+      );
+    else if (n < 9)
+      w.push(
+        `only ${n} runs on the smaller side: the test has little power (9 or more per side recommended)`,
+      );
+  }
+  if (mode === 'intervals') {
+    const n = Math.min(...rows.map((r) => Math.min(r.samplesA, r.samplesB)));
+    if (n < 30)
+      w.push(`only ${n} steady-state intervals on the smaller side (30 or more recommended)`);
+    w.push(
+      'per-interval values are autocorrelated, so p-values are optimistic; the minimum-change floor guards against that',
+    );
+  }
+  if (mode === 'summary')
+    w.push('too little data for a statistical test: the minimum-change floor alone decides');
+  const seconds = (runs: readonly RunResultFile[]) => runs.map((r) => readRunStats(r).durationMs);
+  if (Math.max(...seconds(a), ...seconds(b)) > 2 * Math.min(...seconds(a), ...seconds(b))) {
+    w.push('the runs differ in duration by more than 2×: make sure they ran the same plan');
+  }
+  return w;
+}
+
+/** Compares side A (baseline) with side B (candidate), one or more runs per side. */
+export function compareRuns(
+  a: readonly RunResultFile[],
+  b: readonly RunResultFile[],
+  options: CompareOptions = {},
+): CompareResult {
+  if (a.length === 0 || b.length === 0)
+    throw new RangeError('compareRuns needs at least one run per side');
+  const o: Required<CompareOptions> = {
+    threshold: 0.05,
+    alpha: 0.05,
+    minErrorRateChange: 0.001,
+    minIntervals: 5,
+    ...options,
+  };
+  const mode = chooseMode(a, b, o.minIntervals);
+  const rows = COMPARE_METRICS.map((m) => compareMetric(m, a, b, mode, o));
+  return {
+    mode,
+    threshold: o.threshold,
+    alpha: o.alpha,
+    runsA: a.length,
+    runsB: b.length,
+    rows,
+    regression: rows.some((r) => r.verdict === 'regression'),
+    warnings: warningsFor(mode, rows, a, b, o),
+  };
+}

@@ -1,0 +1,25 @@
+/** k6's globals for scripts: `__VU`, `__ITER`, `__ENV` and `open`, installed once per thread. */
+import { threadRuntime } from '../runtime/thread-runtime.js';
+import { currentVu } from '../runtime/vu-state.js';
+import { open } from './shared-data.js';
+
+let installed = false;
+
+/** Defines the globals on globalThis (idempotent). */
+export function installScriptGlobals(): void {
+  if (installed) return;
+  installed = true;
+  Object.defineProperties(globalThis, {
+    __VU: { get: () => currentVu()?.id ?? 0, configurable: true },
+    __ITER: { get: () => currentVu()?.iteration ?? 0, configurable: true },
+    __ENV: {
+      get: () => {
+        const vu = currentVu();
+        const env = threadRuntime().env;
+        return vu && Object.keys(vu.scenario.env).length > 0 ? { ...env, ...vu.scenario.env } : env;
+      },
+      configurable: true,
+    },
+    open: { value: open, writable: true, configurable: true },
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * Shared read-only data (k6's `SharedArray`) and `open()`: data is built once per thread in the
+ * init context, frozen, and read by every VU of the thread without copies.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { RedlineError } from '../../errors/redline-error.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { threadRuntime } from '../runtime/thread-runtime.js';
+
+const arrays = new Map<string, readonly unknown[]>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** k6's SharedArray: `new SharedArray(name, () => array)`; built once per thread, read-only. */
+export class SharedArray<T = unknown> {
+  readonly #data: readonly T[];
+  readonly length: number;
+  [index: number]: T;
+
+  constructor(name: string, build: () => T[]) {
+    let data = arrays.get(name) as readonly T[] | undefined;
+    if (!data) {
+      const built = build();
+      if (!Array.isArray(built)) {
+        throw new RedlineError('E_SCRIPT_SHARED_ARRAY', `SharedArray "${name}": the function must return an array`, { exitCode: ExitCode.ScriptException });
+      }
+      data = deepFreeze(built);
+      arrays.set(name, data);
+    }
+    this.#data = data;
+    this.length = data.length;
+    // biome-ignore lint/correctness/noConstructorReturn: index access needs a proxy over the shared array.
+    return new Proxy(this, {
+      get(target, prop, receiver) {
+        if (typeof prop === 'string' && /^\d+$/.test(prop)) return target.#data[Number(prop)];
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+  }
+
+  [Symbol.iterator](): Iterator<T> {
+    return this.#data[Symbol.iterator]();
+  }
+  map<U>(fn: (value: T, index: number) => U): U[] {
+    return this.#data.map(fn);
+  }
+  filter(fn: (value: T, index: number) => boolean): T[] {
+    return this.#data.filter(fn);
+  }
+  forEach(fn: (value: T, index: number) => void): void {
+    this.#data.forEach(fn);
+  }
+  find(fn: (value: T, index: number) => boolean): T | undefined {
+    return this.#data.find(fn);
+  }
+  slice(start?: number, end?: number): T[] {
+    return this.#data.slice(start, end);
+  }
+}
+
+/** Reads a file relative to the script (k6 `open(path, 'b'?)`): text, or an ArrayBuffer with 'b'. */
+export function open(path: string, mode?: string): string | ArrayBuffer {
+  const full = isAbsolute(path) ? path : resolve(threadRuntime().scriptDir, path);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(full);
+  } catch (error) {
+    throw new RedlineError('E_SCRIPT_OPEN', `open(): cannot read ${full}`, {
+      hint: 'paths are relative to the script file',
+      exitCode: ExitCode.ScriptException,
+      cause: error,
+    });
+  }
+  if (mode === 'b') return new Uint8Array(bytes).buffer as ArrayBuffer;
+  return bytes.toString('utf8');
+}

@@ -1,0 +1,16 @@
+/** Public surface of script/loader/: bundling user scripts and mapping positions back to them. */
+export { renderCodeFrame } from './code-frame.js';
+export {
+  type LoadedScript,
+  type LoadScriptOptions,
+  loadScript,
+  SCRIPT_EXTENSIONS,
+} from './load-script.js';
+export { createScriptPathResolver, type ScriptPathResolver } from './script-path.js';
+export {
+  createStackMapper,
+  defaultDisplayPath,
+  loadStackMapper,
+  type StackMapper,
+  type StackMapperOptions,
+} from './stack-mapper.js';

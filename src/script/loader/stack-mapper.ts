@@ -1,0 +1,87 @@
+/**
+ * Maps positions in the loaded bundle back to the user's files: stack traces (`at fn
+ * (file:///tmp/…/script.bundle.mjs:12:5)` -> `at fn (script.ts:8:3)`) and single positions.
+ * Usable in worker threads: {@link loadStackMapper} reads the `.map` file written by the loader.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  type DecodedSourceMap,
+  type EncodedSourceMap,
+  GREATEST_LOWER_BOUND,
+  LEAST_UPPER_BOUND,
+  originalPositionFor,
+  TraceMap,
+} from '@jridgewell/trace-mapping';
+import type { SourcePosition } from '../../errors/index.js';
+
+/** Translates bundle positions to original `file:line:column`. */
+export interface StackMapper {
+  /** Rewrites every bundle position in a stack trace (or any text); other text is unchanged. */
+  mapStack(stack: string): string;
+  /** Original position of a bundle position (1-based line and column), if the map knows it. */
+  mapPosition(line: number, column: number): SourcePosition | undefined;
+}
+
+/** Options of {@link createStackMapper}. */
+export interface StackMapperOptions {
+  /** Absolute path of the bundle file. */
+  bundlePath: string;
+  /** Its source map (encoded or decoded mappings); `sources` are absolute paths. */
+  map: EncodedSourceMap | DecodedSourceMap;
+  /** How a source path is shown (default: relative to the working directory when inside it). */
+  displayPath?: (absolutePath: string) => string;
+}
+
+/** Shows paths inside the working directory relative to it, others absolute. */
+export function defaultDisplayPath(absolutePath: string): string {
+  const rel = relative(process.cwd(), absolutePath);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolutePath;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Creates a {@link StackMapper} for one bundle. */
+export function createStackMapper(options: StackMapperOptions): StackMapper {
+  // Built on first use: most runs never map a stack, and building it decodes the whole map.
+  let trace: TraceMap | undefined;
+  const display = options.displayPath ?? defaultDisplayPath;
+  const url = pathToFileURL(options.bundlePath).href;
+  const pattern = new RegExp(
+    `(?:${escapeRegExp(url)}|${escapeRegExp(options.bundlePath)}):(\\d+):(\\d+)`,
+    'g',
+  );
+  const mapPosition = (line: number, column: number): SourcePosition | undefined => {
+    trace ??= new TraceMap(options.map);
+    let found = originalPositionFor(trace, {
+      line,
+      column: column - 1,
+      bias: GREATEST_LOWER_BOUND,
+    });
+    if (found.source === null)
+      found = originalPositionFor(trace, { line, column: column - 1, bias: LEAST_UPPER_BOUND });
+    if (found.source === null) return undefined;
+    return { file: found.source, line: found.line, column: found.column + 1 };
+  };
+  return {
+    mapPosition,
+    mapStack(stack: string): string {
+      return stack.replace(pattern, (whole, line: string, column: string) => {
+        const position = mapPosition(Number(line), Number(column));
+        return position ? `${display(position.file)}:${position.line}:${position.column}` : whole;
+      });
+    },
+  };
+}
+
+/** Reads `<bundlePath>.map` (written by the loader) and creates a {@link StackMapper}. */
+export function loadStackMapper(
+  bundlePath: string,
+  displayPath?: (absolutePath: string) => string,
+): StackMapper {
+  const map = JSON.parse(readFileSync(`${bundlePath}.map`, 'utf8')) as EncodedSourceMap;
+  return createStackMapper(displayPath ? { bundlePath, map, displayPath } : { bundlePath, map });
+}

@@ -1,0 +1,64 @@
+/**
+ * Per-thread runtime of scripted tests: the metric registry VUs record into, the options, the
+ * setup data and the test-wide tags. Each worker thread (shard) has one; the main thread has one
+ * for the init context, setup() and teardown().
+ */
+import { MetricRegistry } from '../../metrics/registry.js';
+import type { PlanOptions } from '../../config/plan.js';
+
+/** What script APIs need from the thread they run in. */
+export interface ThreadRuntime {
+  registry: MetricRegistry;
+  /** Test-wide tags (options.tags). */
+  testTags: Readonly<Record<string, string>>;
+  options: PlanOptions | undefined;
+  /** `__ENV`: process env, then `--env` values, then scenario env. */
+  env: Record<string, string>;
+  /** Folder of the original script (for `open()` and relative paths). */
+  scriptDir: string;
+  /** Rewrites request URLs (options.hosts, --host); identity by default. */
+  rewriteUrl: (url: string) => string;
+  /** Shard index and count (execution segment). */
+  shard: number;
+  shards: number;
+  /** When the test started (this thread's performance.now() base). */
+  testStart: number;
+  /** Abort the whole test (exec.test.abort()). */
+  abortTest: (reason: string) => void;
+  /** Mark the test as failed without stopping it (exec.test.fail()). */
+  failTest: (reason: string) => void;
+  /** True while the script's top level (init context) is being evaluated. */
+  inInit: boolean;
+}
+
+let runtime: ThreadRuntime | undefined;
+
+/** The runtime of this thread (a default one for the init context when none was installed). */
+export function threadRuntime(): ThreadRuntime {
+  runtime ??= createThreadRuntime({});
+  return runtime;
+}
+
+/** Installs the runtime of this thread (the engine does it before loading the script). */
+export function installThreadRuntime(next: ThreadRuntime): void {
+  runtime = next;
+}
+
+/** A runtime with defaults, overridden by `partial`. */
+export function createThreadRuntime(partial: Partial<ThreadRuntime>): ThreadRuntime {
+  return {
+    registry: new MetricRegistry(),
+    testTags: {},
+    options: undefined,
+    env: { ...(process.env as Record<string, string>) },
+    scriptDir: process.cwd(),
+    rewriteUrl: (url) => url,
+    shard: 0,
+    shards: 1,
+    testStart: performance.now(),
+    abortTest: () => {},
+    failTest: () => {},
+    inInit: false,
+    ...partial,
+  };
+}

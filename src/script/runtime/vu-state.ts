@@ -1,0 +1,76 @@
+/**
+ * The state of one virtual user (VU) and the async context that finds it: script APIs such as
+ * `http.get` or `check` look up the calling VU through AsyncLocalStorage, so scripts need no
+ * handle to pass around (as in k6), while many VUs share one module instance per thread.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { RedlineError } from '../../errors/redline-error.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import type { VuHttp } from '../http/vu-http.js';
+
+/** What a scenario contributes to its VUs. */
+export interface ScenarioInfo {
+  name: string;
+  executor: string;
+  /** Scenario start in ms since the test start. */
+  startTimeMs: number;
+  /** Iterations started in this scenario on this shard (for `exec.scenario.iterationInInstance`). */
+  iterationsStarted: number;
+  /** Offset and stride that make per-shard iteration numbers unique across shards. */
+  iterationStride: number;
+  iterationOffset: number;
+  tags: Readonly<Record<string, string>>;
+  env: Readonly<Record<string, string>>;
+}
+
+/** One virtual user. */
+export interface VuState {
+  /** Globally unique, 1-based (`__VU`, `exec.vu.idInTest`); 0 in setup/teardown. */
+  id: number;
+  /** 1-based within this shard (`exec.vu.idInInstance`). */
+  idInInstance: number;
+  /** Iterations this VU started (0-based number of the running one, `__ITER`). */
+  iteration: number;
+  /** Iteration number within the scenario, unique across shards (`exec.scenario.iterationInTest`). */
+  iterationInScenario: number;
+  scenario: ScenarioInfo;
+  /** Current group path, `::outer::inner` ('' at the root). */
+  group: string;
+  /** VU-level tags (`exec.vu.tags`), added to every sample of this VU. */
+  tags: Record<string, string>;
+  /** VU-level metadata (`exec.vu.metrics.metadata`), not indexed. */
+  http: VuHttp;
+  /** Aborted when the VU must stop at once (graceful stop expired, Ctrl-C). */
+  signal: AbortSignal;
+}
+
+/** The async context carrying the current VU. */
+export const vuContext = new AsyncLocalStorage<VuState>();
+
+/** The VU running the caller, or undefined in the init context. */
+export function currentVu(): VuState | undefined {
+  return vuContext.getStore();
+}
+
+/** The VU running the caller; throws a clear error in the init context (as k6 does). */
+export function requireVu(api: string): VuState {
+  const vu = vuContext.getStore();
+  if (!vu) {
+    throw new RedlineError('E_SCRIPT_INIT_CONTEXT', `${api} cannot be called in the init context (top level of the script)`, {
+      hint: 'call it inside the default function, a scenario function, setup() or teardown()',
+      exitCode: ExitCode.ScriptException,
+    });
+  }
+  return vu;
+}
+
+/** Error thrown inside an iteration to end it at once (fail(), interruption). */
+export class IterationAbort extends Error {
+  override readonly name = 'IterationAbort';
+  /** True when the VU was interrupted from outside (not a script failure). */
+  readonly interrupted: boolean;
+  constructor(message: string, interrupted: boolean) {
+    super(message);
+    this.interrupted = interrupted;
+  }
+}
