@@ -29,7 +29,10 @@ export interface DbSession {
   readonly flavor: DbFlavor;
   readonly display: string;
   /** Runs one statement with positional parameters (`$1` for PostgreSQL, `?` for MySQL). */
-  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<DbResult<T>>;
+  query<T = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<DbResult<T>>;
   close(): Promise<void>;
 }
 
@@ -58,7 +61,8 @@ export function scrubSecret(text: string, url: string): string {
 export function parseDbTarget(url: string): DbTarget {
   const display = maskDbUrl(url);
   if (/^postgres(?:ql)?:\/\//i.test(url)) return { kind: 'postgres', url, display };
-  if (/^(?:mysql|mariadb):\/\//i.test(url)) return { kind: 'mysql', url: url.replace(/^mariadb:/i, 'mysql:'), display };
+  if (/^(?:mysql|mariadb):\/\//i.test(url))
+    return { kind: 'mysql', url: url.replace(/^mariadb:/i, 'mysql:'), display };
   if (/^pglite:/i.test(url)) {
     const rest = url.slice('pglite:'.length).replace(/^\/\/(?=\/)/, '');
     if (rest === '' || rest === 'memory' || rest === 'memory://') {
@@ -73,7 +77,10 @@ export function parseDbTarget(url: string): DbTarget {
 }
 
 /** Opens a session on `target`. Unreachable servers give `DB_UNREACHABLE` (exit 72). */
-export async function openDb(target: DbTarget, options: { connectTimeoutMs?: number } = {}): Promise<DbSession> {
+export async function openDb(
+  target: DbTarget,
+  options: { connectTimeoutMs?: number } = {},
+): Promise<DbSession> {
   const timeout = options.connectTimeoutMs ?? 10_000;
   try {
     if (target.kind === 'postgres') return await openPostgres(target, timeout);
@@ -112,7 +119,11 @@ async function openPostgres(target: DbTarget, timeout: number): Promise<DbSessio
 
 async function openMysql(target: DbTarget, timeout: number): Promise<DbSession> {
   const mysql = await import('mysql2/promise');
-  const connection = await mysql.createConnection({ uri: target.url, connectTimeout: timeout, multipleStatements: false });
+  const connection = await mysql.createConnection({
+    uri: target.url,
+    connectTimeout: timeout,
+    multipleStatements: false,
+  });
   connection.on('error', () => {});
   const [versionRows] = await connection.query('SELECT VERSION() AS v');
   const version = String((versionRows as Array<{ v: string }>)[0]?.v ?? '');

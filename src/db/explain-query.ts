@@ -37,28 +37,47 @@ export interface ExplainReport {
  * Explains `sql` against a live database. The statement runs inside a transaction that is always
  * rolled back; a statement timeout applies. Multi-statement text is refused.
  */
-export async function explainQuery(sql: string, options: ExplainQueryOptions): Promise<ExplainReport> {
+export async function explainQuery(
+  sql: string,
+  options: ExplainQueryOptions,
+): Promise<ExplainReport> {
   const kind = classifyStatement(sql);
   if (kind.statementCount !== 1) {
-    throw new RedlineError('DB_MULTI_STATEMENT', `expected exactly one SQL statement, got ${kind.statementCount}`, {
-      exitCode: ExitCode.Usage,
-      hint: 'explain one statement at a time',
-    });
+    throw new RedlineError(
+      'DB_MULTI_STATEMENT',
+      `expected exactly one SQL statement, got ${kind.statementCount}`,
+      {
+        exitCode: ExitCode.Usage,
+        hint: 'explain one statement at a time',
+      },
+    );
   }
   const session = options.session ?? (await openSession(options.db));
   try {
     const plan = await runExplain(session, sql, options);
     const findings = runPlanRules(plan);
     if (session.kind !== 'mysql') await annotateExistingIndexes(session, findings);
-    return { target: session.display, plan, findings, isWrite: kind.isWrite, executed: options.analyze ?? true };
+    return {
+      target: session.display,
+      plan,
+      findings,
+      isWrite: kind.isWrite,
+      executed: options.analyze ?? true,
+    };
   } finally {
     if (!options.session) await session.close().catch(() => {});
   }
 }
 
 /** Runs the engine's EXPLAIN on an open session. */
-export function runExplain(session: DbSession, sql: string, options: RunExplainOptions): Promise<ExplainedPlan> {
-  return session.kind === 'mysql' ? explainMysql(session, sql, options) : explainPostgres(session, sql, options);
+export function runExplain(
+  session: DbSession,
+  sql: string,
+  options: RunExplainOptions,
+): Promise<ExplainedPlan> {
+  return session.kind === 'mysql'
+    ? explainMysql(session, sql, options)
+    : explainPostgres(session, sql, options);
 }
 
 async function openSession(db: string | undefined): Promise<DbSession> {
@@ -77,16 +96,21 @@ async function openSession(db: string | undefined): Promise<DbSession> {
  */
 export function parseSavedPlan(text: string, sql?: string): ExplainedPlan {
   const trimmed = text.trim();
-  if (trimmed.startsWith('->') || /^\s*EXPLAIN\s*\n?\s*->/i.test(trimmed)) return parseMysqlTree(trimmed, sql);
+  if (trimmed.startsWith('->') || /^\s*EXPLAIN\s*\n?\s*->/i.test(trimmed))
+    return parseMysqlTree(trimmed, sql);
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
     let value: unknown;
     try {
       value = JSON.parse(trimmed);
     } catch (cause) {
-      throw new RedlineError('DB_PLAN_FORMAT', 'the plan file is not valid JSON', { exitCode: ExitCode.DataError, cause });
+      throw new RedlineError('DB_PLAN_FORMAT', 'the plan file is not valid JSON', {
+        exitCode: ExitCode.DataError,
+        cause,
+      });
     }
     const first = Array.isArray(value) ? value[0] : value;
-    const unwrapped = isObject(first) && isObject(first['QUERY PLAN']) ? first['QUERY PLAN'] : first;
+    const unwrapped =
+      isObject(first) && isObject(first['QUERY PLAN']) ? first['QUERY PLAN'] : first;
     if (isObject(unwrapped) && 'query_block' in unwrapped) return parseMariaDbPlan(unwrapped, sql);
     if (Array.isArray(first?.['QUERY PLAN'])) return parsePostgresPlan(first['QUERY PLAN'], sql);
     return parsePostgresPlan(unwrapped, sql);
@@ -103,7 +127,10 @@ export async function explainPlanFile(path: string, sql?: string): Promise<Expla
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new RedlineError('DB_PLAN_FILE', `cannot read plan file ${path}`, { exitCode: ExitCode.NoInput, cause });
+    throw new RedlineError('DB_PLAN_FILE', `cannot read plan file ${path}`, {
+      exitCode: ExitCode.NoInput,
+      cause,
+    });
   }
   const plan = parseSavedPlan(text, sql);
   return {

@@ -1,5 +1,5 @@
 /** Public surface of db/: explain queries, analyse plans, suggest and verify indexes, rank top queries. */
-export { type IndexSuggestion, buildSuggestion, suggestIndex } from './advice/index-advice.js';
+export { buildSuggestion, type IndexSuggestion, suggestIndex } from './advice/index-advice.js';
 export {
   createPgliteSession,
   type DbSession,
@@ -20,10 +20,18 @@ export { parseMariaDbPlan } from './mysql/parse-mariadb.js';
 export { parseMysqlTree } from './mysql/parse-mysql-tree.js';
 export * from './plan/plan-node.js';
 export { parsePostgresPlan } from './postgres/parse-plan.js';
-export { PLAN_RULES, type PlanFindingData, type PlanRule, rankByTimeSaved, runPlanRules } from './rules/index.js';
+export { renderFindingsText } from './render/findings-text.js';
+export { renderPlanTree } from './render/plan-tree.js';
+export { renderTopQueries } from './render/top-text.js';
+export {
+  PLAN_RULES,
+  type PlanFindingData,
+  type PlanRule,
+  rankByTimeSaved,
+  runPlanRules,
+} from './rules/index.js';
 export { isSelectStar, isUnboundedSelect, normalizeSql } from './sql/normalize.js';
 export { classifyStatement } from './sql/statement-kind.js';
-export { type IndexVerification, VERIFY_INDEX_LOCK_WARNING, verifyIndex } from './verify-index.js';
 export {
   explainNormalised,
   resetTopQueries,
@@ -32,6 +40,4 @@ export {
   type TopQuery,
   topQueries,
 } from './stats/top-queries.js';
-export { renderFindingsText } from './render/findings-text.js';
-export { renderPlanTree } from './render/plan-tree.js';
-export { renderTopQueries } from './render/top-text.js';
+export { type IndexVerification, VERIFY_INDEX_LOCK_WARNING, verifyIndex } from './verify-index.js';

@@ -2,7 +2,7 @@
 import { ExitCode, RedlineError } from '../errors/index.js';
 import type { IndexSuggestion } from './advice/index-advice.js';
 import { type DbSession, openDb, parseDbTarget } from './connection.js';
-import { listPlanNodes, type ExplainedPlan, planTotalMs } from './plan/plan-node.js';
+import { type ExplainedPlan, listPlanNodes, planTotalMs } from './plan/plan-node.js';
 import { explainPostgres, type RunExplainOptions } from './postgres/explain.js';
 
 /** Measured effect of an index: the plan without and with it. */
@@ -32,21 +32,38 @@ export async function verifyIndex(
   index: IndexSuggestion,
   options: RunExplainOptions & { db?: string; session?: DbSession },
 ): Promise<IndexVerification> {
-  const session = options.session ?? (options.db ? await openDb(parseDbTarget(options.db)) : undefined);
-  if (!session) throw new RedlineError('DB_URL_MISSING', 'no database given', { exitCode: ExitCode.Usage });
+  const session =
+    options.session ?? (options.db ? await openDb(parseDbTarget(options.db)) : undefined);
+  if (!session)
+    throw new RedlineError('DB_URL_MISSING', 'no database given', { exitCode: ExitCode.Usage });
   try {
     if (session.kind === 'mysql') {
-      throw new RedlineError('DB_VERIFY_UNSUPPORTED', '--verify-index needs transactional DDL (PostgreSQL or PGlite)', {
-        exitCode: ExitCode.Usage,
-        hint: 'MySQL and MariaDB commit CREATE INDEX implicitly; test the index on a copy of the table instead',
-      });
+      throw new RedlineError(
+        'DB_VERIFY_UNSUPPORTED',
+        '--verify-index needs transactional DDL (PostgreSQL or PGlite)',
+        {
+          exitCode: ExitCode.Usage,
+          hint: 'MySQL and MariaDB commit CREATE INDEX implicitly; test the index on a copy of the table instead',
+        },
+      );
     }
     const before = await explainPostgres(session, sql, options);
-    const after = await explainPostgres(session, sql, { ...options, before: [...(options.before ?? []), index.verifySql] });
+    const after = await explainPostgres(session, sql, {
+      ...options,
+      before: [...(options.before ?? []), index.verifySql],
+    });
     const beforeMs = planTotalMs(before);
     const afterMs = planTotalMs(after);
     const used = listPlanNodes(after.root).some((n) => n.indexName === index.name);
-    return { index, before, after, beforeMs, afterMs, speedup: afterMs > 0 ? beforeMs / afterMs : Number.POSITIVE_INFINITY, used };
+    return {
+      index,
+      before,
+      after,
+      beforeMs,
+      afterMs,
+      speedup: afterMs > 0 ? beforeMs / afterMs : Number.POSITIVE_INFINITY,
+      used,
+    };
   } finally {
     if (!options.session) await session.close().catch(() => {});
   }

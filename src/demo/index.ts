@@ -11,9 +11,9 @@ export {
 } from './bottlenecks.js';
 export { DEMO_READY_PREFIX } from './cli-options.js';
 export type { DemoDatabaseKind, DemoQueryEvent, DemoQueryListener } from './db/database.js';
-export { DEFAULT_DEMO_SCHEMA } from './db/postgres.js';
 export {
   CREATE_MISSING_INDEX_SQL,
+  DEFAULT_DEMO_SCHEMA,
   DROP_MISSING_INDEX_SQL,
   MISSING_INDEX_NAME,
 } from './db/schema.js';

@@ -4,7 +4,6 @@ import { ExitCode, RedlineError } from '../errors/index.js';
 import type { DemoApp } from './app.js';
 import type { DemoDatabase, DemoDatabaseKind, DemoQueryListener } from './db/database.js';
 import { openPgliteDatabase } from './db/pglite.js';
-import { openPostgresDatabase } from './db/postgres.js';
 import { CREATE_MISSING_INDEX_SQL, DROP_MISSING_INDEX_SQL } from './db/schema.js';
 import { type DemoSeedSpec, parseSeedSpec } from './db/seed.js';
 import { createTokenSigner } from './http/auth.js';
@@ -122,8 +121,10 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   }
 }
 
-function openDatabase(options: DemoServerOptions, seed: DemoSeedSpec): Promise<DemoDatabase> {
+async function openDatabase(options: DemoServerOptions, seed: DemoSeedSpec): Promise<DemoDatabase> {
   if (options.databaseUrl) {
+    // Loaded only when used: importing pg costs start-up time the PGlite default does not need.
+    const { openPostgresDatabase } = await import('./db/postgres.js');
     return openPostgresDatabase({
       databaseUrl: options.databaseUrl,
       seed,

@@ -25,6 +25,8 @@ export interface RunShardsOptions {
   outputs: readonly Output[];
   /** Cores the generator may use (for the saturation check). */
   cores: number;
+  /** Warm-up before the measured window (shards run it first); `meta.startedAtMs` excludes it. */
+  warmupMs?: number;
   /** Abort to stop early; `signal.reason` may be an {@link AbortReason}. */
   signal?: AbortSignal;
   /** Called with warnings as they arrive (printed by the CLI). */
@@ -45,6 +47,9 @@ export interface ControlledRun {
   markedFailed: string[];
 }
 
+/** Delay between "all shards ready" and the first request, so every shard starts on time. */
+const START_DELAY_MS = 30;
+
 function isAbortReason(value: unknown): value is AbortReason {
   return typeof value === 'object' && value !== null && typeof (value as AbortReason).reason === 'string';
 }
@@ -57,8 +62,6 @@ export async function runShards(options: RunShardsOptions): Promise<ControlledRu
   const warned = new Set<string>();
   let durationMs = 0;
   let outputsFailed: unknown;
-
-  for (const output of options.outputs) await output.start?.(options.meta);
 
   const onMerged = (merged: MergedInterval) => {
     totals.addAggregate(merged.delta);
@@ -106,6 +109,11 @@ export async function runShards(options: RunShardsOptions): Promise<ControlledRu
   try {
     if (!abortReason) {
       handles = await startShards(options.specs, onReport);
+      // Every shard is ready (workers booted, scripts imported): start all on the same tick.
+      const loadStart = performance.timeOrigin + performance.now() + START_DELAY_MS;
+      options.meta.startedAtMs = loadStart + (options.warmupMs ?? 0);
+      for (const output of options.outputs) await output.start?.(options.meta);
+      for (const h of handles) h.start(loadStart);
       if (options.signal?.aborted) stopAll();
       await Promise.all(handles.map((h) => h.done));
     }

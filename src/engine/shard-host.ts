@@ -17,25 +17,26 @@ export interface ShardModule {
   startShard(config: unknown, emit: (report: ShardReport) => void): Promise<ShardHandle> | ShardHandle;
 }
 
-/** Starts a shard in the calling thread. */
+/** Prepares a shard in the calling thread (call `start` on the handle to begin). */
 export async function startShardInThisThread(spec: ShardSpec, emit: (report: ShardReport) => void): Promise<ShardHandle> {
-  if (spec.kind === 'quick') {
-    const shard = new QuickShard(spec.config, emit);
-    shard.start();
-    return shard;
-  }
+  if (spec.kind === 'quick') return new QuickShard(spec.config, emit);
   const module = (await import(spec.module)) as ShardModule;
   return module.startShard(spec.config, emit);
 }
 
-/** Starts a shard in a new worker thread; reports arrive through `emit` in this thread. */
-export function startShardInWorker(spec: ShardSpec, index: number, emit: (report: ShardReport) => void): ShardHandle {
+/** Prepares a shard in a new worker thread; resolves once it is ready. Reports arrive through `emit`. */
+export async function startShardInWorker(spec: ShardSpec, index: number, emit: (report: ShardReport) => void): Promise<ShardHandle> {
   const worker = new Worker(compiledModuleUrl('./shard-worker.js', import.meta.url), { workerData: spec });
   let settle!: () => void;
   const done = new Promise<void>((resolve) => {
     settle = resolve;
   });
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
   worker.on('message', (message: { type: string; report?: ShardReport }) => {
+    if (message.type === 'ready') markReady();
     if (message.type === 'report' && message.report) emit(message.report);
     if (message.type === 'done') settle();
   });
@@ -47,11 +48,17 @@ export function startShardInWorker(spec: ShardSpec, index: number, emit: (report
       final: true,
       warnings: [`worker thread ${index} crashed: ${error.message}`],
     });
+    markReady();
     settle();
   });
-  worker.on('exit', () => settle());
+  worker.on('exit', () => {
+    markReady();
+    settle();
+  });
+  await ready;
   return {
     done,
+    start: (loadStartEpochMs) => worker.postMessage({ type: 'start', loadStartEpochMs }),
     stop: () => worker.postMessage({ type: 'stop' }),
   };
 }
@@ -59,5 +66,5 @@ export function startShardInWorker(spec: ShardSpec, index: number, emit: (report
 /** Starts every shard: in this thread when there is one, in worker threads otherwise. */
 export async function startShards(specs: ShardSpec[], emit: (report: ShardReport) => void): Promise<ShardHandle[]> {
   if (specs.length === 1) return [await startShardInThisThread(specs[0]!, emit)];
-  return specs.map((spec, index) => startShardInWorker(spec, index, emit));
+  return Promise.all(specs.map((spec, index) => startShardInWorker(spec, index, emit)));
 }

@@ -21,8 +21,13 @@ export interface ShardReport {
   scriptErrors?: Array<{ message: string; stack: string }>;
 }
 
-/** A running shard, in this thread or a worker. */
+/**
+ * A prepared shard, in this thread or a worker: everything slow (worker boot, script import, VU
+ * set-up) is done before `start`, so all shards begin on the same tick.
+ */
 export interface ShardHandle {
+  /** Starts the load at `loadStartEpochMs` (wall clock; warm-up, if any, runs first). */
+  start(loadStartEpochMs: number): void;
   /** Resolves after the final report was delivered. */
   readonly done: Promise<void>;
   /** Stops at once (Ctrl-C): no new requests, in-flight ones are abandoned, a final report follows. */

@@ -5,9 +5,11 @@ import { startShardInThisThread, type ShardSpec } from './shard-host.js';
 const spec = workerData as ShardSpec;
 const port = parentPort!;
 const handle = await startShardInThisThread(spec, (report) => port.postMessage({ type: 'report', report }));
-port.on('message', (message: { type: string }) => {
+port.on('message', (message: { type: string; loadStartEpochMs?: number }) => {
+  if (message.type === 'start') handle.start(message.loadStartEpochMs!);
   if (message.type === 'stop') handle.stop();
 });
+port.postMessage({ type: 'ready' });
 await handle.done;
 port.postMessage({ type: 'done' });
 port.close();

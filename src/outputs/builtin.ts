@@ -1,5 +1,6 @@
 /** Registers every built-in output type (imported once by the CLI). One line per output. */
 import { createCsvOutput } from './csv/csv-output.js';
+import { createDashboardOutputFromArgument } from './dashboard/dashboard-output.js';
 import { createNdjsonOutput } from './ndjson/ndjson-output.js';
 import { createOtlpOutputFromArgument } from './otlp/otlp-output.js';
 import { createPrometheusOutputFromArgument } from './prometheus/prometheus-output.js';
@@ -11,3 +12,4 @@ registerOutput('prometheus', 'prometheus=[host]:port', createPrometheusOutputFro
 registerOutput('prometheus-rw', 'prometheus-rw=<url>', (argument) => createRemoteWriteOutputFromArgument(argument));
 registerOutput('otlp', 'otlp=<collector url>', (argument) => createOtlpOutputFromArgument(argument));
 registerOutput('csv', 'csv=<file>', createCsvOutput);
+registerOutput('dashboard', 'dashboard[=[host]:port]', createDashboardOutputFromArgument);

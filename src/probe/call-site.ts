@@ -1,8 +1,8 @@
 /** Call sites of queries: cheap capture now, resolution (first app frame, source-mapped) later. */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 
 /** Holds a captured V8 stack; formatting is deferred until `.stack` is read. */
 export interface CallSiteHolder {
@@ -32,7 +32,10 @@ export function captureSite(above: (...args: never[]) => unknown): CallSiteHolde
 }
 
 /** Resolves a holder to the first frame in the application (not node:, not node_modules, not the probe). */
-export function resolveSite(holder: CallSiteHolder | undefined, root: string): ResolvedSite | undefined {
+export function resolveSite(
+  holder: CallSiteHolder | undefined,
+  root: string,
+): ResolvedSite | undefined {
   if (!holder) return undefined;
   if (holder.resolved !== undefined) return holder.resolved ?? undefined;
   const previous = Error.prepareStackTrace;
@@ -49,7 +52,12 @@ export function resolveSite(holder: CallSiteHolder | undefined, root: string): R
     const raw = frame.getFileName?.() ?? frame.getScriptNameOrSourceURL?.();
     if (!raw || raw.startsWith('node:') || raw.startsWith('internal/')) continue;
     const file = raw.startsWith('file://') ? fileURLToPath(raw) : raw;
-    if (!isAbsolute(file) || file.includes(`${sep}node_modules${sep}`) || file.startsWith(PROBE_DIR)) continue;
+    if (
+      !isAbsolute(file) ||
+      file.includes(`${sep}node_modules${sep}`) ||
+      file.startsWith(PROBE_DIR)
+    )
+      continue;
     const site = mapSite(file, frame.getLineNumber() ?? 0, frame.getColumnNumber() ?? 0, root);
     const name = frame.getFunctionName?.();
     if (name) site.functionName = name;
@@ -80,8 +88,14 @@ function mapSite(file: string, line: number, column: number, root: string): Reso
   if (map) {
     const original = mapping().originalPositionFor(map, { line, column: Math.max(0, column - 1) });
     if (original.source && original.line !== null) {
-      const source = original.source.startsWith('file://') ? fileURLToPath(original.source) : resolve(dirname(file), original.source);
-      return { file: shorten(source, root), line: original.line, column: (original.column ?? 0) + 1 };
+      const source = original.source.startsWith('file://')
+        ? fileURLToPath(original.source)
+        : resolve(dirname(file), original.source);
+      return {
+        file: shorten(source, root),
+        line: original.line,
+        column: (original.column ?? 0) + 1,
+      };
     }
   }
   return { file: shorten(file, root), line, column };
@@ -98,10 +112,16 @@ function loadMap(file: string): TraceMap | null {
     if (match?.[1]) {
       const url = match[1];
       const raw = url.startsWith('data:')
-        ? Buffer.from(url.slice(url.indexOf(',') + 1), url.includes(';base64,') ? 'base64' : 'utf8').toString('utf8')
+        ? Buffer.from(
+            url.slice(url.indexOf(',') + 1),
+            url.includes(';base64,') ? 'base64' : 'utf8',
+          ).toString('utf8')
         : readFileSync(resolve(dirname(file), decodeURIComponent(url)), 'utf8');
       const parsed = JSON.parse(raw) as { sourceRoot?: string };
-      map = new (mapping().TraceMap)(parsed as ConstructorParameters<TraceMapping['TraceMap']>[0], file);
+      map = new (mapping().TraceMap)(
+        parsed as ConstructorParameters<TraceMapping['TraceMap']>[0],
+        file,
+      );
     }
   } catch {
     map = null;

@@ -35,7 +35,10 @@ export const DEFAULT_N_PLUS_ONE_MS = 50;
 export const DEFAULT_FLUSH_MS = 2000;
 
 /** Reads the configuration from `env`. Invalid numbers fall back to the defaults. */
-export function parseProbeConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): ProbeConfig {
+export function parseProbeConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  root = process.cwd(),
+): ProbeConfig {
   const config: ProbeConfig = {
     flushMs: positive(env[PROBE_ENV.flushMs]) ?? DEFAULT_FLUSH_MS,
     nPlusOneCount: positive(env[PROBE_ENV.nPlusOneCount]) ?? DEFAULT_N_PLUS_ONE_COUNT,

@@ -79,7 +79,8 @@ export class FindingsStore {
     item.totalMs += detection.timeMs;
     item.maxMs = Math.max(item.maxMs, detection.timeMs);
     item.lastSeen = t;
-    for (const [name, value] of Object.entries(detection.detail ?? {})) item.detail[name] = Math.max(item.detail[name] ?? value, value);
+    for (const [name, value] of Object.entries(detection.detail ?? {}))
+      item.detail[name] = Math.max(item.detail[name] ?? value, value);
     this.#dirty.add(key);
   }
 

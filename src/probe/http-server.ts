@@ -5,7 +5,11 @@ import https from 'node:https';
 import { createRequestState, type RequestState, requestStorage } from './state.js';
 
 /** Called when a response has been sent. */
-export type RequestEndHandler = (state: RequestState, request: http.IncomingMessage, response: http.ServerResponse) => void;
+export type RequestEndHandler = (
+  state: RequestState,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+) => void;
 
 const STATE = Symbol.for('redline.probe.request');
 const IGNORE = Symbol.for('redline.probe.ignore');
@@ -22,15 +26,18 @@ export function ignoreServer(server: object): void {
  */
 export function instrumentHttpServers(onEnd: RequestEndHandler): () => void {
   const restores: Array<() => void> = [];
-  for (const proto of [http.Server.prototype, https.Server.prototype] as unknown as Array<Record<string, AnyFn>>) {
+  for (const proto of [http.Server.prototype, https.Server.prototype] as unknown as Array<
+    Record<string, AnyFn>
+  >) {
     const original = proto['emit'] as AnyFn;
     if (Object.hasOwn(original, STATE)) continue;
-    const emit = function (this: Record<symbol, unknown>, event: unknown, request?: unknown, response?: unknown) {
-      if (event !== 'request' || this[IGNORE]) return original.apply(this, arguments as unknown as unknown[]);
+    const emit = function (this: Record<symbol, unknown>, ...args: unknown[]) {
+      const [event, request, response] = args;
+      if (event !== 'request' || this[IGNORE]) return original.apply(this, args);
       const req = request as http.IncomingMessage;
       const state = createRequestState(req.method ?? 'GET', req.url ?? '/');
       (response as Record<symbol, unknown>)[STATE] = state;
-      return requestStorage.run(state, () => original.apply(this, [event, request, response]));
+      return requestStorage.run(state, () => original.apply(this, args));
     };
     Object.defineProperty(emit, STATE, { value: true });
     proto['emit'] = emit as AnyFn;
@@ -39,7 +46,10 @@ export function instrumentHttpServers(onEnd: RequestEndHandler): () => void {
     });
   }
   const onFinish = (message: unknown) => {
-    const { request, response } = message as { request: http.IncomingMessage; response: http.ServerResponse };
+    const { request, response } = message as {
+      request: http.IncomingMessage;
+      response: http.ServerResponse;
+    };
     const state = (response as unknown as Record<symbol, RequestState | undefined>)[STATE];
     if (!state) return;
     (response as unknown as Record<symbol, unknown>)[STATE] = undefined;

@@ -2,7 +2,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PROBE_ENV } from './config.js';
 
-export { type ProbeConfig, PROBE_ENV, parseProbeConfig } from './config.js';
+export { PROBE_ENV, type ProbeConfig, parseProbeConfig } from './config.js';
 export { type PoolGauges, readPoolGauges } from './drivers/pools.js';
 export {
   type EndRecord,

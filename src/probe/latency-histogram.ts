@@ -13,7 +13,8 @@ export class LatencyHistogram {
 
   /** Adds one value (ms). Cost: one log and an array increment. */
   record(ms: number): void {
-    const index = ms <= MIN_MS ? 0 : Math.min(BUCKETS - 1, Math.floor(Math.log(ms / MIN_MS) / LOG_GROWTH) + 1);
+    const index =
+      ms <= MIN_MS ? 0 : Math.min(BUCKETS - 1, Math.floor(Math.log(ms / MIN_MS) / LOG_GROWTH) + 1);
     this.#counts[index] = (this.#counts[index] ?? 0) + 1;
     this.#count++;
     if (ms > this.#max) this.#max = ms;

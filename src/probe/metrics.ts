@@ -19,9 +19,26 @@ export class ProbeMetrics {
 
   constructor() {
     const registers = [this.registry];
-    this.#latency = new client.Histogram({ name: 'redline_http_request_duration_seconds', help: 'HTTP request latency by route', labelNames: ['method', 'route', 'status'], buckets: BUCKETS, registers });
-    this.#dbTime = new client.Histogram({ name: 'redline_request_db_seconds', help: 'Database time per request by route', labelNames: ['route'], buckets: BUCKETS, registers });
-    this.#queries = new client.Counter({ name: 'redline_db_queries_total', help: 'Database queries issued inside requests', labelNames: ['driver'], registers });
+    this.#latency = new client.Histogram({
+      name: 'redline_http_request_duration_seconds',
+      help: 'HTTP request latency by route',
+      labelNames: ['method', 'route', 'status'],
+      buckets: BUCKETS,
+      registers,
+    });
+    this.#dbTime = new client.Histogram({
+      name: 'redline_request_db_seconds',
+      help: 'Database time per request by route',
+      labelNames: ['route'],
+      buckets: BUCKETS,
+      registers,
+    });
+    this.#queries = new client.Counter({
+      name: 'redline_db_queries_total',
+      help: 'Database queries issued inside requests',
+      labelNames: ['driver'],
+      registers,
+    });
     const loop = this.#loop;
     loop.enable();
     new client.Gauge({
@@ -50,7 +67,13 @@ export class ProbeMetrics {
   }
 
   /** Records one finished request. */
-  observeRequest(method: string, route: string, status: number, seconds: number, dbSeconds: number): void {
+  observeRequest(
+    method: string,
+    route: string,
+    status: number,
+    seconds: number,
+    dbSeconds: number,
+  ): void {
     const key = `${method} ${route} ${status}`;
     let child = this.#children.get(key);
     if (!child) {
@@ -87,7 +110,10 @@ export class ProbeMetrics {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {
         const address = server.address();
-        resolve({ port: typeof address === 'object' && address ? address.port : port, close: () => server.close() });
+        resolve({
+          port: typeof address === 'object' && address ? address.port : port,
+          close: () => server.close(),
+        });
       });
     });
   }

@@ -6,7 +6,13 @@
 import { isSelectStar, normalizeSql } from '../db/sql/normalize.js';
 import { type CallSiteHolder, captureSite } from './call-site.js';
 import { SAMPLES_PER_QUERY, trackColumnUse } from './detectors/select-star.js';
-import { type DriverName, MAX_QUERIES_PER_REQUEST, now, type QueryRecord, type RequestState } from './state.js';
+import {
+  type DriverName,
+  MAX_QUERIES_PER_REQUEST,
+  now,
+  type QueryRecord,
+  type RequestState,
+} from './state.js';
 
 /** Receives finished queries (the runtime: stats, cache tracking, no-pagination). */
 export interface QuerySink {
@@ -92,7 +98,8 @@ export function finishQuery(state: RequestState, record: QueryRecord, outcome: Q
     record.columns = outcome.columnNames.length;
     if (record.usedColumns) record.columnNames = outcome.columnNames;
   }
-  if (record.usedColumns && outcome.rowsArray) trackColumnUse(outcome.rowsArray, record.usedColumns);
+  if (record.usedColumns && outcome.rowsArray)
+    trackColumnUse(outcome.rowsArray, record.usedColumns);
   else if (record.usedColumns) delete record.usedColumns;
   state.dbMs += record.end - record.execStart;
   if (record.queued) state.poolWaitMs += record.execStart - record.start;
@@ -107,7 +114,9 @@ export function addPoolWait(state: RequestState, waitMs: number): void {
 function isSelect(sql: string): boolean {
   let value = selectKinds.get(sql);
   if (value === undefined) {
-    value = /^\(?\s*(?:SELECT|WITH|TABLE|VALUES)\b/i.test(sql) && !/\b(?:INSERT|UPDATE|DELETE|FOR\s+UPDATE|nextval)\b/i.test(sql);
+    value =
+      /^\(?\s*(?:SELECT|WITH|TABLE|VALUES)\b/i.test(sql) &&
+      !/\b(?:INSERT|UPDATE|DELETE|FOR\s+UPDATE|nextval)\b/i.test(sql);
     if (selectKinds.size < 5000) selectKinds.set(sql, value);
   }
   return value;

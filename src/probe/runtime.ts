@@ -2,26 +2,47 @@
 import type http from 'node:http';
 import type { Finding } from '../findings/index.js';
 import { rankFindings } from '../findings/index.js';
+import { resolveSite } from './call-site.js';
 import { type ProbeConfig, parseProbeConfig } from './config.js';
-import { CACHE_MIN_REPEATS, CACHE_WINDOW_MS, CacheTracker, renderCacheCandidate } from './detectors/cache-candidate.js';
+import {
+  CACHE_CANDIDATE_ID,
+  CACHE_MIN_REPEATS,
+  CACHE_WINDOW_MS,
+  CacheTracker,
+  renderCacheCandidate,
+} from './detectors/cache-candidate.js';
 import { detectNPlusOne, N_PLUS_ONE_ID, renderNPlusOne } from './detectors/n-plus-one.js';
-import { isUnpaginated, NO_PAGINATION_ID, NO_PAGINATION_MIN_ROWS, renderNoPagination } from './detectors/no-pagination.js';
-import { detectPoolWait, POOL_WAIT_ID, POOL_WAIT_MIN_MS, renderPoolWait } from './detectors/pool-wait.js';
+import {
+  isUnpaginated,
+  NO_PAGINATION_ID,
+  NO_PAGINATION_MIN_ROWS,
+  renderNoPagination,
+} from './detectors/no-pagination.js';
+import {
+  detectPoolWait,
+  POOL_WAIT_ID,
+  POOL_WAIT_MIN_MS,
+  renderPoolWait,
+} from './detectors/pool-wait.js';
 import { detectSelectStar, renderSelectStar, SELECT_STAR_ID } from './detectors/select-star.js';
-import { CACHE_CANDIDATE_ID } from './detectors/cache-candidate.js';
 import { instrumentDrivers } from './drivers/load.js';
 import { readPoolGauges } from './drivers/pools.js';
+import { installExitFlush } from './exit.js';
 import { FindingsStore } from './findings-store.js';
 import { instrumentHttpClients } from './http-client.js';
 import { instrumentHttpServers } from './http-server.js';
 import type { ProbeMetrics } from './metrics.js';
-import { resolveSite } from './call-site.js';
 import { setQuerySink } from './recorder.js';
-import { appendRecords, findingKey, PROBE_REPORT_VERSION, type ProbeRecord, type StatsRecord } from './report-file.js';
+import {
+  appendRecords,
+  findingKey,
+  PROBE_REPORT_VERSION,
+  type ProbeRecord,
+  type StatsRecord,
+} from './report-file.js';
 import { frameworkRoute, routeTemplate } from './route.js';
-import { type QueryRecord, type RequestState, now } from './state.js';
+import { now, type QueryRecord, type RequestState } from './state.js';
 import { ProbeStats } from './stats.js';
-import { installExitFlush } from './exit.js';
 
 /** A running probe. */
 export interface ProbeHandle {
@@ -62,7 +83,10 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
   const stats = new ProbeStats();
   const cache = new CacheTracker();
   // prom-client is loaded only when a metrics port is configured.
-  const metrics: ProbeMetrics | undefined = config.metricsPort !== undefined ? new (await import('./metrics.js')).ProbeMetrics() : undefined;
+  const metrics: ProbeMetrics | undefined =
+    config.metricsPort !== undefined
+      ? new (await import('./metrics.js')).ProbeMetrics()
+      : undefined;
   let requests = 0;
 
   setQuerySink({
@@ -73,21 +97,47 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
       if (record.error) return;
       if (isUnpaginated(record.sql, record.rows)) {
         const site = resolveSite(record.site, config.root);
-        store.add({ id: NO_PAGINATION_ID, route: routeOf(state), query: record.sql, ...(site ? { site } : {}), executions: 1, timeMs: record.end - record.execStart, detail: { rows: record.rows } });
+        store.add({
+          id: NO_PAGINATION_ID,
+          route: routeOf(state),
+          query: record.sql,
+          ...(site ? { site } : {}),
+          executions: 1,
+          timeMs: record.end - record.execStart,
+          detail: { rows: record.rows },
+        });
       }
       if (record.key !== '') {
-        const hit = cache.note(record.key, record.sql, routeOf(state), state.id, record.end - record.execStart, record.end, () => resolveSite(record.site, config.root));
+        const hit = cache.note(
+          record.key,
+          record.sql,
+          routeOf(state),
+          state.id,
+          record.end - record.execStart,
+          record.end,
+          () => resolveSite(record.site, config.root),
+        );
         if (hit) store.add(hit);
       }
     },
   });
 
-  const onEnd = (state: RequestState, request: http.IncomingMessage, response: http.ServerResponse) => {
+  const onEnd = (
+    state: RequestState,
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+  ) => {
     const duration = now() - state.start;
     state.route = `${state.method} ${frameworkRoute(request) ?? routeTemplate(state.url)}`;
     requests++;
     stats.addRequest(state, duration, response.statusCode);
-    metrics?.observeRequest(state.method, state.route.slice(state.method.length + 1), response.statusCode, duration / 1000, state.dbMs / 1000);
+    metrics?.observeRequest(
+      state.method,
+      state.route.slice(state.method.length + 1),
+      response.statusCode,
+      duration / 1000,
+      state.dbMs / 1000,
+    );
     if (state.queryCount === 0) return;
     for (const d of detectNPlusOne(state, config)) store.add(d);
     for (const d of detectSelectStar(state, config.root)) store.add(d);
@@ -96,18 +146,29 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
   instrumentHttpServers(onEnd);
   instrumentHttpClients();
   const drivers = await instrumentDrivers(process.argv[1]);
-  const server = metrics && config.metricsPort !== undefined ? await metrics.listen(config.metricsPort).catch(() => undefined) : undefined;
+  const server =
+    metrics && config.metricsPort !== undefined
+      ? await metrics.listen(config.metricsPort).catch(() => undefined)
+      : undefined;
 
   const context = (route: string) => {
     const r = stats.route(route);
     return { routeRequests: r.requests, routeMs: r.totalMs };
   };
-  const statsRecord = (): StatsRecord => ({ type: 'stats', t: new Date().toISOString(), uptimeMs: Math.round(now() - t0), requests, ...stats.snapshot(), pools: readPoolGauges() });
+  const statsRecord = (): StatsRecord => ({
+    type: 'stats',
+    t: new Date().toISOString(),
+    uptimeMs: Math.round(now() - t0),
+    requests,
+    ...stats.snapshot(),
+    pools: readPoolGauges(),
+  });
   const flush = (onlyChanged = true) => {
     if (!config.reportFile) return;
     const t = new Date().toISOString();
     const records: ProbeRecord[] = [statsRecord()];
-    for (const finding of store.render(context, onlyChanged)) records.push({ type: 'finding', t, key: findingKey(finding), finding });
+    for (const finding of store.render(context, onlyChanged))
+      records.push({ type: 'finding', t, key: findingKey(finding), finding });
     appendRecords(config.reportFile, records);
   };
   if (config.reportFile) {
@@ -120,7 +181,14 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
         node: process.version,
         ...(server ? { metricsPort: server.port } : {}),
         drivers,
-        thresholds: { nPlusOneCount: config.nPlusOneCount, nPlusOneMs: config.nPlusOneMs, noPaginationRows: NO_PAGINATION_MIN_ROWS, poolWaitMs: POOL_WAIT_MIN_MS, cacheRepeats: CACHE_MIN_REPEATS, cacheWindowMs: CACHE_WINDOW_MS },
+        thresholds: {
+          nPlusOneCount: config.nPlusOneCount,
+          nPlusOneMs: config.nPlusOneMs,
+          noPaginationRows: NO_PAGINATION_MIN_ROWS,
+          poolWaitMs: POOL_WAIT_MIN_MS,
+          cacheRepeats: CACHE_MIN_REPEATS,
+          cacheWindowMs: CACHE_WINDOW_MS,
+        },
       },
     ]);
   }
@@ -128,7 +196,8 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
   timer.unref();
   const removeExit = installExitFlush((reason) => {
     flush(true);
-    if (config.reportFile) appendRecords(config.reportFile, [{ type: 'end', t: new Date().toISOString(), reason }]);
+    if (config.reportFile)
+      appendRecords(config.reportFile, [{ type: 'end', t: new Date().toISOString(), reason }]);
   });
   return {
     config,

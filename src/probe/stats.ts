@@ -59,7 +59,16 @@ export class ProbeStats {
   addRequest(state: RequestState, durationMs: number, status: number): void {
     let acc = this.#routes.get(state.route);
     if (!acc) {
-      acc = { histogram: new LatencyHistogram(), requests: 0, errors: 0, totalMs: 0, dbMs: 0, queries: 0, poolWaitMs: 0, httpClientMs: 0 };
+      acc = {
+        histogram: new LatencyHistogram(),
+        requests: 0,
+        errors: 0,
+        totalMs: 0,
+        dbMs: 0,
+        queries: 0,
+        poolWaitMs: 0,
+        httpClientMs: 0,
+      };
       this.#routes.set(state.route, acc);
     }
     acc.histogram.record(durationMs);
@@ -77,7 +86,16 @@ export class ProbeStats {
     let stats = this.#queries.get(record.sql);
     if (!stats) {
       if (this.#queries.size >= MAX_QUERY_KEYS) return;
-      stats = { sql: record.sql, driver: record.driver, calls: 0, totalMs: 0, meanMs: 0, maxMs: 0, rows: 0, errors: 0 };
+      stats = {
+        sql: record.sql,
+        driver: record.driver,
+        calls: 0,
+        totalMs: 0,
+        meanMs: 0,
+        maxMs: 0,
+        rows: 0,
+        errors: 0,
+      };
       this.#queries.set(record.sql, stats);
     }
     const ms = record.end - record.execStart;
@@ -95,7 +113,11 @@ export class ProbeStats {
   }
 
   /** Current statistics (routes by total time, queries by total time, event-loop delay). */
-  snapshot(): { routes: RouteStats[]; queries: QueryStats[]; eventLoop: { meanMs: number; p99Ms: number; maxMs: number } } {
+  snapshot(): {
+    routes: RouteStats[];
+    queries: QueryStats[];
+    eventLoop: { meanMs: number; p99Ms: number; maxMs: number };
+  } {
     const routes = [...this.#routes.entries()].map(([route, acc]) => ({
       route,
       requests: acc.requests,
@@ -113,11 +135,20 @@ export class ProbeStats {
     }));
     routes.sort((a, b) => b.totalMs - a.totalMs);
     const queries = [...this.#queries.values()]
-      .map((q) => ({ ...q, totalMs: round(q.totalMs), meanMs: round(q.totalMs / Math.max(1, q.calls)), maxMs: round(q.maxMs) }))
+      .map((q) => ({
+        ...q,
+        totalMs: round(q.totalMs),
+        meanMs: round(q.totalMs / Math.max(1, q.calls)),
+        maxMs: round(q.maxMs),
+      }))
       .sort((a, b) => b.totalMs - a.totalMs)
       .slice(0, 50);
     const loop = this.#loop;
-    const eventLoop = { meanMs: round(loop.mean / 1e6), p99Ms: round(loop.percentile(99) / 1e6), maxMs: round(loop.max / 1e6) };
+    const eventLoop = {
+      meanMs: round(loop.mean / 1e6),
+      p99Ms: round(loop.percentile(99) / 1e6),
+      maxMs: round(loop.max / 1e6),
+    };
     return { routes, queries, eventLoop };
   }
 

@@ -3,15 +3,33 @@
  * profile (`importProfileFile`), and analyse it (`analyzeFile` / `analyzeProfile` /
  * `analyzeCapture`) into tables and `Finding`s. See docs/profiling.md.
  */
-export { type AnalyzeFileOptions, type AnalyzeOptions, analyzeFile, analyzeProfile, type ProfileAnalysis } from './analysis/analyze.js';
+export {
+  type AnalyzeFileOptions,
+  type AnalyzeOptions,
+  analyzeFile,
+  analyzeProfile,
+  type ProfileAnalysis,
+} from './analysis/analyze.js';
 export { analyzeCapture, type CaptureAnalysis } from './analysis/capture-analysis.js';
 export { type CategoryInfo, categorizeFrame, type FrameCategory } from './analysis/categorize.js';
 export { CPU_FINDING_THRESHOLDS } from './analysis/cpu-findings.js';
-export { DIAGNOSIS_THRESHOLDS, type Diagnosis, type DiagnosisCategory, diagnoseSignals } from './analysis/diagnose.js';
+export {
+  DIAGNOSIS_THRESHOLDS,
+  type Diagnosis,
+  type DiagnosisCategory,
+  diagnoseSignals,
+} from './analysis/diagnose.js';
 export { assessLeak, LEAK_THRESHOLDS, type LeakAssessment } from './analysis/leak.js';
 export { ROOT_CAUSE_PATTERNS, type RootCausePattern } from './analysis/patterns.js';
 export { createSourceResolver, type SourceResolver } from './analysis/source-map.js';
-export type { CategoryRow, FunctionRow, Hotspot, LineRow, PackageRow, ProfileTables } from './analysis/tables.js';
+export type {
+  CategoryRow,
+  FunctionRow,
+  Hotspot,
+  LineRow,
+  PackageRow,
+  ProfileTables,
+} from './analysis/tables.js';
 export {
   type LoadRunner,
   type ProfileTargetOptions,
@@ -19,11 +37,26 @@ export {
   type ProfileTargetSpec,
   profileTarget,
 } from './capture/profile-target.js';
-export { type CaptureOptions, type CaptureResult, DEFAULT_CAPTURE_OPTIONS } from './capture/session.js';
-export type { EventLoopDelay, GcEvent, GcKind, HeapPoint, ProcessSample, ServiceSignals } from './capture/signals.js';
+export {
+  type CaptureOptions,
+  type CaptureResult,
+  DEFAULT_CAPTURE_OPTIONS,
+} from './capture/session.js';
+export type {
+  EventLoopDelay,
+  GcEvent,
+  GcKind,
+  HeapPoint,
+  ProcessSample,
+  ServiceSignals,
+} from './capture/signals.js';
 export { renderFlamegraphHtml, renderFlamegraphSvg } from './export/flamegraph.js';
 export { createSpeedscopeFile, renderSpeedscope } from './export/speedscope.js';
 export { renderAnalysisText, renderCaptureText, renderFindingsText } from './export/text-report.js';
-export { type CaptureFiles, renderProfileViews, writeCaptureFiles } from './export/write-capture.js';
+export {
+  type CaptureFiles,
+  renderProfileViews,
+  writeCaptureFiles,
+} from './export/write-capture.js';
 export * from './import/index.js';
 export * from './model/index.js';

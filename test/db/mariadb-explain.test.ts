@@ -27,11 +27,16 @@ afterAll(async () => {
 
 describe('db explain on MariaDB', () => {
   it('flags a missing index on a selective filter with a CREATE INDEX statement', async () => {
-    const report = await explainQuery('SELECT id, total FROM orders o WHERE o.customer_id = ?', { db: db.url, params: [42] });
+    const report = await explainQuery('SELECT id, total FROM orders o WHERE o.customer_id = ?', {
+      db: db.url,
+      params: [42],
+    });
     expect(report.plan.engine).toBe('mariadb');
     const finding = report.findings.find((f) => f.id === 'db.missing-index');
     expect(finding, JSON.stringify(report.findings.map((f) => f.id))).toBeDefined();
-    expect(finding?.recommendation.sql).toBe('CREATE INDEX `orders_customer_id_idx` ON `orders` (`customer_id`);');
+    expect(finding?.recommendation.sql).toBe(
+      'CREATE INDEX `orders_customer_id_idx` ON `orders` (`customer_id`);',
+    );
   });
 
   it('flags a nested loop that looks up the inner table once per outer row', async () => {
@@ -49,28 +54,41 @@ describe('db explain on MariaDB', () => {
     );
     const ids = report.findings.map((f) => f.id);
     expect(ids).toContain('db.join-buffer');
-    expect(report.findings.find((f) => f.id === 'db.join-buffer')?.recommendation.sql).toContain('(`customer_id`)');
+    expect(report.findings.find((f) => f.id === 'db.join-buffer')?.recommendation.sql).toContain(
+      '(`customer_id`)',
+    );
   });
 
   it('raises nothing for a healthy primary-key lookup', async () => {
-    const report = await explainQuery('SELECT * FROM orders WHERE id = ?', { db: db.url, params: [1234] });
+    const report = await explainQuery('SELECT * FROM orders WHERE id = ?', {
+      db: db.url,
+      params: [1234],
+    });
     expect(report.findings).toEqual([]);
   });
 
   it('runs a DELETE inside a rolled-back transaction: the table is unchanged', async () => {
-    const [before] = (await mysqlExec(db.url, ['SELECT COUNT(*) AS n FROM orders'])) as Array<Array<{ n: number }>>;
+    const [before] = (await mysqlExec(db.url, ['SELECT COUNT(*) AS n FROM orders'])) as Array<
+      Array<{ n: number }>
+    >;
     const report = await explainQuery('DELETE FROM orders WHERE customer_id = 7', { db: db.url });
     expect(report.isWrite).toBe(true);
-    const [after] = (await mysqlExec(db.url, ['SELECT COUNT(*) AS n FROM orders'])) as Array<Array<{ n: number }>>;
+    const [after] = (await mysqlExec(db.url, ['SELECT COUNT(*) AS n FROM orders'])) as Array<
+      Array<{ n: number }>
+    >;
     expect(Number(after?.[0]?.n)).toBe(Number(before?.[0]?.n));
     expect(Number(before?.[0]?.n)).toBe(60000);
   });
 
   it('refuses to ANALYZE a write on a table that cannot roll back', async () => {
-    await expect(explainQuery('DELETE FROM scratch_log WHERE id = 1', { db: db.url })).rejects.toMatchObject({
+    await expect(
+      explainQuery('DELETE FROM scratch_log WHERE id = 1', { db: db.url }),
+    ).rejects.toMatchObject({
       code: 'DB_WRITE_NOT_TRANSACTIONAL',
     });
-    const [rows] = (await mysqlExec(db.url, ['SELECT COUNT(*) AS n FROM scratch_log'])) as Array<Array<{ n: number }>>;
+    const [rows] = (await mysqlExec(db.url, ['SELECT COUNT(*) AS n FROM scratch_log'])) as Array<
+      Array<{ n: number }>
+    >;
     expect(Number(rows?.[0]?.n)).toBe(2);
   });
 });
@@ -81,7 +99,8 @@ describe('db top on MariaDB', () => {
     // Bounded workload: 200 fast primary-key lookups, 5 scans with a non-indexed filter.
     const statements: string[] = [];
     for (let i = 1; i <= 200; i++) statements.push(`SELECT total FROM orders WHERE id = ${i}`);
-    for (let i = 1; i <= 5; i++) statements.push(`SELECT COUNT(*) FROM orders WHERE note LIKE '%y%' OR total = ${i}`);
+    for (let i = 1; i <= 5; i++)
+      statements.push(`SELECT COUNT(*) FROM orders WHERE note LIKE '%y%' OR total = ${i}`);
     await mysqlExec(db.url, statements);
     const result = await topQueries({ db: db.url, limit: 5, explain: 1 });
     expect(result.source).toBe('performance_schema');

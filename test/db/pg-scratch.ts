@@ -1,7 +1,7 @@
 /** Helpers for integration tests: a throw-away PostgreSQL database / MariaDB schema per test file. */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import mysql from 'mysql2/promise';
+import pg from 'pg';
 
 /** Base URL of this machine's PostgreSQL (override with REDLINE_TEST_PG). */
 export const PG_BASE = process.env['REDLINE_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432';
@@ -14,7 +14,9 @@ export function scratchName(prefix: string): string {
 }
 
 /** Creates a PostgreSQL database; returns its URL and a drop function. */
-export async function createPgDatabase(prefix = 'rl_db'): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+export async function createPgDatabase(
+  prefix = 'rl_db',
+): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   const name = scratchName(prefix);
   const admin = new pg.Client({ connectionString: `${PG_BASE}/postgres` });
   await admin.connect();
@@ -33,7 +35,10 @@ export async function createPgDatabase(prefix = 'rl_db'): Promise<{ url: string;
 }
 
 /** Runs statements on a PostgreSQL URL with a short-lived client. */
-export async function pgExec(url: string, statements: string[]): Promise<Array<Record<string, unknown>[]>> {
+export async function pgExec(
+  url: string,
+  statements: string[],
+): Promise<Array<Record<string, unknown>[]>> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -46,7 +51,9 @@ export async function pgExec(url: string, statements: string[]): Promise<Array<R
 }
 
 /** Creates a MariaDB database (schema); returns its URL and a drop function. */
-export async function createMysqlDatabase(prefix = 'rl_db'): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+export async function createMysqlDatabase(
+  prefix = 'rl_db',
+): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   const name = scratchName(prefix);
   const admin = await mysql.createConnection({ uri: MYSQL_BASE });
   await admin.query(`CREATE DATABASE ${name}`);

@@ -28,15 +28,23 @@ afterAll(async () => {
 
 describe('db explain on PGlite', () => {
   it('flags a missing index on a selective filter', async () => {
-    const report = await explainQuery('SELECT id FROM items WHERE owner = $1', { session, params: [77] });
+    const report = await explainQuery('SELECT id FROM items WHERE owner = $1', {
+      session,
+      params: [77],
+    });
     expect(report.target).toBe(`pglite:${dir}`);
     const finding = report.findings.find((f) => f.id === 'db.missing-index');
     expect(finding, JSON.stringify(report.findings.map((f) => f.id))).toBeDefined();
-    expect(finding?.recommendation.sql).toBe('CREATE INDEX CONCURRENTLY items_owner_idx ON items (owner);');
+    expect(finding?.recommendation.sql).toBe(
+      'CREATE INDEX CONCURRENTLY items_owner_idx ON items (owner);',
+    );
   });
 
   it('raises nothing for a healthy primary-key lookup', async () => {
-    const report = await explainQuery('SELECT * FROM items WHERE id = $1', { session, params: [5] });
+    const report = await explainQuery('SELECT * FROM items WHERE id = $1', {
+      session,
+      params: [5],
+    });
     expect(report.findings).toEqual([]);
   });
 

@@ -33,10 +33,15 @@ function ids(findings: { id: string }[]): string[] {
 
 describe('db explain on PostgreSQL', () => {
   it('flags a missing index on a selective filter with a CREATE INDEX statement', async () => {
-    const report = await explainQuery('SELECT id, total FROM orders WHERE customer_id = $1', { db: db.url, params: ['42'] });
+    const report = await explainQuery('SELECT id, total FROM orders WHERE customer_id = $1', {
+      db: db.url,
+      params: ['42'],
+    });
     const finding = report.findings.find((f) => f.id === 'db.missing-index');
     expect(finding, JSON.stringify(ids(report.findings))).toBeDefined();
-    expect(finding?.recommendation.sql).toBe('CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);');
+    expect(finding?.recommendation.sql).toBe(
+      'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);',
+    );
     expect(report.findings[0]?.id).toBe('db.missing-index');
     expect(report.plan.root.selfMs).toBeGreaterThan(0);
   });
@@ -44,27 +49,34 @@ describe('db explain on PostgreSQL', () => {
   it('--verify-index measures the suggested index and leaves no index behind', async () => {
     const sql = 'SELECT id, total FROM orders WHERE customer_id = $1';
     const report = await explainQuery(sql, { db: db.url, params: ['42'] });
-    const index = (report.findings[0]?.data as PlanFindingData).index;
+    const index = (report.findings[0]?.data as PlanFindingData | undefined)?.index;
     expect(index).toBeDefined();
     const result = await verifyIndex(sql, index!, { db: db.url, params: ['42'] });
     expect(result.used).toBe(true);
     expect(result.speedup).toBeGreaterThan(1);
-    const [rows] = await pgExec(db.url, ["SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = 'orders'"]);
+    const [rows] = await pgExec(db.url, [
+      "SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = 'orders'",
+    ]);
     expect(rows?.[0]?.['n']).toBe(1);
   });
 
   it('flags a row misestimate from stale statistics', async () => {
-    const report = await explainQuery("SELECT count(*) FROM events WHERE kind = 'b'", { db: db.url });
+    const report = await explainQuery("SELECT count(*) FROM events WHERE kind = 'b'", {
+      db: db.url,
+    });
     const finding = report.findings.find((f) => f.id === 'db.row-misestimate');
     expect(finding, JSON.stringify(ids(report.findings))).toBeDefined();
     expect(finding?.recommendation.sql).toBe('ANALYZE events;');
   });
 
   it('flags a sort spilling to disk under a small work_mem', async () => {
-    const report = await explainQuery('SELECT id, total, note FROM orders ORDER BY total DESC, note', {
-      db: db.url,
-      settings: { work_mem: '64kB' },
-    });
+    const report = await explainQuery(
+      'SELECT id, total, note FROM orders ORDER BY total DESC, note',
+      {
+        db: db.url,
+        settings: { work_mem: '64kB' },
+      },
+    );
     expect(ids(report.findings)).toContain('db.sort-spill');
   });
 
@@ -77,7 +89,10 @@ describe('db explain on PostgreSQL', () => {
   });
 
   it('raises nothing for a healthy indexed lookup', async () => {
-    const report = await explainQuery('SELECT * FROM orders WHERE id = $1', { db: db.url, params: ['1234'] });
+    const report = await explainQuery('SELECT * FROM orders WHERE id = $1', {
+      db: db.url,
+      params: ['1234'],
+    });
     expect(report.findings).toEqual([]);
     expect(report.plan.root.nodeType).toBe('Index Scan');
   });
@@ -93,11 +108,15 @@ describe('db explain on PostgreSQL', () => {
   });
 
   it('cancels a statement past the timeout with a clear error', async () => {
-    await expect(explainQuery('SELECT pg_sleep(2)', { db: db.url, timeoutMs: 100 })).rejects.toMatchObject({ code: 'DB_TIMEOUT' });
+    await expect(
+      explainQuery('SELECT pg_sleep(2)', { db: db.url, timeoutMs: 100 }),
+    ).rejects.toMatchObject({ code: 'DB_TIMEOUT' });
   });
 
   it('never prints the password of an unreachable database', async () => {
-    const error = await explainQuery('SELECT 1', { db: 'postgres://u:s3cret@127.0.0.1:1/x' }).catch((e) => e);
+    const error = await explainQuery('SELECT 1', { db: 'postgres://u:s3cret@127.0.0.1:1/x' }).catch(
+      (e) => e,
+    );
     expect(error.code).toBe('DB_UNREACHABLE');
     expect(error.exitCode).toBe(72);
     expect(error.message).not.toContain('s3cret');

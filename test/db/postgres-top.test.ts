@@ -13,11 +13,18 @@ let bare: { url: string; drop: () => Promise<void> };
 beforeAll(async () => {
   db = await createPgDatabase('rl_top');
   bare = await createPgDatabase('rl_top_bare');
-  const [preload] = await pgExec(db.url, ["SELECT current_setting('shared_preload_libraries') AS v"]);
+  const [preload] = await pgExec(db.url, [
+    "SELECT current_setting('shared_preload_libraries') AS v",
+  ]);
   if (!String(preload?.[0]?.['v']).includes('pg_stat_statements')) {
-    throw new Error('pg_stat_statements is not preloaded on this server: see docs/database.md ("Enabling the statistics") — CI must enable it');
+    throw new Error(
+      'pg_stat_statements is not preloaded on this server: see docs/database.md ("Enabling the statistics") — CI must enable it',
+    );
   }
-  await pgExec(db.url, ['CREATE EXTENSION IF NOT EXISTS pg_stat_statements', readFileSync(join(ROOT, 'test/fixtures/apps/db/schema.sql'), 'utf8')]);
+  await pgExec(db.url, [
+    'CREATE EXTENSION IF NOT EXISTS pg_stat_statements',
+    readFileSync(join(ROOT, 'test/fixtures/apps/db/schema.sql'), 'utf8'),
+  ]);
 }, 60_000);
 
 afterAll(async () => {
@@ -30,7 +37,12 @@ describe('db top on PostgreSQL', () => {
     await resetTopQueries({ db: db.url });
     const app = await startProbedApp('top-pg.mjs', { DATABASE_URL: db.url }, false);
     try {
-      const { totals } = await runQuickTest({ url: `http://127.0.0.1:${app.port}/mixed`, connections: 4, requests: 40, timeoutMs: 20_000 });
+      const { totals } = await runQuickTest({
+        url: `http://127.0.0.1:${app.port}/mixed`,
+        connections: 4,
+        requests: 40,
+        timeoutMs: 20_000,
+      });
       expect(totals).toBeDefined();
     } finally {
       await app.stop();
@@ -40,7 +52,9 @@ describe('db top on PostgreSQL', () => {
     expect(result.queries[0]?.query).toContain('JOIN orders o2');
     expect(result.queries[0]?.calls).toBe(40);
     expect(result.queries[0]?.share).toBeGreaterThan(0.5);
-    const fast = result.queries.find((q) => q.query.startsWith('SELECT total FROM orders WHERE id'));
+    const fast = result.queries.find((q) =>
+      q.query.startsWith('SELECT total FROM orders WHERE id'),
+    );
     expect(fast?.calls).toBe(200);
     expect(result.queries[0]?.findings).toBeDefined();
   });

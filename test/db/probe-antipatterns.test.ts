@@ -18,7 +18,11 @@ afterAll(async () => {
 });
 
 function lineOf(file: string, marker: string): number {
-  return readFileSync(join(APP_DIR, file), 'utf8').split('\n').findIndex((l) => l.includes(marker)) + 1;
+  return (
+    readFileSync(join(APP_DIR, file), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(marker)) + 1
+  );
 }
 
 describe('probe anti-pattern findings over pg', () => {
@@ -28,27 +32,45 @@ describe('probe anti-pattern findings over pg', () => {
     await getMany(app.port, '/orders/export', 2);
     await getMany(app.port, '/settings', 12);
     // Six concurrent requests on a one-connection pool: five of them queue.
-    const statuses = await Promise.all(Array.from({ length: 6 }, () => fetch(`http://127.0.0.1:${app.port}/slow`).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        fetch(`http://127.0.0.1:${app.port}/slow`).then((r) => r.status),
+      ),
+    );
     expect(statuses.every((s) => s === 200)).toBe(true);
     const report = await app.stop();
     const byId = (id: string) => report.findings.find((f) => f.id === id);
     const file = 'test/fixtures/apps/db/antipatterns-pg.mjs';
 
     const star = byId('probe.select-star');
-    expect(star?.location).toMatchObject({ route: 'GET /orders/summary', file, line: lineOf('antipatterns-pg.mjs', 'SELECT STAR HERE') });
+    expect(star?.location).toMatchObject({
+      route: 'GET /orders/summary',
+      file,
+      line: lineOf('antipatterns-pg.mjs', 'SELECT STAR HERE'),
+    });
     expect(star?.evidence.find((e) => e.label === 'columns read (sampled rows)')?.value).toBe(2);
 
     const page = byId('probe.no-pagination');
-    expect(page?.location).toMatchObject({ route: 'GET /orders/export', file, line: lineOf('antipatterns-pg.mjs', 'NO LIMIT HERE') });
+    expect(page?.location).toMatchObject({
+      route: 'GET /orders/export',
+      file,
+      line: lineOf('antipatterns-pg.mjs', 'NO LIMIT HERE'),
+    });
     expect(page?.evidence.find((e) => e.label === 'max rows returned')?.value).toBe(3000);
 
     const cache = byId('probe.cache-candidate');
-    expect(cache?.location).toMatchObject({ route: 'GET /settings', file, line: lineOf('antipatterns-pg.mjs', 'CACHE HERE') });
+    expect(cache?.location).toMatchObject({
+      route: 'GET /settings',
+      file,
+      line: lineOf('antipatterns-pg.mjs', 'CACHE HERE'),
+    });
     expect(cache?.impact?.timeMs).toBeGreaterThan(0);
 
     const wait = byId('probe.pool-wait');
     expect(wait?.location?.route).toBe('GET /slow');
-    expect(wait?.evidence.find((e) => e.label === 'requests that waited')?.value).toBeGreaterThanOrEqual(3);
+    expect(
+      wait?.evidence.find((e) => e.label === 'requests that waited')?.value,
+    ).toBeGreaterThanOrEqual(3);
 
     // Nothing else is invented: the healthy routes raise no N+1.
     expect(byId('probe.n-plus-one')).toBeUndefined();
@@ -84,7 +106,12 @@ describe('probe over mysql2 and PGlite', () => {
 
   it('reports the PGlite N+1 loop at its line (with a lowered time threshold: PGlite is in-process)', async () => {
     // PGlite boots a WASM PostgreSQL in the app: allow it a minute on a busy 2-core machine.
-    const app = await startProbedApp('authors-pglite.mjs', { REDLINE_PROBE_N1_MS: '1' }, true, 80_000);
+    const app = await startProbedApp(
+      'authors-pglite.mjs',
+      { REDLINE_PROBE_N1_MS: '1' },
+      true,
+      80_000,
+    );
     expect(await getMany(app.port, '/authors', 2)).toEqual([200, 200]);
     const report = await app.stop();
     const finding = report.findings.find((f) => f.id === 'probe.n-plus-one');

@@ -3,7 +3,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createProbeEnv, PROBE_REGISTER_PATH, type ProbeReport, readProbeReport } from '../../src/probe/index.js';
+import {
+  createProbeEnv,
+  PROBE_REGISTER_PATH,
+  type ProbeReport,
+  readProbeReport,
+} from '../../src/probe/index.js';
 
 /** Repository root (the apps' paths are reported relative to it). */
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -20,8 +25,14 @@ export interface ProbedApp {
 }
 
 /** Starts `test/fixtures/apps/db/<name>` with the probe; resolves once it prints `listening <port>`. */
-export async function startProbedApp(name: string, env: Record<string, string>, withProbe = true, startTimeoutMs = 20_000): Promise<ProbedApp> {
-  if (!existsSync(BUILT_REGISTER)) throw new Error(`run npm run build first: ${BUILT_REGISTER} is missing`);
+export async function startProbedApp(
+  name: string,
+  env: Record<string, string>,
+  withProbe = true,
+  startTimeoutMs = 20_000,
+): Promise<ProbedApp> {
+  if (!existsSync(BUILT_REGISTER))
+    throw new Error(`run npm run build first: ${BUILT_REGISTER} is missing`);
   // The tests import the probe from src/, so PROBE_REGISTER_PATH points there: use the built one.
   void PROBE_REGISTER_PATH;
   const dir = mkdtempSync(join(tmpdir(), 'redline-probe-'));
@@ -38,7 +49,10 @@ export async function startProbedApp(name: string, env: Record<string, string>, 
     stderr += chunk.toString();
   });
   const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`app did not start: ${stderr}`)), startTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`app did not start: ${stderr}`)),
+      startTimeoutMs,
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       const match = /listening (\d+)/.exec(chunk.toString());
       if (match) {
@@ -57,7 +71,9 @@ export async function startProbedApp(name: string, env: Record<string, string>, 
       child.kill('SIGTERM');
       await exited;
       try {
-        return withProbe ? await readProbeReport(reportFile) : { findings: [], ended: true, badLines: 0 };
+        return withProbe
+          ? await readProbeReport(reportFile)
+          : { findings: [], ended: true, badLines: 0 };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

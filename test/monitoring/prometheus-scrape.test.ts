@@ -1,9 +1,14 @@
 // The exposition endpoint scraped by a real Prometheus (Debian package): it parses and stores it.
+import type { Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runQuickTest } from '../../src/engine/index.js';
+import { trendStat } from '../../src/metrics/aggregate.js';
 import { BUILTIN_METRICS } from '../../src/metrics/builtin.js';
 import { createIntervalFeed, testMeta } from '../../src/outputs/prometheus/__fixtures__/interval-feed.js';
 import { createPrometheusOutput } from '../../src/outputs/prometheus/prometheus-output.js';
+import { findFreePort } from '../../src/util/net.js';
 import { type PrometheusServer, startPrometheus } from './helpers/prometheus-server.js';
+import { startTarget, targetUrl } from './helpers/target.js';
 
 describe('prometheus exposition scraped by Prometheus', () => {
   let prom: PrometheusServer | undefined;
@@ -43,5 +48,38 @@ describe('prometheus exposition scraped by Prometheus', () => {
     } finally {
       await out.stop!({ totals: feed.totals, durationMs: 1000, reason: 'completed' });
     }
+  });
+});
+
+describe('a short run scraped by Prometheus', () => {
+  let prom: PrometheusServer | undefined;
+  let target: Server | undefined;
+  afterAll(async () => {
+    await prom?.stop();
+    await new Promise<void>((r) => (target ? target.close(() => r()) : r()));
+  });
+
+  it('exposes the run while it goes, and the final scrape holds the run totals', async () => {
+    const port = await findFreePort();
+    prom = await startPrometheus({ scrapeTargets: [`127.0.0.1:${port}`] });
+    target = await startTarget();
+    // Wait until Prometheus scrapes the (not yet started) endpoint every second: `up` exists, 0.
+    await prom.waitFor('up{job="redline"}', (r) => r.length > 0);
+    const testid = `e2e-scrape-${Date.now()}`;
+    const out = createPrometheusOutput({ port, lingerMs: 10_000 });
+    const { totals } = await runQuickTest({ url: targetUrl(target), connections: 2, durationMs: 3000, outputs: [out], tags: { testid } });
+    const requests = totals.summarize('http_reqs')!.sum;
+    const duration = totals.summarize('http_req_duration')!;
+    expect(requests).toBeGreaterThan(50);
+    const sel = `{testid="${testid}"}`;
+    const reqs = await prom.waitFor(`sum(redline_http_reqs_total${sel})`, (r) => Number(r[0]?.value[1]) === requests);
+    expect(Number(reqs[0]?.value[1]), prom.log()).toBe(requests);
+    // Scraped during the run: the counter had more than one value over time.
+    const seen = await prom.query(`count_over_time(redline_http_reqs_total{testid="${testid}",status="200"}[1m])`);
+    expect(Number(seen[0]!.value[1])).toBeGreaterThan(1);
+    expect(Number((await prom.query(`sum(redline_http_req_duration_seconds_count${sel})`))[0]!.value[1])).toBe(duration.count);
+    const p95 = Number((await prom.query(`max(redline_http_req_duration_p95${sel})`))[0]!.value[1]);
+    expect(p95).toBeCloseTo(trendStat(duration, 'p(95)')! / 1000, 9);
+    expect(Number((await prom.query(`sum(redline_vus${sel})`))[0]!.value[1])).toBeGreaterThanOrEqual(0);
   });
 });

@@ -1,7 +1,7 @@
 /** `redline analyze <file>`: reads any supported profile and prints its bottlenecks (or JSON). */
 import type { Command } from 'commander';
-import { intFlag } from '../flags.js';
 import { analyzeFile, renderAnalysisText } from '../../profiler/index.js';
+import { intFlag } from '../flags.js';
 
 interface AnalyzeFlags {
   top?: number;
@@ -14,11 +14,16 @@ interface AnalyzeFlags {
 export function register(program: Command): void {
   program
     .command('analyze')
-    .description('Analyse a profile (.cpuprofile, pprof, folded stacks, speedscope, .heapprofile, .heapsnapshot): hot spots at file:line, root causes, fixes')
+    .description(
+      'Analyse a profile (.cpuprofile, pprof, folded stacks, speedscope, .heapprofile, .heapsnapshot): hot spots at file:line, root causes, fixes',
+    )
     .argument('<file>', 'profile file (gzip allowed); format detected by name, then content')
     .option('--top <n>', 'rows per table (default 10)', intFlag('--top'))
     .option('--json', 'print the analysis (tables and findings) as JSON')
-    .option('--baseline <file>', 'an earlier .heapsnapshot of the same process: report the growth since it')
+    .option(
+      '--baseline <file>',
+      'an earlier .heapsnapshot of the same process: report the growth since it',
+    )
     .option('--no-source-maps', 'do not apply source maps or read sources from disk')
     .addHelpText(
       'after',

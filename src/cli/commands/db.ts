@@ -41,17 +41,35 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** Registers `redline db` with its `explain` and `top` subcommands. */
 export function register(program: Command): void {
-  const db = program.command('db').description('Database profiling: explain a query with rules, rank statements by time');
+  const db = program
+    .command('db')
+    .description('Database profiling: explain a query with rules, rank statements by time');
   db.command('explain')
     .description('EXPLAIN ANALYZE a statement (rolled back) and judge its plan rule by rule')
-    .argument('[sql]', 'the statement; $1.. (PostgreSQL) or ? (MySQL) placeholders take --param values')
-    .option('--db <url>', 'postgres://…, mysql://… (MariaDB too) or pglite:<dir> (default: $REDLINE_DB_URL)')
+    .argument(
+      '[sql]',
+      'the statement; $1.. (PostgreSQL) or ? (MySQL) placeholders take --param values',
+    )
+    .option(
+      '--db <url>',
+      'postgres://…, mysql://… (MariaDB too) or pglite:<dir> (default: $REDLINE_DB_URL)',
+    )
     .option('-p, --param <value>', 'a parameter value (repeatable, in order)', collect)
-    .option('--plan <file>', 'analyse a saved plan instead (PostgreSQL JSON, MariaDB JSON, MySQL tree)')
+    .option(
+      '--plan <file>',
+      'analyse a saved plan instead (PostgreSQL JSON, MariaDB JSON, MySQL tree)',
+    )
     .option('--no-analyze', 'plan only: do not run the statement (plain EXPLAIN)')
     .option('--timeout <ms>', 'statement timeout in milliseconds', '30000')
-    .option('--set <name=value>', 'PostgreSQL setting for this statement only, e.g. work_mem=64MB (repeatable)', collect)
-    .option('--verify-index', 'create the suggested index in a transaction, re-run, roll back and report the gain')
+    .option(
+      '--set <name=value>',
+      'PostgreSQL setting for this statement only, e.g. work_mem=64MB (repeatable)',
+      collect,
+    )
+    .option(
+      '--verify-index',
+      'create the suggested index in a transaction, re-run, roll back and report the gain',
+    )
     .option('--json [file]', 'print (or write) the report as JSON')
     .option('--color', 'highlight flagged nodes')
     .addHelpText(
@@ -86,7 +104,11 @@ async function runExplainCommand(sql: string | undefined, flags: ExplainFlags): 
   if (flags.plan) {
     report = await explainPlanFile(flags.plan, sql);
   } else {
-    if (!sql) throw new RedlineError('E_USAGE_SQL', 'no statement given', { exitCode: ExitCode.Usage, hint: 'pass the SQL as the first argument, or --plan <file>' });
+    if (!sql)
+      throw new RedlineError('E_USAGE_SQL', 'no statement given', {
+        exitCode: ExitCode.Usage,
+        hint: 'pass the SQL as the first argument, or --plan <file>',
+      });
     report = await explainQuery(sql, {
       ...(dbUrl ? { db: dbUrl } : {}),
       params: flags.param ?? [],
@@ -97,10 +119,16 @@ async function runExplainCommand(sql: string | undefined, flags: ExplainFlags): 
   }
   let verification: Awaited<ReturnType<typeof verifyIndex>> | undefined;
   if (flags.verifyIndex && sql && !flags.plan) {
-    const index = report.findings.map((f) => (f.data as PlanFindingData | undefined)?.index).find((i) => i !== undefined);
+    const index = report.findings
+      .map((f) => (f.data as PlanFindingData | undefined)?.index)
+      .find((i) => i !== undefined);
     if (index) {
       process.stderr.write(`warning: ${VERIFY_INDEX_LOCK_WARNING}\n`);
-      verification = await verifyIndex(sql, index, { ...(dbUrl ? { db: dbUrl } : {}), params: flags.param ?? [], timeoutMs: parsePositive(flags.timeout, '--timeout') });
+      verification = await verifyIndex(sql, index, {
+        ...(dbUrl ? { db: dbUrl } : {}),
+        params: flags.param ?? [],
+        timeoutMs: parsePositive(flags.timeout, '--timeout'),
+      });
     }
   }
   if (flags.json !== undefined) {
@@ -109,7 +137,10 @@ async function runExplainCommand(sql: string | undefined, flags: ExplainFlags): 
     else process.stdout.write(text);
     if (typeof flags.json !== 'string') return;
   }
-  const out = [`${report.target}${report.isWrite && report.executed ? ' (write statement: run inside a transaction that was rolled back)' : ''}`, ''];
+  const out = [
+    `${report.target}${report.isWrite && report.executed ? ' (write statement: run inside a transaction that was rolled back)' : ''}`,
+    '',
+  ];
   out.push(renderPlanTree(report.plan, report.findings, { color: flags.color === true }));
   out.push(renderFindingsText(report.findings));
   if (verification) {
@@ -128,7 +159,9 @@ async function runTopCommand(flags: TopFlags): Promise<void> {
   const base = dbUrl ? { db: dbUrl } : {};
   if (flags.reset) {
     await resetTopQueries(base);
-    process.stdout.write('statement counters reset: run the load, then `redline db top` to rank exactly that window\n');
+    process.stdout.write(
+      'statement counters reset: run the load, then `redline db top` to rank exactly that window\n',
+    );
     return;
   }
   const result = await topQueries({
@@ -147,7 +180,10 @@ async function runTopCommand(flags: TopFlags): Promise<void> {
 function parsePositive(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) {
-    throw new RedlineError('E_USAGE_VALUE', `invalid value for ${flag}: "${value}"`, { exitCode: ExitCode.Usage, hint: 'use a positive number' });
+    throw new RedlineError('E_USAGE_VALUE', `invalid value for ${flag}: "${value}"`, {
+      exitCode: ExitCode.Usage,
+      hint: 'use a positive number',
+    });
   }
   return n;
 }
@@ -156,7 +192,11 @@ function parseSettings(values: string[]): Record<string, string> {
   const settings: Record<string, string> = {};
   for (const value of values) {
     const eq = value.indexOf('=');
-    if (eq <= 0) throw new RedlineError('E_USAGE_VALUE', `invalid value for --set: "${value}"`, { exitCode: ExitCode.Usage, hint: 'use --set name=value' });
+    if (eq <= 0)
+      throw new RedlineError('E_USAGE_VALUE', `invalid value for --set: "${value}"`, {
+        exitCode: ExitCode.Usage,
+        hint: 'use --set name=value',
+      });
     settings[value.slice(0, eq).trim()] = value.slice(eq + 1).trim();
   }
   return settings;

@@ -8,8 +8,19 @@ import { runQuickTest } from '../../engine/quick/run-quick.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import { renderSummaryText } from '../../outputs/summary/summary-text.js';
-import { DEFAULT_CAPTURE_OPTIONS, type ProfileTargetResult, profileTarget, renderCaptureText } from '../../profiler/index.js';
-import { addLoadFlags, durationFlag, intFlag, type LoadFlagValues, quickOptionsFromFlags } from '../flags.js';
+import {
+  DEFAULT_CAPTURE_OPTIONS,
+  type ProfileTargetResult,
+  profileTarget,
+  renderCaptureText,
+} from '../../profiler/index.js';
+import {
+  addLoadFlags,
+  durationFlag,
+  intFlag,
+  type LoadFlagValues,
+  quickOptionsFromFlags,
+} from '../flags.js';
 import { installInterruptHandler } from '../interrupt.js';
 
 interface ProfileFlags extends LoadFlagValues {
@@ -33,7 +44,10 @@ const DEFAULT_WARMUP_MS = 2000;
 function probeEntry(): string {
   const path = fileURLToPath(new URL('../../probe/register.js', import.meta.url));
   if (!existsSync(path)) {
-    throw new RedlineError('PROFILE_NO_PROBE', `the probe is not built (${path})`, { exitCode: ExitCode.Unavailable, hint: 'Run npm run build first.' });
+    throw new RedlineError('PROFILE_NO_PROBE', `the probe is not built (${path})`, {
+      exitCode: ExitCode.Unavailable,
+      hint: 'Run npm run build first.',
+    });
   }
   return path;
 }
@@ -69,27 +83,59 @@ function printResult(result: ProfileTargetResult, flags: ProfileFlags): void {
     return;
   }
   const run = result.loadResult as { result?: Parameters<typeof renderSummaryText>[0] } | undefined;
-  if (run?.result && !flags.quiet) process.stdout.write(renderSummaryText(run.result, { color: false }));
+  if (run?.result && !flags.quiet)
+    process.stdout.write(renderSummaryText(run.result, { color: false }));
   process.stdout.write(`\n${renderCaptureText(result.analysis, flags.top ?? 10)}\n\nFiles:\n`);
-  for (const [kind, path] of Object.entries(result.files)) process.stdout.write(`  ${kind.padEnd(12)} ${path}\n`);
+  for (const [kind, path] of Object.entries(result.files))
+    process.stdout.write(`  ${kind.padEnd(12)} ${path}\n`);
 }
 
 /** Registers `redline profile`. */
 export function register(program: Command): void {
   const command = program
     .command('profile')
-    .description('Profile a Node.js service while Redline loads it: CPU, heap, event loop, GC; names the bottlenecks at file:line')
+    .description(
+      'Profile a Node.js service while Redline loads it: CPU, heap, event loop, GC; names the bottlenecks at file:line',
+    )
     .argument('[script]', 'a Redline script to generate the load (not supported yet: use --url)')
-    .argument('[command...]', 'after --: the command that starts the target, e.g. -- node dist/server.js')
-    .option('--url <url>', 'URL the load is sent to (default http://127.0.0.1:$PORT/, with $PORT given to the target)')
-    .option('--attach <host:port|pid>', 'profile a running process (started with --inspect, or a Node pid: sent SIGUSR1) instead of starting one')
+    .argument(
+      '[command...]',
+      'after --: the command that starts the target, e.g. -- node dist/server.js',
+    )
+    .option(
+      '--url <url>',
+      'URL the load is sent to (default http://127.0.0.1:$PORT/, with $PORT given to the target)',
+    )
+    .option(
+      '--attach <host:port|pid>',
+      'profile a running process (started with --inspect, or a Node pid: sent SIGUSR1) instead of starting one',
+    )
     .option('-o, --out <dir>', 'directory for the profile files', 'redline-profile')
-    .option('--interval <µs>', `CPU sampling interval in microseconds (default ${DEFAULT_CAPTURE_OPTIONS.samplingIntervalUs})`, intFlag('--interval'))
-    .option('--heap-interval <bytes>', `sampling heap profiler interval, 0 = off (default ${DEFAULT_CAPTURE_OPTIONS.heapSamplingIntervalBytes})`, intFlag('--heap-interval', 0))
-    .option('--heap-check <duration>', 'period of the full-GC heap measurements used for leak detection (default 2s)', durationFlag('--heap-check'))
+    .option(
+      '--interval <µs>',
+      `CPU sampling interval in microseconds (default ${DEFAULT_CAPTURE_OPTIONS.samplingIntervalUs})`,
+      intFlag('--interval'),
+    )
+    .option(
+      '--heap-interval <bytes>',
+      `sampling heap profiler interval, 0 = off (default ${DEFAULT_CAPTURE_OPTIONS.heapSamplingIntervalBytes})`,
+      intFlag('--heap-interval', 0),
+    )
+    .option(
+      '--heap-check <duration>',
+      'period of the full-GC heap measurements used for leak detection (default 2s)',
+      durationFlag('--heap-check'),
+    )
     .option('--no-heap-check', 'no forced GCs: no leak detection')
-    .option('--probe', 'preload redline/probe into the target (route timings, DB spans) via NODE_OPTIONS --import')
-    .option('--startup-timeout <duration>', 'how long the target may take to answer (default 30s)', durationFlag('--startup-timeout'))
+    .option(
+      '--probe',
+      'preload redline/probe into the target (route timings, DB spans) via NODE_OPTIONS --import',
+    )
+    .option(
+      '--startup-timeout <duration>',
+      'how long the target may take to answer (default 30s)',
+      durationFlag('--startup-timeout'),
+    )
     .option('--top <n>', 'rows per table (default 10)', intFlag('--top'))
     .option('--json', 'print the result (findings, tables, signals summary, files) as JSON')
     .option('-q, --quiet', 'no progress messages');
@@ -109,14 +155,26 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
     .action(async (_script: string | undefined, _rest: string[], flags: ProfileFlags) => {
       const { script, targetCommand } = splitOperands(command);
       if (script) {
-        throw new RedlineError('PROFILE_SCRIPT_UNSUPPORTED', 'script-driven load is not supported by redline profile yet', { exitCode: ExitCode.Usage, hint: 'Use --url with the run flags (-c, -d, --rate, -m, -H, -b).' });
+        throw new RedlineError(
+          'PROFILE_SCRIPT_UNSUPPORTED',
+          'script-driven load is not supported by redline profile yet',
+          {
+            exitCode: ExitCode.Usage,
+            hint: 'Use --url with the run flags (-c, -d, --rate, -m, -H, -b).',
+          },
+        );
       }
       if (!flags.attach && targetCommand.length === 0) {
-        throw new RedlineError('PROFILE_NO_COMMAND', 'nothing to profile', { exitCode: ExitCode.Usage, hint: 'Add the command that starts the target after --, e.g. redline profile -- node server.js, or use --attach.' });
+        throw new RedlineError('PROFILE_NO_COMMAND', 'nothing to profile', {
+          exitCode: ExitCode.Usage,
+          hint: 'Add the command that starts the target after --, e.g. redline profile -- node server.js, or use --attach.',
+        });
       }
       const base = quickOptionsFromFlags(flags.url ?? 'http://127.0.0.1/', flags);
       const interrupt = installInterruptHandler();
-      const progress = flags.quiet ? undefined : (message: string) => process.stderr.write(`redline: ${message}\n`);
+      const progress = flags.quiet
+        ? undefined
+        : (message: string) => process.stderr.write(`redline: ${message}\n`);
       try {
         const result = await profileTarget({
           target: flags.attach ? { attach: flags.attach } : { command: targetCommand },
@@ -125,8 +183,14 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
           outDir: resolve(flags.out),
           capture: {
             ...(flags.interval ? { samplingIntervalUs: flags.interval } : {}),
-            ...(flags.heapInterval !== undefined ? { heapSamplingIntervalBytes: flags.heapInterval } : {}),
-            ...(flags.heapCheck === false ? { heapCheckIntervalMs: 0 } : flags.heapCheck ? { heapCheckIntervalMs: flags.heapCheck } : {}),
+            ...(flags.heapInterval !== undefined
+              ? { heapSamplingIntervalBytes: flags.heapInterval }
+              : {}),
+            ...(flags.heapCheck === false
+              ? { heapCheckIntervalMs: 0 }
+              : flags.heapCheck
+                ? { heapCheckIntervalMs: flags.heapCheck }
+                : {}),
           },
           ...(flags.probe ? { preload: probeEntry() } : {}),
           ...(flags.startupTimeout ? { startupTimeoutMs: flags.startupTimeout } : {}),

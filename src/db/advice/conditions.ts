@@ -8,8 +8,23 @@ export interface IndexableColumns {
 }
 
 const CONSTANT_WORDS = new Set([
-  'any', 'array', 'now', 'current_date', 'current_timestamp', 'localtimestamp', 'interval',
-  'true', 'false', 'null', 'and', 'date', 'timestamp', 'time', 'with', 'without', 'zone',
+  'any',
+  'array',
+  'now',
+  'current_date',
+  'current_timestamp',
+  'localtimestamp',
+  'interval',
+  'true',
+  'false',
+  'null',
+  'and',
+  'date',
+  'timestamp',
+  'time',
+  'with',
+  'without',
+  'zone',
 ]);
 
 /**
@@ -61,7 +76,8 @@ function parsePredicate(text: string): { column: string; kind: 'equality' | 'ran
   let m = /^(.+?)\s+is\s+null$/i.exec(cleaned);
   if (m?.[1]) return columnOf(m[1], 'equality');
   m = /^(.+?)\s+between\s+(.+)\s+and\s+(.+)$/i.exec(cleaned);
-  if (m?.[1] && isConstant(m[2] as string) && isConstant(m[3] as string)) return columnOf(m[1], 'range');
+  if (m?.[1] && isConstant(m[2] as string) && isConstant(m[3] as string))
+    return columnOf(m[1], 'range');
   m = /^(.+?)\s+in\s*\((.*)\)$/i.exec(cleaned);
   if (m?.[1] && isConstant(m[2] as string)) return columnOf(m[1], 'equality');
   if (lower.includes(' like ') || lower.includes('~~')) return undefined;
@@ -74,11 +90,16 @@ function parsePredicate(text: string): { column: string; kind: 'equality' | 'ran
   return undefined;
 }
 
-function columnOf(expression: string, kind: 'equality' | 'range'): { column: string; kind: 'equality' | 'range' } | undefined {
+function columnOf(
+  expression: string,
+  kind: 'equality' | 'range',
+): { column: string; kind: 'equality' | 'range' } | undefined {
   const text = stripParens(expression.trim()).replace(/[`"]/g, '');
   const plain = /^(?:[A-Za-z_][\w$]*\.)*([A-Za-z_][\w$]*)$/.exec(text);
   if (plain?.[1]) return { column: plain[1], kind };
-  const fn = /^([A-Za-z_]\w*)\(\s*\(*\s*(?:[A-Za-z_][\w$]*\.)*([A-Za-z_][\w$]*)\s*\)*\s*\)$/.exec(text);
+  const fn = /^([A-Za-z_]\w*)\(\s*\(*\s*(?:[A-Za-z_][\w$]*\.)*([A-Za-z_][\w$]*)\s*\)*\s*\)$/.exec(
+    text,
+  );
   if (fn?.[1] && fn[2]) return { column: `(${fn[1].toLowerCase()}(${fn[2]}))`, kind };
   return undefined;
 }
@@ -92,7 +113,8 @@ function isConstant(text: string): boolean {
 /** Removes parentheses that wrap the whole expression (repeatedly). */
 export function stripParens(text: string): string {
   let value = text.trim();
-  while (value.startsWith('(') && value.endsWith(')') && wrapsWhole(value)) value = value.slice(1, -1).trim();
+  while (value.startsWith('(') && value.endsWith(')') && wrapsWhole(value))
+    value = value.slice(1, -1).trim();
   return value;
 }
 

@@ -10,7 +10,11 @@ export interface ExistingIndex {
 }
 
 /** Lists a PostgreSQL table's indexes with their key columns (expression keys appear as `expr`). */
-export async function listPostgresIndexes(session: DbSession, table: string, schema?: string): Promise<ExistingIndex[]> {
+export async function listPostgresIndexes(
+  session: DbSession,
+  table: string,
+  schema?: string,
+): Promise<ExistingIndex[]> {
   const result = await session.query<{ name: string; columns: string[] | string }>(
     `SELECT i.relname AS name,
             ARRAY(SELECT COALESCE(a.attname, 'expr') FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord)
@@ -30,11 +34,14 @@ export async function listPostgresIndexes(session: DbSession, table: string, sch
  * For each index suggestion in `findings`: when an existing index already leads with the suggested
  * first column, the problem is not a missing index — the finding's recommendation says so instead.
  */
-export async function annotateExistingIndexes(session: DbSession, findings: Finding[]): Promise<void> {
+export async function annotateExistingIndexes(
+  session: DbSession,
+  findings: Finding[],
+): Promise<void> {
   for (const finding of findings) {
     const data = finding.data as PlanFindingData | undefined;
     const index = data?.index;
-    if (!index || index.engine !== 'postgres') continue;
+    if (index?.engine !== 'postgres') continue;
     const existing = await listPostgresIndexes(session, index.table, index.schema).catch(() => []);
     const covering = existing.find((e) => e.columns[0] === index.columns[0]);
     if (!covering) continue;
@@ -43,11 +50,17 @@ export async function annotateExistingIndexes(session: DbSession, findings: Find
       sql: index.createSql,
       effort: 'low',
     };
-    finding.evidence.push({ label: 'existing index', value: `${covering.name} (${covering.columns.join(', ')})` });
+    finding.evidence.push({
+      label: 'existing index',
+      value: `${covering.name} (${covering.columns.join(', ')})`,
+    });
   }
 }
 
 function parseArray(value: string[] | string): string[] {
   if (Array.isArray(value)) return value;
-  return value.replace(/^\{|\}$/g, '').split(',').filter((v) => v !== '');
+  return value
+    .replace(/^\{|\}$/g, '')
+    .split(',')
+    .filter((v) => v !== '');
 }

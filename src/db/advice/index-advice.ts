@@ -23,11 +23,20 @@ export function suggestIndex(node: PlanNode, plan: ExplainedPlan): IndexSuggesti
   const parsed = parseIndexableColumns(node.filter);
   if (!parsed) return undefined;
   // An index scan that still filters: extend its index condition's equality columns with the filter's.
-  const lead = node.indexCond && /Index|Bitmap/.test(node.nodeType) ? parseIndexableColumns(node.indexCond) : undefined;
+  const lead =
+    node.indexCond && /Index|Bitmap/.test(node.nodeType)
+      ? parseIndexableColumns(node.indexCond)
+      : undefined;
   const equality = [...new Set([...(lead?.equality ?? []), ...parsed.equality])];
-  const columns = [...equality, ...parsed.range.filter((c) => !equality.includes(c)).slice(0, 1)].slice(0, MAX_INDEX_COLUMNS);
+  const columns = [
+    ...equality,
+    ...parsed.range.filter((c) => !equality.includes(c)).slice(0, 1),
+  ].slice(0, MAX_INDEX_COLUMNS);
   const aliases = plan.sql ? resolveTableAliases(plan.sql) : new Map<string, string>();
-  const table = plan.engine === 'postgres' ? node.relation : (aliases.get(node.relation.toLowerCase()) ?? node.relation);
+  const table =
+    plan.engine === 'postgres'
+      ? node.relation
+      : (aliases.get(node.relation.toLowerCase()) ?? node.relation);
   return buildSuggestion(plan.engine, table, node.schema, columns);
 }
 
@@ -38,7 +47,9 @@ export function buildSuggestion(
   schema: string | undefined,
   columns: string[],
 ): IndexSuggestion {
-  const slug = columns.map((c) => c.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '')).join('_');
+  const slug = columns
+    .map((c) => c.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, ''))
+    .join('_');
   const name = `${table}_${slug}_idx`.slice(0, 63);
   if (engine === 'postgres') {
     const target = `${schema && schema !== 'public' ? `${quotePg(schema)}.` : ''}${quotePg(table)}`;
@@ -63,7 +74,29 @@ export function resolveTableAliases(sql: string): Map<string, string> {
   const tokens = significantTokens(sql);
   const map = new Map<string, string>();
   const clause = new Set(['from', 'join', 'update', 'into']);
-  const stop = new Set(['where', 'on', 'using', 'join', 'left', 'right', 'inner', 'outer', 'cross', 'group', 'order', 'limit', 'set', 'natural', 'full', 'straight_join', 'values', 'having', 'window', 'union', 'for']);
+  const stop = new Set([
+    'where',
+    'on',
+    'using',
+    'join',
+    'left',
+    'right',
+    'inner',
+    'outer',
+    'cross',
+    'group',
+    'order',
+    'limit',
+    'set',
+    'natural',
+    'full',
+    'straight_join',
+    'values',
+    'having',
+    'window',
+    'union',
+    'for',
+  ]);
   for (let i = 0; i < tokens.length; i++) {
     const word = tokens[i]?.text.toLowerCase();
     const afterComma = tokens[i]?.text === ',' && isInFromList(tokens, i);
@@ -78,7 +111,11 @@ export function resolveTableAliases(sql: string): Map<string, string> {
     let aliasToken = tokens[j + 1];
     if (aliasToken?.text.toLowerCase() === 'as') aliasToken = tokens[j + 2];
     map.set(name.toLowerCase(), name);
-    if (aliasToken && (aliasToken.kind === 'word' || aliasToken.kind === 'quoted-ident') && !stop.has(aliasToken.text.toLowerCase())) {
+    if (
+      aliasToken &&
+      (aliasToken.kind === 'word' || aliasToken.kind === 'quoted-ident') &&
+      !stop.has(aliasToken.text.toLowerCase())
+    ) {
       map.set(unquote(aliasToken.text).toLowerCase(), name);
     }
   }
@@ -99,5 +136,7 @@ function unquote(text: string): string {
 }
 
 function quotePg(identifier: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(identifier) ? identifier : `"${identifier.replace(/"/g, '""')}"`;
+  return /^[a-z_][a-z0-9_$]*$/.test(identifier)
+    ? identifier
+    : `"${identifier.replace(/"/g, '""')}"`;
 }

@@ -47,22 +47,37 @@ export function parseMariaDbPlan(input: unknown, sql?: string): ExplainedPlan {
 }
 
 function formatError(cause?: unknown): RedlineError {
-  return new RedlineError('DB_PLAN_FORMAT', 'not a MariaDB/MySQL JSON plan: no "query_block" found', {
-    exitCode: ExitCode.DataError,
-    cause,
-    hint: 'save the output of ANALYZE FORMAT=JSON <query> (MariaDB) or EXPLAIN FORMAT=JSON <query>',
-  });
+  return new RedlineError(
+    'DB_PLAN_FORMAT',
+    'not a MariaDB/MySQL JSON plan: no "query_block" found',
+    {
+      exitCode: ExitCode.DataError,
+      cause,
+      hint: 'save the output of ANALYZE FORMAT=JSON <query> (MariaDB) or EXPLAIN FORMAT=JSON <query>',
+    },
+  );
 }
 
 function buildNode(key: string, raw: Json, counter: { next: number }): PlanNode {
-  const node: PlanNode = { id: counter.next++, nodeType: key, label: key, neverExecuted: false, children: [] };
+  const node: PlanNode = {
+    id: counter.next++,
+    nodeType: key,
+    label: key,
+    neverExecuted: false,
+    children: [],
+  };
   if (key === 'table') fillTable(node, raw);
   else fillOperation(node, key, raw);
   collectChildren(raw, node, counter, key === 'table');
   return node;
 }
 
-function collectChildren(raw: unknown, node: PlanNode, counter: { next: number }, skipSelf: boolean): void {
+function collectChildren(
+  raw: unknown,
+  node: PlanNode,
+  counter: { next: number },
+  skipSelf: boolean,
+): void {
   if (Array.isArray(raw)) {
     for (const item of raw) collectChildren(item, node, counter, false);
     return;
@@ -72,7 +87,12 @@ function collectChildren(raw: unknown, node: PlanNode, counter: { next: number }
     if (NODE_KEYS.has(key) && isObject(value)) {
       if (skipSelf && key === 'table') continue;
       node.children.push(buildNode(key, value, counter));
-    } else if (typeof value === 'object' && value !== null && key !== 'r_engine_stats' && key !== 'cost_info') {
+    } else if (
+      typeof value === 'object' &&
+      value !== null &&
+      key !== 'r_engine_stats' &&
+      key !== 'cost_info'
+    ) {
       collectChildren(value, node, counter, false);
     }
   }
@@ -96,7 +116,8 @@ function fillTable(node: PlanNode, raw: Json): void {
     node.rowsRemovedByFilter = examined * (loops ?? 1) * (1 - (filtered ?? 100) / 100);
   }
   const self = (num(raw['r_table_time_ms']) ?? 0) + (num(raw['r_other_time_ms']) ?? 0);
-  if (raw['r_table_time_ms'] !== undefined || raw['r_other_time_ms'] !== undefined) node.selfMs = self;
+  if (raw['r_table_time_ms'] !== undefined || raw['r_other_time_ms'] !== undefined)
+    node.selfMs = self;
   const condition = str(raw['attached_condition']);
   if (condition) node.filter = condition;
   const key = str(raw['key']);
@@ -106,8 +127,12 @@ function fillTable(node: PlanNode, raw: Json): void {
     ...(access ? { accessType: access } : {}),
     ...(Array.isArray(possible) ? { possibleKeys: possible.map(String) } : {}),
     ...(key ? { key } : {}),
-    ...(examined ?? estimated) !== undefined ? { rowsExamined: (examined ?? estimated) as number } : {},
-    ...(filtered ?? num(raw['filtered'])) !== undefined ? { filteredPct: (filtered ?? num(raw['filtered'])) as number } : {},
+    ...((examined ?? estimated) !== undefined
+      ? { rowsExamined: (examined ?? estimated) as number }
+      : {}),
+    ...((filtered ?? num(raw['filtered'])) !== undefined
+      ? { filteredPct: (filtered ?? num(raw['filtered'])) as number }
+      : {}),
   };
   if (estimated !== undefined) node.relationRows = estimated;
   const extra: string[] = [];
@@ -134,7 +159,8 @@ function fillOperation(node: PlanNode, key: string, raw: Json): void {
     const condition = str(raw['attached_condition']);
     if (condition) node.joinFilter = condition;
     const self = (num(raw['r_unpack_time_ms']) ?? 0) + (num(raw['r_other_time_ms']) ?? 0);
-    if (raw['r_unpack_time_ms'] !== undefined || raw['r_other_time_ms'] !== undefined) node.selfMs = self;
+    if (raw['r_unpack_time_ms'] !== undefined || raw['r_other_time_ms'] !== undefined)
+      node.selfMs = self;
     return;
   }
   if (key === 'filesort') {

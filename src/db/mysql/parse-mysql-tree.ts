@@ -3,7 +3,8 @@ import { ExitCode, RedlineError } from '../../errors/index.js';
 import { computeExclusiveTimes } from '../plan/exclusive.js';
 import type { ExplainedPlan, PlanNode } from '../plan/plan-node.js';
 
-const LINE = /^(\s*)-> (.*?)(?:\s+\(cost=([\d.e+]+)(?:\.\.([\d.e+]+))? rows=([\d.e+]+)\))?(?:\s+\(actual time=([\d.e+]+)\.\.([\d.e+]+) rows=([\d.e+]+) loops=(\d+)\))?(?:\s+\(never executed\))?\s*$/;
+const LINE =
+  /^(\s*)-> (.*?)(?:\s+\(cost=([\d.e+]+)(?:\.\.([\d.e+]+))? rows=([\d.e+]+)\))?(?:\s+\(actual time=([\d.e+]+)\.\.([\d.e+]+) rows=([\d.e+]+) loops=(\d+)\))?(?:\s+\(never executed\))?\s*$/;
 
 /**
  * Parses MySQL's tree output: each line `-> <operation>  (cost=C rows=R) (actual time=F..L rows=N
@@ -21,7 +22,8 @@ export function parseMysqlTree(text: string, sql?: string): ExplainedPlan {
     if (!match) continue;
     const node = createNode(match, counter);
     const indent = (match[1] ?? '').length;
-    while (stack.length > 0 && (stack[stack.length - 1] as { indent: number }).indent >= indent) stack.pop();
+    while (stack.length > 0 && (stack[stack.length - 1] as { indent: number }).indent >= indent)
+      stack.pop();
     const parent = stack[stack.length - 1];
     if (parent) parent.node.children.push(node);
     else if (!root) root = node;
@@ -71,12 +73,18 @@ function classify(node: PlanNode, text: string): void {
     node.mysql = { accessType: 'ALL' };
     return;
   }
-  m = /^(?:Index (?:lookup|range scan|scan)|Single-row index lookup|Covering index (?:lookup|range scan|scan)) on (\S+) using (\S+)/.exec(text);
+  m =
+    /^(?:Index (?:lookup|range scan|scan)|Single-row index lookup|Covering index (?:lookup|range scan|scan)) on (\S+) using (\S+)/.exec(
+      text,
+    );
   if (m?.[1]) {
     node.nodeType = text.split(' on ')[0] as string;
     node.relation = m[1];
     node.indexName = m[2] as string;
-    node.mysql = { accessType: /scan$/.test(node.nodeType) && !/range/.test(node.nodeType) ? 'index' : 'ref', key: m[2] as string };
+    node.mysql = {
+      accessType: /scan$/.test(node.nodeType) && !/range/.test(node.nodeType) ? 'index' : 'ref',
+      key: m[2] as string,
+    };
     return;
   }
   m = /^Filter: (.*)$/.exec(text);
@@ -109,5 +117,8 @@ function lendFilters(node: PlanNode): void {
     const kept = node.actualRows * (node.loops ?? 1);
     only.rowsRemovedByFilter = Math.max(0, examined - kept);
     if (only.mysql) only.mysql.rowsExamined = only.actualRows;
+    // Like PostgreSQL's scans, the scan now reports the rows it kept (and the filter's estimate).
+    only.actualRows = kept / (only.loops ?? 1);
+    if (node.estimatedRows !== undefined) only.estimatedRows = node.estimatedRows;
   }
 }

@@ -27,8 +27,12 @@ export function computeExclusiveTimes(root: PlanNode): void {
 /** total = per-loop time × loops ÷ (workers of the enclosing Gather + 1). */
 function computeTotals(node: PlanNode, workers: number): void {
   const innerWorkers =
-    node.nodeType === 'Gather' || node.nodeType === 'Gather Merge' ? (node.workersLaunched ?? 0) : workers;
-  for (const child of node.children) computeTotals(child, innerWorkers);
+    node.nodeType === 'Gather' || node.nodeType === 'Gather Merge'
+      ? (node.workersLaunched ?? 0)
+      : workers;
+  // An InitPlan runs once in the leader before the workers start: it is not divided among them.
+  for (const child of node.children)
+    computeTotals(child, child.parentRelationship === 'InitPlan' ? 0 : innerWorkers);
   if (node.actualTotalMs === undefined) return;
   const loops = node.loops ?? 1;
   node.totalMs = (node.actualTotalMs * loops) / (workers + 1);
@@ -45,7 +49,8 @@ function subtractChildBuffers(node: PlanNode): PlanBuffers | undefined {
     self.sharedWritten -= child.buffers.sharedWritten;
     self.tempRead -= child.buffers.tempRead;
     self.tempWritten -= child.buffers.tempWritten;
-    if (self.ioReadMs !== undefined && child.buffers.ioReadMs !== undefined) self.ioReadMs -= child.buffers.ioReadMs;
+    if (self.ioReadMs !== undefined && child.buffers.ioReadMs !== undefined)
+      self.ioReadMs -= child.buffers.ioReadMs;
   }
   const floor = emptyBuffers();
   for (const key of Object.keys(floor) as Array<keyof PlanBuffers>) {
@@ -80,23 +85,47 @@ function chargeCtes(root: PlanNode): void {
   }
 }
 
-/** An InitPlan's time is inside the node whose condition uses its result (`$0` / `InitPlan 1`). */
+/**
+ * An InitPlan's time is inside the node that first evaluates its result (`$0` / `InitPlan 1`): a
+ * `Params Evaluated` list (Gather), a One-Time Filter or a condition. Pre-order finds the outermost
+ * such node, and each InitPlan is charged once.
+ */
 function chargeInitPlans(root: PlanNode): void {
   const initPlans: Array<{ node: PlanNode; refs: string[] }> = [];
   walkPlan(root, (node) => {
-    if (node.parentRelationship !== 'InitPlan' || !node.subplanName || node.subplanName.startsWith('CTE ')) return;
+    if (
+      node.parentRelationship !== 'InitPlan' ||
+      !node.subplanName ||
+      node.subplanName.startsWith('CTE ')
+    )
+      return;
     const refs = [node.subplanName.replace(/\s*\(.*$/, '')];
     const returns = /returns (.+)\)/.exec(node.subplanName);
     if (returns?.[1]) refs.push(...returns[1].split(',').map((r) => r.trim()));
     initPlans.push({ node, refs });
   });
   if (initPlans.length === 0) return;
+  const charged = new Set<PlanNode>();
   walkPlan(root, (node) => {
-    const text = [node.filter, node.indexCond, node.joinFilter, node.hashCond].filter(Boolean).join(' ');
+    const text = [
+      node.filter,
+      node.indexCond,
+      node.joinFilter,
+      node.hashCond,
+      node.oneTimeFilter,
+      ...(node.paramsEvaluated ?? []),
+    ]
+      .filter(Boolean)
+      .join(' ');
     if (text === '' || node.selfMs === undefined) return;
     for (const { node: init, refs } of initPlans) {
-      const used = refs.some((ref) => new RegExp(`${ref.replace(/[$()]/g, '\\$&')}(?![0-9])`).test(text));
-      if (used) node.selfMs = Math.max(0, node.selfMs - (init.totalMs ?? 0));
+      if (charged.has(init)) continue;
+      const used = refs.some((ref) =>
+        new RegExp(`${ref.replace(/[$()]/g, '\\$&')}(?![0-9])`).test(text),
+      );
+      if (!used) continue;
+      node.selfMs = Math.max(0, node.selfMs - (init.totalMs ?? 0));
+      charged.add(init);
     }
   });
 }

@@ -67,6 +67,10 @@ export interface PlanNode {
   indexCond?: string;
   joinFilter?: string;
   hashCond?: string;
+  /** PostgreSQL `One-Time Filter` (evaluated once, may use an InitPlan's result). */
+  oneTimeFilter?: string;
+  /** PostgreSQL `Params Evaluated`: InitPlan results this node computes before it runs. */
+  paramsEvaluated?: string[];
   sortKey?: string[];
   sortMethod?: string;
   sortSpaceKb?: number;
@@ -115,12 +119,16 @@ export interface ExplainedPlan {
 }
 
 /** Calls `visit` for every node, depth first, parents before children. */
-export function walkPlan(root: PlanNode, visit: (node: PlanNode, parent: PlanNode | undefined) => void): void {
+export function walkPlan(
+  root: PlanNode,
+  visit: (node: PlanNode, parent: PlanNode | undefined) => void,
+): void {
   const stack: Array<[PlanNode, PlanNode | undefined]> = [[root, undefined]];
   while (stack.length > 0) {
     const [node, parent] = stack.pop() as [PlanNode, PlanNode | undefined];
     visit(node, parent);
-    for (let i = node.children.length - 1; i >= 0; i--) stack.push([node.children[i] as PlanNode, node]);
+    for (let i = node.children.length - 1; i >= 0; i--)
+      stack.push([node.children[i] as PlanNode, node]);
   }
 }
 
@@ -138,5 +146,12 @@ export function planTotalMs(plan: ExplainedPlan): number {
 
 /** A zeroed buffer record. */
 export function emptyBuffers(): PlanBuffers {
-  return { sharedHit: 0, sharedRead: 0, sharedDirtied: 0, sharedWritten: 0, tempRead: 0, tempWritten: 0 };
+  return {
+    sharedHit: 0,
+    sharedRead: 0,
+    sharedDirtied: 0,
+    sharedWritten: 0,
+    tempRead: 0,
+    tempWritten: 0,
+  };
 }

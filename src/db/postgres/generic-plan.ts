@@ -1,6 +1,6 @@
 /** Plans of normalised statements (`$1` placeholders, as pg_stat_statements prints them). */
 import type { DbSession } from '../connection.js';
-import { listPlanNodes, type ExplainedPlan } from '../plan/plan-node.js';
+import { type ExplainedPlan, listPlanNodes } from '../plan/plan-node.js';
 import { significantTokens } from '../sql/tokenize.js';
 import { asExplainError } from './explain.js';
 import { parsePostgresPlan } from './parse-plan.js';
@@ -9,7 +9,8 @@ import { parsePostgresPlan } from './parse-plan.js';
 export function countParameters(sql: string): number {
   let max = 0;
   for (const token of significantTokens(sql)) {
-    if (token.kind === 'param' && token.text.startsWith('$')) max = Math.max(max, Number(token.text.slice(1)));
+    if (token.kind === 'param' && token.text.startsWith('$'))
+      max = Math.max(max, Number(token.text.slice(1)));
   }
   return max;
 }
@@ -28,7 +29,9 @@ export async function explainGenericPlan(session: DbSession, sql: string): Promi
     await session.query('SET LOCAL statement_timeout = 10000');
     await session.query(`PREPARE ${name} AS ${sql}`);
     const args = params > 0 ? `(${new Array(params).fill('NULL').join(', ')})` : '';
-    const result = await session.query<Record<string, unknown>>(`EXPLAIN (FORMAT JSON) EXECUTE ${name}${args}`);
+    const result = await session.query<Record<string, unknown>>(
+      `EXPLAIN (FORMAT JSON) EXECUTE ${name}${args}`,
+    );
     const cell = result.rows[0]?.['QUERY PLAN'];
     const plan = parsePostgresPlan(typeof cell === 'string' ? JSON.parse(cell) : cell, sql);
     await fillRelationRows(session, plan);
@@ -47,7 +50,7 @@ export async function fillRelationRows(session: DbSession, plan: ExplainedPlan):
   const names = [...new Set(nodes.map((n) => n.relation as string))];
   if (names.length === 0) return;
   const result = await session.query<{ relname: string; reltuples: number }>(
-    'SELECT relname, reltuples::float8 AS reltuples FROM pg_class WHERE relname = ANY($1) AND relkind IN (\'r\', \'p\', \'m\')',
+    "SELECT relname, reltuples::float8 AS reltuples FROM pg_class WHERE relname = ANY($1) AND relkind IN ('r', 'p', 'm')",
     [names],
   );
   const sizes = new Map(result.rows.map((r) => [r.relname, Number(r.reltuples)]));

@@ -35,7 +35,10 @@ export function parsePostgresPlan(input: unknown, sql?: string): ExplainedPlan {
   }
   const triggers = value['Triggers'];
   if (Array.isArray(triggers)) {
-    plan.triggerMs = triggers.reduce((acc: number, t) => acc + (isObject(t) ? (num(t['Time']) ?? 0) : 0), 0);
+    plan.triggerMs = triggers.reduce(
+      (acc: number, t) => acc + (isObject(t) ? (num(t['Time']) ?? 0) : 0),
+      0,
+    );
   }
   if (sql !== undefined) plan.sql = sql;
   return plan;
@@ -67,7 +70,8 @@ function parseNode(raw: Json, counter: { next: number }): PlanNode {
   if (buffers) node.buffers = buffers;
   node.label = labelOf(node, raw);
   const plans = raw['Plans'];
-  if (Array.isArray(plans)) for (const child of plans) if (isObject(child)) node.children.push(parseNode(child, counter));
+  if (Array.isArray(plans))
+    for (const child of plans) if (isObject(child)) node.children.push(parseNode(child, counter));
   return node;
 }
 
@@ -84,6 +88,7 @@ function assignText(node: PlanNode, raw: Json): void {
     ['indexCond', 'Index Cond'],
     ['joinFilter', 'Join Filter'],
     ['hashCond', 'Hash Cond'],
+    ['oneTimeFilter', 'One-Time Filter'],
     ['sortMethod', 'Sort Method'],
     ['sortSpaceType', 'Sort Space Type'],
   ];
@@ -92,7 +97,16 @@ function assignText(node: PlanNode, raw: Json): void {
     const value = str(raw[field]);
     if (value !== undefined) target[key] = value;
   }
-  if (node.indexCond === undefined && str(raw['Recheck Cond'])) node.indexCond = str(raw['Recheck Cond']);
+  if (node.indexCond === undefined && str(raw['Recheck Cond']))
+    node.indexCond = str(raw['Recheck Cond']);
+  const params = raw['Params Evaluated'];
+  if (Array.isArray(params)) node.paramsEvaluated = params.map(String);
+  // FORMAT JSON prints "Seq Scan" + "Parallel Aware": true where the text format says
+  // "Parallel Seq Scan"; likewise "Partial Mode" for partial/finalize aggregates.
+  if (raw['Parallel Aware'] === true && !node.nodeType.startsWith('Parallel '))
+    node.nodeType = `Parallel ${node.nodeType}`;
+  const partial = str(raw['Partial Mode']);
+  if (partial && partial !== 'Simple') node.nodeType = `${partial} ${node.nodeType}`;
   const sortKey = raw['Sort Key'];
   if (Array.isArray(sortKey)) node.sortKey = sortKey.map(String);
 }
@@ -129,7 +143,8 @@ function assignNumbers(node: PlanNode, raw: Json): void {
 }
 
 function parseBuffers(raw: Json): PlanBuffers | undefined {
-  if (raw['Shared Hit Blocks'] === undefined && raw['Temp Written Blocks'] === undefined) return undefined;
+  if (raw['Shared Hit Blocks'] === undefined && raw['Temp Written Blocks'] === undefined)
+    return undefined;
   const buffers: PlanBuffers = {
     sharedHit: num(raw['Shared Hit Blocks']) ?? 0,
     sharedRead: num(raw['Shared Read Blocks']) ?? 0,
@@ -148,9 +163,11 @@ function labelOf(node: PlanNode, raw: Json): string {
   const join = str(raw['Join Type']);
   if (join && node.nodeType !== 'Hash') label = `${node.nodeType} (${join})`;
   if (node.indexName) label += ` using ${node.indexName}`;
-  if (node.relation) label += ` on ${node.schema && node.schema !== 'public' ? `${node.schema}.` : ''}${node.relation}`;
+  if (node.relation)
+    label += ` on ${node.schema && node.schema !== 'public' ? `${node.schema}.` : ''}${node.relation}`;
   else if (node.cteName) label += ` on ${node.cteName}`;
-  if (node.alias && node.alias !== node.relation && node.alias !== node.cteName) label += ` ${node.alias}`;
+  if (node.alias && node.alias !== node.relation && node.alias !== node.cteName)
+    label += ` ${node.alias}`;
   if (node.subplanName) label = `${node.subplanName}: ${label}`;
   return label;
 }

@@ -7,13 +7,20 @@ export function renderFindingsText(findings: readonly Finding[]): string {
   const blocks = findings.map((f, i) => {
     const lines = [`${i + 1}. [${f.severity}] ${f.title}  (${f.id})`];
     if (f.location?.route) lines.push(`   route: ${f.location.route}`);
-    if (f.location?.file) lines.push(`   at: ${f.location.file}${f.location.line ? `:${f.location.line}` : ''}`);
-    if (f.location?.functionName && !f.location.file) lines.push(`   node: ${f.location.functionName}`);
-    if (f.impact) lines.push(`   impact: ${f.impact.description}${(f.impact.timeMs ?? 0) > 0 ? ` (est. saving ${f.impact.timeMs} ms)` : ''}`);
+    if (f.location?.file)
+      lines.push(`   at: ${f.location.file}${f.location.line ? `:${f.location.line}` : ''}`);
+    if (f.location?.functionName && !f.location.file)
+      lines.push(`   node: ${f.location.functionName}`);
+    if (f.impact)
+      lines.push(
+        `   impact: ${f.impact.description}${(f.impact.timeMs ?? 0) > 0 ? ` (est. saving ${f.impact.timeMs} ms)` : ''}`,
+      );
     lines.push(`   why: ${f.rootCause}`);
     lines.push(`   fix: ${f.recommendation.text}`);
     if (f.recommendation.sql) lines.push(`        ${f.recommendation.sql}`);
-    const evidence = f.evidence.map((e) => `${e.label} ${e.value}${e.unit ? ` ${e.unit}` : ''}`).join('; ');
+    const evidence = f.evidence
+      .map((e) => `${e.label} ${e.value}${e.unit ? ` ${e.unit}` : ''}`)
+      .join('; ');
     if (evidence) lines.push(`   evidence: ${evidence}`);
     return lines.join('\n');
   });

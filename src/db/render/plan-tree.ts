@@ -10,7 +10,11 @@ export interface RenderPlanOptions {
 }
 
 /** Renders the plan tree with one line per node; nodes with findings carry their rule ids. */
-export function renderPlanTree(plan: ExplainedPlan, findings: readonly Finding[], options: RenderPlanOptions = {}): string {
+export function renderPlanTree(
+  plan: ExplainedPlan,
+  findings: readonly Finding[],
+  options: RenderPlanOptions = {},
+): string {
   const flags = new Map<number, string[]>();
   for (const finding of findings) {
     const data = finding.data as PlanFindingData | undefined;
@@ -34,7 +38,9 @@ export function renderPlanTree(plan: ExplainedPlan, findings: readonly Finding[]
     const line = `${columns(node, plan, total)} ${label}`;
     lines.push(options.color && nodeFlags ? `\x1b[31m${line}\x1b[0m` : line);
     const childPrefix = depth === 0 ? '' : `${prefix}${last ? '   ' : '│  '}`;
-    node.children.forEach((child, i) => visit(child, childPrefix, i === node.children.length - 1, depth + 1));
+    for (const [i, child] of node.children.entries()) {
+      visit(child, childPrefix, i === node.children.length - 1, depth + 1);
+    }
   };
   visit(plan.root, '', true, 0);
   const summary: string[] = [];

@@ -4,8 +4,13 @@ import { renderFindingsText } from './findings-text.js';
 
 /** A table of statements ranked by total time, with their flags and (if explained) findings. */
 export function renderTopQueries(result: TopQueriesResult): string {
-  const lines = [`${result.source} on ${result.target}: ${result.queries.length} statements, ${result.totalMs.toFixed(1)} ms in total`, ''];
-  lines.push(`${pad('#', 3)} ${pad('total ms', 11)} ${pad('%', 6)} ${pad('calls', 8)} ${pad('mean ms', 9)} ${pad('rows/call', 10)} ${pad('hit %', 6)}  query`);
+  const lines = [
+    `${result.source} on ${result.target}: ${result.queries.length} statements, ${result.totalMs.toFixed(1)} ms in total`,
+    '',
+  ];
+  lines.push(
+    `${pad('#', 3)} ${pad('total ms', 11)} ${pad('%', 6)} ${pad('calls', 8)} ${pad('mean ms', 9)} ${pad('rows/call', 10)} ${pad('hit %', 6)}  query`,
+  );
   result.queries.forEach((q, i) => {
     const hit = q.cacheHitRatio !== undefined ? (q.cacheHitRatio * 100).toFixed(1) : '';
     const text = q.query.replace(/\s+/g, ' ');

@@ -21,7 +21,12 @@ export const cacheMissesRule: PlanRule = {
     const buffers = node.selfBuffers;
     if (!buffers || buffers.sharedRead < MIN_BLOCKS_READ) return null;
     const ratio = buffers.sharedRead / Math.max(1, buffers.sharedHit + buffers.sharedRead);
-    if (ratio <= MAX_READ_RATIO || nodeShare(context) < MIN_NODE_SHARE || (node.selfMs ?? 0) < MIN_NODE_MS) return null;
+    if (
+      ratio <= MAX_READ_RATIO ||
+      nodeShare(context) < MIN_NODE_SHARE ||
+      (node.selfMs ?? 0) < MIN_NODE_MS
+    )
+      return null;
     const ioMs = buffers.ioReadMs;
     const saved = ioMs ?? (node.selfMs ?? 0) * ratio * 0.5;
     return createPlanFinding({
@@ -38,7 +43,9 @@ export const cacheMissesRule: PlanRule = {
       evidence: [
         { label: 'shared blocks read', value: buffers.sharedRead },
         { label: 'shared blocks hit', value: buffers.sharedHit },
-        ...(ioMs !== undefined ? [{ label: 'I/O read time', value: Number(ioMs.toFixed(3)), unit: 'ms' }] : []),
+        ...(ioMs !== undefined
+          ? [{ label: 'I/O read time', value: Number(ioMs.toFixed(3)), unit: 'ms' }]
+          : []),
       ],
     });
   },

@@ -1,5 +1,11 @@
 /** Rule: a hash (join or aggregate) split into several batches: it spilled to disk. */
-import { createPlanFinding, ms, nodeShare, type PlanRule, severityFromNodeShare } from './plan-rule.js';
+import {
+  createPlanFinding,
+  ms,
+  nodeShare,
+  type PlanRule,
+  severityFromNodeShare,
+} from './plan-rule.js';
 
 /** Batches above this mean the hash table did not fit in memory (PEV2: >1 → c3). */
 export const MAX_HASH_BATCHES = 1;
@@ -16,7 +22,8 @@ export const hashSpillRule: PlanRule = {
   check(context) {
     const { node } = context;
     if ((node.hashBatches ?? 1) <= MAX_HASH_BATCHES) return null;
-    const grew = node.originalHashBatches !== undefined && node.originalHashBatches < (node.hashBatches ?? 0);
+    const grew =
+      node.originalHashBatches !== undefined && node.originalHashBatches < (node.hashBatches ?? 0);
     const costMs = node.totalMs ?? 0;
     const severity = severityFromNodeShare(nodeShare(context));
     return createPlanFinding({
@@ -28,12 +35,14 @@ export const hashSpillRule: PlanRule = {
       rootCause: `The hash table needed more than work_mem × hash_mem_multiplier${grew ? ` and grew from ${node.originalHashBatches} to ${node.hashBatches} batches at run time (the row estimate was too low)` : ''}, so it was written to disk in ${node.hashBatches} batches.`,
       recommendation: {
         text: 'Raise work_mem (or hash_mem_multiplier) for this query, or reduce the rows/columns hashed; if batches grew at run time, fix the row estimate first.',
-        sql: "SET LOCAL hash_mem_multiplier = 4;",
+        sql: 'SET LOCAL hash_mem_multiplier = 4;',
         effort: 'low',
       },
       evidence: [
         { label: 'hash batches', value: node.hashBatches ?? 0 },
-        ...(node.peakMemoryKb !== undefined ? [{ label: 'peak memory', value: node.peakMemoryKb, unit: 'kB' }] : []),
+        ...(node.peakMemoryKb !== undefined
+          ? [{ label: 'peak memory', value: node.peakMemoryKb, unit: 'kB' }]
+          : []),
       ],
     });
   },

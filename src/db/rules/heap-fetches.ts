@@ -21,7 +21,8 @@ export const heapFetchesRule: PlanRule = {
   needsActuals: true,
   check(context) {
     const { node } = context;
-    if (node.nodeType !== 'Index Only Scan' || (node.heapFetches ?? 0) < MIN_HEAP_FETCHES) return null;
+    if (!/Index Only Scan$/.test(node.nodeType) || (node.heapFetches ?? 0) < MIN_HEAP_FETCHES)
+      return null;
     const rows = (node.actualRows ?? 0) * (node.loops ?? 1) + (node.rowsRemovedByFilter ?? 0);
     const ratio = (node.heapFetches ?? 0) / Math.max(1, rows);
     if (ratio <= HEAP_FETCH_MEDIUM || (node.selfMs ?? 0) < MIN_HEAP_FETCH_MS) return null;

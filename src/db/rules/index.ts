@@ -14,7 +14,7 @@ import { rowsExaminedRule } from './mysql-rows-examined.js';
 import { temporaryTableRule } from './mysql-temporary-table.js';
 import { nestedLoopRule } from './nested-loop.js';
 import { parallelShortfallRule } from './parallel-shortfall.js';
-import type { PlanFindingData, PlanRule, RuleContext } from './plan-rule.js';
+import type { PlanRule, RuleContext } from './plan-rule.js';
 import { planningTimeRule } from './planning-time.js';
 import { rowMisestimateRule } from './row-misestimate.js';
 import { slowNodeRule } from './slow-node.js';
@@ -50,9 +50,14 @@ export const PLAN_RULES: readonly PlanRule[] = [
  * A rule whose `suppressedBy` ids fired on the same node (or anywhere, for plan-level rules) is
  * dropped; `'*'` means any other finding on that node.
  */
-export function runPlanRules(plan: ExplainedPlan, rules: readonly PlanRule[] = PLAN_RULES): Finding[] {
+export function runPlanRules(
+  plan: ExplainedPlan,
+  rules: readonly PlanRule[] = PLAN_RULES,
+): Finding[] {
   const totalMs = planTotalMs(plan);
-  const applicable = rules.filter((r) => r.engines.includes(plan.engine) && (plan.analyzed || !r.needsActuals));
+  const applicable = rules.filter(
+    (r) => r.engines.includes(plan.engine) && (plan.analyzed || !r.needsActuals),
+  );
   const first = applicable.filter((r) => !r.suppressedBy);
   const second = applicable.filter((r) => r.suppressedBy);
   const found: Finding[] = [];
@@ -78,9 +83,17 @@ export function runPlanRules(plan: ExplainedPlan, rules: readonly PlanRule[] = P
   return rankByTimeSaved(found);
 }
 
-function isSuppressed(rule: PlanRule, node: PlanNode, byNode: Map<number, Set<string>>, all: Finding[]): boolean {
+function isSuppressed(
+  rule: PlanRule,
+  node: PlanNode,
+  byNode: Map<number, Set<string>>,
+  all: Finding[],
+): boolean {
   if (!rule.suppressedBy) return false;
-  const ids = rule.scope === 'plan' ? new Set(all.map((f) => f.id)) : (byNode.get(node.id) ?? new Set<string>());
+  const ids =
+    rule.scope === 'plan'
+      ? new Set(all.map((f) => f.id))
+      : (byNode.get(node.id) ?? new Set<string>());
   if (rule.suppressedBy.includes('*')) return ids.size > 0;
   return rule.suppressedBy.some((id) => ids.has(id));
 }
@@ -89,6 +102,8 @@ function isSuppressed(rule: PlanRule, node: PlanNode, byNode: Map<number, Set<st
 export function rankByTimeSaved(findings: readonly Finding[]): Finding[] {
   const order = ['critical', 'high', 'medium', 'low', 'info'];
   return [...findings].sort(
-    (a, b) => (b.impact?.timeMs ?? 0) - (a.impact?.timeMs ?? 0) || order.indexOf(a.severity) - order.indexOf(b.severity),
+    (a, b) =>
+      (b.impact?.timeMs ?? 0) - (a.impact?.timeMs ?? 0) ||
+      order.indexOf(a.severity) - order.indexOf(b.severity),
   );
 }

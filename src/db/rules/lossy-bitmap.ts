@@ -17,7 +17,8 @@ export const lossyBitmapRule: PlanRule = {
   needsActuals: true,
   check(context) {
     const { node } = context;
-    if ((node.lossyHeapBlocks ?? 0) <= MAX_LOSSY_BLOCKS || (node.selfMs ?? 0) < MIN_LOSSY_MS) return null;
+    if ((node.lossyHeapBlocks ?? 0) <= MAX_LOSSY_BLOCKS || (node.selfMs ?? 0) < MIN_LOSSY_MS)
+      return null;
     const recheck = node.rowsRemovedByIndexRecheck ?? 0;
     return createPlanFinding({
       rule: lossyBitmapRule,
@@ -25,8 +26,13 @@ export const lossyBitmapRule: PlanRule = {
       severity: 'medium',
       timeSavedMs: (node.selfMs ?? 0) * LOSSY_SAVING,
       impact: `${node.lossyHeapBlocks} lossy blocks; ${recheck} rows rechecked and removed (${ms(node.selfMs ?? 0)})`,
-      rootCause: 'The bitmap did not fit in work_mem, so PostgreSQL kept whole pages instead of row pointers and had to recheck every row on them.',
-      recommendation: { text: 'Raise work_mem for this query so the bitmap stays exact.', sql: "SET LOCAL work_mem = '64MB';", effort: 'low' },
+      rootCause:
+        'The bitmap did not fit in work_mem, so PostgreSQL kept whole pages instead of row pointers and had to recheck every row on them.',
+      recommendation: {
+        text: 'Raise work_mem for this query so the bitmap stays exact.',
+        sql: "SET LOCAL work_mem = '64MB';",
+        effort: 'low',
+      },
       evidence: [
         { label: 'lossy heap blocks', value: node.lossyHeapBlocks ?? 0 },
         { label: 'exact heap blocks', value: node.exactHeapBlocks ?? 0 },

@@ -24,14 +24,16 @@ export const missingIndexRule: PlanRule = {
   check(context) {
     const { node } = context;
     if (!SCANS.test(node.nodeType) || !node.filter) return null;
-    if (node.mysql?.accessType && !['ALL', 'index', 'range'].includes(node.mysql.accessType)) return null;
+    if (node.mysql?.accessType && !['ALL', 'index', 'range'].includes(node.mysql.accessType))
+      return null;
     if (!context.plan.analyzed) return checkEstimated(context);
     if (node.rowsRemovedByFilter === undefined) return null;
     const removed = node.rowsRemovedByFilter;
     const kept = (node.actualRows ?? 0) * (node.loops ?? 1);
     const share = removed / Math.max(1, removed + kept);
     const selfMs = node.selfMs ?? 0;
-    if (share <= REMOVED_SHARE_MEDIUM || removed < MIN_ROWS_REMOVED || selfMs < MIN_SCAN_MS) return null;
+    if (share <= REMOVED_SHARE_MEDIUM || removed < MIN_ROWS_REMOVED || selfMs < MIN_SCAN_MS)
+      return null;
     const severity: Severity = share > REMOVED_SHARE_HIGH ? 'high' : 'medium';
     const suggestion = suggestIndex(node, context.plan);
     const timeSavedMs = selfMs * share;
@@ -49,7 +51,10 @@ export const missingIndexRule: PlanRule = {
             sql: suggestion.createSql,
             effort: 'low',
           }
-        : { text: `Index the column(s) compared in the filter ${node.filter} (equality columns first).`, effort: 'low' },
+        : {
+            text: `Index the column(s) compared in the filter ${node.filter} (equality columns first).`,
+            effort: 'low',
+          },
       ...(suggestion ? { index: suggestion } : {}),
       evidence: [
         { label: 'rows removed by filter', value: Math.round(removed) },
@@ -72,7 +77,8 @@ function checkEstimated(context: Parameters<PlanRule['check']>[0]) {
   if (size === undefined || size < MIN_ROWS_REMOVED || node.nodeType.includes('Index')) return null;
   const kept = node.estimatedRows ?? size;
   const share = 1 - kept / Math.max(1, size);
-  const unknownSelectivity = node.mysql?.accessType === 'ALL' && (node.mysql.filteredPct ?? 100) >= 100;
+  const unknownSelectivity =
+    node.mysql?.accessType === 'ALL' && (node.mysql.filteredPct ?? 100) >= 100;
   if (share <= REMOVED_SHARE_MEDIUM && !unknownSelectivity) return null;
   const suggestion = suggestIndex(node, context.plan);
   const table = node.relation ?? 'the table';
@@ -84,7 +90,11 @@ function checkEstimated(context: Parameters<PlanRule['check']>[0]) {
     impact: `estimated: ${fmt(size)} rows scanned in ${table} to keep ${unknownSelectivity ? 'an unknown share' : fmt(kept)}`,
     rootCause: `${node.label} reads the whole table and filters with ${node.filter}; no index serves the filter (plan estimates, the statement was not run).`,
     recommendation: suggestion
-      ? { text: `Create an index on ${table} (${suggestion.columns.join(', ')}), then confirm with db explain on real parameter values.`, sql: suggestion.createSql, effort: 'low' }
+      ? {
+          text: `Create an index on ${table} (${suggestion.columns.join(', ')}), then confirm with db explain on real parameter values.`,
+          sql: suggestion.createSql,
+          effort: 'low',
+        }
       : { text: `Index the column(s) compared in ${node.filter}.`, effort: 'low' },
     ...(suggestion ? { index: suggestion } : {}),
     evidence: [

@@ -26,8 +26,12 @@ export const filesortRule: PlanRule = {
       severity: nodeShare(context) > 0.4 ? 'medium' : 'low',
       timeSavedMs: selfMs * FILESORT_SAVING,
       impact: `${ms(selfMs)} sorting${node.sortKey ? ` by ${node.sortKey.join(', ')}` : ''}`,
-      rootCause: 'No index delivers the rows in the requested order, so they are collected and sorted (in memory or in temporary files) on every execution.',
-      recommendation: { text: `Add an index whose leading columns match the WHERE equality columns followed by the ORDER BY columns (${node.sortKey?.join(', ') ?? 'sort key'}), or raise sort_buffer_size if the sort merges passes.`, effort: 'low' },
+      rootCause:
+        'No index delivers the rows in the requested order, so they are collected and sorted (in memory or in temporary files) on every execution.',
+      recommendation: {
+        text: `Add an index whose leading columns match the WHERE equality columns followed by the ORDER BY columns (${node.sortKey?.join(', ') ?? 'sort key'}), or raise sort_buffer_size if the sort merges passes.`,
+        effort: 'low',
+      },
       evidence: [{ label: 'sort time', value: Number(selfMs.toFixed(3)), unit: 'ms' }],
     });
   },

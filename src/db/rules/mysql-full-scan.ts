@@ -17,7 +17,8 @@ export const fullScanRule: PlanRule = {
   check(context) {
     const { node } = context;
     const access = node.mysql;
-    if (access?.accessType !== 'ALL' || (access.rowsExamined ?? 0) < FULL_SCAN_MIN_ROWS) return null;
+    if (access?.accessType !== 'ALL' || (access.rowsExamined ?? 0) < FULL_SCAN_MIN_ROWS)
+      return null;
     const repeated = (node.loops ?? 1) > 1;
     const ignoredKeys = (access.possibleKeys?.length ?? 0) > 0 && !access.key;
     if (!repeated && !ignoredKeys) return null;
@@ -32,7 +33,10 @@ export const fullScanRule: PlanRule = {
       rootCause: ignoredKeys
         ? `Indexes ${access.possibleKeys?.join(', ')} exist but were not used: the optimiser judged them unselective, or the predicate hides the column (a function, a type conversion).`
         : 'The table is read in full once per row of the preceding table: the join column has no usable index.',
-      recommendation: { text: `Index the column ${node.relation ?? 'the table'} is joined or filtered on, and check the predicate is sargable (no function around the column).`, effort: 'low' },
+      recommendation: {
+        text: `Index the column ${node.relation ?? 'the table'} is joined or filtered on, and check the predicate is sargable (no function around the column).`,
+        effort: 'low',
+      },
       evidence: [
         { label: 'access type', value: 'ALL' },
         { label: 'rows examined per scan', value: Math.round(access.rowsExamined ?? 0) },

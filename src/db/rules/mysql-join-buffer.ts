@@ -1,6 +1,7 @@
 /** Rule (MySQL/MariaDB): a join through a join buffer (block nested loop / hash): no index on the join key. */
-import { buildSuggestion, resolveTableAliases } from '../advice/index-advice.js';
+
 import { parseIndexableColumns } from '../advice/conditions.js';
+import { buildSuggestion, resolveTableAliases } from '../advice/index-advice.js';
 import type { PlanNode } from '../plan/plan-node.js';
 import { createPlanFinding, ms, type PlanRule } from './plan-rule.js';
 
@@ -18,7 +19,8 @@ export const joinBufferRule: PlanRule = {
   needsActuals: false,
   check(context) {
     const { node, plan } = context;
-    if (!node.mysql?.joinBuffer && !node.extra?.some((e) => e.startsWith('Using join buffer'))) return null;
+    if (!node.mysql?.joinBuffer && !node.extra?.some((e) => e.startsWith('Using join buffer')))
+      return null;
     const costMs = node.totalMs ?? 0;
     if (plan.analyzed && costMs < JOIN_BUFFER_MIN_MS) return null;
     const table = node.children.find((c) => c.nodeType === 'table') ?? node;
@@ -31,7 +33,11 @@ export const joinBufferRule: PlanRule = {
       impact: `${ms(costMs)} joining ${table.relation ?? 'a table'} through a ${node.mysql?.joinBuffer ?? 'join'} buffer`,
       rootCause: `For each buffered batch of rows, ${table.relation ?? 'the joined table'} is scanned in full (${Math.round(table.mysql?.rowsExamined ?? 0)} rows per scan) because the join condition ${node.joinFilter ?? ''} has no index to look up.`,
       recommendation: suggestion
-        ? { text: `Index the join column of ${suggestion.table}.`, sql: suggestion.createSql, effort: 'low' }
+        ? {
+            text: `Index the join column of ${suggestion.table}.`,
+            sql: suggestion.createSql,
+            effort: 'low',
+          }
         : { text: 'Index the join column of the inner table.', effort: 'low' },
       ...(suggestion ? { index: suggestion } : {}),
       evidence: [
@@ -47,7 +53,9 @@ export const joinBufferRule: PlanRule = {
 function joinKeySuggestion(node: PlanNode, table: PlanNode, sql: string | undefined) {
   const condition = node.joinFilter ?? table.filter;
   if (!condition || !table.relation) return undefined;
-  const match = new RegExp(`\\b${table.relation}\\.\`?([A-Za-z_][\\w$]*)`).exec(condition.replace(/`/g, ''));
+  const match = new RegExp(`\\b${table.relation}\\.\`?([A-Za-z_][\\w$]*)`).exec(
+    condition.replace(/`/g, ''),
+  );
   const column = match?.[1] ?? parseIndexableColumns(condition)?.equality[0];
   if (!column) return undefined;
   const aliases = sql ? resolveTableAliases(sql) : new Map<string, string>();

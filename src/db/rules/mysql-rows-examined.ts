@@ -20,7 +20,10 @@ export const rowsExaminedRule: PlanRule = {
   check(context) {
     const { plan, totalMs } = context;
     const nodes = listPlanNodes(plan.root);
-    const examined = nodes.reduce((acc, n) => acc + (n.mysql?.rowsExamined ?? 0) * (n.loops ?? 1), 0);
+    const examined = nodes.reduce(
+      (acc, n) => acc + (n.mysql?.rowsExamined ?? 0) * (n.loops ?? 1),
+      0,
+    );
     const sent = Math.max(1, sentRows(plan.root));
     if (examined / sent < EXAMINED_RATIO || totalMs < EXAMINED_MIN_MS) return null;
     return createPlanFinding({
@@ -29,8 +32,12 @@ export const rowsExaminedRule: PlanRule = {
       severity: 'medium',
       timeSavedMs: totalMs * EXAMINED_SAVING,
       impact: `${Math.round(examined)} rows examined for ${sent} returned (${ms(totalMs)})`,
-      rootCause: 'The statement reads many rows to produce few: the filter or join columns are not indexed, or the index is not selective.',
-      recommendation: { text: 'Index the filtered and joined columns so rows are looked up, not scanned.', effort: 'low' },
+      rootCause:
+        'The statement reads many rows to produce few: the filter or join columns are not indexed, or the index is not selective.',
+      recommendation: {
+        text: 'Index the filtered and joined columns so rows are looked up, not scanned.',
+        effort: 'low',
+      },
       evidence: [
         { label: 'rows examined', value: Math.round(examined) },
         { label: 'rows returned', value: sent },
@@ -42,6 +49,8 @@ export const rowsExaminedRule: PlanRule = {
 function sentRows(root: import('../plan/plan-node.js').PlanNode): number {
   if (root.actualRows !== undefined) return root.actualRows * (root.loops ?? 1);
   let last = 0;
-  for (const node of listPlanNodes(root)) if (node.nodeType === 'table' && node.actualRows !== undefined) last = node.actualRows * (node.loops ?? 1);
+  for (const node of listPlanNodes(root))
+    if (node.nodeType === 'table' && node.actualRows !== undefined)
+      last = node.actualRows * (node.loops ?? 1);
   return last;
 }

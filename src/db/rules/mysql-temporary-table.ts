@@ -19,15 +19,25 @@ export const temporaryTableRule: PlanRule = {
     const { node, totalMs } = context;
     const isTemp = node.nodeType === 'temporary_table' || node.extra?.includes('Using temporary');
     const subtreeMs = node.totalMs ?? 0;
-    if (!isTemp || totalMs <= 0 || subtreeMs / totalMs < TEMPORARY_MIN_SHARE || subtreeMs < TEMPORARY_MIN_MS) return null;
+    if (
+      !isTemp ||
+      totalMs <= 0 ||
+      subtreeMs / totalMs < TEMPORARY_MIN_SHARE ||
+      subtreeMs < TEMPORARY_MIN_MS
+    )
+      return null;
     return createPlanFinding({
       rule: temporaryTableRule,
       context,
       severity: 'low',
       timeSavedMs: subtreeMs * TEMPORARY_SAVING,
       impact: `${ms(subtreeMs)} in the subtree that fills a temporary table`,
-      rootCause: 'GROUP BY / DISTINCT / UNION on columns no index orders forces MySQL to materialise the rows in a temporary table (on disk when it exceeds tmp_table_size).',
-      recommendation: { text: 'Index the GROUP BY columns (after the equality filter columns) so grouping reads rows in order, or reduce the rows grouped.', effort: 'medium' },
+      rootCause:
+        'GROUP BY / DISTINCT / UNION on columns no index orders forces MySQL to materialise the rows in a temporary table (on disk when it exceeds tmp_table_size).',
+      recommendation: {
+        text: 'Index the GROUP BY columns (after the equality filter columns) so grouping reads rows in order, or reduce the rows grouped.',
+        effort: 'medium',
+      },
       evidence: [{ label: 'subtree time', value: Number(subtreeMs.toFixed(3)), unit: 'ms' }],
     });
   },

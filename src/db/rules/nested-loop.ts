@@ -27,7 +27,10 @@ export const nestedLoopRule: PlanRule = {
     const innerMs = inner.totalMs ?? 0;
     const share = innerMs / totalMs;
     if (share < MIN_INNER_SHARE) return null;
-    const outerMisestimated = outer?.estimatedRows !== undefined && outer.actualRows !== undefined && outer.actualRows > outer.estimatedRows * 10;
+    const outerMisestimated =
+      outer?.estimatedRows !== undefined &&
+      outer.actualRows !== undefined &&
+      outer.actualRows > outer.estimatedRows * 10;
     const severity: Severity = share >= HIGH_INNER_SHARE ? 'high' : 'medium';
     return createPlanFinding({
       rule: nestedLoopRule,
@@ -45,7 +48,14 @@ export const nestedLoopRule: PlanRule = {
       evidence: [
         { label: 'inner loops', value: inner.loops ?? 0 },
         { label: 'inner subtree time', value: Number(innerMs.toFixed(3)), unit: 'ms' },
-        ...(outer?.actualRows !== undefined ? [{ label: 'outer rows (est. / actual)', value: `${outer.estimatedRows ?? '?'} / ${outer.actualRows}` }] : []),
+        ...(outer?.actualRows !== undefined
+          ? [
+              {
+                label: 'outer rows (est. / actual)',
+                value: `${outer.estimatedRows ?? '?'} / ${outer.actualRows}`,
+              },
+            ]
+          : []),
       ],
     });
   },
@@ -55,7 +65,10 @@ export const nestedLoopRule: PlanRule = {
  * PostgreSQL/MySQL: a `Nested Loop` node whose second child is the inner side. MariaDB prints a
  * join as a flat `nested_loop` list: a table looked up once per row of the table before it.
  */
-function loopPair(node: PlanNode, parent: PlanNode | undefined): { inner: PlanNode; outer: PlanNode | undefined } | undefined {
+function loopPair(
+  node: PlanNode,
+  parent: PlanNode | undefined,
+): { inner: PlanNode; outer: PlanNode | undefined } | undefined {
   if (/^Nested loop/i.test(node.nodeType) && node.children.length >= 2) {
     return { inner: node.children[1] as PlanNode, outer: node.children[0] };
   }

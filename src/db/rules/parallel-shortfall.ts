@@ -25,8 +25,12 @@ export const parallelShortfallRule: PlanRule = {
       severity: launched === 0 ? 'medium' : 'low',
       timeSavedMs: costMs * (missing / (planned + 1)),
       impact: `${launched} of ${planned} workers launched for ${node.label} (${ms(costMs)})`,
-      rootCause: 'No background worker slots were free when the query started: max_parallel_workers or max_worker_processes is exhausted by other queries.',
-      recommendation: { text: 'Raise max_parallel_workers / max_worker_processes, or lower concurrency of parallel queries.', effort: 'medium' },
+      rootCause:
+        'No background worker slots were free when the query started: max_parallel_workers or max_worker_processes is exhausted by other queries.',
+      recommendation: {
+        text: 'Raise max_parallel_workers / max_worker_processes, or lower concurrency of parallel queries.',
+        effort: 'medium',
+      },
       evidence: [
         { label: 'workers planned', value: planned },
         { label: 'workers launched', value: launched },

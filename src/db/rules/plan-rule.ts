@@ -1,6 +1,7 @@
 /** The PlanRule interface every plan rule implements, and helpers to build their findings. */
-import type { IndexSuggestion } from '../advice/index-advice.js';
+
 import type { Evidence, Finding, FindingRecommendation, Severity } from '../../findings/index.js';
+import type { IndexSuggestion } from '../advice/index-advice.js';
 import { type ExplainedPlan, type PlanNode, planTotalMs } from '../plan/plan-node.js';
 
 /** What a rule sees: the whole plan and one node (plan-level rules get the root). */
@@ -113,6 +114,7 @@ export { planTotalMs };
 
 function sourceOf(plan: ExplainedPlan): string {
   if (plan.engine === 'postgres') return plan.analyzed ? 'EXPLAIN ANALYZE' : 'EXPLAIN';
-  if (plan.engine === 'mariadb') return plan.analyzed ? 'ANALYZE FORMAT=JSON' : 'EXPLAIN FORMAT=JSON';
+  if (plan.engine === 'mariadb')
+    return plan.analyzed ? 'ANALYZE FORMAT=JSON' : 'EXPLAIN FORMAT=JSON';
   return plan.analyzed ? 'EXPLAIN ANALYZE' : 'EXPLAIN FORMAT=TREE';
 }

@@ -21,7 +21,8 @@ export const planningTimeRule: PlanRule = {
       severity: 'medium',
       timeSavedMs: planning * 0.8,
       impact: `${ms(planning)} planning versus ${ms(exec)} executing`,
-      rootCause: 'The planner spends longer choosing the plan than the plan takes to run: many joins, many partitions, or large IN lists make planning expensive.',
+      rootCause:
+        'The planner spends longer choosing the plan than the plan takes to run: many joins, many partitions, or large IN lists make planning expensive.',
       recommendation: {
         text: 'Use prepared statements (so the plan is reused), prune partitions with constant predicates, or reduce join count / join_collapse_limit.',
         effort: 'medium',

@@ -16,7 +16,8 @@ export const MISESTIMATE_SAVING = 0.3;
 
 /** Factor by which the estimate misses (≥ 1), or 0 when the node has no actuals. */
 export function misestimateFactor(node: PlanNode): number {
-  if (node.actualRows === undefined || node.estimatedRows === undefined || node.neverExecuted) return 0;
+  if (node.actualRows === undefined || node.estimatedRows === undefined || node.neverExecuted)
+    return 0;
   const actual = Math.max(1, node.actualRows);
   const planned = Math.max(1, node.estimatedRows);
   const rowDiff = Math.abs(node.actualRows - node.estimatedRows) * (node.loops ?? 1);
@@ -36,14 +37,22 @@ export const rowMisestimateRule: PlanRule = {
     const factor = misestimateFactor(node);
     if (factor < MISESTIMATE_LOW) return null;
     let lower = false;
-    for (const child of node.children) walkPlan(child, (n) => { lower ||= misestimateFactor(n) >= MISESTIMATE_LOW; });
+    for (const child of node.children)
+      walkPlan(child, (n) => {
+        lower ||= misestimateFactor(n) >= MISESTIMATE_LOW;
+      });
     if (lower) return null;
     const affectedMs = parent?.totalMs ?? node.totalMs ?? 0;
     if (affectedMs < MIN_PARENT_MS) return null;
-    const severity: Severity = factor >= MISESTIMATE_HIGH ? 'high' : factor >= MISESTIMATE_MEDIUM ? 'medium' : 'low';
+    const severity: Severity =
+      factor >= MISESTIMATE_HIGH ? 'high' : factor >= MISESTIMATE_MEDIUM ? 'medium' : 'low';
     const under = (node.actualRows ?? 0) > (node.estimatedRows ?? 0);
     const table = node.relation;
-    const analyze = table ? (context.plan.engine === 'postgres' ? `ANALYZE ${node.schema && node.schema !== 'public' ? `${node.schema}.` : ''}${table};` : `ANALYZE TABLE ${table};`) : undefined;
+    const analyze = table
+      ? context.plan.engine === 'postgres'
+        ? `ANALYZE ${node.schema && node.schema !== 'public' ? `${node.schema}.` : ''}${table};`
+        : `ANALYZE TABLE ${table};`
+      : undefined;
     return createPlanFinding({
       rule: rowMisestimateRule,
       context,

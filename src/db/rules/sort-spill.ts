@@ -1,5 +1,11 @@
 /** Rule: a sort that spilled to disk (external merge) because work_mem was too small. */
-import { createPlanFinding, ms, nodeShare, type PlanRule, severityFromNodeShare } from './plan-rule.js';
+import {
+  createPlanFinding,
+  ms,
+  nodeShare,
+  type PlanRule,
+  severityFromNodeShare,
+} from './plan-rule.js';
 
 /** Share of the sort's time assumed saved by sorting in memory (ranking only). */
 export const SORT_SPILL_SAVING = 0.5;

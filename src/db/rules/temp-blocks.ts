@@ -17,7 +17,11 @@ export const tempBlocksRule: PlanRule = {
   check(context) {
     const { node } = context;
     const written = node.selfBuffers?.tempWritten ?? 0;
-    if (written <= MAX_TEMP_BLOCKS || /^(?:Sort|Incremental Sort|Hash|HashAggregate|Aggregate)$/.test(node.nodeType)) return null;
+    if (
+      written <= MAX_TEMP_BLOCKS ||
+      /^(?:Sort|Incremental Sort|Hash|HashAggregate|Aggregate)$/.test(node.nodeType)
+    )
+      return null;
     const kb = written * 8;
     return createPlanFinding({
       rule: tempBlocksRule,
@@ -26,7 +30,10 @@ export const tempBlocksRule: PlanRule = {
       timeSavedMs: (node.selfMs ?? 0) * TEMP_SAVING,
       impact: `${kb} kB written to temporary files by ${node.label} (${ms(node.selfMs ?? 0)})`,
       rootCause: `${node.label} did not fit in work_mem and wrote ${written} blocks to temporary files.`,
-      recommendation: { text: 'Raise work_mem for this query, or reduce the rows/columns this node keeps.', effort: 'low' },
+      recommendation: {
+        text: 'Raise work_mem for this query, or reduce the rows/columns this node keeps.',
+        effort: 'low',
+      },
       evidence: [{ label: 'temp blocks written', value: written }],
     });
   },

@@ -30,8 +30,13 @@ describe('normalizeSql', () => {
 
 describe('classifyStatement', () => {
   it('sees writes, data-modifying CTEs and multiple statements', () => {
-    expect(classifyStatement('DELETE FROM t WHERE id = 1')).toMatchObject({ isWrite: true, keyword: 'DELETE' });
-    expect(classifyStatement('WITH d AS (DELETE FROM t RETURNING *) SELECT count(*) FROM d').isWrite).toBe(true);
+    expect(classifyStatement('DELETE FROM t WHERE id = 1')).toMatchObject({
+      isWrite: true,
+      keyword: 'DELETE',
+    });
+    expect(
+      classifyStatement('WITH d AS (DELETE FROM t RETURNING *) SELECT count(*) FROM d').isWrite,
+    ).toBe(true);
     expect(classifyStatement("SELECT 'DELETE' FROM t").isWrite).toBe(false);
     expect(classifyStatement('SELECT 1; DROP TABLE t').statementCount).toBe(2);
     expect(classifyStatement('SELECT 1;').statementCount).toBe(1);

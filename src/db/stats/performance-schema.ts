@@ -11,19 +11,27 @@ export const PERFORMANCE_SCHEMA_HINT =
 export async function assertPerformanceSchema(session: DbSession): Promise<void> {
   const on = await session.query<{ v: number | string }>('SELECT @@performance_schema AS v');
   if (Number(on.rows[0]?.v) !== 1) {
-    throw new RedlineError('DB_STATS_UNAVAILABLE', 'cannot rank queries: performance_schema is OFF', {
-      exitCode: ExitCode.Unavailable,
-      hint: PERFORMANCE_SCHEMA_HINT,
-    });
+    throw new RedlineError(
+      'DB_STATS_UNAVAILABLE',
+      'cannot rank queries: performance_schema is OFF',
+      {
+        exitCode: ExitCode.Unavailable,
+        hint: PERFORMANCE_SCHEMA_HINT,
+      },
+    );
   }
   const consumer = await session.query<{ e: string }>(
     "SELECT ENABLED AS e FROM performance_schema.setup_consumers WHERE NAME = 'statements_digest'",
   );
   if (consumer.rows[0]?.e !== 'YES') {
-    throw new RedlineError('DB_STATS_UNAVAILABLE', 'cannot rank queries: the statements_digest consumer is disabled', {
-      exitCode: ExitCode.Unavailable,
-      hint: "UPDATE performance_schema.setup_consumers SET ENABLED = 'YES' WHERE NAME = 'statements_digest'",
-    });
+    throw new RedlineError(
+      'DB_STATS_UNAVAILABLE',
+      'cannot rank queries: the statements_digest consumer is disabled',
+      {
+        exitCode: ExitCode.Unavailable,
+        hint: "UPDATE performance_schema.setup_consumers SET ENABLED = 'YES' WHERE NAME = 'statements_digest'",
+      },
+    );
   }
 }
 

@@ -5,7 +5,8 @@ import type { TopQuery } from './top-query.js';
 
 /** Exact steps to enable pg_stat_statements (printed when it is missing). */
 export function pgStatStatementsHint(configFile: string | undefined, preloaded: boolean): string {
-  if (preloaded) return 'run CREATE EXTENSION pg_stat_statements; in this database (once, as a superuser)';
+  if (preloaded)
+    return 'run CREATE EXTENSION pg_stat_statements; in this database (once, as a superuser)';
   return [
     `add shared_preload_libraries = 'pg_stat_statements' to ${configFile ?? 'postgresql.conf'}`,
     '(or a file in its conf.d), restart PostgreSQL (e.g. pg_ctlcluster <version> main restart),',
@@ -21,15 +22,21 @@ export async function assertPgStatStatements(session: DbSession): Promise<void> 
       hint: 'run the probe (node --import redline/probe) to rank the queries an application sends to PGlite',
     });
   }
-  const ext = await session.query("SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'");
-  const preload = await session.query<{ v: string }>("SELECT current_setting('shared_preload_libraries') AS v");
+  const ext = await session.query(
+    "SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'",
+  );
+  const preload = await session.query<{ v: string }>(
+    "SELECT current_setting('shared_preload_libraries') AS v",
+  );
   const preloaded = /(?:^|[\s,])"?pg_stat_statements"?(?:$|[\s,])/.test(preload.rows[0]?.v ?? '');
   if (ext.rows.length > 0 && preloaded) return;
   const config = await session
     .query<{ v: string }>("SELECT current_setting('config_file') AS v")
     .then((r) => r.rows[0]?.v)
     .catch(() => undefined);
-  const what = !preloaded ? 'pg_stat_statements is not loaded (shared_preload_libraries)' : 'the pg_stat_statements extension is not created in this database';
+  const what = !preloaded
+    ? 'pg_stat_statements is not loaded (shared_preload_libraries)'
+    : 'the pg_stat_statements extension is not created in this database';
   throw new RedlineError('DB_STATS_UNAVAILABLE', `cannot rank queries: ${what}`, {
     exitCode: ExitCode.Unavailable,
     hint: pgStatStatementsHint(config, preloaded),
@@ -38,7 +45,9 @@ export async function assertPgStatStatements(session: DbSession): Promise<void> 
 
 /** Reads this database's statements (all of them; ranking happens later). */
 export async function readPgStatStatements(session: DbSession): Promise<TopQuery[]> {
-  const version = await session.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
+  const version = await session.query<{ v: string }>(
+    "SELECT current_setting('server_version_num') AS v",
+  );
   const modern = Number(version.rows[0]?.v ?? 0) >= 130000;
   const time = modern ? 'total_exec_time + total_plan_time' : 'total_time';
   const result = await session.query<Record<string, string | number | null>>(

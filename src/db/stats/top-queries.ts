@@ -3,16 +3,24 @@ import { ExitCode, RedlineError } from '../../errors/index.js';
 import type { Finding } from '../../findings/index.js';
 import { type DbSession, openDb, parseDbTarget } from '../connection.js';
 import { explainMysql } from '../mysql/explain.js';
+import type { ExplainedPlan } from '../plan/plan-node.js';
 import { explainPostgres } from '../postgres/explain.js';
 import { countParameters, explainGenericPlan, fillRelationRows } from '../postgres/generic-plan.js';
-import type { ExplainedPlan } from '../plan/plan-node.js';
 import { runPlanRules } from '../rules/index.js';
 import { classifyStatement } from '../sql/statement-kind.js';
-import { assertPerformanceSchema, readStatementDigests, resetStatementDigests } from './performance-schema.js';
-import { assertPgStatStatements, readPgStatStatements, resetPgStatStatements } from './pg-stat-statements.js';
+import {
+  assertPerformanceSchema,
+  readStatementDigests,
+  resetStatementDigests,
+} from './performance-schema.js';
+import {
+  assertPgStatStatements,
+  readPgStatStatements,
+  resetPgStatStatements,
+} from './pg-stat-statements.js';
 import { rankTopQueries, type TopQuery } from './top-query.js';
 
-export { type TopQuery } from './top-query.js';
+export type { TopQuery } from './top-query.js';
 
 /** Options of {@link topQueries}. */
 export interface TopQueriesOptions {
@@ -32,7 +40,17 @@ export interface TopQueriesResult {
   queries: TopQuery[];
 }
 
-const EXPLAINABLE = new Set(['SELECT', 'WITH', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'VALUES', 'TABLE', 'REPLACE']);
+const EXPLAINABLE = new Set([
+  'SELECT',
+  'WITH',
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'MERGE',
+  'VALUES',
+  'TABLE',
+  'REPLACE',
+]);
 
 /** Ranks statements by total time (pg_stat_statements / performance_schema digests). */
 export async function topQueries(options: TopQueriesOptions): Promise<TopQueriesResult> {
@@ -49,7 +67,10 @@ export async function topQueries(options: TopQueriesOptions): Promise<TopQueries
 }
 
 /** Resets the counters so the next ranking covers exactly the following window (e.g. a load test). */
-export async function resetTopQueries(options: { db?: string; session?: DbSession }): Promise<void> {
+export async function resetTopQueries(options: {
+  db?: string;
+  session?: DbSession;
+}): Promise<void> {
   await withSession(options, async (session) => {
     if (session.kind === 'mysql') {
       await assertPerformanceSchema(session);
@@ -65,7 +86,13 @@ export async function resetTopQueries(options: { db?: string; session?: DbSessio
 function withWindowImpact(finding: Finding, q: TopQuery): Finding {
   if (!finding.impact || (finding.impact.timeMs ?? 0) > 0) return finding;
   const { timeMs: _unknown, ...rest } = finding.impact;
-  return { ...finding, impact: { ...rest, description: `${rest.description}; the statement took ${q.totalMs.toFixed(1)} ms over ${q.calls} calls in the window` } };
+  return {
+    ...finding,
+    impact: {
+      ...rest,
+      description: `${rest.description}; the statement took ${q.totalMs.toFixed(1)} ms over ${q.calls} calls in the window`,
+    },
+  };
 }
 
 async function readPg(session: DbSession): Promise<TopQuery[]> {
@@ -83,7 +110,10 @@ async function readDigests(session: DbSession): Promise<TopQuery[]> {
  * ANALYZE (rolled back); with parameters they get their generic plan (estimates). MySQL/MariaDB
  * digests get a plain EXPLAIN with `'1'` in place of each `?`.
  */
-export async function explainNormalised(session: DbSession, sql: string): Promise<ExplainedPlan | undefined> {
+export async function explainNormalised(
+  session: DbSession,
+  sql: string,
+): Promise<ExplainedPlan | undefined> {
   if (!EXPLAINABLE.has(classifyStatement(sql).keyword)) return undefined;
   if (session.kind === 'mysql') {
     const text = sql.replace(/\?/g, "'1'").replace(/\(\s*\.\.\.\s*\)/g, "('1')");
@@ -95,9 +125,15 @@ export async function explainNormalised(session: DbSession, sql: string): Promis
   return plan;
 }
 
-async function withSession<T>(options: { db?: string; session?: DbSession }, run: (s: DbSession) => Promise<T>): Promise<T> {
+async function withSession<T>(
+  options: { db?: string; session?: DbSession },
+  run: (s: DbSession) => Promise<T>,
+): Promise<T> {
   if (!options.session && !options.db) {
-    throw new RedlineError('DB_URL_MISSING', 'no database given', { exitCode: ExitCode.Usage, hint: 'pass --db <url>' });
+    throw new RedlineError('DB_URL_MISSING', 'no database given', {
+      exitCode: ExitCode.Usage,
+      hint: 'pass --db <url>',
+    });
   }
   const session = options.session ?? (await openDb(parseDbTarget(options.db as string)));
   try {

@@ -45,12 +45,22 @@ export const LARGE_RESULT_ROWS = 1000;
 /** Derives the flags of a row from its counters. */
 export function flagTopQuery(q: TopQuery): string[] {
   const flags: string[] = [];
-  if (q.calls >= SLOW_QUERY_MIN_CALLS && q.meanMs >= SLOW_QUERY_MEAN_MS) flags.push('slow (≥100 calls, ≥20 ms mean)');
-  if (q.cacheHitRatio !== undefined && (q.sharedBlocksRead ?? 0) > 100 && q.cacheHitRatio < MIN_CACHE_HIT_RATIO) flags.push('cache misses');
+  if (q.calls >= SLOW_QUERY_MIN_CALLS && q.meanMs >= SLOW_QUERY_MEAN_MS)
+    flags.push('slow (≥100 calls, ≥20 ms mean)');
+  if (
+    q.cacheHitRatio !== undefined &&
+    (q.sharedBlocksRead ?? 0) > 100 &&
+    q.cacheHitRatio < MIN_CACHE_HIT_RATIO
+  )
+    flags.push('cache misses');
   if ((q.tempBlocksWritten ?? 0) > 0 || (q.tmpDiskTables ?? 0) > 0) flags.push('temp files');
   if ((q.sortMergePasses ?? 0) > 0) flags.push('sort merge passes');
   if ((q.noIndexUsed ?? 0) > 0) flags.push('no index used');
-  if (q.rowsExamined !== undefined && q.rowsExamined / Math.max(1, q.rows) > EXAMINED_PER_SENT && q.rowsExamined > 10_000) {
+  if (
+    q.rowsExamined !== undefined &&
+    q.rowsExamined / Math.max(1, q.rows) > EXAMINED_PER_SENT &&
+    q.rowsExamined > 10_000
+  ) {
     flags.push('examines ≫ returns');
   }
   if (q.rowsPerCall > LARGE_RESULT_ROWS) flags.push('large result');
@@ -58,7 +68,10 @@ export function flagTopQuery(q: TopQuery): string[] {
 }
 
 /** Sorts by total time, fills `share` and `flags`, and keeps the first `limit`. */
-export function rankTopQueries(rows: TopQuery[], limit: number): { queries: TopQuery[]; totalMs: number } {
+export function rankTopQueries(
+  rows: TopQuery[],
+  limit: number,
+): { queries: TopQuery[]; totalMs: number } {
   const totalMs = rows.reduce((acc, q) => acc + q.totalMs, 0);
   const sorted = [...rows].sort((a, b) => b.totalMs - a.totalMs).slice(0, Math.max(1, limit));
   for (const q of sorted) {

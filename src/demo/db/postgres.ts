@@ -2,10 +2,8 @@
 import pg from 'pg';
 import { ExitCode, RedlineError } from '../../errors/index.js';
 import { createCountingDatabase, type DemoDatabase, type DriverQuery } from './database.js';
+import { DEFAULT_DEMO_SCHEMA } from './schema.js';
 import { type DemoSeedSpec, isSeeded, type SqlRunner, seedDatabase } from './seed.js';
-
-/** Default schema of the demo tables in a real PostgreSQL. */
-export const DEFAULT_DEMO_SCHEMA = 'redline_demo';
 
 /** Options of {@link openPostgresDatabase}. */
 export interface PostgresOpenOptions {

@@ -1,7 +1,10 @@
 /** The demo's schema (tables, healthy indexes, constraints) and the index whose absence is a planted bottleneck. */
 
 /** Bump when the schema or the seed data changes: cached data dirs with another version are rebuilt. */
-export const DEMO_SCHEMA_VERSION = 2;
+export const DEMO_SCHEMA_VERSION = 3;
+
+/** Default schema of the demo tables in a real PostgreSQL. */
+export const DEFAULT_DEMO_SCHEMA = 'redline_demo';
 
 /** Name of the index the `missing-index` bottleneck leaves out. */
 export const MISSING_INDEX_NAME = 'items_category_created_idx';

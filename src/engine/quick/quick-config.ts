@@ -64,8 +64,6 @@ export interface QuickShardConfig {
   maxQueueMs: number;
   insecure: boolean;
   tags: Record<string, string>;
-  /** Wall-clock start of the measured window (epoch ms, float); warm-up runs before it. */
-  startEpochMs: number;
   intervalMs: number;
 }
 
@@ -89,7 +87,7 @@ export function splitEvenly(total: number, parts: number): number[] {
  * exactly; in the open model shard k takes every W-th slot of the global schedule
  * (phase k/rate), so the shards together keep the global arrival times.
  */
-export function planQuickShards(options: QuickRunOptions, startEpochMs: number, intervalMs = 1000): QuickShardConfig[] {
+export function planQuickShards(options: QuickRunOptions, intervalMs = 1000): QuickShardConfig[] {
   const target = parseTarget(options.url);
   const method = (options.method ?? 'GET').toUpperCase();
   const headers = Array.isArray(options.headers)
@@ -134,7 +132,6 @@ export function planQuickShards(options: QuickRunOptions, startEpochMs: number, 
     maxQueueMs: options.maxQueueMs ?? 1000,
     insecure: options.insecure ?? false,
     tags: { ...(options.tags ?? {}) },
-    startEpochMs,
     intervalMs,
   }));
 }

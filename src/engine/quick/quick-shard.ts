@@ -33,7 +33,8 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
   readonly #request: Buffer;
   readonly #isHead: boolean;
   readonly #registry: MetricRegistry;
-  readonly #clock: ShardClock;
+  #clock!: ShardClock;
+  readonly #emit: (report: ShardReport) => void;
   readonly #series: HttpSeriesCache;
   readonly #iterations: CounterSeries;
   readonly #dropped: CounterSeries;
@@ -44,9 +45,9 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
   readonly #failures: Int32Array;
   readonly #wantedSince: Float64Array;
   readonly #openModel: boolean;
-  readonly #t0: number;
-  readonly #loadStart: number;
-  readonly #deadline: number;
+  #t0 = 0;
+  #loadStart = 0;
+  #deadline = Number.POSITIVE_INFINITY;
   readonly #period: number;
   #remaining: number;
   #sending = false;
@@ -65,12 +66,8 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     this.#config = config;
     this.#request = Buffer.from(config.request.buffer, config.request.byteOffset, config.request.byteLength);
     this.#isHead = config.method === 'HEAD';
-    this.#t0 = epochToLocal(config.startEpochMs);
-    this.#loadStart = this.#t0 - config.warmupMs;
-    this.#deadline = config.durationMs >= 0 ? this.#t0 + config.durationMs : Number.POSITIVE_INFINITY;
+    this.#emit = emit;
     this.#registry = new MetricRegistry(() => performance.now() - this.#t0);
-    this.#clock = new ShardClock(this.#registry, config.shard, this.#t0, config.intervalMs, emit);
-    if (config.durationMs >= 0) this.#clock.setEnd(config.durationMs);
     this.#openModel = config.rate > 0;
     this.#period = this.#openModel ? 1000 / config.rate : 0;
     this.#remaining = config.requests;
@@ -105,8 +102,14 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     });
   }
 
-  /** Starts at the configured wall-clock time (warm-up first). */
-  start(): void {
+  /** Starts the load at `loadStartEpochMs` (warm-up first, then the measured window). */
+  start(loadStartEpochMs: number): void {
+    const config = this.#config;
+    this.#loadStart = epochToLocal(loadStartEpochMs);
+    this.#t0 = this.#loadStart + config.warmupMs;
+    this.#deadline = config.durationMs >= 0 ? this.#t0 + config.durationMs : Number.POSITIVE_INFINITY;
+    this.#clock = new ShardClock(this.#registry, config.shard, this.#t0, config.intervalMs, this.#emit);
+    if (config.durationMs >= 0) this.#clock.setEnd(config.durationMs);
     this.#after(this.#loadStart, () => this.#begin());
     if (this.#warmupPending) {
       this.#after(this.#t0, () => {
@@ -120,6 +123,11 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
   /** Ctrl-C: stop now, abandon in-flight requests, report what was measured. */
   stop(): void {
     if (this.#finished) return;
+    if (this.#clock === undefined) {
+      this.#finished = true;
+      this.#resolveDone();
+      return;
+    }
     this.#sending = false;
     for (const conn of this.#connections) conn.destroy(null);
     this.#finish();

@@ -16,9 +16,6 @@ export interface RunResult {
   totals: Aggregate;
 }
 
-/** Milliseconds between planning and the start of load, so every worker starts on the same tick. */
-const START_DELAY_MS = 50;
-
 /** Describes the load model in one line (header of the summary). */
 export function describeQuickRun(options: QuickRunOptions): string {
   const c = options.connections ?? 10;
@@ -33,16 +30,12 @@ export function describeQuickRun(options: QuickRunOptions): string {
  * run (they are counted); throws RedlineError before the run for bad options or an unreachable target.
  */
 export async function runQuickTest(options: QuickRunOptions, onWarning?: (text: string) => void): Promise<RunResult> {
-  const startEpochMs = performance.timeOrigin + performance.now() + START_DELAY_MS;
-  const configs = planQuickShards(options, startEpochMs);
+  const configs = planQuickShards(options);
   await checkReachable(configs[0]!.target);
-  // Re-plan so the preflight's time does not eat into the warm-up or the first interval.
-  const start = performance.timeOrigin + performance.now() + START_DELAY_MS;
-  for (const c of configs) c.startEpochMs = start;
   const durationMs = configs[0]!.durationMs;
   const meta: RunMeta = {
     runId: randomUUID(),
-    startedAtMs: start,
+    startedAtMs: 0,
     intervalMs: 1000,
     target: redactText(configs[0]!.target.href),
     tags: options.tags ?? {},
@@ -54,6 +47,7 @@ export async function runQuickTest(options: QuickRunOptions, onWarning?: (text: 
     specs: configs.map((config) => ({ kind: 'quick' as const, config })),
     outputs: options.outputs ?? [],
     cores: configs.length,
+    warmupMs: options.warmupMs ?? 0,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(onWarning ? { onWarning } : {}),
   });

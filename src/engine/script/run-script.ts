@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { type BuildPlanResult, buildPlan, type CliOverrides } from '../../config/index.js';
 import { createUrlRewriter } from '../../config/hosts.js';
-import { describePlan, maxDurationMs } from '../../config/describe-plan.js';
+import { describePlan, planMaxDurationMs } from '../../config/describe-plan.js';
 import type { Plan } from '../../config/plan.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
@@ -18,12 +18,14 @@ import type { RunResultFile } from '../../outputs/result-file.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
 import { configureHttpSettings } from '../../script/http/configure.js';
 import { type LoadedScript, loadScript } from '../../script/loader/index.js';
+import { isYamlPlanPath, loadYamlPlan } from '../../script/yaml/index.js';
 import { scriptModuleMap } from '../../script/modules/module-map.js';
 import { createThreadRuntime, installThreadRuntime } from '../../script/runtime/thread-runtime.js';
 import { assertValidThresholds, createThresholdEvaluator, evaluateChecks, thresholdExitCode, type ThresholdEvaluator } from '../../thresholds/index.js';
+import type { ThresholdDefinition } from '../../thresholds/types.js';
 import { compiledModuleUrl } from '../../util/runtime-path.js';
 import { type AbortReason, runShards } from '../controller.js';
-import { buildRunResult, RESULT_TREND_STATS } from '../result-builder.js';
+import { buildRunResult, metricValues, RESULT_TREND_STATS } from '../result-builder.js';
 import { runHandleSummary, runLifecycle } from './lifecycle.js';
 import type { ScriptShardConfig } from './script-shard.js';
 
@@ -52,15 +54,14 @@ export interface ScriptRunResult {
   header: string[];
 }
 
-const START_DELAY_MS = 100;
-
 function thresholdsInput(plan: Plan): Record<string, unknown[]> {
   const raw: Record<string, unknown[]> = {};
   for (const [metric, specs] of Object.entries(plan.thresholds)) {
     raw[metric] = specs.map((s) => ({
       threshold: s.threshold,
       abortOnFail: s.abortOnFail,
-      delayAbortEval: `${s.delayAbortEvalMs}ms`,
+      // Only with abortOnFail: buildPlan already warned about a delay on a threshold that cannot abort.
+      ...(s.abortOnFail ? { delayAbortEval: `${s.delayAbortEvalMs}ms` } : {}),
       ...(s.windowMs !== undefined ? { window: `${s.windowMs}ms` } : {}),
     }));
   }
@@ -82,9 +83,22 @@ async function importInitContext(loaded: LoadedScript): Promise<Record<string, u
   }
 }
 
+/**
+ * Adds every sub-metric a threshold names (`http_reqs{group:::g}`) to the result, keyed as
+ * written, as k6 lists them in the summary and in handleSummary's `data.metrics`.
+ */
+function addThresholdSubMetrics(result: RunResultFile, thresholds: readonly ThresholdDefinition[], totals: Aggregate, trendStats: string[]): void {
+  for (const t of thresholds) {
+    if (!t.metric.tags || result.metrics[t.metricKey]) continue;
+    const summary = totals.summarize(t.metric.name, t.metric.tags);
+    if (!summary) continue;
+    result.metrics[t.metricKey] = { type: summary.type, contains: summary.contains, values: metricValues(summary, result.durationMs, trendStats) };
+  }
+}
+
 /** Runs a script (k6-style or native) and returns the result with the exit code it calls for. */
 export async function runScriptTest(options: ScriptRunOptions): Promise<ScriptRunResult> {
-  const loaded = await loadScript(options.scriptPath, { modules: scriptModuleMap() });
+  const loaded = await (isYamlPlanPath(options.scriptPath) ? loadYamlPlan(options.scriptPath, { modules: scriptModuleMap(), ...(options.onWarning ? { onWarning: options.onWarning } : {}) }) : loadScript(options.scriptPath, { modules: scriptModuleMap() }));
   try {
     return await runLoaded(loaded, options);
   } finally {
@@ -95,7 +109,7 @@ export async function runScriptTest(options: ScriptRunOptions): Promise<ScriptRu
 async function runLoaded(loaded: LoadedScript, options: ScriptRunOptions): Promise<ScriptRunResult> {
   const scriptDir = dirname(loaded.scriptPath);
   const mainRegistry = new MetricRegistry();
-  const runtime = createThreadRuntime({ registry: mainRegistry, scriptDir, inInit: true });
+  const runtime = createThreadRuntime({ registry: mainRegistry, scriptDir, inInit: true, resolvePath: loaded.resolvePath });
   installThreadRuntime(runtime);
   installScriptGlobals();
   const module = await importInitContext(loaded);
@@ -111,8 +125,8 @@ async function runLoaded(loaded: LoadedScript, options: ScriptRunOptions): Promi
   });
   const plan = built.plan;
   for (const w of built.warnings) options.onWarning?.(w);
+  // buildPlan validated the thresholds (and returned their warnings); parse them for the evaluator.
   const parsed = assertValidThresholds(thresholdsInput(plan), { metrics: mainRegistry.descriptors() });
-  for (const w of parsed.warnings) options.onWarning?.(w);
 
   const env = { ...(process.env as Record<string, string>), ...(plan.options.env ?? {}) };
   runtime.env = env;
@@ -135,7 +149,6 @@ async function runLoaded(loaded: LoadedScript, options: ScriptRunOptions): Promi
   });
   const signal = options.signal ? AbortSignal.any([options.signal, thresholdAbort.signal]) : thresholdAbort.signal;
   const workers = Math.max(1, options.workers ?? 1);
-  const start = performance.timeOrigin + performance.now() + START_DELAY_MS;
   const shardModule = compiledModuleUrl('./script-shard.js', import.meta.url).href;
   const hostsModule = compiledModuleUrl('../../config/hosts.js', import.meta.url).href;
   const specs = Array.from({ length: workers }, (_, shard) => ({
@@ -151,19 +164,18 @@ async function runLoaded(loaded: LoadedScript, options: ScriptRunOptions): Promi
       env,
       hostRules: plan.options.hostRules ?? [],
       hostRulesModule: hostsModule,
-      startEpochMs: start,
       intervalMs: 1000,
     } satisfies ScriptShardConfig,
   }));
   const header = describePlan(plan);
   const meta: RunMeta = {
     runId: randomUUID(),
-    startedAtMs: start,
+    startedAtMs: 0,
     intervalMs: 1000,
     target: loaded.scriptPath,
     tags: plan.options.tags,
     scenarios: plan.scenarios.map((s) => ({ name: s.name, executor: s.executor, description: s.executor })),
-    maxDurationMs: Math.max(...plan.scenarios.map((s) => maxDurationMs(s))),
+    maxDurationMs: planMaxDurationMs(plan.scenarios),
   };
   const run = await runShards({
     meta,
@@ -182,7 +194,9 @@ async function runLoaded(loaded: LoadedScript, options: ScriptRunOptions): Promi
   // setup() and teardown() requests count in the totals (not in the per-second timeline), as in k6.
   run.totals.addSnapshot(mainRegistry.snapshot(workers, 0, 0, run.durationMs));
 
-  const result = buildRunResult({ meta, ...run, trendStats: [...new Set([...RESULT_TREND_STATS, ...plan.options.summaryTrendStats])] });
+  const trendStats = [...new Set([...RESULT_TREND_STATS, ...plan.options.summaryTrendStats])];
+  const result = buildRunResult({ meta, ...run, trendStats });
+  addThresholdSubMetrics(result, parsed.thresholds, run.totals, trendStats);
   result.thresholds = evaluator.outcomes();
   for (const w of evaluator.warnings()) options.onWarning?.(w);
   let summaryOutputs: ScriptRunResult['summaryOutputs'];

@@ -8,7 +8,8 @@ import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import { MetricRegistry } from '../../metrics/registry.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
 import { configureHttpSettings } from '../../script/http/configure.js';
-import { createThreadRuntime, installThreadRuntime } from '../../script/runtime/thread-runtime.js';
+import { loadScriptPathResolver } from '../../script/loader/script-path.js';
+import { createThreadRuntime, installThreadRuntime, threadRuntime } from '../../script/runtime/thread-runtime.js';
 import { epochToLocal, ShardClock } from '../shard-clock.js';
 import type { ShardHandle, ShardReport } from '../shard-report.js';
 import { createExecutor, type Executor } from './executors/index.js';
@@ -28,16 +29,15 @@ export interface ScriptShardConfig {
   hostRules: unknown;
   /** Module exporting `createUrlRewriter(rules)`, resolved by the main thread. */
   hostRulesModule?: string;
-  startEpochMs: number;
   intervalMs: number;
 }
 
 /** How many distinct script errors each shard reports. */
 const MAX_REPORTED_ERRORS = 10;
 
-/** Starts a script shard in the calling thread (also the worker entry's `startShard`). */
+/** Prepares a script shard in the calling thread (also the worker entry's `startShard`). */
 export async function startShard(config: ScriptShardConfig, emit: (report: ShardReport) => void): Promise<ShardHandle> {
-  const t0 = epochToLocal(config.startEpochMs);
+  let t0 = performance.now();
   const registry = new MetricRegistry(() => performance.now() - t0);
   const events: NonNullable<ShardReport['events']> = [];
   const errors: NonNullable<ShardReport['scriptErrors']> = [];
@@ -57,6 +57,7 @@ export async function startShard(config: ScriptShardConfig, emit: (report: Shard
       options: config.plan.options,
       env: config.env,
       scriptDir: config.scriptDir,
+      resolvePath: loadScriptPathResolver(config.scriptDir, config.bundleUrl),
       rewriteUrl,
       shard: config.shard,
       shards: config.shards,
@@ -75,67 +76,82 @@ export async function startShard(config: ScriptShardConfig, emit: (report: Shard
   installScriptGlobals();
   const module = (await import(config.bundleUrl)) as Record<string, unknown>;
   const data = config.setupData === undefined ? undefined : JSON.parse(config.setupData);
-  const clock = new ShardClock(registry, config.shard, t0, config.intervalMs, (report) => {
-    if (errors.length > 0) report.scriptErrors = errors.splice(0);
-    emit(report);
-  });
   let nextLocalVu = 0;
   const runners: VuRunner[] = [];
-  const executors: Executor[] = config.plan.scenarios.map((scenario) => {
-    const fn = module[scenario.exec] as IterationFn;
-    const runner = new VuRunner({
-      scenario: {
-        name: scenario.name,
-        executor: scenario.executor,
-        startTimeMs: scenario.startTimeMs,
-        iterationsStarted: 0,
-        iterationStride: config.shards,
-        iterationOffset: config.shard,
-        tags: scenario.tags,
-        env: scenario.env,
-      },
-      fn,
-      data,
-      registry,
-      testTags: config.plan.options.tags,
-      newVuId: () => {
-        const local = nextLocalVu++;
-        return { id: local * config.shards + config.shard + 1, idInInstance: local + 1 };
-      },
-      onError: (error) => {
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        if (seenErrors.has(message) || seenErrors.size >= MAX_REPORTED_ERRORS) return;
-        seenErrors.add(message);
-        errors.push({ message, stack: error instanceof Error ? (error.stack ?? message) : message });
-      },
-    });
-    runners.push(runner);
-    return createExecutor(scenario, {
-      runner,
-      shard: config.shard,
-      shards: config.shards,
-      startAt: t0 + scenario.startTimeMs,
-      dropped: registry.counter(BUILTIN_METRICS.dropped_iterations, { ...config.plan.options.tags, ...scenario.tags, scenario: scenario.name }),
-    });
-  });
+  const onError = (error: unknown) => {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    if (seenErrors.has(message) || seenErrors.size >= MAX_REPORTED_ERRORS) return;
+    seenErrors.add(message);
+    errors.push({ message, stack: error instanceof Error ? (error.stack ?? message) : message });
+  };
+  for (const scenario of config.plan.scenarios) {
+    runners.push(
+      new VuRunner({
+        scenario: {
+          name: scenario.name,
+          executor: scenario.executor,
+          startTimeMs: scenario.startTimeMs,
+          iterationsStarted: 0,
+          iterationStride: config.shards,
+          iterationOffset: config.shard,
+          tags: scenario.tags,
+          env: scenario.env,
+        },
+        fn: module[scenario.exec] as IterationFn,
+        data,
+        registry,
+        testTags: config.plan.options.tags,
+        newVuId: () => {
+          const local = nextLocalVu++;
+          return { id: local * config.shards + config.shard + 1, idInInstance: local + 1 };
+        },
+        onError,
+      }),
+    );
+  }
   const vus = registry.gauge(BUILTIN_METRICS.vus);
   const vusMax = registry.gauge(BUILTIN_METRICS.vus_max);
   const sampleVus = () => {
     vus.add(runners.reduce((n, r) => n + r.active, 0));
     vusMax.add(runners.reduce((n, r) => n + r.allocated, 0));
   };
-  sampleVus();
-  const sampler = setInterval(sampleVus, 100);
-  await new Promise((r) => setTimeout(r, Math.max(0, t0 - performance.now())));
-  clock.start();
-  const done = Promise.all(executors.map((e) => e.run())).then(() => {
-    clearInterval(sampler);
-    sampleVus();
-    clock.finish();
+  let executors: Executor[] = [];
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
   });
+  let stopped = false;
   return {
     done,
-    stop: () => {
+    start(loadStartEpochMs) {
+      t0 = epochToLocal(loadStartEpochMs);
+      threadRuntime().testStart = t0;
+      const clock = new ShardClock(registry, config.shard, t0, config.intervalMs, (report) => {
+        if (errors.length > 0) report.scriptErrors = errors.splice(0);
+        emit(report);
+      });
+      executors = config.plan.scenarios.map((scenario, i) =>
+        createExecutor(scenario, {
+          runner: runners[i]!,
+          shard: config.shard,
+          shards: config.shards,
+          startAt: t0 + scenario.startTimeMs,
+          dropped: registry.counter(BUILTIN_METRICS.dropped_iterations, { ...config.plan.options.tags, ...scenario.tags, scenario: scenario.name }),
+        }),
+      );
+      if (stopped) for (const e of executors) e.stop();
+      sampleVus();
+      const sampler = setInterval(sampleVus, 100);
+      clock.start();
+      void Promise.all(executors.map((e) => e.run())).then(() => {
+        clearInterval(sampler);
+        sampleVus();
+        clock.finish();
+        resolveDone();
+      });
+    },
+    stop() {
+      stopped = true;
       for (const e of executors) e.stop();
     },
   };

@@ -9,7 +9,7 @@ import type { CounterSeries, TrendSeries } from '../../metrics/series.js';
 import { instanceCounters } from '../../script/api/execution.js';
 import { httpSettings } from '../../script/http/http-settings.js';
 import { VuHttp } from '../../script/http/vu-http.js';
-import { IterationAbort, type ScenarioInfo, type VuState, vuContext } from '../../script/runtime/vu-state.js';
+import { isIterationAbort, type ScenarioInfo, type VuState, vuContext } from '../../script/runtime/vu-state.js';
 
 /** An iteration's function (the script's default export or a scenario's `exec`). */
 export type IterationFn = (data: unknown) => unknown;
@@ -27,13 +27,16 @@ export interface RunnableVu {
   abort: AbortController;
   /** True while an iteration runs. */
   busy: boolean;
+  /** This VU's own copy of setup()'s data (k6 parses it once per VU, so VUs are isolated). */
+  data: unknown;
 }
 
 /** Per-scenario iteration machinery on one shard. */
 export class VuRunner {
   readonly scenario: ScenarioInfo;
   readonly #fn: IterationFn;
-  readonly #data: unknown;
+  /** JSON of setup()'s result (undefined when there is none). */
+  readonly #setupJson: string | undefined;
   readonly #iterations: CounterSeries;
   readonly #duration: TrendSeries;
   readonly #registry: MetricRegistry;
@@ -46,7 +49,7 @@ export class VuRunner {
   constructor(options: {
     scenario: ScenarioInfo;
     fn: IterationFn;
-    data: unknown;
+    setupJson: string | undefined;
     registry: MetricRegistry;
     testTags: Record<string, string>;
     onError: (error: unknown) => void;
@@ -54,7 +57,7 @@ export class VuRunner {
   }) {
     this.scenario = options.scenario;
     this.#fn = options.fn;
-    this.#data = options.data;
+    this.#setupJson = options.setupJson;
     this.#registry = options.registry;
     this.#tags = { ...options.testTags, ...options.scenario.tags, scenario: options.scenario.name };
     this.#iterations = options.registry.counter(BUILTIN_METRICS.iterations, this.#tags);
@@ -81,7 +84,8 @@ export class VuRunner {
     state.http = new VuHttp(() => state);
     this.allocated++;
     instanceCounters.vusInitialized++;
-    return { state, abort, busy: false };
+    const data = this.#setupJson === undefined ? undefined : JSON.parse(this.#setupJson);
+    return { state, abort, busy: false, data };
   }
 
   /**
@@ -98,12 +102,12 @@ export class VuRunner {
     vu.busy = true;
     const started = performance.now();
     try {
-      await vuContext.run(state, () => this.#fn(this.#data));
+      await vuContext.run(state, () => this.#fn(vu.data));
       if (vu.abort.signal.aborted) return this.#interrupted();
       this.#completed(started);
       return true;
     } catch (error) {
-      if (error instanceof IterationAbort && error.interrupted) return this.#interrupted();
+      if (isIterationAbort(error) && error.interrupted) return this.#interrupted();
       if (vu.abort.signal.aborted) return this.#interrupted();
       this.#failed(started, error);
       return true;
@@ -118,6 +122,13 @@ export class VuRunner {
   interrupt(vu: RunnableVu): void {
     vu.abort.abort();
     vu.state.http.closeAll();
+  }
+
+  /** Makes an interrupted VU usable again (ramping up after a ramp-down). */
+  revive(vu: RunnableVu): void {
+    if (!vu.abort.signal.aborted) return;
+    vu.abort = new AbortController();
+    vu.state.signal = vu.abort.signal;
   }
 
   #completed(started: number): void {

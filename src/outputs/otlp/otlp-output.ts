@@ -4,7 +4,6 @@
  * explicit-bucket histograms in seconds (never the SDK's millisecond default buckets). The SDK
  * is imported when the run starts (it takes ~0.4 s to load), not when the CLI starts.
  */
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
@@ -12,14 +11,9 @@ import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
 import { PrometheusModel } from '../prometheus/model.js';
 import { parseBuckets, parseDurationOption } from '../prometheus/options.js';
 import type { OtlpPipeline } from './pipeline.js';
+import { REDLINE_VERSION } from '../../util/version.js';
 
-const VERSION = (() => {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'dev';
-  }
-})();
+const VERSION = REDLINE_VERSION;
 
 /** Options of {@link createOtlpOutput}. */
 export interface OtlpOutputOptions {

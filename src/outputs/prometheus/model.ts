@@ -66,6 +66,8 @@ export class PrometheusModel {
   readonly #options: PrometheusModelOptions;
   readonly #buckets = new Map<string, TrendBuckets>();
   readonly #labels = new Map<string, Labels>();
+  /** Per trend series: the labels of each `_bucket` sample (bounds, then +Inf), built once. */
+  readonly #bucketLabels = new Map<string, Labels[]>();
   #base: Record<string, string> = {};
   #totals: Aggregate | undefined;
   /** Wall-clock end of the latest interval (epoch ms); 0 before the first one. */
@@ -84,6 +86,7 @@ export class PrometheusModel {
     base['testid'] = meta.tags['testid'] ?? meta.runId;
     this.#base = base;
     this.#labels.clear();
+    this.#bucketLabels.clear();
     this.lastUpdateMs = meta.startedAtMs;
   }
 
@@ -202,12 +205,17 @@ export class PrometheusModel {
   #trendSamples(s: SeriesState, d: MetricDescriptor, name: string, labels: Labels, f: PromFamily): void {
     const b = this.#buckets.get(s.key);
     if (!b) return;
-    const cumulative = b.cumulative();
-    for (let i = 0; i < b.bounds.length; i++) {
-      const le = String(b.bounds[i]);
-      f.samples.push({ name: `${name}_bucket`, labels: withLabel(labels, 'le', le), value: cumulative[i] as number });
+    let leLabels = this.#bucketLabels.get(s.key);
+    if (!leLabels) {
+      leLabels = [...b.bounds.map((bound) => withLabel(labels, 'le', String(bound))), withLabel(labels, 'le', '+Inf')];
+      this.#bucketLabels.set(s.key, leLabels);
     }
-    f.samples.push({ name: `${name}_bucket`, labels: withLabel(labels, 'le', '+Inf'), value: b.count });
+    const bucketName = `${name}_bucket`;
+    let running = 0;
+    for (let i = 0; i < b.counts.length; i++) {
+      running += b.counts[i] as number;
+      f.samples.push({ name: bucketName, labels: leLabels[i] as Labels, value: running });
+    }
     f.samples.push({ name: `${name}_sum`, labels, value: s.sum * unitFactor(d.contains) });
     f.samples.push({ name: `${name}_count`, labels, value: b.count });
   }

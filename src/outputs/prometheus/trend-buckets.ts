@@ -29,6 +29,8 @@ export class TrendBuckets {
   readonly native: Map<number, number> | undefined;
   zeroCount = 0;
   readonly #toUnit: number;
+  #nativeIndex = 0;
+  #nativeUpper = Number.NEGATIVE_INFINITY;
 
   /**
    * `unitFactor` converts a trend value (ms for time trends) into the exported unit; `native`
@@ -49,6 +51,7 @@ export class TrendBuckets {
       throw new Error('TrendBuckets needs a JS HDR histogram');
     }
     const h = histogram;
+    this.#nativeUpper = Number.NEGATIVE_INFINITY;
     const zero = h.getCountAtIndex(0);
     if (zero > 0) this.#addValue(0, zero, 0);
     if (h.minNonZeroValue > h.maxValue) return;
@@ -91,8 +94,12 @@ export class TrendBuckets {
     if (this.native) {
       if (x <= 0) this.zeroCount += c;
       else {
-        const index = nativeBucketIndex(x, NATIVE_SCHEMA);
-        this.native.set(index, (this.native.get(index) ?? 0) + c);
+        // Values arrive in ascending order: recompute the native index only past its upper bound.
+        if (x > this.#nativeUpper) {
+          this.#nativeIndex = nativeBucketIndex(x, NATIVE_SCHEMA);
+          this.#nativeUpper = 2 ** (this.#nativeIndex / 2 ** NATIVE_SCHEMA);
+        }
+        this.native.set(this.#nativeIndex, (this.native.get(this.#nativeIndex) ?? 0) + c);
       }
     }
     return bucket;

@@ -39,10 +39,17 @@ export function wireLabels(name: string, labels: Labels): WireLabel[] {
   return withLabel(labels, '__name__', name).map(([n, value]) => ({ name: n, value }));
 }
 
+const labelKeys = new WeakMap<Labels, string>();
+
+/** Identity of a series; label arrays are cached by the model, so their text is built once. */
 function seriesKey(name: string, labels: Labels): string {
-  let key = name;
-  for (const [k, v] of labels) key += `\u0000${k}\u0001${v}`;
-  return key;
+  let text = labelKeys.get(labels);
+  if (text === undefined) {
+    text = '';
+    for (const [k, v] of labels) text += `\u0000${k}\u0001${v}`;
+    labelKeys.set(labels, text);
+  }
+  return name + text;
 }
 
 /** Float-sample series of `frames`, grouped by series with samples in time order. */

@@ -3,15 +3,9 @@
  * headers; retries 5xx, 429 and network errors with exponential backoff (never other 4xx), and
  * bounds its queue so a dead receiver cannot eat the generator's memory.
  */
-import { readFileSync } from 'node:fs';
+import { REDLINE_VERSION } from '../../util/version.js';
 
-const VERSION = (() => {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'dev';
-  }
-})();
+const VERSION = REDLINE_VERSION;
 
 /** Options of {@link RemoteWriteClient}. */
 export interface RemoteWriteClientOptions {

@@ -77,7 +77,9 @@ export function encodeWriteRequest(series: readonly WireSeries[]): Uint8Array {
       timestamp: h.timestamp,
     })),
   }));
-  return WriteRequest.encode(WriteRequest.fromObject({ timeseries })).finish();
+  // Plain objects already have the message's shape and types: encode them directly
+  // (fromObject would copy every nested object first, several times slower).
+  return WriteRequest.encode({ timeseries }).finish();
 }
 
 /** Decodes a WriteRequest (for tests and debugging). */

@@ -1,7 +1,13 @@
 /** Cache-candidate detector: the same query with the same parameters repeated across requests. */
 import type { Finding } from '../../findings/index.js';
 import type { ResolvedSite } from '../call-site.js';
-import { type AggregatedDetection, type Detection, locationOf, type RenderContext, whereText } from '../findings-store.js';
+import {
+  type AggregatedDetection,
+  type Detection,
+  locationOf,
+  type RenderContext,
+  whereText,
+} from '../findings-store.js';
 import { ms, shortSql } from './shared.js';
 
 /** Finding id. */
@@ -28,7 +34,15 @@ export class CacheTracker {
   #entries = new Map<string, Entry>();
 
   /** Notes one successful SELECT; returns a detection when the pair crosses the threshold. */
-  note(key: string, sql: string, route: string, requestId: number, durationMs: number, t: number, site: () => ResolvedSite | undefined): Detection | undefined {
+  note(
+    key: string,
+    sql: string,
+    route: string,
+    requestId: number,
+    durationMs: number,
+    t: number,
+    site: () => ResolvedSite | undefined,
+  ): Detection | undefined {
     let entry = this.#entries.get(key);
     if (!entry || t - entry.windowStart > CACHE_WINDOW_MS) {
       if (entry) this.#entries.delete(key);
@@ -79,9 +93,18 @@ export function renderCacheCandidate(item: AggregatedDetection, _context: Render
       effort: 'medium',
     },
     evidence: [
-      { label: 'repeats in window', value: item.detail['repeats'] ?? CACHE_MIN_REPEATS, source: 'probe' },
+      {
+        label: 'repeats in window',
+        value: item.detail['repeats'] ?? CACHE_MIN_REPEATS,
+        source: 'probe',
+      },
       { label: 'requests in window', value: item.detail['requests'] ?? 0, source: 'probe' },
-      { label: 'database time a cache would save', value: Math.round(item.totalMs * 10) / 10, unit: 'ms', source: 'probe' },
+      {
+        label: 'database time a cache would save',
+        value: Math.round(item.totalMs * 10) / 10,
+        unit: 'ms',
+        source: 'probe',
+      },
     ],
   };
 }

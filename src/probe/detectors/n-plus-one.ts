@@ -2,7 +2,13 @@
 import type { Finding } from '../../findings/index.js';
 import { resolveSite, siteKey } from '../call-site.js';
 import type { ProbeConfig } from '../config.js';
-import { type AggregatedDetection, type Detection, locationOf, type RenderContext, whereText } from '../findings-store.js';
+import {
+  type AggregatedDetection,
+  type Detection,
+  locationOf,
+  type RenderContext,
+  whereText,
+} from '../findings-store.js';
 import type { QueryRecord, RequestState } from '../state.js';
 import { ms, routeShare, severityOf, shortSql } from './shared.js';
 
@@ -66,15 +72,26 @@ export function renderNPlusOne(item: AggregatedDetection, context: RenderContext
       text: 'Load all the rows in one query — WHERE key = ANY($1) / IN (...) with the collected keys, or a JOIN — and group them in memory.',
       effort: 'medium',
       diff: {
-        before: 'for (const a of authors) {\n  a.books = (await db.query("SELECT * FROM books WHERE author_id = $1", [a.id])).rows;\n}',
-        after: 'const { rows } = await db.query("SELECT * FROM books WHERE author_id = ANY($1)", [authors.map((a) => a.id)]);\nfor (const a of authors) a.books = rows.filter((b) => b.author_id === a.id);',
+        before:
+          'for (const a of authors) {\n  a.books = (await db.query("SELECT * FROM books WHERE author_id = $1", [a.id])).rows;\n}',
+        after:
+          'const { rows } = await db.query("SELECT * FROM books WHERE author_id = ANY($1)", [authors.map((a) => a.id)]);\nfor (const a of authors) a.books = rows.filter((b) => b.author_id === a.id);',
         language: 'js',
       },
     },
     evidence: [
       { label: 'affected requests', value: item.requests, source: 'probe' },
-      { label: 'executions per request (max)', value: item.detail['perRequest'] ?? perRequest, source: 'probe' },
-      { label: 'time in these queries', value: Math.round(item.totalMs * 10) / 10, unit: 'ms', source: 'probe' },
+      {
+        label: 'executions per request (max)',
+        value: item.detail['perRequest'] ?? perRequest,
+        source: 'probe',
+      },
+      {
+        label: 'time in these queries',
+        value: Math.round(item.totalMs * 10) / 10,
+        unit: 'ms',
+        source: 'probe',
+      },
     ],
   };
 }

@@ -1,7 +1,13 @@
 /** No-pagination detector: a SELECT without LIMIT that returns many rows. */
-import type { Finding } from '../../findings/index.js';
+
 import { isUnboundedSelect } from '../../db/sql/normalize.js';
-import { type AggregatedDetection, locationOf, type RenderContext, whereText } from '../findings-store.js';
+import type { Finding } from '../../findings/index.js';
+import {
+  type AggregatedDetection,
+  locationOf,
+  type RenderContext,
+  whereText,
+} from '../findings-store.js';
 import { ms, routeShare, severityOf, shortSql } from './shared.js';
 
 /** Finding id. */
@@ -42,7 +48,11 @@ export function renderNoPagination(item: AggregatedDetection, context: RenderCon
     recommendation: {
       text: 'Paginate: add ORDER BY + LIMIT (keyset pagination, WHERE id > $last, scales best) and let the client ask for the next page.',
       effort: 'medium',
-      diff: { before: 'SELECT ... FROM orders WHERE user_id = $1', after: 'SELECT ... FROM orders WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT 20', language: 'sql' },
+      diff: {
+        before: 'SELECT ... FROM orders WHERE user_id = $1',
+        after: 'SELECT ... FROM orders WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT 20',
+        language: 'sql',
+      },
     },
     evidence: [
       { label: 'max rows returned', value: maxRows, source: 'probe' },

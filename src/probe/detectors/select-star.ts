@@ -1,7 +1,13 @@
 /** SELECT * detector: wide rows fetched while the code reads only a few columns (sampled with row proxies). */
 import type { Finding } from '../../findings/index.js';
-import { type AggregatedDetection, type Detection, locationOf, type RenderContext, whereText } from '../findings-store.js';
 import { resolveSite } from '../call-site.js';
+import {
+  type AggregatedDetection,
+  type Detection,
+  locationOf,
+  type RenderContext,
+  whereText,
+} from '../findings-store.js';
 import type { RequestState } from '../state.js';
 import { ms, routeShare, shortSql } from './shared.js';
 
@@ -29,7 +35,8 @@ export function trackColumnUse(rows: unknown[], used: Set<string>): void {
   const n = Math.min(rows.length, SAMPLED_ROWS);
   for (let i = 0; i < n; i++) {
     const row = rows[i];
-    if (row && typeof row === 'object' && !Array.isArray(row)) rows[i] = new Proxy(row as Record<string, unknown>, h);
+    if (row && typeof row === 'object' && !Array.isArray(row))
+      rows[i] = new Proxy(row as Record<string, unknown>, h);
   }
 }
 
@@ -37,7 +44,8 @@ export function trackColumnUse(rows: unknown[], used: Set<string>): void {
 export function detectSelectStar(state: RequestState, root: string): Detection[] {
   const out: Detection[] = [];
   for (const record of state.queries) {
-    if (!record.usedColumns || !record.columnNames || record.columnNames.length < WIDE_MIN_COLUMNS) continue;
+    if (!record.usedColumns || !record.columnNames || record.columnNames.length < WIDE_MIN_COLUMNS)
+      continue;
     const used = record.usedColumns.size;
     if (used / record.columnNames.length > MAX_USED_SHARE) continue;
     const site = resolveSite(record.site, root);
@@ -50,7 +58,9 @@ export function detectSelectStar(state: RequestState, root: string): Detection[]
       timeMs: record.end - record.execStart,
       detail: { columns: record.columnNames.length, used: Math.max(used, 0) },
     });
-    (out[out.length - 1] as Detection & { usedNames?: string[] }).usedNames = [...record.usedColumns];
+    (out[out.length - 1] as Detection & { usedNames?: string[] }).usedNames = [
+      ...record.usedColumns,
+    ];
   }
   return out;
 }

@@ -1,5 +1,5 @@
 /** Helpers shared by the probe's detectors. */
-import { severityFromShare, type Severity } from '../../findings/index.js';
+import { type Severity, severityFromShare } from '../../findings/index.js';
 import type { AggregatedDetection, RenderContext } from '../findings-store.js';
 
 /** Milliseconds for messages. */

@@ -25,7 +25,11 @@ export type InstrumentedDrivers = Record<string, string>;
  */
 export async function instrumentDrivers(entry: string | undefined): Promise<InstrumentedDrivers> {
   const found: InstrumentedDrivers = {};
-  const bases = [...new Set([entry ? dirname(resolve(entry)) : undefined, process.cwd()].filter(Boolean) as string[])];
+  const bases = [
+    ...new Set(
+      [entry ? dirname(resolve(entry)) : undefined, process.cwd()].filter(Boolean) as string[],
+    ),
+  ];
   for (const base of bases) {
     const req = createRequire(join(base, 'noop.js'));
     const declared = declaredDependencies(base);
@@ -47,9 +51,12 @@ async function instrumentPgliteEsm(req: NodeJS.Require, found: InstrumentedDrive
   try {
     // The package's exports map hides package.json: find it above the resolved CommonJS entry.
     let pkgDir = dirname(req.resolve('@electric-sql/pglite'));
-    while (!existsSync(join(pkgDir, 'package.json')) && dirname(pkgDir) !== pkgDir) pkgDir = dirname(pkgDir);
+    while (!existsSync(join(pkgDir, 'package.json')) && dirname(pkgDir) !== pkgDir)
+      pkgDir = dirname(pkgDir);
     const pkgPath = join(pkgDir, 'package.json');
-    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports?: Record<string, { import?: { default?: string } | string }> };
+    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
+      exports?: Record<string, { import?: { default?: string } | string }>;
+    };
     const entry = pkg.exports?.['.']?.import;
     const file = typeof entry === 'string' ? entry : entry?.default;
     if (!file) return;
@@ -69,8 +76,16 @@ function declaredDependencies(dir: string): Set<string> | undefined {
   let current = dir;
   for (;;) {
     try {
-      const pkg = JSON.parse(readFileSync(join(current, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
-      return new Set([...Object.keys(pkg['dependencies'] ?? {}), ...Object.keys(pkg['devDependencies'] ?? {}), ...Object.keys(pkg['peerDependencies'] ?? {}), ...Object.keys(pkg['optionalDependencies'] ?? {})]);
+      const pkg = JSON.parse(readFileSync(join(current, 'package.json'), 'utf8')) as Record<
+        string,
+        Record<string, string> | undefined
+      >;
+      return new Set([
+        ...Object.keys(pkg['dependencies'] ?? {}),
+        ...Object.keys(pkg['devDependencies'] ?? {}),
+        ...Object.keys(pkg['peerDependencies'] ?? {}),
+        ...Object.keys(pkg['optionalDependencies'] ?? {}),
+      ]);
     } catch {
       const parent = dirname(current);
       if (parent === current) return undefined;
@@ -84,7 +99,9 @@ let hooked = false;
 function hookRequire(): void {
   if (hooked) return;
   hooked = true;
-  const moduleAny = Module as unknown as { _load: (request: string, parent: unknown, isMain: boolean) => unknown };
+  const moduleAny = Module as unknown as {
+    _load: (request: string, parent: unknown, isMain: boolean) => unknown;
+  };
   const original = moduleAny._load;
   moduleAny._load = function load(request: string, parent: unknown, isMain: boolean) {
     const exports = original.call(this, request, parent, isMain);

@@ -18,7 +18,9 @@ let inPool = 0;
 
 /** Patches a loaded `mysql2` module (the callback API; mysql2/promise wraps it). */
 export function instrumentMysql2(mysql2: unknown): boolean {
-  const mod = mysql2 as { Connection?: { prototype: object }; Pool?: { prototype: object } } | undefined;
+  const mod = mysql2 as
+    | { Connection?: { prototype: object }; Pool?: { prototype: object } }
+    | undefined;
   let patched = false;
   const conn = mod?.Connection?.prototype ? ownerOf(mod.Connection.prototype, 'query') : undefined;
   if (conn && markPatched(conn, 'mysql2.connection')) {
@@ -43,7 +45,12 @@ function readPool(pool: object) {
   const p = pool as Mysql2PoolLike;
   const total = p._allConnections?.length ?? 0;
   const idle = p._freeConnections?.length ?? 0;
-  return { total, idle, waiting: p._connectionQueue?.length ?? 0, max: p.config?.connectionLimit ?? 10 };
+  return {
+    total,
+    idle,
+    waiting: p._connectionQueue?.length ?? 0,
+    max: p.config?.connectionLimit ?? 10,
+  };
 }
 
 function isQueued(pool: object): boolean {
@@ -54,7 +61,9 @@ function isQueued(pool: object): boolean {
 function outcomeOf(error: unknown, rows: unknown, fields: unknown): QueryOutcome {
   if (error) return { rows: 0, error: true };
   const list = Array.isArray(rows) ? rows : undefined;
-  const names = Array.isArray(fields) ? fields.map((f: { name?: string }) => String(f?.name ?? '')) : undefined;
+  const names = Array.isArray(fields)
+    ? fields.map((f: { name?: string }) => String(f?.name ?? ''))
+    : undefined;
   return {
     rows: list ? list.length : 0,
     ...(names ? { columnNames: names } : {}),
@@ -74,33 +83,60 @@ function sqlOf(sql: unknown): string | undefined {
 }
 
 function wrapConnection(original: AnyFn): AnyFn {
-  return function query(this: unknown, sql: unknown, values?: unknown, callback?: unknown) {
-    const fromPool = (sql as Record<symbol, QueryRecord> | null)?.[POOL_RECORD] ?? pending.claim(sql, values);
+  return function query(this: unknown, ...all: unknown[]) {
+    const [sql, values, callback] = all;
+    const fromPool =
+      (sql as Record<symbol, QueryRecord> | null)?.[POOL_RECORD] ?? pending.claim(sql, values);
     if (fromPool) {
       fromPool.execStart = now();
-      return original.apply(this, arguments as unknown as unknown[]);
+      return original.apply(this, all);
     }
     const state = requestStorage.getStore();
     const text = sqlOf(sql);
-    if (!state || text === undefined || (sql as { constructor?: { name?: string } }).constructor?.name === 'Query') {
-      return original.apply(this, arguments as unknown as unknown[]);
+    if (
+      !state ||
+      text === undefined ||
+      (sql as { constructor?: { name?: string } }).constructor?.name === 'Query'
+    ) {
+      return original.apply(this, all);
     }
     const args = split(values, callback);
-    const record = beginQuery(state, 'mysql2', text, args.values ?? (sql as { values?: unknown })?.values, false, query as never);
+    const record = beginQuery(
+      state,
+      'mysql2',
+      text,
+      args.values ?? (sql as { values?: unknown })?.values,
+      false,
+      query as never,
+    );
     return call(this, original, state, record, sql, args);
   };
 }
 
 /** Calls with a wrapped callback, or listens to the returned command's events. */
-function call(self: unknown, original: AnyFn, state: RequestState, record: QueryRecord, sql: unknown, args: { values: unknown; cb: AnyFn | undefined }): unknown {
+function call(
+  self: unknown,
+  original: AnyFn,
+  state: RequestState,
+  record: QueryRecord,
+  sql: unknown,
+  args: { values: unknown; cb: AnyFn | undefined },
+): unknown {
   const { cb } = args;
   if (cb) {
-    return original.call(self, sql, args.values, (error: unknown, rows: unknown, fields: unknown) => {
-      finishQuery(state, record, outcomeOf(error, rows, fields));
-      return cb(error, rows, fields);
-    });
+    return original.call(
+      self,
+      sql,
+      args.values,
+      (error: unknown, rows: unknown, fields: unknown) => {
+        finishQuery(state, record, outcomeOf(error, rows, fields));
+        return cb(error, rows, fields);
+      },
+    );
   }
-  const command = original.call(self, sql, args.values) as { once?: (e: string, f: () => void) => void } | undefined;
+  const command = original.call(self, sql, args.values) as
+    | { once?: (e: string, f: () => void) => void }
+    | undefined;
   let rows = 0;
   (command as { on?: (e: string, f: () => void) => void })?.on?.('result', () => void rows++);
   command?.once?.('end', () => finishQuery(state, record, { rows }));
@@ -109,18 +145,27 @@ function call(self: unknown, original: AnyFn, state: RequestState, record: Query
 }
 
 function wrapPool(original: AnyFn): AnyFn {
-  return function query(this: unknown, sql: unknown, values?: unknown, callback?: unknown) {
+  return function query(this: unknown, ...all: unknown[]) {
+    const [sql, values, callback] = all;
     const state = requestStorage.getStore();
     const text = sqlOf(sql);
-    if (!state || text === undefined) return original.apply(this, arguments as unknown as unknown[]);
+    if (!state || text === undefined) return original.apply(this, all);
     registerPool('mysql2', this as object, readPool);
     const args = split(values, callback);
-    const record = beginQuery(state, 'mysql2', text, args.values ?? (sql as { values?: unknown })?.values, isQueued(this as object), query as never);
+    const record = beginQuery(
+      state,
+      'mysql2',
+      text,
+      args.values ?? (sql as { values?: unknown })?.values,
+      isQueued(this as object),
+      query as never,
+    );
     pending.add(sql, args.values, record);
     inPool++;
     try {
       const command = call(this, original, state, record, sql, args);
-      if (command && typeof command === 'object') (command as Record<symbol, QueryRecord>)[POOL_RECORD] = record;
+      if (command && typeof command === 'object')
+        (command as Record<symbol, QueryRecord>)[POOL_RECORD] = record;
       return command;
     } finally {
       inPool--;
@@ -129,9 +174,10 @@ function wrapPool(original: AnyFn): AnyFn {
 }
 
 function wrapGetConnection(original: AnyFn): AnyFn {
-  return function getConnection(this: unknown, callback?: unknown) {
+  return function getConnection(this: unknown, ...all: unknown[]) {
+    const [callback] = all;
     const state = requestStorage.getStore();
-    if (!state || inPool > 0 || typeof callback !== 'function') return original.apply(this, arguments as unknown as unknown[]);
+    if (!state || inPool > 0 || typeof callback !== 'function') return original.apply(this, all);
     registerPool('mysql2', this as object, readPool);
     const queued = isQueued(this as object);
     const t0 = now();

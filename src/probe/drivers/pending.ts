@@ -27,7 +27,9 @@ export class PendingQueries {
     if (this.#items.length === 0) return undefined;
     for (let i = 0; i < this.#items.length; i++) {
       const item = this.#items[i] as Pending;
-      const sameValues = item.values === values || (item.values === undefined && Array.isArray(values) && values.length === 0);
+      const sameValues =
+        item.values === values ||
+        (item.values === undefined && Array.isArray(values) && values.length === 0);
       if (item.text === text && sameValues) {
         this.#items.splice(i, 1);
         return item.record;

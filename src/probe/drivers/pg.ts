@@ -36,7 +36,12 @@ export function instrumentPg(pg: unknown): boolean {
 
 function readPgPool(pool: object) {
   const p = pool as PgPoolLike;
-  return { total: p.totalCount, idle: p.idleCount, waiting: p.waitingCount, max: p.options?.max ?? 10 };
+  return {
+    total: p.totalCount,
+    idle: p.idleCount,
+    waiting: p.waitingCount,
+    max: p.options?.max ?? 10,
+  };
 }
 
 function isQueued(pool: PgPoolLike): boolean {
@@ -47,8 +52,14 @@ function outcomeOf(result: unknown, error: unknown): QueryOutcome {
   if (error) return { rows: 0, error: true };
   const list = Array.isArray(result) ? result : [result];
   let rows = 0;
-  for (const r of list) rows += (r as { rowCount?: number; rows?: unknown[] })?.rows?.length ?? (r as { rowCount?: number })?.rowCount ?? 0;
-  const last = list[list.length - 1] as { rows?: unknown[]; fields?: Array<{ name: string }> } | undefined;
+  for (const r of list)
+    rows +=
+      (r as { rowCount?: number; rows?: unknown[] })?.rows?.length ??
+      (r as { rowCount?: number })?.rowCount ??
+      0;
+  const last = list[list.length - 1] as
+    | { rows?: unknown[]; fields?: Array<{ name: string }> }
+    | undefined;
   return {
     rows,
     ...(last?.fields ? { columnNames: last.fields.map((f) => f.name) } : {}),
@@ -57,19 +68,22 @@ function outcomeOf(result: unknown, error: unknown): QueryOutcome {
 }
 
 function wrapClientQuery(original: AnyFn): AnyFn {
-  return function query(this: unknown, config: unknown, values?: unknown, callback?: unknown) {
+  return function query(this: unknown, ...args: unknown[]) {
+    const [config, values, callback] = args;
     const claimed = pending.claim(config, values);
     if (claimed) {
       claimed.execStart = now();
-      return original.apply(this, arguments as unknown as unknown[]);
+      return original.apply(this, args);
     }
     const state = requestStorage.getStore();
     const text = typeof config === 'string' ? config : (config as { text?: unknown } | null)?.text;
-    if (!state || typeof text !== 'string') return original.apply(this, arguments as unknown as unknown[]);
+    if (!state || typeof text !== 'string') return original.apply(this, args);
     const params = Array.isArray(values) ? values : (config as { values?: unknown })?.values;
     const record = beginQuery(state, 'pg', text, params, false, query as never);
     if (typeof (config as { submit?: unknown }).submit === 'function') {
-      const submittable = original.apply(this, arguments as unknown as unknown[]) as { once?: (e: string, f: (x?: unknown) => void) => void };
+      const submittable = original.apply(this, args) as {
+        once?: (e: string, f: (x?: unknown) => void) => void;
+      };
       submittable?.once?.('end', () => finishQuery(state, record, { rows: 0 }));
       submittable?.once?.('error', () => finishQuery(state, record, { rows: 0, error: true }));
       return submittable;
@@ -79,7 +93,13 @@ function wrapClientQuery(original: AnyFn): AnyFn {
 }
 
 /** Calls the original with a wrapped callback, or wraps the promise it returns. */
-function invoke(self: unknown, original: AnyFn, state: RequestState, record: QueryRecord, args: unknown[]): unknown {
+function invoke(
+  self: unknown,
+  original: AnyFn,
+  state: RequestState,
+  record: QueryRecord,
+  args: unknown[],
+): unknown {
   const [config, values, callback] = args;
   const cb = typeof values === 'function' ? values : callback;
   if (typeof cb === 'function') {
@@ -87,7 +107,9 @@ function invoke(self: unknown, original: AnyFn, state: RequestState, record: Que
       finishQuery(state, record, outcomeOf(result, error));
       return (cb as AnyFn)(error, result);
     };
-    return typeof values === 'function' ? original.call(self, config, wrapped) : original.call(self, config, values, wrapped);
+    return typeof values === 'function'
+      ? original.call(self, config, wrapped)
+      : original.call(self, config, values, wrapped);
   }
   const promise = original.call(self, config, values) as Promise<unknown>;
   return promise.then(
@@ -103,10 +125,11 @@ function invoke(self: unknown, original: AnyFn, state: RequestState, record: Que
 }
 
 function wrapPoolQuery(original: AnyFn): AnyFn {
-  return function query(this: unknown, text: unknown, values?: unknown, callback?: unknown) {
+  return function query(this: unknown, ...args: unknown[]) {
+    const [text, values, callback] = args;
     const state = requestStorage.getStore();
     const sql = typeof text === 'string' ? text : (text as { text?: unknown } | null)?.text;
-    if (!state || typeof sql !== 'string') return original.apply(this, arguments as unknown as unknown[]);
+    if (!state || typeof sql !== 'string') return original.apply(this, args);
     const pool = this as PgPoolLike;
     registerPool('pg', pool as object, readPgPool);
     let cb = callback;
@@ -145,9 +168,10 @@ function wrapPoolQuery(original: AnyFn): AnyFn {
 }
 
 function wrapPoolConnect(original: AnyFn): AnyFn {
-  return function connect(this: unknown, callback?: unknown) {
+  return function connect(this: unknown, ...args: unknown[]) {
+    const [callback] = args;
     const state = requestStorage.getStore();
-    if (!state || inPoolQuery > 0) return original.apply(this, arguments as unknown as unknown[]);
+    if (!state || inPoolQuery > 0) return original.apply(this, args);
     const pool = this as PgPoolLike;
     registerPool('pg', pool as object, readPgPool);
     const queued = isQueued(pool);

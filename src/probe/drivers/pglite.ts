@@ -20,8 +20,13 @@ export function instrumentPglite(mod: unknown): boolean {
 function outcomeOf(result: unknown, error: unknown): QueryOutcome {
   if (error) return { rows: 0, error: true };
   const list = Array.isArray(result) ? result : [result];
-  const last = list[list.length - 1] as { rows?: unknown[]; fields?: Array<{ name: string }> } | undefined;
-  const rows = list.reduce((acc: number, r) => acc + ((r as { rows?: unknown[] })?.rows?.length ?? 0), 0);
+  const last = list[list.length - 1] as
+    | { rows?: unknown[]; fields?: Array<{ name: string }> }
+    | undefined;
+  const rows = list.reduce(
+    (acc: number, r) => acc + ((r as { rows?: unknown[] })?.rows?.length ?? 0),
+    0,
+  );
   return {
     rows,
     ...(last?.fields ? { columnNames: last.fields.map((f) => f.name) } : {}),
@@ -33,7 +38,14 @@ function wrap(original: AnyFn, kind: 'query' | 'exec'): AnyFn {
   const wrapped = function (this: unknown, sql: unknown, params?: unknown, ...rest: unknown[]) {
     const state = requestStorage.getStore();
     if (!state || typeof sql !== 'string') return original.call(this, sql, params, ...rest);
-    const record = beginQuery(state, 'pglite', sql, kind === 'query' ? params : undefined, false, wrapped as never);
+    const record = beginQuery(
+      state,
+      'pglite',
+      sql,
+      kind === 'query' ? params : undefined,
+      false,
+      wrapped as never,
+    );
     return (original.call(this, sql, params, ...rest) as Promise<unknown>).then(
       (result) => {
         finishQuery(state, record, outcomeOf(result, undefined));
@@ -51,12 +63,16 @@ function wrap(original: AnyFn, kind: 'query' | 'exec'): AnyFn {
 function wrapTransaction(original: AnyFn): AnyFn {
   return function transaction(this: unknown, callback: unknown, ...rest: unknown[]) {
     if (typeof callback !== 'function') return original.call(this, callback, ...rest);
-    return original.call(this, (tx: Record<string, unknown>) => {
-      if (requestStorage.getStore()) {
-        if (typeof tx['query'] === 'function') tx['query'] = wrap(tx['query'] as AnyFn, 'query');
-        if (typeof tx['exec'] === 'function') tx['exec'] = wrap(tx['exec'] as AnyFn, 'exec');
-      }
-      return (callback as AnyFn)(tx);
-    }, ...rest);
+    return original.call(
+      this,
+      (tx: Record<string, unknown>) => {
+        if (requestStorage.getStore()) {
+          if (typeof tx['query'] === 'function') tx['query'] = wrap(tx['query'] as AnyFn, 'query');
+          if (typeof tx['exec'] === 'function') tx['exec'] = wrap(tx['exec'] as AnyFn, 'exec');
+        }
+        return (callback as AnyFn)(tx);
+      },
+      ...rest,
+    );
   };
 }

@@ -13,11 +13,20 @@ export interface PoolGauges {
 type Reader = () => Omit<PoolGauges, 'driver' | 'id'>;
 
 const known = new WeakSet<object>();
-const pools: Array<{ ref: WeakRef<object>; driver: PoolGauges['driver']; id: number; read: (pool: object) => ReturnType<Reader> }> = [];
+const pools: Array<{
+  ref: WeakRef<object>;
+  driver: PoolGauges['driver'];
+  id: number;
+  read: (pool: object) => ReturnType<Reader>;
+}> = [];
 let nextId = 1;
 
 /** Registers a pool (once) with a function that reads its gauges. */
-export function registerPool(driver: PoolGauges['driver'], pool: object, read: (pool: object) => ReturnType<Reader>): void {
+export function registerPool(
+  driver: PoolGauges['driver'],
+  pool: object,
+  read: (pool: object) => ReturnType<Reader>,
+): void {
   if (known.has(pool)) return;
   known.add(pool);
   pools.push({ ref: new WeakRef(pool), driver, id: nextId++, read });

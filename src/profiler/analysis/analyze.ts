@@ -6,7 +6,11 @@ import type { Profile } from '../model/profile.js';
 import { attributeSamples } from './attribution.js';
 import { createCpuFindings } from './cpu-findings.js';
 import { createFrameInfoTable } from './frame-info.js';
-import { createAllocationFindings, createGrowthFindings, createSnapshotFindings } from './memory-findings.js';
+import {
+  createAllocationFindings,
+  createGrowthFindings,
+  createSnapshotFindings,
+} from './memory-findings.js';
 import { createSourceResolver, type SourceResolver } from './source-map.js';
 import { createTables, type ProfileTables } from './tables.js';
 
@@ -32,12 +36,19 @@ export interface ProfileAnalysis {
 
 /** Analyses an imported profile. */
 export function analyzeProfile(profile: Profile, options: AnalyzeOptions = {}): ProfileAnalysis {
-  const resolver = options.resolver ?? (options.sourceMaps === false ? undefined : createSourceResolver(options.cwd));
+  const resolver =
+    options.resolver ??
+    (options.sourceMaps === false ? undefined : createSourceResolver(options.cwd));
   const table = createFrameInfoTable(profile, resolver);
   const attribution = attributeSamples(profile, table);
   const tables = createTables(profile, attribution, table, options.top ?? 20);
   const findings = findingsFor(profile, tables);
-  const summary: ProfileAnalysis['profile'] = { format: profile.format, valueKind: profile.valueKind, unit: profile.unit, meta: profile.meta };
+  const summary: ProfileAnalysis['profile'] = {
+    format: profile.format,
+    valueKind: profile.valueKind,
+    unit: profile.unit,
+    meta: profile.meta,
+  };
   if (profile.durationMs !== undefined) summary.durationMs = profile.durationMs;
   return { profile: summary, tables, findings: rankFindings(findings) };
 }
@@ -64,7 +75,12 @@ export interface AnalyzeFileOptions extends AnalyzeOptions {
 }
 
 /** Reads a profile of any supported format and analyses it. */
-export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}): Promise<ProfileAnalysis> {
-  const profile = options.baseline ? await importHeapSnapshotDiffFiles(options.baseline, path) : await importProfileFile(path);
+export async function analyzeFile(
+  path: string,
+  options: AnalyzeFileOptions = {},
+): Promise<ProfileAnalysis> {
+  const profile = options.baseline
+    ? await importHeapSnapshotDiffFiles(options.baseline, path)
+    : await importProfileFile(path);
   return analyzeProfile(profile, options);
 }

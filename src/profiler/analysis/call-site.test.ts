@@ -5,6 +5,7 @@ const source = [
   'function login(password) {', // 1
   "  const s = '{ pbkdf2Sync( }'; // pbkdf2Sync(", // 2
   '  const re = /[{(]/g;', // 3
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source text with a template literal
   '  const hash = crypto.pbkdf2Sync(password, salt, 2e3, 32, `x${{ a: 1 }.a}`);', // 4
   '  return hash;', // 5
   '}', // 6

@@ -2,13 +2,25 @@
 import { offsetOf, positionOf, scanCode } from './js-scan.js';
 
 /** Methods through which a regular expression runs (profiles name the regex, not the call). */
-const REGEX_METHODS = ['test', 'exec', 'match', 'matchAll', 'replace', 'replaceAll', 'search', 'split'];
+const REGEX_METHODS = [
+  'test',
+  'exec',
+  'match',
+  'matchAll',
+  'replace',
+  'replaceAll',
+  'search',
+  'split',
+];
 
 /**
  * The [start, end) offsets of the body of the function whose V8 position (the start of its
  * parameters, or its name) is at `offset`. Undefined when the text there is not a function.
  */
-export function findFunctionBody(source: string, offset: number): { start: number; end: number } | undefined {
+export function findFunctionBody(
+  source: string,
+  offset: number,
+): { start: number; end: number } | undefined {
   let phase: 'head' | 'params' | 'after' | 'body' | 'expression' = 'head';
   let arrow = false;
   let bodyStart = -1;
@@ -49,7 +61,11 @@ export function findFunctionBody(source: string, offset: number): { start: numbe
 
 /** The identifier a callee's name is called by: `Socket._write` → `_write`, `get foo` → `foo`. */
 export function calleeIdentifier(name: string): string | undefined {
-  const last = name.replace(/^(get|set|async) /, '').split('.').pop() ?? '';
+  const last =
+    name
+      .replace(/^(get|set|async) /, '')
+      .split('.')
+      .pop() ?? '';
   const id = last.replace(/^#/, '');
   return /^[A-Za-z_$][\w$]*$/.test(id) ? id : undefined;
 }
@@ -80,7 +96,11 @@ export function findCallSite(
       const word = source.slice(wordStart, i);
       const before = wordStart;
       wordStart = -1;
-      if (wanted.has(word) && /^\s*\(/.test(source.slice(i, i + 8)) && !/[\w$]/.test(source[before - 1] ?? '')) {
+      if (
+        wanted.has(word) &&
+        /^\s*\(/.test(source.slice(i, i + 8)) &&
+        !/[\w$]/.test(source[before - 1] ?? '')
+      ) {
         found = before;
         return true;
       }

@@ -25,21 +25,41 @@ export interface CaptureAnalysis {
 }
 
 /** Analyses a capture; one source resolver (cache) serves the CPU and heap profiles. */
-export function analyzeCapture(capture: CaptureResult, options: AnalyzeOptions = {}): CaptureAnalysis {
-  const resolver = options.resolver ?? (options.sourceMaps === false ? undefined : createSourceResolver(options.cwd));
-  const shared: AnalyzeOptions = { ...options, ...(resolver ? { resolver } : { sourceMaps: false }) };
+export function analyzeCapture(
+  capture: CaptureResult,
+  options: AnalyzeOptions = {},
+): CaptureAnalysis {
+  const resolver =
+    options.resolver ??
+    (options.sourceMaps === false ? undefined : createSourceResolver(options.cwd));
+  const shared: AnalyzeOptions = {
+    ...options,
+    ...(resolver ? { resolver } : { sourceMaps: false }),
+  };
   const cpuProfile = importFromV8CpuProfile(capture.cpuProfile, 'capture');
   const cpu = analyzeProfile(cpuProfile, shared);
-  const heap = capture.heapProfile ? analyzeProfile(importFromV8HeapProfile(capture.heapProfile, 'live-heap'), shared) : undefined;
+  const heap = capture.heapProfile
+    ? analyzeProfile(importFromV8HeapProfile(capture.heapProfile, 'live-heap'), shared)
+    : undefined;
   const diagnosis = diagnoseSignals(capture.signals);
   const leak = assessLeak(capture.signals.heapAfterGc);
-  const diagnosisFindings = createDiagnosisFindings(diagnosis, capture.signals, cpu.tables.hotspots);
+  const diagnosisFindings = createDiagnosisFindings(
+    diagnosis,
+    capture.signals,
+    cpu.tables.hotspots,
+  );
   // GC pressure measured from pauses wins over the same conclusion drawn from CPU samples.
   const fromSignals = new Set(diagnosisFindings.map((f) => f.id));
   const findings = [...cpu.findings.filter((f) => !fromSignals.has(f.id)), ...diagnosisFindings];
   const leakFinding = createLeakFinding(leak, heap?.tables.hotspots ?? []);
   if (leakFinding) findings.push(leakFinding);
-  const result: CaptureAnalysis = { cpuProfile, cpu, diagnosis, leak, findings: rankFindings(findings) };
+  const result: CaptureAnalysis = {
+    cpuProfile,
+    cpu,
+    diagnosis,
+    leak,
+    findings: rankFindings(findings),
+  };
   if (heap) result.heap = heap;
   return result;
 }

@@ -2,8 +2,8 @@
 import type { Evidence, Finding } from '../../findings/finding.js';
 import { severityFromShare } from '../../findings/rank.js';
 import { formatPercent } from '../../util/units.js';
-import type { Hotspot, ProfileTables } from './tables.js';
 import { patternById } from './patterns.js';
+import type { Hotspot, ProfileTables } from './tables.js';
 
 /** Thresholds of the CPU findings (shares of non-idle time). */
 export const CPU_FINDING_THRESHOLDS = {
@@ -44,18 +44,27 @@ function evidenceOf(hotspot: Hotspot, tables: ProfileTables): Evidence[] {
     { label: 'share of active samples', value: formatPercent(hotspot.share, 1), source: 'profile' },
     { label: 'line found by', value: hotspot.lineSource, source: 'profile' },
   ];
-  if (hotspot.ms !== undefined) evidence.push({ label: 'time', value: Math.round(hotspot.ms), unit: 'ms', source: 'profile' });
+  if (hotspot.ms !== undefined)
+    evidence.push({ label: 'time', value: Math.round(hotspot.ms), unit: 'ms', source: 'profile' });
   if (hotspot.lineText) evidence.push({ label: 'source line', value: hotspot.lineText });
   for (const via of hotspot.via) {
     const who = via.pkg ? `${via.name} (${via.pkg})` : `${via.name} (${via.category})`;
-    evidence.push({ label: 'calls', value: `${who}: ${formatPercent(via.share, 1)}`, source: 'profile' });
+    evidence.push({
+      label: 'calls',
+      value: `${who}: ${formatPercent(via.share, 1)}`,
+      source: 'profile',
+    });
   }
-  if (tables.idleShare > 0) evidence.push({ label: 'idle (excluded)', value: formatPercent(tables.idleShare, 1) });
+  if (tables.idleShare > 0)
+    evidence.push({ label: 'idle (excluded)', value: formatPercent(tables.idleShare, 1) });
   return evidence;
 }
 
 function locationOf(hotspot: Hotspot): Finding['location'] {
-  const location: NonNullable<Finding['location']> = { file: hotspot.file, functionName: hotspot.functionName };
+  const location: NonNullable<Finding['location']> = {
+    file: hotspot.file,
+    functionName: hotspot.functionName,
+  };
   if (hotspot.line !== undefined) location.line = hotspot.line;
   if (hotspot.column !== undefined) location.column = hotspot.column;
   return location;
@@ -80,7 +89,9 @@ function createPatternFinding(hotspot: Hotspot, tables: ProfileTables): Finding 
 
 function createHotFunctionFinding(hotspot: Hotspot, tables: ProfileTables): Finding {
   const top = hotspot.via[0];
-  const inside = top ? `; most of it inside ${top.name} (${top.pkg ?? top.category})` : ' in its own code';
+  const inside = top
+    ? `; most of it inside ${top.name} (${top.pkg ?? top.category})`
+    : ' in its own code';
   // Time mostly spent in Node's own code (socket writes, HTTP parsing) is the cost of I/O, not a
   // code hot spot: say so and keep its severity low.
   const inCore = top !== undefined && top.category === 'core' && top.weight >= hotspot.weight * 0.5;
@@ -96,7 +107,10 @@ function createHotFunctionFinding(hotspot: Hotspot, tables: ProfileTables): Find
       ? `${hotspot.functionName} takes ${formatPercent(hotspot.share, 1)} of ${shareOf(tables)}, mostly inside Node's own ${top.name} (socket writes, stream and HTTP handling): the per-request cost of I/O.`
       : `${hotspot.functionName} takes ${formatPercent(hotspot.share, 1)} of ${shareOf(tables)}${inside}.`,
     recommendation: inCore
-      ? { text: 'Usually not a code hot spot: fewer, larger writes per response (one res.end with the whole body), keep-alive, and fewer requests (batching) reduce it.', effort: 'medium' }
+      ? {
+          text: 'Usually not a code hot spot: fewer, larger writes per response (one res.end with the whole body), keep-alive, and fewer requests (batching) reduce it.',
+          effort: 'medium',
+        }
       : {
           text: 'Do less per request here: cache results that repeat, avoid recomputing per call, use a better algorithm or data structure, or move CPU-heavy work to a worker thread (e.g. piscina).',
           effort: 'medium',
@@ -110,9 +124,15 @@ export function createCpuFindings(tables: ProfileTables): Finding[] {
   const findings: Finding[] = [];
   let plain = 0;
   for (const hotspot of tables.hotspots) {
-    const byPattern = (hotspot.patternShare ?? 0) >= CPU_FINDING_THRESHOLDS.pattern ? createPatternFinding(hotspot, tables) : undefined;
+    const byPattern =
+      (hotspot.patternShare ?? 0) >= CPU_FINDING_THRESHOLDS.pattern
+        ? createPatternFinding(hotspot, tables)
+        : undefined;
     if (byPattern) findings.push(byPattern);
-    else if (hotspot.share >= CPU_FINDING_THRESHOLDS.hotFunction && plain < CPU_FINDING_THRESHOLDS.maxHotFunctions) {
+    else if (
+      hotspot.share >= CPU_FINDING_THRESHOLDS.hotFunction &&
+      plain < CPU_FINDING_THRESHOLDS.maxHotFunctions
+    ) {
       findings.push(createHotFunctionFinding(hotspot, tables));
       plain += 1;
     }
@@ -124,14 +144,23 @@ export function createCpuFindings(tables: ProfileTables): Finding[] {
       area: 'cpu',
       title: `Dependency ${pkg.name} takes ${formatPercent(pkg.share, 1)} of CPU`,
       severity: severityFromShare(pkg.share),
-      impact: { share: pkg.share, shareOf: shareOf(tables), description: `${formatPercent(pkg.share, 1)} of ${shareOf(tables)}`, ...(pkg.ms === undefined ? {} : { timeMs: pkg.ms }) },
+      impact: {
+        share: pkg.share,
+        shareOf: shareOf(tables),
+        description: `${formatPercent(pkg.share, 1)} of ${shareOf(tables)}`,
+        ...(pkg.ms === undefined ? {} : { timeMs: pkg.ms }),
+      },
       rootCause: `Code of the package ${pkg.name} runs for a large part of the time; the hot spots above show which of your lines call it.`,
-      recommendation: { text: `Check how ${pkg.name} is used (options, call frequency, input size), cache its results, or replace it with a faster alternative.`, effort: 'medium' },
+      recommendation: {
+        text: `Check how ${pkg.name} is used (options, call frequency, input size), cache its results, or replace it with a faster alternative.`,
+        effort: 'medium',
+      },
       evidence: [{ label: 'package share', value: formatPercent(pkg.share, 1), source: 'profile' }],
     });
   }
   const gc = tables.categories.find((row) => row.category === 'gc');
-  if (gc && gc.share >= CPU_FINDING_THRESHOLDS.gc) findings.push(createGcShareFinding(gc.share, gc.ms));
+  if (gc && gc.share >= CPU_FINDING_THRESHOLDS.gc)
+    findings.push(createGcShareFinding(gc.share, gc.ms));
   return findings;
 }
 
@@ -142,9 +171,18 @@ export function createGcShareFinding(share: number, ms?: number): Finding {
     area: 'gc',
     title: `Garbage collection takes ${formatPercent(share, 1)} of CPU`,
     severity: severityFromShare(share),
-    impact: { share, shareOf: 'CPU time (excluding idle)', description: `${formatPercent(share, 1)} of CPU time in the garbage collector`, ...(ms === undefined ? {} : { timeMs: ms }) },
-    rootCause: 'The service allocates fast (many short-lived objects, large strings or buffers per request), so V8 collects often.',
-    recommendation: { text: 'Allocate less per request: reuse buffers, avoid building large intermediate arrays/strings, stream instead of buffering; the allocation profile shows where.', effort: 'medium' },
+    impact: {
+      share,
+      shareOf: 'CPU time (excluding idle)',
+      description: `${formatPercent(share, 1)} of CPU time in the garbage collector`,
+      ...(ms === undefined ? {} : { timeMs: ms }),
+    },
+    rootCause:
+      'The service allocates fast (many short-lived objects, large strings or buffers per request), so V8 collects often.',
+    recommendation: {
+      text: 'Allocate less per request: reuse buffers, avoid building large intermediate arrays/strings, stream instead of buffering; the allocation profile shows where.',
+      effort: 'medium',
+    },
     evidence: [{ label: 'GC share of samples', value: formatPercent(share, 1), source: 'profile' }],
   };
 }

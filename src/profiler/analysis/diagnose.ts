@@ -30,13 +30,23 @@ export interface Diagnosis {
   /** CPU p90 at or above the threshold: one core is saturated. */
   cpuSaturated: boolean;
   gcIssue: boolean;
-  values: { delayP50Ms: number; delayMaxMs: number; eluMedian: number; cpuP90: number; gcMaxMsPerSecond: number; gcShareOfTime: number; samples: number };
+  values: {
+    delayP50Ms: number;
+    delayMaxMs: number;
+    eluMedian: number;
+    cpuP90: number;
+    gcMaxMsPerSecond: number;
+    gcShareOfTime: number;
+    samples: number;
+  };
 }
 
 function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+  return sorted[
+    Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))
+  ] as number;
 }
 
 /** Blocking GC events (scavenges and mark-compacts; not incremental steps, not forced by us). */
@@ -64,7 +74,10 @@ export function diagnoseSignals(signals: ServiceSignals): Diagnosis {
   const values = {
     delayP50Ms: delay.p50Ms,
     delayMaxMs: delay.maxMs,
-    eluMedian: quantile(signals.samples.map((s) => s.elu), 0.5),
+    eluMedian: quantile(
+      signals.samples.map((s) => s.elu),
+      0.5,
+    ),
     cpuP90: quantile(cpu, 0.9),
     gcMaxMsPerSecond: gcMax,
     gcShareOfTime: signals.durationMs > 0 ? gcTotal / signals.durationMs : 0,

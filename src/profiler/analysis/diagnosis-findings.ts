@@ -18,20 +18,45 @@ function topCause(hotspots: readonly Hotspot[]): string {
 function delayFinding(diagnosis: Diagnosis, hotspots: readonly Hotspot[]): Finding {
   const v = diagnosis.values;
   const severe = v.delayP50Ms >= 50 || v.delayMaxMs >= 500;
-  const idleCpu = diagnosis.cpuUnderused ? ' while the CPU was not busy (synchronous I/O or waiting)' : '';
+  const idleCpu = diagnosis.cpuUnderused
+    ? ' while the CPU was not busy (synchronous I/O or waiting)'
+    : '';
   return {
     id: 'event-loop.blocked',
     area: 'event-loop',
     title: `Event loop blocked under load: delay p50 ${ms(v.delayP50Ms)}, max ${ms(v.delayMaxMs)}`,
     severity: severe ? 'high' : 'medium',
-    impact: { timeMs: v.delayMaxMs, description: `every request waits up to ${ms(v.delayMaxMs)} for the event loop (p50 ${ms(v.delayP50Ms)})` },
+    impact: {
+      timeMs: v.delayMaxMs,
+      description: `every request waits up to ${ms(v.delayMaxMs)} for the event loop (p50 ${ms(v.delayP50Ms)})`,
+    },
     rootCause: `Synchronous work runs on the event loop${idleCpu}, so requests queue behind it.${topCause(hotspots)}`,
-    recommendation: { text: 'Remove the synchronous work from the request path (see the CPU hot spots): use async APIs, cache, or move CPU-heavy work to worker threads.', effort: 'medium' },
+    recommendation: {
+      text: 'Remove the synchronous work from the request path (see the CPU hot spots): use async APIs, cache, or move CPU-heavy work to worker threads.',
+      effort: 'medium',
+    },
     evidence: [
-      { label: 'event-loop delay p50', value: Number(v.delayP50Ms.toFixed(2)), unit: 'ms', source: 'monitorEventLoopDelay' },
-      { label: 'event-loop delay p99', value: Number(v.delayMaxMs.toFixed(2)), unit: 'ms', source: 'monitorEventLoopDelay' },
-      { label: 'event-loop utilisation (median)', value: formatPercent(v.eluMedian, 0), source: 'eventLoopUtilization' },
-      { label: 'thresholds', value: `p50 ≥ ${DIAGNOSIS_THRESHOLDS.delayMedianMs} ms or max ≥ ${DIAGNOSIS_THRESHOLDS.delayMaxMs} ms or ELU ≥ ${formatPercent(DIAGNOSIS_THRESHOLDS.eluMedian, 0)}` },
+      {
+        label: 'event-loop delay p50',
+        value: Number(v.delayP50Ms.toFixed(2)),
+        unit: 'ms',
+        source: 'monitorEventLoopDelay',
+      },
+      {
+        label: 'event-loop delay p99',
+        value: Number(v.delayMaxMs.toFixed(2)),
+        unit: 'ms',
+        source: 'monitorEventLoopDelay',
+      },
+      {
+        label: 'event-loop utilisation (median)',
+        value: formatPercent(v.eluMedian, 0),
+        source: 'eventLoopUtilization',
+      },
+      {
+        label: 'thresholds',
+        value: `p50 ≥ ${DIAGNOSIS_THRESHOLDS.delayMedianMs} ms or max ≥ ${DIAGNOSIS_THRESHOLDS.delayMaxMs} ms or ELU ≥ ${formatPercent(DIAGNOSIS_THRESHOLDS.eluMedian, 0)}`,
+      },
     ],
   };
 }
@@ -45,13 +70,25 @@ function gcFinding(diagnosis: Diagnosis, signals: ServiceSignals): Finding {
     area: 'gc',
     title: `GC pressure: up to ${ms(v.gcMaxMsPerSecond)} of GC pauses per second`,
     severity: v.gcMaxMsPerSecond >= 300 ? 'high' : 'medium',
-    impact: { share: v.gcShareOfTime, shareOf: 'wall time', description: `${formatPercent(v.gcShareOfTime, 1)} of the time in GC pauses` },
+    impact: {
+      share: v.gcShareOfTime,
+      shareOf: 'wall time',
+      description: `${formatPercent(v.gcShareOfTime, 1)} of the time in GC pauses`,
+    },
     rootCause: oldSpace
       ? 'Most pause time is in full (mark-compact) collections: the old generation is large or growing (retained objects, possibly a leak).'
       : 'Most pause time is in scavenges: the service allocates many short-lived objects per request.',
-    recommendation: { text: 'Allocate less per request (reuse buffers, avoid intermediate arrays and strings, stream large payloads); if the heap grows, look for retained objects (memory findings).', effort: 'medium' },
+    recommendation: {
+      text: 'Allocate less per request (reuse buffers, avoid intermediate arrays and strings, stream large payloads); if the heap grows, look for retained objects (memory findings).',
+      effort: 'medium',
+    },
     evidence: [
-      { label: 'max GC pause per 1-s window', value: Number(v.gcMaxMsPerSecond.toFixed(1)), unit: 'ms', source: 'PerformanceObserver gc' },
+      {
+        label: 'max GC pause per 1-s window',
+        value: Number(v.gcMaxMsPerSecond.toFixed(1)),
+        unit: 'ms',
+        source: 'PerformanceObserver gc',
+      },
       { label: 'scavenges', value: `${byKind.minor.count} (${ms(byKind.minor.totalMs)})` },
       { label: 'mark-compacts', value: `${byKind.major.count} (${ms(byKind.major.totalMs)})` },
       { label: 'threshold', value: `≥ ${DIAGNOSIS_THRESHOLDS.gcMsPerSecond} ms per second` },
@@ -60,7 +97,11 @@ function gcFinding(diagnosis: Diagnosis, signals: ServiceSignals): Finding {
 }
 
 /** Findings for a diagnosis (none for a healthy, data-less or unclear one). */
-export function createDiagnosisFindings(diagnosis: Diagnosis, signals: ServiceSignals, hotspots: readonly Hotspot[]): Finding[] {
+export function createDiagnosisFindings(
+  diagnosis: Diagnosis,
+  signals: ServiceSignals,
+  hotspots: readonly Hotspot[],
+): Finding[] {
   const v = diagnosis.values;
   const findings: Finding[] = [];
   if (diagnosis.category === 'data') return findings;
@@ -72,9 +113,19 @@ export function createDiagnosisFindings(diagnosis: Diagnosis, signals: ServiceSi
       area: 'throughput',
       title: `I/O-bound: CPU p90 ${formatPercent(v.cpuP90, 0)} of a core under load`,
       severity: 'low',
-      rootCause: 'The process mostly waits (network, database, disk, timers, or a light load) instead of computing; CPU is not what limits throughput.',
-      recommendation: { text: 'Look at what requests wait for: database queries and downstream calls (redline probe / db analysis), connection pool sizes, and sequential awaits that could run in parallel.', effort: 'medium' },
-      evidence: [{ label: 'CPU p90 (fraction of one core)', value: Number(v.cpuP90.toFixed(2)), source: 'process.cpuUsage' }],
+      rootCause:
+        'The process mostly waits (network, database, disk, timers, or a light load) instead of computing; CPU is not what limits throughput.',
+      recommendation: {
+        text: 'Look at what requests wait for: database queries and downstream calls (redline probe / db analysis), connection pool sizes, and sequential awaits that could run in parallel.',
+        effort: 'medium',
+      },
+      evidence: [
+        {
+          label: 'CPU p90 (fraction of one core)',
+          value: Number(v.cpuP90.toFixed(2)),
+          source: 'process.cpuUsage',
+        },
+      ],
     });
   }
   if (diagnosis.category === 'cpu') {
@@ -84,8 +135,17 @@ export function createDiagnosisFindings(diagnosis: Diagnosis, signals: ServiceSi
       title: `CPU-bound: the process uses ${formatPercent(v.cpuP90, 0)} of a core (p90) while the loop stays responsive`,
       severity: 'info',
       rootCause: `Throughput is limited by CPU.${topCause(hotspots)}`,
-      recommendation: { text: 'Reduce CPU per request (hot spots), or run more processes (cluster, containers) or worker threads.', effort: 'medium' },
-      evidence: [{ label: 'CPU p90 (fraction of one core)', value: Number(v.cpuP90.toFixed(2)), source: 'process.cpuUsage' }],
+      recommendation: {
+        text: 'Reduce CPU per request (hot spots), or run more processes (cluster, containers) or worker threads.',
+        effort: 'medium',
+      },
+      evidence: [
+        {
+          label: 'CPU p90 (fraction of one core)',
+          value: Number(v.cpuP90.toFixed(2)),
+          source: 'process.cpuUsage',
+        },
+      ],
     });
   }
   return findings;

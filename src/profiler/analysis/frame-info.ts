@@ -1,7 +1,7 @@
 /** Per-frame facts the analysis needs, computed once: category, package, original location. */
 import type { Profile, ProfileFrame } from '../model/profile.js';
-import { type CategoryInfo, categorizeFrame } from './categorize.js';
 import { findCallSite } from './call-site.js';
+import { type CategoryInfo, categorizeFrame } from './categorize.js';
 import type { OriginalPosition, SourceResolver } from './source-map.js';
 
 /** A frame with its category and its position after source maps. */
@@ -30,14 +30,17 @@ export function createFrameInfoTable(profile: Profile, resolver?: SourceResolver
   const callSites = new Map<string, number | undefined>();
   const frameAt = (index: number): ProfileFrame => profile.frames[index] as ProfileFrame;
   const resolve = (file: string, line: number, column?: number): OriginalPosition =>
-    resolver ? resolver.resolve(file, line, column) : { file, line, mapped: false, ...(column ? { column } : {}) };
+    resolver
+      ? resolver.resolve(file, line, column)
+      : { file, line, mapped: false, ...(column ? { column } : {}) };
   return {
     info(index) {
       let info = infos.get(index);
       if (!info) {
         const frame = frameAt(index);
         const category = categorizeFrame(frame);
-        const position = frame.file && frame.line ? resolve(frame.file, frame.line, frame.column) : undefined;
+        const position =
+          frame.file && frame.line ? resolve(frame.file, frame.line, frame.column) : undefined;
         const anonymous = frame.name === '(anonymous)' || frame.name === '';
         const displayName = anonymous && position?.name ? position.name : frame.name;
         info = { ...category, frame, displayName, ...(position ? { position } : {}) };

@@ -3,12 +3,36 @@
 /** Called for every code character with its bracket depth (relative to the start); true stops. */
 export type CodeVisitor = (index: number, char: string, depth: number) => boolean | undefined;
 
-const REGEX_AFTER = new Set(['(', ',', '=', ':', '[', '!', '&', '|', '?', '{', '}', ';', '+', '-', '*', '%', '<', '>', '~', '^', '']);
-const REGEX_AFTER_WORDS = /(?:^|[^\w$])(?:return|typeof|case|do|else|in|of|new|delete|void|throw|yield|await)$/;
+const REGEX_AFTER = new Set([
+  '(',
+  ',',
+  '=',
+  ':',
+  '[',
+  '!',
+  '&',
+  '|',
+  '?',
+  '{',
+  '}',
+  ';',
+  '+',
+  '-',
+  '*',
+  '%',
+  '<',
+  '>',
+  '~',
+  '^',
+  '',
+]);
+const REGEX_AFTER_WORDS =
+  /(?:^|[^\w$])(?:return|typeof|case|do|else|in|of|new|delete|void|throw|yield|await)$/;
 
 function skipString(source: string, i: number, quote: string): number {
   let j = i + 1;
-  while (j < source.length && source[j] !== quote && source[j] !== '\n') j += source[j] === '\\' ? 2 : 1;
+  while (j < source.length && source[j] !== quote && source[j] !== '\n')
+    j += source[j] === '\\' ? 2 : 1;
   return j + 1;
 }
 
@@ -77,7 +101,11 @@ export function scanCode(source: string, start: number, visit: CodeVisitor): voi
       previous = opened ? '{' : 'x';
       continue;
     }
-    if (c === '/' && (REGEX_AFTER.has(previous) || REGEX_AFTER_WORDS.test(source.slice(Math.max(0, i - 12), i).trimEnd()))) {
+    if (
+      c === '/' &&
+      (REGEX_AFTER.has(previous) ||
+        REGEX_AFTER_WORDS.test(source.slice(Math.max(0, i - 12), i).trimEnd()))
+    ) {
       i = skipRegex(source, i);
       previous = 'x';
       continue;

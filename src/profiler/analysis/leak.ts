@@ -15,6 +15,8 @@ export const LEAK_THRESHOLDS = {
   minGrowthBytes: 1024 * 1024,
   /** ...and at least this fraction of the first retained heap. */
   minGrowthRatio: 0.1,
+  /** Not a leak when more than this fraction of the growth is gone at the last point (after the load). */
+  maxReleasedRatio: 0.5,
 } as const;
 
 /** The fitted trend and the verdict. */
@@ -32,7 +34,10 @@ export interface LeakAssessment {
 }
 
 /** Least-squares line through (x, y); returns slope and R². */
-export function fitLine(xs: readonly number[], ys: readonly number[]): { slope: number; intercept: number; r2: number } {
+export function fitLine(
+  xs: readonly number[],
+  ys: readonly number[],
+): { slope: number; intercept: number; r2: number } {
   const n = xs.length;
   const mx = xs.reduce((a, b) => a + b, 0) / n;
   const my = ys.reduce((a, b) => a + b, 0) / n;
@@ -57,42 +62,116 @@ export function assessLeak(points: readonly HeapPoint[]): LeakAssessment {
   const firstBytes = points[0]?.usedBytes ?? 0;
   const base = { points: points.length, slopeBytesPerMin: 0, r2: 0, growthBytes: 0, firstBytes };
   if (points.length < t.minPoints) {
-    return { ...base, leaking: false, reason: `only ${points.length} retained-heap points (need ${t.minPoints}; run longer)` };
+    return {
+      ...base,
+      leaking: false,
+      reason: `only ${points.length} retained-heap points (need ${t.minPoints}; run longer)`,
+    };
   }
   const xs = points.map((p) => p.tMs);
-  const { slope, r2 } = fitLine(xs, points.map((p) => p.usedBytes));
+  const { slope, r2 } = fitLine(
+    xs,
+    points.map((p) => p.usedBytes),
+  );
   const span = (xs[xs.length - 1] as number) - (xs[0] as number);
   const growthBytes = slope * span;
   const result = { ...base, slopeBytesPerMin: slope * 60_000, r2, growthBytes };
   if (growthBytes < t.minGrowthBytes || growthBytes < firstBytes * t.minGrowthRatio) {
-    return { ...result, leaking: false, reason: `retained heap is flat (${formatBytes(growthBytes)} over the window)` };
+    return {
+      ...result,
+      leaking: false,
+      reason: `retained heap is flat (${formatBytes(growthBytes)} over the window)`,
+    };
   }
-  if (r2 < t.minR2) return { ...result, leaking: false, reason: `retained heap varies without a steady trend (R² ${r2.toFixed(2)})` };
-  return { ...result, leaking: true, reason: `retained heap grows ${formatBytes(result.slopeBytesPerMin)}/min (R² ${r2.toFixed(2)})` };
+  const peak = Math.max(...points.map((p) => p.usedBytes));
+  const last = points[points.length - 1]?.usedBytes ?? peak;
+  if (peak > firstBytes && (peak - last) / (peak - firstBytes) > t.maxReleasedRatio) {
+    return {
+      ...result,
+      leaking: false,
+      reason: `retained heap grew under load but was released afterwards (${formatBytes(peak - last)} freed)`,
+    };
+  }
+  if (r2 < t.minR2)
+    return {
+      ...result,
+      leaking: false,
+      reason: `retained heap varies without a steady trend (R² ${r2.toFixed(2)})`,
+    };
+  return {
+    ...result,
+    leaking: true,
+    reason: `retained heap grows ${formatBytes(result.slopeBytesPerMin)}/min (R² ${r2.toFixed(2)})`,
+  };
+}
+
+/** Live bytes of one function (all its lines), with its heaviest line. */
+interface SiteGroup {
+  site: Hotspot;
+  bytes: number;
+}
+
+/**
+ * Groups allocation sites by function: V8's sampling heap profiler reports inlined callees under
+ * their caller and splits one function over several lines, so per-function totals rank better.
+ */
+function groupSites(sites: readonly Hotspot[]): SiteGroup[] {
+  const groups = new Map<string, SiteGroup>();
+  for (const site of sites) {
+    const key = `${site.file}\u0000${site.functionName}`;
+    const group = groups.get(key);
+    if (!group) groups.set(key, { site, bytes: site.weight });
+    else {
+      group.bytes += site.weight;
+      if (site.weight > group.site.weight) group.site = site;
+    }
+  }
+  return [...groups.values()].sort((a, b) => b.bytes - a.bytes);
 }
 
 /** The memory.leak finding, with the allocation sites that hold the growth (live heap samples). */
-export function createLeakFinding(assessment: LeakAssessment, sites: readonly Hotspot[]): Finding | undefined {
+export function createLeakFinding(
+  assessment: LeakAssessment,
+  sites: readonly Hotspot[],
+): Finding | undefined {
   if (!assessment.leaking) return undefined;
-  const top = sites[0];
+  const groups = groupSites(sites);
+  const top = groups[0]?.site;
   const finding: Finding = {
     id: 'memory.leak',
     area: 'memory',
-    title: `Memory leak suspected: retained heap grows ${formatBytes(assessment.slopeBytesPerMin)}/min${top ? `, allocated at ${formatWhere(top)}` : ''}`,
+    title: `Memory leak suspected: retained heap grows ${formatBytes(assessment.slopeBytesPerMin)}/min${top ? `, allocated in ${top.functionName} at ${formatWhere(top)}` : ''}`,
     severity: 'high',
-    impact: { description: `+${formatBytes(assessment.growthBytes)} retained over the window (from ${formatBytes(assessment.firstBytes)}); the process will eventually run out of heap` },
-    rootCause: 'Objects created under load stay reachable after full garbage collections: something keeps references to them (a growing array or map, listeners, closures, an unbounded cache).',
+    impact: {
+      description: `+${formatBytes(assessment.growthBytes)} retained over the window (from ${formatBytes(assessment.firstBytes)}); the process will eventually run out of heap`,
+    },
+    rootCause:
+      'Objects created under load stay reachable after full garbage collections: something keeps references to them (a growing array or map, listeners, closures, an unbounded cache).',
     recommendation: {
       text: 'Bound or release what the listed allocation site stores: evict from caches (LRU with a size limit), remove listeners, do not keep per-request data in module-level arrays or maps.',
       effort: 'medium',
     },
     evidence: [
-      { label: 'retained-heap slope', value: formatBytes(assessment.slopeBytesPerMin), unit: '/min', source: 'forced full GC + Runtime.getHeapUsage' },
+      {
+        label: 'retained-heap slope',
+        value: formatBytes(assessment.slopeBytesPerMin),
+        unit: '/min',
+        source: 'forced full GC + Runtime.getHeapUsage',
+      },
       { label: 'fit R²', value: Number(assessment.r2.toFixed(3)) },
       { label: 'points', value: assessment.points },
-      ...sites.slice(0, 3).map((site) => ({ label: `live at ${formatWhere(site)}`, value: formatBytes(site.weight), source: 'sampling heap profile' })),
+      ...groups.slice(0, 3).map((g) => ({
+        label: `live in ${g.site.functionName} (${formatWhere(g.site)})`,
+        value: formatBytes(g.bytes),
+        source: 'sampling heap profile',
+      })),
     ],
   };
-  if (top) finding.location = { file: top.file, functionName: top.functionName, ...(top.line === undefined ? {} : { line: top.line }) };
+  if (top)
+    finding.location = {
+      file: top.file,
+      functionName: top.functionName,
+      ...(top.line === undefined ? {} : { line: top.line }),
+    };
   return finding;
 }

@@ -16,10 +16,21 @@ export function createAllocationFindings(tables: ProfileTables, top = 3): Findin
     area: 'memory' as const,
     title: `${formatPercent(site.share, 1)} of ${what} allocated at ${formatWhere(site)}`,
     severity: 'info' as const,
-    location: { file: site.file, functionName: site.functionName, ...(site.line === undefined ? {} : { line: site.line }) },
-    impact: { share: site.share, shareOf: what, description: `${formatBytes(site.weight)} (${formatPercent(site.share, 1)}) of ${what}` },
+    location: {
+      file: site.file,
+      functionName: site.functionName,
+      ...(site.line === undefined ? {} : { line: site.line }),
+    },
+    impact: {
+      share: site.share,
+      shareOf: what,
+      description: `${formatBytes(site.weight)} (${formatPercent(site.share, 1)}) of ${what}`,
+    },
     rootCause: `${site.functionName} allocates (or its callees allocate) this memory.`,
-    recommendation: { text: 'If this share grows over time the objects are retained: check where they are stored (caches, arrays, listeners) and bound or release them.', effort: 'medium' },
+    recommendation: {
+      text: 'If this share grows over time the objects are retained: check where they are stored (caches, arrays, listeners) and bound or release them.',
+      effort: 'medium',
+    },
     evidence: [
       { label: 'bytes', value: Math.round(site.weight), unit: 'B', source: 'heap profile' },
       ...(site.lineText ? [{ label: 'source line', value: site.lineText }] : []),
@@ -28,15 +39,26 @@ export function createAllocationFindings(tables: ProfileTables, top = 3): Findin
 }
 
 /** Largest constructors of a heap snapshot (informational). */
-export function createSnapshotFindings(profile: Profile, tables: ProfileTables, top = 3): Finding[] {
+export function createSnapshotFindings(
+  profile: Profile,
+  tables: ProfileTables,
+  top = 3,
+): Finding[] {
   return tables.functions.slice(0, top).map((row) => ({
     id: 'memory.heap-composition',
     area: 'memory' as const,
     title: `${row.name} holds ${formatBytes(row.self)} (${formatPercent(row.selfShare, 1)} of the heap)`,
     severity: 'info' as const,
-    impact: { share: row.selfShare, shareOf: 'heap snapshot self size', description: `${formatBytes(row.self)} in ${row.name} objects` },
+    impact: {
+      share: row.selfShare,
+      shareOf: 'heap snapshot self size',
+      description: `${formatBytes(row.self)} in ${row.name} objects`,
+    },
     rootCause: 'These objects take the largest part of the heap at the moment of the snapshot.',
-    recommendation: { text: 'Compare with a later snapshot (`redline analyze later.heapsnapshot --baseline this.heapsnapshot`) to see whether they grow.', effort: 'low' },
+    recommendation: {
+      text: 'Compare with a later snapshot (`redline analyze later.heapsnapshot --baseline this.heapsnapshot`) to see whether they grow.',
+      effort: 'low',
+    },
     evidence: [{ label: 'objects in snapshot', value: profile.meta.objects ?? 0 }],
   }));
 }
@@ -55,10 +77,22 @@ export function createGrowthFindings(profile: Profile, tables: ProfileTables): F
       area: 'memory',
       title: `Heap grew ${formatPercent(ratio, 0)} between snapshots${first ? `, mostly ${first.name}` : ''}`,
       severity: ratio >= 0.5 ? 'high' : 'medium',
-      impact: { share: ratio, shareOf: 'heap size of the first snapshot', description: `+${formatBytes(growth)} (${formatPercent(ratio, 0)})` },
-      rootCause: 'Objects created between the two snapshots are still reachable: something keeps references to them (a growing array or map, listeners, closures, caches without a bound).',
-      recommendation: { text: 'Find who retains the growing class (DevTools Memory → Comparison → Retainers) and bound or release it.', effort: 'medium' },
-      evidence: top.map((row) => ({ label: `new ${row.name}`, value: formatBytes(row.self), source: 'heap snapshot diff' })),
+      impact: {
+        share: ratio,
+        shareOf: 'heap size of the first snapshot',
+        description: `+${formatBytes(growth)} (${formatPercent(ratio, 0)})`,
+      },
+      rootCause:
+        'Objects created between the two snapshots are still reachable: something keeps references to them (a growing array or map, listeners, closures, caches without a bound).',
+      recommendation: {
+        text: 'Find who retains the growing class (DevTools Memory → Comparison → Retainers) and bound or release it.',
+        effort: 'medium',
+      },
+      evidence: top.map((row) => ({
+        label: `new ${row.name}`,
+        value: formatBytes(row.self),
+        source: 'heap snapshot diff',
+      })),
     },
   ];
 }

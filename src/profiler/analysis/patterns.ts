@@ -21,8 +21,39 @@ export interface RootCausePattern {
 const isCore = (info: CategoryInfo, file: string | undefined, module: RegExp): boolean =>
   info.category === 'core' && module.test(file ?? '');
 
-const TEMPLATE_PACKAGES = new Set(['handlebars', 'ejs', 'pug', 'nunjucks', 'mustache', 'hogan.js', 'lodash', 'lodash.template', 'dot', 'eta', 'liquidjs', 'underscore', 'art-template', 'squirrelly', 'marko']);
-const LOGGING_PACKAGES = new Set(['pino', 'winston', 'bunyan', 'debug', 'log4js', 'morgan', 'loglevel', 'signale', 'consola', 'tracer', 'npmlog', 'roarr', 'logform', 'sonic-boom']);
+const TEMPLATE_PACKAGES = new Set([
+  'handlebars',
+  'ejs',
+  'pug',
+  'nunjucks',
+  'mustache',
+  'hogan.js',
+  'lodash',
+  'lodash.template',
+  'dot',
+  'eta',
+  'liquidjs',
+  'underscore',
+  'art-template',
+  'squirrelly',
+  'marko',
+]);
+const LOGGING_PACKAGES = new Set([
+  'pino',
+  'winston',
+  'bunyan',
+  'debug',
+  'log4js',
+  'morgan',
+  'loglevel',
+  'signale',
+  'consola',
+  'tracer',
+  'npmlog',
+  'roarr',
+  'logform',
+  'sonic-boom',
+]);
 
 /** The patterns, checked in this order (the first frame match wins for a sample). */
 export const ROOT_CAUSE_PATTERNS: readonly RootCausePattern[] = [
@@ -30,7 +61,8 @@ export const ROOT_CAUSE_PATTERNS: readonly RootCausePattern[] = [
     id: 'cpu.sync-crypto',
     area: 'cpu',
     title: 'Synchronous crypto on the event loop',
-    rootCause: 'A synchronous key-derivation or hashing call (pbkdf2Sync, scryptSync, bcrypt hashSync/compareSync) runs on the event loop; while it runs, no other request is served.',
+    rootCause:
+      'A synchronous key-derivation or hashing call (pbkdf2Sync, scryptSync, bcrypt hashSync/compareSync) runs on the event loop; while it runs, no other request is served.',
     recommendation: {
       text: 'Use the asynchronous form, which runs on the libuv thread pool (crypto.pbkdf2/scrypt with util.promisify, bcrypt.hash/compare), and raise UV_THREADPOOL_SIZE if many run at once. Keep the work factor, do not lower it.',
       effort: 'low',
@@ -41,53 +73,85 @@ export const ROOT_CAUSE_PATTERNS: readonly RootCausePattern[] = [
       },
     },
     matchFrame: (frame, info) =>
-      (isCore(info, frame.file, /crypto/) && /^(pbkdf2Sync|scryptSync|generateKeyPairSync|generatePrimeSync|hkdfSync)$/.test(frame.name)) ||
-      ((info.pkg === 'bcrypt' || info.pkg === 'bcryptjs') && /(hash|compare|genSalt)Sync$/.test(frame.name)),
-    matchLine: (text) => /\b(pbkdf2Sync|scryptSync|generateKeyPairSync|hashSync|compareSync)\s*\(/.test(text),
+      (isCore(info, frame.file, /crypto/) &&
+        /^(pbkdf2Sync|scryptSync|generateKeyPairSync|generatePrimeSync|hkdfSync)$/.test(
+          frame.name,
+        )) ||
+      ((info.pkg === 'bcrypt' || info.pkg === 'bcryptjs') &&
+        /(hash|compare|genSalt)Sync$/.test(frame.name)),
+    matchLine: (text) =>
+      /\b(pbkdf2Sync|scryptSync|generateKeyPairSync|hashSync|compareSync)\s*\(/.test(text),
   },
   {
     id: 'cpu.sync-fs',
     area: 'cpu',
     title: 'Synchronous file-system call on the request path',
     rootCause: 'A *Sync fs call blocks the event loop for the whole disk operation.',
-    recommendation: { text: 'Use fs/promises (await readFile(...)), or read once at start-up and cache the result.', effort: 'low' },
-    matchFrame: (frame, info) => isCore(info, frame.file, /^node:fs$|^node:internal\/fs|^fs\.js$/) && /Sync$/.test(frame.name),
-    matchLine: (text) => /\b(readFileSync|writeFileSync|appendFileSync|readdirSync|statSync|existsSync|lstatSync|openSync|readSync|writeSync)\s*\(/.test(text),
+    recommendation: {
+      text: 'Use fs/promises (await readFile(...)), or read once at start-up and cache the result.',
+      effort: 'low',
+    },
+    matchFrame: (frame, info) =>
+      isCore(info, frame.file, /^node:fs$|^node:internal\/fs|^fs\.js$/) && /Sync$/.test(frame.name),
+    matchLine: (text) =>
+      /\b(readFileSync|writeFileSync|appendFileSync|readdirSync|statSync|existsSync|lstatSync|openSync|readSync|writeSync)\s*\(/.test(
+        text,
+      ),
   },
   {
     id: 'cpu.sync-zlib',
     area: 'cpu',
     title: 'Synchronous compression on the event loop',
-    rootCause: 'A zlib *Sync call (gzipSync, deflateSync, brotliCompressSync...) compresses on the event loop.',
-    recommendation: { text: 'Use the callback/stream forms (zlib.gzip, pipeline with createGzip), compress static payloads once, or let the reverse proxy compress.', effort: 'low' },
+    rootCause:
+      'A zlib *Sync call (gzipSync, deflateSync, brotliCompressSync...) compresses on the event loop.',
+    recommendation: {
+      text: 'Use the callback/stream forms (zlib.gzip, pipeline with createGzip), compress static payloads once, or let the reverse proxy compress.',
+      effort: 'low',
+    },
     matchFrame: (frame, info) => isCore(info, frame.file, /zlib/) && /Sync$/.test(frame.name),
-    matchLine: (text) => /\b(gzip|gunzip|deflate|inflate|deflateRaw|inflateRaw|brotliCompress|brotliDecompress|unzip)Sync\s*\(/.test(text),
+    matchLine: (text) =>
+      /\b(gzip|gunzip|deflate|inflate|deflateRaw|inflateRaw|brotliCompress|brotliDecompress|unzip)Sync\s*\(/.test(
+        text,
+      ),
   },
   {
     id: 'cpu.sync-child-process',
     area: 'cpu',
     title: 'Synchronous child process on the request path',
     rootCause: 'execSync/spawnSync/execFileSync block the event loop until the child exits.',
-    recommendation: { text: 'Use execFile/spawn with await (util.promisify(execFile)), or move the work out of the request path.', effort: 'low' },
-    matchFrame: (frame, info) => isCore(info, frame.file, /child_process/) && /^(execSync|execFileSync|spawnSync)$/.test(frame.name),
+    recommendation: {
+      text: 'Use execFile/spawn with await (util.promisify(execFile)), or move the work out of the request path.',
+      effort: 'low',
+    },
+    matchFrame: (frame, info) =>
+      isCore(info, frame.file, /child_process/) &&
+      /^(execSync|execFileSync|spawnSync)$/.test(frame.name),
     matchLine: (text) => /\b(execSync|execFileSync|spawnSync)\s*\(/.test(text),
   },
   {
     id: 'cpu.regex',
     area: 'cpu',
     title: 'Expensive regular expression',
-    rootCause: 'A regular expression with nested or overlapping quantifiers backtracks heavily on some inputs (catastrophic backtracking, ReDoS); V8 runs it on the event loop.',
+    rootCause:
+      'A regular expression with nested or overlapping quantifiers backtracks heavily on some inputs (catastrophic backtracking, ReDoS); V8 runs it on the event loop.',
     recommendation: {
       text: 'Rewrite the pattern without nested quantifiers (e.g. `(a+)+` → `a+`), anchor it, cap the input length before matching, or use a linear-time engine (the re2 package).',
       effort: 'medium',
     },
     matchFrame: (frame) => frame.name.startsWith('RegExp: '),
+    // Interpreted regexps run inside the caller's frame: recognise `.test(`, or a regex literal
+    // passed to a String method, on the hot line itself.
+    matchLine: (text) =>
+      /\.test\s*\(|\/[gimsuyd]*\.(exec|test)\s*\(|\.(match|matchAll|replace|replaceAll|search|split)\s*\(\s*\/[^/*]/.test(
+        text,
+      ),
   },
   {
     id: 'cpu.json',
     area: 'cpu',
     title: 'Large JSON serialisation or parsing on the event loop',
-    rootCause: 'JSON.stringify/JSON.parse of a large value is synchronous and proportional to its size.',
+    rootCause:
+      'JSON.stringify/JSON.parse of a large value is synchronous and proportional to its size.',
     recommendation: {
       text: 'Send less (paginate, select fields), cache the serialised string when the data rarely changes, use a schema-based serialiser (fast-json-stringify), or stream large payloads.',
       effort: 'medium',
@@ -102,24 +166,36 @@ export const ROOT_CAUSE_PATTERNS: readonly RootCausePattern[] = [
     area: 'cpu',
     title: 'Template compiled on every request',
     rootCause: 'A template engine compiles the template source on each call instead of once.',
-    recommendation: { text: 'Compile templates once at start-up (or enable the engine cache, e.g. app.set("view cache", true)) and only render per request.', effort: 'low' },
-    matchFrame: (frame, info) => TEMPLATE_PACKAGES.has(info.pkg ?? '') && /compile|precompile|template/i.test(frame.name),
+    recommendation: {
+      text: 'Compile templates once at start-up (or enable the engine cache, e.g. app.set("view cache", true)) and only render per request.',
+      effort: 'low',
+    },
+    matchFrame: (frame, info) =>
+      TEMPLATE_PACKAGES.has(info.pkg ?? '') && /compile|precompile|template/i.test(frame.name),
   },
   {
     id: 'cpu.logging',
     area: 'cpu',
     title: 'Logging in a hot path',
-    rootCause: 'Log formatting and synchronous writes (console.* writes synchronously to files and pipes) cost CPU on every request.',
-    recommendation: { text: 'Lower the log level on hot paths, log asynchronously (pino with a transport), and avoid console.log in request handlers.', effort: 'low' },
+    rootCause:
+      'Log formatting and synchronous writes (console.* writes synchronously to files and pipes) cost CPU on every request.',
+    recommendation: {
+      text: 'Lower the log level on hot paths, log asynchronously (pino with a transport), and avoid console.log in request handlers.',
+      effort: 'low',
+    },
     matchFrame: (frame, info) =>
       LOGGING_PACKAGES.has(info.pkg ?? '') ||
-      (isCore(info, frame.file, /console/) && /^(log|info|warn|error|debug|trace|value)$/.test(frame.name)),
+      (isCore(info, frame.file, /console/) &&
+        /^(log|info|warn|error|debug|trace|value)$/.test(frame.name)),
     matchLine: (text) => /\bconsole\.(log|info|warn|error|debug|trace)\s*\(/.test(text),
   },
 ];
 
 /** The pattern a frame (below the app frame) matches, if any. */
-export function matchFramePattern(frame: ProfileFrame, info: CategoryInfo): RootCausePattern | undefined {
+export function matchFramePattern(
+  frame: ProfileFrame,
+  info: CategoryInfo,
+): RootCausePattern | undefined {
   return ROOT_CAUSE_PATTERNS.find((pattern) => pattern.matchFrame?.(frame, info));
 }
 

@@ -83,7 +83,11 @@ export function createSourceResolver(cwd = process.cwd()): SourceResolver {
 }
 
 /** Finds the original position for a generated 1-based line and optional 1-based column. */
-function lookup(map: TraceMap, line: number, column?: number): Omit<OriginalPosition, 'mapped'> | null {
+function lookup(
+  map: TraceMap,
+  line: number,
+  column?: number,
+): Omit<OriginalPosition, 'mapped'> | null {
   type Bias = typeof GREATEST_LOWER_BOUND | typeof LEAST_UPPER_BOUND;
   const tries: Array<{ column: number; bias: Bias }> =
     column === undefined
@@ -95,7 +99,10 @@ function lookup(map: TraceMap, line: number, column?: number): Omit<OriginalPosi
   for (const attempt of tries) {
     const found = originalPositionFor(map, { line, column: attempt.column, bias: attempt.bias });
     if (found.source !== null && found.line !== null) {
-      const out: Omit<OriginalPosition, 'mapped'> = { file: toFilePath(found.source), line: found.line };
+      const out: Omit<OriginalPosition, 'mapped'> = {
+        file: toFilePath(found.source),
+        line: found.line,
+      };
       if (found.column !== null) out.column = found.column + 1;
       if (found.name !== null) out.name = found.name;
       return out;
@@ -139,6 +146,7 @@ function loadScript(path: string): LoadedScript {
 function cacheSourcesContent(map: TraceMap, originals: Map<string, string[] | null>): void {
   map.resolvedSources.forEach((source, i) => {
     const content = map.sourcesContent?.[i];
-    if (source && typeof content === 'string') originals.set(toFilePath(source), content.split('\n'));
+    if (source && typeof content === 'string')
+      originals.set(toFilePath(source), content.split('\n'));
   });
 }

@@ -99,14 +99,35 @@ export interface ProfileTables {
 }
 
 /** Builds the tables; each list is sorted by weight and cut to `top` rows. */
-export function createTables(profile: Profile, attribution: Attribution, table: FrameInfoTable, top = 20): ProfileTables {
+export function createTables(
+  profile: Profile,
+  attribution: Attribution,
+  table: FrameInfoTable,
+  top = 20,
+): ProfileTables {
   const active = attribution.total - attribution.idle;
   const perUnit = msPerUnit(profile.unit);
-  const ms = (weight: number): { ms?: number } => (perUnit === undefined ? {} : { ms: weight * perUnit });
+  const ms = (weight: number): { ms?: number } =>
+    perUnit === undefined ? {} : { ms: weight * perUnit };
   const share = (weight: number): number => (active > 0 ? weight / active : 0);
-  const byWeight = <T extends { weight: number }>(rows: T[]): T[] => rows.sort((a, b) => b.weight - a.weight).slice(0, top);
-  const categories = byWeight([...attribution.byCategory].map(([category, weight]) => ({ category, weight, share: share(weight), ...ms(weight) })));
-  const packages = byWeight([...attribution.byPackage].map(([name, weight]) => ({ name, weight, share: share(weight), ...ms(weight) })));
+  const byWeight = <T extends { weight: number }>(rows: T[]): T[] =>
+    rows.sort((a, b) => b.weight - a.weight).slice(0, top);
+  const categories = byWeight(
+    [...attribution.byCategory].map(([category, weight]) => ({
+      category,
+      weight,
+      share: share(weight),
+      ...ms(weight),
+    })),
+  );
+  const packages = byWeight(
+    [...attribution.byPackage].map(([name, weight]) => ({
+      name,
+      weight,
+      share: share(weight),
+      ...ms(weight),
+    })),
+  );
   const functions = [...attribution.self]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
@@ -124,7 +145,8 @@ export function createTables(profile: Profile, attribution: Attribution, table: 
       };
       if (info.pkg) row.pkg = info.pkg;
       if (info.position) Object.assign(row, { file: info.position.file, line: info.position.line });
-      if (perUnit !== undefined) Object.assign(row, { selfMs: self * perUnit, totalMs: total * perUnit });
+      if (perUnit !== undefined)
+        Object.assign(row, { selfMs: self * perUnit, totalMs: total * perUnit });
       return row;
     });
   const lines = createLineRows(attribution, table, share, ms, top);
@@ -151,14 +173,26 @@ export function createTables(profile: Profile, attribution: Attribution, table: 
 type ShareFn = (weight: number) => number;
 type MsFn = (weight: number) => { ms?: number };
 
-function createLineRows(attribution: Attribution, table: FrameInfoTable, share: ShareFn, ms: MsFn, top: number): LineRow[] {
+function createLineRows(
+  attribution: Attribution,
+  table: FrameInfoTable,
+  share: ShareFn,
+  ms: MsFn,
+  top: number,
+): LineRow[] {
   const merged = new Map<string, LineRow>();
   for (const [key, weight] of attribution.lines) {
     const [frame, line] = key.split(':').map(Number) as [number, number];
     const position = table.linePosition(frame, line);
     if (!position) continue;
     const id = `${position.file}:${position.line}`;
-    const row = merged.get(id) ?? { name: table.info(frame).displayName, file: position.file, line: position.line, weight: 0, share: 0 };
+    const row = merged.get(id) ?? {
+      name: table.info(frame).displayName,
+      file: position.file,
+      line: position.line,
+      weight: 0,
+      share: 0,
+    };
     row.weight += weight;
     merged.set(id, row);
   }
@@ -169,7 +203,12 @@ function createLineRows(attribution: Attribution, table: FrameInfoTable, share: 
 }
 
 /** Source-maps raw hot spots, merges those that land on the same original line, ranks them. */
-function createHotspots(attribution: Attribution, table: FrameInfoTable, share: ShareFn, ms: MsFn): Hotspot[] {
+function createHotspots(
+  attribution: Attribution,
+  table: FrameInfoTable,
+  share: ShareFn,
+  ms: MsFn,
+): Hotspot[] {
   const merged = new Map<string, { hotspot: Hotspot; raw: RawHotspot[] }>();
   for (const raw of attribution.hotspots.values()) {
     const info = table.info(raw.frame);
@@ -179,9 +218,19 @@ function createHotspots(attribution: Attribution, table: FrameInfoTable, share: 
     const key = `${file}:${line ?? ''}:${info.displayName}`;
     let entry = merged.get(key);
     if (!entry) {
-      const hotspot: Hotspot = { functionName: info.displayName, file, lineSource: raw.line ? raw.lineSource : 'function', mapped: position?.mapped ?? false, weight: 0, share: 0, selfShare: 0, via: [] };
+      const hotspot: Hotspot = {
+        functionName: info.displayName,
+        file,
+        lineSource: raw.line ? raw.lineSource : 'function',
+        mapped: position?.mapped ?? false,
+        weight: 0,
+        share: 0,
+        selfShare: 0,
+        via: [],
+      };
       if (line !== undefined) hotspot.line = line;
-      if (position?.column !== undefined && raw.line === undefined) hotspot.column = position.column;
+      if (position?.column !== undefined && raw.line === undefined)
+        hotspot.column = position.column;
       const text = position ? table.lineText(position) : undefined;
       if (text !== undefined) hotspot.lineText = text.trim();
       entry = { hotspot, raw: [] };
@@ -195,7 +244,13 @@ function createHotspots(attribution: Attribution, table: FrameInfoTable, share: 
     .sort((a, b) => b.weight - a.weight);
 }
 
-function finishHotspot(hotspot: Hotspot, raws: RawHotspot[], table: FrameInfoTable, share: ShareFn, ms: MsFn): Hotspot {
+function finishHotspot(
+  hotspot: Hotspot,
+  raws: RawHotspot[],
+  table: FrameInfoTable,
+  share: ShareFn,
+  ms: MsFn,
+): Hotspot {
   const via = new Map<number, number>();
   const patterns = new Map<string, number>();
   let self = 0;
@@ -212,7 +267,13 @@ function finishHotspot(hotspot: Hotspot, raws: RawHotspot[], table: FrameInfoTab
     .slice(0, 3)
     .map(([frame, weight]) => {
       const info = table.info(frame);
-      return { name: info.displayName, category: info.category, weight, share: share(weight), ...(info.pkg ? { pkg: info.pkg } : {}) };
+      return {
+        name: info.displayName,
+        category: info.category,
+        weight,
+        share: share(weight),
+        ...(info.pkg ? { pkg: info.pkg } : {}),
+      };
     });
   const [bestId, bestWeight] = [...patterns].sort((a, b) => b[1] - a[1])[0] ?? [];
   if (bestId !== undefined && bestWeight !== undefined && bestWeight >= hotspot.weight * 0.3) {

@@ -46,19 +46,27 @@ function createClient(socket: WebSocket): InspectorClient {
   const listeners = new Map<string, Set<(params: unknown) => void>>();
   const closed = new Promise<void>((resolve) => {
     socket.once('close', () => {
-      for (const entry of pending.values()) entry.reject(inspectorError(`the inspector closed during ${entry.method}`));
+      for (const entry of pending.values())
+        entry.reject(inspectorError(`the inspector closed during ${entry.method}`));
       pending.clear();
       resolve();
     });
   });
   socket.on('error', () => {}); // Reported through 'close' and the pending rejections.
   socket.on('message', (data) => {
-    const message = JSON.parse(data.toString()) as { id?: number; method?: string; params?: unknown; result?: unknown; error?: { message: string } };
+    const message = JSON.parse(data.toString()) as {
+      id?: number;
+      method?: string;
+      params?: unknown;
+      result?: unknown;
+      error?: { message: string };
+    };
     if (message.id !== undefined) {
       const entry = pending.get(message.id);
       pending.delete(message.id);
       if (!entry) return;
-      if (message.error) entry.reject(inspectorError(`${entry.method} failed: ${message.error.message}`));
+      if (message.error)
+        entry.reject(inspectorError(`${entry.method} failed: ${message.error.message}`));
       else entry.resolve(message.result ?? {});
     } else if (message.method) {
       for (const handler of listeners.get(message.method) ?? []) handler(message.params);
@@ -66,7 +74,8 @@ function createClient(socket: WebSocket): InspectorClient {
   });
   return {
     send(method, params = {}) {
-      if (socket.readyState !== WebSocket.OPEN) return Promise.reject(inspectorError(`the inspector is closed (${method})`));
+      if (socket.readyState !== WebSocket.OPEN)
+        return Promise.reject(inspectorError(`the inspector is closed (${method})`));
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve: resolve as (value: unknown) => void, reject, method });
@@ -90,7 +99,11 @@ function createClient(socket: WebSocket): InspectorClient {
 }
 
 /** Asks a Node inspector's HTTP endpoint (`/json/list`) for its WebSocket debugger URL. */
-export async function discoverDebuggerUrl(host: string, port: number, timeoutMs = 5_000): Promise<string> {
+export async function discoverDebuggerUrl(
+  host: string,
+  port: number,
+  timeoutMs = 5_000,
+): Promise<string> {
   const body = await new Promise<string>((resolve, reject) => {
     const req = request({ host, port, path: '/json/list', timeout: timeoutMs }, (res) => {
       let text = '';
@@ -110,8 +123,11 @@ export async function discoverDebuggerUrl(host: string, port: number, timeoutMs 
   } catch (cause) {
     throw inspectorError(`${host}:${port} answered, but not like a Node inspector`, cause);
   }
-  const target = targets.find((t) => t.type === 'node' && t.webSocketDebuggerUrl) ?? targets.find((t) => t.webSocketDebuggerUrl);
-  if (!target?.webSocketDebuggerUrl) throw inspectorError(`the inspector at ${host}:${port} lists no debuggable target`);
+  const target =
+    targets.find((t) => t.type === 'node' && t.webSocketDebuggerUrl) ??
+    targets.find((t) => t.webSocketDebuggerUrl);
+  if (!target?.webSocketDebuggerUrl)
+    throw inspectorError(`the inspector at ${host}:${port} lists no debuggable target`);
   return target.webSocketDebuggerUrl;
 }
 

@@ -7,8 +7,20 @@ import { findFreePort } from '../../util/net.js';
 import { analyzeCapture, type CaptureAnalysis } from '../analysis/capture-analysis.js';
 import { type CaptureFiles, writeCaptureFiles } from '../export/write-capture.js';
 import { connectInspector, type InspectorClient } from './inspector-client.js';
-import { type CaptureOptions, type CaptureResult, captureWindow, DEFAULT_CAPTURE_OPTIONS, disposeCapture, prepareCapture } from './session.js';
-import { resolveAttachTarget, type SpawnedTarget, spawnTarget, targetExitedError } from './target.js';
+import {
+  type CaptureOptions,
+  type CaptureResult,
+  captureWindow,
+  DEFAULT_CAPTURE_OPTIONS,
+  disposeCapture,
+  prepareCapture,
+} from './session.js';
+import {
+  resolveAttachTarget,
+  type SpawnedTarget,
+  spawnTarget,
+  targetExitedError,
+} from './target.js';
 
 /** Runs load against the target's URL until done or `signal` aborts (e.g. runQuickTest). */
 export type LoadRunner = (targetUrl: string, signal: AbortSignal) => Promise<unknown>;
@@ -77,7 +89,12 @@ async function answers(url: string): Promise<boolean> {
 }
 
 /** Waits until the started target answers HTTP at `url` (any status), or fails if it exits. */
-async function waitUntilAnswers(url: string, target: SpawnedTarget, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+async function waitUntilAnswers(
+  url: string,
+  target: SpawnedTarget,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   let exited = false;
   target.exited.then(() => {
     exited = true;
@@ -87,26 +104,45 @@ async function waitUntilAnswers(url: string, target: SpawnedTarget, timeoutMs: n
     if (exited) throw targetExitedError(target.outputTail().split('\n'));
     if (signal?.aborted) throw interruptedError();
     if (Date.now() > deadline) {
-      throw new RedlineError('PROFILE_TARGET_SILENT', `the target did not answer at ${url} within ${timeoutMs} ms`, {
-        exitCode: ExitCode.TargetUnreachable,
-        hint: 'Pass --url with the address it listens on, or make it listen on $PORT.',
-        problems: target.outputTail().split('\n').slice(-10),
-      });
+      throw new RedlineError(
+        'PROFILE_TARGET_SILENT',
+        `the target did not answer at ${url} within ${timeoutMs} ms`,
+        {
+          exitCode: ExitCode.TargetUnreachable,
+          hint: 'Pass --url with the address it listens on, or make it listen on $PORT.',
+          problems: target.outputTail().split('\n').slice(-10),
+        },
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
 function interruptedError(): RedlineError {
-  return new RedlineError('PROFILE_INTERRUPTED', 'interrupted before the capture started; nothing was captured', { exitCode: ExitCode.Interrupted });
+  return new RedlineError(
+    'PROFILE_INTERRUPTED',
+    'interrupted before the capture started; nothing was captured',
+    { exitCode: ExitCode.Interrupted },
+  );
 }
 
 /** Starts or attaches to the target and returns its URL, inspector session and spawned process. */
-async function openTarget(options: ProfileTargetOptions, logFile: string | undefined): Promise<{ url: string; client: InspectorClient; spawned?: SpawnedTarget }> {
+async function openTarget(
+  options: ProfileTargetOptions,
+  logFile: string | undefined,
+): Promise<{ url: string; client: InspectorClient; spawned?: SpawnedTarget }> {
   const spec = options.target;
   if ('attach' in spec) {
-    if (!options.url) throw new RedlineError('PROFILE_NO_URL', '--attach needs --url: the address the load is sent to', { exitCode: ExitCode.Usage });
-    return { url: options.url, client: await connectInspector(await resolveAttachTarget(spec.attach)) };
+    if (!options.url)
+      throw new RedlineError(
+        'PROFILE_NO_URL',
+        '--attach needs --url: the address the load is sent to',
+        { exitCode: ExitCode.Usage },
+      );
+    return {
+      url: options.url,
+      client: await connectInspector(await resolveAttachTarget(spec.attach)),
+    };
   }
   let url = options.url;
   const env: NodeJS.ProcessEnv = { ...spec.env };
@@ -115,7 +151,13 @@ async function openTarget(options: ProfileTargetOptions, logFile: string | undef
     env.PORT = String(port);
     url = `http://127.0.0.1:${port}/`;
   }
-  const spawned = spawnTarget({ command: spec.command, ...(spec.cwd ? { cwd: spec.cwd } : {}), env, ...(options.preload ? { preload: options.preload } : {}), ...(logFile ? { logFile } : {}) });
+  const spawned = spawnTarget({
+    command: spec.command,
+    ...(spec.cwd ? { cwd: spec.cwd } : {}),
+    env,
+    ...(options.preload ? { preload: options.preload } : {}),
+    ...(logFile ? { logFile } : {}),
+  });
   try {
     await waitUntilAnswers(url, spawned, options.startupTimeoutMs ?? 30_000, options.signal);
     return { url, client: await connectInspector(await spawned.debuggerUrl()), spawned };
@@ -133,9 +175,16 @@ export async function profileTarget(options: ProfileTargetOptions): Promise<Prof
   const settings = { ...DEFAULT_CAPTURE_OPTIONS, ...options.capture };
   const progress = options.onProgress ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
-  const logFile = options.targetLogFile ?? (options.outDir ? `${options.outDir}/target.log` : undefined);
-  if (options.outDir) await import('node:fs/promises').then((fs) => fs.mkdir(options.outDir as string, { recursive: true }));
-  const { url, client, spawned } = await openTarget(options, 'attach' in options.target ? undefined : logFile);
+  const logFile =
+    options.targetLogFile ?? (options.outDir ? `${options.outDir}/target.log` : undefined);
+  if (options.outDir)
+    await import('node:fs/promises').then((fs) =>
+      fs.mkdir(options.outDir as string, { recursive: true }),
+    );
+  const { url, client, spawned } = await openTarget(
+    options,
+    'attach' in options.target ? undefined : logFile,
+  );
   try {
     await prepareCapture(client, settings);
     if (options.warmup && !signal.aborted) {
@@ -145,16 +194,32 @@ export async function profileTarget(options: ProfileTargetOptions): Promise<Prof
     if (signal.aborted) throw interruptedError();
     progress('capturing during the load window');
     const window = await captureWindow(client, () => options.load(url, signal), settings);
-    if (window.loadError !== undefined && !signal.aborted) progress(`the load failed: ${String(window.loadError)}`);
-    const analysis = analyzeCapture(window.capture, { ...(options.top ? { top: options.top } : {}), ...(options.cwd ? { cwd: options.cwd } : {}) });
-    const files: ProfileTargetResult['files'] = options.outDir ? await writeCaptureFiles(options.outDir, window.capture, analysis) : {};
+    if (window.loadError !== undefined && !signal.aborted)
+      progress(`the load failed: ${String(window.loadError)}`);
+    const analysis = analyzeCapture(window.capture, {
+      ...(options.top ? { top: options.top } : {}),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+    });
+    const files: ProfileTargetResult['files'] = options.outDir
+      ? await writeCaptureFiles(options.outDir, window.capture, analysis)
+      : {};
     if (logFile && spawned) files.targetLog = logFile;
-    const result: ProfileTargetResult = { url, capture: window.capture, analysis, findings: analysis.findings, files, interrupted: signal.aborted };
+    const result: ProfileTargetResult = {
+      url,
+      capture: window.capture,
+      analysis,
+      findings: analysis.findings,
+      files,
+      interrupted: signal.aborted,
+    };
     if (window.loadResult !== undefined) result.loadResult = window.loadResult;
     if (window.loadError !== undefined) result.loadError = window.loadError;
     return result;
   } catch (error) {
-    if (spawned && (await Promise.race([spawned.exited.then(() => true), Promise.resolve(false)]))) {
+    if (
+      spawned &&
+      (await Promise.race([spawned.exited.then(() => true), Promise.resolve(false)]))
+    ) {
       throw targetExitedError(spawned.outputTail().split('\n'));
     }
     throw error;

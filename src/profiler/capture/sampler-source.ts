@@ -71,7 +71,18 @@ export const SAMPLER_INSTALL = `(() => {
 export interface RawSamplerOutput {
   durationMs: number;
   sampleIntervalMs: number;
-  delay: { minMs: number; maxMs: number; meanMs: number; stddevMs: number; p50Ms: number; p90Ms: number; p99Ms: number; count: number };
+  delay: {
+    minMs: number;
+    maxMs: number;
+    meanMs: number;
+    stddevMs: number;
+    p50Ms: number;
+    p90Ms: number;
+    p99Ms: number;
+    count: number;
+  };
   gc: Array<[number, number, string, boolean]>;
-  samples: Array<[number, number, number, number, number, number, number, number | null | undefined]>;
+  samples: Array<
+    [number, number, number, number, number, number, number, number | null | undefined]
+  >;
 }

@@ -35,14 +35,19 @@ export interface CaptureResult {
 }
 
 async function evaluate<T>(client: InspectorClient, expression: string): Promise<T> {
-  const reply = await client.send<{ result: { value?: T }; exceptionDetails?: { text: string; exception?: { description?: string } } }>('Runtime.evaluate', {
+  const reply = await client.send<{
+    result: { value?: T };
+    exceptionDetails?: { text: string; exception?: { description?: string } };
+  }>('Runtime.evaluate', {
     expression,
     includeCommandLineAPI: true,
     returnByValue: true,
     silent: true,
   });
   if (reply.exceptionDetails) {
-    throw new Error(`in-target sampler failed: ${reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text}`);
+    throw new Error(
+      `in-target sampler failed: ${reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text}`,
+    );
   }
   return reply.result.value as T;
 }
@@ -54,7 +59,10 @@ async function retainedHeap(client: InspectorClient, t0: number): Promise<HeapPo
 }
 
 /** Prepares the session: enables domains and installs the sampler (before warm-up). */
-export async function prepareCapture(client: InspectorClient, options: CaptureOptions): Promise<void> {
+export async function prepareCapture(
+  client: InspectorClient,
+  options: CaptureOptions,
+): Promise<void> {
   await client.send('Profiler.enable');
   await client.send('Profiler.setSamplingInterval', { interval: options.samplingIntervalUs });
   await client.send('HeapProfiler.enable');
@@ -74,18 +82,23 @@ export async function captureWindow(
   const heapPoints: HeapPoint[] = [];
   if (options.heapCheckIntervalMs > 0) heapPoints.push(await retainedHeap(client, t0));
   if (options.heapSamplingIntervalBytes > 0) {
-    await client.send('HeapProfiler.startSampling', { samplingInterval: options.heapSamplingIntervalBytes });
+    await client.send('HeapProfiler.startSampling', {
+      samplingInterval: options.heapSamplingIntervalBytes,
+    });
   }
   await evaluate(client, `globalThis.__redlineSampler.start(${options.signalsIntervalMs})`);
   await client.send('Profiler.start');
   let checking: Promise<void> = Promise.resolve();
-  const timer = options.heapCheckIntervalMs > 0
-    ? setInterval(() => {
-        checking = checking.then(async () => {
-          heapPoints.push(await retainedHeap(client, t0));
-        }).catch(() => {});
-      }, options.heapCheckIntervalMs)
-    : undefined;
+  const timer =
+    options.heapCheckIntervalMs > 0
+      ? setInterval(() => {
+          checking = checking
+            .then(async () => {
+              heapPoints.push(await retainedHeap(client, t0));
+            })
+            .catch(() => {});
+        }, options.heapCheckIntervalMs)
+      : undefined;
   let loadResult: unknown;
   let loadError: unknown;
   try {
@@ -97,11 +110,14 @@ export async function captureWindow(
   }
   await checking;
   const { profile } = await client.send<{ profile: V8CpuProfile }>('Profiler.stop');
-  const raw = JSON.parse(await evaluate<string>(client, 'globalThis.__redlineSampler.stop()')) as RawSamplerOutput;
+  const raw = JSON.parse(
+    await evaluate<string>(client, 'globalThis.__redlineSampler.stop()'),
+  ) as RawSamplerOutput;
   if (options.heapCheckIntervalMs > 0) heapPoints.push(await retainedHeap(client, t0));
   let heapProfile: V8HeapProfile | undefined;
   if (options.heapSamplingIntervalBytes > 0) {
-    heapProfile = (await client.send<{ profile: V8HeapProfile }>('HeapProfiler.getSamplingProfile')).profile;
+    heapProfile = (await client.send<{ profile: V8HeapProfile }>('HeapProfiler.getSamplingProfile'))
+      .profile;
     await client.send('HeapProfiler.stopSampling');
   }
   const capture: CaptureResult = { cpuProfile: profile, signals: toSignals(raw, heapPoints) };
@@ -111,7 +127,10 @@ export async function captureWindow(
 
 /** Removes the sampler and turns the profilers off (for attached processes). */
 export async function disposeCapture(client: InspectorClient): Promise<void> {
-  await evaluate(client, 'globalThis.__redlineSampler && globalThis.__redlineSampler.dispose()').catch(() => {});
+  await evaluate(
+    client,
+    'globalThis.__redlineSampler && globalThis.__redlineSampler.dispose()',
+  ).catch(() => {});
   await client.send('Profiler.disable').catch(() => {});
   await client.send('HeapProfiler.disable').catch(() => {});
 }
@@ -121,17 +140,24 @@ function toSignals(raw: RawSamplerOutput, heapAfterGc: HeapPoint[]): ServiceSign
     durationMs: raw.durationMs,
     sampleIntervalMs: raw.sampleIntervalMs,
     eventLoopDelay: raw.delay,
-    gc: raw.gc.map(([startMs, durationMs, kind, forced]) => ({ startMs, durationMs, kind: kind as GcKind, ...(forced ? { forced } : {}) })),
-    samples: raw.samples.map(([tMs, cpu, rssBytes, heapUsedBytes, heapTotalBytes, elu, delayMs, handles]) => ({
-      tMs,
-      cpu,
-      rssBytes,
-      heapUsedBytes,
-      heapTotalBytes,
-      elu,
-      delayMs,
-      ...(typeof handles === 'number' ? { handles } : {}),
+    gc: raw.gc.map(([startMs, durationMs, kind, forced]) => ({
+      startMs,
+      durationMs,
+      kind: kind as GcKind,
+      ...(forced ? { forced } : {}),
     })),
+    samples: raw.samples.map(
+      ([tMs, cpu, rssBytes, heapUsedBytes, heapTotalBytes, elu, delayMs, handles]) => ({
+        tMs,
+        cpu,
+        rssBytes,
+        heapUsedBytes,
+        heapTotalBytes,
+        elu,
+        delayMs,
+        ...(typeof handles === 'number' ? { handles } : {}),
+      }),
+    ),
     heapAfterGc,
   };
 }

@@ -60,7 +60,9 @@ export interface ServiceSignals {
 }
 
 /** Total GC pause time by kind (ms) and event counts. */
-export function summarizeGc(events: readonly GcEvent[]): Record<GcKind, { count: number; totalMs: number }> {
+export function summarizeGc(
+  events: readonly GcEvent[],
+): Record<GcKind, { count: number; totalMs: number }> {
   const out: Record<GcKind, { count: number; totalMs: number }> = {
     minor: { count: 0, totalMs: 0 },
     major: { count: 0, totalMs: 0 },

@@ -39,7 +39,10 @@ export function isNodeCommand(command: readonly string[]): boolean {
 }
 
 /** Builds argv and NODE_OPTIONS for the target: inspector on 127.0.0.1:0, optional preload. */
-export function createTargetInvocation(options: SpawnTargetOptions): { argv: string[]; env: NodeJS.ProcessEnv } {
+export function createTargetInvocation(options: SpawnTargetOptions): {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+} {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   const extra: string[] = [];
   if (options.preload) extra.push(`--import=${options.preload}`);
@@ -57,9 +60,18 @@ export function createTargetInvocation(options: SpawnTargetOptions): { argv: str
  */
 export function spawnTarget(options: SpawnTargetOptions): SpawnedTarget {
   const { argv, env } = createTargetInvocation(options);
-  if (argv.length === 0) throw new RedlineError('PROFILE_NO_COMMAND', 'no command to start the target', { exitCode: ExitCode.Usage });
-  const child = spawn(argv[0] as string, argv.slice(1), { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log: WriteStream | undefined = options.logFile ? createWriteStream(options.logFile) : undefined;
+  if (argv.length === 0)
+    throw new RedlineError('PROFILE_NO_COMMAND', 'no command to start the target', {
+      exitCode: ExitCode.Usage,
+    });
+  const child = spawn(argv[0] as string, argv.slice(1), {
+    cwd: options.cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log: WriteStream | undefined = options.logFile
+    ? createWriteStream(options.logFile)
+    : undefined;
   const tail: string[] = [];
   let announced: string | undefined;
   let onAnnounce: ((url: string) => void) | undefined;
@@ -97,10 +109,20 @@ export function spawnTarget(options: SpawnTargetOptions): SpawnedTarget {
     await firstAnnounced;
     return announced as string;
   };
-  return { pid: child.pid ?? -1, debuggerUrl, exited, outputTail: () => tail.join('\n'), stop: (graceMs) => stopChild(child, exited, graceMs) };
+  return {
+    pid: child.pid ?? -1,
+    debuggerUrl,
+    exited,
+    outputTail: () => tail.join('\n'),
+    stop: (graceMs) => stopChild(child, exited, graceMs),
+  };
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<unknown>, graceMs = 5000): Promise<void> {
+async function stopChild(
+  child: ChildProcess,
+  exited: Promise<unknown>,
+  graceMs = 5000,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -110,11 +132,15 @@ async function stopChild(child: ChildProcess, exited: Promise<unknown>, graceMs 
 
 /** The error for a target that exited before (or while) it was profiled. */
 export function targetExitedError(tail: readonly string[]): RedlineError {
-  return new RedlineError('PROFILE_TARGET_EXITED', 'the target exited before it could be profiled', {
-    exitCode: ExitCode.TargetUnreachable,
-    hint: 'Check the command; the last lines it printed are listed above.',
-    problems: tail.slice(-10),
-  });
+  return new RedlineError(
+    'PROFILE_TARGET_EXITED',
+    'the target exited before it could be profiled',
+    {
+      exitCode: ExitCode.TargetUnreachable,
+      hint: 'Check the command; the last lines it printed are listed above.',
+      problems: tail.slice(-10),
+    },
+  );
 }
 
 /**
@@ -125,7 +151,10 @@ export async function resolveAttachTarget(spec: string, timeoutMs = 5000): Promi
   if (/^\d+$/.test(spec)) return attachToPid(Number(spec), timeoutMs);
   const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(spec);
   if (!match) {
-    throw new RedlineError('PROFILE_BAD_ATTACH', `cannot attach to "${spec}"`, { exitCode: ExitCode.Usage, hint: 'Use --attach host:port (a process started with --inspect) or --attach <pid>.' });
+    throw new RedlineError('PROFILE_BAD_ATTACH', `cannot attach to "${spec}"`, {
+      exitCode: ExitCode.Usage,
+      hint: 'Use --attach host:port (a process started with --inspect) or --attach <pid>.',
+    });
   }
   return discoverDebuggerUrl(match[1] as string, Number(match[2]), timeoutMs);
 }
@@ -138,19 +167,26 @@ async function attachToPid(pid: number, timeoutMs: number): Promise<string> {
     // Not Linux, or no such process: let process.kill report it.
   }
   if (cmdline !== '' && !/(^|\/)node[^/\0]*\0/.test(cmdline)) {
-    throw new RedlineError('PROFILE_NOT_NODE', `process ${pid} is not a Node.js process`, { exitCode: ExitCode.Usage, hint: 'SIGUSR1 would stop other programs; attach only to node processes.' });
+    throw new RedlineError('PROFILE_NOT_NODE', `process ${pid} is not a Node.js process`, {
+      exitCode: ExitCode.Usage,
+      hint: 'SIGUSR1 would stop other programs; attach only to node processes.',
+    });
   }
   try {
     process.kill(pid, 'SIGUSR1');
   } catch (cause) {
-    throw new RedlineError('PROFILE_NO_PROCESS', `cannot signal process ${pid}`, { exitCode: ExitCode.Usage, cause });
+    throw new RedlineError('PROFILE_NO_PROCESS', `cannot signal process ${pid}`, {
+      exitCode: ExitCode.Usage,
+      cause,
+    });
   }
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       return await discoverDebuggerUrl('127.0.0.1', 9229, 1000);
     } catch (error) {
-      if (Date.now() > deadline) throw inspectorError(`process ${pid} did not open its inspector on 127.0.0.1:9229`, error);
+      if (Date.now() > deadline)
+        throw inspectorError(`process ${pid} did not open its inspector on 127.0.0.1:9229`, error);
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -38,7 +38,10 @@ const COLOURS: Record<FrameCategory, string> = {
 
 /** Escapes text for XML/HTML (everything that came from the target goes through this). */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 }
 
 function buildTree(profile: Profile, skipIdle: boolean): Node {
@@ -63,7 +66,8 @@ function buildTree(profile: Profile, skipIdle: boolean): Node {
 
 function depthOf(node: Node, minWeight: number): number {
   let depth = 0;
-  for (const child of node.children.values()) if (child.weight >= minWeight) depth = Math.max(depth, depthOf(child, minWeight));
+  for (const child of node.children.values())
+    if (child.weight >= minWeight) depth = Math.max(depth, depthOf(child, minWeight));
   return depth + 1;
 }
 
@@ -71,7 +75,9 @@ function depthOf(node: Node, minWeight: number): number {
 export function renderFlamegraphSvg(profile: Profile, options: FlamegraphOptions = {}): string {
   const width = options.width ?? 1200;
   const root = buildTree(profile, options.skipIdle ?? true);
-  const describe = options.describeFrame ?? ((i: number) => ({ label: profile.frames[i]?.name ?? '?', category: 'app' as FrameCategory }));
+  const describe =
+    options.describeFrame ??
+    ((i: number) => ({ label: profile.frames[i]?.name ?? '?', category: 'app' as FrameCategory }));
   const minWeight = root.weight / width / 2;
   const depth = depthOf(root, minWeight);
   const height = (depth + 1) * ROW;
@@ -80,13 +86,19 @@ export function renderFlamegraphSvg(profile: Profile, options: FlamegraphOptions
   const draw = (node: Node, x: number, level: number): void => {
     const w = root.weight > 0 ? (node.weight / root.weight) * width : 0;
     const y = height - (level + 1) * ROW;
-    const { label, category } = node.frame < 0 ? { label: 'all', category: 'program' as FrameCategory } : describe(node.frame);
+    const { label, category } =
+      node.frame < 0
+        ? { label: 'all', category: 'program' as FrameCategory }
+        : describe(node.frame);
     const share = root.weight > 0 ? node.weight / root.weight : 0;
     const time = perUnit === undefined ? '' : `, ${Math.round(node.weight * perUnit)} ms`;
     const tip = escapeXml(`${label} — ${formatPercent(share, 1)}${time}`);
     const chars = Math.floor((w - 6) / 7);
-    const text = chars >= 3 ? escapeXml(label.length > chars ? `${label.slice(0, chars - 1)}…` : label) : '';
-    parts.push(`<g><title>${tip}</title><rect x="${x.toFixed(2)}" y="${y}" width="${Math.max(w - 0.5, 0.5).toFixed(2)}" height="${ROW - 1}" fill="${COLOURS[category]}" rx="2"/>${text ? `<text x="${(x + 3).toFixed(2)}" y="${y + 12}">${text}</text>` : ''}</g>`);
+    const text =
+      chars >= 3 ? escapeXml(label.length > chars ? `${label.slice(0, chars - 1)}…` : label) : '';
+    parts.push(
+      `<g><title>${tip}</title><rect x="${x.toFixed(2)}" y="${y}" width="${Math.max(w - 0.5, 0.5).toFixed(2)}" height="${ROW - 1}" fill="${COLOURS[category]}" rx="2"/>${text ? `<text x="${(x + 3).toFixed(2)}" y="${y + 12}">${text}</text>` : ''}</g>`,
+    );
     let offset = x;
     const children = [...node.children.values()].sort((a, b) => b.weight - a.weight);
     for (const child of children) {

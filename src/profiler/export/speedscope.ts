@@ -1,6 +1,11 @@
 /** Writes a Profile as speedscope JSON (one sampled profile; frames optionally source-mapped). */
+
+import {
+  SPEEDSCOPE_SCHEMA,
+  type SpeedscopeFile,
+  type SpeedscopeFrame,
+} from '../import/speedscope.js';
 import type { Profile, ProfileFrame } from '../model/profile.js';
-import { SPEEDSCOPE_SCHEMA, type SpeedscopeFile, type SpeedscopeFrame } from '../import/speedscope.js';
 
 /** Options of {@link renderSpeedscope}. */
 export interface SpeedscopeExportOptions {
@@ -20,7 +25,10 @@ const UNITS: Record<Profile['unit'], string> = {
 };
 
 /** Builds the speedscope document for a profile. */
-export function createSpeedscopeFile(profile: Profile, options: SpeedscopeExportOptions = {}): SpeedscopeFile {
+export function createSpeedscopeFile(
+  profile: Profile,
+  options: SpeedscopeExportOptions = {},
+): SpeedscopeFile {
   const frames = profile.frames.map((frame, index) => {
     if (options.describeFrame) return options.describeFrame(frame, index);
     const out: SpeedscopeFrame = { name: frame.name };

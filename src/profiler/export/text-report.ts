@@ -22,26 +22,44 @@ function hotspotLine(tables: ProfileTables, hotspot: Hotspot, rank: number): str
 /** The tables part: hot spots (your code), categories, packages, functions and lines. */
 export function renderTablesText(tables: ProfileTables, top = 10): string {
   const out: string[] = [];
-  const what = tables.valueKind === 'cpu' || tables.valueKind === 'wall' ? `${tables.valueKind.toUpperCase()} time` : 'bytes';
+  const what =
+    tables.valueKind === 'cpu' || tables.valueKind === 'wall'
+      ? `${tables.valueKind.toUpperCase()} time`
+      : 'bytes';
   const idle = tables.idle > 0 ? `; idle ${formatPercent(tables.idleShare, 1)} excluded` : '';
   if (tables.hotspots.length > 0) {
     out.push(`Hot spots in your code (share of ${what}${idle}):`);
-    tables.hotspots.slice(0, top).forEach((h, i) => out.push(hotspotLine(tables, h, i + 1)));
+    for (const [i, h] of tables.hotspots.slice(0, top).entries())
+      out.push(hotspotLine(tables, h, i + 1));
   }
   if (tables.categories.length > 0) {
-    out.push(`By category: ${tables.categories.map((c) => `${c.category} ${formatPercent(c.share, 1)}`).join(' · ')}`);
+    out.push(
+      `By category: ${tables.categories.map((c) => `${c.category} ${formatPercent(c.share, 1)}`).join(' · ')}`,
+    );
   }
   if (tables.packages.length > 0) {
-    out.push(`By package: ${tables.packages.slice(0, 5).map((p) => `${p.name} ${formatPercent(p.share, 1)}`).join(' · ')}`);
+    out.push(
+      `By package: ${tables.packages
+        .slice(0, 5)
+        .map((p) => `${p.name} ${formatPercent(p.share, 1)}`)
+        .join(' · ')}`,
+    );
   }
-  out.push(tables.valueKind === 'heap-objects' || tables.valueKind === 'heap-growth' ? 'By constructor:' : 'Functions (self, native time charged to the caller):');
+  out.push(
+    tables.valueKind === 'heap-objects' || tables.valueKind === 'heap-growth'
+      ? 'By constructor:'
+      : 'Functions (self, native time charged to the caller):',
+  );
   for (const row of tables.functions.slice(0, top)) {
     const where = row.file ? `  ${row.file}${row.line ? `:${row.line}` : ''}` : '';
-    out.push(`  ${pct(row.selfShare)}  ${amount(tables, row.self, row.selfMs).padStart(9)}  ${row.name}${where}  (${row.pkg ?? row.category})`);
+    out.push(
+      `  ${pct(row.selfShare)}  ${amount(tables, row.self, row.selfMs).padStart(9)}  ${row.name}${where}  (${row.pkg ?? row.category})`,
+    );
   }
   if (tables.lines.length > 0) {
     out.push('Lines (self):');
-    for (const row of tables.lines.slice(0, Math.min(top, 5))) out.push(`  ${pct(row.share)}  ${row.file}:${row.line}  ${row.name}`);
+    for (const row of tables.lines.slice(0, Math.min(top, 5)))
+      out.push(`  ${pct(row.share)}  ${row.file}:${row.line}  ${row.name}`);
   }
   return out.join('\n');
 }
@@ -65,7 +83,11 @@ export function renderFindingsText(findings: readonly Finding[]): string {
 export function renderAnalysisText(analysis: ProfileAnalysis, top = 10): string {
   const p = analysis.profile;
   const duration = p.durationMs ? `, ${(p.durationMs / 1000).toFixed(1)} s` : '';
-  return [`Profile: ${p.format} (${p.valueKind}, ${p.unit}${duration})`, renderTablesText(analysis.tables, top), renderFindingsText(analysis.findings)].join('\n\n');
+  return [
+    `Profile: ${p.format} (${p.valueKind}, ${p.unit}${duration})`,
+    renderTablesText(analysis.tables, top),
+    renderFindingsText(analysis.findings),
+  ].join('\n\n');
 }
 
 /** Report of `redline profile`: tables, diagnosis, memory, findings. */
@@ -73,5 +95,10 @@ export function renderCaptureText(analysis: CaptureAnalysis, top = 10): string {
   const v = analysis.diagnosis.values;
   const diagnosis = `Service diagnosis: ${analysis.diagnosis.category} — event-loop delay p50 ${v.delayP50Ms.toFixed(1)} ms, max ${v.delayMaxMs.toFixed(0)} ms; ELU ${formatPercent(v.eluMedian, 0)}; CPU p90 ${formatPercent(v.cpuP90, 0)} of a core; GC up to ${v.gcMaxMsPerSecond.toFixed(0)} ms/s`;
   const memory = `Memory: ${analysis.leak.leaking ? 'LEAK SUSPECTED — ' : ''}${analysis.leak.reason}`;
-  return [renderTablesText(analysis.cpu.tables, top), diagnosis, memory, renderFindingsText(analysis.findings)].join('\n\n');
+  return [
+    renderTablesText(analysis.cpu.tables, top),
+    diagnosis,
+    memory,
+    renderFindingsText(analysis.findings),
+  ].join('\n\n');
 }

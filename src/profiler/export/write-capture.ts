@@ -22,21 +22,33 @@ export interface CaptureFiles {
 }
 
 /** Original position and name of a frame, for exports people read. */
-function describe(frame: ProfileFrame, resolver: SourceResolver | undefined): { name: string; file?: string; line?: number } {
-  if (!frame.file || !frame.line || !resolver) return { name: frame.name, ...(frame.file ? { file: frame.file } : {}) };
+function describe(
+  frame: ProfileFrame,
+  resolver: SourceResolver | undefined,
+): { name: string; file?: string; line?: number } {
+  if (!frame.file || !frame.line || !resolver)
+    return { name: frame.name, ...(frame.file ? { file: frame.file } : {}) };
   const position = resolver.resolve(frame.file, frame.line, frame.column);
   const name = (frame.name === '(anonymous)' && position.name) || frame.name;
   return { name, file: position.file, line: position.line };
 }
 
 /** Speedscope and flame-graph renderings of a Profile with source-mapped frame names. */
-export function renderProfileViews(profile: Profile, title: string, resolver?: SourceResolver): { speedscope: string; flamegraph: string } {
+export function renderProfileViews(
+  profile: Profile,
+  title: string,
+  resolver?: SourceResolver,
+): { speedscope: string; flamegraph: string } {
   const views = profile.frames.map((frame) => describe(frame, resolver));
   const speedscope = renderSpeedscope(profile, {
     name: title,
     describeFrame: (_frame, i) => {
       const view = views[i] as { name: string; file?: string; line?: number };
-      return { name: view.name, ...(view.file ? { file: view.file } : {}), ...(view.line ? { line: view.line } : {}) };
+      return {
+        name: view.name,
+        ...(view.file ? { file: view.file } : {}),
+        ...(view.line ? { line: view.line } : {}),
+      };
     },
   });
   const flamegraph = renderFlamegraphHtml(profile, {
@@ -44,14 +56,22 @@ export function renderProfileViews(profile: Profile, title: string, resolver?: S
     describeFrame: (i) => {
       const view = views[i] as { name: string; file?: string; line?: number };
       const where = view.file ? ` ${view.file}${view.line ? `:${view.line}` : ''}` : '';
-      return { label: `${view.name}${where}`, category: categorizeFrame(profile.frames[i] as ProfileFrame).category };
+      return {
+        label: `${view.name}${where}`,
+        category: categorizeFrame(profile.frames[i] as ProfileFrame).category,
+      };
     },
   });
   return { speedscope, flamegraph };
 }
 
 /** Writes every file of a capture into `dir` (created if missing). */
-export async function writeCaptureFiles(dir: string, capture: CaptureResult, analysis: CaptureAnalysis, title = 'redline profile'): Promise<CaptureFiles> {
+export async function writeCaptureFiles(
+  dir: string,
+  capture: CaptureResult,
+  analysis: CaptureAnalysis,
+  title = 'redline profile',
+): Promise<CaptureFiles> {
   const files: CaptureFiles = {};
   const put = async (key: keyof CaptureFiles, name: string, text: string): Promise<void> => {
     const path = join(dir, name);
@@ -64,12 +84,17 @@ export async function writeCaptureFiles(dir: string, capture: CaptureResult, ana
     await put('cpuprofile', 'cpu.cpuprofile', JSON.stringify(capture.cpuProfile));
     await put('speedscope', 'cpu.speedscope.json', views.speedscope);
     await put('flamegraph', 'flamegraph.html', views.flamegraph);
-    if (capture.heapProfile) await put('heapprofile', 'heap.heapprofile', JSON.stringify(capture.heapProfile));
+    if (capture.heapProfile)
+      await put('heapprofile', 'heap.heapprofile', JSON.stringify(capture.heapProfile));
     await put('signals', 'signals.json', `${JSON.stringify(capture.signals, null, 2)}\n`);
     const { cpuProfile: _model, ...summary } = analysis;
     await put('analysis', 'analysis.json', `${JSON.stringify(summary, null, 2)}\n`);
   } catch (cause) {
-    throw new RedlineError('PROFILE_CANNOT_WRITE', `cannot write profile files to ${dir}`, { exitCode: ExitCode.CannotWrite, cause, hint: 'Choose another --out directory.' });
+    throw new RedlineError('PROFILE_CANNOT_WRITE', `cannot write profile files to ${dir}`, {
+      exitCode: ExitCode.CannotWrite,
+      cause,
+      hint: 'Choose another --out directory.',
+    });
   }
   return files;
 }

@@ -74,10 +74,15 @@ export function importFromV8CpuProfile(profile: V8CpuProfile, fileName = 'profil
   if (!Array.isArray(profile.nodes) || profile.nodes.length === 0) {
     throw createInvalidProfileError('V8 CPU profile', fileName, 'it has no `nodes`');
   }
-  const builder = createProfileBuilder({ format: 'cpuprofile', valueKind: 'cpu', unit: 'microseconds' });
+  const builder = createProfileBuilder({
+    format: 'cpuprofile',
+    valueKind: 'cpu',
+    unit: 'microseconds',
+  });
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parent.set(child, node.id);
   const stackOf = new Map<number, number[]>();
   const stackFor = (id: number): number[] => {
     const cached = stackOf.get(id);

@@ -61,19 +61,32 @@ export function importFromFoldedStacks(text: string, fileName = 'stacks'): Profi
     if (line === '' || line.startsWith('#')) continue;
     const match = LINE.exec(line);
     if (!match) {
-      throw createInvalidProfileError('folded-stack file', `${fileName}:${lineNumber}`, 'expected `frame;frame;... count`');
+      throw createInvalidProfileError(
+        'folded-stack file',
+        `${fileName}:${lineNumber}`,
+        'expected `frame;frame;... count`',
+      );
     }
     const frames = (match[1] as string).split(';').map(parseFoldedFrame);
     hasFiles ||= frames.some((frame) => frame.file !== undefined);
     rows.push({ frames, count: Number(match[2]) });
   }
-  if (rows.length === 0) throw createInvalidProfileError('folded-stack file', fileName, 'it has no stacks');
+  if (rows.length === 0)
+    throw createInvalidProfileError('folded-stack file', fileName, 'it has no stacks');
   const builder = createProfileBuilder({ format: 'folded', valueKind: 'cpu', unit: 'samples' });
   for (const { frames, count } of rows) {
     const stack = frames.map(({ executing: _executing, ...frame }) =>
-      builder.frame(hasFiles && frame.file === undefined && frame.kind === 'js' ? { ...frame, kind: 'native' } : frame),
+      builder.frame(
+        hasFiles && frame.file === undefined && frame.kind === 'js'
+          ? { ...frame, kind: 'native' }
+          : frame,
+      ),
     );
-    builder.addSample(stack, count, frames.map((frame) => frame.executing ?? 0));
+    builder.addSample(
+      stack,
+      count,
+      frames.map((frame) => frame.executing ?? 0),
+    );
   }
   return builder.finish({ meta: { stacks: rows.length } });
 }
@@ -81,7 +94,10 @@ export function importFromFoldedStacks(text: string, fileName = 'stacks'): Profi
 /** True when the first lines of the text are all `frames count` lines. */
 function looksFolded(prefix: string): boolean {
   if (/^\s*[[{]/.test(prefix)) return false;
-  const lines = prefix.split('\n').slice(0, -1).filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  const lines = prefix
+    .split('\n')
+    .slice(0, -1)
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'));
   const sample = lines.slice(0, 50);
   if (sample.length === 0) return false;
   const good = sample.filter((l) => LINE.test(l.trimEnd())).length;
@@ -91,7 +107,8 @@ function looksFolded(prefix: string): boolean {
 /** The folded/collapsed-stacks importer. */
 export const foldedImporter: Importer = {
   format: 'folded',
-  description: 'folded/collapsed stacks (`a;b;c 42`): perf + stackcollapse-perf, py-spy --format raw, async-profiler collapsed',
+  description:
+    'folded/collapsed stacks (`a;b;c 42`): perf + stackcollapse-perf, py-spy --format raw, async-profiler collapsed',
   detect(fileName, bytes) {
     let prefix = textPrefix(bytes, 16384);
     if (bytes.byteLength <= 16384) prefix += '\n';

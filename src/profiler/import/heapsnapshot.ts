@@ -39,10 +39,22 @@ const GROUPED_TYPES: Record<string, string> = {
 };
 
 /** Calls `visit` for every object of the snapshot with its DevTools-style class name. */
-function forEachObject(snapshot: V8HeapSnapshot, fileName: string, visit: (o: HeapObject) => void): void {
+function forEachObject(
+  snapshot: V8HeapSnapshot,
+  fileName: string,
+  visit: (o: HeapObject) => void,
+): void {
   const fields = snapshot.snapshot?.meta?.node_fields;
-  if (!Array.isArray(fields) || !Array.isArray(snapshot.nodes) || !Array.isArray(snapshot.strings)) {
-    throw createInvalidProfileError('V8 heap snapshot', fileName, 'meta, nodes or strings are missing');
+  if (
+    !Array.isArray(fields) ||
+    !Array.isArray(snapshot.nodes) ||
+    !Array.isArray(snapshot.strings)
+  ) {
+    throw createInvalidProfileError(
+      'V8 heap snapshot',
+      fileName,
+      'meta, nodes or strings are missing',
+    );
   }
   const types = (snapshot.snapshot.meta.node_types[0] ?? []) as string[];
   const stride = fields.length;
@@ -55,14 +67,23 @@ function forEachObject(snapshot: V8HeapSnapshot, fileName: string, visit: (o: He
     const type = types[nodes[i + typeAt] as number] ?? 'unknown';
     if (type === 'synthetic') continue;
     const name = strings[nodes[i + nameAt] as number] ?? '';
-    const className = type === 'object' || type === 'native' ? name || 'Object' : (Object.hasOwn(GROUPED_TYPES, type) ? (GROUPED_TYPES[type] as string) : `(${type})`);
+    const className =
+      type === 'object' || type === 'native'
+        ? name || 'Object'
+        : Object.hasOwn(GROUPED_TYPES, type)
+          ? (GROUPED_TYPES[type] as string)
+          : `(${type})`;
     visit({ className, id: nodes[i + idAt] as number, selfSize: nodes[i + sizeAt] as number });
   }
 }
 
 /** Summarises a heap snapshot by constructor: self bytes (weight) and object count per class. */
 export function importFromHeapSnapshot(snapshot: V8HeapSnapshot, fileName = 'snapshot'): Profile {
-  const builder = createProfileBuilder({ format: 'heapsnapshot', valueKind: 'heap-objects', unit: 'bytes' });
+  const builder = createProfileBuilder({
+    format: 'heapsnapshot',
+    valueKind: 'heap-objects',
+    unit: 'bytes',
+  });
   let objects = 0;
   let bytes = 0;
   forEachObject(snapshot, fileName, (object) => {
@@ -104,9 +125,19 @@ export function importFromHeapSnapshotDiff(
     bump(object.className, object.selfSize, 1);
   });
   for (const gone of oldObjects.values()) bump(gone.className, -gone.selfSize, -1);
-  const builder = createProfileBuilder({ format: 'heapsnapshot-diff', valueKind: 'heap-growth', unit: 'bytes' });
+  const builder = createProfileBuilder({
+    format: 'heapsnapshot-diff',
+    valueKind: 'heap-growth',
+    unit: 'bytes',
+  });
   for (const [className, entry] of delta) {
-    if (entry.bytes > 0) builder.addSample([builder.frame({ name: className, kind: 'js' })], entry.bytes, undefined, entry.count);
+    if (entry.bytes > 0)
+      builder.addSample(
+        [builder.frame({ name: className, kind: 'js' })],
+        entry.bytes,
+        undefined,
+        entry.count,
+      );
   }
   return builder.finish({ meta: { bytesBefore, bytesAfter, growth: bytesAfter - bytesBefore } });
 }
@@ -114,12 +145,16 @@ export function importFromHeapSnapshotDiff(
 /** The `.heapsnapshot` importer (summary by constructor; the diff needs two files). */
 export const heapSnapshotImporter: Importer = {
   format: 'heapsnapshot',
-  description: 'V8 heap snapshot (.heapsnapshot): Chrome DevTools, v8.writeHeapSnapshot(); two files give a growth diff',
+  description:
+    'V8 heap snapshot (.heapsnapshot): Chrome DevTools, v8.writeHeapSnapshot(); two files give a growth diff',
   detect(fileName, bytes) {
     if (!/^\s*\{\s*"snapshot"\s*:\s*\{\s*"meta"/.test(textPrefix(bytes, 256))) return null;
     return hasSuffix(fileName, '.heapsnapshot') ? 1 : 0.9;
   },
   import(bytes, fileName) {
-    return importFromHeapSnapshot(parseJsonProfile(bytes, 'V8 heap snapshot', fileName) as V8HeapSnapshot, fileName);
+    return importFromHeapSnapshot(
+      parseJsonProfile(bytes, 'V8 heap snapshot', fileName) as V8HeapSnapshot,
+      fileName,
+    );
   },
 };

@@ -1,8 +1,21 @@
 /** Public surface of profiler/import: one importer per format into the one Profile model. */
-export { importFromV8CpuProfile, type V8CpuProfile, type V8CpuProfileNode, type V8CallFrame } from './cpuprofile.js';
+export {
+  importFromV8CpuProfile,
+  type V8CallFrame,
+  type V8CpuProfile,
+  type V8CpuProfileNode,
+} from './cpuprofile.js';
 export { importFromFoldedStacks, parseFoldedFrame } from './folded.js';
-export { importFromV8HeapProfile, type V8HeapProfile, type V8HeapProfileNode } from './heapprofile.js';
-export { importFromHeapSnapshot, importFromHeapSnapshotDiff, type V8HeapSnapshot } from './heapsnapshot.js';
+export {
+  importFromV8HeapProfile,
+  type V8HeapProfile,
+  type V8HeapProfileNode,
+} from './heapprofile.js';
+export {
+  importFromHeapSnapshot,
+  importFromHeapSnapshotDiff,
+  type V8HeapSnapshot,
+} from './heapsnapshot.js';
 export type { Importer } from './importer.js';
 export { decodePprof, importFromPprof } from './pprof.js';
 export {

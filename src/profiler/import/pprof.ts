@@ -15,7 +15,9 @@ const UNIT_MAP: Record<string, ValueUnit> = {
 
 /** The model unit of a pprof unit name (`count` and unknown units become samples). */
 function unitOf(name: string | undefined): ValueUnit {
-  return name !== undefined && Object.hasOwn(UNIT_MAP, name) ? (UNIT_MAP[name] as ValueUnit) : 'samples';
+  return name !== undefined && Object.hasOwn(UNIT_MAP, name)
+    ? (UNIT_MAP[name] as ValueUnit)
+    : 'samples';
 }
 
 const TIME_UNITS = new Set<ValueUnit>(['nanoseconds', 'microseconds', 'milliseconds', 'seconds']);
@@ -41,7 +43,7 @@ function pickSampleType(profile: PprofProfile, strings: string[]): number {
   if (byDefault >= 0) return byDefault;
   const time = units.findIndex((unit) => TIME_UNITS.has(unit));
   if (time >= 0) return time;
-  const bytes = units.findIndex((unit) => unit === 'bytes');
+  const bytes = units.indexOf('bytes');
   return bytes >= 0 ? bytes : units.length - 1;
 }
 
@@ -119,7 +121,10 @@ export function importFromPprof(profile: PprofProfile): Profile {
   return builder.finish({
     durationMs: durationNs > 0 ? durationNs / 1e6 : undefined,
     period: Number(profile.period) || undefined,
-    meta: { sampleType: `${typeName}/${strings[Number(type?.unit)] ?? ''}`, samples: profile.sample.length },
+    meta: {
+      sampleType: `${typeName}/${strings[Number(type?.unit)] ?? ''}`,
+      samples: profile.sample.length,
+    },
   });
 }
 
@@ -136,7 +141,8 @@ export const pprofImporter: Importer = {
   },
   import(bytes, fileName) {
     const decoded = decodePprof(bytes);
-    if (!decoded) throw createInvalidProfileError('pprof profile', fileName, 'protobuf decoding failed');
+    if (!decoded)
+      throw createInvalidProfileError('pprof profile', fileName, 'protobuf decoding failed');
     return importFromPprof(decoded);
   },
 };

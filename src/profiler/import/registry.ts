@@ -8,7 +8,11 @@ import type { Profile } from '../model/profile.js';
 import { cpuProfileImporter } from './cpuprofile.js';
 import { foldedImporter } from './folded.js';
 import { heapProfileImporter } from './heapprofile.js';
-import { heapSnapshotImporter, importFromHeapSnapshotDiff, type V8HeapSnapshot } from './heapsnapshot.js';
+import {
+  heapSnapshotImporter,
+  importFromHeapSnapshotDiff,
+  type V8HeapSnapshot,
+} from './heapsnapshot.js';
 import type { Importer } from './importer.js';
 import { parseJsonProfile } from './importer.js';
 import { pprofImporter } from './pprof.js';
@@ -30,10 +34,14 @@ export function maybeGunzip(bytes: Uint8Array, fileName = 'profile'): Uint8Array
   try {
     return gunzipSync(bytes);
   } catch (cause) {
-    throw new RedlineError('PROFILE_INVALID', `${fileName} looks gzip-compressed but does not decompress`, {
-      exitCode: ExitCode.DataError,
-      cause,
-    });
+    throw new RedlineError(
+      'PROFILE_INVALID',
+      `${fileName} looks gzip-compressed but does not decompress`,
+      {
+        exitCode: ExitCode.DataError,
+        cause,
+      },
+    );
   }
 }
 
@@ -75,7 +83,10 @@ export async function importProfileFile(path: string): Promise<Profile> {
 }
 
 /** Reads and gunzips two heap snapshots and returns their growth diff. */
-export async function importHeapSnapshotDiffFiles(beforePath: string, afterPath: string): Promise<Profile> {
+export async function importHeapSnapshotDiffFiles(
+  beforePath: string,
+  afterPath: string,
+): Promise<Profile> {
   const parse = async (path: string): Promise<V8HeapSnapshot> => {
     const bytes = maybeGunzip(await readProfileBytes(path), path);
     if (heapSnapshotImporter.detect(basename(path), bytes) === null) {

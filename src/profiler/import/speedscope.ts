@@ -81,7 +81,8 @@ export function importFromSpeedscope(file: SpeedscopeFile, fileName = 'profile')
       kind: kindFromName(frame.name),
     }),
   );
-  const toStack = (indices: number[]): number[] => indices.map((i) => frames[i] ?? -1).filter((i) => i >= 0);
+  const toStack = (indices: number[]): number[] =>
+    indices.map((i) => frames[i] ?? -1).filter((i) => i >= 0);
   let merged = 0;
   let duration = 0;
   for (const profile of file.profiles) {
@@ -89,17 +90,26 @@ export function importFromSpeedscope(file: SpeedscopeFile, fileName = 'profile')
     merged += 1;
     duration = Math.max(duration, profile.endValue - profile.startValue);
     if (profile.type === 'sampled') {
-      profile.samples.forEach((stack, i) => builder.addSample(toStack(stack), profile.weights[i] ?? 1));
+      for (const [i, stack] of profile.samples.entries())
+        builder.addSample(toStack(stack), profile.weights[i] ?? 1);
     } else if (profile.type === 'evented') {
       addEvents(profile, (stack, weight) => builder.addSample(toStack(stack), weight));
     }
   }
   const scale = unit === 'samples' || unit === 'bytes' ? undefined : durationToMs(unit, duration);
-  return builder.finish({ durationMs: scale, meta: { profiles: merged, name: file.name ?? first.name } });
+  return builder.finish({
+    durationMs: scale,
+    meta: { profiles: merged, name: file.name ?? first.name },
+  });
 }
 
 function durationToMs(unit: ValueUnit, value: number): number {
-  const factor = { nanoseconds: 1e-6, microseconds: 1e-3, milliseconds: 1, seconds: 1000 } as Record<string, number>;
+  const factor = {
+    nanoseconds: 1e-6,
+    microseconds: 1e-3,
+    milliseconds: 1,
+    seconds: 1000,
+  } as Record<string, number>;
   return value * (factor[unit] ?? 1);
 }
 

@@ -21,7 +21,12 @@ export interface ProfileBuilder {
   /** Returns the index of the frame, adding it if it is new. */
   frame(frame: ProfileFrame): number;
   /** Adds `weight` to the stack (root first). Identical stack + lines pairs are merged. */
-  addSample(stack: readonly number[], weight: number, lines?: readonly number[], count?: number): void;
+  addSample(
+    stack: readonly number[],
+    weight: number,
+    lines?: readonly number[],
+    count?: number,
+  ): void;
   finish(extra?: Partial<Pick<Profile, 'durationMs' | 'period' | 'meta'>>): Profile;
 }
 
@@ -55,8 +60,8 @@ export function createProfileBuilder(options: ProfileBuilderOptions): ProfileBui
     },
     addSample(stack, weight, lines, count) {
       if (stack.length === 0 || !(weight > 0)) return;
-      const known = lines !== undefined && lines.some((line) => line > 0);
-      const key = known ? `${stack.join(',')}|${lines.join(',')}` : stack.join(',');
+      const known = lines?.some((line) => line > 0) === true;
+      const key = known ? `${stack.join(',')}|${lines?.join(',')}` : stack.join(',');
       const existing = sampleIndex.get(key);
       if (existing !== undefined) {
         const sample = samples[existing] as ProfileSample;
@@ -65,7 +70,7 @@ export function createProfileBuilder(options: ProfileBuilderOptions): ProfileBui
         return;
       }
       const sample: ProfileSample = { stack: [...stack], weight };
-      if (known) sample.lines = [...lines];
+      if (known && lines) sample.lines = [...lines];
       if (count !== undefined) sample.count = count;
       sampleIndex.set(key, samples.length);
       samples.push(sample);

@@ -34,7 +34,11 @@ abstract class CustomMetric {
     const key = `${this.name}\u0001${context.key}`;
     let series = cache.get(key);
     if (!series) {
-      const descriptor = registry.define({ name: this.name, type: this.#type, contains: this.#contains });
+      const descriptor = registry.define({
+        name: this.name,
+        type: this.#type,
+        contains: this.#contains,
+      });
       series =
         this.#type === 'counter'
           ? registry.counter(descriptor, context.tags)

@@ -3,7 +3,17 @@ import { threadRuntime } from '../runtime/thread-runtime.js';
 import { currentVu, requireVu } from '../runtime/vu-state.js';
 
 /** Counters the engine keeps per thread for `exec.instance`. */
-export const instanceCounters = { iterationsCompleted: 0, iterationsInterrupted: 0, vusActive: 0, vusInitialized: 0 };
+export const instanceCounters: {
+  iterationsCompleted: number;
+  iterationsInterrupted: number;
+  vusActive: number;
+  vusInitialized: number;
+} = ((globalThis as Record<symbol, unknown>)[Symbol.for('redline.instanceCounters')] ??= {
+  iterationsCompleted: 0,
+  iterationsInterrupted: 0,
+  vusActive: 0,
+  vusInitialized: 0,
+}) as never;
 
 /** The `exec` object (k6/execution's default export). */
 export const exec = {

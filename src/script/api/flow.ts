@@ -25,7 +25,9 @@ export async function group<T>(name: string, fn: () => T | Promise<T>): Promise<
     return await fn();
   } finally {
     const { tags } = contextTags();
-    threadRuntime().registry.trend(BUILTIN_METRICS.group_duration, tags).add(performance.now() - started);
+    threadRuntime()
+      .registry.trend(BUILTIN_METRICS.group_duration, tags)
+      .add(performance.now() - started);
     vu.group = parent;
   }
 }

@@ -11,13 +11,21 @@ import type { RequestParams } from '../http/vu-http.js';
 import { requireVu } from '../runtime/vu-state.js';
 
 /** A batch entry: a URL, `[method, url, body?, params?]`, or `{method, url, body?, params?}`. */
-export type BatchRequest = string | [string, string, unknown?, RequestParams?] | { method?: string; url: string; body?: unknown; params?: RequestParams };
+export type BatchRequest =
+  | string
+  | [string, string, unknown?, RequestParams?]
+  | { method?: string; url: string; body?: unknown; params?: RequestParams };
 
 /** A status rule for `expectedStatuses`: a code or an inclusive range. */
 export type StatusSpec = number | { min: number; max: number };
 
 /** Sends one request as the calling VU. */
-export function request(method: string, url: string | { url: string; name?: string }, body?: unknown, params?: RequestParams): Promise<Response> {
+export function request(
+  method: string,
+  url: string | { url: string; name?: string },
+  body?: unknown,
+  params?: RequestParams,
+): Promise<Response> {
   const vu = requireVu(`http.${method.toLowerCase()}()`);
   if (typeof url === 'object' && url !== null) {
     // http.url`...` result: the URL plus its template as the `name` tag.
@@ -27,15 +35,21 @@ export function request(method: string, url: string | { url: string; name?: stri
   return vu.http.request(method, url, body, params);
 }
 
-function normalise(entry: BatchRequest): [string, string | { url: string; name?: string }, unknown, RequestParams | undefined] {
+function normalise(
+  entry: BatchRequest,
+): [string, string | { url: string; name?: string }, unknown, RequestParams | undefined] {
   if (typeof entry === 'string') return ['GET', entry, undefined, undefined];
   if (Array.isArray(entry)) return [entry[0], entry[1], entry[2], entry[3]];
   return [entry.method ?? 'GET', entry.url, entry.body, entry.params];
 }
 
 /** Runs requests in parallel (at most `batch` at once) and returns responses in the same shape. */
-export async function batch(requests: BatchRequest[] | Record<string, BatchRequest>): Promise<Response[] | Record<string, Response>> {
-  const entries = Array.isArray(requests) ? requests.map((r, i) => [String(i), r] as const) : Object.entries(requests);
+export async function batch(
+  requests: BatchRequest[] | Record<string, BatchRequest>,
+): Promise<Response[] | Record<string, Response>> {
+  const entries = Array.isArray(requests)
+    ? requests.map((r, i) => [String(i), r] as const)
+    : Object.entries(requests);
   const results = new Map<string, Response>();
   let next = 0;
   const limit = Math.max(1, httpSettings.batch);
@@ -52,7 +66,10 @@ export async function batch(requests: BatchRequest[] | Record<string, BatchReque
 }
 
 /** `http.url\`...\``: a URL whose `name` tag is the template (groups dynamic URLs in metrics). */
-export function url(strings: TemplateStringsArray, ...values: unknown[]): { url: string; name: string; toString(): string } {
+export function url(
+  strings: TemplateStringsArray,
+  ...values: unknown[]
+): { url: string; name: string; toString(): string } {
   let full = '';
   let name = '';
   strings.forEach((s, i) => {
@@ -68,7 +85,8 @@ export function url(strings: TemplateStringsArray, ...values: unknown[]): { url:
 
 /** `http.expectedStatuses(200, {min: 300, max: 399})`: a rule for setResponseCallback. */
 export function expectedStatuses(...specs: StatusSpec[]): ExpectedStatus {
-  const rule: ExpectedStatus = (status) => specs.some((s) => (typeof s === 'number' ? s === status : status >= s.min && status <= s.max));
+  const rule: ExpectedStatus = (status) =>
+    specs.some((s) => (typeof s === 'number' ? s === status : status >= s.min && status <= s.max));
   return rule;
 }
 
@@ -92,10 +110,15 @@ export const http = {
   put: (u: string, body?: unknown, params?: RequestParams) => request('PUT', u, body, params),
   patch: (u: string, body?: unknown, params?: RequestParams) => request('PATCH', u, body, params),
   del: (u: string, body?: unknown, params?: RequestParams) => request('DELETE', u, body, params),
-  options: (u: string, body?: unknown, params?: RequestParams) => request('OPTIONS', u, body, params),
+  options: (u: string, body?: unknown, params?: RequestParams) =>
+    request('OPTIONS', u, body, params),
   batch,
   url,
-  file: (data: string | ArrayBuffer | Uint8Array, filename?: string, contentType?: string): FileData => createFile(data, filename, contentType),
+  file: (
+    data: string | ArrayBuffer | Uint8Array,
+    filename?: string,
+    contentType?: string,
+  ): FileData => createFile(data, filename, contentType),
   cookieJar,
   CookieJar,
   expectedStatuses,

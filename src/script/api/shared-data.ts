@@ -4,9 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { RedlineError } from '../../errors/redline-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
+import { currentVu } from '../runtime/vu-state.js';
 
 const arrays = new Map<string, readonly unknown[]>();
 
@@ -29,7 +30,11 @@ export class SharedArray<T = unknown> {
     if (!data) {
       const built = build();
       if (!Array.isArray(built)) {
-        throw new RedlineError('E_SCRIPT_SHARED_ARRAY', `SharedArray "${name}": the function must return an array`, { exitCode: ExitCode.ScriptException });
+        throw new RedlineError(
+          'E_SCRIPT_SHARED_ARRAY',
+          `SharedArray "${name}": the function must return an array`,
+          { exitCode: ExitCode.ScriptException },
+        );
       }
       data = deepFreeze(built);
       arrays.set(name, data);
@@ -38,9 +43,11 @@ export class SharedArray<T = unknown> {
     this.length = data.length;
     // biome-ignore lint/correctness/noConstructorReturn: index access needs a proxy over the shared array.
     return new Proxy(this, {
-      get(target, prop, receiver) {
+      get(target, prop) {
         if (typeof prop === 'string' && /^\d+$/.test(prop)) return target.#data[Number(prop)];
-        return Reflect.get(target, prop, receiver);
+        const value = Reflect.get(target, prop, target);
+        // Methods read #data: they must run with the instance as `this`, not the proxy.
+        return typeof value === 'function' && prop !== 'constructor' ? value.bind(target) : value;
       },
     });
   }
@@ -67,13 +74,29 @@ export class SharedArray<T = unknown> {
 
 /** Reads a file relative to the script (k6 `open(path, 'b'?)`): text, or an ArrayBuffer with 'b'. */
 export function open(path: string, mode?: string): string | ArrayBuffer {
-  const full = isAbsolute(path) ? path : resolve(threadRuntime().scriptDir, path);
+  if (currentVu() !== undefined) {
+    // k6 only allows open() in the init context: files are read once, not per iteration.
+    throw new RedlineError(
+      'E_SCRIPT_OPEN_CONTEXT',
+      `open("${path}") can only be called in the init context (top level of the script)`,
+      {
+        hint: 'read the file at the top level of the script (or in a SharedArray) and use the value in the default function',
+        exitCode: ExitCode.ScriptException,
+      },
+    );
+  }
+  const rt = threadRuntime();
+  const full = rt.resolvePath
+    ? rt.resolvePath(path, new Error().stack)
+    : isAbsolute(path)
+      ? path
+      : resolve(rt.scriptDir, path);
   let bytes: Buffer;
   try {
     bytes = readFileSync(full);
   } catch (error) {
     throw new RedlineError('E_SCRIPT_OPEN', `open(): cannot read ${full}`, {
-      hint: 'paths are relative to the script file',
+      hint: 'paths are relative to the script file that calls open()',
       exitCode: ExitCode.ScriptException,
       cause: error,
     });

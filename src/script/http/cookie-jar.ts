@@ -70,13 +70,15 @@ export class CookieJar {
   /** k6: `jar.delete(url, name)`. */
   delete(url: string, name: string): void {
     for (const c of this.#jar.getCookiesSync(url)) {
-      if (c.key === name) this.#jar.store.removeCookie(c.domain ?? '', c.path ?? '/', c.key, () => {});
+      if (c.key === name)
+        this.#jar.store.removeCookie(c.domain ?? '', c.path ?? '/', c.key, () => {});
     }
   }
 
   /** k6: `jar.clear(url)` (all cookies for that URL). */
   clear(url: string): void {
-    for (const c of this.#jar.getCookiesSync(url)) this.#jar.store.removeCookie(c.domain ?? '', c.path ?? '/', c.key, () => {});
+    for (const c of this.#jar.getCookiesSync(url))
+      this.#jar.store.removeCookie(c.domain ?? '', c.path ?? '/', c.key, () => {});
   }
 
   /** Forgets every cookie (k6 resets each VU's jar between iterations unless noCookiesReset). */

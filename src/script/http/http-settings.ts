@@ -20,8 +20,10 @@ export interface HttpSettings {
   resetCookies: boolean;
 }
 
-/** The settings of this thread (mutable: the engine fills them from the plan). */
-export const httpSettings: HttpSettings = {
+/** The settings of this thread (mutable: the engine fills them from the plan); shared by module copies. */
+export const httpSettings: HttpSettings = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('redline.httpSettings')
+] ??= {
   userAgent: DEFAULT_USER_AGENT,
   timeoutMs: 60_000,
   maxRedirects: 10,
@@ -32,4 +34,4 @@ export const httpSettings: HttpSettings = {
   batchPerHost: 6,
   batch: 20,
   resetCookies: true,
-};
+}) as HttpSettings;

@@ -13,9 +13,21 @@ export interface FileData {
 }
 
 /** Creates a file part for multipart bodies (k6's `http.file`). */
-export function createFile(data: string | ArrayBuffer | Uint8Array, filename?: string, contentType?: string): FileData {
-  const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data);
-  return { __redlineFile: true, data: bytes, filename: filename ?? `file-${Date.now()}`, content_type: contentType ?? 'application/octet-stream' };
+export function createFile(
+  data: string | ArrayBuffer | Uint8Array,
+  filename?: string,
+  contentType?: string,
+): FileData {
+  const bytes =
+    typeof data === 'string'
+      ? Buffer.from(data)
+      : Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data);
+  return {
+    __redlineFile: true,
+    data: bytes,
+    filename: filename ?? `file-${Date.now()}`,
+    content_type: contentType ?? 'application/octet-stream',
+  };
 }
 
 function isFile(value: unknown): value is FileData {
@@ -32,14 +44,22 @@ export interface EncodedBody {
 export function encodeBody(body: unknown): EncodedBody {
   if (body === undefined || body === null) return { bytes: undefined, contentType: undefined };
   if (typeof body === 'string') return { bytes: Buffer.from(body), contentType: undefined };
-  if (body instanceof ArrayBuffer) return { bytes: Buffer.from(new Uint8Array(body)), contentType: undefined };
-  if (ArrayBuffer.isView(body)) return { bytes: Buffer.from(body.buffer, body.byteOffset, body.byteLength), contentType: undefined };
+  if (body instanceof ArrayBuffer)
+    return { bytes: Buffer.from(new Uint8Array(body)), contentType: undefined };
+  if (ArrayBuffer.isView(body))
+    return {
+      bytes: Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+      contentType: undefined,
+    };
   if (typeof body === 'object') {
     const entries = Object.entries(body as Record<string, unknown>);
     if (entries.some(([, v]) => isFile(v))) return encodeMultipart(entries);
     const form = new URLSearchParams();
     for (const [k, v] of entries) form.append(k, v === undefined || v === null ? '' : String(v));
-    return { bytes: Buffer.from(form.toString()), contentType: 'application/x-www-form-urlencoded' };
+    return {
+      bytes: Buffer.from(form.toString()),
+      contentType: 'application/x-www-form-urlencoded',
+    };
   }
   return { bytes: Buffer.from(String(body)), contentType: undefined };
 }
@@ -57,7 +77,11 @@ function encodeMultipart(entries: Array<[string, unknown]>): EncodedBody {
         Buffer.from('\r\n'),
       );
     } else {
-      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${String(value)}\r\n`));
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${String(value)}\r\n`,
+        ),
+      );
     }
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));

@@ -2,8 +2,9 @@
  * The response object scripts receive, shaped like k6's: status, headers (canonical names),
  * body, json(selector), timings (k6 semantics), cookies, error and error_code, request.
  */
-import { RedlineError } from '../../errors/redline-error.js';
+
 import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import type { TimingTrail } from '../../http/timing-trail.js';
 import { selectJson } from './json-select.js';
 
@@ -86,18 +87,26 @@ export class Response {
   json(selector?: string): unknown {
     if (!this.#parsed) {
       if (typeof this.body !== 'string') {
-        throw new RedlineError('E_SCRIPT_JSON', `response body of ${this.url} is ${this.body === null ? 'empty (discarded or missing)' : 'binary'}, cannot parse JSON`, {
-          hint: 'set responseType: "text" on the request, or do not discard response bodies',
-          exitCode: ExitCode.ScriptException,
-        });
+        throw new RedlineError(
+          'E_SCRIPT_JSON',
+          `response body of ${this.url} is ${this.body === null ? 'empty (discarded or missing)' : 'binary'}, cannot parse JSON`,
+          {
+            hint: 'set responseType: "text" on the request, or do not discard response bodies',
+            exitCode: ExitCode.ScriptException,
+          },
+        );
       }
       try {
         this.#parsed = { value: JSON.parse(this.body) };
       } catch (error) {
-        throw new RedlineError('E_SCRIPT_JSON', `response body of ${this.url} is not valid JSON: ${(error as Error).message}`, {
-          exitCode: ExitCode.ScriptException,
-          cause: error,
-        });
+        throw new RedlineError(
+          'E_SCRIPT_JSON',
+          `response body of ${this.url} is not valid JSON: ${(error as Error).message}`,
+          {
+            exitCode: ExitCode.ScriptException,
+            cause: error,
+          },
+        );
       }
     }
     return selector === undefined ? this.#parsed.value : selectJson(this.#parsed.value, selector);

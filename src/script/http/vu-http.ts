@@ -8,10 +8,10 @@
  *                      │ no: fewer than batchPerHost? ─▶ new connection ─▶ ready ─▶ send
  *                      └ else: wait in the pool's FIFO until a connection frees up
  */
-import { gunzipSync, inflateSync, brotliDecompressSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { type ConnectionOwner, HttpConnection } from '../../http/connection.js';
 import { type ClassifiedError, requestTimeout } from '../../http/errors.js';
-import { HttpConnection, type ConnectionOwner } from '../../http/connection.js';
-import { HttpSeriesCache, type ExpectedStatus } from '../../http/http-metrics.js';
+import { type ExpectedStatus, HttpSeriesCache } from '../../http/http-metrics.js';
 import { parseTarget, type Target } from '../../http/target.js';
 import { TimingTrail } from '../../http/timing-trail.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
@@ -20,7 +20,7 @@ import type { MetricRegistry } from '../../metrics/registry.js';
 import type { CounterSeries } from '../../metrics/series.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
-import type { VuState } from '../runtime/vu-state.js';
+import { IterationAbort, type VuState } from '../runtime/vu-state.js';
 import { CookieJar, responseCookies } from './cookie-jar.js';
 import { httpSettings } from './http-settings.js';
 import { encodeBody } from './request-body.js';
@@ -41,7 +41,13 @@ export interface RequestParams {
 
 const readBuffer = Buffer.allocUnsafe(64 * 1024);
 /** Series caches per registry (a thread may switch registries between init, setup and the run). */
-const cachesByRegistry = new WeakMap<MetricRegistry, { http: Map<string, HttpSeriesCache>; net: Map<string, { sent: CounterSeries; received: CounterSeries }> }>();
+const cachesByRegistry = new WeakMap<
+  MetricRegistry,
+  {
+    http: Map<string, HttpSeriesCache>;
+    net: Map<string, { sent: CounterSeries; received: CounterSeries }>;
+  }
+>();
 
 function caches(registry: MetricRegistry) {
   let entry = cachesByRegistry.get(registry);
@@ -77,6 +83,7 @@ function callbackId(cb: ExpectedStatus | null): number {
 
 interface Pending {
   resolve: (response: Response) => void;
+  reject: (error: Error) => void;
   method: string;
   url: string;
   target: Target;
@@ -115,7 +122,13 @@ export class VuHttp implements ConnectionOwner {
   }
 
   /** Sends a request and resolves with its response (never rejects for network errors). */
-  request(method: string, url: string, body?: unknown, params: RequestParams = {}): Promise<Response> {
+  request(
+    method: string,
+    url: string,
+    body?: unknown,
+    params: RequestParams = {},
+  ): Promise<Response> {
+    if (this.#vu().signal.aborted) return Promise.reject(new IterationAbort('interrupted', true));
     const rt = threadRuntime();
     const finalUrl = rt.rewriteUrl(String(url));
     let target: Target;
@@ -127,11 +140,16 @@ export class VuHttp implements ConnectionOwner {
     const upper = method.toUpperCase();
     const jar = params.jar === undefined ? this.jar : params.jar;
     const { bytes, sent } = this.#encode(upper, finalUrl, target, body, params, jar);
-    const timeoutMs = params.timeout === undefined ? httpSettings.timeoutMs : (parseDurationMs(params.timeout) ?? httpSettings.timeoutMs);
-    const responseType = params.responseType ?? (httpSettings.discardResponseBodies ? 'none' : 'text');
-    return new Promise((resolve) => {
+    const timeoutMs =
+      params.timeout === undefined
+        ? httpSettings.timeoutMs
+        : (parseDurationMs(params.timeout) ?? httpSettings.timeoutMs);
+    const responseType =
+      params.responseType ?? (httpSettings.discardResponseBodies ? 'none' : 'text');
+    return new Promise((resolve, reject) => {
       const pending: Pending = {
         resolve,
+        reject,
         method: upper,
         url: finalUrl,
         target,
@@ -142,7 +160,10 @@ export class VuHttp implements ConnectionOwner {
         timeoutMs,
         redirectsLeft: params.redirects ?? httpSettings.maxRedirects,
         responseType,
-        callback: params.responseCallback === undefined ? httpSettings.responseCallback : params.responseCallback,
+        callback:
+          params.responseCallback === undefined
+            ? httpSettings.responseCallback
+            : params.responseCallback,
         jar,
         startedAt: performance.now(),
         timer: null,
@@ -152,14 +173,33 @@ export class VuHttp implements ConnectionOwner {
     });
   }
 
-  /** Closes every connection (VU retired or test over). */
+  /**
+   * Closes every connection (VU interrupted or test over). Requests in flight end with an
+   * interruption (the iteration unwinds; they are not counted, as the iteration is not).
+   */
   closeAll(): void {
-    for (const pool of this.#pools.values()) for (const conn of [...pool.all]) conn.destroy(null);
+    const pending = [...this.#byConnection.values()];
+    for (const pool of this.#pools.values()) {
+      pending.push(...pool.waiting);
+      for (const conn of [...pool.all]) conn.destroy(null);
+    }
     this.#pools.clear();
     this.#poolOf.clear();
+    this.#byConnection.clear();
+    for (const p of pending) {
+      if (p.timer) clearTimeout(p.timer);
+      p.reject(new IterationAbort('interrupted', true));
+    }
   }
 
-  #encode(method: string, url: string, target: Target, body: unknown, params: RequestParams, jar: CookieJar | null): { bytes: Buffer; sent: SentRequest } {
+  #encode(
+    method: string,
+    url: string,
+    target: Target,
+    body: unknown,
+    params: RequestParams,
+    jar: CookieJar | null,
+  ): { bytes: Buffer; sent: SentRequest } {
     const encoded = encodeBody(body);
     const headers: Array<[string, string]> = [];
     const seen = new Set<string>();
@@ -167,30 +207,50 @@ export class VuHttp implements ConnectionOwner {
       headers.push([name, String(value)]);
       seen.add(name.toLowerCase());
     }
-    if (!seen.has('user-agent') && httpSettings.userAgent) headers.push(['User-Agent', httpSettings.userAgent]);
-    if (encoded.contentType && !seen.has('content-type')) headers.push(['Content-Type', encoded.contentType]);
+    if (!seen.has('user-agent') && httpSettings.userAgent)
+      headers.push(['User-Agent', httpSettings.userAgent]);
+    if (encoded.contentType && !seen.has('content-type'))
+      headers.push(['Content-Type', encoded.contentType]);
     const cookie = this.#cookieHeader(url, params, jar);
     if (cookie && !seen.has('cookie')) headers.push(['Cookie', cookie]);
     if (params.auth === 'basic' || (target.href !== url && /^[a-z]+:\/\/[^/]*@/.test(url))) {
       const u = new URL(url);
       if (u.username && !seen.has('authorization')) {
-        headers.push(['Authorization', `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`]);
+        headers.push([
+          'Authorization',
+          `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`,
+        ]);
       }
     }
-    if (httpSettings.noConnectionReuse && !seen.has('connection')) headers.push(['Connection', 'close']);
+    if (httpSettings.noConnectionReuse && !seen.has('connection'))
+      headers.push(['Connection', 'close']);
     let head = `${method} ${target.path} HTTP/1.1\r\n`;
     if (!seen.has('host')) head += `Host: ${target.hostHeader}\r\n`;
     for (const [n, v] of headers) head += `${n}: ${v.replace(/[\r\n]/g, ' ')}\r\n`;
     const length = encoded.bytes?.length ?? 0;
-    if ((encoded.bytes !== undefined || method === 'POST' || method === 'PUT' || method === 'PATCH') && !seen.has('content-length')) {
+    if (
+      (encoded.bytes !== undefined ||
+        method === 'POST' ||
+        method === 'PUT' ||
+        method === 'PATCH') &&
+      !seen.has('content-length')
+    ) {
       head += `Content-Length: ${length}\r\n`;
     }
     head += '\r\n';
     const headBytes = Buffer.from(head, 'latin1');
-    const bytes = encoded.bytes && length > 0 ? Buffer.concat([headBytes, encoded.bytes]) : headBytes;
+    const bytes =
+      encoded.bytes && length > 0 ? Buffer.concat([headBytes, encoded.bytes]) : headBytes;
     const sentHeaders: Record<string, string[]> = {};
-    for (const [n, v] of headers) (sentHeaders[canonicalHeaderName(n.toLowerCase())] ??= []).push(v);
-    const sent: SentRequest = { method, url, headers: sentHeaders, body: encoded.bytes ? encoded.bytes.toString('latin1') : '', cookies: {} };
+    for (const [n, v] of headers)
+      (sentHeaders[canonicalHeaderName(n.toLowerCase())] ??= []).push(v);
+    const sent: SentRequest = {
+      method,
+      url,
+      headers: sentHeaders,
+      body: encoded.bytes ? encoded.bytes.toString('latin1') : '',
+      cookies: {},
+    };
     return { bytes, sent };
   }
 
@@ -299,7 +359,11 @@ export class VuHttp implements ConnectionOwner {
     this.#finishFailed(pending, error, conn.trail.duration);
   }
 
-  onConnectionClosed(conn: HttpConnection, error: ClassifiedError | null, duringConnect: boolean): void {
+  onConnectionClosed(
+    conn: HttpConnection,
+    error: ClassifiedError | null,
+    duringConnect: boolean,
+  ): void {
     const pool = this.#poolOf.get(conn);
     this.#poolOf.delete(conn);
     if (!pool) return;
@@ -342,23 +406,33 @@ export class VuHttp implements ConnectionOwner {
       if (name === 'set-cookie') setCookies.push(value);
       if (name === 'content-encoding') encoding = value.toLowerCase();
       const key = canonicalHeaderName(name);
-      response.headers[key] = response.headers[key] === undefined ? value : `${response.headers[key]}, ${value}`;
+      response.headers[key] =
+        response.headers[key] === undefined ? value : `${response.headers[key]}, ${value}`;
     }
     if (setCookies.length > 0) {
       response.cookies = responseCookies(setCookies);
       pending.jar?.storeFromResponse(pending.url, setCookies);
     }
     if (pending.responseType !== 'none') {
-      let bytes = parser.bodyChunks.length === 1 ? parser.bodyChunks[0]! : Buffer.concat(parser.bodyChunks);
+      let bytes =
+        parser.bodyChunks.length === 1 ? parser.bodyChunks[0]! : Buffer.concat(parser.bodyChunks);
       bytes = decode(bytes, encoding);
-      response.body = pending.responseType === 'binary' ? (new Uint8Array(bytes).buffer as ArrayBuffer) : bytes.toString('utf8');
+      response.body =
+        pending.responseType === 'binary'
+          ? (new Uint8Array(bytes).buffer as ArrayBuffer)
+          : bytes.toString('utf8');
     }
     return response;
   }
 
   #followRedirect(pending: Pending, response: Response, location: string): void {
     const nextUrl = new URL(location, pending.url).href;
-    const method = response.status === 307 || response.status === 308 ? pending.method : pending.method === 'HEAD' ? 'HEAD' : 'GET';
+    const method =
+      response.status === 307 || response.status === 308
+        ? pending.method
+        : pending.method === 'HEAD'
+          ? 'HEAD'
+          : 'GET';
     const keepBody = method === pending.method;
     const params: RequestParams = {
       redirects: pending.redirectsLeft - 1,
@@ -368,7 +442,12 @@ export class VuHttp implements ConnectionOwner {
       timeout: pending.timeoutMs,
       ...(pending.tags ? { tags: pending.tags } : {}),
     };
-    void this.request(method, nextUrl, keepBody ? pending.sent.body || undefined : undefined, params).then(pending.resolve);
+    void this.request(
+      method,
+      nextUrl,
+      keepBody ? pending.sent.body || undefined : undefined,
+      params,
+    ).then(pending.resolve);
   }
 
   #finishFailed(pending: Pending, error: ClassifiedError, durationMs: number): void {
@@ -391,7 +470,19 @@ export class VuHttp implements ConnectionOwner {
   }
 
   #invalidUrl(method: string, url: string, error: unknown): Response {
-    const response = new Response(url, { method, url, headers: {}, body: '', cookies: {} }, { blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: 0 });
+    const response = new Response(
+      url,
+      { method, url, headers: {}, body: '', cookies: {} },
+      {
+        blocked: 0,
+        connecting: 0,
+        tls_handshaking: 0,
+        sending: 0,
+        waiting: 0,
+        receiving: 0,
+        duration: 0,
+      },
+    );
     response.error = `invalid URL: ${(error as Error).message}`;
     response.error_code = 1020;
     return response;
@@ -450,7 +541,10 @@ export class VuHttp implements ConnectionOwner {
     let series = netCaches.get(key);
     if (!series) {
       const tags = { ...rt.testTags, scenario: vu.scenario.name, group: vu.group };
-      series = { sent: rt.registry.counter(BUILTIN_METRICS.data_sent, tags), received: rt.registry.counter(BUILTIN_METRICS.data_received, tags) };
+      series = {
+        sent: rt.registry.counter(BUILTIN_METRICS.data_sent, tags),
+        received: rt.registry.counter(BUILTIN_METRICS.data_received, tags),
+      };
       netCaches.set(key, series);
     }
     return series;

@@ -81,7 +81,10 @@ function classifyCallee(
   }
   if (callee.type !== 'MemberExpression') return;
   const name = memberName(callee);
-  if (name === undefined) return;
+  if (name === undefined) {
+    info.candidates = values.methodCandidates(callee).candidates; // steps[key]()
+    return;
+  }
   const module = moduleBinding(callee.object as AnyNode, scopes);
   if (module !== undefined) {
     const label = `${(callee.object as AnyNode & { name: string }).name}.${name}`;

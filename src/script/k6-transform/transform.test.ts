@@ -152,3 +152,63 @@ export default function () { retry(() => http.get('u')); twice((i) => http.get('
     );
   });
 });
+
+describe('k6 transform: precision', () => {
+  it('leaves functions the user wrote as async to their callers, awaiting only inside them', () => {
+    const { code } = transformOk(`
+import http from 'k6/http';
+async function fetchBoth() { const a = http.get('a'); return [a, await http.asyncRequest('GET', 'b')]; }
+export default async function () { const jobs = [fetchBoth(), fetchBoth()]; return Promise.all(jobs); }
+async function* pages() { yield http.get('p'); }
+export const run = () => pages();
+`);
+    expect(
+      body(code),
+    ).toBe(`async function fetchBoth() { const a = await http.get('a'); return [a, await http.asyncRequest('GET', 'b')]; }
+export default async function () { const jobs = [fetchBoth(), fetchBoth()]; return Promise.all(jobs); }
+async function* pages() { yield await http.get('p'); }
+export const run = () => pages();`);
+  });
+
+  it('resolves method calls by what the receiver holds, not only by name', () => {
+    const { code } = transformOk(`
+import http from 'k6/http';
+class Api { get(path) { return http.get('http://127.0.0.1' + path); } static ping() { return http.head('/'); } }
+class Admin extends Api {}
+const api = new Admin();
+const cache = new Map();
+const list = [1, 2];
+export default function () {
+  const res = api.get('/a');
+  cache.get('k');
+  list.find((x) => x === 1);
+  res.json('id');
+  Api.ping();
+  helper(api);
+}
+function helper(client) { return client.get('/b'); }
+`);
+    expect(body(code)).toContain(`export default async function () {
+  const res = await api.get('/a');
+  cache.get('k');
+  list.find((x) => x === 1);
+  res.json('id');
+  await Api.ping();
+  await helper(api);
+}
+async function helper(client) { return await client.get('/b'); }`);
+  });
+});
+
+describe('k6 transform: dynamic dispatch over an object of steps', () => {
+  it('awaits obj[key]() when the object literal holds blocking functions', () => {
+    const { code } = transformOk(`
+import http from 'k6/http';
+const steps = { home: () => http.get('/'), about() { return http.get('/about'); }, label: 'x' };
+export default function () { for (const key of ['home', 'about']) steps[key](); }
+`);
+    expect(body(code)).toContain(
+      "export default async function () { for (const key of ['home', 'about']) await steps[key](); }",
+    );
+  });
+});

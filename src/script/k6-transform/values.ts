@@ -88,8 +88,8 @@ export class ValueResolver {
    */
   methodCandidates(member: MemberExpression): { candidates: FnInfo[]; exact: boolean } {
     const name = propertyName(member.property, member.computed);
-    if (name === undefined) return { candidates: [], exact: false };
     const receiver = member.object as AnyNode;
+    if (name === undefined) return { candidates: this.#anyPropertyOf(receiver), exact: true };
     if (receiver.type === 'Identifier') {
       const variable = this.#scopes.resolve(receiver);
       if (!variable || this.#scopes.k6.has(variable)) return { candidates: [], exact: true };
@@ -125,19 +125,19 @@ export class ValueResolver {
       init.type === 'TemplateLiteral'
     )
       return [];
-    if (
-      (init.type === 'CallExpression' && init.callee.type === 'Identifier') ||
-      (init.type === 'CallExpression' && init.callee.type === 'MemberExpression')
-    ) {
-      const head = init.callee.type === 'MemberExpression' ? init.callee.object : init.callee;
-      const bound = head.type === 'Identifier' ? this.#scopes.resolve(head) : undefined;
-      if (bound && this.#scopes.k6.has(bound)) return []; // a k6 response or value
-    }
+    if (init.type === 'CallExpression' && this.#isK6Call(init.callee as AnyNode)) return []; // a response
     if (init.type !== 'NewExpression' || init.callee.type !== 'Identifier') return undefined;
     const cls = this.#localClass(init.callee);
     if (!cls) return this.#scopes.resolve(init.callee) ? undefined : []; // new Map(), new Date()...
     const found = this.#classMethods(cls, name, false);
     return found.length > 0 ? found : undefined;
+  }
+
+  /** `http.get`, `get`, `k6.group`...: a callee bound to a k6 import. */
+  #isK6Call(callee: AnyNode): boolean {
+    const head = callee.type === 'MemberExpression' ? (callee.object as AnyNode) : callee;
+    const bound = head.type === 'Identifier' ? this.#scopes.resolve(head) : undefined;
+    return bound !== undefined && this.#scopes.k6.has(bound);
   }
 
   /** The class node an identifier names, when it is a class of the module. */
@@ -168,11 +168,22 @@ export class ValueResolver {
     return out.length > 0 || !parent ? out : this.#classMethods(parent, name, isStatic, depth + 1);
   }
 
-  #propertyOf(literal: AnyNode, name: string): FnInfo[] {
+  /** `steps[key]()`: every function-valued property of an object literal held by a const. */
+  #anyPropertyOf(receiver: AnyNode): FnInfo[] {
+    const variable = receiver.type === 'Identifier' ? this.#scopes.resolve(receiver) : undefined;
+    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+    if (def?.type !== 'Variable') return [];
+    const init = (def.node as unknown as { init?: AnyNode | null }).init;
+    return init?.type === 'ObjectExpression' ? this.#propertyOf(init, undefined) : [];
+  }
+
+  /** Functions held by property `name` of an object literal (every property when undefined). */
+  #propertyOf(literal: AnyNode, name: string | undefined): FnInfo[] {
     if (literal.type !== 'ObjectExpression') return [];
     const out: FnInfo[] = [];
     for (const prop of literal.properties) {
-      if (prop.type !== 'Property' || propertyName(prop.key, prop.computed) !== name) continue;
+      if (prop.type !== 'Property') continue;
+      if (name !== undefined && propertyName(prop.key, prop.computed) !== name) continue;
       out.push(...this.valuesOf(prop.value as AnyNode));
     }
     return out;

@@ -39,6 +39,9 @@ export function applyK6Transform(
     }),
   };
   if (!out.changed) return { output: input, summary };
-  const map: DecodedSourceMap = { ...input.map, mappings: shiftMappings(input.map.mappings, input.code, out.edits) };
+  const map: DecodedSourceMap = {
+    ...input.map,
+    mappings: shiftMappings(input.map.mappings, input.code, out.edits),
+  };
   return { output: { code: out.code, map }, summary };
 }

@@ -80,7 +80,8 @@ export function packageLines(map: DecodedSourceMap): Set<number> {
   const lines = new Set<number>();
   map.mappings.forEach((segments, index) => {
     if (segments.length === 0) return;
-    if (segments.every((seg) => seg.length > 1 && fromPackage[seg[1] as number])) lines.add(index + 1);
+    if (segments.every((seg) => seg.length > 1 && fromPackage[seg[1] as number]))
+      lines.add(index + 1);
   });
   return lines;
 }

@@ -6,7 +6,11 @@ export {
   loadScript,
   SCRIPT_EXTENSIONS,
 } from './load-script.js';
-export { createScriptPathResolver, type ScriptPathResolver } from './script-path.js';
+export {
+  createScriptPathResolver,
+  loadScriptPathResolver,
+  type ScriptPathResolver,
+} from './script-path.js';
 export {
   createStackMapper,
   defaultDisplayPath,

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isRedlineError, type RedlineError } from '../../errors/index.js';
 import { TEST_K6_MODULES } from '../k6-transform/__fixtures__/support.js';
 import { type LoadedScript, loadScript } from './load-script.js';
+import { loadScriptPathResolver } from './script-path.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../../../test/script/fixtures');
 const TS_APP = join(FIXTURES, 'ts-app/script.ts');
@@ -51,7 +52,10 @@ function runInNode(bundleUrl: string, name: string): string {
   const program = `const m = await import(${JSON.stringify(bundleUrl)});
 try { const r = await m[${JSON.stringify(name)}](); process.stdout.write(String(r)); }
 catch (e) { process.stdout.write(e.stack); }`;
-  return execFileSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8', timeout: 20_000 });
+  return execFileSync(process.execPath, ['--input-type=module', '-e', program], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
 }
 
 /** Copies a `.txt` fixture to a temp folder under its real extension. */
@@ -81,7 +85,10 @@ describe('loadScript', () => {
     (globalThis as { __k6TestLog?: string[] }).__k6TestLog = [];
     expect(module.options).toEqual({ vus: 2, iterations: 1 });
     await expect(module.default!()).resolves.toBe('token-of-http://127.0.0.1:9/login');
-    expect((globalThis as { __k6TestLog?: string[] }).__k6TestLog).toEqual(['POST http://127.0.0.1:9/login', 'sleep 0.1']);
+    expect((globalThis as { __k6TestLog?: string[] }).__k6TestLog).toEqual([
+      'POST http://127.0.0.1:9/login',
+      'sleep 0.1',
+    ]);
   });
 
   it('maps a stack after the transform to the exact original line:column, in both files', async () => {
@@ -111,8 +118,14 @@ describe('loadScript', () => {
     const mappedByNode = module.callerStack?.() as string;
     expect(mappedByNode).toContain(join(FIXTURES, 'ts-app/lib/api.ts'));
     expect(script.resolvePath('./users.json', raw)).toBe(join(FIXTURES, 'ts-app/lib/users.json'));
-    expect(script.resolvePath('./users.json', mappedByNode)).toBe(join(FIXTURES, 'ts-app/lib/users.json'));
+    expect(script.resolvePath('./users.json', mappedByNode)).toBe(
+      join(FIXTURES, 'ts-app/lib/users.json'),
+    );
     expect(script.resolvePath('./users.json')).toBe(join(FIXTURES, 'ts-app/users.json'));
+    // A worker thread rebuilds the same resolver from the script folder and the bundle URL.
+    const inWorker = loadScriptPathResolver(join(FIXTURES, 'ts-app'), script.bundleUrl);
+    expect(inWorker('./users.json', raw)).toBe(join(FIXTURES, 'ts-app/lib/users.json'));
+    expect(inWorker('data/x.csv')).toBe(join(FIXTURES, 'ts-app/data/x.csv'));
     expect(script.resolvePath('/etc/hosts')).toBe('/etc/hosts');
   });
 
@@ -124,7 +137,7 @@ describe('loadScript', () => {
     expect(error.position).toEqual({ file, line: 9, column: 26 });
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toContain('syntax-error.ts:9:26  Expected ")" but found "{"');
-    expect(error.problems[0]).toContain(">  9 |   if (res.status !== 200 {");
+    expect(error.problems[0]).toContain('>  9 |   if (res.status !== 200 {');
     expect(error.problems[0]).toMatch(/\| {26}\^/);
   });
 
@@ -149,16 +162,23 @@ describe('loadScript', () => {
     expect(error.problems[0]).toContain(
       'unsupported-module.js:2:18  module "k6/net/grpc" is not supported by Redline (supported: k6, k6/http, k6/metrics)',
     );
-    expect(error.problems[1]).toContain('unsupported-module.js:3:17  module "k6/x/sql" is a k6 extension (xk6, written in Go)');
+    expect(error.problems[1]).toContain(
+      'unsupported-module.js:3:17  module "k6/x/sql" is a k6 extension (xk6, written in Go)',
+    );
   });
 
   it('names a missing npm package and a missing local file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'redline-loader-'));
     temps.push(dir);
     const file = join(dir, 'missing.js');
-    writeFileSync(file, "import pad from 'left-pad-not-installed';\nimport { x } from './nope.js';\nexport default () => pad(x);\n");
+    writeFileSync(
+      file,
+      "import pad from 'left-pad-not-installed';\nimport { x } from './nope.js';\nexport default () => pad(x);\n",
+    );
     const error = await loadError(file);
-    expect(error.problems[0]).toContain('missing.js:1:17  cannot find the npm package "left-pad-not-installed": run "npm install left-pad-not-installed"');
+    expect(error.problems[0]).toContain(
+      'missing.js:1:17  cannot find the npm package "left-pad-not-installed": run "npm install left-pad-not-installed"',
+    );
     expect(error.problems[1]).toContain('missing.js:2:19  cannot find the file "./nope.js"');
   });
 
@@ -167,19 +187,44 @@ describe('loadScript', () => {
     const error = await loadError(file);
     expect(error.code).toBe('E_K6_TRANSFORM_UNSUPPORTED');
     expect(error.exitCode).toBe(107);
-    const getter = positionOf(file, 'http.post(`${this.base}');
+    const getter = positionOf(file, 'http.post(`$' + '{this.base}');
     const sort = positionOf(file, '(a, b) => http.get(a)');
     expect(error.problems).toHaveLength(2);
-    expect(error.problems[0]).toContain(`blocking-getter.ts:${getter.line}:${getter.column}  the blocking call http.post() is inside the getter "token"`);
-    expect(error.problems[1]).toContain(`blocking-getter.ts:${sort.line}:${sort.column}  "arrow function" makes blocking calls`);
-    expect(error.problems[0]).toContain('return http.post(`${this.base}/login`)');
+    expect(error.problems[0]).toContain(
+      `blocking-getter.ts:${getter.line}:${getter.column}  the blocking call http.post() is inside the getter "token"`,
+    );
+    expect(error.problems[1]).toContain(
+      `blocking-getter.ts:${sort.line}:${sort.column}  "arrow function" makes blocking calls`,
+    );
+    expect(error.problems[0]).toContain('return http.post(`$' + '{this.base}/login`)');
   });
 
   it('rejects a missing file and an unknown extension', async () => {
-    await expect(loadScript(join(FIXTURES, 'nope.ts'), { modules: {} })).rejects.toMatchObject({ code: 'E_SCRIPT_NOT_FOUND', exitCode: 66 });
-    await expect(loadScript(join(FIXTURES, 'ts-app/lib/users.json'), { modules: {} })).rejects.toMatchObject({
+    await expect(loadScript(join(FIXTURES, 'nope.ts'), { modules: {} })).rejects.toMatchObject({
+      code: 'E_SCRIPT_NOT_FOUND',
+      exitCode: 66,
+    });
+    await expect(
+      loadScript(join(FIXTURES, 'ts-app/lib/users.json'), { modules: {} }),
+    ).rejects.toMatchObject({
       code: 'E_SCRIPT_EXTENSION',
     });
+  });
+
+  it('bundles a CommonJS npm package that requires Node built-ins, and node: imports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-loader-'));
+    temps.push(dir);
+    const file = join(dir, 'cjs.mjs');
+    writeFileSync(
+      file,
+      "import { createHash } from 'node:crypto';\nexport default () => createHash('sha1').update('x').digest('hex');\n",
+    );
+    const native = await load(file);
+    const hash = (await import(native.bundleUrl)) as { default: () => string };
+    expect(hash.default()).toBe('11f6ad8ec52a2984abaafd7c3b516503785c2072');
+    // npm packages resolve from the script's folder upwards: this fixture finds the repo's commander.
+    const script = await load(join(FIXTURES, 'cjs-package/script.js'));
+    expect(runInNode(script.bundleUrl, 'default')).toBe('redline-fixture 1.2.3');
   });
 
   it('leaves native (non-k6) scripts untransformed and removes its temp folder on dispose', async () => {

@@ -12,8 +12,8 @@ import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { encode } from '@jridgewell/sourcemap-codec';
 import type { DecodedSourceMap, EncodedSourceMap } from '@jridgewell/trace-mapping';
-import { RedlineError } from '../../errors/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/index.js';
 import { didYouMean } from '../../util/nearest.js';
 import { applyK6Transform, type TransformSummary } from './apply-transform.js';
 import { type BundleOutput, bundleScript } from './bundle.js';
@@ -63,8 +63,18 @@ export async function loadScript(path: string, options: LoadScriptOptions): Prom
   const started = performance.now();
   const scriptPath = checkScriptPath(path);
   const bundleName = `${basename(scriptPath, extname(scriptPath))}.bundle.mjs`;
-  const record: ResolveRecord = { used: new Set(), urlToSpecifier: new Map(), usedByPackages: false };
-  let output = await bundleScript(scriptPath, bundleName, options.modules, options.external ?? [], record);
+  const record: ResolveRecord = {
+    used: new Set(),
+    urlToSpecifier: new Map(),
+    usedByPackages: false,
+  };
+  let output = await bundleScript(
+    scriptPath,
+    bundleName,
+    options.modules,
+    options.external ?? [],
+    record,
+  );
   const bundleMs = performance.now() - started;
   const isK6Style = [...record.used].some((s) => s === 'k6' || s.startsWith('k6/'));
   let transform: TransformSummary | undefined;
@@ -112,7 +122,11 @@ async function writeBundle(
     if (disposed) return;
     disposed = true;
     if (outDir === undefined) await rm(dir, { recursive: true, force: true });
-    else await Promise.all([rm(bundlePath, { force: true }), rm(`${bundlePath}.map`, { force: true })]);
+    else
+      await Promise.all([
+        rm(bundlePath, { force: true }),
+        rm(`${bundlePath}.map`, { force: true }),
+      ]);
   };
   return { bundlePath, map, dispose };
 }

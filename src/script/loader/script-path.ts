@@ -3,9 +3,11 @@
  * helper for the runtime's `open()`, which finds the calling file from the stack when it can, so a
  * helper module in another folder reads its own neighbours.
  */
+import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { StackMapper } from './stack-mapper.js';
+import type { EncodedSourceMap } from '@jridgewell/trace-mapping';
+import { createStackMapper, type StackMapper } from './stack-mapper.js';
 
 /** Resolves script-relative paths. */
 export type ScriptPathResolver = (path: string, stack?: string) => string;
@@ -24,7 +26,10 @@ export interface BundleFrames {
  * the source map, or a frame Node already mapped; npm packages are skipped), else against the
  * main script's folder.
  */
-export function createScriptPathResolver(scriptPath: string, frames?: BundleFrames): ScriptPathResolver {
+export function createScriptPathResolver(
+  scriptPath: string,
+  frames?: BundleFrames,
+): ScriptPathResolver {
   const scriptDir = dirname(scriptPath);
   return (path, stack) => {
     if (path.startsWith('file:')) return fileURLToPath(path);
@@ -50,4 +55,30 @@ function callerFile(stack: string, frames: BundleFrames): string | undefined {
     if (position && !position.file.includes('/node_modules/')) return position.file;
   }
   return undefined;
+}
+
+/**
+ * The resolver of a bundle written by the loader, rebuilt from `<bundle>.map` (for worker
+ * threads, which only know the bundle's URL); falls back to `scriptDir` when the map is missing.
+ */
+export function loadScriptPathResolver(scriptDir: string, bundleUrl: string): ScriptPathResolver {
+  const scriptPath = resolve(scriptDir, 'script');
+  let resolver: ScriptPathResolver | undefined;
+  // Built on first use: most scripts never call open(), and reading the map costs a parse.
+  return (path, stack) => {
+    resolver ??= buildResolver(scriptPath, bundleUrl);
+    return resolver(path, stack);
+  };
+}
+
+function buildResolver(scriptPath: string, bundleUrl: string): ScriptPathResolver {
+  try {
+    const bundlePath = fileURLToPath(bundleUrl);
+    const map = JSON.parse(readFileSync(`${bundlePath}.map`, 'utf8')) as EncodedSourceMap;
+    const sources = new Set(map.sources.filter((s): s is string => typeof s === 'string'));
+    const mapper = createStackMapper({ bundlePath, map });
+    return createScriptPathResolver(scriptPath, { mapper, bundleUrl, sources });
+  } catch {
+    return createScriptPathResolver(scriptPath);
+  }
 }

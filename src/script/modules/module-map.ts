@@ -17,5 +17,10 @@ const FILES: Record<string, string> = {
 
 /** Module specifier -> absolute path of the compiled module file. */
 export function scriptModuleMap(): Record<string, string> {
-  return Object.fromEntries(Object.entries(FILES).map(([specifier, file]) => [specifier, fileURLToPath(compiledModuleUrl(file, import.meta.url))]));
+  return Object.fromEntries(
+    Object.entries(FILES).map(([specifier, file]) => [
+      specifier,
+      fileURLToPath(compiledModuleUrl(file, import.meta.url)),
+    ]),
+  );
 }

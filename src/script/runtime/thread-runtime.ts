@@ -3,8 +3,9 @@
  * setup data and the test-wide tags. Each worker thread (shard) has one; the main thread has one
  * for the init context, setup() and teardown().
  */
-import { MetricRegistry } from '../../metrics/registry.js';
+
 import type { PlanOptions } from '../../config/plan.js';
+import { MetricRegistry } from '../../metrics/registry.js';
 
 /** What script APIs need from the thread they run in. */
 export interface ThreadRuntime {
@@ -16,6 +17,11 @@ export interface ThreadRuntime {
   env: Record<string, string>;
   /** Folder of the original script (for `open()` and relative paths). */
   scriptDir: string;
+  /**
+   * Resolves a path given to `open()` relative to the calling script file (found in `stack`), as
+   * k6 does; undefined: relative to `scriptDir`.
+   */
+  resolvePath?: (path: string, stack?: string) => string;
   /** Rewrites request URLs (options.hosts, --host); identity by default. */
   rewriteUrl: (url: string) => string;
   /** Shard index and count (execution segment). */
@@ -31,17 +37,19 @@ export interface ThreadRuntime {
   inInit: boolean;
 }
 
-let runtime: ThreadRuntime | undefined;
+/** Kept on globalThis so every copy of this module (dist/ and src/ in tests) sees one runtime. */
+const KEY = Symbol.for('redline.threadRuntime');
+const slot = globalThis as Record<symbol, ThreadRuntime | undefined>;
 
 /** The runtime of this thread (a default one for the init context when none was installed). */
 export function threadRuntime(): ThreadRuntime {
-  runtime ??= createThreadRuntime({});
-  return runtime;
+  slot[KEY] ??= createThreadRuntime({});
+  return slot[KEY];
 }
 
 /** Installs the runtime of this thread (the engine does it before loading the script). */
 export function installThreadRuntime(next: ThreadRuntime): void {
-  runtime = next;
+  slot[KEY] = next;
 }
 
 /** A runtime with defaults, overridden by `partial`. */

@@ -4,8 +4,8 @@
  * handle to pass around (as in k6), while many VUs share one module instance per thread.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { RedlineError } from '../../errors/redline-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import type { VuHttp } from '../http/vu-http.js';
 
 /** What a scenario contributes to its VUs. */
@@ -44,8 +44,13 @@ export interface VuState {
   signal: AbortSignal;
 }
 
-/** The async context carrying the current VU. */
-export const vuContext = new AsyncLocalStorage<VuState>();
+/**
+ * The async context carrying the current VU. Kept on globalThis so that two copies of this module
+ * (compiled dist/ loaded by a script bundle, TypeScript src/ loaded by tests) share one context.
+ */
+export const vuContext: AsyncLocalStorage<VuState> = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('redline.vuContext')
+] ??= new AsyncLocalStorage<VuState>()) as AsyncLocalStorage<VuState>;
 
 /** The VU running the caller, or undefined in the init context. */
 export function currentVu(): VuState | undefined {
@@ -56,12 +61,21 @@ export function currentVu(): VuState | undefined {
 export function requireVu(api: string): VuState {
   const vu = vuContext.getStore();
   if (!vu) {
-    throw new RedlineError('E_SCRIPT_INIT_CONTEXT', `${api} cannot be called in the init context (top level of the script)`, {
-      hint: 'call it inside the default function, a scenario function, setup() or teardown()',
-      exitCode: ExitCode.ScriptException,
-    });
+    throw new RedlineError(
+      'E_SCRIPT_INIT_CONTEXT',
+      `${api} cannot be called in the init context (top level of the script)`,
+      {
+        hint: 'call it inside the default function, a scenario function, setup() or teardown()',
+        exitCode: ExitCode.ScriptException,
+      },
+    );
   }
   return vu;
+}
+
+/** True for an {@link IterationAbort} from any copy of this module. */
+export function isIterationAbort(error: unknown): error is IterationAbort {
+  return error instanceof Error && error.name === 'IterationAbort';
 }
 
 /** Error thrown inside an iteration to end it at once (fail(), interruption). */

@@ -30,6 +30,7 @@ export function createRampingVus(scenario: RampingVusScenario, context: Executor
   const activate = (slot: Slot) => {
     slot.wanted = true;
     if (slot.loop) return;
+    runner.revive(slot.vu);
     runner.active++;
     slot.loop = loopVu(runner, slot.vu, () => slot.wanted && !stopper.signal.aborted).finally(() => {
       slot.loop = null;

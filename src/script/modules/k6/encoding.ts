@@ -8,7 +8,10 @@ function toBytes(input: string | ArrayBuffer | Uint8Array): Buffer {
 }
 
 /** Base64-encodes `input` (k6 `b64encode`). */
-export function b64encode(input: string | ArrayBuffer | Uint8Array, encoding: Alphabet = 'std'): string {
+export function b64encode(
+  input: string | ArrayBuffer | Uint8Array,
+  encoding: Alphabet = 'std',
+): string {
   const bytes = toBytes(input);
   if (encoding === 'url') return bytes.toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
   if (encoding === 'rawurl') return bytes.toString('base64url');
@@ -17,8 +20,15 @@ export function b64encode(input: string | ArrayBuffer | Uint8Array, encoding: Al
 }
 
 /** Base64-decodes `input` (k6 `b64decode`); format 's' returns a string, otherwise an ArrayBuffer. */
-export function b64decode(input: string, encoding: Alphabet = 'std', format?: 's'): string | ArrayBuffer {
-  const normalised = encoding === 'url' || encoding === 'rawurl' ? input.replace(/-/g, '+').replace(/_/g, '/') : input;
+export function b64decode(
+  input: string,
+  encoding: Alphabet = 'std',
+  format?: 's',
+): string | ArrayBuffer {
+  const normalised =
+    encoding === 'url' || encoding === 'rawurl'
+      ? input.replace(/-/g, '+').replace(/_/g, '/')
+      : input;
   const bytes = Buffer.from(normalised, 'base64');
   if (format === 's') return bytes.toString('utf8');
   return new Uint8Array(bytes).buffer as ArrayBuffer;

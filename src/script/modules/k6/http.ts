@@ -1,7 +1,24 @@
 /** `k6/http` shim: the same client as the native API (calls return promises the k6 transform awaits). */
 import { http } from '../../api/http-api.js';
 
-export const { request, asyncRequest, get, head, post, put, patch, del, options, batch, url, file, cookieJar, CookieJar, expectedStatuses, setResponseCallback } = http;
+export const {
+  request,
+  asyncRequest,
+  get,
+  head,
+  post,
+  put,
+  patch,
+  del,
+  options,
+  batch,
+  url,
+  file,
+  cookieJar,
+  CookieJar,
+  expectedStatuses,
+  setResponseCallback,
+} = http;
 
 /** k6/http's TLS/OCSP constants, for scripts that compare against them. */
 export const TLS_1_0 = 'tls1.0';

@@ -3,9 +3,10 @@
  * bodies (k6 semantics) and returns a promise only when the body is async (after the k6 transform
  * made it async because it calls blocking APIs; the transform awaits such groups).
  */
+
+import { BUILTIN_METRICS } from '../../../metrics/builtin.js';
 import { check } from '../../api/checks.js';
 import { fail, sleep } from '../../api/flow.js';
-import { BUILTIN_METRICS } from '../../../metrics/builtin.js';
 import { contextTags } from '../../api/sample-tags.js';
 import { threadRuntime } from '../../runtime/thread-runtime.js';
 import { requireVu } from '../../runtime/vu-state.js';
@@ -13,7 +14,11 @@ import { requireVu } from '../../runtime/vu-state.js';
 export { check, fail, sleep };
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
 }
 
 /** k6 `group(name, fn)`: runs fn tagged with the group, records group_duration, returns fn's result. */
@@ -24,7 +29,9 @@ export function group<T>(name: string, fn: () => T): T {
   vu.group = `${parent}::${name}`;
   const started = performance.now();
   const end = () => {
-    threadRuntime().registry.trend(BUILTIN_METRICS.group_duration, contextTags().tags).add(performance.now() - started);
+    threadRuntime()
+      .registry.trend(BUILTIN_METRICS.group_duration, contextTags().tags)
+      .add(performance.now() - started);
     vu.group = parent;
   };
   let result: T;

@@ -1,0 +1,244 @@
+/** Shared conformance suite: every plan rule has a firing case, stays quiet on healthy plans, and builds well-formed findings. */
+import { describe, expect, it } from 'vitest';
+import { parseMariaDbPlan } from '../mysql/parse-mariadb.js';
+import { type ExplainedPlan, listPlanNodes } from '../plan/plan-node.js';
+import { parsePostgresPlan } from '../postgres/parse-plan.js';
+import { PLAN_RULES, runPlanRules } from './index.js';
+import type { PlanFindingData } from './plan-rule.js';
+
+type Json = Record<string, unknown>;
+const node = (type: string, ms: number, extra: Json = {}, plans: Json[] = []): Json => ({
+  'Node Type': type,
+  'Plan Rows': extra['Plan Rows'] ?? 100,
+  'Actual Rows': extra['Actual Rows'] ?? 100,
+  'Actual Loops': 1,
+  'Actual Total Time': ms,
+  ...extra,
+  ...(plans.length > 0 ? { Plans: plans } : {}),
+});
+const pg = (plan: Json, top: Json = {}): ExplainedPlan =>
+  parsePostgresPlan(
+    [
+      {
+        Plan: plan,
+        'Planning Time': 0.1,
+        'Execution Time': (plan['Actual Total Time'] as number) + 0.1,
+        ...top,
+      },
+    ],
+    'SELECT 1',
+  );
+const table = (name: string, extra: Json): Json => ({
+  table: {
+    table_name: name,
+    access_type: 'ALL',
+    r_loops: 1,
+    rows: 1000,
+    r_rows: 1000,
+    filtered: 100,
+    r_filtered: 100,
+    r_table_time_ms: 1,
+    r_other_time_ms: 0,
+    ...extra,
+  },
+});
+const maria = (totalMs: number, body: Json): ExplainedPlan =>
+  parseMariaDbPlan(
+    { query_block: { select_id: 1, r_loops: 1, r_total_time_ms: totalMs, ...body } },
+    'SELECT * FROM big b JOIN small s ON s.k = b.k',
+  );
+
+/** One plan per rule that the rule must flag. */
+const TRIGGERS: Record<string, () => ExplainedPlan> = {
+  'db.missing-index': () =>
+    pg(
+      node('Seq Scan', 50, {
+        'Relation Name': 'orders',
+        Filter: '(customer_id = 42)',
+        'Actual Rows': 10,
+        'Plan Rows': 10,
+        'Rows Removed by Filter': 99990,
+      }),
+    ),
+  'db.row-misestimate': () =>
+    pg(
+      node('Hash Join', 30, {}, [
+        node('Seq Scan', 10, { 'Relation Name': 'events', 'Plan Rows': 1, 'Actual Rows': 50000 }),
+        node('Hash', 5),
+      ]),
+    ),
+  'db.sort-spill': () =>
+    pg(
+      node(
+        'Sort',
+        40,
+        {
+          'Sort Method': 'external merge',
+          'Sort Space Type': 'Disk',
+          'Sort Space Used': 5000,
+          'Sort Key': ['note'],
+        },
+        [node('Seq Scan', 10)],
+      ),
+    ),
+  'db.hash-spill': () =>
+    pg(
+      node('Hash Join', 60, {}, [
+        node('Seq Scan', 10),
+        node('Hash', 40, { 'Hash Batches': 8, 'Original Hash Batches': 1 }, [node('Seq Scan', 10)]),
+      ]),
+    ),
+  'db.lossy-bitmap': () =>
+    pg(
+      node('Bitmap Heap Scan', 20, { 'Lossy Heap Blocks': 500, 'Exact Heap Blocks': 10 }, [
+        node('Bitmap Index Scan', 2),
+      ]),
+    ),
+  'db.heap-fetches': () =>
+    pg(
+      node('Index Only Scan', 20, {
+        'Relation Name': 'orders',
+        'Heap Fetches': 5000,
+        'Actual Rows': 5000,
+        'Plan Rows': 5000,
+      }),
+    ),
+  'db.nested-loop': () =>
+    pg(
+      node('Nested Loop', 60, { 'Actual Rows': 5000, 'Plan Rows': 5000 }, [
+        node('Seq Scan', 5, { 'Actual Rows': 5000, 'Plan Rows': 5000 }),
+        { ...node('Index Scan', 0.01, { 'Actual Rows': 1, 'Plan Rows': 1 }), 'Actual Loops': 5000 },
+      ]),
+    ),
+  'db.cache-misses': () =>
+    pg(node('Seq Scan', 50, { 'Shared Hit Blocks': 100, 'Shared Read Blocks': 10000 })),
+  'db.jit': () => pg(node('Aggregate', 300), { JIT: { Functions: 12, Timing: { Total: 120 } } }),
+  'db.temp-io': () =>
+    pg(
+      node('Materialize', 30, { 'Shared Hit Blocks': 0, 'Temp Written Blocks': 500 }, [
+        node('Seq Scan', 10, { 'Shared Hit Blocks': 0, 'Temp Written Blocks': 0 }),
+      ]),
+    ),
+  'db.planning-time': () => pg(node('Result', 5), { 'Planning Time': 40 }),
+  'db.parallel-shortfall': () =>
+    pg(node('Gather', 20, { 'Workers Planned': 4, 'Workers Launched': 1 }, [node('Seq Scan', 15)])),
+  'db.full-scan': () =>
+    maria(40, {
+      nested_loop: [
+        table('small', { access_type: 'const', rows: 1, r_rows: 1 }),
+        table('big', {
+          rows: 50000,
+          r_rows: 50000,
+          r_loops: 20,
+          r_table_time_ms: 30,
+          possible_keys: null,
+        }),
+      ],
+    }),
+  'db.filesort': () =>
+    maria(40, {
+      filesort: {
+        sort_key: 'b.total desc',
+        r_loops: 1,
+        r_total_time_ms: 30,
+        ...table('big', { access_type: 'index', r_table_time_ms: 8 }),
+      },
+    }),
+  'db.temporary-table': () =>
+    maria(40, {
+      temporary_table: { ...table('big', { access_type: 'index', r_table_time_ms: 35 }) },
+    }),
+  'db.join-buffer': () =>
+    maria(40, {
+      nested_loop: [
+        table('s', { rows: 300, r_rows: 300 }),
+        {
+          'block-nl-join': {
+            ...table('b', { r_table_time_ms: 10 }),
+            join_type: 'BNL',
+            buffer_size: '256Kb',
+            attached_condition: 'b.k = s.k',
+            r_unpack_time_ms: 10,
+            r_other_time_ms: 15,
+          },
+        },
+      ],
+    }),
+  'db.rows-examined': () =>
+    maria(
+      40,
+      table('big', {
+        access_type: 'ref',
+        key: 'big_k',
+        rows: 50000,
+        r_rows: 50000,
+        r_filtered: 0.1,
+        r_table_time_ms: 35,
+      }),
+    ),
+  'db.slow-node': () => pg(node('Function Scan', 100, { 'Function Name': 'generate_series' })),
+};
+
+const HEALTHY: ExplainedPlan[] = [
+  pg(
+    node('Index Scan', 0.05, {
+      'Relation Name': 'orders',
+      'Index Name': 'orders_pkey',
+      'Index Cond': '(id = 1)',
+      'Plan Rows': 1,
+      'Actual Rows': 1,
+    }),
+  ),
+  maria(
+    0.05,
+    table('orders', {
+      access_type: 'const',
+      key: 'PRIMARY',
+      rows: 1,
+      r_rows: 1,
+      r_table_time_ms: 0.01,
+    }),
+  ),
+];
+
+describe('plan rules (shared conformance)', () => {
+  it('have unique db.* ids, titles and engines', () => {
+    const ids = PLAN_RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const rule of PLAN_RULES) {
+      expect(rule.id).toMatch(/^db\.[a-z-]+$/);
+      expect(rule.title.length).toBeGreaterThan(10);
+      expect(rule.engines.length).toBeGreaterThan(0);
+    }
+    expect(Object.keys(TRIGGERS).sort()).toEqual([...ids].sort());
+  });
+
+  for (const rule of PLAN_RULES) {
+    it(`${rule.id} fires on its planted problem with a well-formed finding`, () => {
+      const plan = (TRIGGERS[rule.id] as () => ExplainedPlan)();
+      const finding = runPlanRules(plan).find((f) => f.id === rule.id);
+      expect(finding, `${rule.id}: got ${runPlanRules(plan).map((f) => f.id)}`).toBeDefined();
+      expect(finding?.area).toBe('database');
+      expect(finding?.rootCause.length).toBeGreaterThan(20);
+      expect(finding?.recommendation.text.length).toBeGreaterThan(20);
+      expect(finding?.evidence.length).toBeGreaterThan(0);
+      expect(finding?.impact?.timeMs).toBeGreaterThanOrEqual(0);
+      const data = finding?.data as PlanFindingData;
+      expect(listPlanNodes(plan.root).some((n) => n.id === data.nodeId)).toBe(true);
+    });
+
+    it(`${rule.id} stays quiet on healthy plans`, () => {
+      for (const plan of HEALTHY) {
+        if (!rule.engines.includes(plan.engine)) continue;
+        expect(runPlanRules(plan, [rule])).toEqual([]);
+      }
+    });
+  }
+
+  it('ranks findings by estimated time saved', () => {
+    const plan = TRIGGERS['db.hash-spill']!();
+    const found = runPlanRules(plan);
+    for (let i = 1; i < found.length; i++)
+      expect(found[i - 1]!.impact!.timeMs!).toBeGreaterThanOrEqual(found[i]!.impact!.timeMs!);
+  });
+});

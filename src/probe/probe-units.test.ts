@@ -1,0 +1,123 @@
+/** Unit tests of the probe's pure parts: routes, latency histogram, config, report file round trip. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseProbeConfig } from './config.js';
+import { createProbeEnv } from './index.js';
+import { LatencyHistogram } from './latency-histogram.js';
+import { readProbeReport } from './report-file.js';
+import { frameworkRoute, routeTemplate } from './route.js';
+
+describe('routeTemplate', () => {
+  it('turns ids, uuids, hashes and tokens into parameters', () => {
+    expect(routeTemplate('/users/42/orders?page=2')).toBe('/users/:id/orders');
+    expect(routeTemplate('/o/3f2504e0-4f89-11d3-9a0c-0305e82c3301')).toBe('/o/:uuid');
+    expect(routeTemplate('/blob/deadbeefcafe1234')).toBe('/blob/:hash');
+    expect(routeTemplate('/static/app.js')).toBe('/static/app.js');
+    expect(routeTemplate('/')).toBe('/');
+  });
+  it('prefers the framework route (Express req.route)', () => {
+    expect(frameworkRoute({ baseUrl: '/api', route: { path: '/users/:id' } })).toBe(
+      '/api/users/:id',
+    );
+    expect(frameworkRoute({})).toBeUndefined();
+  });
+});
+
+describe('LatencyHistogram', () => {
+  it('reports percentiles within one 10% bucket and the exact max', () => {
+    const h = new LatencyHistogram();
+    for (let i = 1; i <= 1000; i++) h.record(i / 10);
+    expect(h.count).toBe(1000);
+    expect(h.max).toBe(100);
+    expect(h.percentile(50)).toBeGreaterThan(50 * 0.9);
+    expect(h.percentile(50)).toBeLessThan(50 * 1.1);
+    expect(h.percentile(99)).toBeGreaterThan(99 * 0.9);
+  });
+});
+
+describe('probe config and env', () => {
+  it('reads thresholds and the report channel from the environment', () => {
+    const c = parseProbeConfig(
+      {
+        REDLINE_PROBE_REPORT: '/tmp/r.ndjson',
+        REDLINE_PROBE_N1_COUNT: '3',
+        REDLINE_PROBE_N1_MS: 'x',
+        REDLINE_PROBE_METRICS_PORT: '0',
+      },
+      '/app',
+    );
+    expect(c).toMatchObject({
+      reportFile: '/tmp/r.ndjson',
+      nPlusOneCount: 3,
+      nPlusOneMs: 50,
+      metricsPort: 0,
+      root: '/app',
+    });
+  });
+  it('builds NODE_OPTIONS that import the probe, keeping existing options', () => {
+    const env = createProbeEnv({
+      reportFile: '/tmp/x.ndjson',
+      base: { NODE_OPTIONS: '--max-old-space-size=512' },
+    });
+    expect(env['NODE_OPTIONS']).toMatch(
+      /^--import=file:\/\/.*\/probe\/register\.js --max-old-space-size=512$/,
+    );
+    expect(env['REDLINE_PROBE_REPORT']).toBe('/tmp/x.ndjson');
+  });
+});
+
+describe('readProbeReport', () => {
+  it('keeps the last stats and the last version of each finding, and survives a cut-off line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-report-'));
+    const file = join(dir, 'r.ndjson');
+    const finding = (timeMs: number) => ({
+      id: 'probe.n-plus-one',
+      area: 'database',
+      title: 't',
+      severity: 'high',
+      rootCause: 'r',
+      recommendation: { text: 'x' },
+      evidence: [],
+      impact: { description: 'd', timeMs },
+    });
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({
+          type: 'hello',
+          v: 1,
+          pid: 1,
+          startedAt: 'x',
+          node: 'v20',
+          drivers: {},
+          thresholds: {},
+        }),
+        JSON.stringify({ type: 'finding', t: 'x', key: 'k', finding: finding(10) }),
+        JSON.stringify({
+          type: 'stats',
+          t: 'x',
+          uptimeMs: 5,
+          requests: 2,
+          routes: [],
+          queries: [],
+          pools: [],
+          eventLoop: { meanMs: 0, p99Ms: 0, maxMs: 0 },
+        }),
+        JSON.stringify({ type: 'finding', t: 'x', key: 'k', finding: finding(20) }),
+        '{"type":"stats","t":',
+      ].join('\n'),
+    );
+    try {
+      const report = await readProbeReport(file);
+      expect(report.findings).toHaveLength(1);
+      expect(report.findings[0]?.impact?.timeMs).toBe(20);
+      expect(report.stats?.requests).toBe(2);
+      expect(report.badLines).toBe(1);
+      expect(report.ended).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,140 @@
+// Service diagnosis and leak rule on constructed signals (threshold boundaries).
+import { describe, expect, it } from 'vitest';
+import type { ProcessSample, ServiceSignals } from '../capture/signals.js';
+import { DIAGNOSIS_THRESHOLDS, diagnoseSignals, maxGcMsPerSecond } from './diagnose.js';
+import { createDiagnosisFindings } from './diagnosis-findings.js';
+import { assessLeak, createLeakFinding, fitLine } from './leak.js';
+
+const sample = (tMs: number, cpu: number, elu = 0.5): ProcessSample => ({
+  tMs,
+  cpu,
+  rssBytes: 1,
+  heapUsedBytes: 1,
+  heapTotalBytes: 1,
+  elu,
+  delayMs: 0,
+});
+const delay = (p50Ms: number, maxMs: number) => ({
+  minMs: 0,
+  maxMs,
+  meanMs: p50Ms,
+  stddevMs: 0,
+  p50Ms,
+  p90Ms: p50Ms,
+  p99Ms: maxMs,
+  count: 100,
+});
+
+function signals(overrides: Partial<ServiceSignals>): ServiceSignals {
+  return {
+    durationMs: 5000,
+    sampleIntervalMs: 100,
+    eventLoopDelay: delay(1, 20),
+    gc: [],
+    samples: Array.from({ length: 50 }, (_, i) => sample(i * 100, 0.5)),
+    heapAfterGc: [],
+    ...overrides,
+  };
+}
+
+describe('diagnoseSignals', () => {
+  it('is I/O-bound when the CPU waits and the loop is responsive', () => {
+    expect(diagnoseSignals(signals({})).category).toBe('io');
+  });
+  it('flags a blocked event loop at clinic thresholds (median 10 ms or max 100 ms)', () => {
+    const busy = Array.from({ length: 50 }, (_, i) => sample(i * 100, 1, 0.9));
+    expect(
+      diagnoseSignals(signals({ samples: busy, eventLoopDelay: delay(9.9, 99) })).category,
+    ).toBe('cpu');
+    const saturated = Array.from({ length: 50 }, (_, i) => sample(i * 100, 1, 0.95));
+    expect(diagnoseSignals(signals({ samples: saturated })).category).toBe('event-loop'); // ELU median ≥ 95%
+    expect(
+      diagnoseSignals(signals({ samples: busy, eventLoopDelay: delay(10, 50) })).category,
+    ).toBe('event-loop');
+    expect(
+      diagnoseSignals(signals({ samples: busy, eventLoopDelay: delay(1, 100) })).category,
+    ).toBe('event-loop');
+  });
+  it('flags GC pressure from blocking pauses per second, ignoring forced and incremental ones', () => {
+    const busy = Array.from({ length: 50 }, (_, i) => sample(i * 100, 1));
+    const pause = (
+      startMs: number,
+      durationMs: number,
+      kind: 'minor' | 'major' | 'incremental',
+      forced = false,
+    ) => ({ startMs, durationMs, kind, ...(forced ? { forced } : {}) });
+    const gc = [
+      pause(100, 60, 'major'),
+      pause(400, 45, 'minor'),
+      pause(600, 500, 'incremental'),
+      pause(700, 400, 'major', true),
+    ];
+    expect(maxGcMsPerSecond(gc)).toBe(105);
+    const diagnosis = diagnoseSignals(signals({ samples: busy, gc }));
+    expect(diagnosis.category).toBe('gc');
+    const findings = createDiagnosisFindings(diagnosis, signals({ gc }), []);
+    expect(findings.map((f) => f.id)).toContain('gc.pressure');
+    expect(maxGcMsPerSecond([pause(100, 99, 'major')])).toBeLessThan(
+      DIAGNOSIS_THRESHOLDS.gcMsPerSecond,
+    );
+  });
+  it('needs at least four samples', () => {
+    expect(diagnoseSignals(signals({ samples: [sample(0, 1)] })).category).toBe('data');
+  });
+});
+
+describe('leak rule', () => {
+  const mb = 1024 * 1024;
+  it('fits a line', () => {
+    const fit = fitLine([0, 1, 2, 3], [1, 3, 5, 7]);
+    expect(fit.slope).toBeCloseTo(2);
+    expect(fit.r2).toBeCloseTo(1);
+  });
+  it('flags steady growth of the retained heap and names the allocation site', () => {
+    const points = [0, 1, 2, 3, 4, 5].map((i) => ({
+      tMs: i * 2000,
+      usedBytes: 8 * mb + i * 2 * mb,
+    }));
+    const leak = assessLeak(points);
+    expect(leak.leaking).toBe(true);
+    expect(leak.slopeBytesPerMin).toBeCloseTo(60 * mb, -3);
+    const finding = createLeakFinding(leak, [
+      {
+        functionName: 'remember',
+        file: 'src/leak.ts',
+        line: 7,
+        lineSource: 'profile',
+        mapped: true,
+        weight: 9 * mb,
+        share: 0.9,
+        selfShare: 0.9,
+        via: [],
+      },
+    ]);
+    expect(finding).toMatchObject({
+      id: 'memory.leak',
+      location: { file: 'src/leak.ts', line: 7 },
+    });
+  });
+  it('does not flag a flat or noisy heap, or too few points', () => {
+    const flat = [0, 1, 2, 3, 4].map((i) => ({
+      tMs: i * 2000,
+      usedBytes: 8 * mb + (i % 2) * 200_000,
+    }));
+    expect(assessLeak(flat).leaking).toBe(false);
+    const noisy = [0, 1, 2, 3, 4, 5].map((i) => ({
+      tMs: i * 2000,
+      usedBytes: 8 * mb + [0, 9, 1, 8, 2, 10][i]! * mb,
+    }));
+    expect(assessLeak(noisy)).toMatchObject({ leaking: false });
+    expect(assessLeak(flat.slice(0, 3)).reason).toMatch(/need 4/);
+  });
+  it('does not flag growth that is released once the load stops', () => {
+    const warm = [0, 4, 6, 7, 8, 1].map((v, i) => ({ tMs: i * 1000, usedBytes: 6 * mb + v * mb }));
+    expect(assessLeak(warm.slice(0, 5)).leaking).toBe(true);
+    expect(assessLeak(warm)).toMatchObject({
+      leaking: false,
+      reason: expect.stringMatching(/released/),
+    });
+  });
+});

@@ -1,0 +1,265 @@
+/**
+ * Checks of a request step: Redline's `check:` mapping (status, bodyContains, json, maxDuration,
+ * ...) and Artillery's `expect:` list (statusCode, contentType, hasProperty, equals, ...), both read
+ * into {@link CheckSpec}s named for the summary (`POST /auth/login: status is 200`).
+ */
+import { formatDuration } from '../../util/duration.js';
+import { parseJsonSelector } from './json-selector.js';
+import type { CheckBody, CheckSpec, JsonSelector, TValue, YamlPath } from './model.js';
+import type { ValueReader } from './read-values.js';
+import { toTValue } from './template.js';
+
+/** A check before it is named. */
+type Draft = CheckBody & { what: string };
+
+/** Keys of `check:`. */
+export const CHECK_KEYS = [
+  'status',
+  'notStatus',
+  'bodyContains',
+  'bodyMatches',
+  'json',
+  'hasProperty',
+  'notHasProperty',
+  'header',
+  'contentType',
+  'maxDuration',
+] as const;
+
+/** Keys of Artillery's `expect:` items. */
+export const EXPECT_KEYS = [
+  'statusCode',
+  'notStatusCode',
+  'contentType',
+  'hasProperty',
+  'notHasProperty',
+  'equals',
+  'hasHeader',
+  'headerEquals',
+  'matchesRegexp',
+  'maxDuration',
+] as const;
+
+/** Shows a templated value the way the user wrote it. */
+export function describeTValue(value: TValue): string {
+  if (value.kind === 'template') return JSON.stringify(value.template.source);
+  if (value.kind === 'literal') return JSON.stringify(value.value);
+  if (value.kind === 'list') return `[${value.items.map(describeTValue).join(', ')}]`;
+  return `{${value.entries.map(([k, v]) => `${k}: ${describeTValue(v)}`).join(', ')}}`;
+}
+
+function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+function codes(r: ValueReader, value: unknown, path: YamlPath): number[] {
+  const list = Array.isArray(value) ? value : [value];
+  const result: number[] = [];
+  list.forEach((item, i) => {
+    const code = r.number(
+      item,
+      Array.isArray(value) ? [...path, i] : path,
+      'a status code',
+      100,
+      true,
+    );
+    if (code !== undefined) result.push(code);
+  });
+  return result;
+}
+
+function selector(r: ValueReader, value: unknown, path: YamlPath): JsonSelector | undefined {
+  const text = r.string(value, path, 'a JSON path');
+  if (text === undefined) return undefined;
+  const parsed = parseJsonSelector(text);
+  if (typeof parsed === 'string') {
+    r.problems.add(path, parsed);
+    return undefined;
+  }
+  return parsed;
+}
+
+function regexp(r: ValueReader, value: unknown, path: YamlPath): string | undefined {
+  const text = r.string(value, path, 'a regular expression');
+  if (text === undefined) return undefined;
+  try {
+    new RegExp(text);
+    return text;
+  } catch (error) {
+    r.problems.add(path, `not a valid regular expression: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Reads one check key (shared by `check:` keys and `expect:` items). */
+function readOne(
+  r: ValueReader,
+  key: string,
+  value: unknown,
+  path: YamlPath,
+  out: Draft[],
+): void {
+  switch (key) {
+    case 'status':
+    case 'statusCode':
+    case 'notStatus':
+    case 'notStatusCode': {
+      const list = codes(r, value, path);
+      const negate = key.startsWith('not');
+      if (list.length > 0)
+        out.push({
+          kind: 'status',
+          codes: list,
+          negate,
+          what: `status is ${negate ? 'not ' : ''}${list.join(' or ')}`,
+        });
+      return;
+    }
+    case 'bodyContains':
+      asList(value).forEach((item, i) => {
+        const text = toTValue(item, Array.isArray(value) ? [...path, i] : path, r.problems);
+        out.push({ kind: 'bodyContains', text, what: `body contains ${describeTValue(text)}` });
+      });
+      return;
+    case 'bodyMatches':
+    case 'matchesRegexp': {
+      const pattern = regexp(r, value, path);
+      if (pattern !== undefined)
+        out.push({ kind: 'bodyMatches', pattern, flags: '', what: `body matches /${pattern}/` });
+      return;
+    }
+    case 'json':
+      for (const [sel, expected] of r.entries(value, path, 'json checks')) {
+        const parsed = selector(r, sel, [...path, sel]);
+        const want = toTValue(expected, [...path, sel], r.problems);
+        if (parsed)
+          out.push({
+            kind: 'json',
+            selector: parsed,
+            expected: want,
+            what: `${sel} is ${describeTValue(want)}`,
+          });
+      }
+      return;
+    case 'hasProperty':
+    case 'notHasProperty':
+      asList(value).forEach((item, i) => {
+        const parsed = selector(r, item, Array.isArray(value) ? [...path, i] : path);
+        const negate = key === 'notHasProperty';
+        if (parsed)
+          out.push({
+            kind: 'hasProperty',
+            selector: parsed,
+            negate,
+            what: `${negate ? 'has no' : 'has'} ${parsed.source}`,
+          });
+      });
+      return;
+    default:
+      readHeaderOrOther(r, key, value, path, out);
+  }
+}
+
+function readHeaderOrOther(
+  r: ValueReader,
+  key: string,
+  value: unknown,
+  path: YamlPath,
+  out: Draft[],
+): void {
+  if (key === 'header') {
+    for (const [name, contains] of r.entries(value, path, 'header checks')) {
+      const text = toTValue(contains, [...path, name], r.problems);
+      out.push({
+        kind: 'header',
+        name,
+        contains: text,
+        what: `header ${name} contains ${describeTValue(text)}`,
+      });
+    }
+  } else if (key === 'hasHeader') {
+    const name = r.string(value, path, 'a header name');
+    if (name) out.push({ kind: 'header', name, what: `has header ${name}` });
+  } else if (key === 'headerEquals') {
+    const pair = r.list(value, path, 'headerEquals ([name, value])');
+    if (pair && pair.length === 2) {
+      const name = r.string(pair[0], [...path, 0], 'a header name');
+      const want = toTValue(pair[1], [...path, 1], r.problems);
+      if (name)
+        out.push({
+          kind: 'header',
+          name,
+          equals: want,
+          what: `header ${name} is ${describeTValue(want)}`,
+        });
+    } else if (pair) r.problems.add(path, 'headerEquals takes [header name, value]');
+  } else if (key === 'contentType') {
+    const text = r.string(value, path, 'a content type');
+    if (text)
+      out.push({
+        kind: 'contentType',
+        contains: text.toLowerCase(),
+        what: `content type contains "${text}"`,
+      });
+  } else if (key === 'maxDuration') {
+    const ms = r.durationMs(value, path, 'maxDuration', 'ms');
+    if (ms !== undefined)
+      out.push({ kind: 'maxDuration', ms, what: `duration <= ${formatDuration(ms)}` });
+  } else if (key === 'equals') {
+    const list = r.list(value, path, 'equals (a list of values that must be equal)');
+    if (list && list.length >= 2) {
+      const values = list.map((item, i) => toTValue(item, [...path, i], r.problems));
+      out.push({ kind: 'equals', values, what: values.map(describeTValue).join(' equals ') });
+    } else if (list) r.problems.add(path, 'equals needs at least two values');
+  }
+}
+
+/** Gives each check its summary name; repeated names get ` (2)`, ` (3)`. */
+function named(
+  label: string,
+  specs: Draft[],
+): CheckSpec[] {
+  const seen = new Map<string, number>();
+  return specs.map(({ what, ...spec }) => {
+    const base = `${label}: ${what}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return { ...spec, label: n === 1 ? base : `${base} (${n})` } as CheckSpec;
+  });
+}
+
+/** Reads `check:` (a mapping) and `expect:` (Artillery's list) of one request. */
+export function readChecks(
+  r: ValueReader,
+  step: Record<string, unknown>,
+  path: YamlPath,
+  label: string,
+): CheckSpec[] {
+  const specs: Draft[] = [];
+  if (step['check'] !== undefined) {
+    const object = r.object(step['check'], [...path, 'check'], 'check', CHECK_KEYS);
+    for (const [key, value] of Object.entries(object ?? {})) {
+      if ((CHECK_KEYS as readonly string[]).includes(key))
+        readOne(r, key, value, [...path, 'check', key], specs);
+    }
+  }
+  if (step['expect'] !== undefined) {
+    const list = r.list(step['expect'], [...path, 'expect'], 'expect');
+    list?.forEach((item, i) => {
+      const itemPath = [...path, 'expect', i];
+      const object = r.object(item, itemPath, 'an expect item', EXPECT_KEYS);
+      if (!object) return;
+      const keys = Object.keys(object);
+      if (keys.length !== 1)
+        r.problems.add(
+          itemPath,
+          `an expect item has exactly one key (e.g. statusCode: 200), got ${keys.length}`,
+        );
+      for (const key of keys) {
+        if ((EXPECT_KEYS as readonly string[]).includes(key))
+          readOne(r, key, object[key], [...itemPath, key], specs);
+      }
+    });
+  }
+  return named(label, specs);
+}
