@@ -1,4 +1,5 @@
 /** startDemoServer: opens the database, applies the bottleneck switches, listens, and returns a handle. */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ExitCode, RedlineError } from '../errors/index.js';
 import type { DemoApp } from './app.js';
@@ -84,41 +85,54 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     const host = options.host ?? '127.0.0.1';
     await listen(server, options.port ?? 0, host);
     const port = (server.address() as AddressInfo).port;
-    let closing: Promise<void> | undefined;
-    const close = async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await db.close();
-    };
-    return {
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-      port,
-      host,
-      database: db.kind,
-      bottlenecks: Object.freeze({ ...planted }),
-      seed: Object.freeze({ ...seed }),
-      queries: {
-        get count() {
-          return db.queryCount;
-        },
-        onQuery: (listener) => db.onQuery(listener),
-      },
-      sql: {
-        query: (sql, params) => db.query(sql, params),
-        transaction: (fn, txOptions) => db.transaction(fn, txOptions),
-      },
-      requestLogSize: () => app.requestLog.size,
-      close: () => {
-        closing ??= close();
-        return closing;
-      },
-    };
+    return createHandle({ server, app, seed, host, port });
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;
   }
+}
+
+interface HandleParts {
+  server: Server;
+  app: DemoApp;
+  seed: DemoSeedSpec;
+  host: string;
+  port: number;
+}
+
+function createHandle({ server, app, seed, host, port }: HandleParts): DemoServerHandle {
+  const { db } = app;
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await db.close();
+  };
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    host,
+    database: db.kind,
+    bottlenecks: Object.freeze({ ...app.planted }),
+    seed: Object.freeze({ ...seed }),
+    queries: {
+      get count() {
+        return db.queryCount;
+      },
+      onQuery: (listener) => db.onQuery(listener),
+    },
+    sql: {
+      query: (sql, params) => db.query(sql, params),
+      transaction: (fn, txOptions) => db.transaction(fn, txOptions),
+    },
+    requestLogSize: () => app.requestLog.size,
+    close: () => {
+      closing ??= close();
+      return closing;
+    },
+  };
 }
 
 async function openDatabase(options: DemoServerOptions, seed: DemoSeedSpec): Promise<DemoDatabase> {
@@ -140,7 +154,7 @@ async function openDatabase(options: DemoServerOptions, seed: DemoSeedSpec): Pro
   });
 }
 
-function listen(server: import('node:http').Server, port: number, host: string): Promise<void> {
+function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       reject(

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FastRecorder } from './fast-recorder.js';
-import { createHistogram } from './histogram.js';
+import { createHistogram, decodeHistogram } from './histogram.js';
 
 describe('FastRecorder', () => {
   it('drains into the same buckets as hdr-histogram-js recordValue', () => {
@@ -41,5 +41,30 @@ describe('FastRecorder', () => {
     const second = createHistogram('total');
     recorder.drainInto(second);
     expect(second.totalCount).toBe(0);
+  });
+});
+
+describe('FastRecorder V2 encoding', () => {
+  it('encodes exactly what hdr-histogram-js would, for any values', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 2 ** 31 - 1 }), { maxLength: 400 }), fc.boolean(), (values, withFraction) => {
+        const recorder = new FastRecorder();
+        const direct = createHistogram('total');
+        for (const v of values) {
+          recorder.record(v);
+          direct.recordValue(v);
+        }
+        if (withFraction) {
+          recorder.record(7.6);
+          direct.recordValue(8);
+        }
+        const decoded = decodeHistogram(recorder.encodeAndReset());
+        expect(decoded.totalCount).toBe(direct.totalCount);
+        for (const p of [1, 10, 50, 90, 99, 99.9]) expect(decoded.getValueAtPercentile(p)).toBe(direct.getValueAtPercentile(p));
+        expect(recorder.count).toBe(0);
+        expect(decodeHistogram(recorder.encodeAndReset()).totalCount).toBe(0);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

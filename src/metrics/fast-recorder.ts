@@ -17,7 +17,12 @@
  * Values >= 2^31 (35 minutes in µs) or non-integers go straight to an hdr-histogram-js overflow
  * histogram. Memory grows with the largest value seen: 4096 slots (16 kB) cover up to 8 ms in µs.
  */
-import { createHistogram, type Histogram } from './histogram.js';
+import { deflateSync } from 'node:zlib';
+import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from './histogram.js';
+
+/** HdrHistogram V2 compressed encoding cookie (word size 9: ZigZag LEB128-64b9B counts). */
+const V2_COMPRESSED_COOKIE = 0x1c849304 | 0x10;
+const V2_COOKIE = 0x1c849303 | 0x10;
 
 const LINEAR_SLOTS = 2048;
 const MAX_FAST_VALUE = 0x7fffffff;
@@ -49,10 +54,13 @@ export class FastRecorder {
     if (index > this.#highestIndex) this.#highestIndex = index;
   }
 
-  /** Adds everything recorded since the last drain into `target`, then resets. */
+  /**
+   * Adds everything recorded since the last drain into `target`, then resets. Walks from the
+   * highest slot down, so an auto-resizing target grows once instead of once per power of two.
+   */
   drainInto(target: Histogram): void {
     const counts = this.#counts;
-    for (let index = 0; index <= this.#highestIndex; index++) {
+    for (let index = this.#highestIndex; index >= 0; index--) {
       const n = counts[index]!;
       if (n === 0) continue;
       target.recordValueWithCount(FastRecorder.valueAtIndex(index), n);
@@ -66,6 +74,64 @@ export class FastRecorder {
     this.count = 0;
   }
 
+  /**
+   * Encodes what was recorded since the last drain in the standard HdrHistogram V2 compressed
+   * format (base64), then resets. hdr-histogram-js decodes it into an identical histogram.
+   * Writing the format from the counts directly avoids hdr-histogram-js's recordValueWithCount,
+   * measured at 1-3.7 µs per bucket here (tens of ms per interval for a wide distribution).
+   */
+  encodeAndReset(): string {
+    if (this.#overflow) {
+      // Rare: values beyond 2^31 or fractional. Merge through the library.
+      const merged = this.#highestIndex >= 0 ? decodeHistogram(this.#encodeCounts()) : createHistogram('interval');
+      merged.add(this.#overflow);
+      this.#overflow.reset();
+      this.#resetCounts();
+      return encodeHistogram(merged);
+    }
+    const encoded = this.#encodeCounts();
+    this.#resetCounts();
+    return encoded;
+  }
+
+  #encodeCounts(): string {
+    const counts = this.#counts;
+    const limit = this.#highestIndex + 1;
+    const payload = Buffer.allocUnsafe(64 + limit * 9);
+    let at = 40;
+    for (let index = 0; index < limit; ) {
+      const count = counts[index++]!;
+      if (count === 0) {
+        let zeros = 1;
+        while (index < limit && counts[index] === 0) {
+          zeros++;
+          index++;
+        }
+        at = writeZigZag(payload, at, zeros > 1 ? -zeros : 0);
+      } else at = writeZigZag(payload, at, count);
+    }
+    const highest = Math.max(2, FastRecorder.valueAtIndex(limit) * 2);
+    payload.writeInt32BE(V2_COOKIE, 0);
+    payload.writeInt32BE(at - 40, 4);
+    payload.writeInt32BE(1, 8); // normalizing index offset (not used by decoders)
+    payload.writeInt32BE(3, 12); // significant digits
+    writeInt64(payload, 16, 1); // lowest discernible value
+    writeInt64(payload, 24, highest);
+    writeInt64(payload, 32, 1); // integer-to-double conversion ratio (not used)
+    const compressed = deflateSync(payload.subarray(0, at));
+    const out = Buffer.allocUnsafe(8 + compressed.length);
+    out.writeInt32BE(V2_COMPRESSED_COOKIE, 0);
+    out.writeInt32BE(compressed.length, 4);
+    compressed.copy(out, 8);
+    return out.toString('base64');
+  }
+
+  #resetCounts(): void {
+    this.#counts.fill(0, 0, this.#highestIndex + 1);
+    this.#highestIndex = -1;
+    this.count = 0;
+  }
+
   /** The lowest value counted by slot `index` (inverse of the layout above). */
   static valueAtIndex(index: number): number {
     if (index < LINEAR_SLOTS) return index;
@@ -74,6 +140,7 @@ export class FastRecorder {
   }
 
   #recordSlow(value: number): void {
+    if (!(value >= 0)) value = 0;
     this.#overflow ??= createHistogram('interval');
     this.#overflow.recordValue(Math.max(0, Math.round(value)));
   }
@@ -85,4 +152,21 @@ export class FastRecorder {
     next.set(this.#counts);
     this.#counts = next;
   }
+}
+
+/** ZigZag + LEB128 (HdrHistogram's 64b9B variant; counts here stay far below 2^56). */
+function writeZigZag(buf: Buffer, at: number, value: number): number {
+  let v = value >= 0 ? value * 2 : -value * 2 - 1;
+  let pos = at;
+  while (v >= 0x80) {
+    buf[pos++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  buf[pos++] = v;
+  return pos;
+}
+
+function writeInt64(buf: Buffer, at: number, value: number): void {
+  buf.writeInt32BE(Math.floor(value / 2 ** 32), at);
+  buf.writeUInt32BE(value >>> 0, at + 4);
 }

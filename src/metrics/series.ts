@@ -4,7 +4,7 @@
  * allocation; `drain()` turns the interval's changes into a {@link SeriesDelta} and resets.
  */
 import { FastRecorder } from './fast-recorder.js';
-import { createHistogram, encodeHistogram, TREND_SCALE } from './histogram.js';
+import { TREND_SCALE } from './histogram.js';
 import type { MetricDescriptor, Tags } from './metric-types.js';
 import type { CounterDelta, GaugeDelta, RateDelta, SeriesDelta, TrendDelta } from './snapshot.js';
 
@@ -147,15 +147,14 @@ export class TrendSeries implements Series {
     this.#recorder.record(micros);
   }
   drain(): TrendDelta {
-    const histogram = createHistogram('interval');
-    this.#recorder.drainInto(histogram);
+    const histogram = this.#recorder.encodeAndReset();
     const delta: TrendDelta = {
       type: 'trend',
       count: this.#count,
       sum: this.#sumFloat + this.#sumMicros / TREND_SCALE,
       min: this.#count > 0 ? this.#minMicros / TREND_SCALE : 0,
       max: this.#count > 0 ? this.#maxMicros / TREND_SCALE : 0,
-      histogram: encodeHistogram(histogram),
+      histogram,
     };
     this.#count = 0;
     this.#sumMicros = 0;

@@ -24,9 +24,36 @@ export interface QuerySink {
 export const SITE_RESAMPLE = 256;
 
 let sink: QuerySink | undefined;
-const sites = new Map<string, { holder: CallSiteHolder; uses: number }>();
-const starSamples = new Map<string, number>();
-const selectKinds = new Map<string, boolean>();
+
+/** What the probe knows about one query text (cached: one Map lookup per query on the hot path). */
+interface QueryShape {
+  sql: string;
+  select: boolean;
+  star: boolean;
+  site: CallSiteHolder | undefined;
+  uses: number;
+  starSamples: number;
+}
+
+const SHAPE_LIMIT = 5000;
+const shapes = new Map<string, QueryShape>();
+
+function shapeOf(text: string): QueryShape {
+  let shape = shapes.get(text);
+  if (shape) return shape;
+  const sql = normalizeSql(text);
+  shape = {
+    sql,
+    select: isSelect(sql),
+    star: isSelectStar(sql),
+    site: undefined,
+    uses: 0,
+    starSamples: 0,
+  };
+  if (shapes.size >= SHAPE_LIMIT) shapes.clear();
+  shapes.set(text, shape);
+  return shape;
+}
 
 /** Connects the recorder to the runtime (called once by startProbe). */
 export function setQuerySink(next: QuerySink | undefined): void {
@@ -42,23 +69,21 @@ export function beginQuery(
   queued: boolean,
   above: (...args: never[]) => unknown,
 ): QueryRecord {
-  const sql = normalizeSql(text);
+  const shape = shapeOf(text);
+  const sql = shape.sql;
   const seen = (state.seen.get(sql) ?? 0) + 1;
   state.seen.set(sql, seen);
-  const cached = sites.get(sql);
-  let site: CallSiteHolder;
-  if (seen >= 2 || !cached || ++cached.uses % SITE_RESAMPLE === 0) {
+  let site = shape.site;
+  if (seen >= 2 || !site || ++shape.uses % SITE_RESAMPLE === 0) {
     site = captureSite(above);
-    if (!cached) sites.set(sql, { holder: site, uses: 0 });
-    else if (seen < 2) cached.holder = site;
-  } else {
-    site = cached.holder;
+    if (seen < 2) shape.site = site;
   }
   const t = now();
   const record: QueryRecord = {
     driver,
     sql,
-    key: isSelect(sql) ? `${text}\u0000${paramsKey(params)}` : '',
+    text,
+    key: shape.select ? paramsKey(params) : undefined,
     start: t,
     execStart: t,
     end: t,
@@ -68,12 +93,9 @@ export function beginQuery(
     queued,
     site,
   };
-  if (sink?.selectStarSampling && isSelectStar(sql)) {
-    const taken = starSamples.get(sql) ?? 0;
-    if (taken < SAMPLES_PER_QUERY) {
-      starSamples.set(sql, taken + 1);
-      record.usedColumns = new Set();
-    }
+  if (shape.star && sink?.selectStarSampling && shape.starSamples < SAMPLES_PER_QUERY) {
+    shape.starSamples++;
+    record.usedColumns = new Set();
   }
   state.queryCount++;
   if (state.queries.length < MAX_QUERIES_PER_REQUEST) state.queries.push(record);
@@ -112,21 +134,33 @@ export function addPoolWait(state: RequestState, waitMs: number): void {
 }
 
 function isSelect(sql: string): boolean {
-  let value = selectKinds.get(sql);
-  if (value === undefined) {
-    value =
-      /^\(?\s*(?:SELECT|WITH|TABLE|VALUES)\b/i.test(sql) &&
-      !/\b(?:INSERT|UPDATE|DELETE|FOR\s+UPDATE|nextval)\b/i.test(sql);
-    if (selectKinds.size < 5000) selectKinds.set(sql, value);
-  }
-  return value;
+  return (
+    /^\(?\s*(?:SELECT|WITH|TABLE|VALUES)\b/i.test(sql) &&
+    !/\b(?:INSERT|UPDATE|DELETE|FOR\s+UPDATE|nextval)\b/i.test(sql)
+  );
 }
 
+/** A key for a parameter list: a fast path for arrays of primitives, JSON for anything else. */
 function paramsKey(params: unknown): string {
   if (params === undefined || params === null) return '';
+  if (Array.isArray(params)) {
+    let key = '';
+    for (const value of params) {
+      const type = typeof value;
+      if (type === 'string') key += `s${(value as string).length}:${value as string}`;
+      else if (type === 'number' || type === 'boolean' || type === 'bigint' || value === null)
+        key += `${type[0]}${String(value)};`;
+      else return jsonKey(params);
+    }
+    return key;
+  }
+  return jsonKey(params);
+}
+
+function jsonKey(params: unknown): string {
   try {
-    return JSON.stringify(params, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+    return JSON.stringify(params) ?? '';
   } catch {
-    return String(Math.random());
+    return `unkeyable:${Math.random()}`;
   }
 }

@@ -11,8 +11,10 @@ export interface QueryRecord {
   driver: DriverName;
   /** Normalised text (literals → `?`). */
   sql: string;
-  /** Cache key: raw text + parameters (same value → same key). */
-  key: string;
+  /** The text as the app sent it (literals included). */
+  text: string;
+  /** Parameter key for cache-candidate tracking (SELECTs only). */
+  key: string | undefined;
   start: number;
   /** When the driver started executing (after waiting for a pooled connection). */
   execStart: number;

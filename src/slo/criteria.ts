@@ -39,7 +39,12 @@ function availabilitySlo(errorRate: number): RawSlo {
 
 /** `< 400ms`, `400ms`, `400` (ms) -> 400. */
 function readMs(value: unknown): number | undefined {
-  const text = typeof value === 'number' ? `${value}` : typeof value === 'string' ? value.trim().replace(/^<=?\s*/, '') : undefined;
+  const text =
+    typeof value === 'number'
+      ? `${value}`
+      : typeof value === 'string'
+        ? value.trim().replace(/^<=?\s*/, '')
+        : undefined;
   return text === undefined ? undefined : parseDurationMs(text, 'ms');
 }
 
@@ -58,12 +63,22 @@ function fromThresholds(metric: string, list: unknown, problems: Problems): RawS
   const items = Array.isArray(list) ? list : [list];
   const out: RawSlo[] = [];
   for (const item of items) {
-    const text = typeof item === 'string' ? item.replace(/\s+/g, '') : isRecord(item) && typeof item['threshold'] === 'string' ? item['threshold'].replace(/\s+/g, '') : '';
+    const text =
+      typeof item === 'string'
+        ? item.replace(/\s+/g, '')
+        : isRecord(item) && typeof item['threshold'] === 'string'
+          ? item['threshold'].replace(/\s+/g, '')
+          : '';
     const p = /^p\((\d+(?:\.\d+)?)\)<=?(\d+(?:\.\d+)?)$/.exec(text);
     const r = /^rate<=?(\d+(?:\.\d+)?)$/.exec(text);
     if (metric === 'http_req_duration' && p) out.push(latencySlo(Number(p[1]), Number(p[2])));
-    else if (metric === 'http_req_failed' && r && Number(r[1]) < 1) out.push(availabilitySlo(Number(r[1])));
-    else problems.add(['criteria', metric], `cannot turn threshold ${JSON.stringify(item)} into an SLO (supported: http_req_duration p(N)<ms, http_req_failed rate<x)`);
+    else if (metric === 'http_req_failed' && r && Number(r[1]) < 1)
+      out.push(availabilitySlo(Number(r[1])));
+    else
+      problems.add(
+        ['criteria', metric],
+        `cannot turn threshold ${JSON.stringify(item)} into an SLO (supported: http_req_duration p(N)<ms, http_req_failed rate<x)`,
+      );
   }
   return out;
 }
@@ -79,16 +94,27 @@ export function slosFromCriteria(raw: unknown, problems: Problems): RawSlo[] {
     const p = /^p\(?(\d+(?:\.\d+)?)\)?$/.exec(key);
     if (p) {
       const ms = readMs(value);
-      if (ms === undefined || ms <= 0) problems.add(['criteria', key], `invalid latency ${JSON.stringify(value)} (use 400ms or "< 400ms")`);
+      if (ms === undefined || ms <= 0)
+        problems.add(
+          ['criteria', key],
+          `invalid latency ${JSON.stringify(value)} (use 400ms or "< 400ms")`,
+        );
       else out.push(latencySlo(Number(p[1]), ms));
     } else if (/^error_?rate$/i.test(key)) {
       const rate = readRate(value);
-      if (rate === undefined) problems.add(['criteria', key], `invalid error rate ${JSON.stringify(value)} (use 0.1% or 0.001)`);
+      if (rate === undefined)
+        problems.add(
+          ['criteria', key],
+          `invalid error rate ${JSON.stringify(value)} (use 0.1% or 0.001)`,
+        );
       else out.push(availabilitySlo(rate));
     } else if (key === 'http_req_duration' || key === 'http_req_failed') {
       out.push(...fromThresholds(key, value, problems));
     } else {
-      problems.add(['criteria', key], 'is not an SLO criterion (supported: pNN latency, errorRate, http_req_duration / http_req_failed thresholds); throughput and resource criteria are checked by the load test, not by alerts');
+      problems.add(
+        ['criteria', key],
+        'is not an SLO criterion (supported: pNN latency, errorRate, http_req_duration / http_req_failed thresholds); throughput and resource criteria are checked by the load test, not by alerts',
+      );
     }
   }
   return out;

@@ -7,11 +7,17 @@ import { promDuration, type SloSpec } from './spec.js';
 import { Problems } from './spec-read.js';
 
 /** Builds a validated SLO spec from success criteria (for the audit and tests). */
-export function createSloSpecFromCriteria(service: string, criteria: SuccessCriteria, options: { periodMs?: number; labels?: Record<string, string> } = {}): SloSpec {
+export function createSloSpecFromCriteria(
+  service: string,
+  criteria: SuccessCriteria,
+  options: { periodMs?: number; labels?: Record<string, string> } = {},
+): SloSpec {
   const raw: Record<string, unknown> = {
     service,
     criteria: {
-      ...Object.fromEntries((criteria.latency ?? []).map((l) => [`p${l.percentile}`, `${l.thresholdMs}ms`])),
+      ...Object.fromEntries(
+        (criteria.latency ?? []).map((l) => [`p${l.percentile}`, `${l.thresholdMs}ms`]),
+      ),
       ...(criteria.errorRate !== undefined ? { errorRate: criteria.errorRate } : {}),
     },
   };
@@ -20,7 +26,10 @@ export function createSloSpecFromCriteria(service: string, criteria: SuccessCrit
   const problems = new Problems(() => '');
   const spec = buildSpec(raw, problems);
   if (!spec || problems.list.length > 0) {
-    throw new RedlineError('E_SLO_SPEC', `the success criteria cannot become SLOs`, { exitCode: ExitCode.InvalidConfig, problems: problems.list });
+    throw new RedlineError('E_SLO_SPEC', `the success criteria cannot become SLOs`, {
+      exitCode: ExitCode.InvalidConfig,
+      problems: problems.list,
+    });
   }
   return spec;
 }

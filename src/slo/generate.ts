@@ -4,7 +4,13 @@ import { basename, join } from 'node:path';
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
 import { createSloDashboard, dashboardExpressions } from './grafana.js';
-import { checkPromql, checkRules, findPromtool, type PromtoolResult, testRules } from './promtool.js';
+import {
+  checkPromql,
+  checkRules,
+  findPromtool,
+  type PromtoolResult,
+  testRules,
+} from './promtool.js';
 import { renderPromtoolTests } from './promtool-tests.js';
 import { createSloRuleGroups, renderRulesYaml } from './rules.js';
 import type { SloSpec } from './spec.js';
@@ -25,7 +31,11 @@ export interface SloArtifacts {
 }
 
 /** Builds every artifact of `spec`; file names start with `name` (default: the service). */
-export function generateSloArtifacts(spec: SloSpec, name = spec.service, source = 'slo.yaml'): SloArtifacts {
+export function generateSloArtifacts(
+  spec: SloSpec,
+  name = spec.service,
+  source = 'slo.yaml',
+): SloArtifacts {
   const rulesFile = `${name}.rules.yml`;
   const groups = createSloRuleGroups(spec);
   const rules = groups.flatMap((g) => g.rules);
@@ -58,11 +68,15 @@ export function writeSloArtifacts(artifacts: SloArtifacts, dir: string): string[
       return path;
     });
   } catch (error) {
-    throw new RedlineError('E_SLO_WRITE', `cannot write the SLO files into ${dir}: ${(error as Error).message}`, {
-      hint: 'check that the folder is writable',
-      exitCode: ExitCode.CannotWrite,
-      cause: error,
-    });
+    throw new RedlineError(
+      'E_SLO_WRITE',
+      `cannot write the SLO files into ${dir}: ${(error as Error).message}`,
+      {
+        hint: 'check that the folder is writable',
+        exitCode: ExitCode.CannotWrite,
+        cause: error,
+      },
+    );
   }
 }
 

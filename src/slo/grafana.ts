@@ -10,6 +10,7 @@ import { burnFactor, promDuration, type Slo, type SloSpec } from './spec.js';
 
 /** Grafana's own range for rate() in panels. */
 const RATE = '$__rate_interval';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a Grafana variable, resolved when the dashboard is imported
 const DS = { type: 'prometheus', uid: '${DS_PROMETHEUS}' };
 
 /** A target of a panel. */
@@ -43,7 +44,14 @@ class Layout {
   #rowHeight = 0;
   row(title: string): void {
     this.#newLine();
-    this.panels.push({ id: this.#id++, type: 'row', title, collapsed: false, gridPos: { x: 0, y: this.#y, w: 24, h: 1 }, panels: [] });
+    this.panels.push({
+      id: this.#id++,
+      type: 'row',
+      title,
+      collapsed: false,
+      gridPos: { x: 0, y: this.#y, w: 24, h: 1 },
+      panels: [],
+    });
     this.#y += 1;
   }
   add(panel: Omit<DashboardPanel, 'id' | 'gridPos'>, w: number, h: number): void {
@@ -60,10 +68,21 @@ class Layout {
 }
 
 function targets(queries: Array<[string, string]>): DashboardTarget[] {
-  return queries.map(([expr, legendFormat], i) => ({ refId: String.fromCharCode(65 + i), expr, legendFormat, datasource: DS }));
+  return queries.map(([expr, legendFormat], i) => ({
+    refId: String.fromCharCode(65 + i),
+    expr,
+    legendFormat,
+    datasource: DS,
+  }));
 }
 
-function timeseries(title: string, description: string, unit: string, queries: Array<[string, string]>, extra: Record<string, unknown> = {}) {
+function timeseries(
+  title: string,
+  description: string,
+  unit: string,
+  queries: Array<[string, string]>,
+  extra: Record<string, unknown> = {},
+) {
   return {
     type: 'timeseries' as const,
     title,
@@ -75,17 +94,34 @@ function timeseries(title: string, description: string, unit: string, queries: A
   };
 }
 
-function stat(title: string, description: string, unit: string, expr: string, thresholds: Array<[number | null, string]>) {
+function stat(
+  title: string,
+  description: string,
+  unit: string,
+  expr: string,
+  thresholds: Array<[number | null, string]>,
+) {
   return {
     type: 'stat' as const,
     title,
     description,
     datasource: DS,
     fieldConfig: {
-      defaults: { unit, decimals: 3, thresholds: { mode: 'absolute', steps: thresholds.map(([value, color]) => ({ value, color })) } },
+      defaults: {
+        unit,
+        decimals: 3,
+        thresholds: {
+          mode: 'absolute',
+          steps: thresholds.map(([value, color]) => ({ value, color })),
+        },
+      },
       overrides: [],
     },
-    options: { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'value', graphMode: 'none' },
+    options: {
+      reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+      colorMode: 'value',
+      graphMode: 'none',
+    },
     targets: targets([[expr, title]]),
   };
 }
@@ -93,15 +129,41 @@ function stat(title: string, description: string, unit: string, expr: string, th
 function trafficRow(layout: Layout, spec: SloSpec): void {
   layout.row(`${spec.service}: traffic`);
   const traffic = spec.slos.find((s) => s.sli.kind !== 'latency') ?? spec.slos[0]!;
-  layout.add(timeseries('Request rate', 'Events per second counted by the SLIs', 'reqps', [[totalRateExpr(traffic.sli, RATE), 'requests/s']]), 8, 8);
+  layout.add(
+    timeseries('Request rate', 'Events per second counted by the SLIs', 'reqps', [
+      [totalRateExpr(traffic.sli, RATE), 'requests/s'],
+    ]),
+    8,
+    8,
+  );
   const errors = spec.slos.filter((s) => s.sli.kind !== 'latency');
-  const errorQueries: Array<[string, string]> = errors.map((s) => [`${errorRateExpr(s.sli, RATE)}\n/\n(${totalRateExpr(s.sli, RATE)})`, s.name]);
-  if (errorQueries.length > 0) layout.add(timeseries('Error ratio', 'Share of failed events per SLI', 'percentunit', errorQueries), 8, 8);
+  const errorQueries: Array<[string, string]> = errors.map((s) => [
+    `${errorRateExpr(s.sli, RATE)}\n/\n(${totalRateExpr(s.sli, RATE)})`,
+    s.name,
+  ]);
+  if (errorQueries.length > 0)
+    layout.add(
+      timeseries('Error ratio', 'Share of failed events per SLI', 'percentunit', errorQueries),
+      8,
+      8,
+    );
   const latency = spec.slos.find((s) => s.sli.kind === 'latency');
   if (latency?.sli.kind === 'latency') {
     const h = latency.sli;
-    const q = (p: number): [string, string] => [`histogram_quantile(${p}, sum by (le) (rate(${h.metric}_bucket${selectorText(h.selector)}[${RATE}])))`, `p${Math.round(p * 100)}`];
-    layout.add(timeseries('Latency percentiles', `Estimated from the buckets of ${h.metric}`, 's', [q(0.5), q(0.9), q(0.95), q(0.99)]), 8, 8);
+    const q = (p: number): [string, string] => [
+      `histogram_quantile(${p}, sum by (le) (rate(${h.metric}_bucket${selectorText(h.selector)}[${RATE}])))`,
+      `p${Math.round(p * 100)}`,
+    ];
+    layout.add(
+      timeseries('Latency percentiles', `Estimated from the buckets of ${h.metric}`, 's', [
+        q(0.5),
+        q(0.9),
+        q(0.95),
+        q(0.99),
+      ]),
+      8,
+      8,
+    );
   }
 }
 
@@ -109,21 +171,96 @@ function sloRow(layout: Layout, spec: SloSpec, slo: Slo): void {
   const sel = sloSelector(slo);
   const period = promDuration(spec.periodMs);
   layout.row(`SLO ${slo.name}: ${slo.objective}% over ${period}`);
-  const budgetSteps: Array<[number | null, string]> = [[null, 'red'], [0, 'orange'], [0.25, 'green']];
-  layout.add(stat('Objective', slo.description || `Target share of good events over ${period}`, 'percentunit', `slo:objective:ratio${sel}`, [[null, 'blue']]), 4, 5);
-  layout.add(stat(`SLI over ${period}`, 'Share of good events over the SLO period', 'percentunit', `1 - slo:sli_error:ratio_rate${period}${sel}`, [[null, 'text']]), 5, 5);
-  layout.add(stat('Error budget remaining', `Share of the ${period} error budget not yet spent`, 'percentunit', `slo:period_error_budget_remaining:ratio${sel}`, budgetSteps), 5, 5);
-  layout.add(stat('Firing alerts', 'Burn-rate alerts of this SLO firing now', 'none', `count(ALERTS{slo_id=${JSON.stringify(slo.id)},alertstate="firing"}) or vector(0)`, [[null, 'green'], [1, 'red']]), 4, 5);
-  layout.add(stat('Burn rate now', 'Error ratio over the shortest window divided by the error budget (1 = spending exactly the budget)', 'suffix:x', `slo:current_burn_rate:ratio${sel}`, [[null, 'green'], [1, 'orange'], [6, 'red']]), 6, 5);
-  const windows = [...new Set(spec.windows.flatMap((w) => [w.shortMs, w.longMs]))].sort((a, b) => a - b);
-  const burn: Array<[string, string]> = windows.map((ms) => [`slo:sli_error:ratio_rate${promDuration(ms)}${sel}\n/ on (slo_id) group_left\nslo:error_budget:ratio${sel}`, `burn rate ${promDuration(ms)}`]);
-  const factors = [...new Set(spec.windows.map((w) => burnFactor(w, spec.periodMs)))];
-  const steps = [{ value: null, color: 'green' }, ...factors.sort((a, b) => a - b).map((f) => ({ value: f, color: 'red' }))];
+  const budgetSteps: Array<[number | null, string]> = [
+    [null, 'red'],
+    [0, 'orange'],
+    [0.25, 'green'],
+  ];
   layout.add(
-    timeseries('Burn rate by window', `Alert thresholds: ${factors.join('x, ')}x the budget rate`, 'suffix:x', burn, {
-      thresholds: { mode: 'absolute', steps },
-      custom: { thresholdsStyle: { mode: 'line+area' } },
-    }),
+    stat(
+      'Objective',
+      slo.description || `Target share of good events over ${period}`,
+      'percentunit',
+      `slo:objective:ratio${sel}`,
+      [[null, 'blue']],
+    ),
+    4,
+    5,
+  );
+  layout.add(
+    stat(
+      `SLI over ${period}`,
+      'Share of good events over the SLO period',
+      'percentunit',
+      `1 - slo:sli_error:ratio_rate${period}${sel}`,
+      [[null, 'text']],
+    ),
+    5,
+    5,
+  );
+  layout.add(
+    stat(
+      'Error budget remaining',
+      `Share of the ${period} error budget not yet spent`,
+      'percentunit',
+      `slo:period_error_budget_remaining:ratio${sel}`,
+      budgetSteps,
+    ),
+    5,
+    5,
+  );
+  layout.add(
+    stat(
+      'Firing alerts',
+      'Burn-rate alerts of this SLO firing now',
+      'none',
+      `count(ALERTS{slo_id=${JSON.stringify(slo.id)},alertstate="firing"}) or vector(0)`,
+      [
+        [null, 'green'],
+        [1, 'red'],
+      ],
+    ),
+    4,
+    5,
+  );
+  layout.add(
+    stat(
+      'Burn rate now',
+      'Error ratio over the shortest window divided by the error budget (1 = spending exactly the budget)',
+      'suffix:x',
+      `slo:current_burn_rate:ratio${sel}`,
+      [
+        [null, 'green'],
+        [1, 'orange'],
+        [6, 'red'],
+      ],
+    ),
+    6,
+    5,
+  );
+  const windows = [...new Set(spec.windows.flatMap((w) => [w.shortMs, w.longMs]))].sort(
+    (a, b) => a - b,
+  );
+  const burn: Array<[string, string]> = windows.map((ms) => [
+    `slo:sli_error:ratio_rate${promDuration(ms)}${sel}\n/ on (slo_id) group_left\nslo:error_budget:ratio${sel}`,
+    `burn rate ${promDuration(ms)}`,
+  ]);
+  const factors = [...new Set(spec.windows.map((w) => burnFactor(w, spec.periodMs)))];
+  const steps = [
+    { value: null, color: 'green' },
+    ...factors.sort((a, b) => a - b).map((f) => ({ value: f, color: 'red' })),
+  ];
+  layout.add(
+    timeseries(
+      'Burn rate by window',
+      `Alert thresholds: ${factors.join('x, ')}x the budget rate`,
+      'suffix:x',
+      burn,
+      {
+        thresholds: { mode: 'absolute', steps },
+        custom: { thresholdsStyle: { mode: 'line+area' } },
+      },
+    ),
     24,
     8,
   );
@@ -135,7 +272,15 @@ export function createSloDashboard(spec: SloSpec): Record<string, unknown> {
   trafficRow(layout, spec);
   for (const slo of spec.slos) sloRow(layout, spec, slo);
   return {
-    __inputs: [{ name: 'DS_PROMETHEUS', label: 'Prometheus', type: 'datasource', pluginId: 'prometheus', pluginName: 'Prometheus' }],
+    __inputs: [
+      {
+        name: 'DS_PROMETHEUS',
+        label: 'Prometheus',
+        type: 'datasource',
+        pluginId: 'prometheus',
+        pluginName: 'Prometheus',
+      },
+    ],
     title: `${spec.service} SLOs`,
     uid: `redline-slo-${spec.service}`.slice(0, 40),
     tags: ['redline', 'slo', spec.service],
@@ -146,7 +291,16 @@ export function createSloDashboard(spec: SloSpec): Record<string, unknown> {
     refresh: '1m',
     time: { from: 'now-24h', to: 'now' },
     templating: {
-      list: [{ name: 'DS_PROMETHEUS', label: 'Prometheus', type: 'datasource', query: 'prometheus', current: {}, hide: 0 }],
+      list: [
+        {
+          name: 'DS_PROMETHEUS',
+          label: 'Prometheus',
+          type: 'datasource',
+          query: 'prometheus',
+          current: {},
+          hide: 0,
+        },
+      ],
     },
     annotations: { list: [] },
     panels: layout.panels,

@@ -1,8 +1,8 @@
 /** Validation of one SLO entry of `slo.yaml` (SLI kinds, objective, alerting) into an {@link Slo}. */
 import { DEFAULT_TIME_BUCKETS_SECONDS } from '../outputs/prometheus/naming.js';
 import { parseDurationMs } from '../util/duration.js';
-import { isRecord, type Problems, readDuration, readLabels, readPercent } from './spec-read.js';
 import { type Matchers, pascalCase, type Sli, type Slo, type SloAlerting } from './spec.js';
+import { isRecord, type Problems, readDuration, readLabels, readPercent } from './spec-read.js';
 
 /** An SLO entry as written in the file (validated by {@link buildSlo}). */
 export type RawSlo = Record<string, unknown>;
@@ -27,7 +27,12 @@ function readMatchers(value: unknown, path: Array<string | number>, problems: Pr
   return labels;
 }
 
-function readMetric(value: unknown, fallback: string, path: Array<string | number>, problems: Problems): string {
+function readMetric(
+  value: unknown,
+  fallback: string,
+  path: Array<string | number>,
+  problems: Problems,
+): string {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !METRIC_NAME.test(value)) {
     problems.add(path, 'must be a Prometheus metric name');
@@ -36,7 +41,12 @@ function readMetric(value: unknown, fallback: string, path: Array<string | numbe
   return value;
 }
 
-function readSli(raw: unknown, path: Array<string | number>, selector: Matchers, problems: Problems): Sli | undefined {
+function readSli(
+  raw: unknown,
+  path: Array<string | number>,
+  selector: Matchers,
+  problems: Problems,
+): Sli | undefined {
   if (!isRecord(raw) || Object.keys(raw).length !== 1) {
     problems.add(path, 'must have exactly one of availability, latency or events');
     return undefined;
@@ -49,22 +59,36 @@ function readSli(raw: unknown, path: Array<string | number>, selector: Matchers,
   switch (kind) {
     case 'availability': {
       const metric = readMetric(b['metric'], REDLINE_REQUESTS, [...p, 'metric'], problems);
-      const errors = b['errors'] === undefined ? { expected_response: 'false' } : readMatchers(b['errors'], [...p, 'errors'], problems);
-      if (Object.keys(errors).length === 0) problems.add([...p, 'errors'], 'needs at least one matcher selecting the failed events');
+      const errors =
+        b['errors'] === undefined
+          ? { expected_response: 'false' }
+          : readMatchers(b['errors'], [...p, 'errors'], problems);
+      if (Object.keys(errors).length === 0)
+        problems.add([...p, 'errors'], 'needs at least one matcher selecting the failed events');
       return { kind, metric, errors, selector: sel };
     }
     case 'latency': {
       const metric = readMetric(b['metric'], REDLINE_DURATION, [...p, 'metric'], problems);
       const t = b['threshold'];
-      const ms = typeof t === 'string' || typeof t === 'number' ? parseDurationMs(t, 's') : undefined;
+      const ms =
+        typeof t === 'string' || typeof t === 'number' ? parseDurationMs(t, 's') : undefined;
       if (ms === undefined || ms <= 0) {
-        problems.add([...p, 'threshold'], `invalid latency threshold ${JSON.stringify(t)} (use 300ms, 0.5s)`);
+        problems.add(
+          [...p, 'threshold'],
+          `invalid latency threshold ${JSON.stringify(t)} (use 300ms, 0.5s)`,
+        );
         return undefined;
       }
       const thresholdS = ms / 1000;
       const check = b['checkBucket'] !== false;
-      if (check && metric.startsWith('redline_') && !DEFAULT_TIME_BUCKETS_SECONDS.includes(thresholdS)) {
-        const nearest = [...DEFAULT_TIME_BUCKETS_SECONDS].sort((x, y) => Math.abs(x - thresholdS) - Math.abs(y - thresholdS)).slice(0, 2);
+      if (
+        check &&
+        metric.startsWith('redline_') &&
+        !DEFAULT_TIME_BUCKETS_SECONDS.includes(thresholdS)
+      ) {
+        const nearest = [...DEFAULT_TIME_BUCKETS_SECONDS]
+          .sort((x, y) => Math.abs(x - thresholdS) - Math.abs(y - thresholdS))
+          .slice(0, 2);
         problems.add(
           [...p, 'threshold'],
           `${thresholdS}s is not a bucket bound of Redline's histograms (nearest: ${nearest.join('s, ')}s); pick one, or set checkBucket: false if you export custom buckets (REDLINE_PROMETHEUS_BUCKETS)`,
@@ -75,24 +99,37 @@ function readSli(raw: unknown, path: Array<string | number>, selector: Matchers,
     case 'events': {
       const errorQuery = b['errorQuery'];
       const totalQuery = b['totalQuery'];
-      for (const [key, q] of [['errorQuery', errorQuery], ['totalQuery', totalQuery]] as const) {
-        if (typeof q !== 'string' || !q.includes('{{window}}')) problems.add([...p, key], 'must be a PromQL query using {{window}} as the range');
+      for (const [key, q] of [
+        ['errorQuery', errorQuery],
+        ['totalQuery', totalQuery],
+      ] as const) {
+        if (typeof q !== 'string' || !q.includes('{{window}}'))
+          problems.add([...p, key], 'must be a PromQL query using {{window}} as the range');
       }
-      return typeof errorQuery === 'string' && typeof totalQuery === 'string' ? { kind, errorQuery, totalQuery } : undefined;
+      return typeof errorQuery === 'string' && typeof totalQuery === 'string'
+        ? { kind, errorQuery, totalQuery }
+        : undefined;
     }
   }
   problems.add([...path, kind], 'unknown SLI kind (use availability, latency or events)');
   return undefined;
 }
 
-function readAlerting(raw: unknown, defaults: unknown, base: string, path: Array<string | number>, problems: Problems): SloAlerting {
+function readAlerting(
+  raw: unknown,
+  defaults: unknown,
+  base: string,
+  path: Array<string | number>,
+  problems: Problems,
+): SloAlerting {
   const d = isRecord(defaults) ? defaults : {};
   const a = isRecord(raw) ? raw : {};
   if (raw !== undefined && !isRecord(raw)) problems.add(path, 'must be a map');
   const pick = (key: string) => (a[key] !== undefined ? a[key] : d[key]);
   const bool = (key: string) => {
     const v = pick(key);
-    if (v !== undefined && typeof v !== 'boolean') problems.add([...path, key], 'must be true or false');
+    if (v !== undefined && typeof v !== 'boolean')
+      problems.add([...path, key], 'must be true or false');
     return v !== false;
   };
   const forMs = (key: string) => {
@@ -100,17 +137,24 @@ function readAlerting(raw: unknown, defaults: unknown, base: string, path: Array
     return v === undefined ? 0 : (readDuration(v, [...path, key], problems) ?? 0);
   };
   const name = typeof pick('name') === 'string' ? String(pick('name')) : `${base}ErrorBudgetBurn`;
-  const annotations = { ...readLabelsLoose(d['annotations']), ...readLabelsLoose(a['annotations']) };
+  const annotations = {
+    ...readLabelsLoose(d['annotations']),
+    ...readLabelsLoose(a['annotations']),
+  };
   const runbook = pick('runbook');
   if (typeof runbook === 'string') annotations['runbook_url'] = runbook;
   return {
     pageName: typeof pick('pageName') === 'string' ? String(pick('pageName')) : `${name}Page`,
-    ticketName: typeof pick('ticketName') === 'string' ? String(pick('ticketName')) : `${name}Ticket`,
+    ticketName:
+      typeof pick('ticketName') === 'string' ? String(pick('ticketName')) : `${name}Ticket`,
     page: bool('page'),
     ticket: bool('ticket'),
     pageForMs: forMs('pageFor'),
     ticketForMs: forMs('ticketFor'),
-    labels: { ...readLabels(d['labels'], ['alerting', 'labels'], problems), ...readLabels(a['labels'], [...path, 'labels'], problems) },
+    labels: {
+      ...readLabels(d['labels'], ['alerting', 'labels'], problems),
+      ...readLabels(a['labels'], [...path, 'labels'], problems),
+    },
     annotations,
   };
 }
@@ -133,13 +177,20 @@ export function buildSlo(
     return undefined;
   }
   const name = raw['name'];
-  if (typeof name !== 'string' || !/^[a-zA-Z0-9_.-]+$/.test(name)) problems.add([...path, 'name'], 'must be a name of letters, digits, _ . -');
+  if (typeof name !== 'string' || !/^[a-zA-Z0-9_.-]+$/.test(name))
+    problems.add([...path, 'name'], 'must be a name of letters, digits, _ . -');
   const objective = readPercent(raw['objective'], [...path, 'objective'], problems);
   const selector = readMatchers(defaults.selector, ['selector'], problems);
   const sli = readSli(raw['sli'], [...path, 'sli'], selector, problems);
   const labels = readLabels(raw['labels'], [...path, 'labels'], problems);
   if (typeof name !== 'string' || objective === undefined || !sli) return undefined;
-  const alerting = readAlerting(raw['alerting'], defaults.alerting, pascalCase(service, name), [...path, 'alerting'], problems);
+  const alerting = readAlerting(
+    raw['alerting'],
+    defaults.alerting,
+    pascalCase(service, name),
+    [...path, 'alerting'],
+    problems,
+  );
   const description = typeof raw['description'] === 'string' ? raw['description'] : '';
   return { name, id: `${service}-${name}`, objective, description, sli, labels, alerting };
 }

@@ -14,7 +14,11 @@ import { isRecord, Problems, readDuration, readLabels, readPercent } from './spe
 function readWindows(value: unknown, periodMs: number, problems: Problems): BurnWindow[] {
   if (value === undefined) {
     const tooLong = DEFAULT_BURN_WINDOWS.filter((w) => w.longMs > periodMs);
-    for (const w of tooLong) problems.add(['period'], `is shorter than the default ${promDuration(w.longMs)} ${w.severity} window: set windows: for a period this short`);
+    for (const w of tooLong)
+      problems.add(
+        ['period'],
+        `is shorter than the default ${promDuration(w.longMs)} ${w.severity} window: set windows: for a period this short`,
+      );
     return [...DEFAULT_BURN_WINDOWS];
   }
   if (!Array.isArray(value) || value.length === 0) {
@@ -28,13 +32,17 @@ function readWindows(value: unknown, periodMs: number, problems: Problems): Burn
       return [];
     }
     const severity = w['severity'];
-    if (severity !== 'page' && severity !== 'ticket') problems.add([...path, 'severity'], 'must be page or ticket');
+    if (severity !== 'page' && severity !== 'ticket')
+      problems.add([...path, 'severity'], 'must be page or ticket');
     const longMs = readDuration(w['long'], [...path, 'long'], problems);
     const shortMs = readDuration(w['short'], [...path, 'short'], problems);
     const budgetPercent = readPercent(w['budget'], [...path, 'budget'], problems);
-    if (longMs !== undefined && shortMs !== undefined && shortMs >= longMs) problems.add(path, 'the short window must be shorter than the long one');
-    if (longMs !== undefined && longMs > periodMs) problems.add([...path, 'long'], 'is longer than the SLO period');
-    if ((severity !== 'page' && severity !== 'ticket') || !longMs || !shortMs || !budgetPercent) return [];
+    if (longMs !== undefined && shortMs !== undefined && shortMs >= longMs)
+      problems.add(path, 'the short window must be shorter than the long one');
+    if (longMs !== undefined && longMs > periodMs)
+      problems.add([...path, 'long'], 'is longer than the SLO period');
+    if ((severity !== 'page' && severity !== 'ticket') || !longMs || !shortMs || !budgetPercent)
+      return [];
     return [{ severity, longMs, shortMs, budgetPercent }];
   });
 }
@@ -53,7 +61,9 @@ export function parseSloSpec(text: string, file = 'slo.yaml'): SloSpec {
   }
   const where = (path: Array<string | number>) => {
     for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      const node = doc.getIn(path.slice(0, n), true) as
+        | { range?: [number, number, number] }
+        | undefined;
       if (node?.range) return `line ${lineCounter.linePos(node.range[0]).line}: `;
     }
     return '';
@@ -78,21 +88,40 @@ export function buildSpec(raw: unknown, problems: Problems): SloSpec | undefined
     problems.add([], 'the SLO file must be a map with service and slos (or criteria)');
     return undefined;
   }
-  const known = new Set(['version', 'service', 'labels', 'period', 'window', 'windows', 'slos', 'criteria', 'selector', 'alerting']);
-  for (const k of Object.keys(raw)) if (!known.has(k)) problems.add([k], `unknown key (expected one of ${[...known].join(', ')})`);
+  const known = new Set([
+    'version',
+    'service',
+    'labels',
+    'period',
+    'window',
+    'windows',
+    'slos',
+    'criteria',
+    'selector',
+    'alerting',
+  ]);
+  for (const k of Object.keys(raw))
+    if (!known.has(k)) problems.add([k], `unknown key (expected one of ${[...known].join(', ')})`);
   const service = raw['service'];
-  if (typeof service !== 'string' || !/^[a-zA-Z0-9_.-]+$/.test(service)) problems.add(['service'], 'must be a name of letters, digits, _ . -');
+  if (typeof service !== 'string' || !/^[a-zA-Z0-9_.-]+$/.test(service))
+    problems.add(['service'], 'must be a name of letters, digits, _ . -');
   const periodKey = raw['period'] !== undefined ? 'period' : 'window';
-  const periodMs = raw[periodKey] === undefined ? 30 * 86_400_000 : (readDuration(raw[periodKey], [periodKey], problems) ?? 30 * 86_400_000);
+  const periodMs =
+    raw[periodKey] === undefined
+      ? 30 * 86_400_000
+      : (readDuration(raw[periodKey], [periodKey], problems) ?? 30 * 86_400_000);
   const labels = readLabels(raw['labels'], ['labels'], problems);
   const windows = readWindows(raw['windows'], periodMs, problems);
   const rawSlos: Array<{ raw: RawSlo; path: Array<string | number> }> = [];
   if (raw['slos'] !== undefined) {
     if (!Array.isArray(raw['slos'])) problems.add(['slos'], 'must be a list');
-    else raw['slos'].forEach((s, i) => rawSlos.push({ raw: s as RawSlo, path: ['slos', i] }));
+    else
+      for (const [i, s] of raw['slos'].entries())
+        rawSlos.push({ raw: s as RawSlo, path: ['slos', i] });
   }
   if (raw['criteria'] !== undefined) {
-    for (const s of slosFromCriteria(raw['criteria'], problems)) rawSlos.push({ raw: s, path: ['criteria'] });
+    for (const s of slosFromCriteria(raw['criteria'], problems))
+      rawSlos.push({ raw: s, path: ['criteria'] });
   }
   if (rawSlos.length === 0) problems.add([], 'no SLO defined: add slos: or criteria:');
   const defaults = { selector: raw['selector'], alerting: raw['alerting'] };

@@ -13,7 +13,15 @@
  */
 import { stringify } from 'yaml';
 import { alertAnnotations, sloLabels, sloSelector } from './rules.js';
-import { type BurnWindow, burnFactor, errorBudget, type Matchers, promDuration, type Slo, type SloSpec } from './spec.js';
+import {
+  type BurnWindow,
+  burnFactor,
+  errorBudget,
+  type Matchers,
+  promDuration,
+  type Slo,
+  type SloSpec,
+} from './spec.js';
 
 const PER_MINUTE = 2 ** 20;
 const MINUTE = 60_000;
@@ -49,35 +57,65 @@ function seriesText(metric: string, labels: Record<string, string>): string {
 }
 
 /** Input series of one story: total traffic with `errorPhases` of failed (or slow) events. */
-function inputSeries(slo: Slo, goodPhases: Phase[], errorPhases: Phase[]): Array<{ series: string; values: string }> | undefined {
+function inputSeries(
+  slo: Slo,
+  goodPhases: Phase[],
+  errorPhases: Phase[],
+): Array<{ series: string; values: string }> | undefined {
   const sli = slo.sli;
   if (sli.kind === 'availability') {
     if (!equalityOnly(sli.selector) || !equalityOnly(sli.errors)) return undefined;
     const [errLabel, errValue] = Object.entries(sli.errors)[0]!;
-    const good = { ...sli.selector, ...sli.errors, [errLabel]: errValue === 'false' ? 'true' : `not_${errValue}` };
+    const good = {
+      ...sli.selector,
+      ...sli.errors,
+      [errLabel]: errValue === 'false' ? 'true' : `not_${errValue}`,
+    };
     return [
       { series: seriesText(sli.metric, good), values: counterValues(goodPhases) },
-      { series: seriesText(sli.metric, { ...sli.selector, ...sli.errors }), values: counterValues(errorPhases) },
+      {
+        series: seriesText(sli.metric, { ...sli.selector, ...sli.errors }),
+        values: counterValues(errorPhases),
+      },
     ];
   }
   if (sli.kind === 'latency') {
     if (!equalityOnly(sli.selector)) return undefined;
-    const total = goodPhases.map((g, i) => ({ minutes: g.minutes, perMinute: g.perMinute + (errorPhases[i]?.perMinute ?? 0) }));
+    const total = goodPhases.map((g, i) => ({
+      minutes: g.minutes,
+      perMinute: g.perMinute + (errorPhases[i]?.perMinute ?? 0),
+    }));
     return [
       { series: seriesText(`${sli.metric}_count`, sli.selector), values: counterValues(total) },
-      { series: seriesText(`${sli.metric}_bucket`, { ...sli.selector, le: String(sli.thresholdS) }), values: counterValues(goodPhases) },
-      { series: seriesText(`${sli.metric}_bucket`, { ...sli.selector, le: '+Inf' }), values: counterValues(total) },
+      {
+        series: seriesText(`${sli.metric}_bucket`, { ...sli.selector, le: String(sli.thresholdS) }),
+        values: counterValues(goodPhases),
+      },
+      {
+        series: seriesText(`${sli.metric}_bucket`, { ...sli.selector, le: '+Inf' }),
+        values: counterValues(total),
+      },
     ];
   }
   return undefined;
 }
 
 /** Traffic phases with error ratio `ratio` (a power of two) after `cleanMinutes` of none. */
-function phases(cleanMinutes: number, burnMinutes: number, ratio: number): { good: Phase[]; errors: Phase[] } {
+function phases(
+  cleanMinutes: number,
+  burnMinutes: number,
+  ratio: number,
+): { good: Phase[]; errors: Phase[] } {
   const bad = ratio * PER_MINUTE;
   return {
-    good: [{ perMinute: PER_MINUTE, minutes: cleanMinutes }, { perMinute: PER_MINUTE - bad, minutes: burnMinutes }],
-    errors: [{ perMinute: 0, minutes: cleanMinutes }, { perMinute: bad, minutes: burnMinutes }],
+    good: [
+      { perMinute: PER_MINUTE, minutes: cleanMinutes },
+      { perMinute: PER_MINUTE - bad, minutes: burnMinutes },
+    ],
+    errors: [
+      { perMinute: 0, minutes: cleanMinutes },
+      { perMinute: bad, minutes: burnMinutes },
+    ],
   };
 }
 
@@ -92,7 +130,9 @@ function expectedAlert(spec: SloSpec, slo: Slo, severity: 'page' | 'ticket') {
 /** Plans the fast-burn story on the first page tier that can fire at all. */
 function fastBurn(spec: SloSpec, slo: Slo) {
   const b = errorBudget(slo.objective);
-  const tier = spec.windows.find((w): w is BurnWindow => w.severity === 'page' && burnFactor(w, spec.periodMs) * b < 0.5);
+  const tier = spec.windows.find(
+    (w): w is BurnWindow => w.severity === 'page' && burnFactor(w, spec.periodMs) * b < 0.5,
+  );
   if (!tier) return undefined;
   const fb = burnFactor(tier, spec.periodMs) * b;
   const ratio = Math.min(1, powerOfTwoAtLeast(2 * fb));
@@ -119,7 +159,10 @@ function slowBurn(spec: SloSpec, slo: Slo) {
 }
 
 /** The promtool test file (YAML) for `rules` (file name of the rule file, relative to the test). */
-export function renderPromtoolTests(spec: SloSpec, rulesFile: string): { yaml: string; skipped: string[] } {
+export function renderPromtoolTests(
+  spec: SloSpec,
+  rulesFile: string,
+): { yaml: string; skipped: string[] } {
   const tests: unknown[] = [];
   const skipped: string[] = [];
   for (const slo of spec.slos) {
@@ -127,7 +170,9 @@ export function renderPromtoolTests(spec: SloSpec, rulesFile: string): { yaml: s
     const slow = slowBurn(spec, slo);
     const probe = inputSeries(slo, [], []);
     if (!probe) {
-      skipped.push(`${slo.name}: its SLI uses raw PromQL or regex matchers, so no synthetic series can be made`);
+      skipped.push(
+        `${slo.name}: its SLI uses raw PromQL or regex matchers, so no synthetic series can be made`,
+      );
       continue;
     }
     const page = slo.alerting.page && spec.windows.some((w) => w.severity === 'page');
@@ -139,7 +184,9 @@ export function renderPromtoolTests(spec: SloSpec, rulesFile: string): { yaml: s
       exp_alerts: fire ? [expectedAlert(spec, slo, severity)] : [],
     });
     const clean = phases(horizon, 0, 0);
-    const silent = [...new Set([...(fast ? [fast.eval] : []), ...(slow ? [slow.eval] : []), horizon])];
+    const silent = [
+      ...new Set([...(fast ? [fast.eval] : []), ...(slow ? [slow.eval] : []), horizon]),
+    ];
     tests.push({
       name: `${slo.id}: no errors, no alerts`,
       interval: '1m',
@@ -155,27 +202,54 @@ export function renderPromtoolTests(spec: SloSpec, rulesFile: string): { yaml: s
         name: `${slo.id}: a burst of ${fast.ratio * 100}% errors pages`,
         interval: '1m',
         input_series: inputSeries(slo, p.good, p.errors),
-        alert_rule_test: [alertTest(slo.alerting.pageName, fast.clean - 1, false, 'page'), alertTest(slo.alerting.pageName, fast.eval, true, 'page')],
+        alert_rule_test: [
+          alertTest(slo.alerting.pageName, fast.clean - 1, false, 'page'),
+          alertTest(slo.alerting.pageName, fast.eval, true, 'page'),
+        ],
         promql_expr_test: [
           {
             expr: `round(slo:sli_error:ratio_rate${promDuration(spec.windows.find((w) => w.severity === 'page')!.shortMs)}${sloSelector(slo)} * ${PER_MINUTE})`,
             eval_time: `${fast.eval}m`,
-            exp_samples: [{ labels: `{${Object.entries({ ...sloLabels(spec, slo), slo_window: promDuration(spec.windows.find((w) => w.severity === 'page')!.shortMs) }).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`, value: fast.ratio * PER_MINUTE }],
+            exp_samples: [
+              {
+                labels: `{${Object.entries({
+                  ...sloLabels(spec, slo),
+                  slo_window: promDuration(
+                    spec.windows.find((w) => w.severity === 'page')!.shortMs,
+                  ),
+                })
+                  .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+                  .join(',')}}`,
+                value: fast.ratio * PER_MINUTE,
+              },
+            ],
           },
         ],
       });
-    } else if (page) skipped.push(`${slo.name}: objective ${slo.objective}% leaves no page tier that a burst can trip`);
+    } else if (page)
+      skipped.push(
+        `${slo.name}: objective ${slo.objective}% leaves no page tier that a burst can trip`,
+      );
     if (ticket && slow) {
       const p = phases(0, slow.eval + 1, slow.ratio);
       tests.push({
         name: `${slo.id}: a steady ${slow.ratio * 100}% error ratio opens a ticket, not a page`,
         interval: '1m',
         input_series: inputSeries(slo, p.good.slice(1), p.errors.slice(1)),
-        alert_rule_test: [alertTest(slo.alerting.ticketName, slow.eval, true, 'ticket'), ...(page ? [alertTest(slo.alerting.pageName, slow.eval, false, 'page')] : [])],
+        alert_rule_test: [
+          alertTest(slo.alerting.ticketName, slow.eval, true, 'ticket'),
+          ...(page ? [alertTest(slo.alerting.pageName, slow.eval, false, 'page')] : []),
+        ],
       });
-    } else if (ticket) skipped.push(`${slo.name}: the ticket and page thresholds are too close for a slow-burn test`);
+    } else if (ticket)
+      skipped.push(
+        `${slo.name}: the ticket and page thresholds are too close for a slow-burn test`,
+      );
   }
   const header = `# Generated by \`redline slo generate\`: unit tests of ${rulesFile}; run \`promtool test rules <this file>\`.\n${skipped.map((s) => `# Not tested: ${s}\n`).join('')}`;
-  const body = stringify({ rule_files: [rulesFile], evaluation_interval: '1m', tests }, { lineWidth: 0, aliasDuplicateObjects: false });
+  const body = stringify(
+    { rule_files: [rulesFile], evaluation_interval: '1m', tests },
+    { lineWidth: 0, aliasDuplicateObjects: false },
+  );
   return { yaml: header + body, skipped };
 }

@@ -54,13 +54,23 @@ export function testRules(testFile: string, cwd: string, binary?: string): Promt
  * Parses PromQL expressions with Prometheus' own parser: each becomes a recording rule in a
  * temporary rule file checked by `promtool check rules`. Returns the failing expressions.
  */
-export function checkPromql(expressions: readonly string[], binary?: string): Array<{ expr: string; output: string }> {
+export function checkPromql(
+  expressions: readonly string[],
+  binary?: string,
+): Array<{ expr: string; output: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'redline-promql-'));
   try {
     const failures: Array<{ expr: string; output: string }> = [];
     const file = join(dir, 'exprs.yml');
     const write = (exprs: readonly string[]) =>
-      writeFileSync(file, stringify({ groups: [{ name: 'check', rules: exprs.map((expr, i) => ({ record: `check:expr:${i}`, expr })) }] }));
+      writeFileSync(
+        file,
+        stringify({
+          groups: [
+            { name: 'check', rules: exprs.map((expr, i) => ({ record: `check:expr:${i}`, expr })) },
+          ],
+        }),
+      );
     write(expressions);
     if (checkRules(file, binary).ok) return [];
     // Something failed: find which, one at a time.

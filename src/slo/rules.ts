@@ -10,12 +10,26 @@
  */
 import { stringify } from 'yaml';
 import { errorRatioExpr } from './sli.js';
-import { type BurnWindow, burnFactor, errorBudget, promDuration, recordedWindows, type Slo, type SloSpec } from './spec.js';
+import {
+  type BurnWindow,
+  burnFactor,
+  errorBudget,
+  promDuration,
+  recordedWindows,
+  type Slo,
+  type SloSpec,
+} from './spec.js';
 
 /** A recording or alerting rule as written in a rule file. */
 export type Rule =
   | { record: string; expr: string; labels: Record<string, string> }
-  | { alert: string; expr: string; for?: string; labels: Record<string, string>; annotations: Record<string, string> };
+  | {
+      alert: string;
+      expr: string;
+      for?: string;
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+    };
 
 /** A rule group. */
 export interface RuleGroup {
@@ -25,7 +39,13 @@ export interface RuleGroup {
 
 /** Labels that identify an SLO's series (plus the spec's and the SLO's own labels). */
 export function sloLabels(spec: SloSpec, slo: Slo): Record<string, string> {
-  return { ...spec.labels, ...slo.labels, slo_id: slo.id, slo_service: spec.service, slo_name: slo.name };
+  return {
+    ...spec.labels,
+    ...slo.labels,
+    slo_id: slo.id,
+    slo_service: spec.service,
+    slo_name: slo.name,
+  };
 }
 
 /** `{slo_id="..."}`: selects one SLO's recorded series. */
@@ -59,28 +79,56 @@ function metaRules(spec: SloSpec, slo: Slo): Rule[] {
   const shortest = promDuration(recordedWindows(spec)[0]!);
   const period = promDuration(spec.periodMs);
   return [
-    { record: 'slo:objective:ratio', expr: `vector(${Number((slo.objective / 100).toPrecision(12))})`, labels },
+    {
+      record: 'slo:objective:ratio',
+      expr: `vector(${Number((slo.objective / 100).toPrecision(12))})`,
+      labels,
+    },
     { record: 'slo:error_budget:ratio', expr: `vector(${budget})`, labels },
     { record: 'slo:time_period:days', expr: `vector(${spec.periodMs / 86_400_000})`, labels },
-    { record: 'slo:current_burn_rate:ratio', expr: `slo:sli_error:ratio_rate${shortest}${sel}\n/ ${join}\nslo:error_budget:ratio${sel}`, labels },
-    { record: 'slo:period_burn_rate:ratio', expr: `slo:sli_error:ratio_rate${period}${sel}\n/ ${join}\nslo:error_budget:ratio${sel}`, labels },
-    { record: 'slo:period_error_budget_remaining:ratio', expr: `1 - slo:period_burn_rate:ratio${sel}`, labels },
-    { record: 'redline_slo_info', expr: 'vector(1)', labels: { ...labels, slo_objective: String(slo.objective), slo_period: period } },
+    {
+      record: 'slo:current_burn_rate:ratio',
+      expr: `slo:sli_error:ratio_rate${shortest}${sel}\n/ ${join}\nslo:error_budget:ratio${sel}`,
+      labels,
+    },
+    {
+      record: 'slo:period_burn_rate:ratio',
+      expr: `slo:sli_error:ratio_rate${period}${sel}\n/ ${join}\nslo:error_budget:ratio${sel}`,
+      labels,
+    },
+    {
+      record: 'slo:period_error_budget_remaining:ratio',
+      expr: `1 - slo:period_burn_rate:ratio${sel}`,
+      labels,
+    },
+    {
+      record: 'redline_slo_info',
+      expr: 'vector(1)',
+      labels: { ...labels, slo_objective: String(slo.objective), slo_period: period },
+    },
   ];
 }
 
 /** The PromQL condition of one tier: both windows above factor x budget. */
 export function tierCondition(spec: SloSpec, slo: Slo, w: BurnWindow): string {
   const threshold = `(${burnFactor(w, spec.periodMs)} * ${errorBudget(slo.objective)})`;
-  const part = (ms: number) => `max(slo:sli_error:ratio_rate${promDuration(ms)}${sloSelector(slo)} > ${threshold}) without (slo_window)`;
+  const part = (ms: number) =>
+    `max(slo:sli_error:ratio_rate${promDuration(ms)}${sloSelector(slo)} > ${threshold}) without (slo_window)`;
   return `(\n  ${part(w.shortMs)}\n  and\n  ${part(w.longMs)}\n)`;
 }
 
 /** Static annotations of an alert (no templates, so `promtool test rules` can check them exactly). */
-export function alertAnnotations(spec: SloSpec, slo: Slo, severity: 'page' | 'ticket'): Record<string, string> {
+export function alertAnnotations(
+  spec: SloSpec,
+  slo: Slo,
+  severity: 'page' | 'ticket',
+): Record<string, string> {
   const tiers = spec.windows
     .filter((w) => w.severity === severity)
-    .map((w) => `${burnFactor(w, spec.periodMs)}x over ${promDuration(w.longMs)} and ${promDuration(w.shortMs)}`);
+    .map(
+      (w) =>
+        `${burnFactor(w, spec.periodMs)}x over ${promDuration(w.longMs)} and ${promDuration(w.shortMs)}`,
+    );
   const speed = severity === 'page' ? 'fast' : 'steadily';
   return {
     summary: `${spec.service} ${slo.name}: the error budget is burning ${speed} (${severity})`,
@@ -109,15 +157,20 @@ function alertRules(spec: SloSpec, slo: Slo): Rule[] {
 
 /** Every rule group of the spec: per SLO one SLI group, one meta group and one alert group. */
 export function createSloRuleGroups(spec: SloSpec): RuleGroup[] {
-  return spec.slos.flatMap((slo) => [
-    { name: `redline-slo-${slo.id}-sli`, rules: sliRules(spec, slo) },
-    { name: `redline-slo-${slo.id}-meta`, rules: metaRules(spec, slo) },
-    { name: `redline-slo-${slo.id}-alerts`, rules: alertRules(spec, slo) },
-  ]).filter((g) => g.rules.length > 0);
+  return spec.slos
+    .flatMap((slo) => [
+      { name: `redline-slo-${slo.id}-sli`, rules: sliRules(spec, slo) },
+      { name: `redline-slo-${slo.id}-meta`, rules: metaRules(spec, slo) },
+      { name: `redline-slo-${slo.id}-alerts`, rules: alertRules(spec, slo) },
+    ])
+    .filter((g) => g.rules.length > 0);
 }
 
 /** The rule file (YAML) of the spec. */
 export function renderRulesYaml(spec: SloSpec, source = 'slo.yaml'): string {
   const header = `# Generated by \`redline slo generate ${source}\`: SLO recording and burn-rate alerting rules for ${spec.service}.\n# Do not edit by hand; change the SLO file and generate again.\n`;
-  return header + stringify({ groups: createSloRuleGroups(spec) }, { lineWidth: 0, aliasDuplicateObjects: false });
+  return (
+    header +
+    stringify({ groups: createSloRuleGroups(spec) }, { lineWidth: 0, aliasDuplicateObjects: false })
+  );
 }

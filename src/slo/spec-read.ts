@@ -20,7 +20,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Reads a map of string labels (numbers and booleans are turned into strings). */
-export function readLabels(value: unknown, path: Array<string | number>, problems: Problems): Record<string, string> {
+export function readLabels(
+  value: unknown,
+  path: Array<string | number>,
+  problems: Problems,
+): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (!isRecord(value)) {
     problems.add(path, 'must be a map of label names to values');
@@ -28,16 +32,25 @@ export function readLabels(value: unknown, path: Array<string | number>, problem
   }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k)) problems.add([...path, k], 'is not a valid Prometheus label name');
-    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k))
+      problems.add([...path, k], 'is not a valid Prometheus label name');
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+      out[k] = String(v);
     else problems.add([...path, k], 'must be a string');
   }
   return out;
 }
 
 /** Reads a duration (`5m`, `1h`, `30d`) in ms, or records a problem. */
-export function readDuration(value: unknown, path: Array<string | number>, problems: Problems): number | undefined {
-  const ms = typeof value === 'string' || typeof value === 'number' ? parseDurationMs(value, 's') : undefined;
+export function readDuration(
+  value: unknown,
+  path: Array<string | number>,
+  problems: Problems,
+): number | undefined {
+  const ms =
+    typeof value === 'string' || typeof value === 'number'
+      ? parseDurationMs(value, 's')
+      : undefined;
   if (ms === undefined || ms <= 0) {
     problems.add(path, `invalid duration ${JSON.stringify(value)} (use 5m, 1h, 30d)`);
     return undefined;
@@ -46,11 +59,23 @@ export function readDuration(value: unknown, path: Array<string | number>, probl
 }
 
 /** Reads a percentage (`99.9`, `"99.9%"`, or a ratio below 1 like `0.999`). */
-export function readPercent(value: unknown, path: Array<string | number>, problems: Problems): number | undefined {
+export function readPercent(
+  value: unknown,
+  path: Array<string | number>,
+  problems: Problems,
+): number | undefined {
   const text = typeof value === 'string' ? value.trim().replace(/%$/, '') : value;
-  const n = typeof text === 'string' && text !== '' ? Number(text) : typeof text === 'number' ? text : Number.NaN;
+  const n =
+    typeof text === 'string' && text !== ''
+      ? Number(text)
+      : typeof text === 'number'
+        ? text
+        : Number.NaN;
   if (!Number.isFinite(n) || n <= 0 || n >= 100) {
-    problems.add(path, `must be a percentage between 0 and 100 exclusive, got ${JSON.stringify(value)}`);
+    problems.add(
+      path,
+      `must be a percentage between 0 and 100 exclusive, got ${JSON.stringify(value)}`,
+    );
     return undefined;
   }
   return typeof value === 'number' && n < 1 ? n * 100 : n;

@@ -16,10 +16,18 @@ describe('live dashboard in Chromium', () => {
   let browser: Browser;
   let target: Server;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
     target = await startTarget();
   });
@@ -32,23 +40,39 @@ describe('live dashboard in Chromium', () => {
   it('shows numbers that move while the run goes, then the end, and exports a page that works offline', async () => {
     const exportPath = join(dir, 'report.html');
     const out = createDashboardOutput({ port: 0, exportPath });
-    const run = runQuickTest({ url: targetUrl(target), connections: 2, durationMs: 10_000, outputs: [out] });
+    const run = runQuickTest({
+      url: targetUrl(target),
+      connections: 2,
+      durationMs: 10_000,
+      outputs: [out],
+    });
     for (let i = 0; i < 100 && !out.url(); i++) await new Promise((r) => setTimeout(r, 50));
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(out.url()!);
-    const number = async (id: string) => Number((await page.textContent(`#${id}`))!.replace(/,/g, ''));
-    await page.waitForFunction(() => document.getElementById('requests')!.textContent !== '-', undefined, { timeout: 10_000 });
+    const number = async (id: string) =>
+      Number((await page.textContent(`#${id}`))!.replace(/,/g, ''));
+    await page.waitForFunction(
+      "document.getElementById('requests').textContent !== '-'",
+      undefined,
+      { timeout: 10_000 },
+    );
     const firstRequests = await number('requests');
     const firstElapsed = await page.textContent('#elapsed');
     expect(await page.textContent('#status')).toBe('running');
-    await page.waitForFunction((n) => Number(document.getElementById('requests')!.textContent!.replace(/,/g, '')) > n, firstRequests, { timeout: 10_000 });
+    await page.waitForFunction(
+      `Number(document.getElementById('requests').textContent.replace(/,/g, '')) > ${firstRequests}`,
+      undefined,
+      { timeout: 10_000 },
+    );
     expect(await number('requests')).toBeGreaterThan(firstRequests);
     expect(await page.textContent('#elapsed')).not.toBe(firstElapsed);
     expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(3);
     expect(await number('rps')).toBeGreaterThan(0);
 
     const { totals } = await run;
-    await page.waitForFunction(() => document.body.dataset['state'] === 'finished', undefined, { timeout: 10_000 });
+    await page.waitForFunction("document.body.dataset.state === 'finished'", undefined, {
+      timeout: 10_000,
+    });
     expect(await page.textContent('#status')).toBe('finished: completed');
     expect(await number('requests')).toBe(totals.summarize('http_reqs')!.sum);
     await page.screenshot({ path: join(tmpdir(), 'redline-dashboard-live.png') });
@@ -58,8 +82,10 @@ describe('live dashboard in Chromium', () => {
     const requests: string[] = [];
     offline.on('request', (r) => requests.push(r.url()));
     await offline.goto(`file://${exportPath}`);
-    await offline.waitForFunction(() => document.body.dataset['state'] === 'finished');
-    expect(Number((await offline.textContent('#requests'))!.replace(/,/g, ''))).toBe(totals.summarize('http_reqs')!.sum);
+    await offline.waitForFunction("document.body.dataset.state === 'finished'");
+    expect(Number((await offline.textContent('#requests'))!.replace(/,/g, ''))).toBe(
+      totals.summarize('http_reqs')!.sum,
+    );
     expect(await offline.locator('.chart canvas').count()).toBeGreaterThanOrEqual(3);
     expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]);
     await offline.close();

@@ -3,13 +3,21 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { BUILTIN_METRICS } from '../../src/metrics/builtin.js';
-import { createIntervalFeed, testMeta } from '../../src/outputs/prometheus/__fixtures__/interval-feed.js';
+import {
+  createIntervalFeed,
+  testMeta,
+} from '../../src/outputs/prometheus/__fixtures__/interval-feed.js';
 import { PrometheusModel } from '../../src/outputs/prometheus/model.js';
+import {
+  generateSloArtifacts,
+  type SloArtifacts,
+  verifySloArtifacts,
+  writeSloArtifacts,
+} from '../../src/slo/generate.js';
 import { type DashboardPanel, dashboardExpressions } from '../../src/slo/grafana.js';
-import { generateSloArtifacts, type SloArtifacts, verifySloArtifacts, writeSloArtifacts } from '../../src/slo/generate.js';
 import { parseSloSpec } from '../../src/slo/parse-spec.js';
 import { runPromtool } from '../../src/slo/promtool.js';
 
@@ -54,8 +62,11 @@ function generate(name: string, yaml: string): SloArtifacts {
 }
 
 function firingExpectations(testsYaml: string): number {
-  const tests = (parse(testsYaml) as { tests: Array<{ alert_rule_test?: Array<{ exp_alerts: unknown[] }> }> }).tests;
-  return tests.flatMap((t) => t.alert_rule_test ?? []).filter((a) => a.exp_alerts.length > 0).length;
+  const tests = (
+    parse(testsYaml) as { tests: Array<{ alert_rule_test?: Array<{ exp_alerts: unknown[] }> }> }
+  ).tests;
+  return tests.flatMap((t) => t.alert_rule_test ?? []).filter((a) => a.exp_alerts.length > 0)
+    .length;
 }
 
 describe('generated SLO rules under promtool', () => {
@@ -81,7 +92,12 @@ describe('generated SLO rules under promtool', () => {
     const folder = join(dir, 'teeth');
     const rules = join(folder, artifacts.rulesFile);
     const original = readFileSync(rules, 'utf8');
-    writeFileSync(rules, original.replaceAll('(14.4 * 0.001)', '(144 * 0.001)').replaceAll('(6 * 0.001)', '(60 * 0.001)'));
+    writeFileSync(
+      rules,
+      original
+        .replaceAll('(14.4 * 0.001)', '(144 * 0.001)')
+        .replaceAll('(6 * 0.001)', '(60 * 0.001)'),
+    );
     const neverPages = runPromtool(['test', 'rules', artifacts.testsFile], folder);
     expect(neverPages.ok).toBe(false);
     expect(neverPages.output).toMatch(/CheckoutAvailabilityErrorBudgetBurnPage/);
@@ -98,7 +114,9 @@ describe('generated Grafana dashboard', () => {
   const panels = dashboard['panels'] as DashboardPanel[];
 
   it('matches the schema subset we emit', () => {
-    const schema = JSON.parse(readFileSync(new URL('./grafana-dashboard.schema.json', import.meta.url), 'utf8'));
+    const schema = JSON.parse(
+      readFileSync(new URL('./grafana-dashboard.schema.json', import.meta.url), 'utf8'),
+    );
     const ajv = new Ajv({ allErrors: true });
     const valid = ajv.validate(schema, dashboard);
     expect(ajv.errors ?? [], JSON.stringify(ajv.errors)).toEqual([]);
@@ -116,12 +134,23 @@ describe('generated Grafana dashboard', () => {
     for (const a of panels) {
       for (const b of panels) {
         if (a === b) continue;
-        const overlap = a.gridPos.x < b.gridPos.x + b.gridPos.w && b.gridPos.x < a.gridPos.x + a.gridPos.w && a.gridPos.y < b.gridPos.y + b.gridPos.h && b.gridPos.y < a.gridPos.y + a.gridPos.h;
+        const overlap =
+          a.gridPos.x < b.gridPos.x + b.gridPos.w &&
+          b.gridPos.x < a.gridPos.x + a.gridPos.w &&
+          a.gridPos.y < b.gridPos.y + b.gridPos.h &&
+          b.gridPos.y < a.gridPos.y + a.gridPos.h;
         expect(overlap, `${a.title} overlaps ${b.title}`).toBe(false);
       }
     }
     const titles = panels.map((p) => p.title);
-    for (const t of ['Request rate', 'Error ratio', 'Latency percentiles', 'Error budget remaining', 'Burn rate by window']) expect(titles).toContain(t);
+    for (const t of [
+      'Request rate',
+      'Error ratio',
+      'Latency percentiles',
+      'Error budget remaining',
+      'Burn rate by window',
+    ])
+      expect(titles).toContain(t);
   });
 
   it('only queries series that Redline exports or the rules record', () => {
@@ -133,8 +162,18 @@ describe('generated Grafana dashboard', () => {
     const u = feed.next();
     model.update(u.delta, u.totals, 0);
     const exported = new Set(model.families().flatMap((f) => f.samples.map((s) => s.name)));
-    const recorded = new Set((parse(artifacts.rulesYaml) as { groups: Array<{ rules: Array<{ record?: string }> }> }).groups.flatMap((g) => g.rules.map((r) => r.record)));
-    const used = new Set([...dashboardExpressions(dashboard).join('\n').matchAll(/\b(redline_[a-z_]+|slo:[a-z_:0-9]+)/g)].map((m) => m[1]!));
+    const recorded = new Set(
+      (
+        parse(artifacts.rulesYaml) as { groups: Array<{ rules: Array<{ record?: string }> }> }
+      ).groups.flatMap((g) => g.rules.map((r) => r.record)),
+    );
+    const used = new Set(
+      [
+        ...dashboardExpressions(dashboard)
+          .join('\n')
+          .matchAll(/\b(redline_[a-z_]+|slo:[a-z_:0-9]+)/g),
+      ].map((m) => m[1]!),
+    );
     for (const name of used) expect(exported.has(name) || recorded.has(name), name).toBe(true);
     expect(used.size).toBeGreaterThan(5);
   });

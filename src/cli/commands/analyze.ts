@@ -1,5 +1,7 @@
 /** `redline analyze <file>`: reads any supported profile and prints its bottlenecks (or JSON). */
 import type { Command } from 'commander';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import { analyzeFile, renderAnalysisText } from '../../profiler/index.js';
 import { intFlag } from '../flags.js';
 
@@ -8,6 +10,21 @@ interface AnalyzeFlags {
   json?: boolean;
   baseline?: string;
   sourceMaps?: boolean;
+  pathMap?: Array<[string, string]>;
+}
+
+function parsePathMap(
+  value: string,
+  previous: Array<[string, string]> = [],
+): Array<[string, string]> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) {
+    throw new RedlineError('E_USAGE_VALUE', `invalid value for --path-map: "${value}"`, {
+      hint: 'use --path-map /recorded/prefix=/local/prefix',
+      exitCode: ExitCode.Usage,
+    });
+  }
+  return [...previous, [value.slice(0, eq), value.slice(eq + 1)]];
 }
 
 /** Registers `redline analyze`. */
@@ -25,6 +42,11 @@ export function register(program: Command): void {
       'an earlier .heapsnapshot of the same process: report the growth since it',
     )
     .option('--no-source-maps', 'do not apply source maps or read sources from disk')
+    .option(
+      '--path-map <from=to>',
+      'read sources recorded under <from> from <to> (repeatable), e.g. /srv/app=.',
+      parsePathMap,
+    )
     .addHelpText(
       'after',
       `
@@ -33,6 +55,7 @@ Examples:
   redline analyze cpu.pb.gz --top 20
   redline analyze perf.folded --json > analysis.json
   redline analyze after.heapsnapshot --baseline before.heapsnapshot
+  redline analyze server.cpuprofile --path-map /srv/app=.
 
 Exit codes: 0 ok, 65 unknown or invalid format, 66 file not found.`,
     )
@@ -42,6 +65,7 @@ Exit codes: 0 ok, 65 unknown or invalid format, 66 file not found.`,
         top: Math.max(top, 20),
         ...(flags.baseline ? { baseline: flags.baseline } : {}),
         ...(flags.sourceMaps === false ? { sourceMaps: false } : {}),
+        ...(flags.pathMap ? { pathMap: flags.pathMap } : {}),
       });
       if (flags.json) process.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
       else process.stdout.write(`${renderAnalysisText(analysis, top)}\n`);

@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { type BuildPlanResult, buildPlan, type CliOverrides } from '../../config/index.js';
+import { readPairs } from '../../config/cli-overrides.js';
 import { createUrlRewriter } from '../../config/hosts.js';
+import { ProblemList } from '../../config/problems.js';
 import { describePlan, planMaxDurationMs } from '../../config/describe-plan.js';
 import type { Plan } from '../../config/plan.js';
 import { RedlineError } from '../../errors/redline-error.js';
@@ -109,7 +111,9 @@ export async function runScriptTest(options: ScriptRunOptions): Promise<ScriptRu
 async function runLoaded(loaded: LoadedScript, options: ScriptRunOptions): Promise<ScriptRunResult> {
   const scriptDir = dirname(loaded.scriptPath);
   const mainRegistry = new MetricRegistry();
-  const runtime = createThreadRuntime({ registry: mainRegistry, scriptDir, inInit: true, resolvePath: loaded.resolvePath });
+  // `--env` values are in __ENV already in the init context (k6: `vus: __ENV.VUS`); buildPlan reports malformed ones.
+  const initEnv = { ...(process.env as Record<string, string>), ...readPairs(options.cli?.env, '=', '--env', new ProblemList()) };
+  const runtime = createThreadRuntime({ registry: mainRegistry, scriptDir, inInit: true, resolvePath: loaded.resolvePath, env: initEnv });
   installThreadRuntime(runtime);
   installScriptGlobals();
   const module = await importInitContext(loaded);

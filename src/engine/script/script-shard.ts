@@ -75,7 +75,6 @@ export async function startShard(config: ScriptShardConfig, emit: (report: Shard
   configureHttpSettings(config.plan.options);
   installScriptGlobals();
   const module = (await import(config.bundleUrl)) as Record<string, unknown>;
-  const data = config.setupData === undefined ? undefined : JSON.parse(config.setupData);
   let nextLocalVu = 0;
   const runners: VuRunner[] = [];
   const onError = (error: unknown) => {
@@ -98,7 +97,7 @@ export async function startShard(config: ScriptShardConfig, emit: (report: Shard
           env: scenario.env,
         },
         fn: module[scenario.exec] as IterationFn,
-        data,
+        setupJson: config.setupData,
         registry,
         testTags: config.plan.options.tags,
         newVuId: () => {

@@ -34,7 +34,17 @@ export const CSV_TAG_COLUMNS = [
 const STAT_COLUMNS = ['min', 'max', 'avg', 'med', 'p(90)', 'p(95)', 'p(99)'] as const;
 
 /** The header row. */
-export const CSV_HEADER = ['timestamp', 'metric_name', 'metric_type', 'value', 'count', 'sum', ...STAT_COLUMNS, ...CSV_TAG_COLUMNS, 'extra_tags'];
+export const CSV_HEADER = [
+  'timestamp',
+  'metric_name',
+  'metric_type',
+  'value',
+  'count',
+  'sum',
+  ...STAT_COLUMNS,
+  ...CSV_TAG_COLUMNS,
+  'extra_tags',
+];
 
 const KNOWN_TAGS = new Set<string>(CSV_TAG_COLUMNS);
 
@@ -44,7 +54,9 @@ export function csvField(text: string): string {
 }
 
 function num(value: number | undefined): string {
-  return value === undefined || !Number.isFinite(value) ? '' : String(Number(value.toPrecision(12)));
+  return value === undefined || !Number.isFinite(value)
+    ? ''
+    : String(Number(value.toPrecision(12)));
 }
 
 /**
@@ -59,20 +71,46 @@ export function csvRow(timestampS: number, s: SeriesState): string {
       cells.push(num(s.sum), '', num(s.sum), ...STAT_COLUMNS.map(() => ''));
       break;
     case 'gauge':
-      cells.push(num(s.sum), '', '', num(s.min), num(s.max), ...STAT_COLUMNS.slice(2).map(() => ''));
+      cells.push(
+        num(s.sum),
+        '',
+        '',
+        num(s.min),
+        num(s.max),
+        ...STAT_COLUMNS.slice(2).map(() => ''),
+      );
       break;
     case 'rate':
-      cells.push(num(s.count > 0 ? s.sum / s.count : 0), num(s.count), num(s.sum), ...STAT_COLUMNS.map(() => ''));
+      cells.push(
+        num(s.count > 0 ? s.sum / s.count : 0),
+        num(s.count),
+        num(s.sum),
+        ...STAT_COLUMNS.map(() => ''),
+      );
       break;
     case 'trend': {
-      const summary: MetricSummary = { name: s.metric, type: 'trend', contains: 'default', sum: s.sum, count: s.count, min: s.min, max: s.max };
+      const summary: MetricSummary = {
+        name: s.metric,
+        type: 'trend',
+        contains: 'default',
+        sum: s.sum,
+        count: s.count,
+        min: s.min,
+        max: s.max,
+      };
       if (s.histogram) summary.histogram = s.histogram;
-      cells.push(num(trendStat(summary, 'avg')), num(s.count), num(s.sum), ...STAT_COLUMNS.map((stat) => num(trendStat(summary, stat))));
+      cells.push(
+        num(trendStat(summary, 'avg')),
+        num(s.count),
+        num(s.sum),
+        ...STAT_COLUMNS.map((stat) => num(trendStat(summary, stat))),
+      );
       break;
     }
   }
   const extra: string[] = [];
-  for (const [k, v] of Object.entries(s.tags)) if (!KNOWN_TAGS.has(k)) extra.push(`${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+  for (const [k, v] of Object.entries(s.tags))
+    if (!KNOWN_TAGS.has(k)) extra.push(`${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
   for (const tag of CSV_TAG_COLUMNS) cells.push(s.tags[tag] ?? '');
   cells.push(extra.join('&'));
   return cells.map(csvField).join(',');
@@ -140,7 +178,9 @@ function cannotWrite(path: string, cause: Error): RedlineError {
 /** Factory for the output registry (`csv=<file>`). */
 export function createCsvOutput(argument: string, context: { cwd: string }): Output {
   if (!argument) {
-    throw new RedlineError('E_USAGE_OUTPUT', 'the csv output needs a file: --out csv=results.csv', { exitCode: ExitCode.Usage });
+    throw new RedlineError('E_USAGE_OUTPUT', 'the csv output needs a file: --out csv=results.csv', {
+      exitCode: ExitCode.Usage,
+    });
   }
   return new CsvOutput(resolve(context.cwd, argument));
 }

@@ -4,7 +4,7 @@
  * file), and draws tiles, uPlot charts and the thresholds table. Every text that came from the
  * target goes through textContent, never innerHTML.
  */
-export const CLIENT_SCRIPT = String.raw`
+export const CLIENT_SCRIPT = `
 (() => {
   'use strict';
   const $ = (id) => document.getElementById(id);

@@ -12,7 +12,11 @@ const dir = mkdtempSync(join(tmpdir(), 'redline-dash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Subscribes to the SSE stream at `url`; `waitFor(n)` resolves once n events arrived. */
-function subscribe(url: string): { events: Array<{ event: string; data: unknown }>; waitFor(n: number): Promise<void>; close(): void } {
+function subscribe(url: string): {
+  events: Array<{ event: string; data: unknown }>;
+  waitFor(n: number): Promise<void>;
+  close(): void;
+} {
   const events: Array<{ event: string; data: unknown }> = [];
   let buffer = '';
   const req = request(url, (res) => {
@@ -33,7 +37,8 @@ function subscribe(url: string): { events: Array<{ event: string; data: unknown 
   return {
     events,
     async waitFor(n) {
-      for (let i = 0; i < 200 && events.length < n; i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 200 && events.length < n; i++)
+        await new Promise((r) => setTimeout(r, 25));
       if (events.length < n) throw new Error(`only ${events.length} of ${n} events arrived`);
     },
     close: () => req.destroy(),
@@ -46,7 +51,15 @@ describe('dashboard output', () => {
     const out = createDashboardOutput({
       port: 0,
       exportPath,
-      thresholds: () => [{ metric: 'http_req_duration', expression: 'p(95)<200', ok: true, observed: 12, abortOnFail: false }],
+      thresholds: () => [
+        {
+          metric: 'http_req_duration',
+          expression: 'p(95)<200',
+          ok: true,
+          observed: 12,
+          abortOnFail: false,
+        },
+      ],
     });
     const feed = createIntervalFeed();
     await out.start!(testMeta({ target: 'http://user:hunter22@127.0.0.1/</script><b>x' }));
@@ -54,7 +67,9 @@ describe('dashboard output', () => {
     const tags = { status: '200' };
     feed.registry.trend(BUILTIN_METRICS.http_req_duration, tags).add(12);
     feed.registry.counter(BUILTIN_METRICS.http_reqs, tags).add(10);
-    feed.registry.counter(BUILTIN_METRICS.http_reqs, { status: '0', error_class: 'refused' }).add(2);
+    feed.registry
+      .counter(BUILTIN_METRICS.http_reqs, { status: '0', error_class: 'refused' })
+      .add(2);
     feed.registry.rate(BUILTIN_METRICS.http_req_failed).addMany(2, 12);
     out.onInterval!(feed.next());
     const late = subscribe(`${url}events`);
@@ -62,31 +77,46 @@ describe('dashboard output', () => {
     expect(late.events.map((e) => e.event)).toEqual(['config', 'point']);
     expect((late.events[0]!.data as { target: string }).target).not.toContain('hunter22');
     const point = late.events[1]!.data as Record<string, unknown>;
-    expect(point).toMatchObject({ requests: 12, totalRequests: 12, totalFailed: 2, errors: { refused: 2 } });
+    expect(point).toMatchObject({
+      requests: 12,
+      totalRequests: 12,
+      totalFailed: 2,
+      errors: { refused: 2 },
+    });
     expect(point['thresholds']).toHaveLength(1);
     feed.registry.counter(BUILTIN_METRICS.http_reqs, tags).add(5);
     out.onInterval!(feed.next());
     await late.waitFor(3);
-    expect(late.events[2]).toMatchObject({ event: 'point', data: { requests: 5, totalRequests: 17 } });
+    expect(late.events[2]).toMatchObject({
+      event: 'point',
+      data: { requests: 5, totalRequests: 17 },
+    });
 
     const page = await (await fetch(url)).text();
     expect(page).toContain('<title>Redline dashboard</title>');
     expect(page).toContain('new EventSource');
     expect(page).not.toMatch(/<script[^>]+src=/);
     const wrongHost = await new Promise<number>((resolve) => {
-      request(url, { headers: { host: 'evil.example:80' } }, (res) => resolve(res.statusCode ?? 0)).end();
+      request(url, { headers: { host: 'evil.example:80' } }, (res) =>
+        resolve(res.statusCode ?? 0),
+      ).end();
     });
     expect(wrongHost).toBe(421);
 
     await out.stop!({ totals: feed.totals, durationMs: 2000, reason: 'completed' });
     await late.waitFor(4);
-    expect(late.events[3]).toEqual({ event: 'end', data: { reason: 'completed', durationMs: 2000 } });
+    expect(late.events[3]).toEqual({
+      event: 'end',
+      data: { reason: 'completed', durationMs: 2000 },
+    });
     late.close();
     const html = readFileSync(exportPath, 'utf8');
     expect(html).toContain('<script id="redline-data" type="application/json">');
     expect(html).not.toContain('hunter22');
     expect(html).not.toContain('</script><b>x');
-    const island = /<script id="redline-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!;
+    const island = /<script id="redline-data" type="application\/json">(.*?)<\/script>/s.exec(
+      html,
+    )![1]!;
     const data = JSON.parse(island) as { points: unknown[]; end: { reason: string } };
     expect(data.points).toHaveLength(2);
     expect(data.end.reason).toBe('completed');

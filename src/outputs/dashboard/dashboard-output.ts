@@ -14,9 +14,9 @@ import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import { redactDeep, redactText } from '../../util/redact.js';
 import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
-import type { ResultThreshold, TimelinePoint } from '../result-file.js';
-import { close, listen } from '../prometheus/prometheus-output.js';
 import { parseListenAddress } from '../prometheus/options.js';
+import { close, listen } from '../prometheus/prometheus-output.js';
+import type { ResultThreshold, TimelinePoint } from '../result-file.js';
 import { renderDashboardPage } from './page.js';
 
 /** Default port (k6's web dashboard uses the same). */
@@ -59,7 +59,8 @@ export function createDashboardOutput(options: DashboardOptions = {}): Dashboard
   let server: Server | undefined;
   let address: { host: string; port: number } | undefined;
 
-  const send = (res: ServerResponse, event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const send = (res: ServerResponse, event: string, data: unknown) =>
+    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   const broadcast = (event: string, data: unknown) => {
     for (const res of clients) send(res, event, data);
   };
@@ -70,9 +71,15 @@ export function createDashboardOutput(options: DashboardOptions = {}): Dashboard
     }
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(renderDashboardPage());
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+        .end(renderDashboardPage());
     } else if (path === '/events') {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
       res.write('retry: 2000\n\n');
       send(res, 'config', config);
       for (const p of points) send(res, 'point', p);
@@ -80,7 +87,9 @@ export function createDashboardOutput(options: DashboardOptions = {}): Dashboard
       clients.add(res);
       req.on('close', () => clients.delete(res));
     } else if (path === '/data') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ config, points, end }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ config, points, end }));
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }
@@ -96,7 +105,11 @@ export function createDashboardOutput(options: DashboardOptions = {}): Dashboard
         runId: meta.runId,
         target: redactText(meta.target),
         startedAtMs: meta.startedAtMs,
-        scenarios: meta.scenarios.map((s) => ({ name: s.name, executor: s.executor, description: redactText(s.description) })),
+        scenarios: meta.scenarios.map((s) => ({
+          name: s.name,
+          executor: s.executor,
+          description: redactText(s.description),
+        })),
       };
       if (port < 0) return;
       server = createServer(handle);
@@ -122,7 +135,8 @@ export function createDashboardOutput(options: DashboardOptions = {}): Dashboard
       clients.clear();
       await close(server);
       server = undefined;
-      if (options.exportPath) await exportPage(options.exportPath, redactDeep({ config, points, end }));
+      if (options.exportPath)
+        await exportPage(options.exportPath, redactDeep({ config, points, end }));
     },
   };
 }
@@ -140,9 +154,15 @@ async function exportPage(path: string, data: unknown): Promise<void> {
 }
 
 /** Only answer requests addressed to the bound loopback name (guards against DNS rebinding). */
-function isAllowedHost(header: string | undefined, address: { host: string; port: number } | undefined): boolean {
+function isAllowedHost(
+  header: string | undefined,
+  address: { host: string; port: number } | undefined,
+): boolean {
   if (!header || !address) return false;
-  const name = header.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  const name = header
+    .replace(/:\d+$/, '')
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
   const loopback = address.host === '127.0.0.1' || address.host === '::1';
   return !loopback || name === 'localhost' || name === '127.0.0.1' || name === '::1';
 }
@@ -152,8 +172,15 @@ function formatHost(host: string): string {
 }
 
 /** Factory for `--out dashboard[=[host]:port]` (REDLINE_DASHBOARD_EXPORT=<file.html> also saves the page). */
-export function createDashboardOutputFromArgument(argument: string, context: { cwd: string }): DashboardOutput {
+export function createDashboardOutputFromArgument(
+  argument: string,
+  context: { cwd: string },
+): DashboardOutput {
   const { host, port } = parseListenAddress(argument, DEFAULT_DASHBOARD_PORT, '--out dashboard');
   const exportPath = process.env['REDLINE_DASHBOARD_EXPORT'];
-  return createDashboardOutput({ host, port, ...(exportPath ? { exportPath: resolve(context.cwd, exportPath) } : {}) });
+  return createDashboardOutput({
+    host,
+    port,
+    ...(exportPath ? { exportPath: resolve(context.cwd, exportPath) } : {}),
+  });
 }

@@ -20,7 +20,10 @@ function uplotAssets(): { js: string; css: string } {
 
 /** JSON that is safe inside a `<script>` element (no `</script>`, no `<!--`). */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const STYLE = `
@@ -57,9 +60,16 @@ const TILES: Array<[string, string]> = [
 /** Renders the page; with `data` it is the exported, static report of a finished run. */
 export function renderDashboardPage(data?: unknown): string {
   const { js, css } = uplotAssets();
-  const csp = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'";
-  const tiles = TILES.map(([id, label]) => `<div class="tile"><div class="label">${label}</div><div class="value" id="${id}">-</div></div>`).join('');
-  const island = data === undefined ? '' : `<script id="redline-data" type="application/json">${jsonForScript(data)}</script>`;
+  const csp =
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'";
+  const tiles = TILES.map(
+    ([id, label]) =>
+      `<div class="tile"><div class="label">${label}</div><div class="value" id="${id}">-</div></div>`,
+  ).join('');
+  const island =
+    data === undefined
+      ? ''
+      : `<script id="redline-data" type="application/json">${jsonForScript(data)}</script>`;
   return `<!doctype html>
 <html lang="en">
 <head>

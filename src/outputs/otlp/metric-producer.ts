@@ -5,6 +5,7 @@
  * `record()` calls are needed and the counts are exact to HDR precision).
  */
 import { type Attributes, type HrTime, ValueType } from '@opentelemetry/api';
+import { emptyResource } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
   type CollectionResult,
@@ -12,7 +13,6 @@ import {
   type MetricData,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
-import { emptyResource } from '@opentelemetry/resources';
 import type { SeriesState } from '../../metrics/aggregate.js';
 import type { MetricDescriptor } from '../../metrics/metric-types.js';
 import type { PrometheusModel } from '../prometheus/model.js';
@@ -57,25 +57,46 @@ export class RunMetricProducer implements MetricProducer {
     if (totals) {
       const endTime = toHrTime(this.#model.lastUpdateMs);
       for (const s of totals.series.values()) {
-        const d = totals.descriptors.get(s.metric) ?? { name: s.metric, type: s.type, contains: 'default' };
+        const d = totals.descriptors.get(s.metric) ?? {
+          name: s.metric,
+          type: s.type,
+          contains: 'default',
+        };
         this.#addSeries(metrics, d, s, endTime);
       }
     }
     return {
-      resourceMetrics: { resource: emptyResource(), scopeMetrics: [{ scope: this.#scope, metrics: [...metrics.values()] }] },
+      resourceMetrics: {
+        resource: emptyResource(),
+        scopeMetrics: [{ scope: this.#scope, metrics: [...metrics.values()] }],
+      },
       errors: [],
     };
   }
 
-  #addSeries(metrics: Map<string, MetricData>, d: MetricDescriptor, s: SeriesState, endTime: HrTime): void {
+  #addSeries(
+    metrics: Map<string, MetricData>,
+    d: MetricDescriptor,
+    s: SeriesState,
+    endTime: HrTime,
+  ): void {
     const attributes: Attributes = { ...this.#attributes, ...s.tags };
     const point = <T>(value: T) => ({ startTime: this.#startTime, endTime, attributes, value });
     const name = this.#prefix + d.name;
-    const get = (metricName: string, type: DataPointType, unit: string, description: string): MetricData => {
+    const get = (
+      metricName: string,
+      type: DataPointType,
+      unit: string,
+      description: string,
+    ): MetricData => {
       let m = metrics.get(metricName);
       if (!m) {
         const descriptor = { name: metricName, description, unit, valueType: ValueType.DOUBLE };
-        const base = { descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPoints: [] };
+        const base = {
+          descriptor,
+          aggregationTemporality: AggregationTemporality.CUMULATIVE,
+          dataPoints: [],
+        };
         m =
           type === DataPointType.SUM
             ? { ...base, dataPointType: DataPointType.SUM, isMonotonic: true }
@@ -92,12 +113,22 @@ export class RunMetricProducer implements MetricProducer {
         (get(name, DataPointType.SUM, unitOf(d), help).dataPoints as unknown[]).push(point(s.sum));
         break;
       case 'gauge':
-        (get(name, DataPointType.GAUGE, unitOf(d), help).dataPoints as unknown[]).push(point(s.sum));
+        (get(name, DataPointType.GAUGE, unitOf(d), help).dataPoints as unknown[]).push(
+          point(s.sum),
+        );
         break;
       case 'rate':
-        (get(name, DataPointType.GAUGE, '1', help).dataPoints as unknown[]).push(point(s.count > 0 ? s.sum / s.count : 0));
-        (get(`${name}.passes`, DataPointType.SUM, '', `${help} (non-zero values)`).dataPoints as unknown[]).push(point(s.sum));
-        (get(`${name}.fails`, DataPointType.SUM, '', `${help} (zero values)`).dataPoints as unknown[]).push(point(s.count - s.sum));
+        (get(name, DataPointType.GAUGE, '1', help).dataPoints as unknown[]).push(
+          point(s.count > 0 ? s.sum / s.count : 0),
+        );
+        (
+          get(`${name}.passes`, DataPointType.SUM, '', `${help} (non-zero values)`)
+            .dataPoints as unknown[]
+        ).push(point(s.sum));
+        (
+          get(`${name}.fails`, DataPointType.SUM, '', `${help} (zero values)`)
+            .dataPoints as unknown[]
+        ).push(point(s.count - s.sum));
         break;
       case 'trend': {
         const b = this.#model.buckets(s.key);
@@ -109,7 +140,9 @@ export class RunMetricProducer implements MetricProducer {
           count: b.count,
           ...(s.count > 0 ? { min: s.min * f, max: s.max * f } : {}),
         };
-        (get(name, DataPointType.HISTOGRAM, unitOf(d), help).dataPoints as unknown[]).push(point(value));
+        (get(name, DataPointType.HISTOGRAM, unitOf(d), help).dataPoints as unknown[]).push(
+          point(value),
+        );
         break;
       }
     }

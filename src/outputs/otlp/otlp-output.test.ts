@@ -27,24 +27,42 @@ let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
 /** A minimal OTLP/HTTP receiver: decodes the JSON payload of POST /v1/metrics. */
-async function otlpReceiver(): Promise<{ url: string; exports: Array<{ contentType: string; body: { resourceMetrics: Array<Record<string, unknown>> } }> }> {
-  const exports: Array<{ contentType: string; body: { resourceMetrics: Array<Record<string, unknown>> } }> = [];
+async function otlpReceiver(): Promise<{
+  url: string;
+  exports: Array<{
+    contentType: string;
+    body: { resourceMetrics: Array<Record<string, unknown>> };
+  }>;
+}> {
+  const exports: Array<{
+    contentType: string;
+    body: { resourceMetrics: Array<Record<string, unknown>> };
+  }> = [];
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      if (req.url === '/v1/metrics') exports.push({ contentType: String(req.headers['content-type']), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      res.writeHead(req.url === '/v1/metrics' ? 200 : 404, { 'content-type': 'application/json' }).end('{}');
+      if (req.url === '/v1/metrics')
+        exports.push({
+          contentType: String(req.headers['content-type']),
+          body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+        });
+      res
+        .writeHead(req.url === '/v1/metrics' ? 200 : 404, { 'content-type': 'application/json' })
+        .end('{}');
     });
   });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, exports };
 }
 
-function metricsOf(body: { resourceMetrics: Array<Record<string, unknown>> }): Map<string, OtlpMetric> {
+function metricsOf(body: {
+  resourceMetrics: Array<Record<string, unknown>>;
+}): Map<string, OtlpMetric> {
   const out = new Map<string, OtlpMetric>();
   for (const rm of body.resourceMetrics) {
-    for (const sm of rm['scopeMetrics'] as Array<{ metrics: OtlpMetric[] }>) for (const m of sm.metrics) out.set(m.name, m);
+    for (const sm of rm['scopeMetrics'] as Array<{ metrics: OtlpMetric[] }>)
+      for (const m of sm.metrics) out.set(m.name, m);
   }
   return out;
 }
@@ -68,17 +86,26 @@ describe('otlp output', () => {
     expect(rx.exports.length).toBeGreaterThanOrEqual(1);
     expect(rx.exports[0]!.contentType).toContain('application/json');
     const last = rx.exports.at(-1)!.body;
-    const resource = (last.resourceMetrics[0]!['resource'] as { attributes: Array<{ key: string; value: { stringValue?: string } }> }).attributes;
+    const resource = (
+      last.resourceMetrics[0]!['resource'] as {
+        attributes: Array<{ key: string; value: { stringValue?: string } }>;
+      }
+    ).attributes;
     expect(resource.find((a) => a.key === 'service.name')?.value.stringValue).toBe('redline');
     const metrics = metricsOf(last);
     const reqs = metrics.get('redline.http_reqs')!;
     expect(reqs.sum!.isMonotonic).toBe(true);
     expect(reqs.sum!.aggregationTemporality).toBe(2); // cumulative
     expect(reqs.sum!.dataPoints[0]!.asDouble).toBe(3);
-    const attrs = Object.fromEntries(reqs.sum!.dataPoints[0]!.attributes.map((a) => [a.key, a.value.stringValue]));
+    const attrs = Object.fromEntries(
+      reqs.sum!.dataPoints[0]!.attributes.map((a) => [a.key, a.value.stringValue]),
+    );
     expect(attrs).toEqual({ env: 'ci', testid: 'run-1', method: 'GET', status: '200' });
     expect(metrics.get('redline.vus')!.gauge!.dataPoints[0]!.asDouble).toBe(2);
-    expect(metrics.get('redline.http_req_failed')!.gauge!.dataPoints[0]!.asDouble).toBeCloseTo(1 / 3, 12);
+    expect(metrics.get('redline.http_req_failed')!.gauge!.dataPoints[0]!.asDouble).toBeCloseTo(
+      1 / 3,
+      12,
+    );
     expect(metrics.get('redline.http_req_failed.passes')!.sum!.dataPoints[0]!.asDouble).toBe(1);
     const duration = metrics.get('redline.http_req_duration')!;
     expect(duration.unit).toBe('s');
@@ -97,13 +124,20 @@ describe('otlp output', () => {
 
   it('warns instead of failing the run when the collector is unreachable', async () => {
     const warnings: string[] = [];
-    const out = createOtlpOutput({ url: 'http://127.0.0.1:9/', exportIntervalMs: 60_000, timeoutMs: 1500, warn: (m) => warnings.push(m) });
+    const out = createOtlpOutput({
+      url: 'http://127.0.0.1:9/',
+      exportIntervalMs: 60_000,
+      timeoutMs: 1500,
+      warn: (m) => warnings.push(m),
+    });
     const feed = createIntervalFeed();
     await out.start!(testMeta());
     feed.registry.counter(BUILTIN_METRICS.http_reqs).add(1);
     out.onInterval!(feed.next());
     await out.stop!({ totals: feed.totals, durationMs: 1000, reason: 'completed' });
-    expect(warnings.join('\n')).toMatch(/otlp: 1 of 1 export\(s\) to http:\/\/127.0.0.1:9\/v1\/metrics failed; last error: .+/);
+    expect(warnings.join('\n')).toMatch(
+      /otlp: 1 of 1 export\(s\) to http:\/\/127.0.0.1:9\/v1\/metrics failed; last error: .+/,
+    );
   });
 
   it('completes the endpoint path and rejects what is not OTLP/HTTP', () => {

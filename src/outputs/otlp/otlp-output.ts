@@ -7,11 +7,11 @@
 import { hostname } from 'node:os';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import { REDLINE_VERSION } from '../../util/version.js';
 import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
 import { PrometheusModel } from '../prometheus/model.js';
 import { parseBuckets, parseDurationOption } from '../prometheus/options.js';
 import type { OtlpPipeline } from './pipeline.js';
-import { REDLINE_VERSION } from '../../util/version.js';
 
 const VERSION = REDLINE_VERSION;
 
@@ -44,7 +44,10 @@ export interface OtlpOutput extends Output {
 /** Creates the OTLP output. */
 export function createOtlpOutput(options: OtlpOutputOptions): OtlpOutput {
   const endpoint = metricsEndpoint(options.url);
-  const model = new PrometheusModel({ trendStats: [], ...(options.timeBuckets ? { timeBuckets: options.timeBuckets } : {}) });
+  const model = new PrometheusModel({
+    trendStats: [],
+    ...(options.timeBuckets ? { timeBuckets: options.timeBuckets } : {}),
+  });
   let pipeline: OtlpPipeline | undefined;
   let startedAtMs = 0;
 
@@ -78,23 +81,33 @@ export function createOtlpOutput(options: OtlpOutputOptions): OtlpOutput {
       model.update(update.delta, update.totals, startedAtMs + update.endMs);
     },
     async stop(end: RunEnd) {
-      model.update(undefined, end.totals, Math.max(startedAtMs + end.durationMs, model.lastUpdateMs));
+      model.update(
+        undefined,
+        end.totals,
+        Math.max(startedAtMs + end.durationMs, model.lastUpdateMs),
+      );
       if (!pipeline) return;
       const { exports, failed, lastError } = await pipeline.shutdown();
       if (failed > 0) {
         // A dead collector must not fail the run: say so once, keep the other outputs going.
         const warn = options.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
-        warn(`warning: otlp: ${failed} of ${exports} export(s) to ${endpoint} failed; last error: ${lastError}`);
+        warn(
+          `warning: otlp: ${failed} of ${exports} export(s) to ${endpoint} failed; last error: ${lastError}`,
+        );
       }
     },
   };
 }
 
 /** Factory for `--out otlp=<url>` (REDLINE_OTLP_EXPORT_INTERVAL, REDLINE_OTLP_BUCKETS). */
-export function createOtlpOutputFromArgument(argument: string, env: NodeJS.ProcessEnv = process.env): OtlpOutput {
+export function createOtlpOutputFromArgument(
+  argument: string,
+  env: NodeJS.ProcessEnv = process.env,
+): OtlpOutput {
   const options: OtlpOutputOptions = { url: argument || 'http://127.0.0.1:4318' };
   const interval = env['REDLINE_OTLP_EXPORT_INTERVAL'];
-  if (interval) options.exportIntervalMs = parseDurationOption(interval, 'REDLINE_OTLP_EXPORT_INTERVAL');
+  if (interval)
+    options.exportIntervalMs = parseDurationOption(interval, 'REDLINE_OTLP_EXPORT_INTERVAL');
   const buckets = env['REDLINE_OTLP_BUCKETS'];
   if (buckets) options.timeBuckets = parseBuckets(buckets, 'REDLINE_OTLP_BUCKETS');
   return createOtlpOutput(options);

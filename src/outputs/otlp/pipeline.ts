@@ -6,7 +6,11 @@
 import type { Attributes } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import {
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
 import type { PrometheusModel } from '../prometheus/model.js';
 import { RunMetricProducer } from './metric-producer.js';
 
@@ -37,7 +41,11 @@ export function createOtlpPipeline(o: OtlpPipelineOptions): OtlpPipeline {
   const producer = new RunMetricProducer(o.model, o.prefix, o.version);
   producer.start(o.attributes, o.startedAtMs);
   const exporter = new CountingExporter(
-    new OTLPMetricExporter({ url: o.endpoint, timeoutMillis: o.timeoutMs, ...(o.headers ? { headers: o.headers } : {}) }),
+    new OTLPMetricExporter({
+      url: o.endpoint,
+      timeoutMillis: o.timeoutMs,
+      ...(o.headers ? { headers: o.headers } : {}),
+    }),
   );
   const reader = new PeriodicExportingMetricReader({
     exporter,
@@ -45,7 +53,10 @@ export function createOtlpPipeline(o: OtlpPipelineOptions): OtlpPipeline {
     exportTimeoutMillis: Math.min(o.exportIntervalMs, o.timeoutMs),
     metricProducers: [producer],
   });
-  const provider = new MeterProvider({ resource: resourceFromAttributes(o.resource), readers: [reader] });
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes(o.resource),
+    readers: [reader],
+  });
   return {
     async shutdown() {
       // Shutting down runs the final export (once) and stops the timer.
@@ -80,8 +91,9 @@ class CountingExporter implements PushMetricExporter {
   shutdown(): Promise<void> {
     return this.#inner.shutdown();
   }
-  selectAggregationTemporality(...args: Parameters<NonNullable<PushMetricExporter['selectAggregationTemporality']>>) {
+  selectAggregationTemporality(
+    ...args: Parameters<NonNullable<PushMetricExporter['selectAggregationTemporality']>>
+  ) {
     return this.#inner.selectAggregationTemporality!(...args);
   }
 }
-

@@ -43,7 +43,8 @@ export function renderExposition(families: readonly PromFamily[]): string {
     if (f.samples.length === 0) continue;
     lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`);
     lines.push(`# TYPE ${f.name} ${f.type}`);
-    for (const s of f.samples) lines.push(`${s.name}${formatLabels(s.labels)} ${formatValue(s.value)}`);
+    for (const s of f.samples)
+      lines.push(`${s.name}${formatLabels(s.labels)} ${formatValue(s.value)}`);
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }

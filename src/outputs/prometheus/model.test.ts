@@ -33,11 +33,22 @@ describe('PrometheusModel', () => {
     expect(text).toContain('# TYPE redline_http_reqs_total counter');
     expect(sampleValue(text, `redline_http_reqs_total{${l}}`)).toBe(6);
     expect(sampleValue(text, 'redline_vus{env="ci",testid="run-1"}')).toBe(3);
-    expect(sampleValue(text, 'redline_http_req_failed_rate{env="ci",testid="run-1"}')).toBeCloseTo(0.2, 12);
-    expect(sampleValue(text, 'redline_http_req_failed_passes_total{env="ci",testid="run-1"}')).toBe(1);
-    expect(sampleValue(text, 'redline_http_req_failed_fails_total{env="ci",testid="run-1"}')).toBe(4);
+    expect(sampleValue(text, 'redline_http_req_failed_rate{env="ci",testid="run-1"}')).toBeCloseTo(
+      0.2,
+      12,
+    );
+    expect(sampleValue(text, 'redline_http_req_failed_passes_total{env="ci",testid="run-1"}')).toBe(
+      1,
+    );
+    expect(sampleValue(text, 'redline_http_req_failed_fails_total{env="ci",testid="run-1"}')).toBe(
+      4,
+    );
     expect(text).toContain('# TYPE redline_http_req_duration_seconds histogram');
-    const bucket = (le: string) => sampleValue(text, `redline_http_req_duration_seconds_bucket{${l.replace('method=', `le="${le}",method=`)}}`);
+    const bucket = (le: string) =>
+      sampleValue(
+        text,
+        `redline_http_req_duration_seconds_bucket{${l.replace('method=', `le="${le}",method=`)}}`,
+      );
     expect(bucket('0.001')).toBe(1);
     expect(bucket('0.005')).toBe(3);
     expect(bucket('0.01')).toBe(4);
@@ -48,7 +59,9 @@ describe('PrometheusModel', () => {
     expect(sampleValue(text, `redline_http_req_duration_seconds_sum{${l}}`)).toBeCloseTo(0.8359, 9);
     expect(sampleValue(text, `redline_http_req_duration_avg{${l}}`)).toBeCloseTo(0.8359 / 6, 9);
     expect(sampleValue(text, `redline_http_req_duration_count{${l}}`)).toBe(6);
-    expect(Math.abs(sampleValue(text, `redline_http_req_duration_p99{${l}}`)! - 0.7)).toBeLessThan(0.7 * 0.001);
+    expect(Math.abs(sampleValue(text, `redline_http_req_duration_p99{${l}}`)! - 0.7)).toBeLessThan(
+      0.7 * 0.001,
+    );
   });
 
   it('rebuilds a series from the totals when it missed intervals (output attached late)', () => {
@@ -62,7 +75,9 @@ describe('PrometheusModel', () => {
     model.start(testMeta());
     model.update(second.delta, second.totals, 0);
     const text = renderExposition(model.families(false));
-    expect(sampleValue(text, 'redline_http_req_duration_seconds_bucket{le="0.0025",testid="run-1"}')).toBe(1);
+    expect(
+      sampleValue(text, 'redline_http_req_duration_seconds_bucket{le="0.0025",testid="run-1"}'),
+    ).toBe(1);
     expect(sampleValue(text, 'redline_http_req_duration_seconds_count{testid="run-1"}')).toBe(2);
     expect(text).not.toContain('_p95');
   });
@@ -75,7 +90,9 @@ describe('PrometheusModel', () => {
     const u = feed.next();
     model.update(u.delta, u.totals, 0);
     const text = renderExposition(model.families());
-    expect(text).toContain('x_custom_things_total{my_tag="a\\"b\\\\c\\nd",tag_le="x",testid="mine"} 1');
+    expect(text).toContain(
+      'x_custom_things_total{my_tag="a\\"b\\\\c\\nd",tag_le="x",testid="mine"} 1',
+    );
   });
 });
 
@@ -104,7 +121,23 @@ describe('TrendBuckets', () => {
   });
 
   it('inserts labels in sorted order', () => {
-    expect(withLabel([['a', '1'], ['z', '2']], 'le', '+Inf')).toEqual([['a', '1'], ['le', '+Inf'], ['z', '2']]);
-    expect(withLabel([['a', '1']], 'b', '2')).toEqual([['a', '1'], ['b', '2']]);
+    expect(
+      withLabel(
+        [
+          ['a', '1'],
+          ['z', '2'],
+        ],
+        'le',
+        '+Inf',
+      ),
+    ).toEqual([
+      ['a', '1'],
+      ['le', '+Inf'],
+      ['z', '2'],
+    ]);
+    expect(withLabel([['a', '1']], 'b', '2')).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+    ]);
   });
 });

@@ -164,7 +164,12 @@ export class PrometheusModel {
       const b = this.#buckets.get(s.key);
       if (s.type !== 'trend' || !b?.native) continue;
       const d = descriptorOf(totals, s);
-      out.push({ name: metricNames(d, this.prefix).main, labels: this.labelsOf(s), buckets: b, sum: s.sum * unitFactor(d.contains) });
+      out.push({
+        name: metricNames(d, this.prefix).main,
+        labels: this.labelsOf(s),
+        buckets: b,
+        sum: s.sum * unitFactor(d.contains),
+      });
     }
     return out;
   }
@@ -195,19 +200,31 @@ export class PrometheusModel {
     let b = this.#buckets.get(s.key);
     if (!b) {
       const d = descriptorOf(totals, s);
-      const bounds = d.contains === 'time' && this.#options.timeBuckets ? this.#options.timeBuckets : defaultBuckets(d.contains);
+      const bounds =
+        d.contains === 'time' && this.#options.timeBuckets
+          ? this.#options.timeBuckets
+          : defaultBuckets(d.contains);
       b = new TrendBuckets(bounds, unitFactor(d.contains), this.#options.nativeHistograms ?? false);
       this.#buckets.set(s.key, b);
     }
     return b;
   }
 
-  #trendSamples(s: SeriesState, d: MetricDescriptor, name: string, labels: Labels, f: PromFamily): void {
+  #trendSamples(
+    s: SeriesState,
+    d: MetricDescriptor,
+    name: string,
+    labels: Labels,
+    f: PromFamily,
+  ): void {
     const b = this.#buckets.get(s.key);
     if (!b) return;
     let leLabels = this.#bucketLabels.get(s.key);
     if (!leLabels) {
-      leLabels = [...b.bounds.map((bound) => withLabel(labels, 'le', String(bound))), withLabel(labels, 'le', '+Inf')];
+      leLabels = [
+        ...b.bounds.map((bound) => withLabel(labels, 'le', String(bound))),
+        withLabel(labels, 'le', '+Inf'),
+      ];
       this.#bucketLabels.set(s.key, leLabels);
     }
     const bucketName = `${name}_bucket`;
@@ -228,7 +245,15 @@ export class PrometheusModel {
     family: (name: string, type: PromFamily['type'], help: string) => PromFamily,
   ): void {
     if (this.trendStats.length === 0) return;
-    const summary: MetricSummary = { name: s.metric, type: 'trend', contains: d.contains, sum: s.sum, count: s.count, min: s.min, max: s.max };
+    const summary: MetricSummary = {
+      name: s.metric,
+      type: 'trend',
+      contains: d.contains,
+      sum: s.sum,
+      count: s.count,
+      min: s.min,
+      max: s.max,
+    };
     if (s.histogram) summary.histogram = s.histogram;
     const factor = unitFactor(d.contains);
     for (const stat of this.trendStats) {
@@ -236,7 +261,11 @@ export class PrometheusModel {
       if (value === undefined) continue;
       const name = prefix + trendStatSuffix(stat);
       const scaled = stat === 'count' ? value : value * factor;
-      family(name, 'gauge', `${stat} of ${d.name} since the run started`).samples.push({ name, labels, value: scaled });
+      family(name, 'gauge', `${stat} of ${d.name} since the run started`).samples.push({
+        name,
+        labels,
+        value: scaled,
+      });
     }
   }
 }

@@ -24,7 +24,10 @@ export function parseTrendStats(text: string, source: string): string[] {
     .filter((s) => s !== '');
   const bad = stats.filter((s) => !isTrendStat(s));
   if (bad.length > 0) {
-    throw usage(`invalid trend statistic ${bad.map((b) => `"${b}"`).join(', ')} in ${source}`, 'use avg, min, med, max, count, sum or p(N) with 0 <= N <= 100, comma-separated');
+    throw usage(
+      `invalid trend statistic ${bad.map((b) => `"${b}"`).join(', ')} in ${source}`,
+      'use avg, min, med, max, count, sum or p(N) with 0 <= N <= 100, comma-separated',
+    );
   }
   return stats;
 }
@@ -33,15 +36,24 @@ export function parseTrendStats(text: string, source: string): string[] {
 export function parseBuckets(text: string, source: string): number[] {
   const parts = text.split(',').map((s) => s.trim());
   const values = parts.map(Number);
-  const ok = values.length > 0 && values.every((v, i) => Number.isFinite(v) && v > 0 && (i === 0 || v > (values[i - 1] as number)));
-  if (!ok) throw usage(`invalid bucket list "${text}" in ${source}`, 'give ascending positive numbers in seconds, comma-separated, e.g. 0.05,0.1,0.25,0.5,1');
+  const ok =
+    values.length > 0 &&
+    values.every(
+      (v, i) => Number.isFinite(v) && v > 0 && (i === 0 || v > (values[i - 1] as number)),
+    );
+  if (!ok)
+    throw usage(
+      `invalid bucket list "${text}" in ${source}`,
+      'give ascending positive numbers in seconds, comma-separated, e.g. 0.05,0.1,0.25,0.5,1',
+    );
   return values;
 }
 
 /** Parses a duration option (`15s`, `500ms`). */
 export function parseDurationOption(text: string, source: string): number {
   const ms = parseDurationMs(text);
-  if (ms === undefined) throw usage(`invalid duration "${text}" in ${source}`, 'use a duration like 5s, 500ms or 1m');
+  if (ms === undefined)
+    throw usage(`invalid duration "${text}" in ${source}`, 'use a duration like 5s, 500ms or 1m');
   return ms;
 }
 
@@ -51,11 +63,15 @@ export function modelOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Prome
   const stats = env[PROMETHEUS_ENV.trendStats];
   if (stats !== undefined) options.trendStats = parseTrendStats(stats, PROMETHEUS_ENV.trendStats);
   const buckets = env[PROMETHEUS_ENV.buckets];
-  if (buckets !== undefined && buckets.trim() !== '') options.timeBuckets = parseBuckets(buckets, PROMETHEUS_ENV.buckets);
+  if (buckets !== undefined && buckets.trim() !== '')
+    options.timeBuckets = parseBuckets(buckets, PROMETHEUS_ENV.buckets);
   const prefix = env[PROMETHEUS_ENV.prefix];
   if (prefix !== undefined) {
     if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix) && prefix !== '') {
-      throw usage(`invalid metric prefix "${prefix}" in ${PROMETHEUS_ENV.prefix}`, 'use letters, digits, underscores and colons, e.g. redline_');
+      throw usage(
+        `invalid metric prefix "${prefix}" in ${PROMETHEUS_ENV.prefix}`,
+        'use letters, digits, underscores and colons, e.g. redline_',
+      );
     }
     options.prefix = prefix;
   }
@@ -67,13 +83,20 @@ export function modelOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Prome
  * empty host means 127.0.0.1: metrics are not exposed beyond this machine unless asked
  * (`0.0.0.0:9464`).
  */
-export function parseListenAddress(text: string, defaultPort: number, source: string): { host: string; port: number } {
+export function parseListenAddress(
+  text: string,
+  defaultPort: number,
+  source: string,
+): { host: string; port: number } {
   const trimmed = text.trim();
   if (trimmed === '') return { host: '127.0.0.1', port: defaultPort };
   const m = /^(?:(?:\[([^\]]+)\]|([^:[\]]*)):)?(\d+)$/.exec(trimmed);
   const port = m ? Number(m[3]) : Number.NaN;
   if (!m || !Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw usage(`invalid listen address "${text}" in ${source}`, 'use [host]:port, e.g. :9464 or 0.0.0.0:9464');
+    throw usage(
+      `invalid listen address "${text}" in ${source}`,
+      'use [host]:port, e.g. :9464 or 0.0.0.0:9464',
+    );
   }
   const host = m[1] ?? m[2] ?? '';
   return { host: host === '' ? '127.0.0.1' : host, port };

@@ -20,7 +20,9 @@ describe('prometheus exposition output', () => {
       expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
       expect(await res.text()).toContain('redline_http_reqs_total{testid="run-1"} 7\n');
       expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
-      expect((await fetch(`http://127.0.0.1:${port}/metrics`, { method: 'POST' })).status).toBe(405);
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`, { method: 'POST' })).status).toBe(
+        405,
+      );
     } finally {
       await out.stop!({ totals: feed.totals, durationMs: 1000, reason: 'completed' });
     }
@@ -46,7 +48,9 @@ describe('prometheus exposition output', () => {
     const first = createPrometheusOutput({ port: 0 });
     await first.start!(testMeta());
     const second = createPrometheusOutputFromArgument(`127.0.0.1:${first.address()!.port}`);
-    await expect(second.start!(testMeta())).rejects.toThrow(/cannot listen on 127.0.0.1:\d+: EADDRINUSE/);
+    await expect(second.start!(testMeta())).rejects.toThrow(
+      /cannot listen on 127.0.0.1:\d+: EADDRINUSE/,
+    );
     await first.stop!({ totals: createIntervalFeed().totals, durationMs: 0, reason: 'completed' });
   });
 });
@@ -63,13 +67,23 @@ describe('prometheus options', () => {
   });
 
   it('reads trend stats, buckets and prefix from the environment', () => {
-    expect(modelOptionsFromEnv({ REDLINE_PROMETHEUS_TREND_STATS: 'avg, p(99.9)', REDLINE_PROMETHEUS_BUCKETS: '0.1,0.5,1', REDLINE_PROMETHEUS_PREFIX: 'k6_' })).toEqual({
+    expect(
+      modelOptionsFromEnv({
+        REDLINE_PROMETHEUS_TREND_STATS: 'avg, p(99.9)',
+        REDLINE_PROMETHEUS_BUCKETS: '0.1,0.5,1',
+        REDLINE_PROMETHEUS_PREFIX: 'k6_',
+      }),
+    ).toEqual({
       trendStats: ['avg', 'p(99.9)'],
       timeBuckets: [0.1, 0.5, 1],
       prefix: 'k6_',
     });
     expect(modelOptionsFromEnv({ REDLINE_PROMETHEUS_TREND_STATS: '' })).toEqual({ trendStats: [] });
-    expect(() => modelOptionsFromEnv({ REDLINE_PROMETHEUS_BUCKETS: '1,0.5' })).toThrow(/invalid bucket list/);
-    expect(() => modelOptionsFromEnv({ REDLINE_PROMETHEUS_PREFIX: 'bad-prefix' })).toThrow(/invalid metric prefix/);
+    expect(() => modelOptionsFromEnv({ REDLINE_PROMETHEUS_BUCKETS: '1,0.5' })).toThrow(
+      /invalid bucket list/,
+    );
+    expect(() => modelOptionsFromEnv({ REDLINE_PROMETHEUS_PREFIX: 'bad-prefix' })).toThrow(
+      /invalid metric prefix/,
+    );
   });
 });

@@ -53,13 +53,21 @@ export function createPrometheusOutput(options: PrometheusOutputOptions = {}): P
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(path === '/metrics' ? 405 : 404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(path === '/metrics' ? 'method not allowed\n' : 'not found: metrics are at /metrics\n');
+      res.writeHead(path === '/metrics' ? 405 : 404, {
+        'content-type': 'text/plain; charset=utf-8',
+      });
+      res.end(
+        path === '/metrics' ? 'method not allowed\n' : 'not found: metrics are at /metrics\n',
+      );
       return;
     }
     const body = render();
     scrapedVersion = version;
-    res.writeHead(200, { 'content-type': TEXT_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': TEXT_CONTENT_TYPE,
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-store',
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
     onScrape?.();
   };
@@ -104,7 +112,8 @@ export function createPrometheusOutputFromArgument(argument: string): Prometheus
   const { host, port } = parseListenAddress(argument, DEFAULT_PROMETHEUS_PORT, '--out prometheus');
   const linger = process.env['REDLINE_PROMETHEUS_LINGER'];
   const options: PrometheusOutputOptions = { ...modelOptionsFromEnv(), host, port };
-  if (linger !== undefined && linger.trim() !== '') options.lingerMs = parseDurationOption(linger, 'REDLINE_PROMETHEUS_LINGER');
+  if (linger !== undefined && linger.trim() !== '')
+    options.lingerMs = parseDurationOption(linger, 'REDLINE_PROMETHEUS_LINGER');
   return createPrometheusOutput(options);
 }
 
@@ -113,15 +122,26 @@ function formatHost(host: string): string {
 }
 
 /** Listens, turning "address in use" and friends into a clear error. */
-export function listen(server: Server, host: string, port: number): Promise<{ host: string; port: number }> {
+export function listen(
+  server: Server,
+  host: string,
+  port: number,
+): Promise<{ host: string; port: number }> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
-        new RedlineError('E_OUTPUT_LISTEN', `cannot listen on ${formatHost(host)}:${port}: ${error.code ?? error.message}`, {
-          hint: error.code === 'EADDRINUSE' ? 'pick another port (port 0 picks a free one)' : 'check the host and port',
-          exitCode: ExitCode.Usage,
-          cause: error,
-        }),
+        new RedlineError(
+          'E_OUTPUT_LISTEN',
+          `cannot listen on ${formatHost(host)}:${port}: ${error.code ?? error.message}`,
+          {
+            hint:
+              error.code === 'EADDRINUSE'
+                ? 'pick another port (port 0 picks a free one)'
+                : 'check the host and port',
+            exitCode: ExitCode.Usage,
+            cause: error,
+          },
+        ),
       );
     });
     server.listen(port, host, () => {

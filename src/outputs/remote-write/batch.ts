@@ -14,7 +14,10 @@ export interface Frame {
 }
 
 /** Captures the native histograms of `series` at `timestamp` (copies counts: buckets keep growing). */
-export function captureNatives(series: readonly NativeSeries[], timestamp: number): Frame['natives'] {
+export function captureNatives(
+  series: readonly NativeSeries[],
+  timestamp: number,
+): Frame['natives'] {
   return series.map((s) => {
     const { spans, deltas } = toSpansAndDeltas(s.buckets.native ?? new Map());
     return {
@@ -54,7 +57,10 @@ function seriesKey(name: string, labels: Labels): string {
 
 /** Float-sample series of `frames`, grouped by series with samples in time order. */
 export function groupSamples(frames: readonly Frame[]): WireSeries[] {
-  const byKey = new Map<string, WireSeries & { samples: Array<{ value: number; timestamp: number }> }>();
+  const byKey = new Map<
+    string,
+    WireSeries & { samples: Array<{ value: number; timestamp: number }> }
+  >();
   for (const frame of frames) {
     for (const family of frame.families) {
       for (const s of family.samples) {

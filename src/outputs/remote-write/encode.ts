@@ -83,7 +83,9 @@ export function encodeWriteRequest(series: readonly WireSeries[]): Uint8Array {
 }
 
 /** Decodes a WriteRequest (for tests and debugging). */
-export function decodeWriteRequest(bytes: Uint8Array): { timeseries: Array<Record<string, unknown>> } {
+export function decodeWriteRequest(bytes: Uint8Array): {
+  timeseries: Array<Record<string, unknown>>;
+} {
   const message = WriteRequest.decode(bytes);
   return WriteRequest.toObject(message, { longs: Number, defaults: false, oneofs: false }) as {
     timeseries: Array<Record<string, unknown>>;

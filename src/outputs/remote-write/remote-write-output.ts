@@ -11,11 +11,17 @@ import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
 import { PrometheusModel, type PrometheusModelOptions } from '../prometheus/model.js';
 import { modelOptionsFromEnv, parseDurationOption } from '../prometheus/options.js';
 import { captureNatives, chunk, type Frame, groupNatives, groupSamples } from './batch.js';
-import { RemoteWriteClient, type RemoteWriteClientOptions, type RemoteWriteStats } from './client.js';
+import {
+  RemoteWriteClient,
+  type RemoteWriteClientOptions,
+  type RemoteWriteStats,
+} from './client.js';
 import { compressBlock, encodeWriteRequest } from './encode.js';
 
 /** Options of {@link createRemoteWriteOutput}. */
-export interface RemoteWriteOutputOptions extends PrometheusModelOptions, Omit<RemoteWriteClientOptions, 'url'> {
+export interface RemoteWriteOutputOptions
+  extends PrometheusModelOptions,
+    Omit<RemoteWriteClientOptions, 'url'> {
   /** Receiver URL, e.g. http://127.0.0.1:9090/api/v1/write. */
   url: string;
   /** How often to push, ms (default 5000, as k6). */
@@ -37,7 +43,8 @@ export function createRemoteWriteOutput(options: RemoteWriteOutputOptions): Remo
   const headers = { ...options.headers };
   if (url.username !== '' && headers['Authorization'] === undefined) {
     // fetch refuses URLs with credentials: move them to a Basic header.
-    headers['Authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    headers['Authorization'] =
+      `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
   }
   url.username = '';
   url.password = '';
@@ -57,8 +64,10 @@ export function createRemoteWriteOutput(options: RemoteWriteOutputOptions): Remo
     if (frames.length === 0) return;
     const batch = frames;
     frames = [];
-    for (const part of chunk(groupSamples(batch), perRequest)) client.enqueue(compressBlock(encodeWriteRequest(part)));
-    for (const part of chunk(groupNatives(batch), perRequest)) client.enqueue(compressBlock(encodeWriteRequest(part)));
+    for (const part of chunk(groupSamples(batch), perRequest))
+      client.enqueue(compressBlock(encodeWriteRequest(part)));
+    for (const part of chunk(groupNatives(batch), perRequest))
+      client.enqueue(compressBlock(encodeWriteRequest(part)));
   };
 
   return {
@@ -103,20 +112,29 @@ export const REMOTE_WRITE_ENV = {
 } as const;
 
 /** Factory for `--out prometheus-rw=<url>` (settings from REDLINE_PROMETHEUS_* variables). */
-export function createRemoteWriteOutputFromArgument(argument: string, env: NodeJS.ProcessEnv = process.env): RemoteWriteOutput {
-  const options: RemoteWriteOutputOptions = { ...modelOptionsFromEnv(env), url: argument || 'http://127.0.0.1:9090/api/v1/write' };
+export function createRemoteWriteOutputFromArgument(
+  argument: string,
+  env: NodeJS.ProcessEnv = process.env,
+): RemoteWriteOutput {
+  const options: RemoteWriteOutputOptions = {
+    ...modelOptionsFromEnv(env),
+    url: argument || 'http://127.0.0.1:9090/api/v1/write',
+  };
   const push = env[REMOTE_WRITE_ENV.pushInterval];
   if (push) options.pushIntervalMs = parseDurationOption(push, REMOTE_WRITE_ENV.pushInterval);
   const native = env[REMOTE_WRITE_ENV.nativeHistograms];
   if (native) options.nativeHistograms = /^(1|true|yes)$/i.test(native.trim());
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
-    if (k.startsWith(REMOTE_WRITE_ENV.headerPrefix) && v !== undefined) headers[k.slice(REMOTE_WRITE_ENV.headerPrefix.length).replace(/_/g, '-')] = v;
+    if (k.startsWith(REMOTE_WRITE_ENV.headerPrefix) && v !== undefined)
+      headers[k.slice(REMOTE_WRITE_ENV.headerPrefix.length).replace(/_/g, '-')] = v;
   }
   const token = env[REMOTE_WRITE_ENV.bearerToken];
   const user = env[REMOTE_WRITE_ENV.username];
   if (token) headers['Authorization'] = `Bearer ${token}`;
-  else if (user) headers['Authorization'] = `Basic ${Buffer.from(`${user}:${env[REMOTE_WRITE_ENV.password] ?? ''}`).toString('base64')}`;
+  else if (user)
+    headers['Authorization'] =
+      `Basic ${Buffer.from(`${user}:${env[REMOTE_WRITE_ENV.password] ?? ''}`).toString('base64')}`;
   options.headers = headers;
   return createRemoteWriteOutput(options);
 }
@@ -129,10 +147,14 @@ function validateUrl(text: string): URL {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new RedlineError('E_OUTPUT_OPTION', `invalid remote write URL "${text}" in --out prometheus-rw`, {
-      hint: 'use --out prometheus-rw=http://host:9090/api/v1/write',
-      exitCode: ExitCode.Usage,
-    });
+    throw new RedlineError(
+      'E_OUTPUT_OPTION',
+      `invalid remote write URL "${text}" in --out prometheus-rw`,
+      {
+        hint: 'use --out prometheus-rw=http://host:9090/api/v1/write',
+        exitCode: ExitCode.Usage,
+      },
+    );
   }
   return url;
 }

@@ -18,7 +18,7 @@ export const CACHE_WINDOW_MS = 10_000;
 export const CACHE_MIN_REPEATS = 10;
 /** ... spread over at least this many requests. */
 export const CACHE_MIN_REQUESTS = 3;
-/** Keys tracked at most (oldest dropped first). */
+/** (query, parameters) pairs tracked at most (then tracking restarts). */
 export const CACHE_MAX_KEYS = 5000;
 
 interface Entry {

@@ -7,6 +7,8 @@ import { categorizeFrame } from './categorize.js';
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/profiles');
 const BURN = 'test/fixtures/profiles/burn.cjs';
 const cwd = join(import.meta.dirname, '../../..');
+// The fixtures were recorded in /work/main; map that to wherever this checkout is.
+const pathMap = [['/work/main', cwd]] as const;
 
 describe('analyzeFile on real CPU profiles of burn.cjs', () => {
   // burn.cjs:7 calls pbkdf2Sync inside hashLoop; line 12 runs JSON.stringify inside jsonLoop.
@@ -16,7 +18,7 @@ describe('analyzeFile on real CPU profiles of burn.cjs', () => {
     'datadog-pprof/5.20.0/burn-time.pb.gz',
   ]) {
     it(`names the sync crypto call first in ${file}`, async () => {
-      const analysis = await analyzeFile(join(FIXTURES, file), { cwd });
+      const analysis = await analyzeFile(join(FIXTURES, file), { cwd, pathMap });
       const first = analysis.findings[0]!;
       expect(first.id).toBe('cpu.sync-crypto');
       expect(first.location?.file).toBe(BURN);
@@ -28,7 +30,10 @@ describe('analyzeFile on real CPU profiles of burn.cjs', () => {
   }
 
   it('finds the call line inside hashLoop by searching its source (V8 records only function starts)', async () => {
-    const analysis = await analyzeFile(join(FIXTURES, 'node/20.20.2/burn.cpuprofile'), { cwd });
+    const analysis = await analyzeFile(join(FIXTURES, 'node/20.20.2/burn.cpuprofile'), {
+      cwd,
+      pathMap,
+    });
     const hot = analysis.tables.hotspots[0]!;
     expect(hot).toMatchObject({
       file: BURN,
@@ -41,7 +46,10 @@ describe('analyzeFile on real CPU profiles of burn.cjs', () => {
   });
 
   it('charges native time to the JavaScript caller and keeps idle out of shares', async () => {
-    const analysis = await analyzeFile(join(FIXTURES, 'perf/6.1.192/burn.folded'), { cwd });
+    const analysis = await analyzeFile(join(FIXTURES, 'perf/6.1.192/burn.folded'), {
+      cwd,
+      pathMap,
+    });
     const t = analysis.tables;
     expect(t.functions.find((f) => f.name === 'PKCS5_PBKDF2_HMAC')).toBeUndefined();
     const pbkdf2 = t.functions.find((f) => f.name === 'pbkdf2Sync')!;
@@ -53,7 +61,10 @@ describe('analyzeFile on real CPU profiles of burn.cjs', () => {
 
 describe('analyzeFile on heap files', () => {
   it('lists allocation sites of a sampling heap profile as information', async () => {
-    const analysis = await analyzeFile(join(FIXTURES, 'node/20.20.2/burn.heapprofile'), { cwd });
+    const analysis = await analyzeFile(join(FIXTURES, 'node/20.20.2/burn.heapprofile'), {
+      cwd,
+      pathMap,
+    });
     expect(
       analysis.findings.every((f) => f.id === 'memory.allocation-site' && f.severity === 'info'),
     ).toBe(true);

@@ -11,7 +11,7 @@ import {
   createGrowthFindings,
   createSnapshotFindings,
 } from './memory-findings.js';
-import { createSourceResolver, type SourceResolver } from './source-map.js';
+import { createSourceResolver, type PathMap, type SourceResolver } from './source-map.js';
 import { createTables, type ProfileTables } from './tables.js';
 
 /** Options of {@link analyzeProfile}. */
@@ -22,6 +22,8 @@ export interface AnalyzeOptions {
   cwd?: string;
   /** Apply source maps and search call sites in the scripts on disk (default true). */
   sourceMaps?: boolean;
+  /** Rewrites of recorded path prefixes (`[['/srv/app', '.']]`) before sources are read and shown. */
+  pathMap?: PathMap;
   /** Use this resolver instead of creating one (shares its cache). */
   resolver?: SourceResolver;
 }
@@ -38,7 +40,7 @@ export interface ProfileAnalysis {
 export function analyzeProfile(profile: Profile, options: AnalyzeOptions = {}): ProfileAnalysis {
   const resolver =
     options.resolver ??
-    (options.sourceMaps === false ? undefined : createSourceResolver(options.cwd));
+    (options.sourceMaps === false ? undefined : createSourceResolver(options.cwd, options.pathMap));
   const table = createFrameInfoTable(profile, resolver);
   const attribution = attributeSamples(profile, table);
   const tables = createTables(profile, attribution, table, options.top ?? 20);

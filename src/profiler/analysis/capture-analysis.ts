@@ -31,7 +31,7 @@ export function analyzeCapture(
 ): CaptureAnalysis {
   const resolver =
     options.resolver ??
-    (options.sourceMaps === false ? undefined : createSourceResolver(options.cwd));
+    (options.sourceMaps === false ? undefined : createSourceResolver(options.cwd, options.pathMap));
   const shared: AnalyzeOptions = {
     ...options,
     ...(resolver ? { resolver } : { sourceMaps: false }),

@@ -39,12 +39,28 @@ interface LoadedScript {
   map?: TraceMap;
 }
 
-/** Creates a resolver; files and maps are read once and cached. `cwd` sets display paths. */
-export function createSourceResolver(cwd = process.cwd()): SourceResolver {
+/** Rewrites of path prefixes: a profile recorded under `/srv/app` read where the code is `./`. */
+export type PathMap = ReadonlyArray<readonly [from: string, to: string]>;
+
+/** Applies the first matching prefix rewrite to a path or file:// URL (returns a path). */
+export function mapPath(file: string, pathMap: PathMap = []): string {
+  const path = toFilePath(file);
+  for (const [from, to] of pathMap) {
+    if (path === from || path.startsWith(from.endsWith('/') ? from : `${from}/`))
+      return resolve(to, `.${path.slice(from.replace(/\/$/, '').length)}`);
+  }
+  return path;
+}
+
+/**
+ * Creates a resolver; files and maps are read once and cached. `cwd` sets display paths;
+ * `pathMap` rewrites recorded path prefixes before files are read and shown.
+ */
+export function createSourceResolver(cwd = process.cwd(), pathMap: PathMap = []): SourceResolver {
   const scripts = new Map<string, LoadedScript>();
   const originals = new Map<string, string[] | null>();
   const display = (file: string): string => {
-    const path = toFilePath(file);
+    const path = mapPath(file, pathMap);
     if (!isAbsolute(path)) return path;
     const rel = relative(cwd, path);
     return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
@@ -52,7 +68,7 @@ export function createSourceResolver(cwd = process.cwd()): SourceResolver {
   const load = (file: string): LoadedScript => {
     let script = scripts.get(file);
     if (!script) {
-      script = loadScript(toFilePath(file));
+      script = loadScript(mapPath(file, pathMap));
       scripts.set(file, script);
       if (script.map) cacheSourcesContent(script.map, originals);
     }

@@ -9,7 +9,18 @@ import { RedlineError } from '../../errors/redline-error.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { currentVu } from '../runtime/vu-state.js';
 
-const arrays = new Map<string, readonly unknown[]>();
+/** Arrays by name, per thread runtime: a new run (new runtime) never sees a previous run's data. */
+const arraysByRuntime = new WeakMap<object, Map<string, readonly unknown[]>>();
+
+function arraysOfThisRun(): Map<string, readonly unknown[]> {
+  const rt = threadRuntime();
+  let arrays = arraysByRuntime.get(rt);
+  if (!arrays) {
+    arrays = new Map();
+    arraysByRuntime.set(rt, arrays);
+  }
+  return arrays;
+}
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -26,6 +37,7 @@ export class SharedArray<T = unknown> {
   [index: number]: T;
 
   constructor(name: string, build: () => T[]) {
+    const arrays = arraysOfThisRun();
     let data = arrays.get(name) as readonly T[] | undefined;
     if (!data) {
       const built = build();

@@ -107,7 +107,7 @@ export class ValueReader {
     if (ms === undefined) {
       this.problems.add(
         path,
-        `${what}: expected a duration (a number of ${bareUnit === 's' ? 'seconds' : 'milliseconds'}, or text such as "30s", "2m", "500ms"), got ${describeYaml(value)}`,
+        `expected a duration (a number of ${bareUnit === 's' ? 'seconds' : 'milliseconds'}, or text such as "30s", "2m", "500ms"), got ${describeYaml(value)}`,
       );
     }
     return ms;

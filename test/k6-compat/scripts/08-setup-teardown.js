@@ -1,4 +1,4 @@
-// setup() logs in and returns data every VU receives (JSON-cloned); teardown(data) gets the same data; both may make requests (counted in totals).
+// setup() logs in and returns data every VU receives (a JSON copy per VU); teardown(data) gets the original data; both may make requests (counted in totals).
 import http from 'k6/http';
 import { check } from 'k6';
 
@@ -12,11 +12,14 @@ export function setup() {
 
 export default function (data) {
   const res = http.get(`${__ENV.BASE_URL}/users/me`, { headers: { Authorization: `Bearer ${data.token}` } });
+  // Each VU has its own copy of the data (k6 parses it once per VU): changes stay in that VU.
+  data.owner ??= __VU;
+  data.list.push(__VU);
   check(res, {
     'token from setup works': (r) => r.status === 200,
-    'data is JSON-cloned': () => data.startedAt === '1970-01-01T00:00:00.000Z' && data.list.length === 3,
+    'data is JSON (a Date became a string)': () => data.startedAt === '1970-01-01T00:00:00.000Z',
+    'data is per VU': () => data.owner === __VU && data.list.slice(3).every((v) => v === __VU),
   });
-  data.list.push(4);
 }
 
 export function teardown(data) {

@@ -9,7 +9,9 @@ import { findFreePort } from '../../../src/util/net.js';
 export function prometheusBinary(name: 'prometheus' | 'promtool' = 'prometheus'): string {
   const path = `/usr/bin/${name}`;
   if (!existsSync(path)) {
-    throw new Error(`${path} is missing: install it with \`apt-get install -y prometheus\` (Debian package "prometheus")`);
+    throw new Error(
+      `${path} is missing: install it with \`apt-get install -y prometheus\` (Debian package "prometheus")`,
+    );
   }
   return path;
 }
@@ -39,7 +41,9 @@ export interface PrometheusServerOptions {
 }
 
 /** Starts Prometheus with `--web.enable-remote-write-receiver` and waits until it is ready. */
-export async function startPrometheus(options: PrometheusServerOptions = {}): Promise<PrometheusServer> {
+export async function startPrometheus(
+  options: PrometheusServerOptions = {},
+): Promise<PrometheusServer> {
   const binary = prometheusBinary();
   const dir = mkdtempSync(join(tmpdir(), 'redline-prom-'));
   const port = await findFreePort();
@@ -47,7 +51,10 @@ export async function startPrometheus(options: PrometheusServerOptions = {}): Pr
   const scrape = options.scrapeTargets?.length
     ? `scrape_configs:\n  - job_name: redline\n    scrape_interval: ${interval}\n    static_configs:\n      - targets: [${options.scrapeTargets.map((t) => `'${t}'`).join(', ')}]\n`
     : '';
-  writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: ${interval}\n  evaluation_interval: ${interval}\n${scrape}`);
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    `global:\n  scrape_interval: ${interval}\n  evaluation_interval: ${interval}\n${scrape}`,
+  );
   const args = [
     `--config.file=${join(dir, 'prometheus.yml')}`,
     `--storage.tsdb.path=${join(dir, 'data')}`,
@@ -91,8 +98,12 @@ export async function startPrometheus(options: PrometheusServerOptions = {}): Pr
   };
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}): ${output}`);
-    const ready = await fetch(`${baseUrl}/-/ready`).then((r) => r.ok, () => false);
+    if (child.exitCode !== null)
+      throw new Error(`prometheus exited (${child.exitCode}): ${output}`);
+    const ready = await fetch(`${baseUrl}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return server;
     if (Date.now() > deadline) {
       await server.stop();

@@ -1,0 +1,148 @@
+// Shared helpers for Redline's benchmarks: targets pinned to one core, tools pinned to the other,
+// process CPU/RSS readings, medians. Traffic goes to 127.0.0.1 only; every run is time-bounded.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const REDLINE = join(ROOT, 'bin/redline.js');
+export const GEN_CPU = process.env.GEN_CPU ?? '0';
+export const TGT_CPU = process.env.TGT_CPU ?? '1';
+export const WORK = process.env.BENCH_WORK ?? join(tmpdir(), 'redline-bench');
+mkdirSync(WORK, { recursive: true });
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits until something accepts connections on the port. */
+export async function waitForPort(port, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise((resolve) => {
+      const c = createConnection({ port, host: '127.0.0.1' });
+      c.once('connect', () => {
+        c.destroy();
+        resolve(true);
+      });
+      c.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`port ${port} did not open`);
+}
+
+/** Checks that a command exists; prints the apt/npm line to install it otherwise. */
+export function need(command, install) {
+  const paths = (process.env.PATH ?? '').split(':');
+  if (!paths.some((p) => existsSync(join(p, command)))) {
+    console.error(`missing ${command}: ${install}`);
+    process.exit(1);
+  }
+}
+
+/** Starts nginx (1 worker, `return 200 "hello\n"`) pinned to the target core. */
+export async function startNginx(port) {
+  need('nginx', 'apt-get install -y nginx');
+  const dir = join(WORK, `nginx-${port}`);
+  mkdirSync(dir, { recursive: true });
+  const conf = join(dir, 'nginx.conf');
+  writeFileSync(
+    conf,
+    `worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+worker_rlimit_nofile 40000;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 65s;
+  client_body_temp_path ${dir}/cb; proxy_temp_path ${dir}/px; fastcgi_temp_path ${dir}/fc; uwsgi_temp_path ${dir}/uw; scgi_temp_path ${dir}/sc;
+  server { listen 127.0.0.1:${port}; location / { default_type text/plain; return 200 "hello\\n"; } }
+}
+`,
+  );
+  const child = spawn('taskset', ['-c', TGT_CPU, 'nginx', '-p', dir, '-c', conf], { stdio: 'ignore' });
+  await waitForPort(port);
+  return { url: `http://127.0.0.1:${port}/`, pid: () => Number(readFileSync(join(dir, 'nginx.pid'), 'utf8')), stop: () => child.kill('SIGTERM') };
+}
+
+/** Starts the plain Node hello server (`res.end('hello')`) pinned to the target core. */
+export async function startNodeHello(port) {
+  const script = join(WORK, 'hello-server.cjs');
+  writeFileSync(script, `require('http').createServer((q, s) => s.end('hello')).listen(${port}, '127.0.0.1');\n`);
+  const child = spawn('taskset', ['-c', TGT_CPU, process.execPath, script], { stdio: 'ignore' });
+  await waitForPort(port);
+  return { url: `http://127.0.0.1:${port}/`, pid: () => child.pid, stop: () => child.kill('SIGTERM') };
+}
+
+/** Runs a command pinned to the generator core; resolves with stdout, stderr and CPU seconds. */
+export function runPinned(command, args, { timeoutMs = 120_000, env } = {}) {
+  return new Promise((resolve) => {
+    const timeFile = join(WORK, `time-${process.pid}-${Date.now()}.txt`);
+    execFile(
+      '/usr/bin/time',
+      ['-f', '%U %S %M', '-o', timeFile, 'taskset', '-c', GEN_CPU, command, ...args],
+      { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        let cpuSeconds = Number.NaN;
+        let maxRssKb = Number.NaN;
+        try {
+          const [u, s, m] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
+          cpuSeconds = u + s;
+          maxRssKb = m;
+        } catch {}
+        resolve({ error, stdout, stderr, cpuSeconds, maxRssKb });
+      },
+    );
+  });
+}
+
+/** CPU seconds used so far by a process (utime + stime from /proc). */
+export function processCpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Median of numbers (NaN-safe). */
+export function median(values) {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return Number.NaN;
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+/** Installs autocannon in the bench work folder once (not in the project). */
+export async function ensureAutocannon() {
+  const bin = join(WORK, 'peers/node_modules/.bin/autocannon');
+  if (existsSync(bin)) return bin;
+  mkdirSync(join(WORK, 'peers'), { recursive: true });
+  writeFileSync(join(WORK, 'peers/package.json'), '{"name":"redline-bench-peers","private":true}');
+  await new Promise((resolve, reject) =>
+    execFile('npm', ['install', '--no-save', '--no-audit', '--no-fund', 'autocannon@8'], { cwd: join(WORK, 'peers') }, (e) => (e ? reject(e) : resolve())),
+  );
+  return bin;
+}
+
+/** Formats a rate like 123.4k. */
+export function k(n) {
+  return Number.isFinite(n) ? (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0)) : 'n/a';
+}
