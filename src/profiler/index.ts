@@ -36,6 +36,7 @@ export {
   type ProfileTargetResult,
   type ProfileTargetSpec,
   profileTarget,
+  type TargetInfo,
 } from './capture/profile-target.js';
 export {
   type CaptureOptions,

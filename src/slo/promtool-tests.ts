@@ -158,6 +158,100 @@ function slowBurn(spec: SloSpec, slo: Slo) {
   return { ratio, eval: 15 + minutesOf(slo.alerting.ticketForMs) };
 }
 
+type Severity = 'page' | 'ticket';
+
+/** Builds the alert checks and story tests of one SLO. */
+class SloStories {
+  readonly tests: unknown[] = [];
+  readonly skipped: string[] = [];
+  constructor(
+    readonly spec: SloSpec,
+    readonly slo: Slo,
+  ) {}
+
+  alertTest(severity: Severity, at: number, fire: boolean) {
+    const a = this.slo.alerting;
+    return {
+      eval_time: `${at}m`,
+      alertname: severity === 'page' ? a.pageName : a.ticketName,
+      exp_alerts: fire ? [expectedAlert(this.spec, this.slo, severity)] : [],
+    };
+  }
+
+  enabled(severity: Severity): boolean {
+    const on = severity === 'page' ? this.slo.alerting.page : this.slo.alerting.ticket;
+    return on && this.spec.windows.some((w) => w.severity === severity);
+  }
+
+  clean(evalTimes: number[], horizon: number): void {
+    const p = phases(horizon, 0, 0);
+    this.tests.push({
+      name: `${this.slo.id}: no errors, no alerts`,
+      interval: '1m',
+      input_series: inputSeries(this.slo, p.good, p.errors),
+      alert_rule_test: [...new Set(evalTimes)].flatMap((at) =>
+        (['page', 'ticket'] as const)
+          .filter((s) => this.enabled(s))
+          .map((s) => this.alertTest(s, at, false)),
+      ),
+    });
+  }
+
+  fast(plan: ReturnType<typeof fastBurn>): void {
+    if (!this.enabled('page')) return;
+    if (!plan) {
+      this.skipped.push(
+        `${this.slo.name}: objective ${this.slo.objective}% leaves no page tier that a burst can trip`,
+      );
+      return;
+    }
+    const p = phases(plan.clean, plan.burn + 1, plan.ratio);
+    const window = promDuration(this.spec.windows.find((w) => w.severity === 'page')!.shortMs);
+    const labels = Object.entries({ ...sloLabels(this.spec, this.slo), slo_window: window });
+    this.tests.push({
+      name: `${this.slo.id}: a burst of ${plan.ratio * 100}% errors pages`,
+      interval: '1m',
+      input_series: inputSeries(this.slo, p.good, p.errors),
+      alert_rule_test: [
+        this.alertTest('page', plan.clean - 1, false),
+        this.alertTest('page', plan.eval, true),
+      ],
+      promql_expr_test: [
+        {
+          expr: `round(slo:sli_error:ratio_rate${window}${sloSelector(this.slo)} * ${PER_MINUTE})`,
+          eval_time: `${plan.eval}m`,
+          exp_samples: [
+            {
+              labels: `{${labels.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`,
+              value: plan.ratio * PER_MINUTE,
+            },
+          ],
+        },
+      ],
+    });
+  }
+
+  slow(plan: ReturnType<typeof slowBurn>): void {
+    if (!this.enabled('ticket')) return;
+    if (!plan) {
+      this.skipped.push(
+        `${this.slo.name}: the ticket and page thresholds are too close for a slow-burn test`,
+      );
+      return;
+    }
+    const p = phases(0, plan.eval + 1, plan.ratio);
+    this.tests.push({
+      name: `${this.slo.id}: a steady ${plan.ratio * 100}% error ratio opens a ticket, not a page`,
+      interval: '1m',
+      input_series: inputSeries(this.slo, p.good, p.errors),
+      alert_rule_test: [
+        this.alertTest('ticket', plan.eval, true),
+        ...(this.enabled('page') ? [this.alertTest('page', plan.eval, false)] : []),
+      ],
+    });
+  }
+}
+
 /** The promtool test file (YAML) for `rules` (file name of the rule file, relative to the test). */
 export function renderPromtoolTests(
   spec: SloSpec,
@@ -166,85 +260,21 @@ export function renderPromtoolTests(
   const tests: unknown[] = [];
   const skipped: string[] = [];
   for (const slo of spec.slos) {
-    const fast = fastBurn(spec, slo);
-    const slow = slowBurn(spec, slo);
-    const probe = inputSeries(slo, [], []);
-    if (!probe) {
+    if (!inputSeries(slo, [], [])) {
       skipped.push(
         `${slo.name}: its SLI uses raw PromQL or regex matchers, so no synthetic series can be made`,
       );
       continue;
     }
-    const page = slo.alerting.page && spec.windows.some((w) => w.severity === 'page');
-    const ticket = slo.alerting.ticket && spec.windows.some((w) => w.severity === 'ticket');
+    const fast = fastBurn(spec, slo);
+    const slow = slowBurn(spec, slo);
     const horizon = Math.max(fast?.eval ?? 0, slow?.eval ?? 0, 30);
-    const alertTest = (name: string, at: number, fire: boolean, severity: 'page' | 'ticket') => ({
-      eval_time: `${at}m`,
-      alertname: name,
-      exp_alerts: fire ? [expectedAlert(spec, slo, severity)] : [],
-    });
-    const clean = phases(horizon, 0, 0);
-    const silent = [
-      ...new Set([...(fast ? [fast.eval] : []), ...(slow ? [slow.eval] : []), horizon]),
-    ];
-    tests.push({
-      name: `${slo.id}: no errors, no alerts`,
-      interval: '1m',
-      input_series: inputSeries(slo, clean.good, clean.errors),
-      alert_rule_test: silent.flatMap((at) => [
-        ...(page ? [alertTest(slo.alerting.pageName, at, false, 'page')] : []),
-        ...(ticket ? [alertTest(slo.alerting.ticketName, at, false, 'ticket')] : []),
-      ]),
-    });
-    if (page && fast) {
-      const p = phases(fast.clean, fast.burn + 1, fast.ratio);
-      tests.push({
-        name: `${slo.id}: a burst of ${fast.ratio * 100}% errors pages`,
-        interval: '1m',
-        input_series: inputSeries(slo, p.good, p.errors),
-        alert_rule_test: [
-          alertTest(slo.alerting.pageName, fast.clean - 1, false, 'page'),
-          alertTest(slo.alerting.pageName, fast.eval, true, 'page'),
-        ],
-        promql_expr_test: [
-          {
-            expr: `round(slo:sli_error:ratio_rate${promDuration(spec.windows.find((w) => w.severity === 'page')!.shortMs)}${sloSelector(slo)} * ${PER_MINUTE})`,
-            eval_time: `${fast.eval}m`,
-            exp_samples: [
-              {
-                labels: `{${Object.entries({
-                  ...sloLabels(spec, slo),
-                  slo_window: promDuration(
-                    spec.windows.find((w) => w.severity === 'page')!.shortMs,
-                  ),
-                })
-                  .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-                  .join(',')}}`,
-                value: fast.ratio * PER_MINUTE,
-              },
-            ],
-          },
-        ],
-      });
-    } else if (page)
-      skipped.push(
-        `${slo.name}: objective ${slo.objective}% leaves no page tier that a burst can trip`,
-      );
-    if (ticket && slow) {
-      const p = phases(0, slow.eval + 1, slow.ratio);
-      tests.push({
-        name: `${slo.id}: a steady ${slow.ratio * 100}% error ratio opens a ticket, not a page`,
-        interval: '1m',
-        input_series: inputSeries(slo, p.good.slice(1), p.errors.slice(1)),
-        alert_rule_test: [
-          alertTest(slo.alerting.ticketName, slow.eval, true, 'ticket'),
-          ...(page ? [alertTest(slo.alerting.pageName, slow.eval, false, 'page')] : []),
-        ],
-      });
-    } else if (ticket)
-      skipped.push(
-        `${slo.name}: the ticket and page thresholds are too close for a slow-burn test`,
-      );
+    const stories = new SloStories(spec, slo);
+    stories.clean([...(fast ? [fast.eval] : []), ...(slow ? [slow.eval] : []), horizon], horizon);
+    stories.fast(fast);
+    stories.slow(slow);
+    tests.push(...stories.tests);
+    skipped.push(...stories.skipped);
   }
   const header = `# Generated by \`redline slo generate\`: unit tests of ${rulesFile}; run \`promtool test rules <this file>\`.\n${skipped.map((s) => `# Not tested: ${s}\n`).join('')}`;
   const body = stringify(

@@ -9,7 +9,7 @@ it('scratch', async () => {
     for (const name of (process.env['SCRATCH'] ?? '').split(',')) {
       let run;
       try {
-        run = await runCorpus(name, server.url, JSON.parse(process.env['SCRATCH_CLI'] ?? '{}'));
+        run = await runCorpus(name, server.url, JSON.parse((process.env['SCRATCH_CLI'] ?? '{}').replaceAll('PORT', String(server.port))));
       } catch (e) {
         console.log(name, 'THREW', (e as Error).message, (e as { problems?: string[] }).problems, (e as { hint?: string }).hint, (e as { exitCode?: number }).exitCode);
         continue;

@@ -5,6 +5,7 @@ type Register = (program: Command) => void;
 
 const registrations: Register[] = [
   (await import('./run.js')).register,
+  (await import('./demo.js')).register,
   (await import('./db.js')).register,
   (await import('./report.js')).register,
   (await import('./compare.js')).register,

@@ -31,10 +31,13 @@ interface Entry {
 
 /** Tracks repeated (query, parameters) pairs and reports each one once per window. */
 export class CacheTracker {
-  #entries = new Map<string, Entry>();
+  /** Raw query text → parameter key → entry (two short lookups instead of one long concatenated key). */
+  #entries = new Map<string, Map<string, Entry>>();
+  #size = 0;
 
   /** Notes one successful SELECT; returns a detection when the pair crosses the threshold. */
   note(
+    text: string,
     key: string,
     sql: string,
     route: string,
@@ -43,15 +46,22 @@ export class CacheTracker {
     t: number,
     site: () => ResolvedSite | undefined,
   ): Detection | undefined {
-    let entry = this.#entries.get(key);
+    let byParams = this.#entries.get(text);
+    if (!byParams) {
+      byParams = new Map();
+      this.#entries.set(text, byParams);
+    }
+    let entry = byParams.get(key);
     if (!entry || t - entry.windowStart > CACHE_WINDOW_MS) {
-      if (entry) this.#entries.delete(key);
-      if (this.#entries.size >= CACHE_MAX_KEYS) {
-        const oldest = this.#entries.keys().next().value;
-        if (oldest !== undefined) this.#entries.delete(oldest);
+      if (!entry && ++this.#size > CACHE_MAX_KEYS) {
+        // Over the bound: start afresh (windows are short; at worst a candidate is seen later).
+        this.#entries.clear();
+        this.#size = 1;
+        byParams = new Map();
+        this.#entries.set(text, byParams);
       }
       entry = { windowStart: t, count: 0, totalMs: 0, requests: 0, lastRequest: -1 };
-      this.#entries.set(key, entry);
+      byParams.set(key, entry);
     }
     entry.count++;
     entry.totalMs += durationMs;

@@ -22,8 +22,13 @@ import {
   targetExitedError,
 } from './target.js';
 
+/** What a load runner may want to know about the target (the pid is unknown when attached by host:port). */
+export interface TargetInfo {
+  pid?: number;
+}
+
 /** Runs load against the target's URL until done or `signal` aborts (e.g. runQuickTest). */
-export type LoadRunner = (targetUrl: string, signal: AbortSignal) => Promise<unknown>;
+export type LoadRunner = (targetUrl: string, signal: AbortSignal, target: TargetInfo) => Promise<unknown>;
 
 /** What to profile: a command Redline starts, or a running process to attach to. */
 export type ProfileTargetSpec =
@@ -189,11 +194,11 @@ export async function profileTarget(options: ProfileTargetOptions): Promise<Prof
     await prepareCapture(client, settings);
     if (options.warmup && !signal.aborted) {
       progress(`warming up ${url}`);
-      await options.warmup(url, signal);
+      await options.warmup(url, signal, info);
     }
     if (signal.aborted) throw interruptedError();
     progress('capturing during the load window');
-    const window = await captureWindow(client, () => options.load(url, signal), settings);
+    const window = await captureWindow(client, () => options.load(url, signal, info), settings);
     if (window.loadError !== undefined && !signal.aborted)
       progress(`the load failed: ${String(window.loadError)}`);
     const analysis = analyzeCapture(window.capture, {

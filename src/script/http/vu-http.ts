@@ -130,7 +130,10 @@ export class VuHttp implements ConnectionOwner {
   ): Promise<Response> {
     if (this.#vu().signal.aborted) return Promise.reject(new IterationAbort('interrupted', true));
     const rt = threadRuntime();
-    const finalUrl = rt.rewriteUrl(String(url));
+    // Host rules (--host, options.hosts) change where the request goes, not what it is: the URL,
+    // its tags, cookies and the Host header stay the original's (k6 keeps them too).
+    const original = String(url);
+    const finalUrl = rt.rewriteUrl(original);
     let target: Target;
     try {
       target = targetFor(finalUrl);
@@ -139,7 +142,8 @@ export class VuHttp implements ConnectionOwner {
     }
     const upper = method.toUpperCase();
     const jar = params.jar === undefined ? this.jar : params.jar;
-    const { bytes, sent } = this.#encode(upper, finalUrl, target, body, params, jar);
+    const host = finalUrl === original ? undefined : originalHost(original);
+    const { bytes, sent } = this.#encode(upper, original, target, body, params, jar, host);
     const timeoutMs =
       params.timeout === undefined
         ? httpSettings.timeoutMs
@@ -151,7 +155,7 @@ export class VuHttp implements ConnectionOwner {
         resolve,
         reject,
         method: upper,
-        url: finalUrl,
+        url: original,
         target,
         bytes,
         sent,
@@ -199,6 +203,7 @@ export class VuHttp implements ConnectionOwner {
     body: unknown,
     params: RequestParams,
     jar: CookieJar | null,
+    host: string | undefined,
   ): { bytes: Buffer; sent: SentRequest } {
     const encoded = encodeBody(body);
     const headers: Array<[string, string]> = [];
@@ -225,7 +230,7 @@ export class VuHttp implements ConnectionOwner {
     if (httpSettings.noConnectionReuse && !seen.has('connection'))
       headers.push(['Connection', 'close']);
     let head = `${method} ${target.path} HTTP/1.1\r\n`;
-    if (!seen.has('host')) head += `Host: ${target.hostHeader}\r\n`;
+    if (!seen.has('host')) head += `Host: ${host ?? target.hostHeader}\r\n`;
     for (const [n, v] of headers) head += `${n}: ${v.replace(/[\r\n]/g, ' ')}\r\n`;
     const length = encoded.bytes?.length ?? 0;
     if (
@@ -561,4 +566,13 @@ function decode(bytes: Buffer, encoding: string): Buffer {
     // A body that does not decode is returned as received.
   }
   return bytes;
+}
+
+/** `host[:port]` of a URL as written (the Host header of a request sent elsewhere by a host rule). */
+function originalHost(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
 }
