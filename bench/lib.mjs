@@ -130,16 +130,21 @@ export function median(values) {
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
-/** Installs autocannon in the bench work folder once (not in the project). */
-export async function ensureAutocannon() {
-  const bin = join(WORK, 'peers/node_modules/.bin/autocannon');
-  if (existsSync(bin)) return bin;
-  mkdirSync(join(WORK, 'peers'), { recursive: true });
-  writeFileSync(join(WORK, 'peers/package.json'), '{"name":"redline-bench-peers","private":true}');
+/** Installs the npm peers (autocannon, undici) in the bench work folder once, not in the project. */
+export async function ensurePeers() {
+  const dir = join(WORK, 'peers');
+  if (existsSync(join(dir, 'node_modules/.bin/autocannon')) && existsSync(join(dir, 'node_modules/undici'))) return dir;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{"name":"redline-bench-peers","private":true}');
   await new Promise((resolve, reject) =>
-    execFile('npm', ['install', '--no-save', '--no-audit', '--no-fund', 'autocannon@8'], { cwd: join(WORK, 'peers') }, (e) => (e ? reject(e) : resolve())),
+    execFile('npm', ['install', '--no-save', '--no-audit', '--no-fund', 'autocannon@8', 'undici@7'], { cwd: dir }, (e) => (e ? reject(e) : resolve())),
   );
-  return bin;
+  return dir;
+}
+
+/** The autocannon binary (installed by {@link ensurePeers}). */
+export async function ensureAutocannon() {
+  return join(await ensurePeers(), 'node_modules/.bin/autocannon');
 }
 
 /** Formats a rate like 123.4k. */

@@ -3,6 +3,7 @@ import { pbkdf2Sync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginAsDemoUser, requestJson } from './__fixtures__/test-support.js';
 import {
   CATEGORY_ITEMS_EXAMPLE_PARAMS,
   CATEGORY_ITEMS_SQL,
@@ -13,7 +14,6 @@ import {
   PASSWORD_HASH_ITERATIONS,
   startDemoServer,
 } from './index.js';
-import { loginAsDemoUser, requestJson } from './test-support.js';
 
 let planted: DemoServerHandle;
 let fixed: DemoServerHandle;

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loginAsDemoUser, requestJson } from './__fixtures__/test-support.js';
 import { startDemoServer } from './index.js';
-import { loginAsDemoUser, requestJson } from './test-support.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'redline-demo-test-'));
 const seed = { users: 20, items: 500, orders: 50 };

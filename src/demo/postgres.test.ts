@@ -1,6 +1,7 @@
 /** The demo service on the real PostgreSQL at 127.0.0.1:5432 (database test): seed once per schema, flow, bottlenecks. */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginAsDemoUser, requestJson } from './__fixtures__/test-support.js';
 import {
   CATEGORY_ITEMS_EXAMPLE_PARAMS,
   CATEGORY_ITEMS_SQL,
@@ -8,7 +9,6 @@ import {
   MISSING_INDEX_NAME,
   startDemoServer,
 } from './index.js';
-import { loginAsDemoUser, requestJson } from './test-support.js';
 
 const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const SCHEMA = `redline_demo_test_${process.pid}`;

@@ -1,7 +1,7 @@
 /** The demo service end to end on PGlite: the seed's k6 flow, auth, and error handling. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginAsDemoUser, requestJson } from './__fixtures__/test-support.js';
 import { type DemoServerHandle, startDemoServer } from './index.js';
-import { loginAsDemoUser, requestJson } from './test-support.js';
 
 let server: DemoServerHandle;
 

@@ -43,6 +43,7 @@ export function createQuerySink({ config, store, stats, metrics }: PipelineTarge
   const cache = new CacheTracker();
   return {
     selectStarSampling: config.selectStarSampling,
+    repeatCaptures: config.nPlusOneCount + 1,
     onQuery(state: RequestState, record: QueryRecord) {
       stats.addQuery(record);
       metrics?.countQuery(record.driver);

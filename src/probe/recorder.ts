@@ -18,10 +18,14 @@ import {
 export interface QuerySink {
   onQuery(state: RequestState, record: QueryRecord): void;
   readonly selectStarSampling: boolean;
+  /** Repeats within a request that always get their own stack (the N+1 count threshold + 1). */
+  readonly repeatCaptures: number;
 }
 
 /** A cached call site is re-captured every this many executions of the same text. */
 export const SITE_RESAMPLE = 256;
+/** Within one request, repeats past the N+1 threshold are captured only every this many times. */
+export const REPEAT_SAMPLE = 16;
 
 let sink: QuerySink | undefined;
 
@@ -73,11 +77,7 @@ export function beginQuery(
   const sql = shape.sql;
   const seen = (state.seen.get(sql) ?? 0) + 1;
   state.seen.set(sql, seen);
-  let site = shape.site;
-  if (seen >= 2 || !site || ++shape.uses % SITE_RESAMPLE === 0) {
-    site = captureSite(above);
-    if (seen < 2) shape.site = site;
-  }
+  const site = siteFor(state, shape, seen, above);
   const t = now();
   const record: QueryRecord = {
     driver,
@@ -101,6 +101,30 @@ export function beginQuery(
   if (state.queries.length < MAX_QUERIES_PER_REQUEST) state.queries.push(record);
   else state.droppedQueries++;
   return record;
+}
+
+/**
+ * The call site of this execution. Capturing a stack costs microseconds, so: the first execution
+ * of a text in a request reuses the text's cached site (re-captured every SITE_RESAMPLE uses);
+ * repeats are captured at the 2nd execution, at the `repeatCaptures`-th (the N+1 count threshold)
+ * and every REPEAT_SAMPLE-th; the others reuse the last capture for that text in this request, so
+ * a loop is attributed to its line while two call sites alternating may be mixed up in between.
+ */
+function siteFor(
+  state: RequestState,
+  shape: QueryShape,
+  seen: number,
+  above: (...args: never[]) => unknown,
+): CallSiteHolder {
+  if (seen === 1) {
+    if (!shape.site || ++shape.uses % SITE_RESAMPLE === 0) shape.site = captureSite(above);
+    return shape.site;
+  }
+  const last = state.lastSites.get(shape.sql);
+  if (last && seen !== (sink?.repeatCaptures ?? 6) && seen % REPEAT_SAMPLE !== 0) return last;
+  const site = captureSite(above);
+  state.lastSites.set(shape.sql, site);
+  return site;
 }
 
 /** Result facts a driver extracts. `rowsArray` gets column-use proxies when the query is sampled. */

@@ -47,6 +47,8 @@ export interface RequestState {
   httpClientCount: number;
   /** Occurrences of each normalised query in this request (decides stack capture). */
   seen: Map<string, number>;
+  /** Last captured call site of each repeated normalised query in this request. */
+  lastSites: Map<string, CallSiteHolder>;
 }
 
 /** Queries kept per request for detection (more are counted only). */
@@ -73,6 +75,7 @@ export function createRequestState(method: string, url: string): RequestState {
     httpClientMs: 0,
     httpClientCount: 0,
     seen: new Map(),
+    lastSites: new Map(),
   };
 }
 

@@ -5,6 +5,9 @@
  * firing alerts). The datasource is the `${DS_PROMETHEUS}` variable, so the file imports anywhere.
  */
 import { type DashboardPanel, Layout, RATE, stat, timeseries } from './grafana-panels.js';
+
+export type { DashboardPanel, DashboardTarget } from './grafana-panels.js';
+
 import { sloSelector } from './rules.js';
 import { errorRateExpr, selectorText, totalRateExpr } from './sli.js';
 import { burnFactor, promDuration, type Slo, type SloSpec } from './spec.js';

@@ -46,48 +46,44 @@ describe('live dashboard in Chromium', () => {
       durationMs: 10_000,
       outputs: [out],
     });
-    for (let i = 0; i < 100 && !out.url(); i++) await new Promise((r) => setTimeout(r, 50));
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(out.url()!);
-    const number = async (id: string) =>
-      Number((await page.textContent(`#${id}`))!.replace(/,/g, ''));
-    await page.waitForFunction(
-      "document.getElementById('requests').textContent !== '-'",
-      undefined,
-      { timeout: 10_000 },
-    );
-    const firstRequests = await number('requests');
-    const firstElapsed = await page.textContent('#elapsed');
-    expect(await page.textContent('#status')).toBe('running');
-    await page.waitForFunction(
-      `Number(document.getElementById('requests').textContent.replace(/,/g, '')) > ${firstRequests}`,
-      undefined,
-      { timeout: 10_000 },
-    );
-    expect(await number('requests')).toBeGreaterThan(firstRequests);
-    expect(await page.textContent('#elapsed')).not.toBe(firstElapsed);
-    expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(3);
-    expect(await number('rps')).toBeGreaterThan(0);
+    try {
+      for (let i = 0; i < 100 && !out.url(); i++) await new Promise((r) => setTimeout(r, 50));
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(out.url()!);
+      const number = async (id: string) =>
+        Number((await page.textContent(`#${id}`))!.replace(/,/g, ''));
+      // Polling from the test side: the page's CSP forbids eval, so no string predicates.
+      await expect.poll(() => page.textContent('#requests'), { timeout: 10_000 }).not.toBe('-');
+      const firstRequests = await number('requests');
+      const firstElapsed = await page.textContent('#elapsed');
+      expect(await page.textContent('#status')).toBe('running');
+      await expect
+        .poll(() => number('requests'), { timeout: 10_000 })
+        .toBeGreaterThan(firstRequests);
+      expect(await page.textContent('#elapsed')).not.toBe(firstElapsed);
+      expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(3);
+      expect(await number('rps')).toBeGreaterThan(0);
 
-    const { totals } = await run;
-    await page.waitForFunction("document.body.dataset.state === 'finished'", undefined, {
-      timeout: 10_000,
-    });
-    expect(await page.textContent('#status')).toBe('finished: completed');
-    expect(await number('requests')).toBe(totals.summarize('http_reqs')!.sum);
-    await page.screenshot({ path: join(tmpdir(), 'redline-dashboard-live.png') });
-    await page.close();
+      const { totals } = await run;
+      await page.waitForSelector('body[data-state="finished"]', { timeout: 10_000 });
+      expect(await page.textContent('#status')).toBe('finished: completed');
+      expect(await number('requests')).toBe(totals.summarize('http_reqs')!.sum);
+      await page.close();
 
-    const offline = await browser.newPage();
-    const requests: string[] = [];
-    offline.on('request', (r) => requests.push(r.url()));
-    await offline.goto(`file://${exportPath}`);
-    await offline.waitForFunction("document.body.dataset.state === 'finished'");
-    expect(Number((await offline.textContent('#requests'))!.replace(/,/g, ''))).toBe(
-      totals.summarize('http_reqs')!.sum,
-    );
-    expect(await offline.locator('.chart canvas').count()).toBeGreaterThanOrEqual(3);
-    expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]);
-    await offline.close();
+      const offline = await browser.newPage();
+      const requests: string[] = [];
+      offline.on('request', (r) => requests.push(r.url()));
+      await offline.goto(`file://${exportPath}`);
+      await offline.waitForSelector('body[data-state="finished"]');
+      expect(Number((await offline.textContent('#requests'))!.replace(/,/g, ''))).toBe(
+        totals.summarize('http_reqs')!.sum,
+      );
+      expect(await offline.locator('.chart canvas').count()).toBeGreaterThanOrEqual(3);
+      expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]);
+      await offline.close();
+    } finally {
+      // Never leave the run going (its export would outlive the temp folder).
+      await run.catch(() => undefined);
+    }
   });
 });

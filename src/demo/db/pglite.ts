@@ -1,8 +1,9 @@
 /** Opening the embedded PGlite database: a private copy of a cached, already seeded data dir (fast), or a given dir. */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { copyDirectory } from './copy-dir.js';
 import {
   createCountingDatabase,
   type DemoDatabase,
@@ -45,7 +46,7 @@ async function openTemporaryCopy(dir: string, options: PgliteOpenOptions): Promi
   const { seed, cacheDir, onProgress } = options;
   if (cacheDir === false) return openSeededPglite(dir, seed, onProgress);
   const cached = await ensureSeedCache(seed, cacheDir, onProgress);
-  await cp(cached, dir, { recursive: true });
+  await copyDirectory(cached, dir);
   try {
     return await openSeededPglite(dir, seed, onProgress);
   } catch (error) {
@@ -53,7 +54,7 @@ async function openTemporaryCopy(dir: string, options: PgliteOpenOptions): Promi
     await rm(cached, { recursive: true, force: true });
     await rm(dir, { recursive: true, force: true });
     const rebuilt = await ensureSeedCache(seed, cacheDir, onProgress);
-    await cp(rebuilt, dir, { recursive: true });
+    await copyDirectory(rebuilt, dir);
     return openSeededPglite(dir, seed, onProgress);
   }
 }

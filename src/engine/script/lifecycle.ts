@@ -4,7 +4,7 @@
  */
 import { RedlineError } from '../../errors/redline-error.js';
 import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
-import { vuContext } from '../../script/runtime/vu-state.js';
+import { IterationAbort, vuContext } from '../../script/runtime/vu-state.js';
 import { formatDuration } from '../../util/duration.js';
 import { createStandaloneVu } from './standalone-vu.js';
 
@@ -28,6 +28,10 @@ async function withTimeout<T>(what: string, timeoutMs: number, code: ExitCodeVal
 
 function scriptError(what: string, error: unknown, mapStack: StackMap): RedlineError {
   if (error instanceof RedlineError) return error;
+  if (error instanceof Error && error.name === IterationAbort.name && error.message.startsWith('test aborted')) {
+    // exec.test.abort() in setup() or teardown(): k6 ends the test with exit code 108.
+    return new RedlineError('E_SCRIPT_ABORTED', `${what}: ${error.message}`, { exitCode: ExitCode.ScriptAborted, cause: error });
+  }
   const stack = error instanceof Error ? mapStack(error.stack ?? error.message) : String(error);
   return new RedlineError('E_SCRIPT_EXCEPTION', `${what} threw: ${error instanceof Error ? error.message : String(error)}`, {
     exitCode: ExitCode.ScriptException,

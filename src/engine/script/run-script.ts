@@ -28,6 +28,7 @@ import type { ThresholdDefinition } from '../../thresholds/types.js';
 import { compiledModuleUrl } from '../../util/runtime-path.js';
 import { type AbortReason, runShards } from '../controller.js';
 import { buildRunResult, metricValues, RESULT_TREND_STATS } from '../result-builder.js';
+import { initContextError } from './init-errors.js';
 import { runHandleSummary, runLifecycle } from './lifecycle.js';
 import type { ScriptShardConfig } from './script-shard.js';
 
@@ -74,14 +75,7 @@ async function importInitContext(loaded: LoadedScript): Promise<Record<string, u
   try {
     return (await import(loaded.bundleUrl)) as Record<string, unknown>;
   } catch (error) {
-    if (error instanceof RedlineError) throw error;
-    const stack = error instanceof Error ? loaded.mapStack(error.stack ?? error.message) : String(error);
-    throw new RedlineError('E_SCRIPT_INIT', `the script threw in its init context: ${error instanceof Error ? error.message : String(error)}`, {
-      exitCode: ExitCode.ScriptException,
-      problems: [stack],
-      position: { file: loaded.scriptPath },
-      cause: error,
-    });
+    throw await initContextError(loaded, error);
   }
 }
 
@@ -191,6 +185,8 @@ async function runLoaded(loaded: LoadedScript, options: ScriptRunOptions): Promi
     onScriptError: (e) => options.onScriptError?.(e.message, loaded.mapStack(e.stack)),
   });
 
+  // A shard running in this thread installed its own runtime: teardown() records into ours.
+  installThreadRuntime(runtime);
   const teardown = module['teardown'];
   if (typeof teardown === 'function' && !plan.options.noTeardown && run.reason !== 'interrupted') {
     await runLifecycle('teardown', teardown as (d?: unknown) => unknown, setupData, plan.options.teardownTimeoutMs, plan.options.tags, loaded.mapStack);

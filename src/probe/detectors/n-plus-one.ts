@@ -26,6 +26,8 @@ export function detectNPlusOne(state: RequestState, config: ProbeConfig): Detect
   }
   const detections: Detection[] = [];
   for (const [sql, records] of groups) {
+    // Cheap filter first: resolving call sites formats stacks, so skip groups too fast to matter.
+    if (records.reduce((acc, r) => acc + (r.end - r.start), 0) < config.nPlusOneMs) continue;
     const bySite = new Map<string, QueryRecord[]>();
     for (const record of records) {
       const key = siteKey(resolveSite(record.site, config.root));

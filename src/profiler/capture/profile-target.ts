@@ -1,4 +1,5 @@
 /** profileTarget: start or attach, warm up, capture during the load window, stop cleanly, analyse, write. */
+import { mkdir } from 'node:fs/promises';
 import { request } from 'node:http';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
@@ -182,14 +183,14 @@ export async function profileTarget(options: ProfileTargetOptions): Promise<Prof
   const signal = options.signal ?? new AbortController().signal;
   const logFile =
     options.targetLogFile ?? (options.outDir ? `${options.outDir}/target.log` : undefined);
-  if (options.outDir)
-    await import('node:fs/promises').then((fs) =>
-      fs.mkdir(options.outDir as string, { recursive: true }),
-    );
+  if (options.outDir) await mkdir(options.outDir, { recursive: true });
   const { url, client, spawned } = await openTarget(
     options,
     'attach' in options.target ? undefined : logFile,
   );
+  const attach = 'attach' in options.target ? options.target.attach : undefined;
+  const pid = spawned?.pid ?? (attach && /^\d+$/.test(attach) ? Number(attach) : undefined);
+  const info: TargetInfo = pid === undefined ? {} : { pid };
   try {
     await prepareCapture(client, settings);
     if (options.warmup && !signal.aborted) {

@@ -1,6 +1,6 @@
 /** Execution information for scripts (k6's `k6/execution`): the VU, scenario, instance and test. */
 import { threadRuntime } from '../runtime/thread-runtime.js';
-import { currentVu, requireVu } from '../runtime/vu-state.js';
+import { currentVu, IterationAbort, requireVu } from '../runtime/vu-state.js';
 
 /** Counters the engine keeps per thread for `exec.instance`. */
 export const instanceCounters: {
@@ -23,7 +23,8 @@ export const exec = {
       idInTest: vu.id,
       idInInstance: vu.idInInstance,
       iterationInInstance: vu.iteration,
-      iterationInScenario: vu.iterationInScenario,
+      // Per VU (k6): this VU's iteration number in its scenario; VUs belong to one scenario here.
+      iterationInScenario: vu.iteration,
       tags: vu.tags,
       metrics: { tags: vu.tags, metadata: {} as Record<string, string> },
     };
@@ -36,7 +37,8 @@ export const exec = {
       executor: vu.scenario.executor,
       startTime: rt.testStart + vu.scenario.startTimeMs + performance.timeOrigin,
       progress: 0,
-      iterationInInstance: vu.scenario.iterationsStarted,
+      // This iteration's number among the scenario's iterations on this shard (k6: in this instance).
+      iterationInInstance: Math.max(0, (vu.iterationInScenario - vu.scenario.iterationOffset) / vu.scenario.iterationStride),
       iterationInTest: vu.iterationInScenario,
     };
   },
@@ -48,7 +50,8 @@ export const exec = {
     /** Stops the whole test (exit code 108). */
     abort(message = 'test aborted by the script') {
       threadRuntime().abortTest(message);
-      throw new Error(`test aborted: ${message}`);
+      // Ends the iteration as interrupted (not as a script error), as k6 does.
+      throw new IterationAbort(`test aborted: ${message}`, true);
     },
     /** Marks the test as failed (exit code 110) and goes on. */
     fail(message = 'test marked as failed by the script') {

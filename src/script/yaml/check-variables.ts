@@ -9,7 +9,12 @@ import type { PlanProblems } from './plan-problems.js';
 import { templatesOf } from './template.js';
 
 function stepsOf(plan: YamlPlan): Step[][] {
-  return [...plan.flows.map((f) => f.steps), ...plan.scenarioFlows.map((s) => s.flow.steps), plan.before ?? [], plan.after ?? []];
+  return [
+    ...plan.flows.map((f) => f.steps),
+    ...plan.scenarioFlows.map((s) => s.flow.steps),
+    plan.before ?? [],
+    plan.after ?? [],
+  ];
 }
 
 function walk(steps: Step[], visit: (step: Step, inLoop: boolean) => void, inLoop = false): void {
@@ -30,7 +35,17 @@ function requestTemplates(step: RequestStep): Template[] {
     step.body?.kind === 'form' ? undefined : step.body?.value,
     ...(step.body?.kind === 'form' ? step.body.entries.map(([, v]) => v) : []),
     ...step.captures.map((c) => c.fallback),
-    ...step.checks.flatMap((c) => (c.kind === 'json' ? [c.expected] : c.kind === 'bodyContains' ? [c.text] : c.kind === 'header' ? [c.contains, c.equals] : c.kind === 'equals' ? c.values : [])),
+    ...step.checks.flatMap((c) =>
+      c.kind === 'json'
+        ? [c.expected]
+        : c.kind === 'bodyContains'
+          ? [c.text]
+          : c.kind === 'header'
+            ? [c.contains, c.equals]
+            : c.kind === 'equals'
+              ? c.values
+              : [],
+    ),
   ];
   return [step.url, ...values.flatMap(templatesOf)];
 }
@@ -59,7 +74,12 @@ export function definedNames(plan: YamlPlan): Set<string> {
   return names;
 }
 
-function checkTemplate(template: Template, names: Set<string>, inLoop: boolean, problems: PlanProblems): void {
+function checkTemplate(
+  template: Template,
+  names: Set<string>,
+  inLoop: boolean,
+  problems: PlanProblems,
+): void {
   for (const part of template.parts) {
     if (typeof part === 'string') continue;
     const ref = part.ref;
@@ -85,14 +105,24 @@ export function checkVariables(plan: YamlPlan, problems: PlanProblems): void {
   for (const steps of stepsOf(plan)) {
     walk(steps, (step, inLoop) => {
       // A loop's own `over` is read outside the loop: `walk` passes the parent's scope for it.
-      for (const template of templatesOfStep(step)) checkTemplate(template, names, inLoop, problems);
-      if (step.kind === 'request' && plan.target === undefined && isRelative(step.url) && !relativeWithoutTarget) {
+      for (const template of templatesOfStep(step))
+        checkTemplate(template, names, inLoop, problems);
+      if (
+        step.kind === 'request' &&
+        plan.target === undefined &&
+        isRelative(step.url) &&
+        !relativeWithoutTarget
+      ) {
         relativeWithoutTarget = true;
-        problems.add(step.url.path, `"${step.url.source}" is a relative URL but the plan has no target (the base URL, e.g. target: http://127.0.0.1:3000)`);
+        problems.add(
+          step.url.path,
+          `"${step.url.source}" is a relative URL but the plan has no target (the base URL, e.g. target: http://127.0.0.1:3000)`,
+        );
       }
     });
   }
-  for (const [, value] of plan.defaultHeaders) for (const t of templatesOf(value)) checkTemplate(t, names, false, problems);
+  for (const [, value] of plan.defaultHeaders)
+    for (const t of templatesOf(value)) checkTemplate(t, names, false, problems);
   for (const variable of plan.variables) {
     const values = 'value' in variable ? [variable.value] : variable.choices;
     for (const t of values.flatMap(templatesOf)) checkTemplate(t, names, false, problems);

@@ -63,6 +63,13 @@ export class CodeWriter {
       const indent = /^\s*/.exec(this.#lines[i] ?? '')?.[0].length ?? 0;
       return [[indent, 0, position.line - 1, position.column - 1]];
     });
-    return { version: 3, file: generatedFile, names: [], sources: [sourceFile], sourcesContent: [sourceText], mappings: encode(mappings) };
+    return {
+      version: 3,
+      file: generatedFile,
+      names: [],
+      sources: [sourceFile],
+      sourcesContent: [sourceText],
+      mappings: encode(mappings),
+    };
   }
 }

@@ -61,21 +61,41 @@ function readPlanFile(path: string): { file: string; text: string } {
 }
 
 /** Reads and checks the plan; throws one RedlineError listing every problem. */
-export function readYamlPlan(file: string, text: string): { plan: YamlPlan; source: YamlSource; warnings: string[] } {
+export function readYamlPlan(
+  file: string,
+  text: string,
+): { plan: YamlPlan; source: YamlSource; warnings: string[] } {
   const parsed = parseYamlSource(file, text);
-  if (!parsed.source) throw planProblemsError({ file, positionOf: () => undefined }, parsed.problems, true);
+  if (!parsed.source)
+    throw planProblemsError({ file, positionOf: () => undefined }, parsed.problems, true);
   const source = parsed.source;
   const problems = new PlanProblems();
   const { plan, origins } = readPlan(source, problems);
   {
     // With problems already found, the execution options may be half-built: check the rest only.
     const clean = problems.count === 0;
-    const exported = ['default', ...plan.scenarioFlows.map((s) => s.exec), ...(plan.before ? ['setup'] : []), ...(plan.after ? ['teardown'] : [])];
-    const options = clean ? plan.options : Object.fromEntries(Object.entries(plan.options).filter(([k]) => !EXECUTION_OPTIONS.includes(k)));
-    const checked = checkPlan({ scriptOptions: options, ...(clean ? { exportedFunctions: exported } : {}) });
+    const exported = [
+      'default',
+      ...plan.scenarioFlows.map((s) => s.exec),
+      ...(plan.before ? ['setup'] : []),
+      ...(plan.after ? ['teardown'] : []),
+    ];
+    const options = clean
+      ? plan.options
+      : Object.fromEntries(
+          Object.entries(plan.options).filter(([k]) => !EXECUTION_OPTIONS.includes(k)),
+        );
+    const checked = checkPlan({
+      scriptOptions: options,
+      ...(clean ? { exportedFunctions: exported } : {}),
+    });
     for (const problem of checked.problems) {
       const path = origins.resolve(problem.path);
-      problems.add(path ?? [], path ? problem.message : `${problem.path}: ${problem.message}`, problem.suggestion);
+      problems.add(
+        path ?? [],
+        path ? problem.message : `${problem.path}: ${problem.message}`,
+        problem.suggestion,
+      );
     }
   }
   if (problems.count > 0) throw planProblemsError(source, problems.problems);
@@ -90,9 +110,14 @@ export async function compileYamlPlan(path: string): Promise<CompiledPlan> {
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
     const payloadFiles = plan.payloads.map((_, i) => join(dir, `payload-${i + 1}.json`));
-    await Promise.all(plan.payloads.map((p, i) => writeFile(payloadFiles[i]!, JSON.stringify(p.rows))));
+    await Promise.all(
+      plan.payloads.map((p, i) => writeFile(payloadFiles[i]!, JSON.stringify(p.rows))),
+    );
     const fileName = `${basename(file, extname(file))}.plan.mjs`;
-    const generated = generateModule({ plan, runtimeModule: runtimeModulePath(), payloadFiles, sourceText: text }, fileName);
+    const generated = generateModule(
+      { plan, runtimeModule: runtimeModulePath(), payloadFiles, sourceText: text },
+      fileName,
+    );
     const scriptPath = join(dir, fileName);
     await writeFile(scriptPath, generated.code);
     await writeFile(`${scriptPath}.map`, JSON.stringify(generated.map));

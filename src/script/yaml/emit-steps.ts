@@ -3,7 +3,15 @@
  * (captures and checks), `think` an awaited sleep, `group` the native `group()`, `loop` a `for`.
  */
 import type { CodeWriter } from './code-writer.js';
-import { type EmitScope, entriesCode, jsonCode as q, selectorCode, stringCode, textCode, valueCode } from './emit-values.js';
+import {
+  type EmitScope,
+  entriesCode,
+  jsonCode as q,
+  selectorCode,
+  stringCode,
+  textCode,
+  valueCode,
+} from './emit-values.js';
 import type { Capture, CheckSpec, RequestStep, Step, TValue } from './model.js';
 
 /** What step emission needs beyond the steps. */
@@ -19,13 +27,19 @@ export interface StepContext {
 
 function headersCode(step: RequestStep, scope: EmitScope, ctx: StepContext): string {
   const merged = new Map<string, [string, string]>();
-  for (const [name, value] of [...ctx.defaultHeaders, ...step.headers]) merged.set(name.toLowerCase(), [name, textCode(value, scope)]);
+  for (const [name, value] of [...ctx.defaultHeaders, ...step.headers])
+    merged.set(name.toLowerCase(), [name, textCode(value, scope)]);
   const setDefault = (name: string, code: string) => {
     if (!merged.has(name.toLowerCase())) merged.set(name.toLowerCase(), [name, code]);
   };
   if (step.body?.kind === 'json') setDefault('Content-Type', q('application/json'));
-  if (step.body?.kind === 'form') setDefault('Content-Type', q('application/x-www-form-urlencoded'));
-  if (step.basicAuth) setDefault('Authorization', `rt.basic(${valueCode(step.basicAuth.user, scope)}, ${valueCode(step.basicAuth.pass, scope)})`);
+  if (step.body?.kind === 'form')
+    setDefault('Content-Type', q('application/x-www-form-urlencoded'));
+  if (step.basicAuth)
+    setDefault(
+      'Authorization',
+      `rt.basic(${valueCode(step.basicAuth.user, scope)}, ${valueCode(step.basicAuth.pass, scope)})`,
+    );
   return `{ ${[...merged.values()].map(([name, code]) => `${q(name)}: ${code}`).join(', ')} }`;
 }
 
@@ -38,12 +52,19 @@ function bodyCode(step: RequestStep, scope: EmitScope): string {
 }
 
 function paramsCode(step: RequestStep, scope: EmitScope, ctx: StepContext): string {
-  const tags = { ...ctx.flowTags, ...step.tags, ...(step.name !== undefined ? { name: step.name } : {}) };
+  const tags = {
+    ...ctx.flowTags,
+    ...step.tags,
+    ...(step.name !== undefined ? { name: step.name } : {}),
+  };
   const parts = [`headers: ${headersCode(step, scope, ctx)}`];
   if (Object.keys(tags).length > 0) parts.push(`tags: ${q(tags)}`);
   if (step.timeoutMs !== undefined) parts.push(`timeout: ${step.timeoutMs}`);
   if (step.redirects !== undefined) parts.push(`redirects: ${step.redirects}`);
-  if (step.cookies.length > 0) parts.push(`cookies: { ${step.cookies.map(([k, v]) => `${q(k)}: ${textCode(v, scope)}`).join(', ')} }`);
+  if (step.cookies.length > 0)
+    parts.push(
+      `cookies: { ${step.cookies.map(([k, v]) => `${q(k)}: ${textCode(v, scope)}`).join(', ')} }`,
+    );
   return `{ ${parts.join(', ')} }`;
 }
 
@@ -61,7 +82,11 @@ function checkCode(c: CheckSpec, scope: EmitScope): string {
     case 'hasProperty':
       return `{ ${head}, sel: ${selectorCode(c.selector)}, negate: ${c.negate} }`;
     case 'header': {
-      const extra = c.contains ? `, contains: ${valueCode(c.contains, scope)}` : c.equals ? `, equals: ${valueCode(c.equals, scope)}` : '';
+      const extra = c.contains
+        ? `, contains: ${valueCode(c.contains, scope)}`
+        : c.equals
+          ? `, equals: ${valueCode(c.equals, scope)}`
+          : '';
       return `{ ${head}, name: ${q(c.name)}${extra} }`;
     }
     case 'contentType':
@@ -76,9 +101,12 @@ function checkCode(c: CheckSpec, scope: EmitScope): string {
 function captureCode(c: Capture, scope: EmitScope): string {
   const fallback = c.fallback ? `, fallback: () => ${valueCode(c.fallback, scope)}` : '';
   const head = `as: ${q(c.as)}, strict: ${c.strict}${fallback}`;
-  if (c.from === 'json') return `{ ${head}, from: "json", source: ${q(c.selector.source)}, sel: ${selectorCode(c.selector)} }`;
-  if (c.from === 'header') return `{ ${head}, from: "header", source: ${q(`header ${c.header}`)}, header: ${q(c.header)} }`;
-  if (c.from === 'regexp') return `{ ${head}, from: "regexp", source: ${q(`match of /${c.pattern}/`)}, pattern: ${q(c.pattern)}, flags: ${q(c.flags)}, group: ${c.group} }`;
+  if (c.from === 'json')
+    return `{ ${head}, from: "json", source: ${q(c.selector.source)}, sel: ${selectorCode(c.selector)} }`;
+  if (c.from === 'header')
+    return `{ ${head}, from: "header", source: ${q(`header ${c.header}`)}, header: ${q(c.header)} }`;
+  if (c.from === 'regexp')
+    return `{ ${head}, from: "regexp", source: ${q(`match of /${c.pattern}/`)}, pattern: ${q(c.pattern)}, flags: ${q(c.flags)}, group: ${c.group} }`;
   return '{}';
 }
 
@@ -86,11 +114,14 @@ function emitRequest(step: RequestStep, scope: EmitScope, ctx: StepContext): voi
   const { out } = ctx;
   const url = `rt.url(${ctx.base}, ${stringCode(step.url, scope)}${step.query.length > 0 ? `, ${entriesCode(step.query, scope)}` : ''})`;
   out.open(`{ // ${step.label.replace(/\n/g, ' ')}`);
-  out.line(`const res = await rt.send(${q(step.method)}, ${url}, ${bodyCode(step, scope)}, ${paramsCode(step, scope, ctx)});`);
+  out.line(
+    `const res = await rt.send(${q(step.method)}, ${url}, ${bodyCode(step, scope)}, ${paramsCode(step, scope, ctx)});`,
+  );
   if (step.checks.length > 0 || step.captures.length > 0) {
     const checks = `[${step.checks.map((c) => checkCode(c, scope)).join(', ')}]`;
     const captures = `[${step.captures.map((c) => captureCode(c, scope)).join(', ')}]`;
-    out.line(`rt.after(res, v, ${checks}, ${captures}, ${q(step.label)}, ${q(scope.at)});`);
+    // Checks are built after the captures ran: they may use the values just captured.
+    out.line(`rt.after(res, v, () => ${checks}, ${captures}, ${q(step.label)}, ${q(scope.at)});`);
   }
   out.close();
 }
@@ -117,8 +148,11 @@ export function emitSteps(steps: Step[], ctx: StepContext, loops: string[] = [])
           return out.close('});');
         case 'loop': {
           const name = `loop${loops.length + 1}`;
-          const over = step.over ? `rt.list(${valueCode(step.over, scope)}, "loop over", ${q(scope.at)})` : `Array.from({ length: ${step.count ?? 0} })`;
-          const limited = step.over && step.count !== undefined ? `${over}.slice(0, ${step.count})` : over;
+          const over = step.over
+            ? `rt.list(${valueCode(step.over, scope)}, "loop over", ${q(scope.at)})`
+            : `Array.from({ length: ${step.count ?? 0} })`;
+          const limited =
+            step.over && step.count !== undefined ? `${over}.slice(0, ${step.count})` : over;
           out.open(`for (const [${name}Index, ${name}Element] of ${limited}.entries()) {`);
           out.line(`void ${name}Element;`);
           emitSteps(step.steps, ctx, [...loops, name]);

@@ -46,7 +46,11 @@ function exprCode(part: TemplateExpr, scope: EmitScope): string {
 export function stringCode(template: Template, scope: EmitScope): string {
   if (template.parts.length === 0) return '""';
   return template.parts
-    .map((part) => (typeof part === 'string' ? q(part) : `rt.str(${exprCode(part, scope)}, ${q(part.source)}, ${q(scope.at)})`))
+    .map((part) =>
+      typeof part === 'string'
+        ? q(part)
+        : `rt.str(${exprCode(part, scope)}, ${q(part.source)}, ${q(scope.at)})`,
+    )
     .join(' + ');
 }
 
@@ -77,7 +81,9 @@ export function textCode(value: TValue, scope: EmitScope): string {
 
 /** A selector object literal for the runtime. */
 export function selectorCode(selector: JsonSelector): string {
-  return selector.kind === 'path' ? `{ path: ${q(selector.segments)} }` : `{ gjson: ${q(selector.selector)} }`;
+  return selector.kind === 'path'
+    ? `{ path: ${q(selector.segments)} }`
+    : `{ gjson: ${q(selector.selector)} }`;
 }
 
 /** `[["k", expr], ...]` for query/form entries. */

@@ -12,12 +12,19 @@ export interface LoadYamlPlanOptions extends LoadScriptOptions {
 }
 
 /** Compiles and loads a plan; throws a RedlineError (exit 104) listing every problem of the plan. */
-export async function loadYamlPlan(path: string, options: LoadYamlPlanOptions): Promise<LoadedScript> {
+export async function loadYamlPlan(
+  path: string,
+  options: LoadYamlPlanOptions,
+): Promise<LoadedScript> {
   const compiled = await compileYamlPlan(path);
   for (const warning of compiled.warnings) options.onWarning?.(warning);
   try {
     const { onWarning: _onWarning, ...loaderOptions } = options;
-    const loaded = await loadScript(compiled.scriptPath, { ...loaderOptions, outDir: compiled.dir, k6Transform: 'off' });
+    const loaded = await loadScript(compiled.scriptPath, {
+      ...loaderOptions,
+      outDir: compiled.dir,
+      k6Transform: 'off',
+    });
     return {
       ...loaded,
       scriptPath: compiled.planPath,

@@ -171,7 +171,10 @@ export function readPhases(
         ? void r.problems.add(at, 'a phase needs a duration (seconds, or text such as "2m")')
         : r.durationMs(phase['duration'], [...at, 'duration'], 'duration', 's');
     if (durationMs === undefined) return;
-    if (durationMs <= 0) return void r.problems.add([...at, 'duration'], 'must be more than 0');
+    if (durationMs <= 0) {
+      r.problems.add([...at, 'duration'], 'must be more than 0');
+      return;
+    }
     const scenario = scenarioOf(r, phase, at, durationMs);
     const label =
       typeof phase['name'] === 'string' && slug(phase['name']) !== ''

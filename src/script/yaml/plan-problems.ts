@@ -58,7 +58,12 @@ export class PlanProblems {
   /** Records `unknown <noun> "name" [in <where>]` at the key, with the nearest valid name. */
   unknownKey(path: YamlPath, noun: string, valid: readonly string[], where?: string): void {
     const name = String(path[path.length - 1]);
-    this.add(path, `unknown ${noun} "${name}"${where ? ` in ${where}` : ''}`, findNearest(name, valid), true);
+    this.add(
+      path,
+      `unknown ${noun} "${name}"${where ? ` in ${where}` : ''}`,
+      findNearest(name, valid),
+      true,
+    );
   }
 
   get count(): number {

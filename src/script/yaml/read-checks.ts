@@ -92,13 +92,7 @@ function regexp(r: ValueReader, value: unknown, path: YamlPath): string | undefi
 }
 
 /** Reads one check key (shared by `check:` keys and `expect:` items). */
-function readOne(
-  r: ValueReader,
-  key: string,
-  value: unknown,
-  path: YamlPath,
-  out: Draft[],
-): void {
+function readOne(r: ValueReader, key: string, value: unknown, path: YamlPath, out: Draft[]): void {
   switch (key) {
     case 'status':
     case 'statusCode':
@@ -215,10 +209,7 @@ function readHeaderOrOther(
 }
 
 /** Gives each check its summary name; repeated names get ` (2)`, ` (3)`. */
-function named(
-  label: string,
-  specs: Draft[],
-): CheckSpec[] {
+function named(label: string, specs: Draft[]): CheckSpec[] {
   const seen = new Map<string, number>();
   return specs.map(({ what, ...spec }) => {
     const base = `${label}: ${what}`;

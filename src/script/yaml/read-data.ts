@@ -9,14 +9,28 @@ import type { PayloadSpec, VariableSpec, YamlPath } from './model.js';
 import { describeYaml, isYamlObject, type ValueReader } from './read-values.js';
 import { toTValue } from './template.js';
 
-const PAYLOAD_KEYS = ['path', 'fields', 'order', 'skipHeader', 'delimiter', 'name', 'cast', 'loadAll'] as const;
+const PAYLOAD_KEYS = [
+  'path',
+  'fields',
+  'order',
+  'skipHeader',
+  'delimiter',
+  'name',
+  'cast',
+  'loadAll',
+] as const;
 
 /** Reads `variables`. */
 export function readVariables(r: ValueReader, value: unknown, path: YamlPath): VariableSpec[] {
   if (value === undefined) return [];
   return r.entries(value, path, 'variables').flatMap(([name, v]): VariableSpec[] => {
     if (!/^[A-Za-z_]\w*$/.test(name)) {
-      r.problems.add([...path, name], `"${name}" is not a valid variable name (letters, digits and _)`, undefined, true);
+      r.problems.add(
+        [...path, name],
+        `"${name}" is not a valid variable name (letters, digits and _)`,
+        undefined,
+        true,
+      );
       return [];
     }
     if (!Array.isArray(v)) return [{ name, value: toTValue(v, [...path, name], r.problems) }];
@@ -25,7 +39,12 @@ export function readVariables(r: ValueReader, value: unknown, path: YamlPath): V
   });
 }
 
-function readRows(r: ValueReader, file: string, spec: Record<string, unknown>, path: YamlPath): { rows: Array<Record<string, unknown>>; fields: string[] } | undefined {
+function readRows(
+  r: ValueReader,
+  file: string,
+  spec: Record<string, unknown>,
+  path: YamlPath,
+): { rows: Array<Record<string, unknown>>; fields: string[] } | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -33,27 +52,53 @@ function readRows(r: ValueReader, file: string, spec: Record<string, unknown>, p
     r.problems.add([...path, 'path'], `cannot read the payload file ${file}`);
     return undefined;
   }
-  const given = spec['fields'] === undefined ? undefined : r.list(spec['fields'], [...path, 'fields'], 'fields')?.map(String);
+  const given =
+    spec['fields'] === undefined
+      ? undefined
+      : r.list(spec['fields'], [...path, 'fields'], 'fields')?.map(String);
   if (extname(file).toLowerCase() === '.json') return jsonRows(r, text, given, [...path, 'path']);
-  const delimiter = spec['delimiter'] === undefined ? ',' : r.string(spec['delimiter'], [...path, 'delimiter'], 'delimiter');
+  const delimiter =
+    spec['delimiter'] === undefined
+      ? ','
+      : r.string(spec['delimiter'], [...path, 'delimiter'], 'delimiter');
   const cast = spec['cast'] === undefined ? true : r.bool(spec['cast'], [...path, 'cast'], 'cast');
-  const skipHeader = spec['skipHeader'] === undefined ? given === undefined : r.bool(spec['skipHeader'], [...path, 'skipHeader'], 'skipHeader');
+  const skipHeader =
+    spec['skipHeader'] === undefined
+      ? given === undefined
+      : r.bool(spec['skipHeader'], [...path, 'skipHeader'], 'skipHeader');
   try {
-    const records = parseCsv(text, { delimiter: delimiter ?? ',', cast: cast !== false, skip_empty_lines: true, trim: true, bom: true }) as unknown[][];
+    const records = parseCsv(text, {
+      delimiter: delimiter ?? ',',
+      cast: cast !== false,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    }) as unknown[][];
     const header = given === undefined ? records[0]?.map(String) : undefined;
     const fields = given ?? header ?? [];
     const body = skipHeader ? records.slice(1) : records;
-    const rows = body.map((record) => Object.fromEntries(fields.map((f, i) => [f, record[i] ?? ''])));
-    if (rows.length === 0) r.problems.add([...path, 'path'], `the payload file ${basename(file)} has no data rows`);
+    const rows = body.map((record) =>
+      Object.fromEntries(fields.map((f, i) => [f, record[i] ?? ''])),
+    );
+    if (rows.length === 0)
+      r.problems.add([...path, 'path'], `the payload file ${basename(file)} has no data rows`);
     return { rows, fields };
   } catch (error) {
     const line = (error as { lines?: number }).lines;
-    r.problems.add([...path, 'path'], `${basename(file)}${line ? `:${line}` : ''}: ${(error as Error).message}`);
+    r.problems.add(
+      [...path, 'path'],
+      `${basename(file)}${line ? `:${line}` : ''}: ${(error as Error).message}`,
+    );
     return undefined;
   }
 }
 
-function jsonRows(r: ValueReader, text: string, fields: string[] | undefined, path: YamlPath): { rows: Array<Record<string, unknown>>; fields: string[] } | undefined {
+function jsonRows(
+  r: ValueReader,
+  text: string,
+  fields: string[] | undefined,
+  path: YamlPath,
+): { rows: Array<Record<string, unknown>>; fields: string[] } | undefined {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -62,22 +107,36 @@ function jsonRows(r: ValueReader, text: string, fields: string[] | undefined, pa
     return undefined;
   }
   if (!Array.isArray(data) || data.length === 0) {
-    r.problems.add(path, `a JSON payload file holds a non-empty list of objects (or of lists, with fields), got ${describeYaml(data)}`);
+    r.problems.add(
+      path,
+      `a JSON payload file holds a non-empty list of objects (or of lists, with fields), got ${describeYaml(data)}`,
+    );
     return undefined;
   }
-  const rows = data.map((item) => (Array.isArray(item) && fields ? Object.fromEntries(fields.map((f, i) => [f, item[i]])) : item));
+  const rows = data.map((item) =>
+    Array.isArray(item) && fields ? Object.fromEntries(fields.map((f, i) => [f, item[i]])) : item,
+  );
   const bad = rows.findIndex((row) => !isYamlObject(row));
   if (bad >= 0) {
-    r.problems.add(path, `item ${bad} of the JSON payload is ${describeYaml(rows[bad])}, not an object`);
+    r.problems.add(
+      path,
+      `item ${bad} of the JSON payload is ${describeYaml(rows[bad])}, not an object`,
+    );
     return undefined;
   }
   const keys = new Set<string>();
-  for (const row of rows as Array<Record<string, unknown>>) for (const key of Object.keys(row)) keys.add(key);
+  for (const row of rows as Array<Record<string, unknown>>)
+    for (const key of Object.keys(row)) keys.add(key);
   return { rows: rows as Array<Record<string, unknown>>, fields: fields ?? [...keys] };
 }
 
 /** Reads `payload` (one spec or a list) relative to the plan file's folder. */
-export function readPayloads(r: ValueReader, value: unknown, path: YamlPath, planFile: string): PayloadSpec[] {
+export function readPayloads(
+  r: ValueReader,
+  value: unknown,
+  path: YamlPath,
+  planFile: string,
+): PayloadSpec[] {
   if (value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
   return list.flatMap((item, i): PayloadSpec[] => {
@@ -86,15 +145,30 @@ export function readPayloads(r: ValueReader, value: unknown, path: YamlPath, pla
     if (!spec) return [];
     const rel = r.string(spec['path'], [...at, 'path'], 'payload path');
     const order = spec['order'] ?? 'random';
-    if (order !== 'random' && order !== 'sequence') r.problems.add([...at, 'order'], `order must be random or sequence, got ${describeYaml(order)}`);
-    const name = spec['name'] === undefined ? undefined : r.string(spec['name'], [...at, 'name'], 'name');
-    const loadAll = spec['loadAll'] === undefined ? false : r.bool(spec['loadAll'], [...at, 'loadAll'], 'loadAll') === true;
-    if (loadAll && name === undefined) r.problems.add(at, 'loadAll needs a name: the variable that holds every row');
+    if (order !== 'random' && order !== 'sequence')
+      r.problems.add(
+        [...at, 'order'],
+        `order must be random or sequence, got ${describeYaml(order)}`,
+      );
+    const name =
+      spec['name'] === undefined ? undefined : r.string(spec['name'], [...at, 'name'], 'name');
+    const loadAll =
+      spec['loadAll'] === undefined
+        ? false
+        : r.bool(spec['loadAll'], [...at, 'loadAll'], 'loadAll') === true;
+    if (loadAll && name === undefined)
+      r.problems.add(at, 'loadAll needs a name: the variable that holds every row');
     if (rel === undefined) return [];
     const file = resolve(dirname(planFile), rel);
     const data = readRows(r, file, spec, at);
     if (!data) return [];
-    const payload: PayloadSpec = { file, rows: data.rows, fields: data.fields, order: order === 'sequence' ? 'sequence' : 'random', loadAll };
+    const payload: PayloadSpec = {
+      file,
+      rows: data.rows,
+      fields: data.fields,
+      order: order === 'sequence' ? 'sequence' : 'random',
+      loadAll,
+    };
     if (name !== undefined) payload.name = name;
     return [payload];
   });

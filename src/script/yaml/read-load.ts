@@ -19,7 +19,20 @@ const K6_EXECUTION = ['stages', 'vus', 'duration', 'iterations'] as const;
 /** Options the plan sets itself; `options:` may not set them. */
 const OWN_OPTIONS = ['scenarios', 'thresholds', ...K6_EXECUTION];
 const PLUGINS = ['expect', 'ensure', 'metrics-by-endpoint'];
-const ENSURE_KEYS = ['p50', 'median', 'p75', 'p90', 'p95', 'p99', 'p999', 'max', 'min', 'mean', 'maxErrorRate', 'thresholds'];
+const ENSURE_KEYS = [
+  'p50',
+  'median',
+  'p75',
+  'p90',
+  'p95',
+  'p99',
+  'p999',
+  'max',
+  'min',
+  'mean',
+  'maxErrorRate',
+  'thresholds',
+];
 
 /** Artillery's `http.response_time.<stat>` / `ensure.<stat>` -> k6 aggregation on http_req_duration. */
 function aggregationOf(stat: string): string | undefined {
@@ -33,20 +46,35 @@ function aggregationOf(stat: string): string | undefined {
 }
 
 /** Reads the execution options (phases or k6 shortcuts) into `options`. */
-export function readExecution(r: ValueReader, cfg: ConfigAccess, options: Record<string, unknown>, origins: OriginMap): void {
+export function readExecution(
+  r: ValueReader,
+  cfg: ConfigAccess,
+  options: Record<string, unknown>,
+  origins: OriginMap,
+): void {
   const shortcuts = K6_EXECUTION.filter((k) => cfg.get(k) !== undefined);
   for (const key of shortcuts) {
     options[key] = cfg.get(key);
     origins.set(`options.${key}`, cfg.path(key));
   }
   if (cfg.get('phases') === undefined) return;
-  if (shortcuts.length > 0) r.problems.add(cfg.path('phases'), `use phases (Artillery) or ${shortcuts.join('/')} (k6), not both`);
+  if (shortcuts.length > 0)
+    r.problems.add(
+      cfg.path('phases'),
+      `use phases (Artillery) or ${shortcuts.join('/')} (k6), not both`,
+    );
   const scenarios = readPhases(r, cfg.get('phases'), cfg.path('phases'), origins);
-  if (Object.keys(scenarios).length === 0 && r.problems.count === 0) r.problems.add(cfg.path('phases'), 'no phase sends any virtual user');
+  if (Object.keys(scenarios).length === 0 && r.problems.count === 0)
+    r.problems.add(cfg.path('phases'), 'no phase sends any virtual user');
   options['scenarios'] = scenarios;
 }
 
-function readEnsure(r: ValueReader, value: unknown, path: YamlPath, thresholds: Record<string, unknown[]>): void {
+function readEnsure(
+  r: ValueReader,
+  value: unknown,
+  path: YamlPath,
+  thresholds: Record<string, unknown[]>,
+): void {
   const ensure = r.object(value, path, 'ensure', [...ENSURE_KEYS, 'conditions']);
   if (!ensure) return;
   const add = (metric: string, expr: string) => {
@@ -54,7 +82,13 @@ function readEnsure(r: ValueReader, value: unknown, path: YamlPath, thresholds: 
   };
   for (const [key, raw] of Object.entries(ensure)) {
     const at = [...path, key];
-    if (key === 'conditions') r.problems.add(at, 'ensure conditions are not supported; write k6 thresholds (thresholds: {metric: ["p(95)<500"]})', undefined, true);
+    if (key === 'conditions')
+      r.problems.add(
+        at,
+        'ensure conditions are not supported; write k6 thresholds (thresholds: {metric: ["p(95)<500"]})',
+        undefined,
+        true,
+      );
     else if (key === 'maxErrorRate') {
       const percent = r.number(raw, at, 'maxErrorRate (a percentage)');
       if (percent !== undefined) add('http_req_failed', `rate<=${percent / 100}`);
@@ -64,7 +98,13 @@ function readEnsure(r: ValueReader, value: unknown, path: YamlPath, thresholds: 
           const stat = /^http\.response_time\.(\w+)$/.exec(metric)?.[1];
           const agg = stat === undefined ? undefined : aggregationOf(stat);
           const n = r.number(limit, [...at, i, metric], metric);
-          if (agg === undefined) r.problems.add([...at, i, metric], `"${metric}" has no Redline equivalent; supported: http.response_time.{min,max,mean,median,p50,p75,p90,p95,p99,p999}`, undefined, true);
+          if (agg === undefined)
+            r.problems.add(
+              [...at, i, metric],
+              `"${metric}" has no Redline equivalent; supported: http.response_time.{min,max,mean,median,p50,p75,p90,p95,p99,p999}`,
+              undefined,
+              true,
+            );
           else if (n !== undefined) add('http_req_duration', `${agg}<=${n}`);
         }
       });
@@ -76,7 +116,12 @@ function readEnsure(r: ValueReader, value: unknown, path: YamlPath, thresholds: 
 }
 
 /** Reads `thresholds` (k6 grammar, passed through) and `ensure` (Artillery) into `options.thresholds`. */
-export function readThresholdOptions(r: ValueReader, cfg: ConfigAccess, options: Record<string, unknown>, origins: OriginMap): void {
+export function readThresholdOptions(
+  r: ValueReader,
+  cfg: ConfigAccess,
+  options: Record<string, unknown>,
+  origins: OriginMap,
+): void {
   const thresholds: Record<string, unknown[]> = {};
   const given = cfg.get('thresholds');
   if (given !== undefined) {
@@ -86,31 +131,61 @@ export function readThresholdOptions(r: ValueReader, cfg: ConfigAccess, options:
     origins.set('options.thresholds', cfg.path('thresholds'));
   }
   const plugins = cfg.get('plugins');
-  const fromPlugin = typeof plugins === 'object' && plugins !== null ? (plugins as Record<string, unknown>)['ensure'] : undefined;
-  if (fromPlugin !== undefined && typeof fromPlugin === 'object' && fromPlugin !== null && Object.keys(fromPlugin).length > 0)
+  const fromPlugin =
+    typeof plugins === 'object' && plugins !== null
+      ? (plugins as Record<string, unknown>)['ensure']
+      : undefined;
+  if (
+    fromPlugin !== undefined &&
+    typeof fromPlugin === 'object' &&
+    fromPlugin !== null &&
+    Object.keys(fromPlugin).length > 0
+  )
     readEnsure(r, fromPlugin, [...cfg.path('plugins'), 'ensure'], thresholds);
-  if (cfg.get('ensure') !== undefined) readEnsure(r, cfg.get('ensure'), cfg.path('ensure'), thresholds);
+  if (cfg.get('ensure') !== undefined)
+    readEnsure(r, cfg.get('ensure'), cfg.path('ensure'), thresholds);
   if (Object.keys(thresholds).length > 0) options['thresholds'] = thresholds;
 }
 
 /** Reads `http`, `tls`, `plugins` and the raw k6 `options` mapping. */
-export function readSettings(r: ValueReader, cfg: ConfigAccess, options: Record<string, unknown>, origins: OriginMap): void {
-  const http = cfg.get('http') === undefined ? undefined : r.object(cfg.get('http'), cfg.path('http'), 'http', ['timeout']);
+export function readSettings(
+  r: ValueReader,
+  cfg: ConfigAccess,
+  options: Record<string, unknown>,
+  origins: OriginMap,
+): void {
+  const http =
+    cfg.get('http') === undefined
+      ? undefined
+      : r.object(cfg.get('http'), cfg.path('http'), 'http', ['timeout']);
   if (http?.['timeout'] !== undefined) {
     const ms = r.durationMs(http['timeout'], [...cfg.path('http'), 'timeout'], 'timeout', 's');
     if (ms !== undefined) options['httpTimeout'] = `${ms}ms`;
   }
-  const tls = cfg.get('tls') === undefined ? undefined : r.object(cfg.get('tls'), cfg.path('tls'), 'tls', ['rejectUnauthorized']);
+  const tls =
+    cfg.get('tls') === undefined
+      ? undefined
+      : r.object(cfg.get('tls'), cfg.path('tls'), 'tls', ['rejectUnauthorized']);
   if (tls?.['rejectUnauthorized'] !== undefined) {
-    const reject = r.bool(tls['rejectUnauthorized'], [...cfg.path('tls'), 'rejectUnauthorized'], 'rejectUnauthorized');
+    const reject = r.bool(
+      tls['rejectUnauthorized'],
+      [...cfg.path('tls'), 'rejectUnauthorized'],
+      'rejectUnauthorized',
+    );
     if (reject === false) options['insecureSkipTLSVerify'] = true;
   }
-  if (cfg.get('plugins') !== undefined) r.object(cfg.get('plugins'), cfg.path('plugins'), 'plugins', PLUGINS);
+  if (cfg.get('plugins') !== undefined)
+    r.object(cfg.get('plugins'), cfg.path('plugins'), 'plugins', PLUGINS);
   const raw = cfg.get('options');
   if (raw === undefined) return;
   for (const [key, value] of r.entries(raw, cfg.path('options'), 'options')) {
     if (OWN_OPTIONS.includes(key)) {
-      r.problems.add([...cfg.path('options'), key], `write ${key} at the top level of the plan, not under options`, undefined, true);
+      r.problems.add(
+        [...cfg.path('options'), key],
+        `write ${key} at the top level of the plan, not under options`,
+        undefined,
+        true,
+      );
       continue;
     }
     options[key] = value;

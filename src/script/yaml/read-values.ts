@@ -41,8 +41,7 @@ export class ValueReader {
     }
     if (allowed) {
       for (const key of Object.keys(value)) {
-        if (!allowed.includes(key))
-          this.problems.unknownKey([...path, key], 'key', allowed, what);
+        if (!allowed.includes(key)) this.problems.unknownKey([...path, key], 'key', allowed, what);
       }
     }
     return value;
@@ -97,7 +96,7 @@ export class ValueReader {
   durationMs(
     value: unknown,
     path: YamlPath,
-    what: string,
+    _what: string,
     bareUnit: 'ms' | 's' = 's',
   ): number | undefined {
     const ms =

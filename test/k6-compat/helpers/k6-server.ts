@@ -7,6 +7,8 @@ import { startHttpServer, type TestServer } from '../../helpers/servers.js';
 export interface SeenRequest {
   method: string;
   path: string;
+  /** Path and query string as sent. */
+  url: string;
   headers: IncomingMessage['headers'];
   body: string;
   /** Client port of the connection that carried it (distinct ports = distinct connections). */
@@ -113,7 +115,7 @@ export async function startK6Server(): Promise<K6Server> {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const body = Buffer.concat(chunks).toString('utf8');
       hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1);
-      seen.push({ method: req.method ?? '', path: url.pathname, headers: req.headers, body, remotePort: req.socket.remotePort ?? 0 });
+      seen.push({ method: req.method ?? '', path: url.pathname, url: req.url ?? '', headers: req.headers, body, remotePort: req.socket.remotePort ?? 0 });
       if (seen.length > 5000) seen.shift();
       route(req, res, url, body);
     });

@@ -17,7 +17,14 @@ export interface ResponseLike {
 
 /** The native API the helpers use. */
 export interface YamlApi {
-  http: { request(method: string, url: string, body?: unknown, params?: Record<string, unknown>): Promise<ResponseLike> };
+  http: {
+    request(
+      method: string,
+      url: string,
+      body?: unknown,
+      params?: Record<string, unknown>,
+    ): Promise<ResponseLike>;
+  };
   check(value: unknown, sets: Record<string, (value: ResponseLike) => unknown>): boolean;
   sleep(seconds: number): Promise<void>;
 }
@@ -39,7 +46,12 @@ export type RuntimeCheck = { label: string } & (
 );
 
 /** A capture as generated. */
-export type RuntimeCapture = { as: string; strict: boolean; source: string; fallback?: () => unknown } & (
+export type RuntimeCapture = {
+  as: string;
+  strict: boolean;
+  source: string;
+  fallback?: () => unknown;
+} & (
   | { from: 'json'; sel: Selector }
   | { from: 'header'; header: string }
   | { from: 'regexp'; pattern: string; flags: string; group: number }
@@ -65,7 +77,8 @@ function bodyText(res: ResponseLike): string {
 
 function header(res: ResponseLike, name: string): string | undefined {
   const lower = name.toLowerCase();
-  for (const [key, value] of Object.entries(res.headers)) if (key.toLowerCase() === lower) return value;
+  for (const [key, value] of Object.entries(res.headers))
+    if (key.toLowerCase() === lower) return value;
   return undefined;
 }
 
@@ -79,8 +92,10 @@ function select(res: ResponseLike, sel: Selector): unknown {
     return NOT_FOUND;
   }
   for (const segment of sel.path) {
-    if (Array.isArray(value) && typeof segment === 'number') value = value[segment < 0 ? value.length + segment : segment];
-    else if (typeof value === 'object' && value !== null) value = (value as Record<string | number, unknown>)[segment];
+    if (Array.isArray(value) && typeof segment === 'number')
+      value = value[segment < 0 ? value.length + segment : segment];
+    else if (typeof value === 'object' && value !== null)
+      value = (value as Record<string | number, unknown>)[segment];
     else return NOT_FOUND;
   }
   return value === undefined ? NOT_FOUND : value;
@@ -89,13 +104,19 @@ function select(res: ResponseLike, sel: Selector): unknown {
 /** Equality of JSON values; a number equals the same number written as text. */
 export function looseEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  const primitive = (x: unknown) => x === null || ['string', 'number', 'boolean'].includes(typeof x);
+  const primitive = (x: unknown) =>
+    x === null || ['string', 'number', 'boolean'].includes(typeof x);
   if (primitive(a) && primitive(b)) return String(a) === String(b);
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => looseEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every((k) =>
+      looseEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
 }
 
 function passes(res: ResponseLike, c: RuntimeCheck): boolean {
@@ -143,7 +164,9 @@ export function createYamlRuntime(api: YamlApi) {
   return {
     /** Starts an iteration's variables from setup()'s data. */
     begin(data: unknown): Record<string, unknown> {
-      return typeof data === 'object' && data !== null ? { ...(data as Record<string, unknown>) } : {};
+      return typeof data === 'object' && data !== null
+        ? { ...(data as Record<string, unknown>) }
+        : {};
     },
     /** A template part as text; a missing value ends the iteration with a clear error. */
     str(value: unknown, source: string, at: string): string {
@@ -163,7 +186,8 @@ export function createYamlRuntime(api: YamlApi) {
     helpers: {
       randomString(length = 10): string {
         let text = '';
-        for (let i = 0; i < length; i++) text += ALPHANUMERIC[Math.floor(Math.random() * ALPHANUMERIC.length)];
+        for (let i = 0; i < length; i++)
+          text += ALPHANUMERIC[Math.floor(Math.random() * ALPHANUMERIC.length)];
         return text;
       },
       randomNumber(min = 0, max = 1_000_000): number {
@@ -175,16 +199,26 @@ export function createYamlRuntime(api: YamlApi) {
     },
     /** `target` + `path` (unless absolute) + `?query`. */
     url(base: string | undefined, path: string, query?: Array<[string, unknown]>): string {
-      let url = /^https?:\/\//i.test(path) || base === undefined ? path : `${base}${path.startsWith('/') || path === '' ? '' : '/'}${path}`;
+      let url =
+        /^https?:\/\//i.test(path) || base === undefined
+          ? path
+          : `${base}${path.startsWith('/') || path === '' ? '' : '/'}${path}`;
       if (query && query.length > 0) {
         const params = new URLSearchParams();
-        for (const [k, v] of query) for (const item of Array.isArray(v) ? v : [v]) params.append(k, typeof item === 'object' ? JSON.stringify(item) : String(item));
+        for (const [k, v] of query)
+          for (const item of Array.isArray(v) ? v : [v])
+            params.append(k, typeof item === 'object' ? JSON.stringify(item) : String(item));
         url += `${url.includes('?') ? '&' : '?'}${params.toString()}`;
       }
       return url;
     },
     form(entries: Array<[string, unknown]>): string {
-      return new URLSearchParams(entries.map(([k, v]): [string, string] => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)])).toString();
+      return new URLSearchParams(
+        entries.map(([k, v]): [string, string] => [
+          k,
+          typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v),
+        ]),
+      ).toString();
     },
     basic(user: unknown, pass: unknown): string {
       return `Basic ${Buffer.from(`${String(user)}:${String(pass)}`).toString('base64')}`;
@@ -216,7 +250,12 @@ export function createYamlRuntime(api: YamlApi) {
       if (!Array.isArray(value)) throw new Error(`${source} is not a list (at ${at})`);
       return value;
     },
-    send(method: string, url: string, body: unknown, params: Record<string, unknown>): Promise<ResponseLike> {
+    send(
+      method: string,
+      url: string,
+      body: unknown,
+      params: Record<string, unknown>,
+    ): Promise<ResponseLike> {
       return api.http.request(method, url, body, params);
     },
     think(min: number, max: number): Promise<void> {
@@ -226,14 +265,23 @@ export function createYamlRuntime(api: YamlApi) {
      * Runs captures (into `v`) and checks of a response. A strict capture that finds nothing ends
      * the iteration with an error, after the checks are recorded.
      */
-    after(res: ResponseLike, v: Record<string, unknown>, checks: RuntimeCheck[], captures: RuntimeCapture[], label: string, at: string): void {
+    after(
+      res: ResponseLike,
+      v: Record<string, unknown>,
+      buildChecks: () => RuntimeCheck[],
+      captures: RuntimeCapture[],
+      label: string,
+      at: string,
+    ): void {
       let failure: string | undefined;
       for (const c of captures) {
         const value = captured(res, c);
         if (value !== NOT_FOUND) v[c.as] = value;
         else if (c.fallback) v[c.as] = c.fallback();
-        else if (c.strict && failure === undefined) failure = `capture "${c.as}" found no ${c.source} in the response of ${label} (${describeResponse(res)}) at ${at}`;
+        else if (c.strict && failure === undefined)
+          failure = `capture "${c.as}" found no ${c.source} in the response of ${label} (${describeResponse(res)}) at ${at}`;
       }
+      const checks = buildChecks();
       if (checks.length > 0) {
         const sets: Record<string, (r: ResponseLike) => boolean> = {};
         for (const c of checks) sets[c.label] = (r) => passes(r, c);

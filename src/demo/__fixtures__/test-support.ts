@@ -1,5 +1,5 @@
 /** Helpers shared by the demo's tests: JSON requests and the seed's login with either body encoding. */
-import { DEMO_USER } from './password.js';
+import { DEMO_USER } from '../password.js';
 
 /** A decoded JSON response. */
 export interface JsonResponse {

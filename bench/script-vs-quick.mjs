@@ -1,0 +1,42 @@
+// A script doing one GET + one check vs quick mode, same core, same target (nginx on the other
+// core), 50 connections/VUs. Goal: script ≥ 0.5× quick-mode req/s. Usage: node bench/script-vs-quick.mjs [seconds] [reps]
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, k, median, REDLINE, runPinned, startNginx, WORK } from './lib.mjs';
+
+const seconds = Number(process.argv[2] ?? 5);
+const reps = Number(process.argv[3] ?? 3);
+const script = join(WORK, 'one-get.ts');
+writeFileSync(
+  script,
+  `import { check, http } from 'redline';
+export default async function () {
+  const res = await http.get(__ENV.URL!);
+  check(res, { 'status is 200': (r) => r.status === 200 });
+}
+declare const __ENV: Record<string, string | undefined>;
+`,
+);
+const nginx = await startNginx(await freePort());
+const quick = [];
+const scripted = [];
+try {
+  for (let i = 0; i < reps; i++) {
+    const q = join(WORK, 'q.json');
+    await runPinned(process.execPath, [REDLINE, 'run', nginx.url, '-c', '50', '-d', `${seconds}s`, '-q', '--json', q]);
+    quick.push(JSON.parse(readFileSync(q, 'utf8')).metrics.http_reqs.values.rate);
+    const s = join(WORK, 's.json');
+    const r = await runPinned(process.execPath, [REDLINE, 'run', script, '--vus', '50', '--duration', `${seconds}s`, '-q', '--json', s, '-e', `URL=${nginx.url}`]);
+    if (r.error) console.error(r.stderr);
+    scripted.push(JSON.parse(readFileSync(s, 'utf8')).metrics.http_reqs.values.rate);
+  }
+} finally {
+  nginx.stop();
+}
+const mq = median(quick);
+const ms = median(scripted);
+console.log('| mode | req/s (median) | runs |');
+console.log('|---|---:|---|');
+console.log(`| quick mode, 50 connections | ${k(mq)} | ${quick.map(k).join(', ')} |`);
+console.log(`| script (GET + check), 50 VUs | ${k(ms)} | ${scripted.map(k).join(', ')} |`);
+console.log(`\nscript / quick = ${(ms / mq).toFixed(2)} (goal ≥ 0.5)`);

@@ -1,0 +1,76 @@
+/**
+ * Errors of a script's init context as users should see them: located at their file:line, and a
+ * name a Redline module does not export (`import { foo } from 'k6/http'`, which Node reports
+ * against the bundle and the compiled shim) named with the module the user wrote and its exports.
+ */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError, type SourcePosition } from '../../errors/index.js';
+import type { LoadedScript } from '../../script/loader/index.js';
+import { scriptModuleMap } from '../../script/modules/module-map.js';
+import { findNearest } from '../../util/nearest.js';
+
+const MISSING_EXPORT = /The requested module '([^']+)' does not provide an export named '([^']+)'/;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The user's file:line of the first bundle position in `stack` (at `name` on that line when given). */
+function userPosition(loaded: LoadedScript, stack: string, name?: string): SourcePosition | undefined {
+  const frame = new RegExp(`${escapeRegExp(loaded.bundleUrl)}:(\\d+)(?::(\\d+))?`).exec(stack);
+  if (!frame) return undefined;
+  const line = Number(frame[1]);
+  let column = frame[2] === undefined ? 1 : Number(frame[2]);
+  if (name !== undefined) {
+    const text = readFileSync(loaded.bundlePath, 'utf8').split('\n')[line - 1] ?? '';
+    const at = text.search(new RegExp(`\\b${escapeRegExp(name)}\\b`));
+    if (at >= 0) column = at + 1;
+  }
+  return loaded.mapPosition(line, column);
+}
+
+function specifierOf(url: string): string | undefined {
+  for (const [specifier, file] of Object.entries(scriptModuleMap())) {
+    if (pathToFileURL(file).href === url) return specifier;
+  }
+  return undefined;
+}
+
+async function missingExportError(loaded: LoadedScript, error: Error, match: RegExpExecArray): Promise<RedlineError> {
+  const [, url = '', name = ''] = match;
+  const specifier = specifierOf(url) ?? url;
+  let exports: string[] = [];
+  try {
+    exports = Object.keys((await import(url)) as object)
+      .filter((k) => k !== 'default')
+      .sort();
+  } catch {
+    // The list is a hint only.
+  }
+  const nearest = findNearest(name, exports);
+  const position = userPosition(loaded, error.stack ?? '', name) ?? { file: loaded.scriptPath };
+  return new RedlineError('E_SCRIPT_UNSUPPORTED_API', `"${name}" is not exported by "${specifier}" in Redline${nearest ? `; did you mean "${nearest}"?` : ''}`, {
+    exitCode: ExitCode.ScriptException,
+    position,
+    hint: exports.length > 0 ? `"${specifier}" exports: ${exports.join(', ')} (docs/k6-compatibility.md lists what is supported)` : 'see docs/k6-compatibility.md for what is supported',
+    cause: error,
+  });
+}
+
+/** Turns an exception thrown while importing the bundle (the init context) into a located RedlineError. */
+export async function initContextError(loaded: LoadedScript, error: unknown): Promise<RedlineError> {
+  if (error instanceof RedlineError) return error;
+  if (error instanceof Error) {
+    const missing = MISSING_EXPORT.exec(error.message);
+    if (missing) return missingExportError(loaded, error, missing);
+  }
+  const rawStack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return new RedlineError('E_SCRIPT_INIT', `the script threw in its init context: ${error instanceof Error ? error.message : String(error)}`, {
+    exitCode: ExitCode.ScriptException,
+    problems: [loaded.mapStack(rawStack)],
+    position: userPosition(loaded, rawStack) ?? { file: loaded.scriptPath },
+    cause: error,
+  });
+}

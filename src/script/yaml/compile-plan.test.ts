@@ -1,0 +1,168 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isRedlineError, type RedlineError } from '../../errors/redline-error.js';
+import { compileYamlPlan, readYamlPlan } from './compile-plan.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'redline-yaml-test-'));
+
+function problemsOf(text: string): { error: RedlineError; problems: readonly string[] } {
+  try {
+    readYamlPlan(join(dir, 'plan.yaml'), text);
+  } catch (error) {
+    if (!isRedlineError(error)) throw error;
+    return { error, problems: error.problems };
+  }
+  throw new Error('expected the plan to be rejected');
+}
+
+describe('YAML plan problems', () => {
+  it('lists every problem with file:line:column and a suggestion, exit 104', () => {
+    const { error, problems } = problemsOf(`config:
+  target: http://127.0.0.1:1
+  phases:
+    - duration: 10x
+      arrivalRate: 5
+    - duration: 5
+      arivalRate: 3
+  variabels: {}
+flow:
+  - post:
+      url: /login
+      jsn: {a: 1}
+  - get:
+      url: "/users/{{ tokn }}"
+      capture: { json: $.id, as: token }
+  - thinkk: 1
+`);
+    expect(error.code).toBe('E_YAML_INVALID');
+    expect(error.exitCode).toBe(104);
+    expect(error.position).toMatchObject({ line: 4, column: 17 });
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /plan\.yaml:4:17: config\.phases\[0\]\.duration: expected a duration .*got "10x"/,
+      ),
+      expect.stringMatching(/plan\.yaml:6:7: config\.phases\[1\]: a phase needs arrivalRate/),
+      expect.stringContaining(
+        'plan.yaml:7:7: config.phases[1].arivalRate: unknown key "arivalRate" in a phase; did you mean "arrivalRate"?',
+      ),
+      expect.stringMatching(
+        /plan\.yaml:8:3: config\.variabels: unknown key "variabels" in config; did you mean "variables"\?/,
+      ),
+      expect.stringMatching(
+        /plan\.yaml:12:7: flow\[0\]\.post\.jsn: unknown key "jsn" in a POST request; did you mean "json"\?/,
+      ),
+      expect.stringMatching(
+        /plan\.yaml:14:12: flow\[1\]\.get\.url: unknown variable "tokn" in \{\{ tokn \}\}; did you mean "token"\?/,
+      ),
+      expect.stringMatching(
+        /plan\.yaml:16:5: flow\[2\]\.thinkk: unknown step "thinkk"; did you mean "think"\?/,
+      ),
+    ]);
+  });
+
+  it('reports YAML syntax errors at their line', () => {
+    const { error, problems } = problemsOf('target: http://x\nflow: [1, 2\nb: x\n');
+    expect(error.code).toBe('E_YAML_SYNTAX');
+    expect(error.exitCode).toBe(104);
+    expect(problems[0]).toMatch(/plan\.yaml:3:1: YAML syntax: /);
+  });
+
+  it('maps k6 option problems (thresholds, scenarios) back to the plan lines', () => {
+    const { problems } = problemsOf(`target: http://127.0.0.1:1
+thresholds:
+  http_req_duration: ["p95<500"]
+scenarios:
+  browse:
+    executor: constant-arrival-rate
+    rate: 5
+    duration: 1s
+    preAllocatedVUs: 2
+    maxVUs: 1
+    flow:
+      - get: /
+`);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /plan\.yaml:3:23: thresholds\.http_req_duration\[0\]: unknown aggregation "p95"; did you mean "p\(95\)"\?/,
+      ),
+      expect.stringMatching(/plan\.yaml:10:13: scenarios\.browse\.maxVUs: /),
+    ]);
+  });
+
+  it('needs a target for relative URLs, and a flow', () => {
+    expect(problemsOf('flow:\n  - get: /items\n').problems[0]).toMatch(
+      /plan\.yaml:2:10: flow\[0\]\.get\.url: "\/items" is a relative URL but the plan has no target/,
+    );
+    expect(problemsOf('target: http://127.0.0.1:1\n').problems[0]).toContain(
+      'the plan has no flow',
+    );
+  });
+
+  it('rejects Artillery features it cannot run, saying what to do instead', () => {
+    const { problems } = problemsOf(`config:
+  target: http://127.0.0.1:1
+  processor: ./hooks.js
+flow:
+  - function: doSomething
+`);
+    expect(problems[0]).toMatch(
+      /plan\.yaml:3:3: config\.processor: "processor" is not supported: .*TypeScript script/,
+    );
+    expect(problems[1]).toMatch(/plan\.yaml:5:5: flow\[0\]\.function: "function" is not supported/);
+  });
+
+  it('checks payload files and loop values', () => {
+    const { problems } = problemsOf(`target: http://127.0.0.1:1
+payload:
+  path: missing.csv
+flow:
+  - get: "/x/{{ $loopIndex }}"
+`);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /plan\.yaml:3:9: payload\.path: cannot read the payload file .*missing\.csv/,
+      ),
+      expect.stringMatching(
+        /plan\.yaml:5:10: flow\[0\]\.get\.url: \$loopIndex is only defined inside a loop/,
+      ),
+    ]);
+  });
+});
+
+describe('compileYamlPlan', () => {
+  it('writes a module that uses the native API, with a source map to the plan', async () => {
+    const file = join(dir, 'ok.yaml');
+    writeFileSync(join(dir, 'users.csv'), 'email,age\na@x.io,31\nb@x.io,42\n');
+    writeFileSync(
+      file,
+      `target: http://127.0.0.1:1
+payload: { path: users.csv, order: sequence }
+flow:
+  - post:
+      url: /login
+      json: { email: "{{ email }}", age: "{{ age }}" }
+      capture: { json: $.token, as: token }
+      check: { status: 200 }
+`,
+    );
+    const compiled = await compileYamlPlan(file);
+    try {
+      const code = readFileSync(compiled.scriptPath, 'utf8');
+      expect(code).toContain("from 'redline'");
+      expect(code).toContain('export default async function (data)');
+      expect(code).toContain('rt.send("POST"');
+      const map = JSON.parse(readFileSync(`${compiled.scriptPath}.map`, 'utf8')) as {
+        sources: string[];
+      };
+      expect(map.sources).toEqual([file]);
+      expect(JSON.parse(readFileSync(join(compiled.dir, 'payload-1.json'), 'utf8'))).toEqual([
+        { email: 'a@x.io', age: 31 },
+        { email: 'b@x.io', age: 42 },
+      ]);
+    } finally {
+      await compiled.dispose();
+    }
+  });
+});
