@@ -1,9 +1,10 @@
 // The seed's k6 script, unchanged except for the base URL: Redline runs k6 scripts as they are
 // (k6/http is synchronous in k6; Redline rewrites the blocking calls for you).
 //
-// Against the bundled demo service:
-//   npx redline demo                                   # prints its URL, e.g. http://127.0.0.1:PORT
-//   BASE_URL=http://127.0.0.1:PORT npx redline run examples/k6/login-flow.js
+// Against the bundled demo service (keeps serving until Ctrl-C):
+//   node dist/demo/main.js --port 3000 --fixed   # in this repository; from the npm package:
+//   node node_modules/redline/dist/demo/main.js --port 3000 --fixed
+//   npx redline run examples/k6/login-flow.js   # BASE_URL defaults to http://127.0.0.1:3000
 // or run it with k6 itself: k6 run -e BASE_URL=http://127.0.0.1:PORT examples/k6/login-flow.js
 // A short smoke run: add --vus 2 --duration 10s
 import http from 'k6/http';

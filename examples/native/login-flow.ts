@@ -3,9 +3,10 @@
  * async API and TypeScript types. Same load shape and success criteria as the k6 script it
  * replaces (examples/k6/login-flow.js), in 1/10 of the time so it is quick to try.
  *
- * Against the bundled demo service:
- *   npx redline demo                                   # prints its URL, e.g. http://127.0.0.1:PORT
- *   BASE_URL=http://127.0.0.1:PORT npx redline run examples/native/login-flow.ts
+ * Against the bundled demo service (keeps serving until Ctrl-C):
+ *   node dist/demo/main.js --port 3000 --fixed   # in this repository; from the npm package:
+ *   node node_modules/redline/dist/demo/main.js --port 3000 --fixed
+ *   npx redline run examples/native/login-flow.ts   # BASE_URL defaults to http://127.0.0.1:3000
  * Against any service with these routes: BASE_URL=https://staging.example.com npx redline run ...
  * A short smoke run: npx redline run examples/native/login-flow.ts --vus 2 --duration 10s
  */

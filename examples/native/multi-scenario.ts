@@ -5,10 +5,11 @@
  * setup() signs in once; its JSON result reaches every VU (`data.token`). teardown() and
  * handleSummary() show the rest of the lifecycle.
  *
- * Against the bundled demo service:
- *   npx redline demo                                   # prints its URL, e.g. http://127.0.0.1:PORT
- *   BASE_URL=http://127.0.0.1:PORT npx redline run examples/native/multi-scenario.ts
- * A smoke run of every scenario for a few seconds: SMOKE=1 BASE_URL=... npx redline run ...
+ * Against the bundled demo service (keeps serving until Ctrl-C):
+ *   node dist/demo/main.js --port 3000 --fixed   # in this repository; from the npm package:
+ *   node node_modules/redline/dist/demo/main.js --port 3000 --fixed
+ *   npx redline run examples/native/multi-scenario.ts   # BASE_URL defaults to http://127.0.0.1:3000
+ * A smoke run of every scenario for a few seconds: SMOKE=1 npx redline run examples/native/multi-scenario.ts
  */
 import { check, exec, http, sleep } from 'redline';
 import { Counter } from 'redline/metrics';

@@ -1,25 +1,34 @@
-/** Runs a final flush on process exit and on SIGINT/SIGTERM without changing how the app exits. */
+/** Flushes the probe's report on process exit and on SIGINT/SIGTERM without changing how the app exits. */
+
+/** Callbacks: `flush` writes what is pending; `end(reason)` writes the final records. */
+export interface ExitHooks {
+  flush(): void;
+  end(reason: string): void;
+}
 
 /**
- * Calls `onExit(reason)` once: on 'exit', or on SIGINT/SIGTERM. For signals, when the app has no
- * handler of its own the signal is re-raised after the flush, so the default termination still
- * happens; when it has one, the app decides. Returns a function that removes the handlers.
+ * On 'exit': `end('exit')`. On SIGINT/SIGTERM: when the app has no handler of its own, `end(signal)`
+ * and the signal is re-raised so the default termination still happens; when it has one, only
+ * `flush()` (the app decides when to exit, and 'exit' writes the end). Returns an uninstaller.
  */
-export function installExitFlush(onExit: (reason: string) => void): () => void {
-  let done = false;
-  const once = (reason: string) => {
-    if (done) return;
-    done = true;
-    onExit(reason);
+export function installExitFlush(hooks: ExitHooks): () => void {
+  let ended = false;
+  const end = (reason: string) => {
+    if (ended) return;
+    ended = true;
+    hooks.end(reason);
   };
-  const onProcessExit = () => once('exit');
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  const onProcessExit = () => end('exit');
   const handlers = new Map<NodeJS.Signals, () => void>();
-  for (const signal of signals) {
+  for (const signal of ['SIGINT', 'SIGTERM'] as NodeJS.Signals[]) {
     const handler = () => {
-      once(signal);
       process.removeListener(signal, handler);
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      if (process.listenerCount(signal) > 0) {
+        hooks.flush();
+        return;
+      }
+      end(signal);
+      process.kill(process.pid, signal);
     };
     handlers.set(signal, handler);
     process.on(signal, handler);

@@ -95,10 +95,13 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
     appendRecords(config.reportFile, [helloRecord(config, drivers, server?.port)]);
   const timer = setInterval(flush, config.flushMs);
   timer.unref();
-  const removeExit = installExitFlush((reason) => {
-    flush();
-    if (config.reportFile)
-      appendRecords(config.reportFile, [{ type: 'end', t: new Date().toISOString(), reason }]);
+  const removeExit = installExitFlush({
+    flush,
+    end: (reason) => {
+      flush();
+      if (config.reportFile)
+        appendRecords(config.reportFile, [{ type: 'end', t: new Date().toISOString(), reason }]);
+    },
   });
   return {
     config,

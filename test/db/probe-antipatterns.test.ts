@@ -31,6 +31,7 @@ describe('probe anti-pattern findings over pg', () => {
     await getMany(app.port, '/orders/summary', 3);
     await getMany(app.port, '/orders/export', 2);
     await getMany(app.port, '/settings', 12);
+    await getMany(app.port, '/proxy', 2);
     // Six concurrent requests on a one-connection pool: five of them queue.
     const statuses = await Promise.all(
       Array.from({ length: 6 }, () =>
@@ -75,6 +76,8 @@ describe('probe anti-pattern findings over pg', () => {
     // Nothing else is invented: the healthy routes raise no N+1.
     expect(byId('probe.n-plus-one')).toBeUndefined();
     expect(report.stats?.pools.length).toBe(2);
+    const proxy = report.stats?.routes.find((r) => r.route === 'GET /proxy');
+    expect(proxy?.httpClientMs).toBeGreaterThan(0);
   });
 });
 

@@ -12,11 +12,12 @@ import { RedlineError } from '../../errors/redline-error.js';
 import type { Output } from '../../outputs/output.js';
 import { summaryExport } from '../../outputs/k6/k6-summary-data.js';
 import { ProgressOutput } from '../../outputs/progress/progress-output.js';
-import { createOutputFromSpec } from '../../outputs/registry.js';
+import { createDashboardOutput } from '../../outputs/dashboard/dashboard-output.js';
+import { createOutputFromSpec, listOutputs } from '../../outputs/registry.js';
 import '../../outputs/builtin.js';
-import type { RunResultFile } from '../../outputs/result-file.js';
+import type { ResultThreshold, RunResultFile } from '../../outputs/result-file.js';
 import { renderSummaryText } from '../../outputs/summary/summary-text.js';
-import { addLoadFlags, type LoadFlagValues, quickOptionsFromFlags } from '../flags.js';
+import { addLoadFlags, intFlag, type LoadFlagValues, quickOptionsFromFlags } from '../flags.js';
 import { installInterruptHandler } from '../interrupt.js';
 import { writeJsonFile } from '../result-files.js';
 import { addScriptFlags, cliOverridesFromFlags, type ScriptFlagValues } from '../script-flags.js';
@@ -26,7 +27,14 @@ interface RunFlags extends LoadFlagValues, ScriptFlagValues {
   out?: string[];
   quiet?: boolean;
   tag?: Array<[string, string]>;
+  dashboard?: boolean;
+  dashboardPort?: number;
+  dashboardHost?: string;
+  dashboardExport?: string;
 }
+
+/** Where the dashboard reads threshold outcomes from (set once a scripted run has them). */
+let thresholdOutcomes: () => readonly ResultThreshold[] = () => [];
 
 function parseTag(value: string, previous: Array<[string, string]> = []): Array<[string, string]> {
   const eq = value.indexOf('=');
@@ -40,6 +48,16 @@ function buildOutputs(flags: RunFlags): Output[] {
   const outputs: Output[] = [];
   if (!flags.quiet) outputs.push(new ProgressOutput(process.stderr));
   for (const spec of flags.out ?? []) outputs.push(createOutputFromSpec(spec, { cwd: process.cwd() }));
+  if (flags.dashboard || flags.dashboardPort !== undefined || flags.dashboardExport) {
+    outputs.push(
+      createDashboardOutput({
+        ...(flags.dashboardPort !== undefined ? { port: flags.dashboardPort } : {}),
+        ...(flags.dashboardHost ? { host: flags.dashboardHost } : {}),
+        ...(flags.dashboardExport ? { exportPath: resolve(flags.dashboardExport) } : {}),
+        thresholds: () => thresholdOutcomes(),
+      }),
+    );
+  }
   return outputs;
 }
 
@@ -82,6 +100,9 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
       outputs: buildOutputs(flags),
       signal: interrupt.signal,
       onWarning: warn,
+      onThresholds: (outcomes) => {
+        thresholdOutcomes = outcomes;
+      },
       onScriptError: (message, stack) => {
         const seen = errorsShown.get(message) ?? 0;
         errorsShown.set(message, seen + 1);
@@ -115,7 +136,11 @@ export function register(program: Command): void {
     .argument('<target>', 'URL (http://127.0.0.1:3000/items) or script file (test.js, test.ts, plan.yaml)');
   addScriptFlags(addLoadFlags(command))
     .option('--json <file>', 'write the full result (summary, timeline, distribution) as JSON')
-    .option('--out <output>', 'stream results: ndjson=<file> (repeatable)', (v: string, p: string[] = []) => [...p, v])
+    .option('--out <output>', `stream results (repeatable): ${listOutputs().map((o) => o.usage).join(', ')}`, (v: string, p: string[] = []) => [...p, v])
+    .option('--dashboard', 'serve a live web dashboard on 127.0.0.1:5665 during the run')
+    .option('--dashboard-port <port>', 'dashboard port (0 = any free port)', (v: string) => intFlag('--dashboard-port', 0)(v))
+    .option('--dashboard-host <address>', 'dashboard address (default 127.0.0.1)')
+    .option('--dashboard-export <file>', 'save the dashboard as a self-contained HTML file at the end')
     .option('--tag <name=value>', 'tag every series (repeatable)', parseTag)
     .option('-q, --quiet', 'no live progress line')
     .addHelpText(

@@ -20,7 +20,7 @@ function escapeRegExp(text: string): string {
 /** The user's file:line of the first bundle position in `stack` (at `name` on that line when given). */
 function userPosition(loaded: LoadedScript, stack: string, name?: string): SourcePosition | undefined {
   const frame = new RegExp(`${escapeRegExp(loaded.bundleUrl)}:(\\d+)(?::(\\d+))?`).exec(stack);
-  if (!frame) return undefined;
+  if (!frame) return mappedFrame(loaded, stack);
   const line = Number(frame[1]);
   let column = frame[2] === undefined ? 1 : Number(frame[2]);
   if (name !== undefined) {
@@ -29,6 +29,15 @@ function userPosition(loaded: LoadedScript, stack: string, name?: string): Sourc
     if (at >= 0) column = at + 1;
   }
   return loaded.mapPosition(line, column);
+}
+
+/** A frame already mapped to a user file (when a loader such as Vite applied the source map). */
+function mappedFrame(loaded: LoadedScript, stack: string): SourcePosition | undefined {
+  const sources = new Set(loaded.sourceMap.sources.filter((s): s is string => typeof s === 'string' && !s.includes('/node_modules/')));
+  for (const match of stack.matchAll(/(?:file:\/\/)?(\/[^():\s]+):(\d+):(\d+)/g)) {
+    if (sources.has(match[1] as string)) return { file: match[1] as string, line: Number(match[2]), column: Number(match[3]) };
+  }
+  return undefined;
 }
 
 function specifierOf(url: string): string | undefined {

@@ -16,7 +16,7 @@ import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
 import type { Aggregate } from '../../metrics/aggregate.js';
 import { MetricRegistry } from '../../metrics/registry.js';
 import type { Output, RunMeta } from '../../outputs/output.js';
-import type { RunResultFile } from '../../outputs/result-file.js';
+import type { ResultThreshold, RunResultFile } from '../../outputs/result-file.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
 import { configureHttpSettings } from '../../script/http/configure.js';
 import { type LoadedScript, loadScript } from '../../script/loader/index.js';
@@ -43,6 +43,8 @@ export interface ScriptRunOptions {
   onWarning?: (text: string) => void;
   /** Script errors inside iterations, with stacks mapped to the user's files. */
   onScriptError?: (message: string, stack: string) => void;
+  /** Receives a live view of the thresholds' outcomes (e.g. for the dashboard's table). */
+  onThresholds?: (outcomes: () => ResultThreshold[]) => void;
 }
 
 /** A finished scripted run. */
@@ -94,7 +96,9 @@ function addThresholdSubMetrics(result: RunResultFile, thresholds: readonly Thre
 
 /** Runs a script (k6-style or native) and returns the result with the exit code it calls for. */
 export async function runScriptTest(options: ScriptRunOptions): Promise<ScriptRunResult> {
-  const loaded = await (isYamlPlanPath(options.scriptPath) ? loadYamlPlan(options.scriptPath, { modules: scriptModuleMap(), ...(options.onWarning ? { onWarning: options.onWarning } : {}) }) : loadScript(options.scriptPath, { modules: scriptModuleMap() }));
+  const loaded = await (isYamlPlanPath(options.scriptPath)
+    ? loadYamlPlan(options.scriptPath, { modules: scriptModuleMap(), ...(options.onWarning ? { onWarning: options.onWarning } : {}) })
+    : loadScript(options.scriptPath, { modules: scriptModuleMap() }));
   try {
     return await runLoaded(loaded, options);
   } finally {
@@ -145,6 +149,7 @@ async function runLoaded(loaded: LoadedScript, options: ScriptRunOptions): Promi
     declaredMetrics: [...mainRegistry.descriptors()].map((d) => d.name),
     onAbort: (reason) => thresholdAbort.abort({ reason: 'aborted-by-threshold', detail: reason } satisfies AbortReason),
   });
+  options.onThresholds?.(() => evaluator.outcomes());
   const signal = options.signal ? AbortSignal.any([options.signal, thresholdAbort.signal]) : thresholdAbort.signal;
   const workers = Math.max(1, options.workers ?? 1);
   const shardModule = compiledModuleUrl('./script-shard.js', import.meta.url).href;

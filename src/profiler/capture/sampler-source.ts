@@ -1,7 +1,8 @@
 /** The JavaScript evaluated inside the target (through Runtime.evaluate) to sample its signals. */
 
 /**
- * Installs `globalThis.__redlineSampler` with start(intervalMs) / stop() → JSON. Uses only Node
+ * Installs `globalThis.__redlineSampler` with start(intervalMs) / stop() → JSON, heapCheck() →
+ * retained bytes after a full GC, and dispose(). Uses only Node
  * built-ins (perf_hooks), an unref'd interval and a GC PerformanceObserver; stop() removes all of
  * it, so an attached process is left as it was. `require` comes from the inspector's command-line
  * API (Runtime.evaluate with includeCommandLineAPI), which works in CommonJS and ESM targets.
@@ -23,7 +24,18 @@ export const SAMPLER_INSTALL = `(() => {
     lastCpu = process.cpuUsage();
     lastElu = performance.eventLoopUtilization();
   };
+  let fullGc;
   globalThis.__redlineSampler = {
+    // A plain full GC (not V8's low-memory GC, which also flushes compiled code), then the
+    // retained heap. gc() comes from a fresh context with --expose-gc; the main one stays as it is.
+    heapCheck() {
+      if (!fullGc) {
+        require('node:v8').setFlagsFromString('--expose-gc');
+        fullGc = require('node:vm').runInNewContext('gc');
+      }
+      fullGc();
+      return require('node:v8').getHeapStatistics().used_heap_size;
+    },
     start(intervalMs) {
       interval = intervalMs;
       gc = [];
@@ -60,6 +72,7 @@ export const SAMPLER_INSTALL = `(() => {
     },
     dispose() {
       try { clearInterval(timer); histogram && histogram.disable(); observer && observer.disconnect(); } catch {}
+      fullGc = undefined;
       delete globalThis.__redlineSampler;
       return 'disposed';
     },

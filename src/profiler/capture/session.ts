@@ -53,9 +53,8 @@ async function evaluate<T>(client: InspectorClient, expression: string): Promise
 }
 
 async function retainedHeap(client: InspectorClient, t0: number): Promise<HeapPoint> {
-  await client.send('HeapProfiler.collectGarbage');
-  const usage = await client.send<{ usedSize: number }>('Runtime.getHeapUsage');
-  return { tMs: performance.now() - t0, usedBytes: usage.usedSize };
+  const usedBytes = await evaluate<number>(client, 'globalThis.__redlineSampler.heapCheck()');
+  return { tMs: performance.now() - t0, usedBytes };
 }
 
 /** Prepares the session: enables domains and installs the sampler (before warm-up). */

@@ -33,9 +33,9 @@ export interface GeneratedModule {
 
 function emitVars(out: CodeWriter, input: CodegenInput): void {
   const { plan } = input;
-  plan.payloads.forEach((_, i) =>
-    out.line(`const PAYLOAD_${i} = JSON.parse(open(${q(input.payloadFiles[i])}));`),
-  );
+  for (let i = 0; i < plan.payloads.length; i++) {
+    out.line(`const PAYLOAD_${i} = JSON.parse(open(${q(input.payloadFiles[i])}));`);
+  }
   out.line('const iterationInTest = () => exec.scenario.iterationInTest;');
   out.open('function vars(data) {');
   out.line('const v = rt.begin(data);');

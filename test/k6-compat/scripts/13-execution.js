@@ -13,7 +13,7 @@ export default function () {
   http.get(`${__ENV.BASE_URL}/echo?vu=${exec.vu.idInTest}&iter=${exec.scenario.iterationInTest}`);
   check(exec, {
     'vu id matches __VU': (e) => e.vu.idInTest === __VU && __VU >= 1 && __VU <= 3,
-    'iteration matches __ITER': (e) => e.vu.iterationInInstance === __ITER,
+    'iteration matches __ITER': (e) => e.vu.iterationInInstance === __ITER && e.vu.iterationInScenario === __ITER,
     'scenario info': (e) => e.scenario.name === 'pool' && e.scenario.executor === 'shared-iterations',
     'iterationInTest in range': (e) => e.scenario.iterationInTest >= 0 && e.scenario.iterationInTest < 9,
     'instance counters': (e) => e.instance.vusInitialized >= 1 && e.instance.currentTestRunDuration > 0,
