@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, REDLINE, runPinned, TGT_CPU, waitForPort, WORK } from './lib.mjs';
+import { freePort, REDLINE, runPinned, TGT_CPU, WORK, waitForPort } from './lib.mjs';
 
 const seconds = Number(process.argv[2] ?? 10);
 const rates = (process.env.RATES ?? '100,1000,5000,20000').split(',').map(Number);
@@ -36,14 +36,42 @@ try {
       const out = join(WORK, 'arrival.json');
       const args =
         mode === 'quick'
-          ? [REDLINE, 'run', `http://127.0.0.1:${port}/`, '--rate', String(rate), '-c', String(Math.max(10, Math.ceil(rate / 500))), '-d', `${seconds}s`, '-q', '--json', out]
-          : [REDLINE, 'run', script, '-q', '--json', out, '-e', `RATE=${rate}`, '-e', `DUR=${seconds}s`, '-e', `URL=http://127.0.0.1:${port}/`];
+          ? [
+              REDLINE,
+              'run',
+              `http://127.0.0.1:${port}/`,
+              '--rate',
+              String(rate),
+              '-c',
+              String(Math.max(10, Math.ceil(rate / 500))),
+              '-d',
+              `${seconds}s`,
+              '-q',
+              '--json',
+              out,
+            ]
+          : [
+              REDLINE,
+              'run',
+              script,
+              '-q',
+              '--json',
+              out,
+              '-e',
+              `RATE=${rate}`,
+              '-e',
+              `DUR=${seconds}s`,
+              '-e',
+              `URL=http://127.0.0.1:${port}/`,
+            ];
       await runPinned(process.execPath, args);
       const counted = (await count()) - before;
       const result = JSON.parse(readFileSync(out, 'utf8'));
       const dropped = result.metrics.dropped_iterations?.values.count ?? 0;
       const expected = rate * seconds;
-      console.log(`| ${mode} | ${rate} | ${expected} | ${counted} | ${dropped} | ${(((counted - expected) / expected) * 100).toFixed(2)}% |`);
+      console.log(
+        `| ${mode} | ${rate} | ${expected} | ${counted} | ${dropped} | ${(((counted - expected) / expected) * 100).toFixed(2)}% |`,
+      );
     }
   }
 } finally {

@@ -37,7 +37,18 @@ const theirs = [];
 try {
   for (let i = 0; i < reps; i++) {
     const out = join(WORK, 'own.json');
-    await runPinned(process.execPath, [REDLINE, 'run', nginx.url, '-c', '50', '-d', `${seconds}s`, '-q', '--json', out]);
+    await runPinned(process.execPath, [
+      REDLINE,
+      'run',
+      nginx.url,
+      '-c',
+      '50',
+      '-d',
+      `${seconds}s`,
+      '-q',
+      '--json',
+      out,
+    ]);
     ours.push(JSON.parse(readFileSync(out, 'utf8')).metrics.http_reqs.values.rate);
     const r = await runPinned(process.execPath, [undiciLoop, nginx.url, '50', String(seconds)]);
     theirs.push(JSON.parse(r.stdout).rps);
@@ -47,6 +58,10 @@ try {
 }
 console.log('| client | req/s (median) | runs |');
 console.log('|---|---:|---|');
-console.log(`| Redline's client (quick mode: parse + timing trail + 8 HDR trends) | ${k(median(ours))} | ${ours.map(k).join(', ')} |`);
-console.log(`| undici 7 Pool (request + body drain + one timestamp pair) | ${k(median(theirs))} | ${theirs.map(k).join(', ')} |`);
+console.log(
+  `| Redline's client (quick mode: parse + timing trail + 8 HDR trends) | ${k(median(ours))} | ${ours.map(k).join(', ')} |`,
+);
+console.log(
+  `| undici 7 Pool (request + body drain + one timestamp pair) | ${k(median(theirs))} | ${theirs.map(k).join(', ')} |`,
+);
 console.log(`\nRedline / undici = ${(median(ours) / median(theirs)).toFixed(2)}`);

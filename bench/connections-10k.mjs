@@ -10,7 +10,18 @@ const seconds = Number(process.argv[3] ?? 10);
 const nginx = await startNginx(await freePort());
 try {
   const out = join(WORK, 'conn10k.json');
-  const r = await runPinned(process.execPath, [REDLINE, 'run', nginx.url, '-c', String(connections), '-d', `${seconds}s`, '-q', '--json', out]);
+  const r = await runPinned(process.execPath, [
+    REDLINE,
+    'run',
+    nginx.url,
+    '-c',
+    String(connections),
+    '-d',
+    `${seconds}s`,
+    '-q',
+    '--json',
+    out,
+  ]);
   if (r.error) console.error(r.stderr);
   const result = JSON.parse(readFileSync(out, 'utf8'));
   const vus = result.metrics.vus.values.max;

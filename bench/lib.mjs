@@ -76,18 +76,31 @@ http {
 }
 `,
   );
-  const child = spawn('taskset', ['-c', TGT_CPU, 'nginx', '-p', dir, '-c', conf], { stdio: 'ignore' });
+  const child = spawn('taskset', ['-c', TGT_CPU, 'nginx', '-p', dir, '-c', conf], {
+    stdio: 'ignore',
+  });
   await waitForPort(port);
-  return { url: `http://127.0.0.1:${port}/`, pid: () => Number(readFileSync(join(dir, 'nginx.pid'), 'utf8')), stop: () => child.kill('SIGTERM') };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    pid: () => Number(readFileSync(join(dir, 'nginx.pid'), 'utf8')),
+    stop: () => child.kill('SIGTERM'),
+  };
 }
 
 /** Starts the plain Node hello server (`res.end('hello')`) pinned to the target core. */
 export async function startNodeHello(port) {
   const script = join(WORK, 'hello-server.cjs');
-  writeFileSync(script, `require('http').createServer((q, s) => s.end('hello')).listen(${port}, '127.0.0.1');\n`);
+  writeFileSync(
+    script,
+    `require('http').createServer((q, s) => s.end('hello')).listen(${port}, '127.0.0.1');\n`,
+  );
   const child = spawn('taskset', ['-c', TGT_CPU, process.execPath, script], { stdio: 'ignore' });
   await waitForPort(port);
-  return { url: `http://127.0.0.1:${port}/`, pid: () => child.pid, stop: () => child.kill('SIGTERM') };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    pid: () => child.pid,
+    stop: () => child.kill('SIGTERM'),
+  };
 }
 
 /** Runs a command pinned to the generator core; resolves with stdout, stderr and CPU seconds. */
@@ -102,7 +115,11 @@ export function runPinned(command, args, { timeoutMs = 120_000, env } = {}) {
         let cpuSeconds = Number.NaN;
         let maxRssKb = Number.NaN;
         try {
-          const [u, s, m] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
+          const [u, s, m] = readFileSync(timeFile, 'utf8')
+            .trim()
+            .split(/\s+/)
+            .slice(-3)
+            .map(Number);
           cpuSeconds = u + s;
           maxRssKb = m;
         } catch {}
@@ -133,11 +150,20 @@ export function median(values) {
 /** Installs the npm peers (autocannon, undici) in the bench work folder once, not in the project. */
 export async function ensurePeers() {
   const dir = join(WORK, 'peers');
-  if (existsSync(join(dir, 'node_modules/.bin/autocannon')) && existsSync(join(dir, 'node_modules/undici'))) return dir;
+  if (
+    existsSync(join(dir, 'node_modules/.bin/autocannon')) &&
+    existsSync(join(dir, 'node_modules/undici'))
+  )
+    return dir;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{"name":"redline-bench-peers","private":true}');
   await new Promise((resolve, reject) =>
-    execFile('npm', ['install', '--no-save', '--no-audit', '--no-fund', 'autocannon@8', 'undici@7'], { cwd: dir }, (e) => (e ? reject(e) : resolve())),
+    execFile(
+      'npm',
+      ['install', '--no-save', '--no-audit', '--no-fund', 'autocannon@8', 'undici@7'],
+      { cwd: dir },
+      (e) => (e ? reject(e) : resolve()),
+    ),
   );
   return dir;
 }

@@ -23,10 +23,34 @@ const scripted = [];
 try {
   for (let i = 0; i < reps; i++) {
     const q = join(WORK, 'q.json');
-    await runPinned(process.execPath, [REDLINE, 'run', nginx.url, '-c', '50', '-d', `${seconds}s`, '-q', '--json', q]);
+    await runPinned(process.execPath, [
+      REDLINE,
+      'run',
+      nginx.url,
+      '-c',
+      '50',
+      '-d',
+      `${seconds}s`,
+      '-q',
+      '--json',
+      q,
+    ]);
     quick.push(JSON.parse(readFileSync(q, 'utf8')).metrics.http_reqs.values.rate);
     const s = join(WORK, 's.json');
-    const r = await runPinned(process.execPath, [REDLINE, 'run', script, '--vus', '50', '--duration', `${seconds}s`, '-q', '--json', s, '-e', `URL=${nginx.url}`]);
+    const r = await runPinned(process.execPath, [
+      REDLINE,
+      'run',
+      script,
+      '--vus',
+      '50',
+      '--duration',
+      `${seconds}s`,
+      '-q',
+      '--json',
+      s,
+      '-e',
+      `URL=${nginx.url}`,
+    ]);
     if (r.error) console.error(r.stderr);
     scripted.push(JSON.parse(readFileSync(s, 'utf8')).metrics.http_reqs.values.rate);
   }

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, k, REDLINE, runPinned, TGT_CPU, waitForPort, WORK } from './lib.mjs';
+import { freePort, k, REDLINE, runPinned, TGT_CPU, WORK, waitForPort } from './lib.mjs';
 
 const vus = Number(process.argv[2] ?? 10_000);
 const seconds = Number(process.argv[3] ?? 20);
@@ -44,10 +44,29 @@ export default async function () {
 );
 try {
   const out = join(WORK, 'vus10k.json');
-  const r = await runPinned(process.execPath, [REDLINE, 'run', script, '--vus', String(vus), '--duration', `${seconds}s`, '-q', '--json', out, '-e', `BASE=http://127.0.0.1:${port}`], { timeoutMs: (seconds + 120) * 1000 });
+  const r = await runPinned(
+    process.execPath,
+    [
+      REDLINE,
+      'run',
+      script,
+      '--vus',
+      String(vus),
+      '--duration',
+      `${seconds}s`,
+      '-q',
+      '--json',
+      out,
+      '-e',
+      `BASE=http://127.0.0.1:${port}`,
+    ],
+    { timeoutMs: (seconds + 120) * 1000 },
+  );
   if (r.error) console.error(r.stderr.slice(-2000));
   const result = JSON.parse(readFileSync(out, 'utf8'));
-  console.log('| VUs | iterations/s | http req/s | http_req_failed | peak RSS MB | MB per 1k VUs | goal |');
+  console.log(
+    '| VUs | iterations/s | http req/s | http_req_failed | peak RSS MB | MB per 1k VUs | goal |',
+  );
   console.log('|---:|---:|---:|---:|---:|---:|---|');
   const rss = r.maxRssKb / 1024;
   console.log(

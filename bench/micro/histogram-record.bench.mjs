@@ -17,7 +17,14 @@ function time(label, fn) {
   return ns;
 }
 
-const lib = hdr.build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 2, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+const lib = hdr.build({
+  bitBucketSize: 32,
+  autoResize: true,
+  lowestDiscernibleValue: 1,
+  highestTrackableValue: 2,
+  numberOfSignificantValueDigits: 3,
+  useWebAssembly: false,
+});
 const a = time('hdr-histogram-js recordValue', (n) => {
   for (let i = 0; i < n; i++) lib.recordValue(values[i & 4095]);
 });
@@ -27,13 +34,19 @@ const b = time('FastRecorder.record', (n) => {
 });
 let start = process.hrtime.bigint();
 const encoded = rec.encodeAndReset();
-console.log(`${'FastRecorder.encodeAndReset (once per interval)'.padEnd(44)} ${(Number(process.hrtime.bigint() - start) / 1e3).toFixed(0)} µs (${encoded.length} bytes)`);
+console.log(
+  `${'FastRecorder.encodeAndReset (once per interval)'.padEnd(44)} ${(Number(process.hrtime.bigint() - start) / 1e3).toFixed(0)} µs (${encoded.length} bytes)`,
+);
 start = process.hrtime.bigint();
 const decoded = decodeHistogram(encoded);
-console.log(`${'hdr-histogram-js decode (controller side)'.padEnd(44)} ${(Number(process.hrtime.bigint() - start) / 1e3).toFixed(0)} µs (${decoded.totalCount} values)`);
+console.log(
+  `${'hdr-histogram-js decode (controller side)'.padEnd(44)} ${(Number(process.hrtime.bigint() - start) / 1e3).toFixed(0)} µs (${decoded.totalCount} values)`,
+);
 const viaLibrary = createHistogram('interval');
 for (let i = 0; i < 4096; i++) viaLibrary.recordValue(values[i]);
 start = process.hrtime.bigint();
 encodeHistogram(viaLibrary);
-console.log(`${'hdr-histogram-js encodeIntoCompressedBase64'.padEnd(44)} ${(Number(process.hrtime.bigint() - start) / 1e3).toFixed(0)} µs`);
+console.log(
+  `${'hdr-histogram-js encodeIntoCompressedBase64'.padEnd(44)} ${(Number(process.hrtime.bigint() - start) / 1e3).toFixed(0)} µs`,
+);
 console.log(`ratio: FastRecorder is ${(a / b).toFixed(1)}x faster per value`);

@@ -2,8 +2,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEMO_READY_PREFIX } from '../demo/cli-options.js';
-import { RedlineError } from '../errors/redline-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
 import { compiledModuleUrl } from '../util/runtime-path.js';
 
 /** A running demo service. */
@@ -14,16 +14,25 @@ export interface DemoProcess {
 }
 
 /** Spawns `node dist/demo/main.js --port 0 [args]` and waits for its ready line. */
-export async function startDemoProcess(args: string[] = [], nodeArgs: string[] = [], timeoutMs = 60_000): Promise<DemoProcess> {
+export async function startDemoProcess(
+  args: string[] = [],
+  nodeArgs: string[] = [],
+  timeoutMs = 60_000,
+): Promise<DemoProcess> {
   const main = fileURLToPath(compiledModuleUrl('../demo/main.js', import.meta.url));
-  const child = spawn(process.execPath, [...nodeArgs, main, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, main, '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`the demo service did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`the demo service did not start within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const line = out.split('\n').find((l) => l.startsWith(DEMO_READY_PREFIX));
@@ -38,7 +47,10 @@ export async function startDemoProcess(args: string[] = [], nodeArgs: string[] =
     });
   }).catch((error: Error) => {
     child.kill('SIGKILL');
-    throw new RedlineError('E_DEMO_START', error.message, { exitCode: ExitCode.Internal, cause: error });
+    throw new RedlineError('E_DEMO_START', error.message, {
+      exitCode: ExitCode.Internal,
+      cause: error,
+    });
   });
   return {
     url,

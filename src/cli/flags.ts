@@ -2,17 +2,21 @@
  * Parsers for CLI flag values (durations, counts, rates, headers) that turn bad input into a usage
  * error naming the flag, and the shared load flags of `redline run` and `redline profile`.
  */
-import { availableParallelism } from 'node:os';
+
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
-import { RedlineError } from '../errors/redline-error.js';
-import { ExitCode } from '../errors/exit-codes.js';
 import type { QuickRunOptions } from '../engine/quick/quick-config.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
 import { parseHeaderFlag } from '../http/target.js';
 import { parseDurationMs } from '../util/duration.js';
 
 function usage(flag: string, value: string, expected: string): RedlineError {
-  return new RedlineError('E_USAGE_VALUE', `invalid value for ${flag}: "${value}"`, { hint: `use ${expected}`, exitCode: ExitCode.Usage });
+  return new RedlineError('E_USAGE_VALUE', `invalid value for ${flag}: "${value}"`, {
+    hint: `use ${expected}`,
+    exitCode: ExitCode.Usage,
+  });
 }
 
 /** Parses a duration flag (`30s`, `2m`, `1h30m`; a bare number means seconds, as in wrk/autocannon). */
@@ -56,20 +60,44 @@ function collect<T>(parse: (v: string) => T): (value: string, previous: T[] | un
 /** Adds the load flags shared by `run` and `profile`. */
 export function addLoadFlags(command: Command): Command {
   return command
-    .option('-c, --connections <n>', 'concurrent connections (closed model) or pool size with --rate', intFlag('--connections'))
-    .option('-d, --duration <duration>', 'how long to run, e.g. 30s, 2m (default 10s)', durationFlag('--duration'))
+    .option(
+      '-c, --connections <n>',
+      'concurrent connections (closed model) or pool size with --rate',
+      intFlag('--connections'),
+    )
+    .option(
+      '-d, --duration <duration>',
+      'how long to run, e.g. 30s, 2m (default 10s)',
+      durationFlag('--duration'),
+    )
     .option('-n, --requests <n>', 'stop after this many requests', intFlag('--requests'))
     .option('--rate <rate>', 'open model: constant arrival rate, e.g. 500 or 500/s', parseRate)
     .option('-m, --method <method>', 'HTTP method', 'GET')
-    .option('-H, --header <header>', 'request header "Name: value" (repeatable)', collect(parseHeaderFlag))
+    .option(
+      '-H, --header <header>',
+      'request header "Name: value" (repeatable)',
+      collect(parseHeaderFlag),
+    )
     .addOption(new Option('-b, --body <text>', 'request body').conflicts('bodyFile'))
     .option('--body-file <path>', 'read the request body from a file')
     .option('--timeout <duration>', 'per-request timeout (default 10s)', durationFlag('--timeout'))
-    .option('-p, --pipelining <n>', 'requests in flight per connection (default 1)', intFlag('--pipelining'))
+    .option(
+      '-p, --pipelining <n>',
+      'requests in flight per connection (default 1)',
+      intFlag('--pipelining'),
+    )
     .option('--workers <n|auto>', 'worker threads generating load (default 1)', parseWorkers)
-    .option('--warmup <duration>', 'load before measuring; excluded from results', durationFlag('--warmup'))
+    .option(
+      '--warmup <duration>',
+      'load before measuring; excluded from results',
+      durationFlag('--warmup'),
+    )
     .option('--insecure', 'skip TLS certificate verification')
-    .option('--max-queue <duration>', 'with --rate: longest wait for a free connection before a request is dropped (default 1s)', durationFlag('--max-queue'));
+    .option(
+      '--max-queue <duration>',
+      'with --rate: longest wait for a free connection before a request is dropped (default 1s)',
+      durationFlag('--max-queue'),
+    );
 }
 
 /** The parsed values of {@link addLoadFlags}. */
@@ -97,7 +125,10 @@ export function quickOptionsFromFlags(url: string, flags: LoadFlagValues): Quick
     try {
       body = readFileSync(flags.bodyFile);
     } catch (error) {
-      throw new RedlineError('E_INPUT_BODY_FILE', `cannot read --body-file ${flags.bodyFile}`, { exitCode: ExitCode.NoInput, cause: error });
+      throw new RedlineError('E_INPUT_BODY_FILE', `cannot read --body-file ${flags.bodyFile}`, {
+        exitCode: ExitCode.NoInput,
+        cause: error,
+      });
     }
   }
   const options: QuickRunOptions = { url, method: flags.method };

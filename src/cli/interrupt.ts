@@ -4,13 +4,18 @@
  */
 
 /** Installs the handlers; returns the signal to pass to the run and a function to remove them. */
-export function installInterruptHandler(onFirst?: () => void): { signal: AbortSignal; dispose: () => void } {
+export function installInterruptHandler(onFirst?: () => void): {
+  signal: AbortSignal;
+  dispose: () => void;
+} {
   const controller = new AbortController();
   let count = 0;
   const handler = () => {
     count++;
     if (count === 1) {
-      process.stderr.write('\nredline: stopping (Ctrl-C again to quit at once); writing partial results...\n');
+      process.stderr.write(
+        '\nredline: stopping (Ctrl-C again to quit at once); writing partial results...\n',
+      );
       onFirst?.();
       controller.abort({ reason: 'interrupted' });
     } else {

@@ -5,12 +5,16 @@ import { ExitCode } from '../errors/exit-codes.js';
 import { formatErrorForTerminal, isRedlineError } from '../errors/redline-error.js';
 import { registerCommands } from './commands/index.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 /** Builds the commander program with every subcommand (exported for tests). */
 export function createProgram(): Command {
   const program = new Command('redline')
-    .description('Performance engineering in one tool: load tests, profiles, query plans, SLOs and reports.')
+    .description(
+      'Performance engineering in one tool: load tests, profiles, query plans, SLOs and reports.',
+    )
     .version(pkg.version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

@@ -1,8 +1,8 @@
 /** Writing a run's result files (`--json`) with a clear error when the path is not writable. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { RedlineError } from '../errors/redline-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
 
 /** Writes `data` as pretty JSON to `path`, creating the folder. */
 export function writeJsonFile(path: string, data: unknown): void {

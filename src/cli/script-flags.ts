@@ -12,15 +12,38 @@ function collectText(value: string, previous: string[] = []): string[] {
 export function addScriptFlags(command: Command): Command {
   return command
     .option('-u, --vus <n>', 'script: number of VUs (overrides options.vus)', intFlag('--vus'))
-    .option('-i, --iterations <n>', 'script: total iterations (overrides options.iterations)', intFlag('--iterations'))
-    .option('-s, --stage <duration:target>', 'script: a ramping stage, e.g. 30s:10 (repeatable)', collectText)
+    .option(
+      '-i, --iterations <n>',
+      'script: total iterations (overrides options.iterations)',
+      intFlag('--iterations'),
+    )
+    .option(
+      '-s, --stage <duration:target>',
+      'script: a ramping stage, e.g. 30s:10 (repeatable)',
+      collectText,
+    )
     .option('-e, --env <K=V>', 'script: a variable in __ENV (repeatable)', collectText)
-    .option('--host <from=to>', 'send requests for a host elsewhere: api.example.com=127.0.0.1:3000, https://a.com=http://127.0.0.1:3000 (repeatable)', collectText)
-    .option('--preset <kind>', 'test type from base load X (--vus X or --rate X): load, peak, stress, spike, soak, volume')
-    .option('--multiplier <n>', 'preset: spike multiplier (default 5) or peak factor (default 3)', Number)
+    .option(
+      '--host <from=to>',
+      'send requests for a host elsewhere: api.example.com=127.0.0.1:3000, https://a.com=http://127.0.0.1:3000 (repeatable)',
+      collectText,
+    )
+    .option(
+      '--preset <kind>',
+      'test type from base load X (--vus X or --rate X): load, peak, stress, spike, soak, volume',
+    )
+    .option(
+      '--multiplier <n>',
+      'preset: spike multiplier (default 5) or peak factor (default 3)',
+      Number,
+    )
     .option('--steps <n>', 'preset stress: number of steps', intFlag('--steps'))
     .option('--step-duration <duration>', 'preset stress: length of each step')
-    .option('--body-size <bytes>', 'preset volume: request body size in bytes (exposed to the script as __ENV.PAYLOAD_BYTES)', intFlag('--body-size'))
+    .option(
+      '--body-size <bytes>',
+      'preset volume: request body size in bytes (exposed to the script as __ENV.PAYLOAD_BYTES)',
+      intFlag('--body-size'),
+    )
     .option('--summary-export <file>', 'write the end-of-test summary as JSON in k6 format')
     .option('--summary-trend-stats <list>', 'trend statistics in the summary, e.g. avg,p(95),p(99)')
     .option('--insecure-skip-tls-verify', 'script: skip TLS certificate verification')

@@ -51,7 +51,9 @@ export interface ControlledRun {
 const START_DELAY_MS = 30;
 
 function isAbortReason(value: unknown): value is AbortReason {
-  return typeof value === 'object' && value !== null && typeof (value as AbortReason).reason === 'string';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as AbortReason).reason === 'string'
+  );
 }
 
 /** Runs the given shards to the end and returns the merged measurements. */
@@ -73,7 +75,13 @@ export async function runShards(options: RunShardsOptions): Promise<ControlledRu
       warned.add(w);
       options.onWarning?.(w);
     }
-    const update = { interval: merged.interval, startMs: merged.startMs, endMs: merged.endMs, delta: merged.delta, totals };
+    const update = {
+      interval: merged.interval,
+      startMs: merged.startMs,
+      endMs: merged.endMs,
+      delta: merged.delta,
+      totals,
+    };
     for (const output of options.outputs) {
       try {
         output.onInterval?.(update);
@@ -103,7 +111,9 @@ export async function runShards(options: RunShardsOptions): Promise<ControlledRu
     merger.add(report);
   };
   if (options.signal?.aborted) {
-    abortReason = isAbortReason(options.signal.reason) ? options.signal.reason : { reason: 'interrupted' };
+    abortReason = isAbortReason(options.signal.reason)
+      ? options.signal.reason
+      : { reason: 'interrupted' };
   }
   options.signal?.addEventListener('abort', stopAll, { once: true });
   try {
@@ -131,7 +141,12 @@ export async function runShards(options: RunShardsOptions): Promise<ControlledRu
     markedFailed,
   };
   if (abortReason?.detail !== undefined) run.detail = abortReason.detail;
-  const end = { totals, durationMs, reason: run.reason, ...(run.detail ? { detail: run.detail } : {}) };
+  const end = {
+    totals,
+    durationMs,
+    reason: run.reason,
+    ...(run.detail ? { detail: run.detail } : {}),
+  };
   for (const output of options.outputs) {
     try {
       await output.stop?.(end);

@@ -44,7 +44,12 @@ export class GeneratorMonitor {
   }
 
   /** Summary over the run: mean CPU, worst lag p99, saturated when most intervals were. */
-  summary(): { cpuPercent: number; eventLoopLagP99Ms: number; saturated: boolean; warnings: string[] } {
+  summary(): {
+    cpuPercent: number;
+    eventLoopLagP99Ms: number;
+    saturated: boolean;
+    warnings: string[];
+  } {
     const n = this.samples.length;
     if (n === 0) return { cpuPercent: 0, eventLoopLagP99Ms: 0, saturated: false, warnings: [] };
     const cpuPercent = this.samples.reduce((s, x) => s + x.cpuPercent, 0) / n;
@@ -58,7 +63,9 @@ export class GeneratorMonitor {
       );
     }
     if (eventLoopLagP99Ms >= SATURATED_LAG_MS) {
-      warnings.push(`the generator's event loop lagged up to ${eventLoopLagP99Ms.toFixed(1)} ms (p99): latencies include that delay`);
+      warnings.push(
+        `the generator's event loop lagged up to ${eventLoopLagP99Ms.toFixed(1)} ms (p99): latencies include that delay`,
+      );
     }
     return { cpuPercent, eventLoopLagP99Ms, saturated, warnings };
   }

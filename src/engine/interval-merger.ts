@@ -50,16 +50,24 @@ export class IntervalMerger {
   add(report: ShardReport): void {
     const { snapshot } = report;
     const shard = snapshot.shard;
-    for (const d of snapshot.metrics) if (!this.#descriptors.has(d.name)) this.#descriptors.set(d.name, d);
+    for (const d of snapshot.metrics)
+      if (!this.#descriptors.has(d.name)) this.#descriptors.set(d.name, d);
     if (snapshot.interval >= 0) {
       let pending = this.#pending.get(snapshot.interval);
       if (!pending) {
         const delta = new Aggregate();
         for (const [name, d] of this.#descriptors) delta.descriptors.set(name, d);
-        pending = { delta, startMs: snapshot.startMs, endMs: snapshot.endMs, health: [], warnings: [] };
+        pending = {
+          delta,
+          startMs: snapshot.startMs,
+          endMs: snapshot.endMs,
+          health: [],
+          warnings: [],
+        };
         this.#pending.set(snapshot.interval, pending);
       }
-      for (const d of snapshot.metrics) if (!pending.delta.descriptors.has(d.name)) pending.delta.descriptors.set(d.name, d);
+      for (const d of snapshot.metrics)
+        if (!pending.delta.descriptors.has(d.name)) pending.delta.descriptors.set(d.name, d);
       pending.delta.addSnapshot(snapshot);
       pending.endMs = Math.max(pending.endMs, snapshot.endMs);
       pending.health.push(report.health);
@@ -76,7 +84,13 @@ export class IntervalMerger {
   #ensure(interval: number): Pending {
     const delta = new Aggregate();
     for (const [name, d] of this.#descriptors) delta.descriptors.set(name, d);
-    const pending = { delta, startMs: interval * 1000, endMs: interval * 1000, health: [], warnings: [] };
+    const pending = {
+      delta,
+      startMs: interval * 1000,
+      endMs: interval * 1000,
+      health: [],
+      warnings: [],
+    };
     this.#pending.set(interval, pending);
     return pending;
   }

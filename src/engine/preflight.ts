@@ -1,8 +1,8 @@
 /** Checks before a run that the target can be reached at all, so a typo fails fast with exit 69. */
 import { lookup } from 'node:dns/promises';
 import { createConnection } from 'node:net';
-import { RedlineError } from '../errors/redline-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
 import { classifySocketError } from '../http/errors.js';
 import type { Target } from '../http/target.js';
 
@@ -38,11 +38,15 @@ export async function checkReachable(target: Target, timeoutMs = 5000): Promise<
       clearTimeout(timer);
       const classified = classifySocketError(error);
       reject(
-        new RedlineError('E_TARGET_UNREACHABLE', `cannot connect to ${where}: ${classified.message}`, {
-          hint: 'start the service first, or check the host and port in the URL',
-          exitCode: ExitCode.TargetUnreachable,
-          cause: error,
-        }),
+        new RedlineError(
+          'E_TARGET_UNREACHABLE',
+          `cannot connect to ${where}: ${classified.message}`,
+          {
+            hint: 'start the service first, or check the host and port in the URL',
+            exitCode: ExitCode.TargetUnreachable,
+            cause: error,
+          },
+        ),
       );
     });
   });

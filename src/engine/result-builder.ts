@@ -4,23 +4,51 @@ import { type Aggregate, type MetricSummary, trendStat } from '../metrics/aggreg
 import { TREND_SCALE } from '../metrics/histogram.js';
 import type { Tags } from '../metrics/metric-types.js';
 import type { EndReason, RunMeta } from '../outputs/output.js';
-import type { DistributionBucket, ResultCheck, ResultMetric, RunResultFile, TimelinePoint } from '../outputs/result-file.js';
+import type {
+  DistributionBucket,
+  ResultCheck,
+  ResultMetric,
+  RunResultFile,
+  TimelinePoint,
+} from '../outputs/result-file.js';
 import { REDLINE_VERSION } from '../util/version.js';
 import { errorsByClass } from './timeline.js';
 
 /** Trend statistics written for every trend (k6's defaults plus p(99) and p(99.9)). */
-export const RESULT_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)', 'count'];
+export const RESULT_TREND_STATS = [
+  'avg',
+  'min',
+  'med',
+  'max',
+  'p(90)',
+  'p(95)',
+  'p(99)',
+  'p(99.9)',
+  'count',
+];
 
 /** k6-style values of a summarised metric. */
-export function metricValues(summary: MetricSummary, durationMs: number, trendStats: readonly string[] = RESULT_TREND_STATS): Record<string, number> {
+export function metricValues(
+  summary: MetricSummary,
+  durationMs: number,
+  trendStats: readonly string[] = RESULT_TREND_STATS,
+): Record<string, number> {
   const seconds = Math.max(0.001, durationMs / 1000);
   switch (summary.type) {
     case 'counter':
       return { count: summary.sum, rate: summary.sum / seconds };
     case 'gauge':
-      return { value: summary.sum, min: Number.isFinite(summary.min) ? summary.min : summary.sum, max: Number.isFinite(summary.max) ? summary.max : summary.sum };
+      return {
+        value: summary.sum,
+        min: Number.isFinite(summary.min) ? summary.min : summary.sum,
+        max: Number.isFinite(summary.max) ? summary.max : summary.sum,
+      };
     case 'rate':
-      return { rate: summary.count > 0 ? summary.sum / summary.count : 0, passes: summary.sum, fails: summary.count - summary.sum };
+      return {
+        rate: summary.count > 0 ? summary.sum / summary.count : 0,
+        passes: summary.sum,
+        fails: summary.count - summary.sum,
+      };
     case 'trend': {
       const values: Record<string, number> = {};
       for (const stat of trendStats) values[stat] = trendStat(summary, stat) ?? 0;
@@ -39,12 +67,21 @@ export function resultMetrics(
   const metrics: Record<string, ResultMetric> = {};
   const add = (key: string, summary: MetricSummary | undefined) => {
     if (!summary) return;
-    metrics[key] = { type: summary.type, contains: summary.contains, values: metricValues(summary, durationMs, [...trendStats]) };
+    metrics[key] = {
+      type: summary.type,
+      contains: summary.contains,
+      values: metricValues(summary, durationMs, [...trendStats]),
+    };
   };
   for (const name of totals.metricNames()) add(name, totals.summarize(name));
-  const wanted = [{ metric: 'http_req_duration', tags: { expected_response: 'true' } }, ...subMetrics];
+  const wanted = [
+    { metric: 'http_req_duration', tags: { expected_response: 'true' } },
+    ...subMetrics,
+  ];
   for (const { metric, tags } of wanted) {
-    const label = Object.entries(tags).map(([k, v]) => `${k}:${v}`).join(',');
+    const label = Object.entries(tags)
+      .map(([k, v]) => `${k}:${v}`)
+      .join(',');
     add(`${metric}{${label}}`, totals.summarize(metric, tags));
   }
   return metrics;
@@ -95,7 +132,10 @@ export function latencyDistribution(totals: Aggregate, buckets = 30): Distributi
   while (it.hasNext()) {
     const v = it.next();
     const ms = v.valueIteratedTo / TREND_SCALE;
-    const index = Math.min(buckets - 1, Math.max(0, Math.floor(Math.log(Math.max(ms, low) / low) / logRatio)));
+    const index = Math.min(
+      buckets - 1,
+      Math.max(0, Math.floor(Math.log(Math.max(ms, low) / low) / logRatio)),
+    );
     result[index]!.count += v.countAtValueIteratedTo;
   }
   return result;

@@ -27,7 +27,13 @@ export class ShardClock {
   #holdLast = false;
   #endMs = Number.POSITIVE_INFINITY;
 
-  constructor(registry: MetricRegistry, shard: number, t0: number, intervalMs: number, emit: (report: ShardReport) => void) {
+  constructor(
+    registry: MetricRegistry,
+    shard: number,
+    t0: number,
+    intervalMs: number,
+    emit: (report: ShardReport) => void,
+  ) {
     this.#registry = registry;
     this.#shard = shard;
     this.#t0 = t0;

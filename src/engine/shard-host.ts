@@ -5,28 +5,42 @@
  */
 import { Worker } from 'node:worker_threads';
 import { compiledModuleUrl } from '../util/runtime-path.js';
-import { QuickShard } from './quick/quick-shard.js';
 import type { QuickShardConfig } from './quick/quick-config.js';
+import { QuickShard } from './quick/quick-shard.js';
 import type { ShardHandle, ShardReport } from './shard-report.js';
 
 /** A shard to start: its kind and config. Script shards are added by the scripting engine. */
-export type ShardSpec = { kind: 'quick'; config: QuickShardConfig } | { kind: 'module'; module: string; config: unknown };
+export type ShardSpec =
+  | { kind: 'quick'; config: QuickShardConfig }
+  | { kind: 'module'; module: string; config: unknown };
 
 /** A module-provided shard factory (for shard kinds defined outside the engine core). */
 export interface ShardModule {
-  startShard(config: unknown, emit: (report: ShardReport) => void): Promise<ShardHandle> | ShardHandle;
+  startShard(
+    config: unknown,
+    emit: (report: ShardReport) => void,
+  ): Promise<ShardHandle> | ShardHandle;
 }
 
 /** Prepares a shard in the calling thread (call `start` on the handle to begin). */
-export async function startShardInThisThread(spec: ShardSpec, emit: (report: ShardReport) => void): Promise<ShardHandle> {
+export async function startShardInThisThread(
+  spec: ShardSpec,
+  emit: (report: ShardReport) => void,
+): Promise<ShardHandle> {
   if (spec.kind === 'quick') return new QuickShard(spec.config, emit);
   const module = (await import(spec.module)) as ShardModule;
   return module.startShard(spec.config, emit);
 }
 
 /** Prepares a shard in a new worker thread; resolves once it is ready. Reports arrive through `emit`. */
-export async function startShardInWorker(spec: ShardSpec, index: number, emit: (report: ShardReport) => void): Promise<ShardHandle> {
-  const worker = new Worker(compiledModuleUrl('./shard-worker.js', import.meta.url), { workerData: spec });
+export async function startShardInWorker(
+  spec: ShardSpec,
+  index: number,
+  emit: (report: ShardReport) => void,
+): Promise<ShardHandle> {
+  const worker = new Worker(compiledModuleUrl('./shard-worker.js', import.meta.url), {
+    workerData: spec,
+  });
   let settle!: () => void;
   const done = new Promise<void>((resolve) => {
     settle = resolve;
@@ -64,7 +78,10 @@ export async function startShardInWorker(spec: ShardSpec, index: number, emit: (
 }
 
 /** Starts every shard: in this thread when there is one, in worker threads otherwise. */
-export async function startShards(specs: ShardSpec[], emit: (report: ShardReport) => void): Promise<ShardHandle[]> {
+export async function startShards(
+  specs: ShardSpec[],
+  emit: (report: ShardReport) => void,
+): Promise<ShardHandle[]> {
   if (specs.length === 1) return [await startShardInThisThread(specs[0]!, emit)];
   return Promise.all(specs.map((spec, index) => startShardInWorker(spec, index, emit)));
 }

@@ -1,10 +1,12 @@
 /** Worker-thread entry of a shard: runs one shard and posts its reports to the controller. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { startShardInThisThread, type ShardSpec } from './shard-host.js';
+import { type ShardSpec, startShardInThisThread } from './shard-host.js';
 
 const spec = workerData as ShardSpec;
 const port = parentPort!;
-const handle = await startShardInThisThread(spec, (report) => port.postMessage({ type: 'report', report }));
+const handle = await startShardInThisThread(spec, (report) =>
+  port.postMessage({ type: 'report', report }),
+);
 port.on('message', (message: { type: string; loadStartEpochMs?: number }) => {
   if (message.type === 'start') handle.start(message.loadStartEpochMs!);
   if (message.type === 'stop') handle.stop();

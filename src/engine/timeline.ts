@@ -16,7 +16,12 @@ export function errorsByClass(agg: Aggregate): Record<string, number> {
 }
 
 /** Builds the timeline point of one interval (`t` = seconds since start at the interval's end). */
-export function timelinePoint(delta: Aggregate, totals: Aggregate, startMs: number, endMs: number): TimelinePoint {
+export function timelinePoint(
+  delta: Aggregate,
+  totals: Aggregate,
+  startMs: number,
+  endMs: number,
+): TimelinePoint {
   const seconds = Math.max(0.001, (endMs - startMs) / 1000);
   const requests = delta.summarize('http_reqs')?.sum ?? 0;
   const duration = delta.summarize('http_req_duration');

@@ -11,8 +11,13 @@
  * TLS sockets use 'data' events (TLSSocket does not support `onread`).
  */
 import { type NetConnectOpts, connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { type ClassifiedError, classifySocketError, closedBeforeResponse, malformedResponse } from './errors.js';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
+import {
+  type ClassifiedError,
+  classifySocketError,
+  closedBeforeResponse,
+  malformedResponse,
+} from './errors.js';
 import { ResponseParser, type ResponseParserOwner } from './response-parser.js';
 import type { Target } from './target.js';
 import { TimingTrail } from './timing-trail.js';
@@ -29,7 +34,11 @@ export interface ConnectionOwner {
    * The connection closed; `error` is null for a clean close. Failed in-flight requests were
    * reported before. `duringConnect` is true when the TCP/TLS handshake itself failed.
    */
-  onConnectionClosed(conn: HttpConnection, error: ClassifiedError | null, duringConnect: boolean): void;
+  onConnectionClosed(
+    conn: HttpConnection,
+    error: ClassifiedError | null,
+    duringConnect: boolean,
+  ): void;
 }
 
 /** Options of a connection. */
@@ -47,7 +56,7 @@ export interface ConnectionOptions {
   now?: () => number;
 }
 
-const enum ConnState {
+enum ConnState {
   Closed,
   Connecting,
   Open,
@@ -284,7 +293,8 @@ export class HttpConnection implements ResponseParserOwner {
 
   #onClose(): void {
     if (this.#state !== ConnState.Closed) {
-      if (this.#count > 0 || this.#state === ConnState.Connecting) this.#fail(closedBeforeResponse());
+      if (this.#count > 0 || this.#state === ConnState.Connecting)
+        this.#fail(closedBeforeResponse());
       else this.#close(null);
     }
   }
@@ -321,7 +331,11 @@ export class HttpConnection implements ResponseParserOwner {
       this.#owner.onRequestFailed(this, error);
     }
     this.#teardownSocket();
-    this.#owner.onConnectionClosed(this, afterCloseHeader && !wasConnecting ? null : error, wasConnecting);
+    this.#owner.onConnectionClosed(
+      this,
+      afterCloseHeader && !wasConnecting ? null : error,
+      wasConnecting,
+    );
   }
 
   #close(error: ClassifiedError | null): void {

@@ -5,7 +5,15 @@
  */
 
 /** The failure classes counted separately in summaries and reports. */
-export type ErrorClass = 'refused' | 'reset' | 'timeout' | 'dns' | 'tls' | 'malformed' | 'closed' | 'other';
+export type ErrorClass =
+  | 'refused'
+  | 'reset'
+  | 'timeout'
+  | 'dns'
+  | 'tls'
+  | 'malformed'
+  | 'closed'
+  | 'other';
 
 /** A classified failure: the class, k6's error code and a short message (the `error` tag). */
 export interface ClassifiedError {
@@ -14,7 +22,8 @@ export interface ClassifiedError {
   message: string;
 }
 
-const TLS_CODE_PATTERN = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|HOSTNAME_MISMATCH|ERR_OSSL)/;
+const TLS_CODE_PATTERN =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|HOSTNAME_MISMATCH|ERR_OSSL)/;
 
 /** Classifies an error raised by a socket (connect, read or write). */
 export function classifySocketError(error: unknown): ClassifiedError {
@@ -49,10 +58,18 @@ export function classifySocketError(error: unknown): ClassifiedError {
     return {
       errorClass: 'tls',
       code: mismatch ? 1311 : authority ? 1310 : 1300,
-      message: mismatch ? 'TLS certificate does not match the host name' : authority ? 'TLS certificate not trusted' : 'TLS handshake failed',
+      message: mismatch
+        ? 'TLS certificate does not match the host name'
+        : authority
+          ? 'TLS certificate not trusted'
+          : 'TLS handshake failed',
     };
   }
-  return { errorClass: 'other', code: 1000, message: e?.message ? String(e.message).slice(0, 120) : 'unknown error' };
+  return {
+    errorClass: 'other',
+    code: 1000,
+    message: e?.message ? String(e.message).slice(0, 120) : 'unknown error',
+  };
 }
 
 /** A response that could not be parsed (k6 code 1000, our class `malformed`). */
@@ -67,5 +84,9 @@ export function requestTimeout(): ClassifiedError {
 
 /** The server closed the connection before the response completed (Go's "EOF", k6 1000). */
 export function closedBeforeResponse(): ClassifiedError {
-  return { errorClass: 'closed', code: 1000, message: 'connection closed before the response was complete' };
+  return {
+    errorClass: 'closed',
+    code: 1000,
+    message: 'connection closed before the response was complete',
+  };
 }

@@ -3,8 +3,8 @@
  * distinct tag set (status, error) and cached, so a request costs only additions.
  */
 import { BUILTIN_METRICS } from '../metrics/builtin.js';
-import type { MetricRegistry } from '../metrics/registry.js';
 import type { Tags } from '../metrics/metric-types.js';
+import type { MetricRegistry } from '../metrics/registry.js';
 import type { CounterSeries, RateSeries, TrendSeries } from '../metrics/series.js';
 import type { ClassifiedError } from './errors.js';
 import type { TimingTrail } from './timing-trail.js';
@@ -76,7 +76,12 @@ export class HttpSeriesCache {
   readonly #expected: ExpectedStatus;
   readonly #withCorrected: boolean;
 
-  constructor(registry: MetricRegistry, baseTags: Tags, expected: ExpectedStatus, withCorrected: boolean) {
+  constructor(
+    registry: MetricRegistry,
+    baseTags: Tags,
+    expected: ExpectedStatus,
+    withCorrected: boolean,
+  ) {
     this.#registry = registry;
     this.#baseTags = baseTags;
     this.#expected = expected;

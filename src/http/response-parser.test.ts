@@ -36,10 +36,16 @@ class Collector implements ResponseParserOwner {
 }
 
 /** Feeds `text` split at the given offsets; returns the collector and the execute result. */
-function feed(text: string | Buffer, cuts: number[] = [], keep = true): { c: Collector; ok: boolean } {
+function feed(
+  text: string | Buffer,
+  cuts: number[] = [],
+  keep = true,
+): { c: Collector; ok: boolean } {
   const c = new Collector(keep);
   const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
-  const points = [...new Set(cuts.map((x) => Math.min(bytes.length, Math.max(0, x))))].sort((a, b) => a - b);
+  const points = [...new Set(cuts.map((x) => Math.min(bytes.length, Math.max(0, x))))].sort(
+    (a, b) => a - b,
+  );
   let last = 0;
   let ok = true;
   for (const cut of [...points, bytes.length]) {
@@ -57,11 +63,20 @@ describe('ResponseParser', () => {
   it('parses a Content-Length response and keeps headers', () => {
     const { c, ok } = feed('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: b \r\n\r\nhello');
     expect(ok).toBe(true);
-    expect(c.responses).toEqual([{ status: 200, body: 'hello', headers: ['content-length', '5', 'x-a', 'b'], keepAlive: true, wire: 52 }]);
+    expect(c.responses).toEqual([
+      {
+        status: 200,
+        body: 'hello',
+        headers: ['content-length', '5', 'x-a', 'b'],
+        keepAlive: true,
+        wire: 52,
+      },
+    ]);
   });
 
   it('parses chunked bodies with extensions and trailers', () => {
-    const text = 'HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: yes\r\n\r\n';
+    const text =
+      'HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: yes\r\n\r\n';
     const { c } = feed(text);
     expect(c.responses[0]!.status).toBe(201);
     expect(c.responses[0]!.body).toBe('hello world');
@@ -70,12 +85,16 @@ describe('ResponseParser', () => {
   });
 
   it('skips 1xx interim responses and reads the final one', () => {
-    const { c } = feed('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    const { c } = feed(
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+    );
     expect(c.responses.map((r) => [r.status, r.body])).toEqual([[200, 'ok']]);
   });
 
   it('treats 204, 304 and HEAD responses as bodiless', () => {
-    const { c } = feed('HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n');
+    const { c } = feed(
+      'HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n',
+    );
     expect(c.responses.map((r) => r.status)).toEqual([204, 304]);
     const head = new Collector();
     head.parser.expectNoBody = true;
@@ -94,7 +113,9 @@ describe('ResponseParser', () => {
   });
 
   it('honours Connection: close and HTTP/1.0 keep-alive rules', () => {
-    const { c } = feed('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\nHTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n');
+    const { c } = feed(
+      'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\nHTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n',
+    );
     expect(c.responses.map((r) => r.keepAlive)).toEqual([false, true]);
   });
 
@@ -112,9 +133,15 @@ describe('ResponseParser', () => {
     ['header without colon', 'HTTP/1.1 200 OK\r\nBroken header\r\n\r\n'],
     ['space in header name', 'HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n'],
     ['bad content-length', 'HTTP/1.1 200 OK\r\nContent-Length: 12a\r\n\r\n'],
-    ['conflicting content-length', 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n'],
+    [
+      'conflicting content-length',
+      'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n',
+    ],
     ['bad chunk size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
-    ['chunk longer than declared', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n'],
+    [
+      'chunk longer than declared',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n',
+    ],
   ])('rejects %s', (_name, text) => {
     const { c, ok } = feed(text);
     expect(ok).toBe(false);
@@ -142,7 +169,9 @@ describe('ResponseParser', () => {
 const tokenChar = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_'.split(''));
 const headerArb = fc.tuple(
   fc.array(tokenChar, { minLength: 1, maxLength: 12 }).map((a) => `x-${a.join('')}`),
-  fc.string({ unit: fc.constantFrom(...'abc XYZ=/;,0123'.split('')), maxLength: 30 }).map((s) => s.trim()),
+  fc
+    .string({ unit: fc.constantFrom(...'abc XYZ=/;,0123'.split('')), maxLength: 30 })
+    .map((s) => s.trim()),
 );
 const responseArb = fc.record({
   status: fc.constantFrom(200, 201, 204, 301, 304, 404, 500, 503),
@@ -163,7 +192,11 @@ function serialize(r: ResponseCase): { text: string; body: string } {
   text += `HTTP/1.1 ${r.status} Reason Phrase\r\n`;
   for (const [k, v] of r.headers) text += `${k}: ${v}\r\n`;
   if (bodiless) return { text: `${text}\r\n`, body };
-  if (!r.chunked) return { text: `${text}Content-Length: ${Buffer.byteLength(body, 'latin1')}\r\n\r\n${body}`, body };
+  if (!r.chunked)
+    return {
+      text: `${text}Content-Length: ${Buffer.byteLength(body, 'latin1')}\r\n\r\n${body}`,
+      body,
+    };
   text += 'Transfer-Encoding: chunked\r\n\r\n';
   let rest = body;
   let i = 0;
@@ -179,28 +212,39 @@ function serialize(r: ResponseCase): { text: string; body: string } {
 describe('ResponseParser properties', () => {
   it('parses any stream of valid responses the same way however it is split', () => {
     fc.assert(
-      fc.property(fc.array(responseArb, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(4000), { maxLength: 20 }), (responses, cuts) => {
-        const parts = responses.map(serialize);
-        const stream = parts.map((p) => p.text).join('');
-        const { c, ok } = feed(stream, cuts);
-        expect(ok).toBe(true);
-        expect(c.responses.map((r) => [r.status, r.body])).toEqual(responses.map((r, i) => [r.status, parts[i]!.body]));
-        const wire = c.responses.reduce((n, r) => n + r.wire, 0);
-        expect(wire).toBe(Buffer.byteLength(stream, 'latin1'));
-      }),
+      fc.property(
+        fc.array(responseArb, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(4000), { maxLength: 20 }),
+        (responses, cuts) => {
+          const parts = responses.map(serialize);
+          const stream = parts.map((p) => p.text).join('');
+          const { c, ok } = feed(stream, cuts);
+          expect(ok).toBe(true);
+          expect(c.responses.map((r) => [r.status, r.body])).toEqual(
+            responses.map((r, i) => [r.status, parts[i]!.body]),
+          );
+          const wire = c.responses.reduce((n, r) => n + r.wire, 0);
+          expect(wire).toBe(Buffer.byteLength(stream, 'latin1'));
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('never throws on garbage, split anywhere', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 600 }), fc.array(fc.nat(600), { maxLength: 10 }), fc.boolean(), (bytes, cuts, withPrefix) => {
-        const prefix = withPrefix ? Buffer.from('HTTP/1.1 200 OK\r\n') : Buffer.alloc(0);
-        const { c } = feed(Buffer.concat([prefix, Buffer.from(bytes)]), cuts);
-        // Either still waiting for more bytes, completed responses, or failed with a reason.
-        if (c.parser.failed) expect(c.parser.error.length).toBeGreaterThan(0);
-        c.parser.finish();
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 600 }),
+        fc.array(fc.nat(600), { maxLength: 10 }),
+        fc.boolean(),
+        (bytes, cuts, withPrefix) => {
+          const prefix = withPrefix ? Buffer.from('HTTP/1.1 200 OK\r\n') : Buffer.alloc(0);
+          const { c } = feed(Buffer.concat([prefix, Buffer.from(bytes)]), cuts);
+          // Either still waiting for more bytes, completed responses, or failed with a reason.
+          if (c.parser.failed) expect(c.parser.error.length).toBeGreaterThan(0);
+          c.parser.finish();
+        },
+      ),
       { numRuns: 500 },
     );
   });

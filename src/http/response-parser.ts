@@ -26,7 +26,7 @@ export interface ResponseParserOwner {
   onResponseComplete(): void;
 }
 
-const enum State {
+enum State {
   Idle,
   Head,
   BodyLength,
@@ -45,7 +45,8 @@ const EMPTY = Buffer.alloc(0);
 
 /** Header-name characters (RFC 9110 `token`): 1 when allowed. */
 const TOKEN = new Uint8Array(256);
-for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN[c.charCodeAt(0)] = 1;
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+  TOKEN[c.charCodeAt(0)] = 1;
 
 /** Default limit of a response head (status line + headers), as in many servers' request limits. */
 export const DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
@@ -186,7 +187,8 @@ export class ResponseParser {
       return true;
     }
     if (this.#state === State.Idle) return true;
-    if (this.#state !== State.Failed) this.#fail('connection closed before the response was complete');
+    if (this.#state !== State.Failed)
+      this.#fail('connection closed before the response was complete');
     return false;
   }
 
@@ -208,7 +210,8 @@ export class ResponseParser {
   #takeBody(buf: Buffer, pos: number, wire: number, payload: number): void {
     this.wireBodyBytes += wire;
     this.bodyBytes += payload;
-    if (this.keepBody && payload > 0) this.bodyChunks.push(Buffer.from(buf.subarray(pos, pos + payload)));
+    if (this.keepBody && payload > 0)
+      this.bodyChunks.push(Buffer.from(buf.subarray(pos, pos + payload)));
   }
 
   #complete(): void {
@@ -254,7 +257,8 @@ export class ResponseParser {
     this.#appendCarry(buf, pos, end);
     const at = this.#carry.indexOf(HEAD_END, scanFrom);
     if (at === -1 || at + 4 > this.#carryLength) {
-      if (this.#carryLength > this.maxHeaderBytes) this.#fail(`response head larger than ${this.maxHeaderBytes} bytes`);
+      if (this.#carryLength > this.maxHeaderBytes)
+        this.#fail(`response head larger than ${this.maxHeaderBytes} bytes`);
       return end;
     }
     const used = at + 4 - before;
@@ -291,7 +295,12 @@ export class ResponseParser {
     if (
       (minor !== 0 && minor !== 1) ||
       buf[start + 8] !== 32 ||
-      s1 < 1 || s1 > 9 || s2 < 0 || s2 > 9 || s3 < 0 || s3 > 9 ||
+      s1 < 1 ||
+      s1 > 9 ||
+      s2 < 0 ||
+      s2 > 9 ||
+      s3 < 0 ||
+      s3 > 9 ||
       (after !== 32 && after !== CR)
     ) {
       return this.#fail('malformed status line (expected "HTTP/1.x NNN")');
@@ -301,7 +310,8 @@ export class ResponseParser {
     if (lineEnd >= end || buf[lineEnd + 1] !== LF) return this.#fail('malformed status line');
     this.httpMinor = minor;
     this.statusCode = s1 * 100 + s2 * 10 + s3;
-    if (this.keepHeaders) this.statusText = after === 32 ? buf.toString('latin1', start + 13, lineEnd) : '';
+    if (this.keepHeaders)
+      this.statusText = after === 32 ? buf.toString('latin1', start + 13, lineEnd) : '';
     this.#contentLength = -1;
     this.#chunked = false;
     this.#connectionClose = false;
@@ -321,7 +331,11 @@ export class ResponseParser {
       let i = pos;
       while (i < end && TOKEN[buf[i]!] === 1) i++;
       if (i === pos || buf[i] !== 58) {
-        this.#fail(i === pos ? 'malformed header line (no "name:" before the value)' : 'malformed header line (invalid character in header name)');
+        this.#fail(
+          i === pos
+            ? 'malformed header line (no "name:" before the value)'
+            : 'malformed header line (invalid character in header name)',
+        );
         return false;
       }
       const colon = i;
@@ -342,7 +356,13 @@ export class ResponseParser {
   }
 
   /** Reacts to the headers that frame the message; keeps all when asked. */
-  #interpretHeader(buf: Buffer, nameStart: number, nameLength: number, vStart: number, vEnd: number): boolean {
+  #interpretHeader(
+    buf: Buffer,
+    nameStart: number,
+    nameLength: number,
+    vStart: number,
+    vEnd: number,
+  ): boolean {
     if (nameLength === 14 && equalsLower(buf, nameStart, 'content-length')) {
       let n = 0;
       if (vStart === vEnd) return this.#failHeader('empty Content-Length');
@@ -352,7 +372,8 @@ export class ResponseParser {
         n = n * 10 + d;
       }
       if (n > Number.MAX_SAFE_INTEGER) return this.#failHeader('invalid Content-Length');
-      if (this.#contentLength !== -1 && this.#contentLength !== n) return this.#failHeader('conflicting Content-Length headers');
+      if (this.#contentLength !== -1 && this.#contentLength !== n)
+        return this.#failHeader('conflicting Content-Length headers');
       this.#contentLength = n;
     } else if (nameLength === 17 && equalsLower(buf, nameStart, 'transfer-encoding')) {
       // The final coding decides; "chunked" must be last when present.
@@ -362,7 +383,10 @@ export class ResponseParser {
       else if (containsLower(buf, vStart, vEnd, 'keep-alive')) this.#connectionKeepAlive = true;
     }
     if (this.keepHeaders) {
-      this.headers.push(buf.toString('latin1', nameStart, nameStart + nameLength).toLowerCase(), buf.toString('latin1', vStart, vEnd));
+      this.headers.push(
+        buf.toString('latin1', nameStart, nameStart + nameLength).toLowerCase(),
+        buf.toString('latin1', vStart, vEnd),
+      );
     }
     return true;
   }
@@ -400,10 +424,15 @@ export class ResponseParser {
   }
 
   /** Reads a whole line (ending in CRLF) that may be split across reads; returns its end or -1. */
-  #line(buf: Buffer, pos: number, end: number): { data: Buffer; start: number; end: number; next: number } | null {
+  #line(
+    buf: Buffer,
+    pos: number,
+    end: number,
+  ): { data: Buffer; start: number; end: number; next: number } | null {
     const lf = buf.indexOf(LF, pos);
     if (lf === -1 || lf >= end) {
-      if (this.#carryLength + (end - pos) > this.maxHeaderBytes) this.#fail('chunk framing line too long');
+      if (this.#carryLength + (end - pos) > this.maxHeaderBytes)
+        this.#fail('chunk framing line too long');
       else this.#appendCarry(buf, pos, end);
       return null;
     }
@@ -427,11 +456,22 @@ export class ResponseParser {
     let i = start;
     for (; i < lineEnd; i++) {
       const c = data[i]!;
-      const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      const d =
+        c >= 48 && c <= 57
+          ? c - 48
+          : c >= 97 && c <= 102
+            ? c - 87
+            : c >= 65 && c <= 70
+              ? c - 55
+              : -1;
       if (d === -1) break;
       size = size * 16 + d;
     }
-    if (i === start || (i < lineEnd && data[i] !== 59 && data[i] !== 32 && data[i] !== 9) || size > Number.MAX_SAFE_INTEGER) {
+    if (
+      i === start ||
+      (i < lineEnd && data[i] !== 59 && data[i] !== 32 && data[i] !== 9) ||
+      size > Number.MAX_SAFE_INTEGER
+    ) {
       this.#fail('malformed chunk size');
       return end;
     }

@@ -1,6 +1,7 @@
 /** Target URLs and request encoding: the request bytes are built once and written as they are. */
-import { RedlineError } from '../errors/redline-error.js';
+
 import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
 
 /** Where requests go. */
 export interface Target {
@@ -73,7 +74,9 @@ export const DEFAULT_USER_AGENT = 'redline/0.1 (+https://github.com/redline)';
  */
 export function encodeRequest(spec: RequestSpec): Buffer {
   if (!TOKEN.test(spec.method)) {
-    throw new RedlineError('E_USAGE_METHOD', `invalid HTTP method "${spec.method}"`, { exitCode: ExitCode.Usage });
+    throw new RedlineError('E_USAGE_METHOD', `invalid HTTP method "${spec.method}"`, {
+      exitCode: ExitCode.Usage,
+    });
   }
   const lower = new Set(spec.headers.map(([name]) => name.toLowerCase()));
   let head = `${spec.method} ${spec.path} HTTP/1.1\r\n`;
@@ -87,7 +90,9 @@ export function encodeRequest(spec: RequestSpec): Buffer {
       });
     }
     if (/[\r\n]/.test(value)) {
-      throw new RedlineError('E_USAGE_HEADER', `header "${name}" contains a line break`, { exitCode: ExitCode.Usage });
+      throw new RedlineError('E_USAGE_HEADER', `header "${name}" contains a line break`, {
+        exitCode: ExitCode.Usage,
+      });
     }
     head += `${name}: ${value}\r\n`;
   }

@@ -15,7 +15,7 @@ function shardWith(values: number[]): MetricRegistry {
 
 describe('Aggregate', () => {
   it('merges shards exactly: two halves give the same summary as one shard with everything', () => {
-    const all = Array.from({ length: 1000 }, (_, i) => (i * 37) % 500 + 0.5);
+    const all = Array.from({ length: 1000 }, (_, i) => ((i * 37) % 500) + 0.5);
     const one = new Aggregate();
     one.addSnapshot(shardWith(all).snapshot(0, 0, 0, 1000));
     const two = new Aggregate();

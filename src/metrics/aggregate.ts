@@ -4,7 +4,13 @@
  * merge by their descriptor's rule (`sum` of each shard's latest value, or the `last` write).
  */
 import { createHistogram, decodeHistogram, type Histogram, percentile } from './histogram.js';
-import { type MetricDescriptor, type MetricType, type Tags, tagsMatch, type ValueContains } from './metric-types.js';
+import {
+  type MetricDescriptor,
+  type MetricType,
+  type Tags,
+  tagsMatch,
+  type ValueContains,
+} from './metric-types.js';
 import type { SeriesDelta, Snapshot } from './snapshot.js';
 
 /** Merged state of one series. */
@@ -47,15 +53,26 @@ export class Aggregate {
 
   /** Adds every series of `snapshot`. */
   addSnapshot(snapshot: Snapshot): void {
-    for (const d of snapshot.metrics) if (!this.descriptors.has(d.name)) this.descriptors.set(d.name, d);
-    for (const s of snapshot.series) this.addDelta(snapshot.shard, s.key, s.metric, s.tags, s.delta);
+    for (const d of snapshot.metrics)
+      if (!this.descriptors.has(d.name)) this.descriptors.set(d.name, d);
+    for (const s of snapshot.series)
+      this.addDelta(snapshot.shard, s.key, s.metric, s.tags, s.delta);
   }
 
   /** Adds one series change coming from `shard`. */
   addDelta(shard: number, key: string, metric: string, tags: Tags, delta: SeriesDelta): void {
     let state = this.series.get(key);
     if (!state) {
-      state = { key, metric, tags, type: delta.type, sum: 0, count: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
+      state = {
+        key,
+        metric,
+        tags,
+        type: delta.type,
+        sum: 0,
+        count: 0,
+        min: Number.POSITIVE_INFINITY,
+        max: Number.NEGATIVE_INFINITY,
+      };
       if (delta.type === 'trend') state.histogram = createHistogram('total');
       if (delta.type === 'gauge') state.gaugeByShard = new Map();
       this.series.set(key, state);
@@ -85,17 +102,28 @@ export class Aggregate {
 
   /** Adds all of another aggregate's state (used to fold intervals into run totals). */
   addAggregate(other: Aggregate): void {
-    for (const [name, d] of other.descriptors) if (!this.descriptors.has(name)) this.descriptors.set(name, d);
+    for (const [name, d] of other.descriptors)
+      if (!this.descriptors.has(name)) this.descriptors.set(name, d);
     for (const o of other.series.values()) {
       let state = this.series.get(o.key);
       if (!state) {
-        state = { key: o.key, metric: o.metric, tags: o.tags, type: o.type, sum: 0, count: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
+        state = {
+          key: o.key,
+          metric: o.metric,
+          tags: o.tags,
+          type: o.type,
+          sum: 0,
+          count: 0,
+          min: Number.POSITIVE_INFINITY,
+          max: Number.NEGATIVE_INFINITY,
+        };
         if (o.type === 'trend') state.histogram = createHistogram('total');
         if (o.type === 'gauge') state.gaugeByShard = new Map();
         this.series.set(o.key, state);
       }
       if (o.type === 'gauge') {
-        for (const [shard, g] of o.gaugeByShard ?? []) this.#mergeGauge(state, shard, g.value, g.at, o.min, o.max);
+        for (const [shard, g] of o.gaugeByShard ?? [])
+          this.#mergeGauge(state, shard, g.value, g.at, o.min, o.max);
         continue;
       }
       state.sum += o.sum;
@@ -144,7 +172,14 @@ export class Aggregate {
     return summary;
   }
 
-  #mergeGauge(state: SeriesState, shard: number, value: number, at: number, min: number, max: number): void {
+  #mergeGauge(
+    state: SeriesState,
+    shard: number,
+    value: number,
+    at: number,
+    min: number,
+    max: number,
+  ): void {
     const byShard = state.gaugeByShard!;
     const previous = byShard.get(shard);
     if (!previous || at >= previous.at) byShard.set(shard, { value, at });

@@ -1,7 +1,11 @@
 /** k6's built-in metric names and kinds, which Redline emits with the same meaning. */
 import type { MetricDescriptor } from './metric-types.js';
 
-function d(name: string, type: MetricDescriptor['type'], contains: MetricDescriptor['contains'] = 'default'): MetricDescriptor {
+function d(
+  name: string,
+  type: MetricDescriptor['type'],
+  contains: MetricDescriptor['contains'] = 'default',
+): MetricDescriptor {
   return type === 'gauge' ? { name, type, contains, gaugeMerge: 'sum' } : { name, type, contains };
 }
 

@@ -6,26 +6,31 @@ import { createHistogram, decodeHistogram } from './histogram.js';
 describe('FastRecorder', () => {
   it('drains into the same buckets as hdr-histogram-js recordValue', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 2 ** 33 }), { minLength: 1, maxLength: 300 }), (values) => {
-        const recorder = new FastRecorder();
-        const viaRecorder = createHistogram('total');
-        const direct = createHistogram('total');
-        for (const v of values) {
-          recorder.record(v);
-          direct.recordValue(v);
-        }
-        recorder.drainInto(viaRecorder);
-        expect(viaRecorder.totalCount).toBe(direct.totalCount);
-        // Same bucket for every percentile; HDR keeps the exact min/max of what was recorded,
-        // which a bucket cannot know, so p0/p100 agree within the bucket's 0.1% resolution.
-        for (const p of [1, 25, 50, 90, 99, 99.9]) {
-          expect(viaRecorder.getValueAtPercentile(p)).toBe(direct.getValueAtPercentile(p));
-        }
-        for (const p of [0, 100]) {
-          const expected = direct.getValueAtPercentile(p);
-          expect(Math.abs(viaRecorder.getValueAtPercentile(p) - expected)).toBeLessThanOrEqual(expected / 1000 + 1);
-        }
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2 ** 33 }), { minLength: 1, maxLength: 300 }),
+        (values) => {
+          const recorder = new FastRecorder();
+          const viaRecorder = createHistogram('total');
+          const direct = createHistogram('total');
+          for (const v of values) {
+            recorder.record(v);
+            direct.recordValue(v);
+          }
+          recorder.drainInto(viaRecorder);
+          expect(viaRecorder.totalCount).toBe(direct.totalCount);
+          // Same bucket for every percentile; HDR keeps the exact min/max of what was recorded,
+          // which a bucket cannot know, so p0/p100 agree within the bucket's 0.1% resolution.
+          for (const p of [1, 25, 50, 90, 99, 99.9]) {
+            expect(viaRecorder.getValueAtPercentile(p)).toBe(direct.getValueAtPercentile(p));
+          }
+          for (const p of [0, 100]) {
+            const expected = direct.getValueAtPercentile(p);
+            expect(Math.abs(viaRecorder.getValueAtPercentile(p) - expected)).toBeLessThanOrEqual(
+              expected / 1000 + 1,
+            );
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -47,23 +52,28 @@ describe('FastRecorder', () => {
 describe('FastRecorder V2 encoding', () => {
   it('encodes exactly what hdr-histogram-js would, for any values', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 2 ** 31 - 1 }), { maxLength: 400 }), fc.boolean(), (values, withFraction) => {
-        const recorder = new FastRecorder();
-        const direct = createHistogram('total');
-        for (const v of values) {
-          recorder.record(v);
-          direct.recordValue(v);
-        }
-        if (withFraction) {
-          recorder.record(7.6);
-          direct.recordValue(8);
-        }
-        const decoded = decodeHistogram(recorder.encodeAndReset());
-        expect(decoded.totalCount).toBe(direct.totalCount);
-        for (const p of [1, 10, 50, 90, 99, 99.9]) expect(decoded.getValueAtPercentile(p)).toBe(direct.getValueAtPercentile(p));
-        expect(recorder.count).toBe(0);
-        expect(decodeHistogram(recorder.encodeAndReset()).totalCount).toBe(0);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2 ** 31 - 1 }), { maxLength: 400 }),
+        fc.boolean(),
+        (values, withFraction) => {
+          const recorder = new FastRecorder();
+          const direct = createHistogram('total');
+          for (const v of values) {
+            recorder.record(v);
+            direct.recordValue(v);
+          }
+          if (withFraction) {
+            recorder.record(7.6);
+            direct.recordValue(8);
+          }
+          const decoded = decodeHistogram(recorder.encodeAndReset());
+          expect(decoded.totalCount).toBe(direct.totalCount);
+          for (const p of [1, 10, 50, 90, 99, 99.9])
+            expect(decoded.getValueAtPercentile(p)).toBe(direct.getValueAtPercentile(p));
+          expect(recorder.count).toBe(0);
+          expect(decodeHistogram(recorder.encodeAndReset()).totalCount).toBe(0);
+        },
+      ),
       { numRuns: 150 },
     );
   });

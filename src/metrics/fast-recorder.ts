@@ -83,7 +83,10 @@ export class FastRecorder {
   encodeAndReset(): string {
     if (this.#overflow) {
       // Rare: values beyond 2^31 or fractional. Merge through the library.
-      const merged = this.#highestIndex >= 0 ? decodeHistogram(this.#encodeCounts()) : createHistogram('interval');
+      const merged =
+        this.#highestIndex >= 0
+          ? decodeHistogram(this.#encodeCounts())
+          : createHistogram('interval');
       merged.add(this.#overflow);
       this.#overflow.reset();
       this.#resetCounts();

@@ -2,12 +2,13 @@
  * MetricRegistry: a shard's set of series. Callers get a series once (by metric and tags) and
  * keep it; `snapshot()` drains every series that changed into one {@link Snapshot}.
  */
-import { RedlineError } from '../errors/index.js';
+
 import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/index.js';
 import {
+  METRIC_NAME_PATTERN,
   type MetricDescriptor,
   type MetricType,
-  METRIC_NAME_PATTERN,
   seriesKey,
   type Tags,
   type ValueContains,
@@ -99,15 +100,25 @@ export class MetricRegistry {
     for (const s of this.#series.values()) if (s.dirty && s.descriptor.type !== 'gauge') s.drain();
   }
 
-  #get(metric: string | MetricDescriptor, type: MetricType, tags: Tags | undefined, contains: ValueContains | undefined): Series {
+  #get(
+    metric: string | MetricDescriptor,
+    type: MetricType,
+    tags: Tags | undefined,
+    contains: ValueContains | undefined,
+  ): Series {
     const descriptor =
       typeof metric === 'string'
-        ? (this.#descriptors.get(metric) ?? this.define({ name: metric, type, contains: contains ?? 'default' }))
+        ? (this.#descriptors.get(metric) ??
+          this.define({ name: metric, type, contains: contains ?? 'default' }))
         : this.define(metric);
     if (descriptor.type !== type) {
-      throw new RedlineError('E_METRIC_KIND_CONFLICT', `metric "${descriptor.name}" is a ${descriptor.type}, not a ${type}`, {
-        exitCode: ExitCode.ScriptException,
-      });
+      throw new RedlineError(
+        'E_METRIC_KIND_CONFLICT',
+        `metric "${descriptor.name}" is a ${descriptor.type}, not a ${type}`,
+        {
+          exitCode: ExitCode.ScriptException,
+        },
+      );
     }
     const frozenTags = tags ?? EMPTY_TAGS;
     const key = seriesKey(descriptor.name, frozenTags);

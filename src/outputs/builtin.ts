@@ -9,7 +9,11 @@ import { createRemoteWriteOutputFromArgument } from './remote-write/remote-write
 
 registerOutput('ndjson', 'ndjson=<file>', createNdjsonOutput);
 registerOutput('prometheus', 'prometheus=[host]:port', createPrometheusOutputFromArgument);
-registerOutput('prometheus-rw', 'prometheus-rw=<url>', (argument) => createRemoteWriteOutputFromArgument(argument));
-registerOutput('otlp', 'otlp=<collector url>', (argument) => createOtlpOutputFromArgument(argument));
+registerOutput('prometheus-rw', 'prometheus-rw=<url>', (argument) =>
+  createRemoteWriteOutputFromArgument(argument),
+);
+registerOutput('otlp', 'otlp=<collector url>', (argument) =>
+  createOtlpOutputFromArgument(argument),
+);
 registerOutput('csv', 'csv=<file>', createCsvOutput);
 registerOutput('dashboard', 'dashboard[=[host]:port]', createDashboardOutputFromArgument);

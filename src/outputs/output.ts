@@ -39,7 +39,13 @@ export interface IntervalUpdate {
 }
 
 /** Why a run ended. */
-export type EndReason = 'completed' | 'interrupted' | 'aborted-by-threshold' | 'aborted-by-script' | 'target-unreachable' | 'error';
+export type EndReason =
+  | 'completed'
+  | 'interrupted'
+  | 'aborted-by-threshold'
+  | 'aborted-by-script'
+  | 'target-unreachable'
+  | 'error';
 
 /** The final state handed to outputs when the run ends. */
 export interface RunEnd {

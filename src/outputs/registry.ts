@@ -2,8 +2,9 @@
  * `--out name=argument` -> Output. Each output lives in its own folder and registers a factory
  * here, one line each.
  */
-import { RedlineError } from '../errors/redline-error.js';
+
 import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
 import type { Output } from './output.js';
 
 /** What a factory gets besides its argument. */
@@ -35,7 +36,9 @@ export function createOutputFromSpec(spec: string, context: OutputContext): Outp
   const entry = factories.get(name);
   if (!entry) {
     throw new RedlineError('E_USAGE_OUTPUT', `unknown output "${name}" in --out ${spec}`, {
-      hint: `use one of: ${listOutputs().map((o) => o.usage).join(', ')}`,
+      hint: `use one of: ${listOutputs()
+        .map((o) => o.usage)
+        .join(', ')}`,
       exitCode: ExitCode.Usage,
     });
   }

@@ -96,5 +96,10 @@ export interface RunResultFile {
   checks: ResultCheck[];
   thresholds: ResultThreshold[];
   /** Generator health: its own CPU% and event-loop lag p99, and whether it saturated. */
-  generator: { cpuPercent: number; eventLoopLagP99Ms: number; saturated: boolean; warnings: string[] };
+  generator: {
+    cpuPercent: number;
+    eventLoopLagP99Ms: number;
+    saturated: boolean;
+    warnings: string[];
+  };
 }

@@ -17,7 +17,10 @@ const PART = /(\d+(?:\.\d+)?)(us|µs|ms|s|m|h|d)/y;
  * numbers, which mean milliseconds (as in k6 options) unless `bareUnit` says otherwise.
  * Returns `undefined` for text that is not a duration.
  */
-export function parseDurationMs(input: string | number, bareUnit: 'ms' | 's' = 'ms'): number | undefined {
+export function parseDurationMs(
+  input: string | number,
+  bareUnit: 'ms' | 's' = 'ms',
+): number | undefined {
   if (typeof input === 'number') {
     return Number.isFinite(input) && input >= 0 ? input * (bareUnit === 's' ? 1000 : 1) : undefined;
   }

@@ -36,7 +36,8 @@ export async function waitForPort(
       socket.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() >= deadline) throw new Error(`nothing answered on ${host}:${port} within ${timeoutMs} ms`);
+    if (Date.now() >= deadline)
+      throw new Error(`nothing answered on ${host}:${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

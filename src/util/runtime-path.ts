@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 /** Resolves `relative` (a .js path) against `fromUrl`, mapping src/*.ts callers to dist/. */
 export function compiledModuleUrl(relative: string, fromUrl: string): URL {
-  const from = fromUrl.endsWith('.ts') ? fromUrl.replace(/\/src\//, '/dist/').replace(/\.ts$/, '.js') : fromUrl;
+  const from = fromUrl.endsWith('.ts')
+    ? fromUrl.replace(/\/src\//, '/dist/').replace(/\.ts$/, '.js')
+    : fromUrl;
   const url = new URL(relative, from);
   if (!existsSync(fileURLToPath(url))) {
     throw new Error(`compiled module missing: ${fileURLToPath(url)} (run \`npm run build\`)`);

@@ -14,7 +14,13 @@ describe('open model', () => {
     server = await startHttpServer((_req, res) => res.end('ok'));
     for (const workers of [1, 2]) {
       const before = server.count();
-      const { result } = await runQuickTest({ url: `${server.url}/`, rate: 400, connections: 8, durationMs: 2000, workers });
+      const { result } = await runQuickTest({
+        url: `${server.url}/`,
+        rate: 400,
+        connections: 8,
+        durationMs: 2000,
+        workers,
+      });
       const sent = server.count() - before;
       expect(Math.abs(sent - 800) / 800).toBeLessThan(0.02);
       expect(result.metrics['dropped_iterations']?.values['count'] ?? 0).toBe(0);
@@ -30,7 +36,13 @@ describe('open model', () => {
       setTimeout(() => res.end('slow'), 50);
     });
     // 2 connections × 1 request / 50 ms = ~40 req/s of capacity, asked for 100 req/s.
-    const { result } = await runQuickTest({ url: `${server.url}/`, rate: 100, connections: 2, durationMs: 2000, maxQueueMs: 200 });
+    const { result } = await runQuickTest({
+      url: `${server.url}/`,
+      rate: 100,
+      connections: 2,
+      durationMs: 2000,
+      maxQueueMs: 200,
+    });
     const dropped = result.metrics['dropped_iterations']!.values['count']!;
     const done = result.metrics['http_reqs']!.values['count']!;
     expect(dropped).toBeGreaterThan(50);

@@ -2,10 +2,16 @@
  * Quick mode against real servers on loopback: each behaviour is measured or classified
  * correctly and the run never crashes.
  */
+
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runQuickTest } from '../../src/engine/index.js';
-import { fileURLToPath } from 'node:url';
-import { startChildServer, startHttpServer, startRawServer, type TestServer } from '../helpers/servers.js';
+import {
+  startChildServer,
+  startHttpServer,
+  startRawServer,
+  type TestServer,
+} from '../helpers/servers.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -20,7 +26,12 @@ describe('runQuickTest on real servers', () => {
     server = await startHttpServer((_req, res) => res.end('hello'));
     for (const workers of [1, 3]) {
       const before = server.count();
-      const { result } = await runQuickTest({ url: `${server.url}/`, connections: 6, requests: 3000, workers });
+      const { result } = await runQuickTest({
+        url: `${server.url}/`,
+        connections: 6,
+        requests: 3000,
+        workers,
+      });
       expect(result.metrics['http_reqs']!.values['count']).toBe(3000);
       expect(server.count() - before).toBe(3000);
       expect(result.statusCodes).toEqual({ '200': 3000 });
@@ -33,10 +44,17 @@ describe('runQuickTest on real servers', () => {
 
   it('measures a fixed 20 ms delay with the median within ±1 ms', async () => {
     // The server runs in its own process so the generator's event loop is not shared with it.
-    server = await startChildServer(fileURLToPath(new URL('../fixtures/servers/delay-server.mjs', import.meta.url)), ['20']);
+    server = await startChildServer(
+      fileURLToPath(new URL('../fixtures/servers/delay-server.mjs', import.meta.url)),
+      ['20'],
+    );
     // One connection: the server spins the last 2 ms of each delay, so concurrent requests would
     // queue behind each other inside it and the server itself would add latency.
-    const { result } = await runQuickTest({ url: `${server.url}/`, connections: 1, durationMs: 2000 });
+    const { result } = await runQuickTest({
+      url: `${server.url}/`,
+      connections: 1,
+      durationMs: 2000,
+    });
     const median = result.metrics['http_req_duration']!.values['med']!;
     expect(Math.abs(median - 20)).toBeLessThanOrEqual(1);
     // Closed loop: the connection completes about one request per ~20 ms.
@@ -53,7 +71,11 @@ describe('runQuickTest on real servers', () => {
       res.addTrailers({ 'X-Sum': '2' });
       res.end();
     });
-    const chunked = await runQuickTest({ url: `${server.url}/chunked`, connections: 2, requests: 200 });
+    const chunked = await runQuickTest({
+      url: `${server.url}/chunked`,
+      connections: 2,
+      requests: 200,
+    });
     expect(chunked.result.statusCodes).toEqual({ '200': 200 });
     const large = await runQuickTest({ url: `${server.url}/big`, connections: 2, requests: 6 });
     expect(large.result.statusCodes).toEqual({ '200': 6 });
@@ -92,7 +114,12 @@ describe('runQuickTest on real servers', () => {
       // afterwards: never answers
     });
     const started = performance.now();
-    const { result } = await runQuickTest({ url: `${server.url}/`, connections: 1, durationMs: 1500, timeoutMs: 300 });
+    const { result } = await runQuickTest({
+      url: `${server.url}/`,
+      connections: 1,
+      durationMs: 1500,
+      timeoutMs: 300,
+    });
     expect(performance.now() - started).toBeLessThan(6000);
     expect(result.errors['timeout']).toBeGreaterThanOrEqual(2);
     expect(result.statusCodes['200']).toBe(3);
@@ -114,7 +141,10 @@ describe('runQuickTest on real servers', () => {
     const url = `${server.url}/`;
     await server.close();
     server = undefined;
-    await expect(runQuickTest({ url, requests: 10 })).rejects.toMatchObject({ code: 'E_TARGET_UNREACHABLE', exitCode: 69 });
+    await expect(runQuickTest({ url, requests: 10 })).rejects.toMatchObject({
+      code: 'E_TARGET_UNREACHABLE',
+      exitCode: 69,
+    });
   });
 
   it('counts refused connections when the target dies mid-run, and still returns results', async () => {
@@ -123,7 +153,11 @@ describe('runQuickTest on real servers', () => {
     setTimeout(() => void server?.close(), 500);
     const { result } = await running;
     expect(result.statusCodes['200']).toBeGreaterThan(0);
-    expect((result.errors['refused'] ?? 0) + (result.errors['closed'] ?? 0) + (result.errors['reset'] ?? 0)).toBeGreaterThan(0);
+    expect(
+      (result.errors['refused'] ?? 0) +
+        (result.errors['closed'] ?? 0) +
+        (result.errors['reset'] ?? 0),
+    ).toBeGreaterThan(0);
   });
 
   it('stops within a second when aborted and keeps the partial results', async () => {
@@ -131,7 +165,12 @@ describe('runQuickTest on real servers', () => {
     const controller = new AbortController();
     const started = performance.now();
     setTimeout(() => controller.abort({ reason: 'interrupted' }), 700);
-    const { result } = await runQuickTest({ url: `${server.url}/`, connections: 4, durationMs: 30_000, signal: controller.signal });
+    const { result } = await runQuickTest({
+      url: `${server.url}/`,
+      connections: 4,
+      durationMs: 30_000,
+      signal: controller.signal,
+    });
     expect(performance.now() - started).toBeLessThan(700 + 1000 + 200);
     expect(result.reason).toBe('interrupted');
     expect(result.metrics['http_reqs']!.values['count']).toBeGreaterThan(0);
@@ -139,7 +178,12 @@ describe('runQuickTest on real servers', () => {
 
   it('excludes warm-up traffic from the results', async () => {
     server = await startHttpServer((_req, res) => res.end('x'));
-    const { result } = await runQuickTest({ url: `${server.url}/`, connections: 2, durationMs: 600, warmupMs: 600 });
+    const { result } = await runQuickTest({
+      url: `${server.url}/`,
+      connections: 2,
+      durationMs: 600,
+      warmupMs: 600,
+    });
     const measured = result.metrics['http_reqs']!.values['count']!;
     expect(server.count()).toBeGreaterThan(measured);
     expect(result.durationMs).toBeLessThan(1500);

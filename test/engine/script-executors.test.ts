@@ -31,19 +31,28 @@ async function run(scenario: Record<string, unknown>, workers = 1) {
 
 describe('executors', () => {
   it.each([1, 2])('shared-iterations runs exactly the iterations (%i shards)', async (workers) => {
-    const { result, requests } = await run({ executor: 'shared-iterations', vus: 4, iterations: 120 }, workers);
+    const { result, requests } = await run(
+      { executor: 'shared-iterations', vus: 4, iterations: 120 },
+      workers,
+    );
     expect(requests).toBe(120);
     expect(result.metrics['iterations']!.values['count']).toBe(120);
     expect(result.checks).toEqual([{ name: 'status is 200', path: '', passes: 120, fails: 0 }]);
     expect(vusSeen.size).toBeLessThanOrEqual(4);
   });
 
-  it.each([1, 2])('per-vu-iterations gives every VU its iterations (%i shards)', async (workers) => {
-    const { result, requests } = await run({ executor: 'per-vu-iterations', vus: 3, iterations: 7 }, workers);
-    expect(requests).toBe(21);
-    expect(result.metrics['iterations']!.values['count']).toBe(21);
-    expect([...vusSeen].sort()).toEqual(['1', '2', '3']);
-  });
+  it.each([1, 2])(
+    'per-vu-iterations gives every VU its iterations (%i shards)',
+    async (workers) => {
+      const { result, requests } = await run(
+        { executor: 'per-vu-iterations', vus: 3, iterations: 7 },
+        workers,
+      );
+      expect(requests).toBe(21);
+      expect(result.metrics['iterations']!.values['count']).toBe(21);
+      expect([...vusSeen].sort()).toEqual(['1', '2', '3']);
+    },
+  );
 
   it('constant-vus keeps the VUs busy for the duration', async () => {
     const { result } = await run({ executor: 'constant-vus', vus: 3, duration: '1500ms' });
@@ -55,7 +64,16 @@ describe('executors', () => {
 
   it.each([1, 2])('ramping-vus follows the stages up and down (%i shards)', async (workers) => {
     const { result } = await run(
-      { executor: 'ramping-vus', startVUs: 0, stages: [{ duration: '1s', target: 6 }, { duration: '1s', target: 6 }, { duration: '1s', target: 0 }], gracefulRampDown: '0s' },
+      {
+        executor: 'ramping-vus',
+        startVUs: 0,
+        stages: [
+          { duration: '1s', target: 6 },
+          { duration: '1s', target: 6 },
+          { duration: '1s', target: 0 },
+        ],
+        gracefulRampDown: '0s',
+      },
       workers,
     );
     expect(result.metrics['vus_max']!.values['max']).toBe(6);
@@ -65,19 +83,29 @@ describe('executors', () => {
     expect(vus.at(-1)).toBeLessThan(6);
   });
 
-  it.each([1, 2])('constant-arrival-rate starts iterations at the rate (%i shards)', async (workers) => {
-    const { result, requests } = await run(
-      { executor: 'constant-arrival-rate', rate: 40, timeUnit: '1s', duration: '2s', preAllocatedVUs: 4, maxVUs: 40 },
-      workers,
-    );
-    // Every slot of the schedule (40/s for 2 s) either started or was dropped (a slow machine
-    // can exhaust maxVUs); nothing is lost and nothing extra is started.
-    const iterations = result.metrics['iterations']!.values['count']!;
-    const dropped = result.metrics['dropped_iterations']?.values['count'] ?? 0;
-    expect(iterations + dropped).toBe(80);
-    expect(requests).toBe(iterations);
-    expect(dropped).toBeLessThan(20);
-  });
+  it.each([1, 2])(
+    'constant-arrival-rate starts iterations at the rate (%i shards)',
+    async (workers) => {
+      const { result, requests } = await run(
+        {
+          executor: 'constant-arrival-rate',
+          rate: 40,
+          timeUnit: '1s',
+          duration: '2s',
+          preAllocatedVUs: 4,
+          maxVUs: 40,
+        },
+        workers,
+      );
+      // Every slot of the schedule (40/s for 2 s) either started or was dropped (a slow machine
+      // can exhaust maxVUs); nothing is lost and nothing extra is started.
+      const iterations = result.metrics['iterations']!.values['count']!;
+      const dropped = result.metrics['dropped_iterations']?.values['count'] ?? 0;
+      expect(iterations + dropped).toBe(80);
+      expect(requests).toBe(iterations);
+      expect(dropped).toBeLessThan(20);
+    },
+  );
 
   it('ramping-arrival-rate ramps the arrivals linearly', async () => {
     // 0 -> 60/s over 2 s: 60 arrivals in total, then 60/s for 1 s: 60 more.
@@ -87,7 +115,10 @@ describe('executors', () => {
       timeUnit: '1s',
       preAllocatedVUs: 5,
       maxVUs: 40,
-      stages: [{ duration: '2s', target: 60 }, { duration: '1s', target: 60 }],
+      stages: [
+        { duration: '2s', target: 60 },
+        { duration: '1s', target: 60 },
+      ],
     });
     const iterations = result.metrics['iterations']!.values['count']!;
     const dropped = result.metrics['dropped_iterations']?.values['count'] ?? 0;
@@ -100,7 +131,14 @@ describe('executors', () => {
 
   it('counts dropped iterations when maxVUs are all busy', async () => {
     const slow = await startHttpServer((_req, res) => setTimeout(() => res.end('slow'), 300));
-    process.env['SCENARIO'] = JSON.stringify({ executor: 'constant-arrival-rate', rate: 20, timeUnit: '1s', duration: '1s', preAllocatedVUs: 1, maxVUs: 2 });
+    process.env['SCENARIO'] = JSON.stringify({
+      executor: 'constant-arrival-rate',
+      rate: 20,
+      timeUnit: '1s',
+      duration: '1s',
+      preAllocatedVUs: 1,
+      maxVUs: 2,
+    });
     process.env['BASE_URL'] = slow.url;
     const { result } = await runScriptTest({ scriptPath: SCRIPT });
     await slow.close();

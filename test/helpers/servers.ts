@@ -1,5 +1,9 @@
 /** Test servers on 127.0.0.1 port 0 with controlled behaviour (real sockets, no mocks). */
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 
 /** A started server: its base URL and a close function that also drops open connections. */
@@ -27,7 +31,9 @@ async function listen(server: Server): Promise<number> {
 }
 
 /** An HTTP server running `handler` for every request. */
-export async function startHttpServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<TestServer> {
+export async function startHttpServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<TestServer> {
   let requests = 0;
   const server = createHttpServer((req, res) => {
     requests++;
@@ -52,7 +58,9 @@ export async function startHttpServer(handler: (req: IncomingMessage, res: Serve
  * A raw TCP server: `onRequest(socket, n)` is called for each request head received (n counts
  * from 1 per server), so tests can answer with arbitrary bytes.
  */
-export async function startRawServer(onRequest: (socket: Socket, n: number) => void): Promise<TestServer> {
+export async function startRawServer(
+  onRequest: (socket: Socket, n: number) => void,
+): Promise<TestServer> {
   let n = 0;
   const server = createNetServer((socket) => {
     let buffered = '';
@@ -85,10 +93,15 @@ export async function startRawServer(onRequest: (socket: Socket, n: number) => v
 /** Starts a server script in its own Node process; it must print `listening <port>` when ready. */
 export async function startChildServer(script: string, args: string[] = []): Promise<TestServer> {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let text = '';
-    const timer = setTimeout(() => reject(new Error(`${script} did not start within 10 s`)), 10_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${script} did not start within 10 s`)),
+      10_000,
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       text += chunk.toString();
       const match = /listening (\d+)/.exec(text);

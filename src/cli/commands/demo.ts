@@ -27,7 +27,11 @@ async function login(baseUrl: string): Promise<string> {
   });
   const body = (await response.json()) as { token?: string };
   if (!response.ok || !body.token) {
-    throw new RedlineError('E_DEMO_LOGIN', `the demo service refused the login (HTTP ${response.status})`, { exitCode: ExitCode.Internal });
+    throw new RedlineError(
+      'E_DEMO_LOGIN',
+      `the demo service refused the login (HTTP ${response.status})`,
+      { exitCode: ExitCode.Internal },
+    );
   }
   return body.token;
 }
@@ -37,7 +41,12 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description('Start the bundled demo service and load-test it (no set-up needed)')
-    .option('-d, --duration <duration>', 'length of the load test', durationFlag('--duration'), 10_000)
+    .option(
+      '-d, --duration <duration>',
+      'length of the load test',
+      durationFlag('--duration'),
+      10_000,
+    )
     .option('-c, --connections <n>', 'concurrent connections', intFlag('--connections'), 10)
     .option('--fixed', 'run the demo service with its planted bottlenecks removed')
     .action(async (flags: DemoFlags) => {
@@ -48,7 +57,9 @@ export function register(program: Command): void {
         process.stderr.write(`redline: demo service at ${demo.url}\n`);
         const token = await login(demo.url);
         const target = `${demo.url}/items?limit=20`;
-        process.stderr.write(`redline: load test: GET ${target} with ${flags.connections} connections for ${flags.duration / 1000}s\n`);
+        process.stderr.write(
+          `redline: load test: GET ${target} with ${flags.connections} connections for ${flags.duration / 1000}s\n`,
+        );
         const { result } = await runQuickTest({
           url: target,
           headers: { Authorization: `Bearer ${token}` },
@@ -57,7 +68,11 @@ export function register(program: Command): void {
           outputs: [new ProgressOutput(process.stderr)],
           signal: interrupt.signal,
         });
-        process.stdout.write(renderSummaryText(result, { color: process.stdout.isTTY === true && !process.env['NO_COLOR'] }));
+        process.stdout.write(
+          renderSummaryText(result, {
+            color: process.stdout.isTTY === true && !process.env['NO_COLOR'],
+          }),
+        );
         if (result.reason === 'interrupted') process.exitCode = ExitCode.Interrupted;
       } finally {
         interrupt.dispose();

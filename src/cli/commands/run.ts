@@ -9,10 +9,10 @@ import { runQuickTest } from '../../engine/quick/run-quick.js';
 import { runScriptTest } from '../../engine/script/run-script.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import type { Output } from '../../outputs/output.js';
-import { summaryExport } from '../../outputs/k6/k6-summary-data.js';
-import { ProgressOutput } from '../../outputs/progress/progress-output.js';
 import { createDashboardOutput } from '../../outputs/dashboard/dashboard-output.js';
+import { summaryExport } from '../../outputs/k6/k6-summary-data.js';
+import type { Output } from '../../outputs/output.js';
+import { ProgressOutput } from '../../outputs/progress/progress-output.js';
 import { createOutputFromSpec, listOutputs } from '../../outputs/registry.js';
 import '../../outputs/builtin.js';
 import type { ResultThreshold, RunResultFile } from '../../outputs/result-file.js';
@@ -39,7 +39,10 @@ let thresholdOutcomes: () => readonly ResultThreshold[] = () => [];
 function parseTag(value: string, previous: Array<[string, string]> = []): Array<[string, string]> {
   const eq = value.indexOf('=');
   if (eq <= 0) {
-    throw new RedlineError('E_USAGE_VALUE', `invalid value for --tag: "${value}"`, { hint: 'use --tag name=value', exitCode: ExitCode.Usage });
+    throw new RedlineError('E_USAGE_VALUE', `invalid value for --tag: "${value}"`, {
+      hint: 'use --tag name=value',
+      exitCode: ExitCode.Usage,
+    });
   }
   return [...previous, [value.slice(0, eq), value.slice(eq + 1)]];
 }
@@ -47,7 +50,8 @@ function parseTag(value: string, previous: Array<[string, string]> = []): Array<
 function buildOutputs(flags: RunFlags): Output[] {
   const outputs: Output[] = [];
   if (!flags.quiet) outputs.push(new ProgressOutput(process.stderr));
-  for (const spec of flags.out ?? []) outputs.push(createOutputFromSpec(spec, { cwd: process.cwd() }));
+  for (const spec of flags.out ?? [])
+    outputs.push(createOutputFromSpec(spec, { cwd: process.cwd() }));
   if (flags.dashboard || flags.dashboardPort !== undefined || flags.dashboardExport) {
     outputs.push(
       createDashboardOutput({
@@ -80,7 +84,10 @@ async function runUrl(url: string, flags: RunFlags): Promise<void> {
   if (flags.tag) options.tags = Object.fromEntries(flags.tag);
   const interrupt = installInterruptHandler();
   try {
-    const { result } = await runQuickTest({ ...options, outputs: buildOutputs(flags), signal: interrupt.signal }, warn);
+    const { result } = await runQuickTest(
+      { ...options, outputs: buildOutputs(flags), signal: interrupt.signal },
+      warn,
+    );
     process.stdout.write(renderSummaryText(result, { color: color() }));
     writeResultFiles(result, flags);
     if (result.reason === 'interrupted') process.exitCode = ExitCode.Interrupted;
@@ -106,7 +113,10 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
       onScriptError: (message, stack) => {
         const seen = errorsShown.get(message) ?? 0;
         errorsShown.set(message, seen + 1);
-        if (seen === 0) process.stderr.write(`\nredline: error in an iteration (counted, the test goes on): ${stack}\n`);
+        if (seen === 0)
+          process.stderr.write(
+            `\nredline: error in an iteration (counted, the test goes on): ${stack}\n`,
+          );
       },
     });
     const summary = run.summaryOutputs;
@@ -119,7 +129,12 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
       }
     } else {
       process.stdout.write(`\n${run.header.map((l) => `  ${l}`).join('\n')}\n`);
-      process.stdout.write(renderSummaryText(run.result, { color: color(), trendStats: run.plan.options.summaryTrendStats }));
+      process.stdout.write(
+        renderSummaryText(run.result, {
+          color: color(),
+          trendStats: run.plan.options.summaryTrendStats,
+        }),
+      );
     }
     writeResultFiles(run.result, flags);
     process.exitCode = run.exitCode;
@@ -132,15 +147,31 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
 export function register(program: Command): void {
   const command = program
     .command('run')
-    .description('Run a load test: a URL (quick mode) or a script (k6 script, TypeScript, YAML plan)')
-    .argument('<target>', 'URL (http://127.0.0.1:3000/items) or script file (test.js, test.ts, plan.yaml)');
+    .description(
+      'Run a load test: a URL (quick mode) or a script (k6 script, TypeScript, YAML plan)',
+    )
+    .argument(
+      '<target>',
+      'URL (http://127.0.0.1:3000/items) or script file (test.js, test.ts, plan.yaml)',
+    );
   addScriptFlags(addLoadFlags(command))
     .option('--json <file>', 'write the full result (summary, timeline, distribution) as JSON')
-    .option('--out <output>', `stream results (repeatable): ${listOutputs().map((o) => o.usage).join(', ')}`, (v: string, p: string[] = []) => [...p, v])
+    .option(
+      '--out <output>',
+      `stream results (repeatable): ${listOutputs()
+        .map((o) => o.usage)
+        .join(', ')}`,
+      (v: string, p: string[] = []) => [...p, v],
+    )
     .option('--dashboard', 'serve a live web dashboard on 127.0.0.1:5665 during the run')
-    .option('--dashboard-port <port>', 'dashboard port (0 = any free port)', (v: string) => intFlag('--dashboard-port', 0)(v))
+    .option('--dashboard-port <port>', 'dashboard port (0 = any free port)', (v: string) =>
+      intFlag('--dashboard-port', 0)(v),
+    )
     .option('--dashboard-host <address>', 'dashboard address (default 127.0.0.1)')
-    .option('--dashboard-export <file>', 'save the dashboard as a self-contained HTML file at the end')
+    .option(
+      '--dashboard-export <file>',
+      'save the dashboard as a self-contained HTML file at the end',
+    )
     .option('--tag <name=value>', 'tag every series (repeatable)', parseTag)
     .option('-q, --quiet', 'no live progress line')
     .addHelpText(

@@ -2,10 +2,11 @@
  * Quick mode (`redline run <url>`): options as users give them, and the normalised, serialisable
  * per-shard configuration the shards run (one shard per worker thread).
  */
-import { RedlineError } from '../../errors/redline-error.js';
+
 import { ExitCode } from '../../errors/exit-codes.js';
-import type { Output } from '../../outputs/output.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import { encodeRequest, parseTarget, type Target } from '../../http/target.js';
+import type { Output } from '../../outputs/output.js';
 
 /** Options of a quick-mode run (the `redline run <url>` flags, as an API). */
 export interface QuickRunOptions {
@@ -67,10 +68,19 @@ export interface QuickShardConfig {
   intervalMs: number;
 }
 
-function positiveInt(name: string, value: number | undefined, fallback: number, max = 1_000_000): number {
+function positiveInt(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  max = 1_000_000,
+): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new RedlineError('E_USAGE_NUMBER', `${name} must be an integer between 1 and ${max}, got ${value}`, { exitCode: ExitCode.Usage });
+    throw new RedlineError(
+      'E_USAGE_NUMBER',
+      `${name} must be an integer between 1 and ${max}, got ${value}`,
+      { exitCode: ExitCode.Usage },
+    );
   }
   return value;
 }
@@ -93,28 +103,53 @@ export function planQuickShards(options: QuickRunOptions, intervalMs = 1000): Qu
   const headers = Array.isArray(options.headers)
     ? (options.headers as ReadonlyArray<readonly [string, string]>)
     : Object.entries(options.headers ?? {});
-  const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body);
-  const request = encodeRequest({ method, path: target.path, hostHeader: target.hostHeader, headers, body });
+  const body =
+    options.body === undefined
+      ? undefined
+      : Buffer.isBuffer(options.body)
+        ? options.body
+        : Buffer.from(options.body);
+  const request = encodeRequest({
+    method,
+    path: target.path,
+    hostHeader: target.hostHeader,
+    headers,
+    body,
+  });
   const connections = positiveInt('--connections', options.connections, 10);
   const pipelining = positiveInt('--pipelining', options.pipelining, 1, 1000);
   const workers = positiveInt('--workers', options.workers, 1, 256);
   if (workers > connections) {
-    throw new RedlineError('E_USAGE_WORKERS', `--workers (${workers}) cannot exceed --connections (${connections})`, {
-      hint: 'each worker needs at least one connection',
-      exitCode: ExitCode.Usage,
-    });
+    throw new RedlineError(
+      'E_USAGE_WORKERS',
+      `--workers (${workers}) cannot exceed --connections (${connections})`,
+      {
+        hint: 'each worker needs at least one connection',
+        exitCode: ExitCode.Usage,
+      },
+    );
   }
-  const requests = options.requests === undefined ? -1 : positiveInt('--requests', options.requests, 1, Number.MAX_SAFE_INTEGER);
+  const requests =
+    options.requests === undefined
+      ? -1
+      : positiveInt('--requests', options.requests, 1, Number.MAX_SAFE_INTEGER);
   if (options.rate !== undefined && !(options.rate > 0 && Number.isFinite(options.rate))) {
-    throw new RedlineError('E_USAGE_RATE', `--rate must be a positive number of requests per second, got ${options.rate}`, { exitCode: ExitCode.Usage });
+    throw new RedlineError(
+      'E_USAGE_RATE',
+      `--rate must be a positive number of requests per second, got ${options.rate}`,
+      { exitCode: ExitCode.Usage },
+    );
   }
   const durationMs = options.durationMs ?? (requests === -1 ? 10_000 : -1);
   if (durationMs !== -1 && !(durationMs > 0)) {
-    throw new RedlineError('E_USAGE_DURATION', 'the duration must be positive', { exitCode: ExitCode.Usage });
+    throw new RedlineError('E_USAGE_DURATION', 'the duration must be positive', {
+      exitCode: ExitCode.Usage,
+    });
   }
   const rate = options.rate ?? 0;
   const connectionShares = splitEvenly(connections, workers);
-  const requestShares = requests === -1 ? connectionShares.map(() => -1) : splitEvenly(requests, workers);
+  const requestShares =
+    requests === -1 ? connectionShares.map(() => -1) : splitEvenly(requests, workers);
   return connectionShares.map((share, shard) => ({
     shard,
     shards: workers,

@@ -9,10 +9,11 @@
  * (`dropped_iterations`). Latency is recorded from the actual send (`http_req_duration`) and from
  * the intended start (`http_req_duration_corrected`).
  */
-import type { ClassifiedError } from '../../http/errors.js';
-import { requestTimeout } from '../../http/errors.js';
+
 import type { ConnectionOwner, HttpConnection } from '../../http/connection.js';
 import { HttpConnection as Connection } from '../../http/connection.js';
+import type { ClassifiedError } from '../../http/errors.js';
+import { requestTimeout } from '../../http/errors.js';
 import { DEFAULT_EXPECTED_STATUS, HttpSeriesCache } from '../../http/http-metrics.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import { MetricRegistry } from '../../metrics/registry.js';
@@ -64,7 +65,11 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
 
   constructor(config: QuickShardConfig, emit: (report: ShardReport) => void) {
     this.#config = config;
-    this.#request = Buffer.from(config.request.buffer, config.request.byteOffset, config.request.byteLength);
+    this.#request = Buffer.from(
+      config.request.buffer,
+      config.request.byteOffset,
+      config.request.byteLength,
+    );
     this.#isHead = config.method === 'HEAD';
     this.#emit = emit;
     this.#registry = new MetricRegistry(() => performance.now() - this.#t0);
@@ -72,8 +77,20 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     this.#period = this.#openModel ? 1000 / config.rate : 0;
     this.#remaining = config.requests;
     this.#warmupPending = config.warmupMs > 0;
-    const baseTags = { ...config.tags, method: config.method, url: config.target.href, name: config.target.href, scenario: 'default', proto: 'HTTP/1.1' };
-    this.#series = new HttpSeriesCache(this.#registry, baseTags, DEFAULT_EXPECTED_STATUS, this.#openModel);
+    const baseTags = {
+      ...config.tags,
+      method: config.method,
+      url: config.target.href,
+      name: config.target.href,
+      scenario: 'default',
+      proto: 'HTTP/1.1',
+    };
+    this.#series = new HttpSeriesCache(
+      this.#registry,
+      baseTags,
+      DEFAULT_EXPECTED_STATUS,
+      this.#openModel,
+    );
     const m = BUILTIN_METRICS;
     const scenarioTags = { ...config.tags, scenario: 'default' };
     this.#iterations = this.#registry.counter(m.iterations, scenarioTags);
@@ -107,8 +124,15 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     const config = this.#config;
     this.#loadStart = epochToLocal(loadStartEpochMs);
     this.#t0 = this.#loadStart + config.warmupMs;
-    this.#deadline = config.durationMs >= 0 ? this.#t0 + config.durationMs : Number.POSITIVE_INFINITY;
-    this.#clock = new ShardClock(this.#registry, config.shard, this.#t0, config.intervalMs, this.#emit);
+    this.#deadline =
+      config.durationMs >= 0 ? this.#t0 + config.durationMs : Number.POSITIVE_INFINITY;
+    this.#clock = new ShardClock(
+      this.#registry,
+      config.shard,
+      this.#t0,
+      config.intervalMs,
+      this.#emit,
+    );
     if (config.durationMs >= 0) this.#clock.setEnd(config.durationMs);
     this.#after(this.#loadStart, () => this.#begin());
     if (this.#warmupPending) {
@@ -189,13 +213,18 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     if (!this.#sending) return;
     const next = this.#slotTime(this.#nextSlot);
     const wake = this.#idle.length > 0 ? next : next + this.#config.maxQueueMs;
-    this.#slotTimer = setTimeout(() => this.#dispatchSlots(performance.now()), Math.max(0, wake - performance.now()));
+    this.#slotTimer = setTimeout(
+      () => this.#dispatchSlots(performance.now()),
+      Math.max(0, wake - performance.now()),
+    );
   }
 
   /** Drops expired slots, gives due slots to free connections, and sets the next wake-up. */
   #dispatchSlots(now: number): void {
     if (!this.#sending) return;
-    const firstAlive = Math.ceil((now - this.#config.maxQueueMs - this.#loadStart - this.#config.phaseMs) / this.#period);
+    const firstAlive = Math.ceil(
+      (now - this.#config.maxQueueMs - this.#loadStart - this.#config.phaseMs) / this.#period,
+    );
     if (firstAlive > this.#nextSlot) this.#dropSlots(firstAlive - this.#nextSlot);
     while (this.#idle.length > 0 && this.#slotTime(this.#nextSlot) <= now) {
       const due = this.#slotTime(this.#nextSlot);
@@ -258,7 +287,11 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     this.#recordFailure(conn, error);
   }
 
-  onConnectionClosed(conn: HttpConnection, error: ClassifiedError | null, duringConnect: boolean): void {
+  onConnectionClosed(
+    conn: HttpConnection,
+    error: ClassifiedError | null,
+    duringConnect: boolean,
+  ): void {
     if (this.#isIdle[conn.id] === 1) {
       this.#isIdle[conn.id] = 0;
       this.#idle = this.#idle.filter((c) => c !== conn);
@@ -267,14 +300,21 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
       // The request that wanted this connection failed with it (k6 counts dial errors as requests).
       const trail = conn.trail;
       const now = performance.now();
-      trail.blocked = trail.connecting = trail.tlsHandshaking = trail.sending = trail.waiting = trail.receiving = 0;
+      trail.blocked =
+        trail.connecting =
+        trail.tlsHandshaking =
+        trail.sending =
+        trail.waiting =
+        trail.receiving =
+          0;
       trail.duration = 0;
       trail.endAt = now;
       trail.tag = this.#wantedSince[conn.id] as number;
       trail.bytesSent = 0;
       trail.bytesReceived = 0;
       if (this.#openModel || this.#takeBudget(now)) this.#recordFailure(conn, error);
-      if (error.errorClass === 'other' && /open files/.test(error.message)) this.#clock.warn(`connections fail: ${error.message}`);
+      if (error.errorClass === 'other' && /open files/.test(error.message))
+        this.#clock.warn(`connections fail: ${error.message}`);
     }
     if (!this.#sending) return this.#checkDrained();
     const failures = error && duringConnect ? ++this.#failures[conn.id]! : 0;
@@ -315,7 +355,10 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     if (this.#slotTimer) clearTimeout(this.#slotTimer);
     if (this.#openModel) {
       // Due slots that never found a connection before the end are dropped.
-      const lastDue = Math.ceil((Math.min(performance.now(), this.#deadline) - this.#loadStart - this.#config.phaseMs) / this.#period);
+      const lastDue = Math.ceil(
+        (Math.min(performance.now(), this.#deadline) - this.#loadStart - this.#config.phaseMs) /
+          this.#period,
+      );
       if (lastDue > this.#nextSlot) this.#dropSlots(lastDue - this.#nextSlot);
     }
     if (Number.isFinite(this.#deadline)) this.#clock.holdCurrentInterval();

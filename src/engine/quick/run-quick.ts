@@ -1,10 +1,10 @@
 /** `runQuickTest`: the API behind `redline run <url>` (autocannon/wrk-style single-URL load). */
 import { randomUUID } from 'node:crypto';
+import type { Aggregate } from '../../metrics/aggregate.js';
 import type { RunMeta } from '../../outputs/output.js';
 import type { RunResultFile } from '../../outputs/result-file.js';
-import type { Aggregate } from '../../metrics/aggregate.js';
-import { redactText } from '../../util/redact.js';
 import { formatDuration } from '../../util/duration.js';
+import { redactText } from '../../util/redact.js';
 import { runShards } from '../controller.js';
 import { checkReachable } from '../preflight.js';
 import { buildRunResult } from '../result-builder.js';
@@ -19,9 +19,16 @@ export interface RunResult {
 /** Describes the load model in one line (header of the summary). */
 export function describeQuickRun(options: QuickRunOptions): string {
   const c = options.connections ?? 10;
-  const p = options.pipelining && options.pipelining > 1 ? `, pipelining ${options.pipelining}` : '';
-  const bound = options.requests !== undefined ? `${options.requests} requests` : formatDuration(options.durationMs ?? 10_000);
-  const model = options.rate !== undefined ? `${options.rate} req/s (open model) over ${c} connections` : `${c} connections (closed model)`;
+  const p =
+    options.pipelining && options.pipelining > 1 ? `, pipelining ${options.pipelining}` : '';
+  const bound =
+    options.requests !== undefined
+      ? `${options.requests} requests`
+      : formatDuration(options.durationMs ?? 10_000);
+  const model =
+    options.rate !== undefined
+      ? `${options.rate} req/s (open model) over ${c} connections`
+      : `${c} connections (closed model)`;
   return `${model}${p}, ${bound}${options.warmupMs ? ` after ${formatDuration(options.warmupMs)} warm-up` : ''}`;
 }
 
@@ -29,7 +36,10 @@ export function describeQuickRun(options: QuickRunOptions): string {
  * Runs a quick-mode load test and returns its result. Never throws for target errors during the
  * run (they are counted); throws RedlineError before the run for bad options or an unreachable target.
  */
-export async function runQuickTest(options: QuickRunOptions, onWarning?: (text: string) => void): Promise<RunResult> {
+export async function runQuickTest(
+  options: QuickRunOptions,
+  onWarning?: (text: string) => void,
+): Promise<RunResult> {
   const configs = planQuickShards(options);
   await checkReachable(configs[0]!.target);
   const durationMs = configs[0]!.durationMs;
@@ -39,7 +49,13 @@ export async function runQuickTest(options: QuickRunOptions, onWarning?: (text: 
     intervalMs: 1000,
     target: redactText(configs[0]!.target.href),
     tags: options.tags ?? {},
-    scenarios: [{ name: 'default', executor: options.rate !== undefined ? 'constant-arrival-rate' : 'constant-vus', description: describeQuickRun(options) }],
+    scenarios: [
+      {
+        name: 'default',
+        executor: options.rate !== undefined ? 'constant-arrival-rate' : 'constant-vus',
+        description: describeQuickRun(options),
+      },
+    ],
     ...(durationMs > 0 ? { maxDurationMs: durationMs } : {}),
   };
   const run = await runShards({

@@ -18,7 +18,11 @@ function escapeRegExp(text: string): string {
 }
 
 /** The user's file:line of the first bundle position in `stack` (at `name` on that line when given). */
-function userPosition(loaded: LoadedScript, stack: string, name?: string): SourcePosition | undefined {
+function userPosition(
+  loaded: LoadedScript,
+  stack: string,
+  name?: string,
+): SourcePosition | undefined {
   const frame = new RegExp(`${escapeRegExp(loaded.bundleUrl)}:(\\d+)(?::(\\d+))?`).exec(stack);
   if (!frame) return mappedFrame(loaded, stack);
   const line = Number(frame[1]);
@@ -33,9 +37,14 @@ function userPosition(loaded: LoadedScript, stack: string, name?: string): Sourc
 
 /** A frame already mapped to a user file (when a loader such as Vite applied the source map). */
 function mappedFrame(loaded: LoadedScript, stack: string): SourcePosition | undefined {
-  const sources = new Set(loaded.sourceMap.sources.filter((s): s is string => typeof s === 'string' && !s.includes('/node_modules/')));
+  const sources = new Set(
+    loaded.sourceMap.sources.filter(
+      (s): s is string => typeof s === 'string' && !s.includes('/node_modules/'),
+    ),
+  );
   for (const match of stack.matchAll(/(?:file:\/\/)?(\/[^():\s]+):(\d+):(\d+)/g)) {
-    if (sources.has(match[1] as string)) return { file: match[1] as string, line: Number(match[2]), column: Number(match[3]) };
+    if (sources.has(match[1] as string))
+      return { file: match[1] as string, line: Number(match[2]), column: Number(match[3]) };
   }
   return undefined;
 }
@@ -47,7 +56,11 @@ function specifierOf(url: string): string | undefined {
   return undefined;
 }
 
-async function missingExportError(loaded: LoadedScript, error: Error, match: RegExpExecArray): Promise<RedlineError> {
+async function missingExportError(
+  loaded: LoadedScript,
+  error: Error,
+  match: RegExpExecArray,
+): Promise<RedlineError> {
   const [, url = '', name = ''] = match;
   const specifier = specifierOf(url) ?? url;
   let exports: string[] = [];
@@ -60,26 +73,40 @@ async function missingExportError(loaded: LoadedScript, error: Error, match: Reg
   }
   const nearest = findNearest(name, exports);
   const position = userPosition(loaded, error.stack ?? '', name) ?? { file: loaded.scriptPath };
-  return new RedlineError('E_SCRIPT_UNSUPPORTED_API', `"${name}" is not exported by "${specifier}" in Redline${nearest ? `; did you mean "${nearest}"?` : ''}`, {
-    exitCode: ExitCode.ScriptException,
-    position,
-    hint: exports.length > 0 ? `"${specifier}" exports: ${exports.join(', ')} (docs/k6-compatibility.md lists what is supported)` : 'see docs/k6-compatibility.md for what is supported',
-    cause: error,
-  });
+  return new RedlineError(
+    'E_SCRIPT_UNSUPPORTED_API',
+    `"${name}" is not exported by "${specifier}" in Redline${nearest ? `; did you mean "${nearest}"?` : ''}`,
+    {
+      exitCode: ExitCode.ScriptException,
+      position,
+      hint:
+        exports.length > 0
+          ? `"${specifier}" exports: ${exports.join(', ')} (docs/k6-compatibility.md lists what is supported)`
+          : 'see docs/k6-compatibility.md for what is supported',
+      cause: error,
+    },
+  );
 }
 
 /** Turns an exception thrown while importing the bundle (the init context) into a located RedlineError. */
-export async function initContextError(loaded: LoadedScript, error: unknown): Promise<RedlineError> {
+export async function initContextError(
+  loaded: LoadedScript,
+  error: unknown,
+): Promise<RedlineError> {
   if (error instanceof RedlineError) return error;
   if (error instanceof Error) {
     const missing = MISSING_EXPORT.exec(error.message);
     if (missing) return missingExportError(loaded, error, missing);
   }
   const rawStack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  return new RedlineError('E_SCRIPT_INIT', `the script threw in its init context: ${error instanceof Error ? error.message : String(error)}`, {
-    exitCode: ExitCode.ScriptException,
-    problems: [loaded.mapStack(rawStack)],
-    position: userPosition(loaded, rawStack) ?? { file: loaded.scriptPath },
-    cause: error,
-  });
+  return new RedlineError(
+    'E_SCRIPT_INIT',
+    `the script threw in its init context: ${error instanceof Error ? error.message : String(error)}`,
+    {
+      exitCode: ExitCode.ScriptException,
+      problems: [loaded.mapStack(rawStack)],
+      position: userPosition(loaded, rawStack) ?? { file: loaded.scriptPath },
+      cause: error,
+    },
+  );
 }

@@ -2,8 +2,9 @@
  * The script lifecycle functions that run in the main thread: setup() (its JSON result reaches
  * every VU), teardown(data) and handleSummary(data), each bounded by its timeout.
  */
-import { RedlineError } from '../../errors/redline-error.js';
+
 import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import { IterationAbort, vuContext } from '../../script/runtime/vu-state.js';
 import { formatDuration } from '../../util/duration.js';
 import { createStandaloneVu } from './standalone-vu.js';
@@ -11,11 +12,23 @@ import { createStandaloneVu } from './standalone-vu.js';
 /** Maps bundle positions in a stack to the user's files. */
 export type StackMap = (stack: string) => string;
 
-async function withTimeout<T>(what: string, timeoutMs: number, code: ExitCodeValue, run: () => Promise<T>): Promise<T> {
+async function withTimeout<T>(
+  what: string,
+  timeoutMs: number,
+  code: ExitCodeValue,
+  run: () => Promise<T>,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new RedlineError('E_SCRIPT_TIMEOUT', `${what} did not finish within ${formatDuration(timeoutMs)}`, { exitCode: code, hint: `raise ${what.replace('()', '')}Timeout in options` })),
+      () =>
+        reject(
+          new RedlineError(
+            'E_SCRIPT_TIMEOUT',
+            `${what} did not finish within ${formatDuration(timeoutMs)}`,
+            { exitCode: code, hint: `raise ${what.replace('()', '')}Timeout in options` },
+          ),
+        ),
       timeoutMs,
     );
   });
@@ -28,16 +41,27 @@ async function withTimeout<T>(what: string, timeoutMs: number, code: ExitCodeVal
 
 function scriptError(what: string, error: unknown, mapStack: StackMap): RedlineError {
   if (error instanceof RedlineError) return error;
-  if (error instanceof Error && error.name === IterationAbort.name && error.message.startsWith('test aborted')) {
+  if (
+    error instanceof Error &&
+    error.name === IterationAbort.name &&
+    error.message.startsWith('test aborted')
+  ) {
     // exec.test.abort() in setup() or teardown(): k6 ends the test with exit code 108.
-    return new RedlineError('E_SCRIPT_ABORTED', `${what}: ${error.message}`, { exitCode: ExitCode.ScriptAborted, cause: error });
+    return new RedlineError('E_SCRIPT_ABORTED', `${what}: ${error.message}`, {
+      exitCode: ExitCode.ScriptAborted,
+      cause: error,
+    });
   }
   const stack = error instanceof Error ? mapStack(error.stack ?? error.message) : String(error);
-  return new RedlineError('E_SCRIPT_EXCEPTION', `${what} threw: ${error instanceof Error ? error.message : String(error)}`, {
-    exitCode: ExitCode.ScriptException,
-    problems: [stack],
-    cause: error,
-  });
+  return new RedlineError(
+    'E_SCRIPT_EXCEPTION',
+    `${what} threw: ${error instanceof Error ? error.message : String(error)}`,
+    {
+      exitCode: ExitCode.ScriptException,
+      problems: [stack],
+      cause: error,
+    },
+  );
 }
 
 /** Runs a lifecycle function as a standalone VU; returns its result, JSON-cloned for `setup`. */
@@ -52,16 +76,22 @@ export async function runLifecycle(
   const vu = createStandaloneVu(name, testTags);
   const code = name === 'setup' ? ExitCode.SetupTimeout : ExitCode.TeardownTimeout;
   try {
-    const value = await withTimeout(`${name}()`, timeoutMs, code, async () => vuContext.run(vu.state, () => fn(data)));
+    const value = await withTimeout(`${name}()`, timeoutMs, code, async () =>
+      vuContext.run(vu.state, () => fn(data)),
+    );
     if (name !== 'setup' || value === undefined) return value;
     try {
       return JSON.parse(JSON.stringify(value)) as unknown;
     } catch (error) {
-      throw new RedlineError('E_SCRIPT_SETUP_DATA', 'setup() returned data that cannot be serialised to JSON', {
-        exitCode: ExitCode.ScriptException,
-        hint: 'return plain objects, arrays, strings, numbers and booleans (as k6 requires)',
-        cause: error,
-      });
+      throw new RedlineError(
+        'E_SCRIPT_SETUP_DATA',
+        'setup() returned data that cannot be serialised to JSON',
+        {
+          exitCode: ExitCode.ScriptException,
+          hint: 'return plain objects, arrays, strings, numbers and booleans (as k6 requires)',
+          cause: error,
+        },
+      );
     }
   } catch (error) {
     throw scriptError(`${name}()`, error, mapStack);
@@ -79,9 +109,18 @@ export async function runHandleSummary(
   mapStack: StackMap,
 ): Promise<Record<string, string | ArrayBuffer>> {
   try {
-    const out = await withTimeout('handleSummary()', timeoutMs, ExitCode.ScriptException, async () => fn(data));
+    const out = await withTimeout(
+      'handleSummary()',
+      timeoutMs,
+      ExitCode.ScriptException,
+      async () => fn(data),
+    );
     if (typeof out !== 'object' || out === null) {
-      throw new RedlineError('E_SCRIPT_SUMMARY', 'handleSummary() must return an object such as { stdout: "...", "summary.json": "..." }', { exitCode: ExitCode.ScriptException });
+      throw new RedlineError(
+        'E_SCRIPT_SUMMARY',
+        'handleSummary() must return an object such as { stdout: "...", "summary.json": "..." }',
+        { exitCode: ExitCode.ScriptException },
+      );
     }
     return out as Record<string, string | ArrayBuffer>;
   } catch (error) {

@@ -5,13 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
-import { type BuildPlanResult, buildPlan, type CliOverrides } from '../../config/index.js';
 import { readPairs } from '../../config/cli-overrides.js';
-import { createUrlRewriter } from '../../config/hosts.js';
-import { ProblemList } from '../../config/problems.js';
 import { describePlan, planMaxDurationMs } from '../../config/describe-plan.js';
+import { createUrlRewriter } from '../../config/hosts.js';
+import { type BuildPlanResult, buildPlan, type CliOverrides } from '../../config/index.js';
 import type { Plan } from '../../config/plan.js';
-import { RedlineError } from '../../errors/redline-error.js';
+import { ProblemList } from '../../config/problems.js';
 import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
 import type { Aggregate } from '../../metrics/aggregate.js';
 import { MetricRegistry } from '../../metrics/registry.js';
@@ -20,10 +19,16 @@ import type { ResultThreshold, RunResultFile } from '../../outputs/result-file.j
 import { installScriptGlobals } from '../../script/api/globals.js';
 import { configureHttpSettings } from '../../script/http/configure.js';
 import { type LoadedScript, loadScript } from '../../script/loader/index.js';
-import { isYamlPlanPath, loadYamlPlan } from '../../script/yaml/index.js';
 import { scriptModuleMap } from '../../script/modules/module-map.js';
 import { createThreadRuntime, installThreadRuntime } from '../../script/runtime/thread-runtime.js';
-import { assertValidThresholds, createThresholdEvaluator, evaluateChecks, thresholdExitCode, type ThresholdEvaluator } from '../../thresholds/index.js';
+import { isYamlPlanPath, loadYamlPlan } from '../../script/yaml/index.js';
+import {
+  assertValidThresholds,
+  createThresholdEvaluator,
+  evaluateChecks,
+  type ThresholdEvaluator,
+  thresholdExitCode,
+} from '../../thresholds/index.js';
 import type { ThresholdDefinition } from '../../thresholds/types.js';
 import { compiledModuleUrl } from '../../util/runtime-path.js';
 import { type AbortReason, runShards } from '../controller.js';
@@ -85,19 +90,31 @@ async function importInitContext(loaded: LoadedScript): Promise<Record<string, u
  * Adds every sub-metric a threshold names (`http_reqs{group:::g}`) to the result, keyed as
  * written, as k6 lists them in the summary and in handleSummary's `data.metrics`.
  */
-function addThresholdSubMetrics(result: RunResultFile, thresholds: readonly ThresholdDefinition[], totals: Aggregate, trendStats: string[]): void {
+function addThresholdSubMetrics(
+  result: RunResultFile,
+  thresholds: readonly ThresholdDefinition[],
+  totals: Aggregate,
+  trendStats: string[],
+): void {
   for (const t of thresholds) {
     if (!t.metric.tags || result.metrics[t.metricKey]) continue;
     const summary = totals.summarize(t.metric.name, t.metric.tags);
     if (!summary) continue;
-    result.metrics[t.metricKey] = { type: summary.type, contains: summary.contains, values: metricValues(summary, result.durationMs, trendStats) };
+    result.metrics[t.metricKey] = {
+      type: summary.type,
+      contains: summary.contains,
+      values: metricValues(summary, result.durationMs, trendStats),
+    };
   }
 }
 
 /** Runs a script (k6-style or native) and returns the result with the exit code it calls for. */
 export async function runScriptTest(options: ScriptRunOptions): Promise<ScriptRunResult> {
   const loaded = await (isYamlPlanPath(options.scriptPath)
-    ? loadYamlPlan(options.scriptPath, { modules: scriptModuleMap(), ...(options.onWarning ? { onWarning: options.onWarning } : {}) })
+    ? loadYamlPlan(options.scriptPath, {
+        modules: scriptModuleMap(),
+        ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+      })
     : loadScript(options.scriptPath, { modules: scriptModuleMap() }));
   try {
     return await runLoaded(loaded, options);
@@ -106,12 +123,24 @@ export async function runScriptTest(options: ScriptRunOptions): Promise<ScriptRu
   }
 }
 
-async function runLoaded(loaded: LoadedScript, options: ScriptRunOptions): Promise<ScriptRunResult> {
+async function runLoaded(
+  loaded: LoadedScript,
+  options: ScriptRunOptions,
+): Promise<ScriptRunResult> {
   const scriptDir = dirname(loaded.scriptPath);
   const mainRegistry = new MetricRegistry();
   // `--env` values are in __ENV already in the init context (k6: `vus: __ENV.VUS`); buildPlan reports malformed ones.
-  const initEnv = { ...(process.env as Record<string, string>), ...readPairs(options.cli?.env, '=', '--env', new ProblemList()) };
-  const runtime = createThreadRuntime({ registry: mainRegistry, scriptDir, inInit: true, resolvePath: loaded.resolvePath, env: initEnv });
+  const initEnv = {
+    ...(process.env as Record<string, string>),
+    ...readPairs(options.cli?.env, '=', '--env', new ProblemList()),
+  };
+  const runtime = createThreadRuntime({
+    registry: mainRegistry,
+    scriptDir,
+    inInit: true,
+    resolvePath: loaded.resolvePath,
+    env: initEnv,
+  });
   installThreadRuntime(runtime);
   installScriptGlobals();
   const module = await importInitContext(loaded);
@@ -128,7 +157,9 @@ async function runLoaded(loaded: LoadedScript, options: ScriptRunOptions): Promi
   const plan = built.plan;
   for (const w of built.warnings) options.onWarning?.(w);
   // buildPlan validated the thresholds (and returned their warnings); parse them for the evaluator.
-  const parsed = assertValidThresholds(thresholdsInput(plan), { metrics: mainRegistry.descriptors() });
+  const parsed = assertValidThresholds(thresholdsInput(plan), {
+    metrics: mainRegistry.descriptors(),
+  });
 
   const env = { ...(process.env as Record<string, string>), ...(plan.options.env ?? {}) };
   runtime.env = env;
@@ -140,17 +171,30 @@ async function runLoaded(loaded: LoadedScript, options: ScriptRunOptions): Promi
   let setupData: unknown;
   const setup = module['setup'];
   if (typeof setup === 'function' && !plan.options.noSetup) {
-    setupData = await runLifecycle('setup', setup as (d?: unknown) => unknown, undefined, plan.options.setupTimeoutMs, plan.options.tags, loaded.mapStack);
+    setupData = await runLifecycle(
+      'setup',
+      setup as (d?: unknown) => unknown,
+      undefined,
+      plan.options.setupTimeoutMs,
+      plan.options.tags,
+      loaded.mapStack,
+    );
   }
 
   const thresholdAbort = new AbortController();
   const evaluator: ThresholdEvaluator = createThresholdEvaluator({
     thresholds: parsed.thresholds,
     declaredMetrics: [...mainRegistry.descriptors()].map((d) => d.name),
-    onAbort: (reason) => thresholdAbort.abort({ reason: 'aborted-by-threshold', detail: reason } satisfies AbortReason),
+    onAbort: (reason) =>
+      thresholdAbort.abort({
+        reason: 'aborted-by-threshold',
+        detail: reason,
+      } satisfies AbortReason),
   });
   options.onThresholds?.(() => evaluator.outcomes());
-  const signal = options.signal ? AbortSignal.any([options.signal, thresholdAbort.signal]) : thresholdAbort.signal;
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, thresholdAbort.signal])
+    : thresholdAbort.signal;
   const workers = Math.max(1, options.workers ?? 1);
   const shardModule = compiledModuleUrl('./script-shard.js', import.meta.url).href;
   const hostsModule = compiledModuleUrl('../../config/hosts.js', import.meta.url).href;
@@ -177,7 +221,11 @@ async function runLoaded(loaded: LoadedScript, options: ScriptRunOptions): Promi
     intervalMs: 1000,
     target: loaded.scriptPath,
     tags: plan.options.tags,
-    scenarios: plan.scenarios.map((s) => ({ name: s.name, executor: s.executor, description: s.executor })),
+    scenarios: plan.scenarios.map((s) => ({
+      name: s.name,
+      executor: s.executor,
+      description: s.executor,
+    })),
     maxDurationMs: planMaxDurationMs(plan.scenarios),
   };
   const run = await runShards({
@@ -194,7 +242,14 @@ async function runLoaded(loaded: LoadedScript, options: ScriptRunOptions): Promi
   installThreadRuntime(runtime);
   const teardown = module['teardown'];
   if (typeof teardown === 'function' && !plan.options.noTeardown && run.reason !== 'interrupted') {
-    await runLifecycle('teardown', teardown as (d?: unknown) => unknown, setupData, plan.options.teardownTimeoutMs, plan.options.tags, loaded.mapStack);
+    await runLifecycle(
+      'teardown',
+      teardown as (d?: unknown) => unknown,
+      setupData,
+      plan.options.teardownTimeoutMs,
+      plan.options.tags,
+      loaded.mapStack,
+    );
   }
   // setup() and teardown() requests count in the totals (not in the per-second timeline), as in k6.
   run.totals.addSnapshot(mainRegistry.snapshot(workers, 0, 0, run.durationMs));
@@ -208,11 +263,24 @@ async function runLoaded(loaded: LoadedScript, options: ScriptRunOptions): Promi
   const handleSummary = module['handleSummary'];
   if (typeof handleSummary === 'function') {
     const { handleSummaryData } = await import('../../outputs/k6/k6-summary-data.js');
-    const data = handleSummaryData(result, plan.options.summaryTrendStats, plan.options.summaryTimeUnit);
-    summaryOutputs = await runHandleSummary(handleSummary as (d: unknown) => unknown, data, plan.options.handleSummaryTimeoutMs ?? 120_000, loaded.mapStack);
+    const data = handleSummaryData(
+      result,
+      plan.options.summaryTrendStats,
+      plan.options.summaryTimeUnit,
+    );
+    summaryOutputs = await runHandleSummary(
+      handleSummary as (d: unknown) => unknown,
+      data,
+      plan.options.handleSummaryTimeoutMs ?? 120_000,
+      loaded.mapStack,
+    );
   }
   const checks = evaluateChecks(run.totals);
-  let exitCode: ExitCodeValue = thresholdExitCode(evaluator.failed, checks, plan.options.failOnCheck);
+  let exitCode: ExitCodeValue = thresholdExitCode(
+    evaluator.failed,
+    checks,
+    plan.options.failOnCheck,
+  );
   if (exitCode === ExitCode.Ok && run.markedFailed.length > 0) exitCode = ExitCode.MarkedFailed;
   if (run.reason === 'aborted-by-script') exitCode = ExitCode.ScriptAborted;
   if (run.reason === 'interrupted') exitCode = ExitCode.Interrupted;

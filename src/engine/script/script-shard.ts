@@ -9,11 +9,15 @@ import { MetricRegistry } from '../../metrics/registry.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
 import { configureHttpSettings } from '../../script/http/configure.js';
 import { loadScriptPathResolver } from '../../script/loader/script-path.js';
-import { createThreadRuntime, installThreadRuntime, threadRuntime } from '../../script/runtime/thread-runtime.js';
+import {
+  createThreadRuntime,
+  installThreadRuntime,
+  threadRuntime,
+} from '../../script/runtime/thread-runtime.js';
 import { epochToLocal, ShardClock } from '../shard-clock.js';
 import type { ShardHandle, ShardReport } from '../shard-report.js';
 import { createExecutor, type Executor } from './executors/index.js';
-import { VuRunner, type IterationFn } from './vu-runner.js';
+import { type IterationFn, VuRunner } from './vu-runner.js';
 
 /** Everything a script shard needs (structured-clone safe). */
 export interface ScriptShardConfig {
@@ -36,18 +40,36 @@ export interface ScriptShardConfig {
 const MAX_REPORTED_ERRORS = 10;
 
 /** Prepares a script shard in the calling thread (also the worker entry's `startShard`). */
-export async function startShard(config: ScriptShardConfig, emit: (report: ShardReport) => void): Promise<ShardHandle> {
+export async function startShard(
+  config: ScriptShardConfig,
+  emit: (report: ShardReport) => void,
+): Promise<ShardHandle> {
   let t0 = performance.now();
   const registry = new MetricRegistry(() => performance.now() - t0);
   const events: NonNullable<ShardReport['events']> = [];
   const errors: NonNullable<ShardReport['scriptErrors']> = [];
   const seenErrors = new Set<string>();
   const sendEvents = () => {
-    emit({ snapshot: { shard: config.shard, interval: -1, startMs: 0, endMs: 0, metrics: [], series: [] }, health: { lagP99Ms: 0, lagMaxMs: 0 }, final: false, warnings: [], events: events.splice(0) });
+    emit({
+      snapshot: {
+        shard: config.shard,
+        interval: -1,
+        startMs: 0,
+        endMs: 0,
+        metrics: [],
+        series: [],
+      },
+      health: { lagP99Ms: 0, lagMaxMs: 0 },
+      final: false,
+      warnings: [],
+      events: events.splice(0),
+    });
   };
   let rewriteUrl = (url: string) => url;
   if (config.hostRulesModule) {
-    const mod = (await import(config.hostRulesModule)) as { createUrlRewriter: (rules: unknown) => (url: string) => string };
+    const mod = (await import(config.hostRulesModule)) as {
+      createUrlRewriter: (rules: unknown) => (url: string) => string;
+    };
     rewriteUrl = mod.createUrlRewriter(config.hostRules);
   }
   installThreadRuntime(
@@ -135,7 +157,11 @@ export async function startShard(config: ScriptShardConfig, emit: (report: Shard
           shard: config.shard,
           shards: config.shards,
           startAt: t0 + scenario.startTimeMs,
-          dropped: registry.counter(BUILTIN_METRICS.dropped_iterations, { ...config.plan.options.tags, ...scenario.tags, scenario: scenario.name }),
+          dropped: registry.counter(BUILTIN_METRICS.dropped_iterations, {
+            ...config.plan.options.tags,
+            ...scenario.tags,
+            scenario: scenario.name,
+          }),
         }),
       );
       if (stopped) for (const e of executors) e.stop();

@@ -9,7 +9,12 @@ import type { CounterSeries, TrendSeries } from '../../metrics/series.js';
 import { instanceCounters } from '../../script/api/execution.js';
 import { httpSettings } from '../../script/http/http-settings.js';
 import { VuHttp } from '../../script/http/vu-http.js';
-import { isIterationAbort, type ScenarioInfo, type VuState, vuContext } from '../../script/runtime/vu-state.js';
+import {
+  isIterationAbort,
+  type ScenarioInfo,
+  type VuState,
+  vuContext,
+} from '../../script/runtime/vu-state.js';
 
 /** An iteration's function (the script's default export or a scenario's `exec`). */
 export type IterationFn = (data: unknown) => unknown;
@@ -96,7 +101,8 @@ export class VuRunner {
     const state = vu.state;
     const scenario = this.scenario;
     state.iteration++;
-    state.iterationInScenario = scenario.iterationOffset + scenario.iterationsStarted * scenario.iterationStride;
+    state.iterationInScenario =
+      scenario.iterationOffset + scenario.iterationsStarted * scenario.iterationStride;
     scenario.iterationsStarted++;
     state.group = '';
     vu.busy = true;

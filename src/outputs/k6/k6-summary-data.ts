@@ -34,7 +34,13 @@ export function rootGroup(checks: readonly ResultCheck[]): K6Group {
       }
       node = child;
     }
-    node.checks.push({ name: check.name, path: `${check.path}::${check.name}`, id: id(`${check.path}::${check.name}`), passes: check.passes, fails: check.fails });
+    node.checks.push({
+      name: check.name,
+      path: `${check.path}::${check.name}`,
+      id: id(`${check.path}::${check.name}`),
+      passes: check.passes,
+      fails: check.fails,
+    });
   }
   return root;
 }
@@ -42,11 +48,19 @@ export function rootGroup(checks: readonly ResultCheck[]): K6Group {
 function k6Values(metric: ResultMetric): Record<string, number> {
   if (metric.type !== 'rate') return metric.values;
   // k6 names the rate's value `rate` in handleSummary data.
-  return { rate: metric.values['rate'] ?? 0, passes: metric.values['passes'] ?? 0, fails: metric.values['fails'] ?? 0 };
+  return {
+    rate: metric.values['rate'] ?? 0,
+    passes: metric.values['passes'] ?? 0,
+    fails: metric.values['fails'] ?? 0,
+  };
 }
 
 /** The `data` argument of `handleSummary` (k6's shape). */
-export function handleSummaryData(result: RunResultFile, trendStats: readonly string[], timeUnit?: string): Record<string, unknown> {
+export function handleSummaryData(
+  result: RunResultFile,
+  trendStats: readonly string[],
+  timeUnit?: string,
+): Record<string, unknown> {
   const metrics: Record<string, unknown> = {};
   const thresholdsByMetric = new Map<string, Record<string, { ok: boolean }>>();
   for (const t of result.thresholds) {
@@ -55,7 +69,11 @@ export function handleSummaryData(result: RunResultFile, trendStats: readonly st
     thresholdsByMetric.set(t.metric, map);
   }
   for (const [name, metric] of Object.entries(result.metrics)) {
-    const entry: Record<string, unknown> = { type: metric.type, contains: metric.contains, values: k6Values(metric) };
+    const entry: Record<string, unknown> = {
+      type: metric.type,
+      contains: metric.contains,
+      values: k6Values(metric),
+    };
     const thresholds = thresholdsByMetric.get(name);
     if (thresholds) entry['thresholds'] = thresholds;
     metrics[name] = entry;
@@ -63,8 +81,16 @@ export function handleSummaryData(result: RunResultFile, trendStats: readonly st
   return {
     metrics,
     root_group: rootGroup(result.checks),
-    options: { summaryTrendStats: [...trendStats], summaryTimeUnit: timeUnit ?? '', noColor: false },
-    state: { isStdOutTTY: process.stdout.isTTY === true, isStdErrTTY: process.stderr.isTTY === true, testRunDurationMs: result.durationMs },
+    options: {
+      summaryTrendStats: [...trendStats],
+      summaryTimeUnit: timeUnit ?? '',
+      noColor: false,
+    },
+    state: {
+      isStdOutTTY: process.stdout.isTTY === true,
+      isStdErrTTY: process.stderr.isTTY === true,
+      testRunDurationMs: result.durationMs,
+    },
   };
 }
 
@@ -74,11 +100,16 @@ export function summaryExport(result: RunResultFile): Record<string, unknown> {
   for (const [name, metric] of Object.entries(result.metrics)) {
     const values: Record<string, unknown> =
       metric.type === 'rate'
-        ? { passes: metric.values['passes'] ?? 0, fails: metric.values['fails'] ?? 0, value: metric.values['rate'] ?? 0 }
+        ? {
+            passes: metric.values['passes'] ?? 0,
+            fails: metric.values['fails'] ?? 0,
+            value: metric.values['rate'] ?? 0,
+          }
         : { ...metric.values };
     const thresholds = result.thresholds.filter((t) => t.metric === name);
     // k6's export maps each threshold to true when it FAILED.
-    if (thresholds.length > 0) values['thresholds'] = Object.fromEntries(thresholds.map((t) => [t.expression, !t.ok]));
+    if (thresholds.length > 0)
+      values['thresholds'] = Object.fromEntries(thresholds.map((t) => [t.expression, !t.ok]));
     metrics[name] = values;
   }
   const toLegacy = (group: K6Group): Record<string, unknown> => ({

@@ -3,12 +3,13 @@
  * percentiles, errors by class, VUs, bytes), flushed as the run goes so an interrupted run
  * keeps every completed second.
  */
+
+import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
-import { once } from 'node:events';
-import { RedlineError } from '../../errors/redline-error.js';
-import { ExitCode } from '../../errors/exit-codes.js';
 import { timelinePoint } from '../../engine/timeline.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
 
 /** Writes the per-second series as NDJSON. The first line describes the run. */
@@ -31,18 +32,24 @@ export class NdjsonOutput implements Output {
     await Promise.race([once(stream, 'open'), once(stream, 'error')]).catch(() => undefined);
     if (this.#error) throw cannotWrite(this.#path, this.#error);
     this.#stream = stream;
-    stream.write(`${JSON.stringify({ type: 'run', runId: meta.runId, target: meta.target, startedAt: new Date(meta.startedAtMs).toISOString() })}\n`);
+    stream.write(
+      `${JSON.stringify({ type: 'run', runId: meta.runId, target: meta.target, startedAt: new Date(meta.startedAtMs).toISOString() })}\n`,
+    );
   }
 
   onInterval(update: IntervalUpdate): void {
     const point = timelinePoint(update.delta, update.totals, update.startMs, update.endMs);
-    this.#stream?.write(`${JSON.stringify({ type: 'interval', interval: update.interval, ...point })}\n`);
+    this.#stream?.write(
+      `${JSON.stringify({ type: 'interval', interval: update.interval, ...point })}\n`,
+    );
   }
 
   async stop(end: RunEnd): Promise<void> {
     const stream = this.#stream;
     if (!stream) return;
-    stream.write(`${JSON.stringify({ type: 'end', reason: end.reason, durationMs: end.durationMs })}\n`);
+    stream.write(
+      `${JSON.stringify({ type: 'end', reason: end.reason, durationMs: end.durationMs })}\n`,
+    );
     await new Promise<void>((done) => stream.end(done));
     if (this.#error) throw cannotWrite(this.#path, this.#error);
   }
@@ -59,7 +66,11 @@ function cannotWrite(path: string, cause: Error): RedlineError {
 /** Factory for the output registry (`ndjson=<file>`). */
 export function createNdjsonOutput(argument: string, context: { cwd: string }): Output {
   if (!argument) {
-    throw new RedlineError('E_USAGE_OUTPUT', 'the ndjson output needs a file: --out ndjson=results.ndjson', { exitCode: ExitCode.Usage });
+    throw new RedlineError(
+      'E_USAGE_OUTPUT',
+      'the ndjson output needs a file: --out ndjson=results.ndjson',
+      { exitCode: ExitCode.Usage },
+    );
   }
   return new NdjsonOutput(resolve(context.cwd, argument));
 }

@@ -16,7 +16,16 @@ export interface SummaryOptions {
 }
 
 /** Default trend statistics: k6's plus p(99) and p(99.9). */
-export const DEFAULT_SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)'];
+export const DEFAULT_SUMMARY_TREND_STATS = [
+  'avg',
+  'min',
+  'med',
+  'max',
+  'p(90)',
+  'p(95)',
+  'p(99)',
+  'p(99.9)',
+];
 
 const HTTP_ORDER = [
   'http_req_duration',
@@ -30,7 +39,13 @@ const HTTP_ORDER = [
   'http_req_waiting',
   'http_req_receiving',
 ];
-const EXECUTION_ORDER = ['iteration_duration', 'iterations', 'dropped_iterations', 'vus', 'vus_max'];
+const EXECUTION_ORDER = [
+  'iteration_duration',
+  'iterations',
+  'dropped_iterations',
+  'vus',
+  'vus_max',
+];
 const NETWORK_ORDER = ['data_received', 'data_sent'];
 const OTHER_BUILTINS = new Set(['checks', 'group_duration']);
 const DOTS_WIDTH = 40;
@@ -51,7 +66,11 @@ function formatValue(metric: ResultMetric, value: number): string {
 }
 
 /** One metric's value text in k6's style. */
-export function metricText(metric: ResultMetric, durationMs: number, trendStats: readonly string[]): string {
+export function metricText(
+  metric: ResultMetric,
+  durationMs: number,
+  trendStats: readonly string[],
+): string {
   const v = metric.values;
   switch (metric.type) {
     case 'trend':
@@ -72,7 +91,12 @@ export function metricText(metric: ResultMetric, durationMs: number, trendStats:
   }
 }
 
-function section(title: string, names: readonly string[], result: RunResultFile, trendStats: readonly string[]): string[] {
+function section(
+  title: string,
+  names: readonly string[],
+  result: RunResultFile,
+  trendStats: readonly string[],
+): string[] {
   const lines: string[] = [];
   for (const name of names) {
     const metric = result.metrics[name];
@@ -95,12 +119,16 @@ export function renderSummaryText(result: RunResultFile, options: SummaryOptions
   if (result.thresholds.length > 0) {
     out.push('  █ THRESHOLDS', '');
     const byMetric = new Map<string, typeof result.thresholds>();
-    for (const t of result.thresholds) byMetric.set(t.metric, [...(byMetric.get(t.metric) ?? []), t]);
+    for (const t of result.thresholds)
+      byMetric.set(t.metric, [...(byMetric.get(t.metric) ?? []), t]);
     for (const [metric, list] of byMetric) {
       out.push(`    ${metric}`);
       for (const t of list) {
         const mark = t.ok ? paint('✓', 32, color) : paint('✗', 31, color);
-        const observed = t.observed === null ? 'no data' : formatObserved(result.metrics[metric], t.expression, t.observed);
+        const observed =
+          t.observed === null
+            ? 'no data'
+            : formatObserved(result.metrics[metric], t.expression, t.observed);
         out.push(`    ${mark} '${t.expression}' ${observed}`);
       }
       out.push('');
@@ -112,37 +140,58 @@ export function renderSummaryText(result: RunResultFile, options: SummaryOptions
     const fails = result.checks.reduce((n, c) => n + c.fails, 0);
     const total = passes + fails;
     out.push(`${dotted('checks_total', '    ')} ${formatCount(total)}`);
-    out.push(`${dotted('checks_succeeded', '    ')} ${formatPercent(total ? passes / total : 0)} ${formatCount(passes)} out of ${formatCount(total)}`);
-    out.push(`${dotted('checks_failed', '    ')} ${formatPercent(total ? fails / total : 0)} ${formatCount(fails)} out of ${formatCount(total)}`, '');
+    out.push(
+      `${dotted('checks_succeeded', '    ')} ${formatPercent(total ? passes / total : 0)} ${formatCount(passes)} out of ${formatCount(total)}`,
+    );
+    out.push(
+      `${dotted('checks_failed', '    ')} ${formatPercent(total ? fails / total : 0)} ${formatCount(fails)} out of ${formatCount(total)}`,
+      '',
+    );
     for (const c of result.checks) {
       const ok = c.fails === 0;
       const mark = ok ? paint('✓', 32, color) : paint('✗', 31, color);
       const where = c.path ? `${c.path}::` : '';
-      out.push(`    ${mark} ${where}${c.name}${ok ? '' : `  ↳ ${formatPercent(c.passes / Math.max(1, c.passes + c.fails), 0)} — ✓ ${c.passes} / ✗ ${c.fails}`}`);
+      out.push(
+        `    ${mark} ${where}${c.name}${ok ? '' : `  ↳ ${formatPercent(c.passes / Math.max(1, c.passes + c.fails), 0)} — ✓ ${c.passes} / ✗ ${c.fails}`}`,
+      );
     }
     out.push('');
   }
   const builtin = new Set([...HTTP_ORDER, ...EXECUTION_ORDER, ...NETWORK_ORDER, ...OTHER_BUILTINS]);
-  const custom = Object.keys(result.metrics).filter((k) => !k.includes('{') && !builtin.has(k)).sort();
+  const custom = Object.keys(result.metrics)
+    .filter((k) => !k.includes('{') && !builtin.has(k))
+    .sort();
   out.push(...section('CUSTOM', custom, result, stats));
   out.push(...section('HTTP', HTTP_ORDER, result, stats));
   out.push(...section('EXECUTION', ['group_duration', ...EXECUTION_ORDER], result, stats));
   out.push(...section('NETWORK', NETWORK_ORDER, result, stats));
   const codes = Object.entries(result.statusCodes).filter(([code]) => code !== '0');
-  if (codes.length > 0) out.push(`    STATUS CODES  ${codes.map(([c, n]) => `${c}: ${formatCount(n)}`).join('  ')}`);
+  if (codes.length > 0)
+    out.push(`    STATUS CODES  ${codes.map(([c, n]) => `${c}: ${formatCount(n)}`).join('  ')}`);
   const errors = Object.entries(result.errors);
-  if (errors.length > 0) out.push(`    ${paint('ERRORS', 31, color)}        ${errors.map(([c, n]) => `${c}: ${formatCount(n)}`).join('  ')}`);
+  if (errors.length > 0)
+    out.push(
+      `    ${paint('ERRORS', 31, color)}        ${errors.map(([c, n]) => `${c}: ${formatCount(n)}`).join('  ')}`,
+    );
   if (codes.length > 0 || errors.length > 0) out.push('');
-  const ended = result.reason === 'completed' ? '' : ` (${result.reason}${result.detail ? `: ${result.detail}` : ''})`;
+  const ended =
+    result.reason === 'completed'
+      ? ''
+      : ` (${result.reason}${result.detail ? `: ${result.detail}` : ''})`;
   out.push(`  ran for ${formatDuration(Math.round(result.durationMs))}${ended}`);
   for (const w of result.generator.warnings) out.push(`  ${paint('WARN', 33, color)} ${w}`);
   out.push('');
   return out.join('\n');
 }
 
-function formatObserved(metric: ResultMetric | undefined, expression: string, value: number): string {
+function formatObserved(
+  metric: ResultMetric | undefined,
+  expression: string,
+  value: number,
+): string {
   const agg = expression.split(/[<>=!]/)[0]?.trim() ?? 'value';
   if (agg === 'rate' && metric?.type === 'rate') return `${agg}=${formatPercent(value)}`;
-  if (metric?.contains === 'time' && agg !== 'count' && agg !== 'rate') return `${agg}=${formatLatency(value)}`;
+  if (metric?.contains === 'time' && agg !== 'count' && agg !== 'rate')
+    return `${agg}=${formatLatency(value)}`;
   return `${agg}=${Number.isInteger(value) ? value : value.toFixed(4)}`;
 }

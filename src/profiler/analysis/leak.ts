@@ -156,7 +156,7 @@ export function createLeakFinding(
         label: 'retained-heap slope',
         value: formatBytes(assessment.slopeBytesPerMin),
         unit: '/min',
-        source: 'forced full GC + Runtime.getHeapUsage',
+        source: 'forced full GC + v8.getHeapStatistics',
       },
       { label: 'fit R²', value: Number(assessment.r2.toFixed(3)) },
       { label: 'points', value: assessment.points },

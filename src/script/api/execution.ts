@@ -1,4 +1,5 @@
 /** Execution information for scripts (k6's `k6/execution`): the VU, scenario, instance and test. */
+import { globalSingleton } from '../../util/global-singleton.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { currentVu, IterationAbort, requireVu } from '../runtime/vu-state.js';
 
@@ -8,12 +9,12 @@ export const instanceCounters: {
   iterationsInterrupted: number;
   vusActive: number;
   vusInitialized: number;
-} = ((globalThis as Record<symbol, unknown>)[Symbol.for('redline.instanceCounters')] ??= {
+} = globalSingleton('redline.instanceCounters', () => ({
   iterationsCompleted: 0,
   iterationsInterrupted: 0,
   vusActive: 0,
   vusInitialized: 0,
-}) as never;
+}));
 
 /** The `exec` object (k6/execution's default export). */
 export const exec = {
@@ -38,7 +39,10 @@ export const exec = {
       startTime: rt.testStart + vu.scenario.startTimeMs + performance.timeOrigin,
       progress: 0,
       // This iteration's number among the scenario's iterations on this shard (k6: in this instance).
-      iterationInInstance: Math.max(0, (vu.iterationInScenario - vu.scenario.iterationOffset) / vu.scenario.iterationStride),
+      iterationInInstance: Math.max(
+        0,
+        (vu.iterationInScenario - vu.scenario.iterationOffset) / vu.scenario.iterationStride,
+      ),
       iterationInTest: vu.iterationInScenario,
     };
   },

@@ -3,6 +3,7 @@
  * consulted when it holds cookies, so cookie-less tests pay nothing.
  */
 import { Cookie, CookieJar as ToughJar } from 'tough-cookie';
+import { appendTo } from '../../util/append-to.js';
 import type { ResponseCookie } from './response.js';
 
 /** Options of `jar.set` (k6). */
@@ -47,7 +48,7 @@ export class CookieJar {
   cookiesForURL(url: string): Record<string, string[]> {
     const result: Record<string, string[]> = {};
     if (this.#size === 0) return result;
-    for (const c of this.#jar.getCookiesSync(url)) (result[c.key] ??= []).push(c.value);
+    for (const c of this.#jar.getCookiesSync(url)) appendTo(result, c.key, c.value);
     return result;
   }
 
@@ -95,7 +96,7 @@ export function responseCookies(setCookies: readonly string[]): Record<string, R
   for (const header of setCookies) {
     const c = Cookie.parse(header, { loose: true });
     if (!c) continue;
-    (cookies[c.key] ??= []).push({
+    appendTo(cookies, c.key, {
       name: c.key,
       value: c.value,
       domain: c.domain ?? '',

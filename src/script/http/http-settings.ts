@@ -1,6 +1,7 @@
 /** Thread-wide HTTP settings of scripted runs (from the plan's options and `http.setResponseCallback`). */
 import { DEFAULT_EXPECTED_STATUS, type ExpectedStatus } from '../../http/http-metrics.js';
 import { DEFAULT_USER_AGENT } from '../../http/target.js';
+import { globalSingleton } from '../../util/global-singleton.js';
 
 /** Settings every VU's HTTP client reads. */
 export interface HttpSettings {
@@ -21,17 +22,18 @@ export interface HttpSettings {
 }
 
 /** The settings of this thread (mutable: the engine fills them from the plan); shared by module copies. */
-export const httpSettings: HttpSettings = ((globalThis as Record<symbol, unknown>)[
-  Symbol.for('redline.httpSettings')
-] ??= {
-  userAgent: DEFAULT_USER_AGENT,
-  timeoutMs: 60_000,
-  maxRedirects: 10,
-  discardResponseBodies: false,
-  noConnectionReuse: false,
-  insecure: false,
-  responseCallback: DEFAULT_EXPECTED_STATUS,
-  batchPerHost: 6,
-  batch: 20,
-  resetCookies: true,
-}) as HttpSettings;
+export const httpSettings: HttpSettings = globalSingleton<HttpSettings>(
+  'redline.httpSettings',
+  () => ({
+    userAgent: DEFAULT_USER_AGENT,
+    timeoutMs: 60_000,
+    maxRedirects: 10,
+    discardResponseBodies: false,
+    noConnectionReuse: false,
+    insecure: false,
+    responseCallback: DEFAULT_EXPECTED_STATUS,
+    batchPerHost: 6,
+    batch: 20,
+    resetCookies: true,
+  }),
+);

@@ -18,6 +18,7 @@ import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import type { Tags } from '../../metrics/metric-types.js';
 import type { MetricRegistry } from '../../metrics/registry.js';
 import type { CounterSeries } from '../../metrics/series.js';
+import { appendTo } from '../../util/append-to.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { IterationAbort, type VuState } from '../runtime/vu-state.js';
@@ -247,8 +248,7 @@ export class VuHttp implements ConnectionOwner {
     const bytes =
       encoded.bytes && length > 0 ? Buffer.concat([headBytes, encoded.bytes]) : headBytes;
     const sentHeaders: Record<string, string[]> = {};
-    for (const [n, v] of headers)
-      (sentHeaders[canonicalHeaderName(n.toLowerCase())] ??= []).push(v);
+    for (const [n, v] of headers) appendTo(sentHeaders, canonicalHeaderName(n.toLowerCase()), v);
     const sent: SentRequest = {
       method,
       url,
@@ -289,7 +289,7 @@ export class VuHttp implements ConnectionOwner {
     const pool = this.#pool(pending.target);
     pending.timer = setTimeout(() => this.#timeout(pending), pending.timeoutMs);
     const idle = pool.idle.pop();
-    if (idle && idle.canSend) return this.#send(idle, pending);
+    if (idle?.canSend) return this.#send(idle, pending);
     if (pool.all.length < Math.max(1, httpSettings.batchPerHost)) {
       const conn = new HttpConnection(this.#nextConnectionId++, pending.target, this, {
         pipelining: 1,

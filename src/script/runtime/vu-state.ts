@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import { globalSingleton } from '../../util/global-singleton.js';
 import type { VuHttp } from '../http/vu-http.js';
 
 /** What a scenario contributes to its VUs. */
@@ -48,9 +49,10 @@ export interface VuState {
  * The async context carrying the current VU. Kept on globalThis so that two copies of this module
  * (compiled dist/ loaded by a script bundle, TypeScript src/ loaded by tests) share one context.
  */
-export const vuContext: AsyncLocalStorage<VuState> = ((globalThis as Record<symbol, unknown>)[
-  Symbol.for('redline.vuContext')
-] ??= new AsyncLocalStorage<VuState>()) as AsyncLocalStorage<VuState>;
+export const vuContext: AsyncLocalStorage<VuState> = globalSingleton(
+  'redline.vuContext',
+  () => new AsyncLocalStorage<VuState>(),
+);
 
 /** The VU running the caller, or undefined in the init context. */
 export function currentVu(): VuState | undefined {

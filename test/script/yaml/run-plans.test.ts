@@ -330,4 +330,53 @@ flow:
     ]);
     expect(seen).toEqual([]);
   });
+  it('records every kind of check, and captures from headers and regular expressions', async () => {
+    const {
+      result,
+      errors,
+      seen: requests,
+    } = await run(
+      'checks.yaml',
+      `target: "{{ $env.TARGET }}"
+flow:
+  - get:
+      url: /items
+      cookie: { session: abc }
+      timeout: 5
+      followRedirect: false
+      capture:
+        - { header: content-type, as: type }
+        - { regexp: '"id":(\\d+)', as: firstId }
+        - { json: $.missing, as: fallback, default: none }
+      check:
+        status: [200, 201]
+        notStatus: 500
+        bodyContains: '"items"'
+        bodyMatches: '^\\{'
+        json:
+          $.items[-1].id: 2
+          items.#: 2
+          page.limit: "20"
+        hasProperty: [$.page, items.0.id]
+        notHasProperty: $.error
+        header: { content-type: json }
+        contentType: application/json
+        maxDuration: 10s
+      expect:
+        - statusCode: 200
+        - hasHeader: content-type
+        - headerEquals: [content-type, application/json]
+        - matchesRegexp: items
+        - equals: ["{{ firstId }}", 1]
+        - equals: ["{{ type }}", application/json]
+        - equals: ["{{ fallback }}", none]
+        - statusCode: 404
+`,
+    );
+    expect(errors).toEqual([]);
+    expect(requests[0]?.path).toBe('/items');
+    const failed = result.checks.filter((c) => c.fails > 0).map((c) => c.name);
+    expect(failed).toEqual(['GET /items: status is 404']);
+    expect(result.checks.filter((c) => c.passes === 1)).toHaveLength(20);
+  });
 });

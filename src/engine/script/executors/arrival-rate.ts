@@ -4,8 +4,9 @@
  * g ≡ shard (mod shards). A due slot runs on an idle VU, on a new VU while fewer than maxVUs exist,
  * or is dropped (`dropped_iterations`), as in k6.
  */
-import type { RunnableVu } from '../vu-runner.js';
+
 import { globalIndex, stripe } from '../segment.js';
+import type { RunnableVu } from '../vu-runner.js';
 import { type ExecutorContext, finishLoops, sleepUntil } from './executor.js';
 
 /** Inputs of {@link runArrivals}. */
@@ -19,7 +20,11 @@ export interface ArrivalPlan {
 }
 
 /** Runs an arrival-rate scenario on this shard until its end (graceful stop included). */
-export async function runArrivals(plan: ArrivalPlan, context: ExecutorContext, stop: AbortSignal): Promise<void> {
+export async function runArrivals(
+  plan: ArrivalPlan,
+  context: ExecutorContext,
+  stop: AbortSignal,
+): Promise<void> {
   const { runner } = context;
   await sleepUntil(context.startAt, stop);
   const localMax = Math.max(stripe(plan.maxVUs, context.shard, context.shards), 0);

@@ -4,7 +4,10 @@ import { runArrivals } from './arrival-rate.js';
 import type { Executor, ExecutorContext } from './executor.js';
 
 /** Creates a constant-arrival-rate executor. */
-export function createConstantArrivalRate(scenario: ConstantArrivalRateScenario, context: ExecutorContext): Executor {
+export function createConstantArrivalRate(
+  scenario: ConstantArrivalRateScenario,
+  context: ExecutorContext,
+): Executor {
   const stopper = new AbortController();
   const period = scenario.timeUnitMs / scenario.rate;
   return {

@@ -2,7 +2,7 @@
  * The executor interface (one file per executor, as in k6) and the helpers they share: looping a
  * VU with regular yields to the event loop, and stopping VUs gracefully with a hard deadline.
  */
-import { setImmediate as yieldToLoop, setTimeout as delay } from 'node:timers/promises';
+import { setTimeout as delay, setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { ScenarioPlan } from '../../../config/plan.js';
 import type { CounterSeries } from '../../../metrics/series.js';
 import type { RunnableVu, VuRunner } from '../vu-runner.js';
@@ -28,7 +28,10 @@ export interface Executor {
 }
 
 /** Creates an executor for a scenario. */
-export type ExecutorFactory<S extends ScenarioPlan = ScenarioPlan> = (scenario: S, context: ExecutorContext) => Executor;
+export type ExecutorFactory<S extends ScenarioPlan = ScenarioPlan> = (
+  scenario: S,
+  context: ExecutorContext,
+) => Executor;
 
 /** Yield to the event loop at least this often inside tight iteration loops (ms). */
 const YIELD_EVERY_MS = 5;
@@ -37,7 +40,11 @@ const YIELD_EVERY_MS = 5;
  * Runs iterations on `vu` while `shouldContinue()` says so. Yields to the event loop every few
  * milliseconds, so a script without any await cannot starve timers and I/O.
  */
-export async function loopVu(runner: VuRunner, vu: RunnableVu, shouldContinue: () => boolean): Promise<void> {
+export async function loopVu(
+  runner: VuRunner,
+  vu: RunnableVu,
+  shouldContinue: () => boolean,
+): Promise<void> {
   let lastYield = performance.now();
   while (shouldContinue()) {
     const completed = await runner.iterate(vu);
@@ -65,10 +72,18 @@ export async function sleepUntil(at: number, signal?: AbortSignal): Promise<void
  * Waits for `loops` to end; at local time `hardDeadline` interrupts every VU still busy (their
  * iterations are counted as interrupted), then waits briefly for the loops to unwind.
  */
-export async function finishLoops(runner: VuRunner, vus: readonly RunnableVu[], loops: Array<Promise<void>>, hardDeadline: number, stopSignal: AbortSignal): Promise<void> {
+export async function finishLoops(
+  runner: VuRunner,
+  vus: readonly RunnableVu[],
+  loops: Array<Promise<void>>,
+  hardDeadline: number,
+  stopSignal: AbortSignal,
+): Promise<void> {
   const all = Promise.all(loops).then(() => undefined);
   const deadline = new AbortController();
-  const timer = sleepUntil(hardDeadline, AbortSignal.any([stopSignal, deadline.signal])).then(() => 'deadline' as const);
+  const timer = sleepUntil(hardDeadline, AbortSignal.any([stopSignal, deadline.signal])).then(
+    () => 'deadline' as const,
+  );
   const first = await Promise.race([all.then(() => 'done' as const), timer]);
   deadline.abort();
   if (first === 'done') return;

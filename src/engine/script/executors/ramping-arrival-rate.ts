@@ -5,10 +5,16 @@ import type { Executor, ExecutorContext } from './executor.js';
 import { stagesDuration, timeOfCount } from './stages.js';
 
 /** Creates a ramping-arrival-rate executor. */
-export function createRampingArrivalRate(scenario: RampingArrivalRateScenario, context: ExecutorContext): Executor {
+export function createRampingArrivalRate(
+  scenario: RampingArrivalRateScenario,
+  context: ExecutorContext,
+): Executor {
   const stopper = new AbortController();
   const perMs = (rate: number) => rate / scenario.timeUnitMs;
-  const stages = scenario.stages.map((s) => ({ durationMs: s.durationMs, ratePerMs: perMs(s.target) }));
+  const stages = scenario.stages.map((s) => ({
+    durationMs: s.durationMs,
+    ratePerMs: perMs(s.target),
+  }));
   return {
     run: () =>
       runArrivals(

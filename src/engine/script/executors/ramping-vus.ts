@@ -4,9 +4,15 @@
  * gracefulRampDown; at the end, gracefulStop). This shard runs the striped share of the target.
  */
 import type { RampingVusScenario } from '../../../config/plan.js';
-import type { RunnableVu } from '../vu-runner.js';
 import { stripe } from '../segment.js';
-import { type Executor, type ExecutorContext, finishLoops, loopVu, sleepUntil } from './executor.js';
+import type { RunnableVu } from '../vu-runner.js';
+import {
+  type Executor,
+  type ExecutorContext,
+  finishLoops,
+  loopVu,
+  sleepUntil,
+} from './executor.js';
 import { stagesDuration, valueAt } from './stages.js';
 
 /** How often the VU target is re-evaluated (ms). */
@@ -32,17 +38,20 @@ export function createRampingVus(scenario: RampingVusScenario, context: Executor
     if (slot.loop) return;
     runner.revive(slot.vu);
     runner.active++;
-    slot.loop = loopVu(runner, slot.vu, () => slot.wanted && !stopper.signal.aborted).finally(() => {
-      slot.loop = null;
-      runner.active--;
-    });
+    slot.loop = loopVu(runner, slot.vu, () => slot.wanted && !stopper.signal.aborted).finally(
+      () => {
+        slot.loop = null;
+        runner.active--;
+      },
+    );
     loops.push(slot.loop);
   };
 
   const adjust = (elapsed: number) => {
     const global = Math.floor(valueAt(scenario.startVUs, scenario.stages, elapsed) + 1e-9);
     const local = stripe(global, context.shard, context.shards);
-    while (slots.length < local) slots.push({ vu: runner.createVu(), wanted: false, loop: null, retiredAt: 0 });
+    while (slots.length < local)
+      slots.push({ vu: runner.createVu(), wanted: false, loop: null, retiredAt: 0 });
     const now = performance.now();
     slots.forEach((slot, index) => {
       if (index < local) activate(slot);
@@ -63,7 +72,10 @@ export function createRampingVus(scenario: RampingVusScenario, context: Executor
       // Tick often, and exactly on every stage boundary so each stage's target is reached.
       const boundaries: number[] = [];
       let at = context.startAt;
-      for (const stage of scenario.stages) boundaries.push((at += stage.durationMs));
+      for (const stage of scenario.stages) {
+        at += stage.durationMs;
+        boundaries.push(at);
+      }
       while (!stopper.signal.aborted && performance.now() < endAt) {
         adjust(performance.now() - context.startAt);
         const now = performance.now();
@@ -71,7 +83,13 @@ export function createRampingVus(scenario: RampingVusScenario, context: Executor
         await sleepUntil(Math.min(boundary, now + CONTROL_TICK_MS), stopper.signal);
       }
       for (const slot of slots) slot.wanted = false;
-      await finishLoops(runner, slots.map((s) => s.vu), [...loops], endAt + scenario.gracefulStopMs, stopper.signal);
+      await finishLoops(
+        runner,
+        slots.map((s) => s.vu),
+        [...loops],
+        endAt + scenario.gracefulStopMs,
+        stopper.signal,
+      );
     },
     stop: () => stopper.abort(),
   };

@@ -2,10 +2,19 @@
 import type { SharedIterationsScenario } from '../../../config/plan.js';
 import { splitEvenly } from '../../quick/quick-config.js';
 import { stripe } from '../segment.js';
-import { type Executor, type ExecutorContext, finishLoops, loopVu, sleepUntil } from './executor.js';
+import {
+  type Executor,
+  type ExecutorContext,
+  finishLoops,
+  loopVu,
+  sleepUntil,
+} from './executor.js';
 
 /** Creates a shared-iterations executor. */
-export function createSharedIterations(scenario: SharedIterationsScenario, context: ExecutorContext): Executor {
+export function createSharedIterations(
+  scenario: SharedIterationsScenario,
+  context: ExecutorContext,
+): Executor {
   const stopper = new AbortController();
   const { runner } = context;
   return {
@@ -13,7 +22,10 @@ export function createSharedIterations(scenario: SharedIterationsScenario, conte
       await sleepUntil(context.startAt, stopper.signal);
       const endAt = context.startAt + scenario.maxDurationMs;
       let remaining = splitEvenly(scenario.iterations, context.shards)[context.shard] ?? 0;
-      const count = Math.min(stripe(scenario.vus, context.shard, context.shards), Math.max(remaining, 0));
+      const count = Math.min(
+        stripe(scenario.vus, context.shard, context.shards),
+        Math.max(remaining, 0),
+      );
       const vus = Array.from({ length: count }, () => runner.createVu());
       runner.active += vus.length;
       const take = () => {

@@ -26,7 +26,11 @@ export function valueAt(start: number, stages: readonly Stage[], t: number): num
  * undefined when it is never reached within the stages. Within a stage the rate is
  * r(x) = r0 + (r1 - r0)·x/D, so the count is r0·x + (r1 - r0)·x²/(2D): solve for x.
  */
-export function timeOfCount(startRatePerMs: number, stages: ReadonlyArray<{ durationMs: number; ratePerMs: number }>, n: number): number | undefined {
+export function timeOfCount(
+  startRatePerMs: number,
+  stages: ReadonlyArray<{ durationMs: number; ratePerMs: number }>,
+  n: number,
+): number | undefined {
   let r0 = startRatePerMs;
   let elapsed = 0;
   let counted = 0;

@@ -1,0 +1,97 @@
+/**
+ * k6 corpus through the built CLI (`redline run`): the end-of-test summary with thresholds and
+ * checks, summaryTrendStats, `--summary-export` in k6's shape, handleSummary replacing the summary
+ * and writing files, errors as printed, and k6's exit codes.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startK6Server, type K6Server } from './helpers/k6-server.js';
+import { corpusScript, runCli } from './helpers/run-corpus.js';
+
+let server: K6Server;
+let dir: string;
+beforeAll(async () => {
+  server = await startK6Server();
+  dir = mkdtempSync(join(tmpdir(), 'redline-k6-cli-'));
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const run = (script: string, ...flags: string[]) => runCli(['run', corpusScript(script), '-q', '-e', `BASE_URL=${server.url}`, ...flags], { cwd: dir });
+
+describe('k6 corpus through the CLI', () => {
+  it('prints the summary with thresholds and checks, and writes --summary-export in k6 shape', async () => {
+    const exportPath = join(dir, 'export.json');
+    const out = await run('01-checks-tags.js', '--summary-export', exportPath);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('THRESHOLDS');
+    expect(out.stdout).toMatch(/checks\{kind:status\}[\s\S]*✓ 'rate==1'/);
+    expect(out.stdout).toContain('✓ status is 200');
+    expect(out.stdout).toContain('✗ never true');
+    const exported = JSON.parse(readFileSync(exportPath, 'utf8'));
+    expect(Object.keys(exported).sort()).toEqual(['metrics', 'root_group']);
+    expect(exported.root_group.checks['status is 200']).toMatchObject({ name: 'status is 200', path: '::status is 200', passes: 10, fails: 0 });
+    expect(exported.metrics.checks).toMatchObject({ passes: 40, fails: 10, value: 0.8 });
+    // k6's export maps each threshold expression to "failed?".
+    expect(exported.metrics['checks{kind:body}'].thresholds).toEqual({ 'rate<1': false });
+    expect(Object.keys(exported.metrics.http_req_duration)).toEqual(expect.arrayContaining(['avg', 'min', 'med', 'max', 'p(90)', 'p(95)']));
+    expect(exported.metrics.http_reqs).toMatchObject({ count: 10 });
+  });
+
+  it('uses summaryTrendStats from the options in the text summary', async () => {
+    const out = await run('15-http-options.js');
+    expect(out.code).toBe(0);
+    const line = out.stdout.split('\n').find((l) => l.includes('http_req_duration..'));
+    expect(line).toMatch(/min=.* med=.* p\(99\)=.* max=/);
+    expect(line).not.toContain('avg=');
+  });
+
+  it('handleSummary replaces the default summary and writes the files it returns', async () => {
+    const digestPath = join(dir, 'digest.json');
+    const out = await run('09-handle-summary.js', '-e', `SUMMARY_FILE=${digestPath}`);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('custom summary: 3 requests');
+    expect(out.stdout).not.toContain('TOTAL RESULTS');
+    const digest = JSON.parse(readFileSync(digestPath, 'utf8'));
+    expect(digest).toMatchObject({
+      durationType: 'trend',
+      durationContains: 'time',
+      durationThreshold: { ok: true },
+      subMetricThreshold: { ok: true },
+      reqs: 3,
+      checksRate: 1,
+      rootChecks: ['at root:3/0'],
+      groupPath: '::g',
+      groupChecks: ['::g::in group:3'],
+      trendStats: ['avg', 'p(90)', 'max', 'count'],
+      runMs: true,
+    });
+    expect(digest.durationKeys).toEqual(expect.arrayContaining(['avg', 'p(90)', 'max', 'count']));
+  });
+
+  it('a name k6/http does not export: the error names it, the module, a suggestion and the line', async () => {
+    const out = await run('errors/missing-export.js');
+    expect(out.code).toBe(107);
+    expect(out.stderr).toContain('"setResponseCallbak" is not exported by "k6/http"');
+    expect(out.stderr).toContain('did you mean "setResponseCallback"?');
+    expect(out.stderr).toMatch(/missing-export\.js:2/);
+  });
+
+  it.each([
+    ['errors/threshold-fails.js', 99],
+    ['errors/bad-options.js', 104],
+    ['errors/init-throws.js', 107],
+    ['errors/jslib-import.js', 107],
+    ['errors/exec-abort.js', 108],
+    ['errors/exec-fail.js', 110],
+  ])('%s exits with %i', async (script, code) => {
+    const out = await run(script);
+    expect(out.code).toBe(code);
+    if (code === 99) expect(out.stdout).toContain("✗ 'rate<0.1'");
+    if (code >= 104 && code <= 107) expect(out.stderr).toMatch(/\.js:\d+/);
+  });
+});
