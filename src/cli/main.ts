@@ -9,8 +9,8 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
   version: string;
 };
 
-/** Builds the commander program with every subcommand (exported for tests). */
-export function createProgram(): Command {
+/** Builds the commander program with the subcommands `argv` needs (exported for tests). */
+export async function createProgram(argv: readonly string[] = ['node', 'redline']): Promise<Command> {
   const program = new Command('redline')
     .description(
       'Performance engineering in one tool: load tests, profiles, query plans, SLOs and reports.',
@@ -18,12 +18,12 @@ export function createProgram(): Command {
     .version(pkg.version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv);
   return program;
 }
 
 async function main(argv: string[]): Promise<void> {
-  const program = createProgram();
+  const program = await createProgram(argv);
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -1,20 +1,26 @@
-/** The list of subcommands: each lives in its own file and exports `register(program)`; one line each. */
+/**
+ * The subcommands: each lives in its own file and exports `register(program)`; one line each.
+ * Only the command being run is imported (its dependencies — database drivers, OpenTelemetry,
+ * the profiler — stay unloaded otherwise); help and unknown commands load them all.
+ */
 import type { Command } from 'commander';
 
-type Register = (program: Command) => void;
+type CommandModule = { register: (program: Command) => void };
 
-const registrations: Register[] = [
-  (await import('./run.js')).register,
-  (await import('./demo.js')).register,
-  (await import('./db.js')).register,
-  (await import('./report.js')).register,
-  (await import('./compare.js')).register,
-  (await import('./slo.js')).register,
-  (await import('./analyze.js')).register,
-  (await import('./profile.js')).register,
-];
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  run: () => import('./run.js'),
+  demo: () => import('./demo.js'),
+  db: () => import('./db.js'),
+  report: () => import('./report.js'),
+  compare: () => import('./compare.js'),
+  slo: () => import('./slo.js'),
+  analyze: () => import('./analyze.js'),
+  profile: () => import('./profile.js'),
+};
 
-/** Adds every subcommand to `program`. */
-export function registerCommands(program: Command): void {
-  for (const register of registrations) register(program);
+/** Adds the subcommand named in `argv` (or every subcommand, for help and errors) to `program`. */
+export async function registerCommands(program: Command, argv: readonly string[]): Promise<void> {
+  const name = argv[2];
+  const loaders = name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name]!] : Object.values(COMMANDS);
+  for (const load of loaders) (await load()).register(program);
 }

@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isRedlineError, type RedlineError } from '../../errors/redline-error.js';
 import { compileYamlPlan, readYamlPlan } from './compile-plan.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'redline-yaml-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function problemsOf(text: string): { error: RedlineError; problems: readonly string[] } {
   try {

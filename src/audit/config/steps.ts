@@ -1,0 +1,173 @@
+/**
+ * The steps' sizes: two presets (`standard` for `redline audit`, `compact` for `redline demo`,
+ * about two minutes in all) and the `steps:` section that changes or skips any of them.
+ */
+import { defaultStepUsers } from '../../report/model/load-test-plan.js';
+import { type ConfigPath, type ConfigReader, isRecord } from './reader.js';
+import {
+  type AuditStepsConfig,
+  type LoadStepSettings,
+  STEP_NAMES,
+  type StepName,
+} from './types.js';
+
+/** Named step sizes. */
+export type AuditSizing = 'standard' | 'compact';
+
+interface Durations {
+  baseline: number;
+  load: number;
+  peak: number;
+  stressStep: number;
+  stressSteps: number;
+  spike: number;
+  soak: number;
+  heapCheck: number;
+  profile: number;
+}
+
+const SIZES: Readonly<Record<AuditSizing, Durations>> = {
+  standard: {
+    baseline: 10_000,
+    load: 60_000,
+    peak: 30_000,
+    stressStep: 15_000,
+    stressSteps: 8,
+    spike: 20_000,
+    soak: 120_000,
+    heapCheck: 5_000,
+    profile: 20_000,
+  },
+  compact: {
+    baseline: 5_000,
+    load: 10_000,
+    peak: 8_000,
+    stressStep: 5_000,
+    stressSteps: 6,
+    spike: 6_000,
+    soak: 20_000,
+    heapCheck: 2_000,
+    profile: 8_000,
+  },
+};
+
+/** Default steps for base load X and a sizing. */
+export function createDefaultSteps(x: number, sizing: AuditSizing = 'standard'): AuditStepsConfig {
+  const d = SIZES[sizing];
+  const users = defaultStepUsers(x);
+  const step = (u: number, ms: number): LoadStepSettings => ({
+    enabled: true,
+    users: u,
+    durationMs: ms,
+  });
+  return {
+    baseline: step(users.baseline, d.baseline),
+    load: step(users.load, d.load),
+    peak: step(users.peak, d.peak),
+    stress: {
+      enabled: true,
+      startUsers: users.stress,
+      stepUsers: x,
+      maxSteps: d.stressSteps,
+      stepDurationMs: d.stressStep,
+      stepsAfterBreak: 0,
+    },
+    spike: step(users.spike, d.spike),
+    soak: { ...step(users.soak, d.soak), heapCheckIntervalMs: d.heapCheck },
+    profile: { ...step(x, d.profile), samplingIntervalUs: 1000 },
+    db: { enabled: true },
+  };
+}
+
+const LOAD_KEYS = ['users', 'duration'];
+const KNOWN: Readonly<Record<StepName, readonly string[]>> = {
+  baseline: LOAD_KEYS,
+  load: LOAD_KEYS,
+  peak: LOAD_KEYS,
+  stress: ['start', 'step', 'maxSteps', 'stepDuration', 'stepsAfterBreak'],
+  spike: LOAD_KEYS,
+  soak: [...LOAD_KEYS, 'heapCheck'],
+  profile: [...LOAD_KEYS, 'samplingInterval'],
+  db: [],
+};
+
+function readLoadStep(
+  r: ConfigReader,
+  raw: Record<string, unknown>,
+  path: ConfigPath,
+  into: LoadStepSettings,
+): void {
+  if (raw['users'] !== undefined) {
+    const n = r.number(raw['users'], [...path, 'users'], { min: 1, max: 100_000, integer: true });
+    if (n !== undefined) into.users = n;
+  }
+  if (raw['duration'] !== undefined) {
+    const ms = r.duration(raw['duration'], [...path, 'duration']);
+    if (ms !== undefined) into.durationMs = ms;
+  }
+}
+
+function readStress(r: ConfigReader, raw: Record<string, unknown>, path: ConfigPath, s: AuditStepsConfig): void {
+  const int = (key: string, min: number) =>
+    raw[key] === undefined
+      ? undefined
+      : r.number(raw[key], [...path, key], { min, max: 100_000, integer: true });
+  s.stress.startUsers = int('start', 1) ?? s.stress.startUsers;
+  s.stress.stepUsers = int('step', 1) ?? s.stress.stepUsers;
+  s.stress.maxSteps = int('maxSteps', 1) ?? s.stress.maxSteps;
+  s.stress.stepsAfterBreak = int('stepsAfterBreak', 0) ?? s.stress.stepsAfterBreak;
+  if (raw['stepDuration'] !== undefined) {
+    const ms = r.duration(raw['stepDuration'], [...path, 'stepDuration']);
+    if (ms !== undefined) s.stress.stepDurationMs = ms;
+  }
+}
+
+function readOne(r: ConfigReader, name: StepName, value: unknown, s: AuditStepsConfig): void {
+  const path: ConfigPath = ['steps', name];
+  if (value === false || value === true) {
+    s[name].enabled = value;
+    return;
+  }
+  const raw = r.object(value, path, [...KNOWN[name], 'enabled']);
+  if (!raw) return;
+  if (raw['enabled'] !== undefined) s[name].enabled = r.boolean(raw['enabled'], [...path, 'enabled']) ?? true;
+  if (name === 'stress') return readStress(r, raw, path, s);
+  if (name === 'db') return;
+  readLoadStep(r, raw, path, s[name]);
+  if (name === 'soak' && raw['heapCheck'] !== undefined) {
+    const ms = r.duration(raw['heapCheck'], [...path, 'heapCheck']);
+    if (ms !== undefined) s.soak.heapCheckIntervalMs = ms;
+  }
+  if (name === 'profile' && raw['samplingInterval'] !== undefined) {
+    const ms = r.duration(raw['samplingInterval'], [...path, 'samplingInterval']);
+    if (ms !== undefined) s.profile.samplingIntervalUs = Math.max(50, Math.round(ms * 1000));
+  }
+}
+
+/**
+ * Reads `steps:` over the defaults. Each step is `false` (skip), `true`, or a map of its sizes,
+ * e.g. `soak: { duration: 5m }`, `stress: { start: 10, step: 10, maxSteps: 8, stepDuration: 20s }`.
+ */
+export function readSteps(
+  r: ConfigReader,
+  raw: unknown,
+  x: number,
+  sizing: AuditSizing,
+): AuditStepsConfig {
+  const steps = createDefaultSteps(x, sizing);
+  if (raw === undefined) return steps;
+  if (!isRecord(raw)) {
+    r.add(['steps'], 'must be a map of step names (baseline, load, peak, stress, spike, soak, profile, db)');
+    return steps;
+  }
+  r.object(raw, ['steps'], STEP_NAMES);
+  for (const name of STEP_NAMES) {
+    if (raw[name] !== undefined) readOne(r, name, raw[name], steps);
+  }
+  return steps;
+}
+
+/** True when `name` is a step name. */
+export function isStepName(name: string): name is StepName {
+  return (STEP_NAMES as readonly string[]).includes(name);
+}
