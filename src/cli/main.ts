@@ -10,7 +10,9 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 };
 
 /** Builds the commander program with the subcommands `argv` needs (exported for tests). */
-export async function createProgram(argv: readonly string[] = ['node', 'redline']): Promise<Command> {
+export async function createProgram(
+  argv: readonly string[] = ['node', 'redline'],
+): Promise<Command> {
   const program = new Command('redline')
     .description(
       'Performance engineering in one tool: load tests, profiles, query plans, SLOs and reports.',

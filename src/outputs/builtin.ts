@@ -1,19 +1,25 @@
-/** Registers every built-in output type (imported once by the CLI). One line per output. */
-import { createCsvOutput } from './csv/csv-output.js';
-import { createDashboardOutputFromArgument } from './dashboard/dashboard-output.js';
-import { createNdjsonOutput } from './ndjson/ndjson-output.js';
-import { createOtlpOutputFromArgument } from './otlp/otlp-output.js';
-import { createPrometheusOutputFromArgument } from './prometheus/prometheus-output.js';
+/**
+ * Registers every built-in output type (imported once by the CLI). One line per output; each
+ * output's module is imported only when a run asks for it (protobufjs, OpenTelemetry, uPlot and
+ * friends cost hundreds of milliseconds of start-up otherwise).
+ */
 import { registerOutput } from './registry.js';
-import { createRemoteWriteOutputFromArgument } from './remote-write/remote-write-output.js';
 
-registerOutput('ndjson', 'ndjson=<file>', createNdjsonOutput);
-registerOutput('prometheus', 'prometheus=[host]:port', createPrometheusOutputFromArgument);
-registerOutput('prometheus-rw', 'prometheus-rw=<url>', (argument) =>
-  createRemoteWriteOutputFromArgument(argument),
+registerOutput('ndjson', 'ndjson=<file>', async (arg, ctx) =>
+  (await import('./ndjson/ndjson-output.js')).createNdjsonOutput(arg, ctx),
 );
-registerOutput('otlp', 'otlp=<collector url>', (argument) =>
-  createOtlpOutputFromArgument(argument),
+registerOutput('prometheus', 'prometheus=[host]:port', async (arg) =>
+  (await import('./prometheus/prometheus-output.js')).createPrometheusOutputFromArgument(arg),
 );
-registerOutput('csv', 'csv=<file>', createCsvOutput);
-registerOutput('dashboard', 'dashboard[=[host]:port]', createDashboardOutputFromArgument);
+registerOutput('prometheus-rw', 'prometheus-rw=<url>', async (arg) =>
+  (await import('./remote-write/remote-write-output.js')).createRemoteWriteOutputFromArgument(arg),
+);
+registerOutput('otlp', 'otlp=<collector url>', async (arg) =>
+  (await import('./otlp/otlp-output.js')).createOtlpOutputFromArgument(arg),
+);
+registerOutput('csv', 'csv=<file>', async (arg, ctx) =>
+  (await import('./csv/csv-output.js')).createCsvOutput(arg, ctx),
+);
+registerOutput('dashboard', 'dashboard[=[host]:port]', async (arg, ctx) =>
+  (await import('./dashboard/dashboard-output.js')).createDashboardOutputFromArgument(arg, ctx),
+);

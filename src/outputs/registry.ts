@@ -13,8 +13,8 @@ export interface OutputContext {
   cwd: string;
 }
 
-/** Creates an output from the text after `name=` (may be empty). */
-export type OutputFactory = (argument: string, context: OutputContext) => Output;
+/** Creates an output from the text after `name=` (may be empty); may load its module lazily. */
+export type OutputFactory = (argument: string, context: OutputContext) => Output | Promise<Output>;
 
 const factories = new Map<string, { factory: OutputFactory; usage: string }>();
 
@@ -29,7 +29,7 @@ export function listOutputs(): Array<{ name: string; usage: string }> {
 }
 
 /** Parses one `--out` value (`name=argument` or `name`) and creates the output. */
-export function createOutputFromSpec(spec: string, context: OutputContext): Output {
+export async function createOutputFromSpec(spec: string, context: OutputContext): Promise<Output> {
   const eq = spec.indexOf('=');
   const name = eq === -1 ? spec : spec.slice(0, eq);
   const argument = eq === -1 ? '' : spec.slice(eq + 1);

@@ -37,7 +37,7 @@ export function instrumentHttpServers(onEnd: RequestEndHandler): () => void {
       const req = request as http.IncomingMessage;
       const state = createRequestState(req.method ?? 'GET', req.url ?? '/');
       (response as Record<symbol, unknown>)[STATE] = state;
-      return requestStorage.run(state, () => original.apply(this, args));
+      return requestStorage.run(state, Reflect.apply, original, this, args);
     };
     Object.defineProperty(emit, STATE, { value: true });
     proto['emit'] = emit as AnyFn;

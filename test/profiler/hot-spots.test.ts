@@ -39,7 +39,6 @@ describe('leak detection under load', () => {
   it('flags the app that keeps every request in a global array, with its allocation sites', async () => {
     const { result } = await profileApp(dir, 'leak', {
       loadMs: 6000,
-      capture: { heapCheckIntervalMs: 1000 },
     });
     expect(result.analysis.leak).toMatchObject({ leaking: true });
     const leak = result.findings.find((f) => f.id === 'memory.leak');
@@ -57,7 +56,6 @@ describe('leak detection under load', () => {
   it('does not flag the healthy app', async () => {
     const { result } = await profileApp(dir, 'healthy', {
       loadMs: 6000,
-      capture: { heapCheckIntervalMs: 1000 },
     });
     expect(result.analysis.leak.points).toBeGreaterThanOrEqual(4);
     expect(result.analysis.leak.leaking).toBe(false);

@@ -59,7 +59,11 @@ function readScript(r: ConfigReader, path: string, baseDir: string, at: Array<st
   return { kind: 'script', script };
 }
 
-function checkSteps(r: ConfigReader, raw: unknown, path: Array<string | number>) {
+function checkSteps(
+  r: ConfigReader,
+  raw: unknown,
+  path: Array<string | number>,
+): Extract<AuditFlowConfig, { kind: 'steps' }> | undefined {
   if (!Array.isArray(raw) || raw.length === 0) {
     r.add(path, 'must be a non-empty list of steps such as - get: /items');
     return undefined;
@@ -67,7 +71,7 @@ function checkSteps(r: ConfigReader, raw: unknown, path: Array<string | number>)
   for (const [i, step] of raw.entries()) {
     if (!isRecord(step)) r.add([...path, i], 'must be a step map such as { get: /items }');
   }
-  return { kind: 'steps' as const, steps: raw };
+  return { kind: 'steps', steps: raw };
 }
 
 function stepLabel(step: unknown): string[] {

@@ -35,15 +35,15 @@ export function findConfigFile(dir: string): string | undefined {
   return undefined;
 }
 
-type Locate = (path: ConfigPath) => SourcePosition;
+type Locate = (path: ConfigPath, at?: 'key') => SourcePosition;
 
 function configError(file: string, problems: ConfigProblem[], locate: Locate): RedlineError {
   const lines = problems.map((p) => {
-    const pos = locate(p.path);
+    const pos = locate(p.path, p.at);
     const where = pos.line !== undefined ? `${pos.file}:${pos.line}:${pos.column ?? 1}` : pos.file;
     return `${where}: ${formatConfigPath(p.path)}: ${p.message}`;
   });
-  const first = problems[0] ? locate(problems[0].path) : { file };
+  const first = problems[0] ? locate(problems[0].path, problems[0].at) : { file };
   return new RedlineError(
     'E_AUDIT_CONFIG',
     `the audit config has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
@@ -51,10 +51,24 @@ function configError(file: string, problems: ConfigProblem[], locate: Locate): R
   );
 }
 
+type Ranged = { range?: [number, number, number] };
+
+/** The key node of the last path element (for unknown keys). */
+function keyNode(doc: Document, path: ConfigPath): Ranged | undefined {
+  const parent = doc.getIn(path.slice(0, -1), true) as { items?: Array<{ key?: Ranged & { value?: unknown } }> } | undefined;
+  const last = path[path.length - 1];
+  return parent?.items?.find((pair) => pair.key?.value === last)?.key;
+}
+
 function yamlLocator(file: string, doc: Document, counter: LineCounter): Locate {
-  return (path) => {
+  return (path, at) => {
+    const key = at === 'key' ? keyNode(doc, path) : undefined;
+    if (key?.range) {
+      const pos = counter.linePos(key.range[0]);
+      return { file, line: pos.line, column: pos.col };
+    }
     for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      const node = doc.getIn(path.slice(0, n), true) as Ranged | undefined;
       if (node?.range) {
         const pos = counter.linePos(node.range[0]);
         return { file, line: pos.line, column: pos.col };

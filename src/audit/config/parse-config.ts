@@ -45,10 +45,10 @@ function readSizing(r: ConfigReader, raw: unknown, fallback: AuditSizing): Audit
 }
 
 function readLagShare(r: ConfigReader, raw: unknown): number {
-  if (raw === undefined) return 0.25;
+  if (raw === undefined) return 0.5;
   const g = r.object(raw, ['generator'], ['maxLagShare']);
-  if (!g || g['maxLagShare'] === undefined) return 0.25;
-  return r.number(g['maxLagShare'], ['generator', 'maxLagShare'], { min: 0.01, max: 10 }) ?? 0.25;
+  if (!g || g['maxLagShare'] === undefined) return 0.5;
+  return r.number(g['maxLagShare'], ['generator', 'maxLagShare'], { min: 0.01, max: 10 }) ?? 0.5;
 }
 
 function dbPassword(url: string | undefined): string[] {

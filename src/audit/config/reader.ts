@@ -9,6 +9,8 @@ export type ConfigPath = ReadonlyArray<string | number>;
 export interface ConfigProblem {
   path: ConfigPath;
   message: string;
+  /** `key`: the problem is the key itself (an unknown key), so point at the key, not its value. */
+  at?: 'key';
 }
 
 /** `steps.soak.duration`, `flow.steps[2].post` (the root is `(config)`). */
@@ -55,7 +57,7 @@ export class ConfigReader {
     for (const key of Object.keys(value)) {
       if (known.includes(key)) continue;
       const near = findNearest(key, known);
-      this.add([...path, key], `unknown key${near ? `; did you mean "${near}"?` : ''}`);
+      this.problems.push({ path: [...path, key], message: `unknown key${near ? `; did you mean "${near}"?` : ''}`, at: 'key' });
     }
     return value;
   }

@@ -48,11 +48,12 @@ function readCommand(r: ConfigReader, raw: unknown): string[] | undefined {
 
 /** Reads `target:` (a URL text is accepted as a shorthand). */
 export function readTarget(r: ConfigReader, raw: unknown, baseDir: string): AuditTargetConfig | undefined {
-  const spec = typeof raw === 'string' ? { url: raw } : r.object(raw, ['target'], TARGET_KEYS);
-  if (!spec) {
-    if (raw === undefined) r.add(['target'], 'is required (at least target.url)');
+  if (raw === undefined) {
+    r.add(['target'], 'is required (at least target.url)');
     return undefined;
   }
+  const spec = typeof raw === 'string' ? { url: raw } : r.object(raw, ['target'], TARGET_KEYS);
+  if (!spec) return undefined;
   const url = readUrl(r, spec['url'] ?? 'http://127.0.0.1:{port}', ['target', 'url']);
   if (!url) return undefined;
   const target: AuditTargetConfig = { url, readyPath: '/', readyTimeoutMs: 30_000, probe: true, inspect: true };

@@ -1,82 +1,89 @@
 /**
- * `redline demo`: starts the bundled demo service on a free loopback port, logs in as the seed's
- * user, runs a short load test against its item listing and prints the summary.
+ * `redline demo`: starts the bundled demo service on a free loopback port, runs a compact audit
+ * against it (about two minutes), writes redline-report/report.md and report.html, and prints
+ * where they are and the top findings.
  */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEMO_PASSWORD, DEMO_USER } from '../../demo/password.js';
-import { runQuickTest } from '../../engine/quick/run-quick.js';
+import {
+  countProgressSteps,
+  createDemoAuditConfig,
+  createProgress,
+  renderAuditSummary,
+  runAudit,
+} from '../../audit/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
-import { RedlineError } from '../../errors/redline-error.js';
-import { ProgressOutput } from '../../outputs/progress/progress-output.js';
-import { renderSummaryText } from '../../outputs/summary/summary-text.js';
-import { startDemoProcess } from '../demo-process.js';
-import { durationFlag, intFlag } from '../flags.js';
+import { intFlag } from '../flags.js';
 import { installInterruptHandler } from '../interrupt.js';
+import { applyStepFlags } from './audit.js';
 
 interface DemoFlags {
-  duration: number;
-  connections: number;
   fixed?: boolean;
+  quick?: boolean;
+  full?: boolean;
+  out: string;
+  users?: number;
+  baseline?: string;
+  skip?: string;
+  step?: string[];
 }
 
-async function login(baseUrl: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: DEMO_USER.email, password: DEMO_PASSWORD }),
-  });
-  const body = (await response.json()) as { token?: string };
-  if (!response.ok || !body.token) {
-    throw new RedlineError(
-      'E_DEMO_LOGIN',
-      `the demo service refused the login (HTTP ${response.status})`,
-      { exitCode: ExitCode.Internal },
-    );
-  }
-  return body.token;
-}
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Registers `redline demo`. */
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('Start the bundled demo service and load-test it (no set-up needed)')
-    .option(
-      '-d, --duration <duration>',
-      'length of the load test',
-      durationFlag('--duration'),
-      10_000,
+    .description(
+      'Audit the bundled demo service (planted bottlenecks) and write the Performance Analysis Report',
     )
-    .option('-c, --connections <n>', 'concurrent connections', intFlag('--connections'), 10)
-    .option('--fixed', 'run the demo service with its planted bottlenecks removed')
+    .option('--fixed', 'run the demo with its planted bottlenecks removed')
+    .option('--quick', 'compact steps: about two minutes in all (default)')
+    .option('--full', 'the standard step lengths of `redline audit` (about six minutes)')
+    .option('-o, --out <dir>', 'output folder', 'redline-report')
+    .option('-u, --users <n>', 'base load X (default 3)', intFlag('--users'))
+    .option('--baseline <audit.json>', 'compare with a previous audit (e.g. the unfixed demo)')
+    .option('--skip <steps>', 'steps to skip, comma-separated')
+    .option('--step <step=duration>', 'length of a step, e.g. soak=1m (repeatable)', collect)
+    .addHelpText(
+      'after',
+      `
+The demo service uses an embedded PGlite database (or PostgreSQL when DATABASE_URL is set).
+
+Try:
+  redline demo                                   planted bottlenecks found, report in ./redline-report
+  redline demo --fixed --out fixed --baseline redline-report/audit.json
+                                                 the fixed service, improvements verified`,
+    )
     .action(async (flags: DemoFlags) => {
-      process.stderr.write('redline: starting the demo service (embedded PGlite database)...\n');
-      const demo = await startDemoProcess(flags.fixed ? ['--fixed'] : []);
+      const databaseUrl = process.env['DATABASE_URL'];
+      const config = createDemoAuditConfig({
+        fixed: flags.fixed === true,
+        sizing: flags.full ? 'standard' : 'compact',
+        outDir: resolve(flags.out),
+        ...(flags.users ? { users: flags.users } : {}),
+        ...(databaseUrl ? { databaseUrl } : {}),
+      });
+      applyStepFlags(config, flags);
       const interrupt = installInterruptHandler();
       try {
-        process.stderr.write(`redline: demo service at ${demo.url}\n`);
-        const token = await login(demo.url);
-        const target = `${demo.url}/items?limit=20`;
         process.stderr.write(
-          `redline: load test: GET ${target} with ${flags.connections} connections for ${flags.duration / 1000}s\n`,
+          `redline: auditing the demo service${flags.fixed ? ' (--fixed)' : ''} with ${databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}\n`,
         );
-        const { result } = await runQuickTest({
-          url: target,
-          headers: { Authorization: `Bearer ${token}` },
-          connections: flags.connections,
-          durationMs: flags.duration,
-          outputs: [new ProgressOutput(process.stderr)],
+        const progress = createProgress(
+          (line) => process.stderr.write(`${line}\n`),
+          countProgressSteps(config),
+        );
+        const run = await runAudit({
+          config,
+          progress,
           signal: interrupt.signal,
+          ...(flags.baseline ? { baselineFile: flags.baseline } : {}),
         });
-        process.stdout.write(
-          renderSummaryText(result, {
-            color: process.stdout.isTTY === true && !process.env['NO_COLOR'],
-          }),
-        );
-        if (result.reason === 'interrupted') process.exitCode = ExitCode.Interrupted;
+        process.stdout.write(renderAuditSummary(run, config.secrets));
+        if (run.interrupted) process.exitCode = ExitCode.Interrupted;
       } finally {
         interrupt.dispose();
-        await demo.stop();
       }
     });
 }

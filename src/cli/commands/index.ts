@@ -16,11 +16,15 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   slo: () => import('./slo.js'),
   analyze: () => import('./analyze.js'),
   profile: () => import('./profile.js'),
+  audit: () => import('./audit.js'),
 };
 
 /** Adds the subcommand named in `argv` (or every subcommand, for help and errors) to `program`. */
 export async function registerCommands(program: Command, argv: readonly string[]): Promise<void> {
   const name = argv[2];
-  const loaders = name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name]!] : Object.values(COMMANDS);
+  const loaders =
+    name !== undefined && Object.hasOwn(COMMANDS, name)
+      ? [COMMANDS[name]!]
+      : Object.values(COMMANDS);
   for (const load of loaders) (await load()).register(program);
 }

@@ -123,10 +123,10 @@ export function register(program: Command): void {
     )
     .option(
       '--heap-check <duration>',
-      'period of the full-GC heap measurements used for leak detection (default 2s)',
+      'also force a full GC this often for leak detection (default: only natural GCs, plus one forced at start and end; each forced GC costs throughput)',
       durationFlag('--heap-check'),
     )
-    .option('--no-heap-check', 'no forced GCs: no leak detection')
+    .option('--no-heap-check', 'never force a GC (leak detection then relies on natural GCs only)')
     .option(
       '--probe',
       'preload redline/probe into the target (route timings, DB spans) via NODE_OPTIONS --import',
@@ -187,7 +187,7 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
               ? { heapSamplingIntervalBytes: flags.heapInterval }
               : {}),
             ...(flags.heapCheck === false
-              ? { heapCheckIntervalMs: 0 }
+              ? { heapCheckIntervalMs: 0, heapChecks: false }
               : flags.heapCheck
                 ? { heapCheckIntervalMs: flags.heapCheck }
                 : {}),

@@ -6,10 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runQuickTest } from '../../engine/quick/run-quick.js';
-import { runScriptTest } from '../../engine/script/run-script.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { createDashboardOutput } from '../../outputs/dashboard/dashboard-output.js';
 import { summaryExport } from '../../outputs/k6/k6-summary-data.js';
 import type { Output } from '../../outputs/output.js';
 import { ProgressOutput } from '../../outputs/progress/progress-output.js';
@@ -47,12 +45,13 @@ function parseTag(value: string, previous: Array<[string, string]> = []): Array<
   return [...previous, [value.slice(0, eq), value.slice(eq + 1)]];
 }
 
-function buildOutputs(flags: RunFlags): Output[] {
+async function buildOutputs(flags: RunFlags): Promise<Output[]> {
   const outputs: Output[] = [];
   if (!flags.quiet) outputs.push(new ProgressOutput(process.stderr));
   for (const spec of flags.out ?? [])
-    outputs.push(createOutputFromSpec(spec, { cwd: process.cwd() }));
+    outputs.push(await createOutputFromSpec(spec, { cwd: process.cwd() }));
   if (flags.dashboard || flags.dashboardPort !== undefined || flags.dashboardExport) {
+    const { createDashboardOutput } = await import('../../outputs/dashboard/dashboard-output.js');
     outputs.push(
       createDashboardOutput({
         ...(flags.dashboardPort !== undefined ? { port: flags.dashboardPort } : {}),
@@ -85,7 +84,7 @@ async function runUrl(url: string, flags: RunFlags): Promise<void> {
   const interrupt = installInterruptHandler();
   try {
     const { result } = await runQuickTest(
-      { ...options, outputs: buildOutputs(flags), signal: interrupt.signal },
+      { ...options, outputs: await buildOutputs(flags), signal: interrupt.signal },
       warn,
     );
     process.stdout.write(renderSummaryText(result, { color: color() }));
@@ -100,11 +99,12 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
   const interrupt = installInterruptHandler();
   const errorsShown = new Map<string, number>();
   try {
+    const { runScriptTest } = await import('../../engine/script/run-script.js');
     const run = await runScriptTest({
       scriptPath: path,
       cli: cliOverridesFromFlags(flags),
       ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
-      outputs: buildOutputs(flags),
+      outputs: await buildOutputs(flags),
       signal: interrupt.signal,
       onWarning: warn,
       onThresholds: (outcomes) => {

@@ -171,6 +171,7 @@ export async function startShard(
       void Promise.all(executors.map((e) => e.run())).then(() => {
         clearInterval(sampler);
         sampleVus();
+        for (const r of runners) r.closeConnections();
         clock.finish();
         resolveDone();
       });

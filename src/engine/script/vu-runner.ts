@@ -48,6 +48,7 @@ export class VuRunner {
   readonly #tags: Record<string, string>;
   readonly #onError: (error: unknown) => void;
   readonly #newVuId: () => { id: number; idInInstance: number };
+  readonly #vus: RunnableVu[] = [];
   active = 0;
   allocated = 0;
 
@@ -90,7 +91,9 @@ export class VuRunner {
     this.allocated++;
     instanceCounters.vusInitialized++;
     const data = this.#setupJson === undefined ? undefined : JSON.parse(this.#setupJson);
-    return { state, abort, busy: false, data };
+    const vu: RunnableVu = { state, abort, busy: false, data };
+    this.#vus.push(vu);
+    return vu;
   }
 
   /**
@@ -122,6 +125,11 @@ export class VuRunner {
       state.group = '';
       if (httpSettings.resetCookies) state.http.jar.reset();
     }
+  }
+
+  /** Closes the keep-alive connections of every VU (the scenario is over; nothing else would). */
+  closeConnections(): void {
+    for (const vu of this.#vus) vu.state.http.closeAll();
   }
 
   /** Interrupts a VU at once (graceful stop expired): its pending sleeps and requests end. */

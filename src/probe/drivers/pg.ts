@@ -111,17 +111,15 @@ function invoke(
       ? original.call(self, config, wrapped)
       : original.call(self, config, values, wrapped);
   }
-  const promise = original.call(self, config, values) as Promise<unknown>;
-  return promise.then(
-    (result) => {
-      finishQuery(state, record, outcomeOf(result, undefined));
-      return result;
-    },
-    (error) => {
-      finishQuery(state, record, outcomeOf(undefined, error));
-      throw error;
-    },
-  );
+  // Promise mode: call pg in callback mode under one promise of ours (pg would create two, and a
+  // .then() on them a third: every promise costs an async-hook call while the probe is on).
+  return new Promise((resolve, reject) => {
+    original.call(self, config, values, (error: unknown, result: unknown) => {
+      finishQuery(state, record, outcomeOf(result, error));
+      if (error) reject(error);
+      else resolve(result);
+    });
+  });
 }
 
 function wrapPoolQuery(original: AnyFn): AnyFn {
@@ -150,17 +148,14 @@ function wrapPoolQuery(original: AnyFn): AnyFn {
           return (cb as AnyFn)(error, result);
         });
       }
-      return (original.call(this, text, vals) as Promise<unknown>).then(
-        (result) => {
-          finishQuery(state, record, outcomeOf(result, undefined));
-          return result;
-        },
-        (error) => {
-          pending.drop(record);
-          finishQuery(state, record, outcomeOf(undefined, error));
-          throw error;
-        },
-      );
+      return new Promise((resolve, reject) => {
+        original.call(this, text, vals, (error: unknown, result: unknown) => {
+          if (error) pending.drop(record);
+          finishQuery(state, record, outcomeOf(result, error));
+          if (error) reject(error);
+          else resolve(result);
+        });
+      });
     } finally {
       inPoolQuery--;
     }

@@ -9,7 +9,10 @@
  */
 export const SAMPLER_INSTALL = `(() => {
   if (globalThis.__redlineSampler) return 'present';
+  // \`require\` exists only while an evaluation runs: take every module now, for the callbacks.
   const { monitorEventLoopDelay, PerformanceObserver, performance } = require('node:perf_hooks');
+  const v8 = require('node:v8');
+  const vm = require('node:vm');
   const KINDS = { 1: 'minor', 2: 'major', 4: 'major', 8: 'incremental', 16: 'weakcb' };
   let histogram, observer, timer, t0, last, lastCpu, lastElu, gc, samples, interval;
   const tick = () => {
@@ -25,29 +28,45 @@ export const SAMPLER_INSTALL = `(() => {
     lastElu = performance.eventLoopUtilization();
   };
   let fullGc;
+  let heap = [];
+  // Used bytes outside the young generation (what survived collections).
+  const oldGeneration = () => {
+    let used = 0;
+    for (const space of v8.getHeapSpaceStatistics()) {
+      if (space.space_name !== 'new_space' && space.space_name !== 'new_large_object_space') used += space.space_used_size;
+    }
+    return used;
+  };
   globalThis.__redlineSampler = {
     // A plain full GC (not V8's low-memory GC, which also flushes compiled code), then the
     // retained heap. gc() comes from a fresh context with --expose-gc; the main one stays as it is.
     heapCheck() {
       if (!fullGc) {
-        require('node:v8').setFlagsFromString('--expose-gc');
-        fullGc = require('node:vm').runInNewContext('gc');
+        v8.setFlagsFromString('--expose-gc');
+        fullGc = vm.runInNewContext('gc');
       }
       fullGc();
-      return require('node:v8').getHeapStatistics().used_heap_size;
+      return oldGeneration();
     },
     start(intervalMs) {
       interval = intervalMs;
       gc = [];
       samples = [];
+      heap = [];
       histogram = monitorEventLoopDelay({ resolution: 10 });
       histogram.enable();
       observer = new PerformanceObserver((list) => {
+        let major = false;
         for (const e of list.getEntries()) {
           const kind = (e.detail && e.detail.kind) || e.kind;
           const flags = (e.detail && e.detail.flags) || e.flags || 0;
-          gc.push([e.startTime - t0, e.duration, KINDS[kind] || 'unknown', (flags & 4) !== 0]);
+          const forced = (flags & 4) !== 0;
+          gc.push([e.startTime - t0, e.duration, KINDS[kind] || 'unknown', forced]);
+          if (KINDS[kind] === 'major' && !forced) major = true;
         }
+        // After a natural mark-compact the old generation holds what survived: a free point
+        // for leak detection, with no GC forced on the service.
+        if (major) heap.push([performance.now() - t0, oldGeneration()]);
       });
       observer.observe({ entryTypes: ['gc'] });
       t0 = last = performance.now();
@@ -68,7 +87,7 @@ export const SAMPLER_INSTALL = `(() => {
       const delay = count > 0 || h.max > 0
         ? { minMs: ns(h.min), maxMs: ns(h.max), meanMs: ns(h.mean), stddevMs: ns(h.stddev), p50Ms: ns(h.percentile(50)), p90Ms: ns(h.percentile(90)), p99Ms: ns(h.percentile(99)), count }
         : { minMs: 0, maxMs: 0, meanMs: 0, stddevMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, count: 0 };
-      return JSON.stringify({ durationMs: performance.now() - t0, sampleIntervalMs: interval, delay, gc, samples });
+      return JSON.stringify({ durationMs: performance.now() - t0, sampleIntervalMs: interval, delay, gc, samples, heap });
     },
     dispose() {
       try { clearInterval(timer); histogram && histogram.disable(); observer && observer.disconnect(); } catch {}
@@ -98,4 +117,6 @@ export interface RawSamplerOutput {
   samples: Array<
     [number, number, number, number, number, number, number, number | null | undefined]
   >;
+  /** Old-generation bytes after natural mark-compacts: [ms since start, bytes]. */
+  heap?: Array<[number, number]>;
 }

@@ -14,16 +14,24 @@ export interface CaptureOptions {
   heapSamplingIntervalBytes: number;
   /** Period of the in-target CPU/memory/ELU samples (ms). */
   signalsIntervalMs: number;
-  /** Period of the forced full GCs that measure the retained heap (ms); 0 turns them off. */
+  /**
+   * Leak detection measures the retained heap after every natural mark-compact plus one forced
+   * full GC at the start and one at the end of the window (`heapChecks: false` skips those two).
+   * A period here (ms) adds forced full GCs during the window: more points, but each one costs
+   * the service throughput (measured: see bench/RESULTS.md). 0 = none (default).
+   */
   heapCheckIntervalMs: number;
+  /** Forced full GCs at the start and end of the window (default true). */
+  heapChecks: boolean;
 }
 
-/** Defaults: V8's usual 1 ms CPU interval, 64 KiB heap sampling, 100 ms signals, a heap check every 2 s. */
+/** Defaults: V8's usual 1 ms CPU interval, 64 KiB heap sampling, 100 ms signals, no periodic forced GC. */
 export const DEFAULT_CAPTURE_OPTIONS: CaptureOptions = {
   samplingIntervalUs: 1000,
   heapSamplingIntervalBytes: 64 * 1024,
   signalsIntervalMs: 100,
-  heapCheckIntervalMs: 2000,
+  heapCheckIntervalMs: 0,
+  heapChecks: true,
 };
 
 /** What one window captured. */
@@ -79,12 +87,13 @@ export async function captureWindow(
 ): Promise<{ capture: CaptureResult; loadResult?: unknown; loadError?: unknown }> {
   const t0 = performance.now();
   const heapPoints: HeapPoint[] = [];
-  if (options.heapCheckIntervalMs > 0) heapPoints.push(await retainedHeap(client, t0));
+  if (options.heapChecks) heapPoints.push(await retainedHeap(client, t0));
   if (options.heapSamplingIntervalBytes > 0) {
     await client.send('HeapProfiler.startSampling', {
       samplingInterval: options.heapSamplingIntervalBytes,
     });
   }
+  const sampleStart = performance.now() - t0;
   await evaluate(client, `globalThis.__redlineSampler.start(${options.signalsIntervalMs})`);
   await client.send('Profiler.start');
   let checking: Promise<void> = Promise.resolve();
@@ -112,14 +121,14 @@ export async function captureWindow(
   const raw = JSON.parse(
     await evaluate<string>(client, 'globalThis.__redlineSampler.stop()'),
   ) as RawSamplerOutput;
-  if (options.heapCheckIntervalMs > 0) heapPoints.push(await retainedHeap(client, t0));
+  if (options.heapChecks) heapPoints.push(await retainedHeap(client, t0));
   let heapProfile: V8HeapProfile | undefined;
   if (options.heapSamplingIntervalBytes > 0) {
     heapProfile = (await client.send<{ profile: V8HeapProfile }>('HeapProfiler.getSamplingProfile'))
       .profile;
     await client.send('HeapProfiler.stopSampling');
   }
-  const capture: CaptureResult = { cpuProfile: profile, signals: toSignals(raw, heapPoints) };
+  const capture: CaptureResult = { cpuProfile: profile, signals: toSignals(raw, heapPoints, sampleStart) };
   if (heapProfile) capture.heapProfile = heapProfile;
   return { capture, loadResult, ...(loadError === undefined ? {} : { loadError }) };
 }
@@ -134,7 +143,10 @@ export async function disposeCapture(client: InspectorClient): Promise<void> {
   await client.send('HeapProfiler.disable').catch(() => {});
 }
 
-function toSignals(raw: RawSamplerOutput, heapAfterGc: HeapPoint[]): ServiceSignals {
+/** Converts the sampler's output; its times (target clock, from sampler start) are shifted onto ours. */
+function toSignals(raw: RawSamplerOutput, forced: HeapPoint[], sampleStart: number): ServiceSignals {
+  const natural = (raw.heap ?? []).map(([tMs, usedBytes]) => ({ tMs: sampleStart + tMs, usedBytes }));
+  const heapAfterGc = [...forced, ...natural].sort((a, b) => a.tMs - b.tMs);
   return {
     durationMs: raw.durationMs,
     sampleIntervalMs: raw.sampleIntervalMs,

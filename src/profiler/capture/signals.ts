@@ -42,7 +42,7 @@ export interface EventLoopDelay {
   count: number;
 }
 
-/** A heap measurement right after a full GC (the retained heap). */
+/** Old-generation bytes right after a full GC (what the heap retains). */
 export interface HeapPoint {
   tMs: number;
   usedBytes: number;
@@ -55,7 +55,10 @@ export interface ServiceSignals {
   eventLoopDelay: EventLoopDelay;
   gc: GcEvent[];
   samples: ProcessSample[];
-  /** Retained heap after forced full GCs spread over the window (leak detection). */
+  /**
+   * Old-generation bytes after full GCs (leak detection): natural mark-compacts during the window
+   * plus forced ones at its start and end (and every heapCheckIntervalMs when set), in time order.
+   */
   heapAfterGc: HeapPoint[];
 }
 

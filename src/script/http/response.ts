@@ -114,9 +114,23 @@ export class Response {
 
   /** k6's HTML helpers need an HTML parser Redline does not ship: fail clearly. */
   html(): never {
-    throw new RedlineError('E_SCRIPT_UNSUPPORTED', 'response.html() is not supported by Redline', {
-      hint: 'parse the body with an npm package such as cheerio (import it in your script)',
-      exitCode: ExitCode.ScriptException,
-    });
+    throw unsupportedHtml('html');
   }
+
+  /** k6's form helper (needs the HTML parser): fails clearly. */
+  submitForm(): never {
+    throw unsupportedHtml('submitForm');
+  }
+
+  /** k6's link helper (needs the HTML parser): fails clearly. */
+  clickLink(): never {
+    throw unsupportedHtml('clickLink');
+  }
+}
+
+function unsupportedHtml(method: string): RedlineError {
+  return new RedlineError('E_SCRIPT_UNSUPPORTED', `response.${method}() is not supported by Redline`, {
+    hint: 'parse the body with an npm package such as cheerio (import it in your script) and send the requests yourself',
+    exitCode: ExitCode.ScriptException,
+  });
 }

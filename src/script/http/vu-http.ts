@@ -25,6 +25,7 @@ import { IterationAbort, type VuState } from '../runtime/vu-state.js';
 import { CookieJar, responseCookies } from './cookie-jar.js';
 import { httpSettings } from './http-settings.js';
 import { encodeBody } from './request-body.js';
+import { assertSupportedParams, cleanUrl } from './request-checks.js';
 import { canonicalHeaderName, Response, type SentRequest, timingsFromTrail } from './response.js';
 
 /** Per-request parameters (k6's `Params`). */
@@ -37,6 +38,8 @@ export interface RequestParams {
   cookies?: Record<string, string | { value: string; replace?: boolean }>;
   jar?: CookieJar | null;
   auth?: string;
+  /** k6 request-body compression: not supported (an error names it). */
+  compression?: string;
   responseCallback?: ExpectedStatus | null;
 }
 
@@ -133,6 +136,7 @@ export class VuHttp implements ConnectionOwner {
     const rt = threadRuntime();
     // Host rules (--host, options.hosts) change where the request goes, not what it is: the URL,
     // its tags, cookies and the Host header stay the original's (k6 keeps them too).
+    assertSupportedParams(params);
     const original = String(url);
     const finalUrl = rt.rewriteUrl(original);
     let target: Target;
@@ -510,8 +514,8 @@ export class VuHttp implements ConnectionOwner {
         ...vu.tags,
         ...(pending.tags ?? {}),
         method: pending.method,
-        url: pending.url,
-        name: pending.name,
+        url: cleanUrl(pending.url),
+        name: cleanUrl(pending.name),
         group: vu.group,
         scenario: vu.scenario.name,
         proto: 'HTTP/1.1',

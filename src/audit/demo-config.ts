@@ -1,0 +1,98 @@
+/**
+ * The audit configuration of `redline demo`: the bundled demo service started on a free loopback
+ * port with its own PGlite copy (or `DATABASE_URL`), the seed's user flow plus the demo's other
+ * routes, the seed's success criteria, and compact steps (about two minutes on two cores).
+ */
+import { join } from 'node:path';
+import {
+  CATEGORY_ITEMS_EXAMPLE_PARAMS,
+  CATEGORY_ITEMS_SQL,
+  DEMO_PASSWORD,
+  DEMO_USER,
+  findPackageRoot,
+} from '../demo/index.js';
+import { DEFAULT_SUCCESS_CRITERIA } from '../report/model/criteria.js';
+import { REDLINE_VERSION } from '../util/version.js';
+import { type AuditSizing, createDefaultSteps } from './config/steps.js';
+import type { AuditConfig, StepName } from './config/types.js';
+
+/** Options of {@link createDemoAuditConfig}. */
+export interface DemoAuditOptions {
+  /** Run the demo with every planted bottleneck removed. */
+  fixed?: boolean;
+  sizing?: AuditSizing;
+  outDir: string;
+  /** Base load X (default 3 users). */
+  users?: number;
+  /** PostgreSQL instead of the embedded PGlite (e.g. $DATABASE_URL). */
+  databaseUrl?: string;
+  /** Steps to skip. */
+  skip?: readonly StepName[];
+}
+
+const AUTH = { Authorization: 'Bearer {{ token }}' };
+
+/** The seed's flow (login → me → items) plus the category listing and the order history. */
+export function createDemoFlow(): unknown[] {
+  return [
+    {
+      post: {
+        url: '/auth/login',
+        name: 'POST /auth/login',
+        json: { email: DEMO_USER.email, password: DEMO_PASSWORD },
+        capture: { json: '$.token', as: 'token' },
+        check: { status: 200 },
+      },
+    },
+    { get: { url: '/users/me', name: 'GET /users/me', headers: AUTH, check: { status: 200 } } },
+    { get: { url: '/items?limit=20', name: 'GET /items', headers: AUTH, check: { status: 200 } } },
+    { get: { url: '/categories/books/items?limit=20', name: 'GET /categories/:slug/items', check: { status: 200 } } },
+    { get: { url: '/orders', name: 'GET /orders', headers: AUTH, check: { status: 200 } } },
+    { think: 0.5 },
+  ];
+}
+
+/** Builds the demo's audit config (paths use `{workDir}`, filled in by runAudit). */
+export function createDemoAuditConfig(options: DemoAuditOptions): AuditConfig {
+  const root = findPackageRoot();
+  const users = options.users ?? 3;
+  const db = options.databaseUrl;
+  const command = [process.execPath, join(root, 'dist/demo/main.js'), '--port', '{port}'];
+  command.push(...(db ? ['--database-url', db] : ['--data-dir', '{workDir}/pgdata']));
+  if (options.fixed) command.push('--fixed');
+  const steps = createDefaultSteps(users, options.sizing ?? 'compact');
+  for (const name of options.skip ?? []) steps[name].enabled = false;
+  return {
+    name: options.fixed ? 'redline demo shop (fixed)' : 'redline demo shop',
+    target: {
+      url: 'http://127.0.0.1:{port}',
+      command,
+      cwd: root,
+      readyPath: '/health',
+      readyTimeoutMs: 120_000,
+      name: `redline demo service${options.fixed ? ' (--fixed)' : ''}`,
+      version: REDLINE_VERSION,
+      probe: true,
+      inspect: true,
+    },
+    database: {
+      url: db ?? 'pglite:{workDir}/pgdata',
+      queries: [
+        {
+          name: 'category listing',
+          sql: CATEGORY_ITEMS_SQL,
+          params: [...CATEGORY_ITEMS_EXAMPLE_PARAMS],
+          route: 'GET /categories/:slug/items',
+        },
+      ],
+      statements: true,
+    },
+    criteria: { ...DEFAULT_SUCCESS_CRITERIA },
+    flow: { kind: 'steps', steps: createDemoFlow() },
+    baseUsers: users,
+    steps,
+    outDir: options.outDir,
+    maxGeneratorLagShare: 0.5,
+    secrets: [DEMO_PASSWORD],
+  };
+}

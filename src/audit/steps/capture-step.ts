@@ -1,0 +1,82 @@
+/**
+ * A load step run inside a profiler capture window: the profiler attaches to the target's
+ * inspector, records CPU samples, live-heap allocation sites, retained heap after forced GCs,
+ * event-loop delay and GC pauses while the flow runs, then analyses and writes its files.
+ */
+import type { Finding } from '../../findings/finding.js';
+import {
+  type CaptureAnalysis,
+  type CaptureFiles,
+  type CaptureOptions,
+  type CaptureResult,
+  createSourceResolver,
+  profileTarget,
+} from '../../profiler/index.js';
+import type { AuditStepKind, ProfileSummary } from '../../report/model/audit-result.js';
+import { createFoldedStacks } from '../profile/folded-stacks.js';
+import { type MeasuredStep, type StepContext, runMeasuredStep } from './load-step.js';
+
+/** What a captured step produced. */
+export interface CapturedStep {
+  measured?: MeasuredStep;
+  capture: CaptureResult;
+  analysis: CaptureAnalysis;
+  findings: Finding[];
+  files: CaptureFiles;
+}
+
+/** Options of {@link runCapturedStep}. */
+export interface CapturedStepOptions {
+  kind: AuditStepKind;
+  users: number;
+  durationMs: number;
+  capture: Partial<CaptureOptions>;
+  /** Folder for the capture's files (cpuprofile, speedscope, flame graph, heap profile, signals). */
+  outDir?: string;
+  /** Paths in findings are shown relative to this folder (the target's working directory). */
+  cwd: string;
+  label?: string;
+}
+
+/** Runs the flow inside a capture window; needs `ctx.target.inspector`. */
+export async function runCapturedStep(ctx: StepContext, options: CapturedStepOptions): Promise<CapturedStep> {
+  const inspector = ctx.target.inspector;
+  if (!inspector) throw new Error('runCapturedStep needs a target started with the inspector');
+  let measured: MeasuredStep | undefined;
+  const result = await profileTarget({
+    target: { attach: inspector },
+    url: ctx.target.url,
+    load: async () => {
+      measured = await runMeasuredStep(ctx, options.kind, options.users, options.durationMs, options.label);
+      return measured;
+    },
+    capture: options.capture,
+    cwd: options.cwd,
+    signal: ctx.signal,
+    ...(options.outDir ? { outDir: options.outDir } : {}),
+  });
+  if (result.loadError !== undefined && !ctx.signal.aborted) throw result.loadError;
+  const out: CapturedStep = {
+    capture: result.capture,
+    analysis: result.analysis,
+    findings: result.findings,
+    files: result.files,
+  };
+  if (measured) out.measured = measured;
+  return out;
+}
+
+/** The report's profile summary: sample count, window length and the heaviest folded stacks. */
+export function createProfileSummary(captured: CapturedStep, cwd: string): ProfileSummary {
+  const profile = captured.analysis.cpuProfile;
+  const folded = createFoldedStacks(profile, createSourceResolver(cwd));
+  const summary: ProfileSummary = {
+    durationMs: profile.durationMs ?? captured.capture.signals.durationMs,
+    sampleCount: profile.samples.reduce((n, s) => n + (s.count ?? 1), 0),
+    unit: folded.unit,
+    stacks: folded.stacks,
+  };
+  const file = captured.files.flamegraph ?? captured.files.cpuprofile;
+  if (file) summary.file = file;
+  return summary;
+}

@@ -1,0 +1,137 @@
+/**
+ * The audit's leak check. Two signals: the soak window (retained heap after forced GCs, judged by
+ * the profiler's rule: ≥ 1 MiB and 10% growth, R² ≥ 0.8, not released), and the whole audit
+ * (retained heap at every step boundary against the requests served so far). A short soak rarely
+ * reaches the profiler's floor, so the audit-wide rule also counts: growth tied to traffic
+ * (R² ≥ 0.8, ≥ 256 KiB, ≥ 64 bytes per request) that is still growing in the second half of the
+ * checkpoints (a cache that fills up and stays flat is not a leak). The verdict is extrapolated
+ * to the seed's 24-hour endurance test at the soak's request rate.
+ */
+import type { Finding } from '../../findings/finding.js';
+import { createLeakFinding, fitLine } from '../../profiler/analysis/leak.js';
+import { assessLeak, type HeapPoint, type Hotspot, LEAK_THRESHOLDS } from '../../profiler/index.js';
+import type { LeakCheck } from '../../report/model/audit-result.js';
+import { formatBytes } from '../../util/units.js';
+import type { HeapCheckpoint } from '../target/heap-meter.js';
+import type { ProcReading } from '../target/proc-sampler.js';
+
+/** Floors of the audit-wide rule. */
+export const AUDIT_LEAK_THRESHOLDS = {
+  minCheckpoints: 5,
+  minR2: LEAK_THRESHOLDS.minR2,
+  minGrowthBytes: 256 * 1024,
+  minBytesPerRequest: 64,
+  /** The second half's slope must keep at least this share of the overall slope. */
+  minLateSlopeShare: 0.5,
+} as const;
+
+/** Inputs of {@link createLeakCheck}. */
+export interface LeakCheckInput {
+  /** Retained heap after forced full GCs during the soak window (from the capture). */
+  heapPoints?: readonly HeapPoint[];
+  /** Retained heap at step boundaries over the whole audit. */
+  checkpoints?: readonly HeapCheckpoint[];
+  /** /proc readings of the target over the soak window. */
+  rss?: readonly ProcReading[];
+  /** Requests completed in the soak window and its length. */
+  requests: number;
+  durationMs: number;
+}
+
+/** The audit-wide fit: bytes retained per request served. */
+export interface TrafficTrend {
+  bytesPerRequest: number;
+  r2: number;
+  growthBytes: number;
+  lateBytesPerRequest: number;
+  leaking: boolean;
+}
+
+/** The verdict plus the numbers behind it. */
+export interface LeakVerdict {
+  check: LeakCheck;
+  trend?: TrafficTrend;
+  bytesPerRequest?: number;
+  /** Retained growth a 24-hour run at the soak's request rate would reach, bytes. */
+  projectedDayBytes?: number;
+}
+
+/** Fits retained heap against requests served; undefined with too few checkpoints. */
+export function fitTrafficTrend(points: readonly HeapCheckpoint[]): TrafficTrend | undefined {
+  const t = AUDIT_LEAK_THRESHOLDS;
+  if (points.length < t.minCheckpoints) return undefined;
+  const fit = fitLine(points.map((p) => p.requests), points.map((p) => p.usedBytes));
+  const late = points.slice(Math.floor(points.length / 2));
+  const lateFit = fitLine(late.map((p) => p.requests), late.map((p) => p.usedBytes));
+  const span = (points[points.length - 1]?.requests ?? 0) - (points[0]?.requests ?? 0);
+  const growthBytes = fit.slope * span;
+  const leaking =
+    fit.r2 >= t.minR2 &&
+    growthBytes >= t.minGrowthBytes &&
+    fit.slope >= t.minBytesPerRequest &&
+    lateFit.slope >= t.minLateSlopeShare * fit.slope;
+  return { bytesPerRequest: fit.slope, r2: fit.r2, growthBytes, lateBytesPerRequest: lateFit.slope, leaking };
+}
+
+function rssTrend(rss: readonly ProcReading[] | undefined) {
+  if (!rss || rss.length < 2) return { start: 0, end: 0, slopePerMin: 0 };
+  const t0 = rss[0]!.atMs;
+  const fit = fitLine(rss.map((r) => r.atMs - t0), rss.map((r) => r.rssBytes));
+  return { start: rss[0]!.rssBytes, end: rss[rss.length - 1]!.rssBytes, slopePerMin: fit.slope * 60_000 };
+}
+
+function describeTrend(t: TrafficTrend): string {
+  return `over the audit the retained heap grew ${formatBytes(t.growthBytes)} (${Math.round(t.bytesPerRequest)} bytes per request, R² ${t.r2.toFixed(2)}; ${Math.round(t.lateBytesPerRequest)} bytes per request in the second half)`;
+}
+
+/** Judges the soak and the audit-wide checkpoints (see the file comment). */
+export function createLeakCheck(input: LeakCheckInput): LeakVerdict {
+  const rss = rssTrend(input.rss);
+  const base = { startRssBytes: rss.start, endRssBytes: rss.end, rssSlopeBytesPerMin: rss.slopePerMin };
+  const points = input.heapPoints ?? [];
+  const soak = points.length >= LEAK_THRESHOLDS.minPoints ? assessLeak(points) : undefined;
+  const trend = fitTrafficTrend(input.checkpoints ?? []);
+  if (!soak && !trend) {
+    const note = `RSS went ${formatBytes(rss.start)} → ${formatBytes(rss.end)} (${formatBytes(rss.slopePerMin)}/min); the retained heap was not measured (the target was not started by Redline with the inspector), so there is no verdict`;
+    return { check: { ...base, leakSuspected: false, note } };
+  }
+  const suspected = Boolean(soak?.leaking || trend?.leaking);
+  const perRequest = trend?.bytesPerRequest ?? (soak && input.requests > 0 ? soak.growthBytes / input.requests : 0);
+  const perDay = input.durationMs > 0 ? (Math.max(0, perRequest) * input.requests * 86_400_000) / input.durationMs : 0;
+  const parts = [
+    soak ? `soak window: ${soak.leaking ? soak.reason : `no leak by the profiler's rule (${soak.reason})`}` : undefined,
+    trend ? describeTrend(trend) : undefined,
+    suspected ? `24 h at the soak's rate would retain about ${formatBytes(perDay)}` : undefined,
+  ];
+  const check: LeakCheck = { ...base, leakSuspected: suspected, note: parts.filter(Boolean).join('; ') };
+  if (soak) check.heapSlopeBytesPerMin = soak.slopeBytesPerMin;
+  const verdict: LeakVerdict = { check, bytesPerRequest: perRequest, projectedDayBytes: perDay };
+  if (trend) verdict.trend = trend;
+  return verdict;
+}
+
+/**
+ * The memory.leak finding: the profiler's when it raised one, else one built the same way (live
+ * allocation sites of the soak) when the audit-wide rule fired; with per-request evidence.
+ */
+export function createSoakLeakFinding(
+  verdict: LeakVerdict,
+  heapPoints: readonly HeapPoint[],
+  profilerFinding: Finding | undefined,
+  liveSites: readonly Hotspot[],
+): Finding | undefined {
+  if (!verdict.check.leakSuspected) return undefined;
+  const assessment = { ...assessLeak(heapPoints), leaking: true, reason: verdict.check.note };
+  const finding = profilerFinding ?? createLeakFinding(assessment, liveSites);
+  if (!finding) return undefined;
+  const t = verdict.trend;
+  if (t) {
+    finding.evidence.push(
+      { label: 'retained per request over the audit', value: Math.round(t.bytesPerRequest), unit: 'bytes', source: 'heap checkpoints between steps' },
+      { label: 'fit R² (heap vs requests)', value: Number(t.r2.toFixed(3)), source: 'heap checkpoints between steps' },
+    );
+    if (!profilerFinding) finding.title = `Memory leak suspected: about ${Math.round(t.bytesPerRequest)} bytes retained per request${finding.location?.functionName ? `, allocated in ${finding.location.functionName}` : ''}`;
+  }
+  finding.evidence.push({ label: 'projected over 24 h at the measured rate', value: formatBytes(verdict.projectedDayBytes ?? 0), source: 'soak step' });
+  return finding;
+}

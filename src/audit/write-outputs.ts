@@ -1,0 +1,69 @@
+/**
+ * Writes an audit's files into the output folder: audit.json (the AuditResultFile), report.md,
+ * report.html and junit.xml, all redacted first; and the Load Test Plan of `--plan-only`.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
+import { renderHtml } from '../report/html/render-html.js';
+import { renderJunit } from '../report/junit/render-junit.js';
+import { renderLoadTestPlanMarkdown } from '../report/markdown/render-plan.js';
+import { renderMarkdown } from '../report/markdown/render-markdown.js';
+import type { AuditConfigSummary, AuditEnvironment } from '../report/model/audit-result.js';
+import { createReportModelFromAudit } from '../report/model/create-from-audit.js';
+import { createLoadTestPlan } from '../report/model/load-test-plan.js';
+import { redactDeep, redactText } from '../util/redact.js';
+import type { AuditRecord } from './baseline.js';
+
+async function writeAll(dir: string, files: ReadonlyArray<[string, string]>): Promise<string[]> {
+  try {
+    await mkdir(dir, { recursive: true });
+    const out: string[] = [];
+    for (const [name, text] of files) {
+      const path = join(dir, name);
+      await writeFile(path, text);
+      out.push(path);
+    }
+    return out;
+  } catch (cause) {
+    throw new RedlineError('E_AUDIT_WRITE', `cannot write the audit results into ${dir}`, {
+      cause,
+      exitCode: ExitCode.CannotWrite,
+      hint: 'check that the folder is writable, or choose another with --out',
+    });
+  }
+}
+
+/** Writes audit.json, report.md, report.html and junit.xml; returns their paths. */
+export async function writeAuditOutputs(
+  record: AuditRecord,
+  dir: string,
+  secrets: readonly string[],
+): Promise<string[]> {
+  const options = { secrets };
+  const safe = redactDeep(record, options);
+  const model = createReportModelFromAudit(safe, options);
+  return writeAll(dir, [
+    ['audit.json', `${JSON.stringify(safe, null, 2)}\n`],
+    ['report.md', redactText(renderMarkdown(model), options)],
+    ['report.html', redactText(renderHtml(model), options)],
+    ['junit.xml', redactText(renderJunit(model), options)],
+  ]);
+}
+
+/** Renders the seed's Load Test Plan (redacted) for `--plan-only`. */
+export function renderPlan(
+  summary: AuditConfigSummary,
+  environment: AuditEnvironment | undefined,
+  secrets: readonly string[],
+): string {
+  const options = { secrets };
+  return redactText(renderLoadTestPlanMarkdown(createLoadTestPlan(summary, environment, options)), options);
+}
+
+/** Writes `load-test-plan.md` into `dir`; returns its path. */
+export async function writePlan(text: string, dir: string): Promise<string> {
+  const [path] = await writeAll(dir, [['load-test-plan.md', text]]);
+  return path as string;
+}

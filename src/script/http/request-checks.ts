@@ -1,0 +1,34 @@
+/**
+ * k6 request params Redline cannot honour fail loudly (a digest login or a compressed body sent
+ * without them would silently change the test), and URLs are made safe for tags (k6's `Clean`).
+ */
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
+
+/** Throws for params Redline does not implement: `auth` other than basic, `compression`. */
+export function assertSupportedParams(params: { auth?: unknown; compression?: unknown }): void {
+  if (params.auth !== undefined && params.auth !== 'basic') {
+    throw new RedlineError('E_SCRIPT_UNSUPPORTED', `params.auth "${String(params.auth)}" is not supported by Redline (only "basic")`, {
+      hint: 'send the Authorization header yourself, or use basic auth with the credentials in the URL',
+      exitCode: ExitCode.ScriptException,
+    });
+  }
+  if (params.compression !== undefined && params.compression !== '') {
+    throw new RedlineError('E_SCRIPT_UNSUPPORTED', `params.compression "${String(params.compression)}" is not supported by Redline`, {
+      hint: 'compress the body yourself (e.g. zlib from node:zlib) and set the Content-Encoding header',
+      exitCode: ExitCode.ScriptException,
+    });
+  }
+}
+
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i;
+
+/** The URL with its password masked (`http://user:****@host/`), as k6 writes it in tags. */
+export function cleanUrl(url: string): string {
+  const match = USERINFO.exec(url);
+  if (!match) return url;
+  const userinfo = match[2] as string;
+  const colon = userinfo.indexOf(':');
+  if (colon < 0) return url;
+  return `${match[1]}${userinfo.slice(0, colon)}:****@${url.slice(match[0].length)}`;
+}
