@@ -17,10 +17,14 @@ import { runScriptTest } from '../dist/engine/script/run-script.js';
 import { freePort, GEN_CPU, median, ROOT, TGT_CPU, WORK, waitForPort } from './lib.mjs';
 
 if (process.env.K6_TRANSFORM_BENCH_PINNED !== '1' && spawnSync('taskset', ['-V']).status === 0) {
-  const pinned = spawnSync('taskset', ['-c', GEN_CPU, process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, K6_TRANSFORM_BENCH_PINNED: '1' },
-  });
+  const pinned = spawnSync(
+    'taskset',
+    ['-c', GEN_CPU, process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, K6_TRANSFORM_BENCH_PINNED: '1' },
+    },
+  );
   process.exit(pinned.status ?? 1);
 }
 
@@ -32,7 +36,8 @@ const vus = Number(process.argv[4] ?? 20);
 const seed = readFileSync(join(ROOT, 'test/k6-compat/seed/seed-script.js'), 'utf8');
 const k6Script = join(WORK, 'seed-flow-k6.js');
 writeFileSync(k6Script, seed.replace(/^\s*sleep\(\d+\);\n/gm, ''));
-if (/\bsleep\(\d/.test(readFileSync(k6Script, 'utf8'))) throw new Error('a sleep() call was left in the k6 script');
+if (/\bsleep\(\d/.test(readFileSync(k6Script, 'utf8')))
+  throw new Error('a sleep() call was left in the k6 script');
 
 const nativeScript = join(WORK, 'seed-flow-native.js');
 writeFileSync(
@@ -105,13 +110,21 @@ require('http').createServer((req, res) => {
 async function runOnce(script, port, label) {
   const run = await runScriptTest({
     scriptPath: script,
-    cli: { vus, duration: `${seconds}s`, hosts: [`https://api.example.com=http://127.0.0.1:${port}`] },
+    cli: {
+      vus,
+      duration: `${seconds}s`,
+      hosts: [`https://api.example.com=http://127.0.0.1:${port}`],
+    },
   });
   const result = run.result;
-  if (result.metrics.http_req_failed.values.rate !== 0) throw new Error(`${label}: requests failed`);
+  if (result.metrics.http_req_failed.values.rate !== 0)
+    throw new Error(`${label}: requests failed`);
   const iterations = result.metrics.iterations.values.count;
   const cpuUs = (result.generator.cpuPercent / 100) * result.durationMs * 1000;
-  return { perSecond: result.metrics.iterations.values.rate, cpuPerIterationUs: cpuUs / iterations };
+  return {
+    perSecond: result.metrics.iterations.values.rate,
+    cpuPerIterationUs: cpuUs / iterations,
+  };
 }
 
 const port = await freePort();
@@ -137,11 +150,26 @@ try {
 const ratios = k6.map((r, i) => r.perSecond / native[i].perSecond);
 const cpuRatios = k6.map((r, i) => r.cpuPerIterationUs / native[i].cpuPerIterationUs);
 const fmt = (xs) => xs.map((x) => x.toFixed(0)).join(', ');
-console.log(`seed flow without sleeps, ${vus} VUs, ${seconds} s per run, ${reps} runs each (generator on CPU ${GEN_CPU}, target on CPU ${TGT_CPU})\n`);
+console.log(
+  `seed flow without sleeps, ${vus} VUs, ${seconds} s per run, ${reps} runs each (generator on CPU ${GEN_CPU}, target on CPU ${TGT_CPU})\n`,
+);
 console.log('| script | iterations/s (median) | runs | CPU µs per iteration (median) |');
 console.log('|---|---:|---|---:|');
-console.log(`| k6-style, synchronous (transformed) | ${median(k6.map((r) => r.perSecond)).toFixed(0)} | ${fmt(k6.map((r) => r.perSecond))} | ${median(k6.map((r) => r.cpuPerIterationUs)).toFixed(0)} |`);
-console.log(`| native async API | ${median(native.map((r) => r.perSecond)).toFixed(0)} | ${fmt(native.map((r) => r.perSecond))} | ${median(native.map((r) => r.cpuPerIterationUs)).toFixed(0)} |`);
-console.log(`\nk6 / native throughput, per pair: ${ratios.map((x) => x.toFixed(3)).join(', ')}; median ${median(ratios).toFixed(3)} (goal ≥ 0.90)`);
-console.log(`k6 / native CPU per iteration, per pair: ${cpuRatios.map((x) => x.toFixed(3)).join(', ')}; median ${median(cpuRatios).toFixed(3)} (goal ≤ 1.10)`);
-console.log(`load average at the end: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `| k6-style, synchronous (transformed) | ${median(k6.map((r) => r.perSecond)).toFixed(0)} | ${fmt(k6.map((r) => r.perSecond))} | ${median(k6.map((r) => r.cpuPerIterationUs)).toFixed(0)} |`,
+);
+console.log(
+  `| native async API | ${median(native.map((r) => r.perSecond)).toFixed(0)} | ${fmt(native.map((r) => r.perSecond))} | ${median(native.map((r) => r.cpuPerIterationUs)).toFixed(0)} |`,
+);
+console.log(
+  `\nk6 / native throughput, per pair: ${ratios.map((x) => x.toFixed(3)).join(', ')}; median ${median(ratios).toFixed(3)} (goal ≥ 0.90)`,
+);
+console.log(
+  `k6 / native CPU per iteration, per pair: ${cpuRatios.map((x) => x.toFixed(3)).join(', ')}; median ${median(cpuRatios).toFixed(3)} (goal ≤ 1.10)`,
+);
+console.log(
+  `load average at the end: ${(await import('node:os'))
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);

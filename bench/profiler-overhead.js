@@ -3,7 +3,7 @@
 // service run side by side on the same core and get the same load at the same time, so background
 // noise on a shared machine hits both alike; CPU per request (from /proc) is the cost, and on a
 // dedicated core throughput is its inverse: throughput cost = 1 - plain/profiled CPU per request.
-// Usage: npm run build && node bench/profiler-overhead.js [rounds=6] [seconds=4] [captureJson]
+// Usage: npm run build && [MODE=alternate] node bench/profiler-overhead.js [rounds=6] [seconds=4] [captureJson]
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,25 @@ const cpuOf = (pid) => ({ all: cpuMs(pid), main: cpuMs(pid, pid) });
 const requestsOf = (run) => run.result.metrics.http_reqs.values.count;
 const load = (url, durationMs, signal) =>
   runQuickTest({ url: `${url}?q=t3`, connections: 8, durationMs, signal });
+
+const alternate = process.env.MODE === 'alternate';
+
+/** Loads one target alone for `seconds`; returns its requests per second. */
+async function alone(t, signal) {
+  const run = await load(t.url, seconds * 1000, signal);
+  return requestsOf(run) / (run.result.durationMs / 1000);
+}
+
+/**
+ * MODE=alternate: the core serves one target at a time (A then B, then B then A), so the ratio
+ * is plain throughput on a dedicated core, profiler threads included; noisier on a shared machine.
+ */
+async function alternateRound(plain, profiled, signal, i) {
+  const order = i % 2 === 0 ? [plain, profiled] : [profiled, plain];
+  const rates = new Map();
+  for (const t of order) rates.set(t, await alone(t, signal));
+  return { plainRps: rates.get(plain), profiledRps: rates.get(profiled) };
+}
 
 /** Loads both targets at once for `seconds`; returns CPU µs per request of each (process, main thread). */
 async function round(plain, profiled, signal) {
@@ -75,6 +94,14 @@ try {
     warmup: (url, signal) => Promise.all([load(plain.url, 2000, signal), load(url, 2000, signal)]),
     load: async (url, signal, info) => {
       for (let i = 0; i < rounds; i++) {
+        if (alternate) {
+          const r = await alternateRound(plain, { url, pid: info.pid }, signal, i);
+          ratios.push(r.profiledRps / r.plainRps);
+          console.log(
+            `round ${i + 1}: plain ${r.plainRps.toFixed(0)} req/s, profiled ${r.profiledRps.toFixed(0)} req/s (×${(r.profiledRps / r.plainRps).toFixed(3)})`,
+          );
+          continue;
+        }
         const r = await round(plain, { url, pid: info.pid }, signal);
         ratios.push(r.profiled / r.plain);
         mainRatios.push(r.profiledMain / r.plainMain);
@@ -89,6 +116,13 @@ try {
   child.kill('SIGTERM');
 }
 const medianOf = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
+if (alternate) {
+  const m = medianOf(ratios);
+  console.log(
+    `throughput profiled/plain, alternating on one core (median of ${rounds}): ×${m.toFixed(3)} → cost ${((1 - m) * 100).toFixed(1)}%`,
+  );
+  process.exit(0);
+}
 const median = medianOf(ratios);
 const mainMedian = medianOf(mainRatios);
 console.log(

@@ -2,6 +2,7 @@
  * The steps that look inside the target: a short endurance run (retained heap after forced GCs,
  * live-heap allocation sites, RSS: the leak check) and a CPU profile under normal load.
  */
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Finding } from '../findings/finding.js';
 import type { AuditStep, ProfileSummary } from '../report/model/audit-result.js';
@@ -56,6 +57,8 @@ export async function runSoakStep(
   });
   measured.step.leakCheck = verdict.check;
   ctx.progress.result(`leak check: ${verdict.check.leakSuspected ? 'LEAK SUSPECTED: ' : ''}${verdict.check.note}`);
+  const evidence = { checkpoints: ctx.heap?.points ?? [], soakWindow: heapPoints, trend: verdict.trend ?? null };
+  await writeFile(join(config.outDir, 'soak', 'heap-checkpoints.json'), `${JSON.stringify(evidence, null, 2)}\n`).catch(() => {});
   const profilerLeak = captured.findings.find((f) => f.id === 'memory.leak');
   const leak = createSoakLeakFinding(verdict, heapPoints, profilerLeak, captured.analysis.heap?.tables.hotspots ?? []);
   return { step: measured.step, findings: leak ? [leak] : [] };

@@ -38,7 +38,9 @@ let dir: string;
 
 /** Starts `node dist/demo/main.js --port 0` and waits for its ready line. */
 async function startDemo(): Promise<void> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/demo/main.js'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(ROOT, 'dist/demo/main.js'), '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   demo = child;
   port = await new Promise<number>((resolve, reject) => {
     let text = '';
@@ -70,9 +72,11 @@ afterAll(async () => {
 });
 
 describe('the seed k6 script against the demo service', () => {
-  it('is the seed document\'s script, byte for byte', () => {
+  it("is the seed document's script, byte for byte", () => {
     const seed = readFileSync(SEED_FILE, 'utf8');
-    const start = seed.indexOf('```javascript\n', seed.indexOf('### k6 Load Test Script')) + '```javascript\n'.length;
+    const start =
+      seed.indexOf('```javascript\n', seed.indexOf('### k6 Load Test Script')) +
+      '```javascript\n'.length;
     expect(readFileSync(SCRIPT, 'utf8')).toBe(seed.slice(start, seed.indexOf('```', start)));
   });
 
@@ -80,7 +84,23 @@ describe('the seed k6 script against the demo service', () => {
     const resultPath = join(dir, 'result.json');
     const exportPath = join(dir, 'export.json');
     const out = await runCli(
-      ['run', SCRIPT, '--host', `api.example.com=127.0.0.1:${port}`, '--host', `https://api.example.com=http://127.0.0.1:${port}`, '--stage', '2s:5', '--stage', '2s:0', '-q', '--json', resultPath, '--summary-export', exportPath],
+      [
+        'run',
+        SCRIPT,
+        '--host',
+        `api.example.com=127.0.0.1:${port}`,
+        '--host',
+        `https://api.example.com=http://127.0.0.1:${port}`,
+        '--stage',
+        '2s:5',
+        '--stage',
+        '2s:0',
+        '-q',
+        '--json',
+        resultPath,
+        '--summary-export',
+        exportPath,
+      ],
       { cwd: dir, timeoutMs: 100_000 },
     );
     const result = JSON.parse(readFileSync(resultPath, 'utf8')) as RunResultFile;
@@ -91,13 +111,27 @@ describe('the seed k6 script against the demo service', () => {
     expect(result.metrics['http_req_failed']?.values['rate']).toBe(0);
     expect(result.statusCodes).toEqual({ '200': iterations * 3 });
     // The script's custom metrics.
-    expect(result.metrics['errors']).toMatchObject({ type: 'rate', values: { rate: 0, fails: iterations * 3 } });
-    expect(result.metrics['response_time']).toMatchObject({ type: 'trend', values: { count: iterations * 3 } });
+    expect(result.metrics['errors']).toMatchObject({
+      type: 'rate',
+      values: { rate: 0, fails: iterations * 3 },
+    });
+    expect(result.metrics['response_time']).toMatchObject({
+      type: 'trend',
+      values: { count: iterations * 3 },
+    });
     // Every check ran once per iteration; the status checks passed.
     expect(result.checks.map((c) => c.name)).toEqual(CHECKS);
-    for (const check of result.checks) expect(check.passes + check.fails, check.name).toBe(iterations);
-    for (const name of ['login status is 200', 'user fetch status is 200', 'items fetch status is 200']) {
-      expect(result.checks.find((c) => c.name === name)).toMatchObject({ passes: iterations, fails: 0 });
+    for (const check of result.checks)
+      expect(check.passes + check.fails, check.name).toBe(iterations);
+    for (const name of [
+      'login status is 200',
+      'user fetch status is 200',
+      'items fetch status is 200',
+    ]) {
+      expect(result.checks.find((c) => c.name === name)).toMatchObject({
+        passes: iterations,
+        fails: 0,
+      });
     }
     // Every threshold was evaluated; the exit code follows them (latency ones depend on this machine).
     expect(result.thresholds.map((t) => [t.metric, t.expression])).toEqual(THRESHOLDS);
@@ -105,13 +139,20 @@ describe('the seed k6 script against the demo service', () => {
     expect(out.code).toBe(result.thresholds.every((t) => t.ok) ? 0 : 99);
     // The text summary shows them.
     expect(out.stdout).toContain('THRESHOLDS');
-    for (const [metric, expression] of THRESHOLDS) expect(out.stdout).toMatch(new RegExp(`${metric}[\\s\\S]*[✓✗] '${expression!.replace(/[()]/g, '\\$&')}'`));
+    for (const [metric, expression] of THRESHOLDS)
+      expect(out.stdout).toMatch(
+        new RegExp(`${metric}[\\s\\S]*[✓✗] '${expression!.replace(/[()]/g, '\\$&')}'`),
+      );
     for (const name of CHECKS) expect(out.stdout).toMatch(new RegExp(`[✓✗] ${name}`));
     expect(out.stdout).toMatch(/errors\.+: 0\.00%/);
     // The k6 summary export carries the same checks and thresholds.
     const exported = JSON.parse(readFileSync(exportPath, 'utf8'));
     expect(Object.keys(exported.root_group.checks)).toEqual(CHECKS);
-    expect(Object.keys(exported.metrics.http_req_duration.thresholds)).toEqual(['p(50)<200', 'p(95)<500', 'p(99)<800']);
+    expect(Object.keys(exported.metrics.http_req_duration.thresholds)).toEqual([
+      'p(50)<200',
+      'p(95)<500',
+      'p(99)<800',
+    ]);
     expect(exported.metrics.errors.thresholds).toEqual({ 'rate<0.01': false });
   }, 120_000);
 });

@@ -21,7 +21,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const run = (script: string, ...flags: string[]) => runCli(['run', corpusScript(script), '-q', '-e', `BASE_URL=${server.url}`, ...flags], { cwd: dir });
+const run = (script: string, ...flags: string[]) =>
+  runCli(['run', corpusScript(script), '-q', '-e', `BASE_URL=${server.url}`, ...flags], {
+    cwd: dir,
+  });
 
 describe('k6 corpus through the CLI', () => {
   it('prints the summary with thresholds and checks, and writes --summary-export in k6 shape', async () => {
@@ -34,12 +37,30 @@ describe('k6 corpus through the CLI', () => {
     expect(out.stdout).toContain('✗ never true');
     const exported = JSON.parse(readFileSync(exportPath, 'utf8'));
     expect(Object.keys(exported).sort()).toEqual(['metrics', 'root_group']);
-    expect(exported.root_group.checks['status is 200']).toMatchObject({ name: 'status is 200', path: '::status is 200', passes: 10, fails: 0 });
+    expect(exported.root_group.checks['status is 200']).toMatchObject({
+      name: 'status is 200',
+      path: '::status is 200',
+      passes: 10,
+      fails: 0,
+    });
     expect(exported.metrics.checks).toMatchObject({ passes: 40, fails: 10, value: 0.8 });
     // k6's export maps each threshold expression to "failed?".
     expect(exported.metrics['checks{kind:body}'].thresholds).toEqual({ 'rate<1': false });
-    expect(Object.keys(exported.metrics.http_req_duration)).toEqual(expect.arrayContaining(['avg', 'min', 'med', 'max', 'p(90)', 'p(95)']));
+    expect(Object.keys(exported.metrics.http_req_duration)).toEqual(
+      expect.arrayContaining(['avg', 'min', 'med', 'max', 'p(90)', 'p(95)']),
+    );
     expect(exported.metrics.http_reqs).toMatchObject({ count: 10 });
+  });
+
+  it('exports nested groups as k6 does: root_group.groups.<name>.groups.<name>.checks', async () => {
+    const exportPath = join(dir, 'groups.json');
+    const out = await run('02-groups-nested.js', '--summary-export', exportPath);
+    expect(out.code).toBe(0);
+    const root = JSON.parse(readFileSync(exportPath, 'utf8')).root_group;
+    expect(Object.keys(root.groups).sort()).toEqual(['account', 'shop']);
+    expect(root.groups.shop).toMatchObject({ name: 'shop', path: '::shop' });
+    expect(root.groups.shop.groups.cart.checks.added).toMatchObject({ path: '::shop::cart::added', passes: 8, fails: 0 });
+    expect(out.stdout).toContain('group_duration{group:::shop::cart}');
   });
 
   it('uses summaryTrendStats from the options in the text summary', async () => {

@@ -51,9 +51,15 @@ describe('k6 corpus: core API', () => {
     expect(run.exitCode).toBe(0);
     expect(checkCounts(run, 'setup logged in', '::setup')).toEqual({ passes: 1, fails: 0 });
     expect(checkCounts(run, 'token from setup works')).toEqual({ passes: 6, fails: 0 });
-    expect(checkCounts(run, 'data is JSON (a Date became a string)')).toEqual({ passes: 6, fails: 0 });
+    expect(checkCounts(run, 'data is JSON (a Date became a string)')).toEqual({
+      passes: 6,
+      fails: 0,
+    });
     expect(checkCounts(run, 'data is per VU')).toEqual({ passes: 6, fails: 0 });
-    expect(checkCounts(run, 'teardown gets setup data', '::teardown')).toEqual({ passes: 1, fails: 0 });
+    expect(checkCounts(run, 'teardown gets setup data', '::teardown')).toEqual({
+      passes: 1,
+      fails: 0,
+    });
     expect(server.hits('/auth/login')).toBe(1);
     expect(server.hits('/echo')).toBe(1);
     expect(metricValue(run, 'http_reqs', 'count')).toBe(8);
@@ -62,11 +68,28 @@ describe('k6 corpus: core API', () => {
   it('10 custom Counter, Gauge, Rate and Trend with tags and thresholds on their sub-metrics', async () => {
     const run = await runCorpus('10-custom-metrics.js', server.url);
     expect(run.exitCode).toBe(0);
-    expect(run.result.metrics['orders_placed']).toMatchObject({ type: 'counter', values: { count: 10 } });
-    expect(run.result.metrics['queue_depth']).toMatchObject({ type: 'gauge', values: { value: 5, min: 1, max: 5 } });
-    expect(run.result.metrics['order_success']).toMatchObject({ type: 'rate', values: { passes: 9, fails: 1 } });
-    expect(run.result.metrics['order_latency']).toMatchObject({ type: 'trend', contains: 'time', values: { count: 5 } });
-    expect(run.result.metrics['payload_size']).toMatchObject({ type: 'trend', contains: 'default', values: { min: 10, max: 90, avg: 50 } });
+    expect(run.result.metrics['orders_placed']).toMatchObject({
+      type: 'counter',
+      values: { count: 10 },
+    });
+    expect(run.result.metrics['queue_depth']).toMatchObject({
+      type: 'gauge',
+      values: { value: 5, min: 1, max: 5 },
+    });
+    expect(run.result.metrics['order_success']).toMatchObject({
+      type: 'rate',
+      values: { passes: 9, fails: 1 },
+    });
+    expect(run.result.metrics['order_latency']).toMatchObject({
+      type: 'trend',
+      contains: 'time',
+      values: { count: 5 },
+    });
+    expect(run.result.metrics['payload_size']).toMatchObject({
+      type: 'trend',
+      contains: 'default',
+      values: { min: 10, max: 90, avg: 50 },
+    });
     expect(metricValue(run, 'orders_placed{kind:express}', 'count')).toBe(5);
     expect(metricValue(run, 'order_success{kind:express}', 'rate')).toBe(1);
     expect(run.result.thresholds).toHaveLength(10);
@@ -77,12 +100,21 @@ describe('k6 corpus: core API', () => {
     server.reset();
     const run = await runCorpus('13-execution.js', server.url);
     expect(run.exitCode).toBe(0);
-    for (const name of ['vu id matches __VU', 'iteration matches __ITER', 'scenario info', 'iterationInTest in range', 'instance counters', 'test options']) {
+    for (const name of [
+      'vu id matches __VU',
+      'iteration matches __ITER',
+      'scenario info',
+      'iterationInTest in range',
+      'instance counters',
+      'test options',
+    ]) {
       expect(checkCounts(run, name), name).toEqual({ passes: 9, fails: 0 });
     }
     expect(metricValue(run, 'http_reqs{tier:gold}', 'count')).toBe(9);
     const sent = server.seen.map((r) => new URL(r.url, 'http://x').searchParams);
-    expect(sent.map((q) => Number(q.get('iter'))).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(sent.map((q) => Number(q.get('iter'))).sort((a, b) => a - b)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8,
+    ]);
     expect(new Set(sent.map((q) => q.get('vu'))).size).toBeLessThanOrEqual(3);
   });
 
@@ -100,8 +132,16 @@ describe('k6 corpus: core API', () => {
     expect(metricValue(run, 'http_reqs', 'count')).toBe(6);
     expect(checkCounts(run, 'reached the end')).toEqual({ passes: 2, fails: 0 });
     expect(run.totals.summarize('iterations', { error: 'unlucky iteration 1' })?.sum).toBe(2);
-    expect(run.scriptErrors.some((e) => e.includes('unlucky iteration 1') && e.includes('18-fail-and-errors.js:9'))).toBe(true);
-    expect(run.scriptErrors.some((e) => e.includes('SyntaxError') && e.includes('18-fail-and-errors.js:10'))).toBe(true);
+    expect(
+      run.scriptErrors.some(
+        (e) => e.includes('unlucky iteration 1') && e.includes('18-fail-and-errors.js:9'),
+      ),
+    ).toBe(true);
+    expect(
+      run.scriptErrors.some(
+        (e) => e.includes('SyntaxError') && e.includes('18-fail-and-errors.js:10'),
+      ),
+    ).toBe(true);
   });
 
   it('23 http.file() multipart uploads and randomSeed()', async () => {

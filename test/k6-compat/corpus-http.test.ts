@@ -16,8 +16,14 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** Every check of the run passed `times` times and never failed. */
-function expectAllChecks(run: Awaited<ReturnType<typeof runCorpus>>, count: number, times: number): void {
-  expect(run.result.checks.map((c) => `${c.name}: ${c.passes}/${c.fails}`)).toEqual(run.result.checks.map((c) => `${c.name}: ${times}/0`));
+function expectAllChecks(
+  run: Awaited<ReturnType<typeof runCorpus>>,
+  count: number,
+  times: number,
+): void {
+  expect(run.result.checks.map((c) => `${c.name}: ${c.passes}/${c.fails}`)).toEqual(
+    run.result.checks.map((c) => `${c.name}: ${times}/0`),
+  );
   expect(run.result.checks).toHaveLength(count);
 }
 
@@ -38,7 +44,12 @@ describe('k6 corpus: k6/http', () => {
     expect(run.exitCode).toBe(0);
     expectAllChecks(run, 6, 3);
     expect(metricValue(run, 'http_reqs', 'count')).toBe(21);
-    expect([server.hits('/ok'), server.hits('/echo'), server.hits('/json'), server.hits('/status/404')]).toEqual([6, 6, 6, 3]);
+    expect([
+      server.hits('/ok'),
+      server.hits('/echo'),
+      server.hits('/json'),
+      server.hits('/status/404'),
+    ]).toEqual([6, 6, 6, 3]);
     expect(run.totals.summarize('http_reqs', { name: 'batch-post' })?.sum).toBe(3);
   });
 
@@ -76,15 +87,26 @@ describe('k6 corpus: k6/http', () => {
     server.reset();
     const port = server.port;
     const run = await runCorpus('16-host-flag.js', server.url, {
-      hosts: [`api.example.com=127.0.0.1:${port}`, `https://api.example.com=http://127.0.0.1:${port}`, `plain.example.com=127.0.0.1:${port}`],
+      hosts: [
+        `api.example.com=127.0.0.1:${port}`,
+        `https://api.example.com=http://127.0.0.1:${port}`,
+        `plain.example.com=127.0.0.1:${port}`,
+      ],
     });
     expect(run.exitCode).toBe(0);
     expectAllChecks(run, 4, 2);
-    expect([server.hits('/auth/login'), server.hits('/users/me'), server.hits('/ok')]).toEqual([2, 2, 2]);
+    expect([server.hits('/auth/login'), server.hits('/users/me'), server.hits('/ok')]).toEqual([
+      2, 2, 2,
+    ]);
     // The Host header and the url/name tags keep the production names.
     expect(server.seen.find((r) => r.path === '/users/me')?.headers.host).toBe('api.example.com');
-    expect(run.totals.summarize('http_reqs', { url: 'https://api.example.com/users/me' })?.sum).toBe(2);
-    expect(run.result.thresholds[0]).toMatchObject({ metric: 'http_reqs{name:https://api.example.com/users/me}', ok: true });
+    expect(
+      run.totals.summarize('http_reqs', { url: 'https://api.example.com/users/me' })?.sum,
+    ).toBe(2);
+    expect(run.result.thresholds[0]).toMatchObject({
+      metric: 'http_reqs{name:https://api.example.com/users/me}',
+      ok: true,
+    });
   });
 
   it('17 asyncRequest with Promise.all, k6/timers, an async default function', async () => {
@@ -100,7 +122,10 @@ describe('k6 corpus: k6/http', () => {
     expect(run.scriptErrors).toEqual([]);
     expect(run.result.checks).toHaveLength(8);
     expect(run.result.checks.every((c) => c.passes === 2 && c.fails === 0)).toBe(true);
-    expect(checkCounts(run, 'expression with a blocking call', '::in a group')).toEqual({ passes: 2, fails: 0 });
+    expect(checkCounts(run, 'expression with a blocking call', '::in a group')).toEqual({
+      passes: 2,
+      fails: 0,
+    });
     // login 1, items 1, retry 2, map 3, find 3, filter 3, forEach 3, template 2 = 18 + 1 in the group.
     expect(metricValue(run, 'http_reqs', 'count')).toBe(38);
   });
@@ -108,10 +133,14 @@ describe('k6 corpus: k6/http', () => {
   it('20 insecureSkipTLSVerify: a self-signed certificate fails verification unless skipped', async () => {
     const tls = await startTlsServer();
     try {
-      const strict = await runCorpus('20-insecure-tls.js', server.url, { env: { TLS_URL: tls.url } });
+      const strict = await runCorpus('20-insecure-tls.js', server.url, {
+        env: { TLS_URL: tls.url },
+      });
       expect(checkCounts(strict, 'tls error when verifying')).toEqual({ passes: 2, fails: 0 });
       expect(metricValue(strict, 'http_req_failed', 'rate')).toBe(1);
-      const skipped = await runCorpus('20-insecure-tls.js', server.url, { env: { TLS_URL: tls.url, INSECURE: '1' } });
+      const skipped = await runCorpus('20-insecure-tls.js', server.url, {
+        env: { TLS_URL: tls.url, INSECURE: '1' },
+      });
       expect(checkCounts(skipped, 'tls request ok')).toEqual({ passes: 2, fails: 0 });
       expect(metricValue(skipped, 'http_req_failed', 'rate')).toBe(0);
       expect(metricValue(skipped, 'http_req_tls_handshaking', 'max')).toBeGreaterThan(0);

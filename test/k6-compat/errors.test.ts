@@ -37,7 +37,9 @@ describe('k6 corpus: unsupported modules and APIs', () => {
     const error = await failure('unsupported-module.js');
     expect(error.exitCode).toBe(107);
     expect(error.position).toMatchObject({ line: 3 });
-    expect(error.problems?.[0]).toMatch(/unsupported-module\.js:3:\d+ {2}module "k6\/ws" is not supported by Redline/);
+    expect(error.problems?.[0]).toMatch(
+      /unsupported-module\.js:3:\d+ {2}module "k6\/ws" is not supported by Redline/,
+    );
     expect(error.problems?.[0]).toContain('k6/http');
   });
 
@@ -46,7 +48,9 @@ describe('k6 corpus: unsupported modules and APIs', () => {
     expect(error.exitCode).toBe(107);
     // Under Vitest the bundle goes through Vite (a TypeError); under Node it is a link error
     // (covered through the CLI in cli.test.ts). Both name the API and the script line.
-    expect(`${error.message}\n${(error.problems ?? []).join('\n')}`).toContain('setResponseCallbak');
+    expect(`${error.message}\n${(error.problems ?? []).join('\n')}`).toContain(
+      'setResponseCallbak',
+    );
     expect(error.position?.file).toContain('missing-export.js');
     expect(error.position?.line).toBe(4);
   });
@@ -85,7 +89,10 @@ describe('k6 corpus: unsupported modules and APIs', () => {
     const run = await runCorpus('errors/html-api.js', server.url);
     expect(run.exitCode).toBe(0);
     expect(metricValue(run, 'iterations', 'count')).toBe(2);
-    expect(run.totals.summarize('iterations', { error: 'response.html() is not supported by Redline' })?.sum).toBe(2);
+    expect(
+      run.totals.summarize('iterations', { error: 'response.html() is not supported by Redline' })
+        ?.sum,
+    ).toBe(2);
     expect(run.scriptErrors[0]).toContain('response.html() is not supported by Redline');
     expect(run.scriptErrors[0]).toContain('html-api.js:9:');
   });
@@ -95,7 +102,10 @@ describe('k6 corpus: exit codes', () => {
   it('a failed threshold gives 99, and the passing one is still reported', async () => {
     const run = await runCorpus('errors/threshold-fails.js', server.url);
     expect(run.exitCode).toBe(99);
-    expect(run.result.thresholds.map((t) => `${t.metric} ${t.expression} ${t.ok}`)).toEqual(['http_req_failed rate<0.1 false', 'http_reqs count==3 true']);
+    expect(run.result.thresholds.map((t) => `${t.metric} ${t.expression} ${t.ok}`)).toEqual([
+      'http_req_failed rate<0.1 false',
+      'http_reqs count==3 true',
+    ]);
   });
 
   it('exec.test.abort() gives 108, as an interruption rather than a script error', async () => {

@@ -21,8 +21,11 @@ export const AUDIT_LEAK_THRESHOLDS = {
   minR2: LEAK_THRESHOLDS.minR2,
   minGrowthBytes: 256 * 1024,
   minBytesPerRequest: 64,
-  /** The second half's slope must keep at least this share of the overall slope. */
-  minLateSlopeShare: 0.5,
+  /**
+   * The second half's slope must keep at least this share of the overall slope: growth that
+   * fades (a cache or ring buffer filling up, JIT warm-up) is not a leak.
+   */
+  minLateSlopeShare: 0.8,
 } as const;
 
 /** Inputs of {@link createLeakCheck}. */

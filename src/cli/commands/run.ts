@@ -2,6 +2,7 @@
  * `redline run <url|script>`: a quick-mode load test against a URL (autocannon/wrk style), or a
  * scripted test (k6 scripts unchanged, native TypeScript, YAML plans), with a k6-style summary.
  */
+import { Console } from 'node:console';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -100,6 +101,8 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
   const errorsShown = new Map<string, number>();
   try {
     const { runScriptTest } = await import('../../engine/script/run-script.js');
+    // Scripts' console output goes to stderr, as in k6, so stdout carries only the summary.
+    globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
     const run = await runScriptTest({
       scriptPath: path,
       cli: cliOverridesFromFlags(flags),

@@ -129,8 +129,12 @@ export class Response {
 }
 
 function unsupportedHtml(method: string): RedlineError {
-  return new RedlineError('E_SCRIPT_UNSUPPORTED', `response.${method}() is not supported by Redline`, {
-    hint: 'parse the body with an npm package such as cheerio (import it in your script) and send the requests yourself',
-    exitCode: ExitCode.ScriptException,
-  });
+  return new RedlineError(
+    'E_SCRIPT_UNSUPPORTED',
+    `response.${method}() is not supported by Redline`,
+    {
+      hint: 'parse the body with an npm package such as cheerio (import it in your script) and send the requests yourself',
+      exitCode: ExitCode.ScriptException,
+    },
+  );
 }

@@ -28,9 +28,18 @@ export interface K6Server extends TestServer {
 }
 
 const TOKEN = 'tok-corpus-123';
-const ITEMS = Array.from({ length: 50 }, (_, i) => ({ id: i + 1, name: `item-${i + 1}`, price: (i + 1) * 10 }));
+const ITEMS = Array.from({ length: 50 }, (_, i) => ({
+  id: i + 1,
+  name: `item-${i + 1}`,
+  price: (i + 1) * 10,
+}));
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | string[]> = {},
+): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const type = typeof body === 'string' ? 'text/plain' : 'application/json';
   res.writeHead(status, { 'content-type': type, ...headers });
@@ -62,25 +71,40 @@ function route(req: IncomingMessage, res: ServerResponse, url: URL, body: string
   const status = /^\/status\/(\d{3})$/.exec(path);
   if (status) return send(res, Number(status[1]), `status ${status[1]}`);
   const delay = /^\/delay\/(\d+)$/.exec(path);
-  if (delay) return void setTimeout(() => send(res, 200, { delayed: Number(delay[1]) }), Number(delay[1]));
+  if (delay)
+    return void setTimeout(() => send(res, 200, { delayed: Number(delay[1]) }), Number(delay[1]));
   switch (path) {
     case '/ok':
       return send(res, 200, 'ok');
     case '/json':
-      return send(res, 200, { user: { name: 'Ada', roles: ['admin', 'dev'] }, items: ITEMS.slice(0, 3), 'dotted.key': 7, empty: [] });
+      return send(res, 200, {
+        user: { name: 'Ada', roles: ['admin', 'dev'] },
+        items: ITEMS.slice(0, 3),
+        'dotted.key': 7,
+        empty: [],
+      });
     case '/echo':
-      return send(res, 200, { method: req.method, url: req.url, headers: req.headers, body, cookies: cookiesOf(req) });
+      return send(res, 200, {
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        body,
+        cookies: cookiesOf(req),
+      });
     case '/auth/login': {
       const fields = fieldsOf(req, body);
       if (req.method !== 'POST') return send(res, 405, { error: 'method' });
-      if (fields['email'] === 'test@example.com' && fields['password'] === 'password123') return send(res, 200, { token: TOKEN });
+      if (fields['email'] === 'test@example.com' && fields['password'] === 'password123')
+        return send(res, 200, { token: TOKEN });
       return send(res, 401, { error: 'invalid_credentials' });
     }
     case '/users/me':
-      if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(res, 401, { error: 'unauthorized' });
+      if (req.headers.authorization !== `Bearer ${TOKEN}`)
+        return send(res, 401, { error: 'unauthorized' });
       return send(res, 200, { id: 1, email: 'test@example.com' });
     case '/items': {
-      if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(res, 401, { error: 'unauthorized' });
+      if (req.headers.authorization !== `Bearer ${TOKEN}`)
+        return send(res, 401, { error: 'unauthorized' });
       const limit = Math.min(50, Number(url.searchParams.get('limit') ?? 20));
       return send(res, 200, { items: ITEMS.slice(0, limit), total: ITEMS.length });
     }
@@ -115,7 +139,14 @@ export async function startK6Server(): Promise<K6Server> {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const body = Buffer.concat(chunks).toString('utf8');
       hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1);
-      seen.push({ method: req.method ?? '', path: url.pathname, url: req.url ?? '', headers: req.headers, body, remotePort: req.socket.remotePort ?? 0 });
+      seen.push({
+        method: req.method ?? '',
+        path: url.pathname,
+        url: req.url ?? '',
+        headers: req.headers,
+        body,
+        remotePort: req.socket.remotePort ?? 0,
+      });
       if (seen.length > 5000) seen.shift();
       route(req, res, url, body);
     });

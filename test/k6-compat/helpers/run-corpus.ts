@@ -17,10 +17,17 @@ export interface CorpusRun extends ScriptRunResult {
 }
 
 /** Runs `name` with `BASE_URL` in __ENV and the given CLI overrides, in this thread. */
-export async function runCorpus(name: string, baseUrl: string, cli: CliOverrides = {}, workers = 1): Promise<CorpusRun> {
+export async function runCorpus(
+  name: string,
+  baseUrl: string,
+  cli: CliOverrides = {},
+  workers = 1,
+): Promise<CorpusRun> {
   const warnings: string[] = [];
   const scriptErrors: string[] = [];
-  const env = Array.isArray(cli.env) ? [...(cli.env as string[])] : Object.entries(cli.env ?? {}).map(([k, v]) => `${k}=${v}`);
+  const env = Array.isArray(cli.env)
+    ? [...(cli.env as string[])]
+    : Object.entries(cli.env ?? {}).map(([k, v]) => `${k}=${v}`);
   const run = await runScriptTest({
     scriptPath: corpusScript(name),
     cli: { ...cli, env: [`BASE_URL=${baseUrl}`, ...env] },
@@ -32,19 +39,31 @@ export async function runCorpus(name: string, baseUrl: string, cli: CliOverrides
 }
 
 /** A metric's value (`count`, `rate`, `p(95)`, ...) or undefined when the metric is absent. */
-export function metricValue(run: Pick<CorpusRun, 'result'>, metric: string, stat: string): number | undefined {
+export function metricValue(
+  run: Pick<CorpusRun, 'result'>,
+  metric: string,
+  stat: string,
+): number | undefined {
   const m: ResultMetric | undefined = run.result.metrics[metric];
   return m?.values[stat];
 }
 
 /** Passes and fails of the check `name` (in group path `path`, '' for the root). */
-export function checkCounts(run: Pick<CorpusRun, 'result'>, name: string, path = ''): { passes: number; fails: number } | undefined {
+export function checkCounts(
+  run: Pick<CorpusRun, 'result'>,
+  name: string,
+  path = '',
+): { passes: number; fails: number } | undefined {
   const c = run.result.checks.find((x) => x.name === name && x.path === path);
   return c ? { passes: c.passes, fails: c.fails } : undefined;
 }
 
 /** The outcome of the threshold `expression` on `metric`. */
-export function thresholdOk(run: Pick<CorpusRun, 'result'>, metric: string, expression: string): boolean | undefined {
+export function thresholdOk(
+  run: Pick<CorpusRun, 'result'>,
+  metric: string,
+  expression: string,
+): boolean | undefined {
   return run.result.thresholds.find((t) => t.metric === metric && t.expression === expression)?.ok;
 }
 
@@ -58,7 +77,10 @@ export interface CliRun {
 const BIN = fileURLToPath(new URL('../../../bin/redline.js', import.meta.url));
 
 /** Runs the built CLI (`node bin/redline.js <args>`) in `cwd`; kills it after `timeoutMs`. */
-export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? process.cwd(),
