@@ -82,7 +82,7 @@ await waitForPort(port);
 const plain = { url: `http://127.0.0.1:${port}/`, pid: child.pid };
 const settings = { ...DEFAULT_CAPTURE_OPTIONS, ...capture };
 console.log(
-  `profiler overhead: ${rounds} rounds of ${seconds}s, side by side, pinned=${pinned}, capture ${JSON.stringify(settings)}`,
+  `profiler overhead: ${rounds} rounds of ${seconds}s, ${alternate ? 'alternating' : 'side by side'}, pinned=${pinned}, capture ${JSON.stringify(settings)}`,
 );
 const ratios = [];
 const mainRatios = [];

@@ -46,7 +46,6 @@ export async function runSoakStep(
   const measured = captured.measured;
   if (!measured) return { findings: [] };
   const stats = readRunStats(measured.step.run);
-  await ctx.heap?.record(stats.requests);
   const heapPoints = captured.capture.signals.heapAfterGc;
   const verdict = createLeakCheck({
     heapPoints,
@@ -86,7 +85,6 @@ export async function runProfileStep(
     cwd,
     label: 'profile',
   });
-  if (captured.measured) await ctx.heap?.record(readRunStats(captured.measured.step.run).requests);
   const profile = createProfileSummary(captured, cwd);
   // A short window says nothing about leaks; the soak step judges memory.
   const findings = captured.findings.filter((f) => f.id !== 'memory.leak');

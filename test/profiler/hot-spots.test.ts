@@ -37,8 +37,10 @@ describe('redline profile names the hot spot', () => {
 
 describe('leak detection under load', () => {
   it('flags the app that keeps every request in a global array, with its allocation sites', async () => {
+    // A short window sees few natural mark-compacts: force a full GC every second (--heap-check 1s).
     const { result } = await profileApp(dir, 'leak', {
       loadMs: 6000,
+      capture: { heapCheckIntervalMs: 1000 },
     });
     expect(result.analysis.leak).toMatchObject({ leaking: true });
     const leak = result.findings.find((f) => f.id === 'memory.leak');
@@ -56,6 +58,7 @@ describe('leak detection under load', () => {
   it('does not flag the healthy app', async () => {
     const { result } = await profileApp(dir, 'healthy', {
       loadMs: 6000,
+      capture: { heapCheckIntervalMs: 1000 },
     });
     expect(result.analysis.leak.points).toBeGreaterThanOrEqual(4);
     expect(result.analysis.leak.leaking).toBe(false);

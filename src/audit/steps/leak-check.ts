@@ -25,7 +25,7 @@ export const AUDIT_LEAK_THRESHOLDS = {
    * The second half's slope must keep at least this share of the overall slope: growth that
    * fades (a cache or ring buffer filling up, JIT warm-up) is not a leak.
    */
-  minLateSlopeShare: 0.8,
+  minLateSlopeShare: 0.7,
 } as const;
 
 /** Inputs of {@link createLeakCheck}. */
@@ -59,10 +59,14 @@ export interface LeakVerdict {
   projectedDayBytes?: number;
 }
 
-/** Fits retained heap against requests served; undefined with too few checkpoints. */
-export function fitTrafficTrend(points: readonly HeapCheckpoint[]): TrafficTrend | undefined {
+/**
+ * Fits retained heap against requests served; undefined with too few checkpoints. The first
+ * checkpoint (after the baseline) is left out: it carries the warm-up (JIT, first-use caches).
+ */
+export function fitTrafficTrend(all: readonly HeapCheckpoint[]): TrafficTrend | undefined {
   const t = AUDIT_LEAK_THRESHOLDS;
-  if (points.length < t.minCheckpoints) return undefined;
+  if (all.length < t.minCheckpoints) return undefined;
+  const points = all.slice(1);
   const fit = fitLine(points.map((p) => p.requests), points.map((p) => p.usedBytes));
   const late = points.slice(Math.floor(points.length / 2));
   const lateFit = fitLine(late.map((p) => p.requests), late.map((p) => p.usedBytes));

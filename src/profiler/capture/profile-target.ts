@@ -29,7 +29,11 @@ export interface TargetInfo {
 }
 
 /** Runs load against the target's URL until done or `signal` aborts (e.g. runQuickTest). */
-export type LoadRunner = (targetUrl: string, signal: AbortSignal, target: TargetInfo) => Promise<unknown>;
+export type LoadRunner = (
+  targetUrl: string,
+  signal: AbortSignal,
+  target: TargetInfo,
+) => Promise<unknown>;
 
 /** What to profile: a command Redline starts, or a running process to attach to. */
 export type ProfileTargetSpec =

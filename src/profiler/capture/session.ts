@@ -136,7 +136,10 @@ export async function captureWindow(
       .profile;
     await client.send('HeapProfiler.stopSampling');
   }
-  const capture: CaptureResult = { cpuProfile: profile, signals: toSignals(raw, heapPoints, sampleStart) };
+  const capture: CaptureResult = {
+    cpuProfile: profile,
+    signals: toSignals(raw, heapPoints, sampleStart),
+  };
   if (heapProfile) capture.heapProfile = heapProfile;
   return { capture, loadResult, ...(loadError === undefined ? {} : { loadError }) };
 }
@@ -152,8 +155,15 @@ export async function disposeCapture(client: InspectorClient): Promise<void> {
 }
 
 /** Converts the sampler's output; its times (target clock, from sampler start) are shifted onto ours. */
-function toSignals(raw: RawSamplerOutput, forced: HeapPoint[], sampleStart: number): ServiceSignals {
-  const natural = (raw.heap ?? []).map(([tMs, usedBytes]) => ({ tMs: sampleStart + tMs, usedBytes }));
+function toSignals(
+  raw: RawSamplerOutput,
+  forced: HeapPoint[],
+  sampleStart: number,
+): ServiceSignals {
+  const natural = (raw.heap ?? []).map(([tMs, usedBytes]) => ({
+    tMs: sampleStart + tMs,
+    usedBytes,
+  }));
   const heapAfterGc = [...forced, ...natural].sort((a, b) => a.tMs - b.tMs);
   return {
     durationMs: raw.durationMs,

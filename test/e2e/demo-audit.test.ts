@@ -1,0 +1,116 @@
+/**
+ * End to end: a compact audit of the bundled demo service finds the five planted bottlenecks with
+ * their evidence; an audit of the `--fixed` demo raises none of them and, with the first audit as
+ * its baseline, verifies the improvements. No password or token reaches any output file.
+ * Needs `npm run build` (the demo, the probe and the engine's workers run from dist/).
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type AuditConfig, type AuditRun, createDemoAuditConfig, runAudit } from '../../src/audit/index.js';
+import { normalizeSql } from '../../src/db/index.js';
+import { DEMO_PASSWORD, locateDemoBottleneck, SELLER_BY_ID_SQL } from '../../src/demo/index.js';
+import type { Finding } from '../../src/findings/finding.js';
+
+const root = mkdtempSync(join(tmpdir(), 'redline-e2e-audit-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const PLANTED = ['cpu.sync-crypto', 'probe.n-plus-one', 'db.missing-index', 'probe.no-pagination', 'memory.leak'];
+// A demo bearer token: `<userId>.<expires>.<43 base64url chars>` (src/demo/http/auth.ts).
+const TOKEN = /\b\d{1,10}\.\d{10}\.[A-Za-z0-9_-]{43}\b/;
+
+/** Compact sizes: about 90 s of load per audit on two shared cores. */
+function config(outDir: string, fixed: boolean): AuditConfig {
+  const c = createDemoAuditConfig({ fixed, outDir, users: 3 });
+  const s = c.steps;
+  s.baseline.durationMs = 4000;
+  s.load.durationMs = 8000;
+  s.peak.durationMs = 6000;
+  Object.assign(s.stress, { maxSteps: 4, stepDurationMs: 4000 });
+  s.spike.durationMs = 4000;
+  Object.assign(s.soak, { durationMs: 15_000, heapCheckIntervalMs: 1500 });
+  s.profile.durationMs = 6000;
+  return c;
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
+}
+
+function byId(run: AuditRun, id: string): Finding[] {
+  return run.result.findings.filter((f) => f.id === id);
+}
+
+let unfixed: AuditRun | undefined;
+
+describe('redline demo audit', () => {
+  it('finds the planted bottlenecks with their evidence', async () => {
+    const out = join(root, 'unfixed');
+    unfixed = await runAudit({ config: config(out, false) });
+    const r = unfixed.result;
+
+    const hash = locateDemoBottleneck('sync-hash');
+    expect(byId(unfixed, 'cpu.sync-crypto').map((f) => f.location)).toContainEqual(expect.objectContaining({ file: hash.file, line: hash.line }));
+
+    // The probe names the first application frame issuing the query: the demo's driver wrapper
+    // (src/demo/db/*.ts), not yet the loop in items.ts (see docs/audit.md, "Known limits").
+    const n1 = byId(unfixed, 'probe.n-plus-one')[0];
+    expect(n1?.location).toMatchObject({ route: 'GET /items', file: expect.stringMatching(/^src\/demo\//), line: expect.any(Number) });
+    expect(normalizeSql(n1?.location?.query ?? '')).toBe(normalizeSql(SELLER_BY_ID_SQL));
+    expect(n1?.evidence.find((e) => e.label === 'executions per request (max)')?.value).toBe(20);
+
+    const index = byId(unfixed, 'db.missing-index')[0];
+    expect(index?.recommendation.sql).toMatch(/^CREATE INDEX CONCURRENTLY \S+ ON items \(category_id/);
+    const gain = r.gains?.find((g) => g.findingId === 'db.missing-index');
+    expect(gain).toMatchObject({ source: 'verify-index', unit: 'ms' });
+    expect(gain!.after).toBeLessThan(gain!.before);
+
+    expect(byId(unfixed, 'probe.no-pagination')[0]?.location?.route).toBe('GET /orders');
+
+    const leak = byId(unfixed, 'memory.leak')[0];
+    expect(leak?.location?.file).toBe(locateDemoBottleneck('memory-leak').file);
+    expect(r.steps.find((s) => s.kind === 'soak')?.leakCheck?.leakSuspected).toBe(true);
+
+    expect(r.breakingPoint?.maxRps).toBeGreaterThan(0);
+    expect(r.steps.filter((s) => s.kind === 'load')[0]?.targetCpuPercent).toBeGreaterThan(0);
+    expect(r.profile?.stacks.length).toBeGreaterThan(0);
+    expect(r.worstQuery?.plan.nodeType).toBeDefined();
+    expect(r.monitoring?.alerts.some((a) => a.ruleName)).toBe(true);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    for (const section of ['## Performance Analysis Report', '### Bottleneck Analysis', '### Load Test Results', '### Optimization Plan', '### Expected Improvements', '### Monitoring Recommendations']) {
+      expect(md).toContain(section);
+    }
+    expect(md).toMatch(/measured by verify-index/);
+  }, 240_000);
+
+  it('raises none of them on the fixed demo, and verifies the improvements against the first audit', async () => {
+    expect(unfixed, 'the unfixed audit must run first').toBeDefined();
+    const out = join(root, 'fixed');
+    const fixed = await runAudit({ config: config(out, true), baselineFile: join(root, 'unfixed', 'audit.json') });
+    const ids = new Set(fixed.result.findings.map((f) => f.id));
+    for (const id of PLANTED) expect(ids.has(id), id).toBe(false);
+    expect(fixed.result.steps.find((s) => s.kind === 'soak')?.leakCheck?.leakSuspected).toBe(false);
+
+    const v = fixed.result.verification;
+    expect(v?.baseline).toBe('audit.json');
+    const p95 = v?.metrics.find((m) => m.metric === 'p95 latency');
+    expect(p95!.after).toBeLessThan(p95!.before);
+    const items = v?.metrics.find((m) => m.metric.startsWith('GET /items p95'));
+    expect(items!.after).toBeLessThan(items!.before);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('Improvements verified');
+  }, 240_000);
+
+  it('writes no password or token into any output file', () => {
+    const files = listFiles(root);
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      expect(text.includes(DEMO_PASSWORD), file).toBe(false);
+      expect(TOKEN.test(text), file).toBe(false);
+    }
+  });
+});
