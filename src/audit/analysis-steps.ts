@@ -12,55 +12,116 @@ import { announce } from './run-steps.js';
 import { createProfileSummary, runCapturedStep } from './steps/capture-step.js';
 import { createLeakCheck, createSoakLeakFinding } from './steps/leak-check.js';
 import { runMeasuredStep, type StepContext } from './steps/load-step.js';
+import type { ProcReading } from './target/proc-sampler.js';
 
 /** Heap sampling interval of the soak (bytes): fine enough to catch small per-request leaks. */
 export const SOAK_HEAP_SAMPLING_BYTES = 16 * 1024;
 /** CPU sampling interval of the soak (µs): coarse, the soak's CPU profile is not the audit's profile. */
 export const SOAK_CPU_SAMPLING_US = 10_000;
 
-/** The soak step with its leak check, and the memory finding when a leak is suspected. */
+/** What the plain parts of the soak measured (before the captured last part). */
+interface SoakParts {
+  steps: AuditStep[];
+  rss: ProcReading[];
+  requests: number;
+  durationMs: number;
+}
+
+/** Runs the first `parts - 1` parts of the soak as plain steps, each followed by a heap checkpoint. */
+async function runPlainParts(
+  ctx: StepContext,
+  users: number,
+  partMs: number,
+  parts: number,
+): Promise<SoakParts> {
+  const out: SoakParts = { steps: [], rss: [], requests: 0, durationMs: 0 };
+  for (let i = 1; i < parts && !ctx.signal.aborted; i++) {
+    const m = await runMeasuredStep(ctx, 'soak', users, partMs, `soak ${i}/${parts}`);
+    const stats = readRunStats(m.step.run);
+    await ctx.heap?.record(stats.requests);
+    out.steps.push(m.step);
+    out.rss.push(...(m.resources?.samples ?? []));
+    out.requests += stats.requests;
+    out.durationMs += stats.durationMs;
+  }
+  return out;
+}
+
+/**
+ * The soak: `parts` runs of X users (default 4) back to back. After each plain part a retained-heap
+ * checkpoint joins the audit-wide trend; the last part runs inside a profiler capture (retained heap
+ * every `heapCheck`, live allocation sites). The leak check is attached to the last part.
+ */
 export async function runSoakStep(
   ctx: StepContext,
   config: AuditConfig,
   cwd: string,
-): Promise<{ step?: AuditStep; findings: Finding[] }> {
+): Promise<{ steps: AuditStep[]; findings: Finding[] }> {
   const s = config.steps.soak;
-  if (!s.enabled || ctx.signal.aborted) return { findings: [] };
-  announce(ctx, 'soak', s.users, s.durationMs, 'short endurance (leak check: retained heap after forced GCs, live allocation sites, RSS trend)');
-  if (!ctx.target.inspector) {
-    const measured = await runMeasuredStep(ctx, 'soak', s.users, s.durationMs);
-    const stats = readRunStats(measured.step.run);
-    const verdict = createLeakCheck({ ...(measured.resources ? { rss: measured.resources.samples } : {}), requests: stats.requests, durationMs: stats.durationMs });
-    measured.step.leakCheck = verdict.check;
-    ctx.progress.result(`leak check: ${verdict.check.note}`);
-    return { step: measured.step, findings: [] };
-  }
-  const captured = await runCapturedStep(ctx, {
-    kind: 'soak',
-    users: s.users,
-    durationMs: s.durationMs,
-    capture: { heapCheckIntervalMs: s.heapCheckIntervalMs, heapSamplingIntervalBytes: SOAK_HEAP_SAMPLING_BYTES, samplingIntervalUs: SOAK_CPU_SAMPLING_US },
-    outDir: join(config.outDir, 'soak'),
-    cwd,
-  });
-  const measured = captured.measured;
-  if (!measured) return { findings: [] };
+  if (!s.enabled || ctx.signal.aborted) return { steps: [], findings: [] };
+  announce(
+    ctx,
+    'soak',
+    s.users,
+    s.durationMs,
+    `short endurance in ${s.parts} parts (leak check: retained heap after forced GCs against requests served, live allocation sites, RSS trend)`,
+  );
+  const parts = ctx.target.inspector ? s.parts : 1;
+  const partMs = s.durationMs / parts;
+  const plain = await runPlainParts(ctx, s.users, partMs, parts);
+  if (ctx.signal.aborted) return { steps: plain.steps, findings: [] };
+  const label = parts > 1 ? `soak ${parts}/${parts}` : undefined;
+  const captured = ctx.target.inspector
+    ? await runCapturedStep(ctx, {
+        kind: 'soak',
+        users: s.users,
+        durationMs: partMs,
+        capture: {
+          heapCheckIntervalMs: s.heapCheckIntervalMs,
+          heapSamplingIntervalBytes: SOAK_HEAP_SAMPLING_BYTES,
+          samplingIntervalUs: SOAK_CPU_SAMPLING_US,
+        },
+        outDir: join(config.outDir, 'soak'),
+        cwd,
+        ...(label ? { label } : {}),
+      })
+    : undefined;
+  const measured = captured
+    ? captured.measured
+    : await runMeasuredStep(ctx, 'soak', s.users, partMs);
+  if (!measured) return { steps: plain.steps, findings: [] };
   const stats = readRunStats(measured.step.run);
-  const heapPoints = captured.capture.signals.heapAfterGc;
+  const heapPoints = captured?.capture.signals.heapAfterGc ?? [];
   const verdict = createLeakCheck({
     heapPoints,
     ...(ctx.heap ? { checkpoints: ctx.heap.points } : {}),
-    ...(measured.resources ? { rss: measured.resources.samples } : {}),
-    requests: stats.requests,
-    durationMs: stats.durationMs,
+    rss: [...plain.rss, ...(measured.resources?.samples ?? [])],
+    requests: plain.requests + stats.requests,
+    durationMs: plain.durationMs + stats.durationMs,
   });
   measured.step.leakCheck = verdict.check;
-  ctx.progress.result(`leak check: ${verdict.check.leakSuspected ? 'LEAK SUSPECTED: ' : ''}${verdict.check.note}`);
-  const evidence = { checkpoints: ctx.heap?.points ?? [], soakWindow: heapPoints, trend: verdict.trend ?? null };
-  await writeFile(join(config.outDir, 'soak', 'heap-checkpoints.json'), `${JSON.stringify(evidence, null, 2)}\n`).catch(() => {});
+  ctx.progress.result(
+    `leak check: ${verdict.check.leakSuspected ? 'LEAK SUSPECTED: ' : ''}${verdict.check.note}`,
+  );
+  const steps = [...plain.steps, measured.step];
+  if (!captured) return { steps, findings: [] };
+  const evidence = {
+    checkpoints: ctx.heap?.points ?? [],
+    soakWindow: heapPoints,
+    trend: verdict.trend ?? null,
+  };
+  await writeFile(
+    join(config.outDir, 'soak', 'heap-checkpoints.json'),
+    `${JSON.stringify(evidence, null, 2)}\n`,
+  ).catch(() => {});
   const profilerLeak = captured.findings.find((f) => f.id === 'memory.leak');
-  const leak = createSoakLeakFinding(verdict, heapPoints, profilerLeak, captured.analysis.heap?.tables.hotspots ?? []);
-  return { step: measured.step, findings: leak ? [leak] : [] };
+  const leak = createSoakLeakFinding(
+    verdict,
+    heapPoints,
+    profilerLeak,
+    captured.analysis.heap?.tables.hotspots ?? [],
+  );
+  return { steps, findings: leak ? [leak] : [] };
 }
 
 /** The CPU profile under normal load (needs the inspector); its run is not graded (profiling costs a little). */
@@ -72,15 +133,27 @@ export async function runProfileStep(
   const s = config.steps.profile;
   if (!s.enabled || ctx.signal.aborted) return { findings: [] };
   if (!ctx.target.inspector) {
-    ctx.progress.warn('profile skipped: the target was not started by Redline with the inspector (set target.command)');
+    ctx.progress.warn(
+      'profile skipped: the target was not started by Redline with the inspector (set target.command)',
+    );
     return { findings: [] };
   }
-  announce(ctx, 'profile', s.users, s.durationMs, 'CPU profile under normal load (hot functions at file:line, event-loop delay, GC pauses)');
+  announce(
+    ctx,
+    'profile',
+    s.users,
+    s.durationMs,
+    'CPU profile under normal load (hot functions at file:line, event-loop delay, GC pauses)',
+  );
   const captured = await runCapturedStep(ctx, {
     kind: 'load',
     users: s.users,
     durationMs: s.durationMs,
-    capture: { samplingIntervalUs: s.samplingIntervalUs, heapCheckIntervalMs: 0, heapSamplingIntervalBytes: 0 },
+    capture: {
+      samplingIntervalUs: s.samplingIntervalUs,
+      heapCheckIntervalMs: 0,
+      heapSamplingIntervalBytes: 0,
+    },
     outDir: join(config.outDir, 'profile'),
     cwd,
     label: 'profile',
@@ -88,7 +161,13 @@ export async function runProfileStep(
   const profile = createProfileSummary(captured, cwd);
   // A short window says nothing about leaks; the soak step judges memory.
   const findings = captured.findings.filter((f) => f.id !== 'memory.leak');
-  const top = findings.slice(0, 3).map((f) => `${f.id}${f.location?.file ? ` at ${f.location.file}:${f.location.line ?? '?'}` : ''}`);
-  ctx.progress.result(`${profile.sampleCount} samples; top: ${top.join('; ') || 'nothing above the thresholds'}`);
+  const top = findings
+    .slice(0, 3)
+    .map(
+      (f) => `${f.id}${f.location?.file ? ` at ${f.location.file}:${f.location.line ?? '?'}` : ''}`,
+    );
+  ctx.progress.result(
+    `${profile.sampleCount} samples; top: ${top.join('; ') || 'nothing above the thresholds'}`,
+  );
   return { profile, findings };
 }

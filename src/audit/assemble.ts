@@ -41,8 +41,12 @@ function crashFinding(text: string): Finding {
     title: 'The target died under load',
     severity: 'critical',
     impact: { description: text },
-    rootCause: 'The process exited while the audit was loading it: an uncaught error, an out-of-memory kill or an exit in a handler. Its last output is in the evidence.',
-    recommendation: { text: 'Read the target log, fix the crash, then run the audit again.', effort: 'medium' },
+    rootCause:
+      'The process exited while the audit was loading it: an uncaught error, an out-of-memory kill or an exit in a handler. Its last output is in the evidence.',
+    recommendation: {
+      text: 'Read the target log, fix the crash, then run the audit again.',
+      effort: 'medium',
+    },
     evidence: [{ label: 'last output', value: text, source: 'target log' }],
   };
 }
@@ -66,7 +70,10 @@ export function assembleAudit(
 ): AuditRecord {
   const { config } = input;
   const cwd = config.target.cwd ?? process.cwd();
-  progress.step('findings', 'ranking the findings of the profile, soak, probe, database and load steps by impact');
+  progress.step(
+    'findings',
+    'ranking the findings of the profile, soak, probe, database and load steps by impact',
+  );
   const findings = collectFindings({
     profile: input.profileFindings,
     soak: input.soakFindings,
@@ -77,7 +84,9 @@ export function assembleAudit(
     displayRoot: cwd,
   });
   for (const f of findings.filter((x) => x.severity !== 'info').slice(0, 6)) {
-    progress.result(`[${f.severity}] ${f.title}${f.location?.file ? ` (${f.location.file}:${f.location.line ?? '?'})` : f.location?.route ? ` (${f.location.route})` : ''}`);
+    progress.result(
+      `[${f.severity}] ${f.title}${f.location?.file ? ` (${f.location.file}:${f.location.line ?? '?'})` : f.location?.route ? ` (${f.location.route})` : ''}`,
+    );
   }
   const name = config.name ?? config.target.url;
   const monitoring = createMonitoringPlan(name, config.criteria, findings, config.outDir);

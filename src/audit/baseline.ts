@@ -8,7 +8,11 @@ import type { RouteStats } from '../probe/index.js';
 import { compareRuns } from '../report/compare/compare-runs.js';
 import { createVerification } from '../report/compare/verification.js';
 import { readResultFile } from '../report/io/read-result.js';
-import type { AuditResultFile, Verification, VerifiedMetric } from '../report/model/audit-result.js';
+import type {
+  AuditResultFile,
+  Verification,
+  VerifiedMetric,
+} from '../report/model/audit-result.js';
 import { selectBasisStep } from '../report/model/create-from-audit.js';
 import type { ParsedResult } from '../report/model/parse-result.js';
 
@@ -29,14 +33,24 @@ export function readBaseline(file: string): Promise<ParsedResult> {
 function routeRows(baseline: AuditRecord, routes: readonly RouteStats[]): VerifiedMetric[] {
   const before = new Map((baseline.routes ?? []).map((r) => [r.route, r]));
   const now = new Map(routes.map((r) => [r.route, r]));
-  const wanted = new Set(baseline.findings.map((f) => f.location?.route).filter((r): r is string => Boolean(r) && r !== '*'));
+  const wanted = new Set(
+    baseline.findings
+      .map((f) => f.location?.route)
+      .filter((r): r is string => Boolean(r) && r !== '*'),
+  );
   const rows: VerifiedMetric[] = [];
   for (const route of [...wanted].sort()) {
     const a = before.get(route);
     const b = now.get(route);
     if (!a || !b) continue;
     const ids = baseline.findings.filter((f) => f.location?.route === route).map((f) => f.id);
-    rows.push({ metric: `${route} p95 (${[...new Set(ids)].join(', ')})`, unit: 'ms', before: a.p95Ms, after: b.p95Ms, lowerIsBetter: true });
+    rows.push({
+      metric: `${route} p95 (${[...new Set(ids)].join(', ')})`,
+      unit: 'ms',
+      before: a.p95Ms,
+      after: b.p95Ms,
+      lowerIsBetter: true,
+    });
   }
   return rows;
 }
@@ -53,7 +67,12 @@ export function createBaselineVerification(
   const before = parsed.kind === 'run' ? parsed.run : selectBasisStep(parsed.audit)?.run;
   const now = selectBasisStep(current)?.run;
   if (!before || !now) return undefined;
-  const verification = createVerification(basename(file), compareRuns([before], [now]), before.meta.runId);
-  if (parsed.kind === 'audit') verification.metrics.push(...routeRows(parsed.audit as AuditRecord, current.routes ?? []));
+  const verification = createVerification(
+    basename(file),
+    compareRuns([before], [now]),
+    before.meta.runId,
+  );
+  if (parsed.kind === 'audit')
+    verification.metrics.push(...routeRows(parsed.audit as AuditRecord, current.routes ?? []));
   return verification;
 }

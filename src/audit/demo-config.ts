@@ -46,9 +46,15 @@ export function createDemoFlow(): unknown[] {
     },
     { get: { url: '/users/me', name: 'GET /users/me', headers: AUTH, check: { status: 200 } } },
     { get: { url: '/items?limit=20', name: 'GET /items', headers: AUTH, check: { status: 200 } } },
-    { get: { url: '/categories/books/items?limit=20', name: 'GET /categories/:slug/items', check: { status: 200 } } },
+    {
+      get: {
+        url: '/categories/books/items?limit=20',
+        name: 'GET /categories/:slug/items',
+        check: { status: 200 },
+      },
+    },
     { get: { url: '/orders', name: 'GET /orders', headers: AUTH, check: { status: 200 } } },
-    { think: 0.5 },
+    { think: 0.25 },
   ];
 }
 

@@ -8,12 +8,14 @@ import { memoryLimitBytes } from './target/proc-sampler.js';
 
 /** Name and version of the target: from the config, else the package.json of its folder. */
 export function describeTarget(target: AuditTargetConfig): { name: string; version?: string } {
-  if (target.name) return target.version ? { name: target.name, version: target.version } : { name: target.name };
+  if (target.name)
+    return target.version ? { name: target.name, version: target.version } : { name: target.name };
   const pkgPath = target.cwd ? join(target.cwd, 'package.json') : undefined;
   if (pkgPath && existsSync(pkgPath)) {
     try {
       const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name) return pkg.version ? { name: pkg.name, version: pkg.version } : { name: pkg.name };
+      if (pkg.name)
+        return pkg.version ? { name: pkg.name, version: pkg.version } : { name: pkg.name };
     } catch {
       // An unreadable package.json: fall back to the URL.
     }

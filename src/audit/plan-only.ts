@@ -9,7 +9,10 @@ import { renderPlan, writePlan } from './write-outputs.js';
 export function renderAuditPlan(config: AuditConfig): string {
   let database: { engine: string } | undefined;
   try {
-    if (config.database?.url) database = { engine: `${parseDbTarget(config.database.url.replaceAll('{workDir}', '/tmp')).kind} (as configured)` };
+    if (config.database?.url)
+      database = {
+        engine: `${parseDbTarget(config.database.url.replaceAll('{workDir}', '/tmp')).kind} (as configured)`,
+      };
   } catch {
     database = undefined;
   }

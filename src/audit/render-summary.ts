@@ -15,7 +15,9 @@ export function renderAuditSummary(run: AuditRun, secrets: readonly string[], to
   const lines: string[] = [];
   const report = run.files.find((f) => f.endsWith('report.md'));
   const html = run.files.find((f) => f.endsWith('report.html'));
-  lines.push(`Audit finished in ${Math.round(run.durationMs / 1000)} s${run.interrupted ? ' (interrupted: partial results)' : ''}.`);
+  lines.push(
+    `Audit finished in ${Math.round(run.durationMs / 1000)} s${run.interrupted ? ' (interrupted: partial results)' : ''}.`,
+  );
   if (report) lines.push(`Report: ${shortPath(report)}${html ? ` and ${shortPath(html)}` : ''}`);
   const bp = r.breakingPoint;
   if (bp) {
@@ -28,7 +30,11 @@ export function renderAuditSummary(run: AuditRun, secrets: readonly string[], to
   const leak = r.steps.find((s) => s.leakCheck)?.leakCheck;
   if (leak) lines.push(`Leak check: ${leak.leakSuspected ? 'leak suspected' : 'no leak seen'}.`);
   const findings = r.findings.filter((f) => f.severity !== 'info');
-  lines.push(findings.length === 0 ? 'No bottleneck found above the thresholds.' : `Top findings (${findings.length} in all):`);
+  lines.push(
+    findings.length === 0
+      ? 'No bottleneck found above the thresholds.'
+      : `Top findings (${findings.length} in all):`,
+  );
   for (const [i, f] of findings.slice(0, top).entries()) {
     const where = formatLocation(f.location);
     lines.push(`  ${i + 1}. [${f.severity}] ${f.title}${where ? ` — ${where}` : ''}`);
@@ -37,7 +43,10 @@ export function renderAuditSummary(run: AuditRun, secrets: readonly string[], to
   const verified = r.verification?.metrics.slice(0, 4) ?? [];
   if (verified.length > 0) {
     lines.push(`Improvements verified against ${r.verification?.baseline}:`);
-    for (const m of verified) lines.push(`  ${m.metric}: ${m.before.toFixed(1)} → ${m.after.toFixed(1)} ${m.unit}${m.verdict ? ` (${m.verdict})` : ''}`);
+    for (const m of verified)
+      lines.push(
+        `  ${m.metric}: ${m.before.toFixed(1)} → ${m.after.toFixed(1)} ${m.unit}${m.verdict ? ` (${m.verdict})` : ''}`,
+      );
   }
   return redactText(`${lines.join('\n')}\n`, { secrets });
 }

@@ -10,10 +10,10 @@ import { parseDbTarget, resetTopQueries } from '../db/index.js';
 import { readProbeReport } from '../probe/index.js';
 import { readResultFile } from '../report/io/read-result.js';
 import type { ParsedResult } from '../report/model/parse-result.js';
-import type { AuditConfig } from './config/types.js';
-import { assembleAudit, type AssemblyInput } from './assemble.js';
 import { runProfileStep, runSoakStep } from './analysis-steps.js';
+import { type AssemblyInput, assembleAudit } from './assemble.js';
 import type { AuditRecord } from './baseline.js';
+import type { AuditConfig } from './config/types.js';
 import { prepareFlowScript } from './flow/flow-script.js';
 import { type AuditProgress, SILENT_PROGRESS } from './progress.js';
 import { runLoadPhase } from './run-steps.js';
@@ -48,9 +48,14 @@ export function withWorkDir(config: AuditConfig, workDir: string): AuditConfig {
   const fill = (s: string) => s.replaceAll('{workDir}', workDir);
   const target = { ...config.target };
   if (target.command) target.command = target.command.map(fill);
-  if (target.env) target.env = Object.fromEntries(Object.entries(target.env).map(([k, v]) => [k, fill(v)]));
+  if (target.env)
+    target.env = Object.fromEntries(Object.entries(target.env).map(([k, v]) => [k, fill(v)]));
   const out: AuditConfig = { ...config, target };
-  if (config.database) out.database = { ...config.database, ...(config.database.url ? { url: fill(config.database.url) } : {}) };
+  if (config.database)
+    out.database = {
+      ...config.database,
+      ...(config.database.url ? { url: fill(config.database.url) } : {}),
+    };
   return out;
 }
 
@@ -58,12 +63,18 @@ function isServerDb(url: string | undefined): boolean {
   return url !== undefined && !url.startsWith('pglite:');
 }
 
-async function prepareStatements(config: AuditConfig, progress: AuditProgress, notes: string[]): Promise<boolean> {
+async function prepareStatements(
+  config: AuditConfig,
+  progress: AuditProgress,
+  notes: string[],
+): Promise<boolean> {
   const db = config.database;
   if (!db?.url || !db.statements || !config.steps.db.enabled || !isServerDb(db.url)) return false;
   try {
     await resetTopQueries({ db: db.url });
-    progress.note('statement statistics reset: the DB step will rank the statements of this audit only');
+    progress.note(
+      'statement statistics reset: the DB step will rank the statements of this audit only',
+    );
     return true;
   } catch (error) {
     notes.push(`statement statistics not used: ${(error as Error).message}`);
@@ -71,25 +82,41 @@ async function prepareStatements(config: AuditConfig, progress: AuditProgress, n
   }
 }
 
-async function runDb(config: AuditConfig, input: AssemblyInput, statements: boolean, progress: AuditProgress): Promise<DbStepResult | undefined> {
+async function runDb(
+  config: AuditConfig,
+  input: AssemblyInput,
+  statements: boolean,
+  progress: AuditProgress,
+): Promise<DbStepResult | undefined> {
   const db = config.database;
   if (!config.steps.db.enabled || !db?.url) {
     if (config.steps.db.enabled) progress.warn('DB step skipped: no database.url in the config');
     return undefined;
   }
-  progress.step('db', `EXPLAIN ANALYZE of ${db.queries.length} configured statement(s), generic plans of the probe's most expensive ones${statements ? ', statement statistics over the run' : ''}`);
+  progress.step(
+    'db',
+    `EXPLAIN ANALYZE of ${db.queries.length} configured statement(s), generic plans of the probe's most expensive ones${statements ? ', statement statistics over the run' : ''}`,
+  );
   const verify = db.verifyIndex ?? !isServerDb(db.url);
   return runDbStep({
     url: db.url,
     queries: db.queries,
-    ...(input.probe?.stats ? { probeQueries: input.probe.stats.queries, probeRequests: input.probe.stats.requests } : {}),
+    ...(input.probe?.stats
+      ? { probeQueries: input.probe.stats.queries, probeRequests: input.probe.stats.requests }
+      : {}),
     verifyIndex: verify,
     statements,
     progress,
   });
 }
 
-async function measure(config: AuditConfig, target: RunningTarget, workDir: string, ctxBase: Omit<StepContext, 'target' | 'flow'>, input: AssemblyInput) {
+async function measure(
+  config: AuditConfig,
+  target: RunningTarget,
+  workDir: string,
+  ctxBase: Omit<StepContext, 'target' | 'flow'>,
+  input: AssemblyInput,
+) {
   const flow = await prepareFlowScript(config.flow, target.url, workDir);
   const ctx: StepContext = { ...ctxBase, target, flow };
   if (target.inspector) ctx.heap = new HeapCheckpoints(target.inspector);
@@ -102,7 +129,7 @@ async function measure(config: AuditConfig, target: RunningTarget, workDir: stri
     return;
   }
   const soak = await runSoakStep(ctx, config, cwd);
-  if (soak.step) input.steps.push(soak.step);
+  input.steps.push(...soak.steps);
   input.soakFindings = soak.findings;
   const profile = await runProfileStep(ctx, config, cwd);
   if (profile.profile) input.profile = profile.profile;
@@ -116,10 +143,18 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditRun> {
   const signal = options.signal ?? new AbortController().signal;
   const workDir = await mkdtemp(join(tmpdir(), 'redline-audit-'));
   const config = withWorkDir(options.config, workDir);
-  const input: AssemblyInput = { config, startedAtMs: started, steps: [], notes: [], soakFindings: [], profileFindings: [] };
+  const input: AssemblyInput = {
+    config,
+    startedAtMs: started,
+    steps: [],
+    notes: [],
+    soakFindings: [],
+    profileFindings: [],
+  };
   const warnings = new Set<string>();
   const onWarning = (w: string) => {
-    if (!warnings.has(w)) progress.warn(w);
+    // Generator lag is judged per step (validity) and kept in each run's generator warnings.
+    if (!warnings.has(w) && !/event loop lagged/.test(w)) progress.warn(w);
     warnings.add(w);
   };
   let baseline: ParsedResult | undefined;
@@ -128,16 +163,31 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditRun> {
     if (options.baselineFile) baseline = await readResultFile(options.baselineFile);
     if (config.database?.url) parseDbTarget(config.database.url);
     const statements = await prepareStatements(config, progress, input.notes);
-    progress.note(config.target.command ? `starting the target: ${config.target.command.join(' ')}` : `target: ${config.target.url}`);
+    progress.note(
+      config.target.command
+        ? `starting the target: ${config.target.command.join(' ')}`
+        : `target: ${config.target.url}`,
+    );
     target = await startTarget(config.target, { workDir, signal });
-    progress.note(`target answers at ${target.url}${target.pid ? ` (pid ${target.pid})` : ''}${target.inspector ? ', inspector attached' : ''}${target.probeReportFile ? ', probe loaded' : ''}`);
-    await measure(config, target, workDir, { signal, progress, maxGeneratorLagShare: config.maxGeneratorLagShare, onWarning }, input);
+    progress.note(
+      `target answers at ${target.url}${target.pid ? ` (pid ${target.pid})` : ''}${target.inspector ? ', inspector attached' : ''}${target.probeReportFile ? ', probe loaded' : ''}`,
+    );
+    await measure(
+      config,
+      target,
+      workDir,
+      { signal, progress, maxGeneratorLagShare: config.maxGeneratorLagShare, onWarning },
+      input,
+    );
     await target.stop();
-    if (target.probeReportFile) input.probe = await readProbeReport(target.probeReportFile).catch(() => undefined);
+    if (target.probeReportFile)
+      input.probe = await readProbeReport(target.probeReportFile).catch(() => undefined);
     if (!signal.aborted) input.db = await runDb(config, input, statements, progress);
     const result = assembleAudit(input, baseline, options.baselineFile, progress);
     result.durationMs = Date.now() - started;
-    const files = options.noWrite ? [] : await writeAuditOutputs(result, config.outDir, config.secrets);
+    const files = options.noWrite
+      ? []
+      : await writeAuditOutputs(result, config.outDir, config.secrets);
     return { result, files, interrupted: signal.aborted, durationMs: result.durationMs };
   } finally {
     await target?.stop();

@@ -27,8 +27,17 @@ const WHAT: Record<'baseline' | 'load' | 'peak' | 'spike', string> = {
 };
 
 /** Announces a step on the progress output. */
-export function announce(ctx: StepContext, name: string, users: number, durationMs: number, what: string): void {
-  ctx.progress.step(name, `${what}: ${users} user${users === 1 ? '' : 's'} for ${formatDuration(durationMs)}; measuring ${MEASURES}`);
+export function announce(
+  ctx: StepContext,
+  name: string,
+  users: number,
+  durationMs: number,
+  what: string,
+): void {
+  ctx.progress.step(
+    name,
+    `${what}: ${users} user${users === 1 ? '' : 's'} for ${formatDuration(durationMs)}; measuring ${MEASURES}`,
+  );
 }
 
 function crashedText(ctx: StepContext, after: string): string | undefined {
@@ -37,7 +46,12 @@ function crashedText(ctx: StepContext, after: string): string | undefined {
   return `the target exited during the ${after} step${tail ? `: ${tail}` : ''}`;
 }
 
-async function simple(ctx: StepContext, kind: keyof typeof WHAT, s: LoadStepSettings, out: LoadPhaseResult): Promise<void> {
+async function simple(
+  ctx: StepContext,
+  kind: keyof typeof WHAT,
+  s: LoadStepSettings,
+  out: LoadPhaseResult,
+): Promise<void> {
   if (!s.enabled || ctx.signal.aborted || out.crashed) return;
   announce(ctx, kind, s.users, s.durationMs, WHAT[kind]);
   out.steps.push(await runLoadStep(ctx, kind, s.users, s.durationMs));
@@ -46,7 +60,10 @@ async function simple(ctx: StepContext, kind: keyof typeof WHAT, s: LoadStepSett
 }
 
 /** Runs the load steps of `config` against the target. */
-export async function runLoadPhase(ctx: StepContext, config: AuditConfig): Promise<LoadPhaseResult> {
+export async function runLoadPhase(
+  ctx: StepContext,
+  config: AuditConfig,
+): Promise<LoadPhaseResult> {
   const out: LoadPhaseResult = { steps: [] };
   const s = config.steps;
   await simple(ctx, 'baseline', s.baseline, out);

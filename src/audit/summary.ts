@@ -7,11 +7,22 @@ import type { AuditConfig } from './config/types.js';
 /** The tools an audit uses, for the plan and the report. */
 export function auditTools(config: AuditConfig): string[] {
   const tools = [`redline ${REDLINE_VERSION} (load generation: closed-model virtual users)`];
-  if (config.target.command && config.target.inspect) tools.push('V8 inspector: CPU and sampling heap profiles, retained heap after GC (profile, soak)');
-  if (config.target.command && config.target.probe) tools.push('redline probe in the target: per-route timings, queries per request, N+1 call sites');
+  if (config.target.command && config.target.inspect)
+    tools.push(
+      'V8 inspector: CPU and sampling heap profiles, retained heap after GC (profile, soak)',
+    );
+  if (config.target.command && config.target.probe)
+    tools.push(
+      'redline probe in the target: per-route timings, queries per request, N+1 call sites',
+    );
   if (config.database?.url || config.database?.queries.length)
-    tools.push('EXPLAIN (ANALYZE, BUFFERS) in rolled-back transactions, pg_stat_statements / performance_schema');
-  tools.push('/proc sampling of the target CPU and memory', 'Prometheus rules and a Grafana dashboard generated from the criteria');
+    tools.push(
+      'EXPLAIN (ANALYZE, BUFFERS) in rolled-back transactions, pg_stat_statements / performance_schema',
+    );
+  tools.push(
+    '/proc sampling of the target CPU and memory',
+    'Prometheus rules and a Grafana dashboard generated from the criteria',
+  );
   return tools;
 }
 

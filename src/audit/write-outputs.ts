@@ -8,8 +8,8 @@ import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
 import { renderHtml } from '../report/html/render-html.js';
 import { renderJunit } from '../report/junit/render-junit.js';
-import { renderLoadTestPlanMarkdown } from '../report/markdown/render-plan.js';
 import { renderMarkdown } from '../report/markdown/render-markdown.js';
+import { renderLoadTestPlanMarkdown } from '../report/markdown/render-plan.js';
 import type { AuditConfigSummary, AuditEnvironment } from '../report/model/audit-result.js';
 import { createReportModelFromAudit } from '../report/model/create-from-audit.js';
 import { createLoadTestPlan } from '../report/model/load-test-plan.js';
@@ -59,7 +59,10 @@ export function renderPlan(
   secrets: readonly string[],
 ): string {
   const options = { secrets };
-  return redactText(renderLoadTestPlanMarkdown(createLoadTestPlan(summary, environment, options)), options);
+  return redactText(
+    renderLoadTestPlanMarkdown(createLoadTestPlan(summary, environment, options)),
+    options,
+  );
 }
 
 /** Writes `load-test-plan.md` into `dir`; returns its path. */

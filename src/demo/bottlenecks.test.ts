@@ -64,10 +64,12 @@ describe('sync-hash: POST /auth/login', () => {
       stalls.planted.push(await longestStall(() => loginAsDemoUser(planted.url)));
       stalls.fixed.push(await longestStall(() => loginAsDemoUser(fixed.url)));
     }
-    // The server runs in this process: a synchronous hash stalls our event loop at least as long
-    // as one hash takes. The async fix keeps it free (best of three, to ignore scheduler noise).
-    expect(Math.min(...stalls.planted)).toBeGreaterThanOrEqual(hashMs * 0.5);
-    expect(Math.min(...stalls.fixed)).toBeLessThan(Math.min(...stalls.planted));
+    // The server runs in this process: a synchronous hash stalls our event loop for a large part
+    // of one hash (a loaded 2-core machine stretches both sides, hence the loose bound); the async
+    // fix keeps it free (best of three, to ignore scheduler noise).
+    const planted = Math.min(...stalls.planted);
+    expect(planted).toBeGreaterThanOrEqual(Math.min(10, hashMs * 0.25));
+    expect(Math.min(...stalls.fixed)).toBeLessThan(planted / 2);
   });
 
   it('still verifies the password when fixed', async () => {

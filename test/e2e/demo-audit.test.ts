@@ -8,7 +8,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type AuditConfig, type AuditRun, createDemoAuditConfig, runAudit } from '../../src/audit/index.js';
+import {
+  type AuditConfig,
+  type AuditRun,
+  createDemoAuditConfig,
+  runAudit,
+} from '../../src/audit/index.js';
 import { normalizeSql } from '../../src/db/index.js';
 import { DEMO_PASSWORD, locateDemoBottleneck, SELLER_BY_ID_SQL } from '../../src/demo/index.js';
 import type { Finding } from '../../src/findings/finding.js';
@@ -16,22 +21,19 @@ import type { Finding } from '../../src/findings/finding.js';
 const root = mkdtempSync(join(tmpdir(), 'redline-e2e-audit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const PLANTED = ['cpu.sync-crypto', 'probe.n-plus-one', 'db.missing-index', 'probe.no-pagination', 'memory.leak'];
+const PLANTED = [
+  'cpu.sync-crypto',
+  'probe.n-plus-one',
+  'db.missing-index',
+  'probe.no-pagination',
+  'memory.leak',
+];
 // A demo bearer token: `<userId>.<expires>.<43 base64url chars>` (src/demo/http/auth.ts).
 const TOKEN = /\b\d{1,10}\.\d{10}\.[A-Za-z0-9_-]{43}\b/;
 
-/** Compact sizes: about 90 s of load per audit on two shared cores. */
+/** The demo's own config (compact sizing: what `redline demo` runs, about two minutes). */
 function config(outDir: string, fixed: boolean): AuditConfig {
-  const c = createDemoAuditConfig({ fixed, outDir, users: 3 });
-  const s = c.steps;
-  s.baseline.durationMs = 4000;
-  s.load.durationMs = 8000;
-  s.peak.durationMs = 6000;
-  Object.assign(s.stress, { maxSteps: 4, stepDurationMs: 4000 });
-  s.spike.durationMs = 4000;
-  Object.assign(s.soak, { durationMs: 15_000, heapCheckIntervalMs: 1500 });
-  s.profile.durationMs = 6000;
-  return c;
+  return createDemoAuditConfig({ fixed, outDir });
 }
 
 function listFiles(dir: string): string[] {
@@ -54,17 +56,25 @@ describe('redline demo audit', () => {
     const r = unfixed.result;
 
     const hash = locateDemoBottleneck('sync-hash');
-    expect(byId(unfixed, 'cpu.sync-crypto').map((f) => f.location)).toContainEqual(expect.objectContaining({ file: hash.file, line: hash.line }));
+    expect(byId(unfixed, 'cpu.sync-crypto').map((f) => f.location)).toContainEqual(
+      expect.objectContaining({ file: hash.file, line: hash.line }),
+    );
 
     // The probe names the first application frame issuing the query: the demo's driver wrapper
     // (src/demo/db/*.ts), not yet the loop in items.ts (see docs/audit.md, "Known limits").
     const n1 = byId(unfixed, 'probe.n-plus-one')[0];
-    expect(n1?.location).toMatchObject({ route: 'GET /items', file: expect.stringMatching(/^src\/demo\//), line: expect.any(Number) });
+    expect(n1?.location).toMatchObject({
+      route: 'GET /items',
+      file: expect.stringMatching(/^src\/demo\//),
+      line: expect.any(Number),
+    });
     expect(normalizeSql(n1?.location?.query ?? '')).toBe(normalizeSql(SELLER_BY_ID_SQL));
     expect(n1?.evidence.find((e) => e.label === 'executions per request (max)')?.value).toBe(20);
 
     const index = byId(unfixed, 'db.missing-index')[0];
-    expect(index?.recommendation.sql).toMatch(/^CREATE INDEX CONCURRENTLY \S+ ON items \(category_id/);
+    expect(index?.recommendation.sql).toMatch(
+      /^CREATE INDEX CONCURRENTLY \S+ ON items \(category_id/,
+    );
     const gain = r.gains?.find((g) => g.findingId === 'db.missing-index');
     expect(gain).toMatchObject({ source: 'verify-index', unit: 'ms' });
     expect(gain!.after).toBeLessThan(gain!.before);
@@ -81,7 +91,14 @@ describe('redline demo audit', () => {
     expect(r.worstQuery?.plan.nodeType).toBeDefined();
     expect(r.monitoring?.alerts.some((a) => a.ruleName)).toBe(true);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
-    for (const section of ['## Performance Analysis Report', '### Bottleneck Analysis', '### Load Test Results', '### Optimization Plan', '### Expected Improvements', '### Monitoring Recommendations']) {
+    for (const section of [
+      '## Performance Analysis Report',
+      '### Bottleneck Analysis',
+      '### Load Test Results',
+      '### Optimization Plan',
+      '### Expected Improvements',
+      '### Monitoring Recommendations',
+    ]) {
       expect(md).toContain(section);
     }
     expect(md).toMatch(/measured by verify-index/);
@@ -90,7 +107,10 @@ describe('redline demo audit', () => {
   it('raises none of them on the fixed demo, and verifies the improvements against the first audit', async () => {
     expect(unfixed, 'the unfixed audit must run first').toBeDefined();
     const out = join(root, 'fixed');
-    const fixed = await runAudit({ config: config(out, true), baselineFile: join(root, 'unfixed', 'audit.json') });
+    const fixed = await runAudit({
+      config: config(out, true),
+      baselineFile: join(root, 'unfixed', 'audit.json'),
+    });
     const ids = new Set(fixed.result.findings.map((f) => f.id));
     for (const id of PLANTED) expect(ids.has(id), id).toBe(false);
     expect(fixed.result.steps.find((s) => s.kind === 'soak')?.leakCheck?.leakSuspected).toBe(false);

@@ -48,7 +48,7 @@ describe('runQuickTest on real servers', () => {
       fileURLToPath(new URL('../fixtures/servers/delay-server.mjs', import.meta.url)),
       ['20'],
     );
-    // One connection: the server spins the last 2 ms of each delay, so concurrent requests would
+    // One connection: the server spins the last 5 ms of each delay, so concurrent requests would
     // queue behind each other inside it and the server itself would add latency.
     const { result } = await runQuickTest({
       url: `${server.url}/`,

@@ -71,7 +71,8 @@ function readRow(r: ConfigReader, metric: CriterionMetric, value: unknown, path:
   if (!row) return undefined;
   const read = (key: 'target' | 'acceptable') => {
     const n = parseLimit(metric, row[key]);
-    if (n === undefined) r.add([...path, key], `must be ${UNIT_HINT[metric]}, got ${JSON.stringify(row[key])}`);
+    if (n === undefined)
+      r.add([...path, key], `must be ${UNIT_HINT[metric]}, got ${JSON.stringify(row[key])}`);
     return n;
   };
   const target = read('target');

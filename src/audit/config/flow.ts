@@ -12,7 +12,11 @@ import type { AuditFlowConfig } from './types.js';
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 
 /** Reads `flow:`; `baseDir` resolves a script path. */
-export function readFlow(r: ConfigReader, raw: unknown, baseDir: string): AuditFlowConfig | undefined {
+export function readFlow(
+  r: ConfigReader,
+  raw: unknown,
+  baseDir: string,
+): AuditFlowConfig | undefined {
   if (raw === undefined) {
     r.add(['flow'], 'is required: steps (a YAML plan flow), urls, or script');
     return undefined;
@@ -23,10 +27,14 @@ export function readFlow(r: ConfigReader, raw: unknown, baseDir: string): AuditF
   if (!flow) return undefined;
   const kinds = ['steps', 'urls', 'script'].filter((k) => flow[k] !== undefined);
   if (kinds.length !== 1) {
-    r.add(['flow'], `needs exactly one of steps, urls or script (got ${kinds.join(', ') || 'none'})`);
+    r.add(
+      ['flow'],
+      `needs exactly one of steps, urls or script (got ${kinds.join(', ') || 'none'})`,
+    );
     return undefined;
   }
-  const headers = flow['headers'] === undefined ? undefined : r.stringMap(flow['headers'], ['flow', 'headers']);
+  const headers =
+    flow['headers'] === undefined ? undefined : r.stringMap(flow['headers'], ['flow', 'headers']);
   if (flow['script'] !== undefined) {
     const script = r.string(flow['script'], ['flow', 'script']);
     return script === undefined ? undefined : readScript(r, script, baseDir, ['flow', 'script']);
@@ -36,7 +44,10 @@ export function readFlow(r: ConfigReader, raw: unknown, baseDir: string): AuditF
     if (!urls) return undefined;
     for (const [i, u] of urls.entries()) {
       if (!/^(?:[A-Z]+\s+)?(?:\/|https?:\/\/)\S*$/.test(u.trim()))
-        r.add(['flow', 'urls', i], 'must be a path or URL, optionally after a method: "GET /items?limit=20"');
+        r.add(
+          ['flow', 'urls', i],
+          'must be a path or URL, optionally after a method: "GET /items?limit=20"',
+        );
     }
     return { kind: 'urls', urls, ...(headers ? { headers } : {}) };
   }
@@ -50,7 +61,12 @@ export function readFlow(r: ConfigReader, raw: unknown, baseDir: string): AuditF
   return steps;
 }
 
-function readScript(r: ConfigReader, path: string, baseDir: string, at: Array<string | number>): AuditFlowConfig | undefined {
+function readScript(
+  r: ConfigReader,
+  path: string,
+  baseDir: string,
+  at: Array<string | number>,
+): AuditFlowConfig | undefined {
   const script = resolve(baseDir, path);
   if (!existsSync(script)) {
     r.add(at, `script ${path} does not exist (resolved to ${script})`);
@@ -84,10 +100,13 @@ function stepLabel(step: unknown): string[] {
   }
   if (step['think'] !== undefined) {
     const t = step['think'];
-    return [`think ${typeof t === 'number' ? `${t}s` : isRecord(t) ? `${t['min']}-${t['max']}s` : String(t)}`];
+    return [
+      `think ${typeof t === 'number' ? `${t}s` : isRecord(t) ? `${t['min']}-${t['max']}s` : String(t)}`,
+    ];
   }
   const inner = Array.isArray(step['flow']) ? step['flow'].flatMap(stepLabel) : [];
-  if (step['group'] !== undefined) return inner.length > 0 ? inner : [`group ${String(step['group'])}`];
+  if (step['group'] !== undefined)
+    return inner.length > 0 ? inner : [`group ${String(step['group'])}`];
   if (step['loop'] !== undefined) {
     const body = Array.isArray(step['loop']) ? step['loop'].flatMap(stepLabel) : [];
     return body.map((l) => `${l} (loop)`);

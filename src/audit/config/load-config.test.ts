@@ -23,7 +23,18 @@ describe('loadAuditConfig', () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(
       file,
-      ['target: http://127.0.0.1:3000', 'flow:', '  urls: [/health]', 'steps:', '  soak:', '    duration: forever', 'criteria:', '  p99: { target: 900ms, acceptable: 800ms }', 'userz: 3', ''].join('\n'),
+      [
+        'target: http://127.0.0.1:3000',
+        'flow:',
+        '  urls: [/health]',
+        'steps:',
+        '  soak:',
+        '    duration: forever',
+        'criteria:',
+        '  p99: { target: 900ms, acceptable: 800ms }',
+        'userz: 3',
+        '',
+      ].join('\n'),
     );
     const error = await failure(file);
     expect(error.code).toBe('E_AUDIT_CONFIG');
@@ -45,7 +56,10 @@ describe('loadAuditConfig', () => {
   });
 
   it('loads a TypeScript config (default export, types erased, imports bundled)', async () => {
-    writeFileSync(join(dir, 'criteria.ts'), 'export const p95 = { target: "300ms", acceptable: "450ms" };\n');
+    writeFileSync(
+      join(dir, 'criteria.ts'),
+      'export const p95 = { target: "300ms", acceptable: "450ms" };\n',
+    );
     const file = join(dir, 'redline.config.ts');
     writeFileSync(
       file,

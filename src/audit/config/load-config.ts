@@ -10,8 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError, type SourcePosition } from '../../errors/redline-error.js';
-import { type ConfigPath, type ConfigProblem, formatConfigPath } from './reader.js';
 import { parseAuditConfig } from './parse-config.js';
+import { type ConfigPath, type ConfigProblem, formatConfigPath } from './reader.js';
 import type { AuditSizing } from './steps.js';
 import type { AuditConfig } from './types.js';
 
@@ -47,7 +47,12 @@ function configError(file: string, problems: ConfigProblem[], locate: Locate): R
   return new RedlineError(
     'E_AUDIT_CONFIG',
     `the audit config has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
-    { exitCode: ExitCode.InvalidConfig, problems: lines, position: first, hint: 'see docs/audit.md for every key' },
+    {
+      exitCode: ExitCode.InvalidConfig,
+      problems: lines,
+      position: first,
+      hint: 'see docs/audit.md for every key',
+    },
   );
 }
 
@@ -55,7 +60,9 @@ type Ranged = { range?: [number, number, number] };
 
 /** The key node of the last path element (for unknown keys). */
 function keyNode(doc: Document, path: ConfigPath): Ranged | undefined {
-  const parent = doc.getIn(path.slice(0, -1), true) as { items?: Array<{ key?: Ranged & { value?: unknown } }> } | undefined;
+  const parent = doc.getIn(path.slice(0, -1), true) as
+    | { items?: Array<{ key?: Ranged & { value?: unknown } }> }
+    | undefined;
   const last = path[path.length - 1];
   return parent?.items?.find((pair) => pair.key?.value === last)?.key;
 }
@@ -84,10 +91,14 @@ async function loadYaml(file: string, text: string): Promise<{ raw: unknown; loc
   const error = doc.errors[0];
   if (error) {
     const pos = counter.linePos(error.pos[0]);
-    throw new RedlineError('E_AUDIT_CONFIG_SYNTAX', `the audit config is not valid YAML: ${error.message.split('\n')[0]}`, {
-      exitCode: ExitCode.InvalidConfig,
-      position: { file, line: pos.line, column: pos.col },
-    });
+    throw new RedlineError(
+      'E_AUDIT_CONFIG_SYNTAX',
+      `the audit config is not valid YAML: ${error.message.split('\n')[0]}`,
+      {
+        exitCode: ExitCode.InvalidConfig,
+        position: { file, line: pos.line, column: pos.col },
+      },
+    );
   }
   return { raw: doc.toJS(), locate: yamlLocator(file, doc, counter) };
 }
@@ -107,12 +118,23 @@ async function loadModule(file: string): Promise<unknown> {
     });
     code = out.outputFiles[0]?.text ?? '';
   } catch (cause) {
-    const first = (cause as { errors?: Array<{ text: string; location?: { line: number; column: number } }> }).errors?.[0];
-    throw new RedlineError('E_AUDIT_CONFIG_SYNTAX', `the audit config does not compile: ${first?.text ?? String(cause)}`, {
-      exitCode: ExitCode.InvalidConfig,
-      cause,
-      position: { file, ...(first?.location ? { line: first.location.line, column: first.location.column + 1 } : {}) },
-    });
+    const first = (
+      cause as { errors?: Array<{ text: string; location?: { line: number; column: number } }> }
+    ).errors?.[0];
+    throw new RedlineError(
+      'E_AUDIT_CONFIG_SYNTAX',
+      `the audit config does not compile: ${first?.text ?? String(cause)}`,
+      {
+        exitCode: ExitCode.InvalidConfig,
+        cause,
+        position: {
+          file,
+          ...(first?.location
+            ? { line: first.location.line, column: first.location.column + 1 }
+            : {}),
+        },
+      },
+    );
   }
   const dir = await mkdtemp(join(tmpdir(), 'redline-config-'));
   try {
@@ -122,11 +144,15 @@ async function loadModule(file: string): Promise<unknown> {
     const value = mod['default'] ?? mod['config'];
     return typeof value === 'function' ? await (value as () => unknown)() : value;
   } catch (cause) {
-    throw new RedlineError('E_AUDIT_CONFIG_SYNTAX', `the audit config threw while loading: ${(cause as Error).message}`, {
-      exitCode: ExitCode.InvalidConfig,
-      cause,
-      position: { file },
-    });
+    throw new RedlineError(
+      'E_AUDIT_CONFIG_SYNTAX',
+      `the audit config threw while loading: ${(cause as Error).message}`,
+      {
+        exitCode: ExitCode.InvalidConfig,
+        cause,
+        position: { file },
+      },
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

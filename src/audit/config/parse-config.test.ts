@@ -19,7 +19,9 @@ const minimal = {
 };
 
 function problems(raw: unknown): string[] {
-  return parseAuditConfig(raw, base).problems.map((p) => `${formatConfigPath(p.path)}: ${p.message}`);
+  return parseAuditConfig(raw, base).problems.map(
+    (p) => `${formatConfigPath(p.path)}: ${p.message}`,
+  );
 }
 
 describe('parseAuditConfig', () => {
@@ -32,18 +34,41 @@ describe('parseAuditConfig', () => {
     expect(config?.steps.spike.users).toBe(50);
     expect(config?.steps.load.durationMs).toBe(60_000);
     expect(config?.steps.stress).toMatchObject({ startUsers: 10, stepUsers: 10, maxSteps: 8 });
-    expect(config?.target).toMatchObject({ url: 'http://127.0.0.1:3000', readyPath: '/', probe: true });
+    expect(config?.target).toMatchObject({
+      url: 'http://127.0.0.1:3000',
+      readyPath: '/',
+      probe: true,
+    });
     expect(config?.outDir).toBe(join(dir, 'redline-report'));
   });
 
   it('reads sizes, skips and the compact sizing', () => {
     const { config } = parseAuditConfig(
-      { ...minimal, users: 4, sizing: 'compact', steps: { soak: { duration: '1m', heapCheck: '3s' }, spike: false, stress: { start: 2, step: 2, maxSteps: 3, stepDuration: 4 } } },
+      {
+        ...minimal,
+        users: 4,
+        sizing: 'compact',
+        steps: {
+          soak: { duration: '1m', heapCheck: '3s' },
+          spike: false,
+          stress: { start: 2, step: 2, maxSteps: 3, stepDuration: 4 },
+        },
+      },
       base,
     );
-    expect(config?.steps.soak).toMatchObject({ enabled: true, users: 4, durationMs: 60_000, heapCheckIntervalMs: 3000 });
+    expect(config?.steps.soak).toMatchObject({
+      enabled: true,
+      users: 4,
+      durationMs: 60_000,
+      heapCheckIntervalMs: 3000,
+    });
     expect(config?.steps.spike.enabled).toBe(false);
-    expect(config?.steps.stress).toMatchObject({ startUsers: 2, stepUsers: 2, maxSteps: 3, stepDurationMs: 4000 });
+    expect(config?.steps.stress).toMatchObject({
+      startUsers: 2,
+      stepUsers: 2,
+      maxSteps: 3,
+      stepDurationMs: 4000,
+    });
     expect(config?.steps.baseline.durationMs).toBe(5000);
   });
 
@@ -53,7 +78,10 @@ describe('parseAuditConfig', () => {
       flow: { urls: ['items'] },
       users: 0,
       steps: { sok: { duration: '1m' }, load: { duration: 'soon' } },
-      criteria: { p95: { target: '700ms', acceptable: '600ms' }, errorRate: { target: '2', acceptable: '5%' } },
+      criteria: {
+        p95: { target: '700ms', acceptable: '600ms' },
+        errorRate: { target: '2', acceptable: '5%' },
+      },
     });
     expect(list).toEqual(
       expect.arrayContaining([
@@ -71,7 +99,10 @@ describe('parseAuditConfig', () => {
   });
 
   it('requires a target and a flow, and a command for {port}', () => {
-    expect(problems({})).toEqual(['target: is required (at least target.url)', 'flow: is required: steps (a YAML plan flow), urls, or script']);
+    expect(problems({})).toEqual([
+      'target: is required (at least target.url)',
+      'flow: is required: steps (a YAML plan flow), urls, or script',
+    ]);
     expect(problems({ ...minimal, target: 'http://127.0.0.1:{port}' })).toEqual([
       'target.url: {port} needs target.command (the port is picked when Redline starts the target)',
     ]);
@@ -80,9 +111,18 @@ describe('parseAuditConfig', () => {
   it('collects the flow secrets and the database password', () => {
     const { config } = parseAuditConfig(
       {
-        target: { url: 'http://127.0.0.1:{port}', command: 'node server.js --port {port}', env: { API_TOKEN: 's3cr3t-token' } },
+        target: {
+          url: 'http://127.0.0.1:{port}',
+          command: 'node server.js --port {port}',
+          env: { API_TOKEN: 's3cr3t-token' },
+        },
         database: 'postgres://app:hunter22@127.0.0.1:5432/shop',
-        flow: { steps: [{ post: { url: '/auth/login', json: { email: 'a@b.c', password: 'password123' } } }, { get: { url: '/me', headers: { Authorization: 'Bearer {{ token }}' } } }] },
+        flow: {
+          steps: [
+            { post: { url: '/auth/login', json: { email: 'a@b.c', password: 'password123' } } },
+            { get: { url: '/me', headers: { Authorization: 'Bearer {{ token }}' } } },
+          ],
+        },
       },
       base,
     );
@@ -93,8 +133,13 @@ describe('parseAuditConfig', () => {
 
   it('accepts a script flow that exists and refuses one that does not', () => {
     writeFileSync(join(dir, 'flow.js'), 'export default function () {}\n');
-    expect(parseAuditConfig({ ...minimal, flow: './flow.js' }, base).config?.flow).toEqual({ kind: 'script', script: join(dir, 'flow.js') });
-    expect(problems({ ...minimal, flow: { script: 'missing.js' } })[0]).toMatch(/^flow\.script: script missing\.js does not exist/);
+    expect(parseAuditConfig({ ...minimal, flow: './flow.js' }, base).config?.flow).toEqual({
+      kind: 'script',
+      script: join(dir, 'flow.js'),
+    });
+    expect(problems({ ...minimal, flow: { script: 'missing.js' } })[0]).toMatch(
+      /^flow\.script: script missing\.js does not exist/,
+    );
   });
 });
 
@@ -110,7 +155,10 @@ describe('criteria limits', () => {
   });
 
   it('keeps the defaults for rows not given and drops rows set to false', () => {
-    const { config } = parseAuditConfig({ ...minimal, criteria: { p50: false, throughput: { target: 50, acceptable: 40 } } }, base);
+    const { config } = parseAuditConfig(
+      { ...minimal, criteria: { p50: false, throughput: { target: 50, acceptable: 40 } } },
+      base,
+    );
     expect(config?.criteria.p50).toBeUndefined();
     expect(config?.criteria.throughput).toEqual({ target: 50, acceptable: 40 });
     expect(config?.criteria.p99).toEqual(DEFAULT_SUCCESS_CRITERIA.p99);
@@ -122,13 +170,28 @@ describe('flow labels and commands', () => {
     expect(
       createFlowLabels({
         kind: 'steps',
-        steps: [{ post: { url: '/auth/login', json: { password: 'x' } } }, { get: '/users/me' }, { think: 1 }, { group: 'browse', flow: [{ get: { url: '/items' } }] }],
+        steps: [
+          { post: { url: '/auth/login', json: { password: 'x' } } },
+          { get: '/users/me' },
+          { think: 1 },
+          { group: 'browse', flow: [{ get: { url: '/items' } }] },
+        ],
       }),
     ).toEqual(['POST /auth/login', 'GET /users/me', 'think 1s', 'GET /items']);
-    expect(createFlowLabels({ kind: 'urls', urls: ['/a', 'POST /b'] })).toEqual(['GET /a', 'POST /b']);
+    expect(createFlowLabels({ kind: 'urls', urls: ['/a', 'POST /b'] })).toEqual([
+      'GET /a',
+      'POST /b',
+    ]);
   });
 
   it('splits command lines with quotes', () => {
-    expect(splitCommand(`node "my app.js" --name 'a b' -p {port}`)).toEqual(['node', 'my app.js', '--name', 'a b', '-p', '{port}']);
+    expect(splitCommand(`node "my app.js" --name 'a b' -p {port}`)).toEqual([
+      'node',
+      'my app.js',
+      '--name',
+      'a b',
+      '-p',
+      '{port}',
+    ]);
   });
 });

@@ -73,7 +73,9 @@ export function parseAuditConfig(raw: unknown, options: ParseConfigOptions): Par
   const criteria = readCriteria(r, raw['criteria']);
   const flow = readFlow(r, raw['flow'], base);
   const users =
-    raw['users'] === undefined ? 10 : r.number(raw['users'], ['users'], { min: 1, max: 100_000, integer: true });
+    raw['users'] === undefined
+      ? 10
+      : r.number(raw['users'], ['users'], { min: 1, max: 100_000, integer: true });
   const sizing = readSizing(r, raw['sizing'], options.sizing ?? 'standard');
   const steps = readSteps(r, raw['steps'], users ?? 10, sizing);
   const name = raw['name'] === undefined ? undefined : r.string(raw['name'], ['name']);

@@ -1,6 +1,7 @@
 /** A small typed reader over an untyped config value: every problem is collected with its path. */
-import { findNearest } from '../../util/nearest.js';
+
 import { parseDurationMs } from '../../util/duration.js';
+import { findNearest } from '../../util/nearest.js';
 
 /** Where a value sits in the config: keys and list indexes from the root. */
 export type ConfigPath = ReadonlyArray<string | number>;
@@ -57,7 +58,11 @@ export class ConfigReader {
     for (const key of Object.keys(value)) {
       if (known.includes(key)) continue;
       const near = findNearest(key, known);
-      this.problems.push({ path: [...path, key], message: `unknown key${near ? `; did you mean "${near}"?` : ''}`, at: 'key' });
+      this.problems.push({
+        path: [...path, key],
+        message: `unknown key${near ? `; did you mean "${near}"?` : ''}`,
+        at: 'key',
+      });
     }
     return value;
   }

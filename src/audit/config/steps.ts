@@ -45,8 +45,8 @@ const SIZES: Readonly<Record<AuditSizing, Durations>> = {
     stressStep: 5_000,
     stressSteps: 6,
     spike: 6_000,
-    soak: 20_000,
-    heapCheck: 2_000,
+    soak: 24_000,
+    heapCheck: 1_500,
     profile: 8_000,
   },
 };
@@ -73,7 +73,7 @@ export function createDefaultSteps(x: number, sizing: AuditSizing = 'standard'):
       stepsAfterBreak: 0,
     },
     spike: step(users.spike, d.spike),
-    soak: { ...step(users.soak, d.soak), heapCheckIntervalMs: d.heapCheck },
+    soak: { ...step(users.soak, d.soak), heapCheckIntervalMs: d.heapCheck, parts: 4 },
     profile: { ...step(x, d.profile), samplingIntervalUs: 1000 },
     db: { enabled: true },
   };
@@ -86,7 +86,7 @@ const KNOWN: Readonly<Record<StepName, readonly string[]>> = {
   peak: LOAD_KEYS,
   stress: ['start', 'step', 'maxSteps', 'stepDuration', 'stepsAfterBreak'],
   spike: LOAD_KEYS,
-  soak: [...LOAD_KEYS, 'heapCheck'],
+  soak: [...LOAD_KEYS, 'heapCheck', 'parts'],
   profile: [...LOAD_KEYS, 'samplingInterval'],
   db: [],
 };
@@ -107,7 +107,12 @@ function readLoadStep(
   }
 }
 
-function readStress(r: ConfigReader, raw: Record<string, unknown>, path: ConfigPath, s: AuditStepsConfig): void {
+function readStress(
+  r: ConfigReader,
+  raw: Record<string, unknown>,
+  path: ConfigPath,
+  s: AuditStepsConfig,
+): void {
   const int = (key: string, min: number) =>
     raw[key] === undefined
       ? undefined
@@ -130,10 +135,16 @@ function readOne(r: ConfigReader, name: StepName, value: unknown, s: AuditStepsC
   }
   const raw = r.object(value, path, [...KNOWN[name], 'enabled']);
   if (!raw) return;
-  if (raw['enabled'] !== undefined) s[name].enabled = r.boolean(raw['enabled'], [...path, 'enabled']) ?? true;
+  if (raw['enabled'] !== undefined)
+    s[name].enabled = r.boolean(raw['enabled'], [...path, 'enabled']) ?? true;
   if (name === 'stress') return readStress(r, raw, path, s);
   if (name === 'db') return;
   readLoadStep(r, raw, path, s[name]);
+  if (name === 'soak' && raw['parts'] !== undefined) {
+    s.soak.parts =
+      r.number(raw['parts'], [...path, 'parts'], { min: 1, max: 20, integer: true }) ??
+      s.soak.parts;
+  }
   if (name === 'soak' && raw['heapCheck'] !== undefined) {
     const ms = r.duration(raw['heapCheck'], [...path, 'heapCheck']);
     if (ms !== undefined) s.soak.heapCheckIntervalMs = ms;
@@ -157,7 +168,10 @@ export function readSteps(
   const steps = createDefaultSteps(x, sizing);
   if (raw === undefined) return steps;
   if (!isRecord(raw)) {
-    r.add(['steps'], 'must be a map of step names (baseline, load, peak, stress, spike, soak, profile, db)');
+    r.add(
+      ['steps'],
+      'must be a map of step names (baseline, load, peak, stress, spike, soak, profile, db)',
+    );
     return steps;
   }
   r.object(raw, ['steps'], STEP_NAMES);

@@ -3,7 +3,18 @@ import { resolve } from 'node:path';
 import type { ConfigPath, ConfigReader } from './reader.js';
 import type { AuditDatabaseConfig, AuditQuery, AuditTargetConfig } from './types.js';
 
-const TARGET_KEYS = ['url', 'command', 'cwd', 'env', 'ready', 'pid', 'name', 'version', 'probe', 'inspect'];
+const TARGET_KEYS = [
+  'url',
+  'command',
+  'cwd',
+  'env',
+  'ready',
+  'pid',
+  'name',
+  'version',
+  'probe',
+  'inspect',
+];
 
 /** Splits a command line on spaces, keeping 'single' and "double" quoted parts together. */
 export function splitCommand(text: string): string[] {
@@ -33,21 +44,28 @@ function readReady(r: ConfigReader, raw: unknown, target: AuditTargetConfig): vo
   if (!ready) return;
   if (ready['path'] !== undefined) {
     const p = r.string(ready['path'], ['target', 'ready', 'path']);
-    if (p !== undefined && !p.startsWith('/')) r.add(['target', 'ready', 'path'], 'must start with /');
+    if (p !== undefined && !p.startsWith('/'))
+      r.add(['target', 'ready', 'path'], 'must start with /');
     else if (p !== undefined) target.readyPath = p;
   }
   if (ready['timeout'] !== undefined)
-    target.readyTimeoutMs = r.duration(ready['timeout'], ['target', 'ready', 'timeout']) ?? target.readyTimeoutMs;
+    target.readyTimeoutMs =
+      r.duration(ready['timeout'], ['target', 'ready', 'timeout']) ?? target.readyTimeoutMs;
 }
 
 function readCommand(r: ConfigReader, raw: unknown): string[] | undefined {
-  const argv = typeof raw === 'string' ? splitCommand(raw) : r.stringList(raw, ['target', 'command']);
+  const argv =
+    typeof raw === 'string' ? splitCommand(raw) : r.stringList(raw, ['target', 'command']);
   if (argv && argv.length === 0) r.add(['target', 'command'], 'must not be empty');
   return argv && argv.length > 0 ? argv : undefined;
 }
 
 /** Reads `target:` (a URL text is accepted as a shorthand). */
-export function readTarget(r: ConfigReader, raw: unknown, baseDir: string): AuditTargetConfig | undefined {
+export function readTarget(
+  r: ConfigReader,
+  raw: unknown,
+  baseDir: string,
+): AuditTargetConfig | undefined {
   if (raw === undefined) {
     r.add(['target'], 'is required (at least target.url)');
     return undefined;
@@ -56,12 +74,21 @@ export function readTarget(r: ConfigReader, raw: unknown, baseDir: string): Audi
   if (!spec) return undefined;
   const url = readUrl(r, spec['url'] ?? 'http://127.0.0.1:{port}', ['target', 'url']);
   if (!url) return undefined;
-  const target: AuditTargetConfig = { url, readyPath: '/', readyTimeoutMs: 30_000, probe: true, inspect: true };
+  const target: AuditTargetConfig = {
+    url,
+    readyPath: '/',
+    readyTimeoutMs: 30_000,
+    probe: true,
+    inspect: true,
+  };
   if (spec['command'] !== undefined) {
     const argv = readCommand(r, spec['command']);
     if (argv) target.command = argv;
   } else if (url.includes('{port}')) {
-    r.add(['target', 'url'], '{port} needs target.command (the port is picked when Redline starts the target)');
+    r.add(
+      ['target', 'url'],
+      '{port} needs target.command (the port is picked when Redline starts the target)',
+    );
   }
   if (spec['cwd'] !== undefined) {
     const cwd = r.string(spec['cwd'], ['target', 'cwd']);
@@ -89,7 +116,10 @@ export function readTarget(r: ConfigReader, raw: unknown, baseDir: string): Audi
 }
 
 function readQuery(r: ConfigReader, raw: unknown, path: ConfigPath): AuditQuery | undefined {
-  const spec = typeof raw === 'string' ? { sql: raw } : r.object(raw, path, ['sql', 'params', 'name', 'route']);
+  const spec =
+    typeof raw === 'string'
+      ? { sql: raw }
+      : r.object(raw, path, ['sql', 'params', 'name', 'route']);
   if (!spec) return undefined;
   const sql = r.string(spec['sql'], [...path, 'sql']);
   if (sql === undefined) return undefined;
@@ -110,7 +140,10 @@ function readQuery(r: ConfigReader, raw: unknown, path: ConfigPath): AuditQuery 
 /** Reads `database:` (a URL text is accepted as a shorthand). */
 export function readDatabase(r: ConfigReader, raw: unknown): AuditDatabaseConfig | undefined {
   if (raw === undefined) return undefined;
-  const spec = typeof raw === 'string' ? { url: raw } : r.object(raw, ['database'], ['url', 'queries', 'verifyIndex', 'statements']);
+  const spec =
+    typeof raw === 'string'
+      ? { url: raw }
+      : r.object(raw, ['database'], ['url', 'queries', 'verifyIndex', 'statements']);
   if (!spec) return undefined;
   const db: AuditDatabaseConfig = { queries: [], statements: true };
   if (spec['url'] !== undefined) {
@@ -120,7 +153,8 @@ export function readDatabase(r: ConfigReader, raw: unknown): AuditDatabaseConfig
     else if (url !== undefined) db.url = url;
   }
   if (spec['queries'] !== undefined) {
-    if (!Array.isArray(spec['queries'])) r.add(['database', 'queries'], 'must be a list of { sql, params }');
+    if (!Array.isArray(spec['queries']))
+      r.add(['database', 'queries'], 'must be a list of { sql, params }');
     else
       for (const [i, q] of spec['queries'].entries()) {
         const query = readQuery(r, q, ['database', 'queries', i]);

@@ -45,7 +45,12 @@ export interface AuditDatabaseConfig {
 
 /** The user flow of one iteration. */
 export type AuditFlowConfig =
-  | { kind: 'steps'; steps: unknown[]; variables?: Record<string, unknown>; headers?: Record<string, string> }
+  | {
+      kind: 'steps';
+      steps: unknown[];
+      variables?: Record<string, unknown>;
+      headers?: Record<string, string>;
+    }
   | { kind: 'urls'; urls: string[]; headers?: Record<string, string> }
   | { kind: 'script'; script: string };
 
@@ -69,8 +74,10 @@ export interface StressSettings {
 
 /** The short endurance step (leak check). */
 export interface SoakSettings extends LoadStepSettings {
-  /** Period of the forced full GCs that measure the retained heap. */
+  /** Period of the forced full GCs that measure the retained heap during the captured part. */
   heapCheckIntervalMs: number;
+  /** Runs the soak is split into: a heap checkpoint follows each but the last (captured) one. */
+  parts: number;
 }
 
 /** The profile step under normal load. */

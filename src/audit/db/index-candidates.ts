@@ -36,7 +36,10 @@ function parentsOf(root: PlanNode): Map<PlanNode, PlanNode | undefined> {
 
 /** `i.created_at DESC` → `created_at` when it belongs to the scanned table (alias or name), else undefined. */
 export function sortColumnOf(key: string, node: PlanNode): string | undefined {
-  const m = /^(?:([A-Za-z_][\w$]*)\.)?("?[A-Za-z_][\w$]*"?)(?:\s+(?:ASC|DESC))?(?:\s+NULLS\s+(?:FIRST|LAST))?$/i.exec(key.trim());
+  const m =
+    /^(?:([A-Za-z_][\w$]*)\.)?("?[A-Za-z_][\w$]*"?)(?:\s+(?:ASC|DESC))?(?:\s+NULLS\s+(?:FIRST|LAST))?$/i.exec(
+      key.trim(),
+    );
   if (!m) return undefined;
   const qualifier = m[1];
   if (qualifier && qualifier !== node.alias && qualifier !== node.relation) return undefined;
@@ -44,7 +47,10 @@ export function sortColumnOf(key: string, node: PlanNode): string | undefined {
 }
 
 /** The ORDER BY columns of a `Limit → … → Sort` above `node` that sort on `node`'s table. */
-function limitedSortColumns(node: PlanNode, parents: Map<PlanNode, PlanNode | undefined>): string[] {
+function limitedSortColumns(
+  node: PlanNode,
+  parents: Map<PlanNode, PlanNode | undefined>,
+): string[] {
   let sort: PlanNode | undefined;
   let limited = false;
   for (let p = parents.get(node); p; p = parents.get(p)) {
@@ -84,7 +90,10 @@ export async function measureIndex(
   let afterMs = Number.POSITIVE_INFINITY;
   let used = false;
   for (let i = 0; i < repeats; i++) {
-    const v = await verifyIndex(sql, index, { session, ...(params ? { params: [...params] } : {}) });
+    const v = await verifyIndex(sql, index, {
+      session,
+      ...(params ? { params: [...params] } : {}),
+    });
     beforeMs = Math.min(beforeMs, v.beforeMs);
     afterMs = Math.min(afterMs, v.afterMs);
     used ||= v.used;
@@ -93,6 +102,8 @@ export async function measureIndex(
 }
 
 /** The fastest candidate the planner used, or undefined when none was used. */
-export function chooseBestIndex(measured: readonly IndexMeasurement[]): IndexMeasurement | undefined {
+export function chooseBestIndex(
+  measured: readonly IndexMeasurement[],
+): IndexMeasurement | undefined {
   return measured.filter((m) => m.used).sort((a, b) => a.afterMs - b.afterMs)[0];
 }

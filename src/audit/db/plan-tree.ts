@@ -18,7 +18,11 @@ function flagsByNode(findings: readonly Finding[]): Map<number, string[]> {
   return flags;
 }
 
-function convert(node: PlanNode, flags: Map<number, string[]>, budget: { left: number }): PlanTreeNode {
+function convert(
+  node: PlanNode,
+  flags: Map<number, string[]>,
+  budget: { left: number },
+): PlanTreeNode {
   budget.left--;
   const tree: PlanTreeNode = {
     nodeType: node.nodeType,

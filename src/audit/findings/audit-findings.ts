@@ -14,7 +14,10 @@ const REASON: Record<BreakingPoint['reason'], string> = {
 };
 
 /** `capacity.below-target` when the maximum capacity misses the throughput row of the criteria. */
-export function createCapacityFinding(bp: BreakingPoint | undefined, criteria: SuccessCriteria): Finding | undefined {
+export function createCapacityFinding(
+  bp: BreakingPoint | undefined,
+  criteria: SuccessCriteria,
+): Finding | undefined {
   const row = criteria.throughput;
   if (!bp || !row || bp.maxRps >= row.target) return undefined;
   const belowAcceptable = bp.maxRps < row.acceptable;
@@ -36,8 +39,17 @@ export function createCapacityFinding(bp: BreakingPoint | undefined, criteria: S
       effort: 'high',
     },
     evidence: [
-      { label: 'maximum capacity', value: Number(bp.maxRps.toFixed(2)), unit: 'req/s', source: 'stress ramp' },
-      { label: 'breaking point', value: broke ? `${bp.users} users (${bp.reason})` : 'not reached', source: 'stress ramp' },
+      {
+        label: 'maximum capacity',
+        value: Number(bp.maxRps.toFixed(2)),
+        unit: 'req/s',
+        source: 'stress ramp',
+      },
+      {
+        label: 'breaking point',
+        value: broke ? `${bp.users} users (${bp.reason})` : 'not reached',
+        source: 'stress ramp',
+      },
     ],
   };
 }
@@ -52,11 +64,17 @@ export function createInvalidStepsFinding(steps: readonly AuditStep[]): Finding 
     title: `${invalid.length} of ${steps.length} steps could not be trusted`,
     severity: 'info',
     impact: { description: 'their numbers are shown but not graded' },
-    rootCause: invalid.map((s) => `${s.label ?? s.kind}: ${s.invalidReason ?? 'untrusted'}`).join('; '),
+    rootCause: invalid
+      .map((s) => `${s.label ?? s.kind}: ${s.invalidReason ?? 'untrusted'}`)
+      .join('; '),
     recommendation: {
       text: 'Run the load generator on another machine or core (taskset), use fewer users per step, or add --workers; keep other heavy processes off the machine during the audit.',
       effort: 'low',
     },
-    evidence: invalid.map((s) => ({ label: s.label ?? s.kind, value: s.invalidReason ?? 'untrusted', source: 'generator monitor' })),
+    evidence: invalid.map((s) => ({
+      label: s.label ?? s.kind,
+      value: s.invalidReason ?? 'untrusted',
+      source: 'generator monitor',
+    })),
   };
 }

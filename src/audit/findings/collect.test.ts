@@ -11,13 +11,18 @@ import { createCapacityFinding, createInvalidStepsFinding } from './audit-findin
 import { collectFindings, findingKey, toDisplayPath } from './collect.js';
 
 const fixture = (name: string) => new URL(`../__fixtures__/${name}`, import.meta.url);
-const profile = JSON.parse(readFileSync(fixture('demo-profile-findings.json'), 'utf8')) as Finding[];
+const profile = JSON.parse(
+  readFileSync(fixture('demo-profile-findings.json'), 'utf8'),
+) as Finding[];
 const db = JSON.parse(readFileSync(fixture('demo-db-findings.json'), 'utf8')) as Finding[];
 
 describe('collectFindings', () => {
   it('merges profile, probe and database findings into one ranked list with relative paths', async () => {
     const probe = await readProbeReport(fixture('demo-probe.ndjson').pathname);
-    const capacity = createCapacityFinding({ maxRps: 11.1, users: 6, errorRate: 0, kneeIndex: 1, reason: 'latency' }, DEFAULT_SUCCESS_CRITERIA);
+    const capacity = createCapacityFinding(
+      { maxRps: 11.1, users: 6, errorRate: 0, kneeIndex: 1, reason: 'latency' },
+      DEFAULT_SUCCESS_CRITERIA,
+    );
     const findings = collectFindings({
       profile,
       probe: probe.findings,
@@ -27,16 +32,33 @@ describe('collectFindings', () => {
       displayRoot: '/srv/shop',
     });
     const ids = findings.map((f) => f.id);
-    expect(ids).toEqual(expect.arrayContaining(['probe.n-plus-one', 'probe.no-pagination', 'db.missing-index', 'cpu.sync-crypto', 'capacity.below-target']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'probe.n-plus-one',
+        'probe.no-pagination',
+        'db.missing-index',
+        'cpu.sync-crypto',
+        'capacity.below-target',
+      ]),
+    );
     // Ranked: severities never improve down the list.
     const order = ['critical', 'high', 'medium', 'low', 'info'];
     const ranks = findings.map((f) => order.indexOf(f.severity));
     expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
     const n1 = findings.find((f) => f.id === 'probe.n-plus-one');
-    expect(n1?.location).toMatchObject({ route: 'GET /items', file: 'src/demo/db/pglite.ts', query: 'SELECT id, name FROM users WHERE id = $1' });
+    expect(n1?.location).toMatchObject({
+      route: 'GET /items',
+      file: 'src/demo/db/pglite.ts',
+      query: 'SELECT id, name FROM users WHERE id = $1',
+    });
     expect(n1?.evidence.find((e) => e.label === 'GET /items p95')?.source).toBe('probe');
-    expect(findings.find((f) => f.id === 'cpu.sync-crypto')?.location).toMatchObject({ file: 'src/demo/routes/login.ts', line: 20 });
-    expect(findings.find((f) => f.id === 'db.missing-index')?.recommendation.sql).toMatch(/^CREATE INDEX/);
+    expect(findings.find((f) => f.id === 'cpu.sync-crypto')?.location).toMatchObject({
+      file: 'src/demo/routes/login.ts',
+      line: 20,
+    });
+    expect(findings.find((f) => f.id === 'db.missing-index')?.recommendation.sql).toMatch(
+      /^CREATE INDEX/,
+    );
   });
 
   it('keeps one finding per rule and place, the worst one', () => {
@@ -57,10 +79,20 @@ describe('collectFindings', () => {
 
 describe('audit findings', () => {
   it('raises capacity only below the throughput target', () => {
-    const bp = { maxRps: 110, users: 18, errorRate: 0, kneeIndex: -1, reason: 'not-reached' as const };
+    const bp = {
+      maxRps: 110,
+      users: 18,
+      errorRate: 0,
+      kneeIndex: -1,
+      reason: 'not-reached' as const,
+    };
     expect(createCapacityFinding(bp, DEFAULT_SUCCESS_CRITERIA)?.severity).toBe('high');
-    expect(createCapacityFinding({ ...bp, maxRps: 900 }, DEFAULT_SUCCESS_CRITERIA)?.severity).toBe('medium');
-    expect(createCapacityFinding({ ...bp, maxRps: 1200 }, DEFAULT_SUCCESS_CRITERIA)).toBeUndefined();
+    expect(createCapacityFinding({ ...bp, maxRps: 900 }, DEFAULT_SUCCESS_CRITERIA)?.severity).toBe(
+      'medium',
+    );
+    expect(
+      createCapacityFinding({ ...bp, maxRps: 1200 }, DEFAULT_SUCCESS_CRITERIA),
+    ).toBeUndefined();
     expect(createCapacityFinding(bp, {})).toBeUndefined();
   });
 
@@ -68,7 +100,12 @@ describe('audit findings', () => {
     const run = JSON.parse(readFileSync(fixture('demo-load-run.json'), 'utf8'));
     const steps = [
       { kind: 'load' as const, run, valid: true },
-      { kind: 'peak' as const, run, valid: false, invalidReason: 'generator saturated: it used 95% of its CPU' },
+      {
+        kind: 'peak' as const,
+        run,
+        valid: false,
+        invalidReason: 'generator saturated: it used 95% of its CPU',
+      },
     ];
     const f = createInvalidStepsFinding(steps);
     expect(f?.severity).toBe('info');

@@ -31,7 +31,9 @@ export function toDisplayPath(file: string, root: string): string {
 /** Identity of a finding for de-duplication: rule id plus its place. */
 export function findingKey(f: Finding): string {
   const l = f.location ?? {};
-  const where = l.file ? `${l.file}:${l.line ?? ''}` : `${l.route ?? ''}|${l.query ?? ''}|${l.functionName ?? ''}`;
+  const where = l.file
+    ? `${l.file}:${l.line ?? ''}`
+    : `${l.route ?? ''}|${l.query ?? ''}|${l.functionName ?? ''}`;
   return `${f.id}@${where}`;
 }
 

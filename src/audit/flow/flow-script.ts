@@ -24,7 +24,10 @@ export function urlToStep(entry: string): Record<string, unknown> {
 }
 
 /** The YAML plan of an inline flow (exported for tests). */
-export function createFlowPlan(flow: Exclude<AuditFlowConfig, { kind: 'script' }>, targetUrl: string): Record<string, unknown> {
+export function createFlowPlan(
+  flow: Exclude<AuditFlowConfig, { kind: 'script' }>,
+  targetUrl: string,
+): Record<string, unknown> {
   const plan: Record<string, unknown> = { target: targetUrl };
   if (flow.kind === 'steps' && flow.variables) plan['variables'] = flow.variables;
   if (flow.headers) plan['defaults'] = { headers: flow.headers };
@@ -33,7 +36,11 @@ export function createFlowPlan(flow: Exclude<AuditFlowConfig, { kind: 'script' }
 }
 
 /** Writes the plan (for inline flows) into `workDir` and returns what the steps run. */
-export async function prepareFlowScript(flow: AuditFlowConfig, targetUrl: string, workDir: string): Promise<FlowScript> {
+export async function prepareFlowScript(
+  flow: AuditFlowConfig,
+  targetUrl: string,
+  workDir: string,
+): Promise<FlowScript> {
   const env = { BASE_URL: targetUrl };
   if (flow.kind === 'script') return { scriptPath: flow.script, env };
   const scriptPath = join(workDir, 'flow.yaml');

@@ -2,7 +2,7 @@
  * The profile's heaviest stacks in folded form (`root;…;leaf  weight`), frames named
  * `function (file:line)` after source maps: what the report's flame graph draws.
  */
-import { type Profile, type SourceResolver, msPerUnit } from '../../profiler/index.js';
+import { msPerUnit, type Profile, type SourceResolver } from '../../profiler/index.js';
 import type { FoldedStack } from '../../report/model/audit-result.js';
 
 /** Stacks kept for the report (the rest are small). */

@@ -14,7 +14,7 @@ import {
 } from '../../profiler/index.js';
 import type { AuditStepKind, ProfileSummary } from '../../report/model/audit-result.js';
 import { createFoldedStacks } from '../profile/folded-stacks.js';
-import { type MeasuredStep, type StepContext, runMeasuredStep } from './load-step.js';
+import { type MeasuredStep, runMeasuredStep, type StepContext } from './load-step.js';
 
 /** What a captured step produced. */
 export interface CapturedStep {
@@ -39,7 +39,10 @@ export interface CapturedStepOptions {
 }
 
 /** Runs the flow inside a capture window; needs `ctx.target.inspector`. */
-export async function runCapturedStep(ctx: StepContext, options: CapturedStepOptions): Promise<CapturedStep> {
+export async function runCapturedStep(
+  ctx: StepContext,
+  options: CapturedStepOptions,
+): Promise<CapturedStep> {
   const inspector = ctx.target.inspector;
   if (!inspector) throw new Error('runCapturedStep needs a target started with the inspector');
   let measured: MeasuredStep | undefined;
@@ -47,7 +50,13 @@ export async function runCapturedStep(ctx: StepContext, options: CapturedStepOpt
     target: { attach: inspector },
     url: ctx.target.url,
     load: async () => {
-      measured = await runMeasuredStep(ctx, options.kind, options.users, options.durationMs, options.label);
+      measured = await runMeasuredStep(
+        ctx,
+        options.kind,
+        options.users,
+        options.durationMs,
+        options.label,
+      );
       return measured;
     },
     capture: options.capture,

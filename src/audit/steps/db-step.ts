@@ -20,7 +20,12 @@ import type { Finding } from '../../findings/finding.js';
 import type { QueryStats } from '../../probe/index.js';
 import type { MeasuredGain, WorstQuery } from '../../report/model/audit-result.js';
 import type { AuditQuery } from '../config/types.js';
-import { type IndexMeasurement, chooseBestIndex, createIndexCandidates, measureIndex } from '../db/index-candidates.js';
+import {
+  chooseBestIndex,
+  createIndexCandidates,
+  type IndexMeasurement,
+  measureIndex,
+} from '../db/index-candidates.js';
 import { createPlanTree } from '../db/plan-tree.js';
 import type { AuditProgress } from '../progress.js';
 
@@ -57,19 +62,31 @@ interface Explained {
 }
 
 async function readVersion(session: DbSession): Promise<string | undefined> {
-  const rows = await session.query<Record<string, unknown>>('SELECT version() AS v').catch(() => undefined);
+  const rows = await session
+    .query<Record<string, unknown>>('SELECT version() AS v')
+    .catch(() => undefined);
   const text = rows?.rows[0] ? String(Object.values(rows.rows[0])[0] ?? '') : '';
   return text.split(/ on | \(/)[0]?.trim() || undefined;
 }
 
 function withRoute(findings: Finding[], query: AuditQuery): Finding[] {
   for (const f of findings) {
-    f.location = { ...f.location, ...(query.route ? { route: query.route } : {}), query: query.sql };
+    f.location = {
+      ...f.location,
+      ...(query.route ? { route: query.route } : {}),
+      query: query.sql,
+    };
   }
   return findings;
 }
 
-async function verifyMissingIndex(session: DbSession, q: AuditQuery, e: Explained, gains: MeasuredGain[], progress: AuditProgress) {
+async function verifyMissingIndex(
+  session: DbSession,
+  q: AuditQuery,
+  e: Explained,
+  gains: MeasuredGain[],
+  progress: AuditProgress,
+) {
   const finding = e.findings.find((f) => f.id === 'db.missing-index');
   if (!finding) return;
   const measured: IndexMeasurement[] = [];
@@ -79,7 +96,9 @@ async function verifyMissingIndex(session: DbSession, q: AuditQuery, e: Explaine
   const best = chooseBestIndex(measured);
   if (!best) return;
   const speedup = best.afterMs > 0 ? best.beforeMs / best.afterMs : Number.POSITIVE_INFINITY;
-  progress.result(`verify-index ${best.index.name}: ${best.beforeMs.toFixed(1)} ms → ${best.afterMs.toFixed(2)} ms (${speedup.toFixed(1)}× faster, rolled back)`);
+  progress.result(
+    `verify-index ${best.index.name}: ${best.beforeMs.toFixed(1)} ms → ${best.afterMs.toFixed(2)} ms (${speedup.toFixed(1)}× faster, rolled back)`,
+  );
   finding.recommendation = {
     ...finding.recommendation,
     text: `Create the index ${best.index.name} on ${best.index.table} (${best.index.columns.join(', ')}); measured with the real statement: ${best.beforeMs.toFixed(1)} ms → ${best.afterMs.toFixed(2)} ms.`,
@@ -92,30 +111,57 @@ async function verifyMissingIndex(session: DbSession, q: AuditQuery, e: Explaine
       source: 'EXPLAIN ANALYZE in a rolled-back transaction',
     });
   }
-  gains.push({ findingId: finding.id, metric: 'query time', before: best.beforeMs, after: best.afterMs, unit: 'ms', source: 'verify-index' });
+  gains.push({
+    findingId: finding.id,
+    metric: 'query time',
+    before: best.beforeMs,
+    after: best.afterMs,
+    unit: 'ms',
+    source: 'verify-index',
+  });
 }
 
-async function explainConfigured(session: DbSession, q: AuditQuery, options: DbStepOptions, gains: MeasuredGain[]): Promise<Explained> {
+async function explainConfigured(
+  session: DbSession,
+  q: AuditQuery,
+  options: DbStepOptions,
+  gains: MeasuredGain[],
+): Promise<Explained> {
   const params = q.params ? [...q.params] : undefined;
   // Warm the buffer cache first (a service under load has its working set cached).
-  if (classifyStatement(q.sql).keyword === 'SELECT') await session.query(q.sql, params).catch(() => undefined);
+  if (classifyStatement(q.sql).keyword === 'SELECT')
+    await session.query(q.sql, params).catch(() => undefined);
   const report = await explainQuery(q.sql, { session, ...(params ? { params } : {}) });
   const e: Explained = { sql: q.sql, plan: report.plan, findings: withRoute(report.findings, q) };
-  options.progress.result(`${q.name ?? q.sql.slice(0, 60).replace(/\s+/g, ' ')}: ${planTotalMs(report.plan).toFixed(1)} ms, ${e.findings.map((f) => f.id).join(', ') || 'no plan problem'}`);
-  if (options.verifyIndex && session.kind !== 'mysql') await verifyMissingIndex(session, q, e, gains, options.progress);
+  options.progress.result(
+    `${q.name ?? q.sql.slice(0, 60).replace(/\s+/g, ' ')}: ${planTotalMs(report.plan).toFixed(1)} ms, ${e.findings.map((f) => f.id).join(', ') || 'no plan problem'}`,
+  );
+  if (options.verifyIndex && session.kind !== 'mysql')
+    await verifyMissingIndex(session, q, e, gains, options.progress);
   return e;
 }
 
-async function explainFromProbe(session: DbSession, options: DbStepOptions, seen: Set<string>): Promise<Finding[]> {
+async function explainFromProbe(
+  session: DbSession,
+  options: DbStepOptions,
+  seen: Set<string>,
+): Promise<Finding[]> {
   const out: Finding[] = [];
-  const top = [...(options.probeQueries ?? [])].sort((a, b) => b.totalMs - a.totalMs).slice(0, AUTO_EXPLAIN);
+  const top = [...(options.probeQueries ?? [])]
+    .sort((a, b) => b.totalMs - a.totalMs)
+    .slice(0, AUTO_EXPLAIN);
   for (const q of top) {
     if (seen.has(normalizeSql(q.sql))) continue;
     const plan = await explainNormalised(session, q.sql).catch(() => undefined);
     if (!plan) continue;
     for (const f of runPlanRules(plan)) {
       f.location = { ...f.location, query: q.sql };
-      f.evidence.push({ label: 'statement time over the run', value: Number(q.totalMs.toFixed(1)), unit: 'ms', source: 'probe' });
+      f.evidence.push({
+        label: 'statement time over the run',
+        value: Number(q.totalMs.toFixed(1)),
+        unit: 'ms',
+        source: 'probe',
+      });
       f.evidence.push({ label: 'calls over the run', value: q.calls, source: 'probe' });
       out.push(f);
     }
@@ -136,7 +182,12 @@ async function readStatements(session: DbSession, notes: string[]): Promise<Find
 function worstOf(explained: readonly Explained[], options: DbStepOptions): WorstQuery | undefined {
   const worst = [...explained].sort((a, b) => planTotalMs(b.plan) - planTotalMs(a.plan))[0];
   if (!worst) return undefined;
-  const w: WorstQuery = { engine: worst.plan.engine, query: worst.sql, totalMs: planTotalMs(worst.plan), plan: createPlanTree(worst.plan, worst.findings) };
+  const w: WorstQuery = {
+    engine: worst.plan.engine,
+    query: worst.sql,
+    totalMs: planTotalMs(worst.plan),
+    plan: createPlanTree(worst.plan, worst.findings),
+  };
   const stats = options.probeQueries?.find((q) => normalizeSql(q.sql) === normalizeSql(worst.sql));
   if (stats && options.probeRequests) w.callsPerRequest = stats.calls / options.probeRequests;
   return w;
@@ -160,13 +211,18 @@ export async function runDbStep(options: DbStepOptions): Promise<DbStepResult> {
       try {
         explained.push(await explainConfigured(session, q, options, result.gains));
       } catch (error) {
-        result.notes.push(`EXPLAIN of ${q.name ?? 'a configured statement'} failed: ${(error as Error).message}`);
+        result.notes.push(
+          `EXPLAIN of ${q.name ?? 'a configured statement'} failed: ${(error as Error).message}`,
+        );
       }
     }
     const ok = explained;
     result.findings.push(...ok.flatMap((e) => e.findings));
-    result.findings.push(...(await explainFromProbe(session, options, new Set(ok.map((e) => normalizeSql(e.sql))))));
-    if (options.statements && session.kind !== 'pglite') result.findings.push(...(await readStatements(session, result.notes)));
+    result.findings.push(
+      ...(await explainFromProbe(session, options, new Set(ok.map((e) => normalizeSql(e.sql))))),
+    );
+    if (options.statements && session.kind !== 'pglite')
+      result.findings.push(...(await readStatements(session, result.notes)));
     const worst = worstOf(ok, options);
     if (worst) result.worstQuery = worst;
   } finally {

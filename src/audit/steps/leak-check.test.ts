@@ -3,11 +3,20 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { HeapPoint } from '../../profiler/index.js';
 import type { HeapCheckpoint } from '../target/heap-meter.js';
-import { AUDIT_LEAK_THRESHOLDS, createLeakCheck, createSoakLeakFinding, fitTrafficTrend } from './leak-check.js';
+import {
+  AUDIT_LEAK_THRESHOLDS,
+  createLeakCheck,
+  createSoakLeakFinding,
+  fitTrafficTrend,
+} from './leak-check.js';
 
-const real = JSON.parse(readFileSync(new URL('../__fixtures__/heap-checkpoints.json', import.meta.url), 'utf8')) as {
+const real = JSON.parse(
+  readFileSync(new URL('../__fixtures__/heap-checkpoints.json', import.meta.url), 'utf8'),
+) as {
   unfixed: HeapCheckpoint[];
   fixed: HeapCheckpoint[];
+  unfixedShort: HeapCheckpoint[];
+  fixedFast: HeapCheckpoint[];
   soakWindow: HeapPoint[];
 };
 
@@ -17,13 +26,22 @@ describe('fitTrafficTrend', () => {
     expect(t?.leaking).toBe(true);
     expect(t?.r2).toBeGreaterThanOrEqual(AUDIT_LEAK_THRESHOLDS.minR2);
     expect(t?.bytesPerRequest).toBeGreaterThan(300);
-    expect(t?.lateBytesPerRequest).toBeGreaterThanOrEqual(AUDIT_LEAK_THRESHOLDS.minLateSlopeShare * (t?.bytesPerRequest ?? 0));
+    expect(t?.lateBytesPerRequest).toBeGreaterThanOrEqual(
+      AUDIT_LEAK_THRESHOLDS.minLateSlopeShare * (t?.bytesPerRequest ?? 0),
+    );
   });
 
   it('does not call the fixed ring buffer a leak: it fills up, then growth fades', () => {
     const t = fitTrafficTrend(real.fixed);
     expect(t?.leaking).toBe(false);
-    expect(t?.lateBytesPerRequest).toBeLessThan(AUDIT_LEAK_THRESHOLDS.minLateSlopeShare * (t?.bytesPerRequest ?? 0));
+    expect(t?.lateBytesPerRequest).toBeLessThan(
+      AUDIT_LEAK_THRESHOLDS.minLateSlopeShare * (t?.bytesPerRequest ?? 0),
+    );
+  });
+
+  it('decides the same on a second pair of runs (shorter think time)', () => {
+    expect(fitTrafficTrend(real.unfixedShort)?.leaking).toBe(true);
+    expect(fitTrafficTrend(real.fixedFast)?.leaking).toBe(false);
   });
 
   it('needs enough checkpoints', () => {
@@ -31,16 +49,26 @@ describe('fitTrafficTrend', () => {
   });
 
   it('is not fooled by a flat heap or by noise', () => {
-    const flat = real.fixed.map((p, i) => ({ requests: p.requests, usedBytes: 18_000_000 + (i % 2) * 200_000 }));
+    const flat = real.fixed.map((p, i) => ({
+      requests: p.requests,
+      usedBytes: 18_000_000 + (i % 2) * 200_000,
+    }));
     expect(fitTrafficTrend(flat)?.leaking).toBe(false);
   });
 });
 
 describe('createLeakCheck', () => {
   it('combines the soak window (no leak by the profiler rule) with the audit-wide trend (leak)', () => {
-    const v = createLeakCheck({ heapPoints: real.soakWindow, checkpoints: real.unfixed, requests: 450, durationMs: 20_000 });
+    const v = createLeakCheck({
+      heapPoints: real.soakWindow,
+      checkpoints: real.unfixed,
+      requests: 450,
+      durationMs: 20_000,
+    });
     expect(v.check.leakSuspected).toBe(true);
-    expect(v.check.note).toMatch(/^soak window: no leak by the profiler's rule \(retained heap .*\); over the audit the retained heap grew .* bytes per request, R² 0\.\d\d; .*; 24 h at the soak's rate would retain about .*B$/);
+    expect(v.check.note).toMatch(
+      /^soak window: no leak by the profiler's rule \(retained heap .*\); over the audit the retained heap grew .* bytes per request, R² 0\.\d\d; .*; 24 h at the soak's rate would retain about .*B$/,
+    );
     expect(v.projectedDayBytes).toBeGreaterThan(1e9);
     expect(v.check.heapSlopeBytesPerMin).toBeDefined();
   });
@@ -52,20 +80,57 @@ describe('createLeakCheck', () => {
       { atMs: 60_000, cpuSeconds: 6, rssBytes: 106e6 },
     ];
     const v = createLeakCheck({ rss, requests: 1000, durationMs: 60_000 });
-    expect(v.check).toMatchObject({ leakSuspected: false, startRssBytes: 100e6, endRssBytes: 106e6 });
+    expect(v.check).toMatchObject({
+      leakSuspected: false,
+      startRssBytes: 100e6,
+      endRssBytes: 106e6,
+    });
     expect(v.check.rssSlopeBytesPerMin).toBeCloseTo(6e6, -3);
     expect(v.check.note).toMatch(/no verdict$/);
   });
 
   it('builds the memory.leak finding at the live allocation site with per-request evidence', () => {
-    const v = createLeakCheck({ heapPoints: real.soakWindow, checkpoints: real.unfixed, requests: 450, durationMs: 20_000 });
-    const site = { functionName: 'createRecord', file: 'src/demo/middleware/request-log.ts', line: 76, lineSource: 'function', mapped: true, weight: 82_080, share: 0.6, selfShare: 0.6, via: [] };
+    const v = createLeakCheck({
+      heapPoints: real.soakWindow,
+      checkpoints: real.unfixed,
+      requests: 450,
+      durationMs: 20_000,
+    });
+    const site = {
+      functionName: 'createRecord',
+      file: 'src/demo/middleware/request-log.ts',
+      line: 76,
+      lineSource: 'function',
+      mapped: true,
+      weight: 82_080,
+      share: 0.6,
+      selfShare: 0.6,
+      via: [],
+    };
     const f = createSoakLeakFinding(v, real.soakWindow, undefined, [site as never]);
     expect(f?.id).toBe('memory.leak');
-    expect(f?.location).toMatchObject({ file: 'src/demo/middleware/request-log.ts', line: 76, functionName: 'createRecord' });
-    expect(f?.title).toMatch(/^Memory leak suspected: about \d+ bytes retained per request, allocated in createRecord$/);
-    expect(f?.evidence.map((e) => e.label)).toEqual(expect.arrayContaining(['retained per request over the audit', 'projected over 24 h at the measured rate']));
-    const fixed = createLeakCheck({ heapPoints: real.soakWindow, checkpoints: real.fixed, requests: 450, durationMs: 20_000 });
-    expect(createSoakLeakFinding(fixed, real.soakWindow, undefined, [site as never])).toBeUndefined();
+    expect(f?.location).toMatchObject({
+      file: 'src/demo/middleware/request-log.ts',
+      line: 76,
+      functionName: 'createRecord',
+    });
+    expect(f?.title).toMatch(
+      /^Memory leak suspected: about \d+ bytes retained per request, allocated in createRecord$/,
+    );
+    expect(f?.evidence.map((e) => e.label)).toEqual(
+      expect.arrayContaining([
+        'retained per request over the audit',
+        'projected over 24 h at the measured rate',
+      ]),
+    );
+    const fixed = createLeakCheck({
+      heapPoints: real.soakWindow,
+      checkpoints: real.fixed,
+      requests: 450,
+      durationMs: 20_000,
+    });
+    expect(
+      createSoakLeakFinding(fixed, real.soakWindow, undefined, [site as never]),
+    ).toBeUndefined();
   });
 });

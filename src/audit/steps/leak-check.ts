@@ -4,7 +4,8 @@
  * (retained heap at every step boundary against the requests served so far). A short soak rarely
  * reaches the profiler's floor, so the audit-wide rule also counts: growth tied to traffic
  * (R² ≥ 0.8, ≥ 256 KiB, ≥ 64 bytes per request) that is still growing in the second half of the
- * checkpoints (a cache that fills up and stays flat is not a leak). The verdict is extrapolated
+ * checkpoints, by at least 200 bytes per request and half the overall rate (a cache that fills up
+ * and stays flat is not a leak). The verdict is extrapolated
  * to the seed's 24-hour endurance test at the soak's request rate.
  */
 import type { Finding } from '../../findings/finding.js';
@@ -22,10 +23,16 @@ export const AUDIT_LEAK_THRESHOLDS = {
   minGrowthBytes: 256 * 1024,
   minBytesPerRequest: 64,
   /**
-   * The second half's slope must keep at least this share of the overall slope: growth that
-   * fades (a cache or ring buffer filling up, JIT warm-up) is not a leak.
+   * In the second half of the checkpoints the heap must still grow by at least this much per
+   * request (200 MB per million requests): a short audit cannot tell smaller leaks from the slow
+   * growth of warming caches, so it does not report them.
    */
-  minLateSlopeShare: 0.7,
+  minLateBytesPerRequest: 200,
+  /**
+   * ...and keep at least this share of the overall slope: growth that fades (a cache or ring
+   * buffer filling up, JIT warm-up) is not a leak.
+   */
+  minLateSlopeShare: 0.5,
 } as const;
 
 /** Inputs of {@link createLeakCheck}. */
@@ -67,24 +74,43 @@ export function fitTrafficTrend(all: readonly HeapCheckpoint[]): TrafficTrend | 
   const t = AUDIT_LEAK_THRESHOLDS;
   if (all.length < t.minCheckpoints) return undefined;
   const points = all.slice(1);
-  const fit = fitLine(points.map((p) => p.requests), points.map((p) => p.usedBytes));
+  const fit = fitLine(
+    points.map((p) => p.requests),
+    points.map((p) => p.usedBytes),
+  );
   const late = points.slice(Math.floor(points.length / 2));
-  const lateFit = fitLine(late.map((p) => p.requests), late.map((p) => p.usedBytes));
+  const lateFit = fitLine(
+    late.map((p) => p.requests),
+    late.map((p) => p.usedBytes),
+  );
   const span = (points[points.length - 1]?.requests ?? 0) - (points[0]?.requests ?? 0);
   const growthBytes = fit.slope * span;
   const leaking =
     fit.r2 >= t.minR2 &&
     growthBytes >= t.minGrowthBytes &&
     fit.slope >= t.minBytesPerRequest &&
-    lateFit.slope >= t.minLateSlopeShare * fit.slope;
-  return { bytesPerRequest: fit.slope, r2: fit.r2, growthBytes, lateBytesPerRequest: lateFit.slope, leaking };
+    lateFit.slope >= Math.max(t.minLateBytesPerRequest, t.minLateSlopeShare * fit.slope);
+  return {
+    bytesPerRequest: fit.slope,
+    r2: fit.r2,
+    growthBytes,
+    lateBytesPerRequest: lateFit.slope,
+    leaking,
+  };
 }
 
 function rssTrend(rss: readonly ProcReading[] | undefined) {
   if (!rss || rss.length < 2) return { start: 0, end: 0, slopePerMin: 0 };
   const t0 = rss[0]!.atMs;
-  const fit = fitLine(rss.map((r) => r.atMs - t0), rss.map((r) => r.rssBytes));
-  return { start: rss[0]!.rssBytes, end: rss[rss.length - 1]!.rssBytes, slopePerMin: fit.slope * 60_000 };
+  const fit = fitLine(
+    rss.map((r) => r.atMs - t0),
+    rss.map((r) => r.rssBytes),
+  );
+  return {
+    start: rss[0]!.rssBytes,
+    end: rss[rss.length - 1]!.rssBytes,
+    slopePerMin: fit.slope * 60_000,
+  };
 }
 
 function describeTrend(t: TrafficTrend): string {
@@ -94,7 +120,11 @@ function describeTrend(t: TrafficTrend): string {
 /** Judges the soak and the audit-wide checkpoints (see the file comment). */
 export function createLeakCheck(input: LeakCheckInput): LeakVerdict {
   const rss = rssTrend(input.rss);
-  const base = { startRssBytes: rss.start, endRssBytes: rss.end, rssSlopeBytesPerMin: rss.slopePerMin };
+  const base = {
+    startRssBytes: rss.start,
+    endRssBytes: rss.end,
+    rssSlopeBytesPerMin: rss.slopePerMin,
+  };
   const points = input.heapPoints ?? [];
   const soak = points.length >= LEAK_THRESHOLDS.minPoints ? assessLeak(points) : undefined;
   const trend = fitTrafficTrend(input.checkpoints ?? []);
@@ -103,14 +133,24 @@ export function createLeakCheck(input: LeakCheckInput): LeakVerdict {
     return { check: { ...base, leakSuspected: false, note } };
   }
   const suspected = Boolean(soak?.leaking || trend?.leaking);
-  const perRequest = trend?.bytesPerRequest ?? (soak && input.requests > 0 ? soak.growthBytes / input.requests : 0);
-  const perDay = input.durationMs > 0 ? (Math.max(0, perRequest) * input.requests * 86_400_000) / input.durationMs : 0;
+  const perRequest =
+    trend?.bytesPerRequest ?? (soak && input.requests > 0 ? soak.growthBytes / input.requests : 0);
+  const perDay =
+    input.durationMs > 0
+      ? (Math.max(0, perRequest) * input.requests * 86_400_000) / input.durationMs
+      : 0;
   const parts = [
-    soak ? `soak window: ${soak.leaking ? soak.reason : `no leak by the profiler's rule (${soak.reason})`}` : undefined,
+    soak
+      ? `soak window: ${soak.leaking ? soak.reason : `no leak by the profiler's rule (${soak.reason})`}`
+      : undefined,
     trend ? describeTrend(trend) : undefined,
     suspected ? `24 h at the soak's rate would retain about ${formatBytes(perDay)}` : undefined,
   ];
-  const check: LeakCheck = { ...base, leakSuspected: suspected, note: parts.filter(Boolean).join('; ') };
+  const check: LeakCheck = {
+    ...base,
+    leakSuspected: suspected,
+    note: parts.filter(Boolean).join('; '),
+  };
   if (soak) check.heapSlopeBytesPerMin = soak.slopeBytesPerMin;
   const verdict: LeakVerdict = { check, bytesPerRequest: perRequest, projectedDayBytes: perDay };
   if (trend) verdict.trend = trend;
@@ -134,11 +174,25 @@ export function createSoakLeakFinding(
   const t = verdict.trend;
   if (t) {
     finding.evidence.push(
-      { label: 'retained per request over the audit', value: Math.round(t.bytesPerRequest), unit: 'bytes', source: 'heap checkpoints between steps' },
-      { label: 'fit R² (heap vs requests)', value: Number(t.r2.toFixed(3)), source: 'heap checkpoints between steps' },
+      {
+        label: 'retained per request over the audit',
+        value: Math.round(t.bytesPerRequest),
+        unit: 'bytes',
+        source: 'heap checkpoints between steps',
+      },
+      {
+        label: 'fit R² (heap vs requests)',
+        value: Number(t.r2.toFixed(3)),
+        source: 'heap checkpoints between steps',
+      },
     );
-    if (!profilerFinding) finding.title = `Memory leak suspected: about ${Math.round(t.bytesPerRequest)} bytes retained per request${finding.location?.functionName ? `, allocated in ${finding.location.functionName}` : ''}`;
+    if (!profilerFinding)
+      finding.title = `Memory leak suspected: about ${Math.round(t.bytesPerRequest)} bytes retained per request${finding.location?.functionName ? `, allocated in ${finding.location.functionName}` : ''}`;
   }
-  finding.evidence.push({ label: 'projected over 24 h at the measured rate', value: formatBytes(verdict.projectedDayBytes ?? 0), source: 'soak step' });
+  finding.evidence.push({
+    label: 'projected over 24 h at the measured rate',
+    value: formatBytes(verdict.projectedDayBytes ?? 0),
+    source: 'soak step',
+  });
   return finding;
 }

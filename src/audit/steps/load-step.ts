@@ -7,10 +7,10 @@ import type { RunResultFile } from '../../outputs/result-file.js';
 import type { AuditStep, AuditStepKind } from '../../report/model/audit-result.js';
 import { readRunStats } from '../../report/model/run-stats.js';
 import { formatDuration } from '../../util/duration.js';
-import type { AuditProgress } from '../progress.js';
 import type { FlowScript } from '../flow/flow-script.js';
-import { ProcSampler, type ProcSummary } from '../target/proc-sampler.js';
+import type { AuditProgress } from '../progress.js';
 import type { HeapCheckpoints } from '../target/heap-meter.js';
+import { ProcSampler, type ProcSummary } from '../target/proc-sampler.js';
 import type { RunningTarget } from '../target/target-process.js';
 
 /** What every step needs from the running audit. */
@@ -39,13 +39,19 @@ export const GENERATOR_LAG_FLOOR_MS = 20;
  * nothing completed or the run was interrupted. A lag that is small next to the latencies (a
  * busy machine, not a busy generator) leaves the step valid; the warning stays in the run.
  */
-export function assessStepValidity(run: RunResultFile, maxLagShare: number): { valid: boolean; reason?: string } {
+export function assessStepValidity(
+  run: RunResultFile,
+  maxLagShare: number,
+): { valid: boolean; reason?: string } {
   const stats = readRunStats(run);
   if (run.reason === 'interrupted') return { valid: false, reason: 'interrupted' };
   if (stats.requests === 0) return { valid: false, reason: 'no request completed' };
   const g = run.generator;
   if (g.cpuPercent >= GENERATOR_CPU_LIMIT) {
-    return { valid: false, reason: `generator saturated: it used ${g.cpuPercent.toFixed(0)}% of its CPU` };
+    return {
+      valid: false,
+      reason: `generator saturated: it used ${g.cpuPercent.toFixed(0)}% of its CPU`,
+    };
   }
   const allowed = Math.max(GENERATOR_LAG_FLOOR_MS, maxLagShare * stats.p95);
   if (g.saturated && g.eventLoopLagP99Ms > allowed) {
@@ -67,7 +73,13 @@ export function createAuditStep(
   label?: string,
 ): AuditStep {
   const validity = assessStepValidity(run, maxLagShare);
-  const step: AuditStep = { kind, users, run, valid: validity.valid, generatorCpuPercent: run.generator.cpuPercent };
+  const step: AuditStep = {
+    kind,
+    users,
+    run,
+    valid: validity.valid,
+    generatorCpuPercent: run.generator.cpuPercent,
+  };
   if (label) step.label = label;
   if (validity.reason) step.invalidReason = validity.reason;
   if (resources) {
@@ -86,8 +98,10 @@ export function describeStep(step: AuditStep): string {
     `p50 ${s.p50.toFixed(0)} ms, p95 ${s.p95.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms`,
     `errors ${(s.errorRate * 100).toFixed(2)}%`,
   ];
-  if (step.targetCpuPercent !== undefined) parts.push(`target CPU ${step.targetCpuPercent.toFixed(0)}%`);
-  if (step.targetRssBytes !== undefined) parts.push(`RSS ${(step.targetRssBytes / 1048576).toFixed(0)} MiB`);
+  if (step.targetCpuPercent !== undefined)
+    parts.push(`target CPU ${step.targetCpuPercent.toFixed(0)}%`);
+  if (step.targetRssBytes !== undefined)
+    parts.push(`RSS ${(step.targetRssBytes / 1048576).toFixed(0)} MiB`);
   parts.push(`generator CPU ${step.run.generator.cpuPercent.toFixed(0)}%`);
   if (!step.valid) parts.push(`INVALID (${step.invalidReason})`);
   return parts.join(', ');

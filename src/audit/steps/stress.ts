@@ -7,7 +7,7 @@ import type { AuditStep, BreakingPoint } from '../../report/model/audit-result.j
 import type { SuccessCriteria } from '../../report/model/criteria.js';
 import { readRunStats } from '../../report/model/run-stats.js';
 import type { StressSettings } from '../config/types.js';
-import { type StepContext, runLoadStep } from './load-step.js';
+import { runLoadStep, type StepContext } from './load-step.js';
 
 /** What the ramp judges for one step. */
 export interface StressPoint {
@@ -33,15 +33,27 @@ export const PLATEAU_GAIN_SHARE = 0.25;
 const LATENCY = ['p50', 'p95', 'p99'] as const;
 
 /** Judges one step against the acceptable limits and the best valid step before it. */
-export function judgeStressPoint(point: StressPoint, best: StressPoint | undefined, criteria: SuccessCriteria): StressVerdict {
+export function judgeStressPoint(
+  point: StressPoint,
+  best: StressPoint | undefined,
+  criteria: SuccessCriteria,
+): StressVerdict {
   const errors = criteria.errorRate;
   if (errors && point.errorRate >= errors.acceptable) {
-    return { broke: true, reason: 'errors', detail: `error rate ${(point.errorRate * 100).toFixed(2)}% ≥ ${(errors.acceptable * 100).toFixed(2)}%` };
+    return {
+      broke: true,
+      reason: 'errors',
+      detail: `error rate ${(point.errorRate * 100).toFixed(2)}% ≥ ${(errors.acceptable * 100).toFixed(2)}%`,
+    };
   }
   for (const m of LATENCY) {
     const c = criteria[m];
     if (c && point[m] >= c.acceptable) {
-      return { broke: true, reason: 'latency', detail: `${m} ${point[m].toFixed(0)} ms ≥ ${c.acceptable} ms` };
+      return {
+        broke: true,
+        reason: 'latency',
+        detail: `${m} ${point[m].toFixed(0)} ms ≥ ${c.acceptable} ms`,
+      };
     }
   }
   if (best && point.users > best.users) {
@@ -60,7 +72,15 @@ export function judgeStressPoint(point: StressPoint, best: StressPoint | undefin
 /** The numbers of a stress step. */
 export function toStressPoint(step: AuditStep): StressPoint {
   const s = readRunStats(step.run);
-  return { users: step.users ?? s.maxVus, rps: s.rps, p50: s.p50, p95: s.p95, p99: s.p99, errorRate: s.errorRate, valid: step.valid };
+  return {
+    users: step.users ?? s.maxVus,
+    rps: s.rps,
+    p50: s.p50,
+    p95: s.p95,
+    p99: s.p99,
+    errorRate: s.errorRate,
+    valid: step.valid,
+  };
 }
 
 /**
@@ -68,19 +88,34 @@ export function toStressPoint(step: AuditStep): StressPoint {
  * the valid steps before it (the knee's own when the very first step broke); without a knee it is
  * the highest throughput reached, with reason `not-reached`.
  */
-export function detectBreakingPoint(points: readonly StressPoint[], criteria: SuccessCriteria): BreakingPoint | undefined {
+export function detectBreakingPoint(
+  points: readonly StressPoint[],
+  criteria: SuccessCriteria,
+): BreakingPoint | undefined {
   let best: StressPoint | undefined;
   for (const [i, p] of points.entries()) {
     if (!p.valid) continue;
     const verdict = judgeStressPoint(p, best, criteria);
     if (verdict.broke && verdict.reason) {
-      return { maxRps: best?.rps ?? p.rps, users: p.users, errorRate: p.errorRate, kneeIndex: i, reason: verdict.reason };
+      return {
+        maxRps: best?.rps ?? p.rps,
+        users: p.users,
+        errorRate: p.errorRate,
+        kneeIndex: i,
+        reason: verdict.reason,
+      };
     }
     if (!best || p.rps > best.rps) best = p;
   }
   const last = [...points].reverse().find((p) => p.valid) ?? points[points.length - 1];
   if (!last) return undefined;
-  return { maxRps: best?.rps ?? last.rps, users: last.users, errorRate: last.errorRate, kneeIndex: -1, reason: 'not-reached' };
+  return {
+    maxRps: best?.rps ?? last.rps,
+    users: last.users,
+    errorRate: last.errorRate,
+    kneeIndex: -1,
+    reason: 'not-reached',
+  };
 }
 
 /** Runs the ramp until the knee (plus `stepsAfterBreak`) or `maxSteps`; returns its steps and the breaking point. */
@@ -95,7 +130,13 @@ export async function runStressRamp(
   for (let i = 0; i < settings.maxSteps && !ctx.signal.aborted; i++) {
     const users = settings.startUsers + i * settings.stepUsers;
     ctx.progress.result(`stress ${i + 1}/${settings.maxSteps}: ${users} users`);
-    const step = await runLoadStep(ctx, 'stress', users, settings.stepDurationMs, `stress ${i + 1}`);
+    const step = await runLoadStep(
+      ctx,
+      'stress',
+      users,
+      settings.stepDurationMs,
+      `stress ${i + 1}`,
+    );
     steps.push(step);
     if (after >= 0) {
       if (++after > settings.stepsAfterBreak - 1) break;

@@ -3,7 +3,7 @@
  * sampled every interval during a step, summarised as mean CPU% and peak RSS.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 
 /** One reading of the process tree. */

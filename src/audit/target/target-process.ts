@@ -42,7 +42,9 @@ function isNodeCommand(argv: readonly string[]): boolean {
 /** The probe env; when Redline itself runs from TypeScript sources the compiled register.js is used. */
 function probeEnv(base: NodeJS.ProcessEnv, reportFile: string): NodeJS.ProcessEnv {
   const env = createProbeEnv({ base, reportFile, flushMs: 1000 });
-  const wanted = pathToFileURL(fileURLToPath(compiledModuleUrl('../../probe/register.js', import.meta.url))).href;
+  const wanted = pathToFileURL(
+    fileURLToPath(compiledModuleUrl('../../probe/register.js', import.meta.url)),
+  ).href;
   const given = pathToFileURL(PROBE_REGISTER_PATH).href;
   if (given !== wanted) env['NODE_OPTIONS'] = (env['NODE_OPTIONS'] ?? '').replace(given, wanted);
   return env;
@@ -73,27 +75,44 @@ function buildInvocation(config: AuditTargetConfig, port: number, workDir: strin
   }
   if (config.inspect) {
     if (node) argv = [argv[0] as string, '--inspect=127.0.0.1:0', ...argv.slice(1)];
-    else env['NODE_OPTIONS'] = [env['NODE_OPTIONS'], '--inspect=127.0.0.1:0'].filter(Boolean).join(' ');
+    else
+      env['NODE_OPTIONS'] = [env['NODE_OPTIONS'], '--inspect=127.0.0.1:0']
+        .filter(Boolean)
+        .join(' ');
   }
   return { argv, env, url: fill(config.url), probeReportFile };
 }
 
-async function waitReady(url: string, child: ChildProcess, timeoutMs: number, tail: () => string, signal?: AbortSignal): Promise<void> {
+async function waitReady(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  tail: () => string,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await answersHttp(url))) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new RedlineError('E_AUDIT_TARGET_EXITED', `the target exited with ${child.exitCode ?? child.signalCode} before it answered`, {
-        exitCode: ExitCode.TargetUnreachable,
-        problems: tail().split('\n').slice(-10),
-        hint: 'check target.command; its last lines are listed above',
-      });
+      throw new RedlineError(
+        'E_AUDIT_TARGET_EXITED',
+        `the target exited with ${child.exitCode ?? child.signalCode} before it answered`,
+        {
+          exitCode: ExitCode.TargetUnreachable,
+          problems: tail().split('\n').slice(-10),
+          hint: 'check target.command; its last lines are listed above',
+        },
+      );
     }
     if (signal?.aborted || Date.now() > deadline) {
-      throw new RedlineError('E_AUDIT_TARGET_SILENT', `the target did not answer at ${url} within ${timeoutMs} ms`, {
-        exitCode: signal?.aborted ? ExitCode.Interrupted : ExitCode.TargetUnreachable,
-        problems: tail().split('\n').slice(-10),
-        hint: 'make it listen on $PORT (or {port} in target.url), or raise target.ready.timeout',
-      });
+      throw new RedlineError(
+        'E_AUDIT_TARGET_SILENT',
+        `the target did not answer at ${url} within ${timeoutMs} ms`,
+        {
+          exitCode: signal?.aborted ? ExitCode.Interrupted : ExitCode.TargetUnreachable,
+          problems: tail().split('\n').slice(-10),
+          hint: 'make it listen on $PORT (or {port} in target.url), or raise target.ready.timeout',
+        },
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -119,7 +138,11 @@ export async function startTarget(
   if (!config.command) return attachRunning(config);
   const port = await findFreePort();
   const inv = buildInvocation(config, port, options.workDir);
-  const child = spawn(inv.argv[0] as string, inv.argv.slice(1), { cwd: config.cwd, env: inv.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(inv.argv[0] as string, inv.argv.slice(1), {
+    cwd: config.cwd,
+    env: inv.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log = createWriteStream(join(options.workDir, 'target.log'));
   const lines: string[] = [];
   let inspector: string | undefined;
@@ -158,10 +181,14 @@ export async function startTarget(
 
 async function attachRunning(config: AuditTargetConfig): Promise<RunningTarget> {
   if (!(await answersHttp(config.url + config.readyPath, 5000))) {
-    throw new RedlineError('E_AUDIT_TARGET_UNREACHABLE', `nothing answers at ${config.url}${config.readyPath}`, {
-      exitCode: ExitCode.TargetUnreachable,
-      hint: 'start the target first, or give target.command so Redline starts it',
-    });
+    throw new RedlineError(
+      'E_AUDIT_TARGET_UNREACHABLE',
+      `nothing answers at ${config.url}${config.readyPath}`,
+      {
+        exitCode: ExitCode.TargetUnreachable,
+        hint: 'start the target first, or give target.command so Redline starts it',
+      },
+    );
   }
   const target: RunningTarget = {
     url: config.url,

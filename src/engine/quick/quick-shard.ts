@@ -52,6 +52,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
   readonly #period: number;
   #remaining: number;
   #sending = false;
+  #stopping = false;
   #inFlight = 0;
   #nextSlot = 0;
   #idle: Connection[] = [];
@@ -186,6 +187,12 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
       this.#stopSending();
       return false;
     }
+    return this.#takeCount();
+  }
+
+  /** Takes one request from the count budget (-1 = unbounded); stops sending when it is spent. */
+  #takeCount(): boolean {
+    if (!this.#sending) return false;
     if (this.#remaining === 0) {
       this.#stopSending();
       return false;
@@ -228,7 +235,8 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     if (firstAlive > this.#nextSlot) this.#dropSlots(firstAlive - this.#nextSlot);
     while (this.#idle.length > 0 && this.#slotTime(this.#nextSlot) <= now) {
       const due = this.#slotTime(this.#nextSlot);
-      if (due >= this.#deadline || !this.#takeBudget(now)) break;
+      // The schedule decides: a slot due before the deadline may still start a little late.
+      if (due >= this.#deadline || !this.#takeCount()) break;
       const conn = this.#idle.pop()!;
       this.#isIdle[conn.id] = 0;
       this.#nextSlot++;
@@ -350,15 +358,18 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
   // ---- ending ----
 
   #stopSending(): void {
-    if (!this.#sending) return;
+    if (!this.#sending || this.#stopping) return;
+    this.#stopping = true;
+    if (this.#openModel) {
+      // Slots due before the deadline whose timer fired late still start if a connection is free.
+      if (this.#slotTimer) clearTimeout(this.#slotTimer);
+      this.#dispatchSlots(Math.min(performance.now(), this.#deadline - 1e-6));
+    }
     this.#sending = false;
     if (this.#slotTimer) clearTimeout(this.#slotTimer);
     if (this.#openModel) {
       // Due slots that never found a connection before the end are dropped.
-      const lastDue = Math.ceil(
-        (Math.min(performance.now(), this.#deadline) - this.#loadStart - this.#config.phaseMs) /
-          this.#period,
-      );
+      const lastDue = Math.ceil((Math.min(performance.now(), this.#deadline) - this.#loadStart - this.#config.phaseMs) / this.#period);
       if (lastDue > this.#nextSlot) this.#dropSlots(lastDue - this.#nextSlot);
     }
     if (Number.isFinite(this.#deadline)) this.#clock.holdCurrentInterval();
