@@ -92,3 +92,46 @@ export async function finishLoops(
   // for scripts that await something else.
   await Promise.race([all, delay(200)]);
 }
+
+/** What a closed-model executor decides: how many VUs, until when, and when each may iterate again. */
+export interface ClosedLoopPlan {
+  /** VUs this shard runs. */
+  vus: number;
+  /** Local time after which no iteration starts (the graceful stop counts from here). */
+  endAt: number;
+  gracefulStopMs: number;
+  /** Per VU: a function saying whether it may start another iteration (called before each). */
+  admit(vuIndex: number): () => boolean;
+}
+
+/**
+ * The closed-model skeleton shared by constant-vus, shared-iterations and per-vu-iterations:
+ * wait for the scenario start, create the VUs, loop each while `admit` and time allow, then stop
+ * gracefully. `plan` is computed at the scenario start.
+ */
+export function createClosedLoopExecutor(
+  context: ExecutorContext,
+  planAtStart: () => ClosedLoopPlan,
+): Executor {
+  const stopper = new AbortController();
+  const { runner } = context;
+  return {
+    async run() {
+      await sleepUntil(context.startAt, stopper.signal);
+      const plan = planAtStart();
+      const vus = Array.from({ length: plan.vus }, () => runner.createVu());
+      runner.active += vus.length;
+      const loops = vus.map((vu, i) => {
+        const admit = plan.admit(i);
+        return loopVu(
+          runner,
+          vu,
+          () => !stopper.signal.aborted && performance.now() < plan.endAt && admit(),
+        );
+      });
+      await finishLoops(runner, vus, loops, plan.endAt + plan.gracefulStopMs, stopper.signal);
+      runner.active -= vus.length;
+    },
+    stop: () => stopper.abort(),
+  };
+}

@@ -47,8 +47,18 @@ export function createRampingVus(scenario: RampingVusScenario, context: Executor
     loops.push(slot.loop);
   };
 
+  let lastElapsed = 0;
   const adjust = (elapsed: number) => {
-    const global = Math.floor(valueAt(scenario.startVUs, scenario.stages, elapsed) + 1e-9);
+    // A late tick (a busy machine) must not skip a stage's peak: stage ends crossed since the
+    // previous tick count too.
+    let target = valueAt(scenario.startVUs, scenario.stages, elapsed);
+    let end = 0;
+    for (const stage of scenario.stages) {
+      end += stage.durationMs;
+      if (end > lastElapsed && end <= elapsed) target = Math.max(target, stage.target);
+    }
+    lastElapsed = elapsed;
+    const global = Math.floor(target + 1e-9);
     const local = stripe(global, context.shard, context.shards);
     while (slots.length < local)
       slots.push({ vu: runner.createVu(), wanted: false, loop: null, retiredAt: 0 });
