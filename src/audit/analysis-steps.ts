@@ -15,7 +15,9 @@ import { runMeasuredStep, type StepContext } from './steps/load-step.js';
 import type { ProcReading } from './target/proc-sampler.js';
 
 /** Heap sampling interval of the soak (bytes): fine enough to catch small per-request leaks. */
-export const SOAK_HEAP_SAMPLING_BYTES = 16 * 1024;
+export const SOAK_HEAP_SAMPLING_BYTES = 8 * 1024;
+/** Share of the soak run inside the profiler capture (the last part). */
+export const CAPTURED_SOAK_SHARE = 0.4;
 /** CPU sampling interval of the soak (µs): coarse, the soak's CPU profile is not the audit's profile. */
 export const SOAK_CPU_SAMPLING_US = 10_000;
 
@@ -49,8 +51,9 @@ async function runPlainParts(
 
 /**
  * The soak: `parts` runs of X users (default 4) back to back. After each plain part a retained-heap
- * checkpoint joins the audit-wide trend; the last part runs inside a profiler capture (retained heap
- * every `heapCheck`, live allocation sites). The leak check is attached to the last part.
+ * checkpoint joins the audit-wide trend; the last part (40% of the soak) runs inside a profiler
+ * capture (retained heap every `heapCheck`, live allocation sites). The leak check is attached to
+ * the last part.
  */
 export async function runSoakStep(
   ctx: StepContext,
@@ -67,7 +70,9 @@ export async function runSoakStep(
     `short endurance in ${s.parts} parts (leak check: retained heap after forced GCs against requests served, live allocation sites, RSS trend)`,
   );
   const parts = ctx.target.inspector ? s.parts : 1;
-  const partMs = s.durationMs / parts;
+  // The captured part gets 40% of the soak (allocation sites need samples), the plain parts the rest.
+  const capturedMs = parts > 1 ? s.durationMs * CAPTURED_SOAK_SHARE : s.durationMs;
+  const partMs = parts > 1 ? (s.durationMs - capturedMs) / (parts - 1) : s.durationMs;
   const plain = await runPlainParts(ctx, s.users, partMs, parts);
   if (ctx.signal.aborted) return { steps: plain.steps, findings: [] };
   const label = parts > 1 ? `soak ${parts}/${parts}` : undefined;
@@ -75,7 +80,7 @@ export async function runSoakStep(
     ? await runCapturedStep(ctx, {
         kind: 'soak',
         users: s.users,
-        durationMs: partMs,
+        durationMs: capturedMs,
         capture: {
           heapCheckIntervalMs: s.heapCheckIntervalMs,
           heapSamplingIntervalBytes: SOAK_HEAP_SAMPLING_BYTES,

@@ -87,10 +87,19 @@ async function runDb(
   input: AssemblyInput,
   statements: boolean,
   progress: AuditProgress,
+  targetStopped: boolean,
 ): Promise<DbStepResult | undefined> {
   const db = config.database;
   if (!config.steps.db.enabled || !db?.url) {
     if (config.steps.db.enabled) progress.warn('DB step skipped: no database.url in the config');
+    return undefined;
+  }
+  if (db.url.startsWith('pglite:') && !targetStopped) {
+    // PGlite is single-process: its folder can only be opened once the target has let go of it.
+    const note =
+      'DB step skipped: a PGlite database can be examined only when Redline starts and stops the target (target.command)';
+    input.notes.push(note);
+    progress.warn(note);
     return undefined;
   }
   progress.step(
@@ -182,7 +191,8 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditRun> {
     await target.stop();
     if (target.probeReportFile)
       input.probe = await readProbeReport(target.probeReportFile).catch(() => undefined);
-    if (!signal.aborted) input.db = await runDb(config, input, statements, progress);
+    if (!signal.aborted)
+      input.db = await runDb(config, input, statements, progress, target.startedByRedline);
     const result = assembleAudit(input, baseline, options.baselineFile, progress);
     result.durationMs = Date.now() - started;
     const files = options.noWrite

@@ -56,6 +56,53 @@ export interface ConnectionOptions {
   now?: () => number;
 }
 
+/**
+ * A socket's owner and the connection generation it belongs to. Socket events go to shared
+ * module-level handlers that find the connection here, instead of five closures per socket
+ * (10,000 VUs each keep a connection: closures were a measurable share of the heap).
+ */
+const OWNER = Symbol('redline.httpConnection');
+type OwnedSocket = (Socket | TLSSocket) & {
+  [OWNER]?: { conn: HttpConnection; generation: number };
+};
+
+function ownerOf(socket: OwnedSocket): HttpConnection | undefined {
+  const owner = socket[OWNER];
+  return owner && owner.generation === owner.conn.generation ? owner.conn : undefined;
+}
+function onTcpConnect(this: OwnedSocket): void {
+  ownerOf(this)?.handleSocket('ready');
+}
+function onTcpUpBeforeTls(this: OwnedSocket): void {
+  ownerOf(this)?.handleSocket('tcp-up');
+}
+function onSecureConnect(this: OwnedSocket): void {
+  ownerOf(this)?.handleSocket('ready-tls');
+}
+function onTlsData(this: OwnedSocket, chunk: Buffer): void {
+  ownerOf(this)?.handleTlsData(chunk);
+}
+function onSocketError(this: OwnedSocket, error: Error): void {
+  ownerOf(this)?.handleSocketError(error);
+}
+function onSocketEnd(this: OwnedSocket): void {
+  ownerOf(this)?.handleSocket('end');
+}
+function onSocketClose(this: OwnedSocket): void {
+  ownerOf(this)?.handleSocket('close');
+}
+/** Errors of a socket already torn down (e.g. a late ECONNRESET) are of no interest. */
+function ignoreError(): void {}
+
+/** Fields of one in-flight slot in `#slots`. */
+const FIELDS = 6;
+const QUEUED_AT = 0;
+const SEND_START = 1;
+const SENT = 2;
+const TAG = 3;
+const BYTES = 4;
+const IS_HEAD = 5;
+
 enum ConnState {
   Closed,
   Connecting,
@@ -72,6 +119,8 @@ export class HttpConnection implements ResponseParserOwner {
   readonly id: number;
   /** Number of requests completed on this connection since it (re)connected. */
   served = 0;
+  /** Free for the owner's per-connection data (saves owners a Map keyed by connection). */
+  context: unknown = undefined;
 
   readonly #target: Target;
   readonly #owner: ConnectionOwner;
@@ -91,12 +140,12 @@ export class HttpConnection implements ResponseParserOwner {
   readonly #size: number;
   #head = 0;
   #count = 0;
-  readonly #queuedAt: Float64Array;
-  readonly #sendStart: Float64Array;
-  readonly #sent: Float64Array;
-  readonly #tag: Float64Array;
-  readonly #bytes: Float64Array;
-  readonly #isHead: Uint8Array;
+  /**
+   * In-flight slots, one typed array for all fields (one allocation per connection: 10,000 VUs
+   * each own a connection). Slot i uses [i*FIELDS, (i+1)*FIELDS): queuedAt, sendStart, sent, tag,
+   * bytes, isHead.
+   */
+  readonly #slots: Float64Array;
   readonly #onRead: (nread: number, buf: Buffer) => boolean;
   #generation = 0;
 
@@ -107,12 +156,7 @@ export class HttpConnection implements ResponseParserOwner {
     this.#options = options;
     this.#now = options.now ?? (() => performance.now());
     this.#size = Math.max(1, options.pipelining);
-    this.#queuedAt = new Float64Array(this.#size);
-    this.#sendStart = new Float64Array(this.#size);
-    this.#sent = new Float64Array(this.#size);
-    this.#tag = new Float64Array(this.#size);
-    this.#bytes = new Float64Array(this.#size);
-    this.#isHead = new Uint8Array(this.#size);
+    this.#slots = new Float64Array(this.#size * FIELDS);
     this.parser = new ResponseParser(this);
     this.parser.keepHeaders = options.keepHeaders;
     this.parser.keepBody = options.keepBody;
@@ -141,7 +185,7 @@ export class HttpConnection implements ResponseParserOwner {
   /** When the oldest in-flight request was sent (or the handshake started); NaN when idle. */
   get oldestStart(): number {
     if (this.#state === ConnState.Connecting) return this.#connectStart;
-    return this.#count > 0 ? (this.#sendStart[this.#head] as number) : Number.NaN;
+    return this.#count > 0 ? (this.#slots[this.#head * FIELDS + SEND_START] as number) : Number.NaN;
   }
 
   /** Opens the socket. Owner hears `onConnectionReady` or failures. */
@@ -153,7 +197,6 @@ export class HttpConnection implements ResponseParserOwner {
     this.served = 0;
     this.#closing = false;
     const generation = ++this.#generation;
-    const current = () => generation === this.#generation;
     const t = this.#target;
     let socket: Socket | TLSSocket;
     if (t.protocol === 'https:') {
@@ -164,11 +207,9 @@ export class HttpConnection implements ResponseParserOwner {
         rejectUnauthorized: !this.#options.insecure,
         ALPNProtocols: ['http/1.1'],
       });
-      socket.once('connect', () => {
-        if (current()) this.#connectingMs = this.#now() - this.#connectStart;
-      });
-      socket.once('secureConnect', () => current() && this.#ready(true));
-      socket.on('data', (chunk: Buffer) => current() && this.#consume(chunk, 0, chunk.length));
+      socket.once('connect', onTcpUpBeforeTls);
+      socket.once('secureConnect', onSecureConnect);
+      socket.on('data', onTlsData);
     } else {
       // `onread` is documented for net.connect but missing from @types/node's option type.
       const options = {
@@ -177,13 +218,38 @@ export class HttpConnection implements ResponseParserOwner {
         onread: { buffer: this.#options.readBuffer, callback: this.#onRead },
       };
       socket = netConnect(options as unknown as NetConnectOpts);
-      socket.once('connect', () => current() && this.#ready(false));
+      socket.once('connect', onTcpConnect);
     }
+    (socket as OwnedSocket)[OWNER] = { conn: this, generation };
     socket.setNoDelay(true);
-    socket.on('error', (error) => current() && this.#fail(classifySocketError(error)));
-    socket.on('end', () => current() && this.#onEnd());
-    socket.on('close', () => current() && this.#onClose());
+    socket.on('error', onSocketError);
+    socket.on('end', onSocketEnd);
+    socket.on('close', onSocketClose);
     this.#socket = socket;
+  }
+
+  /** @internal The socket generation: events of an older socket are ignored. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** @internal Socket events (shared handlers, see {@link OWNER}). */
+  handleSocket(event: 'tcp-up' | 'ready' | 'ready-tls' | 'end' | 'close'): void {
+    if (event === 'tcp-up') this.#connectingMs = this.#now() - this.#connectStart;
+    else if (event === 'ready') this.#ready(false);
+    else if (event === 'ready-tls') this.#ready(true);
+    else if (event === 'end') this.#onEnd();
+    else this.#onClose();
+  }
+
+  /** @internal A socket error. */
+  handleSocketError(error: unknown): void {
+    this.#fail(classifySocketError(error));
+  }
+
+  /** @internal Bytes read from a TLS socket ('data' events). */
+  handleTlsData(chunk: Buffer): void {
+    this.#consume(chunk, 0, chunk.length);
   }
 
   /**
@@ -194,14 +260,14 @@ export class HttpConnection implements ResponseParserOwner {
     const slot = (this.#head + this.#count) % this.#size;
     const start = this.#now();
     this.#count++;
-    this.#queuedAt[slot] = queuedAt;
-    this.#sendStart[slot] = start;
-    this.#tag[slot] = tag;
-    this.#bytes[slot] = bytes.length;
-    this.#isHead[slot] = isHead ? 1 : 0;
+    this.#slots[slot * FIELDS + QUEUED_AT] = queuedAt;
+    this.#slots[slot * FIELDS + SEND_START] = start;
+    this.#slots[slot * FIELDS + TAG] = tag;
+    this.#slots[slot * FIELDS + BYTES] = bytes.length;
+    this.#slots[slot * FIELDS + IS_HEAD] = isHead ? 1 : 0;
     if (this.#count === 1) this.parser.expectNoBody = isHead;
     this.#socket!.write(bytes);
-    this.#sent[slot] = this.#now();
+    this.#slots[slot * FIELDS + SENT] = this.#now();
   }
 
   /** Closes the connection; in-flight requests fail with `error` (or are dropped silently when null). */
@@ -223,9 +289,9 @@ export class HttpConnection implements ResponseParserOwner {
     const slot = this.#head;
     const trail = this.trail;
     const end = this.#readAt;
-    const sendStart = this.#sendStart[slot] as number;
-    const sent = this.#sent[slot] as number;
-    const queuedAt = this.#queuedAt[slot] as number;
+    const sendStart = this.#slots[slot * FIELDS + SEND_START] as number;
+    const sent = this.#slots[slot * FIELDS + SENT] as number;
+    const queuedAt = this.#slots[slot * FIELDS + QUEUED_AT] as number;
     if (this.#fresh) {
       trail.connecting = this.#connectingMs;
       trail.tlsHandshaking = this.#tlsMs;
@@ -243,15 +309,16 @@ export class HttpConnection implements ResponseParserOwner {
     trail.queuedAt = queuedAt;
     trail.sendStart = sendStart;
     trail.endAt = end;
-    trail.tag = this.#tag[slot] as number;
-    trail.bytesSent = this.#bytes[slot] as number;
+    trail.tag = this.#slots[slot * FIELDS + TAG] as number;
+    trail.bytesSent = this.#slots[slot * FIELDS + BYTES] as number;
     trail.bytesReceived = this.parser.headBytes + this.parser.wireBodyBytes;
     this.#head = (this.#head + 1) % this.#size;
     this.#count--;
     this.served++;
     const keepAlive = this.parser.keepAlive;
     if (!keepAlive) this.#closing = true;
-    if (this.#count > 0) this.parser.expectNoBody = this.#isHead[this.#head] === 1;
+    if (this.#count > 0)
+      this.parser.expectNoBody = this.#slots[this.#head * FIELDS + IS_HEAD] === 1;
     this.#owner.onResponse(this);
     if (!keepAlive && this.#state !== ConnState.Closed) this.#fail(closedBeforeResponse(), true);
   }
@@ -313,18 +380,18 @@ export class HttpConnection implements ResponseParserOwner {
     while (this.#count > 0) {
       const slot = this.#head;
       const trail = this.trail;
-      trail.queuedAt = this.#queuedAt[slot] as number;
-      trail.sendStart = this.#sendStart[slot] as number;
+      trail.queuedAt = this.#slots[slot * FIELDS + QUEUED_AT] as number;
+      trail.sendStart = this.#slots[slot * FIELDS + SEND_START] as number;
       trail.endAt = now;
       trail.blocked = Math.max(0, trail.sendStart - trail.queuedAt);
       trail.connecting = 0;
       trail.tlsHandshaking = 0;
-      trail.sending = (this.#sent[slot] as number) - trail.sendStart;
+      trail.sending = (this.#slots[slot * FIELDS + SENT] as number) - trail.sendStart;
       trail.waiting = 0;
       trail.receiving = 0;
       trail.duration = now - trail.sendStart;
-      trail.tag = this.#tag[slot] as number;
-      trail.bytesSent = this.#bytes[slot] as number;
+      trail.tag = this.#slots[slot * FIELDS + TAG] as number;
+      trail.bytesSent = this.#slots[slot * FIELDS + BYTES] as number;
       trail.bytesReceived = 0;
       this.#head = (this.#head + 1) % this.#size;
       this.#count--;
@@ -354,7 +421,7 @@ export class HttpConnection implements ResponseParserOwner {
     this.parser.reset();
     if (socket) {
       socket.removeAllListeners();
-      socket.on('error', () => {});
+      socket.on('error', ignoreError);
       socket.destroy();
     }
   }

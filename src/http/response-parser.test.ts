@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ResponseParser, type ResponseParserOwner } from './response-parser.js';
+import {
+  headHasField,
+  ResponseParser,
+  type ResponseParserOwner,
+  readHeadFields,
+} from './response-parser.js';
 
 interface Parsed {
   status: number;
@@ -28,7 +33,7 @@ class Collector implements ResponseParserOwner {
     this.responses.push({
       status: p.statusCode,
       body: Buffer.concat(p.bodyChunks).toString('latin1'),
-      headers: p.headers,
+      headers: [...(p.head ? readHeadFields(p.head).headers : []), ...p.trailers],
       keepAlive: p.keepAlive,
       wire: p.headBytes + p.wireBodyBytes,
     });
@@ -72,6 +77,17 @@ describe('ResponseParser', () => {
         wire: 52,
       },
     ]);
+  });
+
+  it('keeps the head for lazy field parsing', () => {
+    const { c } = feed('HTTP/1.1 404 Not Found\r\nSet-Cookie: a=1\r\nX-Y: z\r\n\r\n', [20]);
+    const head = c.parser.head!;
+    expect(readHeadFields(head)).toEqual({
+      statusText: 'Not Found',
+      headers: ['set-cookie', 'a=1', 'x-y', 'z'],
+    });
+    expect(headHasField(head, 'set-cookie')).toBe(true);
+    expect(headHasField(head, 'content-encoding')).toBe(false);
   });
 
   it('parses chunked bodies with extensions and trailers', () => {

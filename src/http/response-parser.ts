@@ -56,8 +56,12 @@ export class ResponseParser {
   // ---- fields describing the current/last response (read them in owner callbacks) ----
   /** Status code of the response. */
   statusCode = 0;
-  /** Reason phrase, only when `keepHeaders` is on. */
-  statusText = '';
+  /**
+   * The final response's head (status line and header lines, CRLF-terminated), copied, only when
+   * `keepHeaders` is on. Fields are parsed on demand with {@link readHeadFields}: building strings
+   * for every header of every response was the scripted client's largest cost.
+   */
+  head: Buffer | null = null;
   /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
   httpMinor = 1;
   /** Bytes of the head (status line + headers + blank line), interim responses included. */
@@ -68,8 +72,8 @@ export class ResponseParser {
   bodyBytes = 0;
   /** False when the connection must close after this response. */
   keepAlive = true;
-  /** Header names (lower-cased) and values, flat [name, value, ...], only when `keepHeaders`. */
-  headers: string[] = [];
+  /** Trailer fields (lower-cased name, value, ...), only when `keepHeaders` and the body had any. */
+  trailers: string[] = [];
   /** Body pieces (copies), only when `keepBody`. */
   bodyChunks: Buffer[] = [];
   /** Why parsing failed, once `failed` is true. */
@@ -197,7 +201,10 @@ export class ResponseParser {
     this.headBytes = 0;
     this.wireBodyBytes = 0;
     this.bodyBytes = 0;
-    if (this.keepHeaders) this.headers = [];
+    if (this.keepHeaders) {
+      this.head = null;
+      if (this.trailers.length > 0) this.trailers = [];
+    }
     if (this.keepBody) this.bodyChunks = [];
     this.#owner.onResponseBegin();
   }
@@ -310,8 +317,7 @@ export class ResponseParser {
     if (lineEnd >= end || buf[lineEnd + 1] !== LF) return this.#fail('malformed status line');
     this.httpMinor = minor;
     this.statusCode = s1 * 100 + s2 * 10 + s3;
-    if (this.keepHeaders)
-      this.statusText = after === 32 ? buf.toString('latin1', start + 13, lineEnd) : '';
+    if (this.keepHeaders) this.head = Buffer.from(buf.subarray(start, end));
     this.#contentLength = -1;
     this.#chunked = false;
     this.#connectionClose = false;
@@ -381,12 +387,6 @@ export class ResponseParser {
     } else if (nameLength === 10 && equalsLower(buf, nameStart, 'connection')) {
       if (containsLower(buf, vStart, vEnd, 'close')) this.#connectionClose = true;
       else if (containsLower(buf, vStart, vEnd, 'keep-alive')) this.#connectionKeepAlive = true;
-    }
-    if (this.keepHeaders) {
-      this.headers.push(
-        buf.toString('latin1', nameStart, nameStart + nameLength).toLowerCase(),
-        buf.toString('latin1', vStart, vEnd),
-      );
     }
     return true;
   }
@@ -522,7 +522,7 @@ export class ResponseParser {
         this.#fail('malformed trailer line');
         return end;
       }
-      this.headers.push(text.slice(0, colon).trim().toLowerCase(), text.slice(colon + 1).trim());
+      this.trailers.push(text.slice(0, colon).trim().toLowerCase(), text.slice(colon + 1).trim());
     }
     return line.next;
   }
@@ -545,5 +545,38 @@ function endsWithLower(buf: Buffer, start: number, end: number, text: string): b
 
 function containsLower(buf: Buffer, start: number, end: number, text: string): boolean {
   for (let i = start; i + text.length <= end; i++) if (equalsLower(buf, i, text)) return true;
+  return false;
+}
+
+/** The fields of a kept response head: reason phrase and header lines (names lower-cased). */
+export interface HeadFields {
+  statusText: string;
+  /** Flat [name, value, name, value, ...], in order. */
+  headers: string[];
+}
+
+/** Parses a head kept by the parser (`parser.head`): it was validated while parsing. */
+export function readHeadFields(head: Buffer): HeadFields {
+  const text = head.toString('latin1');
+  const lines = text.split('\r\n');
+  const status = lines[0] ?? '';
+  const headers: string[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    headers.push(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+  }
+  return { statusText: status.length > 13 ? status.slice(13) : '', headers };
+}
+
+/** True when a kept head has a header named `lowerName` (ASCII, lower-case), without decoding it. */
+export function headHasField(head: Buffer, lowerName: string): boolean {
+  let lineStart = head.indexOf(LF) + 1;
+  while (lineStart > 0 && lineStart < head.length) {
+    if (head[lineStart + lowerName.length] === 58 && equalsLower(head, lineStart, lowerName))
+      return true;
+    lineStart = head.indexOf(LF, lineStart) + 1;
+  }
   return false;
 }

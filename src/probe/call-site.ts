@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 /** Holds a captured V8 stack; formatting is deferred until `.stack` is read. */
 export interface CallSiteHolder {
   stack?: unknown;
-  resolved?: ResolvedSite | null;
+  /** The application frames of the stack, innermost first, source-mapped (cached). */
+  frames?: ResolvedSite[];
 }
 
 /** A resolved place in the application's code (1-based line and column). */
@@ -31,13 +32,26 @@ export function captureSite(above: (...args: never[]) => unknown): CallSiteHolde
   return holder;
 }
 
-/** Resolves a holder to the first frame in the application (not node:, not node_modules, not the probe). */
-export function resolveSite(
-  holder: CallSiteHolder | undefined,
-  root: string,
-): ResolvedSite | undefined {
-  if (!holder) return undefined;
-  if (holder.resolved !== undefined) return holder.resolved ?? undefined;
+/**
+ * Queries' sites known so far (query text -> its latest captured holder), registered by the
+ * recorder. Used to recognise pass-through frames: a data-access wrapper (`db.query(...)`) is the
+ * innermost application frame of many different queries, and the call site worth reporting is
+ * the caller of the wrapper (the loop of an N+1), not the wrapper itself.
+ */
+let knownSites: () => Iterable<readonly [string, CallSiteHolder | undefined]> = () => [];
+/** A frame that is the innermost application frame of this many distinct queries is a pass-through. */
+export const PASS_THROUGH_QUERIES = 3;
+const queriesByFrame = new Map<string, Set<string>>();
+const learned = new WeakSet<CallSiteHolder>();
+
+/** Lets the recorder expose the query sites it keeps (see {@link resolveSite}). */
+export function registerKnownSites(provider: () => Iterable<readonly [string, CallSiteHolder | undefined]>): void {
+  knownSites = provider;
+}
+
+/** The application frames of a holder (not node:, not node_modules, not the probe), source-mapped. */
+function appFrames(holder: CallSiteHolder, root: string): ResolvedSite[] {
+  if (holder.frames) return holder.frames;
   const previous = Error.prepareStackTrace;
   let frames: NodeJS.CallSite[] = [];
   Error.prepareStackTrace = (_error, callSites) => callSites;
@@ -46,25 +60,51 @@ export function resolveSite(
   } finally {
     Error.prepareStackTrace = previous;
   }
-  holder.resolved = null;
-  if (!Array.isArray(frames)) return undefined;
-  for (const frame of frames) {
-    const raw = frame.getFileName?.() ?? frame.getScriptNameOrSourceURL?.();
-    if (!raw || raw.startsWith('node:') || raw.startsWith('internal/')) continue;
-    const file = raw.startsWith('file://') ? fileURLToPath(raw) : raw;
-    if (
-      !isAbsolute(file) ||
-      file.includes(`${sep}node_modules${sep}`) ||
-      file.startsWith(PROBE_DIR)
-    )
-      continue;
-    const site = mapSite(file, frame.getLineNumber() ?? 0, frame.getColumnNumber() ?? 0, root);
-    const name = frame.getFunctionName?.();
-    if (name) site.functionName = name;
-    holder.resolved = site;
-    return site;
+  const sites: ResolvedSite[] = [];
+  if (Array.isArray(frames)) {
+    for (const frame of frames) {
+      const raw = frame.getFileName?.() ?? frame.getScriptNameOrSourceURL?.();
+      if (!raw || raw.startsWith('node:') || raw.startsWith('internal/')) continue;
+      const file = raw.startsWith('file://') ? fileURLToPath(raw) : raw;
+      if (!isAbsolute(file) || file.includes(`${sep}node_modules${sep}`) || file.startsWith(PROBE_DIR)) continue;
+      const site = mapSite(file, frame.getLineNumber() ?? 0, frame.getColumnNumber() ?? 0, root);
+      const name = frame.getFunctionName?.();
+      if (name) site.functionName = name;
+      sites.push(site);
+    }
   }
-  return undefined;
+  holder.frames = sites;
+  return sites;
+}
+
+/** Records which query each known site's innermost application frame issued. */
+function learnPassThroughs(root: string): void {
+  for (const [sql, holder] of knownSites()) {
+    if (!holder || learned.has(holder)) continue;
+    learned.add(holder);
+    const first = appFrames(holder, root)[0];
+    if (!first) continue;
+    const key = siteKey(first);
+    const queries = queriesByFrame.get(key) ?? new Set<string>();
+    if (queries.size < 64) queries.add(sql);
+    queriesByFrame.set(key, queries);
+  }
+}
+
+/**
+ * Resolves a holder to the application frame that made the call: the innermost application
+ * frame, skipping pass-through wrappers (frames through which {@link PASS_THROUGH_QUERIES} or
+ * more distinct queries go) as long as an outer application frame remains.
+ */
+export function resolveSite(holder: CallSiteHolder | undefined, root: string): ResolvedSite | undefined {
+  if (!holder) return undefined;
+  learnPassThroughs(root);
+  const frames = appFrames(holder, root);
+  for (let i = 0; i < frames.length - 1; i++) {
+    const site = frames[i]!;
+    if ((queriesByFrame.get(siteKey(site))?.size ?? 0) < PASS_THROUGH_QUERIES) return site;
+  }
+  return frames.at(-1);
 }
 
 /** `file:line` of a site, for grouping. */

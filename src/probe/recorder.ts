@@ -4,7 +4,7 @@
  * because V8 stack capture costs microseconds.
  */
 import { isSelectStar, normalizeSql } from '../db/sql/normalize.js';
-import { type CallSiteHolder, captureSite } from './call-site.js';
+import { type CallSiteHolder, captureSite, registerKnownSites } from './call-site.js';
 import { SAMPLES_PER_QUERY, trackColumnUse } from './detectors/select-star.js';
 import {
   type DriverName,
@@ -41,6 +41,9 @@ interface QueryShape {
 
 const SHAPE_LIMIT = 5000;
 const shapes = new Map<string, QueryShape>();
+registerKnownSites(function* () {
+  for (const shape of shapes.values()) yield [shape.sql, shape.site] as const;
+});
 
 function shapeOf(text: string): QueryShape {
   let shape = shapes.get(text);

@@ -5,10 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DbSession, explainQuery, openDb, parseDbTarget } from '../../db/index.js';
+import {
+  chooseBestIndex,
+  createIndexCandidates,
+  measureIndex,
+  sortColumnOf,
+} from './index-candidates.js';
 import { createPlanTree } from './plan-tree.js';
-import { chooseBestIndex, createIndexCandidates, measureIndex, sortColumnOf } from './index-candidates.js';
 
-const SQL = 'SELECT p.id, p.title FROM posts AS p WHERE p.topic_id = $1 ORDER BY p.created_at DESC LIMIT $2';
+const SQL =
+  'SELECT p.id, p.title FROM posts AS p WHERE p.topic_id = $1 ORDER BY p.created_at DESC LIMIT $2';
 let session: DbSession;
 
 beforeAll(async () => {
@@ -34,7 +40,9 @@ describe('index candidates', () => {
     expect(finding, report.findings.map((f) => f.id).join()).toBeDefined();
     const candidates = createIndexCandidates(finding!, report.plan);
     expect(candidates.map((c) => c.columns)).toEqual([['topic_id'], ['topic_id', 'created_at']]);
-    expect(candidates[1]?.createSql).toBe('CREATE INDEX CONCURRENTLY posts_topic_id_created_at_idx ON posts (topic_id, created_at);');
+    expect(candidates[1]?.createSql).toBe(
+      'CREATE INDEX CONCURRENTLY posts_topic_id_created_at_idx ON posts (topic_id, created_at);',
+    );
 
     const measured = [];
     for (const c of candidates) measured.push(await measureIndex(session, SQL, [7, 20], c));
@@ -43,7 +51,9 @@ describe('index candidates', () => {
     expect(best?.index.name).toBe('posts_topic_id_created_at_idx');
     expect(best!.afterMs).toBeLessThan(best!.beforeMs);
     // Rolled back: the table has no index but its primary key.
-    const indexes = await session.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'posts'");
+    const indexes = await session.query<{ indexname: string }>(
+      "SELECT indexname FROM pg_indexes WHERE tablename = 'posts'",
+    );
     expect(indexes.rows.map((r) => r.indexname)).toEqual(['posts_pkey']);
 
     const tree = createPlanTree(report.plan, report.findings);

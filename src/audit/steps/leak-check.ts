@@ -1,12 +1,13 @@
 /**
  * The audit's leak check. Two signals: the soak window (retained heap after forced GCs, judged by
  * the profiler's rule: ≥ 1 MiB and 10% growth, R² ≥ 0.8, not released), and the whole audit
- * (retained heap at every step boundary against the requests served so far). A short soak rarely
- * reaches the profiler's floor, so the audit-wide rule also counts: growth tied to traffic
- * (R² ≥ 0.8, ≥ 256 KiB, ≥ 64 bytes per request) that is still growing in the second half of the
- * checkpoints, by at least 200 bytes per request and half the overall rate (a cache that fills up
- * and stays flat is not a leak). The verdict is extrapolated
- * to the seed's 24-hour endurance test at the soak's request rate.
+ * (retained heap at step boundaries against the requests served so far). A short soak rarely
+ * reaches the profiler's floor, so the audit-wide rule also counts: growth tied to traffic that
+ * rises consistently (Kendall τ ≥ 0.6), by ≥ 256 KiB and ≥ 64 bytes per request (Theil–Sen
+ * slope: a transient bump after a high-concurrency step cannot tilt it), and is still growing in
+ * the second half of the checkpoints by at least 200 bytes per request and half the overall rate
+ * (a cache that fills up and stays flat is not a leak). The verdict is extrapolated to the seed's
+ * 24-hour endurance test at the soak's request rate.
  */
 import type { Finding } from '../../findings/finding.js';
 import { createLeakFinding, fitLine } from '../../profiler/analysis/leak.js';
@@ -15,11 +16,13 @@ import type { LeakCheck } from '../../report/model/audit-result.js';
 import { formatBytes } from '../../util/units.js';
 import type { HeapCheckpoint } from '../target/heap-meter.js';
 import type { ProcReading } from '../target/proc-sampler.js';
+import { kendallTau, theilSenSlope } from './trend-stats.js';
 
 /** Floors of the audit-wide rule. */
 export const AUDIT_LEAK_THRESHOLDS = {
   minCheckpoints: 5,
-  minR2: LEAK_THRESHOLDS.minR2,
+  /** Kendall's τ of heap against requests: the heap rose between most pairs of checkpoints. */
+  minTau: 0.6,
   minGrowthBytes: 256 * 1024,
   minBytesPerRequest: 64,
   /**
@@ -48,10 +51,10 @@ export interface LeakCheckInput {
   durationMs: number;
 }
 
-/** The audit-wide fit: bytes retained per request served. */
+/** The audit-wide fit: bytes retained per request served (Theil–Sen), and how steadily (Kendall τ). */
 export interface TrafficTrend {
   bytesPerRequest: number;
-  r2: number;
+  tau: number;
   growthBytes: number;
   lateBytesPerRequest: number;
   leaking: boolean;
@@ -74,29 +77,23 @@ export function fitTrafficTrend(all: readonly HeapCheckpoint[]): TrafficTrend | 
   const t = AUDIT_LEAK_THRESHOLDS;
   if (all.length < t.minCheckpoints) return undefined;
   const points = all.slice(1);
-  const fit = fitLine(
-    points.map((p) => p.requests),
-    points.map((p) => p.usedBytes),
-  );
+  const xs = points.map((p) => p.requests);
+  const ys = points.map((p) => p.usedBytes);
+  const slope = theilSenSlope(xs, ys);
+  const tau = kendallTau(xs, ys);
   const late = points.slice(Math.floor(points.length / 2));
-  const lateFit = fitLine(
+  const lateSlope = theilSenSlope(
     late.map((p) => p.requests),
     late.map((p) => p.usedBytes),
   );
-  const span = (points[points.length - 1]?.requests ?? 0) - (points[0]?.requests ?? 0);
-  const growthBytes = fit.slope * span;
+  const span = (xs[xs.length - 1] ?? 0) - (xs[0] ?? 0);
+  const growthBytes = slope * span;
   const leaking =
-    fit.r2 >= t.minR2 &&
+    tau >= t.minTau &&
     growthBytes >= t.minGrowthBytes &&
-    fit.slope >= t.minBytesPerRequest &&
-    lateFit.slope >= Math.max(t.minLateBytesPerRequest, t.minLateSlopeShare * fit.slope);
-  return {
-    bytesPerRequest: fit.slope,
-    r2: fit.r2,
-    growthBytes,
-    lateBytesPerRequest: lateFit.slope,
-    leaking,
-  };
+    slope >= t.minBytesPerRequest &&
+    lateSlope >= Math.max(t.minLateBytesPerRequest, t.minLateSlopeShare * slope);
+  return { bytesPerRequest: slope, tau, growthBytes, lateBytesPerRequest: lateSlope, leaking };
 }
 
 function rssTrend(rss: readonly ProcReading[] | undefined) {
@@ -114,7 +111,7 @@ function rssTrend(rss: readonly ProcReading[] | undefined) {
 }
 
 function describeTrend(t: TrafficTrend): string {
-  return `over the audit the retained heap grew ${formatBytes(t.growthBytes)} (${Math.round(t.bytesPerRequest)} bytes per request, R² ${t.r2.toFixed(2)}; ${Math.round(t.lateBytesPerRequest)} bytes per request in the second half)`;
+  return `over the audit the retained heap grew ${formatBytes(t.growthBytes)} (${Math.round(t.bytesPerRequest)} bytes per request, Kendall τ ${t.tau.toFixed(2)}; ${Math.round(t.lateBytesPerRequest)} bytes per request in the second half)`;
 }
 
 /** Judges the soak and the audit-wide checkpoints (see the file comment). */
@@ -181,8 +178,8 @@ export function createSoakLeakFinding(
         source: 'heap checkpoints between steps',
       },
       {
-        label: 'fit R² (heap vs requests)',
-        value: Number(t.r2.toFixed(3)),
+        label: 'Kendall τ (heap vs requests)',
+        value: Number(t.tau.toFixed(3)),
         source: 'heap checkpoints between steps',
       },
     );

@@ -16,7 +16,11 @@ describe.runIf(linux)('proc sampler', () => {
 
   it('measures the CPU of a busy child and counts it in its parent’s tree', async () => {
     // A shell parent whose child node process spins for about a second.
-    const child = spawn('sh', ['-c', `${process.execPath} -e "const t=Date.now(); while (Date.now()-t<1200);"; sleep 0.2`], { stdio: 'ignore' });
+    const child = spawn(
+      'sh',
+      ['-c', `${process.execPath} -e "const t=Date.now(); while (Date.now()-t<1200);"; sleep 0.2`],
+      { stdio: 'ignore' },
+    );
     const exited = new Promise((r) => child.once('exit', r));
     await new Promise((r) => setTimeout(r, 150));
     const sampler = new ProcSampler(child.pid as number, 100);

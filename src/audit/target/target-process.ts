@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { createProbeEnv, PROBE_REGISTER_PATH } from '../../probe/index.js';
+import { createProbeEnv, PROBE_ENV, PROBE_REGISTER_PATH } from '../../probe/index.js';
 import { findFreePort } from '../../util/net.js';
 import { compiledModuleUrl } from '../../util/runtime-path.js';
 import type { AuditTargetConfig } from '../config/types.js';
@@ -34,6 +34,9 @@ export interface RunningTarget {
 }
 
 const DEBUGGER = /Debugger listening on ws:\/\/([^/\s]+)\//;
+
+/** The probe's N+1 duration floor (ms per request) in audits, unless target.env sets its own. */
+export const AUDIT_N_PLUS_ONE_MS = 10;
 
 function isNodeCommand(argv: readonly string[]): boolean {
   return argv[0] === process.execPath || /^node(js)?(\d+)?(\.exe)?$/.test(basename(argv[0] ?? ''));
@@ -72,6 +75,9 @@ function buildInvocation(config: AuditTargetConfig, port: number, workDir: strin
   if (config.probe && node) {
     probeReportFile = join(workDir, 'probe.ndjson');
     env = probeEnv(env, probeReportFile);
+    // An N+1 is a pattern that grows with the data: report it from 10 ms per request (the
+    // probe's default, Sentry's 50 ms, hides it on a fast machine); the share sets its severity.
+    env[PROBE_ENV.nPlusOneMs] ??= String(AUDIT_N_PLUS_ONE_MS);
   }
   if (config.inspect) {
     if (node) argv = [argv[0] as string, '--inspect=127.0.0.1:0', ...argv.slice(1)];

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import type { CliOverrides } from '../../config/cli-overrides.js';
 import type { QuickRunOptions } from '../../engine/quick/quick-config.js';
 import { runQuickTest } from '../../engine/quick/run-quick.js';
 import { ExitCode } from '../../errors/exit-codes.js';
@@ -75,6 +76,24 @@ function loadRunners(base: QuickRunOptions, warmupMs: number) {
   return { load, ...(warmup ? { warmup } : {}) };
 }
 
+/**
+ * Load from a script: the same flow users run with `redline run`, sized by -c (VUs) and -d; the
+ * target's URL reaches the script as __ENV.BASE_URL (and --url sets it when given).
+ */
+function scriptRunners(scriptPath: string, flags: ProfileFlags, warmupMs: number) {
+  const run = async (url: string, signal: AbortSignal, durationMs: number) => {
+    const { runScriptTest } = await import('../../engine/script/run-script.js');
+    const cli: CliOverrides = { env: { BASE_URL: url.replace(/\/$/, '') }, duration: durationMs };
+    if (flags.connections !== undefined) cli.vus = flags.connections;
+    return runScriptTest({ scriptPath, cli, signal, ...(flags.workers ? { workers: flags.workers } : {}) });
+  };
+  const load = (url: string, signal: AbortSignal) => run(url, signal, flags.duration ?? 10_000);
+  return {
+    load,
+    ...(warmupMs > 0 ? { warmup: (url: string, signal: AbortSignal) => run(url, signal, warmupMs) } : {}),
+  };
+}
+
 function printResult(result: ProfileTargetResult, flags: ProfileFlags): void {
   if (flags.json) {
     const { capture: _capture, analysis, loadResult: _load, ...rest } = result;
@@ -97,7 +116,7 @@ export function register(program: Command): void {
     .description(
       'Profile a Node.js service while Redline loads it: CPU, heap, event loop, GC; names the bottlenecks at file:line',
     )
-    .argument('[script]', 'a Redline script to generate the load (not supported yet: use --url)')
+    .argument('[script]', 'a Redline script that generates the load (k6, TypeScript or YAML); it gets the target URL as __ENV.BASE_URL, -c VUs and -d duration')
     .argument(
       '[command...]',
       'after --: the command that starts the target, e.g. -- node dist/server.js',
@@ -147,6 +166,7 @@ Examples:
   redline profile -c 20 -d 20s -- node dist/server.js
   redline profile --url http://127.0.0.1:3000/login -m POST -b '{"u":"a"}' -- node server.js
   redline profile --attach 127.0.0.1:9229 --url http://127.0.0.1:3000/ -d 30s
+  redline profile flow.ts -c 10 -d 30s -- node dist/server.js     # the script's flow as load
 
 The target gets $PORT (when --url is not given) and runs with --inspect on a random loopback port.
 The capture starts after the warm-up (--warmup, default 2s) and covers only the load window.
@@ -154,16 +174,6 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
     )
     .action(async (_script: string | undefined, _rest: string[], flags: ProfileFlags) => {
       const { script, targetCommand } = splitOperands(command);
-      if (script) {
-        throw new RedlineError(
-          'PROFILE_SCRIPT_UNSUPPORTED',
-          'script-driven load is not supported by redline profile yet',
-          {
-            exitCode: ExitCode.Usage,
-            hint: 'Use --url with the run flags (-c, -d, --rate, -m, -H, -b).',
-          },
-        );
-      }
       if (!flags.attach && targetCommand.length === 0) {
         throw new RedlineError('PROFILE_NO_COMMAND', 'nothing to profile', {
           exitCode: ExitCode.Usage,
@@ -179,7 +189,9 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
         const result = await profileTarget({
           target: flags.attach ? { attach: flags.attach } : { command: targetCommand },
           ...(flags.url ? { url: flags.url } : {}),
-          ...loadRunners(base, flags.warmup ?? DEFAULT_WARMUP_MS),
+          ...(script
+            ? scriptRunners(resolve(script), flags, flags.warmup ?? DEFAULT_WARMUP_MS)
+            : loadRunners(base, flags.warmup ?? DEFAULT_WARMUP_MS)),
           outDir: resolve(flags.out),
           capture: {
             ...(flags.interval ? { samplingIntervalUs: flags.interval } : {}),

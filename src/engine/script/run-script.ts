@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { readPairs } from '../../config/cli-overrides.js';
-import { describePlan, planMaxDurationMs } from '../../config/describe-plan.js';
+import { describePlan, planMaxDurationMs, planMaxVUs } from '../../config/describe-plan.js';
 import { createUrlRewriter } from '../../config/hosts.js';
 import { type BuildPlanResult, buildPlan, type CliOverrides } from '../../config/index.js';
 import type { Plan } from '../../config/plan.js';
@@ -34,6 +34,7 @@ import { compiledModuleUrl } from '../../util/runtime-path.js';
 import { type AbortReason, runShards } from '../controller.js';
 import { buildRunResult, metricValues, RESULT_TREND_STATS } from '../result-builder.js';
 import { initContextError } from './init-errors.js';
+import { tuneHeapForVus } from './heap-tuning.js';
 import { runHandleSummary, runLifecycle } from './lifecycle.js';
 import type { ScriptShardConfig } from './script-shard.js';
 
@@ -181,6 +182,7 @@ async function runLoaded(
     );
   }
 
+  tuneHeapForVus(planMaxVUs(plan.scenarios));
   const thresholdAbort = new AbortController();
   const evaluator: ThresholdEvaluator = createThresholdEvaluator({
     thresholds: parsed.thresholds,

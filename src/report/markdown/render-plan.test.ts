@@ -20,7 +20,7 @@ describe('renderLoadTestPlanMarkdown', () => {
     }
     expect(md).toContain('- [ ] Determine maximum capacity');
     expect(md).toContain(
-      '#### Scenario 1: Normal Load\n- **Users:** 50 concurrent\n- **Duration:** 1 minutes',
+      '#### Scenario 1: Normal Load\n- **Users:** 50 concurrent\n- **Duration:** 1 minute',
     );
     expect(md).toContain('- **Expected Response Time:** p99 &lt; 500ms');
     expect(md).toContain('#### Scenario 2: Peak Load\n- **Users:** 150 concurrent');

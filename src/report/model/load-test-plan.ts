@@ -37,9 +37,8 @@ export function defaultStepUsers(x: number): Record<AuditStepKind, number> {
 function duration(config: AuditConfigSummary, kind: AuditStepKind, fallback: string): string {
   const ms = config.plannedDurationsMs?.[kind];
   if (ms === undefined) return fallback;
-  return ms >= 60_000
-    ? `${Number((ms / 60_000).toFixed(1))} minutes`
-    : `${Math.round(ms / 1000)} seconds`;
+  const unit = (value: number, name: string) => `${value} ${name}${value === 1 ? '' : 's'}`;
+  return ms >= 60_000 ? unit(Number((ms / 60_000).toFixed(1)), 'minute') : unit(Math.round(ms / 1000), 'second');
 }
 
 /**
@@ -64,13 +63,13 @@ export function createLoadTestPlan(
       kind: 'load',
       name: 'Normal Load',
       users: `${users.load} concurrent`,
-      duration: duration(config, 'load', 'not set'),
+      duration: duration(config, 'load', 'skipped'),
     },
     {
       kind: 'peak',
       name: 'Peak Load',
       users: `${users.peak} concurrent`,
-      duration: duration(config, 'peak', 'not set'),
+      duration: duration(config, 'peak', 'skipped'),
     },
     {
       kind: 'stress',
@@ -83,14 +82,14 @@ export function createLoadTestPlan(
       kind: 'spike',
       name: 'Spike Test',
       users: `Jump to ${users.spike} concurrent`,
-      duration: duration(config, 'spike', 'not set'),
+      duration: duration(config, 'spike', 'skipped'),
       goal: 'See recovery after a sudden surge',
     },
     {
       kind: 'soak',
       name: 'Endurance Test',
       users: `${users.soak} concurrent`,
-      duration: duration(config, 'soak', 'not set'),
+      duration: duration(config, 'soak', 'skipped'),
       goal: 'Find memory leaks, degradation',
     },
   ];

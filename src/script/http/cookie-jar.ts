@@ -18,8 +18,14 @@ export interface CookieSetOptions {
 
 /** k6-compatible cookie jar. */
 export class CookieJar {
-  #jar = new ToughJar(undefined, { looseMode: true });
+  /** Created on the first cookie: most VUs of most tests never store one. */
+  #store: ToughJar | null = null;
   #size = 0;
+
+  get #jar(): ToughJar {
+    this.#store ??= new ToughJar(undefined, { looseMode: true });
+    return this.#store;
+  }
 
   /** True when no cookie was ever stored (fast path). */
   get isEmpty(): boolean {
@@ -85,7 +91,7 @@ export class CookieJar {
   /** Forgets every cookie (k6 resets each VU's jar between iterations unless noCookiesReset). */
   reset(): void {
     if (this.#size === 0) return;
-    this.#jar = new ToughJar(undefined, { looseMode: true });
+    this.#store = null;
     this.#size = 0;
   }
 }

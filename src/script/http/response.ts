@@ -3,9 +3,13 @@
  * body, json(selector), timings (k6 semantics), cookies, error and error_code, request.
  */
 
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import { type HeadFields, headHasField, readHeadFields } from '../../http/response-parser.js';
 import type { TimingTrail } from '../../http/timing-trail.js';
+import { appendTo } from '../../util/append-to.js';
+import { responseCookies } from './cookie-jar.js';
 import { selectJson } from './json-select.js';
 
 /** k6's `timings`, in milliseconds. */
@@ -58,15 +62,43 @@ export function timingsFromTrail(trail: TimingTrail): ResponseTimings {
   };
 }
 
-/** A response (or a failed request: status 0 with `error` and `error_code`). */
+/** What a response keeps from the wire until a script asks for its fields (see {@link Response}). */
+export interface ResponseWire {
+  head: Buffer | null;
+  trailers: readonly string[];
+  bodyChunks: readonly Buffer[] | null;
+  responseType: 'text' | 'binary' | 'none';
+}
+
+/** The request as the client sent it, turned into k6's `response.request` on first access. */
+export interface SentRequestSource {
+  method: string;
+  url: string;
+  headers: ReadonlyArray<readonly [string, string]>;
+  body: Buffer | undefined;
+}
+
+const canonicalNames = new Map<string, string>();
+
+/** {@link canonicalHeaderName}, cached: header names repeat on every response. */
+function canonical(name: string): string {
+  let value = canonicalNames.get(name);
+  if (value === undefined) {
+    value = canonicalHeaderName(name);
+    if (canonicalNames.size < 2000) canonicalNames.set(name, value);
+  }
+  return value;
+}
+
+/**
+ * A response (or a failed request: status 0 with `error` and `error_code`). Headers, body,
+ * cookies, status text and the sent request are built from the kept wire bytes the first time
+ * a script reads them, so responses nobody inspects cost no string building.
+ */
 export class Response {
   status = 0;
-  status_text = '';
   proto = 'HTTP/1.1';
   url: string;
-  headers: Record<string, string> = {};
-  body: string | ArrayBuffer | null = null;
-  cookies: Record<string, ResponseCookie[]> = {};
   error = '';
   error_code = 0;
   remote_ip = '';
@@ -74,13 +106,138 @@ export class Response {
   tls_version = '';
   tls_cipher_suite = '';
   timings: ResponseTimings;
-  request: SentRequest;
+  #wire: ResponseWire | null = null;
+  #fields: HeadFields | undefined;
+  #headers: Record<string, string> | undefined;
+  #body: string | ArrayBuffer | null | undefined;
+  #cookies: Record<string, ResponseCookie[]> | undefined;
+  #statusText: string | undefined;
+  #request: SentRequest | undefined;
+  #requestSource: SentRequestSource | undefined;
   #parsed: { value: unknown } | undefined;
 
-  constructor(url: string, request: SentRequest, timings: ResponseTimings) {
+  constructor(url: string, request: SentRequestSource, timings: ResponseTimings) {
     this.url = url;
-    this.request = request;
+    this.#requestSource = request;
     this.timings = timings;
+  }
+
+  /** Keeps the wire bytes the lazy fields are built from (the client calls it once). */
+  attachWire(wire: ResponseWire): void {
+    this.#wire = wire;
+  }
+
+  #headFields(): HeadFields {
+    this.#fields ??= this.#wire?.head
+      ? readHeadFields(this.#wire.head)
+      : { statusText: '', headers: [] };
+    return this.#fields;
+  }
+
+  /** Header fields (canonical names, repeated fields joined with ", "), trailers included. */
+  get headers(): Record<string, string> {
+    if (!this.#headers) {
+      const headers: Record<string, string> = {};
+      const add = (list: readonly string[]) => {
+        for (let i = 0; i < list.length; i += 2) {
+          const key = canonical(list[i]!);
+          const value = list[i + 1]!;
+          headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`;
+        }
+      };
+      add(this.#headFields().headers);
+      add(this.#wire?.trailers ?? []);
+      this.#headers = headers;
+    }
+    return this.#headers;
+  }
+  set headers(value: Record<string, string>) {
+    this.#headers = value;
+  }
+
+  /** `200 OK` (code and reason phrase). */
+  get status_text(): string {
+    this.#statusText ??= this.status === 0 ? '' : `${this.status} ${this.#headFields().statusText}`;
+    return this.#statusText;
+  }
+  set status_text(value: string) {
+    this.#statusText = value;
+  }
+
+  /** The body: text (UTF-8), an ArrayBuffer for `responseType: 'binary'`, null when discarded. */
+  get body(): string | ArrayBuffer | null {
+    if (this.#body === undefined) this.#body = this.#decodeBody();
+    return this.#body;
+  }
+  set body(value: string | ArrayBuffer | null) {
+    this.#body = value;
+  }
+
+  /** Cookies the response set, by name (k6's shape). */
+  get cookies(): Record<string, ResponseCookie[]> {
+    if (!this.#cookies) {
+      const fields = this.#headFields().headers;
+      const setCookies: string[] = [];
+      for (let i = 0; i < fields.length; i += 2)
+        if (fields[i] === 'set-cookie') setCookies.push(fields[i + 1]!);
+      this.#cookies = responseCookies(setCookies);
+    }
+    return this.#cookies;
+  }
+  set cookies(value: Record<string, ResponseCookie[]>) {
+    this.#cookies = value;
+  }
+
+  /** The request as sent (`response.request`). */
+  get request(): SentRequest {
+    if (!this.#request) {
+      const source = this.#requestSource;
+      const headers: Record<string, string[]> = {};
+      for (const [n, v] of source?.headers ?? []) appendTo(headers, canonical(n.toLowerCase()), v);
+      this.#request = {
+        method: source?.method ?? '',
+        url: source?.url ?? this.url,
+        headers,
+        body: source?.body ? source.body.toString('latin1') : '',
+        cookies: {},
+      };
+    }
+    return this.#request;
+  }
+  set request(value: SentRequest) {
+    this.#request = value;
+  }
+
+  /** All fields as a plain object (JSON.stringify(response) shows what k6 shows). */
+  toJSON(): Record<string, unknown> {
+    return {
+      status: this.status,
+      status_text: this.status_text,
+      proto: this.proto,
+      url: this.url,
+      headers: this.headers,
+      body: typeof this.body === 'string' ? this.body : this.body === null ? null : '[binary]',
+      cookies: this.cookies,
+      error: this.error,
+      error_code: this.error_code,
+      remote_ip: this.remote_ip,
+      remote_port: this.remote_port,
+      timings: this.timings,
+      request: this.request,
+    };
+  }
+
+  #decodeBody(): string | ArrayBuffer | null {
+    const wire = this.#wire;
+    if (!wire || wire.responseType === 'none' || !wire.bodyChunks) return null;
+    const chunks = wire.bodyChunks;
+    let bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks as Buffer[]);
+    if (wire.head && headHasField(wire.head, 'content-encoding')) {
+      bytes = decodeContent(bytes, this.headers['Content-Encoding'] ?? '');
+    }
+    return wire.responseType === 'binary'
+      ? (new Uint8Array(bytes).buffer as ArrayBuffer)
+      : bytes.toString('utf8');
   }
 
   /** Parses the body as JSON (cached) and returns it, or the value at a GJSON-style `selector`. */
@@ -137,4 +294,18 @@ function unsupportedHtml(method: string): RedlineError {
       exitCode: ExitCode.ScriptException,
     },
   );
+}
+
+/** Decodes a Content-Encoding (gzip, deflate, br); a body that does not decode is returned as is. */
+function decodeContent(bytes: Buffer, encoding: string): Buffer {
+  const coding = encoding.toLowerCase();
+  if (!coding || coding === 'identity' || bytes.length === 0) return bytes;
+  try {
+    if (coding === 'gzip' || coding === 'x-gzip') return gunzipSync(bytes);
+    if (coding === 'deflate') return inflateSync(bytes);
+    if (coding === 'br') return brotliDecompressSync(bytes);
+  } catch {
+    // returned as received
+  }
+  return bytes;
 }

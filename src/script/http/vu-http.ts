@@ -1,6 +1,6 @@
 /**
  * A VU's HTTP client: keep-alive connections per origin (as each k6 VU has its own), one request
- * per connection at a time, timeouts, redirects, cookies, bodies, and the built-in HTTP metrics
+ * per connection at a time, timeouts, redirects, cookies, lazily decoded responses, and the built-in HTTP metrics
  * with k6's tags. Network failures never throw: they return a status-0 response with `error` and
  * `error_code` set, and are counted.
  *
@@ -8,25 +8,24 @@
  *                      │ no: fewer than batchPerHost? ─▶ new connection ─▶ ready ─▶ send
  *                      └ else: wait in the pool's FIFO until a connection frees up
  */
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { type ConnectionOwner, HttpConnection } from '../../http/connection.js';
 import { type ClassifiedError, requestTimeout } from '../../http/errors.js';
 import { type ExpectedStatus, HttpSeriesCache } from '../../http/http-metrics.js';
+import { headHasField, readHeadFields } from '../../http/response-parser.js';
 import { parseTarget, type Target } from '../../http/target.js';
 import { TimingTrail } from '../../http/timing-trail.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import type { Tags } from '../../metrics/metric-types.js';
 import type { MetricRegistry } from '../../metrics/registry.js';
 import type { CounterSeries } from '../../metrics/series.js';
-import { appendTo } from '../../util/append-to.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { IterationAbort, type VuState } from '../runtime/vu-state.js';
-import { CookieJar, responseCookies } from './cookie-jar.js';
+import { CookieJar } from './cookie-jar.js';
 import { httpSettings } from './http-settings.js';
 import { encodeBody } from './request-body.js';
 import { assertSupportedParams, cleanUrl } from './request-checks.js';
-import { canonicalHeaderName, Response, type SentRequest, timingsFromTrail } from './response.js';
+import { Response, type SentRequestSource, timingsFromTrail } from './response.js';
 
 /** Per-request parameters (k6's `Params`). */
 export interface RequestParams {
@@ -92,7 +91,7 @@ interface Pending {
   url: string;
   target: Target;
   bytes: Buffer;
-  sent: SentRequest;
+  sent: SentRequestSource;
   name: string;
   tags: Record<string, string> | undefined;
   timeoutMs: number;
@@ -103,6 +102,28 @@ interface Pending {
   startedAt: number;
   timer: NodeJS.Timeout | null;
   conn: HttpConnection | null;
+}
+
+/** The VU client's data on each of its connections (kept on the connection, not in Maps). */
+interface ConnectionSlot {
+  pool: OriginPool | undefined;
+  pending: Pending | undefined;
+}
+
+function slotOf(conn: HttpConnection): ConnectionSlot {
+  let slot = conn.context as ConnectionSlot | undefined;
+  if (!slot) {
+    slot = { pool: undefined, pending: undefined };
+    conn.context = slot;
+  }
+  return slot;
+}
+
+function takePending(conn: HttpConnection): Pending | undefined {
+  const slot = slotOf(conn);
+  const pending = slot.pending;
+  slot.pending = undefined;
+  return pending;
 }
 
 interface OriginPool {
@@ -117,8 +138,7 @@ export class VuHttp implements ConnectionOwner {
   readonly jar = new CookieJar();
   readonly #vu: () => VuState;
   readonly #pools = new Map<string, OriginPool>();
-  readonly #byConnection = new Map<HttpConnection, Pending>();
-  readonly #poolOf = new Map<HttpConnection, OriginPool>();
+
   #nextConnectionId = 0;
 
   constructor(vu: () => VuState) {
@@ -187,14 +207,18 @@ export class VuHttp implements ConnectionOwner {
    * interruption (the iteration unwinds; they are not counted, as the iteration is not).
    */
   closeAll(): void {
-    const pending = [...this.#byConnection.values()];
+    const pending: Pending[] = [];
     for (const pool of this.#pools.values()) {
       pending.push(...pool.waiting);
-      for (const conn of [...pool.all]) conn.destroy(null);
+      for (const conn of [...pool.all]) {
+        const slot = slotOf(conn);
+        if (slot.pending) pending.push(slot.pending);
+        slot.pending = undefined;
+        slot.pool = undefined;
+        conn.destroy(null);
+      }
     }
     this.#pools.clear();
-    this.#poolOf.clear();
-    this.#byConnection.clear();
     for (const p of pending) {
       if (p.timer) clearTimeout(p.timer);
       p.reject(new IterationAbort('interrupted', true));
@@ -209,7 +233,7 @@ export class VuHttp implements ConnectionOwner {
     params: RequestParams,
     jar: CookieJar | null,
     host: string | undefined,
-  ): { bytes: Buffer; sent: SentRequest } {
+  ): { bytes: Buffer; sent: SentRequestSource } {
     const encoded = encodeBody(body);
     const headers: Array<[string, string]> = [];
     const seen = new Set<string>();
@@ -251,16 +275,7 @@ export class VuHttp implements ConnectionOwner {
     const headBytes = Buffer.from(head, 'latin1');
     const bytes =
       encoded.bytes && length > 0 ? Buffer.concat([headBytes, encoded.bytes]) : headBytes;
-    const sentHeaders: Record<string, string[]> = {};
-    for (const [n, v] of headers) appendTo(sentHeaders, canonicalHeaderName(n.toLowerCase()), v);
-    const sent: SentRequest = {
-      method,
-      url,
-      headers: sentHeaders,
-      body: encoded.bytes ? encoded.bytes.toString('latin1') : '',
-      cookies: {},
-    };
-    return { bytes, sent };
+    return { bytes, sent: { method, url, headers, body: encoded.bytes } };
   }
 
   #cookieHeader(url: string, params: RequestParams, jar: CookieJar | null): string {
@@ -303,9 +318,9 @@ export class VuHttp implements ConnectionOwner {
         keepBody: true,
       });
       pool.all.push(conn);
-      this.#poolOf.set(conn, pool);
+      slotOf(conn).pool = pool;
       pending.conn = conn;
-      this.#byConnection.set(conn, pending);
+      slotOf(conn).pending = pending;
       conn.connect();
       return;
     }
@@ -314,7 +329,7 @@ export class VuHttp implements ConnectionOwner {
 
   #send(conn: HttpConnection, pending: Pending): void {
     pending.conn = conn;
-    this.#byConnection.set(conn, pending);
+    slotOf(conn).pending = pending;
     conn.parser.keepBody = pending.responseType !== 'none';
     conn.send(pending.bytes, pending.method === 'HEAD', pending.startedAt, 0);
   }
@@ -334,7 +349,7 @@ export class VuHttp implements ConnectionOwner {
   // ---- ConnectionOwner ----
 
   onConnectionReady(conn: HttpConnection): void {
-    const pending = this.#byConnection.get(conn);
+    const pending = slotOf(conn).pending;
     if (pending && pending.conn === conn) {
       this.#send(conn, pending);
       return;
@@ -343,8 +358,7 @@ export class VuHttp implements ConnectionOwner {
   }
 
   onResponse(conn: HttpConnection): void {
-    const pending = this.#byConnection.get(conn);
-    this.#byConnection.delete(conn);
+    const pending = takePending(conn);
     if (!pending) return;
     if (pending.timer) clearTimeout(pending.timer);
     pending.timer = null;
@@ -362,8 +376,7 @@ export class VuHttp implements ConnectionOwner {
   }
 
   onRequestFailed(conn: HttpConnection, error: ClassifiedError): void {
-    const pending = this.#byConnection.get(conn);
-    this.#byConnection.delete(conn);
+    const pending = takePending(conn);
     if (!pending) return;
     this.#finishFailed(pending, error, conn.trail.duration);
   }
@@ -373,14 +386,15 @@ export class VuHttp implements ConnectionOwner {
     error: ClassifiedError | null,
     duringConnect: boolean,
   ): void {
-    const pool = this.#poolOf.get(conn);
-    this.#poolOf.delete(conn);
+    const slot = slotOf(conn);
+    const pool = slot.pool;
+    slot.pool = undefined;
     if (!pool) return;
     pool.idle = pool.idle.filter((c) => c !== conn);
     pool.all = pool.all.filter((c) => c !== conn);
-    const pending = this.#byConnection.get(conn);
+    const pending = slotOf(conn).pending;
     if (pending && duringConnect && error) {
-      this.#byConnection.delete(conn);
+      slotOf(conn).pending = undefined;
       this.#finishFailed(pending, error, 0);
     }
     const next = pool.waiting.shift();
@@ -391,7 +405,7 @@ export class VuHttp implements ConnectionOwner {
   }
 
   #release(conn: HttpConnection): void {
-    const pool = this.#poolOf.get(conn);
+    const pool = slotOf(conn).pool;
     if (!pool) return;
     const next = pool.waiting.shift();
     if (next) return this.#send(conn, next);
@@ -402,34 +416,23 @@ export class VuHttp implements ConnectionOwner {
     const parser = conn.parser;
     const response = new Response(pending.url, pending.sent, timingsFromTrail(conn.trail));
     response.status = parser.statusCode;
-    response.status_text = `${parser.statusCode} ${parser.statusText}`;
     response.proto = parser.httpMinor === 0 ? 'HTTP/1.0' : 'HTTP/1.1';
     response.remote_ip = pending.target.hostname;
     response.remote_port = pending.target.port;
-    const setCookies: string[] = [];
-    let encoding = '';
-    const h = parser.headers;
-    for (let i = 0; i < h.length; i += 2) {
-      const name = h[i]!;
-      const value = h[i + 1]!;
-      if (name === 'set-cookie') setCookies.push(value);
-      if (name === 'content-encoding') encoding = value.toLowerCase();
-      const key = canonicalHeaderName(name);
-      response.headers[key] =
-        response.headers[key] === undefined ? value : `${response.headers[key]}, ${value}`;
-    }
-    if (setCookies.length > 0) {
-      response.cookies = responseCookies(setCookies);
-      pending.jar?.storeFromResponse(pending.url, setCookies);
-    }
-    if (pending.responseType !== 'none') {
-      let bytes =
-        parser.bodyChunks.length === 1 ? parser.bodyChunks[0]! : Buffer.concat(parser.bodyChunks);
-      bytes = decode(bytes, encoding);
-      response.body =
-        pending.responseType === 'binary'
-          ? (new Uint8Array(bytes).buffer as ArrayBuffer)
-          : bytes.toString('utf8');
+    const head = parser.head;
+    response.attachWire({
+      head,
+      trailers: parser.trailers,
+      bodyChunks: pending.responseType === 'none' ? null : parser.bodyChunks,
+      responseType: pending.responseType,
+    });
+    // The jar needs the cookies now; everything else is built when the script reads it.
+    if (pending.jar && head && headHasField(head, 'set-cookie')) {
+      const fields = readHeadFields(head).headers;
+      const setCookies: string[] = [];
+      for (let i = 0; i < fields.length; i += 2)
+        if (fields[i] === 'set-cookie') setCookies.push(fields[i + 1]!);
+      pending.jar.storeFromResponse(pending.url, setCookies);
     }
     return response;
   }
@@ -454,7 +457,7 @@ export class VuHttp implements ConnectionOwner {
     void this.request(
       method,
       nextUrl,
-      keepBody ? pending.sent.body || undefined : undefined,
+      keepBody && pending.sent.body?.length ? pending.sent.body : undefined,
       params,
     ).then(pending.resolve);
   }
@@ -481,7 +484,7 @@ export class VuHttp implements ConnectionOwner {
   #invalidUrl(method: string, url: string, error: unknown): Response {
     const response = new Response(
       url,
-      { method, url, headers: {}, body: '', cookies: {} },
+      { method, url, headers: [], body: undefined },
       {
         blocked: 0,
         connecting: 0,
@@ -558,18 +561,6 @@ export class VuHttp implements ConnectionOwner {
     }
     return series;
   }
-}
-
-function decode(bytes: Buffer, encoding: string): Buffer {
-  if (!encoding || encoding === 'identity' || bytes.length === 0) return bytes;
-  try {
-    if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipSync(bytes);
-    if (encoding === 'deflate') return inflateSync(bytes);
-    if (encoding === 'br') return brotliDecompressSync(bytes);
-  } catch {
-    // A body that does not decode is returned as received.
-  }
-  return bytes;
 }
 
 /** `host[:port]` of a URL as written (the Host header of a request sent elsewhere by a host rule). */
