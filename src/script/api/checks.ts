@@ -3,7 +3,7 @@ import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import type { MetricRegistry } from '../../metrics/registry.js';
 import type { RateSeries } from '../../metrics/series.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
-import { contextTags } from './sample-tags.js';
+import { contextKey, contextTags } from './sample-tags.js';
 
 const seriesByRegistry = new WeakMap<MetricRegistry, Map<string, RateSeries>>();
 
@@ -22,13 +22,16 @@ export function check<T>(value: T, sets: CheckSet<T>, tags?: Record<string, stri
     seriesByRegistry.set(registry, cache);
   }
   let all = true;
-  for (const [name, predicate] of Object.entries(sets)) {
+  let context: string | undefined;
+  for (const name in sets) {
+    const predicate = sets[name]!;
     const passed = typeof predicate === 'function' ? Boolean(predicate(value)) : Boolean(predicate);
-    const context = contextTags(tags);
-    const key = `${name}\u0001${context.key}`;
+    // The context is read after the predicate ran (as before): a predicate may change groups.
+    context ??= contextKey(tags);
+    const key = `${name}\u0001${context}`;
     let series = cache.get(key);
     if (!series) {
-      series = registry.rate(BUILTIN_METRICS.checks, { ...context.tags, check: name });
+      series = registry.rate(BUILTIN_METRICS.checks, { ...contextTags(tags), check: name });
       cache.set(key, series);
     }
     series.add(passed ? 1 : 0);

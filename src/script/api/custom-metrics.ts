@@ -6,7 +6,7 @@ import type { MetricType, ValueContains } from '../../metrics/metric-types.js';
 import type { MetricRegistry } from '../../metrics/registry.js';
 import type { Series } from '../../metrics/series.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
-import { contextTags } from './sample-tags.js';
+import { contextKey, contextTags } from './sample-tags.js';
 
 const seriesByRegistry = new WeakMap<MetricRegistry, Map<string, Series>>();
 
@@ -30,10 +30,10 @@ abstract class CustomMetric {
       cache = new Map();
       seriesByRegistry.set(registry, cache);
     }
-    const context = contextTags(tags);
-    const key = `${this.name}\u0001${context.key}`;
+    const key = `${this.name}\u0001${contextKey(tags)}`;
     let series = cache.get(key);
     if (!series) {
+      const context = { tags: contextTags(tags) };
       const descriptor = registry.define({
         name: this.name,
         type: this.#type,

@@ -24,7 +24,7 @@ export async function group<T>(name: string, fn: () => T | Promise<T>): Promise<
   try {
     return await fn();
   } finally {
-    const { tags } = contextTags();
+    const tags = contextTags();
     threadRuntime()
       .registry.trend(BUILTIN_METRICS.group_duration, tags)
       .add(performance.now() - started);

@@ -19,6 +19,7 @@ import type { Tags } from '../../metrics/metric-types.js';
 import type { MetricRegistry } from '../../metrics/registry.js';
 import type { CounterSeries } from '../../metrics/series.js';
 import { parseDurationMs } from '../../util/duration.js';
+import { contextKey } from '../api/sample-tags.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { IterationAbort, type VuState } from '../runtime/vu-state.js';
 import { CookieJar } from './cookie-jar.js';
@@ -367,8 +368,10 @@ export class VuHttp implements ConnectionOwner {
     this.#record(pending, response, conn);
     if (conn.canSend && !httpSettings.noConnectionReuse) this.#release(conn);
     else if (conn.isOpen && httpSettings.noConnectionReuse) conn.destroy(null);
-    const location = response.headers['Location'];
-    if (location && response.status >= 300 && response.status < 400 && pending.redirectsLeft > 0) {
+    // Only a 3xx reads its headers here: building them for every response costs (lazy fields).
+    const location =
+      response.status >= 300 && response.status < 400 ? response.headers['Location'] : undefined;
+    if (location && pending.redirectsLeft > 0) {
       this.#followRedirect(pending, response, location);
       return;
     }
@@ -505,9 +508,7 @@ export class VuHttp implements ConnectionOwner {
   #cache(pending: Pending): HttpSeriesCache {
     const vu = this.#vu();
     const rt = threadRuntime();
-    const extra = pending.tags ? JSON.stringify(pending.tags) : '';
-    const vuTags = Object.keys(vu.tags).length > 0 ? JSON.stringify(vu.tags) : '';
-    const key = `${pending.method}\u0001${pending.url}\u0001${pending.name}\u0001${vu.group}\u0001${vu.scenario.name}\u0001${callbackId(pending.callback)}\u0001${extra}\u0001${vuTags}`;
+    const key = `${pending.method}\u0001${pending.url}\u0001${pending.name}\u0001${callbackId(pending.callback)}\u0001${contextKey(pending.tags, vu)}`;
     const httpCaches = caches(rt.registry).http;
     let cache = httpCaches.get(key);
     if (!cache) {

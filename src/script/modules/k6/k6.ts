@@ -30,7 +30,7 @@ export function group<T>(name: string, fn: () => T): T {
   const started = performance.now();
   const end = () => {
     threadRuntime()
-      .registry.trend(BUILTIN_METRICS.group_duration, contextTags().tags)
+      .registry.trend(BUILTIN_METRICS.group_duration, contextTags())
       .add(performance.now() - started);
     vu.group = parent;
   };
