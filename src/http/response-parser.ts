@@ -317,7 +317,11 @@ export class ResponseParser {
     if (lineEnd >= end || buf[lineEnd + 1] !== LF) return this.#fail('malformed status line');
     this.httpMinor = minor;
     this.statusCode = s1 * 100 + s2 * 10 + s3;
-    if (this.keepHeaders) this.head = Buffer.from(buf.subarray(start, end));
+    if (this.keepHeaders) {
+      const head = Buffer.allocUnsafe(end - start);
+      buf.copy(head, 0, start, end);
+      this.head = head;
+    }
     this.#contentLength = -1;
     this.#chunked = false;
     this.#connectionClose = false;

@@ -105,6 +105,24 @@ interface Pending {
   conn: HttpConnection | null;
 }
 
+/** The last series lookup of a VU (see VuHttp's #cache). */
+interface SeriesMemo {
+  registry: MetricRegistry;
+  method: string;
+  url: string;
+  name: string;
+  callback: ExpectedStatus | null;
+  tags: Record<string, string> | undefined;
+  group: string;
+  scenario: string;
+  cache: HttpSeriesCache;
+}
+
+function hasOwnKeys(record: Record<string, string>): boolean {
+  for (const _ in record) return true;
+  return false;
+}
+
 /** The VU client's data on each of its connections (kept on the connection, not in Maps). */
 interface ConnectionSlot {
   pool: OriginPool | undefined;
@@ -139,6 +157,7 @@ export class VuHttp implements ConnectionOwner {
   readonly jar = new CookieJar();
   readonly #vu: () => VuState;
   readonly #pools = new Map<string, OriginPool>();
+  #memo: SeriesMemo | undefined;
 
   #nextConnectionId = 0;
 
@@ -508,6 +527,22 @@ export class VuHttp implements ConnectionOwner {
   #cache(pending: Pending): HttpSeriesCache {
     const vu = this.#vu();
     const rt = threadRuntime();
+    // One-entry memo: a VU repeating the same request in the same context skips the key build.
+    const memo = this.#memo;
+    if (
+      memo &&
+      memo.registry === rt.registry &&
+      memo.method === pending.method &&
+      memo.url === pending.url &&
+      memo.name === pending.name &&
+      memo.callback === pending.callback &&
+      memo.tags === pending.tags &&
+      memo.group === vu.group &&
+      memo.scenario === vu.scenario.name &&
+      !hasOwnKeys(vu.tags)
+    ) {
+      return memo.cache;
+    }
     const key = `${pending.method}\u0001${pending.url}\u0001${pending.name}\u0001${callbackId(pending.callback)}\u0001${contextKey(pending.tags, vu)}`;
     const httpCaches = caches(rt.registry).http;
     let cache = httpCaches.get(key);
@@ -528,6 +563,20 @@ export class VuHttp implements ConnectionOwner {
       cache = new HttpSeriesCache(rt.registry, tags, cb ?? (() => true), false);
       httpCaches.set(key, cache);
     }
+    // VU tags can change in place (exec.vu.tags), so only tag-less VUs use the memo.
+    this.#memo = hasOwnKeys(vu.tags)
+      ? undefined
+      : {
+          registry: rt.registry,
+          method: pending.method,
+          url: pending.url,
+          name: pending.name,
+          callback: pending.callback,
+          tags: pending.tags,
+          group: vu.group,
+          scenario: vu.scenario.name,
+          cache,
+        };
     return cache;
   }
 
