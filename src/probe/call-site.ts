@@ -45,7 +45,9 @@ const queriesByFrame = new Map<string, Set<string>>();
 const learned = new WeakSet<CallSiteHolder>();
 
 /** Lets the recorder expose the query sites it keeps (see {@link resolveSite}). */
-export function registerKnownSites(provider: () => Iterable<readonly [string, CallSiteHolder | undefined]>): void {
+export function registerKnownSites(
+  provider: () => Iterable<readonly [string, CallSiteHolder | undefined]>,
+): void {
   knownSites = provider;
 }
 
@@ -66,7 +68,12 @@ function appFrames(holder: CallSiteHolder, root: string): ResolvedSite[] {
       const raw = frame.getFileName?.() ?? frame.getScriptNameOrSourceURL?.();
       if (!raw || raw.startsWith('node:') || raw.startsWith('internal/')) continue;
       const file = raw.startsWith('file://') ? fileURLToPath(raw) : raw;
-      if (!isAbsolute(file) || file.includes(`${sep}node_modules${sep}`) || file.startsWith(PROBE_DIR)) continue;
+      if (
+        !isAbsolute(file) ||
+        file.includes(`${sep}node_modules${sep}`) ||
+        file.startsWith(PROBE_DIR)
+      )
+        continue;
       const site = mapSite(file, frame.getLineNumber() ?? 0, frame.getColumnNumber() ?? 0, root);
       const name = frame.getFunctionName?.();
       if (name) site.functionName = name;
@@ -96,7 +103,10 @@ function learnPassThroughs(root: string): void {
  * frame, skipping pass-through wrappers (frames through which {@link PASS_THROUGH_QUERIES} or
  * more distinct queries go) as long as an outer application frame remains.
  */
-export function resolveSite(holder: CallSiteHolder | undefined, root: string): ResolvedSite | undefined {
+export function resolveSite(
+  holder: CallSiteHolder | undefined,
+  root: string,
+): ResolvedSite | undefined {
   if (!holder) return undefined;
   learnPassThroughs(root);
   const frames = appFrames(holder, root);

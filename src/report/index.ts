@@ -1,4 +1,13 @@
 /** Public surface of report/: the audit input, the model, the renderers, compare and redaction. */
+
+export {
+  isSensitiveKey,
+  REDACTED,
+  type RedactOptions,
+  redactDeep,
+  redactHeaders,
+  redactText,
+} from '../util/redact.js';
 export {
   type CompareOptions,
   type CompareResult,
@@ -27,14 +36,6 @@ export {
 } from './model/parse-result.js';
 export type * from './model/report-model.js';
 export { type RunStats, readRunStats } from './model/run-stats.js';
-export {
-  isSensitiveKey,
-  REDACTED,
-  type RedactOptions,
-  redactDeep,
-  redactHeaders,
-  redactText,
-} from '../util/redact.js';
 export {
   createReportModel,
   isReportFormat,

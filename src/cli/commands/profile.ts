@@ -85,12 +85,19 @@ function scriptRunners(scriptPath: string, flags: ProfileFlags, warmupMs: number
     const { runScriptTest } = await import('../../engine/script/run-script.js');
     const cli: CliOverrides = { env: { BASE_URL: url.replace(/\/$/, '') }, duration: durationMs };
     if (flags.connections !== undefined) cli.vus = flags.connections;
-    return runScriptTest({ scriptPath, cli, signal, ...(flags.workers ? { workers: flags.workers } : {}) });
+    return runScriptTest({
+      scriptPath,
+      cli,
+      signal,
+      ...(flags.workers ? { workers: flags.workers } : {}),
+    });
   };
   const load = (url: string, signal: AbortSignal) => run(url, signal, flags.duration ?? 10_000);
   return {
     load,
-    ...(warmupMs > 0 ? { warmup: (url: string, signal: AbortSignal) => run(url, signal, warmupMs) } : {}),
+    ...(warmupMs > 0
+      ? { warmup: (url: string, signal: AbortSignal) => run(url, signal, warmupMs) }
+      : {}),
   };
 }
 
@@ -116,7 +123,10 @@ export function register(program: Command): void {
     .description(
       'Profile a Node.js service while Redline loads it: CPU, heap, event loop, GC; names the bottlenecks at file:line',
     )
-    .argument('[script]', 'a Redline script that generates the load (k6, TypeScript or YAML); it gets the target URL as __ENV.BASE_URL, -c VUs and -d duration')
+    .argument(
+      '[script]',
+      'a Redline script that generates the load (k6, TypeScript or YAML); it gets the target URL as __ENV.BASE_URL, -c VUs and -d duration',
+    )
     .argument(
       '[command...]',
       'after --: the command that starts the target, e.g. -- node dist/server.js',

@@ -369,7 +369,10 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     if (this.#slotTimer) clearTimeout(this.#slotTimer);
     if (this.#openModel) {
       // Due slots that never found a connection before the end are dropped.
-      const lastDue = Math.ceil((Math.min(performance.now(), this.#deadline) - this.#loadStart - this.#config.phaseMs) / this.#period);
+      const lastDue = Math.ceil(
+        (Math.min(performance.now(), this.#deadline) - this.#loadStart - this.#config.phaseMs) /
+          this.#period,
+      );
       if (lastDue > this.#nextSlot) this.#dropSlots(lastDue - this.#nextSlot);
     }
     if (Number.isFinite(this.#deadline)) this.#clock.holdCurrentInterval();

@@ -16,5 +16,6 @@ export const MANY_VUS_HEAP_GROWING_PERCENT = 10;
 
 /** Keeps the heap close to its live size when a plan runs many VUs; no-op otherwise. */
 export function tuneHeapForVus(maxVUs: number): void {
-  if (maxVUs >= MANY_VUS) setFlagsFromString(`--heap-growing-percent=${MANY_VUS_HEAP_GROWING_PERCENT}`);
+  if (maxVUs >= MANY_VUS)
+    setFlagsFromString(`--heap-growing-percent=${MANY_VUS_HEAP_GROWING_PERCENT}`);
 }

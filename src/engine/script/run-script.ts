@@ -33,8 +33,8 @@ import type { ThresholdDefinition } from '../../thresholds/types.js';
 import { compiledModuleUrl } from '../../util/runtime-path.js';
 import { type AbortReason, runShards } from '../controller.js';
 import { buildRunResult, metricValues, RESULT_TREND_STATS } from '../result-builder.js';
-import { initContextError } from './init-errors.js';
 import { tuneHeapForVus } from './heap-tuning.js';
+import { initContextError } from './init-errors.js';
 import { runHandleSummary, runLifecycle } from './lifecycle.js';
 import type { ScriptShardConfig } from './script-shard.js';
 

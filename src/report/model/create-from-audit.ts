@@ -1,6 +1,7 @@
 /** Builds the ReportModel of an audit (redacted first, so no renderer can leak a secret). */
-import { formatRps } from '../format.js';
+
 import { type RedactOptions, redactDeep } from '../../util/redact.js';
+import { formatRps } from '../format.js';
 import type { AuditResultFile, AuditStep } from './audit-result.js';
 import { createAuditDetailCharts, createStressChart, createTimeline } from './charts.js';
 import { AUDIT_MISSING, collectAuditEvidence, createChecklist } from './checklist.js';

@@ -38,7 +38,9 @@ function duration(config: AuditConfigSummary, kind: AuditStepKind, fallback: str
   const ms = config.plannedDurationsMs?.[kind];
   if (ms === undefined) return fallback;
   const unit = (value: number, name: string) => `${value} ${name}${value === 1 ? '' : 's'}`;
-  return ms >= 60_000 ? unit(Number((ms / 60_000).toFixed(1)), 'minute') : unit(Math.round(ms / 1000), 'second');
+  return ms >= 60_000
+    ? unit(Number((ms / 60_000).toFixed(1)), 'minute')
+    : unit(Math.round(ms / 1000), 'second');
 }
 
 /**
