@@ -1,6 +1,6 @@
 /** The executable entry (main.ts) as a child process: one ready line on stdout, clean exit on SIGTERM, usage errors. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,9 @@ let entry: string;
 
 beforeAll(async () => {
   // Bundled next to node_modules so the external packages (PGlite, pg) resolve as in dist/.
-  outDir = mkdtempSync(join(root, 'node_modules', '.cache', 'redline-demo-main-'));
+  const cache = join(root, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true }); // absent after a fresh `npm ci`
+  outDir = mkdtempSync(join(cache, 'redline-demo-main-'));
   entry = join(outDir, 'main.mjs');
   await build({
     entryPoints: [join(root, 'src/demo/main.ts')],
@@ -26,7 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  rmSync(outDir, { recursive: true, force: true });
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
 interface Exit {

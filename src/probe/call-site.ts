@@ -84,17 +84,20 @@ function appFrames(holder: CallSiteHolder, root: string): ResolvedSite[] {
   return sites;
 }
 
-/** Records which query each known site's innermost application frame issued. */
+/**
+ * Records which queries went through each application frame of each known site (every depth:
+ * a wrapper may itself be wrapped, e.g. a driver adapter inside a `db.query` helper).
+ */
 function learnPassThroughs(root: string): void {
   for (const [sql, holder] of knownSites()) {
     if (!holder || learned.has(holder)) continue;
     learned.add(holder);
-    const first = appFrames(holder, root)[0];
-    if (!first) continue;
-    const key = siteKey(first);
-    const queries = queriesByFrame.get(key) ?? new Set<string>();
-    if (queries.size < 64) queries.add(sql);
-    queriesByFrame.set(key, queries);
+    for (const frame of appFrames(holder, root)) {
+      const key = siteKey(frame);
+      const queries = queriesByFrame.get(key) ?? new Set<string>();
+      if (queries.size < 64) queries.add(sql);
+      queriesByFrame.set(key, queries);
+    }
   }
 }
 

@@ -42,6 +42,21 @@ describe('probe N+1 detection over pg', () => {
     expect(route?.dbMs).toBeGreaterThan(0);
   });
 
+  it('reports the loop, not the data-access helpers every query goes through', async () => {
+    const app = await startProbedApp('authors-wrapped.mjs', { DATABASE_URL: db.url });
+    expect(await getMany(app.port, '/settings', 1)).toEqual([200]);
+    expect(await getMany(app.port, '/count', 1)).toEqual([200]);
+    expect(await getMany(app.port, '/authors', 3)).toEqual([200, 200, 200]);
+    const report = await app.stop();
+    const finding = report.findings.find((f) => f.id === 'probe.n-plus-one');
+    expect(finding, JSON.stringify(report.findings.map((f) => f.id))).toBeDefined();
+    expect(finding?.location).toMatchObject({
+      route: 'GET /authors',
+      file: 'test/fixtures/apps/db/authors-wrapped.mjs',
+      line: lineOf('authors-wrapped.mjs', 'N+1 HERE'),
+    });
+  });
+
   it('reports no N+1 for the same listing done with a JOIN', async () => {
     const app = await startProbedApp('authors-join.mjs', { DATABASE_URL: db.url });
     expect(await getMany(app.port, '/authors', 4)).toEqual([200, 200, 200, 200]);

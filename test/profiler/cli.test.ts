@@ -34,7 +34,8 @@ describe.skipIf(!built)('redline analyze (needs npm run build)', () => {
     const analysis = JSON.parse(run.stdout);
     expect(analysis.findings[0]).toMatchObject({
       id: 'cpu.sync-crypto',
-      location: { file: 'test/fixtures/profiles/burn.cjs', line: 7 },
+      // The fixture was recorded in /work/main: made relative only when the checkout is there.
+      location: { file: expect.stringMatching(/(^|\/)test\/fixtures\/profiles\/burn\.cjs$/), line: 7 },
     });
   });
 

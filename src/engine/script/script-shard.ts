@@ -134,7 +134,7 @@ export async function startShard(
   const vusMax = registry.gauge(BUILTIN_METRICS.vus_max);
   const sampleVus = () => {
     vus.add(runners.reduce((n, r) => n + r.active, 0));
-    vusMax.add(runners.reduce((n, r) => n + r.allocated, 0));
+    vusMax.add(runners.reduce((n, r) => n + Math.max(r.allocated, r.reserved), 0));
   };
   let executors: Executor[] = [];
   let resolveDone!: () => void;

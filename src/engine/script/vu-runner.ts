@@ -50,7 +50,13 @@ export class VuRunner {
   readonly #newVuId: () => { id: number; idInInstance: number };
   readonly #vus: RunnableVu[] = [];
   active = 0;
+  /** VUs created so far. */
   allocated = 0;
+  /**
+   * VUs the executor will need at most, reported as `vus_max` from the start even when they are
+   * created lazily (k6 initialises a ramping-vus scenario's peak before the test begins).
+   */
+  reserved = 0;
 
   constructor(options: {
     scenario: ScenarioInfo;

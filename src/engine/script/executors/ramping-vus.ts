@@ -32,6 +32,10 @@ export function createRampingVus(scenario: RampingVusScenario, context: Executor
   const { runner } = context;
   const slots: Slot[] = [];
   const loops: Array<Promise<void>> = [];
+  const peak = Math.floor(
+    Math.max(scenario.startVUs, ...scenario.stages.map((stage) => stage.target)) + 1e-9,
+  );
+  runner.reserved = stripe(peak, context.shard, context.shards);
 
   const activate = (slot: Slot) => {
     slot.wanted = true;
