@@ -25,16 +25,18 @@ async function handleRequest(
 ): Promise<void> {
   const started = performance.now();
   let status: number;
+  let payload: string | undefined;
   try {
     const url = new URL(req.url ?? '/', 'http://demo.invalid');
     const { route, params } = router.match(req.method ?? 'GET', url.pathname);
     const reply = await route.handler({ req, url, params, app });
     status = reply.status ?? 200;
-    sendJson(res, status, reply.body, reply.headers);
+    const sent = sendJson(res, status, reply.body, reply.headers);
+    if (!reply.private) payload = sent;
   } catch (error) {
     status = sendError(res, error, req, logError);
   }
-  app.requestLog.remember(req, status, performance.now() - started);
+  app.requestLog.remember(req, status, performance.now() - started, payload);
 }
 
 function sendJson(
@@ -42,8 +44,8 @@ function sendJson(
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
-): void {
-  if (res.headersSent) return;
+): string | undefined {
+  if (res.headersSent) return undefined;
   const payload = JSON.stringify(body);
   res.writeHead(status, {
     ...headers,
@@ -51,6 +53,7 @@ function sendJson(
     'content-length': Buffer.byteLength(payload),
   });
   res.end(payload);
+  return payload;
 }
 
 function sendError(

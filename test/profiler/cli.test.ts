@@ -35,7 +35,10 @@ describe.skipIf(!built)('redline analyze (needs npm run build)', () => {
     expect(analysis.findings[0]).toMatchObject({
       id: 'cpu.sync-crypto',
       // The fixture was recorded in /work/main: made relative only when the checkout is there.
-      location: { file: expect.stringMatching(/(^|\/)test\/fixtures\/profiles\/burn\.cjs$/), line: 7 },
+      location: {
+        file: expect.stringMatching(/(^|\/)test\/fixtures\/profiles\/burn\.cjs$/),
+        line: 7,
+      },
     });
   });
 
@@ -101,6 +104,33 @@ describe.skipIf(!built)('redline profile (needs npm run build)', () => {
       JSON.parse(redline(['analyze', join(dir, 'cpu.speedscope.json'), '--json']).stdout).profile
         .format,
     ).toBe('speedscope');
+  });
+
+  it('drives the load with a k6-style script given the target URL as BASE_URL', () => {
+    const dir = join(out, 'scripted');
+    const run = redline([
+      'profile',
+      'test/fixtures/scripts/profile-login.js',
+      '-c',
+      '3',
+      '-d',
+      '3s',
+      '--warmup',
+      '1s',
+      '-o',
+      dir,
+      '--',
+      process.execPath,
+      join(apps, 'sync-crypto.mjs'),
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    // The script's own summary: its group, its check, all passing against the started target.
+    expect(run.stdout).toContain('✓ ::login::login answered');
+    expect(run.stdout).toMatch(/checks_failed\.*: 0\.00% 0 out of [1-9]/);
+    expect(run.stdout).toContain(
+      `test/fixtures/apps/profiler/sync-crypto.ts:${hotSpotLine('sync-crypto')}  login → pbkdf2Sync  [cpu.sync-crypto]`,
+    );
+    expect(existsSync(join(dir, 'cpu.cpuprofile'))).toBe(true);
   });
 
   it('exits 2 when there is nothing to profile', () => {

@@ -7,6 +7,8 @@ export interface RouteReply {
   status?: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** The body carries credentials (a token): it is never kept in the request history. */
+  private?: boolean;
 }
 
 /** What a handler receives; `App` is the application's shared state (database, switches, …). */

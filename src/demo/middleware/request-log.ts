@@ -5,10 +5,13 @@ import { RingBuffer } from './ring-buffer.js';
 /** Default capacity of the bounded (fixed) history. */
 export const REQUEST_LOG_CAPACITY = 1000;
 
+/** How much of each JSON response the history keeps (characters). */
+export const RESPONSE_PREVIEW_CHARS = 1024;
+
 /** Headers never copied into the history (secrets). */
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'proxy-authorization']);
 
-/** One remembered request (a few hundred bytes to about a kilobyte on the heap). */
+/** One remembered request (about one to two kilobytes on the heap). */
 export interface RequestRecord {
   id: number;
   method: string;
@@ -18,12 +21,14 @@ export interface RequestRecord {
   at: string;
   remoteAddress: string;
   headers: Record<string, string>;
+  /** The start of the JSON answered (absent for private replies such as a login's token). */
+  response?: string;
 }
 
 /** Remembers recent requests for debugging. */
 export interface RequestLog {
   /** Records a finished request. */
-  remember(req: IncomingMessage, status: number, durationMs: number): void;
+  remember(req: IncomingMessage, status: number, durationMs: number, response?: string): void;
   /** How many records are held right now. */
   readonly size: number;
   /** The newest `count` records, newest first. */
@@ -57,8 +62,8 @@ class RequestHistory implements RequestLog {
     return this.#leak ? this.#all.length : this.#ring.size;
   }
 
-  remember(req: IncomingMessage, status: number, durationMs: number): void {
-    const record = createRecord(this.#nextId++, req, status, durationMs);
+  remember(req: IncomingMessage, status: number, durationMs: number, response?: string): void {
+    const record = createRecord(this.#nextId++, req, status, durationMs, response);
     if (this.#leak) {
       // redline-demo: bottleneck memory-leak
       this.#all.push(record);
@@ -78,6 +83,7 @@ function createRecord(
   req: IncomingMessage,
   status: number,
   durationMs: number,
+  response: string | undefined,
 ): RequestRecord {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -93,5 +99,11 @@ function createRecord(
     at: new Date().toISOString(),
     remoteAddress: req.socket.remoteAddress ?? '',
     headers,
+    // A copy, not a slice: a V8 sliced string would keep the whole response body alive.
+    ...(response !== undefined ? { response: copyPreview(response) } : {}),
   };
+}
+
+function copyPreview(response: string): string {
+  return Buffer.from(response.slice(0, RESPONSE_PREVIEW_CHARS), 'utf8').toString('utf8');
 }

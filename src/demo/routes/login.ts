@@ -54,7 +54,7 @@ export const login: DemoHandler = async ({ req, app }) => {
     ? verifyPasswordSync(password, stored)
     : await verifyPasswordAsync(password, stored);
   if (!ok) throw invalidCredentials();
-  return { body: { token: app.signer.sign(user.id) } };
+  return { private: true, body: { token: app.signer.sign(user.id) } };
 };
 
 function invalidCredentials(): HttpError {
