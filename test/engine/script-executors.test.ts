@@ -20,6 +20,13 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+// One short run first: under vitest the first interval report of a worker can stall its thread for
+// seconds (first-use transforms and compilation; measured 2.2 s on a busy CI machine, 1 ms from
+// dist/), which would otherwise land inside the first timed scenario.
+beforeAll(async () => {
+  await run({ executor: 'shared-iterations', vus: 1, iterations: 1 });
+}, 60_000);
+
 async function run(scenario: Record<string, unknown>, workers = 1) {
   process.env['SCENARIO'] = JSON.stringify(scenario);
   process.env['BASE_URL'] = server.url;
@@ -57,9 +64,11 @@ describe('executors', () => {
   it('constant-vus keeps the VUs busy for the duration', async () => {
     const { result } = await run({ executor: 'constant-vus', vus: 3, duration: '1500ms' });
     expect(vusSeen.size).toBe(3);
-    expect(result.metrics['vus_max']!.values['max']).toBe(3);
+    // As in k6, the VUs count as initialised from the first sample on.
+    expect(result.metrics['vus_max']!.values).toMatchObject({ min: 3, max: 3 });
     expect(result.durationMs).toBeGreaterThanOrEqual(1400);
-    expect(result.durationMs).toBeLessThan(4000);
+    // Ends with the duration, not after the 30 s graceful stop (loose: a busy CI machine stalls).
+    expect(result.durationMs).toBeLessThan(10_000);
   });
 
   it.each([1, 2])('ramping-vus follows the stages up and down (%i shards)', async (workers) => {
@@ -69,7 +78,7 @@ describe('executors', () => {
         startVUs: 0,
         stages: [
           { duration: '1s', target: 6 },
-          { duration: '1s', target: 6 },
+          { duration: '2s', target: 6 },
           { duration: '1s', target: 0 },
         ],
         gracefulRampDown: '0s',

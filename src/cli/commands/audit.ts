@@ -116,6 +116,17 @@ async function runAuditCommand(file: string | undefined, flags: AuditFlags): Pro
     process.stderr.write(`wrote ${plan.path}\n`);
     return;
   }
+  await runAuditWithProgress(config, flags.baseline);
+}
+
+/**
+ * Runs an audit as the CLI does (shared with `redline demo`): progress on stderr, the summary on
+ * stdout, Ctrl-C ends it with what was measured so far and exit code 105.
+ */
+export async function runAuditWithProgress(
+  config: AuditConfig,
+  baselineFile: string | undefined,
+): Promise<void> {
   const interrupt = installInterruptHandler();
   try {
     const progress = createProgress(
@@ -126,7 +137,7 @@ async function runAuditCommand(file: string | undefined, flags: AuditFlags): Pro
       config,
       progress,
       signal: interrupt.signal,
-      ...(flags.baseline ? { baselineFile: flags.baseline } : {}),
+      ...(baselineFile ? { baselineFile } : {}),
     });
     process.stdout.write(renderAuditSummary(run, config.secrets));
     if (run.interrupted) process.exitCode = ExitCode.Interrupted;

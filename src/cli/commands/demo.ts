@@ -5,17 +5,9 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  countProgressSteps,
-  createDemoAuditConfig,
-  createProgress,
-  renderAuditSummary,
-  runAudit,
-} from '../../audit/index.js';
-import { ExitCode } from '../../errors/exit-codes.js';
+import { createDemoAuditConfig } from '../../audit/index.js';
 import { intFlag } from '../flags.js';
-import { installInterruptHandler } from '../interrupt.js';
-import { applyStepFlags } from './audit.js';
+import { applyStepFlags, runAuditWithProgress } from './audit.js';
 
 interface DemoFlags {
   fixed?: boolean;
@@ -65,25 +57,9 @@ Try:
         ...(databaseUrl ? { databaseUrl } : {}),
       });
       applyStepFlags(config, flags);
-      const interrupt = installInterruptHandler();
-      try {
-        process.stderr.write(
-          `redline: auditing the demo service${flags.fixed ? ' (--fixed)' : ''} with ${databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}\n`,
-        );
-        const progress = createProgress(
-          (line) => process.stderr.write(`${line}\n`),
-          countProgressSteps(config),
-        );
-        const run = await runAudit({
-          config,
-          progress,
-          signal: interrupt.signal,
-          ...(flags.baseline ? { baselineFile: flags.baseline } : {}),
-        });
-        process.stdout.write(renderAuditSummary(run, config.secrets));
-        if (run.interrupted) process.exitCode = ExitCode.Interrupted;
-      } finally {
-        interrupt.dispose();
-      }
+      process.stderr.write(
+        `redline: auditing the demo service${flags.fixed ? ' (--fixed)' : ''} with ${databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}\n`,
+      );
+      await runAuditWithProgress(config, flags.baseline);
     });
 }

@@ -1,7 +1,7 @@
 /** MariaDB/MySQL performance_schema statement digests: availability, read, reset. */
 import { ExitCode, RedlineError } from '../../errors/index.js';
 import type { DbSession } from '../connection.js';
-import type { TopQuery } from './top-query.js';
+import { type TopQuery, topQueryCounters } from './top-query.js';
 
 /** Exact steps to enable statement digests (printed when they are off). */
 export const PERFORMANCE_SCHEMA_HINT =
@@ -46,18 +46,8 @@ export async function readStatementDigests(session: DbSession): Promise<TopQuery
         AND DIGEST_TEXT NOT LIKE '%performance_schema%'`,
   );
   return result.rows.map((row) => {
-    const calls = Number(row['calls']);
-    const totalMs = Number(row['total_ms']);
-    const rows = Number(row['rows_sent']);
     return {
-      id: String(row['id']),
-      query: String(row['query']),
-      calls,
-      totalMs,
-      meanMs: calls > 0 ? totalMs / calls : 0,
-      rows,
-      rowsPerCall: calls > 0 ? rows / calls : 0,
-      share: 0,
+      ...topQueryCounters(row, 'rows_sent'),
       rowsExamined: Number(row['examined']),
       tmpDiskTables: Number(row['tmp_disk']),
       sortMergePasses: Number(row['merges']),

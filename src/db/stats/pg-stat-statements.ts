@@ -1,7 +1,7 @@
 /** PostgreSQL pg_stat_statements: availability check with exact enabling steps, read, reset. */
 import { ExitCode, RedlineError } from '../../errors/index.js';
 import type { DbSession } from '../connection.js';
-import type { TopQuery } from './top-query.js';
+import { type TopQuery, topQueryCounters } from './top-query.js';
 
 /** Exact steps to enable pg_stat_statements (printed when it is missing). */
 export function pgStatStatementsHint(configFile: string | undefined, preloaded: boolean): string {
@@ -59,20 +59,10 @@ export async function readPgStatStatements(session: DbSession): Promise<TopQuery
         AND query NOT IN ('SELECT $1 FROM pg_extension WHERE extname = $2', 'SELECT current_setting($1) AS v')`,
   );
   return result.rows.map((row) => {
-    const calls = Number(row['calls']);
-    const totalMs = Number(row['total_ms']);
-    const rows = Number(row['rows']);
     const hit = Number(row['hit']);
     const read = Number(row['read']);
     return {
-      id: String(row['id']),
-      query: String(row['query']),
-      calls,
-      totalMs,
-      meanMs: calls > 0 ? totalMs / calls : 0,
-      rows,
-      rowsPerCall: calls > 0 ? rows / calls : 0,
-      share: 0,
+      ...topQueryCounters(row, 'rows'),
       ...(hit + read > 0 ? { cacheHitRatio: hit / (hit + read) } : {}),
       sharedBlocksRead: read,
       tempBlocksWritten: Number(row['temp']),

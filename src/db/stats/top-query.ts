@@ -31,6 +31,32 @@ export interface TopQuery {
   findings?: Finding[];
 }
 
+/**
+ * The engine-neutral counters of one statistics row (`calls`, `total_ms`, `id`, `query` and the
+ * rows column named by `rowsColumn`); `share` is filled in once every row is known.
+ */
+export function topQueryCounters(
+  row: Record<string, unknown>,
+  rowsColumn: string,
+): Pick<
+  TopQuery,
+  'id' | 'query' | 'calls' | 'totalMs' | 'meanMs' | 'rows' | 'rowsPerCall' | 'share'
+> {
+  const calls = Number(row['calls']);
+  const totalMs = Number(row['total_ms']);
+  const rows = Number(row[rowsColumn]);
+  return {
+    id: String(row['id']),
+    query: String(row['query']),
+    calls,
+    totalMs,
+    meanMs: calls > 0 ? totalMs / calls : 0,
+    rows,
+    rowsPerCall: calls > 0 ? rows / calls : 0,
+    share: 0,
+  };
+}
+
 /** pghero's "slow query": at least this many calls ... */
 export const SLOW_QUERY_MIN_CALLS = 100;
 /** ... averaging at least this many ms. */

@@ -8,10 +8,14 @@ export function createConstantVus(
   scenario: ConstantVusScenario,
   context: ExecutorContext,
 ): Executor {
-  return createClosedLoopExecutor(context, () => ({
-    vus: stripe(scenario.vus, context.shard, context.shards),
-    endAt: context.startAt + scenario.durationMs,
-    gracefulStopMs: scenario.gracefulStopMs,
-    admit: () => () => true,
-  }));
+  return createClosedLoopExecutor(
+    context,
+    stripe(scenario.vus, context.shard, context.shards),
+    () => ({
+      vus: stripe(scenario.vus, context.shard, context.shards),
+      endAt: context.startAt + scenario.durationMs,
+      gracefulStopMs: scenario.gracefulStopMs,
+      admit: () => () => true,
+    }),
+  );
 }

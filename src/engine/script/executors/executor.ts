@@ -107,14 +107,17 @@ export interface ClosedLoopPlan {
 /**
  * The closed-model skeleton shared by constant-vus, shared-iterations and per-vu-iterations:
  * wait for the scenario start, create the VUs, loop each while `admit` and time allow, then stop
- * gracefully. `plan` is computed at the scenario start.
+ * gracefully. `plan` is computed at the scenario start; `vus` (this shard's share of the
+ * scenario's VUs) is reported as `vus_max` from the test start, as k6 initialises VUs up front.
  */
 export function createClosedLoopExecutor(
   context: ExecutorContext,
+  vus: number,
   planAtStart: () => ClosedLoopPlan,
 ): Executor {
   const stopper = new AbortController();
   const { runner } = context;
+  runner.reserved = vus;
   return {
     async run() {
       await sleepUntil(context.startAt, stopper.signal);

@@ -8,13 +8,17 @@ export function createPerVuIterations(
   scenario: PerVuIterationsScenario,
   context: ExecutorContext,
 ): Executor {
-  return createClosedLoopExecutor(context, () => ({
-    vus: stripe(scenario.vus, context.shard, context.shards),
-    endAt: context.startAt + scenario.maxDurationMs,
-    gracefulStopMs: scenario.gracefulStopMs,
-    admit: () => {
-      let left = scenario.iterations;
-      return () => left-- > 0;
-    },
-  }));
+  return createClosedLoopExecutor(
+    context,
+    stripe(scenario.vus, context.shard, context.shards),
+    () => ({
+      vus: stripe(scenario.vus, context.shard, context.shards),
+      endAt: context.startAt + scenario.maxDurationMs,
+      gracefulStopMs: scenario.gracefulStopMs,
+      admit: () => {
+        let left = scenario.iterations;
+        return () => left-- > 0;
+      },
+    }),
+  );
 }
