@@ -92,6 +92,22 @@ describe('executors', () => {
     expect(vus.at(-1)).toBeLessThan(6);
   });
 
+  it('interrupts sleeping VUs when the graceful stop ends', async () => {
+    process.env['BASE_URL'] = server.url;
+    const script = fileURLToPath(new URL('../fixtures/scripts/long-sleep.ts', import.meta.url));
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const timersBefore = timers();
+    const started = performance.now();
+    const { result } = await runScriptTest({ scriptPath: script });
+    // The 60 s sleep timers were cleared, not left to keep the process alive (one shard runs here).
+    expect(timers()).toBeLessThanOrEqual(timersBefore);
+    // 1 s + 300 ms graceful stop, not the 60 s sleep; the interrupted iterations do not count.
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(result.durationMs).toBeLessThan(5_000);
+    expect(result.metrics['iterations']?.values['count'] ?? 0).toBe(0);
+    expect(result.metrics['http_reqs']!.values['count']).toBe(3);
+  });
+
   it.each([1, 2])(
     'constant-arrival-rate starts iterations at the rate (%i shards)',
     async (workers) => {

@@ -5,7 +5,8 @@
  * peak RSS of the whole CLI 490-550 MB with V8's default growing factor, 310-316 MB with
  * `--heap-growing-percent=15`, 293-294 MB with 10; a 50-VU tight loop lost ~10% throughput
  * with 10, so the tighter factor applies only to plans with many VUs. Re-measured later the same
- * day on a faster machine state: 306-310 MB (see bench/RESULTS.md, "10,000 VUs"). V8 reads the flag at every
+ * day on a faster machine state: 306-310 MB, and 276-283 MB once sleep() stopped adding an abort
+ * listener per call (see bench/RESULTS.md, "10,000 VUs"). V8 reads the flag at every
  * full GC, and flags are process-wide, so worker threads follow.
  */
 import { setFlagsFromString } from 'node:v8';

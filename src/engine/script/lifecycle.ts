@@ -97,6 +97,7 @@ export async function runLifecycle(
     throw scriptError(`${name}()`, error, mapStack);
   } finally {
     vu.abort.abort();
+    vu.state.wake?.();
     vu.state.http.closeAll();
   }
 }

@@ -141,6 +141,7 @@ export class VuRunner {
   /** Interrupts a VU at once (graceful stop expired): its pending sleeps and requests end. */
   interrupt(vu: RunnableVu): void {
     vu.abort.abort();
+    vu.state.wake?.();
     vu.state.http.closeAll();
   }
 

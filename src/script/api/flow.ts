@@ -1,5 +1,4 @@
 /** Flow control for scripts: `group`, `sleep`, `fail`. */
-import { setTimeout as delay } from 'node:timers/promises';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { IterationAbort, requireVu } from '../runtime/vu-state.js';
@@ -37,11 +36,15 @@ export async function sleep(seconds: number): Promise<void> {
   const vu = requireVu('sleep()');
   if (!(seconds > 0)) return;
   if (vu.signal.aborted) throw new IterationAbort('interrupted', true);
-  try {
-    await delay(seconds * 1000, undefined, { signal: vu.signal });
-  } catch {
-    throw new IterationAbort('interrupted', true);
-  }
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, seconds * 1000);
+    vu.wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  vu.wake = undefined;
+  if (vu.signal.aborted) throw new IterationAbort('interrupted', true);
 }
 
 /** Ends the current iteration with an error (k6 `fail`). */

@@ -43,6 +43,12 @@ export interface VuState {
   http: VuHttp;
   /** Aborted when the VU must stop at once (graceful stop expired, Ctrl-C). */
   signal: AbortSignal;
+  /**
+   * Set while the VU sleeps: ends the sleep at once (called after aborting `signal`). One slot
+   * per VU instead of an abort listener per sleep: with 10,000 sleeping VUs the listeners, their
+   * closures and promises cost megabytes (bench/RESULTS.md, "10,000 VUs").
+   */
+  wake?: (() => void) | undefined;
 }
 
 /**
