@@ -103,5 +103,8 @@ describe('categorizeFrame', () => {
       category: 'gc',
     });
     expect(categorizeFrame({ name: 'writev', kind: 'native' })).toEqual({ category: 'native' });
+    expect(
+      categorizeFrame({ name: '$exec_simple_query', file: 'wasm://wasm/f1cd278a', kind: 'js' }),
+    ).toEqual({ category: 'native' });
   });
 });

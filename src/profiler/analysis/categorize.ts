@@ -46,6 +46,9 @@ export function categorizeFrame(frame: ProfileFrame): CategoryInfo {
   const file = frame.file;
   if (file === undefined) return { category: 'app' };
   if (isNodeCoreFile(file)) return { category: 'core' };
+  // WebAssembly (e.g. PGlite's Postgres): compiled code loaded by some package, never a line of
+  // the user's own source; its time is charged to the JavaScript that called it.
+  if (file.startsWith('wasm://')) return { category: 'native' };
   const path = toFilePath(file);
   const pkg = packageOfPath(path);
   if (pkg) return { category: 'dependency', pkg };
