@@ -165,10 +165,12 @@ export async function startShard(
         }),
       );
       if (stopped) for (const e of executors) e.stop();
+      // Executors reserve their VUs synchronously when they start running: sample after that.
+      const running = Promise.all(executors.map((e) => e.run()));
       sampleVus();
       const sampler = setInterval(sampleVus, 100);
       clock.start();
-      void Promise.all(executors.map((e) => e.run())).then(() => {
+      void running.then(() => {
         clearInterval(sampler);
         sampleVus();
         for (const r of runners) r.closeConnections();

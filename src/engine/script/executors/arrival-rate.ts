@@ -26,6 +26,7 @@ export async function runArrivals(
   stop: AbortSignal,
 ): Promise<void> {
   const { runner } = context;
+  runner.reserved = stripe(plan.preAllocatedVUs, context.shard, context.shards);
   await sleepUntil(context.startAt, stop);
   const localMax = Math.max(stripe(plan.maxVUs, context.shard, context.shards), 0);
   const idle: RunnableVu[] = [];
