@@ -5,9 +5,9 @@ import {
   describeBase,
   type ExecutorKind,
   type FieldProblem,
-  MAX_VUS,
   validateMinDuration,
   validateScenarioBase,
+  validateVus,
 } from './executor-kind.js';
 
 /** The constant-vus executor: `vus` (1) and a required `duration` (at least 1s). */
@@ -24,10 +24,7 @@ export const constantVus: ExecutorKind<ConstantVusScenario> = {
   },
   validate(s) {
     const problems: FieldProblem[] = validateScenarioBase(s);
-    if (!(s.vus > 0))
-      problems.push({ field: 'vus', message: 'the number of VUs must be more than 0' });
-    if (s.vus > MAX_VUS)
-      problems.push({ field: 'vus', message: `exceeds the limit of ${MAX_VUS}` });
+    problems.push(...validateVus(s.vus));
     problems.push(...validateMinDuration('duration', s.durationMs));
     return problems;
   },

@@ -113,6 +113,13 @@ export function validateStages(stages: readonly Stage[]): FieldProblem[] {
   return stages.length === 0 ? [{ field: 'stages', message: 'at least one stage is needed' }] : [];
 }
 
+/** Checks the `vus` of a closed-model executor: more than 0, at most {@link MAX_VUS}. */
+export function validateVus(vus: number): FieldProblem[] {
+  if (!(vus > 0)) return [{ field: 'vus', message: 'the number of VUs must be more than 0' }];
+  if (vus > MAX_VUS) return [{ field: 'vus', message: `exceeds the limit of ${MAX_VUS}` }];
+  return [];
+}
+
 /** Checks a duration field: set and at least {@link MIN_DURATION_MS}. */
 export function validateMinDuration(field: string, ms: number | undefined): FieldProblem[] {
   if (ms === undefined || Number.isNaN(ms)) return [{ field, message: 'is required (e.g. "30s")' }];

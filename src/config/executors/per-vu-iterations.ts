@@ -5,9 +5,9 @@ import {
   describeBase,
   type ExecutorKind,
   type FieldProblem,
-  MAX_VUS,
   validateMinDuration,
   validateScenarioBase,
+  validateVus,
 } from './executor-kind.js';
 import { DEFAULT_MAX_DURATION_MS } from './shared-iterations.js';
 
@@ -26,10 +26,7 @@ export const perVuIterations: ExecutorKind<PerVuIterationsScenario> = {
   },
   validate(s) {
     const problems: FieldProblem[] = validateScenarioBase(s);
-    if (!(s.vus > 0))
-      problems.push({ field: 'vus', message: 'the number of VUs must be more than 0' });
-    if (s.vus > MAX_VUS)
-      problems.push({ field: 'vus', message: `exceeds the limit of ${MAX_VUS}` });
+    problems.push(...validateVus(s.vus));
     if (!(s.iterations > 0)) {
       problems.push({
         field: 'iterations',

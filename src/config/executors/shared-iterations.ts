@@ -5,9 +5,9 @@ import {
   describeBase,
   type ExecutorKind,
   type FieldProblem,
-  MAX_VUS,
   validateMinDuration,
   validateScenarioBase,
+  validateVus,
 } from './executor-kind.js';
 
 /** Default `maxDuration` of the iteration-based executors (k6: 10 minutes). */
@@ -28,10 +28,7 @@ export const sharedIterations: ExecutorKind<SharedIterationsScenario> = {
   },
   validate(s) {
     const problems: FieldProblem[] = validateScenarioBase(s);
-    if (!(s.vus > 0))
-      problems.push({ field: 'vus', message: 'the number of VUs must be more than 0' });
-    if (s.vus > MAX_VUS)
-      problems.push({ field: 'vus', message: `exceeds the limit of ${MAX_VUS}` });
+    problems.push(...validateVus(s.vus));
     if (s.iterations < s.vus) {
       problems.push({
         field: 'iterations',
