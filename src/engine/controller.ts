@@ -58,7 +58,7 @@ function isAbortReason(value: unknown): value is AbortReason {
 
 /** Runs the given shards to the end and returns the merged measurements. */
 export async function runShards(options: RunShardsOptions): Promise<ControlledRun> {
-  const totals = new Aggregate();
+  const totals = new Aggregate(options.specs.length);
   const timeline: TimelinePoint[] = [];
   const monitor = new GeneratorMonitor(options.cores);
   const warned = new Set<string>();

@@ -55,7 +55,7 @@ export class IntervalMerger {
     if (snapshot.interval >= 0) {
       let pending = this.#pending.get(snapshot.interval);
       if (!pending) {
-        const delta = new Aggregate();
+        const delta = new Aggregate(this.#lastReported.length);
         for (const [name, d] of this.#descriptors) delta.descriptors.set(name, d);
         pending = {
           delta,
@@ -82,7 +82,7 @@ export class IntervalMerger {
   }
 
   #ensure(interval: number): Pending {
-    const delta = new Aggregate();
+    const delta = new Aggregate(this.#lastReported.length);
     for (const [name, d] of this.#descriptors) delta.descriptors.set(name, d);
     const pending = {
       delta,

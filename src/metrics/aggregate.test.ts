@@ -31,6 +31,27 @@ describe('Aggregate', () => {
     expect(two.summarize('vus')!.sum).toBe(1000);
   });
 
+  it('counts a sum gauge min/max only from totals every shard contributed to', () => {
+    const gaugeShard = (value: number) => {
+      const registry = new MetricRegistry(() => 0);
+      registry.gauge(BUILTIN_METRICS.vus_max).add(value);
+      return registry;
+    };
+    const known = new Aggregate(2);
+    known.addSnapshot(gaugeShard(2).snapshot(0, 0, 0, 1000));
+    known.addSnapshot(gaugeShard(2).snapshot(1, 0, 0, 1000));
+    expect(known.summarize('vus_max')).toMatchObject({ sum: 4, min: 4, max: 4 });
+    // Without the shard count, the partial total (2) is taken as a value the gauge had.
+    const unknown = new Aggregate();
+    unknown.addSnapshot(gaugeShard(2).snapshot(0, 0, 0, 1000));
+    unknown.addSnapshot(gaugeShard(2).snapshot(1, 0, 0, 1000));
+    expect(unknown.summarize('vus_max')).toMatchObject({ sum: 4, min: 2, max: 4 });
+    // A shard that never reported: the total known so far stands for min and max.
+    const crashed = new Aggregate(2);
+    crashed.addSnapshot(gaugeShard(3).snapshot(0, 0, 0, 1000));
+    expect(crashed.summarize('vus_max')).toMatchObject({ sum: 3, min: 3, max: 3 });
+  });
+
   it('computes trend statistics within HDR precision of the exact values', () => {
     const agg = new Aggregate();
     const values = Array.from({ length: 10_000 }, (_, i) => i / 10); // 0.0 .. 999.9 ms

@@ -50,6 +50,17 @@ export interface MetricSummary {
 export class Aggregate {
   readonly descriptors = new Map<string, MetricDescriptor>();
   readonly series = new Map<string, SeriesState>();
+  /** How many shards feed this aggregate, when known (makes `sum` gauges' min/max exact). */
+  readonly #shards: number | undefined;
+
+  /**
+   * `shards`: the number of shards whose snapshots will be merged. A `sum` gauge's min and max
+   * then count only totals to which every shard contributed (a total with one shard in is not a
+   * value the test ever had); without it, every total seen counts.
+   */
+  constructor(shards?: number) {
+    this.#shards = shards;
+  }
 
   /** Adds every series of `snapshot`. */
   addSnapshot(snapshot: Snapshot): void {
@@ -169,6 +180,11 @@ export class Aggregate {
       summary.min = 0;
       summary.max = 0;
     }
+    // A gauge whose shards never all reported (a crashed worker): its current total is all we know.
+    if (summary?.type === 'gauge' && summary.min > summary.max) {
+      summary.min = summary.sum;
+      summary.max = summary.sum;
+    }
     return summary;
   }
 
@@ -189,12 +205,14 @@ export class Aggregate {
       for (const g of byShard.values()) total += g.value;
       state.sum = total;
       // With one shard its own min/max are exact; with several, only the sums seen are known.
-      if (byShard.size === 1) {
+      if (byShard.size === 1 && (this.#shards ?? 1) === 1) {
         if (min < state.min) state.min = min;
         if (max > state.max) state.max = max;
       }
-      if (total < state.min) state.min = total;
-      if (total > state.max) state.max = total;
+      if (this.#shards === undefined || byShard.size >= this.#shards) {
+        if (total < state.min) state.min = total;
+        if (total > state.max) state.max = total;
+      }
     } else {
       let latest = { value, at: Number.NEGATIVE_INFINITY };
       for (const g of byShard.values()) if (g.at >= latest.at) latest = g;
