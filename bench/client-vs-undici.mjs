@@ -2,9 +2,18 @@
 // GET, body read and discarded, one latency sample per request) driven by undici's Pool vs
 // Redline's quick-mode engine, each pinned to the generator core against nginx on the other.
 // Usage: node bench/client-vs-undici.mjs [seconds] [reps]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensurePeers, freePort, k, median, REDLINE, runPinned, startNginx, WORK } from './lib.mjs';
+import {
+  ensurePeers,
+  freePort,
+  k,
+  median,
+  runPinned,
+  runRedlineJson,
+  startNginx,
+  WORK,
+} from './lib.mjs';
 
 const seconds = Number(process.argv[2] ?? 5);
 const reps = Number(process.argv[3] ?? 3);
@@ -36,20 +45,8 @@ const ours = [];
 const theirs = [];
 try {
   for (let i = 0; i < reps; i++) {
-    const out = join(WORK, 'own.json');
-    await runPinned(process.execPath, [
-      REDLINE,
-      'run',
-      nginx.url,
-      '-c',
-      '50',
-      '-d',
-      `${seconds}s`,
-      '-q',
-      '--json',
-      out,
-    ]);
-    ours.push(JSON.parse(readFileSync(out, 'utf8')).metrics.http_reqs.values.rate);
+    const { result } = await runRedlineJson([nginx.url, '-c', '50', '-d', `${seconds}s`]);
+    ours.push(result.metrics.http_reqs.values.rate);
     const r = await runPinned(process.execPath, [undiciLoop, nginx.url, '50', String(seconds)]);
     theirs.push(JSON.parse(r.stdout).rps);
   }

@@ -177,3 +177,18 @@ export async function ensureAutocannon() {
 export function k(n) {
   return Number.isFinite(n) ? (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0)) : 'n/a';
 }
+
+/**
+ * Runs `redline run <args…> -q --json <tmp>` on the generator core; resolves with the JSON
+ * summary it wrote and the pinned run (CPU seconds, stderr).
+ */
+export async function runRedlineJson(args, options) {
+  const out = join(WORK, `redline-${process.pid}.json`);
+  const run = await runPinned(
+    process.execPath,
+    [REDLINE, 'run', ...args, '-q', '--json', out],
+    options,
+  );
+  if (run.error) console.error(run.stderr.slice(-2000));
+  return { result: JSON.parse(readFileSync(out, 'utf8')), run };
+}

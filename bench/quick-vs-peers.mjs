@@ -2,8 +2,6 @@
 // (pinned to the other core), 1 / 50 / 500 connections, R repetitions interleaved, medians and
 // ratios printed as a Markdown table. Usage: node bench/quick-vs-peers.mjs [seconds] [reps]
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   ensureAutocannon,
   freePort,
@@ -11,12 +9,11 @@ import {
   k,
   median,
   need,
-  REDLINE,
   runPinned,
+  runRedlineJson,
   startNginx,
   startNodeHello,
   TGT_CPU,
-  WORK,
 } from './lib.mjs';
 
 const seconds = Number(process.argv[2] ?? 5);
@@ -26,21 +23,14 @@ need('wrk', 'apt-get install -y wrk');
 const autocannon = await ensureAutocannon();
 
 async function redline(url, c, extra = []) {
-  const out = join(WORK, 'redline-result.json');
-  const r = await runPinned(process.execPath, [
-    REDLINE,
-    'run',
+  const { result, run: r } = await runRedlineJson([
     url,
     '-c',
     String(c),
     '-d',
     `${seconds}s`,
-    '-q',
-    '--json',
-    out,
     ...extra,
   ]);
-  const result = JSON.parse(readFileSync(out, 'utf8'));
   return {
     rps: result.metrics.http_reqs.values.rate,
     p99: result.metrics.http_req_duration.values['p(99)'],

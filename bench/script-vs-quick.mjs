@@ -1,8 +1,8 @@
 // A script doing one GET + one check vs quick mode, same core, same target (nginx on the other
 // core), 50 connections/VUs. Goal: script ≥ 0.5× quick-mode req/s. Usage: node bench/script-vs-quick.mjs [seconds] [reps]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, k, median, REDLINE, runPinned, startNginx, WORK } from './lib.mjs';
+import { freePort, k, median, runRedlineJson, startNginx, WORK } from './lib.mjs';
 
 const seconds = Number(process.argv[2] ?? 5);
 const reps = Number(process.argv[3] ?? 3);
@@ -22,37 +22,18 @@ const quick = [];
 const scripted = [];
 try {
   for (let i = 0; i < reps; i++) {
-    const q = join(WORK, 'q.json');
-    await runPinned(process.execPath, [
-      REDLINE,
-      'run',
-      nginx.url,
-      '-c',
-      '50',
-      '-d',
-      `${seconds}s`,
-      '-q',
-      '--json',
-      q,
-    ]);
-    quick.push(JSON.parse(readFileSync(q, 'utf8')).metrics.http_reqs.values.rate);
-    const s = join(WORK, 's.json');
-    const r = await runPinned(process.execPath, [
-      REDLINE,
-      'run',
+    const q = await runRedlineJson([nginx.url, '-c', '50', '-d', `${seconds}s`]);
+    quick.push(q.result.metrics.http_reqs.values.rate);
+    const s = await runRedlineJson([
       script,
       '--vus',
       '50',
       '--duration',
       `${seconds}s`,
-      '-q',
-      '--json',
-      s,
       '-e',
       `URL=${nginx.url}`,
     ]);
-    if (r.error) console.error(r.stderr);
-    scripted.push(JSON.parse(readFileSync(s, 'utf8')).metrics.http_reqs.values.rate);
+    scripted.push(s.result.metrics.http_reqs.values.rate);
   }
 } finally {
   nginx.stop();

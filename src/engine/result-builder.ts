@@ -4,28 +4,19 @@ import { type Aggregate, type MetricSummary, trendStat } from '../metrics/aggreg
 import { TREND_SCALE } from '../metrics/histogram.js';
 import type { Tags } from '../metrics/metric-types.js';
 import type { EndReason, RunMeta } from '../outputs/output.js';
-import type {
-  DistributionBucket,
-  ResultCheck,
-  ResultMetric,
-  RunResultFile,
-  TimelinePoint,
+import {
+  DEFAULT_SUMMARY_TREND_STATS,
+  type DistributionBucket,
+  type ResultCheck,
+  type ResultMetric,
+  type RunResultFile,
+  type TimelinePoint,
 } from '../outputs/result-file.js';
 import { REDLINE_VERSION } from '../util/version.js';
 import { errorsByClass } from './timeline.js';
 
 /** Trend statistics written for every trend (k6's defaults plus p(99) and p(99.9)). */
-export const RESULT_TREND_STATS = [
-  'avg',
-  'min',
-  'med',
-  'max',
-  'p(90)',
-  'p(95)',
-  'p(99)',
-  'p(99.9)',
-  'count',
-];
+export const RESULT_TREND_STATS = [...DEFAULT_SUMMARY_TREND_STATS, 'count'];
 
 /** k6-style values of a summarised metric. */
 export function metricValues(

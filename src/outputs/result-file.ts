@@ -4,6 +4,18 @@
  */
 import type { EndReason, RunMeta } from './output.js';
 
+/** Default trend statistics of a summary: k6's plus p(99) and p(99.9). */
+export const DEFAULT_SUMMARY_TREND_STATS = [
+  'avg',
+  'min',
+  'med',
+  'max',
+  'p(90)',
+  'p(95)',
+  'p(99)',
+  'p(99.9)',
+];
+
 /** k6-style values of one metric or sub-metric (`http_req_duration{name:login}`). */
 export interface ResultMetric {
   type: 'counter' | 'gauge' | 'rate' | 'trend';

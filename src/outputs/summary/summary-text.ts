@@ -5,7 +5,11 @@
  */
 import { formatDuration, formatLatency } from '../../util/duration.js';
 import { formatBytes, formatCount, formatPercent } from '../../util/units.js';
-import type { ResultMetric, RunResultFile } from '../result-file.js';
+import {
+  DEFAULT_SUMMARY_TREND_STATS,
+  type ResultMetric,
+  type RunResultFile,
+} from '../result-file.js';
 
 /** Rendering options. */
 export interface SummaryOptions {
@@ -14,18 +18,6 @@ export interface SummaryOptions {
   /** Use ANSI colours. */
   color?: boolean;
 }
-
-/** Default trend statistics: k6's plus p(99) and p(99.9). */
-export const DEFAULT_SUMMARY_TREND_STATS = [
-  'avg',
-  'min',
-  'med',
-  'max',
-  'p(90)',
-  'p(95)',
-  'p(99)',
-  'p(99.9)',
-];
 
 const HTTP_ORDER = [
   'http_req_duration',

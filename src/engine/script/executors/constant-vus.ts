@@ -8,14 +8,11 @@ export function createConstantVus(
   scenario: ConstantVusScenario,
   context: ExecutorContext,
 ): Executor {
-  return createClosedLoopExecutor(
-    context,
-    stripe(scenario.vus, context.shard, context.shards),
-    () => ({
-      vus: stripe(scenario.vus, context.shard, context.shards),
-      endAt: context.startAt + scenario.durationMs,
-      gracefulStopMs: scenario.gracefulStopMs,
-      admit: () => () => true,
-    }),
-  );
+  const vus = stripe(scenario.vus, context.shard, context.shards);
+  return createClosedLoopExecutor(context, vus, () => ({
+    vus,
+    endAt: context.startAt + scenario.durationMs,
+    gracefulStopMs: scenario.gracefulStopMs,
+    admit: () => () => true,
+  }));
 }

@@ -8,17 +8,14 @@ export function createPerVuIterations(
   scenario: PerVuIterationsScenario,
   context: ExecutorContext,
 ): Executor {
-  return createClosedLoopExecutor(
-    context,
-    stripe(scenario.vus, context.shard, context.shards),
-    () => ({
-      vus: stripe(scenario.vus, context.shard, context.shards),
-      endAt: context.startAt + scenario.maxDurationMs,
-      gracefulStopMs: scenario.gracefulStopMs,
-      admit: () => {
-        let left = scenario.iterations;
-        return () => left-- > 0;
-      },
-    }),
-  );
+  const vus = stripe(scenario.vus, context.shard, context.shards);
+  return createClosedLoopExecutor(context, vus, () => ({
+    vus,
+    endAt: context.startAt + scenario.maxDurationMs,
+    gracefulStopMs: scenario.gracefulStopMs,
+    admit: () => {
+      let left = scenario.iterations;
+      return () => left-- > 0;
+    },
+  }));
 }

@@ -3,6 +3,7 @@
  * startVUs; VUs above the target finish their iteration and stop, or are interrupted after
  * gracefulRampDown; at the end, gracefulStop). This shard runs the striped share of the target.
  */
+import { maxTarget } from '../../../config/executors/executor-kind.js';
 import type { RampingVusScenario } from '../../../config/plan.js';
 import { stripe } from '../segment.js';
 import type { RunnableVu } from '../vu-runner.js';
@@ -32,9 +33,7 @@ export function createRampingVus(scenario: RampingVusScenario, context: Executor
   const { runner } = context;
   const slots: Slot[] = [];
   const loops: Array<Promise<void>> = [];
-  const peak = Math.floor(
-    Math.max(scenario.startVUs, ...scenario.stages.map((stage) => stage.target)) + 1e-9,
-  );
+  const peak = Math.floor(maxTarget(scenario.startVUs, scenario.stages) + 1e-9);
   runner.reserved = stripe(peak, context.shard, context.shards);
 
   const activate = (slot: Slot) => {

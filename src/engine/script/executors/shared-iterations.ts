@@ -9,18 +9,15 @@ export function createSharedIterations(
   scenario: SharedIterationsScenario,
   context: ExecutorContext,
 ): Executor {
-  return createClosedLoopExecutor(
-    context,
-    stripe(scenario.vus, context.shard, context.shards),
-    () => {
-      let remaining = splitEvenly(scenario.iterations, context.shards)[context.shard] ?? 0;
-      const take = () => remaining-- > 0;
-      return {
-        vus: Math.min(stripe(scenario.vus, context.shard, context.shards), Math.max(remaining, 0)),
-        endAt: context.startAt + scenario.maxDurationMs,
-        gracefulStopMs: scenario.gracefulStopMs,
-        admit: () => take,
-      };
-    },
-  );
+  const vus = stripe(scenario.vus, context.shard, context.shards);
+  return createClosedLoopExecutor(context, vus, () => {
+    let remaining = splitEvenly(scenario.iterations, context.shards)[context.shard] ?? 0;
+    const take = () => remaining-- > 0;
+    return {
+      vus: Math.min(vus, Math.max(remaining, 0)),
+      endAt: context.startAt + scenario.maxDurationMs,
+      gracefulStopMs: scenario.gracefulStopMs,
+      admit: () => take,
+    };
+  });
 }
