@@ -39,6 +39,13 @@ export const ExitCode = {
   MarkedFailed: 110,
   /** `redline compare` found a significant regression. */
   Regression: 112,
+  /**
+   * A second Ctrl-C (SIGINT) quit at once: what was measured so far was written, but outputs were
+   * not flushed and teardown()/handleSummary() did not run (128 + SIGINT, the shell convention).
+   */
+  ForcedInterrupt: 130,
+  /** As {@link ExitCode.ForcedInterrupt}, after a second SIGTERM (128 + SIGTERM). */
+  ForcedTerminate: 143,
 } as const;
 
 /** One of the values of {@link ExitCode}. */

@@ -128,6 +128,14 @@ export async function runAuditWithProgress(
   baselineFile: string | undefined,
 ): Promise<void> {
   const interrupt = installInterruptHandler();
+  let written = false;
+  interrupt.onForcedExit(() => {
+    // The reports are assembled from every step at the end: a forced exit leaves no partial file.
+    if (!written)
+      process.stderr.write(
+        `redline: forced exit before the audit's reports were written; nothing new is in ${config.outDir}\n`,
+      );
+  });
   try {
     const progress = createProgress(
       (line) => process.stderr.write(`${line}\n`),
@@ -139,6 +147,7 @@ export async function runAuditWithProgress(
       signal: interrupt.signal,
       ...(baselineFile ? { baselineFile } : {}),
     });
+    written = true;
     process.stdout.write(renderAuditSummary(run, config.secrets));
     if (run.interrupted) process.exitCode = ExitCode.Interrupted;
   } finally {

@@ -192,6 +192,13 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
       }
       const base = quickOptionsFromFlags(flags.url ?? 'http://127.0.0.1/', flags);
       const interrupt = installInterruptHandler();
+      let written = false;
+      interrupt.onForcedExit(() => {
+        if (!written)
+          process.stderr.write(
+            `redline: forced exit before the profile was written; files in ${resolve(flags.out)} may be missing or from an earlier run\n`,
+          );
+      });
       const progress = flags.quiet
         ? undefined
         : (message: string) => process.stderr.write(`redline: ${message}\n`);
@@ -220,6 +227,7 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
           top: Math.max(flags.top ?? 10, 20),
           ...(progress ? { onProgress: progress } : {}),
         });
+        written = true;
         printResult(result, flags);
         if (result.loadError !== undefined && !result.interrupted) throw result.loadError;
         if (result.interrupted) process.exitCode = ExitCode.Interrupted;

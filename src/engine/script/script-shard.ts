@@ -130,12 +130,27 @@ export async function startShard(
       }),
     );
   }
+  // `vus` is sampled while the test runs, as k6 does (k6 every second, here every 100 ms, plus
+  // each new peak so a short test is seen): the drain after the last scenario ends is not a
+  // value of the test, so a steady 3-VU test ends with vus = 3 and `vus: ['value>2']` holds.
   const vus = registry.gauge(BUILTIN_METRICS.vus);
   const vusMax = registry.gauge(BUILTIN_METRICS.vus_max);
+  let sampling = false;
+  let peak = 0;
+  const activeVus = () => runners.reduce((n, r) => n + r.active, 0);
   const sampleVus = () => {
-    vus.add(runners.reduce((n, r) => n + r.active, 0));
+    if (sampling) vus.add(activeVus());
     vusMax.add(runners.reduce((n, r) => n + Math.max(r.allocated, r.reserved), 0));
   };
+  const onActiveChange = () => {
+    if (!sampling) return;
+    const active = activeVus();
+    if (active > peak) {
+      peak = active;
+      vus.add(active);
+    }
+  };
+  for (const r of runners) r.onActiveChange = onActiveChange;
   let executors: Executor[] = [];
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => {
@@ -167,11 +182,13 @@ export async function startShard(
       if (stopped) for (const e of executors) e.stop();
       // Executors reserve their VUs synchronously when they start running: sample after that.
       const running = Promise.all(executors.map((e) => e.run()));
-      sampleVus();
+      sampleVus(); // vus_max only: no VU has started yet
+      sampling = true;
       const sampler = setInterval(sampleVus, 100);
       clock.start();
       void running.then(() => {
         clearInterval(sampler);
+        sampling = false;
         sampleVus();
         for (const r of runners) r.closeConnections();
         clock.finish();

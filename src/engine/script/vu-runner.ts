@@ -49,7 +49,9 @@ export class VuRunner {
   readonly #onError: (error: unknown) => void;
   readonly #newVuId: () => { id: number; idInInstance: number };
   readonly #vus: RunnableVu[] = [];
-  active = 0;
+  #active = 0;
+  /** Called after every change of {@link active} (the shard samples the `vus` gauge on a new peak). */
+  onActiveChange: (() => void) | undefined;
   /** VUs created so far. */
   allocated = 0;
   /**
@@ -76,6 +78,16 @@ export class VuRunner {
     this.#duration = options.registry.trend(BUILTIN_METRICS.iteration_duration, this.#tags);
     this.#onError = options.onError;
     this.#newVuId = options.newVuId;
+  }
+
+  /** VUs of this scenario currently running iterations (the executors count them in and out). */
+  get active(): number {
+    return this.#active;
+  }
+
+  set active(value: number) {
+    this.#active = value;
+    this.onActiveChange?.();
   }
 
   /** Creates a VU for this scenario. */
