@@ -8,7 +8,7 @@ import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runQuickTest } from '../../engine/quick/run-quick.js';
 import { ExitCode } from '../../errors/exit-codes.js';
-import { formatErrorForTerminal, RedlineError } from '../../errors/redline-error.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import { summaryExport } from '../../outputs/k6/k6-summary-data.js';
 import type { Output } from '../../outputs/output.js';
 import { ProgressOutput } from '../../outputs/progress/progress-output.js';
@@ -190,8 +190,9 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
     if (run.summaryError) {
       // As k6, a failing handleSummary() does not change the exit code; its error is shown and
       // the default summary printed instead, so the numbers are not lost.
+      const detail = run.summaryError.problems.map((p) => `  ${p.replaceAll('\n', '\n  ')}\n`);
       process.stderr.write(
-        `\nredline: handleSummary() failed; printing the default summary instead\n${formatErrorForTerminal(run.summaryError)}`,
+        `\nredline: ${run.summaryError.message}; printing the default summary instead (the exit code stays the run's)\n${detail.join('')}`,
       );
     }
     const summary = run.summaryOutputs;
