@@ -117,3 +117,44 @@ describe('k6 corpus through the CLI', () => {
     if (code === 107) expect(out.stderr).toMatch(/(init-throws|jslib-import)\.js:\d+/);
   });
 });
+
+describe("script errors show the script's frames only", () => {
+  /** Every stack frame of the output (the `  at file:line` position line is not one). */
+  const frames = (text: string) => text.split('\n').filter((l) => /^\s{4,}at /.test(l));
+  const internal = /dist\/|src\/engine|src\/script|node:internal|ModuleJob|ModuleLoader|commander/;
+
+  it.each([
+    ['errors/init-throws.js', [/at JSON\.parse \(<anonymous>\)$/, /at \S*errors\/init-throws\.js:4:21$/]],
+    [
+      'errors/init-throws-nested.js',
+      [
+        /at requireSetting \(\S*errors\/lib-settings\.js:4:21\)$/,
+        /at \S*errors\/init-throws-nested\.js:6:14$/,
+      ],
+    ],
+    [
+      'errors/init-throws.ts',
+      [
+        /at JSON\.parse \(<anonymous>\)$/,
+        /at parseSettings \(\S*errors\/init-throws\.ts:7:23\)$/,
+        /at \S*errors\/init-throws\.ts:11:28$/,
+      ],
+    ],
+  ])('an exception in the init context of %s: its frames, mapped, in order', async (script, expected) => {
+    const out = await run(script);
+    expect(out.code).toBe(107);
+    const shown = frames(out.stderr);
+    expect(shown.filter((l) => internal.test(l))).toEqual([]);
+    expect(shown).toHaveLength(expected.length);
+    expected.forEach((frame, i) => expect(shown[i]).toMatch(frame));
+  });
+
+  it('an exception in an iteration: the script line, no Redline frames', async () => {
+    const out = await run('errors/html-api.js');
+    expect(out.code).toBe(0);
+    const shown = frames(out.stderr);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.filter((l) => internal.test(l))).toEqual([]);
+    expect(shown[0]).toContain('errors/html-api.js:9:21');
+  });
+});
