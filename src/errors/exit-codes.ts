@@ -17,6 +17,11 @@ export const ExitCode = {
   NoInput: 66,
   /** The target could not be reached at all (every connection refused, DNS failure, ...). */
   TargetUnreachable: 69,
+  /**
+   * The compiled CLI (dist/) is missing: `npm run build` was not run. bin/redline.js writes this
+   * number itself (it cannot load this table without dist/); a test keeps the two equal.
+   */
+  NotBuilt: 70,
   /** A required external program or service is missing (e.g. the database, promtool). */
   Unavailable: 72,
   /** An output file could not be written. */

@@ -200,8 +200,9 @@ Outputs (in --out): audit.json, report.md, report.html, junit.xml, profile/ (cpu
 flame graph), soak/ (heap profile, signals), monitoring/ (Prometheus rules, promtool tests,
 Grafana dashboard). Progress goes to stderr, the summary to stdout.
 
-Exit codes: 0 done, 2 bad flags, 66 no config, 69 target unreachable, 104 invalid config,
-105 interrupted (partial results written).`,
+Exit codes: 0 done, 2 bad flags, 66 no config, 69 target unreachable, 73 cannot write,
+104 invalid config, 105 interrupted (partial results written), 130 second Ctrl-C (nothing more
+written). Every code: docs/exit-codes.md.`,
     )
     .action(async (file: string | undefined, flags: AuditFlags) => {
       await runAuditCommand(file, flags);

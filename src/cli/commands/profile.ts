@@ -180,7 +180,8 @@ Examples:
 
 The target gets $PORT (when --url is not given) and runs with --inspect on a random loopback port.
 The capture starts after the warm-up (--warmup, default 2s) and covers only the load window.
-Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted (files still written).`,
+Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted (files still written),
+130 second Ctrl-C (files may be missing). Every code: docs/exit-codes.md.`,
     )
     .action(async (_script: string | undefined, _rest: string[], flags: ProfileFlags) => {
       const { script, targetCommand } = splitOperands(command);
