@@ -70,7 +70,10 @@ async function buildOutputs(flags: RunFlags, partial: PartialResult): Promise<Ou
 }
 
 function warn(text: string): void {
-  process.stderr.write(`redline: warning: ${text}\n`);
+  // On a terminal the progress line is drawn without a newline: clear it first (it is redrawn
+  // at the next interval), so a warning during the run gets a line of its own.
+  const clear = process.stderr.isTTY === true ? '\r\u001b[2K' : '';
+  process.stderr.write(`${clear}redline: warning: ${text}\n`);
 }
 
 function writeResultFiles(result: RunResultFile, flags: RunFlags): void {
