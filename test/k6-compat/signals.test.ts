@@ -41,6 +41,12 @@ async function stop(cli: CliProcess, signal: NodeJS.Signals) {
   return { ...run, ms: performance.now() - sent };
 }
 
+/** Starts `redline run <corpus script> -q -e BASE_URL=… <flags>`. */
+const start = (script: string, ...flags: string[]) =>
+  spawnCli(['run', corpusScript(script), '-q', '-e', `BASE_URL=${server.url}`, ...flags], {
+    cwd: dir,
+  });
+
 const readResult = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as RunResultFile;
 const count = (result: RunResultFile, metric: string) =>
   result.metrics[metric]?.values['count'] ?? 0;
@@ -48,10 +54,7 @@ const count = (result: RunResultFile, metric: string) =>
 describe('Ctrl-C in script mode', () => {
   it('during setup(): stops at once, prints and writes what setup() measured, exit 105', async () => {
     server.reset();
-    const cli = spawnCli(
-      ['run', corpusScript('signals/setup-sleeps.js'), '-q', '-e', `BASE_URL=${server.url}`],
-      { cwd: dir },
-    );
+    const cli = start('signals/setup-sleeps.js');
     await until('setup() to send its request', () => server.hits('/json') === 1);
     const out = await stop(cli, 'SIGINT');
     console.log(`Ctrl-C during setup(): exited in ${out.ms.toFixed(0)} ms`);
@@ -67,20 +70,7 @@ describe('Ctrl-C in script mode', () => {
     server.reset();
     const json = join(dir, 'setup-result.json');
     const exported = join(dir, 'setup-export.json');
-    const cli = spawnCli(
-      [
-        'run',
-        corpusScript('signals/setup-sleeps.js'),
-        '-q',
-        '-e',
-        `BASE_URL=${server.url}`,
-        '--json',
-        json,
-        '--summary-export',
-        exported,
-      ],
-      { cwd: dir },
-    );
+    const cli = start('signals/setup-sleeps.js', '--json', json, '--summary-export', exported);
     await until('setup() to send its request', () => server.hits('/json') === 1);
     const out = await stop(cli, 'SIGINT');
     expect(out.code, out.stderr).toBe(105);
@@ -96,18 +86,7 @@ describe('Ctrl-C in script mode', () => {
   it('during teardown(): stops at once with the iterations measured, exit 105', async () => {
     server.reset();
     const json = join(dir, 'teardown.json');
-    const cli = spawnCli(
-      [
-        'run',
-        corpusScript('signals/teardown-sleeps.js'),
-        '-q',
-        '-e',
-        `BASE_URL=${server.url}`,
-        '--json',
-        json,
-      ],
-      { cwd: dir },
-    );
+    const cli = start('signals/teardown-sleeps.js', '--json', json);
     await until('teardown() to send its request', () => server.hits('/echo') === 1);
     const out = await stop(cli, 'SIGINT');
     console.log(`Ctrl-C during teardown(): exited in ${out.ms.toFixed(0)} ms`);
@@ -126,18 +105,7 @@ describe('Ctrl-C in script mode', () => {
   ] as const)('a second %s quits at once (exit %i) and still writes what was measured', async (signal, code) => {
     server.reset();
     const json = join(dir, `forced-${signal}.json`);
-    const cli = spawnCli(
-      [
-        'run',
-        corpusScript('signals/summary-hangs.js'),
-        '-q',
-        '-e',
-        `BASE_URL=${server.url}`,
-        '--json',
-        json,
-      ],
-      { cwd: dir },
-    );
+    const cli = start('signals/summary-hangs.js', '--json', json);
     // Wait past the first 1 s interval, so there are measurements to write.
     await until('the load to run', () => server.hits('/ok') > 0);
     await new Promise((r) => setTimeout(r, 1500));

@@ -175,27 +175,32 @@ async function runLoaded(
   runtime.rewriteUrl = createUrlRewriter(plan.options.hostRules ?? []);
   configureHttpSettings(plan.options);
 
-  let setupData: unknown;
   // Ctrl-C during setup() or teardown() ends it at once; the run then reports what it measured.
-  let interruptedIn: 'setup()' | 'teardown()' | undefined;
-  const setupStarted = performance.now();
-  const setup = module['setup'];
-  if (typeof setup === 'function' && !plan.options.noSetup) {
+  let interruptedIn: 'setup' | 'teardown' | undefined;
+  const lifecycle = async (name: 'setup' | 'teardown', data: unknown): Promise<unknown> => {
+    const fn = module[name];
+    const skip = name === 'setup' ? plan.options.noSetup : plan.options.noTeardown;
+    if (typeof fn !== 'function' || skip) return undefined;
+    const timeoutMs =
+      name === 'setup' ? plan.options.setupTimeoutMs : plan.options.teardownTimeoutMs;
     try {
-      setupData = await runLifecycle(
-        'setup',
-        setup as (d?: unknown) => unknown,
-        undefined,
-        plan.options.setupTimeoutMs,
+      return await runLifecycle(
+        name,
+        fn as (d?: unknown) => unknown,
+        data,
+        timeoutMs,
         plan.options.tags,
         loaded.userStack,
         options.signal,
       );
     } catch (error) {
       if (!(error instanceof LifecycleInterrupted)) throw error;
-      interruptedIn = 'setup()';
+      interruptedIn = name;
+      return undefined;
     }
-  }
+  };
+  const setupStarted = performance.now();
+  const setupData = await lifecycle('setup', undefined);
 
   tuneHeapForVus(planMaxVUs(plan.scenarios));
   const thresholdAbort = new AbortController();
@@ -257,28 +262,12 @@ async function runLoaded(
 
   // A shard running in this thread installed its own runtime: teardown() records into ours.
   installThreadRuntime(runtime);
-  const teardown = module['teardown'];
-  if (typeof teardown === 'function' && !plan.options.noTeardown && run.reason !== 'interrupted') {
-    try {
-      await runLifecycle(
-        'teardown',
-        teardown as (d?: unknown) => unknown,
-        setupData,
-        plan.options.teardownTimeoutMs,
-        plan.options.tags,
-        loaded.userStack,
-        options.signal,
-      );
-    } catch (error) {
-      if (!(error instanceof LifecycleInterrupted)) throw error;
-      interruptedIn = 'teardown()';
-    }
-  }
+  if (run.reason !== 'interrupted') await lifecycle('teardown', setupData);
   if (interruptedIn) {
     run.reason = 'interrupted';
-    run.detail = `interrupted during ${interruptedIn}`;
+    run.detail = `interrupted during ${interruptedIn}()`;
     // No load ran: rates of setup()'s requests are over the time setup() ran, not over 0 ms.
-    if (interruptedIn === 'setup()' && run.durationMs === 0)
+    if (interruptedIn === 'setup' && run.durationMs === 0)
       run.durationMs = performance.now() - setupStarted;
   }
   // setup() and teardown() requests count in the totals (not in the per-second timeline), as in k6.
