@@ -152,13 +152,13 @@ export async function runShards(options: RunShardsOptions): Promise<ControlledRu
     reason: run.reason,
     ...(run.detail ? { detail: run.detail } : {}),
   };
-  for (const output of options.outputs) {
-    try {
-      await output.stop?.(end);
-    } catch (error) {
-      outputsFailed ??= error;
-    }
-  }
+  // Outputs finish side by side: each network output bounds its own final delivery (the flush
+  // timeout), so two dead sinks cost one timeout, not two.
+  const stopped = await Promise.allSettled(
+    options.outputs.map(async (output) => output.stop?.(end)),
+  );
+  for (const outcome of stopped)
+    if (outcome.status === 'rejected') outputsFailed ??= outcome.reason;
   if (outputsFailed) throw outputsFailed;
   return run;
 }
