@@ -227,7 +227,7 @@ const TEXT_RULES: readonly Rule[] = [
   // Query strings and form bodies: a=1&token=x&code=y&state=z (names decided by redactQuery).
   [
     new RegExp(
-      String.raw`(?<!${PAIR_NAME})${PAIR_NAME}+=${PAIR_VALUE}(?:&(?:amp;)?${PAIR_NAME}*(?:=${PAIR_VALUE})?)*`,
+      `(?<!${PAIR_NAME})${PAIR_NAME}+=${PAIR_VALUE}(?:&(?:amp;)?${PAIR_NAME}*(?:=${PAIR_VALUE})?)*`,
       'g',
     ),
     (run, ...rest) => {

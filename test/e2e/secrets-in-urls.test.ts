@@ -6,20 +6,15 @@
  * the dashboard export, handleSummary's data and `redline report`. Each artefact must hold none
  * of the secret values, while the parameter names and the other parameters stay readable.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uncompressBlock } from '../../src/outputs/remote-write/encode.js';
 import { findFreePort } from '../../src/util/net.js';
 import { startHttpServer, type TestServer } from '../helpers/servers.js';
 import { runCli } from '../k6-compat/helpers/run-corpus.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin/redline.js');
 
 let target: TestServer;
 let receiver: Server;
@@ -77,43 +72,27 @@ function readAll(paths: string[]): string {
   return paths.map((p) => readFileSync(p, 'utf8')).join('\n');
 }
 
-/** Spawns the CLI and scrapes its Prometheus endpoint until it shows http_reqs. */
-function runAndScrape(
+/** Runs the CLI and scrapes its Prometheus endpoint, while it runs, until it shows http_reqs. */
+async function runAndScrape(
   args: string[],
   env: Record<string, string>,
   scrapePort: number,
 ): Promise<{ code: number | null; stdout: string; stderr: string; scraped: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let scraped = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const poll = setInterval(() => {
-      fetch(`http://127.0.0.1:${scrapePort}/metrics`)
-        .then((r) => r.text())
-        .then((text) => {
-          if (text.includes('http_reqs')) scraped = text;
-        })
-        .catch(() => {});
-    }, 250);
-    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearInterval(poll);
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr, scraped });
-    });
-  });
+  let scraped = '';
+  const poll = setInterval(() => {
+    fetch(`http://127.0.0.1:${scrapePort}/metrics`)
+      .then((r) => r.text())
+      .then((text) => {
+        if (text.includes('http_reqs')) scraped = text;
+      })
+      .catch(() => {});
+  }, 250);
+  try {
+    const run = await runCli(args, { cwd: dir, env });
+    return { ...run, scraped };
+  } finally {
+    clearInterval(poll);
+  }
 }
 
 describe('secrets in URLs, scripted run through every output', () => {
