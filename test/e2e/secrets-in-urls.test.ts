@@ -231,8 +231,8 @@ export function handleSummary(data) {
 });
 
 describe('secrets in URLs, quick mode', () => {
-  it('appear in no output', async () => {
-    const url = `http://usr:SECRET_N14@${target.url.replace('http://', '')}/q?token=SECRET_O15&page=2&keyboard=x`;
+  it('appear in no output, with names added on the command line reaching worker threads', async () => {
+    const url = `http://usr:SECRET_N14@${target.url.replace('http://', '')}/q?token=SECRET_O15&page=2&keyboard=x&tenant_pin=SECRET_P16`;
     const files = [join(dir, 'q.json'), join(dir, 'q.csv'), join(dir, 'q.ndjson')];
     const run = await runCli(
       [
@@ -242,6 +242,10 @@ describe('secrets in URLs, quick mode', () => {
         '1s',
         '-c',
         '2',
+        '--workers',
+        '2',
+        '--redact-param',
+        'tenant_pin',
         '-q',
         '--json',
         files[0]!,
@@ -255,6 +259,8 @@ describe('secrets in URLs, quick mode', () => {
     expect(run.code, run.stderr).toBe(0);
     const text = readAll(files) + run.stdout + run.stderr;
     expectClean('quick mode outputs', text);
-    expect(readAll([files[1]!])).toContain('token=[REDACTED]&page=2&keyboard=x');
+    expect(readAll([files[1]!])).toContain(
+      'token=[REDACTED]&page=2&keyboard=x&tenant_pin=[REDACTED]',
+    );
   }, 60_000);
 });
