@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../errors/exit-codes.js';
 import { formatErrorForTerminal, isRedlineError } from '../errors/redline-error.js';
+import { addRedactedNames, redactText } from '../util/redact.js';
 import { registerCommands } from './commands/index.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -19,7 +20,12 @@ export async function createProgram(
     )
     .version(pkg.version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // `--redact-param` names hold for the whole process (outputs, reports, profile files).
+    .hook('preAction', (_program, command) => {
+      const names = command.opts()['redactParam'];
+      if (Array.isArray(names)) addRedactedNames(names as string[]);
+    });
   await registerCommands(program, argv);
   return program;
 }
@@ -34,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
       return;
     }
-    process.stderr.write(formatErrorForTerminal(error));
+    process.stderr.write(redactText(formatErrorForTerminal(error)));
     process.exitCode = isRedlineError(error) ? error.exitCode : ExitCode.Internal;
   }
 }

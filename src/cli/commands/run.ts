@@ -16,6 +16,7 @@ import { createOutputFromSpec, listOutputs } from '../../outputs/registry.js';
 import '../../outputs/builtin.js';
 import type { ResultThreshold, RunResultFile } from '../../outputs/result-file.js';
 import { renderSummaryText } from '../../outputs/summary/summary-text.js';
+import { redactText } from '../../util/redact.js';
 import { addLoadFlags, intFlag, type LoadFlagValues, quickOptionsFromFlags } from '../flags.js';
 import { installInterruptHandler } from '../interrupt.js';
 import { writeJsonFile } from '../result-files.js';
@@ -66,7 +67,7 @@ async function buildOutputs(flags: RunFlags): Promise<Output[]> {
 }
 
 function warn(text: string): void {
-  process.stderr.write(`redline: warning: ${text}\n`);
+  process.stderr.write(`redline: warning: ${redactText(text)}\n`);
 }
 
 function writeResultFiles(result: RunResultFile, flags: RunFlags): void {
@@ -118,7 +119,7 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
         errorsShown.set(message, seen + 1);
         if (seen === 0)
           process.stderr.write(
-            `\nredline: error in an iteration (counted, the test goes on): ${stack}\n`,
+            `\nredline: error in an iteration (counted, the test goes on): ${redactText(stack)}\n`,
           );
       },
     });
