@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type Command, CommanderError } from 'commander';
 import { ExitCode } from '../errors/exit-codes.js';
 import { formatErrorForTerminal, isRedlineError } from '../errors/redline-error.js';
+import { addRedactedNames, redactText } from '../util/redact.js';
 import { registerCommands } from './commands/index.js';
 import { RedlineCommand } from './usage-errors.js';
 
@@ -20,7 +21,12 @@ export async function createProgram(
       'Performance engineering in one tool: load tests, profiles, query plans, SLOs and reports.',
     )
     .version(pkg.version, '-V, --version')
-    .exitOverride();
+    .exitOverride()
+    // `--redact-param` names hold for the whole process (outputs, reports, profile files).
+    .hook('preAction', (_program, command) => {
+      const names = command.opts()['redactParam'];
+      if (Array.isArray(names)) addRedactedNames(names as string[]);
+    });
   await registerCommands(program, argv);
   return program;
 }
@@ -36,7 +42,7 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
       return;
     }
-    process.stderr.write(formatErrorForTerminal(error));
+    process.stderr.write(redactText(formatErrorForTerminal(error)));
     process.exitCode = isRedlineError(error) ? error.exitCode : ExitCode.Internal;
   }
 }

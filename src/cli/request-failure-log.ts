@@ -4,12 +4,12 @@
  * class: the first failure of a class is printed with its request and reason, then at most one
  * line per class every `everyMs` says how many more failed (all are counted in the summary).
  * It reads the merged interval deltas (the `error_class` tag of `http_reqs`), so it works the
- * same for quick mode and scripts, with one shard or many.
+ * same for quick mode and scripts, with one shard or many; URL secrets are already redacted in
+ * the tags (where series are born).
  */
 import type { ErrorClass } from '../http/errors.js';
 import type { IntervalUpdate, Output, RunEnd } from '../outputs/output.js';
 import { formatDuration } from '../util/duration.js';
-import { redactText } from '../util/redact.js';
 
 /** Default: at most one line per error class every 10 s of run time. */
 export const FAILURE_LOG_EVERY_MS = 10_000;
@@ -47,7 +47,7 @@ export class RequestFailureLog implements Output {
       const request = [s.tags['method'], s.tags['name'] ?? s.tags['url']].filter(Boolean).join(' ');
       const reason = s.tags['error'] ?? 'failed';
       this.#write(
-        `request failed (${errorClass}) at ${at(update.endMs)}: ${redactText(request)}: ${reason}` +
+        `request failed (${errorClass}) at ${at(update.endMs)}: ${request}: ${reason}` +
           (s.tags['error_code'] ? ` (k6 error code ${s.tags['error_code']})` : ''),
       );
       this.#classes.set(errorClass, { pending: s.sum - 1, lastLineMs: update.endMs });

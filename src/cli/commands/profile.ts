@@ -15,6 +15,7 @@ import {
   profileTarget,
   renderCaptureText,
 } from '../../profiler/index.js';
+import { redactDeep, redactText } from '../../util/redact.js';
 import {
   addLoadFlags,
   durationFlag,
@@ -105,7 +106,9 @@ function printResult(result: ProfileTargetResult, flags: ProfileFlags): void {
   if (flags.json) {
     const { capture: _capture, analysis, loadResult: _load, ...rest } = result;
     const { cpuProfile: _model, ...summary } = analysis;
-    process.stdout.write(`${JSON.stringify({ ...rest, analysis: summary }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify(redactDeep({ ...rest, analysis: summary }), null, 2)}\n`,
+    );
     return;
   }
   const run = result.loadResult as { result?: Parameters<typeof renderSummaryText>[0] } | undefined;
@@ -202,7 +205,7 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
       });
       const progress = flags.quiet
         ? undefined
-        : (message: string) => process.stderr.write(`redline: ${message}\n`);
+        : (message: string) => process.stderr.write(`redline: ${redactText(message)}\n`);
       try {
         const result = await profileTarget({
           target: flags.attach ? { attach: flags.attach } : { command: targetCommand },

@@ -16,6 +16,7 @@ import { createOutputFromSpec, listOutputs } from '../../outputs/registry.js';
 import '../../outputs/builtin.js';
 import type { ResultThreshold, RunResultFile } from '../../outputs/result-file.js';
 import { renderSummaryText } from '../../outputs/summary/summary-text.js';
+import { redactText } from '../../util/redact.js';
 import { addLoadFlags, intFlag, type LoadFlagValues, quickOptionsFromFlags } from '../flags.js';
 import { type Interrupt, installInterruptHandler } from '../interrupt.js';
 import { PartialResult } from '../partial-result.js';
@@ -73,7 +74,7 @@ function warn(text: string): void {
   // On a terminal the progress line is drawn without a newline: clear it first (it is redrawn
   // at the next interval), so a warning during the run gets a line of its own.
   const clear = process.stderr.isTTY === true ? '\r\u001b[2K' : '';
-  process.stderr.write(`${clear}redline: warning: ${text}\n`);
+  process.stderr.write(`${clear}redline: warning: ${redactText(text)}\n`);
 }
 
 function writeResultFiles(result: RunResultFile, flags: RunFlags): void {
@@ -184,7 +185,7 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
         errorsShown.set(message, seen + 1);
         if (seen === 0)
           process.stderr.write(
-            `\nredline: error in an iteration (counted, the test goes on): ${stack}\n`,
+            `\nredline: error in an iteration (counted, the test goes on): ${redactText(stack)}\n`,
           );
       },
     }).catch((error: unknown) => {
@@ -195,7 +196,9 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
       // the default summary printed instead, so the numbers are not lost.
       const detail = run.summaryError.problems.map((p) => `  ${p.replaceAll('\n', '\n  ')}\n`);
       process.stderr.write(
-        `\nredline: ${run.summaryError.message}; printing the default summary instead (the exit code stays the run's)\n${detail.join('')}`,
+        redactText(
+          `\nredline: ${run.summaryError.message}; printing the default summary instead (the exit code stays the run's)\n${detail.join('')}`,
+        ),
       );
     }
     const summary = run.summaryOutputs;

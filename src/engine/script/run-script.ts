@@ -31,6 +31,7 @@ import {
   thresholdExitCode,
 } from '../../thresholds/index.js';
 import type { ThresholdDefinition } from '../../thresholds/types.js';
+import { addRedactedNames } from '../../util/redact.js';
 import { compiledModuleUrl } from '../../util/runtime-path.js';
 import { type AbortReason, runShards } from '../controller.js';
 import { buildRunResult, metricValues, RESULT_TREND_STATS } from '../result-builder.js';
@@ -174,6 +175,8 @@ async function runLoaded(
   runtime.options = plan.options;
   runtime.rewriteUrl = createUrlRewriter(plan.options.hostRules ?? []);
   configureHttpSettings(plan.options);
+  // Before setup(): its requests are tagged too. Worker shards receive the names (shard-host).
+  addRedactedNames(plan.options.redactParams ?? []);
 
   // Ctrl-C during setup() or teardown() ends it at once; the run then reports what it measured.
   let interruptedIn: 'setup' | 'teardown' | undefined;
