@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResultFile } from '../../src/outputs/result-file.js';
+import { startRawServer } from '../helpers/servers.js';
 import { type K6Server, startK6Server } from './helpers/k6-server.js';
 import { type CliProcess, corpusScript, spawnCli } from './helpers/run-corpus.js';
 
@@ -127,6 +128,47 @@ describe('Ctrl-C in script mode', () => {
 });
 
 describe('Ctrl-C in quick mode', () => {
+  it('a second Ctrl-C during a slow output flush quits at once (exit 130), still writing --json', async () => {
+    server.reset();
+    const json = join(dir, 'quick-forced.json');
+    // A remote-write receiver that accepts connections and never answers: after the first
+    // Ctrl-C the run waits for its final flush (up to REDLINE_OUT_FLUSH_TIMEOUT, 60 s here).
+    const sink = await startRawServer(() => {});
+    try {
+      const cli = spawnCli(
+        [
+          'run',
+          `${server.url}/ok`,
+          '-c',
+          '2',
+          '-d',
+          '30s',
+          '-q',
+          '--json',
+          json,
+          '--out',
+          `prometheus-rw=${sink.url}/api/v1/write`,
+        ],
+        { cwd: dir, env: { REDLINE_OUT_FLUSH_TIMEOUT: '60s' } },
+      );
+      await until('the load to run', () => server.hits('/ok') > 50);
+      await new Promise((r) => setTimeout(r, 1500));
+      cli.child.kill('SIGINT');
+      await until('the first signal to be handled', () => cli.stderr().includes('stopping'));
+      const out = await stop(cli, 'SIGINT');
+      console.log(`second SIGINT in quick mode: exited in ${out.ms.toFixed(0)} ms`);
+      expect(out.code, out.stderr).toBe(130);
+      expect(out.ms).toBeLessThan(3000);
+      const result = readResult(json);
+      expect(result.detail).toContain('forced exit');
+      expect(count(result, 'http_reqs')).toBeGreaterThan(0);
+      expect(count(result, 'http_reqs')).toBeLessThanOrEqual(server.hits('/ok'));
+      expect(out.stdout).toContain('http_reqs');
+    } finally {
+      await sink.close();
+    }
+  });
+
   it('stops the load at once and writes what was measured, exit 105', async () => {
     server.reset();
     const json = join(dir, 'quick.json');
