@@ -91,6 +91,8 @@ export async function runLifecycle(
   mapStack: StackMap,
   signal?: AbortSignal,
 ): Promise<unknown> {
+  // Interrupted before it began (Ctrl-C while the script was loading): do not start it at all.
+  if (signal?.aborted) throw new LifecycleInterrupted(`${name}() was interrupted`);
   const vu = createStandaloneVu(name, testTags);
   const code = name === 'setup' ? ExitCode.SetupTimeout : ExitCode.TeardownTimeout;
   try {
