@@ -183,7 +183,8 @@ async function runLoaded(
   const lifecycle = async (name: 'setup' | 'teardown', data: unknown): Promise<unknown> => {
     const fn = module[name];
     const skip = name === 'setup' ? plan.options.noSetup : plan.options.noTeardown;
-    if (typeof fn !== 'function' || skip) return undefined;
+    // Not started once interrupted (e.g. Ctrl-C while the script loaded): the run says so.
+    if (typeof fn !== 'function' || skip || options.signal?.aborted) return undefined;
     const timeoutMs =
       name === 'setup' ? plan.options.setupTimeoutMs : plan.options.teardownTimeoutMs;
     try {
