@@ -34,6 +34,13 @@ describe('the vus gauge', () => {
     expect(run.exitCode).toBe(0);
   });
 
+  it('ends a ramp down to 0 at 0, with the peak as max', async () => {
+    const run = await runCorpus('vus/ramp-down.js', server.url);
+    expect(metricValue(run, 'vus', 'value')).toBe(0);
+    expect(metricValue(run, 'vus', 'max')).toBe(4);
+    expect(run.exitCode).toBe(0);
+  });
+
   it('follows scenarios that end while others run: last value 3, peak 5', async () => {
     const run = await runCorpus('vus/scenarios.js', server.url);
     expect(metricValue(run, 'vus', 'value')).toBe(3);

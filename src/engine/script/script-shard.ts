@@ -130,25 +130,26 @@ export async function startShard(
       }),
     );
   }
-  // `vus` is sampled while the test runs, as k6 does (k6 every second, here every 100 ms, plus
-  // each new peak so a short test is seen): the drain after the last scenario ends is not a
-  // value of the test, so a steady 3-VU test ends with vus = 3 and `vus: ['value>2']` holds.
+  // `vus` follows the active VUs while the test runs, as k6 samples it (k6 every second; here at
+  // every change, and every 100 ms). When the last scenario's schedule ends, the value it ends
+  // with is recorded and the gauge stops: the drain during the graceful stop is not a value of
+  // the test, so a steady 3-VU test ends with vus = 3 (`vus: ['value>2']` holds) and a ramp
+  // down to 0 ends at 0.
   const vus = registry.gauge(BUILTIN_METRICS.vus);
   const vusMax = registry.gauge(BUILTIN_METRICS.vus_max);
   let sampling = false;
-  let peak = 0;
+  let settled = false;
   const activeVus = () => runners.reduce((n, r) => n + r.active, 0);
   const sampleVus = () => {
-    if (sampling) vus.add(activeVus());
+    if (sampling && !settled) vus.add(activeVus());
     vusMax.add(runners.reduce((n, r) => n + Math.max(r.allocated, r.reserved), 0));
   };
-  const onActiveChange = () => {
-    if (!sampling) return;
-    const active = activeVus();
-    if (active > peak) {
-      peak = active;
-      vus.add(active);
-    }
+  const onActiveChange = (changed: VuRunner) => {
+    if (!sampling || settled) return;
+    if (runners.every((r) => r.endedWith !== undefined)) {
+      settled = true;
+      vus.add(runners.reduce((n, r) => n + (r === changed ? (r.endedWith ?? 0) : r.active), 0));
+    } else vus.add(activeVus());
   };
   for (const r of runners) r.onActiveChange = onActiveChange;
   let executors: Executor[] = [];

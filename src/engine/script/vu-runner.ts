@@ -50,8 +50,13 @@ export class VuRunner {
   readonly #newVuId: () => { id: number; idInInstance: number };
   readonly #vus: RunnableVu[] = [];
   #active = 0;
-  /** Called after every change of {@link active} (the shard samples the `vus` gauge on a new peak). */
-  onActiveChange: (() => void) | undefined;
+  /** Called after every change of {@link active} (the shard records the `vus` gauge). */
+  onActiveChange: ((runner: VuRunner) => void) | undefined;
+  /**
+   * The VUs this scenario's schedule ended with (set by {@link endSchedule} when only its
+   * graceful stop is left); undefined while the scenario runs.
+   */
+  endedWith: number | undefined;
   /** VUs created so far. */
   allocated = 0;
   /**
@@ -87,7 +92,18 @@ export class VuRunner {
 
   set active(value: number) {
     this.#active = value;
-    this.onActiveChange?.();
+    this.onActiveChange?.(this);
+  }
+
+  /**
+   * Called by the executor when the schedule is over (no iteration starts any more, the graceful
+   * stop follows): `count` is how many VUs the scenario ends with (ramping-vus: its final target,
+   * even when a starved machine ramped down late). The VUs draining afterwards are not a value
+   * the test ran with.
+   */
+  endSchedule(count: number): void {
+    this.endedWith = count;
+    this.onActiveChange?.(this);
   }
 
   /** Creates a VU for this scenario. */
