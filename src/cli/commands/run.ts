@@ -101,7 +101,7 @@ function writePartialOnForcedExit(
   interrupt.onForcedExit(() => {
     if (written) return;
     const result = partial.build(
-      'forced exit (second Ctrl-C): outputs were not flushed; teardown() and handleSummary() did not run',
+      'forced exit (second signal) before the run finished: what the load measured so far; the end-of-run steps (output flush, teardown(), handleSummary()) did not complete',
     );
     if (!result) {
       process.stderr.write('redline: nothing was measured yet; no result written\n');
