@@ -83,7 +83,11 @@ interface HostileCase {
 const CASES: HostileCase[] = [
   // The issue's three bypasses.
   { name: 'issue: executable comment on MyISAM', sql: '/*!DELETE*/ FROM m', expect: 'plan-only' },
-  { name: 'issue: table in another schema', sql: () => `DELETE FROM ${other.name}.m2`, expect: 'plan-only' },
+  {
+    name: 'issue: table in another schema',
+    sql: () => `DELETE FROM ${other.name}.m2`,
+    expect: 'plan-only',
+  },
   { name: 'issue: stored function writing MyISAM', sql: 'SELECT f()', expect: 'error' },
   { name: 'versioned executable comment', sql: '/*!50000 DELETE */ FROM m', expect: 'plan-only' },
   { name: 'MariaDB executable comment', sql: '/*M!100000 DELETE FROM m */', expect: 'plan-only' },
@@ -94,15 +98,31 @@ const CASES: HostileCase[] = [
   { name: 'MEMORY table', sql: 'UPDATE mem SET v = 0', expect: 'plan-only' },
   { name: 'REPLACE into MyISAM', sql: 'REPLACE INTO m VALUES (1, 5)', expect: 'plan-only' },
   { name: 'INSERT into MyISAM', sql: 'INSERT INTO m VALUES (99, 9)', expect: 'plan-only' },
-  { name: 'multi-table DELETE', sql: () => `DELETE i, x FROM i JOIN ${other.name}.m2 x ON x.id = i.id`, expect: 'plan-only' },
+  {
+    name: 'multi-table DELETE',
+    sql: () => `DELETE i, x FROM i JOIN ${other.name}.m2 x ON x.id = i.id`,
+    expect: 'plan-only',
+  },
   { name: 'updatable view over MyISAM', sql: 'DELETE FROM vm WHERE id = 1', expect: 'plan-only' },
   { name: 'trigger writing MyISAM', sql: 'DELETE FROM ti WHERE id = 1', expect: 'plan-only' },
   { name: 'function with SET GLOBAL', sql: 'SELECT g()', expect: 'error' },
   { name: 'sequence', sql: 'SELECT NEXTVAL(sq)', expect: 'plan-only' },
-  { name: 'INTO OUTFILE', sql: () => `SELECT * FROM i INTO OUTFILE '${outfile}'`, expect: 'plan-only' },
+  {
+    name: 'INTO OUTFILE',
+    sql: () => `SELECT * FROM i INTO OUTFILE '${outfile}'`,
+    expect: 'plan-only',
+  },
   { name: 'user lock', sql: "SELECT GET_LOCK('rl_dbsafety_lock', 0)", expect: 'plan-only' },
-  { name: "backslash-escaped quote is one string", sql: "SELECT 'a\\'; COMMIT; DROP TABLE i; --'", expect: 'analyzed' },
-  { name: 'escaped backslash ends the string', sql: "SELECT 'a\\\\'; COMMIT; DROP TABLE i; --'", expect: 'error' },
+  {
+    name: 'backslash-escaped quote is one string',
+    sql: "SELECT 'a\\'; COMMIT; DROP TABLE i; --'",
+    expect: 'analyzed',
+  },
+  {
+    name: 'escaped backslash ends the string',
+    sql: "SELECT 'a\\\\'; COMMIT; DROP TABLE i; --'",
+    expect: 'error',
+  },
   { name: '# comment', sql: 'SELECT 1 # 2; COMMIT; DROP TABLE i', expect: 'analyzed' },
   { name: '--1 is not a comment', sql: 'SELECT 1 --1; DELETE FROM i', expect: 'error' },
   { name: 'double-quoted string', sql: 'SELECT "a\\"; DROP TABLE i; --"', expect: 'analyzed' },
@@ -133,10 +153,18 @@ const CASES: HostileCase[] = [
   { name: 'FLUSH', sql: 'FLUSH TABLES', expect: 'error' },
   { name: 'reader function', sql: 'SELECT fr()', expect: 'analyzed' },
   { name: 'InnoDB writer function', sql: 'SELECT fw()', expect: 'analyzed' },
-  { name: 'INSERT into InnoDB (AUTO_INCREMENT)', sql: 'INSERT INTO i (v) VALUES (7)', expect: 'analyzed' },
+  {
+    name: 'INSERT into InnoDB (AUTO_INCREMENT)',
+    sql: 'INSERT INTO i (v) VALUES (7)',
+    expect: 'analyzed',
+  },
   { name: 'UPDATE InnoDB', sql: 'UPDATE i SET v = v + 1', expect: 'analyzed' },
   { name: 'DELETE InnoDB', sql: 'DELETE FROM i WHERE id < 50', expect: 'analyzed' },
-  { name: 'DELETE InnoDB in another schema', sql: () => `DELETE FROM ${other.name}.i2 WHERE id < 5`, expect: 'analyzed' },
+  {
+    name: 'DELETE InnoDB in another schema',
+    sql: () => `DELETE FROM ${other.name}.i2 WHERE id < 5`,
+    expect: 'analyzed',
+  },
   { name: 'SELECT FOR UPDATE', sql: 'SELECT * FROM i WHERE id < 5 FOR UPDATE', expect: 'analyzed' },
   {
     name: 'parameter carrying SQL',
@@ -170,7 +198,9 @@ async function expectUnchanged(report: ExplainReport | undefined, label: string)
   for (const [name, value] of Object.entries(now.autoIncrement)) {
     if (value === before.autoIncrement[name]) continue;
     const caveats = report?.safety?.caveats.join('\n') ?? '';
-    expect(caveats, `${label}: AUTO_INCREMENT of ${name} moved without a warning`).toMatch(/AUTO_INCREMENT/);
+    expect(caveats, `${label}: AUTO_INCREMENT of ${name} moved without a warning`).toMatch(
+      /AUTO_INCREMENT/,
+    );
   }
   const written = existsSync(outfile);
   rmSync(outfile, { force: true });
@@ -185,7 +215,9 @@ describe('db explain on MariaDB never changes data (hostile statements)', () => 
       let result: Awaited<ReturnType<typeof outcomeOf>>;
       try {
         result = await outcomeOf(sql, c.options ?? {}, session);
-        const lock = await session.query<{ v: unknown }>("SELECT IS_USED_LOCK('rl_dbsafety_lock') AS v");
+        const lock = await session.query<{ v: unknown }>(
+          "SELECT IS_USED_LOCK('rl_dbsafety_lock') AS v",
+        );
         expect(lock.rows[0]?.v, 'user lock left on the session').toBeNull();
         const tx = await session.query<{ v: number }>('SELECT @@in_transaction AS v');
         expect(Number(tx.rows[0]?.v), 'transaction left open').toBe(0);
@@ -194,7 +226,10 @@ describe('db explain on MariaDB never changes data (hostile statements)', () => 
       }
       await expectUnchanged(result.report, c.name);
       if (c.expect !== 'any') {
-        expect(result.outcome, `${c.name}: ${String((result.error as Error | undefined)?.message ?? '')}`).toBe(c.expect);
+        expect(
+          result.outcome,
+          `${c.name}: ${String((result.error as Error | undefined)?.message ?? '')}`,
+        ).toBe(c.expect);
       }
       if (result.outcome === 'plan-only') {
         expect(result.report?.safety?.refused.length, 'a refusal says why').toBeGreaterThan(0);
@@ -218,7 +253,13 @@ describe('db explain on MariaDB never changes data (hostile statements)', () => 
       'SELECT `a``',
     );
     const separator = fc.constantFrom(';', ';\n', '*/', "';", '\n', ' ', '"; ', '`;');
-    const control = fc.constantFrom('', 'COMMIT;', 'ROLLBACK;', 'SAVEPOINT x;', 'START TRANSACTION;');
+    const control = fc.constantFrom(
+      '',
+      'COMMIT;',
+      'ROLLBACK;',
+      'SAVEPOINT x;',
+      'START TRANSACTION;',
+    );
     const payload = fc.constantFrom(
       'DELETE FROM m',
       () => `DELETE FROM ${other.name}.m2`,
@@ -232,17 +273,25 @@ describe('db explain on MariaDB never changes data (hostile statements)', () => 
     );
     const suffix = fc.constantFrom('', "; --'", " -- '", "'", '*/', ' #', ';', '"');
     await fc.assert(
-      fc.asyncProperty(prefix, separator, control, payload, suffix, fc.boolean(), async (a, b, c, d, e, analyze) => {
-        const sql = `${a}${b} ${c} ${typeof d === 'function' ? d() : d}${e}`;
-        const session = await openDb(parseDbTarget(db.url));
-        let report: ExplainReport | undefined;
-        try {
-          report = (await outcomeOf(sql, { analyze }, session)).report;
-        } finally {
-          await session.close();
-        }
-        await expectUnchanged(report, sql);
-      }),
+      fc.asyncProperty(
+        prefix,
+        separator,
+        control,
+        payload,
+        suffix,
+        fc.boolean(),
+        async (a, b, c, d, e, analyze) => {
+          const sql = `${a}${b} ${c} ${typeof d === 'function' ? d() : d}${e}`;
+          const session = await openDb(parseDbTarget(db.url));
+          let report: ExplainReport | undefined;
+          try {
+            report = (await outcomeOf(sql, { analyze }, session)).report;
+          } finally {
+            await session.close();
+          }
+          await expectUnchanged(report, sql);
+        },
+      ),
       { numRuns: 60 },
     );
   }, 300_000);

@@ -93,16 +93,32 @@ interface HostileCase {
 
 const CASES: HostileCase[] = [
   // The issue's statements: MySQL lexical rules hid a second statement from the old guard.
-  { name: "issue: 'a\\'; COMMIT; DROP", sql: "SELECT 'a\\'; COMMIT; DROP TABLE dropme; --'", expect: 'error' },
+  {
+    name: "issue: 'a\\'; COMMIT; DROP",
+    sql: "SELECT 'a\\'; COMMIT; DROP TABLE dropme; --'",
+    expect: 'error',
+  },
   {
     name: "issue: 'a\\'; COMMIT; DROP (--no-analyze)",
     sql: "SELECT 'a\\'; COMMIT; DROP TABLE dropme; --'",
     expect: 'error',
     options: { analyze: false },
   },
-  { name: 'issue: # is not a comment', sql: 'SELECT 1 # 2; COMMIT; DROP TABLE dropme', expect: 'error' },
-  { name: "E'' ending in \\\\", sql: "SELECT E'a\\\\'; COMMIT; DROP TABLE dropme; --'", expect: 'error' },
-  { name: "E'' with an escaped quote", sql: "SELECT E'a\\'; COMMIT; DROP TABLE dropme; --'", expect: 'analyzed' },
+  {
+    name: 'issue: # is not a comment',
+    sql: 'SELECT 1 # 2; COMMIT; DROP TABLE dropme',
+    expect: 'error',
+  },
+  {
+    name: "E'' ending in \\\\",
+    sql: "SELECT E'a\\\\'; COMMIT; DROP TABLE dropme; --'",
+    expect: 'error',
+  },
+  {
+    name: "E'' with an escaped quote",
+    sql: "SELECT E'a\\'; COMMIT; DROP TABLE dropme; --'",
+    expect: 'analyzed',
+  },
   {
     name: 'standard_conforming_strings=off',
     sql: "SELECT 'a\\'; COMMIT; DROP TABLE dropme; --'",
@@ -116,12 +132,28 @@ const CASES: HostileCase[] = [
     options: { settings: { standard_conforming_strings: 'off' } },
   },
   { name: 'U& string', sql: "SELECT U&'\\0027; DROP TABLE dropme; --'", expect: 'analyzed' },
-  { name: 'dollar quote then DROP', sql: 'SELECT $$a$$; COMMIT; DROP TABLE dropme', expect: 'error' },
+  {
+    name: 'dollar quote then DROP',
+    sql: 'SELECT $$a$$; COMMIT; DROP TABLE dropme',
+    expect: 'error',
+  },
   { name: 'tagged dollar quote', sql: 'SELECT $x$ $$ $x$; DROP TABLE dropme; --', expect: 'error' },
-  { name: 'nested block comment hides all', sql: 'SELECT 1 /* /* */ ; DROP TABLE dropme; */', expect: 'analyzed' },
-  { name: 'nested block comment closed', sql: 'SELECT 1 /* /* */ */; DROP TABLE dropme', expect: 'error' },
+  {
+    name: 'nested block comment hides all',
+    sql: 'SELECT 1 /* /* */ ; DROP TABLE dropme; */',
+    expect: 'analyzed',
+  },
+  {
+    name: 'nested block comment closed',
+    sql: 'SELECT 1 /* /* */ */; DROP TABLE dropme',
+    expect: 'error',
+  },
   { name: 'line comment then newline', sql: 'SELECT 1 -- x\n; DROP TABLE dropme', expect: 'error' },
-  { name: 'leading comment on a write', sql: '/* hi */ DELETE FROM t WHERE id < 100', expect: 'analyzed' },
+  {
+    name: 'leading comment on a write',
+    sql: '/* hi */ DELETE FROM t WHERE id < 100',
+    expect: 'analyzed',
+  },
   { name: 'trailing semicolon', sql: 'SELECT count(*) FROM t;', expect: 'analyzed' },
   { name: 'COMMIT', sql: 'COMMIT', expect: 'error' },
   { name: 'ROLLBACK', sql: 'ROLLBACK', expect: 'error' },
@@ -138,7 +170,11 @@ const CASES: HostileCase[] = [
   { name: 'TRUNCATE', sql: 'TRUNCATE t', expect: 'error' },
   { name: 'ALTER TABLE', sql: 'ALTER TABLE t ADD COLUMN z int', expect: 'error' },
   { name: 'CREATE TABLE AS', sql: 'CREATE TABLE t_copy AS SELECT * FROM t', expect: 'any' },
-  { name: 'CREATE MATERIALIZED VIEW', sql: 'CREATE MATERIALIZED VIEW mv AS SELECT f_insert()', expect: 'any' },
+  {
+    name: 'CREATE MATERIALIZED VIEW',
+    sql: 'CREATE MATERIALIZED VIEW mv AS SELECT f_insert()',
+    expect: 'any',
+  },
   { name: 'DO block', sql: 'DO $$ BEGIN DROP TABLE dropme; END $$', expect: 'error' },
   { name: 'CALL', sql: 'CALL p_delete()', expect: 'error' },
   { name: 'COPY TO file', sql: "COPY t TO '/tmp/rl_dbsafety_copy.txt'", expect: 'error' },
@@ -157,29 +193,78 @@ const CASES: HostileCase[] = [
   { name: 'SQL-body function calling dblink', sql: 'SELECT f_atomic_calls()', expect: 'plan-only' },
   {
     name: 'dblink_exec commits elsewhere',
-    sql: () => `SELECT dblink_exec('dbname=${db.name} host=127.0.0.1 user=postgres', 'INSERT INTO victim VALUES (9)')`,
+    sql: () =>
+      `SELECT dblink_exec('dbname=${db.name} host=127.0.0.1 user=postgres', 'INSERT INTO victim VALUES (9)')`,
     expect: 'plan-only',
   },
-  { name: 'user operator with effects', sql: 'SELECT count(*) FROM t WHERE v === 3', expect: 'plan-only' },
+  {
+    name: 'user operator with effects',
+    sql: 'SELECT count(*) FROM t WHERE v === 3',
+    expect: 'plan-only',
+  },
   { name: 'domain check with effects', sql: 'INSERT INTO dom_t VALUES (1)', expect: 'plan-only' },
   { name: 'view calling a writer', sql: 'SELECT count(x) FROM v_bad', expect: 'plan-only' },
   { name: 'trigger with effects', sql: 'INSERT INTO trig (v) VALUES (1)', expect: 'plan-only' },
-  { name: 'rule that advances a sequence', sql: 'INSERT INTO ruled VALUES (1)', expect: 'analyzed' },
-  { name: 'terminate a backend', sql: () => `SELECT pg_terminate_backend(${sentinelPid})`, expect: 'plan-only' },
-  { name: 'cancel a backend', sql: () => `SELECT pg_cancel_backend(${sentinelPid})`, expect: 'plan-only' },
+  {
+    name: 'rule that advances a sequence',
+    sql: 'INSERT INTO ruled VALUES (1)',
+    expect: 'analyzed',
+  },
+  {
+    name: 'terminate a backend',
+    sql: () => `SELECT pg_terminate_backend(${sentinelPid})`,
+    expect: 'plan-only',
+  },
+  {
+    name: 'cancel a backend',
+    sql: () => `SELECT pg_cancel_backend(${sentinelPid})`,
+    expect: 'plan-only',
+  },
   { name: 'session advisory lock', sql: 'SELECT pg_advisory_lock(4242)', expect: 'plan-only' },
   { name: 'reload configuration', sql: 'SELECT pg_reload_conf()', expect: 'plan-only' },
   { name: 'reset statistics', sql: 'SELECT pg_stat_reset()', expect: 'plan-only' },
-  { name: 'dynamic SQL via query_to_xml', sql: "SELECT query_to_xml('DELETE FROM t RETURNING 1', true, true, '')", expect: 'plan-only' },
-  { name: 'set_config (transactional)', sql: "SELECT set_config('work_mem', '1MB', false)", expect: 'analyzed' },
-  { name: 'transaction-level advisory lock', sql: 'SELECT pg_advisory_xact_lock(4243)', expect: 'analyzed' },
-  { name: 'immutable SQL function', sql: 'SELECT f_double(v) FROM t WHERE id < 10', expect: 'analyzed' },
-  { name: 'SQL-body function (volatile by default)', sql: 'SELECT f_atomic_ok(v) FROM t WHERE id < 10', expect: 'analyzed' },
+  {
+    name: 'dynamic SQL via query_to_xml',
+    sql: "SELECT query_to_xml('DELETE FROM t RETURNING 1', true, true, '')",
+    expect: 'plan-only',
+  },
+  {
+    name: 'set_config (transactional)',
+    sql: "SELECT set_config('work_mem', '1MB', false)",
+    expect: 'analyzed',
+  },
+  {
+    name: 'transaction-level advisory lock',
+    sql: 'SELECT pg_advisory_xact_lock(4243)',
+    expect: 'analyzed',
+  },
+  {
+    name: 'immutable SQL function',
+    sql: 'SELECT f_double(v) FROM t WHERE id < 10',
+    expect: 'analyzed',
+  },
+  {
+    name: 'SQL-body function (volatile by default)',
+    sql: 'SELECT f_atomic_ok(v) FROM t WHERE id < 10',
+    expect: 'analyzed',
+  },
   { name: 'INSERT into a serial table', sql: 'INSERT INTO t (v) VALUES (1)', expect: 'analyzed' },
-  { name: 'INSERT into an identity table', sql: 'INSERT INTO ident (v) VALUES (5)', expect: 'analyzed' },
-  { name: 'DELETE in another schema', sql: 'DELETE FROM other.t2 WHERE id < 10', expect: 'analyzed' },
+  {
+    name: 'INSERT into an identity table',
+    sql: 'INSERT INTO ident (v) VALUES (5)',
+    expect: 'analyzed',
+  },
+  {
+    name: 'DELETE in another schema',
+    sql: 'DELETE FROM other.t2 WHERE id < 10',
+    expect: 'analyzed',
+  },
   { name: 'UPDATE everything', sql: 'UPDATE t SET v = v + 1', expect: 'analyzed' },
-  { name: 'data-modifying CTE', sql: 'WITH d AS (DELETE FROM t RETURNING *) SELECT count(*) FROM d', expect: 'analyzed' },
+  {
+    name: 'data-modifying CTE',
+    sql: 'WITH d AS (DELETE FROM t RETURNING *) SELECT count(*) FROM d',
+    expect: 'analyzed',
+  },
   { name: 'SELECT FOR UPDATE', sql: 'SELECT * FROM t WHERE id < 5 FOR UPDATE', expect: 'analyzed' },
   { name: 'VALUES calling a writer', sql: 'VALUES (f_insert())', expect: 'plan-only' },
   {
@@ -234,7 +319,9 @@ describe('db explain on PostgreSQL never changes data (hostile statements)', () 
       const session = await openDb(parseDbTarget(db.url));
       let result: Awaited<ReturnType<typeof outcomeOf>>;
       try {
-        const memBefore = await session.query<{ v: string }>("SELECT current_setting('work_mem') AS v");
+        const memBefore = await session.query<{ v: string }>(
+          "SELECT current_setting('work_mem') AS v",
+        );
         result = await outcomeOf(sql, c.options ?? {}, session);
         // Nothing may linger on the connection either: no open transaction, no lock, no setting.
         const pid = await session.query<{ p: number }>('SELECT pg_backend_pid() AS p');
@@ -250,7 +337,10 @@ describe('db explain on PostgreSQL never changes data (hostile statements)', () 
       }
       await expectUnchanged(result.report, c.name);
       if (c.expect !== 'any') {
-        expect(result.outcome, `${c.name}: ${String((result.error as Error | undefined)?.message ?? '')}`).toBe(c.expect);
+        expect(
+          result.outcome,
+          `${c.name}: ${String((result.error as Error | undefined)?.message ?? '')}`,
+        ).toBe(c.expect);
       }
       if (result.outcome === 'plan-only' && c.options?.analyze !== false) {
         expect(result.report?.safety?.refused.length, 'a refusal says why').toBeGreaterThan(0);
@@ -262,7 +352,15 @@ describe('db explain on PostgreSQL never changes data (hostile statements)', () 
     for (const extra of [[], ['--no-analyze']]) {
       const out = spawnSync(
         process.execPath,
-        [join(ROOT, 'bin/redline.js'), 'db', 'explain', "SELECT 'a\\'; COMMIT; DROP TABLE dropme; --'", '--db', db.url, ...extra],
+        [
+          join(ROOT, 'bin/redline.js'),
+          'db',
+          'explain',
+          "SELECT 'a\\'; COMMIT; DROP TABLE dropme; --'",
+          '--db',
+          db.url,
+          ...extra,
+        ],
         { encoding: 'utf8', timeout: 60_000 },
       );
       expect(out.status, out.stderr).toBe(2);
@@ -289,7 +387,15 @@ describe('db explain on PostgreSQL never changes data (hostile statements)', () 
       'DELETE FROM t WHERE id = 1',
     );
     const separator = fc.constantFrom(';', ';\n', '*/;', "';", '$$;', '\n;', ' ', '"; ');
-    const control = fc.constantFrom('', 'COMMIT;', 'ROLLBACK;', 'END;', 'SAVEPOINT x;', 'RELEASE SAVEPOINT x;', 'COMMIT AND CHAIN;');
+    const control = fc.constantFrom(
+      '',
+      'COMMIT;',
+      'ROLLBACK;',
+      'END;',
+      'SAVEPOINT x;',
+      'RELEASE SAVEPOINT x;',
+      'COMMIT AND CHAIN;',
+    );
     const payload = fc.constantFrom(
       'DROP TABLE dropme',
       'DELETE FROM dropme',
@@ -301,17 +407,25 @@ describe('db explain on PostgreSQL never changes data (hostile statements)', () 
     );
     const suffix = fc.constantFrom('', "; --'", " --'", "'", '$$', '*/', ' #', ';');
     await fc.assert(
-      fc.asyncProperty(prefix, separator, control, payload, suffix, fc.boolean(), async (a, b, c, d, e, analyze) => {
-        const sql = `${a}${b} ${c} ${d}${e}`;
-        const session = await openDb(parseDbTarget(db.url));
-        let report: ExplainReport | undefined;
-        try {
-          report = (await outcomeOf(sql, { analyze }, session)).report;
-        } finally {
-          await session.close();
-        }
-        await expectUnchanged(report, sql);
-      }),
+      fc.asyncProperty(
+        prefix,
+        separator,
+        control,
+        payload,
+        suffix,
+        fc.boolean(),
+        async (a, b, c, d, e, analyze) => {
+          const sql = `${a}${b} ${c} ${d}${e}`;
+          const session = await openDb(parseDbTarget(db.url));
+          let report: ExplainReport | undefined;
+          try {
+            report = (await outcomeOf(sql, { analyze }, session)).report;
+          } finally {
+            await session.close();
+          }
+          await expectUnchanged(report, sql);
+        },
+      ),
       { numRuns: 60 },
     );
   }, 300_000);

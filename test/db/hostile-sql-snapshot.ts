@@ -74,7 +74,8 @@ export interface MysqlSnapshot {
 }
 
 /** Global variables that move on their own (binary log positions, clocks): never compared. */
-const MOVING_GLOBALS = /^(GTID_|TIMESTAMP$|LAST_INSERT_ID$|INSERT_ID$|RAND_SEED|WARNING_COUNT|ERROR_COUNT)/;
+const MOVING_GLOBALS =
+  /^(GTID_|TIMESTAMP$|LAST_INSERT_ID$|INSERT_ID$|RAND_SEED|WARNING_COUNT|ERROR_COUNT)/;
 
 /** Reads a {@link MysqlSnapshot} of `schemas` over a fresh connection to `baseUrl`. */
 export async function snapshotMysql(baseUrl: string, schemas: string[]): Promise<MysqlSnapshot> {
@@ -84,7 +85,9 @@ export async function snapshotMysql(baseUrl: string, schemas: string[]): Promise
       `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, TABLE_TYPE AS type, ENGINE AS engine, AUTO_INCREMENT AS ai
          FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?) ORDER BY 1, 2`,
       [schemas],
-    )) as unknown as [Array<{ s: string; t: string; type: string; engine: string | null; ai: number | null }>];
+    )) as unknown as [
+      Array<{ s: string; t: string; type: string; engine: string | null; ai: number | null }>,
+    ];
     const data: Record<string, string> = {};
     const autoIncrement: Record<string, string> = {};
     const catalog: string[] = [];
@@ -93,9 +96,9 @@ export async function snapshotMysql(baseUrl: string, schemas: string[]): Promise
       catalog.push(`table ${row.s}.${row.t} ${row.type} ${row.engine}`);
       if (row.ai !== null) autoIncrement[name] = String(row.ai);
       if (row.type === 'BASE TABLE') {
-        const [count] = (await connection.query(`SELECT COUNT(*) AS n FROM ${name}`)) as unknown as [
-          Array<{ n: number }>,
-        ];
+        const [count] = (await connection.query(
+          `SELECT COUNT(*) AS n FROM ${name}`,
+        )) as unknown as [Array<{ n: number }>];
         const [sum] = (await connection.query(`CHECKSUM TABLE ${name}`)) as unknown as [
           Array<{ Checksum: number | string | null }>,
         ];
