@@ -64,10 +64,10 @@ export function transactionEscapedError(detail: string): RedlineError {
 export function unsafeStatementError(reasons: readonly string[]): RedlineError {
   return new RedlineError(
     'DB_UNSAFE_STATEMENT',
-    `refusing to explain this statement: ${reasons.join('; ')}`,
+    'refusing to explain this statement: even planning it may run code whose effects a rollback does not undo',
     {
       exitCode: ExitCode.Usage,
-      hint: 'planning it may already run stored functions; explain the statements inside the function instead',
+      hint: 'explain the statements inside the function instead, or run it against a copy of the database',
       problems: [...reasons],
     },
   );

@@ -4,6 +4,7 @@ import type { IndexSuggestion } from './advice/index-advice.js';
 import { type DbSession, openDb, parseDbTarget } from './connection.js';
 import { type ExplainedPlan, listPlanNodes, planTotalMs } from './plan/plan-node.js';
 import { explainPostgres, type RunExplainOptions } from './postgres/explain.js';
+import { eventTriggersOn } from './postgres/statement-safety.js';
 
 /** Measured effect of an index: the plan without and with it. */
 export interface IndexVerification {
@@ -47,6 +48,17 @@ export async function verifyIndex(
         {
           exitCode: ExitCode.Usage,
           hint: 'MySQL and MariaDB commit CREATE INDEX implicitly; test the index on a copy of the table instead',
+        },
+      );
+    }
+    const blockers = await eventTriggersOn(session, 'CREATE INDEX');
+    if (blockers.length > 0) {
+      throw new RedlineError(
+        'DB_VERIFY_REFUSED',
+        `--verify-index would fire the event triggers on CREATE INDEX (${blockers.join(', ')})`,
+        {
+          exitCode: ExitCode.Usage,
+          hint: 'event triggers run code Redline has not checked; measure the index on a copy of the database',
         },
       );
     }

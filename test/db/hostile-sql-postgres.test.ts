@@ -6,6 +6,7 @@
  * and sequences moved only when the output said they could.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import pg from 'pg';
@@ -17,6 +18,7 @@ import {
   explainQuery,
   openDb,
   parseDbTarget,
+  verifyIndex,
 } from '../../src/db/index.js';
 import { type PgSnapshot, snapshotPg } from './hostile-sql-snapshot.js';
 import { createPgDatabase, pgExec } from './pg-scratch.js';
@@ -27,6 +29,8 @@ let db: { url: string; name: string; drop: () => Promise<void> };
 let sentinel: pg.Client;
 let sentinelPid = 0;
 let baseline: PgSnapshot;
+/** The file file_fdw's program would create: it must never appear. */
+const touched = `/tmp/rl_dbsafety_fdw_${process.pid}`;
 
 beforeAll(async () => {
   db = await createPgDatabase('rl_dbsafety_pg');
@@ -68,6 +72,10 @@ beforeAll(async () => {
     'CREATE TABLE ruled (id int)',
     `CREATE RULE ruled_also AS ON INSERT TO ruled DO ALSO INSERT INTO other.t2 VALUES (nextval('s') + 1000, 0)`,
     'CREATE PROCEDURE p_delete() LANGUAGE sql AS $$ DELETE FROM t $$',
+    // A foreign table whose every scan runs a shell command.
+    'CREATE EXTENSION file_fdw',
+    'CREATE SERVER files FOREIGN DATA WRAPPER file_fdw',
+    `CREATE FOREIGN TABLE prog (line text) SERVER files OPTIONS (program 'touch ${touched}; echo x')`,
     'ANALYZE',
   ]);
   sentinel = new pg.Client({ connectionString: db.url });
@@ -211,6 +219,11 @@ const CASES: HostileCase[] = [
     expect: 'analyzed',
   },
   {
+    name: 'foreign table running a program',
+    sql: 'SELECT count(*) FROM prog',
+    expect: 'plan-only',
+  },
+  {
     name: 'terminate a backend',
     sql: () => `SELECT pg_terminate_backend(${sentinelPid})`,
     expect: 'plan-only',
@@ -308,6 +321,7 @@ async function expectUnchanged(report: ExplainReport | undefined, label: string)
     const caveats = report?.safety?.caveats.join('\n') ?? '';
     expect(caveats, `${label}: sequence ${name} moved without a warning`).toMatch(/sequence/i);
   }
+  expect(existsSync(touched), `${label}: a program ran`).toBe(false);
   const alive = await sentinel.query('SELECT 1 AS ok');
   expect(alive.rows[0]?.ok, `${label}: the sentinel connection survived`).toBe(1);
 }
@@ -429,4 +443,50 @@ describe('db explain on PostgreSQL never changes data (hostile statements)', () 
       { numRuns: 60 },
     );
   }, 300_000);
+});
+
+describe('db explain on PostgreSQL with an event trigger on DDL', () => {
+  let guarded: { url: string; name: string; drop: () => Promise<void> };
+
+  beforeAll(async () => {
+    guarded = await createPgDatabase('rl_dbsafety_evt');
+    const remote = `dbname=${guarded.name} host=127.0.0.1 user=postgres`;
+    await pgExec(guarded.url, [
+      'CREATE EXTENSION dblink',
+      'CREATE TABLE victim (n int)',
+      'CREATE TABLE t (id serial PRIMARY KEY, c int NOT NULL)',
+      'INSERT INTO t (c) SELECT i % 100 FROM generate_series(1, 5000) AS i',
+      'ANALYZE t',
+      `CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM dblink_exec('${remote}', 'INSERT INTO victim VALUES (1)'); END $$`,
+      'CREATE EVENT TRIGGER audit_ddl ON ddl_command_end EXECUTE FUNCTION on_ddl()',
+    ]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await guarded?.drop();
+  });
+
+  it('does not fire it: no dependency probe (ANALYZE refused, plan shown), no verify-index', async () => {
+    const report = await explainQuery('SELECT id FROM t WHERE c = $1', {
+      db: guarded.url,
+      params: ['7'],
+    });
+    expect(report.executed).toBe(false);
+    expect(report.safety?.refused.join('\n')).toMatch(
+      /event triggers on CREATE FUNCTION \(audit_ddl\)/,
+    );
+    const index = {
+      engine: 'postgres',
+      table: 't',
+      columns: ['c'],
+      name: 't_c_idx',
+      createSql: '',
+      verifySql: 'CREATE INDEX t_c_idx ON t (c)',
+    } as const;
+    await expect(
+      verifyIndex('SELECT id FROM t WHERE c = $1', index, { db: guarded.url, params: ['7'] }),
+    ).rejects.toMatchObject({ code: 'DB_VERIFY_REFUSED' });
+    const [rows] = await pgExec(guarded.url, ['SELECT count(*)::int AS n FROM victim']);
+    expect(rows?.[0]?.['n']).toBe(0);
+  });
 });

@@ -130,17 +130,23 @@ async function runExplainCommand(sql: string | undefined, flags: ExplainFlags): 
     });
   }
   let verification: Awaited<ReturnType<typeof verifyIndex>> | undefined;
+  let verifyRefused: string | undefined;
   if (flags.verifyIndex && sql && !flags.plan && report.executed) {
     const index = report.findings
       .map((f) => (f.data as PlanFindingData | undefined)?.index)
       .find((i) => i !== undefined);
     if (index) {
       process.stderr.write(`warning: ${VERIFY_INDEX_LOCK_WARNING}\n`);
-      verification = await verifyIndex(sql, index, {
-        ...(dbUrl ? { db: dbUrl } : {}),
-        params: flags.param ?? [],
-        timeoutMs: parsePositive(flags.timeout, '--timeout'),
-      });
+      try {
+        verification = await verifyIndex(sql, index, {
+          ...(dbUrl ? { db: dbUrl } : {}),
+          params: flags.param ?? [],
+          timeoutMs: parsePositive(flags.timeout, '--timeout'),
+        });
+      } catch (error) {
+        if ((error as RedlineError).code !== 'DB_VERIFY_REFUSED') throw error;
+        verifyRefused = (error as RedlineError).message;
+      }
     }
   }
   if (flags.json !== undefined) {
@@ -157,6 +163,8 @@ async function runExplainCommand(sql: string | undefined, flags: ExplainFlags): 
     out.push(
       `verify-index ${v.index.name}: ${v.beforeMs.toFixed(3)} ms → ${v.afterMs.toFixed(3)} ms (${v.speedup.toFixed(1)}× ${v.used ? 'faster, index used' : '— the planner did not use the index'}); rolled back\n`,
     );
+  } else if (verifyRefused) {
+    out.push(`verify-index: not run: ${verifyRefused}\n`);
   } else if (flags.verifyIndex && !report.executed && !flags.plan) {
     out.push('verify-index: not run: it needs EXPLAIN ANALYZE, which was not run\n');
   } else if (flags.verifyIndex) {

@@ -9,8 +9,8 @@ import { transactionEscapedError } from '../safety.js';
 /**
  * Runs `run` inside a transaction that is always rolled back. `readOnly` makes the server refuse
  * any write to a table — also through stored functions and triggers, and also for MyISAM/Aria —
- * before the statement starts. Throws `DB_TRANSACTION_ESCAPED` when @@in_transaction shows the
- * transaction was closed (an implicit commit) before Redline's ROLLBACK.
+ * before the statement starts. On MariaDB, throws `DB_TRANSACTION_ESCAPED` when @@in_transaction
+ * shows the transaction was closed (an implicit commit) before Redline's ROLLBACK.
  */
 export async function inRolledBackMysqlTransaction<T>(
   session: DbSession,
@@ -36,6 +36,8 @@ export async function inRolledBackMysqlTransaction<T>(
 }
 
 async function assertInTransaction(session: DbSession): Promise<void> {
+  // MySQL has no @@in_transaction (MariaDB only); there the one-statement protocol is the guard.
+  if (session.flavor !== 'mariadb') return;
   const row = await session.query<{ t: number | string }>('SELECT @@in_transaction AS t');
   if (Number(row.rows[0]?.t) !== 1) throw transactionEscapedError('@@in_transaction is 0');
 }

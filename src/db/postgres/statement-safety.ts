@@ -118,7 +118,6 @@ export async function assessPostgresStatement(
     ...(options.settings ? { settings: options.settings } : {}),
   };
   const params = options.params && options.params.length > 0 ? options.params : undefined;
-  const prepared = params ? uniqueIdentifier('redline_types') : undefined;
   const first = await inRolledBackTransaction(session, { ...tx, readOnly: true }, async () => {
     const result = await session.query<Record<string, unknown>>(
       `EXPLAIN (VERBOSE, FORMAT JSON) ${sql}`,
@@ -127,22 +126,10 @@ export async function assessPostgresStatement(
     const version = await session.query<{ v: string }>(
       "SELECT current_setting('server_version_num') AS v",
     );
-    let types: string[] = [];
-    if (prepared) {
-      await session.query(`PREPARE ${prepared} AS ${sql}`);
-      const row = await session.query<{ t: string[] | string }>(
-        'SELECT parameter_types::text[] AS t FROM pg_prepared_statements WHERE name = $1',
-        [prepared],
-      );
-      types = pgArray(row.rows[0]?.t);
-    }
     return {
       facts: readPlanFacts(jsonCell(result.rows[0]?.['QUERY PLAN'])),
       version: Number(version.rows[0]?.v ?? 0),
-      types,
     };
-  }).finally(async () => {
-    if (prepared) await session.query(`DEALLOCATE ${prepared}`).catch(() => {});
   });
   const assessment: StatementAssessment = { writes: first.facts.writes, refused: [], caveats: [] };
   if (first.version < MIN_VERSION_NUM) {
@@ -151,9 +138,17 @@ export async function assessPostgresStatement(
     );
     return assessment;
   }
+  const blockers = await eventTriggersOn(session, 'CREATE FUNCTION');
+  if (blockers.length > 0) {
+    assessment.refused.push(
+      `event triggers on CREATE FUNCTION (${blockers.join(', ')}) would run for Redline's dependency check`,
+    );
+    return assessment;
+  }
   try {
+    const types = params ? await parameterTypes(session, sql, tx) : [];
     await inRolledBackTransaction(session, { ...tx, readOnly: false }, async () => {
-      await probeDependencies(session, sql, first.types, first.facts, assessment);
+      await probeDependencies(session, sql, types, first.facts, assessment);
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -162,6 +157,42 @@ export async function assessPostgresStatement(
     );
   }
   return assessment;
+}
+
+/** The parameter types the server infers for `sql` (PREPARE, read back, deallocated). */
+async function parameterTypes(
+  session: DbSession,
+  sql: string,
+  tx: { timeoutMs: number; settings?: Readonly<Record<string, string>> },
+): Promise<string[]> {
+  const name = uniqueIdentifier('redline_types');
+  try {
+    return await inRolledBackTransaction(session, { ...tx, readOnly: true }, async () => {
+      await session.query(`PREPARE ${name} AS ${sql}`);
+      const row = await session.query<{ t: string[] | string }>(
+        'SELECT parameter_types::text[] AS t FROM pg_prepared_statements WHERE name = $1',
+        [name],
+      );
+      return pgArray(row.rows[0]?.t);
+    });
+  } finally {
+    // Prepared statements outlive transactions.
+    await session.query(`DEALLOCATE ${name}`).catch(() => {});
+  }
+}
+
+/**
+ * Enabled event triggers that fire for the DDL command `tag` (Redline's own CREATE FUNCTION probe,
+ * or verify-index's CREATE INDEX): they would run code Redline has not checked.
+ */
+export async function eventTriggersOn(session: DbSession, tag: string): Promise<string[]> {
+  const rows = await session.query<{ name: string }>(
+    `SELECT evtname AS name FROM pg_event_trigger
+      WHERE evtenabled <> 'D' AND evtevent IN ('ddl_command_start', 'ddl_command_end')
+        AND (evttags IS NULL OR $1 = ANY (evttags)) ORDER BY 1`,
+    [tag],
+  );
+  return rows.rows.map((r) => r.name);
 }
 
 function pgArray(value: string[] | string | undefined): string[] {
@@ -208,6 +239,7 @@ async function probeDependencies(
     return;
   }
   objects.delete(keyOf({ cls: 'pg_proc', oid: probeOid }));
+  assessment.refused.push(...(await foreignReads(session, objects)));
   const texts = await definitionTexts(session, [...objects.values()]);
   const functionOids = [...objects.values()].filter((o) => o.cls === 'pg_proc').map((o) => o.oid);
   const verdicts = await judgeFunctions(session, functionOids, [facts.text, ...texts]);
@@ -342,6 +374,29 @@ async function dependencyClosure(
     frontier = next;
   }
   return seen;
+}
+
+/**
+ * Foreign tables read through a wrapper other than postgres_fdw: file_fdw's `program` option, for
+ * one, runs a shell command on every scan. (Writes to any foreign table are refused earlier.)
+ */
+async function foreignReads(
+  session: DbSession,
+  objects: Map<string, ObjectRef>,
+): Promise<string[]> {
+  const relations = [...objects.values()].filter((o) => o.cls === 'pg_class').map((o) => o.oid);
+  if (relations.length === 0) return [];
+  const rows = await session.query<{ label: string; fdw: string }>(
+    `SELECT format('%s', c.oid::regclass) AS label, w.fdwname AS fdw
+       FROM pg_class c JOIN pg_foreign_table f ON f.ftrelid = c.oid
+       JOIN pg_foreign_server s ON s.oid = f.ftserver JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+      WHERE c.oid = ANY($1::oid[]) AND w.fdwname <> 'postgres_fdw'`,
+    [relations],
+  );
+  return rows.rows.map(
+    (r) =>
+      `it reads the foreign table ${r.label} through ${r.fdw}, which may run code outside the database`,
+  );
 }
 
 /** The server's deparsed text of rules, triggers, defaults, checks, policies and indexes. */
