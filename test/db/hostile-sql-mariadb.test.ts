@@ -8,17 +8,16 @@
  * AUTO_INCREMENT moved only when the output said it could.
  */
 import { existsSync, rmSync } from 'node:fs';
-import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbSession, ExplainReport } from '../../src/db/index.js';
 import {
-  type DbSession,
-  type ExplainQueryOptions,
-  type ExplainReport,
-  explainQuery,
-  openDb,
-  parseDbTarget,
-} from '../../src/db/index.js';
-import { type MysqlSnapshot, snapshotMysql } from './hostile-sql-snapshot.js';
+  checkTrickCombinations,
+  type HostileCase,
+  type HostileEnv,
+  hostileCaseTests,
+  type MysqlSnapshot,
+  snapshotMysql,
+} from './hostile-sql-harness.js';
 import { createMysqlDatabase, MYSQL_BASE, mysqlExec } from './pg-scratch.js';
 
 let db: { url: string; name: string; drop: () => Promise<void> };
@@ -70,15 +69,6 @@ afterAll(async () => {
   await db?.drop();
   await other?.drop();
 });
-
-type Outcome = 'error' | 'plan-only' | 'analyzed' | 'any';
-
-interface HostileCase {
-  name: string;
-  sql: string | (() => string);
-  expect: Outcome;
-  options?: Partial<ExplainQueryOptions>;
-}
 
 const CASES: HostileCase[] = [
   // The issue's three bypasses.
@@ -174,19 +164,6 @@ const CASES: HostileCase[] = [
   },
 ];
 
-async function outcomeOf(
-  sql: string,
-  options: Partial<ExplainQueryOptions>,
-  session: DbSession,
-): Promise<{ outcome: Exclude<Outcome, 'any'>; report?: ExplainReport; error?: unknown }> {
-  try {
-    const report = await explainQuery(sql, { session, ...options });
-    return { outcome: report.executed ? 'analyzed' : 'plan-only', report };
-  } catch (error) {
-    return { outcome: 'error', error };
-  }
-}
-
 async function expectUnchanged(report: ExplainReport | undefined, label: string): Promise<void> {
   const now = await snapshotMysql(MYSQL_BASE, [db.name, other.name]);
   // Each case is judged on its own: the next one compares with what this one left.
@@ -207,92 +184,55 @@ async function expectUnchanged(report: ExplainReport | undefined, label: string)
   expect(written, `${label}: no file written`).toBe(false);
 }
 
+const ENV: HostileEnv = {
+  url: () => db.url,
+  // Nothing may linger on the connection: no user lock, no open transaction.
+  sessionState: async (session: DbSession) =>
+    (
+      await session.query<{ lock: unknown; tx: number | string }>(
+        "SELECT IS_USED_LOCK('rl_dbsafety_lock') AS `lock`, @@in_transaction AS tx",
+      )
+    ).rows[0],
+  expectUnchanged,
+};
+
 describe('db explain on MariaDB never changes data (hostile statements)', () => {
-  for (const c of CASES) {
-    it(c.name, async () => {
-      const sql = typeof c.sql === 'function' ? c.sql() : c.sql;
-      const session = await openDb(parseDbTarget(db.url));
-      let result: Awaited<ReturnType<typeof outcomeOf>>;
-      try {
-        result = await outcomeOf(sql, c.options ?? {}, session);
-        const lock = await session.query<{ v: unknown }>(
-          "SELECT IS_USED_LOCK('rl_dbsafety_lock') AS v",
-        );
-        expect(lock.rows[0]?.v, 'user lock left on the session').toBeNull();
-        const tx = await session.query<{ v: number }>('SELECT @@in_transaction AS v');
-        expect(Number(tx.rows[0]?.v), 'transaction left open').toBe(0);
-      } finally {
-        await session.close();
-      }
-      await expectUnchanged(result.report, c.name);
-      if (c.expect !== 'any') {
-        expect(
-          result.outcome,
-          `${c.name}: ${String((result.error as Error | undefined)?.message ?? '')}`,
-        ).toBe(c.expect);
-      }
-      if (result.outcome === 'plan-only') {
-        expect(result.report?.safety?.refused.length, 'a refusal says why').toBeGreaterThan(0);
-      }
-    });
-  }
+  hostileCaseTests(CASES, ENV);
 
   it('property: quoting, comment and executable-comment tricks never change data', async () => {
-    const prefix = fc.constantFrom(
-      "SELECT 'a\\'",
-      "SELECT 'a\\\\'",
-      'SELECT "a\\"',
-      'SELECT 1 #',
-      'SELECT 1 --',
-      'SELECT 1 -- ',
-      'SELECT 1 /*',
-      'SELECT 1 /*!',
-      '/*!',
-      '/*!50000',
-      '/*M!100000',
-      'SELECT `a``',
-    );
-    const separator = fc.constantFrom(';', ';\n', '*/', "';", '\n', ' ', '"; ', '`;');
-    const control = fc.constantFrom(
-      '',
-      'COMMIT;',
-      'ROLLBACK;',
-      'SAVEPOINT x;',
-      'START TRANSACTION;',
-    );
-    const payload = fc.constantFrom(
-      'DELETE FROM m',
-      () => `DELETE FROM ${other.name}.m2`,
-      'UPDATE a SET v = 0',
-      'DROP TABLE m',
-      'TRUNCATE mem',
-      'INSERT INTO m VALUES (500, 1)',
-      'SELECT f()',
-      'SELECT g()',
-      'SET GLOBAL slow_launch_time = 20',
-    );
-    const suffix = fc.constantFrom('', "; --'", " -- '", "'", '*/', ' #', ';', '"');
-    await fc.assert(
-      fc.asyncProperty(
-        prefix,
-        separator,
-        control,
-        payload,
-        suffix,
-        fc.boolean(),
-        async (a, b, c, d, e, analyze) => {
-          const sql = `${a}${b} ${c} ${typeof d === 'function' ? d() : d}${e}`;
-          const session = await openDb(parseDbTarget(db.url));
-          let report: ExplainReport | undefined;
-          try {
-            report = (await outcomeOf(sql, { analyze }, session)).report;
-          } finally {
-            await session.close();
-          }
-          await expectUnchanged(report, sql);
-        },
-      ),
-      { numRuns: 60 },
+    await checkTrickCombinations(
+      ENV,
+      {
+        prefix: [
+          "SELECT 'a\\'",
+          "SELECT 'a\\\\'",
+          'SELECT "a\\"',
+          'SELECT 1 #',
+          'SELECT 1 --',
+          'SELECT 1 -- ',
+          'SELECT 1 /*',
+          'SELECT 1 /*!',
+          '/*!',
+          '/*!50000',
+          '/*M!100000',
+          'SELECT `a``',
+        ],
+        separator: [';', ';\n', '*/', "';", '\n', ' ', '"; ', '`;'],
+        control: ['', 'COMMIT;', 'ROLLBACK;', 'SAVEPOINT x;', 'START TRANSACTION;'],
+        payload: [
+          'DELETE FROM m',
+          () => `DELETE FROM ${other.name}.m2`,
+          'UPDATE a SET v = 0',
+          'DROP TABLE m',
+          'TRUNCATE mem',
+          'INSERT INTO m VALUES (500, 1)',
+          'SELECT f()',
+          'SELECT g()',
+          'SET GLOBAL slow_launch_time = 20',
+        ],
+        suffix: ['', "; --'", " -- '", "'", '*/', ' #', ';', '"'],
+      },
+      60,
     );
   }, 300_000);
 });

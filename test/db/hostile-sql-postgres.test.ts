@@ -8,19 +8,22 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DbSession,
-  type ExplainQueryOptions,
   type ExplainReport,
   explainQuery,
-  openDb,
-  parseDbTarget,
   verifyIndex,
 } from '../../src/db/index.js';
-import { type PgSnapshot, snapshotPg } from './hostile-sql-snapshot.js';
+import {
+  checkTrickCombinations,
+  type HostileCase,
+  type HostileEnv,
+  hostileCaseTests,
+  type PgSnapshot,
+  snapshotPg,
+} from './hostile-sql-harness.js';
 import { createPgDatabase, pgExec } from './pg-scratch.js';
 import { ROOT } from './probe-harness.js';
 
@@ -88,16 +91,6 @@ afterAll(async () => {
   await sentinel?.end().catch(() => {});
   await db?.drop();
 });
-
-type Outcome = 'error' | 'plan-only' | 'analyzed' | 'any';
-
-interface HostileCase {
-  name: string;
-  sql: string | (() => string);
-  /** What must happen: refused with an error, shown as a plan only, or analysed (rolled back). */
-  expect: Outcome;
-  options?: Partial<ExplainQueryOptions>;
-}
 
 const CASES: HostileCase[] = [
   // The issue's statements: MySQL lexical rules hid a second statement from the old guard.
@@ -294,19 +287,6 @@ const CASES: HostileCase[] = [
   },
 ];
 
-async function outcomeOf(
-  sql: string,
-  options: Partial<ExplainQueryOptions>,
-  session: DbSession,
-): Promise<{ outcome: Exclude<Outcome, 'any'>; report?: ExplainReport; error?: unknown }> {
-  try {
-    const report = await explainQuery(sql, { session, ...options });
-    return { outcome: report.executed ? 'analyzed' : 'plan-only', report };
-  } catch (error) {
-    return { outcome: 'error', error };
-  }
-}
-
 /** Asserts nothing changed; sequences may move only when the report warned about them. */
 async function expectUnchanged(report: ExplainReport | undefined, label: string): Promise<void> {
   const now = await snapshotPg(db.url);
@@ -326,41 +306,23 @@ async function expectUnchanged(report: ExplainReport | undefined, label: string)
   expect(alive.rows[0]?.ok, `${label}: the sentinel connection survived`).toBe(1);
 }
 
+const ENV: HostileEnv = {
+  url: () => db.url,
+  // Nothing may linger on the connection: no advisory lock, no changed setting.
+  sessionState: async (session: DbSession) => ({
+    locks: (
+      await session.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'",
+      )
+    ).rows[0]?.n,
+    workMem: (await session.query<{ v: string }>("SELECT current_setting('work_mem') AS v")).rows[0]
+      ?.v,
+  }),
+  expectUnchanged,
+};
+
 describe('db explain on PostgreSQL never changes data (hostile statements)', () => {
-  for (const c of CASES) {
-    it(c.name, async () => {
-      const sql = typeof c.sql === 'function' ? c.sql() : c.sql;
-      const session = await openDb(parseDbTarget(db.url));
-      let result: Awaited<ReturnType<typeof outcomeOf>>;
-      try {
-        const memBefore = await session.query<{ v: string }>(
-          "SELECT current_setting('work_mem') AS v",
-        );
-        result = await outcomeOf(sql, c.options ?? {}, session);
-        // Nothing may linger on the connection either: no open transaction, no lock, no setting.
-        const pid = await session.query<{ p: number }>('SELECT pg_backend_pid() AS p');
-        const locks = await session.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM pg_locks WHERE pid = $1 AND locktype = 'advisory'",
-          [pid.rows[0]?.p],
-        );
-        expect(locks.rows[0]?.n, 'advisory locks left on the session').toBe(0);
-        const mem = await session.query<{ v: string }>("SELECT current_setting('work_mem') AS v");
-        expect(mem.rows[0]?.v, 'session settings').toBe(memBefore.rows[0]?.v);
-      } finally {
-        await session.close();
-      }
-      await expectUnchanged(result.report, c.name);
-      if (c.expect !== 'any') {
-        expect(
-          result.outcome,
-          `${c.name}: ${String((result.error as Error | undefined)?.message ?? '')}`,
-        ).toBe(c.expect);
-      }
-      if (result.outcome === 'plan-only' && c.options?.analyze !== false) {
-        expect(result.report?.safety?.refused.length, 'a refusal says why').toBeGreaterThan(0);
-      }
-    });
-  }
+  hostileCaseTests(CASES, ENV);
 
   it('the issue command through the CLI exits 2 and the table survives (with and without --no-analyze)', async () => {
     for (const extra of [[], ['--no-analyze']]) {
@@ -384,63 +346,47 @@ describe('db explain on PostgreSQL never changes data (hostile statements)', () 
   });
 
   it('property: string, comment and quoting tricks around COMMIT and DDL never change data', async () => {
-    const prefix = fc.constantFrom(
-      "SELECT 'a\\'",
-      "SELECT 'a\\\\'",
-      "SELECT E'a\\''",
-      "SELECT E'a\\\\'",
-      'SELECT $$a$$',
-      'SELECT $q$a$q$',
-      'SELECT 1 #',
-      'SELECT 1 --',
-      'SELECT 1 /*',
-      'SELECT 1 /* /* */',
-      'SELECT "a\\"',
-      "SELECT U&'\\0027'",
-      '/*!',
-      'DELETE FROM t WHERE id = 1',
-    );
-    const separator = fc.constantFrom(';', ';\n', '*/;', "';", '$$;', '\n;', ' ', '"; ');
-    const control = fc.constantFrom(
-      '',
-      'COMMIT;',
-      'ROLLBACK;',
-      'END;',
-      'SAVEPOINT x;',
-      'RELEASE SAVEPOINT x;',
-      'COMMIT AND CHAIN;',
-    );
-    const payload = fc.constantFrom(
-      'DROP TABLE dropme',
-      'DELETE FROM dropme',
-      'TRUNCATE dropme',
-      'UPDATE dropme SET v = 0',
-      'ALTER TABLE dropme ADD COLUMN z int',
-      "SELECT setval('s', 99999)",
-      'SELECT pg_advisory_lock(1)',
-    );
-    const suffix = fc.constantFrom('', "; --'", " --'", "'", '$$', '*/', ' #', ';');
-    await fc.assert(
-      fc.asyncProperty(
-        prefix,
-        separator,
-        control,
-        payload,
-        suffix,
-        fc.boolean(),
-        async (a, b, c, d, e, analyze) => {
-          const sql = `${a}${b} ${c} ${d}${e}`;
-          const session = await openDb(parseDbTarget(db.url));
-          let report: ExplainReport | undefined;
-          try {
-            report = (await outcomeOf(sql, { analyze }, session)).report;
-          } finally {
-            await session.close();
-          }
-          await expectUnchanged(report, sql);
-        },
-      ),
-      { numRuns: 60 },
+    await checkTrickCombinations(
+      ENV,
+      {
+        prefix: [
+          "SELECT 'a\\'",
+          "SELECT 'a\\\\'",
+          "SELECT E'a\\''",
+          "SELECT E'a\\\\'",
+          'SELECT $$a$$',
+          'SELECT $q$a$q$',
+          'SELECT 1 #',
+          'SELECT 1 --',
+          'SELECT 1 /*',
+          'SELECT 1 /* /* */',
+          'SELECT "a\\"',
+          "SELECT U&'\\0027'",
+          '/*!',
+          'DELETE FROM t WHERE id = 1',
+        ],
+        separator: [';', ';\n', '*/;', "';", '$$;', '\n;', ' ', '"; '],
+        control: [
+          '',
+          'COMMIT;',
+          'ROLLBACK;',
+          'END;',
+          'SAVEPOINT x;',
+          'RELEASE SAVEPOINT x;',
+          'COMMIT AND CHAIN;',
+        ],
+        payload: [
+          'DROP TABLE dropme',
+          'DELETE FROM dropme',
+          'TRUNCATE dropme',
+          'UPDATE dropme SET v = 0',
+          'ALTER TABLE dropme ADD COLUMN z int',
+          "SELECT setval('s', 99999)",
+          'SELECT pg_advisory_lock(1)',
+        ],
+        suffix: ['', "; --'", " --'", "'", '$$', '*/', ' #', ';'],
+      },
+      60,
     );
   }, 300_000);
 });

@@ -1,10 +1,122 @@
 /**
- * Snapshots of everything a hostile statement could change, for the hostile-SQL tables: row
- * counts and checksums of every user table, catalog rows (tables, columns, functions, triggers,
- * rules, policies, indexes), sequences / AUTO_INCREMENT counters, and server settings.
+ * The hostile-SQL tables' harness: one test per hostile statement (its outcome, the session left
+ * clean, the database unchanged), a property over combinations of tricks, and snapshots of
+ * everything a statement could change — row counts and checksums of every user table, catalog
+ * rows (tables, columns, functions, triggers, rules, policies, indexes), sequences /
+ * AUTO_INCREMENT counters, and server settings.
  */
+import fc from 'fast-check';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { expect, it } from 'vitest';
+import {
+  type DbSession,
+  type ExplainQueryOptions,
+  type ExplainReport,
+  explainQuery,
+  openDb,
+  parseDbTarget,
+} from '../../src/db/index.js';
+
+/** What must happen: refused with an error, shown as a plan only, or analysed (rolled back). */
+export type Outcome = 'error' | 'plan-only' | 'analyzed' | 'any';
+
+/** One row of a hostile table. */
+export interface HostileCase {
+  name: string;
+  /** The statement (a function when it needs values known only after setup). */
+  sql: string | (() => string);
+  expect: Outcome;
+  options?: Partial<ExplainQueryOptions>;
+}
+
+/** How a table checks one server. */
+export interface HostileEnv {
+  url: () => string;
+  /** Session-level state that must be the same before and after (locks, settings, transaction). */
+  sessionState: (session: DbSession) => Promise<unknown>;
+  /** Asserts the database is unchanged (given the report, to accept announced caveats). */
+  expectUnchanged: (report: ExplainReport | undefined, label: string) => Promise<void>;
+}
+
+/** Runs `sql` and says what happened. */
+export async function outcomeOf(
+  sql: string,
+  options: Partial<ExplainQueryOptions>,
+  session: DbSession,
+): Promise<{ outcome: Exclude<Outcome, 'any'>; report?: ExplainReport; error?: unknown }> {
+  try {
+    const report = await explainQuery(sql, { session, ...options });
+    return { outcome: report.executed ? 'analyzed' : 'plan-only', report };
+  } catch (error) {
+    return { outcome: 'error', error };
+  }
+}
+
+/** Explains `sql` on a fresh session; asserts the session state is unchanged afterwards. */
+async function explainChecked(env: HostileEnv, sql: string, options: Partial<ExplainQueryOptions>) {
+  const session = await openDb(parseDbTarget(env.url()));
+  try {
+    const before = await env.sessionState(session);
+    const result = await outcomeOf(sql, options, session);
+    expect(await env.sessionState(session), `${sql}: state left on the session`).toEqual(before);
+    return result;
+  } finally {
+    await session.close();
+  }
+}
+
+/** One `it` per case: the database and the session unchanged, the expected outcome, reasons given. */
+export function hostileCaseTests(cases: readonly HostileCase[], env: HostileEnv): void {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const sql = typeof c.sql === 'function' ? c.sql() : c.sql;
+      const result = await explainChecked(env, sql, c.options ?? {});
+      await env.expectUnchanged(result.report, c.name);
+      if (c.expect !== 'any') {
+        const message = String((result.error as Error | undefined)?.message ?? '');
+        expect(result.outcome, `${c.name}: ${message}`).toBe(c.expect);
+      }
+      if (result.outcome === 'plan-only' && c.options?.analyze !== false) {
+        expect(result.report?.safety?.refused.length, 'a refusal says why').toBeGreaterThan(0);
+      }
+    });
+  }
+}
+
+/** The parts a hostile text is assembled from: `${prefix}${separator} ${control} ${payload}${suffix}`. */
+export interface TrickParts {
+  prefix: readonly string[];
+  separator: readonly string[];
+  control: readonly string[];
+  payload: ReadonlyArray<string | (() => string)>;
+  suffix: readonly string[];
+}
+
+/** Property: every combination of the tricks (with and without ANALYZE) leaves the database unchanged. */
+export async function checkTrickCombinations(
+  env: HostileEnv,
+  parts: TrickParts,
+  numRuns: number,
+): Promise<void> {
+  const pick = <T>(values: readonly T[]) => fc.constantFrom(...values);
+  await fc.assert(
+    fc.asyncProperty(
+      pick(parts.prefix),
+      pick(parts.separator),
+      pick(parts.control),
+      pick(parts.payload),
+      pick(parts.suffix),
+      fc.boolean(),
+      async (a, b, c, d, e, analyze) => {
+        const sql = `${a}${b} ${c} ${typeof d === 'function' ? d() : d}${e}`;
+        const { report } = await explainChecked(env, sql, { analyze });
+        await env.expectUnchanged(report, sql);
+      },
+    ),
+    { numRuns },
+  );
+}
 
 /** What a PostgreSQL database looks like; `sequences` is compared apart (a rollback does not undo it). */
 export interface PgSnapshot {
