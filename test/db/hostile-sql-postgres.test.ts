@@ -72,6 +72,12 @@ beforeAll(async () => {
     'CREATE TABLE trig (id serial PRIMARY KEY, v int)',
     `CREATE FUNCTION trig_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM dblink_exec('${remote}', 'INSERT INTO victim VALUES (4)'); RETURN NEW; END $$`,
     'CREATE TRIGGER trig_before BEFORE INSERT ON trig FOR EACH ROW EXECUTE FUNCTION trig_fn()',
+    // An ordinary audit trigger: VOLATILE, writes this database only (what --trust-function is for).
+    'CREATE TABLE audit_plain (msg text)',
+    'CREATE TABLE stamped (id int PRIMARY KEY, v int)',
+    'INSERT INTO stamped SELECT i, i FROM generate_series(1, 10) AS i',
+    `CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit_plain VALUES ('u'); RETURN NEW; END $$`,
+    'CREATE TRIGGER stamped_audit BEFORE UPDATE ON stamped FOR EACH ROW EXECUTE FUNCTION stamp()',
     'CREATE TABLE ruled (id int)',
     `CREATE RULE ruled_also AS ON INSERT TO ruled DO ALSO INSERT INTO other.t2 VALUES (nextval('s') + 1000, 0)`,
     'CREATE PROCEDURE p_delete() LANGUAGE sql AS $$ DELETE FROM t $$',
@@ -206,6 +212,19 @@ const CASES: HostileCase[] = [
   { name: 'domain check with effects', sql: 'INSERT INTO dom_t VALUES (1)', expect: 'plan-only' },
   { name: 'view calling a writer', sql: 'SELECT count(x) FROM v_bad', expect: 'plan-only' },
   { name: 'trigger with effects', sql: 'INSERT INTO trig (v) VALUES (1)', expect: 'plan-only' },
+  { name: 'VOLATILE audit trigger', sql: 'UPDATE stamped SET v = 0', expect: 'plan-only' },
+  {
+    name: 'VOLATILE audit trigger the user vouches for',
+    sql: 'UPDATE stamped SET v = 0',
+    expect: 'analyzed',
+    options: { trustFunctions: ['public.stamp'] },
+  },
+  {
+    name: 'vouching cannot cover a built-in',
+    sql: 'SELECT pg_advisory_lock(4244)',
+    expect: 'plan-only',
+    options: { trustFunctions: ['pg_advisory_lock', 'pg_catalog.pg_advisory_lock'] },
+  },
   {
     name: 'rule that advances a sequence',
     sql: 'INSERT INTO ruled VALUES (1)',

@@ -26,6 +26,7 @@ interface ExplainFlags {
   timeout: string;
   set?: string[];
   verifyIndex?: boolean;
+  trustFunction?: string[];
   json?: boolean | string;
   color?: boolean;
 }
@@ -67,6 +68,11 @@ export function register(program: Command): void {
     .option(
       '--set <name=value>',
       'PostgreSQL setting for this statement only, e.g. work_mem=64MB (repeatable)',
+      collect,
+    )
+    .option(
+      '--trust-function <name>',
+      'PostgreSQL: a VOLATILE function (name or schema.name) you vouch changes nothing outside this database, so ANALYZE may run it (repeatable)',
       collect,
     )
     .option(
@@ -127,6 +133,7 @@ async function runExplainCommand(sql: string | undefined, flags: ExplainFlags): 
       analyze: flags.analyze,
       timeoutMs: parsePositive(flags.timeout, '--timeout'),
       settings: parseSettings(flags.set ?? []),
+      ...(flags.trustFunction ? { trustFunctions: flags.trustFunction } : {}),
     });
   }
   let verification: Awaited<ReturnType<typeof verifyIndex>> | undefined;
@@ -142,6 +149,7 @@ async function runExplainCommand(sql: string | undefined, flags: ExplainFlags): 
           ...(dbUrl ? { db: dbUrl } : {}),
           params: flags.param ?? [],
           timeoutMs: parsePositive(flags.timeout, '--timeout'),
+          ...(flags.trustFunction ? { trustFunctions: flags.trustFunction } : {}),
         });
       } catch (error) {
         if ((error as RedlineError).code !== 'DB_VERIFY_REFUSED') throw error;

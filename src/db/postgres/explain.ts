@@ -29,6 +29,11 @@ export interface RunExplainOptions {
   before?: readonly string[];
   /** Run the statement once before the measured run (buffer cache warm-up); read-only statements only. */
   warmCache?: boolean;
+  /**
+   * PostgreSQL: user functions (`name` or `schema.name`) the caller vouches change nothing outside
+   * this database, so EXPLAIN ANALYZE may run them in its rolled-back transaction.
+   */
+  trustFunctions?: readonly string[];
 }
 
 /** One explained statement: the plan, how it ran, and what the safety check concluded. */
@@ -72,6 +77,7 @@ export async function explainPostgres(
         ...(params ? { params } : {}),
         settings,
         timeoutMs,
+        ...(options.trustFunctions ? { trustedFunctions: options.trustFunctions } : {}),
       }));
     if (verdict.refused.length > 0) {
       const run = await plainExplain(session, sql, params, timeoutMs, settings, verdict.refused);

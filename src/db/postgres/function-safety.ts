@@ -171,7 +171,7 @@ export function classifyFunction(f: PgFunctionInfo, declaredBy?: PgFunctionInfo)
   if (f.volatility === 'v') {
     return {
       kind: 'unsafe',
-      reason: `${label} is VOLATILE (${f.language}): Redline cannot tell what it changes${inside} — declare it STABLE if it only reads`,
+      reason: `${label} is VOLATILE (${f.language}): Redline cannot tell what it changes${inside} — declare it STABLE if it only reads, or pass --trust-function ${f.schema}.${f.name} if it changes nothing outside this database`,
     };
   }
   return { kind: 'safe' }; // STABLE/IMMUTABLE in a trusted language: its body is scanned too

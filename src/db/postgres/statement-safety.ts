@@ -24,6 +24,11 @@ export interface PgAssessOptions {
   params?: readonly unknown[];
   settings?: Readonly<Record<string, string>>;
   timeoutMs: number;
+  /**
+   * User or extension functions (`name` or `schema.name`) the user vouches for: treated as safe
+   * inside a rolled-back transaction (built-ins cannot be vouched for).
+   */
+  trustedFunctions?: readonly string[];
 }
 
 /** Oldest server whose pg_depend records what a SQL-standard function body references. */
@@ -148,7 +153,8 @@ export async function assessPostgresStatement(
   try {
     const types = params ? await parameterTypes(session, sql, tx) : [];
     await inRolledBackTransaction(session, { ...tx, readOnly: false }, async () => {
-      await probeDependencies(session, sql, types, first.facts, assessment);
+      const trusted = new Set((options.trustedFunctions ?? []).map((n) => n.toLowerCase()));
+      await probeDependencies(session, sql, types, first.facts, assessment, trusted);
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -218,6 +224,7 @@ async function probeDependencies(
   types: readonly string[],
   facts: PlanFacts,
   assessment: StatementAssessment,
+  trusted: ReadonlySet<string>,
 ): Promise<void> {
   const name = uniqueIdentifier('redline_probe');
   // The statement already planned as exactly one statement; the newline keeps a trailing
@@ -242,7 +249,7 @@ async function probeDependencies(
   assessment.refused.push(...(await foreignReads(session, objects)));
   const texts = await definitionTexts(session, [...objects.values()]);
   const functionOids = [...objects.values()].filter((o) => o.cls === 'pg_proc').map((o) => o.oid);
-  const verdicts = await judgeFunctions(session, functionOids, [facts.text, ...texts]);
+  const verdicts = await judgeFunctions(session, functionOids, [facts.text, ...texts], trusted);
   for (const v of verdicts) if (v.kind === 'unsafe') assessment.refused.push(v.reason);
   if (verdicts.some((v) => v.kind === 'sequence')) {
     assessment.writes = true; // nextval cannot run in a READ ONLY transaction
@@ -447,6 +454,7 @@ async function judgeFunctions(
   session: DbSession,
   oids: number[],
   texts: string[],
+  trusted: ReadonlySet<string>,
 ): Promise<FunctionVerdict[]> {
   const called = texts.flatMap((t) => calledNames(t));
   const rows = await session.query<FunctionRow>(
@@ -473,6 +481,10 @@ async function judgeFunctions(
       const key = `${f.oid}:${declaredBy?.oid ?? ''}`;
       if (visited.has(key)) continue;
       visited.add(key);
+      const vouched =
+        !f.builtin &&
+        (trusted.has(f.name.toLowerCase()) || trusted.has(`${f.schema}.${f.name}`.toLowerCase()));
+      if (vouched) continue; // the user vouches for it (and for what it calls)
       verdicts.push(classifyFunction(f, declaredBy));
       if (f.builtin || f.extension || f.body === null) continue;
       if (f.volatility === 'v' && !f.atomic) continue; // already refused: VOLATILE and opaque
