@@ -80,6 +80,29 @@ function closeOnAbort(context: ToolContext, session: DbSession): () => void {
   return () => context.signal.removeEventListener('abort', close);
 }
 
+/**
+ * Plain EXPLAIN in the read-only session. MySQL and MariaDB evaluate constant expressions — a
+ * stored function call among them — while planning, so even this can try to write: the server
+ * refuses, and so does the tool.
+ */
+async function planOnly(
+  sql: string,
+  session: DbSession,
+  base: { params: unknown[]; timeoutMs: number; settings: Record<string, string> },
+  source: string,
+): Promise<ExplainReport> {
+  try {
+    return await explainQuery(sql, { session, analyze: false, ...base });
+  } catch (error) {
+    if (!isReadOnlyRefusal(error)) throw error;
+    throw refusal(
+      `even planning this statement writes (the database evaluates a function while planning and refused it in a read-only transaction: ${(error as Error).message})`,
+      'database.allowAnalyzeWrites',
+      source,
+    );
+  }
+}
+
 async function databaseUrl(context: ToolContext, given: string | undefined): Promise<string> {
   const url = given ?? process.env['REDLINE_DB_URL'];
   if (!url)
@@ -177,12 +200,12 @@ export function registerDatabaseTools(server: McpServer, deps: ToolDeps): void {
                   config.source,
                 );
               note = `not run: the database refused it in a read-only transaction, so it writes (${message}); plain EXPLAIN shown — ${howToAllow}`;
-              report = await explainQuery(args.sql, { session, analyze: false, ...base });
+              report = await planOnly(args.sql, session, base, config.source);
             }
           } else {
             if (wantAnalyze)
               note = `not run: the statement writes; plain EXPLAIN shown — ${howToAllow}`;
-            report = await explainQuery(args.sql, { session, analyze: false, ...base });
+            report = await planOnly(args.sql, session, base, config.source);
           }
         } finally {
           unwatch();
