@@ -2,7 +2,14 @@
 // real (local servers, a real profile, the local PostgreSQL and MariaDB) and every guard rail
 // refuses what it must with a clear error.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -13,6 +20,7 @@ import {
   callTool,
   connectStdio,
   createWorkspace,
+  ROOT,
   readCallLog,
   type Session,
   startCounter,
@@ -360,10 +368,74 @@ describe.skipIf(!built)('redline mcp over stdio (needs npm run build)', () => {
     );
     expect(hot?.location?.file).toMatch(/hot-app\.mjs$/);
     expect(hot?.location?.line).toBe(marker);
-    expect(data.hotspots[0]).toMatchObject({ line: marker });
+    expect(data.hotspots).toEqual(expect.arrayContaining([expect.objectContaining({ line: marker })]));
     expect(existsSync(data.files['cpuprofile'] as string)).toBe(true);
     expect(run.progress.map((p) => p.message)).toEqual(
       expect.arrayContaining([expect.stringContaining('capturing during the load window')]),
+    );
+  });
+
+  it('analyze_profile reads a profile file in the workspace', async () => {
+    copyFileSync(
+      join(ROOT, 'test/fixtures/profiles/node/20.20.2/burn.cpuprofile'),
+      join(workspace.dir, 'burn.cpuprofile'),
+    );
+    const run = await callTool(session.client, 'analyze_profile', {
+      file: 'burn.cpuprofile',
+      top: 5,
+    });
+    expect(run.result.isError, run.text).toBeFalsy();
+    const findings = run.data['findings'] as Array<{ id: string; location?: { line?: number } }>;
+    expect(findings[0]).toMatchObject({ id: 'cpu.sync-crypto', location: { line: 7 } });
+    expect(run.text).toContain('1. ');
+  });
+
+  it('audit_service runs an audit from its config, after checking it against the guard rails', async () => {
+    const node = JSON.stringify(process.execPath);
+    const config = (command: string, steps: string) =>
+      [
+        'name: hot app',
+        'target:',
+        '  url: http://127.0.0.1:{port}',
+        `  command: [${command}]`,
+        'flow: { urls: ["/", "/a"] }',
+        'users: 2',
+        `steps: { ${steps} }`,
+      ].join('\n');
+    const quick =
+      'baseline: { users: 1, duration: 2s }, load: { users: 2, duration: 2s }, peak: false, stress: false, spike: false, soak: false, profile: false, db: false';
+    writeFileSync(join(workspace.dir, 'audit.yaml'), config(`${node}, hot-app.mjs`, quick));
+    writeFileSync(join(workspace.dir, 'audit-other.yaml'), config(`${node}, other.mjs`, quick));
+    writeFileSync(
+      join(workspace.dir, 'audit-long.yaml'),
+      config(
+        `${node}, hot-app.mjs`,
+        'stress: { start: 1, step: 1, maxSteps: 40, stepDuration: 1m }, soak: false',
+      ),
+    );
+    expectRefused(
+      await callTool(session.client, 'audit_service', { config: 'audit-other.yaml' }),
+      'profile.commands',
+      /other\.mjs" is not in the allowed commands/,
+    );
+    expectRefused(
+      await callTool(session.client, 'audit_service', { config: 'audit-long.yaml' }),
+      'limits.maxAuditDuration',
+      /the audit \(all its steps\) is 42m20s, over the 15m limit/,
+    );
+    const run = await callTool(session.client, 'audit_service', { config: 'audit.yaml' });
+    expect(run.result.isError, run.text).toBeFalsy();
+    const data = run.data as {
+      status: string;
+      outDir: string;
+      steps: Array<{ kind: string; requests: number }>;
+    };
+    expect(data.status).toBe('completed');
+    expect(data.steps.map((s) => s.kind)).toEqual(['baseline', 'load']);
+    for (const step of data.steps) expect(step.requests).toBeGreaterThan(0);
+    expect(existsSync(join(data.outDir, 'report.md'))).toBe(true);
+    expect(run.progress.map((p) => p.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^\[1\/\d\] baseline/)]),
     );
   });
 

@@ -20,8 +20,13 @@ export type ResolveHost = (host: string) => Promise<string[]>;
 const resolveWithOs: ResolveHost = async (host) =>
   (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
+/** `5m`, `90s` → `1m30s`, `42m20s`, `250ms`: a duration as a person writes it. */
 function formatMs(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+  if (ms % 1000 !== 0) return `${ms}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = (ms % 60_000) / 1000;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || (!h && !m) ? `${s}s` : ''}`;
 }
 
 /** The guard rails of one server (shared by every session). */

@@ -140,7 +140,7 @@ export function registerAuditTool(server: McpServer, deps: ToolDeps): void {
         limitMs: config.limits.maxAuditDurationMs + 2 * LIMIT_SLACK_MS,
         onStderrLine: (line) => {
           if (line.trim() && !line.startsWith('redline: warning'))
-            context.progress(line.trim(), total);
+            context.progress(line.trim().replace(/^redline: /, ''), total);
         },
       });
       const auditFile = join(outDir, 'audit.json');

@@ -55,12 +55,17 @@ export async function runRedlineRun(
   const total = options.plannedMs !== undefined ? options.plannedMs / 1000 : undefined;
   let requests = 0;
   let failed = 0;
+  let lastSecond = -1;
   context.progress(`${options.label ?? 'load test'} starting; results in ${dir}`, total);
   const follow = followJsonLines(timelineFile, (record) => {
     if (record['type'] !== 'interval') return;
-    requests += Number(record['requests'] ?? 0);
+    const count = Number(record['requests'] ?? 0);
+    requests += count;
     failed += Number(record['failed'] ?? 0);
     const t = Number(record['t'] ?? 0);
+    // The last, partial interval after the end repeats the second with nothing in it: skip it.
+    if (count === 0 && Math.round(t) === lastSecond) return;
+    lastSecond = Math.round(t);
     const errors = Object.entries((record['errors'] ?? {}) as Record<string, number>)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');

@@ -14,12 +14,13 @@ import type {
 } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { formatPosition } from '../../errors/redline-error.js';
-import { redactDeep, redactText } from '../../util/redact.js';
+import { redactText } from '../../util/redact.js';
 import type { CallLog, CallOutcome } from '../call-log.js';
 import type { McpConfig } from '../config.js';
 import { errorData } from '../errors.js';
 import type { GuardRails } from '../guard/guard-rails.js';
 import { REFUSED_CODE } from '../guard/refusal.js';
+import { redactStrings } from '../redact-result.js';
 import type { ResultStore } from '../results.js';
 
 /** What every tool can use (shared by all sessions of one server). */
@@ -117,7 +118,7 @@ export function defineTool<I extends z.ZodRawShape>(
         wrote: (path) => files.push(path),
       });
       if (extra.signal.aborted) outcome = 'cancelled';
-      const data = redactDeep(output.data, { secrets });
+      const data = redactStrings(output.data, { secrets });
       return {
         content: [
           { type: 'text', text: redactText(output.summary, { secrets }) },

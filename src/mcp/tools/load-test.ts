@@ -116,6 +116,9 @@ const THRESHOLD_SHAPE = z.object({
 export const RUN_OUTPUT = {
   id: z.string().describe('result id (list_results, read_report, compare_runs accept it)'),
   status: z.enum(['completed', 'interrupted', 'failed']),
+  passed: z
+    .boolean()
+    .describe("every threshold (the script's and this call's) passed and the CLI exited 0"),
   exitCode: z.number().nullable().describe("the CLI's exit code (docs/exit-codes.md)"),
   exitMeaning: z.string(),
   resultFile: z.string().describe('the full result (redline run --json format)'),
@@ -279,9 +282,14 @@ export function registerLoadTestTool(server: McpServer, deps: ToolDeps): void {
             ? 'cancelled by the client'
             : undefined,
       );
+      const passed =
+        summary.thresholds.every((t) => t.ok) &&
+        calls.every((c) => c.ok) &&
+        outcome.child.exitCode === 0;
       const data = {
         id: entry.id,
         status,
+        passed,
         exitCode: outcome.child.exitCode,
         exitMeaning: outcome.exitMeaning,
         resultFile: outcome.resultFile,

@@ -64,6 +64,11 @@ function auditView(parsed: Extract<ParsedResult, { kind: 'audit' }>): Record<str
   };
 }
 
+/** A figure for text: at most 3 decimals, no float noise. */
+function round(value: number): string {
+  return Number.isFinite(value) ? String(Math.round(value * 1000) / 1000) : String(value);
+}
+
 /** Registers list_results, read_report, compare_runs and generate_slo. */
 export function registerResultTools(server: McpServer, deps: ToolDeps): void {
   defineTool(server, deps, {
@@ -257,7 +262,7 @@ export function registerResultTools(server: McpServer, deps: ToolDeps): void {
         (r) => r.verdict === 'regression' || r.verdict === 'improvement',
       );
       return {
-        summary: `${result.regression ? 'REGRESSION' : 'No significant regression'} (${result.mode} mode).${changed.map((r) => `\n${r.verdict}: ${r.label} ${r.a} → ${r.b} (${(r.relativeChange * 100).toFixed(1)}%${r.pValue !== undefined ? `, p=${r.pValue.toPrecision(2)}` : ''})`).join('')}`,
+        summary: `${result.regression ? 'REGRESSION' : 'No significant regression'} (${result.mode} mode).${changed.map((r) => `\n${r.verdict}: ${r.label} ${round(r.a)} → ${round(r.b)} (${(r.relativeChange * 100).toFixed(1)}%${r.pValue !== undefined ? `, p=${r.pValue.toPrecision(2)}` : ''})`).join('')}`,
         data: result,
       };
     },
