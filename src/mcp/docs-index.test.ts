@@ -30,7 +30,10 @@ describe('docs index', () => {
     expect(files).toContain('docs/script-api.md');
     expect(files).toContain('docs/mcp.md');
     expect(files).toContain('README.md');
-    expect(index.search('pg_stat_statements reset', 1)[0]?.file).toBe('docs/database.md');
+    expect(index.search('hosts rewrite scheme downgrade', 1)[0]?.file).toBe('docs/options.md');
+    expect(index.search('burn rate alerting rules promtool', 1)[0]?.file).toBe(
+      'docs/monitoring.md',
+    );
     expect(index.search('heapsnapshot baseline growth', 1)[0]?.file).toBe('docs/profiling.md');
   });
 });

@@ -368,7 +368,9 @@ describe.skipIf(!built)('redline mcp over stdio (needs npm run build)', () => {
     );
     expect(hot?.location?.file).toMatch(/hot-app\.mjs$/);
     expect(hot?.location?.line).toBe(marker);
-    expect(data.hotspots).toEqual(expect.arrayContaining([expect.objectContaining({ line: marker })]));
+    expect(data.hotspots).toEqual(
+      expect.arrayContaining([expect.objectContaining({ line: marker })]),
+    );
     expect(existsSync(data.files['cpuprofile'] as string)).toBe(true);
     expect(run.progress.map((p) => p.message)).toEqual(
       expect.arrayContaining([expect.stringContaining('capturing during the load window')]),
@@ -563,15 +565,18 @@ describe.skipIf(!built)('redline mcp over stdio (needs npm run build)', () => {
     expect(slo.data).toMatchObject({ service: 'api', slos: 2 });
     for (const file of slo.data['files'] as string[]) expect(existsSync(file)).toBe(true);
     const docs = await callTool(session.client, 'search_docs', {
-      query: 'pg_stat_statements reset window',
+      query: 'hosts rewrite scheme downgrade',
     });
     const hits = docs.data['hits'] as Array<{ file: string; anchor: string }>;
-    expect(hits[0]?.file).toBe('docs/database.md');
+    expect(hits[0]).toMatchObject({
+      file: 'docs/options.md',
+      anchor: 'pointing-hard-coded-hosts-elsewhere',
+    });
     const section = await callTool(session.client, 'search_docs', {
       file: hits[0]?.file,
       anchor: hits[0]?.anchor,
     });
-    expect(section.data['text']).toContain('pg_stat_statements');
+    expect(section.data['text']).toContain('--host');
   });
 
   it('logs every call (arguments redacted) and leaves no secret in any file it wrote', () => {

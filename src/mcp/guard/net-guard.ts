@@ -3,7 +3,7 @@
  * validations): preloaded with `node --import`, so it runs before Redline's code, and in every
  * worker thread (workers inherit the parent's execArgv). It wraps `net.Socket.prototype.connect`,
  * which every TCP and TLS connection of Node goes through (Redline's HTTP client, node:http,
- * fetch/undici, WebSocket, the inspector client, remote modules a script imports):
+ * fetch/undici, WebSocket, the inspector client, npm packages a script imports):
  *
  * - an IP literal outside the allow-list fails at once;
  * - a host name not trusted by name gets a checking `lookup`: the addresses DNS returns are
