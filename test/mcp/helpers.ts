@@ -151,3 +151,32 @@ export async function waitUntilSettled(client: Client): Promise<Record<string, u
   }
   throw new Error('the newest result is still running after 30 s');
 }
+
+/**
+ * Starts a 30 s load test on `url` and cancels it at its first live progress notification; the
+ * call must reject (no response follows a cancelled request). Returns the settled entry.
+ */
+export async function cancelRunMidway(
+  client: Client,
+  url: string,
+): Promise<Record<string, unknown>> {
+  const controller = new AbortController();
+  const call = callTool(
+    client,
+    'run_load_test',
+    { url, duration: '30s', connections: 2 },
+    {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (/req\/s/.test(p.message ?? '')) controller.abort('enough');
+      },
+    },
+  );
+  await call.then(
+    () => {
+      throw new Error('the cancelled call answered');
+    },
+    () => undefined,
+  );
+  return waitUntilSettled(client);
+}

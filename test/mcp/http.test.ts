@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CLI,
   callTool,
+  cancelRunMidway,
   connectHttp,
   createWorkspace,
   readCallLog,
   startCounter,
-  waitUntilSettled,
 } from './helpers.js';
 
 const built = existsSync(join(CLI, '../../dist/mcp/serve.js'));
@@ -101,20 +101,7 @@ describe.skipIf(!built)('redline mcp over Streamable HTTP (needs npm run build)'
   it('cancels a run midway; the partial result is kept', async () => {
     const server = await startCounter();
     try {
-      const controller = new AbortController();
-      const call = callTool(
-        session.client,
-        'run_load_test',
-        { url: `${server.url}/`, duration: '30s', connections: 2 },
-        {
-          signal: controller.signal,
-          onProgress: (p) => {
-            if (/req\/s/.test(p.message ?? '')) controller.abort('stop');
-          },
-        },
-      );
-      await expect(call).rejects.toThrow();
-      const entry = await waitUntilSettled(session.client);
+      const entry = await cancelRunMidway(session.client, `${server.url}/`);
       expect(entry).toMatchObject({ status: 'interrupted' });
       const report = await callTool(session.client, 'read_report', { id: entry['id'] });
       expect(report.data['reason']).toBe('interrupted');

@@ -18,13 +18,13 @@ import {
   type CallOutcome,
   CLI,
   callTool,
+  cancelRunMidway,
   connectStdio,
   createWorkspace,
   ROOT,
   readCallLog,
   type Session,
   startCounter,
-  waitUntilSettled,
 } from './helpers.js';
 
 const built = existsSync(CLI) && existsSync(join(CLI, '../../dist/mcp/serve.js'));
@@ -202,20 +202,7 @@ describe.skipIf(!built)('redline mcp over stdio (needs npm run build)', () => {
   it('cancelling a run midway stops it like Ctrl-C: the partial result is written, nothing lost', async () => {
     const server = await startCounter();
     try {
-      const controller = new AbortController();
-      const call = callTool(
-        session.client,
-        'run_load_test',
-        { url: `${server.url}/`, duration: '30s', connections: 2 },
-        {
-          signal: controller.signal,
-          onProgress: (p) => {
-            if (/req\/s/.test(p.message ?? '')) controller.abort('enough');
-          },
-        },
-      );
-      await expect(call).rejects.toThrow();
-      const entry = await waitUntilSettled(session.client);
+      const entry = await cancelRunMidway(session.client, `${server.url}/`);
       expect(entry).toMatchObject({
         kind: 'run',
         status: 'interrupted',

@@ -14,39 +14,14 @@ import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import type { AuditResultFile } from '../../report/model/audit-result.js';
 import { redactText } from '../../util/redact.js';
-import { EXIT_MEANINGS, parseCliError } from '../child/cli-output.js';
+import { EXIT_MEANINGS } from '../child/cli-output.js';
 import type { AuditRequirements } from '../child/inspect.js';
 import { runChild } from '../child/run-cli.js';
-import type { ErrorData } from '../errors.js';
 import { refusal } from '../guard/refusal.js';
-import { childError, LIMIT_SLACK_MS } from './cli-run.js';
-import { defineTool, type ToolContext, type ToolDeps } from './define.js';
+import { abandonEntry, LIMIT_SLACK_MS, runInspector } from './cli-run.js';
+import { defineTool, type ToolDeps } from './define.js';
 
 const stepName = z.enum(STEP_NAMES);
-
-async function inspectAudit(context: ToolContext, file: string): Promise<AuditRequirements> {
-  const child = await runChild({
-    entry: 'mcp/child/inspect.js',
-    args: ['audit', file],
-    cwd: context.config.workspace,
-    allow: context.config.targets.entries,
-    signal: context.signal,
-    limitMs: 60_000,
-  });
-  const line = child.stdout.trim().split('\n').pop() ?? '';
-  let report: { ok: boolean; result?: AuditRequirements; error?: ErrorData };
-  try {
-    report = JSON.parse(line) as typeof report;
-  } catch {
-    throw childError({ child }, `reading ${file}`);
-  }
-  if (!report.ok || !report.result)
-    throw childError(
-      { child, ...(report.error ? { error: report.error } : {}) },
-      'reading the audit config',
-    );
-  return report.result;
-}
 
 /** Registers audit_service. */
 export function registerAuditTool(server: McpServer, deps: ToolDeps): void {
@@ -86,7 +61,11 @@ export function registerAuditTool(server: McpServer, deps: ToolDeps): void {
       const { rails, config, store } = context;
       const file = rails.resolvePath(args.config, 'config');
       if (args.baseline) rails.resolvePath(args.baseline, 'baseline');
-      const req = await inspectAudit(context, file);
+      const req = await runInspector<AuditRequirements>(
+        context,
+        ['audit', file],
+        'reading the audit config',
+      );
       await rails.checkUrl(req.url.replace(/\{port\}/g, '1'), 'target.url');
       for (const url of req.flowUrls)
         if (/^https?:\/\//i.test(url)) await rails.checkUrl(url, 'flow url');
@@ -147,15 +126,7 @@ export function registerAuditTool(server: McpServer, deps: ToolDeps): void {
       const audit = existsSync(auditFile)
         ? (JSON.parse(readFileSync(auditFile, 'utf8')) as AuditResultFile)
         : undefined;
-      if (!audit) {
-        const error = parseCliError(child.stderr);
-        store.finish(
-          entry,
-          child.stoppedBy ? 'interrupted' : 'failed',
-          error?.code ?? `exit ${child.exitCode}`,
-        );
-        throw childError({ child, ...(error ? { error } : {}) }, 'the audit');
-      }
+      if (!audit) throw abandonEntry(store, entry, child, 'the audit');
       const status =
         child.exitCode === ExitCode.Interrupted || child.stoppedBy
           ? 'interrupted'

@@ -13,7 +13,7 @@ import { EXIT_MEANINGS, parseCliError, parseWarnings } from '../child/cli-output
 import type { ScriptRequirements } from '../child/inspect.js';
 import { type ChildRunResult, followJsonLines, runChild } from '../child/run-cli.js';
 import type { ErrorData } from '../errors.js';
-import type { ResultEntry } from '../results.js';
+import type { ResultEntry, ResultStore } from '../results.js';
 import type { ToolContext } from './define.js';
 
 /** Slack over limits.maxDuration before a run is stopped (graceful stop, setup, teardown). */
@@ -129,30 +129,62 @@ export function childError(
 }
 
 /**
- * Reads a script's plan in a child process (init code runs there, under the network guard):
- * duration, VUs, arrival rate. Errors of the script (syntax, options) come back as RedlineErrors.
+ * Runs the inspector (child/inspect.ts) in a child process under the network guard and returns
+ * what it read; the user's errors (syntax, options, config) come back as RedlineErrors.
  */
-export async function inspectScript(
+export async function runInspector<T>(
   context: ToolContext,
-  scriptPath: string,
-  overrides: Record<string, unknown>,
-): Promise<ScriptRequirements> {
+  args: string[],
+  what: string,
+): Promise<T> {
   const child = await runChild({
     entry: 'mcp/child/inspect.js',
-    args: ['script', scriptPath, JSON.stringify(overrides)],
+    args,
     cwd: context.config.workspace,
     allow: context.config.targets.entries,
     signal: context.signal,
     limitMs: 60_000,
   });
   const line = child.stdout.trim().split('\n').pop() ?? '';
-  let report: { ok: boolean; result?: ScriptRequirements; error?: ErrorData };
+  let report: { ok: boolean; result?: T; error?: ErrorData };
   try {
     report = JSON.parse(line) as typeof report;
   } catch {
-    throw childError({ child }, `reading the plan of ${scriptPath}`);
+    throw childError({ child }, what);
   }
   if (!report.ok || !report.result)
-    throw childError({ child, ...(report.error ? { error: report.error } : {}) }, 'inspect');
+    throw childError({ child, ...(report.error ? { error: report.error } : {}) }, what);
   return report.result;
+}
+
+/** Reads a script's plan (its init code runs in the child): duration, VUs, arrival rate. */
+export function inspectScript(
+  context: ToolContext,
+  scriptPath: string,
+  overrides: Record<string, unknown>,
+): Promise<ScriptRequirements> {
+  return runInspector(
+    context,
+    ['script', scriptPath, JSON.stringify(overrides)],
+    `reading the plan of ${scriptPath}`,
+  );
+}
+
+/**
+ * A long call whose child left nothing to read: marks its entry failed (or interrupted, when
+ * Redline stopped it) and returns the error to throw, taken from the child's error block.
+ */
+export function abandonEntry(
+  store: ResultStore,
+  entry: ResultEntry,
+  child: ChildRunResult,
+  what: string,
+): RedlineError {
+  const error = parseCliError(child.stderr);
+  store.finish(
+    entry,
+    child.stoppedBy ? 'interrupted' : 'failed',
+    error?.code ?? `exit ${child.exitCode}`,
+  );
+  return childError({ child, ...(error ? { error } : {}) }, what);
 }

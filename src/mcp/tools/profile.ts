@@ -11,9 +11,9 @@ import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { redactText } from '../../util/redact.js';
-import { EXIT_MEANINGS, parseCliError } from '../child/cli-output.js';
+import { EXIT_MEANINGS } from '../child/cli-output.js';
 import { runChild } from '../child/run-cli.js';
-import { childError, LIMIT_SLACK_MS } from './cli-run.js';
+import { abandonEntry, LIMIT_SLACK_MS } from './cli-run.js';
 import { defineTool, type ToolDeps } from './define.js';
 
 const durationText = z
@@ -196,15 +196,7 @@ export function registerProfileTool(server: McpServer, deps: ToolDeps): void {
       } catch {
         json = undefined;
       }
-      if (!json) {
-        const error = parseCliError(child.stderr);
-        store.finish(
-          entry,
-          child.stoppedBy ? 'interrupted' : 'failed',
-          error?.code ?? `exit ${child.exitCode}`,
-        );
-        throw childError({ child, ...(error ? { error } : {}) }, 'the profile');
-      }
+      if (!json) throw abandonEntry(store, entry, child, 'the profile');
       const profileFile = join(dir, 'profile.json');
       writeFileSync(profileFile, `${JSON.stringify(json, null, 2)}\n`);
       const status =
