@@ -712,6 +712,32 @@ describe.skipIf(!built)('explain_query through MCP on the local databases', () =
     expect(after).toEqual(before);
   });
 
+  it('PostgreSQL: with allowAnalyzeWrites, a write runs through the rolled-back path and changes nothing', async () => {
+    const permissive = createWorkspace('database: { allowAnalyzeWrites: true }\n');
+    const other = await connectStdio(permissive.dir);
+    try {
+      const count = `SELECT count(*)::int AS n FROM ${tag}_orders`;
+      const before = await pgExec(count);
+      const run = await callTool(other.client, 'explain_query', {
+        sql: `UPDATE ${tag}_orders SET total = total + 1 WHERE customer_id = 3`,
+        db: pgDb,
+      });
+      expect(run.result.isError, run.text).toBeFalsy();
+      expect(run.data).toMatchObject({ executed: true, isWrite: true, plan: { analyzed: true } });
+      expect(run.data['note']).toBeUndefined();
+      expect(await pgExec(count)).toEqual(before);
+      const sum = await pgExec(
+        `SELECT sum(total)::bigint AS s FROM ${tag}_orders WHERE customer_id = 3`,
+      );
+      expect(sum[0]?.['s']).toBe(
+        String(Array.from({ length: 400 }, (_, i) => 3 + i * 500).reduce((a, b) => a + b, 0)),
+      );
+    } finally {
+      await other.close();
+      permissive.cleanup();
+    }
+  });
+
   it('MariaDB: a hidden write into a MyISAM table is refused by the server, nothing changes', async () => {
     const conn = await mysql.createConnection({
       uri: `${MYSQL_URL}/test`,
