@@ -46,6 +46,8 @@ async function stopChildren(): Promise<void> {
 /** Serves one session over stdin/stdout until stdin closes. */
 export async function serveStdio(config: McpConfig, log: (line: string) => void): Promise<void> {
   const deps = await prepareServer(config);
+  // stdout carries the protocol: anything a library logs goes to stderr instead.
+  console.log = console.info = console.debug = console.warn;
   const server = createMcpServer(deps);
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
