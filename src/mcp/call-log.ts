@@ -5,7 +5,7 @@
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { redactDeep } from '../util/redact.js';
+import { redactDeep, redactText } from '../util/redact.js';
 
 /** How a call ended. */
 export type CallOutcome = 'ok' | 'error' | 'refused' | 'cancelled';
@@ -48,7 +48,17 @@ export class CallLog {
 
   /** Queues one entry (arguments and error text are redacted here). */
   append(entry: CallLogEntry): Promise<void> {
-    const safe = redactDeep(entry, { secrets: this.#secrets });
+    // The arguments are the agent's (headers, env, SQL): redacted by value and by field name. The
+    // entry's own fields (session id, outcome) are not secrets and keep their values.
+    const options = { secrets: this.#secrets };
+    const safe: CallLogEntry = {
+      ...entry,
+      arguments: redactDeep(entry.arguments, options),
+      ...(entry.error
+        ? { error: { code: entry.error.code, message: redactText(entry.error.message, options) } }
+        : {}),
+      ...(entry.files ? { files: entry.files.map((f) => redactText(f, options)) } : {}),
+    };
     this.#queue = this.#queue
       .then(async () => {
         if (!this.#created) {
