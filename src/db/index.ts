@@ -36,6 +36,7 @@ export {
   type ExplainMode,
   type ExplainSafety,
   type StatementAssessment,
+  WRITES_NOT_ALLOWED,
 } from './safety.js';
 export { isSelectStar, isUnboundedSelect, normalizeSql } from './sql/normalize.js';
 export { classifyStatement } from './sql/statement-kind.js';

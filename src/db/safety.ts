@@ -37,6 +37,10 @@ export interface StatementAssessment {
 export const ANALYZE_REFUSED_NOTE =
   'EXPLAIN ANALYZE was not run: showing the plan without running the statement (estimates only)';
 
+/** The refusal reason when the caller did not allow writes to run (`analyzeWrites: false`). */
+export const WRITES_NOT_ALLOWED =
+  'the statement writes, and running writes was not allowed here (analyzeWrites: false)';
+
 /** Caveat text for sequences (the wording follows PostgreSQL's documentation of nextval). */
 export function sequenceCaveat(sequences: readonly string[]): string {
   const which = sequences.length > 0 ? ` ${sequences.join(', ')}` : '';

@@ -37,6 +37,8 @@ export interface DbStepOptions {
   /** Requests the probe saw, for calls per request. */
   probeRequests?: number;
   verifyIndex: boolean;
+  /** false: statements that write are planned, never run (`--no-analyze-writes`). */
+  analyzeWrites: boolean;
   /** Read pg_stat_statements / performance_schema (counters were reset when the audit started). */
   statements: boolean;
   progress: AuditProgress;
@@ -134,6 +136,7 @@ async function explainConfigured(
   const report = await explainQuery(q.sql, {
     session,
     warmCache: true,
+    analyzeWrites: options.analyzeWrites,
     ...(params ? { params } : {}),
   });
   const e: Explained = {

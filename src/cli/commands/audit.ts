@@ -30,6 +30,7 @@ interface AuditFlags {
   sizing?: string;
   secret?: string[];
   verifyIndex?: boolean;
+  analyzeWrites: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -103,6 +104,7 @@ async function loadConfig(file: string | undefined, flags: AuditFlags): Promise<
   if (flags.out) config.outDir = flags.out;
   if (flags.pid !== undefined) config.target.pid = flags.pid;
   if (flags.verifyIndex && config.database) config.database.verifyIndex = true;
+  if (flags.analyzeWrites === false && config.database) config.database.analyzeWrites = false;
   config.secrets.push(...(flags.secret ?? []));
   applyStepFlags(config, flags);
   return config;
@@ -191,6 +193,10 @@ export function register(program: Command): void {
     .option(
       '--verify-index',
       'measure suggested indexes on a database server too (takes a lock until rollback)',
+    )
+    .option(
+      '--no-analyze-writes',
+      'explain configured statements that write without running them (reads still run, READ ONLY)',
     )
     .option('--secret <value>', 'a secret value to remove from every output (repeatable)', collect)
     .addHelpText(

@@ -23,6 +23,7 @@ interface ExplainFlags {
   param?: string[];
   plan?: string;
   analyze: boolean;
+  analyzeWrites: boolean;
   timeout: string;
   set?: string[];
   verifyIndex?: boolean;
@@ -64,6 +65,10 @@ export function register(program: Command): void {
       'analyse a saved plan instead (PostgreSQL JSON, MariaDB JSON, MySQL tree)',
     )
     .option('--no-analyze', 'plan only: do not run the statement (plain EXPLAIN, read-only)')
+    .option(
+      '--no-analyze-writes',
+      'run reads (READ ONLY) but only plan statements that write, without running them',
+    )
     .option('--timeout <ms>', 'statement timeout in milliseconds', '30000')
     .option(
       '--set <name=value>',
@@ -132,6 +137,7 @@ async function runExplainCommand(sql: string | undefined, flags: ExplainFlags): 
       ...(dbUrl ? { db: dbUrl } : {}),
       params: flags.param ?? [],
       analyze: flags.analyze,
+      analyzeWrites: flags.analyzeWrites,
       timeoutMs: parsePositive(flags.timeout, '--timeout'),
       settings: parseSettings(flags.set ?? []),
       ...(flags.trustFunction ? { trustFunctions: flags.trustFunction } : {}),

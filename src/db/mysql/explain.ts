@@ -18,7 +18,7 @@ import {
   explainTimeout,
   type RunExplainOptions,
 } from '../postgres/explain.js';
-import { autoIncrementCaveat, unsafeStatementError } from '../safety.js';
+import { autoIncrementCaveat, unsafeStatementError, WRITES_NOT_ALLOWED } from '../safety.js';
 import { identifierWords } from '../sql/referenced-names.js';
 import { parseMariaDbPlan } from './parse-mariadb.js';
 import { parseMysqlTree } from './parse-mysql-tree.js';
@@ -89,6 +89,7 @@ export async function explainMysql(
       if (counters.length > 0 && (full.words.has('insert') || full.words.has('replace')))
         caveats.push(autoIncrementCaveat(counters.map((t) => qualified(t.schema, t.name))));
     }
+    if (writes && options.analyzeWrites === false) refused.push(WRITES_NOT_ALLOWED);
     refused.push(
       ...nonTransactionalOperations(sql, identifierWords(sql), false).map(
         (op) => `it uses ${op}, whose effect no transaction undoes`,

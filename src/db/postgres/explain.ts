@@ -6,7 +6,7 @@
 import { ExitCode, RedlineError } from '../../errors/index.js';
 import type { DbSession } from '../connection.js';
 import type { ExplainedPlan } from '../plan/plan-node.js';
-import type { ExplainSafety, StatementAssessment } from '../safety.js';
+import { type ExplainSafety, type StatementAssessment, WRITES_NOT_ALLOWED } from '../safety.js';
 import { classifyStatement } from '../sql/statement-kind.js';
 import { parsePostgresPlan } from './parse-plan.js';
 import { assessPostgresStatement, jsonCell, readPlanFacts } from './statement-safety.js';
@@ -34,6 +34,13 @@ export interface RunExplainOptions {
    * this database, so EXPLAIN ANALYZE may run them in its rolled-back transaction.
    */
   trustFunctions?: readonly string[];
+  /**
+   * Whether a statement that writes (per the server: a ModifyTable node, row locks, a sequence
+   * call) may run under EXPLAIN ANALYZE in its rolled-back transaction. Default true; false shows
+   * such a statement's plan without running it, with {@link WRITES_NOT_ALLOWED} in
+   * `safety.refused` (the MCP server's default).
+   */
+  analyzeWrites?: boolean;
 }
 
 /** One explained statement: the plan, how it ran, and what the safety check concluded. */
@@ -79,8 +86,12 @@ export async function explainPostgres(
         timeoutMs,
         ...(options.trustFunctions ? { trustedFunctions: options.trustFunctions } : {}),
       }));
-    if (verdict.refused.length > 0) {
-      const run = await plainExplain(session, sql, params, timeoutMs, settings, verdict.refused);
+    const refused =
+      verdict.writes && options.analyzeWrites === false
+        ? [...verdict.refused, WRITES_NOT_ALLOWED]
+        : verdict.refused;
+    if (refused.length > 0) {
+      const run = await plainExplain(session, sql, params, timeoutMs, settings, refused);
       return { ...run, writes: verdict.writes, assessment: verdict };
     }
     const readOnly = !verdict.writes;

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod';
 import { STEP_NAMES } from '../../audit/config/types.js';
-import { classifyStatement } from '../../db/sql/statement-kind.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import type { AuditResultFile } from '../../report/model/audit-result.js';
@@ -17,7 +16,6 @@ import { redactText } from '../../util/redact.js';
 import { EXIT_MEANINGS } from '../child/cli-output.js';
 import type { AuditRequirements } from '../child/inspect.js';
 import { runChild } from '../child/run-cli.js';
-import { refusal } from '../guard/refusal.js';
 import { abandonEntry, LIMIT_SLACK_MS, runInspector } from './cli-run.js';
 import { defineTool, type ToolDeps } from './define.js';
 
@@ -72,13 +70,6 @@ export function registerAuditTool(server: McpServer, deps: ToolDeps): void {
       if (req.command) rails.checkCommand(req.command);
       if (req.databaseUrl && !/^pglite:/i.test(req.databaseUrl))
         await rails.pinDatabaseUrl(req.databaseUrl);
-      const writes = req.queries.filter((q) => classifyStatement(q.sql).isWrite);
-      if (writes.length > 0 && !config.database.allowAnalyzeWrites)
-        throw refusal(
-          `the audit would EXPLAIN ANALYZE ${writes.length} write statement(s) (${writes.map((q) => q.sql.trim().split(/\s+/).slice(0, 3).join(' ')).join('; ')})`,
-          'database.allowAnalyzeWrites',
-          config.source,
-        );
       const only = args.only ? new Set(args.only) : undefined;
       const skip = new Set(args.skip ?? []);
       const running = req.steps.filter(
@@ -106,6 +97,8 @@ export function registerAuditTool(server: McpServer, deps: ToolDeps): void {
       if (args.sizing) cliArgs.push('--sizing', args.sizing);
       if (args.baseline) cliArgs.push('--baseline', rails.resolvePath(args.baseline, 'baseline'));
       for (const secret of config.secrets) cliArgs.push('--secret', secret);
+      // The server decides what writes (db/): such statements are planned, never run.
+      if (!config.database.allowAnalyzeWrites) cliArgs.push('--no-analyze-writes');
       const total = totalMs / 1000;
       context.progress(
         `audit of ${args.config} (${running.map((s) => s.name).join(', ')}); output in ${outDir}`,

@@ -2,13 +2,11 @@
  * `explain_query` and `top_queries`, in process (I/O-bound, bounded by the statement timeout) on
  * db/'s own functions — the ones `redline db explain` and `redline db top` call.
  *
- * The guard rail on writes comes from the database itself: unless the user set
- * database.allowAnalyzeWrites, the session is made read-only (`default_transaction_read_only` on
- * PostgreSQL and PGlite, `SET SESSION TRANSACTION READ ONLY` on MySQL/MariaDB) before
- * explainQuery opens its transaction, so the server refuses any write the statement would do —
- * also one hidden in a function, a trigger or `nextval()` — and nothing runs. A statement the
- * classifier sees as a write is not even attempted. When writes are allowed, explainQuery's own
- * path applies (transaction always rolled back, the database's checks; docs/database.md).
+ * What may run is decided by db/ from the server (docs/database.md): one statement per protocol
+ * message, a transaction that is always rolled back (READ ONLY for reads), EXPLAIN ANALYZE
+ * refused when a rollback could not undo an effect. The guard rail adds one thing: unless the
+ * user set database.allowAnalyzeWrites, `analyzeWrites: false`, so a statement the server shows
+ * writing is planned, never run. `top_queries` reads statistics in a read-only session.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod';
@@ -23,8 +21,8 @@ import {
   renderTopQueries,
   resetTopQueries,
   topQueries,
+  WRITES_NOT_ALLOWED,
 } from '../../db/index.js';
-import { classifyStatement } from '../../db/sql/statement-kind.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import { refusal } from '../guard/refusal.js';
@@ -36,27 +34,6 @@ const DB_INPUT = z
   .describe(
     'postgres://user@127.0.0.1:5432/db, mysql://root@127.0.0.1:3306/db (MariaDB too) or pglite:<dir>; default $REDLINE_DB_URL',
   );
-
-/** True when `error` (or a cause) is the server refusing a write in a read-only transaction. */
-export function isReadOnlyRefusal(error: unknown): boolean {
-  for (
-    let e = error as
-        | { code?: unknown; errno?: unknown; message?: unknown; cause?: unknown }
-        | undefined,
-      depth = 0;
-    e && depth < 5;
-    e = e.cause as typeof e, depth++
-  ) {
-    if (
-      e.code === '25006' ||
-      e.errno === 1792 ||
-      e.code === 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION'
-    )
-      return true;
-    if (typeof e.message === 'string' && /read[- ]only transaction/i.test(e.message)) return true;
-  }
-  return false;
-}
 
 async function openReadOnly(url: string): Promise<DbSession> {
   const session = await openDb(parseDbTarget(url));
@@ -78,29 +55,6 @@ function closeOnAbort(context: ToolContext, session: DbSession): () => void {
   const close = () => void session.close().catch(() => {});
   context.signal.addEventListener('abort', close, { once: true });
   return () => context.signal.removeEventListener('abort', close);
-}
-
-/**
- * Plain EXPLAIN in the read-only session. MySQL and MariaDB evaluate constant expressions — a
- * stored function call among them — while planning, so even this can try to write: the server
- * refuses, and so does the tool.
- */
-async function planOnly(
-  sql: string,
-  session: DbSession,
-  base: { params: unknown[]; timeoutMs: number; settings: Record<string, string> },
-  source: string,
-): Promise<ExplainReport> {
-  try {
-    return await explainQuery(sql, { session, analyze: false, ...base });
-  } catch (error) {
-    if (!isReadOnlyRefusal(error)) throw error;
-    throw refusal(
-      `even planning this statement writes (the database evaluates a function while planning and refused it in a read-only transaction: ${(error as Error).message})`,
-      'database.allowAnalyzeWrites',
-      source,
-    );
-  }
 }
 
 async function databaseUrl(context: ToolContext, given: string | undefined): Promise<string> {
@@ -171,47 +125,35 @@ export function registerDatabaseTools(server: McpServer, deps: ToolDeps): void {
       };
       const wantAnalyze = args.analyze ?? true;
       const allowWrites = config.database.allowAnalyzeWrites;
-      const looksLikeWrite = classifyStatement(args.sql).isWrite;
-      let report: ExplainReport;
-      let note: string | undefined;
       const howToAllow = `the user can allow it with database.allowAnalyzeWrites: true in ${config.source} (it then runs in a transaction that is rolled back)`;
-      if (wantAnalyze && allowWrites) {
-        report = await explainQuery(args.sql, { db: url, analyze: true, ...base });
-      } else {
-        if (wantAnalyze && looksLikeWrite && args.analyze === true)
-          throw refusal(
-            'EXPLAIN ANALYZE of a statement that writes; use analyze: false to see its plan without running it',
-            'database.allowAnalyzeWrites',
-            config.source,
-          );
-        const session = await openReadOnly(url);
-        const unwatch = closeOnAbort(context, session);
-        try {
-          if (wantAnalyze && !looksLikeWrite) {
-            try {
-              report = await explainQuery(args.sql, { session, analyze: true, ...base });
-            } catch (error) {
-              if (!isReadOnlyRefusal(error)) throw error;
-              const message = (error as Error).message;
-              if (args.analyze === true)
-                throw refusal(
-                  `EXPLAIN ANALYZE: the database refused to run it in a read-only transaction, so it writes (${message}); use analyze: false for its plan`,
-                  'database.allowAnalyzeWrites',
-                  config.source,
-                );
-              note = `not run: the database refused it in a read-only transaction, so it writes (${message}); plain EXPLAIN shown — ${howToAllow}`;
-              report = await planOnly(args.sql, session, base, config.source);
-            }
-          } else {
-            if (wantAnalyze)
-              note = `not run: the statement writes; plain EXPLAIN shown — ${howToAllow}`;
-            report = await planOnly(args.sql, session, base, config.source);
-          }
-        } finally {
-          unwatch();
-          await session.close().catch(() => {});
-        }
+      // db/ decides from the server what writes and what a rollback cannot undo; the guard rail
+      // only adds analyzeWrites: false, so a write is planned, never run.
+      const session = await openDb(parseDbTarget(url));
+      const unwatch = closeOnAbort(context, session);
+      let report: ExplainReport;
+      try {
+        report = await explainQuery(args.sql, {
+          session,
+          analyze: wantAnalyze,
+          analyzeWrites: allowWrites,
+          ...base,
+        });
+      } finally {
+        unwatch();
+        await session.close().catch(() => {});
       }
+      const refused = report.safety?.refused ?? [];
+      const writesRefused = refused.includes(WRITES_NOT_ALLOWED);
+      if (writesRefused && args.analyze === true)
+        throw refusal(
+          'EXPLAIN ANALYZE of a statement that writes; use analyze: false to see its plan without running it',
+          'database.allowAnalyzeWrites',
+          config.source,
+        );
+      const note =
+        wantAnalyze && !report.executed && refused.length > 0
+          ? `not run: ${refused.map((r) => (r === WRITES_NOT_ALLOWED ? 'the statement writes' : r)).join('; ')}; plain EXPLAIN shown${writesRefused ? ` — ${howToAllow}` : ''}`
+          : undefined;
       const text = `${renderPlanTree(report.plan, report.findings, { color: false })}${renderFindingsText(report.findings)}`;
       const data = { ...report, ...(note ? { note } : {}), text };
       const top = report.findings[0] as { title?: string } | undefined;
