@@ -55,3 +55,27 @@ export const ExitCode = {
 
 /** One of the values of {@link ExitCode}. */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** What each exit code means, in a few words (for tools that report a child's exit, e.g. MCP). */
+export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCodeValue, string>> = {
+  0: 'ok',
+  1: 'internal error (a Redline bug)',
+  2: 'bad arguments',
+  65: 'unreadable input',
+  66: 'input file missing',
+  69: 'target unreachable',
+  70: 'Redline is not built (run npm run build)',
+  72: 'a required service is unavailable',
+  73: 'cannot write an output',
+  99: 'thresholds failed',
+  100: 'setup() timed out',
+  101: 'teardown() timed out',
+  104: 'invalid options',
+  105: 'interrupted (partial results written)',
+  107: 'script error',
+  108: 'aborted by the script or a threshold',
+  110: 'marked failed (checks failed with failOnCheck, or exec.test.fail())',
+  112: 'significant regression',
+  130: 'stopped at once (second interrupt; what was measured was written)',
+  143: 'stopped at once (second SIGTERM; what was measured was written)',
+};
