@@ -130,6 +130,14 @@ export async function runAuditWithProgress(
   baselineFile: string | undefined,
 ): Promise<void> {
   const interrupt = installInterruptHandler();
+  let written = false;
+  interrupt.onForcedExit(() => {
+    // The reports are assembled from every step at the end: a forced exit leaves no partial file.
+    if (!written)
+      process.stderr.write(
+        `redline: forced exit before the audit's reports were written; nothing new is in ${config.outDir}\n`,
+      );
+  });
   try {
     const progress = createProgress(
       (line) => process.stderr.write(`${line}\n`),
@@ -141,6 +149,7 @@ export async function runAuditWithProgress(
       signal: interrupt.signal,
       ...(baselineFile ? { baselineFile } : {}),
     });
+    written = true;
     process.stdout.write(renderAuditSummary(run, config.secrets));
     if (run.interrupted) process.exitCode = ExitCode.Interrupted;
   } finally {
@@ -197,8 +206,9 @@ Outputs (in --out): audit.json, report.md, report.html, junit.xml, profile/ (cpu
 flame graph), soak/ (heap profile, signals), monitoring/ (Prometheus rules, promtool tests,
 Grafana dashboard). Progress goes to stderr, the summary to stdout.
 
-Exit codes: 0 done, 2 bad flags, 66 no config, 69 target unreachable, 104 invalid config,
-105 interrupted (partial results written).`,
+Exit codes: 0 done, 2 bad flags, 66 no config, 69 target unreachable, 73 cannot write,
+104 invalid config, 105 interrupted (partial results written), 130 second Ctrl-C (nothing more
+written). Every code: docs/exit-codes.md.`,
     )
     .action(async (file: string | undefined, flags: AuditFlags) => {
       await runAuditCommand(file, flags);

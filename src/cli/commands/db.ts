@@ -1,5 +1,4 @@
 /** `redline db explain` and `redline db top`: query plans judged rule by rule, statements ranked by time. */
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
   ANALYZE_REFUSED_NOTE,
@@ -17,6 +16,7 @@ import {
 } from '../../db/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import { writeJsonFile } from '../result-files.js';
 
 interface ExplainFlags {
   db?: string;
@@ -104,7 +104,8 @@ advance: the output says so when the statement can move one. Details: docs/datab
 
 Exit codes: 0 ok (also when ANALYZE was refused: see the notes), 1 the transaction was found closed
 before ROLLBACK (report it), 2 bad flags, more than one statement, or a statement Redline refuses to
-plan, 65 unreadable plan or failed statement, 66 plan file missing, 72 database unreachable or timeout.`,
+plan, 65 unreadable plan or failed statement, 66 plan file missing, 72 database unreachable or timeout,
+73 cannot write --json.`,
     )
     .action(async (sql: string | undefined, flags: ExplainFlags) => {
       await runExplainCommand(sql, flags);
@@ -164,9 +165,10 @@ async function runExplainCommand(sql: string | undefined, flags: ExplainFlags): 
     }
   }
   if (flags.json !== undefined) {
-    const text = `${JSON.stringify({ ...report, verification }, null, 2)}\n`;
-    if (typeof flags.json === 'string') await writeFile(flags.json, text);
-    else process.stdout.write(text);
+    const data = { ...report, verification };
+    // A file that cannot be written is exit 73 (CannotWrite), not an internal error.
+    if (typeof flags.json === 'string') writeJsonFile(flags.json, data);
+    else process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
     if (typeof flags.json !== 'string') return;
   }
   const out = [`${report.target} — ${describeRun(report)}`, ...safetyNotes(report), ''];
@@ -232,9 +234,8 @@ async function runTopCommand(flags: TopFlags): Promise<void> {
     explain: flags.explain ? parsePositive(flags.explain, '--explain') : 0,
   });
   if (flags.json !== undefined) {
-    const text = `${JSON.stringify(result, null, 2)}\n`;
-    if (typeof flags.json === 'string') await writeFile(flags.json, text);
-    else return void process.stdout.write(text);
+    if (typeof flags.json === 'string') writeJsonFile(flags.json, result);
+    else return void process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   }
   process.stdout.write(renderTopQueries(result));
 }

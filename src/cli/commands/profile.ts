@@ -183,7 +183,8 @@ Examples:
 
 The target gets $PORT (when --url is not given) and runs with --inspect on a random loopback port.
 The capture starts after the warm-up (--warmup, default 2s) and covers only the load window.
-Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted (files still written).`,
+Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted (files still written),
+130 second Ctrl-C (files may be missing). Every code: docs/exit-codes.md.`,
     )
     .action(async (_script: string | undefined, _rest: string[], flags: ProfileFlags) => {
       const { script, targetCommand } = splitOperands(command);
@@ -195,6 +196,13 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
       }
       const base = quickOptionsFromFlags(flags.url ?? 'http://127.0.0.1/', flags);
       const interrupt = installInterruptHandler();
+      let written = false;
+      interrupt.onForcedExit(() => {
+        if (!written)
+          process.stderr.write(
+            `redline: forced exit before the profile was written; files in ${resolve(flags.out)} may be missing or from an earlier run\n`,
+          );
+      });
       const progress = flags.quiet
         ? undefined
         : (message: string) => process.stderr.write(`redline: ${redactText(message)}\n`);
@@ -223,6 +231,7 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
           top: Math.max(flags.top ?? 10, 20),
           ...(progress ? { onProgress: progress } : {}),
         });
+        written = true;
         printResult(result, flags);
         if (result.loadError !== undefined && !result.interrupted) throw result.loadError;
         if (result.interrupted) process.exitCode = ExitCode.Interrupted;

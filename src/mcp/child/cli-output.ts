@@ -4,29 +4,11 @@
  * iterations with the script's own file:line, and warnings.
  */
 import { resolve } from 'node:path';
+import { EXIT_CODE_MEANINGS } from '../../errors/exit-codes.js';
 import type { ErrorData } from '../errors.js';
 
-/** Exit codes of `redline` and what they mean for an agent (docs/exit-codes.md). */
-export const EXIT_MEANINGS: Readonly<Record<number, string>> = {
-  0: 'ok',
-  1: 'internal error (a Redline bug)',
-  2: 'bad arguments',
-  65: 'unreadable input',
-  66: 'input file missing',
-  69: 'target unreachable',
-  72: 'a required service is unavailable',
-  73: 'cannot write an output',
-  99: 'thresholds failed',
-  100: 'setup() timed out',
-  101: 'teardown() timed out',
-  104: 'invalid options',
-  105: 'interrupted (partial results written)',
-  107: 'script error',
-  108: 'aborted by the script or a threshold',
-  110: 'marked failed (checks failed with failOnCheck, or exec.test.fail())',
-  112: 'significant regression',
-  130: 'stopped at once (second interrupt)',
-};
+/** Exit codes of `redline` and what they mean for an agent (one table: errors/exit-codes.ts). */
+export const EXIT_MEANINGS: Readonly<Record<number, string>> = EXIT_CODE_MEANINGS;
 
 const POSITION = /^(.*?):(\d+)(?::(\d+))?$/;
 

@@ -16,6 +16,7 @@ import { buildPlan, type CliOverrides } from '../../config/index.js';
 import type { ScenarioPlan } from '../../config/plan.js';
 import { ProblemList } from '../../config/problems.js';
 import { initContextError } from '../../engine/script/init-errors.js';
+import { ExitCode } from '../../errors/exit-codes.js';
 import { MetricRegistry } from '../../metrics/registry.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
 import { loadScript } from '../../script/loader/index.js';
@@ -170,7 +171,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${JSON.stringify({ ok: false, error: errorData(error) })}\n`);
   }
   // Init code may leave timers or sockets open: this process only reports.
-  process.exit(0);
+  process.exit(ExitCode.Ok);
 }
 
 await main(process.argv.slice(2));
