@@ -33,6 +33,26 @@ function isLockWait(hotspot: Hotspot): boolean {
   return hotspot.via.some((via) => LOCK_FRAME.test(via.name));
 }
 
+/**
+ * Lock waits of one function on one lock, merged: JIT-compiled frames report the monitor enter
+ * at neighbouring lines, so one `synchronized` block can appear as two. The heaviest line stays.
+ */
+function mergeByFunction(sites: readonly Hotspot[]): Hotspot[] {
+  const merged = new Map<string, Hotspot>();
+  for (const site of sites) {
+    const lock = site.via.find((via) => LOCK_FRAME.test(via.name))?.name ?? '';
+    const key = `${site.file}|${site.functionName}|${lock}`;
+    const seen = merged.get(key);
+    if (!seen) merged.set(key, { ...site });
+    else {
+      seen.weight += site.weight;
+      seen.share += site.share;
+      if (site.ms !== undefined) seen.ms = (seen.ms ?? 0) + site.ms;
+    }
+  }
+  return [...merged.values()].sort((a, b) => b.weight - a.weight);
+}
+
 const WORDING: Record<ProfiledRuntime, { who: string; fix: string }> = {
   go: {
     who: 'goroutines',
@@ -67,9 +87,9 @@ export function createContentionFindings(profile: Profile, tables: ProfileTables
   const { who, fix } = WORDING[tables.runtime];
   const source = String(profile.meta.source ?? profile.format);
   const findings: Finding[] = [];
-  for (const site of tables.hotspots) {
+  for (const site of mergeByFunction(tables.hotspots.filter(isLockWait))) {
     if (findings.length >= CONTENTION_THRESHOLDS.maxSites) break;
-    if (site.ms === undefined || !isLockWait(site)) continue;
+    if (site.ms === undefined) continue;
     const waiting = windowMs > 0 ? site.ms / windowMs : 0;
     if (windowMs > 0 && waiting < CONTENTION_THRESHOLDS.minWaiting) continue;
     const lock = site.via.find((via) => LOCK_FRAME.test(via.name))?.name ?? 'a lock';

@@ -16,6 +16,7 @@ import {
 import type { Importer } from './importer.js';
 import { parseJsonProfile } from './importer.js';
 import { pprofImporter } from './pprof.js';
+import { pstatsImporter } from './pstats.js';
 import { speedscopeImporter } from './speedscope.js';
 
 /** Every importer, in the order ties are broken. */
@@ -24,6 +25,7 @@ export const IMPORTERS: readonly Importer[] = [
   heapProfileImporter,
   heapSnapshotImporter,
   speedscopeImporter,
+  pstatsImporter,
   pprofImporter,
   foldedImporter,
 ];
