@@ -5,6 +5,7 @@
  */
 import type { Finding } from '../../findings/finding.js';
 import { formatPercent } from '../../util/units.js';
+import { SATURATED_RUN_QUEUE_RATIO } from '../import/python-sampler.js';
 import type { ProcessActivity } from '../model/recording.js';
 import { formatWhere } from './cpu-findings.js';
 import type { Hotspot } from './tables.js';
@@ -19,7 +20,7 @@ export const GIL_THRESHOLDS = {
   /** The machine had at least this many idle cores on average... */
   machineIdleCores: 0.2,
   /** ...and the threads waited for a CPU (run queue) less than this fraction of their CPU time. */
-  runQueueRatio: 0.5,
+  runQueueRatio: SATURATED_RUN_QUEUE_RATIO,
 } as const;
 
 /** What the GIL rule concluded for one process, with the numbers it used. */
@@ -37,13 +38,12 @@ export function judgeGil(p: ProcessActivity): GilVerdict {
   const base = { pid: p.pid, cores };
   if (p.cpuCount < 2)
     return { ...base, bound: false, reason: 'one CPU: there is nothing to run in parallel' };
-  if (p.multiThreadShare < GIL_THRESHOLDS.multiThreadShare)
-    return { ...base, bound: false, reason: 'rarely more than one thread used CPU at a time' };
-  if (cores < GIL_THRESHOLDS.minCores || cores > GIL_THRESHOLDS.maxCores)
+  // One thread at a time, even on a busy machine: nothing to serialise.
+  if (p.multiThreadShare < 0.1)
     return {
       ...base,
       bound: false,
-      reason: `the process used ${cores.toFixed(2)} cores, not about one`,
+      reason: 'rarely more than one thread wanted the CPU at a time',
     };
   const runQueue = p.threadCpuMs > 0 ? p.runQueueWaitMs / p.threadCpuMs : 0;
   const idle = p.machineIdleCores;
@@ -57,6 +57,18 @@ export function judgeGil(p: ProcessActivity): GilVerdict {
       reason: `the machine was busy (${idle === undefined ? 'idle unknown' : `${idle.toFixed(2)} idle cores`}, threads waited ${runQueue.toFixed(2)} ms for a CPU per ms they ran): a one-core ceiling cannot be told from a saturated machine`,
     };
   }
+  if (p.multiThreadShare < GIL_THRESHOLDS.multiThreadShare)
+    return {
+      ...base,
+      bound: false,
+      reason: 'rarely more than one thread wanted the CPU at a time',
+    };
+  if (cores < GIL_THRESHOLDS.minCores || cores > GIL_THRESHOLDS.maxCores)
+    return {
+      ...base,
+      bound: false,
+      reason: `the process used ${cores.toFixed(2)} cores, not about one`,
+    };
   return { ...base, bound: true, reason: 'threads waited for the interpreter lock, not for a CPU' };
 }
 

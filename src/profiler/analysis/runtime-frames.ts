@@ -131,14 +131,16 @@ function isGoStdPackage(pkg: string): boolean {
   return !first.includes('.') && first !== 'main';
 }
 
-/** A Go module path from a file under the module cache or a -trimpath build (`mod@v1.2.3/...`). */
-const GO_MODULE_FILE = /(?:^|[\\/]pkg[\\/]mod[\\/])([^@]+?)@v[^\\/]+[\\/]/;
+/** A Go module path from a file under the module cache (`…/pkg/mod/mod@v1.2.3/...`). */
+const GO_MODULE_CACHE = /[\\/]pkg[\\/]mod[\\/]([^@]+?)@v[^\\/]+[\\/]/;
+/** The same in a -trimpath build, where paths start with the module (`mod@v1.2.3/...`). */
+const GO_MODULE_TRIMMED = /^([^@/\\][^@]*?)@v[^\\/]+[\\/]/;
 
 /** Category of a Go frame (file ends in `.go`). */
 export function categorizeGoFrame(frame: ProfileFrame): CategoryInfo {
   if (GO_GC.has(frame.name)) return { category: 'gc' };
   const file = frame.file ?? '';
-  const module = GO_MODULE_FILE.exec(file)?.[1];
+  const module = (GO_MODULE_CACHE.exec(file) ?? GO_MODULE_TRIMMED.exec(file))?.[1];
   if (module) return { category: 'dependency', pkg: module.replace(/\\/g, '/') };
   const vendored = /[\\/]vendor[\\/](.+)[\\/][^\\/]+\.go$/.exec(file)?.[1];
   if (vendored) return { category: 'dependency', pkg: vendored };

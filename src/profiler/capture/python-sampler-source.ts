@@ -49,6 +49,26 @@ def _redline_sampler():
         except (OSError, ValueError, IndexError):
             return None
 
+    # A thread wants the CPU when it runs or waits on a futex (the GIL, or a lock); blocked in any
+    # other system call (send, recv, poll, sleep) it waits for the world, not for the CPU.
+    import platform
+    futex = {"x86_64": b"202", "amd64": b"202", "aarch64": b"98", "arm64": b"98"}.get(platform.machine().lower())
+
+    def syscall_fd(native_id):
+        try:
+            fd = os.open("/proc/self/task/%d/syscall" % native_id, os.O_RDONLY)
+            os.pread(fd, 16, 0)
+            return fd
+        except OSError:
+            return None
+
+    def wants_cpu(fd):
+        try:
+            word = os.pread(fd, 16, 0).split(b" ", 1)[0].strip()
+        except OSError:
+            return None
+        return word == b"running" or (futex is not None and word == futex)
+
     def read_control():
         try:
             with open(control) as f:
@@ -85,11 +105,13 @@ def _redline_sampler():
         thread_ids = {}
         thread_rows = []
         fds = {}
+        sys_fds = {}
         last_cpu = {}
         first_runq = {}
         last_runq = {}
         lags = []
         ran_counts = []
+        running_counts = []
         started = time.time()
         t0 = time.perf_counter()
         times0 = os.times()
@@ -124,6 +146,7 @@ def _redline_sampler():
                 if words is None or words[:2] == ["stop", window] or words[:1] == ["exit"]:
                     break
             ran = 0
+            running = 0
             alive = set()
             tick_ns = int((now - before) * 1e9)
             by_ident = {t.ident: t for t in threading.enumerate()}
@@ -140,6 +163,10 @@ def _redline_sampler():
                     if fd is None and native not in fds:
                         fd = schedstat_fd(native)
                         fds[native] = fd
+                    sfd = sys_fds.get(native)
+                    if native not in sys_fds:
+                        sfd = sys_fds[native] = syscall_fd(native)
+                    state = wants_cpu(sfd) if sfd is not None else None
                     stat = schedstat(fd) if fd is not None else None
                     if stat is not None:
                         delta = stat[0] - last_cpu.get(native, 0)
@@ -173,22 +200,27 @@ def _redline_sampler():
                 if entry is None:
                     entry = stacks[skey] = [0, 0, 0]
                 entry[0] += 1
-                if delta > 0:
-                    # CPU since the last tick, charged to the stack seen now (at most one tick,
-                    # so a thread first seen late is not charged its whole life here).
+                # Active: the thread wants the CPU now (see wants_cpu); without /proc syscall,
+                # it used CPU since the last tick.
+                active = state if state is not None else delta > 0
+                if active:
                     entry[1] += 1
+                    running += 1
+                if delta > 0:
                     entry[2] += min(delta, tick_ns)
-            for native in [n for n in fds if n not in alive]:
-                if fds[native] is not None:
-                    os.close(fds[native])
-                del fds[native]
+            for table in (fds, sys_fds):
+                for native in [n for n in table if n not in alive]:
+                    if table[native] is not None:
+                        os.close(table[native])
+                    del table[native]
             ran_counts.append(ran)
+            running_counts.append(running)
         sys.setswitchinterval(switch_interval)
         wall = time.perf_counter() - t0
         times1 = os.times()
         idle1 = machine_idle_ticks()
         mine1 = schedstat(my_fd) if my_fd is not None else None
-        for fd in fds.values():
+        for fd in list(fds.values()) + list(sys_fds.values()):
             if fd is not None:
                 os.close(fd)
         hz = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -213,6 +245,8 @@ def _redline_sampler():
             "lag_p50_ms": lags[len(lags) // 2] * 1000 if lags else 0,
             "threads_ran_mean": (sum(ran_counts) / len(ran_counts)) if ran_counts else 0,
             "multi_thread_share": (len(multi) / len(ran_counts)) if ran_counts else 0,
+            "threads_wanting_cpu_mean": (sum(running_counts) / len(running_counts)) if running_counts else 0,
+            "wanting_cpu_multi_share": (len([n for n in running_counts if n >= 2]) / len(running_counts)) if running_counts else 0,
             "frames": frames,
             "threads": [{"name": r[0], "cpu_ms": r[1] / 1e6, "samples": r[2]} for r in thread_rows],
             "stacks": [

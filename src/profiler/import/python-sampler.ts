@@ -1,7 +1,8 @@
 /**
  * Reads the files Redline's Python sampler writes (`python-<pid>-<n>.json`, see
  * capture/python-sampler-source.ts) into a RuntimeRecording: a CPU profile (each stack weighed by
- * the CPU its thread used), per-thread CPU, and how each process's threads shared the CPU.
+ * samples in which the thread wanted the CPU), per-thread CPU, and how each process's threads
+ * shared the CPU.
  */
 import { createProfileBuilder } from '../model/builder.js';
 import type { Profile } from '../model/profile.js';
@@ -13,6 +14,9 @@ import {
   parseJsonProfile,
   textPrefix,
 } from './importer.js';
+
+/** Run-queue wait per ms of CPU from which the machine counts as saturated for a process. */
+export const SATURATED_RUN_QUEUE_RATIO = 0.5;
 
 /** The `format` marker of a sampler file. */
 export const PYTHON_SAMPLER_FORMAT = 'redline-python-sampler';
@@ -37,13 +41,16 @@ export interface PythonSamplerFile {
   lag_p50_ms: number;
   threads_ran_mean: number;
   multi_thread_share: number;
+  /** Threads running or waiting for the GIL per tick, and the share of ticks with two or more. */
+  threads_wanting_cpu_mean: number;
+  wanting_cpu_multi_share: number;
   /** [name, file, first line] */
   frames: Array<[string, string, number]>;
   threads: Array<{ name: string; cpu_ms: number; samples: number }>;
   /** `frames`: [frame, line, frame, line, …], leaf first. */
   /**
-   * `samples`: ticks with this stack; `active`: those in which the thread used CPU; `cpu_ns`: that
-   * CPU (per tick at most the tick's length).
+   * `samples`: ticks with this stack; `active`: those in which the thread wanted the CPU (running
+   * or waiting for the GIL); `cpu_ns`: CPU it used since the tick before (at most one tick).
    */
   stacks: Array<{
     thread: number;
@@ -69,7 +76,7 @@ function check(file: PythonSamplerFile, name: string): void {
 
 /**
  * Converts sampler files (one per process) into one recording. With per-thread CPU the profile
- * is CPU time (ns); without it (no /proc) it counts wall-clock samples of every thread.
+ * counts samples of threads that wanted the CPU; without /proc it counts every thread's samples.
  */
 export function importFromPythonSampler(
   files: readonly PythonSamplerFile[],
@@ -86,7 +93,7 @@ export function importFromPythonSampler(
   const builder = createProfileBuilder({
     format: 'python-sampler',
     valueKind: byCpu ? 'cpu' : 'wall',
-    unit: byCpu ? 'nanoseconds' : 'samples',
+    unit: 'samples',
   });
   const threads = new Map<string, ThreadUsage>();
   const processes: ProcessActivity[] = [];
@@ -106,7 +113,7 @@ export function importFromPythonSampler(
         ids.push(id);
         lines.push(stack.frames[i + 1] ?? 0);
       }
-      const weight = byCpu ? stack.cpu_ns : stack.samples;
+      const weight = byCpu ? stack.active : stack.samples;
       samples += stack.samples;
       builder.addSample(ids, weight, lines, stack.samples);
     }
@@ -121,8 +128,8 @@ export function importFromPythonSampler(
       durationMs: file.duration_ms,
       cpuMs: file.process_cpu_ms,
       cpuCount: file.cpu_count,
-      multiThreadShare: file.multi_thread_share,
-      threadsRanMean: file.threads_ran_mean,
+      multiThreadShare: file.wanting_cpu_multi_share,
+      threadsRanMean: file.threads_wanting_cpu_mean,
       threadCpuMs: file.thread_cpu_ms,
       runQueueWaitMs: file.runq_wait_ms,
       samplerLagMs: file.lag_p50_ms,
@@ -147,6 +154,13 @@ export function importFromPythonSampler(
     notes.push(
       'per-thread CPU was not readable (/proc/self/task/*/schedstat): the profile counts wall-clock samples of every thread, waiting ones included',
     );
+  for (const p of processes) {
+    const ratio = p.threadCpuMs > 0 ? p.runQueueWaitMs / p.threadCpuMs : 0;
+    if (ratio >= SATURATED_RUN_QUEUE_RATIO)
+      notes.push(
+        `process ${p.pid}: the machine's CPUs were saturated (its threads waited ${ratio.toFixed(1)} ms for a CPU per ms they ran): samples lean towards where threads wake up (after I/O), so shares are less exact than usual`,
+      );
+  }
   const captured = processes.reduce((sum, p) => sum + p.threadCpuMs, 0);
   const used = processes.reduce((sum, p) => sum + p.cpuMs - (p.samplerCpuMs ?? 0), 0);
   if (byCpu && used > 0 && captured / used < 0.5)

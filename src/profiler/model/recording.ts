@@ -37,9 +37,9 @@ export interface ProcessActivity {
   samplerCpuMs?: number;
   /** CPUs the process may run on (its affinity). */
   cpuCount: number;
-  /** Share of sampling ticks in which two or more threads used CPU. */
+  /** Share of sampling ticks in which two or more threads wanted the CPU (ran or waited for the GIL). */
   multiThreadShare: number;
-  /** Mean number of threads that used CPU per tick. */
+  /** Mean number of threads that wanted the CPU per tick. */
   threadsRanMean: number;
   /** CPU the sampled threads used (ms) and the time they waited runnable for a CPU (ms). */
   threadCpuMs: number;
