@@ -16,6 +16,7 @@ import {
 } from '../../db/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import { runSlowLogCommand } from './db-slow-log.js';
 
 interface ExplainFlags {
   db?: string;
@@ -35,6 +36,9 @@ interface TopFlags {
   reset?: boolean;
   explain?: string;
   json?: boolean | string;
+  slowLog?: string;
+  slowLogTable?: boolean;
+  examples?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -93,7 +97,28 @@ Exit codes: 0 ok, 2 bad flags, 65 unreadable plan or failed statement, 66 plan f
     .option('--reset', 'reset the counters now (run before a load test, then run db top after it)')
     .option('--explain <n>', 'explain the N worst statements with the plan rules')
     .option('--json [file]', 'print (or write) the ranking as JSON')
+    .option(
+      '--slow-log <file>',
+      'rank a MySQL/MariaDB slow query log file instead (like pt-query-digest)',
+    )
+    .option(
+      '--slow-log-table',
+      "rank the server's mysql.slow_log table (log_output=TABLE; needs --db)",
+    )
+    .option(
+      '--examples',
+      "with --slow-log: print each class's slowest statement with its literal values",
+    )
     .action(async (flags: TopFlags) => {
+      if (flags.slowLog !== undefined || flags.slowLogTable) {
+        const { explain, limit, ...rest } = flags;
+        await runSlowLogCommand({
+          ...rest,
+          limit: parsePositive(limit, '--limit'),
+          ...(explain ? { explain: parsePositive(explain, '--explain') } : {}),
+        });
+        return;
+      }
       await runTopCommand(flags);
     });
 }
