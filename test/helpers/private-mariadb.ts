@@ -26,7 +26,10 @@ export interface PrivateMariaDb {
 export function hasMariaDbBinaries(): boolean {
   // mariadb-install-db has no --version and exits 1 after --help: check that it runs at all.
   const install = spawnSync('mariadb-install-db', ['--help'], { stdio: 'ignore' });
-  return install.error === undefined && spawnSync('mariadbd', ['--version'], { stdio: 'ignore' }).status === 0;
+  return (
+    install.error === undefined &&
+    spawnSync('mariadbd', ['--version'], { stdio: 'ignore' }).status === 0
+  );
 }
 
 /** Options of {@link startPrivateMariaDb}. */

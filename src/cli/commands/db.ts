@@ -16,6 +16,7 @@ import {
 } from '../../db/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import { registerMongo } from './db-mongo.js';
 import { runSlowLogCommand } from './db-slow-log.js';
 
 interface ExplainFlags {
@@ -121,6 +122,7 @@ Exit codes: 0 ok, 2 bad flags, 65 unreadable plan or failed statement, 66 plan f
       }
       await runTopCommand(flags);
     });
+  registerMongo(db);
 }
 
 async function runExplainCommand(sql: string | undefined, flags: ExplainFlags): Promise<void> {
