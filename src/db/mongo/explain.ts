@@ -5,7 +5,7 @@
  * classic stage tree (`inputStage(s)`), and the `queryPlan` wrapper of newer servers.
  */
 import type { Evidence, Finding } from '../../findings/finding.js';
-import { type MongoIndexSuggestion, suggestMongoIndex } from './index-advice.js';
+import { type MongoIndexSuggestion, shapeOf, suggestMongoIndex } from './index-advice.js';
 
 /** Thresholds of the MongoDB rules. */
 export const MONGO_THRESHOLDS = {
@@ -232,7 +232,6 @@ export function createMongoExplainFindings(e: MongoExplain): Finding[] {
       location,
       impact: {
         description: `${sortStage.nReturned ?? returned} documents sorted after they were read${sortStage.memBytes !== undefined ? ` (${sortStage.memBytes} bytes)` : ''}${spilled ? ', using temporary files' : ''}: nothing is returned until all are read`,
-        ...(sortStage.timeMs !== undefined ? { timeMs: sortStage.timeMs } : {}),
       },
       rootCause: spilled
         ? 'The sort needed more than the in-memory sort limit (100 MB) and wrote to disk (allowDiskUse).'

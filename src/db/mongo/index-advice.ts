@@ -107,3 +107,26 @@ export function suggestMongoIndex(
     esr: { equality, sort: sortFields, range },
   };
 }
+
+/** The shape of a filter: same keys and operators, every value replaced by 1 (no literals shown). */
+export function shapeOf(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length > 0 ? [shapeOf(value[0])] : [];
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value as Record<string, Json>);
+    if (
+      keys.length === 1 &&
+      (keys[0] as string).startsWith('$') &&
+      /^\$(date|oid|number\w+)$/.test(keys[0] as string)
+    )
+      return 1;
+    return Object.fromEntries(
+      keys
+        .sort()
+        .map((k) => [
+          k,
+          k === '$in' || k === '$nin' ? [1] : shapeOf((value as Record<string, Json>)[k]),
+        ]),
+    );
+  }
+  return 1;
+}

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Finding } from '../../findings/finding.js';
 import { formatPercent } from '../../util/units.js';
 import { MONGO_THRESHOLDS } from './explain.js';
-import { suggestMongoIndex } from './index-advice.js';
+import { shapeOf, suggestMongoIndex } from './index-advice.js';
 
 type Doc = Record<string, unknown>;
 
@@ -72,24 +72,6 @@ export function isMongoProfile(docs: unknown[]): boolean {
     docs.length > 0 &&
     docs.every((d) => !!d && typeof d === 'object' && 'millis' in (d as Doc) && 'ns' in (d as Doc))
   );
-}
-
-/** The shape of a filter: same keys and operators, every value replaced by 1. */
-function shapeOf(value: unknown): unknown {
-  if (Array.isArray(value)) return value.length > 0 ? [shapeOf(value[0])] : [];
-  if (value && typeof value === 'object') {
-    const keys = Object.keys(value as Doc);
-    if (
-      keys.length === 1 &&
-      (keys[0] as string).startsWith('$') &&
-      /^\$(date|oid|number\w+)$/.test(keys[0] as string)
-    )
-      return 1;
-    return Object.fromEntries(
-      keys.sort().map((k) => [k, k === '$in' || k === '$nin' ? [1] : shapeOf((value as Doc)[k])]),
-    );
-  }
-  return 1;
 }
 
 /** The filter and sort an entry ran with (find, aggregate $match/$sort, update/delete q). */
