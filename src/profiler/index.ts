@@ -33,6 +33,7 @@ export type {
   PackageRow,
   ProfileTables,
 } from './analysis/tables.js';
+export { isJvmProcess } from './capture/java.js';
 export { PPROF_TYPES, type PprofType, parsePprofTypes } from './capture/pprof-http.js';
 export {
   type LoadRunner,
@@ -42,6 +43,11 @@ export {
   profileTarget,
   type TargetInfo,
 } from './capture/profile-target.js';
+export {
+  type PythonSamplerPaths,
+  pythonSamplerEnv,
+  setUpPythonSampler,
+} from './capture/python.js';
 export { detectRuntime, parseRuntime, runtimeOfCommand } from './capture/runtime-detect.js';
 export {
   type CaptureOptions,

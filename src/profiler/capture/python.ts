@@ -3,8 +3,8 @@
  * `sitecustomize` on PYTHONPATH (its code is not changed); the window opens and closes through a
  * control file, and each sampled process writes one JSON file (python-sampler-source.ts).
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ExitCode } from '../../errors/exit-codes.js';
@@ -20,11 +20,33 @@ import type { RawCaptureFile, RuntimeCapturer } from './runtime-capturer.js';
 /** Default sampling interval of the Python sampler (ms): py-spy's default rate of 100 Hz. */
 export const PYTHON_SAMPLE_INTERVAL_MS = 10;
 
+/** Where a sampler lives: its bootstrap folder (on PYTHONPATH), control file and output folder. */
+export interface PythonSamplerPaths {
+  boot: string;
+  control: string;
+  out: string;
+}
+
+/**
+ * Writes the sampler's bootstrap and control file under `dir` (synchronously: a target starter
+ * calls it while it builds the environment). The sampler stays idle until a window opens.
+ */
+export function setUpPythonSampler(dir: string): PythonSamplerPaths {
+  const paths = { boot: join(dir, 'boot'), control: join(dir, 'control'), out: join(dir, 'out') };
+  mkdirSync(paths.boot, { recursive: true });
+  mkdirSync(paths.out, { recursive: true });
+  writeFileSync(join(paths.boot, 'sitecustomize.py'), PYTHON_SAMPLER_SOURCE);
+  writeFileSync(paths.control, 'idle\n');
+  return paths;
+}
+
 /** Options of {@link createPythonCapturer}. */
 export interface PythonCapturerOptions {
   intervalMs?: number;
   /** How long to wait for the sampler files after "stop" (default 15 s). */
   collectTimeoutMs?: number;
+  /** A sampler the target was already started with (the audit's target); else a new one. */
+  paths?: PythonSamplerPaths;
 }
 
 /** The environment that loads the sampler into every Python process the command starts. */
@@ -55,12 +77,10 @@ function alive(pid: number): boolean {
 export async function createPythonCapturer(
   options: PythonCapturerOptions = {},
 ): Promise<RuntimeCapturer> {
-  const dir = await mkdtemp(join(tmpdir(), 'redline-python-'));
-  const paths = { boot: join(dir, 'boot'), control: join(dir, 'control'), out: join(dir, 'out') };
-  await mkdir(paths.boot);
-  await mkdir(paths.out);
-  await writeFile(join(paths.boot, 'sitecustomize.py'), PYTHON_SAMPLER_SOURCE);
-  await writeFile(paths.control, 'idle\n');
+  const dir = options.paths ? undefined : await mkdtemp(join(tmpdir(), 'redline-python-'));
+  const paths = options.paths ?? setUpPythonSampler(dir as string);
+  // Each window gets its own number, so one started target can be sampled more than once.
+  const window = String(Date.now());
   const ready = async (): Promise<number[]> =>
     (await readdir(paths.out))
       .filter((name) => name.startsWith('ready-'))
@@ -81,15 +101,15 @@ export async function createPythonCapturer(
           },
         );
       }
-      await writeFile(paths.control, 'start 1\n');
+      await writeFile(paths.control, `start ${window}\n`);
     },
     async stop() {
-      await writeFile(paths.control, 'stop 1\n');
+      await writeFile(paths.control, `stop ${window}\n`);
       const deadline = Date.now() + (options.collectTimeoutMs ?? 15_000);
       const files = new Map<number, PythonSamplerFile>();
       for (;;) {
         for (const pid of await ready()) {
-          const path = join(paths.out, `python-${pid}-1.json`);
+          const path = join(paths.out, `python-${pid}-${window}.json`);
           if (!files.has(pid) && existsSync(path))
             files.set(pid, parsePythonSamplerFile(await readFile(path), path));
         }
@@ -106,11 +126,12 @@ export async function createPythonCapturer(
       const recording = importFromPythonSampler([...files.values()], 'python sampler');
       const raw: RawCaptureFile[] = [...files.keys()].map((pid) => ({
         name: `python-${pid}.json`,
-        path: join(paths.out, `python-${pid}-1.json`),
+        path: join(paths.out, `python-${pid}-${window}.json`),
       }));
       return { recording, raw };
     },
     async dispose() {
+      if (!dir) return; // a sampler set up by the target's starter stays with the target
       await writeFile(paths.control, 'exit\n').catch(() => {});
       await rm(dir, { recursive: true, force: true });
     },

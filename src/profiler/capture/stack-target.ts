@@ -22,7 +22,7 @@ import {
   type TargetInfo,
   waitUntilAnswers,
 } from './profile-target.js';
-import { createPythonCapturer } from './python.js';
+import { createPythonCapturer, type PythonSamplerPaths } from './python.js';
 import type { CaptureTarget, RuntimeCapturer } from './runtime-capturer.js';
 import { type SpawnedTarget, spawnTarget, targetExitedError } from './target.js';
 
@@ -48,6 +48,8 @@ export interface StackProfileOptions {
   windowMs?: number;
   /** Python sampling interval (ms). */
   pythonIntervalMs?: number;
+  /** A Python target already started with the sampler (setUpPythonSampler + pythonSamplerEnv). */
+  pythonSampler?: PythonSamplerPaths;
   outDir?: string;
   targetLogFile?: string;
   startupTimeoutMs?: number;
@@ -99,9 +101,10 @@ async function createCapturer(options: StackProfileOptions): Promise<RuntimeCapt
           },
         );
       }
-      return createPythonCapturer(
-        options.pythonIntervalMs ? { intervalMs: options.pythonIntervalMs } : {},
-      );
+      return createPythonCapturer({
+        ...(options.pythonIntervalMs ? { intervalMs: options.pythonIntervalMs } : {}),
+        ...(options.pythonSampler ? { paths: options.pythonSampler } : {}),
+      });
     case 'go':
       if (!options.pprof) {
         throw new RedlineError('PROFILE_NO_PPROF', 'profiling a Go service needs --pprof <url>', {
