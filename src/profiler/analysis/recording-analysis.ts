@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../../findings/finding.js';
 import { rankFindings } from '../../findings/rank.js';
-import type { ProfiledRuntime } from '../model/profile.js';
+import { type Profile, type ProfiledRuntime, totalWeight } from '../model/profile.js';
 import type { RuntimeRecording } from '../model/recording.js';
 import { type AnalyzeOptions, analyzeProfile, type ProfileAnalysis } from './analyze.js';
 import { createJvmGcFindings, createJvmSafepointFindings } from './jvm-findings.js';
@@ -31,6 +31,17 @@ export interface RecordingAnalysis extends ProfileAnalysis {
   notes: string[];
   /** JVM pause totals (ms) when the recording has them. */
   pauses?: { gcMs: number; gcCount: number; safepointMs: number; safepointCount: number };
+}
+
+/** Fewer CPU samples than this in a window say nothing reliable about hot spots. */
+export const MIN_CPU_SAMPLES = 30;
+
+/** Samples behind a CPU profile: weights that count samples, time over the sampling period, or counts. */
+function cpuSampleCount(profile: Profile): number {
+  if (profile.unit === 'samples') return totalWeight(profile);
+  if (profile.period && profile.period > 0)
+    return Math.round(totalWeight(profile) / profile.period);
+  return profile.samples.reduce((n, s) => n + (s.count ?? 1), 0);
 }
 
 const EMPTY_TABLES = (runtime: ProfiledRuntime): ProfileAnalysis['tables'] => ({
@@ -77,7 +88,13 @@ export function analyzeRecording(
   add('live-heap', recording.liveHeap);
   for (const profile of recording.contention ?? []) add('contention', profile);
   add('goroutines', recording.goroutines);
-  const findings: Finding[] = [...(cpu?.findings ?? [])];
+  const samples = recording.cpu ? cpuSampleCount(recording.cpu) : 0;
+  const tooFew = cpu !== undefined && samples < MIN_CPU_SAMPLES;
+  if (tooFew)
+    notes.push(
+      `only ${samples} CPU samples in the window: too few to rank hot spots (the service mostly waited: I/O, locks, sleeps); no CPU finding is drawn from them`,
+    );
+  const findings: Finding[] = tooFew ? [] : [...(cpu?.findings ?? [])];
   for (const view of views) findings.push(...view.analysis.findings);
   const result: RecordingAnalysis = {
     profile: cpu?.profile ?? {
