@@ -90,6 +90,7 @@ describe.skipIf(!hasMariaDbBinaries())('db top --slow-log on a private MariaDB',
         calls: 30,
       });
       expect(digest.source).toMatch(/^mysql\.slow_log on mysql:\/\/root@127\.0\.0\.1/);
+      expect(digest.classes.some((c) => /VERSION\(\)|slow_log/.test(c.query))).toBe(false);
     } finally {
       await session.close();
     }
@@ -153,6 +154,11 @@ describe.skipIf(!hasMariaDbBinaries())('db top --slow-log on a private MariaDB',
     expect(explained.status, explained.stderr).toBe(0);
     expect(explained.stdout).toContain('#1 explained:');
     expect(explained.stdout).toContain('db.missing-index');
+    // The plan quotes the condition it ran with: the example's value is replaced by ?.
+    expect(explained.stdout).toContain('customer_id = ?');
+    expect(explained.stdout).not.toMatch(/customer_id = \d/);
+    // Redline's own connection is not part of the ranking it prints.
+    expect(explained.stdout).not.toContain('SELECT VERSION()');
     const missing = spawnSync(
       process.execPath,
       [CLI, 'db', 'top', '--slow-log', '/nonexistent/slow.log'],

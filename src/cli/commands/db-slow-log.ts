@@ -34,18 +34,25 @@ export async function runSlowLogCommand(flags: SlowLogFlags): Promise<void> {
         : 'pass --db mysql://… to explain the worst statements',
     });
   }
+  // A file is read before Redline connects, so Redline's own statements are not in it.
+  let digest: SlowLogDigest | undefined = flags.slowLogTable
+    ? undefined
+    : await digestSlowLogFile(flags.slowLog as string, flags.limit);
   const session =
     dbUrl && (flags.slowLogTable || flags.explain) ? await openSlowLogDb(dbUrl) : undefined;
-  let digest: SlowLogDigest;
   try {
-    digest =
-      flags.slowLogTable && session
-        ? await digestSlowLogTable(session, { limit: flags.limit })
-        : await digestSlowLogFile(flags.slowLog as string, flags.limit);
-    if (session && flags.explain) await explainSlowClasses(session, digest, flags.explain);
+    if (!digest && session) digest = await digestSlowLogTable(session, { limit: flags.limit });
+    if (digest && session && flags.explain)
+      await explainSlowClasses(
+        session,
+        digest,
+        flags.explain,
+        flags.examples ? { examples: true } : {},
+      );
   } finally {
     await session?.close().catch(() => {});
   }
+  if (!digest) return;
   if (flags.json !== undefined) {
     // Literal values stay out of JSON too unless --examples.
     const shown = flags.examples

@@ -37,9 +37,13 @@ export interface SlowLogDigest {
   classes: SlowQueryClass[];
 }
 
-/** Statements that are the log's own noise (the server's bookkeeping, our own reads). */
+/**
+ * Statements that are the log's own noise or Redline's: the server's bookkeeping, and what
+ * Redline sends when it connects, explains or reads mysql.slow_log (so an earlier `db explain` or
+ * `db top` never shows up in the ranking).
+ */
 const NOISE =
-  /^(SET timestamp|SELECT DATABASE\(\)|SHOW (WARNINGS|VARIABLES|STATUS)|.*\bmysql\.slow_log\b)/i;
+  /^(SET timestamp|SELECT DATABASE\(\)|SHOW (WARNINGS|VARIABLES|STATUS)|SELECT VERSION\(\) AS v$|EXPLAIN FORMAT=JSON |SET STATEMENT max_statement_time=\S+ FOR (ANALYZE|EXPLAIN) FORMAT=JSON |[\s\S]*\bmysql\.slow_log\b)/i;
 
 /** pt-query-digest folds multi-row VALUES lists; normalizeSql folds IN lists already. */
 function fingerprint(sql: string): string {

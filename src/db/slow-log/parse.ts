@@ -146,7 +146,8 @@ export async function readSlowLogTable(
   session: DbSession,
   options: SlowLogTableOptions = {},
 ): Promise<SlowLogEntry[]> {
-  const where = options.sinceMs !== undefined ? 'WHERE start_time >= FROM_UNIXTIME(?)' : '';
+  // Redline's own connection (this one) is left out: its statements are not the workload.
+  const where = `WHERE thread_id <> CONNECTION_ID()${options.sinceMs !== undefined ? ' AND start_time >= FROM_UNIXTIME(?)' : ''}`;
   const params = options.sinceMs !== undefined ? [options.sinceMs / 1000] : [];
   const result = await session.query<Record<string, unknown>>(
     `SELECT UNIX_TIMESTAMP(start_time) AS at_s, user_host,

@@ -87,6 +87,7 @@ export async function explainSlowClasses(
   session: DbSession,
   digest: SlowLogDigest,
   n: number,
+  options: { examples?: boolean } = {},
 ): Promise<void> {
   for (const c of digest.classes.slice(0, n)) {
     if (
@@ -98,8 +99,44 @@ export async function explainSlowClasses(
       analyze: false,
       ...(schema ? { before: [`USE \`${schema.replace(/`/g, '``')}\``] } : {}),
     }).catch(() => undefined);
-    if (plan) c.findings = runPlanRules(plan).map((f) => withLogImpact(f, c));
+    if (plan)
+      c.findings = runPlanRules(plan).map((f) => {
+        const judged = withLogImpact(f, c);
+        return options.examples ? judged : scrubLiterals(judged, c.parameterized.params);
+      });
   }
+}
+
+/**
+ * Replaces the example's literal values with `?` in a finding's texts: plans quote conditions
+ * with the values they ran with, and values from a log may be personal data or secrets.
+ */
+export function scrubLiterals(finding: Finding, literals: readonly string[]): Finding {
+  const values = [...new Set(literals.filter((v) => v !== ''))].sort((a, b) => b.length - a.length);
+  if (values.length === 0) return finding;
+  const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(
+    values
+      .map((v) => (/^[\w.-]+$/.test(v) ? `(?<![\\w.])${escape(v)}(?![\\w.])` : escape(v)))
+      .join('|'),
+    'g',
+  );
+  const scrub = (text: string): string => text.replace(pattern, '?');
+  return {
+    ...finding,
+    title: scrub(finding.title),
+    rootCause: scrub(finding.rootCause),
+    ...(finding.impact
+      ? { impact: { ...finding.impact, description: scrub(finding.impact.description) } }
+      : {}),
+    recommendation: { ...finding.recommendation, text: scrub(finding.recommendation.text) },
+    evidence: finding.evidence.map((e) =>
+      typeof e.value === 'string' ? { ...e, value: scrub(e.value) } : e,
+    ),
+    ...(finding.location?.query
+      ? { location: { ...finding.location, query: scrub(finding.location.query) } }
+      : {}),
+  };
 }
 
 function withLogImpact(finding: Finding, c: SlowQueryClass): Finding {

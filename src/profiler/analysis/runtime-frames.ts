@@ -171,7 +171,7 @@ const IO_FUNCTIONS: Record<Exclude<ProfiledRuntime, 'node'>, RegExp> = {
   go: /^(net|net\/http|internal\/poll|syscall|os|bufio|crypto\/tls|io)\.(\(\*?\w+\)\.)?(Write\w*|Read\w*|Flush|Copy\w*|Sendfile|writeBuffers|readRequest|finishRequest|Syscall\w*|write|read|sendFile|serve)$/,
   jvm: /^(java\.net\.|java\.nio\.channels\.|sun\.nio\.ch\.|sun\.net\.|java\.io\.\w*(Stream|Writer|Reader)\.|javax\.net\.ssl\.|sun\.security\.ssl\.)/,
   python:
-    /^(sendall|send|recv|recv_into|readinto|readline|write|flush|_write_\w*|finish|handle_one_request|parse_request|makefile|accept|select|poll)$/,
+    /^(sendall|send|recv|recv_into|readinto|readline|write|flush|_write_\w*|finish|handle_one_request|parse_request|makefile|accept|select|poll|end_headers|flush_headers|send_response|send_header|send_response_only|sendfile)$/,
 };
 
 /** True when a standard-library function does I/O (its time is the cost of I/O, not a hot spot). */
