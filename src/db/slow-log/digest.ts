@@ -43,7 +43,7 @@ export interface SlowLogDigest {
  * `db top` never shows up in the ranking).
  */
 const NOISE =
-  /^(SET timestamp|SELECT DATABASE\(\)|SHOW (WARNINGS|VARIABLES|STATUS)|SELECT VERSION\(\) AS v$|EXPLAIN FORMAT=JSON |SET STATEMENT max_statement_time=\S+ FOR (ANALYZE|EXPLAIN) FORMAT=JSON |[\s\S]*\bmysql\.slow_log\b)/i;
+  /^(SET timestamp|SELECT DATABASE\(\)|SHOW (WARNINGS|VARIABLES|STATUS)|SELECT VERSION\(\) AS v;?$|EXPLAIN FORMAT=JSON |SET STATEMENT max_statement_time=\S+ FOR (ANALYZE|EXPLAIN) FORMAT=JSON |[\s\S]*\bmysql\.slow_log\b)/i;
 
 /** pt-query-digest folds multi-row VALUES lists; normalizeSql folds IN lists already. */
 function fingerprint(sql: string): string {
