@@ -21,7 +21,15 @@ const time = (label, cmd, args) => {
   if (run.status !== 0) throw new Error(`${label} failed: ${run.stderr}`);
   return { ms, bytes: run.stdout.length, out: run.stdout };
 };
-const print = time('jfr print --json', 'jfr', ['print', '--json', '--stack-depth', '64', '--events', events, file]);
+const print = time('jfr print --json', 'jfr', [
+  'print',
+  '--json',
+  '--stack-depth',
+  '64',
+  '--events',
+  events,
+  file,
+]);
 let parseMs = Number.NaN;
 try {
   const t0 = performance.now();
@@ -33,9 +41,18 @@ try {
 const dir = mkdtempSync(join(tmpdir(), 'rl-jfr-bench-'));
 const source = join(dir, 'RedlineJfrExport.java');
 writeFileSync(source, JFR_EXPORTER_SOURCE);
-const exported = time('exporter', 'java', ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', source, file]);
+const exported = time('exporter', 'java', [
+  '-XX:TieredStopAtLevel=1',
+  '-XX:+UseSerialGC',
+  source,
+  file,
+]);
 rmSync(dir, { recursive: true, force: true });
 const mb = (b) => (b / 1e6).toFixed(1);
-console.log(`jfr print --json: ${print.ms.toFixed(0)} ms, ${mb(print.bytes)} MB, JSON.parse ${parseMs.toFixed(0)} ms`);
+console.log(
+  `jfr print --json: ${print.ms.toFixed(0)} ms, ${mb(print.bytes)} MB, JSON.parse ${parseMs.toFixed(0)} ms`,
+);
 console.log(`redline exporter: ${exported.ms.toFixed(0)} ms, ${mb(exported.bytes)} MB`);
-console.log(`ratio (print+parse / exporter): ${((print.ms + parseMs) / exported.ms).toFixed(1)}x time, ${(print.bytes / exported.bytes).toFixed(0)}x bytes`);
+console.log(
+  `ratio (print+parse / exporter): ${((print.ms + parseMs) / exported.ms).toFixed(1)}x time, ${(print.bytes / exported.bytes).toFixed(0)}x bytes`,
+);

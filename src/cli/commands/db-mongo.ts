@@ -1,6 +1,6 @@
 /** `redline db mongo <file>`: MongoDB explain output or a system.profile export, judged. */
 import type { Command } from 'commander';
-import { analyzeMongoFile, renderMongoAnalysis } from '../../db/mongo/index.js';
+import { analyzeMongoFile, renderMongoAnalysis, shapeOf } from '../../db/mongo/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 
@@ -31,7 +31,15 @@ Exit codes: 0 ok, 65 not explain output nor a profile export, 66 file missing.`,
           hint: 'use a positive whole number',
         });
       const analysis = await analyzeMongoFile(file, limit);
-      if (flags.json) process.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
+      // The filter's values (ids, emails) stay out of the JSON too: its shape is kept.
+      const shown =
+        analysis.kind === 'explain'
+          ? {
+              ...analysis,
+              explain: { ...analysis.explain, filter: shapeOf(analysis.explain.filter) },
+            }
+          : analysis;
+      if (flags.json) process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       else process.stdout.write(renderMongoAnalysis(analysis));
     });
 }

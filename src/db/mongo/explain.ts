@@ -162,8 +162,9 @@ function baseEvidence(e: MongoExplain): Evidence[] {
 export function createMongoExplainFindings(e: MongoExplain): Finding[] {
   const findings: Finding[] = [];
   const suggestion = suggestMongoIndex(e.collection, e.filter, e.sort);
+  // The filter's shape, not its values: literal values (emails, ids) never reach a report.
   const location = {
-    query: `${e.namespace} ${JSON.stringify(e.filter)}${e.sort ? ` sort ${JSON.stringify(e.sort)}` : ''}`,
+    query: `${e.namespace} ${JSON.stringify(shapeOf(e.filter))}${e.sort ? ` sort ${JSON.stringify(e.sort)}` : ''}`,
   };
   const examined = e.totalDocsExamined ?? 0;
   const returned = e.nReturned ?? 0;

@@ -25,7 +25,12 @@ export {
   type MongoExplain,
   parseMongoExplain,
 } from './explain.js';
-export { classifyFilter, type MongoIndexSuggestion, suggestMongoIndex } from './index-advice.js';
+export {
+  classifyFilter,
+  type MongoIndexSuggestion,
+  shapeOf,
+  suggestMongoIndex,
+} from './index-advice.js';
 export {
   digestMongoProfile,
   type MongoProfileDigest,

@@ -114,10 +114,10 @@ export async function explainSlowClasses(
 export function scrubLiterals(finding: Finding, literals: readonly string[]): Finding {
   const values = [...new Set(literals.filter((v) => v !== ''))].sort((a, b) => b.length - a.length);
   if (values.length === 0) return finding;
-  const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escapeRe = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const pattern = new RegExp(
     values
-      .map((v) => (/^[\w.-]+$/.test(v) ? `(?<![\\w.])${escape(v)}(?![\\w.])` : escape(v)))
+      .map((v) => (/^[\w.-]+$/.test(v) ? `(?<![\\w.])${escapeRe(v)}(?![\\w.])` : escapeRe(v)))
       .join('|'),
     'g',
   );
