@@ -37,6 +37,17 @@ export interface ProfileAnalysis {
   findings: Finding[];
 }
 
+/**
+ * The options several profiles of one capture share: one source resolver (and its cache) for
+ * all of them, or source maps off.
+ */
+export function sharedAnalyzeOptions(options: AnalyzeOptions): AnalyzeOptions {
+  const resolver =
+    options.resolver ??
+    (options.sourceMaps === false ? undefined : createSourceResolver(options.cwd, options.pathMap));
+  return { ...options, ...(resolver ? { resolver } : { sourceMaps: false }) };
+}
+
 /** Analyses an imported profile. */
 export function analyzeProfile(profile: Profile, options: AnalyzeOptions = {}): ProfileAnalysis {
   const resolver =

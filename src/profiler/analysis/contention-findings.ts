@@ -7,7 +7,7 @@
 import type { Evidence, Finding } from '../../findings/finding.js';
 import { formatPercent } from '../../util/units.js';
 import type { Profile, ProfiledRuntime } from '../model/profile.js';
-import { formatWhere } from './cpu-findings.js';
+import { formatWhere, hotspotLocation } from './cpu-findings.js';
 import type { Hotspot, ProfileTables } from './tables.js';
 
 /** Thresholds of the contention findings. */
@@ -111,11 +111,7 @@ export function createContentionFindings(profile: Profile, tables: ProfileTables
       area: 'latency',
       title: `Lock contention at ${formatWhere(site)}: ${who} waited ${seconds} s`,
       severity: windowMs > 0 ? severityOf(waiting) : 'low',
-      location: {
-        file: site.file,
-        functionName: site.functionName,
-        ...(site.line === undefined ? {} : { line: site.line }),
-      },
+      location: hotspotLocation(site),
       impact: {
         share: site.share,
         shareOf: 'lock wait time',
@@ -146,11 +142,7 @@ export function createGoroutineFindings(tables: ProfileTables): Finding[] {
       area: 'memory',
       title: `${Math.round(site.weight)} goroutines parked at ${formatWhere(site)}`,
       severity: site.weight >= CONTENTION_THRESHOLDS.goroutinePileup * 10 ? 'high' : 'medium',
-      location: {
-        file: site.file,
-        functionName: site.functionName,
-        ...(site.line === undefined ? {} : { line: site.line }),
-      },
+      location: hotspotLocation(site),
       impact: {
         share: site.share,
         shareOf: 'goroutines',

@@ -62,7 +62,8 @@ function evidenceOf(hotspot: Hotspot, tables: ProfileTables): Evidence[] {
   return evidence;
 }
 
-function locationOf(hotspot: Hotspot): Finding['location'] {
+/** A finding's location from a hot spot: file, function, line (and column when known). */
+export function hotspotLocation(hotspot: Hotspot): NonNullable<Finding['location']> {
   const location: NonNullable<Finding['location']> = {
     file: hotspot.file,
     functionName: hotspot.functionName,
@@ -127,7 +128,7 @@ function createPatternFinding(hotspot: Hotspot, tables: ProfileTables): Finding 
     area: pattern.area,
     title: `${pattern.title} at ${formatWhere(hotspot)}`,
     severity: severityFromShare(hotspot.share),
-    location: locationOf(hotspot),
+    location: hotspotLocation(hotspot),
     impact: impactOf(hotspot, tables),
     rootCause: pattern.rootCause,
     recommendation: pattern.recommendation,
@@ -156,7 +157,7 @@ function createHotFunctionFinding(hotspot: Hotspot, tables: ProfileTables): Find
     area: 'cpu',
     title: `${inCore ? `${tables.runtime === 'node' ? 'Node core' : 'Standard-library'} work called from` : 'Hot code in'} ${hotspot.functionName} at ${formatWhere(hotspot)}`,
     severity: inCore && (severity === 'high' || severity === 'medium') ? 'low' : severity,
-    location: locationOf(hotspot),
+    location: hotspotLocation(hotspot),
     impact: impactOf(hotspot, tables),
     rootCause: inCore
       ? `${hotspot.functionName} takes ${formatPercent(hotspot.share, 1)} of ${shareOf(tables)}, mostly inside ${wording.core} ${top.name} (${wording.coreExamples}): the per-request cost of I/O.`
@@ -248,7 +249,7 @@ export function createGcShareFinding(
     area: 'gc',
     title: `Garbage collection takes ${formatPercent(share, 1)} of CPU`,
     severity: severityFromShare(share),
-    ...(sites[0] ? { location: locationOf(sites[0]) } : {}),
+    ...(sites[0] ? { location: hotspotLocation(sites[0]) } : {}),
     impact: {
       share,
       shareOf: 'CPU time (excluding idle)',

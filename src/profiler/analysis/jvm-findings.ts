@@ -5,7 +5,7 @@
 import type { Evidence, Finding } from '../../findings/finding.js';
 import { formatPercent } from '../../util/units.js';
 import type { PauseEvent } from '../model/recording.js';
-import { formatWhere } from './cpu-findings.js';
+import { formatWhere, hotspotLocation } from './cpu-findings.js';
 import type { Hotspot } from './tables.js';
 
 /** Thresholds of the JVM pause findings. */
@@ -115,15 +115,7 @@ export function createJvmGcFindings(
       area: 'gc',
       title: `JVM GC pauses: ${ms(total)} in ${(windowMs / 1000).toFixed(1)} s (up to ${ms(worstSecond)} per second, longest ${ms(longest)})`,
       severity: share >= 0.15 || longest >= 1000 ? 'high' : 'medium',
-      ...(top
-        ? {
-            location: {
-              file: top.file,
-              functionName: top.functionName,
-              ...(top.line === undefined ? {} : { line: top.line }),
-            },
-          }
-        : {}),
+      ...(top ? { location: hotspotLocation(top) } : {}),
       impact: {
         share,
         shareOf: 'wall time',

@@ -7,7 +7,7 @@ import type { Finding } from '../../findings/finding.js';
 import { formatPercent } from '../../util/units.js';
 import { SATURATED_RUN_QUEUE_RATIO } from '../import/python-sampler.js';
 import type { ProcessActivity } from '../model/recording.js';
-import { formatWhere } from './cpu-findings.js';
+import { formatWhere, hotspotLocation } from './cpu-findings.js';
 import type { Hotspot } from './tables.js';
 
 /** Thresholds of `python.gil-bound`. */
@@ -91,15 +91,7 @@ export function createGilFindings(
       area: 'cpu',
       title: `Python threads share one core (GIL): ${verdict.cores.toFixed(2)} of ${p.cpuCount} CPUs used`,
       severity: p.multiThreadShare >= 0.8 ? 'high' : 'medium',
-      ...(top
-        ? {
-            location: {
-              file: top.file,
-              functionName: top.functionName,
-              ...(top.line === undefined ? {} : { line: top.line }),
-            },
-          }
-        : {}),
+      ...(top ? { location: hotspotLocation(top) } : {}),
       impact: {
         share,
         shareOf: 'CPUs available to the process',

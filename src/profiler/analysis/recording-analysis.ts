@@ -7,10 +7,14 @@ import type { Finding } from '../../findings/finding.js';
 import { rankFindings } from '../../findings/rank.js';
 import { type Profile, type ProfiledRuntime, totalWeight } from '../model/profile.js';
 import type { RuntimeRecording } from '../model/recording.js';
-import { type AnalyzeOptions, analyzeProfile, type ProfileAnalysis } from './analyze.js';
+import {
+  type AnalyzeOptions,
+  analyzeProfile,
+  type ProfileAnalysis,
+  sharedAnalyzeOptions,
+} from './analyze.js';
 import { createJvmGcFindings, createJvmSafepointFindings } from './jvm-findings.js';
 import { createGilFindings } from './python-findings.js';
-import { createSourceResolver } from './source-map.js';
 
 /** One analysed profile of a recording, with what it measures. */
 export interface RecordingView {
@@ -64,13 +68,7 @@ export function analyzeRecording(
   recording: RuntimeRecording,
   options: AnalyzeOptions = {},
 ): RecordingAnalysis {
-  const resolver =
-    options.resolver ??
-    (options.sourceMaps === false ? undefined : createSourceResolver(options.cwd, options.pathMap));
-  const shared: AnalyzeOptions = {
-    ...options,
-    ...(resolver ? { resolver } : { sourceMaps: false }),
-  };
+  const shared = sharedAnalyzeOptions(options);
   const notes = [...recording.notes];
   const cpu = recording.cpu ? analyzeProfile(recording.cpu, shared) : undefined;
   if (!cpu) notes.push('no CPU samples were recorded in the window');
