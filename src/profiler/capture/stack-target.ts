@@ -11,7 +11,7 @@ import type { Finding } from '../../findings/finding.js';
 import { findFreePort } from '../../util/net.js';
 import { analyzeRecording, type RecordingAnalysis } from '../analysis/recording-analysis.js';
 import { createSourceResolver } from '../analysis/source-map.js';
-import { renderProfileViews } from '../export/write-capture.js';
+import { profileWriteError, renderProfileViews } from '../export/write-capture.js';
 import type { ProfiledRuntime } from '../model/profile.js';
 import type { RuntimeRecording } from '../model/recording.js';
 import { createJfrCapturer, isJvmProcess } from './java.js';
@@ -174,11 +174,7 @@ async function writeFiles(
     files.analysis = join(dir, 'analysis.json');
     await writeFile(files.analysis, `${JSON.stringify(analysis, null, 2)}\n`);
   } catch (cause) {
-    throw new RedlineError('PROFILE_CANNOT_WRITE', `cannot write profile files to ${dir}`, {
-      exitCode: ExitCode.CannotWrite,
-      cause,
-      hint: 'Choose another --out directory.',
-    });
+    throw profileWriteError(dir, cause);
   }
   return files;
 }
