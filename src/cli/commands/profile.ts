@@ -246,10 +246,10 @@ Examples:
   redline profile -c 8 -d 20s -- java -cp out shop.ShopServer        # Flight Recorder
   redline profile --attach 4242 --runtime java --url http://127.0.0.1:8080/ -d 20s
   redline profile -c 8 -d 20s -- python app.py                       # Redline's Python sampler
-  redline profile --pprof http://127.0.0.1:6060/debug/pprof/profile --pprof-types mutex,heap \
-      --url http://127.0.0.1:8080/ -c 8 -d 20s                        # a Go service
+  redline profile --pprof http://127.0.0.1:6060/debug/pprof/profile --pprof-types mutex --url http://127.0.0.1:8080/ -d 20s   # Go
 
-The target gets $PORT (when --url is not given) and runs with --inspect on a random loopback port.
+The target gets $PORT (when --url is not given); a Node target runs with --inspect on a random
+loopback port, a java one with Flight Recorder, a Python one with Redline's sampler (docs/profiling.md).
 The capture starts after the warm-up (--warmup, default 2s) and covers only the load window.
 Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted (files still written).`,
     )
