@@ -37,7 +37,7 @@ async function profileShop(path: string) {
     env: { PORT: String(port) },
     url: `http://127.0.0.1:${port}${path}`,
     warmup: (url, signal) => runQuickTest({ url, connections: 4, durationMs: 1500, signal }),
-    load: (url, signal) => runQuickTest({ url, connections: 4, durationMs: 3000, signal }),
+    load: (url, signal) => runQuickTest({ url, connections: 4, durationMs: 5000, signal }),
   });
 }
 
@@ -46,11 +46,11 @@ describe.skipIf(!hasJdk)('redline profile -- java … (Flight Recorder)', () => 
     const result = await profileShop('/price');
     const cpu = result.recording.cpu;
     expect(cpu?.samples.length).toBeGreaterThan(0);
-    // Only the window: the recording was cut to the load (3 s), not the JVM's life.
-    expect(result.recording.durationMs).toBeGreaterThanOrEqual(2900);
-    expect(result.recording.durationMs).toBeLessThan(6000);
+    // Only the window: the recording was cut to the load (5 s), not the JVM's life.
+    expect(result.recording.durationMs).toBeGreaterThanOrEqual(4900);
+    expect(result.recording.durationMs).toBeLessThan(9000);
     const first = result.findings.find((f) => f.area === 'cpu');
-    expect(first).toMatchObject({
+    expect(first, result.analysis.notes.join('\n')).toMatchObject({
       id: 'cpu.hot-function',
       location: {
         file: 'shop/ShopServer.java',
