@@ -12,6 +12,11 @@ import { announce } from './run-steps.js';
 import { createProfileSummary, runCapturedStep } from './steps/capture-step.js';
 import { createLeakCheck, createSoakLeakFinding } from './steps/leak-check.js';
 import { runMeasuredStep, type StepContext } from './steps/load-step.js';
+import {
+  createStackProfileSummary,
+  runStackCapturedStep,
+  stackRuntimeOf,
+} from './steps/stack-capture-step.js';
 import type { ProcReading } from './target/proc-sampler.js';
 
 /** Heap sampling interval of the soak (bytes): fine enough to catch small per-request leaks. */
@@ -138,8 +143,10 @@ export async function runProfileStep(
   const s = config.steps.profile;
   if (!s.enabled || ctx.signal.aborted) return { findings: [] };
   if (!ctx.target.inspector) {
+    const runtime = stackRuntimeOf(ctx, config);
+    if (runtime) return runStackProfileStep(ctx, config, cwd, runtime);
     ctx.progress.warn(
-      'profile skipped: the target was not started by Redline with the inspector (set target.command)',
+      'profile skipped: the target was not started by Redline with the inspector (set target.command), is not a JVM or Python target Redline started, and has no target.pprof',
     );
     return { findings: [] };
   }
@@ -175,4 +182,42 @@ export async function runProfileStep(
     `${profile.sampleCount} samples; top: ${top.join('; ') || 'nothing above the thresholds'}`,
   );
   return { profile, findings };
+}
+
+/** The profile step of a Go (target.pprof), JVM or Python target. */
+async function runStackProfileStep(
+  ctx: StepContext,
+  config: AuditConfig,
+  cwd: string,
+  runtime: Parameters<typeof runStackCapturedStep>[2],
+): Promise<{ profile?: ProfileSummary; findings: Finding[] }> {
+  const s = config.steps.profile;
+  const how = { go: 'net/http/pprof', jvm: 'Flight Recorder (jcmd)', python: 'the Python sampler' }[
+    runtime
+  ];
+  announce(
+    ctx,
+    'profile',
+    s.users,
+    s.durationMs,
+    `CPU profile under normal load with ${how} (hot functions at file:line, locks, GC)`,
+  );
+  const captured = await runStackCapturedStep(ctx, config, runtime, {
+    kind: 'load',
+    users: s.users,
+    durationMs: s.durationMs,
+    cwd,
+    label: 'profile',
+  });
+  const profile = createStackProfileSummary(captured, cwd);
+  const top = captured.findings
+    .slice(0, 3)
+    .map(
+      (f) => `${f.id}${f.location?.file ? ` at ${f.location.file}:${f.location.line ?? '?'}` : ''}`,
+    );
+  for (const note of captured.result.analysis.notes) ctx.progress.warn(`profile: ${note}`);
+  ctx.progress.result(
+    `${profile?.sampleCount ?? 0} samples; top: ${top.join('; ') || 'nothing above the thresholds'}`,
+  );
+  return { ...(profile ? { profile } : {}), findings: captured.findings };
 }

@@ -1,15 +1,11 @@
 /**
- * Public surface of the profiler: capture a Node service under load (`profileTarget`), read any
- * profile (`importProfileFile`), and analyse it (`analyzeFile` / `analyzeProfile` /
- * `analyzeCapture`) into tables and `Finding`s. See docs/profiling.md.
+ * Public surface of the profiler: capture a Node service under load (`profileTarget`) or a Go,
+ * JVM or Python one (`profileStackTarget`), read any profile or recording (`importProfileFile`,
+ * `.jfr`, pstats, Python sampler files), and analyse it (`analyzeFile` / `analyzeProfile` /
+ * `analyzeCapture` / `analyzeRecording`) into tables and `Finding`s. See docs/profiling.md.
  */
-export {
-  type AnalyzeFileOptions,
-  type AnalyzeOptions,
-  analyzeFile,
-  analyzeProfile,
-  type ProfileAnalysis,
-} from './analysis/analyze.js';
+export { type AnalyzeOptions, analyzeProfile, type ProfileAnalysis } from './analysis/analyze.js';
+export { type AnalyzeFileOptions, analyzeFile } from './analysis/analyze-file.js';
 export { analyzeCapture, type CaptureAnalysis } from './analysis/capture-analysis.js';
 export { type CategoryInfo, categorizeFrame, type FrameCategory } from './analysis/categorize.js';
 export { CPU_FINDING_THRESHOLDS } from './analysis/cpu-findings.js';
@@ -21,6 +17,13 @@ export {
 } from './analysis/diagnose.js';
 export { assessLeak, LEAK_THRESHOLDS, type LeakAssessment } from './analysis/leak.js';
 export { ROOT_CAUSE_PATTERNS, type RootCausePattern } from './analysis/patterns.js';
+export {
+  analyzeRecording,
+  isRecordingAnalysis,
+  type RecordingAnalysis,
+  type RecordingView,
+} from './analysis/recording-analysis.js';
+export { inferRuntime } from './analysis/runtime-frames.js';
 export { createSourceResolver, type SourceResolver } from './analysis/source-map.js';
 export type {
   CategoryRow,
@@ -30,6 +33,8 @@ export type {
   PackageRow,
   ProfileTables,
 } from './analysis/tables.js';
+export { isJvmProcess } from './capture/java.js';
+export { PPROF_TYPES, type PprofType, parsePprofTypes } from './capture/pprof-http.js';
 export {
   type LoadRunner,
   type ProfileTargetOptions,
@@ -38,6 +43,12 @@ export {
   profileTarget,
   type TargetInfo,
 } from './capture/profile-target.js';
+export {
+  type PythonSamplerPaths,
+  pythonSamplerEnv,
+  setUpPythonSampler,
+} from './capture/python.js';
+export { detectRuntime, parseRuntime, runtimeOfCommand } from './capture/runtime-detect.js';
 export {
   type CaptureOptions,
   type CaptureResult,
@@ -51,9 +62,20 @@ export type {
   ProcessSample,
   ServiceSignals,
 } from './capture/signals.js';
+export {
+  profileStackTarget,
+  type StackProfileOptions,
+  type StackProfileResult,
+  type StackRuntime,
+} from './capture/stack-target.js';
 export { renderFlamegraphHtml, renderFlamegraphSvg } from './export/flamegraph.js';
 export { createSpeedscopeFile, renderSpeedscope } from './export/speedscope.js';
-export { renderAnalysisText, renderCaptureText, renderFindingsText } from './export/text-report.js';
+export {
+  renderAnalysisText,
+  renderCaptureText,
+  renderFindingsText,
+  renderRecordingText,
+} from './export/text-report.js';
 export {
   type CaptureFiles,
   renderProfileViews,

@@ -64,7 +64,7 @@ describe('audit of a running service', () => {
     expect(r.steps.find((s) => s.leakCheck)?.leakCheck?.note).toMatch(/no verdict$/);
     expect(r.profile).toBeUndefined();
     expect(notes).toContain(
-      'profile skipped: the target was not started by Redline with the inspector (set target.command)',
+      'profile skipped: the target was not started by Redline with the inspector (set target.command), is not a JVM or Python target Redline started, and has no target.pprof',
     );
     expect(r.config.flow).toEqual(['GET /health', 'GET /categories', 'GET /items/42']);
     expect(r.environment.target?.name).toBe(demo.url);

@@ -14,6 +14,7 @@ const TARGET_KEYS = [
   'version',
   'probe',
   'inspect',
+  'pprof',
 ];
 
 /** Splits a command line on spaces, keeping 'single' and "double" quoted parts together. */
@@ -103,7 +104,7 @@ export function readTarget(
     const pid = r.number(spec['pid'], ['target', 'pid'], { min: 1, integer: true });
     if (pid !== undefined) target.pid = pid;
   }
-  for (const key of ['name', 'version'] as const) {
+  for (const key of ['name', 'version', 'pprof'] as const) {
     if (spec[key] !== undefined) {
       const v = r.string(spec[key], ['target', key]);
       if (v !== undefined) target[key] = v;

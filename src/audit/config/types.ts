@@ -21,6 +21,8 @@ export interface AuditTargetConfig {
   probe: boolean;
   /** Start a started Node target with the inspector, for the profile and leak steps (default true). */
   inspect: boolean;
+  /** A Go target's net/http/pprof address: the profile step fetches its CPU profile for the window. */
+  pprof?: string;
 }
 
 /** One statement the DB step explains (parameters make EXPLAIN ANALYZE possible). */

@@ -10,6 +10,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import { createProbeEnv, PROBE_ENV, PROBE_REGISTER_PATH } from '../../probe/index.js';
+import {
+  type PythonSamplerPaths,
+  pythonSamplerEnv,
+  runtimeOfCommand,
+  setUpPythonSampler,
+} from '../../profiler/index.js';
 import { findFreePort } from '../../util/net.js';
 import { compiledModuleUrl } from '../../util/runtime-path.js';
 import type { AuditTargetConfig } from '../config/types.js';
@@ -24,6 +30,8 @@ export interface RunningTarget {
   inspector?: string;
   /** NDJSON report of the in-app probe, when it was injected. */
   probeReportFile?: string;
+  /** Redline's Python sampler, loaded into a started Python target (idle until the profile step). */
+  pythonSampler?: PythonSamplerPaths;
   startedByRedline: boolean;
   /** Last lines the target printed. */
   outputTail(): string;
@@ -79,14 +87,18 @@ function buildInvocation(config: AuditTargetConfig, port: number, workDir: strin
     // probe's default, Sentry's 50 ms, hides it on a fast machine); the share sets its severity.
     env[PROBE_ENV.nPlusOneMs] ??= String(AUDIT_N_PLUS_ONE_MS);
   }
-  if (config.inspect) {
+  let pythonSampler: PythonSamplerPaths | undefined;
+  if (config.inspect && !node && runtimeOfCommand(argv) === 'python') {
+    pythonSampler = setUpPythonSampler(join(workDir, 'python-sampler'));
+    env = pythonSamplerEnv(env, pythonSampler);
+  } else if (config.inspect) {
     if (node) argv = [argv[0] as string, '--inspect=127.0.0.1:0', ...argv.slice(1)];
     else
       env['NODE_OPTIONS'] = [env['NODE_OPTIONS'], '--inspect=127.0.0.1:0']
         .filter(Boolean)
         .join(' ');
   }
-  return { argv, env, url: fill(config.url), probeReportFile };
+  return { argv, env, url: fill(config.url), probeReportFile, pythonSampler };
 }
 
 async function waitReady(
@@ -182,6 +194,7 @@ export async function startTarget(
   if (child.pid !== undefined) target.pid = child.pid;
   if (inspector) target.inspector = inspector;
   if (inv.probeReportFile) target.probeReportFile = inv.probeReportFile;
+  if (inv.pythonSampler) target.pythonSampler = inv.pythonSampler;
   return target;
 }
 

@@ -32,7 +32,7 @@ export function register(program: Command): void {
   program
     .command('analyze')
     .description(
-      'Analyse a profile (.cpuprofile, pprof, folded stacks, speedscope, .heapprofile, .heapsnapshot): hot spots at file:line, root causes, fixes',
+      'Analyse a profile (.cpuprofile, pprof, folded stacks, speedscope, .heapprofile, .heapsnapshot, .jfr, cProfile .prof): hot spots at file:line, root causes, fixes',
     )
     .argument('<file>', 'profile file (gzip allowed); format detected by name, then content')
     .option('--top <n>', 'rows per table (default 10)', intFlag('--top'))

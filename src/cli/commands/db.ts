@@ -17,6 +17,8 @@ import {
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import { writeJsonFile } from '../result-files.js';
+import { registerMongo } from './db-mongo.js';
+import { runSlowLogCommand } from './db-slow-log.js';
 
 interface ExplainFlags {
   db?: string;
@@ -38,6 +40,9 @@ interface TopFlags {
   reset?: boolean;
   explain?: string;
   json?: boolean | string;
+  slowLog?: string;
+  slowLogTable?: boolean;
+  examples?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -117,9 +122,31 @@ plan, 65 unreadable plan or failed statement, 66 plan file missing, 72 database 
     .option('--reset', 'reset the counters now (run before a load test, then run db top after it)')
     .option('--explain <n>', 'explain the N worst statements with the plan rules')
     .option('--json [file]', 'print (or write) the ranking as JSON')
+    .option(
+      '--slow-log <file>',
+      'rank a MySQL/MariaDB slow query log file instead (like pt-query-digest)',
+    )
+    .option(
+      '--slow-log-table',
+      "rank the server's mysql.slow_log table (log_output=TABLE; needs --db)",
+    )
+    .option(
+      '--examples',
+      "with --slow-log: print each class's slowest statement with its literal values",
+    )
     .action(async (flags: TopFlags) => {
+      if (flags.slowLog !== undefined || flags.slowLogTable) {
+        const { explain, limit, ...rest } = flags;
+        await runSlowLogCommand({
+          ...rest,
+          limit: parsePositive(limit, '--limit'),
+          ...(explain ? { explain: parsePositive(explain, '--explain') } : {}),
+        });
+        return;
+      }
       await runTopCommand(flags);
     });
+  registerMongo(db);
 }
 
 async function runExplainCommand(sql: string | undefined, flags: ExplainFlags): Promise<void> {

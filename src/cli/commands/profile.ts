@@ -11,6 +11,7 @@ import { RedlineError } from '../../errors/redline-error.js';
 import { renderSummaryText } from '../../outputs/summary/summary-text.js';
 import {
   DEFAULT_CAPTURE_OPTIONS,
+  detectRuntime,
   type ProfileTargetResult,
   profileTarget,
   renderCaptureText,
@@ -24,6 +25,7 @@ import {
   quickOptionsFromFlags,
 } from '../flags.js';
 import { installInterruptHandler } from '../interrupt.js';
+import { runStackProfile } from './profile-stack.js';
 
 interface ProfileFlags extends LoadFlagValues {
   url?: string;
@@ -37,6 +39,9 @@ interface ProfileFlags extends LoadFlagValues {
   json?: boolean;
   startupTimeout?: number;
   quiet?: boolean;
+  runtime?: string;
+  pprof?: string;
+  pprofTypes?: string;
 }
 
 /** Default warm-up before the capture window when --warmup is not given (JIT settles). */
@@ -119,12 +124,61 @@ function printResult(result: ProfileTargetResult, flags: ProfileFlags): void {
     process.stdout.write(`  ${kind.padEnd(12)} ${path}\n`);
 }
 
+/** `redline profile` of a Go, JVM or Python target (profile-stack.ts). */
+async function runStack(
+  runtime: Exclude<ReturnType<typeof detectRuntime>, 'node'>,
+  script: string | undefined,
+  targetCommand: string[],
+  flags: ProfileFlags,
+): Promise<void> {
+  if (runtime !== 'go' && !flags.attach && targetCommand.length === 0) {
+    throw new RedlineError('PROFILE_NO_COMMAND', 'nothing to profile', {
+      exitCode: ExitCode.Usage,
+      hint: 'Add the command that starts the target after --, e.g. redline profile -- java -jar app.jar, or use --attach <pid>.',
+    });
+  }
+  // net/http/pprof records whole seconds: the load lasts exactly as long.
+  if (runtime === 'go' && flags.duration !== undefined)
+    flags.duration = Math.max(1000, Math.round(flags.duration / 1000) * 1000);
+  const warmupMs = flags.warmup ?? DEFAULT_WARMUP_MS;
+  const runners = script
+    ? scriptRunners(resolve(script), flags, warmupMs)
+    : loadRunners(quickOptionsFromFlags(flags.url ?? 'http://127.0.0.1/', flags), warmupMs);
+  const interrupt = installInterruptHandler();
+  try {
+    const result = await runStackProfile({
+      runtime,
+      command: targetCommand,
+      ...(flags.attach ? { attach: flags.attach } : {}),
+      ...(flags.url ? { url: flags.url } : {}),
+      ...(flags.pprof ? { pprof: flags.pprof } : {}),
+      ...(flags.pprofTypes ? { pprofTypes: flags.pprofTypes } : {}),
+      ...(flags.duration !== undefined ? { durationMs: flags.duration } : {}),
+      ...(flags.requests !== undefined ? { requests: flags.requests } : {}),
+      ...runners,
+      outDir: resolve(flags.out),
+      ...(flags.startupTimeout ? { startupTimeoutMs: flags.startupTimeout } : {}),
+      signal: interrupt.signal,
+      top: Math.max(flags.top ?? 10, 20),
+      ...(flags.json ? { json: true } : {}),
+      ...(flags.quiet ? { quiet: true } : {}),
+      ...(flags.quiet
+        ? {}
+        : { onProgress: (m: string) => process.stderr.write(`redline: ${m}\n`) }),
+    });
+    if (result.loadError !== undefined && !result.interrupted) throw result.loadError;
+    if (result.interrupted) process.exitCode = ExitCode.Interrupted;
+  } finally {
+    interrupt.dispose();
+  }
+}
+
 /** Registers `redline profile`. */
 export function register(program: Command): void {
   const command = program
     .command('profile')
     .description(
-      'Profile a Node.js service while Redline loads it: CPU, heap, event loop, GC; names the bottlenecks at file:line',
+      'Profile a Node.js, Java, Python or Go service while Redline loads it: CPU, heap, GC, locks; names the bottlenecks at file:line',
     )
     .argument(
       '[script]',
@@ -168,6 +222,18 @@ export function register(program: Command): void {
       'how long the target may take to answer (default 30s)',
       durationFlag('--startup-timeout'),
     )
+    .option(
+      '--runtime <name>',
+      'node, java, python or go (default: from the command: java → JFR, python/gunicorn/uvicorn → the Python sampler, else Node)',
+    )
+    .option(
+      '--pprof <url>',
+      "a Go service's net/http/pprof address (…/debug/pprof/profile): its CPU profile is fetched for the load window",
+    )
+    .option(
+      '--pprof-types <list>',
+      'with --pprof: also fetch heap, allocs, mutex, block, goroutine (comma-separated)',
+    )
     .option('--top <n>', 'rows per table (default 10)', intFlag('--top'))
     .option('--json', 'print the result (findings, tables, signals summary, files) as JSON')
     .option('-q, --quiet', 'no progress messages');
@@ -180,14 +246,26 @@ Examples:
   redline profile --url http://127.0.0.1:3000/login -m POST -b '{"u":"a"}' -- node server.js
   redline profile --attach 127.0.0.1:9229 --url http://127.0.0.1:3000/ -d 30s
   redline profile flow.ts -c 10 -d 30s -- node dist/server.js     # the script's flow as load
+  redline profile -c 8 -d 20s -- java -cp out shop.ShopServer        # Flight Recorder
+  redline profile --attach 4242 --runtime java --url http://127.0.0.1:8080/ -d 20s
+  redline profile -c 8 -d 20s -- python app.py                       # Redline's Python sampler
+  redline profile --pprof http://127.0.0.1:6060/debug/pprof/profile --pprof-types mutex --url http://127.0.0.1:8080/ -d 20s   # Go
 
-The target gets $PORT (when --url is not given) and runs with --inspect on a random loopback port.
+The target gets $PORT (when --url is not given); a Node target runs with --inspect on a random
+loopback port, a java one with Flight Recorder, a Python one with Redline's sampler (docs/profiling.md).
 The capture starts after the warm-up (--warmup, default 2s) and covers only the load window.
 Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted (files still written),
 130 second Ctrl-C (files may be missing). Every code: docs/exit-codes.md.`,
     )
     .action(async (_script: string | undefined, _rest: string[], flags: ProfileFlags) => {
       const { script, targetCommand } = splitOperands(command);
+      const runtime = detectRuntime({
+        command: targetCommand,
+        ...(flags.runtime ? { runtime: flags.runtime } : {}),
+        ...(flags.pprof ? { pprof: flags.pprof } : {}),
+        ...(flags.attach ? { attach: flags.attach } : {}),
+      });
+      if (runtime !== 'node') return runStack(runtime, script, targetCommand, flags);
       if (!flags.attach && targetCommand.length === 0) {
         throw new RedlineError('PROFILE_NO_COMMAND', 'nothing to profile', {
           exitCode: ExitCode.Usage,

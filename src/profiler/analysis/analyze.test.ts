@@ -1,7 +1,7 @@
 // Analysis of real profiles: hot spots at the right file:line, categories, root causes.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeFile } from './analyze.js';
+import { analyzeFile } from './analyze-file.js';
 import { categorizeFrame } from './categorize.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/profiles');

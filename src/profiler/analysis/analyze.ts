@@ -1,11 +1,12 @@
-/** analyzeProfile / analyzeFile: any imported profile → source-mapped tables and ranked findings. */
+/** analyzeProfile: any imported profile → source-mapped tables and ranked findings. */
 import type { Finding } from '../../findings/finding.js';
 import { rankFindings } from '../../findings/rank.js';
-import { importHeapSnapshotDiffFiles, importProfileFile } from '../import/registry.js';
 import type { Profile } from '../model/profile.js';
 import { attributeSamples } from './attribution.js';
+import { createContentionFindings, createGoroutineFindings } from './contention-findings.js';
 import { createCpuFindings } from './cpu-findings.js';
-import { createFrameInfoTable } from './frame-info.js';
+import { createFrameInfoTable, type FrameInfoTable } from './frame-info.js';
+import { createGoSchedulerFindings } from './go-findings.js';
 import {
   createAllocationFindings,
   createGrowthFindings,
@@ -30,10 +31,21 @@ export interface AnalyzeOptions {
 
 /** The result of analysing one profile. */
 export interface ProfileAnalysis {
-  profile: Pick<Profile, 'format' | 'valueKind' | 'unit' | 'durationMs' | 'meta'>;
+  profile: Pick<Profile, 'format' | 'valueKind' | 'unit' | 'durationMs' | 'meta' | 'runtime'>;
   tables: ProfileTables;
   /** Ranked (rankFindings) findings. */
   findings: Finding[];
+}
+
+/**
+ * The options several profiles of one capture share: one source resolver (and its cache) for
+ * all of them, or source maps off.
+ */
+export function sharedAnalyzeOptions(options: AnalyzeOptions): AnalyzeOptions {
+  const resolver =
+    options.resolver ??
+    (options.sourceMaps === false ? undefined : createSourceResolver(options.cwd, options.pathMap));
+  return { ...options, ...(resolver ? { resolver } : { sourceMaps: false }) };
 }
 
 /** Analyses an imported profile. */
@@ -44,22 +56,25 @@ export function analyzeProfile(profile: Profile, options: AnalyzeOptions = {}): 
   const table = createFrameInfoTable(profile, resolver);
   const attribution = attributeSamples(profile, table);
   const tables = createTables(profile, attribution, table, options.top ?? 20);
-  const findings = findingsFor(profile, tables);
+  const findings = findingsFor(profile, tables, table);
   const summary: ProfileAnalysis['profile'] = {
     format: profile.format,
     valueKind: profile.valueKind,
     unit: profile.unit,
+    runtime: tables.runtime,
     meta: profile.meta,
   };
   if (profile.durationMs !== undefined) summary.durationMs = profile.durationMs;
   return { profile: summary, tables, findings: rankFindings(findings) };
 }
 
-function findingsFor(profile: Profile, tables: ProfileTables): Finding[] {
+function findingsFor(profile: Profile, tables: ProfileTables, table: FrameInfoTable): Finding[] {
   switch (profile.valueKind) {
     case 'cpu':
     case 'wall':
-      return createCpuFindings(tables);
+      return tables.runtime === 'go'
+        ? [...createCpuFindings(tables), ...createGoSchedulerFindings(profile, table)]
+        : createCpuFindings(tables);
     case 'alloc':
     case 'live-heap':
       return createAllocationFindings(tables);
@@ -67,22 +82,9 @@ function findingsFor(profile: Profile, tables: ProfileTables): Finding[] {
       return createSnapshotFindings(profile, tables);
     case 'heap-growth':
       return createGrowthFindings(profile, tables);
+    case 'contention':
+      return createContentionFindings(profile, tables);
+    case 'goroutines':
+      return createGoroutineFindings(tables);
   }
-}
-
-/** Options of {@link analyzeFile}. */
-export interface AnalyzeFileOptions extends AnalyzeOptions {
-  /** An earlier heap snapshot: the file is then analysed as growth since this one. */
-  baseline?: string;
-}
-
-/** Reads a profile of any supported format and analyses it. */
-export async function analyzeFile(
-  path: string,
-  options: AnalyzeFileOptions = {},
-): Promise<ProfileAnalysis> {
-  const profile = options.baseline
-    ? await importHeapSnapshotDiffFiles(options.baseline, path)
-    : await importProfileFile(path);
-  return analyzeProfile(profile, options);
 }

@@ -55,11 +55,18 @@ export function attributeSamples(profile: Profile, table: FrameInfoTable): Attri
     lines: new Map(),
     hotspots: new Map(),
   };
-  for (const sample of profile.samples) attributeOne(sample, table, result);
+  // Root-cause patterns explain where CPU or allocations go, not where threads wait.
+  const patterns = profile.valueKind !== 'contention' && profile.valueKind !== 'goroutines';
+  for (const sample of profile.samples) attributeOne(sample, table, result, patterns);
   return result;
 }
 
-function attributeOne(sample: ProfileSample, table: FrameInfoTable, result: Attribution): void {
+function attributeOne(
+  sample: ProfileSample,
+  table: FrameInfoTable,
+  result: Attribution,
+  patterns: boolean,
+): void {
   const { stack, weight } = sample;
   result.total += weight;
   const leaf = stack.length - 1;
@@ -71,18 +78,27 @@ function attributeOne(sample: ProfileSample, table: FrameInfoTable, result: Attr
     result.idle += weight;
     return;
   }
-  add(result.byCategory, info.category, weight);
+  // Go's GC runs inside goroutines (mark assists under mallocgc, background workers): a sample
+  // with a GC function anywhere on its stack is GC time, whatever helper its leaf is.
+  const gcBelow =
+    info.category !== 'gc' && stack.some((frame) => table.info(frame).category === 'gc');
+  add(result.byCategory, gcBelow ? 'gc' : info.category, weight);
   if (info.pkg) add(result.byPackage, info.pkg, weight);
   add(result.self, chargedIndex, weight);
   if (charged !== leaf) add(result.nativeSelf, chargedIndex, weight);
   for (const frame of new Set(stack)) add(result.inclusive, frame, weight);
   const leafLine = sample.lines?.[leaf] ?? 0;
   if (charged === leaf && leafLine > 0) add(result.lines, `${chargedIndex}:${leafLine}`, weight);
-  attributeHotspot(sample, table, result);
+  attributeHotspot(sample, table, result, patterns);
 }
 
 /** Charges the sample to the deepest app frame, at the line executing there. */
-function attributeHotspot(sample: ProfileSample, table: FrameInfoTable, result: Attribution): void {
+function attributeHotspot(
+  sample: ProfileSample,
+  table: FrameInfoTable,
+  result: Attribution,
+  patterns: boolean,
+): void {
   const { stack, weight } = sample;
   let app = stack.length - 1;
   while (app >= 0 && table.info(stack[app] as number).category !== 'app') app -= 1;
@@ -105,9 +121,9 @@ function attributeHotspot(sample: ProfileSample, table: FrameInfoTable, result: 
   hotspot.weight += weight;
   if (callee === undefined) hotspot.selfWeight += weight;
   else add(hotspot.via, callee, weight);
-  for (let i = app + 1; i < stack.length; i++) {
+  for (let i = app + 1; patterns && i < stack.length; i++) {
     const below = table.info(stack[i] as number);
-    const pattern = matchFramePattern(below.frame, below);
+    const pattern = matchFramePattern(below.frame, below, table.runtime);
     if (pattern) {
       add(hotspot.patterns, pattern.id, weight);
       break;

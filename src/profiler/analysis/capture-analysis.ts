@@ -5,11 +5,15 @@ import type { CaptureResult } from '../capture/session.js';
 import { importFromV8CpuProfile } from '../import/cpuprofile.js';
 import { importFromV8HeapProfile } from '../import/heapprofile.js';
 import type { Profile } from '../model/profile.js';
-import { type AnalyzeOptions, analyzeProfile, type ProfileAnalysis } from './analyze.js';
+import {
+  type AnalyzeOptions,
+  analyzeProfile,
+  type ProfileAnalysis,
+  sharedAnalyzeOptions,
+} from './analyze.js';
 import { type Diagnosis, diagnoseSignals } from './diagnose.js';
 import { createDiagnosisFindings } from './diagnosis-findings.js';
 import { assessLeak, createLeakFinding, type LeakAssessment } from './leak.js';
-import { createSourceResolver } from './source-map.js';
 
 /** Everything Redline concludes from one capture. */
 export interface CaptureAnalysis {
@@ -29,13 +33,7 @@ export function analyzeCapture(
   capture: CaptureResult,
   options: AnalyzeOptions = {},
 ): CaptureAnalysis {
-  const resolver =
-    options.resolver ??
-    (options.sourceMaps === false ? undefined : createSourceResolver(options.cwd, options.pathMap));
-  const shared: AnalyzeOptions = {
-    ...options,
-    ...(resolver ? { resolver } : { sourceMaps: false }),
-  };
+  const shared = sharedAnalyzeOptions(options);
   const cpuProfile = importFromV8CpuProfile(capture.cpuProfile, 'capture');
   const cpu = analyzeProfile(cpuProfile, shared);
   const heap = capture.heapProfile

@@ -1,11 +1,12 @@
 /** Sorts frames into categories (app, dependency by package, Node core, native, GC, idle, program). */
 import { fileURLToPath } from 'node:url';
 import type { ProfileFrame } from '../model/profile.js';
+import { categorizeGoFrame, categorizeJvmName, isGoFrame, isJvmFrame } from './runtime-frames.js';
 
-/** Where time goes: the user's code, a dependency, the runtime's own libraries, or V8 buckets. */
+/** Where time goes: the user's code, a dependency, the runtime's own libraries, or runtime buckets (GC, idle). */
 export type FrameCategory = 'app' | 'dependency' | 'core' | 'native' | 'gc' | 'idle' | 'program';
 
-/** A frame's category; `pkg` names the dependency (npm, pip or Go module) when there is one. */
+/** A frame's category; `pkg` names the dependency (npm, pip, Go module, Java library) when there is one. */
 export interface CategoryInfo {
   category: FrameCategory;
   pkg?: string;
@@ -40,12 +41,17 @@ export function packageOfPath(path: string): string | undefined {
   return SITE_PACKAGES.exec(path)?.[1] ?? GO_MODULE.exec(path)?.[1];
 }
 
-/** Categorises one frame. Frames of kind js without a file count as app code. */
+/**
+ * Categorises one frame. Frames of kind js without a file count as app code; Go (`.go`) and JVM
+ * frames are sorted by package (standard library, module or library, the user's code).
+ */
 export function categorizeFrame(frame: ProfileFrame): CategoryInfo {
   if (frame.kind !== 'js') return { category: frame.kind };
+  if (isGoFrame(frame)) return categorizeGoFrame(frame);
+  if (isJvmFrame(frame)) return categorizeJvmName(frame.name);
   const file = frame.file;
   if (file === undefined) return { category: 'app' };
-  if (isNodeCoreFile(file)) return { category: 'core' };
+  if (isNodeCoreFile(file) || file.startsWith('<frozen ')) return { category: 'core' };
   // WebAssembly (e.g. PGlite's Postgres): compiled code loaded by some package, never a line of
   // the user's own source; its time is charged to the JavaScript that called it.
   if (file.startsWith('wasm://')) return { category: 'native' };

@@ -2,7 +2,9 @@
 import type { Evidence, Finding } from '../../findings/finding.js';
 import { severityFromShare } from '../../findings/rank.js';
 import { formatPercent } from '../../util/units.js';
+import type { ProfiledRuntime } from '../model/profile.js';
 import { patternById } from './patterns.js';
+import { isRuntimeIoFunction } from './runtime-frames.js';
 import type { Hotspot, ProfileTables } from './tables.js';
 
 /** Thresholds of the CPU findings (shares of non-idle time). */
@@ -60,7 +62,8 @@ function evidenceOf(hotspot: Hotspot, tables: ProfileTables): Evidence[] {
   return evidence;
 }
 
-function locationOf(hotspot: Hotspot): Finding['location'] {
+/** A finding's location from a hot spot: file, function, line (and column when known). */
+export function hotspotLocation(hotspot: Hotspot): NonNullable<Finding['location']> {
   const location: NonNullable<Finding['location']> = {
     file: hotspot.file,
     functionName: hotspot.functionName,
@@ -70,16 +73,62 @@ function locationOf(hotspot: Hotspot): Finding['location'] {
   return location;
 }
 
+/** What differs per runtime in the generic CPU findings: names and fixes. */
+interface RuntimeWording {
+  /** The runtime's own library, e.g. "Node's own", "Go standard-library". */
+  core: string;
+  /** Examples of that core I/O work. */
+  coreExamples: string;
+  /** How to take CPU work off the request path. */
+  offload: string;
+  /** Fix when most of a hot spot is the runtime's own I/O code. */
+  ioFix: string;
+}
+
+const WORDING: Record<ProfiledRuntime, RuntimeWording> = {
+  node: {
+    core: "Node's own",
+    coreExamples: 'socket writes, stream and HTTP handling',
+    offload: 'move CPU-heavy work to a worker thread (e.g. piscina)',
+    ioFix:
+      'Usually not a code hot spot: fewer, larger writes per response (one res.end with the whole body), keep-alive, and fewer requests (batching) reduce it.',
+  },
+  go: {
+    core: "Go's standard-library",
+    coreExamples: 'net/http, syscalls, buffered I/O',
+    offload:
+      'bound the concurrency of expensive work (a worker pool or semaphore) so it cannot starve request handling',
+    ioFix:
+      'Usually not a code hot spot: write each response with fewer, larger writes (bufio.Writer), keep connections alive, and batch small requests.',
+  },
+  jvm: {
+    core: "the JDK's own",
+    coreExamples: 'socket I/O, HTTP parsing, collections',
+    offload:
+      'run expensive work on a bounded executor separate from the request threads, or precompute it',
+    ioFix:
+      'Usually not a code hot spot: buffer writes (BufferedOutputStream), keep connections alive, and batch small requests.',
+  },
+  python: {
+    core: "Python's standard-library",
+    coreExamples: 'socket I/O, http.server parsing, email header handling',
+    offload:
+      'use a compiled library for the heavy part (numpy, orjson, regex in C) or a process pool (concurrent.futures.ProcessPoolExecutor): threads do not run Python code in parallel (GIL)',
+    ioFix:
+      'Usually not a code hot spot: write each response at once, keep connections alive, and batch small requests; an async server (uvicorn, gunicorn with gthread/gevent) handles many connections more cheaply.',
+  },
+};
+
 /** A finding for a hot spot whose cause a pattern recognised. */
 function createPatternFinding(hotspot: Hotspot, tables: ProfileTables): Finding | undefined {
-  const pattern = hotspot.patternId ? patternById(hotspot.patternId) : undefined;
+  const pattern = hotspot.patternId ? patternById(hotspot.patternId, tables.runtime) : undefined;
   if (!pattern) return undefined;
   return {
     id: pattern.id,
     area: pattern.area,
     title: `${pattern.title} at ${formatWhere(hotspot)}`,
     severity: severityFromShare(hotspot.share),
-    location: locationOf(hotspot),
+    location: hotspotLocation(hotspot),
     impact: impactOf(hotspot, tables),
     rootCause: pattern.rootCause,
     recommendation: pattern.recommendation,
@@ -88,31 +137,35 @@ function createPatternFinding(hotspot: Hotspot, tables: ProfileTables): Finding 
 }
 
 function createHotFunctionFinding(hotspot: Hotspot, tables: ProfileTables): Finding {
+  const wording = WORDING[tables.runtime];
   const top = hotspot.via[0];
   const inside = top
     ? `; most of it inside ${top.name} (${top.pkg ?? top.category})`
     : ' in its own code';
-  // Time mostly spent in Node's own code (socket writes, HTTP parsing) is the cost of I/O, not a
-  // code hot spot: say so and keep its severity low.
-  const inCore = top !== undefined && top.category === 'core' && top.weight >= hotspot.weight * 0.5;
+  // Time mostly spent in the runtime's own code (socket writes, HTTP parsing) is the cost of I/O,
+  // not a code hot spot: say so and keep its severity low.
+  // Node's core is I/O plumbing; other runtimes' standard libraries also compute (strconv,
+  // collections), so there only calls into their I/O code count as the cost of I/O.
+  const inCore =
+    top !== undefined &&
+    top.category === 'core' &&
+    top.weight >= hotspot.weight * 0.5 &&
+    (tables.runtime === 'node' || isRuntimeIoFunction(top.name, tables.runtime));
   const severity = severityFromShare(hotspot.share);
   return {
     id: 'cpu.hot-function',
     area: 'cpu',
-    title: `${inCore ? 'Node core work called from' : 'Hot code in'} ${hotspot.functionName} at ${formatWhere(hotspot)}`,
+    title: `${inCore ? `${tables.runtime === 'node' ? 'Node core' : 'Standard-library'} work called from` : 'Hot code in'} ${hotspot.functionName} at ${formatWhere(hotspot)}`,
     severity: inCore && (severity === 'high' || severity === 'medium') ? 'low' : severity,
-    location: locationOf(hotspot),
+    location: hotspotLocation(hotspot),
     impact: impactOf(hotspot, tables),
     rootCause: inCore
-      ? `${hotspot.functionName} takes ${formatPercent(hotspot.share, 1)} of ${shareOf(tables)}, mostly inside Node's own ${top.name} (socket writes, stream and HTTP handling): the per-request cost of I/O.`
+      ? `${hotspot.functionName} takes ${formatPercent(hotspot.share, 1)} of ${shareOf(tables)}, mostly inside ${wording.core} ${top.name} (${wording.coreExamples}): the per-request cost of I/O.`
       : `${hotspot.functionName} takes ${formatPercent(hotspot.share, 1)} of ${shareOf(tables)}${inside}.`,
     recommendation: inCore
-      ? {
-          text: 'Usually not a code hot spot: fewer, larger writes per response (one res.end with the whole body), keep-alive, and fewer requests (batching) reduce it.',
-          effort: 'medium',
-        }
+      ? { text: wording.ioFix, effort: 'medium' }
       : {
-          text: 'Do less per request here: cache results that repeat, avoid recomputing per call, use a better algorithm or data structure, or move CPU-heavy work to a worker thread (e.g. piscina).',
+          text: `Do less per request here: cache results that repeat, avoid recomputing per call, use a better algorithm or data structure, or ${wording.offload}.`,
           effort: 'medium',
         },
     evidence: evidenceOf(hotspot, tables),
@@ -160,17 +213,43 @@ export function createCpuFindings(tables: ProfileTables): Finding[] {
   }
   const gc = tables.categories.find((row) => row.category === 'gc');
   if (gc && gc.share >= CPU_FINDING_THRESHOLDS.gc)
-    findings.push(createGcShareFinding(gc.share, gc.ms));
+    findings.push(createGcShareFinding(gc.share, gc.ms, tables.runtime, allocationSites(tables)));
   return findings;
 }
 
-/** GC pressure seen in the CPU profile: the share of samples V8 spent collecting garbage. */
-export function createGcShareFinding(share: number, ms?: number): Finding {
+/** Up to three hot spots whose time is mostly allocation (the `go.alloc` pattern). */
+function allocationSites(tables: ProfileTables): Hotspot[] {
+  return tables.hotspots.filter((h) => h.patternId === 'go.alloc').slice(0, 3);
+}
+
+const GC_TEXT: Partial<Record<ProfiledRuntime, Pick<Finding, 'rootCause' | 'recommendation'>>> = {
+  go: {
+    rootCause:
+      "The service allocates fast, so Go's collector runs often: background mark workers take their 25 % of GOMAXPROCS while it marks, and goroutines that allocate during marking are made to help (mark assists), which adds latency to their requests.",
+    recommendation: {
+      text: 'Allocate less on the hot paths (the allocation-heavy lines are listed; `-gcflags=-m` shows what escapes), reuse buffers with sync.Pool; when memory allows, let the heap grow before collecting (GOGC=200, or GOMEMLIMIT set near the container limit with GOGC kept).',
+      effort: 'medium',
+    },
+  },
+};
+
+/**
+ * GC pressure seen in a CPU profile: the share of samples spent collecting garbage (V8's GC
+ * bucket; Go's mark workers and assists). `sites` are hot spots dominated by allocation.
+ */
+export function createGcShareFinding(
+  share: number,
+  ms?: number,
+  runtime: ProfiledRuntime = 'node',
+  sites: readonly Hotspot[] = [],
+): Finding {
+  const text = GC_TEXT[runtime];
   return {
     id: 'gc.pressure',
     area: 'gc',
     title: `Garbage collection takes ${formatPercent(share, 1)} of CPU`,
     severity: severityFromShare(share),
+    ...(sites[0] ? { location: hotspotLocation(sites[0]) } : {}),
     impact: {
       share,
       shareOf: 'CPU time (excluding idle)',
@@ -178,11 +257,19 @@ export function createGcShareFinding(share: number, ms?: number): Finding {
       ...(ms === undefined ? {} : { timeMs: ms }),
     },
     rootCause:
+      text?.rootCause ??
       'The service allocates fast (many short-lived objects, large strings or buffers per request), so V8 collects often.',
-    recommendation: {
+    recommendation: text?.recommendation ?? {
       text: 'Allocate less per request: reuse buffers, avoid building large intermediate arrays/strings, stream instead of buffering; the allocation profile shows where.',
       effort: 'medium',
     },
-    evidence: [{ label: 'GC share of samples', value: formatPercent(share, 1), source: 'profile' }],
+    evidence: [
+      { label: 'GC share of samples', value: formatPercent(share, 1), source: 'profile' },
+      ...sites.map((site) => ({
+        label: 'allocates',
+        value: `${formatWhere(site)} ${site.functionName}: ${formatPercent(site.share, 1)}`,
+        source: 'profile',
+      })),
+    ],
   };
 }

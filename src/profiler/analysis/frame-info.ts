@@ -1,8 +1,9 @@
 /** Per-frame facts the analysis needs, computed once: category, package, original location. */
 import { redactSourceLine } from '../../util/redact.js';
-import type { Profile, ProfileFrame } from '../model/profile.js';
+import type { Profile, ProfiledRuntime, ProfileFrame } from '../model/profile.js';
 import { findCallSite } from './call-site.js';
 import { type CategoryInfo, categorizeFrame } from './categorize.js';
+import { inferRuntime } from './runtime-frames.js';
 import type { OriginalPosition, SourceResolver } from './source-map.js';
 
 /** A frame with its category and its position after source maps. */
@@ -16,6 +17,8 @@ export interface FrameInfo extends CategoryInfo {
 
 /** Lazily computed frame facts plus the call-site and line lookups that need sources. */
 export interface FrameInfoTable {
+  /** The runtime of the profile (root-cause patterns and fixes differ per runtime). */
+  runtime: ProfiledRuntime;
   info(index: number): FrameInfo;
   /** Original position of a 1-based generated line executing in frame `index`. */
   linePosition(index: number, line: number): OriginalPosition | undefined;
@@ -38,6 +41,7 @@ export function createFrameInfoTable(profile: Profile, resolver?: SourceResolver
       ? resolver.resolve(file, line, column)
       : { file, line, mapped: false, ...(column ? { column } : {}) };
   return {
+    runtime: inferRuntime(profile),
     info(index) {
       let info = infos.get(index);
       if (!info) {

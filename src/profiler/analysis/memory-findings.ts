@@ -2,7 +2,7 @@
 import type { Finding } from '../../findings/finding.js';
 import { formatBytes, formatPercent } from '../../util/units.js';
 import type { Profile } from '../model/profile.js';
-import { formatWhere } from './cpu-findings.js';
+import { formatWhere, hotspotLocation } from './cpu-findings.js';
 import type { ProfileTables } from './tables.js';
 
 /** Growth between two snapshots above this fraction of the first one is reported. */
@@ -16,11 +16,7 @@ export function createAllocationFindings(tables: ProfileTables, top = 3): Findin
     area: 'memory' as const,
     title: `${formatPercent(site.share, 1)} of ${what} allocated at ${formatWhere(site)}`,
     severity: 'info' as const,
-    location: {
-      file: site.file,
-      functionName: site.functionName,
-      ...(site.line === undefined ? {} : { line: site.line }),
-    },
+    location: hotspotLocation(site),
     impact: {
       share: site.share,
       shareOf: what,

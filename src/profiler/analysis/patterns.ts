@@ -1,12 +1,15 @@
 /** Root-cause patterns: stack frames or source lines that explain a hot spot, with their fix. */
 import type { FindingArea, FindingRecommendation } from '../../findings/finding.js';
-import type { ProfileFrame } from '../model/profile.js';
+import type { ProfiledRuntime, ProfileFrame } from '../model/profile.js';
 import type { CategoryInfo } from './categorize.js';
+import { RUNTIME_PATTERNS } from './runtime-patterns.js';
 
 /** A known cause of CPU time on the event loop, recognised by frames below the app frame or by its line. */
 export interface RootCausePattern {
   /** Stable finding id, e.g. `cpu.sync-crypto`. */
   id: string;
+  /** The runtime whose profiles it applies to (default `node`). */
+  runtime?: ProfiledRuntime;
   area: FindingArea;
   /** Short title; the location is appended by the finding. */
   title: string;
@@ -55,8 +58,8 @@ const LOGGING_PACKAGES = new Set([
   'sonic-boom',
 ]);
 
-/** The patterns, checked in this order (the first frame match wins for a sample). */
-export const ROOT_CAUSE_PATTERNS: readonly RootCausePattern[] = [
+/** The Node.js patterns, checked in this order (the first frame match wins for a sample). */
+const NODE_PATTERNS: readonly RootCausePattern[] = [
   {
     id: 'cpu.sync-crypto',
     area: 'cpu',
@@ -191,20 +194,40 @@ export const ROOT_CAUSE_PATTERNS: readonly RootCausePattern[] = [
   },
 ];
 
-/** The pattern a frame (below the app frame) matches, if any. */
+/** Every pattern: Node.js first, then Go, JVM and Python ones (each applies to its runtime only). */
+export const ROOT_CAUSE_PATTERNS: readonly RootCausePattern[] = [
+  ...NODE_PATTERNS,
+  ...RUNTIME_PATTERNS,
+];
+
+const appliesTo = (pattern: RootCausePattern, runtime: ProfiledRuntime): boolean =>
+  (pattern.runtime ?? 'node') === runtime;
+
+/** The pattern of `runtime` a frame (below the app frame) matches, if any. */
 export function matchFramePattern(
   frame: ProfileFrame,
   info: CategoryInfo,
+  runtime: ProfiledRuntime = 'node',
 ): RootCausePattern | undefined {
-  return ROOT_CAUSE_PATTERNS.find((pattern) => pattern.matchFrame?.(frame, info));
+  return ROOT_CAUSE_PATTERNS.find(
+    (pattern) => appliesTo(pattern, runtime) && pattern.matchFrame?.(frame, info),
+  );
 }
 
-/** The pattern a source line matches, if any. */
-export function matchLinePattern(text: string): RootCausePattern | undefined {
-  return ROOT_CAUSE_PATTERNS.find((pattern) => pattern.matchLine?.(text));
+/** The pattern of `runtime` a source line matches, if any. */
+export function matchLinePattern(
+  text: string,
+  runtime: ProfiledRuntime = 'node',
+): RootCausePattern | undefined {
+  return ROOT_CAUSE_PATTERNS.find(
+    (pattern) => appliesTo(pattern, runtime) && pattern.matchLine?.(text),
+  );
 }
 
-/** The pattern with this id. */
-export function patternById(id: string): RootCausePattern | undefined {
-  return ROOT_CAUSE_PATTERNS.find((pattern) => pattern.id === id);
+/** The pattern with this id for `runtime`. */
+export function patternById(
+  id: string,
+  runtime: ProfiledRuntime = 'node',
+): RootCausePattern | undefined {
+  return ROOT_CAUSE_PATTERNS.find((pattern) => pattern.id === id && appliesTo(pattern, runtime));
 }

@@ -1,5 +1,11 @@
 /** Turns an Attribution into ranked, source-mapped rows: categories, packages, functions, lines, hot spots. */
-import { msPerUnit, type Profile, type ValueKind, type ValueUnit } from '../model/profile.js';
+import {
+  msPerUnit,
+  type Profile,
+  type ProfiledRuntime,
+  type ValueKind,
+  type ValueUnit,
+} from '../model/profile.js';
 import type { Attribution, RawHotspot } from './attribution.js';
 import type { FrameCategory } from './categorize.js';
 import type { FrameInfoTable } from './frame-info.js';
@@ -83,6 +89,8 @@ export interface Hotspot {
 
 /** All tables of one analysed profile. */
 export interface ProfileTables {
+  /** The runtime that produced the profile (selects patterns and fixes). */
+  runtime: ProfiledRuntime;
   valueKind: ValueKind;
   unit: ValueUnit;
   total: number;
@@ -154,6 +162,7 @@ export function createTables(
   const byCode = profile.valueKind !== 'heap-objects' && profile.valueKind !== 'heap-growth';
   const hotspots = byCode ? createHotspots(attribution, table, share, ms).slice(0, top) : [];
   const tables: ProfileTables = {
+    runtime: table.runtime,
     valueKind: profile.valueKind,
     unit: profile.unit,
     total: attribution.total,
@@ -280,7 +289,7 @@ function finishHotspot(
     hotspot.patternId = bestId;
     hotspot.patternShare = share(bestWeight);
   } else if (hotspot.lineText) {
-    const byLine = matchLinePattern(hotspot.lineText);
+    const byLine = matchLinePattern(hotspot.lineText, table.runtime);
     if (byLine) {
       hotspot.patternId = byLine.id;
       hotspot.patternShare = hotspot.share;

@@ -99,7 +99,7 @@ async function answers(url: string): Promise<boolean> {
 }
 
 /** Waits until the started target answers HTTP at `url` (any status), or fails if it exits. */
-async function waitUntilAnswers(
+export async function waitUntilAnswers(
   url: string,
   target: SpawnedTarget,
   timeoutMs: number,
@@ -128,7 +128,8 @@ async function waitUntilAnswers(
   }
 }
 
-function interruptedError(): RedlineError {
+/** The error for a run interrupted before its capture window opened. */
+export function interruptedError(): RedlineError {
   return new RedlineError(
     'PROFILE_INTERRUPTED',
     'interrupted before the capture started; nothing was captured',

@@ -28,6 +28,8 @@ export interface SpawnTargetOptions {
   preload?: string;
   /** Where the target's stdout/stderr go (a file); they are not echoed to the terminal. */
   logFile?: string;
+  /** Start Node's inspector (default true; false for Go, JVM and Python targets). */
+  inspect?: boolean;
 }
 
 const DEBUGGER_LISTENING = /Debugger listening on (ws:\/\/\S+)/;
@@ -47,7 +49,10 @@ export function createTargetInvocation(options: SpawnTargetOptions): {
   const extra: string[] = [];
   if (options.preload) extra.push(`--import=${options.preload}`);
   let argv = [...options.command];
-  if (isNodeCommand(argv)) argv = [argv[0] as string, '--inspect=127.0.0.1:0', ...argv.slice(1)];
+  if (options.inspect === false) {
+    // Not a Node target: no inspector.
+  } else if (isNodeCommand(argv))
+    argv = [argv[0] as string, '--inspect=127.0.0.1:0', ...argv.slice(1)];
   else extra.push('--inspect=127.0.0.1:0'); // npm/npx/tsx: every Node process they start gets it.
   if (extra.length > 0) env.NODE_OPTIONS = [env.NODE_OPTIONS, ...extra].filter(Boolean).join(' ');
   return { argv, env };

@@ -4,6 +4,7 @@ import { formatBytes, formatPercent } from '../../util/units.js';
 import type { ProfileAnalysis } from '../analysis/analyze.js';
 import type { CaptureAnalysis } from '../analysis/capture-analysis.js';
 import { formatWhere } from '../analysis/cpu-findings.js';
+import { isRecordingAnalysis, type RecordingAnalysis } from '../analysis/recording-analysis.js';
 import type { Hotspot, ProfileTables } from '../analysis/tables.js';
 
 const pct = (share: number): string => formatPercent(share, 1).padStart(6);
@@ -25,7 +26,11 @@ export function renderTablesText(tables: ProfileTables, top = 10): string {
   const what =
     tables.valueKind === 'cpu' || tables.valueKind === 'wall'
       ? `${tables.valueKind.toUpperCase()} time`
-      : 'bytes';
+      : tables.valueKind === 'contention'
+        ? 'lock and channel wait time'
+        : tables.valueKind === 'goroutines'
+          ? 'goroutines'
+          : 'bytes';
   const idle = tables.idle > 0 ? `; idle ${formatPercent(tables.idleShare, 1)} excluded` : '';
   if (tables.hotspots.length > 0) {
     out.push(`Hot spots in your code (share of ${what}${idle}):`);
@@ -79,8 +84,39 @@ export function renderFindingsText(findings: readonly Finding[]): string {
   return ['Findings (most important first):', ...findings.map(renderFindingText)].join('\n');
 }
 
+const RUNTIME_NAMES = { node: 'Node.js', go: 'Go', jvm: 'JVM', python: 'Python' } as const;
+
+/** A recording (Go, JVM, Python): CPU tables, the other views' hot spots, pauses, notes, findings. */
+export function renderRecordingText(analysis: RecordingAnalysis, top = 10): string {
+  const parts = [
+    `Recording: ${RUNTIME_NAMES[analysis.runtime]} (${analysis.source}), window ${(analysis.durationMs / 1000).toFixed(1)} s`,
+  ];
+  if (analysis.tables.total > 0) parts.push(renderTablesText(analysis.tables, top));
+  for (const view of analysis.views) {
+    const rows = view.analysis.tables.hotspots.slice(0, Math.min(top, 5));
+    if (rows.length === 0) continue;
+    parts.push(
+      [
+        `${view.kind} (${view.source}):`,
+        ...rows.map((h, i) => hotspotLine(view.analysis.tables, h, i + 1)),
+      ].join('\n'),
+    );
+  }
+  if (analysis.pauses) {
+    const p = analysis.pauses;
+    parts.push(
+      `Pauses: GC ${p.gcCount} (${Math.round(p.gcMs)} ms), other safepoints ${p.safepointCount} (${Math.round(p.safepointMs)} ms)`,
+    );
+  }
+  if (analysis.notes.length > 0)
+    parts.push(['Not measured:', ...analysis.notes.map((n) => `  - ${n}`)].join('\n'));
+  parts.push(renderFindingsText(analysis.findings));
+  return parts.join('\n\n');
+}
+
 /** Report of `redline analyze`. */
 export function renderAnalysisText(analysis: ProfileAnalysis, top = 10): string {
+  if (isRecordingAnalysis(analysis)) return renderRecordingText(analysis, top);
   const p = analysis.profile;
   const duration = p.durationMs ? `, ${(p.durationMs / 1000).toFixed(1)} s` : '';
   return [

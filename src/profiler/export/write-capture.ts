@@ -90,11 +90,16 @@ export async function writeCaptureFiles(
     const { cpuProfile: _model, ...summary } = analysis;
     await put('analysis', 'analysis.json', `${JSON.stringify(summary, null, 2)}\n`);
   } catch (cause) {
-    throw new RedlineError('PROFILE_CANNOT_WRITE', `cannot write profile files to ${dir}`, {
-      exitCode: ExitCode.CannotWrite,
-      cause,
-      hint: 'Choose another --out directory.',
-    });
+    throw profileWriteError(dir, cause);
   }
   return files;
+}
+
+/** The error for an output folder the profile files cannot be written to. */
+export function profileWriteError(dir: string, cause: unknown): RedlineError {
+  return new RedlineError('PROFILE_CANNOT_WRITE', `cannot write profile files to ${dir}`, {
+    exitCode: ExitCode.CannotWrite,
+    cause,
+    hint: 'Choose another --out directory.',
+  });
 }

@@ -127,7 +127,8 @@ describe('detection', () => {
       expect.unreachable();
     } catch (error) {
       expect(isRedlineError(error) && error.code).toBe('PROFILE_UNKNOWN_FORMAT');
-      expect(isRedlineError(error) && error.problems.length).toBe(6);
+      // Every single-profile format, then the recordings (Flight Recorder, Redline's Python sampler).
+      expect(isRedlineError(error) && error.problems.length).toBe(9);
     }
   });
 

@@ -41,6 +41,9 @@ function pickSampleType(profile: PprofProfile, strings: string[]): number {
   const declared = strings[Number(profile.defaultSampleType)] ?? '';
   const byDefault = declared === '' ? -1 : names.indexOf(declared);
   if (byDefault >= 0) return byDefault;
+  // Go's heap profile declares no default; pprof shows its live heap (inuse_space).
+  const inuse = names.indexOf('inuse_space');
+  if (inuse >= 0) return inuse;
   const time = units.findIndex((unit) => TIME_UNITS.has(unit));
   if (time >= 0) return time;
   const bytes = units.indexOf('bytes');
@@ -49,6 +52,9 @@ function pickSampleType(profile: PprofProfile, strings: string[]): number {
 
 function valueKindOf(typeName: string, unit: ValueUnit): ValueKind {
   if (unit === 'bytes') return /inuse/.test(typeName) ? 'live-heap' : 'alloc';
+  // Go mutex and block profiles: time goroutines waited (delay), or the number of waits.
+  if (/^(delay|contentions)$/.test(typeName)) return 'contention';
+  if (typeName === 'goroutine') return 'goroutines';
   return /wall/.test(typeName) ? 'wall' : 'cpu';
 }
 
@@ -118,9 +124,11 @@ export function importFromPprof(profile: PprofProfile): Profile {
     builder.addSample(stack, weight, lines);
   }
   const durationNs = Number(profile.durationNanos);
+  const isGo = profile.function.some((fn) => /\.go$/.test(strings[Number(fn.filename)] ?? ''));
   return builder.finish({
     durationMs: durationNs > 0 ? durationNs / 1e6 : undefined,
     period: Number(profile.period) || undefined,
+    ...(isGo ? { runtime: 'go' as const } : {}),
     meta: {
       sampleType: `${typeName}/${strings[Number(type?.unit)] ?? ''}`,
       samples: profile.sample.length,

@@ -16,6 +16,8 @@ import {
 import type { Importer } from './importer.js';
 import { parseJsonProfile } from './importer.js';
 import { pprofImporter } from './pprof.js';
+import { pstatsImporter } from './pstats.js';
+import { RECORDING_FORMATS } from './recording.js';
 import { speedscopeImporter } from './speedscope.js';
 
 /** Every importer, in the order ties are broken. */
@@ -24,6 +26,7 @@ export const IMPORTERS: readonly Importer[] = [
   heapProfileImporter,
   heapSnapshotImporter,
   speedscopeImporter,
+  pstatsImporter,
   pprofImporter,
   foldedImporter,
 ];
@@ -64,7 +67,7 @@ export function createUnknownFormatError(fileName: string): RedlineError {
   return new RedlineError('PROFILE_UNKNOWN_FORMAT', `unknown profile format: ${fileName}`, {
     exitCode: ExitCode.DataError,
     hint: 'Redline reads the formats listed above (detected by file name, then content); convert the file to one of them.',
-    problems: IMPORTERS.map((importer) => importer.description),
+    problems: [...IMPORTERS.map((importer) => importer.description), ...RECORDING_FORMATS],
     position: { file: fileName },
   });
 }

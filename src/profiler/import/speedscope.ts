@@ -72,17 +72,24 @@ export function importFromSpeedscope(file: SpeedscopeFile, fileName = 'profile')
     valueKind: unit === 'bytes' ? 'alloc' : 'cpu',
     unit,
   });
+  // py-spy writes one frame per executing line: the line is where the time was spent in that
+  // function, not where the function starts, so it travels as the sample's line.
+  const pySpy = /^py-spy/.test(file.exporter ?? '');
   const frames = file.shared.frames.map((frame) =>
     builder.frame({
       name: frame.name,
       file: frame.file,
-      line: frame.line,
-      column: frame.col,
+      ...(pySpy ? {} : { line: frame.line, column: frame.col }),
       kind: kindFromName(frame.name),
     }),
   );
+  const executing = file.shared.frames.map((frame) => (pySpy ? (frame.line ?? 0) : 0));
   const toStack = (indices: number[]): number[] =>
     indices.map((i) => frames[i] ?? -1).filter((i) => i >= 0);
+  const linesOf = (indices: number[]): number[] | undefined =>
+    pySpy
+      ? indices.filter((i) => frames[i] !== undefined).map((i) => executing[i] ?? 0)
+      : undefined;
   let merged = 0;
   let duration = 0;
   for (const profile of file.profiles) {
@@ -91,7 +98,7 @@ export function importFromSpeedscope(file: SpeedscopeFile, fileName = 'profile')
     duration = Math.max(duration, profile.endValue - profile.startValue);
     if (profile.type === 'sampled') {
       for (const [i, stack] of profile.samples.entries())
-        builder.addSample(toStack(stack), profile.weights[i] ?? 1);
+        builder.addSample(toStack(stack), profile.weights[i] ?? 1, linesOf(stack));
     } else if (profile.type === 'evented') {
       addEvents(profile, (stack, weight) => builder.addSample(toStack(stack), weight));
     }
@@ -99,7 +106,12 @@ export function importFromSpeedscope(file: SpeedscopeFile, fileName = 'profile')
   const scale = unit === 'samples' || unit === 'bytes' ? undefined : durationToMs(unit, duration);
   return builder.finish({
     durationMs: scale,
-    meta: { profiles: merged, name: file.name ?? first.name },
+    ...(pySpy ? { runtime: 'python' as const } : {}),
+    meta: {
+      profiles: merged,
+      name: file.name ?? first.name,
+      ...(file.exporter ? { exporter: file.exporter } : {}),
+    },
   });
 }
 

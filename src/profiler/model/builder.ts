@@ -27,7 +27,7 @@ export interface ProfileBuilder {
     lines?: readonly number[],
     count?: number,
   ): void;
-  finish(extra?: Partial<Pick<Profile, 'durationMs' | 'period' | 'meta'>>): Profile;
+  finish(extra?: Partial<Pick<Profile, 'durationMs' | 'period' | 'meta' | 'runtime'>>): Profile;
 }
 
 const SPECIAL_NAMES = new Map<string, FrameKind>([
@@ -79,6 +79,7 @@ export function createProfileBuilder(options: ProfileBuilderOptions): ProfileBui
       const profile: Profile = { ...options, frames, samples, meta: extra.meta ?? {} };
       if (extra.durationMs !== undefined) profile.durationMs = extra.durationMs;
       if (extra.period !== undefined) profile.period = extra.period;
+      if (extra.runtime !== undefined) profile.runtime = extra.runtime;
       return profile;
     },
   };

@@ -1,3 +1,4 @@
-/** Public surface of profiler/model: the Profile type and its builder. */
+/** Public surface of profiler/model: the Profile type, its builder, and runtime recordings. */
 export * from './builder.js';
 export * from './profile.js';
+export * from './recording.js';

@@ -41,9 +41,22 @@ export type ValueUnit =
 
 /**
  * What the weights measure: CPU or wall time, sampled allocations, live heap (retained by
- * allocation site), heap objects by constructor (snapshots), or growth between two snapshots.
+ * allocation site), heap objects by constructor (snapshots), growth between two snapshots, time
+ * threads waited for a lock or a channel (Go mutex/block profiles, JVM monitor enter and lock
+ * parks), or live goroutines by stack (Go goroutine profile).
  */
-export type ValueKind = 'cpu' | 'wall' | 'alloc' | 'live-heap' | 'heap-objects' | 'heap-growth';
+export type ValueKind =
+  | 'cpu'
+  | 'wall'
+  | 'alloc'
+  | 'live-heap'
+  | 'heap-objects'
+  | 'heap-growth'
+  | 'contention'
+  | 'goroutines';
+
+/** The runtime that produced a profile: its rules (GC, scheduler, GIL) and fixes differ. */
+export type ProfiledRuntime = 'node' | 'go' | 'jvm' | 'python';
 
 /** The formats an importer can read (also the `format` of the Profile it produced). */
 export type ProfileFormat =
@@ -53,13 +66,18 @@ export type ProfileFormat =
   | 'speedscope'
   | 'heapprofile'
   | 'heapsnapshot'
-  | 'heapsnapshot-diff';
+  | 'heapsnapshot-diff'
+  | 'jfr'
+  | 'pstats'
+  | 'python-sampler';
 
 /** A profile of any origin, after import. */
 export interface Profile {
   format: ProfileFormat;
   valueKind: ValueKind;
   unit: ValueUnit;
+  /** The runtime, when the importer knows it (else inferred from the frames: see inferRuntime). */
+  runtime?: ProfiledRuntime;
   frames: ProfileFrame[];
   samples: ProfileSample[];
   /** Wall-clock length of the recording in milliseconds, when the producer says. */
