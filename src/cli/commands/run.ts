@@ -84,13 +84,13 @@ async function runUrl(url: string, flags: RunFlags): Promise<void> {
   if (flags.tag) options.tags = Object.fromEntries(flags.tag);
   const interrupt = installInterruptHandler();
   try {
-    const { result } = await runQuickTest(
+    const { result, exitCode } = await runQuickTest(
       { ...options, outputs: await buildOutputs(flags), signal: interrupt.signal },
       warn,
     );
     process.stdout.write(renderSummaryText(result, { color: color() }));
     writeResultFiles(result, flags);
-    if (result.reason === 'interrupted') process.exitCode = ExitCode.Interrupted;
+    process.exitCode = exitCode;
   } finally {
     interrupt.dispose();
   }
@@ -187,7 +187,7 @@ Examples:
   redline run script.js --host api.example.com=127.0.0.1:3000
   redline run flow.ts --preset stress --vus 50
 
-Exit codes: 0 ok, 2 bad flags, 69 target unreachable, 99 thresholds failed, 104 invalid options,
+Exit codes: 0 ok, 2 bad flags, 69 target unreachable or answered nothing, 99 thresholds failed, 104 invalid options,
 105 interrupted (results still written), 107 script error, 108 aborted, 110 marked failed.`,
     )
     .action(async (target: string, flags: RunFlags) => {
