@@ -170,8 +170,10 @@ export function requestAccounting(totals: Aggregate): RequestAccounting {
     if (s.metric === 'http_req_retries') counts.retried += s.sum;
     if (s.metric !== 'http_reqs') continue;
     counts.sent += s.sum;
-    if (s.tags['error_class'] === 'interrupted') counts.interrupted += s.sum;
-    else if ((s.tags['status'] ?? '0') !== '0') counts.answered += s.sum;
+    // Every request without a response carries `error_class` (see HttpSeriesCache.forError).
+    const errorClass = s.tags['error_class'];
+    if (errorClass === undefined) counts.answered += s.sum;
+    else if (errorClass === 'interrupted') counts.interrupted += s.sum;
     else counts.failed += s.sum;
   }
   return counts;
