@@ -111,6 +111,21 @@ describe('quick mode against hostile servers', () => {
     expect(result.warnings).toEqual([expect.stringMatching(/answered none of the 3 requests/)]);
   });
 
+  it('hung, open model: one request per connection cut, the other slots dropped', async () => {
+    const target = await start('hung');
+    const { result, exitCode } = await runQuickTest({
+      url: `${target.url}/`,
+      connections: 2,
+      rate: 50,
+      durationMs: 800,
+      maxQueueMs: 100,
+    });
+    const r = await accounted(result, target);
+    expect(r).toMatchObject({ sent: 2, answered: 0, interrupted: 2 });
+    expect(result.metrics['dropped_iterations']!.values['count']).toBeGreaterThan(0);
+    expect(exitCode).toBe(69);
+  });
+
   it('hung with a short timeout: timeouts during the run, the rest cut at the end', async () => {
     const target = await start('hung');
     const { result, exitCode } = await runQuickTest({
