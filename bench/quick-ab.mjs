@@ -4,6 +4,8 @@
 // req/s (the spread), the medians, and CPU µs per request of the generator process (user + sys,
 // start-up included: steadier than req/s when other processes share the machine).
 // Usage: BEFORE=/tmp/rl-before/bin/redline.js node bench/quick-ab.mjs [seconds] [reps]
+// COUNT=1 runs Redline count-bound instead (`-n`: 30k requests at c1, 300k otherwise), so both
+// builds do the same work and CPU µs/request compares like for like on a busy machine.
 import { existsSync } from 'node:fs';
 import {
   freePort,
@@ -26,10 +28,11 @@ if (!before || !existsSync(before)) {
 }
 need('wrk', 'apt-get install -y wrk');
 
+const countBound = process.env.COUNT === '1';
 const cells = [
-  { c: 1, extra: [] },
-  { c: 50, extra: [] },
-  { c: 50, extra: ['-p', '10'] },
+  { c: 1, extra: [], n: 30_000 },
+  { c: 50, extra: [], n: 300_000 },
+  { c: 50, extra: ['-p', '10'], n: 300_000 },
 ];
 const NONE = { rps: Number.NaN, cpuUs: Number.NaN };
 const tools = {
@@ -40,7 +43,12 @@ const tools = {
 
 async function redline(cli, url, cell) {
   const { result, run } = await runRedlineJson(
-    [url, '-c', String(cell.c), '-d', `${seconds}s`, ...cell.extra],
+    [
+      url,
+      '-c',
+      String(cell.c),
+      ...(countBound ? ['-n', String(cell.n)] : ['-d', `${seconds}s`]),
+    ].concat(cell.extra),
     cli ? { cli } : {},
   );
   const errors = Object.values(result.errors).reduce((a, b) => a + b, 0);
@@ -73,7 +81,7 @@ try {
 }
 process.stderr.write('\n');
 console.log(
-  `Generator on CPU ${GEN_CPU}, nginx on CPU ${TGT_CPU}; ${reps} × ${seconds}s per tool and cell, interleaved; medians, every run listed.\n`,
+  `Generator on CPU ${GEN_CPU}, nginx on CPU ${TGT_CPU}; ${reps} runs per tool and cell (${countBound ? 'Redline count-bound, wrk ' : ''}${seconds}s), interleaved; medians, every run listed.\n`,
 );
 console.log(
   '| conns | before req/s | after req/s | wrk -t1 req/s | after/before | before/wrk | after/wrk | CPU µs/req before / after / wrk | before runs | after runs | wrk runs |',
