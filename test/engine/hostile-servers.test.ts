@@ -112,6 +112,22 @@ describe('quick mode against hostile servers', () => {
     expect(result.warnings).toEqual([expect.stringMatching(/answered none of the 3 requests/)]);
   });
 
+  it('hung, Ctrl-C: the requests in flight are counted as interrupted, exit 105 (not 69)', async () => {
+    const target = await start('hung');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort({ reason: 'interrupted' }), 300);
+    const { result, exitCode } = await runQuickTest({
+      url: `${target.url}/`,
+      connections: 3,
+      durationMs: 30_000,
+      signal: controller.signal,
+    });
+    const r = await accounted(result, target);
+    expect(r).toMatchObject({ sent: 3, answered: 0, interrupted: 3 });
+    expect(result.reason).toBe('interrupted');
+    expect(exitCode).toBe(105);
+  });
+
   it('hung, open model: one request per connection cut, the other slots dropped', async () => {
     const target = await start('hung');
     const { result, exitCode } = await runQuickTest({
