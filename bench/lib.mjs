@@ -180,13 +180,14 @@ export function k(n) {
 
 /**
  * Runs `redline run <args…> -q --json <tmp>` on the generator core; resolves with the JSON
- * summary it wrote and the pinned run (CPU seconds, stderr).
+ * summary it wrote and the pinned run (CPU seconds, stderr). `options.cli` runs another build's
+ * bin/redline.js (A/B comparisons); the rest goes to {@link runPinned}.
  */
-export async function runRedlineJson(args, options) {
+export async function runRedlineJson(args, { cli = REDLINE, ...options } = {}) {
   const out = join(WORK, `redline-${process.pid}.json`);
   const run = await runPinned(
     process.execPath,
-    [REDLINE, 'run', ...args, '-q', '--json', out],
+    [cli, 'run', ...args, '-q', '--json', out],
     options,
   );
   if (run.error) console.error(run.stderr.slice(-2000));

@@ -1,5 +1,6 @@
 /** Builds the saved {@link RunResultFile} of a run from its merged totals. */
 import { cpus, hostname, totalmem } from 'node:os';
+import { answerWarning, requestAccounting } from '../http/http-metrics.js';
 import { type Aggregate, type MetricSummary, trendStat } from '../metrics/aggregate.js';
 import { TREND_SCALE } from '../metrics/histogram.js';
 import type { Tags } from '../metrics/metric-types.js';
@@ -179,8 +180,22 @@ export function buildRunResult(inputs: ResultInputs): RunResultFile {
     errors: errorsByClass(inputs.totals),
     checks: resultChecks(inputs.totals),
     thresholds: [],
+    requests: requestAccounting(inputs.totals),
     generator: inputs.generator,
   };
   if (inputs.detail !== undefined) result.detail = inputs.detail;
+  const warning = answerWarning(result.requests!);
+  if (warning) result.warnings = [warning];
   return result;
+}
+
+/**
+ * True when the run sent HTTP requests (or, in quick mode, was meant to: `expectRequests`) and
+ * the target answered none of them: such a run must never look green (exit 69, see
+ * docs/exit-codes.md).
+ */
+export function targetNeverAnswered(result: RunResultFile, expectRequests = false): boolean {
+  const counts = result.requests;
+  if (!counts || counts.answered > 0) return false;
+  return counts.sent > 0 || expectRequests;
 }

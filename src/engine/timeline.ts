@@ -1,15 +1,18 @@
 /** Turns each merged interval into a compact {@link TimelinePoint} (the run's per-second series). */
+
+import { statusErrorClass } from '../http/errors.js';
 import { type Aggregate, trendStat } from '../metrics/aggregate.js';
 import type { TimelinePoint } from '../outputs/result-file.js';
 
-/** Errors of an interval by class: network classes from `error_class`, HTTP ones from the status. */
+/**
+ * Errors of an interval by class: network classes from `error_class` (`interrupted` included),
+ * HTTP ones from the status (http-4xx, http-5xx, http-invalid-status).
+ */
 export function errorsByClass(agg: Aggregate): Record<string, number> {
   const errors: Record<string, number> = {};
   for (const s of agg.series.values()) {
     if (s.metric !== 'http_reqs' || s.sum === 0) continue;
-    const cls = s.tags['error_class'];
-    const status = Number(s.tags['status'] ?? 0);
-    const key = cls ?? (status >= 500 ? 'http-5xx' : status >= 400 ? 'http-4xx' : undefined);
+    const key = s.tags['error_class'] ?? statusErrorClass(Number(s.tags['status'] ?? 0));
     if (key) errors[key] = (errors[key] ?? 0) + s.sum;
   }
   return errors;

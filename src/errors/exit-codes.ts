@@ -15,7 +15,10 @@ export const ExitCode = {
   DataError: 65,
   /** An input file does not exist or cannot be read. */
   NoInput: 66,
-  /** The target could not be reached at all (every connection refused, DNS failure, ...). */
+  /**
+   * The target could not be reached at all (every connection refused, DNS failure, ...), or it
+   * answered none of the HTTP requests a run sent (hung, garbage, resets): never a green run.
+   */
   TargetUnreachable: 69,
   /**
    * The compiled CLI (dist/) is missing: `npm run build` was not run. bin/redline.js writes this

@@ -10,6 +10,20 @@
  * Plain TCP reads go into a caller-supplied buffer (`onread`), so reading allocates nothing;
  * TLS sockets use 'data' events (TLSSocket does not support `onread`).
  *
+ * Timings follow k6 (lib/netext/httpext/tracer.go): `blocked` runs from when the request was
+ * ready until it could be written, so on a new connection it contains `connecting` and
+ * `tls_handshaking`; `waiting` runs from the last byte written to the read that brought the first
+ * response byte; `receiving` from that read to the one that brought the last byte (0 when the
+ * whole response came in one read: k6 would add its client's parse time, a few µs); and
+ * `duration = sending + waiting + receiving`, exactly, for answered and failed requests alike.
+ *
+ * A server may close an idle keep-alive connection at any time (RFC 9112 §9.3), so a request
+ * written just before that close gets nothing back. Like browsers and Go's net/http, such a
+ * request is handed back to the owner for one retry on a new connection (`onRequestRetry`) when
+ * it is idempotent, got no byte of its response, the connection had already completed a response
+ * (reused, or pipelined behind one) and it is not itself a retry. Otherwise it fails with
+ * `closed` (or `truncated` when part of the response had arrived).
+ *
  * Why not undici: the same closed loop (50 connections to nginx, body read, one latency sample
  * per request) ran at 56.5k req/s with this client and 19.6k req/s with undici 7's Pool on this
  * machine (bench/client-vs-undici.mjs, medians of 3; bench/RESULTS.md). The timing trail also
@@ -21,7 +35,9 @@ import {
   type ClassifiedError,
   classifySocketError,
   closedBeforeResponse,
+  closedNotRetried,
   malformedResponse,
+  truncatedResponse,
 } from './errors.js';
 import { ResponseParser, type ResponseParserOwner } from './response-parser.js';
 import type { Target } from './target.js';
@@ -35,6 +51,13 @@ export interface ConnectionOwner {
   onResponse(conn: HttpConnection): void;
   /** The oldest in-flight request failed (called once per failed request, oldest first). */
   onRequestFailed(conn: HttpConnection, error: ClassifiedError): void;
+  /**
+   * The oldest in-flight request got no byte of its response before the server closed this
+   * (reused) connection, and may be sent once more (see the file comment): the owner resends it
+   * on a new connection with {@link SendFlags.Retry}, or records it as failed with `error`.
+   * `conn.trail` describes the failed attempt (its `tag` and `queuedAt` are the request's).
+   */
+  onRequestRetry(conn: HttpConnection, error: ClassifiedError): void;
   /**
    * The connection closed; `error` is null for a clean close. Failed in-flight requests were
    * reported before. `duringConnect` is true when the TCP/TLS handshake itself failed.
@@ -99,6 +122,16 @@ function onSocketClose(this: OwnedSocket): void {
 /** Errors of a socket already torn down (e.g. a late ECONNRESET) are of no interest. */
 function ignoreError(): void {}
 
+/** Flags of {@link HttpConnection.send}, combined with `|`. */
+export const SendFlags = {
+  /** A HEAD request: its response has no body whatever its headers say. */
+  Head: 1,
+  /** The method is idempotent: it may be retried once after a keep-alive close. */
+  Idempotent: 2,
+  /** This is already the retry of a request: never retried again. */
+  Retry: 4,
+} as const;
+
 /** Fields of one in-flight slot in `#slots`. */
 const FIELDS = 6;
 const QUEUED_AT = 0;
@@ -106,7 +139,7 @@ const SEND_START = 1;
 const SENT = 2;
 const TAG = 3;
 const BYTES = 4;
-const IS_HEAD = 5;
+const FLAGS = 5;
 
 enum ConnState {
   Closed,
@@ -141,6 +174,8 @@ export class HttpConnection implements ResponseParserOwner {
   #closing = false;
   #readAt = 0;
   #firstByteAt = 0;
+  /** The first byte of the oldest in-flight request's response has arrived. */
+  #responseStarted = false;
   // In-flight ring.
   readonly #size: number;
   #head = 0;
@@ -258,10 +293,11 @@ export class HttpConnection implements ResponseParserOwner {
   }
 
   /**
-   * Sends one request (must only be called when `canSend`). `queuedAt` is when the request became
-   * ready (for `blocked`), `tag` any number the owner wants back in the trail.
+   * Sends one request (must only be called when `canSend`). `flags` are {@link SendFlags};
+   * `queuedAt` is when the request became ready (for `blocked`), `tag` any number the owner wants
+   * back in the trail.
    */
-  send(bytes: Buffer, isHead: boolean, queuedAt: number, tag: number): void {
+  send(bytes: Buffer, flags: number, queuedAt: number, tag: number): void {
     const slot = (this.#head + this.#count) % this.#size;
     const start = this.#now();
     this.#count++;
@@ -269,8 +305,8 @@ export class HttpConnection implements ResponseParserOwner {
     this.#slots[slot * FIELDS + SEND_START] = start;
     this.#slots[slot * FIELDS + TAG] = tag;
     this.#slots[slot * FIELDS + BYTES] = bytes.length;
-    this.#slots[slot * FIELDS + IS_HEAD] = isHead ? 1 : 0;
-    if (this.#count === 1) this.parser.expectNoBody = isHead;
+    this.#slots[slot * FIELDS + FLAGS] = flags;
+    if (this.#count === 1) this.parser.expectNoBody = (flags & SendFlags.Head) !== 0;
     this.#socket!.write(bytes);
     this.#slots[slot * FIELDS + SENT] = this.#now();
   }
@@ -285,6 +321,9 @@ export class HttpConnection implements ResponseParserOwner {
   // ---- parser callbacks ----
   /** @internal */
   onResponseBegin(): void {
+    // An interim 1xx response came first: the first byte was already seen (as Go's trace hook).
+    if (this.#responseStarted) return;
+    this.#responseStarted = true;
     this.#firstByteAt = this.#readAt;
   }
   /** @internal */
@@ -293,39 +332,57 @@ export class HttpConnection implements ResponseParserOwner {
   onResponseComplete(): void {
     const slot = this.#head;
     const trail = this.trail;
-    const end = this.#readAt;
-    const sendStart = this.#slots[slot * FIELDS + SEND_START] as number;
-    const sent = this.#slots[slot * FIELDS + SENT] as number;
-    const queuedAt = this.#slots[slot * FIELDS + QUEUED_AT] as number;
-    if (this.#fresh) {
-      trail.connecting = this.#connectingMs;
-      trail.tlsHandshaking = this.#tlsMs;
-      trail.blocked = Math.max(0, this.#connectStart - queuedAt);
-      this.#fresh = false;
-    } else {
-      trail.connecting = 0;
-      trail.tlsHandshaking = 0;
-      trail.blocked = Math.max(0, sendStart - queuedAt);
-    }
-    trail.sending = sent - sendStart;
-    trail.waiting = Math.max(0, this.#firstByteAt - sent);
-    trail.receiving = end - this.#firstByteAt;
-    trail.duration = end - sendStart;
-    trail.queuedAt = queuedAt;
-    trail.sendStart = sendStart;
-    trail.endAt = end;
-    trail.tag = this.#slots[slot * FIELDS + TAG] as number;
-    trail.bytesSent = this.#slots[slot * FIELDS + BYTES] as number;
+    // The read that brought the last byte (one clock read per read, not per response: pipelined
+    // responses share it; a performance.now() here cost ~15% of this path, bench/micro).
+    this.#fillTrail(slot, this.#readAt, true);
     trail.bytesReceived = this.parser.headBytes + this.parser.wireBodyBytes;
+    this.#responseStarted = false;
     this.#head = (this.#head + 1) % this.#size;
     this.#count--;
     this.served++;
     const keepAlive = this.parser.keepAlive;
     if (!keepAlive) this.#closing = true;
     if (this.#count > 0)
-      this.parser.expectNoBody = this.#slots[this.#head * FIELDS + IS_HEAD] === 1;
+      this.parser.expectNoBody =
+        ((this.#slots[this.#head * FIELDS + FLAGS] as number) & SendFlags.Head) !== 0;
     this.#owner.onResponse(this);
     if (!keepAlive && this.#state !== ConnState.Closed) this.#fail(closedBeforeResponse(), true);
+  }
+
+  /**
+   * Fills `trail` for the request in `slot`, ending at `end`; `gotBytes` says whether the first
+   * byte of its response arrived (at `#firstByteAt`). See the file comment for the definitions.
+   */
+  #fillTrail(slot: number, end: number, gotBytes: boolean): void {
+    const trail = this.trail;
+    const base = slot * FIELDS;
+    const queuedAt = this.#slots[base + QUEUED_AT] as number;
+    const sendStart = this.#slots[base + SEND_START] as number;
+    const sent = this.#slots[base + SENT] as number;
+    if (this.#fresh) {
+      trail.connecting = this.#connectingMs;
+      trail.tlsHandshaking = this.#tlsMs;
+      this.#fresh = false;
+    } else {
+      trail.connecting = 0;
+      trail.tlsHandshaking = 0;
+    }
+    trail.blocked = sendStart > queuedAt ? sendStart - queuedAt : 0;
+    trail.sending = sent - sendStart;
+    if (gotBytes) {
+      const firstByte = this.#firstByteAt;
+      trail.waiting = firstByte > sent ? firstByte - sent : 0;
+      trail.receiving = end > firstByte ? end - firstByte : 0;
+    } else {
+      trail.waiting = end > sent ? end - sent : 0;
+      trail.receiving = 0;
+    }
+    trail.duration = trail.sending + trail.waiting + trail.receiving;
+    trail.queuedAt = queuedAt;
+    trail.sendStart = sendStart;
+    trail.endAt = end;
+    trail.tag = this.#slots[base + TAG] as number;
+    trail.bytesSent = this.#slots[base + BYTES] as number;
   }
 
   // ---- socket events ----
@@ -374,7 +431,9 @@ export class HttpConnection implements ResponseParserOwner {
   /**
    * Fails every in-flight request (or the pending connect) with `error`, then closes.
    * `afterCloseHeader` marks a close the server announced (Connection: close): requests
-   * pipelined behind that response fail, and the close itself is clean.
+   * pipelined behind that response fail, and the close itself is clean. A close or reset that
+   * leaves a request without any byte of its response hands it back for a retry when allowed
+   * (see the file comment); a close in the middle of a response is `truncated`.
    */
   #fail(error: ClassifiedError, afterCloseHeader = false): void {
     if (this.#state === ConnState.Closed) return;
@@ -382,25 +441,33 @@ export class HttpConnection implements ResponseParserOwner {
     const wasConnecting = this.#state === ConnState.Connecting;
     this.#state = ConnState.Closed;
     this.#generation++;
+    const closeOrReset = error.errorClass === 'closed' || error.errorClass === 'reset';
+    // Requests behind the first got no byte; the first did when its response had started.
+    let gotBytes = this.#responseStarted;
+    const reused = this.served > 0;
     while (this.#count > 0) {
       const slot = this.#head;
-      const trail = this.trail;
-      trail.queuedAt = this.#slots[slot * FIELDS + QUEUED_AT] as number;
-      trail.sendStart = this.#slots[slot * FIELDS + SEND_START] as number;
-      trail.endAt = now;
-      trail.blocked = Math.max(0, trail.sendStart - trail.queuedAt);
-      trail.connecting = 0;
-      trail.tlsHandshaking = 0;
-      trail.sending = (this.#slots[slot * FIELDS + SENT] as number) - trail.sendStart;
-      trail.waiting = 0;
-      trail.receiving = 0;
-      trail.duration = now - trail.sendStart;
-      trail.tag = this.#slots[slot * FIELDS + TAG] as number;
-      trail.bytesSent = this.#slots[slot * FIELDS + BYTES] as number;
-      trail.bytesReceived = 0;
+      const flags = this.#slots[slot * FIELDS + FLAGS] as number;
+      this.#fillTrail(slot, now, gotBytes);
+      this.trail.bytesReceived = gotBytes ? this.parser.headBytes + this.parser.wireBodyBytes : 0;
       this.#head = (this.#head + 1) % this.#size;
       this.#count--;
-      this.#owner.onRequestFailed(this, error);
+      if (gotBytes) {
+        this.#owner.onRequestFailed(
+          this,
+          error.errorClass === 'closed' ? truncatedResponse() : error,
+        );
+      } else if (closeOrReset && reused && (flags & SendFlags.Retry) === 0) {
+        if ((flags & SendFlags.Idempotent) !== 0) this.#owner.onRequestRetry(this, error);
+        else
+          this.#owner.onRequestFailed(
+            this,
+            error.errorClass === 'closed' ? closedNotRetried() : error,
+          );
+      } else {
+        this.#owner.onRequestFailed(this, error);
+      }
+      gotBytes = false;
     }
     this.#teardownSocket();
     this.#owner.onConnectionClosed(
@@ -423,6 +490,7 @@ export class HttpConnection implements ResponseParserOwner {
     this.#socket = null;
     this.#head = 0;
     this.#count = 0;
+    this.#responseStarted = false;
     this.parser.reset();
     if (socket) {
       socket.removeAllListeners();

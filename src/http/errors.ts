@@ -4,7 +4,24 @@
  * `error_code` tags and thresholds keep their meaning.
  */
 
-/** The failure classes counted separately in summaries and reports. */
+/**
+ * The failure classes counted separately in summaries and reports (the `error_class` tag):
+ *
+ * - `refused`, `reset`, `dns`, `tls`: the socket's own errors;
+ * - `timeout`: the request timeout elapsed (also at the end of the test, when it had elapsed);
+ * - `malformed`: the bytes received are not an HTTP/1.x response (garbage status line, bad
+ *   header, bad chunk framing);
+ * - `closed`: the server closed the connection before any byte of the response (after the
+ *   one retry an idempotent request gets on a reused keep-alive connection, see connection.ts);
+ * - `truncated`: the server closed the connection in the middle of a response;
+ * - `interrupted`: the test ended (duration over, Ctrl-C, VU interrupted) while the request was
+ *   still waiting for its response; counted in `http_reqs` and `http_req_failed`, never in the
+ *   latency trends (its duration was cut by the end of the test, not measured);
+ * - `other`: anything else.
+ *
+ * Responses with a status are never a class here: `http-4xx`/`http-5xx`/`http-invalid-status`
+ * are derived from the status tag (see {@link statusErrorClass}).
+ */
 export type ErrorClass =
   | 'refused'
   | 'reset'
@@ -13,7 +30,18 @@ export type ErrorClass =
   | 'tls'
   | 'malformed'
   | 'closed'
+  | 'truncated'
+  | 'interrupted'
   | 'other';
+
+/** The error class of an answered request by its status: http-4xx, http-5xx, http-invalid-status. */
+export function statusErrorClass(status: number): string | undefined {
+  if (status >= 400 && status < 500) return 'http-4xx';
+  if (status >= 500 && status < 600) return 'http-5xx';
+  // RFC 9110 §15: a status code outside 100-599 is invalid (some servers send 999 to bots).
+  if (status >= 600) return 'http-invalid-status';
+  return undefined;
+}
 
 /** A classified failure: the class, k6's error code and a short message (the `error` tag). */
 export interface ClassifiedError {
@@ -82,11 +110,80 @@ export function requestTimeout(): ClassifiedError {
   return { errorClass: 'timeout', code: 1050, message: 'request timeout' };
 }
 
-/** The server closed the connection before the response completed (Go's "EOF", k6 1000). */
+const CLOSED: ClassifiedError = {
+  errorClass: 'closed',
+  code: 1000,
+  message: 'connection closed by the server before any byte of the response',
+};
+const CLOSED_NOT_RETRIED: ClassifiedError = {
+  errorClass: 'closed',
+  code: 1000,
+  message:
+    'connection closed by the server before any byte of the response (reused keep-alive connection; not retried: the method is not idempotent)',
+};
+const TRUNCATED: ClassifiedError = {
+  errorClass: 'truncated',
+  code: 1000,
+  message: 'connection closed by the server in the middle of the response',
+};
+const INTERRUPTED: ClassifiedError = {
+  errorClass: 'interrupted',
+  code: 1000,
+  message: 'request interrupted: the test ended before the response was complete',
+};
+const INTERRUPTED_CONNECTING: ClassifiedError = {
+  errorClass: 'interrupted',
+  code: 1000,
+  message: 'request interrupted: the test ended before its connection was established',
+};
+
+/** The server closed the connection before any byte of the response (Go's "EOF", k6 1000). */
 export function closedBeforeResponse(): ClassifiedError {
-  return {
-    errorClass: 'closed',
-    code: 1000,
-    message: 'connection closed before the response was complete',
-  };
+  return CLOSED;
+}
+
+/**
+ * The server closed a reused keep-alive connection before any byte of the response, and the
+ * request was not retried because its method is not idempotent (RFC 9110 §9.2.2).
+ */
+export function closedNotRetried(): ClassifiedError {
+  return CLOSED_NOT_RETRIED;
+}
+
+/** The server closed the connection in the middle of a response (k6 1000, "unexpected EOF"). */
+export function truncatedResponse(): ClassifiedError {
+  return TRUNCATED;
+}
+
+/** The test ended while the request still waited for (the rest of) its response. */
+export function interruptedRequest(): ClassifiedError {
+  return INTERRUPTED;
+}
+
+/** The test ended while the connection a request was waiting for was still being set up. */
+export function interruptedConnecting(): ClassifiedError {
+  return INTERRUPTED_CONNECTING;
+}
+
+/**
+ * How a request still in flight when the test ends is counted: `timeout` when its timeout had
+ * already elapsed (the sweep had not caught it yet), `interrupted` otherwise.
+ */
+export function unfinishedAtEnd(elapsedMs: number, timeoutMs: number): ClassifiedError {
+  return elapsedMs >= timeoutMs ? requestTimeout() : INTERRUPTED;
+}
+
+/** Methods a client may resend automatically (RFC 9110 §9.2.2: safe methods, PUT, DELETE). */
+export function isIdempotentMethod(method: string): boolean {
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+    case 'OPTIONS':
+    case 'TRACE':
+    case 'PUT':
+    case 'DELETE':
+      return true;
+    default:
+      return false;
+  }
 }

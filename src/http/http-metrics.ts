@@ -2,6 +2,7 @@
  * Records one HTTP request's trail into k6's built-in metrics. Series are created once per
  * distinct tag set (status, error) and cached, so a request costs only additions.
  */
+import type { Aggregate } from '../metrics/aggregate.js';
 import { BUILTIN_METRICS } from '../metrics/builtin.js';
 import type { Tags } from '../metrics/metric-types.js';
 import type { MetricRegistry } from '../metrics/registry.js';
@@ -22,8 +23,19 @@ export class HttpSeriesSet {
   readonly receiving: TrendSeries;
   readonly corrected: TrendSeries | null;
   readonly isFailure: number;
+  /**
+   * False for requests cut by the end of the test (`interrupted`): they count in `http_reqs` and
+   * `http_req_failed` only, as their timings were cut short, not measured.
+   */
+  readonly measured: boolean;
 
-  constructor(registry: MetricRegistry, tags: Tags, failure: boolean, withCorrected: boolean) {
+  constructor(
+    registry: MetricRegistry,
+    tags: Tags,
+    failure: boolean,
+    withCorrected: boolean,
+    measured = true,
+  ) {
     const m = BUILTIN_METRICS;
     this.reqs = registry.counter(m.http_reqs, tags);
     this.failed = registry.rate(m.http_req_failed, tags);
@@ -36,12 +48,14 @@ export class HttpSeriesSet {
     this.receiving = registry.trend(m.http_req_receiving, tags);
     this.corrected = withCorrected ? registry.trend(m.http_req_duration_corrected, tags) : null;
     this.isFailure = failure ? 1 : 0;
+    this.measured = measured;
   }
 
   /** Records a completed request; `intendedAt` (open model) gives the corrected latency. */
   record(trail: TimingTrail, intendedAt: number): void {
     this.reqs.add(1);
     this.failed.add(this.isFailure);
+    if (!this.measured) return;
     this.duration.addMicros(toMicros(trail.duration));
     this.blocked.addMicros(toMicros(trail.blocked));
     this.connecting.addMicros(toMicros(trail.connecting));
@@ -69,7 +83,8 @@ export const DEFAULT_EXPECTED_STATUS: ExpectedStatus = (status) => status >= 200
  * one per error code. The quick-mode hot path calls `forStatus` with an array lookup.
  */
 export class HttpSeriesCache {
-  readonly #byStatus: Array<HttpSeriesSet | undefined> = new Array(600);
+  readonly #byStatus: Array<HttpSeriesSet | undefined> = new Array(1000);
+  #retries: CounterSeries | undefined;
   readonly #byError = new Map<string, HttpSeriesSet>();
   readonly #registry: MetricRegistry;
   readonly #baseTags: Tags;
@@ -99,7 +114,7 @@ export class HttpSeriesCache {
         !ok,
         this.#withCorrected,
       );
-      if (status >= 0 && status < 600) this.#byStatus[status] = set;
+      if (status >= 0 && status < 1000) this.#byStatus[status] = set;
     }
     return set;
   }
@@ -121,9 +136,62 @@ export class HttpSeriesCache {
         },
         true,
         this.#withCorrected,
+        error.errorClass !== 'interrupted',
       );
       this.#byError.set(key, set);
     }
     return set;
   }
+
+  /** Counts one retry of a request of this shape (`http_req_retries`). */
+  countRetry(): void {
+    this.#retries ??= this.#registry.counter(BUILTIN_METRICS.http_req_retries, this.#baseTags);
+    this.#retries.add(1);
+  }
+}
+
+/**
+ * Where every HTTP request of a run went: `sent` = `answered` (a response with a status) +
+ * `failed` (no response, by class, `timeout` included) + `interrupted` (cut by the end of the
+ * test). `retried` counts the extra attempts (not in `sent`).
+ */
+export interface RequestAccounting {
+  sent: number;
+  answered: number;
+  failed: number;
+  interrupted: number;
+  retried: number;
+}
+
+/** Counts the requests of a run from its merged totals (`http_reqs` by status and class). */
+export function requestAccounting(totals: Aggregate): RequestAccounting {
+  const counts: RequestAccounting = { sent: 0, answered: 0, failed: 0, interrupted: 0, retried: 0 };
+  for (const s of totals.series.values()) {
+    if (s.metric === 'http_req_retries') counts.retried += s.sum;
+    if (s.metric !== 'http_reqs') continue;
+    counts.sent += s.sum;
+    // Every request without a response carries `error_class` (see HttpSeriesCache.forError).
+    const errorClass = s.tags['error_class'];
+    if (errorClass === undefined) counts.answered += s.sum;
+    else if (errorClass === 'interrupted') counts.interrupted += s.sum;
+    else counts.failed += s.sum;
+  }
+  return counts;
+}
+
+/** Below this share of answered requests, a run gets a warning (see {@link answerWarning}). */
+export const LOW_ANSWER_SHARE = 0.5;
+
+/**
+ * The warning a run gets when the target answered none, or less than half, of the requests sent
+ * (an empty or mostly failed run must never look green); undefined otherwise.
+ */
+export function answerWarning(counts: RequestAccounting): string | undefined {
+  const { sent, answered, interrupted } = counts;
+  if (sent === 0 || answered >= sent * LOW_ANSWER_SHARE) return undefined;
+  const cut = interrupted > 0 ? `; ${interrupted} were still waiting when the test ended` : '';
+  if (answered === 0)
+    return `the target answered none of the ${sent} requests sent${cut}: these results describe no response at all`;
+  const share = ((answered / sent) * 100).toFixed(1);
+  return `the target answered only ${answered} of the ${sent} requests sent (${share}%)${cut}`;
 }

@@ -165,6 +165,33 @@ describe('ResponseParser', () => {
     expect(c.parser.error).toMatch(/malformed|invalid|chunk|conflicting/);
   });
 
+  it.each([
+    ['an SSH banner', 'SSH-2.0-OpenSSH_9.2p1\r\n'],
+    ['HTML without a status line', '<html><body>hi'],
+    ['HTTP/2 preface', 'HTTP/2 200\r\n'],
+    ['a 2-digit status', 'HTTP/1.1 20 OK\r\n'],
+    ['a line ending early', 'HTTP/1.1\r\n'],
+  ])('fails at once on %s, before any blank line arrives, whatever the read split', (_n, text) => {
+    for (const cuts of [[], [1], [3, 9], [7, 8, 10]]) {
+      const { c, ok } = feed(text, cuts);
+      expect(ok).toBe(false);
+      expect(c.parser.error).toMatch(/malformed status line/);
+    }
+  });
+
+  it('keeps waiting on a valid status line prefix split across reads', () => {
+    const { c, ok } = feed('HTTP/1.1 200 OK\r\nContent-', [1, 5, 9, 12]);
+    expect(ok).toBe(true);
+    expect(c.parser.failed).toBe(false);
+    expect(c.parser.inResponse).toBe(true);
+  });
+
+  it('parses status codes outside 100-599 (999 is sent by some servers), as numbers', () => {
+    const { c, ok } = feed('HTTP/1.1 999 Request denied\r\nContent-Length: 0\r\n\r\n');
+    expect(ok).toBe(true);
+    expect(c.responses[0]?.status).toBe(999);
+  });
+
   it('rejects a head larger than the limit', () => {
     const c = new Collector();
     c.parser.maxHeaderBytes = 1024;

@@ -42,6 +42,10 @@ const CR = 13;
 const LF = 10;
 const HEAD_END = Buffer.from('\r\n\r\n');
 const EMPTY = Buffer.alloc(0);
+/** "HTTP/1." — the fixed start of every status line. */
+const STATUS_PREFIX = Buffer.from('HTTP/1.');
+/** Bytes of "HTTP/1.x NNN": what {@link ResponseParser} can validate before the line ends. */
+const STATUS_PREFIX_LENGTH = 12;
 
 /** Header-name characters (RFC 9110 `token`): 1 when allowed. */
 const TOKEN = new Uint8Array(256);
@@ -256,6 +260,7 @@ export class ResponseParser {
         return end;
       }
       this.#appendCarry(buf, pos, end);
+      this.#checkStatusPrefix();
       return end;
     }
     // A head split across reads: search the carry plus the new bytes (the terminator may straddle).
@@ -266,6 +271,7 @@ export class ResponseParser {
     if (at === -1 || at + 4 > this.#carryLength) {
       if (this.#carryLength > this.maxHeaderBytes)
         this.#fail(`response head larger than ${this.maxHeaderBytes} bytes`);
+      else if (before < STATUS_PREFIX_LENGTH) this.#checkStatusPrefix();
       return end;
     }
     const used = at + 4 - before;
@@ -277,6 +283,33 @@ export class ResponseParser {
     }
     this.#interpretHead(this.#carry, 0, at + 2);
     return pos + used;
+  }
+
+  /**
+   * A head still incomplete (split across reads, or cut by the connection closing): fails at once
+   * when its first bytes cannot start a status line, so garbage is `malformed` even when the
+   * server never sends the blank line that ends a head. Only runs on heads split across reads.
+   */
+  #checkStatusPrefix(): void {
+    const carry = this.#carry;
+    const n = Math.min(this.#carryLength, STATUS_PREFIX_LENGTH);
+    for (let i = 0; i < n; i++) {
+      const c = carry[i]!;
+      const ok =
+        i < 7
+          ? c === STATUS_PREFIX[i]
+          : i === 7
+            ? c === 48 || c === 49
+            : i === 8
+              ? c === 32
+              : i === 9
+                ? c >= 49 && c <= 57
+                : c >= 48 && c <= 57;
+      if (!ok) {
+        this.#fail('malformed status line (expected "HTTP/1.x NNN")');
+        return;
+      }
+    }
   }
 
   /** Parses `HTTP/1.x NNN reason\r\n` and header lines in buf[start, end) (end excludes the blank line). */

@@ -9,7 +9,10 @@ function d(
   return type === 'gauge' ? { name, type, contains, gaugeMerge: 'sum' } : { name, type, contains };
 }
 
-/** Built-in metrics (k6 `metrics/builtin.go`), plus `http_req_duration_corrected` for open-model runs. */
+/**
+ * Built-in metrics (k6 `metrics/builtin.go`), plus `http_req_duration_corrected` for open-model
+ * runs and `http_req_retries`.
+ */
 export const BUILTIN_METRICS = {
   vus: d('vus', 'gauge'),
   vus_max: d('vus_max', 'gauge'),
@@ -32,6 +35,12 @@ export const BUILTIN_METRICS = {
    * request (corrects coordinated omission, like wrk2); `http_req_duration` stays k6's raw value.
    */
   http_req_duration_corrected: d('http_req_duration_corrected', 'trend', 'time'),
+  /**
+   * Redline addition: requests sent a second time because the server closed a reused keep-alive
+   * connection before any byte of their response (idempotent methods only, once each). The
+   * retried request counts once in `http_reqs`; its latency is that of the attempt that answered.
+   */
+  http_req_retries: d('http_req_retries', 'counter'),
   data_sent: d('data_sent', 'counter', 'data'),
   data_received: d('data_received', 'counter', 'data'),
 } as const satisfies Record<string, MetricDescriptor>;

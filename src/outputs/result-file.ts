@@ -2,6 +2,7 @@
  * The saved result of one run (`redline run --json <file>`): what `redline report`, `redline
  * compare` and the audit read back. Versioned; fields are only ever added.
  */
+import type { RequestAccounting } from '../http/http-metrics.js';
 import type { EndReason, RunMeta } from './output.js';
 
 /** Default trend statistics of a summary: k6's plus p(99) and p(99.9). */
@@ -51,7 +52,10 @@ export interface TimelinePoint {
   dataSent: number;
   /** Iterations dropped in the interval (open model). */
   dropped: number;
-  /** Errors in the interval by class (refused, reset, timeout, dns, tls, malformed, http-5xx, ...). */
+  /**
+   * Errors in the interval by class: refused, reset, timeout, dns, tls, malformed, closed,
+   * truncated, interrupted, other, http-4xx, http-5xx, http-invalid-status.
+   */
   errors: Record<string, number>;
 }
 
@@ -107,6 +111,13 @@ export interface RunResultFile {
   errors: Record<string, number>;
   checks: ResultCheck[];
   thresholds: ResultThreshold[];
+  /**
+   * Where every HTTP request went: sent = answered + failed + interrupted; retried counts the
+   * extra attempts after keep-alive closes (absent in results written before it existed).
+   */
+  requests?: RequestAccounting;
+  /** Problems with the run's meaning the user must see (e.g. the target answered nothing). */
+  warnings?: string[];
   /** Generator health: its own CPU% and event-loop lag p99, and whether it saturated. */
   generator: {
     cpuPercent: number;

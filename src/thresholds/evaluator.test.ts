@@ -205,6 +205,30 @@ describe('ThresholdEvaluator', () => {
     expect(run.evaluator.failed).toBe(true);
   });
 
+  it('fails thresholds without samples when the target answered none of the requests sent', () => {
+    const run = new Run({
+      checks: ['rate>0.99'],
+      http_req_duration: ['p(95)<500'],
+      errors: ['rate<0.01'],
+    });
+    // Requests went out and none came back (hung target): only failures, with their class.
+    const cut = { name: 'login', status: '0', error_class: 'interrupted' };
+    run.registry.counter(BUILTIN_METRICS.http_reqs, cut).add(3);
+    const failed = run.registry.rate(BUILTIN_METRICS.http_req_failed, cut);
+    for (let i = 0; i < 3; i++) failed.add(1);
+    run.tick();
+    run.end();
+    expect(run.evaluator.outcomes().map((o) => [o.status, o.ok])).toEqual([
+      ['no-answer', false],
+      ['no-answer', false],
+      ['no-answer', false],
+    ]);
+    expect(run.evaluator.warnings().join('\n')).toMatch(
+      /checks has no samples because the target answered none of the 3 HTTP requests sent; counted as failed/,
+    );
+    expect(run.evaluator.failed).toBe(true);
+  });
+
   it('fails a threshold whose aggregation does not fit a metric only known at run time', () => {
     const registry = new MetricRegistry(() => 0);
     registry.counter('my_counter').add(3);

@@ -20,8 +20,11 @@ export interface ThresholdOutcome extends ResultThreshold {
   aggregation: string;
   /** `p(95)=148.21ms`: the observed value as the summary prints it. */
   observedText: string;
-  /** passed/failed; no-data (not evaluated, passes); unknown-metric, no-match, invalid (fail). */
-  status: 'passed' | 'failed' | 'no-data' | 'unknown-metric' | 'no-match' | 'invalid';
+  /**
+   * passed/failed; no-data (not evaluated, passes); unknown-metric, no-match, no-answer (no
+   * samples because the target answered no request), invalid (fail).
+   */
+  status: 'passed' | 'failed' | 'no-data' | 'unknown-metric' | 'no-match' | 'no-answer' | 'invalid';
   /** Why it failed or was not evaluated, for the terminal. */
   reason?: string;
   /** Sliding window length, ms (Redline extension). */

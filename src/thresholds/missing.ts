@@ -4,9 +4,13 @@
  * - the metric is neither built-in, declared nor seen: FAILED (a typo), with the nearest name;
  * - a sub-metric whose parent metric has samples but none match the tag filter: FAILED (likely a
  *   typo in a tag value), listing the values that exist for those tags;
+ * - the metric has no samples and the run sent HTTP requests of which the target answered none
+ *   (hung, garbage, every connection reset): FAILED (`no-answer`): "no data" there means the
+ *   system under test did nothing, which must never pass;
  * - the metric (or the parent of the sub-metric) is known but has no samples at all: not
  *   evaluated, counted as passed, with a warning.
  */
+import { requestAccounting } from '../http/http-metrics.js';
 import type { Aggregate } from '../metrics/aggregate.js';
 import { findNearest } from '../util/nearest.js';
 import { hasSamples } from './observe.js';
@@ -14,7 +18,7 @@ import type { ThresholdDefinition } from './types.js';
 
 /** Verdict for a threshold without samples. */
 export interface MissingVerdict {
-  status: 'unknown-metric' | 'no-match' | 'no-data';
+  status: 'unknown-metric' | 'no-match' | 'no-answer' | 'no-data';
   failed: boolean;
   warning: string;
 }
@@ -45,6 +49,14 @@ export function diagnoseMissing(
       status: 'no-match',
       failed: true,
       warning: `${where}: ${name} has samples but none with ${describeFilter(tags)}; ${describeSeen(name, tags, totals)}; counted as failed`,
+    };
+  }
+  const requests = requestAccounting(totals);
+  if (requests.sent > 0 && requests.answered === 0) {
+    return {
+      status: 'no-answer',
+      failed: true,
+      warning: `${where}: ${name} has no samples because the target answered none of the ${requests.sent} HTTP requests sent; counted as failed`,
     };
   }
   return {

@@ -123,14 +123,14 @@ async function runUrl(url: string, flags: RunFlags): Promise<void> {
   const partial = new PartialResult();
   const markWritten = writePartialOnForcedExit(interrupt, partial, flags);
   try {
-    const { result } = await runQuickTest(
+    const { result, exitCode } = await runQuickTest(
       { ...options, outputs: await buildOutputs(flags, partial), signal: interrupt.signal },
       warn,
     );
     process.stdout.write(renderSummaryText(result, { color: color() }));
     writeResultFiles(result, flags);
     markWritten();
-    if (result.reason === 'interrupted') process.exitCode = ExitCode.Interrupted;
+    process.exitCode = exitCode;
   } finally {
     interrupt.dispose();
   }
@@ -263,7 +263,7 @@ Examples:
   redline run script.js --host api.example.com=127.0.0.1:3000
   redline run flow.ts --preset stress --vus 50
 
-Exit codes: 0 ok, 2 bad flags, 66 script not found, 69 target unreachable, 73 cannot write,
+Exit codes: 0 ok, 2 bad flags, 66 script not found, 69 target unreachable or answered nothing, 73 cannot write,
 99 thresholds failed, 100/101 setup/teardown timeout, 104 invalid options, 105 interrupted (results
 still written), 107 script error, 108 aborted, 110 marked failed, 130 second Ctrl-C (what was
 measured is still written). Every code: docs/exit-codes.md.`,

@@ -8,12 +8,24 @@
  * yet started, a due slot waits for a free connection at most `maxQueueMs`, then it is dropped
  * (`dropped_iterations`). Latency is recorded from the actual send (`http_req_duration`) and from
  * the intended start (`http_req_duration_corrected`).
+ *
+ * Every request sent is accounted for: answered, failed with a class, or, when the test ends
+ * before its response did, `interrupted` (`timeout` when its timeout had already elapsed). A
+ * request the connection hands back after a keep-alive close (see connection.ts) is resent on
+ * the same connection slot once it reconnects, before any new request, and counted in
+ * `http_req_retries`; it stays in flight (`#inFlight`) meanwhile.
  */
 
 import type { ConnectionOwner, HttpConnection } from '../../http/connection.js';
-import { HttpConnection as Connection } from '../../http/connection.js';
+import { HttpConnection as Connection, SendFlags } from '../../http/connection.js';
 import type { ClassifiedError } from '../../http/errors.js';
-import { requestTimeout } from '../../http/errors.js';
+import {
+  interruptedConnecting,
+  interruptedRequest,
+  isIdempotentMethod,
+  requestTimeout,
+  unfinishedAtEnd,
+} from '../../http/errors.js';
 import { DEFAULT_EXPECTED_STATUS, HttpSeriesCache } from '../../http/http-metrics.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import { MetricRegistry } from '../../metrics/registry.js';
@@ -32,7 +44,8 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
   readonly done: Promise<void>;
   readonly #config: QuickShardConfig;
   readonly #request: Buffer;
-  readonly #isHead: boolean;
+  /** {@link SendFlags} of every request of this run (HEAD, idempotent). */
+  readonly #flags: number;
   readonly #registry: MetricRegistry;
   #clock!: ShardClock;
   readonly #emit: (report: ShardReport) => void;
@@ -45,6 +58,8 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
   readonly #connections: Connection[] = [];
   readonly #failures: Int32Array;
   readonly #wantedSince: Float64Array;
+  /** Per connection: requests waiting to be resent once it reconnects, as [tag, queuedAt] pairs. */
+  readonly #retries: Array<number[] | undefined>;
   readonly #openModel: boolean;
   #t0 = 0;
   #loadStart = 0;
@@ -71,7 +86,9 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
       config.request.byteOffset,
       config.request.byteLength,
     );
-    this.#isHead = config.method === 'HEAD';
+    this.#flags =
+      (config.method === 'HEAD' ? SendFlags.Head : 0) |
+      (isIdempotentMethod(config.method) ? SendFlags.Idempotent : 0);
     this.#emit = emit;
     this.#registry = new MetricRegistry(() => performance.now() - this.#t0);
     this.#openModel = config.rate > 0;
@@ -102,6 +119,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     this.#registry.gauge(m.vus_max).add(config.connections);
     this.#failures = new Int32Array(config.connections);
     this.#wantedSince = new Float64Array(config.connections);
+    this.#retries = new Array(config.connections);
     this.#isIdle = new Uint8Array(config.connections);
     const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
     for (let i = 0; i < config.connections; i++) {
@@ -154,8 +172,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
       return;
     }
     this.#sending = false;
-    for (const conn of this.#connections) conn.destroy(null);
-    this.#finish();
+    this.#finish(true);
   }
 
   #after(localTime: number, fn: () => void): void {
@@ -203,9 +220,48 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
 
   #fillClosed(conn: HttpConnection, queuedAt: number, now: number): void {
     while (conn.canSend && this.#takeBudget(now)) {
-      conn.send(this.#request, this.#isHead, queuedAt, queuedAt);
+      conn.send(this.#request, this.#flags, queuedAt, queuedAt);
       this.#inFlight++;
     }
+  }
+
+  /** Resends the requests handed back by `conn` before it reconnected (they are in flight). */
+  #sendRetries(conn: HttpConnection): void {
+    const pending = this.#retries[conn.id];
+    if (pending === undefined) return;
+    this.#retries[conn.id] = undefined;
+    // At most `pipelining` requests were handed back, so they all fit on the new connection.
+    for (let i = 0; i < pending.length; i += 2)
+      conn.send(this.#request, this.#flags | SendFlags.Retry, pending[i + 1]!, pending[i]!);
+  }
+
+  /** Fails the requests waiting on `conn` to be resent (they were in flight). */
+  #failRetries(conn: HttpConnection, error: ClassifiedError): void {
+    const pending = this.#retries[conn.id];
+    if (pending === undefined) return;
+    this.#retries[conn.id] = undefined;
+    for (let i = 0; i < pending.length; i += 2) {
+      this.#inFlight--;
+      this.#recordUnsent(conn, pending[i]!, pending[i + 1]!, error);
+    }
+  }
+
+  /**
+   * Records a request that failed without being written on a connection (a dial error, a retry
+   * whose reconnect failed, the end of the test); `conn.trail` describes it.
+   */
+  #recordUnsent(conn: HttpConnection, tag: number, queuedAt: number, error: ClassifiedError): void {
+    const trail = conn.trail;
+    const now = performance.now();
+    trail.blocked = trail.connecting = trail.tlsHandshaking = 0;
+    trail.sending = trail.waiting = trail.receiving = trail.duration = 0;
+    trail.queuedAt = queuedAt;
+    trail.sendStart = now;
+    trail.endAt = now;
+    trail.tag = tag;
+    trail.bytesSent = 0;
+    trail.bytesReceived = 0;
+    this.#recordFailure(conn, error);
   }
 
   // ---- open model ----
@@ -240,7 +296,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
       const conn = this.#idle.pop()!;
       this.#isIdle[conn.id] = 0;
       this.#nextSlot++;
-      conn.send(this.#request, this.#isHead, due, due);
+      conn.send(this.#request, this.#flags, due, due);
       this.#inFlight++;
       if (conn.canSend) this.#markIdle(conn);
     }
@@ -265,6 +321,8 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
 
   onConnectionReady(conn: HttpConnection): void {
     this.#failures[conn.id] = 0;
+    if (this.#retries[conn.id] !== undefined) this.#sendRetries(conn);
+    if (!conn.canSend) return;
     if (this.#openModel) {
       this.#markIdle(conn);
       this.#dispatchSlots(performance.now());
@@ -292,7 +350,27 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
 
   onRequestFailed(conn: HttpConnection, error: ClassifiedError): void {
     this.#inFlight--;
-    this.#recordFailure(conn, error);
+    const trail = conn.trail;
+    this.#recordFailure(
+      conn,
+      error.errorClass === 'interrupted'
+        ? unfinishedAtEnd(trail.endAt - trail.sendStart, this.#config.timeoutMs)
+        : error,
+    );
+  }
+
+  onRequestRetry(conn: HttpConnection, error: ClassifiedError): void {
+    const trail = conn.trail;
+    if (this.#finished) {
+      this.#inFlight--;
+      this.#recordFailure(conn, error);
+      return;
+    }
+    // Still in flight: resent first thing when this connection is up again.
+    const pending = this.#retries[conn.id] ?? [];
+    pending.push(trail.tag, trail.endAt);
+    this.#retries[conn.id] = pending;
+    if (!this.#warmupPending) this.#series.countRetry();
   }
 
   onConnectionClosed(
@@ -304,32 +382,31 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
       this.#isIdle[conn.id] = 0;
       this.#idle = this.#idle.filter((c) => c !== conn);
     }
-    if (error && duringConnect && !this.#finished) {
+    if (error && duringConnect && !this.#finished && this.#retries[conn.id] !== undefined) {
+      // The reconnect for requests handed back failed: they fail with it (no budget is taken).
+      this.#failRetries(conn, error);
+    } else if (error && duringConnect && !this.#finished) {
       // The request that wanted this connection failed with it (k6 counts dial errors as requests).
-      const trail = conn.trail;
-      const now = performance.now();
-      trail.blocked =
-        trail.connecting =
-        trail.tlsHandshaking =
-        trail.sending =
-        trail.waiting =
-        trail.receiving =
-          0;
-      trail.duration = 0;
-      trail.endAt = now;
-      trail.tag = this.#wantedSince[conn.id] as number;
-      trail.bytesSent = 0;
-      trail.bytesReceived = 0;
-      if (this.#openModel || this.#takeBudget(now)) this.#recordFailure(conn, error);
+      const wanted = this.#wantedSince[conn.id] as number;
+      if (this.#openModel || this.#takeBudget(performance.now()))
+        this.#recordUnsent(conn, wanted, wanted, error);
       if (error.errorClass === 'other' && /open files/.test(error.message))
         this.#clock.warn(`connections fail: ${error.message}`);
     }
-    if (!this.#sending) return this.#checkDrained();
+    if (this.#finished) return;
+    // After the deadline only requests handed back for a retry reconnect (they are in flight).
+    if (!this.#sending && this.#retries[conn.id] === undefined) return this.#checkDrained();
     const failures = error && duringConnect ? ++this.#failures[conn.id]! : 0;
     const delay = failures === 0 ? 0 : Math.min(MAX_BACKOFF_MS, 10 * 2 ** (failures - 1));
     this.#wantedSince[conn.id] = performance.now();
     if (delay === 0) conn.connect();
-    else this.#timers.push(setTimeout(() => this.#sending && conn.connect(), delay));
+    else
+      this.#timers.push(
+        setTimeout(
+          () => (this.#sending || this.#retries[conn.id] !== undefined) && conn.connect(),
+          delay,
+        ),
+      );
     this.#checkDrained();
   }
 
@@ -337,8 +414,10 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     const trail = conn.trail;
     if (this.#warmupPending) return;
     this.#series.forError(error).record(trail, trail.tag);
-    this.#iterations.add(1);
+    // k6 counts complete iterations only: a request cut by the end of the test is not one.
+    if (error.errorClass !== 'interrupted') this.#iterations.add(1);
     this.#dataSent.add(trail.bytesSent);
+    this.#dataReceived.add(trail.bytesReceived);
   }
 
   #sweepTimeouts(): void {
@@ -378,24 +457,36 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     if (Number.isFinite(this.#deadline)) this.#clock.holdCurrentInterval();
     const grace = Math.min(DRAIN_GRACE_MS, this.#config.timeoutMs);
     this.#drainTimer = setTimeout(() => {
-      for (const conn of this.#connections) conn.destroy(null);
-      this.#finish();
+      this.#finish(true);
     }, grace);
     this.#checkDrained();
   }
 
   #checkDrained(): void {
-    if (!this.#sending && this.#inFlight <= 0 && !this.#finished) this.#finish();
+    if (!this.#sending && this.#inFlight <= 0 && !this.#finished) this.#finish(false);
   }
 
-  #finish(): void {
+  /**
+   * Ends the shard: requests still in flight (or waiting to be resent) are counted as
+   * `interrupted` (`timeout` when their timeout had elapsed). When the end cut the run short
+   * (`cut`: Ctrl-C, or the drain grace expired), a closed-model connection still connecting
+   * counts for the request it was opened for; after a clean drain it was opened for nothing.
+   */
+  #finish(cut: boolean): void {
     if (this.#finished) return;
     this.#finished = true;
     this.#sending = false;
     for (const t of this.#timers) clearTimeout(t);
     if (this.#slotTimer) clearTimeout(this.#slotTimer);
     if (this.#drainTimer) clearTimeout(this.#drainTimer);
-    for (const conn of this.#connections) conn.destroy(null);
+    for (const conn of this.#connections) {
+      if (this.#retries[conn.id] !== undefined) this.#failRetries(conn, interruptedRequest());
+      else if (cut && conn.isConnecting && !this.#openModel && this.#remaining !== 0) {
+        const wanted = this.#wantedSince[conn.id] as number;
+        this.#recordUnsent(conn, wanted, wanted, interruptedConnecting());
+      }
+      conn.destroy(interruptedRequest());
+    }
     this.#clock.finish();
     this.#resolveDone();
   }

@@ -1,5 +1,6 @@
 /** `runQuickTest`: the API behind `redline run <url>` (autocannon/wrk-style single-URL load). */
 import { randomUUID } from 'node:crypto';
+import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
 import type { Aggregate } from '../../metrics/aggregate.js';
 import type { RunMeta } from '../../outputs/output.js';
 import type { RunResultFile } from '../../outputs/result-file.js';
@@ -7,13 +8,19 @@ import { formatDuration } from '../../util/duration.js';
 import { redactText } from '../../util/redact.js';
 import { runShards } from '../controller.js';
 import { checkReachable } from '../preflight.js';
-import { buildRunResult } from '../result-builder.js';
+import { buildRunResult, targetNeverAnswered } from '../result-builder.js';
 import { planQuickShards, type QuickRunOptions } from './quick-config.js';
 
-/** A finished run: the saved-result shape and the merged aggregate (for further queries). */
+/** A finished run: the saved-result shape, the merged aggregate and the exit code it earns. */
 export interface RunResult {
   result: RunResultFile;
   totals: Aggregate;
+  /**
+   * 0; 105 when interrupted (Ctrl-C); 69 when the target answered no request at all (it
+   * accepted connections but never sent a response, or every attempt failed). See
+   * docs/exit-codes.md.
+   */
+  exitCode: ExitCodeValue;
 }
 
 /** Describes the load model in one line (header of the summary). */
@@ -68,5 +75,12 @@ export async function runQuickTest(
     ...(onWarning ? { onWarning } : {}),
   });
   const result = buildRunResult({ meta, ...run });
-  return { result, totals: run.totals };
+  for (const w of result.warnings ?? []) onWarning?.(w);
+  const exitCode =
+    result.reason === 'interrupted'
+      ? ExitCode.Interrupted
+      : targetNeverAnswered(result, true)
+        ? ExitCode.TargetUnreachable
+        : ExitCode.Ok;
+  return { result, totals: run.totals, exitCode };
 }

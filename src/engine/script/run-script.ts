@@ -34,7 +34,12 @@ import type { ThresholdDefinition } from '../../thresholds/types.js';
 import { addRedactedNames } from '../../util/redact.js';
 import { compiledModuleUrl } from '../../util/runtime-path.js';
 import { type AbortReason, runShards } from '../controller.js';
-import { buildRunResult, metricValues, RESULT_TREND_STATS } from '../result-builder.js';
+import {
+  buildRunResult,
+  metricValues,
+  RESULT_TREND_STATS,
+  targetNeverAnswered,
+} from '../result-builder.js';
 import { tuneHeapForVus } from './heap-tuning.js';
 import { initContextError } from './init-errors.js';
 import { LifecycleInterrupted, runHandleSummary, runLifecycle } from './lifecycle.js';
@@ -281,7 +286,7 @@ async function runLoaded(
   const result = buildRunResult({ meta, ...run, trendStats });
   addThresholdSubMetrics(result, parsed.thresholds, run.totals, trendStats);
   result.thresholds = evaluator.outcomes();
-  for (const w of evaluator.warnings()) options.onWarning?.(w);
+  for (const w of [...evaluator.warnings(), ...(result.warnings ?? [])]) options.onWarning?.(w);
   let summaryOutputs: ScriptRunResult['summaryOutputs'];
   let summaryError: RedlineError | undefined;
   const handleSummary = module['handleSummary'];
@@ -318,6 +323,9 @@ async function runLoaded(
     plan.options.failOnCheck,
   );
   if (exitCode === ExitCode.Ok && run.markedFailed.length > 0) exitCode = ExitCode.MarkedFailed;
+  // HTTP requests were sent and not one got a response: never a green run.
+  if (exitCode === ExitCode.Ok && targetNeverAnswered(result))
+    exitCode = ExitCode.TargetUnreachable;
   if (run.reason === 'aborted-by-script') exitCode = ExitCode.ScriptAborted;
   if (run.reason === 'interrupted') exitCode = ExitCode.Interrupted;
   const finished: ScriptRunResult = {

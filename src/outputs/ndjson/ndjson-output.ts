@@ -1,7 +1,8 @@
 /**
  * `--out ndjson=<file>`: one JSON line per second (the run's time series: req/s, latency
  * percentiles, errors by class, VUs, bytes), flushed as the run goes so an interrupted run
- * keeps every completed second.
+ * keeps every completed second. The last line (`type: end`) says where every request went
+ * (`requests`: sent, answered, failed, interrupted, retried).
  */
 
 import { once } from 'node:events';
@@ -10,6 +11,7 @@ import { resolve } from 'node:path';
 import { timelinePoint } from '../../engine/timeline.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import { requestAccounting } from '../../http/http-metrics.js';
 import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
 
 /** Writes the per-second series as NDJSON. The first line describes the run. */
@@ -47,8 +49,9 @@ export class NdjsonOutput implements Output {
   async stop(end: RunEnd): Promise<void> {
     const stream = this.#stream;
     if (!stream) return;
+    const requests = requestAccounting(end.totals);
     stream.write(
-      `${JSON.stringify({ type: 'end', reason: end.reason, durationMs: end.durationMs })}\n`,
+      `${JSON.stringify({ type: 'end', reason: end.reason, durationMs: end.durationMs, requests })}\n`,
     );
     await new Promise<void>((done) => stream.end(done));
     if (this.#error) throw cannotWrite(this.#path, this.#error);

@@ -24,6 +24,7 @@ const HTTP_ORDER = [
   'http_req_duration_corrected',
   'http_req_failed',
   'http_reqs',
+  'http_req_retries',
   'http_req_blocked',
   'http_req_connecting',
   'http_req_tls_handshaking',
@@ -171,7 +172,8 @@ export function renderSummaryText(result: RunResultFile, options: SummaryOptions
       ? ''
       : ` (${result.reason}${result.detail ? `: ${result.detail}` : ''})`;
   out.push(`  ran for ${formatDuration(Math.round(result.durationMs))}${ended}`);
-  for (const w of result.generator.warnings) out.push(`  ${paint('WARN', 33, color)} ${w}`);
+  for (const w of [...(result.warnings ?? []), ...result.generator.warnings])
+    out.push(`  ${paint('WARN', 33, color)} ${w}`);
   out.push('');
   return out.join('\n');
 }

@@ -7,9 +7,22 @@
  *   request() ──▶ origin pool: idle connection? ── yes ─▶ send
  *                      │ no: fewer than batchPerHost? ─▶ new connection ─▶ ready ─▶ send
  *                      └ else: wait in the pool's FIFO until a connection frees up
+ *
+ * A request the connection hands back after a keep-alive close (idempotent, no byte of its
+ * response, see src/http/connection.ts) is sent once more on a new connection, under its original
+ * timeout, and counted in `http_req_retries`. When the VU is interrupted or the test ends, its
+ * requests still in flight are counted as `interrupted` (`timeout` when their timeout had
+ * elapsed) before the iteration unwinds.
  */
-import { type ConnectionOwner, HttpConnection } from '../../http/connection.js';
-import { type ClassifiedError, requestTimeout } from '../../http/errors.js';
+import { type ConnectionOwner, HttpConnection, SendFlags } from '../../http/connection.js';
+import {
+  type ClassifiedError,
+  interruptedConnecting,
+  interruptedRequest,
+  isIdempotentMethod,
+  requestTimeout,
+  unfinishedAtEnd,
+} from '../../http/errors.js';
 import { type ExpectedStatus, HttpSeriesCache } from '../../http/http-metrics.js';
 import { headHasField, readHeadFields } from '../../http/response-parser.js';
 import { parseTarget, type Target } from '../../http/target.js';
@@ -92,6 +105,8 @@ interface Pending {
   url: string;
   target: Target;
   bytes: Buffer;
+  /** {@link SendFlags} of the request (HEAD, idempotent, retry). */
+  flags: number;
   sent: SentRequestSource;
   name: string;
   tags: Record<string, string> | undefined;
@@ -100,7 +115,10 @@ interface Pending {
   responseType: 'text' | 'binary' | 'none';
   callback: ExpectedStatus | null;
   jar: CookieJar | null;
+  /** When the request was made (its timeout counts from here). */
   startedAt: number;
+  /** When the current attempt became ready to send (`blocked` starts here; reset by a retry). */
+  readyAt: number;
   timer: NodeJS.Timeout | null;
   conn: HttpConnection | null;
 }
@@ -158,6 +176,8 @@ export class VuHttp implements ConnectionOwner {
   readonly #vu: () => VuState;
   readonly #pools = new Map<string, OriginPool>();
   #memo: SeriesMemo | undefined;
+  /** While closeAll runs: the requests it cut (they are rejected, not resolved). */
+  #cut: Pending[] | undefined;
 
   #nextConnectionId = 0;
 
@@ -203,6 +223,9 @@ export class VuHttp implements ConnectionOwner {
         url: original,
         target,
         bytes,
+        flags:
+          (upper === 'HEAD' ? SendFlags.Head : 0) |
+          (isIdempotentMethod(upper) ? SendFlags.Idempotent : 0),
         sent,
         name: params.tags?.['name'] ?? String(url),
         tags: params.tags,
@@ -214,33 +237,51 @@ export class VuHttp implements ConnectionOwner {
             ? httpSettings.responseCallback
             : params.responseCallback,
         jar,
-        startedAt: performance.now(),
+        startedAt: 0,
+        readyAt: 0,
         timer: null,
         conn: null,
       };
+      pending.startedAt = pending.readyAt = performance.now();
       this.#dispatch(pending);
     });
   }
 
   /**
-   * Closes every connection (VU interrupted or test over). Requests in flight end with an
-   * interruption (the iteration unwinds; they are not counted, as the iteration is not).
+   * Closes every connection (VU interrupted or test over). Requests in flight are counted as
+   * `interrupted` (or `timeout` when their timeout had elapsed), then end with an interruption
+   * so the iteration unwinds (the iteration is not counted, as in k6).
    */
   closeAll(): void {
-    const pending: Pending[] = [];
-    for (const pool of this.#pools.values()) {
-      pending.push(...pool.waiting);
-      for (const conn of [...pool.all]) {
-        const slot = slotOf(conn);
-        if (slot.pending) pending.push(slot.pending);
-        slot.pending = undefined;
-        slot.pool = undefined;
-        conn.destroy(null);
+    const cut: Pending[] = [];
+    this.#cut = cut;
+    try {
+      for (const pool of this.#pools.values()) {
+        for (const p of pool.waiting) {
+          this.#recordUnsent(p, unfinishedAtEnd(performance.now() - p.startedAt, p.timeoutMs));
+          cut.push(p);
+        }
+        pool.waiting = [];
+        for (const conn of [...pool.all]) {
+          const slot = slotOf(conn);
+          const p = slot.pending;
+          if (p && conn.isConnecting) {
+            slot.pending = undefined;
+            this.#recordUnsent(p, interruptedConnecting());
+            cut.push(p);
+          }
+          slot.pool = undefined;
+          // A request on the connection reports through onRequestFailed, which sees #cut.
+          conn.destroy(interruptedRequest());
+        }
       }
+    } finally {
+      this.#cut = undefined;
     }
     this.#pools.clear();
-    for (const p of pending) {
+    for (const p of cut) {
       if (p.timer) clearTimeout(p.timer);
+      p.timer = null;
       p.reject(new IterationAbort('interrupted', true));
     }
   }
@@ -324,11 +365,15 @@ export class VuHttp implements ConnectionOwner {
     return pool;
   }
 
-  #dispatch(pending: Pending): void {
+  /** Sends `pending` on an idle or new connection (`fresh`: a new one, for a retry), or queues it. */
+  #dispatch(pending: Pending, fresh = false): void {
     const pool = this.#pool(pending.target);
-    pending.timer = setTimeout(() => this.#timeout(pending), pending.timeoutMs);
-    const idle = pool.idle.pop();
-    if (idle?.canSend) return this.#send(idle, pending);
+    // The timeout covers the whole request: waiting in the queue and a retry included.
+    pending.timer ??= setTimeout(() => this.#timeout(pending), pending.timeoutMs);
+    if (!fresh) {
+      const idle = pool.idle.pop();
+      if (idle?.canSend) return this.#send(idle, pending);
+    }
     if (pool.all.length < Math.max(1, httpSettings.batchPerHost)) {
       const conn = new HttpConnection(this.#nextConnectionId++, pending.target, this, {
         pipelining: 1,
@@ -351,7 +396,7 @@ export class VuHttp implements ConnectionOwner {
     pending.conn = conn;
     slotOf(conn).pending = pending;
     conn.parser.keepBody = pending.responseType !== 'none';
-    conn.send(pending.bytes, pending.method === 'HEAD', pending.startedAt, 0);
+    conn.send(pending.bytes, pending.flags, pending.readyAt, 0);
   }
 
   #timeout(pending: Pending): void {
@@ -362,8 +407,7 @@ export class VuHttp implements ConnectionOwner {
     }
     const pool = this.#pool(pending.target);
     pool.waiting = pool.waiting.filter((p) => p !== pending);
-    const now = performance.now();
-    this.#finishFailed(pending, requestTimeout(), now - pending.startedAt);
+    this.#finishFailed(pending, requestTimeout(), null);
   }
 
   // ---- ConnectionOwner ----
@@ -400,7 +444,27 @@ export class VuHttp implements ConnectionOwner {
   onRequestFailed(conn: HttpConnection, error: ClassifiedError): void {
     const pending = takePending(conn);
     if (!pending) return;
-    this.#finishFailed(pending, error, conn.trail.duration);
+    if (this.#cut) {
+      const elapsed = performance.now() - pending.startedAt;
+      const cause =
+        error.errorClass === 'interrupted' ? unfinishedAtEnd(elapsed, pending.timeoutMs) : error;
+      this.#recordFailure(pending, cause, conn.trail);
+      this.#cut.push(pending);
+      return;
+    }
+    this.#finishFailed(pending, error, conn.trail);
+  }
+
+  onRequestRetry(conn: HttpConnection, error: ClassifiedError): void {
+    const pending = takePending(conn);
+    if (!pending) return;
+    if (this.#cut) return this.onRequestFailed(conn, error);
+    pending.conn = null;
+    pending.flags |= SendFlags.Retry;
+    // `blocked` of the retry runs from here; the timeout keeps counting from the first attempt.
+    pending.readyAt = performance.now();
+    this.#cache(pending).countRetry();
+    this.#dispatch(pending, true);
   }
 
   onConnectionClosed(
@@ -417,13 +481,10 @@ export class VuHttp implements ConnectionOwner {
     const pending = slotOf(conn).pending;
     if (pending && duringConnect && error) {
       slotOf(conn).pending = undefined;
-      this.#finishFailed(pending, error, 0);
+      this.#finishFailed(pending, error, null);
     }
     const next = pool.waiting.shift();
-    if (next) {
-      if (next.timer) clearTimeout(next.timer);
-      this.#dispatch(next);
-    }
+    if (next) this.#dispatch(next);
   }
 
   #release(conn: HttpConnection): void {
@@ -484,23 +545,26 @@ export class VuHttp implements ConnectionOwner {
     ).then(pending.resolve);
   }
 
-  #finishFailed(pending: Pending, error: ClassifiedError, durationMs: number): void {
+  /**
+   * Ends a request that got no response: counted with `error`, resolved with a status-0 response.
+   * `trail` is the connection's trail of the attempt, or null when nothing was written (a dial
+   * error, a timeout while queued): then the time waited is `blocked`, as nothing was sent.
+   */
+  #finishFailed(pending: Pending, error: ClassifiedError, trail: TimingTrail | null): void {
     if (pending.timer) clearTimeout(pending.timer);
     pending.timer = null;
     pending.conn = null;
-    const response = new Response(pending.url, pending.sent, {
-      blocked: 0,
-      connecting: 0,
-      tls_handshaking: 0,
-      sending: 0,
-      waiting: 0,
-      receiving: 0,
-      duration: durationMs,
-    });
+    const used = trail ?? unsentTrail(pending);
+    const response = new Response(pending.url, pending.sent, timingsFromTrail(used));
     response.error = error.message;
     response.error_code = error.code;
-    this.#recordFailure(pending, error, durationMs);
+    this.#recordFailure(pending, error, used);
     pending.resolve(response);
+  }
+
+  /** Counts a request that failed before it was written (see {@link unsentTrail}). */
+  #recordUnsent(pending: Pending, error: ClassifiedError): void {
+    this.#recordFailure(pending, error, unsentTrail(pending));
   }
 
   #invalidUrl(method: string, url: string, error: unknown): Response {
@@ -589,10 +653,13 @@ export class VuHttp implements ConnectionOwner {
     net.received.add(trail.bytesReceived);
   }
 
-  #recordFailure(pending: Pending, error: ClassifiedError, durationMs: number): void {
-    const trail = new TimingTrail();
-    trail.duration = durationMs;
+  #recordFailure(pending: Pending, error: ClassifiedError, trail: TimingTrail): void {
     this.#cache(pending).forError(error).record(trail, 0);
+    if (trail.bytesSent > 0 || trail.bytesReceived > 0) {
+      const net = this.#network();
+      net.sent.add(trail.bytesSent);
+      net.received.add(trail.bytesReceived);
+    }
   }
 
   /** data_sent / data_received series of the VU's current scenario and group. */
@@ -612,6 +679,17 @@ export class VuHttp implements ConnectionOwner {
     }
     return series;
   }
+}
+
+/** The trail of a request that was never written: the time since it was made is `blocked`. */
+function unsentTrail(pending: Pending): TimingTrail {
+  const trail = new TimingTrail();
+  const now = performance.now();
+  trail.blocked = now - pending.readyAt;
+  trail.queuedAt = pending.readyAt;
+  trail.sendStart = now;
+  trail.endAt = now;
+  return trail;
 }
 
 /** `host[:port]` of a URL as written (the Host header of a request sent elsewhere by a host rule). */
