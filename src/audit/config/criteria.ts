@@ -9,7 +9,8 @@ import {
   type SuccessCriteria,
 } from '../../report/model/criteria.js';
 import { parseDurationMs } from '../../util/duration.js';
-import { type ConfigPath, type ConfigReader, isRecord } from './reader.js';
+import { isRecord } from '../../util/is-record.js';
+import type { ConfigPath, ConfigReader } from './reader.js';
 
 /** Config keys of the rows (`errorRate` also as `error_rate`). */
 const KEYS: Readonly<Record<string, CriterionMetric>> = {
