@@ -11,7 +11,7 @@ import {
   DEMO_USER,
   findPackageRoot,
 } from '../demo/index.js';
-import { DEFAULT_SUCCESS_CRITERIA } from '../report/model/criteria.js';
+import { DEFAULT_SUCCESS_CRITERIA } from '../results/criteria.js';
 import { REDLINE_VERSION } from '../util/version.js';
 import { type AuditSizing, createDefaultSteps } from './config/steps.js';
 import type { AuditConfig, StepName } from './config/types.js';

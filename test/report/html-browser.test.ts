@@ -11,8 +11,8 @@ import {
   createSyntheticAudit,
   HOSTILE_SCRIPT,
   SYNTHETIC_SECRETS,
-} from '../../src/report/__fixtures__/synthetic-audit.js';
-import { createSyntheticRun } from '../../src/report/__fixtures__/synthetic-run.js';
+} from '../../src/results/__fixtures__/synthetic-audit.js';
+import { createSyntheticRun } from '../../src/results/__fixtures__/synthetic-run.js';
 import { CHART_IDS } from '../../src/report/html/charts.js';
 import { renderHtml } from '../../src/report/html/render-html.js';
 import { renderJunit } from '../../src/report/junit/render-junit.js';

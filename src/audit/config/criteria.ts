@@ -7,7 +7,7 @@ import {
   DEFAULT_SUCCESS_CRITERIA,
   isHigherBetter,
   type SuccessCriteria,
-} from '../../report/model/criteria.js';
+} from '../../results/criteria.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { isRecord } from '../../util/is-record.js';
 import type { ConfigPath, ConfigReader } from './reader.js';

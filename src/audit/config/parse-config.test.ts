@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SUCCESS_CRITERIA } from '../../report/model/criteria.js';
+import { DEFAULT_SUCCESS_CRITERIA } from '../../results/criteria.js';
 import { parseLimit } from './criteria.js';
 import { createFlowLabels } from './flow.js';
 import { parseAuditConfig } from './parse-config.js';

@@ -2,7 +2,7 @@
  * The steps' sizes: two presets (`standard` for `redline audit`, `compact` for `redline demo`,
  * about two minutes in all) and the `steps:` section that changes or skips any of them.
  */
-import { defaultStepUsers } from '../../report/model/load-test-plan.js';
+import { defaultStepUsers } from '../../results/audit-result.js';
 import { isRecord } from '../../util/is-record.js';
 import type { ConfigPath, ConfigReader } from './reader.js';
 import {

@@ -18,7 +18,7 @@ import {
 } from '../../db/index.js';
 import type { Finding } from '../../findings/finding.js';
 import type { QueryStats } from '../../probe/index.js';
-import type { MeasuredGain, WorstQuery } from '../../report/model/audit-result.js';
+import type { MeasuredGain, WorstQuery } from '../../results/audit-result.js';
 import type { AuditQuery } from '../config/types.js';
 import {
   chooseBestIndex,

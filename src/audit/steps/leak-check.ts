@@ -12,7 +12,7 @@
 import type { Finding } from '../../findings/finding.js';
 import { createLeakFinding, fitLine } from '../../profiler/analysis/leak.js';
 import { assessLeak, type HeapPoint, type Hotspot, LEAK_THRESHOLDS } from '../../profiler/index.js';
-import type { LeakCheck } from '../../report/model/audit-result.js';
+import type { LeakCheck } from '../../results/audit-result.js';
 import { formatBytes } from '../../util/units.js';
 import type { HeapCheckpoint } from '../target/heap-meter.js';
 import type { ProcReading } from '../target/proc-sampler.js';

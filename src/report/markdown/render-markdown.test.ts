@@ -1,7 +1,10 @@
 // Tests of the Markdown renderer on the synthetic audit and run: order, columns, escaping, secrets.
 import { describe, expect, it } from 'vitest';
-import { createSyntheticAudit, SYNTHETIC_SECRETS } from '../__fixtures__/synthetic-audit.js';
-import { createSyntheticRun } from '../__fixtures__/synthetic-run.js';
+import {
+  createSyntheticAudit,
+  SYNTHETIC_SECRETS,
+} from '../../results/__fixtures__/synthetic-audit.js';
+import { createSyntheticRun } from '../../results/__fixtures__/synthetic-run.js';
 import { createReportModelFromAudit } from '../model/create-from-audit.js';
 import { createReportModelFromRun } from '../model/create-from-run.js';
 import { renderMarkdown, SECTION_TITLES } from './render-markdown.js';

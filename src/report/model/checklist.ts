@@ -1,7 +1,7 @@
 /** The seed's Final Checklist: an item is checked only when evidence for it exists. */
-import type { AuditResultFile } from './audit-result.js';
+import type { AuditResultFile } from '../../results/audit-result.js';
+import { readRunStats } from '../../results/run-stats.js';
 import type { ChecklistItem } from './report-model.js';
-import { readRunStats } from './run-stats.js';
 
 /** The checklist items in the seed's order, keyed for evidence lookup. */
 export const CHECKLIST_LABELS = {

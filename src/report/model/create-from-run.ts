@@ -1,16 +1,17 @@
 /** Builds the ReportModel of one plain run (`redline run --json`), graded against success criteria. */
 import type { RunResultFile } from '../../outputs/result-file.js';
+import { DEFAULT_SUCCESS_CRITERIA, type SuccessCriteria } from '../../results/criteria.js';
+import { readRunStats } from '../../results/run-stats.js';
 import { type RedactOptions, redactDeep } from '../../util/redact.js';
 import { createTimeline } from './charts.js';
 import { createChecklist } from './checklist.js';
 import { addRunDetails } from './create-from-audit.js';
-import { DEFAULT_SUCCESS_CRITERIA, type SuccessCriteria } from './criteria.js';
 import { describeInfrastructure, environmentFromRun, environmentRows } from './environment.js';
 import { createImprovements } from './improvements.js';
 import { createMonitoringView } from './monitoring.js';
 import { createPerformanceRows, describeRows, overallVerdict } from './performance.js';
 import type { LoadTestView, ReportModel } from './report-model.js';
-import { createRunStepView, readRunStats } from './run-stats.js';
+import { createRunStepView } from './step-view.js';
 
 /** Options of {@link createReportModelFromRun}. */
 export interface RunReportOptions extends RedactOptions {

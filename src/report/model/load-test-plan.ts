@@ -1,8 +1,13 @@
 /** The seed's "Load Test Plan", built from the audit config before anything runs (`--plan-only`). */
 
+import {
+  type AuditConfigSummary,
+  type AuditEnvironment,
+  type AuditStepKind,
+  defaultStepUsers,
+} from '../../results/audit-result.js';
+import { CRITERION_LABEL, CRITERION_ORDER, formatLimit } from '../../results/criteria.js';
 import { type RedactOptions, redactDeep } from '../../util/redact.js';
-import type { AuditConfigSummary, AuditEnvironment, AuditStepKind } from './audit-result.js';
-import { CRITERION_LABEL, CRITERION_ORDER, formatLimit } from './criteria.js';
 import { describeInfrastructure } from './environment.js';
 
 /** One scenario of the plan. */
@@ -27,11 +32,6 @@ export interface LoadTestPlan {
   criteria: Array<{ metric: string; target: string; acceptable: string }>;
   environment: Array<[string, string]>;
   tools: string[];
-}
-
-/** Default users per step kind relative to the base load X. */
-export function defaultStepUsers(x: number): Record<AuditStepKind, number> {
-  return { baseline: 1, load: x, peak: 3 * x, stress: x, spike: 5 * x, soak: x };
 }
 
 function duration(config: AuditConfigSummary, kind: AuditStepKind, fallback: string): string {

@@ -8,7 +8,7 @@ import {
   formatLimit,
   gradeCriterion,
   type SuccessCriteria,
-} from './criteria.js';
+} from '../../results/criteria.js';
 import type { PerformanceRow } from './report-model.js';
 
 /** A measured value for one row, with where it comes from when that differs from the basis. */
