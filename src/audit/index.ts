@@ -1,11 +1,10 @@
-/** Public surface of audit/: load and validate the config, run the audit, plan only, the demo's config. */
+/** Public surface of audit/: load and validate the config, run the audit, plan only. Other folders import audit/ only through this file. */
 export { type AuditRecord, createBaselineVerification } from './baseline.js';
 export { CONFIG_FILE_NAMES, findConfigFile, loadAuditConfig } from './config/load-config.js';
 export { type ParsedConfig, parseAuditConfig } from './config/parse-config.js';
 export { type ConfigProblem, formatConfigPath } from './config/reader.js';
 export { type AuditSizing, createDefaultSteps, isStepName } from './config/steps.js';
 export * from './config/types.js';
-export { createDemoAuditConfig, createDemoFlow, type DemoAuditOptions } from './demo-config.js';
 export { createMonitoringPlan } from './monitoring.js';
 export { renderAuditPlan, writeAuditPlan } from './plan-only.js';
 export { type AuditProgress, createProgress, SILENT_PROGRESS } from './progress.js';

@@ -8,13 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  type AuditConfig,
-  type AuditRun,
-  createDemoAuditConfig,
-  runAudit,
-} from '../../src/audit/index.js';
+import { type AuditConfig, type AuditRun, runAudit } from '../../src/audit/index.js';
 import { normalizeSql } from '../../src/db/index.js';
+import { createDemoAuditConfig } from '../../src/demo/audit-config.js';
 import { DEMO_PASSWORD, locateDemoBottleneck, SELLER_BY_ID_SQL } from '../../src/demo/index.js';
 import type { Finding } from '../../src/findings/finding.js';
 

@@ -21,6 +21,12 @@ FROM items AS i JOIN users AS u ON u.id = i.seller_id
 WHERE i.category_id = $1
 ORDER BY i.created_at DESC LIMIT $2`;
 
+/**
+ * Example parameters for {@link CATEGORY_ITEMS_SQL} against the default seed: category 1
+ * (`books`), 20 rows. A database profiler can `EXPLAIN ANALYZE` the query with them.
+ */
+export const CATEGORY_ITEMS_EXAMPLE_PARAMS: readonly [number, number] = [1, 20];
+
 /** Handles `GET /categories` (public). */
 export const listCategories: DemoHandler = async ({ app }) => {
   const rows = await app.db.query<{ id: number; slug: string; name: string }>(CATEGORIES_SQL);
