@@ -1,6 +1,5 @@
 /** The probe's data flow: finished queries and finished requests → statistics, metrics and detections. */
 import type http from 'node:http';
-import { resolveSite } from './call-site.js';
 import type { ProbeConfig } from './config.js';
 import {
   CACHE_CANDIDATE_ID,
@@ -14,6 +13,7 @@ import { detectSelectStar, renderSelectStar, SELECT_STAR_ID } from './detectors/
 import { FindingsStore } from './findings-store.js';
 import type { RequestEndHandler } from './http-server.js';
 import type { ProbeMetrics } from './metrics.js';
+import { resolveSite } from './query-site.js';
 import type { QuerySink } from './recorder.js';
 import { frameworkRoute, routeTemplate } from './route.js';
 import { now, type QueryRecord, type RequestState } from './state.js';

@@ -1,6 +1,5 @@
 /** Cache-candidate detector: the same query with the same parameters repeated across requests. */
 import type { Finding } from '../../findings/index.js';
-import type { ResolvedSite } from '../call-site.js';
 import {
   type AggregatedDetection,
   type Detection,
@@ -8,6 +7,7 @@ import {
   type RenderContext,
   whereText,
 } from '../findings-store.js';
+import type { ResolvedSite } from '../query-site.js';
 import { ms, shortSql } from './shared.js';
 
 /** Finding id. */

@@ -1,6 +1,5 @@
 /** N+1 detector: the same query run ≥ N times from one call site within one request (Sentry's rule). */
 import type { Finding } from '../../findings/index.js';
-import { resolveSite, siteKey } from '../call-site.js';
 import type { ProbeConfig } from '../config.js';
 import {
   type AggregatedDetection,
@@ -9,6 +8,7 @@ import {
   type RenderContext,
   whereText,
 } from '../findings-store.js';
+import { resolveSite, siteKey } from '../query-site.js';
 import type { QueryRecord, RequestState } from '../state.js';
 import { ms, routeShare, severityOf, shortSql } from './shared.js';
 

@@ -1,12 +1,12 @@
 /** Pool-wait detector: requests that queued for a database connection. */
 import type { Finding } from '../../findings/index.js';
-import { resolveSite } from '../call-site.js';
 import {
   type AggregatedDetection,
   type Detection,
   locationOf,
   type RenderContext,
 } from '../findings-store.js';
+import { resolveSite } from '../query-site.js';
 import type { RequestState } from '../state.js';
 import { ms, routeShare, severityOf } from './shared.js';
 

@@ -1,6 +1,5 @@
 /** SELECT * detector: wide rows fetched while the code reads only a few columns (sampled with row proxies). */
 import type { Finding } from '../../findings/index.js';
-import { resolveSite } from '../call-site.js';
 import {
   type AggregatedDetection,
   type Detection,
@@ -8,6 +7,7 @@ import {
   type RenderContext,
   whereText,
 } from '../findings-store.js';
+import { resolveSite } from '../query-site.js';
 import type { RequestState } from '../state.js';
 import { ms, routeShare, shortSql } from './shared.js';
 
