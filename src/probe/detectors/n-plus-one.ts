@@ -10,6 +10,7 @@ import {
 } from '../findings-store.js';
 import { resolveSite, siteKey } from '../query-site.js';
 import type { QueryRecord, RequestState } from '../state.js';
+import type { ProbeDetector } from './detector.js';
 import { ms, routeShare, severityOf, shortSql } from './shared.js';
 
 /** Finding id. */
@@ -97,3 +98,11 @@ export function renderNPlusOne(item: AggregatedDetection, context: RenderContext
     ],
   };
 }
+
+/** N+1: per finished request; thresholds from the probe config (REDLINE_PROBE_N_PLUS_ONE_*). */
+export const nPlusOneDetector: ProbeDetector = {
+  id: N_PLUS_ONE_ID,
+  createHooks: (config) => ({ onRequestEnd: (state) => detectNPlusOne(state, config) }),
+  render: renderNPlusOne,
+  thresholds: (config) => ({ nPlusOneCount: config.nPlusOneCount, nPlusOneMs: config.nPlusOneMs }),
+};

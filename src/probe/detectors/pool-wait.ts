@@ -8,6 +8,7 @@ import {
 } from '../findings-store.js';
 import { resolveSite } from '../query-site.js';
 import type { RequestState } from '../state.js';
+import type { ProbeDetector } from './detector.js';
 import { ms, routeShare, severityOf } from './shared.js';
 
 /** Finding id. */
@@ -65,3 +66,11 @@ export function renderPoolWait(item: AggregatedDetection, context: RenderContext
     ],
   };
 }
+
+/** Pool wait: per finished request that queued for a connection. */
+export const poolWaitDetector: ProbeDetector = {
+  id: POOL_WAIT_ID,
+  createHooks: (config) => ({ onRequestEnd: (state) => detectPoolWait(state, config.root) }),
+  render: renderPoolWait,
+  thresholds: () => ({ poolWaitMs: POOL_WAIT_MIN_MS }),
+};
