@@ -10,15 +10,15 @@ export {
   locateDemoBottleneck,
 } from './bottlenecks.js';
 export { DEMO_READY_PREFIX } from './cli-options.js';
-export type { DemoDatabaseKind, DemoQueryEvent, DemoQueryListener } from './db/database.js';
+export type { DemoDatabaseKind, DemoQueryEvent, DemoQueryListener } from './database/database.js';
 export {
   CREATE_MISSING_INDEX_SQL,
   DEFAULT_DEMO_SCHEMA,
   DROP_MISSING_INDEX_SQL,
   MISSING_INDEX_NAME,
-} from './db/schema.js';
-export { DEFAULT_SEED, DEMO_CATEGORIES, type DemoSeedSpec } from './db/seed.js';
-export { defaultSeedCacheRoot } from './db/seed-cache.js';
+} from './database/schema.js';
+export { DEFAULT_SEED, DEMO_CATEGORIES, type DemoSeedSpec } from './database/seed.js';
+export { defaultSeedCacheRoot } from './database/seed-cache.js';
 export { REQUEST_LOG_CAPACITY } from './middleware/request-log.js';
 export { DEMO_PASSWORD, DEMO_USER, PASSWORD_HASH_ITERATIONS } from './password.js';
 export { CATEGORY_ITEMS_EXAMPLE_PARAMS, CATEGORY_ITEMS_SQL } from './routes/categories.js';

@@ -24,7 +24,7 @@ const PLANTED = [
   'probe.no-pagination',
   'memory.leak',
 ];
-// A demo bearer token: `<userId>.<expires>.<43 base64url chars>` (src/demo/http/auth.ts).
+// A demo bearer token: `<userId>.<expires>.<43 base64url chars>` (src/demo/web/auth.ts).
 const TOKEN = /\b\d{1,10}\.\d{10}\.[A-Za-z0-9_-]{43}\b/;
 
 /** The demo's own config (compact sizing: what `redline demo` runs, about two minutes). */
@@ -56,7 +56,7 @@ describe('redline demo audit', () => {
       expect.objectContaining({ file: hash.file, line: hash.line }),
     );
 
-    // The probe skips the demo's driver wrapper (src/demo/db/*.ts: every query passes through it)
+    // The probe skips the demo's driver wrapper (src/demo/database/*.ts: every query passes through it)
     // and names the loop that issues the N+1: the planted line in routes/items.ts.
     const n1 = byId(unfixed, 'probe.n-plus-one')[0];
     const loop = locateDemoBottleneck('n-plus-one');

@@ -1,7 +1,7 @@
 /** GET /categories and GET /categories/:slug/items (newest items of a category; holds the missing-index bottleneck). */
 import { type DemoHandler, PAGE_SIZE } from '../app.js';
-import { HttpError } from '../http/http-error.js';
-import { parseIntParam } from '../http/query-params.js';
+import { HttpError } from '../web/http-error.js';
+import { parseIntParam } from '../web/query-params.js';
 import { type ItemRow, toItemJson } from './items.js';
 
 /** All categories (30 rows). */
