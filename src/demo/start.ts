@@ -1,7 +1,8 @@
 /** startDemoServer: opens the database, applies the bottleneck switches, listens, and returns a handle. */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ExitCode, RedlineError } from '../errors/index.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
 import type { DemoApp } from './app.js';
 import type { DemoDatabase, DemoDatabaseKind, DemoQueryListener } from './database/database.js';
 import { openPgliteDatabase } from './database/pglite.js';

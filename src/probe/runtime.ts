@@ -1,6 +1,6 @@
 /** startProbe: wires the instrumentation, the detector pipeline, metrics and report channel together (once per process). */
-import type { Finding } from '../findings/index.js';
-import { rankFindings } from '../findings/index.js';
+import type { Finding } from '../findings/finding.js';
+import { rankFindings } from '../findings/rank.js';
 import { type ProbeConfig, parseProbeConfig } from './config.js';
 import { detectorThresholds } from './detectors/registry.js';
 import { instrumentDrivers } from './drivers/load.js';

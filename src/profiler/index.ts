@@ -1,7 +1,8 @@
 /**
  * Public surface of the profiler: capture a Node service under load (`profileTarget`), read any
  * profile (`importProfileFile`), and analyse it (`analyzeFile` / `analyzeProfile` /
- * `analyzeCapture`) into tables and `Finding`s. See docs/profiling.md.
+ * `analyzeCapture`) into tables and `Finding`s. See docs/profiling.md. Other folders import
+ * profiler/ only through this file.
  */
 export {
   type AnalyzeFileOptions,
@@ -19,7 +20,13 @@ export {
   type DiagnosisCategory,
   diagnoseSignals,
 } from './analysis/diagnose.js';
-export { assessLeak, LEAK_THRESHOLDS, type LeakAssessment } from './analysis/leak.js';
+export {
+  assessLeak,
+  createLeakFinding,
+  fitLine,
+  LEAK_THRESHOLDS,
+  type LeakAssessment,
+} from './analysis/leak.js';
 export { ROOT_CAUSE_PATTERNS, type RootCausePattern } from './analysis/patterns.js';
 export { createSourceResolver, type SourceResolver } from './analysis/source-map.js';
 export type {
@@ -30,6 +37,11 @@ export type {
   PackageRow,
   ProfileTables,
 } from './analysis/tables.js';
+export {
+  connectInspector,
+  discoverDebuggerUrl,
+  type InspectorClient,
+} from './capture/inspector-client.js';
 export {
   type LoadRunner,
   type ProfileTargetOptions,

@@ -10,8 +10,14 @@
  * 24-hour endurance test at the soak's request rate.
  */
 import type { Finding } from '../../findings/finding.js';
-import { createLeakFinding, fitLine } from '../../profiler/analysis/leak.js';
-import { assessLeak, type HeapPoint, type Hotspot, LEAK_THRESHOLDS } from '../../profiler/index.js';
+import {
+  assessLeak,
+  createLeakFinding,
+  fitLine,
+  type HeapPoint,
+  type Hotspot,
+  LEAK_THRESHOLDS,
+} from '../../profiler/index.js';
 import type { LeakCheck } from '../../results/audit-result.js';
 import { formatBytes } from '../../util/units.js';
 import type { HeapCheckpoint } from '../target/heap-meter.js';

@@ -1,5 +1,5 @@
 /** Cache-candidate detector: the same query with the same parameters repeated across requests. */
-import type { Finding } from '../../findings/index.js';
+import type { Finding } from '../../findings/finding.js';
 import {
   type AggregatedDetection,
   type Detection,

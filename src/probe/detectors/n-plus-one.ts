@@ -1,5 +1,5 @@
 /** N+1 detector: the same query run ≥ N times from one call site within one request (Sentry's rule). */
-import type { Finding } from '../../findings/index.js';
+import type { Finding } from '../../findings/finding.js';
 import type { ProbeConfig } from '../config.js';
 import {
   type AggregatedDetection,

@@ -1,7 +1,7 @@
 /** No-pagination detector: a SELECT without LIMIT that returns many rows. */
 
 import { isUnboundedSelect } from '../../db/sql/normalize.js';
-import type { Finding } from '../../findings/index.js';
+import type { Finding } from '../../findings/finding.js';
 import {
   type AggregatedDetection,
   type Detection,

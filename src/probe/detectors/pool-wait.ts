@@ -1,5 +1,5 @@
 /** Pool-wait detector: requests that queued for a database connection. */
-import type { Finding } from '../../findings/index.js';
+import type { Finding } from '../../findings/finding.js';
 import {
   type AggregatedDetection,
   type Detection,

@@ -1,5 +1,5 @@
 /** SELECT * detector: wide rows fetched while the code reads only a few columns (sampled with row proxies). */
-import type { Finding } from '../../findings/index.js';
+import type { Finding } from '../../findings/finding.js';
 import {
   type AggregatedDetection,
   type Detection,
