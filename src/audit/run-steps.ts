@@ -1,5 +1,5 @@
 /**
- * The load phase of an audit, in the seed's order: baseline → normal load (X) → peak (3X) →
+ * The load phase of an audit, in this order [ref: k6-test-types]: baseline → normal load (X) → peak (3X) →
  * stress ramp until the breaking point → spike. Each step can be skipped or sized; a target that
  * dies under load ends the phase (and is reported).
  */

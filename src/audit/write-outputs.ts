@@ -54,7 +54,7 @@ export async function writeAuditOutputs(
   ]);
 }
 
-/** Renders the seed's Load Test Plan (redacted) for `--plan-only`. */
+/** Renders the Load Test Plan [ref: load-test-plan] (redacted) for `--plan-only`. */
 export function renderPlan(
   summary: AuditConfigSummary,
   environment: AuditEnvironment | undefined,

@@ -1,8 +1,9 @@
 /**
  * The demo's own audit configuration, handed to runAudit by `redline demo` (the audit itself knows
- * nothing of the demo): the bundled demo service started on a free loopback
- * port with its own PGlite copy (or `DATABASE_URL`), the seed's user flow plus the demo's other
- * routes, the seed's success criteria, and compact steps (about two minutes on two cores).
+ * nothing of the demo): the bundled demo service started on a free loopback port with its own
+ * PGlite copy (or `DATABASE_URL`), the user flow of examples/k6/login-flow.js plus the demo's other
+ * routes, the default success criteria [ref: success-criteria], and compact steps (about two
+ * minutes on two cores).
  */
 import { join } from 'node:path';
 import {
@@ -33,7 +34,7 @@ export interface DemoAuditOptions {
 
 const AUTH = { Authorization: 'Bearer {{ token }}' };
 
-/** The seed's flow (login → me → items) plus the category listing and the order history. */
+/** The example k6 flow (login → me → items, examples/k6/login-flow.js) plus the category listing and the order history. */
 export function createDemoFlow(): unknown[] {
   return [
     {

@@ -59,7 +59,7 @@ function dbPassword(url: string | undefined): string[] {
 
 /**
  * Checks the whole config and reports every problem at once. Rows of `criteria` not given keep
- * the seed's table; steps not given keep the sizing's defaults (`standard` unless told).
+ * Redline's table [ref: success-criteria]; steps not given keep the sizing's defaults (`standard` unless told).
  */
 export function parseAuditConfig(raw: unknown, options: ParseConfigOptions): ParsedConfig {
   const r = new ConfigReader();

@@ -6,8 +6,8 @@
  * rises consistently (Kendall τ ≥ 0.6), by ≥ 256 KiB and ≥ 64 bytes per request (Theil–Sen
  * slope: a transient bump after a high-concurrency step cannot tilt it), and is still growing in
  * the second half of the checkpoints by at least 200 bytes per request and half the overall rate
- * (a cache that fills up and stays flat is not a leak). The verdict is extrapolated to the seed's
- * 24-hour endurance test at the soak's request rate.
+ * (a cache that fills up and stays flat is not a leak). The verdict is extrapolated to a 24-hour
+ * endurance test at the soak's request rate [ref: k6-test-types].
  */
 import type { Finding } from '../../findings/finding.js';
 import {

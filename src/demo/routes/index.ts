@@ -36,7 +36,7 @@ export interface DemoRouteInfo {
   bottleneck?: string;
 }
 
-/** The routes with working examples (the seed's flow first). */
+/** The routes with working examples (the example k6 flow first). */
 export const DEMO_ROUTES: readonly DemoRouteInfo[] = [
   {
     method: 'POST',

@@ -1,4 +1,7 @@
-/** N+1 detector: the same query run ≥ N times from one call site within one request (Sentry's rule). */
+/**
+ * N+1 detector: the same query run ≥ N times from one call site within one request [ref: sentry-n-
+ * plus-one].
+ */
 import type { Finding } from '../../findings/finding.js';
 import type { ProbeConfig } from '../config.js';
 import {

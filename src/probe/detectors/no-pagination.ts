@@ -17,7 +17,10 @@ import { ms, routeShare, severityOf, shortSql } from './shared.js';
 
 /** Finding id. */
 export const NO_PAGINATION_ID = 'probe.no-pagination';
-/** Rows from which an unbounded result counts as unpaginated ([P]; Sentry's large payload is 300 kB). */
+/**
+ * Rows from which an unbounded result counts as unpaginated (Redline's choice [ref: sentry-large-
+ * payload]).
+ */
 export const NO_PAGINATION_MIN_ROWS = 1000;
 
 const unbounded = new Map<string, boolean>();

@@ -12,14 +12,14 @@ import { renderMarkdown, SECTION_TITLES } from './render-markdown.js';
 describe('renderMarkdown', () => {
   const md = renderMarkdown(createReportModelFromAudit(createSyntheticAudit()));
 
-  it('keeps the seed section order', () => {
+  it('keeps the report section order', () => {
     const positions = SECTION_TITLES.map((t) => md.indexOf(`\n### ${t}\n`));
     for (const p of positions) expect(p).toBeGreaterThan(0);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(md.startsWith('## Performance Analysis Report\n')).toBe(true);
   });
 
-  it('writes the Current Performance table with the seed columns and grades', () => {
+  it('writes the Current Performance table with the report columns and grades', () => {
     expect(md).toContain('| Metric | Current | Target | Status |');
     expect(md).toMatch(
       /\| p50 Latency \| 6\d(\.\d)?ms \| &lt; 200ms \(acceptable &lt; 300ms\) \| ✅ \|/,

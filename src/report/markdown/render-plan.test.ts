@@ -11,7 +11,7 @@ describe('renderLoadTestPlanMarkdown', () => {
   const audit = createSyntheticAudit();
   const md = renderLoadTestPlanMarkdown(createLoadTestPlan(audit.config, audit.environment));
 
-  it('follows the seed layout with users from X and expectations from the criteria', () => {
+  it('follows the plan layout with users from X and expectations from the criteria', () => {
     for (const h of [
       '## Load Test Plan: synthetic shop',
       '### Objectives',

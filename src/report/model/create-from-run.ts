@@ -15,7 +15,10 @@ import { createRunStepView } from './step-view.js';
 
 /** Options of {@link createReportModelFromRun}. */
 export interface RunReportOptions extends RedactOptions {
-  /** Criteria to grade against; default: the seed's table ({@link DEFAULT_SUCCESS_CRITERIA}). */
+  /**
+   * Criteria to grade against; default: Redline's table ({@link DEFAULT_SUCCESS_CRITERIA}, [ref:
+   * success-criteria]).
+   */
   criteria?: SuccessCriteria;
 }
 
@@ -104,7 +107,7 @@ export function createReportModelFromRun(
     startedAtMs: run.meta.startedAtMs,
     redlineVersion: run.redlineVersion,
     performance: {
-      basis: `run ${run.meta.runId}${options.criteria ? '' : ", graded against the seed's default criteria"}`,
+      basis: `run ${run.meta.runId}${options.criteria ? '' : ", graded against Redline's default criteria"}`,
       rows,
     },
     bottlenecks: [],

@@ -1,4 +1,7 @@
-/** The seed's "Load Test Plan", built from the audit config before anything runs (`--plan-only`). */
+/**
+ * The Load Test Plan [ref: load-test-plan], built from the audit config before anything runs
+ * (`--plan-only`).
+ */
 
 import {
   type AuditConfigSummary,
@@ -44,7 +47,7 @@ function duration(config: AuditConfigSummary, kind: AuditStepKind, fallback: str
 }
 
 /**
- * Builds the plan. Normal load expects the Target values, peak the Acceptable ones (the seed's
+ * Builds the plan. Normal load expects the Target values, peak the Acceptable ones (the plan's
  * peak scenario is looser than its normal one); stress, spike and endurance state their goals.
  * The config is redacted first (target URLs and flows may carry tokens).
  */

@@ -112,7 +112,7 @@ export interface PlanItem {
   impact: string;
 }
 
-/** "Optimization Plan" in the seed's three horizons. */
+/** "Optimization Plan" in three horizons [ref: report-layout]. */
 export interface OptimizationPlan {
   immediate: PlanItem[];
   shortTerm: PlanItem[];
