@@ -38,7 +38,7 @@ describe('the layering check', () => {
 
   it('fails on each planted violation, naming the file and the rule', { timeout: 180_000 }, () => {
     // A domain library importing the run engine (a back-edge: db sits below engine).
-    appendFileSync(join(dir, 'src/db/index.ts'), "\nimport '../engine/timeline.js';\n");
+    appendFileSync(join(dir, 'src/db/index.ts'), "\nimport '../engine/controller.js';\n");
     // The audit reaching into the profiler past its surface.
     appendFileSync(
       join(dir, 'src/audit/summary.ts'),
@@ -47,11 +47,11 @@ describe('the layering check', () => {
     // outputs → engine is excepted for engine/timeline.ts only; any other engine file fails.
     appendFileSync(
       join(dir, 'src/outputs/csv/csv-output.ts'),
-      "\nexport type { ControlledRun } from '../../engine/controller.js';\n",
+      "\nexport type { ShardReport } from '../../engine/shard-report.js';\n",
     );
     const { status, output } = check();
     expect(status).not.toBe(0);
-    expect(output).toMatch(/not-in-allowed: src\/db\/index\.ts → src\/engine\/timeline\.ts/);
+    expect(output).toMatch(/not-in-allowed: src\/db\/index\.ts → src\/engine\/controller\.ts/);
     expect(output).toMatch(
       /through-profiler-surface: src\/audit\/summary\.ts → src\/profiler\/analysis\/leak\.ts/,
     );
