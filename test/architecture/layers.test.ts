@@ -56,7 +56,7 @@ describe('the layering check', () => {
       /through-profiler-surface: src\/audit\/summary\.ts → src\/profiler\/analysis\/leak\.ts/,
     );
     expect(output).toMatch(
-      /not-in-allowed: src\/outputs\/csv\/csv-output\.ts → src\/engine\/controller\.ts/,
+      /not-in-allowed: src\/outputs\/csv\/csv-output\.ts → src\/engine\/shard-report\.ts/,
     );
     expect(output).toContain('3 dependency violations');
   });
