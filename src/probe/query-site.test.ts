@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildWithMap, type MapKind } from '../util/__fixtures__/build-with-map.js';
 import { type CallSiteHolder, captureSite, resolveSite } from './query-site.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'redline-query-site-'));
@@ -22,21 +22,8 @@ const TS = [
 ].join('\n');
 
 /** Compiles the app to CommonJS (loaded by Node itself, so stacks show generated positions). */
-async function compile(sourcemap: 'linked' | 'external' | 'inline'): Promise<string> {
-  const entry = join(dir, `app-${sourcemap}.ts`);
-  writeFileSync(entry, TS);
-  const outfile = join(dir, `out-${sourcemap}`, 'app.cjs');
-  await build({
-    entryPoints: [entry],
-    outfile,
-    sourcemap,
-    format: 'cjs',
-    platform: 'node',
-    bundle: true,
-    write: true,
-    logLevel: 'silent',
-  });
-  return outfile;
+function compile(sourcemap: MapKind): Promise<string> {
+  return buildWithMap({ dir, source: TS, sourcemap, format: 'cjs', outName: 'app.cjs' });
 }
 
 describe('resolveSite', () => {
