@@ -61,10 +61,11 @@ describe('docs/references.md', () => {
   it('has replaced "the seed" and "[P]" citations outside the phase-2 list', () => {
     // The demo's own seed data (rows it loads) is another sense of the word.
     const old = /\[P\]|\bthe seed\b(?! data| volumes)|\bseed's\b|\bseed document\b/;
-    const self = relative(ROOT, import.meta.filename);
+    // This test and the architecture doc name the old citations to describe them.
+    const describers = new Set([relative(ROOT, import.meta.filename), 'docs/architecture.md']);
     const offenders = SOURCES.map((f) => relative(ROOT, f)).filter(
       (f) =>
-        f !== self &&
+        !describers.has(f) &&
         !PHASE_2_OLD_CITATIONS.has(f) &&
         old.test(readFileSync(join(ROOT, f), 'utf8')),
     );
