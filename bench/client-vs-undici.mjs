@@ -6,8 +6,10 @@
 // itself builds request() on). Every client runs in its own Node process pinned to the
 // generator core, nginx on the other; rates are completed responses over the measured window
 // (undici: its own wall clock from the first request to the last response; Redline: its
-// http_reqs rate). The order of the clients rotates each repetition so a drift in machine load
-// does not favour one. Usage: node bench/client-vs-undici.mjs [seconds] [reps]
+// http_reqs rate), plus the generator's CPU time per response (user + system of the whole
+// process, start-up included, over the responses it got: less sensitive to other load on the
+// machine than the rate). The order of the clients rotates each repetition so a drift in machine
+// load does not favour one. Usage: node bench/client-vs-undici.mjs [seconds] [reps]
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -40,7 +42,7 @@ const end = start + secs * 1000;
 const report = async () => {
   const elapsed = (performance.now() - start) / 1000;
   await pool.close();
-  console.log(JSON.stringify({ rps: n / elapsed, errors }));
+  console.log(JSON.stringify({ rps: n / elapsed, requests: n, errors }));
 };
 `;
 
@@ -102,11 +104,20 @@ const scripts = Object.fromEntries(
 const REDLINE = "Redline's client (quick mode: parse + timing trail + 8 HDR trends)";
 const clients = [REDLINE, ...Object.keys(scripts)];
 const rates = Object.fromEntries(clients.map((c) => [c, []]));
+const cpuPerRequest = Object.fromEntries(clients.map((c) => [c, []]));
 
+/** Runs one client once; returns its rate and its CPU µs per response. */
 async function measure(client, url) {
   if (client === REDLINE) {
-    const { result } = await runRedlineJson([url, '-c', String(CONNECTIONS), '-d', `${seconds}s`]);
-    return result.metrics.http_reqs.values.rate;
+    const { result, run } = await runRedlineJson([
+      url,
+      '-c',
+      String(CONNECTIONS),
+      '-d',
+      `${seconds}s`,
+    ]);
+    const reqs = result.metrics.http_reqs.values;
+    return { rps: reqs.rate, cpuUs: (run.cpuSeconds * 1e6) / reqs.count };
   }
   const run = await runPinned(process.execPath, [
     scripts[client],
@@ -116,27 +127,42 @@ async function measure(client, url) {
   ]);
   const out = JSON.parse(run.stdout);
   if (out.errors > 0) console.error(`${client}: ${out.errors} errors`);
-  return out.rps;
+  return { rps: out.rps, cpuUs: (run.cpuSeconds * 1e6) / out.requests };
 }
 
 const nginx = await startNginx(await freePort());
 try {
   for (let rep = 0; rep < reps; rep++) {
     const order = clients.map((_, i) => clients[(i + rep) % clients.length]);
-    for (const client of order) rates[client].push(await measure(client, nginx.url));
+    for (const client of order) {
+      const { rps, cpuUs } = await measure(client, nginx.url);
+      rates[client].push(rps);
+      cpuPerRequest[client].push(cpuUs);
+    }
   }
 } finally {
   nginx.stop();
 }
 
 const ours = median(rates[REDLINE]);
-console.log(`| client | req/s (median of ${reps}) | runs | Redline / client |`);
-console.log('|---|---:|---|---:|');
+const oursCpu = median(cpuPerRequest[REDLINE]);
+const us = (x) => x.toFixed(1);
+console.log(
+  `| client | req/s (median of ${reps}) | runs | Redline / client | CPU µs per response (median) | runs |`,
+);
+console.log('|---|---:|---|---:|---:|---|');
 for (const client of clients) {
   const m = median(rates[client]);
   const ratio = client === REDLINE ? '1.00' : (ours / m).toFixed(2);
-  console.log(`| ${client} | ${k(m)} | ${rates[client].map(k).join(', ')} | ${ratio} |`);
+  const cpu = median(cpuPerRequest[client]);
+  console.log(
+    `| ${client} | ${k(m)} | ${rates[client].map(k).join(', ')} | ${ratio} | ${us(cpu)} | ${cpuPerRequest[client].map(us).join(', ')} |`,
+  );
 }
+for (const client of Object.keys(scripts))
+  console.log(
+    `\nCPU per response, ${client} / Redline: ${(median(cpuPerRequest[client]) / oursCpu).toFixed(2)}`,
+  );
 // Paired ratios: each repetition ran every client back to back, so its ratio shares the load.
 for (const client of Object.keys(scripts)) {
   const paired = rates[REDLINE].map((r, i) => r / rates[client][i]);
