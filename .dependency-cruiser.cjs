@@ -31,7 +31,7 @@ const LAYERS = {
   probe: ['db', 'findings', 'errors', 'util'],
   compare: ['results', 'errors', 'util'],
   report: ['compare', 'results', 'findings', 'errors', 'util'],
-  outputs: ['results', 'metrics', 'errors', 'util'],
+  outputs: ['results', 'metrics', 'http', 'errors', 'util'], // http: sinks classify network errors as the client does
   slo: ['outputs', 'errors', 'util'],
   thresholds: ['outputs', 'results', 'metrics', 'errors', 'util'],
   // A test run: options and plan, user scripts, the run lifecycle.
@@ -62,9 +62,31 @@ const LAYERS = {
     'errors',
     'util',
   ],
-  // Entry points: the bundled demo service (and its audit config), the command line.
+  // Entry points: the bundled demo service (and its audit config), the MCP server for agents,
+  // the command line.
   demo: ['audit', 'results', 'errors', 'util'],
+  mcp: [
+    'audit',
+    'engine',
+    'script',
+    'config',
+    'thresholds',
+    'slo',
+    'outputs',
+    'report',
+    'compare',
+    'profiler',
+    'probe',
+    'db',
+    'http',
+    'results',
+    'metrics',
+    'findings',
+    'errors',
+    'util',
+  ],
   cli: [
+    'mcp',
     'demo',
     'audit',
     'engine',

@@ -114,6 +114,7 @@ async function runDb(
       ? { probeQueries: input.probe.stats.queries, probeRequests: input.probe.stats.requests }
       : {}),
     verifyIndex: verify,
+    analyzeWrites: db.analyzeWrites ?? true,
     statements,
     progress,
   });

@@ -97,6 +97,11 @@ export function addLoadFlags(command: Command): Command {
       '--max-queue <duration>',
       'with --rate: longest wait for a free connection before a request is dropped (default 1s)',
       durationFlag('--max-queue'),
+    )
+    .option(
+      '--redact-param <name>',
+      'also redact the value of this query parameter (or tag, header, field) in every output, on top of token, password, api_key, ... (repeatable)',
+      collect(String),
     );
 }
 
@@ -116,6 +121,8 @@ export interface LoadFlagValues {
   warmup?: number;
   insecure?: boolean;
   maxQueue?: number;
+  /** `--redact-param` names (applied by the program's preAction hook, see cli/main.ts). */
+  redactParam?: string[];
 }
 
 /** Turns parsed load flags into quick-run options for `url`. */

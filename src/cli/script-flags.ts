@@ -25,7 +25,7 @@ export function addScriptFlags(command: Command): Command {
     .option('-e, --env <K=V>', 'script: a variable in __ENV (repeatable)', collectText)
     .option(
       '--host <from=to>',
-      'send requests for a host elsewhere: api.example.com=127.0.0.1:3000, https://a.com=http://127.0.0.1:3000 (repeatable)',
+      'send requests for a host elsewhere (repeatable): api.example.com=127.0.0.1:3000 sends its http and https requests there as plain http; write https://address to keep TLS',
       collectText,
     )
     .option(

@@ -44,7 +44,13 @@ describe('parseHostSpec', () => {
     ],
   ];
   it.each(cases)('%s', (spec, expected) => {
-    expect(rule(spec)).toEqual({ spec, source: '--host', ...expected });
+    // A --host address without a scheme is plain http for http and https requests alike.
+    const plain = spec.slice(spec.indexOf('=') + 1).includes('://') ? {} : { plain: true };
+    expect(rule(spec)).toEqual({ spec, source: '--host', ...plain, ...expected });
+  });
+
+  it('keeps the request scheme for k6 options.hosts (k6 overrides DNS only)', () => {
+    expect(rule('api.example.com=127.0.0.1:3000', 'options.hosts').plain).toBeUndefined();
   });
 
   it.each([
@@ -70,11 +76,12 @@ describe('rewriteUrl', () => {
   ]);
   const cases: Array<[string, string]> = [
     ['http://api.example.com/users?id=1', 'http://127.0.0.1:3000/users?id=1'],
-    ['https://API.example.com', 'https://127.0.0.1:3000'],
-    ['https://user:pw@api.example.com:9000/x#frag', 'https://user:pw@127.0.0.1:3000/x#frag'],
+    // --host name=address maps both schemes: https goes to the address as plain http.
+    ['https://API.example.com', 'http://127.0.0.1:3000'],
+    ['https://user:pw@api.example.com:9000/x#frag', 'http://user:pw@127.0.0.1:3000/x#frag'],
     ['https://secure.example.com/login', 'http://127.0.0.1:4000/login'],
     ['http://secure.example.com/login', 'http://secure.example.com/login'],
-    ['https://ports.example.com:8443/a', 'https://127.0.0.1:5000/a'],
+    ['https://ports.example.com:8443/a', 'http://127.0.0.1:5000/a'],
     ['https://ports.example.com/a', 'https://ports.example.com/a'],
     ['http://img.cdn.example.com:81/p.png', 'http://10.0.0.9:81/p.png'],
     ['http://cdn.example.com/p.png', 'http://cdn.example.com/p.png'],
@@ -87,7 +94,7 @@ describe('rewriteUrl', () => {
 
   it('keeps the original host for a Host header and says which rule matched', () => {
     expect(rewriteTarget('https://api.example.com:8443/x', rules)).toMatchObject({
-      url: 'https://127.0.0.1:3000/x',
+      url: 'http://127.0.0.1:3000/x',
       originalHost: 'api.example.com:8443',
       rule: { source: '--host' },
     });
@@ -95,11 +102,25 @@ describe('rewriteUrl', () => {
 
   it('matches a port rule against the scheme default port', () => {
     expect(rewriteUrl('https://api.test/x', [rule('api.test:443=127.0.0.1:1')])).toBe(
-      'https://127.0.0.1:1/x',
+      'http://127.0.0.1:1/x',
     );
     expect(rewriteUrl('http://api.test/x', [rule('api.test:443=127.0.0.1:1')])).toBe(
       'http://api.test/x',
     );
+  });
+
+  it('--host name=address sends http and https requests to the address as plain http', () => {
+    const plain = [rule('api.test=127.0.0.1:3000')];
+    expect(rewriteUrl('http://api.test/a', plain)).toBe('http://127.0.0.1:3000/a');
+    expect(rewriteUrl('https://api.test/a', plain)).toBe('http://127.0.0.1:3000/a');
+    expect(rewriteUrl('wss://api.test/ws', plain)).toBe('ws://127.0.0.1:3000/ws');
+    // A scheme on the address keeps TLS; k6's options.hosts keeps the request's scheme.
+    expect(rewriteUrl('https://api.test/a', [rule('api.test=https://10.0.0.5')])).toBe(
+      'https://10.0.0.5/a',
+    );
+    expect(
+      rewriteUrl('https://api.test/a', [rule('api.test=127.0.0.1:3000', 'options.hosts')]),
+    ).toBe('https://127.0.0.1:3000/a');
   });
 
   it('is the identity without rules', () => {

@@ -1,7 +1,8 @@
 /**
- * Host rewrite rules: `--host api.example.com=127.0.0.1:3000`, `--host api.example.com:443=...`,
- * `--host https://api.example.com=http://127.0.0.1:3000` (scheme downgrade) and k6's
- * `options.hosts` (name -> IP or IP:port), with the pure `rewriteUrl` the HTTP layer calls.
+ * Host rewrite rules: `--host api.example.com=127.0.0.1:3000` (http and https requests both go
+ * to the address as plain http), `--host api.example.com:443=...`, `--host
+ * https://api.example.com=https://10.0.0.5` (TLS kept) and k6's `options.hosts` (name -> IP or
+ * IP:port, scheme kept as k6), with the pure `rewriteUrl` the HTTP layer calls.
  */
 import type { ProblemList } from './problems.js';
 import { describeValue, isPlainObject } from './read-values.js';
@@ -19,6 +20,12 @@ export interface HostRule {
   scheme?: HostScheme;
   /** Replacement host, and port/scheme when given (otherwise the request's are kept). */
   to: { host: string; port?: number; scheme?: HostScheme };
+  /**
+   * `--host name=address` with no scheme on the address: http and https requests both go to it
+   * as plain http (ws and wss as ws), as a bare host:port is http everywhere on Redline's
+   * command line. k6's `options.hosts` keeps the request's scheme (k6 overrides DNS only).
+   */
+  plain?: boolean;
   /** Where the rule came from: `--host` or `options.hosts`. */
   source: string;
   /** The rule as written (for messages and the audit). */
@@ -26,6 +33,8 @@ export interface HostRule {
 }
 
 const DEFAULT_PORT: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
+/** The plain-text scheme of each scheme (a `plain` rule sends https as http, wss as ws). */
+const PLAIN_SCHEME: Record<string, string> = { http: 'http', https: 'http', ws: 'ws', wss: 'ws' };
 const HOST_NAME = /^(\*\.)?([a-z0-9_]([a-z0-9_-]*[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
 const IPV6 = /^\[[0-9a-f:.]+\]$/;
 
@@ -85,6 +94,7 @@ export function parseHostSpec(spec: string, source = '--host'): HostRule | strin
   const rule: HostRule = { host: from.host, to, source, spec };
   if (from.port !== undefined) rule.port = from.port;
   if (from.scheme !== undefined) rule.scheme = from.scheme;
+  if (source === '--host' && to.scheme === undefined) rule.plain = true;
   return rule;
 }
 
@@ -170,7 +180,8 @@ export function rewriteTarget(
   if (rule.to.port !== undefined) portPart = `:${rule.to.port}`;
   else if (rule.to.scheme === undefined && hasPort) portPart = url.slice(colon, authEnd);
   const userinfo = url.slice(authStart, hostStart);
-  const rewritten = `${rule.to.scheme ?? scheme}://${userinfo}${rule.to.host}${portPart}${url.slice(authEnd)}`;
+  const toScheme = rule.to.scheme ?? (rule.plain ? (PLAIN_SCHEME[scheme] ?? scheme) : scheme);
+  const rewritten = `${toScheme}://${userinfo}${rule.to.host}${portPart}${url.slice(authEnd)}`;
   return { url: rewritten, originalHost: url.slice(hostStart, authEnd), rule };
 }
 

@@ -62,6 +62,8 @@ export const OPTION_TABLE: Readonly<Record<string, OptionInfo>> = {
   // Redline extensions
   failOnCheck: { support: 'redline', env: 'REDLINE_FAIL_ON_CHECK' },
   httpTimeout: { support: 'redline', env: 'REDLINE_HTTP_TIMEOUT' },
+  // No option-tier variable: REDLINE_REDACT_PARAMS is read by util/redact.ts and adds to the list.
+  redactParams: { support: 'redline' },
   // Ignored with a warning: they change neither the load nor what is measured.
   paused: ignored(
     'Redline has no control API to resume a paused test; it starts at once',

@@ -126,6 +126,11 @@ export interface PlanOptions {
   failOnCheck: boolean;
   /** Per-request timeout default (k6: 60 s). */
   httpTimeoutMs: number;
+  /**
+   * Extra names whose values are secrets in URLs, tags and outputs (Redline extension; added to
+   * the built-in names, `--redact-param` and REDLINE_REDACT_PARAMS).
+   */
+  redactParams?: string[];
   /** Cookie handling and other k6 options that need no special type, kept as given. */
   extra: Record<string, unknown>;
   /** `--env K=V` values: added to every VU's `__ENV` (above the process env, below scenario `env`). */

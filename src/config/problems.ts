@@ -7,8 +7,12 @@ export class ProblemList {
   readonly problems: PlanProblem[] = [];
   readonly warnings: string[] = [];
 
-  /** Records a problem at `path` (e.g. `options.scenarios.login.rate`). */
+  /**
+   * Records a problem at `path` (e.g. `options.scenarios.login.rate`). The same problem found
+   * twice (one value read by two checks) is recorded once.
+   */
   add(path: string, message: string, suggestion?: string): void {
+    if (this.problems.some((p) => p.path === path && p.message === message)) return;
     const problem: PlanProblem = { path, message };
     if (suggestion !== undefined) problem.suggestion = suggestion;
     this.problems.push(problem);

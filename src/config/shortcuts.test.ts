@@ -130,4 +130,23 @@ describe('conflicts (k6 ExecutionConflictError)', () => {
       'options.scenarios.a.duration: is required (e.g. "30s")',
     ]);
   });
+
+  it('still validates each conflicting shortcut, so every problem is listed in one pass', () => {
+    const result = checkPlan({
+      scriptOptions: {
+        vus: 0,
+        duration: '10x',
+        iterations: 'abc',
+        stages: [{ duration: '1m', target: -1 }],
+      },
+    });
+    expect(result.problems.map(formatProblem)).toEqual([
+      "options.iterations: ExecutionConflict: options.iterations and options.stages can't be used together; use one of them, or describe the execution in scenarios",
+      "options.duration: ExecutionConflict: options.duration and options.stages can't be used together; use one of them, or describe the execution in scenarios",
+      'options.iterations: must be a whole number, got "abc" (a string)',
+      'options.vus: the number of VUs must be more than 0',
+      'options.duration: "10x" is not a duration (e.g. "30s", "1m30s", "500ms")',
+      "options.stages[0].target: can't be negative, got -1",
+    ]);
+  });
 });

@@ -15,8 +15,9 @@ const CONFLICT_HINT = 'use one of them, or describe the execution in scenarios';
 
 /**
  * The scenarios to read, from `scenarios` or from the shortcuts. Conflicts are recorded (every
- * conflicting pair) and then only `scenarios`, if present, is returned so its own problems are
- * reported too.
+ * conflicting pair); then `scenarios`, if present, and each shortcut in the conflict are still
+ * returned, so their own problems (`vus: 0`, `duration: "10x"`) are reported in the same pass
+ * rather than one by one (the conflict is a problem, so no plan is built from them).
  */
 export function deriveScenarioSources(
   merged: MergedOptions,
@@ -45,8 +46,18 @@ export function deriveScenarioSources(
     );
     conflicted = true;
   }
-  if (conflicted)
-    return hasScenarios ? fromScenarios(values['scenarios'], path('scenarios'), problems) : [];
+  if (conflicted) {
+    const sources = hasScenarios
+      ? fromScenarios(values['scenarios'], path('scenarios'), problems)
+      : [];
+    if (set('iterations'))
+      sources.push(shortcut('shared-iterations', merged, { vus: 'vus', iterations: 'iterations' }));
+    if (set('duration'))
+      sources.push(shortcut('constant-vus', merged, { vus: 'vus', duration: 'duration' }));
+    if (hasStages)
+      sources.push(shortcut('ramping-vus', merged, { startVUs: 'vus', stages: 'stages' }));
+    return sources;
+  }
   if (set('iterations'))
     return [
       shortcut('shared-iterations', merged, {

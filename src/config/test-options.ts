@@ -59,6 +59,7 @@ export function readTestOptions(merged: MergedOptions, problems: ProblemList): P
     maxRedirects: r.int('maxRedirects', 10) ?? 10,
     failOnCheck: r.bool('failOnCheck', false),
     httpTimeoutMs: positiveDuration(r, 'httpTimeout', 60_000),
+    redactParams: r.stringList('redactParams') ?? [],
     extra: {},
     noSetup: r.bool('noSetup', false),
     noTeardown: r.bool('noTeardown', false),

@@ -1,6 +1,7 @@
 /** Database targets (`postgres://`, `mysql://`, `pglite:<dir>`): parsing, password masking, sessions. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { QueryConfig } from 'pg';
 import { ExitCode, RedlineError } from '../errors/index.js';
 
 /** Which driver a target needs. */
@@ -23,12 +24,19 @@ export interface DbResult<T = Record<string, unknown>> {
   rows: T[];
 }
 
-/** One open connection, whatever the driver. */
+/**
+ * One open connection, whatever the driver. `query` sends exactly one statement: the server
+ * refuses text that holds several (PostgreSQL and PGlite get one Parse message per statement —
+ * the extended query protocol — and MySQL/MariaDB connections never enable multi-statements).
+ */
 export interface DbSession {
   readonly kind: DbKind;
   readonly flavor: DbFlavor;
   readonly display: string;
-  /** Runs one statement with positional parameters (`$1` for PostgreSQL, `?` for MySQL). */
+  /**
+   * Runs one statement with positional parameters (`$1` for PostgreSQL, `?` for MySQL), always
+   * bound by the server, never spliced into the text.
+   */
   query<T = Record<string, unknown>>(
     sql: string,
     params?: readonly unknown[],
@@ -110,7 +118,10 @@ async function openPostgres(target: DbTarget, timeout: number): Promise<DbSessio
     flavor: 'postgres',
     display: target.display,
     query: async <T>(sql: string, params?: readonly unknown[]) => {
-      const result = await client.query(sql, params ? [...params] : undefined);
+      // queryMode 'extended' makes node-postgres send Parse/Bind/Execute even without
+      // parameters: the server then rejects text holding more than one statement.
+      const config = { text: sql, values: params ? [...params] : [], queryMode: 'extended' };
+      const result = await client.query(config as QueryConfig);
       return { rows: result.rows as T[] };
     },
     close: () => client.end(),
@@ -132,7 +143,12 @@ async function openMysql(target: DbTarget, timeout: number): Promise<DbSession> 
     flavor: /mariadb/i.test(version) ? 'mariadb' : 'mysql',
     display: target.display,
     query: async <T>(sql: string, params?: readonly unknown[]) => {
-      const [rows] = await connection.query(sql, params ? [...params] : undefined);
+      // Parameters go through a server-side prepared statement (binary protocol): mysql2's
+      // client-side formatting would splice them into the text, which NO_BACKSLASH_ESCAPES breaks.
+      const [rows] =
+        params && params.length > 0
+          ? await connection.execute(sql, [...params] as never[])
+          : await connection.query(sql);
       return { rows: (Array.isArray(rows) ? rows : []) as T[] };
     },
     close: () => connection.end(),
@@ -159,7 +175,10 @@ export interface PgliteLike {
   close(): Promise<void>;
 }
 
-/** Wraps an open PGlite instance as a session; `owned` sessions close it on `close()`. */
+/**
+ * Wraps an open PGlite instance as a session; `owned` sessions close it on `close()`. PGlite's
+ * `query` uses the extended protocol, so one call runs at most one statement.
+ */
 export function createPgliteSession(db: PgliteLike, display = 'pglite', owned = false): DbSession {
   return {
     kind: 'pglite',

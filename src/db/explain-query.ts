@@ -1,4 +1,8 @@
-/** explainQuery: connect, EXPLAIN (ANALYZE) in a rolled-back transaction, parse, apply the rules. */
+/**
+ * explainQuery: connect, check that the statement can run without a lasting effect, EXPLAIN
+ * (ANALYZE) it in a transaction that is always rolled back (or plain EXPLAIN when it cannot),
+ * parse, apply the rules.
+ */
 import { readFile } from 'node:fs/promises';
 import { ExitCode, RedlineError } from '../errors/index.js';
 import type { Finding } from '../findings/index.js';
@@ -9,9 +13,10 @@ import { explainMysql } from './mysql/explain.js';
 import { parseMariaDbPlan } from './mysql/parse-mariadb.js';
 import { parseMysqlTree } from './mysql/parse-mysql-tree.js';
 import type { ExplainedPlan } from './plan/plan-node.js';
-import { explainPostgres, type RunExplainOptions } from './postgres/explain.js';
+import { type ExplainRun, explainPostgres, type RunExplainOptions } from './postgres/explain.js';
 import { parsePostgresPlan } from './postgres/parse-plan.js';
 import { runPlanRules } from './rules/index.js';
+import type { ExplainSafety } from './safety.js';
 import { classifyStatement } from './sql/statement-kind.js';
 
 /** Options of {@link explainQuery}: a `db` URL or an open `session`, plus the EXPLAIN options. */
@@ -28,54 +33,49 @@ export interface ExplainReport {
   target: string;
   plan: ExplainedPlan;
   findings: Finding[];
-  /** True when the statement changes data (it ran inside a transaction that was rolled back). */
+  /** True when the server's plan shows the statement changes data (or locks rows). */
   isWrite: boolean;
-  /** True when the statement was actually executed (EXPLAIN ANALYZE). */
+  /** True when the statement was actually executed (EXPLAIN ANALYZE, rolled back). */
   executed: boolean;
+  /** How it ran, why ANALYZE was refused, what a rollback did not undo (absent for saved plans). */
+  safety?: ExplainSafety;
 }
 
 /**
- * Explains `sql` against a live database. The statement runs inside a transaction that is always
- * rolled back; a statement timeout applies. Multi-statement text is refused.
+ * Explains `sql` against a live database. Only the server decides what the text is: it must be
+ * exactly one explainable statement (`DB_MULTI_STATEMENT`, exit 2, otherwise). EXPLAIN ANALYZE
+ * runs only when the safety check finds nothing a rollback cannot undo, inside a transaction that
+ * is always rolled back (READ ONLY for reads); otherwise the plan is shown without running the
+ * statement and `safety.refused` says why. A statement timeout applies.
  */
 export async function explainQuery(
   sql: string,
   options: ExplainQueryOptions,
 ): Promise<ExplainReport> {
-  const kind = classifyStatement(sql);
-  if (kind.statementCount !== 1) {
-    throw new RedlineError(
-      'DB_MULTI_STATEMENT',
-      `expected exactly one SQL statement, got ${kind.statementCount}`,
-      {
-        exitCode: ExitCode.Usage,
-        hint: 'explain one statement at a time',
-      },
-    );
-  }
   const session = options.session ?? (await openSession(options.db));
   try {
-    const plan = await runExplain(session, sql, options);
-    const findings = runPlanRules(plan);
+    const run = await runExplain(session, sql, options);
+    const findings = runPlanRules(run.plan);
     if (session.kind !== 'mysql') await annotateExistingIndexes(session, findings);
     return {
       target: session.display,
-      plan,
+      plan: run.plan,
       findings,
-      isWrite: kind.isWrite,
-      executed: options.analyze ?? true,
+      isWrite: run.writes,
+      executed: run.safety.mode !== 'plan-only',
+      safety: run.safety,
     };
   } finally {
     if (!options.session) await session.close().catch(() => {});
   }
 }
 
-/** Runs the engine's EXPLAIN on an open session. */
+/** Runs the engine's EXPLAIN on an open session (with its safety checks). */
 export function runExplain(
   session: DbSession,
   sql: string,
   options: RunExplainOptions,
-): Promise<ExplainedPlan> {
+): Promise<ExplainRun> {
   return session.kind === 'mysql'
     ? explainMysql(session, sql, options)
     : explainPostgres(session, sql, options);

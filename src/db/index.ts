@@ -19,6 +19,7 @@ export {
 export { parseMariaDbPlan } from './mysql/parse-mariadb.js';
 export { parseMysqlTree } from './mysql/parse-mysql-tree.js';
 export * from './plan/plan-node.js';
+export type { ExplainRun, RunExplainOptions } from './postgres/explain.js';
 export { parsePostgresPlan } from './postgres/parse-plan.js';
 export { renderFindingsText } from './render/findings-text.js';
 export { renderPlanTree } from './render/plan-tree.js';
@@ -30,6 +31,13 @@ export {
   rankByTimeSaved,
   runPlanRules,
 } from './rules/index.js';
+export {
+  ANALYZE_REFUSED_NOTE,
+  type ExplainMode,
+  type ExplainSafety,
+  type StatementAssessment,
+  WRITES_NOT_ALLOWED,
+} from './safety.js';
 export { isSelectStar, isUnboundedSelect, normalizeSql } from './sql/normalize.js';
 export { classifyStatement } from './sql/statement-kind.js';
 export {

@@ -4,6 +4,7 @@ import type { IndexSuggestion } from './advice/index-advice.js';
 import { type DbSession, openDb, parseDbTarget } from './connection.js';
 import { type ExplainedPlan, listPlanNodes, planTotalMs } from './plan/plan-node.js';
 import { explainPostgres, type RunExplainOptions } from './postgres/explain.js';
+import { eventTriggersOn } from './postgres/statement-safety.js';
 
 /** Measured effect of an index: the plan without and with it. */
 export interface IndexVerification {
@@ -25,7 +26,10 @@ export const VERIFY_INDEX_LOCK_WARNING =
 /**
  * Verifies `index` for `sql` on PostgreSQL/PGlite: runs EXPLAIN ANALYZE without the index, then
  * in a new transaction creates the index, runs EXPLAIN ANALYZE again and rolls back (the index
- * never becomes visible to others). MySQL/MariaDB commit DDL implicitly, so they are refused.
+ * never becomes visible to others). Both runs go through the explain safety check (the second
+ * switches the transaction to READ ONLY after the CREATE INDEX for reads); a statement whose
+ * ANALYZE is refused cannot be verified (`DB_VERIFY_REFUSED`). MySQL/MariaDB commit DDL
+ * implicitly, so they are refused.
  */
 export async function verifyIndex(
   sql: string,
@@ -47,11 +51,36 @@ export async function verifyIndex(
         },
       );
     }
-    const before = await explainPostgres(session, sql, options);
-    const after = await explainPostgres(session, sql, {
-      ...options,
-      before: [...(options.before ?? []), index.verifySql],
-    });
+    const blockers = await eventTriggersOn(session, 'CREATE INDEX');
+    if (blockers.length > 0) {
+      throw new RedlineError(
+        'DB_VERIFY_REFUSED',
+        `--verify-index would fire the event triggers on CREATE INDEX (${blockers.join(', ')})`,
+        {
+          exitCode: ExitCode.Usage,
+          hint: 'event triggers run code Redline has not checked; measure the index on a copy of the database',
+        },
+      );
+    }
+    const first = await explainPostgres(session, sql, options);
+    if (first.safety.mode === 'plan-only') {
+      throw new RedlineError(
+        'DB_VERIFY_REFUSED',
+        `--verify-index needs EXPLAIN ANALYZE, which was not run: ${first.safety.refused.join('; ') || 'plan only'}`,
+        {
+          exitCode: ExitCode.Usage,
+          hint: 'the index can only be measured for a statement Redline may run (and roll back)',
+        },
+      );
+    }
+    const second = await explainPostgres(
+      session,
+      sql,
+      { ...options, before: [...(options.before ?? []), index.verifySql] },
+      first.assessment,
+    );
+    const before = first.plan;
+    const after = second.plan;
     const beforeMs = planTotalMs(before);
     const afterMs = planTotalMs(after);
     const used = listPlanNodes(after.root).some((n) => n.indexName === index.name);

@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   process.stdout.write(`${DEMO_READY_PREFIX}${server.url}\n`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
+    if (stopping)
+      process.exit(signal === 'SIGINT' ? ExitCode.ForcedInterrupt : ExitCode.ForcedTerminate);
     stopping = true;
     server.close().then(
       () => process.exit(ExitCode.Ok),

@@ -6,6 +6,7 @@
 import { Aggregate } from '../metrics/aggregate.js';
 import type { EndReason, Output, RunMeta } from '../outputs/output.js';
 import type { RunResultFile, TimelinePoint } from '../outputs/result-file.js';
+import { redactDeep, redactText } from '../util/redact.js';
 import { GeneratorMonitor } from './generator-monitor.js';
 import { IntervalMerger, type MergedInterval } from './interval-merger.js';
 import { type ShardSpec, startShards } from './shard-host.js';
@@ -58,6 +59,10 @@ function isAbortReason(value: unknown): value is AbortReason {
 
 /** Runs the given shards to the end and returns the merged measurements. */
 export async function runShards(options: RunShardsOptions): Promise<ControlledRun> {
+  // Metric tags are redacted where series are created (MetricRegistry); the run's description
+  // (target URL, test-wide tags, scenario descriptions) is redacted here, in place, so the
+  // outputs and the result file built from the same object never see a secret either.
+  Object.assign(options.meta, redactDeep(options.meta));
   const totals = new Aggregate(options.specs.length);
   const timeline: TimelinePoint[] = [];
   const monitor = new GeneratorMonitor(options.cores);
@@ -101,9 +106,9 @@ export async function runShards(options: RunShardsOptions): Promise<ControlledRu
   };
   const onReport = (report: ShardReport) => {
     for (const event of report.events ?? []) {
-      if (event.type === 'fail') markedFailed.push(event.message);
+      if (event.type === 'fail') markedFailed.push(redactText(event.message));
       else if (!abortReason) {
-        abortReason = { reason: 'aborted-by-script', detail: event.message };
+        abortReason = { reason: 'aborted-by-script', detail: redactText(event.message) };
         for (const h of handles) h.stop();
       }
     }
@@ -147,13 +152,13 @@ export async function runShards(options: RunShardsOptions): Promise<ControlledRu
     reason: run.reason,
     ...(run.detail ? { detail: run.detail } : {}),
   };
-  for (const output of options.outputs) {
-    try {
-      await output.stop?.(end);
-    } catch (error) {
-      outputsFailed ??= error;
-    }
-  }
+  // Outputs finish side by side: each network output bounds its own final delivery (the flush
+  // timeout), so two dead sinks cost one timeout, not two.
+  const stopped = await Promise.allSettled(
+    options.outputs.map(async (output) => output.stop?.(end)),
+  );
+  for (const outcome of stopped)
+    if (outcome.status === 'rejected') outputsFailed ??= outcome.reason;
   if (outputsFailed) throw outputsFailed;
   return run;
 }

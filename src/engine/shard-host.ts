@@ -4,6 +4,7 @@
  * (shard-worker.ts) starts the same code on the other side.
  */
 import { Worker } from 'node:worker_threads';
+import { redactedNames } from '../util/redact.js';
 import { compiledModuleUrl } from '../util/runtime-path.js';
 import type { QuickShardConfig } from './quick/quick-config.js';
 import { QuickShard } from './quick/quick-shard.js';
@@ -13,6 +14,9 @@ import type { ShardHandle, ShardReport } from './shard-report.js';
 export type ShardSpec =
   | { kind: 'quick'; config: QuickShardConfig }
   | { kind: 'module'; module: string; config: unknown };
+
+/** What a worker thread receives: the shard and the secret names to redact in its tags. */
+export type WorkerSpec = ShardSpec & { redactNames: string[] };
 
 /** A module-provided shard factory (for shard kinds defined outside the engine core). */
 export interface ShardModule {
@@ -39,7 +43,8 @@ export async function startShardInWorker(
   emit: (report: ShardReport) => void,
 ): Promise<ShardHandle> {
   const worker = new Worker(compiledModuleUrl('./shard-worker.js', import.meta.url), {
-    workerData: spec,
+    // The secret names added in this thread (--redact-param, redactParams) go with the shard.
+    workerData: { ...spec, redactNames: redactedNames() } satisfies WorkerSpec,
   });
   let settle!: () => void;
   const done = new Promise<void>((resolve) => {

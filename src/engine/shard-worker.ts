@@ -1,11 +1,13 @@
 /** Worker-thread entry of a shard: runs one shard and posts its reports to the controller. */
 import { Console } from 'node:console';
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ShardSpec, startShardInThisThread } from './shard-host.js';
+import { addRedactedNames } from '../util/redact.js';
+import { startShardInThisThread, type WorkerSpec } from './shard-host.js';
 
 // Scripts' console output goes to stderr, as in k6, so stdout carries only the summary.
 globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
-const spec = workerData as ShardSpec;
+const spec = workerData as WorkerSpec;
+addRedactedNames(spec.redactNames);
 const port = parentPort!;
 const handle = await startShardInThisThread(spec, (report) =>
   port.postMessage({ type: 'report', report }),

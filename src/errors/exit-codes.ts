@@ -17,6 +17,11 @@ export const ExitCode = {
   NoInput: 66,
   /** The target could not be reached at all (every connection refused, DNS failure, ...). */
   TargetUnreachable: 69,
+  /**
+   * The compiled CLI (dist/) is missing: `npm run build` was not run. bin/redline.js writes this
+   * number itself (it cannot load this table without dist/); a test keeps the two equal.
+   */
+  NotBuilt: 70,
   /** A required external program or service is missing (e.g. the database, promtool). */
   Unavailable: 72,
   /** An output file could not be written. */
@@ -39,7 +44,38 @@ export const ExitCode = {
   MarkedFailed: 110,
   /** `redline compare` found a significant regression. */
   Regression: 112,
+  /**
+   * A second Ctrl-C (SIGINT) quit at once: what was measured so far was written, but outputs were
+   * not flushed and teardown()/handleSummary() did not run (128 + SIGINT, the shell convention).
+   */
+  ForcedInterrupt: 130,
+  /** As {@link ExitCode.ForcedInterrupt}, after a second SIGTERM (128 + SIGTERM). */
+  ForcedTerminate: 143,
 } as const;
 
 /** One of the values of {@link ExitCode}. */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** What each exit code means, in a few words (for tools that report a child's exit, e.g. MCP). */
+export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCodeValue, string>> = {
+  0: 'ok',
+  1: 'internal error (a Redline bug)',
+  2: 'bad arguments',
+  65: 'unreadable input',
+  66: 'input file missing',
+  69: 'target unreachable',
+  70: 'Redline is not built (run npm run build)',
+  72: 'a required service is unavailable',
+  73: 'cannot write an output',
+  99: 'thresholds failed',
+  100: 'setup() timed out',
+  101: 'teardown() timed out',
+  104: 'invalid options',
+  105: 'interrupted (partial results written)',
+  107: 'script error',
+  108: 'aborted by the script or a threshold',
+  110: 'marked failed (checks failed with failOnCheck, or exec.test.fail())',
+  112: 'significant regression',
+  130: 'stopped at once (second interrupt; what was measured was written)',
+  143: 'stopped at once (second SIGTERM; what was measured was written)',
+};

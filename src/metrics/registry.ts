@@ -5,6 +5,7 @@
 
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
+import { redactTags } from '../util/redact.js';
 import {
   METRIC_NAME_PATTERN,
   type MetricDescriptor,
@@ -17,12 +18,16 @@ import { CounterSeries, GaugeSeries, RateSeries, type Series, TrendSeries } from
 import type { SeriesSnapshot, Snapshot } from './snapshot.js';
 
 const EMPTY_TAGS: Tags = Object.freeze({});
+/** Bound of the raw-key alias map (URLs with a different token each time must not grow it forever). */
+const MAX_ALIASES = 4096;
 
 /** Records the metrics of one shard and produces its per-interval snapshots. */
 export class MetricRegistry {
   readonly #descriptors = new Map<string, MetricDescriptor>();
   readonly #unsent: MetricDescriptor[] = [];
   readonly #series = new Map<string, Series>();
+  /** Raw key (with a secret) -> its redacted series, so repeated lookups skip the redaction. */
+  readonly #redactedAliases = new Map<string, Series>();
   readonly #clock: () => number;
 
   /** `clock` returns ms since the run started (used to order gauge writes across shards). */
@@ -120,20 +125,35 @@ export class MetricRegistry {
         },
       );
     }
-    const frozenTags = tags ?? EMPTY_TAGS;
-    const key = seriesKey(descriptor.name, frozenTags);
-    let series = this.#series.get(key);
+    const rawTags = tags ?? EMPTY_TAGS;
+    const rawKey = seriesKey(descriptor.name, rawTags);
+    let series = this.#series.get(rawKey) ?? this.#redactedAliases.get(rawKey);
     if (!series) {
-      const ownTags = Object.freeze({ ...frozenTags });
-      series =
-        type === 'counter'
-          ? new CounterSeries(descriptor, key, ownTags)
-          : type === 'gauge'
-            ? new GaugeSeries(descriptor, key, ownTags, this.#clock)
-            : type === 'rate'
-              ? new RateSeries(descriptor, key, ownTags)
-              : new TrendSeries(descriptor, key, ownTags);
-      this.#series.set(key, series);
+      // Secrets are redacted here, once per series, where every tag of every metric is born:
+      // each output (CSV, NDJSON, Prometheus labels, remote write, OTLP, dashboard, summary,
+      // JSON result, handleSummary data) reads series tags from snapshots made here, so no
+      // output, present or future, can see a URL's token or a secret tag value. Redacting at
+      // each output boundary instead would rely on every new output remembering to do it.
+      // Series whose tags differ only by a secret merge into one (fewer series, same totals).
+      const safeTags = redactTags(rawTags);
+      const key = safeTags === rawTags ? rawKey : seriesKey(descriptor.name, safeTags);
+      series = this.#series.get(key);
+      if (!series) {
+        const ownTags = Object.freeze({ ...safeTags });
+        series =
+          type === 'counter'
+            ? new CounterSeries(descriptor, key, ownTags)
+            : type === 'gauge'
+              ? new GaugeSeries(descriptor, key, ownTags, this.#clock)
+              : type === 'rate'
+                ? new RateSeries(descriptor, key, ownTags)
+                : new TrendSeries(descriptor, key, ownTags);
+        this.#series.set(key, series);
+      }
+      if (key !== rawKey) {
+        if (this.#redactedAliases.size >= MAX_ALIASES) this.#redactedAliases.clear();
+        this.#redactedAliases.set(rawKey, series);
+      }
     }
     return series;
   }

@@ -18,8 +18,9 @@ import { BUILTIN_METRICS } from '../metrics/builtin.js';
 import type { MetricDescriptor } from '../metrics/metric-types.js';
 import { parseDurationMs } from '../util/duration.js';
 import { findNearest } from '../util/nearest.js';
+import { redactTags, redactText } from '../util/redact.js';
 import { formatAggregation, parseThresholdExpression } from './parse-expression.js';
-import { parseMetricKey } from './parse-metric-key.js';
+import { formatMetricKey, parseMetricKey } from './parse-metric-key.js';
 import { AGGREGATIONS_BY_TYPE, type ThresholdDefinition, type ThresholdProblem } from './types.js';
 
 const OBJECT_KEYS = ['threshold', 'abortOnFail', 'delayAbortEval', 'window'];
@@ -63,16 +64,27 @@ export function parseThresholds(
 }
 
 function parseMetricEntry(
-  metricKey: string,
+  writtenKey: string,
   value: unknown,
   known: ReadonlyMap<string, MetricDescriptor>,
   options: ParseThresholdsOptions,
   result: ParsedThresholds,
 ): void {
+  const key = parseMetricKey(writtenKey);
+  // Series tags are redacted when created (MetricRegistry), so a filter on a URL with a token
+  // must be redacted the same way to match; the key is then shown and saved redacted too.
+  let metricKey = redactText(writtenKey);
+  if (key.ok && key.key.tags) {
+    const tags = redactTags(key.key.tags);
+    if (tags !== key.key.tags) {
+      key.key = { name: key.key.name, tags };
+      metricKey = formatMetricKey(key.key);
+    } else metricKey = writtenKey;
+  }
   const path = `thresholds[${JSON.stringify(metricKey)}]`;
-  const key = parseMetricKey(metricKey);
   if (!key.ok) {
-    for (const message of key.problems) result.problems.push({ path, message });
+    for (const message of key.problems)
+      result.problems.push({ path, message: redactText(message) });
     return;
   }
   const descriptor = known.get(key.key.name);

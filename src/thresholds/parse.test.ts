@@ -207,3 +207,32 @@ describe('parseThresholds', () => {
     }
   });
 });
+
+describe('parseThresholds: secrets in sub-metric filters', () => {
+  it('redacts the filter like series tags are redacted, so it still matches, and shows the key redacted', () => {
+    const written = 'http_req_duration{url:http://127.0.0.1:1/a?access_token=SECRET9&page=2}';
+    const parsed = parseThresholds({ [written]: ['p(95)<500'] });
+    expect(parsed.problems).toEqual([]);
+    const [definition] = parsed.thresholds;
+    expect(definition!.metric.tags).toEqual({
+      url: 'http://127.0.0.1:1/a?access_token=[REDACTED]&page=2',
+    });
+    expect(definition!.metricKey).toBe(
+      'http_req_duration{url:http://127.0.0.1:1/a?access_token=[REDACTED]&page=2}',
+    );
+    expect(JSON.stringify(parsed)).not.toContain('SECRET9');
+  });
+
+  it('keeps a clean key exactly as written', () => {
+    const written = 'http_req_duration{ name : "login" , url:http://h/x?page=2}';
+    expect(parseThresholds({ [written]: ['p(95)<500'] }).thresholds[0]!.metricKey).toBe(written);
+  });
+
+  it('never quotes the secret in problems', () => {
+    const parsed = parseThresholds({
+      'http_req_duration{url:http://h/?token=SECRET8': ['p(95)<1'],
+    });
+    expect(parsed.problems.length).toBeGreaterThan(0);
+    expect(JSON.stringify(parsed.problems)).not.toContain('SECRET8');
+  });
+});

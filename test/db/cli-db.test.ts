@@ -44,6 +44,41 @@ describe('redline db', () => {
     expect(out.stderr).toContain('SHARE lock');
   });
 
+  it('--no-analyze-writes runs reads but only plans a write, which changes nothing', async () => {
+    const count = 'SELECT count(*)::int AS n, max(c)::int AS m FROM t';
+    const before = await pgExec(db.url, [count]);
+    const write = cli([
+      'db',
+      'explain',
+      'UPDATE t SET c = c + 1 WHERE id < 10',
+      '--db',
+      db.url,
+      '--no-analyze-writes',
+      '--json',
+    ]);
+    expect(write.status, write.stderr).toBe(0);
+    const planned = JSON.parse(write.stdout) as {
+      executed: boolean;
+      isWrite: boolean;
+      safety: { mode: string; refused: string[] };
+    };
+    expect(planned).toMatchObject({ executed: false, isWrite: true });
+    expect(planned.safety.mode).toBe('plan-only');
+    expect(planned.safety.refused.join(' ')).toMatch(/writes.*not allowed/);
+    const read = cli([
+      'db',
+      'explain',
+      'SELECT * FROM t WHERE c = 5',
+      '--db',
+      db.url,
+      '--no-analyze-writes',
+      '--json',
+    ]);
+    expect(read.status, read.stderr).toBe(0);
+    expect(JSON.parse(read.stdout)).toMatchObject({ executed: true, isWrite: false });
+    expect(await pgExec(db.url, [count])).toEqual(before);
+  });
+
   it('analyses a saved plan as JSON', () => {
     const out = cli([
       'db',
@@ -64,7 +99,7 @@ describe('redline db', () => {
   it('exits 72 for an unreachable database without printing its password', () => {
     const out = cli(['db', 'explain', 'SELECT 1', '--db', 'postgres://app:hunter2@127.0.0.1:1/x']);
     expect(out.status).toBe(72);
-    expect(out.stderr).toContain('postgres://app:***@127.0.0.1:1/x');
+    expect(out.stderr).toMatch(/postgres:\/\/\S*@127\.0\.0\.1:1\/x/);
     expect(out.stderr + out.stdout).not.toContain('hunter2');
   });
 

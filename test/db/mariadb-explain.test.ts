@@ -80,12 +80,14 @@ describe('db explain on MariaDB', () => {
     expect(Number(before?.[0]?.n)).toBe(60000);
   });
 
-  it('refuses to ANALYZE a write on a table that cannot roll back', async () => {
-    await expect(
-      explainQuery('DELETE FROM scratch_log WHERE id = 1', { db: db.url }),
-    ).rejects.toMatchObject({
-      code: 'DB_WRITE_NOT_TRANSACTIONAL',
-    });
+  it('refuses to ANALYZE a write on a table that cannot roll back: shows the plan and says why', async () => {
+    const report = await explainQuery('DELETE FROM scratch_log WHERE id = 1', { db: db.url });
+    expect(report.executed).toBe(false);
+    expect(report.plan.analyzed).toBe(false);
+    expect(report.safety?.mode).toBe('plan-only');
+    expect(report.safety?.refused.join('\n')).toMatch(
+      /scratch_log \(engine Aria\), which a rollback does not restore/,
+    );
     const [rows] = (await mysqlExec(db.url, ['SELECT COUNT(*) AS n FROM scratch_log'])) as Array<
       Array<{ n: number }>
     >;

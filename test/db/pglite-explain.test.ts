@@ -16,6 +16,8 @@ beforeAll(async () => {
     CREATE TABLE items (id serial PRIMARY KEY, owner int NOT NULL, label text NOT NULL);
     INSERT INTO items (owner, label) SELECT i % 2000, 'label ' || i FROM generate_series(1, 60000) AS i;
     ANALYZE items;
+    CREATE TABLE audit (msg text);
+    CREATE FUNCTION log_it() RETURNS int LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit VALUES ('x'); RETURN 1; END $$;
   `);
   await db.close();
   session = await openDb(parseDbTarget(`pglite:${dir}`));
@@ -53,5 +55,36 @@ describe('db explain on PGlite', () => {
     expect(report.isWrite).toBe(true);
     const count = await session.query<{ n: number }>('SELECT count(*)::int AS n FROM items');
     expect(count.rows[0]?.n).toBe(60000);
+  });
+
+  it('refuses text that hides a second statement (the server parses it: extended protocol)', async () => {
+    for (const sql of [
+      "SELECT 'a\\'; COMMIT; DROP TABLE items; --'",
+      'SELECT 1 # 2; COMMIT; DROP TABLE items',
+      'SELECT 1; DROP TABLE items',
+    ]) {
+      await expect(explainQuery(sql, { session }), sql).rejects.toMatchObject({
+        code: 'DB_MULTI_STATEMENT',
+        exitCode: 2,
+      });
+    }
+    const count = await session.query<{ n: number }>('SELECT count(*)::int AS n FROM items');
+    expect(count.rows[0]?.n).toBe(60000);
+  });
+
+  it('shows the plan without running a volatile function it cannot vouch for', async () => {
+    const report = await explainQuery('SELECT log_it()', { session });
+    expect(report.executed).toBe(false);
+    expect(report.safety?.refused.join('\n')).toMatch(/public\.log_it\(\) is VOLATILE/);
+    const audit = await session.query<{ n: number }>('SELECT count(*)::int AS n FROM audit');
+    expect(audit.rows[0]?.n).toBe(0);
+  });
+
+  it('warns that an INSERT into a serial table advances its sequence', async () => {
+    const report = await explainQuery("INSERT INTO items (owner, label) VALUES (1, 'x')", {
+      session,
+    });
+    expect(report.safety?.mode).toBe('rolled-back');
+    expect(report.safety?.caveats.join('\n')).toMatch(/may advance sequence items_id_seq/);
   });
 });

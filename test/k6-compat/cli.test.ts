@@ -1,7 +1,8 @@
 /**
  * k6 corpus through the built CLI (`redline run`): the end-of-test summary with thresholds and
  * checks, summaryTrendStats, `--summary-export` in k6's shape, handleSummary replacing the summary
- * and writing files, errors as printed, and k6's exit codes.
+ * and writing files (and failing without losing the summary or the exit code), errors as printed
+ * with the script's frames only, and k6's exit codes.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -115,5 +116,77 @@ describe('k6 corpus through the CLI', () => {
     if (code === 99) expect(out.stdout).toContain("✗ 'rate<0.1'");
     if (code === 104) expect(out.stderr).toContain('did you mean "constant-vus"?');
     if (code === 107) expect(out.stderr).toMatch(/(init-throws|jslib-import)\.js:\d+/);
+  });
+});
+
+describe("script errors show the script's frames only", () => {
+  /** Every stack frame of the output (the `  at file:line` position line is not one). */
+  const frames = (text: string) => text.split('\n').filter((l) => /^\s{4,}at /.test(l));
+  const internal = /dist\/|src\/engine|src\/script|node:internal|ModuleJob|ModuleLoader|commander/;
+
+  it.each([
+    ['errors/init-throws.js', [/at JSON\.parse \(<anonymous>\)$/, /at \S*errors\/init-throws\.js:4:21$/]],
+    [
+      'errors/init-throws-nested.js',
+      [
+        /at requireSetting \(\S*errors\/lib-settings\.js:4:21\)$/,
+        /at \S*errors\/init-throws-nested\.js:6:14$/,
+      ],
+    ],
+    [
+      'errors/init-throws.ts',
+      [
+        /at JSON\.parse \(<anonymous>\)$/,
+        /at parseSettings \(\S*errors\/init-throws\.ts:7:23\)$/,
+        /at \S*errors\/init-throws\.ts:11:28$/,
+      ],
+    ],
+  ])('an exception in the init context of %s: its frames, mapped, in order', async (script, expected) => {
+    const out = await run(script);
+    expect(out.code).toBe(107);
+    const shown = frames(out.stderr);
+    expect(shown.filter((l) => internal.test(l))).toEqual([]);
+    expect(shown).toHaveLength(expected.length);
+    expected.forEach((frame, i) => expect(shown[i]).toMatch(frame));
+  });
+
+  it('an exception in an iteration: the script line, no Redline frames', async () => {
+    const out = await run('errors/html-api.js');
+    expect(out.code).toBe(0);
+    const shown = frames(out.stderr);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.filter((l) => internal.test(l))).toEqual([]);
+    expect(shown[0]).toContain('errors/html-api.js:9:21');
+  });
+});
+
+/**
+ * A failing handleSummary(): the error is shown with the script's line, the default summary is
+ * printed instead, and the exit code stays the run's (k6 keeps it too; k6 prints no summary).
+ */
+describe('handleSummary() failures', () => {
+  it.each([
+    ['passing', [], 0],
+    ['failing', ['-e', 'FAIL=1'], 99],
+  ] as const)('a throwing handleSummary() keeps the exit code of a run with %s thresholds (%#)', async (_, flags, code) => {
+    const out = await run('summary/throws.js', ...flags);
+    expect(out.code, out.stderr).toBe(code);
+    expect(out.stderr).toContain(
+      "handleSummary() threw: Cannot read properties of undefined (reading 'values'); printing the default summary instead (the exit code stays the run's)",
+    );
+    expect(out.stderr).not.toContain('exit 107');
+    // The user's frames (render, then handleSummary), mapped to the script's lines.
+    expect(out.stderr).toMatch(/summary\/throws\.js:15:\d+[\s\S]*summary\/throws\.js:19:\d+/);
+    expect(out.stderr).not.toMatch(/dist\/|node:internal/);
+    expect(out.stdout).not.toContain('never printed');
+    expect(out.stdout).toMatch(/http_reqs\.+: 3 /);
+    expect(out.stdout).toContain(code === 0 ? "✓ 'count>0'" : "✗ 'count>1000'");
+  });
+
+  it('a destination that cannot be written is reported; the others are written; exit 0', async () => {
+    const out = await run('summary/bad-destination.js', '-e', `OUT_DIR=${dir}`);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toBe('custom summary: 2 requests\n');
+    expect(out.stderr).toMatch(/handleSummary\(\): could not write ".*no-such-folder\/summary\.json"/);
   });
 });

@@ -109,6 +109,20 @@ describe('k6 corpus: k6/http', () => {
     });
   });
 
+  it('16 one --host name=address rule per host maps its http and https requests (no https rule needed)', async () => {
+    server.reset();
+    const port = server.port;
+    const run = await runCorpus('16-host-flag.js', server.url, {
+      hosts: [`api.example.com=127.0.0.1:${port}`, `plain.example.com=127.0.0.1:${port}`],
+    });
+    expect(run.exitCode).toBe(0);
+    expectAllChecks(run, 4, 2);
+    expect(run.result.errors).toEqual({});
+    expect([server.hits('/auth/login'), server.hits('/users/me'), server.hits('/ok')]).toEqual([
+      2, 2, 2,
+    ]);
+  });
+
   it('17 asyncRequest with Promise.all, k6/timers, an async default function', async () => {
     const run = await runCorpus('17-async-timers.js', server.url);
     expect(run.exitCode).toBe(0);

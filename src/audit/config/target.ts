@@ -143,7 +143,11 @@ export function readDatabase(r: ConfigReader, raw: unknown): AuditDatabaseConfig
   const spec =
     typeof raw === 'string'
       ? { url: raw }
-      : r.object(raw, ['database'], ['url', 'queries', 'verifyIndex', 'statements']);
+      : r.object(
+          raw,
+          ['database'],
+          ['url', 'queries', 'verifyIndex', 'statements', 'analyzeWrites'],
+        );
   if (!spec) return undefined;
   const db: AuditDatabaseConfig = { queries: [], statements: true };
   if (spec['url'] !== undefined) {
@@ -161,7 +165,7 @@ export function readDatabase(r: ConfigReader, raw: unknown): AuditDatabaseConfig
         if (query) db.queries.push(query);
       }
   }
-  for (const key of ['verifyIndex', 'statements'] as const) {
+  for (const key of ['verifyIndex', 'statements', 'analyzeWrites'] as const) {
     if (spec[key] !== undefined) {
       const v = r.boolean(spec[key], ['database', key]);
       if (v !== undefined) db[key] = v;

@@ -41,6 +41,8 @@ export interface AuditDatabaseConfig {
   verifyIndex?: boolean;
   /** Read pg_stat_statements / performance_schema over the run (default true on servers). */
   statements: boolean;
+  /** Run statements that write under EXPLAIN ANALYZE (rolled back); false plans them only. Default true. */
+  analyzeWrites?: boolean;
 }
 
 /** The user flow of one iteration. */

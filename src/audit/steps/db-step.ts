@@ -4,7 +4,6 @@
  * statement statistics (pg_stat_statements / performance_schema) over the run when available.
  */
 import {
-  classifyStatement,
   type DbSession,
   type ExplainedPlan,
   explainNormalised,
@@ -38,6 +37,8 @@ export interface DbStepOptions {
   /** Requests the probe saw, for calls per request. */
   probeRequests?: number;
   verifyIndex: boolean;
+  /** false: statements that write are planned, never run (`--no-analyze-writes`). */
+  analyzeWrites: boolean;
   /** Read pg_stat_statements / performance_schema (counters were reset when the audit started). */
   statements: boolean;
   progress: AuditProgress;
@@ -59,6 +60,8 @@ interface Explained {
   sql: string;
   plan: ExplainedPlan;
   findings: Finding[];
+  /** Why EXPLAIN ANALYZE was not run (the plan has estimates only); empty when it ran. */
+  refused: string[];
 }
 
 async function readVersion(session: DbSession): Promise<string | undefined> {
@@ -128,15 +131,27 @@ async function explainConfigured(
   gains: MeasuredGain[],
 ): Promise<Explained> {
   const params = q.params ? [...q.params] : undefined;
-  // Warm the buffer cache first (a service under load has its working set cached).
-  if (classifyStatement(q.sql).keyword === 'SELECT')
-    await session.query(q.sql, params).catch(() => undefined);
-  const report = await explainQuery(q.sql, { session, ...(params ? { params } : {}) });
-  const e: Explained = { sql: q.sql, plan: report.plan, findings: withRoute(report.findings, q) };
+  // warmCache: one run before the measured one warms the buffer cache (a service under load has
+  // its working set cached); it goes through the same safety check and READ ONLY transaction.
+  const report = await explainQuery(q.sql, {
+    session,
+    warmCache: true,
+    analyzeWrites: options.analyzeWrites,
+    ...(params ? { params } : {}),
+  });
+  const e: Explained = {
+    sql: q.sql,
+    plan: report.plan,
+    findings: withRoute(report.findings, q),
+    refused: report.safety?.refused ?? [],
+  };
+  const label = q.name ?? q.sql.slice(0, 60).replace(/\s+/g, ' ');
   options.progress.result(
-    `${q.name ?? q.sql.slice(0, 60).replace(/\s+/g, ' ')}: ${planTotalMs(report.plan).toFixed(1)} ms, ${e.findings.map((f) => f.id).join(', ') || 'no plan problem'}`,
+    report.executed
+      ? `${label}: ${planTotalMs(report.plan).toFixed(1)} ms, ${e.findings.map((f) => f.id).join(', ') || 'no plan problem'}`
+      : `${label}: not run (EXPLAIN ANALYZE refused), estimated plan: ${e.findings.map((f) => f.id).join(', ') || 'no plan problem'}`,
   );
-  if (options.verifyIndex && session.kind !== 'mysql')
+  if (options.verifyIndex && session.kind !== 'mysql' && report.executed)
     await verifyMissingIndex(session, q, e, gains, options.progress);
   return e;
 }
@@ -217,6 +232,10 @@ export async function runDbStep(options: DbStepOptions): Promise<DbStepResult> {
       }
     }
     const ok = explained;
+    for (const e of ok) {
+      if (e.refused.length > 0)
+        result.notes.push(`EXPLAIN ANALYZE of ${e.sql} was not run: ${e.refused.join('; ')}`);
+    }
     result.findings.push(...ok.flatMap((e) => e.findings));
     result.findings.push(
       ...(await explainFromProbe(session, options, new Set(ok.map((e) => normalizeSql(e.sql))))),

@@ -30,6 +30,7 @@ interface AuditFlags {
   sizing?: string;
   secret?: string[];
   verifyIndex?: boolean;
+  analyzeWrites: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -103,6 +104,7 @@ async function loadConfig(file: string | undefined, flags: AuditFlags): Promise<
   if (flags.out) config.outDir = flags.out;
   if (flags.pid !== undefined) config.target.pid = flags.pid;
   if (flags.verifyIndex && config.database) config.database.verifyIndex = true;
+  if (flags.analyzeWrites === false && config.database) config.database.analyzeWrites = false;
   config.secrets.push(...(flags.secret ?? []));
   applyStepFlags(config, flags);
   return config;
@@ -128,6 +130,14 @@ export async function runAuditWithProgress(
   baselineFile: string | undefined,
 ): Promise<void> {
   const interrupt = installInterruptHandler();
+  let written = false;
+  interrupt.onForcedExit(() => {
+    // The reports are assembled from every step at the end: a forced exit leaves no partial file.
+    if (!written)
+      process.stderr.write(
+        `redline: forced exit before the audit's reports were written; nothing new is in ${config.outDir}\n`,
+      );
+  });
   try {
     const progress = createProgress(
       (line) => process.stderr.write(`${line}\n`),
@@ -139,6 +149,7 @@ export async function runAuditWithProgress(
       signal: interrupt.signal,
       ...(baselineFile ? { baselineFile } : {}),
     });
+    written = true;
     process.stdout.write(renderAuditSummary(run, config.secrets));
     if (run.interrupted) process.exitCode = ExitCode.Interrupted;
   } finally {
@@ -183,6 +194,10 @@ export function register(program: Command): void {
       '--verify-index',
       'measure suggested indexes on a database server too (takes a lock until rollback)',
     )
+    .option(
+      '--no-analyze-writes',
+      'explain configured statements that write without running them (reads still run, READ ONLY)',
+    )
     .option('--secret <value>', 'a secret value to remove from every output (repeatable)', collect)
     .addHelpText(
       'after',
@@ -191,8 +206,9 @@ Outputs (in --out): audit.json, report.md, report.html, junit.xml, profile/ (cpu
 flame graph), soak/ (heap profile, signals), monitoring/ (Prometheus rules, promtool tests,
 Grafana dashboard). Progress goes to stderr, the summary to stdout.
 
-Exit codes: 0 done, 2 bad flags, 66 no config, 69 target unreachable, 104 invalid config,
-105 interrupted (partial results written).`,
+Exit codes: 0 done, 2 bad flags, 66 no config, 69 target unreachable, 73 cannot write,
+104 invalid config, 105 interrupted (partial results written), 130 second Ctrl-C (nothing more
+written). Every code: docs/exit-codes.md.`,
     )
     .action(async (file: string | undefined, flags: AuditFlags) => {
       await runAuditCommand(file, flags);

@@ -1,7 +1,7 @@
 /** `redline db explain` and `redline db top`: query plans judged rule by rule, statements ranked by time. */
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
+  ANALYZE_REFUSED_NOTE,
   type ExplainReport,
   explainPlanFile,
   explainQuery,
@@ -16,15 +16,18 @@ import {
 } from '../../db/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import { writeJsonFile } from '../result-files.js';
 
 interface ExplainFlags {
   db?: string;
   param?: string[];
   plan?: string;
   analyze: boolean;
+  analyzeWrites: boolean;
   timeout: string;
   set?: string[];
   verifyIndex?: boolean;
+  trustFunction?: string[];
   json?: boolean | string;
   color?: boolean;
 }
@@ -45,7 +48,9 @@ export function register(program: Command): void {
     .command('db')
     .description('Database profiling: explain a query with rules, rank statements by time');
   db.command('explain')
-    .description('EXPLAIN ANALYZE a statement (rolled back) and judge its plan rule by rule')
+    .description(
+      'EXPLAIN ANALYZE a statement (never committed: refused when a rollback could not undo it) and judge its plan rule by rule',
+    )
     .argument(
       '[sql]',
       'the statement; $1.. (PostgreSQL) or ? (MySQL) placeholders take --param values',
@@ -59,11 +64,20 @@ export function register(program: Command): void {
       '--plan <file>',
       'analyse a saved plan instead (PostgreSQL JSON, MariaDB JSON, MySQL tree)',
     )
-    .option('--no-analyze', 'plan only: do not run the statement (plain EXPLAIN)')
+    .option('--no-analyze', 'plan only: do not run the statement (plain EXPLAIN, read-only)')
+    .option(
+      '--no-analyze-writes',
+      'run reads (READ ONLY) but only plan statements that write, without running them',
+    )
     .option('--timeout <ms>', 'statement timeout in milliseconds', '30000')
     .option(
       '--set <name=value>',
       'PostgreSQL setting for this statement only, e.g. work_mem=64MB (repeatable)',
+      collect,
+    )
+    .option(
+      '--trust-function <name>',
+      'PostgreSQL: a VOLATILE function (name or schema.name) you vouch changes nothing outside this database, so ANALYZE may run it (repeatable)',
       collect,
     )
     .option(
@@ -81,7 +95,17 @@ Examples:
   redline db explain --plan plan.json
   redline db explain "SELECT …" --db … --verify-index
 
-Exit codes: 0 ok, 2 bad flags, 65 unreadable plan or failed statement, 66 plan file missing, 72 database unreachable or timeout.`,
+Safety: the server sees exactly one statement (several are refused). Reads run in a READ ONLY
+transaction, writes in a transaction that is always rolled back. When the statement may do
+something a rollback cannot undo (a non-transactional table, a volatile function Redline cannot
+vouch for, dblink, setval, files, locks, global variables), EXPLAIN ANALYZE is not run: the plan is
+shown without running it and the output says why. Sequences and AUTO_INCREMENT counters still
+advance: the output says so when the statement can move one. Details: docs/database.md.
+
+Exit codes: 0 ok (also when ANALYZE was refused: see the notes), 1 the transaction was found closed
+before ROLLBACK (report it), 2 bad flags, more than one statement, or a statement Redline refuses to
+plan, 65 unreadable plan or failed statement, 66 plan file missing, 72 database unreachable or timeout,
+73 cannot write --json.`,
     )
     .action(async (sql: string | undefined, flags: ExplainFlags) => {
       await runExplainCommand(sql, flags);
@@ -113,34 +137,41 @@ async function runExplainCommand(sql: string | undefined, flags: ExplainFlags): 
       ...(dbUrl ? { db: dbUrl } : {}),
       params: flags.param ?? [],
       analyze: flags.analyze,
+      analyzeWrites: flags.analyzeWrites,
       timeoutMs: parsePositive(flags.timeout, '--timeout'),
       settings: parseSettings(flags.set ?? []),
+      ...(flags.trustFunction ? { trustFunctions: flags.trustFunction } : {}),
     });
   }
   let verification: Awaited<ReturnType<typeof verifyIndex>> | undefined;
-  if (flags.verifyIndex && sql && !flags.plan) {
+  let verifyRefused: string | undefined;
+  if (flags.verifyIndex && sql && !flags.plan && report.executed) {
     const index = report.findings
       .map((f) => (f.data as PlanFindingData | undefined)?.index)
       .find((i) => i !== undefined);
     if (index) {
       process.stderr.write(`warning: ${VERIFY_INDEX_LOCK_WARNING}\n`);
-      verification = await verifyIndex(sql, index, {
-        ...(dbUrl ? { db: dbUrl } : {}),
-        params: flags.param ?? [],
-        timeoutMs: parsePositive(flags.timeout, '--timeout'),
-      });
+      try {
+        verification = await verifyIndex(sql, index, {
+          ...(dbUrl ? { db: dbUrl } : {}),
+          params: flags.param ?? [],
+          timeoutMs: parsePositive(flags.timeout, '--timeout'),
+          ...(flags.trustFunction ? { trustFunctions: flags.trustFunction } : {}),
+        });
+      } catch (error) {
+        if ((error as RedlineError).code !== 'DB_VERIFY_REFUSED') throw error;
+        verifyRefused = (error as RedlineError).message;
+      }
     }
   }
   if (flags.json !== undefined) {
-    const text = `${JSON.stringify({ ...report, verification }, null, 2)}\n`;
-    if (typeof flags.json === 'string') await writeFile(flags.json, text);
-    else process.stdout.write(text);
+    const data = { ...report, verification };
+    // A file that cannot be written is exit 73 (CannotWrite), not an internal error.
+    if (typeof flags.json === 'string') writeJsonFile(flags.json, data);
+    else process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
     if (typeof flags.json !== 'string') return;
   }
-  const out = [
-    `${report.target}${report.isWrite && report.executed ? ' (write statement: run inside a transaction that was rolled back)' : ''}`,
-    '',
-  ];
+  const out = [`${report.target} — ${describeRun(report)}`, ...safetyNotes(report), ''];
   out.push(renderPlanTree(report.plan, report.findings, { color: flags.color === true }));
   out.push(renderFindingsText(report.findings));
   if (verification) {
@@ -148,10 +179,43 @@ async function runExplainCommand(sql: string | undefined, flags: ExplainFlags): 
     out.push(
       `verify-index ${v.index.name}: ${v.beforeMs.toFixed(3)} ms → ${v.afterMs.toFixed(3)} ms (${v.speedup.toFixed(1)}× ${v.used ? 'faster, index used' : '— the planner did not use the index'}); rolled back\n`,
     );
+  } else if (verifyRefused) {
+    out.push(`verify-index: not run: ${verifyRefused}\n`);
+  } else if (flags.verifyIndex && !report.executed && !flags.plan) {
+    out.push('verify-index: not run: it needs EXPLAIN ANALYZE, which was not run\n');
   } else if (flags.verifyIndex) {
     out.push('verify-index: no index suggestion to verify\n');
   }
   process.stdout.write(out.join('\n'));
+}
+
+/** The header's account of how the statement ran. */
+function describeRun(report: ExplainReport): string {
+  switch (report.safety?.mode) {
+    case 'read-only':
+      return 'ran in a READ ONLY transaction, rolled back';
+    case 'rolled-back':
+      return report.isWrite
+        ? 'write statement: ran inside a transaction that was rolled back'
+        : 'ran inside a transaction that was rolled back';
+    case 'plan-only':
+      return 'not run: plain EXPLAIN (estimates only)';
+    default:
+      return report.executed ? 'saved plan (analysed)' : 'saved plan (estimates only)';
+  }
+}
+
+/** Why ANALYZE was refused, and what a rollback did not undo. */
+function safetyNotes(report: ExplainReport): string[] {
+  const lines: string[] = [];
+  const refused = report.safety?.refused ?? [];
+  if (refused.length > 0) {
+    lines.push(`note: ${ANALYZE_REFUSED_NOTE}, because:`);
+    for (const reason of refused) lines.push(`  - ${reason}`);
+  }
+  for (const caveat of report.safety?.caveats ?? [])
+    lines.push(`warning: this statement ${caveat}`);
+  return lines;
 }
 
 async function runTopCommand(flags: TopFlags): Promise<void> {
@@ -170,9 +234,8 @@ async function runTopCommand(flags: TopFlags): Promise<void> {
     explain: flags.explain ? parsePositive(flags.explain, '--explain') : 0,
   });
   if (flags.json !== undefined) {
-    const text = `${JSON.stringify(result, null, 2)}\n`;
-    if (typeof flags.json === 'string') await writeFile(flags.json, text);
-    else return void process.stdout.write(text);
+    if (typeof flags.json === 'string') writeJsonFile(flags.json, result);
+    else return void process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   }
   process.stdout.write(renderTopQueries(result));
 }

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   analyze: () => import('./analyze.js'),
   profile: () => import('./profile.js'),
   audit: () => import('./audit.js'),
+  mcp: () => import('./mcp.js'),
 };
 
 /** Adds the subcommand named in `argv` (or every subcommand, for help and errors) to `program`. */

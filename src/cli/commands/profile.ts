@@ -15,6 +15,7 @@ import {
   profileTarget,
   renderCaptureText,
 } from '../../profiler/index.js';
+import { redactDeep, redactText } from '../../util/redact.js';
 import {
   addLoadFlags,
   durationFlag,
@@ -105,7 +106,9 @@ function printResult(result: ProfileTargetResult, flags: ProfileFlags): void {
   if (flags.json) {
     const { capture: _capture, analysis, loadResult: _load, ...rest } = result;
     const { cpuProfile: _model, ...summary } = analysis;
-    process.stdout.write(`${JSON.stringify({ ...rest, analysis: summary }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify(redactDeep({ ...rest, analysis: summary }), null, 2)}\n`,
+    );
     return;
   }
   const run = result.loadResult as { result?: Parameters<typeof renderSummaryText>[0] } | undefined;
@@ -180,7 +183,8 @@ Examples:
 
 The target gets $PORT (when --url is not given) and runs with --inspect on a random loopback port.
 The capture starts after the warm-up (--warmup, default 2s) and covers only the load window.
-Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted (files still written).`,
+Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted (files still written),
+130 second Ctrl-C (files may be missing). Every code: docs/exit-codes.md.`,
     )
     .action(async (_script: string | undefined, _rest: string[], flags: ProfileFlags) => {
       const { script, targetCommand } = splitOperands(command);
@@ -192,9 +196,16 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
       }
       const base = quickOptionsFromFlags(flags.url ?? 'http://127.0.0.1/', flags);
       const interrupt = installInterruptHandler();
+      let written = false;
+      interrupt.onForcedExit(() => {
+        if (!written)
+          process.stderr.write(
+            `redline: forced exit before the profile was written; files in ${resolve(flags.out)} may be missing or from an earlier run\n`,
+          );
+      });
       const progress = flags.quiet
         ? undefined
-        : (message: string) => process.stderr.write(`redline: ${message}\n`);
+        : (message: string) => process.stderr.write(`redline: ${redactText(message)}\n`);
       try {
         const result = await profileTarget({
           target: flags.attach ? { attach: flags.attach } : { command: targetCommand },
@@ -220,6 +231,7 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
           top: Math.max(flags.top ?? 10, 20),
           ...(progress ? { onProgress: progress } : {}),
         });
+        written = true;
         printResult(result, flags);
         if (result.loadError !== undefined && !result.interrupted) throw result.loadError;
         if (result.interrupted) process.exitCode = ExitCode.Interrupted;

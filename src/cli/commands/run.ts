@@ -4,7 +4,7 @@
  */
 import { Console } from 'node:console';
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runQuickTest } from '../../engine/quick/run-quick.js';
 import { ExitCode } from '../../errors/exit-codes.js';
@@ -16,9 +16,13 @@ import { createOutputFromSpec, listOutputs } from '../../outputs/registry.js';
 import '../../outputs/builtin.js';
 import type { ResultThreshold, RunResultFile } from '../../outputs/result-file.js';
 import { renderSummaryText } from '../../outputs/summary/summary-text.js';
+import { redactText } from '../../util/redact.js';
 import { addLoadFlags, intFlag, type LoadFlagValues, quickOptionsFromFlags } from '../flags.js';
-import { installInterruptHandler } from '../interrupt.js';
+import { type Interrupt, installInterruptHandler } from '../interrupt.js';
+import { PartialResult } from '../partial-result.js';
+import { RequestFailureLog } from '../request-failure-log.js';
 import { writeJsonFile } from '../result-files.js';
+import { parseRunTarget } from '../run-target.js';
 import { addScriptFlags, cliOverridesFromFlags, type ScriptFlagValues } from '../script-flags.js';
 
 interface RunFlags extends LoadFlagValues, ScriptFlagValues {
@@ -46,8 +50,9 @@ function parseTag(value: string, previous: Array<[string, string]> = []): Array<
   return [...previous, [value.slice(0, eq), value.slice(eq + 1)]];
 }
 
-async function buildOutputs(flags: RunFlags): Promise<Output[]> {
-  const outputs: Output[] = [];
+async function buildOutputs(flags: RunFlags, partial: PartialResult): Promise<Output[]> {
+  // Failed requests are warned about even with --quiet (as k6's log lines).
+  const outputs: Output[] = [partial, new RequestFailureLog(warn)];
   if (!flags.quiet) outputs.push(new ProgressOutput(process.stderr));
   for (const spec of flags.out ?? [])
     outputs.push(await createOutputFromSpec(spec, { cwd: process.cwd() }));
@@ -66,7 +71,10 @@ async function buildOutputs(flags: RunFlags): Promise<Output[]> {
 }
 
 function warn(text: string): void {
-  process.stderr.write(`redline: warning: ${text}\n`);
+  // On a terminal the progress line is drawn without a newline: clear it first (it is redrawn
+  // at the next interval), so a warning during the run gets a line of its own.
+  const clear = process.stderr.isTTY === true ? '\r\u001b[2K' : '';
+  process.stderr.write(`${clear}redline: warning: ${redactText(text)}\n`);
 }
 
 function writeResultFiles(result: RunResultFile, flags: RunFlags): void {
@@ -79,25 +87,84 @@ function writeResultFiles(result: RunResultFile, flags: RunFlags): void {
 
 const color = () => process.stdout.isTTY === true && !process.env['NO_COLOR'];
 
+/**
+ * On a forced exit (second Ctrl-C) before the results were written: print the summary of what
+ * was measured and write the result files, synchronously. Returns a function marking the
+ * results as written (the forced exit then has nothing to add).
+ */
+function writePartialOnForcedExit(
+  interrupt: Interrupt,
+  partial: PartialResult,
+  flags: RunFlags,
+): () => void {
+  let written = false;
+  interrupt.onForcedExit(() => {
+    if (written) return;
+    const result = partial.build(
+      'forced exit (second signal) before the run finished: what the load measured so far; the end-of-run steps (output flush, teardown(), handleSummary()) did not complete',
+    );
+    if (!result) {
+      process.stderr.write('redline: nothing was measured yet; no result written\n');
+      return;
+    }
+    result.thresholds = [...thresholdOutcomes()];
+    process.stdout.write(renderSummaryText(result, { color: color() }));
+    writeResultFiles(result, flags);
+  });
+  return () => {
+    written = true;
+  };
+}
+
 async function runUrl(url: string, flags: RunFlags): Promise<void> {
   const options = quickOptionsFromFlags(url, flags);
   if (flags.tag) options.tags = Object.fromEntries(flags.tag);
   const interrupt = installInterruptHandler();
+  const partial = new PartialResult();
+  const markWritten = writePartialOnForcedExit(interrupt, partial, flags);
   try {
     const { result } = await runQuickTest(
-      { ...options, outputs: await buildOutputs(flags), signal: interrupt.signal },
+      { ...options, outputs: await buildOutputs(flags, partial), signal: interrupt.signal },
       warn,
     );
     process.stdout.write(renderSummaryText(result, { color: color() }));
     writeResultFiles(result, flags);
+    markWritten();
     if (result.reason === 'interrupted') process.exitCode = ExitCode.Interrupted;
   } finally {
     interrupt.dispose();
   }
 }
 
+/** Writes what handleSummary() returned; a destination that fails is reported, the others still written (as k6). */
+function writeSummaryOutputs(summary: Record<string, string | ArrayBuffer>): void {
+  for (const [where, content] of Object.entries(summary)) {
+    const text = typeof content === 'string' ? content : Buffer.from(content);
+    try {
+      if (where === 'stdout') process.stdout.write(text);
+      else if (where === 'stderr') process.stderr.write(text);
+      else writeFileSync(resolve(where), text);
+    } catch (error) {
+      warn(`handleSummary(): could not write "${where}": ${(error as Error).message}`);
+    }
+  }
+}
+
+/** A script that does not exist but looks like a host: say how to write it as a URL. */
+function notFoundAsUrl(path: string, error: unknown): unknown {
+  if (!(error instanceof RedlineError) || error.code !== 'E_SCRIPT_NOT_FOUND') return error;
+  if (/^\.[cm]?[jt]sx?$|^\.ya?ml$/i.test(extname(path))) return error;
+  return new RedlineError(error.code, error.message, {
+    exitCode: error.exitCode,
+    hint: `check the path; to load-test a URL, write http://${path} (a host:port target such as 127.0.0.1:8080/ is taken as http)`,
+    cause: error,
+  });
+}
+
 async function runScript(path: string, flags: RunFlags): Promise<void> {
   const interrupt = installInterruptHandler();
+  const partial = new PartialResult();
+  const markWritten = writePartialOnForcedExit(interrupt, partial, flags);
   const errorsShown = new Map<string, number>();
   try {
     const { runScriptTest } = await import('../../engine/script/run-script.js');
@@ -107,7 +174,7 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
       scriptPath: path,
       cli: cliOverridesFromFlags(flags),
       ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
-      outputs: await buildOutputs(flags),
+      outputs: await buildOutputs(flags, partial),
       signal: interrupt.signal,
       onWarning: warn,
       onThresholds: (outcomes) => {
@@ -118,18 +185,25 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
         errorsShown.set(message, seen + 1);
         if (seen === 0)
           process.stderr.write(
-            `\nredline: error in an iteration (counted, the test goes on): ${stack}\n`,
+            `\nredline: error in an iteration (counted, the test goes on): ${redactText(stack)}\n`,
           );
       },
+    }).catch((error: unknown) => {
+      throw notFoundAsUrl(path, error);
     });
+    if (run.summaryError) {
+      // As k6, a failing handleSummary() does not change the exit code; its error is shown and
+      // the default summary printed instead, so the numbers are not lost.
+      const detail = run.summaryError.problems.map((p) => `  ${p.replaceAll('\n', '\n  ')}\n`);
+      process.stderr.write(
+        redactText(
+          `\nredline: ${run.summaryError.message}; printing the default summary instead (the exit code stays the run's)\n${detail.join('')}`,
+        ),
+      );
+    }
     const summary = run.summaryOutputs;
     if (summary) {
-      for (const [where, content] of Object.entries(summary)) {
-        const text = typeof content === 'string' ? content : Buffer.from(content);
-        if (where === 'stdout') process.stdout.write(text);
-        else if (where === 'stderr') process.stderr.write(text);
-        else writeFileSync(resolve(where), text);
-      }
+      writeSummaryOutputs(summary);
     } else {
       process.stdout.write(`\n${run.header.map((l) => `  ${l}`).join('\n')}\n`);
       process.stdout.write(
@@ -140,6 +214,7 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
       );
     }
     writeResultFiles(run.result, flags);
+    markWritten();
     process.exitCode = run.exitCode;
   } finally {
     interrupt.dispose();
@@ -155,7 +230,7 @@ export function register(program: Command): void {
     )
     .argument(
       '<target>',
-      'URL (http://127.0.0.1:3000/items) or script file (test.js, test.ts, plan.yaml)',
+      'URL (http://127.0.0.1:3000/items, or host:port as 127.0.0.1:3000/items) or script file (test.js, test.ts, plan.yaml)',
     );
   addScriptFlags(addLoadFlags(command))
     .option('--json <file>', 'write the full result (summary, timeline, distribution) as JSON')
@@ -183,15 +258,19 @@ export function register(program: Command): void {
 Examples:
   redline run http://127.0.0.1:3000/ -c 50 -d 30s
   redline run http://127.0.0.1:3000/items --rate 2000 -c 100 -d 1m --json result.json
+  redline run 127.0.0.1:3000/ -c 10                     # host:port without a scheme is http
   redline run script.js --vus 10 --duration 30s          # a k6 script, unchanged
   redline run script.js --host api.example.com=127.0.0.1:3000
   redline run flow.ts --preset stress --vus 50
 
-Exit codes: 0 ok, 2 bad flags, 69 target unreachable, 99 thresholds failed, 104 invalid options,
-105 interrupted (results still written), 107 script error, 108 aborted, 110 marked failed.`,
+Exit codes: 0 ok, 2 bad flags, 66 script not found, 69 target unreachable, 73 cannot write,
+99 thresholds failed, 100/101 setup/teardown timeout, 104 invalid options, 105 interrupted (results
+still written), 107 script error, 108 aborted, 110 marked failed, 130 second Ctrl-C (what was
+measured is still written). Every code: docs/exit-codes.md.`,
     )
     .action(async (target: string, flags: RunFlags) => {
-      if (/^https?:\/\//i.test(target)) return runUrl(target, flags);
-      return runScript(target, flags);
+      const parsed = parseRunTarget(target);
+      if (parsed.kind === 'url') return runUrl(parsed.url, flags);
+      return runScript(parsed.path, flags);
     });
 }

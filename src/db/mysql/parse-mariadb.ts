@@ -27,7 +27,7 @@ export function parseMariaDbPlan(input: unknown, sql?: string): ExplainedPlan {
   let value = input;
   if (typeof value === 'string') {
     try {
-      value = JSON.parse(value);
+      value = JSON.parse(repairMariaDbEscapes(value));
     } catch (cause) {
       throw formatError(cause);
     }
@@ -45,6 +45,17 @@ export function parseMariaDbPlan(input: unknown, sql?: string): ExplainedPlan {
   if (root.totalMs !== undefined && analyzed) plan.executionMs = root.totalMs;
   if (sql !== undefined) plan.sql = sql;
   return plan;
+}
+
+/**
+ * MariaDB prints a quote inside a string literal of a condition as `\'`, which JSON does not
+ * allow: drop the backslash of every escape JSON does not know (pairs are read left to right, so
+ * an escaped backslash before a quote stays what it is).
+ */
+export function repairMariaDbEscapes(text: string): string {
+  return text.replace(/\\(["\\/bfnrtu])|\\(.)/gs, (match, valid, other) =>
+    valid !== undefined ? match : other,
+  );
 }
 
 function formatError(cause?: unknown): RedlineError {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { listPlanNodes } from '../plan/plan-node.js';
 import { runPlanRules } from '../rules/index.js';
-import { parseMariaDbPlan } from './parse-mariadb.js';
+import { parseMariaDbPlan, repairMariaDbEscapes } from './parse-mariadb.js';
 import { parseMysqlTree } from './parse-mysql-tree.js';
 
 const fixture = (name: string) =>
@@ -87,5 +87,16 @@ describe('parseMysqlTree', () => {
 
   it('rejects text without iterator lines', () => {
     expect(() => parseMysqlTree('id select_type table')).toThrow(/no "->/);
+  });
+});
+
+describe('repairMariaDbEscapes', () => {
+  it("reads a plan whose condition quotes a string with \\' (MariaDB prints it so)", () => {
+    // Printed by MariaDB 10.11 for: SELECT * FROM i WHERE v = ? with the value 1' OR 1=1; -- \
+    const text = String.raw`{"query_block": {"select_id": 1, "table": {"table_name": "i", "attached_condition": "i.v = '1\' OR 1=1; -- \\'"}}}`;
+    expect(() => JSON.parse(text)).toThrow();
+    const plan = parseMariaDbPlan(text);
+    expect(plan.root.children[0]?.filter).toBe("i.v = '1' OR 1=1; -- \\'");
+    expect(repairMariaDbEscapes(String.raw`"a\"b\\c\n"`)).toBe(String.raw`"a\"b\\c\n"`);
   });
 });

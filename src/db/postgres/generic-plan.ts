@@ -4,8 +4,10 @@ import { type ExplainedPlan, listPlanNodes } from '../plan/plan-node.js';
 import { significantTokens } from '../sql/tokenize.js';
 import { asExplainError } from './explain.js';
 import { parsePostgresPlan } from './parse-plan.js';
+import { jsonCell, uniqueIdentifier } from './statement-safety.js';
+import { inRolledBackTransaction } from './transaction.js';
 
-/** Highest `$n` in the statement (0 when it has no parameters). */
+/** Highest `$n` in the statement (0 when it has no parameters); display and PREPARE arity only. */
 export function countParameters(sql: string): number {
   let max = 0;
   for (const token of significantTokens(sql)) {
@@ -18,28 +20,32 @@ export function countParameters(sql: string): number {
 /**
  * The generic plan of a parameterised statement (what Dexter does before PG16's GENERIC_PLAN):
  * PREPARE with plan_cache_mode = force_generic_plan, EXPLAIN EXECUTE with NULLs. The statement is
- * not run, so the plan has estimates only. Runs inside a rolled-back transaction.
+ * not run, so the plan has estimates only. Runs inside a READ ONLY transaction that is rolled back;
+ * the prepared statement (which outlives transactions) is deallocated afterwards.
  */
 export async function explainGenericPlan(session: DbSession, sql: string): Promise<ExplainedPlan> {
   const params = countParameters(sql);
-  const name = `redline_generic_${process.pid}`;
-  await session.query('BEGIN');
+  const name = uniqueIdentifier('redline_generic');
   try {
-    await session.query("SET LOCAL plan_cache_mode = 'force_generic_plan'");
-    await session.query('SET LOCAL statement_timeout = 10000');
-    await session.query(`PREPARE ${name} AS ${sql}`);
-    const args = params > 0 ? `(${new Array(params).fill('NULL').join(', ')})` : '';
-    const result = await session.query<Record<string, unknown>>(
-      `EXPLAIN (FORMAT JSON) EXECUTE ${name}${args}`,
-    );
-    const cell = result.rows[0]?.['QUERY PLAN'];
-    const plan = parsePostgresPlan(typeof cell === 'string' ? JSON.parse(cell) : cell, sql);
+    const tx = {
+      readOnly: true,
+      timeoutMs: 10_000,
+      settings: { plan_cache_mode: 'force_generic_plan' },
+    };
+    const cell = await inRolledBackTransaction(session, tx, async () => {
+      await session.query(`PREPARE ${name} AS ${sql}`);
+      const args = params > 0 ? `(${new Array(params).fill('NULL').join(', ')})` : '';
+      const result = await session.query<Record<string, unknown>>(
+        `EXPLAIN (FORMAT JSON) EXECUTE ${name}${args}`,
+      );
+      return jsonCell(result.rows[0]?.['QUERY PLAN']);
+    });
+    const plan = parsePostgresPlan(cell, sql);
     await fillRelationRows(session, plan);
     return plan;
   } catch (error) {
     throw asExplainError(error, sql);
   } finally {
-    await session.query('ROLLBACK').catch(() => {});
     await session.query(`DEALLOCATE ${name}`).catch(() => {});
   }
 }

@@ -1,4 +1,8 @@
-/** Classifies a SQL statement: read or write, how many statements, what its first keyword is. */
+/**
+ * Classifies a SQL statement for display and grouping: read or write, how many statements, what
+ * its first keyword is. It is a guess from the text (mixed PostgreSQL/MySQL lexical rules) and is
+ * never a safety boundary: what `db explain` runs is decided by the server (see db/safety.ts).
+ */
 import { significantTokens } from './tokenize.js';
 
 /** What a statement does, as far as running EXPLAIN ANALYZE on it safely is concerned. */

@@ -1,4 +1,8 @@
-/** A small SQL scanner: walks text while skipping strings, quoted identifiers and comments. */
+/**
+ * A small SQL scanner: walks text while skipping strings, quoted identifiers and comments. It mixes
+ * PostgreSQL and MySQL lexical rules, so it serves normalisation and display only — never to decide
+ * whether a statement is safe to run.
+ */
 
 /** One lexical piece of SQL as far as the analysers here care. */
 export interface SqlToken {

@@ -107,8 +107,8 @@ async function readDigests(session: DbSession): Promise<TopQuery[]> {
 
 /**
  * Plans a normalised statement: PostgreSQL statements without parameters run under EXPLAIN
- * ANALYZE (rolled back); with parameters they get their generic plan (estimates). MySQL/MariaDB
- * digests get a plain EXPLAIN with `'1'` in place of each `?`.
+ * ANALYZE when the safety check allows it (rolled back); with parameters they get their generic
+ * plan (estimates). MySQL/MariaDB digests get a plain EXPLAIN with `'1'` in place of each `?`.
  */
 export async function explainNormalised(
   session: DbSession,
@@ -117,10 +117,10 @@ export async function explainNormalised(
   if (!EXPLAINABLE.has(classifyStatement(sql).keyword)) return undefined;
   if (session.kind === 'mysql') {
     const text = sql.replace(/\?/g, "'1'").replace(/\(\s*\.\.\.\s*\)/g, "('1')");
-    return explainMysql(session, text, { analyze: false });
+    return (await explainMysql(session, text, { analyze: false })).plan;
   }
   if (countParameters(sql) > 0) return explainGenericPlan(session, sql);
-  const plan = await explainPostgres(session, sql);
+  const { plan } = await explainPostgres(session, sql);
   await fillRelationRows(session, plan);
   return plan;
 }

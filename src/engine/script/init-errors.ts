@@ -104,7 +104,7 @@ export async function initContextError(
     `the script threw in its init context: ${error instanceof Error ? error.message : String(error)}`,
     {
       exitCode: ExitCode.ScriptException,
-      problems: [loaded.mapStack(rawStack)],
+      problems: [loaded.userStack(rawStack)],
       position: userPosition(loaded, rawStack) ?? { file: loaded.scriptPath },
       cause: error,
     },

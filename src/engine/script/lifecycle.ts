@@ -1,6 +1,7 @@
 /**
  * The script lifecycle functions that run in the main thread: setup() (its JSON result reaches
- * every VU), teardown(data) and handleSummary(data), each bounded by its timeout.
+ * every VU), teardown(data) and handleSummary(data), each bounded by its timeout; setup() and
+ * teardown() also end at once when the run is interrupted (Ctrl-C).
  */
 
 import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
@@ -9,16 +10,23 @@ import { IterationAbort, vuContext } from '../../script/runtime/vu-state.js';
 import { formatDuration } from '../../util/duration.js';
 import { createStandaloneVu } from './standalone-vu.js';
 
-/** Maps bundle positions in a stack to the user's files. */
+/** Maps bundle positions in a stack to the user's files, keeping only the user's frames. */
 export type StackMap = (stack: string) => string;
+
+/** Thrown by {@link runLifecycle} when the run's signal aborts while setup() or teardown() runs. */
+export class LifecycleInterrupted extends Error {
+  override readonly name = 'LifecycleInterrupted';
+}
 
 async function withTimeout<T>(
   what: string,
   timeoutMs: number,
   code: ExitCodeValue,
   run: () => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
@@ -31,16 +39,21 @@ async function withTimeout<T>(
         ),
       timeoutMs,
     );
+    if (!signal) return;
+    onAbort = () => reject(new LifecycleInterrupted(`${what} was interrupted`));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
     return await Promise.race([run(), timeout]);
   } finally {
     clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }
 
-function scriptError(what: string, error: unknown, mapStack: StackMap): RedlineError {
-  if (error instanceof RedlineError) return error;
+function scriptError(what: string, error: unknown, mapStack: StackMap): Error {
+  if (error instanceof RedlineError || error instanceof LifecycleInterrupted) return error;
   if (
     error instanceof Error &&
     error.name === IterationAbort.name &&
@@ -64,7 +77,11 @@ function scriptError(what: string, error: unknown, mapStack: StackMap): RedlineE
   );
 }
 
-/** Runs a lifecycle function as a standalone VU; returns its result, JSON-cloned for `setup`. */
+/**
+ * Runs a lifecycle function as a standalone VU; returns its result, JSON-cloned for `setup`.
+ * When `signal` aborts, the VU's requests and sleeps are cancelled and {@link LifecycleInterrupted}
+ * is thrown at once (the script's own code cannot be stopped, but nothing waits for it).
+ */
 export async function runLifecycle(
   name: 'setup' | 'teardown',
   fn: (data?: unknown) => unknown,
@@ -72,12 +89,19 @@ export async function runLifecycle(
   timeoutMs: number,
   testTags: Record<string, string>,
   mapStack: StackMap,
+  signal?: AbortSignal,
 ): Promise<unknown> {
+  // Interrupted before it began (Ctrl-C while the script was loading): do not start it at all.
+  if (signal?.aborted) throw new LifecycleInterrupted(`${name}() was interrupted`);
   const vu = createStandaloneVu(name, testTags);
   const code = name === 'setup' ? ExitCode.SetupTimeout : ExitCode.TeardownTimeout;
   try {
-    const value = await withTimeout(`${name}()`, timeoutMs, code, async () =>
-      vuContext.run(vu.state, () => fn(data)),
+    const value = await withTimeout(
+      `${name}()`,
+      timeoutMs,
+      code,
+      async () => vuContext.run(vu.state, () => fn(data)),
+      signal,
     );
     if (name !== 'setup' || value === undefined) return value;
     try {

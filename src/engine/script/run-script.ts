@@ -12,6 +12,7 @@ import { type BuildPlanResult, buildPlan, type CliOverrides } from '../../config
 import type { Plan } from '../../config/plan.js';
 import { ProblemList } from '../../config/problems.js';
 import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import type { Aggregate } from '../../metrics/aggregate.js';
 import { MetricRegistry } from '../../metrics/registry.js';
 import type { Output, RunMeta } from '../../outputs/output.js';
@@ -30,12 +31,13 @@ import {
   thresholdExitCode,
 } from '../../thresholds/index.js';
 import type { ThresholdDefinition } from '../../thresholds/types.js';
+import { addRedactedNames } from '../../util/redact.js';
 import { compiledModuleUrl } from '../../util/runtime-path.js';
 import { type AbortReason, runShards } from '../controller.js';
 import { buildRunResult, metricValues, RESULT_TREND_STATS } from '../result-builder.js';
 import { tuneHeapForVus } from './heap-tuning.js';
 import { initContextError } from './init-errors.js';
-import { runHandleSummary, runLifecycle } from './lifecycle.js';
+import { LifecycleInterrupted, runHandleSummary, runLifecycle } from './lifecycle.js';
 import type { ScriptShardConfig } from './script-shard.js';
 
 /** Options of a scripted run. */
@@ -58,8 +60,13 @@ export interface ScriptRunResult {
   result: RunResultFile;
   totals: Aggregate;
   plan: Plan;
-  /** What handleSummary returned (undefined when the script has none). */
+  /** What handleSummary returned (undefined when the script has none, or when it failed). */
   summaryOutputs: Record<string, string | ArrayBuffer> | undefined;
+  /**
+   * Why handleSummary() failed (it threw, timed out or returned something unusable): the CLI
+   * prints it and the default summary instead; the exit code stays the run's (as k6).
+   */
+  summaryError?: RedlineError;
   exitCode: ExitCodeValue;
   /** Lines describing the plan (k6's header). */
   header: string[];
@@ -168,19 +175,36 @@ async function runLoaded(
   runtime.options = plan.options;
   runtime.rewriteUrl = createUrlRewriter(plan.options.hostRules ?? []);
   configureHttpSettings(plan.options);
+  // Before setup(): its requests are tagged too. Worker shards receive the names (shard-host).
+  addRedactedNames(plan.options.redactParams ?? []);
 
-  let setupData: unknown;
-  const setup = module['setup'];
-  if (typeof setup === 'function' && !plan.options.noSetup) {
-    setupData = await runLifecycle(
-      'setup',
-      setup as (d?: unknown) => unknown,
-      undefined,
-      plan.options.setupTimeoutMs,
-      plan.options.tags,
-      loaded.mapStack,
-    );
-  }
+  // Ctrl-C during setup() or teardown() ends it at once; the run then reports what it measured.
+  let interruptedIn: 'setup' | 'teardown' | undefined;
+  const lifecycle = async (name: 'setup' | 'teardown', data: unknown): Promise<unknown> => {
+    const fn = module[name];
+    const skip = name === 'setup' ? plan.options.noSetup : plan.options.noTeardown;
+    // Not started once interrupted (e.g. Ctrl-C while the script loaded): the run says so.
+    if (typeof fn !== 'function' || skip || options.signal?.aborted) return undefined;
+    const timeoutMs =
+      name === 'setup' ? plan.options.setupTimeoutMs : plan.options.teardownTimeoutMs;
+    try {
+      return await runLifecycle(
+        name,
+        fn as (d?: unknown) => unknown,
+        data,
+        timeoutMs,
+        plan.options.tags,
+        loaded.userStack,
+        options.signal,
+      );
+    } catch (error) {
+      if (!(error instanceof LifecycleInterrupted)) throw error;
+      interruptedIn = name;
+      return undefined;
+    }
+  };
+  const setupStarted = performance.now();
+  const setupData = await lifecycle('setup', undefined);
 
   tuneHeapForVus(planMaxVUs(plan.scenarios));
   const thresholdAbort = new AbortController();
@@ -237,21 +261,18 @@ async function runLoaded(
     cores: workers,
     signal,
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-    onScriptError: (e) => options.onScriptError?.(e.message, loaded.mapStack(e.stack)),
+    onScriptError: (e) => options.onScriptError?.(e.message, loaded.userStack(e.stack)),
   });
 
   // A shard running in this thread installed its own runtime: teardown() records into ours.
   installThreadRuntime(runtime);
-  const teardown = module['teardown'];
-  if (typeof teardown === 'function' && !plan.options.noTeardown && run.reason !== 'interrupted') {
-    await runLifecycle(
-      'teardown',
-      teardown as (d?: unknown) => unknown,
-      setupData,
-      plan.options.teardownTimeoutMs,
-      plan.options.tags,
-      loaded.mapStack,
-    );
+  if (run.reason !== 'interrupted') await lifecycle('teardown', setupData);
+  if (interruptedIn) {
+    run.reason = 'interrupted';
+    run.detail = `interrupted during ${interruptedIn}()`;
+    // No load ran: rates of setup()'s requests are over the time setup() ran, not over 0 ms.
+    if (interruptedIn === 'setup' && run.durationMs === 0)
+      run.durationMs = performance.now() - setupStarted;
   }
   // setup() and teardown() requests count in the totals (not in the per-second timeline), as in k6.
   run.totals.addSnapshot(mainRegistry.snapshot(workers, 0, 0, run.durationMs));
@@ -262,6 +283,7 @@ async function runLoaded(
   result.thresholds = evaluator.outcomes();
   for (const w of evaluator.warnings()) options.onWarning?.(w);
   let summaryOutputs: ScriptRunResult['summaryOutputs'];
+  let summaryError: RedlineError | undefined;
   const handleSummary = module['handleSummary'];
   if (typeof handleSummary === 'function') {
     const { handleSummaryData } = await import('../../outputs/k6/k6-summary-data.js');
@@ -270,12 +292,24 @@ async function runLoaded(
       plan.options.summaryTrendStats,
       plan.options.summaryTimeUnit,
     );
-    summaryOutputs = await runHandleSummary(
-      handleSummary as (d: unknown) => unknown,
-      data,
-      plan.options.handleSummaryTimeoutMs ?? 120_000,
-      loaded.mapStack,
-    );
+    try {
+      summaryOutputs = await runHandleSummary(
+        handleSummary as (d: unknown) => unknown,
+        data,
+        plan.options.handleSummaryTimeoutMs ?? 120_000,
+        loaded.userStack,
+      );
+    } catch (error) {
+      // As k6: the failure is reported and does not change the exit code; unlike k6, the
+      // default summary is still printed, so the run's numbers are never lost.
+      summaryError =
+        error instanceof RedlineError
+          ? error
+          : new RedlineError('E_SCRIPT_SUMMARY', `handleSummary() failed: ${String(error)}`, {
+              exitCode: ExitCode.ScriptException,
+              cause: error,
+            });
+    }
   }
   const checks = evaluateChecks(run.totals);
   let exitCode: ExitCodeValue = thresholdExitCode(
@@ -286,5 +320,14 @@ async function runLoaded(
   if (exitCode === ExitCode.Ok && run.markedFailed.length > 0) exitCode = ExitCode.MarkedFailed;
   if (run.reason === 'aborted-by-script') exitCode = ExitCode.ScriptAborted;
   if (run.reason === 'interrupted') exitCode = ExitCode.Interrupted;
-  return { result, totals: run.totals, plan, summaryOutputs, exitCode, header };
+  const finished: ScriptRunResult = {
+    result,
+    totals: run.totals,
+    plan,
+    summaryOutputs,
+    exitCode,
+    header,
+  };
+  if (summaryError) finished.summaryError = summaryError;
+  return finished;
 }

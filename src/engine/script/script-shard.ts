@@ -130,12 +130,28 @@ export async function startShard(
       }),
     );
   }
+  // `vus` follows the active VUs while the test runs, as k6 samples it (k6 every second; here at
+  // every change, and every 100 ms). When the last scenario's schedule ends, the value it ends
+  // with is recorded and the gauge stops: the drain during the graceful stop is not a value of
+  // the test, so a steady 3-VU test ends with vus = 3 (`vus: ['value>2']` holds) and a ramp
+  // down to 0 ends at 0.
   const vus = registry.gauge(BUILTIN_METRICS.vus);
   const vusMax = registry.gauge(BUILTIN_METRICS.vus_max);
+  let sampling = false;
+  let settled = false;
+  const activeVus = () => runners.reduce((n, r) => n + r.active, 0);
   const sampleVus = () => {
-    vus.add(runners.reduce((n, r) => n + r.active, 0));
+    if (sampling && !settled) vus.add(activeVus());
     vusMax.add(runners.reduce((n, r) => n + Math.max(r.allocated, r.reserved), 0));
   };
+  const onActiveChange = (changed: VuRunner) => {
+    if (!sampling || settled) return;
+    if (runners.every((r) => r.endedWith !== undefined)) {
+      settled = true;
+      vus.add(runners.reduce((n, r) => n + (r === changed ? (r.endedWith ?? 0) : r.active), 0));
+    } else vus.add(activeVus());
+  };
+  for (const r of runners) r.onActiveChange = onActiveChange;
   let executors: Executor[] = [];
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => {
@@ -167,11 +183,13 @@ export async function startShard(
       if (stopped) for (const e of executors) e.stop();
       // Executors reserve their VUs synchronously when they start running: sample after that.
       const running = Promise.all(executors.map((e) => e.run()));
-      sampleVus();
+      sampleVus(); // vus_max only: no VU has started yet
+      sampling = true;
       const sampler = setInterval(sampleVus, 100);
       clock.start();
       void running.then(() => {
         clearInterval(sampler);
+        sampling = false;
         sampleVus();
         for (const r of runners) r.closeConnections();
         clock.finish();

@@ -49,7 +49,14 @@ export class VuRunner {
   readonly #onError: (error: unknown) => void;
   readonly #newVuId: () => { id: number; idInInstance: number };
   readonly #vus: RunnableVu[] = [];
-  active = 0;
+  #active = 0;
+  /** Called after every change of {@link active} (the shard records the `vus` gauge). */
+  onActiveChange: ((runner: VuRunner) => void) | undefined;
+  /**
+   * The VUs this scenario's schedule ended with (set by {@link endSchedule} when only its
+   * graceful stop is left); undefined while the scenario runs.
+   */
+  endedWith: number | undefined;
   /** VUs created so far. */
   allocated = 0;
   /**
@@ -76,6 +83,27 @@ export class VuRunner {
     this.#duration = options.registry.trend(BUILTIN_METRICS.iteration_duration, this.#tags);
     this.#onError = options.onError;
     this.#newVuId = options.newVuId;
+  }
+
+  /** VUs of this scenario currently running iterations (the executors count them in and out). */
+  get active(): number {
+    return this.#active;
+  }
+
+  set active(value: number) {
+    this.#active = value;
+    this.onActiveChange?.(this);
+  }
+
+  /**
+   * Called by the executor when the schedule is over (no iteration starts any more, the graceful
+   * stop follows): `count` is how many VUs the scenario ends with (ramping-vus: its final target,
+   * even when a starved machine ramped down late). The VUs draining afterwards are not a value
+   * the test ran with.
+   */
+  endSchedule(count: number): void {
+    this.endedWith = count;
+    this.onActiveChange?.(this);
   }
 
   /** Creates a VU for this scenario. */

@@ -136,7 +136,7 @@ describe('otlp output', () => {
     out.onInterval!(feed.next());
     await out.stop!({ totals: feed.totals, durationMs: 1000, reason: 'completed' });
     expect(warnings.join('\n')).toMatch(
-      /otlp: 1 of 1 export\(s\) to http:\/\/127.0.0.1:9\/v1\/metrics failed; last error: .+/,
+      /^1 of 1 batch not delivered to otlp http:\/\/127.0.0.1:9\/v1\/metrics: .+/,
     );
   });
 

@@ -7,7 +7,14 @@
 import { hostname } from 'node:os';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import { redactText } from '../../util/redact.js';
 import { REDLINE_VERSION } from '../../util/version.js';
+import {
+  DEFAULT_FLUSH_TIMEOUT_MS,
+  deliveryWarning,
+  flushTimeoutFromEnv,
+  warnOnStderr,
+} from '../delivery.js';
 import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
 import { PrometheusModel } from '../prometheus/model.js';
 import { parseBuckets, parseDurationOption } from '../prometheus/options.js';
@@ -31,7 +38,13 @@ export interface OtlpOutputOptions {
   serviceName?: string;
   /** Timeout of one export including the exporter's retries, ms (default 10 s). */
   timeoutMs?: number;
-  /** Where end-of-run warnings go (default stderr). */
+  /**
+   * Longest wait for the final export at the end of the run, ms (REDLINE_OUT_FLUSH_TIMEOUT,
+   * default 3 s). Every export, retries included, is also bounded by it, so no request of this
+   * output outlives the run by more than that.
+   */
+  flushTimeoutMs?: number;
+  /** Where end-of-run warnings go (default: a `redline: warning:` line on stderr). */
   warn?: (message: string) => void;
 }
 
@@ -50,9 +63,11 @@ export function createOtlpOutput(options: OtlpOutputOptions): OtlpOutput {
   });
   let pipeline: OtlpPipeline | undefined;
   let startedAtMs = 0;
+  const flushTimeoutMs = options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
+  const where = redactText(endpoint);
 
   return {
-    description: `otlp (${endpoint})`,
+    description: `otlp (${where})`,
     endpoint,
     async start(meta: RunMeta) {
       model.start(meta);
@@ -64,7 +79,8 @@ export function createOtlpOutput(options: OtlpOutputOptions): OtlpOutput {
         version: VERSION,
         prefix: options.prefix ?? 'redline.',
         exportIntervalMs: options.exportIntervalMs ?? 5000,
-        timeoutMs: options.timeoutMs ?? 10_000,
+        timeoutMs: Math.min(options.timeoutMs ?? 10_000, flushTimeoutMs),
+        flushTimeoutMs,
         ...(options.headers ? { headers: options.headers } : {}),
         attributes: { ...meta.tags, testid: meta.tags['testid'] ?? meta.runId },
         startedAtMs: meta.startedAtMs,
@@ -87,12 +103,19 @@ export function createOtlpOutput(options: OtlpOutputOptions): OtlpOutput {
         Math.max(startedAtMs + end.durationMs, model.lastUpdateMs),
       );
       if (!pipeline) return;
-      const { exports, failed, lastError } = await pipeline.shutdown();
-      if (failed > 0) {
+      const { exports, failed, pending, lastError } = await pipeline.shutdown();
+      if (failed + pending > 0) {
         // A dead collector must not fail the run: say so once, keep the other outputs going.
-        const warn = options.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
-        warn(
-          `warning: otlp: ${failed} of ${exports} export(s) to ${endpoint} failed; last error: ${lastError}`,
+        (options.warn ?? warnOnStderr)(
+          deliveryWarning({
+            sink: 'otlp',
+            url: where,
+            lost: failed + pending,
+            total: exports,
+            reason: lastError || 'no answer before the flush timeout',
+            timedOut: pending > 0,
+            flushTimeoutMs,
+          }),
         );
       }
     },
@@ -104,7 +127,10 @@ export function createOtlpOutputFromArgument(
   argument: string,
   env: NodeJS.ProcessEnv = process.env,
 ): OtlpOutput {
-  const options: OtlpOutputOptions = { url: argument || 'http://127.0.0.1:4318' };
+  const options: OtlpOutputOptions = {
+    url: argument || 'http://127.0.0.1:4318',
+    flushTimeoutMs: flushTimeoutFromEnv(env),
+  };
   const interval = env['REDLINE_OTLP_EXPORT_INTERVAL'];
   if (interval)
     options.exportIntervalMs = parseDurationOption(interval, 'REDLINE_OTLP_EXPORT_INTERVAL');
@@ -119,16 +145,24 @@ export function metricsEndpoint(text: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new RedlineError('E_OUTPUT_OPTION', `invalid OTLP URL "${text}" in --out otlp`, {
-      hint: 'use --out otlp=http://host:4318',
-      exitCode: ExitCode.Usage,
-    });
+    throw new RedlineError(
+      'E_OUTPUT_OPTION',
+      `invalid OTLP URL "${redactText(text)}" in --out otlp`,
+      {
+        hint: 'use --out otlp=http://host:4318',
+        exitCode: ExitCode.Usage,
+      },
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new RedlineError('E_OUTPUT_OPTION', `OTLP URL must be http or https: "${text}"`, {
-      hint: 'OTLP/HTTP only; use --out otlp=http://host:4318',
-      exitCode: ExitCode.Usage,
-    });
+    throw new RedlineError(
+      'E_OUTPUT_OPTION',
+      `OTLP URL must be http or https: "${redactText(text)}"`,
+      {
+        hint: 'OTLP/HTTP only; use --out otlp=http://host:4318',
+        exitCode: ExitCode.Usage,
+      },
+    );
   }
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/v1/metrics';
   return url.href;

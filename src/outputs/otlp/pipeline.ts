@@ -11,6 +11,7 @@ import {
   PeriodicExportingMetricReader,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
+import { describeDeliveryError } from '../delivery.js';
 import type { PrometheusModel } from '../prometheus/model.js';
 import { RunMetricProducer } from './metric-producer.js';
 
@@ -21,7 +22,10 @@ export interface OtlpPipelineOptions {
   version: string;
   prefix: string;
   exportIntervalMs: number;
+  /** Timeout of one export, retries included (at most the flush timeout). */
   timeoutMs: number;
+  /** Longest wait for the final export at shutdown. */
+  flushTimeoutMs: number;
   headers?: Record<string, string>;
   /** Attributes of every data point (test-wide tags, testid). */
   attributes: Attributes;
@@ -32,8 +36,11 @@ export interface OtlpPipelineOptions {
 
 /** A running export pipeline. */
 export interface OtlpPipeline {
-  /** Runs the final export, stops the timer and tells how the exports went. */
-  shutdown(): Promise<{ exports: number; failed: number; lastError: string }>;
+  /**
+   * Runs the final export (waiting at most the flush timeout), stops the timer and tells how the
+   * exports went: `pending` exports had no outcome when the flush timeout ended the wait.
+   */
+  shutdown(): Promise<{ exports: number; failed: number; pending: number; lastError: string }>;
 }
 
 /** Builds the provider, reader, exporter and producer, and starts periodic exports. */
@@ -41,6 +48,7 @@ export function createOtlpPipeline(o: OtlpPipelineOptions): OtlpPipeline {
   const producer = new RunMetricProducer(o.model, o.prefix, o.version);
   producer.start(o.attributes, o.startedAtMs);
   const exporter = new CountingExporter(
+    o.timeoutMs,
     new OTLPMetricExporter({
       url: o.endpoint,
       timeoutMillis: o.timeoutMs,
@@ -59,9 +67,22 @@ export function createOtlpPipeline(o: OtlpPipelineOptions): OtlpPipeline {
   });
   return {
     async shutdown() {
-      // Shutting down runs the final export (once) and stops the timer.
-      await provider.shutdown().catch(() => {});
-      return { exports: exporter.exports, failed: exporter.failed, lastError: exporter.lastError };
+      // Shutting down runs the final export (once) and stops the timer. The exporter's own
+      // timeout (at most the flush timeout) ends its requests; the race is a second bound.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        provider.shutdown().catch(() => {}),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, o.flushTimeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      return {
+        exports: exporter.exports,
+        failed: exporter.failed,
+        pending: exporter.pending,
+        lastError: exporter.lastError,
+      };
     },
   };
 }
@@ -70,17 +91,25 @@ export function createOtlpPipeline(o: OtlpPipelineOptions): OtlpPipeline {
 class CountingExporter implements PushMetricExporter {
   exports = 0;
   failed = 0;
+  /** Exports started and not finished yet. */
+  pending = 0;
   lastError = '';
+  readonly #timeoutMs: number;
   readonly #inner: PushMetricExporter;
-  constructor(inner: PushMetricExporter) {
+  constructor(timeoutMs: number, inner: PushMetricExporter) {
+    this.#timeoutMs = timeoutMs;
     this.#inner = inner;
   }
   export(...[metrics, done]: Parameters<PushMetricExporter['export']>): void {
     this.exports++;
+    this.pending++;
     this.#inner.export(metrics, (result) => {
+      this.pending--;
       if (result.code !== 0) {
         this.failed++;
-        this.lastError = result.error?.message ?? 'export failed';
+        this.lastError = result.error
+          ? describeDeliveryError(result.error, this.#timeoutMs)
+          : 'export failed';
       }
       done(result);
     });

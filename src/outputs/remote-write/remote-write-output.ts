@@ -7,6 +7,13 @@
  */
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import { redactText } from '../../util/redact.js';
+import {
+  DEFAULT_FLUSH_TIMEOUT_MS,
+  deliveryWarning,
+  flushTimeoutFromEnv,
+  warnOnStderr,
+} from '../delivery.js';
 import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
 import { PrometheusModel, type PrometheusModelOptions } from '../prometheus/model.js';
 import { modelOptionsFromEnv, parseDurationOption } from '../prometheus/options.js';
@@ -28,7 +35,12 @@ export interface RemoteWriteOutputOptions
   pushIntervalMs?: number;
   /** Series per request (default 2000). */
   maxSeriesPerRequest?: number;
-  /** Where end-of-run warnings go (default stderr). */
+  /**
+   * Longest wait for the last batches at the end of the run, ms (REDLINE_OUT_FLUSH_TIMEOUT,
+   * default 3 s); what is not delivered by then is counted as lost in the warning.
+   */
+  flushTimeoutMs?: number;
+  /** Where end-of-run warnings go (default: a `redline: warning:` line on stderr). */
   warn?: (message: string) => void;
 }
 
@@ -48,6 +60,8 @@ export function createRemoteWriteOutput(options: RemoteWriteOutputOptions): Remo
   }
   url.username = '';
   url.password = '';
+  const where = redactText(url.href);
+  const flushTimeoutMs = options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
   const model = new PrometheusModel(options);
   const client = new RemoteWriteClient({ ...options, headers, url: url.href });
   const perRequest = options.maxSeriesPerRequest ?? 2000;
@@ -71,7 +85,7 @@ export function createRemoteWriteOutput(options: RemoteWriteOutputOptions): Remo
   };
 
   return {
-    description: `prometheus-rw (${redactUrl(url)})`,
+    description: `prometheus-rw (${where})`,
     stats: client.stats,
     start(meta: RunMeta) {
       model.start(meta);
@@ -90,11 +104,20 @@ export function createRemoteWriteOutput(options: RemoteWriteOutputOptions): Remo
       model.update(undefined, end.totals, timestamp);
       frames.push(capture(timestamp, true));
       push();
-      await client.flush();
+      await client.flush(flushTimeoutMs);
       const s = client.stats;
-      if (s.failed > 0 || s.dropped > 0) {
-        (options.warn ?? ((m) => process.stderr.write(`${m}\n`)))(
-          `warning: prometheus-rw: ${s.failed} request(s) failed and ${s.dropped} dropped of ${s.sent + s.failed + s.dropped}; last error: ${s.lastError ?? 'none'}`,
+      const lost = s.queued - s.sent;
+      if (lost > 0) {
+        (options.warn ?? warnOnStderr)(
+          deliveryWarning({
+            sink: 'prometheus-rw',
+            url: where,
+            lost,
+            total: s.queued,
+            reason: s.lastError ?? 'dropped from a full queue',
+            timedOut: s.timedOut,
+            flushTimeoutMs,
+          }),
         );
       }
     },
@@ -119,6 +142,7 @@ export function createRemoteWriteOutputFromArgument(
   const options: RemoteWriteOutputOptions = {
     ...modelOptionsFromEnv(env),
     url: argument || 'http://127.0.0.1:9090/api/v1/write',
+    flushTimeoutMs: flushTimeoutFromEnv(env),
   };
   const push = env[REMOTE_WRITE_ENV.pushInterval];
   if (push) options.pushIntervalMs = parseDurationOption(push, REMOTE_WRITE_ENV.pushInterval);
@@ -149,7 +173,7 @@ function validateUrl(text: string): URL {
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new RedlineError(
       'E_OUTPUT_OPTION',
-      `invalid remote write URL "${text}" in --out prometheus-rw`,
+      `invalid remote write URL "${redactText(text)}" in --out prometheus-rw`,
       {
         hint: 'use --out prometheus-rw=http://host:9090/api/v1/write',
         exitCode: ExitCode.Usage,
@@ -157,9 +181,4 @@ function validateUrl(text: string): URL {
     );
   }
   return url;
-}
-
-/** The URL without credentials or query (safe to print). */
-function redactUrl(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname}`;
 }

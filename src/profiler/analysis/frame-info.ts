@@ -1,4 +1,5 @@
 /** Per-frame facts the analysis needs, computed once: category, package, original location. */
+import { redactSourceLine } from '../../util/redact.js';
 import type { Profile, ProfileFrame } from '../model/profile.js';
 import { findCallSite } from './call-site.js';
 import { type CategoryInfo, categorizeFrame } from './categorize.js';
@@ -20,7 +21,10 @@ export interface FrameInfoTable {
   linePosition(index: number, line: number): OriginalPosition | undefined;
   /** Generated 1-based line in `caller` where it calls `callee`, found in the caller's source. */
   callSiteLine(caller: number, callee: number): number | undefined;
-  /** Original source text of a line, when readable. */
+  /**
+   * Original source text of a line, when readable: redacted (credentials in the target's code
+   * never reach analysis.json, reports or the terminal) and trimmed to 200 characters.
+   */
   lineText(position: OriginalPosition): string | undefined;
 }
 
@@ -65,7 +69,8 @@ export function createFrameInfoTable(profile: Profile, resolver?: SourceResolver
       return found?.line;
     },
     lineText(position) {
-      return resolver?.originalLine(position.file, position.line);
+      const line = resolver?.originalLine(position.file, position.line);
+      return line === undefined ? undefined : redactSourceLine(line, position.column).trim();
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * k6 request params Redline cannot honour fail loudly (a digest login or a compressed body sent
- * without them would silently change the test), and URLs are made safe for tags (k6's `Clean`).
+ * without them would silently change the test). URLs in tags are redacted by MetricRegistry.
  */
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
@@ -27,16 +27,4 @@ export function assertSupportedParams(params: { auth?: unknown; compression?: un
       },
     );
   }
-}
-
-const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i;
-
-/** The URL with its password masked (`http://user:****@host/`), as k6 writes it in tags. */
-export function cleanUrl(url: string): string {
-  const match = USERINFO.exec(url);
-  if (!match) return url;
-  const userinfo = match[2] as string;
-  const colon = userinfo.indexOf(':');
-  if (colon < 0) return url;
-  return `${match[1]}${userinfo.slice(0, colon)}:****@${url.slice(match[0].length)}`;
 }

@@ -25,7 +25,7 @@ import { IterationAbort, type VuState } from '../runtime/vu-state.js';
 import { CookieJar } from './cookie-jar.js';
 import { httpSettings } from './http-settings.js';
 import { encodeBody } from './request-body.js';
-import { assertSupportedParams, cleanUrl } from './request-checks.js';
+import { assertSupportedParams } from './request-checks.js';
 import { Response, type SentRequestSource, timingsFromTrail } from './response.js';
 
 /** Per-request parameters (k6's `Params`). */
@@ -553,8 +553,9 @@ export class VuHttp implements ConnectionOwner {
         ...vu.tags,
         ...(pending.tags ?? {}),
         method: pending.method,
-        url: cleanUrl(pending.url),
-        name: cleanUrl(pending.name),
+        // Raw here: MetricRegistry redacts credentials and secret query values of every tag.
+        url: pending.url,
+        name: pending.name,
         group: vu.group,
         scenario: vu.scenario.name,
         proto: 'HTTP/1.1',

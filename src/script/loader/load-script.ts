@@ -98,6 +98,7 @@ export async function loadScript(path: string, options: LoadScriptOptions): Prom
     timings: { bundleMs, transformMs, totalMs: performance.now() - started },
     mapStack: mapper.mapStack,
     mapPosition: mapper.mapPosition,
+    userStack: mapper.userStack,
     resolvePath: createScriptPathResolver(scriptPath, { mapper, bundleUrl, sources }),
     dispose: written.dispose,
   };

@@ -22,6 +22,13 @@ export interface StackMapper {
   mapStack(stack: string): string;
   /** Original position of a bundle position (1-based line and column), if the map knows it. */
   mapPosition(line: number, column: number): SourcePosition | undefined;
+  /**
+   * A stack as users should see it: the message, then only the frames in their own files (the
+   * script, its modules and the packages bundled with it), mapped to file:line:column. Frames of
+   * Redline, Node's internals and unmapped bundle code are left out; a native frame (`JSON.parse
+   * (<anonymous>)`) directly above a user frame is kept, as it names what threw.
+   */
+  userStack(stack: string): string;
 }
 
 /** Options of {@link createStackMapper}. */
@@ -66,13 +73,44 @@ export function createStackMapper(options: StackMapperOptions): StackMapper {
     if (found.source === null) return undefined;
     return { file: found.source, line: found.line, column: found.column + 1 };
   };
+  const mapStack = (stack: string): string =>
+    stack.replace(pattern, (whole, line: string, column: string) => {
+      const position = mapPosition(Number(line), Number(column));
+      return position ? `${display(position.file)}:${position.line}:${position.column}` : whole;
+    });
+  const sources = options.map.sources.filter((s): s is string => typeof s === 'string');
+  /** The frame mapped to a user file, or undefined when it is not one of theirs. */
+  const userFrame = (frame: string): string | undefined => {
+    let mapped = false;
+    const text = frame.replace(pattern, (whole, line: string, column: string) => {
+      const position = mapPosition(Number(line), Number(column));
+      if (!position) return whole;
+      mapped = true;
+      return `${display(position.file)}:${position.line}:${position.column}`;
+    });
+    if (mapped) return text;
+    // Already mapped by the module loader (e.g. Vite under Vitest): a path of the source map.
+    return sources.some((source) => frame.includes(`${source}:`)) ? frame : undefined;
+  };
   return {
     mapPosition,
-    mapStack(stack: string): string {
-      return stack.replace(pattern, (whole, line: string, column: string) => {
-        const position = mapPosition(Number(line), Number(column));
-        return position ? `${display(position.file)}:${position.line}:${position.column}` : whole;
-      });
+    mapStack,
+    userStack(stack: string): string {
+      const out: string[] = [];
+      let native: string[] = [];
+      for (const line of stack.split('\n')) {
+        if (!/^\s+at\s/.test(line)) {
+          out.push(line);
+          continue;
+        }
+        const user = userFrame(line);
+        if (user !== undefined) {
+          out.push(...native, user);
+          native = [];
+        } else if (/\((?:<anonymous>|native)\)\s*$/.test(line)) native.push(line);
+        else native = [];
+      }
+      return out.join('\n');
     },
   };
 }

@@ -63,6 +63,87 @@ flow:
     ]);
   });
 
+  it('reports the k6 scenario problems together with the plan problems (one pass, not one by one)', () => {
+    const { problems } = problemsOf(`target: http://127.0.0.1:1
+scenarios:
+  readers:
+    executor: constant-arrival-rate
+    rate: 0
+    duration: 2x
+    flow: [{ get: /items }]
+  writers:
+    executor: ramping-vuss
+    stages: [{ duration: 1m, target: 10 }]
+    flow: [{ post: { url: /orders, json: { item: 1 } } }]
+thresholds:
+  http_req_duration: ["p(95)<<500"]
+variables:
+  x: 1
+flow:
+  - get: { url: "/{{ y }}", headrs: { a: b } }
+`);
+    expect(problems).toEqual([
+      expect.stringMatching(/plan\.yaml:4:5: scenarios\.readers\.preAllocatedVUs: is required/),
+      expect.stringMatching(
+        /plan\.yaml:5:11: scenarios\.readers\.rate: the iteration rate must be more than 0/,
+      ),
+      expect.stringMatching(
+        /plan\.yaml:6:15: scenarios\.readers\.duration: "2x" is not a duration/,
+      ),
+      expect.stringMatching(
+        /plan\.yaml:9:15: scenarios\.writers\.executor: unknown executor "ramping-vuss"; did you mean "ramping-vus"\?/,
+      ),
+      expect.stringMatching(
+        /plan\.yaml:13:23: thresholds\.http_req_duration\[0\]: "<500" is not a number/,
+      ),
+      expect.stringMatching(/plan\.yaml:17:17: flow\[0\]\.get\.url: unknown variable "y"/),
+      expect.stringMatching(/plan\.yaml:17:29: flow\[0\]\.get\.headrs: unknown key "headrs"/),
+    ]);
+  });
+
+  it('checks each k6 execution value even when they conflict', () => {
+    const { problems } = problemsOf(`target: http://127.0.0.1:1
+vus: 0
+duration: 10x
+stages: [{ duration: 1m, target: -1 }]
+iterations: abc
+flow:
+  - get: /a
+`);
+    expect(problems).toEqual([
+      expect.stringMatching(/plan\.yaml:2:6: vus: the number of VUs must be more than 0/),
+      expect.stringMatching(/plan\.yaml:3:11: duration: ExecutionConflict: /),
+      expect.stringMatching(/plan\.yaml:3:11: duration: "10x" is not a duration/),
+      expect.stringMatching(/plan\.yaml:4:34: stages\[0\]\.target: can't be negative, got -1/),
+      expect.stringMatching(/plan\.yaml:5:13: iterations: ExecutionConflict: /),
+      expect.stringMatching(/plan\.yaml:5:13: iterations: must be a whole number, got "abc"/),
+    ]);
+  });
+
+  it('does not report a half-read phase twice (the plan builder would see its bad duration again)', () => {
+    const { problems } = problemsOf(`target: http://127.0.0.1:1
+phases:
+  - duration: 10x
+    arrivalRate: 5
+  - duration: 5
+    arrivalRate: 2
+    maxVusers: -3
+options:
+  discardResponseBodies: "yes"
+flow:
+  - get: /a
+`);
+    expect(problems).toEqual([
+      expect.stringMatching(/plan\.yaml:3:15: phases\[0\]\.duration: expected a duration/),
+      expect.stringMatching(
+        /plan\.yaml:7:16: phases\[1\]\.maxVusers: maxVusers must be at least 1, got -3/,
+      ),
+      expect.stringMatching(
+        /plan\.yaml:9:26: options\.discardResponseBodies: must be true or false/,
+      ),
+    ]);
+  });
+
   it('reports YAML syntax errors at their line', () => {
     const { error, problems } = problemsOf('target: http://x\nflow: [1, 2\nb: x\n');
     expect(error.code).toBe('E_YAML_SYNTAX');

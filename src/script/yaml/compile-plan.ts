@@ -13,12 +13,10 @@ import { checkPlan } from '../../config/build-plan.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import { generateModule } from './codegen.js';
-import type { YamlPlan } from './model.js';
+import type { YamlPath, YamlPlan } from './model.js';
 import { formatYamlProblem, PlanProblems, planProblemsError } from './plan-problems.js';
 import { readPlan } from './read-plan.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
-
-const EXECUTION_OPTIONS = ['scenarios', 'stages', 'vus', 'duration', 'iterations'];
 
 /** File extensions of YAML plans. */
 export const YAML_PLAN_EXTENSIONS = ['.yaml', '.yml'];
@@ -60,6 +58,11 @@ function readPlanFile(path: string): { file: string; text: string } {
   return { file, text: readFileSync(file, 'utf8') };
 }
 
+/** True when `prefix` is `path` or one of its ancestors. */
+function isPrefix(prefix: YamlPath, path: YamlPath): boolean {
+  return prefix.length <= path.length && prefix.every((segment, i) => segment === path[i]);
+}
+
 /** Reads and checks the plan; throws one RedlineError listing every problem. */
 export function readYamlPlan(
   file: string,
@@ -71,32 +74,26 @@ export function readYamlPlan(
   const source = parsed.source;
   const problems = new PlanProblems();
   const { plan, origins } = readPlan(source, problems);
-  {
-    // With problems already found, the execution options may be half-built: check the rest only.
-    const clean = problems.count === 0;
-    const exported = [
-      'default',
-      ...plan.scenarioFlows.map((s) => s.exec),
-      ...(plan.before ? ['setup'] : []),
-      ...(plan.after ? ['teardown'] : []),
-    ];
-    const options = clean
-      ? plan.options
-      : Object.fromEntries(
-          Object.entries(plan.options).filter(([k]) => !EXECUTION_OPTIONS.includes(k)),
-        );
-    const checked = checkPlan({
-      scriptOptions: options,
-      ...(clean ? { exportedFunctions: exported } : {}),
-    });
-    for (const problem of checked.problems) {
-      const path = origins.resolve(problem.path);
-      problems.add(
-        path ?? [],
-        path ? problem.message : `${problem.path}: ${problem.message}`,
-        problem.suggestion,
-      );
-    }
+  // The k6 options are checked even when the plan already has problems, so every problem is
+  // reported at once. A part the reader already rejected (a phase with a bad duration) is
+  // half-built in the options: what the plan builder says about it is a consequence of that
+  // problem, not another one, so problems at or inside an already reported path are dropped.
+  const reported = problems.problems.map((p) => p.path);
+  const exported = [
+    'default',
+    ...plan.scenarioFlows.map((s) => s.exec),
+    ...(plan.before ? ['setup'] : []),
+    ...(plan.after ? ['teardown'] : []),
+  ];
+  const checked = checkPlan({ scriptOptions: plan.options, exportedFunctions: exported });
+  for (const problem of checked.problems) {
+    const path = origins.resolve(problem.path);
+    if (path && reported.some((r) => isPrefix(r, path) || isPrefix(path, r))) continue;
+    problems.add(
+      path ?? [],
+      path ? problem.message : `${problem.path}: ${problem.message}`,
+      problem.suggestion,
+    );
   }
   if (problems.count > 0) throw planProblemsError(source, problems.problems);
   return { plan, source, warnings: problems.warnings.map((w) => formatYamlProblem(source, w)) };

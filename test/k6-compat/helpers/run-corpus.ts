@@ -1,5 +1,5 @@
 /** Runs one corpus script in this process (runScriptTest) or through the built CLI, and reads its result. */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CliOverrides } from '../../../src/config/index.js';
 import { runScriptTest, type ScriptRunResult } from '../../../src/engine/script/run-script.js';
@@ -76,30 +76,48 @@ export interface CliRun {
 
 const BIN = fileURLToPath(new URL('../../../bin/redline.js', import.meta.url));
 
-/** Runs the built CLI (`node bin/redline.js <args>`) in `cwd`; kills it after `timeoutMs`. */
-export function runCli(
+/** A running CLI process: its output so far and its exit. */
+export interface CliProcess {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (null when killed by a signal) once the process closed. */
+  done: Promise<CliRun>;
+}
+
+/** Starts the built CLI (`node bin/redline.js <args>`) in `cwd`; kills it after `timeoutMs`. */
+export function spawnCli(
   args: string[],
   options: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {},
-): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? process.cwd(),
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+): CliProcess {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? process.cwd(),
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const done = new Promise<CliRun>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
   });
+  return { child, stdout: () => stdout, stderr: () => stderr, done };
+}
+
+/** Runs the built CLI (`node bin/redline.js <args>`) in `cwd`; kills it after `timeoutMs`. */
+export function runCli(
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<CliRun> {
+  return spawnCli(args, options).done;
 }

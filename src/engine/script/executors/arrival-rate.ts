@@ -68,5 +68,6 @@ export async function runArrivals(
       } else context.dropped.add(1);
     }
   }
+  runner.endSchedule(runner.active);
   await finishLoops(runner, all, [...running], endAt + plan.gracefulStopMs, stop);
 }

@@ -121,6 +121,8 @@ export function createClosedLoopExecutor(
   return {
     async run() {
       await sleepUntil(context.startAt, stopper.signal);
+      // Stopped before the scenario began: no VU ever ran (none is counted in `vus`).
+      if (stopper.signal.aborted) return runner.endSchedule(0);
       const plan = planAtStart();
       const vus = Array.from({ length: plan.vus }, () => runner.createVu());
       runner.active += vus.length;
@@ -132,6 +134,11 @@ export function createClosedLoopExecutor(
           () => !stopper.signal.aborted && performance.now() < plan.endAt && admit(),
         );
       });
+      // No iteration starts after endAt (or once every VU is done): the graceful stop follows.
+      const looped = new AbortController();
+      void Promise.all(loops).then(() => looped.abort());
+      await sleepUntil(plan.endAt, AbortSignal.any([stopper.signal, looped.signal]));
+      runner.endSchedule(runner.active);
       await finishLoops(runner, vus, loops, plan.endAt + plan.gracefulStopMs, stopper.signal);
       runner.active -= vus.length;
     },

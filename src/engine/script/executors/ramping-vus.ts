@@ -96,6 +96,10 @@ export function createRampingVus(scenario: RampingVusScenario, context: Executor
         await sleepUntil(Math.min(boundary, now + CONTROL_TICK_MS), stopper.signal);
       }
       for (const slot of slots) slot.wanted = false;
+      // The schedule's own VU count at its end (the final target), not what a late tick left.
+      const elapsed = Math.min(performance.now() - context.startAt, total);
+      const target = Math.floor(valueAt(scenario.startVUs, scenario.stages, elapsed) + 1e-9);
+      runner.endSchedule(Math.min(runner.active, stripe(target, context.shard, context.shards)));
       await finishLoops(
         runner,
         slots.map((s) => s.vu),

@@ -1,0 +1,53 @@
+// Series tags are redacted once, where they are created, so every output reads clean tags.
+import { afterEach, describe, expect, it } from 'vitest';
+import { addRedactedNames, REDACTED, resetRedactedNames } from '../util/redact.js';
+import { Aggregate } from './aggregate.js';
+import { BUILTIN_METRICS } from './builtin.js';
+import { MetricRegistry } from './registry.js';
+
+describe('MetricRegistry tag redaction', () => {
+  afterEach(() => resetRedactedNames());
+
+  it('stores URL secrets redacted in tags and keys, keeping names and other parameters', () => {
+    const registry = new MetricRegistry(() => 0);
+    const url = 'http://u:pw@127.0.0.1:1/a?access_token=SECRET1&page=2&keyboard=x';
+    registry.trend(BUILTIN_METRICS.http_req_duration, { url, name: url, method: 'GET' }).add(5);
+    const snapshot = registry.snapshot(0, 0, 0, 1000);
+    const text = JSON.stringify(snapshot);
+    expect(text).not.toContain('SECRET1');
+    expect(text).not.toContain(':pw@');
+    const series = snapshot.series[0]!;
+    expect(series.tags['url']).toBe(
+      `http://${REDACTED}@127.0.0.1:1/a?access_token=${REDACTED}&page=2&keyboard=x`,
+    );
+    expect(series.key).toContain(`access_token=${REDACTED}`);
+  });
+
+  it('merges series that differ only by a secret value, counting every sample', () => {
+    const registry = new MetricRegistry(() => 0);
+    for (let i = 0; i < 5; i++)
+      registry.counter(BUILTIN_METRICS.http_reqs, { url: `http://h/x?token=t${i}&page=1` }).add(1);
+    registry.counter(BUILTIN_METRICS.http_reqs, { url: 'http://h/x?token=t0&page=1' }).add(1);
+    const totals = new Aggregate(1);
+    totals.addSnapshot(registry.snapshot(0, 0, 0, 1000));
+    const series = [...totals.series.values()];
+    expect(series).toHaveLength(1);
+    expect(series[0]!.sum).toBe(6);
+    expect(series[0]!.tags['url']).toBe(`http://h/x?token=${REDACTED}&page=1`);
+  });
+
+  it('redacts values of tags with a secret name and names added by the user', () => {
+    const registry = new MetricRegistry(() => 0);
+    addRedactedNames(['tenant']);
+    registry.counter('custom_total', { session: 'abc', tenant: 'acme', page: '2' }).add(1);
+    const [series] = registry.snapshot(0, 0, 0, 1000).series;
+    expect(series!.tags).toEqual({ session: REDACTED, tenant: REDACTED, page: '2' });
+  });
+
+  it('leaves clean tags untouched', () => {
+    const registry = new MetricRegistry(() => 0);
+    const tags = { url: 'http://h/x?page=2&monkey=1', status: '200' };
+    registry.counter(BUILTIN_METRICS.http_reqs, tags).add(1);
+    expect(registry.snapshot(0, 0, 0, 1000).series[0]!.tags).toEqual(tags);
+  });
+});
