@@ -1,4 +1,4 @@
-// k6 transform overhead: the seed's flow (login, /users/me, /items) without its sleeps, written as
+// k6 transform overhead: the flow of examples/k6/login-flow.js (login, /users/me, /items) without its sleeps, written as
 // the k6-style synchronous script (made async by the transform) vs the same flow in the native
 // async API. Same target, same VUs, same core; runs alternate; the median ratio is reported.
 // Usage (after `npm run build`): taskset -c 0 node bench/k6-transform.js [seconds=2] [reps=16] [vus=20]

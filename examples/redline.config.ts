@@ -19,7 +19,7 @@ export default {
     ready: { path: '/health', timeout: '2m' },
   },
   database: { url: 'pglite:{workDir}/pgdata' },
-  // Stricter than the seed on latency; the other rows keep the seed's values.
+  // Stricter than the defaults on latency; the other rows keep the default values.
   criteria: {
     p95: { target: '300ms', acceptable: '500ms' },
     p99: { target: '400ms', acceptable: '700ms' },

@@ -1,4 +1,4 @@
-// The seed's k6 script, unchanged except for the base URL: Redline runs k6 scripts as they are
+// A typical k6 script, unchanged except for the base URL: Redline runs k6 scripts as they are
 // (k6/http is synchronous in k6; Redline rewrites the blocking calls for you).
 //
 // Against the bundled demo service (keeps serving until Ctrl-C):
@@ -17,7 +17,7 @@ const responseTime = new Trend('response_time');
 
 const BASE_URL = __ENV.BASE_URL || 'http://127.0.0.1:3000';
 
-// Test configuration (the seed's stages, in minutes)
+// Test configuration (its stages, in minutes)
 export const options = {
   stages: [
     { duration: '5m', target: 100 }, // Ramp up to 100 users

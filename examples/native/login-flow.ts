@@ -1,5 +1,5 @@
 /**
- * The seed's user journey — log in, read /users/me, list /items — written with Redline's native,
+ * The user journey of examples/k6/login-flow.js — log in, read /users/me, list /items — written with Redline's native,
  * async API and TypeScript types. Same load shape and success criteria as the k6 script it
  * replaces (examples/k6/login-flow.js), in 1/10 of the time so it is quick to try.
  *

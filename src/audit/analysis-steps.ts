@@ -5,8 +5,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Finding } from '../findings/finding.js';
-import type { AuditStep, ProfileSummary } from '../report/model/audit-result.js';
-import { readRunStats } from '../report/model/run-stats.js';
+import type { AuditStep, ProfileSummary } from '../results/audit-result.js';
+import { readRunStats } from '../results/run-stats.js';
 import type { AuditConfig } from './config/types.js';
 import { announce } from './run-steps.js';
 import { createProfileSummary, runCapturedStep } from './steps/capture-step.js';

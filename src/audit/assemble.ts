@@ -5,8 +5,8 @@
  */
 import type { Finding } from '../findings/finding.js';
 import type { ProbeReport } from '../probe/index.js';
-import type { AuditStep, BreakingPoint, ProfileSummary } from '../report/model/audit-result.js';
-import type { ParsedResult } from '../report/model/parse-result.js';
+import type { AuditStep, BreakingPoint, ProfileSummary } from '../results/audit-result.js';
+import type { ParsedResult } from '../results/parse-result.js';
 import { REDLINE_VERSION } from '../util/version.js';
 import { type AuditRecord, createBaselineVerification } from './baseline.js';
 import type { AuditConfig } from './config/types.js';

@@ -4,19 +4,14 @@
  * baseline finding pointed at, before and after, from the probe's per-route statistics.
  */
 import { basename } from 'node:path';
+import { compareRuns, createVerification } from '../compare/index.js';
 import type { RouteStats } from '../probe/index.js';
-import { compareRuns } from '../report/compare/compare-runs.js';
-import { createVerification } from '../report/compare/verification.js';
-import { readResultFile } from '../report/io/read-result.js';
-import type {
-  AuditResultFile,
-  Verification,
-  VerifiedMetric,
-} from '../report/model/audit-result.js';
-import { selectBasisStep } from '../report/model/create-from-audit.js';
-import type { ParsedResult } from '../report/model/parse-result.js';
+import type { AuditResultFile, Verification, VerifiedMetric } from '../results/audit-result.js';
+import { selectBasisStep } from '../results/audit-result.js';
+import type { ParsedResult } from '../results/parse-result.js';
+import { readResultFile } from '../results/read-result.js';
 
-/** The audit file as Redline writes it: the report's AuditResultFile plus the probe's route stats. */
+/** The audit file as Redline writes it: the AuditResultFile (results/audit-result.ts) plus the probe's route stats. */
 export interface AuditRecord extends AuditResultFile {
   /**
    * Per-route statistics of the in-app probe over the whole audit (for `--baseline` per-route

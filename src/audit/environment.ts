@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { arch, availableParallelism, cpus, hostname, release, type } from 'node:os';
 import { join } from 'node:path';
-import type { AuditEnvironment } from '../report/model/audit-result.js';
+import type { AuditEnvironment } from '../results/audit-result.js';
 import type { AuditTargetConfig } from './config/types.js';
 import { memoryLimitBytes } from './target/proc-sampler.js';
 

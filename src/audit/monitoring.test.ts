@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SUCCESS_CRITERIA } from '../report/model/criteria.js';
+import { DEFAULT_SUCCESS_CRITERIA } from '../results/criteria.js';
 import { checkRules, findPromtool } from '../slo/index.js';
 import { createMonitoringPlan, criteriaToSlos, toServiceName } from './monitoring.js';
 

@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import type { Finding } from '../findings/finding.js';
-import type { AlertRecommendation, MonitoringPlan } from '../report/model/audit-result.js';
-import type { SuccessCriteria } from '../report/model/criteria.js';
+import type { AlertRecommendation, MonitoringPlan } from '../results/audit-result.js';
+import type { SuccessCriteria } from '../results/criteria.js';
 import {
   createSloRuleGroups,
   createSloSpecFromCriteria,

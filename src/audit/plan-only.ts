@@ -1,4 +1,7 @@
-/** `redline audit --plan-only`: the seed's Load Test Plan from the config, before anything runs. */
+/**
+ * `redline audit --plan-only`: the Load Test Plan [ref: load-test-plan] from the config, before
+ * anything runs.
+ */
 import { parseDbTarget } from '../db/index.js';
 import type { AuditConfig } from './config/types.js';
 import { createEnvironment } from './environment.js';

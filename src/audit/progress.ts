@@ -1,5 +1,6 @@
 /** Step-by-step progress of an audit on stderr: what each step measures, then what it found. */
 import { formatDuration } from '../util/duration.js';
+import type { AuditConfig } from './config/types.js';
 
 /** Receives the audit's progress lines. */
 export interface AuditProgress {
@@ -42,3 +43,13 @@ export const SILENT_PROGRESS: AuditProgress = {
   note() {},
   warn() {},
 };
+
+/** Number of progress steps an audit of `config` announces (enabled steps plus the findings step). */
+export function countProgressSteps(config: AuditConfig): number {
+  const s = config.steps;
+  const enabled = [s.baseline, s.load, s.peak, s.stress, s.spike, s.soak, s.profile].filter(
+    (x) => x.enabled,
+  ).length;
+  const db = s.db.enabled && config.database?.url ? 1 : 0;
+  return enabled + db + 1;
+}

@@ -1,6 +1,6 @@
 /** The few lines `redline audit` and `redline demo` print at the end: where the report is, what it found. */
 import { relative } from 'node:path';
-import { formatLocation } from '../report/model/findings-view.js';
+import { formatLocation } from '../report/index.js';
 import { redactText } from '../util/redact.js';
 import type { AuditRun } from './run-audit.js';
 

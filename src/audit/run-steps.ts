@@ -1,9 +1,9 @@
 /**
- * The load phase of an audit, in the seed's order: baseline → normal load (X) → peak (3X) →
+ * The load phase of an audit, in this order [ref: k6-test-types]: baseline → normal load (X) → peak (3X) →
  * stress ramp until the breaking point → spike. Each step can be skipped or sized; a target that
  * dies under load ends the phase (and is reported).
  */
-import type { AuditStep, BreakingPoint } from '../report/model/audit-result.js';
+import type { AuditStep, BreakingPoint } from '../results/audit-result.js';
 import { formatDuration } from '../util/duration.js';
 import type { AuditConfig, LoadStepSettings } from './config/types.js';
 import { runLoadStep, type StepContext } from './steps/load-step.js';

@@ -1,5 +1,5 @@
 /** What the audit was told to do, as the report and the Load Test Plan show it (no secrets). */
-import type { AuditConfigSummary, AuditStepKind } from '../report/model/audit-result.js';
+import type { AuditConfigSummary, AuditStepKind } from '../results/audit-result.js';
 import { REDLINE_VERSION } from '../util/version.js';
 import { createFlowLabels } from './config/flow.js';
 import type { AuditConfig } from './config/types.js';

@@ -6,13 +6,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
-import { renderHtml } from '../report/html/render-html.js';
-import { renderJunit } from '../report/junit/render-junit.js';
-import { renderMarkdown } from '../report/markdown/render-markdown.js';
-import { renderLoadTestPlanMarkdown } from '../report/markdown/render-plan.js';
-import type { AuditConfigSummary, AuditEnvironment } from '../report/model/audit-result.js';
-import { createReportModelFromAudit } from '../report/model/create-from-audit.js';
-import { createLoadTestPlan } from '../report/model/load-test-plan.js';
+import {
+  createLoadTestPlan,
+  createReportModelFromAudit,
+  renderHtml,
+  renderJunit,
+  renderLoadTestPlanMarkdown,
+  renderMarkdown,
+} from '../report/index.js';
+import type { AuditConfigSummary, AuditEnvironment } from '../results/audit-result.js';
 import { redactDeep, redactText } from '../util/redact.js';
 import type { AuditRecord } from './baseline.js';
 
@@ -52,7 +54,7 @@ export async function writeAuditOutputs(
   ]);
 }
 
-/** Renders the seed's Load Test Plan (redacted) for `--plan-only`. */
+/** Renders the Load Test Plan [ref: load-test-plan] (redacted) for `--plan-only`. */
 export function renderPlan(
   summary: AuditConfigSummary,
   environment: AuditEnvironment | undefined,

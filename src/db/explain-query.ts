@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { ExitCode, RedlineError } from '../errors/index.js';
 import type { Finding } from '../findings/index.js';
+import { isRecord as isObject } from '../util/is-record.js';
 import { annotateExistingIndexes } from './advice/existing-indexes.js';
 import { type DbSession, openDb, parseDbTarget } from './connection.js';
 import { explainMysql } from './mysql/explain.js';
@@ -140,8 +141,4 @@ export async function explainPlanFile(path: string, sql?: string): Promise<Expla
     isWrite: sql ? classifyStatement(sql).isWrite : false,
     executed: plan.analyzed,
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -16,6 +16,12 @@ export {
   parseSavedPlan,
   runExplain,
 } from './explain-query.js';
+export {
+  analyzeMongoFile,
+  type MongoFileAnalysis,
+  renderMongoAnalysis,
+  shapeOf,
+} from './mongo/index.js';
 export { parseMariaDbPlan } from './mysql/parse-mariadb.js';
 export { parseMysqlTree } from './mysql/parse-mysql-tree.js';
 export * from './plan/plan-node.js';
@@ -38,6 +44,14 @@ export {
   type StatementAssessment,
   WRITES_NOT_ALLOWED,
 } from './safety.js';
+export {
+  digestSlowLogFile,
+  digestSlowLogTable,
+  explainSlowClasses,
+  openSlowLogDb,
+  renderSlowLogDigest,
+  type SlowLogDigest,
+} from './slow-log/index.js';
 export { isSelectStar, isUnboundedSelect, normalizeSql } from './sql/normalize.js';
 export { classifyStatement } from './sql/statement-kind.js';
 export {

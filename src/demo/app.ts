@@ -1,9 +1,9 @@
 /** The demo application's shared state, handed to every route handler. */
-import type { DemoDatabase } from './db/database.js';
-import type { TokenSigner } from './http/auth.js';
-import type { RouteContext, RouteHandler } from './http/router.js';
+import type { DemoDatabase } from './database/database.js';
 import type { RequestLog } from './middleware/request-log.js';
 import type { DemoBottleneckSwitches } from './switches.js';
+import type { TokenSigner } from './web/auth.js';
+import type { RouteContext, RouteHandler } from './web/router.js';
 
 /** Default and maximum page sizes of the paginated routes. */
 export const PAGE_SIZE = { default: 20, max: 100 } as const;

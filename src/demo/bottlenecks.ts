@@ -2,8 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExitCode, RedlineError } from '../errors/index.js';
-import { CREATE_MISSING_INDEX_SQL, MISSING_INDEX_NAME } from './db/schema.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
+import { CREATE_MISSING_INDEX_SQL, MISSING_INDEX_NAME } from './database/schema.js';
 import { CATEGORY_ITEMS_SQL } from './routes/categories.js';
 import { SELLER_BY_ID_SQL } from './routes/items.js';
 import { ALL_ORDERS_SQL } from './routes/orders.js';

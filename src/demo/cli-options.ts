@@ -1,6 +1,7 @@
 /** Command-line options of the demo entry (main.ts): flags to server options, the `--fix a,b` list to switch overrides. */
 import { parseArgs } from 'node:util';
-import { ExitCode, RedlineError } from '../errors/index.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
 import { DEMO_BOTTLENECKS } from './bottlenecks.js';
 import type { DemoServerOptions } from './start.js';
 import type { DemoBottleneckSwitches } from './switches.js';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** Executable entry of the demo service: `node dist/demo/main.js --port 0 [--fixed] [--database-url URL]`. */
-import { ExitCode, formatErrorForTerminal, RedlineError } from '../errors/index.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { formatErrorForTerminal, RedlineError } from '../errors/redline-error.js';
 import { DEMO_USAGE, parseDemoArgs } from './cli-options.js';
 import { DEMO_READY_PREFIX, type DemoServerOptions, startDemoServer } from './index.js';
 

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 
 const pbkdf2Async = promisify(pbkdf2);
 
-/** The seed's own user (the k6 script in the seed logs in with it). */
+/** The demo's user (examples/k6/login-flow.js logs in with it). */
 export const DEMO_USER = { email: 'test@example.com', password: 'password123' } as const;
 
 /** Every seeded user (`test@example.com`, `user1@example.com` … `user<N-1>@example.com`) has this password. */

@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 describe('demo on PostgreSQL', () => {
-  it('seeds its own schema and serves the seed flow', async () => {
+  it('seeds its own schema and serves the example k6 flow', async () => {
     expect(planted.database).toBe('postgres');
     expect(progress.some((m) => m.includes('seeding'))).toBe(true);
     const token = await loginAsDemoUser(planted.url, 'form');

@@ -1,4 +1,4 @@
-/** The demo service end to end on PGlite: the seed's k6 flow, auth, and error handling. */
+/** The demo service end to end on PGlite: the example k6 flow (examples/k6/login-flow.js), auth, and error handling. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAsDemoUser, requestJson } from './__fixtures__/test-support.js';
 import { type DemoServerHandle, startDemoServer } from './index.js';
@@ -13,7 +13,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('the seed flow (POST /auth/login → GET /users/me → GET /items?limit=20)', () => {
+describe('the example k6 flow (POST /auth/login → GET /users/me → GET /items?limit=20)', () => {
   it('logs in with a form body (what k6 sends for an object) and a JSON body', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.database).toBe('pglite');

@@ -1,9 +1,9 @@
 /** The node:http server of the demo: routing, JSON replies and errors, and the per-request history hook. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { DemoApp } from './app.js';
-import { isHttpError } from './http/http-error.js';
-import { createRouter, type Router } from './http/router.js';
 import { DEMO_ROUTE_TABLE } from './routes/index.js';
+import { isHttpError } from './web/http-error.js';
+import { createRouter, type Router } from './web/router.js';
 
 /** Called with unexpected (non-HTTP) errors; the client gets a generic 500. */
 export type DemoErrorLogger = (error: unknown, req: IncomingMessage) => void;

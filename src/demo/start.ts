@@ -1,16 +1,17 @@
 /** startDemoServer: opens the database, applies the bottleneck switches, listens, and returns a handle. */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ExitCode, RedlineError } from '../errors/index.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
 import type { DemoApp } from './app.js';
-import type { DemoDatabase, DemoDatabaseKind, DemoQueryListener } from './db/database.js';
-import { openPgliteDatabase } from './db/pglite.js';
-import { CREATE_MISSING_INDEX_SQL, DROP_MISSING_INDEX_SQL } from './db/schema.js';
-import { type DemoSeedSpec, parseSeedSpec } from './db/seed.js';
-import { createTokenSigner } from './http/auth.js';
+import type { DemoDatabase, DemoDatabaseKind, DemoQueryListener } from './database/database.js';
+import { openPgliteDatabase } from './database/pglite.js';
+import { CREATE_MISSING_INDEX_SQL, DROP_MISSING_INDEX_SQL } from './database/schema.js';
+import { type DemoSeedSpec, parseSeedSpec } from './database/seed.js';
 import { createRequestLog, REQUEST_LOG_CAPACITY } from './middleware/request-log.js';
 import { createDemoHttpServer, type DemoErrorLogger } from './server.js';
 import { type DemoBottleneckSwitches, resolveSwitches } from './switches.js';
+import { createTokenSigner } from './web/auth.js';
 
 /** Options of {@link startDemoServer}. */
 export interface DemoServerOptions {
@@ -138,7 +139,7 @@ function createHandle({ server, app, seed, host, port }: HandleParts): DemoServe
 async function openDatabase(options: DemoServerOptions, seed: DemoSeedSpec): Promise<DemoDatabase> {
   if (options.databaseUrl) {
     // Loaded only when used: importing pg costs start-up time the PGlite default does not need.
-    const { openPostgresDatabase } = await import('./db/postgres.js');
+    const { openPostgresDatabase } = await import('./database/postgres.js');
     return openPostgresDatabase({
       databaseUrl: options.databaseUrl,
       seed,

@@ -1,9 +1,9 @@
 /** Builds the saved {@link RunResultFile} of a run from its merged totals. */
 import { cpus, hostname, totalmem } from 'node:os';
-import { answerWarning, requestAccounting } from '../http/http-metrics.js';
 import { type Aggregate, type MetricSummary, trendStat } from '../metrics/aggregate.js';
 import { TREND_SCALE } from '../metrics/histogram.js';
 import type { Tags } from '../metrics/metric-types.js';
+import { answerWarning, requestAccounting } from '../metrics/request-accounting.js';
 import type { EndReason, RunMeta } from '../outputs/output.js';
 import {
   DEFAULT_SUMMARY_TREND_STATS,

@@ -1,4 +1,8 @@
-/** Public surface of errors/: the error type and the exit-code table. */
+/**
+ * Re-exports of errors/, kept only for importers not yet moved (src/db, engine, script,
+ * thresholds): errors/ is a building block, so import redline-error.ts or exit-codes.ts directly.
+ * Deleted in phase 2 (docs/architecture.md).
+ */
 export { ExitCode, type ExitCodeValue } from './exit-codes.js';
 export {
   formatErrorForTerminal,

@@ -24,10 +24,12 @@
  * (reused, or pipelined behind one) and it is not itself a retry. Otherwise it fails with
  * `closed` (or `truncated` when part of the response had arrived).
  *
- * Why not undici: the same closed loop (50 connections to nginx, body read, one latency sample
- * per request) ran at 56.5k req/s with this client and 19.6k req/s with undici 7's Pool on this
- * machine (bench/client-vs-undici.mjs, medians of 3; bench/RESULTS.md). The timing trail also
- * needs socket-level moments (first byte, last byte) that undici's public API does not expose.
+ * Why not undici: on the same closed loop (50 keep-alive connections to nginx, body discarded,
+ * one latency sample per request), undici 7's Pool spent 2.3x more CPU per response with
+ * request() + body.dump() and 1.5-1.8x more with dispatch() and handler callbacks than this
+ * client, and its median rate was lower in all but one heavily loaded session
+ * (bench/client-vs-undici.mjs, 7 rotating runs per session; bench/RESULTS.md). The timing trail
+ * also needs socket-level moments (first byte, last byte) that undici's public API does not expose.
  */
 import { type NetConnectOpts, connect as netConnect, type Socket } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';

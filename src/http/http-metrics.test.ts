@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { errorsByClass } from '../engine/timeline.js';
 import { Aggregate } from '../metrics/aggregate.js';
 import { MetricRegistry } from '../metrics/registry.js';
+import { answerWarning, requestAccounting } from '../metrics/request-accounting.js';
 import { closedBeforeResponse, interruptedRequest, requestTimeout } from './errors.js';
-import { answerWarning, HttpSeriesCache, requestAccounting } from './http-metrics.js';
+import { HttpSeriesCache } from './http-metrics.js';
 import { TimingTrail } from './timing-trail.js';
 
 /** Records requests through the real series cache and merges them like a run's totals. */

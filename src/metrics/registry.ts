@@ -4,7 +4,7 @@
  */
 
 import { ExitCode } from '../errors/exit-codes.js';
-import { RedlineError } from '../errors/index.js';
+import { RedlineError } from '../errors/redline-error.js';
 import { redactTags } from '../util/redact.js';
 import {
   METRIC_NAME_PATTERN,

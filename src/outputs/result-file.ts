@@ -2,7 +2,7 @@
  * The saved result of one run (`redline run --json <file>`): what `redline report`, `redline
  * compare` and the audit read back. Versioned; fields are only ever added.
  */
-import type { RequestAccounting } from '../http/http-metrics.js';
+import type { RequestAccounting } from '../metrics/request-accounting.js';
 import type { EndReason, RunMeta } from './output.js';
 
 /** Default trend statistics of a summary: k6's plus p(99) and p(99.9). */

@@ -1,6 +1,6 @@
 /** Aggregates per-request detections into findings (one per rule × route × query × call site). */
-import type { Finding } from '../findings/index.js';
-import type { ResolvedSite } from './call-site.js';
+import type { Finding } from '../findings/finding.js';
+import type { ResolvedSite } from './query-site.js';
 
 /** One detection in one request (or one window, for cache candidates). */
 export interface Detection {

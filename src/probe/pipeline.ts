@@ -1,16 +1,8 @@
 /** The probe's data flow: finished queries and finished requests → statistics, metrics and detections. */
 import type http from 'node:http';
-import { resolveSite } from './call-site.js';
 import type { ProbeConfig } from './config.js';
-import {
-  CACHE_CANDIDATE_ID,
-  CacheTracker,
-  renderCacheCandidate,
-} from './detectors/cache-candidate.js';
-import { detectNPlusOne, N_PLUS_ONE_ID, renderNPlusOne } from './detectors/n-plus-one.js';
-import { isUnpaginated, NO_PAGINATION_ID, renderNoPagination } from './detectors/no-pagination.js';
-import { detectPoolWait, POOL_WAIT_ID, renderPoolWait } from './detectors/pool-wait.js';
-import { detectSelectStar, renderSelectStar, SELECT_STAR_ID } from './detectors/select-star.js';
+import type { DetectorHooks, ProbeDetector } from './detectors/detector.js';
+import { PROBE_DETECTORS } from './detectors/registry.js';
 import { FindingsStore } from './findings-store.js';
 import type { RequestEndHandler } from './http-server.js';
 import type { ProbeMetrics } from './metrics.js';
@@ -19,14 +11,12 @@ import { frameworkRoute, routeTemplate } from './route.js';
 import { now, type QueryRecord, type RequestState } from './state.js';
 import type { ProbeStats } from './stats.js';
 
-/** A findings store with every probe detector's renderer registered. */
-export function createProbeFindingsStore(): FindingsStore {
+/** A findings store with the renderer of every detector in `detectors` registered. */
+export function createProbeFindingsStore(
+  detectors: readonly ProbeDetector[] = PROBE_DETECTORS,
+): FindingsStore {
   const store = new FindingsStore();
-  store.setRenderer(N_PLUS_ONE_ID, renderNPlusOne);
-  store.setRenderer(NO_PAGINATION_ID, renderNoPagination);
-  store.setRenderer(SELECT_STAR_ID, renderSelectStar);
-  store.setRenderer(POOL_WAIT_ID, renderPoolWait);
-  store.setRenderer(CACHE_CANDIDATE_ID, renderCacheCandidate);
+  for (const detector of detectors) store.setRenderer(detector.id, detector.render);
   return store;
 }
 
@@ -36,53 +26,46 @@ export interface PipelineTargets {
   store: FindingsStore;
   stats: ProbeStats;
   metrics: ProbeMetrics | undefined;
+  /** The detectors to run (default: every one, {@link PROBE_DETECTORS}). */
+  detectors?: readonly ProbeDetector[];
 }
 
-/** Per finished query: statistics, the no-pagination check and cache-candidate tracking. */
-export function createQuerySink({ config, store, stats, metrics }: PipelineTargets): QuerySink {
-  const cache = new CacheTracker();
+/** Each runtime's detector hooks, created once so a detector's state is shared by both handlers. */
+const hooksByTargets = new WeakMap<PipelineTargets, readonly DetectorHooks[]>();
+function hooksOf(targets: PipelineTargets): readonly DetectorHooks[] {
+  let hooks = hooksByTargets.get(targets);
+  if (!hooks) {
+    hooks = (targets.detectors ?? PROBE_DETECTORS).map((d) => d.createHooks(targets.config));
+    hooksByTargets.set(targets, hooks);
+  }
+  return hooks;
+}
+
+/** Per finished query: statistics, metrics, then the detectors' query hooks. */
+export function createQuerySink(targets: PipelineTargets): QuerySink {
+  const { config, store, stats, metrics } = targets;
+  const onQuery = hooksOf(targets).flatMap((h) => (h.onQuery ? [h.onQuery] : []));
   return {
     selectStarSampling: config.selectStarSampling,
     repeatCaptures: config.nPlusOneCount + 1,
     onQuery(state: RequestState, record: QueryRecord) {
       stats.addQuery(record);
       metrics?.countQuery(record.driver);
-      if (record.error) return;
-      const ms = record.end - record.execStart;
-      if (isUnpaginated(record.sql, record.rows)) {
-        const site = resolveSite(record.site, config.root);
-        store.add({
-          id: NO_PAGINATION_ID,
-          route: routeOf(state),
-          query: record.sql,
-          ...(site ? { site } : {}),
-          executions: 1,
-          timeMs: ms,
-          detail: { rows: record.rows },
-        });
+      for (const hook of onQuery) {
+        const detection = hook(state, record);
+        if (detection) store.add(detection);
       }
-      if (record.key === undefined) return;
-      const site = () => resolveSite(record.site, config.root);
-      const hit = cache.note(
-        record.text,
-        record.key,
-        record.sql,
-        routeOf(state),
-        state.id,
-        ms,
-        record.end,
-        site,
-      );
-      if (hit) store.add(hit);
     },
   };
 }
 
-/** Per finished request: route template, statistics, metrics and the per-request detectors. */
+/** Per finished request: route template, statistics, metrics and the detectors' request hooks. */
 export function createRequestEndHandler(
-  { config, store, stats, metrics }: PipelineTargets,
+  targets: PipelineTargets,
   onRequest: () => void,
 ): RequestEndHandler {
+  const { store, stats, metrics } = targets;
+  const onRequestEnd = hooksOf(targets).flatMap((h) => (h.onRequestEnd ? [h.onRequestEnd] : []));
   return (state: RequestState, request: http.IncomingMessage, response: http.ServerResponse) => {
     const duration = now() - state.start;
     const template = frameworkRoute(request) ?? routeTemplate(state.url);
@@ -96,13 +79,8 @@ export function createRequestEndHandler(
       duration / 1000,
       state.dbMs / 1000,
     );
+    // Every detector today judges database work: a request without queries has nothing to show.
     if (state.queryCount === 0) return;
-    for (const d of detectNPlusOne(state, config)) store.add(d);
-    for (const d of detectSelectStar(state, config.root)) store.add(d);
-    for (const d of detectPoolWait(state, config.root)) store.add(d);
+    for (const hook of onRequestEnd) for (const d of hook(state)) store.add(d);
   };
-}
-
-function routeOf(state: RequestState): string {
-  return state.route || `${state.method} ${routeTemplate(state.url)}`;
 }

@@ -4,8 +4,8 @@
  * because V8 stack capture costs microseconds.
  */
 import { isSelectStar, normalizeSql } from '../db/sql/normalize.js';
-import { type CallSiteHolder, captureSite, registerKnownSites } from './call-site.js';
 import { SAMPLES_PER_QUERY, trackColumnUse } from './detectors/select-star.js';
+import { type CallSiteHolder, captureSite, registerKnownSites } from './query-site.js';
 import {
   type DriverName,
   MAX_QUERIES_PER_REQUEST,

@@ -1,7 +1,7 @@
 /** The probe's report channel: NDJSON records appended to REDLINE_PROBE_REPORT (format in docs/probe.md). */
 import { appendFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { Finding } from '../findings/index.js';
+import type { Finding } from '../findings/finding.js';
 import type { PoolGauges } from './drivers/pools.js';
 import type { QueryStats, RouteStats } from './stats.js';
 

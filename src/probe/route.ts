@@ -1,4 +1,5 @@
 /** Route templates for node:http requests: framework routes when known, else a path heuristic. */
+import type { RequestState } from './state.js';
 
 const NUMERIC = /^\d+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -35,4 +36,12 @@ export function frameworkRoute(request: unknown): string | undefined {
   const path = req.route?.path;
   if (typeof path !== 'string') return undefined;
   return `${typeof req.baseUrl === 'string' ? req.baseUrl : ''}${path}` || '/';
+}
+
+/**
+ * The route label of a request (`GET /users/:id`): the one set when the request ended, else one
+ * derived from its URL now (a query finishes before its request does).
+ */
+export function routeOf(state: RequestState): string {
+  return state.route || `${state.method} ${routeTemplate(state.url)}`;
 }

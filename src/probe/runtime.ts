@@ -1,10 +1,8 @@
-/** startProbe: wires the instrumentation, detectors, metrics and report channel together (once per process). */
-import type { Finding } from '../findings/index.js';
-import { rankFindings } from '../findings/index.js';
+/** startProbe: wires the instrumentation, the detector pipeline, metrics and report channel together (once per process). */
+import type { Finding } from '../findings/finding.js';
+import { rankFindings } from '../findings/rank.js';
 import { type ProbeConfig, parseProbeConfig } from './config.js';
-import { CACHE_MIN_REPEATS, CACHE_WINDOW_MS } from './detectors/cache-candidate.js';
-import { NO_PAGINATION_MIN_ROWS } from './detectors/no-pagination.js';
-import { POOL_WAIT_MIN_MS } from './detectors/pool-wait.js';
+import { detectorThresholds } from './detectors/registry.js';
 import { instrumentDrivers } from './drivers/load.js';
 import { readPoolGauges } from './drivers/pools.js';
 import { installExitFlush } from './exit.js';
@@ -133,13 +131,6 @@ function helloRecord(
     node: process.version,
     ...(metricsPort !== undefined ? { metricsPort } : {}),
     drivers,
-    thresholds: {
-      nPlusOneCount: config.nPlusOneCount,
-      nPlusOneMs: config.nPlusOneMs,
-      noPaginationRows: NO_PAGINATION_MIN_ROWS,
-      poolWaitMs: POOL_WAIT_MIN_MS,
-      cacheRepeats: CACHE_MIN_REPEATS,
-      cacheWindowMs: CACHE_WINDOW_MS,
-    },
+    thresholds: detectorThresholds(config),
   };
 }

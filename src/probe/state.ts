@@ -1,7 +1,7 @@
 /** Per-request state carried by AsyncLocalStorage, and the record of one database query. */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import type { CallSiteHolder } from './call-site.js';
+import type { CallSiteHolder } from './query-site.js';
 
 /** Which client library issued a query. */
 export type DriverName = 'pg' | 'mysql2' | 'pglite';

@@ -2,7 +2,8 @@
  * Public surface of the profiler: capture a Node service under load (`profileTarget`) or a Go,
  * JVM or Python one (`profileStackTarget`), read any profile or recording (`importProfileFile`,
  * `.jfr`, pstats, Python sampler files), and analyse it (`analyzeFile` / `analyzeProfile` /
- * `analyzeCapture` / `analyzeRecording`) into tables and `Finding`s. See docs/profiling.md.
+ * `analyzeCapture` / `analyzeRecording`) into tables and `Finding`s. See docs/profiling.md. Other folders
+ * import profiler/ only through this file.
  */
 export { type AnalyzeOptions, analyzeProfile, type ProfileAnalysis } from './analysis/analyze.js';
 export { type AnalyzeFileOptions, analyzeFile } from './analysis/analyze-file.js';
@@ -15,7 +16,13 @@ export {
   type DiagnosisCategory,
   diagnoseSignals,
 } from './analysis/diagnose.js';
-export { assessLeak, LEAK_THRESHOLDS, type LeakAssessment } from './analysis/leak.js';
+export {
+  assessLeak,
+  createLeakFinding,
+  fitLine,
+  LEAK_THRESHOLDS,
+  type LeakAssessment,
+} from './analysis/leak.js';
 export { ROOT_CAUSE_PATTERNS, type RootCausePattern } from './analysis/patterns.js';
 export {
   analyzeRecording,
@@ -33,6 +40,11 @@ export type {
   PackageRow,
   ProfileTables,
 } from './analysis/tables.js';
+export {
+  connectInspector,
+  discoverDebuggerUrl,
+  type InspectorClient,
+} from './capture/inspector-client.js';
 export { isJvmProcess } from './capture/java.js';
 export { PPROF_TYPES, type PprofType, parsePprofTypes } from './capture/pprof-http.js';
 export {

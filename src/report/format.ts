@@ -44,7 +44,7 @@ export function formatInteger(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }
 
-/** Status symbol of a graded criterion, as the seed writes them. */
+/** Status symbol of a graded criterion: ✅ ⚠️ ❌ [ref: success-criteria]. */
 export function statusSymbol(status: 'pass' | 'acceptable' | 'fail' | 'unknown'): string {
   return { pass: '✅', acceptable: '⚠️', fail: '❌', unknown: '❔' }[status];
 }

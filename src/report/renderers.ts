@@ -1,11 +1,12 @@
 /** The report renderers by format name, and building a ReportModel from any parsed result. */
+
+import type { ParsedResult } from '../results/parse-result.js';
 import { renderHtml } from './html/render-html.js';
 import { renderJson } from './json/render-json.js';
 import { renderJunit } from './junit/render-junit.js';
 import { renderMarkdown } from './markdown/render-markdown.js';
 import { createReportModelFromAudit } from './model/create-from-audit.js';
 import { createReportModelFromRun, type RunReportOptions } from './model/create-from-run.js';
-import type { ParsedResult } from './model/parse-result.js';
 import type { ReportModel } from './model/report-model.js';
 
 /** A renderer: ReportModel in, file content out. */

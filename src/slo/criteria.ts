@@ -6,8 +6,9 @@
  * thresholds (`http_req_duration: ['p(95)<400']`, `http_req_failed: ['rate<0.001']`).
  */
 import { parseDurationMs } from '../util/duration.js';
+import { isRecord } from '../util/is-record.js';
 import type { RawSlo } from './parse-slo.js';
-import { isRecord, type Problems } from './spec-read.js';
+import type { Problems } from './spec-read.js';
 
 /** Success criteria as an API (what the audit's plan holds). */
 export interface SuccessCriteria {

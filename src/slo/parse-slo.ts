@@ -1,8 +1,9 @@
 /** Validation of one SLO entry of `slo.yaml` (SLI kinds, objective, alerting) into an {@link Slo}. */
 import { DEFAULT_TIME_BUCKETS_SECONDS } from '../outputs/prometheus/naming.js';
 import { parseDurationMs } from '../util/duration.js';
+import { isRecord } from '../util/is-record.js';
 import { type Matchers, pascalCase, type Sli, type Slo, type SloAlerting } from './spec.js';
-import { isRecord, type Problems, readDuration, readLabels, readPercent } from './spec-read.js';
+import { type Problems, readDuration, readLabels, readPercent } from './spec-read.js';
 
 /** An SLO entry as written in the file (validated by {@link buildSlo}). */
 export type RawSlo = Record<string, unknown>;

@@ -6,10 +6,11 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
+import { isRecord } from '../util/is-record.js';
 import { slosFromCriteria } from './criteria.js';
 import { buildSlo, type RawSlo } from './parse-slo.js';
 import { type BurnWindow, DEFAULT_BURN_WINDOWS, promDuration, type SloSpec } from './spec.js';
-import { isRecord, Problems, readDuration, readLabels, readPercent } from './spec-read.js';
+import { Problems, readDuration, readLabels, readPercent } from './spec-read.js';
 
 function readWindows(value: unknown, periodMs: number, problems: Problems): BurnWindow[] {
   if (value === undefined) {

@@ -1,5 +1,6 @@
 /** Readers shared by the SLO file validators: labels, durations, percentages, problem lists. */
 import { parseDurationMs } from '../util/duration.js';
+import { isRecord } from '../util/is-record.js';
 
 /** Collects problems with their place in the file. */
 export class Problems {
@@ -12,11 +13,6 @@ export class Problems {
   add(path: Array<string | number>, message: string): void {
     this.list.push(`${this.#where(path)}${path.length ? `${path.join('.')}: ` : ''}${message}`);
   }
-}
-
-/** True for a plain object. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Reads a map of string labels (numbers and booleans are turned into strings). */

@@ -10,8 +10,9 @@
  * - the metric (or the parent of the sub-metric) is known but has no samples at all: not
  *   evaluated, counted as passed, with a warning.
  */
-import { requestAccounting } from '../http/http-metrics.js';
+
 import type { Aggregate } from '../metrics/aggregate.js';
+import { requestAccounting } from '../metrics/request-accounting.js';
 import { findNearest } from '../util/nearest.js';
 import { hasSamples } from './observe.js';
 import type { ThresholdDefinition } from './types.js';

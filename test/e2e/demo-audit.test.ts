@@ -8,13 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  type AuditConfig,
-  type AuditRun,
-  createDemoAuditConfig,
-  runAudit,
-} from '../../src/audit/index.js';
+import { type AuditConfig, type AuditRun, runAudit } from '../../src/audit/index.js';
 import { normalizeSql } from '../../src/db/index.js';
+import { createDemoAuditConfig } from '../../src/demo/audit-config.js';
 import { DEMO_PASSWORD, locateDemoBottleneck, SELLER_BY_ID_SQL } from '../../src/demo/index.js';
 import type { Finding } from '../../src/findings/finding.js';
 
@@ -28,7 +24,7 @@ const PLANTED = [
   'probe.no-pagination',
   'memory.leak',
 ];
-// A demo bearer token: `<userId>.<expires>.<43 base64url chars>` (src/demo/http/auth.ts).
+// A demo bearer token: `<userId>.<expires>.<43 base64url chars>` (src/demo/web/auth.ts).
 const TOKEN = /\b\d{1,10}\.\d{10}\.[A-Za-z0-9_-]{43}\b/;
 
 /** The demo's own config (compact sizing: what `redline demo` runs, about two minutes). */
@@ -60,7 +56,7 @@ describe('redline demo audit', () => {
       expect.objectContaining({ file: hash.file, line: hash.line }),
     );
 
-    // The probe skips the demo's driver wrapper (src/demo/db/*.ts: every query passes through it)
+    // The probe skips the demo's driver wrapper (src/demo/database/*.ts: every query passes through it)
     // and names the loop that issues the N+1: the planted line in routes/items.ts.
     const n1 = byId(unfixed, 'probe.n-plus-one')[0];
     const loop = locateDemoBottleneck('n-plus-one');

@@ -11,8 +11,8 @@ import { isRedlineError } from '../../src/errors/redline-error.js';
 import {
   createSyntheticAudit,
   SYNTHETIC_SECRETS,
-} from '../../src/report/__fixtures__/synthetic-audit.js';
-import { createSyntheticRun } from '../../src/report/__fixtures__/synthetic-run.js';
+} from '../../src/results/__fixtures__/synthetic-audit.js';
+import { createSyntheticRun } from '../../src/results/__fixtures__/synthetic-run.js';
 
 let dir: string;
 const file = (name: string, value: unknown) => {

@@ -7,18 +7,18 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createSyntheticAudit,
-  HOSTILE_SCRIPT,
-  SYNTHETIC_SECRETS,
-} from '../../src/report/__fixtures__/synthetic-audit.js';
-import { createSyntheticRun } from '../../src/report/__fixtures__/synthetic-run.js';
 import { CHART_IDS } from '../../src/report/html/charts.js';
 import { renderHtml } from '../../src/report/html/render-html.js';
 import { renderJunit } from '../../src/report/junit/render-junit.js';
 import { SECTION_TITLES } from '../../src/report/markdown/render-markdown.js';
 import { createReportModelFromAudit } from '../../src/report/model/create-from-audit.js';
 import { createReportModelFromRun } from '../../src/report/model/create-from-run.js';
+import {
+  createSyntheticAudit,
+  HOSTILE_SCRIPT,
+  SYNTHETIC_SECRETS,
+} from '../../src/results/__fixtures__/synthetic-audit.js';
+import { createSyntheticRun } from '../../src/results/__fixtures__/synthetic-run.js';
 
 const ARGS = [
   '--headless',

@@ -1,15 +1,16 @@
 /**
- * The success-criteria table of the config (the seed's: Target and Acceptable per metric). Rows
- * not given keep the seed's defaults; `false` removes a row.
+ * The success-criteria table of the config (Target and Acceptable per metric). Rows not given
+ * keep Redline's defaults [ref: success-criteria]; `false` removes a row.
  */
 import {
   type CriterionMetric,
   DEFAULT_SUCCESS_CRITERIA,
   isHigherBetter,
   type SuccessCriteria,
-} from '../../report/model/criteria.js';
+} from '../../results/criteria.js';
 import { parseDurationMs } from '../../util/duration.js';
-import { type ConfigPath, type ConfigReader, isRecord } from './reader.js';
+import { isRecord } from '../../util/is-record.js';
+import type { ConfigPath, ConfigReader } from './reader.js';
 
 /** Config keys of the rows (`errorRate` also as `error_rate`). */
 const KEYS: Readonly<Record<string, CriterionMetric>> = {
@@ -89,7 +90,7 @@ function readRow(r: ConfigReader, metric: CriterionMetric, value: unknown, path:
   return { target, acceptable };
 }
 
-/** Reads `criteria:` over the seed's defaults. */
+/** Reads `criteria:` over Redline's defaults. */
 export function readCriteria(r: ConfigReader, raw: unknown): SuccessCriteria {
   const criteria: SuccessCriteria = { ...DEFAULT_SUCCESS_CRITERIA };
   if (raw === undefined) return criteria;

@@ -5,8 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { isRecord } from '../../util/is-record.js';
 import { isSensitiveKey } from '../../util/redact.js';
-import { type ConfigReader, isRecord } from './reader.js';
+import type { ConfigReader } from './reader.js';
 import type { AuditFlowConfig } from './types.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];

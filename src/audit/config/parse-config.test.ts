@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SUCCESS_CRITERIA } from '../../report/model/criteria.js';
+import { DEFAULT_SUCCESS_CRITERIA } from '../../results/criteria.js';
 import { parseLimit } from './criteria.js';
 import { createFlowLabels } from './flow.js';
 import { parseAuditConfig } from './parse-config.js';
@@ -25,7 +25,7 @@ function problems(raw: unknown): string[] {
 }
 
 describe('parseAuditConfig', () => {
-  it('fills the seed criteria, X = 10 and the standard steps for a minimal config', () => {
+  it('fills the default criteria, X = 10 and the standard steps for a minimal config', () => {
     const { config, problems: list } = parseAuditConfig(minimal, base);
     expect(list).toEqual([]);
     expect(config?.criteria).toEqual(DEFAULT_SUCCESS_CRITERIA);
@@ -144,7 +144,7 @@ describe('parseAuditConfig', () => {
 });
 
 describe('criteria limits', () => {
-  it('parses the seed spellings of every row', () => {
+  it('parses the documented spellings of every row', () => {
     expect(parseLimit('p95', '< 400ms')).toBe(400);
     expect(parseLimit('p99', '1s')).toBe(1000);
     expect(parseLimit('errorRate', '< 0.1%')).toBeCloseTo(0.001);

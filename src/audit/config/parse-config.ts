@@ -1,8 +1,9 @@
 /** Validates a raw audit config (from YAML, JSON or a TS/JS module) into an {@link AuditConfig}. */
 import { resolve } from 'node:path';
+import { isRecord } from '../../util/is-record.js';
 import { readCriteria } from './criteria.js';
 import { collectSecrets, readFlow } from './flow.js';
-import { type ConfigProblem, ConfigReader, isRecord } from './reader.js';
+import { type ConfigProblem, ConfigReader } from './reader.js';
 import { type AuditSizing, readSteps } from './steps.js';
 import { readDatabase, readTarget } from './target.js';
 import type { AuditConfig } from './types.js';
@@ -58,7 +59,7 @@ function dbPassword(url: string | undefined): string[] {
 
 /**
  * Checks the whole config and reports every problem at once. Rows of `criteria` not given keep
- * the seed's table; steps not given keep the sizing's defaults (`standard` unless told).
+ * Redline's table [ref: success-criteria]; steps not given keep the sizing's defaults (`standard` unless told).
  */
 export function parseAuditConfig(raw: unknown, options: ParseConfigOptions): ParsedConfig {
   const r = new ConfigReader();

@@ -1,6 +1,7 @@
 /** A small typed reader over an untyped config value: every problem is collected with its path. */
 
 import { parseDurationMs } from '../../util/duration.js';
+import { isRecord } from '../../util/is-record.js';
 import { findNearest } from '../../util/nearest.js';
 
 /** Where a value sits in the config: keys and list indexes from the root. */
@@ -22,11 +23,6 @@ export function formatConfigPath(path: ConfigPath): string {
     else text += text === '' ? part : `.${part}`;
   }
   return text === '' ? '(config)' : text;
-}
-
-/** True for plain objects (not arrays, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describe(value: unknown): string {

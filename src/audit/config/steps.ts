@@ -2,8 +2,9 @@
  * The steps' sizes: two presets (`standard` for `redline audit`, `compact` for `redline demo`,
  * about two minutes in all) and the `steps:` section that changes or skips any of them.
  */
-import { defaultStepUsers } from '../../report/model/load-test-plan.js';
-import { type ConfigPath, type ConfigReader, isRecord } from './reader.js';
+import { defaultStepUsers } from '../../results/audit-result.js';
+import { isRecord } from '../../util/is-record.js';
+import type { ConfigPath, ConfigReader } from './reader.js';
 import {
   type AuditStepsConfig,
   type LoadStepSettings,

@@ -1,5 +1,5 @@
 /** The validated audit configuration (`redline.config.ts|yaml`), with every default filled in. */
-import type { SuccessCriteria } from '../../report/model/criteria.js';
+import type { SuccessCriteria } from '../../results/criteria.js';
 
 /** The target: where the load goes, and optionally how Redline starts it. */
 export interface AuditTargetConfig {

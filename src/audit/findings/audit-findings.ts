@@ -3,8 +3,8 @@
  * throughput criterion (the breaking point), and steps whose numbers could not be trusted.
  */
 import type { Finding } from '../../findings/finding.js';
-import type { AuditStep, BreakingPoint } from '../../report/model/audit-result.js';
-import type { SuccessCriteria } from '../../report/model/criteria.js';
+import type { AuditStep, BreakingPoint } from '../../results/audit-result.js';
+import type { SuccessCriteria } from '../../results/criteria.js';
 
 const REASON: Record<BreakingPoint['reason'], string> = {
   errors: 'the error rate crossed the acceptable limit',

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../findings/finding.js';
 import { readProbeReport } from '../../probe/index.js';
-import { DEFAULT_SUCCESS_CRITERIA } from '../../report/model/criteria.js';
+import { DEFAULT_SUCCESS_CRITERIA } from '../../results/criteria.js';
 import { createCapacityFinding, createInvalidStepsFinding } from './audit-findings.js';
 import { collectFindings, findingKey, toDisplayPath } from './collect.js';
 

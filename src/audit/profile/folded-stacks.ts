@@ -3,7 +3,7 @@
  * `function (file:line)` after source maps: what the report's flame graph draws.
  */
 import { msPerUnit, type Profile, type SourceResolver } from '../../profiler/index.js';
-import type { FoldedStack } from '../../report/model/audit-result.js';
+import type { FoldedStack } from '../../results/audit-result.js';
 
 /** Stacks kept for the report (the rest are small). */
 export const MAX_FOLDED_STACKS = 300;

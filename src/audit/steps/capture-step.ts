@@ -12,7 +12,7 @@ import {
   createSourceResolver,
   profileTarget,
 } from '../../profiler/index.js';
-import type { AuditStepKind, ProfileSummary } from '../../report/model/audit-result.js';
+import type { AuditStepKind, ProfileSummary } from '../../results/audit-result.js';
 import { createFoldedStacks } from '../profile/folded-stacks.js';
 import { type MeasuredStep, runMeasuredStep, type StepContext } from './load-step.js';
 

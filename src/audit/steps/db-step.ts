@@ -17,16 +17,16 @@ import {
 } from '../../db/index.js';
 import type { Finding } from '../../findings/finding.js';
 import type { QueryStats } from '../../probe/index.js';
-import type { MeasuredGain, WorstQuery } from '../../report/model/audit-result.js';
+import type { MeasuredGain, WorstQuery } from '../../results/audit-result.js';
 import type { AuditQuery } from '../config/types.js';
+import type { AuditProgress } from '../progress.js';
 import {
   chooseBestIndex,
   createIndexCandidates,
   type IndexMeasurement,
   measureIndex,
-} from '../db/index-candidates.js';
-import { createPlanTree } from '../db/plan-tree.js';
-import type { AuditProgress } from '../progress.js';
+} from './db-index-candidates.js';
+import { createPlanTree } from './db-plan-tree.js';
 
 /** Inputs of the DB step. */
 export interface DbStepOptions {

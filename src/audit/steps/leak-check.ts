@@ -6,13 +6,19 @@
  * rises consistently (Kendall τ ≥ 0.6), by ≥ 256 KiB and ≥ 64 bytes per request (Theil–Sen
  * slope: a transient bump after a high-concurrency step cannot tilt it), and is still growing in
  * the second half of the checkpoints by at least 200 bytes per request and half the overall rate
- * (a cache that fills up and stays flat is not a leak). The verdict is extrapolated to the seed's
- * 24-hour endurance test at the soak's request rate.
+ * (a cache that fills up and stays flat is not a leak). The verdict is extrapolated to a 24-hour
+ * endurance test at the soak's request rate [ref: k6-test-types].
  */
 import type { Finding } from '../../findings/finding.js';
-import { createLeakFinding, fitLine } from '../../profiler/analysis/leak.js';
-import { assessLeak, type HeapPoint, type Hotspot, LEAK_THRESHOLDS } from '../../profiler/index.js';
-import type { LeakCheck } from '../../report/model/audit-result.js';
+import {
+  assessLeak,
+  createLeakFinding,
+  fitLine,
+  type HeapPoint,
+  type Hotspot,
+  LEAK_THRESHOLDS,
+} from '../../profiler/index.js';
+import type { LeakCheck } from '../../results/audit-result.js';
 import { formatBytes } from '../../util/units.js';
 import type { HeapCheckpoint } from '../target/heap-meter.js';
 import type { ProcReading } from '../target/proc-sampler.js';

@@ -4,8 +4,8 @@
  */
 import { runScriptTest } from '../../engine/script/run-script.js';
 import type { RunResultFile } from '../../outputs/result-file.js';
-import type { AuditStep, AuditStepKind } from '../../report/model/audit-result.js';
-import { readRunStats } from '../../report/model/run-stats.js';
+import type { AuditStep, AuditStepKind } from '../../results/audit-result.js';
+import { readRunStats } from '../../results/run-stats.js';
 import { formatDuration } from '../../util/duration.js';
 import type { FlowScript } from '../flow/flow-script.js';
 import type { AuditProgress } from '../progress.js';

@@ -13,7 +13,7 @@ import {
   type StackProfileResult,
   type StackRuntime,
 } from '../../profiler/index.js';
-import type { AuditStepKind, ProfileSummary } from '../../report/model/audit-result.js';
+import type { AuditStepKind, ProfileSummary } from '../../results/audit-result.js';
 import type { AuditConfig } from '../config/types.js';
 import { createFoldedStacks } from '../profile/folded-stacks.js';
 import { type MeasuredStep, runMeasuredStep, type StepContext } from './load-step.js';

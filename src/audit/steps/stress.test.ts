@@ -1,6 +1,6 @@
 /** Breaking-point detection on stress ramps (figures measured on the demo service on this 2-core machine). */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SUCCESS_CRITERIA } from '../../report/model/criteria.js';
+import { DEFAULT_SUCCESS_CRITERIA } from '../../results/criteria.js';
 import { detectBreakingPoint, judgeStressPoint, type StressPoint } from './stress.js';
 
 const criteria = DEFAULT_SUCCESS_CRITERIA;

@@ -3,9 +3,9 @@
  * error rate or a latency percentile is no better than the Acceptable column of the criteria, or
  * when throughput stops rising (less than a quarter of the proportional gain over the best step).
  */
-import type { AuditStep, BreakingPoint } from '../../report/model/audit-result.js';
-import type { SuccessCriteria } from '../../report/model/criteria.js';
-import { readRunStats } from '../../report/model/run-stats.js';
+import type { AuditStep, BreakingPoint } from '../../results/audit-result.js';
+import type { SuccessCriteria } from '../../results/criteria.js';
+import { readRunStats } from '../../results/run-stats.js';
 import type { StressSettings } from '../config/types.js';
 import { runLoadStep, type StepContext } from './load-step.js';
 

@@ -4,7 +4,7 @@
  * that keeps growing with the traffic over the whole audit is the leak signal a short soak alone
  * cannot give. Sessions are opened only between steps, never while a profile capture runs.
  */
-import { connectInspector, discoverDebuggerUrl } from '../../profiler/capture/inspector-client.js';
+import { connectInspector, discoverDebuggerUrl } from '../../profiler/index.js';
 
 /** One checkpoint: requests served by the audit so far and the heap used after a full GC. */
 export interface HeapCheckpoint {

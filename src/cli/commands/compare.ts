@@ -1,13 +1,13 @@
 /** `redline compare a.json b.json`: per metric, is the change significant? Exit 112 on a regression. */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { compareRuns } from '../../compare/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { compareRuns } from '../../report/compare/compare-runs.js';
-import { renderCompareMarkdown, renderCompareText } from '../../report/compare/render-compare.js';
-import { readResultFile } from '../../report/io/read-result.js';
-import type { AuditStepKind } from '../../report/model/audit-result.js';
-import { selectComparableRun } from '../../report/model/parse-result.js';
+import { renderCompareMarkdown, renderCompareText } from '../../report/index.js';
+import type { AuditStepKind } from '../../results/audit-result.js';
+import { selectComparableRun } from '../../results/parse-result.js';
+import { readResultFile } from '../../results/read-result.js';
 import { redactDeep } from '../../util/redact.js';
 
 interface CompareFlags {

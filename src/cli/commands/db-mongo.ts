@@ -1,6 +1,6 @@
 /** `redline db mongo <file>`: MongoDB explain output or a system.profile export, judged. */
 import type { Command } from 'commander';
-import { analyzeMongoFile, renderMongoAnalysis, shapeOf } from '../../db/mongo/index.js';
+import { analyzeMongoFile, renderMongoAnalysis, shapeOf } from '../../db/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 

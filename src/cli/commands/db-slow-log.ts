@@ -1,14 +1,14 @@
 /** `redline db top --slow-log <file>` / `--slow-log-table`: rank a MySQL/MariaDB slow query log. */
 import { writeFile } from 'node:fs/promises';
-import { maskDbUrl } from '../../db/index.js';
 import {
   digestSlowLogFile,
   digestSlowLogTable,
   explainSlowClasses,
+  maskDbUrl,
   openSlowLogDb,
   renderSlowLogDigest,
   type SlowLogDigest,
-} from '../../db/slow-log/index.js';
+} from '../../db/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createDemoAuditConfig } from '../../audit/index.js';
+import { createDemoAuditConfig } from '../../demo/audit-config.js';
 import { intFlag } from '../flags.js';
 import { applyStepFlags, runAuditWithProgress } from './audit.js';
 

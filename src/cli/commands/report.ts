@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { readResultFile } from '../../report/io/read-result.js';
 import {
   createReportModel,
   isReportFormat,
   RENDERERS,
   type ReportFormat,
-} from '../../report/renderers.js';
+} from '../../report/index.js';
+import { readResultFile } from '../../results/read-result.js';
 
 interface ReportFlags {
   format?: string;

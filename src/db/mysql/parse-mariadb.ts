@@ -1,5 +1,6 @@
 /** Parses MariaDB `ANALYZE FORMAT=JSON` (and `EXPLAIN FORMAT=JSON`) output into plan nodes. */
 import { ExitCode, RedlineError } from '../../errors/index.js';
+import { isRecord as isObject } from '../../util/is-record.js';
 import type { ExplainedPlan, PlanNode } from '../plan/plan-node.js';
 
 type Json = Record<string, unknown>;
@@ -211,10 +212,6 @@ function fillTotals(node: PlanNode): number | undefined {
 
 function hasActuals(node: PlanNode): boolean {
   return node.selfMs !== undefined || node.children.some(hasActuals);
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function num(value: unknown): number | undefined {

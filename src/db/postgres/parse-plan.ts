@@ -1,5 +1,6 @@
 /** Parses PostgreSQL `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` output into engine-neutral plan nodes. */
 import { ExitCode, RedlineError } from '../../errors/index.js';
+import { isRecord as isObject } from '../../util/is-record.js';
 import { computeExclusiveTimes } from '../plan/exclusive.js';
 import type { ExplainedPlan, PlanBuffers, PlanNode } from '../plan/plan-node.js';
 
@@ -170,10 +171,6 @@ function labelOf(node: PlanNode, raw: Json): string {
     label += ` ${node.alias}`;
   if (node.subplanName) label = `${node.subplanName}: ${label}`;
   return label;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function num(value: unknown): number | undefined {

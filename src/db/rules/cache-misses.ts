@@ -1,9 +1,12 @@
 /** Rule: a slow node reading many blocks from disk instead of the buffer cache. */
 import { createPlanFinding, ms, nodeShare, type PlanRule } from './plan-rule.js';
 
-/** Read share of the node's own buffer accesses above which it counts as I/O bound ([P] 10 %). */
+/**
+ * Read share of the node's own buffer accesses above which it counts as I/O bound (Redline's choice
+ * [ref: pgmustard]).
+ */
 export const MAX_READ_RATIO = 0.1;
-/** The node must take at least this share of the statement ([P] 10 %) ... */
+/** The node must take at least this share of the statement (Redline's choice) ... */
 export const MIN_NODE_SHARE = 0.1;
 /** ... at least this long (ms) and read at least this many blocks. */
 export const MIN_NODE_MS = 5;

@@ -1,9 +1,11 @@
 /** Rule: JIT compilation took a large share of a statement's time. */
 import { createPlanFinding, ms, type PlanRule } from './plan-rule.js';
 
-/** JIT time above this share of execution time ([P] 10 %) ... */
+/** JIT time above this share of execution time (Redline's choice [ref: pg-jit]) ... */
 export const MAX_JIT_SHARE = 0.1;
-/** ... and above this many ms (pgMustard's JIT tip) triggers the rule. */
+/**
+ * ... and above this many ms (the case of pgMustard's JIT tip [ref: pgmustard]) triggers the rule.
+ */
 export const MIN_JIT_MS = 50;
 
 /** `db.jit`: JIT.Timing.Total versus Execution Time. */

@@ -2,7 +2,10 @@
 import { listPlanNodes } from '../plan/plan-node.js';
 import { createPlanFinding, ms, type PlanRule } from './plan-rule.js';
 
-/** Examined / returned above this ratio ([P] 100, the analogue of rows removed by filter). */
+/**
+ * Examined / returned above this ratio (Redline's choice, the analogue of rows removed by a filter
+ * [ref: mysql-statement-digests]).
+ */
 export const EXAMINED_RATIO = 100;
 /** ... when the statement takes at least this long (ms). */
 export const EXAMINED_MIN_MS = 5;

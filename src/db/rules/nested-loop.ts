@@ -3,9 +3,9 @@ import type { Severity } from '../../findings/index.js';
 import type { PlanNode } from '../plan/plan-node.js';
 import { createPlanFinding, ms, type PlanRule } from './plan-rule.js';
 
-/** The inner side must loop at least this often ([P] from QuerySense's 1000+ scans). */
+/** The inner side must loop at least this often (QuerySense's critical floor [ref: querysense]). */
 export const MIN_INNER_LOOPS = 1000;
-/** ... and its subtree must take at least this share of the statement. */
+/** ... and its subtree must take at least this share of the statement (Redline's choice). */
 export const MIN_INNER_SHARE = 0.1;
 /** Inner share above which severity is high. */
 export const HIGH_INNER_SHARE = 0.5;

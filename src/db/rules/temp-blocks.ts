@@ -1,7 +1,9 @@
 /** Rule: temporary files written by a node (other than sorts and hashes, which have their own rules). */
 import { createPlanFinding, ms, type PlanRule } from './plan-rule.js';
 
-/** Temp blocks written above this trigger the rule ([P] any). */
+/**
+ * Temp blocks written above this trigger the rule: any spill outgrew work_mem [ref: pg-work-mem].
+ */
 export const MAX_TEMP_BLOCKS = 0;
 /** Share of the node's time assumed saved in memory (ranking only). */
 export const TEMP_SAVING = 0.3;

@@ -57,15 +57,23 @@ export function topQueryCounters(
   };
 }
 
-/** pghero's "slow query": at least this many calls ... */
+/** pghero's "slow query" [ref: pghero]: at least this many calls ... */
 export const SLOW_QUERY_MIN_CALLS = 100;
 /** ... averaging at least this many ms. */
 export const SLOW_QUERY_MEAN_MS = 20;
-/** Cache hit ratio below which reads are flagged (pghero's database-wide threshold). */
+/**
+ * Cache hit ratio below which reads are flagged (pghero's database-wide threshold [ref: pghero]).
+ */
 export const MIN_CACHE_HIT_RATIO = 0.99;
-/** Rows examined per row sent above which a statement is flagged ([P] 100). */
+/**
+ * Rows examined per row sent above which a statement is flagged (Redline's choice [ref: mysql-
+ * statement-digests]).
+ */
 export const EXAMINED_PER_SENT = 100;
-/** Rows per call above which a statement is flagged as a large result ([P]). */
+/**
+ * Rows per call above which a statement is flagged as a large result (Redline's choice [ref: mysql-
+ * statement-digests]).
+ */
 export const LARGE_RESULT_ROWS = 1000;
 
 /** Derives the flags of a row from its counters. */

@@ -1,4 +1,4 @@
-/** Helpers shared by the demo's tests: JSON requests and the seed's login with either body encoding. */
+/** Helpers shared by the demo's tests: JSON requests and the example k6 script's login with either body encoding. */
 import { DEMO_USER } from '../password.js';
 
 /** A decoded JSON response. */
@@ -32,7 +32,7 @@ export async function requestJson(
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} };
 }
 
-/** Logs the seed's user in (form-encoded like k6's object body, or JSON) and returns the token. */
+/** Logs the demo user in (form-encoded like k6's object body, or JSON) and returns the token. */
 export async function loginAsDemoUser(
   baseUrl: string,
   encoding: 'form' | 'json' = 'form',

@@ -1,7 +1,7 @@
 /** GET /categories and GET /categories/:slug/items (newest items of a category; holds the missing-index bottleneck). */
 import { type DemoHandler, PAGE_SIZE } from '../app.js';
-import { HttpError } from '../http/http-error.js';
-import { parseIntParam } from '../http/query-params.js';
+import { HttpError } from '../web/http-error.js';
+import { parseIntParam } from '../web/query-params.js';
 import { type ItemRow, toItemJson } from './items.js';
 
 /** All categories (30 rows). */
@@ -20,6 +20,12 @@ export const CATEGORY_ITEMS_SQL = `SELECT i.id, i.title, i.price_cents, i.create
 FROM items AS i JOIN users AS u ON u.id = i.seller_id
 WHERE i.category_id = $1
 ORDER BY i.created_at DESC LIMIT $2`;
+
+/**
+ * Example parameters for {@link CATEGORY_ITEMS_SQL} against the default seed: category 1
+ * (`books`), 20 rows. A database profiler can `EXPLAIN ANALYZE` the query with them.
+ */
+export const CATEGORY_ITEMS_EXAMPLE_PARAMS: readonly [number, number] = [1, 20];
 
 /** Handles `GET /categories` (public). */
 export const listCategories: DemoHandler = async ({ app }) => {

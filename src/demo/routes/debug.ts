@@ -1,7 +1,7 @@
 /** GET /debug/requests: the newest remembered requests (the reason the leaking history exists). */
 import { type DemoHandler, PAGE_SIZE } from '../app.js';
-import { requireUserId } from '../http/auth.js';
-import { parseIntParam } from '../http/query-params.js';
+import { requireUserId } from '../web/auth.js';
+import { parseIntParam } from '../web/query-params.js';
 
 /** Handles `GET /debug/requests?limit=20` (Bearer token required). */
 export const listRecentRequests: DemoHandler = async ({ req, url, app }) => {

@@ -1,6 +1,6 @@
 /** The demo's route table and a machine-readable list of its routes (for audits that build a load profile). */
 import type { DemoApp } from '../app.js';
-import type { Route } from '../http/router.js';
+import type { Route } from '../web/router.js';
 import { listCategories, listCategoryItems } from './categories.js';
 import { listRecentRequests } from './debug.js';
 import { getHealth } from './health.js';
@@ -36,7 +36,7 @@ export interface DemoRouteInfo {
   bottleneck?: string;
 }
 
-/** The routes with working examples (the seed's flow first). */
+/** The routes with working examples (the example k6 flow first). */
 export const DEMO_ROUTES: readonly DemoRouteInfo[] = [
   {
     method: 'POST',

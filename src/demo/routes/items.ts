@@ -1,8 +1,8 @@
 /** GET /items (a page of items with their sellers; holds the N+1 bottleneck) and GET /items/:id. */
 import { type DemoHandler, PAGE_SIZE } from '../app.js';
-import { requireUserId } from '../http/auth.js';
-import { HttpError } from '../http/http-error.js';
-import { parseId, parseIntParam } from '../http/query-params.js';
+import { requireUserId } from '../web/auth.js';
+import { HttpError } from '../web/http-error.js';
+import { parseId, parseIntParam } from '../web/query-params.js';
 
 /** A page of items with their category, newest id first (primary-key order: healthy). */
 export const ITEMS_PAGE_SQL = `SELECT i.id, i.title, i.price_cents, i.created_at, i.seller_id,

@@ -2,9 +2,9 @@
 import { pbkdf2, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { DemoHandler } from '../app.js';
-import { readBodyFields, requireString } from '../http/body.js';
-import { HttpError } from '../http/http-error.js';
 import { PASSWORD_HASH_DIGEST, type ParsedPasswordHash, parsePasswordHash } from '../password.js';
+import { readBodyFields, requireString } from '../web/body.js';
+import { HttpError } from '../web/http-error.js';
 
 const pbkdf2Async = promisify(pbkdf2);
 

@@ -1,9 +1,9 @@
 /** GET /orders (the user's orders; holds the unpaginated bottleneck) and POST /orders. */
 import { type DemoHandler, PAGE_SIZE } from '../app.js';
-import { requireUserId } from '../http/auth.js';
-import { readBodyFields } from '../http/body.js';
-import { HttpError } from '../http/http-error.js';
-import { parseIntParam } from '../http/query-params.js';
+import { requireUserId } from '../web/auth.js';
+import { readBodyFields } from '../web/body.js';
+import { HttpError } from '../web/http-error.js';
+import { parseIntParam } from '../web/query-params.js';
 
 const ORDER_COLUMNS = `o.id, o.item_id, i.title AS item_title, o.quantity, o.total_cents, o.status, o.created_at
 FROM orders AS o JOIN items AS i ON i.id = o.item_id

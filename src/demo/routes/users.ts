@@ -1,7 +1,7 @@
 /** GET /users/me: the signed-in user's profile (primary-key lookup: healthy). */
 import type { DemoHandler } from '../app.js';
-import { requireUserId } from '../http/auth.js';
-import { HttpError } from '../http/http-error.js';
+import { requireUserId } from '../web/auth.js';
+import { HttpError } from '../web/http-error.js';
 
 /** Reads one user by primary key. */
 export const USER_BY_ID_SQL = 'SELECT id, email, name, created_at FROM users WHERE id = $1';

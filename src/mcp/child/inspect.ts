@@ -9,10 +9,10 @@
  * The script part follows runScriptTest's init phase (engine/script/run-script.ts: load, init
  * context, buildPlan); keep the two in step.
  */
-import { readPairs } from '../../config/cli-overrides.js';
+import { buildPlan } from '../../config/build-plan.js';
+import { type CliOverrides, readPairs } from '../../config/cli-overrides.js';
 import { describePlan, planMaxDurationMs, planMaxVUs } from '../../config/describe-plan.js';
 import { executorKindOf } from '../../config/executors/index.js';
-import { buildPlan, type CliOverrides } from '../../config/index.js';
 import type { ScenarioPlan } from '../../config/plan.js';
 import { ProblemList } from '../../config/problems.js';
 import { initContextError } from '../../engine/script/init-errors.js';

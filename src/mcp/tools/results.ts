@@ -9,11 +9,15 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { readResultFile } from '../../report/io/read-result.js';
-import type { ParsedResult } from '../../report/model/parse-result.js';
-import { createReportModel, RENDERERS } from '../../report/renderers.js';
-import { generateSloArtifacts, verifySloArtifacts, writeSloArtifacts } from '../../slo/generate.js';
-import { parseSloSpec } from '../../slo/parse-spec.js';
+import { createReportModel, RENDERERS } from '../../report/index.js';
+import type { ParsedResult } from '../../results/parse-result.js';
+import { readResultFile } from '../../results/read-result.js';
+import {
+  generateSloArtifacts,
+  parseSloSpec,
+  verifySloArtifacts,
+  writeSloArtifacts,
+} from '../../slo/index.js';
 import { parseCliError } from '../child/cli-output.js';
 import { runChild } from '../child/run-cli.js';
 import type { ResultEntry } from '../results.js';

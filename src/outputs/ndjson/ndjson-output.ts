@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { timelinePoint } from '../../engine/timeline.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { requestAccounting } from '../../http/http-metrics.js';
+import { requestAccounting } from '../../metrics/request-accounting.js';
 import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
 
 /** Writes the per-second series as NDJSON. The first line describes the run. */

@@ -1,6 +1,5 @@
 /** Cache-candidate detector: the same query with the same parameters repeated across requests. */
-import type { Finding } from '../../findings/index.js';
-import type { ResolvedSite } from '../call-site.js';
+import type { Finding } from '../../findings/finding.js';
 import {
   type AggregatedDetection,
   type Detection,
@@ -8,6 +7,9 @@ import {
   type RenderContext,
   whereText,
 } from '../findings-store.js';
+import { type ResolvedSite, resolveSite } from '../query-site.js';
+import { routeOf } from '../route.js';
+import type { ProbeDetector } from './detector.js';
 import { ms, shortSql } from './shared.js';
 
 /** Finding id. */
@@ -118,3 +120,28 @@ export function renderCacheCandidate(item: AggregatedDetection, _context: Render
     ],
   };
 }
+
+/** Cache candidates: per successful query with a parameter key, over a window across requests. */
+export const cacheCandidateDetector: ProbeDetector = {
+  id: CACHE_CANDIDATE_ID,
+  createHooks: (config) => {
+    const tracker = new CacheTracker();
+    return {
+      onQuery(state, record) {
+        if (record.error || record.key === undefined) return undefined;
+        return tracker.note(
+          record.text,
+          record.key,
+          record.sql,
+          routeOf(state),
+          state.id,
+          record.end - record.execStart,
+          record.end,
+          () => resolveSite(record.site, config.root),
+        );
+      },
+    };
+  },
+  render: renderCacheCandidate,
+  thresholds: () => ({ cacheRepeats: CACHE_MIN_REPEATS, cacheWindowMs: CACHE_WINDOW_MS }),
+};

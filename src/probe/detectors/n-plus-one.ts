@@ -1,6 +1,8 @@
-/** N+1 detector: the same query run ≥ N times from one call site within one request (Sentry's rule). */
-import type { Finding } from '../../findings/index.js';
-import { resolveSite, siteKey } from '../call-site.js';
+/**
+ * N+1 detector: the same query run ≥ N times from one call site within one request [ref: sentry-n-
+ * plus-one].
+ */
+import type { Finding } from '../../findings/finding.js';
 import type { ProbeConfig } from '../config.js';
 import {
   type AggregatedDetection,
@@ -9,7 +11,9 @@ import {
   type RenderContext,
   whereText,
 } from '../findings-store.js';
+import { resolveSite, siteKey } from '../query-site.js';
 import type { QueryRecord, RequestState } from '../state.js';
+import type { ProbeDetector } from './detector.js';
 import { ms, routeShare, severityOf, shortSql } from './shared.js';
 
 /** Finding id. */
@@ -97,3 +101,11 @@ export function renderNPlusOne(item: AggregatedDetection, context: RenderContext
     ],
   };
 }
+
+/** N+1: per finished request; thresholds from the probe config (REDLINE_PROBE_N_PLUS_ONE_*). */
+export const nPlusOneDetector: ProbeDetector = {
+  id: N_PLUS_ONE_ID,
+  createHooks: (config) => ({ onRequestEnd: (state) => detectNPlusOne(state, config) }),
+  render: renderNPlusOne,
+  thresholds: (config) => ({ nPlusOneCount: config.nPlusOneCount, nPlusOneMs: config.nPlusOneMs }),
+};

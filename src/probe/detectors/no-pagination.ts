@@ -1,18 +1,26 @@
 /** No-pagination detector: a SELECT without LIMIT that returns many rows. */
 
 import { isUnboundedSelect } from '../../db/sql/normalize.js';
-import type { Finding } from '../../findings/index.js';
+import type { Finding } from '../../findings/finding.js';
 import {
   type AggregatedDetection,
+  type Detection,
   locationOf,
   type RenderContext,
   whereText,
 } from '../findings-store.js';
+import { resolveSite } from '../query-site.js';
+import { routeOf } from '../route.js';
+import type { QueryRecord, RequestState } from '../state.js';
+import type { ProbeDetector } from './detector.js';
 import { ms, routeShare, severityOf, shortSql } from './shared.js';
 
 /** Finding id. */
 export const NO_PAGINATION_ID = 'probe.no-pagination';
-/** Rows from which an unbounded result counts as unpaginated ([P]; Sentry's large payload is 300 kB). */
+/**
+ * Rows from which an unbounded result counts as unpaginated (Redline's choice [ref: sentry-large-
+ * payload]).
+ */
 export const NO_PAGINATION_MIN_ROWS = 1000;
 
 const unbounded = new Map<string, boolean>();
@@ -60,3 +68,32 @@ export function renderNoPagination(item: AggregatedDetection, context: RenderCon
     ],
   };
 }
+
+/** Detects one finished query that returned an unpaginated result. */
+export function detectNoPagination(
+  state: RequestState,
+  record: QueryRecord,
+  root: string,
+): Detection | undefined {
+  if (record.error || !isUnpaginated(record.sql, record.rows)) return undefined;
+  const site = resolveSite(record.site, root);
+  return {
+    id: NO_PAGINATION_ID,
+    route: routeOf(state),
+    query: record.sql,
+    ...(site ? { site } : {}),
+    executions: 1,
+    timeMs: record.end - record.execStart,
+    detail: { rows: record.rows },
+  };
+}
+
+/** No pagination: per finished query. */
+export const noPaginationDetector: ProbeDetector = {
+  id: NO_PAGINATION_ID,
+  createHooks: (config) => ({
+    onQuery: (state, record) => detectNoPagination(state, record, config.root),
+  }),
+  render: renderNoPagination,
+  thresholds: () => ({ noPaginationRows: NO_PAGINATION_MIN_ROWS }),
+};

@@ -1,13 +1,14 @@
 /** Pool-wait detector: requests that queued for a database connection. */
-import type { Finding } from '../../findings/index.js';
-import { resolveSite } from '../call-site.js';
+import type { Finding } from '../../findings/finding.js';
 import {
   type AggregatedDetection,
   type Detection,
   locationOf,
   type RenderContext,
 } from '../findings-store.js';
+import { resolveSite } from '../query-site.js';
 import type { RequestState } from '../state.js';
+import type { ProbeDetector } from './detector.js';
 import { ms, routeShare, severityOf } from './shared.js';
 
 /** Finding id. */
@@ -65,3 +66,11 @@ export function renderPoolWait(item: AggregatedDetection, context: RenderContext
     ],
   };
 }
+
+/** Pool wait: per finished request that queued for a connection. */
+export const poolWaitDetector: ProbeDetector = {
+  id: POOL_WAIT_ID,
+  createHooks: (config) => ({ onRequestEnd: (state) => detectPoolWait(state, config.root) }),
+  render: renderPoolWait,
+  thresholds: () => ({ poolWaitMs: POOL_WAIT_MIN_MS }),
+};

@@ -1,6 +1,5 @@
 /** SELECT * detector: wide rows fetched while the code reads only a few columns (sampled with row proxies). */
-import type { Finding } from '../../findings/index.js';
-import { resolveSite } from '../call-site.js';
+import type { Finding } from '../../findings/finding.js';
 import {
   type AggregatedDetection,
   type Detection,
@@ -8,7 +7,9 @@ import {
   type RenderContext,
   whereText,
 } from '../findings-store.js';
+import { resolveSite } from '../query-site.js';
 import type { RequestState } from '../state.js';
+import type { ProbeDetector } from './detector.js';
 import { ms, routeShare, shortSql } from './shared.js';
 
 /** Finding id. */
@@ -93,3 +94,10 @@ export function renderSelectStar(item: AggregatedDetection, context: RenderConte
     ],
   };
 }
+
+/** SELECT *: per finished request, on the executions whose rows were sampled by the recorder. */
+export const selectStarDetector: ProbeDetector = {
+  id: SELECT_STAR_ID,
+  createHooks: (config) => ({ onRequestEnd: (state) => detectSelectStar(state, config.root) }),
+  render: renderSelectStar,
+};

@@ -1,5 +1,6 @@
 /** Helpers shared by the probe's detectors. */
-import { type Severity, severityFromShare } from '../../findings/index.js';
+import type { Severity } from '../../findings/finding.js';
+import { severityFromShare } from '../../findings/rank.js';
 import type { AggregatedDetection, RenderContext } from '../findings-store.js';
 
 /** Milliseconds for messages. */

@@ -1,5 +1,5 @@
 /** Sorts frames into categories (app, dependency by package, Node core, native, GC, idle, program). */
-import { fileURLToPath } from 'node:url';
+import { fileUrlToPath } from '../../util/source-map.js';
 import type { ProfileFrame } from '../model/profile.js';
 import { categorizeGoFrame, categorizeJvmName, isGoFrame, isJvmFrame } from './runtime-frames.js';
 
@@ -17,16 +17,6 @@ const SITE_PACKAGES = /[\\/](?:site|dist)-packages[\\/]([^\\/]+)/;
 const GO_MODULE = /[\\/]pkg[\\/]mod[\\/](.+?)@/;
 const PYTHON_STDLIB = /[\\/]lib[\\/]python\d(\.\d+)?[\\/]/;
 const GO_STDLIB = /[\\/]go[\\/]src[\\/]|^\$GOROOT/;
-
-/** Turns a `file://` URL into a path; other strings are returned as they are. */
-export function toFilePath(file: string): string {
-  if (!file.startsWith('file://')) return file;
-  try {
-    return fileURLToPath(file);
-  } catch {
-    return file;
-  }
-}
 
 /** True for Node's own modules: `node:fs`, and old-style `internal/...` or `events.js` URLs. */
 export function isNodeCoreFile(file: string): boolean {
@@ -55,7 +45,7 @@ export function categorizeFrame(frame: ProfileFrame): CategoryInfo {
   // WebAssembly (e.g. PGlite's Postgres): compiled code loaded by some package, never a line of
   // the user's own source; its time is charged to the JavaScript that called it.
   if (file.startsWith('wasm://')) return { category: 'native' };
-  const path = toFilePath(file);
+  const path = fileUrlToPath(file);
   const pkg = packageOfPath(path);
   if (pkg) return { category: 'dependency', pkg };
   if (PYTHON_STDLIB.test(path) || GO_STDLIB.test(path)) return { category: 'core' };

@@ -1,10 +1,10 @@
 // Source mapping with maps esbuild writes (linked file and inline data URL).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildWithMap } from '../../util/__fixtures__/build-with-map.js';
 import { createSourceResolver } from './source-map.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'redline-sourcemap-'));
@@ -25,20 +25,13 @@ const TS = [
 async function compile(
   sourcemap: 'linked' | 'inline',
 ): Promise<{ file: string; line: number; column: number }> {
-  const entry = join(dir, `app-${sourcemap}.ts`);
-  writeFileSync(entry, TS);
-  const outfile = join(dir, `out-${sourcemap}`, 'app.js');
-  await build({
-    entryPoints: [entry],
-    outfile,
+  const outfile = await buildWithMap({
+    dir,
+    source: TS,
     sourcemap,
     format: 'esm',
-    platform: 'node',
-    bundle: true,
-    write: true,
-    logLevel: 'silent',
+    outName: 'app.js',
   });
-  const { readFileSync } = await import('node:fs');
   const lines = readFileSync(outfile, 'utf8').split('\n');
   const line = lines.findIndex((l) => l.includes('charCodeAt')) + 1;
   return { file: outfile, line, column: (lines[line - 1] as string).indexOf('h =') + 1 };

@@ -1,6 +1,9 @@
 // Tests of the HTML renderer's static guarantees (the browser test checks what Chromium shows).
 import { describe, expect, it } from 'vitest';
-import { createSyntheticAudit, SYNTHETIC_SECRETS } from '../__fixtures__/synthetic-audit.js';
+import {
+  createSyntheticAudit,
+  SYNTHETIC_SECRETS,
+} from '../../results/__fixtures__/synthetic-audit.js';
 import { createReportModelFromAudit } from '../model/create-from-audit.js';
 import type { ChartTimelinePoint } from '../model/report-model.js';
 import { CHART_IDS, downsampleTimeline } from './charts.js';

@@ -1,6 +1,6 @@
 /**
  * HTML renderer: one self-contained page (inline CSS and SVG, no script, no network request;
- * a Content-Security-Policy forbids loading anything), sections in the seed's order.
+ * a Content-Security-Policy forbids loading anything), sections in the report's order [ref: report-layout].
  */
 import { SECTION_TITLES } from '../markdown/render-markdown.js';
 import type { ReportModel } from '../model/report-model.js';

@@ -17,7 +17,7 @@ export function htmlSummary(model: ReportModel): string {
   return `${model.summary.paragraphs.map((p) => `<p>${h(p)}</p>`).join('')}<p class="verdict status-${v}">Verdict: ${statusSymbol(v)} ${h(VERDICT[v] ?? v)}</p>`;
 }
 
-/** Current Performance, with the seed's columns plus Acceptable. */
+/** Current Performance, with the report's columns plus Acceptable [ref: report-layout]. */
 export function htmlPerformance(model: ReportModel): string {
   const rows = model.performance.rows.map((r) => [
     h(r.label),

@@ -1,7 +1,10 @@
 // Tests of the JUnit renderer: counts, failures for broken criteria and thresholds, skipped steps.
 import { describe, expect, it } from 'vitest';
-import { createSyntheticAudit, SYNTHETIC_SECRETS } from '../__fixtures__/synthetic-audit.js';
-import { createSyntheticRun } from '../__fixtures__/synthetic-run.js';
+import {
+  createSyntheticAudit,
+  SYNTHETIC_SECRETS,
+} from '../../results/__fixtures__/synthetic-audit.js';
+import { createSyntheticRun } from '../../results/__fixtures__/synthetic-run.js';
 import { createReportModelFromAudit } from '../model/create-from-audit.js';
 import { createReportModelFromRun } from '../model/create-from-run.js';
 import { renderJunit } from './render-junit.js';

@@ -3,8 +3,9 @@
  * as test cases. Failures: a criterion at ❌, a failed threshold of a step that is not meant to
  * break (stress and spike steps are skipped), a critical finding. ⚠️ (acceptable) passes with a note.
  */
+
+import { formatCriterionValue } from '../../results/criteria.js';
 import { escapeXml } from '../escape.js';
-import { formatCriterionValue } from '../model/criteria.js';
 import type { ReportModel } from '../model/report-model.js';
 
 interface Case {

@@ -1,7 +1,10 @@
 // Tests of the Markdown renderer on the synthetic audit and run: order, columns, escaping, secrets.
 import { describe, expect, it } from 'vitest';
-import { createSyntheticAudit, SYNTHETIC_SECRETS } from '../__fixtures__/synthetic-audit.js';
-import { createSyntheticRun } from '../__fixtures__/synthetic-run.js';
+import {
+  createSyntheticAudit,
+  SYNTHETIC_SECRETS,
+} from '../../results/__fixtures__/synthetic-audit.js';
+import { createSyntheticRun } from '../../results/__fixtures__/synthetic-run.js';
 import { createReportModelFromAudit } from '../model/create-from-audit.js';
 import { createReportModelFromRun } from '../model/create-from-run.js';
 import { renderMarkdown, SECTION_TITLES } from './render-markdown.js';
@@ -9,14 +12,14 @@ import { renderMarkdown, SECTION_TITLES } from './render-markdown.js';
 describe('renderMarkdown', () => {
   const md = renderMarkdown(createReportModelFromAudit(createSyntheticAudit()));
 
-  it('keeps the seed section order', () => {
+  it('keeps the report section order', () => {
     const positions = SECTION_TITLES.map((t) => md.indexOf(`\n### ${t}\n`));
     for (const p of positions) expect(p).toBeGreaterThan(0);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(md.startsWith('## Performance Analysis Report\n')).toBe(true);
   });
 
-  it('writes the Current Performance table with the seed columns and grades', () => {
+  it('writes the Current Performance table with the report columns and grades', () => {
     expect(md).toContain('| Metric | Current | Target | Status |');
     expect(md).toMatch(
       /\| p50 Latency \| 6\d(\.\d)?ms \| &lt; 200ms \(acceptable &lt; 300ms\) \| ✅ \|/,

@@ -1,4 +1,7 @@
-/** Markdown renderer: the seed's Response Format, section by section, in its exact order. */
+/**
+ * Markdown renderer: the Performance Analysis Report, section by section, in its order [ref:
+ * report-layout].
+ */
 import type { ReportModel } from '../model/report-model.js';
 import { text } from './md.js';
 import { renderBottlenecks, renderPerformance, renderSummary } from './sections-analysis.js';
@@ -10,7 +13,9 @@ import {
 } from './sections-plan.js';
 import { renderLoadTest } from './sections-results.js';
 
-/** The seed's section headings, in order (the renderers' shared contract). */
+/**
+ * The report's section headings, in order (the renderers' shared contract) [ref: report-layout].
+ */
 export const SECTION_TITLES = [
   'Executive Summary',
   'Current Performance',

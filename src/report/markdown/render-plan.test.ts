@@ -1,6 +1,9 @@
 // Tests of the Load Test Plan (what `redline audit --plan-only` writes) built from a config.
 import { describe, expect, it } from 'vitest';
-import { createSyntheticAudit, SYNTHETIC_SECRETS } from '../__fixtures__/synthetic-audit.js';
+import {
+  createSyntheticAudit,
+  SYNTHETIC_SECRETS,
+} from '../../results/__fixtures__/synthetic-audit.js';
 import { createLoadTestPlan } from '../model/load-test-plan.js';
 import { renderLoadTestPlanMarkdown } from './render-plan.js';
 
@@ -8,7 +11,7 @@ describe('renderLoadTestPlanMarkdown', () => {
   const audit = createSyntheticAudit();
   const md = renderLoadTestPlanMarkdown(createLoadTestPlan(audit.config, audit.environment));
 
-  it('follows the seed layout with users from X and expectations from the criteria', () => {
+  it('follows the plan layout with users from X and expectations from the criteria', () => {
     for (const h of [
       '## Load Test Plan: synthetic shop',
       '### Objectives',

@@ -1,8 +1,10 @@
-/** Markdown of the seed's "Load Test Plan" (what `redline audit --plan-only` writes). */
+/**
+ * Markdown of the Load Test Plan [ref: load-test-plan] (what `redline audit --plan-only` writes).
+ */
 import type { LoadTestPlan } from '../model/load-test-plan.js';
 import { bullets, code, table, text } from './md.js';
 
-/** Renders the plan in the seed's layout: objectives, scenarios, success criteria, environment, tools. */
+/** Renders the plan in its layout: objectives, scenarios, success criteria, environment, tools. */
 export function renderLoadTestPlanMarkdown(plan: LoadTestPlan): string {
   const scenarios = plan.scenarios.flatMap((s, i) => {
     const lines = [

@@ -22,7 +22,10 @@ export function renderSummary(model: ReportModel): string {
   ].join('\n');
 }
 
-/** "### Current Performance" with the seed's columns; the Target cell also names Acceptable. */
+/**
+ * "### Current Performance" with the report's columns [ref: report-layout]; the Target cell also
+ * names Acceptable.
+ */
 export function renderPerformance(model: ReportModel): string {
   const rows = model.performance.rows.map((r) => {
     const current = r.note ? `${text(r.display)} (${text(r.note)})` : text(r.display);

@@ -7,7 +7,7 @@ function planItem(item: PlanItem): string {
   return `**${text(item.title)}**: ${text(item.text)} (${text(item.impact)}; ${effort})`;
 }
 
-/** "### Optimization Plan" in the seed's three horizons. */
+/** "### Optimization Plan" in three horizons [ref: report-layout]. */
 export function renderPlan(model: ReportModel): string {
   const p = model.plan;
   return [

@@ -1,8 +1,8 @@
 /** Chart data of the report: one global timeline over all steps, distribution, stress, profile, plan. */
 import type { RunResultFile } from '../../outputs/result-file.js';
-import type { AuditResultFile } from './audit-result.js';
+import type { AuditResultFile } from '../../results/audit-result.js';
+import { readRunStats } from '../../results/run-stats.js';
 import type { ChartData, ChartTimelinePoint } from './report-model.js';
-import { readRunStats } from './run-stats.js';
 
 /** A run placed on the global timeline. */
 export interface TimelineSegmentInput {

@@ -1,9 +1,12 @@
-/** The seed's Final Checklist: an item is checked only when evidence for it exists. */
-import type { AuditResultFile } from './audit-result.js';
+/**
+ * The report's Final Checklist [ref: report-layout]: an item is checked only when evidence for it
+ * exists.
+ */
+import type { AuditResultFile } from '../../results/audit-result.js';
+import { readRunStats } from '../../results/run-stats.js';
 import type { ChecklistItem } from './report-model.js';
-import { readRunStats } from './run-stats.js';
 
-/** The checklist items in the seed's order, keyed for evidence lookup. */
+/** The checklist items in the report's order, keyed for evidence lookup. */
 export const CHECKLIST_LABELS = {
   baseline: 'Baseline metrics established',
   loadTests: 'Load tests configured',

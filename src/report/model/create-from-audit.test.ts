@@ -1,6 +1,9 @@
 // Tests of the audit → ReportModel mapping: basis step, grading, plan horizons, improvements, checklist, redaction.
 import { describe, expect, it } from 'vitest';
-import { createSyntheticAudit, SYNTHETIC_SECRETS } from '../__fixtures__/synthetic-audit.js';
+import {
+  createSyntheticAudit,
+  SYNTHETIC_SECRETS,
+} from '../../results/__fixtures__/synthetic-audit.js';
 import { renderJson } from '../json/render-json.js';
 import { createReportModelFromAudit } from './create-from-audit.js';
 

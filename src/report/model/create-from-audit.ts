@@ -1,8 +1,13 @@
 /** Builds the ReportModel of an audit (redacted first, so no renderer can leak a secret). */
 
+import {
+  type AuditResultFile,
+  type AuditStep,
+  selectBasisStep,
+} from '../../results/audit-result.js';
+import { readRunStats } from '../../results/run-stats.js';
 import { type RedactOptions, redactDeep } from '../../util/redact.js';
 import { formatRps } from '../format.js';
-import type { AuditResultFile, AuditStep } from './audit-result.js';
 import { createAuditDetailCharts, createStressChart, createTimeline } from './charts.js';
 import { AUDIT_MISSING, collectAuditEvidence, createChecklist } from './checklist.js';
 import { describeInfrastructure, environmentRows } from './environment.js';
@@ -11,16 +16,7 @@ import { createImprovements } from './improvements.js';
 import { createMonitoringView } from './monitoring.js';
 import { createPerformanceRows, describeRows, overallVerdict } from './performance.js';
 import type { LoadTestView, ReportModel, StepView } from './report-model.js';
-import { createStepView, readRunStats } from './run-stats.js';
-
-/** The step "Current Performance" describes: the first valid normal-load step, else the first valid one. */
-export function selectBasisStep(audit: AuditResultFile): AuditStep | undefined {
-  return (
-    audit.steps.find((s) => s.kind === 'load' && s.valid) ??
-    audit.steps.find((s) => s.valid) ??
-    audit.steps[0]
-  );
-}
+import { createStepView } from './step-view.js';
 
 function performance(
   audit: AuditResultFile,

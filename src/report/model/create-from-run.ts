@@ -1,20 +1,24 @@
 /** Builds the ReportModel of one plain run (`redline run --json`), graded against success criteria. */
 import type { RunResultFile } from '../../outputs/result-file.js';
+import { DEFAULT_SUCCESS_CRITERIA, type SuccessCriteria } from '../../results/criteria.js';
+import { readRunStats } from '../../results/run-stats.js';
 import { type RedactOptions, redactDeep } from '../../util/redact.js';
 import { createTimeline } from './charts.js';
 import { createChecklist } from './checklist.js';
 import { addRunDetails } from './create-from-audit.js';
-import { DEFAULT_SUCCESS_CRITERIA, type SuccessCriteria } from './criteria.js';
 import { describeInfrastructure, environmentFromRun, environmentRows } from './environment.js';
 import { createImprovements } from './improvements.js';
 import { createMonitoringView } from './monitoring.js';
 import { createPerformanceRows, describeRows, overallVerdict } from './performance.js';
 import type { LoadTestView, ReportModel } from './report-model.js';
-import { createRunStepView, readRunStats } from './run-stats.js';
+import { createRunStepView } from './step-view.js';
 
 /** Options of {@link createReportModelFromRun}. */
 export interface RunReportOptions extends RedactOptions {
-  /** Criteria to grade against; default: the seed's table ({@link DEFAULT_SUCCESS_CRITERIA}). */
+  /**
+   * Criteria to grade against; default: Redline's table ({@link DEFAULT_SUCCESS_CRITERIA}, [ref:
+   * success-criteria]).
+   */
   criteria?: SuccessCriteria;
 }
 
@@ -103,7 +107,7 @@ export function createReportModelFromRun(
     startedAtMs: run.meta.startedAtMs,
     redlineVersion: run.redlineVersion,
     performance: {
-      basis: `run ${run.meta.runId}${options.criteria ? '' : ", graded against the seed's default criteria"}`,
+      basis: `run ${run.meta.runId}${options.criteria ? '' : ", graded against Redline's default criteria"}`,
       rows,
     },
     bottlenecks: [],

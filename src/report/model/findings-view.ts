@@ -66,7 +66,7 @@ export function createBottleneckViews(findings: readonly Finding[]): {
 }
 
 /**
- * Sorts findings into the seed's horizons: high effort → Long-term (architectural); low effort
+ * Sorts findings into the plan's three horizons [ref: report-layout]: high effort → Long-term (architectural); low effort
  * with critical/high/medium severity → Immediate; everything else (medium or unknown effort,
  * low-impact quick fixes) → Short-term. Info findings are observations, not plan items.
  * Each horizon keeps the impact ranking.

@@ -1,6 +1,6 @@
 /** "Expected Improvements": measured gains where a verify run measured them, estimates otherwise. */
 import type { Finding } from '../../findings/finding.js';
-import type { MeasuredGain, Verification } from './audit-result.js';
+import type { MeasuredGain, Verification } from '../../results/audit-result.js';
 import type { ImprovementRow, ImprovementsView, OptimizationPlan } from './report-model.js';
 
 /** Relative change `after` vs `before` as a signed percentage text: '−60%', '+12%', '0%'. */

@@ -1,8 +1,16 @@
-/** The seed's "Load Test Plan", built from the audit config before anything runs (`--plan-only`). */
+/**
+ * The Load Test Plan [ref: load-test-plan], built from the audit config before anything runs
+ * (`--plan-only`).
+ */
 
+import {
+  type AuditConfigSummary,
+  type AuditEnvironment,
+  type AuditStepKind,
+  defaultStepUsers,
+} from '../../results/audit-result.js';
+import { CRITERION_LABEL, CRITERION_ORDER, formatLimit } from '../../results/criteria.js';
 import { type RedactOptions, redactDeep } from '../../util/redact.js';
-import type { AuditConfigSummary, AuditEnvironment, AuditStepKind } from './audit-result.js';
-import { CRITERION_LABEL, CRITERION_ORDER, formatLimit } from './criteria.js';
 import { describeInfrastructure } from './environment.js';
 
 /** One scenario of the plan. */
@@ -29,11 +37,6 @@ export interface LoadTestPlan {
   tools: string[];
 }
 
-/** Default users per step kind relative to the base load X. */
-export function defaultStepUsers(x: number): Record<AuditStepKind, number> {
-  return { baseline: 1, load: x, peak: 3 * x, stress: x, spike: 5 * x, soak: x };
-}
-
 function duration(config: AuditConfigSummary, kind: AuditStepKind, fallback: string): string {
   const ms = config.plannedDurationsMs?.[kind];
   if (ms === undefined) return fallback;
@@ -44,7 +47,7 @@ function duration(config: AuditConfigSummary, kind: AuditStepKind, fallback: str
 }
 
 /**
- * Builds the plan. Normal load expects the Target values, peak the Acceptable ones (the seed's
+ * Builds the plan. Normal load expects the Target values, peak the Acceptable ones (the plan's
  * peak scenario is looser than its normal one); stress, spike and endurance state their goals.
  * The config is redacted first (target URLs and flows may carry tokens).
  */

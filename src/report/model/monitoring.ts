@@ -1,6 +1,6 @@
 /** "Monitoring Recommendations": the audit's own plan, or one derived from the success criteria. */
-import type { MonitoringPlan } from './audit-result.js';
-import { formatCriterionValue, type SuccessCriteria } from './criteria.js';
+import type { MonitoringPlan } from '../../results/audit-result.js';
+import { formatCriterionValue, type SuccessCriteria } from '../../results/criteria.js';
 import type { MonitoringView } from './report-model.js';
 
 function formatAlert(alert: MonitoringPlan['alerts'][number]): string {

@@ -8,7 +8,7 @@ import {
   formatLimit,
   gradeCriterion,
   type SuccessCriteria,
-} from './criteria.js';
+} from '../../results/criteria.js';
 import type { PerformanceRow } from './report-model.js';
 
 /** A measured value for one row, with where it comes from when that differs from the basis. */
@@ -17,7 +17,10 @@ export interface MeasuredValue {
   note?: string;
 }
 
-/** Builds the rows in the seed's order; a row without a value is 'not measured' and 'unknown'. */
+/**
+ * Builds the rows in the criteria's order [ref: success-criteria]; a row without a value is 'not
+ * measured' and 'unknown'.
+ */
 export function createPerformanceRows(
   criteria: SuccessCriteria,
   values: Partial<Record<CriterionMetric, MeasuredValue>>,

@@ -4,8 +4,13 @@
  */
 import type { Evidence, FindingArea, Severity } from '../../findings/finding.js';
 import type { DistributionBucket } from '../../outputs/result-file.js';
-import type { AuditStepKind, FoldedStack, LeakCheck, PlanTreeNode } from './audit-result.js';
-import type { Criterion, CriterionMetric, CriterionStatus } from './criteria.js';
+import type {
+  AuditStepKind,
+  FoldedStack,
+  LeakCheck,
+  PlanTreeNode,
+} from '../../results/audit-result.js';
+import type { Criterion, CriterionMetric, CriterionStatus } from '../../results/criteria.js';
 
 /** One row of "Current Performance". */
 export interface PerformanceRow {
@@ -107,7 +112,7 @@ export interface PlanItem {
   impact: string;
 }
 
-/** "Optimization Plan" in the seed's three horizons. */
+/** "Optimization Plan" in three horizons [ref: report-layout]. */
 export interface OptimizationPlan {
   immediate: PlanItem[];
   shortTerm: PlanItem[];

@@ -1,6 +1,7 @@
 /** A flame graph of folded stacks in plain SVG (root at the bottom, width = total weight). */
+
+import type { FoldedStack } from '../../../results/audit-result.js';
 import { escapeHtml } from '../../escape.js';
-import type { FoldedStack } from '../../model/audit-result.js';
 import { openSvg } from './scale.js';
 
 interface FlameNode {

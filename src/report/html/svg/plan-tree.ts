@@ -1,6 +1,7 @@
 /** The worst query plan as an SVG tree: one row per node, indented, with a self-time bar and flags. */
+
+import type { PlanTreeNode } from '../../../results/audit-result.js';
 import { escapeHtml } from '../../escape.js';
-import type { PlanTreeNode } from '../../model/audit-result.js';
 import { openSvg } from './scale.js';
 
 interface Row {

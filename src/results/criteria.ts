@@ -1,6 +1,6 @@
 /** The success-criteria table (Target and Acceptable per metric) and how a value is graded. */
 
-/** The metrics of the seed's success-criteria table, in its row order. */
+/** The metrics of the success-criteria table [ref: success-criteria], in its row order. */
 export type CriterionMetric = 'p50' | 'p95' | 'p99' | 'errorRate' | 'throughput' | 'cpu' | 'memory';
 
 /** One row: a value meets `target` (✅), meets `acceptable` (⚠️), or neither (❌). */
@@ -18,7 +18,10 @@ export type SuccessCriteria = Partial<Record<CriterionMetric, Criterion>>;
 /** Grade of a measured value against its criterion. */
 export type CriterionStatus = 'pass' | 'acceptable' | 'fail' | 'unknown';
 
-/** The seed's own table: p50 200/300 ms, p95 400/600, p99 500/800, errors 0.1%/0.5%, ... */
+/**
+ * Redline's default table [ref: success-criteria]: p50 200/300 ms, p95 400/600, p99 500/800, errors
+ * 0.1%/0.5%, ...
+ */
 export const DEFAULT_SUCCESS_CRITERIA: Readonly<Required<SuccessCriteria>> = {
   p50: { target: 200, acceptable: 300 },
   p95: { target: 400, acceptable: 600 },
@@ -29,7 +32,7 @@ export const DEFAULT_SUCCESS_CRITERIA: Readonly<Required<SuccessCriteria>> = {
   memory: { target: 80, acceptable: 90 },
 };
 
-/** Row order of the Current Performance table (the seed's Response Format order). */
+/** Row order of the Current Performance table [ref: report-layout]. */
 export const CRITERION_ORDER: readonly CriterionMetric[] = [
   'p50',
   'p95',
@@ -40,7 +43,7 @@ export const CRITERION_ORDER: readonly CriterionMetric[] = [
   'memory',
 ];
 
-/** Human label of each row, as the seed writes it. */
+/** Human label of each row, as the report writes it. */
 export const CRITERION_LABEL: Readonly<Record<CriterionMetric, string>> = {
   p50: 'p50 Latency',
   p95: 'p95 Latency',
@@ -57,7 +60,7 @@ export function isHigherBetter(metric: CriterionMetric): boolean {
 }
 
 /**
- * Grades `value`: strictly better than the target is `pass` (the seed writes "< 200ms"), then
+ * Grades `value`: strictly better than the target is `pass` (the report writes "< 200ms"), then
  * strictly better than acceptable is `acceptable`, else `fail`; no value or no criterion is `unknown`.
  */
 export function gradeCriterion(
@@ -74,7 +77,7 @@ export function gradeCriterion(
   return 'fail';
 }
 
-/** Formats a criterion limit the way the seed does: `< 200ms`, `> 1000 req/s`, `< 0.1%`. */
+/** Formats a criterion limit the way the report does: `< 200ms`, `> 1000 req/s`, `< 0.1%`. */
 export function formatLimit(metric: CriterionMetric, limit: number): string {
   const op = isHigherBetter(metric) ? '>' : '<';
   return `${op} ${formatCriterionValue(metric, limit)}`;

@@ -1,6 +1,6 @@
 /** The metrics `redline compare` checks, and how to read them per run and per interval. */
-import type { RunResultFile, TimelinePoint } from '../../outputs/result-file.js';
-import { type RunStats, readRunStats } from '../model/run-stats.js';
+import type { RunResultFile, TimelinePoint } from '../outputs/result-file.js';
+import { type RunStats, readRunStats } from '../results/run-stats.js';
 
 /** One compared metric: its whole-run value and its per-interval value. */
 export interface CompareMetric {

@@ -1,5 +1,6 @@
 /** Seeding the demo database with realistic volumes, generated inside the database (INSERT … SELECT generate_series). */
-import { ExitCode, RedlineError } from '../../errors/index.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import { createPasswordHash, DEMO_PASSWORD } from '../password.js';
 import {
   CREATE_INDEXES_SQL,

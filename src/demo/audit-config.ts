@@ -1,20 +1,22 @@
 /**
- * The audit configuration of `redline demo`: the bundled demo service started on a free loopback
- * port with its own PGlite copy (or `DATABASE_URL`), the seed's user flow plus the demo's other
- * routes, the seed's success criteria, and compact steps (about two minutes on two cores).
+ * The demo's own audit configuration, handed to runAudit by `redline demo` (the audit itself knows
+ * nothing of the demo): the bundled demo service started on a free loopback port with its own
+ * PGlite copy (or `DATABASE_URL`), the user flow of examples/k6/login-flow.js plus the demo's other
+ * routes, the default success criteria [ref: success-criteria], and compact steps (about two
+ * minutes on two cores).
  */
 import { join } from 'node:path';
 import {
-  CATEGORY_ITEMS_EXAMPLE_PARAMS,
-  CATEGORY_ITEMS_SQL,
-  DEMO_PASSWORD,
-  DEMO_USER,
-  findPackageRoot,
-} from '../demo/index.js';
-import { DEFAULT_SUCCESS_CRITERIA } from '../report/model/criteria.js';
+  type AuditConfig,
+  type AuditSizing,
+  createDefaultSteps,
+  type StepName,
+} from '../audit/index.js';
+import { DEFAULT_SUCCESS_CRITERIA } from '../results/criteria.js';
 import { REDLINE_VERSION } from '../util/version.js';
-import { type AuditSizing, createDefaultSteps } from './config/steps.js';
-import type { AuditConfig, StepName } from './config/types.js';
+import { findPackageRoot } from './bottlenecks.js';
+import { DEMO_PASSWORD, DEMO_USER } from './password.js';
+import { CATEGORY_ITEMS_EXAMPLE_PARAMS, CATEGORY_ITEMS_SQL } from './routes/categories.js';
 
 /** Options of {@link createDemoAuditConfig}. */
 export interface DemoAuditOptions {
@@ -32,7 +34,7 @@ export interface DemoAuditOptions {
 
 const AUTH = { Authorization: 'Bearer {{ token }}' };
 
-/** The seed's flow (login → me → items) plus the category listing and the order history. */
+/** The example k6 flow (login → me → items, examples/k6/login-flow.js) plus the category listing and the order history. */
 export function createDemoFlow(): unknown[] {
   return [
     {

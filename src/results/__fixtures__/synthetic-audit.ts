@@ -3,9 +3,10 @@
  * worst query, findings with diffs, and hostile strings (`<script>`, secrets) in the places
  * target-controlled text can reach. Clearly synthetic: no number here was measured.
  */
-import type { AuditResultFile, AuditStep, AuditStepKind } from '../model/audit-result.js';
-import { DEFAULT_SUCCESS_CRITERIA } from '../model/criteria.js';
-import { createSyntheticFindings } from './synthetic-findings.js';
+
+import { createSyntheticFindings } from '../../report/__fixtures__/synthetic-findings.js';
+import type { AuditResultFile, AuditStep, AuditStepKind } from '../audit-result.js';
+import { DEFAULT_SUCCESS_CRITERIA } from '../criteria.js';
 import { createSyntheticRun, type SyntheticRunOptions } from './synthetic-run.js';
 
 /** Secret values planted in the synthetic audit; none may appear in any output. */

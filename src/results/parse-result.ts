@@ -1,17 +1,14 @@
 /** Reads a saved result file (run or audit), telling which it is by its `format` field. */
-import { ExitCode } from '../../errors/exit-codes.js';
-import { RedlineError } from '../../errors/redline-error.js';
-import type { RunResultFile } from '../../outputs/result-file.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
+import type { RunResultFile } from '../outputs/result-file.js';
+import { isRecord } from '../util/is-record.js';
 import type { AuditResultFile, AuditStepKind } from './audit-result.js';
 
 /** A parsed result file. */
 export type ParsedResult =
   | { kind: 'run'; run: RunResultFile }
   | { kind: 'audit'; audit: AuditResultFile };
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** True when `value` looks like a RunResultFile (format and the fields renderers need). */
 export function isRunResultFile(value: unknown): value is RunResultFile {
@@ -24,33 +21,33 @@ export function isAuditResultFile(value: unknown): value is AuditResultFile {
 }
 
 function runProblems(v: unknown, where = ''): string[] {
-  if (!isObject(v) || v.format !== 'redline-run') return [`${where}format is not "redline-run"`];
+  if (!isRecord(v) || v.format !== 'redline-run') return [`${where}format is not "redline-run"`];
   const p: string[] = [];
   if (v.version !== 1) p.push(`${where}version ${String(v.version)} is not supported (expected 1)`);
-  if (!isObject(v.meta)) p.push(`${where}meta is missing`);
-  if (!isObject(v.metrics)) p.push(`${where}metrics is missing`);
+  if (!isRecord(v.meta)) p.push(`${where}meta is missing`);
+  if (!isRecord(v.metrics)) p.push(`${where}metrics is missing`);
   if (!Array.isArray(v.timeline)) p.push(`${where}timeline is not an array`);
   if (!Array.isArray(v.distribution)) p.push(`${where}distribution is not an array`);
-  if (!isObject(v.environment)) p.push(`${where}environment is missing`);
-  if (!isObject(v.generator)) p.push(`${where}generator is missing`);
+  if (!isRecord(v.environment)) p.push(`${where}environment is missing`);
+  if (!isRecord(v.generator)) p.push(`${where}generator is missing`);
   for (const k of ['checks', 'thresholds'])
     if (!Array.isArray(v[k])) p.push(`${where}${k} is not an array`);
-  for (const k of ['statusCodes', 'errors']) if (!isObject(v[k])) p.push(`${where}${k} is missing`);
+  for (const k of ['statusCodes', 'errors']) if (!isRecord(v[k])) p.push(`${where}${k} is missing`);
   return p;
 }
 
 function auditProblems(v: unknown): string[] {
-  if (!isObject(v) || v.format !== 'redline-audit') return ['format is not "redline-audit"'];
+  if (!isRecord(v) || v.format !== 'redline-audit') return ['format is not "redline-audit"'];
   const p: string[] = [];
   if (v.version !== 1) p.push(`version ${String(v.version)} is not supported (expected 1)`);
-  if (!isObject(v.config) || !isObject(v.config.criteria)) p.push('config.criteria is missing');
-  if (!isObject(v.environment)) p.push('environment is missing');
+  if (!isRecord(v.config) || !isRecord(v.config.criteria)) p.push('config.criteria is missing');
+  if (!isRecord(v.environment)) p.push('environment is missing');
   if (!Array.isArray(v.findings)) p.push('findings is not an array');
   if (!Array.isArray(v.steps)) p.push('steps is not an array');
   else {
     for (const [i, s] of v.steps.entries()) {
       p.push(
-        ...(isObject(s)
+        ...(isRecord(s)
           ? runProblems(s.run, `steps[${i}].run: `)
           : [`steps[${i}] is not an object`]),
       );
@@ -72,7 +69,7 @@ export function parseResultText(text: string, file: string): ParsedResult {
       hint: 'pass a file written by `redline run --json` or `redline audit`',
     });
   }
-  const format = isObject(value) ? value.format : undefined;
+  const format = isRecord(value) ? value.format : undefined;
   const problems =
     format === 'redline-run'
       ? runProblems(value)

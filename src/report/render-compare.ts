@@ -1,6 +1,7 @@
 /** Text and Markdown renderings of a comparison (the JSON form is the CompareResult itself). */
-import { escapeMarkdown } from '../escape.js';
-import type { CompareResult, CompareRow } from './compare-runs.js';
+
+import type { CompareResult, CompareRow } from '../compare/index.js';
+import { escapeMarkdown } from './escape.js';
 
 function formatValue(row: CompareRow, v: number): string {
   if (row.unit === 'ratio') return `${(v * 100).toFixed(2)}%`;

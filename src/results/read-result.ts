@@ -1,8 +1,8 @@
 /** Reads result files from disk for `redline report` and `redline compare`, with clear errors. */
 import { readFile } from 'node:fs/promises';
-import { ExitCode } from '../../errors/exit-codes.js';
-import { RedlineError } from '../../errors/redline-error.js';
-import { type ParsedResult, parseResultText } from '../model/parse-result.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
+import { type ParsedResult, parseResultText } from './parse-result.js';
 
 /** Reads and parses a run or audit result file. Missing file → NoInput; bad content → DataError. */
 export async function readResultFile(file: string): Promise<ParsedResult> {

@@ -1,9 +1,9 @@
 // Tests of result-file detection and its errors (unknown format, bad JSON, missing fields).
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../errors/exit-codes.js';
-import { RedlineError } from '../../errors/redline-error.js';
-import { createSyntheticAudit } from '../__fixtures__/synthetic-audit.js';
-import { createSyntheticRun } from '../__fixtures__/synthetic-run.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
+import { createSyntheticAudit } from './__fixtures__/synthetic-audit.js';
+import { createSyntheticRun } from './__fixtures__/synthetic-run.js';
 import { parseResultText, selectComparableRun } from './parse-result.js';
 
 function errorOf(fn: () => unknown): RedlineError {

@@ -1,6 +1,7 @@
 /** Opening a real PostgreSQL for the demo (pg Pool), in a dedicated schema, seeded once under an advisory lock. */
 import pg from 'pg';
-import { ExitCode, RedlineError } from '../../errors/index.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import { createCountingDatabase, type DemoDatabase, type DriverQuery } from './database.js';
 import { DEFAULT_DEMO_SCHEMA } from './schema.js';
 import { type DemoSeedSpec, isSeeded, type SqlRunner, seedDatabase } from './seed.js';

@@ -10,8 +10,8 @@ import {
   createIndexCandidates,
   measureIndex,
   sortColumnOf,
-} from './index-candidates.js';
-import { createPlanTree } from './plan-tree.js';
+} from './db-index-candidates.js';
+import { createPlanTree } from './db-plan-tree.js';
 
 const SQL =
   'SELECT p.id, p.title FROM posts AS p WHERE p.topic_id = $1 ORDER BY p.created_at DESC LIMIT $2';

@@ -1,8 +1,8 @@
 // Tests of `compare` on synthetic runs with known differences (significant and not).
 import { describe, expect, it } from 'vitest';
-import { createSyntheticRun } from '../__fixtures__/synthetic-run.js';
+import { renderCompareMarkdown, renderCompareText } from '../report/render-compare.js';
+import { createSyntheticRun } from '../results/__fixtures__/synthetic-run.js';
 import { compareRuns } from './compare-runs.js';
-import { renderCompareMarkdown, renderCompareText } from './render-compare.js';
 
 const row = (r: ReturnType<typeof compareRuns>, key: string) => r.rows.find((x) => x.key === key)!;
 

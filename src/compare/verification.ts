@@ -1,5 +1,5 @@
 /** Builds the audit's "Improvements verified" from a comparison of a baseline run with the current one. */
-import type { Verification } from '../model/audit-result.js';
+import type { Verification } from '../results/audit-result.js';
 import type { CompareResult } from './compare-runs.js';
 
 /**

@@ -3,8 +3,8 @@
  * it is beyond a minimum effect (relative, or absolute for the error ratio) AND, when samples
  * allow, the two-sided Mann-Whitney U test gives p < alpha (see docs/report.md).
  */
-import type { RunResultFile } from '../../outputs/result-file.js';
-import { readRunStats } from '../model/run-stats.js';
+import type { RunResultFile } from '../outputs/result-file.js';
+import { readRunStats } from '../results/run-stats.js';
 import { mannWhitneyU } from './mann-whitney.js';
 import {
   COMPARE_METRICS,

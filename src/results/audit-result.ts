@@ -2,8 +2,8 @@
  * The saved result of one audit (`redline audit --json`): the input the audit fills and the
  * report renders. Versioned like RunResultFile; fields are only ever added.
  */
-import type { Finding } from '../../findings/finding.js';
-import type { RunResultFile } from '../../outputs/result-file.js';
+import type { Finding } from '../findings/finding.js';
+import type { RunResultFile } from '../outputs/result-file.js';
 import type { SuccessCriteria } from './criteria.js';
 
 /** The kinds of audit steps, in the order an audit runs them. */
@@ -208,4 +208,18 @@ export interface AuditResultFile {
   monitoring?: MonitoringPlan;
   /** Documentation files the audit wrote or updated (evidence for the checklist). */
   documentation?: string[];
+}
+
+/** Default users per step kind relative to the base load X. */
+export function defaultStepUsers(x: number): Record<AuditStepKind, number> {
+  return { baseline: 1, load: x, peak: 3 * x, stress: x, spike: 5 * x, soak: x };
+}
+
+/** The step "Current Performance" describes: the first valid normal-load step, else the first valid one. */
+export function selectBasisStep(audit: AuditResultFile): AuditStep | undefined {
+  return (
+    audit.steps.find((s) => s.kind === 'load' && s.valid) ??
+    audit.steps.find((s) => s.valid) ??
+    audit.steps[0]
+  );
 }

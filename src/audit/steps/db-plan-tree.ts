@@ -1,7 +1,7 @@
 /** Converts an explained plan into the report's small PlanTreeNode tree, with the rules' flags per node. */
 import type { ExplainedPlan, PlanFindingData, PlanNode } from '../../db/index.js';
 import type { Finding } from '../../findings/finding.js';
-import type { PlanTreeNode } from '../../report/model/audit-result.js';
+import type { PlanTreeNode } from '../../results/audit-result.js';
 
 /** Most nodes kept (deep plans are cut below this many, depth first). */
 const MAX_NODES = 200;

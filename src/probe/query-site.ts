@@ -1,8 +1,12 @@
-/** Call sites of queries: cheap capture now, resolution (first app frame, source-mapped) later. */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+/** Query sites: where the application issued each query. Cheap capture now; resolution (first app frame, source-mapped) later. */
+import { dirname, isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  fileUrlToPath,
+  loadScriptWithMap,
+  originalPosition,
+  type SourceMap,
+} from '../util/source-map.js';
 
 /** Holds a captured V8 stack; formatting is deferred until `.stack` is read. */
 export interface CallSiteHolder {
@@ -67,7 +71,7 @@ function appFrames(holder: CallSiteHolder, root: string): ResolvedSite[] {
     for (const frame of frames) {
       const raw = frame.getFileName?.() ?? frame.getScriptNameOrSourceURL?.();
       if (!raw || raw.startsWith('node:') || raw.startsWith('internal/')) continue;
-      const file = raw.startsWith('file://') ? fileURLToPath(raw) : raw;
+      const file = fileUrlToPath(raw);
       if (
         !isAbsolute(file) ||
         file.includes(`${sep}node_modules${sep}`) ||
@@ -125,61 +129,27 @@ export function siteKey(site: ResolvedSite | undefined): string {
   return site ? `${site.file}:${site.line}` : '?';
 }
 
-type TraceMapping = typeof import('@jridgewell/trace-mapping');
-type TraceMap = InstanceType<TraceMapping['TraceMap']>;
-let traceMapping: TraceMapping | undefined;
-/** Loaded on the first source map only (keeps the probe's start-up light). */
-function mapping(): TraceMapping {
-  traceMapping ??= createRequire(import.meta.url)('@jridgewell/trace-mapping') as TraceMapping;
-  return traceMapping;
-}
-
-const maps = new Map<string, TraceMap | null>();
+const maps = new Map<string, SourceMap | null>();
 
 function mapSite(file: string, line: number, column: number, root: string): ResolvedSite {
   const map = loadMap(file);
-  if (map) {
-    const original = mapping().originalPositionFor(map, { line, column: Math.max(0, column - 1) });
-    if (original.source && original.line !== null) {
-      const source = original.source.startsWith('file://')
-        ? fileURLToPath(original.source)
-        : resolve(dirname(file), original.source);
-      return {
-        file: shorten(source, root),
-        line: original.line,
-        column: (original.column ?? 0) + 1,
-      };
-    }
-  }
+  const original = map ? originalPosition(map, line, column) : null;
+  if (original)
+    return {
+      file: shorten(original.file, root),
+      line: original.line,
+      column: original.column ?? 1,
+    };
   return { file: shorten(file, root), line, column };
 }
 
-/** Loads the source map named by `//# sourceMappingURL=` (a file or an inline data URL); cached. */
-function loadMap(file: string): TraceMap | null {
-  const cached = maps.get(file);
-  if (cached !== undefined) return cached;
-  let map: TraceMap | null = null;
-  try {
-    const text = readFileSync(file, 'utf8');
-    const match = /\/\/[#@] sourceMappingURL=(\S+)\s*$/.exec(text.slice(-4096));
-    if (match?.[1]) {
-      const url = match[1];
-      const raw = url.startsWith('data:')
-        ? Buffer.from(
-            url.slice(url.indexOf(',') + 1),
-            url.includes(';base64,') ? 'base64' : 'utf8',
-          ).toString('utf8')
-        : readFileSync(resolve(dirname(file), decodeURIComponent(url)), 'utf8');
-      const parsed = JSON.parse(raw) as { sourceRoot?: string };
-      map = new (mapping().TraceMap)(
-        parsed as ConstructorParameters<TraceMapping['TraceMap']>[0],
-        file,
-      );
-    }
-  } catch {
-    map = null;
+/** The source map of an application file (see util/source-map.ts), read once per file. */
+function loadMap(file: string): SourceMap | null {
+  let map = maps.get(file);
+  if (map === undefined) {
+    map = loadScriptWithMap(file).map ?? null;
+    maps.set(file, map);
   }
-  maps.set(file, map);
   return map;
 }
 

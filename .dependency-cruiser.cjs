@@ -1,0 +1,234 @@
+// @ts-check
+/**
+ * The layering of src/, enforced by dependency-cruiser (`npm run layers`, part of `npm test`).
+ * docs/architecture.md explains the layers; this file is where they are checked.
+ *
+ * How it works: every import between two files of src/ (type-only imports included; tests
+ * excluded) must match an `allowed` rule, or the check fails. The allowed rules are
+ * generated from LAYERS (a folder may import itself and the folders listed for it, and LAYERS is
+ * a DAG, so no cycle between top-level folders can appear) plus the named temporary exceptions
+ * in PHASE_2_EXCEPTIONS: today's known back-edges, each removed by a planned change. The
+ * `forbidden` rules add two more contracts: a domain folder with an index.ts surface is imported
+ * only through it, and the building blocks' leftover index files get no new importers.
+ */
+
+/**
+ * For each top-level folder of src/: the other folders it may import. Listed bottom-up; a new
+ * top-level folder must be added here (anything it imports or is imported by fails otherwise).
+ */
+const LAYERS = {
+  // Base: imported by everything, import nothing of src/.
+  errors: [],
+  util: [],
+  // Shared models: the Finding type, metric kinds and aggregates, result file formats.
+  findings: ['errors', 'util'],
+  metrics: ['errors', 'util'],
+  results: ['findings', 'metrics', 'errors', 'util'],
+  // Domain libraries.
+  http: ['metrics', 'errors', 'util'],
+  db: ['findings', 'errors', 'util'],
+  profiler: ['findings', 'errors', 'util'],
+  probe: ['db', 'findings', 'errors', 'util'],
+  compare: ['results', 'errors', 'util'],
+  report: ['compare', 'results', 'findings', 'errors', 'util'],
+  outputs: ['results', 'metrics', 'http', 'errors', 'util'], // http: sinks classify network errors as the client does
+  slo: ['outputs', 'errors', 'util'],
+  thresholds: ['outputs', 'results', 'metrics', 'errors', 'util'],
+  // A test run: options and plan, user scripts, the run lifecycle.
+  config: ['thresholds', 'http', 'metrics', 'errors', 'util'],
+  script: ['config', 'http', 'metrics', 'errors', 'util'],
+  engine: [
+    'script',
+    'config',
+    'thresholds',
+    'outputs',
+    'http',
+    'metrics',
+    'results',
+    'errors',
+    'util',
+  ],
+  // The performance engineer: runs the domains against one target.
+  audit: [
+    'engine',
+    'report',
+    'compare',
+    'results',
+    'db',
+    'probe',
+    'profiler',
+    'slo',
+    'findings',
+    'errors',
+    'util',
+  ],
+  // Entry points: the bundled demo service (and its audit config), the MCP server for agents,
+  // the command line.
+  demo: ['audit', 'results', 'errors', 'util'],
+  mcp: [
+    'audit',
+    'engine',
+    'script',
+    'config',
+    'thresholds',
+    'slo',
+    'outputs',
+    'report',
+    'compare',
+    'profiler',
+    'probe',
+    'db',
+    'http',
+    'results',
+    'metrics',
+    'findings',
+    'errors',
+    'util',
+  ],
+  cli: [
+    'mcp',
+    'demo',
+    'audit',
+    'engine',
+    'script',
+    'config',
+    'thresholds',
+    'slo',
+    'outputs',
+    'report',
+    'compare',
+    'profiler',
+    'probe',
+    'db',
+    'http',
+    'results',
+    'metrics',
+    'findings',
+    'errors',
+    'util',
+  ],
+};
+
+/**
+ * Domain folders used as one unit: other folders import them only through index.ts (plus the
+ * extra entry files listed; paths relative to the folder).
+ */
+const SURFACES = {
+  audit: [],
+  compare: [],
+  db: ['sql/normalize.ts'], // driver-free SQL normaliser: the probe runs inside the user's app
+  probe: [],
+  profiler: [],
+  report: [],
+  slo: [],
+};
+
+/** Building blocks are imported file by file: their index.ts files (until deleted) get no new importers. */
+const RETIRED_INDEXES = ['errors/index.ts', 'findings/index.ts', 'config/index.ts'];
+
+/**
+ * Known edges that break the rules today. Each is removed in phase 2 (docs/architecture.md,
+ * "Planned"); the check stays green with them and fails on any other back-edge.
+ */
+const PHASE_2_EXCEPTIONS = [
+  {
+    comment:
+      'phase 2: removed by moving engine/timeline.ts into src/results/ (outputs then no longer imports engine)',
+    from: '^src/outputs/(dashboard/dashboard-output|ndjson/ndjson-output)\\.ts$',
+    to: '^src/engine/timeline\\.ts$',
+  },
+  {
+    comment:
+      'phase 2: removed by moving outputs/result-file.ts (RunResultFile, TimelinePoint, ...) into src/results/',
+    from: '^src/(results|report|compare|audit)/',
+    to: '^src/outputs/(result-file|output)\\.ts$',
+  },
+];
+
+/** Surface bypasses of today, each with the change that removes it. */
+const PHASE_2_SURFACE_EXCEPTIONS = {
+  slo: [
+    {
+      comment:
+        'phase 2: removed by cli/commands/slo.ts importing slo/index.ts (cli is busy in issue 11)',
+      from: '^src/cli/commands/slo\\.ts$',
+    },
+  ],
+};
+
+/** Importers of the retired index files today, each moved to direct imports in phase 2. */
+const PHASE_2_RETIRED_INDEX_IMPORTERS = {
+  comment:
+    'phase 2: removed by importing the defining file (redline-error.ts, exit-codes.ts, finding.ts, rank.ts, config files) instead of index.ts',
+  from: '^src/(db|engine|script|thresholds)/|^src/cli/script-flags\\.ts$',
+};
+
+const folders = Object.keys(LAYERS);
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const anyOf = (names) => `^src/(${names.map(escapeRegExp).join('|')})/`;
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  allowed: [
+    ...folders.map((folder) => ({
+      comment: `layer: ${folder} may import ${LAYERS[folder].join(', ') || 'nothing else'}`,
+      from: { path: anyOf([folder]) },
+      to: { path: anyOf([folder, ...LAYERS[folder]]) },
+    })),
+    {
+      comment:
+        'test fixtures (__fixtures__) may import anything in src/; product code never imports them',
+      from: { path: '/__fixtures__/' },
+      to: { path: '^src/' },
+    },
+    ...PHASE_2_EXCEPTIONS.map((e) => ({
+      comment: e.comment,
+      from: { path: e.from },
+      to: { path: e.to },
+    })),
+  ],
+  allowedSeverity: 'error',
+  forbidden: [
+    ...Object.entries(SURFACES).map(([folder, entries]) => ({
+      name: `through-${folder}-surface`,
+      comment: `other folders import ${folder}/ through ${folder}/index.ts${entries.length ? ` (or ${entries.join(', ')})` : ''}`,
+      severity: 'error',
+      from: {
+        path: '^src/',
+        pathNot: [
+          anyOf([folder]),
+          '/__fixtures__/',
+          ...(PHASE_2_SURFACE_EXCEPTIONS[folder] ?? []).map((e) => e.from),
+        ],
+      },
+      to: {
+        path: anyOf([folder]),
+        pathNot: `^src/${escapeRegExp(folder)}/(${['index.ts', ...entries].map(escapeRegExp).join('|')})$`,
+      },
+    })),
+    {
+      name: 'no-retired-index',
+      comment: `building blocks are imported file by file: no new importer of ${RETIRED_INDEXES.join(', ')}`,
+      severity: 'error',
+      from: {
+        path: '^src/',
+        pathNot: [PHASE_2_RETIRED_INDEX_IMPORTERS.from, '/__fixtures__/'],
+      },
+      to: { path: `^src/(${RETIRED_INDEXES.map(escapeRegExp).join('|')})$` },
+    },
+    {
+      name: 'no-product-import-of-fixtures',
+      comment: 'product code never imports test fixtures',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '/__fixtures__/' },
+      to: { path: '/__fixtures__/' },
+    },
+  ],
+  options: {
+    includeOnly: '^src/',
+    exclude: { path: '\\.test\\.ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+  },
+};
