@@ -86,3 +86,12 @@ export function requireBinaries(...names: OptionalBinary[]): { skip: boolean; re
   console.warn(`[skipped] ${reason}`);
   return { skip: true, reason };
 }
+
+/**
+ * For one optional assertion inside a test that otherwise runs everywhere: the path of `name`,
+ * or undefined outside CI when it is missing (the reason is printed); in CI a missing program
+ * throws, like {@link requireBinaries}.
+ */
+export function optionalBinary(name: OptionalBinary): string | undefined {
+  return requireBinaries(name).skip ? undefined : findBinary(name);
+}
