@@ -123,7 +123,11 @@ describe.skipIf(!built)('redline mcp over stdio (needs npm run build)', () => {
     expect(typesText).toContain('const __ENV');
     expect(typesText).toContain('export { type BatchRequest, http }');
     const config = JSON.parse(
-      (await client.readResource({ uri: 'redline://config' })).contents[0]?.text as string,
+      (
+        (await client.readResource({ uri: 'redline://config' })).contents[0] as
+          | { text: string }
+          | undefined
+      )?.text as string,
     );
     expect(config.limits.maxVUs).toBe(20);
     expect(config.targets.allow).toEqual(['127.0.0.1/32', 'localhost']);
