@@ -16,6 +16,8 @@ export interface CaseTruth {
   expected: string[] | 'healthy';
   /** Rule ids that must stay silent (the false alarm this case guards against). */
   mustNotRaise?: string[];
+  /** Phrases no finding may contain (e.g. PostgreSQL-only advice on MariaDB). */
+  mustNotSay?: string[];
   why: string;
 }
 
