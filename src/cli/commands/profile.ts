@@ -8,7 +8,7 @@ import type { QuickRunOptions } from '../../engine/quick/quick-config.js';
 import { runQuickTest } from '../../engine/quick/run-quick.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import type { Finding } from '../../findings/index.js';
+import type { Finding } from '../../findings/finding.js';
 import { renderSummaryText } from '../../outputs/summary/summary-text.js';
 import { PROBE_ENV, type ProbeReport, readProbeReport } from '../../probe/index.js';
 import {
