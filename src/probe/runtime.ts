@@ -6,6 +6,7 @@ import { detectorThresholds } from './detectors/registry.js';
 import { instrumentDrivers } from './drivers/load.js';
 import { readPoolGauges } from './drivers/pools.js';
 import { installExitFlush } from './exit.js';
+import { instrumentFrameworks } from './frameworks.js';
 import { instrumentHttpClients } from './http-client.js';
 import { instrumentHttpServers } from './http-server.js';
 import type { ProbeMetrics } from './metrics.js';
@@ -65,6 +66,7 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
   instrumentHttpServers(createRequestEndHandler(targets, () => void requests++));
   instrumentHttpClients();
   const drivers = await instrumentDrivers(process.argv[1]);
+  instrumentFrameworks(process.argv[1]);
   const server =
     metrics && config.metricsPort !== undefined
       ? await metrics.listen(config.metricsPort).catch(() => undefined)
