@@ -38,20 +38,23 @@ export async function instrumentDrivers(entry: string | undefined): Promise<Inst
 
 /**
  * Patches other CommonJS modules of the application the same way as the drivers: eagerly from
- * its entry directory when it declares them, and through the require hook when loaded later.
+ * its entry directory when it declares them (unless `eager` is false), and through the require
+ * hook whenever the application requires them.
  */
 export function instrumentAppModules(
   entry: string | undefined,
   modules: ReadonlyArray<readonly [string, Instrument]>,
+  eager = true,
 ): InstrumentedDrivers {
   const found: InstrumentedDrivers = {};
   for (const [name, instrument] of modules) extraHooks.set(name, instrument);
+  hookRequire();
+  if (!eager) return found;
   for (const base of appBases(entry))
     Object.assign(
       found,
       instrumentFrom(createRequire(join(base, 'noop.js')), declaredDependencies(base), modules),
     );
-  hookRequire();
   return found;
 }
 
