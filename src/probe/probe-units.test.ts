@@ -61,7 +61,7 @@ describe('probe config and env', () => {
     expect(c).toMatchObject({
       reportFile: '/tmp/r.ndjson',
       nPlusOneCount: 3,
-      nPlusOneMs: 50,
+      nPlusOneMs: 0,
       metricsPort: 0,
       root: '/app',
     });
