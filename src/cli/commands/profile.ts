@@ -1,6 +1,6 @@
 /** `redline profile [--url URL] [load flags] -- <command>`: profile a Node service under Redline's load. */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CliOverrides } from '../../config/cli-overrides.js';
@@ -8,7 +8,9 @@ import type { QuickRunOptions } from '../../engine/quick/quick-config.js';
 import { runQuickTest } from '../../engine/quick/run-quick.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import type { Finding } from '../../findings/finding.js';
 import { renderSummaryText } from '../../outputs/summary/summary-text.js';
+import { PROBE_ENV, type ProbeReport, readProbeReport } from '../../probe/index.js';
 import {
   DEFAULT_CAPTURE_OPTIONS,
   detectRuntime,
@@ -108,21 +110,89 @@ function scriptRunners(scriptPath: string, flags: ProfileFlags, warmupMs: number
   };
 }
 
-function printResult(result: ProfileTargetResult, flags: ProfileFlags): void {
+/** What `--probe` adds to the profile: the probe's report, read after the target stopped. */
+interface ProbeOutcome {
+  file: string;
+  /** The report as read, or why it could not be (the app never loaded the probe, a kill). */
+  report?: ProbeReport;
+  problem?: string;
+}
+
+/** The report file the probe writes in the output folder (removed first: never an old run's). */
+function probeReportPath(outDir: string): string {
+  const file = join(outDir, 'probe.ndjson');
+  rmSync(file, { force: true });
+  return file;
+}
+
+/** Reads the probe's report after the target stopped (it flushes on exit). */
+async function readProbeOutcome(file: string): Promise<ProbeOutcome> {
+  try {
+    const report = await readProbeReport(file);
+    if (!report.hello)
+      return { file, report, problem: 'the probe report has no hello record (cut short?)' };
+    return { file, report };
+  } catch {
+    return {
+      file,
+      problem:
+        'the probe wrote no report: the target did not load it (NODE_OPTIONS overwritten, or not a Node process)',
+    };
+  }
+}
+
+function printProbeText(probe: ProbeOutcome): void {
+  const lines = ['', 'Probe (routes and queries, redline/probe):'];
+  if (probe.problem) lines.push(`  ${probe.problem}`);
+  const report = probe.report;
+  if (report?.stats)
+    lines.push(
+      `  ${report.stats.requests} requests seen, ${report.stats.routes.length} routes, ${report.stats.queries.length} query shapes`,
+    );
+  if (report && report.findings.length === 0 && !probe.problem) lines.push('  no findings');
+  for (const finding of report?.findings ?? []) {
+    const where = finding.location?.file
+      ? ` at ${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`
+      : '';
+    const route = finding.location?.route ? ` [${finding.location.route}]` : '';
+    lines.push(`  ${finding.severity.toUpperCase().padEnd(8)} ${finding.title}${route}${where}`);
+  }
+  process.stdout.write(`${redactText(lines.join('\n'))}\n`);
+}
+
+function printResult(result: ProfileTargetResult, flags: ProfileFlags, probe?: ProbeOutcome): void {
+  const probeFindings: Finding[] = probe?.report?.findings ?? [];
   if (flags.json) {
     const { capture: _capture, analysis, loadResult: _load, ...rest } = result;
     const { cpuProfile: _model, ...summary } = analysis;
-    process.stdout.write(
-      `${JSON.stringify(redactDeep({ ...rest, analysis: summary }), null, 2)}\n`,
-    );
+    const merged = {
+      ...rest,
+      findings: [...rest.findings, ...probeFindings],
+      analysis: summary,
+      ...(probe
+        ? {
+            probe: {
+              file: probe.file,
+              ...(probe.problem ? { problem: probe.problem } : {}),
+              findings: probeFindings,
+              ...(probe.report?.stats ? { stats: probe.report.stats } : {}),
+              ended: probe.report?.ended ?? false,
+            },
+          }
+        : {}),
+    };
+    process.stdout.write(`${JSON.stringify(redactDeep(merged), null, 2)}\n`);
     return;
   }
   const run = result.loadResult as { result?: Parameters<typeof renderSummaryText>[0] } | undefined;
   if (run?.result && !flags.quiet)
     process.stdout.write(renderSummaryText(run.result, { color: false }));
-  process.stdout.write(`\n${renderCaptureText(result.analysis, flags.top ?? 10)}\n\nFiles:\n`);
+  process.stdout.write(`\n${renderCaptureText(result.analysis, flags.top ?? 10)}\n`);
+  if (probe) printProbeText(probe);
+  process.stdout.write('\nFiles:\n');
   for (const [kind, path] of Object.entries(result.files))
     process.stdout.write(`  ${kind.padEnd(12)} ${path}\n`);
+  if (probe?.report) process.stdout.write(`  ${'probe'.padEnd(12)} ${probe.file}\n`);
 }
 
 /**
@@ -304,9 +374,17 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
       const progress = flags.quiet
         ? undefined
         : (message: string) => process.stderr.write(`redline: ${redactText(message)}\n`);
+      // --probe on a started target: the probe reports to <out>/probe.ndjson, read back below.
+      const probeFile =
+        flags.probe && !flags.attach ? probeReportPath(resolve(flags.out)) : undefined;
       try {
         const result = await profileTarget({
-          target: flags.attach ? { attach: flags.attach } : { command: targetCommand },
+          target: flags.attach
+            ? { attach: flags.attach }
+            : {
+                command: targetCommand,
+                ...(probeFile ? { env: { [PROBE_ENV.report]: probeFile } } : {}),
+              },
           ...(flags.url ? { url: flags.url } : {}),
           ...(script
             ? scriptRunners(resolve(script), flags, flags.warmup ?? DEFAULT_WARMUP_MS)
@@ -330,7 +408,8 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
           ...(progress ? { onProgress: progress } : {}),
         });
         written = true;
-        printResult(result, flags);
+        const probe = probeFile ? await readProbeOutcome(probeFile) : undefined;
+        printResult(result, flags, probe);
         if (result.loadError !== undefined && !result.interrupted) throw result.loadError;
         if (result.interrupted) process.exitCode = ExitCode.Interrupted;
       } finally {
