@@ -1,0 +1,60 @@
+/**
+ * k6 semantics found wrong or missing on a corpus of public scripts (issue 15 §3), each checked
+ * against a local server: form bodies, crypto hashers, metric constructors without `new`, ...
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startK6Server, type K6Server } from './helpers/k6-server.js';
+import { checkCounts, metricValue, runCorpus } from './helpers/run-corpus.js';
+
+let server: K6Server;
+beforeAll(async () => {
+  server = await startK6Server();
+});
+afterAll(() => server.close());
+
+/** Every check of the run passed `times` times and never failed; there are `count` checks. */
+function expectAllChecks(
+  run: Awaited<ReturnType<typeof runCorpus>>,
+  count: number,
+  times: number,
+): void {
+  expect(run.scriptErrors).toEqual([]);
+  expect(run.result.checks.map((c) => `${c.name}: ${c.passes}/${c.fails}`)).toEqual(
+    run.result.checks.map((c) => `${c.name}: ${times}/0`),
+  );
+  expect(run.result.checks).toHaveLength(count);
+}
+
+describe('k6 semantics: request bodies', () => {
+  it('form bodies repeat array keys, sort keys, escape as Go and send nested values empty with a warning', async () => {
+    server.reset();
+    const run = await runCorpus('semantics/form-bodies.js', server.url);
+    expect(run.exitCode).toBe(0);
+    expectAllChecks(run, 4, 1);
+    const forms = server.seen.filter((r) =>
+      String(r.headers['content-type']).startsWith('application/x-www-form-urlencoded'),
+    );
+    expect(forms).toHaveLength(3);
+    expect(forms[0]?.body).toBe('size=large&topping=onion&topping=bacon');
+    const nested = run.warnings.filter((w) => w.includes('nested'));
+    expect(nested).toHaveLength(2);
+    expect(nested[0]).toContain('"user"');
+    expect(nested[1]).toContain('"list"');
+  });
+});
+
+describe('k6 semantics: k6/crypto and k6/metrics', () => {
+  it('digest() twice and update() after digest as Go hashes; Trend/Counter/Rate/Gauge without new', async () => {
+    const run = await runCorpus('semantics/crypto-metrics.js', server.url);
+    expect(run.exitCode).toBe(0);
+    expectAllChecks(run, 7, 2);
+    expect(metricValue(run, 'plain_trend', 'count')).toBe(2);
+    expect(metricValue(run, 'plain_counter', 'count')).toBe(4);
+    expect(metricValue(run, 'plain_rate', 'rate')).toBe(1);
+    expect(metricValue(run, 'plain_gauge', 'value')).toBe(7);
+    expect(metricValue(run, 'new_trend', 'count')).toBe(2);
+    expect(run.result.metrics['plain_trend']?.contains).toBe('time');
+    expect(run.result.thresholds.map((t) => t.ok)).toEqual([true, true]);
+    expect(checkCounts(run, 'digest twice gives the same value')).toEqual({ passes: 2, fails: 0 });
+  });
+});
