@@ -58,3 +58,26 @@ describe('k6 semantics: k6/crypto and k6/metrics', () => {
     expect(checkCounts(run, 'digest twice gives the same value')).toEqual({ passes: 2, fails: 0 });
   });
 });
+
+describe('k6 semantics: options and thresholds', () => {
+  it('ignores k6 command-line settings and unknown names in options with a warning; judges empty (sub-)metrics as k6', async () => {
+    const run = await runCorpus('semantics/options-thresholds.js', server.url);
+    // avg>0 on an empty sub-metric reads avg=0 and fails, as in k6: exit 99.
+    expect(run.exitCode).toBe(99);
+    expect(metricValue(run, 'http_reqs', 'count')).toBe(2);
+    const ignored = run.warnings.filter((w) => w.includes('ignored'));
+    expect(ignored.map((w) => w.split(':')[0])).toEqual([
+      'options.logOutput',
+      'options.logFormat',
+      'options.myAppConfig',
+    ]);
+    expect(
+      run.result.thresholds.map((t) => [t.metric, t.expression, t.ok, t.observed ?? null]),
+    ).toEqual([
+      ['http_req_duration{status:500}', 'p(95)<100', true, 0],
+      ['http_req_duration{name:nothing}', 'avg>0', false, 0],
+      ['never_counter', 'count<1', true, 0],
+      ['never_rate', 'rate>0.5', true, null],
+    ]);
+  });
+});
