@@ -81,3 +81,19 @@ describe('k6 semantics: options and thresholds', () => {
     ]);
   });
 });
+
+describe('k6 semantics: the transform follows arrays of functions, check() predicates and describe()', () => {
+  it('runs the random-flow pattern, a request inside check() and a k6chaijs-style describe() unchanged', async () => {
+    server.reset();
+    const run = await runCorpus('semantics/flows-checks.js', server.url);
+    expect(run.exitCode).toBe(0);
+    expectAllChecks(run, 5, 4);
+    // Per iteration: 1 random flow + 2 in the loop + 1 named + 1 in the check + 1 described.
+    expect(metricValue(run, 'http_reqs', 'count')).toBe(24);
+    expect(run.totals.summarize('http_reqs', { name: 'browse' })?.sum).toBe(6);
+    expect(run.totals.summarize('http_reqs', { name: 'buy' })?.sum).toBe(6);
+    expect(run.totals.summarize('http_reqs', { name: 'in-check' })?.sum).toBe(4);
+    expect(checkCounts(run, 'described ok', '::chai-style')).toEqual({ passes: 4, fails: 0 });
+    expect(run.totals.summarize('group_duration', { group: '::chai-style' })?.count).toBe(4);
+  });
+});

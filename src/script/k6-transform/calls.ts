@@ -25,6 +25,12 @@ export interface CallInfo {
   group?: FnInfo[];
   /** k6 `check(value, {...})`. */
   check?: boolean;
+  /**
+   * Functions among the check set's predicates (`check(r, { ok: (r) => http.get(...) })`): when
+   * one blocks, it becomes async and the check() call is awaited (check() awaits predicates
+   * that return promises).
+   */
+  checkCallbacks?: FnInfo[];
   /** `xs.forEach(cb)` and friends: the method and the functions `cb` may be. */
   iterate?: { method: string; callbacks: FnInfo[] };
   /** Local functions the call may invoke. */
@@ -107,8 +113,12 @@ function applyBinding(
   values: ValueResolver,
 ): void {
   if (binding.kind === 'api') info.api = label;
-  else if (binding.kind === 'check') info.check = true;
-  else if (binding.kind === 'group') {
+  else if (binding.kind === 'check') {
+    info.check = true;
+    const sets = args[1];
+    info.checkCallbacks =
+      sets && sets.type !== 'SpreadElement' ? values.functionsInObject(sets) : [];
+  } else if (binding.kind === 'group') {
     const fn = args[1];
     info.group = fn && fn.type !== 'SpreadElement' ? values.valuesOf(fn) : [];
   }
