@@ -3,6 +3,7 @@
  * against a local server: form bodies, crypto hashers, metric constructors without `new`, ...
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpServer } from '../helpers/servers.js';
 import { startK6Server, type K6Server } from './helpers/k6-server.js';
 import { checkCounts, metricValue, runCorpus } from './helpers/run-corpus.js';
 
@@ -95,5 +96,60 @@ describe('k6 semantics: the transform follows arrays of functions, check() predi
     expect(run.totals.summarize('http_reqs', { name: 'in-check' })?.sum).toBe(4);
     expect(checkCounts(run, 'described ok', '::chai-style')).toEqual({ passes: 4, fails: 0 });
     expect(run.totals.summarize('group_duration', { group: '::chai-style' })?.count).toBe(4);
+  });
+});
+
+const PAGE = `<!doctype html><html><head><title>t</title></head><body>
+<h1>Shop</h1>
+<ul class="items"><li data-id="1">Alpha</li><li data-id="2">Beta</li><li data-id="3">Gamma</li></ul>
+<table><tr><td>cell</td></tr></table>
+<form id="order" method="post" action="/echo-form">
+  <input type="hidden" name="csrf" value="tok-42">
+  <select name="size"><option value="s">S</option><option value="m" selected>M</option></select>
+  <select name="extras" multiple><option selected>x</option><option>y</option><option value="z" selected>Z</option></select>
+  <input type="checkbox" name="gift">
+  <input type="text" name="off" disabled="disabled" value="no">
+  <textarea name="note">hello</textarea>
+  <input type="submit" name="go" value="buy">
+</form>
+<form id="search" action="/echo-form"><input name="q" value="shoes"></form>
+<a href="/other">other</a> <a class="next" href="echo-form?page=2">next</a>
+</body></html>`;
+
+describe('k6 semantics: k6/html, response.html(), submitForm() and clickLink()', () => {
+  it('parses pages with selections and elements as k6, submits forms and follows links', async () => {
+    const seen: string[] = [];
+    const site = await startHttpServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push(`${req.method} ${req.url}`);
+        if (req.url?.includes('echo-form')) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              method: req.method,
+              url: req.url,
+              body: Buffer.concat(chunks).toString(),
+            }),
+          );
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(PAGE);
+      });
+    });
+    try {
+      const run = await runCorpus('semantics/html.js', server.url, {
+        env: { HTML_URL: `${site.url}/shop/index.html` },
+      });
+      expect(run.exitCode).toBe(0);
+      expectAllChecks(run, 22, 2);
+      expect(metricValue(run, 'http_reqs', 'count')).toBe(8);
+      expect(seen.filter((r) => r.startsWith('POST /echo-form'))).toHaveLength(2);
+      expect(seen).toContain('GET /shop/echo-form?page=2');
+    } finally {
+      await site.close();
+    }
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { AnyNode, CallExpression, Node } from 'acorn';
 import { type FunctionNode, isFunction, memberName, type ParsedModule } from './ast.js';
-import { ITERATION_METHODS } from './blocking-apis.js';
+import { BLOCKING_RESPONSE_METHODS, ITERATION_METHODS } from './blocking-apis.js';
 import type { FnInfo } from './functions.js';
 import { bindingFor, type K6Binding, moduleBinding, type ScopeInfo } from './scope.js';
 import type { ValueResolver } from './values.js';
@@ -97,6 +97,7 @@ function classifyCallee(
     applyBinding(info, bindingFor(module, name), label, args, values);
     return;
   }
+  if (BLOCKING_RESPONSE_METHODS.includes(name) && !library) info.api = `response.${name}`;
   const first = args[0];
   if (ITERATION_METHODS.includes(name) && first && first.type !== 'SpreadElement') {
     info.iterate = { method: name, callbacks: values.valuesOf(first) };
