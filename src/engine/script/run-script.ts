@@ -91,6 +91,16 @@ function thresholdsInput(plan: Plan): Record<string, unknown[]> {
   return raw;
 }
 
+/** `warn` called with each distinct text once (scripts warn in every iteration). */
+function onceEach(warn: (text: string) => void): (text: string) => void {
+  const seen = new Set<string>();
+  return (text) => {
+    if (seen.has(text)) return;
+    seen.add(text);
+    warn(text);
+  };
+}
+
 async function importInitContext(loaded: LoadedScript): Promise<Record<string, unknown>> {
   try {
     return (await import(loaded.bundleUrl)) as Record<string, unknown>;
@@ -153,6 +163,7 @@ async function runLoaded(
     inInit: true,
     resolvePath: loaded.resolvePath,
     env: initEnv,
+    ...(options.onWarning ? { warn: onceEach(options.onWarning) } : {}),
   });
   installThreadRuntime(runtime);
   installScriptGlobals();

@@ -49,6 +49,9 @@ export async function startShard(
   const events: NonNullable<ShardReport['events']> = [];
   const errors: NonNullable<ShardReport['scriptErrors']> = [];
   const seenErrors = new Set<string>();
+  // Warnings the script caused (each text once), sent with the next interval's report.
+  const scriptWarnings: string[] = [];
+  const seenWarnings = new Set<string>();
   const sendEvents = () => {
     emit({
       snapshot: {
@@ -91,6 +94,11 @@ export async function startShard(
       failTest: (message) => {
         events.push({ type: 'fail', message });
         sendEvents();
+      },
+      warn: (text) => {
+        if (seenWarnings.has(text) || seenWarnings.size >= MAX_REPORTED_ERRORS) return;
+        seenWarnings.add(text);
+        scriptWarnings.push(text);
       },
     }),
   );
@@ -165,6 +173,7 @@ export async function startShard(
       threadRuntime().testStart = t0;
       const clock = new ShardClock(registry, config.shard, t0, config.intervalMs, (report) => {
         if (errors.length > 0) report.scriptErrors = errors.splice(0);
+        if (scriptWarnings.length > 0) report.warnings.push(...scriptWarnings.splice(0));
         emit(report);
       });
       executors = config.plan.scenarios.map((scenario, i) =>

@@ -12,6 +12,7 @@ const FILES: Record<string, string> = {
   'k6/execution': './k6/execution.js',
   'k6/encoding': './k6/encoding.js',
   'k6/crypto': './k6/crypto.js',
+  'k6/html': './k6/html.js',
   'k6/timers': './k6/timers.js',
 };
 
