@@ -19,7 +19,7 @@ import type { Output, RunMeta } from '../../outputs/output.js';
 import type { ResultThreshold, RunResultFile } from '../../outputs/result-file.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
 import { configureHttpSettings } from '../../script/http/configure.js';
-import { type LoadedScript, loadScript } from '../../script/loader/index.js';
+import { instantiateModule, type LoadedScript, loadScript } from '../../script/loader/index.js';
 import { scriptModuleMap } from '../../script/modules/module-map.js';
 import { createThreadRuntime, installThreadRuntime } from '../../script/runtime/thread-runtime.js';
 import { isYamlPlanPath, loadYamlPlan } from '../../script/yaml/index.js';
@@ -93,7 +93,9 @@ function thresholdsInput(plan: Plan): Record<string, unknown[]> {
 
 async function importInitContext(loaded: LoadedScript): Promise<Record<string, unknown>> {
   try {
-    return (await import(loaded.bundleUrl)) as Record<string, unknown>;
+    // The main thread's own instance of the init code (options, setup, teardown, handleSummary);
+    // VUs get theirs in the shards (k6: the first init run reads the options, then one per VU).
+    return await instantiateModule((await import(loaded.bundleUrl)) as Record<string, unknown>);
   } catch (error) {
     throw await initContextError(loaded, error);
   }
@@ -243,6 +245,7 @@ async function runLoaded(
       hostRules: plan.options.hostRules ?? [],
       hostRulesModule: hostsModule,
       intervalMs: 1000,
+      perVuInit: loaded.initFactory && (loaded.isK6Style || module['perVuInit'] === true),
     } satisfies ScriptShardConfig,
   }));
   const header = describePlan(plan);

@@ -17,6 +17,7 @@ import { RedlineError } from '../../errors/index.js';
 import { didYouMean } from '../../util/nearest.js';
 import { applyK6Transform, type TransformSummary } from './apply-transform.js';
 import { type BundleOutput, bundleScript } from './bundle.js';
+import { wrapInitFactory } from './init-factory.js';
 import type { ResolveRecord } from './resolve-plugin.js';
 import { createScriptPathResolver, type ScriptPathResolver } from './script-path.js';
 import { createStackMapper, type StackMapper } from './stack-mapper.js';
@@ -46,6 +47,11 @@ export interface LoadedScript extends StackMapper {
   sourceMap: EncodedSourceMap;
   /** The script imports k6 modules (k6 semantics, e.g. the blocking API). */
   isK6Style: boolean;
+  /**
+   * The init code is wrapped in a factory (src/script/loader/init-factory.ts): each VU can run it
+   * for its own module state (k6 scripts always do; native scripts opt in).
+   */
+  initFactory: boolean;
   /** Redline module specifiers the script imports. */
   modulesUsed: string[];
   /** What the k6 transform did (undefined when it did not run). */
@@ -84,6 +90,8 @@ export async function loadScript(path: string, options: LoadScriptOptions): Prom
     transform = result.summary;
   }
   const transformMs = performance.now() - started - bundleMs;
+  const wrapped = wrapInitFactory(output);
+  if (wrapped) output = wrapped;
   const written = await writeBundle(output, bundleName, options.outDir);
   const mapper = createStackMapper({ bundlePath: written.bundlePath, map: output.map });
   const bundleUrl = pathToFileURL(written.bundlePath).href;
@@ -94,6 +102,7 @@ export async function loadScript(path: string, options: LoadScriptOptions): Prom
     bundleUrl,
     sourceMap: written.map,
     isK6Style,
+    initFactory: wrapped !== undefined,
     modulesUsed: [...record.used].sort(),
     timings: { bundleMs, transformMs, totalMs: performance.now() - started },
     mapStack: mapper.mapStack,
