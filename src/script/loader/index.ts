@@ -13,6 +13,13 @@ export {
   SCRIPT_EXTENSIONS,
 } from './load-script.js';
 export {
+  defaultModuleCacheDir,
+  type ModuleMirror,
+  parseMirrors,
+  type RemoteModuleOptions,
+  remoteModuleOptionsFromEnv,
+} from './remote-modules.js';
+export {
   createScriptPathResolver,
   loadScriptPathResolver,
   type ScriptPathResolver,

@@ -148,17 +148,17 @@ describe('loadScript', () => {
     expect(error.problems[0]).toMatch(/\| {26}\^/);
   });
 
-  it('refuses a jslib URL import, naming the URL, the place and how to vendor it', async () => {
+  it('refuses a remote import it cannot fetch, naming the URL, the place, the cause and what to do', async () => {
     const file = join(FIXTURES, 'invalid/jslib-import.js');
     const error = await loadError(file);
     expect(error.code).toBe('E_SCRIPT_IMPORT');
     expect(error.exitCode).toBe(107);
     expect(error.position).toMatchObject({ file, line: 3, column: 30 });
     expect(error.problems[0]).toContain(
-      'jslib-import.js:3:30  cannot import the remote module "https://jslib.k6.io/k6-utils/1.4.0/index.js"',
+      'jslib-import.js:3:30  cannot import the remote module "https://127.0.0.1:1/k6-utils/1.4.0/index.js": connect ECONNREFUSED',
     );
     expect(error.hint).toBe(
-      "download the file next to your script (e.g. curl -o index.js https://jslib.k6.io/k6-utils/1.4.0/index.js) and import it relatively (import ... from './index.js'), or npm install an equivalent package",
+      "check the URL and the network; without network, map it to a folder or an internal server with --module-mirror https://127.0.0.1:1/=./vendor/ (or REDLINE_MODULE_MIRROR), or download the file next to your script and import it relatively (import ... from './index.js')",
     );
   });
 
