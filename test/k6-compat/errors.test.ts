@@ -25,12 +25,13 @@ async function failure(name: string): Promise<RedlineError> {
 }
 
 describe('k6 corpus: unsupported modules and APIs', () => {
-  it('a remote jslib import names the URL and says how to vendor it', async () => {
+  it('a remote import that cannot be fetched names the URL, the cause and how to serve it', async () => {
     const error = await failure('jslib-import.js');
     expect(error.exitCode).toBe(107);
     expect(error.problems?.[0]).toContain('errors/jslib-import.js:3:28');
-    expect(error.problems?.[0]).toContain('https://jslib.k6.io/k6-utils/1.4.0/index.js');
-    expect(error.hint).toContain('curl -o index.js https://jslib.k6.io/k6-utils/1.4.0/index.js');
+    expect(error.problems?.[0]).toContain('https://127.0.0.1:1/k6-utils/1.4.0/index.js');
+    expect(error.problems?.[0]).toContain('ECONNREFUSED');
+    expect(error.hint).toContain('--module-mirror https://127.0.0.1:1/=./vendor/');
   });
 
   it('an unsupported k6 module (k6/ws) is named, with its import line and the supported list', async () => {

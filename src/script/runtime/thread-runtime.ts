@@ -40,6 +40,18 @@ export interface ThreadRuntime {
    * form body); the engine prints each distinct text once.
    */
   warn: (text: string) => void;
+  /**
+   * Data the init code of every VU of this thread shares: SharedArray contents by name and the
+   * files open() read. A shard running in the main thread keeps the main runtime's store, so the
+   * main instance and the VUs build each SharedArray once (k6 builds it once).
+   */
+  dataStore: DataStore;
+}
+
+/** See {@link ThreadRuntime.dataStore}. */
+export interface DataStore {
+  arrays: Map<string, readonly unknown[]>;
+  files: Map<string, Buffer>;
 }
 
 /** Kept on globalThis so every copy of this module (dist/ and src/ in tests) sees one runtime. */
@@ -73,6 +85,7 @@ export function createThreadRuntime(partial: Partial<ThreadRuntime>): ThreadRunt
     failTest: () => {},
     inInit: false,
     warn: onceToStderr(),
+    dataStore: { arrays: new Map(), files: new Map() },
     ...partial,
   };
 }
