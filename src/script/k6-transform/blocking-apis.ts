@@ -7,6 +7,7 @@
 export const BLOCKING_APIS: Readonly<Record<string, readonly string[]>> = {
   'k6/http': ['get', 'post', 'put', 'patch', 'del', 'head', 'options', 'request', 'batch'],
   k6: ['sleep'],
+  'k6/ws': ['connect'],
 };
 
 /**

@@ -13,6 +13,7 @@ const FILES: Record<string, string> = {
   'k6/encoding': './k6/encoding.js',
   'k6/crypto': './k6/crypto.js',
   'k6/timers': './k6/timers.js',
+  'k6/ws': './k6/ws.js',
 };
 
 /** Module specifier -> absolute path of the compiled module file. */

@@ -1,0 +1,91 @@
+/**
+ * k6/ws scripts run unchanged against real `ws` peers: the echo session's events and k6's ws_*
+ * metrics with their tags, every failure mode (server close codes, abrupt reset, refused
+ * handshake, closed port, a peer that never answers the close handshake, handler exceptions), and
+ * a session nobody closes ended by the test's end.
+ */
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkCounts, metricValue, runCorpus } from './helpers/run-corpus.js';
+import { startWsServer, type WsTestServer } from './helpers/ws-server.js';
+
+let server: WsTestServer;
+let downUrl: string;
+beforeAll(async () => {
+  server = await startWsServer();
+  // A port nobody listens on: bind one, read it, close it.
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+  const address = probe.address();
+  downUrl = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 1}`;
+  await new Promise<void>((r) => probe.close(() => r()));
+});
+afterAll(() => server.close());
+
+function env(): string[] {
+  return [`WS_URL=${server.url}`, `DEAF_URL=${server.deafUrl}`, `DOWN_URL=${downUrl}`];
+}
+
+describe('k6/ws', () => {
+  it('24 echo session: text, binary, ping/pong, timers, close, response and ws_* metrics', async () => {
+    const run = await runCorpus('24-ws-echo.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    for (const name of [
+      'status is 101',
+      'url is the one connected to',
+      'handshake headers',
+      'three text echoes',
+      'binary echoed',
+      'one pong',
+      'closed with the default 1001',
+      'interval ran twice',
+    ]) {
+      expect(checkCounts(run, name), name).toEqual({ passes: 4, fails: 0 });
+    }
+    expect(server.sessions('/echo')).toBeGreaterThanOrEqual(4);
+    expect(metricValue(run, 'ws_sessions', 'count')).toBe(4);
+    // Per session: "hello", the binary frame and two "again" messages sent; three texts and the
+    // binary echo received.
+    expect(metricValue(run, 'ws_msgs_sent', 'count')).toBe(16);
+    expect(metricValue(run, 'ws_msgs_received', 'count')).toBe(16);
+    expect(metricValue(run, 'ws_ping', 'count')).toBe(4);
+    expect(metricValue(run, 'ws_connecting', 'count')).toBe(4);
+    expect(metricValue(run, 'ws_session_duration', 'count')).toBe(4);
+    const connecting = metricValue(run, 'ws_connecting', 'avg') ?? -1;
+    const session = metricValue(run, 'ws_session_duration', 'avg') ?? -1;
+    expect(connecting).toBeGreaterThan(0);
+    expect(session).toBeGreaterThan(connecting);
+    const tagged = run.totals.summarize('ws_sessions', {
+      my_tag: 'hello',
+      status: '101',
+      url: `${server.url}/echo`,
+      subproto: '',
+    });
+    expect(tagged?.sum).toBe(4);
+    expect(run.result.thresholds.every((t) => t.ok)).toBe(true);
+  });
+
+  it('25 failures: close codes, reset, refused handshake, closed port, deaf peer, handler errors', async () => {
+    const run = await runCorpus('25-ws-failures.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    const failed = run.result.checks.filter((c) => c.fails > 0).map((c) => c.name);
+    expect(failed).toEqual([]);
+    expect(run.result.checks.length).toBe(12);
+    expect(run.result.checks.every((c) => c.passes === 1)).toBe(true);
+    // Every attempt counts as a session, refused and unreachable ones included (as in k6).
+    expect(metricValue(run, 'ws_sessions', 'count')).toBe(9);
+    expect(run.totals.summarize('ws_sessions', { status: '403' })?.sum).toBe(1);
+    expect(run.totals.summarize('ws_sessions', { status: '0' })?.sum).toBe(1);
+    expect(server.deafCloseFrames()).toBe(1);
+  });
+
+  it('26 a session nobody closes is ended by the end of the test (close 1001), not left hanging', async () => {
+    const run = await runCorpus('26-ws-silent.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    expect(metricValue(run, 'ws_sessions', 'count')).toBe(1);
+    expect(metricValue(run, 'ws_msgs_sent', 'count')).toBe(1);
+    expect(metricValue(run, 'ws_session_duration', 'count')).toBe(1);
+    expect(metricValue(run, 'iterations', 'count') ?? 0).toBe(0);
+  });
+});
