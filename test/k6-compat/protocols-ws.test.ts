@@ -89,3 +89,51 @@ describe('k6/ws', () => {
     expect(metricValue(run, 'iterations', 'count') ?? 0).toBe(0);
   });
 });
+
+describe('k6/websockets', () => {
+  it('27 browser-like API: listeners, binaryType, ping, close codes, failed handshake; the iteration waits for its sockets', async () => {
+    const run = await runCorpus('27-websockets.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    const failed = run.result.checks.filter((c) => c.fails > 0).map((c) => c.name);
+    expect(failed).toEqual([]);
+    expect(checkCounts(run, 'close event with code 1000')).toEqual({ passes: 4, fails: 0 });
+    expect(checkCounts(run, 'constructor returns before the handshake')).toEqual({
+      passes: 4,
+      fails: 0,
+    });
+    const events = (event: string) => run.totals.summarize('test_events', { event })?.sum;
+    expect(events('open')).toBe(4);
+    expect(events('text')).toBe(8);
+    expect(events('binary-bytes')).toBe(16);
+    expect(events('pong')).toBe(4);
+    expect(events('close')).toBe(4);
+    expect(events('refused-error')).toBe(4);
+    expect(events('refused-close')).toBe(4);
+    // Three sockets per iteration, the refused one included.
+    expect(metricValue(run, 'ws_sessions', 'count')).toBe(12);
+    expect(run.totals.summarize('ws_sessions', { api: 'browser' })?.sum).toBe(4);
+    expect(run.totals.summarize('ws_sessions', { status: '403' })?.sum).toBe(4);
+    // Main socket: "one", the bytes, "two" sent; blob socket: one message.
+    expect(run.totals.summarize('ws_msgs_sent', { api: 'browser' })?.sum).toBe(12);
+    expect(metricValue(run, 'ws_msgs_sent', 'count')).toBe(16);
+    expect(metricValue(run, 'ws_msgs_received', 'count')).toBe(16);
+    expect(metricValue(run, 'ws_ping', 'count')).toBe(4);
+    expect(metricValue(run, 'ws_session_duration', 'count')).toBe(12);
+    expect(metricValue(run, 'iterations', 'count')).toBe(4);
+  });
+});
+
+describe('k6/websockets: peers that never end the session', () => {
+  it('28 a silent peer and a peer that never answers the close handshake are cut at the end of the test', async () => {
+    const started = Date.now();
+    const run = await runCorpus('28-websockets-silent.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    expect(metricValue(run, 'ws_sessions', 'count')).toBe(2);
+    expect(metricValue(run, 'ws_session_duration', 'count')).toBe(2);
+    expect(metricValue(run, 'iterations', 'count') ?? 0).toBe(0);
+    expect(server.deafCloseFrames()).toBeGreaterThanOrEqual(2);
+    // Far below the ws package's 30 s close timeout: the run did not wait for the deaf peer.
+    expect(Date.now() - started).toBeLessThan(25_000);
+  });
+});

@@ -14,6 +14,8 @@ const FILES: Record<string, string> = {
   'k6/crypto': './k6/crypto.js',
   'k6/timers': './k6/timers.js',
   'k6/ws': './k6/ws.js',
+  'k6/websockets': './k6/websockets.js',
+  'k6/experimental/websockets': './k6/websockets.js',
 };
 
 /** Module specifier -> absolute path of the compiled module file. */
