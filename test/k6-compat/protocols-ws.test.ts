@@ -4,9 +4,13 @@
  * handshake, closed port, a peer that never answers the close handshake, handler exceptions), and
  * a session nobody closes ended by the test's end.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkCounts, metricValue, runCorpus } from './helpers/run-corpus.js';
+import type { RunResultFile } from '../../src/outputs/result-file.js';
+import { checkCounts, corpusScript, metricValue, runCorpus, spawnCli } from './helpers/run-corpus.js';
 import { startWsServer, type WsTestServer } from './helpers/ws-server.js';
 
 let server: WsTestServer;
@@ -135,5 +139,39 @@ describe('k6/websockets: peers that never end the session', () => {
     expect(server.deafCloseFrames()).toBeGreaterThanOrEqual(2);
     // Far below the ws package's 30 s close timeout: the run did not wait for the deaf peer.
     expect(Date.now() - started).toBeLessThan(25_000);
+  });
+});
+
+describe('Ctrl-C with WebSocket sessions open (built CLI)', () => {
+  it('29 stops both APIs at once, exit 105, and the result holds every session and message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-ws-signal-'));
+    try {
+      const json = join(dir, 'result.json');
+      const before = server.sessions('/echo');
+      const cli = spawnCli(
+        ['run', corpusScript('29-ws-ctrl-c.js'), '-q', '--json', json, ...env().flatMap((e) => ['-e', e])],
+        { cwd: dir },
+      );
+      const deadline = Date.now() + 30_000;
+      while (server.sessions('/echo') < before + 2 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, 300)); // let messages flow
+      cli.child.kill('SIGINT');
+      const out = await cli.done;
+      expect(out.code, out.stderr).toBe(105);
+      const result = JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
+      const count = (metric: string) => result.metrics[metric]?.values['count'] ?? 0;
+      expect(count('ws_sessions')).toBe(2);
+      expect(count('ws_session_duration')).toBe(2);
+      expect(count('ws_msgs_sent')).toBeGreaterThan(0);
+      expect(count('ws_msgs_received')).toBeGreaterThan(0);
+      // Every received message was echoed from one sent; at most one per session is in flight.
+      expect(count('ws_msgs_sent') - count('ws_msgs_received')).toBeGreaterThanOrEqual(0);
+      expect(count('ws_msgs_sent') - count('ws_msgs_received')).toBeLessThanOrEqual(2);
+      expect(out.stdout).toMatch(/ws_sessions\.+: 2 /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
