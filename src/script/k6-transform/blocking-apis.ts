@@ -11,6 +11,16 @@ export const BLOCKING_APIS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * Blocking methods of objects made from k6 classes, per module and class (`client.invoke()` on
+ * `const client = new grpc.Client()`); the transform follows variables initialised with `new`.
+ */
+export const BLOCKING_METHODS: Readonly<
+  Record<string, Readonly<Record<string, readonly string[]>>>
+> = {
+  'k6/net/grpc': { Client: ['connect', 'invoke', 'healthCheck'] },
+};
+
+/**
  * Array methods whose callback may block: the transform rewrites `xs.forEach(cb)` to an awaited,
  * sequential helper (`__redline$iterate`) with the same arguments, results and order.
  */
@@ -43,4 +53,9 @@ export const PROMISE_METHODS: readonly string[] = ['then', 'catch', 'finally'];
 /** True when `name` exported by `specifier` blocks in k6. */
 export function isBlockingApi(specifier: string, name: string): boolean {
   return BLOCKING_APIS[specifier]?.includes(name) ?? false;
+}
+
+/** True when method `method` of an instance of `className` from `specifier` blocks in k6. */
+export function isBlockingMethod(specifier: string, className: string, method: string): boolean {
+  return BLOCKING_METHODS[specifier]?.[className]?.includes(method) ?? false;
 }

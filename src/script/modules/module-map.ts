@@ -16,6 +16,7 @@ const FILES: Record<string, string> = {
   'k6/ws': './k6/ws.js',
   'k6/websockets': './k6/websockets.js',
   'k6/experimental/websockets': './k6/websockets.js',
+  'k6/net/grpc': './k6/net-grpc.js',
 };
 
 /** Module specifier -> absolute path of the compiled module file. */
