@@ -69,3 +69,33 @@ describe('k6/net/grpc', () => {
     expect(checkCounts(run, 'invoke without connect throws')).toEqual({ passes: 1, fails: 0 });
   });
 });
+
+describe('k6/net/grpc streams', () => {
+  it('32 server, client and bidi streams; errors then end; the iteration waits for its streams', async () => {
+    const run = await runCorpus('32-grpc-streams.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    const failed = run.result.checks.filter((c) => c.fails > 0).map((c) => c.name);
+    expect(failed).toEqual([]);
+    for (const name of [
+      'server stream delivered every message',
+      'client stream summed',
+      'bidi echoes in order',
+      'a unary method on a stream fails with its status',
+      'named status import',
+    ]) {
+      expect(checkCounts(run, name), name).toEqual({ passes: 2, fails: 0 });
+    }
+    const events = (kind: string) => run.totals.summarize('stream_events', { kind })?.sum;
+    expect(events('server-data')).toBe(10);
+    expect(events('server-end')).toBe(2);
+    expect(events('client-end')).toBe(2);
+    expect(events('failing-end')).toBe(2);
+    expect(metricValue(run, 'grpc_streams', 'count')).toBe(8);
+    // Per iteration: 1 + 4 + 2 + 1 written; 5 + 1 + 2 received.
+    expect(metricValue(run, 'grpc_streams_msgs_sent', 'count')).toBe(16);
+    expect(metricValue(run, 'grpc_streams_msgs_received', 'count')).toBe(16);
+    expect(run.totals.summarize('grpc_req_duration', { method: 'Count', status: '0' })?.count).toBe(2);
+    expect(run.totals.summarize('grpc_req_duration', { method: 'Fail', status: '5' })?.count).toBe(2);
+    expect(metricValue(run, 'iterations', 'count')).toBe(2);
+  });
+});

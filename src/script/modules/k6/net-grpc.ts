@@ -1,7 +1,8 @@
-/** `k6/net/grpc` shim: the client (its connect/invoke return promises the k6 transform awaits) and status codes. */
+/** `k6/net/grpc` shim: the client (its connect/invoke return promises the k6 transform awaits), streams and status codes. */
 import { Client, STATUS_CODES } from '../../grpc/grpc-client.js';
+import { Stream } from '../../grpc/grpc-stream.js';
 
-export { Client };
+export { Client, Stream };
 export const {
   StatusOK,
   StatusCanceled,
@@ -22,4 +23,4 @@ export const {
   StatusUnauthenticated,
 } = STATUS_CODES;
 
-export default { Client, ...STATUS_CODES };
+export default { Client, Stream, ...STATUS_CODES };
