@@ -313,6 +313,18 @@ export class Client {
     }
   }
 
+  /** Not supported yet: protosets (compiled FileDescriptorSets) are not read. */
+  loadProtoset(): never {
+    throw new RedlineError(
+      'E_SCRIPT_GRPC_UNSUPPORTED',
+      'grpc.Client.loadProtoset() is not supported by Redline yet',
+      {
+        hint: 'load the .proto files with client.load(importPaths, ...files)',
+        exitCode: ExitCode.ScriptException,
+      },
+    );
+  }
+
   /** Not supported yet: the standard health service is not bundled. */
   async healthCheck(): Promise<never> {
     throw new RedlineError(
