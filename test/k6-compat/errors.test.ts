@@ -34,12 +34,12 @@ describe('k6 corpus: unsupported modules and APIs', () => {
     expect(error.hint).toContain('--module-mirror https://127.0.0.1:1/=./vendor/');
   });
 
-  it('an unsupported k6 module (k6/ws) is named, with its import line and the supported list', async () => {
+  it('an unsupported k6 module (k6/browser) is named, with its import line and the supported list', async () => {
     const error = await failure('unsupported-module.js');
     expect(error.exitCode).toBe(107);
     expect(error.position).toMatchObject({ line: 3 });
     expect(error.problems?.[0]).toMatch(
-      /unsupported-module\.js:3:\d+ {2}module "k6\/ws" is not supported by Redline/,
+      /unsupported-module\.js:3:\d+ {2}module "k6\/browser" is not supported by Redline/,
     );
     expect(error.problems?.[0]).toContain('k6/http');
   });

@@ -10,8 +10,10 @@ import { instanceCounters } from '../../script/api/execution.js';
 import { httpSettings } from '../../script/http/http-settings.js';
 import { VuHttp } from '../../script/http/vu-http.js';
 import {
+  awaitBackgroundTasks,
   isIterationAbort,
   type ScenarioInfo,
+  stopBackgroundTasks,
   type VuState,
   vuContext,
 } from '../../script/runtime/vu-state.js';
@@ -202,6 +204,7 @@ export class VuRunner {
     const started = performance.now();
     try {
       await vuContext.run(state, () => vu.fn(vu.data));
+      await awaitBackgroundTasks(state);
       if (vu.abort.signal.aborted) return this.#interrupted();
       this.#completed(started);
       return true;
@@ -211,6 +214,7 @@ export class VuRunner {
       this.#failed(started, error);
       return true;
     } finally {
+      stopBackgroundTasks(state);
       vu.busy = false;
       state.group = '';
       if (httpSettings.resetCookies) state.http.jar.reset();

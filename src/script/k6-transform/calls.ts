@@ -7,7 +7,13 @@ import type { AnyNode, CallExpression, Node } from 'acorn';
 import { type FunctionNode, isFunction, memberName, type ParsedModule } from './ast.js';
 import { BLOCKING_RESPONSE_METHODS, ITERATION_METHODS } from './blocking-apis.js';
 import type { FnInfo } from './functions.js';
-import { bindingFor, type K6Binding, moduleBinding, type ScopeInfo } from './scope.js';
+import {
+  bindingFor,
+  isBlockingInstanceCall,
+  type K6Binding,
+  moduleBinding,
+  type ScopeInfo,
+} from './scope.js';
 import type { ValueResolver } from './values.js';
 
 /** Where a call runs. Only `body` can be awaited. */
@@ -89,6 +95,10 @@ function classifyCallee(
   const name = memberName(callee);
   if (name === undefined) {
     info.candidates = values.methodCandidates(callee).candidates; // steps[key]()
+    return;
+  }
+  if (isBlockingInstanceCall(callee.object as AnyNode, name, scopes)) {
+    info.api = `${(callee.object as AnyNode & { name: string }).name}.${name}`;
     return;
   }
   const module = moduleBinding(callee.object as AnyNode, scopes);

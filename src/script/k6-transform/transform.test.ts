@@ -20,6 +20,31 @@ function body(code: string): string {
 }
 
 describe('k6 transform: what becomes async', () => {
+  it('awaits the blocking methods of k6 instances (grpc.Client connect/invoke), not their other methods', () => {
+    const { code, awaitedCalls } = transformOk(`
+import grpc from 'k6/net/grpc';
+import { Client } from 'k6/net/grpc';
+const client = new grpc.Client();
+const other = new Client();
+client.load(['defs'], 'hello.proto');
+export default function () {
+  client.connect('127.0.0.1:1', { plaintext: true });
+  const r = client.invoke('hello.Greeter/SayHello', { name: 'x' });
+  other.invoke('hello.Greeter/SayHello', {}).status;
+  client.close();
+  return r;
+}
+`);
+    expect(body(code)).toContain(`await client.connect('127.0.0.1:1', { plaintext: true });`);
+    expect(body(code)).toContain(
+      `const r = await client.invoke('hello.Greeter/SayHello', { name: 'x' });`,
+    );
+    expect(body(code)).toContain(`(await other.invoke('hello.Greeter/SayHello', {})).status;`);
+    expect(body(code)).toContain(`  client.close();`);
+    expect(body(code)).toContain(`client.load(['defs'], 'hello.proto');`);
+    expect(awaitedCalls).toBe(3);
+  });
+
   it('awaits blocking calls and makes the functions that (transitively) make them async', () => {
     const { code, asyncFunctions, awaitedCalls } = transformOk(`
 import http from 'k6/http';

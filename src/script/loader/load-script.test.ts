@@ -167,7 +167,7 @@ describe('loadScript', () => {
     expect(error.code).toBe('E_SCRIPT_IMPORT');
     expect(error.problems).toHaveLength(2);
     expect(error.problems[0]).toContain(
-      'unsupported-module.js:2:18  module "k6/net/grpc" is not supported by Redline (supported: k6, k6/http, k6/metrics)',
+      'unsupported-module.js:2:25  module "k6/browser" is not supported by Redline (supported: k6, k6/http, k6/metrics)',
     );
     expect(error.problems[1]).toContain(
       'unsupported-module.js:3:17  module "k6/x/sql" is a k6 extension (xk6, written in Go)',
