@@ -108,7 +108,7 @@ import { compute, greet } from '${base}/lib/index.js';
 import { hello } from '${base}/lib/math.js';
 export const options = { iterations: 2 };
 export default function () {
-  http.get(__ENV.BASE_URL + '/get');
+  http.get(__ENV.BASE_URL + '/ok');
   check(null, { 'remote code runs': () => compute(20) === 41 && greet('vu') === 'hello vu' && hello('x') === 'hello x' });
 }
 `,
@@ -237,6 +237,46 @@ export default function () { return compute(1); }
     expect(() => remoteModulesFromFlags({ moduleMirror: ['jslib.k6.io'] }, {})).toThrow(/invalid module mirror/);
     expect(remoteModulesFromFlags({ remoteModules: false }, {}).fetch).toBe(false);
     expect(remoteModulesFromFlags({}, { REDLINE_NO_REMOTE_MODULES: '1' }).fetch).toBe(false);
+  });
+
+  it("a k6chaijs-style describe(() => http…) from a remote module passes the k6 transform", async () => {
+    const folder = join(dir, 'chai-vendor');
+    mkdirSync(join(folder, 'k6chaijs', '4.3.4.3'), { recursive: true });
+    writeFileSync(
+      join(folder, 'k6chaijs', '4.3.4.3', 'index.js'),
+      `import { group } from 'k6';
+export function describe(name, fn) {
+  let ok = true;
+  group(name, () => { try { fn(); } catch (e) { ok = false; } });
+  return ok;
+}
+export function expect(value) {
+  return { to: { equal(x) { if (value !== x) throw new Error('expected ' + value + ' to equal ' + x); } } };
+}
+`,
+    );
+    const path = script(
+      'chai.js',
+      `import http from 'k6/http';
+import { check } from 'k6';
+import { describe, expect } from 'https://jslib.k6.io/k6chaijs/4.3.4.3/index.js';
+export const options = { iterations: 2 };
+export default function () {
+  const ok = describe('fetch', () => {
+    const res = http.get(__ENV.BASE_URL + '/ok');
+    expect(res.status).to.equal(200);
+  });
+  check(ok, { 'describe passed': (v) => v === true });
+}
+`,
+    );
+    const run = await runScriptTest({
+      scriptPath: path,
+      cli: { env: [`BASE_URL=${k6.url}`] },
+      remoteModules: { fetch: false, mirrors: [{ prefix: 'https://jslib.k6.io/', target: folder }] },
+    });
+    expect(run.result.checks.find((c) => c.name === 'describe passed')).toMatchObject({ passes: 2, fails: 0 });
+    expect(run.totals.summarize('http_reqs', { group: '::fetch' })?.sum).toBe(2);
   });
 
   it("serves jslib's k6-utils, k6-summary and papaparse natively, offline", async () => {

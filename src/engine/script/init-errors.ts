@@ -92,6 +92,7 @@ async function missingExportError(
 export async function initContextError(
   loaded: LoadedScript,
   error: unknown,
+  vu?: number,
 ): Promise<RedlineError> {
   if (error instanceof RedlineError) return error;
   if (error instanceof Error) {
@@ -101,7 +102,7 @@ export async function initContextError(
   const rawStack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return new RedlineError(
     'E_SCRIPT_INIT',
-    `the script threw in its init context: ${error instanceof Error ? error.message : String(error)}`,
+    `the script threw in its init context${vu === undefined ? '' : ` (VU ${vu})`}: ${error instanceof Error ? error.message : String(error)}`,
     {
       exitCode: ExitCode.ScriptException,
       problems: [loaded.userStack(rawStack)],
