@@ -57,7 +57,7 @@ describe('per-VU init context', () => {
     expect(error.message).toBe('the script threw in its init context (VU 3): no token for VU 3');
     expect(error.position).toMatchObject({ line: 3 });
     expect(error.position?.file).toMatch(/vu-init-throws\.js$/);
-    expect(error.problems[0]).toContain('at init (');
+    expect(error.problems[0]).toMatch(/\n\s+at \S*vu-init-throws\.js:3:\d+/);
     expect(error.problems[0]).not.toMatch(/redline/i);
   });
 

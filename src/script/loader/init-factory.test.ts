@@ -43,7 +43,9 @@ describe('wrapInitFactory', () => {
     expect(lines[0]).toContain('import http from "k6/http";');
     expect(lines[0]).toContain(`export const ${INIT_EXPORTS_EXPORT} = ["default","options"];`);
     expect(lines[0]).toMatch(
-      new RegExp(`export const ${INIT_FACTORY_EXPORT} = async function init\\(\\) \\{$`),
+      new RegExp(
+        `export const ${INIT_FACTORY_EXPORT} = \\(\\(f\\) => f\\)\\(async function \\(\\) \\{$`,
+      ),
     );
     expect(lines[9]).toBe('return { "default": s_default, "options": options };');
     // The moved import keeps its mappings (at its new column on line 1).
