@@ -17,6 +17,7 @@ import { runScriptTest } from '../../src/engine/script/run-script.js';
 import { instantiateModule, loadScript } from '../../src/script/loader/index.js';
 import { scriptModuleMap } from '../../src/script/modules/module-map.js';
 import { type K6Server, startK6Server } from './helpers/k6-server.js';
+import { runCli } from './helpers/run-corpus.js';
 
 const FILES: Record<string, string> = {
   '/lib/index.js': `import { double } from './math.js';
@@ -319,6 +320,20 @@ export function handleSummary(data) {
     expect(text).toContain('✓ k6-utils');
     expect(text).toMatch(/✓ checks\.+: 100% ✓ 6 ✗ 0/);
     expect(text).toMatch(/iterations\.+: 3 /);
+    const missing = script(
+      'jslib-missing.js',
+      `import { normalDistributionStages } from 'https://jslib.k6.io/k6-utils/1.4.0/index.js';
+export const options = { stages: normalDistributionStages(10, 20, 5) };
+export default function () {}
+`,
+    );
+    // Through the CLI: under Node a missing export is a link error (Vitest's loader differs).
+    const refused = await runCli(['run', missing, '-q', '--no-remote-modules']);
+    expect(refused.code).toBe(107);
+    expect(refused.stderr).toContain(
+      '"normalDistributionStages" is not exported by "https://jslib.k6.io/k6-utils/1.4.0/index.js" (Redline\'s native k6-utils)',
+    );
+    expect(refused.stderr).toContain(`${missing}:1:10`);
     const junit = String(run.summaryOutputs?.['junit.xml']);
     expect(junit).toContain('<testsuites tests="1" failures="0">');
     expect(junit).toContain('name="checks - rate==1"');
