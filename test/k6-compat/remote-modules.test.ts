@@ -322,16 +322,15 @@ export function handleSummary(data) {
     expect(text).toMatch(/iterations\.+: 3 /);
     const missing = script(
       'jslib-missing.js',
-      `import { normalDistributionStages } from 'https://jslib.k6.io/k6-utils/1.4.0/index.js';
-export const options = { stages: normalDistributionStages(10, 20, 5) };
-export default function () {}
+      `import { getCurrentStageIndex } from 'https://jslib.k6.io/k6-utils/1.4.0/index.js';
+export default function () { getCurrentStageIndex(); }
 `,
     );
     // Through the CLI: under Node a missing export is a link error (Vitest's loader differs).
     const refused = await runCli(['run', missing, '-q', '--no-remote-modules']);
     expect(refused.code).toBe(107);
     expect(refused.stderr).toContain(
-      '"normalDistributionStages" is not exported by "https://jslib.k6.io/k6-utils/1.4.0/index.js" (Redline\'s native k6-utils)',
+      '"getCurrentStageIndex" is not exported by "https://jslib.k6.io/k6-utils/1.4.0/index.js" (Redline\'s native k6-utils)',
     );
     expect(refused.stderr).toContain(`${missing}:1:10`);
     const junit = String(run.summaryOutputs?.['junit.xml']);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { jUnit, textSummary } from './k6-summary.js';
-import { findBetween, randomIntBetween, randomItem, randomString, uuidv4 } from './k6-utils.js';
+import {
+  findBetween,
+  normalDistributionStages,
+  randomIntBetween,
+  randomItem,
+  randomString,
+  uuidv4,
+} from './k6-utils.js';
 
 describe('jslib k6-utils (native)', () => {
   it('randomIntBetween covers both bounds and nothing outside', () => {
@@ -19,6 +26,22 @@ describe('jslib k6-utils (native)', () => {
     expect(ids.size).toBe(50);
     for (const id of ids)
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('normalDistributionStages ramps up, follows a bell curve to maxVus, and ramps down to 0', () => {
+    expect(normalDistributionStages(10, 20, 5)).toEqual([
+      { duration: '4s', target: 1 },
+      { duration: '3s', target: 5 },
+      { duration: '3s', target: 10 },
+      { duration: '3s', target: 10 },
+      { duration: '3s', target: 5 },
+      { duration: '3s', target: 1 },
+      { duration: '4s', target: 0 },
+    ]);
+    const ten = normalDistributionStages(100, 60);
+    expect(ten).toHaveLength(12);
+    expect(Math.max(...ten.map((s) => s.target))).toBe(100);
+    expect(ten[5]).toEqual({ duration: '4s', target: 100 });
   });
 
   it('findBetween returns the first match, every match with repeat, and empty values otherwise', () => {

@@ -4,11 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 
-/** A random integer in [min, max], both included (k6-utils `randomIntBetween`). */
+/** A random integer in [min, max], both included, for whole bounds (k6-utils `randomIntBetween`). */
 export function randomIntBetween(min: number, max: number): number {
-  const lo = Math.ceil(min);
-  const hi = Math.floor(max);
-  return Math.floor(Math.random() * (hi - lo + 1)) + lo;
+  // The same arithmetic as k6-utils, also for fractional bounds: floor(min + r·(max − min + 1)).
+  return Math.floor(min + Math.random() * (max - min + 1));
 }
 
 /** A random element of `items` (k6-utils `randomItem`). */
@@ -18,9 +17,10 @@ export function randomItem<T>(items: readonly T[]): T {
 
 /** A random string of `length` characters from `charset` (default a-z; k6-utils `randomString`). */
 export function randomString(length: number, charset = 'abcdefghijklmnopqrstuvwxyz'): string {
-  const chars = [...charset];
+  // Picks UTF-16 code units of `charset`, as k6-utils does.
   let out = '';
-  for (let i = 0; i < length; i++) out += chars[Math.floor(Math.random() * chars.length)];
+  for (let i = 0; i < length; i++)
+    out += charset.charAt(Math.floor(Math.random() * charset.length));
   return out;
 }
 
@@ -57,4 +57,35 @@ export function findBetween(
     from = end + right.length;
   }
   return repeat ? found : (found[0] ?? '');
+}
+
+/** A ramping stage (`options.stages`). */
+export interface Stage {
+  duration: string;
+  target: number;
+}
+
+/**
+ * Stages whose VU targets follow a bell curve (k6-utils `normalDistributionStages`): a ramp-up
+ * stage of ⌈d/6⌉ s, `numberOfStages` stages of ⌈4d/(6n)⌉ s each, and a ramp-down stage of ⌈d/6⌉ s
+ * to 0 VUs. The targets are the standard normal density at n + 1 evenly spaced points from −2 to
+ * +2 standard deviations, scaled so that the highest is `maxVus`, rounded.
+ */
+export function normalDistributionStages(
+  maxVus: number,
+  durationSeconds: number,
+  numberOfStages = 10,
+): Stage[] {
+  const n = numberOfStages;
+  const density = (x: number) => Math.exp(-(x * x) / 2) / Math.sqrt(2 * Math.PI);
+  const heights = Array.from({ length: n + 1 }, (_, i) => density(-2 + (4 * i) / n));
+  const peak = Math.max(...heights);
+  const edge = Math.ceil(durationSeconds / 6);
+  const middle = Math.ceil((4 * durationSeconds) / (6 * n));
+  const stages: Stage[] = heights.map((h, i) => ({
+    duration: `${i === 0 ? edge : middle}s`,
+    target: Math.round((h * maxVus) / peak),
+  }));
+  stages.push({ duration: `${edge}s`, target: 0 });
+  return stages;
 }
