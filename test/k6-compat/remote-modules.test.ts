@@ -280,6 +280,50 @@ export default function () {
     expect(run.totals.summarize('http_reqs', { group: '::fetch' })?.sum).toBe(2);
   });
 
+  it("k6-utils' stage helpers tag by the scenario's current stage", async () => {
+    const path = script(
+      'stages.js',
+      `import http from 'k6/http';
+import { check, sleep } from 'k6';
+import { getCurrentStageIndex, tagWithCurrentStageIndex, tagWithCurrentStageProfile } from 'https://jslib.k6.io/k6-utils/1.4.0/index.js';
+export const options = {
+  scenarios: {
+    ramp: { executor: 'ramping-vus', startVUs: 1, stages: [{ duration: '1s', target: 2 }, { duration: '1s', target: 2 }], gracefulRampDown: '0s' },
+    flat: { executor: 'per-vu-iterations', vus: 1, iterations: 1, exec: 'flat' },
+  },
+};
+export default function () {
+  tagWithCurrentStageIndex();
+  tagWithCurrentStageProfile();
+  http.get(__ENV.BASE_URL + '/ok');
+  check(getCurrentStageIndex(), { 'index in range': (i) => i === 0 || i === 1 });
+  sleep(0.1);
+}
+export function flat() {
+  let message = '';
+  try { getCurrentStageIndex(); } catch (e) { message = e.message; }
+  check(message, { 'no stages outside ramping executors': (m) => m.includes('has no stages') });
+}
+`,
+    );
+    const run = await runScriptTest({
+      scriptPath: path,
+      cli: { env: [`BASE_URL=${k6.url}`] },
+      remoteModules: { fetch: false, cacheDir: join(dir, 'empty-cache') },
+    });
+    const count = (tags: Record<string, string>) => run.totals.summarize('http_reqs', tags)?.sum ?? 0;
+    const all = count({ scenario: 'ramp' });
+    expect(all).toBeGreaterThan(0);
+    expect(count({ scenario: 'ramp', stage: '0' }) + count({ scenario: 'ramp', stage: '1' })).toBe(all);
+    expect(count({ stage: '0', stage_profile: 'ramp-up' })).toBe(count({ stage: '0' }));
+    expect(count({ stage: '1', stage_profile: 'steady' })).toBe(count({ stage: '1' }));
+    expect(run.result.checks.find((c) => c.name === 'index in range')?.fails).toBe(0);
+    expect(run.result.checks.find((c) => c.name === 'no stages outside ramping executors')).toMatchObject({
+      passes: 1,
+      fails: 0,
+    });
+  });
+
   it("serves jslib's k6-utils, k6-summary and papaparse natively, offline", async () => {
     const path = script(
       'jslib.js',
@@ -322,15 +366,15 @@ export function handleSummary(data) {
     expect(text).toMatch(/iterations\.+: 3 /);
     const missing = script(
       'jslib-missing.js',
-      `import { getCurrentStageIndex } from 'https://jslib.k6.io/k6-utils/1.4.0/index.js';
-export default function () { getCurrentStageIndex(); }
+      `import { check } from 'https://jslib.k6.io/k6-utils/1.5.0/index.js';
+export default function () { check(1, { one: (v) => v === 1 }); }
 `,
     );
     // Through the CLI: under Node a missing export is a link error (Vitest's loader differs).
     const refused = await runCli(['run', missing, '-q', '--no-remote-modules']);
     expect(refused.code).toBe(107);
     expect(refused.stderr).toContain(
-      '"getCurrentStageIndex" is not exported by "https://jslib.k6.io/k6-utils/1.4.0/index.js" (Redline\'s native k6-utils)',
+      '"check" is not exported by "https://jslib.k6.io/k6-utils/1.5.0/index.js" (Redline\'s native k6-utils)',
     );
     expect(refused.stderr).toContain(`${missing}:1:10`);
     const junit = String(run.summaryOutputs?.['junit.xml']);

@@ -3,6 +3,10 @@
  * written for Redline from k6's documentation: the same exports and behaviour, offline.
  */
 import { randomUUID } from 'node:crypto';
+import { ExitCode } from '../../../errors/exit-codes.js';
+import { RedlineError } from '../../../errors/redline-error.js';
+import { threadRuntime } from '../../runtime/thread-runtime.js';
+import { requireVu } from '../../runtime/vu-state.js';
 
 /** A random integer in [min, max], both included, for whole bounds (k6-utils `randomIntBetween`). */
 export function randomIntBetween(min: number, max: number): number {
@@ -88,4 +92,58 @@ export function normalDistributionStages(
   }));
   stages.push({ duration: `${edge}s`, target: 0 });
   return stages;
+}
+
+function stagesOfThisScenario(api: string): {
+  stages: ReadonlyArray<{ durationMs: number; target: number }>;
+  elapsedMs: number;
+} {
+  const vu = requireVu(`${api}()`);
+  const rt = threadRuntime();
+  const stages = rt.scenarioStages[vu.scenario.name];
+  if (!stages || stages.length === 0) {
+    throw new RedlineError(
+      'E_SCRIPT_STAGES',
+      `${api}(): scenario "${vu.scenario.name}" (${vu.scenario.executor}) has no stages; only ramping-vus and ramping-arrival-rate have them`,
+      { exitCode: ExitCode.ScriptException },
+    );
+  }
+  return { stages, elapsedMs: performance.now() - rt.testStart - vu.scenario.startTimeMs };
+}
+
+/**
+ * The index of the stage the calling VU's scenario is in (k6-utils `getCurrentStageIndex`): from
+ * the scenario's start, the first stage whose end is still ahead; the last one once all ended.
+ */
+export function getCurrentStageIndex(): number {
+  const { stages, elapsedMs } = stagesOfThisScenario('getCurrentStageIndex');
+  let end = 0;
+  for (const [i, stage] of stages.entries()) {
+    end += stage.durationMs;
+    if (elapsedMs < end) return i;
+  }
+  return stages.length - 1;
+}
+
+/** Tags the VU's samples from now on with `stage` = the current stage's index (k6-utils). */
+export function tagWithCurrentStageIndex(): void {
+  requireVu('tagWithCurrentStageIndex()').tags['stage'] = String(getCurrentStageIndex());
+}
+
+/**
+ * Tags the VU's samples with `stage_profile`: `ramp-up` (the first stage, or a target above the
+ * previous one), `steady` (the same target) or `ramp-down` (k6-utils).
+ */
+export function tagWithCurrentStageProfile(): void {
+  const vu = requireVu('tagWithCurrentStageProfile()');
+  const { stages } = stagesOfThisScenario('tagWithCurrentStageProfile');
+  const index = getCurrentStageIndex();
+  const current = stages[index]!.target;
+  const previous = index === 0 ? undefined : stages[index - 1]!.target;
+  vu.tags['stage_profile'] =
+    previous === undefined || current > previous
+      ? 'ramp-up'
+      : current === previous
+        ? 'steady'
+        : 'ramp-down';
 }
