@@ -328,12 +328,18 @@ export function flat() {
     const path = script(
       'jslib.js',
       `import { check } from 'k6';
-import { randomIntBetween, randomItem, randomString, uuidv4, findBetween } from 'https://jslib.k6.io/k6-utils/1.4.0/index.js';
+import { randomIntBetween, randomItem, randomString, uuidv4, findBetween, check as asyncCheck } from 'https://jslib.k6.io/k6-utils/1.4.0/index.js';
 import { textSummary, jUnit } from 'https://jslib.k6.io/k6-summary/0.0.2/index.js';
 import papaparse from 'https://jslib.k6.io/papaparse/5.1.1/index.js';
 const rows = papaparse.parse('id,name\\n1,ann\\n2,bob', { header: true }).data;
 export const options = { iterations: 3, thresholds: { checks: ['rate==1'] } };
-export default function () {
+export default async function () {
+  const passed = await asyncCheck(Promise.resolve(2), {
+    'async value': (v) => v === 2,
+    'async predicate': async (v) => v > 1,
+    'plain boolean': true,
+  });
+  check(passed, { 'async check resolved true': (p) => p === true });
   check(null, {
     'k6-utils': () => {
       const n = randomIntBetween(3, 5);
@@ -356,25 +362,29 @@ export function handleSummary(data) {
       scriptPath: path,
       remoteModules: { fetch: false, cacheDir: join(dir, 'empty-cache') },
     });
-    expect(run.result.checks.map((c) => [c.name, c.passes, c.fails])).toEqual([
+    expect(run.result.checks.map((c) => [c.name, c.passes, c.fails]).sort()).toEqual([
+      ['async check resolved true', 3, 0],
+      ['async predicate', 3, 0],
+      ['async value', 3, 0],
       ['k6-utils', 3, 0],
       ['papaparse', 3, 0],
+      ['plain boolean', 3, 0],
     ]);
     const text = String(run.summaryOutputs?.['stdout']);
     expect(text).toContain('✓ k6-utils');
-    expect(text).toMatch(/✓ checks\.+: 100% ✓ 6 ✗ 0/);
+    expect(text).toMatch(/✓ checks\.+: 100% ✓ 18 ✗ 0/);
     expect(text).toMatch(/iterations\.+: 3 /);
     const missing = script(
       'jslib-missing.js',
-      `import { check } from 'https://jslib.k6.io/k6-utils/1.5.0/index.js';
-export default function () { check(1, { one: (v) => v === 1 }); }
+      `import { parseDuration } from 'https://jslib.k6.io/k6-utils/1.5.0/index.js';
+export default function () { parseDuration('1s'); }
 `,
     );
     // Through the CLI: under Node a missing export is a link error (Vitest's loader differs).
     const refused = await runCli(['run', missing, '-q', '--no-remote-modules']);
     expect(refused.code).toBe(107);
     expect(refused.stderr).toContain(
-      '"check" is not exported by "https://jslib.k6.io/k6-utils/1.5.0/index.js" (Redline\'s native k6-utils)',
+      '"parseDuration" is not exported by "https://jslib.k6.io/k6-utils/1.5.0/index.js" (Redline\'s native k6-utils)',
     );
     expect(refused.stderr).toContain(`${missing}:1:10`);
     const junit = String(run.summaryOutputs?.['junit.xml']);

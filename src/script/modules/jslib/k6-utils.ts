@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { ExitCode } from '../../../errors/exit-codes.js';
 import { RedlineError } from '../../../errors/redline-error.js';
+import { check as k6Check } from '../../api/checks.js';
 import { threadRuntime } from '../../runtime/thread-runtime.js';
 import { requireVu } from '../../runtime/vu-state.js';
 
@@ -146,4 +147,22 @@ export function tagWithCurrentStageProfile(): void {
       : current === previous
         ? 'steady'
         : 'ramp-down';
+}
+
+/**
+ * k6-utils' `check` (1.5+): k6's check for async values — `value` may be a promise, each check
+ * a boolean, a promise, or a function returning either; resolves to true when all passed. Each
+ * outcome is recorded in `checks` (tagged `check`), as k6's check does.
+ */
+export async function check<T>(
+  value: T | Promise<T>,
+  sets: Record<string, unknown>,
+  tags?: Record<string, string>,
+): Promise<boolean> {
+  const resolved = await value;
+  const outcomes: Record<string, boolean> = {};
+  for (const [name, set] of Object.entries(sets)) {
+    outcomes[name] = Boolean(await (typeof set === 'function' ? set(resolved) : set));
+  }
+  return k6Check(resolved, outcomes, tags);
 }
