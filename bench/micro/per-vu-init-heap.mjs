@@ -1,13 +1,13 @@
 // What per-VU init costs by itself: loads the k6 flow script of bench/vus-10k-k6.mjs (run that
 // once first, it writes the script) and runs its init code N times (one module instance per VU,
 // as the shards do), then reports heap and RSS growth per instance after a full GC.
-// Usage: node --expose-gc bench/micro/per-vu-init-heap.mjs [instances]
+// Usage: node --expose-gc bench/micro/per-vu-init-heap.mjs [instances] [script]
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORK } from '../lib.mjs';
 
 const n = Number(process.argv[2] ?? 10_000);
-const script = join(WORK, 'flow-10k-k6.js');
+const script = process.argv[3] ?? join(WORK, 'flow-10k-k6.js');
 if (!existsSync(script))
   throw new Error(`run node bench/vus-10k-k6.mjs first (it writes ${script})`);
 const { loadScript, instantiateModule } = await import('../../dist/script/loader/index.js');
