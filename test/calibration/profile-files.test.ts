@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RedlineError } from '../../src/errors/redline-error.js';
+import { importProfile } from '../../src/profiler/import/registry.js';
 import { analyzeFile } from '../../src/profiler/index.js';
 import { CORPUS_DIR, markerLine, readTruth } from './truth.js';
 
@@ -34,5 +36,40 @@ describe('positions checked against the source', () => {
     for (const id of truth.expected as string[]) expect(ids).toContain(id);
     const checksum = analysis.tables.hotspots.filter((h) => h.functionName === 'checksum');
     expect(checksum.reduce((sum, h) => sum + h.share, 0)).toBeCloseTo(1, 5);
+  });
+});
+
+describe('bad folded-stack files name the line', () => {
+  const dir = join(CORPUS_DIR, 'bad-folded-line');
+  const read = (name: string) => new Uint8Array(readFileSync(join(dir, name)));
+
+  it('bad-folded-line: a line without a count is PROFILE_INVALID at file:3, not "unknown format"', () => {
+    expect(readTruth('bad-folded-line').where?.line).toBe(3);
+    let error: unknown;
+    try {
+      importProfile(read('bad.folded'), 'bad.folded');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(RedlineError);
+    expect((error as RedlineError).code).toBe('PROFILE_INVALID');
+    expect((error as RedlineError).position).toEqual({ file: 'bad.folded', line: 3 });
+    expect((error as RedlineError).message).toContain('main;handler;render');
+  });
+
+  it('an empty .folded file says it has no stacks', () => {
+    expect(() => importProfile(read('empty.folded'), 'empty.folded')).toThrow(/no stacks/);
+  });
+
+  it('a well-formed file with a blank line imports (healthy)', () => {
+    const profile = importProfile(read('good.folded'), 'good.folded');
+    expect(profile.samples.reduce((sum, s) => sum + s.weight, 0)).toBe(57);
+  });
+
+  it('mostly-folded text without the suffix is still read as folded stacks (and names the line)', () => {
+    const lines = Array.from({ length: 9 }, (_, i) => `main;f${i} ${i + 1}`);
+    lines.splice(4, 0, 'garbage-without-count');
+    const bytes = new TextEncoder().encode(`${lines.join('\n')}\n`);
+    expect(() => importProfile(bytes, 'stacks.txt')).toThrow(/stacks\.txt:5/);
   });
 });
