@@ -1,8 +1,11 @@
 // Calibration: analysing saved profiles. Cases: test/fixtures/calibration/inlined-core-lines.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RedlineError } from '../../src/errors/redline-error.js';
+import { createSourceResolver } from '../../src/profiler/analysis/source-map.js';
+import { renderProfileViews } from '../../src/profiler/export/write-capture.js';
 import { importProfile } from '../../src/profiler/import/registry.js';
 import { analyzeFile } from '../../src/profiler/index.js';
 import { CORPUS_DIR, markerLine, readTruth } from './truth.js';
@@ -71,5 +74,37 @@ describe('bad folded-stack files name the line', () => {
     lines.splice(4, 0, 'garbage-without-count');
     const bytes = new TextEncoder().encode(`${lines.join('\n')}\n`);
     expect(() => importProfile(bytes, 'stacks.txt')).toThrow(/stacks\.txt:5/);
+  });
+});
+
+describe('speedscope written by redline profile keeps its categories on re-import', () => {
+  it('burn.cpuprofile → speedscope → analyze: same category shares, no "(unknown)" hot spot', async () => {
+    const profiles = join(ROOT, 'test/fixtures/profiles');
+    const pathMap = [['/work/main', ROOT]] as const;
+    const original = await analyzeFile(join(profiles, 'node/20.20.2/burn.cpuprofile'), {
+      cwd: ROOT,
+      pathMap,
+    });
+    const profile = importProfile(
+      new Uint8Array(readFileSync(join(profiles, 'node/20.20.2/burn.cpuprofile'))),
+      'burn.cpuprofile',
+    );
+    const { speedscope } = renderProfileViews(profile, 'burn', createSourceResolver(ROOT, pathMap));
+    const dir = mkdtempSync(join(tmpdir(), 'redline-speedscope-'));
+    try {
+      const file = join(dir, 'burn.speedscope.json');
+      writeFileSync(file, speedscope);
+      const again = await analyzeFile(file, { cwd: ROOT });
+      const shares = (a: typeof original) =>
+        Object.fromEntries(a.tables.categories.map((row) => [row.category, row.share]));
+      const before = shares(original);
+      const after = shares(again);
+      for (const [category, share] of Object.entries(before))
+        expect(after[category] ?? 0, category).toBeCloseTo(share, 2);
+      expect(again.tables.hotspots.map((h) => h.file)).not.toContain('(unknown)');
+      expect(again.findings[0]?.id).toBe(original.findings[0]?.id);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
