@@ -10,7 +10,7 @@ function d(
 }
 
 /**
- * Built-in metrics (k6 `metrics/builtin.go`), plus `http_req_duration_corrected` for open-model
+ * Built-in metrics (k6 `metrics/builtin.go`: HTTP, WebSocket, gRPC), plus `http_req_duration_corrected` for open-model
  * runs and `http_req_retries`.
  */
 export const BUILTIN_METRICS = {
@@ -43,6 +43,18 @@ export const BUILTIN_METRICS = {
   http_req_retries: d('http_req_retries', 'counter'),
   data_sent: d('data_sent', 'counter', 'data'),
   data_received: d('data_received', 'counter', 'data'),
+  // WebSocket (k6/ws and k6/websockets).
+  ws_sessions: d('ws_sessions', 'counter'),
+  ws_connecting: d('ws_connecting', 'trend', 'time'),
+  ws_session_duration: d('ws_session_duration', 'trend', 'time'),
+  ws_msgs_sent: d('ws_msgs_sent', 'counter'),
+  ws_msgs_received: d('ws_msgs_received', 'counter'),
+  ws_ping: d('ws_ping', 'trend', 'time'),
+  // gRPC (k6/net/grpc).
+  grpc_req_duration: d('grpc_req_duration', 'trend', 'time'),
+  grpc_streams: d('grpc_streams', 'counter'),
+  grpc_streams_msgs_sent: d('grpc_streams_msgs_sent', 'counter'),
+  grpc_streams_msgs_received: d('grpc_streams_msgs_received', 'counter'),
 } as const satisfies Record<string, MetricDescriptor>;
 
 /** Name of a built-in metric. */

@@ -18,6 +18,7 @@ import {
   profileTarget,
   renderCaptureText,
 } from '../../profiler/index.js';
+import { fillPortPlaceholder, hasPortPlaceholder } from '../../util/net.js';
 import { redactDeep, redactText } from '../../util/redact.js';
 import {
   addLoadFlags,
@@ -194,6 +195,25 @@ function printResult(result: ProfileTargetResult, flags: ProfileFlags, probe?: P
   if (probe?.report) process.stdout.write(`  ${'probe'.padEnd(12)} ${probe.file}\n`);
 }
 
+/**
+ * The URL the load options are checked with before the target runs: the load itself goes to the
+ * URL the target answers on (its $PORT is only known once Redline picks it).
+ */
+function placeholderUrl(flags: ProfileFlags): string {
+  if (flags.url === undefined) return 'http://127.0.0.1/';
+  if (!hasPortPlaceholder(flags.url)) return flags.url;
+  if (flags.attach || flags.pprof)
+    throw new RedlineError(
+      'PROFILE_PORT_PLACEHOLDER',
+      `--url ${flags.url} names $PORT, but Redline does not start this target`,
+      {
+        exitCode: ExitCode.Usage,
+        hint: 'With --attach or --pprof, give the port the running service listens on, e.g. --url http://127.0.0.1:3000/.',
+      },
+    );
+  return fillPortPlaceholder(flags.url, 1);
+}
+
 /** `redline profile` of a Go, JVM or Python target (profile-stack.ts). */
 async function runStack(
   runtime: Exclude<ReturnType<typeof detectRuntime>, 'node'>,
@@ -213,7 +233,7 @@ async function runStack(
   const warmupMs = flags.warmup ?? DEFAULT_WARMUP_MS;
   const runners = script
     ? scriptRunners(resolve(script), flags, warmupMs)
-    : loadRunners(quickOptionsFromFlags(flags.url ?? 'http://127.0.0.1/', flags), warmupMs);
+    : loadRunners(quickOptionsFromFlags(placeholderUrl(flags), flags), warmupMs);
   const interrupt = installInterruptHandler();
   try {
     const result = await runStackProfile({
@@ -260,7 +280,7 @@ export function register(program: Command): void {
     )
     .option(
       '--url <url>',
-      'URL the load is sent to (default http://127.0.0.1:$PORT/, with $PORT given to the target)',
+      'URL the load is sent to (default http://127.0.0.1:$PORT/; $PORT in it is the free port Redline gives the target)',
     )
     .option(
       '--attach <host:port|pid>',
@@ -342,7 +362,7 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
           hint: 'Add the command that starts the target after --, e.g. redline profile -- node server.js, or use --attach.',
         });
       }
-      const base = quickOptionsFromFlags(flags.url ?? 'http://127.0.0.1/', flags);
+      const base = quickOptionsFromFlags(placeholderUrl(flags), flags);
       const interrupt = installInterruptHandler();
       let written = false;
       interrupt.onForcedExit(() => {

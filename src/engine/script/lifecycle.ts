@@ -6,7 +6,7 @@
 
 import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { IterationAbort, vuContext } from '../../script/runtime/vu-state.js';
+import { awaitBackgroundTasks, IterationAbort, vuContext } from '../../script/runtime/vu-state.js';
 import { formatDuration } from '../../util/duration.js';
 import { createStandaloneVu } from './standalone-vu.js';
 
@@ -100,7 +100,11 @@ export async function runLifecycle(
       `${name}()`,
       timeoutMs,
       code,
-      async () => vuContext.run(vu.state, () => fn(data)),
+      async () => {
+        const value = await vuContext.run(vu.state, () => fn(data));
+        await awaitBackgroundTasks(vu.state);
+        return value;
+      },
       signal,
     );
     if (name !== 'setup' || value === undefined) return value;

@@ -1,6 +1,6 @@
 /**
  * The end-of-test summary in k6's layout (THRESHOLDS, TOTAL RESULTS with checks and metrics
- * grouped HTTP / EXECUTION / NETWORK / CUSTOM), plus what autocannon and wrk users look for:
+ * grouped HTTP / EXECUTION / NETWORK / WEBSOCKET / GRPC / CUSTOM), plus what autocannon and wrk users look for:
  * status-code counts, error classes, p99/p99.9 and the generator-health warning.
  */
 import { formatDuration, formatLatency } from '../../util/duration.js';
@@ -40,6 +40,20 @@ const EXECUTION_ORDER = [
   'vus_max',
 ];
 const NETWORK_ORDER = ['data_received', 'data_sent'];
+const WEBSOCKET_ORDER = [
+  'ws_connecting',
+  'ws_msgs_received',
+  'ws_msgs_sent',
+  'ws_ping',
+  'ws_session_duration',
+  'ws_sessions',
+];
+const GRPC_ORDER = [
+  'grpc_req_duration',
+  'grpc_streams',
+  'grpc_streams_msgs_received',
+  'grpc_streams_msgs_sent',
+];
 const OTHER_BUILTINS = new Set(['checks', 'group_duration']);
 const DOTS_WIDTH = 40;
 
@@ -150,7 +164,14 @@ export function renderSummaryText(result: RunResultFile, options: SummaryOptions
     }
     out.push('');
   }
-  const builtin = new Set([...HTTP_ORDER, ...EXECUTION_ORDER, ...NETWORK_ORDER, ...OTHER_BUILTINS]);
+  const builtin = new Set([
+    ...HTTP_ORDER,
+    ...EXECUTION_ORDER,
+    ...NETWORK_ORDER,
+    ...WEBSOCKET_ORDER,
+    ...GRPC_ORDER,
+    ...OTHER_BUILTINS,
+  ]);
   const custom = Object.keys(result.metrics)
     .filter((k) => !k.includes('{') && !builtin.has(k))
     .sort();
@@ -158,6 +179,8 @@ export function renderSummaryText(result: RunResultFile, options: SummaryOptions
   out.push(...section('HTTP', HTTP_ORDER, result, stats));
   out.push(...section('EXECUTION', ['group_duration', ...EXECUTION_ORDER], result, stats));
   out.push(...section('NETWORK', NETWORK_ORDER, result, stats));
+  out.push(...section('WEBSOCKET', WEBSOCKET_ORDER, result, stats));
+  out.push(...section('GRPC', GRPC_ORDER, result, stats));
   const codes = Object.entries(result.statusCodes).filter(([code]) => code !== '0');
   if (codes.length > 0)
     out.push(`    STATUS CODES  ${codes.map(([c, n]) => `${c}: ${formatCount(n)}`).join('  ')}`);

@@ -7,7 +7,25 @@
 export const BLOCKING_APIS: Readonly<Record<string, readonly string[]>> = {
   'k6/http': ['get', 'post', 'put', 'patch', 'del', 'head', 'options', 'request', 'batch'],
   k6: ['sleep'],
+  'k6/ws': ['connect'],
 };
+
+/**
+ * Blocking methods of objects made from k6 classes, per module and class (`client.invoke()` on
+ * `const client = new grpc.Client()`); the transform follows variables initialised with `new`.
+ */
+export const BLOCKING_METHODS: Readonly<
+  Record<string, Readonly<Record<string, readonly string[]>>>
+> = {
+  'k6/net/grpc': { Client: ['connect', 'invoke', 'healthCheck'] },
+};
+
+/**
+ * Methods of k6 responses that send a request (`res.submitForm()`, `res.clickLink()`): a call
+ * of a method with one of these names is awaited, whatever its receiver (awaiting a value that
+ * is not a promise changes nothing).
+ */
+export const BLOCKING_RESPONSE_METHODS: readonly string[] = ['submitForm', 'clickLink'];
 
 /**
  * Array methods whose callback may block: the transform rewrites `xs.forEach(cb)` to an awaited,
@@ -42,4 +60,9 @@ export const PROMISE_METHODS: readonly string[] = ['then', 'catch', 'finally'];
 /** True when `name` exported by `specifier` blocks in k6. */
 export function isBlockingApi(specifier: string, name: string): boolean {
   return BLOCKING_APIS[specifier]?.includes(name) ?? false;
+}
+
+/** True when method `method` of an instance of `className` from `specifier` blocks in k6. */
+export function isBlockingMethod(specifier: string, className: string, method: string): boolean {
+  return BLOCKING_METHODS[specifier]?.[className]?.includes(method) ?? false;
 }

@@ -5,7 +5,7 @@
 import type { AnyNode, Identifier, Node, Program } from 'acorn';
 import { analyze, type Reference, type ScopeManager, type Variable } from 'eslint-scope';
 import type * as ESTree from 'estree';
-import { isBlockingApi } from './blocking-apis.js';
+import { isBlockingApi, isBlockingMethod } from './blocking-apis.js';
 
 /** What a variable bound to a k6 import is. */
 export type K6Binding =
@@ -13,7 +13,9 @@ export type K6Binding =
   | { kind: 'api'; specifier: string; name: string }
   | { kind: 'group' }
   | { kind: 'check' }
-  | { kind: 'other'; specifier: string; name: string };
+  | { kind: 'other'; specifier: string; name: string }
+  /** An object made with `new` from a k6 class (`const client = new grpc.Client()`). */
+  | { kind: 'instance'; specifier: string; className: string };
 
 /** Resolved scopes of a module. */
 export interface ScopeInfo {
@@ -69,6 +71,23 @@ export function analyzeScopes(
   return info;
 }
 
+/** The k6 instance a receiver refers to (`client` in `client.invoke()`), if its methods may block. */
+export function instanceBinding(
+  node: AnyNode,
+  info: ScopeInfo,
+): { specifier: string; className: string } | undefined {
+  if (node.type !== 'Identifier') return undefined;
+  const variable = info.resolve(node);
+  const binding = variable ? info.k6.get(variable) : undefined;
+  return binding?.kind === 'instance' ? binding : undefined;
+}
+
+/** True when `receiver.method()` is a blocking method of a k6 instance. */
+export function isBlockingInstanceCall(node: AnyNode, method: string, info: ScopeInfo): boolean {
+  const instance = instanceBinding(node, info);
+  return instance !== undefined && isBlockingMethod(instance.specifier, instance.className, method);
+}
+
 /** The binding of export `name` of k6 module `specifier`. */
 export function bindingFor(specifier: string, name: string): K6Binding {
   if (name === 'default') return { kind: 'module', specifier };
@@ -104,6 +123,7 @@ function aliasBinding(
   name: Identifier,
   info: ScopeInfo,
 ): K6Binding | undefined {
+  if (id.type === 'Identifier' && init.type === 'NewExpression') return instanceOf(init, info);
   if (id.type === 'Identifier' && init.type === 'MemberExpression' && !init.computed) {
     const module = moduleBinding(init.object, info);
     if (module && init.property.type === 'Identifier')
@@ -129,4 +149,28 @@ export function moduleBinding(node: AnyNode, info: ScopeInfo): string | undefine
   const variable = info.resolve(node);
   const binding = variable ? info.k6.get(variable) : undefined;
   return binding?.kind === 'module' ? binding.specifier : undefined;
+}
+
+/** `new grpc.Client()` or `new Client()` (imported from a k6 module): the instance binding. */
+function instanceOf(
+  init: AnyNode & { type: 'NewExpression' },
+  info: ScopeInfo,
+): K6Binding | undefined {
+  const callee = init.callee as AnyNode;
+  if (
+    callee.type === 'MemberExpression' &&
+    !callee.computed &&
+    callee.property.type === 'Identifier'
+  ) {
+    const module = moduleBinding(callee.object as AnyNode, info);
+    if (module) return { kind: 'instance', specifier: module, className: callee.property.name };
+  }
+  if (callee.type === 'Identifier') {
+    const variable = info.resolve(callee);
+    const binding = variable ? info.k6.get(variable) : undefined;
+    if (binding?.kind === 'other') {
+      return { kind: 'instance', specifier: binding.specifier, className: binding.name };
+    }
+  }
+  return undefined;
 }

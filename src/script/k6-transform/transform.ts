@@ -73,7 +73,7 @@ export function transformK6Module(code: string, options: K6TransformOptions): K6
   const scopes = analyzeScopes(parsed.program, options.moduleOf);
   if (
     ![...scopes.k6.values()].some(
-      (b) => b.kind === 'api' || b.kind === 'group' || b.kind === 'module',
+      (b) => b.kind === 'api' || b.kind === 'group' || b.kind === 'module' || b.kind === 'instance',
     )
   ) {
     return unchanged;

@@ -49,6 +49,54 @@ export interface VuState {
    * closures and promises cost megabytes (bench/RESULTS.md, "10,000 VUs").
    */
   wake?: (() => void) | undefined;
+  /**
+   * Work the iteration started that k6's event loop waits for before the iteration ends (open
+   * `k6/websockets` sockets); created on first use.
+   */
+  background?: Set<BackgroundTask> | undefined;
+}
+
+/** One piece of work an iteration waits for after its function returned. */
+export interface BackgroundTask {
+  /** Settles when the work is over; a rejection fails the iteration. */
+  done: Promise<void>;
+  /** Ends the work at once (another task failed, the VU is stopped). */
+  stop(): void;
+}
+
+/** Registers `task` on `vu`; it leaves the set once settled. */
+export function addBackgroundTask(vu: VuState, task: BackgroundTask): void {
+  vu.background ??= new Set();
+  const set = vu.background;
+  set.add(task);
+  const remove = (): void => {
+    set.delete(task);
+  };
+  task.done.then(remove, remove);
+}
+
+/** Stops every background task of `vu` (the iteration ended with an exception). */
+export function stopBackgroundTasks(vu: VuState): void {
+  if (vu.background) for (const task of vu.background) task.stop();
+}
+
+/**
+ * Waits until the VU has no background work left (tasks may start more tasks). The first
+ * failure stops every other task and is thrown, as an exception in a k6 event handler ends the
+ * iteration.
+ */
+export async function awaitBackgroundTasks(vu: VuState): Promise<void> {
+  const set = vu.background;
+  while (set && set.size > 0) {
+    const tasks = [...set];
+    try {
+      await Promise.all(tasks.map((t) => t.done));
+    } catch (error) {
+      for (const task of set) task.stop();
+      await Promise.allSettled([...set].map((t) => t.done));
+      throw error;
+    }
+  }
 }
 
 /**
@@ -58,6 +106,22 @@ export interface VuState {
 export const vuContext: AsyncLocalStorage<VuState> = globalSingleton(
   'redline.vuContext',
   () => new AsyncLocalStorage<VuState>(),
+);
+
+/** The VU whose init code runs (a VU's own init context: k6 sets `__VU` there). */
+export interface InitVu {
+  id: number;
+  idInInstance: number;
+}
+
+/**
+ * The async context of a VU's init code (per-VU init, src/script/loader/init-factory.ts). Not
+ * {@link vuContext}: in the init context `currentVu()` stays undefined, so `open()` works and
+ * requests are refused, as in k6.
+ */
+export const initVuContext: AsyncLocalStorage<InitVu> = globalSingleton(
+  'redline.initVuContext',
+  () => new AsyncLocalStorage<InitVu>(),
 );
 
 /** The VU running the caller, or undefined in the init context. */

@@ -1,8 +1,9 @@
-// k6/ws is not supported: the error names the module and this import's line.
+// k6/browser is not supported: the error names the module and this import's line.
 import http from 'k6/http';
-import ws from 'k6/ws';
+import { browser } from 'k6/browser';
 
-export default function () {
-  ws.connect('ws://127.0.0.1:1/', {}, () => {});
+export default async function () {
+  const page = await browser.newPage();
   http.get('http://127.0.0.1:1/');
+  await page.close();
 }

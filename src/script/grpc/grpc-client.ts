@@ -1,0 +1,429 @@
+/**
+ * k6's `k6/net/grpc` client on @grpc/grpc-js and @grpc/proto-loader: `load()` parses .proto
+ * files in the init context, `connect()` opens one HTTP/2 connection per VU (a script's single
+ * top-level `new grpc.Client()` is shared by the VUs of a thread, so connections are kept per
+ * VU, as each k6 VU has its own client), `invoke()` makes a unary call and returns k6's response
+ * shape (`status`, `message`, `error`, `headers`, `trailers`) without throwing on a non-OK
+ * status, and records `grpc_req_duration` with k6's tags (`url`, `service`, `method`, `name`,
+ * `status`). Messages are plain objects in protobuf's JSON form (lowerCamelCase fields, 64-bit
+ * integers as strings, enums by name, defaults filled in).
+ */
+import { isAbsolute, resolve } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
+import { BUILTIN_METRICS } from '../../metrics/builtin.js';
+import { parseDurationMs } from '../../util/duration.js';
+import { contextTags } from '../api/sample-tags.js';
+import { httpSettings } from '../http/http-settings.js';
+import { threadRuntime } from '../runtime/thread-runtime.js';
+import { currentVu, requireVu, type VuState } from '../runtime/vu-state.js';
+
+/** k6's default connect timeout. */
+const CONNECT_TIMEOUT_MS = 60_000;
+/** k6's default call timeout. */
+const INVOKE_TIMEOUT_MS = 120_000;
+
+/** What `load()` returns per method (k6's MethodInfo). */
+export interface MethodInfo {
+  package: string;
+  service: string;
+  method: string;
+  fullMethod: string;
+  isClientStream: boolean;
+  isServerStream: boolean;
+}
+
+/** `connect()` parameters (k6). */
+export interface ConnectParams {
+  plaintext?: boolean;
+  timeout?: string | number;
+  reflect?: boolean;
+  maxReceiveSize?: number;
+  maxSendSize?: number;
+  authority?: string;
+  tls?: { cacerts?: string | string[]; cert?: string; key?: string };
+}
+
+/** `invoke()` parameters (k6). */
+export interface InvokeParams {
+  metadata?: Record<string, string | ArrayBuffer | Uint8Array>;
+  tags?: Record<string, string>;
+  timeout?: string | number;
+  discardResponseMessage?: boolean;
+}
+
+/** What `invoke()` returns (k6's shape). */
+export interface InvokeResponse {
+  status: number;
+  message: unknown;
+  error: { code: number; message: string; details: unknown[] } | null;
+  headers: Record<string, string[]>;
+  trailers: Record<string, string[]>;
+}
+
+/** A loaded method: its path and (de)serialisers. */
+export interface LoadedMethod {
+  info: MethodInfo;
+  definition: protoLoader.MethodDefinition<object, object>;
+}
+
+/** One VU's connection. */
+interface VuConnection {
+  client: grpc.Client;
+  addr: string;
+}
+
+/** Status code constants (`grpc.StatusOK` …), as k6 exports them. */
+export const STATUS_CODES = {
+  StatusOK: grpc.status.OK,
+  StatusCanceled: grpc.status.CANCELLED,
+  StatusUnknown: grpc.status.UNKNOWN,
+  StatusInvalidArgument: grpc.status.INVALID_ARGUMENT,
+  StatusDeadlineExceeded: grpc.status.DEADLINE_EXCEEDED,
+  StatusNotFound: grpc.status.NOT_FOUND,
+  StatusAlreadyExists: grpc.status.ALREADY_EXISTS,
+  StatusPermissionDenied: grpc.status.PERMISSION_DENIED,
+  StatusResourceExhausted: grpc.status.RESOURCE_EXHAUSTED,
+  StatusFailedPrecondition: grpc.status.FAILED_PRECONDITION,
+  StatusAborted: grpc.status.ABORTED,
+  StatusOutOfRange: grpc.status.OUT_OF_RANGE,
+  StatusUnimplemented: grpc.status.UNIMPLEMENTED,
+  StatusInternal: grpc.status.INTERNAL,
+  StatusUnavailable: grpc.status.UNAVAILABLE,
+  StatusDataLoss: grpc.status.DATA_LOSS,
+  StatusUnauthenticated: grpc.status.UNAUTHENTICATED,
+} as const;
+
+/** Options of proto-loader that give protobuf's JSON mapping (protojson with defaults). */
+export const PROTO_OPTIONS: protoLoader.Options = {
+  keepCase: false,
+  longs: String,
+  enums: String,
+  bytes: String,
+  defaults: true,
+  oneofs: true,
+};
+
+/** `grpc.Client`. */
+export class Client {
+  readonly #methods = new Map<string, LoadedMethod>();
+  readonly #connections = new WeakMap<VuState, VuConnection>();
+
+  /** Parses `files` (resolved against `importPaths`, default: the script's folder); init context only. */
+  load(importPaths: unknown, ...files: string[]): MethodInfo[] {
+    const rt = threadRuntime();
+    if (currentVu() !== undefined) {
+      throw new RedlineError(
+        'E_SCRIPT_GRPC_LOAD',
+        'grpc.Client.load() must be called in the init context',
+        {
+          hint: 'call client.load() at the top level of the script',
+          exitCode: ExitCode.ScriptException,
+        },
+      );
+    }
+    const stack = new Error().stack;
+    const base = (path: string): string =>
+      rt.resolvePath
+        ? rt.resolvePath(path, stack)
+        : isAbsolute(path)
+          ? path
+          : resolve(rt.scriptDir, path);
+    const dirs = (Array.isArray(importPaths) ? importPaths : [])
+      .map((p) => String(p).replace(/^file:\/\//, ''))
+      .map(base);
+    if (dirs.length === 0) dirs.push(base('.'));
+    let definition: protoLoader.PackageDefinition;
+    try {
+      definition = protoLoader.loadSync(files, { ...PROTO_OPTIONS, includeDirs: dirs });
+    } catch (error) {
+      throw new RedlineError(
+        'E_SCRIPT_GRPC_PROTO',
+        `grpc.Client.load(): cannot load ${files.join(', ')}: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          hint: 'import paths and proto files are relative to the script file',
+          exitCode: ExitCode.ScriptException,
+          cause: error,
+        },
+      );
+    }
+    return this.addDefinitions(definition);
+  }
+
+  /** @internal Adds the services of a package definition (from load() or reflection). */
+  addDefinitions(definition: protoLoader.PackageDefinition): MethodInfo[] {
+    const infos: MethodInfo[] = [];
+    for (const [name, value] of Object.entries(definition)) {
+      if (!isServiceDefinition(value)) continue;
+      const dot = name.lastIndexOf('.');
+      for (const [methodName, method] of Object.entries(value)) {
+        const info: MethodInfo = {
+          package: dot < 0 ? '' : name.slice(0, dot),
+          service: name,
+          method: methodName,
+          fullMethod: method.path,
+          isClientStream: method.requestStream,
+          isServerStream: method.responseStream,
+        };
+        this.#methods.set(method.path, { info, definition: method });
+        infos.push(info);
+      }
+    }
+    return infos;
+  }
+
+  /** Connects the calling VU to `addr` (`host:port`); resolves true, throws when it cannot. */
+  async connect(addr: string, params?: ConnectParams | null): Promise<boolean> {
+    const vu = requireVu('grpc.Client.connect()');
+    const p = params ?? {};
+    if (p.reflect) {
+      throw new RedlineError(
+        'E_SCRIPT_GRPC_UNSUPPORTED',
+        'grpc.Client.connect(): server reflection (reflect: true) is not supported by Redline yet',
+        {
+          hint: 'load the service definitions with client.load() in the init context',
+          exitCode: ExitCode.ScriptException,
+        },
+      );
+    }
+    const timeoutMs =
+      p.timeout === undefined || p.timeout === null
+        ? CONNECT_TIMEOUT_MS
+        : parseTimeout(p.timeout, 'connect');
+    const options: grpc.ChannelOptions = {
+      // One connection per VU, as in k6 (grpc-js otherwise shares subchannels between clients).
+      'grpc.use_local_subchannel_pool': 1,
+      'grpc.primary_user_agent': httpSettings.userAgent,
+    };
+    if (p.maxReceiveSize) options['grpc.max_receive_message_length'] = Number(p.maxReceiveSize);
+    if (p.maxSendSize) options['grpc.max_send_message_length'] = Number(p.maxSendSize);
+    if (p.authority) options['grpc.default_authority'] = String(p.authority);
+    const credentials = p.plaintext
+      ? grpc.credentials.createInsecure()
+      : grpc.credentials.createSsl(
+          p.tls?.cacerts
+            ? Buffer.from(Array.isArray(p.tls.cacerts) ? p.tls.cacerts.join('\n') : p.tls.cacerts)
+            : null,
+          p.tls?.key ? Buffer.from(p.tls.key) : null,
+          p.tls?.cert ? Buffer.from(p.tls.cert) : null,
+        );
+    this.#connections.get(vu)?.client.close();
+    const client = new grpc.Client(addr, credentials, options);
+    const connection: VuConnection = { client, addr };
+    this.#connections.set(vu, connection);
+    await new Promise<void>((resolveReady, reject) => {
+      const onAbort = (): void => {
+        client.close();
+        reject(new Error('grpc.Client.connect(): interrupted'));
+      };
+      vu.signal.addEventListener('abort', onAbort, { once: true });
+      client.waitForReady(Date.now() + timeoutMs, (error) => {
+        vu.signal.removeEventListener('abort', onAbort);
+        if (!error) {
+          resolveReady();
+          return;
+        }
+        client.close();
+        this.#connections.delete(vu);
+        reject(new Error(`grpc.Client.connect(${addr}): ${error.message}`));
+      });
+    });
+    return true;
+  }
+
+  /** Makes a unary call; resolves with k6's response shape (a non-OK status does not throw). */
+  invoke(method: string, request: unknown, params?: InvokeParams | null): Promise<InvokeResponse> {
+    const vu = requireVu('grpc.Client.invoke()');
+    const { connection, loaded, path } = this.#prepare(vu, method);
+    if (loaded.info.isClientStream || loaded.info.isServerStream) {
+      throw new TypeError(`method "${path}" is a streaming method; use grpc.Stream`);
+    }
+    if (request === null || request === undefined) throw new TypeError('request cannot be nil');
+    const p = params ?? {};
+    const timeoutMs =
+      p.timeout === undefined || p.timeout === null
+        ? INVOKE_TIMEOUT_MS
+        : parseTimeout(p.timeout, 'invoke');
+    const metadata = toMetadata(p.metadata);
+    const tags = callTags(vu, connection.addr, path, p.tags);
+    const definition = loaded.definition;
+    let payload: Buffer;
+    try {
+      payload = definition.requestSerialize(request as object);
+    } catch (error) {
+      throw new TypeError(
+        `unable to serialise request object to protocol buffer: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    return new Promise<InvokeResponse>((resolveCall) => {
+      let headers: Record<string, string[]> = {};
+      let message: unknown = null;
+      const started = performance.now();
+      const call = connection.client.makeUnaryRequest<Buffer, unknown>(
+        path,
+        (b: Buffer) => b,
+        (bytes: Buffer) =>
+          p.discardResponseMessage ? null : definition.responseDeserialize(bytes),
+        payload,
+        metadata,
+        { deadline: Date.now() + timeoutMs },
+        // grpc-js hands the response here, then emits 'status'.
+        (_error, value) => {
+          message = value ?? null;
+        },
+      );
+      const onAbort = (): void => call.cancel();
+      vu.signal.addEventListener('abort', onAbort, { once: true });
+      call.on('metadata', (md: grpc.Metadata) => {
+        headers = metadataRecord(md);
+      });
+      call.on('status', (status: grpc.StatusObject) => {
+        vu.signal.removeEventListener('abort', onAbort);
+        const duration = performance.now() - started;
+        threadRuntime()
+          .registry.trend(BUILTIN_METRICS.grpc_req_duration, {
+            ...tags,
+            status: String(status.code),
+          })
+          .add(duration);
+        const ok = status.code === grpc.status.OK;
+        resolveCall({
+          status: status.code,
+          message: ok ? message : null,
+          error: ok ? null : { code: status.code, message: status.details, details: [] },
+          headers,
+          trailers: metadataRecord(status.metadata),
+        });
+      });
+    });
+  }
+
+  /** `invoke()` without blocking: the promise of its response. */
+  asyncInvoke(
+    method: string,
+    request: unknown,
+    params?: InvokeParams | null,
+  ): Promise<InvokeResponse> {
+    try {
+      return this.invoke(method, request, params);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Not supported yet: protosets (compiled FileDescriptorSets) are not read. */
+  loadProtoset(): never {
+    throw new RedlineError(
+      'E_SCRIPT_GRPC_UNSUPPORTED',
+      'grpc.Client.loadProtoset() is not supported by Redline yet',
+      {
+        hint: 'load the .proto files with client.load(importPaths, ...files)',
+        exitCode: ExitCode.ScriptException,
+      },
+    );
+  }
+
+  /** Not supported yet: the standard health service is not bundled. */
+  async healthCheck(): Promise<never> {
+    throw new RedlineError(
+      'E_SCRIPT_GRPC_UNSUPPORTED',
+      'grpc.Client.healthCheck() is not supported by Redline yet',
+      {
+        hint: 'load grpc/health/v1/health.proto and invoke "grpc.health.v1.Health/Check"',
+        exitCode: ExitCode.ScriptException,
+      },
+    );
+  }
+
+  /** Closes the calling VU's connection. */
+  close(): void {
+    const vu = currentVu();
+    if (!vu) return;
+    this.#connections.get(vu)?.client.close();
+    this.#connections.delete(vu);
+  }
+
+  /** @internal The VU's connection and the loaded method (for streams). */
+  prepare(
+    vu: VuState,
+    method: string,
+  ): { connection: VuConnection; loaded: LoadedMethod; path: string } {
+    return this.#prepare(vu, method);
+  }
+
+  #prepare(
+    vu: VuState,
+    method: string,
+  ): { connection: VuConnection; loaded: LoadedMethod; path: string } {
+    const connection = this.#connections.get(vu);
+    if (!connection) throw new Error('no gRPC connection, you must call connect first');
+    if (!method) throw new TypeError('method to invoke cannot be empty');
+    const path = method.startsWith('/') ? method : `/${method}`;
+    const loaded = this.#methods.get(path);
+    if (!loaded) throw new TypeError(`method "${path}" not found in file descriptors`);
+    return { connection, loaded, path };
+  }
+}
+
+/** k6's tags of a call: context tags, then `url`, `service`, `method` and `name`. */
+export function callTags(
+  vu: VuState,
+  addr: string,
+  path: string,
+  userTags: Record<string, string> | undefined,
+): Record<string, string> {
+  const [service = '', method = ''] = path.slice(1).split('/');
+  const tags: Record<string, string> = {
+    ...contextTags(userTags, vu),
+    url: `${addr}${path}`,
+    service,
+    method,
+  };
+  if (userTags?.['name'] === undefined) tags['name'] = path;
+  return tags;
+}
+
+function isServiceDefinition(value: unknown): value is protoLoader.ServiceDefinition {
+  if (typeof value !== 'object' || value === null || 'format' in value) return false;
+  const first = Object.values(value)[0] as { path?: unknown } | undefined;
+  return typeof first?.path === 'string';
+}
+
+function parseTimeout(value: string | number, what: string): number {
+  const ms = parseDurationMs(value);
+  if (ms === undefined) {
+    throw new TypeError(`invalid ${what} timeout value: ${String(value)}`);
+  }
+  return ms;
+}
+
+/** `params.metadata` as grpc-js Metadata (keys ending in `-bin` carry bytes). */
+export function toMetadata(input: InvokeParams['metadata']): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  for (const [key, value] of Object.entries(input ?? {})) {
+    if (key.endsWith('-bin')) {
+      const bytes =
+        typeof value === 'string'
+          ? Buffer.from(value)
+          : value instanceof ArrayBuffer
+            ? Buffer.from(value)
+            : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      metadata.add(key, bytes);
+    } else {
+      metadata.add(key, String(value));
+    }
+  }
+  return metadata;
+}
+
+/** Metadata as k6 reports it: every key with its values (binary values base64). */
+export function metadataRecord(md: grpc.Metadata | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (!md) return out;
+  for (const [key, values] of Object.entries(md.toJSON())) {
+    out[key] = values.map((v) => (Buffer.isBuffer(v) ? v.toString('base64') : String(v)));
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+/** `k6/net/grpc` shim: the client (its connect/invoke return promises the k6 transform awaits), streams and status codes. */
+import { Client, STATUS_CODES } from '../../grpc/grpc-client.js';
+import { Stream } from '../../grpc/grpc-stream.js';
+
+export { Client, Stream };
+export const {
+  StatusOK,
+  StatusCanceled,
+  StatusUnknown,
+  StatusInvalidArgument,
+  StatusDeadlineExceeded,
+  StatusNotFound,
+  StatusAlreadyExists,
+  StatusPermissionDenied,
+  StatusResourceExhausted,
+  StatusFailedPrecondition,
+  StatusAborted,
+  StatusOutOfRange,
+  StatusUnimplemented,
+  StatusInternal,
+  StatusUnavailable,
+  StatusDataLoss,
+  StatusUnauthenticated,
+} = STATUS_CODES;
+
+export default { Client, Stream, ...STATUS_CODES };

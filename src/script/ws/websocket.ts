@@ -1,0 +1,459 @@
+/**
+ * k6's `k6/websockets` API (formerly `k6/experimental/websockets`): a browser-like `WebSocket`
+ * with `onopen`/`onmessage`/`onerror`/`onclose`/`onping`/`onpong`, `addEventListener`, `send`,
+ * `ping`, `close(code, reason)`, `readyState`, `binaryType` ("blob" by default, or
+ * "arraybuffer"), and `Blob`. The constructor returns at once; the iteration does not end until
+ * every socket it opened is closed (k6's event loop waits the same way), which makes the socket
+ * a background task of the VU.
+ *
+ * Semantics follow k6 (`js/modules/k6/websockets`): `ws_sessions`/`ws_connecting` are recorded
+ * for every attempt; `ws_msgs_received` counts messages received while OPEN; a failed handshake
+ * or an abnormal close fires `error` (with an `error` string) before `close`; a close with 1000
+ * or 1001 fires no error; an exception in a handler fails the iteration. When the VU is stopped
+ * (end of the test, Ctrl-C) its sockets are closed without further events. A peer that never
+ * answers our close frame is cut off after the `ws` package's close timeout (30 s) or the VU's
+ * stop, whichever comes first.
+ */
+import { Blob } from 'node:buffer';
+import type WsSocket from 'ws';
+import type { Tags } from '../../metrics/metric-types.js';
+import { contextTags } from '../api/sample-tags.js';
+import { httpSettings } from '../http/http-settings.js';
+import { threadRuntime } from '../runtime/thread-runtime.js';
+import { addBackgroundTask, requireVu } from '../runtime/vu-state.js';
+import { handshake } from './handshake.js';
+import { CLOSE_LINGER_MS } from './k6-ws.js';
+import { WsSessionMetrics } from './ws-metrics.js';
+
+export { Blob };
+
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSING = 2;
+const CLOSED = 3;
+
+const EVENT_TYPES = ['open', 'message', 'error', 'close', 'ping', 'pong'] as const;
+type EventType = (typeof EVENT_TYPES)[number];
+type Listener = (event: WsEvent) => unknown;
+
+/** `new WebSocket(url, protocols, params)` parameters (k6). */
+export interface WebSocketParams {
+  headers?: Record<string, string | number | boolean>;
+  tags?: Record<string, string>;
+  compression?: string;
+  jar?: unknown;
+}
+
+/** The event object listeners receive (DOM-like: `type`, `target`, `timestamp`, plus data). */
+export interface WsEvent {
+  type: string;
+  target: WebSocket;
+  timestamp: number;
+  data?: unknown;
+  code?: number;
+  reason?: string;
+  error?: string;
+}
+
+/** A browser-like WebSocket client (k6/websockets). */
+export class WebSocket {
+  static readonly CONNECTING = CONNECTING;
+  static readonly OPEN = OPEN;
+  static readonly CLOSING = CLOSING;
+  static readonly CLOSED = CLOSED;
+
+  /** The URL as given. */
+  readonly url: string;
+  #readyState = CONNECTING;
+  #binaryType: 'blob' | 'arraybuffer' = 'blob';
+  #protocol = '';
+  #extensions: string[] = [];
+  #bufferedAmount = 0;
+  readonly #on = new Map<EventType, Listener | null>();
+  readonly #listeners = new Map<EventType, Listener[]>();
+  #socket: WsSocket | undefined;
+  #metrics: WsSessionMetrics | undefined;
+  readonly #pings = new Map<string, number>();
+  #pingCounter = 0;
+  #closeCode = 0;
+  #closeReason = '';
+  /** Sends waiting for a Blob's bytes, in order. */
+  #sendChain: Promise<void> | undefined;
+  /** Set once the VU stopped the socket: no more events reach the script. */
+  #stopped = false;
+  #settle: (error?: unknown) => void = () => {};
+
+  constructor(url: unknown, protocols?: unknown, params?: WebSocketParams | null) {
+    const vu = requireVu('new WebSocket()');
+    const text = String(url);
+    let parsed: URL;
+    try {
+      parsed = new URL(text);
+    } catch {
+      throw new SyntaxError(`WebSocket: invalid URL "${text}"`);
+    }
+    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+      throw new SyntaxError(
+        `WebSocket: the URL scheme must be ws or wss, got "${parsed.protocol}"`,
+      );
+    }
+    this.url = text;
+    const offers =
+      protocols === undefined || protocols === null
+        ? []
+        : Array.isArray(protocols)
+          ? protocols.map(String)
+          : [String(protocols)];
+    const headers: Record<string, string> = { 'User-Agent': httpSettings.userAgent };
+    for (const [name, value] of Object.entries(params?.headers ?? {})) {
+      headers[name] = String(value);
+    }
+    const compression = String(params?.compression ?? '').trim();
+    if (compression !== '' && compression !== 'deflate') {
+      throw new TypeError(
+        `unsupported compression algorithm '${compression}', supported algorithm is 'deflate'`,
+      );
+    }
+    const userTags = params?.tags;
+    const done = new Promise<void>((resolve, reject) => {
+      this.#settle = (error?: unknown): void => {
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+    });
+    addBackgroundTask(vu, { done, stop: () => this.#stop() });
+    const signal = vu.signal;
+    const onAbort = (): void => this.#stop();
+    signal.addEventListener('abort', onAbort, { once: true });
+    done.then(
+      () => signal.removeEventListener('abort', onAbort),
+      () => signal.removeEventListener('abort', onAbort),
+    );
+    void handshake(threadRuntime().rewriteUrl(text), {
+      headers,
+      protocols: offers,
+      compression: compression === 'deflate',
+      signal,
+    }).then((result) => {
+      const tags: Tags = {
+        ...contextTags(userTags, vu),
+        url: userTags?.['name'] ?? text,
+        name: userTags?.['name'] ?? text,
+        status: String(result.status),
+        subproto: result.subprotocol,
+      };
+      this.#metrics = new WsSessionMetrics(tags, result.startedAt, result.connectedAt);
+      if (!result.socket) {
+        this.#closed(new Error(result.error || `websocket: bad handshake (HTTP ${result.status})`));
+        return;
+      }
+      this.#protocol = result.subprotocol;
+      const ext = result.headers['Sec-Websocket-Extensions'];
+      this.#extensions = ext ? [ext] : [];
+      this.#attach(result.socket);
+    });
+  }
+
+  /** 0 CONNECTING, 1 OPEN, 2 CLOSING, 3 CLOSED. */
+  get readyState(): number {
+    return this.#readyState;
+  }
+  /** Bytes handed to `send` (k6 counts them the same way). */
+  get bufferedAmount(): number {
+    return this.#bufferedAmount;
+  }
+  /** The subprotocol the server chose. */
+  get protocol(): string {
+    return this.#protocol;
+  }
+  /** Extensions the server accepted. */
+  get extensions(): string[] {
+    return this.#extensions;
+  }
+  /** How binary messages are delivered: "blob" (default) or "arraybuffer". */
+  get binaryType(): string {
+    return this.#binaryType;
+  }
+  set binaryType(value: string) {
+    if (value !== 'blob' && value !== 'arraybuffer') {
+      throw new TypeError(
+        `unknown binaryType ${value}, the supported ones are "blob" and "arraybuffer"`,
+      );
+    }
+    this.#binaryType = value;
+  }
+
+  get onopen(): Listener | null {
+    return this.#on.get('open') ?? null;
+  }
+  set onopen(fn: unknown) {
+    this.#setOn('open', fn);
+  }
+  get onmessage(): Listener | null {
+    return this.#on.get('message') ?? null;
+  }
+  set onmessage(fn: unknown) {
+    this.#setOn('message', fn);
+  }
+  get onerror(): Listener | null {
+    return this.#on.get('error') ?? null;
+  }
+  set onerror(fn: unknown) {
+    this.#setOn('error', fn);
+  }
+  get onclose(): Listener | null {
+    return this.#on.get('close') ?? null;
+  }
+  set onclose(fn: unknown) {
+    this.#setOn('close', fn);
+  }
+  get onping(): Listener | null {
+    return this.#on.get('ping') ?? null;
+  }
+  set onping(fn: unknown) {
+    this.#setOn('ping', fn);
+  }
+  get onpong(): Listener | null {
+    return this.#on.get('pong') ?? null;
+  }
+  set onpong(fn: unknown) {
+    this.#setOn('pong', fn);
+  }
+
+  /** Adds a listener for `open`, `message`, `error`, `close`, `ping` or `pong`. */
+  addEventListener(type: string, listener: unknown): void {
+    if (typeof listener !== 'function') {
+      throw new TypeError(`handler for event type "${type}" isn't a callable function`);
+    }
+    if (!(EVENT_TYPES as readonly string[]).includes(type)) return; // k6 only warns
+    const list = this.#listeners.get(type as EventType);
+    if (list) list.push(listener as Listener);
+    else this.#listeners.set(type as EventType, [listener as Listener]);
+  }
+
+  /** Removes a listener added with {@link addEventListener}. */
+  removeEventListener(type: string, listener: unknown): void {
+    const list = this.#listeners.get(type as EventType);
+    const at = list?.indexOf(listener as Listener) ?? -1;
+    if (list && at >= 0) list.splice(at, 1);
+  }
+
+  /** Sends a string (text frame) or an ArrayBuffer, typed array or Blob (binary frame). */
+  send(data: unknown): void {
+    this.#assertOpen();
+    if (typeof data === 'string') {
+      this.#bufferedAmount += Buffer.byteLength(data);
+      this.#write(data, false);
+    } else if (data instanceof ArrayBuffer) {
+      this.#bufferedAmount += data.byteLength;
+      this.#write(Buffer.from(data), true);
+    } else if (ArrayBuffer.isView(data)) {
+      this.#bufferedAmount += data.byteLength;
+      this.#write(Buffer.from(data.buffer, data.byteOffset, data.byteLength), true);
+    } else if (data instanceof Blob) {
+      this.#bufferedAmount += data.size;
+      const previous = this.#sendChain ?? Promise.resolve();
+      const next = previous
+        .then(() => data.arrayBuffer())
+        .then((bytes) => this.#send(Buffer.from(bytes), true));
+      this.#sendChain = next;
+      void next.then(() => {
+        if (this.#sendChain === next) this.#sendChain = undefined;
+      });
+    } else {
+      throw new TypeError(`unsupported send type ${data === null ? 'null' : typeof data}`);
+    }
+  }
+
+  /** Sends a ping; the pong's delay is recorded in `ws_ping`. */
+  ping(): void {
+    this.#assertOpen();
+    const id = String(this.#pingCounter++);
+    this.#pings.set(id, performance.now());
+    this.#socket?.ping(id);
+  }
+
+  /** Starts the closing handshake (code 1000 or 3000-4999, reason up to 123 bytes). */
+  close(code?: number, reason?: string): void {
+    if (this.#readyState === CLOSING || this.#readyState === CLOSED) return;
+    const closeCode = code === undefined || code === 0 ? 1000 : Math.trunc(Number(code));
+    if (closeCode !== 1000 && (closeCode < 3000 || closeCode > 4999)) {
+      throw new RangeError(
+        `InvalidAccessError: Failed to execute 'close' on 'WebSocket': The close code must be either 1000, or between 3000 and 4999. ${closeCode} is neither`,
+      );
+    }
+    const text = reason === undefined ? '' : String(reason);
+    if (Buffer.byteLength(text) > 123) {
+      throw new SyntaxError(
+        "SyntaxError: Failed to execute 'close' on 'WebSocket': The message must not be greater than 123 bytes",
+      );
+    }
+    this.#closeCode = closeCode;
+    if (this.#readyState === CONNECTING) {
+      // Not open yet: give up the handshake; the close event follows.
+      this.#readyState = CLOSING;
+      return;
+    }
+    this.#readyState = CLOSING;
+    const socket = this.#socket;
+    const chain = this.#sendChain;
+    if (chain) void chain.then(() => socket?.close(closeCode, text));
+    else socket?.close(closeCode, text);
+  }
+
+  #setOn(type: EventType, fn: unknown): void {
+    if (fn === null || fn === undefined) {
+      this.#on.set(type, null);
+      return;
+    }
+    if (typeof fn !== 'function') throw new TypeError(`a value for 'on${type}' should be callable`);
+    this.#on.set(type, fn as Listener);
+  }
+
+  #assertOpen(): void {
+    if (this.#readyState !== OPEN) throw new Error('InvalidStateError');
+  }
+
+  #write(data: string | Buffer, binary: boolean): void {
+    if (this.#sendChain) {
+      const next = this.#sendChain.then(() => this.#send(data, binary));
+      this.#sendChain = next;
+      void next.then(() => {
+        if (this.#sendChain === next) this.#sendChain = undefined;
+      });
+    } else {
+      this.#send(data, binary);
+    }
+  }
+
+  #send(data: string | Buffer, binary: boolean): void {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== socket.OPEN) return;
+    socket.send(data, { binary }, () => {
+      this.#bufferedAmount = Math.max(0, this.#bufferedAmount - data.length);
+    });
+    this.#metrics?.sent();
+  }
+
+  #attach(socket: WsSocket): void {
+    this.#socket = socket;
+    if (this.#stopped) {
+      this.#cut();
+      socket.resume();
+      return;
+    }
+    socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+      if (this.#readyState !== OPEN || this.#stopped) return;
+      this.#metrics?.received();
+      const bytes = Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.isBuffer(data)
+          ? data
+          : Buffer.from(data);
+      let payload: unknown;
+      if (!isBinary) payload = bytes.toString('utf8');
+      else if (this.#binaryType === 'arraybuffer') {
+        payload = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+      } else payload = new Blob([bytes]);
+      this.#dispatch('message', { data: payload });
+    });
+    socket.on('ping', () => {
+      if (!this.#stopped) this.#dispatch('ping', {});
+    });
+    socket.on('pong', (data: Buffer) => {
+      if (this.#stopped) return;
+      const id = data.toString();
+      const sentAt = this.#pings.get(id);
+      if (sentAt !== undefined) {
+        this.#pings.delete(id);
+        this.#metrics?.ping(performance.now() - sentAt);
+      }
+      this.#dispatch('pong', {});
+    });
+    let failure: Error | undefined;
+    socket.on('error', (error: Error) => {
+      failure ??= error;
+    });
+    socket.on('close', (code: number, reason: Buffer) => {
+      if (code !== 1005) this.#closeCode = code;
+      this.#closeReason = reason.toString();
+      const abnormal = code !== 1000 && code !== 1001;
+      this.#closed(
+        abnormal
+          ? (failure ?? new Error(`websocket: close ${code} ${this.#closeReason}`.trim()))
+          : undefined,
+      );
+    });
+    if (this.#readyState === CLOSING) {
+      // close() was called during the handshake.
+      socket.close(this.#closeCode || 1000);
+      socket.resume();
+      return;
+    }
+    this.#readyState = OPEN;
+    this.#dispatch('open', {});
+    socket.resume();
+  }
+
+  /** The connection is gone: error (if any) then close, once; the background task settles. */
+  #closed(error: Error | undefined): void {
+    if (this.#readyState === CLOSED) return;
+    this.#readyState = CLOSED;
+    this.#metrics?.end();
+    if (this.#stopped) {
+      this.#settle();
+      return;
+    }
+    if (error && !this.#dispatch('error', { error: error.message })) return;
+    const extra: Partial<WsEvent> = { reason: this.#closeReason };
+    if (this.#closeCode !== 0) extra.code = this.#closeCode;
+    if (!this.#dispatch('close', extra)) return;
+    this.#settle();
+  }
+
+  /** Calls the listeners of `type`; false when one threw (the iteration then fails with it). */
+  #dispatch(type: EventType, fields: Partial<WsEvent>): boolean {
+    const on = this.#on.get(type);
+    const listeners = on ? [on, ...(this.#listeners.get(type) ?? [])] : this.#listeners.get(type);
+    if (!listeners || listeners.length === 0) return true;
+    const event: WsEvent = { type, target: this, timestamp: Date.now(), ...fields };
+    for (const listener of listeners) {
+      try {
+        const result = listener.call(this, event);
+        if (typeof (result as { then?: unknown } | null)?.then === 'function') {
+          (result as Promise<unknown>).then(undefined, (error: unknown) => this.#fail(error));
+        }
+      } catch (error) {
+        this.#fail(error);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A listener threw: the socket goes away and the iteration fails with the exception. */
+  #fail(error: unknown): void {
+    this.#stopped = true;
+    this.#cut();
+    this.#metrics?.end();
+    this.#settle(error);
+  }
+
+  /** The VU stopped (end of test, Ctrl-C, another socket failed): close without more events. */
+  #stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#cut(); // still in the handshake: #attach closes the socket when it opens
+    this.#metrics?.end(); // the session ends for the script now
+    this.#settle();
+  }
+
+  #cut(): void {
+    const socket = this.#socket;
+    if (!socket) return;
+    if (socket.readyState === socket.OPEN) socket.close(1000);
+    const linger = setTimeout(() => socket.terminate(), CLOSE_LINGER_MS);
+    linger.unref();
+    socket.once('close', () => clearTimeout(linger));
+  }
+}

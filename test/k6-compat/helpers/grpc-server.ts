@@ -1,0 +1,107 @@
+/**
+ * A real @grpc/grpc-js server for the k6/net/grpc tests (hello.proto): a greeting with header
+ * and trailer metadata, an error status, a call that never answers (deadlines), and the three
+ * streaming kinds.
+ */
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+
+/** The proto file the tests and scripts use. */
+export const HELLO_PROTO = fileURLToPath(new URL('../scripts/grpc/hello.proto', import.meta.url));
+
+/** The running server. */
+export interface GrpcTestServer {
+  /** `127.0.0.1:<port>`. */
+  addr: string;
+  /** Calls received per method name. */
+  calls(method: string): number;
+  close(): Promise<void>;
+}
+
+interface HelloRequest {
+  name: string;
+  big: string;
+  blob: Buffer;
+}
+
+/** Starts the server on a port chosen by the OS. */
+export async function startGrpcServer(): Promise<GrpcTestServer> {
+  const definition = protoLoader.loadSync(HELLO_PROTO, { longs: String, enums: String, defaults: true });
+  const proto = grpc.loadPackageDefinition(definition) as unknown as {
+    hello: { Greeter: grpc.ServiceClientConstructor };
+  };
+  const counts = new Map<string, number>();
+  const seen = (method: string): void => {
+    counts.set(method, (counts.get(method) ?? 0) + 1);
+  };
+  const pending = new Set<grpc.ServerUnaryCall<unknown, unknown>>();
+  const server = new grpc.Server();
+  server.addService(proto.hello.Greeter.service, {
+    SayHello: (
+      call: grpc.ServerUnaryCall<HelloRequest, unknown>,
+      callback: grpc.sendUnaryData<unknown>,
+    ) => {
+      seen('SayHello');
+      const headers = new grpc.Metadata();
+      headers.set('x-server', 'redline-test');
+      headers.set('x-token-seen', String(call.metadata.get('x-token')[0] ?? ''));
+      call.sendMetadata(headers);
+      const trailers = new grpc.Metadata();
+      trailers.set('x-trailer', 'done');
+      callback(
+        null,
+        {
+          message: `Hello ${call.request.name}`,
+          big: call.request.big,
+          mood: 'HAPPY',
+          size: call.request.blob.length,
+        },
+        trailers,
+      );
+    },
+    Fail: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      seen('Fail');
+      callback({ code: grpc.status.NOT_FOUND, details: 'no such user' });
+    },
+    Slow: (call: grpc.ServerUnaryCall<unknown, unknown>) => {
+      seen('Slow');
+      pending.add(call); // never answered: the client's deadline ends the call
+      call.on('cancelled', () => pending.delete(call));
+    },
+    Count: (call: grpc.ServerWritableStream<{ to: number }, unknown>) => {
+      seen('Count');
+      for (let n = 1; n <= call.request.to; n++) call.write({ n });
+      call.end();
+    },
+    Sum: (call: grpc.ServerReadableStream<{ n: number }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      seen('Sum');
+      let total = 0;
+      let count = 0;
+      call.on('data', (m: { n: number }) => {
+        total += m.n;
+        count++;
+      });
+      call.on('end', () => callback(null, { total, count }));
+    },
+    Chat: (call: grpc.ServerDuplexStream<HelloRequest, unknown>) => {
+      seen('Chat');
+      call.on('data', (m: HelloRequest) => call.write({ message: `echo ${m.name}` }));
+      call.on('end', () => call.end());
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+  return {
+    addr: `127.0.0.1:${port}`,
+    calls: (method) => counts.get(method) ?? 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.tryShutdown(() => resolve());
+        setTimeout(() => server.forceShutdown(), 2000).unref();
+      }),
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * k6/net/grpc scripts run unchanged against a real @grpc/grpc-js server: unary calls with
+ * metadata, an error status, a deadline, k6's response shape and grpc_req_duration with its tags;
+ * a connect that cannot reach its server.
+ */
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GrpcTestServer, startGrpcServer } from './helpers/grpc-server.js';
+import { checkCounts, metricValue, runCorpus } from './helpers/run-corpus.js';
+
+let server: GrpcTestServer;
+let downAddr: string;
+beforeAll(async () => {
+  server = await startGrpcServer();
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+  const address = probe.address();
+  downAddr = `127.0.0.1:${typeof address === 'object' && address ? address.port : 1}`;
+  await new Promise<void>((r) => probe.close(() => r()));
+});
+afterAll(() => server.close());
+
+const env = () => [`GRPC_ADDR=${server.addr}`, `DOWN_ADDR=${downAddr}`];
+
+describe('k6/net/grpc', () => {
+  it('30 unary calls: OK with metadata, error status, deadline, unknown method, asyncInvoke', async () => {
+    const run = await runCorpus('30-grpc-unary.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    const failed = run.result.checks.filter((c) => c.fails > 0).map((c) => c.name);
+    expect(failed).toEqual([]);
+    for (const name of [
+      'status is OK',
+      'message in JSON form',
+      'headers and trailers',
+      'error status returned, not thrown',
+      'deadline exceeded',
+      'unknown method throws',
+      'asyncInvoke resolves',
+      'load returns method infos',
+    ]) {
+      expect(checkCounts(run, name), name).toEqual({ passes: 4, fails: 0 });
+    }
+    expect(server.calls('SayHello')).toBeGreaterThanOrEqual(8);
+    expect(metricValue(run, 'grpc_req_duration', 'count')).toBe(16);
+    const sum = (tags: Record<string, string>) =>
+      run.totals.summarize('grpc_req_duration', tags)?.count;
+    expect(sum({ status: '0' })).toBe(8);
+    expect(sum({ status: '5' })).toBe(4);
+    expect(sum({ status: '4' })).toBe(4);
+    expect(
+      sum({
+        call: 'hello',
+        service: 'hello.Greeter',
+        method: 'SayHello',
+        name: '/hello.Greeter/SayHello',
+        url: `${server.addr}/hello.Greeter/SayHello`,
+      }),
+    ).toBe(4);
+    // The deadline is the call's: the 200 ms calls are not counted at the server's pace.
+    expect(run.totals.summarize('grpc_req_duration', { status: '4' })?.min).toBeGreaterThanOrEqual(150);
+    expect(run.result.thresholds.every((t) => t.ok)).toBe(true);
+  });
+
+  it('31 a connect that cannot reach its server throws; invoke without a connection throws', async () => {
+    const run = await runCorpus('31-grpc-connect-fail.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    expect(checkCounts(run, 'connect throws with the address')).toEqual({ passes: 1, fails: 0 });
+    expect(checkCounts(run, 'invoke without connect throws')).toEqual({ passes: 1, fails: 0 });
+  });
+});
+
+describe('k6/net/grpc streams', () => {
+  it('32 server, client and bidi streams; errors then end; the iteration waits for its streams', async () => {
+    const run = await runCorpus('32-grpc-streams.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    const failed = run.result.checks.filter((c) => c.fails > 0).map((c) => c.name);
+    expect(failed).toEqual([]);
+    for (const name of [
+      'server stream delivered every message',
+      'client stream summed',
+      'bidi echoes in order',
+      'a unary method on a stream fails with its status',
+      'named status import',
+    ]) {
+      expect(checkCounts(run, name), name).toEqual({ passes: 2, fails: 0 });
+    }
+    const events = (kind: string) => run.totals.summarize('stream_events', { kind })?.sum;
+    expect(events('server-data')).toBe(10);
+    expect(events('server-end')).toBe(2);
+    expect(events('client-end')).toBe(2);
+    expect(events('failing-end')).toBe(2);
+    expect(metricValue(run, 'grpc_streams', 'count')).toBe(8);
+    // Per iteration: 1 + 4 + 2 + 1 written; 5 + 1 + 2 received.
+    expect(metricValue(run, 'grpc_streams_msgs_sent', 'count')).toBe(16);
+    expect(metricValue(run, 'grpc_streams_msgs_received', 'count')).toBe(16);
+    expect(run.totals.summarize('grpc_req_duration', { method: 'Count', status: '0' })?.count).toBe(2);
+    expect(run.totals.summarize('grpc_req_duration', { method: 'Fail', status: '5' })?.count).toBe(2);
+    expect(metricValue(run, 'iterations', 'count')).toBe(2);
+  });
+});

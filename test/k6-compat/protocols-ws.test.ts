@@ -1,0 +1,177 @@
+/**
+ * k6/ws scripts run unchanged against real `ws` peers: the echo session's events and k6's ws_*
+ * metrics with their tags, every failure mode (server close codes, abrupt reset, refused
+ * handshake, closed port, a peer that never answers the close handshake, handler exceptions), and
+ * a session nobody closes ended by the test's end.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunResultFile } from '../../src/outputs/result-file.js';
+import { checkCounts, corpusScript, metricValue, runCorpus, spawnCli } from './helpers/run-corpus.js';
+import { startWsServer, type WsTestServer } from './helpers/ws-server.js';
+
+let server: WsTestServer;
+let downUrl: string;
+beforeAll(async () => {
+  server = await startWsServer();
+  // A port nobody listens on: bind one, read it, close it.
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+  const address = probe.address();
+  downUrl = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 1}`;
+  await new Promise<void>((r) => probe.close(() => r()));
+});
+afterAll(() => server.close());
+
+function env(): string[] {
+  return [`WS_URL=${server.url}`, `DEAF_URL=${server.deafUrl}`, `DOWN_URL=${downUrl}`];
+}
+
+describe('k6/ws', () => {
+  it('24 echo session: text, binary, ping/pong, timers, close, response and ws_* metrics', async () => {
+    const run = await runCorpus('24-ws-echo.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    for (const name of [
+      'status is 101',
+      'url is the one connected to',
+      'handshake headers',
+      'three text echoes',
+      'binary echoed',
+      'one pong',
+      'closed with the default 1001',
+      'interval ran twice',
+    ]) {
+      expect(checkCounts(run, name), name).toEqual({ passes: 4, fails: 0 });
+    }
+    expect(server.sessions('/echo')).toBeGreaterThanOrEqual(4);
+    expect(metricValue(run, 'ws_sessions', 'count')).toBe(4);
+    // Per session: "hello", the binary frame and two "again" messages sent; three texts and the
+    // binary echo received.
+    expect(metricValue(run, 'ws_msgs_sent', 'count')).toBe(16);
+    expect(metricValue(run, 'ws_msgs_received', 'count')).toBe(16);
+    expect(metricValue(run, 'ws_ping', 'count')).toBe(4);
+    expect(metricValue(run, 'ws_connecting', 'count')).toBe(4);
+    expect(metricValue(run, 'ws_session_duration', 'count')).toBe(4);
+    const connecting = metricValue(run, 'ws_connecting', 'avg') ?? -1;
+    const session = metricValue(run, 'ws_session_duration', 'avg') ?? -1;
+    expect(connecting).toBeGreaterThan(0);
+    expect(session).toBeGreaterThan(connecting);
+    const tagged = run.totals.summarize('ws_sessions', {
+      my_tag: 'hello',
+      status: '101',
+      url: `${server.url}/echo`,
+      subproto: '',
+    });
+    expect(tagged?.sum).toBe(4);
+    expect(run.result.thresholds.every((t) => t.ok)).toBe(true);
+  });
+
+  it('25 failures: close codes, reset, refused handshake, closed port, deaf peer, handler errors', async () => {
+    const run = await runCorpus('25-ws-failures.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    const failed = run.result.checks.filter((c) => c.fails > 0).map((c) => c.name);
+    expect(failed).toEqual([]);
+    expect(run.result.checks.length).toBe(12);
+    expect(run.result.checks.every((c) => c.passes === 1)).toBe(true);
+    // Every attempt counts as a session, refused and unreachable ones included (as in k6).
+    expect(metricValue(run, 'ws_sessions', 'count')).toBe(9);
+    expect(run.totals.summarize('ws_sessions', { status: '403' })?.sum).toBe(1);
+    expect(run.totals.summarize('ws_sessions', { status: '0' })?.sum).toBe(1);
+    expect(server.deafCloseFrames()).toBe(1);
+  });
+
+  it('26 a session nobody closes is ended by the end of the test (close 1001), not left hanging', async () => {
+    const run = await runCorpus('26-ws-silent.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    expect(metricValue(run, 'ws_sessions', 'count')).toBe(1);
+    expect(metricValue(run, 'ws_msgs_sent', 'count')).toBe(1);
+    expect(metricValue(run, 'ws_session_duration', 'count')).toBe(1);
+    expect(metricValue(run, 'iterations', 'count') ?? 0).toBe(0);
+  });
+});
+
+describe('k6/websockets', () => {
+  it('27 browser-like API: listeners, binaryType, ping, close codes, failed handshake; the iteration waits for its sockets', async () => {
+    const run = await runCorpus('27-websockets.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    const failed = run.result.checks.filter((c) => c.fails > 0).map((c) => c.name);
+    expect(failed).toEqual([]);
+    expect(checkCounts(run, 'close event with code 1000')).toEqual({ passes: 4, fails: 0 });
+    expect(checkCounts(run, 'constructor returns before the handshake')).toEqual({
+      passes: 4,
+      fails: 0,
+    });
+    const events = (event: string) => run.totals.summarize('test_events', { event })?.sum;
+    expect(events('open')).toBe(4);
+    expect(events('text')).toBe(8);
+    expect(events('binary-bytes')).toBe(16);
+    expect(events('pong')).toBe(4);
+    expect(events('close')).toBe(4);
+    expect(events('refused-error')).toBe(4);
+    expect(events('refused-close')).toBe(4);
+    // Three sockets per iteration, the refused one included.
+    expect(metricValue(run, 'ws_sessions', 'count')).toBe(12);
+    expect(run.totals.summarize('ws_sessions', { api: 'browser' })?.sum).toBe(4);
+    expect(run.totals.summarize('ws_sessions', { status: '403' })?.sum).toBe(4);
+    // Main socket: "one", the bytes, "two" sent; blob socket: one message.
+    expect(run.totals.summarize('ws_msgs_sent', { api: 'browser' })?.sum).toBe(12);
+    expect(metricValue(run, 'ws_msgs_sent', 'count')).toBe(16);
+    expect(metricValue(run, 'ws_msgs_received', 'count')).toBe(16);
+    expect(metricValue(run, 'ws_ping', 'count')).toBe(4);
+    expect(metricValue(run, 'ws_session_duration', 'count')).toBe(12);
+    expect(metricValue(run, 'iterations', 'count')).toBe(4);
+  });
+});
+
+describe('k6/websockets: peers that never end the session', () => {
+  it('28 a silent peer and a peer that never answers the close handshake are cut at the end of the test', async () => {
+    const started = Date.now();
+    const run = await runCorpus('28-websockets-silent.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    expect(metricValue(run, 'ws_sessions', 'count')).toBe(2);
+    expect(metricValue(run, 'ws_session_duration', 'count')).toBe(2);
+    expect(metricValue(run, 'iterations', 'count') ?? 0).toBe(0);
+    expect(server.deafCloseFrames()).toBeGreaterThanOrEqual(2);
+    // Far below the ws package's 30 s close timeout: the run did not wait for the deaf peer.
+    expect(Date.now() - started).toBeLessThan(25_000);
+  });
+});
+
+describe('Ctrl-C with WebSocket sessions open (built CLI)', () => {
+  it('29 stops both APIs at once, exit 105, and the result holds every session and message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-ws-signal-'));
+    try {
+      const json = join(dir, 'result.json');
+      const before = server.sessions('/echo');
+      const cli = spawnCli(
+        ['run', corpusScript('29-ws-ctrl-c.js'), '-q', '--json', json, ...env().flatMap((e) => ['-e', e])],
+        { cwd: dir },
+      );
+      const deadline = Date.now() + 30_000;
+      while (server.sessions('/echo') < before + 2 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, 300)); // let messages flow
+      cli.child.kill('SIGINT');
+      const out = await cli.done;
+      expect(out.code, out.stderr).toBe(105);
+      const result = JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
+      const count = (metric: string) => result.metrics[metric]?.values['count'] ?? 0;
+      expect(count('ws_sessions')).toBe(2);
+      expect(count('ws_session_duration')).toBe(2);
+      expect(count('ws_msgs_sent')).toBeGreaterThan(0);
+      expect(count('ws_msgs_received')).toBeGreaterThan(0);
+      // Every received message was echoed from one sent; at most one per session is in flight.
+      expect(count('ws_msgs_sent') - count('ws_msgs_received')).toBeGreaterThanOrEqual(0);
+      expect(count('ws_msgs_sent') - count('ws_msgs_received')).toBeLessThanOrEqual(2);
+      expect(out.stdout).toMatch(/ws_sessions\.+: 2 /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
