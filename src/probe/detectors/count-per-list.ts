@@ -13,7 +13,7 @@ import {
 import { resolveSite } from '../query-site.js';
 import type { RequestState } from '../state.js';
 import type { ProbeDetector } from './detector.js';
-import { ms, routeShare, severityOf, shortSql } from './shared.js';
+import { explainEvidence, ms, routeShare, severityOf, shortSql } from './shared.js';
 
 /** Finding id. */
 export const COUNT_PER_LIST_ID = 'probe.count-per-list';
@@ -81,6 +81,7 @@ export function renderCountPerList(item: AggregatedDetection, context: RenderCon
         unit: 'ms',
         source: 'probe',
       },
+      ...explainEvidence(item.query),
     ],
   };
 }
