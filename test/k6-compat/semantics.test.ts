@@ -153,3 +153,21 @@ describe('k6 semantics: k6/html, response.html(), submitForm() and clickLink()',
     }
   });
 });
+
+describe('k6 semantics: cookie jar', () => {
+  it('jar.set() with a domain stores the cookie as Go\'s jar does; a foreign domain is dropped with a warning', async () => {
+    server.reset();
+    const run = await runCorpus('semantics/cookie-jar.js', server.url, {
+      hosts: [`httpbin.org=127.0.0.1:${server.port}`],
+    });
+    expect(run.exitCode).toBe(0);
+    expectAllChecks(run, 4, 2);
+    expect(server.seen.filter((r) => r.path === '/cookies').map((r) => r.headers.cookie)).toEqual([
+      'session=abc; wide=w',
+      'session=abc; wide=w',
+    ]);
+    const dropped = run.warnings.filter((w) => w.includes('stored nothing'));
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]).toContain('its domain "example.org" is not the host "httpbin.org"');
+  });
+});
