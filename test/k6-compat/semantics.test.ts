@@ -2,6 +2,7 @@
  * k6 semantics found wrong or missing on a corpus of public scripts (issue 15 §3), each checked
  * against a local server: form bodies, crypto hashers, metric constructors without `new`, ...
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer } from '../helpers/servers.js';
 import { startK6Server, type K6Server } from './helpers/k6-server.js';
@@ -169,5 +170,52 @@ describe('k6 semantics: cookie jar', () => {
     const dropped = run.warnings.filter((w) => w.includes('stored nothing'));
     expect(dropped).toHaveLength(1);
     expect(dropped[0]).toContain('its domain "example.org" is not the host "httpbin.org"');
+  });
+});
+
+describe('k6 semantics: digest authentication', () => {
+  it("auth: 'digest' answers the server's challenge (RFC 7616, MD5 with qop=auth); both requests are measured as in k6", async () => {
+    const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+    const realm = 'test@redline';
+    const nonce = 'dcd98b7102dd2f0e8b11d0f600bfb0c093';
+    const site = await startHttpServer((req, res) => {
+      const header = req.headers.authorization ?? '';
+      const fields = Object.fromEntries(
+        [...header.matchAll(/(\w+)=(?:"([^"]*)"|([^\s,]+))/g)].map((m) => [m[1], m[2] ?? m[3]]),
+      );
+      const ha1 = md5(`user:${realm}:passwd`);
+      const ha2 = md5(`${req.method}:${fields['uri']}`);
+      const expected = md5(
+        `${ha1}:${nonce}:${fields['nc']}:${fields['cnonce']}:${fields['qop']}:${ha2}`,
+      );
+      if (
+        header.startsWith('Digest ') &&
+        fields['uri'] === req.url &&
+        fields['opaque'] === 'op-1' &&
+        fields['response'] === expected
+      ) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ authenticated: true, user: fields['username'] }));
+        return;
+      }
+      res.writeHead(401, {
+        'www-authenticate': `Digest realm="${realm}", qop="auth,auth-int", nonce="${nonce}", opaque="op-1", algorithm=MD5`,
+      });
+      res.end();
+    });
+    try {
+      const run = await runCorpus('semantics/digest-auth.js', server.url, {
+        env: { DIGEST_HOST: `127.0.0.1:${site.port}` },
+      });
+      expect(run.exitCode).toBe(0);
+      expectAllChecks(run, 4, 2);
+      // Per iteration: challenge + answer for each of the two logins.
+      expect(metricValue(run, 'http_reqs', 'count')).toBe(8);
+      expect(run.result.statusCodes).toEqual({ '200': 2, '401': 6 });
+      // The challenges are expected; only the wrong password's final 401 fails.
+      expect(metricValue(run, 'http_req_failed', 'passes')).toBe(2);
+    } finally {
+      await site.close();
+    }
   });
 });
