@@ -77,6 +77,15 @@ export interface ConnectionOptions {
   pipelining: number;
   /** Skip TLS certificate verification. */
   insecure: boolean;
+  /** TLS versions, OpenSSL cipher list and client certificate (scripted runs' k6 TLS options). */
+  tls?: {
+    minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+    maxVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+    ciphers?: string;
+    cert?: string;
+    key?: string;
+    passphrase?: string;
+  };
   /** Shared read buffer for plain TCP (`onread`); one per thread is enough. */
   readBuffer: Buffer;
   /** Keep response headers / bodies (scripted requests) or discard them (quick mode). */
@@ -248,6 +257,7 @@ export class HttpConnection implements ResponseParserOwner {
         servername: t.servername,
         rejectUnauthorized: !this.#options.insecure,
         ALPNProtocols: ['http/1.1'],
+        ...this.#options.tls,
       });
       socket.once('connect', onTcpUpBeforeTls);
       socket.once('secureConnect', onSecureConnect);

@@ -2,7 +2,13 @@
  * k6 semantics found wrong or missing on a corpus of public scripts (issue 15 §3), each checked
  * against a local server: form bodies, crypto hashers, metric constructors without `new`, ...
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer } from '../helpers/servers.js';
 import { startK6Server, type K6Server } from './helpers/k6-server.js';
@@ -217,5 +223,74 @@ describe('k6 semantics: digest authentication', () => {
     } finally {
       await site.close();
     }
+  });
+});
+
+/** A self-signed certificate and key (openssl CLI) in `dir`, with the subject CN `cn`. */
+function certificate(dir: string, name: string, cn: string): { cert: string; key: string } {
+  const cert = join(dir, `${name}-cert.pem`);
+  const key = join(dir, `${name}-key.pem`);
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${cn}`, '-keyout', key, '-out', cert],
+    { stdio: 'ignore' },
+  );
+  return { cert, key };
+}
+
+describe('k6 semantics: TLS options', () => {
+  it('tlsVersion, tlsCipherSuites (Go names) and tlsAuth (a client certificate) reach the TLS handshake', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-k6sem-tls-'));
+    const serverCert = certificate(dir, 'server', 'localhost');
+    const clientCert = certificate(dir, 'client', 'redline-client');
+    const https = createHttpsServer(
+      {
+        key: readFileSync(serverCert.key),
+        cert: readFileSync(serverCert.cert),
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
+      (req, res) => {
+        const socket = req.socket as import('node:tls').TLSSocket;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            protocol: socket.getProtocol(),
+            cipher: socket.getCipher().name,
+            client: socket.getPeerCertificate().subject?.CN ?? null,
+          }),
+        );
+      },
+    );
+    await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (https.address() as AddressInfo).port;
+      const run = await runCorpus('semantics/tls-options.js', server.url, {
+        env: {
+          TLS_URL: `https://127.0.0.1:${port}/`,
+          CLIENT_CERT: clientCert.cert,
+          CLIENT_KEY: clientCert.key,
+        },
+      });
+      expect(run.exitCode).toBe(0);
+      expectAllChecks(run, 3, 2);
+    } finally {
+      https.closeAllConnections();
+      await new Promise((resolve) => https.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an unknown TLS version or cipher suite is an options error (exit 104) naming the value', async () => {
+    const { checkPlan } = await import('../../src/config/build-plan.js');
+    const result = checkPlan({
+      scriptOptions: { tlsVersion: 'tls9', tlsCipherSuites: ['TLS_NOPE'], tlsAuth: [{ cert: 'x' }] },
+    });
+    expect(result.problems.map((p) => p.path)).toEqual([
+      'options.tlsVersion',
+      'options.tlsCipherSuites',
+      'options.tlsAuth[0]',
+    ]);
+    expect(result.problems[0]?.message).toContain('unknown TLS version "tls9"');
   });
 });

@@ -14,7 +14,13 @@
  * requests still in flight are counted as `interrupted` (`timeout` when their timeout had
  * elapsed) before the iteration unwinds.
  */
-import { type ConnectionOwner, HttpConnection, SendFlags } from '../../http/connection.js';
+import { clientCertificateFor, type TlsOptions } from '../../config/tls-options.js';
+import {
+  type ConnectionOptions,
+  type ConnectionOwner,
+  HttpConnection,
+  SendFlags,
+} from '../../http/connection.js';
 import {
   type ClassifiedError,
   interruptedConnecting,
@@ -426,9 +432,13 @@ export class VuHttp implements ConnectionOwner {
       if (idle?.canSend) return this.#send(idle, pending);
     }
     if (pool.all.length < Math.max(1, httpSettings.batchPerHost)) {
+      const tls = httpSettings.tls
+        ? tlsConnectOptions(httpSettings.tls, pending.target)
+        : undefined;
       const conn = new HttpConnection(this.#nextConnectionId++, pending.target, this, {
         pipelining: 1,
         insecure: httpSettings.insecure,
+        ...(tls ? { tls } : {}),
         readBuffer,
         keepHeaders: true,
         keepBody: true,
@@ -730,6 +740,19 @@ export class VuHttp implements ConnectionOwner {
     }
     return series;
   }
+}
+
+/** node:tls options of k6's TLS options for a connection to `target` (client certificate by host). */
+function tlsConnectOptions(tls: TlsOptions, target: Target): ConnectionOptions['tls'] {
+  const cert =
+    target.protocol === 'https:' ? clientCertificateFor(tls, target.hostname) : undefined;
+  return {
+    ...(tls.minVersion ? { minVersion: tls.minVersion } : {}),
+    ...(tls.maxVersion ? { maxVersion: tls.maxVersion } : {}),
+    ...(tls.ciphers ? { ciphers: tls.ciphers } : {}),
+    ...(cert ? { cert: cert.cert, key: cert.key } : {}),
+    ...(cert?.password !== undefined ? { passphrase: cert.password } : {}),
+  };
 }
 
 /** The trail of a request that was never written: the time since it was made is `blocked`. */
