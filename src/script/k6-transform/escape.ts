@@ -98,7 +98,7 @@ interface EscapeContext {
 
 /** Why using a blocking function at `use` is unsafe, or undefined when it is fine. */
 function useProblem(use: AnyNode, ctx: EscapeContext): string | undefined {
-  const { parsed, callByNode, code } = ctx;
+  const { parsed } = ctx;
   let node: AnyNode = use;
   let parent = parsed.parents.get(node);
   while (parent && flowsThrough(parent, node)) {
@@ -181,7 +181,7 @@ function returnProblem(value: AnyNode, ctx: EscapeContext): string | undefined {
     return problem;
   const variable = ctx.scopes.resolve(value.object as AnyNode);
   const def = variable?.defs[0];
-  if (!variable || variable.defs.length !== 1 || def?.type !== 'Parameter') return problem;
+  if (variable?.defs.length !== 1 || def?.type !== 'Parameter') return problem;
   const fn = def.node as unknown as FunctionNode;
   const sites = ctx.values.callSitesOf(fn);
   if (sites.length === 0) return problem;
