@@ -170,6 +170,9 @@ export class HttpConnection implements ResponseParserOwner {
   served = 0;
   /** Free for the owner's per-connection data (saves owners a Map keyed by connection). */
   context: unknown = undefined;
+  /** The negotiated TLS version (`TLSv1.3`) and IANA cipher-suite name; '' over plain TCP. */
+  tlsProtocol = '';
+  tlsCipher = '';
 
   readonly #target: Target;
   readonly #owner: ConnectionOwner;
@@ -289,8 +292,12 @@ export class HttpConnection implements ResponseParserOwner {
   handleSocket(event: 'tcp-up' | 'ready' | 'ready-tls' | 'end' | 'close'): void {
     if (event === 'tcp-up') this.#connectingMs = this.#now() - this.#connectStart;
     else if (event === 'ready') this.#ready(false);
-    else if (event === 'ready-tls') this.#ready(true);
-    else if (event === 'end') this.#onEnd();
+    else if (event === 'ready-tls') {
+      const tls = this.#socket as TLSSocket;
+      this.tlsProtocol = tls.getProtocol() ?? '';
+      this.tlsCipher = tls.getCipher()?.standardName ?? '';
+      this.#ready(true);
+    } else if (event === 'end') this.#onEnd();
     else this.#onClose();
   }
 

@@ -277,7 +277,7 @@ describe('k6 semantics: TLS options', () => {
         },
       });
       expect(run.exitCode).toBe(0);
-      expectAllChecks(run, 3, 2);
+      expectAllChecks(run, 6, 2);
     } finally {
       https.closeAllConnections();
       await new Promise((resolve) => https.close(resolve));

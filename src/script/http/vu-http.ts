@@ -563,6 +563,10 @@ export class VuHttp implements ConnectionOwner {
     response.proto = parser.httpMinor === 0 ? 'HTTP/1.0' : 'HTTP/1.1';
     response.remote_ip = pending.target.hostname;
     response.remote_port = pending.target.port;
+    if (conn.tlsProtocol !== '') {
+      response.tls_version = k6TlsVersion(conn.tlsProtocol);
+      response.tls_cipher_suite = k6CipherSuite(conn.tlsCipher);
+    }
     const head = parser.head;
     response.attachWire({
       head,
@@ -740,6 +744,18 @@ export class VuHttp implements ConnectionOwner {
     }
     return series;
   }
+}
+
+/** `TLSv1.3` -> k6's `tls1.3`. */
+function k6TlsVersion(protocol: string): string {
+  return protocol === 'TLSv1' ? 'tls1.0' : protocol.replace(/^TLSv/, 'tls');
+}
+
+/** An IANA cipher-suite name as k6 (Go) names it: Go drops `_SHA256` from the ChaCha20 suites of TLS 1.2. */
+function k6CipherSuite(name: string): string {
+  return /^TLS_ECDHE_(RSA|ECDSA)_WITH_CHACHA20_POLY1305_SHA256$/.test(name)
+    ? name.slice(0, -'_SHA256'.length)
+    : name;
 }
 
 /** node:tls options of k6's TLS options for a connection to `target` (client certificate by host). */

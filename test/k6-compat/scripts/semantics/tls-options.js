@@ -19,4 +19,15 @@ export default function () {
     'the chosen cipher suite': (j) => j.cipher === 'ECDHE-RSA-AES256-GCM-SHA384',
     'client certificate presented': (j) => j.client === 'redline-client',
   });
+  check(res, {
+    'tls_version as k6 names it': (r) => r.tls_version === 'tls1.2',
+    'tls_cipher_suite as k6 names it': (r) => r.tls_cipher_suite === 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+    'ocsp refused precisely': (r) => {
+      try {
+        return r.ocsp === 'never';
+      } catch (error) {
+        return String(error.message).includes('response.ocsp is not supported by Redline');
+      }
+    },
+  });
 }
