@@ -49,6 +49,12 @@ describe('k6 semantics: request bodies', () => {
     expect(nested[0]).toContain('"user"');
     expect(nested[1]).toContain('"list"');
   });
+
+  it('warnings raised in worker threads reach the run once each', async () => {
+    const run = await runCorpus('semantics/form-bodies.js', server.url, { iterations: 4 }, 2);
+    expect(run.exitCode).toBe(0);
+    expect(run.warnings.filter((w) => w.includes('nested'))).toHaveLength(2);
+  });
 });
 
 describe('k6 semantics: k6/crypto and k6/metrics', () => {
