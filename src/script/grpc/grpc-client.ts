@@ -1,6 +1,7 @@
 /**
  * k6's `k6/net/grpc` client on @grpc/grpc-js and @grpc/proto-loader: `load()` parses .proto
- * files in the init context, `connect()` opens one HTTP/2 connection per VU (a script's single
+ * files in the init context (or `connect(addr, { reflect: true })` asks the server), `connect()`
+ * opens one HTTP/2 connection per VU (a script's single
  * top-level `new grpc.Client()` is shared by the VUs of a thread, so connections are kept per
  * VU, as each k6 VU has its own client), `invoke()` makes a unary call and returns k6's response
  * shape (`status`, `message`, `error`, `headers`, `trailers`) without throwing on a non-OK
@@ -19,6 +20,7 @@ import { contextTags } from '../api/sample-tags.js';
 import { httpSettings } from '../http/http-settings.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { currentVu, requireVu, type VuState } from '../runtime/vu-state.js';
+import { reflectServices } from './reflection.js';
 
 /** k6's default connect timeout. */
 const CONNECT_TIMEOUT_MS = 60_000;
@@ -178,16 +180,6 @@ export class Client {
   async connect(addr: string, params?: ConnectParams | null): Promise<boolean> {
     const vu = requireVu('grpc.Client.connect()');
     const p = params ?? {};
-    if (p.reflect) {
-      throw new RedlineError(
-        'E_SCRIPT_GRPC_UNSUPPORTED',
-        'grpc.Client.connect(): server reflection (reflect: true) is not supported by Redline yet',
-        {
-          hint: 'load the service definitions with client.load() in the init context',
-          exitCode: ExitCode.ScriptException,
-        },
-      );
-    }
     const timeoutMs =
       p.timeout === undefined || p.timeout === null
         ? CONNECT_TIMEOUT_MS
@@ -230,6 +222,15 @@ export class Client {
         reject(new Error(`grpc.Client.connect(${addr}): ${error.message}`));
       });
     });
+    if (p.reflect) {
+      try {
+        this.addDefinitions(await reflectServices(client, PROTO_OPTIONS, timeoutMs, vu.signal));
+      } catch (error) {
+        throw new Error(
+          `grpc.Client.connect(${addr}): ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
     return true;
   }
 
