@@ -15,8 +15,10 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
+import type { MetricRegistry } from '../../metrics/registry.js';
+import type { TrendSeries } from '../../metrics/series.js';
 import { parseDurationMs } from '../../util/duration.js';
-import { contextTags } from '../api/sample-tags.js';
+import { contextKey, contextTags } from '../api/sample-tags.js';
 import { httpSettings } from '../http/http-settings.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { currentVu, requireVu, type VuState } from '../runtime/vu-state.js';
@@ -248,7 +250,7 @@ export class Client {
         ? INVOKE_TIMEOUT_MS
         : parseTimeout(p.timeout, 'invoke');
     const metadata = toMetadata(p.metadata);
-    const tags = callTags(vu, connection.addr, path, p.tags);
+    const durations = durationSeries(vu, connection.addr, path, p.tags);
     const definition = loaded.definition;
     let payload: Buffer;
     try {
@@ -283,12 +285,7 @@ export class Client {
       call.on('status', (status: grpc.StatusObject) => {
         vu.signal.removeEventListener('abort', onAbort);
         const duration = performance.now() - started;
-        threadRuntime()
-          .registry.trend(BUILTIN_METRICS.grpc_req_duration, {
-            ...tags,
-            status: String(status.code),
-          })
-          .add(duration);
+        durations(status.code).add(duration);
         const ok = status.code === grpc.status.OK;
         resolveCall({
           status: status.code,
@@ -366,6 +363,43 @@ export class Client {
     if (!loaded) throw new TypeError(`method "${path}" not found in file descriptors`);
     return { connection, loaded, path };
   }
+}
+
+/** Series caches per registry: call tags are built once per context, method and user tags. */
+const durationCaches = new WeakMap<MetricRegistry, Map<string, Map<number, TrendSeries>>>();
+
+/**
+ * The `grpc_req_duration` series of a call, per status code (cached: building the tags and the
+ * series key on every call would cost more than the rest of the bookkeeping).
+ */
+export function durationSeries(
+  vu: VuState,
+  addr: string,
+  path: string,
+  userTags: Record<string, string> | undefined,
+): (status: number) => TrendSeries {
+  const registry = threadRuntime().registry;
+  let cache = durationCaches.get(registry);
+  if (!cache) {
+    cache = new Map();
+    durationCaches.set(registry, cache);
+  }
+  const key = `${contextKey(userTags, vu)}\u0001${addr}${path}`;
+  let byStatus = cache.get(key);
+  if (!byStatus) {
+    byStatus = new Map();
+    cache.set(key, byStatus);
+  }
+  const series = byStatus;
+  return (status) => {
+    let trend = series.get(status);
+    if (!trend) {
+      const tags = { ...callTags(vu, addr, path, userTags), status: String(status) };
+      trend = registry.trend(BUILTIN_METRICS.grpc_req_duration, tags);
+      series.set(status, trend);
+    }
+    return trend;
+  };
 }
 
 /** k6's tags of a call: context tags, then `url`, `service`, `method` and `name`. */

@@ -14,7 +14,13 @@ import type { CounterSeries } from '../../metrics/series.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { addBackgroundTask, requireVu } from '../runtime/vu-state.js';
-import { type Client, callTags, type InvokeParams, toMetadata } from './grpc-client.js';
+import {
+  type Client,
+  callTags,
+  durationSeries,
+  type InvokeParams,
+  toMetadata,
+} from './grpc-client.js';
 
 type Listener = (value: unknown, metadata: { ts: number }) => unknown;
 const EVENTS = ['data', 'error', 'end'] as const;
@@ -38,6 +44,7 @@ export class Stream {
     registry.counter(BUILTIN_METRICS.grpc_streams, tags).add(1);
     this.#sent = registry.counter(BUILTIN_METRICS.grpc_streams_msgs_sent, tags);
     const received = registry.counter(BUILTIN_METRICS.grpc_streams_msgs_received, tags);
+    const durations = durationSeries(vu, connection.addr, path, p.tags);
     const definition = loaded.definition;
     this.#serialize = (value) => definition.requestSerialize(value);
     const options: grpc.CallOptions = {};
@@ -79,9 +86,7 @@ export class Stream {
     call.on('status', (status: grpc.StatusObject) => {
       vu.signal.removeEventListener('abort', stop);
       if (this.#over) return;
-      registry
-        .trend(BUILTIN_METRICS.grpc_req_duration, { ...tags, status: String(status.code) })
-        .add(performance.now() - started);
+      durations(status.code).add(performance.now() - started);
       this.#over = true;
       this.#writable = false;
       if (status.code !== 0) {
