@@ -3,10 +3,20 @@
 // interleaved, against one server process pinned to the other core. The goal (issue 16) is
 // ≥ 0.8× the bare loop while recording every metric.
 // Usage: node bench/protocols-ab.mjs [seconds] [reps] [concurrency]
-import { writeFileSync } from 'node:fs';
+
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, median, ROOT, runPinned, runRedlineJson, TGT_CPU, waitForPort, WORK } from './lib.mjs';
+import {
+  freePort,
+  median,
+  ROOT,
+  runPinned,
+  runRedlineJson,
+  TGT_CPU,
+  WORK,
+  waitForPort,
+} from './lib.mjs';
 
 const seconds = Number(process.argv[2] ?? 5);
 const reps = Number(process.argv[3] ?? 3);
@@ -38,7 +48,9 @@ server.addService(def.hello.Greeter.service, { SayHello: (call, cb) => cb(null, 
 server.bindAsync('127.0.0.1:${grpcPort}', grpc.ServerCredentials.createInsecure(), () => {});
 `,
 );
-const server = spawn('taskset', ['-c', TGT_CPU, process.execPath, serverScript], { stdio: 'inherit' });
+const server = spawn('taskset', ['-c', TGT_CPU, process.execPath, serverScript], {
+  stdio: 'inherit',
+});
 await waitForPort(wsPort);
 await waitForPort(grpcPort);
 
@@ -114,7 +126,13 @@ async function redline(kind) {
     const m = result.metrics;
     return m.ws_msgs_received.values.count / (m.ws_session_duration.values.avg / 1000);
   }
-  const { result } = await runRedlineJson([grpcK6, '--vus', String(c), '--duration', `${seconds}s`]);
+  const { result } = await runRedlineJson([
+    grpcK6,
+    '--vus',
+    String(c),
+    '--duration',
+    `${seconds}s`,
+  ]);
   return result.metrics.grpc_req_duration.values.count / (result.durationMs / 1000);
 }
 
