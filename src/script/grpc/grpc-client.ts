@@ -21,7 +21,7 @@ import { parseDurationMs } from '../../util/duration.js';
 import { contextKey, contextTags } from '../api/sample-tags.js';
 import { httpSettings } from '../http/http-settings.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
-import { currentVu, requireVu, type VuState } from '../runtime/vu-state.js';
+import { currentVu, IterationAbort, requireVu, type VuState } from '../runtime/vu-state.js';
 import { reflectServices } from './reflection.js';
 
 /** k6's default connect timeout. */
@@ -181,6 +181,7 @@ export class Client {
   /** Connects the calling VU to `addr` (`host:port`); resolves true, throws when it cannot. */
   async connect(addr: string, params?: ConnectParams | null): Promise<boolean> {
     const vu = requireVu('grpc.Client.connect()');
+    if (vu.signal.aborted) throw new IterationAbort('interrupted', true);
     const p = params ?? {};
     const timeoutMs =
       p.timeout === undefined || p.timeout === null
@@ -210,7 +211,7 @@ export class Client {
     await new Promise<void>((resolveReady, reject) => {
       const onAbort = (): void => {
         client.close();
-        reject(new Error('grpc.Client.connect(): interrupted'));
+        reject(new IterationAbort('interrupted', true));
       };
       vu.signal.addEventListener('abort', onAbort, { once: true });
       client.waitForReady(Date.now() + timeoutMs, (error) => {
@@ -239,6 +240,7 @@ export class Client {
   /** Makes a unary call; resolves with k6's response shape (a non-OK status does not throw). */
   invoke(method: string, request: unknown, params?: InvokeParams | null): Promise<InvokeResponse> {
     const vu = requireVu('grpc.Client.invoke()');
+    if (vu.signal.aborted) throw new IterationAbort('interrupted', true);
     const { connection, loaded, path } = this.#prepare(vu, method);
     if (loaded.info.isClientStream || loaded.info.isServerStream) {
       throw new TypeError(`method "${path}" is a streaming method; use grpc.Stream`);
@@ -260,7 +262,7 @@ export class Client {
         `unable to serialise request object to protocol buffer: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    return new Promise<InvokeResponse>((resolveCall) => {
+    return new Promise<InvokeResponse>((resolveCall, rejectCall) => {
       let headers: Record<string, string[]> = {};
       let message: unknown = null;
       const started = performance.now();
@@ -286,6 +288,11 @@ export class Client {
         vu.signal.removeEventListener('abort', onAbort);
         const duration = performance.now() - started;
         durations(status.code).add(duration);
+        // Stopped VU: the cancelled call is counted (status Canceled); the iteration ends here.
+        if (vu.signal.aborted) {
+          rejectCall(new IterationAbort('interrupted', true));
+          return;
+        }
         const ok = status.code === grpc.status.OK;
         resolveCall({
           status: status.code,

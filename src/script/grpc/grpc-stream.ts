@@ -13,7 +13,7 @@ import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import type { CounterSeries } from '../../metrics/series.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
-import { addBackgroundTask, requireVu } from '../runtime/vu-state.js';
+import { addBackgroundTask, IterationAbort, requireVu } from '../runtime/vu-state.js';
 import {
   type Client,
   callTags,
@@ -37,6 +37,7 @@ export class Stream {
 
   constructor(client: Client, method: string, params?: InvokeParams | null) {
     const vu = requireVu('new grpc.Stream()');
+    if (vu.signal.aborted) throw new IterationAbort('interrupted', true);
     const { connection, loaded, path } = client.prepare(vu, method);
     const p = params ?? {};
     const tags = callTags(vu, connection.addr, path, p.tags);
