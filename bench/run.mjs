@@ -1,5 +1,5 @@
 // Runs Redline's benchmarks in sequence and prints their Markdown tables (see bench/README.md).
-// Usage: node bench/run.mjs [name ...]   (names: peers, undici, connections, script, vus, arrival, micro)
+// Usage: node bench/run.mjs [name ...]   (names: peers, undici, connections, script, vus, arrival, latency, micro)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +12,7 @@ const all = {
   script: ['script-vs-quick.mjs'],
   vus: ['vus-10k.mjs'],
   arrival: ['arrival-accuracy.mjs'],
+  latency: ['latency-accuracy.mjs'],
 };
 const chosen = process.argv.length > 2 ? process.argv.slice(2) : Object.keys(all);
 for (const name of chosen) {

@@ -3,17 +3,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { optionalBinary } from '../../test/helpers/require-binary.js';
 import { DEFAULT_SUCCESS_CRITERIA } from '../results/criteria.js';
-import { checkRules, findPromtool } from '../slo/index.js';
+import { checkRules } from '../slo/index.js';
 import { createMonitoringPlan, criteriaToSlos, toServiceName } from './monitoring.js';
-
-function promtool(): string | undefined {
-  try {
-    return findPromtool();
-  } catch {
-    return undefined;
-  }
-}
 
 describe('createMonitoringPlan', () => {
   it('writes rules, promtool tests and a dashboard, and names the alerts after the rules', () => {
@@ -62,7 +55,7 @@ describe('createMonitoringPlan', () => {
       plan.alerts.some((a) => a.name === 'Target CPU high' && a.condition.includes('70%')),
     ).toBe(true);
     expect(plan.metrics.some((m) => m.startsWith('redline_db_queries_total'))).toBe(true);
-    const binary = promtool();
+    const binary = optionalBinary('promtool');
     if (binary)
       expect(checkRules(join(out, 'monitoring/demo-shop.rules.yml'), binary).ok).toBe(true);
   });

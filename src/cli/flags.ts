@@ -19,11 +19,19 @@ function usage(flag: string, value: string, expected: string): RedlineError {
   });
 }
 
-/** Parses a duration flag (`30s`, `2m`, `1h30m`; a bare number means seconds, as in wrk/autocannon). */
-export function durationFlag(flag: string): (value: string) => number {
+/**
+ * Parses a duration flag (`30s`, `2m`, `1h30m`; a bare number means seconds, as in wrk/autocannon).
+ * Zero is refused unless `allowZero` (a flag where 0 turns something off, like `--warmup 0`).
+ */
+export function durationFlag(flag: string, allowZero = false): (value: string) => number {
   return (value) => {
     const ms = parseDurationMs(value, 's');
-    if (ms === undefined || ms <= 0) throw usage(flag, value, 'a duration like 30s, 2m or 1h30m');
+    if (ms === undefined || ms < 0 || (ms === 0 && !allowZero))
+      throw usage(
+        flag,
+        value,
+        `a duration like 30s, 2m or 1h30m${allowZero ? ' (0 for none)' : ''}`,
+      );
     return ms;
   };
 }
@@ -89,8 +97,8 @@ export function addLoadFlags(command: Command): Command {
     .option('--workers <n|auto>', 'worker threads generating load (default 1)', parseWorkers)
     .option(
       '--warmup <duration>',
-      'load before measuring; excluded from results',
-      durationFlag('--warmup'),
+      'load before measuring; excluded from results (0 for none)',
+      durationFlag('--warmup', true),
     )
     .option('--insecure', 'skip TLS certificate verification')
     .option(

@@ -2,6 +2,11 @@
 import type { Command } from 'commander';
 import type { CliOverrides } from '../config/index.js';
 import type { PresetKind, PresetOptions } from '../config/presets/preset.js';
+import {
+  parseMirrors,
+  type RemoteModuleOptions,
+  remoteModuleOptionsFromEnv,
+} from '../script/loader/index.js';
 import { intFlag } from './flags.js';
 
 function collectText(value: string, previous: string[] = []): string[] {
@@ -52,6 +57,15 @@ export function addScriptFlags(command: Command): Command {
     .option('--discard-response-bodies', 'script: do not keep response bodies')
     .option('--fail-on-check', 'exit 110 when any check failed')
     .option('--http-timeout <duration>', 'script: default request timeout (k6: 60s)')
+    .option(
+      '--no-remote-modules',
+      'script: never fetch https:// imports from the network (mirrors, the module cache and native jslib modules still serve)',
+    )
+    .option(
+      '--module-mirror <prefix=target>',
+      'script: read remote modules under a URL prefix from a folder or another base URL (repeatable; also REDLINE_MODULE_MIRROR)',
+      collectText,
+    )
     .option('--no-setup', 'skip setup()')
     .option('--no-teardown', 'skip teardown()');
 }
@@ -78,6 +92,8 @@ export interface ScriptFlagValues {
   httpTimeout?: string;
   setup?: boolean;
   teardown?: boolean;
+  remoteModules?: boolean;
+  moduleMirror?: string[];
   duration?: number;
   rate?: number;
   tag?: Array<[string, string]>;
@@ -113,4 +129,21 @@ export function cliOverridesFromFlags(flags: ScriptFlagValues): CliOverrides {
     cli.presetOptions = preset;
   }
   return cli;
+}
+
+/** Remote-module options from the environment, then the flags (`--no-remote-modules`, `--module-mirror`). */
+export function remoteModulesFromFlags(
+  flags: ScriptFlagValues,
+  env: NodeJS.ProcessEnv = process.env,
+): RemoteModuleOptions {
+  const options = remoteModuleOptionsFromEnv(env);
+  if (flags.remoteModules === false) options.fetch = false;
+  if (flags.moduleMirror?.length) {
+    // Flags first: the first matching prefix serves.
+    options.mirrors = [
+      ...parseMirrors(flags.moduleMirror, '--module-mirror'),
+      ...(options.mirrors ?? []),
+    ];
+  }
+  return options;
 }

@@ -22,9 +22,24 @@ describe('option names', () => {
     ]);
   });
 
-  it('gives no suggestion when nothing is close', () => {
-    expect(problemsOf({ scriptOptions: { zzzzzzzz: true } })).toEqual([
-      'options.zzzzzzzz: unknown option "zzzzzzzz"',
+  it('ignores an unknown name close to no option with a warning, as k6 does', () => {
+    const result = checkPlan({ scriptOptions: { zzzzzzzz: true, myAppConfig: { a: 1 } } });
+    expect(result.problems).toEqual([]);
+    expect(result.warnings).toEqual([
+      'options.zzzzzzzz: ignored: unknown option "zzzzzzzz" (k6 ignores unknown options with a warning too)',
+      'options.myAppConfig: ignored: unknown option "myAppConfig" (k6 ignores unknown options with a warning too)',
+    ]);
+  });
+
+  it('ignores k6 command-line settings written in options (logOutput, logFormat, ...) with a warning', () => {
+    const result = checkPlan({
+      scriptOptions: { logOutput: 'stdout', logFormat: 'json', noThresholds: true, vus: 1 },
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.warnings.map((w) => w.split(':')[0])).toEqual([
+      'options.logOutput',
+      'options.logFormat',
+      'options.noThresholds',
     ]);
   });
 

@@ -88,6 +88,29 @@ export const OPTION_TABLE: Readonly<Record<string, OptionInfo>> = {
     'Redline aggregates at the source and has no sample buffer',
     'K6_METRIC_SAMPLES_BUFFER_SIZE',
   ),
+  // k6 command-line settings that scripts sometimes put in `options`: k6 ignores them there
+  // (with its "unknown fields" warning), and so does Redline. Their K6_* variables are not
+  // read: they configure k6's command line, not the test.
+  logOutput: ignored(
+    'a k6 command-line setting (--log-output), not a script option; Redline logs to stderr',
+  ),
+  logFormat: ignored('a k6 command-line setting (--log-format), not a script option'),
+  noColor: ignored('a k6 command-line setting (--no-color); set NO_COLOR=1 instead'),
+  quiet: ignored('a k6 command-line setting (--quiet), not a script option'),
+  verbose: ignored('a k6 command-line setting (--verbose), not a script option'),
+  noSummary: ignored(
+    'a k6 command-line setting (--no-summary), not a script option (k6 ignores it there too)',
+  ),
+  noThresholds: ignored(
+    'a k6 command-line setting (--no-thresholds), not a script option: k6 still evaluates the thresholds, and so does Redline',
+  ),
+  summaryExport: ignored('a k6 command-line setting (--summary-export), not a script option'),
+  includeSystemEnvVars: ignored(
+    'a k6 command-line setting; Redline passes the environment to __ENV',
+  ),
+  compatibilityMode: ignored(
+    'a k6 command-line setting for its JS engine; Redline runs scripts on Node',
+  ),
   // Rejected: ignoring them would change the load, the traffic or the results.
   rps: rejected(
     'a global request-rate cap is not implemented; use a constant-arrival-rate scenario',

@@ -3,7 +3,8 @@
  * one, ignored options as warnings, rejected options as problems, and typed values with defaults.
  */
 import { DEFAULT_USER_AGENT } from '../http/target.js';
-import { isNoopValue, OPTION_NAMES, OPTION_TABLE } from './option-names.js';
+import { findNearest } from '../util/nearest.js';
+import { ACTIVE_OPTION_NAMES, isNoopValue, OPTION_NAMES, OPTION_TABLE } from './option-names.js';
 import type { PlanOptions } from './plan.js';
 import type { ProblemList } from './problems.js';
 import { createPathOf, FieldReader } from './read-values.js';
@@ -26,13 +27,24 @@ const HANDLED_ELSEWHERE = new Set([
   'hosts',
 ]);
 
-/** Reports unknown, ignored and rejected options by name (all of them, in one pass). */
+/**
+ * Reports unknown, ignored and rejected options by name (all of them, in one pass). An unknown
+ * name close to an option Redline acts on is a typo that would change the test (`durration`):
+ * an error with the nearest name. Any other unknown name is ignored with a warning, as k6 does
+ * ("There were unknown fields in the options exported in the script").
+ */
 export function checkOptionNames(merged: MergedOptions, problems: ProblemList): void {
   for (const [name, value] of Object.entries(merged.values)) {
     const path = merged.paths[name] ?? `options.${name}`;
     const info = OPTION_TABLE[name];
     if (!info) {
-      problems.unknown(path, 'option', name, OPTION_NAMES);
+      if (findNearest(name, ACTIVE_OPTION_NAMES) !== undefined)
+        problems.unknown(path, 'option', name, OPTION_NAMES);
+      else
+        problems.warn(
+          path,
+          `ignored: unknown option "${name}" (k6 ignores unknown options with a warning too)`,
+        );
       continue;
     }
     if (isNoopValue(value)) continue;

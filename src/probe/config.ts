@@ -10,7 +10,7 @@ export const PROBE_ENV = {
   flushMs: 'REDLINE_PROBE_FLUSH_MS',
   /** N+1: executions of one query from one call site within one request (default 5). */
   nPlusOneCount: 'REDLINE_PROBE_N1_COUNT',
-  /** N+1: their summed duration, ms (default 50). */
+  /** N+1: an optional floor on their summed duration, ms (default 0: decided on repetition). */
   nPlusOneMs: 'REDLINE_PROBE_N1_MS',
   /** Set to 0 to turn off the SELECT * column-use sampling (row proxies). */
   selectStar: 'REDLINE_PROBE_SELECT_STAR',
@@ -28,9 +28,14 @@ export interface ProbeConfig {
   root: string;
 }
 
-/** Sentry's N+1 DB detector defaults: 5 repeated spans, 50 ms in total. */
+/**
+ * N+1 is decided on repetition: the same statement shape from one call site ≥ 5 times in one
+ * request (Sentry's span count). No duration floor by default: a 50 ms floor (Sentry's) hid a
+ * 20-queries-per-request loop that cost 5 ms per request but 96% of the route's time; the
+ * severity comes from the measured share of route time instead.
+ */
 export const DEFAULT_N_PLUS_ONE_COUNT = 5;
-export const DEFAULT_N_PLUS_ONE_MS = 50;
+export const DEFAULT_N_PLUS_ONE_MS = 0;
 /** Default report flush interval (ms). */
 export const DEFAULT_FLUSH_MS = 2000;
 

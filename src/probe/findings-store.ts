@@ -14,6 +14,8 @@ export interface Detection {
   timeMs: number;
   /** Rule-specific numbers (max rows, columns used, ...): maxima are kept. */
   detail?: Record<string, number>;
+  /** What this detection adds to the aggregate's `requests` (default 1; 0 for a follow-up). */
+  requests?: number;
 }
 
 /** Detections merged over the probe's lifetime. */
@@ -74,7 +76,7 @@ export class FindingsStore {
       };
       this.#items.set(key, item);
     }
-    item.requests += 1;
+    item.requests += detection.requests ?? 1;
     item.executions += detection.executions;
     item.totalMs += detection.timeMs;
     item.maxMs = Math.max(item.maxMs, detection.timeMs);

@@ -36,6 +36,7 @@ export function instrumentHttpServers(onEnd: RequestEndHandler): () => void {
       if (event !== 'request' || this[IGNORE]) return original.apply(this, args);
       const req = request as http.IncomingMessage;
       const state = createRequestState(req.method ?? 'GET', req.url ?? '/');
+      state.raw = req;
       (response as Record<symbol, unknown>)[STATE] = state;
       return requestStorage.run(state, Reflect.apply, original, this, args);
     };

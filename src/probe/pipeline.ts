@@ -4,10 +4,11 @@ import type { ProbeConfig } from './config.js';
 import type { DetectorHooks, ProbeDetector } from './detectors/detector.js';
 import { PROBE_DETECTORS } from './detectors/registry.js';
 import { FindingsStore } from './findings-store.js';
+import { frameworkRoute } from './frameworks.js';
 import type { RequestEndHandler } from './http-server.js';
 import type { ProbeMetrics } from './metrics.js';
 import type { QuerySink } from './recorder.js';
-import { frameworkRoute, routeTemplate } from './route.js';
+import { routeTemplate } from './route.js';
 import { now, type QueryRecord, type RequestState } from './state.js';
 import type { ProbeStats } from './stats.js';
 

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseProbeConfig } from './config.js';
+import { frameworkRoute } from './frameworks.js';
 import { createProbeEnv } from './index.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { readProbeReport } from './report-file.js';
-import { frameworkRoute, routeTemplate } from './route.js';
+import { routeTemplate } from './route.js';
 
 describe('routeTemplate', () => {
   it('turns ids, uuids, hashes and tokens into parameters', () => {
@@ -16,6 +17,15 @@ describe('routeTemplate', () => {
     expect(routeTemplate('/blob/deadbeefcafe1234')).toBe('/blob/:hash');
     expect(routeTemplate('/static/app.js')).toBe('/static/app.js');
     expect(routeTemplate('/')).toBe('/');
+  });
+  it('collapses slugs (4+ words, or a letters-and-digits suffix) and keeps hyphenated static paths', () => {
+    expect(routeTemplate('/articles/how-to-train-your-dragon')).toBe('/articles/:slug');
+    expect(routeTemplate('/articles/my-first-post-x7k2q/comments')).toBe(
+      '/articles/:slug/comments',
+    );
+    expect(routeTemplate('/api/user-profile-settings')).toBe('/api/user-profile-settings');
+    expect(routeTemplate('/sign-in')).toBe('/sign-in');
+    expect(routeTemplate('/assets/app-v2.css')).toBe('/assets/app-v2.css');
   });
   it('prefers the framework route (Express req.route)', () => {
     expect(frameworkRoute({ baseUrl: '/api', route: { path: '/users/:id' } })).toBe(
@@ -51,7 +61,7 @@ describe('probe config and env', () => {
     expect(c).toMatchObject({
       reportFile: '/tmp/r.ndjson',
       nPlusOneCount: 3,
-      nPlusOneMs: 50,
+      nPlusOneMs: 0,
       metricsPort: 0,
       root: '/app',
     });

@@ -3,6 +3,7 @@ import { appendFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Finding } from '../findings/finding.js';
 import type { PoolGauges } from './drivers/pools.js';
+import type { PromiseLibraryStatus } from './promise-libs.js';
 import type { QueryStats, RouteStats } from './stats.js';
 
 /** Report format version (bump on incompatible changes). */
@@ -30,7 +31,12 @@ export interface StatsRecord {
   queries: QueryStats[];
   pools: PoolGauges[];
   eventLoop: { meanMs: number; p99Ms: number; maxMs: number };
+  /** Userland promise libraries the app loaded, and whether they keep the request context. */
+  promiseLibraries?: PromiseLibraryStatus[];
 }
+
+/** Finding id of the notice that per-route findings are withheld (request context lost). */
+export const CONTEXT_UNRELIABLE_ID = 'probe.context-unreliable';
 
 /** A finding, written when it appears and again whenever its numbers change (the last one wins). */
 export interface FindingRecord {
@@ -96,5 +102,10 @@ export async function readProbeReport(file: string): Promise<ProbeReport> {
     else if (record.type === 'end') report.ended = true;
   }
   report.findings = [...findings.values()];
+  // Findings written before the probe found the request context unreliable are withheld too.
+  if (report.findings.some((f) => f.id === CONTEXT_UNRELIABLE_ID))
+    report.findings = report.findings.filter(
+      (f) => f.id === CONTEXT_UNRELIABLE_ID || !f.location?.route,
+    );
   return report;
 }

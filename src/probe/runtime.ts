@@ -6,10 +6,17 @@ import { detectorThresholds } from './detectors/registry.js';
 import { instrumentDrivers } from './drivers/load.js';
 import { readPoolGauges } from './drivers/pools.js';
 import { installExitFlush } from './exit.js';
+import { instrumentFrameworks } from './frameworks.js';
 import { instrumentHttpClients } from './http-client.js';
 import { instrumentHttpServers } from './http-server.js';
 import type { ProbeMetrics } from './metrics.js';
 import { createProbeFindingsStore, createQuerySink, createRequestEndHandler } from './pipeline.js';
+import {
+  contextUnreliable,
+  contextUnreliableFinding,
+  instrumentPromiseLibraries,
+  promiseLibraries,
+} from './promise-libs.js';
 import { setQuerySink } from './recorder.js';
 import {
   appendRecords,
@@ -65,6 +72,8 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
   instrumentHttpServers(createRequestEndHandler(targets, () => void requests++));
   instrumentHttpClients();
   const drivers = await instrumentDrivers(process.argv[1]);
+  instrumentFrameworks(process.argv[1]);
+  instrumentPromiseLibraries(process.argv[1]);
   const server =
     metrics && config.metricsPort !== undefined
       ? await metrics.listen(config.metricsPort).catch(() => undefined)
@@ -80,12 +89,25 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
     requests,
     ...stats.snapshot(),
     pools: readPoolGauges(),
+    ...(promiseLibraries().length > 0 ? { promiseLibraries: promiseLibraries() } : {}),
   });
+  // While a promise library loses the request context, per-route findings would blame the wrong
+  // routes: they are withheld and one notice says why (they come back if the check passes).
+  let withheld = false;
+  const current = (onlyChanged: boolean): Finding[] => {
+    if (!contextUnreliable()) {
+      const changedBack = withheld;
+      withheld = false;
+      return store.render(context, onlyChanged && !changedBack);
+    }
+    withheld = true;
+    return [contextUnreliableFinding(promiseLibraries())];
+  };
   const flush = () => {
     if (!config.reportFile) return;
     const t = new Date().toISOString();
     const records: ProbeRecord[] = [statsRecord()];
-    for (const finding of store.render(context, true))
+    for (const finding of current(true))
       records.push({ type: 'finding', t, key: findingKey(finding), finding });
     appendRecords(config.reportFile, records);
   };
@@ -105,7 +127,7 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
     config,
     metricsPort: server?.port,
     drivers,
-    findings: () => rankFindings(store.render(context, false)),
+    findings: () => rankFindings(current(false)),
     stats: statsRecord,
     flush,
     stop: () => {

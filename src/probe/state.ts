@@ -35,6 +35,8 @@ export interface RequestState {
   id: number;
   method: string;
   url: string;
+  /** The node:http request (frameworks leave the route template on it). */
+  raw?: object;
   route: string;
   start: number;
   queries: QueryRecord[];

@@ -178,30 +178,38 @@ describe('ThresholdEvaluator', () => {
     expect(outcome?.reason).toMatch(/no full 1m0s window with samples: judged over the whole run/);
   });
 
-  it('reports thresholds on missing metrics clearly (k6#1526)', () => {
+  it('reports thresholds on missing metrics clearly and judges empty ones as k6 (k6#1526)', () => {
     const run = new Run({
       http_req_duraton: ['p(95)<500'], // typo: unknown metric -> failed
-      'http_req_duration{name:logn}': ['p(95)<500'], // typo in a tag value -> failed
-      errors: ['rate<0.01'], // declared, never added -> not evaluated, passes
-      'group_duration{group:::a}': ['avg<5'], // known parent without samples -> passes
+      // No sample with this tag value: k6 reads p(95)=0 from the empty sub-metric -> passes.
+      'http_req_duration{name:logn}': ['p(95)<500'],
+      'http_req_duration{name:other}': ['avg>0'], // k6: avg=0 -> fails
+      errors: ['rate<0.01'], // a rate without samples has no rate: passes, as in k6
+      'group_duration{group:::a}': ['avg<5'], // trend without samples: avg=0 -> passes
+      'iterations{scenario:none}': ['count>0'], // counter without samples: count=0 -> fails
     });
     run.second([10, 20], 'login');
     run.end();
     const outcomes = run.evaluator.outcomes();
-    expect(outcomes.map((o) => [o.status, o.ok])).toEqual([
-      ['unknown-metric', false],
-      ['no-match', false],
-      ['no-data', true],
-      ['no-data', true],
+    expect(outcomes.map((o) => [o.status, o.ok, o.observed])).toEqual([
+      ['unknown-metric', false, null],
+      ['no-match', true, 0],
+      ['no-match', false, 0],
+      ['no-data', true, null],
+      ['no-data', true, 0],
+      ['no-data', false, 0],
     ]);
+    expect(outcomes[1]?.observedText).toBe('p(95)=0s');
     const warnings = run.evaluator.warnings().join('\n');
     expect(warnings).toMatch(
       /metric "http_req_duraton" does not exist in this run; did you mean "http_req_duration"\? \(metrics seen: .*http_req_duration/,
     );
     expect(warnings).toMatch(
-      /has samples but none with name=logn; name values seen: login \(did you mean "login"\?\); counted as failed/,
+      /has samples but none with name=logn; name values seen: login \(did you mean "login"\?\); judged as k6 judges an empty metric: p\(95\)=0, passed/,
     );
-    expect(warnings).toMatch(/errors has no samples in this run; the threshold was not evaluated/);
+    expect(warnings).toMatch(
+      /errors has no samples in this run; a rate without samples has no rate \(passes, as in k6\)/,
+    );
     expect(run.evaluator.failed).toBe(true);
   });
 

@@ -21,8 +21,9 @@ export interface ThresholdOutcome extends ResultThreshold {
   /** `p(95)=148.21ms`: the observed value as the summary prints it. */
   observedText: string;
   /**
-   * passed/failed; no-data (not evaluated, passes); unknown-metric, no-match, no-answer (no
-   * samples because the target answered no request), invalid (fail).
+   * passed/failed; no-data and no-match (no samples: judged as k6 judges an empty metric, see
+   * missing.ts); unknown-metric, no-answer (no samples because the target answered no
+   * request), invalid (fail).
    */
   status: 'passed' | 'failed' | 'no-data' | 'unknown-metric' | 'no-match' | 'no-answer' | 'invalid';
   /** Why it failed or was not evaluated, for the terminal. */
@@ -253,6 +254,16 @@ export class ThresholdEvaluator implements Output {
     this.#warnings.push(verdict.warning);
     outcome.status = verdict.status;
     outcome.reason = verdict.warning;
+    if (verdict.observed !== undefined) {
+      const metric = totals.descriptors.get(def.metric.name);
+      outcome.observed = verdict.observed;
+      outcome.observedText = formatObservation(
+        def,
+        verdict.observed,
+        metric?.contains,
+        metric?.type,
+      );
+    }
     if (verdict.failed) outcome.ok = false;
   }
 

@@ -41,3 +41,30 @@ export async function waitForPort(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/** `$PORT` or `${PORT}` in a target URL: the port Redline picks and gives the target as $PORT. */
+const PORT_PLACEHOLDER = /\$\{PORT\}|\$PORT\b/g;
+
+/** True when `url` names the started target's port as `$PORT` / `${PORT}` instead of a number. */
+export function hasPortPlaceholder(url: string): boolean {
+  return url.search(PORT_PLACEHOLDER) !== -1;
+}
+
+/**
+ * The URL the load goes to for a target Redline starts, and the port to pass it as $PORT:
+ * no URL → a free port and `http://127.0.0.1:<port>/`; a URL with `$PORT` → a free port put in
+ * its place (`--url 'http://127.0.0.1:$PORT/price'`); any other URL → unchanged, no port.
+ */
+export async function resolveStartedTargetUrl(
+  url: string | undefined,
+): Promise<{ url: string; port?: number }> {
+  if (url !== undefined && !hasPortPlaceholder(url)) return { url };
+  const port = await findFreePort();
+  if (url === undefined) return { url: `http://127.0.0.1:${port}/`, port };
+  return { url: fillPortPlaceholder(url, port), port };
+}
+
+/** `url` with its `$PORT` / `${PORT}` replaced by `port`. */
+export function fillPortPlaceholder(url: string, port: number): string {
+  return url.replace(PORT_PLACEHOLDER, String(port));
+}

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAuditConfig, runAudit } from '../../src/audit/index.js';
+import { requireBinaries } from '../helpers/require-binary.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'redline-audit-stacks-'));
@@ -47,7 +48,7 @@ async function audit(name: string, command: string[], url: string) {
   return { run, report: readFileSync(join(dir, name, 'report.md'), 'utf8') };
 }
 
-describe.skipIf(spawnSync('python3', ['-V']).status !== 0)('audit of a Python service', () => {
+describe.skipIf(requireBinaries('python3').skip)('audit of a Python service', () => {
   it('profiles it with the sampler and reports the hot loop at its line', async () => {
     const app = join(ROOT, 'test/fixtures/apps/python/shop.py');
     const { run, report } = await audit('python-shop', ['python3', app], 'http://127.0.0.1:{port}');
@@ -58,7 +59,7 @@ describe.skipIf(spawnSync('python3', ['-V']).status !== 0)('audit of a Python se
   }, 180_000);
 });
 
-describe.skipIf(spawnSync('javac', ['-version']).status !== 0)('audit of a JVM service', () => {
+describe.skipIf(requireBinaries('java', 'javac').skip)('audit of a JVM service', () => {
   it('profiles it through jcmd JFR.start/JFR.dump and reports the hot method', async () => {
     const classes = mkdtempSync(join(tmpdir(), 'redline-audit-java-'));
     const source = join(ROOT, 'test/fixtures/apps/java/shop/ShopServer.java');

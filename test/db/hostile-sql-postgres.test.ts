@@ -14,6 +14,7 @@ import {
   type DbSession,
   type ExplainReport,
   explainQuery,
+  type IndexSuggestion,
   verifyIndex,
 } from '../../src/db/index.js';
 import {
@@ -440,14 +441,14 @@ describe('db explain on PostgreSQL with an event trigger on DDL', () => {
     expect(report.safety?.refused.join('\n')).toMatch(
       /event triggers on CREATE FUNCTION \(audit_ddl\)/,
     );
-    const index = {
+    const index: IndexSuggestion = {
       engine: 'postgres',
       table: 't',
       columns: ['c'],
       name: 't_c_idx',
       createSql: '',
       verifySql: 'CREATE INDEX t_c_idx ON t (c)',
-    } as const;
+    };
     await expect(
       verifyIndex('SELECT id FROM t WHERE c = $1', index, { db: guarded.url, params: ['7'] }),
     ).rejects.toMatchObject({ code: 'DB_VERIFY_REFUSED' });

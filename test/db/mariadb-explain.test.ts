@@ -1,24 +1,33 @@
-/** db explain and db top on the real MariaDB: planted problems flagged, writes rolled back. */
+/**
+ * db explain on the machine's MariaDB and db top on a MariaDB with performance_schema ON (the
+ * suite's private server, see test/helpers/private-servers.ts): planted problems flagged, writes
+ * rolled back.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainQuery, resetTopQueries, topQueries } from '../../src/db/index.js';
+import { statsMariaDb } from '../helpers/private-servers.js';
 import { createMysqlDatabase, mysqlExec } from './pg-scratch.js';
 
+const psServer = statsMariaDb();
 let db: { url: string; drop: () => Promise<void> };
+
+/** The planted schema: customers, orders (no index on customer_id), promotions, an Aria table. */
+const SCHEMA = [
+  'CREATE TABLE customers (id INT PRIMARY KEY, region INT NOT NULL) ENGINE=InnoDB',
+  'INSERT INTO customers SELECT seq, seq % 20 FROM seq_1_to_2000',
+  `CREATE TABLE orders (id INT PRIMARY KEY AUTO_INCREMENT, customer_id INT NOT NULL, total DECIMAL(10,2) NOT NULL,
+       note VARCHAR(40)) ENGINE=InnoDB`,
+  "INSERT INTO orders (customer_id, total, note) SELECT seq % 2000 + 1, (seq * 7919 % 100000) / 100, REPEAT('x', 30) FROM seq_1_to_60000",
+  'CREATE TABLE promotions (id INT PRIMARY KEY, customer_ref INT NOT NULL) ENGINE=InnoDB',
+  'INSERT INTO promotions SELECT seq, seq * 7 % 2000 + 1 FROM seq_1_to_300',
+  'CREATE TABLE scratch_log (id INT PRIMARY KEY, msg VARCHAR(20)) ENGINE=Aria',
+  "INSERT INTO scratch_log VALUES (1, 'a'), (2, 'b')",
+  'ANALYZE TABLE customers, orders',
+];
 
 beforeAll(async () => {
   db = await createMysqlDatabase('rl_explain');
-  await mysqlExec(db.url, [
-    'CREATE TABLE customers (id INT PRIMARY KEY, region INT NOT NULL) ENGINE=InnoDB',
-    'INSERT INTO customers SELECT seq, seq % 20 FROM seq_1_to_2000',
-    `CREATE TABLE orders (id INT PRIMARY KEY AUTO_INCREMENT, customer_id INT NOT NULL, total DECIMAL(10,2) NOT NULL,
-       note VARCHAR(40)) ENGINE=InnoDB`,
-    "INSERT INTO orders (customer_id, total, note) SELECT seq % 2000 + 1, (seq * 7919 % 100000) / 100, REPEAT('x', 30) FROM seq_1_to_60000",
-    'CREATE TABLE promotions (id INT PRIMARY KEY, customer_ref INT NOT NULL) ENGINE=InnoDB',
-    'INSERT INTO promotions SELECT seq, seq * 7 % 2000 + 1 FROM seq_1_to_300',
-    'CREATE TABLE scratch_log (id INT PRIMARY KEY, msg VARCHAR(20)) ENGINE=Aria',
-    "INSERT INTO scratch_log VALUES (1, 'a'), (2, 'b')",
-    'ANALYZE TABLE customers, orders',
-  ]);
+  await mysqlExec(db.url, SCHEMA);
 }, 120_000);
 
 afterAll(async () => {
@@ -95,8 +104,18 @@ describe('db explain on MariaDB', () => {
   });
 });
 
-describe('db top on MariaDB', () => {
+describe.skipIf(psServer.skipReason !== '')(`db top on MariaDB ${psServer.skipReason}`, () => {
+  let top: { url: string; drop: () => Promise<void> };
+  beforeAll(async () => {
+    top = await createMysqlDatabase('rl_top', psServer.base);
+    await mysqlExec(top.url, SCHEMA);
+  }, 120_000);
+  afterAll(async () => {
+    await top?.drop();
+  });
+
   it('ranks a deliberately slow statement first and explains it', async () => {
+    const db = top;
     await resetTopQueries({ db: db.url });
     // Bounded workload: 200 fast primary-key lookups, 5 scans with a non-indexed filter.
     const statements: string[] = [];

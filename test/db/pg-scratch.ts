@@ -13,20 +13,21 @@ export function scratchName(prefix: string): string {
   return `${prefix}_${process.pid}_${randomBytes(3).toString('hex')}`;
 }
 
-/** Creates a PostgreSQL database; returns its URL and a drop function. */
+/** Creates a PostgreSQL database on `base` (default: this machine's); returns its URL and a drop function. */
 export async function createPgDatabase(
   prefix = 'rl_db',
+  base = PG_BASE,
 ): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   const name = scratchName(prefix);
-  const admin = new pg.Client({ connectionString: `${PG_BASE}/postgres` });
+  const admin = new pg.Client({ connectionString: `${base}/postgres` });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   return {
-    url: `${PG_BASE}/${name}`,
+    url: `${base}/${name}`,
     name,
     drop: async () => {
-      const again = new pg.Client({ connectionString: `${PG_BASE}/postgres` });
+      const again = new pg.Client({ connectionString: `${base}/postgres` });
       await again.connect();
       await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await again.end();
@@ -50,19 +51,20 @@ export async function pgExec(
   }
 }
 
-/** Creates a MariaDB database (schema); returns its URL and a drop function. */
+/** Creates a MariaDB database (schema) on `base` (default: this machine's); returns its URL and a drop function. */
 export async function createMysqlDatabase(
   prefix = 'rl_db',
+  base = MYSQL_BASE,
 ): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   const name = scratchName(prefix);
-  const admin = await mysql.createConnection({ uri: MYSQL_BASE });
+  const admin = await mysql.createConnection({ uri: base });
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   return {
-    url: `${MYSQL_BASE}/${name}`,
+    url: `${base}/${name}`,
     name,
     drop: async () => {
-      const again = await mysql.createConnection({ uri: MYSQL_BASE });
+      const again = await mysql.createConnection({ uri: base });
       await again.query(`DROP DATABASE IF EXISTS ${name}`);
       await again.end();
     },

@@ -1,38 +1,43 @@
-/** db top on the real PostgreSQL: after a short load run the deliberately slow query ranks first. */
+/**
+ * db top on a real PostgreSQL with pg_stat_statements preloaded (the suite's private server, see
+ * test/helpers/private-servers.ts): after a short load run the deliberately slow query ranks first.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetTopQueries, topQueries } from '../../src/db/index.js';
 import { runQuickTest } from '../../src/engine/index.js';
+import { statsPostgres } from '../helpers/private-servers.js';
 import { createPgDatabase, pgExec } from './pg-scratch.js';
 import { ROOT, startProbedApp } from './probe-harness.js';
 
+const server = statsPostgres();
 let db: { url: string; drop: () => Promise<void> };
 let bare: { url: string; drop: () => Promise<void> };
 
-beforeAll(async () => {
-  db = await createPgDatabase('rl_top');
-  bare = await createPgDatabase('rl_top_bare');
-  const [preload] = await pgExec(db.url, [
-    "SELECT current_setting('shared_preload_libraries') AS v",
-  ]);
-  if (!String(preload?.[0]?.['v']).includes('pg_stat_statements')) {
-    throw new Error(
-      'pg_stat_statements is not preloaded on this server: see docs/database.md ("Enabling the statistics") — CI must enable it',
-    );
-  }
-  await pgExec(db.url, [
-    'CREATE EXTENSION IF NOT EXISTS pg_stat_statements',
-    readFileSync(join(ROOT, 'test/fixtures/apps/db/schema.sql'), 'utf8'),
-  ]);
-}, 60_000);
+describe.skipIf(server.skipReason !== '')(`db top on PostgreSQL ${server.skipReason}`, () => {
+  beforeAll(async () => {
+    db = await createPgDatabase('rl_top', server.base);
+    bare = await createPgDatabase('rl_top_bare', server.base);
+    const [preload] = await pgExec(db.url, [
+      "SELECT current_setting('shared_preload_libraries') AS v",
+    ]);
+    if (!String(preload?.[0]?.['v']).includes('pg_stat_statements')) {
+      throw new Error(
+        `pg_stat_statements is not preloaded on ${server.base}: the private server of test/setup/private-servers.ts preloads it`,
+      );
+    }
+    await pgExec(db.url, [
+      'CREATE EXTENSION IF NOT EXISTS pg_stat_statements',
+      readFileSync(join(ROOT, 'test/fixtures/apps/db/schema.sql'), 'utf8'),
+    ]);
+  }, 60_000);
 
-afterAll(async () => {
-  await db?.drop();
-  await bare?.drop();
-});
+  afterAll(async () => {
+    await db?.drop();
+    await bare?.drop();
+  });
 
-describe('db top on PostgreSQL', () => {
   it('ranks the deliberately slow query first after a short load run', async () => {
     await resetTopQueries({ db: db.url });
     const app = await startProbedApp('top-pg.mjs', { DATABASE_URL: db.url }, false);

@@ -1,9 +1,10 @@
 /** The probe's Prometheus side port: route latency histograms, DB time, event-loop lag and pool gauges. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HelloRecord } from '../../src/probe/index.js';
+import { optionalBinary } from '../helpers/require-binary.js';
 import { createPgDatabase, pgExec } from './pg-scratch.js';
 import { getMany, ROOT, startProbedApp } from './probe-harness.js';
 
@@ -38,8 +39,9 @@ describe('probe /metrics', () => {
       expect(body).toMatch(/redline_db_queries_total\{driver="pg"\} 3/);
       expect(body).toMatch(/redline_db_pool_connections\{driver="pg",pool="1",state="total"\} \d/);
       expect(body).toContain('redline_event_loop_lag_seconds');
-      if (existsSync('/usr/bin/promtool')) {
-        const check = spawnSync('promtool', ['check', 'metrics'], {
+      const promtool = optionalBinary('promtool');
+      if (promtool) {
+        const check = spawnSync(promtool, ['check', 'metrics'], {
           input: body,
           encoding: 'utf8',
         });

@@ -57,6 +57,35 @@ describe('probe N+1 detection over pg', () => {
     });
   });
 
+  it('a fast loop (40 quick queries, one request at a time) is an N+1 on every request, share honest', async () => {
+    const app = await startProbedApp('profile-n-plus-one.mjs', { DATABASE_URL: db.url });
+    expect(await getMany(app.port, '/', 6)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(await getMany(app.port, '/few', 3)).toEqual([200, 200, 200]);
+    const report = await app.stop();
+    expect(report.hello?.thresholds['nPlusOneMs']).toBe(0);
+    const found = report.findings.filter((f) => f.id === 'probe.n-plus-one');
+    expect(found).toHaveLength(1);
+    const finding = found[0];
+    expect(finding?.location).toMatchObject({
+      route: 'GET /',
+      file: 'test/fixtures/apps/db/profile-n-plus-one.mjs',
+      line: lineOf('profile-n-plus-one.mjs', 'N+1 HERE'),
+    });
+    const evidence = Object.fromEntries(finding!.evidence.map((e) => [e.label, e.value]));
+    const route = report.stats?.routes.find((r) => r.route === 'GET /');
+    // Every request of the route is affected (no duration floor hides the fast ones) ...
+    expect(evidence['affected requests']).toBe(route?.requests);
+    expect(evidence['executions per request (max)']).toBe(40);
+    expect(finding?.impact?.description).toContain('6 of 6 requests affected');
+    // ... and the share is the loop's time over all of the route's time.
+    expect(finding?.impact?.share).toBeCloseTo(
+      (finding?.impact?.timeMs ?? 0) / (route?.totalMs ?? 1),
+      2,
+    );
+    // Healthy: the same loop over 4 authors stays below the repetition threshold.
+    expect(report.stats?.routes.find((r) => r.route === 'GET /few')?.queries).toBe(3 * 5);
+  });
+
   it('reports no N+1 for the same listing done with a JOIN', async () => {
     const app = await startProbedApp('authors-join.mjs', { DATABASE_URL: db.url });
     expect(await getMany(app.port, '/authors', 4)).toEqual([200, 200, 200, 200]);

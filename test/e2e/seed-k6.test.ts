@@ -5,7 +5,7 @@
  * must be evaluated and shown in the summary, the result file and the k6 summary export.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,13 @@ import type { RunResultFile } from '../../src/outputs/result-file.js';
 import { runCli } from '../k6-compat/helpers/run-corpus.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SEED_FILE = '/work/shared/seed/000_a05ddce81ab03e74.txt';
+/**
+ * The user's seed document holds the original script. It lives outside the repository (a fresh
+ * clone has no copy), so the byte-for-byte comparison runs only where the document is present;
+ * REDLINE_SEED_FILE points at another copy. The script itself is in the repository (SCRIPT).
+ */
+const SEED_FILE = process.env['REDLINE_SEED_FILE'] ?? '/work/shared/seed/000_a05ddce81ab03e74.txt';
+const HAS_SEED = existsSync(SEED_FILE);
 const SCRIPT = join(ROOT, 'test/k6-compat/seed/seed-script.js');
 const CHECKS = [
   'login status is 200',
@@ -72,13 +78,16 @@ afterAll(async () => {
 });
 
 describe('the seed k6 script against the demo service', () => {
-  it("is the seed document's script, byte for byte", () => {
-    const seed = readFileSync(SEED_FILE, 'utf8');
-    const start =
-      seed.indexOf('```javascript\n', seed.indexOf('### k6 Load Test Script')) +
-      '```javascript\n'.length;
-    expect(readFileSync(SCRIPT, 'utf8')).toBe(seed.slice(start, seed.indexOf('```', start)));
-  });
+  it.skipIf(!HAS_SEED)(
+    `is the seed document's script, byte for byte${HAS_SEED ? '' : ` (skipped: ${SEED_FILE} is not on this machine; set REDLINE_SEED_FILE to a copy of the seed document)`}`,
+    () => {
+      const seed = readFileSync(SEED_FILE, 'utf8');
+      const start =
+        seed.indexOf('```javascript\n', seed.indexOf('### k6 Load Test Script')) +
+        '```javascript\n'.length;
+      expect(readFileSync(SCRIPT, 'utf8')).toBe(seed.slice(start, seed.indexOf('```', start)));
+    },
+  );
 
   it('runs unchanged with --host flags; checks and thresholds are evaluated and shown', async () => {
     const resultPath = join(dir, 'result.json');

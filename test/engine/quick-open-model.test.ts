@@ -10,7 +10,10 @@ afterEach(async () => {
 });
 
 describe('open model', () => {
-  it('sends the requested rate, split across workers, within 2%', async () => {
+  // Every slot due in the run is either sent or dropped, whatever the machine's load: that is
+  // exact. How many are dropped (none on a quiet machine) is accuracy, measured by
+  // bench/arrival-accuracy.mjs.
+  it('schedules exactly rate × duration slots, split across workers: each sent or dropped', async () => {
     server = await startHttpServer((_req, res) => res.end('ok'));
     for (const workers of [1, 2]) {
       const before = server.count();
@@ -22,8 +25,10 @@ describe('open model', () => {
         workers,
       });
       const sent = server.count() - before;
-      expect(Math.abs(sent - 800) / 800).toBeLessThan(0.02);
-      expect(result.metrics['dropped_iterations']?.values['count'] ?? 0).toBe(0);
+      const dropped = result.metrics['dropped_iterations']?.values['count'] ?? 0;
+      expect(sent + dropped).toBe(800);
+      expect(result.metrics['http_reqs']!.values['count']).toBe(sent);
+      expect(sent).toBeGreaterThan(0);
       const raw = result.metrics['http_req_duration']!.values;
       const corrected = result.metrics['http_req_duration_corrected']!.values;
       expect(corrected['count']).toBe(raw['count']);
@@ -46,7 +51,10 @@ describe('open model', () => {
     const dropped = result.metrics['dropped_iterations']!.values['count']!;
     const done = result.metrics['http_reqs']!.values['count']!;
     expect(dropped).toBeGreaterThan(50);
-    expect(done + dropped).toBeGreaterThan(180);
+    // 200 slots, each sent or dropped; at most one request per connection may still be in flight
+    // at the end and not be counted as done.
+    expect(done + dropped).toBeGreaterThanOrEqual(198);
+    expect(done + dropped).toBeLessThanOrEqual(200);
     const raw = result.metrics['http_req_duration']!.values['med']!;
     const corrected = result.metrics['http_req_duration_corrected']!.values['med']!;
     expect(raw).toBeGreaterThanOrEqual(50);

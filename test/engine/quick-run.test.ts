@@ -42,7 +42,9 @@ describe('runQuickTest on real servers', () => {
     }
   });
 
-  it('measures a fixed 20 ms delay with the median within ±1 ms', async () => {
+  // Accuracy (the median within about 1 ms of the delay on a quiet machine) is measured by
+  // bench/latency-accuracy.mjs; here only what holds on a busy machine too.
+  it('measures a fixed 20 ms delay: never below it, one request at a time per connection', async () => {
     // The server runs in its own process so the generator's event loop is not shared with it.
     server = await startChildServer(
       fileURLToPath(new URL('../fixtures/servers/delay-server.mjs', import.meta.url)),
@@ -55,10 +57,19 @@ describe('runQuickTest on real servers', () => {
       connections: 1,
       durationMs: 2000,
     });
-    const median = result.metrics['http_req_duration']!.values['med']!;
-    expect(Math.abs(median - 20)).toBeLessThanOrEqual(1);
-    // Closed loop: the connection completes about one request per ~20 ms.
-    expect(result.metrics['http_reqs']!.values['count']).toBeGreaterThan(80);
+    const duration = result.metrics['http_req_duration']!.values;
+    const count = result.metrics['http_reqs']!.values['count']!;
+    // The server answers 20 ms after the request arrived: no measurement can be shorter (0.5 ms
+    // for the two processes' clocks and the timer's granularity).
+    expect(duration['min']!).toBeGreaterThanOrEqual(19.5);
+    expect(duration['med']!).toBeGreaterThanOrEqual(19.5);
+    // Generous: a busy 2-core machine was seen to add up to ~15 ms to the median (see the
+    // competing-load runs in docs/testing.md); a wrong unit or clock would be far off.
+    expect(duration['med']!).toBeLessThan(20 * 4);
+    // Closed loop, one connection: requests follow each other, so they fit in the run.
+    expect(count).toBeGreaterThan(0);
+    expect(count).toBeLessThanOrEqual(Math.floor(result.durationMs / 19.5) + 1);
+    expect(duration['count']).toBe(count);
   });
 
   it('reads chunked bodies with trailers and a 10 MB body', async () => {
@@ -123,7 +134,8 @@ describe('runQuickTest on real servers', () => {
       durationMs: 1500,
       timeoutMs: 300,
     });
-    expect(performance.now() - started).toBeLessThan(6000);
+    // Bounded by the run's 1.5 s plus one 300 ms timeout, with room for a busy machine.
+    expect(performance.now() - started).toBeLessThan(15_000);
     expect(result.errors['timeout']).toBeGreaterThanOrEqual(2);
     expect(result.statusCodes['200']).toBe(3);
   });
@@ -174,21 +186,27 @@ describe('runQuickTest on real servers', () => {
       durationMs: 30_000,
       signal: controller.signal,
     });
-    expect(performance.now() - started).toBeLessThan(700 + 1000 + 200);
+    // Well before the 30 s it was asked to run (a busy machine delays the abort timer itself).
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(result.durationMs).toBeLessThan(10_000);
     expect(result.reason).toBe('interrupted');
     expect(result.metrics['http_reqs']!.values['count']).toBeGreaterThan(0);
   });
 
   it('excludes warm-up traffic from the results', async () => {
     server = await startHttpServer((_req, res) => res.end('x'));
+    const started = performance.now();
     const { result } = await runQuickTest({
       url: `${server.url}/`,
       connections: 2,
       durationMs: 600,
       warmupMs: 600,
     });
+    const elapsed = performance.now() - started;
     const measured = result.metrics['http_reqs']!.values['count']!;
     expect(server.count()).toBeGreaterThan(measured);
-    expect(result.durationMs).toBeLessThan(1500);
+    // The 600 ms warm-up took wall time but is not in the measured duration.
+    expect(result.durationMs).toBeGreaterThanOrEqual(600);
+    expect(result.durationMs).toBeLessThanOrEqual(elapsed - 600);
   });
 });

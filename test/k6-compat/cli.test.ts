@@ -156,7 +156,7 @@ describe("script errors show the script's frames only", () => {
     const shown = frames(out.stderr);
     expect(shown.length).toBeGreaterThan(0);
     expect(shown.filter((l) => internal.test(l))).toEqual([]);
-    expect(shown[0]).toContain('errors/html-api.js:9:21');
+    expect(shown[0]).toContain('errors/html-api.js:9:23');
   });
 });
 

@@ -25,12 +25,13 @@ async function failure(name: string): Promise<RedlineError> {
 }
 
 describe('k6 corpus: unsupported modules and APIs', () => {
-  it('a remote jslib import names the URL and says how to vendor it', async () => {
+  it('a remote import that cannot be fetched names the URL, the cause and how to serve it', async () => {
     const error = await failure('jslib-import.js');
     expect(error.exitCode).toBe(107);
     expect(error.problems?.[0]).toContain('errors/jslib-import.js:3:28');
-    expect(error.problems?.[0]).toContain('https://jslib.k6.io/k6-utils/1.4.0/index.js');
-    expect(error.hint).toContain('curl -o index.js https://jslib.k6.io/k6-utils/1.4.0/index.js');
+    expect(error.problems?.[0]).toContain('https://127.0.0.1:1/k6-utils/1.4.0/index.js');
+    expect(error.problems?.[0]).toContain('ECONNREFUSED');
+    expect(error.hint).toContain('--module-mirror https://127.0.0.1:1/=./vendor/');
   });
 
   it('an unsupported k6 module (k6/browser) is named, with its import line and the supported list', async () => {
@@ -55,11 +56,11 @@ describe('k6 corpus: unsupported modules and APIs', () => {
     expect(error.position?.line).toBe(4);
   });
 
-  it('a blocking call inside a check() callback is refused by the transform at its line', async () => {
-    const error = await failure('blocking-in-check.js');
+  it('a blocking call inside a sort comparator is refused by the transform at its line', async () => {
+    const error = await failure('blocking-in-sort.js');
     expect(error.exitCode).toBe(107);
-    expect(error.problems?.[0]).toContain('blocking-in-check.js:7:');
-    expect(error.problems?.[0]).toContain('check() callback');
+    expect(error.problems?.[0]).toContain('blocking-in-sort.js:7:5');
+    expect(error.problems?.[0]).toContain('passed to sort()');
   });
 
   it('a request in the init context is refused at its line', async () => {
@@ -85,15 +86,13 @@ describe('k6 corpus: unsupported modules and APIs', () => {
     expect(problems).toContain('"count" is not valid for http_req_duration');
   });
 
-  it('response.html() fails each iteration with an error naming the API and the line; the test goes on', async () => {
+  it('response.submitForm() without a form fails each iteration as in k6, naming the selector and the line; the test goes on', async () => {
     const run = await runCorpus('errors/html-api.js', server.url);
     expect(run.exitCode).toBe(0);
     expect(metricValue(run, 'iterations', 'count')).toBe(2);
-    expect(
-      run.totals.summarize('iterations', { error: 'response.html() is not supported by Redline' })
-        ?.sum,
-    ).toBe(2);
-    expect(run.scriptErrors[0]).toContain('response.html() is not supported by Redline');
+    const message = `no form found for selector 'form' in response '${server.url}/ok'`;
+    expect(run.totals.summarize('iterations', { error: message })?.sum).toBe(2);
+    expect(run.scriptErrors[0]).toContain(message);
     expect(run.scriptErrors[0]).toContain('html-api.js:9:');
   });
 });

@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgDatabase, pgExec as scratchExec } from '../db/pg-scratch.js';
+import { statsPostgres } from '../helpers/private-servers.js';
 import {
   type CallOutcome,
   CLI,
@@ -121,7 +123,11 @@ describe.skipIf(!built)('redline mcp over stdio (needs npm run build)', () => {
     expect(typesText).toContain('const __ENV');
     expect(typesText).toContain('export { type BatchRequest, http }');
     const config = JSON.parse(
-      (await client.readResource({ uri: 'redline://config' })).contents[0]?.text as string,
+      (
+        (await client.readResource({ uri: 'redline://config' })).contents[0] as
+          | { text: string }
+          | undefined
+      )?.text as string,
     );
     expect(config.limits.maxVUs).toBe(20);
     expect(config.targets.allow).toEqual(['127.0.0.1/32', 'localhost']);
@@ -773,3 +779,65 @@ describe.skipIf(!built)('explain_query through MCP on the local databases', () =
     }
   });
 });
+
+// top_queries for real: a PostgreSQL with pg_stat_statements preloaded (the suite's private server,
+// test/helpers/private-servers.ts; the machine's own PostgreSQL does not preload it).
+const pgStats = statsPostgres();
+
+describe.skipIf(!built || pgStats.skipReason !== '')(
+  `top_queries through MCP on PostgreSQL with pg_stat_statements ${pgStats.skipReason}`,
+  () => {
+    let db: { url: string; drop: () => Promise<void> };
+    let statsWorkspace: { dir: string; cleanup: () => void };
+    let statsSession: Session;
+
+    beforeAll(async () => {
+      db = await createPgDatabase('rl_mcp_top', pgStats.base);
+      await scratchExec(db.url, [
+        'CREATE EXTENSION IF NOT EXISTS pg_stat_statements',
+        'CREATE TABLE orders (id serial PRIMARY KEY, customer_id int NOT NULL, total int NOT NULL)',
+        'INSERT INTO orders (customer_id, total) SELECT g % 500, g FROM generate_series(1, 100000) g',
+        'ANALYZE orders',
+      ]);
+      statsWorkspace = createWorkspace('database: { allowStatsReset: true }\n');
+      statsSession = await connectStdio(statsWorkspace.dir);
+    });
+    afterAll(async () => {
+      await statsSession?.close();
+      statsWorkspace?.cleanup();
+      await db?.drop();
+    });
+
+    it('resets the counters, then ranks the unindexed scan above 100 primary-key reads', async () => {
+      const reset = await callTool(statsSession.client, 'top_queries', { db: db.url, reset: true });
+      expect(reset.result.isError, reset.text).toBeFalsy();
+      expect(reset.data).toMatchObject({ reset: true, queries: [] });
+      const workload: string[] = [];
+      for (let i = 1; i <= 100; i++) workload.push(`SELECT total FROM orders WHERE id = ${i}`);
+      for (let i = 1; i <= 5; i++)
+        workload.push(`SELECT count(*) FROM orders WHERE customer_id = ${i} OR total < ${i}`);
+      await scratchExec(db.url, workload);
+
+      const top = await callTool(statsSession.client, 'top_queries', {
+        db: db.url,
+        limit: 5,
+        explain: 1,
+      });
+      expect(top.result.isError, top.text).toBeFalsy();
+      const data = top.data as {
+        source: string;
+        reset: boolean;
+        queries: Array<{ query: string; calls: number; findings?: unknown[] }>;
+      };
+      expect(data.source).toBe('pg_stat_statements');
+      expect(data.reset).toBe(false);
+      expect(data.queries[0]?.query).toMatch(/customer_id = \$1 OR total < \$2/);
+      expect(data.queries[0]?.calls).toBe(5);
+      expect(data.queries[0]?.findings).toBeDefined();
+      const lookup = data.queries.find((q) =>
+        q.query.startsWith('SELECT total FROM orders WHERE id'),
+      );
+      expect(lookup?.calls).toBe(100);
+    });
+  },
+);

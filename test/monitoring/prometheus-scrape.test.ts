@@ -10,10 +10,13 @@ import {
 } from '../../src/outputs/prometheus/__fixtures__/interval-feed.js';
 import { createPrometheusOutput } from '../../src/outputs/prometheus/prometheus-output.js';
 import { findFreePort } from '../../src/util/net.js';
+import { requireBinaries } from '../helpers/require-binary.js';
 import { type PrometheusServer, startPrometheus } from './helpers/prometheus-server.js';
 import { startTarget, targetUrl } from './helpers/target.js';
 
-describe('prometheus exposition scraped by Prometheus', () => {
+const prometheus = requireBinaries('prometheus');
+
+describe.skipIf(prometheus.skip)('prometheus exposition scraped by Prometheus', () => {
   let prom: PrometheusServer | undefined;
   afterAll(async () => {
     await prom?.stop();
@@ -65,7 +68,7 @@ describe('prometheus exposition scraped by Prometheus', () => {
   });
 });
 
-describe('a short run scraped by Prometheus', () => {
+describe.skipIf(prometheus.skip)('a short run scraped by Prometheus', () => {
   let prom: PrometheusServer | undefined;
   let target: Server | undefined;
   afterAll(async () => {

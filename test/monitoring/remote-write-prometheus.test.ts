@@ -10,8 +10,11 @@ import {
 } from '../../src/outputs/prometheus/__fixtures__/interval-feed.js';
 import { DEFAULT_TIME_BUCKETS_SECONDS } from '../../src/outputs/prometheus/naming.js';
 import { createRemoteWriteOutput } from '../../src/outputs/remote-write/remote-write-output.js';
+import { requireBinaries } from '../helpers/require-binary.js';
 import { type PrometheusServer, startPrometheus } from './helpers/prometheus-server.js';
 import { startTarget, targetUrl } from './helpers/target.js';
+
+const prometheus = requireBinaries('prometheus');
 
 /** Feeds 3 intervals of known values (10 requests each: 8 at 20 ms, 2 at 300 ms) through an output. */
 async function feedKnownRun(
@@ -33,91 +36,97 @@ async function feedKnownRun(
   await output.stop!({ totals: feed.totals, durationMs: 3000, reason: 'completed' });
 }
 
-describe('remote write into Prometheus 2.x (native histograms enabled)', () => {
-  let prom: PrometheusServer;
-  beforeAll(async () => {
-    prom = await startPrometheus({ nativeHistograms: true });
-  });
-  afterAll(async () => {
-    await prom?.stop();
-  });
-
-  it('stores counters, gauges, classic buckets, stat gauges and native histograms with the right values', async () => {
-    const out = createRemoteWriteOutput({
-      url: `${prom.baseUrl}/api/v1/write`,
-      nativeHistograms: true,
-      trendStats: ['p(50)', 'max'],
+describe.skipIf(prometheus.skip)(
+  'remote write into Prometheus 2.x (native histograms enabled)',
+  () => {
+    let prom: PrometheusServer;
+    beforeAll(async () => {
+      prom = await startPrometheus({ nativeHistograms: true });
     });
-    await feedKnownRun(out, 'rw-native');
-    expect(out.stats, prom.log()).toMatchObject({ failed: 0, dropped: 0 });
-    const sel = '{testid="rw-native"}';
-    const reqs = await prom.waitFor(`redline_http_reqs_total${sel}`, (r) => r.length > 0);
-    expect(reqs[0]!.value[1]).toBe('30');
-    expect(reqs[0]!.metric).toMatchObject({
-      method: 'GET',
-      status: '200',
-      expected_response: 'true',
+    afterAll(async () => {
+      await prom?.stop();
     });
-    expect((await prom.query(`redline_vus${sel}`))[0]!.value[1]).toBe('4');
-    const bucket = await prom.query(
-      `redline_http_req_duration_seconds_bucket{testid="rw-native",le="0.025"}`,
-    );
-    expect(bucket[0]!.value[1]).toBe('24');
-    expect((await prom.query(`redline_http_req_duration_seconds_count${sel}`))[0]!.value[1]).toBe(
-      '30',
-    );
-    expect(
-      Number((await prom.query(`redline_http_req_duration_seconds_sum${sel}`))[0]!.value[1]),
-    ).toBeCloseTo(24 * 0.02 + 6 * 0.3, 9);
-    expect(
-      Number((await prom.query(`redline_http_req_duration_max${sel}`))[0]!.value[1]),
-    ).toBeCloseTo(0.3, 9);
-    expect(
-      Number((await prom.query(`redline_http_req_duration_p50${sel}`))[0]!.value[1]),
-    ).toBeCloseTo(0.02, 4);
-    const nativeCount = await prom.query(
-      `histogram_count(redline_http_req_duration_seconds${sel})`,
-    );
-    expect(nativeCount[0]!.value[1]).toBe('30');
-    const fraction = await prom.query(
-      `histogram_fraction(0, 0.1, redline_http_req_duration_seconds${sel})`,
-    );
-    expect(Number(fraction[0]!.value[1])).toBeCloseTo(0.8, 9);
-  });
-});
 
-describe('remote write into Prometheus 2.x without native histograms', () => {
-  let prom: PrometheusServer;
-  beforeAll(async () => {
-    prom = await startPrometheus();
-  });
-  afterAll(async () => {
-    await prom?.stop();
-  });
-
-  it('loses only the native histogram requests, never the float samples', async () => {
-    const out = createRemoteWriteOutput({
-      url: `${prom.baseUrl}/api/v1/write`,
-      nativeHistograms: true,
-      backoffMs: 10,
-      maxRetries: 1,
-      warn: () => {},
+    it('stores counters, gauges, classic buckets, stat gauges and native histograms with the right values', async () => {
+      const out = createRemoteWriteOutput({
+        url: `${prom.baseUrl}/api/v1/write`,
+        nativeHistograms: true,
+        trendStats: ['p(50)', 'max'],
+      });
+      await feedKnownRun(out, 'rw-native');
+      expect(out.stats, prom.log()).toMatchObject({ failed: 0, dropped: 0 });
+      const sel = '{testid="rw-native"}';
+      const reqs = await prom.waitFor(`redline_http_reqs_total${sel}`, (r) => r.length > 0);
+      expect(reqs[0]!.value[1]).toBe('30');
+      expect(reqs[0]!.metric).toMatchObject({
+        method: 'GET',
+        status: '200',
+        expected_response: 'true',
+      });
+      expect((await prom.query(`redline_vus${sel}`))[0]!.value[1]).toBe('4');
+      const bucket = await prom.query(
+        `redline_http_req_duration_seconds_bucket{testid="rw-native",le="0.025"}`,
+      );
+      expect(bucket[0]!.value[1]).toBe('24');
+      expect((await prom.query(`redline_http_req_duration_seconds_count${sel}`))[0]!.value[1]).toBe(
+        '30',
+      );
+      expect(
+        Number((await prom.query(`redline_http_req_duration_seconds_sum${sel}`))[0]!.value[1]),
+      ).toBeCloseTo(24 * 0.02 + 6 * 0.3, 9);
+      expect(
+        Number((await prom.query(`redline_http_req_duration_max${sel}`))[0]!.value[1]),
+      ).toBeCloseTo(0.3, 9);
+      expect(
+        Number((await prom.query(`redline_http_req_duration_p50${sel}`))[0]!.value[1]),
+      ).toBeCloseTo(0.02, 4);
+      const nativeCount = await prom.query(
+        `histogram_count(redline_http_req_duration_seconds${sel})`,
+      );
+      expect(nativeCount[0]!.value[1]).toBe('30');
+      const fraction = await prom.query(
+        `histogram_fraction(0, 0.1, redline_http_req_duration_seconds${sel})`,
+      );
+      expect(Number(fraction[0]!.value[1])).toBeCloseTo(0.8, 9);
     });
-    await feedKnownRun(out, 'rw-classic');
-    expect(out.stats.failed).toBeGreaterThan(0);
-    expect(out.stats.lastError).toMatch(/native histograms are disabled/);
-    const reqs = await prom.waitFor(
-      'redline_http_reqs_total{testid="rw-classic"}',
-      (r) => r.length > 0,
-    );
-    expect(reqs[0]!.value[1]).toBe('30');
-    const q =
-      'histogram_quantile(0.5, sum by (le) (redline_http_req_duration_seconds_bucket{testid="rw-classic"}))';
-    expect(Number((await prom.query(q))[0]!.value[1])).toBeGreaterThan(0.01);
-  });
-});
+  },
+);
 
-describe('a short run written to Prometheus (remote write)', () => {
+describe.skipIf(prometheus.skip)(
+  'remote write into Prometheus 2.x without native histograms',
+  () => {
+    let prom: PrometheusServer;
+    beforeAll(async () => {
+      prom = await startPrometheus();
+    });
+    afterAll(async () => {
+      await prom?.stop();
+    });
+
+    it('loses only the native histogram requests, never the float samples', async () => {
+      const out = createRemoteWriteOutput({
+        url: `${prom.baseUrl}/api/v1/write`,
+        nativeHistograms: true,
+        backoffMs: 10,
+        maxRetries: 1,
+        warn: () => {},
+      });
+      await feedKnownRun(out, 'rw-classic');
+      expect(out.stats.failed).toBeGreaterThan(0);
+      expect(out.stats.lastError).toMatch(/native histograms are disabled/);
+      const reqs = await prom.waitFor(
+        'redline_http_reqs_total{testid="rw-classic"}',
+        (r) => r.length > 0,
+      );
+      expect(reqs[0]!.value[1]).toBe('30');
+      const q =
+        'histogram_quantile(0.5, sum by (le) (redline_http_req_duration_seconds_bucket{testid="rw-classic"}))';
+      expect(Number((await prom.query(q))[0]!.value[1])).toBeGreaterThan(0.01);
+    });
+  },
+);
+
+describe.skipIf(prometheus.skip)('a short run written to Prometheus (remote write)', () => {
   let prom: PrometheusServer;
   let target: Server;
   beforeAll(async () => {

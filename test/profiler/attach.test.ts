@@ -48,7 +48,7 @@ it('profiles a running process through host:port and leaves it running without t
   });
   expect(child?.exitCode).toBeNull();
   const session = await connectInspector(
-    `ws://${inspector}/${(await (await fetch(`http://${inspector}/json/list`)).json())[0].id}`,
+    `ws://${inspector}/${((await (await fetch(`http://${inspector}/json/list`)).json()) as Array<{ id: string }>)[0]?.id}`,
   );
   const left = await session.send<{ result: { value: string } }>('Runtime.evaluate', {
     expression: 'typeof globalThis.__redlineSampler',

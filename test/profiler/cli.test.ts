@@ -133,6 +133,38 @@ describe.skipIf(!built)('redline profile (needs npm run build)', () => {
     expect(existsSync(join(dir, 'cpu.cpuprofile'))).toBe(true);
   });
 
+  it('sends the load to the path of a $PORT URL on the port it gives the target', () => {
+    const run = redline([
+      'profile',
+      '-c',
+      '2',
+      '-d',
+      '2s',
+      '--warmup',
+      '0',
+      '--url',
+      'http://127.0.0.1:$PORT/anything?x=1',
+      '-o',
+      join(out, 'port-template'),
+      '--json',
+      '-q',
+      '--',
+      process.execPath,
+      join(apps, 'sync-crypto.mjs'),
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/anything\?x=1$/);
+    expect(result.url).not.toContain('$PORT');
+    expect(result.findings[0]).toMatchObject({ id: 'cpu.sync-crypto' });
+  });
+
+  it('refuses $PORT in --url for a target it does not start', () => {
+    const run = redline(['profile', '--attach', '9229', '--url', 'http://127.0.0.1:$PORT/']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('Redline does not start this target');
+  });
+
   it('exits 2 when there is nothing to profile', () => {
     const run = redline(['profile', '-d', '1s']);
     expect(run.status).toBe(2);

@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQuickTest } from '../../src/engine/quick/run-quick.js';
 import { profileStackTarget } from '../../src/profiler/index.js';
 import { findFreePort } from '../../src/util/net.js';
+import { requireBinaries } from '../helpers/require-binary.js';
 
 const SOURCE = join(import.meta.dirname, '../fixtures/apps/java/shop/ShopServer.java');
-const hasJdk =
-  spawnSync('javac', ['-version']).status === 0 && spawnSync('jcmd', ['-h']).status === 0;
+const hasJdk = !requireBinaries('java', 'javac', 'jcmd').skip;
 const lineOf = (marker: string): number =>
   readFileSync(SOURCE, 'utf8')
     .split('\n')

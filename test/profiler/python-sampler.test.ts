@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runQuickTest } from '../../src/engine/quick/run-quick.js';
 import { judgeGil } from '../../src/profiler/analysis/python-findings.js';
+import { BUSY_RUN_QUEUE_RATIO } from '../../src/profiler/import/python-sampler.js';
 import { profileStackTarget } from '../../src/profiler/index.js';
 import { findFreePort } from '../../src/util/net.js';
 
@@ -58,8 +59,11 @@ describe.skipIf(!hasPython)('redline profile -- python … (Redline sampler)', (
     });
     const p = result.recording.processes?.[0];
     expect(p?.cpuMs).toBeGreaterThan(0);
-    const saturated = result.analysis.notes.some((n) => /CPUs were saturated/.test(n));
-    if (!saturated) {
+    // Threads that wait in the run queue (other processes, the load generator itself on a small
+    // machine) are sampled where they wake up: the analysis says so, and the share is compared
+    // with the loop's own measurement only when it did not.
+    const busy = result.analysis.notes.some((n) => /CPUs were (saturated|busy)/.test(n));
+    if (!busy) {
       // The loop timed itself with time.thread_time: its share of the process's CPU (sampler
       // excluded) is the reference for the sampled share.
       const reference = hotCpuMs / ((p?.cpuMs ?? 0) - (p?.samplerCpuMs ?? 0));
@@ -68,7 +72,7 @@ describe.skipIf(!hasPython)('redline profile -- python … (Redline sampler)', (
     } else {
       // On a machine whose CPUs other processes saturate, threads wait in the run queue and the
       // shares lean towards wake-up points: Redline says so instead of pretending.
-      expect(p!.runQueueWaitMs / p!.threadCpuMs).toBeGreaterThanOrEqual(0.5);
+      expect(p!.runQueueWaitMs / p!.threadCpuMs).toBeGreaterThanOrEqual(BUSY_RUN_QUEUE_RATIO);
     }
     // One thread did the work: never called GIL-bound.
     expect(result.findings.some((f) => f.id === 'python.gil-bound')).toBe(false);
@@ -88,7 +92,7 @@ describe.skipIf(!hasPython)('redline profile -- python … (Redline sampler)', (
     } else {
       // Never claimed without the evidence; an undecidable case is said so.
       expect(gil).toBeUndefined();
-      expect(verdict.bound).toBe('unknown');
+      expect(verdict.bound, verdict.reason).toBe('unknown');
       expect(result.analysis.notes.join('\n')).toMatch(/GIL check .* machine was busy/);
     }
   });

@@ -1,6 +1,6 @@
 /** /proc sampling of a process tree (Linux): CPU time, RSS, children included. */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ProcSampler, readProcessTree } from './proc-sampler.js';
 
@@ -15,22 +15,50 @@ describe.runIf(linux)('proc sampler', () => {
   });
 
   it('measures the CPU of a busy child and counts it in its parent’s tree', async () => {
-    // A shell parent whose child node process spins for about a second.
-    const child = spawn(
-      'sh',
-      ['-c', `${process.execPath} -e "const t=Date.now(); while (Date.now()-t<1200);"; sleep 0.2`],
-      { stdio: 'ignore' },
-    );
-    const exited = new Promise((r) => child.once('exit', r));
-    await new Promise((r) => setTimeout(r, 150));
+    // A shell parent whose child node process spins until it has used 500 ms of CPU (CPU time,
+    // not wall time: on a busy machine the spin takes longer but burns the same CPU), says so and
+    // waits. The assertions are on CPU seconds, which a competing load does not change.
+    const spin =
+      'while (process.cpuUsage().user + process.cpuUsage().system < 500000); console.log(1); setTimeout(() => {}, 60000)';
+    const child = spawn('sh', ['-c', `${process.execPath} -e '${spin}'; sleep 0.2`], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const sampler = new ProcSampler(child.pid as number, 100);
-    await new Promise((r) => setTimeout(r, 800));
-    const summary = sampler.stop();
-    await exited;
-    expect(summary?.samples.length).toBeGreaterThanOrEqual(3);
-    // Busy-waiting on one core: well above idle even on a shared machine.
-    expect(summary?.cpuPercentOfOneCore).toBeGreaterThan(20);
-    expect(summary?.maxRssBytes).toBeGreaterThan(1024 * 1024);
-    expect(summary?.memoryPercent).toBeGreaterThan(0);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.once('data', () => resolve());
+        child.once('exit', (code) =>
+          reject(new Error(`the spinning child exited early (${code})`)),
+        );
+      });
+      const summary = sampler.stop();
+      expect(summary?.samples.length).toBeGreaterThanOrEqual(2);
+      const first = summary?.samples[0];
+      const last = summary?.samples.at(-1);
+      // The node grandchild's CPU is counted in the shell's tree: at least 0.4 s of the 0.5 s
+      // (the first reading may come after its start-up; /proc counts in 10 ms ticks).
+      expect((last?.cpuSeconds ?? 0) - (first?.cpuSeconds ?? 0)).toBeGreaterThanOrEqual(0.4);
+      expect(summary?.cpuPercentOfOneCore).toBeGreaterThan(0);
+      expect(summary?.maxRssBytes).toBeGreaterThan(1024 * 1024);
+      expect(summary?.memoryPercent).toBeGreaterThan(0);
+    } finally {
+      sampler.stop();
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        // Kill the tree: the node grandchild first (the shell's only child), then the shell.
+        const children = existsSync(`/proc/${child.pid}/task/${child.pid}/children`)
+          ? readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')
+          : '';
+        for (const pid of children.trim().split(/\s+/).filter(Boolean)) {
+          try {
+            process.kill(Number(pid), 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }
   });
 });

@@ -43,8 +43,11 @@ export interface RunningTarget {
 
 const DEBUGGER = /Debugger listening on ws:\/\/([^/\s]+)\//;
 
-/** The probe's N+1 duration floor (ms per request) in audits, unless target.env sets its own. */
-export const AUDIT_N_PLUS_ONE_MS = 10;
+/**
+ * The probe's N+1 duration floor (ms per request) in audits, unless target.env sets its own: none,
+ * N+1 is decided on repetition and graded by its share of route time (probe/config.ts).
+ */
+export const AUDIT_N_PLUS_ONE_MS = 0;
 
 function isNodeCommand(argv: readonly string[]): boolean {
   return argv[0] === process.execPath || /^node(js)?(\d+)?(\.exe)?$/.test(basename(argv[0] ?? ''));

@@ -1,6 +1,6 @@
 /** `redline profile [--url URL] [load flags] -- <command>`: profile a Node service under Redline's load. */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CliOverrides } from '../../config/cli-overrides.js';
@@ -8,7 +8,9 @@ import type { QuickRunOptions } from '../../engine/quick/quick-config.js';
 import { runQuickTest } from '../../engine/quick/run-quick.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import type { Finding } from '../../findings/finding.js';
 import { renderSummaryText } from '../../outputs/summary/summary-text.js';
+import { PROBE_ENV, type ProbeReport, readProbeReport } from '../../probe/index.js';
 import {
   DEFAULT_CAPTURE_OPTIONS,
   detectRuntime,
@@ -16,6 +18,7 @@ import {
   profileTarget,
   renderCaptureText,
 } from '../../profiler/index.js';
+import { fillPortPlaceholder, hasPortPlaceholder } from '../../util/net.js';
 import { redactDeep, redactText } from '../../util/redact.js';
 import {
   addLoadFlags,
@@ -107,21 +110,108 @@ function scriptRunners(scriptPath: string, flags: ProfileFlags, warmupMs: number
   };
 }
 
-function printResult(result: ProfileTargetResult, flags: ProfileFlags): void {
+/** What `--probe` adds to the profile: the probe's report, read after the target stopped. */
+interface ProbeOutcome {
+  file: string;
+  /** The report as read, or why it could not be (the app never loaded the probe, a kill). */
+  report?: ProbeReport;
+  problem?: string;
+}
+
+/** The report file the probe writes in the output folder (removed first: never an old run's). */
+function probeReportPath(outDir: string): string {
+  const file = join(outDir, 'probe.ndjson');
+  rmSync(file, { force: true });
+  return file;
+}
+
+/** Reads the probe's report after the target stopped (it flushes on exit). */
+async function readProbeOutcome(file: string): Promise<ProbeOutcome> {
+  try {
+    const report = await readProbeReport(file);
+    if (!report.hello)
+      return { file, report, problem: 'the probe report has no hello record (cut short?)' };
+    return { file, report };
+  } catch {
+    return {
+      file,
+      problem:
+        'the probe wrote no report: the target did not load it (NODE_OPTIONS overwritten, or not a Node process)',
+    };
+  }
+}
+
+function printProbeText(probe: ProbeOutcome): void {
+  const lines = ['', 'Probe (routes and queries, redline/probe):'];
+  if (probe.problem) lines.push(`  ${probe.problem}`);
+  const report = probe.report;
+  if (report?.stats)
+    lines.push(
+      `  ${report.stats.requests} requests seen, ${report.stats.routes.length} routes, ${report.stats.queries.length} query shapes`,
+    );
+  if (report && report.findings.length === 0 && !probe.problem) lines.push('  no findings');
+  for (const finding of report?.findings ?? []) {
+    const where = finding.location?.file
+      ? ` at ${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`
+      : '';
+    const route = finding.location?.route ? ` [${finding.location.route}]` : '';
+    lines.push(`  ${finding.severity.toUpperCase().padEnd(8)} ${finding.title}${route}${where}`);
+  }
+  process.stdout.write(`${redactText(lines.join('\n'))}\n`);
+}
+
+function printResult(result: ProfileTargetResult, flags: ProfileFlags, probe?: ProbeOutcome): void {
+  const probeFindings: Finding[] = probe?.report?.findings ?? [];
   if (flags.json) {
     const { capture: _capture, analysis, loadResult: _load, ...rest } = result;
     const { cpuProfile: _model, ...summary } = analysis;
-    process.stdout.write(
-      `${JSON.stringify(redactDeep({ ...rest, analysis: summary }), null, 2)}\n`,
-    );
+    const merged = {
+      ...rest,
+      findings: [...rest.findings, ...probeFindings],
+      analysis: summary,
+      ...(probe
+        ? {
+            probe: {
+              file: probe.file,
+              ...(probe.problem ? { problem: probe.problem } : {}),
+              findings: probeFindings,
+              ...(probe.report?.stats ? { stats: probe.report.stats } : {}),
+              ended: probe.report?.ended ?? false,
+            },
+          }
+        : {}),
+    };
+    process.stdout.write(`${JSON.stringify(redactDeep(merged), null, 2)}\n`);
     return;
   }
   const run = result.loadResult as { result?: Parameters<typeof renderSummaryText>[0] } | undefined;
   if (run?.result && !flags.quiet)
     process.stdout.write(renderSummaryText(run.result, { color: false }));
-  process.stdout.write(`\n${renderCaptureText(result.analysis, flags.top ?? 10)}\n\nFiles:\n`);
+  process.stdout.write(`\n${renderCaptureText(result.analysis, flags.top ?? 10)}\n`);
+  if (probe) printProbeText(probe);
+  process.stdout.write('\nFiles:\n');
   for (const [kind, path] of Object.entries(result.files))
     process.stdout.write(`  ${kind.padEnd(12)} ${path}\n`);
+  if (probe?.report) process.stdout.write(`  ${'probe'.padEnd(12)} ${probe.file}\n`);
+}
+
+/**
+ * The URL the load options are checked with before the target runs: the load itself goes to the
+ * URL the target answers on (its $PORT is only known once Redline picks it).
+ */
+function placeholderUrl(flags: ProfileFlags): string {
+  if (flags.url === undefined) return 'http://127.0.0.1/';
+  if (!hasPortPlaceholder(flags.url)) return flags.url;
+  if (flags.attach || flags.pprof)
+    throw new RedlineError(
+      'PROFILE_PORT_PLACEHOLDER',
+      `--url ${flags.url} names $PORT, but Redline does not start this target`,
+      {
+        exitCode: ExitCode.Usage,
+        hint: 'With --attach or --pprof, give the port the running service listens on, e.g. --url http://127.0.0.1:3000/.',
+      },
+    );
+  return fillPortPlaceholder(flags.url, 1);
 }
 
 /** `redline profile` of a Go, JVM or Python target (profile-stack.ts). */
@@ -143,7 +233,7 @@ async function runStack(
   const warmupMs = flags.warmup ?? DEFAULT_WARMUP_MS;
   const runners = script
     ? scriptRunners(resolve(script), flags, warmupMs)
-    : loadRunners(quickOptionsFromFlags(flags.url ?? 'http://127.0.0.1/', flags), warmupMs);
+    : loadRunners(quickOptionsFromFlags(placeholderUrl(flags), flags), warmupMs);
   const interrupt = installInterruptHandler();
   try {
     const result = await runStackProfile({
@@ -190,7 +280,7 @@ export function register(program: Command): void {
     )
     .option(
       '--url <url>',
-      'URL the load is sent to (default http://127.0.0.1:$PORT/, with $PORT given to the target)',
+      'URL the load is sent to (default http://127.0.0.1:$PORT/; $PORT in it is the free port Redline gives the target)',
     )
     .option(
       '--attach <host:port|pid>',
@@ -272,7 +362,7 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
           hint: 'Add the command that starts the target after --, e.g. redline profile -- node server.js, or use --attach.',
         });
       }
-      const base = quickOptionsFromFlags(flags.url ?? 'http://127.0.0.1/', flags);
+      const base = quickOptionsFromFlags(placeholderUrl(flags), flags);
       const interrupt = installInterruptHandler();
       let written = false;
       interrupt.onForcedExit(() => {
@@ -284,9 +374,17 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
       const progress = flags.quiet
         ? undefined
         : (message: string) => process.stderr.write(`redline: ${redactText(message)}\n`);
+      // --probe on a started target: the probe reports to <out>/probe.ndjson, read back below.
+      const probeFile =
+        flags.probe && !flags.attach ? probeReportPath(resolve(flags.out)) : undefined;
       try {
         const result = await profileTarget({
-          target: flags.attach ? { attach: flags.attach } : { command: targetCommand },
+          target: flags.attach
+            ? { attach: flags.attach }
+            : {
+                command: targetCommand,
+                ...(probeFile ? { env: { [PROBE_ENV.report]: probeFile } } : {}),
+              },
           ...(flags.url ? { url: flags.url } : {}),
           ...(script
             ? scriptRunners(resolve(script), flags, flags.warmup ?? DEFAULT_WARMUP_MS)
@@ -310,7 +408,8 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
           ...(progress ? { onProgress: progress } : {}),
         });
         written = true;
-        printResult(result, flags);
+        const probe = probeFile ? await readProbeOutcome(probeFile) : undefined;
+        printResult(result, flags, probe);
         if (result.loadError !== undefined && !result.interrupted) throw result.loadError;
         if (result.interrupted) process.exitCode = ExitCode.Interrupted;
       } finally {

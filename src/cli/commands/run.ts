@@ -23,7 +23,12 @@ import { PartialResult } from '../partial-result.js';
 import { RequestFailureLog } from '../request-failure-log.js';
 import { writeJsonFile } from '../result-files.js';
 import { parseRunTarget } from '../run-target.js';
-import { addScriptFlags, cliOverridesFromFlags, type ScriptFlagValues } from '../script-flags.js';
+import {
+  addScriptFlags,
+  cliOverridesFromFlags,
+  remoteModulesFromFlags,
+  type ScriptFlagValues,
+} from '../script-flags.js';
 import { isWebSocketTarget, wsEchoScript } from '../ws-echo.js';
 
 interface RunFlags extends LoadFlagValues, ScriptFlagValues {
@@ -176,6 +181,7 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
     const run = await runScriptTest({
       scriptPath: path,
       cli: cliOverridesFromFlags(flags),
+      remoteModules: remoteModulesFromFlags(flags),
       ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
       outputs: await buildOutputs(flags, partial),
       signal: interrupt.signal,

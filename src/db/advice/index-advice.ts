@@ -32,12 +32,13 @@ export function suggestIndex(node: PlanNode, plan: ExplainedPlan): IndexSuggesti
     ...equality,
     ...parsed.range.filter((c) => !equality.includes(c)).slice(0, 1),
   ].slice(0, MAX_INDEX_COLUMNS);
-  const aliases = plan.sql ? resolveTableAliases(plan.sql) : new Map<string, string>();
-  const table =
-    plan.engine === 'postgres'
-      ? node.relation
-      : (aliases.get(node.relation.toLowerCase()) ?? node.relation);
-  return buildSuggestion(plan.engine, table, node.schema, columns);
+  const refs = plan.sql ? resolveTableRefs(plan.sql) : new Map<string, TableRef>();
+  // PostgreSQL names the relation itself (its schema only under VERBOSE); MySQL/MariaDB print the
+  // alias. Either way the statement's own FROM clause says which schema the table was read from.
+  const ref = refs.get(node.relation.toLowerCase());
+  const table = plan.engine === 'postgres' ? node.relation : (ref?.table ?? node.relation);
+  const schema = node.schema ?? (ref && ref.table === table ? ref.schema : undefined);
+  return buildSuggestion(plan.engine, table, schema, columns);
 }
 
 /** Builds the statements for an index on `table (columns)`. */
@@ -51,28 +52,94 @@ export function buildSuggestion(
     .map((c) => c.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, ''))
     .join('_');
   const name = `${table}_${slug}_idx`.slice(0, 63);
+  const quote = (identifier: string) => quoteIdentifier(engine, identifier);
+  const list = columns.map((c) => quoteColumn(engine, c)).join(', ');
   if (engine === 'postgres') {
-    const target = `${schema && schema !== 'public' ? `${quotePg(schema)}.` : ''}${quotePg(table)}`;
-    const list = columns.map((c) => (c.startsWith('(') ? c : quotePg(c))).join(', ');
+    const target = `${schema && schema !== 'public' ? `${quote(schema)}.` : ''}${quote(table)}`;
     return {
       engine,
       table,
       ...(schema ? { schema } : {}),
       columns,
       name,
-      createSql: `CREATE INDEX CONCURRENTLY ${quotePg(name)} ON ${target} (${list});`,
-      verifySql: `CREATE INDEX ${quotePg(name)} ON ${target} (${list})`,
+      createSql: `CREATE INDEX CONCURRENTLY ${quote(name)} ON ${target} (${list});`,
+      verifySql: `CREATE INDEX ${quote(name)} ON ${target} (${list})`,
     };
   }
-  const list = columns.map((c) => (c.startsWith('(') ? c : `\`${c}\``)).join(', ');
-  const sql = `CREATE INDEX \`${name}\` ON \`${table}\` (${list})`;
-  return { engine, table, columns, name, createSql: `${sql};`, verifySql: sql };
+  const target = `${schema ? `${quote(schema)}.` : ''}${quote(table)}`;
+  const sql = `CREATE INDEX ${quote(name)} ON ${target} (${list})`;
+  return {
+    engine,
+    table,
+    ...(schema ? { schema } : {}),
+    columns,
+    name,
+    createSql: `${sql};`,
+    verifySql: sql,
+  };
+}
+
+/**
+ * Quotes an identifier for generated DDL so that it runs as written: PostgreSQL keeps plain
+ * lower-case names bare and double-quotes keywords (`user`, `order`, …), mixed case and anything
+ * else; MySQL/MariaDB always get backticks (their keyword list changes between versions).
+ */
+export function quoteIdentifier(engine: ExplainedPlan['engine'], identifier: string): string {
+  if (engine === 'postgres') {
+    return /^[a-z_][a-z0-9_$]*$/.test(identifier) && !PG_KEYWORDS.has(identifier)
+      ? identifier
+      : `"${identifier.replace(/"/g, '""')}"`;
+  }
+  return `\`${identifier.replace(/`/g, '``')}\``;
+}
+
+/** Quotes a column, or the column inside an expression column `(lower(email))`. */
+function quoteColumn(engine: ExplainedPlan['engine'], column: string): string {
+  const expression = /^\(([A-Za-z_]\w*)\((.+)\)\)$/.exec(column);
+  if (expression?.[1] && expression[2])
+    return `(${expression[1]}(${quoteIdentifier(engine, expression[2])}))`;
+  return quoteIdentifier(engine, column);
+}
+
+/**
+ * PostgreSQL keywords that are not plain "unreserved" (`pg_get_keywords()` where `catcode <> 'U'`,
+ * PostgreSQL 15, plus the words 16 and 17 added): as a table or column name they must be quoted (`quote_ident` quotes them too).
+ */
+const PG_KEYWORDS = new Set(
+  `all analyse analyze and any array as asc asymmetric authorization between bigint binary bit
+  boolean both case cast char character check coalesce collate collation column concurrently
+  constraint create cross current_catalog current_date current_role current_schema current_time
+  current_timestamp current_user dec decimal default deferrable desc distinct do else end except
+  exists extract false fetch float for foreign freeze from full grant greatest group grouping having
+  ilike in initially inner inout int integer intersect interval into is isnull join json_array
+  json_arrayagg json_object json_objectagg json_scalar json_serialize lateral leading least left like
+  limit localtime localtimestamp merge_action national natural nchar none normalize not notnull null
+  nullif numeric offset on only or order out outer overlaps overlay placing position precision
+  primary real references returning right row select session_user setof similar smallint some
+  substring symmetric system_user table tablesample then time timestamp to trailing treat trim true
+  union unique user using values varchar variadic verbose when where window with xmlattributes
+  xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize
+  xmltable`.split(/\s+/),
+);
+
+/** A table a statement reads: its name and, when the statement qualifies it, its schema. */
+export interface TableRef {
+  table: string;
+  schema?: string;
 }
 
 /** Maps aliases to table names from FROM / JOIN / UPDATE / INTO clauses (`orders o` → o: orders). */
 export function resolveTableAliases(sql: string): Map<string, string> {
+  return new Map([...resolveTableRefs(sql)].map(([key, ref]) => [key, ref.table]));
+}
+
+/**
+ * Maps aliases and table names (lower case) to the table and its schema as the statement writes
+ * them, from FROM / JOIN / UPDATE / INTO clauses (`app.orders o` → o and orders: app.orders).
+ */
+export function resolveTableRefs(sql: string): Map<string, TableRef> {
   const tokens = significantTokens(sql);
-  const map = new Map<string, string>();
+  const map = new Map<string, TableRef>();
   const clause = new Set(['from', 'join', 'update', 'into']);
   const stop = new Set([
     'where',
@@ -103,20 +170,23 @@ export function resolveTableAliases(sql: string): Map<string, string> {
     if (!(word && clause.has(word)) && !afterComma) continue;
     let j = i + 1;
     let name = unquote(tokens[j]?.text ?? '');
+    let schema: string | undefined;
     while (tokens[j + 1]?.text === '.') {
       j += 2;
+      schema = name;
       name = unquote(tokens[j]?.text ?? '');
     }
     if (!name || tokens[j]?.kind === 'punct') continue;
     let aliasToken = tokens[j + 1];
     if (aliasToken?.text.toLowerCase() === 'as') aliasToken = tokens[j + 2];
-    map.set(name.toLowerCase(), name);
+    const ref: TableRef = schema ? { table: name, schema } : { table: name };
+    map.set(name.toLowerCase(), ref);
     if (
       aliasToken &&
       (aliasToken.kind === 'word' || aliasToken.kind === 'quoted-ident') &&
       !stop.has(aliasToken.text.toLowerCase())
     ) {
-      map.set(unquote(aliasToken.text).toLowerCase(), name);
+      map.set(unquote(aliasToken.text).toLowerCase(), ref);
     }
   }
   return map;
@@ -132,11 +202,7 @@ function isInFromList(tokens: ReturnType<typeof significantTokens>, index: numbe
 }
 
 function unquote(text: string): string {
-  return text.replace(/^[`"]|[`"]$/g, '');
-}
-
-function quotePg(identifier: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(identifier)
-    ? identifier
-    : `"${identifier.replace(/"/g, '""')}"`;
+  if (/^".*"$/s.test(text)) return text.slice(1, -1).replace(/""/g, '"');
+  if (/^`.*`$/s.test(text)) return text.slice(1, -1).replace(/``/g, '`');
+  return text;
 }

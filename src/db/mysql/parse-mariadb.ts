@@ -142,6 +142,7 @@ function fillTable(node: PlanNode, raw: Json): void {
     ...((examined ?? estimated) !== undefined
       ? { rowsExamined: (examined ?? estimated) as number }
       : {}),
+    ...(estimated !== undefined ? { estimatedRowsExamined: estimated } : {}),
     ...((filtered ?? num(raw['filtered'])) !== undefined
       ? { filteredPct: (filtered ?? num(raw['filtered'])) as number }
       : {}),

@@ -117,6 +117,8 @@ function lendFilters(node: PlanNode): void {
     const kept = node.actualRows * (node.loops ?? 1);
     only.rowsRemovedByFilter = Math.max(0, examined - kept);
     if (only.mysql) only.mysql.rowsExamined = only.actualRows;
+    if (only.mysql && only.estimatedRows !== undefined)
+      only.mysql.estimatedRowsExamined = only.estimatedRows;
     // Like PostgreSQL's scans, the scan now reports the rows it kept (and the filter's estimate).
     only.actualRows = kept / (only.loops ?? 1);
     if (node.estimatedRows !== undefined) only.estimatedRows = node.estimatedRows;

@@ -23,6 +23,8 @@ export interface MysqlAccess {
   key?: string;
   /** Rows examined per loop (`r_rows` actual, or `rows` estimated). */
   rowsExamined?: number;
+  /** The optimizer's estimate of rows examined per loop (`rows`, before the condition's `filtered`). */
+  estimatedRowsExamined?: number;
   /** Percentage of examined rows kept by the attached condition. */
   filteredPct?: number;
   /** Join buffer kind (`BNL`, `BNLH`, `hash`), when a join buffer is used. */

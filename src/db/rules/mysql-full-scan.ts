@@ -5,6 +5,13 @@ import { createPlanFinding, ms, type PlanRule } from './plan-rule.js';
 export const FULL_SCAN_MIN_ROWS = 1000;
 /** Share of the scan time assumed saved with an index (ranking only). */
 export const FULL_SCAN_SAVING = 0.5;
+/**
+ * A single full scan (not repeated) is `medium` only when it takes at least this share of the
+ * statement (with actuals); a cheap driving-table scan whose join key has an index is `low`
+ * (test/fixtures/calibration/mariadb-top-n-join: 2,000 customers scanned in a fraction of a ms
+ * while the statement's time is in the join).
+ */
+export const FULL_SCAN_MEDIUM_SHARE = 0.2;
 
 /** `db.full-scan`: access_type ALL repeated in a join, or ALL although `possible_keys` exist. */
 export const fullScanRule: PlanRule = {
@@ -23,10 +30,15 @@ export const fullScanRule: PlanRule = {
     const ignoredKeys = (access.possibleKeys?.length ?? 0) > 0 && !access.key;
     if (!repeated && !ignoredKeys) return null;
     const selfMs = node.selfMs ?? 0;
+    const cheap =
+      context.plan.analyzed &&
+      node.selfMs !== undefined &&
+      context.totalMs > 0 &&
+      selfMs / context.totalMs < FULL_SCAN_MEDIUM_SHARE;
     return createPlanFinding({
       rule: fullScanRule,
       context,
-      severity: repeated ? 'high' : 'medium',
+      severity: repeated ? 'high' : cheap ? 'low' : 'medium',
       timeSavedMs: selfMs * FULL_SCAN_SAVING,
       title: `Full table scan of ${node.relation ?? 'a table'}${repeated ? ` repeated ${node.loops} times` : ''}`,
       impact: `${Math.round(access.rowsExamined ?? 0)} rows read per scan${repeated ? ` × ${node.loops} scans` : ''} (${ms(selfMs)})`,

@@ -19,7 +19,12 @@ import type { Output, RunMeta } from '../../outputs/output.js';
 import type { ResultThreshold, RunResultFile } from '../../outputs/result-file.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
 import { configureHttpSettings } from '../../script/http/configure.js';
-import { type LoadedScript, loadScript } from '../../script/loader/index.js';
+import {
+  instantiateModule,
+  type LoadedScript,
+  loadScript,
+  type RemoteModuleOptions,
+} from '../../script/loader/index.js';
 import { scriptModuleMap } from '../../script/modules/module-map.js';
 import { createThreadRuntime, installThreadRuntime } from '../../script/runtime/thread-runtime.js';
 import { isYamlPlanPath, loadYamlPlan } from '../../script/yaml/index.js';
@@ -56,6 +61,8 @@ export interface ScriptRunOptions {
   onWarning?: (text: string) => void;
   /** Script errors inside iterations, with stacks mapped to the user's files. */
   onScriptError?: (message: string, stack: string) => void;
+  /** Remote modules (`import … from 'https://…'`): mirrors, offline, cache folder. */
+  remoteModules?: RemoteModuleOptions;
   /** Receives a live view of the thresholds' outcomes (e.g. for the dashboard's table). */
   onThresholds?: (outcomes: () => ResultThreshold[]) => void;
 }
@@ -91,9 +98,21 @@ function thresholdsInput(plan: Plan): Record<string, unknown[]> {
   return raw;
 }
 
+/** `warn` called with each distinct text once (scripts warn in every iteration). */
+function onceEach(warn: (text: string) => void): (text: string) => void {
+  const seen = new Set<string>();
+  return (text) => {
+    if (seen.has(text)) return;
+    seen.add(text);
+    warn(text);
+  };
+}
+
 async function importInitContext(loaded: LoadedScript): Promise<Record<string, unknown>> {
   try {
-    return (await import(loaded.bundleUrl)) as Record<string, unknown>;
+    // The main thread's own instance of the init code (options, setup, teardown, handleSummary);
+    // VUs get theirs in the shards (k6: the first init run reads the options, then one per VU).
+    return await instantiateModule((await import(loaded.bundleUrl)) as Record<string, unknown>);
   } catch (error) {
     throw await initContextError(loaded, error);
   }
@@ -123,12 +142,16 @@ function addThresholdSubMetrics(
 
 /** Runs a script (k6-style or native) and returns the result with the exit code it calls for. */
 export async function runScriptTest(options: ScriptRunOptions): Promise<ScriptRunResult> {
+  const remoteModules: RemoteModuleOptions = {
+    ...options.remoteModules,
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+  };
   const loaded = await (isYamlPlanPath(options.scriptPath)
     ? loadYamlPlan(options.scriptPath, {
         modules: scriptModuleMap(),
         ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       })
-    : loadScript(options.scriptPath, { modules: scriptModuleMap() }));
+    : loadScript(options.scriptPath, { modules: scriptModuleMap(), remoteModules }));
   try {
     return await runLoaded(loaded, options);
   } finally {
@@ -153,6 +176,7 @@ async function runLoaded(
     inInit: true,
     resolvePath: loaded.resolvePath,
     env: initEnv,
+    ...(options.onWarning ? { warn: onceEach(options.onWarning) } : {}),
   });
   installThreadRuntime(runtime);
   installScriptGlobals();
@@ -243,6 +267,7 @@ async function runLoaded(
       hostRules: plan.options.hostRules ?? [],
       hostRulesModule: hostsModule,
       intervalMs: 1000,
+      perVuInit: loaded.initFactory && (loaded.isK6Style || module['perVuInit'] === true),
     } satisfies ScriptShardConfig,
   }));
   const header = describePlan(plan);

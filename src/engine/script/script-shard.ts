@@ -3,21 +3,28 @@
  * bundled script (init context), runs its scenarios' executors for this execution segment and
  * reports metrics every interval.
  */
-import type { Plan } from '../../config/plan.js';
+import { maxTarget } from '../../config/executors/executor-kind.js';
+import type { Plan, ScenarioPlan } from '../../config/plan.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import { MetricRegistry } from '../../metrics/registry.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
 import { configureHttpSettings } from '../../script/http/configure.js';
-import { loadScriptPathResolver } from '../../script/loader/script-path.js';
+import {
+  hasInitFactory,
+  instantiateModule,
+  loadScriptPathResolver,
+} from '../../script/loader/index.js';
 import {
   createThreadRuntime,
   installThreadRuntime,
   threadRuntime,
 } from '../../script/runtime/thread-runtime.js';
+import { initVuContext } from '../../script/runtime/vu-state.js';
 import { epochToLocal, ShardClock } from '../shard-clock.js';
 import type { ShardHandle, ShardReport } from '../shard-report.js';
 import { createExecutor, type Executor } from './executors/index.js';
-import { type IterationFn, VuRunner } from './vu-runner.js';
+import { stripe } from './segment.js';
+import { type IterationFn, type VuInit, VuRunner } from './vu-runner.js';
 
 /** Everything a script shard needs (structured-clone safe). */
 export interface ScriptShardConfig {
@@ -34,6 +41,11 @@ export interface ScriptShardConfig {
   /** Module exporting `createUrlRewriter(rules)`, resolved by the main thread. */
   hostRulesModule?: string;
   intervalMs: number;
+  /**
+   * Each VU runs the script's init code for its own module instance (k6 scripts; native scripts
+   * that export `perVuInit = true`); else one instance per thread serves every VU.
+   */
+  perVuInit?: boolean;
 }
 
 /** How many distinct script errors each shard reports. */
@@ -49,6 +61,9 @@ export async function startShard(
   const events: NonNullable<ShardReport['events']> = [];
   const errors: NonNullable<ShardReport['scriptErrors']> = [];
   const seenErrors = new Set<string>();
+  // Warnings the script caused (each text once), sent with the next interval's report.
+  const scriptWarnings: string[] = [];
+  const seenWarnings = new Set<string>();
   const sendEvents = () => {
     emit({
       snapshot: {
@@ -72,8 +87,11 @@ export async function startShard(
     };
     rewriteUrl = mod.createUrlRewriter(config.hostRules);
   }
+  // In the main thread (one shard) the run's runtime is installed: keep its SharedArray data.
+  const { dataStore } = threadRuntime();
   installThreadRuntime(
     createThreadRuntime({
+      dataStore,
       registry,
       testTags: config.plan.options.tags,
       options: config.plan.options,
@@ -92,11 +110,27 @@ export async function startShard(
         events.push({ type: 'fail', message });
         sendEvents();
       },
+      warn: (text) => {
+        if (seenWarnings.has(text) || seenWarnings.size >= MAX_REPORTED_ERRORS) return;
+        seenWarnings.add(text);
+        scriptWarnings.push(text);
+      },
     }),
   );
   configureHttpSettings(config.plan.options);
   installScriptGlobals();
-  const module = (await import(config.bundleUrl)) as Record<string, unknown>;
+  const bundle = (await import(config.bundleUrl)) as Record<string, unknown>;
+  const perVu = config.perVuInit === true && hasInitFactory(bundle);
+  // Shared init: one instance for this thread. Per-VU init: each VU gets its own (below).
+  const module = perVu ? {} : await instantiateModule(bundle);
+  const initVu =
+    (exec: string): VuInit =>
+    async (ids) => {
+      const instance = await initVuContext.run({ id: ids.id, idInInstance: ids.idInInstance }, () =>
+        instantiateModule(bundle),
+      );
+      return instance[exec] as IterationFn;
+    };
   let nextLocalVu = 0;
   const runners: VuRunner[] = [];
   const onError = (error: unknown) => {
@@ -119,6 +153,7 @@ export async function startShard(
           env: scenario.env,
         },
         fn: module[scenario.exec] as IterationFn,
+        ...(perVu ? { init: initVu(scenario.exec) } : {}),
         setupJson: config.setupData,
         registry,
         testTags: config.plan.options.tags,
@@ -152,6 +187,11 @@ export async function startShard(
     } else vus.add(activeVus());
   };
   for (const r of runners) r.onActiveChange = onActiveChange;
+  // k6 initialises the VUs before the test starts: the ones each scenario holds from its start.
+  if (perVu) {
+    for (const [i, scenario] of config.plan.scenarios.entries())
+      await runners[i]!.prepare(stripe(initialVus(scenario), config.shard, config.shards));
+  }
   let executors: Executor[] = [];
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => {
@@ -165,6 +205,7 @@ export async function startShard(
       threadRuntime().testStart = t0;
       const clock = new ShardClock(registry, config.shard, t0, config.intervalMs, (report) => {
         if (errors.length > 0) report.scriptErrors = errors.splice(0);
+        if (scriptWarnings.length > 0) report.warnings.push(...scriptWarnings.splice(0));
         emit(report);
       });
       executors = config.plan.scenarios.map((scenario, i) =>
@@ -201,4 +242,20 @@ export async function startShard(
       for (const e of executors) e.stop();
     },
   };
+}
+
+/**
+ * VUs a scenario needs initialised before the test (all of them: k6 initialises every VU up
+ * front; arrival-rate: the pre-allocated ones, more are initialised when needed).
+ */
+function initialVus(scenario: ScenarioPlan): number {
+  switch (scenario.executor) {
+    case 'ramping-vus':
+      return Math.floor(maxTarget(scenario.startVUs, scenario.stages) + 1e-9);
+    case 'constant-arrival-rate':
+    case 'ramping-arrival-rate':
+      return scenario.preAllocatedVUs;
+    default:
+      return scenario.vus;
+  }
 }

@@ -36,7 +36,17 @@ export interface RunnableVu {
   busy: boolean;
   /** This VU's own copy of setup()'s data (k6 parses it once per VU, so VUs are isolated). */
   data: unknown;
+  /** The iteration function: of this VU's own module instance with per-VU init. */
+  fn: IterationFn;
+  /** Pending per-VU init of a VU created after the test started (awaited before its first iteration). */
+  ready?: Promise<void> | undefined;
 }
+
+/**
+ * Runs the script's init code for one VU (inside that VU's init context) and returns the
+ * function its iterations call.
+ */
+export type VuInit = (vu: { id: number; idInInstance: number }) => Promise<IterationFn>;
 
 /** Per-scenario iteration machinery on one shard. */
 export class VuRunner {
@@ -51,6 +61,9 @@ export class VuRunner {
   readonly #onError: (error: unknown) => void;
   readonly #newVuId: () => { id: number; idInInstance: number };
   readonly #vus: RunnableVu[] = [];
+  readonly #init: VuInit | undefined;
+  /** VUs initialised before the test started, handed out by {@link createVu} first. */
+  readonly #pool: RunnableVu[] = [];
   #active = 0;
   /** Called after every change of {@link active} (the shard records the `vus` gauge). */
   onActiveChange: ((runner: VuRunner) => void) | undefined;
@@ -70,6 +83,8 @@ export class VuRunner {
   constructor(options: {
     scenario: ScenarioInfo;
     fn: IterationFn;
+    /** Per-VU init: each VU runs the init code for its own module instance (else `fn` is shared). */
+    init?: VuInit;
     setupJson: string | undefined;
     registry: MetricRegistry;
     testTags: Record<string, string>;
@@ -85,6 +100,7 @@ export class VuRunner {
     this.#duration = options.registry.trend(BUILTIN_METRICS.iteration_duration, this.#tags);
     this.#onError = options.onError;
     this.#newVuId = options.newVuId;
+    this.#init = options.init;
   }
 
   /** VUs of this scenario currently running iterations (the executors count them in and out). */
@@ -108,8 +124,35 @@ export class VuRunner {
     this.onActiveChange?.(this);
   }
 
-  /** Creates a VU for this scenario. */
+  /**
+   * Initialises `count` VUs before the test starts (per-VU init only; k6 initialises VUs up
+   * front), one after the other; an init error rejects (the run fails, as in k6).
+   */
+  async prepare(count: number): Promise<void> {
+    if (!this.#init) return;
+    for (let i = 0; i < count; i++) {
+      const vu = this.#newVu();
+      vu.fn = await this.#init(vu.state);
+      this.#pool.push(vu);
+    }
+  }
+
+  /** Creates a VU for this scenario (one initialised up front when there is one left). */
   createVu(): RunnableVu {
+    const pooled = this.#pool.shift();
+    if (pooled) return pooled;
+    const vu = this.#newVu();
+    const init = this.#init;
+    if (init) {
+      vu.ready = init(vu.state).then((fn) => {
+        vu.fn = fn;
+        vu.ready = undefined;
+      });
+    }
+    return vu;
+  }
+
+  #newVu(): RunnableVu {
     const ids = this.#newVuId();
     const abort = new AbortController();
     const state: VuState = {
@@ -127,7 +170,7 @@ export class VuRunner {
     this.allocated++;
     instanceCounters.vusInitialized++;
     const data = this.#setupJson === undefined ? undefined : JSON.parse(this.#setupJson);
-    const vu: RunnableVu = { state, abort, busy: false, data };
+    const vu: RunnableVu = { state, abort, busy: false, data, fn: this.#fn };
     this.#vus.push(vu);
     return vu;
   }
@@ -137,6 +180,19 @@ export class VuRunner {
    * error), false when it was interrupted.
    */
   async iterate(vu: RunnableVu): Promise<boolean> {
+    if (vu.ready) {
+      try {
+        await vu.ready;
+      } catch (error) {
+        // The VU's init failed: it cannot iterate; reported once per VU, not timed as an iteration.
+        vu.ready = undefined;
+        vu.fn = () => {
+          throw error;
+        };
+        this.#onError(error);
+        return true;
+      }
+    }
     const state = vu.state;
     const scenario = this.scenario;
     state.iteration++;
@@ -147,7 +203,7 @@ export class VuRunner {
     vu.busy = true;
     const started = performance.now();
     try {
-      await vuContext.run(state, () => this.#fn(vu.data));
+      await vuContext.run(state, () => vu.fn(vu.data));
       await awaitBackgroundTasks(state);
       if (vu.abort.signal.aborted) return this.#interrupted();
       this.#completed(started);

@@ -19,7 +19,7 @@ import { initContextError } from '../../engine/script/init-errors.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { MetricRegistry } from '../../metrics/registry.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
-import { loadScript } from '../../script/loader/index.js';
+import { instantiateModule, loadScript } from '../../script/loader/index.js';
 import { scriptModuleMap } from '../../script/modules/module-map.js';
 import { createThreadRuntime, installThreadRuntime } from '../../script/runtime/thread-runtime.js';
 import { isYamlPlanPath, loadYamlPlan } from '../../script/yaml/index.js';
@@ -93,7 +93,7 @@ async function inspectScript(path: string, cli: CliOverrides): Promise<ScriptReq
     installScriptGlobals();
     let module: Record<string, unknown>;
     try {
-      module = (await import(loaded.bundleUrl)) as Record<string, unknown>;
+      module = await instantiateModule((await import(loaded.bundleUrl)) as Record<string, unknown>);
     } catch (error) {
       throw await initContextError(loaded, error);
     }

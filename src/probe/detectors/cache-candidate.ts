@@ -27,11 +27,19 @@ interface Entry {
   windowStart: number;
   count: number;
   totalMs: number;
+  /** The window's first execution: the one a cache would still have run (the miss). */
+  firstMs: number;
+  /** The window was reported as a candidate (later hits add to it). */
+  reported: boolean;
   requests: number;
   lastRequest: number;
 }
 
-/** Tracks repeated (query, parameters) pairs and reports each one once per window. */
+/**
+ * Tracks repeated (query, parameters) pairs. A pair becomes a candidate when it repeats enough in
+ * one window; from then on every further execution in that window is counted too, so the saving
+ * is computed from all executions (a cache with the window as TTL misses only the first).
+ */
 export class CacheTracker {
   /** Raw query text → parameter key → entry (two short lookups instead of one long concatenated key). */
   #entries = new Map<string, Map<string, Entry>>();
@@ -62,7 +70,15 @@ export class CacheTracker {
         byParams = new Map();
         this.#entries.set(text, byParams);
       }
-      entry = { windowStart: t, count: 0, totalMs: 0, requests: 0, lastRequest: -1 };
+      entry = {
+        windowStart: t,
+        count: 0,
+        totalMs: 0,
+        firstMs: durationMs,
+        reported: false,
+        requests: 0,
+        lastRequest: -1,
+      };
       byParams.set(key, entry);
     }
     entry.count++;
@@ -71,18 +87,21 @@ export class CacheTracker {
       entry.requests++;
       entry.lastRequest = requestId;
     }
-    if (entry.count !== CACHE_MIN_REPEATS || entry.requests < CACHE_MIN_REQUESTS) return undefined;
+    if (entry.count < CACHE_MIN_REPEATS || entry.requests < CACHE_MIN_REQUESTS) return undefined;
     const where = site();
-    const saved = entry.totalMs - entry.totalMs / entry.count;
-    return {
-      id: CACHE_CANDIDATE_ID,
-      route,
-      query: sql,
-      ...(where ? { site: where } : {}),
-      executions: entry.count,
-      timeMs: saved,
-      detail: { repeats: entry.count, windowMs: t - entry.windowStart, requests: entry.requests },
+    const detail = {
+      repeats: entry.count,
+      windowMs: t - entry.windowStart,
+      requests: entry.requests,
     };
+    const base = { id: CACHE_CANDIDATE_ID, route, query: sql, ...(where ? { site: where } : {}) };
+    if (entry.reported) {
+      // A further hit in a window already reported: one more execution a cache would have saved.
+      return { ...base, executions: 1, timeMs: durationMs, detail, requests: 0 };
+    }
+    entry.reported = true;
+    // The window becomes a candidate now: every execution so far but the first would have hit.
+    return { ...base, executions: entry.count, timeMs: entry.totalMs - entry.firstMs, detail };
   }
 }
 
@@ -92,11 +111,11 @@ export function renderCacheCandidate(item: AggregatedDetection, _context: Render
   return {
     id: CACHE_CANDIDATE_ID,
     area: 'database',
-    title: `Cache candidate on ${item.route}: the same query with the same parameters repeats`,
+    title: `Cache candidate on ${item.route}: the same query with the same parameters repeats at ${whereText(item)}`,
     severity: item.totalMs >= 100 ? 'medium' : 'low',
     location: locationOf(item),
     impact: {
-      description: `identical results fetched ≥${CACHE_MIN_REPEATS}× within ${windowS} s (${item.requests} time(s)); a cache with a TTL of ${windowS} s would have saved ${ms(item.totalMs)} of database time`,
+      description: `identical results fetched ${item.executions}× in ${item.requests} window(s) of ${windowS} s (≥${CACHE_MIN_REPEATS}× each); a cache with a TTL of ${windowS} s would have saved ${ms(item.totalMs)} of database time (every execution but each window's first)`,
       timeMs: item.totalMs,
     },
     rootCause: `"${shortSql(item.query)}" at ${whereText(item)} runs again and again with the same parameters across requests: the database recomputes a result that did not change.`,

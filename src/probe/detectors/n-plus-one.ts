@@ -30,8 +30,12 @@ export function detectNPlusOne(state: RequestState, config: ProbeConfig): Detect
   }
   const detections: Detection[] = [];
   for (const [sql, records] of groups) {
-    // Cheap filter first: resolving call sites formats stacks, so skip groups too fast to matter.
-    if (records.reduce((acc, r) => acc + (r.end - r.start), 0) < config.nPlusOneMs) continue;
+    // Optional floor (off by default): resolving call sites formats stacks.
+    if (
+      config.nPlusOneMs > 0 &&
+      records.reduce((acc, r) => acc + (r.end - r.start), 0) < config.nPlusOneMs
+    )
+      continue;
     const bySite = new Map<string, QueryRecord[]>();
     for (const record of records) {
       const key = siteKey(resolveSite(record.site, config.root));
@@ -65,10 +69,12 @@ export function renderNPlusOne(item: AggregatedDetection, context: RenderContext
     id: N_PLUS_ONE_ID,
     area: 'database',
     title: `N+1 queries on ${item.route}: ${Math.round(perRequest)}× per request from ${whereText(item)}`,
-    severity: severityOf(share, 'medium'),
+    // Graded by the share of the route's time it costs: a repeated query is always worth a
+    // look (low), medium and above only when it costs ≥ 10% of the route's time.
+    severity: severityOf(share, 'low'),
     location: locationOf(item),
     impact: {
-      description: `${ms(item.totalMs / Math.max(1, item.requests))} per affected request in ${Math.round(perRequest)} round trips (${(share * 100).toFixed(0)}% of ${item.route} time)`,
+      description: `${ms(item.totalMs / Math.max(1, item.requests))} per affected request in ${Math.round(perRequest)} round trips; ${item.requests} of ${context.routeRequests} requests affected; ${(share * 100).toFixed(0)}% of all ${item.route} time`,
       timeMs: item.totalMs,
       share,
       shareOf: `request time on ${item.route}`,

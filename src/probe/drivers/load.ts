@@ -7,7 +7,8 @@ import { instrumentMysql2 } from './mysql2.js';
 import { instrumentPg } from './pg.js';
 import { instrumentPglite } from './pglite.js';
 
-type Instrument = (mod: unknown) => boolean;
+/** Patches a loaded module; true when it did. */
+export type Instrument = (mod: unknown) => boolean;
 
 const CJS: Array<[string, Instrument]> = [
   ['pg', instrumentPg],
@@ -25,25 +26,60 @@ export type InstrumentedDrivers = Record<string, string>;
  */
 export async function instrumentDrivers(entry: string | undefined): Promise<InstrumentedDrivers> {
   const found: InstrumentedDrivers = {};
-  const bases = [
+  for (const base of appBases(entry)) {
+    const req = createRequire(join(base, 'noop.js'));
+    const declared = declaredDependencies(base);
+    Object.assign(found, instrumentFrom(req, declared, CJS));
+    if (!declared || declared.has('@electric-sql/pglite')) await instrumentPgliteEsm(req, found);
+  }
+  hookRequire();
+  return found;
+}
+
+/**
+ * Patches other CommonJS modules of the application the same way as the drivers: eagerly from
+ * its entry directory when it declares them (unless `eager` is false), and through the require
+ * hook whenever the application requires them.
+ */
+export function instrumentAppModules(
+  entry: string | undefined,
+  modules: ReadonlyArray<readonly [string, Instrument]>,
+  eager = true,
+): InstrumentedDrivers {
+  const found: InstrumentedDrivers = {};
+  for (const [name, instrument] of modules) extraHooks.set(name, instrument);
+  hookRequire();
+  if (!eager) return found;
+  for (const base of appBases(entry))
+    Object.assign(
+      found,
+      instrumentFrom(createRequire(join(base, 'noop.js')), declaredDependencies(base), modules),
+    );
+  return found;
+}
+
+function appBases(entry: string | undefined): string[] {
+  return [
     ...new Set(
       [entry ? dirname(resolve(entry)) : undefined, process.cwd()].filter(Boolean) as string[],
     ),
   ];
-  for (const base of bases) {
-    const req = createRequire(join(base, 'noop.js'));
-    const declared = declaredDependencies(base);
-    for (const [name, instrument] of CJS) {
-      if (declared && !declared.has(name)) continue;
-      try {
-        if (instrument(req(name))) found[name] = 'require';
-      } catch {
-        // not installed for this app
-      }
+}
+
+function instrumentFrom(
+  req: NodeJS.Require,
+  declared: Set<string> | undefined,
+  modules: ReadonlyArray<readonly [string, Instrument]>,
+): InstrumentedDrivers {
+  const found: InstrumentedDrivers = {};
+  for (const [name, instrument] of modules) {
+    if (declared && !declared.has(name)) continue;
+    try {
+      if (instrument(req(name))) found[name] = 'require';
+    } catch {
+      // not installed for this app
     }
-    if (!declared || declared.has('@electric-sql/pglite')) await instrumentPgliteEsm(req, found);
   }
-  hookRequire();
   return found;
 }
 
@@ -95,6 +131,8 @@ function declaredDependencies(dir: string): Set<string> | undefined {
 }
 
 let hooked = false;
+/** Modules other than the drivers patched when required later (see instrumentAppModules). */
+const extraHooks = new Map<string, Instrument>();
 
 function hookRequire(): void {
   if (hooked) return;
@@ -109,6 +147,7 @@ function hookRequire(): void {
     else if (request === 'mysql2') instrumentMysql2(exports);
     else if (request === 'mysql2/promise') patchFromParent('mysql2', parent, instrumentMysql2);
     else if (request === '@electric-sql/pglite') instrumentPglite(exports);
+    else extraHooks.get(request)?.(exports);
     return exports;
   };
 }

@@ -36,6 +36,8 @@ export interface RawHotspot {
   via: Map<number, number>;
   /** Weight by root-cause pattern id found in the frames below. */
   patterns: Map<string, number>;
+  /** Weight by dependency package the sample was charged to (what this line spent in packages). */
+  packages: Map<string, number>;
 }
 
 const add = <K>(map: Map<K, number>, key: K, weight: number): void => {
@@ -89,7 +91,7 @@ function attributeOne(
   for (const frame of new Set(stack)) add(result.inclusive, frame, weight);
   const leafLine = sample.lines?.[leaf] ?? 0;
   if (charged === leaf && leafLine > 0) add(result.lines, `${chargedIndex}:${leafLine}`, weight);
-  attributeHotspot(sample, table, result, patterns);
+  attributeHotspot(sample, table, result, patterns, info.pkg);
 }
 
 /** Charges the sample to the deepest app frame, at the line executing there. */
@@ -98,6 +100,7 @@ function attributeHotspot(
   table: FrameInfoTable,
   result: Attribution,
   patterns: boolean,
+  pkg: string | undefined,
 ): void {
   const { stack, weight } = sample;
   let app = stack.length - 1;
@@ -114,11 +117,20 @@ function attributeHotspot(
   const key = `${frame}:${line ?? ''}`;
   let hotspot = result.hotspots.get(key);
   if (!hotspot) {
-    hotspot = { frame, lineSource, weight: 0, selfWeight: 0, via: new Map(), patterns: new Map() };
+    hotspot = {
+      frame,
+      lineSource,
+      weight: 0,
+      selfWeight: 0,
+      via: new Map(),
+      patterns: new Map(),
+      packages: new Map(),
+    };
     if (line) hotspot.line = line;
     result.hotspots.set(key, hotspot);
   }
   hotspot.weight += weight;
+  if (pkg) add(hotspot.packages, pkg, weight);
   if (callee === undefined) hotspot.selfWeight += weight;
   else add(hotspot.via, callee, weight);
   for (let i = app + 1; patterns && i < stack.length; i++) {

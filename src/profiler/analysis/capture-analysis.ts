@@ -13,6 +13,7 @@ import {
 } from './analyze.js';
 import { type Diagnosis, diagnoseSignals } from './diagnose.js';
 import { createDiagnosisFindings } from './diagnosis-findings.js';
+import { withoutForcedGc } from './forced-gc.js';
 import { assessLeak, createLeakFinding, type LeakAssessment } from './leak.js';
 
 /** Everything Redline concludes from one capture. */
@@ -24,6 +25,8 @@ export interface CaptureAnalysis {
   heap?: ProfileAnalysis;
   diagnosis: Diagnosis;
   leak: LeakAssessment;
+  /** GC time Redline forced (heap checks), taken out of the CPU profile before analysis (ms). */
+  forcedGcExcludedMs: number;
   /** CPU, diagnosis and leak findings, ranked (rankFindings). */
   findings: Finding[];
 }
@@ -34,7 +37,9 @@ export function analyzeCapture(
   options: AnalyzeOptions = {},
 ): CaptureAnalysis {
   const shared = sharedAnalyzeOptions(options);
-  const cpuProfile = importFromV8CpuProfile(capture.cpuProfile, 'capture');
+  // GCs Redline forced (--heap-check) are not the service's GC pressure.
+  const ownGc = withoutForcedGc(capture.cpuProfile, capture.signals);
+  const cpuProfile = importFromV8CpuProfile(ownGc.profile, 'capture');
   const cpu = analyzeProfile(cpuProfile, shared);
   const heap = capture.heapProfile
     ? analyzeProfile(importFromV8HeapProfile(capture.heapProfile, 'live-heap'), shared)
@@ -56,6 +61,7 @@ export function analyzeCapture(
     cpu,
     diagnosis,
     leak,
+    forcedGcExcludedMs: ownGc.removedUs / 1000,
     findings: rankFindings(findings),
   };
   if (heap) result.heap = heap;

@@ -1,4 +1,5 @@
 /** Sorts frames into categories (app, dependency by package, Node core, native, GC, idle, program). */
+import { isRedlineInProcessFile, REDLINE_PACKAGE } from '../../util/redline-files.js';
 import { fileUrlToPath } from '../../util/source-map.js';
 import type { ProfileFrame } from '../model/profile.js';
 import { categorizeGoFrame, categorizeJvmName, isGoFrame, isJvmFrame } from './runtime-frames.js';
@@ -46,6 +47,9 @@ export function categorizeFrame(frame: ProfileFrame): CategoryInfo {
   // the user's own source; its time is charged to the JavaScript that called it.
   if (file.startsWith('wasm://')) return { category: 'native' };
   const path = fileUrlToPath(file);
+  // Redline's probe runs inside the profiled process: its frames are never the user's hot code or
+  // allocation sites (their time goes to the user's line that called into it).
+  if (isRedlineInProcessFile(path)) return { category: 'dependency', pkg: REDLINE_PACKAGE };
   const pkg = packageOfPath(path);
   if (pkg) return { category: 'dependency', pkg };
   if (PYTHON_STDLIB.test(path) || GO_STDLIB.test(path)) return { category: 'core' };

@@ -3,9 +3,10 @@ import type { Evidence, Finding } from '../../findings/finding.js';
 import { severityFromShare } from '../../findings/rank.js';
 import { formatPercent } from '../../util/units.js';
 import type { ProfiledRuntime } from '../model/profile.js';
+import { isDatabasePackage } from './database-packages.js';
 import { patternById } from './patterns.js';
 import { isRuntimeIoFunction } from './runtime-frames.js';
-import type { Hotspot, ProfileTables } from './tables.js';
+import type { Hotspot, PackageCaller, PackageRow, ProfileTables } from './tables.js';
 
 /** Thresholds of the CPU findings (shares of non-idle time). */
 export const CPU_FINDING_THRESHOLDS = {
@@ -192,29 +193,106 @@ export function createCpuFindings(tables: ProfileTables): Finding[] {
   }
   for (const pkg of tables.packages) {
     if (pkg.share < CPU_FINDING_THRESHOLDS.dependency) continue;
-    findings.push({
-      id: 'cpu.hot-dependency',
-      area: 'cpu',
-      title: `Dependency ${pkg.name} takes ${formatPercent(pkg.share, 1)} of CPU`,
-      severity: severityFromShare(pkg.share),
-      impact: {
-        share: pkg.share,
-        shareOf: shareOf(tables),
-        description: `${formatPercent(pkg.share, 1)} of ${shareOf(tables)}`,
-        ...(pkg.ms === undefined ? {} : { timeMs: pkg.ms }),
-      },
-      rootCause: `Code of the package ${pkg.name} runs for a large part of the time; the hot spots above show which of your lines call it.`,
-      recommendation: {
-        text: `Check how ${pkg.name} is used (options, call frequency, input size), cache its results, or replace it with a faster alternative.`,
-        effort: 'medium',
-      },
-      evidence: [{ label: 'package share', value: formatPercent(pkg.share, 1), source: 'profile' }],
-    });
+    findings.push(
+      isDatabasePackage(pkg.name)
+        ? createDatabaseWorkFinding(pkg, tables)
+        : createHotDependencyFinding(pkg, tables),
+    );
   }
   const gc = tables.categories.find((row) => row.category === 'gc');
   if (gc && gc.share >= CPU_FINDING_THRESHOLDS.gc)
     findings.push(createGcShareFinding(gc.share, gc.ms, tables.runtime, allocationSites(tables)));
   return findings;
+}
+
+function callerText(caller: PackageCaller): string {
+  if (caller.found === 'source') return formatWhere(caller);
+  return `${caller.functionName} at ${formatWhere(caller)} (${formatPercent(caller.share, 1)})`;
+}
+
+function callerEvidence(pkg: PackageRow): Evidence[] {
+  return pkg.callers.map((caller) => ({
+    label: caller.found === 'stack' ? 'called from' : 'used at (source)',
+    value: callerText(caller),
+    source: caller.found === 'stack' ? 'profile' : 'source scan',
+  }));
+}
+
+function callerLocation(pkg: PackageRow): Pick<Finding, 'location'> {
+  const top = pkg.callers[0];
+  if (!top) return {};
+  return {
+    location: {
+      file: top.file,
+      functionName: top.functionName,
+      ...(top.line !== undefined ? { line: top.line } : {}),
+    },
+  };
+}
+
+/** Where the package's time comes from, in the user's code (or why no line of it is on the stacks). */
+function callersSentence(pkg: PackageRow): string {
+  if (pkg.callers.length === 0)
+    return 'No line of your code is on these stacks and none of your sources in the profile uses it: the package runs from its own callbacks (sockets, timers, streams) or from code loaded outside your sources.';
+  if (pkg.callers[0]?.found === 'source')
+    return `No line of your code is on its sampled stacks (it runs after an await or from its own callbacks); your sources use it at ${pkg.callers.map(callerText).join(', ')}.`;
+  return `Your calls: ${pkg.callers.map(callerText).join('; ')}.`;
+}
+
+function pkgImpact(pkg: PackageRow, tables: ProfileTables): NonNullable<Finding['impact']> {
+  return {
+    share: pkg.share,
+    shareOf: shareOf(tables),
+    description: `${formatPercent(pkg.share, 1)} of ${shareOf(tables)}`,
+    ...(pkg.ms === undefined ? {} : { timeMs: pkg.ms }),
+  };
+}
+
+function createHotDependencyFinding(pkg: PackageRow, tables: ProfileTables): Finding {
+  const top = pkg.callers[0];
+  return {
+    id: 'cpu.hot-dependency',
+    area: 'cpu',
+    title: `Dependency ${pkg.name} takes ${formatPercent(pkg.share, 1)} of CPU${top ? `, called from ${formatWhere(top)}` : ''}`,
+    severity: severityFromShare(pkg.share),
+    ...callerLocation(pkg),
+    impact: pkgImpact(pkg, tables),
+    rootCause: `Code of the package ${pkg.name} runs for a large part of the time. ${callersSentence(pkg)}`,
+    recommendation: {
+      text: `Check how ${pkg.name} is used${top ? ` at ${formatWhere(top)}` : ''} (options, call frequency, input size), cache its results, or replace it with a faster alternative.`,
+      effort: 'medium',
+    },
+    evidence: [
+      { label: 'package share', value: formatPercent(pkg.share, 1), source: 'profile' },
+      ...callerEvidence(pkg),
+    ],
+  };
+}
+
+/**
+ * A database engine or driver's CPU share: the cost of the queries, charged to the lines that
+ * issue them. Low severity: the queries themselves are judged by the database findings (plans,
+ * N+1, cache), which say what to change; replacing the database is not the advice.
+ */
+function createDatabaseWorkFinding(pkg: PackageRow, tables: ProfileTables): Finding {
+  const top = pkg.callers[0];
+  return {
+    id: 'cpu.database-work',
+    area: 'database',
+    title: `Database work: ${pkg.name} runs your queries for ${formatPercent(pkg.share, 1)} of CPU${top ? `, from ${formatWhere(top)}` : ''}`,
+    severity: 'low',
+    ...callerLocation(pkg),
+    impact: pkgImpact(pkg, tables),
+    rootCause: `${pkg.name} is a database engine or driver: its time is the cost of the queries your code sends (an in-process engine executes them on this thread, a driver encodes parameters and decodes rows). ${callersSentence(pkg)}`,
+    recommendation: {
+      text: `Make these queries cheaper or fewer: the database findings (redline db explain, the probe's N+1 and cache findings) say how for each statement${top ? ` issued at ${formatWhere(top)}` : ''}. Fetch only the rows and columns needed, batch repeated lookups, and cache results that repeat; an in-process engine runs on the event loop, so heavy queries there block every request.`,
+      effort: 'medium',
+    },
+    evidence: [
+      { label: 'package share', value: formatPercent(pkg.share, 1), source: 'profile' },
+      ...callerEvidence(pkg),
+    ],
+  };
 }
 
 /** Up to three hot spots whose time is mostly allocation (the `go.alloc` pattern). */

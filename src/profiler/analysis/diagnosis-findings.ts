@@ -40,13 +40,13 @@ function delayFinding(diagnosis: Diagnosis, hotspots: readonly Hotspot[]): Findi
         label: 'event-loop delay p50',
         value: Number(v.delayP50Ms.toFixed(2)),
         unit: 'ms',
-        source: 'monitorEventLoopDelay',
+        source: 'monitorEventLoopDelay (timer period subtracted)',
       },
       {
-        label: 'event-loop delay p99',
+        label: 'event-loop delay max',
         value: Number(v.delayMaxMs.toFixed(2)),
         unit: 'ms',
-        source: 'monitorEventLoopDelay',
+        source: 'monitorEventLoopDelay (timer period subtracted)',
       },
       {
         label: 'event-loop utilisation (median)',

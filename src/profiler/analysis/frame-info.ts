@@ -29,6 +29,11 @@ export interface FrameInfoTable {
    * never reach analysis.json, reports or the terminal) and trimmed to 200 characters.
    */
   lineText(position: OriginalPosition): string | undefined;
+  /**
+   * The whole original source of a display path, unredacted: for structure only (where blocks
+   * start and end), never for output. Undefined when it cannot be read.
+   */
+  sourceText(file: string): string | undefined;
 }
 
 /** Creates the table for a profile; `resolver` is optional (no source mapping without it). */
@@ -75,6 +80,16 @@ export function createFrameInfoTable(profile: Profile, resolver?: SourceResolver
     lineText(position) {
       const line = resolver?.originalLine(position.file, position.line);
       return line === undefined ? undefined : redactSourceLine(line, position.column).trim();
+    },
+    sourceText(file) {
+      if (!resolver || resolver.originalLine(file, 1) === undefined) return undefined;
+      const lines: string[] = [];
+      for (let line = 1; ; line++) {
+        const text = resolver.originalLine(file, line);
+        if (text === undefined) break;
+        lines.push(text);
+      }
+      return lines.join('\n');
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../../findings/finding.js';
 import { formatPercent } from '../../util/units.js';
-import { SATURATED_RUN_QUEUE_RATIO } from '../import/python-sampler.js';
+import { BUSY_RUN_QUEUE_RATIO } from '../import/python-sampler.js';
 import type { ProcessActivity } from '../model/recording.js';
 import { formatWhere, hotspotLocation } from './cpu-findings.js';
 import type { Hotspot } from './tables.js';
@@ -19,8 +19,12 @@ export const GIL_THRESHOLDS = {
   maxCores: 1.3,
   /** The machine had at least this many idle cores on average... */
   machineIdleCores: 0.2,
-  /** ...and the threads waited for a CPU (run queue) less than this fraction of their CPU time. */
-  runQueueRatio: SATURATED_RUN_QUEUE_RATIO,
+  /**
+   * ...and the threads waited for a CPU (run queue) less than this fraction of their CPU time:
+   * above it, waiting for a CPU and waiting for the lock cannot be told apart reliably (the same
+   * level from which the sampler says its shares are less exact).
+   */
+  runQueueRatio: BUSY_RUN_QUEUE_RATIO,
 } as const;
 
 /** What the GIL rule concluded for one process, with the numbers it used. */

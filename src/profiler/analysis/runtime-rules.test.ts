@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { requireBinaries } from '../../../test/helpers/require-binary.js';
 import { readMarshal } from '../import/marshal.js';
 import type { PauseEvent, ProcessActivity } from '../model/recording.js';
 import { analyzeFile } from './analyze-file.js';
@@ -142,7 +143,7 @@ describe('Python profiles from other tools', () => {
     );
   });
 
-  it.skipIf(spawnSync('python3', ['-V']).status !== 0)(
+  it.skipIf(requireBinaries('python3').skip)(
     'decodes marshal exactly as Python wrote it (ints, big ints, floats, strings, refs)',
     () => {
       const out = spawnSync('python3', [

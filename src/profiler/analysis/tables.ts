@@ -8,7 +8,9 @@ import {
 } from '../model/profile.js';
 import type { Attribution, RawHotspot } from './attribution.js';
 import type { FrameCategory } from './categorize.js';
+import { isDatabasePackage } from './database-packages.js';
 import type { FrameInfoTable } from './frame-info.js';
+import { scanCode } from './js-scan.js';
 import { matchLinePattern } from './patterns.js';
 
 /** Weight of one category (app, dependency, core, native, gc, program; idle is separate). */
@@ -20,12 +22,30 @@ export interface CategoryRow {
   ms?: number;
 }
 
+/** One of the user's lines that calls into a package, with the weight spent there. */
+export interface PackageCaller {
+  functionName: string;
+  file: string;
+  line?: number;
+  weight: number;
+  share: number;
+  /**
+   * `stack`: the line is on the package's sampled stacks (weight and share are measured);
+   * `source`: no line of the user's is on those stacks (the package runs after an await or from
+   * its own callbacks), so the line was found in the app's sources: a call that sends queries to
+   * a database package, else the import of the package (weight and share 0: not measured).
+   */
+  found: 'stack' | 'source';
+}
+
 /** Weight of one dependency package. */
 export interface PackageRow {
   name: string;
   weight: number;
   share: number;
   ms?: number;
+  /** The app lines whose calls spent that weight (largest first, up to 3); empty when none. */
+  callers: PackageCaller[];
 }
 
 /** Self and total weight of one function, at its original location. */
@@ -85,6 +105,8 @@ export interface Hotspot {
   patternShare?: number;
   /** The original source line, when readable. */
   lineText?: string;
+  /** Weight by dependency package spent under this line (for the packages' callers). */
+  packageWeights?: Record<string, number>;
 }
 
 /** All tables of one analysed profile. */
@@ -128,12 +150,16 @@ export function createTables(
       ...ms(weight),
     })),
   );
+  // Snapshots group objects by constructor: there are no code locations to rank.
+  const byCode = profile.valueKind !== 'heap-objects' && profile.valueKind !== 'heap-growth';
+  const allHotspots = byCode ? createHotspots(attribution, table, share, ms) : [];
   const packages = byWeight(
     [...attribution.byPackage].map(([name, weight]) => ({
       name,
       weight,
       share: share(weight),
       ...ms(weight),
+      callers: callersOf(name, allHotspots, share, () => appFunctions(attribution, table), table),
     })),
   );
   const functions = [...attribution.self]
@@ -158,9 +184,7 @@ export function createTables(
       return row;
     });
   const lines = createLineRows(attribution, table, share, ms, top);
-  // Snapshots group objects by constructor: there are no code locations to rank.
-  const byCode = profile.valueKind !== 'heap-objects' && profile.valueKind !== 'heap-growth';
-  const hotspots = byCode ? createHotspots(attribution, table, share, ms).slice(0, top) : [];
+  const hotspots = allHotspots.slice(0, top);
   const tables: ProfileTables = {
     runtime: table.runtime,
     valueKind: profile.valueKind,
@@ -180,6 +204,134 @@ export function createTables(
 }
 
 type ShareFn = (weight: number) => number;
+
+/**
+ * The app lines (hot spots) that spent the most in package `name`, up to three; when none is on
+ * its stacks, up to three lines of the app's sources that use it ({@link sourceCallers}).
+ */
+function callersOf(
+  name: string,
+  hotspots: readonly Hotspot[],
+  share: ShareFn,
+  functions: () => AppFunction[],
+  table: FrameInfoTable,
+): PackageCaller[] {
+  const onStack = hotspots
+    .map((h) => ({ h, weight: h.packageWeights?.[name] ?? 0 }))
+    .filter((c) => c.weight > 0)
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, 3)
+    .map(({ h, weight }) => ({
+      functionName: h.functionName,
+      file: h.file,
+      ...(h.line !== undefined ? { line: h.line } : {}),
+      weight,
+      share: share(weight),
+      found: 'stack' as const,
+    }));
+  return onStack.length > 0 ? onStack : sourceCallers(name, functions(), table);
+}
+
+/** Where one of the app's functions in the profile starts. */
+interface AppFunction {
+  file: string;
+  line: number;
+}
+
+/** The app's own functions in the profile (not module top levels), by file and start line. */
+function appFunctions(attribution: Attribution, table: FrameInfoTable): AppFunction[] {
+  const out = new Map<string, AppFunction>();
+  for (const index of attribution.inclusive.keys()) {
+    const info = table.info(index);
+    if (info.category !== 'app' || !info.position) continue;
+    const topLevel =
+      info.position.line <= 1 && (info.frame.name === '' || info.frame.name === '(anonymous)');
+    if (topLevel) continue;
+    out.set(`${info.position.file}:${info.position.line}`, {
+      file: info.position.file,
+      line: info.position.line,
+    });
+  }
+  return [...out.values()].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+/** `{` nesting at the start of every line (strings, comments, templates skipped). */
+function braceDepthByLine(source: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < source.length; i++) if (source[i] === '\n') starts.push(i + 1);
+  const depthAt: number[] = new Array(starts.length).fill(0);
+  let curly = 0;
+  let line = 0;
+  scanCode(source, 0, (index, char) => {
+    while (line + 1 < starts.length && (starts[line + 1] as number) <= index) {
+      line += 1;
+      depthAt[line] = curly;
+    }
+    if (char === '{') curly += 1;
+    else if (char === '}') curly = Math.max(0, curly - 1);
+    return undefined;
+  });
+  for (let l = line + 1; l < starts.length; l++) depthAt[l] = curly;
+  return depthAt;
+}
+
+/** A call that sends a statement through a database client (`db.query(`, `sql\``, ...). */
+const QUERY_CALL = /\.(?:query|exec|execute|prepare|transaction)\s*[(<`]|\bsql\s*`/;
+/** No source file is scanned beyond this many lines. */
+const MAX_SCAN_LINES = 20_000;
+
+/**
+ * Lines of the app's sources that use package `name`, for packages that run with none of the
+ * user's frames on their stacks (an in-process database runs queries after an await): calls that
+ * send statements when the file imports a database package, else the import of `name` itself.
+ */
+function sourceCallers(
+  name: string,
+  functions: readonly AppFunction[],
+  table: FrameInfoTable,
+): PackageCaller[] {
+  const files = [...new Set(functions.map((f) => f.file))];
+  const escaped = name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const imports = new RegExp(
+    `(?:from\\s*|import\\s*\\(\\s*|require\\s*\\(\\s*)['"]${escaped}(?:/[^'"]*)?['"]`,
+  );
+  const database = isDatabasePackage(name);
+  const queries: PackageCaller[] = [];
+  const importLines: PackageCaller[] = [];
+  for (const file of files) {
+    for (let line = 1; line <= MAX_SCAN_LINES; line++) {
+      const text = table.lineText({ file, line, mapped: false });
+      if (text === undefined) break;
+      const caller = {
+        functionName: '(source)',
+        file,
+        line,
+        weight: 0,
+        share: 0,
+        found: 'source' as const,
+      };
+      if (imports.test(text)) importLines.push(caller);
+      else if (database && QUERY_CALL.test(text)) queries.push(caller);
+    }
+  }
+  // Query calls count only in files that import the client, else any query call of the app
+  // (the client is often created in one module and used in others).
+  // Calls inside a block (a function body) come before module set-up code (schema creation at
+  // start-up), which runs once and is not what the profile measured.
+  const depths = new Map<string, number[]>();
+  const inFunction = (q: PackageCaller): boolean => {
+    let byLine = depths.get(q.file);
+    if (!byLine) {
+      byLine = braceDepthByLine(table.sourceText(q.file) ?? '');
+      depths.set(q.file, byLine);
+    }
+    return (byLine[(q.line ?? 1) - 1] ?? 0) > 0;
+  };
+  const ranked = [...queries.filter(inFunction), ...queries.filter((q) => !inFunction(q))];
+  const inImporting = ranked.filter((q) => importLines.some((i) => i.file === q.file));
+  const relevant = inImporting.length > 0 ? inImporting : ranked;
+  return (relevant.length > 0 ? relevant : importLines).slice(0, 3);
+}
 type MsFn = (weight: number) => { ms?: number };
 
 function createLineRows(
@@ -262,14 +414,17 @@ function finishHotspot(
 ): Hotspot {
   const via = new Map<number, number>();
   const patterns = new Map<string, number>();
+  const packages: Record<string, number> = {};
   let self = 0;
   for (const raw of raws) {
     self += raw.selfWeight;
+    for (const [pkg, weight] of raw.packages) packages[pkg] = (packages[pkg] ?? 0) + weight;
     for (const [frame, weight] of raw.via) via.set(frame, (via.get(frame) ?? 0) + weight);
     for (const [id, weight] of raw.patterns) patterns.set(id, (patterns.get(id) ?? 0) + weight);
   }
   hotspot.share = share(hotspot.weight);
   hotspot.selfShare = share(self);
+  if (Object.keys(packages).length > 0) hotspot.packageWeights = packages;
   Object.assign(hotspot, ms(hotspot.weight));
   hotspot.via = [...via]
     .sort((a, b) => b[1] - a[1])

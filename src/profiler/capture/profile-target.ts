@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import type { Finding } from '../../findings/finding.js';
-import { findFreePort } from '../../util/net.js';
+import { resolveStartedTargetUrl } from '../../util/net.js';
 import { analyzeCapture, type CaptureAnalysis } from '../analysis/capture-analysis.js';
 import { type CaptureFiles, writeCaptureFiles } from '../export/write-capture.js';
 import { connectInspector, type InspectorClient } from './inspector-client.js';
@@ -45,7 +45,8 @@ export interface ProfileTargetOptions {
   target: ProfileTargetSpec;
   /**
    * The target's base URL. When Redline starts the target and no URL is given, it picks a free
-   * port, passes it as $PORT and uses http://127.0.0.1:$PORT/. Required with `attach`.
+   * port, passes it as $PORT and uses http://127.0.0.1:$PORT/; `$PORT` in the URL is replaced by
+   * that port (`http://127.0.0.1:$PORT/price`). Required with `attach`.
    */
   url?: string;
   /** The load during the capture window. */
@@ -155,13 +156,10 @@ async function openTarget(
       client: await connectInspector(await resolveAttachTarget(spec.attach)),
     };
   }
-  let url = options.url;
   const env: NodeJS.ProcessEnv = { ...spec.env };
-  if (!url) {
-    const port = await findFreePort();
-    env.PORT = String(port);
-    url = `http://127.0.0.1:${port}/`;
-  }
+  const resolved = await resolveStartedTargetUrl(options.url);
+  const url = resolved.url;
+  if (resolved.port !== undefined) env.PORT = String(resolved.port);
   const spawned = spawnTarget({
     command: spec.command,
     ...(spec.cwd ? { cwd: spec.cwd } : {}),

@@ -14,7 +14,9 @@ export const SAMPLER_INSTALL = `(() => {
   const v8 = require('node:v8');
   const vm = require('node:vm');
   const KINDS = { 1: 'minor', 2: 'major', 4: 'major', 8: 'incremental', 16: 'weakcb' };
-  let histogram, observer, timer, t0, last, lastCpu, lastElu, gc, samples, interval;
+  // The delay histogram's timer period (ms): every reading includes it, so the host subtracts it.
+  const RESOLUTION_MS = 10;
+  let histogram, observer, timer, t0, t0HrUs, last, lastCpu, lastElu, gc, samples, interval;
   const tick = () => {
     const now = performance.now();
     const elapsed = now - last;
@@ -53,7 +55,7 @@ export const SAMPLER_INSTALL = `(() => {
       gc = [];
       samples = [];
       heap = [];
-      histogram = monitorEventLoopDelay({ resolution: 10 });
+      histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
       histogram.enable();
       observer = new PerformanceObserver((list) => {
         let major = false;
@@ -70,6 +72,8 @@ export const SAMPLER_INSTALL = `(() => {
       });
       observer.observe({ entryTypes: ['gc'] });
       t0 = last = performance.now();
+      // The monotonic clock in µs at t0: V8's CPU profile timestamps use the same clock.
+      t0HrUs = Number(process.hrtime.bigint() / 1000n);
       lastCpu = process.cpuUsage();
       lastElu = performance.eventLoopUtilization();
       timer = setInterval(tick, intervalMs);
@@ -87,7 +91,7 @@ export const SAMPLER_INSTALL = `(() => {
       const delay = count > 0 || h.max > 0
         ? { minMs: ns(h.min), maxMs: ns(h.max), meanMs: ns(h.mean), stddevMs: ns(h.stddev), p50Ms: ns(h.percentile(50)), p90Ms: ns(h.percentile(90)), p99Ms: ns(h.percentile(99)), count }
         : { minMs: 0, maxMs: 0, meanMs: 0, stddevMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, count: 0 };
-      return JSON.stringify({ durationMs: performance.now() - t0, sampleIntervalMs: interval, delay, gc, samples, heap });
+      return JSON.stringify({ durationMs: performance.now() - t0, sampleIntervalMs: interval, delay, delayResolutionMs: RESOLUTION_MS, clockUs: t0HrUs, gc, samples, heap });
     },
     dispose() {
       try { clearInterval(timer); histogram && histogram.disable(); observer && observer.disconnect(); } catch {}
@@ -113,6 +117,10 @@ export interface RawSamplerOutput {
     p99Ms: number;
     count: number;
   };
+  /** The histogram's resolution (ms), included in every raw reading (older samplers: absent). */
+  delayResolutionMs?: number;
+  /** The target's monotonic clock (µs) at the sampler's start: the CPU profile's time base. */
+  clockUs?: number;
   gc: Array<[number, number, string, boolean]>;
   samples: Array<
     [number, number, number, number, number, number, number, number | null | undefined]

@@ -4,7 +4,12 @@ import type { V8CpuProfile } from '../import/cpuprofile.js';
 import type { V8HeapProfile } from '../import/heapprofile.js';
 import type { InspectorClient } from './inspector-client.js';
 import { type RawSamplerOutput, SAMPLER_INSTALL } from './sampler-source.js';
-import type { GcKind, HeapPoint, ServiceSignals } from './signals.js';
+import {
+  delayBeyondResolution,
+  type GcKind,
+  type HeapPoint,
+  type ServiceSignals,
+} from './signals.js';
 
 /** Knobs of a capture (defaults in {@link DEFAULT_CAPTURE_OPTIONS}). */
 export interface CaptureOptions {
@@ -168,7 +173,9 @@ function toSignals(
   return {
     durationMs: raw.durationMs,
     sampleIntervalMs: raw.sampleIntervalMs,
-    eventLoopDelay: raw.delay,
+    // Older samplers (no resolution in their output) used 10 ms.
+    eventLoopDelay: delayBeyondResolution(raw.delay, raw.delayResolutionMs ?? 10),
+    ...(typeof raw.clockUs === 'number' ? { clockUs: raw.clockUs } : {}),
     gc: raw.gc.map(([startMs, durationMs, kind, forced]) => ({
       startMs,
       durationMs,

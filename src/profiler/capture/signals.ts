@@ -52,7 +52,13 @@ export interface HeapPoint {
 export interface ServiceSignals {
   durationMs: number;
   sampleIntervalMs: number;
+  /** Event-loop delay beyond the histogram's timer period (see {@link delayBeyondResolution}). */
   eventLoopDelay: EventLoopDelay;
+  /**
+   * The target's monotonic clock (µs) at the start of the window (tMs/startMs 0): V8 CPU profile
+   * timestamps use the same clock, so forced GCs can be located in the profile. Absent when unknown.
+   */
+  clockUs?: number;
   gc: GcEvent[];
   samples: ProcessSample[];
   /**
@@ -78,4 +84,24 @@ export function summarizeGc(
     out[event.kind].totalMs += event.durationMs;
   }
   return out;
+}
+
+/**
+ * The event-loop delay beyond the histogram's timer period. `monitorEventLoopDelay` records the
+ * time between two runs of a timer that fires every `resolutionMs`, so an idle loop reads about
+ * `resolutionMs` (p50 10 ms at resolution 10) although nothing waited: subtract the period from
+ * every reading (min, percentiles, mean, max), never below zero. stddev and count are unchanged.
+ */
+export function delayBeyondResolution(raw: EventLoopDelay, resolutionMs: number): EventLoopDelay {
+  const less = (ms: number): number => Math.max(0, ms - resolutionMs);
+  return {
+    minMs: less(raw.minMs),
+    maxMs: less(raw.maxMs),
+    meanMs: less(raw.meanMs),
+    stddevMs: raw.stddevMs,
+    p50Ms: less(raw.p50Ms),
+    p90Ms: less(raw.p90Ms),
+    p99Ms: less(raw.p99Ms),
+    count: raw.count,
+  };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import type { Finding } from '../../findings/finding.js';
-import { findFreePort } from '../../util/net.js';
+import { resolveStartedTargetUrl } from '../../util/net.js';
 import { analyzeRecording, type RecordingAnalysis } from '../analysis/recording-analysis.js';
 import { createSourceResolver } from '../analysis/source-map.js';
 import { profileWriteError, renderProfileViews } from '../export/write-capture.js';
@@ -198,11 +198,9 @@ export async function profileStackTarget(
     let url = options.url;
     if (options.command) {
       let env: NodeJS.ProcessEnv = { ...options.env };
-      if (!url) {
-        const port = await findFreePort();
-        env.PORT = String(port);
-        url = `http://127.0.0.1:${port}/`;
-      }
+      const resolved = await resolveStartedTargetUrl(url);
+      url = resolved.url;
+      if (resolved.port !== undefined) env.PORT = String(resolved.port);
       const invocation = capturer.invocation
         ? capturer.invocation(options.command, { ...process.env, ...env })
         : { command: [...options.command], env: { ...process.env, ...env } };

@@ -10,22 +10,37 @@ const seriesByRegistry = new WeakMap<MetricRegistry, Map<string, RateSeries>>();
 /** A check: a predicate on the value, or a plain boolean. */
 export type CheckSet<T> = Record<string, ((value: T) => unknown) | boolean>;
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
 /**
  * Runs every check of `sets` on `value`, records each outcome in `checks` (tagged `check`), and
  * returns true when all passed. A predicate that throws propagates (the iteration fails), as in k6.
+ *
+ * A predicate that returns a promise (a k6 predicate making a request, made async by the k6
+ * transform, which then awaits this check() call) is awaited, and the checks after it run in
+ * order once it settled: check() then returns a promise of the same boolean.
  */
-export function check<T>(value: T, sets: CheckSet<T>, tags?: Record<string, string>): boolean {
+export function check<T>(
+  value: T,
+  sets: CheckSet<T>,
+  tags?: Record<string, string>,
+): boolean | Promise<boolean> {
   const registry = threadRuntime().registry;
   let cache = seriesByRegistry.get(registry);
   if (!cache) {
     cache = new Map();
     seriesByRegistry.set(registry, cache);
   }
+  const names = Object.keys(sets);
   let all = true;
   let context: string | undefined;
-  for (const name in sets) {
-    const predicate = sets[name]!;
-    const passed = typeof predicate === 'function' ? Boolean(predicate(value)) : Boolean(predicate);
+  const record = (name: string, passed: boolean): void => {
     // The context is read after the predicate ran (as before): a predicate may change groups.
     context ??= contextKey(tags);
     const key = `${name}\u0001${context}`;
@@ -36,6 +51,32 @@ export function check<T>(value: T, sets: CheckSet<T>, tags?: Record<string, stri
     }
     series.add(passed ? 1 : 0);
     if (!passed) all = false;
+  };
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const predicate = sets[name]!;
+    const result = typeof predicate === 'function' ? predicate(value) : predicate;
+    if (isThenable(result))
+      return finishAsync(names, i, result, sets, value, record).then(() => all);
+    record(name, Boolean(result));
   }
   return all;
+}
+
+/** The rest of a check() whose predicate `names[from]` returned `pending`. */
+async function finishAsync<T>(
+  names: readonly string[],
+  from: number,
+  pending: PromiseLike<unknown>,
+  sets: CheckSet<T>,
+  value: T,
+  record: (name: string, passed: boolean) => void,
+): Promise<void> {
+  record(names[from]!, Boolean(await pending));
+  for (let i = from + 1; i < names.length; i++) {
+    const name = names[i]!;
+    const predicate = sets[name]!;
+    const result = typeof predicate === 'function' ? predicate(value) : predicate;
+    record(name, Boolean(isThenable(result) ? await result : result));
+  }
 }

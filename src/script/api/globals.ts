@@ -1,6 +1,6 @@
 /** k6's globals for scripts: `__VU`, `__ITER`, `__ENV` and `open`, installed once per thread. */
 import { threadRuntime } from '../runtime/thread-runtime.js';
-import { currentVu } from '../runtime/vu-state.js';
+import { currentVu, initVuContext } from '../runtime/vu-state.js';
 import { open } from './shared-data.js';
 
 let installed = false;
@@ -10,7 +10,10 @@ export function installScriptGlobals(): void {
   if (installed) return;
   installed = true;
   Object.defineProperties(globalThis, {
-    __VU: { get: () => currentVu()?.id ?? 0, configurable: true },
+    __VU: {
+      get: () => currentVu()?.id ?? initVuContext.getStore()?.id ?? 0,
+      configurable: true,
+    },
     __ITER: { get: () => currentVu()?.iteration ?? 0, configurable: true },
     __ENV: {
       get: () => {

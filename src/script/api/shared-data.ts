@@ -9,17 +9,9 @@ import { RedlineError } from '../../errors/redline-error.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { currentVu } from '../runtime/vu-state.js';
 
-/** Arrays by name, per thread runtime: a new run (new runtime) never sees a previous run's data. */
-const arraysByRuntime = new WeakMap<object, Map<string, readonly unknown[]>>();
-
+/** Arrays by name, in the thread runtime's store: a new run (new runtime) never sees a previous run's data. */
 function arraysOfThisRun(): Map<string, readonly unknown[]> {
-  const rt = threadRuntime();
-  let arrays = arraysByRuntime.get(rt);
-  if (!arrays) {
-    arrays = new Map();
-    arraysByRuntime.set(rt, arrays);
-  }
-  return arrays;
+  return threadRuntime().dataStore.arrays;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -103,9 +95,28 @@ export function open(path: string, mode?: string): string | ArrayBuffer {
     : isAbsolute(path)
       ? path
       : resolve(rt.scriptDir, path);
-  let bytes: Buffer;
+  // Read once per thread: with per-VU init every VU calls open() (k6 keeps files in memory too).
+  const files = rt.dataStore.files;
+  let bytes = files.get(full);
+  if (bytes === undefined) {
+    bytes = readFile(full);
+    files.set(full, bytes);
+  }
+  if (mode === 'b') return new Uint8Array(bytes).buffer as ArrayBuffer;
+  let text = texts.get(bytes);
+  if (text === undefined) {
+    text = bytes.toString('utf8');
+    texts.set(bytes, text);
+  }
+  return text;
+}
+
+/** Decoded text of those contents (one string shared by every VU). */
+const texts = new WeakMap<Buffer, string>();
+
+function readFile(full: string): Buffer {
   try {
-    bytes = readFileSync(full);
+    return readFileSync(full);
   } catch (error) {
     throw new RedlineError('E_SCRIPT_OPEN', `open(): cannot read ${full}`, {
       hint: 'paths are relative to the script file that calls open()',
@@ -113,6 +124,4 @@ export function open(path: string, mode?: string): string | ArrayBuffer {
       cause: error,
     });
   }
-  if (mode === 'b') return new Uint8Array(bytes).buffer as ArrayBuffer;
-  return bytes.toString('utf8');
 }

@@ -40,8 +40,79 @@ export interface EncodedBody {
   contentType: string | undefined;
 }
 
-/** Encodes a k6-style body. */
-export function encodeBody(body: unknown): EncodedBody {
+/**
+ * Form-encodes one value as k6 does: null/undefined as an empty value, strings as they are,
+ * numbers and booleans as text; a nested object or array cannot be form-encoded, so it becomes an
+ * empty value and `warn` is told (k6 logs the same warning instead of sending `[object Object]`).
+ */
+function formValue(key: string, value: unknown, warn: (text: string) => void): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && !isFile(value)) {
+    warn(
+      `the form body field "${key}" holds a nested ${Array.isArray(value) ? 'array' : 'object'}, which a form body cannot encode: it is sent as an empty value, as k6 does (send JSON.stringify(...) to keep its content)`,
+    );
+    return '';
+  }
+  return String(value);
+}
+
+/**
+ * Escapes a form key or value as Go's `url.QueryEscape` (which k6 uses): every byte except
+ * `A-Z a-z 0-9 - _ . ~` is percent-encoded, a space becomes `+`.
+ */
+export function formEscape(text: string): string {
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    if (
+      (byte >= 0x30 && byte <= 0x39) ||
+      (byte >= 0x41 && byte <= 0x5a) ||
+      (byte >= 0x61 && byte <= 0x7a) ||
+      byte === 0x2d ||
+      byte === 0x5f ||
+      byte === 0x2e ||
+      byte === 0x7e
+    )
+      out += String.fromCharCode(byte);
+    else if (byte === 0x20) out += '+';
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * An object as an `application/x-www-form-urlencoded` body, as k6 sends it (Go's `url.Values`):
+ * an array value repeats its key once per element (`topping=onion&topping=bacon`), keys are
+ * sorted, nested objects are sent empty with a warning.
+ */
+export function encodeForm(
+  entries: ReadonlyArray<readonly [string, unknown]>,
+  warn: (text: string) => void,
+): string {
+  const values = new Map<string, string[]>();
+  for (const [key, value] of entries) {
+    values.set(
+      key,
+      Array.isArray(value)
+        ? value.map((v) => formValue(key, v, warn))
+        : [formValue(key, value, warn)],
+    );
+  }
+  const keys = [...values.keys()].sort((a, b) =>
+    Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')),
+  );
+  const parts: string[] = [];
+  for (const key of keys)
+    for (const value of values.get(key) ?? [])
+      parts.push(`${formEscape(key)}=${formEscape(value)}`);
+  return parts.join('&');
+}
+
+/**
+ * Encodes a k6-style body; `warn` receives what k6 would log as a warning (a nested value in a
+ * form body).
+ */
+export function encodeBody(body: unknown, warn: (text: string) => void = () => {}): EncodedBody {
   if (body === undefined || body === null) return { bytes: undefined, contentType: undefined };
   if (typeof body === 'string') return { bytes: Buffer.from(body), contentType: undefined };
   if (body instanceof ArrayBuffer)
@@ -53,18 +124,19 @@ export function encodeBody(body: unknown): EncodedBody {
     };
   if (typeof body === 'object') {
     const entries = Object.entries(body as Record<string, unknown>);
-    if (entries.some(([, v]) => isFile(v))) return encodeMultipart(entries);
-    const form = new URLSearchParams();
-    for (const [k, v] of entries) form.append(k, v === undefined || v === null ? '' : String(v));
+    if (entries.some(([, v]) => isFile(v))) return encodeMultipart(entries, warn);
     return {
-      bytes: Buffer.from(form.toString()),
+      bytes: Buffer.from(encodeForm(entries, warn)),
       contentType: 'application/x-www-form-urlencoded',
     };
   }
   return { bytes: Buffer.from(String(body)), contentType: undefined };
 }
 
-function encodeMultipart(entries: Array<[string, unknown]>): EncodedBody {
+function encodeMultipart(
+  entries: Array<[string, unknown]>,
+  warn: (text: string) => void,
+): EncodedBody {
   const boundary = `----redline${randomBytes(12).toString('hex')}`;
   const parts: Buffer[] = [];
   for (const [name, value] of entries) {
@@ -79,7 +151,7 @@ function encodeMultipart(entries: Array<[string, unknown]>): EncodedBody {
     } else {
       parts.push(
         Buffer.from(
-          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${String(value)}\r\n`,
+          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${formValue(name, value, warn)}\r\n`,
         ),
       );
     }

@@ -9,8 +9,13 @@ import { RedlineError } from '../../errors/redline-error.js';
 import { type HeadFields, headHasField, readHeadFields } from '../../http/response-parser.js';
 import type { TimingTrail } from '../../http/timing-trail.js';
 import { appendTo } from '../../util/append-to.js';
+import { parseHTML, type Selection } from '../html/selection.js';
+import { threadRuntime } from '../runtime/thread-runtime.js';
+import { requireVu } from '../runtime/vu-state.js';
 import { responseCookies } from './cookie-jar.js';
 import { selectJson } from './json-select.js';
+import { encodeForm } from './request-body.js';
+import type { RequestParams } from './vu-http.js';
 
 /** k6's `timings`, in milliseconds. */
 export interface ResponseTimings {
@@ -269,31 +274,87 @@ export class Response {
     return selector === undefined ? this.#parsed.value : selectJson(this.#parsed.value, selector);
   }
 
-  /** k6's HTML helpers need an HTML parser Redline does not ship: fail clearly. */
-  html(): never {
-    throw unsupportedHtml('html');
+  /**
+   * The body parsed as HTML (k6 `response.html([selector])`): the document, or the elements
+   * matching `selector`. Throws, as k6 does, when the response has no body.
+   */
+  html(selector?: string): Selection {
+    const body = this.body;
+    if (body === null || body === undefined)
+      throw new Error(
+        "the body is null so we can't transform it to HTML - this likely was because of a request error getting the response",
+      );
+    const doc = parseHTML(
+      typeof body === 'string' ? body : Buffer.from(body).toString('utf8'),
+      this.url,
+    );
+    return selector === undefined ? doc : doc.find(selector);
   }
 
-  /** k6's form helper (needs the HTML parser): fails clearly. */
-  submitForm(): never {
-    throw unsupportedHtml('submitForm');
+  /**
+   * Fills and submits a form of this page as k6's `response.submitForm()`: the form matching
+   * `formSelector` (default `form`), its successful fields, the submit button's name and value
+   * (`submitSelector`, default `[type="submit"]`), then `fields`; sent with the form's method
+   * (default GET: fields in the query string) to its action resolved against this response's
+   * URL (default: this URL), with `params`. Resolves with the new response.
+   */
+  submitForm(
+    options: {
+      formSelector?: string;
+      submitSelector?: string;
+      fields?: Record<string, unknown>;
+      params?: RequestParams;
+    } = {},
+  ): Promise<Response> {
+    const formSelector = options.formSelector ?? 'form';
+    const form = this.html(formSelector);
+    if (form.size() === 0)
+      throw new Error(`no form found for selector '${formSelector}' in response '${this.url}'`);
+    const method = String(form.attr('method') ?? 'GET').toUpperCase();
+    const action = form.attr('action');
+    const target = new URL(action === undefined ? this.url : String(action), this.url);
+    const values: Record<string, unknown> = form.serializeObject();
+    const submit = form.find(options.submitSelector ?? '[type="submit"]');
+    const submitName = submit.attr('name');
+    const submitValue = submit.val();
+    if (submitName !== undefined && submitValue !== undefined)
+      values[String(submitName)] = submitValue;
+    Object.assign(values, options.fields ?? {});
+    const vu = requireVu('response.submitForm()');
+    if (method === 'GET') {
+      // k6 puts each value's string form in the query (a multiple select's array reads "a,b").
+      const query = Object.entries(values).map(
+        ([k, v]) => [k, v == null ? '' : String(v)] as const,
+      );
+      target.search = encodeForm(query, threadRuntime().warn);
+      return vu.http.request(method, target.href, undefined, options.params ?? {});
+    }
+    return vu.http.request(method, target.href, values, options.params ?? {});
   }
 
-  /** k6's link helper (needs the HTML parser): fails clearly. */
-  clickLink(): never {
-    throw unsupportedHtml('clickLink');
+  /**
+   * Follows a link of this page as k6's `response.clickLink()`: the first element matching
+   * `selector` (default `a[href]`), its `href` resolved against this response's URL, requested
+   * with GET and `params`. Resolves with the new response.
+   */
+  clickLink(options: { selector?: string; params?: RequestParams } = {}): Promise<Response> {
+    const selector = options.selector ?? 'a[href]';
+    const link = this.html(selector);
+    if (link.size() === 0)
+      throw new Error(`no element found for selector '${selector}' in response '${this.url}'`);
+    const href = link.attr('href');
+    if (href === undefined)
+      throw new Error(
+        `no valid href attribute value found on element '${selector}' in response '${this.url}'`,
+      );
+    const target = new URL(String(href), this.url);
+    return requireVu('response.clickLink()').http.request(
+      'GET',
+      target.href,
+      undefined,
+      options.params ?? {},
+    );
   }
-}
-
-function unsupportedHtml(method: string): RedlineError {
-  return new RedlineError(
-    'E_SCRIPT_UNSUPPORTED',
-    `response.${method}() is not supported by Redline`,
-    {
-      hint: 'parse the body with an npm package such as cheerio (import it in your script) and send the requests yourself',
-      exitCode: ExitCode.ScriptException,
-    },
-  );
 }
 
 /** Decodes a Content-Encoding (gzip, deflate, br); a body that does not decode is returned as is. */

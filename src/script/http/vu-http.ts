@@ -295,7 +295,7 @@ export class VuHttp implements ConnectionOwner {
     jar: CookieJar | null,
     host: string | undefined,
   ): { bytes: Buffer; sent: SentRequestSource } {
-    const encoded = encodeBody(body);
+    const encoded = encodeBody(body, threadRuntime().warn);
     const headers: Array<[string, string]> = [];
     const seen = new Set<string>();
     for (const [name, value] of Object.entries(params.headers ?? {})) {

@@ -25,6 +25,7 @@ export function propagateBlocking(calls: readonly CallInfo[]): FnInfo[] {
   for (const call of calls) {
     for (const fn of call.candidates) link(fn, call);
     for (const fn of call.group ?? []) link(fn, call);
+    for (const fn of call.checkCallbacks ?? []) link(fn, call);
     for (const fn of call.iterate?.callbacks ?? []) link(fn, call);
   }
   const blocking: FnInfo[] = [];
@@ -101,6 +102,7 @@ function isOptionalCall(call: CallInfo): boolean {
 export function describeCall(call: CallInfo): string {
   if (call.api !== undefined) return `the blocking call ${call.api}()`;
   if (call.group) return 'group() with a callback that makes blocking calls';
+  if (call.check) return 'check() with a predicate that makes blocking calls';
   if (call.iterate) return `${call.iterate.method}() with a callback that makes blocking calls`;
   const target = call.candidates.find((f) => f.blocking);
   return target ? `the call of "${target.name}" (which makes blocking calls)` : 'a blocking call';

@@ -21,6 +21,13 @@ export const BLOCKING_METHODS: Readonly<
 };
 
 /**
+ * Methods of k6 responses that send a request (`res.submitForm()`, `res.clickLink()`): a call
+ * of a method with one of these names is awaited, whatever its receiver (awaiting a value that
+ * is not a promise changes nothing).
+ */
+export const BLOCKING_RESPONSE_METHODS: readonly string[] = ['submitForm', 'clickLink'];
+
+/**
  * Array methods whose callback may block: the transform rewrites `xs.forEach(cb)` to an awaited,
  * sequential helper (`__redline$iterate`) with the same arguments, results and order.
  */

@@ -5,7 +5,7 @@
  */
 import type { AnyNode, CallExpression, Node } from 'acorn';
 import { type FunctionNode, isFunction, memberName, type ParsedModule } from './ast.js';
-import { ITERATION_METHODS } from './blocking-apis.js';
+import { BLOCKING_RESPONSE_METHODS, ITERATION_METHODS } from './blocking-apis.js';
 import type { FnInfo } from './functions.js';
 import {
   bindingFor,
@@ -31,6 +31,12 @@ export interface CallInfo {
   group?: FnInfo[];
   /** k6 `check(value, {...})`. */
   check?: boolean;
+  /**
+   * Functions among the check set's predicates (`check(r, { ok: (r) => http.get(...) })`): when
+   * one blocks, it becomes async and the check() call is awaited (check() awaits predicates
+   * that return promises).
+   */
+  checkCallbacks?: FnInfo[];
   /** `xs.forEach(cb)` and friends: the method and the functions `cb` may be. */
   iterate?: { method: string; callbacks: FnInfo[] };
   /** Local functions the call may invoke. */
@@ -101,6 +107,7 @@ function classifyCallee(
     applyBinding(info, bindingFor(module, name), label, args, values);
     return;
   }
+  if (BLOCKING_RESPONSE_METHODS.includes(name) && !library) info.api = `response.${name}`;
   const first = args[0];
   if (ITERATION_METHODS.includes(name) && first && first.type !== 'SpreadElement') {
     info.iterate = { method: name, callbacks: values.valuesOf(first) };
@@ -117,8 +124,12 @@ function applyBinding(
   values: ValueResolver,
 ): void {
   if (binding.kind === 'api') info.api = label;
-  else if (binding.kind === 'check') info.check = true;
-  else if (binding.kind === 'group') {
+  else if (binding.kind === 'check') {
+    info.check = true;
+    const sets = args[1];
+    info.checkCallbacks =
+      sets && sets.type !== 'SpreadElement' ? values.functionsInObject(sets) : [];
+  } else if (binding.kind === 'group') {
     const fn = args[1];
     info.group = fn && fn.type !== 'SpreadElement' ? values.valuesOf(fn) : [];
   }

@@ -15,6 +15,31 @@ import type { FnInfo } from './functions.js';
 import type { ScopeInfo } from './scope.js';
 import type { ValueResolver } from './values.js';
 
+/** Array methods that hand the elements to a callback or out of the array. */
+const ARRAY_CALLBACK_METHODS = new Set([
+  'forEach',
+  'map',
+  'filter',
+  'some',
+  'every',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'flatMap',
+  'reduce',
+  'reduceRight',
+  'sort',
+  'at',
+  'pop',
+  'shift',
+  'slice',
+  'splice',
+  'concat',
+  'values',
+  'entries',
+]);
+
 /** Checks every use of every blocking function; returns the unsafe ones. */
 export function escapeIssues(
   code: string,
@@ -79,18 +104,18 @@ function useProblem(
     case 'NewExpression':
       return 'used with "new"; a constructor cannot be async';
     case 'MemberExpression': {
-      const name = parent.object === node ? memberName(parent) : undefined;
+      if (parent.object !== node) return undefined;
+      // An element read of an array of blocking functions (`flows[i]`): the element is the
+      // value that must be called or passed where it can be awaited.
+      if (parent.computed) return useProblem(parent, parsed, callByNode, code);
+      const name = memberName(parent);
       if (name === 'bind') return 'bound with .bind(); call it directly instead';
+      if (name !== undefined && ARRAY_CALLBACK_METHODS.has(name))
+        return `an array of blocking functions used with .${name}(); iterate it with a for...of loop (for (const f of list) f()) instead`;
       return undefined;
     }
-    case 'Property': {
-      const object = parsed.parents.get(parent);
-      const call = object ? parsed.parents.get(object) : undefined;
-      if (call?.type === 'CallExpression' && callByNode.get(call)?.check) {
-        return 'a check() callback; checks must stay synchronous: make the request before check() and check its response';
-      }
+    case 'Property':
       return undefined;
-    }
     case 'ReturnStatement':
       return 'returned as a value; Redline can only await functions that are called directly';
     case 'ArrowFunctionExpression':
@@ -98,7 +123,7 @@ function useProblem(
         ? 'returned as a value; Redline can only await functions that are called directly'
         : undefined;
     case 'ArrayExpression':
-      return 'stored in an array; Redline can only await functions that are called directly';
+      return arrayProblem(parent, parsed, callByNode, code);
     case 'SpreadElement':
     case 'TaggedTemplateExpression':
     case 'YieldExpression':
@@ -110,6 +135,23 @@ function useProblem(
     default:
       return undefined;
   }
+}
+
+/**
+ * A blocking function stored in an array literal is fine when the array is held by a variable
+ * whose elements are only read (`flows[i]()`, `const f = flows[i]`, `for (const f of flows)`):
+ * those reads are checked as the variable's uses. Any other array is reported.
+ */
+function arrayProblem(
+  array: AnyNode,
+  parsed: ParsedModule,
+  callByNode: ReadonlyMap<Node, CallInfo>,
+  code: string,
+): string | undefined {
+  const holder = parsed.parents.get(array);
+  if (holder?.type === 'VariableDeclarator' && holder.id.type === 'Identifier') return undefined;
+  if (holder?.type === 'ArrayExpression') return arrayProblem(holder, parsed, callByNode, code);
+  return 'stored in an array that is not held by a variable; Redline can only follow arrays of functions kept in a variable (const flows = [a, b]; flows[i]())';
 }
 
 /** A value passes through `a ? f : g`, `a || f`, `(x, f)` and `?.` to the parent's context. */

@@ -237,3 +237,48 @@ export default function () { for (const key of ['home', 'about']) steps[key](); 
     );
   });
 });
+
+describe('k6 transform: functions in arrays and check() predicates that block', () => {
+  const H = "import http from 'k6/http';\nimport { check, group } from 'k6';\n";
+
+  it.each([
+    [
+      'the random-flow pattern: flows[i]()',
+      'function a() { http.get("a"); }\nfunction b() { http.get("b"); }\nconst flows = [a, b];\nexport default function () { flows[Math.floor(Math.random() * 2)](); }',
+      'export default async function () { await flows[Math.floor(Math.random() * 2)](); }',
+    ],
+    [
+      'for...of over an array of functions',
+      'function a() { http.get("a"); }\nconst steps = [a];\nexport default function () { for (const s of steps) s(); }',
+      'export default async function () { for (const s of steps) await s(); }',
+    ],
+    [
+      'an element kept in a variable',
+      'function a() { http.get("a"); }\nconst flows = [a];\nexport default function () { const f = flows[0]; f(); }',
+      'export default async function () { const f = flows[0]; await f(); }',
+    ],
+    [
+      'objects in an array: flows[i].run()',
+      'function a() { http.get("a"); }\nconst flows = [{ name: "x", run: a }, { name: "y", run: () => http.get("y") }];\nexport default function () { flows[0].run(); const fl = flows[1]; fl.run(); }',
+      'export default async function () { await flows[0].run(); const fl = flows[1]; await fl.run(); }',
+    ],
+    [
+      'a request inside a check() predicate',
+      'export default function () { check(1, { "remote ok": () => http.get("u").status === 200, sync: () => true }); }',
+      'export default async function () { await check(1, { "remote ok": async () => (await http.get("u")).status === 200, sync: () => true }); }',
+    ],
+    [
+      'a check set held by a const',
+      'const checks = { "remote ok": () => http.get("u").status === 200 };\nexport default function () { check(1, checks); }',
+      'export default async function () { await check(1, checks); }',
+    ],
+    [
+      "k6chaijs' describe(name, fn) around group() with try/catch",
+      'function describe(name, fn) { return group(name, () => { try { fn(); return true; } catch (e) { return false; } }); }\nexport default function () { describe("x", () => { http.get("u"); }); }',
+      'export default async function () { await describe("x", async () => { await http.get("u"); }); }',
+    ],
+  ])('%s', (_name, source, lastLine) => {
+    const { code } = transformOk(H + source);
+    expect(body(code).split('\n').at(-1)).toBe(lastLine);
+  });
+});

@@ -55,6 +55,31 @@ export class ValueResolver {
       return [...this.valuesOf(node.left), ...this.valuesOf(node.right)];
     if (node.type === 'SequenceExpression')
       return this.valuesOf(node.expressions[node.expressions.length - 1]!);
+    // An array of functions (`const flows = [a, b]`): its elements, so `flows[i]()`,
+    // `const f = flows[i]` and `for (const f of flows)` reach them. escape.ts checks that
+    // the array's elements are only read where they can be awaited.
+    if (node.type === 'ArrayExpression') {
+      const out: FnInfo[] = [];
+      for (const element of node.elements) {
+        if (!element) continue;
+        out.push(
+          ...this.valuesOf(
+            element.type === 'SpreadElement' ? (element.argument as AnyNode) : element,
+          ),
+        );
+      }
+      return out;
+    }
+    return [];
+  }
+
+  /**
+   * Functions held by the properties of a check set or other object argument: an object
+   * literal, or a const holding one (`const checks = {...}; check(res, checks)`).
+   */
+  functionsInObject(node: AnyNode): FnInfo[] {
+    if (node.type === 'ObjectExpression') return this.#propertyOf(node, undefined);
+    if (node.type === 'Identifier') return this.#anyPropertyOf(node);
     return [];
   }
 
@@ -99,6 +124,13 @@ export class ValueResolver {
       }
       const known = this.#receiverMethods(variable, name);
       if (known) return { candidates: known, exact: true };
+    }
+    const elements = this.#arrayElements(receiver);
+    if (elements) {
+      // `flows[i].run()` on `const flows = [{ run: a }, { run: b }]`: property `run` of each.
+      const out: FnInfo[] = [];
+      for (const element of elements) out.push(...this.#propertyOf(element, name));
+      return { candidates: out, exact: true };
     }
     return { candidates: this.methodsByName.get(name) ?? [], exact: false };
   }
@@ -168,13 +200,43 @@ export class ValueResolver {
     return out.length > 0 || !parent ? out : this.#classMethods(parent, name, isStatic, depth + 1);
   }
 
-  /** `steps[key]()`: every function-valued property of an object literal held by a const. */
+  /**
+   * `steps[key]()`: every function-valued property of an object literal held by a const, or
+   * every function element of an array literal held by a const (`flows[i]()`).
+   */
   #anyPropertyOf(receiver: AnyNode): FnInfo[] {
-    const variable = receiver.type === 'Identifier' ? this.#scopes.resolve(receiver) : undefined;
+    const init = this.#constInit(receiver);
+    if (init?.type === 'ObjectExpression') return this.#propertyOf(init, undefined);
+    if (init?.type === 'ArrayExpression') return this.valuesOf(init);
+    return [];
+  }
+
+  /** The initializer of the variable an identifier names, when it is never reassigned. */
+  #constInit(node: AnyNode): AnyNode | undefined {
+    const variable = node.type === 'Identifier' ? this.#scopes.resolve(node) : undefined;
     const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-    if (def?.type !== 'Variable') return [];
-    const init = (def.node as unknown as { init?: AnyNode | null }).init;
-    return init?.type === 'ObjectExpression' ? this.#propertyOf(init, undefined) : [];
+    if (def?.type !== 'Variable') return undefined;
+    if (variable?.references.some((r) => r.isWrite() && !r.init)) return undefined;
+    return (def.node as unknown as { init?: AnyNode | null }).init ?? undefined;
+  }
+
+  /**
+   * The elements of an array literal an expression reads one element of: `flows[i]` with
+   * `const flows = [...]`, or a variable set to such an element. Undefined otherwise.
+   */
+  #arrayElements(node: AnyNode): AnyNode[] | undefined {
+    let target: AnyNode = node;
+    if (target.type === 'Identifier') {
+      const init = this.#constInit(target);
+      if (!init) return undefined;
+      target = init;
+    }
+    if (target.type !== 'MemberExpression' || !target.computed) return undefined;
+    const array = this.#constInit(target.object as AnyNode);
+    if (array?.type !== 'ArrayExpression') return undefined;
+    return array.elements.filter(
+      (e): e is NonNullable<typeof e> & AnyNode => e !== null && e.type !== 'SpreadElement',
+    ) as AnyNode[];
   }
 
   /** Functions held by property `name` of an object literal (every property when undefined). */

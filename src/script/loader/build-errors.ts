@@ -63,7 +63,10 @@ export function buildFailureError(
   const problems: ScriptProblem[] = errors.map((e) => {
     const text = rewriteText(e);
     if (!e.location) return { position: { file: scriptPath }, message: text, frame: '' };
-    const file = isAbsolute(e.location.file) ? e.location.file : resolve(cwd, e.location.file);
+    const file =
+      isAbsolute(e.location.file) || e.location.file.startsWith('redline-remote:')
+        ? e.location.file
+        : resolve(cwd, e.location.file);
     const column = byteColumnToCharColumn(e.location.lineText, e.location.column);
     return locatedProblem(file, e.location.line, column, text);
   });
@@ -107,6 +110,11 @@ function hintFor(
   const remote = refused.find((r) => r.kind === 'remote');
   if (remote?.kind === 'remote') {
     const file = basename(new URL(remote.url).pathname) || 'module.js';
+    const origin = new URL(remote.url).origin;
+    if (remote.reason === 'off')
+      return `run once with remote modules on to fill the cache, or map the URL to a folder with --module-mirror ${origin}/=./vendor/ (or REDLINE_MODULE_MIRROR), or download the file next to your script and import it relatively (import ... from './${file}')`;
+    if (remote.reason === 'unavailable')
+      return `check the URL and the network; without network, map it to a folder or an internal server with --module-mirror ${origin}/=./vendor/ (or REDLINE_MODULE_MIRROR), or download the file next to your script and import it relatively (import ... from './${file}')`;
     return `download the file next to your script (e.g. curl -o ${file} ${remote.url}) and import it relatively (import ... from './${file}'), or npm install an equivalent package`;
   }
   if (refused.length > 0)

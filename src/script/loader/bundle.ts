@@ -9,7 +9,8 @@ import { decode } from '@jridgewell/sourcemap-codec';
 import type { DecodedSourceMap, EncodedSourceMap } from '@jridgewell/trace-mapping';
 import { type BuildFailure, type BuildResult, build } from 'esbuild';
 import { buildFailureError } from './build-errors.js';
-import { createResolvePlugin, type ResolveRecord } from './resolve-plugin.js';
+import type { RemoteModuleLoader } from './remote-modules.js';
+import { createResolvePlugin, REMOTE_NAMESPACE, type ResolveRecord } from './resolve-plugin.js';
 
 /** The bundle's code and its decoded map (absolute `sources`). */
 export interface BundleOutput {
@@ -24,6 +25,7 @@ export async function bundleScript(
   modules: Readonly<Record<string, string>>,
   external: readonly string[],
   record: ResolveRecord,
+  remote?: RemoteModuleLoader,
 ): Promise<BundleOutput> {
   const scriptDir = dirname(scriptPath);
   const scriptUrl = JSON.stringify(pathToFileURL(scriptPath).href);
@@ -53,7 +55,7 @@ export async function bundleScript(
       banner: {
         js: `import { createRequire as __redlineCreateRequire } from 'node:module'; const require = __redlineCreateRequire(${scriptUrl});`,
       },
-      plugins: [createResolvePlugin(modules, record)],
+      plugins: [createResolvePlugin(modules, record, remote)],
     });
   } catch (error) {
     const failure = error as Partial<BuildFailure>;
@@ -68,7 +70,10 @@ export async function bundleScript(
   const encoded = JSON.parse(mapFile.text) as EncodedSourceMap;
   const map: DecodedSourceMap = {
     ...encoded,
-    sources: encoded.sources.map((s) => (s === null ? s : resolve(scriptDir, s))),
+    // Remote modules keep their `redline-remote:<url>` name (not a path).
+    sources: encoded.sources.map((s) =>
+      s === null || s.startsWith(`${REMOTE_NAMESPACE}:`) ? s : resolve(scriptDir, s),
+    ),
     mappings: decode(encoded.mappings),
   };
   return { code: js.text, map };

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isRedlineError, type RedlineError } from '../../errors/index.js';
 import { TEST_K6_MODULES } from '../k6-transform/__fixtures__/support.js';
+import { instantiateModule } from './init-factory.js';
 import { type LoadedScript, loadScript } from './load-script.js';
 import { loadScriptPathResolver } from './script-path.js';
 
@@ -49,7 +50,7 @@ function positionOf(file: string, needle: string): { line: number; column: numbe
  * the module) and returns what the export `name` threw or returned, as text.
  */
 function runInNode(bundleUrl: string, name: string): string {
-  const program = `const m = await import(${JSON.stringify(bundleUrl)});
+  const program = `const b = await import(${JSON.stringify(bundleUrl)}); const m = b.__redlineInit ? await b.__redlineInit() : b;
 try { const r = await m[${JSON.stringify(name)}](); process.stdout.write(String(r)); }
 catch (e) { process.stdout.write(e.stack); }`;
   return execFileSync(process.execPath, ['--input-type=module', '-e', program], {
@@ -81,7 +82,10 @@ describe('loadScript', () => {
     ]);
     const login = script.transform?.asyncFunctions.find((f) => f.name === 'login');
     expect(login?.file).toBe(join(FIXTURES, 'ts-app/lib/api.ts'));
-    const module = (await import(script.bundleUrl)) as Record<string, () => Promise<unknown>>;
+    const module = (await instantiateModule(await import(script.bundleUrl))) as Record<
+      string,
+      () => Promise<unknown>
+    >;
     (globalThis as { __k6TestLog?: string[] }).__k6TestLog = [];
     expect(module.options).toEqual({ vus: 2, iterations: 1 });
     await expect(module.default!()).resolves.toBe('token-of-http://127.0.0.1:9/login');
@@ -114,7 +118,10 @@ describe('loadScript', () => {
     const raw = runInNode(script.bundleUrl, 'callerStack');
     expect(raw).toContain(script.bundleUrl);
     // Under a source-map-aware runner (here: Vitest) frames already name the original files.
-    const module = (await import(script.bundleUrl)) as Record<string, () => unknown>;
+    const module = (await instantiateModule(await import(script.bundleUrl))) as Record<
+      string,
+      () => unknown
+    >;
     const mappedByNode = module.callerStack?.() as string;
     expect(mappedByNode).toContain(join(FIXTURES, 'ts-app/lib/api.ts'));
     expect(script.resolvePath('./users.json', raw)).toBe(join(FIXTURES, 'ts-app/lib/users.json'));
@@ -141,17 +148,17 @@ describe('loadScript', () => {
     expect(error.problems[0]).toMatch(/\| {26}\^/);
   });
 
-  it('refuses a jslib URL import, naming the URL, the place and how to vendor it', async () => {
+  it('refuses a remote import it cannot fetch, naming the URL, the place, the cause and what to do', async () => {
     const file = join(FIXTURES, 'invalid/jslib-import.js');
     const error = await loadError(file);
     expect(error.code).toBe('E_SCRIPT_IMPORT');
     expect(error.exitCode).toBe(107);
     expect(error.position).toMatchObject({ file, line: 3, column: 30 });
     expect(error.problems[0]).toContain(
-      'jslib-import.js:3:30  cannot import the remote module "https://jslib.k6.io/k6-utils/1.4.0/index.js"',
+      'jslib-import.js:3:30  cannot import the remote module "https://127.0.0.1:1/k6-utils/1.4.0/index.js": connect ECONNREFUSED',
     );
     expect(error.hint).toBe(
-      "download the file next to your script (e.g. curl -o index.js https://jslib.k6.io/k6-utils/1.4.0/index.js) and import it relatively (import ... from './index.js'), or npm install an equivalent package",
+      "check the URL and the network; without network, map it to a folder or an internal server with --module-mirror https://127.0.0.1:1/=./vendor/ (or REDLINE_MODULE_MIRROR), or download the file next to your script and import it relatively (import ... from './index.js')",
     );
   });
 
@@ -220,7 +227,9 @@ describe('loadScript', () => {
       "import { createHash } from 'node:crypto';\nexport default () => createHash('sha1').update('x').digest('hex');\n",
     );
     const native = await load(file);
-    const hash = (await import(native.bundleUrl)) as { default: () => string };
+    const hash = (await instantiateModule(await import(native.bundleUrl))) as {
+      default: () => string;
+    };
     expect(hash.default()).toBe('11f6ad8ec52a2984abaafd7c3b516503785c2072');
     // npm packages resolve from the script's folder upwards: this fixture finds the repo's commander.
     const script = await load(join(FIXTURES, 'cjs-package/script.js'));
@@ -235,7 +244,9 @@ describe('loadScript', () => {
     const script = await loadScript(file, { modules: TEST_K6_MODULES });
     expect(script.isK6Style).toBe(false);
     expect(script.transform).toBeUndefined();
-    const module = (await import(script.bundleUrl)) as { default: () => Promise<number> };
+    const module = (await instantiateModule(await import(script.bundleUrl))) as {
+      default: () => Promise<number>;
+    };
     await expect(module.default()).resolves.toBe(42);
     await script.dispose();
     expect(() => readFileSync(script.bundlePath)).toThrow();

@@ -17,6 +17,12 @@ import { RedlineError } from '../../errors/index.js';
 import { didYouMean } from '../../util/nearest.js';
 import { applyK6Transform, type TransformSummary } from './apply-transform.js';
 import { type BundleOutput, bundleScript } from './bundle.js';
+import { wrapInitFactory } from './init-factory.js';
+import {
+  RemoteModuleLoader,
+  type RemoteModuleOptions,
+  type RemoteSource,
+} from './remote-modules.js';
 import type { ResolveRecord } from './resolve-plugin.js';
 import { createScriptPathResolver, type ScriptPathResolver } from './script-path.js';
 import { createStackMapper, type StackMapper } from './stack-mapper.js';
@@ -34,6 +40,8 @@ export interface LoadScriptOptions {
   outDir?: string;
   /** Packages to leave to Node's own resolution at run time instead of bundling them. */
   external?: string[];
+  /** Remote modules (`import … from 'https://…'`): mirrors, cache, offline (default: fetch them). */
+  remoteModules?: RemoteModuleOptions;
 }
 
 /** A loaded script, ready to import. */
@@ -46,8 +54,18 @@ export interface LoadedScript extends StackMapper {
   sourceMap: EncodedSourceMap;
   /** The script imports k6 modules (k6 semantics, e.g. the blocking API). */
   isK6Style: boolean;
+  /**
+   * The init code is wrapped in a factory (src/script/loader/init-factory.ts): each VU can run it
+   * for its own module state (k6 scripts always do; native scripts opt in).
+   */
+  initFactory: boolean;
   /** Redline module specifiers the script imports. */
   modulesUsed: string[];
+  /** Remote modules the script imports and where each came from (`native`: a Redline module). */
+  remoteModules: Array<
+    | { url: string; sha256: string; from: RemoteSource }
+    | { url: string; from: 'native'; module: string }
+  >;
   /** What the k6 transform did (undefined when it did not run). */
   transform?: TransformSummary;
   /** Milliseconds spent: esbuild, the k6 transform, and everything (incl. writing files). */
@@ -68,12 +86,14 @@ export async function loadScript(path: string, options: LoadScriptOptions): Prom
     urlToSpecifier: new Map(),
     usedByPackages: false,
   };
+  const remote = new RemoteModuleLoader(options.remoteModules);
   let output = await bundleScript(
     scriptPath,
     bundleName,
     options.modules,
     options.external ?? [],
     record,
+    remote,
   );
   const bundleMs = performance.now() - started;
   const isK6Style = [...record.used].some((s) => s === 'k6' || s.startsWith('k6/'));
@@ -84,6 +104,8 @@ export async function loadScript(path: string, options: LoadScriptOptions): Prom
     transform = result.summary;
   }
   const transformMs = performance.now() - started - bundleMs;
+  const wrapped = wrapInitFactory(output);
+  if (wrapped) output = wrapped;
   const written = await writeBundle(output, bundleName, options.outDir);
   const mapper = createStackMapper({ bundlePath: written.bundlePath, map: output.map });
   const bundleUrl = pathToFileURL(written.bundlePath).href;
@@ -94,7 +116,16 @@ export async function loadScript(path: string, options: LoadScriptOptions): Prom
     bundleUrl,
     sourceMap: written.map,
     isK6Style,
+    initFactory: wrapped !== undefined,
     modulesUsed: [...record.used].sort(),
+    remoteModules: [
+      ...(await remote.modules()).map((m) => ({ url: m.url, sha256: m.sha256, from: m.from })),
+      ...[...(record.nativeRemote ?? new Map<string, string>())].map(([url, module]) => ({
+        url,
+        from: 'native' as const,
+        module,
+      })),
+    ],
     timings: { bundleMs, transformMs, totalMs: performance.now() - started },
     mapStack: mapper.mapStack,
     mapPosition: mapper.mapPosition,

@@ -1,15 +1,18 @@
 /**
  * esbuild plugin resolving a script's imports: `k6`, `k6/*` and `redline*` go to Redline's own
- * module files (kept external, imported by file URL); a k6 module Redline does not provide and a
- * remote URL (jslib) fail with an error naming the module, located at the import by esbuild.
+ * module files (kept external, imported by file URL); a k6 module Redline does not provide fails
+ * with an error naming the module, located at the import by esbuild. Remote URLs: the jslib
+ * modules Redline has native equivalents of go to those (offline); any other is fetched once by
+ * the {@link RemoteModuleLoader} (mirror, network, cache) and bundled with its relative imports.
  */
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 import { findNearest } from '../../util/nearest.js';
+import { RemoteModuleError, type RemoteModuleLoader } from './remote-modules.js';
 
 /** Kind of an import the plugin refused (carried in the esbuild message's `detail`). */
 export type RefusedImport =
-  | { kind: 'remote'; url: string }
+  | { kind: 'remote'; url: string; reason?: 'off' | 'unavailable' }
   | { kind: 'unsupported-module'; specifier: string };
 
 /** State the plugin fills while esbuild bundles. */
@@ -20,6 +23,26 @@ export interface ResolveRecord {
   urlToSpecifier: Map<string, string>;
   /** An npm package (a file under node_modules) imports a k6 or Redline module. */
   usedByPackages: boolean;
+  /** Remote URLs served by a native equivalent (URL -> Redline module specifier). */
+  nativeRemote?: Map<string, string>;
+}
+
+/** Namespace of remote modules in the bundle (source-map sources read `redline-remote:<url>`). */
+export const REMOTE_NAMESPACE = 'redline-remote';
+
+/**
+ * jslib modules with a native equivalent in Redline (same exports, same behaviour, written for
+ * Redline): any version of the URL maps to the Redline module.
+ */
+const NATIVE_JSLIB: ReadonlyArray<[RegExp, string]> = [
+  [/^https:\/\/jslib\.k6\.io\/k6-utils\/[^/]+\/index\.js$/, 'jslib/k6-utils'],
+  [/^https:\/\/jslib\.k6\.io\/k6-summary\/[^/]+\/index\.js$/, 'jslib/k6-summary'],
+  [/^https:\/\/jslib\.k6\.io\/papaparse\/[^/]+\/index\.js$/, 'jslib/papaparse'],
+];
+
+/** The Redline module serving a remote URL natively, if any. */
+export function nativeRemoteModule(url: string): string | undefined {
+  return NATIVE_JSLIB.find(([re]) => re.test(url))?.[1];
 }
 
 const OWN_MODULE = /^(?:k6|redline)(?:\/.*)?$/;
@@ -29,6 +52,7 @@ const REMOTE = /^https?:\/\//;
 export function createResolvePlugin(
   modules: Readonly<Record<string, string>>,
   record: ResolveRecord,
+  remote?: RemoteModuleLoader,
 ): Plugin {
   const urls = new Map<string, string>();
   for (const [specifier, file] of Object.entries(modules)) {
@@ -51,19 +75,51 @@ export function createResolvePlugin(
           errors: [{ text: unsupportedModuleText(args.path, Object.keys(modules)), detail }],
         };
       });
-      build.onResolve({ filter: REMOTE }, (args) => {
-        const detail: RefusedImport = { kind: 'remote', url: args.path };
-        return {
-          errors: [
-            {
-              text: `cannot import the remote module "${args.path}": Redline does not fetch modules from the network`,
-              detail,
-            },
-          ],
-        };
-      });
+      build.onResolve({ filter: REMOTE }, (args) => resolveRemote(args.path));
+      // Relative and root-relative imports inside a remote module are remote too.
+      build.onResolve({ filter: /^\.{0,2}\//, namespace: REMOTE_NAMESPACE }, (args) =>
+        resolveRemote(new URL(args.path, args.importer).href),
+      );
+      build.onLoad({ filter: /.*/, namespace: REMOTE_NAMESPACE }, (args) => ({
+        contents: (args.pluginData as { contents: string }).contents,
+        loader: 'js',
+      }));
     },
   };
+
+  async function resolveRemote(url: string) {
+    const native = nativeRemoteModule(url);
+    const file = native === undefined ? undefined : urls.get(native);
+    if (native !== undefined && file !== undefined) {
+      record.used.add(native);
+      record.nativeRemote ??= new Map();
+      record.nativeRemote.set(url, native);
+      return { path: file, external: true };
+    }
+    if (!remote) {
+      const detail: RefusedImport = { kind: 'remote', url };
+      return {
+        errors: [
+          {
+            text: `cannot import the remote module "${url}": Redline does not fetch modules from the network`,
+            detail,
+          },
+        ],
+      };
+    }
+    try {
+      const loaded = await remote.load(url);
+      return { path: url, namespace: REMOTE_NAMESPACE, pluginData: { contents: loaded.contents } };
+    } catch (error) {
+      if (!(error instanceof RemoteModuleError)) throw error;
+      const detail: RefusedImport = {
+        kind: 'remote',
+        url,
+        reason: error.message.includes('remote modules are off') ? 'off' : 'unavailable',
+      };
+      return { errors: [{ text: error.message, detail }] };
+    }
+  }
 }
 
 function unsupportedModuleText(specifier: string, supported: readonly string[]): string {
@@ -72,6 +128,9 @@ function unsupportedModuleText(specifier: string, supported: readonly string[]):
   }
   const nearest = findNearest(specifier, supported, 2, false);
   const hint = nearest && nearest !== specifier ? `; did you mean "${nearest}"?` : '';
-  const list = [...supported].sort().join(', ');
+  const list = supported
+    .filter((s) => !s.startsWith('jslib/'))
+    .sort()
+    .join(', ');
   return `module "${specifier}" is not supported by Redline${hint} (supported: ${list || 'none'})`;
 }

@@ -12,11 +12,16 @@ const FILES: Record<string, string> = {
   'k6/execution': './k6/execution.js',
   'k6/encoding': './k6/encoding.js',
   'k6/crypto': './k6/crypto.js',
+  'k6/html': './k6/html.js',
   'k6/timers': './k6/timers.js',
   'k6/ws': './k6/ws.js',
   'k6/websockets': './k6/websockets.js',
   'k6/experimental/websockets': './k6/websockets.js',
   'k6/net/grpc': './k6/net-grpc.js',
+  // Native equivalents of jslib modules (remote URLs map here, see loader/resolve-plugin.ts).
+  'jslib/k6-utils': './jslib/k6-utils.js',
+  'jslib/k6-summary': './jslib/k6-summary.js',
+  'jslib/papaparse': './jslib/papaparse.js',
 };
 
 /** Module specifier -> absolute path of the compiled module file. */

@@ -35,6 +35,23 @@ export interface ThreadRuntime {
   failTest: (reason: string) => void;
   /** True while the script's top level (init context) is being evaluated. */
   inInit: boolean;
+  /**
+   * Shows a warning the script caused (what k6 logs at warning level, e.g. a nested value in a
+   * form body); the engine prints each distinct text once.
+   */
+  warn: (text: string) => void;
+  /**
+   * Data the init code of every VU of this thread shares: SharedArray contents by name and the
+   * files open() read. A shard running in the main thread keeps the main runtime's store, so the
+   * main instance and the VUs build each SharedArray once (k6 builds it once).
+   */
+  dataStore: DataStore;
+}
+
+/** See {@link ThreadRuntime.dataStore}. */
+export interface DataStore {
+  arrays: Map<string, readonly unknown[]>;
+  files: Map<string, Buffer>;
 }
 
 /** Kept on globalThis so every copy of this module (dist/ and src/ in tests) sees one runtime. */
@@ -67,6 +84,18 @@ export function createThreadRuntime(partial: Partial<ThreadRuntime>): ThreadRunt
     abortTest: () => {},
     failTest: () => {},
     inInit: false,
+    warn: onceToStderr(),
+    dataStore: { arrays: new Map(), files: new Map() },
     ...partial,
+  };
+}
+
+/** The default `warn`: each distinct text once, on stderr. */
+function onceToStderr(): (text: string) => void {
+  const seen = new Set<string>();
+  return (text) => {
+    if (seen.has(text) || seen.size > 100) return;
+    seen.add(text);
+    process.stderr.write(`redline: warning: ${text}\n`);
   };
 }

@@ -108,6 +108,22 @@ export const vuContext: AsyncLocalStorage<VuState> = globalSingleton(
   () => new AsyncLocalStorage<VuState>(),
 );
 
+/** The VU whose init code runs (a VU's own init context: k6 sets `__VU` there). */
+export interface InitVu {
+  id: number;
+  idInInstance: number;
+}
+
+/**
+ * The async context of a VU's init code (per-VU init, src/script/loader/init-factory.ts). Not
+ * {@link vuContext}: in the init context `currentVu()` stays undefined, so `open()` works and
+ * requests are refused, as in k6.
+ */
+export const initVuContext: AsyncLocalStorage<InitVu> = globalSingleton(
+  'redline.initVuContext',
+  () => new AsyncLocalStorage<InitVu>(),
+);
+
 /** The VU running the caller, or undefined in the init context. */
 export function currentVu(): VuState | undefined {
   return vuContext.getStore();

@@ -6,7 +6,7 @@ import {
 } from 'node:crypto';
 
 type Input = string | ArrayBuffer | Uint8Array;
-type OutputEncoding = 'hex' | 'base64' | 'base64url' | 'binary';
+type OutputEncoding = 'hex' | 'base64' | 'base64url' | 'base64rawurl' | 'binary';
 
 const ALGORITHMS: Record<string, string> = {
   md4: 'md4',
@@ -34,34 +34,71 @@ function bytes(input: Input): Buffer | string {
   return Buffer.from(input instanceof ArrayBuffer ? new Uint8Array(input) : input);
 }
 
+/**
+ * A digest in k6's output encodings: `hex`, `base64`, `base64url` (padded, as Go's URLEncoding),
+ * `base64rawurl` (unpadded), `binary` (ArrayBuffer, also when no encoding is given); any other
+ * name throws as in k6.
+ */
 function out(digest: Buffer, encoding?: OutputEncoding): string | ArrayBuffer {
-  if (encoding === 'hex' || encoding === 'base64' || encoding === 'base64url')
-    return digest.toString(encoding);
-  return new Uint8Array(digest).buffer as ArrayBuffer;
+  switch (encoding) {
+    case 'hex':
+    case 'base64':
+      return digest.toString(encoding);
+    case 'base64url': {
+      const raw = digest.toString('base64url');
+      return raw + '='.repeat((4 - (raw.length % 4)) % 4);
+    }
+    case 'base64rawurl':
+      return digest.toString('base64url');
+    case undefined:
+    case 'binary':
+      return new Uint8Array(digest).buffer as ArrayBuffer;
+    default:
+      throw new Error(
+        `k6/crypto: invalid output encoding: ${String(encoding)} (use hex, base64, base64url, base64rawurl or binary)`,
+      );
+  }
+}
+
+/** A streaming hash or HMAC as k6 has it (`createHash`, `createHMAC`). */
+export interface Hasher {
+  /** Adds data (string, ArrayBuffer or typed array). */
+  update(input: Input): void;
+  /**
+   * The digest of everything added so far. As in k6 (Go's `hash.Sum`), it does not end the
+   * hasher: `digest()` may be called again, and `update()` after it goes on from the same state.
+   */
+  digest(encoding?: OutputEncoding): string | ArrayBuffer;
 }
 
 /** A streaming hasher (k6 `createHash`). */
-export function createHash(name: string): {
-  update(input: Input): void;
-  digest(encoding?: OutputEncoding): string | ArrayBuffer;
-} {
+export function createHash(name: string): Hasher {
   const h = nodeHash(algorithm(name));
   return {
     update: (input) => void h.update(bytes(input)),
-    digest: (encoding) => out(h.digest(), encoding),
+    digest: (encoding) => out(h.copy().digest(), encoding),
   };
 }
 
 /** A streaming HMAC (k6 `createHMAC`). */
-export function createHMAC(
-  name: string,
-  secret: Input,
-): { update(input: Input): void; digest(encoding?: OutputEncoding): string | ArrayBuffer } {
-  const h = nodeHmac(algorithm(name), bytes(secret));
+export function createHMAC(name: string, secret: Input): Hasher {
+  const algo = algorithm(name);
+  const key = bytes(secret);
+  // node's Hmac has no copy(): keep the input and compute each digest from it.
+  const chunks: Array<Buffer | string> = [];
   return {
-    update: (input) => void h.update(bytes(input)),
-    digest: (encoding) => out(h.digest(), encoding),
+    update: (input) => void chunks.push(bytes(input)),
+    digest: (encoding) => {
+      const h = nodeHmac(algo, key);
+      for (const chunk of chunks) h.update(chunk);
+      return out(h.digest(), encoding);
+    },
   };
+}
+
+/** Hex of bytes (k6 `hexEncode(ArrayBuffer | typed array | string)`). */
+export function hexEncode(data: Input): string {
+  return Buffer.from(bytes(data)).toString('hex');
 }
 
 /** One-shot HMAC (k6 `hmac(algorithm, secret, data, outputEncoding)`). */
@@ -95,6 +132,7 @@ export function randomBytes(size: number): ArrayBuffer {
 }
 
 export default {
+  hexEncode,
   createHash,
   createHMAC,
   hmac,

@@ -1,0 +1,96 @@
+// Calibration: event-loop delay (timer period removed) and GC share (forced GCs excluded) on real
+// child processes under real load. Cases: test/fixtures/calibration/{idle-service,blocked-loop,
+// heap-check-big-heap,gc-churn}.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runQuickTest } from '../../src/engine/index.js';
+import type { Finding } from '../../src/findings/finding.js';
+import { type ProfileTargetResult, profileTarget } from '../../src/profiler/index.js';
+import { CORPUS_DIR, readTruth } from './truth.js';
+
+const ROOT = join(CORPUS_DIR, '../../..');
+
+async function profileCase(
+  name: string,
+  load: (url: string, signal: AbortSignal) => Promise<unknown>,
+  capture: Parameters<typeof profileTarget>[0]['capture'] = {},
+): Promise<ProfileTargetResult> {
+  return profileTarget({
+    target: { command: [process.execPath, join(CORPUS_DIR, name, 'app.mjs')] },
+    warmup: (url, signal) => runQuickTest({ url, connections: 2, durationMs: 500, signal }),
+    load,
+    capture,
+    cwd: ROOT,
+  });
+}
+
+const ids = (findings: readonly Finding[]): string[] => findings.map((f) => f.id);
+const serious = (findings: readonly Finding[]): Finding[] =>
+  findings.filter(
+    (f) => f.severity === 'high' || f.severity === 'medium' || f.severity === 'critical',
+  );
+
+/** One request every 200 ms for `ms`: an idle service with a heartbeat. */
+async function trickle(url: string, ms: number): Promise<number> {
+  let sent = 0;
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    await (await fetch(url)).text();
+    sent += 1;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return sent;
+}
+
+describe('event-loop delay beyond the timer period', () => {
+  it('idle-service: no "event loop blocked", delay p50 far below the 10 ms timer period', async () => {
+    const truth = readTruth('idle-service');
+    const result = await profileCase('idle-service', (url) => trickle(url, 2500));
+    const delay = result.capture.signals.eventLoopDelay;
+    // The raw histogram of an idle loop reads ~10 ms (the timer period); corrected, the loop
+    // was late by a fraction of a millisecond to a few ms on a busy machine, never ≥ 10 ms.
+    expect(delay.count).toBeGreaterThan(50);
+    expect(delay.p50Ms).toBeLessThan(5);
+    expect(result.analysis.diagnosis.delayIssue).toBe(false);
+    for (const id of truth.mustNotRaise ?? []) expect(ids(result.findings)).not.toContain(id);
+    expect(serious(result.findings)).toEqual([]);
+  }, 60_000);
+
+  it('blocked-loop: 40 ms of synchronous work per request is reported as a blocked loop', async () => {
+    const truth = readTruth('blocked-loop');
+    const result = await profileCase('blocked-loop', (url, signal) =>
+      runQuickTest({ url, connections: 4, durationMs: 2500, signal }),
+    );
+    expect(result.capture.signals.eventLoopDelay.p50Ms).toBeGreaterThanOrEqual(10);
+    for (const id of truth.expected as string[]) expect(ids(result.findings)).toContain(id);
+  }, 60_000);
+});
+
+describe('GC share without the GCs Redline forced', () => {
+  it('heap-check-big-heap: forced full GCs over a large heap are not "GC pressure"', async () => {
+    const truth = readTruth('heap-check-big-heap');
+    const result = await profileCase(
+      'heap-check-big-heap',
+      (url, signal) => runQuickTest({ url, connections: 2, durationMs: 3000, signal }),
+      { heapCheckIntervalMs: 250 },
+    );
+    const forced = result.capture.signals.gc.filter((e) => e.forced);
+    const forcedMs = forced.reduce((sum, e) => sum + e.durationMs, 0);
+    // The forced GCs happened inside the window and were taken out of the profile.
+    expect(forced.length).toBeGreaterThanOrEqual(4);
+    expect(result.analysis.forcedGcExcludedMs).toBeGreaterThan(forcedMs * 0.5);
+    const gcRow = result.analysis.cpu.tables.categories.find((row) => row.category === 'gc');
+    expect(gcRow?.share ?? 0).toBeLessThan(0.1);
+    for (const id of truth.mustNotRaise ?? []) expect(ids(result.findings)).not.toContain(id);
+  }, 90_000);
+
+  it('gc-churn: GC the service causes itself is still reported with --heap-check on', async () => {
+    const truth = readTruth('gc-churn');
+    const result = await profileCase(
+      'gc-churn',
+      (url, signal) => runQuickTest({ url, connections: 4, durationMs: 3000, signal }),
+      { heapCheckIntervalMs: 1000 },
+    );
+    for (const id of truth.expected as string[]) expect(ids(result.findings)).toContain(id);
+  }, 90_000);
+});

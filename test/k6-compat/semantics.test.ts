@@ -1,0 +1,155 @@
+/**
+ * k6 semantics found wrong or missing on a corpus of public scripts (issue 15 §3), each checked
+ * against a local server: form bodies, crypto hashers, metric constructors without `new`, ...
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpServer } from '../helpers/servers.js';
+import { startK6Server, type K6Server } from './helpers/k6-server.js';
+import { checkCounts, metricValue, runCorpus } from './helpers/run-corpus.js';
+
+let server: K6Server;
+beforeAll(async () => {
+  server = await startK6Server();
+});
+afterAll(() => server.close());
+
+/** Every check of the run passed `times` times and never failed; there are `count` checks. */
+function expectAllChecks(
+  run: Awaited<ReturnType<typeof runCorpus>>,
+  count: number,
+  times: number,
+): void {
+  expect(run.scriptErrors).toEqual([]);
+  expect(run.result.checks.map((c) => `${c.name}: ${c.passes}/${c.fails}`)).toEqual(
+    run.result.checks.map((c) => `${c.name}: ${times}/0`),
+  );
+  expect(run.result.checks).toHaveLength(count);
+}
+
+describe('k6 semantics: request bodies', () => {
+  it('form bodies repeat array keys, sort keys, escape as Go and send nested values empty with a warning', async () => {
+    server.reset();
+    const run = await runCorpus('semantics/form-bodies.js', server.url);
+    expect(run.exitCode).toBe(0);
+    expectAllChecks(run, 4, 1);
+    const forms = server.seen.filter((r) =>
+      String(r.headers['content-type']).startsWith('application/x-www-form-urlencoded'),
+    );
+    expect(forms).toHaveLength(3);
+    expect(forms[0]?.body).toBe('size=large&topping=onion&topping=bacon');
+    const nested = run.warnings.filter((w) => w.includes('nested'));
+    expect(nested).toHaveLength(2);
+    expect(nested[0]).toContain('"user"');
+    expect(nested[1]).toContain('"list"');
+  });
+});
+
+describe('k6 semantics: k6/crypto and k6/metrics', () => {
+  it('digest() twice and update() after digest as Go hashes; Trend/Counter/Rate/Gauge without new', async () => {
+    const run = await runCorpus('semantics/crypto-metrics.js', server.url);
+    expect(run.exitCode).toBe(0);
+    expectAllChecks(run, 7, 2);
+    expect(metricValue(run, 'plain_trend', 'count')).toBe(2);
+    expect(metricValue(run, 'plain_counter', 'count')).toBe(4);
+    expect(metricValue(run, 'plain_rate', 'rate')).toBe(1);
+    expect(metricValue(run, 'plain_gauge', 'value')).toBe(7);
+    expect(metricValue(run, 'new_trend', 'count')).toBe(2);
+    expect(run.result.metrics['plain_trend']?.contains).toBe('time');
+    expect(run.result.thresholds.map((t) => t.ok)).toEqual([true, true]);
+    expect(checkCounts(run, 'digest twice gives the same value')).toEqual({ passes: 2, fails: 0 });
+  });
+});
+
+describe('k6 semantics: options and thresholds', () => {
+  it('ignores k6 command-line settings and unknown names in options with a warning; judges empty (sub-)metrics as k6', async () => {
+    const run = await runCorpus('semantics/options-thresholds.js', server.url);
+    // avg>0 on an empty sub-metric reads avg=0 and fails, as in k6: exit 99.
+    expect(run.exitCode).toBe(99);
+    expect(metricValue(run, 'http_reqs', 'count')).toBe(2);
+    const ignored = run.warnings.filter((w) => w.includes('ignored'));
+    expect(ignored.map((w) => w.split(':')[0])).toEqual([
+      'options.logOutput',
+      'options.logFormat',
+      'options.myAppConfig',
+    ]);
+    expect(
+      run.result.thresholds.map((t) => [t.metric, t.expression, t.ok, t.observed ?? null]),
+    ).toEqual([
+      ['http_req_duration{status:500}', 'p(95)<100', true, 0],
+      ['http_req_duration{name:nothing}', 'avg>0', false, 0],
+      ['never_counter', 'count<1', true, 0],
+      ['never_rate', 'rate>0.5', true, null],
+    ]);
+  });
+});
+
+describe('k6 semantics: the transform follows arrays of functions, check() predicates and describe()', () => {
+  it('runs the random-flow pattern, a request inside check() and a k6chaijs-style describe() unchanged', async () => {
+    server.reset();
+    const run = await runCorpus('semantics/flows-checks.js', server.url);
+    expect(run.exitCode).toBe(0);
+    expectAllChecks(run, 5, 4);
+    // Per iteration: 1 random flow + 2 in the loop + 1 named + 1 in the check + 1 described.
+    expect(metricValue(run, 'http_reqs', 'count')).toBe(24);
+    expect(run.totals.summarize('http_reqs', { name: 'browse' })?.sum).toBe(6);
+    expect(run.totals.summarize('http_reqs', { name: 'buy' })?.sum).toBe(6);
+    expect(run.totals.summarize('http_reqs', { name: 'in-check' })?.sum).toBe(4);
+    expect(checkCounts(run, 'described ok', '::chai-style')).toEqual({ passes: 4, fails: 0 });
+    expect(run.totals.summarize('group_duration', { group: '::chai-style' })?.count).toBe(4);
+  });
+});
+
+const PAGE = `<!doctype html><html><head><title>t</title></head><body>
+<h1>Shop</h1>
+<ul class="items"><li data-id="1">Alpha</li><li data-id="2">Beta</li><li data-id="3">Gamma</li></ul>
+<table><tr><td>cell</td></tr></table>
+<form id="order" method="post" action="/echo-form">
+  <input type="hidden" name="csrf" value="tok-42">
+  <select name="size"><option value="s">S</option><option value="m" selected>M</option></select>
+  <select name="extras" multiple><option selected>x</option><option>y</option><option value="z" selected>Z</option></select>
+  <input type="checkbox" name="gift">
+  <input type="text" name="off" disabled="disabled" value="no">
+  <textarea name="note">hello</textarea>
+  <input type="submit" name="go" value="buy">
+</form>
+<form id="search" action="/echo-form"><input name="q" value="shoes"></form>
+<a href="/other">other</a> <a class="next" href="echo-form?page=2">next</a>
+</body></html>`;
+
+describe('k6 semantics: k6/html, response.html(), submitForm() and clickLink()', () => {
+  it('parses pages with selections and elements as k6, submits forms and follows links', async () => {
+    const seen: string[] = [];
+    const site = await startHttpServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push(`${req.method} ${req.url}`);
+        if (req.url?.includes('echo-form')) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              method: req.method,
+              url: req.url,
+              body: Buffer.concat(chunks).toString(),
+            }),
+          );
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(PAGE);
+      });
+    });
+    try {
+      const run = await runCorpus('semantics/html.js', server.url, {
+        env: { HTML_URL: `${site.url}/shop/index.html` },
+      });
+      expect(run.exitCode).toBe(0);
+      expectAllChecks(run, 22, 2);
+      expect(metricValue(run, 'http_reqs', 'count')).toBe(8);
+      expect(seen.filter((r) => r.startsWith('POST /echo-form'))).toHaveLength(2);
+      expect(seen).toContain('GET /shop/echo-form?page=2');
+    } finally {
+      await site.close();
+    }
+  });
+});
