@@ -99,3 +99,27 @@ describe('k6/net/grpc streams', () => {
     expect(metricValue(run, 'iterations', 'count')).toBe(2);
   });
 });
+
+describe('k6/net/grpc server reflection', () => {
+  it('33 connect(addr, { reflect: true }) loads the services from the server', async () => {
+    const run = await runCorpus('33-grpc-reflect.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    expect(checkCounts(run, 'reflected method works')).toEqual({ passes: 2, fails: 0 });
+    expect(checkCounts(run, 'int64 beyond 2^53 survives as a string')).toEqual({
+      passes: 2,
+      fails: 0,
+    });
+    expect(metricValue(run, 'grpc_req_duration', 'count')).toBe(2);
+  });
+});
+
+describe('k6/net/grpc: a server that never answers', () => {
+  it('34 the pending call is cancelled at the end of the test and counted with status Canceled', async () => {
+    const before = server.calls('Slow');
+    const run = await runCorpus('34-grpc-never-answers.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    expect(server.calls('Slow')).toBe(before + 1);
+    expect(metricValue(run, 'iterations', 'count') ?? 0).toBe(0);
+    expect(run.totals.summarize('grpc_req_duration', { status: '1' })?.count).toBe(1);
+  });
+});

@@ -175,3 +175,35 @@ describe('Ctrl-C with WebSocket sessions open (built CLI)', () => {
     }
   });
 });
+
+describe('WebSocket echo quick mode (built CLI)', () => {
+  it('redline run ws://… --message: N connections, every round trip in ws_echo_round_trip', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-ws-echo-'));
+    try {
+      const json = join(dir, 'result.json');
+      const cli = spawnCli(
+        ['run', `${server.url}/echo`, '--message', 'hi', '-c', '2', '-d', '1s', '-q', '--json', json],
+        { cwd: dir },
+      );
+      const out = await cli.done;
+      expect(out.code, out.stderr).toBe(0);
+      const result = JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
+      const count = (metric: string) => result.metrics[metric]?.values['count'] ?? 0;
+      expect(count('ws_sessions')).toBe(2);
+      expect(count('ws_echo_round_trip')).toBeGreaterThan(0);
+      expect(count('ws_echo_round_trip')).toBe(count('ws_msgs_received'));
+      // One message per connection may be in flight when the test ends.
+      expect(count('ws_msgs_sent') - count('ws_msgs_received')).toBeGreaterThanOrEqual(0);
+      expect(count('ws_msgs_sent') - count('ws_msgs_received')).toBeLessThanOrEqual(2);
+      expect(out.stdout).toContain('ws_echo_round_trip');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses --rate and -n for ws:// targets (exit 2)', async () => {
+    const out = await spawnCli(['run', `${server.url}/echo`, '--rate', '10']).done;
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('--rate and -n are not supported');
+  });
+});

@@ -3,8 +3,8 @@
  * scripted test (k6 scripts unchanged, native TypeScript, YAML plans), with a k6-style summary.
  */
 import { Console } from 'node:console';
-import { writeFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runQuickTest } from '../../engine/quick/run-quick.js';
 import { ExitCode } from '../../errors/exit-codes.js';
@@ -29,6 +29,7 @@ import {
   remoteModulesFromFlags,
   type ScriptFlagValues,
 } from '../script-flags.js';
+import { isWebSocketTarget, wsEchoScript } from '../ws-echo.js';
 
 interface RunFlags extends LoadFlagValues, ScriptFlagValues {
   json?: string;
@@ -39,6 +40,8 @@ interface RunFlags extends LoadFlagValues, ScriptFlagValues {
   dashboardPort?: number;
   dashboardHost?: string;
   dashboardExport?: string;
+  /** WebSocket echo mode (ws:// targets): the message sent and echoed. */
+  message?: string;
 }
 
 /** Where the dashboard reads threshold outcomes from (set once a scripted run has them). */
@@ -258,6 +261,10 @@ export function register(program: Command): void {
     )
     .option('--tag <name=value>', 'tag every series (repeatable)', parseTag)
     .option('-q, --quiet', 'no live progress line')
+    .option(
+      '--message <text>',
+      'ws:// targets: the message each connection sends and waits to get back (default hello)',
+    )
     .addHelpText(
       'after',
       `
@@ -265,6 +272,7 @@ Examples:
   redline run http://127.0.0.1:3000/ -c 50 -d 30s
   redline run http://127.0.0.1:3000/items --rate 2000 -c 100 -d 1m --json result.json
   redline run 127.0.0.1:3000/ -c 10                     # host:port without a scheme is http
+  redline run ws://127.0.0.1:8080/echo --message hi -c 50 -d 10s   # WebSocket echo round trips
   redline run script.js --vus 10 --duration 30s          # a k6 script, unchanged
   redline run script.js --host api.example.com=127.0.0.1:3000
   redline run flow.ts --preset stress --vus 50
@@ -275,6 +283,15 @@ still written), 107 script error, 108 aborted, 110 marked failed, 130 second Ctr
 measured is still written). Every code: docs/exit-codes.md.`,
     )
     .action(async (target: string, flags: RunFlags) => {
+      if (isWebSocketTarget(target)) {
+        const echo = wsEchoScript(target, flags);
+        const { duration: _duration, connections: _connections, ...rest } = flags;
+        try {
+          return await runScript(echo.path, { ...rest, env: [...echo.env, ...(flags.env ?? [])] });
+        } finally {
+          rmSync(dirname(echo.path), { recursive: true, force: true });
+        }
+      }
       const parsed = parseRunTarget(target);
       if (parsed.kind === 'url') return runUrl(parsed.url, flags);
       return runScript(parsed.path, flags);

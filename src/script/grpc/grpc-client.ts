@@ -1,6 +1,7 @@
 /**
  * k6's `k6/net/grpc` client on @grpc/grpc-js and @grpc/proto-loader: `load()` parses .proto
- * files in the init context, `connect()` opens one HTTP/2 connection per VU (a script's single
+ * files in the init context (or `connect(addr, { reflect: true })` asks the server), `connect()`
+ * opens one HTTP/2 connection per VU (a script's single
  * top-level `new grpc.Client()` is shared by the VUs of a thread, so connections are kept per
  * VU, as each k6 VU has its own client), `invoke()` makes a unary call and returns k6's response
  * shape (`status`, `message`, `error`, `headers`, `trailers`) without throwing on a non-OK
@@ -14,11 +15,14 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
+import type { MetricRegistry } from '../../metrics/registry.js';
+import type { TrendSeries } from '../../metrics/series.js';
 import { parseDurationMs } from '../../util/duration.js';
-import { contextTags } from '../api/sample-tags.js';
+import { contextKey, contextTags } from '../api/sample-tags.js';
 import { httpSettings } from '../http/http-settings.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
-import { currentVu, requireVu, type VuState } from '../runtime/vu-state.js';
+import { currentVu, IterationAbort, requireVu, type VuState } from '../runtime/vu-state.js';
+import { reflectServices } from './reflection.js';
 
 /** k6's default connect timeout. */
 const CONNECT_TIMEOUT_MS = 60_000;
@@ -177,17 +181,8 @@ export class Client {
   /** Connects the calling VU to `addr` (`host:port`); resolves true, throws when it cannot. */
   async connect(addr: string, params?: ConnectParams | null): Promise<boolean> {
     const vu = requireVu('grpc.Client.connect()');
+    if (vu.signal.aborted) throw new IterationAbort('interrupted', true);
     const p = params ?? {};
-    if (p.reflect) {
-      throw new RedlineError(
-        'E_SCRIPT_GRPC_UNSUPPORTED',
-        'grpc.Client.connect(): server reflection (reflect: true) is not supported by Redline yet',
-        {
-          hint: 'load the service definitions with client.load() in the init context',
-          exitCode: ExitCode.ScriptException,
-        },
-      );
-    }
     const timeoutMs =
       p.timeout === undefined || p.timeout === null
         ? CONNECT_TIMEOUT_MS
@@ -216,7 +211,7 @@ export class Client {
     await new Promise<void>((resolveReady, reject) => {
       const onAbort = (): void => {
         client.close();
-        reject(new Error('grpc.Client.connect(): interrupted'));
+        reject(new IterationAbort('interrupted', true));
       };
       vu.signal.addEventListener('abort', onAbort, { once: true });
       client.waitForReady(Date.now() + timeoutMs, (error) => {
@@ -230,12 +225,22 @@ export class Client {
         reject(new Error(`grpc.Client.connect(${addr}): ${error.message}`));
       });
     });
+    if (p.reflect) {
+      try {
+        this.addDefinitions(await reflectServices(client, PROTO_OPTIONS, timeoutMs, vu.signal));
+      } catch (error) {
+        throw new Error(
+          `grpc.Client.connect(${addr}): ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
     return true;
   }
 
   /** Makes a unary call; resolves with k6's response shape (a non-OK status does not throw). */
   invoke(method: string, request: unknown, params?: InvokeParams | null): Promise<InvokeResponse> {
     const vu = requireVu('grpc.Client.invoke()');
+    if (vu.signal.aborted) throw new IterationAbort('interrupted', true);
     const { connection, loaded, path } = this.#prepare(vu, method);
     if (loaded.info.isClientStream || loaded.info.isServerStream) {
       throw new TypeError(`method "${path}" is a streaming method; use grpc.Stream`);
@@ -247,7 +252,7 @@ export class Client {
         ? INVOKE_TIMEOUT_MS
         : parseTimeout(p.timeout, 'invoke');
     const metadata = toMetadata(p.metadata);
-    const tags = callTags(vu, connection.addr, path, p.tags);
+    const durations = durationSeries(vu, connection.addr, path, p.tags);
     const definition = loaded.definition;
     let payload: Buffer;
     try {
@@ -257,7 +262,7 @@ export class Client {
         `unable to serialise request object to protocol buffer: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    return new Promise<InvokeResponse>((resolveCall) => {
+    return new Promise<InvokeResponse>((resolveCall, rejectCall) => {
       let headers: Record<string, string[]> = {};
       let message: unknown = null;
       const started = performance.now();
@@ -282,12 +287,12 @@ export class Client {
       call.on('status', (status: grpc.StatusObject) => {
         vu.signal.removeEventListener('abort', onAbort);
         const duration = performance.now() - started;
-        threadRuntime()
-          .registry.trend(BUILTIN_METRICS.grpc_req_duration, {
-            ...tags,
-            status: String(status.code),
-          })
-          .add(duration);
+        durations(status.code).add(duration);
+        // Stopped VU: the cancelled call is counted (status Canceled); the iteration ends here.
+        if (vu.signal.aborted) {
+          rejectCall(new IterationAbort('interrupted', true));
+          return;
+        }
         const ok = status.code === grpc.status.OK;
         resolveCall({
           status: status.code,
@@ -365,6 +370,43 @@ export class Client {
     if (!loaded) throw new TypeError(`method "${path}" not found in file descriptors`);
     return { connection, loaded, path };
   }
+}
+
+/** Series caches per registry: call tags are built once per context, method and user tags. */
+const durationCaches = new WeakMap<MetricRegistry, Map<string, Map<number, TrendSeries>>>();
+
+/**
+ * The `grpc_req_duration` series of a call, per status code (cached: building the tags and the
+ * series key on every call would cost more than the rest of the bookkeeping).
+ */
+export function durationSeries(
+  vu: VuState,
+  addr: string,
+  path: string,
+  userTags: Record<string, string> | undefined,
+): (status: number) => TrendSeries {
+  const registry = threadRuntime().registry;
+  let cache = durationCaches.get(registry);
+  if (!cache) {
+    cache = new Map();
+    durationCaches.set(registry, cache);
+  }
+  const key = `${contextKey(userTags, vu)}\u0001${addr}${path}`;
+  let byStatus = cache.get(key);
+  if (!byStatus) {
+    byStatus = new Map();
+    cache.set(key, byStatus);
+  }
+  const series = byStatus;
+  return (status) => {
+    let trend = series.get(status);
+    if (!trend) {
+      const tags = { ...callTags(vu, addr, path, userTags), status: String(status) };
+      trend = registry.trend(BUILTIN_METRICS.grpc_req_duration, tags);
+      series.set(status, trend);
+    }
+    return trend;
+  };
 }
 
 /** k6's tags of a call: context tags, then `url`, `service`, `method` and `name`. */

@@ -13,8 +13,14 @@ import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import type { CounterSeries } from '../../metrics/series.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
-import { addBackgroundTask, requireVu } from '../runtime/vu-state.js';
-import { type Client, callTags, type InvokeParams, toMetadata } from './grpc-client.js';
+import { addBackgroundTask, IterationAbort, requireVu } from '../runtime/vu-state.js';
+import {
+  type Client,
+  callTags,
+  durationSeries,
+  type InvokeParams,
+  toMetadata,
+} from './grpc-client.js';
 
 type Listener = (value: unknown, metadata: { ts: number }) => unknown;
 const EVENTS = ['data', 'error', 'end'] as const;
@@ -31,6 +37,7 @@ export class Stream {
 
   constructor(client: Client, method: string, params?: InvokeParams | null) {
     const vu = requireVu('new grpc.Stream()');
+    if (vu.signal.aborted) throw new IterationAbort('interrupted', true);
     const { connection, loaded, path } = client.prepare(vu, method);
     const p = params ?? {};
     const tags = callTags(vu, connection.addr, path, p.tags);
@@ -38,6 +45,7 @@ export class Stream {
     registry.counter(BUILTIN_METRICS.grpc_streams, tags).add(1);
     this.#sent = registry.counter(BUILTIN_METRICS.grpc_streams_msgs_sent, tags);
     const received = registry.counter(BUILTIN_METRICS.grpc_streams_msgs_received, tags);
+    const durations = durationSeries(vu, connection.addr, path, p.tags);
     const definition = loaded.definition;
     this.#serialize = (value) => definition.requestSerialize(value);
     const options: grpc.CallOptions = {};
@@ -79,9 +87,7 @@ export class Stream {
     call.on('status', (status: grpc.StatusObject) => {
       vu.signal.removeEventListener('abort', stop);
       if (this.#over) return;
-      registry
-        .trend(BUILTIN_METRICS.grpc_req_duration, { ...tags, status: String(status.code) })
-        .add(performance.now() - started);
+      durations(status.code).add(performance.now() - started);
       this.#over = true;
       this.#writable = false;
       if (status.code !== 0) {

@@ -17,7 +17,7 @@ import type { Tags } from '../../metrics/metric-types.js';
 import { contextTags } from '../api/sample-tags.js';
 import { httpSettings } from '../http/http-settings.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
-import { requireVu } from '../runtime/vu-state.js';
+import { IterationAbort, requireVu } from '../runtime/vu-state.js';
 import { handshake } from './handshake.js';
 import { WsSessionMetrics } from './ws-metrics.js';
 
@@ -292,6 +292,7 @@ function isPromise(value: unknown): value is Promise<unknown> {
 /** `ws.connect(url, [params], fn)`: resolves with the handshake response once the session ended. */
 export async function connect(url: string, ...args: unknown[]): Promise<WsResponse> {
   const vu = requireVu('ws.connect()');
+  if (vu.signal.aborted) throw new IterationAbort('interrupted', true);
   let params: WsConnectParams | undefined;
   let setup: unknown;
   if (args.length === 2) [params, setup] = args as [WsConnectParams | undefined, unknown];
@@ -323,6 +324,7 @@ export async function connect(url: string, ...args: unknown[]): Promise<WsRespon
   const metrics = new WsSessionMetrics(tags, result.startedAt, result.connectedAt);
   if (!result.socket) {
     metrics.end();
+    if (vu.signal.aborted) throw new IterationAbort('interrupted', true);
     if (result.status !== 0) {
       return {
         url: '',
@@ -336,5 +338,7 @@ export async function connect(url: string, ...args: unknown[]): Promise<WsRespon
   }
   const socket = new Socket(result.socket, metrics);
   await socket.run(setup as SetupFn, vu.signal);
+  // Stopped VU (end of test, Ctrl-C): the session was closed and counted; the iteration ends here.
+  if (vu.signal.aborted) throw new IterationAbort('interrupted', true);
   return { url: String(url), status: result.status, headers: result.headers, body: '', error: '' };
 }

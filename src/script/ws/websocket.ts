@@ -20,7 +20,7 @@ import type { Tags } from '../../metrics/metric-types.js';
 import { contextTags } from '../api/sample-tags.js';
 import { httpSettings } from '../http/http-settings.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
-import { addBackgroundTask, requireVu } from '../runtime/vu-state.js';
+import { addBackgroundTask, IterationAbort, requireVu } from '../runtime/vu-state.js';
 import { handshake } from './handshake.js';
 import { CLOSE_LINGER_MS } from './k6-ws.js';
 import { WsSessionMetrics } from './ws-metrics.js';
@@ -85,6 +85,7 @@ export class WebSocket {
 
   constructor(url: unknown, protocols?: unknown, params?: WebSocketParams | null) {
     const vu = requireVu('new WebSocket()');
+    if (vu.signal.aborted) throw new IterationAbort('interrupted', true);
     const text = String(url);
     let parsed: URL;
     try {

@@ -1,11 +1,12 @@
 /**
  * A real @grpc/grpc-js server for the k6/net/grpc tests (hello.proto): a greeting with header
- * and trailer metadata, an error status, a call that never answers (deadlines), and the three
- * streaming kinds.
+ * and trailer metadata, an error status, a call that never answers (deadlines), the three
+ * streaming kinds, and server reflection.
  */
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
 
 /** The proto file the tests and scripts use. */
 export const HELLO_PROTO = fileURLToPath(new URL('../scripts/grpc/hello.proto', import.meta.url));
@@ -90,6 +91,8 @@ export async function startGrpcServer(): Promise<GrpcTestServer> {
       call.on('end', () => call.end());
     },
   });
+  // Server reflection (grpc.reflection.v1 and v1alpha), for connect(addr, { reflect: true }).
+  new ReflectionService(definition).addToServer(server);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),

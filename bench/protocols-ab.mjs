@@ -1,0 +1,157 @@
+// WebSocket echo and gRPC unary through k6 scripts (k6/ws, k6/net/grpc) against a bare client
+// loop doing the same work with the same library (ws, @grpc/grpc-js + proto-loader), in one run,
+// interleaved, against one server process pinned to the other core. The goal (issue 16) is
+// ≥ 0.8× the bare loop while recording every metric.
+// Usage: node bench/protocols-ab.mjs [seconds] [reps] [concurrency]
+
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  freePort,
+  median,
+  ROOT,
+  runPinned,
+  runRedlineJson,
+  TGT_CPU,
+  WORK,
+  waitForPort,
+} from './lib.mjs';
+
+const seconds = Number(process.argv[2] ?? 5);
+const reps = Number(process.argv[3] ?? 3);
+const c = Number(process.argv[4] ?? 10);
+const modules = join(ROOT, 'node_modules');
+const proto = join(ROOT, 'test/k6-compat/scripts/grpc/hello.proto');
+
+const wsPort = await freePort();
+const grpcPort = await freePort();
+const serverScript = join(WORK, 'protocols-server.cjs');
+writeFileSync(
+  serverScript,
+  `// grpc-js servers leave Nagle on (Go servers do not): every unary answer would wait for the
+// client's delayed ACK (~40 ms). Turn it off on accepted sockets so the client is what is measured.
+const net = require('node:net');
+const emit = net.Server.prototype.emit;
+net.Server.prototype.emit = function (event, socket, ...rest) {
+  if (event === 'connection' && socket && typeof socket.setNoDelay === 'function') socket.setNoDelay(true);
+  return emit.call(this, event, socket, ...rest);
+};
+const { WebSocketServer } = require(${JSON.stringify(join(modules, 'ws'))});
+const grpc = require(${JSON.stringify(join(modules, '@grpc/grpc-js'))});
+const loader = require(${JSON.stringify(join(modules, '@grpc/proto-loader'))});
+new WebSocketServer({ port: ${wsPort}, host: '127.0.0.1' }).on('connection', (ws) =>
+  ws.on('message', (d, binary) => ws.send(d, { binary })));
+const def = grpc.loadPackageDefinition(loader.loadSync(${JSON.stringify(proto)}, { longs: String, enums: String, defaults: true }));
+const server = new grpc.Server();
+server.addService(def.hello.Greeter.service, { SayHello: (call, cb) => cb(null, { message: 'Hello ' + call.request.name }) });
+server.bindAsync('127.0.0.1:${grpcPort}', grpc.ServerCredentials.createInsecure(), () => {});
+`,
+);
+const server = spawn('taskset', ['-c', TGT_CPU, process.execPath, serverScript], {
+  stdio: 'inherit',
+});
+await waitForPort(wsPort);
+await waitForPort(grpcPort);
+
+const bareScript = join(WORK, 'protocols-bare.mjs');
+writeFileSync(
+  bareScript,
+  `import { createRequire } from 'node:module';
+const require = createRequire(${JSON.stringify(join(ROOT, 'package.json'))});
+const WebSocket = require('ws');
+const grpc = require('@grpc/grpc-js');
+const loader = require('@grpc/proto-loader');
+const [kind, seconds, c] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+const end = performance.now() + seconds * 1000;
+let count = 0;
+const start = performance.now();
+if (kind === 'ws') {
+  await Promise.all(Array.from({ length: c }, () => new Promise((resolve) => {
+    const ws = new WebSocket('ws://127.0.0.1:${wsPort}');
+    ws.on('open', () => ws.send('hello'));
+    // Text in, text out, as a k6/ws script gets and sends it.
+    ws.on('message', (m) => { count++; if (performance.now() < end) ws.send(m.toString()); else { ws.close(); resolve(); } });
+  })));
+} else {
+  const def = loader.loadSync(${JSON.stringify(proto)}, { longs: String, enums: String, bytes: String, defaults: true, oneofs: true });
+  const method = def['hello.Greeter'].SayHello;
+  await Promise.all(Array.from({ length: c }, async () => {
+    const client = new grpc.Client('127.0.0.1:${grpcPort}', grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+    while (performance.now() < end) {
+      await new Promise((resolve, reject) => client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, { name: 'Bert' }, (e, v) => e ? reject(e) : resolve(v)));
+      count++;
+    }
+    client.close();
+  }));
+}
+console.log(JSON.stringify({ rate: count / ((performance.now() - start) / 1000) }));
+`,
+);
+
+const wsK6 = join(WORK, 'protocols-ws.js');
+writeFileSync(
+  wsK6,
+  `import ws from 'k6/ws';
+export default function () {
+  ws.connect('ws://127.0.0.1:${wsPort}', {}, (socket) => {
+    socket.on('open', () => socket.send('hello'));
+    socket.on('message', (m) => socket.send(m));
+    socket.setTimeout(() => socket.close(), ${seconds * 1000});
+  });
+}
+`,
+);
+const grpcK6 = join(WORK, 'protocols-grpc.js');
+writeFileSync(
+  grpcK6,
+  `import grpc from 'k6/net/grpc';
+const client = new grpc.Client();
+client.load([], ${JSON.stringify(proto)});
+export default () => {
+  if (__ITER === 0) client.connect('127.0.0.1:${grpcPort}', { plaintext: true });
+  client.invoke('hello.Greeter/SayHello', { name: 'Bert' });
+};
+`,
+);
+
+async function bare(kind) {
+  const run = await runPinned(process.execPath, [bareScript, kind, String(seconds), String(c)]);
+  return JSON.parse(run.stdout.trim().split('\n').pop()).rate;
+}
+async function redline(kind) {
+  if (kind === 'ws') {
+    // One session per VU for the whole test: messages received per second of the sessions.
+    const { result } = await runRedlineJson([wsK6, '--vus', String(c), '--iterations', String(c)]);
+    const m = result.metrics;
+    return m.ws_msgs_received.values.count / (m.ws_session_duration.values.avg / 1000);
+  }
+  const { result } = await runRedlineJson([
+    grpcK6,
+    '--vus',
+    String(c),
+    '--duration',
+    `${seconds}s`,
+  ]);
+  return result.metrics.grpc_req_duration.values.count / (result.durationMs / 1000);
+}
+
+const rows = { ws: { bare: [], redline: [] }, grpc: { bare: [], redline: [] } };
+for (let i = 0; i < reps; i++) {
+  for (const kind of ['ws', 'grpc']) {
+    const order = i % 2 === 0 ? ['bare', 'redline'] : ['redline', 'bare'];
+    for (const tool of order) {
+      const rate = tool === 'bare' ? await bare(kind) : await redline(kind);
+      rows[kind][tool].push(rate);
+      console.log(`${kind} ${tool} rep ${i + 1}: ${rate.toFixed(0)}/s`);
+    }
+  }
+}
+server.kill('SIGTERM');
+for (const kind of ['ws', 'grpc']) {
+  const b = median(rows[kind].bare);
+  const r = median(rows[kind].redline);
+  console.log(
+    `${kind}: bare ${b.toFixed(0)}/s  redline ${r.toFixed(0)}/s  ratio ${(r / b).toFixed(2)}×  (runs: bare ${rows[kind].bare.map((x) => x.toFixed(0)).join(', ')}; redline ${rows[kind].redline.map((x) => x.toFixed(0)).join(', ')})`,
+  );
+}

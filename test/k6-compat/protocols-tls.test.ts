@@ -1,0 +1,93 @@
+/**
+ * gRPC and WebSocket over TLS, against real servers with a fresh self-signed certificate (openssl
+ * CLI): gRPC verifies the server with the CA the script passes; wss:// connects with
+ * insecureSkipTLSVerify.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { HELLO_PROTO } from './helpers/grpc-server.js';
+import { checkCounts, runCorpus } from './helpers/run-corpus.js';
+
+let dir: string;
+let grpcServer: grpc.Server;
+let grpcAddr: string;
+let wssUrl: string;
+let https: ReturnType<typeof createServer>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'redline-protocols-tls-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  const key = readFileSync(join(dir, 'key.pem'));
+  const cert = readFileSync(join(dir, 'cert.pem'));
+  const definition = protoLoader.loadSync(HELLO_PROTO, { longs: String, enums: String });
+  const proto = grpc.loadPackageDefinition(definition) as unknown as {
+    hello: { Greeter: grpc.ServiceClientConstructor };
+  };
+  grpcServer = new grpc.Server();
+  grpcServer.addService(proto.hello.Greeter.service, {
+    SayHello: (
+      call: grpc.ServerUnaryCall<{ name: string }, unknown>,
+      callback: grpc.sendUnaryData<unknown>,
+    ) => callback(null, { message: `Hello ${call.request.name}` }),
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    grpcServer.bindAsync(
+      '127.0.0.1:0',
+      grpc.ServerCredentials.createSsl(null, [{ private_key: key, cert_chain: cert }]),
+      (error, bound) => (error ? reject(error) : resolve(bound)),
+    ),
+  );
+  grpcAddr = `localhost:${port}`;
+  https = createServer({ key, cert });
+  const wss = new WebSocketServer({ server: https });
+  wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
+  await new Promise<void>((r) => https.listen(0, '127.0.0.1', () => r()));
+  const address = https.address();
+  wssUrl = `wss://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+});
+
+afterAll(async () => {
+  grpcServer.forceShutdown();
+  https.closeAllConnections();
+  await new Promise<void>((r) => https.close(() => r()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('protocols over TLS', () => {
+  it('35 gRPC verifies the server with the given CA; wss:// with insecureSkipTLSVerify', async () => {
+    const run = await runCorpus('35-protocols-tls.js', 'http://unused', {
+      env: [`CA_FILE=${join(dir, 'cert.pem')}`, `GRPC_TLS_ADDR=${grpcAddr}`, `WSS_URL=${wssUrl}`],
+    });
+    expect(run.scriptErrors).toEqual([]);
+    expect(checkCounts(run, 'gRPC over TLS')).toEqual({ passes: 1, fails: 0 });
+    expect(checkCounts(run, 'wss handshake')).toEqual({ passes: 1, fails: 0 });
+    expect(checkCounts(run, 'wss echo')).toEqual({ passes: 1, fails: 0 });
+  });
+});
