@@ -1,6 +1,8 @@
 /** The few lines `redline audit` and `redline demo` print at the end: where the report is, what it found. */
+
 import { relative } from 'node:path';
 import { formatLocation } from '../report/index.js';
+import { leakCheckVerdict } from '../results/audit-result.js';
 import { redactText } from '../util/redact.js';
 import type { AuditRun } from './run-audit.js';
 
@@ -28,7 +30,10 @@ export function renderAuditSummary(run: AuditRun, secrets: readonly string[], to
     );
   }
   const leak = r.steps.find((s) => s.leakCheck)?.leakCheck;
-  if (leak) lines.push(`Leak check: ${leak.leakSuspected ? 'leak suspected' : 'no leak seen'}.`);
+  if (leak)
+    lines.push(
+      `Leak check: ${leakCheckVerdict(leak)}${leak.cannotTell ? ` (${leak.cannotTell})` : ''}.`,
+    );
   const findings = r.findings.filter((f) => f.severity !== 'info');
   lines.push(
     findings.length === 0

@@ -41,6 +41,20 @@ export interface LeakCheck {
   /** The audit's verdict and why. */
   leakSuspected: boolean;
   note: string;
+  /**
+   * Set when no leak was suspected but the audit could not have seen one of a size that matters
+   * (too few requests, or the retained heap not measured): why. Shown as "cannot tell", never as
+   * "no leak seen".
+   */
+  cannotTell?: string;
+}
+
+/** How a leak check reads in one phrase: suspected, cannot tell, or none seen. */
+export function leakCheckVerdict(
+  leak: LeakCheck,
+): 'leak suspected' | 'cannot tell' | 'no leak seen' {
+  if (leak.leakSuspected) return 'leak suspected';
+  return leak.cannotTell ? 'cannot tell' : 'no leak seen';
 }
 
 /** One step of the audit: one load run plus what was measured around it. */

@@ -74,9 +74,17 @@ describe('redline demo audit', () => {
 
     expect(byId(unfixed, 'probe.no-pagination')[0]?.location?.route).toBe('GET /orders');
 
-    const leak = byId(unfixed, 'memory.leak')[0];
-    expect(leak?.location?.file).toBe(locateDemoBottleneck('memory-leak').file);
-    expect(r.steps.find((s) => s.leakCheck)?.leakCheck?.leakSuspected).toBe(true);
+    const leakCheck = r.steps.find((s) => s.leakCheck)?.leakCheck;
+    if (leakCheck?.cannotTell) {
+      // A machine so busy that the audit served too few requests to see the planted leak: the
+      // audit says so (never "no leak seen") and raises no leak it did not measure.
+      expect(leakCheck.cannotTell).toMatch(/too few requests/);
+      expect(leakCheck.leakSuspected).toBe(false);
+    } else {
+      const leak = byId(unfixed, 'memory.leak')[0];
+      expect(leak?.location?.file).toBe(locateDemoBottleneck('memory-leak').file);
+      expect(leakCheck?.leakSuspected).toBe(true);
+    }
 
     expect(r.breakingPoint?.maxRps).toBeGreaterThan(0);
     expect(r.steps.filter((s) => s.kind === 'load')[0]?.targetCpuPercent).toBeGreaterThan(0);

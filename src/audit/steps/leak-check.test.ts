@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { HeapPoint } from '../../profiler/index.js';
+import { leakCheckVerdict } from '../../results/audit-result.js';
 import type { HeapCheckpoint } from '../target/heap-meter.js';
 import {
   AUDIT_LEAK_THRESHOLDS,
@@ -163,5 +164,39 @@ describe('the leak finding shows the evidence that decided (issue 13 §2)', () =
     const soak = f?.evidence.find((e) => e.label === 'soak window alone (not deciding)');
     expect(String(soak?.value)).toMatch(/^−[\d.]+ [kM]?B\/min, R² 0\.\d\d/);
     expect(f?.title).not.toMatch(/-\d/);
+  });
+});
+
+describe('an audit too short to see a leak says "cannot tell", not "no leak seen"', () => {
+  it('a leak-free run of few requests: cannot tell, with the size it could have missed', () => {
+    // Flat heap over 6 checkpoints, 50 requests apart: 250 requests in the fit, so anything below
+    // 256 KiB / 250 ≈ 1 KiB per request would have passed unseen.
+    const few = Array.from({ length: 6 }, (_, i) => ({ requests: 50 * i, usedBytes: 18_000_000 }));
+    const v = createLeakCheck({ checkpoints: few, requests: 250, durationMs: 10_000 });
+    expect(v.check.leakSuspected).toBe(false);
+    expect(v.check.cannotTell).toMatch(/too few requests \(200 between heap checkpoints\)/);
+    expect(leakCheckVerdict(v.check)).toBe('cannot tell');
+  });
+
+  it('the same flat heap over thousands of requests: no leak seen', () => {
+    const many = Array.from({ length: 6 }, (_, i) => ({
+      requests: 2000 * i,
+      usedBytes: 18_000_000,
+    }));
+    const v = createLeakCheck({ checkpoints: many, requests: 10_000, durationMs: 10_000 });
+    expect(v.check.cannotTell).toBeUndefined();
+    expect(leakCheckVerdict(v.check)).toBe('no leak seen');
+  });
+
+  it('the demo runs measured on a working machine are decided either way, never "cannot tell"', () => {
+    for (const run of [real.unfixed, real.fixed, real.unfixedShort, real.fixedFast]) {
+      const v = createLeakCheck({ checkpoints: run, requests: 1000, durationMs: 10_000 });
+      expect(v.check.cannotTell, JSON.stringify(run.at(-1))).toBeUndefined();
+    }
+  });
+
+  it('without retained-heap measurements there is no verdict: cannot tell', () => {
+    const v = createLeakCheck({ requests: 1000, durationMs: 60_000 });
+    expect(leakCheckVerdict(v.check)).toBe('cannot tell');
   });
 });

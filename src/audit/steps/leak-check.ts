@@ -42,6 +42,14 @@ export const AUDIT_LEAK_THRESHOLDS = {
    * buffer filling up, JIT warm-up) is not a leak.
    */
   minLateSlopeShare: 0.5,
+  /**
+   * Without a suspicion, the check says "cannot tell" when the smallest leak it could have seen
+   * (minGrowthBytes spread over the requests between the checkpoints) is above this many bytes per
+   * request: 1 KiB per request is 1 GB per million requests, a leak no service survives for long,
+   * so an audit that could miss it must not say "no leak seen". On a busy machine the demo's audit
+   * served about 260 requests (1 KiB floor) and missed its planted leak (test-infra notes).
+   */
+  maxUnseenBytesPerRequest: 1024,
 } as const;
 
 /** Inputs of {@link createLeakCheck}. */
@@ -59,6 +67,8 @@ export interface LeakCheckInput {
 
 /** The audit-wide fit: bytes retained per request served (Theil–Sen), and how steadily (Kendall τ). */
 export interface TrafficTrend {
+  /** Requests served between the first and the last checkpoint of the fit. */
+  requestSpan: number;
   bytesPerRequest: number;
   tau: number;
   growthBytes: number;
@@ -99,7 +109,14 @@ export function fitTrafficTrend(all: readonly HeapCheckpoint[]): TrafficTrend | 
     growthBytes >= t.minGrowthBytes &&
     slope >= t.minBytesPerRequest &&
     lateSlope >= Math.max(t.minLateBytesPerRequest, t.minLateSlopeShare * slope);
-  return { bytesPerRequest: slope, tau, growthBytes, lateBytesPerRequest: lateSlope, leaking };
+  return {
+    requestSpan: span,
+    bytesPerRequest: slope,
+    tau,
+    growthBytes,
+    lateBytesPerRequest: lateSlope,
+    leaking,
+  };
 }
 
 function rssTrend(rss: readonly ProcReading[] | undefined) {
@@ -120,6 +137,22 @@ function describeTrend(t: TrafficTrend): string {
   return `over the audit the retained heap grew ${formatBytes(t.growthBytes)} (${Math.round(t.bytesPerRequest)} bytes per request, Kendall τ ${t.tau.toFixed(2)}; ${Math.round(t.lateBytesPerRequest)} bytes per request in the second half)`;
 }
 
+/**
+ * The smallest leak, in bytes per request, the check could have seen: the audit-wide rule's
+ * growth floor spread over the requests of its fit (its per-request floor when that is larger),
+ * else the soak rule's growth floor spread over the soak's requests.
+ */
+function smallestVisibleLeak(trend: TrafficTrend | undefined, soakRequests: number): number {
+  if (trend) {
+    const t = AUDIT_LEAK_THRESHOLDS;
+    if (trend.requestSpan <= 0) return Number.POSITIVE_INFINITY;
+    return Math.max(t.minBytesPerRequest, t.minGrowthBytes / trend.requestSpan);
+  }
+  return soakRequests > 0
+    ? LEAK_THRESHOLDS.minGrowthBytes / soakRequests
+    : Number.POSITIVE_INFINITY;
+}
+
 /** Judges the soak and the audit-wide checkpoints (see the file comment). */
 export function createLeakCheck(input: LeakCheckInput): LeakVerdict {
   const rss = rssTrend(input.rss);
@@ -133,7 +166,14 @@ export function createLeakCheck(input: LeakCheckInput): LeakVerdict {
   const trend = fitTrafficTrend(input.checkpoints ?? []);
   if (!soak && !trend) {
     const note = `RSS went ${formatBytes(rss.start)} → ${formatBytes(rss.end)} (${formatBytes(rss.slopePerMin)}/min); the retained heap was not measured (the target was not started by Redline with the inspector), so there is no verdict`;
-    return { check: { ...base, leakSuspected: false, note } };
+    return {
+      check: {
+        ...base,
+        leakSuspected: false,
+        note,
+        cannotTell: 'the retained heap was not measured',
+      },
+    };
   }
   const suspected = Boolean(soak?.leaking || trend?.leaking);
   const perRequest =
@@ -155,6 +195,14 @@ export function createLeakCheck(input: LeakCheckInput): LeakVerdict {
     note: parts.filter(Boolean).join('; '),
   };
   if (soak) check.heapSlopeBytesPerMin = soak.slopeBytesPerMin;
+  const unseen = suspected ? 0 : smallestVisibleLeak(trend, input.requests);
+  if (unseen > AUDIT_LEAK_THRESHOLDS.maxUnseenBytesPerRequest) {
+    const served = trend
+      ? `${Math.round(trend.requestSpan)} between heap checkpoints`
+      : `${input.requests} in the soak`;
+    check.cannotTell = `too few requests (${served}) to see a leak below ${Number.isFinite(unseen) ? formatBytes(unseen) : 'any size'} per request`;
+    check.note = `${check.note}; ${check.cannotTell}`;
+  }
   const verdict: LeakVerdict = { check, bytesPerRequest: perRequest, projectedDayBytes: perDay };
   if (trend) verdict.trend = trend;
   return verdict;

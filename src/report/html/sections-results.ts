@@ -1,5 +1,6 @@
 /** HTML of Load Test Results: configuration, results, the timeline/stress charts and the step table. */
 
+import { leakCheckVerdict } from '../../results/audit-result.js';
 import {
   formatFraction,
   formatInteger,
@@ -10,6 +11,7 @@ import {
   formatRps,
 } from '../format.js';
 import { summarizeChecks } from '../model/checks-view.js';
+import { LEAK_MARK } from '../model/leak-view.js';
 import type { ReportModel, StepView } from '../model/report-model.js';
 import type { ChartId } from './charts.js';
 import { figure, h, htmlList, htmlTable } from './html.js';
@@ -55,7 +57,7 @@ function resultsList(model: ReportModel): string {
   const leak = model.loadTest.leakCheck;
   if (leak) {
     items.push(
-      `Endurance (leak check): ${leak.leakSuspected ? '❌ leak suspected' : '✅ no leak seen'}: RSS ${formatMemory(leak.startRssBytes)} → ${formatMemory(leak.endRssBytes)}, ${formatMemory(leak.rssSlopeBytesPerMin)}/min (${h(leak.note)})`,
+      `Endurance (leak check): ${LEAK_MARK[leakCheckVerdict(leak)]} ${leakCheckVerdict(leak)}: RSS ${formatMemory(leak.startRssBytes)} → ${formatMemory(leak.endRssBytes)}, ${formatMemory(leak.rssSlopeBytesPerMin)}/min (${h(leak.note)})`,
     );
   }
   return htmlList(items);

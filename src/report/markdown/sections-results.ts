@@ -1,5 +1,6 @@
 /** Markdown of "Load Test Results": configuration, results, steps, environment, codes, checks. */
 
+import { leakCheckVerdict } from '../../results/audit-result.js';
 import {
   formatFraction,
   formatInteger,
@@ -10,6 +11,7 @@ import {
   formatRps,
 } from '../format.js';
 import { summarizeChecks } from '../model/checks-view.js';
+import { LEAK_MARK } from '../model/leak-view.js';
 import type { LoadTestView, ReportModel, StepView } from '../model/report-model.js';
 import { bullets, code, table, text } from './md.js';
 
@@ -77,7 +79,7 @@ function results(view: LoadTestView): string[] {
   const leak = view.leakCheck;
   if (leak) {
     lines.push(
-      `Endurance (leak check): ${leak.leakSuspected ? '❌ leak suspected' : '✅ no leak seen'}: RSS ${formatMemory(leak.startRssBytes)} → ${formatMemory(leak.endRssBytes)}, ${formatMemory(leak.rssSlopeBytesPerMin)}/min (${text(leak.note)})`,
+      `Endurance (leak check): ${LEAK_MARK[leakCheckVerdict(leak)]} ${leakCheckVerdict(leak)}: RSS ${formatMemory(leak.startRssBytes)} → ${formatMemory(leak.endRssBytes)}, ${formatMemory(leak.rssSlopeBytesPerMin)}/min (${text(leak.note)})`,
     );
   }
   return lines;

@@ -3,6 +3,7 @@
 import {
   type AuditResultFile,
   type AuditStep,
+  leakCheckVerdict,
   selectBasisStep,
 } from '../../results/audit-result.js';
 import { readRunStats } from '../../results/run-stats.js';
@@ -137,7 +138,7 @@ function summary(
   const leak = model.loadTest.leakCheck;
   if (leak)
     out.push(
-      `Endurance: ${leak.leakSuspected ? 'memory leak suspected' : 'no leak seen'}: ${leak.note}.`,
+      `Endurance: ${leak.leakSuspected ? 'memory leak suspected' : leakCheckVerdict(leak)}: ${leak.note}.`,
     );
   return out;
 }
