@@ -69,11 +69,11 @@ export function buildSuggestion(
   return { engine, table, columns, name, createSql: `${sql};`, verifySql: sql };
 }
 
-/** Maps aliases to table names from FROM / JOIN / UPDATE / INTO clauses (`orders o` → o: orders). */
+/** Maps aliases to table names from FROM / JOIN / STRAIGHT_JOIN / UPDATE / INTO clauses (`orders o` → o: orders). */
 export function resolveTableAliases(sql: string): Map<string, string> {
   const tokens = significantTokens(sql);
   const map = new Map<string, string>();
-  const clause = new Set(['from', 'join', 'update', 'into']);
+  const clause = new Set(['from', 'join', 'straight_join', 'update', 'into']);
   const stop = new Set([
     'where',
     'on',
