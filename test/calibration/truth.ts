@@ -19,6 +19,26 @@ export interface CaseTruth {
   /** Phrases no finding may contain (e.g. PostgreSQL-only advice on MariaDB). */
   mustNotSay?: string[];
   why: string;
+  /** How a profiler case is driven: closed-loop load, or one request every 200 ms. */
+  run?: {
+    load: 'closed' | 'trickle';
+    connections?: number;
+    durationMs: number;
+    capture?: { heapCheckIntervalMs?: number };
+  };
+}
+
+/** A text file of a case. */
+export function readCaseFile(name: string, file: string): string {
+  return readFileSync(join(CORPUS_DIR, name, file), 'utf8').trim();
+}
+
+/** The statements of a database case's setup.sql (one per `;` at a line end). */
+export function setupStatements(name: string): string[] {
+  return readCaseFile(name, 'setup.sql')
+    .split(/;\s*\n/)
+    .map((s) => s.replace(/;\s*$/, '').trim())
+    .filter(Boolean);
 }
 
 /** Reads one case's truth.json. */

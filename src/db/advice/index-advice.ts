@@ -128,19 +128,20 @@ export interface TableRef {
   schema?: string;
 }
 
-/** Maps aliases to table names from FROM / JOIN / UPDATE / INTO clauses (`orders o` → o: orders). */
+/** Maps aliases to table names from FROM / JOIN / STRAIGHT_JOIN / UPDATE / INTO clauses (`orders o` → o: orders). */
 export function resolveTableAliases(sql: string): Map<string, string> {
   return new Map([...resolveTableRefs(sql)].map(([key, ref]) => [key, ref.table]));
 }
 
 /**
  * Maps aliases and table names (lower case) to the table and its schema as the statement writes
- * them, from FROM / JOIN / UPDATE / INTO clauses (`app.orders o` → o and orders: app.orders).
+ * them, from FROM / JOIN / STRAIGHT_JOIN / UPDATE / INTO clauses (`app.orders o` → o and
+ * orders: app.orders).
  */
 export function resolveTableRefs(sql: string): Map<string, TableRef> {
   const tokens = significantTokens(sql);
   const map = new Map<string, TableRef>();
-  const clause = new Set(['from', 'join', 'update', 'into']);
+  const clause = new Set(['from', 'join', 'straight_join', 'update', 'into']);
   const stop = new Set([
     'where',
     'on',

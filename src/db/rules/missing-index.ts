@@ -1,7 +1,7 @@
 /** Rule: a scan whose filter throws away most of the rows it reads → an index on the filter columns. */
 import type { Severity } from '../../findings/index.js';
 import { suggestIndex } from '../advice/index-advice.js';
-import { createPlanFinding, ms, type PlanRule } from './plan-rule.js';
+import { createPlanFinding, ms, type PlanRule, tableOf } from './plan-rule.js';
 
 /** Share of read rows removed by the filter from which an index is suggested (PEV2: >50 % c3). */
 export const REMOVED_SHARE_MEDIUM = 0.5;
@@ -37,7 +37,7 @@ export const missingIndexRule: PlanRule = {
     const severity: Severity = share > REMOVED_SHARE_HIGH ? 'high' : 'medium';
     const suggestion = suggestIndex(node, context.plan);
     const timeSavedMs = selfMs * share;
-    const table = node.relation ?? 'the table';
+    const table = tableOf(context.plan, node) ?? 'the table';
     return createPlanFinding({
       rule: missingIndexRule,
       context,
@@ -81,7 +81,7 @@ function checkEstimated(context: Parameters<PlanRule['check']>[0]) {
     node.mysql?.accessType === 'ALL' && (node.mysql.filteredPct ?? 100) >= 100;
   if (share <= REMOVED_SHARE_MEDIUM && !unknownSelectivity) return null;
   const suggestion = suggestIndex(node, context.plan);
-  const table = node.relation ?? 'the table';
+  const table = tableOf(context.plan, node) ?? 'the table';
   return createPlanFinding({
     rule: missingIndexRule,
     context,

@@ -1,5 +1,5 @@
 /** Rule (MySQL/MariaDB): a full table scan (`ALL`) of a non-tiny table that no filter explains. */
-import { createPlanFinding, ms, type PlanRule } from './plan-rule.js';
+import { createPlanFinding, ms, type PlanRule, tableOf } from './plan-rule.js';
 
 /** Rows examined per scan from which a full scan is worth a look. */
 export const FULL_SCAN_MIN_ROWS = 1000;
@@ -30,6 +30,7 @@ export const fullScanRule: PlanRule = {
     const ignoredKeys = (access.possibleKeys?.length ?? 0) > 0 && !access.key;
     if (!repeated && !ignoredKeys) return null;
     const selfMs = node.selfMs ?? 0;
+    const table = tableOf(context.plan, node);
     const cheap =
       context.plan.analyzed &&
       node.selfMs !== undefined &&
@@ -40,13 +41,13 @@ export const fullScanRule: PlanRule = {
       context,
       severity: repeated ? 'high' : cheap ? 'low' : 'medium',
       timeSavedMs: selfMs * FULL_SCAN_SAVING,
-      title: `Full table scan of ${node.relation ?? 'a table'}${repeated ? ` repeated ${node.loops} times` : ''}`,
+      title: `Full table scan of ${table ?? 'a table'}${repeated ? ` repeated ${node.loops} times` : ''}`,
       impact: `${Math.round(access.rowsExamined ?? 0)} rows read per scan${repeated ? ` × ${node.loops} scans` : ''} (${ms(selfMs)})`,
       rootCause: ignoredKeys
         ? `Indexes ${access.possibleKeys?.join(', ')} exist but were not used: the optimiser judged them unselective, or the predicate hides the column (a function, a type conversion).`
         : 'The table is read in full once per row of the preceding table: the join column has no usable index.',
       recommendation: {
-        text: `Index the column ${node.relation ?? 'the table'} is joined or filtered on, and check the predicate is sargable (no function around the column).`,
+        text: `Index the column ${table ?? 'the table'} is joined or filtered on, and check the predicate is sargable (no function around the column).`,
         effort: 'low',
       },
       evidence: [

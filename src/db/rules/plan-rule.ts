@@ -1,7 +1,7 @@
 /** The PlanRule interface every plan rule implements, and helpers to build their findings. */
 
 import type { Evidence, Finding, FindingRecommendation, Severity } from '../../findings/index.js';
-import type { IndexSuggestion } from '../advice/index-advice.js';
+import { type IndexSuggestion, resolveTableAliases } from '../advice/index-advice.js';
 import { type ExplainedPlan, type PlanNode, planTotalMs } from '../plan/plan-node.js';
 
 /** What a rule sees: the whole plan and one node (plan-level rules get the root). */
@@ -117,4 +117,14 @@ function sourceOf(plan: ExplainedPlan): string {
   if (plan.engine === 'mariadb')
     return plan.analyzed ? 'ANALYZE FORMAT=JSON' : 'EXPLAIN FORMAT=JSON';
   return plan.analyzed ? 'EXPLAIN ANALYZE' : 'EXPLAIN FORMAT=TREE';
+}
+
+/**
+ * The table a node reads, by its name: MySQL/MariaDB plans name a table by its alias (`o`), so
+ * `ANALYZE TABLE o` or "index on o" would name nothing; the statement's FROM/JOIN clauses map
+ * it back (`orders o` → orders). PostgreSQL plans carry the relation name already.
+ */
+export function tableOf(plan: ExplainedPlan, node: PlanNode): string | undefined {
+  if (!node.relation || plan.engine === 'postgres' || !plan.sql) return node.relation;
+  return resolveTableAliases(plan.sql).get(node.relation.toLowerCase()) ?? node.relation;
 }

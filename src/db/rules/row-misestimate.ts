@@ -2,7 +2,7 @@
 import type { FindingRecommendation, Severity } from '../../findings/index.js';
 import { nodesCutByLimit } from '../plan/limit-cut.js';
 import { type ExplainedPlan, type PlanNode, walkPlan } from '../plan/plan-node.js';
-import { createPlanFinding, ms, type PlanRule } from './plan-rule.js';
+import { createPlanFinding, ms, type PlanRule, tableOf } from './plan-rule.js';
 
 /** Misestimate factors (PEV2, depesz and pgAdmin all use 10/100/1000). */
 export const MISESTIMATE_LOW = 10;
@@ -63,7 +63,7 @@ export function misestimateFactor(node: PlanNode, cutByLimit = false): number {
 
 /** The fix each engine offers for a wrong estimate (no PostgreSQL-only advice elsewhere). */
 function advice(plan: ExplainedPlan, node: PlanNode): FindingRecommendation {
-  const table = node.relation;
+  const table = tableOf(plan, node);
   const on = table ? ` on ${table}` : '';
   if (plan.engine === 'postgres') {
     const name = table

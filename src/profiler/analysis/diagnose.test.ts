@@ -1,7 +1,12 @@
 // Service diagnosis and leak rule on constructed signals (threshold boundaries).
 import { describe, expect, it } from 'vitest';
 import type { ProcessSample, ServiceSignals } from '../capture/signals.js';
-import { DIAGNOSIS_THRESHOLDS, diagnoseSignals, maxGcMsPerSecond } from './diagnose.js';
+import {
+  DIAGNOSIS_THRESHOLDS,
+  diagnoseSignals,
+  longestForcedStretchMs,
+  maxGcMsPerSecond,
+} from './diagnose.js';
 import { createDiagnosisFindings } from './diagnosis-findings.js';
 import { assessLeak, createLeakFinding, fitLine } from './leak.js';
 
@@ -136,5 +141,96 @@ describe('leak rule', () => {
       leaking: false,
       reason: expect.stringMatching(/released/),
     });
+  });
+});
+
+describe('forced GCs and the loop delay (issue 13 §2)', () => {
+  const signals = (maxMs: number, forcedMs: number[]) => ({
+    durationMs: 3000,
+    sampleIntervalMs: 100,
+    eventLoopDelay: {
+      minMs: 0,
+      maxMs,
+      meanMs: 0.5,
+      stddevMs: 1,
+      p50Ms: 0.3,
+      p90Ms: 1,
+      p99Ms: 5,
+      count: 300,
+    },
+    gc: forcedMs.map((d, i) => ({
+      startMs: i * 250,
+      durationMs: d,
+      kind: 'major' as const,
+      forced: true,
+    })),
+    samples: Array.from({ length: 30 }, (_, i) => ({
+      tMs: i * 100,
+      cpu: 0.3,
+      rssBytes: 1,
+      heapUsedBytes: 1,
+      heapTotalBytes: 1,
+      elu: 0.3,
+      delayMs: 0,
+    })),
+    heapAfterGc: [],
+  });
+  it('a maximum explained by a forced full GC is not a blocked loop', () => {
+    expect(diagnoseSignals(signals(118, [80, 121, 95])).delayIssue).toBe(false);
+  });
+  it('a maximum longer than any forced GC still is', () => {
+    expect(diagnoseSignals(signals(400, [80, 121, 95])).delayIssue).toBe(true);
+    expect(diagnoseSignals(signals(150, [])).delayIssue).toBe(true);
+  });
+});
+
+describe('forced GCs and event-loop utilisation (issue 13 §2)', () => {
+  it('takes the forced GC time out of each sample', () => {
+    const samples = [100, 200, 300, 400, 500].map((tMs) => ({
+      tMs,
+      cpu: 1,
+      rssBytes: 1,
+      heapUsedBytes: 1,
+      heapTotalBytes: 1,
+      elu: 0.98,
+      delayMs: 0,
+    }));
+    const base = {
+      durationMs: 500,
+      sampleIntervalMs: 100,
+      eventLoopDelay: {
+        minMs: 0,
+        maxMs: 1,
+        meanMs: 0,
+        stddevMs: 0,
+        p50Ms: 0,
+        p90Ms: 0,
+        p99Ms: 0,
+        count: 50,
+      },
+      samples,
+      heapAfterGc: [],
+    };
+    const forced = [{ startMs: 0, durationMs: 500, kind: 'major' as const, forced: true }];
+    expect(diagnoseSignals({ ...base, gc: forced }).eluIssue).toBe(false);
+    expect(diagnoseSignals({ ...base, gc: [] }).eluIssue).toBe(true);
+    // A natural GC is the service's own: it stays.
+    expect(diagnoseSignals({ ...base, gc: [{ ...forced[0]!, forced: false }] }).eluIssue).toBe(
+      true,
+    );
+  });
+});
+
+describe('longestForcedStretchMs', () => {
+  it('joins back-to-back forced GCs (queued heap checks), not distant ones', () => {
+    const gc = (startMs: number, durationMs: number, forced = true) => ({
+      startMs,
+      durationMs,
+      kind: 'major' as const,
+      forced,
+    });
+    expect(longestForcedStretchMs([gc(0, 250), gc(255, 219), gc(480, 150)])).toBe(630);
+    expect(longestForcedStretchMs([gc(0, 100), gc(500, 120)])).toBe(120);
+    expect(longestForcedStretchMs([gc(0, 100, false)])).toBe(0);
   });
 });

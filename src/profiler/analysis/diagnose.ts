@@ -17,6 +17,9 @@ export const DIAGNOSIS_THRESHOLDS = {
   minSamples: 4,
 } as const;
 
+/** Slack (ms) between a forced GC's pause and the loop delay it causes (timer tick, callbacks). */
+export const FORCED_GC_SLACK_MS = 10;
+
 /** What limits the service: event loop, GC, I/O (CPU waits), CPU (saturated), too little data, or unclear. */
 export type DiagnosisCategory = 'event-loop' | 'gc' | 'io' | 'cpu' | 'data' | 'unknown';
 
@@ -64,6 +67,45 @@ export function maxGcMsPerSecond(events: readonly GcEvent[]): number {
   return Math.max(0, ...windows.values());
 }
 
+/**
+ * The longest time the loop spent in forced GCs in a row: heap checks queue up when one takes
+ * longer than their period, so back-to-back pauses (gaps up to the slack) count as one stretch.
+ */
+export function longestForcedStretchMs(events: readonly GcEvent[]): number {
+  const forced = events.filter((e) => e.forced).sort((a, b) => a.startMs - b.startMs);
+  let longest = 0;
+  let start = Number.NaN;
+  let end = Number.NaN;
+  for (const e of forced) {
+    if (Number.isNaN(start) || e.startMs > end + FORCED_GC_SLACK_MS) {
+      start = e.startMs;
+      end = e.startMs + e.durationMs;
+    } else end = Math.max(end, e.startMs + e.durationMs);
+    longest = Math.max(longest, end - start);
+  }
+  return longest;
+}
+
+/**
+ * Each sample's event-loop utilisation without the time the loop spent in GCs Redline forced
+ * (a forced full GC runs on the loop: with --heap-check over a large heap it is most of it).
+ */
+export function eluWithoutForcedGc(signals: ServiceSignals): number[] {
+  const forced = signals.gc.filter((e) => e.forced);
+  let previous = 0;
+  return signals.samples.map((sample) => {
+    const from = previous;
+    const to = sample.tMs;
+    previous = sample.tMs;
+    const span = to - from;
+    if (forced.length === 0 || span <= 0) return sample.elu;
+    let overlap = 0;
+    for (const gc of forced)
+      overlap += Math.max(0, Math.min(to, gc.startMs + gc.durationMs) - Math.max(from, gc.startMs));
+    return Math.max(0, sample.elu - overlap / span);
+  });
+}
+
 /** Diagnoses the service from its signals (clinic doctor's issue table, first match wins). */
 export function diagnoseSignals(signals: ServiceSignals): Diagnosis {
   const t = DIAGNOSIS_THRESHOLDS;
@@ -74,16 +116,18 @@ export function diagnoseSignals(signals: ServiceSignals): Diagnosis {
   const values = {
     delayP50Ms: delay.p50Ms,
     delayMaxMs: delay.maxMs,
-    eluMedian: quantile(
-      signals.samples.map((s) => s.elu),
-      0.5,
-    ),
+    eluMedian: quantile(eluWithoutForcedGc(signals), 0.5),
     cpuP90: quantile(cpu, 0.9),
     gcMaxMsPerSecond: gcMax,
     gcShareOfTime: signals.durationMs > 0 ? gcTotal / signals.durationMs : 0,
     samples: signals.samples.length,
   };
-  const delayIssue = values.delayP50Ms >= t.delayMedianMs || values.delayMaxMs >= t.delayMaxMs;
+  // A full GC Redline forced (--heap-check) stops the loop for its whole pause: a maximum no
+  // longer than the longest forced pause (plus a timer tick of slack) is Redline's doing.
+  const forcedMaxMs = longestForcedStretchMs(signals.gc);
+  const maxIsOurs = forcedMaxMs > 0 && values.delayMaxMs <= forcedMaxMs + FORCED_GC_SLACK_MS;
+  const delayIssue =
+    values.delayP50Ms >= t.delayMedianMs || (values.delayMaxMs >= t.delayMaxMs && !maxIsOurs);
   const eluIssue = values.eluMedian >= t.eluMedian;
   const cpuUnderused = values.cpuP90 < t.cpuP90;
   const gcIssue = gcMax >= t.gcMsPerSecond;
