@@ -213,7 +213,7 @@ describe('all problems at once', () => {
         summaryTimeUnit: 'h',
         thresholds: { http_req_duration: ['p95<500'] },
         hosts: { 'api.example.com': 42 },
-        tlsAuth: [{ domains: ['x'], cert: 'c', key: 'k' }],
+        localIPs: '10.0.0.1-10.0.0.9',
         linger: true,
       },
     };
@@ -230,7 +230,7 @@ describe('all problems at once', () => {
     expect(caught.position).toEqual({ file: '/tmp/script.js' });
     expect(caught.message).toBe('invalid options: 6 problems');
     expect(caught.problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual([
-      'options.tlsAuth',
+      'options.localIPs',
       'options.summaryTimeUnit',
       '--host',
       'options.hosts["api.example.com"]',

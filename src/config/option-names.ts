@@ -52,6 +52,9 @@ export const OPTION_TABLE: Readonly<Record<string, OptionInfo>> = {
   hosts: supported(),
   userAgent: supported('K6_USER_AGENT'),
   insecureSkipTLSVerify: supported('K6_INSECURE_SKIP_TLS_VERIFY'),
+  tlsVersion: supported(),
+  tlsCipherSuites: supported(),
+  tlsAuth: supported(),
   discardResponseBodies: supported('K6_DISCARD_RESPONSE_BODIES'),
   noConnectionReuse: supported('K6_NO_CONNECTION_REUSE'),
   noCookiesReset: supported('K6_NO_COOKIES_RESET'),
@@ -128,12 +131,7 @@ export const OPTION_TABLE: Readonly<Record<string, OptionInfo>> = {
     'closing connections between iterations is not implemented; noConnectionReuse closes them after every request',
     'K6_NO_VU_CONNECTION_REUSE',
   ),
-  tlsAuth: rejected('TLS client certificates are not implemented', 'K6_TLSAUTH'),
-  tlsCipherSuites: rejected(
-    'choosing TLS cipher suites is not implemented',
-    'K6_TLS_CIPHER_SUITES',
-  ),
-  tlsVersion: rejected('choosing TLS versions is not implemented'),
+
   blacklistIPs: rejected(
     'IP block lists are not implemented; running without them could reach addresses the test forbids',
     'K6_BLACKLIST_IPS',

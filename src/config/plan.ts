@@ -5,6 +5,7 @@
  */
 
 import type { HostRule } from './hosts.js';
+import type { TlsOptions } from './tls-options.js';
 
 /** Stage of a ramping executor: reach `target` (VUs or iterations per timeUnit) linearly over `durationMs`. */
 export interface Stage {
@@ -115,6 +116,8 @@ export interface PlanOptions {
   /** User-Agent header (empty string: send none). */
   userAgent: string;
   insecureSkipTLSVerify: boolean;
+  /** `tlsVersion`, `tlsCipherSuites`, `tlsAuth` in node:tls terms (undefined: none set). */
+  tls?: TlsOptions;
   /** Host overrides: name -> address (`options.hosts` and `--host`). */
   hosts: Record<string, string>;
   /** Max parallel requests of one `http.batch` (k6 default 20) and per host (default 6). */

@@ -9,6 +9,7 @@ import type { PlanOptions } from './plan.js';
 import type { ProblemList } from './problems.js';
 import { createPathOf, FieldReader } from './read-values.js';
 import type { MergedOptions } from './tiers.js';
+import { readTlsOptions } from './tls-options.js';
 
 /** Default `summaryTrendStats`: k6's plus p(99). */
 export const DEFAULT_SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
@@ -87,6 +88,8 @@ export function readTestOptions(merged: MergedOptions, problems: ProblemList): P
         `must be one of ${TIME_UNITS.join(', ')}, got "${unit}"`,
       );
   }
+  const tls = readTlsOptions(merged.values, (key) => r.pathOf(key), problems);
+  if (tls) options.tls = tls;
   options.extra['noCookiesReset'] = r.bool('noCookiesReset', false);
   for (const [name, value] of Object.entries(merged.values)) {
     const support = OPTION_TABLE[name]?.support;

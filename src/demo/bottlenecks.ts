@@ -99,7 +99,7 @@ export const DEMO_BOTTLENECKS: readonly DemoBottleneck[] = [
     file: 'src/demo/middleware/request-log.ts',
     marker: marker('memory-leak'),
     functionName: 'remember',
-    fix: 'a ring buffer of the newest 1000 requests',
+    fix: 'a ring buffer of the newest 100 requests',
   },
 ];
 

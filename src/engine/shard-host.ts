@@ -51,8 +51,14 @@ export async function startShardInWorker(
     settle = resolve;
   });
   let markReady!: () => void;
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
+  let failReady!: (error: Error) => void;
+  let isReady = false;
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = () => {
+      isReady = true;
+      resolve();
+    };
+    failReady = reject;
   });
   worker.on('message', (message: { type: string; report?: ShardReport }) => {
     if (message.type === 'ready') markReady();
@@ -60,6 +66,12 @@ export async function startShardInWorker(
     if (message.type === 'done') settle();
   });
   worker.on('error', (error) => {
+    // The shard could not start (e.g. a VU's init code threw): the run cannot either.
+    if (!isReady) {
+      failReady(error);
+      settle();
+      return;
+    }
     // What the shard reported before the crash is kept; it counts as finished from now on.
     emit({
       snapshot: { shard: index, interval: -1, startMs: 0, endMs: 0, metrics: [], series: [] },
@@ -79,6 +91,7 @@ export async function startShardInWorker(
     done,
     start: (loadStartEpochMs) => worker.postMessage({ type: 'start', loadStartEpochMs }),
     stop: () => worker.postMessage({ type: 'stop' }),
+    terminate: () => void worker.terminate(),
   };
 }
 
@@ -88,5 +101,14 @@ export async function startShards(
   emit: (report: ShardReport) => void,
 ): Promise<ShardHandle[]> {
   if (specs.length === 1) return [await startShardInThisThread(specs[0]!, emit)];
-  return Promise.all(specs.map((spec, index) => startShardInWorker(spec, index, emit)));
+  const settled = await Promise.allSettled(
+    specs.map((spec, index) => startShardInWorker(spec, index, emit)),
+  );
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) {
+    // The shards that did start wait for a start that never comes: end them.
+    for (const s of settled) if (s.status === 'fulfilled') s.value.terminate?.();
+    throw failed.reason;
+  }
+  return settled.map((s) => (s as PromiseFulfilledResult<ShardHandle>).value);
 }

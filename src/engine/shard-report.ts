@@ -32,4 +32,6 @@ export interface ShardHandle {
   readonly done: Promise<void>;
   /** Stops at once (Ctrl-C): no new requests, in-flight ones are abandoned, a final report follows. */
   stop(): void;
+  /** Ends a shard that never started (another shard failed to start); worker shards only. */
+  terminate?(): void;
 }

@@ -77,6 +77,15 @@ export interface ConnectionOptions {
   pipelining: number;
   /** Skip TLS certificate verification. */
   insecure: boolean;
+  /** TLS versions, OpenSSL cipher list and client certificate (scripted runs' k6 TLS options). */
+  tls?: {
+    minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+    maxVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+    ciphers?: string;
+    cert?: string;
+    key?: string;
+    passphrase?: string;
+  };
   /** Shared read buffer for plain TCP (`onread`); one per thread is enough. */
   readBuffer: Buffer;
   /** Keep response headers / bodies (scripted requests) or discard them (quick mode). */
@@ -161,6 +170,9 @@ export class HttpConnection implements ResponseParserOwner {
   served = 0;
   /** Free for the owner's per-connection data (saves owners a Map keyed by connection). */
   context: unknown = undefined;
+  /** The negotiated TLS version (`TLSv1.3`) and IANA cipher-suite name; '' over plain TCP. */
+  tlsProtocol = '';
+  tlsCipher = '';
 
   readonly #target: Target;
   readonly #owner: ConnectionOwner;
@@ -248,6 +260,7 @@ export class HttpConnection implements ResponseParserOwner {
         servername: t.servername,
         rejectUnauthorized: !this.#options.insecure,
         ALPNProtocols: ['http/1.1'],
+        ...this.#options.tls,
       });
       socket.once('connect', onTcpUpBeforeTls);
       socket.once('secureConnect', onSecureConnect);
@@ -279,8 +292,12 @@ export class HttpConnection implements ResponseParserOwner {
   handleSocket(event: 'tcp-up' | 'ready' | 'ready-tls' | 'end' | 'close'): void {
     if (event === 'tcp-up') this.#connectingMs = this.#now() - this.#connectStart;
     else if (event === 'ready') this.#ready(false);
-    else if (event === 'ready-tls') this.#ready(true);
-    else if (event === 'end') this.#onEnd();
+    else if (event === 'ready-tls') {
+      const tls = this.#socket as TLSSocket;
+      this.tlsProtocol = tls.getProtocol() ?? '';
+      this.tlsCipher = tls.getCipher()?.standardName ?? '';
+      this.#ready(true);
+    } else if (event === 'end') this.#onEnd();
     else this.#onClose();
   }
 

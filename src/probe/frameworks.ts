@@ -1,6 +1,7 @@
 /**
  * Route templates learnt from web frameworks: Koa (koa-router / @koa/router's matched route),
- * Fastify (the route's URL from its route options) and Express (`req.route.path` + `baseUrl`).
+ * Fastify (the route's URL from its route options), Hapi (`request.route.path`) and Express
+ * (`req.route.path` + `baseUrl`; NestJS runs on Express or Fastify).
  * Each leaves the template (or the object holding it) on the raw node:http request, where the
  * probe reads it when the response is finished.
  */
@@ -72,10 +73,45 @@ export function instrumentFastify(): void {
   });
 }
 
+/**
+ * Hapi: wraps the `server()` factory so each server gets an `onPreAuth` extension (routing is done
+ * by then) that copies `request.route.path` onto the raw request; Hapi's own not-found route
+ * (method `_special`) is left to the path heuristic.
+ */
+export const instrumentHapi: Instrument = (mod) => {
+  const hapi = mod as Record<string | symbol, unknown> | undefined;
+  const original = hapi?.['server'];
+  if (!hapi || typeof original !== 'function') return false;
+  if ((original as unknown as Record<symbol, unknown>)[PATCHED]) return true;
+  const server = function (this: unknown, ...args: unknown[]) {
+    const instance = (original as AnyFn).apply(this, args) as { ext?: AnyFn } | undefined;
+    try {
+      instance?.ext?.call(instance, 'onPreAuth', (request: unknown, h: unknown) => {
+        const r = request as {
+          raw?: { req?: Record<symbol, unknown> };
+          route?: { path?: unknown; method?: unknown };
+        };
+        if (r.raw?.req && typeof r.route?.path === 'string' && r.route.method !== '_special')
+          r.raw.req[TEMPLATE] = r.route.path;
+        return (h as { continue: unknown }).continue;
+      });
+    } catch {
+      // a server that refuses extensions keeps the path heuristic
+    }
+    return instance;
+  };
+  Object.defineProperty(server, PATCHED, { value: true });
+  hapi['server'] = server;
+  return true;
+};
+
 /** Starts learning route templates from the frameworks the application uses. */
 export function instrumentFrameworks(entry: string | undefined): Record<string, string> {
   instrumentFastify();
-  return instrumentAppModules(entry, [['koa', instrumentKoa]]);
+  return instrumentAppModules(entry, [
+    ['koa', instrumentKoa],
+    ['@hapi/hapi', instrumentHapi],
+  ]);
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { isSelectStar, normalizeSql } from '../db/sql/normalize.js';
 import { SAMPLES_PER_QUERY, trackColumnUse } from './detectors/select-star.js';
+import { keepSample } from './query-samples.js';
 import { type CallSiteHolder, captureSite, registerKnownSites } from './query-site.js';
 import {
   type DriverName,
@@ -78,6 +79,7 @@ export function beginQuery(
 ): QueryRecord {
   const shape = shapeOf(text);
   const sql = shape.sql;
+  keepSample(sql, text, params);
   const seen = (state.seen.get(sql) ?? 0) + 1;
   state.seen.set(sql, seen);
   const site = siteFor(state, shape, seen, above);

@@ -14,6 +14,22 @@ export function formatBytes(bytes: number): string {
   return `${text} ${BYTE_UNITS[unit]}`;
 }
 
+/** Formats a byte change with its sign: `+1.2 MB`, `−556 kB` (never `+-`). */
+export function formatSignedBytes(bytes: number): string {
+  return `${bytes < 0 ? '−' : '+'}${formatBytes(Math.abs(bytes))}`;
+}
+
+/**
+ * Formats a speed ratio (before / after) as people say it: `3.2× faster`, `1.1× slower` (never
+ * "0.9× faster"), `no faster (1.0×)` within 5 %.
+ */
+export function formatSpeedup(ratio: number): string {
+  if (!Number.isFinite(ratio)) return 'faster (the new time rounds to 0)';
+  if (ratio >= 0.95 && ratio < 1.05) return `no faster (${ratio.toFixed(2)}×)`;
+  if (ratio >= 1) return `${ratio.toFixed(1)}× faster`;
+  return `${(1 / ratio).toFixed(1)}× slower`;
+}
+
 /** Formats a count with thousands separators: `1,234,567`. */
 export function formatCount(value: number): string {
   return Math.round(value).toLocaleString('en-US');

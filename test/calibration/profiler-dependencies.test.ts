@@ -1,10 +1,14 @@
 // Calibration: hot dependencies are charged to the user's calling line; database engines and
 // drivers are the cost of the queries, not a library to replace. Real apps under real load:
 // test/fixtures/calibration/{pglite-queries,yaml-parse-per-request}.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runQuickTest } from '../../src/engine/index.js';
-import { profileTarget } from '../../src/profiler/index.js';
+import { createSourceResolver } from '../../src/profiler/analysis/source-map.js';
+import { renderProfileViews } from '../../src/profiler/export/write-capture.js';
+import { analyzeFile, profileTarget } from '../../src/profiler/index.js';
 import { CORPUS_DIR, markerLine, readTruth } from './truth.js';
 
 const ROOT = join(CORPUS_DIR, '../../..');
@@ -44,5 +48,33 @@ describe('dependencies charged to the calling line', () => {
     );
     expect(finding?.title).toContain(`app.mjs:${finding?.location?.line}`);
     expect(finding?.rootCause).not.toContain('hot spots above');
+
+    // The speedscope file `redline profile` writes keeps categories on re-import (issue 13 §2:
+    // "(unknown) run 76.7%"): dependency paths are shown relative, native frames have no file.
+    const { speedscope } = renderProfileViews(
+      result.analysis.cpuProfile,
+      'yaml',
+      createSourceResolver(ROOT),
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'redline-speedscope-'));
+    try {
+      const file = join(dir, 'yaml.speedscope.json');
+      writeFileSync(file, speedscope);
+      const again = await analyzeFile(file, { cwd: ROOT });
+      const shares = (rows: ReadonlyArray<{ category: string; share: number }>) =>
+        Object.fromEntries(rows.map((row) => [row.category, row.share]));
+      const before = shares(result.analysis.cpu.tables.categories);
+      const after = shares(again.tables.categories);
+      for (const [category, share] of Object.entries(before))
+        expect(after[category] ?? 0, `${category}: ${JSON.stringify(after)}`).toBeCloseTo(share, 2);
+      expect(again.tables.packages[0]?.name).toBe('yaml');
+      // Speedscope frames carry function starts only (no per-line ticks): same file and function.
+      expect(again.findings.find((f) => f.id === 'cpu.hot-dependency')?.location).toMatchObject({
+        file: finding?.location?.file,
+        functionName: finding?.location?.functionName,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 90_000);
 });

@@ -71,6 +71,11 @@ describe('probe anti-pattern findings over pg', () => {
     expect(cache?.impact?.description).toContain('fetched 32× in 1 window(s)');
     const settings = report.stats?.routes.find((r) => r.route === 'GET /settings');
     expect(cache?.impact?.timeMs).toBeLessThanOrEqual(settings?.dbMs ?? 0);
+    // A string parameter never reaches the output: a placeholder stands in for 'currency'.
+    expect(cache?.evidence.find((e) => e.label === 'explain it')?.value).toBe(
+      `redline db explain 'SELECT value FROM settings WHERE key = $1' -p '<text 1>' --db "$DATABASE_URL"`,
+    );
+    // (No broader "currency" check: orders has a column of that name, which findings may list.)
 
     const wait = byId('probe.pool-wait');
     expect(wait?.location?.route).toBe('GET /slow');

@@ -1,4 +1,5 @@
 /** The probe on a real pg app: an N+1 loop is reported at its file:line; the JOIN twin is clean. */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,23 @@ describe('probe N+1 detection over pg', () => {
     expect(finding?.location?.file).toBe('test/fixtures/apps/db/authors-n-plus-one.mjs');
     expect(finding?.location?.line).toBe(lineOf('authors-n-plus-one.mjs', 'N+1 HERE'));
     expect(finding?.impact?.timeMs).toBeGreaterThan(0);
+    // One real execution, as the app sent it, pasteable into db explain (which runs it).
+    const command = finding?.evidence.find((e) => e.label === 'explain it')?.value as string;
+    expect(command).toBe(
+      `redline db explain 'SELECT title FROM books WHERE author_id = $1' -p 1 --db "$DATABASE_URL"`,
+    );
+    const run = spawnSync(
+      'sh',
+      ['-c', command.replace(/^redline /, `"${process.execPath}" bin/redline.js `)],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: db.url },
+        timeout: 60_000,
+      },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('books');
     const route = report.stats?.routes.find((r) => r.route === 'GET /authors');
     expect(route?.requests).toBe(4);
     expect(route?.queries).toBe(4 * 301);

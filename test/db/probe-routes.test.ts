@@ -1,5 +1,5 @@
 /**
- * Route templates learnt from real frameworks (Express 5, Koa 3 + @koa/router, Fastify 5) over a
+ * Route templates learnt from real frameworks (Express 5, Koa 3 + @koa/router, Fastify 5, Hapi 21) over a
  * real PostgreSQL: three slugs of one route are one template, static routes stay as they are,
  * and an unmatched path falls back to the id/slug heuristic.
  */
@@ -26,6 +26,7 @@ describe.each([
   ['Express', 'routes-express.mjs'],
   ['Koa + @koa/router', 'routes-koa.mjs'],
   ['Fastify', 'routes-fastify.mjs'],
+  ['Hapi', 'routes-hapi.mjs'],
 ])('%s: the probe learns the route template', (_name, file) => {
   it('one template for every slug, static routes kept, unmatched paths collapsed', async () => {
     const app = await startProbedApp(file, { DATABASE_URL: db.url });
@@ -38,7 +39,7 @@ describe.each([
       (report.stats?.routes ?? []).map((r) => [r.route, r.requests]),
     );
     expect(routes).toEqual({
-      'GET /api/authors/:authorSlug': 6,
+      [`GET /api/authors/${file === 'routes-hapi.mjs' ? '{authorSlug}' : ':authorSlug'}`]: 6,
       'GET /api/user-profile-settings': 1,
       'GET /api/nothing/:id': 1,
     });

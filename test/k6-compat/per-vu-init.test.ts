@@ -4,6 +4,7 @@
  * once per thread and shared, __VU is the VU's number in its init, options are read once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isRedlineError } from '../../src/errors/index.js';
 import { type K6Server, startK6Server } from './helpers/k6-server.js';
 import { checkCounts, runCorpus } from './helpers/run-corpus.js';
 
@@ -45,6 +46,19 @@ describe('per-VU init context', () => {
       expect(g.__perVuInitRuns).toBe(1 + 6);
       expect(g.__perVuArrayBuilds).toBe(1);
     }
+  });
+
+  it.each([1, 2])('an error in one VU\'s init code stops the run before the test, located (%i workers)', async (workers) => {
+    const error = await runCorpus('errors/vu-init-throws.js', server.url, {}, workers).catch((e: unknown) => e);
+    expect(isRedlineError(error)).toBe(true);
+    if (!isRedlineError(error)) return;
+    expect(error.code).toBe('E_SCRIPT_INIT');
+    expect(error.exitCode).toBe(107);
+    expect(error.message).toBe('the script threw in its init context (VU 3): no token for VU 3');
+    expect(error.position).toMatchObject({ line: 3 });
+    expect(error.position?.file).toMatch(/vu-init-throws\.js$/);
+    expect(error.problems[0]).toMatch(/\n\s+at \S*vu-init-throws\.js:3:\d+/);
+    expect(error.problems[0]).not.toMatch(/redline/i);
   });
 
   it('a native script keeps one module instance per thread unless it opts in', async () => {

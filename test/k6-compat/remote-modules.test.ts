@@ -17,6 +17,7 @@ import { runScriptTest } from '../../src/engine/script/run-script.js';
 import { instantiateModule, loadScript } from '../../src/script/loader/index.js';
 import { scriptModuleMap } from '../../src/script/modules/module-map.js';
 import { type K6Server, startK6Server } from './helpers/k6-server.js';
+import { runCli } from './helpers/run-corpus.js';
 
 const FILES: Record<string, string> = {
   '/lib/index.js': `import { double } from './math.js';
@@ -108,7 +109,7 @@ import { compute, greet } from '${base}/lib/index.js';
 import { hello } from '${base}/lib/math.js';
 export const options = { iterations: 2 };
 export default function () {
-  http.get(__ENV.BASE_URL + '/get');
+  http.get(__ENV.BASE_URL + '/ok');
   check(null, { 'remote code runs': () => compute(20) === 41 && greet('vu') === 'hello vu' && hello('x') === 'hello x' });
 }
 `,
@@ -239,16 +240,106 @@ export default function () { return compute(1); }
     expect(remoteModulesFromFlags({}, { REDLINE_NO_REMOTE_MODULES: '1' }).fetch).toBe(false);
   });
 
+  it("a k6chaijs-style describe(() => http…) from a remote module passes the k6 transform", async () => {
+    const folder = join(dir, 'chai-vendor');
+    mkdirSync(join(folder, 'k6chaijs', '4.3.4.3'), { recursive: true });
+    writeFileSync(
+      join(folder, 'k6chaijs', '4.3.4.3', 'index.js'),
+      `import { group } from 'k6';
+export function describe(name, fn) {
+  let ok = true;
+  group(name, () => { try { fn(); } catch (e) { ok = false; } });
+  return ok;
+}
+export function expect(value) {
+  return { to: { equal(x) { if (value !== x) throw new Error('expected ' + value + ' to equal ' + x); } } };
+}
+`,
+    );
+    const path = script(
+      'chai.js',
+      `import http from 'k6/http';
+import { check } from 'k6';
+import { describe, expect } from 'https://jslib.k6.io/k6chaijs/4.3.4.3/index.js';
+export const options = { iterations: 2 };
+export default function () {
+  const ok = describe('fetch', () => {
+    const res = http.get(__ENV.BASE_URL + '/ok');
+    expect(res.status).to.equal(200);
+  });
+  check(ok, { 'describe passed': (v) => v === true });
+}
+`,
+    );
+    const run = await runScriptTest({
+      scriptPath: path,
+      cli: { env: [`BASE_URL=${k6.url}`] },
+      remoteModules: { fetch: false, mirrors: [{ prefix: 'https://jslib.k6.io/', target: folder }] },
+    });
+    expect(run.result.checks.find((c) => c.name === 'describe passed')).toMatchObject({ passes: 2, fails: 0 });
+    expect(run.totals.summarize('http_reqs', { group: '::fetch' })?.sum).toBe(2);
+  });
+
+  it("k6-utils' stage helpers tag by the scenario's current stage", async () => {
+    const path = script(
+      'stages.js',
+      `import http from 'k6/http';
+import { check, sleep } from 'k6';
+import { getCurrentStageIndex, tagWithCurrentStageIndex, tagWithCurrentStageProfile } from 'https://jslib.k6.io/k6-utils/1.4.0/index.js';
+export const options = {
+  scenarios: {
+    ramp: { executor: 'ramping-vus', startVUs: 1, stages: [{ duration: '1s', target: 2 }, { duration: '1s', target: 2 }], gracefulRampDown: '0s' },
+    flat: { executor: 'per-vu-iterations', vus: 1, iterations: 1, exec: 'flat' },
+  },
+};
+export default function () {
+  tagWithCurrentStageIndex();
+  tagWithCurrentStageProfile();
+  http.get(__ENV.BASE_URL + '/ok');
+  check(getCurrentStageIndex(), { 'index in range': (i) => i === 0 || i === 1 });
+  sleep(0.1);
+}
+export function flat() {
+  let message = '';
+  try { getCurrentStageIndex(); } catch (e) { message = e.message; }
+  check(message, { 'no stages outside ramping executors': (m) => m.includes('has no stages') });
+}
+`,
+    );
+    const run = await runScriptTest({
+      scriptPath: path,
+      cli: { env: [`BASE_URL=${k6.url}`] },
+      remoteModules: { fetch: false, cacheDir: join(dir, 'empty-cache') },
+    });
+    const count = (tags: Record<string, string>) => run.totals.summarize('http_reqs', tags)?.sum ?? 0;
+    const all = count({ scenario: 'ramp' });
+    expect(all).toBeGreaterThan(0);
+    expect(count({ scenario: 'ramp', stage: '0' }) + count({ scenario: 'ramp', stage: '1' })).toBe(all);
+    expect(count({ stage: '0', stage_profile: 'ramp-up' })).toBe(count({ stage: '0' }));
+    expect(count({ stage: '1', stage_profile: 'steady' })).toBe(count({ stage: '1' }));
+    expect(run.result.checks.find((c) => c.name === 'index in range')?.fails).toBe(0);
+    expect(run.result.checks.find((c) => c.name === 'no stages outside ramping executors')).toMatchObject({
+      passes: 1,
+      fails: 0,
+    });
+  });
+
   it("serves jslib's k6-utils, k6-summary and papaparse natively, offline", async () => {
     const path = script(
       'jslib.js',
       `import { check } from 'k6';
-import { randomIntBetween, randomItem, randomString, uuidv4, findBetween } from 'https://jslib.k6.io/k6-utils/1.4.0/index.js';
+import { randomIntBetween, randomItem, randomString, uuidv4, findBetween, check as asyncCheck } from 'https://jslib.k6.io/k6-utils/1.4.0/index.js';
 import { textSummary, jUnit } from 'https://jslib.k6.io/k6-summary/0.0.2/index.js';
 import papaparse from 'https://jslib.k6.io/papaparse/5.1.1/index.js';
 const rows = papaparse.parse('id,name\\n1,ann\\n2,bob', { header: true }).data;
 export const options = { iterations: 3, thresholds: { checks: ['rate==1'] } };
-export default function () {
+export default async function () {
+  const passed = await asyncCheck(Promise.resolve(2), {
+    'async value': (v) => v === 2,
+    'async predicate': async (v) => v > 1,
+    'plain boolean': true,
+  });
+  check(passed, { 'async check resolved true': (p) => p === true });
   check(null, {
     'k6-utils': () => {
       const n = randomIntBetween(3, 5);
@@ -271,14 +362,31 @@ export function handleSummary(data) {
       scriptPath: path,
       remoteModules: { fetch: false, cacheDir: join(dir, 'empty-cache') },
     });
-    expect(run.result.checks.map((c) => [c.name, c.passes, c.fails])).toEqual([
+    expect(run.result.checks.map((c) => [c.name, c.passes, c.fails]).sort()).toEqual([
+      ['async check resolved true', 3, 0],
+      ['async predicate', 3, 0],
+      ['async value', 3, 0],
       ['k6-utils', 3, 0],
       ['papaparse', 3, 0],
+      ['plain boolean', 3, 0],
     ]);
     const text = String(run.summaryOutputs?.['stdout']);
     expect(text).toContain('✓ k6-utils');
-    expect(text).toMatch(/✓ checks\.+: 100% ✓ 6 ✗ 0/);
+    expect(text).toMatch(/✓ checks\.+: 100% ✓ 18 ✗ 0/);
     expect(text).toMatch(/iterations\.+: 3 /);
+    const missing = script(
+      'jslib-missing.js',
+      `import { parseDuration } from 'https://jslib.k6.io/k6-utils/1.5.0/index.js';
+export default function () { parseDuration('1s'); }
+`,
+    );
+    // Through the CLI: under Node a missing export is a link error (Vitest's loader differs).
+    const refused = await runCli(['run', missing, '-q', '--no-remote-modules']);
+    expect(refused.code).toBe(107);
+    expect(refused.stderr).toContain(
+      '"parseDuration" is not exported by "https://jslib.k6.io/k6-utils/1.5.0/index.js" (Redline\'s native k6-utils)',
+    );
+    expect(refused.stderr).toContain(`${missing}:1:10`);
     const junit = String(run.summaryOutputs?.['junit.xml']);
     expect(junit).toContain('<testsuites tests="1" failures="0">');
     expect(junit).toContain('name="checks - rate==1"');

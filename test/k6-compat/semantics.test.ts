@@ -2,6 +2,13 @@
  * k6 semantics found wrong or missing on a corpus of public scripts (issue 15 §3), each checked
  * against a local server: form bodies, crypto hashers, metric constructors without `new`, ...
  */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer } from '../helpers/servers.js';
 import { startK6Server, type K6Server } from './helpers/k6-server.js';
@@ -41,6 +48,12 @@ describe('k6 semantics: request bodies', () => {
     expect(nested).toHaveLength(2);
     expect(nested[0]).toContain('"user"');
     expect(nested[1]).toContain('"list"');
+  });
+
+  it('warnings raised in worker threads reach the run once each', async () => {
+    const run = await runCorpus('semantics/form-bodies.js', server.url, { iterations: 4 }, 2);
+    expect(run.exitCode).toBe(0);
+    expect(run.warnings.filter((w) => w.includes('nested'))).toHaveLength(2);
   });
 });
 
@@ -89,10 +102,14 @@ describe('k6 semantics: the transform follows arrays of functions, check() predi
     const run = await runCorpus('semantics/flows-checks.js', server.url);
     expect(run.exitCode).toBe(0);
     expectAllChecks(run, 5, 4);
-    // Per iteration: 1 random flow + 2 in the loop + 1 named + 1 in the check + 1 described.
-    expect(metricValue(run, 'http_reqs', 'count')).toBe(24);
-    expect(run.totals.summarize('http_reqs', { name: 'browse' })?.sum).toBe(6);
-    expect(run.totals.summarize('http_reqs', { name: 'buy' })?.sum).toBe(6);
+    // Per iteration: 1 indexed flow + 1 randomItem flow + 2 in the loop + 1 named + 1 in the
+    // check + 1 described.
+    expect(metricValue(run, 'http_reqs', 'count')).toBe(28);
+    const browse = run.totals.summarize('http_reqs', { name: 'browse' })?.sum ?? 0;
+    const buy = run.totals.summarize('http_reqs', { name: 'buy' })?.sum ?? 0;
+    expect(browse + buy).toBe(16);
+    expect(browse).toBeGreaterThanOrEqual(6);
+    expect(buy).toBeGreaterThanOrEqual(6);
     expect(run.totals.summarize('http_reqs', { name: 'in-check' })?.sum).toBe(4);
     expect(checkCounts(run, 'described ok', '::chai-style')).toEqual({ passes: 4, fails: 0 });
     expect(run.totals.summarize('group_duration', { group: '::chai-style' })?.count).toBe(4);
@@ -151,5 +168,139 @@ describe('k6 semantics: k6/html, response.html(), submitForm() and clickLink()',
     } finally {
       await site.close();
     }
+  });
+});
+
+describe('k6 semantics: cookie jar', () => {
+  it('jar.set() with a domain stores the cookie as Go\'s jar does; a foreign domain is dropped with a warning', async () => {
+    server.reset();
+    const run = await runCorpus('semantics/cookie-jar.js', server.url, {
+      hosts: [`httpbin.org=127.0.0.1:${server.port}`],
+    });
+    expect(run.exitCode).toBe(0);
+    expectAllChecks(run, 4, 2);
+    expect(server.seen.filter((r) => r.path === '/cookies').map((r) => r.headers.cookie)).toEqual([
+      'session=abc; wide=w',
+      'session=abc; wide=w',
+    ]);
+    const dropped = run.warnings.filter((w) => w.includes('stored nothing'));
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]).toContain('its domain "example.org" is not the host "httpbin.org"');
+  });
+});
+
+describe('k6 semantics: digest authentication', () => {
+  it("auth: 'digest' answers the server's challenge (RFC 7616, MD5 with qop=auth); both requests are measured as in k6", async () => {
+    const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+    const realm = 'test@redline';
+    const nonce = 'dcd98b7102dd2f0e8b11d0f600bfb0c093';
+    const site = await startHttpServer((req, res) => {
+      const header = req.headers.authorization ?? '';
+      const fields = Object.fromEntries(
+        [...header.matchAll(/(\w+)=(?:"([^"]*)"|([^\s,]+))/g)].map((m) => [m[1], m[2] ?? m[3]]),
+      );
+      const ha1 = md5(`user:${realm}:passwd`);
+      const ha2 = md5(`${req.method}:${fields['uri']}`);
+      const expected = md5(
+        `${ha1}:${nonce}:${fields['nc']}:${fields['cnonce']}:${fields['qop']}:${ha2}`,
+      );
+      if (
+        header.startsWith('Digest ') &&
+        fields['uri'] === req.url &&
+        fields['opaque'] === 'op-1' &&
+        fields['response'] === expected
+      ) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ authenticated: true, user: fields['username'] }));
+        return;
+      }
+      res.writeHead(401, {
+        'www-authenticate': `Digest realm="${realm}", qop="auth,auth-int", nonce="${nonce}", opaque="op-1", algorithm=MD5`,
+      });
+      res.end();
+    });
+    try {
+      const run = await runCorpus('semantics/digest-auth.js', server.url, {
+        env: { DIGEST_HOST: `127.0.0.1:${site.port}` },
+      });
+      expect(run.exitCode).toBe(0);
+      expectAllChecks(run, 4, 2);
+      // Per iteration: challenge + answer for each of the two logins.
+      expect(metricValue(run, 'http_reqs', 'count')).toBe(8);
+      expect(run.result.statusCodes).toEqual({ '200': 2, '401': 6 });
+      // The challenges are expected; only the wrong password's final 401 fails.
+      expect(metricValue(run, 'http_req_failed', 'passes')).toBe(2);
+    } finally {
+      await site.close();
+    }
+  });
+});
+
+/** A self-signed certificate and key (openssl CLI) in `dir`, with the subject CN `cn`. */
+function certificate(dir: string, name: string, cn: string): { cert: string; key: string } {
+  const cert = join(dir, `${name}-cert.pem`);
+  const key = join(dir, `${name}-key.pem`);
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${cn}`, '-keyout', key, '-out', cert],
+    { stdio: 'ignore' },
+  );
+  return { cert, key };
+}
+
+describe('k6 semantics: TLS options', () => {
+  it('tlsVersion, tlsCipherSuites (Go names) and tlsAuth (a client certificate) reach the TLS handshake', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-k6sem-tls-'));
+    const serverCert = certificate(dir, 'server', 'localhost');
+    const clientCert = certificate(dir, 'client', 'redline-client');
+    const https = createHttpsServer(
+      {
+        key: readFileSync(serverCert.key),
+        cert: readFileSync(serverCert.cert),
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
+      (req, res) => {
+        const socket = req.socket as import('node:tls').TLSSocket;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            protocol: socket.getProtocol(),
+            cipher: socket.getCipher().name,
+            client: socket.getPeerCertificate().subject?.CN ?? null,
+          }),
+        );
+      },
+    );
+    await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (https.address() as AddressInfo).port;
+      const run = await runCorpus('semantics/tls-options.js', server.url, {
+        env: {
+          TLS_URL: `https://127.0.0.1:${port}/`,
+          CLIENT_CERT: clientCert.cert,
+          CLIENT_KEY: clientCert.key,
+        },
+      });
+      expect(run.exitCode).toBe(0);
+      expectAllChecks(run, 6, 2);
+    } finally {
+      https.closeAllConnections();
+      await new Promise((resolve) => https.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an unknown TLS version or cipher suite is an options error (exit 104) naming the value', async () => {
+    const { checkPlan } = await import('../../src/config/build-plan.js');
+    const result = checkPlan({
+      scriptOptions: { tlsVersion: 'tls9', tlsCipherSuites: ['TLS_NOPE'], tlsAuth: [{ cert: 'x' }] },
+    });
+    expect(result.problems.map((p) => p.path)).toEqual([
+      'options.tlsVersion',
+      'options.tlsCipherSuites',
+      'options.tlsAuth[0]',
+    ]);
+    expect(result.problems[0]?.message).toContain('unknown TLS version "tls9"');
   });
 });

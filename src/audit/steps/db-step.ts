@@ -3,6 +3,7 @@
  * advice, generic plans of the statements the probe saw take the most time, and the server's own
  * statement statistics (pg_stat_statements / performance_schema) over the run when available.
  */
+
 import {
   type DbSession,
   type ExplainedPlan,
@@ -18,6 +19,7 @@ import {
 import type { Finding } from '../../findings/finding.js';
 import type { QueryStats } from '../../probe/index.js';
 import type { MeasuredGain, WorstQuery } from '../../results/audit-result.js';
+import { formatSpeedup } from '../../util/units.js';
 import type { AuditQuery } from '../config/types.js';
 import type { AuditProgress } from '../progress.js';
 import {
@@ -100,7 +102,7 @@ async function verifyMissingIndex(
   if (!best) return;
   const speedup = best.afterMs > 0 ? best.beforeMs / best.afterMs : Number.POSITIVE_INFINITY;
   progress.result(
-    `verify-index ${best.index.name}: ${best.beforeMs.toFixed(1)} ms → ${best.afterMs.toFixed(2)} ms (${speedup.toFixed(1)}× faster, rolled back)`,
+    `verify-index ${best.index.name}: ${best.beforeMs.toFixed(1)} ms → ${best.afterMs.toFixed(2)} ms (${formatSpeedup(speedup)}, rolled back)`,
   );
   finding.recommendation = {
     ...finding.recommendation,

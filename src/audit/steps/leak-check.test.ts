@@ -137,3 +137,31 @@ describe('createLeakCheck', () => {
     ).toBeUndefined();
   });
 });
+
+describe('the leak finding shows the evidence that decided (issue 13 §2)', () => {
+  it('audit-wide trend decided, soak window falling with a low R²: no "+-", no slope as support', () => {
+    // A soak window whose retained heap falls slightly and noisily (R² near 0) while the
+    // checkpoints over the audit rise with every step (the planted leak).
+    const falling = real.soakWindow.map((p, i) => ({
+      tMs: p.tMs,
+      usedBytes: 20_000_000 - i * 50_000 + (i % 3) * 120_000,
+    }));
+    const v = createLeakCheck({
+      heapPoints: falling,
+      checkpoints: real.unfixed,
+      requests: 450,
+      durationMs: 20_000,
+    });
+    expect(v.check.leakSuspected).toBe(true);
+    const f = createSoakLeakFinding(v, falling, undefined, []);
+    expect(f?.impact?.description).not.toMatch(/\+-|\+−/);
+    expect(f?.impact?.description).toMatch(/^\+\d[\d.]* [kMG]?B retained over the audit/);
+    const labels = f?.evidence.map((e) => e.label) ?? [];
+    expect(labels[0]).toBe('decided by');
+    expect(labels).not.toContain('retained-heap slope');
+    expect(labels).not.toContain('fit R²');
+    const soak = f?.evidence.find((e) => e.label === 'soak window alone (not deciding)');
+    expect(String(soak?.value)).toMatch(/^−[\d.]+ [kM]?B\/min, R² 0\.\d\d/);
+    expect(f?.title).not.toMatch(/-\d/);
+  });
+});

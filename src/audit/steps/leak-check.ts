@@ -19,7 +19,7 @@ import {
   LEAK_THRESHOLDS,
 } from '../../profiler/index.js';
 import type { LeakCheck } from '../../results/audit-result.js';
-import { formatBytes } from '../../util/units.js';
+import { formatBytes, formatSignedBytes } from '../../util/units.js';
 import type { HeapCheckpoint } from '../target/heap-meter.js';
 import type { ProcReading } from '../target/proc-sampler.js';
 import { kendallTau, theilSenSlope } from './trend-stats.js';
@@ -175,6 +175,28 @@ export function createSoakLeakFinding(
   const finding = profilerFinding ?? createLeakFinding(assessment, liveSites);
   if (!finding) return undefined;
   const t = verdict.trend;
+  const soak = assessLeak(heapPoints);
+  if (t && !profilerFinding && !soak.leaking) {
+    // The audit-wide trend decided, the soak window did not: its slope and R² are not the
+    // evidence of this verdict (a negative slope with R² 0.03 printed next to "leak" reads as a
+    // contradiction). Show what decided, then why the short window disagrees.
+    finding.impact = {
+      description: `${formatSignedBytes(t.growthBytes)} retained over the audit (about ${Math.round(t.bytesPerRequest)} bytes per request, still ${Math.round(t.lateBytesPerRequest)} per request in its second half); the process will eventually run out of heap`,
+    };
+    finding.evidence = finding.evidence.filter(
+      (e) => !['retained-heap slope', 'fit R²', 'points'].includes(e.label),
+    );
+    finding.evidence.unshift({
+      label: 'decided by',
+      value: `retained heap against requests over the whole audit (Kendall τ ${t.tau.toFixed(2)} ≥ ${AUDIT_LEAK_THRESHOLDS.minTau}, ${Math.round(t.bytesPerRequest)} ≥ ${AUDIT_LEAK_THRESHOLDS.minBytesPerRequest} bytes per request)`,
+      source: 'heap checkpoints between steps',
+    });
+    finding.evidence.push({
+      label: 'soak window alone (not deciding)',
+      value: `${formatSignedBytes(soak.slopeBytesPerMin)}/min, R² ${soak.r2.toFixed(2)} over ${soak.points} points: ${soak.reason}; a window of seconds holds too little growth to rise above GC noise, the audit's checkpoints span every step`,
+      source: 'forced full GC + v8.getHeapStatistics',
+    });
+  }
   if (t) {
     finding.evidence.push(
       {

@@ -1,4 +1,5 @@
 /** `redline db explain` and `redline db top`: query plans judged rule by rule, statements ranked by time. */
+
 import type { Command } from 'commander';
 import {
   ANALYZE_REFUSED_NOTE,
@@ -16,6 +17,7 @@ import {
 } from '../../db/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import { formatSpeedup } from '../../util/units.js';
 import { writeJsonFile } from '../result-files.js';
 import { registerMongo } from './db-mongo.js';
 import { runSlowLogCommand } from './db-slow-log.js';
@@ -204,7 +206,7 @@ async function runExplainCommand(sql: string | undefined, flags: ExplainFlags): 
   if (verification) {
     const v = verification;
     out.push(
-      `verify-index ${v.index.name}: ${v.beforeMs.toFixed(3)} ms → ${v.afterMs.toFixed(3)} ms (${v.speedup.toFixed(1)}× ${v.used ? 'faster, index used' : '— the planner did not use the index'}); rolled back\n`,
+      `verify-index ${v.index.name}: ${v.beforeMs.toFixed(3)} ms → ${v.afterMs.toFixed(3)} ms (${v.used ? `${formatSpeedup(v.speedup)}, index used` : `${v.speedup.toFixed(1)}× — the planner did not use the index`}); rolled back\n`,
     );
   } else if (verifyRefused) {
     out.push(`verify-index: not run: ${verifyRefused}\n`);

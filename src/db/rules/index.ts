@@ -20,6 +20,7 @@ import { rowMisestimateRule } from './row-misestimate.js';
 import { slowNodeRule } from './slow-node.js';
 import { sortSpillRule } from './sort-spill.js';
 import { tempBlocksRule } from './temp-blocks.js';
+import { topNSortRule } from './top-n-sort.js';
 
 export type { PlanFindingData, PlanRule, RuleContext } from './plan-rule.js';
 
@@ -43,6 +44,7 @@ export const PLAN_RULES: readonly PlanRule[] = [
   joinBufferRule,
   rowsExaminedRule,
   slowNodeRule,
+  topNSortRule,
 ];
 
 /**

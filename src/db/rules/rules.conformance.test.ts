@@ -177,6 +177,18 @@ const TRIGGERS: Record<string, () => ExplainedPlan> = {
       }),
     ),
   'db.slow-node': () => pg(node('Function Scan', 100, { 'Function Name': 'generate_series' })),
+  'db.top-n-sort': () =>
+    pg(
+      node('Limit', 40, { 'Actual Rows': 20, 'Plan Rows': 20 }, [
+        node('Sort', 40, { 'Sort Key': ['created_at DESC'], 'Sort Method': 'top-N heapsort' }, [
+          node('Seq Scan', 15, {
+            'Relation Name': 'articles',
+            'Actual Rows': 100000,
+            'Plan Rows': 100000,
+          }),
+        ]),
+      ]),
+    ),
 };
 
 const HEALTHY: ExplainedPlan[] = [

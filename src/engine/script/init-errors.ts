@@ -62,7 +62,13 @@ async function missingExportError(
   match: RegExpExecArray,
 ): Promise<RedlineError> {
   const [, url = '', name = ''] = match;
-  const specifier = specifierOf(url) ?? url;
+  const own = specifierOf(url) ?? url;
+  // A jslib URL served by a native module: named as the user wrote it.
+  const remote = loaded.remoteModules?.find((m) => m.from === 'native' && m.module === own);
+  const label = remote
+    ? `"${remote.url}" (Redline's native ${own.replace(/^jslib\//, '')})`
+    : `"${own}" in Redline`;
+  const module = remote ? `"${remote.url}"` : `"${own}"`;
   let exports: string[] = [];
   try {
     exports = Object.keys((await import(url)) as object)
@@ -75,13 +81,13 @@ async function missingExportError(
   const position = userPosition(loaded, error.stack ?? '', name) ?? { file: loaded.scriptPath };
   return new RedlineError(
     'E_SCRIPT_UNSUPPORTED_API',
-    `"${name}" is not exported by "${specifier}" in Redline${nearest ? `; did you mean "${nearest}"?` : ''}`,
+    `"${name}" is not exported by ${label}${nearest ? `; did you mean "${nearest}"?` : ''}`,
     {
       exitCode: ExitCode.ScriptException,
       position,
       hint:
         exports.length > 0
-          ? `"${specifier}" exports: ${exports.join(', ')} (docs/k6-compatibility.md lists what is supported)`
+          ? `${module} exports: ${exports.join(', ')} (docs/k6-compatibility.md lists what is supported)`
           : 'see docs/k6-compatibility.md for what is supported',
       cause: error,
     },
@@ -92,6 +98,7 @@ async function missingExportError(
 export async function initContextError(
   loaded: LoadedScript,
   error: unknown,
+  vu?: number,
 ): Promise<RedlineError> {
   if (error instanceof RedlineError) return error;
   if (error instanceof Error) {
@@ -101,7 +108,7 @@ export async function initContextError(
   const rawStack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return new RedlineError(
     'E_SCRIPT_INIT',
-    `the script threw in its init context: ${error instanceof Error ? error.message : String(error)}`,
+    `the script threw in its init context${vu === undefined ? '' : ` (VU ${vu})`}: ${error instanceof Error ? error.message : String(error)}`,
     {
       exitCode: ExitCode.ScriptException,
       problems: [loaded.userStack(rawStack)],

@@ -49,6 +49,7 @@ import { tuneHeapForVus } from './heap-tuning.js';
 import { initContextError } from './init-errors.js';
 import { LifecycleInterrupted, runHandleSummary, runLifecycle } from './lifecycle.js';
 import type { ScriptShardConfig } from './script-shard.js';
+import { readVuInitError } from './vu-runner.js';
 
 /** Options of a scripted run. */
 export interface ScriptRunOptions {
@@ -292,6 +293,11 @@ async function runLoaded(
     signal,
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     onScriptError: (e) => options.onScriptError?.(e.message, loaded.userStack(e.stack)),
+  }).catch(async (error: unknown) => {
+    // A VU's own init code threw before the test started: an init error, as in k6 (exit 107).
+    const failed = readVuInitError(error);
+    if (failed) throw await initContextError(loaded, failed.error, failed.vu);
+    throw error;
   });
 
   // A shard running in this thread installed its own runtime: teardown() records into ours.

@@ -92,6 +92,9 @@ export async function startShard(
   installThreadRuntime(
     createThreadRuntime({
       dataStore,
+      scenarioStages: Object.fromEntries(
+        config.plan.scenarios.flatMap((s) => ('stages' in s ? [[s.name, s.stages]] : [])),
+      ),
       registry,
       testTags: config.plan.options.tags,
       options: config.plan.options,

@@ -48,6 +48,31 @@ export interface RunnableVu {
  */
 export type VuInit = (vu: { id: number; idInInstance: number }) => Promise<IterationFn>;
 
+/** Marks the message of an error a VU's init code threw (survives a worker thread's boundary). */
+const VU_INIT_MARK = /^REDLINE_VU_INIT\((\d+)\): /;
+
+/** The error a VU's init threw, marked with the VU's number (the stack stays the script's). */
+export function markVuInitError(vu: number, error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  const marked = new Error(`REDLINE_VU_INIT(${vu}): ${message}`);
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  const frames = stack.slice(
+    stack.indexOf('\n    at ') >= 0 ? stack.indexOf('\n    at ') : stack.length,
+  );
+  marked.stack = `${error instanceof Error ? error.name : 'Error'}: ${message}${frames}`;
+  return marked;
+}
+
+/** The VU and original error of a {@link markVuInitError} error, or undefined for any other. */
+export function readVuInitError(error: unknown): { vu: number; error: Error } | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const match = VU_INIT_MARK.exec(error.message);
+  if (!match) return undefined;
+  const original = new Error(error.message.slice(match[0].length));
+  original.stack = error.stack ?? original.message;
+  return { vu: Number(match[1]), error: original };
+}
+
 /** Per-scenario iteration machinery on one shard. */
 export class VuRunner {
   readonly scenario: ScenarioInfo;
@@ -132,7 +157,11 @@ export class VuRunner {
     if (!this.#init) return;
     for (let i = 0; i < count; i++) {
       const vu = this.#newVu();
-      vu.fn = await this.#init(vu.state);
+      try {
+        vu.fn = await this.#init(vu.state);
+      } catch (error) {
+        throw markVuInitError(vu.state.id, error);
+      }
       this.#pool.push(vu);
     }
   }

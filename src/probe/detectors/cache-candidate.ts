@@ -10,7 +10,7 @@ import {
 import { type ResolvedSite, resolveSite } from '../query-site.js';
 import { routeOf } from '../route.js';
 import type { ProbeDetector } from './detector.js';
-import { ms, shortSql } from './shared.js';
+import { explainEvidence, ms, shortSql } from './shared.js';
 
 /** Finding id. */
 export const CACHE_CANDIDATE_ID = 'probe.cache-candidate';
@@ -136,6 +136,7 @@ export function renderCacheCandidate(item: AggregatedDetection, _context: Render
         unit: 'ms',
         source: 'probe',
       },
+      ...explainEvidence(item.query),
     ],
   };
 }

@@ -14,7 +14,7 @@ import {
 import { resolveSite, siteKey } from '../query-site.js';
 import type { QueryRecord, RequestState } from '../state.js';
 import type { ProbeDetector } from './detector.js';
-import { ms, routeShare, severityOf, shortSql } from './shared.js';
+import { explainEvidence, ms, routeShare, severityOf, shortSql } from './shared.js';
 
 /** Finding id. */
 export const N_PLUS_ONE_ID = 'probe.n-plus-one';
@@ -104,6 +104,7 @@ export function renderNPlusOne(item: AggregatedDetection, context: RenderContext
         unit: 'ms',
         source: 'probe',
       },
+      ...explainEvidence(item.query),
     ],
   };
 }

@@ -13,7 +13,7 @@ import { resolveSite } from '../query-site.js';
 import { routeOf } from '../route.js';
 import type { QueryRecord, RequestState } from '../state.js';
 import type { ProbeDetector } from './detector.js';
-import { ms, routeShare, severityOf, shortSql } from './shared.js';
+import { explainEvidence, ms, routeShare, severityOf, shortSql } from './shared.js';
 
 /** Finding id. */
 export const NO_PAGINATION_ID = 'probe.no-pagination';
@@ -65,6 +65,7 @@ export function renderNoPagination(item: AggregatedDetection, context: RenderCon
     evidence: [
       { label: 'max rows returned', value: maxRows, source: 'probe' },
       { label: 'executions', value: item.executions, source: 'probe' },
+      ...explainEvidence(item.query),
     ],
   };
 }

@@ -60,6 +60,7 @@ describe('PROBE_DETECTORS', () => {
       poolWaitMs: 5,
       cacheRepeats: 10,
       cacheWindowMs: 10_000,
+      chattyRoundTrips: 6,
     });
   });
 });

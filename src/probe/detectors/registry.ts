@@ -1,6 +1,8 @@
 /** Every probe detector, in the order the pipeline calls their hooks (findings are ranked afterwards). */
 import type { ProbeConfig } from '../config.js';
 import { cacheCandidateDetector } from './cache-candidate.js';
+import { chattyRequestDetector } from './chatty-request.js';
+import { countPerListDetector } from './count-per-list.js';
 import type { ProbeDetector } from './detector.js';
 import { nPlusOneDetector } from './n-plus-one.js';
 import { noPaginationDetector } from './no-pagination.js';
@@ -14,6 +16,8 @@ export const PROBE_DETECTORS: readonly ProbeDetector[] = [
   selectStarDetector,
   poolWaitDetector,
   cacheCandidateDetector,
+  chattyRequestDetector,
+  countPerListDetector,
 ];
 
 /** The thresholds of `detectors` as the report's hello record lists them (one flat map). */

@@ -10,7 +10,7 @@ import {
 import { resolveSite } from '../query-site.js';
 import type { RequestState } from '../state.js';
 import type { ProbeDetector } from './detector.js';
-import { ms, routeShare, shortSql } from './shared.js';
+import { explainEvidence, ms, routeShare, shortSql } from './shared.js';
 
 /** Finding id. */
 export const SELECT_STAR_ID = 'probe.select-star';
@@ -91,6 +91,7 @@ export function renderSelectStar(item: AggregatedDetection, context: RenderConte
     evidence: [
       { label: 'columns fetched', value: columns, source: 'probe' },
       { label: 'columns read (sampled rows)', value: used, source: 'probe' },
+      ...explainEvidence(item.query),
     ],
   };
 }

@@ -1,7 +1,8 @@
 /** Helpers shared by the probe's detectors. */
-import type { Severity } from '../../findings/finding.js';
+import type { Evidence, Severity } from '../../findings/finding.js';
 import { severityFromShare } from '../../findings/rank.js';
 import type { AggregatedDetection, RenderContext } from '../findings-store.js';
+import { sampleOf } from '../query-samples.js';
 
 /** Milliseconds for messages. */
 export function ms(value: number): string {
@@ -24,4 +25,41 @@ export function severityOf(share: number, floor: Severity = 'low'): Severity {
 export function shortSql(sql: string | undefined, max = 80): string {
   if (!sql) return '';
   return sql.length > max ? `${sql.slice(0, max - 3)}...` : sql;
+}
+
+/** Single-quotes a word for a POSIX shell. */
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * A `redline db explain` command for a statement the probe saw, built from one real execution:
+ * the text exactly as the app sent it (no renumbered `$n`, no `IN (...)` collapsed) and its
+ * parameters. Only numbers, booleans and dates are written out; any string is replaced by a
+ * `<text n>` placeholder (it may be an e-mail, a token or a password). The database is
+ * `"$DATABASE_URL"`: the probe never writes a connection string.
+ */
+export function explainCommand(sql: string | undefined): string | undefined {
+  const sample = sql ? sampleOf(sql) : undefined;
+  if (!sample) return undefined;
+  const params = sample.params.map((value, i) => {
+    if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+      return String(value);
+    if (value instanceof Date) return shellQuote(value.toISOString());
+    if (value === null) return shellQuote('');
+    return shellQuote(`<text ${i + 1}>`);
+  });
+  const text = sample.text.replace(/\s+/g, ' ').trim();
+  return [
+    'redline db explain',
+    shellQuote(text),
+    ...params.map((p) => `-p ${p}`),
+    '--db "$DATABASE_URL"',
+  ].join(' ');
+}
+
+/** The explain command as evidence, when the probe has a sample of the statement. */
+export function explainEvidence(sql: string | undefined): Evidence[] {
+  const command = explainCommand(sql);
+  return command ? [{ label: 'explain it', value: command, source: 'probe' }] : [];
 }

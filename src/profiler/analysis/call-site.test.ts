@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calleeIdentifier, findCallSite, findFunctionBody } from './call-site.js';
 
@@ -44,5 +46,31 @@ describe('findCallSite', () => {
     expect(calleeIdentifier('Socket._writeGeneric')).toBe('_writeGeneric');
     expect(calleeIdentifier('get length')).toBe('length');
     expect(calleeIdentifier('(anonymous)')).toBeUndefined();
+  });
+});
+
+describe('findCallSite on test/fixtures/calibration/heap-call-site', () => {
+  const file = join(
+    import.meta.dirname,
+    '../../../test/fixtures/calibration/heap-call-site/app.js',
+  );
+  const app = readFileSync(file, 'utf8');
+  const at = (name: string): { line: number; column: number } => {
+    const offset = app.indexOf(`function ${name}(`) + 'function '.length;
+    const before = app.slice(0, offset).split('\n');
+    return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
+  };
+  const lineOf = (marker: string): number =>
+    app.split('\n').findIndex((l) => l.includes(marker)) + 1;
+
+  it('names no line when the callee is called on two lines (the profile cannot tell which)', () => {
+    const { line, column } = at('twoCalls');
+    expect(lineOf('PLANTED')).toBeGreaterThan(0);
+    expect(findCallSite(app, line, column, 'map')).toBeUndefined();
+  });
+
+  it('names the line of a single call (healthy)', () => {
+    const { line, column } = at('oneCall');
+    expect(findCallSite(app, line, column, 'map')?.line).toBe(lineOf('ONE-CALL'));
   });
 });

@@ -73,7 +73,10 @@ export function calleeIdentifier(name: string): string | undefined {
 /**
  * Searches the body of the caller (starting at 1-based `line`:`column`, V8's function position)
  * for a call to `calleeName` and returns its 1-based position. Regular-expression callees
- * (`RegExp: ...`) match a call of a RegExp method. Returns undefined when nothing matches.
+ * (`RegExp: ...`) match a call of a RegExp method. Returns undefined when nothing matches, and
+ * also when calls on different lines match: the profile does not say which one ran (V8 records
+ * only the callee, and an inlined allocating callee hides the real one), so naming the first
+ * would be a guess presented as a fact.
  */
 export function findCallSite(
   source: string,
@@ -86,7 +89,7 @@ export function findCallSite(
   if (wanted.size === 0) return undefined;
   const body = findFunctionBody(source, offsetOf(source, line, column));
   if (!body) return undefined;
-  let found = -1;
+  const found: number[] = [];
   let wordStart = -1;
   scanCode(source, body.start, (i, c) => {
     if (i >= body.end) return true;
@@ -100,12 +103,14 @@ export function findCallSite(
         wanted.has(word) &&
         /^\s*\(/.test(source.slice(i, i + 8)) &&
         !/[\w$]/.test(source[before - 1] ?? '')
-      ) {
-        found = before;
-        return true;
-      }
+      )
+        found.push(before);
     }
     return false;
   });
-  return found < 0 ? undefined : positionOf(source, found);
+  const first = found[0];
+  if (first === undefined) return undefined;
+  const position = positionOf(source, first);
+  const lines = new Set(found.map((offset) => positionOf(source, offset).line));
+  return lines.size === 1 ? position : undefined;
 }

@@ -13,7 +13,8 @@ export interface CategoryInfo {
   pkg?: string;
 }
 
-const NODE_MODULES = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/g;
+// `(?:^|/)`: display paths are relative to the working directory (`node_modules/yaml/...`).
+const NODE_MODULES = /(?:^|[\\/])node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/g;
 const SITE_PACKAGES = /[\\/](?:site|dist)-packages[\\/]([^\\/]+)/;
 const GO_MODULE = /[\\/]pkg[\\/]mod[\\/](.+?)@/;
 const PYTHON_STDLIB = /[\\/]lib[\\/]python\d(\.\d+)?[\\/]/;

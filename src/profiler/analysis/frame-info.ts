@@ -20,7 +20,11 @@ export interface FrameInfoTable {
   /** The runtime of the profile (root-cause patterns and fixes differ per runtime). */
   runtime: ProfiledRuntime;
   info(index: number): FrameInfo;
-  /** Original position of a 1-based generated line executing in frame `index`. */
+  /**
+   * Original position of a 1-based generated line executing in frame `index`; undefined when the
+   * source is readable and has no such line (V8 reports ticks of inlined Node core code, e.g.
+   * lib/buffer.js lines, under the user's frame that inlined it).
+   */
   linePosition(index: number, line: number): OriginalPosition | undefined;
   /** Generated 1-based line in `caller` where it calls `callee`, found in the caller's source. */
   callSiteLine(caller: number, callee: number): number | undefined;
@@ -63,7 +67,12 @@ export function createFrameInfoTable(profile: Profile, resolver?: SourceResolver
     },
     linePosition(index, line) {
       const frame = frameAt(index);
-      return frame.file ? resolve(frame.file, line) : undefined;
+      if (!frame.file) return undefined;
+      const position = resolve(frame.file, line);
+      const readable = resolver?.originalLine(position.file, 1) !== undefined;
+      if (readable && resolver?.originalLine(position.file, position.line) === undefined)
+        return undefined;
+      return position;
     },
     callSiteLine(caller, callee) {
       const key = `${caller}>${callee}`;

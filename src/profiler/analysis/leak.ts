@@ -1,6 +1,6 @@
 /** Leak detection: the retained heap (after full GCs) over the window, and the sites that hold it. */
 import type { Finding } from '../../findings/finding.js';
-import { formatBytes } from '../../util/units.js';
+import { formatBytes, formatSignedBytes } from '../../util/units.js';
 import type { HeapPoint } from '../capture/signals.js';
 import { formatWhere } from './cpu-findings.js';
 import type { Hotspot } from './tables.js';
@@ -143,7 +143,7 @@ export function createLeakFinding(
     title: `Memory leak suspected: retained heap grows ${formatBytes(assessment.slopeBytesPerMin)}/min${top ? `, allocated in ${top.functionName} at ${formatWhere(top)}` : ''}`,
     severity: 'high',
     impact: {
-      description: `+${formatBytes(assessment.growthBytes)} retained over the window (from ${formatBytes(assessment.firstBytes)}); the process will eventually run out of heap`,
+      description: `${formatSignedBytes(assessment.growthBytes)} retained over the window (from ${formatBytes(assessment.firstBytes)}); the process will eventually run out of heap`,
     },
     rootCause:
       'Objects created under load stay reachable after full garbage collections: something keeps references to them (a growing array or map, listeners, closures, an unbounded cache).',

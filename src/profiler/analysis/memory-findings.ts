@@ -1,6 +1,6 @@
 /** Findings from heap profiles and snapshots: allocation sites, heap composition, growth between snapshots. */
 import type { Finding } from '../../findings/finding.js';
-import { formatBytes, formatPercent } from '../../util/units.js';
+import { formatBytes, formatPercent, formatSignedBytes } from '../../util/units.js';
 import type { Profile } from '../model/profile.js';
 import { formatWhere, hotspotLocation } from './cpu-findings.js';
 import type { ProfileTables } from './tables.js';
@@ -76,7 +76,7 @@ export function createGrowthFindings(profile: Profile, tables: ProfileTables): F
       impact: {
         share: ratio,
         shareOf: 'heap size of the first snapshot',
-        description: `+${formatBytes(growth)} (${formatPercent(ratio, 0)})`,
+        description: `${formatSignedBytes(growth)} (${formatPercent(ratio, 0)})`,
       },
       rootCause:
         'Objects created between the two snapshots are still reachable: something keeps references to them (a growing array or map, listeners, closures, caches without a bound).',

@@ -373,7 +373,9 @@ function createHotspots(
   const merged = new Map<string, { hotspot: Hotspot; raw: RawHotspot[] }>();
   for (const raw of attribution.hotspots.values()) {
     const info = table.info(raw.frame);
-    const position = raw.line ? table.linePosition(raw.frame, raw.line) : info.position;
+    // A line the source does not have (inlined core code) leaves the time with the function.
+    const atLine = raw.line ? table.linePosition(raw.frame, raw.line) : undefined;
+    const position = atLine ?? info.position;
     const file = position?.file ?? info.frame.file ?? '(unknown)';
     const line = position?.line;
     const key = `${file}:${line ?? ''}:${info.displayName}`;
@@ -382,7 +384,7 @@ function createHotspots(
       const hotspot: Hotspot = {
         functionName: info.displayName,
         file,
-        lineSource: raw.line ? raw.lineSource : 'function',
+        lineSource: atLine ? raw.lineSource : 'function',
         mapped: position?.mapped ?? false,
         weight: 0,
         share: 0,
@@ -390,8 +392,7 @@ function createHotspots(
         via: [],
       };
       if (line !== undefined) hotspot.line = line;
-      if (position?.column !== undefined && raw.line === undefined)
-        hotspot.column = position.column;
+      if (position?.column !== undefined && atLine === undefined) hotspot.column = position.column;
       const text = position ? table.lineText(position) : undefined;
       if (text !== undefined) hotspot.lineText = text.trim();
       entry = { hotspot, raw: [] };

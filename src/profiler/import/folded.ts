@@ -1,4 +1,6 @@
 /** Importer for folded/collapsed stacks (`a;b;c 42`): perf + stackcollapse, py-spy, async-profiler. */
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import { createProfileBuilder, kindFromName } from '../model/builder.js';
 import type { FrameKind, Profile } from '../model/profile.js';
 import { createInvalidProfileError, hasSuffix, type Importer, textPrefix } from './importer.js';
@@ -61,10 +63,14 @@ export function importFromFoldedStacks(text: string, fileName = 'stacks'): Profi
     if (line === '' || line.startsWith('#')) continue;
     const match = LINE.exec(line);
     if (!match) {
-      throw createInvalidProfileError(
-        'folded-stack file',
-        `${fileName}:${lineNumber}`,
-        'expected `frame;frame;... count`',
+      throw new RedlineError(
+        'PROFILE_INVALID',
+        `${fileName}:${lineNumber} is not a valid folded-stack line: expected \`frame;frame;... count\` (frames separated by ";", a space, then the sample count), got "${line.length > 80 ? `${line.slice(0, 80)}…` : line}"`,
+        {
+          exitCode: ExitCode.DataError,
+          hint: 'Fix or delete that line (a file cut short or edited by hand), or produce it again (stackcollapse-perf, py-spy --format raw, async-profiler collapsed).',
+          position: { file: fileName, line: lineNumber },
+        },
       );
     }
     const frames = (match[1] as string).split(';').map(parseFoldedFrame);
@@ -92,16 +98,24 @@ export function importFromFoldedStacks(text: string, fileName = 'stacks'): Profi
 }
 
 /** True when the first lines of the text are all `frames count` lines. */
-function looksFolded(prefix: string): boolean {
-  if (/^\s*[[{]/.test(prefix)) return false;
+/** Share of well-formed lines from which text is folded stacks with some bad lines. */
+const MOSTLY_FOLDED = 0.8;
+
+/**
+ * `all`: every sampled line is `frames count`; `mostly`: at least 80 % are (the importer then
+ * names the bad line); `no` otherwise.
+ */
+function looksFolded(prefix: string): 'all' | 'mostly' | 'no' {
+  if (/^\s*[[{]/.test(prefix)) return 'no';
   const lines = prefix
     .split('\n')
     .slice(0, -1)
     .filter((l) => l.trim() !== '' && !l.startsWith('#'));
   const sample = lines.slice(0, 50);
-  if (sample.length === 0) return false;
+  if (sample.length === 0) return 'no';
   const good = sample.filter((l) => LINE.test(l.trimEnd())).length;
-  return good === sample.length;
+  if (good === sample.length) return 'all';
+  return good > 0 && good / sample.length >= MOSTLY_FOLDED ? 'mostly' : 'no';
 }
 
 /** The folded/collapsed-stacks importer. */
@@ -112,8 +126,13 @@ export const foldedImporter: Importer = {
   detect(fileName, bytes) {
     let prefix = textPrefix(bytes, 16384);
     if (bytes.byteLength <= 16384) prefix += '\n';
-    if (!looksFolded(prefix)) return null;
-    return hasSuffix(fileName, '.folded', '.collapsed', '.collapsedstack.txt', '.stacks') ? 1 : 0.6;
+    const named = hasSuffix(fileName, '.folded', '.collapsed', '.collapsedstack.txt', '.stacks');
+    const looks = looksFolded(prefix);
+    // A file named as folded stacks is read as such even when empty or with bad lines, so the
+    // error names the line (file:line) instead of "unknown profile format".
+    if (named && !/^\s*[[{]/.test(prefix)) return 1;
+    if (looks === 'no') return null;
+    return looks === 'all' ? 0.6 : 0.3;
   },
   import(bytes, fileName) {
     return importFromFoldedStacks(Buffer.from(bytes).toString('utf8'), fileName);

@@ -75,12 +75,15 @@ export function importFromSpeedscope(file: SpeedscopeFile, fileName = 'profile')
   // py-spy writes one frame per executing line: the line is where the time was spent in that
   // function, not where the function starts, so it travels as the sample's line.
   const pySpy = /^py-spy/.test(file.exporter ?? '');
+  // Redline writes a file for every JavaScript frame; its file-less frames are native code
+  // (V8 builtins, C++), which other speedscope files cannot tell apart from the user's code.
+  const fileLessIsNative = file.exporter === 'redline';
   const frames = file.shared.frames.map((frame) =>
     builder.frame({
       name: frame.name,
       file: frame.file,
       ...(pySpy ? {} : { line: frame.line, column: frame.col }),
-      kind: kindFromName(frame.name),
+      kind: kindFromName(frame.name, fileLessIsNative && !frame.file ? 'native' : 'js'),
     }),
   );
   const executing = file.shared.frames.map((frame) => (pySpy ? (frame.line ?? 0) : 0));

@@ -1,4 +1,5 @@
 /** HTML of Load Test Results: configuration, results, the timeline/stress charts and the step table. */
+
 import {
   formatFraction,
   formatInteger,
@@ -8,6 +9,7 @@ import {
   formatReportDuration,
   formatRps,
 } from '../format.js';
+import { summarizeChecks } from '../model/checks-view.js';
 import type { ReportModel, StepView } from '../model/report-model.js';
 import type { ChartId } from './charts.js';
 import { figure, h, htmlList, htmlTable } from './html.js';
@@ -73,17 +75,18 @@ function checksTables(model: ReportModel): string {
     out += `<h3>Thresholds</h3>${htmlTable(['Step', 'Metric', 'Threshold', 'Observed', 'Result'], rows)}`;
   }
   if (v.checks.length > 0) {
-    const rows = v.checks.map((c) => {
+    const rows = summarizeChecks(v.checks).map((c) => {
       const total = c.passes + c.fails;
       return [
-        h(c.step),
-        h(c.path ? `${c.path}::${c.name}` : c.name),
+        h(c.check),
+        h(c.steps),
         formatInteger(c.passes),
         formatInteger(c.fails),
         total > 0 ? formatFraction(c.passes / total) : '—',
+        c.failedIn.length > 0 ? h(c.failedIn.join(', ')) : '—',
       ];
     });
-    out += `<h3>Checks</h3>${htmlTable(['Step', 'Check', 'Passes', 'Fails', 'Pass rate'], rows)}`;
+    out += `<h3>Checks</h3>${htmlTable(['Check', 'Steps', 'Passes', 'Fails', 'Pass rate', 'Failed in'], rows)}`;
   }
   return out;
 }

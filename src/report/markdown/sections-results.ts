@@ -1,4 +1,5 @@
 /** Markdown of "Load Test Results": configuration, results, steps, environment, codes, checks. */
+
 import {
   formatFraction,
   formatInteger,
@@ -8,6 +9,7 @@ import {
   formatReportDuration,
   formatRps,
 } from '../format.js';
+import { summarizeChecks } from '../model/checks-view.js';
 import type { LoadTestView, ReportModel, StepView } from '../model/report-model.js';
 import { bullets, code, table, text } from './md.js';
 
@@ -101,17 +103,23 @@ function checksAndThresholds(view: LoadTestView): string[] {
     );
   }
   if (view.checks.length > 0) {
-    const rows = view.checks.map((c) => {
+    const rows = summarizeChecks(view.checks).map((c) => {
       const total = c.passes + c.fails;
       return [
-        text(c.step),
-        text(c.path ? `${c.path}::${c.name}` : c.name),
+        text(c.check),
+        text(c.steps),
         formatInteger(c.passes),
         formatInteger(c.fails),
         total > 0 ? formatFraction(c.passes / total) : '—',
+        c.failedIn.length > 0 ? text(c.failedIn.join(', ')) : '—',
       ];
     });
-    out.push('**Checks:**', '', table(['Step', 'Check', 'Passes', 'Fails', 'Pass rate'], rows), '');
+    out.push(
+      '**Checks:**',
+      '',
+      table(['Check', 'Steps', 'Passes', 'Fails', 'Pass rate', 'Failed in'], rows),
+      '',
+    );
   }
   return out;
 }

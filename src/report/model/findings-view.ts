@@ -32,11 +32,43 @@ export function formatImpact(finding: Finding): string {
   return 'not measured';
 }
 
-function toView(finding: Finding, rank: number): BottleneckView {
+/** What tells two findings with the same title apart: the location, else the statement. */
+function distinction(finding: Finding): string | undefined {
+  const location = finding.location;
+  const where = location?.file ? formatLocation(location) : undefined;
+  if (where) return where;
+  const query = location?.query?.replace(/\s+/g, ' ').trim();
+  if (query) return query.length > 60 ? `${query.slice(0, 59)}…` : query;
+  return location?.functionName ?? location?.route;
+}
+
+/**
+ * Titles made unique across a report: a repeated title gets what tells the findings apart
+ * (file:line or the statement), then a number when even that repeats. Keyed by finding object.
+ */
+export function distinctTitles(findings: readonly Finding[]): Map<Finding, string> {
+  const count = new Map<string, number>();
+  for (const f of findings) count.set(f.title, (count.get(f.title) ?? 0) + 1);
+  const titles = new Map<Finding, string>();
+  const used = new Map<string, number>();
+  for (const f of findings) {
+    let title = f.title;
+    if ((count.get(f.title) ?? 0) > 1) {
+      const extra = distinction(f);
+      if (extra && !f.title.includes(extra)) title = `${f.title} (${extra})`;
+    }
+    const seen = (used.get(title) ?? 0) + 1;
+    used.set(title, seen);
+    titles.set(f, seen > 1 ? `${title} #${seen}` : title);
+  }
+  return titles;
+}
+
+function toView(finding: Finding, rank: number, title = finding.title): BottleneckView {
   const view: BottleneckView = {
     rank,
     id: finding.id,
-    title: finding.title,
+    title,
     severity: finding.severity,
     area: finding.area,
     impact: formatImpact(finding),
@@ -60,8 +92,13 @@ export function createBottleneckViews(findings: readonly Finding[]): {
   observations: BottleneckView[];
 } {
   const ranked = rankFindings(findings);
-  const bottlenecks = ranked.filter((f) => f.severity !== 'info').map((f, i) => toView(f, i + 1));
-  const observations = ranked.filter((f) => f.severity === 'info').map((f, i) => toView(f, i + 1));
+  const titles = distinctTitles(ranked);
+  const bottlenecks = ranked
+    .filter((f) => f.severity !== 'info')
+    .map((f, i) => toView(f, i + 1, titles.get(f)));
+  const observations = ranked
+    .filter((f) => f.severity === 'info')
+    .map((f, i) => toView(f, i + 1, titles.get(f)));
   return { bottlenecks, observations };
 }
 
@@ -73,12 +110,14 @@ export function createBottleneckViews(findings: readonly Finding[]): {
  */
 export function createOptimizationPlan(findings: readonly Finding[]): OptimizationPlan {
   const plan: OptimizationPlan = { immediate: [], shortTerm: [], longTerm: [] };
-  for (const finding of rankFindings(findings)) {
+  const ranked = rankFindings(findings);
+  const titles = distinctTitles(ranked);
+  for (const finding of ranked) {
     if (finding.severity === 'info') continue;
     const effort = finding.recommendation.effort;
     const item: PlanItem = {
       findingId: finding.id,
-      title: finding.title,
+      title: titles.get(finding) ?? finding.title,
       text: finding.recommendation.text,
       severity: finding.severity,
       impact: formatImpact(finding),

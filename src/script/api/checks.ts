@@ -37,46 +37,71 @@ export function check<T>(
     cache = new Map();
     seriesByRegistry.set(registry, cache);
   }
-  const names = Object.keys(sets);
   let all = true;
   let context: string | undefined;
-  const record = (name: string, passed: boolean): void => {
-    // The context is read after the predicate ran (as before): a predicate may change groups.
-    context ??= contextKey(tags);
-    const key = `${name}\u0001${context}`;
-    let series = cache.get(key);
-    if (!series) {
-      series = registry.rate(BUILTIN_METRICS.checks, { ...contextTags(tags), check: name });
-      cache.set(key, series);
-    }
-    series.add(passed ? 1 : 0);
-    if (!passed) all = false;
-  };
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
+  for (const name in sets) {
     const predicate = sets[name]!;
     const result = typeof predicate === 'function' ? predicate(value) : predicate;
-    if (isThenable(result))
-      return finishAsync(names, i, result, sets, value, record).then(() => all);
-    record(name, Boolean(result));
+    if (isThenable(result)) return finishAsync(value, sets, tags, name, result, all);
+    // The context is read after the predicate ran (as before): a predicate may change groups.
+    context ??= contextKey(tags);
+    const passed = Boolean(result);
+    seriesOf(registry, cache, name, context, tags).add(passed ? 1 : 0);
+    if (!passed) all = false;
   }
   return all;
 }
 
-/** The rest of a check() whose predicate `names[from]` returned `pending`. */
-async function finishAsync<T>(
-  names: readonly string[],
-  from: number,
-  pending: PromiseLike<unknown>,
-  sets: CheckSet<T>,
-  value: T,
-  record: (name: string, passed: boolean) => void,
-): Promise<void> {
-  record(names[from]!, Boolean(await pending));
-  for (let i = from + 1; i < names.length; i++) {
-    const name = names[i]!;
-    const predicate = sets[name]!;
-    const result = typeof predicate === 'function' ? predicate(value) : predicate;
-    record(name, Boolean(isThenable(result) ? await result : result));
+function seriesOf(
+  registry: MetricRegistry,
+  cache: Map<string, RateSeries>,
+  name: string,
+  context: string,
+  tags: Record<string, string> | undefined,
+): RateSeries {
+  const key = `${name}\u0001${context}`;
+  let series = cache.get(key);
+  if (!series) {
+    series = registry.rate(BUILTIN_METRICS.checks, { ...contextTags(tags), check: name });
+    cache.set(key, series);
   }
+  return series;
+}
+
+/**
+ * The rest of a check() whose predicate `from` returned `pending`: awaits it, then runs the
+ * predicates after it in order (awaiting those that return promises too).
+ */
+async function finishAsync<T>(
+  value: T,
+  sets: CheckSet<T>,
+  tags: Record<string, string> | undefined,
+  from: string,
+  pending: PromiseLike<unknown>,
+  allSoFar: boolean,
+): Promise<boolean> {
+  let all = allSoFar;
+  let started = false;
+  for (const name in sets) {
+    if (!started && name !== from) continue;
+    let result: unknown;
+    if (!started) {
+      started = true;
+      result = await pending;
+    } else {
+      const predicate = sets[name]!;
+      const r = typeof predicate === 'function' ? predicate(value) : predicate;
+      result = isThenable(r) ? await r : r;
+    }
+    const registry = threadRuntime().registry;
+    let cache = seriesByRegistry.get(registry);
+    if (!cache) {
+      cache = new Map();
+      seriesByRegistry.set(registry, cache);
+    }
+    const passed = Boolean(result);
+    seriesOf(registry, cache, name, contextKey(tags), tags).add(passed ? 1 : 0);
+    if (!passed) all = false;
+  }
+  return all;
 }

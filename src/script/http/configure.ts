@@ -13,4 +13,5 @@ export function configureHttpSettings(options: PlanOptions): void {
   httpSettings.batch = options.batch;
   httpSettings.batchPerHost = options.batchPerHost;
   httpSettings.resetCookies = options.extra['noCookiesReset'] !== true;
+  httpSettings.tls = options.tls;
 }

@@ -1,4 +1,5 @@
 /** Thread-wide HTTP settings of scripted runs (from the plan's options and `http.setResponseCallback`). */
+import type { TlsOptions } from '../../config/tls-options.js';
 import { DEFAULT_EXPECTED_STATUS, type ExpectedStatus } from '../../http/http-metrics.js';
 import { DEFAULT_USER_AGENT } from '../../http/target.js';
 import { globalSingleton } from '../../util/global-singleton.js';
@@ -19,6 +20,8 @@ export interface HttpSettings {
   batch: number;
   /** Reset each VU's cookie jar between iterations (k6 default; off with noCookiesReset). */
   resetCookies: boolean;
+  /** TLS versions, cipher suites and client certificates (k6 tlsVersion, tlsCipherSuites, tlsAuth). */
+  tls: TlsOptions | undefined;
 }
 
 /** The settings of this thread (mutable: the engine fills them from the plan); shared by module copies. */
@@ -35,5 +38,6 @@ export const httpSettings: HttpSettings = globalSingleton<HttpSettings>(
     batchPerHost: 6,
     batch: 20,
     resetCookies: true,
+    tls: undefined,
   }),
 );

@@ -5,12 +5,12 @@
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 
-/** Throws for params Redline does not implement: `auth` other than basic, `compression`. */
+/** Throws for params Redline does not implement: `auth` other than basic or digest, `compression`. */
 export function assertSupportedParams(params: { auth?: unknown; compression?: unknown }): void {
-  if (params.auth !== undefined && params.auth !== 'basic') {
+  if (params.auth !== undefined && params.auth !== 'basic' && params.auth !== 'digest') {
     throw new RedlineError(
       'E_SCRIPT_UNSUPPORTED',
-      `params.auth "${String(params.auth)}" is not supported by Redline (only "basic")`,
+      `params.auth "${String(params.auth)}" is not supported by Redline (only "basic" and "digest")`,
       {
         hint: 'send the Authorization header yourself, or use basic auth with the credentials in the URL',
         exitCode: ExitCode.ScriptException,

@@ -108,7 +108,9 @@ export class Response {
   error_code = 0;
   remote_ip = '';
   remote_port = 0;
+  /** Negotiated TLS version as k6 names it (`tls1.3`); '' over plain HTTP. */
   tls_version = '';
+  /** Negotiated cipher suite as k6 (Go) names it; '' over plain HTTP. */
   tls_cipher_suite = '';
   timings: ResponseTimings;
   #wire: ResponseWire | null = null;
@@ -272,6 +274,21 @@ export class Response {
       }
     }
     return selector === undefined ? this.#parsed.value : selectJson(this.#parsed.value, selector);
+  }
+
+  /**
+   * k6's stapled-OCSP details. Redline does not request OCSP stapling, so it cannot tell a good
+   * certificate from a revoked one: reading this throws instead of answering "unknown".
+   */
+  get ocsp(): never {
+    throw new RedlineError(
+      'E_SCRIPT_UNSUPPORTED',
+      'response.ocsp is not supported by Redline (it does not request OCSP stapling)',
+      {
+        hint: 'check certificates outside the load test (e.g. openssl s_client -status), or remove the ocsp check',
+        exitCode: ExitCode.ScriptException,
+      },
+    );
   }
 
   /**

@@ -14,7 +14,13 @@
  * requests still in flight are counted as `interrupted` (`timeout` when their timeout had
  * elapsed) before the iteration unwinds.
  */
-import { type ConnectionOwner, HttpConnection, SendFlags } from '../../http/connection.js';
+import { clientCertificateFor, type TlsOptions } from '../../config/tls-options.js';
+import {
+  type ConnectionOptions,
+  type ConnectionOwner,
+  HttpConnection,
+  SendFlags,
+} from '../../http/connection.js';
 import {
   type ClassifiedError,
   interruptedConnecting,
@@ -36,6 +42,11 @@ import { contextKey } from '../api/sample-tags.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { IterationAbort, type VuState } from '../runtime/vu-state.js';
 import { CookieJar } from './cookie-jar.js';
+import {
+  DIGEST_CHALLENGE_EXPECTED,
+  digestAuthorization,
+  parseDigestChallenge,
+} from './digest-auth.js';
 import { httpSettings } from './http-settings.js';
 import { encodeBody } from './request-body.js';
 import { assertSupportedParams } from './request-checks.js';
@@ -192,6 +203,48 @@ export class VuHttp implements ConnectionOwner {
     body?: unknown,
     params: RequestParams = {},
   ): Promise<Response> {
+    if (params.auth === 'digest') return this.#digest(method, url, body, params);
+    return this.#request(method, url, body, params);
+  }
+
+  /**
+   * `auth: 'digest'` (see digest-auth.ts): once without credentials, with only a 401 expected,
+   * then, when the 401 carries a Digest challenge, with the computed Authorization header and
+   * the request's own expected statuses. Both are measured, as in k6.
+   */
+  async #digest(
+    method: string,
+    url: string,
+    body: unknown,
+    params: RequestParams,
+  ): Promise<Response> {
+    const first = await this.#request(method, url, body, {
+      ...params,
+      responseCallback: DIGEST_CHALLENGE_EXPECTED,
+    });
+    const challenge =
+      first.status === 401 ? parseDigestChallenge(first.headers['Www-Authenticate']) : undefined;
+    if (!challenge) return first;
+    let parsed: URL;
+    try {
+      parsed = new URL(String(url));
+    } catch {
+      return first;
+    }
+    const authorization = digestAuthorization(
+      challenge,
+      method.toUpperCase(),
+      `${parsed.pathname}${parsed.search}`,
+      decodeURIComponent(parsed.username),
+      decodeURIComponent(parsed.password),
+    );
+    return this.#request(method, url, body, {
+      ...params,
+      headers: { ...(params.headers ?? {}), Authorization: authorization },
+    });
+  }
+
+  #request(method: string, url: string, body: unknown, params: RequestParams): Promise<Response> {
     if (this.#vu().signal.aborted) return Promise.reject(new IterationAbort('interrupted', true));
     const rt = threadRuntime();
     // Host rules (--host, options.hosts) change where the request goes, not what it is: the URL,
@@ -308,7 +361,11 @@ export class VuHttp implements ConnectionOwner {
       headers.push(['Content-Type', encoded.contentType]);
     const cookie = this.#cookieHeader(url, params, jar);
     if (cookie && !seen.has('cookie')) headers.push(['Cookie', cookie]);
-    if (params.auth === 'basic' || (target.href !== url && /^[a-z]+:\/\/[^/]*@/.test(url))) {
+    // Credentials in the URL mean basic auth, unless the request asked for digest (digest-auth.ts).
+    if (
+      params.auth !== 'digest' &&
+      (params.auth === 'basic' || (target.href !== url && /^[a-z]+:\/\/[^/]*@/.test(url)))
+    ) {
       const u = new URL(url);
       if (u.username && !seen.has('authorization')) {
         headers.push([
@@ -375,9 +432,13 @@ export class VuHttp implements ConnectionOwner {
       if (idle?.canSend) return this.#send(idle, pending);
     }
     if (pool.all.length < Math.max(1, httpSettings.batchPerHost)) {
+      const tls = httpSettings.tls
+        ? tlsConnectOptions(httpSettings.tls, pending.target)
+        : undefined;
       const conn = new HttpConnection(this.#nextConnectionId++, pending.target, this, {
         pipelining: 1,
         insecure: httpSettings.insecure,
+        ...(tls ? { tls } : {}),
         readBuffer,
         keepHeaders: true,
         keepBody: true,
@@ -502,6 +563,10 @@ export class VuHttp implements ConnectionOwner {
     response.proto = parser.httpMinor === 0 ? 'HTTP/1.0' : 'HTTP/1.1';
     response.remote_ip = pending.target.hostname;
     response.remote_port = pending.target.port;
+    if (conn.tlsProtocol !== '') {
+      response.tls_version = k6TlsVersion(conn.tlsProtocol);
+      response.tls_cipher_suite = k6CipherSuite(conn.tlsCipher);
+    }
     const head = parser.head;
     response.attachWire({
       head,
@@ -679,6 +744,31 @@ export class VuHttp implements ConnectionOwner {
     }
     return series;
   }
+}
+
+/** `TLSv1.3` -> k6's `tls1.3`. */
+function k6TlsVersion(protocol: string): string {
+  return protocol === 'TLSv1' ? 'tls1.0' : protocol.replace(/^TLSv/, 'tls');
+}
+
+/** An IANA cipher-suite name as k6 (Go) names it: Go drops `_SHA256` from the ChaCha20 suites of TLS 1.2. */
+function k6CipherSuite(name: string): string {
+  return /^TLS_ECDHE_(RSA|ECDSA)_WITH_CHACHA20_POLY1305_SHA256$/.test(name)
+    ? name.slice(0, -'_SHA256'.length)
+    : name;
+}
+
+/** node:tls options of k6's TLS options for a connection to `target` (client certificate by host). */
+function tlsConnectOptions(tls: TlsOptions, target: Target): ConnectionOptions['tls'] {
+  const cert =
+    target.protocol === 'https:' ? clientCertificateFor(tls, target.hostname) : undefined;
+  return {
+    ...(tls.minVersion ? { minVersion: tls.minVersion } : {}),
+    ...(tls.maxVersion ? { maxVersion: tls.maxVersion } : {}),
+    ...(tls.ciphers ? { ciphers: tls.ciphers } : {}),
+    ...(cert ? { cert: cert.cert, key: cert.key } : {}),
+    ...(cert?.password !== undefined ? { passphrase: cert.password } : {}),
+  };
 }
 
 /** The trail of a request that was never written: the time since it was made is `blocked`. */

@@ -87,7 +87,8 @@ function classifyCallee(
     else info.candidates = values.ofVariable(variable);
     return;
   }
-  if (isFunction(callee)) {
+  if (isFunction(callee) || callee.type === 'CallExpression') {
+    // An IIFE, or `pick(flows)()`: the function a picker returns from an array of functions.
     info.candidates = values.valuesOf(callee);
     return;
   }

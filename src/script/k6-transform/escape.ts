@@ -8,7 +8,7 @@
 import type { AnyNode, CallExpression, Node } from 'acorn';
 import type { Variable } from 'eslint-scope';
 import type { TransformIssue } from './analyze.js';
-import { memberName, type ParsedModule, snippet } from './ast.js';
+import { type FunctionNode, memberName, type ParsedModule, snippet } from './ast.js';
 import { PROMISE_METHODS, UNSUPPORTED_CALLBACK_METHODS } from './blocking-apis.js';
 import type { CallInfo } from './calls.js';
 import type { FnInfo } from './functions.js';
@@ -51,11 +51,10 @@ export function escapeIssues(
   isLibrary: (node: Node) => boolean,
 ): TransformIssue[] {
   const callByNode = new Map<Node, CallInfo>(calls.map((c) => [c.node, c]));
-  const eventHandler = (call: CallExpression, index: number): boolean =>
-    isEventHandlerArgument(call, index, parsed, scopes);
+  const ctx: EscapeContext = { parsed, callByNode, code, scopes, values, visiting: new Set() };
   const issues: TransformIssue[] = [];
   const check = (use: AnyNode, fn: FnInfo): void => {
-    const reason = useProblem(use, parsed, callByNode, code, eventHandler);
+    const reason = useProblem(use, ctx);
     if (reason)
       issues.push({
         node: use,
@@ -86,14 +85,20 @@ function checkVariable(
   }
 }
 
+/** What the use checks need. */
+interface EscapeContext {
+  parsed: ParsedModule;
+  callByNode: ReadonlyMap<Node, CallInfo>;
+  code: string;
+  scopes: ScopeInfo;
+  values: ValueResolver;
+  /** Call sites being checked (recursion guard for pickers calling each other). */
+  visiting: Set<Node>;
+}
+
 /** Why using a blocking function at `use` is unsafe, or undefined when it is fine. */
-function useProblem(
-  use: AnyNode,
-  parsed: ParsedModule,
-  callByNode: ReadonlyMap<Node, CallInfo>,
-  code: string,
-  eventHandler: (call: CallExpression, index: number) => boolean,
-): string | undefined {
+function useProblem(use: AnyNode, ctx: EscapeContext): string | undefined {
+  const { parsed } = ctx;
   let node: AnyNode = use;
   let parent = parsed.parents.get(node);
   while (parent && flowsThrough(parent, node)) {
@@ -103,16 +108,14 @@ function useProblem(
   if (!parent) return undefined;
   switch (parent.type) {
     case 'CallExpression':
-      return parent.callee === node
-        ? undefined
-        : argumentProblem(parent, node, callByNode, code, eventHandler);
+      return parent.callee === node ? undefined : argumentProblem(parent, node, ctx);
     case 'NewExpression':
       return 'used with "new"; a constructor cannot be async';
     case 'MemberExpression': {
       if (parent.object !== node) return undefined;
       // An element read of an array of blocking functions (`flows[i]`): the element is the
       // value that must be called or passed where it can be awaited.
-      if (parent.computed) return useProblem(parent, parsed, callByNode, code, eventHandler);
+      if (parent.computed) return useProblem(parent, ctx);
       const name = memberName(parent);
       if (name === 'bind') return 'bound with .bind(); call it directly instead';
       if (name !== undefined && ARRAY_CALLBACK_METHODS.has(name))
@@ -122,13 +125,11 @@ function useProblem(
     case 'Property':
       return undefined;
     case 'ReturnStatement':
-      return 'returned as a value; Redline can only await functions that are called directly';
+      return returnProblem(node, ctx);
     case 'ArrowFunctionExpression':
-      return parent.body === node
-        ? 'returned as a value; Redline can only await functions that are called directly'
-        : undefined;
+      return parent.body === node ? returnProblem(node, ctx) : undefined;
     case 'ArrayExpression':
-      return arrayProblem(parent, parsed, callByNode, code);
+      return arrayProblem(parent, ctx);
     case 'SpreadElement':
     case 'TaggedTemplateExpression':
     case 'YieldExpression':
@@ -147,15 +148,10 @@ function useProblem(
  * whose elements are only read (`flows[i]()`, `const f = flows[i]`, `for (const f of flows)`):
  * those reads are checked as the variable's uses. Any other array is reported.
  */
-function arrayProblem(
-  array: AnyNode,
-  parsed: ParsedModule,
-  callByNode: ReadonlyMap<Node, CallInfo>,
-  code: string,
-): string | undefined {
-  const holder = parsed.parents.get(array);
+function arrayProblem(array: AnyNode, ctx: EscapeContext): string | undefined {
+  const holder = ctx.parsed.parents.get(array);
   if (holder?.type === 'VariableDeclarator' && holder.id.type === 'Identifier') return undefined;
-  if (holder?.type === 'ArrayExpression') return arrayProblem(holder, parsed, callByNode, code);
+  if (holder?.type === 'ArrayExpression') return arrayProblem(holder, ctx);
   return 'stored in an array that is not held by a variable; Redline can only follow arrays of functions kept in a variable (const flows = [a, b]; flows[i]())';
 }
 
@@ -174,16 +170,55 @@ function flowsThrough(parent: AnyNode, node: AnyNode): boolean {
   }
 }
 
+/**
+ * A value returned from a function: fine only when it is an element of an array the function
+ * received (`function pick(list) { return list[i]; }`) and every call of the function uses its
+ * result where it can be awaited (`pick(flows)()`, `const f = pick(flows); f()`).
+ */
+function returnProblem(value: AnyNode, ctx: EscapeContext): string | undefined {
+  const problem = 'returned as a value; Redline can only await functions that are called directly';
+  if (value.type !== 'MemberExpression' || !value.computed || value.object.type !== 'Identifier')
+    return problem;
+  const variable = ctx.scopes.resolve(value.object as AnyNode);
+  const def = variable?.defs[0];
+  if (variable?.defs.length !== 1 || def?.type !== 'Parameter') return problem;
+  const fn = def.node as unknown as FunctionNode;
+  const sites = ctx.values.callSitesOf(fn);
+  if (sites.length === 0) return problem;
+  for (const site of sites) {
+    if (ctx.visiting.has(site)) continue;
+    ctx.visiting.add(site);
+    const reason = useProblem(site as AnyNode, ctx);
+    ctx.visiting.delete(site);
+    if (reason) return `returned from "${nameOf(fn)}", whose result is ${reason}`;
+  }
+  return undefined;
+}
+
+function nameOf(fn: FunctionNode): string {
+  return fn.id?.name ?? 'a function';
+}
+
 function argumentProblem(
   call: CallExpression,
   arg: AnyNode,
-  callByNode: ReadonlyMap<Node, CallInfo>,
-  code: string,
-  eventHandler: (call: CallExpression, index: number) => boolean,
+  ctx: EscapeContext,
 ): string | undefined {
+  const { callByNode, code } = ctx;
+  // An array of blocking functions handed to a picker (`randomItem(flows)`): the call's result
+  // is one of them, so it must be used where it can be awaited.
+  if (ctx.values.arrayElementValues(arg)?.some((f) => f.blocking)) {
+    if (ctx.visiting.has(call)) return undefined;
+    ctx.visiting.add(call);
+    const reason = useProblem(call as AnyNode, ctx);
+    ctx.visiting.delete(call);
+    return reason === undefined
+      ? undefined
+      : `in an array passed to ${snippet(code, unwrapSequence(call.callee as AnyNode))}(), whose result is ${reason}`;
+  }
   const info = callByNode.get(call);
   const index = call.arguments.indexOf(arg as never);
-  if (eventHandler(call, index)) return undefined;
+  if (isEventHandlerArgument(call, index, ctx.parsed, ctx.scopes)) return undefined;
   const method = memberName(call.callee as AnyNode);
   if (info?.group && index === 1) return undefined;
   if (info?.check) return 'passed to check(); checks must stay synchronous';
@@ -240,19 +275,22 @@ function isEventHandlerArgument(
   if (!variable) return false;
   const binding = scopes.k6.get(variable);
   if (binding?.kind === 'instance') {
-    return (
-      (binding.specifier === 'k6/websockets' || binding.specifier === 'k6/experimental/websockets'
-        ? binding.className === 'WebSocket' && method === 'addEventListener'
-        : false) ||
-      (binding.specifier === 'k6/net/grpc' && binding.className === 'Stream' && method === 'on')
-    );
+    const websocket =
+      (binding.specifier === 'k6/websockets' ||
+        binding.specifier === 'k6/experimental/websockets') &&
+      binding.className === 'WebSocket' &&
+      method === 'addEventListener';
+    const stream =
+      binding.specifier === 'k6/net/grpc' && binding.className === 'Stream' && method === 'on';
+    return websocket || stream;
   }
   // The socket parameter of the callback given to k6/ws connect().
   const def = variable.defs[0];
   if (def?.type !== 'Parameter' || method === 'addEventListener') return false;
   const fn = def.node as unknown as AnyNode;
   if (fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression') return false;
-  if (fn.params[0]?.type !== 'Identifier' || fn.params[0].name !== callee.object.name) return false;
+  const first = fn.params[0];
+  if (first?.type !== 'Identifier' || first.name !== callee.object.name) return false;
   const connect = parsed.parents.get(fn);
   if (connect?.type !== 'CallExpression' || connect.arguments[connect.arguments.length - 1] !== fn)
     return false;

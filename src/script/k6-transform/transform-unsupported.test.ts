@@ -48,9 +48,9 @@ describe('k6 transform: what cannot be supported fails clearly, with the place',
       /^5:29 "a" makes blocking calls, .* used with \.forEach\(\); iterate it with a for\.\.\.of loop/,
     ],
     [
-      'an element of an array of blocking functions returned',
-      'function a() { http.get("a"); }\nconst flows = [a];\nfunction pick(l) { return l[0]; }\nexport default function () { pick(flows)(); }',
-      /^5:26 "a" makes blocking calls, so it becomes async, but it is returned as a value/,
+      'a picked element of an array of blocking functions passed on',
+      'function a() { http.get("a"); }\nconst flows = [a];\nfunction pick(l) { return l[0]; }\nexport default function () { setTimeout(pick(flows)); }',
+      /^5:26 "a" makes blocking calls, so it becomes async, but it is returned from "pick", whose result is passed as a callback to setTimeout\(\)/,
     ],
     [
       'a request in the init context',

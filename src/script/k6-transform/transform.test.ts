@@ -299,6 +299,16 @@ describe('k6 transform: functions in arrays and check() predicates that block', 
       'export default async function () { await flows[0].run(); const fl = flows[1]; await fl.run(); }',
     ],
     [
+      'a picker of your own: pick(flows)() and const f = pick(flows)',
+      'function a() { http.get("a"); }\nconst flows = [a];\nfunction pick(l) { return l[Math.floor(Math.random() * l.length)]; }\nexport default function () { pick(flows)(); const f = pick(flows); f(); }',
+      'export default async function () { await pick(flows)(); const f = pick(flows); await f(); }',
+    ],
+    [
+      "a picker Redline cannot see into (jslib's randomItem(flows)())",
+      'function a() { http.get("a"); }\nconst flows = [a];\nexport default function () { randomItem(flows)(); }',
+      'export default async function () { await randomItem(flows)(); }',
+    ],
+    [
       'a request inside a check() predicate',
       'export default function () { check(1, { "remote ok": () => http.get("u").status === 200, sync: () => true }); }',
       'export default async function () { await check(1, { "remote ok": async () => (await http.get("u")).status === 200, sync: () => true }); }',

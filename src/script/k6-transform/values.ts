@@ -55,6 +55,15 @@ export class ValueResolver {
       return [...this.valuesOf(node.left), ...this.valuesOf(node.right)];
     if (node.type === 'SequenceExpression')
       return this.valuesOf(node.expressions[node.expressions.length - 1]!);
+    // A call given an array of functions (`randomItem(flows)`) may return any of them.
+    if (node.type === 'CallExpression') {
+      const out: FnInfo[] = [];
+      for (const arg of node.arguments) {
+        if (arg.type === 'SpreadElement') continue;
+        out.push(...(this.arrayElementValues(arg as AnyNode) ?? []));
+      }
+      return out;
+    }
     // An array of functions (`const flows = [a, b]`): its elements, so `flows[i]()`,
     // `const f = flows[i]` and `for (const f of flows)` reach them. escape.ts checks that
     // the array's elements are only read where they can be awaited.
@@ -71,6 +80,15 @@ export class ValueResolver {
       return out;
     }
     return [];
+  }
+
+  /**
+   * The functions an array argument holds (`[a, b]`, or a never-reassigned variable set to an
+   * array literal), undefined when `node` is not such an array.
+   */
+  arrayElementValues(node: AnyNode): FnInfo[] | undefined {
+    const array = node.type === 'ArrayExpression' ? node : this.#constInit(node);
+    return array?.type === 'ArrayExpression' ? this.valuesOf(array) : undefined;
   }
 
   /**

@@ -42,7 +42,11 @@ describe('wrapInitFactory', () => {
     expect(lines[2]!.trim()).toBe('');
     expect(lines[0]).toContain('import http from "k6/http";');
     expect(lines[0]).toContain(`export const ${INIT_EXPORTS_EXPORT} = ["default","options"];`);
-    expect(lines[0]).toMatch(new RegExp(`export async function ${INIT_FACTORY_EXPORT}\\(\\) \\{$`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `export const ${INIT_FACTORY_EXPORT} = \\(\\(f\\) => f\\)\\(async function \\(\\) \\{$`,
+      ),
+    );
     expect(lines[9]).toBe('return { "default": s_default, "options": options };');
     // The moved import keeps its mappings (at its new column on line 1).
     const col = lines[0]!.indexOf('import { check }');

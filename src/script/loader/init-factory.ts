@@ -1,6 +1,8 @@
 /**
  * Per-VU init context: rewrites a bundle so that its init code (everything at the top level but
- * the imports) runs in an exported async function, `__redlineInit()`, that returns the module's
+ * the imports) runs in an exported async function, `__redlineInit()` (anonymous, passed through an
+ * identity call so V8 infers no name: its frames read like a module's top level, the user's
+ * file:line only), that returns the module's
  * exports. Each call is a fresh copy of the script's module state, as each k6 VU runs the init
  * code itself; Redline's own modules (imported by URL) stay module-level, so one copy per thread
  * serves every VU (SharedArray data, metric registry).
@@ -93,7 +95,7 @@ export function wrapInitFactory(input: BundleOutput): BundleOutput | undefined {
   }
   line1.sort((a, b) => a[0] - b[0]);
   mappings[0] = line1;
-  const opening = `${appended} export const ${INIT_EXPORTS_EXPORT} = ${JSON.stringify(names)}; export async function ${INIT_FACTORY_EXPORT}() {`;
+  const opening = `${appended} export const ${INIT_EXPORTS_EXPORT} = ${JSON.stringify(names)}; export const ${INIT_FACTORY_EXPORT} = ((f) => f)(async function () {`;
 
   let out = code.slice(0, eol1) + opening;
   let at = eol1;
@@ -107,9 +109,9 @@ export function wrapInitFactory(input: BundleOutput): BundleOutput | undefined {
     const lines = code.slice(exportClause.start, exportClause.end).split('\n').length;
     out += code.slice(at, exportClause.start) + ret + '\n'.repeat(lines - 1);
     at = exportClause.end;
-    out += `${code.slice(at)}\n}\n`;
+    out += `${code.slice(at)}\n});\n`;
   } else {
-    out += `${code.slice(at)}\n${ret}\n}\n`;
+    out += `${code.slice(at)}\n${ret}\n});\n`;
   }
   return { code: out, map: { ...input.map, mappings } };
 }
@@ -134,7 +136,9 @@ export async function instantiateModule(
 ): Promise<Record<string, unknown>> {
   const init = module[INIT_FACTORY_EXPORT];
   if (typeof init !== 'function') return module;
-  return (await (init as () => Promise<Record<string, unknown>>)()) ?? {};
+  // A plain call (no receiver): the init frames print as `at file:line`, like a module's top level.
+  const run = init as () => Promise<Record<string, unknown>>;
+  return (await run()) ?? {};
 }
 
 /** True when the bundle was wrapped by {@link wrapInitFactory}. */

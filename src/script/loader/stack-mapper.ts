@@ -15,7 +15,6 @@ import {
   TraceMap,
 } from '@jridgewell/trace-mapping';
 import type { SourcePosition } from '../../errors/index.js';
-import { INIT_FACTORY_EXPORT } from './init-factory.js';
 
 /** Translates bundle positions to original `file:line:column`. */
 export interface StackMapper {
@@ -80,16 +79,8 @@ export function createStackMapper(options: StackMapperOptions): StackMapper {
       return position ? `${display(position.file)}:${position.line}:${position.column}` : whole;
     });
   const sources = options.map.sources.filter((s): s is string => typeof s === 'string');
-  // The script's top level runs inside the per-VU init factory: its frames are shown as the
-  // module's top level (`at script.js:4:21`), as k6 and Node show them, not under our name.
-  const initFrame = new RegExp(`^(\\s+at )(?:async )?${INIT_FACTORY_EXPORT} \\((.*)\\)\\s*$`);
-  const asTopLevel = (frame: string): string => frame.replace(initFrame, '$1$2');
   /** The frame mapped to a user file, or undefined when it is not one of theirs. */
   const userFrame = (frame: string): string | undefined => {
-    const user = mappedUserFrame(frame);
-    return user === undefined ? undefined : asTopLevel(user);
-  };
-  const mappedUserFrame = (frame: string): string | undefined => {
     let mapped = false;
     const text = frame.replace(pattern, (whole, line: string, column: string) => {
       const position = mapPosition(Number(line), Number(column));

@@ -46,6 +46,8 @@ export interface ThreadRuntime {
    * main instance and the VUs build each SharedArray once (k6 builds it once).
    */
   dataStore: DataStore;
+  /** Stages of the ramping scenarios by name (k6-utils' stage helpers); empty outside a run. */
+  scenarioStages: Readonly<Record<string, ReadonlyArray<{ durationMs: number; target: number }>>>;
 }
 
 /** See {@link ThreadRuntime.dataStore}. */
@@ -86,6 +88,7 @@ export function createThreadRuntime(partial: Partial<ThreadRuntime>): ThreadRunt
     inInit: false,
     warn: onceToStderr(),
     dataStore: { arrays: new Map(), files: new Map() },
+    scenarioStages: {},
     ...partial,
   };
 }

@@ -1,0 +1,111 @@
+/**
+ * Rule: a top-N query (`ORDER BY col DESC LIMIT n`) that reads a whole large table to sort it on
+ * every execution → an index on the sort key (after the filter's equality columns) lets it read
+ * the first n rows in order and stop.
+ */
+import type { Severity } from '../../findings/index.js';
+import { parseIndexableColumns } from '../advice/conditions.js';
+import { buildSuggestion, resolveTableRefs } from '../advice/index-advice.js';
+import type { PlanNode } from '../plan/plan-node.js';
+import { createPlanFinding, ms, type PlanRule } from './plan-rule.js';
+
+/** Rows the scan must read (over all loops) before sorting them for a few is worth an index. */
+export const TOP_N_MIN_ROWS_READ = 10_000;
+/** At most this many rows asked for by the LIMIT (a page, not an export). */
+export const TOP_N_MAX_LIMIT = 1000;
+/** The scan + sort must take at least this long (ms): below it the top-N is cheap enough. */
+export const TOP_N_MIN_MS = 1;
+/** Share of the statement from which the finding is high (the sort is nearly all of it). */
+export const TOP_N_HIGH_SHARE = 0.9;
+
+const SCAN = /^(?:Parallel )?Seq Scan$/;
+const KEY = /^(?:(?:"[^"]+"|[A-Za-z_][\w$]*)\.)?("[^"]+"|[A-Za-z_][\w$]*)(\s+DESC)?$/i;
+
+/** The sort key's plain columns, when they all sort in one direction without NULLS clauses. */
+export function plainSortColumns(keys: readonly string[]): string[] | undefined {
+  const columns: string[] = [];
+  let direction: boolean | undefined;
+  for (const key of keys) {
+    const m = KEY.exec(key.trim());
+    if (!m?.[1]) return undefined;
+    const desc = Boolean(m[2]);
+    if (direction !== undefined && direction !== desc) return undefined;
+    direction = desc;
+    columns.push(m[1].startsWith('"') ? m[1].slice(1, -1).replace(/""/g, '"') : m[1]);
+  }
+  return columns.length > 0 ? columns : undefined;
+}
+
+function only(node: PlanNode | undefined): PlanNode | undefined {
+  return node?.children.length === 1 ? node.children[0] : undefined;
+}
+
+/** `db.top-n-sort`: Limit → (Gather Merge →) Sort → Seq Scan of a large table. */
+export const topNSortRule: PlanRule = {
+  id: 'db.top-n-sort',
+  title:
+    'A top-N query sorts a whole table on every execution: an index on the sort key is missing',
+  scope: 'node',
+  engines: ['postgres'],
+  needsActuals: true,
+  check(context) {
+    const { node: limit } = context;
+    if (limit.nodeType !== 'Limit') return null;
+    let sort = only(limit);
+    if (sort?.nodeType === 'Gather Merge') sort = only(sort);
+    if (sort?.nodeType !== 'Sort' || !sort.sortKey) return null;
+    const scan = only(sort);
+    if (!scan || !SCAN.test(scan.nodeType) || !scan.relation) return null;
+    const wanted = limit.actualRows ?? limit.estimatedRows ?? 0;
+    const read = (scan.actualRows ?? 0) * (scan.loops ?? 1) + (scan.rowsRemovedByFilter ?? 0);
+    const spentMs = sort.totalMs ?? 0;
+    if (wanted > TOP_N_MAX_LIMIT || read < TOP_N_MIN_ROWS_READ || spentMs < TOP_N_MIN_MS)
+      return null;
+    const sortColumns = plainSortColumns(sort.sortKey);
+    if (!sortColumns) return null;
+    // A filter can lead the index only with equality columns; anything else and the advice
+    // would not serve the order: stay silent rather than suggest an index that does not help.
+    const filter = scan.filter ? parseIndexableColumns(scan.filter) : undefined;
+    if (scan.filter && (!filter || filter.range.length > 0)) return null;
+    const equality = (filter?.equality ?? []).filter((c) => !sortColumns.includes(c));
+    const index = buildSuggestion(
+      'postgres',
+      scan.relation,
+      scan.schema ?? schemaFromSql(context.plan.sql, scan.relation),
+      [...equality, ...sortColumns],
+    );
+    const share = context.totalMs > 0 ? Math.min(1, spentMs / context.totalMs) : 1;
+    const severity: Severity = share >= TOP_N_HIGH_SHARE && spentMs >= 100 ? 'high' : 'medium';
+    return createPlanFinding({
+      rule: topNSortRule,
+      context,
+      severity,
+      timeSavedMs: spentMs * 0.9,
+      title: `Top-${wanted} of ${scan.relation} sorted from ${fmt(read)} rows on every execution`,
+      impact: `${ms(spentMs)} reading and sorting ${fmt(read)} rows to return ${fmt(wanted)}`,
+      rootCause: `${sort.label} (${sort.sortKey.join(', ')}) over ${scan.label} reads the whole table and sorts it to keep the first ${fmt(wanted)}: no index returns the rows in that order.`,
+      recommendation: {
+        text: `Create an index on ${scan.relation} (${index.columns.join(', ')}): the query then reads the first ${fmt(wanted)} rows in index order and stops (an index is read backwards for DESC). Check it with --verify-index.`,
+        sql: index.createSql,
+        effort: 'low',
+      },
+      index,
+      evidence: [
+        { label: 'rows read', value: Math.round(read) },
+        { label: 'rows returned', value: Math.round(wanted) },
+        { label: 'scan + sort time', value: Number(spentMs.toFixed(3)), unit: 'ms' },
+        { label: 'sort method', value: sort.sortMethod ?? 'unknown' },
+      ],
+    });
+  },
+};
+
+/** The schema the statement names for the table, when it qualifies it (EXPLAIN omits it). */
+function schemaFromSql(sql: string | undefined, table: string): string | undefined {
+  const ref = sql ? resolveTableRefs(sql).get(table.toLowerCase()) : undefined;
+  return ref?.table === table ? ref.schema : undefined;
+}
+
+function fmt(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}

@@ -1,0 +1,94 @@
+/**
+ * Count-per-list detector: a `SELECT count(*)` that runs with every page of a list (a query with
+ * LIMIT in the same request). On a large table the count scans what the page avoids reading.
+ */
+import type { Finding } from '../../findings/finding.js';
+import {
+  type AggregatedDetection,
+  type Detection,
+  locationOf,
+  type RenderContext,
+  whereText,
+} from '../findings-store.js';
+import { resolveSite } from '../query-site.js';
+import type { RequestState } from '../state.js';
+import type { ProbeDetector } from './detector.js';
+import { explainEvidence, ms, routeShare, severityOf, shortSql } from './shared.js';
+
+/** Finding id. */
+export const COUNT_PER_LIST_ID = 'probe.count-per-list';
+
+const COUNT = /^\s*select\s+count\s*\(\s*(?:\*|1|distinct\b[^)]*|[\w."]+)\s*\)/i;
+const PAGE = /\blimit\b|\bfetch\s+(?:first|next)\b/i;
+const FROM = /\bfrom\s+((?:"[^"]+"|`[^`]+`|[\w$]+)(?:\.(?:"[^"]+"|`[^`]+`|[\w$]+))?)/i;
+
+/** The first table a statement reads (`FROM x`), lower-cased, for pairing a count with its page. */
+function tableOf(sql: string): string | undefined {
+  return FROM.exec(sql)?.[1]?.toLowerCase();
+}
+
+/** Detects, at a request's end, count queries that ran beside a paged list of the same table. */
+export function detectCountPerList(state: RequestState, root: string): Detection[] {
+  const ok = state.queries.filter((q) => !q.error);
+  const paged = new Set(
+    ok.filter((q) => !COUNT.test(q.sql) && PAGE.test(q.sql)).map((q) => tableOf(q.sql)),
+  );
+  if (paged.size === 0) return [];
+  const counts = ok.filter((q) => COUNT.test(q.sql) && paged.has(tableOf(q.sql)));
+  const bySql = new Map<string, typeof counts>();
+  for (const q of counts) bySql.set(q.sql, [...(bySql.get(q.sql) ?? []), q]);
+  return [...bySql].map(([sql, list]) => {
+    const site = resolveSite(list[0]?.site, root);
+    return {
+      id: COUNT_PER_LIST_ID,
+      route: state.route,
+      query: sql,
+      ...(site ? { site } : {}),
+      executions: list.length,
+      timeMs: list.reduce((acc, q) => acc + (q.end - q.execStart), 0),
+    };
+  });
+}
+
+/** Renders an aggregated count-per-list pattern. */
+export function renderCountPerList(item: AggregatedDetection, context: RenderContext): Finding {
+  const share = routeShare(item, context);
+  const of = Math.max(item.requests, context.routeRequests);
+  const pct = Math.round((item.requests / Math.max(1, of)) * 100);
+  return {
+    id: COUNT_PER_LIST_ID,
+    area: 'database',
+    title: `count(*) on ${pct}% of list requests on ${item.route} at ${whereText(item)}`,
+    severity: severityOf(share, 'info'),
+    location: locationOf(item),
+    impact: {
+      description: `${ms(item.totalMs / Math.max(1, item.requests))} per request counting rows; ${item.requests} of ${of} requests; ${(share * 100).toFixed(0)}% of all ${item.route} time`,
+      timeMs: item.totalMs,
+      share,
+      shareOf: `request time on ${item.route}`,
+    },
+    rootCause: `"${shortSql(item.query)}" runs with every page of the list: the database counts every matching row again for each page, while the page itself reads only a few.`,
+    recommendation: {
+      text: 'Count once and cache the total for a while, show an estimate (PostgreSQL: pg_class.reltuples, or EXPLAIN rows), or drop the total and fetch LIMIT n+1 rows to know whether there is a next page.',
+      effort: 'low',
+    },
+    evidence: [
+      { label: 'requests with the count', value: item.requests, source: 'probe' },
+      { label: 'requests on the route', value: context.routeRequests, source: 'probe' },
+      {
+        label: 'time counting',
+        value: Math.round(item.totalMs * 10) / 10,
+        unit: 'ms',
+        source: 'probe',
+      },
+      ...explainEvidence(item.query),
+    ],
+  };
+}
+
+/** count(*) per list page: per finished request. */
+export const countPerListDetector: ProbeDetector = {
+  id: COUNT_PER_LIST_ID,
+  createHooks: (config) => ({ onRequestEnd: (state) => detectCountPerList(state, config.root) }),
+  render: renderCountPerList,
+};

@@ -1,0 +1,70 @@
+/**
+ * Round-trip rules on a real pg app: six sequential different queries per request are a chatty
+ * request (the same six in parallel, or a short transaction, are not); a count(*) beside every
+ * list page is reported (the page alone is not).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProbeReport } from '../../src/probe/index.js';
+import { createPgDatabase, pgExec } from './pg-scratch.js';
+import { getMany, ROOT, startProbedApp } from './probe-harness.js';
+
+const APP = 'round-trips-pg.mjs';
+let db: { url: string; drop: () => Promise<void> };
+let report: ProbeReport;
+
+function lineOf(marker: string): number {
+  const lines = readFileSync(join(ROOT, 'test/fixtures/apps/db', APP), 'utf8').split('\n');
+  return lines.findIndex((l) => l.includes(marker)) + 1;
+}
+
+beforeAll(async () => {
+  db = await createPgDatabase('rl_trips');
+  await pgExec(db.url, [readFileSync(join(ROOT, 'test/fixtures/apps/db/schema.sql'), 'utf8')]);
+  const app = await startProbedApp(APP, { DATABASE_URL: db.url });
+  for (const path of ['/article', '/article-parallel', '/list', '/list-nocount', '/tx'])
+    expect(await getMany(app.port, path, 4)).toEqual([200, 200, 200, 200]);
+  report = await app.stop();
+}, 60_000);
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+const routesOf = (id: string) =>
+  report.findings.filter((f) => f.id === id).map((f) => f.location?.route);
+
+describe('chatty requests', () => {
+  it('six sequential different queries per request: one finding on that route only', () => {
+    expect(routesOf('probe.chatty-request')).toEqual(['GET /article']);
+    const finding = report.findings.find((f) => f.id === 'probe.chatty-request');
+    expect(finding?.title).toBe(
+      'Chatty requests on GET /article: 6 sequential queries per request',
+    );
+    expect(finding?.evidence.find((e) => e.label === 'affected requests')?.value).toBe(4);
+  });
+
+  it('healthy: the same six in parallel, and a short transaction, are not chatty; nor is it an N+1', () => {
+    expect(routesOf('probe.chatty-request')).not.toContain('GET /article-parallel');
+    expect(routesOf('probe.chatty-request')).not.toContain('GET /tx');
+    expect(routesOf('probe.n-plus-one')).toEqual([]);
+  });
+});
+
+describe('count(*) on every list request', () => {
+  it('reports the count beside the page at its line, on 100% of the list requests', () => {
+    const found = report.findings.filter((f) => f.id === 'probe.count-per-list');
+    expect(found.map((f) => f.location?.route)).toEqual(['GET /list']);
+    expect(found[0]?.location).toMatchObject({
+      query: 'SELECT count(*) FROM orders',
+      file: `test/fixtures/apps/db/${APP}`,
+      line: lineOf('COUNT HERE'),
+    });
+    expect(found[0]?.title).toContain('count(*) on 100% of list requests on GET /list');
+  });
+
+  it('healthy: a page without a count, and a count without a page (/article), raise nothing', () => {
+    expect(routesOf('probe.count-per-list')).not.toContain('GET /list-nocount');
+  });
+});
