@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResultFile } from '../../src/outputs/result-file.js';
 import { checkCounts, corpusScript, metricValue, runCorpus, spawnCli } from './helpers/run-corpus.js';
+import { type K6Server, startK6Server } from './helpers/k6-server.js';
 import { startWsServer, type WsTestServer } from './helpers/ws-server.js';
 
 let server: WsTestServer;
@@ -205,5 +206,24 @@ describe('WebSocket echo quick mode (built CLI)', () => {
     const out = await spawnCli(['run', `${server.url}/echo`, '--rate', '10']).done;
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('--rate and -n are not supported');
+  });
+});
+
+describe('blocking calls in WebSocket event handlers', () => {
+  it('36 http.get and sleep in handlers: awaited, in order, counted', async () => {
+    const http: K6Server = await startK6Server();
+    try {
+      const run = await runCorpus('36-ws-blocking-handlers.js', http.url, { env: env() });
+      expect(run.scriptErrors).toEqual([]);
+      expect(checkCounts(run, 'handlers ran in order, each after the previous one')).toEqual({
+        passes: 2,
+        fails: 0,
+      });
+      // Per iteration: open and close in k6/ws, open in k6/websockets.
+      expect(metricValue(run, 'http_reqs', 'count')).toBe(6);
+      expect(http.hits('/ok')).toBe(6);
+    } finally {
+      await http.close();
+    }
   });
 });

@@ -12,7 +12,7 @@ import { type FunctionNode, memberName, type ParsedModule, snippet } from './ast
 import { PROMISE_METHODS, UNSUPPORTED_CALLBACK_METHODS } from './blocking-apis.js';
 import type { CallInfo } from './calls.js';
 import type { FnInfo } from './functions.js';
-import type { ScopeInfo } from './scope.js';
+import { moduleBinding, type ScopeInfo } from './scope.js';
 import type { ValueResolver } from './values.js';
 
 /** Array methods that hand the elements to a callback or out of the array. */
@@ -218,6 +218,7 @@ function argumentProblem(
   }
   const info = callByNode.get(call);
   const index = call.arguments.indexOf(arg as never);
+  if (isEventHandlerArgument(call, index, ctx.parsed, ctx.scopes)) return undefined;
   const method = memberName(call.callee as AnyNode);
   if (info?.group && index === 1) return undefined;
   if (info?.check) return 'passed to check(); checks must stay synchronous';
@@ -251,3 +252,67 @@ function hasPlainParam(fn: FnInfo, index: number): boolean {
   const target = param.type === 'AssignmentPattern' ? param.left : param;
   return target.type === 'Identifier';
 }
+
+/**
+ * True when argument `index` of `call` is an event handler of a k6 event source, which runs it
+ * (and waits for it before the next event) itself: `socket.on(event, fn)`,
+ * `socket.setTimeout(fn, ms)` and `socket.setInterval(fn, ms)` on the socket `ws.connect()`
+ * passes to its callback, `ws.addEventListener(event, fn)` on a k6/websockets WebSocket, and
+ * `stream.on(event, fn)` on a k6/net/grpc Stream.
+ */
+function isEventHandlerArgument(
+  call: CallExpression,
+  index: number,
+  parsed: ParsedModule,
+  scopes: ScopeInfo,
+): boolean {
+  const callee = call.callee as AnyNode;
+  if (callee.type !== 'MemberExpression' || callee.object.type !== 'Identifier') return false;
+  const method = memberName(callee);
+  const wanted = method === undefined ? undefined : EVENT_HANDLER_ARGUMENT[method];
+  if (wanted !== index) return false;
+  const variable = scopes.resolve(callee.object);
+  if (!variable) return false;
+  const binding = scopes.k6.get(variable);
+  if (binding?.kind === 'instance') {
+    const websocket =
+      (binding.specifier === 'k6/websockets' ||
+        binding.specifier === 'k6/experimental/websockets') &&
+      binding.className === 'WebSocket' &&
+      method === 'addEventListener';
+    const stream =
+      binding.specifier === 'k6/net/grpc' && binding.className === 'Stream' && method === 'on';
+    return websocket || stream;
+  }
+  // The socket parameter of the callback given to k6/ws connect().
+  const def = variable.defs[0];
+  if (def?.type !== 'Parameter' || method === 'addEventListener') return false;
+  const fn = def.node as unknown as AnyNode;
+  if (fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression') return false;
+  const first = fn.params[0];
+  if (first?.type !== 'Identifier' || first.name !== callee.object.name) return false;
+  const connect = parsed.parents.get(fn);
+  if (connect?.type !== 'CallExpression' || connect.arguments[connect.arguments.length - 1] !== fn)
+    return false;
+  const target = connect.callee as AnyNode;
+  if (target.type === 'MemberExpression') {
+    return (
+      moduleBinding(target.object as AnyNode, scopes) === 'k6/ws' &&
+      memberName(target) === 'connect'
+    );
+  }
+  if (target.type === 'Identifier') {
+    const bound = scopes.resolve(target);
+    const k6 = bound ? scopes.k6.get(bound) : undefined;
+    return k6?.kind === 'api' && k6.specifier === 'k6/ws' && k6.name === 'connect';
+  }
+  return false;
+}
+
+/** Event-registering methods of k6 event sources and the index of their handler argument. */
+const EVENT_HANDLER_ARGUMENT: Readonly<Record<string, number>> = {
+  on: 1,
+  addEventListener: 1,
+  setTimeout: 0,
+  setInterval: 0,
+};

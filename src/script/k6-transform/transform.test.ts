@@ -20,6 +20,42 @@ function body(code: string): string {
 }
 
 describe('k6 transform: what becomes async', () => {
+  it('accepts blocking handlers given to k6 event sources, and still refuses them elsewhere', () => {
+    const ok = transformOk(`
+import ws from 'k6/ws';
+import http from 'k6/http';
+import { WebSocket } from 'k6/websockets';
+import { Client, Stream } from 'k6/net/grpc';
+const client = new Client();
+export default function () {
+  ws.connect('ws://x', {}, function (socket) {
+    socket.on('open', () => http.get('http://a'));
+    socket.setTimeout(() => http.get('http://b'), 10);
+  });
+  const browser = new WebSocket('ws://x');
+  browser.addEventListener('message', () => http.get('http://c'));
+  const stream = new Stream(client, 'svc/M');
+  stream.on('data', () => http.get('http://d'));
+}
+`);
+    expect(ok.awaitedCalls).toBe(5); // the four handlers' requests and ws.connect()
+    const refused = transformForTest(`
+import http from 'k6/http';
+import ws from 'k6/ws';
+const emitter = { on() {} };
+export default function () {
+  emitter.on('x', () => http.get('http://a'));
+  ws.connect('ws://x', {}, function (socket, other) {
+    other.on('open', () => http.get('http://b'));
+  });
+}
+`);
+    expect(refused.issues.map((i) => i.message)).toEqual([
+      expect.stringContaining('passed as a callback to emitter.on()'),
+      expect.stringContaining('passed as a callback to other.on()'),
+    ]);
+  });
+
   it('awaits the blocking methods of k6 instances (grpc.Client connect/invoke), not their other methods', () => {
     const { code, awaitedCalls } = transformOk(`
 import grpc from 'k6/net/grpc';

@@ -65,6 +65,13 @@ export class Socket {
   #closed = false;
   #errorFired = false;
   #finish: (error?: unknown) => void = () => {};
+  /**
+   * Set while a handler that returned a promise (it makes blocking calls, so the k6 transform
+   * made it async) runs: later handler calls wait for it, as k6's event loop waits for a handler.
+   */
+  #pending: Promise<void> | undefined;
+  /** The first exception of a handler (ends the session; `connect()` throws it). */
+  #failure: { error: unknown } | undefined;
 
   /** @internal Created by {@link connect}. */
   constructor(ws: WebSocket, metrics: WsSessionMetrics) {
@@ -136,8 +143,17 @@ export class Socket {
         this.#timers.clear();
         signal.removeEventListener('abort', onAbort);
         this.#metrics.end();
-        if (error === undefined) resolve();
-        else reject(error);
+        if (error !== undefined) {
+          reject(error);
+          return;
+        }
+        const settle = (): void => {
+          if (this.#failure) reject(this.#failure.error);
+          else resolve();
+        };
+        // Handlers still running (blocking calls in a handler) finish before connect() returns.
+        if (this.#pending) void this.#pending.then(settle);
+        else settle();
       };
       const ws = this.#ws;
       ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
@@ -258,11 +274,18 @@ export class Socket {
     }
   }
 
-  /** Calls a handler; an exception ends the session (close 1001) and `connect()` throws it. */
+  /**
+   * Calls a handler, or queues it behind a handler still running; an exception ends the session
+   * (close 1001) and `connect()` throws it. False when the handler threw at once.
+   */
   #call(handler: Handler, args: unknown[]): boolean {
+    if (this.#pending) {
+      this.#setPending(this.#pending.then(() => this.#callQueued(handler, args)));
+      return true;
+    }
     try {
       const result = handler(...args);
-      if (isPromise(result)) result.then(undefined, (error) => this.#fail(error));
+      if (isPromise(result)) this.#setPending(result.then(noop, (error) => this.#fail(error)));
       return true;
     } catch (error) {
       this.#fail(error);
@@ -270,7 +293,26 @@ export class Socket {
     }
   }
 
+  #callQueued(handler: Handler, args: unknown[]): Promise<void> | undefined {
+    if (this.#failure) return undefined;
+    try {
+      const result = handler(...args);
+      if (isPromise(result)) return result.then(noop, (error) => this.#fail(error));
+    } catch (error) {
+      this.#fail(error);
+    }
+    return undefined;
+  }
+
+  #setPending(promise: Promise<void>): void {
+    this.#pending = promise;
+    void promise.then(() => {
+      if (this.#pending === promise) this.#pending = undefined;
+    });
+  }
+
   #fail(error: unknown): void {
+    this.#failure ??= { error };
     if (!this.#closed) {
       this.#closed = true;
       const ws = this.#ws;
@@ -284,6 +326,8 @@ export class Socket {
     this.#finish(error);
   }
 }
+
+function noop(): void {}
 
 function isPromise(value: unknown): value is Promise<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
