@@ -2,13 +2,16 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { fillPortPlaceholder, hasPortPlaceholder, resolveStartedTargetUrl } from './net.js';
 
+/** `${PORT}` as users write it (built here so it is not read as a template placeholder). */
+const BRACED = `$${'{'}PORT}`;
+
 describe('the $PORT placeholder of a started target', () => {
   it('is recognised in both spellings and nowhere else', () => {
     expect(hasPortPlaceholder('http://127.0.0.1:$PORT/price')).toBe(true);
-    expect(hasPortPlaceholder('http://127.0.0.1:${PORT}/')).toBe(true);
+    expect(hasPortPlaceholder(`http://127.0.0.1:${BRACED}/`)).toBe(true);
     expect(hasPortPlaceholder('http://127.0.0.1:3000/$PORTAL')).toBe(false);
     expect(hasPortPlaceholder('http://127.0.0.1:3000/')).toBe(false);
-    expect(fillPortPlaceholder('http://127.0.0.1:$PORT/a?p=${PORT}', 4242)).toBe(
+    expect(fillPortPlaceholder(`http://127.0.0.1:$PORT/a?p=${BRACED}`, 4242)).toBe(
       'http://127.0.0.1:4242/a?p=4242',
     );
   });
