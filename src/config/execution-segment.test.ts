@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkPlan } from './build-plan.js';
 import {
   createExecutionTuple,
   ExecutionSegmentError,
@@ -80,4 +81,44 @@ describe('createExecutionTuple', () => {
       }
     });
   }
+});
+
+describe('executionSegment options', () => {
+  const plan = (scriptOptions: Record<string, unknown>, cli: Record<string, string> = {}) =>
+    checkPlan({
+      scriptOptions: { vus: 2, iterations: 4, ...scriptOptions },
+      cli,
+      exportedFunctions: ['default'],
+    });
+
+  it('reads them from the script and lets the command line win', () => {
+    const fromScript = plan({
+      executionSegment: '1/4:2/4',
+      executionSegmentSequence: '0,1/4,2/4,3/4,1',
+    });
+    expect(fromScript.problems).toEqual([]);
+    expect(fromScript.plan?.options.executionSegment).toBe('1/4:2/4');
+    const fromCli = plan(
+      { executionSegment: '1/4:2/4', executionSegmentSequence: '0,1/4,2/4,3/4,1' },
+      { executionSegment: '3/4:1' },
+    );
+    expect(fromCli.plan?.options.executionSegment).toBe('3/4:1');
+    expect(plan({}).plan?.options.executionSegment).toBeUndefined();
+  });
+
+  it('reports a bad segment, a bad sequence and a segment outside the sequence at their paths', () => {
+    expect(plan({}, { executionSegment: '1/2:1/4' }).problems).toEqual([
+      {
+        path: '--execution-segment',
+        message:
+          'a segment must start before it ends (got 1/2:1/4); k6 syntax: 1/4:2/4 in 0,1/4,2/4,3/4,1',
+      },
+    ]);
+    expect(plan({ executionSegmentSequence: '0,x,1' }).problems[0]?.path).toBe(
+      'options.executionSegmentSequence',
+    );
+    expect(
+      plan({}, { executionSegment: '0:1/3', executionSegmentSequence: '0,1/4,1/2,1' }).problems,
+    ).toMatchObject([{ path: '--execution-segment', message: /not one of the sequence/ }]);
+  });
 });

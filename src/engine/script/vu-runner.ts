@@ -225,8 +225,10 @@ export class VuRunner {
     const state = vu.state;
     const scenario = this.scenario;
     state.iteration++;
-    state.iterationInScenario =
-      scenario.iterationOffset + scenario.iterationsStarted * scenario.iterationStride;
+    state.iterationInScenario = scenario.iterationInTest
+      ? scenario.iterationInTest(scenario.iterationsStarted)
+      : scenario.iterationOffset + scenario.iterationsStarted * scenario.iterationStride;
+    state.iterationInShard = scenario.iterationsStarted;
     scenario.iterationsStarted++;
     state.group = '';
     vu.busy = true;
