@@ -5,6 +5,7 @@ import {
   ExecutionSegmentError,
   parseExecutionSegment,
   parseExecutionSegmentSequence,
+  scaleScenario,
   segmentText,
 } from './execution-segment.js';
 
@@ -120,5 +121,64 @@ describe('executionSegment options', () => {
     expect(
       plan({}, { executionSegment: '0:1/3', executionSegmentSequence: '0,1/4,1/2,1' }).problems,
     ).toMatchObject([{ path: '--execution-segment', message: /not one of the sequence/ }]);
+  });
+});
+
+describe('scaleScenario (the plan header of one instance)', () => {
+  const base = {
+    name: 'a',
+    startTimeMs: 0,
+    gracefulStopMs: 30_000,
+    exec: 'default',
+    env: {},
+    tags: {},
+  };
+  it('gives each part of a sequence its share, adding up to the whole', () => {
+    const tuples = tuplesOf('0,1/3,2/3,1');
+    const shared = tuples.map((t) =>
+      scaleScenario(
+        { ...base, executor: 'shared-iterations', vus: 7, iterations: 50, maxDurationMs: 1000 },
+        t,
+      ),
+    );
+    expect(
+      shared.map((s) => (s.executor === 'shared-iterations' ? [s.vus, s.iterations] : [])),
+    ).toEqual([
+      [3, 17],
+      [2, 17],
+      [2, 16],
+    ]);
+    const ramping = tuples.map((t) =>
+      scaleScenario(
+        {
+          ...base,
+          executor: 'ramping-vus',
+          startVUs: 2,
+          gracefulRampDownMs: 0,
+          stages: [
+            { durationMs: 1000, target: 10 },
+            { durationMs: 1000, target: 5 },
+          ],
+        },
+        t,
+      ),
+    );
+    const targets = ramping.map((s) =>
+      s.executor === 'ramping-vus' ? s.stages.map((x) => x.target) : [],
+    );
+    expect([0, 1].map((i) => targets.reduce((sum, t) => sum + t[i]!, 0))).toEqual([10, 5]);
+    const rate = scaleScenario(
+      {
+        ...base,
+        executor: 'constant-arrival-rate',
+        rate: 30,
+        timeUnitMs: 1000,
+        durationMs: 1000,
+        preAllocatedVUs: 5,
+        maxVUs: 5,
+      },
+      tuples[0]!,
+    );
+    expect(rate).toMatchObject({ rate: 10, preAllocatedVUs: 2, maxVUs: 2 });
   });
 });
