@@ -105,6 +105,13 @@ describe('executionSegment options', () => {
     );
     expect(fromCli.plan?.options.executionSegment).toBe('3/4:1');
     expect(plan({}).plan?.options.executionSegment).toBeUndefined();
+    const fromEnv = checkPlan({
+      scriptOptions: { vus: 2, iterations: 4 },
+      env: { K6_EXECUTION_SEGMENT: '1/2:1', K6_EXECUTION_SEGMENT_SEQUENCE: '0,1/2,1' },
+      exportedFunctions: ['default'],
+    });
+    expect(fromEnv.plan?.options.executionSegment).toBe('1/2:1');
+    expect(fromEnv.plan?.options.executionSegmentSequence).toBe('0,1/2,1');
   });
 
   it('reports a bad segment, a bad sequence and a segment outside the sequence at their paths', () => {

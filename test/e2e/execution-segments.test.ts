@@ -2,7 +2,8 @@
  * k6 execution segments across real processes: the same script run as one `redline run` and as
  * two concurrent ones with `--execution-segment 0:1/2` and `1/2:1` sends, per scenario, exactly the
  * same number of requests to a counting server on loopback (shared-iterations and
- * constant-arrival-rate). An invalid segment is an options error (exit 104) naming the flag.
+ * constant-arrival-rate). An invalid segment is an options error (exit 104) naming the flag; a
+ * URL run refuses a segment (exit 2).
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -75,5 +76,23 @@ describe('redline run --execution-segment', () => {
     ]);
     expect(outside.code).toBe(104);
     expect(outside.stderr + outside.stdout).toMatch(/not one of the sequence's segments/);
+  }, 60_000);
+
+  it('a URL run (no scenarios to split) refuses a segment with a usage error (exit 2)', async () => {
+    const url = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [BIN, 'run', `${server.url}/`, '-d', '1s', '--execution-segment', '0:1/2'],
+        { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(url.code).toBe(2);
+    expect(url.stderr).toMatch(/--execution-segment splits a script's scenarios/);
   }, 60_000);
 });
