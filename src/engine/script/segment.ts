@@ -29,6 +29,8 @@ export class ShardPart {
 
   /** This shard's count of a test-wide integer `total` (VUs, iterations, a VU target). */
   count(total: number): number {
+    // A shard past the stripe width (sharedBy narrowed it) owns nothing.
+    if (this.shard >= this.shards) return 0;
     return stripe(this.tuple.scale(Math.floor(total)), this.shard, this.shards);
   }
 
