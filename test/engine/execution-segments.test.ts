@@ -3,7 +3,7 @@
  * against a counting server on loopback, and the parts together are exactly the whole: the
  * iteration numbers of shared-iterations, per-vu-iterations and both arrival-rate executors
  * partition 0..N-1 (none twice, none missing), and the VUs each part holds (vus_max) add up to
- * the scenario's VUs for constant-vus and ramping-vus. With 1 and 2 shards per process.
+ * the scenario's VUs for constant-vus and ramping-vus, with exec.vu.idInTest unique across them. With 1 and 2 shards per process.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,11 +13,14 @@ import { startHttpServer, type TestServer } from '../helpers/servers.js';
 const SCRIPT = fileURLToPath(new URL('../fixtures/scripts/segment-probe.js', import.meta.url));
 let server: TestServer;
 let seen: number[] = [];
+let vus = new Set<number>();
 
 beforeAll(async () => {
   server = await startHttpServer((req, res) => {
     const g = new URL(req.url ?? '/', 'http://x').searchParams.get('g');
     if (g !== null) seen.push(Number(g));
+    const vu = new URL(req.url ?? '/', 'http://x').searchParams.get('vu');
+    if (vu !== null) vus.add(Number(vu));
     res.end('ok');
   });
 });
@@ -28,9 +31,10 @@ async function runParts(scenario: Record<string, unknown>, sequence: string, wor
   process.env['SCENARIO'] = JSON.stringify(scenario);
   process.env['BASE_URL'] = server.url;
   const points = sequence.split(',');
-  const parts: Array<{ iterations: number[]; vusMax: number }> = [];
+  const parts: Array<{ iterations: number[]; vusMax: number; vuIds: number[] }> = [];
   for (let i = 1; i < points.length; i++) {
     seen = [];
+    vus = new Set();
     const { result } = await runScriptTest({
       scriptPath: SCRIPT,
       workers,
@@ -41,6 +45,7 @@ async function runParts(scenario: Record<string, unknown>, sequence: string, wor
     });
     parts.push({
       iterations: [...seen],
+      vuIds: [...vus],
       vusMax: result.metrics['vus_max']?.values['max'] ?? 0,
     });
   }
@@ -133,6 +138,10 @@ describe('execution segments on the engine', () => {
       '0,1/3,2/3,1',
     );
     expect(constant.map((p) => p.vusMax)).toEqual([4, 3, 3]);
+    // exec.vu.idInTest is unique across the instances: together exactly 1..10.
+    expect(constant.flatMap((p) => p.vuIds).sort((a, b) => a - b)).toEqual(
+      range(10).map((i) => i + 1),
+    );
     const ramping = await runParts(
       {
         executor: 'ramping-vus',

@@ -176,7 +176,11 @@ export async function startShard(
         testTags: config.plan.options.tags,
         newVuId: () => {
           const local = nextLocalVu++;
-          return { id: local * config.shards + config.shard + 1, idInInstance: local + 1 };
+          const id = local * config.shards + config.shard + 1;
+          // In a segmented run, k6's idInTest is unique across all instances (striped VU numbers).
+          return part.tuple.whole
+            ? { id, idInInstance: local + 1 }
+            : { id, idInInstance: local + 1, idInTest: part.index(local) + 1 };
         },
         onError,
       }),

@@ -21,7 +21,7 @@ export const exec = {
   get vu() {
     const vu = requireVu('exec.vu');
     return {
-      idInTest: vu.id,
+      idInTest: vu.idInTest ?? vu.id,
       idInInstance: vu.idInInstance,
       iterationInInstance: vu.iteration,
       // Per VU (k6): this VU's iteration number in its scenario; VUs belong to one scenario here.

@@ -35,6 +35,11 @@ export interface VuState {
   id: number;
   /** 1-based within this shard (`exec.vu.idInInstance`). */
   idInInstance: number;
+  /**
+   * `exec.vu.idInTest` when the run is an execution segment (unique across the instances of the
+   * sequence, as k6); otherwise `id`.
+   */
+  idInTest?: number;
   /** Iterations this VU started (0-based number of the running one, `__ITER`). */
   iteration: number;
   /** Iteration number within the scenario, unique across shards (`exec.scenario.iterationInTest`). */
