@@ -54,6 +54,14 @@ export function addScriptFlags(command: Command): Command {
     .option('--insecure-skip-tls-verify', 'script: skip TLS certificate verification')
     .option('--no-connection-reuse', 'script: open a new connection for every request')
     .option('--user-agent <ua>', 'script: User-Agent header')
+    .option(
+      '--execution-segment <segment>',
+      'script: run only this part of the test, k6 syntax (1/4:2/4, 0:1/3, 25%:50%)',
+    )
+    .option(
+      '--execution-segment-sequence <points>',
+      'script: the parts all instances use (0,1/4,2/4,3/4,1); the segment must be one of them',
+    )
     .option('--discard-response-bodies', 'script: do not keep response bodies')
     .option('--fail-on-check', 'exit 110 when any check failed')
     .option('--http-timeout <duration>', 'script: default request timeout (k6: 60s)')
@@ -87,6 +95,8 @@ export interface ScriptFlagValues {
   insecureSkipTlsVerify?: boolean;
   connectionReuse?: boolean;
   userAgent?: string;
+  executionSegment?: string;
+  executionSegmentSequence?: string;
   discardResponseBodies?: boolean;
   failOnCheck?: boolean;
   httpTimeout?: string;
@@ -113,6 +123,9 @@ export function cliOverridesFromFlags(flags: ScriptFlagValues): CliOverrides {
   if (flags.insecureSkipTlsVerify) cli.insecureSkipTLSVerify = true;
   if (flags.connectionReuse === false) cli.noConnectionReuse = true;
   if (flags.userAgent !== undefined) cli.userAgent = flags.userAgent;
+  if (flags.executionSegment !== undefined) cli.executionSegment = flags.executionSegment;
+  if (flags.executionSegmentSequence !== undefined)
+    cli.executionSegmentSequence = flags.executionSegmentSequence;
   if (flags.discardResponseBodies) cli.discardResponseBodies = true;
   if (flags.failOnCheck) cli.failOnCheck = true;
   if (flags.httpTimeout) cli.httpTimeout = flags.httpTimeout;

@@ -40,6 +40,10 @@ export interface CliOverrides {
   teardownTimeout?: string | number;
   noSetup?: boolean;
   noTeardown?: boolean;
+  /** `--execution-segment 1/4:2/4` (k6 syntax). */
+  executionSegment?: string;
+  /** `--execution-segment-sequence 0,1/4,2/4,3/4,1`. */
+  executionSegmentSequence?: string;
   /** `--preset load|peak|stress|spike|soak|volume` (X from `vus` or `rate`). */
   preset?: PresetKind;
   /** `--rate X` (iterations per second) for presets: arrival-rate scenarios instead of VUs. */
@@ -79,6 +83,8 @@ const FLAG_OF: Record<string, string> = {
   teardownTimeout: '--teardown-timeout',
   noSetup: '--no-setup',
   noTeardown: '--no-teardown',
+  executionSegment: '--execution-segment',
+  executionSegmentSequence: '--execution-segment-sequence',
 };
 
 /** Turns CLI overrides into the `cli` tier. Presets are applied by buildPlan, not here. */

@@ -141,12 +141,8 @@ export const OPTION_TABLE: Readonly<Record<string, OptionInfo>> = {
     'K6_BLOCK_HOSTNAMES',
   ),
   localIPs: rejected('binding requests to local IPs is not implemented', 'K6_LOCAL_IPS'),
-  executionSegment: rejected(
-    'execution segments in options are not supported: the whole test would run on every instance',
-  ),
-  executionSegmentSequence: rejected(
-    'execution segments in options are not supported: the whole test would run on every instance',
-  ),
+  executionSegment: supported('K6_EXECUTION_SEGMENT'),
+  executionSegmentSequence: supported('K6_EXECUTION_SEGMENT_SEQUENCE'),
 };
 
 /** Every known top-level option name. */

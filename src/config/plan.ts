@@ -143,6 +143,12 @@ export interface PlanOptions {
   /** Skip `setup()` / `teardown()` (k6 `noSetup` / `noTeardown`). */
   noSetup?: boolean;
   noTeardown?: boolean;
+  /**
+   * k6 `executionSegment` / `executionSegmentSequence` (`--execution-segment`, ...), validated;
+   * undefined: the whole test. Engine shards rebuild the tuple with createExecutionTuple.
+   */
+  executionSegment?: string;
+  executionSegmentSequence?: string;
   /** How long `handleSummary()` may run (k6 `handleSummaryTimeout`, default 2 min). */
   handleSummaryTimeoutMs?: number;
 }

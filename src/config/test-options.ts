@@ -4,6 +4,12 @@
  */
 import { DEFAULT_USER_AGENT } from '../http/target.js';
 import { findNearest } from '../util/nearest.js';
+import {
+  createExecutionTuple,
+  ExecutionSegmentError,
+  parseExecutionSegment,
+  parseExecutionSegmentSequence,
+} from './execution-segment.js';
 import { ACTIVE_OPTION_NAMES, isNoopValue, OPTION_NAMES, OPTION_TABLE } from './option-names.js';
 import type { PlanOptions } from './plan.js';
 import type { ProblemList } from './problems.js';
@@ -88,6 +94,7 @@ export function readTestOptions(merged: MergedOptions, problems: ProblemList): P
         `must be one of ${TIME_UNITS.join(', ')}, got "${unit}"`,
       );
   }
+  readSegment(r, options);
   const tls = readTlsOptions(merged.values, (key) => r.pathOf(key), problems);
   if (tls) options.tls = tls;
   options.extra['noCookiesReset'] = r.bool('noCookiesReset', false);
@@ -97,6 +104,30 @@ export function readTestOptions(merged: MergedOptions, problems: ProblemList): P
       options.extra[name] = value;
   }
   return options;
+}
+
+/** `executionSegment` and `executionSegmentSequence`: kept as text once they make a valid tuple. */
+function readSegment(r: FieldReader, options: PlanOptions): void {
+  const segment = r.string('executionSegment');
+  const sequence = r.string('executionSegmentSequence');
+  if ((segment ?? '') === '' && (sequence ?? '') === '') return;
+  // Report each text's own syntax error at its own path; then whether the segment is in the sequence.
+  const attempts: Array<[string, () => unknown]> = [
+    ['executionSegment', () => parseExecutionSegment(segment ?? '')],
+    ['executionSegmentSequence', () => sequence && parseExecutionSegmentSequence(sequence)],
+    ['executionSegment', () => createExecutionTuple(segment, sequence)],
+  ];
+  for (const [key, attempt] of attempts) {
+    try {
+      attempt();
+    } catch (error) {
+      if (!(error instanceof ExecutionSegmentError)) throw error;
+      r.problems.add(r.pathOf(key), `${error.message}; k6 syntax: 1/4:2/4 in 0,1/4,2/4,3/4,1`);
+      return;
+    }
+  }
+  if (segment !== undefined && segment !== '') options.executionSegment = segment;
+  if (sequence !== undefined && sequence !== '') options.executionSegmentSequence = sequence;
 }
 
 function readTrendStats(r: FieldReader): string[] {

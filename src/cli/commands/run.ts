@@ -125,6 +125,21 @@ function writePartialOnForcedExit(
 }
 
 async function runUrl(url: string, flags: RunFlags): Promise<void> {
+  // Quick mode has no scenarios to split: running the whole load on every instance would be a lie.
+  for (const [flag, value] of [
+    ['--execution-segment', flags.executionSegment],
+    ['--execution-segment-sequence', flags.executionSegmentSequence],
+  ] as const) {
+    if (value !== undefined)
+      throw new RedlineError(
+        'E_USAGE_CONFLICT',
+        `${flag} splits a script's scenarios; a URL run has none`,
+        {
+          hint: 'write the load as a script (redline run script.js) to split it between instances',
+          exitCode: ExitCode.Usage,
+        },
+      );
+  }
   const options = quickOptionsFromFlags(url, flags);
   if (flags.tag) options.tags = Object.fromEntries(flags.tag);
   const interrupt = installInterruptHandler();

@@ -3,10 +3,12 @@
  * options in the init context, build and validate the plan, run setup(), run the scenarios on
  * shards (worker threads when several), teardown(), thresholds, and the saved result.
  */
+
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { readPairs } from '../../config/cli-overrides.js';
 import { describePlan, planMaxDurationMs, planMaxVUs } from '../../config/describe-plan.js';
+import { createExecutionTuple, scaleScenario } from '../../config/execution-segment.js';
 import { createUrlRewriter } from '../../config/hosts.js';
 import { type BuildPlanResult, buildPlan, type CliOverrides } from '../../config/index.js';
 import type { Plan } from '../../config/plan.js';
@@ -271,7 +273,16 @@ async function runLoaded(
       perVuInit: loaded.initFactory && (loaded.isK6Style || module['perVuInit'] === true),
     } satisfies ScriptShardConfig,
   }));
-  const header = describePlan(plan);
+  // k6's `(50.00%)`: the share of the whole test this instance runs (its execution segment).
+  // Each scenario line shows this instance's numbers, as k6's header does.
+  const tuple = createExecutionTuple(
+    plan.options.executionSegment,
+    plan.options.executionSegmentSequence,
+  );
+  const header = describePlan(
+    { scenarios: plan.scenarios.map((s) => scaleScenario(s, tuple)) },
+    { segment: tuple.share },
+  );
   const meta: RunMeta = {
     runId: randomUUID(),
     startedAtMs: 0,

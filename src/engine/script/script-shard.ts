@@ -3,6 +3,8 @@
  * bundled script (init context), runs its scenarios' executors for this execution segment and
  * reports metrics every interval.
  */
+
+import { createExecutionTuple } from '../../config/execution-segment.js';
 import { maxTarget } from '../../config/executors/executor-kind.js';
 import type { Plan, ScenarioPlan } from '../../config/plan.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
@@ -23,7 +25,7 @@ import { initVuContext } from '../../script/runtime/vu-state.js';
 import { epochToLocal, ShardClock } from '../shard-clock.js';
 import type { ShardHandle, ShardReport } from '../shard-report.js';
 import { createExecutor, type Executor } from './executors/index.js';
-import { stripe } from './segment.js';
+import { ShardPart } from './segment.js';
 import { type IterationFn, type VuInit, VuRunner } from './vu-runner.js';
 
 /** Everything a script shard needs (structured-clone safe). */
@@ -142,6 +144,17 @@ export async function startShard(
     seenErrors.add(message);
     errors.push({ message, stack: error instanceof Error ? (error.stack ?? message) : message });
   };
+  // This process's execution segment (validated by buildPlan), striped over the shards.
+  const part = new ShardPart(
+    config.shard,
+    config.shards,
+    createExecutionTuple(
+      config.plan.options.executionSegment,
+      config.plan.options.executionSegmentSequence,
+    ),
+  );
+  const partOf = (scenario: ScenarioPlan) =>
+    scenario.executor === 'shared-iterations' ? part.sharedBy(scenario.vus) : part;
   for (const scenario of config.plan.scenarios) {
     runners.push(
       new VuRunner({
@@ -152,6 +165,7 @@ export async function startShard(
           iterationsStarted: 0,
           iterationStride: config.shards,
           iterationOffset: config.shard,
+          iterationInTest: (n: number) => partOf(scenario).index(n),
           tags: scenario.tags,
           env: scenario.env,
         },
@@ -162,7 +176,11 @@ export async function startShard(
         testTags: config.plan.options.tags,
         newVuId: () => {
           const local = nextLocalVu++;
-          return { id: local * config.shards + config.shard + 1, idInInstance: local + 1 };
+          const id = local * config.shards + config.shard + 1;
+          // In a segmented run, k6's idInTest is unique across all instances (striped VU numbers).
+          return part.tuple.whole
+            ? { id, idInInstance: local + 1 }
+            : { id, idInInstance: local + 1, idInTest: part.index(local) + 1 };
         },
         onError,
       }),
@@ -193,7 +211,7 @@ export async function startShard(
   // k6 initialises the VUs before the test starts: the ones each scenario holds from its start.
   if (perVu) {
     for (const [i, scenario] of config.plan.scenarios.entries())
-      await runners[i]!.prepare(stripe(initialVus(scenario), config.shard, config.shards));
+      await runners[i]!.prepare(part.count(initialVus(scenario)));
   }
   let executors: Executor[] = [];
   let resolveDone!: () => void;
@@ -216,6 +234,7 @@ export async function startShard(
           runner: runners[i]!,
           shard: config.shard,
           shards: config.shards,
+          part: partOf(scenario),
           startAt: t0 + scenario.startTimeMs,
           dropped: registry.counter(BUILTIN_METRICS.dropped_iterations, {
             ...config.plan.options.tags,

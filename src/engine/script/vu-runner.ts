@@ -84,7 +84,7 @@ export class VuRunner {
   readonly #registry: MetricRegistry;
   readonly #tags: Record<string, string>;
   readonly #onError: (error: unknown) => void;
-  readonly #newVuId: () => { id: number; idInInstance: number };
+  readonly #newVuId: () => { id: number; idInInstance: number; idInTest?: number };
   readonly #vus: RunnableVu[] = [];
   readonly #init: VuInit | undefined;
   /** VUs initialised before the test started, handed out by {@link createVu} first. */
@@ -114,7 +114,7 @@ export class VuRunner {
     registry: MetricRegistry;
     testTags: Record<string, string>;
     onError: (error: unknown) => void;
-    newVuId: () => { id: number; idInInstance: number };
+    newVuId: () => { id: number; idInInstance: number; idInTest?: number };
   }) {
     this.scenario = options.scenario;
     this.#fn = options.fn;
@@ -187,6 +187,7 @@ export class VuRunner {
     const state: VuState = {
       id: ids.id,
       idInInstance: ids.idInInstance,
+      ...(ids.idInTest === undefined ? {} : { idInTest: ids.idInTest }),
       iteration: -1,
       iterationInScenario: -1,
       scenario: this.scenario,
@@ -225,8 +226,10 @@ export class VuRunner {
     const state = vu.state;
     const scenario = this.scenario;
     state.iteration++;
-    state.iterationInScenario =
-      scenario.iterationOffset + scenario.iterationsStarted * scenario.iterationStride;
+    state.iterationInScenario = scenario.iterationInTest
+      ? scenario.iterationInTest(scenario.iterationsStarted)
+      : scenario.iterationOffset + scenario.iterationsStarted * scenario.iterationStride;
+    state.iterationInShard = scenario.iterationsStarted;
     scenario.iterationsStarted++;
     state.group = '';
     vu.busy = true;

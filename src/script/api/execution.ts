@@ -21,7 +21,7 @@ export const exec = {
   get vu() {
     const vu = requireVu('exec.vu');
     return {
-      idInTest: vu.id,
+      idInTest: vu.idInTest ?? vu.id,
       idInInstance: vu.idInInstance,
       iterationInInstance: vu.iteration,
       // Per VU (k6): this VU's iteration number in its scenario; VUs belong to one scenario here.
@@ -39,10 +39,12 @@ export const exec = {
       startTime: rt.testStart + vu.scenario.startTimeMs + performance.timeOrigin,
       progress: 0,
       // This iteration's number among the scenario's iterations on this shard (k6: in this instance).
-      iterationInInstance: Math.max(
-        0,
-        (vu.iterationInScenario - vu.scenario.iterationOffset) / vu.scenario.iterationStride,
-      ),
+      iterationInInstance:
+        vu.iterationInShard ??
+        Math.max(
+          0,
+          (vu.iterationInScenario - vu.scenario.iterationOffset) / vu.scenario.iterationStride,
+        ),
       iterationInTest: vu.iterationInScenario,
     };
   },

@@ -20,6 +20,11 @@ export interface ScenarioInfo {
   /** Offset and stride that make per-shard iteration numbers unique across shards. */
   iterationStride: number;
   iterationOffset: number;
+  /**
+   * The test-wide number of this shard's n-th iteration when the run is an execution segment
+   * (k6's segmented index); without it, `iterationOffset + n * iterationStride`.
+   */
+  iterationInTest?: (n: number) => number;
   tags: Readonly<Record<string, string>>;
   env: Readonly<Record<string, string>>;
 }
@@ -30,10 +35,17 @@ export interface VuState {
   id: number;
   /** 1-based within this shard (`exec.vu.idInInstance`). */
   idInInstance: number;
+  /**
+   * `exec.vu.idInTest` when the run is an execution segment (unique across the instances of the
+   * sequence, as k6); otherwise `id`.
+   */
+  idInTest?: number;
   /** Iterations this VU started (0-based number of the running one, `__ITER`). */
   iteration: number;
   /** Iteration number within the scenario, unique across shards (`exec.scenario.iterationInTest`). */
   iterationInScenario: number;
+  /** The running iteration's number among this scenario's iterations on this shard. */
+  iterationInShard?: number;
   scenario: ScenarioInfo;
   /** Current group path, `::outer::inner` ('' at the root). */
   group: string;

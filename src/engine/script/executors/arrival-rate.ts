@@ -1,11 +1,10 @@
 /**
  * The open-model engine shared by constant- and ramping-arrival-rate: iteration i of the scenario
- * is due at a precomputed time (from the start, never chained); this shard takes global slots
- * g ≡ shard (mod shards). A due slot runs on an idle VU, on a new VU while fewer than maxVUs exist,
+ * is due at a precomputed time (from the start, never chained); this shard takes the global slots
+ * its ShardPart owns (its process's execution segment, striped over the shards). A due slot runs on an idle VU, on a new VU while fewer than maxVUs exist,
  * or is dropped (`dropped_iterations`), as in k6.
  */
 
-import { globalIndex, stripe } from '../segment.js';
 import type { RunnableVu } from '../vu-runner.js';
 import { type ExecutorContext, finishLoops, sleepUntil } from './executor.js';
 
@@ -26,12 +25,12 @@ export async function runArrivals(
   stop: AbortSignal,
 ): Promise<void> {
   const { runner } = context;
-  runner.reserved = stripe(plan.preAllocatedVUs, context.shard, context.shards);
+  runner.reserved = context.part.count(plan.preAllocatedVUs);
   await sleepUntil(context.startAt, stop);
-  const localMax = Math.max(stripe(plan.maxVUs, context.shard, context.shards), 0);
+  const localMax = Math.max(context.part.count(plan.maxVUs), 0);
   const idle: RunnableVu[] = [];
   const all: RunnableVu[] = [];
-  for (let i = 0; i < stripe(plan.preAllocatedVUs, context.shard, context.shards); i++) {
+  for (let i = 0; i < context.part.count(plan.preAllocatedVUs); i++) {
     const vu = runner.createVu();
     idle.push(vu);
     all.push(vu);
@@ -49,14 +48,14 @@ export async function runArrivals(
     running.add(p);
   };
   while (!stop.aborted) {
-    const due = plan.dueAt(globalIndex(local, context.shard, context.shards));
+    const due = plan.dueAt(context.part.index(local));
     if (due === undefined || due >= plan.durationMs) break;
     await sleepUntil(context.startAt + due, stop);
     if (stop.aborted) break;
     // Dispatch every slot that is due now (timers fire late under load; the schedule does not move).
     const now = performance.now() - context.startAt;
     for (;;) {
-      const at = plan.dueAt(globalIndex(local, context.shard, context.shards));
+      const at = plan.dueAt(context.part.index(local));
       if (at === undefined || at > now || at >= plan.durationMs) break;
       local++;
       const vu = idle.pop();

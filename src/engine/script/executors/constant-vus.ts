@@ -1,6 +1,5 @@
 /** constant-vus: a fixed number of VUs loop for a duration (this shard runs its striped share). */
 import type { ConstantVusScenario } from '../../../config/plan.js';
-import { stripe } from '../segment.js';
 import { createClosedLoopExecutor, type Executor, type ExecutorContext } from './executor.js';
 
 /** Creates a constant-vus executor. */
@@ -8,7 +7,7 @@ export function createConstantVus(
   scenario: ConstantVusScenario,
   context: ExecutorContext,
 ): Executor {
-  const vus = stripe(scenario.vus, context.shard, context.shards);
+  const vus = context.part.count(scenario.vus);
   return createClosedLoopExecutor(context, vus, () => ({
     vus,
     endAt: context.startAt + scenario.durationMs,

@@ -5,6 +5,7 @@
 import { setTimeout as delay, setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { ScenarioPlan } from '../../../config/plan.js';
 import type { CounterSeries } from '../../../metrics/series.js';
+import type { ShardPart } from '../segment.js';
 import type { RunnableVu, VuRunner } from '../vu-runner.js';
 
 /** What an executor gets from the shard. */
@@ -13,6 +14,8 @@ export interface ExecutorContext {
   /** This shard and the shard count (execution segment). */
   shard: number;
   shards: number;
+  /** This shard's share of the test's counts and iteration slots (shard stripe × segment). */
+  part: ShardPart;
   /** Local time (performance.now) at which the scenario starts. */
   startAt: number;
   /** `dropped_iterations` of this scenario. */

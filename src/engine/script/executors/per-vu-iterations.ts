@@ -1,6 +1,5 @@
 /** per-vu-iterations: each VU runs the same number of iterations. */
 import type { PerVuIterationsScenario } from '../../../config/plan.js';
-import { stripe } from '../segment.js';
 import { createClosedLoopExecutor, type Executor, type ExecutorContext } from './executor.js';
 
 /** Creates a per-vu-iterations executor. */
@@ -8,7 +7,7 @@ export function createPerVuIterations(
   scenario: PerVuIterationsScenario,
   context: ExecutorContext,
 ): Executor {
-  const vus = stripe(scenario.vus, context.shard, context.shards);
+  const vus = context.part.count(scenario.vus);
   return createClosedLoopExecutor(context, vus, () => ({
     vus,
     endAt: context.startAt + scenario.maxDurationMs,

@@ -5,7 +5,6 @@
  */
 import { maxTarget } from '../../../config/executors/executor-kind.js';
 import type { RampingVusScenario } from '../../../config/plan.js';
-import { stripe } from '../segment.js';
 import type { RunnableVu } from '../vu-runner.js';
 import {
   type Executor,
@@ -34,7 +33,7 @@ export function createRampingVus(scenario: RampingVusScenario, context: Executor
   const slots: Slot[] = [];
   const loops: Array<Promise<void>> = [];
   const peak = Math.floor(maxTarget(scenario.startVUs, scenario.stages) + 1e-9);
-  runner.reserved = stripe(peak, context.shard, context.shards);
+  runner.reserved = context.part.count(peak);
 
   const activate = (slot: Slot) => {
     slot.wanted = true;
@@ -62,7 +61,7 @@ export function createRampingVus(scenario: RampingVusScenario, context: Executor
     }
     lastElapsed = elapsed;
     const global = Math.floor(target + 1e-9);
-    const local = stripe(global, context.shard, context.shards);
+    const local = context.part.count(global);
     while (slots.length < local)
       slots.push({ vu: runner.createVu(), wanted: false, loop: null, retiredAt: 0 });
     const now = performance.now();
@@ -99,7 +98,7 @@ export function createRampingVus(scenario: RampingVusScenario, context: Executor
       // The schedule's own VU count at its end (the final target), not what a late tick left.
       const elapsed = Math.min(performance.now() - context.startAt, total);
       const target = Math.floor(valueAt(scenario.startVUs, scenario.stages, elapsed) + 1e-9);
-      runner.endSchedule(Math.min(runner.active, stripe(target, context.shard, context.shards)));
+      runner.endSchedule(Math.min(runner.active, context.part.count(target)));
       await finishLoops(
         runner,
         slots.map((s) => s.vu),

@@ -1,7 +1,5 @@
 /** shared-iterations: VUs share a fixed number of iterations (this shard: its exact share). */
 import type { SharedIterationsScenario } from '../../../config/plan.js';
-import { splitEvenly } from '../../quick/quick-config.js';
-import { stripe } from '../segment.js';
 import { createClosedLoopExecutor, type Executor, type ExecutorContext } from './executor.js';
 
 /** Creates a shared-iterations executor. */
@@ -9,9 +7,9 @@ export function createSharedIterations(
   scenario: SharedIterationsScenario,
   context: ExecutorContext,
 ): Executor {
-  const vus = stripe(scenario.vus, context.shard, context.shards);
+  const vus = context.part.count(scenario.vus);
   return createClosedLoopExecutor(context, vus, () => {
-    let remaining = splitEvenly(scenario.iterations, context.shards)[context.shard] ?? 0;
+    let remaining = context.part.count(scenario.iterations);
     const take = () => remaining-- > 0;
     return {
       vus: Math.min(vus, Math.max(remaining, 0)),
