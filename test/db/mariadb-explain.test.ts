@@ -126,7 +126,15 @@ describe.skipIf(psServer.skipReason !== '')(`db top on MariaDB ${psServer.skipRe
     const result = await topQueries({ db: db.url, limit: 5, explain: 1 });
     expect(result.source).toBe('performance_schema');
     expect(result.queries[0]?.query).toMatch(/LIKE/);
-    expect(result.queries[0]?.calls).toBe(5);
+    // Redline reports the server's own counter for the digest, exactly. (In one full-suite run the
+    // private server counted 4 of the 5 scans; the count is the server's, so it is checked against
+    // the server, and the ranking above does not depend on it.)
+    const [counted] = (await mysqlExec(db.url, [
+      `SELECT COUNT_STAR AS n FROM performance_schema.events_statements_summary_by_digest WHERE DIGEST = '${result.queries[0]?.id}'`,
+    ])) as Array<Array<{ n: number }>>;
+    expect(result.queries[0]?.calls).toBe(Number(counted?.[0]?.n));
+    expect(result.queries[0]?.calls).toBeGreaterThanOrEqual(4);
+    expect(result.queries[0]?.calls).toBeLessThanOrEqual(5);
     expect(result.queries[0]?.flags).toContain('no index used');
     expect(result.queries[0]?.findings).toBeDefined();
   });
