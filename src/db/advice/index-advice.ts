@@ -54,28 +54,22 @@ export function buildSuggestion(
   const name = `${table}_${slug}_idx`.slice(0, 63);
   const quote = (identifier: string) => quoteIdentifier(engine, identifier);
   const list = columns.map((c) => quoteColumn(engine, c)).join(', ');
-  if (engine === 'postgres') {
-    const target = `${schema && schema !== 'public' ? `${quote(schema)}.` : ''}${quote(table)}`;
-    return {
-      engine,
-      table,
-      ...(schema ? { schema } : {}),
-      columns,
-      name,
-      createSql: `CREATE INDEX CONCURRENTLY ${quote(name)} ON ${target} (${list});`,
-      verifySql: `CREATE INDEX ${quote(name)} ON ${target} (${list})`,
-    };
-  }
-  const target = `${schema ? `${quote(schema)}.` : ''}${quote(table)}`;
-  const sql = `CREATE INDEX ${quote(name)} ON ${target} (${list})`;
+  // PostgreSQL builds without locking writes (CONCURRENTLY; not inside the verifying transaction)
+  // and resolves unqualified names through search_path, so `public` need not be named.
+  const postgres = engine === 'postgres';
+  const shownSchema = postgres && schema === 'public' ? undefined : schema;
+  const target = `${shownSchema ? `${quote(shownSchema)}.` : ''}${quote(table)}`;
+  const verifySql = `CREATE INDEX ${quote(name)} ON ${target} (${list})`;
   return {
     engine,
     table,
     ...(schema ? { schema } : {}),
     columns,
     name,
-    createSql: `${sql};`,
-    verifySql: sql,
+    createSql: postgres
+      ? `CREATE INDEX CONCURRENTLY ${quote(name)} ON ${target} (${list});`
+      : `${verifySql};`,
+    verifySql,
   };
 }
 

@@ -8,10 +8,12 @@
  * Metrics: `grpc_streams`, `grpc_streams_msgs_sent`, `grpc_streams_msgs_received`, and the
  * whole stream's `grpc_req_duration` (tagged with its status), as in k6.
  */
+
 import type * as grpc from '@grpc/grpc-js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import type { CounterSeries } from '../../metrics/series.js';
 import { parseDurationMs } from '../../util/duration.js';
+import { callListeners } from '../runtime/listeners.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { addBackgroundTask, IterationAbort, requireVu } from '../runtime/vu-state.js';
 import {
@@ -134,18 +136,11 @@ export class Stream {
 
   /** Calls the listeners; false when one threw (the iteration then fails with it). */
   #emit(event: string, value: unknown): boolean {
-    for (const listener of this.#listeners.get(event) ?? []) {
-      try {
-        const result = listener(value, { ts: Date.now() });
-        if (typeof (result as { then?: unknown } | null)?.then === 'function') {
-          (result as Promise<unknown>).then(undefined, (error: unknown) => this.#fail(error));
-        }
-      } catch (error) {
-        this.#fail(error);
-        return false;
-      }
-    }
-    return true;
+    return callListeners(
+      this.#listeners.get(event) ?? [],
+      (listener) => listener(value, { ts: Date.now() }),
+      (error) => this.#fail(error),
+    );
   }
 
   #fail(error: unknown): void {

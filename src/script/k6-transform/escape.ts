@@ -9,7 +9,11 @@ import type { AnyNode, CallExpression, Node } from 'acorn';
 import type { Variable } from 'eslint-scope';
 import type { TransformIssue } from './analyze.js';
 import { type FunctionNode, memberName, type ParsedModule, snippet } from './ast.js';
-import { PROMISE_METHODS, UNSUPPORTED_CALLBACK_METHODS } from './blocking-apis.js';
+import {
+  ITERATION_METHODS,
+  PROMISE_METHODS,
+  UNSUPPORTED_CALLBACK_METHODS,
+} from './blocking-apis.js';
 import type { CallInfo } from './calls.js';
 import type { FnInfo } from './functions.js';
 import { moduleBinding, type ScopeInfo } from './scope.js';
@@ -17,16 +21,7 @@ import type { ValueResolver } from './values.js';
 
 /** Array methods that hand the elements to a callback or out of the array. */
 const ARRAY_CALLBACK_METHODS = new Set([
-  'forEach',
-  'map',
-  'filter',
-  'some',
-  'every',
-  'find',
-  'findIndex',
-  'findLast',
-  'findLastIndex',
-  'flatMap',
+  ...ITERATION_METHODS,
   'reduce',
   'reduceRight',
   'sort',

@@ -14,11 +14,13 @@
  * answers our close frame is cut off after the `ws` package's close timeout (30 s) or the VU's
  * stop, whichever comes first.
  */
+
 import { Blob } from 'node:buffer';
 import type WsSocket from 'ws';
 import type { Tags } from '../../metrics/metric-types.js';
 import { contextTags } from '../api/sample-tags.js';
 import { httpSettings } from '../http/http-settings.js';
+import { callListeners } from '../runtime/listeners.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { addBackgroundTask, IterationAbort, requireVu } from '../runtime/vu-state.js';
 import { handshake } from './handshake.js';
@@ -418,18 +420,11 @@ export class WebSocket {
     const listeners = on ? [on, ...(this.#listeners.get(type) ?? [])] : this.#listeners.get(type);
     if (!listeners || listeners.length === 0) return true;
     const event: WsEvent = { type, target: this, timestamp: Date.now(), ...fields };
-    for (const listener of listeners) {
-      try {
-        const result = listener.call(this, event);
-        if (typeof (result as { then?: unknown } | null)?.then === 'function') {
-          (result as Promise<unknown>).then(undefined, (error: unknown) => this.#fail(error));
-        }
-      } catch (error) {
-        this.#fail(error);
-        return false;
-      }
-    }
-    return true;
+    return callListeners(
+      listeners,
+      (listener) => listener.call(this, event),
+      (error) => this.#fail(error),
+    );
   }
 
   /** A listener threw: the socket goes away and the iteration fails with the exception. */
