@@ -57,7 +57,10 @@ describe('leak detection under load', () => {
     // busy machine, where optimisation timing differs): the sites are in the app's leak.ts.
     const sites =
       leak?.evidence.filter((e) => e.source === 'sampling heap profile').map((e) => e.label) ?? [];
-    expect(sites.some((label) => label.includes('leak.ts')), sites.join('\n')).toBe(true);
+    expect(
+      sites.some((label) => label.includes('leak.ts')),
+      sites.join('\n'),
+    ).toBe(true);
   });
 
   it('does not flag the healthy app', async () => {
