@@ -42,19 +42,22 @@ export function judgeGil(p: ProcessActivity): GilVerdict {
   const base = { pid: p.pid, cores };
   if (p.cpuCount < 2)
     return { ...base, bound: false, reason: 'one CPU: there is nothing to run in parallel' };
-  // One thread at a time, even on a busy machine: nothing to serialise.
-  if (p.multiThreadShare < 0.1)
+  const runQueue = p.threadCpuMs > 0 ? p.runQueueWaitMs / p.threadCpuMs : 0;
+  const idle = p.machineIdleCores;
+  const busy =
+    runQueue >= GIL_THRESHOLDS.runQueueRatio ||
+    (idle !== undefined && idle < GIL_THRESHOLDS.machineIdleCores);
+  // One thread at a time on a machine with CPUs to spare: nothing to serialise. (On a busy
+  // machine threads that wait in the run queue rarely run in the same tick either, so a low
+  // share there says nothing about the lock: seen on the 2-core CI machine, 0.13 with four
+  // CPU-bound threads.)
+  if (p.multiThreadShare < 0.1 && !busy)
     return {
       ...base,
       bound: false,
       reason: 'rarely more than one thread wanted the CPU at a time',
     };
-  const runQueue = p.threadCpuMs > 0 ? p.runQueueWaitMs / p.threadCpuMs : 0;
-  const idle = p.machineIdleCores;
-  if (
-    runQueue >= GIL_THRESHOLDS.runQueueRatio ||
-    (idle !== undefined && idle < GIL_THRESHOLDS.machineIdleCores)
-  ) {
+  if (busy) {
     return {
       ...base,
       bound: 'unknown',
