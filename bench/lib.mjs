@@ -193,3 +193,28 @@ export async function runRedlineJson(args, { cli = REDLINE, ...options } = {}) {
   if (run.error) console.error(run.stderr.slice(-2000));
   return { result: JSON.parse(readFileSync(out, 'utf8')), run };
 }
+
+/**
+ * Starts the login → me → items flow server of the 10,000-VU benchmarks (bench/vus-10k*.mjs),
+ * pinned to the target core, with room for 20,000 keep-alive connections.
+ */
+export async function startFlowServer(port) {
+  mkdirSync(WORK, { recursive: true });
+  const script = join(WORK, 'flow-server.cjs');
+  writeFileSync(
+    script,
+    `const http = require('http');
+const s = http.createServer((req, res) => {
+  if (req.url === '/auth/login') { req.resume(); req.on('end', () => res.end('{"token":"t"}')); return; }
+  res.setHeader('content-type', 'application/json');
+  res.end(req.url.startsWith('/items') ? '[{"id":1},{"id":2}]' : '{"id":1,"email":"u@example.com"}');
+});
+s.keepAliveTimeout = 60000;
+s.maxConnections = 20000;
+s.listen(${port}, '127.0.0.1');
+`,
+  );
+  const child = spawn('taskset', ['-c', TGT_CPU, process.execPath, script], { stdio: 'ignore' });
+  await waitForPort(port);
+  return { stop: () => child.kill('SIGTERM') };
+}

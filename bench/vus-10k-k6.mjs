@@ -4,37 +4,21 @@
 // target on the other core. Prints peak RSS and the cost per VU (RSS of N VUs minus RSS of a
 // 100-VU run of the same script, over N - 100). Goal: 10,000 VUs <= 400 MB.
 // Usage: node bench/vus-10k-k6.mjs [vus] [seconds]
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, k, REDLINE, runPinned, TGT_CPU, WORK, waitForPort } from './lib.mjs';
+import { freePort, k, REDLINE, runPinned, startFlowServer, WORK } from './lib.mjs';
 
 const vus = Number(process.argv[2] ?? 10_000);
 const seconds = Number(process.argv[3] ?? 10);
 mkdirSync(WORK, { recursive: true });
 const port = await freePort();
-const server = join(WORK, 'flow-server-k6.cjs');
-writeFileSync(
-  server,
-  `const http = require('http');
-const s = http.createServer((req, res) => {
-  if (req.url === '/auth/login') { req.resume(); req.on('end', () => res.end('{"token":"t"}')); return; }
-  res.setHeader('content-type', 'application/json');
-  res.end(req.url.startsWith('/items') ? '[{"id":1},{"id":2}]' : '{"id":1,"email":"u@example.com"}');
-});
-s.keepAliveTimeout = 60000;
-s.maxConnections = 20000;
-s.listen(${port}, '127.0.0.1');
-`,
-);
 writeFileSync(
   join(WORK, 'users-1k.json'),
   JSON.stringify(
     Array.from({ length: 1000 }, (_, i) => ({ email: `u${i}@example.com`, password: `p${i}` })),
   ),
 );
-const target = spawn('taskset', ['-c', TGT_CPU, process.execPath, server], { stdio: 'ignore' });
-await waitForPort(port);
+const target = await startFlowServer(port);
 const script = join(WORK, 'flow-10k-k6.js');
 writeFileSync(
   script,
@@ -106,5 +90,5 @@ try {
     `| ${m.vus_max.values.max} | ${k(m.iterations?.values.rate ?? 0)} | ${k(m.http_reqs.values.rate)} | ${(m.http_req_failed.values.rate * 100).toFixed(2)}% | ${big.rssMb.toFixed(0)} | ${small.rssMb.toFixed(0)} | ${perVuKb.toFixed(1)} KB | ≤ 400 MB |`,
   );
 } finally {
-  target.kill('SIGTERM');
+  target.stop();
 }

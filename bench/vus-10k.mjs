@@ -1,30 +1,14 @@
 // 10,000 VUs running a login -> GET -> GET flow with 1-2 s sleeps against a small Node target on
 // the other core: Redline's peak RSS (goal < 300 MB; k6 documents 1-5 MB per VU).
 // Usage: node bench/vus-10k.mjs [vus] [seconds]
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, k, REDLINE, runPinned, TGT_CPU, WORK, waitForPort } from './lib.mjs';
+import { freePort, k, REDLINE, runPinned, startFlowServer, WORK } from './lib.mjs';
 
 const vus = Number(process.argv[2] ?? 10_000);
 const seconds = Number(process.argv[3] ?? 20);
 const port = await freePort();
-const server = join(WORK, 'flow-server.cjs');
-writeFileSync(
-  server,
-  `const http = require('http');
-const s = http.createServer((req, res) => {
-  if (req.url === '/auth/login') { req.resume(); req.on('end', () => res.end('{"token":"t"}')); return; }
-  res.setHeader('content-type', 'application/json');
-  res.end(req.url.startsWith('/items') ? '[{"id":1},{"id":2}]' : '{"id":1,"email":"u@example.com"}');
-});
-s.keepAliveTimeout = 60000;
-s.maxConnections = 20000;
-s.listen(${port}, '127.0.0.1');
-`,
-);
-const target = spawn('taskset', ['-c', TGT_CPU, process.execPath, server], { stdio: 'ignore' });
-await waitForPort(port);
+const target = await startFlowServer(port);
 const script = join(WORK, 'flow-10k.ts');
 writeFileSync(
   script,
@@ -73,5 +57,5 @@ try {
     `| ${result.metrics.vus_max.values.max} | ${k(result.metrics.iterations?.values.rate ?? 0)} | ${k(result.metrics.http_reqs.values.rate)} | ${(result.metrics.http_req_failed.values.rate * 100).toFixed(2)}% | ${rss.toFixed(0)} | ${((rss / vus) * 1000).toFixed(1)} | < 300 MB |`,
   );
 } finally {
-  target.kill('SIGTERM');
+  target.stop();
 }

@@ -10,7 +10,7 @@ import {
 import { type ResolvedSite, resolveSite } from '../query-site.js';
 import { routeOf } from '../route.js';
 import type { ProbeDetector } from './detector.js';
-import { explainEvidence, ms, shortSql } from './shared.js';
+import { explainEvidence, ms, probeTimeEvidence, shortSql } from './shared.js';
 
 /** Finding id. */
 export const CACHE_CANDIDATE_ID = 'probe.cache-candidate';
@@ -130,12 +130,7 @@ export function renderCacheCandidate(item: AggregatedDetection, _context: Render
         source: 'probe',
       },
       { label: 'requests in window', value: item.detail['requests'] ?? 0, source: 'probe' },
-      {
-        label: 'database time a cache would save',
-        value: Math.round(item.totalMs * 10) / 10,
-        unit: 'ms',
-        source: 'probe',
-      },
+      probeTimeEvidence('database time a cache would save', item.totalMs),
       ...explainEvidence(item.query),
     ],
   };

@@ -13,7 +13,14 @@ import {
 import { resolveSite } from '../query-site.js';
 import type { RequestState } from '../state.js';
 import type { ProbeDetector } from './detector.js';
-import { explainEvidence, ms, routeShare, severityOf, shortSql } from './shared.js';
+import {
+  explainEvidence,
+  ms,
+  probeTimeEvidence,
+  routeShare,
+  severityOf,
+  shortSql,
+} from './shared.js';
 
 /** Finding id. */
 export const COUNT_PER_LIST_ID = 'probe.count-per-list';
@@ -75,12 +82,7 @@ export function renderCountPerList(item: AggregatedDetection, context: RenderCon
     evidence: [
       { label: 'requests with the count', value: item.requests, source: 'probe' },
       { label: 'requests on the route', value: context.routeRequests, source: 'probe' },
-      {
-        label: 'time counting',
-        value: Math.round(item.totalMs * 10) / 10,
-        unit: 'ms',
-        source: 'probe',
-      },
+      probeTimeEvidence('time counting', item.totalMs),
       ...explainEvidence(item.query),
     ],
   };

@@ -14,7 +14,14 @@ import {
 import { resolveSite, siteKey } from '../query-site.js';
 import type { QueryRecord, RequestState } from '../state.js';
 import type { ProbeDetector } from './detector.js';
-import { explainEvidence, ms, routeShare, severityOf, shortSql } from './shared.js';
+import {
+  explainEvidence,
+  ms,
+  probeTimeEvidence,
+  routeShare,
+  severityOf,
+  shortSql,
+} from './shared.js';
 
 /** Finding id. */
 export const N_PLUS_ONE_ID = 'probe.n-plus-one';
@@ -98,12 +105,7 @@ export function renderNPlusOne(item: AggregatedDetection, context: RenderContext
         value: item.detail['perRequest'] ?? perRequest,
         source: 'probe',
       },
-      {
-        label: 'time in these queries',
-        value: Math.round(item.totalMs * 10) / 10,
-        unit: 'ms',
-        source: 'probe',
-      },
+      probeTimeEvidence('time in these queries', item.totalMs),
       ...explainEvidence(item.query),
     ],
   };

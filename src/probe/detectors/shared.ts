@@ -63,3 +63,8 @@ export function explainEvidence(sql: string | undefined): Evidence[] {
   const command = explainCommand(sql);
   return command ? [{ label: 'explain it', value: command, source: 'probe' }] : [];
 }
+
+/** A time the probe measured, as evidence: `label`, in ms to one decimal. */
+export function probeTimeEvidence(label: string, ms: number): Evidence {
+  return { label, value: Math.round(ms * 10) / 10, unit: 'ms', source: 'probe' };
+}
