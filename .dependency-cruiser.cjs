@@ -6,8 +6,7 @@
  * How it works: every import between two files of src/ (type-only imports included; tests
  * excluded) must match an `allowed` rule, or the check fails. The allowed rules are
  * generated from LAYERS (a folder may import itself and the folders listed for it, and LAYERS is
- * a DAG, so no cycle between top-level folders can appear) plus the named temporary exceptions
- * in PHASE_2_EXCEPTIONS: today's known back-edges, each removed by a planned change. The
+ * a DAG, so no cycle between top-level folders can appear); there is no exception. The
  * `forbidden` rules add two more contracts: a domain folder with an index.ts surface is imported
  * only through it, and the building blocks' leftover index files get no new importers.
  */
@@ -126,25 +125,6 @@ const SURFACES = {
 /** Building blocks are imported file by file: their index.ts files (until deleted) get no new importers. */
 const RETIRED_INDEXES = ['errors/index.ts', 'findings/index.ts', 'config/index.ts'];
 
-/**
- * Known edges that break the rules today. Each is removed in phase 2 (docs/architecture.md,
- * "Planned"); the check stays green with them and fails on any other back-edge.
- */
-const PHASE_2_EXCEPTIONS = [
-  {
-    comment:
-      'phase 2: removed by moving engine/timeline.ts into src/results/ (outputs then no longer imports engine)',
-    from: '^src/outputs/(dashboard/dashboard-output|ndjson/ndjson-output)\\.ts$',
-    to: '^src/engine/timeline\\.ts$',
-  },
-  {
-    comment:
-      'phase 2: removed by moving outputs/result-file.ts (RunResultFile, TimelinePoint, ...) into src/results/',
-    from: '^src/(results|report|compare|audit)/',
-    to: '^src/outputs/(result-file|output)\\.ts$',
-  },
-];
-
 /** Surface bypasses of today, each with the change that removes it. */
 const PHASE_2_SURFACE_EXCEPTIONS = {
   slo: [
@@ -181,11 +161,6 @@ module.exports = {
       from: { path: '/__fixtures__/' },
       to: { path: '^src/' },
     },
-    ...PHASE_2_EXCEPTIONS.map((e) => ({
-      comment: e.comment,
-      from: { path: e.from },
-      to: { path: e.to },
-    })),
   ],
   allowedSeverity: 'error',
   forbidden: [

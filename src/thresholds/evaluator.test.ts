@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Aggregate } from '../metrics/aggregate.js';
 import { BUILTIN_METRICS } from '../metrics/builtin.js';
 import { MetricRegistry } from '../metrics/registry.js';
-import type { RunMeta } from '../outputs/output.js';
+import type { RunMeta } from '../results/run-meta.js';
 import { ThresholdEvaluator, type ThresholdEvaluatorOptions } from './evaluator.js';
 import { evaluateChecks, thresholdExitCode } from './fail-on-check.js';
 import { parseThresholds } from './parse-thresholds.js';

@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
 import type { Aggregate } from '../../metrics/aggregate.js';
-import type { RunMeta } from '../../outputs/output.js';
-import type { RunResultFile } from '../../outputs/result-file.js';
+import type { RunMeta } from '../../results/run-meta.js';
+import type { RunResultFile } from '../../results/run-result.js';
 import { formatDuration } from '../../util/duration.js';
 import { redactText } from '../../util/redact.js';
 import { runShards } from '../controller.js';

@@ -17,8 +17,9 @@ import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import type { Aggregate } from '../../metrics/aggregate.js';
 import { MetricRegistry } from '../../metrics/registry.js';
-import type { Output, RunMeta } from '../../outputs/output.js';
-import type { ResultThreshold, RunResultFile } from '../../outputs/result-file.js';
+import type { Output } from '../../outputs/output.js';
+import type { RunMeta } from '../../results/run-meta.js';
+import type { ResultThreshold, RunResultFile } from '../../results/run-result.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
 import { configureHttpSettings } from '../../script/http/configure.js';
 import {
@@ -333,7 +334,7 @@ async function runLoaded(
   let summaryError: RedlineError | undefined;
   const handleSummary = module['handleSummary'];
   if (typeof handleSummary === 'function') {
-    const { handleSummaryData } = await import('../../outputs/k6/k6-summary-data.js');
+    const { handleSummaryData } = await import('../../results/k6-summary-data.js');
     const data = handleSummaryData(
       result,
       plan.options.summaryTrendStats,

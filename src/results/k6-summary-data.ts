@@ -3,7 +3,7 @@
  * receives, and the legacy `--summary-export` JSON. Both are read by existing k6 tooling.
  */
 import { createHash } from 'node:crypto';
-import type { ResultCheck, ResultMetric, RunResultFile } from '../result-file.js';
+import type { ResultCheck, ResultMetric, RunResultFile } from './run-result.js';
 
 /** A group node of k6's `root_group`. */
 export interface K6Group {

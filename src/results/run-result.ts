@@ -3,7 +3,7 @@
  * compare` and the audit read back. Versioned; fields are only ever added.
  */
 import type { RequestAccounting } from '../metrics/request-accounting.js';
-import type { EndReason, RunMeta } from './output.js';
+import type { EndReason, RunMeta } from './run-meta.js';
 
 /** Default trend statistics of a summary: k6's plus p(99) and p(99.9). */
 export const DEFAULT_SUMMARY_TREND_STATS = [

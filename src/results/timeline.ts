@@ -1,8 +1,16 @@
 /** Turns each merged interval into a compact {@link TimelinePoint} (the run's per-second series). */
 
-import { statusErrorClass } from '../http/errors.js';
 import { type Aggregate, trendStat } from '../metrics/aggregate.js';
-import type { TimelinePoint } from '../outputs/result-file.js';
+import type { TimelinePoint } from './run-result.js';
+
+/** The error class of an answered request by its status: http-4xx, http-5xx, http-invalid-status. */
+export function statusErrorClass(status: number): string | undefined {
+  if (status >= 400 && status < 500) return 'http-4xx';
+  if (status >= 500 && status < 600) return 'http-5xx';
+  // RFC 9110 §15: a status code outside 100-599 is invalid (some servers send 999 to bots).
+  if (status >= 600) return 'http-invalid-status';
+  return undefined;
+}
 
 /**
  * Errors of an interval by class: network classes from `error_class` (`interrupted` included),
