@@ -6,15 +6,17 @@
 
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
+import { type BuildPlanResult, buildPlan } from '../../config/build-plan.js';
+import type { CliOverrides } from '../../config/cli-overrides.js';
 import { readPairs } from '../../config/cli-overrides.js';
 import { describePlan, planMaxDurationMs, planMaxVUs } from '../../config/describe-plan.js';
-import { createExecutionTuple, scaleScenario } from '../../config/execution-segment.js';
 import { createUrlRewriter } from '../../config/hosts.js';
-import { type BuildPlanResult, buildPlan, type CliOverrides } from '../../config/index.js';
 import type { Plan } from '../../config/plan.js';
 import { ProblemList } from '../../config/problems.js';
 import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import { createExecutionTuple } from '../../executors/execution-segment.js';
+import { executorOf } from '../../executors/registry.js';
 import type { Aggregate } from '../../metrics/aggregate.js';
 import { MetricRegistry } from '../../metrics/registry.js';
 import type { Output } from '../../outputs/output.js';
@@ -281,7 +283,7 @@ async function runLoaded(
     plan.options.executionSegmentSequence,
   );
   const header = describePlan(
-    { scenarios: plan.scenarios.map((s) => scaleScenario(s, tuple)) },
+    { scenarios: plan.scenarios.map((s) => executorOf(s).scale(s, tuple)) },
     { segment: tuple.share },
   );
   const meta: RunMeta = {

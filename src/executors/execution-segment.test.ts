@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { checkPlan } from './build-plan.js';
+import { checkPlan } from '../config/build-plan.js';
 import {
   createExecutionTuple,
   ExecutionSegmentError,
+  type ExecutionTuple,
   parseExecutionSegment,
   parseExecutionSegmentSequence,
-  scaleScenario,
   segmentText,
 } from './execution-segment.js';
+import { executorOf, type ScenarioPlan } from './registry.js';
+
+/** A scenario as the instance running `tuple` describes it (each executor scales its own). */
+function scaleScenario(scenario: ScenarioPlan, tuple: ExecutionTuple): ScenarioPlan {
+  return executorOf(scenario).scale(scenario, tuple);
+}
 
 /** All tuples of a sequence text (`0,1/3,2/3,1`). */
 function tuplesOf(sequence: string) {
@@ -131,7 +137,7 @@ describe('executionSegment options', () => {
   });
 });
 
-describe('scaleScenario (the plan header of one instance)', () => {
+describe('Executor.scale (the plan header of one instance)', () => {
   const base = {
     name: 'a',
     startTimeMs: 0,

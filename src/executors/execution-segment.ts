@@ -12,8 +12,6 @@
  * global iteration index belongs to exactly one segment.
  */
 
-import type { ScenarioPlan } from './plan.js';
-
 /** An exact non-negative rational n/d (d > 0, reduced). */
 interface Rational {
   n: bigint;
@@ -254,42 +252,3 @@ function segmentTextOf(segment: ExecutionSegment): string {
 
 /** The whole test (no segmentation). */
 export const WHOLE_TEST: ExecutionTuple = createExecutionTuple();
-
-/**
- * A scenario as this instance runs it, for the plan header (k6 describes each executor with its
- * segment's numbers): VU counts, iterations and stage VU targets scaled by striping, arrival
- * rates by the segment's length. per-vu-iterations keeps `iterations` (it is per VU).
- */
-export function scaleScenario(scenario: ScenarioPlan, tuple: ExecutionTuple): ScenarioPlan {
-  if (tuple.whole) return scenario;
-  const n = (value: number) => tuple.scale(value);
-  const rate = (value: number) => value * tuple.share;
-  switch (scenario.executor) {
-    case 'shared-iterations':
-      return { ...scenario, vus: n(scenario.vus), iterations: n(scenario.iterations) };
-    case 'per-vu-iterations':
-    case 'constant-vus':
-      return { ...scenario, vus: n(scenario.vus) };
-    case 'ramping-vus':
-      return {
-        ...scenario,
-        startVUs: n(scenario.startVUs),
-        stages: scenario.stages.map((s) => ({ ...s, target: n(s.target) })),
-      };
-    case 'constant-arrival-rate':
-      return {
-        ...scenario,
-        rate: rate(scenario.rate),
-        preAllocatedVUs: n(scenario.preAllocatedVUs),
-        maxVUs: n(scenario.maxVUs),
-      };
-    case 'ramping-arrival-rate':
-      return {
-        ...scenario,
-        startRate: rate(scenario.startRate),
-        stages: scenario.stages.map((s) => ({ ...s, target: rate(s.target) })),
-        preAllocatedVUs: n(scenario.preAllocatedVUs),
-        maxVUs: n(scenario.maxVUs),
-      };
-  }
-}

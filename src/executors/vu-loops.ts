@@ -1,40 +1,10 @@
 /**
- * The executor interface (one file per executor, as in k6) and the helpers they share: looping a
- * VU with regular yields to the event loop, and stopping VUs gracefully with a hard deadline.
+ * What the executors share to run VUs: looping a VU with regular yields to the event loop,
+ * sleeping until a local time, stopping VUs gracefully with a hard deadline, and the closed-model
+ * skeleton of constant-vus, shared-iterations and per-vu-iterations.
  */
 import { setTimeout as delay, setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { ScenarioPlan } from '../../../config/plan.js';
-import type { CounterSeries } from '../../../metrics/series.js';
-import type { ShardPart } from '../segment.js';
-import type { RunnableVu, VuRunner } from '../vu-runner.js';
-
-/** What an executor gets from the shard. */
-export interface ExecutorContext {
-  runner: VuRunner;
-  /** This shard and the shard count (execution segment). */
-  shard: number;
-  shards: number;
-  /** This shard's share of the test's counts and iteration slots (shard stripe × segment). */
-  part: ShardPart;
-  /** Local time (performance.now) at which the scenario starts. */
-  startAt: number;
-  /** `dropped_iterations` of this scenario. */
-  dropped: CounterSeries;
-}
-
-/** A running scenario on one shard. */
-export interface Executor {
-  /** Runs the scenario to its end (graceful stop included). */
-  run(): Promise<void>;
-  /** Test-wide stop: no new iterations; running ones are interrupted at once. */
-  stop(): void;
-}
-
-/** Creates an executor for a scenario. */
-export type ExecutorFactory<S extends ScenarioPlan = ScenarioPlan> = (
-  scenario: S,
-  context: ExecutorContext,
-) => Executor;
+import type { ExecutorContext, ScenarioRun, ScenarioVu, VuPool } from './executor.js';
 
 /** Yield to the event loop at least this often inside tight iteration loops (ms). */
 const YIELD_EVERY_MS = 5;
@@ -44,8 +14,8 @@ const YIELD_EVERY_MS = 5;
  * milliseconds, so a script without any await cannot starve timers and I/O.
  */
 export async function loopVu(
-  runner: VuRunner,
-  vu: RunnableVu,
+  runner: VuPool,
+  vu: ScenarioVu,
   shouldContinue: () => boolean,
 ): Promise<void> {
   let lastYield = performance.now();
@@ -76,8 +46,8 @@ export async function sleepUntil(at: number, signal?: AbortSignal): Promise<void
  * iterations are counted as interrupted), then waits briefly for the loops to unwind.
  */
 export async function finishLoops(
-  runner: VuRunner,
-  vus: readonly RunnableVu[],
+  runner: VuPool,
+  vus: readonly ScenarioVu[],
   loops: Array<Promise<void>>,
   hardDeadline: number,
   stopSignal: AbortSignal,
@@ -113,11 +83,11 @@ export interface ClosedLoopPlan {
  * gracefully. `plan` is computed at the scenario start; `vus` (this shard's share of the
  * scenario's VUs) is reported as `vus_max` from the test start, as k6 initialises VUs up front.
  */
-export function createClosedLoopExecutor(
+export function runClosedLoop(
   context: ExecutorContext,
   vus: number,
   planAtStart: () => ClosedLoopPlan,
-): Executor {
+): ScenarioRun {
   const stopper = new AbortController();
   const { runner } = context;
   runner.reserved = vus;

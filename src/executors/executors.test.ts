@@ -1,9 +1,9 @@
 /** Each executor's k6 defaults, validation errors and description, table-driven. */
 import { describe, expect, it } from 'vitest';
-import { ProblemList } from '../problems.js';
-import { createPathOf } from '../read-values.js';
-import { readScenario } from '../scenarios.js';
-import { executorKindOf } from './index.js';
+import { ProblemList } from '../config/problems.js';
+import { createPathOf } from '../config/read-values.js';
+import { readScenario } from '../config/scenarios.js';
+import { executorOf } from './registry.js';
 
 function read(raw: Record<string, unknown>) {
   const problems = new ProblemList();
@@ -211,6 +211,6 @@ describe('descriptions (k6 wording)', () => {
   it.each(cases)('%j', (raw, expected) => {
     const { scenario } = read(raw);
     expect(scenario).toBeDefined();
-    if (scenario) expect(executorKindOf(scenario).describe(scenario)).toBe(expected);
+    if (scenario) expect(executorOf(scenario).describe(scenario)).toBe(expected);
   });
 });

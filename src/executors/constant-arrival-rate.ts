@@ -1,26 +1,32 @@
 /** constant-arrival-rate: iterations start at a fixed rate, whatever the response times (open model). */
-import { formatGoDuration } from '../format.js';
-import type { ConstantArrivalRateScenario } from '../plan.js';
+import { formatGoDuration } from '../util/duration.js';
 import {
-  describeBase,
+  DEFAULT_TIME_UNIT_MS,
   describeVuRange,
-  type ExecutorKind,
-  type FieldProblem,
   perSecond,
+  runArrivals,
   validateArrivalVus,
-  validateMinDuration,
-  validateScenarioBase,
-} from './executor-kind.js';
+} from './arrival-rate.js';
+import type { Executor, FieldProblem, ScenarioBase } from './executor.js';
+import { describeBase, validateMinDuration, validateScenarioBase } from './options.js';
 
-/** k6's default arrival-rate time unit (1 s). */
-export const DEFAULT_TIME_UNIT_MS = 1000;
+/** constant-arrival-rate: `rate` iterations per `timeUnitMs` (default 1 s) for `durationMs`. */
+export interface ConstantArrivalRateScenario extends ScenarioBase {
+  executor: 'constant-arrival-rate';
+  rate: number;
+  timeUnitMs: number;
+  durationMs: number;
+  preAllocatedVUs: number;
+  /** Defaults to preAllocatedVUs. */
+  maxVUs: number;
+}
 
 /**
  * The constant-arrival-rate executor: `rate` (required) iterations per `timeUnit` (1s) for
  * `duration` (required), with `preAllocatedVUs` (required) and `maxVUs` (= preAllocatedVUs).
  */
-export const constantArrivalRate: ExecutorKind<ConstantArrivalRateScenario> = {
-  executor: 'constant-arrival-rate',
+export const constantArrivalRate: Executor<ConstantArrivalRateScenario> = {
+  name: 'constant-arrival-rate',
   keys: ['rate', 'timeUnit', 'duration', 'preAllocatedVUs', 'maxVUs'],
   read(reader, base) {
     const preAllocatedVUs = reader.int('preAllocatedVUs') ?? Number.NaN;
@@ -51,5 +57,34 @@ export const constantArrivalRate: ExecutorKind<ConstantArrivalRateScenario> = {
     return `${rate} iterations/s for ${formatGoDuration(s.durationMs)}${facts}`;
   },
   maxVUs: (s) => Math.max(s.maxVUs, s.preAllocatedVUs),
+  initialVUs: (s) => s.preAllocatedVUs,
   durationMs: (s) => s.durationMs,
+  scale: (s, tuple) =>
+    tuple.whole
+      ? s
+      : {
+          ...s,
+          rate: s.rate * tuple.share,
+          preAllocatedVUs: tuple.scale(s.preAllocatedVUs),
+          maxVUs: tuple.scale(s.maxVUs),
+        },
+  start(s, context) {
+    const stopper = new AbortController();
+    const period = s.timeUnitMs / s.rate;
+    return {
+      run: () =>
+        runArrivals(
+          {
+            dueAt: (g) => g * period,
+            durationMs: s.durationMs,
+            preAllocatedVUs: s.preAllocatedVUs,
+            maxVUs: s.maxVUs,
+            gracefulStopMs: s.gracefulStopMs,
+          },
+          context,
+          stopper.signal,
+        ),
+      stop: () => stopper.abort(),
+    };
+  },
 };

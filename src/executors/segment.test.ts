@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createExecutionTuple } from '../../config/execution-segment.js';
+import { createExecutionTuple } from './execution-segment.js';
 import { ShardPart } from './segment.js';
 
 /** Every (segment, shard) part of `sequence` run with `shards` shards per process. */

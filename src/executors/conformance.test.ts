@@ -1,10 +1,12 @@
 /** Conformance suite every executor configuration passes (one run per entry of EXECUTORS). */
 import { describe, expect, it } from 'vitest';
-import type { ScenarioPlan } from '../plan.js';
-import { ProblemList } from '../problems.js';
-import { createPathOf } from '../read-values.js';
-import { readScenario } from '../scenarios.js';
-import { COMMON_SCENARIO_KEYS, EXECUTOR_NAMES, EXECUTORS, type ExecutorKind } from './index.js';
+import { ProblemList } from '../config/problems.js';
+import { createPathOf } from '../config/read-values.js';
+import { readScenario } from '../config/scenarios.js';
+import { createExecutionTuple, WHOLE_TEST } from './execution-segment.js';
+import type { Executor } from './executor.js';
+import { COMMON_SCENARIO_KEYS } from './options.js';
+import { EXECUTOR_NAMES, EXECUTORS, type ScenarioPlan } from './registry.js';
 
 /** The smallest valid scenario of each executor, as a script would write it. */
 const MINIMAL: Record<string, Record<string, unknown>> = {
@@ -14,6 +16,20 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   'ramping-vus': { stages: [{ duration: '10s', target: 5 }] },
   'constant-arrival-rate': { rate: 10, duration: '10s', preAllocatedVUs: 2 },
   'ramping-arrival-rate': { stages: [{ duration: '10s', target: 5 }], preAllocatedVUs: 2 },
+};
+
+/** A scenario of each executor with several VUs, to split between execution segments. */
+const SIZED: Record<string, Record<string, unknown>> = {
+  'shared-iterations': { vus: 5, iterations: 11 },
+  'per-vu-iterations': { vus: 5, iterations: 3 },
+  'constant-vus': { vus: 5, duration: '10s' },
+  'ramping-vus': { startVUs: 0, stages: [{ duration: '10s', target: 5 }] },
+  'constant-arrival-rate': { rate: 10, duration: '10s', preAllocatedVUs: 5, maxVUs: 7 },
+  'ramping-arrival-rate': {
+    stages: [{ duration: '10s', target: 5 }],
+    preAllocatedVUs: 5,
+    maxVUs: 7,
+  },
 };
 
 function read(executor: string, fields: Record<string, unknown>) {
@@ -26,10 +42,10 @@ function read(executor: string, fields: Record<string, unknown>) {
 }
 
 describe.each(EXECUTOR_NAMES)('executor %s', (name) => {
-  const kind = EXECUTORS[name] as unknown as ExecutorKind;
+  const kind = EXECUTORS[name] as unknown as Executor<ScenarioPlan>;
 
   it('is registered under its own name and has its own keys only', () => {
-    expect(kind.executor).toBe(name);
+    expect(kind.name).toBe(name);
     for (const key of kind.keys)
       expect(COMMON_SCENARIO_KEYS as readonly string[]).not.toContain(key);
     expect(new Set(kind.keys).size).toBe(kind.keys.length);
@@ -55,6 +71,19 @@ describe.each(EXECUTOR_NAMES)('executor %s', (name) => {
     expect(kind.maxVUs(s)).toBeGreaterThan(0);
     expect(Number.isFinite(kind.durationMs(s))).toBe(true);
     expect(kind.durationMs(s)).toBeGreaterThan(0);
+    expect(Number.isInteger(kind.initialVUs(s))).toBe(true);
+    expect(kind.initialVUs(s)).toBeGreaterThan(0);
+    expect(kind.initialVUs(s)).toBeLessThanOrEqual(kind.maxVUs(s));
+  });
+
+  it('scales to execution segments whose VUs add up to the whole test', () => {
+    const s = read(name, SIZED[name] ?? {}).scenario as ScenarioPlan;
+    expect(kind.scale(s, WHOLE_TEST)).toBe(s);
+    const halves = ['0:1/2', '1/2:1'].map((segment) =>
+      kind.scale(s, createExecutionTuple(segment)),
+    );
+    expect(halves.reduce((sum, half) => sum + kind.maxVUs(half), 0)).toBe(kind.maxVUs(s));
+    for (const half of halves) expect(kind.validate(half)).toEqual([]);
   });
 
   it('describes itself in one line ending with the graceful stop', () => {

@@ -2,11 +2,11 @@
  * Execution segments inside one process: how a scenario's VUs, iterations and arrival slots are
  * split between W shards so that, added up, every count is exact at every moment (striping, as
  * k6's execution segment sequences do): unit u of this process belongs to shard u mod W. On top,
- * the process itself may run only a k6 execution segment of the whole test (config/
+ * the process itself may run only a k6 execution segment of the whole test (
  * execution-segment.ts): a {@link ShardPart} composes both, so the shards of all processes of a
  * sequence together own every global unit exactly once.
  */
-import { type ExecutionTuple, WHOLE_TEST } from '../../config/execution-segment.js';
+import { type ExecutionTuple, WHOLE_TEST } from './execution-segment.js';
 
 /** How many of the first `total` units (0..total-1) belong to shard `k` of `w`. */
 export function stripe(total: number, k: number, w: number): number {

@@ -1,9 +1,25 @@
-/** Piecewise-linear stage curves: the VU target or the arrival rate at time t, and their integral. */
-import type { Stage } from '../../../config/plan.js';
+/**
+ * The one stage arithmetic of the ramping executors: a piecewise-linear curve of VU targets or
+ * arrival rates — its length, peak, value at time t and (for rates) when its integral reaches n —
+ * and k6's check of a stage list.
+ */
+import type { FieldProblem, Stage } from './executor.js';
 
 /** Total length of the stages in ms. */
 export function stagesDuration(stages: readonly Stage[]): number {
   return stages.reduce((sum, s) => sum + s.durationMs, 0);
+}
+
+/** The highest of `start` and every stage target. */
+export function maxTarget(start: number, stages: readonly Stage[]): number {
+  let max = start;
+  for (const stage of stages) if (stage.target > max) max = stage.target;
+  return max;
+}
+
+/** k6's stage checks: at least one stage (targets and durations were checked when read). */
+export function validateStages(stages: readonly Stage[]): FieldProblem[] {
+  return stages.length === 0 ? [{ field: 'stages', message: 'at least one stage is needed' }] : [];
 }
 
 /** The value at `t` ms: linear from `start` through each stage's target; the last target after the end. */

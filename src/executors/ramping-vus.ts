@@ -1,33 +1,102 @@
-/**
- * ramping-vus: the number of looping VUs follows the stages linearly (k6 semantics: start at
- * startVUs; VUs above the target finish their iteration and stop, or are interrupted after
- * gracefulRampDown; at the end, gracefulStop). This shard runs the striped share of the target.
- */
-import { maxTarget } from '../../../config/executors/executor-kind.js';
-import type { RampingVusScenario } from '../../../config/plan.js';
-import type { RunnableVu } from '../vu-runner.js';
-import {
-  type Executor,
-  type ExecutorContext,
-  finishLoops,
-  loopVu,
-  sleepUntil,
+/** ramping-vus: the number of looping VUs follows stages (k6 defaults: startVUs 1, gracefulRampDown 30s). */
+import { formatGoDuration } from '../util/duration.js';
+import type {
+  Executor,
+  ExecutorContext,
+  FieldProblem,
+  ScenarioBase,
+  ScenarioRun,
+  ScenarioVu,
+  Stage,
 } from './executor.js';
-import { stagesDuration, valueAt } from './stages.js';
+import { describeBase, MAX_VUS, validateScenarioBase } from './options.js';
+import { maxTarget, stagesDuration, validateStages, valueAt } from './stages.js';
+import { finishLoops, loopVu, sleepUntil } from './vu-loops.js';
+
+/** k6's default graceful ramp-down (30 s). */
+export const DEFAULT_GRACEFUL_RAMP_DOWN_MS = 30_000;
+
+/** ramping-vus: VUs follow `stages` from `startVUs` (default 1); `gracefulRampDownMs` default 30 s. */
+export interface RampingVusScenario extends ScenarioBase {
+  executor: 'ramping-vus';
+  startVUs: number;
+  stages: Stage[];
+  gracefulRampDownMs: number;
+}
+
+/** The ramping-vus executor: `startVUs` (1), `stages` (required), `gracefulRampDown` (30s). */
+export const rampingVus: Executor<RampingVusScenario> = {
+  name: 'ramping-vus',
+  keys: ['startVUs', 'stages', 'gracefulRampDown'],
+  read(reader, base) {
+    const stages = reader.has('stages') ? reader.stages('stages') : [];
+    return {
+      ...base,
+      executor: 'ramping-vus',
+      startVUs: reader.int('startVUs', 1) ?? Number.NaN,
+      stages: stages ?? [],
+      gracefulRampDownMs:
+        reader.duration('gracefulRampDown', DEFAULT_GRACEFUL_RAMP_DOWN_MS) ??
+        DEFAULT_GRACEFUL_RAMP_DOWN_MS,
+    };
+  },
+  validate(s) {
+    const problems: FieldProblem[] = validateScenarioBase(s);
+    problems.push(...validateStages(s.stages));
+    if (s.stages.length > 0 && !(maxTarget(s.startVUs, s.stages) > 0)) {
+      problems.push({
+        field: 'stages',
+        message: 'either startVUs or one of the stage targets must be more than 0',
+      });
+    }
+    if (s.startVUs > MAX_VUS)
+      problems.push({ field: 'startVUs', message: `exceeds the limit of ${MAX_VUS}` });
+    s.stages.forEach((stage, i) => {
+      if (stage.target > MAX_VUS) {
+        problems.push({
+          field: `stages[${i}].target`,
+          message: `exceeds the limit of ${MAX_VUS} VUs`,
+        });
+      }
+    });
+    return problems;
+  },
+  describe(s) {
+    const facts = describeBase(s, `gracefulRampDown: ${formatGoDuration(s.gracefulRampDownMs)}`);
+    const total = formatGoDuration(stagesDuration(s.stages));
+    return `Up to ${maxTarget(s.startVUs, s.stages)} looping VUs for ${total} over ${s.stages.length} stages${facts}`;
+  },
+  maxVUs: (s) => maxTarget(s.startVUs, s.stages),
+  initialVUs: (s) => Math.floor(maxTarget(s.startVUs, s.stages) + 1e-9),
+  durationMs: (s) => stagesDuration(s.stages),
+  scale: (s, tuple) =>
+    tuple.whole
+      ? s
+      : {
+          ...s,
+          startVUs: tuple.scale(s.startVUs),
+          stages: s.stages.map((stage) => ({ ...stage, target: tuple.scale(stage.target) })),
+        },
+  start: startRampingVus,
+};
 
 /** How often the VU target is re-evaluated (ms). */
 const CONTROL_TICK_MS = 10;
 
 interface Slot {
-  vu: RunnableVu;
+  vu: ScenarioVu;
   /** True while the VU should keep looping. */
   wanted: boolean;
   loop: Promise<void> | null;
   retiredAt: number;
 }
 
-/** Creates a ramping-vus executor. */
-export function createRampingVus(scenario: RampingVusScenario, context: ExecutorContext): Executor {
+/**
+ * Runs ramping-vus on one shard (k6 semantics: start at startVUs; VUs above the target finish
+ * their iteration and stop, or are interrupted after gracefulRampDown; at the end, gracefulStop).
+ * This shard runs the striped share of the target.
+ */
+function startRampingVus(scenario: RampingVusScenario, context: ExecutorContext): ScenarioRun {
   const stopper = new AbortController();
   const { runner } = context;
   const slots: Slot[] = [];
