@@ -1,6 +1,6 @@
 /** `runQuickTest`: the API behind `redline run <url>` (autocannon/wrk-style single-URL load). */
 import { randomUUID } from 'node:crypto';
-import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
+import { type ExitCodeValue, exitCodeFor } from '../../errors/exit-codes.js';
 import type { Aggregate } from '../../metrics/aggregate.js';
 import type { RunMeta } from '../../results/run-meta.js';
 import type { RunResultFile } from '../../results/run-result.js';
@@ -76,11 +76,9 @@ export async function runQuickTest(
   });
   const result = buildRunResult({ meta, ...run });
   for (const w of result.warnings ?? []) onWarning?.(w);
-  const exitCode =
-    result.reason === 'interrupted'
-      ? ExitCode.Interrupted
-      : targetNeverAnswered(result, true)
-        ? ExitCode.TargetUnreachable
-        : ExitCode.Ok;
+  const exitCode = exitCodeFor({
+    reason: result.reason,
+    targetNeverAnswered: targetNeverAnswered(result, true),
+  });
   return { result, totals: run.totals, exitCode };
 }
