@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { remoteModulesFromFlags } from '../../src/cli/script-flags.js';
 import { isRedlineError } from '../../src/errors/index.js';
-import { runScriptTest } from '../../src/engine/script/run-script.js';
+import { runScriptTest } from '../../src/engine/script-run/run-script.js';
 import { instantiateModule, loadScript } from '../../src/script/loader/index.js';
 import { scriptModuleMap } from '../../src/script/modules/module-map.js';
 import { type K6Server, startK6Server } from './helpers/k6-server.js';

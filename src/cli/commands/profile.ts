@@ -91,7 +91,7 @@ function loadRunners(base: QuickRunOptions, warmupMs: number) {
  */
 function scriptRunners(scriptPath: string, flags: ProfileFlags, warmupMs: number) {
   const run = async (url: string, signal: AbortSignal, durationMs: number) => {
-    const { runScriptTest } = await import('../../engine/script/run-script.js');
+    const { runScriptTest } = await import('../../engine/script-run/run-script.js');
     const cli: CliOverrides = { env: { BASE_URL: url.replace(/\/$/, '') }, duration: durationMs };
     if (flags.connections !== undefined) cli.vus = flags.connections;
     return runScriptTest({

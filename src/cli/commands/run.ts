@@ -190,7 +190,7 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
   const markWritten = writePartialOnForcedExit(interrupt, partial, flags);
   const errorsShown = new Map<string, number>();
   try {
-    const { runScriptTest } = await import('../../engine/script/run-script.js');
+    const { runScriptTest } = await import('../../engine/script-run/run-script.js');
     // Scripts' console output goes to stderr, as in k6, so stdout carries only the summary.
     globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
     const run = await runScriptTest({

@@ -23,7 +23,6 @@ import type { Output } from '../../outputs/output.js';
 import type { RunMeta } from '../../results/run-meta.js';
 import type { ResultThreshold, RunResultFile } from '../../results/run-result.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
-import { configureHttpSettings } from '../../script/http/configure.js';
 import {
   instantiateModule,
   type LoadedScript,
@@ -36,6 +35,7 @@ import {
   installThreadRuntime,
   type ThreadRuntime,
 } from '../../script/runtime/thread-runtime.js';
+import { configureHttpSettings } from '../../script/vu-http/configure.js';
 import { isYamlPlanPath, loadYamlPlan } from '../../script/yaml/index.js';
 import {
   assertValidThresholds,
