@@ -4,7 +4,7 @@
  * its problems come out together with every other configuration problem.
  */
 import type { MetricDescriptor } from '../metrics/metric-types.js';
-import { parseThresholds } from '../thresholds/parse-thresholds.js';
+import { parseThresholds } from '../thresholds/index.js';
 import type { ThresholdSpec } from './plan.js';
 import type { ProblemList } from './problems.js';
 import { isPlainObject, parseDurationValue } from './read-values.js';

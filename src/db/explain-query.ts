@@ -4,8 +4,9 @@
  * parse, apply the rules.
  */
 import { readFile } from 'node:fs/promises';
-import { ExitCode, RedlineError } from '../errors/index.js';
-import type { Finding } from '../findings/index.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
+import type { Finding } from '../findings/finding.js';
 import { isRecord as isObject } from '../util/is-record.js';
 import { annotateExistingIndexes } from './advice/existing-indexes.js';
 import { type DbSession, openDb, parseDbTarget } from './connection.js';

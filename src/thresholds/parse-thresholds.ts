@@ -13,7 +13,7 @@
  */
 
 import { ExitCode } from '../errors/exit-codes.js';
-import { RedlineError } from '../errors/index.js';
+import { RedlineError } from '../errors/redline-error.js';
 import { BUILTIN_METRICS } from '../metrics/builtin.js';
 import type { MetricDescriptor } from '../metrics/metric-types.js';
 import { parseDurationMs } from '../util/duration.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRedlineError } from '../errors/index.js';
+import { isRedlineError } from '../errors/redline-error.js';
 import { parseThresholdExpression } from './parse-expression.js';
 import { parseMetricKey } from './parse-metric-key.js';
 import { assertValidThresholds, parseThresholds } from './parse-thresholds.js';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { remoteModulesFromFlags } from '../../src/cli/script-flags.js';
-import { isRedlineError } from '../../src/errors/index.js';
+import { isRedlineError } from '../../src/errors/redline-error.js';
 import { runScriptTest } from '../../src/engine/script-run/run-script.js';
 import { instantiateModule, loadScript } from '../../src/script/loader/index.js';
 import { scriptModuleMap } from '../../src/script/modules/module-map.js';

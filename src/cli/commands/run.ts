@@ -6,7 +6,7 @@ import { Console } from 'node:console';
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runQuickTest } from '../../engine/quick/run-quick.js';
+import { runQuickTest } from '../../engine/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import type { Output } from '../../outputs/output.js';

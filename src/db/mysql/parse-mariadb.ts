@@ -1,5 +1,6 @@
 /** Parses MariaDB `ANALYZE FORMAT=JSON` (and `EXPLAIN FORMAT=JSON`) output into plan nodes. */
-import { ExitCode, RedlineError } from '../../errors/index.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import { isRecord as isObject } from '../../util/is-record.js';
 import type { ExplainedPlan, PlanNode } from '../plan/plan-node.js';
 

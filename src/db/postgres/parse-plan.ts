@@ -1,5 +1,6 @@
 /** Parses PostgreSQL `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` output into engine-neutral plan nodes. */
-import { ExitCode, RedlineError } from '../../errors/index.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import { isRecord as isObject } from '../../util/is-record.js';
 import { computeExclusiveTimes } from '../plan/exclusive.js';
 import type { ExplainedPlan, PlanBuffers, PlanNode } from '../plan/plan-node.js';

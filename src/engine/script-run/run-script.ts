@@ -41,9 +41,9 @@ import {
   assertValidThresholds,
   createThresholdEvaluator,
   evaluateChecks,
+  type ThresholdDefinition,
   type ThresholdEvaluator,
 } from '../../thresholds/index.js';
-import type { ThresholdDefinition } from '../../thresholds/types.js';
 import { addRedactedNames } from '../../util/redact.js';
 import { compiledModuleUrl } from '../../util/runtime-path.js';
 import { type AbortReason, runShards } from '../controller.js';

@@ -13,7 +13,7 @@ import { buildPlan } from '../../config/build-plan.js';
 import { type CliOverrides, readPairs } from '../../config/cli-overrides.js';
 import { describePlan, planMaxDurationMs, planMaxVUs } from '../../config/describe-plan.js';
 import { ProblemList } from '../../config/problems.js';
-import { initContextError } from '../../engine/script-run/init-errors.js';
+import { initContextError } from '../../engine/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import type { ScenarioPlan } from '../../executors/registry.js';
 import { executorOf } from '../../executors/registry.js';
