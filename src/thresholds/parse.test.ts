@@ -105,7 +105,8 @@ describe('parseMetricKey', () => {
 });
 
 describe('parseThresholds', () => {
-  it('parses the seed script thresholds', () => {
+  // The founding brief's k6 script [ref: load-test-plan].
+  it("parses the thresholds of the founding brief's k6 script", () => {
     const parsed = parseThresholds(
       {
         http_req_duration: ['p(50)<200', 'p(95)<500', 'p(99)<800'],
