@@ -1,8 +1,10 @@
 /**
  * A real @grpc/grpc-js server for the k6/net/grpc tests (hello.proto): a greeting with header
  * and trailer metadata, an error status, a call that never answers (deadlines), the three
- * streaming kinds, and server reflection.
+ * streaming kinds, and server reflection; and a peer that resets the TCP connection mid-call.
  */
+import { createServer as createSecureless } from 'node:http2';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -106,5 +108,47 @@ export async function startGrpcServer(): Promise<GrpcTestServer> {
         server.tryShutdown(() => resolve());
         setTimeout(() => server.forceShutdown(), 2000).unref();
       }),
+  };
+}
+
+/** A peer that speaks HTTP/2 (so a gRPC connect succeeds) and resets the TCP connection on every call. */
+export interface ResettingServer {
+  /** `127.0.0.1:<port>`. */
+  addr: string;
+  /** Calls (HTTP/2 streams) received, each answered with a TCP reset. */
+  calls(): number;
+  close(): Promise<void>;
+}
+
+/** Starts the resetting peer on a port chosen by the OS. */
+export async function startResettingServer(): Promise<ResettingServer> {
+  const sockets = new Set<Socket>();
+  let calls = 0;
+  const server = createSecureless();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('stream', (stream) => {
+    calls++;
+    // The raw socket under this session: reset it (RST, not FIN) with the call in flight.
+    for (const socket of sockets) {
+      if (socket.remotePort === stream.session?.socket.remotePort) socket.resetAndDestroy();
+    }
+  });
+  server.on('sessionError', () => {});
+  const port = await new Promise<number>((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    });
+  });
+  return {
+    addr: `127.0.0.1:${port}`,
+    calls: () => calls,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
   };
 }
