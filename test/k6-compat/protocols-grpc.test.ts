@@ -3,14 +3,17 @@
  * metadata, an error status, a deadline, k6's response shape and grpc_req_duration with its tags;
  * a connect that cannot reach its server.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResultFile } from '../../src/outputs/result-file.js';
+import protobuf from 'protobufjs';
+import descriptor from 'protobufjs/ext/descriptor/index.js';
 import {
   type GrpcTestServer,
+  HELLO_PROTO,
   type ResettingServer,
   startGrpcServer,
   startResettingServer,
@@ -189,6 +192,46 @@ describe('Ctrl-C with gRPC calls in flight (built CLI)', () => {
       expect(calls - 1).toBeGreaterThanOrEqual(hello);
       expect(calls - 1).toBeLessThanOrEqual(hello + 2);
       expect(out.stdout).toMatch(/grpc_req_duration/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('k6/net/grpc: loadProtoset and healthCheck', () => {
+  it('40 a protoset (FileDescriptorSet written by protobufjs) loads the methods; healthCheck as in k6', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-protoset-'));
+    try {
+      const root = protobuf.loadSync(HELLO_PROTO);
+      const set = (root as unknown as { toDescriptor(s: string): protobuf.Message }).toDescriptor('proto3');
+      const protoset = join(dir, 'hello.protoset');
+      writeFileSync(protoset, (descriptor as unknown as { FileDescriptorSet: protobuf.Type }).FileDescriptorSet.encode(set).finish());
+      const checksBefore = server.calls('Check');
+      const run = await runCorpus('40-grpc-protoset-health.js', 'http://unused', {
+        env: [...env(), `PROTOSET=${protoset}`],
+      });
+      expect(run.scriptErrors).toEqual([]);
+      const failed = run.result.checks.filter((c) => c.fails > 0).map((c) => c.name);
+      expect(failed).toEqual([]);
+      expect(run.result.checks.length).toBe(7);
+      expect(run.result.checks.every((c) => c.passes === 2)).toBe(true);
+      expect(server.calls('Check') - checksBefore).toBe(8);
+      // Per iteration: one call and four health checks (three OK, one NotFound).
+      expect(metricValue(run, 'grpc_req_duration', 'count')).toBe(10);
+      expect(run.totals.summarize('grpc_req_duration', { status: '5' })?.count).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('41 loadProtoset on a file that is not a FileDescriptorSet fails the init with the path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-protoset-'));
+    try {
+      const bad = join(dir, 'bad.protoset');
+      writeFileSync(bad, 'syntax = "proto3";');
+      await expect(
+        runCorpus('40-grpc-protoset-health.js', 'http://unused', { env: [...env(), `PROTOSET=${bad}`] }),
+      ).rejects.toThrow(/loadProtoset\(\): cannot load .*bad\.protoset/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,7 +1,7 @@
 /**
  * A real @grpc/grpc-js server for the k6/net/grpc tests (hello.proto): a greeting with header
  * and trailer metadata, an error status, a call that never answers (deadlines), the three
- * streaming kinds, and server reflection; and a peer that resets the TCP connection mid-call.
+ * streaming kinds, the standard health service, and server reflection; and a peer that resets the TCP connection mid-call.
  */
 import { createServer as createSecureless } from 'node:http2';
 import type { Socket } from 'node:net';
@@ -12,6 +12,8 @@ import { ReflectionService } from '@grpc/reflection';
 
 /** The proto file the tests and scripts use. */
 export const HELLO_PROTO = fileURLToPath(new URL('../scripts/grpc/hello.proto', import.meta.url));
+/** The standard health service the server also implements. */
+const HEALTH_PROTO = fileURLToPath(new URL('../scripts/grpc/health.proto', import.meta.url));
 
 /** The running server. */
 export interface GrpcTestServer {
@@ -91,6 +93,23 @@ export async function startGrpcServer(): Promise<GrpcTestServer> {
       seen('Chat');
       call.on('data', (m: HelloRequest) => call.write({ message: `echo ${m.name}` }));
       call.on('end', () => call.end());
+    },
+  });
+  // The standard health service: the server and hello.Greeter serve, down.Service does not,
+  // any other name is unknown (NOT_FOUND, as grpc-go's health server answers).
+  const health = grpc.loadPackageDefinition(
+    protoLoader.loadSync(HEALTH_PROTO, { enums: String, defaults: true }),
+  ) as unknown as { grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } } };
+  server.addService(health.grpc.health.v1.Health.service, {
+    Check: (
+      call: grpc.ServerUnaryCall<{ service: string }, unknown>,
+      callback: grpc.sendUnaryData<unknown>,
+    ) => {
+      seen('Check');
+      const service = call.request.service;
+      if (service === '' || service === 'hello.Greeter') callback(null, { status: 'SERVING' });
+      else if (service === 'down.Service') callback(null, { status: 'NOT_SERVING' });
+      else callback({ code: grpc.status.NOT_FOUND, details: 'unknown service' });
     },
   });
   // Server reflection (grpc.reflection.v1 and v1alpha), for connect(addr, { reflect: true }).
