@@ -34,6 +34,7 @@ const LAYERS = {
   outputs: ['results', 'metrics', 'http', 'errors', 'util'], // http: sinks classify network errors as the client does
   slo: ['outputs', 'errors', 'util'],
   thresholds: ['outputs', 'results', 'metrics', 'errors', 'util'],
+  k8s: ['errors', 'util'], // Kubernetes manifests of a distributed test, and kubectl
   // A test run: options and plan, user scripts, the run lifecycle.
   config: ['thresholds', 'http', 'metrics', 'errors', 'util'],
   script: ['config', 'http', 'metrics', 'errors', 'util'],
@@ -86,6 +87,7 @@ const LAYERS = {
     'util',
   ],
   cli: [
+    'k8s',
     'mcp',
     'demo',
     'audit',
@@ -116,6 +118,7 @@ const LAYERS = {
 const SURFACES = {
   audit: [],
   compare: [],
+  k8s: [],
   db: ['sql/normalize.ts'], // driver-free SQL normaliser: the probe runs inside the user's app
   probe: [],
   profiler: [],

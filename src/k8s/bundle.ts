@@ -75,7 +75,10 @@ export async function collectScriptBundle(
   return {
     root,
     script: toPosix(relative(root, script)),
-    files: all.map((file) => ({ path: toPosix(relative(root, file)), content: readFileSync(file) })),
+    files: all.map((file) => ({
+      path: toPosix(relative(root, file)),
+      content: readFileSync(file),
+    })),
     notes,
   };
 }
@@ -100,7 +103,10 @@ async function importedFiles(script: string): Promise<string[]> {
         {
           name: 'redline-k8s-remote',
           setup(b) {
-            b.onResolve({ filter: /^https?:\/\// }, (args) => ({ path: args.path, external: true }));
+            b.onResolve({ filter: /^https?:\/\// }, (args) => ({
+              path: args.path,
+              external: true,
+            }));
           },
         },
       ],

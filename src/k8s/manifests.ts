@@ -103,7 +103,9 @@ export function renderTest(options: RenderOptions): RenderedTest {
     name: 'token',
     secret: {
       secretName: names.token,
-      defaultMode: 0o400,
+      // Readable whatever user the image runs as (files of a Secret volume belong to root);
+      // the pod holds one container, which needs it.
+      defaultMode: 0o444,
       items: [{ key: 'token', path: 'token' }],
     },
   };

@@ -50,10 +50,9 @@ export function parseRequestLimit(flag: string, value: string): RequestLimit {
   const [request = '', limit = request, ...rest] = value.split(':');
   const bad = (why: string) =>
     new RedlineError('E_USAGE_VALUE', `invalid value for ${flag}: "${value}" (${why})`, {
-      hint:
-        flag.includes('cpu')
-          ? 'use a CPU quantity such as 500m or 2, or request:limit such as 500m:2'
-          : 'use a memory quantity such as 512Mi or 2Gi, or request:limit such as 512Mi:1Gi',
+      hint: flag.includes('cpu')
+        ? 'use a CPU quantity such as 500m or 2, or request:limit such as 500m:2'
+        : 'use a memory quantity such as 512Mi or 2Gi, or request:limit such as 512Mi:1Gi',
       exitCode: ExitCode.Usage,
     });
   if (rest.length > 0) throw bad('at most one ":"');
