@@ -47,18 +47,14 @@ type NoExtraKeys<T, S> = T extends readonly (infer E)[]
     ? { [K in keyof T]: K extends keyof S ? NoExtraKeys<T[K], NonNullable<S[K]>> : never }
     : T;
 type Assert<T extends true> = T;
-export type _JobFieldsAreOfficial = Assert<
-  JobObject extends NoExtraKeys<JobObject, IJob> ? true : false
->;
-export type _ConfigMapFieldsAreOfficial = Assert<
-  ConfigMapObject extends NoExtraKeys<ConfigMapObject, IConfigMap> ? true : false
->;
-export type _SecretFieldsAreOfficial = Assert<
-  SecretObject extends NoExtraKeys<SecretObject, ISecret> ? true : false
->;
-export type _ServiceFieldsAreOfficial = Assert<
-  ServiceObject extends NoExtraKeys<ServiceObject, IService> ? true : false
->;
+/** Fails to compile when a type Redline writes has a field the official type lacks (npm run typecheck). */
+type FieldsAreOfficial = [
+  Assert<JobObject extends NoExtraKeys<JobObject, IJob> ? true : false>,
+  Assert<ConfigMapObject extends NoExtraKeys<ConfigMapObject, IConfigMap> ? true : false>,
+  Assert<SecretObject extends NoExtraKeys<SecretObject, ISecret> ? true : false>,
+  Assert<ServiceObject extends NoExtraKeys<ServiceObject, IService> ? true : false>,
+];
+const fieldsAreOfficial: FieldsAreOfficial = [true, true, true, true];
 
 let dir: string;
 let bundle: ScriptBundle;
@@ -76,7 +72,7 @@ beforeAll(async () => {
       "import { base } from './lib/base.js';",
       "const users = JSON.parse(open('./users.json'));",
       "const blob = open('./blob.bin', 'b');",
-      'export default function () { http.get(`${base}/${users[0].name}`); }',
+      "export default function () { http.get(base + '/' + users[0].name); }",
       '',
     ].join('\n'),
   );
@@ -161,6 +157,12 @@ describe('renderTest: valid for the Kubernetes API', () => {
       controller.spec.template.spec.containers[0]!.resources as { limits: Record<string, string> }
     ).limits['cpu'] = 'two';
     expect(schemaErrors(controller)).toMatch(/quantity/);
+  });
+
+  it('the field names are the official ones (checked by the compiler, see FieldsAreOfficial)', () => {
+    // A field the official types lack (a typo the schemas would let through: they allow unknown
+    // fields and the API server drops them) fails `tsc`, before this line runs.
+    expect(fieldsAreOfficial).toEqual([true, true, true, true]);
   });
 
   it('the YAML stream parses back to the same objects', () => {
