@@ -156,10 +156,13 @@ export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterR
   const scrub = scrubber(options.secrets);
   const say = (text: string) => options.stderr.write(`redline: ${scrub(text)}\n`);
   const { names } = options.rendered;
-  let deleted = false;
-  const deleteAll = async () => {
-    if (deleted) return;
-    deleted = true;
+  let deletion: Promise<void> | undefined;
+  // Once only; a second caller (the end of the run after Ctrl-C) waits for the first.
+  const deleteAll = () => {
+    deletion ??= deleteObjects();
+    return deletion;
+  };
+  const deleteObjects = async () => {
     const done = await kubectl(options, deleteArgs(options)).catch((e: Error) => ({
       code: null,
       stdout: '',
