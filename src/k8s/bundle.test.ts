@@ -79,6 +79,7 @@ describe('collectScriptBundle', () => {
       'test.js',
       [
         "const name = __ENV.DATA || 'a.json';",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the script's own template literal
         'const data = open(`./data/${name}`);',
         "const gone = __ENV.OLD ? open('./old.json') : '';",
         'export default function () {}',
