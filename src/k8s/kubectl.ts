@@ -142,6 +142,11 @@ function kubectl(
   });
 }
 
+/** kubectl's last line of output (its summary; the lines before repeat the same failure). */
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1) ?? '';
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -171,7 +176,7 @@ export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterR
     if (done.code === 0) say(`deleted the test's objects (${options.rendered.selector})`);
     else
       say(
-        `could not delete the test's objects: ${done.stderr.trim()}\n  delete them with: kubectl ${deleteArgs(options).join(' ')}`,
+        `could not delete the test's objects: ${lastLine(done.stderr)}\n  delete them with: kubectl ${deleteArgs(options).join(' ')}`,
       );
   };
   try {
