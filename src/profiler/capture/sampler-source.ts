@@ -1,13 +1,20 @@
 /** The JavaScript evaluated inside the target (through Runtime.evaluate) to sample its signals. */
 
 /**
+ * The script URL the sampler's functions carry in the target's CPU profile: its timers and heap
+ * checks are Redline's work, taken out of the profile before analysis (analysis/forced-gc.ts).
+ */
+export const SAMPLER_SOURCE_URL = 'redline-sampler.js';
+
+/**
  * Installs `globalThis.__redlineSampler` with start(intervalMs) / stop() → JSON, heapCheck() →
  * retained bytes after a full GC, and dispose(). Uses only Node
  * built-ins (perf_hooks), an unref'd interval and a GC PerformanceObserver; stop() removes all of
  * it, so an attached process is left as it was. `require` comes from the inspector's command-line
  * API (Runtime.evaluate with includeCommandLineAPI), which works in CommonJS and ESM targets.
  */
-export const SAMPLER_INSTALL = `(() => {
+export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
+(() => {
   if (globalThis.__redlineSampler) return 'present';
   // \`require\` exists only while an evaluation runs: take every module now, for the callbacks.
   const { monitorEventLoopDelay, PerformanceObserver, performance } = require('node:perf_hooks');
