@@ -4,14 +4,25 @@
 // rule raised on a healthy case at medium or above, or a rule a case forbids) fails, and so does
 // a planted problem that is missed. Cases of kind profile-file/report have their own tests
 // (profile-files.test.ts, src/report/model/report-wording.test.ts) and are listed as such.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainQuery } from '../../src/db/index.js';
 import { runQuickTest } from '../../src/engine/index.js';
 import type { Finding } from '../../src/findings/finding.js';
+import { createProbeEnv, readProbeReport } from '../../src/probe/index.js';
 import { profileTarget } from '../../src/profiler/index.js';
 import { createMysqlDatabase, createPgDatabase, mysqlExec, pgExec } from '../db/pg-scratch.js';
-import { allCases, type CaseTruth, CORPUS_DIR, readCaseFile, setupStatements } from './truth.js';
+import {
+  allCases,
+  type CaseTruth,
+  CORPUS_DIR,
+  markerLine,
+  readCaseFile,
+  setupStatements,
+} from './truth.js';
 
 const ROOT = join(CORPUS_DIR, '../../..');
 const SERIOUS = new Set(['critical', 'high', 'medium']);
@@ -42,6 +53,7 @@ async function runProfilerCase(truth: CaseTruth): Promise<Finding[]> {
             url,
             connections: run.connections ?? 4,
             durationMs: run.durationMs,
+            ...(run.load === 'rate' && run.rate ? { rate: run.rate } : {}),
             signal,
           }),
     capture: run.capture ?? {},
@@ -58,6 +70,77 @@ async function runProfilerCase(truth: CaseTruth): Promise<Finding[]> {
       ),
     );
   return result.findings;
+}
+
+/** The built probe entry (the apps load it with --import, as `redline profile --probe` does). */
+const BUILT_PROBE = join(ROOT, 'dist/probe/register.js');
+/** One scratch PostgreSQL database with test/fixtures/calibration/probe-schema.sql for every probe case. */
+let probeDb: { url: string; drop: () => Promise<void> } | undefined;
+
+/**
+ * Starts a probe case's app with the built probe, sends `requests` requests (`{i}` in the path is
+ * the request's number) over `connections` concurrent loops, bounded by `durationMs`, stops the
+ * app (the probe flushes its report on exit) and returns the report's findings.
+ */
+async function runProbeCase(truth: CaseTruth): Promise<Finding[]> {
+  if (!existsSync(BUILT_PROBE))
+    throw new Error(`run npm run build first: ${BUILT_PROBE} is missing`);
+  if (!probeDb) throw new Error('the probe database was not created');
+  const run = truth.run ?? { load: 'probe' as const, durationMs: 10_000 };
+  const dir = mkdtempSync(join(tmpdir(), 'redline-corpus-'));
+  const reportFile = join(dir, 'probe.ndjson');
+  const env: NodeJS.ProcessEnv = {
+    ...createProbeEnv({ reportFile, flushMs: 200 }),
+    DATABASE_URL: probeDb.url,
+    NODE_OPTIONS: `--import=${BUILT_PROBE}`,
+  };
+  const child = spawn(process.execPath, [join(CORPUS_DIR, truth.case, 'app.mjs')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`app did not start: ${stderr}`)), 20_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        const match = /listening (\d+)/.exec(chunk.toString());
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`app exited (${code}): ${stderr}`)));
+    });
+    const total = run.requests ?? 20;
+    const end = Date.now() + run.durationMs;
+    let next = 0;
+    const statuses: number[] = [];
+    const loop = async () => {
+      while (next < total && Date.now() < end) {
+        const i = next++;
+        const path = (run.path ?? '/').replace('{i}', String(i));
+        const response = await fetch(`http://127.0.0.1:${port}${path}`);
+        await response.arrayBuffer();
+        statuses.push(response.status);
+      }
+    };
+    await Promise.all(Array.from({ length: run.connections ?? 1 }, loop));
+    expect(
+      statuses.every((status) => status === 200),
+      stderr,
+    ).toBe(true);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    return (await readProbeReport(reportFile)).findings;
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function runDbCase(truth: CaseTruth): Promise<Finding[]> {
@@ -122,7 +205,9 @@ function confusion(all: readonly Outcome[]) {
 }
 
 const cases = allCases();
-const runnable = cases.filter((c) => c.kind === 'profiler' || c.kind.startsWith('db-'));
+const runnable = cases.filter(
+  (c) => c.kind === 'profiler' || c.kind === 'probe' || c.kind.startsWith('db-'),
+);
 const elsewhere = cases.filter((c) => !runnable.includes(c));
 
 /**
@@ -135,11 +220,46 @@ const elsewhere = cases.filter((c) => !runnable.includes(c));
  */
 const KNOWN_FALSE_POSITIVES: Record<string, string[]> = {};
 
+/** Expected findings not at their planted line (cases with checkLine). */
+const misplaced: string[] = [];
+
+function checkLocation(truth: CaseTruth, findings: readonly Finding[]): void {
+  if (!truth.checkLine || !truth.where?.marker || !Array.isArray(truth.expected)) return;
+  const line = markerLine(truth.case, truth.where.file, truth.where.marker);
+  for (const id of truth.expected) {
+    const at = findings
+      .filter((f) => f.id === id)
+      .map((f) => `${f.location?.file}:${f.location?.line}`);
+    if (!at.some((where) => where.endsWith(`${truth.case}/${truth.where?.file}:${line}`)))
+      misplaced.push(
+        `${truth.case}: ${id} at ${at.join(', ') || 'nowhere'}, planted at line ${line}`,
+      );
+  }
+}
+
 describe('calibration corpus', () => {
+  beforeAll(async () => {
+    if (!runnable.some((c) => c.kind === 'probe')) return;
+    probeDb = await createPgDatabase('rl_corpus_probe');
+    await pgExec(
+      probeDb.url,
+      readFileSync(join(CORPUS_DIR, 'probe-schema.sql'), 'utf8')
+        .split(/;\s*\n/)
+        .map((statement) => statement.trim())
+        .filter(Boolean),
+    );
+  }, 60_000);
   for (const truth of runnable) {
     it(`${truth.case} (${truth.kind}): ${truth.expected === 'healthy' ? 'healthy' : truth.expected.join(', ')}`, async () => {
       const findings =
-        truth.kind === 'profiler' ? await runProfilerCase(truth) : await runDbCase(truth);
+        truth.kind === 'profiler'
+          ? await runProfilerCase(truth)
+          : truth.kind === 'probe'
+            ? await runProbeCase(truth)
+            : await runDbCase(truth);
+      if (process.env['REDLINE_CORPUS_DEBUG'] && truth.kind !== 'profiler')
+        console.log(truth.case, JSON.stringify(findings.map((f) => [f.id, f.severity, f.title])));
+      checkLocation(truth, findings);
       outcomes.push({ truth, findings });
     }, 120_000);
   }
@@ -157,6 +277,7 @@ describe('calibration corpus', () => {
         ),
     ];
     console.log(lines.join('\n'));
+    return probeDb?.drop();
   });
 
   it('has no false positive and misses no planted problem', () => {
@@ -175,5 +296,6 @@ describe('calibration corpus', () => {
     expect(fps.length).toBeLessThanOrEqual(known.length);
     const fns = [...table].filter(([, r]) => r.fn > 0).map(([id]) => id);
     expect(fns).toEqual([]);
+    expect(misplaced).toEqual([]);
   });
 });
