@@ -11,7 +11,12 @@ export const DIAGNOSIS_THRESHOLDS = {
   eluMedian: 0.95,
   /** CPU: p90 below this fraction of a core means the process waits (I/O) rather than computes. */
   cpuP90: 0.9,
-  /** GC: blocking pause time summed per 1-s window at or above this (ms) is GC pressure. */
+  /**
+   * GC: blocking pause time summed per 1-s window at or above this (ms) is GC pressure (clinic's
+   * 10% of a second). Calibration corpus: gc-churn (old-generation churn) measures 145-364 ms/s;
+   * the healthy cases stay below 65 ms/s (threadpool-cpu 34, bounded-cache 39, big-dependency-
+   * legit 61; heap-check-big-heap 2 once the forced GCs are excluded).
+   */
   gcMsPerSecond: 100,
   /** Fewer process samples than this gives no diagnosis (clinic: 4). */
   minSamples: 4,
