@@ -33,6 +33,7 @@ const LAYERS = {
   outputs: ['results', 'metrics', 'http', 'errors', 'util'], // http: sinks classify network errors as the client does
   slo: ['outputs', 'errors', 'util'],
   thresholds: ['outputs', 'results', 'metrics', 'errors', 'util'],
+  k8s: ['errors', 'util'], // Kubernetes manifests of a distributed test, and kubectl
   // A test run: the executors, options and plan, user scripts, the run lifecycle.
   executors: ['metrics', 'errors', 'util'],
   config: ['executors', 'thresholds', 'http', 'metrics', 'errors', 'util'],
@@ -88,6 +89,7 @@ const LAYERS = {
     'util',
   ],
   cli: [
+    'k8s',
     'mcp',
     'demo',
     'audit',
@@ -119,6 +121,7 @@ const LAYERS = {
 const SURFACES = {
   audit: [],
   compare: [],
+  k8s: [],
   db: ['sql/normalize.ts'], // driver-free SQL normaliser: the probe runs inside the user's app
   engine: ['script-run/run-script.ts'], // scripted runs: loaded lazily by the commands that run scripts
   probe: [],

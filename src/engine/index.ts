@@ -10,6 +10,7 @@ export {
   type RunShardsOptions,
   runShards,
 } from './controller.js';
+export { checkReachable } from './preflight.js';
 export { planQuickShards, type QuickRunOptions, splitEvenly } from './quick/quick-config.js';
 export { describeQuickRun, type RunResult, runQuickTest } from './quick/run-quick.js';
 export { buildRunResult, metricValues, resultMetrics } from './result-builder.js';

@@ -2,7 +2,7 @@
  * The saved result of one run (`redline run --json <file>`): what `redline report`, `redline
  * compare` and the audit read back. Versioned; fields are only ever added.
  */
-import type { RequestAccounting } from '../metrics/request-accounting.js';
+import type { EchoAccounting, RequestAccounting } from '../metrics/request-accounting.js';
 import type { EndReason, RunMeta } from './run-meta.js';
 
 /** Default trend statistics of a summary: k6's plus p(99) and p(99.9). */
@@ -116,6 +116,11 @@ export interface RunResultFile {
    * extra attempts after keep-alive closes (absent in results written before it existed).
    */
   requests?: RequestAccounting;
+  /**
+   * WebSocket echo runs only (`redline run ws://… --message`): where every message went, sent =
+   * answered + unanswered by class.
+   */
+  echo?: EchoAccounting;
   /** Problems with the run's meaning the user must see (e.g. the target answered nothing). */
   warnings?: string[];
   /** Generator health: its own CPU% and event-loop lag p99, and whether it saturated. */

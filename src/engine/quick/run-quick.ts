@@ -7,7 +7,7 @@ import type { RunResultFile } from '../../results/run-result.js';
 import { formatDuration } from '../../util/duration.js';
 import { redactText } from '../../util/redact.js';
 import { runShards } from '../controller.js';
-import { checkReachable } from '../preflight.js';
+import { checkHttp2, checkReachable } from '../preflight.js';
 import { buildRunResult, targetNeverAnswered } from '../result-builder.js';
 import { planQuickShards, type QuickRunOptions } from './quick-config.js';
 
@@ -28,6 +28,10 @@ export function describeQuickRun(options: QuickRunOptions): string {
   const c = options.connections ?? 10;
   const p =
     options.pipelining && options.pipelining > 1 ? `, pipelining ${options.pipelining}` : '';
+  const h2 =
+    options.http2 || options.h2c
+      ? `, HTTP/2${options.h2c ? ' cleartext (h2c)' : ''} × ${options.streams ?? 1} streams`
+      : '';
   const bound =
     options.requests !== undefined
       ? `${options.requests} requests`
@@ -36,7 +40,7 @@ export function describeQuickRun(options: QuickRunOptions): string {
     options.rate !== undefined
       ? `${options.rate} req/s (open model) over ${c} connections`
       : `${c} connections (closed model)`;
-  return `${model}${p}, ${bound}${options.warmupMs ? ` after ${formatDuration(options.warmupMs)} warm-up` : ''}`;
+  return `${model}${p}${h2}, ${bound}${options.warmupMs ? ` after ${formatDuration(options.warmupMs)} warm-up` : ''}`;
 }
 
 /**
@@ -49,6 +53,8 @@ export async function runQuickTest(
 ): Promise<RunResult> {
   const configs = planQuickShards(options);
   await checkReachable(configs[0]!.target);
+  const http2 = configs[0]!.http2;
+  if (http2) await checkHttp2(configs[0]!.target, http2.mode, configs[0]!.insecure);
   const durationMs = configs[0]!.durationMs;
   const meta: RunMeta = {
     runId: randomUUID(),
