@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
+import { redactText } from '../util/redact.js';
 import type { ScriptBundle } from './bundle.js';
 import { type Component, type TestNames, testLabels, testNames, testSelector } from './names.js';
 import type { RequestLimit } from './resources.js';
@@ -58,6 +59,13 @@ export interface RenderedTest {
   /** `kubectl` label selector matching every object of the test. */
   selector: string;
   secret: SecretObject;
+  /** Every value the Secret holds (the token, secret-looking run flags): never to be printed. */
+  secretValues: string[];
+  /**
+   * Run flags moved into the Secret because they look secret (a password in a URL, `-e
+   * API_TOKEN=…`): the Secret key and the flag as redacted, for messages.
+   */
+  secretArgs: Array<{ key: string; redacted: string }>;
   /** ConfigMap, Service, the controller Job, the agents' Job (in apply order). */
   objects: [ConfigMapObject, ServiceObject, JobObject, JobObject];
 }
@@ -80,13 +88,19 @@ export function renderTest(options: RenderOptions): RenderedTest {
     ...(options.namespace ? { namespace: options.namespace } : {}),
     labels: testLabels(options.testId, component),
   });
+  const {
+    args: runArgs,
+    env: secretEnv,
+    data: argData,
+    moved,
+  } = secretRunArgs(options.runArgs, names.token);
   const secret: SecretObject = {
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: common(names.token, 'token'),
     type: 'Opaque',
     immutable: true,
-    data: { token: Buffer.from(options.token, 'utf8').toString('base64') },
+    data: { token: Buffer.from(options.token, 'utf8').toString('base64'), ...argData },
   };
   const { configMap, items } = scriptConfigMap(options.bundle, common(names.script, 'script'));
   const service: ServiceObject = {
@@ -120,7 +134,7 @@ export function renderTest(options: RenderOptions): RenderedTest {
     `0.0.0.0:${options.port}`,
     '--agent-token-file',
     TOKEN_FILE,
-    ...options.runArgs,
+    ...runArgs,
   ];
   const controller: JobObject = {
     apiVersion: 'batch/v1',
@@ -145,6 +159,7 @@ export function renderTest(options: RenderOptions): RenderedTest {
             {
               ...container('controller', options, options.controllerResources),
               args: controllerArgs,
+              ...(secretEnv.length > 0 ? { env: secretEnv } : {}),
               workingDir: WORK_DIR,
               ports: [{ name: 'control', containerPort: options.port, protocol: 'TCP' }],
               // The Service sends agents here only once the controller listens.
@@ -215,8 +230,42 @@ export function renderTest(options: RenderOptions): RenderedTest {
     names,
     selector: testSelector(options.testId),
     secret,
+    secretValues: [options.token, ...moved.map((m) => m.value)],
+    secretArgs: moved.map(({ key, redacted }) => ({ key, redacted })),
     objects: [configMap, service, controller, agents],
   };
+}
+
+/**
+ * Keeps secrets out of the Job's arguments: a run flag that redaction would change (a password
+ * in a URL, `-e API_TOKEN=…`, an Authorization header) goes into the Secret, reaches the
+ * container as an environment variable, and the argument becomes `$(VARIABLE)`, which the kubelet
+ * expands when it starts the container. Every other `$` is doubled (`$$`), so the kubelet leaves
+ * the user's text as written.
+ */
+function secretRunArgs(
+  runArgs: readonly string[],
+  secretName: string,
+): {
+  args: string[];
+  env: EnvVar[];
+  data: Record<string, string>;
+  moved: Array<{ key: string; value: string; redacted: string }>;
+} {
+  const env: EnvVar[] = [];
+  const data: Record<string, string> = {};
+  const moved: Array<{ key: string; value: string; redacted: string }> = [];
+  const args = runArgs.map((arg, index) => {
+    const redacted = redactText(arg);
+    if (redacted === arg) return arg.replaceAll('$', () => '$$');
+    const key = `arg-${index}`;
+    const variable = `REDLINE_SECRET_ARG_${index}`;
+    data[key] = Buffer.from(arg, 'utf8').toString('base64');
+    env.push({ name: variable, valueFrom: { secretKeyRef: { name: secretName, key } } });
+    moved.push({ key, value: arg, redacted });
+    return `$(${variable})`;
+  });
+  return { args, env, data, moved };
 }
 
 function container(
@@ -403,6 +452,7 @@ export interface Container {
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   command: string[];
   args?: string[];
+  env?: EnvVar[];
   workingDir?: string;
   ports?: Array<{ name: string; containerPort: number; protocol: 'TCP' }>;
   readinessProbe?: {
@@ -413,6 +463,12 @@ export interface Container {
   resources?: { requests: Record<string, string>; limits: Record<string, string> };
   securityContext: { allowPrivilegeEscalation: boolean };
   volumeMounts?: VolumeMount[];
+}
+
+/** core/v1 EnvVar (from a Secret key). */
+export interface EnvVar {
+  name: string;
+  valueFrom: { secretKeyRef: { name: string; key: string } };
 }
 
 /** core/v1 VolumeMount. */

@@ -177,9 +177,14 @@ async function renderAction(script: string, runFlags: string[], flags: K8sFlags)
     // The token is a secret: it never goes to stdout. The Secret is created by hand (or use --out).
     process.stdout.write(`${toYaml(rendered.objects, header(rendered, flags))}`);
     const ns = flags.namespace ? ` --namespace ${flags.namespace}` : '';
+    // Flags that look secret are in the Secret too: name them redacted, the user supplies them.
+    const args = rendered.secretArgs.map((a) => ` --from-literal=${a.key}='<${a.redacted}>'`);
     process.stderr.write(
       `redline: the Secret ${names.token} is not printed (a secret never goes to stdout); create it before applying:\n` +
-        `  kubectl create secret generic ${names.token}${ns} --from-literal=token="$(openssl rand -hex 32)" && kubectl label secret ${names.token}${ns} ${rendered.selector}\n` +
+        `  kubectl create secret generic ${names.token}${ns} --from-literal=token="$(openssl rand -hex 32)"${args.join('')} && kubectl label secret ${names.token}${ns} ${rendered.selector}\n` +
+        (args.length > 0
+          ? `  (the run flags that look secret are read from it: put each whole flag value where it shows <…>)\n`
+          : '') +
         `  or render with --out DIR, which writes it to a file only you can read\n`,
     );
     return;
@@ -208,7 +213,7 @@ async function renderAction(script: string, runFlags: string[], flags: K8sFlags)
 
 async function runAction(script: string, runFlags: string[], flags: K8sFlags): Promise<void> {
   const kubectl = findKubectl();
-  const { rendered, token } = await render(script, runFlags, flags);
+  const { rendered } = await render(script, runFlags, flags);
   const scope = {
     rendered,
     ...(flags.namespace ? { namespace: flags.namespace } : {}),
@@ -229,7 +234,7 @@ async function runAction(script: string, runFlags: string[], flags: K8sFlags): P
       kubectl,
       ...scope,
       manifests: toYaml([rendered.secret, ...rendered.objects]),
-      secrets: [token, Buffer.from(token).toString('base64')],
+      secrets: rendered.secretValues.flatMap((v) => [v, Buffer.from(v).toString('base64')]),
       podRunningTimeout: `${Math.ceil((flags.podRunningTimeout ?? 600_000) / 1000)}s`,
       stopGraceMs: 45_000,
       stdout: process.stdout,
