@@ -276,29 +276,25 @@ function addTestFlags(command: Command): Command {
       intFlag('--port', 1),
       7878,
     )
-    .option(
-      '--cpu <request[:limit]>',
-      'CPU of each agent (one value: request = limit)',
-      (v: string) => parseRequestLimit('--cpu', v),
-      parseRequestLimit('--cpu', '1'),
+    .addOption(
+      new Option('--cpu <request[:limit]>', 'CPU of each agent (one value: request = limit)')
+        .argParser((v: string) => parseRequestLimit('--cpu', v))
+        .default(parseRequestLimit('--cpu', '1'), '1'),
     )
-    .option(
-      '--memory <request[:limit]>',
-      'memory of each agent',
-      (v: string) => parseRequestLimit('--memory', v),
-      parseRequestLimit('--memory', '1Gi'),
+    .addOption(
+      new Option('--memory <request[:limit]>', 'memory of each agent')
+        .argParser((v: string) => parseRequestLimit('--memory', v))
+        .default(parseRequestLimit('--memory', '1Gi'), '1Gi'),
     )
-    .option(
-      '--controller-cpu <request[:limit]>',
-      'CPU of the controller',
-      (v: string) => parseRequestLimit('--controller-cpu', v),
-      parseRequestLimit('--controller-cpu', '1'),
+    .addOption(
+      new Option('--controller-cpu <request[:limit]>', 'CPU of the controller')
+        .argParser((v: string) => parseRequestLimit('--controller-cpu', v))
+        .default(parseRequestLimit('--controller-cpu', '1'), '1'),
     )
-    .option(
-      '--controller-memory <request[:limit]>',
-      'memory of the controller',
-      (v: string) => parseRequestLimit('--controller-memory', v),
-      parseRequestLimit('--controller-memory', '1Gi'),
+    .addOption(
+      new Option('--controller-memory <request[:limit]>', 'memory of the controller')
+        .argParser((v: string) => parseRequestLimit('--controller-memory', v))
+        .default(parseRequestLimit('--controller-memory', '1Gi'), '1Gi'),
     )
     .addOption(
       new Option(
@@ -306,11 +302,10 @@ function addTestFlags(command: Command): Command {
         'one pod of the test per node: required (default) or preferred',
       ).choices(['required', 'preferred']),
     )
-    .option(
-      '--ttl <duration>',
-      'delete the Jobs and their pods this long after they finish',
-      durationFlag('--ttl', true),
-      600_000,
+    .addOption(
+      new Option('--ttl <duration>', 'delete the Jobs and their pods this long after they finish')
+        .argParser(durationFlag('--ttl', true))
+        .default(600_000, '10m'),
     )
     .option(
       '--deadline <duration>',
