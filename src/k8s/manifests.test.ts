@@ -19,7 +19,7 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import { Service } from 'kubernetes-models/v1/Service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { parseExecutionSegmentSequence } from '../config/execution-segment.js';
+import { parseExecutionSegmentSequence } from '../executors/execution-segment.js';
 import { collectScriptBundle, type ScriptBundle } from './bundle.js';
 import {
   type ConfigMapObject,
