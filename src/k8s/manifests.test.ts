@@ -101,6 +101,7 @@ function options(overrides: Partial<RenderOptions> = {}): RenderOptions {
       memory: parseRequestLimit('--controller-memory', '512Mi'),
     },
     ttlSecondsAfterFinished: 600,
+    agentJoinTimeoutSeconds: 300,
     ...overrides,
   };
 }
@@ -208,7 +209,15 @@ describe('renderTest: semantics', () => {
       `${service.metadata.name}:9000`,
       '--agent-token-file',
       TOKEN_FILE,
+      '--join-timeout',
+      '300s',
     ]);
+    // Both sides know the test id: an agent refuses a controller of another test.
+    for (const job of [controller, agents])
+      expect(job.spec.template.spec.containers[0]!.env?.[0]).toEqual({
+        name: 'REDLINE_TEST_ID',
+        value: rendered.names.testId,
+      });
     const controllerArgs = controller.spec.template.spec.containers[0]!.args!;
     expect(controllerArgs.slice(0, 8)).toEqual([
       'run',
@@ -275,7 +284,7 @@ describe('renderTest: semantics', () => {
       '-e',
       'BASE_URL=http://127.0.0.1:3000',
     ]);
-    expect(container.env).toEqual([
+    expect(container.env?.slice(1)).toEqual([
       {
         name: 'REDLINE_SECRET_ARG_1',
         valueFrom: { secretKeyRef: { name: rendered.secret.metadata.name, key: 'arg-1' } },

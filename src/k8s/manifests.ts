@@ -37,7 +37,7 @@ export interface RenderOptions {
   testId: string;
   /** Omitted: kubectl's current namespace. */
   namespace?: string;
-  /** The controller's port (the Service's too). */
+  /** The controller's port (the Service's too; `redline run --listen` uses 6565 by default). */
   port: number;
   /** The shared token; only the Secret holds it. */
   token: string;
@@ -51,6 +51,8 @@ export interface RenderOptions {
   ttlSecondsAfterFinished: number;
   /** Jobs are stopped after this long, whatever happens. */
   activeDeadlineSeconds?: number;
+  /** How long an agent keeps trying to reach the controller (its pod may start first). */
+  agentJoinTimeoutSeconds: number;
 }
 
 /** The rendered objects: `objects` carry no secret; `secret` is kept apart so it can be. */
@@ -125,6 +127,8 @@ export function renderTest(options: RenderOptions): RenderedTest {
   };
   const tokenMount: VolumeMount = { name: 'token', mountPath: TOKEN_MOUNT, readOnly: true };
   const affinity = antiAffinity(options);
+  // The controller announces this test id and the agents refuse a controller of another test.
+  const testIdEnv: EnvVar = { name: 'REDLINE_TEST_ID', value: options.testId };
   const controllerArgs = [
     'run',
     `${SCRIPT_MOUNT}/${options.bundle.script}`,
@@ -159,7 +163,7 @@ export function renderTest(options: RenderOptions): RenderedTest {
             {
               ...container('controller', options, options.controllerResources),
               args: controllerArgs,
-              ...(secretEnv.length > 0 ? { env: secretEnv } : {}),
+              env: [testIdEnv, ...secretEnv],
               workingDir: WORK_DIR,
               ports: [{ name: 'control', containerPort: options.port, protocol: 'TCP' }],
               // The Service sends agents here only once the controller listens.
@@ -217,7 +221,10 @@ export function renderTest(options: RenderOptions): RenderedTest {
                 `${names.controller}:${options.port}`,
                 '--agent-token-file',
                 TOKEN_FILE,
+                '--join-timeout',
+                `${options.agentJoinTimeoutSeconds}s`,
               ],
+              env: [testIdEnv],
               volumeMounts: [tokenMount],
             },
           ],
@@ -465,10 +472,11 @@ export interface Container {
   volumeMounts?: VolumeMount[];
 }
 
-/** core/v1 EnvVar (from a Secret key). */
+/** core/v1 EnvVar (a value, or a Secret key). */
 export interface EnvVar {
   name: string;
-  valueFrom: { secretKeyRef: { name: string; key: string } };
+  value?: string;
+  valueFrom?: { secretKeyRef: { name: string; key: string } };
 }
 
 /** core/v1 VolumeMount. */

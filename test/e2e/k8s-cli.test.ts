@@ -97,7 +97,7 @@ describe('redline k8s render', () => {
       '--agents',
       '4',
       '--listen',
-      '0.0.0.0:7878',
+      '0.0.0.0:6565',
       '--agent-token-file',
       '/redline/token/token',
       '--vus',

@@ -46,6 +46,7 @@ interface K8sFlags {
   antiAffinity?: 'required' | 'preferred' | true;
   ttl: number;
   deadline?: number;
+  joinTimeout: number;
   include?: string[];
   /** render: the folder to write to (stdout when absent). */
   out?: string;
@@ -145,6 +146,7 @@ async function render(
     ...(flags.deadline !== undefined
       ? { activeDeadlineSeconds: Math.ceil(flags.deadline / 1000) }
       : {}),
+    agentJoinTimeoutSeconds: Math.ceil(flags.joinTimeout / 1000),
   });
   return { rendered, token };
 }
@@ -274,7 +276,7 @@ function addTestFlags(command: Command): Command {
       '--port <port>',
       "the controller's port (its Service's too)",
       intFlag('--port', 1),
-      7878,
+      6565,
     )
     .addOption(
       new Option('--cpu <request[:limit]>', 'CPU of each agent (one value: request = limit)')
@@ -311,6 +313,14 @@ function addTestFlags(command: Command): Command {
       '--deadline <duration>',
       'stop the Jobs after this long, whatever happens (activeDeadlineSeconds)',
       durationFlag('--deadline'),
+    )
+    .addOption(
+      new Option(
+        '--join-timeout <duration>',
+        'how long each agent keeps trying to reach the controller (its pod may start first)',
+      )
+        .argParser(durationFlag('--join-timeout'))
+        .default(300_000, '5m'),
     )
     .option(
       '--include <file>',
