@@ -1,0 +1,57 @@
+/**
+ * HTTP/2 in scripts, against real node:http2 servers with a fresh self-signed certificate: a
+ * k6-documentation-style script negotiates h2 via ALPN (res.proto, the `proto` tag), http.batch
+ * multiplexes on one connection per VU, an HTTP/1.1-only TLS server falls back to HTTP/1.1, and
+ * `REDLINE_HTTP2=0` / k6's `GODEBUG=http2client=0` force HTTP/1.1.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { http2FromEnv } from '../../src/script/http/http-settings.js';
+import { type H2TestServer, startH2Server } from '../helpers/h2-servers.js';
+import { startTlsServer, type TlsServer } from './helpers/tls-server.js';
+import { checkCounts, runCorpus, thresholdOk } from './helpers/run-corpus.js';
+
+let h2: H2TestServer | undefined;
+let h1: TlsServer | undefined;
+afterEach(async () => {
+  await h2?.close();
+  await h1?.close();
+  h2 = undefined;
+  h1 = undefined;
+  delete process.env['REDLINE_HTTP2'];
+});
+
+describe('HTTP/2 in scripts', () => {
+  it('37 negotiates h2 via ALPN: proto HTTP/2.0, proto tag, batch multiplexed on one connection', async () => {
+    h2 = await startH2Server({ tls: true });
+    const run = await runCorpus('37-http2.js', h2.url);
+    expect(run.scriptErrors).toEqual([]);
+    for (const name of ['status is 200', 'protocol is HTTP/2', 'body', 'content-type header'])
+      expect(checkCounts(run, name)).toEqual({ passes: 4, fails: 0 });
+    expect(checkCounts(run, 'batch answered over HTTP/2')).toEqual({ passes: 4, fails: 0 });
+    expect(thresholdOk(run, 'http_reqs{proto:HTTP/2.0}', 'count>=16')).toBe(true);
+    expect(run.result.metrics['http_reqs']!.values['count']).toBe(16);
+    expect(h2.count()).toBe(16);
+    // One VU: one connection for all iterations, the batch's three requests as streams on it.
+    expect(h2.sessions()).toBe(1);
+  });
+
+  it('falls back to HTTP/1.1 when the TLS server does not offer h2 (ALPN)', async () => {
+    h1 = await startTlsServer();
+    const run = await runCorpus('37-http2.js', h1.url);
+    expect(checkCounts(run, 'status is 200')).toEqual({ passes: 4, fails: 0 });
+    expect(checkCounts(run, 'protocol is HTTP/2')).toEqual({ passes: 0, fails: 4 });
+    expect(thresholdOk(run, 'http_reqs{proto:HTTP/2.0}', 'count>=16')).toBe(false);
+    expect(run.result.metrics['http_req_failed']!.values['rate']).toBe(0);
+  });
+
+  it('REDLINE_HTTP2=0 forces HTTP/1.1 (k6 users: GODEBUG=http2client=0)', async () => {
+    h1 = await startTlsServer();
+    process.env['REDLINE_HTTP2'] = '0';
+    const run = await runCorpus('37-http2.js', h1.url);
+    expect(checkCounts(run, 'protocol is HTTP/2')).toEqual({ passes: 0, fails: 4 });
+    expect(checkCounts(run, 'status is 200')).toEqual({ passes: 4, fails: 0 });
+    expect(http2FromEnv({ GODEBUG: 'x=1,http2client=0' })).toBe(false);
+    expect(http2FromEnv({ GODEBUG: 'http2client=0', REDLINE_HTTP2: '1' })).toBe(true);
+    expect(http2FromEnv({})).toBe(true);
+  });
+});
