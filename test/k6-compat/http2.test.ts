@@ -54,4 +54,26 @@ describe('HTTP/2 in scripts', () => {
     expect(http2FromEnv({ GODEBUG: 'http2client=0', REDLINE_HTTP2: '1' })).toBe(true);
     expect(http2FromEnv({})).toBe(true);
   });
+
+  it('38 RST_STREAM: status 0 with error_code 1639, counted as `reset`; the others answered', async () => {
+    h2 = await startH2Server({ tls: true, behaviour: 'rst', every: 3 });
+    const run = await runCorpus('38-http2-hostile.js', h2.url, { env: ['MODE=rst'] });
+    expect(run.scriptErrors).toEqual([]);
+    expect(checkCounts(run, 'answered or reset')).toEqual({ passes: 6, fails: 0 });
+    expect(checkCounts(run, 'reset')).toEqual({ passes: h2.resets(), fails: 6 - h2.resets() });
+    expect(h2.resets()).toBe(2);
+    expect(run.result.errors).toEqual({ reset: 2 });
+  });
+
+  it('38 GOAWAY mid-batch: streams above the last stream id are resent on a new connection', async () => {
+    h2 = await startH2Server({ tls: true, behaviour: 'goaway', goawayAfter: 3, goawaySessions: 1 });
+    const run = await runCorpus('38-http2-hostile.js', h2.url, { env: ['MODE=goaway'] });
+    expect(run.scriptErrors).toEqual([]);
+    expect(checkCounts(run, 'all answered after GOAWAY')).toEqual({ passes: 1, fails: 0 });
+    const retries = run.result.metrics['http_req_retries']?.values['count'] ?? 0;
+    expect(retries).toBeGreaterThan(0);
+    expect(run.result.metrics['http_reqs']!.values['count']).toBe(5);
+    expect(h2.count()).toBe(5 + retries);
+    expect(h2.sessions()).toBe(2);
+  });
 });
