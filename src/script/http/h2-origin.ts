@@ -145,7 +145,9 @@ export class H2Origin<R extends H2Request> {
     this.#session.on('error', (error: NodeJS.ErrnoException) => {
       this.#failure ??= classifySocketError(error);
     });
-    this.#session.on('connect', () => {
+    // Up with the server's first SETTINGS: streams sent earlier could exceed its
+    // SETTINGS_MAX_CONCURRENT_STREAMS and be refused; after it, node:http2 queues the excess.
+    this.#session.once('remoteSettings', () => {
       if (this.#dead) return;
       this.#ready = true;
       const queued = this.#queue.splice(0);
