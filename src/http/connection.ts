@@ -7,8 +7,10 @@
  *   owner ──send(bytes)──▶ [ring: queuedAt | sendStart | sent | tag | isHead | bytes] ──▶ socket
  *   socket ──read──▶ parser ──complete──▶ trail ──▶ owner.onResponse(conn)
  *
- * Plain TCP reads go into a caller-supplied buffer (`onread`), so reading allocates nothing;
- * TLS sockets use 'data' events (TLSSocket does not support `onread`).
+ * Reads go into a caller-supplied buffer (`onread`), so reading allocates nothing: plain TCP
+ * reads, and TLS reads too (node:tls decrypts straight into it). Over TLS this replaced 'data'
+ * events, which cost a Buffer per read plus the Readable stream's push/emit machinery
+ * (bench/tls-vs-peers.mjs).
  *
  * Timings follow k6 (lib/netext/httpext/tracer.go): `blocked` runs from when the request was
  * ready until it could be written, so on a new connection it contains `connecting` and
@@ -32,7 +34,11 @@
  * also needs socket-level moments (first byte, last byte) that undici's public API does not expose.
  */
 import { type NetConnectOpts, connect as netConnect, type Socket } from 'node:net';
-import { type TLSSocket, connect as tlsConnect } from 'node:tls';
+import {
+  type TLSSocket,
+  type ConnectionOptions as TlsConnectionOptions,
+  connect as tlsConnect,
+} from 'node:tls';
 import {
   type ClassifiedError,
   classifySocketError,
@@ -118,9 +124,6 @@ function onTcpUpBeforeTls(this: OwnedSocket): void {
 }
 function onSecureConnect(this: OwnedSocket): void {
   ownerOf(this)?.handleSocket('ready-tls');
-}
-function onTlsData(this: OwnedSocket, chunk: Buffer): void {
-  ownerOf(this)?.handleTlsData(chunk);
 }
 function onSocketError(this: OwnedSocket, error: Error): void {
   ownerOf(this)?.handleSocketError(error);
@@ -259,17 +262,19 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
     const t = this.#target;
     let socket: Socket | TLSSocket;
     if (t.protocol === 'https:') {
-      socket = tlsConnect({
+      // `onread` is passed on to the TLSSocket (node:tls), missing from @types/node's type too.
+      const options = {
         host: t.hostname,
         port: t.port,
         servername: t.servername,
         rejectUnauthorized: !this.#options.insecure,
         ALPNProtocols: ['http/1.1'],
         ...this.#options.tls,
-      });
+        onread: { buffer: this.#options.readBuffer, callback: this.#onRead },
+      };
+      socket = tlsConnect(options as TlsConnectionOptions);
       socket.once('connect', onTcpUpBeforeTls);
       socket.once('secureConnect', onSecureConnect);
-      socket.on('data', onTlsData);
     } else {
       // `onread` is documented for net.connect but missing from @types/node's option type.
       const options = {
@@ -309,11 +314,6 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
   /** @internal A socket error. */
   handleSocketError(error: unknown): void {
     this.#fail(classifySocketError(error));
-  }
-
-  /** @internal Bytes read from a TLS socket ('data' events). */
-  handleTlsData(chunk: Buffer): void {
-    this.#consume(chunk, 0, chunk.length);
   }
 
   /**

@@ -20,7 +20,7 @@
  * - `other`: anything else.
  *
  * Responses with a status are never a class here: `http-4xx`/`http-5xx`/`http-invalid-status`
- * are derived from the status tag (see {@link statusErrorClass}).
+ * are derived from the status tag (`statusErrorClass` in `results/timeline.ts`).
  */
 export type ErrorClass =
   | 'refused'
@@ -33,15 +33,6 @@ export type ErrorClass =
   | 'truncated'
   | 'interrupted'
   | 'other';
-
-/** The error class of an answered request by its status: http-4xx, http-5xx, http-invalid-status. */
-export function statusErrorClass(status: number): string | undefined {
-  if (status >= 400 && status < 500) return 'http-4xx';
-  if (status >= 500 && status < 600) return 'http-5xx';
-  // RFC 9110 §15: a status code outside 100-599 is invalid (some servers send 999 to bots).
-  if (status >= 600) return 'http-invalid-status';
-  return undefined;
-}
 
 /** A classified failure: the class, k6's error code and a short message (the `error` tag). */
 export interface ClassifiedError {

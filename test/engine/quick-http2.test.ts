@@ -8,7 +8,7 @@
 import { constants } from 'node:http2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runQuickTest } from '../../src/engine/index.js';
-import type { RunResultFile } from '../../src/outputs/result-file.js';
+import type { RunResultFile } from '../../src/results/run-result.js';
 import { type H2ServerOptions, type H2TestServer, startH2Server } from '../helpers/h2-servers.js';
 import { startHttpServer, type TestServer } from '../helpers/servers.js';
 

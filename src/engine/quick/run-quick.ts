@@ -1,9 +1,9 @@
 /** `runQuickTest`: the API behind `redline run <url>` (autocannon/wrk-style single-URL load). */
 import { randomUUID } from 'node:crypto';
-import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
+import { type ExitCodeValue, exitCodeFor } from '../../errors/exit-codes.js';
 import type { Aggregate } from '../../metrics/aggregate.js';
-import type { RunMeta } from '../../outputs/output.js';
-import type { RunResultFile } from '../../outputs/result-file.js';
+import type { RunMeta } from '../../results/run-meta.js';
+import type { RunResultFile } from '../../results/run-result.js';
 import { formatDuration } from '../../util/duration.js';
 import { redactText } from '../../util/redact.js';
 import { runShards } from '../controller.js';
@@ -82,11 +82,9 @@ export async function runQuickTest(
   });
   const result = buildRunResult({ meta, ...run });
   for (const w of result.warnings ?? []) onWarning?.(w);
-  const exitCode =
-    result.reason === 'interrupted'
-      ? ExitCode.Interrupted
-      : targetNeverAnswered(result, true)
-        ? ExitCode.TargetUnreachable
-        : ExitCode.Ok;
+  const exitCode = exitCodeFor({
+    reason: result.reason,
+    targetNeverAnswered: targetNeverAnswered(result, true),
+  });
   return { result, totals: run.totals, exitCode };
 }
