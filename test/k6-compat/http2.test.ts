@@ -4,11 +4,21 @@
  * multiplexes on one connection per VU, an HTTP/1.1-only TLS server falls back to HTTP/1.1, and
  * `REDLINE_HTTP2=0` / k6's `GODEBUG=http2client=0` force HTTP/1.1.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RunResultFile } from '../../src/results/run-result.js';
 import { http2FromEnv } from '../../src/script/http/http-settings.js';
 import { type H2TestServer, startH2Server } from '../helpers/h2-servers.js';
 import { startTlsServer, type TlsServer } from './helpers/tls-server.js';
-import { checkCounts, runCorpus, thresholdOk } from './helpers/run-corpus.js';
+import {
+  checkCounts,
+  corpusScript,
+  runCorpus,
+  spawnCli,
+  thresholdOk,
+} from './helpers/run-corpus.js';
 
 let h2: H2TestServer | undefined;
 let h1: TlsServer | undefined;
@@ -75,5 +85,28 @@ describe('HTTP/2 in scripts', () => {
     expect(run.result.metrics['http_reqs']!.values['count']).toBe(5);
     expect(h2.count()).toBe(5 + retries);
     expect(h2.sessions()).toBe(2);
+  });
+
+  it('38 Ctrl-C with streams in flight (built CLI): exit 105, every stream counted as interrupted', async () => {
+    h2 = await startH2Server({ tls: true, behaviour: 'hang' });
+    const dir = mkdtempSync(join(tmpdir(), 'redline-h2-signal-'));
+    try {
+      const json = join(dir, 'result.json');
+      const cli = spawnCli(
+        ['run', corpusScript('38-http2-hostile.js'), '-q', '--json', json, '-e', 'MODE=hang', '-e', `BASE_URL=${h2.url}`],
+        { cwd: dir },
+      );
+      const deadline = Date.now() + 30_000;
+      while (h2.count() < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      cli.child.kill('SIGINT');
+      const out = await cli.done;
+      expect(out.code, out.stderr).toBe(105);
+      const result = JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
+      expect(h2.count()).toBe(6);
+      expect(result.metrics['http_reqs']?.values['count']).toBe(6);
+      expect(result.errors).toEqual({ interrupted: 6 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
