@@ -35,10 +35,10 @@ async function readAt(repo, commit, path) {
   }
   const git = join(MIRRORS, repo.replace('/', '+'), 'repo');
   if (!existsSync(git)) throw new Error(`no mirror of ${repo} at ${git} (fetch it, or use --download)`);
-  return execFileSync('git', ['-C', git, 'show', `${commit}:${path}`], { maxBuffer: 64 << 20 });
+  return execFileSync('git', ['-C', git, 'show', `${commit}:${path}`], { maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-const IMPORT = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*['"]([^'"]+)['"]|\bopen\(\s*['"]([^'"]+)['"]/g;
+const IMPORT = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*['"]([^'"]+)['"]|(?<![.\w$])open\(\s*['"]([^'"]+)['"]/g;
 
 /** Copies `path` of `repo` and, recursively, what it imports or opens. */
 async function copyWithDeps(repo, commit, path, into, seen) {
@@ -59,7 +59,7 @@ async function copyWithDeps(repo, commit, path, into, seen) {
   if (!/\.(m?js|ts)$/.test(path)) return;
   for (const m of text.toString().matchAll(IMPORT)) {
     const spec = m[1] ?? m[2] ?? m[3];
-    if (spec.startsWith('.')) {
+    if (spec.startsWith('.') || (m[3] && !spec.startsWith('/') && !/^[a-z]+:/.test(spec))) {
       await copyWithDeps(repo, commit, posix.normalize(posix.join(posix.dirname(path), spec)), into, seen);
     } else if (spec.startsWith('https://')) {
       await copyRemote(spec, seen);

@@ -6,6 +6,7 @@
 // is not emulated the answer is a plain 200 JSON document (the runner's expectations say so).
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { gzipSync, deflateSync, brotliCompressSync } from 'node:zlib';
 import { WebSocketServer } from 'ws';
 
@@ -15,7 +16,7 @@ const PAGE = (title, body) =>
 const TEST_K6_HOME = PAGE(
   'Demo website for load testing',
   `<h1>Welcome to the k6.io demo site!</h1>
-<p class="description">Collection of simple web-pages suitable for load testing.</p>
+<p class="description">Collection of simple web-pages suitable for load testing. This is a replacement of the service test.k6.io, which is now part of QuickPizza.</p>
 <ul><li><a href="/contacts.php">a contact form</a></li><li><a href="/news.php">a news page</a></li>
 <li><a href="/pi.php?decimals=3">calculate Pi</a></li><li><a href="/flip_coin.php">flip a coin</a></li>
 <li><a href="/my_messages.php">my messages</a></li><li><a href="/browser.php">browser</a></li></ul>
@@ -218,7 +219,7 @@ async function testK6(req, res, path, url, body) {
   else if (path === '/contacts.php') send(res, 200, PAGE('Contacts', '<h3>Contact us</h3><form method="post"><input name="name"></form>'));
   else if (path === '/news.php') send(res, 200, PAGE('News', '<h1>In the news</h1><div class="news">Breaking</div>'));
   else if (path === '/pi.php') {
-    const d = Math.min(Number(url.searchParams.get('decimals') ?? 3), 50);
+    const d = Math.min(Number(url.searchParams.get('decimals') ?? 2), 50);
     send(res, 200, Math.PI.toFixed(Math.min(d, 15)).padEnd(d + 2, '9'));
   } else if (path === '/flip_coin.php') {
     const bet = url.searchParams.get('bet') ?? 'heads';
@@ -247,7 +248,8 @@ async function quickpizza(req, res, url, body) {
   if (path.startsWith('/test.k6.io')) return testK6(req, res, path.slice('/test.k6.io'.length) || '/', url, body);
   if (path === '/pi.php') return testK6(req, res, path, url, body);
   if (path === '/api/pizza' && req.method === 'POST') {
-    if (!req.headers.authorization) return send(res, 401, { error: 'authentication required' }), true;
+    // Current QuickPizza wants a token; the version the workshop uses took an X-User-ID header.
+    if (!req.headers.authorization && !req.headers['x-user-id']) return send(res, 401, { error: 'authentication required' }), true;
     send(res, 200, {
       pizza: { id: Math.floor(Math.random() * 10000), name: 'Margherita of the day', dough: { name: 'Thin', caloriesPerSlice: 140 }, ingredients: PIZZA_INGREDIENTS, tool: 'Pizza cutter' },
       calories: 1010,
@@ -340,7 +342,14 @@ async function otherApis(req, res, host, url, body) {
       else send(res, 201, { id: 7000 + Math.floor(Math.random() * 1000), ...json });
     } else send(res, 200, [{ id: 1, name: 'Ada', email: 'ada@example.com', gender: 'female', status: 'active' }]);
   } else if (host === 'swapi.dev') {
-    send(res, 200, { name: 'Luke Skywalker', height: '172', films: [], url: `https://swapi.dev${path}` });
+    const people = { 1: ['Luke Skywalker', '172'], 2: ['C-3PO', '167'], 3: ['R2-D2', '96'] };
+    const [name, height] = people[(/\/people\/(\d+)/.exec(path) ?? [])[1]] ?? people[1];
+    send(res, 200, { name, height, films: [], url: `https://swapi.dev${path}` });
+  } else if (host === 'api.github.com') {
+    // The scripts ship a placeholder token: GitHub answers 401 Bad credentials.
+    const token = (req.headers.authorization ?? '').replace(/^(Bearer|token) /, '');
+    if (!token || token.startsWith('YOUR_')) send(res, 401, { message: 'Bad credentials' });
+    else send(res, 200, { data: null });
   } else if (host === 'petstore.swagger.io') {
     if (req.method === 'DELETE') send(res, 200, { code: 200, type: 'unknown', message: '1' });
     else if (path.includes('/findByStatus')) send(res, 200, [{ id: 1, name: 'doggie', status: url.searchParams.get('status') ?? 'available' }]);
@@ -378,14 +387,20 @@ async function handle(req, res) {
   send(res, 200, PAGE(host, `<h1>${host}</h1><a href="/">home</a>`));
 }
 
-/** Starts the emulator on 127.0.0.1 (`port` 0 = any); resolves to {port, close}. */
-export function startEmulator(port = 0) {
-  const server = createServer((req, res) => {
+/**
+ * Starts the emulator on 127.0.0.1 (`port` 0 = any); with `tls` ({key, cert}) it speaks HTTPS
+ * (TLS 1.0-1.3, Node's ciphers). Resolves to {port, close}.
+ */
+export function startEmulator(port = 0, tls = undefined) {
+  const onRequest = (req, res) => {
     handle(req, res).catch((error) => {
       res.writeHead(500);
       res.end(String(error));
     });
-  });
+  };
+  const server = tls
+    ? createTlsServer({ ...tls, minVersion: 'TLSv1', ciphers: 'DEFAULT:AES128-GCM-SHA256:@SECLEVEL=0' }, onRequest)
+    : createServer(onRequest);
   const wss = new WebSocketServer({ server });
   wss.on('connection', (socket) => {
     socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));

@@ -99,6 +99,35 @@ function targetFor(url: string): Target {
   return target;
 }
 
+const rewrittenTargets = new Map<string, Target>();
+
+/**
+ * The target of a request a host rule sent elsewhere: TLS still names (SNI) and verifies the
+ * host written in the script, as k6 does with `hosts` (only the address changes).
+ */
+function rewrittenTarget(original: string, finalUrl: string): Target {
+  const key = `${original}\u0001${finalUrl}`;
+  let target = rewrittenTargets.get(key);
+  if (!target) {
+    const base = targetFor(finalUrl);
+    const name = base.protocol === 'https:' ? originalServername(original) : undefined;
+    target = name === undefined ? base : { ...base, servername: name };
+    if (rewrittenTargets.size > 10_000) rewrittenTargets.clear();
+    rewrittenTargets.set(key, target);
+  }
+  return target;
+}
+
+/** The host name of a URL for SNI (undefined for IP literals and unparsable URLs). */
+function originalServername(url: string): string | undefined {
+  try {
+    const { hostname } = new URL(url);
+    return /^[\d.]+$/.test(hostname) || hostname.startsWith('[') ? undefined : hostname;
+  } catch {
+    return undefined;
+  }
+}
+
 function callbackId(cb: ExpectedStatus | null): number {
   if (cb === null) return 0;
   let id = callbackIds.get(cb);
@@ -254,7 +283,7 @@ export class VuHttp implements ConnectionOwner {
     const finalUrl = rt.rewriteUrl(original);
     let target: Target;
     try {
-      target = targetFor(finalUrl);
+      target = finalUrl === original ? targetFor(finalUrl) : rewrittenTarget(original, finalUrl);
     } catch (error) {
       return Promise.resolve(this.#invalidUrl(method, String(url), error));
     }
@@ -413,7 +442,7 @@ export class VuHttp implements ConnectionOwner {
   }
 
   #pool(target: Target): OriginPool {
-    const key = `${target.protocol}//${target.hostname}:${target.port}`;
+    const key = `${target.protocol}//${target.hostname}:${target.port}/${target.servername ?? ''}`;
     let pool = this.#pools.get(key);
     if (!pool) {
       pool = { all: [], idle: [], waiting: [] };
