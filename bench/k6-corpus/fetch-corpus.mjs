@@ -34,11 +34,16 @@ async function readAt(repo, commit, path) {
     return Buffer.from(await res.arrayBuffer());
   }
   const git = join(MIRRORS, repo.replace('/', '+'), 'repo');
-  if (!existsSync(git)) throw new Error(`no mirror of ${repo} at ${git} (fetch it, or use --download)`);
-  return execFileSync('git', ['-C', git, 'show', `${commit}:${path}`], { maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!existsSync(git))
+    throw new Error(`no mirror of ${repo} at ${git} (fetch it, or use --download)`);
+  return execFileSync('git', ['-C', git, 'show', `${commit}:${path}`], {
+    maxBuffer: 64 << 20,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
-const IMPORT = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*['"]([^'"]+)['"]|(?<![.\w$])open\(\s*['"]([^'"]+)['"]/g;
+const IMPORT =
+  /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*['"]([^'"]+)['"]|(?<![.\w$])open\(\s*['"]([^'"]+)['"]/g;
 
 /** Copies `path` of `repo` and, recursively, what it imports or opens. */
 async function copyWithDeps(repo, commit, path, into, seen) {
@@ -60,7 +65,13 @@ async function copyWithDeps(repo, commit, path, into, seen) {
   for (const m of text.toString().matchAll(IMPORT)) {
     const spec = m[1] ?? m[2] ?? m[3];
     if (spec.startsWith('.') || (m[3] && !spec.startsWith('/') && !/^[a-z]+:/.test(spec))) {
-      await copyWithDeps(repo, commit, posix.normalize(posix.join(posix.dirname(path), spec)), into, seen);
+      await copyWithDeps(
+        repo,
+        commit,
+        posix.normalize(posix.join(posix.dirname(path), spec)),
+        into,
+        seen,
+      );
     } else if (spec.startsWith('https://')) {
       await copyRemote(spec, seen);
     }
@@ -84,5 +95,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const entry of CORPUS) {
     await copyWithDeps(entry.repo, entry.commit, entry.path, repoDir(entry.repo), seen);
   }
-  console.log(`corpus: ${CORPUS.length} scripts from ${new Set(CORPUS.map((c) => c.repo)).size} repositories in ${CORPUS_DIR}`);
+  console.log(
+    `corpus: ${CORPUS.length} scripts from ${new Set(CORPUS.map((c) => c.repo)).size} repositories in ${CORPUS_DIR}`,
+  );
 }

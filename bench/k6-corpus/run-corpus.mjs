@@ -12,7 +12,14 @@
 // hostname found in the corpus is mapped to the emulator with --host. Without `unshare` it
 // refuses to run. Each script is bounded by --vus/--iterations overrides and a 90 s timeout.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,12 +35,22 @@ const DEFAULT_ARGS = ['--vus', '1', '--iterations', '2'];
 if (process.env.K6_CORPUS_NETNS !== '1') {
   const probe = spawnSync('unshare', ['-rn', 'true']);
   if (probe.status !== 0) {
-    console.error('run-corpus: cannot create a network namespace (unshare -rn); refusing to run scripts that name public hosts');
+    console.error(
+      'run-corpus: cannot create a network namespace (unshare -rn); refusing to run scripts that name public hosts',
+    );
     process.exit(2);
   }
   const child = spawnSync(
     'unshare',
-    ['-rn', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    [
+      '-rn',
+      'sh',
+      '-c',
+      'ip link set lo up && exec "$0" "$@"',
+      process.execPath,
+      fileURLToPath(import.meta.url),
+      ...process.argv.slice(2),
+    ],
     { stdio: 'inherit', env: { ...process.env, K6_CORPUS_NETNS: '1' } },
   );
   process.exit(child.status ?? 1);
@@ -55,7 +72,9 @@ function corpusHosts() {
   const hosts = new Set(['localhost']);
   for (const file of walk(CORPUS_DIR)) {
     if (!/\.(m?js|ts|json)$/.test(file)) continue;
-    for (const m of readFileSync(file, 'utf8').matchAll(/\b(?:https?|wss?):\/\/(?:[^@/\s'"`]*@)?([a-zA-Z0-9.-]+\.[a-zA-Z]{2,})/g)) {
+    for (const m of readFileSync(file, 'utf8').matchAll(
+      /\b(?:https?|wss?):\/\/(?:[^@/\s'"`]*@)?([a-zA-Z0-9.-]+\.[a-zA-Z]{2,})/g,
+    )) {
       hosts.add(m[1].toLowerCase());
     }
   }
@@ -66,13 +85,41 @@ function corpusHosts() {
 function certificateFor(hosts) {
   const dir = mkdtempSync(join(tmpdir(), 'k6-corpus-tls-'));
   const san = hosts.map((h) => `DNS:${h}`).join(',');
-  spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=k6-corpus', '-addext', `subjectAltName=${san}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-  return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')), certFile: join(dir, 'cert.pem') };
+  spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=k6-corpus',
+      '-addext',
+      `subjectAltName=${san}`,
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  return {
+    key: readFileSync(join(dir, 'key.pem')),
+    cert: readFileSync(join(dir, 'cert.pem')),
+    certFile: join(dir, 'cert.pem'),
+  };
 }
 
 function runOne(args, cwd, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [REDLINE, ...args], { cwd, detached: true, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [REDLINE, ...args], {
+      cwd,
+      detached: true,
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -93,25 +140,40 @@ function runOne(args, cwd, env = {}) {
 function classify(entry, run, result) {
   const expect = entry.expect ?? {};
   const out = `${run.stderr}\n${run.stdout}`;
-  const firstError = (out.match(/^.*(error|not supported|cannot).*$/im) ?? [''])[0].trim().slice(0, 220);
+  const firstError = (out.match(/^.*(error|not supported|cannot).*$/im) ?? [''])[0]
+    .trim()
+    .slice(0, 220);
   if (expect.refusedInIteration) {
-    if (run.code === 0 && expect.refusedInIteration.test(out)) return ['refused', (out.match(expect.refusedInIteration) ?? [''])[0]];
-    return ['wrong', `expected the documented refusal ${expect.refusedInIteration}, got exit ${run.code}: ${firstError}`];
+    if (run.code === 0 && expect.refusedInIteration.test(out))
+      return ['refused', (out.match(expect.refusedInIteration) ?? [''])[0]];
+    return [
+      'wrong',
+      `expected the documented refusal ${expect.refusedInIteration}, got exit ${run.code}: ${firstError}`,
+    ];
   }
   if (expect.refused) {
-    if ((run.code === 107 || run.code === 104) && expect.refused.test(out)) return ['refused', firstError];
-    return ['wrong', `expected a refusal matching ${expect.refused}, got exit ${run.code}: ${firstError}`];
+    if ((run.code === 107 || run.code === 104) && expect.refused.test(out))
+      return ['refused', firstError];
+    return [
+      'wrong',
+      `expected a refusal matching ${expect.refused}, got exit ${run.code}: ${firstError}`,
+    ];
   }
   const problems = [];
-  const exit = expect.exit ?? 0;
-  if (run.code !== exit) problems.push(`exit ${run.code} (k6: ${exit})${firstError ? `: ${firstError}` : ''}`);
+  const exits = expect.exits ?? [expect.exit ?? 0];
+  if (!exits.includes(run.code))
+    problems.push(
+      `exit ${run.code} (k6: ${exits.join(' or ')})${firstError ? `: ${firstError}` : ''}`,
+    );
   if (result) {
     const failing = new Set(expect.failingChecks ?? []);
     const random = new Set(expect.randomChecks ?? []);
     for (const c of result.checks ?? []) {
       if (random.has(c.name)) continue;
-      if (c.fails > 0 && !failing.has(c.name)) problems.push(`check "${c.name}" failed ${c.fails}/${c.passes + c.fails}`);
-      if (c.fails === 0 && failing.has(c.name)) problems.push(`check "${c.name}" passed (k6 fails it)`);
+      if (c.fails > 0 && !failing.has(c.name))
+        problems.push(`check "${c.name}" failed ${c.fails}/${c.passes + c.fails}`);
+      if (c.fails === 0 && failing.has(c.name))
+        problems.push(`check "${c.name}" passed (k6 fails it)`);
     }
   } else if (run.code === 0 || run.code === 99) problems.push('no result file');
   const iterErrors = /error in an iteration/.test(out);
@@ -131,8 +193,14 @@ const hostArgs = hosts.flatMap((h) => ['--host', `${h}=127.0.0.1:${emulator.port
 // Scripts that look at TLS (`tls: true`) get an HTTPS emulator whose certificate the child trusts.
 const certificate = certificateFor(hosts);
 const tlsEmulator = await startEmulator(0, certificate);
-const tlsHostArgs = hosts.flatMap((h) => ['--host', `https://${h}=https://127.0.0.1:${tlsEmulator.port}`]);
-const mirrorArgs = Object.keys(MODULE_SOURCES).flatMap((p) => ['--module-mirror', `${p}=${moduleDir(p)}`]);
+const tlsHostArgs = hosts.flatMap((h) => [
+  '--host',
+  `https://${h}=https://127.0.0.1:${tlsEmulator.port}`,
+]);
+const mirrorArgs = Object.keys(MODULE_SOURCES).flatMap((p) => [
+  '--module-mirror',
+  `${p}=${moduleDir(p)}`,
+]);
 const rows = [];
 for (const entry of CORPUS) {
   const id = `${entry.repo}/${entry.path}`;
@@ -144,20 +212,42 @@ for (const entry of CORPUS) {
   }
   const work = mkdtempSync(join(tmpdir(), 'k6-corpus-'));
   const args = [
-    'run', script, '--quiet', '--no-remote-modules', '--json', join(work, 'result.json'),
-    ...(entry.tls ? tlsHostArgs : []), ...hostArgs, ...mirrorArgs, ...(entry.args ?? DEFAULT_ARGS),
+    'run',
+    script,
+    '--quiet',
+    '--no-remote-modules',
+    '--json',
+    join(work, 'result.json'),
+    ...(entry.tls ? tlsHostArgs : []),
+    ...hostArgs,
+    ...mirrorArgs,
+    ...(entry.args ?? DEFAULT_ARGS),
     ...Object.entries(entry.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
   ];
   const started = Date.now();
-  const run = await runOne(args, work, entry.tls ? { NODE_EXTRA_CA_CERTS: certificate.certFile } : {});
+  const run = await runOne(
+    args,
+    work,
+    entry.tls ? { NODE_EXTRA_CA_CERTS: certificate.certFile } : {},
+  );
   let result;
   try {
     result = JSON.parse(readFileSync(join(work, 'result.json'), 'utf8'));
   } catch {}
   const [verdict, reason] = classify(entry, run, result);
-  rows.push({ id, entry, result: verdict, reason, exit: run.code, seconds: (Date.now() - started) / 1000 });
-  console.log(`${verdict.padEnd(8)} ${id} (exit ${run.code}, ${((Date.now() - started) / 1000).toFixed(1)}s)${verdict === 'correct' ? '' : `  ${reason}`}`);
-  if (process.env.K6_CORPUS_VERBOSE) console.log(run.stderr.slice(0, 3000), run.stdout.slice(-2000));
+  rows.push({
+    id,
+    entry,
+    result: verdict,
+    reason,
+    exit: run.code,
+    seconds: (Date.now() - started) / 1000,
+  });
+  console.log(
+    `${verdict.padEnd(8)} ${id} (exit ${run.code}, ${((Date.now() - started) / 1000).toFixed(1)}s)${verdict === 'correct' ? '' : `  ${reason}`}`,
+  );
+  if (process.env.K6_CORPUS_VERBOSE)
+    console.log(run.stderr.slice(0, 3000), run.stdout.slice(-2000));
 }
 await emulator.close();
 await tlsEmulator.close();

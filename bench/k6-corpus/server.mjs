@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { gzipSync, deflateSync, brotliCompressSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { WebSocketServer } from 'ws';
 
 const PAGE = (title, body) =>
@@ -145,9 +145,13 @@ function checkDigest(req, user, pass, algorithm) {
 async function httpbin(req, res, url, body) {
   const path = url.pathname;
   let m;
+  const hit = (re) => {
+    m = re.exec(path);
+    return m !== null;
+  };
   if (/^\/(get|post|put|patch|delete|anything)(\/|$)/.test(path)) {
     send(res, 200, await echo(req, url, body));
-  } else if ((m = /^\/status\/([\d,]+)/.exec(path))) {
+  } else if (hit(/^\/status\/([\d,]+)/)) {
     const codes = m[1].split(',');
     send(res, Number(codes[Math.floor(Math.random() * codes.length)]), '');
   } else if (path === '/headers') {
@@ -168,46 +172,83 @@ async function httpbin(req, res, url, body) {
     res.setHeader('Set-Cookie', set);
     res.setHeader('Location', '/cookies');
     send(res, 302, '');
-  } else if ((m = /^\/basic-auth\/([^/]+)\/([^/]+)/.exec(path))) {
+  } else if (hit(/^\/basic-auth\/([^/]+)\/([^/]+)/)) {
     const expected = `Basic ${Buffer.from(`${m[1]}:${m[2]}`).toString('base64')}`;
     if (req.headers.authorization === expected) send(res, 200, { authenticated: true, user: m[1] });
     else {
       res.setHeader('WWW-Authenticate', 'Basic realm="Fake Realm"');
       send(res, 401, '');
     }
-  } else if ((m = /^\/digest-auth\/([^/]+)\/([^/]+)\/([^/]+)(?:\/([^/]+))?/.exec(path))) {
+  } else if (hit(/^\/digest-auth\/([^/]+)\/([^/]+)\/([^/]+)(?:\/([^/]+))?/)) {
     const algorithm = m[4] ?? 'MD5';
     if (checkDigest(req, m[2], m[3], algorithm))
       send(res, 200, { authenticated: true, user: m[2] });
     else digestChallenge(res, m[1], algorithm);
-  } else if ((m = /^\/(relative-|absolute-)?redirect\/(\d+)/.exec(path))) {
+  } else if (hit(/^\/(relative-|absolute-)?redirect\/(\d+)/)) {
     const n = Number(m[2]);
     res.setHeader('Location', n <= 1 ? '/get' : `/${m[1] ?? ''}redirect/${n - 1}`);
     send(res, 302, '');
   } else if (path === '/redirect-to') {
     res.setHeader('Location', url.searchParams.get('url') ?? '/get');
     send(res, Number(url.searchParams.get('status_code') ?? 302), '');
-  } else if ((m = /^\/delay\/([\d.]+)/.exec(path))) {
-    setTimeout(async () => send(res, 200, await echo(req, url, body)), Math.min(Number(m[1]), 1) * 1000);
-  } else if ((m = /^\/(bytes|stream-bytes)\/(\d+)/.exec(path))) {
+  } else if (hit(/^\/delay\/([\d.]+)/)) {
+    setTimeout(
+      async () => send(res, 200, await echo(req, url, body)),
+      Math.min(Number(m[1]), 1) * 1000,
+    );
+  } else if (hit(/^\/(bytes|stream-bytes)\/(\d+)/)) {
     send(res, 200, Buffer.alloc(Math.min(Number(m[2]), 1 << 20), 7), {
       'Content-Type': 'application/octet-stream',
     });
   } else if (path === '/json') {
-    send(res, 200, { slideshow: { author: 'Yours Truly', title: 'Sample Slide Show', slides: [] } });
-  } else if (path === '/html') send(res, 200, PAGE('Herman Melville', '<h1>Herman Melville - Moby-Dick</h1>'));
-  else if (path === '/xml') send(res, 200, '<?xml version="1.0"?><slideshow></slideshow>', { 'Content-Type': 'application/xml' });
-  else if (path === '/gzip') send(res, 200, gzipSync(JSON.stringify({ gzipped: true })), { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
-  else if (path === '/deflate') send(res, 200, deflateSync(JSON.stringify({ deflated: true })), { 'Content-Type': 'application/json', 'Content-Encoding': 'deflate' });
-  else if (path === '/brotli') send(res, 200, brotliCompressSync(JSON.stringify({ brotli: true })), { 'Content-Type': 'application/json', 'Content-Encoding': 'br' });
+    send(res, 200, {
+      slideshow: { author: 'Yours Truly', title: 'Sample Slide Show', slides: [] },
+    });
+  } else if (path === '/html')
+    send(res, 200, PAGE('Herman Melville', '<h1>Herman Melville - Moby-Dick</h1>'));
+  else if (path === '/xml')
+    send(res, 200, '<?xml version="1.0"?><slideshow></slideshow>', {
+      'Content-Type': 'application/xml',
+    });
+  else if (path === '/gzip')
+    send(res, 200, gzipSync(JSON.stringify({ gzipped: true })), {
+      'Content-Type': 'application/json',
+      'Content-Encoding': 'gzip',
+    });
+  else if (path === '/deflate')
+    send(res, 200, deflateSync(JSON.stringify({ deflated: true })), {
+      'Content-Type': 'application/json',
+      'Content-Encoding': 'deflate',
+    });
+  else if (path === '/brotli')
+    send(res, 200, brotliCompressSync(JSON.stringify({ brotli: true })), {
+      'Content-Type': 'application/json',
+      'Content-Encoding': 'br',
+    });
   else if (path === '/response-headers') {
     for (const [k, v] of url.searchParams) res.setHeader(k, v);
     send(res, 200, Object.fromEntries(url.searchParams));
-  } else if ((m = /^\/base64\/(.+)/.exec(path))) send(res, 200, Buffer.from(m[1], 'base64url').toString());
-  else if (path.startsWith('/image')) send(res, 200, Buffer.alloc(64, 1), { 'Content-Type': 'image/png' });
+  } else if (hit(/^\/base64\/(.+)/)) send(res, 200, Buffer.from(m[1], 'base64url').toString());
+  else if (path.startsWith('/image'))
+    send(res, 200, Buffer.alloc(64, 1), { 'Content-Type': 'image/png' });
   else if (path === '/forms/post') {
-    send(res, 200, PAGE('form', '<form method="post" action="/post"><input name="custname"><input type="submit"></form>'));
-  } else if (path === '/') send(res, 200, PAGE('httpbin.org', '<h2>httpbin.org</h2><p>A simple HTTP Request &amp; Response Service.</p>'));
+    send(
+      res,
+      200,
+      PAGE(
+        'form',
+        '<form method="post" action="/post"><input name="custname"><input type="submit"></form>',
+      ),
+    );
+  } else if (path === '/')
+    send(
+      res,
+      200,
+      PAGE(
+        'httpbin.org',
+        '<h2>httpbin.org</h2><p>A simple HTTP Request &amp; Response Service.</p>',
+      ),
+    );
   else return false;
   return true;
 }
@@ -216,15 +257,28 @@ async function httpbin(req, res, url, body) {
 async function testK6(req, res, path, url, body) {
   const cookies = parseCookies(req.headers.cookie);
   if (path === '/' || path === '') send(res, 200, TEST_K6_HOME);
-  else if (path === '/contacts.php') send(res, 200, PAGE('Contacts', '<h3>Contact us</h3><form method="post"><input name="name"></form>'));
-  else if (path === '/news.php') send(res, 200, PAGE('News', '<h1>In the news</h1><div class="news">Breaking</div>'));
+  else if (path === '/contacts.php')
+    send(
+      res,
+      200,
+      PAGE('Contacts', '<h3>Contact us</h3><form method="post"><input name="name"></form>'),
+    );
+  else if (path === '/news.php')
+    send(res, 200, PAGE('News', '<h1>In the news</h1><div class="news">Breaking</div>'));
   else if (path === '/pi.php') {
     const d = Math.min(Number(url.searchParams.get('decimals') ?? 2), 50);
     send(res, 200, Math.PI.toFixed(Math.min(d, 15)).padEnd(d + 2, '9'));
   } else if (path === '/flip_coin.php') {
     const bet = url.searchParams.get('bet') ?? 'heads';
     const result = Math.random() < 0.5 ? 'heads' : 'tails';
-    send(res, 200, PAGE('Flip coin', `<h1>You bet on ${bet}. ${result === bet ? 'You won' : 'You lost'}! Result: ${result}</h1>`));
+    send(
+      res,
+      200,
+      PAGE(
+        'Flip coin',
+        `<h1>You bet on ${bet}. ${result === bet ? 'You won' : 'You lost'}! Result: ${result}</h1>`,
+      ),
+    );
   } else if (path === '/my_messages.php') {
     if (cookies.sid) send(res, 200, PAGE('My messages', '<h2>Welcome, admin!</h2>'));
     else send(res, 200, LOGIN_PAGE);
@@ -234,9 +288,14 @@ async function testK6(req, res, path, url, body) {
       res.setHeader('Set-Cookie', 'sid=0123456789abcdef; Path=/');
       send(res, 200, PAGE('My messages', '<h2>Welcome, admin!</h2>'));
     } else send(res, 200, LOGIN_PAGE);
-  } else if (path === '/browser.php') send(res, 200, PAGE('Browser', '<input id="checkbox1" type="checkbox">'));
+  } else if (path === '/browser.php')
+    send(res, 200, PAGE('Browser', '<input id="checkbox1" type="checkbox">'));
   else if (path.startsWith('/static/')) {
-    const type = path.endsWith('.css') ? 'text/css' : path.endsWith('.js') ? 'application/javascript' : 'image/x-icon';
+    const type = path.endsWith('.css')
+      ? 'text/css'
+      : path.endsWith('.js')
+        ? 'application/javascript'
+        : 'image/x-icon';
     send(res, 200, `/* ${path} */`, { 'Content-Type': type });
   } else return false;
   return true;
@@ -245,13 +304,23 @@ async function testK6(req, res, path, url, body) {
 /** QuickPizza's API (the parts the workshop scripts use). */
 async function quickpizza(req, res, url, body) {
   const path = url.pathname;
-  if (path.startsWith('/test.k6.io')) return testK6(req, res, path.slice('/test.k6.io'.length) || '/', url, body);
+  if (path.startsWith('/test.k6.io'))
+    return testK6(req, res, path.slice('/test.k6.io'.length) || '/', url, body);
   if (path === '/pi.php') return testK6(req, res, path, url, body);
   if (path === '/api/pizza' && req.method === 'POST') {
     // Current QuickPizza wants a token; the version the workshop uses took an X-User-ID header.
-    if (!req.headers.authorization && !req.headers['x-user-id']) return send(res, 401, { error: 'authentication required' }), true;
+    if (!req.headers.authorization && !req.headers['x-user-id']) {
+      send(res, 401, { error: 'authentication required' });
+      return true;
+    }
     send(res, 200, {
-      pizza: { id: Math.floor(Math.random() * 10000), name: 'Margherita of the day', dough: { name: 'Thin', caloriesPerSlice: 140 }, ingredients: PIZZA_INGREDIENTS, tool: 'Pizza cutter' },
+      pizza: {
+        id: Math.floor(Math.random() * 10000),
+        name: 'Margherita of the day',
+        dough: { name: 'Thin', caloriesPerSlice: 140 },
+        ingredients: PIZZA_INGREDIENTS,
+        tool: 'Pizza cutter',
+      },
       calories: 1010,
       vegetarian: true,
     });
@@ -261,12 +330,18 @@ async function quickpizza(req, res, url, body) {
   } else if (path === '/api/users/token/login') {
     send(res, 200, { token: 'abcdef0123456789' });
   } else if (path === '/api/users' && req.method === 'POST') send(res, 201, {});
-  else if (path === '/api/ratings') send(res, req.method === 'POST' ? 201 : 200, req.method === 'POST' ? { id: 1, stars: 5, pizza_id: 1 } : { ratings: [] });
+  else if (path === '/api/ratings')
+    send(
+      res,
+      req.method === 'POST' ? 201 : 200,
+      req.method === 'POST' ? { id: 1, stars: 5, pizza_id: 1 } : { ratings: [] },
+    );
   else if (path === '/api/names') send(res, 200, { names: ['Margherita'] });
   else if (path === '/api/quotes') send(res, 200, { quotes: ['Pizza is the answer.'] });
   else if (path === '/api/tools') send(res, 200, { tools: ['Pizza cutter', 'Knife'] });
   else if (path === '/api/ingredients/topping') send(res, 200, { ingredients: PIZZA_INGREDIENTS });
-  else if (path === '/' || path === '') send(res, 200, PAGE('QuickPizza', '<h1>Looking to break out of your pizza routine?</h1>'));
+  else if (path === '/' || path === '')
+    send(res, 200, PAGE('QuickPizza', '<h1>Looking to break out of your pizza routine?</h1>'));
   else return false;
   return true;
 }
@@ -276,8 +351,12 @@ async function crocodiles(req, res, url, body) {
   const path = url.pathname;
   const auth = req.headers.authorization ?? '';
   let m;
+  const hit = (re) => {
+    m = re.exec(path);
+    return m !== null;
+  };
   if (path === '/public/crocodiles/' || path === '/public/crocodiles') send(res, 200, CROCS);
-  else if ((m = /^\/public\/crocodiles\/(\d+)\/?$/.exec(path))) {
+  else if (hit(/^\/public\/crocodiles\/(\d+)\/?$/)) {
     const c = CROCS[Number(m[1]) - 1];
     send(res, c ? 200 : 404, c ?? { detail: 'Not found.' });
   } else if (path === '/user/register/') {
@@ -287,16 +366,23 @@ async function crocodiles(req, res, url, body) {
     } catch {
       fields = (await parseForm(req, body)).form;
     }
-    send(res, 201, { username: fields.username, first_name: fields.first_name ?? '', last_name: fields.last_name ?? '', email: fields.email ?? '' });
+    send(res, 201, {
+      username: fields.username,
+      first_name: fields.first_name ?? '',
+      last_name: fields.last_name ?? '',
+      email: fields.email ?? '',
+    });
   } else if (path === '/auth/token/login/' || path === '/auth/jwt/create/') {
     send(res, 200, { access: 'access-token-0123', refresh: 'refresh-token-0123' });
   } else if (path === '/auth/basic/login/' || path === '/auth/cookie/login/') {
     res.setHeader('Set-Cookie', 'sessionid=0123abcd; Path=/');
     send(res, 200, { id: 1, username: 'user' });
   } else if (path.startsWith('/my/crocodiles')) {
-    if (!auth && !parseCookies(req.headers.cookie).sessionid)
-      return send(res, 401, { detail: 'Authentication credentials were not provided.' }), true;
-    if ((m = /^\/my\/crocodiles\/(\d+)\/?$/.exec(path))) {
+    if (!auth && !parseCookies(req.headers.cookie).sessionid) {
+      send(res, 401, { detail: 'Authentication credentials were not provided.' });
+      return true;
+    }
+    if (hit(/^\/my\/crocodiles\/(\d+)\/?$/)) {
       if (req.method === 'DELETE') send(res, 204, '');
       else {
         let fields = {};
@@ -305,7 +391,14 @@ async function crocodiles(req, res, url, body) {
         } catch {
           fields = (await parseForm(req, body)).form;
         }
-        send(res, 200, { id: Number(m[1]), name: 'Croc', sex: 'M', date_of_birth: '2019-01-01', age: 5, ...fields });
+        send(res, 200, {
+          id: Number(m[1]),
+          name: 'Croc',
+          sex: 'M',
+          date_of_birth: '2019-01-01',
+          age: 5,
+          ...fields,
+        });
       }
     } else if (req.method === 'POST') {
       let fields = {};
@@ -316,7 +409,8 @@ async function crocodiles(req, res, url, body) {
       }
       send(res, 201, { id: 1000 + Math.floor(Math.random() * 1000), age: 5, ...fields });
     } else send(res, 200, CROCS.slice(0, 2));
-  } else if (path === '/' || path === '') send(res, 200, PAGE('test-api.k6.io', '<h1>Collection of simple APIs</h1>'));
+  } else if (path === '/' || path === '')
+    send(res, 200, PAGE('test-api.k6.io', '<h1>Collection of simple APIs</h1>'));
   else return false;
   return true;
 }
@@ -329,18 +423,45 @@ async function otherApis(req, res, host, url, body) {
     json = JSON.parse(body.toString() || '{}');
   } catch {}
   let m;
+  const hit = (re) => {
+    m = re.exec(path);
+    return m !== null;
+  };
   if (host === 'reqres.in') {
-    if (req.method === 'POST' && path === '/api/users') send(res, 201, { ...json, id: '123', createdAt: new Date().toISOString() });
-    else if (req.method === 'POST' && (path === '/api/login' || path === '/api/register')) send(res, 200, { id: 4, token: 'QpwL5tke4Pnpja7X4' });
-    else if (/^\/api\/users\/\d+$/.test(path) && (req.method === 'PUT' || req.method === 'PATCH')) send(res, 200, { ...json, updatedAt: new Date().toISOString() });
+    if (req.method === 'POST' && path === '/api/users')
+      send(res, 201, { ...json, id: '123', createdAt: new Date().toISOString() });
+    else if (req.method === 'POST' && (path === '/api/login' || path === '/api/register'))
+      send(res, 200, { id: 4, token: 'QpwL5tke4Pnpja7X4' });
+    else if (/^\/api\/users\/\d+$/.test(path) && (req.method === 'PUT' || req.method === 'PATCH'))
+      send(res, 200, { ...json, updatedAt: new Date().toISOString() });
     else if (/^\/api\/users\/\d+$/.test(path) && req.method === 'DELETE') send(res, 204, '');
-    else if ((m = /^\/api\/users\/(\d+)$/.exec(path))) send(res, 200, { data: { id: Number(m[1]), email: 'janet.weaver@reqres.in', first_name: 'Janet', last_name: 'Weaver' } });
-    else send(res, 200, { page: Number(url.searchParams.get('page') ?? 1), per_page: 6, total: 12, total_pages: 2, data: [{ id: 7, email: 'michael.lawson@reqres.in', first_name: 'Michael', last_name: 'Lawson' }] });
+    else if (hit(/^\/api\/users\/(\d+)$/))
+      send(res, 200, {
+        data: {
+          id: Number(m[1]),
+          email: 'janet.weaver@reqres.in',
+          first_name: 'Janet',
+          last_name: 'Weaver',
+        },
+      });
+    else
+      send(res, 200, {
+        page: Number(url.searchParams.get('page') ?? 1),
+        per_page: 6,
+        total: 12,
+        total_pages: 2,
+        data: [
+          { id: 7, email: 'michael.lawson@reqres.in', first_name: 'Michael', last_name: 'Lawson' },
+        ],
+      });
   } else if (host === 'gorest.co.in') {
     if (req.method === 'POST') {
       if (!req.headers.authorization) send(res, 401, { message: 'Authentication failed' });
       else send(res, 201, { id: 7000 + Math.floor(Math.random() * 1000), ...json });
-    } else send(res, 200, [{ id: 1, name: 'Ada', email: 'ada@example.com', gender: 'female', status: 'active' }]);
+    } else
+      send(res, 200, [
+        { id: 1, name: 'Ada', email: 'ada@example.com', gender: 'female', status: 'active' },
+      ]);
   } else if (host === 'swapi.dev') {
     const people = { 1: ['Luke Skywalker', '172'], 2: ['C-3PO', '167'], 3: ['R2-D2', '96'] };
     const [name, height] = people[(/\/people\/(\d+)/.exec(path) ?? [])[1]] ?? people[1];
@@ -352,15 +473,41 @@ async function otherApis(req, res, host, url, body) {
     else send(res, 200, { data: null });
   } else if (host === 'petstore.swagger.io') {
     if (req.method === 'DELETE') send(res, 200, { code: 200, type: 'unknown', message: '1' });
-    else if (path.includes('/findByStatus')) send(res, 200, [{ id: 1, name: 'doggie', status: url.searchParams.get('status') ?? 'available' }]);
+    else if (path.includes('/findByStatus'))
+      send(res, 200, [
+        { id: 1, name: 'doggie', status: url.searchParams.get('status') ?? 'available' },
+      ]);
     else if (path.endsWith('/inventory')) send(res, 200, { available: 10, sold: 2 });
-    else if (path.includes('/user/login')) send(res, 200, { code: 200, type: 'unknown', message: 'logged in user session:1' });
-    else if (path.includes('/user/logout')) send(res, 200, { code: 200, type: 'unknown', message: 'ok' });
-    else if (path.includes('/uploadImage')) send(res, 200, { code: 200, type: 'unknown', message: 'uploaded' });
+    else if (path.includes('/user/login'))
+      send(res, 200, { code: 200, type: 'unknown', message: 'logged in user session:1' });
+    else if (path.includes('/user/logout'))
+      send(res, 200, { code: 200, type: 'unknown', message: 'ok' });
+    else if (path.includes('/uploadImage'))
+      send(res, 200, { code: 200, type: 'unknown', message: 'uploaded' });
     else if (req.method === 'POST' || req.method === 'PUT') send(res, 200, { id: 1, ...json });
-    else if (path.includes('/user/')) send(res, 200, { id: 1, username: path.split('/').pop(), firstName: 'A', lastName: 'B', email: 'a@b.c', userStatus: 0 });
-    else if (path.includes('/store/order/')) send(res, 200, { id: Number(path.split('/').pop()), petId: 1, quantity: 1, status: 'placed', complete: true });
-    else send(res, 200, { id: Number(path.split('/').pop()) || 1, name: 'doggie', status: 'available' });
+    else if (path.includes('/user/'))
+      send(res, 200, {
+        id: 1,
+        username: path.split('/').pop(),
+        firstName: 'A',
+        lastName: 'B',
+        email: 'a@b.c',
+        userStatus: 0,
+      });
+    else if (path.includes('/store/order/'))
+      send(res, 200, {
+        id: Number(path.split('/').pop()),
+        petId: 1,
+        quantity: 1,
+        status: 'placed',
+        complete: true,
+      });
+    else
+      send(res, 200, {
+        id: Number(path.split('/').pop()) || 1,
+        name: 'doggie',
+        status: 'available',
+      });
   } else return false;
   return true;
 }
@@ -399,7 +546,10 @@ export function startEmulator(port = 0, tls = undefined) {
     });
   };
   const server = tls
-    ? createTlsServer({ ...tls, minVersion: 'TLSv1', ciphers: 'DEFAULT:AES128-GCM-SHA256:@SECLEVEL=0' }, onRequest)
+    ? createTlsServer(
+        { ...tls, minVersion: 'TLSv1', ciphers: 'DEFAULT:AES128-GCM-SHA256:@SECLEVEL=0' },
+        onRequest,
+      )
     : createServer(onRequest);
   const wss = new WebSocketServer({ server });
   wss.on('connection', (socket) => {

@@ -16,33 +16,28 @@ function liveView<T extends object>(source: () => T, keys: readonly (keyof T & s
 }
 
 /** The running VU (`vu.idInTest`, `vu.iterationInScenario`, ...), read at each access. */
-export const vu: typeof exec.vu = liveView(() => exec.vu, [
-  'idInTest',
-  'idInInstance',
-  'iterationInInstance',
-  'iterationInScenario',
-  'tags',
-  'metrics',
-]);
+export const vu: typeof exec.vu = liveView(
+  () => exec.vu,
+  ['idInTest', 'idInInstance', 'iterationInInstance', 'iterationInScenario', 'tags', 'metrics'],
+);
 
 /** The running scenario (`scenario.name`, `scenario.iterationInTest`, ...), read at each access. */
-export const scenario: typeof exec.scenario = liveView(() => exec.scenario, [
-  'name',
-  'executor',
-  'startTime',
-  'progress',
-  'iterationInInstance',
-  'iterationInTest',
-]);
+export const scenario: typeof exec.scenario = liveView(
+  () => exec.scenario,
+  ['name', 'executor', 'startTime', 'progress', 'iterationInInstance', 'iterationInTest'],
+);
 
 /** This instance's counters (`instance.vusActive`, ...), read at each access. */
-export const instance: typeof exec.instance = liveView(() => exec.instance, [
-  'iterationsCompleted',
-  'iterationsInterrupted',
-  'vusActive',
-  'vusInitialized',
-  'currentTestRunDuration',
-]);
+export const instance: typeof exec.instance = liveView(
+  () => exec.instance,
+  [
+    'iterationsCompleted',
+    'iterationsInterrupted',
+    'vusActive',
+    'vusInitialized',
+    'currentTestRunDuration',
+  ],
+);
 
 /** `test.abort()`, `test.fail()`, `test.options`. */
 export const test = exec.test;
