@@ -83,6 +83,18 @@ describe('gaps found by the k6 corpus', () => {
     expect(result.stdout).toMatch(/✓ header added by the patched http\.get/);
     expect(result.stdout).toMatch(/✓ require\("k6\/execution"\) works/);
   });
+
+  it("requests inside k6chaijs-style describe() are refused with the reason, before the run", async () => {
+    const mirror = corpusScript('corpus-gaps/mirror/');
+    const result = await runCli([
+      'run', corpusScript('corpus-gaps/describe-requests.js'), '--quiet', '-i', '1',
+      '--no-remote-modules', '--module-mirror', `https://modules.example.test/=${mirror}`,
+      '-e', `BASE_URL=${server.url}`,
+    ]);
+    expect(result.code).toBe(107);
+    expect(result.stderr).toMatch(/describe-requests\.js:6:\d+/);
+    expect(result.stderr).toMatch(/k6chaijs' describe\(\) runs its callback synchronously inside group\(\)/);
+  });
 });
 
 describe('TLS under --host names the script host', () => {

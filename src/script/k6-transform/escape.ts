@@ -231,6 +231,9 @@ function argumentProblem(
   // callback could run, in k6 as here, so the callback's async-ness changes nothing.
   if (isUndeclaredGlobal(calleeNode, ctx)) return undefined;
   const callee = snippet(code, calleeNode);
+  if (/(^|\.)describe$/.test(callee)) {
+    return `passed as a callback to ${callee}(): k6chaijs' describe() runs its callback synchronously inside group(), so Redline cannot await the requests in it (not supported yet); use k6's group() and check(), or expect() in a group()`;
+  }
   if (targets.some((f) => f.library)) {
     return `passed as a callback to ${callee}() from an npm package, which would not await it; call it in your own loop instead`;
   }
