@@ -55,6 +55,17 @@ describe('gaps found by the k6 corpus', () => {
     }
   });
 
+  it('exec.test.options has k6 shape: shortcuts become scenarios.default', async () => {
+    const run = await runCorpus('corpus-gaps/test-options.js', server.url);
+    expect(run.scriptErrors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    for (const name of ['scenarios.default is ramping-vus', 'stages as written', 'thresholds as written', 'read-only']) {
+      const counts = checkCounts(run, name);
+      expect({ name, fails: counts?.fails }).toEqual({ name, fails: 0 });
+      expect(counts?.passes).toBeGreaterThan(0);
+    }
+  });
+
   it('k6/http: TLS_* and OCSP_* constants are on the default export', async () => {
     const run = await runCorpus('corpus-gaps/http-constants.js', server.url, { iterations: 1 });
     expect(run.exitCode).toBe(0);

@@ -11,6 +11,7 @@ import { describePlan, planMaxDurationMs, planMaxVUs } from '../../config/descri
 import { createExecutionTuple, scaleScenario } from '../../config/execution-segment.js';
 import { createUrlRewriter } from '../../config/hosts.js';
 import { type BuildPlanResult, buildPlan, type CliOverrides } from '../../config/index.js';
+import { k6OptionsView } from '../../config/k6-options-view.js';
 import type { Plan } from '../../config/plan.js';
 import { ProblemList } from '../../config/problems.js';
 import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
@@ -205,6 +206,7 @@ async function runLoaded(
   runtime.env = env;
   runtime.testTags = plan.options.tags;
   runtime.options = plan.options;
+  runtime.k6Options = k6OptionsView(plan);
   runtime.rewriteUrl = createUrlRewriter(plan.options.hostRules ?? []);
   configureHttpSettings(plan.options);
   // Before setup(): its requests are tagged too. Worker shards receive the names (shard-host).

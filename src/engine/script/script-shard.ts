@@ -6,6 +6,7 @@
 
 import { createExecutionTuple } from '../../config/execution-segment.js';
 import { maxTarget } from '../../config/executors/executor-kind.js';
+import { k6OptionsView } from '../../config/k6-options-view.js';
 import type { Plan, ScenarioPlan } from '../../config/plan.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import { MetricRegistry } from '../../metrics/registry.js';
@@ -100,6 +101,7 @@ export async function startShard(
       registry,
       testTags: config.plan.options.tags,
       options: config.plan.options,
+      k6Options: k6OptionsView(config.plan),
       env: config.env,
       scriptDir: config.scriptDir,
       resolvePath: loadScriptPathResolver(config.scriptDir, config.bundleUrl),
