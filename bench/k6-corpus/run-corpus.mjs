@@ -152,8 +152,16 @@ function classify(entry, run, result) {
     ];
   }
   if (expect.refused) {
-    if ((run.code === 107 || run.code === 104) && expect.refused.test(out))
-      return ['refused', firstError];
+    if ((run.code === 107 || run.code === 104) && expect.refused.test(out)) {
+      const line = out.split('\n').find((l) => /module "[^"]+" (is|cannot)/.test(l)) ?? firstError;
+      return [
+        'refused',
+        line
+          .replace(/^.*?\.(js|ts):\d+:\d+\s+/, '')
+          .split(' (supported')[0]
+          .trim(),
+      ];
+    }
     return [
       'wrong',
       `expected a refusal matching ${expect.refused}, got exit ${run.code}: ${firstError}`,
