@@ -35,7 +35,7 @@ describe('k6OptionsView (exec.test.options)', () => {
       'p(95)<500',
       { threshold: 'max<900', abortOnFail: true, delayAbortEval: '0ms' },
     ]);
-    expect(Object.isFrozen(view.scenarios.default.stages[0])).toBe(true);
+    expect(Object.isFrozen(view.scenarios.default?.stages[0])).toBe(true);
   });
 
   it('keeps named scenarios with their executor fields, CLI overrides included', () => {
