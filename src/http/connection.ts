@@ -86,6 +86,8 @@ export interface ConnectionOptions {
     key?: string;
     passphrase?: string;
   };
+  /** Ask TLS servers for a stapled OCSP response (scripts' `response.ocsp`); kept in `ocspResponse`. */
+  requestOcsp?: boolean;
   /** Shared read buffer for plain TCP (`onread`); one per thread is enough. */
   readBuffer: Buffer;
   /** Keep response headers / bodies (scripted requests) or discard them (quick mode). */
@@ -117,6 +119,10 @@ function onTcpUpBeforeTls(this: OwnedSocket): void {
 }
 function onSecureConnect(this: OwnedSocket): void {
   ownerOf(this)?.handleSocket('ready-tls');
+}
+function onOcspResponse(this: OwnedSocket, response: Buffer): void {
+  const conn = ownerOf(this);
+  if (conn) conn.ocspResponse = response;
 }
 function onTlsData(this: OwnedSocket, chunk: Buffer): void {
   ownerOf(this)?.handleTlsData(chunk);
@@ -173,6 +179,8 @@ export class HttpConnection implements ResponseParserOwner {
   /** The negotiated TLS version (`TLSv1.3`) and IANA cipher-suite name; '' over plain TCP. */
   tlsProtocol = '';
   tlsCipher = '';
+  /** The OCSP response the TLS server stapled (with `requestOcsp`), undefined when none. */
+  ocspResponse: Buffer | undefined = undefined;
 
   readonly #target: Target;
   readonly #owner: ConnectionOwner;
@@ -260,8 +268,11 @@ export class HttpConnection implements ResponseParserOwner {
         servername: t.servername,
         rejectUnauthorized: !this.#options.insecure,
         ALPNProtocols: ['http/1.1'],
+        ...(this.#options.requestOcsp ? { requestOCSP: true } : {}),
         ...this.#options.tls,
       });
+      this.ocspResponse = undefined;
+      if (this.#options.requestOcsp) socket.once('OCSPResponse', onOcspResponse);
       socket.once('connect', onTcpUpBeforeTls);
       socket.once('secureConnect', onSecureConnect);
       socket.on('data', onTlsData);

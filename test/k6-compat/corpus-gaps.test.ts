@@ -11,6 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ocspResponseDer } from '../helpers/ocsp-der.js';
 import { type K6Server, startK6Server } from './helpers/k6-server.js';
 import { checkCounts, corpusScript, metricValue, runCli, runCorpus } from './helpers/run-corpus.js';
 
@@ -131,6 +132,16 @@ describe('TLS under --host names the script host', () => {
         res.end((req.socket as unknown as { servername?: string }).servername ?? '');
       },
     );
+    // Staples a good OCSP response (the parser does not check signatures, as k6 without issuer).
+    const stapled = ocspResponseDer({
+      status: 'good',
+      producedAt: '2025-12-01T10:00:00Z',
+      thisUpdate: '2025-12-01T09:00:00Z',
+      nextUpdate: '2025-12-08T09:00:00Z',
+    });
+    tls.on('OCSPRequest', (_cert: Buffer, _issuer: Buffer, done: (e: Error | null, r?: Buffer) => void) =>
+      done(null, stapled),
+    );
     tls.on('connection', (s: Socket) => {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
@@ -156,5 +167,20 @@ describe('TLS under --host names the script host', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/✓ status is 200/);
     expect(result.stdout).toMatch(/✓ over TLS/);
+  });
+
+  it('response.ocsp reads the stapled OCSP response, as k6', async () => {
+    const result = await runCli(
+      [
+        'run', corpusScript('corpus-gaps/ocsp.js'), '--quiet', '-i', '1',
+        '--host', `https://api.corpus.test=https://127.0.0.1:${port}`, '-e', `BASE_URL=${server.url}`,
+      ],
+      { env: { NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') } },
+    );
+    expect(result.stderr).not.toMatch(/error in an iteration/);
+    expect(result.code).toBe(0);
+    for (const name of ['is OCSP response good', 'OCSP times', 'OCSP revocation fields as k6', 'plain HTTP has no OCSP status']) {
+      expect(result.stdout).toContain(`✓ ${name}`);
+    }
   });
 });

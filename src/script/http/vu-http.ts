@@ -468,6 +468,7 @@ export class VuHttp implements ConnectionOwner {
         pipelining: 1,
         insecure: httpSettings.insecure,
         ...(tls ? { tls } : {}),
+        requestOcsp: true,
         readBuffer,
         keepHeaders: true,
         keepBody: true,
@@ -595,6 +596,7 @@ export class VuHttp implements ConnectionOwner {
     if (conn.tlsProtocol !== '') {
       response.tls_version = k6TlsVersion(conn.tlsProtocol);
       response.tls_cipher_suite = k6CipherSuite(conn.tlsCipher);
+      response.setStapledOcsp(conn.ocspResponse);
     }
     const head = parser.head;
     response.attachWire({
