@@ -4,8 +4,11 @@
  * k6 duration strings, thresholds are lists of expressions (with `abortOnFail` objects as
  * written). Built from the validated Plan, so CLI overrides are included, as in k6.
  */
+
+import type { Stage } from '../executors/executor.js';
+import type { ScenarioPlan } from '../executors/registry.js';
 import { formatDuration } from '../util/duration.js';
-import type { Plan, ScenarioPlan, Stage } from './plan.js';
+import type { Plan } from './plan.js';
 
 /** k6's JSON form of one scenario. */
 function scenarioView(s: ScenarioPlan): Record<string, unknown> {
