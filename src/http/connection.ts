@@ -93,6 +93,8 @@ export interface ConnectionOptions {
     key?: string;
     passphrase?: string;
   };
+  /** Ask TLS servers for a stapled OCSP response (scripts' `response.ocsp`); kept in `ocspResponse`. */
+  requestOcsp?: boolean;
   /** Shared read buffer for plain TCP (`onread`); one per thread is enough. */
   readBuffer: Buffer;
   /** Keep response headers / bodies (scripted requests) or discard them (quick mode). */
@@ -124,6 +126,10 @@ function onTcpUpBeforeTls(this: OwnedSocket): void {
 }
 function onSecureConnect(this: OwnedSocket): void {
   ownerOf(this)?.handleSocket('ready-tls');
+}
+function onOcspResponse(this: OwnedSocket, response: Buffer): void {
+  const conn = ownerOf(this);
+  if (conn) conn.ocspResponse = response;
 }
 function onSocketError(this: OwnedSocket, error: Error): void {
   ownerOf(this)?.handleSocketError(error);
@@ -177,6 +183,8 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
   /** The negotiated TLS version (`TLSv1.3`) and IANA cipher-suite name; '' over plain TCP. */
   tlsProtocol = '';
   tlsCipher = '';
+  /** The OCSP response the TLS server stapled (with `requestOcsp`), undefined when none. */
+  ocspResponse: Buffer | undefined = undefined;
 
   readonly #target: Target;
   readonly #owner: ConnectionOwner;
@@ -269,10 +277,13 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
         servername: t.servername,
         rejectUnauthorized: !this.#options.insecure,
         ALPNProtocols: ['http/1.1'],
+        ...(this.#options.requestOcsp ? { requestOCSP: true } : {}),
         ...this.#options.tls,
         onread: { buffer: this.#options.readBuffer, callback: this.#onRead },
       };
       socket = tlsConnect(options as TlsConnectionOptions);
+      this.ocspResponse = undefined;
+      if (this.#options.requestOcsp) socket.once('OCSPResponse', onOcspResponse);
       socket.once('connect', onTcpUpBeforeTls);
       socket.once('secureConnect', onSecureConnect);
     } else {
