@@ -62,6 +62,8 @@ export interface StepView {
   p99: number;
   errorRate: number;
   targetCpuPercent?: number;
+  /** The busiest main thread (event loop), percent of one core. */
+  targetMainThreadPercent?: number;
   targetMemoryPercent?: number;
   targetRssBytes?: number;
   generatorCpuPercent?: number;
