@@ -107,6 +107,8 @@ export interface LoadTestView {
 /** One entry of the optimisation plan. */
 export interface PlanItem {
   findingId: string;
+  /** Position of the finding in the findings the plan was built from (same ids can repeat). */
+  findingIndex?: number;
   title: string;
   text: string;
   severity: Severity;
