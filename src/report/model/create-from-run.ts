@@ -1,6 +1,7 @@
 /** Builds the ReportModel of one plain run (`redline run --json`), graded against success criteria. */
-import type { RunResultFile } from '../../outputs/result-file.js';
+
 import { DEFAULT_SUCCESS_CRITERIA, type SuccessCriteria } from '../../results/criteria.js';
+import type { RunResultFile } from '../../results/run-result.js';
 import { readRunStats } from '../../results/run-stats.js';
 import { type RedactOptions, redactDeep } from '../../util/redact.js';
 import { createTimeline } from './charts.js';
