@@ -56,7 +56,7 @@ export interface DbStepResult {
 }
 
 /** How many of the probe's most expensive statements get a generic plan. */
-const AUTO_EXPLAIN = 4;
+const AUTO_EXPLAIN = 8;
 
 interface Explained {
   sql: string;
