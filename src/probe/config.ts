@@ -38,7 +38,8 @@ export interface ProbeConfig {
 
 /**
  * N+1 is decided on repetition: the same statement shape from one call site ≥ 5 times in one
- * request (Sentry's span count). No duration floor by default: a 50 ms floor (Sentry's) hid a
+ * request (Sentry's span count). Calibration: probe-n-plus-one-at-limit (5 per request, each
+ * under 1 ms) is found at its line; probe-n-plus-one-below-limit (4 per request) stays silent. No duration floor by default: a 50 ms floor (Sentry's) hid a
  * 20-queries-per-request loop that cost 5 ms per request but 96% of the route's time; the
  * severity comes from the measured share of route time instead.
  */
