@@ -127,6 +127,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
         new Connection(i, config.target, this, {
           pipelining: config.pipelining,
           insecure: config.insecure,
+          resumeTlsSessions: true,
           readBuffer,
           keepHeaders: false,
           keepBody: false,
