@@ -9,7 +9,7 @@ import {
   echoWarning,
   requestAccounting,
 } from '../metrics/request-accounting.js';
-import type { EndReason, RunMeta } from '../outputs/output.js';
+import type { EndReason, RunMeta } from '../results/run-meta.js';
 import {
   DEFAULT_SUMMARY_TREND_STATS,
   type DistributionBucket,
@@ -17,9 +17,9 @@ import {
   type ResultMetric,
   type RunResultFile,
   type TimelinePoint,
-} from '../outputs/result-file.js';
+} from '../results/run-result.js';
+import { errorsByClass } from '../results/timeline.js';
 import { REDLINE_VERSION } from '../util/version.js';
-import { errorsByClass } from './timeline.js';
 
 /** Trend statistics written for every trend (k6's defaults plus p(99) and p(99.9)). */
 export const RESULT_TREND_STATS = [...DEFAULT_SUMMARY_TREND_STATS, 'count'];

@@ -45,36 +45,37 @@ import {
   closedBeforeResponse,
   closedNotRetried,
   malformedResponse,
+  requestTimeout,
   truncatedResponse,
 } from './errors.js';
+import type { LoadConnection } from './load-connection.js';
 import { ResponseParser, type ResponseParserOwner } from './response-parser.js';
 import type { Target } from './target.js';
 import { TimingTrail } from './timing-trail.js';
 
-/** What a connection reports to. Implementations should be a single class per use (monomorphic). */
-export interface ConnectionOwner {
+/**
+ * What a connection reports to. Implementations should be a single class per use (monomorphic).
+ * `C` is the connection type reported (HTTP/2 connections report to the same interface).
+ */
+export interface ConnectionOwner<C extends LoadConnection = HttpConnection> {
   /** TCP (and TLS) is up: requests may be sent. */
-  onConnectionReady(conn: HttpConnection): void;
+  onConnectionReady(conn: C): void;
   /** The oldest in-flight request got its response: `conn.trail` and `conn.parser` describe it. */
-  onResponse(conn: HttpConnection): void;
+  onResponse(conn: C): void;
   /** The oldest in-flight request failed (called once per failed request, oldest first). */
-  onRequestFailed(conn: HttpConnection, error: ClassifiedError): void;
+  onRequestFailed(conn: C, error: ClassifiedError): void;
   /**
    * The oldest in-flight request got no byte of its response before the server closed this
    * (reused) connection, and may be sent once more (see the file comment): the owner resends it
    * on a new connection with {@link SendFlags.Retry}, or records it as failed with `error`.
    * `conn.trail` describes the failed attempt (its `tag` and `queuedAt` are the request's).
    */
-  onRequestRetry(conn: HttpConnection, error: ClassifiedError): void;
+  onRequestRetry(conn: C, error: ClassifiedError): void;
   /**
    * The connection closed; `error` is null for a clean close. Failed in-flight requests were
    * reported before. `duringConnect` is true when the TCP/TLS handshake itself failed.
    */
-  onConnectionClosed(
-    conn: HttpConnection,
-    error: ClassifiedError | null,
-    duringConnect: boolean,
-  ): void;
+  onConnectionClosed(conn: C, error: ClassifiedError | null, duringConnect: boolean): void;
 }
 
 /** Options of a connection. */
@@ -171,7 +172,7 @@ enum ConnState {
 }
 
 /** A single HTTP/1.1 connection to one target. */
-export class HttpConnection implements ResponseParserOwner {
+export class HttpConnection implements ResponseParserOwner, LoadConnection {
   /** The parser: read status, headers and body fields in `onResponse`. */
   readonly parser: ResponseParser;
   /** The trail of the request just completed or failed (valid during owner callbacks). */
@@ -234,6 +235,10 @@ export class HttpConnection implements ResponseParserOwner {
     };
   }
 
+  /** The status code of the response just completed (as `parser.statusCode`). */
+  get statusCode(): number {
+    return this.parser.statusCode;
+  }
   /** True when connected and another request may be sent now. */
   get canSend(): boolean {
     return this.#state === ConnState.Open && this.#count < this.#size && !this.#closing;
@@ -346,6 +351,11 @@ export class HttpConnection implements ResponseParserOwner {
     if (this.#count === 1) this.parser.expectNoBody = (flags & SendFlags.Head) !== 0;
     this.#socket!.write(bytes);
     this.#slots[slot * FIELDS + SENT] = this.#now();
+  }
+
+  /** Fails the connection with `timeout` when its oldest request (or handshake) began before `limit`. */
+  expireBefore(limit: number): void {
+    if (this.oldestStart < limit) this.destroy(requestTimeout());
   }
 
   /** Closes the connection; in-flight requests fail with `error` (or are dropped silently when null). */

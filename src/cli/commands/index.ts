@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   profile: () => import('./profile.js'),
   audit: () => import('./audit.js'),
   mcp: () => import('./mcp.js'),
+  k8s: () => import('./k8s.js'),
 };
 
 /** Adds the subcommand named in `argv` (or every subcommand, for help and errors) to `program`. */
