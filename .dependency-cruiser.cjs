@@ -62,6 +62,8 @@ const LAYERS = {
     'errors',
     'util',
   ],
+  // Distributed runs: the controller and agent protocol, around a scripted run of the engine.
+  distributed: ['engine', 'script', 'config', 'outputs', 'metrics', 'results', 'errors', 'util'],
   // Entry points: the bundled demo service (and its audit config), the MCP server for agents,
   // the command line.
   demo: ['audit', 'results', 'errors', 'util'],
@@ -86,6 +88,7 @@ const LAYERS = {
     'util',
   ],
   cli: [
+    'distributed',
     'mcp',
     'demo',
     'audit',
@@ -115,6 +118,7 @@ const LAYERS = {
  */
 const SURFACES = {
   audit: [],
+  distributed: [],
   compare: [],
   db: ['sql/normalize.ts'], // driver-free SQL normaliser: the probe runs inside the user's app
   probe: [],

@@ -50,6 +50,7 @@ import {
 import { tuneHeapForVus } from './heap-tuning.js';
 import { initContextError } from './init-errors.js';
 import { LifecycleInterrupted, runHandleSummary, runLifecycle } from './lifecycle.js';
+import type { RemoteLauncher } from './remote.js';
 import type { ScriptShardConfig } from './script-shard.js';
 import { readVuInitError } from './vu-runner.js';
 
@@ -68,6 +69,8 @@ export interface ScriptRunOptions {
   remoteModules?: RemoteModuleOptions;
   /** Receives a live view of the thresholds' outcomes (e.g. for the dashboard's table). */
   onThresholds?: (outcomes: () => ResultThreshold[]) => void;
+  /** Run the scenarios in other processes (a distributed run's agents) instead of local shards. */
+  remote?: RemoteLauncher;
 }
 
 /** A finished scripted run. */
@@ -168,6 +171,13 @@ async function runLoaded(
 ): Promise<ScriptRunResult> {
   const scriptDir = dirname(loaded.scriptPath);
   const mainRegistry = new MetricRegistry();
+  // Files the init context reads (open()): a distributed run ships them to its agents.
+  const openedFiles = new Set<string>();
+  const resolvePath = (path: string, stack?: string): string => {
+    const full = loaded.resolvePath(path, stack);
+    openedFiles.add(full);
+    return full;
+  };
   // `--env` values are in __ENV already in the init context (k6: `vus: __ENV.VUS`); buildPlan reports malformed ones.
   const initEnv = {
     ...(process.env as Record<string, string>),
@@ -177,7 +187,7 @@ async function runLoaded(
     registry: mainRegistry,
     scriptDir,
     inInit: true,
-    resolvePath: loaded.resolvePath,
+    resolvePath,
     env: initEnv,
     ...(options.onWarning ? { warn: onceEach(options.onWarning) } : {}),
   });
@@ -296,11 +306,27 @@ async function runLoaded(
     })),
     maxDurationMs: planMaxDurationMs(plan.scenarios),
   };
+  const launch = options.remote
+    ? await options.remote({
+        plan,
+        setupData: setupData === undefined ? undefined : JSON.stringify(setupData),
+        env: { ...(plan.options.env ?? {}) },
+        perVuInit: specs[0]?.config.perVuInit === true,
+        intervalMs: 1000,
+        script: {
+          scriptPath: loaded.scriptPath,
+          bundlePath: loaded.bundlePath,
+          openedFiles: [...openedFiles],
+        },
+      })
+    : undefined;
+  const shardCount = launch?.shards ?? workers;
   const run = await runShards({
     meta,
     specs,
     outputs: [evaluator, ...(options.outputs ?? [])],
-    cores: workers,
+    cores: shardCount,
+    ...(launch ? { launch } : {}),
     signal,
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     onScriptError: (e) => options.onScriptError?.(e.message, loaded.userStack(e.stack)),
@@ -322,7 +348,7 @@ async function runLoaded(
       run.durationMs = performance.now() - setupStarted;
   }
   // setup() and teardown() requests count in the totals (not in the per-second timeline), as in k6.
-  run.totals.addSnapshot(mainRegistry.snapshot(workers, 0, 0, run.durationMs));
+  run.totals.addSnapshot(mainRegistry.snapshot(shardCount, 0, 0, run.durationMs));
 
   const trendStats = [...new Set([...RESULT_TREND_STATS, ...plan.options.summaryTrendStats])];
   const result = buildRunResult({ meta, ...run, trendStats });
