@@ -54,7 +54,7 @@ const STOP_GRACE_MS = 5000;
 
 /** Runs one agent to the end; resolves with the process exit code. */
 export async function runAgent(options: AgentOptions): Promise<ExitCodeValue> {
-  const ws = await connect(options);
+  const { ws, early } = await connect(options);
   return new Promise<ExitCodeValue>((resolve) => {
     const myNonce = nonce();
     let challenge: Extract<Message, { type: 'challenge' }> | undefined;
@@ -67,6 +67,8 @@ export async function runAgent(options: AgentOptions): Promise<ExitCodeValue> {
     let started = false;
     let stopping = false;
     let finished = false;
+    /** Set when the agent ends for a reason of its own (controller gone, a signal). */
+    let endingEarly = false;
     const send = (m: Message) => {
       if (ws.readyState === ws.OPEN) ws.send(encode(m));
     };
@@ -92,7 +94,8 @@ export async function runAgent(options: AgentOptions): Promise<ExitCodeValue> {
       ]);
     };
     const controllerGone = async (why: string) => {
-      if (finished) return;
+      if (finished || endingEarly) return;
+      endingEarly = true;
       await stopShards();
       for (const h of handles) h.terminate?.();
       await finish(
@@ -101,6 +104,8 @@ export async function runAgent(options: AgentOptions): Promise<ExitCodeValue> {
       );
     };
     const onSignal = () => {
+      if (finished || endingEarly) return;
+      endingEarly = true;
       void (async () => {
         await stopShards();
         send({ type: 'done', interrupted: true });
@@ -152,7 +157,7 @@ export async function runAgent(options: AgentOptions): Promise<ExitCodeValue> {
         );
         send({ type: 'ready', shards: workers });
         void Promise.all(handles.map((h) => h.done)).then(() => {
-          if (finished) return;
+          if (finished || endingEarly) return;
           send({ type: 'done' });
           void finish(ExitCode.Ok, `redline agent: part ${message.index} done`);
         });
@@ -167,7 +172,7 @@ export async function runAgent(options: AgentOptions): Promise<ExitCodeValue> {
       }
     };
 
-    ws.on('message', (data) => {
+    const onFrame = (data: unknown) => {
       lastSeen = performance.now();
       const message = decode(data);
       if (!message || finished) return;
@@ -261,7 +266,11 @@ export async function runAgent(options: AgentOptions): Promise<ExitCodeValue> {
         default:
           return;
       }
-    });
+    };
+    // Frames that arrived while connecting (the challenge comes at once), then the live ones.
+    ws.removeAllListeners('message');
+    for (const data of early.splice(0)) onFrame(data);
+    ws.on('message', onFrame);
     ws.on('close', () => {
       if (finished) return;
       if (!authenticated)
@@ -277,12 +286,17 @@ export async function runAgent(options: AgentOptions): Promise<ExitCodeValue> {
   });
 }
 
-/** Connects to the controller, retrying until `joinTimeoutMs` (the controller may start later). */
-async function connect(options: AgentOptions): Promise<WebSocket> {
+/**
+ * Connects to the controller, retrying until `joinTimeoutMs` (the controller may start later).
+ * Frames arriving before the caller listens are kept in `early`.
+ */
+async function connect(options: AgentOptions): Promise<{ ws: WebSocket; early: unknown[] }> {
   const deadline = performance.now() + options.joinTimeoutMs;
   let lastError = '';
   while (performance.now() < deadline && !options.signal?.aborted) {
     const ws = new WebSocket(`ws://${options.join}/`, { maxPayload: 256 * 1024 * 1024 });
+    const early: unknown[] = [];
+    ws.on('message', (data) => early.push(data));
     const opened = await new Promise<boolean>((resolve) => {
       ws.once('open', () => resolve(true));
       ws.once('error', (error) => {
@@ -290,7 +304,7 @@ async function connect(options: AgentOptions): Promise<WebSocket> {
         resolve(false);
       });
     });
-    if (opened) return ws;
+    if (opened) return { ws, early };
     ws.terminate();
     await new Promise((r) => setTimeout(r, 500));
   }
