@@ -196,6 +196,26 @@ describe('redline run --agents (real processes on loopback)', () => {
     expect(others).toEqual([0, 0, 0]);
   }, 120_000);
 
+  it('an abortOnFail threshold on the merged stream stops every agent; every request is counted', async () => {
+    counts.clear();
+    const ctl = controller('distributed-abort.js', 4);
+    await ctl.waitFor(/controller listening/);
+    const agents = [0, 1, 2, 3].map(() => agent(ctl.listen));
+    const code = await ctl.exit;
+    expect(code, ctl.err()).toBe(99);
+    expect(await Promise.all(agents.map((a) => a.exit))).toEqual([0, 0, 0, 0]);
+    const result = ctl.result();
+    expect(result.reason).toBe('aborted-by-threshold');
+    expect(result.durationMs).toBeLessThan(25_000);
+    // Every request an agent sent is in the merged result, none twice.
+    expect(result.metrics['http_reqs']?.values['count']).toBe(counts.get('/abort'));
+    expect(result.thresholds.map((t) => [t.metric, t.ok])).toEqual([
+      ['http_reqs', false],
+      ['http_req_failed', true],
+    ]);
+    expect(result.distributed?.partial).toBe(false);
+  }, 120_000);
+
   it('an agent frozen (SIGSTOP): heartbeat timeout, the others finish (continue policy), exit 113', async () => {
     const ctl = controller('distributed-long.js', 3, [
       '--heartbeat-timeout',
