@@ -51,3 +51,16 @@ export function parseHostPort(flag: string, value: string): { host: string; port
     });
   return { host: (match[1] ?? match[2]) as string, port };
 }
+
+/** Reads a PEM file named by a flag (`--agent-tls-cert`, …); a clear error when it cannot. */
+export function readPem(flag: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new RedlineError('E_AGENT_TLS_FILE', `cannot read ${flag} ${file}`, {
+      exitCode: ExitCode.NoInput,
+      hint: 'check the path (a PEM file)',
+      cause: error,
+    });
+  }
+}

@@ -45,6 +45,8 @@ export interface AgentOptions {
   signal?: AbortSignal;
   /** Progress lines (stderr). */
   log: (line: string) => void;
+  /** Join over TLS (wss://); `ca`: the PEM to trust instead of the system's CAs. */
+  tls?: { ca?: string };
 }
 
 /** Heartbeat timeout before the controller's welcome tells the real one, ms. */
@@ -294,7 +296,10 @@ async function connect(options: AgentOptions): Promise<{ ws: WebSocket; early: u
   const deadline = performance.now() + options.joinTimeoutMs;
   let lastError = '';
   while (performance.now() < deadline && !options.signal?.aborted) {
-    const ws = new WebSocket(`ws://${options.join}/`, { maxPayload: 256 * 1024 * 1024 });
+    const ws = new WebSocket(`${options.tls ? 'wss' : 'ws'}://${options.join}/`, {
+      maxPayload: 256 * 1024 * 1024,
+      ...(options.tls?.ca ? { ca: options.tls.ca } : {}),
+    });
     const early: unknown[] = [];
     ws.on('message', (data) => early.push(data));
     const opened = await new Promise<boolean>((resolve) => {

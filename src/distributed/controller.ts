@@ -6,6 +6,7 @@
  * (engine/interval-merger.ts): thresholds, summary and outputs see one exact merged stream.
  * An agent that dies or goes silent is noticed by its heartbeat and handled per the loss policy.
  */
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { LaunchedShards } from '../engine/controller.js';
 import type { RemoteLauncher, RemotePlan } from '../engine/script/remote.js';
@@ -46,6 +47,8 @@ export interface ControllerOptions {
   segmentSequence?: string;
   /** Progress lines (stderr). */
   log: (line: string) => void;
+  /** Serve the agents' socket over TLS (wss://) with this certificate and key (PEM). */
+  tls?: { cert: string; key: string };
 }
 
 /** The distributed part of a run's result (the result file's `distributed` field). */
@@ -120,9 +123,12 @@ export class DistributedController {
   readonly #abort = new AbortController();
   #closed = false;
 
-  private constructor(options: ControllerOptions, server: WebSocketServer) {
+  readonly #https: HttpsServer | undefined;
+
+  private constructor(options: ControllerOptions, server: WebSocketServer, https?: HttpsServer) {
     this.#options = options;
     this.#server = server;
+    this.#https = https;
     server.on('connection', (ws) => this.#accept(ws));
     this.#heartbeat = setInterval(
       () => this.#beat(),
@@ -132,14 +138,18 @@ export class DistributedController {
 
   /** Starts listening; resolves once the port is open. */
   static async listen(options: ControllerOptions): Promise<DistributedController> {
+    const https = options.tls
+      ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key })
+      : undefined;
     const server = new WebSocketServer({
-      host: options.host,
-      port: options.port,
+      ...(https ? { server: https } : { host: options.host, port: options.port }),
       maxPayload: 256 * 1024 * 1024,
     });
+    const listening = https ?? server;
+    if (https) https.listen(options.port, options.host);
     await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve);
-      server.once('error', (error) =>
+      listening.once('listening', resolve);
+      listening.once('error', (error: Error) =>
         reject(
           new RedlineError(
             'E_DISTRIBUTED_LISTEN',
@@ -153,12 +163,12 @@ export class DistributedController {
         ),
       );
     });
-    return new DistributedController(options, server);
+    return new DistributedController(options, server, https);
   }
 
   /** Where agents join (`host:port`). */
   get address(): string {
-    const a = this.#server.address();
+    const a = this.#https ? this.#https.address() : this.#server.address();
     if (typeof a === 'string' || a === null) return String(a);
     return `${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
   }
@@ -213,7 +223,8 @@ export class DistributedController {
       }, 2000);
       this.#server.close(() => {
         clearTimeout(force);
-        resolve();
+        if (this.#https) this.#https.close(() => resolve());
+        else resolve();
       });
     });
   }

@@ -8,7 +8,7 @@
  *   (agents stop by themselves), and refusals: a duplicated index, a wrong token, another test,
  *   and a fake controller that cannot prove the token (the agent runs nothing).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -281,6 +281,52 @@ describe('redline run --agents (real processes on loopback)', () => {
     expect(counts.get('/small')).toBe(20);
     expect(ctl.result().distributed?.agents.map((a) => a.segment)).toEqual(['0:1/2', '1/2:1']);
   }, 120_000);
+
+  it('over TLS: an agent trusting the CA joins and runs; a plain agent cannot join (exit 69)', async (ctx) => {
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    try {
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          key,
+          '-out',
+          cert,
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
+    } catch {
+      return ctx.skip('openssl cannot make a test certificate here');
+    }
+    counts.clear();
+    const ctl = controller('distributed-small.js', 1, [
+      '--agent-tls-cert',
+      cert,
+      '--agent-tls-key',
+      key,
+    ]);
+    await ctl.waitFor(/controller listening/);
+    const plain = agent(ctl.listen, ['--join-timeout', '2s']);
+    expect(await plain.exit).toBe(69);
+    const secure = agent(ctl.listen, ['--agent-tls-ca', cert]);
+    expect(await ctl.exit, ctl.err()).toBe(0);
+    expect(await secure.exit, secure.err()).toBe(0);
+    expect(counts.get('/small')).toBe(20);
+  }, 60_000);
 
   it('an agent accepts no work from a controller that cannot prove the token', async () => {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });

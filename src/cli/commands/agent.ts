@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { runAgent } from '../../distributed/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { parseHostPort, readAgentToken } from '../distributed-flags.js';
+import { parseHostPort, readAgentToken, readPem } from '../distributed-flags.js';
 import { durationFlag, intFlag, parseWorkers } from '../flags.js';
 
 interface AgentFlags {
@@ -16,6 +16,8 @@ interface AgentFlags {
   testId?: string;
   workers?: number;
   joinTimeout?: number;
+  tls?: boolean;
+  agentTlsCa?: string;
 }
 
 /** The segment index: `--agent-index`, else JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). */
@@ -58,6 +60,8 @@ export function register(program: Command): void {
       'keep trying to reach the controller this long (default 60s)',
       durationFlag('--join-timeout'),
     )
+    .option('--tls', 'join over TLS (wss://), trusting the system CAs')
+    .option('--agent-tls-ca <file>', 'join over TLS, trusting this PEM CA (implies --tls)')
     .addHelpText(
       'after',
       `
@@ -87,6 +91,11 @@ controller went away (or SIGINT/SIGTERM), 107 script error. Every code: docs/exi
         joinTimeoutMs: flags.joinTimeout ?? 60_000,
         signal: stop.signal,
         log: (line) => process.stderr.write(`${line}\n`),
+        ...(flags.agentTlsCa
+          ? { tls: { ca: readPem('--agent-tls-ca', flags.agentTlsCa) } }
+          : flags.tls
+            ? { tls: {} }
+            : {}),
       });
       // Shards in this thread may hold timers and sockets: the agent's part is over either way.
       process.exit(code);

@@ -19,7 +19,7 @@ import type { DistributedController } from '../../distributed/index.js';
 import type { ResultThreshold, RunResultFile } from '../../outputs/result-file.js';
 import { renderSummaryText } from '../../outputs/summary/summary-text.js';
 import { redactText } from '../../util/redact.js';
-import { DEFAULT_LISTEN, parseHostPort, readAgentToken } from '../distributed-flags.js';
+import { DEFAULT_LISTEN, parseHostPort, readAgentToken, readPem } from '../distributed-flags.js';
 import {
   addLoadFlags,
   durationFlag,
@@ -59,6 +59,8 @@ interface RunFlags extends LoadFlagValues, ScriptFlagValues {
   heartbeatTimeout?: number;
   agentWait?: number;
   testId?: string;
+  agentTlsCert?: string;
+  agentTlsKey?: string;
 }
 
 /** Where the dashboard reads threshold outcomes from (set once a scripted run has them). */
@@ -220,6 +222,11 @@ async function startController(flags: RunFlags): Promise<DistributedController |
       hint: 'use abort (stop every agent, the default) or continue (finish with the others)',
     });
   const listen = parseHostPort('--listen', flags.listen ?? DEFAULT_LISTEN);
+  if ((flags.agentTlsCert === undefined) !== (flags.agentTlsKey === undefined))
+    throw new RedlineError('E_USAGE_CONFLICT', '--agent-tls-cert and --agent-tls-key go together', {
+      exitCode: ExitCode.Usage,
+      hint: 'pass both (PEM files), or neither for a plain WebSocket',
+    });
   const token = readAgentToken(flags.agentTokenFile, 'redline run --agents');
   const { DistributedController } = await import('../../distributed/index.js');
   const controller = await DistributedController.listen({
@@ -235,6 +242,14 @@ async function startController(flags: RunFlags): Promise<DistributedController |
       ? { segmentSequence: flags.executionSegmentSequence }
       : {}),
     log: (line) => process.stderr.write(`redline: ${line}\n`),
+    ...(flags.agentTlsCert && flags.agentTlsKey
+      ? {
+          tls: {
+            cert: readPem('--agent-tls-cert', flags.agentTlsCert),
+            key: readPem('--agent-tls-key', flags.agentTlsKey),
+          },
+        }
+      : {}),
   });
   process.stderr.write(`redline: controller listening on ${controller.address}\n`);
   return controller;
@@ -395,6 +410,11 @@ export function register(program: Command): void {
       durationFlag('--agent-wait'),
     )
     .option('--test-id <id>', 'with --agents: the test id agents must match (default: a new UUID)')
+    .option(
+      '--agent-tls-cert <file>',
+      'with --agents: serve agents over TLS (wss) with this PEM certificate',
+    )
+    .option('--agent-tls-key <file>', 'with --agents: the PEM key of --agent-tls-cert')
     .option(
       '--message <text>',
       'ws:// targets: the message each connection sends and waits to get back (default hello)',
