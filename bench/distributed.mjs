@@ -48,7 +48,10 @@ function recordFrames(seconds) {
   ];
   const frames = [];
   let seed = 42;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
   for (let s = 0; s < seconds; s++) {
     for (let r = 0; r < 2000; r++) {
       now = s * 1000 + r / 2;

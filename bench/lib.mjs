@@ -1,6 +1,6 @@
 // Shared helpers for Redline's benchmarks: targets pinned to one core, tools pinned to the other,
 // process CPU/RSS readings, medians. Traffic goes to 127.0.0.1 only; every run is time-bounded.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -54,10 +54,36 @@ export function need(command, install) {
 }
 
 /** Starts nginx (1 worker, `return 200 "hello\n"`) pinned to the target core. */
-export async function startNginx(port) {
+export async function startNginx(port, { tls = false } = {}) {
   need('nginx', 'apt-get install -y nginx');
   const dir = join(WORK, `nginx-${port}`);
   mkdirSync(dir, { recursive: true });
+  // TLS: a fresh self-signed RSA-2048 certificate (TLS 1.2 and 1.3, nginx's default ciphers,
+  // session tickets on: every client resumes when it reconnects).
+  if (tls) {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+  }
+  const listen = tls
+    ? `listen 127.0.0.1:${port} ssl; ssl_certificate ${dir}/cert.pem; ssl_certificate_key ${dir}/key.pem; ssl_protocols TLSv1.2 TLSv1.3;`
+    : `listen 127.0.0.1:${port};`;
   const conf = join(dir, 'nginx.conf');
   writeFileSync(
     conf,
@@ -72,7 +98,7 @@ http {
   keepalive_requests 1000000;
   keepalive_timeout 65s;
   client_body_temp_path ${dir}/cb; proxy_temp_path ${dir}/px; fastcgi_temp_path ${dir}/fc; uwsgi_temp_path ${dir}/uw; scgi_temp_path ${dir}/sc;
-  server { listen 127.0.0.1:${port}; location / { default_type text/plain; return 200 "hello\\n"; } }
+  server { ${listen} location / { default_type text/plain; return 200 "hello\\n"; } }
 }
 `,
   );
@@ -81,7 +107,7 @@ http {
   });
   await waitForPort(port);
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/`,
     pid: () => Number(readFileSync(join(dir, 'nginx.pid'), 'utf8')),
     stop: () => child.kill('SIGTERM'),
   };

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { runQuickTest } from '../dist/engine/index.js';
+import { formatInterval, loadText, ratioInterval } from './ratio-interval.mjs';
 
 const SECONDS = Number(process.argv[2] ?? 4);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -70,7 +71,10 @@ function cpuMs(pid) {
   }
 }
 
-/** Throughput (req/s) and the app's CPU time per request (µs): the latter does not depend on other load on the machine. */
+/**
+ * Throughput (req/s) and the app's CPU time per request (µs): the latter does not depend on other
+ * load on the machine. Each run starts a fresh app (the probe's state starts empty).
+ */
 async function measure(withProbe, path, reportFile) {
   const app = await startApp(withProbe, reportFile);
   try {
@@ -99,7 +103,7 @@ try {
   await client.query(readFileSync(join(ROOT, 'test/fixtures/apps/db/schema.sql'), 'utf8'));
   await client.end();
   console.log(
-    `probe overhead: ${SECONDS}s per run, ${ROUNDS} rounds (off/on alternating), 16 connections, app ${hasTaskset ? 'pinned to core 0' : 'unpinned'}`,
+    `probe overhead: ${SECONDS}s per run, ${ROUNDS} rounds (off/on alternating), 16 connections, app ${hasTaskset ? 'pinned to core 0' : 'unpinned'}; ${loadText()}`,
   );
   for (const path of ['/item', '/hello']) {
     const ratios = [];
@@ -119,6 +123,10 @@ try {
     const c = median(cpuRatios);
     console.log(
       `${path}: throughput on/off ${r.toFixed(3)} (${((1 - r) * 100).toFixed(1)}% fewer req/s); app CPU per request on/off ${c.toFixed(3)} (${((c - 1) * 100).toFixed(1)}% more)`,
+    );
+    const cpuCi = ratioInterval(cpuRatios);
+    console.log(
+      `${path}: app CPU per request on/off ${formatInterval(cpuCi)} → +${((cpuCi.low - 1) * 100).toFixed(1)}% to +${((cpuCi.high - 1) * 100).toFixed(1)}%; throughput on/off ${formatInterval(ratioInterval(ratios))}; ${loadText()}`,
     );
   }
 } finally {

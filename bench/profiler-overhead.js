@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { runQuickTest } from '../dist/engine/index.js';
 import { DEFAULT_CAPTURE_OPTIONS, profileTarget } from '../dist/profiler/index.js';
 import { findFreePort, waitForPort } from '../dist/util/net.js';
+import { formatInterval, loadText, ratioInterval } from './ratio-interval.mjs';
 
 const rounds = Number(process.argv[2] ?? 6);
 const seconds = Number(process.argv[3] ?? 4);
@@ -82,7 +83,7 @@ await waitForPort(port);
 const plain = { url: `http://127.0.0.1:${port}/`, pid: child.pid };
 const settings = { ...DEFAULT_CAPTURE_OPTIONS, ...capture };
 console.log(
-  `profiler overhead: ${rounds} rounds of ${seconds}s, ${alternate ? 'alternating' : 'side by side'}, pinned=${pinned}, capture ${JSON.stringify(settings)}`,
+  `profiler overhead: ${rounds} rounds of ${seconds}s, ${alternate ? 'alternating' : 'side by side'}, pinned=${pinned}, capture ${JSON.stringify(settings)}; ${loadText()}`,
 );
 const ratios = [];
 const mainRatios = [];
@@ -118,8 +119,9 @@ try {
 const medianOf = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
 if (alternate) {
   const m = medianOf(ratios);
+  const ci = ratioInterval(ratios);
   console.log(
-    `throughput profiled/plain, alternating on one core (median of ${rounds}): ×${m.toFixed(3)} → cost ${((1 - m) * 100).toFixed(1)}%`,
+    `throughput profiled/plain, alternating on one core (median of ${rounds}): ×${m.toFixed(3)} → cost ${((1 - m) * 100).toFixed(1)}%; geometric mean ${formatInterval(ci)} → cost ${((1 - ci.high) * 100).toFixed(1)}% to ${((1 - ci.low) * 100).toFixed(1)}%; ${loadText()}`,
   );
   process.exit(0);
 }
@@ -127,6 +129,10 @@ const median = medianOf(ratios);
 const mainMedian = medianOf(mainRatios);
 console.log(
   `CPU per request profiled/plain (median of ${rounds}): whole process ×${median.toFixed(3)}, main thread ×${mainMedian.toFixed(3)}; mean whole process ×${(sums.profiled / sums.plain).toFixed(3)}`,
+);
+const mainCi = ratioInterval(mainRatios);
+console.log(
+  `main-thread CPU per request profiled/plain: ${formatInterval(mainCi)} → throughput cost ${((1 - 1 / mainCi.low) * 100).toFixed(1)}% to ${((1 - 1 / mainCi.high) * 100).toFixed(1)}%; whole process ${formatInterval(ratioInterval(ratios))}; ${loadText()}`,
 );
 console.log(
   `throughput cost on a dedicated core: ${((1 - 1 / mainMedian) * 100).toFixed(1)}% when the profiler's threads have another core, ${((1 - 1 / median) * 100).toFixed(1)}% when they share the target's core (with a second target on it)`,

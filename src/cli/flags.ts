@@ -102,6 +102,16 @@ export function addLoadFlags(command: Command): Command {
     )
     .option('--insecure', 'skip TLS certificate verification')
     .option(
+      '--http2',
+      'HTTP/2 over TLS (https:// URL, ALPN h2); fails if the server does not offer h2',
+    )
+    .option('--h2c', 'HTTP/2 over cleartext TCP with prior knowledge (http:// URL)')
+    .option(
+      '--streams <n>',
+      'with --http2/--h2c: concurrent streams per connection (default 1, as h2load -m)',
+      intFlag('--streams'),
+    )
+    .option(
       '--max-queue <duration>',
       'with --rate: longest wait for a free connection before a request is dropped (default 1s)',
       durationFlag('--max-queue'),
@@ -128,6 +138,9 @@ export interface LoadFlagValues {
   workers?: number;
   warmup?: number;
   insecure?: boolean;
+  http2?: boolean;
+  h2c?: boolean;
+  streams?: number;
   maxQueue?: number;
   /** `--redact-param` names (applied by the program's preAction hook, see cli/main.ts). */
   redactParam?: string[];
@@ -158,6 +171,9 @@ export function quickOptionsFromFlags(url: string, flags: LoadFlagValues): Quick
   if (flags.workers !== undefined) options.workers = flags.workers;
   if (flags.warmup !== undefined) options.warmupMs = flags.warmup;
   if (flags.insecure) options.insecure = true;
+  if (flags.http2) options.http2 = true;
+  if (flags.h2c) options.h2c = true;
+  if (flags.streams !== undefined) options.streams = flags.streams;
   if (flags.maxQueue !== undefined) options.maxQueueMs = flags.maxQueue;
   return options;
 }

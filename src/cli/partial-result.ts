@@ -3,10 +3,11 @@
  * Ctrl-C) can still write the result file and print the summary of what exists.
  */
 import { buildRunResult } from '../engine/result-builder.js';
-import { timelinePoint } from '../engine/timeline.js';
 import type { Aggregate } from '../metrics/aggregate.js';
-import type { IntervalUpdate, Output, RunMeta } from '../outputs/output.js';
-import type { RunResultFile, TimelinePoint } from '../outputs/result-file.js';
+import type { Output } from '../outputs/output.js';
+import type { IntervalUpdate, RunMeta } from '../results/run-meta.js';
+import type { RunResultFile, TimelinePoint } from '../results/run-result.js';
+import { timelinePoint } from '../results/timeline.js';
 
 /** Keeps the latest totals and the timeline of a run; builds a result from them on demand. */
 export class PartialResult implements Output {

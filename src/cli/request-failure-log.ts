@@ -8,7 +8,8 @@
  * the tags (where series are born).
  */
 import type { ErrorClass } from '../http/errors.js';
-import type { IntervalUpdate, Output, RunEnd } from '../outputs/output.js';
+import type { Output } from '../outputs/output.js';
+import type { IntervalUpdate, RunEnd } from '../results/run-meta.js';
 import { formatDuration } from '../util/duration.js';
 
 /** Default: at most one line per error class every 10 s of run time. */

@@ -1,6 +1,6 @@
 /** Flags of scripted runs (k6's names where k6 has one) and their mapping to config overrides. */
 import type { Command } from 'commander';
-import type { CliOverrides } from '../config/index.js';
+import type { CliOverrides } from '../config/cli-overrides.js';
 import type { PresetKind, PresetOptions } from '../config/presets/preset.js';
 import {
   parseMirrors,

@@ -3,7 +3,7 @@
  * it is beyond a minimum effect (relative, or absolute for the error ratio) AND, when samples
  * allow, the two-sided Mann-Whitney U test gives p < alpha (see docs/report.md).
  */
-import type { RunResultFile } from '../outputs/result-file.js';
+import type { RunResultFile } from '../results/run-result.js';
 import { readRunStats } from '../results/run-stats.js';
 import { mannWhitneyU } from './mann-whitney.js';
 import {

@@ -1,5 +1,5 @@
 /** The metrics `redline compare` checks, and how to read them per run and per interval. */
-import type { RunResultFile, TimelinePoint } from '../outputs/result-file.js';
+import type { RunResultFile, TimelinePoint } from '../results/run-result.js';
 import { type RunStats, readRunStats } from '../results/run-stats.js';
 
 /** One compared metric: its whole-run value and its per-interval value. */

@@ -6,12 +6,13 @@
 
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError, type SourcePosition } from '../errors/redline-error.js';
+import type { ScenarioPlan } from '../executors/registry.js';
+import { executorOf } from '../executors/registry.js';
 import type { MetricDescriptor } from '../metrics/metric-types.js';
 import { type CliOverrides, createCliTier } from './cli-overrides.js';
 import { createEnvTier } from './env-overrides.js';
-import { executorKindOf } from './executors/index.js';
 import { type HostRule, hostRulesFromOptions, parseHostSpec, sortHostRules } from './hosts.js';
-import type { Plan, PlanProblem, ScenarioPlan } from './plan.js';
+import type { Plan, PlanProblem } from './plan.js';
 import { createPreset, type PresetResult } from './presets/index.js';
 import { formatProblem, ProblemList } from './problems.js';
 import { checkExec, readScenario } from './scenarios.js';
@@ -154,7 +155,7 @@ function readPreset(
   const preset = createPreset(cli.preset as string, options, problems);
   if (!preset) return undefined;
   for (const scenario of preset.scenarios) {
-    for (const problem of executorKindOf(scenario).validate(scenario))
+    for (const problem of executorOf(scenario).validate(scenario))
       problems.add(`preset.${problem.field}`, problem.message);
   }
   return preset;

@@ -1,8 +1,8 @@
 /** describePlan (k6's scenario header), max VUs and max duration, on the seed's options and others. */
 import { describe, expect, it } from 'vitest';
+import { formatGoDuration } from '../util/duration.js';
 import { buildPlan } from './build-plan.js';
 import { describePlan, maxDurationMs, maxVUs, planMaxVUs } from './describe-plan.js';
-import { formatGoDuration } from './format.js';
 
 /** The `options` of the seed's k6 script (5 stages: 100 VUs, then 300). */
 const SEED_OPTIONS = {

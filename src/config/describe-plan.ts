@@ -3,13 +3,17 @@
  * max duration (incl. graceful stop):` and one `* name: ...` line per scenario), and the max-VUs
  * and max-duration helpers behind it.
  */
-import { executorKindOf } from './executors/index.js';
-import { formatGoDuration, plural } from './format.js';
-import type { Plan, RampingVusScenario, ScenarioPlan } from './plan.js';
+
+import type { RampingVusScenario } from '../executors/ramping-vus.js';
+import type { ScenarioPlan } from '../executors/registry.js';
+import { executorOf } from '../executors/registry.js';
+import { formatGoDuration } from '../util/duration.js';
+import { plural } from './format.js';
+import type { Plan } from './plan.js';
 
 /** Most VUs one scenario can use at once (ramping-vus: the highest of startVUs and targets). */
 export function maxVUs(scenario: ScenarioPlan): number {
-  return executorKindOf(scenario).maxVUs(scenario);
+  return executorOf(scenario).maxVUs(scenario);
 }
 
 /**
@@ -17,7 +21,7 @@ export function maxVUs(scenario: ScenarioPlan): number {
  * executors, the sum of stages for ramping ones) plus gracefulStop. startTime is not included.
  */
 export function maxDurationMs(scenario: ScenarioPlan): number {
-  return executorKindOf(scenario).durationMs(scenario) + scenario.gracefulStopMs;
+  return executorOf(scenario).durationMs(scenario) + scenario.gracefulStopMs;
 }
 
 /** When the last scenario can end, from the test start (startTime + maxDurationMs), in ms. */
@@ -128,5 +132,5 @@ export function describePlan(
   const header =
     `scenarios: (${share}%) ${plural(scenarios.length, 'scenario')}, ${planMaxVUs(scenarios)} max VUs, ` +
     `${duration} max duration (incl. graceful stop):`;
-  return [header, ...scenarios.map((s) => `* ${s.name}: ${executorKindOf(s).describe(s)}`)];
+  return [header, ...scenarios.map((s) => `* ${s.name}: ${executorOf(s).describe(s)}`)];
 }

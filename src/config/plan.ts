@@ -1,95 +1,13 @@
 /**
  * The typed, validated Plan of a scripted run: every scenario normalised to one executor config
- * with k6's defaults filled in and every duration in milliseconds. Built by `buildPlan` from a
+ * with k6's defaults filled in and every duration in milliseconds (the scenario types are the
+ * executors', `executors/`). Built by `buildPlan` from a
  * script's exported `options`, CLI overrides and presets; consumed by the engine's executors.
  */
 
+import type { ScenarioPlan } from '../executors/registry.js';
 import type { HostRule } from './hosts.js';
 import type { TlsOptions } from './tls-options.js';
-
-/** Stage of a ramping executor: reach `target` (VUs or iterations per timeUnit) linearly over `durationMs`. */
-export interface Stage {
-  durationMs: number;
-  target: number;
-}
-
-/** Options every scenario accepts (k6 defaults: startTime 0, gracefulStop 30 s, exec 'default'). */
-export interface ScenarioBase {
-  /** Scenario name (the key in `options.scenarios`; `default` for shortcuts). */
-  name: string;
-  startTimeMs: number;
-  gracefulStopMs: number;
-  /** Name of the exported function each iteration calls. */
-  exec: string;
-  /** Extra environment variables for this scenario's VUs (`__ENV`). */
-  env: Record<string, string>;
-  /** Tags added to every sample of this scenario. */
-  tags: Record<string, string>;
-}
-
-/** shared-iterations: `iterations` in total, shared by `vus` VUs, within `maxDurationMs` (default 10 m). */
-export interface SharedIterationsScenario extends ScenarioBase {
-  executor: 'shared-iterations';
-  vus: number;
-  iterations: number;
-  maxDurationMs: number;
-}
-
-/** per-vu-iterations: each of `vus` VUs runs `iterations`, within `maxDurationMs` (default 10 m). */
-export interface PerVuIterationsScenario extends ScenarioBase {
-  executor: 'per-vu-iterations';
-  vus: number;
-  iterations: number;
-  maxDurationMs: number;
-}
-
-/** constant-vus: `vus` VUs loop for `durationMs`. */
-export interface ConstantVusScenario extends ScenarioBase {
-  executor: 'constant-vus';
-  vus: number;
-  durationMs: number;
-}
-
-/** ramping-vus: VUs follow `stages` from `startVUs` (default 1); `gracefulRampDownMs` default 30 s. */
-export interface RampingVusScenario extends ScenarioBase {
-  executor: 'ramping-vus';
-  startVUs: number;
-  stages: Stage[];
-  gracefulRampDownMs: number;
-}
-
-/** constant-arrival-rate: `rate` iterations per `timeUnitMs` (default 1 s) for `durationMs`. */
-export interface ConstantArrivalRateScenario extends ScenarioBase {
-  executor: 'constant-arrival-rate';
-  rate: number;
-  timeUnitMs: number;
-  durationMs: number;
-  preAllocatedVUs: number;
-  /** Defaults to preAllocatedVUs. */
-  maxVUs: number;
-}
-
-/** ramping-arrival-rate: from `startRate` (default 0) iterations per `timeUnitMs` through `stages`. */
-export interface RampingArrivalRateScenario extends ScenarioBase {
-  executor: 'ramping-arrival-rate';
-  startRate: number;
-  timeUnitMs: number;
-  stages: Stage[];
-  preAllocatedVUs: number;
-  maxVUs: number;
-}
-
-/** One normalised scenario. */
-export type ScenarioPlan =
-  | SharedIterationsScenario
-  | PerVuIterationsScenario
-  | ConstantVusScenario
-  | RampingVusScenario
-  | ConstantArrivalRateScenario
-  | RampingArrivalRateScenario;
-
-/** Executor names. */
-export type ExecutorName = ScenarioPlan['executor'];
 
 /** A threshold as written by the user (parsed later by thresholds/). */
 export interface ThresholdSpec {

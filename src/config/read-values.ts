@@ -1,7 +1,8 @@
 /** Typed reading of raw option values (numbers, durations, maps, stages) that records every problem. */
+
+import type { Stage } from '../executors/executor.js';
 import { parseDurationMs } from '../util/duration.js';
 import { findNearest } from '../util/nearest.js';
-import type { Stage } from './plan.js';
 import type { ProblemList } from './problems.js';
 
 /** An options object as the script wrote it. */

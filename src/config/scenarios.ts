@@ -3,15 +3,12 @@
  * suggestion when misspelled), unknown fields, k6's defaults and checks, and `exec` against the
  * script's exported functions.
  */
+
+import type { Executor } from '../executors/executor.js';
+import { COMMON_SCENARIO_KEYS, readScenarioBase } from '../executors/options.js';
+import type { ScenarioPlan } from '../executors/registry.js';
+import { EXECUTOR_NAMES, EXECUTORS } from '../executors/registry.js';
 import { findNearest } from '../util/nearest.js';
-import {
-  COMMON_SCENARIO_KEYS,
-  EXECUTOR_NAMES,
-  EXECUTORS,
-  type ExecutorKind,
-  readScenarioBase,
-} from './executors/index.js';
-import type { ScenarioPlan } from './plan.js';
 import type { ProblemList } from './problems.js';
 import { describeValue, FieldReader, isPlainObject, type PathOf } from './read-values.js';
 
@@ -35,7 +32,7 @@ export function readScenario(
     );
     return undefined;
   }
-  const kind = executorOf(raw['executor'], pathOf, problems);
+  const kind = executorNamed(raw['executor'], pathOf, problems);
   if (!kind) return undefined;
   const before = problems.count;
   checkScenarioKeys(raw, kind, pathOf, problems);
@@ -57,11 +54,11 @@ export function readScenario(
   return problems.count > before ? undefined : scenario;
 }
 
-function executorOf(
+function executorNamed(
   value: unknown,
   pathOf: PathOf,
   problems: ProblemList,
-): ExecutorKind | undefined {
+): Executor<ScenarioPlan> | undefined {
   if (value === undefined || value === null) {
     problems.add(pathOf('executor'), `is required (one of ${EXECUTOR_NAMES.join(', ')})`);
     return undefined;
@@ -77,14 +74,14 @@ function executorOf(
     );
     return undefined;
   }
-  const kind = (EXECUTORS as Record<string, ExecutorKind>)[value];
+  const kind = (EXECUTORS as Record<string, Executor<ScenarioPlan>>)[value];
   if (!kind) problems.unknown(pathOf('executor'), 'executor', value, EXECUTOR_NAMES);
   return kind;
 }
 
 function checkScenarioKeys(
   raw: Record<string, unknown>,
-  kind: ExecutorKind,
+  kind: Executor<ScenarioPlan>,
   pathOf: PathOf,
   problems: ProblemList,
 ): void {
@@ -92,17 +89,17 @@ function checkScenarioKeys(
   for (const key of Object.keys(raw)) {
     if (valid.includes(key)) continue;
     const owners = EXECUTOR_NAMES.filter((name) =>
-      (EXECUTORS[name] as ExecutorKind).keys.includes(key),
+      (EXECUTORS[name] as Executor<ScenarioPlan>).keys.includes(key),
     );
     if (owners.length > 0) {
       problems.add(
         pathOf(key),
-        `is not an option of ${kind.executor} (it belongs to ${owners.join(', ')})`,
+        `is not an option of ${kind.name} (it belongs to ${owners.join(', ')})`,
       );
     } else {
       problems.add(
         pathOf(key),
-        `unknown scenario option "${key}" for ${kind.executor}`,
+        `unknown scenario option "${key}" for ${kind.name}`,
         findNearest(key, valid),
       );
     }

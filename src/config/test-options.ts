@@ -2,14 +2,15 @@
  * Test-wide options (everything but scenarios and thresholds): unknown names with the nearest valid
  * one, ignored options as warnings, rejected options as problems, and typed values with defaults.
  */
-import { DEFAULT_USER_AGENT } from '../http/target.js';
-import { findNearest } from '../util/nearest.js';
+
 import {
   createExecutionTuple,
   ExecutionSegmentError,
   parseExecutionSegment,
   parseExecutionSegmentSequence,
-} from './execution-segment.js';
+} from '../executors/execution-segment.js';
+import { DEFAULT_USER_AGENT } from '../http/target.js';
+import { findNearest } from '../util/nearest.js';
 import { ACTIVE_OPTION_NAMES, isNoopValue, OPTION_NAMES, OPTION_TABLE } from './option-names.js';
 import type { PlanOptions } from './plan.js';
 import type { ProblemList } from './problems.js';

@@ -13,7 +13,7 @@ import type { RemoteLauncher, RemotePlan } from '../engine/script/remote.js';
 import type { ShardHandle, ShardReport } from '../engine/shard-report.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
-import type { AgentOutcome, ResultDistributed } from '../outputs/result-file.js';
+import type { AgentOutcome, ResultDistributed } from '../results/run-result.js';
 import { type AgentArchive, type AgentWork, buildArchive } from './archive.js';
 import { type ClockOffset, type ClockSample, estimateOffset, toAgentClock } from './clock.js';
 import {

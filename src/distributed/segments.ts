@@ -3,13 +3,14 @@
  * (k6's syntax, config/execution-segment.ts): the user's `--execution-segment-sequence`, or N
  * equal parts `0,1/N,…,1`. The parts add up exactly to the whole test (k6 striping).
  */
+
+import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
 import {
   ExecutionSegmentError,
   parseExecutionSegmentSequence,
   segmentText,
-} from '../config/execution-segment.js';
-import { ExitCode } from '../errors/exit-codes.js';
-import { RedlineError } from '../errors/redline-error.js';
+} from '../executors/execution-segment.js';
 
 /** The sequence text and each agent's segment text (index = agent index). */
 export function segmentsOf(

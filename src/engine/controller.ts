@@ -4,14 +4,15 @@
  * threshold abortOnFail) and always hands the outputs what was measured.
  */
 import { Aggregate } from '../metrics/aggregate.js';
-import type { EndReason, Output, RunMeta } from '../outputs/output.js';
-import type { RunResultFile, TimelinePoint } from '../outputs/result-file.js';
+import type { Output } from '../outputs/output.js';
+import type { EndReason, RunMeta } from '../results/run-meta.js';
+import type { RunResultFile, TimelinePoint } from '../results/run-result.js';
+import { timelinePoint } from '../results/timeline.js';
 import { redactDeep, redactText } from '../util/redact.js';
 import { GeneratorMonitor } from './generator-monitor.js';
 import { IntervalMerger, type MergedInterval } from './interval-merger.js';
 import { type ShardSpec, startShards } from './shard-host.js';
 import type { ShardHandle, ShardReport } from './shard-report.js';
-import { timelinePoint } from './timeline.js';
 
 /** Why an abort was requested, passed as `AbortController.abort(reason)`. */
 export interface AbortReason {

@@ -3,8 +3,13 @@ import { cpus, hostname, totalmem } from 'node:os';
 import { type Aggregate, type MetricSummary, trendStat } from '../metrics/aggregate.js';
 import { TREND_SCALE } from '../metrics/histogram.js';
 import type { Tags } from '../metrics/metric-types.js';
-import { answerWarning, requestAccounting } from '../metrics/request-accounting.js';
-import type { EndReason, RunMeta } from '../outputs/output.js';
+import {
+  answerWarning,
+  echoAccounting,
+  echoWarning,
+  requestAccounting,
+} from '../metrics/request-accounting.js';
+import type { EndReason, RunMeta } from '../results/run-meta.js';
 import {
   DEFAULT_SUMMARY_TREND_STATS,
   type DistributionBucket,
@@ -12,9 +17,9 @@ import {
   type ResultMetric,
   type RunResultFile,
   type TimelinePoint,
-} from '../outputs/result-file.js';
+} from '../results/run-result.js';
+import { errorsByClass } from '../results/timeline.js';
 import { REDLINE_VERSION } from '../util/version.js';
-import { errorsByClass } from './timeline.js';
 
 /** Trend statistics written for every trend (k6's defaults plus p(99) and p(99.9)). */
 export const RESULT_TREND_STATS = [...DEFAULT_SUMMARY_TREND_STATS, 'count'];
@@ -184,17 +189,24 @@ export function buildRunResult(inputs: ResultInputs): RunResultFile {
     generator: inputs.generator,
   };
   if (inputs.detail !== undefined) result.detail = inputs.detail;
-  const warning = answerWarning(result.requests!);
-  if (warning) result.warnings = [warning];
+  const echo = echoAccounting(inputs.totals);
+  if (echo) result.echo = echo;
+  const warnings = [answerWarning(result.requests!), echo && echoWarning(echo)].filter(
+    (w): w is string => w !== undefined,
+  );
+  if (warnings.length > 0) result.warnings = warnings;
   return result;
 }
 
 /**
  * True when the run sent HTTP requests (or, in quick mode, was meant to: `expectRequests`) and
- * the target answered none of them: such a run must never look green (exit 69, see
- * docs/exit-codes.md).
+ * the target answered none of them, or a WebSocket echo run got no echo at all: such a run must
+ * never look green (exit 69, see docs/exit-codes.md).
  */
 export function targetNeverAnswered(result: RunResultFile, expectRequests = false): boolean {
+  // A WebSocket echo run that got no echo at all (messages sent, or handshakes refused).
+  const echo = result.echo;
+  if (echo && echo.answered === 0 && (echo.sent > 0 || echo.failedHandshakes > 0)) return true;
   const counts = result.requests;
   if (!counts || counts.answered > 0) return false;
   return counts.sent > 0 || expectRequests;

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode, exitCodeFor } from './exit-codes.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -41,5 +41,36 @@ describe('exit codes', () => {
     expect([...bin.matchAll(/process\.exit\((\d+)\)/g)].map((m) => Number(m[1]))).toEqual([
       ExitCode.NotBuilt,
     ]);
+  });
+});
+
+describe('exitCodeFor', () => {
+  it('is 0 for a completed run with nothing failed', () => {
+    expect(exitCodeFor({ reason: 'completed' })).toBe(ExitCode.Ok);
+    expect(exitCodeFor({})).toBe(ExitCode.Ok);
+  });
+
+  it('decides in one order: interrupted, aborted, thresholds, checks or marked failed, no answer', () => {
+    const everything = {
+      thresholdsFailed: true,
+      failedChecks: true,
+      markedFailed: true,
+      targetNeverAnswered: true,
+    };
+    expect(exitCodeFor({ reason: 'interrupted', ...everything })).toBe(ExitCode.Interrupted);
+    expect(exitCodeFor({ reason: 'aborted-by-script', ...everything })).toBe(
+      ExitCode.ScriptAborted,
+    );
+    expect(exitCodeFor({ reason: 'aborted-by-threshold', ...everything })).toBe(
+      ExitCode.ThresholdsFailed,
+    );
+    expect(exitCodeFor({ reason: 'completed', ...everything, thresholdsFailed: false })).toBe(
+      ExitCode.MarkedFailed,
+    );
+    expect(exitCodeFor({ markedFailed: true, targetNeverAnswered: true })).toBe(
+      ExitCode.MarkedFailed,
+    );
+    expect(exitCodeFor({ failedChecks: true })).toBe(ExitCode.MarkedFailed);
+    expect(exitCodeFor({ targetNeverAnswered: true })).toBe(ExitCode.TargetUnreachable);
   });
 });

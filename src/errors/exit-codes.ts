@@ -88,3 +88,35 @@ export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCodeValue, string>> = {
   130: 'stopped at once (second interrupt; what was measured was written)',
   143: 'stopped at once (second SIGTERM; what was measured was written)',
 };
+
+/**
+ * What decides the exit code of a run (a scripted or quick load test, a profile capture, an
+ * audit): how it ended and its verdicts. Structural, so any run fills it without this base
+ * module knowing the run's types.
+ */
+export interface RunOutcome {
+  /** How the run ended (`EndReason`): `interrupted` and `aborted-by-script` decide alone. */
+  reason?: string;
+  /** At least one threshold failed. */
+  thresholdsFailed?: boolean;
+  /** At least one check failed and the run was asked to fail on it (`--fail-on-check`). */
+  failedChecks?: boolean;
+  /** The script marked the run failed (`exec.test.fail()`). */
+  markedFailed?: boolean;
+  /** HTTP requests were sent and not one got a response: never a green run. */
+  targetNeverAnswered?: boolean;
+}
+
+/**
+ * The one exit-code decision of a run, first match wins: interrupted (105), aborted by the
+ * script (108), a failed threshold (99, as k6), failed checks with `--fail-on-check` or a run
+ * marked failed (110), no response at all (69), else 0.
+ */
+export function exitCodeFor(outcome: RunOutcome): ExitCodeValue {
+  if (outcome.reason === 'interrupted') return ExitCode.Interrupted;
+  if (outcome.reason === 'aborted-by-script') return ExitCode.ScriptAborted;
+  if (outcome.thresholdsFailed) return ExitCode.ThresholdsFailed;
+  if (outcome.failedChecks || outcome.markedFailed) return ExitCode.MarkedFailed;
+  if (outcome.targetNeverAnswered) return ExitCode.TargetUnreachable;
+  return ExitCode.Ok;
+}

@@ -1,8 +1,17 @@
 /**
  * HttpConnection on real sockets: which requests are handed back for a retry after a keep-alive
- * close (and which fail, with which class), and the timing trail's k6 definitions.
+ * close (and which fail, with which class), the timing trail's k6 definitions, and TLS reads.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createServer as createTlsServer,
+  type TLSSocket,
+  type Server as TlsServer,
+} from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ConnectionOwner, HttpConnection, SendFlags } from './connection.js';
 import type { ClassifiedError } from './errors.js';
@@ -208,5 +217,95 @@ describe('HttpConnection timing trail (k6 definitions)', () => {
     expect(t.waiting).toBeGreaterThanOrEqual(45);
     expect(t.receiving).toBe(0);
     expect(t.duration).toBe(t.sending + t.waiting);
+  });
+});
+
+describe('HttpConnection over TLS', () => {
+  it('reads through the shared buffer (onread): chunked bodies larger than it, kept byte for byte, on one keep-alive connection', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-conn-tls-'));
+    let tlsServer: TlsServer | undefined;
+    const tlsSockets = new Set<TLSSocket>();
+    try {
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+        ].concat(['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]),
+        { stdio: 'ignore' },
+      );
+      const body = Buffer.alloc(300_000);
+      for (let i = 0; i < body.length; i++) body[i] = (i * 7) % 251;
+      tlsServer = createTlsServer(
+        { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+        (socket) => {
+          tlsSockets.add(socket);
+          socket.on('error', () => {});
+          let buffered = '';
+          socket.on('data', (chunk: Buffer) => {
+            buffered += chunk.toString('latin1');
+            for (
+              let end = buffered.indexOf('\r\n\r\n');
+              end !== -1;
+              end = buffered.indexOf('\r\n\r\n')
+            ) {
+              buffered = buffered.slice(end + 4);
+              socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+              for (let at = 0; at < body.length; at += 70_000) {
+                const piece = body.subarray(at, at + 70_000);
+                socket.write(`${piece.length.toString(16)}\r\n`);
+                socket.write(piece);
+                socket.write('\r\n');
+              }
+              socket.write('0\r\n\r\n');
+            }
+          });
+        },
+      );
+      await new Promise<void>((resolve) => tlsServer!.listen(0, '127.0.0.1', resolve));
+      const port = (tlsServer.address() as { port: number }).port;
+      const bodies: Buffer[] = [];
+      const owner = new Recorder();
+      const original = owner.onResponse.bind(owner);
+      owner.onResponse = (conn: HttpConnection) => {
+        bodies.push(Buffer.concat(conn.parser.bodyChunks));
+        original(conn);
+      };
+      const conn = new HttpConnection(0, parseTarget(`https://127.0.0.1:${port}/`), owner, {
+        pipelining: 1,
+        insecure: true,
+        readBuffer: Buffer.alloc(4096),
+        keepHeaders: false,
+        keepBody: true,
+      });
+      clients.push(conn);
+      conn.connect();
+      await owner.ready;
+      expect(conn.tlsProtocol).toMatch(/^TLSv1\.[23]$/);
+      conn.send(GET, IDEMPOTENT, 0, 1);
+      await until(() => owner.events.length === 1);
+      conn.send(GET, IDEMPOTENT, 0, 2);
+      await until(() => owner.events.length === 2);
+      expect(owner.events.map((e) => [e.kind, e.tag])).toEqual([
+        ['response', 1],
+        ['response', 2],
+      ]);
+      expect(bodies.map((b) => b.equals(body))).toEqual([true, true]);
+      expect(owner.closed).toBe(0);
+    } finally {
+      for (const c of clients.splice(0)) c.destroy(null);
+      for (const s of tlsSockets) s.destroy();
+      await new Promise<void>((resolve) =>
+        tlsServer ? tlsServer.close(() => resolve()) : resolve(),
+      );
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

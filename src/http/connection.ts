@@ -7,8 +7,10 @@
  *   owner ──send(bytes)──▶ [ring: queuedAt | sendStart | sent | tag | isHead | bytes] ──▶ socket
  *   socket ──read──▶ parser ──complete──▶ trail ──▶ owner.onResponse(conn)
  *
- * Plain TCP reads go into a caller-supplied buffer (`onread`), so reading allocates nothing;
- * TLS sockets use 'data' events (TLSSocket does not support `onread`).
+ * Reads go into a caller-supplied buffer (`onread`), so reading allocates nothing: plain TCP
+ * reads, and TLS reads too (node:tls decrypts straight into it). Over TLS this replaced 'data'
+ * events, which cost a Buffer per read plus the Readable stream's push/emit machinery
+ * (bench/tls-vs-peers.mjs).
  *
  * Timings follow k6 (lib/netext/httpext/tracer.go): `blocked` runs from when the request was
  * ready until it could be written, so on a new connection it contains `connecting` and
@@ -32,43 +34,48 @@
  * also needs socket-level moments (first byte, last byte) that undici's public API does not expose.
  */
 import { type NetConnectOpts, connect as netConnect, type Socket } from 'node:net';
-import { type TLSSocket, connect as tlsConnect } from 'node:tls';
+import {
+  type TLSSocket,
+  type ConnectionOptions as TlsConnectionOptions,
+  connect as tlsConnect,
+} from 'node:tls';
 import {
   type ClassifiedError,
   classifySocketError,
   closedBeforeResponse,
   closedNotRetried,
   malformedResponse,
+  requestTimeout,
   truncatedResponse,
 } from './errors.js';
+import type { LoadConnection } from './load-connection.js';
 import { ResponseParser, type ResponseParserOwner } from './response-parser.js';
 import type { Target } from './target.js';
 import { TimingTrail } from './timing-trail.js';
 
-/** What a connection reports to. Implementations should be a single class per use (monomorphic). */
-export interface ConnectionOwner {
+/**
+ * What a connection reports to. Implementations should be a single class per use (monomorphic).
+ * `C` is the connection type reported (HTTP/2 connections report to the same interface).
+ */
+export interface ConnectionOwner<C extends LoadConnection = HttpConnection> {
   /** TCP (and TLS) is up: requests may be sent. */
-  onConnectionReady(conn: HttpConnection): void;
+  onConnectionReady(conn: C): void;
   /** The oldest in-flight request got its response: `conn.trail` and `conn.parser` describe it. */
-  onResponse(conn: HttpConnection): void;
+  onResponse(conn: C): void;
   /** The oldest in-flight request failed (called once per failed request, oldest first). */
-  onRequestFailed(conn: HttpConnection, error: ClassifiedError): void;
+  onRequestFailed(conn: C, error: ClassifiedError): void;
   /**
    * The oldest in-flight request got no byte of its response before the server closed this
    * (reused) connection, and may be sent once more (see the file comment): the owner resends it
    * on a new connection with {@link SendFlags.Retry}, or records it as failed with `error`.
    * `conn.trail` describes the failed attempt (its `tag` and `queuedAt` are the request's).
    */
-  onRequestRetry(conn: HttpConnection, error: ClassifiedError): void;
+  onRequestRetry(conn: C, error: ClassifiedError): void;
   /**
    * The connection closed; `error` is null for a clean close. Failed in-flight requests were
    * reported before. `duringConnect` is true when the TCP/TLS handshake itself failed.
    */
-  onConnectionClosed(
-    conn: HttpConnection,
-    error: ClassifiedError | null,
-    duringConnect: boolean,
-  ): void;
+  onConnectionClosed(conn: C, error: ClassifiedError | null, duringConnect: boolean): void;
 }
 
 /** Options of a connection. */
@@ -118,9 +125,6 @@ function onTcpUpBeforeTls(this: OwnedSocket): void {
 function onSecureConnect(this: OwnedSocket): void {
   ownerOf(this)?.handleSocket('ready-tls');
 }
-function onTlsData(this: OwnedSocket, chunk: Buffer): void {
-  ownerOf(this)?.handleTlsData(chunk);
-}
 function onSocketError(this: OwnedSocket, error: Error): void {
   ownerOf(this)?.handleSocketError(error);
 }
@@ -159,7 +163,7 @@ enum ConnState {
 }
 
 /** A single HTTP/1.1 connection to one target. */
-export class HttpConnection implements ResponseParserOwner {
+export class HttpConnection implements ResponseParserOwner, LoadConnection {
   /** The parser: read status, headers and body fields in `onResponse`. */
   readonly parser: ResponseParser;
   /** The trail of the request just completed or failed (valid during owner callbacks). */
@@ -220,6 +224,10 @@ export class HttpConnection implements ResponseParserOwner {
     };
   }
 
+  /** The status code of the response just completed (as `parser.statusCode`). */
+  get statusCode(): number {
+    return this.parser.statusCode;
+  }
   /** True when connected and another request may be sent now. */
   get canSend(): boolean {
     return this.#state === ConnState.Open && this.#count < this.#size && !this.#closing;
@@ -254,17 +262,19 @@ export class HttpConnection implements ResponseParserOwner {
     const t = this.#target;
     let socket: Socket | TLSSocket;
     if (t.protocol === 'https:') {
-      socket = tlsConnect({
+      // `onread` is passed on to the TLSSocket (node:tls), missing from @types/node's type too.
+      const options = {
         host: t.hostname,
         port: t.port,
         servername: t.servername,
         rejectUnauthorized: !this.#options.insecure,
         ALPNProtocols: ['http/1.1'],
         ...this.#options.tls,
-      });
+        onread: { buffer: this.#options.readBuffer, callback: this.#onRead },
+      };
+      socket = tlsConnect(options as TlsConnectionOptions);
       socket.once('connect', onTcpUpBeforeTls);
       socket.once('secureConnect', onSecureConnect);
-      socket.on('data', onTlsData);
     } else {
       // `onread` is documented for net.connect but missing from @types/node's option type.
       const options = {
@@ -306,11 +316,6 @@ export class HttpConnection implements ResponseParserOwner {
     this.#fail(classifySocketError(error));
   }
 
-  /** @internal Bytes read from a TLS socket ('data' events). */
-  handleTlsData(chunk: Buffer): void {
-    this.#consume(chunk, 0, chunk.length);
-  }
-
   /**
    * Sends one request (must only be called when `canSend`). `flags` are {@link SendFlags};
    * `queuedAt` is when the request became ready (for `blocked`), `tag` any number the owner wants
@@ -328,6 +333,11 @@ export class HttpConnection implements ResponseParserOwner {
     if (this.#count === 1) this.parser.expectNoBody = (flags & SendFlags.Head) !== 0;
     this.#socket!.write(bytes);
     this.#slots[slot * FIELDS + SENT] = this.#now();
+  }
+
+  /** Fails the connection with `timeout` when its oldest request (or handshake) began before `limit`. */
+  expireBefore(limit: number): void {
+    if (this.oldestStart < limit) this.destroy(requestTimeout());
   }
 
   /** Closes the connection; in-flight requests fail with `error` (or are dropped silently when null). */

@@ -20,7 +20,7 @@
  * - `other`: anything else.
  *
  * Responses with a status are never a class here: `http-4xx`/`http-5xx`/`http-invalid-status`
- * are derived from the status tag (see {@link statusErrorClass}).
+ * are derived from the status tag (`statusErrorClass` in `results/timeline.ts`).
  */
 export type ErrorClass =
   | 'refused'
@@ -33,15 +33,6 @@ export type ErrorClass =
   | 'truncated'
   | 'interrupted'
   | 'other';
-
-/** The error class of an answered request by its status: http-4xx, http-5xx, http-invalid-status. */
-export function statusErrorClass(status: number): string | undefined {
-  if (status >= 400 && status < 500) return 'http-4xx';
-  if (status >= 500 && status < 600) return 'http-5xx';
-  // RFC 9110 §15: a status code outside 100-599 is invalid (some servers send 999 to bots).
-  if (status >= 600) return 'http-invalid-status';
-  return undefined;
-}
 
 /** A classified failure: the class, k6's error code and a short message (the `error` tag). */
 export interface ClassifiedError {
@@ -186,4 +177,77 @@ export function isIdempotentMethod(method: string): boolean {
     default:
       return false;
   }
+}
+
+/** HTTP/2 error code names (RFC 9113 §7), by code. */
+const H2_ERROR_NAMES = [
+  'NO_ERROR',
+  'PROTOCOL_ERROR',
+  'INTERNAL_ERROR',
+  'FLOW_CONTROL_ERROR',
+  'SETTINGS_TIMEOUT',
+  'STREAM_CLOSED',
+  'FRAME_SIZE_ERROR',
+  'REFUSED_STREAM',
+  'CANCEL',
+  'COMPRESSION_ERROR',
+  'CONNECT_ERROR',
+  'ENHANCE_YOUR_CALM',
+  'INADEQUATE_SECURITY',
+  'HTTP_1_1_REQUIRED',
+];
+
+/** The RFC 9113 name of an HTTP/2 error code (`CANCEL`), or `0x..` for an unknown one. */
+export function http2ErrorName(code: number): string {
+  return H2_ERROR_NAMES[code] ?? `0x${code.toString(16)}`;
+}
+
+/** k6's code for a known HTTP/2 error code `h2code` in a range starting at `base` (+1 + code). */
+function k6Http2Code(base: number, h2code: number): number {
+  return h2code < H2_ERROR_NAMES.length ? base + 1 + h2code : base;
+}
+
+/**
+ * The server reset an HTTP/2 stream (RST_STREAM) before its response was complete: class `reset`,
+ * k6's stream-error codes (1630, or 1631 + the HTTP/2 error code).
+ */
+export function http2StreamReset(h2code: number): ClassifiedError {
+  return {
+    errorClass: 'reset',
+    code: k6Http2Code(1630, h2code),
+    message: `stream reset by the server (RST_STREAM ${http2ErrorName(h2code)})`,
+  };
+}
+
+/**
+ * The server ended the HTTP/2 connection with a GOAWAY carrying an error code while the request
+ * was in flight: class `reset`, k6's GOAWAY codes (1610, or 1611 + the HTTP/2 error code).
+ */
+export function http2GoAway(h2code: number): ClassifiedError {
+  return {
+    errorClass: 'reset',
+    code: k6Http2Code(1610, h2code),
+    message: `connection ended by the server (GOAWAY ${http2ErrorName(h2code)})`,
+  };
+}
+
+/**
+ * An HTTP/2 connection error Redline's side detected (a protocol error in what the server sent):
+ * class `malformed`, k6's connection-error codes (1650, or 1651 + the HTTP/2 error code).
+ */
+export function http2ConnectionError(h2code: number, detail: string): ClassifiedError {
+  return {
+    errorClass: 'malformed',
+    code: k6Http2Code(1650, h2code),
+    message: `HTTP/2 connection error ${http2ErrorName(h2code)}: ${detail.slice(0, 80)}`,
+  };
+}
+
+/** The server did not negotiate HTTP/2 (ALPN) on a connection that requires it. */
+export function http2NotNegotiated(got: string): ClassifiedError {
+  return {
+    errorClass: 'tls',
+    code: 1300,
+    message: `the server did not negotiate HTTP/2 via ALPN (got ${got || 'no protocol'})`,
+  };
 }

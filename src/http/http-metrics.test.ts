@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { errorsByClass } from '../engine/timeline.js';
 import { Aggregate } from '../metrics/aggregate.js';
 import { MetricRegistry } from '../metrics/registry.js';
 import { answerWarning, requestAccounting } from '../metrics/request-accounting.js';
+import { errorsByClass } from '../results/timeline.js';
 import { closedBeforeResponse, interruptedRequest, requestTimeout } from './errors.js';
 import { HttpSeriesCache } from './http-metrics.js';
 import { TimingTrail } from './timing-trail.js';

@@ -3,7 +3,7 @@
  * the result file the CLI wrote (`redline run --json`), never recomputed, plus a one-paragraph
  * text for people. Also the thresholds an MCP call adds to a run, judged on those same figures.
  */
-import type { ResultMetric, RunResultFile } from '../outputs/result-file.js';
+import type { ResultMetric, RunResultFile } from '../results/run-result.js';
 import { compare, formatAggregation, parseThresholdExpression } from '../thresholds/index.js';
 
 /** A threshold given with the tool call, and its verdict on the run's final values. */

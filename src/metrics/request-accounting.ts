@@ -50,3 +50,62 @@ export function answerWarning(counts: RequestAccounting): string | undefined {
   const share = ((answered / sent) * 100).toFixed(1);
   return `the target answered only ${answered} of the ${sent} requests sent (${share}%)${cut}`;
 }
+
+/**
+ * Where every message of a WebSocket echo run (`redline run ws://… --message`) went: `sent` =
+ * `answered` (a round trip in `ws_echo_round_trip`) + `unanswered` (by `error_class`:
+ * `interrupted`, `reset`, `closed`); `failedHandshakes` counts the sessions the peer refused.
+ */
+export interface EchoAccounting {
+  sent: number;
+  answered: number;
+  unanswered: Record<string, number>;
+  failedHandshakes: number;
+}
+
+/** Counts the messages of an echo run; undefined when the run is not one (no `ws_echo_*` series). */
+export function echoAccounting(totals: Aggregate): EchoAccounting | undefined {
+  const counts: EchoAccounting = { sent: 0, answered: 0, unanswered: {}, failedHandshakes: 0 };
+  let echo = false;
+  for (const s of totals.series.values()) {
+    if (s.metric === 'ws_msgs_sent') counts.sent += s.sum;
+    else if (s.metric === 'ws_echo_round_trip') {
+      echo = true;
+      counts.answered += s.count;
+    } else if (s.metric === 'ws_echo_unanswered') {
+      echo = true;
+      const errorClass = s.tags['error_class'] ?? 'other';
+      counts.unanswered[errorClass] = (counts.unanswered[errorClass] ?? 0) + s.sum;
+    } else if (s.metric === 'ws_echo_failed_handshakes') {
+      echo = true;
+      counts.failedHandshakes += s.sum;
+    }
+  }
+  return echo ? counts : undefined;
+}
+
+/**
+ * The warning an echo run gets when the peer echoed none, or less than half, of the messages
+ * sent, or refused handshakes; undefined otherwise.
+ */
+export function echoWarning(counts: EchoAccounting): string | undefined {
+  const { sent, answered, unanswered, failedHandshakes } = counts;
+  if (sent === 0) {
+    return failedHandshakes > 0
+      ? `the peer accepted none of the ${failedHandshakes} WebSocket handshakes: no message was sent`
+      : undefined;
+  }
+  const refused =
+    failedHandshakes > 0 ? `${failedHandshakes} WebSocket handshakes were refused` : undefined;
+  if (answered >= sent * LOW_ANSWER_SHARE) return refused;
+  const lost = Object.entries(unanswered)
+    .filter(([, n]) => n > 0)
+    .map(([cls, n]) => `${n} ${cls}`)
+    .join(', ');
+  const why = lost ? ` (unanswered: ${lost})` : '';
+  const also = refused ? `; ${refused}` : '';
+  if (answered === 0)
+    return `the peer echoed none of the ${sent} messages sent${why}${also}: these results describe no round trip at all`;
+  const share = ((answered / sent) * 100).toFixed(1);
+  return `the peer echoed only ${answered} of the ${sent} messages sent (${share}%)${why}${also}`;
+}

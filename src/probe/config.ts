@@ -14,6 +14,12 @@ export const PROBE_ENV = {
   nPlusOneMs: 'REDLINE_PROBE_N1_MS',
   /** Set to 0 to turn off the SELECT * column-use sampling (row proxies). */
   selectStar: 'REDLINE_PROBE_SELECT_STAR',
+  /**
+   * Set to 1 to put each top statement's first real execution (text and parameters, unredacted)
+   * in the stats record, so that the audit can EXPLAIN ANALYZE it. The audit sets it for its own
+   * private report file only: parameters may hold e-mails or tokens.
+   */
+  querySamples: 'REDLINE_PROBE_SAMPLES',
 } as const;
 
 /** The probe's settings. Thresholds default to the values documented in docs/probe.md. */
@@ -24,13 +30,16 @@ export interface ProbeConfig {
   nPlusOneCount: number;
   nPlusOneMs: number;
   selectStarSampling: boolean;
+  /** Stats records carry one real execution per top statement (see PROBE_ENV.querySamples). */
+  querySamples: boolean;
   /** Project root used to shorten file paths and to tell app frames from dependencies. */
   root: string;
 }
 
 /**
  * N+1 is decided on repetition: the same statement shape from one call site ≥ 5 times in one
- * request (Sentry's span count). No duration floor by default: a 50 ms floor (Sentry's) hid a
+ * request (Sentry's span count). Calibration: probe-n-plus-one-at-limit (5 per request, each
+ * under 1 ms) is found at its line; probe-n-plus-one-below-limit (4 per request) stays silent. No duration floor by default: a 50 ms floor (Sentry's) hid a
  * 20-queries-per-request loop that cost 5 ms per request but 96% of the route's time; the
  * severity comes from the measured share of route time instead.
  */
@@ -49,6 +58,7 @@ export function parseProbeConfig(
     nPlusOneCount: positive(env[PROBE_ENV.nPlusOneCount]) ?? DEFAULT_N_PLUS_ONE_COUNT,
     nPlusOneMs: nonNegative(env[PROBE_ENV.nPlusOneMs]) ?? DEFAULT_N_PLUS_ONE_MS,
     selectStarSampling: env[PROBE_ENV.selectStar] !== '0',
+    querySamples: env[PROBE_ENV.querySamples] === '1',
     root,
   };
   const report = env[PROBE_ENV.report];

@@ -31,6 +31,8 @@ export interface ProbeEnvOptions {
   flushMs?: number;
   /** Environment to extend (default process.env). */
   base?: NodeJS.ProcessEnv;
+  /** Stats records carry one real execution per top statement, unredacted (private reports only). */
+  querySamples?: boolean;
 }
 
 /**
@@ -44,5 +46,6 @@ export function createProbeEnv(options: ProbeEnvOptions = {}): NodeJS.ProcessEnv
   if (options.reportFile) env[PROBE_ENV.report] = options.reportFile;
   if (options.metricsPort !== undefined) env[PROBE_ENV.metricsPort] = String(options.metricsPort);
   if (options.flushMs !== undefined) env[PROBE_ENV.flushMs] = String(options.flushMs);
+  if (options.querySamples) env[PROBE_ENV.querySamples] = '1';
   return env;
 }

@@ -3,7 +3,7 @@ import type http from 'node:http';
 import type { ProbeConfig } from './config.js';
 import type { DetectorHooks, ProbeDetector } from './detectors/detector.js';
 import { PROBE_DETECTORS } from './detectors/registry.js';
-import { FindingsStore } from './findings-store.js';
+import { type Detection, FindingsStore } from './findings-store.js';
 import { frameworkRoute } from './frameworks.js';
 import type { RequestEndHandler } from './http-server.js';
 import type { ProbeMetrics } from './metrics.js';
@@ -42,6 +42,16 @@ function hooksOf(targets: PipelineTargets): readonly DetectorHooks[] {
   return hooks;
 }
 
+/**
+ * Detections made while their request was still running, held until it ends: a query can run
+ * before the framework has matched the route (an authentication middleware's user lookup runs
+ * before koa-router's dispatch), and its detection is filed under the route the request finally
+ * got, not under the raw path (one "route" per user name or slug).
+ */
+const heldDetections = new WeakMap<RequestState, Detection[]>();
+/** Detections held per request at most (later ones are filed under the route known then). */
+const HELD_LIMIT = 256;
+
 /** Per finished query: statistics, metrics, then the detectors' query hooks. */
 export function createQuerySink(targets: PipelineTargets): QuerySink {
   const { config, store, stats, metrics } = targets;
@@ -54,7 +64,12 @@ export function createQuerySink(targets: PipelineTargets): QuerySink {
       metrics?.countQuery(record.driver);
       for (const hook of onQuery) {
         const detection = hook(state, record);
-        if (detection) store.add(detection);
+        if (!detection) continue;
+        const held = state.route === '' ? (heldDetections.get(state) ?? []) : undefined;
+        if (held && held.length < HELD_LIMIT) {
+          held.push(detection);
+          heldDetections.set(state, held);
+        } else store.add(detection);
       }
     },
   };
@@ -71,6 +86,11 @@ export function createRequestEndHandler(
     const duration = now() - state.start;
     const template = frameworkRoute(request) ?? routeTemplate(state.url);
     state.route = `${state.method} ${template}`;
+    const held = heldDetections.get(state);
+    if (held) {
+      heldDetections.delete(state);
+      for (const detection of held) store.add({ ...detection, route: state.route });
+    }
     onRequest();
     stats.addRequest(state, duration, response.statusCode);
     metrics?.observeRequest(

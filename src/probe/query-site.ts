@@ -36,23 +36,31 @@ export function captureSite(above: (...args: never[]) => unknown): CallSiteHolde
   return holder;
 }
 
-/**
- * Queries' sites known so far (query text -> its latest captured holder), registered by the
- * recorder. Used to recognise pass-through frames: a data-access wrapper (`db.query(...)`) is the
- * innermost application frame of many different queries, and the call site worth reporting is
- * the caller of the wrapper (the loop of an N+1), not the wrapper itself.
- */
-let knownSites: () => Iterable<readonly [string, CallSiteHolder | undefined]> = () => [];
 /** A frame that is the innermost application frame of this many distinct queries is a pass-through. */
 export const PASS_THROUGH_QUERIES = 3;
+/** Frames remembered for pass-through learning at most (cleared past it, like the shape cache). */
+const FRAME_LIMIT = 20_000;
+/** Sites waiting to be learned at most: the oldest are dropped past it (learning is a heuristic). */
+const PENDING_LIMIT = 1024;
 const queriesByFrame = new Map<string, Set<string>>();
-const learned = new WeakSet<CallSiteHolder>();
+/**
+ * Newly captured query sites (normalised query, its holder), learned at the next resolution.
+ * Learning drains this queue: it never walks every site known so far, so its cost per resolution
+ * is the number of sites captured since the previous one (an earlier version walked every cached
+ * query text each time, which on an ORM that inlines literals, one text per value, took half the
+ * CPU of a real Express + Sequelize + mysql2 service).
+ */
+let pending: Array<readonly [string, CallSiteHolder]> = [];
 
-/** Lets the recorder expose the query sites it keeps (see {@link resolveSite}). */
-export function registerKnownSites(
-  provider: () => Iterable<readonly [string, CallSiteHolder | undefined]>,
-): void {
-  knownSites = provider;
+/**
+ * Notes the call site captured for a query (see {@link resolveSite}): used to recognise
+ * pass-through frames. A data-access wrapper (`db.query(...)`) is the innermost application frame
+ * of many different queries, and the call site worth reporting is the caller of the wrapper (the
+ * loop of an N+1), not the wrapper itself.
+ */
+export function noteQuerySite(sql: string, holder: CallSiteHolder): void {
+  if (pending.length >= PENDING_LIMIT) pending.shift();
+  pending.push([sql, holder]);
 }
 
 /** The application frames of a holder (not node:, not node_modules, not the probe), source-mapped. */
@@ -85,6 +93,10 @@ function appFrames(holder: CallSiteHolder, root: string): ResolvedSite[] {
     }
   }
   holder.frames = sites;
+  // The structured stack holds every frame's receiver and function (an ORM's model instances,
+  // a request's objects): keeping it after the frames are read would retain them for as long as
+  // the holder lives (a cached site, a finding's sample), which the leak check rightly reports.
+  holder.stack = undefined;
   return sites;
 }
 
@@ -93,14 +105,19 @@ function appFrames(holder: CallSiteHolder, root: string): ResolvedSite[] {
  * a wrapper may itself be wrapped, e.g. a driver adapter inside a `db.query` helper).
  */
 function learnPassThroughs(root: string): void {
-  for (const [sql, holder] of knownSites()) {
-    if (!holder || learned.has(holder)) continue;
-    learned.add(holder);
+  if (pending.length === 0) return;
+  const batch = pending;
+  pending = [];
+  if (queriesByFrame.size > FRAME_LIMIT) queriesByFrame.clear();
+  for (const [sql, holder] of batch) {
     for (const frame of appFrames(holder, root)) {
       const key = siteKey(frame);
-      const queries = queriesByFrame.get(key) ?? new Set<string>();
+      let queries = queriesByFrame.get(key);
+      if (!queries) {
+        queries = new Set<string>();
+        queriesByFrame.set(key, queries);
+      }
       if (queries.size < 64) queries.add(sql);
-      queriesByFrame.set(key, queries);
     }
   }
 }

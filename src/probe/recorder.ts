@@ -6,7 +6,7 @@
 import { isSelectStar, normalizeSql } from '../db/sql/normalize.js';
 import { SAMPLES_PER_QUERY, trackColumnUse } from './detectors/select-star.js';
 import { keepSample } from './query-samples.js';
-import { type CallSiteHolder, captureSite, registerKnownSites } from './query-site.js';
+import { type CallSiteHolder, captureSite, noteQuerySite } from './query-site.js';
 import {
   type DriverName,
   MAX_QUERIES_PER_REQUEST,
@@ -30,21 +30,38 @@ export const REPEAT_SAMPLE = 16;
 
 let sink: QuerySink | undefined;
 
-/** What the probe knows about one query text (cached: one Map lookup per query on the hot path). */
-interface QueryShape {
-  sql: string;
-  select: boolean;
-  star: boolean;
+/**
+ * The cached call site of one normalised statement, shared by every text that normalises to it:
+ * an ORM that writes values into the SQL (Sequelize on MySQL) sends a new text per value, and a
+ * stack per text would be captured on nearly every query.
+ */
+interface SiteSlot {
   site: CallSiteHolder | undefined;
   uses: number;
   starSamples: number;
 }
 
+/** What the probe knows about one query text (cached: one Map lookup per query on the hot path). */
+interface QueryShape {
+  sql: string;
+  select: boolean;
+  star: boolean;
+  slot: SiteSlot;
+}
+
 const SHAPE_LIMIT = 5000;
 const shapes = new Map<string, QueryShape>();
-registerKnownSites(function* () {
-  for (const shape of shapes.values()) yield [shape.sql, shape.site] as const;
-});
+const slots = new Map<string, SiteSlot>();
+
+function slotOf(sql: string): SiteSlot {
+  let slot = slots.get(sql);
+  if (!slot) {
+    if (slots.size >= SHAPE_LIMIT) slots.clear();
+    slot = { site: undefined, uses: 0, starSamples: 0 };
+    slots.set(sql, slot);
+  }
+  return slot;
+}
 
 function shapeOf(text: string): QueryShape {
   let shape = shapes.get(text);
@@ -54,9 +71,7 @@ function shapeOf(text: string): QueryShape {
     sql,
     select: isSelect(sql),
     star: isSelectStar(sql),
-    site: undefined,
-    uses: 0,
-    starSamples: 0,
+    slot: slotOf(sql),
   };
   if (shapes.size >= SHAPE_LIMIT) shapes.clear();
   shapes.set(text, shape);
@@ -98,8 +113,8 @@ export function beginQuery(
     queued,
     site,
   };
-  if (shape.star && sink?.selectStarSampling && shape.starSamples < SAMPLES_PER_QUERY) {
-    shape.starSamples++;
+  if (shape.star && sink?.selectStarSampling && shape.slot.starSamples < SAMPLES_PER_QUERY) {
+    shape.slot.starSamples++;
     record.usedColumns = new Set();
   }
   state.queryCount++;
@@ -110,7 +125,7 @@ export function beginQuery(
 
 /**
  * The call site of this execution. Capturing a stack costs microseconds, so: the first execution
- * of a text in a request reuses the text's cached site (re-captured every SITE_RESAMPLE uses);
+ * of a statement in a request reuses the statement's cached site (one per normalised statement) (re-captured every SITE_RESAMPLE uses);
  * repeats are captured at the 2nd execution, at the `repeatCaptures`-th (the N+1 count threshold)
  * and every REPEAT_SAMPLE-th; the others reuse the last capture for that text in this request, so
  * a loop is attributed to its line while two call sites alternating may be mixed up in between.
@@ -122,8 +137,12 @@ function siteFor(
   above: (...args: never[]) => unknown,
 ): CallSiteHolder {
   if (seen === 1) {
-    if (!shape.site || ++shape.uses % SITE_RESAMPLE === 0) shape.site = captureSite(above);
-    return shape.site;
+    const slot = shape.slot;
+    if (!slot.site || ++slot.uses % SITE_RESAMPLE === 0) {
+      slot.site = captureSite(above);
+      noteQuerySite(shape.sql, slot.site);
+    }
+    return slot.site;
   }
   const last = state.lastSites.get(shape.sql);
   if (last && seen !== (sink?.repeatCaptures ?? 6) && seen % REPEAT_SAMPLE !== 0) return last;

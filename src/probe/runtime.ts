@@ -17,6 +17,7 @@ import {
   instrumentPromiseLibraries,
   promiseLibraries,
 } from './promise-libs.js';
+import { sampleOf } from './query-samples.js';
 import { setQuerySink } from './recorder.js';
 import {
   appendRecords,
@@ -82,12 +83,20 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
     const r = stats.route(route);
     return { routeRequests: r.requests, routeMs: r.totalMs };
   };
+  const withSamples = (snapshot: ReturnType<ProbeStats['snapshot']>) => {
+    if (!config.querySamples) return snapshot;
+    const queries = snapshot.queries.map((q) => {
+      const sample = sampleOf(q.sql);
+      return sample ? { ...q, sample } : q;
+    });
+    return { ...snapshot, queries };
+  };
   const statsRecord = (): StatsRecord => ({
     type: 'stats',
     t: new Date().toISOString(),
     uptimeMs: Math.round(now() - t0),
     requests,
-    ...stats.snapshot(),
+    ...withSamples(stats.snapshot()),
     pools: readPoolGauges(),
     ...(promiseLibraries().length > 0 ? { promiseLibraries: promiseLibraries() } : {}),
   });

@@ -30,6 +30,11 @@ export interface QueryStats {
   maxMs: number;
   rows: number;
   errors: number;
+  /**
+   * The statement's first real execution (its text as sent and its parameters), only when the
+   * probe runs with REDLINE_PROBE_SAMPLES=1 (the audit's private report): never redacted.
+   */
+  sample?: { text: string; params: readonly unknown[] };
 }
 
 interface RouteAcc {

@@ -3,8 +3,8 @@
  * report renders. Versioned like RunResultFile; fields are only ever added.
  */
 import type { Finding } from '../findings/finding.js';
-import type { RunResultFile } from '../outputs/result-file.js';
 import type { SuccessCriteria } from './criteria.js';
+import type { RunResultFile } from './run-result.js';
 
 /** The kinds of audit steps, in the order an audit runs them. */
 export type AuditStepKind = 'baseline' | 'load' | 'peak' | 'stress' | 'spike' | 'soak';

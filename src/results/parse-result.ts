@@ -1,9 +1,9 @@
 /** Reads a saved result file (run or audit), telling which it is by its `format` field. */
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
-import type { RunResultFile } from '../outputs/result-file.js';
 import { isRecord } from '../util/is-record.js';
 import type { AuditResultFile, AuditStepKind } from './audit-result.js';
+import type { RunResultFile } from './run-result.js';
 
 /** A parsed result file. */
 export type ParsedResult =

@@ -1,5 +1,5 @@
 /** Reads the headline numbers of one RunResultFile (k6-style metric values) into plain fields. */
-import type { RunResultFile } from '../outputs/result-file.js';
+import type { RunResultFile } from './run-result.js';
 
 /** Headline numbers of one run; latencies in ms, error rate as a fraction. */
 export interface RunStats {

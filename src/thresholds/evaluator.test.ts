@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../errors/exit-codes.js';
 import { Aggregate } from '../metrics/aggregate.js';
 import { BUILTIN_METRICS } from '../metrics/builtin.js';
 import { MetricRegistry } from '../metrics/registry.js';
-import type { RunMeta } from '../outputs/output.js';
+import type { RunMeta } from '../results/run-meta.js';
 import { ThresholdEvaluator, type ThresholdEvaluatorOptions } from './evaluator.js';
-import { evaluateChecks, thresholdExitCode } from './fail-on-check.js';
+import { evaluateChecks } from './fail-on-check.js';
 import { parseThresholds } from './parse-thresholds.js';
 
 const META: RunMeta = {
@@ -267,9 +268,10 @@ describe('--fail-on-check and exit codes', () => {
     expect(verdict.message).toBe(
       '1 of 10 checks failed (checks rate 90.00%); --fail-on-check marks the run failed',
     );
-    expect(thresholdExitCode(false, verdict, true)).toBe(110);
-    expect(thresholdExitCode(false, verdict, false)).toBe(0);
-    expect(thresholdExitCode(true, verdict, true)).toBe(99);
+    const failOnCheck = (on: boolean) => on && !verdict.ok;
+    expect(exitCodeFor({ failedChecks: failOnCheck(true) })).toBe(110);
+    expect(exitCodeFor({ failedChecks: failOnCheck(false) })).toBe(0);
+    expect(exitCodeFor({ thresholdsFailed: true, failedChecks: failOnCheck(true) })).toBe(99);
     expect(evaluateChecks(new Aggregate())).toMatchObject({
       ok: true,
       rate: 1,

@@ -5,8 +5,9 @@
  */
 import type { Aggregate, MetricSummary } from '../metrics/aggregate.js';
 import { BUILTIN_METRICS } from '../metrics/builtin.js';
-import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../outputs/output.js';
-import type { ResultThreshold } from '../outputs/result-file.js';
+import type { Output } from '../outputs/output.js';
+import type { IntervalUpdate, RunEnd, RunMeta } from '../results/run-meta.js';
+import type { ResultThreshold } from '../results/run-result.js';
 import { formatDuration } from '../util/duration.js';
 import { diagnoseMissing } from './missing.js';
 import { compare, formatObservation, hasSamples, isWorse, observe } from './observe.js';

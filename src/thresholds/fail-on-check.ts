@@ -1,8 +1,8 @@
 /**
- * `--fail-on-check` (k6#4065, beyond k6) and the exit-code rule of thresholds: a failed threshold
- * exits 99 (as k6); otherwise, with `--fail-on-check`, any failed check marks the run failed (110).
+ * `--fail-on-check` (k6#4065, beyond k6): the verdict of a run's checks. With `--fail-on-check`,
+ * any failed check marks the run failed (110); the exit code itself is decided in one place,
+ * `exitCodeFor` in errors/exit-codes.ts.
  */
-import { ExitCode, type ExitCodeValue } from '../errors/exit-codes.js';
 import type { Aggregate } from '../metrics/aggregate.js';
 import { formatPercent } from '../util/units.js';
 
@@ -32,19 +32,4 @@ export function evaluateChecks(totals: Aggregate): CheckVerdict {
       : 'no checks ran'
     : `${fails} of ${total} checks failed (checks rate ${formatPercent(rate)}); --fail-on-check marks the run failed`;
   return { ok, passes, fails, rate, message };
-}
-
-/**
- * The exit code the thresholds and checks call for: 99 when a threshold failed, else 110 when
- * `failOnCheck` is set and a check failed, else 0. Other causes (interrupt, script errors) are the
- * caller's to combine.
- */
-export function thresholdExitCode(
-  thresholdsFailed: boolean,
-  checks: CheckVerdict | undefined,
-  failOnCheck: boolean,
-): ExitCodeValue {
-  if (thresholdsFailed) return ExitCode.ThresholdsFailed;
-  if (failOnCheck && checks && !checks.ok) return ExitCode.MarkedFailed;
-  return ExitCode.Ok;
 }

@@ -4,7 +4,7 @@ export {
   type ThresholdEvaluatorOptions,
   type ThresholdOutcome,
 } from './evaluator.js';
-export { type CheckVerdict, evaluateChecks, thresholdExitCode } from './fail-on-check.js';
+export { type CheckVerdict, evaluateChecks } from './fail-on-check.js';
 export { diagnoseMissing, type MissingVerdict } from './missing.js';
 export { compare, formatObservation, observe } from './observe.js';
 export {

@@ -9,7 +9,7 @@ export const CORPUS_DIR = resolve(import.meta.dirname, '../fixtures/calibration'
 export interface CaseTruth {
   case: string;
   /** Which part of Redline judges it. */
-  kind: 'profiler' | 'db-postgres' | 'db-mariadb' | 'profile-file' | 'report';
+  kind: 'profiler' | 'probe' | 'db-postgres' | 'db-mariadb' | 'profile-file' | 'report';
   planted: string;
   where: { file: string; marker?: string; line?: number } | null;
   /** Rule ids that must be raised, or "healthy" (nothing of severity medium or above). */
@@ -19,10 +19,22 @@ export interface CaseTruth {
   /** Phrases no finding may contain (e.g. PostgreSQL-only advice on MariaDB). */
   mustNotSay?: string[];
   why: string;
-  /** How a profiler case is driven: closed-loop load, or one request every 200 ms. */
+  /** The expected finding must be located at the `where` marker's line of `where.file`. */
+  checkLine?: boolean;
+  /**
+   * How a profiler or probe case is driven: closed-loop load, one request every 200 ms
+   * (trickle), a constant arrival rate (open model), or a bounded number of requests with
+   * `{i}` in the path replaced by the request's number (probe).
+   */
   run?: {
-    load: 'closed' | 'trickle';
+    load: 'closed' | 'trickle' | 'rate' | 'probe';
     connections?: number;
+    /** Requests per second (rate). */
+    rate?: number;
+    /** Request path (probe; default /). */
+    path?: string;
+    /** Requests to send (probe). */
+    requests?: number;
     durationMs: number;
     capture?: { heapCheckIntervalMs?: number };
   };

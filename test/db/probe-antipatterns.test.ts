@@ -82,6 +82,10 @@ describe('probe anti-pattern findings over pg', () => {
     expect(
       wait?.evidence.find((e) => e.label === 'requests that waited')?.value,
     ).toBeGreaterThanOrEqual(3);
+    // A queue of requests on one connection, each releasing it right after its statement: the
+    // wait is the queue, never "connections held too long" (no request here holds one).
+    expect(wait?.rootCause).toMatch(/more requests needed one at once than the pool holds/);
+    expect(`${wait?.rootCause} ${wait?.recommendation.text}`).not.toMatch(/held too long/);
 
     // Nothing else is invented: the healthy routes raise no N+1.
     expect(byId('probe.n-plus-one')).toBeUndefined();

@@ -48,3 +48,20 @@ describe.each([
       expect(finding.location?.route ?? '').not.toMatch(/how-to|tale-of|index-story/);
   });
 });
+
+describe('Koa: a query that runs before the router matched the route', () => {
+  it('is filed under the route the request got, not under its raw path', async () => {
+    const app = await startProbedApp('routes-koa.mjs', { DATABASE_URL: db.url });
+    // The same signed-in user on three authors' pages: the user lookup repeats with the same
+    // parameters in 12 requests (a cache candidate), in a middleware that runs before koa-router.
+    for (const name of ['alice', 'bob', 'carol'])
+      expect(await getMany(app.port, `/api/authors/${name}?as=1`, 4)).toEqual([200, 200, 200, 200]);
+    const report = await app.stop();
+    const lookups = report.findings.filter(
+      (f) => f.id === 'probe.cache-candidate' && f.location?.query?.includes('user_name'),
+    );
+    expect(lookups.map((f) => f.location?.route)).toEqual(['GET /api/authors/:authorSlug']);
+    for (const finding of report.findings)
+      expect(finding.location?.route ?? '').not.toMatch(/alice|bob|carol/);
+  });
+});

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunResultFile } from '../../src/outputs/result-file.js';
+import type { RunResultFile } from '../../src/results/run-result.js';
 
 const BIN = fileURLToPath(new URL('../../bin/redline.js', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('../fixtures/scripts/distributed-e2e.js', import.meta.url));

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import type { RunResultFile } from '../../src/outputs/result-file.js';
+import type { RunResultFile } from '../../src/results/run-result.js';
 import { startHttpServer, type TestServer } from '../helpers/servers.js';
 
 const BIN = fileURLToPath(new URL('../../bin/redline.js', import.meta.url));

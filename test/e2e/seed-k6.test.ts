@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunResultFile } from '../../src/outputs/result-file.js';
+import type { RunResultFile } from '../../src/results/run-result.js';
 import { runCli } from '../k6-compat/helpers/run-corpus.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runQuickTest } from '../../src/engine/index.js';
 import { runScriptTest } from '../../src/engine/script/run-script.js';
-import type { RunResultFile } from '../../src/outputs/result-file.js';
+import type { RunResultFile } from '../../src/results/run-result.js';
 import {
   type HostileKind,
   type HostileOptions,

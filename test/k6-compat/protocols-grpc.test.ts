@@ -3,24 +3,42 @@
  * metadata, an error status, a deadline, k6's response shape and grpc_req_duration with its tags;
  * a connect that cannot reach its server.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GrpcTestServer, startGrpcServer } from './helpers/grpc-server.js';
-import { checkCounts, metricValue, runCorpus } from './helpers/run-corpus.js';
+import type { RunResultFile } from '../../src/results/run-result.js';
+import protobuf from 'protobufjs';
+import descriptor from 'protobufjs/ext/descriptor/index.js';
+import {
+  type GrpcTestServer,
+  HELLO_PROTO,
+  type ResettingServer,
+  startGrpcServer,
+  startResettingServer,
+} from './helpers/grpc-server.js';
+import { checkCounts, corpusScript, metricValue, runCorpus, spawnCli } from './helpers/run-corpus.js';
 
 let server: GrpcTestServer;
+let resetting: ResettingServer;
 let downAddr: string;
 beforeAll(async () => {
   server = await startGrpcServer();
+  resetting = await startResettingServer();
   const probe = createServer();
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
   const address = probe.address();
   downAddr = `127.0.0.1:${typeof address === 'object' && address ? address.port : 1}`;
   await new Promise<void>((r) => probe.close(() => r()));
 });
-afterAll(() => server.close());
+afterAll(() => Promise.all([server.close(), resetting.close()]));
 
-const env = () => [`GRPC_ADDR=${server.addr}`, `DOWN_ADDR=${downAddr}`];
+const env = () => [
+  `GRPC_ADDR=${server.addr}`,
+  `DOWN_ADDR=${downAddr}`,
+  `RESET_ADDR=${resetting.addr}`,
+];
 
 describe('k6/net/grpc', () => {
   it('30 unary calls: OK with metadata, error status, deadline, unknown method, asyncInvoke', async () => {
@@ -121,5 +139,101 @@ describe('k6/net/grpc: a server that never answers', () => {
     expect(server.calls('Slow')).toBe(before + 1);
     expect(metricValue(run, 'iterations', 'count') ?? 0).toBe(0);
     expect(run.totals.summarize('grpc_req_duration', { status: '1' })?.count).toBe(1);
+  });
+});
+
+describe('k6/net/grpc: a server that resets the connection mid-call', () => {
+  it('38 the unary call returns Unavailable, the stream fires error then end; every call counted with its status', async () => {
+    const run = await runCorpus('38-grpc-reset.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    const failed = run.result.checks.filter((c) => c.fails > 0).map((c) => c.name);
+    expect(failed).toEqual([]);
+    expect(checkCounts(run, 'a reset call returns Unavailable')).toEqual({ passes: 2, fails: 0 });
+    expect(resetting.calls()).toBeGreaterThanOrEqual(4);
+    const events = (tags: Record<string, string>) => run.totals.summarize('stream_events', tags)?.sum;
+    expect(events({ kind: 'error', code: '14' })).toBe(2);
+    expect(events({ kind: 'end' })).toBe(2);
+    expect(events({ kind: 'data' })).toBeUndefined();
+    // Two unary calls and two streams, all with status Unavailable.
+    expect(metricValue(run, 'grpc_req_duration', 'count')).toBe(4);
+    expect(run.totals.summarize('grpc_req_duration', { status: '14' })?.count).toBe(4);
+    expect(metricValue(run, 'grpc_streams', 'count')).toBe(2);
+    expect(metricValue(run, 'iterations', 'count')).toBe(2);
+  });
+});
+
+describe('Ctrl-C with gRPC calls in flight (built CLI)', () => {
+  it('39 exit 105; every call made is in grpc_req_duration, the one never answered counted once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-grpc-signal-'));
+    try {
+      const json = join(dir, 'result.json');
+      const helloBefore = server.calls('SayHello');
+      const slowBefore = server.calls('Slow');
+      const cli = spawnCli(
+        ['run', corpusScript('39-grpc-ctrl-c.js'), '-q', '--json', json, ...env().flatMap((e) => ['-e', e])],
+        { cwd: dir },
+      );
+      const deadline = Date.now() + 30_000;
+      while (
+        (server.calls('SayHello') < helloBefore + 20 || server.calls('Slow') < slowBefore + 1) &&
+        Date.now() < deadline
+      ) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      cli.child.kill('SIGINT');
+      const out = await cli.done;
+      expect(out.code, out.stderr).toBe(105);
+      const result = JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
+      const hello = server.calls('SayHello') - helloBefore;
+      const calls = result.metrics['grpc_req_duration']?.values['count'] ?? 0;
+      // Each call the server saw was counted by the client; at most one per busy VU was cut
+      // before it reached the server. The stuck call is counted once.
+      expect(server.calls('Slow') - slowBefore).toBe(1);
+      expect(calls - 1).toBeGreaterThanOrEqual(hello);
+      expect(calls - 1).toBeLessThanOrEqual(hello + 2);
+      expect(out.stdout).toMatch(/grpc_req_duration/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('k6/net/grpc: loadProtoset and healthCheck', () => {
+  it('40 a protoset (FileDescriptorSet written by protobufjs) loads the methods; healthCheck as in k6', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-protoset-'));
+    try {
+      const root = protobuf.loadSync(HELLO_PROTO);
+      const set = (root as unknown as { toDescriptor(s: string): protobuf.Message }).toDescriptor('proto3');
+      const protoset = join(dir, 'hello.protoset');
+      writeFileSync(protoset, (descriptor as unknown as { FileDescriptorSet: protobuf.Type }).FileDescriptorSet.encode(set).finish());
+      const checksBefore = server.calls('Check');
+      const run = await runCorpus('40-grpc-protoset-health.js', 'http://unused', {
+        env: [...env(), `PROTOSET=${protoset}`],
+      });
+      expect(run.scriptErrors).toEqual([]);
+      const failed = run.result.checks.filter((c) => c.fails > 0).map((c) => c.name);
+      expect(failed).toEqual([]);
+      expect(run.result.checks.length).toBe(7);
+      expect(run.result.checks.every((c) => c.passes === 2)).toBe(true);
+      expect(server.calls('Check') - checksBefore).toBe(8);
+      // Per iteration: one call and four health checks (three OK, one NotFound).
+      expect(metricValue(run, 'grpc_req_duration', 'count')).toBe(10);
+      expect(run.totals.summarize('grpc_req_duration', { status: '5' })?.count).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('41 loadProtoset on a file that is not a FileDescriptorSet fails the init with the path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-protoset-'));
+    try {
+      const bad = join(dir, 'bad.protoset');
+      writeFileSync(bad, 'syntax = "proto3";');
+      await expect(
+        runCorpus('40-grpc-protoset-health.js', 'http://unused', { env: [...env(), `PROTOSET=${bad}`] }),
+      ).rejects.toThrow(/loadProtoset\(\): cannot load .*bad\.protoset/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunResultFile } from '../../src/outputs/result-file.js';
+import type { RunResultFile } from '../../src/results/run-result.js';
 import { checkCounts, corpusScript, metricValue, runCorpus, spawnCli } from './helpers/run-corpus.js';
 import { type K6Server, startK6Server } from './helpers/k6-server.js';
 import { startWsServer, type WsTestServer } from './helpers/ws-server.js';
@@ -197,6 +197,98 @@ describe('WebSocket echo quick mode (built CLI)', () => {
       expect(count('ws_msgs_sent') - count('ws_msgs_received')).toBeGreaterThanOrEqual(0);
       expect(count('ws_msgs_sent') - count('ws_msgs_received')).toBeLessThanOrEqual(2);
       expect(out.stdout).toContain('ws_echo_round_trip');
+      // Every message accounted for: echoed, or still in flight when the test ended.
+      const echo = result.echo!;
+      expect(echo.sent).toBe(count('ws_msgs_sent'));
+      expect(echo.answered).toBe(count('ws_echo_round_trip'));
+      expect(echo.sent).toBe(echo.answered + (echo.unanswered['interrupted'] ?? 0));
+      expect(Object.keys(echo.unanswered).filter((k) => k !== 'interrupted')).toEqual([]);
+      expect(echo.failedHandshakes).toBe(0);
+      expect(result.warnings ?? []).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  async function echoRun(url: string): Promise<{ code: number | null; stdout: string; result?: RunResultFile }> {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-ws-echo-'));
+    try {
+      const json = join(dir, 'result.json');
+      const out = await spawnCli(
+        ['run', url, '--message', 'hi', '-c', '2', '-d', '1s', '--json', json],
+        { cwd: dir },
+      ).done;
+      let result: RunResultFile | undefined;
+      try {
+        result = JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
+      } catch {
+        result = undefined;
+      }
+      return { code: out.code, stdout: out.stdout + out.stderr, result };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('a peer that never echoes, one that resets mid-frame, one that refuses the handshake, a closed port: exit 69, every message accounted for', async () => {
+    const silent = await echoRun(`${server.url}/silent`);
+    expect(silent.code, silent.stdout).toBe(69);
+    expect(silent.result!.echo).toEqual({
+      sent: 2,
+      answered: 0,
+      unanswered: { interrupted: 2 },
+      failedHandshakes: 0,
+    });
+    expect(silent.stdout).toContain(
+      'the peer echoed none of the 2 messages sent (unanswered: 2 interrupted)',
+    );
+
+    const reset = await echoRun(`${server.url}/reset-mid-message`);
+    expect(reset.code, reset.stdout).toBe(69);
+    const echo = reset.result!.echo!;
+    expect(echo.answered).toBe(0);
+    expect(echo.unanswered['reset']).toBeGreaterThan(0);
+    // Each session sent one message, lost to a reset or still in flight at the end.
+    expect(echo.sent).toBe((echo.unanswered['reset'] ?? 0) + (echo.unanswered['interrupted'] ?? 0));
+    expect(echo.unanswered['interrupted'] ?? 0).toBeLessThanOrEqual(2);
+    expect(reset.result!.metrics['ws_sessions']?.values['count']).toBe(echo.sent);
+    expect(reset.stdout).toMatch(/the peer echoed none of the \d+ messages sent \(unanswered: \d+ reset/);
+
+    const refused = await echoRun(`${server.url}/refuse`);
+    expect(refused.code, refused.stdout).toBe(69);
+    expect(refused.result!.echo!.sent).toBe(0);
+    expect(refused.result!.echo!.failedHandshakes).toBeGreaterThanOrEqual(2);
+    expect(refused.stdout).toMatch(/the peer accepted none of the \d+ WebSocket handshakes/);
+
+    const down = await echoRun(downUrl);
+    expect(down.code, down.stdout).toBe(69);
+    expect(down.stdout).toContain('connection refused');
+  });
+
+  it('Ctrl-C: exit 105, every message sent is echoed or counted as interrupted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-ws-echo-int-'));
+    try {
+      const json = join(dir, 'result.json');
+      const before = server.sessions('/echo');
+      const cli = spawnCli(
+        ['run', `${server.url}/echo`, '--message', 'hi', '-c', '3', '-d', '60s', '-q', '--json', json],
+        { cwd: dir },
+      );
+      const deadline = Date.now() + 30_000;
+      while (server.sessions('/echo') < before + 3 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, 300)); // let round trips flow
+      cli.child.kill('SIGINT');
+      const out = await cli.done;
+      expect(out.code, out.stderr).toBe(105);
+      const result = JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
+      const echo = result.echo!;
+      expect(echo.answered).toBeGreaterThan(0);
+      expect(echo.answered).toBe(result.metrics['ws_echo_round_trip']?.values['count']);
+      expect(echo.sent).toBe(echo.answered + (echo.unanswered['interrupted'] ?? 0));
+      expect(echo.unanswered['interrupted'] ?? 0).toBeLessThanOrEqual(3);
+      expect(result.metrics['ws_sessions']?.values['count']).toBe(3);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -225,5 +317,36 @@ describe('blocking calls in WebSocket event handlers', () => {
     } finally {
       await http.close();
     }
+  });
+});
+
+describe('hostile WebSocket peers', () => {
+  it('37 a TCP reset mid-frame (1006, one error, no partial message) and a peer that never reads: every send counted, cut at the end of the test', async () => {
+    const started = Date.now();
+    const run = await runCorpus('37-ws-hostile.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    const failed = run.result.checks.filter((c) => c.fails > 0).map((c) => c.name);
+    expect(failed).toEqual([]);
+    expect(run.result.checks.length).toBe(3);
+    const events = (tags: Record<string, string>) => run.totals.summarize('test_events', tags)?.sum;
+    expect(events({ event: 'browser-error' })).toBe(1);
+    expect(events({ event: 'browser-close', code: '1006' })).toBe(1);
+    expect(events({ event: 'browser-message' })).toBeUndefined();
+    // Two reset sessions, one session per slow scenario.
+    expect(server.sessions('/reset-mid-message')).toBeGreaterThanOrEqual(2);
+    expect(server.sessions('/slow-reader')).toBeGreaterThanOrEqual(2);
+    expect(metricValue(run, 'ws_sessions', 'count')).toBe(4);
+    expect(metricValue(run, 'ws_session_duration', 'count')).toBe(4);
+    // Every message the script handed to a socket is in ws_msgs_sent, though the peer read none.
+    const sent = (api: string) => run.totals.summarize('script_sends', { api })?.sum ?? 0;
+    expect(sent('classic')).toBeGreaterThan(0);
+    expect(sent('browser')).toBeGreaterThan(0);
+    expect(metricValue(run, 'ws_msgs_sent', 'count')).toBe(sent('classic') + sent('browser'));
+    expect(run.totals.summarize('ws_msgs_sent', { api: 'browser' })?.sum).toBe(sent('browser'));
+    expect(metricValue(run, 'ws_msgs_received', 'count') ?? 0).toBe(0);
+    // The reset iteration completed; the slow sessions were cut by the end of their scenarios.
+    expect(metricValue(run, 'iterations', 'count')).toBe(1);
+    // Far below the ws package's 30 s close timeout: nobody waited for the peer that never reads.
+    expect(Date.now() - started).toBeLessThan(25_000);
   });
 });

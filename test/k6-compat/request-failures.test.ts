@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunResultFile } from '../../src/outputs/result-file.js';
+import type { RunResultFile } from '../../src/results/run-result.js';
 import { startRawServer } from '../helpers/servers.js';
 import { type K6Server, startK6Server } from './helpers/k6-server.js';
 import { type CliProcess, corpusScript, spawnCli } from './helpers/run-corpus.js';

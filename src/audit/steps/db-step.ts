@@ -162,6 +162,7 @@ async function explainFromProbe(
   session: DbSession,
   options: DbStepOptions,
   seen: Set<string>,
+  gains: MeasuredGain[],
 ): Promise<Finding[]> {
   const out: Finding[] = [];
   const top = [...(options.probeQueries ?? [])]
@@ -169,9 +170,8 @@ async function explainFromProbe(
     .slice(0, AUTO_EXPLAIN);
   for (const q of top) {
     if (seen.has(normalizeSql(q.sql))) continue;
-    const plan = await explainNormalised(session, q.sql).catch(() => undefined);
-    if (!plan) continue;
-    for (const f of runPlanRules(plan)) {
+    const findings = await explainProbeStatement(session, q, options, gains);
+    for (const f of findings) {
       f.location = { ...f.location, query: q.sql };
       f.evidence.push({
         label: 'statement time over the run',
@@ -184,6 +184,70 @@ async function explainFromProbe(
     }
   }
   return out;
+}
+
+/**
+ * The text values of a real execution: its string parameters and the string literals of its text
+ * (an ORM may write values into the SQL). They may be e-mails or tokens, and a plan repeats them
+ * (`Filter: (email = 'a@b.c')`): findings from a sample never show them.
+ */
+function sampleStrings(sample: { text: string; params: readonly unknown[] }): string[] {
+  const values = sample.params.filter((p): p is string => typeof p === 'string' && p !== '');
+  for (const m of sample.text.matchAll(/'((?:[^']|'')+)'/g)) values.push(m[1]!.replace(/''/g, "'"));
+  return [...new Set(values)].sort((a, b) => b.length - a.length);
+}
+
+/** A copy of `value` with every occurrence of each of `values` in its strings replaced by `<text n>`. */
+function scrubValues<T>(value: T, values: readonly string[]): T {
+  if (values.length === 0) return value;
+  const scrub = (text: string): string =>
+    values.reduce((out, v, i) => out.split(v).join(`<text ${i + 1}>`), text);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return scrub(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/** A read-only statement: what the audit EXPLAIN ANALYZEs from the probe's real executions. */
+const READ_ONLY = /^\s*\(?\s*(?:SELECT|WITH)\b/i;
+const WRITES =
+  /\b(?:INSERT|UPDATE|DELETE|MERGE|FOR\s+(?:NO\s+KEY\s+)?UPDATE|FOR\s+SHARE|nextval|setval)\b/i;
+
+/**
+ * The plan findings of one of the probe's top statements. With a real execution (text and
+ * parameters, kept by the probe for the audit's private report) of a read-only statement: EXPLAIN
+ * ANALYZE in a read-only rolled-back transaction, with measured index advice when asked, as for a
+ * configured statement; else the generic plan of the normalised text (estimates only, which
+ * rarely show a missing index).
+ */
+async function explainProbeStatement(
+  session: DbSession,
+  q: QueryStats,
+  options: DbStepOptions,
+  gains: MeasuredGain[],
+): Promise<Finding[]> {
+  const sample = q.sample;
+  if (sample && READ_ONLY.test(sample.text) && !WRITES.test(sample.text)) {
+    const name = `probe statement ${q.sql.slice(0, 50).replace(/\s+/g, ' ')}`;
+    try {
+      const e = await explainConfigured(
+        session,
+        { name, sql: sample.text, params: [...sample.params] },
+        options,
+        gains,
+      );
+      if (e.refused.length === 0)
+        return e.findings.map((f) => scrubValues(f, sampleStrings(sample)));
+    } catch {
+      // fall back to the generic plan below
+    }
+  }
+  const plan = await explainNormalised(session, q.sql).catch(() => undefined);
+  return plan ? runPlanRules(plan) : [];
 }
 
 async function readStatements(session: DbSession, notes: string[]): Promise<Finding[]> {
@@ -240,7 +304,12 @@ export async function runDbStep(options: DbStepOptions): Promise<DbStepResult> {
     }
     result.findings.push(...ok.flatMap((e) => e.findings));
     result.findings.push(
-      ...(await explainFromProbe(session, options, new Set(ok.map((e) => normalizeSql(e.sql))))),
+      ...(await explainFromProbe(
+        session,
+        options,
+        new Set(ok.map((e) => normalizeSql(e.sql))),
+        result.gains,
+      )),
     );
     if (options.statements && session.kind !== 'pglite')
       result.findings.push(...(await readStatements(session, result.notes)));

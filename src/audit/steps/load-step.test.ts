@@ -1,7 +1,7 @@
 /** Step validity: the generator's CPU and event-loop lag against the latencies, on a real demo run. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { RunResultFile } from '../../outputs/result-file.js';
+import type { RunResultFile } from '../../results/run-result.js';
 import { summarizeReadings } from '../target/proc-sampler.js';
 import { assessStepValidity, createAuditStep, describeStep } from './load-step.js';
 

@@ -3,8 +3,8 @@
  * from /proc around it, the generator's own health checked, and the step judged valid or not.
  */
 import { runScriptTest } from '../../engine/script/run-script.js';
-import type { RunResultFile } from '../../outputs/result-file.js';
 import type { AuditStep, AuditStepKind } from '../../results/audit-result.js';
+import type { RunResultFile } from '../../results/run-result.js';
 import { readRunStats } from '../../results/run-stats.js';
 import { formatDuration } from '../../util/duration.js';
 import type { FlowScript } from '../flow/flow-script.js';

@@ -55,7 +55,9 @@ function isNodeCommand(argv: readonly string[]): boolean {
 
 /** The probe env; when Redline itself runs from TypeScript sources the compiled register.js is used. */
 function probeEnv(base: NodeJS.ProcessEnv, reportFile: string): NodeJS.ProcessEnv {
-  const env = createProbeEnv({ base, reportFile, flushMs: 1000 });
+  // The report file is the audit's private temp file: the top statements' real parameters let the
+  // db step EXPLAIN ANALYZE them (they never reach the audit's outputs).
+  const env = createProbeEnv({ base, reportFile, flushMs: 1000, querySamples: true });
   const wanted = pathToFileURL(
     fileURLToPath(compiledModuleUrl('../../probe/register.js', import.meta.url)),
   ).href;

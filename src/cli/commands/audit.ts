@@ -13,7 +13,7 @@ import {
   type StepName,
   writeAuditPlan,
 } from '../../audit/index.js';
-import { ExitCode } from '../../errors/exit-codes.js';
+import { ExitCode, exitCodeFor } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { intFlag } from '../flags.js';
@@ -151,7 +151,7 @@ export async function runAuditWithProgress(
     });
     written = true;
     process.stdout.write(renderAuditSummary(run, config.secrets));
-    if (run.interrupted) process.exitCode = ExitCode.Interrupted;
+    if (run.interrupted) process.exitCode = exitCodeFor({ reason: 'interrupted' });
   } finally {
     interrupt.dispose();
   }

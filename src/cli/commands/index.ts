@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   audit: () => import('./audit.js'),
   mcp: () => import('./mcp.js'),
   agent: () => import('./agent.js'),
+  k8s: () => import('./k8s.js'),
 };
 
 /** Adds the subcommand named in `argv` (or every subcommand, for help and errors) to `program`. */

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { CliOverrides } from '../../config/cli-overrides.js';
 import type { QuickRunOptions } from '../../engine/quick/quick-config.js';
 import { runQuickTest } from '../../engine/quick/run-quick.js';
-import { ExitCode } from '../../errors/exit-codes.js';
+import { ExitCode, exitCodeFor } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import type { Finding } from '../../findings/finding.js';
 import { renderSummaryText } from '../../outputs/summary/summary-text.js';
@@ -257,7 +257,7 @@ async function runStack(
         : { onProgress: (m: string) => process.stderr.write(`redline: ${m}\n`) }),
     });
     if (result.loadError !== undefined && !result.interrupted) throw result.loadError;
-    if (result.interrupted) process.exitCode = ExitCode.Interrupted;
+    if (result.interrupted) process.exitCode = exitCodeFor({ reason: 'interrupted' });
   } finally {
     interrupt.dispose();
   }
@@ -411,7 +411,7 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
         const probe = probeFile ? await readProbeOutcome(probeFile) : undefined;
         printResult(result, flags, probe);
         if (result.loadError !== undefined && !result.interrupted) throw result.loadError;
-        if (result.interrupted) process.exitCode = ExitCode.Interrupted;
+        if (result.interrupted) process.exitCode = exitCodeFor({ reason: 'interrupted' });
       } finally {
         interrupt.dispose();
       }

@@ -7,17 +7,19 @@ import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { checkReachable } from '../../engine/preflight.js';
 import { runQuickTest } from '../../engine/quick/run-quick.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { summaryExport } from '../../outputs/k6/k6-summary-data.js';
+import { parseTarget } from '../../http/target.js';
 import type { Output } from '../../outputs/output.js';
 import { ProgressOutput } from '../../outputs/progress/progress-output.js';
 import { createOutputFromSpec, listOutputs } from '../../outputs/registry.js';
+import { summaryExport } from '../../results/k6-summary-data.js';
 import '../../outputs/builtin.js';
 import type { DistributedController } from '../../distributed/index.js';
-import type { ResultThreshold, RunResultFile } from '../../outputs/result-file.js';
 import { renderSummaryText } from '../../outputs/summary/summary-text.js';
+import type { ResultThreshold, RunResultFile } from '../../results/run-result.js';
 import { redactText } from '../../util/redact.js';
 import { DEFAULT_LISTEN, parseHostPort, readAgentToken, readPem } from '../distributed-flags.js';
 import {
@@ -440,6 +442,13 @@ measured is still written). Every code: docs/exit-codes.md.`,
     .action(async (target: string, flags: RunFlags) => {
       if (isWebSocketTarget(target)) {
         const echo = wsEchoScript(target, flags);
+        // A closed port or unknown host fails fast with exit 69, as for http:// targets.
+        try {
+          await checkReachable(parseTarget(target.replace(/^ws/i, 'http')));
+        } catch (error) {
+          rmSync(dirname(echo.path), { recursive: true, force: true });
+          throw error;
+        }
         const { duration: _duration, connections: _connections, ...rest } = flags;
         try {
           return await runScript(echo.path, { ...rest, env: [...echo.env, ...(flags.env ?? [])] });

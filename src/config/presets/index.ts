@@ -6,10 +6,11 @@
 
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { DEFAULT_GRACEFUL_STOP_MS } from '../executors/executor-kind.js';
-import { DEFAULT_GRACEFUL_RAMP_DOWN_MS } from '../executors/ramping-vus.js';
-import { formatGoDuration } from '../format.js';
-import type { ScenarioBase, ScenarioPlan } from '../plan.js';
+import type { ScenarioBase } from '../../executors/executor.js';
+import { DEFAULT_GRACEFUL_STOP_MS } from '../../executors/options.js';
+import { DEFAULT_GRACEFUL_RAMP_DOWN_MS } from '../../executors/ramping-vus.js';
+import type { ScenarioPlan } from '../../executors/registry.js';
+import { formatGoDuration } from '../../util/duration.js';
 import { formatProblem, ProblemList } from '../problems.js';
 import { parseDurationValue } from '../read-values.js';
 import {

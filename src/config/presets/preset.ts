@@ -3,8 +3,10 @@
  * that turns a load shape (ramps and holds) into stages, human-readable stage lines and the hold
  * windows ("phases") the audit evaluates one by one.
  */
-import { formatGoDuration } from '../format.js';
-import type { ScenarioPlan, Stage } from '../plan.js';
+
+import type { Stage } from '../../executors/executor.js';
+import type { ScenarioPlan } from '../../executors/registry.js';
+import { formatGoDuration } from '../../util/duration.js';
 
 /** The seed's test types. */
 export const PRESET_KINDS = ['load', 'peak', 'stress', 'spike', 'soak', 'volume'] as const;

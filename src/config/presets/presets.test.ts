@@ -1,9 +1,9 @@
 /** Presets: the exact stages each test type produces, open-model variants, settings and errors. */
 import { describe, expect, it } from 'vitest';
 import { isRedlineError } from '../../errors/redline-error.js';
+import type { Stage } from '../../executors/executor.js';
+import { executorOf } from '../../executors/registry.js';
 import { checkPlan } from '../build-plan.js';
-import { executorKindOf } from '../executors/index.js';
-import type { Stage } from '../plan.js';
 import { buildPreset, PRESET_KINDS } from './index.js';
 
 const s = (seconds: number, target: number): Stage => ({ durationMs: seconds * 1000, target });
@@ -172,7 +172,7 @@ it.each(
 )('%s (%s) is a valid scenario', (kind, model) => {
   const preset = buildPreset(kind, { [model]: 7 });
   for (const scenario of preset.scenarios)
-    expect(executorKindOf(scenario).validate(scenario)).toEqual([]);
+    expect(executorOf(scenario).validate(scenario)).toEqual([]);
 });
 
 describe('errors', () => {

@@ -2,7 +2,7 @@
  * The load shape of each preset, from a base load X, and each preset's defaults (chosen for a
  * quick run; every one can be changed). docs/presets.md documents the same table.
  */
-import { formatGoDuration } from '../format.js';
+import { formatGoDuration } from '../../util/duration.js';
 import type { PresetKind, ShapeBuilder } from './preset.js';
 
 /** A preset's settings with every default filled in (durations in ms). */

@@ -5,7 +5,8 @@
 
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { encodeRequest, parseTarget, type Target } from '../../http/target.js';
+import { http2Headers } from '../../http/h2-connection.js';
+import { DEFAULT_USER_AGENT, encodeRequest, parseTarget, type Target } from '../../http/target.js';
 import type { Output } from '../../outputs/output.js';
 
 /** Options of a quick-mode run (the `redline run <url>` flags, as an API). */
@@ -32,6 +33,12 @@ export interface QuickRunOptions {
   warmupMs?: number;
   /** Skip TLS certificate verification. */
   insecure?: boolean;
+  /** HTTP/2 over TLS (ALPN `h2`; the run fails before it starts when the server does not offer it). */
+  http2?: boolean;
+  /** HTTP/2 over cleartext TCP with prior knowledge (`h2c`, RFC 9113 §3.3). */
+  h2c?: boolean;
+  /** With `http2`/`h2c`: concurrent streams per connection. Default 1 (h2load's default). */
+  streams?: number;
   /** Open model: how long a due request may wait for a free connection before it is dropped. Default 1 s. */
   maxQueueMs?: number;
   /** Extra outputs (files, exporters, dashboards). */
@@ -64,8 +71,19 @@ export interface QuickShardConfig {
   phaseMs: number;
   maxQueueMs: number;
   insecure: boolean;
+  /** HTTP/2 (`h2` over TLS, `h2c` cleartext): the request as headers and body; null for HTTP/1.1. */
+  http2: QuickHttp2Config | null;
   tags: Record<string, string>;
   intervalMs: number;
+}
+
+/** The HTTP/2 part of a shard's configuration. */
+export interface QuickHttp2Config {
+  mode: 'h2' | 'h2c';
+  /** Concurrent streams per connection. */
+  streams: number;
+  headers: Record<string, string | string[]>;
+  body: Uint8Array | null;
 }
 
 function positiveInt(
@@ -147,6 +165,7 @@ export function planQuickShards(options: QuickRunOptions, intervalMs = 1000): Qu
     });
   }
   const rate = options.rate ?? 0;
+  const http2 = planHttp2(options, target, method, headers, body);
   const connectionShares = splitEvenly(connections, workers);
   const requestShares =
     requests === -1 ? connectionShares.map(() => -1) : splitEvenly(requests, workers);
@@ -166,7 +185,73 @@ export function planQuickShards(options: QuickRunOptions, intervalMs = 1000): Qu
     phaseMs: rate > 0 ? (shard * 1000) / rate : 0,
     maxQueueMs: options.maxQueueMs ?? 1000,
     insecure: options.insecure ?? false,
+    http2,
     tags: { ...(options.tags ?? {}) },
     intervalMs,
   }));
+}
+
+function usage(code: string, message: string, hint?: string): RedlineError {
+  return new RedlineError(code, message, {
+    ...(hint ? { hint } : {}),
+    exitCode: ExitCode.Usage,
+  });
+}
+
+/** Validates the HTTP/2 flags against the URL and builds the HTTP/2 request; null for HTTP/1.1. */
+function planHttp2(
+  options: QuickRunOptions,
+  target: Target,
+  method: string,
+  headers: ReadonlyArray<readonly [string, string]>,
+  body: Buffer | undefined,
+): QuickHttp2Config | null {
+  if (options.http2 && options.h2c) {
+    throw usage(
+      'E_USAGE_HTTP2',
+      '--http2 and --h2c cannot be combined',
+      '--http2 is HTTP/2 over TLS (https://), --h2c is cleartext HTTP/2 (http://)',
+    );
+  }
+  if (!options.http2 && !options.h2c) {
+    if (options.streams !== undefined) {
+      throw usage(
+        'E_USAGE_HTTP2',
+        '--streams needs --http2 (https://) or --h2c (http://)',
+        'HTTP/1.1 has no streams; use --pipelining for requests in flight per connection',
+      );
+    }
+    return null;
+  }
+  const mode = options.http2 ? 'h2' : 'h2c';
+  if (mode === 'h2' && target.protocol !== 'https:') {
+    throw usage(
+      'E_USAGE_HTTP2',
+      `--http2 needs an https:// URL, got ${target.href}`,
+      'for cleartext HTTP/2 (prior knowledge) use --h2c with an http:// URL',
+    );
+  }
+  if (mode === 'h2c' && target.protocol !== 'http:') {
+    throw usage(
+      'E_USAGE_HTTP2',
+      `--h2c needs an http:// URL, got ${target.href}`,
+      'for HTTP/2 over TLS use --http2 with an https:// URL',
+    );
+  }
+  if (options.pipelining !== undefined && options.pipelining > 1) {
+    throw usage(
+      'E_USAGE_HTTP2',
+      '--pipelining is an HTTP/1.1 option',
+      'with HTTP/2 use --streams for concurrent requests per connection',
+    );
+  }
+  return {
+    mode,
+    streams: positiveInt('--streams', options.streams, 1, 10_000),
+    headers: http2Headers(target, method, headers, DEFAULT_USER_AGENT) as Record<
+      string,
+      string | string[]
+    >,
+    body: body && body.length > 0 ? new Uint8Array(body) : null,
+  };
 }

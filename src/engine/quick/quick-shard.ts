@@ -1,5 +1,7 @@
 /**
- * One shard of a quick-mode run: N keep-alive connections hammering one URL, closed model
+ * One shard of a quick-mode run: N keep-alive connections hammering one URL (HTTP/1.1
+ * connections, or HTTP/2 connections with `streams` concurrent streams each: both are
+ * {@link LoadConnection}s and record through the same path), closed model
  * (each connection sends the next request as soon as a response completes) or open model
  * (requests start on a fixed schedule: slot i is due at base + phase + i × period, computed from
  * the start, never from the previous slot). Records straight into the shard's registry.
@@ -16,17 +18,18 @@
  * `http_req_retries`; it stays in flight (`#inFlight`) meanwhile.
  */
 
-import type { ConnectionOwner, HttpConnection } from '../../http/connection.js';
-import { HttpConnection as Connection, SendFlags } from '../../http/connection.js';
+import type { ConnectionOwner } from '../../http/connection.js';
+import { HttpConnection, SendFlags } from '../../http/connection.js';
 import type { ClassifiedError } from '../../http/errors.js';
 import {
   interruptedConnecting,
   interruptedRequest,
   isIdempotentMethod,
-  requestTimeout,
   unfinishedAtEnd,
 } from '../../http/errors.js';
+import { Http2Connection } from '../../http/h2-connection.js';
 import { DEFAULT_EXPECTED_STATUS, HttpSeriesCache } from '../../http/http-metrics.js';
+import type { LoadConnection } from '../../http/load-connection.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import { MetricRegistry } from '../../metrics/registry.js';
 import type { CounterSeries, GaugeSeries } from '../../metrics/series.js';
@@ -40,7 +43,7 @@ const MAX_BACKOFF_MS = 1000;
 const DRAIN_GRACE_MS = 2000;
 
 /** Runs one shard; see the file comment. */
-export class QuickShard implements ConnectionOwner, ShardHandle {
+export class QuickShard implements ConnectionOwner<LoadConnection>, ShardHandle {
   readonly done: Promise<void>;
   readonly #config: QuickShardConfig;
   readonly #request: Buffer;
@@ -55,7 +58,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
   readonly #dataSent: CounterSeries;
   readonly #dataReceived: CounterSeries;
   readonly #vus: GaugeSeries;
-  readonly #connections: Connection[] = [];
+  readonly #connections: LoadConnection[] = [];
   readonly #failures: Int32Array;
   readonly #wantedSince: Float64Array;
   /** Per connection: requests waiting to be resent once it reconnects, as [tag, queuedAt] pairs. */
@@ -70,7 +73,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
   #stopping = false;
   #inFlight = 0;
   #nextSlot = 0;
-  #idle: Connection[] = [];
+  #idle: LoadConnection[] = [];
   readonly #isIdle: Uint8Array;
   #finished = false;
   #resolveDone!: () => void;
@@ -101,7 +104,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
       url: config.target.href,
       name: config.target.href,
       scenario: 'default',
-      proto: 'HTTP/1.1',
+      proto: config.http2 ? 'HTTP/2.0' : 'HTTP/1.1',
     };
     this.#series = new HttpSeriesCache(
       this.#registry,
@@ -122,15 +125,23 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     this.#retries = new Array(config.connections);
     this.#isIdle = new Uint8Array(config.connections);
     const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    const h2 = config.http2;
     for (let i = 0; i < config.connections; i++) {
       this.#connections.push(
-        new Connection(i, config.target, this, {
-          pipelining: config.pipelining,
-          insecure: config.insecure,
-          readBuffer,
-          keepHeaders: false,
-          keepBody: false,
-        }),
+        h2
+          ? new Http2Connection(i, config.target, this, {
+              streams: h2.streams,
+              insecure: config.insecure,
+              mode: h2.mode,
+              request: { headers: h2.headers, body: h2.body },
+            })
+          : new HttpConnection(i, config.target, this, {
+              pipelining: config.pipelining,
+              insecure: config.insecure,
+              readBuffer,
+              keepHeaders: false,
+              keepBody: false,
+            }),
       );
     }
     this.done = new Promise((resolve) => {
@@ -218,7 +229,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     return true;
   }
 
-  #fillClosed(conn: HttpConnection, queuedAt: number, now: number): void {
+  #fillClosed(conn: LoadConnection, queuedAt: number, now: number): void {
     while (conn.canSend && this.#takeBudget(now)) {
       conn.send(this.#request, this.#flags, queuedAt, queuedAt);
       this.#inFlight++;
@@ -226,7 +237,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
   }
 
   /** Resends the requests handed back by `conn` before it reconnected (they are in flight). */
-  #sendRetries(conn: HttpConnection): void {
+  #sendRetries(conn: LoadConnection): void {
     const pending = this.#retries[conn.id];
     if (pending === undefined) return;
     this.#retries[conn.id] = undefined;
@@ -236,7 +247,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
   }
 
   /** Fails the requests waiting on `conn` to be resent (they were in flight). */
-  #failRetries(conn: HttpConnection, error: ClassifiedError): void {
+  #failRetries(conn: LoadConnection, error: ClassifiedError): void {
     const pending = this.#retries[conn.id];
     if (pending === undefined) return;
     this.#retries[conn.id] = undefined;
@@ -250,7 +261,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
    * Records a request that failed without being written on a connection (a dial error, a retry
    * whose reconnect failed, the end of the test); `conn.trail` describes it.
    */
-  #recordUnsent(conn: HttpConnection, tag: number, queuedAt: number, error: ClassifiedError): void {
+  #recordUnsent(conn: LoadConnection, tag: number, queuedAt: number, error: ClassifiedError): void {
     const trail = conn.trail;
     const now = performance.now();
     trail.blocked = trail.connecting = trail.tlsHandshaking = 0;
@@ -311,15 +322,15 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     if (n > 0 && !this.#warmupPending) this.#dropped.add(n);
   }
 
-  #markIdle(conn: HttpConnection): void {
+  #markIdle(conn: LoadConnection): void {
     if (this.#isIdle[conn.id] === 1) return;
     this.#isIdle[conn.id] = 1;
-    this.#idle.push(conn as Connection);
+    this.#idle.push(conn);
   }
 
   // ---- connection owner ----
 
-  onConnectionReady(conn: HttpConnection): void {
+  onConnectionReady(conn: LoadConnection): void {
     this.#failures[conn.id] = 0;
     if (this.#retries[conn.id] !== undefined) this.#sendRetries(conn);
     if (!conn.canSend) return;
@@ -331,10 +342,10 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     }
   }
 
-  onResponse(conn: HttpConnection): void {
+  onResponse(conn: LoadConnection): void {
     const trail = conn.trail;
     this.#inFlight--;
-    this.#series.forStatus(conn.parser.statusCode).record(trail, trail.tag);
+    this.#series.forStatus(conn.statusCode).record(trail, trail.tag);
     this.#iterations.add(1);
     this.#dataSent.add(trail.bytesSent);
     this.#dataReceived.add(trail.bytesReceived);
@@ -348,7 +359,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     this.#checkDrained();
   }
 
-  onRequestFailed(conn: HttpConnection, error: ClassifiedError): void {
+  onRequestFailed(conn: LoadConnection, error: ClassifiedError): void {
     this.#inFlight--;
     const trail = conn.trail;
     this.#recordFailure(
@@ -359,7 +370,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     );
   }
 
-  onRequestRetry(conn: HttpConnection, error: ClassifiedError): void {
+  onRequestRetry(conn: LoadConnection, error: ClassifiedError): void {
     const trail = conn.trail;
     if (this.#finished) {
       this.#inFlight--;
@@ -374,7 +385,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
   }
 
   onConnectionClosed(
-    conn: HttpConnection,
+    conn: LoadConnection,
     error: ClassifiedError | null,
     duringConnect: boolean,
   ): void {
@@ -410,7 +421,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
     this.#checkDrained();
   }
 
-  #recordFailure(conn: HttpConnection, error: ClassifiedError): void {
+  #recordFailure(conn: LoadConnection, error: ClassifiedError): void {
     const trail = conn.trail;
     if (this.#warmupPending) return;
     this.#series.forError(error).record(trail, trail.tag);
@@ -423,8 +434,7 @@ export class QuickShard implements ConnectionOwner, ShardHandle {
   #sweepTimeouts(): void {
     const limit = performance.now() - this.#config.timeoutMs;
     for (const conn of this.#connections) {
-      const started = conn.oldestStart;
-      if (started < limit) conn.destroy(requestTimeout());
+      conn.expireBefore(limit);
     }
   }
 

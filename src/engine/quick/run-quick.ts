@@ -1,13 +1,13 @@
 /** `runQuickTest`: the API behind `redline run <url>` (autocannon/wrk-style single-URL load). */
 import { randomUUID } from 'node:crypto';
-import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
+import { type ExitCodeValue, exitCodeFor } from '../../errors/exit-codes.js';
 import type { Aggregate } from '../../metrics/aggregate.js';
-import type { RunMeta } from '../../outputs/output.js';
-import type { RunResultFile } from '../../outputs/result-file.js';
+import type { RunMeta } from '../../results/run-meta.js';
+import type { RunResultFile } from '../../results/run-result.js';
 import { formatDuration } from '../../util/duration.js';
 import { redactText } from '../../util/redact.js';
 import { runShards } from '../controller.js';
-import { checkReachable } from '../preflight.js';
+import { checkHttp2, checkReachable } from '../preflight.js';
 import { buildRunResult, targetNeverAnswered } from '../result-builder.js';
 import { planQuickShards, type QuickRunOptions } from './quick-config.js';
 
@@ -28,6 +28,10 @@ export function describeQuickRun(options: QuickRunOptions): string {
   const c = options.connections ?? 10;
   const p =
     options.pipelining && options.pipelining > 1 ? `, pipelining ${options.pipelining}` : '';
+  const h2 =
+    options.http2 || options.h2c
+      ? `, HTTP/2${options.h2c ? ' cleartext (h2c)' : ''} × ${options.streams ?? 1} streams`
+      : '';
   const bound =
     options.requests !== undefined
       ? `${options.requests} requests`
@@ -36,7 +40,7 @@ export function describeQuickRun(options: QuickRunOptions): string {
     options.rate !== undefined
       ? `${options.rate} req/s (open model) over ${c} connections`
       : `${c} connections (closed model)`;
-  return `${model}${p}, ${bound}${options.warmupMs ? ` after ${formatDuration(options.warmupMs)} warm-up` : ''}`;
+  return `${model}${p}${h2}, ${bound}${options.warmupMs ? ` after ${formatDuration(options.warmupMs)} warm-up` : ''}`;
 }
 
 /**
@@ -49,6 +53,8 @@ export async function runQuickTest(
 ): Promise<RunResult> {
   const configs = planQuickShards(options);
   await checkReachable(configs[0]!.target);
+  const http2 = configs[0]!.http2;
+  if (http2) await checkHttp2(configs[0]!.target, http2.mode, configs[0]!.insecure);
   const durationMs = configs[0]!.durationMs;
   const meta: RunMeta = {
     runId: randomUUID(),
@@ -76,11 +82,9 @@ export async function runQuickTest(
   });
   const result = buildRunResult({ meta, ...run });
   for (const w of result.warnings ?? []) onWarning?.(w);
-  const exitCode =
-    result.reason === 'interrupted'
-      ? ExitCode.Interrupted
-      : targetNeverAnswered(result, true)
-        ? ExitCode.TargetUnreachable
-        : ExitCode.Ok;
+  const exitCode = exitCodeFor({
+    reason: result.reason,
+    targetNeverAnswered: targetNeverAnswered(result, true),
+  });
   return { result, totals: run.totals, exitCode };
 }

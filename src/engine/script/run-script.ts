@@ -6,19 +6,22 @@
 
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
+import { type BuildPlanResult, buildPlan } from '../../config/build-plan.js';
+import type { CliOverrides } from '../../config/cli-overrides.js';
 import { readPairs } from '../../config/cli-overrides.js';
 import { describePlan, planMaxDurationMs, planMaxVUs } from '../../config/describe-plan.js';
-import { createExecutionTuple, scaleScenario } from '../../config/execution-segment.js';
 import { createUrlRewriter } from '../../config/hosts.js';
-import { type BuildPlanResult, buildPlan, type CliOverrides } from '../../config/index.js';
 import type { Plan } from '../../config/plan.js';
 import { ProblemList } from '../../config/problems.js';
-import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
+import { ExitCode, type ExitCodeValue, exitCodeFor } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import { createExecutionTuple } from '../../executors/execution-segment.js';
+import { executorOf } from '../../executors/registry.js';
 import type { Aggregate } from '../../metrics/aggregate.js';
 import { MetricRegistry } from '../../metrics/registry.js';
-import type { Output, RunMeta } from '../../outputs/output.js';
-import type { ResultThreshold, RunResultFile } from '../../outputs/result-file.js';
+import type { Output } from '../../outputs/output.js';
+import type { RunMeta } from '../../results/run-meta.js';
+import type { ResultThreshold, RunResultFile } from '../../results/run-result.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
 import { configureHttpSettings } from '../../script/http/configure.js';
 import {
@@ -28,14 +31,17 @@ import {
   type RemoteModuleOptions,
 } from '../../script/loader/index.js';
 import { scriptModuleMap } from '../../script/modules/module-map.js';
-import { createThreadRuntime, installThreadRuntime } from '../../script/runtime/thread-runtime.js';
+import {
+  createThreadRuntime,
+  installThreadRuntime,
+  type ThreadRuntime,
+} from '../../script/runtime/thread-runtime.js';
 import { isYamlPlanPath, loadYamlPlan } from '../../script/yaml/index.js';
 import {
   assertValidThresholds,
   createThresholdEvaluator,
   evaluateChecks,
   type ThresholdEvaluator,
-  thresholdExitCode,
 } from '../../thresholds/index.js';
 import type { ThresholdDefinition } from '../../thresholds/types.js';
 import { addRedactedNames } from '../../util/redact.js';
@@ -165,10 +171,61 @@ export async function runScriptTest(options: ScriptRunOptions): Promise<ScriptRu
   }
 }
 
+/** What the init phase leaves: the script's main-thread module and the runtime it ran in. */
+interface InitState {
+  loaded: LoadedScript;
+  options: ScriptRunOptions;
+  scriptDir: string;
+  /** Metrics of the main thread: setup(), teardown() and the script's own declarations. */
+  mainRegistry: MetricRegistry;
+  runtime: ThreadRuntime;
+  module: Record<string, unknown>;
+  /** Files the init context read through open() (a distributed run ships them to its agents). */
+  openedFiles: Set<string>;
+}
+
+/** What the plan phase adds: the validated plan, its parsed thresholds and the run's description. */
+interface PlanState extends InitState {
+  plan: Plan;
+  thresholds: ThresholdDefinition[];
+  env: Record<string, string>;
+  /** Lines describing the plan (k6's header), with this instance's numbers. */
+  header: string[];
+  meta: RunMeta;
+}
+
+/** What the setup phase adds: setup()'s data and the runner of the lifecycle functions. */
+interface SetupState extends PlanState {
+  lifecycle: Lifecycle;
+  setupData: unknown;
+  setupStarted: number;
+}
+
+/** What the run phase adds: the shards' run and the thresholds that watched it. */
+interface RunState extends SetupState {
+  run: ShardsRun;
+  evaluator: ThresholdEvaluator;
+  /** How many shards reported (the main thread's setup/teardown snapshot takes the next index). */
+  workers: number;
+}
+
+type ShardsRun = Awaited<ReturnType<typeof runShards>>;
+
+/** The scripted run in phases: init, plan, setup, run, teardown, summary. */
 async function runLoaded(
   loaded: LoadedScript,
   options: ScriptRunOptions,
 ): Promise<ScriptRunResult> {
+  const init = await initPhase(loaded, options);
+  const planned = planPhase(init);
+  const setUp = await setupPhase(planned);
+  const ran = await runPhase(setUp);
+  await teardownPhase(ran);
+  return summaryPhase(ran);
+}
+
+/** init: installs the main thread's runtime and runs the script's init context once. */
+async function initPhase(loaded: LoadedScript, options: ScriptRunOptions): Promise<InitState> {
   const scriptDir = dirname(loaded.scriptPath);
   const mainRegistry = new MetricRegistry();
   // Files the init context reads (open()): a distributed run ships them to its agents.
@@ -195,6 +252,15 @@ async function runLoaded(
   installScriptGlobals();
   const module = await importInitContext(loaded);
   runtime.inInit = false;
+  return { loaded, options, scriptDir, mainRegistry, runtime, module, openedFiles };
+}
+
+/**
+ * plan: builds and validates the plan from the script's options, the CLI and the environment,
+ * configures the runtime with it and describes it (k6's header and the outputs' RunMeta).
+ */
+function planPhase(state: InitState): PlanState {
+  const { loaded, options, mainRegistry, runtime, module } = state;
   const exported = Object.keys(module).filter((k) => typeof module[k] === 'function');
   const built: BuildPlanResult = buildPlan({
     scriptOptions: module['options'],
@@ -220,38 +286,91 @@ async function runLoaded(
   // Before setup(): its requests are tagged too. Worker shards receive the names (shard-host).
   addRedactedNames(plan.options.redactParams ?? []);
 
-  // Ctrl-C during setup() or teardown() ends it at once; the run then reports what it measured.
-  let interruptedIn: 'setup' | 'teardown' | undefined;
-  const lifecycle = async (name: 'setup' | 'teardown', data: unknown): Promise<unknown> => {
-    const fn = module[name];
-    const skip = name === 'setup' ? plan.options.noSetup : plan.options.noTeardown;
+  // k6's `(50.00%)`: the share of the whole test this instance runs (its execution segment).
+  // Each scenario line shows this instance's numbers, as k6's header does.
+  const tuple = createExecutionTuple(
+    plan.options.executionSegment,
+    plan.options.executionSegmentSequence,
+  );
+  const header = describePlan(
+    { scenarios: plan.scenarios.map((s) => executorOf(s).scale(s, tuple)) },
+    { segment: tuple.share },
+  );
+  const meta: RunMeta = {
+    runId: randomUUID(),
+    startedAtMs: 0,
+    intervalMs: 1000,
+    target: loaded.scriptPath,
+    tags: plan.options.tags,
+    scenarios: plan.scenarios.map((s) => ({
+      name: s.name,
+      executor: s.executor,
+      description: s.executor,
+    })),
+    maxDurationMs: planMaxDurationMs(plan.scenarios),
+  };
+  return { ...state, plan, thresholds: parsed.thresholds, env, header, meta };
+}
+
+/**
+ * Runs setup() and teardown() (unless absent, skipped by `noSetup`/`noTeardown`, or the run was
+ * interrupted before they started). Ctrl-C during one of them ends it at once; the run then
+ * reports what it measured, and `interruptedIn` says where.
+ */
+class Lifecycle {
+  interruptedIn: 'setup' | 'teardown' | undefined;
+
+  constructor(
+    private readonly module: Record<string, unknown>,
+    private readonly plan: Plan,
+    private readonly loaded: LoadedScript,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** Runs setup() or teardown() with `data`; undefined when it did not run or was interrupted. */
+  async run(name: 'setup' | 'teardown', data: unknown): Promise<unknown> {
+    const fn = this.module[name];
+    const { options } = this.plan;
+    const skip = name === 'setup' ? options.noSetup : options.noTeardown;
     // Not started once interrupted (e.g. Ctrl-C while the script loaded): the run says so.
-    if (typeof fn !== 'function' || skip || options.signal?.aborted) return undefined;
-    const timeoutMs =
-      name === 'setup' ? plan.options.setupTimeoutMs : plan.options.teardownTimeoutMs;
+    if (typeof fn !== 'function' || skip || this.signal?.aborted) return undefined;
+    const timeoutMs = name === 'setup' ? options.setupTimeoutMs : options.teardownTimeoutMs;
     try {
       return await runLifecycle(
         name,
         fn as (d?: unknown) => unknown,
         data,
         timeoutMs,
-        plan.options.tags,
-        loaded.userStack,
-        options.signal,
+        options.tags,
+        this.loaded.userStack,
+        this.signal,
       );
     } catch (error) {
       if (!(error instanceof LifecycleInterrupted)) throw error;
-      interruptedIn = name;
+      this.interruptedIn = name;
       return undefined;
     }
-  };
-  const setupStarted = performance.now();
-  const setupData = await lifecycle('setup', undefined);
+  }
+}
 
+/** setup: runs setup() in the main thread; its data goes to every VU as JSON. */
+async function setupPhase(state: PlanState): Promise<SetupState> {
+  const lifecycle = new Lifecycle(state.module, state.plan, state.loaded, state.options.signal);
+  const setupStarted = performance.now();
+  const setupData = await lifecycle.run('setup', undefined);
+  return { ...state, lifecycle, setupData, setupStarted };
+}
+
+/**
+ * run: the scenarios on shards (worker threads when several), watched by the thresholds, which
+ * may abort the run (abortOnFail).
+ */
+async function runPhase(state: SetupState): Promise<RunState> {
+  const { loaded, options, plan, mainRegistry, module, setupData, meta } = state;
   tuneHeapForVus(planMaxVUs(plan.scenarios));
   const thresholdAbort = new AbortController();
   const evaluator: ThresholdEvaluator = createThresholdEvaluator({
-    thresholds: parsed.thresholds,
+    thresholds: state.thresholds,
     declaredMetrics: [...mainRegistry.descriptors()].map((d) => d.name),
     onAbort: (reason) =>
       thresholdAbort.abort({
@@ -273,39 +392,16 @@ async function runLoaded(
       shard,
       shards: workers,
       bundleUrl: loaded.bundleUrl,
-      scriptDir,
+      scriptDir: state.scriptDir,
       plan,
       setupData: setupData === undefined ? undefined : JSON.stringify(setupData),
-      env,
+      env: state.env,
       hostRules: plan.options.hostRules ?? [],
       hostRulesModule: hostsModule,
       intervalMs: 1000,
       perVuInit: loaded.initFactory && (loaded.isK6Style || module['perVuInit'] === true),
     } satisfies ScriptShardConfig,
   }));
-  // k6's `(50.00%)`: the share of the whole test this instance runs (its execution segment).
-  // Each scenario line shows this instance's numbers, as k6's header does.
-  const tuple = createExecutionTuple(
-    plan.options.executionSegment,
-    plan.options.executionSegmentSequence,
-  );
-  const header = describePlan(
-    { scenarios: plan.scenarios.map((s) => scaleScenario(s, tuple)) },
-    { segment: tuple.share },
-  );
-  const meta: RunMeta = {
-    runId: randomUUID(),
-    startedAtMs: 0,
-    intervalMs: 1000,
-    target: loaded.scriptPath,
-    tags: plan.options.tags,
-    scenarios: plan.scenarios.map((s) => ({
-      name: s.name,
-      executor: s.executor,
-      description: s.executor,
-    })),
-    maxDurationMs: planMaxDurationMs(plan.scenarios),
-  };
   const launch = options.remote
     ? await options.remote({
         plan,
@@ -316,10 +412,11 @@ async function runLoaded(
         script: {
           scriptPath: loaded.scriptPath,
           bundlePath: loaded.bundlePath,
-          openedFiles: [...openedFiles],
+          openedFiles: [...state.openedFiles],
         },
       })
     : undefined;
+  // Every shard reports (local worker threads, or the agents' shards of a distributed run).
   const shardCount = launch?.shards ?? workers;
   const run = await runShards({
     meta,
@@ -336,74 +433,96 @@ async function runLoaded(
     if (failed) throw await initContextError(loaded, failed.error, failed.vu);
     throw error;
   });
+  return { ...state, run, evaluator, workers: shardCount };
+}
 
+/**
+ * teardown: runs teardown() (not after an interrupt), records how an interrupted setup() or
+ * teardown() ended the run, and adds their metrics to the totals.
+ */
+async function teardownPhase(state: RunState): Promise<void> {
+  const { run, lifecycle } = state;
   // A shard running in this thread installed its own runtime: teardown() records into ours.
-  installThreadRuntime(runtime);
-  if (run.reason !== 'interrupted') await lifecycle('teardown', setupData);
-  if (interruptedIn) {
+  installThreadRuntime(state.runtime);
+  if (run.reason !== 'interrupted') await lifecycle.run('teardown', state.setupData);
+  if (lifecycle.interruptedIn) {
     run.reason = 'interrupted';
-    run.detail = `interrupted during ${interruptedIn}()`;
+    run.detail = `interrupted during ${lifecycle.interruptedIn}()`;
     // No load ran: rates of setup()'s requests are over the time setup() ran, not over 0 ms.
-    if (interruptedIn === 'setup' && run.durationMs === 0)
-      run.durationMs = performance.now() - setupStarted;
+    if (lifecycle.interruptedIn === 'setup' && run.durationMs === 0)
+      run.durationMs = performance.now() - state.setupStarted;
   }
   // setup() and teardown() requests count in the totals (not in the per-second timeline), as in k6.
-  run.totals.addSnapshot(mainRegistry.snapshot(shardCount, 0, 0, run.durationMs));
+  run.totals.addSnapshot(state.mainRegistry.snapshot(state.workers, 0, 0, run.durationMs));
+}
 
+/**
+ * summary: the saved result with the thresholds' outcomes, handleSummary() (its failure is
+ * reported, never fatal), and the exit code the outcome calls for.
+ */
+async function summaryPhase(state: RunState): Promise<ScriptRunResult> {
+  const { options, plan, run, evaluator, meta } = state;
   const trendStats = [...new Set([...RESULT_TREND_STATS, ...plan.options.summaryTrendStats])];
   const result = buildRunResult({ meta, ...run, trendStats });
-  addThresholdSubMetrics(result, parsed.thresholds, run.totals, trendStats);
+  addThresholdSubMetrics(result, state.thresholds, run.totals, trendStats);
   result.thresholds = evaluator.outcomes();
   for (const w of [...evaluator.warnings(), ...(result.warnings ?? [])]) options.onWarning?.(w);
-  let summaryOutputs: ScriptRunResult['summaryOutputs'];
-  let summaryError: RedlineError | undefined;
-  const handleSummary = module['handleSummary'];
-  if (typeof handleSummary === 'function') {
-    const { handleSummaryData } = await import('../../outputs/k6/k6-summary-data.js');
-    const data = handleSummaryData(
-      result,
-      plan.options.summaryTrendStats,
-      plan.options.summaryTimeUnit,
-    );
-    try {
-      summaryOutputs = await runHandleSummary(
+  const summary = await handleSummaryPhase(state, result);
+  const checks = evaluateChecks(run.totals);
+  const exitCode = exitCodeFor({
+    reason: run.reason,
+    thresholdsFailed: evaluator.failed,
+    failedChecks: plan.options.failOnCheck && !checks.ok,
+    markedFailed: run.markedFailed.length > 0,
+    targetNeverAnswered: targetNeverAnswered(result),
+  });
+  const finished: ScriptRunResult = {
+    result,
+    totals: run.totals,
+    plan,
+    summaryOutputs: summary.outputs,
+    exitCode,
+    header: state.header,
+  };
+  if (summary.error) finished.summaryError = summary.error;
+  return finished;
+}
+
+/** Runs the script's handleSummary(data), if any, with k6's data built from the result. */
+async function handleSummaryPhase(
+  state: RunState,
+  result: RunResultFile,
+): Promise<{ outputs: ScriptRunResult['summaryOutputs']; error?: RedlineError }> {
+  const { plan, loaded } = state;
+  const handleSummary = state.module['handleSummary'];
+  if (typeof handleSummary !== 'function') return { outputs: undefined };
+  const { handleSummaryData } = await import('../../results/k6-summary-data.js');
+  const data = handleSummaryData(
+    result,
+    plan.options.summaryTrendStats,
+    plan.options.summaryTimeUnit,
+  );
+  try {
+    return {
+      outputs: await runHandleSummary(
         handleSummary as (d: unknown) => unknown,
         data,
         plan.options.handleSummaryTimeoutMs ?? 120_000,
         loaded.userStack,
-      );
-    } catch (error) {
-      // As k6: the failure is reported and does not change the exit code; unlike k6, the
-      // default summary is still printed, so the run's numbers are never lost.
-      summaryError =
+      ),
+    };
+  } catch (error) {
+    // As k6: the failure is reported and does not change the exit code; unlike k6, the
+    // default summary is still printed, so the run's numbers are never lost.
+    return {
+      outputs: undefined,
+      error:
         error instanceof RedlineError
           ? error
           : new RedlineError('E_SCRIPT_SUMMARY', `handleSummary() failed: ${String(error)}`, {
               exitCode: ExitCode.ScriptException,
               cause: error,
-            });
-    }
+            }),
+    };
   }
-  const checks = evaluateChecks(run.totals);
-  let exitCode: ExitCodeValue = thresholdExitCode(
-    evaluator.failed,
-    checks,
-    plan.options.failOnCheck,
-  );
-  if (exitCode === ExitCode.Ok && run.markedFailed.length > 0) exitCode = ExitCode.MarkedFailed;
-  // HTTP requests were sent and not one got a response: never a green run.
-  if (exitCode === ExitCode.Ok && targetNeverAnswered(result))
-    exitCode = ExitCode.TargetUnreachable;
-  if (run.reason === 'aborted-by-script') exitCode = ExitCode.ScriptAborted;
-  if (run.reason === 'interrupted') exitCode = ExitCode.Interrupted;
-  const finished: ScriptRunResult = {
-    result,
-    totals: run.totals,
-    plan,
-    summaryOutputs,
-    exitCode,
-    header,
-  };
-  if (summaryError) finished.summaryError = summaryError;
-  return finished;
 }

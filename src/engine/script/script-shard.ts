@@ -4,9 +4,12 @@
  * reports metrics every interval.
  */
 
-import { createExecutionTuple } from '../../config/execution-segment.js';
-import { maxTarget } from '../../config/executors/executor-kind.js';
-import type { Plan, ScenarioPlan } from '../../config/plan.js';
+import type { Plan } from '../../config/plan.js';
+import { createExecutionTuple } from '../../executors/execution-segment.js';
+import type { ScenarioRun } from '../../executors/executor.js';
+import type { ScenarioPlan } from '../../executors/registry.js';
+import { executorOf } from '../../executors/registry.js';
+import { ShardPart } from '../../executors/segment.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import { MetricRegistry } from '../../metrics/registry.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
@@ -24,8 +27,6 @@ import {
 import { initVuContext } from '../../script/runtime/vu-state.js';
 import { epochToLocal, ShardClock } from '../shard-clock.js';
 import type { ShardHandle, ShardReport } from '../shard-report.js';
-import { createExecutor, type Executor } from './executors/index.js';
-import { ShardPart } from './segment.js';
 import { type IterationFn, type VuInit, VuRunner } from './vu-runner.js';
 
 /** Everything a script shard needs (structured-clone safe). */
@@ -231,9 +232,9 @@ export async function startShard(
   // k6 initialises the VUs before the test starts: the ones each scenario holds from its start.
   if (perVu) {
     for (const [i, scenario] of config.plan.scenarios.entries())
-      await runners[i]!.prepare(part.count(initialVus(scenario)));
+      await runners[i]!.prepare(part.count(executorOf(scenario).initialVUs(scenario)));
   }
-  let executors: Executor[] = [];
+  let executors: ScenarioRun[] = [];
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => {
     resolveDone = resolve;
@@ -250,7 +251,7 @@ export async function startShard(
         emit(report);
       });
       executors = config.plan.scenarios.map((scenario, i) =>
-        createExecutor(scenario, {
+        executorOf(scenario).start(scenario, {
           runner: runners[i]!,
           shard: config.shard,
           shards: config.shards,
@@ -284,20 +285,4 @@ export async function startShard(
       for (const e of executors) e.stop();
     },
   };
-}
-
-/**
- * VUs a scenario needs initialised before the test (all of them: k6 initialises every VU up
- * front; arrival-rate: the pre-allocated ones, more are initialised when needed).
- */
-function initialVus(scenario: ScenarioPlan): number {
-  switch (scenario.executor) {
-    case 'ramping-vus':
-      return Math.floor(maxTarget(scenario.startVUs, scenario.stages) + 1e-9);
-    case 'constant-arrival-rate':
-    case 'ramping-arrival-rate':
-      return scenario.preAllocatedVUs;
-    default:
-      return scenario.vus;
-  }
 }

@@ -12,11 +12,11 @@
 import { buildPlan } from '../../config/build-plan.js';
 import { type CliOverrides, readPairs } from '../../config/cli-overrides.js';
 import { describePlan, planMaxDurationMs, planMaxVUs } from '../../config/describe-plan.js';
-import { executorKindOf } from '../../config/executors/index.js';
-import type { ScenarioPlan } from '../../config/plan.js';
 import { ProblemList } from '../../config/problems.js';
 import { initContextError } from '../../engine/script/init-errors.js';
 import { ExitCode } from '../../errors/exit-codes.js';
+import type { ScenarioPlan } from '../../executors/registry.js';
+import { executorOf } from '../../executors/registry.js';
 import { MetricRegistry } from '../../metrics/registry.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
 import { instantiateModule, loadScript } from '../../script/loader/index.js';
@@ -113,7 +113,7 @@ async function inspectScript(path: string, cli: CliOverrides): Promise<ScriptReq
         0,
         ...scenarios
           .filter((s) => TIME_SCHEDULED.has(s.executor))
-          .map((s) => s.startTimeMs + executorKindOf(s).durationMs(s)),
+          .map((s) => s.startTimeMs + executorOf(s).durationMs(s)),
       ),
       maxVUs: planMaxVUs(scenarios),
       maxIterationRate: Math.max(0, ...scenarios.map(iterationRate)),

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import type { RunResultFile } from '../../outputs/result-file.js';
+import type { RunResultFile } from '../../results/run-result.js';
 import { EXIT_MEANINGS, parseCliError, parseWarnings } from '../child/cli-output.js';
 import type { ScriptRequirements } from '../child/inspect.js';
 import { type ChildRunResult, followJsonLines, runChild } from '../child/run-cli.js';

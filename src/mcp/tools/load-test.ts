@@ -3,7 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { DEFAULT_SUMMARY_TREND_STATS } from '../../outputs/result-file.js';
+import { DEFAULT_SUMMARY_TREND_STATS } from '../../results/run-result.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { redactText } from '../../util/redact.js';
 import type { ResultStatus } from '../results.js';

@@ -10,7 +10,8 @@ import { createGzip, type Gzip } from 'node:zlib';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import { type MetricSummary, type SeriesState, trendStat } from '../../metrics/aggregate.js';
-import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
+import type { IntervalUpdate, RunEnd, RunMeta } from '../../results/run-meta.js';
+import type { Output } from '../output.js';
 
 /** Tag columns, in this order (k6's CSV columns plus Redline's `error_class`); other tags go to `extra_tags`. */
 export const CSV_TAG_COLUMNS = [

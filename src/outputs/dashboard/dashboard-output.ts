@@ -9,14 +9,15 @@
 import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
-import { timelinePoint } from '../../engine/timeline.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import type { IntervalUpdate, RunEnd, RunMeta } from '../../results/run-meta.js';
+import type { ResultThreshold, TimelinePoint } from '../../results/run-result.js';
+import { timelinePoint } from '../../results/timeline.js';
 import { redactDeep, redactText } from '../../util/redact.js';
-import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
+import type { Output } from '../output.js';
 import { parseListenAddress } from '../prometheus/options.js';
 import { close, listen } from '../prometheus/prometheus-output.js';
-import type { ResultThreshold, TimelinePoint } from '../result-file.js';
 import { renderDashboardPage } from './page.js';
 
 /** Default port (k6's web dashboard uses the same). */

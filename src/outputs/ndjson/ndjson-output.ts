@@ -8,11 +8,12 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
-import { timelinePoint } from '../../engine/timeline.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import { requestAccounting } from '../../metrics/request-accounting.js';
-import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
+import type { IntervalUpdate, RunEnd, RunMeta } from '../../results/run-meta.js';
+import { timelinePoint } from '../../results/timeline.js';
+import type { Output } from '../output.js';
 
 /** Writes the per-second series as NDJSON. The first line describes the run. */
 export class NdjsonOutput implements Output {

@@ -7,6 +7,7 @@
 import { hostname } from 'node:os';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import type { IntervalUpdate, RunEnd, RunMeta } from '../../results/run-meta.js';
 import { redactText } from '../../util/redact.js';
 import { REDLINE_VERSION } from '../../util/version.js';
 import {
@@ -15,7 +16,7 @@ import {
   flushTimeoutFromEnv,
   warnOnStderr,
 } from '../delivery.js';
-import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
+import type { Output } from '../output.js';
 import { PrometheusModel } from '../prometheus/model.js';
 import { parseBuckets, parseDurationOption } from '../prometheus/options.js';
 import type { OtlpPipeline } from './pipeline.js';

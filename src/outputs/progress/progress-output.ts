@@ -4,9 +4,10 @@
  * lines otherwise (CI logs).
  */
 import { trendStat } from '../../metrics/aggregate.js';
+import type { IntervalUpdate, RunEnd, RunMeta } from '../../results/run-meta.js';
 import { formatDuration, formatLatency } from '../../util/duration.js';
 import { formatCount } from '../../util/units.js';
-import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
+import type { Output } from '../output.js';
 
 /** Where progress goes: a stream with an optional TTY flag (process.stderr by default). */
 export interface ProgressStream {

@@ -7,7 +7,7 @@
 import type { Aggregate, MetricSummary, SeriesState } from '../../metrics/aggregate.js';
 import { trendStat } from '../../metrics/aggregate.js';
 import type { MetricDescriptor } from '../../metrics/metric-types.js';
-import type { RunMeta } from '../output.js';
+import type { RunMeta } from '../../results/run-meta.js';
 import {
   DEFAULT_PREFIX,
   DEFAULT_TREND_STATS,

@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
+import type { IntervalUpdate, RunEnd, RunMeta } from '../../results/run-meta.js';
+import type { Output } from '../output.js';
 import { renderExposition, TEXT_CONTENT_TYPE } from './exposition.js';
 import { PrometheusModel, type PrometheusModelOptions } from './model.js';
 import { modelOptionsFromEnv, parseDurationOption, parseListenAddress } from './options.js';

@@ -7,6 +7,7 @@
  */
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import type { IntervalUpdate, RunEnd, RunMeta } from '../../results/run-meta.js';
 import { redactText } from '../../util/redact.js';
 import {
   DEFAULT_FLUSH_TIMEOUT_MS,
@@ -14,7 +15,7 @@ import {
   flushTimeoutFromEnv,
   warnOnStderr,
 } from '../delivery.js';
-import type { IntervalUpdate, Output, RunEnd, RunMeta } from '../output.js';
+import type { Output } from '../output.js';
 import { PrometheusModel, type PrometheusModelOptions } from '../prometheus/model.js';
 import { modelOptionsFromEnv, parseDurationOption } from '../prometheus/options.js';
 import { captureNatives, chunk, type Frame, groupNatives, groupSamples } from './batch.js';

@@ -3,13 +3,14 @@
  * grouped HTTP / EXECUTION / NETWORK / WEBSOCKET / GRPC / CUSTOM), plus what autocannon and wrk users look for:
  * status-code counts, error classes, p99/p99.9 and the generator-health warning.
  */
-import { formatDuration, formatLatency } from '../../util/duration.js';
-import { formatBytes, formatCount, formatPercent } from '../../util/units.js';
+
 import {
   DEFAULT_SUMMARY_TREND_STATS,
   type ResultMetric,
   type RunResultFile,
-} from '../result-file.js';
+} from '../../results/run-result.js';
+import { formatDuration, formatLatency } from '../../util/duration.js';
+import { formatBytes, formatCount, formatPercent } from '../../util/units.js';
 
 /** Rendering options. */
 export interface SummaryOptions {

@@ -234,3 +234,54 @@ describe('longestForcedStretchMs', () => {
     expect(longestForcedStretchMs([gc(0, 100, false)])).toBe(0);
   });
 });
+
+describe('loop stalls: run-queue waits and forced GCs are not the loop’s own delay', () => {
+  const busy = Array.from({ length: 50 }, (_, i) => sample(i * 100, 0.3, 0.3));
+  const stall = (startMs: number, lateMs: number, runQueueMs?: number) => ({
+    startMs,
+    spanMs: lateMs + 20,
+    lateMs,
+    ...(runQueueMs === undefined ? {} : { runQueueMs }),
+  });
+  it('a stall spent waiting for a CPU (machine at load 20) is not a blocked loop', () => {
+    // Measured on an idle service: 112 ms late, 105 ms of it on the run queue.
+    const d = diagnoseSignals(
+      signals({ samples: busy, eventLoopDelay: delay(0.3, 112), stalls: [stall(500, 112, 105)] }),
+    );
+    expect(d.delayIssue).toBe(false);
+    expect(d.values.delayMaxMs).toBeCloseTo(7);
+    expect(d.values.delayMaxRawMs).toBe(112);
+    expect(d.values.delayMaxExcludedMs).toBeCloseTo(105);
+  });
+  it('subtracts the forced GCs inside the stall, keeps the rest as the loop’s own', () => {
+    const forced = [{ startMs: 510, durationMs: 300, kind: 'major' as const, forced: true }];
+    const quiet = diagnoseSignals(
+      signals({
+        samples: busy,
+        eventLoopDelay: delay(0.3, 400),
+        gc: forced,
+        stalls: [stall(500, 380, 40)],
+      }),
+    );
+    expect(quiet.values.delayMaxMs).toBeCloseTo(40);
+    expect(quiet.delayIssue).toBe(false);
+    // 150 ms of the loop's own work beyond the GC and the CPU wait: blocked.
+    const loud = diagnoseSignals(
+      signals({
+        samples: busy,
+        eventLoopDelay: delay(0.3, 500),
+        gc: forced,
+        stalls: [stall(500, 490, 40)],
+      }),
+    );
+    expect(loud.values.delayMaxMs).toBeCloseTo(150);
+    expect(loud.delayIssue).toBe(true);
+  });
+  it('without run-queue data (not Linux) the whole stall counts', () => {
+    const d = diagnoseSignals(
+      signals({ samples: busy, eventLoopDelay: delay(0.3, 120), stalls: [stall(500, 120)] }),
+    );
+    expect(d.values.delayMaxMs).toBe(120);
+    expect(d.delayIssue).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@
  * Removes the garbage collections Redline forced (heap checks) from a V8 CPU profile, so the
  * profile charges the service only for the GC work it caused itself.
  */
+import { SAMPLER_SOURCE_URL } from '../capture/sampler-source.js';
 import type { ServiceSignals } from '../capture/signals.js';
 import type { V8CpuProfile } from '../import/cpuprofile.js';
 
@@ -29,23 +30,49 @@ export function forcedGcWindows(signals: ServiceSignals, marginUs = 2000): Windo
 /** Result of {@link withoutForcedGc}: the profile plus what was taken out. */
 export interface ForcedGcRemoval {
   profile: V8CpuProfile;
-  /** Samples removed (garbage-collector samples inside a forced pause). */
+  /** Samples removed (garbage-collector samples inside a forced pause, the sampler's own). */
   removedSamples: number;
   /** Their time (µs). */
   removedUs: number;
 }
 
+/** Ids of the nodes with a frame of Redline's in-target sampler on their stack (self or caller). */
+function samplerNodeIds(profile: V8CpuProfile): Set<number> {
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const ids = new Set<number>();
+  for (const node of profile.nodes) {
+    for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
+      if (byId.get(id)?.callFrame.url === SAMPLER_SOURCE_URL) {
+        ids.add(node.id);
+        break;
+      }
+    }
+  }
+  return ids;
+}
+
 /**
- * A copy of `profile` without the `(garbage collector)` samples that fall inside a GC Redline
- * forced (`--heap-check`). Their time is removed too (later timestamps move earlier), so shares
- * are computed over the service's own time. Other samples inside the window stay: only GC work
- * is Redline's. Returns the profile unchanged when there is no forced GC or no clock anchor.
+ * A copy of `profile` without Redline's own work in the target: the `(garbage collector)` samples
+ * that fall inside a GC Redline forced (`--heap-check`), and every sample with a frame of the
+ * in-target sampler on its stack (its timers, and the heap checks themselves: an inspector
+ * evaluation interrupts whatever JavaScript runs, so a forced GC can be sampled on top of the
+ * user's stack — 70% of a cheap JSON API's CPU was once charged to its `JSON.stringify` line).
+ * Their time is removed too (later timestamps move earlier), so shares are computed over the
+ * service's own time. Returns the profile unchanged when there is nothing to remove.
  */
 export function withoutForcedGc(profile: V8CpuProfile, signals: ServiceSignals): ForcedGcRemoval {
   const windows = forcedGcWindows(signals);
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
-  if (windows.length === 0 || samples.length === 0 || deltas.length !== samples.length)
+  const sampler = samplerNodeIds(profile);
+  if (
+    (windows.length === 0 && sampler.size === 0) ||
+    samples.length === 0 ||
+    deltas.length !== samples.length
+  )
     return { profile, removedSamples: 0, removedUs: 0 };
   const gcIds = new Set(
     profile.nodes
@@ -68,7 +95,7 @@ export function withoutForcedGc(profile: V8CpuProfile, signals: ServiceSignals):
     const stamp = stamps[i] as number;
     const next = i + 1 < stamps.length ? (stamps[i + 1] as number) : profile.endTime;
     const id = samples[i] as number;
-    if (gcIds.has(id) && inForced(stamp)) {
+    if (sampler.has(id) || (gcIds.has(id) && inForced(stamp))) {
       const weight = Math.max(0, next - stamp);
       removedUs += weight;
       removedSamples += 1;

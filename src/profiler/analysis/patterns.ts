@@ -159,9 +159,12 @@ const NODE_PATTERNS: readonly RootCausePattern[] = [
       text: 'Send less (paginate, select fields), cache the serialised string when the data rarely changes, use a schema-based serialiser (fast-json-stringify), or stream large payloads.',
       effort: 'medium',
     },
-    matchFrame: (frame, info) =>
-      (info.category !== 'app' && /^(JSON\.)?(stringify|parse)$/.test(frame.name)) ||
-      (frame.kind === 'native' && /Json(Stringify|Parse)/.test(frame.name)),
+    // V8's JSON builtins only (native frames without a URL, or named JSON.*): a package's own
+    // parse/stringify (yaml, qs, node:url) is not JSON — calibration case yaml-parse-per-request
+    // was titled "Large JSON serialisation" for yaml.parse.
+    matchFrame: (frame) =>
+      /^JSON\.(stringify|parse)$/.test(frame.name) ||
+      (frame.kind === 'native' && /^(stringify|parse)$|Json(Stringify|Parse)/.test(frame.name)),
     matchLine: (text) => /\bJSON\.(stringify|parse)\s*\(/.test(text),
   },
   {

@@ -1,13 +1,20 @@
 /** The JavaScript evaluated inside the target (through Runtime.evaluate) to sample its signals. */
 
 /**
+ * The script URL the sampler's functions carry in the target's CPU profile: its timers and heap
+ * checks are Redline's work, taken out of the profile before analysis (analysis/forced-gc.ts).
+ */
+export const SAMPLER_SOURCE_URL = 'redline-sampler.js';
+
+/**
  * Installs `globalThis.__redlineSampler` with start(intervalMs) / stop() → JSON, heapCheck() →
  * retained bytes after a full GC, and dispose(). Uses only Node
  * built-ins (perf_hooks), an unref'd interval and a GC PerformanceObserver; stop() removes all of
  * it, so an attached process is left as it was. `require` comes from the inspector's command-line
  * API (Runtime.evaluate with includeCommandLineAPI), which works in CommonJS and ESM targets.
  */
-export const SAMPLER_INSTALL = `(() => {
+export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
+(() => {
   if (globalThis.__redlineSampler) return 'present';
   // \`require\` exists only while an evaluation runs: take every module now, for the callbacks.
   const { monitorEventLoopDelay, PerformanceObserver, performance } = require('node:perf_hooks');
@@ -16,6 +23,41 @@ export const SAMPLER_INSTALL = `(() => {
   const KINDS = { 1: 'minor', 2: 'major', 4: 'major', 8: 'incremental', 16: 'weakcb' };
   // The delay histogram's timer period (ms): every reading includes it, so the host subtracts it.
   const RESOLUTION_MS = 10;
+  const fs = require('node:fs');
+  // Loop stalls: a 20 ms timer records every interval that ran ≥ 20 ms late, with the time the
+  // main thread waited for a CPU meanwhile (Linux schedstat run-queue delay; absent elsewhere),
+  // so the host can tell a loop its own code blocked from one the machine descheduled or a GC
+  // Redline forced stopped (issue 13: "event loop blocked" on an idle service at load 20).
+  const STALL_TICK_MS = 20;
+  const STALL_MIN_MS = 20;
+  const MAX_STALLS = 2000;
+  let stallTimer, stallLast, stalls, runqFd, runqLast;
+  const runqBuf = Buffer.alloc(128);
+  const runqMs = () => {
+    if (runqFd === undefined) return undefined;
+    try {
+      const n = fs.readSync(runqFd, runqBuf, 0, 128, 0);
+      const value = Number(runqBuf.latin1Slice(0, n).split(' ')[1]);
+      return Number.isFinite(value) ? value / 1e6 : undefined;
+    } catch { return undefined; }
+  };
+  const stallTick = () => {
+    const now = performance.now();
+    const rq = runqMs();
+    const span = now - stallLast;
+    if (span - STALL_TICK_MS >= STALL_MIN_MS) {
+      const entry = [stallLast - t0, span, rq === undefined || runqLast === undefined ? -1 : rq - runqLast];
+      if (stalls.length < MAX_STALLS) stalls.push(entry);
+      else {
+        // Full: keep the longest ones.
+        let min = 0;
+        for (let i = 1; i < stalls.length; i++) if (stalls[i][1] < stalls[min][1]) min = i;
+        if (stalls[min][1] < span) stalls[min] = entry;
+      }
+    }
+    stallLast = now;
+    runqLast = rq;
+  };
   let histogram, observer, timer, t0, t0HrUs, last, lastCpu, lastElu, gc, samples, interval;
   const tick = () => {
     const now = performance.now();
@@ -78,10 +120,19 @@ export const SAMPLER_INSTALL = `(() => {
       lastElu = performance.eventLoopUtilization();
       timer = setInterval(tick, intervalMs);
       timer.unref();
+      stalls = [];
+      try { runqFd = fs.openSync('/proc/thread-self/schedstat', 'r'); } catch { runqFd = undefined; }
+      stallLast = performance.now();
+      runqLast = runqMs();
+      stallTimer = setInterval(stallTick, STALL_TICK_MS);
+      stallTimer.unref();
       return 'started';
     },
     stop() {
       clearInterval(timer);
+      clearInterval(stallTimer);
+      stallTick();
+      if (runqFd !== undefined) { try { fs.closeSync(runqFd); } catch {} runqFd = undefined; }
       tick();
       histogram.disable();
       observer.disconnect();
@@ -91,10 +142,10 @@ export const SAMPLER_INSTALL = `(() => {
       const delay = count > 0 || h.max > 0
         ? { minMs: ns(h.min), maxMs: ns(h.max), meanMs: ns(h.mean), stddevMs: ns(h.stddev), p50Ms: ns(h.percentile(50)), p90Ms: ns(h.percentile(90)), p99Ms: ns(h.percentile(99)), count }
         : { minMs: 0, maxMs: 0, meanMs: 0, stddevMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, count: 0 };
-      return JSON.stringify({ durationMs: performance.now() - t0, sampleIntervalMs: interval, delay, delayResolutionMs: RESOLUTION_MS, clockUs: t0HrUs, gc, samples, heap });
+      return JSON.stringify({ durationMs: performance.now() - t0, sampleIntervalMs: interval, delay, delayResolutionMs: RESOLUTION_MS, stallTickMs: STALL_TICK_MS, stalls, clockUs: t0HrUs, gc, samples, heap });
     },
     dispose() {
-      try { clearInterval(timer); histogram && histogram.disable(); observer && observer.disconnect(); } catch {}
+      try { clearInterval(timer); clearInterval(stallTimer); if (runqFd !== undefined) fs.closeSync(runqFd); runqFd = undefined; histogram && histogram.disable(); observer && observer.disconnect(); } catch {}
       fullGc = undefined;
       delete globalThis.__redlineSampler;
       return 'disposed';
@@ -119,6 +170,13 @@ export interface RawSamplerOutput {
   };
   /** The histogram's resolution (ms), included in every raw reading (older samplers: absent). */
   delayResolutionMs?: number;
+  /** The stall timer's period (ms); absent from older samplers. */
+  stallTickMs?: number;
+  /**
+   * Intervals of the stall timer that ran ≥ 20 ms late: [start ms, whole interval ms, ms the main
+   * thread waited for a CPU meanwhile (-1: unknown)].
+   */
+  stalls?: Array<[number, number, number]>;
   /** The target's monotonic clock (µs) at the sampler's start: the CPU profile's time base. */
   clockUs?: number;
   gc: Array<[number, number, string, boolean]>;

@@ -176,6 +176,16 @@ function toSignals(
     // Older samplers (no resolution in their output) used 10 ms.
     eventLoopDelay: delayBeyondResolution(raw.delay, raw.delayResolutionMs ?? 10),
     ...(typeof raw.clockUs === 'number' ? { clockUs: raw.clockUs } : {}),
+    ...(raw.stalls
+      ? {
+          stalls: raw.stalls.map(([startMs, spanMs, runQueueMs]) => ({
+            startMs,
+            spanMs,
+            lateMs: spanMs - (raw.stallTickMs ?? 20),
+            ...(runQueueMs >= 0 ? { runQueueMs } : {}),
+          })),
+        }
+      : {}),
     gc: raw.gc.map(([startMs, durationMs, kind, forced]) => ({
       startMs,
       durationMs,

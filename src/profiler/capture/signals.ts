@@ -42,6 +42,23 @@ export interface EventLoopDelay {
   count: number;
 }
 
+/**
+ * One interval in which the event loop ran late (a 20 ms timer that fired ≥ 20 ms late), times
+ * in ms relative to the window's start.
+ */
+export interface LoopStall {
+  startMs: number;
+  /** The whole interval, from the timer's previous firing to this late one. */
+  spanMs: number;
+  /** How late the timer fired: the interval's length minus the timer period. */
+  lateMs: number;
+  /**
+   * Time the main thread waited for a CPU during the interval (Linux schedstat run-queue delay):
+   * the machine's doing, not the loop's. Absent where the kernel does not expose it.
+   */
+  runQueueMs?: number;
+}
+
 /** Old-generation bytes right after a full GC (what the heap retains). */
 export interface HeapPoint {
   tMs: number;
@@ -59,6 +76,8 @@ export interface ServiceSignals {
    * timestamps use the same clock, so forced GCs can be located in the profile. Absent when unknown.
    */
   clockUs?: number;
+  /** The loop's late intervals (absent from captures made before stalls were recorded). */
+  stalls?: LoopStall[];
   gc: GcEvent[];
   samples: ProcessSample[];
   /**

@@ -20,6 +20,11 @@ describe('renderHtml', () => {
     expect(html).toContain(`content="${REPORT_CSP.replace(/'/g, '&#39;')}"`);
   });
 
+  it('marks statuses with inline SVG icons, never emoji (they need an emoji font)', () => {
+    expect(html).toContain('<svg class="icon icon-');
+    expect(html).not.toMatch(/\p{Extended_Pictographic}/u);
+  });
+
   it('contains every chart and no secret', () => {
     for (const id of CHART_IDS) expect(html).toContain(`data-chart="${id}"`);
     for (const s of SYNTHETIC_SECRETS) expect(html).not.toContain(s);
@@ -47,5 +52,17 @@ describe('chart helpers', () => {
     const out = downsampleTimeline(points, 600);
     expect(out).toHaveLength(600);
     expect(out[0]).toMatchObject({ t: 2, rps: 100, failed: 2, errors: { timeout: 2 } });
+  });
+});
+
+describe('status icons without an emoji font (issue 13 §3)', () => {
+  it('draws every status as inline SVG with a text label, never an emoji', async () => {
+    const { statusIcon, okIcon } = await import('./icons.js');
+    for (const status of ['pass', 'acceptable', 'fail', 'unknown', 'neutral'] as const) {
+      const svg = statusIcon(status);
+      expect(svg).toMatch(/^<svg [^>]*role="img" aria-label="[a-z ]+"><title>[a-z ]+<\/title>/);
+      expect(svg).not.toMatch(/\p{Extended_Pictographic}/u);
+    }
+    expect(okIcon(true)).toBe(statusIcon('pass'));
   });
 });

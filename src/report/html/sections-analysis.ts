@@ -1,8 +1,9 @@
 /** HTML of Executive Summary, Current Performance and Bottleneck Analysis (with profile and plan charts). */
-import { statusSymbol } from '../format.js';
+
 import type { BottleneckView, ReportModel } from '../model/report-model.js';
 import type { ChartId } from './charts.js';
 import { figure, h, htmlTable } from './html.js';
+import { statusIcon } from './icons.js';
 
 const VERDICT: Record<string, string> = {
   pass: 'meets every measured target',
@@ -14,7 +15,7 @@ const VERDICT: Record<string, string> = {
 /** Executive Summary. */
 export function htmlSummary(model: ReportModel): string {
   const v = model.summary.verdict;
-  return `${model.summary.paragraphs.map((p) => `<p>${h(p)}</p>`).join('')}<p class="verdict status-${v}">Verdict: ${statusSymbol(v)} ${h(VERDICT[v] ?? v)}</p>`;
+  return `${model.summary.paragraphs.map((p) => `<p>${h(p)}</p>`).join('')}<p class="verdict status-${v}">Verdict: ${statusIcon(v)} ${h(VERDICT[v] ?? v)}</p>`;
 }
 
 /** Current Performance, with the report's columns plus Acceptable [ref: report-layout]. */
@@ -24,9 +25,9 @@ export function htmlPerformance(model: ReportModel): string {
     `${h(r.display)}${r.note ? ` <span class="muted">(${h(r.note)})</span>` : ''}`,
     h(r.targetDisplay),
     h(r.acceptableDisplay),
-    `<span class="status-${r.status}" title="${h(r.status)}">${statusSymbol(r.status)}</span>`,
+    `<span class="status-${r.status}" title="${h(r.status)}">${statusIcon(r.status)}</span>`,
   ]);
-  return `<p class="muted">Measured at: ${h(model.performance.basis)}. ✅ meets Target, ⚠️ meets Acceptable only, ❌ fails, ❔ not measured.</p>${htmlTable(['Metric', 'Current', 'Target', 'Acceptable', 'Status'], rows, 'performance')}`;
+  return `<p class="muted">Measured at: ${h(model.performance.basis)}. ${statusIcon('pass')} meets Target, ${statusIcon('acceptable')} meets Acceptable only, ${statusIcon('fail')} fails, ${statusIcon('unknown')} not measured.</p>${htmlTable(['Metric', 'Current', 'Target', 'Acceptable', 'Status'], rows, 'performance')}`;
 }
 
 function diffHtml(diff: NonNullable<BottleneckView['diff']>): string {

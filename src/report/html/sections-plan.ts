@@ -1,7 +1,8 @@
 /** HTML of Optimization Plan, Expected Improvements, Monitoring Recommendations and the Final Checklist. */
-import { verdictSymbol } from '../markdown/sections-plan.js';
+
 import type { PlanItem, ReportModel } from '../model/report-model.js';
 import { h, htmlList, htmlTable } from './html.js';
+import { statusIcon } from './icons.js';
 
 function item(i: PlanItem): string {
   return `<strong>${h(i.title)}</strong>: ${h(i.text)} <span class="muted">(${h(i.impact)}; ${i.effort ? `effort ${h(i.effort)}` : 'effort not rated'})</span>`;
@@ -29,7 +30,7 @@ export function htmlImprovements(model: ReportModel): string {
       h(r.before),
       h(r.after),
       h(r.change),
-      `${verdictSymbol(r.verdict, r.improved)} ${h(r.verdict)}`,
+      `${verdictIcon(r.verdict, r.improved)} ${h(r.verdict)}`,
     ]);
     out += `<h3>Improvements verified (against ${h(v.verified.baseline)})</h3>${htmlTable(['Metric', 'Before', 'After', 'Change', 'Verdict'], vr)}`;
   }
@@ -56,4 +57,12 @@ export function htmlChecklist(model: ReportModel): string {
       `<li data-checked="${c.checked}"><input type="checkbox" disabled${c.checked ? ' checked' : ''}> ${h(c.label)} <span class="muted">— ${h(c.evidence)}</span></li>`,
   );
   return `<ul class="checklist">${items.join('')}</ul>`;
+}
+
+/** The icon of a verification verdict (the Markdown report's symbols, drawn without an emoji font). */
+function verdictIcon(verdict: string, improved: boolean): string {
+  if (verdict === 'improvement') return statusIcon('pass');
+  if (verdict === 'regression') return statusIcon('fail');
+  if (verdict === 'no-change' || verdict === 'not-significant') return statusIcon('neutral');
+  return statusIcon(improved ? 'pass' : 'fail');
 }

@@ -11,10 +11,11 @@ import {
   formatRps,
 } from '../format.js';
 import { summarizeChecks } from '../model/checks-view.js';
-import { LEAK_MARK } from '../model/leak-view.js';
+import { LEAK_STATUS } from '../model/leak-view.js';
 import type { ReportModel, StepView } from '../model/report-model.js';
 import type { ChartId } from './charts.js';
 import { figure, h, htmlList, htmlTable } from './html.js';
+import { okIcon, statusIcon } from './icons.js';
 
 function stepRow(s: StepView): string[] {
   const mem =
@@ -34,7 +35,7 @@ function stepRow(s: StepView): string[] {
     formatPercentValue(s.targetCpuPercent),
     h(mem),
     `${formatPercentValue(s.generatorCpuPercent)}${s.generatorSaturated ? ' saturated' : ''}`,
-    s.valid ? '✅' : `❌ ${h(s.invalidReason ?? 'invalid')}`,
+    s.valid ? okIcon(true) : `${okIcon(false)} ${h(s.invalidReason ?? 'invalid')}`,
   ];
 }
 
@@ -57,7 +58,7 @@ function resultsList(model: ReportModel): string {
   const leak = model.loadTest.leakCheck;
   if (leak) {
     items.push(
-      `Endurance (leak check): ${LEAK_MARK[leakCheckVerdict(leak)]} ${leakCheckVerdict(leak)}: RSS ${formatMemory(leak.startRssBytes)} → ${formatMemory(leak.endRssBytes)}, ${formatMemory(leak.rssSlopeBytesPerMin)}/min (${h(leak.note)})`,
+      `Endurance (leak check): ${statusIcon(LEAK_STATUS[leakCheckVerdict(leak)])} ${leakCheckVerdict(leak)}: RSS ${formatMemory(leak.startRssBytes)} → ${formatMemory(leak.endRssBytes)}, ${formatMemory(leak.rssSlopeBytesPerMin)}/min (${h(leak.note)})`,
     );
   }
   return htmlList(items);
@@ -72,7 +73,7 @@ function checksTables(model: ReportModel): string {
       `<code>${h(t.metric)}</code>`,
       `<code>${h(t.expression)}</code>`,
       t.observed === null ? '—' : h(String(Number(t.observed.toFixed(3)))),
-      t.ok ? '✅' : '❌',
+      okIcon(t.ok),
     ]);
     out += `<h3>Thresholds</h3>${htmlTable(['Step', 'Metric', 'Threshold', 'Observed', 'Result'], rows)}`;
   }

@@ -25,6 +25,7 @@ pre .del { background: #ffecec; color: #a0001c; display: block; }
 pre .add { background: #eaffea; color: #05621e; display: block; }
 .verdict { font-weight: 600; font-size: 15px; }
 .status-pass { color: #05621e; } .status-acceptable { color: #8a5a00; } .status-fail { color: #a0001c; } .status-unknown { color: var(--muted); }
+.icon { vertical-align: -2px; }
 .bottleneck { border-left: 4px solid var(--accent); padding: 2px 12px; margin: 14px 0; }
 .bottleneck.sev-critical, .bottleneck.sev-high { border-color: #D55E00; }
 .bottleneck.sev-info { border-color: var(--line); }

@@ -61,5 +61,9 @@ describe('renderMarkdown', () => {
     expect(run).toMatch(/\| CPU Usage \| not measured .*\| ❔ \|/);
     expect(run).toMatch(/\| Error Rate \| 0\.\d+% \| &lt; 0\.1% \(acceptable &lt; 0\.5%\) \| ⚠️ \|/);
     expect(run).toContain('- [ ] Profiling completed');
+    // A plain run's best second is not a capacity: not measured, the sustained rate with its CI.
+    expect(run).toMatch(
+      /- Maximum capacity: not measured \(a single run at fixed load is not a stress ramp \(use redline audit\); it sustained [\d.]+ req\/s \(95% CI [\d.]+–[\d.]+ over \d+ s, best second [\d.]+\)\)/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 /** Chart data of the report: one global timeline over all steps, distribution, stress, profile, plan. */
-import type { RunResultFile } from '../../outputs/result-file.js';
+
 import type { AuditResultFile } from '../../results/audit-result.js';
+import type { RunResultFile } from '../../results/run-result.js';
 import { readRunStats } from '../../results/run-stats.js';
 import type { ChartData, ChartTimelinePoint } from './report-model.js';
 

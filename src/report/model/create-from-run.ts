@@ -1,6 +1,7 @@
 /** Builds the ReportModel of one plain run (`redline run --json`), graded against success criteria. */
-import type { RunResultFile } from '../../outputs/result-file.js';
+
 import { DEFAULT_SUCCESS_CRITERIA, type SuccessCriteria } from '../../results/criteria.js';
+import type { RunResultFile } from '../../results/run-result.js';
 import { readRunStats } from '../../results/run-stats.js';
 import { type RedactOptions, redactDeep } from '../../util/redact.js';
 import { createTimeline } from './charts.js';
@@ -24,10 +25,34 @@ export interface RunReportOptions extends RedactOptions {
 
 const NOT_IN_RUN = 'not part of a plain run (use redline audit)';
 
+/** Two-sided 95 % Student-t quantiles by degrees of freedom 1..30 (beyond: the normal's 1.96). */
+const T95 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145,
+  2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048,
+  2.045, 2.042,
+];
+const t95 = (df: number): number => T95[df - 1] ?? 1.96;
+
+/**
+ * What a plain run says about capacity: nothing measured (one fixed load is not a stress ramp,
+ * and its best second is not a capacity), only the throughput it sustained, with a 95 % interval
+ * over its whole seconds (issue 13 §3).
+ */
+export function sustainedThroughputNote(run: RunResultFile): string {
+  // Whole seconds only: the last, partial one would read low.
+  const seconds = run.timeline.slice(0, Math.floor(run.durationMs / 1000)).map((p) => p.rps);
+  const n = seconds.length;
+  if (n < 2) return 'a single run at fixed load is not a stress ramp (use redline audit)';
+  const mean = seconds.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(seconds.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  const half = t95(n - 1) * (sd / Math.sqrt(n));
+  const f = (v: number) => v.toFixed(v >= 100 ? 0 : 1);
+  return `a single run at fixed load is not a stress ramp (use redline audit); it sustained ${f(mean)} req/s (95% CI ${f(Math.max(0, mean - half))}–${f(mean + half)} over ${n} s, best second ${f(Math.max(...seconds))})`;
+}
+
 function loadTest(run: RunResultFile): LoadTestView {
   const step = createRunStepView(run);
   const env = environmentFromRun(run);
-  const peak = run.timeline.reduce((m, p) => Math.max(m, p.rps), 0);
   const view: LoadTestView = {
     configuration: {
       users: step.users,
@@ -37,8 +62,7 @@ function loadTest(run: RunResultFile): LoadTestView {
       flow: run.meta.scenarios.map((s) => `${s.name}: ${s.executor} — ${s.description}`),
     },
     results: {
-      maxCapacityRps: peak > 0 ? peak : step.rps,
-      maxCapacityNote: 'highest per-second throughput observed (a single run is not a stress ramp)',
+      maxCapacityNote: sustainedThroughputNote(run),
       breakingPointNote: 'not determined: a single run is not a stress ramp (use redline audit)',
     },
     steps: [step],

@@ -1,6 +1,7 @@
 /** The measured test environment as label/value rows and a one-line infrastructure summary. */
-import type { RunResultFile } from '../../outputs/result-file.js';
+
 import type { AuditEnvironment } from '../../results/audit-result.js';
+import type { RunResultFile } from '../../results/run-result.js';
 
 function gib(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;

@@ -7,3 +7,13 @@ export const LEAK_MARK: Record<ReturnType<typeof leakCheckVerdict>, string> = {
   'cannot tell': '⚠️',
   'no leak seen': '✅',
 };
+
+/** The graded status of each verdict (the HTML report draws it as an icon). */
+export const LEAK_STATUS: Record<
+  ReturnType<typeof leakCheckVerdict>,
+  'pass' | 'acceptable' | 'fail'
+> = {
+  'leak suspected': 'fail',
+  'cannot tell': 'acceptable',
+  'no leak seen': 'pass',
+};

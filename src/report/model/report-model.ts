@@ -3,7 +3,6 @@
  * redacted), then rendered as Markdown, HTML, JSON or JUnit. Renderers never read the inputs.
  */
 import type { Evidence, FindingArea, Severity } from '../../findings/finding.js';
-import type { DistributionBucket } from '../../outputs/result-file.js';
 import type {
   AuditStepKind,
   FoldedStack,
@@ -11,6 +10,7 @@ import type {
   PlanTreeNode,
 } from '../../results/audit-result.js';
 import type { Criterion, CriterionMetric, CriterionStatus } from '../../results/criteria.js';
+import type { DistributionBucket } from '../../results/run-result.js';
 
 /** One row of "Current Performance". */
 export interface PerformanceRow {

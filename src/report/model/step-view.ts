@@ -1,6 +1,7 @@
 /** Table rows of the report's step tables: one per audit step, or one for a plain run. */
-import type { RunResultFile } from '../../outputs/result-file.js';
+
 import type { AuditStep } from '../../results/audit-result.js';
+import type { RunResultFile } from '../../results/run-result.js';
 import { readRunStats } from '../../results/run-stats.js';
 import type { StepView } from './report-model.js';
 

@@ -2,11 +2,7 @@
  * Synthetic RunResultFile builder for report and compare tests. Clearly synthetic: the numbers
  * come from a seeded generator with known parameters, never from a real run.
  */
-import type {
-  DistributionBucket,
-  RunResultFile,
-  TimelinePoint,
-} from '../../outputs/result-file.js';
+import type { DistributionBucket, RunResultFile, TimelinePoint } from '../run-result.js';
 
 /** Parameters of a synthetic run; latencies in ms. */
 export interface SyntheticRunOptions {

@@ -9,6 +9,7 @@
  * `status`). Messages are plain objects in protobuf's JSON form (lowerCamelCase fields, 64-bit
  * integers as strings, enums by name, defaults filled in).
  */
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -22,6 +23,7 @@ import { contextKey, contextTags } from '../api/sample-tags.js';
 import { httpSettings } from '../http/http-settings.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { currentVu, IterationAbort, requireVu, type VuState } from '../runtime/vu-state.js';
+import { decodeHealthCheckStatus, encodeHealthCheckRequest, HEALTH_CHECK_PATH } from './health.js';
 import { reflectServices } from './reflection.js';
 
 /** k6's default connect timeout. */
@@ -318,28 +320,87 @@ export class Client {
     }
   }
 
-  /** Not supported yet: protosets (compiled FileDescriptorSets) are not read. */
-  loadProtoset(): never {
-    throw new RedlineError(
-      'E_SCRIPT_GRPC_UNSUPPORTED',
-      'grpc.Client.loadProtoset() is not supported by Redline yet',
-      {
-        hint: 'load the .proto files with client.load(importPaths, ...files)',
-        exitCode: ExitCode.ScriptException,
-      },
-    );
+  /**
+   * Loads a protoset (a serialised FileDescriptorSet, as `protoc --descriptor_set_out
+   * --include_imports` writes), resolved against the script's folder; init context only.
+   */
+  loadProtoset(protosetPath: string): MethodInfo[] {
+    const rt = threadRuntime();
+    if (currentVu() !== undefined) {
+      throw new RedlineError(
+        'E_SCRIPT_GRPC_LOAD',
+        'grpc.Client.loadProtoset() must be called in the init context',
+        {
+          hint: 'call client.loadProtoset() at the top level of the script',
+          exitCode: ExitCode.ScriptException,
+        },
+      );
+    }
+    const path = String(protosetPath).replace(/^file:\/\//, '');
+    const full = rt.resolvePath
+      ? rt.resolvePath(path, new Error().stack)
+      : isAbsolute(path)
+        ? path
+        : resolve(rt.scriptDir, path);
+    let definition: protoLoader.PackageDefinition;
+    try {
+      definition = protoLoader.loadFileDescriptorSetFromBuffer(readFileSync(full), PROTO_OPTIONS);
+    } catch (error) {
+      throw new RedlineError(
+        'E_SCRIPT_GRPC_PROTO',
+        `grpc.Client.loadProtoset(): cannot load ${full}: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          hint: 'the file must be a binary FileDescriptorSet (protoc --descriptor_set_out=FILE --include_imports)',
+          exitCode: ExitCode.ScriptException,
+          cause: error,
+        },
+      );
+    }
+    return this.addDefinitions(definition);
   }
 
-  /** Not supported yet: the standard health service is not bundled. */
-  async healthCheck(): Promise<never> {
-    throw new RedlineError(
-      'E_SCRIPT_GRPC_UNSUPPORTED',
-      'grpc.Client.healthCheck() is not supported by Redline yet',
-      {
-        hint: 'load grpc/health/v1/health.proto and invoke "grpc.health.v1.Health/Check"',
-        exitCode: ExitCode.ScriptException,
-      },
-    );
+  /**
+   * Asks the server's standard health service (grpc.health.v1.Health/Check) about `service`
+   * (default '': the whole server); resolves `{ status }` with the serving status
+   * (`grpc.HealthCheckServing` …) as k6 does, throws when the call fails (no health service:
+   * Unimplemented). Recorded in `grpc_req_duration` with the VU's tags and the call's status, as
+   * k6's connection-level stats handler does.
+   */
+  async healthCheck(service?: string | null): Promise<{ status: number }> {
+    const vu = requireVu('grpc.Client.healthCheck()');
+    if (vu.signal.aborted) throw new IterationAbort('interrupted', true);
+    const connection = this.#connections.get(vu);
+    if (!connection) throw new Error('no gRPC connection, you must call connect first');
+    const started = performance.now();
+    return new Promise((resolveCall, rejectCall) => {
+      let status = 0;
+      const call = connection.client.makeUnaryRequest<Buffer, number>(
+        HEALTH_CHECK_PATH,
+        (b: Buffer) => b,
+        decodeHealthCheckStatus,
+        encodeHealthCheckRequest(service ? String(service) : ''),
+        new grpc.Metadata(),
+        { deadline: Date.now() + INVOKE_TIMEOUT_MS },
+        (_error, value) => {
+          status = value ?? 0;
+        },
+      );
+      const onAbort = (): void => call.cancel();
+      vu.signal.addEventListener('abort', onAbort, { once: true });
+      call.on('status', (result: grpc.StatusObject) => {
+        vu.signal.removeEventListener('abort', onAbort);
+        threadRuntime()
+          .registry.trend(BUILTIN_METRICS.grpc_req_duration, {
+            ...contextTags(undefined, vu),
+            status: String(result.code),
+          })
+          .add(performance.now() - started);
+        if (vu.signal.aborted) rejectCall(new IterationAbort('interrupted', true));
+        else if (result.code !== grpc.status.OK)
+          rejectCall(new Error(`grpc.Client.healthCheck(): ${result.code} ${result.details}`));
+        else resolveCall({ status });
+      });
+    });
   }
 
   /** Closes the calling VU's connection. */

@@ -32,7 +32,7 @@ function varint(value: number): Buffer {
 }
 
 /** A length-delimited field (strings, bytes, messages). */
-function lengthDelimited(field: number, payload: Buffer): Buffer {
+export function lengthDelimited(field: number, payload: Buffer): Buffer {
   return Buffer.concat([varint((field << 3) | 2), varint(payload.length), payload]);
 }
 

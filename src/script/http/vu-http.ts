@@ -29,16 +29,11 @@ import {
   requestTimeout,
   unfinishedAtEnd,
 } from '../../http/errors.js';
-import { type ExpectedStatus, HttpSeriesCache } from '../../http/http-metrics.js';
+import type { ExpectedStatus } from '../../http/http-metrics.js';
 import { headHasField, readHeadFields } from '../../http/response-parser.js';
 import { parseTarget, type Target } from '../../http/target.js';
 import { TimingTrail } from '../../http/timing-trail.js';
-import { BUILTIN_METRICS } from '../../metrics/builtin.js';
-import type { Tags } from '../../metrics/metric-types.js';
-import type { MetricRegistry } from '../../metrics/registry.js';
-import type { CounterSeries } from '../../metrics/series.js';
 import { parseDurationMs } from '../../util/duration.js';
-import { contextKey } from '../api/sample-tags.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { IterationAbort, type VuState } from '../runtime/vu-state.js';
 import { CookieJar } from './cookie-jar.js';
@@ -51,6 +46,7 @@ import { httpSettings } from './http-settings.js';
 import { encodeBody } from './request-body.js';
 import { assertSupportedParams } from './request-checks.js';
 import { Response, type SentRequestSource, timingsFromTrail } from './response.js';
+import { VuSeries } from './series-cache.js';
 
 /** Per-request parameters (k6's `Params`). */
 export interface RequestParams {
@@ -68,26 +64,7 @@ export interface RequestParams {
 }
 
 const readBuffer = Buffer.allocUnsafe(64 * 1024);
-/** Series caches per registry (a thread may switch registries between init, setup and the run). */
-const cachesByRegistry = new WeakMap<
-  MetricRegistry,
-  {
-    http: Map<string, HttpSeriesCache>;
-    net: Map<string, { sent: CounterSeries; received: CounterSeries }>;
-  }
->();
-
-function caches(registry: MetricRegistry) {
-  let entry = cachesByRegistry.get(registry);
-  if (!entry) {
-    entry = { http: new Map(), net: new Map() };
-    cachesByRegistry.set(registry, entry);
-  }
-  return entry;
-}
 const targets = new Map<string, Target>();
-const callbackIds = new WeakMap<object, number>();
-let nextCallbackId = 1;
 
 function targetFor(url: string): Target {
   let target = targets.get(url);
@@ -97,16 +74,6 @@ function targetFor(url: string): Target {
     targets.set(url, target);
   }
   return target;
-}
-
-function callbackId(cb: ExpectedStatus | null): number {
-  if (cb === null) return 0;
-  let id = callbackIds.get(cb);
-  if (id === undefined) {
-    id = nextCallbackId++;
-    callbackIds.set(cb, id);
-  }
-  return id;
 }
 
 interface Pending {
@@ -132,24 +99,6 @@ interface Pending {
   readyAt: number;
   timer: NodeJS.Timeout | null;
   conn: HttpConnection | null;
-}
-
-/** The last series lookup of a VU (see VuHttp's #cache). */
-interface SeriesMemo {
-  registry: MetricRegistry;
-  method: string;
-  url: string;
-  name: string;
-  callback: ExpectedStatus | null;
-  tags: Record<string, string> | undefined;
-  group: string;
-  scenario: string;
-  cache: HttpSeriesCache;
-}
-
-function hasOwnKeys(record: Record<string, string>): boolean {
-  for (const _ in record) return true;
-  return false;
 }
 
 /** The VU client's data on each of its connections (kept on the connection, not in Maps). */
@@ -186,7 +135,8 @@ export class VuHttp implements ConnectionOwner {
   readonly jar = new CookieJar();
   readonly #vu: () => VuState;
   readonly #pools = new Map<string, OriginPool>();
-  #memo: SeriesMemo | undefined;
+  /** The metric series this VU's requests record into. */
+  readonly #series: VuSeries;
   /** While closeAll runs: the requests it cut (they are rejected, not resolved). */
   #cut: Pending[] | undefined;
 
@@ -194,6 +144,7 @@ export class VuHttp implements ConnectionOwner {
 
   constructor(vu: () => VuState) {
     this.#vu = vu;
+    this.#series = new VuSeries(vu);
   }
 
   /** Sends a request and resolves with its response (never rejects for network errors). */
@@ -524,7 +475,7 @@ export class VuHttp implements ConnectionOwner {
     pending.flags |= SendFlags.Retry;
     // `blocked` of the retry runs from here; the timeout keeps counting from the first attempt.
     pending.readyAt = performance.now();
-    this.#cache(pending).countRetry();
+    this.#series.forRequest(pending).countRetry();
     this.#dispatch(pending, true);
   }
 
@@ -653,96 +604,21 @@ export class VuHttp implements ConnectionOwner {
 
   // ---- metrics ----
 
-  #cache(pending: Pending): HttpSeriesCache {
-    const vu = this.#vu();
-    const rt = threadRuntime();
-    // One-entry memo: a VU repeating the same request in the same context skips the key build.
-    const memo = this.#memo;
-    if (
-      memo &&
-      memo.registry === rt.registry &&
-      memo.method === pending.method &&
-      memo.url === pending.url &&
-      memo.name === pending.name &&
-      memo.callback === pending.callback &&
-      memo.tags === pending.tags &&
-      memo.group === vu.group &&
-      memo.scenario === vu.scenario.name &&
-      !hasOwnKeys(vu.tags)
-    ) {
-      return memo.cache;
-    }
-    const key = `${pending.method}\u0001${pending.url}\u0001${pending.name}\u0001${callbackId(pending.callback)}\u0001${contextKey(pending.tags, vu)}`;
-    const httpCaches = caches(rt.registry).http;
-    let cache = httpCaches.get(key);
-    if (!cache) {
-      const tags: Tags = {
-        ...rt.testTags,
-        ...vu.scenario.tags,
-        ...vu.tags,
-        ...(pending.tags ?? {}),
-        method: pending.method,
-        // Raw here: MetricRegistry redacts credentials and secret query values of every tag.
-        url: pending.url,
-        name: pending.name,
-        group: vu.group,
-        scenario: vu.scenario.name,
-        proto: 'HTTP/1.1',
-      };
-      const cb = pending.callback;
-      cache = new HttpSeriesCache(rt.registry, tags, cb ?? (() => true), false);
-      httpCaches.set(key, cache);
-    }
-    // VU tags can change in place (exec.vu.tags), so only tag-less VUs use the memo.
-    this.#memo = hasOwnKeys(vu.tags)
-      ? undefined
-      : {
-          registry: rt.registry,
-          method: pending.method,
-          url: pending.url,
-          name: pending.name,
-          callback: pending.callback,
-          tags: pending.tags,
-          group: vu.group,
-          scenario: vu.scenario.name,
-          cache,
-        };
-    return cache;
-  }
-
   #record(pending: Pending, response: Response, conn: HttpConnection): void {
     const trail = conn.trail;
-    this.#cache(pending).forStatus(response.status).record(trail, 0);
-    const net = this.#network();
+    this.#series.forRequest(pending).forStatus(response.status).record(trail, 0);
+    const net = this.#series.network();
     net.sent.add(trail.bytesSent);
     net.received.add(trail.bytesReceived);
   }
 
   #recordFailure(pending: Pending, error: ClassifiedError, trail: TimingTrail): void {
-    this.#cache(pending).forError(error).record(trail, 0);
+    this.#series.forRequest(pending).forError(error).record(trail, 0);
     if (trail.bytesSent > 0 || trail.bytesReceived > 0) {
-      const net = this.#network();
+      const net = this.#series.network();
       net.sent.add(trail.bytesSent);
       net.received.add(trail.bytesReceived);
     }
-  }
-
-  /** data_sent / data_received series of the VU's current scenario and group. */
-  #network(): { sent: CounterSeries; received: CounterSeries } {
-    const vu = this.#vu();
-    const key = `${vu.scenario.name}\u0001${vu.group}`;
-    const rt = threadRuntime();
-    const netCaches = caches(rt.registry).net;
-    let series = netCaches.get(key);
-    if (!series) {
-      const tags = { ...rt.testTags, scenario: vu.scenario.name, group: vu.group };
-      series = {
-        sent: rt.registry.counter(BUILTIN_METRICS.data_sent, tags),
-        received: rt.registry.counter(BUILTIN_METRICS.data_received, tags),
-      };
-      netCaches.set(key, series);
-    }
-    return series;
   }
 }
 

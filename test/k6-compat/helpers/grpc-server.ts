@@ -1,8 +1,10 @@
 /**
  * A real @grpc/grpc-js server for the k6/net/grpc tests (hello.proto): a greeting with header
  * and trailer metadata, an error status, a call that never answers (deadlines), the three
- * streaming kinds, and server reflection.
+ * streaming kinds, the standard health service, and server reflection; and a peer that resets the TCP connection mid-call.
  */
+import { createServer as createSecureless } from 'node:http2';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -10,6 +12,8 @@ import { ReflectionService } from '@grpc/reflection';
 
 /** The proto file the tests and scripts use. */
 export const HELLO_PROTO = fileURLToPath(new URL('../scripts/grpc/hello.proto', import.meta.url));
+/** The standard health service the server also implements. */
+const HEALTH_PROTO = fileURLToPath(new URL('../scripts/grpc/health.proto', import.meta.url));
 
 /** The running server. */
 export interface GrpcTestServer {
@@ -91,6 +95,23 @@ export async function startGrpcServer(): Promise<GrpcTestServer> {
       call.on('end', () => call.end());
     },
   });
+  // The standard health service: the server and hello.Greeter serve, down.Service does not,
+  // any other name is unknown (NOT_FOUND, as grpc-go's health server answers).
+  const health = grpc.loadPackageDefinition(
+    protoLoader.loadSync(HEALTH_PROTO, { enums: String, defaults: true }),
+  ) as unknown as { grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } } };
+  server.addService(health.grpc.health.v1.Health.service, {
+    Check: (
+      call: grpc.ServerUnaryCall<{ service: string }, unknown>,
+      callback: grpc.sendUnaryData<unknown>,
+    ) => {
+      seen('Check');
+      const service = call.request.service;
+      if (service === '' || service === 'hello.Greeter') callback(null, { status: 'SERVING' });
+      else if (service === 'down.Service') callback(null, { status: 'NOT_SERVING' });
+      else callback({ code: grpc.status.NOT_FOUND, details: 'unknown service' });
+    },
+  });
   // Server reflection (grpc.reflection.v1 and v1alpha), for connect(addr, { reflect: true }).
   new ReflectionService(definition).addToServer(server);
   const port = await new Promise<number>((resolve, reject) => {
@@ -106,5 +127,47 @@ export async function startGrpcServer(): Promise<GrpcTestServer> {
         server.tryShutdown(() => resolve());
         setTimeout(() => server.forceShutdown(), 2000).unref();
       }),
+  };
+}
+
+/** A peer that speaks HTTP/2 (so a gRPC connect succeeds) and resets the TCP connection on every call. */
+export interface ResettingServer {
+  /** `127.0.0.1:<port>`. */
+  addr: string;
+  /** Calls (HTTP/2 streams) received, each answered with a TCP reset. */
+  calls(): number;
+  close(): Promise<void>;
+}
+
+/** Starts the resetting peer on a port chosen by the OS. */
+export async function startResettingServer(): Promise<ResettingServer> {
+  const sockets = new Set<Socket>();
+  let calls = 0;
+  const server = createSecureless();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('stream', (stream) => {
+    calls++;
+    // The raw socket under this session: reset it (RST, not FIN) with the call in flight.
+    for (const socket of sockets) {
+      if (socket.remotePort === stream.session?.socket.remotePort) socket.resetAndDestroy();
+    }
+  });
+  server.on('sessionError', () => {});
+  const port = await new Promise<number>((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    });
+  });
+  return {
+    addr: `127.0.0.1:${port}`,
+    calls: () => calls,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
   };
 }

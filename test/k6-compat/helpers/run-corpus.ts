@@ -1,9 +1,9 @@
 /** Runs one corpus script in this process (runScriptTest) or through the built CLI, and reads its result. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { CliOverrides } from '../../../src/config/index.js';
+import type { CliOverrides } from '../../../src/config/cli-overrides.js';
 import { runScriptTest, type ScriptRunResult } from '../../../src/engine/script/run-script.js';
-import type { ResultMetric } from '../../../src/outputs/result-file.js';
+import type { ResultMetric } from '../../../src/results/run-result.js';
 
 /** Absolute path of a corpus script (`test/k6-compat/scripts/<name>`). */
 export function corpusScript(name: string): string {

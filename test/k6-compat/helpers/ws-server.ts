@@ -1,8 +1,9 @@
 /**
  * Real WebSocket peers for the protocol tests: the `ws` package's server behind a node:http
- * server, with one path per behaviour (echo, server-initiated close codes, abrupt reset, silence,
- * a server ping, a refused handshake), plus a raw TCP peer that completes the handshake and then
- * never answers a close frame.
+ * server, with one path per behaviour (echo, server-initiated close codes, abrupt reset, a TCP
+ * reset in the middle of a frame, a reader that never reads, silence, a server ping, a refused
+ * handshake), plus a raw TCP peer that completes the handshake and then never answers a close
+ * frame.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -65,6 +66,17 @@ export async function startWsServer(): Promise<WsTestServer> {
         case '/reset':
           ws.send('about to break');
           setTimeout(() => socket.destroy(), 20);
+          break;
+        case '/reset-mid-message':
+          // A text frame announcing 100 bytes, 10 of them sent, then a TCP RST (not a FIN).
+          socket.write(Buffer.concat([Buffer.from([0x81, 100]), Buffer.alloc(10, 0x61)]), () =>
+            setTimeout(() => (socket as Socket).resetAndDestroy(), 20),
+          );
+          break;
+        case '/slow-reader':
+          // Never reads: what the client sends piles up in the kernel buffers, then in its own.
+          (socket as Socket).pause();
+          ws.removeAllListeners('message');
           break;
         case '/server-ping':
           ws.ping('srv');

@@ -1,7 +1,7 @@
 /** Test helper: real Aggregates interval by interval, built from a MetricRegistry as a shard would. */
 import { Aggregate } from '../../../metrics/aggregate.js';
 import { MetricRegistry } from '../../../metrics/registry.js';
-import type { IntervalUpdate, RunMeta } from '../../output.js';
+import type { IntervalUpdate, RunMeta } from '../../../results/run-meta.js';
 
 /** A run's meta for tests. */
 export function testMeta(overrides: Partial<RunMeta> = {}): RunMeta {

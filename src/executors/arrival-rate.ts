@@ -1,0 +1,112 @@
+/**
+ * What constant- and ramping-arrival-rate share: their VU options and the open-model run, where iteration i of the scenario
+ * is due at a precomputed time (from the start, never chained); this shard takes the global slots
+ * its ShardPart owns (its process's execution segment, striped over the shards). A due slot runs on an idle VU, on a new VU while fewer than maxVUs exist,
+ * or is dropped (`dropped_iterations`), as in k6.
+ */
+
+import type { ExecutorContext, FieldProblem, ScenarioVu } from './executor.js';
+import { MAX_VUS } from './options.js';
+import { finishLoops, sleepUntil } from './vu-loops.js';
+
+/** k6's default arrival-rate time unit (1 s). */
+export const DEFAULT_TIME_UNIT_MS = 1000;
+
+/** `maxVUs: 10` or `maxVUs: 10-50` (k6's arrival-rate description fact). */
+export function describeVuRange(preAllocatedVUs: number, maxVUs: number): string {
+  return maxVUs > preAllocatedVUs
+    ? `maxVUs: ${preAllocatedVUs}-${maxVUs}`
+    : `maxVUs: ${preAllocatedVUs}`;
+}
+
+/** Checks pre-allocated and max VUs of the arrival-rate executors. */
+export function validateArrivalVus(preAllocatedVUs: number, maxVUs: number): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (Number.isNaN(preAllocatedVUs)) {
+    problems.push({
+      field: 'preAllocatedVUs',
+      message: 'is required (VUs to start before the scenario begins)',
+    });
+  } else if (maxVUs < preAllocatedVUs) {
+    problems.push({
+      field: 'maxVUs',
+      message: `can't be less than preAllocatedVUs (${preAllocatedVUs}), got ${maxVUs}`,
+    });
+  } else if (maxVUs === 0) {
+    problems.push({
+      field: 'maxVUs',
+      message: 'must be more than 0, or no iteration could ever start',
+    });
+  }
+  if (maxVUs > MAX_VUS)
+    problems.push({ field: 'maxVUs', message: `exceeds the limit of ${MAX_VUS}` });
+  return problems;
+}
+
+/** Iterations per second of `rate` per `timeUnitMs`. */
+export function perSecond(rate: number, timeUnitMs: number): number {
+  return timeUnitMs > 0 ? (rate * 1000) / timeUnitMs : 0;
+}
+
+/** Inputs of {@link runArrivals}. */
+export interface ArrivalPlan {
+  /** Due time (ms after the scenario start) of global slot g, or undefined past the end. */
+  dueAt(globalSlot: number): number | undefined;
+  durationMs: number;
+  preAllocatedVUs: number;
+  maxVUs: number;
+  gracefulStopMs: number;
+}
+
+/** Runs an arrival-rate scenario on this shard until its end (graceful stop included). */
+export async function runArrivals(
+  plan: ArrivalPlan,
+  context: ExecutorContext,
+  stop: AbortSignal,
+): Promise<void> {
+  const { runner } = context;
+  runner.reserved = context.part.count(plan.preAllocatedVUs);
+  await sleepUntil(context.startAt, stop);
+  const localMax = Math.max(context.part.count(plan.maxVUs), 0);
+  const idle: ScenarioVu[] = [];
+  const all: ScenarioVu[] = [];
+  for (let i = 0; i < context.part.count(plan.preAllocatedVUs); i++) {
+    const vu = runner.createVu();
+    idle.push(vu);
+    all.push(vu);
+  }
+  const running = new Set<Promise<void>>();
+  const endAt = context.startAt + plan.durationMs;
+  let local = 0;
+  const start = (vu: ScenarioVu) => {
+    runner.active++;
+    const p: Promise<void> = runner.iterate(vu).then(() => {
+      runner.active--;
+      running.delete(p);
+      if (!stop.aborted) idle.push(vu);
+    });
+    running.add(p);
+  };
+  while (!stop.aborted) {
+    const due = plan.dueAt(context.part.index(local));
+    if (due === undefined || due >= plan.durationMs) break;
+    await sleepUntil(context.startAt + due, stop);
+    if (stop.aborted) break;
+    // Dispatch every slot that is due now (timers fire late under load; the schedule does not move).
+    const now = performance.now() - context.startAt;
+    for (;;) {
+      const at = plan.dueAt(context.part.index(local));
+      if (at === undefined || at > now || at >= plan.durationMs) break;
+      local++;
+      const vu = idle.pop();
+      if (vu) start(vu);
+      else if (all.length < localMax) {
+        const fresh = runner.createVu();
+        all.push(fresh);
+        start(fresh);
+      } else context.dropped.add(1);
+    }
+  }
+  runner.endSchedule(runner.active);
+  await finishLoops(runner, all, [...running], endAt + plan.gracefulStopMs, stop);
+}

@@ -1,0 +1,141 @@
+/**
+ * One executor, k6-style: everything about one kind of scenario in one file — reading and
+ * checking its options, describing it, sizing it, scaling it to an execution segment and running
+ * it on a shard. The six k6 executors implement {@link Executor}; `registry.ts` lists them.
+ *
+ * This folder sits below `config` (which reads and describes scenarios through the registry) and
+ * `engine` (which starts them). It needs two things from above, declared here as interfaces: a
+ * reader of the user's fields ({@link ScenarioReader}, implemented by config's `FieldReader`) and
+ * the shard's VUs ({@link VuPool}, implemented by the engine's `VuRunner`).
+ */
+import type { CounterSeries } from '../metrics/series.js';
+import type { ExecutionTuple } from './execution-segment.js';
+import type { ShardPart } from './segment.js';
+
+/** Stage of a ramping executor: reach `target` (VUs or iterations per timeUnit) linearly over `durationMs`. */
+export interface Stage {
+  durationMs: number;
+  target: number;
+}
+
+/** Options every scenario accepts (k6 defaults: startTime 0, gracefulStop 30 s, exec 'default'). */
+export interface ScenarioBase {
+  /** Scenario name (the key in `options.scenarios`; `default` for shortcuts). */
+  name: string;
+  startTimeMs: number;
+  gracefulStopMs: number;
+  /** Name of the exported function each iteration calls. */
+  exec: string;
+  /** Extra environment variables for this scenario's VUs (`__ENV`). */
+  env: Record<string, string>;
+  /** Tags added to every sample of this scenario. */
+  tags: Record<string, string>;
+}
+
+/** A problem in one scenario, named by its k6 field (`rate`, `stages[2].target`). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Typed reads of one raw scenario's fields (config's `FieldReader`). A wrong value is recorded
+ * as a problem by the reader and read as `undefined` (or the fallback, for strings).
+ */
+export interface ScenarioReader {
+  /** True when the field is set (null counts as unset, as in k6). */
+  has(key: string): boolean;
+  /** A whole number >= 0; `fallback` when unset. */
+  int(key: string, fallback?: number): number | undefined;
+  /** A duration in ms; `fallback` when unset. */
+  duration(key: string, fallback?: number): number | undefined;
+  /** A string; `fallback` when unset. */
+  string(key: string, fallback?: string): string | undefined;
+  /** An object of string values (`tags`, `env`); `{}` when unset. */
+  stringMap(key: string): Record<string, string>;
+  /** Stages `[{ duration, target }]`; undefined when unset or wrong. */
+  stages(key: string): Stage[] | undefined;
+}
+
+/** A VU as an executor sees it: an opaque handle that may be in the middle of an iteration. */
+export interface ScenarioVu {
+  /** True while an iteration runs. */
+  readonly busy: boolean;
+}
+
+/**
+ * The shard's VUs of one scenario, as an executor drives them (the engine's `VuRunner`). Methods
+ * take back the VUs `createVu` made.
+ */
+export interface VuPool {
+  /** VUs this scenario may use at once on this shard (reported as `vus_max` from the start). */
+  reserved: number;
+  /** VUs currently running iterations (the `vus` gauge). */
+  active: number;
+  /** The schedule ended with `count` VUs still wanted (the `vus` the summary reports). */
+  endSchedule(count: number): void;
+  /** A VU ready to iterate (initialised, or taken from the pre-initialised ones). */
+  createVu(): ScenarioVu;
+  /** Runs one iteration; false when it was interrupted (the VU must stop looping). */
+  iterate(vu: ScenarioVu): Promise<boolean>;
+  /** Interrupts the VU's running iteration (counted as interrupted). */
+  interrupt(vu: ScenarioVu): void;
+  /** Makes an interrupted VU usable again (ramping-vus reuses retired VUs). */
+  revive(vu: ScenarioVu): void;
+}
+
+/** What a scenario gets from the shard it runs on. */
+export interface ExecutorContext {
+  runner: VuPool;
+  /** This shard and the shard count (execution segment). */
+  shard: number;
+  shards: number;
+  /** This shard's share of the test's counts and iteration slots (shard stripe × segment). */
+  part: ShardPart;
+  /** Local time (performance.now) at which the scenario starts. */
+  startAt: number;
+  /** `dropped_iterations` of this scenario. */
+  dropped: CounterSeries;
+}
+
+/** A scenario running on one shard. */
+export interface ScenarioRun {
+  /** Runs the scenario to its end (graceful stop included). */
+  run(): Promise<void>;
+  /** Test-wide stop: no new iterations; running ones are interrupted at once. */
+  stop(): void;
+}
+
+/** One k6 executor: its options, checks, description, size and run. */
+export interface Executor<S extends ScenarioBase & { executor: string }> {
+  /** The `executor` value (`constant-vus`, ...). */
+  readonly name: S['executor'];
+  /** Options specific to this executor (besides `COMMON_SCENARIO_KEYS`). */
+  readonly keys: readonly string[];
+  /**
+   * Reads the executor's own fields from a raw scenario with k6's defaults filled in. Wrong
+   * types are recorded on the reader's problem list; the result then holds placeholder values
+   * and must not be used (the caller checks the problem count).
+   */
+  read(reader: ScenarioReader, base: ScenarioBase): S;
+  /** k6's semantic checks of a complete scenario (positive VUs, maxVUs >= preAllocatedVUs, ...). */
+  validate(scenario: S): FieldProblem[];
+  /** k6's one-line description (`10 looping VUs for 1m0s (gracefulStop: 30s)`). */
+  describe(scenario: S): string;
+  /** Most VUs this scenario can use at once. */
+  maxVUs(scenario: S): number;
+  /**
+   * VUs initialised before the test: all of them for the closed-model executors (k6 initialises
+   * every VU up front), the pre-allocated ones for arrival rates (more are made when needed).
+   */
+  initialVUs(scenario: S): number;
+  /** Length of the scenario without startTime and gracefulStop (maxDuration for iteration executors). */
+  durationMs(scenario: S): number;
+  /**
+   * The scenario as one execution segment runs it (k6 describes each executor with its segment's
+   * numbers): VU counts, iterations and VU targets striped, arrival rates scaled by the length.
+   */
+  scale(scenario: S, tuple: ExecutionTuple): S;
+  /** Starts the scenario on one shard (it waits for its own startTime). */
+  start(scenario: S, context: ExecutorContext): ScenarioRun;
+}

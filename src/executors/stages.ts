@@ -1,0 +1,70 @@
+/**
+ * The one stage arithmetic of the ramping executors: a piecewise-linear curve of VU targets or
+ * arrival rates — its length, peak, value at time t and (for rates) when its integral reaches n —
+ * and k6's check of a stage list.
+ */
+import type { FieldProblem, Stage } from './executor.js';
+
+/** Total length of the stages in ms. */
+export function stagesDuration(stages: readonly Stage[]): number {
+  return stages.reduce((sum, s) => sum + s.durationMs, 0);
+}
+
+/** The highest of `start` and every stage target. */
+export function maxTarget(start: number, stages: readonly Stage[]): number {
+  let max = start;
+  for (const stage of stages) if (stage.target > max) max = stage.target;
+  return max;
+}
+
+/** k6's stage checks: at least one stage (targets and durations were checked when read). */
+export function validateStages(stages: readonly Stage[]): FieldProblem[] {
+  return stages.length === 0 ? [{ field: 'stages', message: 'at least one stage is needed' }] : [];
+}
+
+/** The value at `t` ms: linear from `start` through each stage's target; the last target after the end. */
+export function valueAt(start: number, stages: readonly Stage[], t: number): number {
+  let from = start;
+  let elapsed = 0;
+  for (const stage of stages) {
+    if (t < elapsed + stage.durationMs) {
+      const progress = stage.durationMs === 0 ? 1 : (t - elapsed) / stage.durationMs;
+      return from + (stage.target - from) * progress;
+    }
+    elapsed += stage.durationMs;
+    from = stage.target;
+  }
+  return from;
+}
+
+/**
+ * For a rate curve (per ms), the time at which the cumulative count reaches `n` (n ≥ 0), or
+ * undefined when it is never reached within the stages. Within a stage the rate is
+ * r(x) = r0 + (r1 - r0)·x/D, so the count is r0·x + (r1 - r0)·x²/(2D): solve for x.
+ */
+export function timeOfCount(
+  startRatePerMs: number,
+  stages: ReadonlyArray<{ durationMs: number; ratePerMs: number }>,
+  n: number,
+): number | undefined {
+  let r0 = startRatePerMs;
+  let elapsed = 0;
+  let counted = 0;
+  for (const stage of stages) {
+    const r1 = stage.ratePerMs;
+    const d = stage.durationMs;
+    const inStage = ((r0 + r1) / 2) * d;
+    if (counted + inStage >= n && d > 0) {
+      const need = n - counted;
+      const a = (r1 - r0) / (2 * d);
+      let x: number;
+      if (Math.abs(a) < 1e-15) x = r0 > 0 ? need / r0 : 0;
+      else x = (-r0 + Math.sqrt(Math.max(0, r0 * r0 + 4 * a * need))) / (2 * a);
+      return elapsed + Math.min(d, Math.max(0, x));
+    }
+    counted += inStage;
+    elapsed += d;
+    r0 = r1;
+  }
+  return undefined;
+}

@@ -1,0 +1,96 @@
+/**
+ * The audit's db step EXPLAIN ANALYZEs the probe's most expensive statements with a real
+ * execution the probe kept (text and parameters), on a real PostgreSQL: a lookup by an unindexed
+ * column gets measured index advice, as a configured statement would. Healthy: the same lookup
+ * with its index gets none. Found on real services (NestJS + TypeORM, Koa + knex) whose top
+ * statement, a lookup by slug, only had a generic plan (estimates) and no advice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SILENT_PROGRESS } from '../../src/audit/progress.js';
+import { runDbStep } from '../../src/audit/steps/db-step.js';
+import type { QueryStats } from '../../src/probe/index.js';
+import { createPgDatabase, pgExec } from './pg-scratch.js';
+
+let db: { url: string; drop: () => Promise<void> };
+
+beforeAll(async () => {
+  db = await createPgDatabase('rl_probe_samples');
+  await pgExec(db.url, [
+    'CREATE TABLE posts (id serial PRIMARY KEY, slug text NOT NULL, body text NOT NULL)',
+    "INSERT INTO posts (slug, body) SELECT 'post-' || n, repeat('x', 200) FROM generate_series(1, 60000) n",
+    'CREATE TABLE pages (id serial PRIMARY KEY, slug text NOT NULL UNIQUE, body text NOT NULL)',
+    "INSERT INTO pages (slug, body) SELECT 'page-' || n, repeat('x', 200) FROM generate_series(1, 60000) n",
+    'ANALYZE',
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+function stats(sql: string, text: string, params: unknown[]): QueryStats {
+  return {
+    sql,
+    driver: 'pg',
+    calls: 600,
+    totalMs: 1800,
+    meanMs: 3,
+    maxMs: 9,
+    rows: 600,
+    errors: 0,
+    sample: { text, params },
+  };
+}
+
+async function dbStep(probeQueries: QueryStats[]) {
+  return runDbStep({
+    url: db.url,
+    queries: [],
+    probeQueries,
+    verifyIndex: true,
+    analyzeWrites: false,
+    statements: false,
+    progress: SILENT_PROGRESS,
+  });
+}
+
+describe('db step: the probe statements are explained with their real execution', () => {
+  it('a lookup by an unindexed column gets index advice, measured, and the report names no parameter', async () => {
+    const text = 'SELECT id, body FROM posts WHERE slug = $1 LIMIT 1';
+    const result = await dbStep([
+      stats('SELECT id, body FROM posts WHERE slug = ? LIMIT ?', text, ['post-19999']),
+    ]);
+    const missing = result.findings.find((f) => f.id === 'db.missing-index');
+    expect(missing?.recommendation.sql).toMatch(/^CREATE INDEX .* ON "?posts"? \("?slug"?\)/);
+    expect(missing?.location?.query).toBe('SELECT id, body FROM posts WHERE slug = ? LIMIT ?');
+    expect(result.gains.map((g) => g.findingId)).toEqual(['db.missing-index']);
+    expect(JSON.stringify(result.findings)).not.toContain('post-19999');
+  });
+
+  it('healthy: the same lookup on an indexed column gets no index advice', async () => {
+    const result = await dbStep([
+      stats(
+        'SELECT id, body FROM pages WHERE slug = ? LIMIT ?',
+        'SELECT id, body FROM pages WHERE slug = $1 LIMIT 1',
+        ['page-4242'],
+      ),
+    ]);
+    expect(result.findings.filter((f) => f.id === 'db.missing-index')).toEqual([]);
+    expect(result.gains).toEqual([]);
+  });
+
+  it('a statement that writes is never run from a sample', async () => {
+    const result = await dbStep([
+      stats(
+        'UPDATE posts SET body = ? WHERE slug = ?',
+        'UPDATE posts SET body = $1 WHERE slug = $2',
+        ['changed', 'post-1'],
+      ),
+    ]);
+    expect(result.gains).toEqual([]);
+    const [rows] = await pgExec(db.url, [
+      "SELECT count(*)::int AS n FROM posts WHERE body = 'changed'",
+    ]);
+    expect(rows).toEqual([{ n: 0 }]);
+  });
+});
