@@ -4,7 +4,8 @@
  * - 4 agents send exactly what one process sends, and the merged result equals the one process's
  *   (counts, a deterministic trend's percentiles, threshold decisions, exit code).
  * - Faults: an agent SIGKILLed mid-run (abort policy: exit 113, the lost segment named), an
- *   agent frozen with SIGSTOP (heartbeat timeout, continue policy), the controller SIGKILLed
+ *   agent frozen with SIGSTOP (heartbeat timeout, continue policy), an agent stopped with SIGTERM
+ *   (marked interrupted), the controller SIGKILLed
  *   (agents stop by themselves), and refusals: a duplicated index, a wrong token, another test,
  *   and a fake controller that cannot prove the token (the agent runs nothing).
  */
@@ -244,6 +245,26 @@ describe('redline run --agents (real processes on loopback)', () => {
     expect(result.distributed?.lostSegments).toEqual(['2/3:1']);
     expect(await Promise.all([agents[0]?.exit, agents[1]?.exit])).toEqual([0, 0]);
   }, 120_000);
+
+  it('an agent stopped with SIGTERM tells the controller: its part is marked interrupted, exit 113', async () => {
+    const ctl = controller('distributed-long.js', 2, [
+      '--on-agent-loss',
+      'continue',
+      '--env',
+      'DURATION=5s',
+    ]);
+    await ctl.waitFor(/controller listening/);
+    const agents = [0, 1].map((i) => agent(ctl.listen, ['--agent-index', String(i)]));
+    await ctl.waitFor(/all 2 agents ready/);
+    await new Promise((r) => setTimeout(r, 1000));
+    agents[1]?.child.kill('SIGTERM');
+    expect(await agents[1]?.exit).toBe(105);
+    expect(await ctl.exit, ctl.err()).toBe(113);
+    expect(await agents[0]?.exit).toBe(0);
+    const d = ctl.result().distributed;
+    expect(d?.agents.map((a) => a.status)).toEqual(['completed', 'interrupted']);
+    expect(d?.lostSegments).toEqual(['1/2:1']);
+  }, 60_000);
 
   it('the controller SIGKILLed: every agent stops by itself (exit 105)', async () => {
     const ctl = controller('distributed-long.js', 2);
