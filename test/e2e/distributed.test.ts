@@ -91,18 +91,18 @@ function redline(args: string[], env: Record<string, string> = {}): Proc {
   };
 }
 
-let nextPort = 17600 + Math.floor(Math.random() * 300);
+let nextResult = 0;
 
+/** A controller on a free port (`--listen 127.0.0.1:0`); `listen` is known once it printed it. */
 function controller(script: string, agents: number, extra: string[] = []) {
-  const listen = `127.0.0.1:${nextPort++}`;
-  const json = join(dir, `result-${nextPort}.json`);
+  const json = join(dir, `result-${nextResult++}.json`);
   const proc = redline([
     'run',
     join(SCRIPTS, script),
     '--agents',
     String(agents),
     '--listen',
-    listen,
+    '127.0.0.1:0',
     '--agent-token-file',
     tokenFile,
     '--env',
@@ -115,7 +115,16 @@ function controller(script: string, agents: number, extra: string[] = []) {
     ...extra,
   ]);
   const result = () => JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
-  return { ...proc, listen, json, result };
+  return {
+    ...proc,
+    json,
+    result,
+    get listen(): string {
+      const address = /controller listening on (\S+)/.exec(proc.err())?.[1];
+      if (!address) throw new Error(`the controller has not printed its address: ${proc.err()}`);
+      return address;
+    },
+  };
 }
 
 function agent(listen: string, extra: string[] = [], env: Record<string, string> = {}) {
