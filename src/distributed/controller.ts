@@ -419,7 +419,8 @@ export class DistributedController {
         },
         health: { lagP99Ms: 0, lagMaxMs: 0 },
         final: true,
-        warnings: s === 0 ? [text] : [],
+        // Printed above at once; the summary's PARTIAL RESULT line repeats it.
+        warnings: [],
       });
     }
     link.settleDone();
