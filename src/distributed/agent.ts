@@ -8,9 +8,7 @@
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import WebSocket from 'ws';
-import type { ScriptShardConfig } from '../engine/script/script-shard.js';
-import { startShards } from '../engine/shard-host.js';
-import type { ShardHandle } from '../engine/shard-report.js';
+import { type ScriptShardConfig, type ShardHandle, startShards } from '../engine/index.js';
 import { ExitCode, type ExitCodeValue } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
 import { addRedactedNames } from '../util/redact.js';
@@ -131,7 +129,7 @@ export async function runAgent(options: AgentOptions): Promise<ExitCodeValue> {
         addRedactedNames(work.plan.options.redactParams ?? []);
         const hostsModule = compiledModuleUrl('../config/hosts.js', import.meta.url).href;
         const shardModule = compiledModuleUrl(
-          '../engine/script/script-shard.js',
+          '../engine/script-run/script-shard.js',
           import.meta.url,
         ).href;
         const workers = Math.max(1, options.workers);

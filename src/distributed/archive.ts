@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plan } from '../config/plan.js';
-import type { RemotePlan } from '../engine/script/remote.js';
+import type { RemotePlan } from '../engine/index.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
 

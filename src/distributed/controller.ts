@@ -8,9 +8,13 @@
  */
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { LaunchedShards } from '../engine/controller.js';
-import type { RemoteLauncher, RemotePlan } from '../engine/script/remote.js';
-import type { ShardHandle, ShardReport } from '../engine/shard-report.js';
+import type {
+  LaunchedShards,
+  RemoteLauncher,
+  RemotePlan,
+  ShardHandle,
+  ShardReport,
+} from '../engine/index.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
 import type { AgentOutcome, ResultDistributed } from '../results/run-result.js';

@@ -5,7 +5,7 @@
  * id, so neither a replayed proof nor a controller without the token is accepted.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ShardReport } from '../engine/shard-report.js';
+import type { ShardReport } from '../engine/index.js';
 import type { AgentArchive, AgentWork } from './archive.js';
 
 /** Protocol version: both sides refuse a peer speaking another one. */
