@@ -80,6 +80,35 @@ function targetFor(url: string): Target {
   return target;
 }
 
+const rewrittenTargets = new Map<string, Target>();
+
+/**
+ * The target of a request a host rule sent elsewhere: TLS still names (SNI) and verifies the
+ * host written in the script, as k6 does with `hosts` (only the address changes).
+ */
+function rewrittenTarget(original: string, finalUrl: string): Target {
+  const key = `${original}\u0001${finalUrl}`;
+  let target = rewrittenTargets.get(key);
+  if (!target) {
+    const base = targetFor(finalUrl);
+    const name = base.protocol === 'https:' ? originalServername(original) : undefined;
+    target = name === undefined ? base : { ...base, servername: name };
+    if (rewrittenTargets.size > 10_000) rewrittenTargets.clear();
+    rewrittenTargets.set(key, target);
+  }
+  return target;
+}
+
+/** The host name of a URL for SNI (undefined for IP literals and unparsable URLs). */
+function originalServername(url: string): string | undefined {
+  try {
+    const { hostname } = new URL(url);
+    return /^[\d.]+$/.test(hostname) || hostname.startsWith('[') ? undefined : hostname;
+  } catch {
+    return undefined;
+  }
+}
+
 interface Pending {
   resolve: (response: Response) => void;
   reject: (error: Error) => void;
@@ -221,7 +250,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
     const finalUrl = rt.rewriteUrl(original);
     let target: Target;
     try {
-      target = targetFor(finalUrl);
+      target = finalUrl === original ? targetFor(finalUrl) : rewrittenTarget(original, finalUrl);
     } catch (error) {
       return Promise.resolve(this.#invalidUrl(method, String(url), error));
     }
@@ -394,7 +423,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
   }
 
   #pool(target: Target): OriginPool {
-    const key = `${target.protocol}//${target.hostname}:${target.port}`;
+    const key = `${target.protocol}//${target.hostname}:${target.port}/${target.servername ?? ''}`;
     let pool = this.#pools.get(key);
     if (!pool) {
       pool = { all: [], idle: [], waiting: [] };
@@ -425,6 +454,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
         pipelining: 1,
         insecure: httpSettings.insecure,
         ...(tls ? { tls } : {}),
+        requestOcsp: true,
         readBuffer,
         keepHeaders: true,
         keepBody: true,
@@ -647,6 +677,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
     if (conn.tlsProtocol !== '') {
       response.tls_version = k6TlsVersion(conn.tlsProtocol);
       response.tls_cipher_suite = k6CipherSuite(conn.tlsCipher);
+      response.setStapledOcsp(conn.ocspResponse);
     }
     const head = parser.head;
     response.attachWire({
