@@ -84,6 +84,8 @@ export function createAuditStep(
   if (validity.reason) step.invalidReason = validity.reason;
   if (resources) {
     step.targetCpuPercent = resources.cpuPercent;
+    if (resources.mainThreadPercent !== undefined)
+      step.targetMainThreadPercent = resources.mainThreadPercent;
     step.targetMemoryPercent = resources.memoryPercent;
     step.targetRssBytes = resources.maxRssBytes;
   }

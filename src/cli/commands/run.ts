@@ -309,8 +309,14 @@ measured is still written). Every code: docs/exit-codes.md.`,
           throw error;
         }
         const { duration: _duration, connections: _connections, ...rest } = flags;
+        // Quick mode's --insecure is the script's insecureSkipTLSVerify for wss:// targets.
+        const tls = flags.insecure ? { insecureSkipTlsVerify: true } : {};
         try {
-          return await runScript(echo.path, { ...rest, env: [...echo.env, ...(flags.env ?? [])] });
+          return await runScript(echo.path, {
+            ...rest,
+            ...tls,
+            env: [...echo.env, ...(flags.env ?? [])],
+          });
         } finally {
           rmSync(dirname(echo.path), { recursive: true, force: true });
         }

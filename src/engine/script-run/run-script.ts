@@ -11,6 +11,7 @@ import type { CliOverrides } from '../../config/cli-overrides.js';
 import { readPairs } from '../../config/cli-overrides.js';
 import { describePlan, planMaxDurationMs, planMaxVUs } from '../../config/describe-plan.js';
 import { createUrlRewriter } from '../../config/hosts.js';
+import { k6OptionsView } from '../../config/k6-options-view.js';
 import type { Plan } from '../../config/plan.js';
 import { ProblemList } from '../../config/problems.js';
 import { ExitCode, type ExitCodeValue, exitCodeFor } from '../../errors/exit-codes.js';
@@ -268,6 +269,7 @@ function planPhase(state: InitState): PlanState {
   runtime.env = env;
   runtime.testTags = plan.options.tags;
   runtime.options = plan.options;
+  runtime.k6Options = k6OptionsView(plan);
   runtime.rewriteUrl = createUrlRewriter(plan.options.hostRules ?? []);
   configureHttpSettings(plan.options);
   // Before setup(): its requests are tagged too. Worker shards receive the names (shard-host).

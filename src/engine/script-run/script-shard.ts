@@ -4,6 +4,7 @@
  * reports metrics every interval.
  */
 
+import { k6OptionsView } from '../../config/k6-options-view.js';
 import type { Plan } from '../../config/plan.js';
 import { createExecutionTuple } from '../../executors/execution-segment.js';
 import type { ScenarioRun } from '../../executors/executor.js';
@@ -101,6 +102,7 @@ export async function startShard(
       registry,
       testTags: config.plan.options.tags,
       options: config.plan.options,
+      k6Options: k6OptionsView(config.plan),
       env: config.env,
       scriptDir: config.scriptDir,
       resolvePath: loadScriptPathResolver(config.scriptDir, config.bundleUrl),
