@@ -1,5 +1,5 @@
 /** Collects every configuration problem and warning (with its path) so all are reported at once. */
-import { findNearest } from '../util/nearest.js';
+import { findNearest, nearestHint } from '../util/nearest.js';
 import type { PlanProblem } from './plan.js';
 
 /** The problems and warnings found while building a plan; never throws by itself. */
@@ -37,6 +37,6 @@ export class ProblemList {
 
 /** Renders a problem as one line: `path: message; did you mean "x"?`. */
 export function formatProblem(problem: PlanProblem): string {
-  const hint = problem.suggestion === undefined ? '' : `; did you mean "${problem.suggestion}"?`;
+  const hint = nearestHint(problem.suggestion);
   return `${problem.path}: ${problem.message}${hint}`;
 }

@@ -17,7 +17,7 @@ import type { Aggregate } from '../metrics/aggregate.js';
 import { BUILTIN_METRICS } from '../metrics/builtin.js';
 import type { MetricType } from '../metrics/metric-types.js';
 import { requestAccounting } from '../metrics/request-accounting.js';
-import { findNearest } from '../util/nearest.js';
+import { findNearest, nearestHint } from '../util/nearest.js';
 import { compare, hasSamples } from './observe.js';
 import { formatAggregation } from './parse-expression.js';
 import type { ThresholdDefinition } from './types.js';
@@ -78,7 +78,7 @@ export function diagnoseMissing(
       status: 'unknown-metric',
       failed: true,
       warning:
-        `${where}: metric "${name}" does not exist in this run${nearest ? `; did you mean "${nearest}"?` : ''}` +
+        `${where}: metric "${name}" does not exist in this run${nearestHint(nearest)}` +
         ` (metrics seen: ${names.length > 0 ? names.join(', ') : 'none'}); counted as failed`,
     };
   }

@@ -14,7 +14,7 @@
  * Which aggregation a metric accepts depends on its type (see `AGGREGATIONS_BY_TYPE`); that check
  * needs the metric, so it happens in `parseThresholds`, not here.
  */
-import { findNearest } from '../util/nearest.js';
+import { findNearest, nearestHint } from '../util/nearest.js';
 import {
   type SimpleAggregation,
   THRESHOLD_OPERATORS,
@@ -95,7 +95,7 @@ export function parseAggregation(
     return undefined;
   }
   const nearest = findNearest(text, [...SIMPLE, 'p(95)']);
-  const hint = nearest === undefined ? '' : `; did you mean "${nearest}"?`;
+  const hint = nearestHint(nearest);
   problems.push(`unknown aggregation "${text}"${hint} (valid: ${SIMPLE.join(', ')}, p(N))`);
   return undefined;
 }

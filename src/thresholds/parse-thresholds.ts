@@ -18,7 +18,7 @@ import { BUILTIN_METRICS } from '../metrics/builtin.js';
 import type { MetricDescriptor } from '../metrics/metric-types.js';
 import { parseDurationMs } from '../util/duration.js';
 import { isRecord } from '../util/is-record.js';
-import { findNearest } from '../util/nearest.js';
+import { findNearest, nearestHint } from '../util/nearest.js';
 import { redactTags, redactText } from '../util/redact.js';
 import { formatAggregation, parseThresholdExpression } from './parse-expression.js';
 import { formatMetricKey, parseMetricKey } from './parse-metric-key.js';
@@ -91,7 +91,7 @@ function parseMetricEntry(
   const descriptor = known.get(key.key.name);
   if (!descriptor) {
     const nearest = findNearest(key.key.name, known.keys());
-    const message = `metric "${key.key.name}" is not a built-in metric and was not declared${nearest ? `; did you mean "${nearest}"?` : ''}`;
+    const message = `metric "${key.key.name}" is not a built-in metric and was not declared${nearestHint(nearest)}`;
     if (options.strictMetricNames) result.problems.push({ path, message });
     else result.warnings.push(`${path}: ${message} (it is checked again when the run ends)`);
   }
@@ -133,7 +133,7 @@ function parseEntry(
       const nearest = findNearest(k, OBJECT_KEYS);
       result.problems.push({
         path,
-        message: `unknown field "${k}"${nearest ? `; did you mean "${nearest}"?` : ''} (fields: ${OBJECT_KEYS.join(', ')})`,
+        message: `unknown field "${k}"${nearestHint(nearest)} (fields: ${OBJECT_KEYS.join(', ')})`,
       });
     }
     source = object.threshold;

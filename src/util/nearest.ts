@@ -54,6 +54,10 @@ export function findNearest(
 
 /** `; did you mean "x"?` when a near candidate exists, otherwise the empty string. */
 export function didYouMean(input: string, candidates: Iterable<string>): string {
-  const nearest = findNearest(input, candidates);
-  return nearest === undefined ? '' : `; did you mean "${nearest}"?`;
+  return nearestHint(findNearest(input, candidates));
+}
+
+/** The one wording of a suggestion: `; did you mean "x"?`, or the empty string without one. */
+export function nearestHint(nearest: string | undefined): string {
+  return nearest ? `; did you mean "${nearest}"?` : '';
 }

@@ -2,7 +2,7 @@
 
 import { parseDurationMs } from '../../util/duration.js';
 import { isRecord } from '../../util/is-record.js';
-import { findNearest } from '../../util/nearest.js';
+import { findNearest, nearestHint } from '../../util/nearest.js';
 
 /** Where a value sits in the config: keys and list indexes from the root. */
 export type ConfigPath = ReadonlyArray<string | number>;
@@ -56,7 +56,7 @@ export class ConfigReader {
       const near = findNearest(key, known);
       this.problems.push({
         path: [...path, key],
-        message: `unknown key${near ? `; did you mean "${near}"?` : ''}`,
+        message: `unknown key${nearestHint(near)}`,
         at: 'key',
       });
     }

@@ -9,7 +9,7 @@ import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError, type SourcePosition } from '../../errors/redline-error.js';
 import type { LoadedScript } from '../../script/loader/index.js';
 import { scriptModuleMap } from '../../script/modules/module-map.js';
-import { findNearest } from '../../util/nearest.js';
+import { findNearest, nearestHint } from '../../util/nearest.js';
 
 const MISSING_EXPORT = /The requested module '([^']+)' does not provide an export named '([^']+)'/;
 
@@ -81,7 +81,7 @@ async function missingExportError(
   const position = userPosition(loaded, error.stack ?? '', name) ?? { file: loaded.scriptPath };
   return new RedlineError(
     'E_SCRIPT_UNSUPPORTED_API',
-    `"${name}" is not exported by ${label}${nearest ? `; did you mean "${nearest}"?` : ''}`,
+    `"${name}" is not exported by ${label}${nearestHint(nearest)}`,
     {
       exitCode: ExitCode.ScriptException,
       position,

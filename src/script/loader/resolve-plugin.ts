@@ -7,7 +7,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
-import { findNearest } from '../../util/nearest.js';
+import { findNearest, nearestHint } from '../../util/nearest.js';
 import { RemoteModuleError, type RemoteModuleLoader } from './remote-modules.js';
 
 /** Kind of an import the plugin refused (carried in the esbuild message's `detail`). */
@@ -153,7 +153,7 @@ function unsupportedModuleText(specifier: string, supported: readonly string[]):
     return `module "${specifier}" is a k6 extension (xk6, written in Go) and cannot run in Redline`;
   }
   const nearest = findNearest(specifier, supported, 2, false);
-  const hint = nearest && nearest !== specifier ? `; did you mean "${nearest}"?` : '';
+  const hint = nearestHint(nearest !== specifier ? nearest : undefined);
   const list = supported
     .filter((s) => !s.startsWith('jslib/'))
     .sort()

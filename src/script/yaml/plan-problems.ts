@@ -5,7 +5,7 @@
 import { relative } from 'node:path';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { findNearest } from '../../util/nearest.js';
+import { findNearest, nearestHint } from '../../util/nearest.js';
 import type { YamlPath } from './model.js';
 import type { LineColumn, YamlSource } from './yaml-source.js';
 
@@ -81,7 +81,7 @@ export function formatYamlProblem(
     ? `${displayFile(source.file)}:${position.line}:${position.column}`
     : displayFile(source.file);
   const path = formatYamlPath(problem.path);
-  const hint = problem.suggestion === undefined ? '' : `; did you mean "${problem.suggestion}"?`;
+  const hint = nearestHint(problem.suggestion);
   return `${where}: ${path === '' ? '' : `${path}: `}${problem.message}${hint}`;
 }
 

@@ -4,7 +4,7 @@
  * `$randomNumber(1, 100)`, `$uuid()`, `$timestamp()`, `$isoTimestamp()`), `$vu`, `$iteration`,
  * loop values, and a `?? "fallback"`. Parsed at compile time; never evaluated as JavaScript.
  */
-import { findNearest } from '../../util/nearest.js';
+import { findNearest, nearestHint } from '../../util/nearest.js';
 import type {
   HelperName,
   Literal,
@@ -119,7 +119,7 @@ class ExprParser {
         name,
         KNOWN_HEADS.filter((h) => h.slice(1) in HELPERS),
       );
-      throw new Error(`unknown helper "${name}"${near ? `; did you mean "${near}"?` : ''}`);
+      throw new Error(`unknown helper "${name}"${nearestHint(near)}`);
     }
     this.#expect('(');
     const args: Literal[] = [];
@@ -146,7 +146,7 @@ function refOf(head: string, path: Array<string | number>): TemplateRef {
     return { kind: 'special', name: head as (typeof SPECIALS)[number], path };
   if (head.startsWith('$')) {
     const near = findNearest(head, KNOWN_HEADS);
-    throw new Error(`unknown name "${head}"${near ? `; did you mean "${near}"?` : ''}`);
+    throw new Error(`unknown name "${head}"${nearestHint(near)}`);
   }
   return { kind: 'var', name: head, path };
 }
