@@ -269,6 +269,6 @@ console.log(`\n${summary}`);
 if (!filter) {
   writeFileSync(
     join(HERE, 'results.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), summary, rows: rows.map(({ entry, ...r }) => ({ ...r, commit: entry.commit })) }, null, 1)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), summary, rows: rows.map(({ entry, ...r }) => ({ ...r, commit: entry.commit })) }, null, 2)}\n`,
   );
 }
