@@ -95,7 +95,13 @@ export interface ConnectionOptions {
   };
   /** Ask TLS servers for a stapled OCSP response (scripts' `response.ocsp`); kept in `ocspResponse`. */
   requestOcsp?: boolean;
-  /** Shared read buffer for plain TCP (`onread`); one per thread is enough. */
+  /**
+   * Resume the TLS session of this connection's previous socket when it reconnects (an
+   * abbreviated handshake, as browsers and wrk do). Quick mode only: k6 (Go's default client)
+   * does not resume, so scripts measure full handshakes as k6 does.
+   */
+  resumeTlsSessions?: boolean;
+  /** Shared read buffer (`onread`, TCP and TLS); one per thread is enough. */
   readBuffer: Buffer;
   /** Keep response headers / bodies (scripted requests) or discard them (quick mode). */
   keepHeaders: boolean;
@@ -139,6 +145,9 @@ function onSocketEnd(this: OwnedSocket): void {
 }
 function onSocketClose(this: OwnedSocket): void {
   ownerOf(this)?.handleSocket('close');
+}
+function onTlsSession(this: OwnedSocket, session: Buffer): void {
+  ownerOf(this)?.keepTlsSession(session);
 }
 /** Errors of a socket already torn down (e.g. a late ECONNRESET) are of no interest. */
 function ignoreError(): void {}
@@ -214,6 +223,8 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
   readonly #slots: Float64Array;
   readonly #onRead: (nread: number, buf: Buffer) => boolean;
   #generation = 0;
+  /** The last TLS session the server offered (only with `resumeTlsSessions`). */
+  #tlsSession: Buffer | undefined;
 
   constructor(id: number, target: Target, owner: ConnectionOwner, options: ConnectionOptions) {
     this.id = id;
@@ -279,6 +290,7 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
         ALPNProtocols: ['http/1.1'],
         ...(this.#options.requestOcsp ? { requestOCSP: true } : {}),
         ...this.#options.tls,
+        ...(this.#tlsSession ? { session: this.#tlsSession } : {}),
         onread: { buffer: this.#options.readBuffer, callback: this.#onRead },
       };
       socket = tlsConnect(options as TlsConnectionOptions);
@@ -286,6 +298,7 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
       if (this.#options.requestOcsp) socket.once('OCSPResponse', onOcspResponse);
       socket.once('connect', onTcpUpBeforeTls);
       socket.once('secureConnect', onSecureConnect);
+      if (this.#options.resumeTlsSessions) socket.on('session', onTlsSession);
     } else {
       // `onread` is documented for net.connect but missing from @types/node's option type.
       const options = {
@@ -320,6 +333,11 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
       this.#ready(true);
     } else if (event === 'end') this.#onEnd();
     else this.#onClose();
+  }
+
+  /** @internal The server sent a session (ticket) the next socket may resume. */
+  keepTlsSession(session: Buffer): void {
+    this.#tlsSession = session;
   }
 
   /** @internal A socket error. */

@@ -14,7 +14,6 @@ import { ShardPart } from '../../executors/segment.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import { MetricRegistry } from '../../metrics/registry.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
-import { configureHttpSettings } from '../../script/http/configure.js';
 import {
   hasInitFactory,
   instantiateModule,
@@ -26,6 +25,7 @@ import {
   threadRuntime,
 } from '../../script/runtime/thread-runtime.js';
 import { initVuContext } from '../../script/runtime/vu-state.js';
+import { configureHttpSettings } from '../../script/vu-http/configure.js';
 import { epochToLocal, ShardClock } from '../shard-clock.js';
 import type { ShardHandle, ShardReport } from '../shard-report.js';
 import { type IterationFn, type VuInit, VuRunner } from './vu-runner.js';

@@ -24,7 +24,6 @@ import type { Output } from '../../outputs/output.js';
 import type { RunMeta } from '../../results/run-meta.js';
 import type { ResultThreshold, RunResultFile } from '../../results/run-result.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
-import { configureHttpSettings } from '../../script/http/configure.js';
 import {
   instantiateModule,
   type LoadedScript,
@@ -37,14 +36,15 @@ import {
   installThreadRuntime,
   type ThreadRuntime,
 } from '../../script/runtime/thread-runtime.js';
+import { configureHttpSettings } from '../../script/vu-http/configure.js';
 import { isYamlPlanPath, loadYamlPlan } from '../../script/yaml/index.js';
 import {
   assertValidThresholds,
   createThresholdEvaluator,
   evaluateChecks,
+  type ThresholdDefinition,
   type ThresholdEvaluator,
 } from '../../thresholds/index.js';
-import type { ThresholdDefinition } from '../../thresholds/types.js';
 import { addRedactedNames } from '../../util/redact.js';
 import { compiledModuleUrl } from '../../util/runtime-path.js';
 import { type AbortReason, runShards } from '../controller.js';
