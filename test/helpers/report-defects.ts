@@ -21,7 +21,7 @@ export function findReportDefects(markdown: string, html: string): string[] {
     if (title && seen.has(title)) defects.push(`duplicate title "${title}"`);
     if (title) seen.add(title);
   }
-  // Load Test Results as the seed lays it out.
+  // Load Test Results laid out as docs/references.md#report-layout describes.
   for (const item of [
     '**Test Configuration:**',
     '- Concurrent users:',
