@@ -60,9 +60,7 @@ export const CORPUS = [
   }),
   e(K6, 'examples/graphql.js'),
   e(K6, 'examples/html_form_post.js'),
-  e(K6, 'examples/http_2.js', {
-    expect: { gap: 'HTTP/2 (Redline speaks HTTP/1.1): the check on r.proto fails' },
-  }),
+  e(K6, 'examples/http_2.js', { tls: true }),
   e(K6, 'examples/http_basic_auth.js'),
   e(K6, 'examples/http_batch.js'),
   e(K6, 'examples/http_digest_auth.js'),
@@ -82,9 +80,7 @@ export const CORPUS = [
   e(K6, 'examples/stages.js'),
   e(K6, 'examples/tagging.js'),
   e(K6, 'examples/thresholds.js'),
-  e(K6, 'examples/thresholds_readme_example.js', {
-    expect: { gap: 'HTTP/2 (Redline speaks HTTP/1.1): the check on r.proto fails' },
-  }),
+  e(K6, 'examples/thresholds_readme_example.js', { tls: true }),
   e(K6, 'examples/timers.js'),
   e(K6, 'examples/tls_skip_cert_verification.js', { tls: true }),
   e(K6, 'examples/tlsconfig.js', { tls: true }),
@@ -199,9 +195,7 @@ export const CORPUS = [
     args: [],
     why: 'reads options.scenarios.default.stages: run as written',
   }),
-  e(NARA, '0-Demo-Files/14-output/output-junit.js', {
-    expect: { gap: 'HTTP/2 (Redline speaks HTTP/1.1): the imported example checks r.proto' },
-  }),
+  e(NARA, '0-Demo-Files/14-output/output-junit.js', { tls: true }),
   e(NARA, '0-Demo-Files/16-Usecases/4-form-submit.js', {
     expect: {
       failingChecks: ['custemail is correct', 'custname is correct'],

@@ -266,9 +266,20 @@ const wrong = count('wrong');
 const refused = count('refused');
 const summary = `${rows.length} scripts from ${new Set(rows.map((r) => r.entry.repo)).size} repositories: ${correct} correct, ${refused} refused (out of scope), ${wrong} wrong; pass rate ${((100 * correct) / Math.max(1, correct + wrong)).toFixed(1)}% of the scripts that use only supported APIs`;
 console.log(`\n${summary}`);
-if (!filter) {
+// A filtered run updates its rows in the last full run's results.
+let all = rows.map(({ entry, ...r }) => ({ ...r, commit: entry.commit }));
+const resultsFile = join(HERE, 'results.json');
+if (filter && existsSync(resultsFile)) {
+  const previous = JSON.parse(readFileSync(resultsFile, 'utf8')).rows;
+  all = previous.map((old) => all.find((r) => r.id === old.id) ?? old);
+}
+if (!filter || existsSync(resultsFile)) {
+  const tally = (r) => all.filter((x) => x.result === r).length;
+  const [c, w, f] = [tally('correct'), tally('wrong'), tally('refused')];
+  const total = `${all.length} scripts from ${new Set(CORPUS.filter((e) => all.some((r) => r.id === `${e.repo}/${e.path}`)).map((e) => e.repo)).size} repositories: ${c} correct, ${f} refused (out of scope), ${w} wrong; pass rate ${((100 * c) / Math.max(1, c + w)).toFixed(1)}% of the scripts that use only supported APIs`;
+  if (filter) console.log(`all scripts (this run's rows updated in results.json): ${total}`);
   writeFileSync(
-    join(HERE, 'results.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), summary, rows: rows.map(({ entry, ...r }) => ({ ...r, commit: entry.commit })) }, null, 1)}\n`,
+    resultsFile,
+    `${JSON.stringify({ date: new Date().toISOString(), summary: total, rows: all }, null, 2)}\n`,
   );
 }

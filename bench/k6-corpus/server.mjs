@@ -6,7 +6,7 @@
 // is not emulated the answer is a plain 200 JSON document (the runner's expectations say so).
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
+import { createSecureServer } from 'node:http2';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { WebSocketServer } from 'ws';
 
@@ -515,7 +515,9 @@ async function otherApis(req, res, host, url, body) {
 /** Routes one request. */
 async function handle(req, res) {
   const url = new URL(req.url, 'http://x');
-  const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+  const host = (req.headers.host ?? req.headers[':authority'] ?? '')
+    .replace(/:\d+$/, '')
+    .toLowerCase();
   const body = await readBody(req);
   res.setHeader('Server', 'k6-corpus-emulator');
   if (host === 'quickpizza.grafana.com' || host === 'localhost' || host === '127.0.0.1') {
@@ -536,7 +538,7 @@ async function handle(req, res) {
 
 /**
  * Starts the emulator on 127.0.0.1 (`port` 0 = any); with `tls` ({key, cert}) it speaks HTTPS
- * (TLS 1.0-1.3, Node's ciphers). Resolves to {port, close}.
+ * (TLS 1.0-1.3, HTTP/2 or HTTP/1.1 by ALPN, Node's ciphers). Resolves to {port, close}.
  */
 export function startEmulator(port = 0, tls = undefined) {
   const onRequest = (req, res) => {
@@ -546,8 +548,13 @@ export function startEmulator(port = 0, tls = undefined) {
     });
   };
   const server = tls
-    ? createTlsServer(
-        { ...tls, minVersion: 'TLSv1', ciphers: 'DEFAULT:AES128-GCM-SHA256:@SECLEVEL=0' },
+    ? createSecureServer(
+        {
+          ...tls,
+          allowHTTP1: true,
+          minVersion: 'TLSv1',
+          ciphers: 'DEFAULT:AES128-GCM-SHA256:@SECLEVEL=0',
+        },
         onRequest,
       )
     : createServer(onRequest);
@@ -563,7 +570,7 @@ export function startEmulator(port = 0, tls = undefined) {
           new Promise((done) => {
             for (const c of wss.clients) c.terminate();
             wss.close();
-            server.closeAllConnections();
+            server.closeAllConnections?.();
             server.close(() => done());
           }),
       });

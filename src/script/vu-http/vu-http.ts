@@ -177,6 +177,8 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
   readonly jar = new CookieJar();
   readonly #vu: () => VuState;
   readonly #pools = new Map<string, OriginPool>();
+  /** The pool of each (cached) target object. */
+  #poolOf = new WeakMap<Target, OriginPool>();
   /** The metric series this VU's requests record into. */
   readonly #series: VuSeries;
   /** While closeAll runs: the requests it cut (they are rejected, not resolved). */
@@ -342,6 +344,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
       this.#cut = undefined;
     }
     this.#pools.clear();
+    this.#poolOf = new WeakMap();
     for (const p of cut) {
       if (p.timer) clearTimeout(p.timer);
       p.timer = null;
@@ -423,12 +426,16 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
   }
 
   #pool(target: Target): OriginPool {
+    // Targets are cached per URL, so most requests find their pool without building the key.
+    let pool = this.#poolOf.get(target);
+    if (pool) return pool;
     const key = `${target.protocol}//${target.hostname}:${target.port}/${target.servername ?? ''}`;
-    let pool = this.#pools.get(key);
+    pool = this.#pools.get(key);
     if (!pool) {
       pool = { all: [], idle: [], waiting: [] };
       this.#pools.set(key, pool);
     }
+    this.#poolOf.set(target, pool);
     return pool;
   }
 
