@@ -150,11 +150,11 @@ export function summarizeReadings(
     memoryPercent: (maxRssBytes / limitBytes) * 100,
     samples: [...samples],
   };
-  // The busiest main thread over the window (a process present at both ends).
+  // The busiest main thread over the window; a process started during the window spent all of
+  // its CPU in it (start 0).
   let busiest: number | undefined;
   for (const [id, end] of Object.entries(last.mainThreadSeconds ?? {})) {
-    const start = first.mainThreadSeconds?.[Number(id)];
-    if (start === undefined) continue;
+    const start = first.mainThreadSeconds?.[Number(id)] ?? 0;
     const percent = ((end - start) * 1000 * 100) / (last.atMs - first.atMs);
     busiest = Math.max(busiest ?? 0, percent);
   }
