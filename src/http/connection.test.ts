@@ -309,3 +309,79 @@ describe('HttpConnection over TLS', () => {
     }
   });
 });
+
+describe('TLS session resumption', () => {
+  async function reconnects(resumeTlsSessions: boolean): Promise<boolean[]> {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-conn-tls-'));
+    const reused: boolean[] = [];
+    const tlsSockets = new Set<TLSSocket>();
+    let tlsServer: TlsServer | undefined;
+    try {
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+        ].concat(['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]),
+        { stdio: 'ignore' },
+      );
+      tlsServer = createTlsServer(
+        { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+        (socket) => {
+          tlsSockets.add(socket);
+          reused.push(socket.isSessionReused());
+          socket.on('error', () => {});
+          socket.on('data', () =>
+            socket.end('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok'),
+          );
+        },
+      );
+      await new Promise<void>((resolve) => tlsServer!.listen(0, '127.0.0.1', resolve));
+      const port = (tlsServer.address() as { port: number }).port;
+      const owner = new Recorder();
+      const conn = new HttpConnection(0, parseTarget(`https://127.0.0.1:${port}/`), owner, {
+        pipelining: 1,
+        insecure: true,
+        resumeTlsSessions,
+        readBuffer: Buffer.alloc(4096),
+        keepHeaders: false,
+        keepBody: false,
+      });
+      clients.push(conn);
+      for (let i = 1; i <= 3; i++) {
+        conn.connect();
+        await until(() => conn.canSend);
+        conn.send(GET, IDEMPOTENT, 0, i);
+        await until(() => owner.closed === i);
+      }
+      expect(owner.events.map((e) => [e.kind, e.tag])).toEqual([
+        ['response', 1],
+        ['response', 2],
+        ['response', 3],
+      ]);
+      return reused;
+    } finally {
+      for (const c of clients.splice(0)) c.destroy(null);
+      for (const s of tlsSockets) s.destroy();
+      await new Promise<void>((resolve) =>
+        tlsServer ? tlsServer.close(() => resolve()) : resolve(),
+      );
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('quick mode (resumeTlsSessions) resumes the previous session when it reconnects', async () => {
+    expect(await reconnects(true)).toEqual([false, true, true]);
+  });
+
+  it('without it (scripts, as k6) every connection makes a full handshake', async () => {
+    expect(await reconnects(false)).toEqual([false, false, false]);
+  });
+});

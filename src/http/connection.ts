@@ -93,7 +93,15 @@ export interface ConnectionOptions {
     key?: string;
     passphrase?: string;
   };
-  /** Shared read buffer for plain TCP (`onread`); one per thread is enough. */
+  /** Ask TLS servers for a stapled OCSP response (scripts' `response.ocsp`); kept in `ocspResponse`. */
+  requestOcsp?: boolean;
+  /**
+   * Resume the TLS session of this connection's previous socket when it reconnects (an
+   * abbreviated handshake, as browsers and wrk do). Quick mode only: k6 (Go's default client)
+   * does not resume, so scripts measure full handshakes as k6 does.
+   */
+  resumeTlsSessions?: boolean;
+  /** Shared read buffer (`onread`, TCP and TLS); one per thread is enough. */
   readBuffer: Buffer;
   /** Keep response headers / bodies (scripted requests) or discard them (quick mode). */
   keepHeaders: boolean;
@@ -125,6 +133,10 @@ function onTcpUpBeforeTls(this: OwnedSocket): void {
 function onSecureConnect(this: OwnedSocket): void {
   ownerOf(this)?.handleSocket('ready-tls');
 }
+function onOcspResponse(this: OwnedSocket, response: Buffer): void {
+  const conn = ownerOf(this);
+  if (conn) conn.ocspResponse = response;
+}
 function onSocketError(this: OwnedSocket, error: Error): void {
   ownerOf(this)?.handleSocketError(error);
 }
@@ -133,6 +145,9 @@ function onSocketEnd(this: OwnedSocket): void {
 }
 function onSocketClose(this: OwnedSocket): void {
   ownerOf(this)?.handleSocket('close');
+}
+function onTlsSession(this: OwnedSocket, session: Buffer): void {
+  ownerOf(this)?.keepTlsSession(session);
 }
 /** Errors of a socket already torn down (e.g. a late ECONNRESET) are of no interest. */
 function ignoreError(): void {}
@@ -177,6 +192,8 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
   /** The negotiated TLS version (`TLSv1.3`) and IANA cipher-suite name; '' over plain TCP. */
   tlsProtocol = '';
   tlsCipher = '';
+  /** The OCSP response the TLS server stapled (with `requestOcsp`), undefined when none. */
+  ocspResponse: Buffer | undefined = undefined;
 
   readonly #target: Target;
   readonly #owner: ConnectionOwner;
@@ -206,6 +223,8 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
   readonly #slots: Float64Array;
   readonly #onRead: (nread: number, buf: Buffer) => boolean;
   #generation = 0;
+  /** The last TLS session the server offered (only with `resumeTlsSessions`). */
+  #tlsSession: Buffer | undefined;
 
   constructor(id: number, target: Target, owner: ConnectionOwner, options: ConnectionOptions) {
     this.id = id;
@@ -269,12 +288,17 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
         servername: t.servername,
         rejectUnauthorized: !this.#options.insecure,
         ALPNProtocols: ['http/1.1'],
+        ...(this.#options.requestOcsp ? { requestOCSP: true } : {}),
         ...this.#options.tls,
+        ...(this.#tlsSession ? { session: this.#tlsSession } : {}),
         onread: { buffer: this.#options.readBuffer, callback: this.#onRead },
       };
       socket = tlsConnect(options as TlsConnectionOptions);
+      this.ocspResponse = undefined;
+      if (this.#options.requestOcsp) socket.once('OCSPResponse', onOcspResponse);
       socket.once('connect', onTcpUpBeforeTls);
       socket.once('secureConnect', onSecureConnect);
+      if (this.#options.resumeTlsSessions) socket.on('session', onTlsSession);
     } else {
       // `onread` is documented for net.connect but missing from @types/node's option type.
       const options = {
@@ -309,6 +333,11 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
       this.#ready(true);
     } else if (event === 'end') this.#onEnd();
     else this.#onClose();
+  }
+
+  /** @internal The server sent a session (ticket) the next socket may resume. */
+  keepTlsSession(session: Buffer): void {
+    this.#tlsSession = session;
   }
 
   /** @internal A socket error. */

@@ -12,8 +12,9 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import type { RunResultFile } from '../../src/results/run-result.js';
 import { HELLO_PROTO } from './helpers/grpc-server.js';
-import { checkCounts, runCorpus } from './helpers/run-corpus.js';
+import { checkCounts, runCorpus, spawnCli } from './helpers/run-corpus.js';
 
 let dir: string;
 let grpcServer: grpc.Server;
@@ -89,5 +90,18 @@ describe('protocols over TLS', () => {
     expect(checkCounts(run, 'gRPC over TLS')).toEqual({ passes: 1, fails: 0 });
     expect(checkCounts(run, 'wss handshake')).toEqual({ passes: 1, fails: 0 });
     expect(checkCounts(run, 'wss echo')).toEqual({ passes: 1, fails: 0 });
+  });
+
+  it('redline run wss://… --message --insecure: echo round trips over TLS with a self-signed certificate', async () => {
+    const json = join(dir, 'wss-echo.json');
+    const out = await spawnCli(['run', wssUrl, '--message', 'hi', '-c', '2', '-d', '1s', '--insecure', '-q', '--json', json]).done;
+    expect(out.code, out.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
+    expect(result.echo!.answered).toBeGreaterThan(0);
+    expect(result.echo!.sent).toBe(result.echo!.answered + (result.echo!.unanswered['interrupted'] ?? 0));
+    // Without --insecure the certificate is refused: no handshake, exit 69.
+    const strict = await spawnCli(['run', wssUrl, '--message', 'hi', '-c', '1', '-d', '1s']).done;
+    expect(strict.code, strict.stdout).toBe(69);
+    expect(strict.stdout + strict.stderr).toMatch(/accepted none of the \d+ WebSocket handshakes/);
   });
 });

@@ -138,6 +138,7 @@ export class QuickShard implements ConnectionOwner<LoadConnection>, ShardHandle 
           : new HttpConnection(i, config.target, this, {
               pipelining: config.pipelining,
               insecure: config.insecure,
+              resumeTlsSessions: true,
               readBuffer,
               keepHeaders: false,
               keepBody: false,
