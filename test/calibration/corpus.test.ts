@@ -226,6 +226,10 @@ const elsewhere = cases.filter((c) => !runnable.includes(c));
 const KNOWN_FALSE_POSITIVES: Record<string, string[]> = {
   'cpu.json': ['heap-check-big-heap'],
   'event-loop.blocked': ['threadpool-cpu'],
+  // 02:15 UTC, load ~18: one natural mark-compact of 113 ms made 119 ms of pauses in one second
+  // (limit 100). Suspected, not verified: GC pauses are wall time and include the run-queue
+  // waits the stall timer subtracts from loop delay; the GC rule does not subtract them yet.
+  'gc.pressure': ['bounded-cache'],
 };
 
 /** Expected findings not at their planted line (cases with checkLine). */
