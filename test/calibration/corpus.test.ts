@@ -212,13 +212,25 @@ const elsewhere = cases.filter((c) => !runnable.includes(c));
 
 /**
  * False positives the corpus found that are not fixed yet, by rule and case (listed, not hidden:
- * the table prints them; a new one fails the test). Empty: the two it held were fixed by
- * mechanism (see docs/rules.md): cpu.json on heap-check-big-heap (a source line's text explained
- * its callees' time; now only the line's own time) and event-loop.blocked on
- * heap-check-big-heap / idle-service (the machine's run-queue waits and forced GCs were counted
- * as the loop's own delay; now subtracted per stall).
+ * the table prints them; a new one fails the test; a listed one may not show on every run). The
+ * two it held first were fixed by mechanism (docs/rules.md): cpu.json on heap-check-big-heap (a
+ * line's text explained its callees' time; a heap check's GC sampled on top of the user's stack)
+ * and event-loop.blocked on heap-check-big-heap / idle-service (run-queue waits, forced GCs and
+ * the CPU profiler's start counted as the loop's own delay).
+ * Still open, intermittent, cause NOT established: in 1 of 6 full runs (02:10 UTC, after merging
+ * main, load 17-19 on 2 cores) cpu.json fired on heap-check-big-heap and event-loop.blocked on
+ * threadpool-cpu; a rerun of both cases minutes later was clean (heap-check-big-heap: own stall
+ * max 0 ms, cpu.json absent; threadpool-cpu: own max 30 ms, ELU 0.47). Run with
+ * REDLINE_CORPUS_DEBUG=1 to print the signals and findings of each case when it recurs.
  */
-const KNOWN_FALSE_POSITIVES: Record<string, string[]> = {};
+const KNOWN_FALSE_POSITIVES: Record<string, string[]> = {
+  'cpu.json': ['heap-check-big-heap'],
+  'event-loop.blocked': ['threadpool-cpu'],
+  // 02:15 UTC, load ~18: one natural mark-compact of 113 ms made 119 ms of pauses in one second
+  // (limit 100). Suspected, not verified: GC pauses are wall time and include the run-queue
+  // waits the stall timer subtracts from loop delay; the GC rule does not subtract them yet.
+  'gc.pressure': ['bounded-cache'],
+};
 
 /** Expected findings not at their planted line (cases with checkLine). */
 const misplaced: string[] = [];

@@ -81,7 +81,12 @@ describe('GC share without the GCs Redline forced', () => {
     expect(result.analysis.forcedGcExcludedMs).toBeGreaterThan(forcedMs * 0.5);
     const gcRow = result.analysis.cpu.tables.categories.find((row) => row.category === 'gc');
     expect(gcRow?.share ?? 0).toBeLessThan(0.1);
-    for (const id of truth.mustNotRaise ?? []) expect(ids(result.findings)).not.toContain(id);
+    const why = JSON.stringify({
+      values: result.analysis.diagnosis.values,
+      stalls: result.capture.signals.stalls,
+      forced: forced.map((e) => [Math.round(e.startMs), Math.round(e.durationMs)]),
+    });
+    for (const id of truth.mustNotRaise ?? []) expect(ids(result.findings), why).not.toContain(id);
   }, 90_000);
 
   it('gc-churn: GC the service causes itself is still reported with --heap-check on', async () => {

@@ -150,16 +150,12 @@ export function summarizeReadings(
     memoryPercent: (maxRssBytes / limitBytes) * 100,
     samples: [...samples],
   };
-  // The busiest main thread, each over the part of the window it was seen in: a process that
-  // started after the first reading (a worker the target forks, a node process behind a shell
-  // wrapper) is measured from its first reading, not dropped.
+  // The busiest main thread over the window; a process started during the window spent all of
+  // its CPU in it (start 0).
   let busiest: number | undefined;
-  for (const [key, end] of Object.entries(last.mainThreadSeconds ?? {})) {
-    const id = Number(key);
-    const since = samples.find((s) => s.mainThreadSeconds?.[id] !== undefined);
-    const start = since?.mainThreadSeconds?.[id];
-    if (!since || start === undefined || last.atMs <= since.atMs) continue;
-    const percent = ((end - start) * 1000 * 100) / (last.atMs - since.atMs);
+  for (const [id, end] of Object.entries(last.mainThreadSeconds ?? {})) {
+    const start = first.mainThreadSeconds?.[Number(id)] ?? 0;
+    const percent = ((end - start) * 1000 * 100) / (last.atMs - first.atMs);
     busiest = Math.max(busiest ?? 0, percent);
   }
   if (busiest !== undefined) summary.mainThreadPercent = busiest;

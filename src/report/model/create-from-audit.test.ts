@@ -15,6 +15,10 @@ describe('createReportModelFromAudit', () => {
     expect(byMetric.throughput?.value).toBe(1150);
     expect(byMetric.throughput?.note).toBe('maximum capacity (stress ramp)');
     expect(byMetric.cpu?.value).toBeCloseTo(18, 5);
+    // The capacity names its stress step, with the step's per-second interval, and the knee.
+    expect(model.loadTest.results.maxCapacityNote).toMatch(
+      /^highest throughput while every criterion held \(stress ramp\): \d+ users, [\d.]+ req\/s \(95% CI [\d.]+–[\d.]+ over \d+ s, best second [\d.]+\); limited at 300 users$/,
+    );
     expect(model.summary.verdict).toBe('pass');
   });
 

@@ -18,6 +18,7 @@ import { createMonitoringView } from './monitoring.js';
 import { createPerformanceRows, describeRows, overallVerdict } from './performance.js';
 import type { LoadTestView, ReportModel, StepView } from './report-model.js';
 import { createStepView } from './step-view.js';
+import { formatThroughputInterval, throughputInterval } from './throughput-interval.js';
 
 /**
  * The CPU the criterion grades: the machine's share, or the busiest main thread's share of one
@@ -60,6 +61,25 @@ function performance(
   return { basis: basisText, rows };
 }
 
+/**
+ * Which stress step gave the capacity and how sure it is: the valid step before the knee whose
+ * throughput is the capacity, its per-second interval, and what broke at the knee (issue 13 §3:
+ * capacity from short steps needs uncertainty and the limiting step).
+ */
+function capacityStepText(audit: AuditResultFile): string {
+  const bp = audit.breakingPoint;
+  if (!bp || bp.reason === 'not-reached') return '';
+  const stress = audit.steps.filter((s) => s.kind === 'stress');
+  const before = stress.slice(0, Math.max(0, bp.kneeIndex)).filter((s) => s.valid);
+  const step =
+    before.find((s) => Math.abs(readRunStats(s.run).rps - bp.maxRps) < 1e-9) ?? before.at(-1);
+  if (!step) return '';
+  const interval = throughputInterval(step.run);
+  const users = step.users !== undefined ? `${step.users} users` : 'the step before the knee';
+  const knee = stress[bp.kneeIndex];
+  return `: ${users}${interval ? `, ${formatThroughputInterval(interval)}` : ''}; limited at ${knee?.users ?? bp.users} users`;
+}
+
 function loadTest(audit: AuditResultFile, steps: StepView[]): LoadTestView {
   const bp = audit.breakingPoint;
   const broke = bp !== undefined && bp.reason !== 'not-reached';
@@ -79,7 +99,7 @@ function loadTest(audit: AuditResultFile, steps: StepView[]): LoadTestView {
     },
     results: {
       maxCapacityNote: broke
-        ? 'highest throughput while every criterion held (stress ramp)'
+        ? `highest throughput while every criterion held (stress ramp)${capacityStepText(audit)}`
         : bp
           ? 'highest throughput reached; the ramp ended before anything broke'
           : 'no stress ramp ran',

@@ -13,6 +13,7 @@ import { createMonitoringView } from './monitoring.js';
 import { createPerformanceRows, describeRows, overallVerdict } from './performance.js';
 import type { LoadTestView, ReportModel } from './report-model.js';
 import { createRunStepView } from './step-view.js';
+import { formatThroughputInterval, throughputInterval } from './throughput-interval.js';
 
 /** Options of {@link createReportModelFromRun}. */
 export interface RunReportOptions extends RedactOptions {
@@ -25,29 +26,15 @@ export interface RunReportOptions extends RedactOptions {
 
 const NOT_IN_RUN = 'not part of a plain run (use redline audit)';
 
-/** Two-sided 95 % Student-t quantiles by degrees of freedom 1..30 (beyond: the normal's 1.96). */
-const T95 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145,
-  2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048,
-  2.045, 2.042,
-];
-const t95 = (df: number): number => T95[df - 1] ?? 1.96;
-
 /**
  * What a plain run says about capacity: nothing measured (one fixed load is not a stress ramp,
  * and its best second is not a capacity), only the throughput it sustained, with a 95 % interval
  * over its whole seconds (issue 13 §3).
  */
 export function sustainedThroughputNote(run: RunResultFile): string {
-  // Whole seconds only: the last, partial one would read low.
-  const seconds = run.timeline.slice(0, Math.floor(run.durationMs / 1000)).map((p) => p.rps);
-  const n = seconds.length;
-  if (n < 2) return 'a single run at fixed load is not a stress ramp (use redline audit)';
-  const mean = seconds.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(seconds.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  const half = t95(n - 1) * (sd / Math.sqrt(n));
-  const f = (v: number) => v.toFixed(v >= 100 ? 0 : 1);
-  return `a single run at fixed load is not a stress ramp (use redline audit); it sustained ${f(mean)} req/s (95% CI ${f(Math.max(0, mean - half))}–${f(mean + half)} over ${n} s, best second ${f(Math.max(...seconds))})`;
+  const base = 'a single run at fixed load is not a stress ramp (use redline audit)';
+  const interval = throughputInterval(run);
+  return interval ? `${base}; it sustained ${formatThroughputInterval(interval)}` : base;
 }
 
 function loadTest(run: RunResultFile): LoadTestView {
