@@ -24,9 +24,7 @@ import {
   waitForPort,
 } from './lib.mjs';
 
-const [seconds = 5, rounds = 3, connections = 10, streams = 10] = process.argv
-  .slice(2)
-  .map(Number);
+const [seconds = 5, rounds = 3, connections = 10, streams = 10] = process.argv.slice(2).map(Number);
 
 function certificate() {
   const dir = join(WORK, 'h2-cert');
@@ -34,8 +32,21 @@ function certificate() {
   execFileSync(
     'openssl',
     [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
     ],
     { stdio: 'ignore' },
   );
@@ -73,7 +84,11 @@ http {
     stdio: 'ignore',
   });
   await waitForPort(port);
-  return { name: 'nginx (TLS, http2)', url: `https://127.0.0.1:${port}/`, stop: () => child.kill() };
+  return {
+    name: 'nginx (TLS, http2)',
+    url: `https://127.0.0.1:${port}/`,
+    stop: () => child.kill(),
+  };
 }
 
 async function startNodeH2(port, tls) {
@@ -93,7 +108,15 @@ s.listen(${port}, '127.0.0.1');
 
 async function h2load(url) {
   const r = await runPinned('h2load', [
-    '-c', String(connections), '-m', String(streams), '-D', String(seconds), '-t', '1', url,
+    '-c',
+    String(connections),
+    '-m',
+    String(streams),
+    '-D',
+    String(seconds),
+    '-t',
+    '1',
+    url,
   ]);
   const rps = Number(/finished in [\d.]+s, ([\d.]+) req\/s/.exec(r.stdout)?.[1]);
   const done = Number(/requests: \d+ total, \d+ started, (\d+) done/.exec(r.stdout)?.[1]);
@@ -103,8 +126,17 @@ async function h2load(url) {
 
 async function redline(url) {
   const { result, run } = await runRedlineJson([
-    url, '--http2', '--insecure', '-c', String(connections), '--streams', String(streams),
-    '-d', `${seconds}s`, '--warmup', '0',
+    url,
+    '--http2',
+    '--insecure',
+    '-c',
+    String(connections),
+    '--streams',
+    String(streams),
+    '-d',
+    `${seconds}s`,
+    '--warmup',
+    '0',
   ]);
   const reqs = result.metrics.http_reqs.values;
   return {
@@ -117,12 +149,17 @@ async function redline(url) {
 
 need('h2load', 'apt-get install -y nghttp2-client');
 const tls = certificate();
-const targets = [await startNginxH2(await freePort(), tls), await startNodeH2(await freePort(), tls)];
+const targets = [
+  await startNginxH2(await freePort(), tls),
+  await startNodeH2(await freePort(), tls),
+];
 const load = [];
 console.log(
   `HTTP/2 over TLS, -c ${connections} × ${streams} streams, ${seconds} s × ${rounds} rounds (order alternates)`,
 );
-console.log('| target | h2load req/s | redline req/s | req/s ratio | h2load req/s per core | redline req/s per core | per-core ratio | runs (h2load / redline) |');
+console.log(
+  '| target | h2load req/s | redline req/s | req/s ratio | h2load req/s per core | redline req/s per core | per-core ratio | runs (h2load / redline) |',
+);
 console.log('|---|---:|---:|---:|---:|---:|---:|---|');
 try {
   for (const target of targets) {
@@ -137,7 +174,9 @@ try {
     const rps = (tool) => m(tool, (r) => r.rps);
     const perCore = (tool) => m(tool, (r) => r.requests / r.cpu);
     const list = (tool) => runs[tool].map((r) => k(r.rps)).join(', ');
-    const failed = [...runs.h2load, ...runs.redline].some((r) => r.failed > 0) ? ' (failures!)' : '';
+    const failed = [...runs.h2load, ...runs.redline].some((r) => r.failed > 0)
+      ? ' (failures!)'
+      : '';
     console.log(
       `| ${target.name}${failed} | ${k(rps('h2load'))} | ${k(rps('redline'))} | ${(rps('redline') / rps('h2load')).toFixed(2)} | ${k(perCore('h2load'))} | ${k(perCore('redline'))} | ${(perCore('redline') / perCore('h2load')).toFixed(2)} | ${list('h2load')} / ${list('redline')} |`,
     );

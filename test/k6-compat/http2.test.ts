@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunResultFile } from '../../src/results/run-result.js';
-import { http2FromEnv } from '../../src/script/http/http-settings.js';
+import { http2FromEnv } from '../../src/script/vu-http/http-settings.js';
 import { type H2TestServer, startH2Server } from '../helpers/h2-servers.js';
 import { startTlsServer, type TlsServer } from './helpers/tls-server.js';
 import {
