@@ -64,6 +64,18 @@ const LAYERS = {
     'errors',
     'util',
   ],
+  // Distributed runs: the controller and agent protocol, around a scripted run of the engine.
+  distributed: [
+    'engine',
+    'script',
+    'config',
+    'executors',
+    'outputs',
+    'metrics',
+    'results',
+    'errors',
+    'util',
+  ],
   // Entry points: the bundled demo service (and its audit config), the MCP server for agents,
   // the command line.
   demo: ['audit', 'results', 'errors', 'util'],
@@ -89,6 +101,7 @@ const LAYERS = {
     'util',
   ],
   cli: [
+    'distributed',
     'k8s',
     'mcp',
     'demo',
@@ -120,6 +133,7 @@ const LAYERS = {
  */
 const SURFACES = {
   audit: [],
+  distributed: [],
   compare: [],
   k8s: [],
   db: ['sql/normalize.ts'], // driver-free SQL normaliser: the probe runs inside the user's app

@@ -35,6 +35,22 @@ export interface RunShardsOptions {
   onWarning?: (text: string) => void;
   /** Called with script errors thrown inside iterations (first occurrences, raw stacks). */
   onScriptError?: (error: { message: string; stack: string }) => void;
+  /**
+   * Shards prepared elsewhere (other processes: src/distributed/), used instead of `specs`:
+   * their total count (the merge waits for each), how long before the start instant to release
+   * them (it must cover sending the start message), and the hook that hands out their handles.
+   */
+  launch?: LaunchedShards;
+}
+
+/** Shards another module prepared (e.g. the agents of a distributed run). */
+export interface LaunchedShards {
+  /** How many shards report (each one's `snapshot.shard` is 0..shards-1). */
+  shards: number;
+  /** Delay between "all ready" and the start instant, ms. */
+  startDelayMs: number;
+  /** Connects the shards' reports to `emit`; resolves with one handle per started unit. */
+  start(emit: (report: ShardReport) => void): Promise<ShardHandle[]>;
 }
 
 /** What a finished run measured. */
@@ -64,7 +80,8 @@ export async function runShards(options: RunShardsOptions): Promise<ControlledRu
   // (target URL, test-wide tags, scenario descriptions) is redacted here, in place, so the
   // outputs and the result file built from the same object never see a secret either.
   Object.assign(options.meta, redactDeep(options.meta));
-  const totals = new Aggregate(options.specs.length);
+  const shardCount = options.launch?.shards ?? options.specs.length;
+  const totals = new Aggregate(shardCount);
   const timeline: TimelinePoint[] = [];
   const monitor = new GeneratorMonitor(options.cores);
   const warned = new Set<string>();
@@ -96,7 +113,7 @@ export async function runShards(options: RunShardsOptions): Promise<ControlledRu
       }
     }
   };
-  const merger = new IntervalMerger(options.specs.length, onMerged);
+  const merger = new IntervalMerger(shardCount, onMerged);
   let handles: ShardHandle[] = [];
   let abortReason: AbortReason | undefined;
   const markedFailed: string[] = [];
@@ -124,9 +141,14 @@ export async function runShards(options: RunShardsOptions): Promise<ControlledRu
   options.signal?.addEventListener('abort', stopAll, { once: true });
   try {
     if (!abortReason) {
-      handles = await startShards(options.specs, onReport);
+      handles = options.launch
+        ? await options.launch.start(onReport)
+        : await startShards(options.specs, onReport);
       // Every shard is ready (workers booted, scripts imported): start all on the same tick.
-      const loadStart = performance.timeOrigin + performance.now() + START_DELAY_MS;
+      const loadStart =
+        performance.timeOrigin +
+        performance.now() +
+        (options.launch?.startDelayMs ?? START_DELAY_MS);
       options.meta.startedAtMs = loadStart + (options.warmupMs ?? 0);
       for (const output of options.outputs) await output.start?.(options.meta);
       for (const h of handles) h.start(loadStart);

@@ -7,6 +7,7 @@
 export {
   type AbortReason,
   type ControlledRun,
+  type LaunchedShards,
   type RunShardsOptions,
   runShards,
 } from './controller.js';
@@ -15,3 +16,9 @@ export { planQuickShards, type QuickRunOptions, splitEvenly } from './quick/quic
 export { describeQuickRun, type RunResult, runQuickTest } from './quick/run-quick.js';
 export { buildRunResult, metricValues, resultMetrics } from './result-builder.js';
 export { initContextError } from './script-run/init-errors.js';
+// Distributed runs (src/distributed/): the remote-shard hook of scripted runs, the shard
+// reports agents forward, and the local shard start-up an agent uses.
+export type { RemoteLauncher, RemotePlan } from './script-run/remote.js';
+export type { ScriptShardConfig } from './script-run/script-shard.js';
+export { startShards } from './shard-host.js';
+export type { ShardHandle, ShardReport } from './shard-report.js';

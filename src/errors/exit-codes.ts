@@ -48,6 +48,11 @@ export const ExitCode = {
   /** `redline compare` found a significant regression. */
   Regression: 112,
   /**
+   * A distributed run lost an agent (it died, went silent or was interrupted): the merged result
+   * is partial and says which execution segment is missing (docs/distributed.md).
+   */
+  AgentLost: 113,
+  /**
    * A second Ctrl-C (SIGINT) quit at once: what was measured so far was written, but outputs were
    * not flushed and teardown()/handleSummary() did not run (128 + SIGINT, the shell convention).
    */
@@ -79,6 +84,7 @@ export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCodeValue, string>> = {
   108: 'aborted by the script or a threshold',
   110: 'marked failed (checks failed with failOnCheck, or exec.test.fail())',
   112: 'significant regression',
+  113: 'a distributed run lost an agent (partial result)',
   130: 'stopped at once (second interrupt; what was measured was written)',
   143: 'stopped at once (second SIGTERM; what was measured was written)',
 };

@@ -85,6 +85,36 @@ export interface DistributionBucket {
   count: number;
 }
 
+/** One agent's part in a distributed run (docs/distributed.md). */
+export interface AgentOutcome {
+  index: number;
+  /** Its execution segment (`1/4:1/2`). */
+  segment: string;
+  host: string;
+  pid: number;
+  /** `lost`: died or went silent; `interrupted`: stopped by a signal of its own. */
+  status: 'completed' | 'lost' | 'interrupted';
+  detail?: string;
+  /** The agent's clock minus the controller's (ms), exact to ± half of `clockRttMs`. */
+  clockOffsetMs: number;
+  clockRttMs: number;
+  /** How late the agent's release timer fired on its own clock, ms. */
+  startLateMs?: number;
+}
+
+/** How a distributed run was split and what came back. */
+export interface ResultDistributed {
+  testId: string;
+  /** The execution-segment sequence the agents split (`0,1/4,2/4,3/4,1`). */
+  sequence: string;
+  agents: AgentOutcome[];
+  /** True when a segment's results are (partly) missing. */
+  partial: boolean;
+  lostSegments: string[];
+  /** `--on-agent-loss`: abort the run, or continue with the others. */
+  policy: 'abort' | 'continue';
+}
+
 /** The whole saved run. */
 export interface RunResultFile {
   format: 'redline-run';
@@ -123,6 +153,8 @@ export interface RunResultFile {
   echo?: EchoAccounting;
   /** Problems with the run's meaning the user must see (e.g. the target answered nothing). */
   warnings?: string[];
+  /** A distributed run (`redline run --agents N`): the agents, their segments, what was lost. */
+  distributed?: ResultDistributed;
   /** Generator health: its own CPU% and event-loop lag p99, and whether it saturated. */
   generator: {
     cpuPercent: number;

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   profile: () => import('./profile.js'),
   audit: () => import('./audit.js'),
   mcp: () => import('./mcp.js'),
+  agent: () => import('./agent.js'),
   k8s: () => import('./k8s.js'),
 };
 

@@ -3,6 +3,7 @@
  * scripted test (k6 scripts unchanged, native TypeScript, YAML plans), with a k6-style summary.
  */
 import { Console } from 'node:console';
+import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -15,10 +16,18 @@ import { ProgressOutput } from '../../outputs/progress/progress-output.js';
 import { createOutputFromSpec, listOutputs } from '../../outputs/registry.js';
 import { summaryExport } from '../../results/k6-summary-data.js';
 import '../../outputs/builtin.js';
+import type { DistributedController } from '../../distributed/index.js';
 import { renderSummaryText } from '../../outputs/summary/summary-text.js';
 import type { ResultThreshold, RunResultFile } from '../../results/run-result.js';
 import { redactText } from '../../util/redact.js';
-import { addLoadFlags, intFlag, type LoadFlagValues, quickOptionsFromFlags } from '../flags.js';
+import { DEFAULT_LISTEN, parseHostPort, readAgentToken, readPem } from '../distributed-flags.js';
+import {
+  addLoadFlags,
+  durationFlag,
+  intFlag,
+  type LoadFlagValues,
+  quickOptionsFromFlags,
+} from '../flags.js';
 import { type Interrupt, installInterruptHandler } from '../interrupt.js';
 import { PartialResult } from '../partial-result.js';
 import { RequestFailureLog } from '../request-failure-log.js';
@@ -43,6 +52,16 @@ interface RunFlags extends LoadFlagValues, ScriptFlagValues {
   dashboardExport?: string;
   /** WebSocket echo mode (ws:// targets): the message sent and echoed. */
   message?: string;
+  /** Distributed run: how many agents, where to listen, the token, the loss policy. */
+  agents?: number;
+  listen?: string;
+  agentTokenFile?: string;
+  onAgentLoss?: string;
+  heartbeatTimeout?: number;
+  agentWait?: number;
+  testId?: string;
+  agentTlsCert?: string;
+  agentTlsKey?: string;
 }
 
 /** Where the dashboard reads threshold outcomes from (set once a scripted run has them). */
@@ -185,7 +204,91 @@ function notFoundAsUrl(path: string, error: unknown): unknown {
   });
 }
 
+/** Starts the controller of a distributed run (`--agents N`), listening before the script loads. */
+async function startController(flags: RunFlags): Promise<DistributedController | undefined> {
+  if (flags.agents === undefined) return undefined;
+  if (flags.executionSegment !== undefined)
+    throw new RedlineError(
+      'E_USAGE_CONFLICT',
+      '--execution-segment cannot be combined with --agents (the controller gives each agent its segment)',
+      {
+        exitCode: ExitCode.Usage,
+        hint: 'drop --execution-segment; --execution-segment-sequence sets unequal parts',
+      },
+    );
+  const policy = flags.onAgentLoss ?? 'abort';
+  if (policy !== 'abort' && policy !== 'continue')
+    throw new RedlineError('E_USAGE_VALUE', `invalid value for --on-agent-loss: "${policy}"`, {
+      exitCode: ExitCode.Usage,
+      hint: 'use abort (stop every agent, the default) or continue (finish with the others)',
+    });
+  const listen = parseHostPort('--listen', flags.listen ?? DEFAULT_LISTEN);
+  if ((flags.agentTlsCert === undefined) !== (flags.agentTlsKey === undefined))
+    throw new RedlineError('E_USAGE_CONFLICT', '--agent-tls-cert and --agent-tls-key go together', {
+      exitCode: ExitCode.Usage,
+      hint: 'pass both (PEM files), or neither for a plain WebSocket',
+    });
+  const token = readAgentToken(flags.agentTokenFile, 'redline run --agents');
+  const { DistributedController } = await import('../../distributed/index.js');
+  const controller = await DistributedController.listen({
+    agents: flags.agents,
+    host: listen.host,
+    port: listen.port,
+    token,
+    testId: flags.testId ?? process.env['REDLINE_TEST_ID'] ?? randomUUID(),
+    onAgentLoss: policy,
+    heartbeatTimeoutMs: flags.heartbeatTimeout ?? 5000,
+    agentWaitMs: flags.agentWait ?? 120_000,
+    ...(flags.executionSegmentSequence !== undefined
+      ? { segmentSequence: flags.executionSegmentSequence }
+      : {}),
+    log: (line) => process.stderr.write(`redline: ${line}\n`),
+    ...(flags.agentTlsCert && flags.agentTlsKey
+      ? {
+          tls: {
+            cert: readPem('--agent-tls-cert', flags.agentTlsCert),
+            key: readPem('--agent-tls-key', flags.agentTlsKey),
+          },
+        }
+      : {}),
+  });
+  process.stderr.write(`redline: controller listening on ${controller.address}\n`);
+  return controller;
+}
+
+/** The distributed run's lines under the summary: each agent, and what is missing. */
+function distributedLines(result: RunResultFile): string {
+  const d = result.distributed;
+  if (!d) return '';
+  const lines = [
+    ``,
+    `  distributed: ${d.agents.length} agents, sequence ${d.sequence}, test ${d.testId}`,
+    ...d.agents.map(
+      (a) =>
+        `    agent ${a.index}  segment ${a.segment.padEnd(9)} ${a.status.padEnd(11)} ${a.host} pid ${a.pid}  clock ${a.clockOffsetMs >= 0 ? '+' : ''}${a.clockOffsetMs}±${Math.round((a.clockRttMs / 2) * 100) / 100} ms${a.startLateMs !== undefined ? `  start ${a.startLateMs >= 0 ? '+' : ''}${a.startLateMs} ms` : ''}${a.detail ? `  (${a.detail})` : ''}`,
+    ),
+  ];
+  if (d.partial)
+    lines.push(
+      `  PARTIAL RESULT: segment${d.lostSegments.length > 1 ? 's' : ''} ${d.lostSegments.join(', ')} lost (--on-agent-loss ${d.policy}); the numbers above miss that part of the load`,
+    );
+  return `${lines.join('\n')}\n`;
+}
+
 async function runScript(path: string, flags: RunFlags): Promise<void> {
+  const controller = await startController(flags);
+  try {
+    await runScriptWith(path, flags, controller);
+  } finally {
+    await controller?.close();
+  }
+}
+
+async function runScriptWith(
+  path: string,
+  flags: RunFlags,
+  controller: DistributedController | undefined,
+): Promise<void> {
   const interrupt = installInterruptHandler();
   const partial = new PartialResult();
   const markWritten = writePartialOnForcedExit(interrupt, partial, flags);
@@ -200,7 +303,10 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
       remoteModules: remoteModulesFromFlags(flags),
       ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
       outputs: await buildOutputs(flags, partial),
-      signal: interrupt.signal,
+      signal: controller
+        ? AbortSignal.any([interrupt.signal, controller.signal])
+        : interrupt.signal,
+      ...(controller ? { remote: controller.launcher } : {}),
       onWarning: warn,
       onThresholds: (outcomes) => {
         thresholdOutcomes = outcomes;
@@ -216,6 +322,7 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
     }).catch((error: unknown) => {
       throw notFoundAsUrl(path, error);
     });
+    if (controller) run.result.distributed = controller.summary();
     if (run.summaryError) {
       // As k6, a failing handleSummary() does not change the exit code; its error is shown and
       // the default summary printed instead, so the numbers are not lost.
@@ -238,9 +345,11 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
         }),
       );
     }
+    process.stdout.write(distributedLines(run.result));
     writeResultFiles(run.result, flags);
     markWritten();
-    process.exitCode = run.exitCode;
+    // A partial distributed result is never green, whatever the thresholds said.
+    process.exitCode = run.result.distributed?.partial ? ExitCode.AgentLost : run.exitCode;
   } finally {
     interrupt.dispose();
   }
@@ -278,6 +387,36 @@ export function register(program: Command): void {
     .option('--tag <name=value>', 'tag every series (repeatable)', parseTag)
     .option('-q, --quiet', 'no live progress line')
     .option(
+      '--agents <n>',
+      'distributed run: wait for N agents (`redline agent --join`), give each a segment, merge their results',
+      (v: string) => intFlag('--agents', 1)(v),
+    )
+    .option('--listen <host:port>', `with --agents: where agents join (default ${DEFAULT_LISTEN})`)
+    .option(
+      '--agent-token-file <file>',
+      'with --agents: file holding the shared token (default: REDLINE_AGENT_TOKEN)',
+    )
+    .option(
+      '--on-agent-loss <policy>',
+      'with --agents: abort (default: stop every agent) or continue (finish with the others); the result is partial either way',
+    )
+    .option(
+      '--heartbeat-timeout <duration>',
+      'with --agents: an agent (or the controller) silent this long is lost (default 5s)',
+      durationFlag('--heartbeat-timeout'),
+    )
+    .option(
+      '--agent-wait <duration>',
+      'with --agents: how long to wait for the agents to join and prepare (default 2m)',
+      durationFlag('--agent-wait'),
+    )
+    .option('--test-id <id>', 'with --agents: the test id agents must match (default: a new UUID)')
+    .option(
+      '--agent-tls-cert <file>',
+      'with --agents: serve agents over TLS (wss) with this PEM certificate',
+    )
+    .option('--agent-tls-key <file>', 'with --agents: the PEM key of --agent-tls-cert')
+    .option(
       '--message <text>',
       'ws:// targets: the message each connection sends and waits to get back (default hello)',
     )
@@ -292,10 +431,11 @@ Examples:
   redline run script.js --vus 10 --duration 30s          # a k6 script, unchanged
   redline run script.js --host api.example.com=127.0.0.1:3000
   redline run flow.ts --preset stress --vus 50
+  redline run script.js --agents 4 --listen 0.0.0.0:6565 --agent-token-file token   # distributed
 
 Exit codes: 0 ok, 2 bad flags, 66 script not found, 69 target unreachable or answered nothing, 73 cannot write,
 99 thresholds failed, 100/101 setup/teardown timeout, 104 invalid options, 105 interrupted (results
-still written), 107 script error, 108 aborted, 110 marked failed, 130 second Ctrl-C (what was
+still written), 107 script error, 108 aborted, 110 marked failed, 113 a distributed run lost an agent, 130 second Ctrl-C (what was
 measured is still written). Every code: docs/exit-codes.md.`,
     )
     .action(async (target: string, flags: RunFlags) => {
@@ -322,6 +462,15 @@ measured is still written). Every code: docs/exit-codes.md.`,
         }
       }
       const parsed = parseRunTarget(target);
+      if (parsed.kind === 'url' && flags.agents !== undefined)
+        throw new RedlineError(
+          'E_USAGE_CONFLICT',
+          '--agents needs a script (a URL run is not split)',
+          {
+            exitCode: ExitCode.Usage,
+            hint: 'write the test as a script (redline run script.js --agents N)',
+          },
+        );
       if (parsed.kind === 'url') return runUrl(parsed.url, flags);
       return runScript(parsed.path, flags);
     });

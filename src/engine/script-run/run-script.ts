@@ -57,6 +57,7 @@ import {
 import { tuneHeapForVus } from './heap-tuning.js';
 import { initContextError } from './init-errors.js';
 import { LifecycleInterrupted, runHandleSummary, runLifecycle } from './lifecycle.js';
+import type { RemoteLauncher } from './remote.js';
 import type { ScriptShardConfig } from './script-shard.js';
 import { readVuInitError } from './vu-runner.js';
 
@@ -75,6 +76,8 @@ export interface ScriptRunOptions {
   remoteModules?: RemoteModuleOptions;
   /** Receives a live view of the thresholds' outcomes (e.g. for the dashboard's table). */
   onThresholds?: (outcomes: () => ResultThreshold[]) => void;
+  /** Run the scenarios in other processes (a distributed run's agents) instead of local shards. */
+  remote?: RemoteLauncher;
 }
 
 /** A finished scripted run. */
@@ -178,6 +181,8 @@ interface InitState {
   mainRegistry: MetricRegistry;
   runtime: ThreadRuntime;
   module: Record<string, unknown>;
+  /** Files the init context read through open() (a distributed run ships them to its agents). */
+  openedFiles: Set<string>;
 }
 
 /** What the plan phase adds: the validated plan, its parsed thresholds and the run's description. */
@@ -201,6 +206,7 @@ interface SetupState extends PlanState {
 interface RunState extends SetupState {
   run: ShardsRun;
   evaluator: ThresholdEvaluator;
+  /** How many shards reported (the main thread's setup/teardown snapshot takes the next index). */
   workers: number;
 }
 
@@ -223,6 +229,13 @@ async function runLoaded(
 async function initPhase(loaded: LoadedScript, options: ScriptRunOptions): Promise<InitState> {
   const scriptDir = dirname(loaded.scriptPath);
   const mainRegistry = new MetricRegistry();
+  // Files the init context reads (open()): a distributed run ships them to its agents.
+  const openedFiles = new Set<string>();
+  const resolvePath = (path: string, stack?: string): string => {
+    const full = loaded.resolvePath(path, stack);
+    openedFiles.add(full);
+    return full;
+  };
   // `--env` values are in __ENV already in the init context (k6: `vus: __ENV.VUS`); buildPlan reports malformed ones.
   const initEnv = {
     ...(process.env as Record<string, string>),
@@ -232,7 +245,7 @@ async function initPhase(loaded: LoadedScript, options: ScriptRunOptions): Promi
     registry: mainRegistry,
     scriptDir,
     inInit: true,
-    resolvePath: loaded.resolvePath,
+    resolvePath,
     env: initEnv,
     ...(options.onWarning ? { warn: onceEach(options.onWarning) } : {}),
   });
@@ -240,7 +253,7 @@ async function initPhase(loaded: LoadedScript, options: ScriptRunOptions): Promi
   installScriptGlobals();
   const module = await importInitContext(loaded);
   runtime.inInit = false;
-  return { loaded, options, scriptDir, mainRegistry, runtime, module };
+  return { loaded, options, scriptDir, mainRegistry, runtime, module, openedFiles };
 }
 
 /**
@@ -391,11 +404,28 @@ async function runPhase(state: SetupState): Promise<RunState> {
       perVuInit: loaded.initFactory && (loaded.isK6Style || module['perVuInit'] === true),
     } satisfies ScriptShardConfig,
   }));
+  const launch = options.remote
+    ? await options.remote({
+        plan,
+        setupData: setupData === undefined ? undefined : JSON.stringify(setupData),
+        env: { ...(plan.options.env ?? {}) },
+        perVuInit: specs[0]?.config.perVuInit === true,
+        intervalMs: 1000,
+        script: {
+          scriptPath: loaded.scriptPath,
+          bundlePath: loaded.bundlePath,
+          openedFiles: [...state.openedFiles],
+        },
+      })
+    : undefined;
+  // Every shard reports (local worker threads, or the agents' shards of a distributed run).
+  const shardCount = launch?.shards ?? workers;
   const run = await runShards({
     meta,
     specs,
     outputs: [evaluator, ...(options.outputs ?? [])],
-    cores: workers,
+    cores: shardCount,
+    ...(launch ? { launch } : {}),
     signal,
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     onScriptError: (e) => options.onScriptError?.(e.message, loaded.userStack(e.stack)),
@@ -405,7 +435,7 @@ async function runPhase(state: SetupState): Promise<RunState> {
     if (failed) throw await initContextError(loaded, failed.error, failed.vu);
     throw error;
   });
-  return { ...state, run, evaluator, workers };
+  return { ...state, run, evaluator, workers: shardCount };
 }
 
 /**

@@ -50,6 +50,23 @@ export interface ScriptShardConfig {
    * that export `perVuInit = true`); else one instance per thread serves every VU.
    */
   perVuInit?: boolean;
+  /**
+   * Files the script reads, shipped from another machine (distributed runs): the path the
+   * script's `open()` resolves to there → where the copy is here.
+   */
+  fileMap?: Record<string, string>;
+}
+
+/** A resolver that maps shipped files (see {@link ScriptShardConfig.fileMap}) to their copies. */
+function withFileMap(
+  resolvePath: (path: string, stack?: string) => string,
+  fileMap: Record<string, string> | undefined,
+): (path: string, stack?: string) => string {
+  if (!fileMap) return resolvePath;
+  return (path, stack) => {
+    const full = resolvePath(path, stack);
+    return Object.hasOwn(fileMap, full) ? (fileMap[full] as string) : full;
+  };
 }
 
 /** How many distinct script errors each shard reports. */
@@ -105,7 +122,10 @@ export async function startShard(
       k6Options: k6OptionsView(config.plan),
       env: config.env,
       scriptDir: config.scriptDir,
-      resolvePath: loadScriptPathResolver(config.scriptDir, config.bundleUrl),
+      resolvePath: withFileMap(
+        loadScriptPathResolver(config.scriptDir, config.bundleUrl),
+        config.fileMap,
+      ),
       rewriteUrl,
       shard: config.shard,
       shards: config.shards,
