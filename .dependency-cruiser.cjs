@@ -8,7 +8,7 @@
  * generated from LAYERS (a folder may import itself and the folders listed for it, and LAYERS is
  * a DAG, so no cycle between top-level folders can appear); there is no exception. The
  * `forbidden` rules add two more contracts: a domain folder with an index.ts surface is imported
- * only through it, and the building blocks' leftover index files get no new importers.
+ * only through it, and product code never imports test fixtures.
  */
 
 /**
@@ -123,31 +123,12 @@ const SURFACES = {
   compare: [],
   k8s: [],
   db: ['sql/normalize.ts'], // driver-free SQL normaliser: the probe runs inside the user's app
+  engine: ['script-run/run-script.ts'], // scripted runs: loaded lazily by the commands that run scripts
   probe: [],
   profiler: [],
   report: [],
   slo: [],
-};
-
-/** Building blocks are imported file by file: their index.ts files (until deleted) get no new importers. */
-const RETIRED_INDEXES = ['errors/index.ts', 'findings/index.ts'];
-
-/** Surface bypasses of today, each with the change that removes it. */
-const PHASE_2_SURFACE_EXCEPTIONS = {
-  slo: [
-    {
-      comment:
-        'phase 2: removed by cli/commands/slo.ts importing slo/index.ts (cli is busy in issue 11)',
-      from: '^src/cli/commands/slo\\.ts$',
-    },
-  ],
-};
-
-/** Importers of the retired index files today, each moved to direct imports in phase 2. */
-const PHASE_2_RETIRED_INDEX_IMPORTERS = {
-  comment:
-    'phase 2: removed by importing the defining file (redline-error.ts, exit-codes.ts, finding.ts, rank.ts) instead of index.ts',
-  from: '^src/(db|engine|script|thresholds)/',
+  thresholds: [],
 };
 
 const folders = Object.keys(LAYERS);
@@ -177,27 +158,13 @@ module.exports = {
       severity: 'error',
       from: {
         path: '^src/',
-        pathNot: [
-          anyOf([folder]),
-          '/__fixtures__/',
-          ...(PHASE_2_SURFACE_EXCEPTIONS[folder] ?? []).map((e) => e.from),
-        ],
+        pathNot: [anyOf([folder]), '/__fixtures__/'],
       },
       to: {
         path: anyOf([folder]),
         pathNot: `^src/${escapeRegExp(folder)}/(${['index.ts', ...entries].map(escapeRegExp).join('|')})$`,
       },
     })),
-    {
-      name: 'no-retired-index',
-      comment: `building blocks are imported file by file: no new importer of ${RETIRED_INDEXES.join(', ')}`,
-      severity: 'error',
-      from: {
-        path: '^src/',
-        pathNot: [PHASE_2_RETIRED_INDEX_IMPORTERS.from, '/__fixtures__/'],
-      },
-      to: { path: `^src/(${RETIRED_INDEXES.map(escapeRegExp).join('|')})$` },
-    },
     {
       name: 'no-product-import-of-fixtures',
       comment: 'product code never imports test fixtures',

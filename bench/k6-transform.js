@@ -13,7 +13,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runScriptTest } from '../dist/engine/script/run-script.js';
+import { runScriptTest } from '../dist/engine/script-run/run-script.js';
 import { freePort, GEN_CPU, median, ROOT, TGT_CPU, WORK, waitForPort } from './lib.mjs';
 
 if (process.env.K6_TRANSFORM_BENCH_PINNED !== '1' && spawnSync('taskset', ['-V']).status === 0) {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
-import type { QuickRunOptions } from '../engine/quick/quick-config.js';
+import type { QuickRunOptions } from '../engine/index.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
 import { parseHeaderFlag } from '../http/target.js';

@@ -2,7 +2,7 @@
  * PartialResult: an output that keeps what a run has measured so far, so a forced exit (a second
  * Ctrl-C) can still write the result file and print the summary of what exists.
  */
-import { buildRunResult } from '../engine/result-builder.js';
+import { buildRunResult } from '../engine/index.js';
 import type { Aggregate } from '../metrics/aggregate.js';
 import type { Output } from '../outputs/output.js';
 import type { IntervalUpdate, RunMeta } from '../results/run-meta.js';

@@ -1,10 +1,13 @@
-/** describePlan (k6's scenario header), max VUs and max duration, on the seed's options and others. */
+/**
+ * describePlan (k6's scenario header), max VUs and max duration, on the options of the founding
+ * brief's k6 script ([ref: load-test-plan]) and others.
+ */
 import { describe, expect, it } from 'vitest';
 import { formatGoDuration } from '../util/duration.js';
 import { buildPlan } from './build-plan.js';
 import { describePlan, maxDurationMs, maxVUs, planMaxVUs } from './describe-plan.js';
 
-/** The `options` of the seed's k6 script (5 stages: 100 VUs, then 300). */
+/** The `options` of the founding brief's k6 script (5 stages: 100 VUs, then 300; [ref: load-test-plan]). */
 const SEED_OPTIONS = {
   stages: [
     { duration: '5m', target: 100 },
@@ -20,7 +23,7 @@ const SEED_OPTIONS = {
   },
 };
 
-describe('the seed script', () => {
+describe("the founding brief's k6 script", () => {
   const { plan, warnings } = buildPlan({
     scriptOptions: SEED_OPTIONS,
     exportedFunctions: ['default'],

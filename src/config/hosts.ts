@@ -4,8 +4,9 @@
  * https://api.example.com=https://10.0.0.5` (TLS kept) and k6's `options.hosts` (name -> IP or
  * IP:port, scheme kept as k6), with the pure `rewriteUrl` the HTTP layer calls.
  */
+import { isRecord } from '../util/is-record.js';
 import type { ProblemList } from './problems.js';
-import { describeValue, isPlainObject } from './read-values.js';
+import { describeValue } from './read-values.js';
 
 /** URL schemes a rule can match or set. */
 export type HostScheme = 'http' | 'https' | 'ws' | 'wss';
@@ -105,7 +106,7 @@ export function hostRulesFromOptions(
   problems: ProblemList,
 ): HostRule[] {
   if (hosts === undefined || hosts === null) return [];
-  if (!isPlainObject(hosts)) {
+  if (!isRecord(hosts)) {
     problems.add(path, `must be an object of host name: "address", got ${describeValue(hosts)}`);
     return [];
   }

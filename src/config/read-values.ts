@@ -2,6 +2,7 @@
 
 import type { Stage } from '../executors/executor.js';
 import { parseDurationMs } from '../util/duration.js';
+import { isRecord } from '../util/is-record.js';
 import { findNearest } from '../util/nearest.js';
 import type { ProblemList } from './problems.js';
 
@@ -10,11 +11,6 @@ export type RawObject = Record<string, unknown>;
 
 /** Names a field for messages: `options.scenarios.x.rate`, or `--vus` for a CLI value. */
 export type PathOf = (field: string) => string;
-
-/** True for a plain `{...}` object (not null, not an array). */
-export function isPlainObject(value: unknown): value is RawObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * A path namer: fields go under `prefix` unless `origins` names where the field came from
@@ -157,7 +153,7 @@ export function readStringMap(
   path: string,
   problems: ProblemList,
 ): Record<string, string> {
-  if (!isPlainObject(value)) {
+  if (!isRecord(value)) {
     problems.add(path, `must be an object of name: "value" pairs, got ${describeValue(value)}`);
     return {};
   }
@@ -204,7 +200,7 @@ function readStage(
   problems: ProblemList,
 ): Stage | undefined {
   const at = (field: string) => pathOf(`[${index}]${field}`);
-  if (!isPlainObject(item)) {
+  if (!isRecord(item)) {
     problems.add(
       at(''),
       `stage ${index + 1} must be an object { duration, target }, got ${describeValue(item)}`,

@@ -8,9 +8,10 @@ import type { Executor } from '../executors/executor.js';
 import { COMMON_SCENARIO_KEYS, readScenarioBase } from '../executors/options.js';
 import type { ScenarioPlan } from '../executors/registry.js';
 import { EXECUTOR_NAMES, EXECUTORS } from '../executors/registry.js';
+import { isRecord } from '../util/is-record.js';
 import { findNearest } from '../util/nearest.js';
 import type { ProblemList } from './problems.js';
-import { describeValue, FieldReader, isPlainObject, type PathOf } from './read-values.js';
+import { describeValue, FieldReader, type PathOf } from './read-values.js';
 
 /** A scenario to read: its name, raw object and how its fields are named in messages. */
 export interface ScenarioSource {
@@ -25,7 +26,7 @@ export function readScenario(
   problems: ProblemList,
 ): ScenarioPlan | undefined {
   const { raw, pathOf } = source;
-  if (!isPlainObject(raw)) {
+  if (!isRecord(raw)) {
     problems.add(
       pathOf(''),
       `a scenario must be an object with an executor, got ${describeValue(raw)}`,

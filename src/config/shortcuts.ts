@@ -3,8 +3,9 @@
  * shared-iterations, `stages` -> ramping-vus, `vus` alone -> shared-iterations (vus iterations),
  * nothing -> 1 VU, 1 iteration; conflicting combinations are ExecutionConflict problems.
  */
+import { isRecord } from '../util/is-record.js';
 import type { ProblemList } from './problems.js';
-import { createPathOf, isPlainObject, type RawObject } from './read-values.js';
+import { createPathOf, type RawObject } from './read-values.js';
 import type { ScenarioSource } from './scenarios.js';
 import { isHigherTier, type MergedOptions } from './tiers.js';
 
@@ -87,7 +88,7 @@ export function deriveScenarioSources(
   }
   if (
     hasScenarios &&
-    !(isPlainObject(values['scenarios']) && Object.keys(values['scenarios']).length === 0)
+    !(isRecord(values['scenarios']) && Object.keys(values['scenarios']).length === 0)
   ) {
     return fromScenarios(values['scenarios'], path('scenarios'), problems);
   }
@@ -121,7 +122,7 @@ function shortcut(
 }
 
 function fromScenarios(value: unknown, path: string, problems: ProblemList): ScenarioSource[] {
-  if (!isPlainObject(value)) {
+  if (!isRecord(value)) {
     problems.add(path, 'must be an object of scenario name: { executor, ... }');
     return [];
   }

@@ -3,11 +3,13 @@
  * keys, expressions, aggregations per metric type) is validated by thresholds/parseThresholds so
  * its problems come out together with every other configuration problem.
  */
+
 import type { MetricDescriptor } from '../metrics/metric-types.js';
-import { parseThresholds } from '../thresholds/parse-thresholds.js';
+import { parseThresholds } from '../thresholds/index.js';
+import { isRecord } from '../util/is-record.js';
 import type { ThresholdSpec } from './plan.js';
 import type { ProblemList } from './problems.js';
-import { isPlainObject, parseDurationValue } from './read-values.js';
+import { parseDurationValue } from './read-values.js';
 
 /**
  * Normalises `thresholds` (`{ metric: expr | [expr | { threshold, abortOnFail, delayAbortEval,
@@ -24,7 +26,7 @@ export function readThresholds(
   const prefix = path.endsWith('thresholds') ? path.slice(0, -'thresholds'.length) : `${path}.`;
   for (const problem of parsed.problems) problems.add(`${prefix}${problem.path}`, problem.message);
   for (const warning of parsed.warnings) problems.warnings.push(`${prefix}${warning}`);
-  if (!isPlainObject(input)) return {};
+  if (!isRecord(input)) return {};
   const result: Record<string, ThresholdSpec[]> = {};
   for (const [metric, value] of Object.entries(input)) {
     const entries = Array.isArray(value) ? value : [value];
@@ -37,7 +39,7 @@ export function readThresholds(
 function toSpec(entry: unknown): ThresholdSpec | undefined {
   if (typeof entry === 'string')
     return { threshold: entry, abortOnFail: false, delayAbortEvalMs: 0 };
-  if (!isPlainObject(entry) || typeof entry['threshold'] !== 'string') return undefined;
+  if (!isRecord(entry) || typeof entry['threshold'] !== 'string') return undefined;
   const spec: ThresholdSpec = {
     threshold: entry['threshold'],
     abortOnFail: entry['abortOnFail'] === true,

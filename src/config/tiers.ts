@@ -2,8 +2,9 @@
  * Option tiers (script < environment < command line) and their merge with k6's rule: a tier that
  * sets any of duration/iterations/stages/scenarios replaces all four from the tiers below it.
  */
+import { isRecord } from '../util/is-record.js';
 import type { ProblemList } from './problems.js';
-import { isPlainObject, type RawObject } from './read-values.js';
+import type { RawObject } from './read-values.js';
 
 /** Where a tier's values come from, lowest precedence first. */
 export type TierLabel = 'script' | 'env' | 'cli';
@@ -36,7 +37,7 @@ export function isHigherTier(a: TierLabel | undefined, b: TierLabel | undefined)
 /** Creates a tier from the script's exported `options` (paths `options.<key>`). */
 export function createScriptTier(options: unknown, problems: ProblemList): OptionTier {
   if (options === undefined || options === null) return { label: 'script', values: {}, paths: {} };
-  if (!isPlainObject(options)) {
+  if (!isRecord(options)) {
     problems.add('options', 'the exported options must be an object');
     return { label: 'script', values: {}, paths: {} };
   }
@@ -69,9 +70,7 @@ export function mergeTiers(tiers: readonly OptionTier[], problems: ProblemList):
       if (value === undefined) continue;
       const previous = merged.values[key];
       merged.values[key] =
-        key === 'tags' && isPlainObject(previous) && isPlainObject(value)
-          ? { ...previous, ...value }
-          : value;
+        key === 'tags' && isRecord(previous) && isRecord(value) ? { ...previous, ...value } : value;
       merged.paths[key] = tier.paths[key] ?? `options.${key}`;
       merged.tierOf[key] = tier.label;
     }

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { QueryConfig } from 'pg';
-import { ExitCode, RedlineError } from '../errors/index.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
 
 /** Which driver a target needs. */
 export type DbKind = 'postgres' | 'mysql' | 'pglite';

@@ -4,9 +4,10 @@
  * parse, apply the rules.
  */
 import { readFile } from 'node:fs/promises';
-import { ExitCode, RedlineError } from '../errors/index.js';
-import type { Finding } from '../findings/index.js';
-import { isRecord as isObject } from '../util/is-record.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
+import type { Finding } from '../findings/finding.js';
+import { isRecord } from '../util/is-record.js';
 import { annotateExistingIndexes } from './advice/existing-indexes.js';
 import { type DbSession, openDb, parseDbTarget } from './connection.js';
 import { explainMysql } from './mysql/explain.js';
@@ -111,8 +112,8 @@ export function parseSavedPlan(text: string, sql?: string): ExplainedPlan {
     }
     const first = Array.isArray(value) ? value[0] : value;
     const unwrapped =
-      isObject(first) && isObject(first['QUERY PLAN']) ? first['QUERY PLAN'] : first;
-    if (isObject(unwrapped) && 'query_block' in unwrapped) return parseMariaDbPlan(unwrapped, sql);
+      isRecord(first) && isRecord(first['QUERY PLAN']) ? first['QUERY PLAN'] : first;
+    if (isRecord(unwrapped) && 'query_block' in unwrapped) return parseMariaDbPlan(unwrapped, sql);
     if (Array.isArray(first?.['QUERY PLAN'])) return parsePostgresPlan(first['QUERY PLAN'], sql);
     return parsePostgresPlan(unwrapped, sql);
   }

@@ -3,7 +3,8 @@
  * a read-write transaction that was rolled back, or not at all), why EXPLAIN ANALYZE was refused,
  * and which effects a rollback does not undo (sequences, AUTO_INCREMENT).
  */
-import { ExitCode, RedlineError } from '../errors/index.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
 
 /**
  * How the statement was handled:

@@ -1,5 +1,6 @@
 /** --verify-index: build the suggested index inside a transaction, re-run the plan, roll back. */
-import { ExitCode, RedlineError } from '../errors/index.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
 import type { IndexSuggestion } from './advice/index-advice.js';
 import { type DbSession, openDb, parseDbTarget } from './connection.js';
 import { type ExplainedPlan, listPlanNodes, planTotalMs } from './plan/plan-node.js';

@@ -1,10 +1,17 @@
-/** Public surface of the engine: quick-mode runs (and, later, scripted runs). */
+/**
+ * Public surface of the engine: quick-mode runs, the shards' controller and the run result.
+ * Scripted runs have their own entry, `script-run/run-script.ts` (`runScriptTest`), which the
+ * commands that run scripts load lazily (it brings the script loader and runtime); the MCP
+ * server's script inspection shares their init errors (`initContextError`).
+ */
 export {
   type AbortReason,
   type ControlledRun,
   type RunShardsOptions,
   runShards,
 } from './controller.js';
+export { checkReachable } from './preflight.js';
 export { planQuickShards, type QuickRunOptions, splitEvenly } from './quick/quick-config.js';
 export { describeQuickRun, type RunResult, runQuickTest } from './quick/run-quick.js';
 export { buildRunResult, metricValues, resultMetrics } from './result-builder.js';
+export { initContextError } from './script-run/init-errors.js';

@@ -93,6 +93,8 @@ export interface ConnectionOptions {
     key?: string;
     passphrase?: string;
   };
+  /** Ask TLS servers for a stapled OCSP response (scripts' `response.ocsp`); kept in `ocspResponse`. */
+  requestOcsp?: boolean;
   /**
    * Resume the TLS session of this connection's previous socket when it reconnects (an
    * abbreviated handshake, as browsers and wrk do). Quick mode only: k6 (Go's default client)
@@ -130,6 +132,10 @@ function onTcpUpBeforeTls(this: OwnedSocket): void {
 }
 function onSecureConnect(this: OwnedSocket): void {
   ownerOf(this)?.handleSocket('ready-tls');
+}
+function onOcspResponse(this: OwnedSocket, response: Buffer): void {
+  const conn = ownerOf(this);
+  if (conn) conn.ocspResponse = response;
 }
 function onSocketError(this: OwnedSocket, error: Error): void {
   ownerOf(this)?.handleSocketError(error);
@@ -186,6 +192,8 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
   /** The negotiated TLS version (`TLSv1.3`) and IANA cipher-suite name; '' over plain TCP. */
   tlsProtocol = '';
   tlsCipher = '';
+  /** The OCSP response the TLS server stapled (with `requestOcsp`), undefined when none. */
+  ocspResponse: Buffer | undefined = undefined;
 
   readonly #target: Target;
   readonly #owner: ConnectionOwner;
@@ -280,11 +288,14 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
         servername: t.servername,
         rejectUnauthorized: !this.#options.insecure,
         ALPNProtocols: ['http/1.1'],
+        ...(this.#options.requestOcsp ? { requestOCSP: true } : {}),
         ...this.#options.tls,
         ...(this.#tlsSession ? { session: this.#tlsSession } : {}),
         onread: { buffer: this.#options.readBuffer, callback: this.#onRead },
       };
       socket = tlsConnect(options as TlsConnectionOptions);
+      this.ocspResponse = undefined;
+      if (this.#options.requestOcsp) socket.once('OCSPResponse', onOcspResponse);
       socket.once('connect', onTcpUpBeforeTls);
       socket.once('secureConnect', onSecureConnect);
       if (this.#options.resumeTlsSessions) socket.on('session', onTlsSession);

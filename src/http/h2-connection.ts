@@ -27,6 +27,9 @@
  * with no error): its streams are never lost. A GOAWAY with an error code fails the streams
  * still running on it as `reset` (k6's GOAWAY code, 1611 + the HTTP/2 code).
  *
+ * The slot is ready when the server's SETTINGS arrive; streams in flight are capped by its
+ * SETTINGS_MAX_CONCURRENT_STREAMS as well as by `streams`.
+ *
  * Timeouts are per stream (`expireBefore`): a timed-out stream is cancelled (RST_STREAM CANCEL)
  * and the others on the connection go on.
  */
@@ -148,6 +151,8 @@ interface SessionState {
   socket: Socket | TLSSocket;
   flights: Set<Flight>;
   ready: boolean;
+  /** Streams allowed at once: `--streams`, capped by the server's SETTINGS_MAX_CONCURRENT_STREAMS. */
+  maxStreams: number;
   /** A GOAWAY arrived: no new stream; the remaining ones drain. */
   draining: boolean;
   dead: boolean;
@@ -224,7 +229,7 @@ export class Http2Connection implements LoadConnection {
   get canSend(): boolean {
     const s = this.#active;
     if (s === null) return false;
-    return s.ready && !s.draining && s.flights.size < this.#options.streams;
+    return s.ready && !s.draining && s.flights.size < s.maxStreams;
   }
   get isOpen(): boolean {
     return this.#active !== null;
@@ -267,6 +272,7 @@ export class Http2Connection implements LoadConnection {
       socket,
       flights: new Set(),
       ready: false,
+      maxStreams: this.#options.streams,
       draining: false,
       dead: false,
       connectStart: start,
@@ -297,10 +303,23 @@ export class Http2Connection implements LoadConnection {
     socket.on('error', (error) => {
       state.failure ??= classifySocketError(error);
     });
-    session.on('connect', () => {
+    // Ready with the server's first SETTINGS, not at the TCP/TLS 'connect': streams beyond its
+    // SETTINGS_MAX_CONCURRENT_STREAMS sent before it would be refused (REFUSED_STREAM).
+    session.once('remoteSettings', (settings) => {
       if (state.dead || state.failure !== null) return;
+      state.maxStreams = Math.min(
+        this.#options.streams,
+        settings.maxConcurrentStreams ?? Number.POSITIVE_INFINITY,
+      );
       state.ready = true;
       this.#owner.onConnectionReady(this);
+    });
+    session.on('remoteSettings', (settings) => {
+      if (state.ready)
+        state.maxStreams = Math.min(
+          this.#options.streams,
+          settings.maxConcurrentStreams ?? Number.POSITIVE_INFINITY,
+        );
     });
     session.on('error', (error: NodeJS.ErrnoException) => {
       state.failure ??= sessionErrorClass(error);

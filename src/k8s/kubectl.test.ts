@@ -61,6 +61,7 @@ function setup(overrides: Partial<ClusterRunOptions> = {}) {
     agentResources: {},
     controllerResources: {},
     ttlSecondsAfterFinished: 600,
+    agentJoinTimeoutSeconds: 300,
   });
   const stdout = collect();
   const stderr = collect();

@@ -101,6 +101,7 @@ function options(overrides: Partial<RenderOptions> = {}): RenderOptions {
       memory: parseRequestLimit('--controller-memory', '512Mi'),
     },
     ttlSecondsAfterFinished: 600,
+    agentJoinTimeoutSeconds: 300,
     ...overrides,
   };
 }
@@ -208,7 +209,15 @@ describe('renderTest: semantics', () => {
       `${service.metadata.name}:9000`,
       '--agent-token-file',
       TOKEN_FILE,
+      '--join-timeout',
+      '300s',
     ]);
+    // Both sides know the test id: an agent refuses a controller of another test.
+    for (const job of [controller, agents])
+      expect(job.spec.template.spec.containers[0]!.env?.[0]).toEqual({
+        name: 'REDLINE_TEST_ID',
+        value: rendered.names.testId,
+      });
     const controllerArgs = controller.spec.template.spec.containers[0]!.args!;
     expect(controllerArgs.slice(0, 8)).toEqual([
       'run',
@@ -244,6 +253,57 @@ describe('renderTest: semantics', () => {
       const volume = job.spec.template.spec.volumes.find((v) => v.secret);
       expect(volume?.secret?.secretName).toBe(rendered.secret.metadata.name);
     }
+  });
+
+  it('run flags that look secret go into the Secret and reach the controller as $(VARIABLE); other $ are escaped', () => {
+    const rendered = renderTest(
+      options({
+        runArgs: [
+          '-e',
+          'API_TOKEN=s3cr3t-value',
+          '--out',
+          'experimental-prometheus-rw=https://user:pa55word@prom.example.com/api/v1/write',
+          '-e',
+          'PRICE=$(5)',
+          '-e',
+          'BASE_URL=http://127.0.0.1:3000',
+        ],
+      }),
+    );
+    const visible = toYaml(rendered.objects);
+    expect(visible).not.toContain('s3cr3t-value');
+    expect(visible).not.toContain('pa55word');
+    const container = rendered.objects[2].spec.template.spec.containers[0]!;
+    expect(container.args!.slice(8)).toEqual([
+      '-e',
+      '$(REDLINE_SECRET_ARG_1)',
+      '--out',
+      '$(REDLINE_SECRET_ARG_3)',
+      '-e',
+      'PRICE=$$(5)',
+      '-e',
+      'BASE_URL=http://127.0.0.1:3000',
+    ]);
+    expect(container.env?.slice(1)).toEqual([
+      {
+        name: 'REDLINE_SECRET_ARG_1',
+        valueFrom: { secretKeyRef: { name: rendered.secret.metadata.name, key: 'arg-1' } },
+      },
+      {
+        name: 'REDLINE_SECRET_ARG_3',
+        valueFrom: { secretKeyRef: { name: rendered.secret.metadata.name, key: 'arg-3' } },
+      },
+    ]);
+    expect(Buffer.from(rendered.secret.data['arg-1']!, 'base64').toString()).toBe(
+      'API_TOKEN=s3cr3t-value',
+    );
+    expect(rendered.secretValues).toContain(
+      'experimental-prometheus-rw=https://user:pa55word@prom.example.com/api/v1/write',
+    );
+    expect(rendered.secretArgs.map((a) => a.key)).toEqual(['arg-1', 'arg-3']);
+    expect(rendered.secretArgs.map((a) => a.redacted).join(' ')).not.toMatch(/s3cr3t|pa55word/);
+    for (const object of [rendered.secret, ...rendered.objects])
+      expect(schemaErrors(object)).toBe('');
   });
 
   it('names are DNS-1123 labels (the Service a DNS-1035 one), every object carries the test id label', () => {

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
+import { redactText } from '../util/redact.js';
 import type { ScriptBundle } from './bundle.js';
 import { type Component, type TestNames, testLabels, testNames, testSelector } from './names.js';
 import type { RequestLimit } from './resources.js';
@@ -36,7 +37,7 @@ export interface RenderOptions {
   testId: string;
   /** Omitted: kubectl's current namespace. */
   namespace?: string;
-  /** The controller's port (the Service's too). */
+  /** The controller's port (the Service's too; `redline run --listen` uses 6565 by default). */
   port: number;
   /** The shared token; only the Secret holds it. */
   token: string;
@@ -50,6 +51,8 @@ export interface RenderOptions {
   ttlSecondsAfterFinished: number;
   /** Jobs are stopped after this long, whatever happens. */
   activeDeadlineSeconds?: number;
+  /** How long an agent keeps trying to reach the controller (its pod may start first). */
+  agentJoinTimeoutSeconds: number;
 }
 
 /** The rendered objects: `objects` carry no secret; `secret` is kept apart so it can be. */
@@ -58,6 +61,13 @@ export interface RenderedTest {
   /** `kubectl` label selector matching every object of the test. */
   selector: string;
   secret: SecretObject;
+  /** Every value the Secret holds (the token, secret-looking run flags): never to be printed. */
+  secretValues: string[];
+  /**
+   * Run flags moved into the Secret because they look secret (a password in a URL, `-e
+   * API_TOKEN=…`): the Secret key and the flag as redacted, for messages.
+   */
+  secretArgs: Array<{ key: string; redacted: string }>;
   /** ConfigMap, Service, the controller Job, the agents' Job (in apply order). */
   objects: [ConfigMapObject, ServiceObject, JobObject, JobObject];
 }
@@ -80,13 +90,19 @@ export function renderTest(options: RenderOptions): RenderedTest {
     ...(options.namespace ? { namespace: options.namespace } : {}),
     labels: testLabels(options.testId, component),
   });
+  const {
+    args: runArgs,
+    env: secretEnv,
+    data: argData,
+    moved,
+  } = secretRunArgs(options.runArgs, names.token);
   const secret: SecretObject = {
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: common(names.token, 'token'),
     type: 'Opaque',
     immutable: true,
-    data: { token: Buffer.from(options.token, 'utf8').toString('base64') },
+    data: { token: Buffer.from(options.token, 'utf8').toString('base64'), ...argData },
   };
   const { configMap, items } = scriptConfigMap(options.bundle, common(names.script, 'script'));
   const service: ServiceObject = {
@@ -111,6 +127,8 @@ export function renderTest(options: RenderOptions): RenderedTest {
   };
   const tokenMount: VolumeMount = { name: 'token', mountPath: TOKEN_MOUNT, readOnly: true };
   const affinity = antiAffinity(options);
+  // The controller announces this test id and the agents refuse a controller of another test.
+  const testIdEnv: EnvVar = { name: 'REDLINE_TEST_ID', value: options.testId };
   const controllerArgs = [
     'run',
     `${SCRIPT_MOUNT}/${options.bundle.script}`,
@@ -120,7 +138,7 @@ export function renderTest(options: RenderOptions): RenderedTest {
     `0.0.0.0:${options.port}`,
     '--agent-token-file',
     TOKEN_FILE,
-    ...options.runArgs,
+    ...runArgs,
   ];
   const controller: JobObject = {
     apiVersion: 'batch/v1',
@@ -145,6 +163,7 @@ export function renderTest(options: RenderOptions): RenderedTest {
             {
               ...container('controller', options, options.controllerResources),
               args: controllerArgs,
+              env: [testIdEnv, ...secretEnv],
               workingDir: WORK_DIR,
               ports: [{ name: 'control', containerPort: options.port, protocol: 'TCP' }],
               // The Service sends agents here only once the controller listens.
@@ -202,7 +221,10 @@ export function renderTest(options: RenderOptions): RenderedTest {
                 `${names.controller}:${options.port}`,
                 '--agent-token-file',
                 TOKEN_FILE,
+                '--join-timeout',
+                `${options.agentJoinTimeoutSeconds}s`,
               ],
+              env: [testIdEnv],
               volumeMounts: [tokenMount],
             },
           ],
@@ -215,8 +237,42 @@ export function renderTest(options: RenderOptions): RenderedTest {
     names,
     selector: testSelector(options.testId),
     secret,
+    secretValues: [options.token, ...moved.map((m) => m.value)],
+    secretArgs: moved.map(({ key, redacted }) => ({ key, redacted })),
     objects: [configMap, service, controller, agents],
   };
+}
+
+/**
+ * Keeps secrets out of the Job's arguments: a run flag that redaction would change (a password
+ * in a URL, `-e API_TOKEN=…`, an Authorization header) goes into the Secret, reaches the
+ * container as an environment variable, and the argument becomes `$(VARIABLE)`, which the kubelet
+ * expands when it starts the container. Every other `$` is doubled (`$$`), so the kubelet leaves
+ * the user's text as written.
+ */
+function secretRunArgs(
+  runArgs: readonly string[],
+  secretName: string,
+): {
+  args: string[];
+  env: EnvVar[];
+  data: Record<string, string>;
+  moved: Array<{ key: string; value: string; redacted: string }>;
+} {
+  const env: EnvVar[] = [];
+  const data: Record<string, string> = {};
+  const moved: Array<{ key: string; value: string; redacted: string }> = [];
+  const args = runArgs.map((arg, index) => {
+    const redacted = redactText(arg);
+    if (redacted === arg) return arg.replaceAll('$', () => '$$');
+    const key = `arg-${index}`;
+    const variable = `REDLINE_SECRET_ARG_${index}`;
+    data[key] = Buffer.from(arg, 'utf8').toString('base64');
+    env.push({ name: variable, valueFrom: { secretKeyRef: { name: secretName, key } } });
+    moved.push({ key, value: arg, redacted });
+    return `$(${variable})`;
+  });
+  return { args, env, data, moved };
 }
 
 function container(
@@ -403,6 +459,7 @@ export interface Container {
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   command: string[];
   args?: string[];
+  env?: EnvVar[];
   workingDir?: string;
   ports?: Array<{ name: string; containerPort: number; protocol: 'TCP' }>;
   readinessProbe?: {
@@ -413,6 +470,13 @@ export interface Container {
   resources?: { requests: Record<string, string>; limits: Record<string, string> };
   securityContext: { allowPrivilegeEscalation: boolean };
   volumeMounts?: VolumeMount[];
+}
+
+/** core/v1 EnvVar (a value, or a Secret key). */
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef: { name: string; key: string } };
 }
 
 /** core/v1 VolumeMount. */

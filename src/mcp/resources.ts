@@ -25,8 +25,8 @@ export const BEST_PRACTICES_FILE = join(DOCS_DIR, 'script-best-practices.md');
 const SCRIPT_API_DTS = [
   'script/modules/redline.d.ts',
   'script/api/http-api.d.ts',
-  'script/http/response.d.ts',
-  'script/http/vu-http.d.ts',
+  'script/vu-http/response.d.ts',
+  'script/vu-http/vu-http.d.ts',
   'script/api/checks.d.ts',
   'script/api/flow.d.ts',
   'script/api/custom-metrics.d.ts',

@@ -49,7 +49,14 @@ interface QueryShape {
   slot: SiteSlot;
 }
 
+/** Statements whose call site is cached at most. */
 const SHAPE_LIMIT = 5000;
+/**
+ * Query texts cached at most (each maps to its statement's shape). Smaller than SHAPE_LIMIT: an
+ * ORM that writes values into the SQL sends a new text per value, and the cache should reach its
+ * bound (and stay flat) within seconds, not grow for the length of an audit.
+ */
+const TEXT_LIMIT = 1000;
 const shapes = new Map<string, QueryShape>();
 const slots = new Map<string, SiteSlot>();
 
@@ -73,7 +80,7 @@ function shapeOf(text: string): QueryShape {
     star: isSelectStar(sql),
     slot: slotOf(sql),
   };
-  if (shapes.size >= SHAPE_LIMIT) shapes.clear();
+  if (shapes.size >= TEXT_LIMIT) shapes.clear();
   shapes.set(text, shape);
   return shape;
 }

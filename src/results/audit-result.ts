@@ -72,6 +72,11 @@ export interface AuditStep {
   invalidReason?: string;
   /** Target process CPU, percent of one core × cores (100 = all cores busy), mean over the step. */
   targetCpuPercent?: number;
+  /**
+   * The busiest target process's main thread (a Node service's event loop), percent of one core,
+   * mean over the step: saturation of a single-threaded loop that `targetCpuPercent` hides.
+   */
+  targetMainThreadPercent?: number;
   /** Target memory as percent of the host's (or container's) memory, max over the step. */
   targetMemoryPercent?: number;
   /** Target resident set size, bytes, max over the step. */

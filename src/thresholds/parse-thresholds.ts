@@ -13,10 +13,11 @@
  */
 
 import { ExitCode } from '../errors/exit-codes.js';
-import { RedlineError } from '../errors/index.js';
+import { RedlineError } from '../errors/redline-error.js';
 import { BUILTIN_METRICS } from '../metrics/builtin.js';
 import type { MetricDescriptor } from '../metrics/metric-types.js';
 import { parseDurationMs } from '../util/duration.js';
+import { isRecord } from '../util/is-record.js';
 import { findNearest } from '../util/nearest.js';
 import { redactTags, redactText } from '../util/redact.js';
 import { formatAggregation, parseThresholdExpression } from './parse-expression.js';
@@ -125,7 +126,7 @@ function parseEntry(
   let delayAbortEvalMs = 0;
   let windowMs: number | undefined;
   const before = result.problems.length;
-  if (typeof entry === 'object' && entry !== null && !Array.isArray(entry)) {
+  if (isRecord(entry)) {
     const object = entry as Record<string, unknown>;
     for (const k of Object.keys(object)) {
       if (OBJECT_KEYS.includes(k)) continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRedlineError } from '../errors/index.js';
+import { isRedlineError } from '../errors/redline-error.js';
 import { parseThresholdExpression } from './parse-expression.js';
 import { parseMetricKey } from './parse-metric-key.js';
 import { assertValidThresholds, parseThresholds } from './parse-thresholds.js';
@@ -105,7 +105,8 @@ describe('parseMetricKey', () => {
 });
 
 describe('parseThresholds', () => {
-  it('parses the seed script thresholds', () => {
+  // The founding brief's k6 script [ref: load-test-plan].
+  it("parses the thresholds of the founding brief's k6 script", () => {
     const parsed = parseThresholds(
       {
         http_req_duration: ['p(50)<200', 'p(95)<500', 'p(99)<800'],

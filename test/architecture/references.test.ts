@@ -1,7 +1,6 @@
 /**
  * Citations resolve: every `[ref: <id>]` in code and docs names an entry of docs/references.md, and
- * the old citations ("the seed", "[P]") survive only in the files listed for phase 2 (folders
- * other helpers were editing); a new one anywhere else fails.
+ * the old citations ("the seed", "[P]") are gone; a new one anywhere fails.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -9,19 +8,6 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const REFERENCES = join(ROOT, 'docs/references.md');
-
-/** Files still citing the founding brief or "[P]": phase 2 replaces these with [ref: …] entries. */
-const PHASE_2_OLD_CITATIONS = new Set([
-  'src/config/describe-plan.test.ts',
-  'src/config/presets/index.ts',
-  'src/config/presets/preset.ts',
-  'src/config/presets/presets.test.ts',
-  'src/config/presets/shapes.ts',
-  'src/script/k6-transform/transform-run.test.ts',
-  'src/thresholds/parse.test.ts',
-  'test/e2e/seed-k6.test.ts',
-  'test/k6-compat/scripts/22-stages.js',
-]);
 
 function filesUnder(dir: string, pattern: RegExp): string[] {
   const out: string[] = [];
@@ -58,22 +44,14 @@ describe('docs/references.md', () => {
     expect(missing).toEqual([]);
   });
 
-  it('has replaced "the seed" and "[P]" citations outside the phase-2 list', () => {
+  it('has replaced every "the seed" and "[P]" citation', () => {
     // The demo's own seed data (rows it loads) is another sense of the word.
     const old = /\[P\]|\bthe seed\b(?! data| volumes)|\bseed's\b|\bseed document\b/;
     // This test and the architecture doc name the old citations to describe them.
     const describers = new Set([relative(ROOT, import.meta.filename), 'docs/architecture.md']);
     const offenders = SOURCES.map((f) => relative(ROOT, f)).filter(
-      (f) =>
-        !describers.has(f) &&
-        !PHASE_2_OLD_CITATIONS.has(f) &&
-        old.test(readFileSync(join(ROOT, f), 'utf8')),
+      (f) => !describers.has(f) && old.test(readFileSync(join(ROOT, f), 'utf8')),
     );
     expect(offenders).toEqual([]);
-    // The list only shrinks: an entry that no longer cites the old way must be removed from it.
-    const stale = [...PHASE_2_OLD_CITATIONS].filter(
-      (f) => !old.test(readFileSync(join(ROOT, f), 'utf8')),
-    );
-    expect(stale).toEqual([]);
   });
 });

@@ -23,7 +23,14 @@ beforeAll(async () => {
   db = await createPgDatabase('rl_trips');
   await pgExec(db.url, [readFileSync(join(ROOT, 'test/fixtures/apps/db/schema.sql'), 'utf8')]);
   const app = await startProbedApp(APP, { DATABASE_URL: db.url });
-  for (const path of ['/article', '/article-parallel', '/list', '/list-nocount', '/tx'])
+  for (const path of [
+    '/article',
+    '/article-parallel',
+    '/list',
+    '/list-sub',
+    '/list-nocount',
+    '/tx',
+  ])
     expect(await getMany(app.port, path, 4)).toEqual([200, 200, 200, 200]);
   report = await app.stop();
 }, 60_000);
@@ -55,7 +62,7 @@ describe('chatty requests', () => {
 describe('count(*) on every list request', () => {
   it('reports the count beside the page at its line, on 100% of the list requests', () => {
     const found = report.findings.filter((f) => f.id === 'probe.count-per-list');
-    expect(found.map((f) => f.location?.route)).toEqual(['GET /list']);
+    expect(found.map((f) => f.location?.route).sort()).toEqual(['GET /list', 'GET /list-sub']);
     expect(found[0]?.location).toMatchObject({
       query: 'SELECT count(*) FROM orders',
       file: `test/fixtures/apps/db/${APP}`,

@@ -13,6 +13,7 @@ import { normalizeSql } from '../../src/db/index.js';
 import { createDemoAuditConfig } from '../../src/demo/audit-config.js';
 import { DEMO_PASSWORD, locateDemoBottleneck, SELLER_BY_ID_SQL } from '../../src/demo/index.js';
 import type { Finding } from '../../src/findings/finding.js';
+import { findReportDefects } from '../helpers/report-defects.js';
 
 const root = mkdtempSync(join(tmpdir(), 'redline-e2e-audit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -103,6 +104,9 @@ describe('redline demo audit', () => {
       expect(md).toContain(section);
     }
     expect(md).toMatch(/measured by verify-index/);
+    // None of the report defects of issue 13 §2-§3 (emoji icons, two signs, "0.9× faster",
+    // duplicate titles, seed layout of Load Test Results, improvements above 100 %).
+    expect(findReportDefects(md, readFileSync(join(out, 'report.html'), 'utf8'))).toEqual([]);
   }, 240_000);
 
   it('raises none of them on the fixed demo, and verifies the improvements against the first audit', async () => {

@@ -97,7 +97,7 @@ describe('redline k8s render', () => {
       '--agents',
       '4',
       '--listen',
-      '0.0.0.0:7878',
+      '0.0.0.0:6565',
       '--agent-token-file',
       '/redline/token/token',
       '--vus',
@@ -206,6 +206,8 @@ describe('redline k8s run', () => {
         'load',
         '-d',
         '30s',
+        '-e',
+        'API_TOKEN=s3cr3t-value',
       ],
       {
         env: env([fake.binDir, '/usr/bin', '/bin'], fake.env),
@@ -227,6 +229,8 @@ describe('redline k8s run', () => {
     const token = Buffer.from(secret.data.token, 'base64').toString();
     expect(r.stdout + r.stderr).not.toContain(token);
     expect(r.stdout + r.stderr).not.toContain(secret.data.token);
+    expect(r.stdout + r.stderr).not.toContain('s3cr3t-value');
+    expect(Buffer.from(secret.data['arg-3'], 'base64').toString()).toBe('API_TOKEN=s3cr3t-value');
   });
 
   it('Ctrl-C: the objects are deleted, the partial summary streamed, exit 105', async () => {

@@ -1,5 +1,5 @@
 /**
- * The seed's own k6 script, byte for byte, runs unchanged against the bundled demo service: only
+ * The founding brief's own k6 script ([ref: load-test-plan]), byte for byte, runs unchanged against the bundled demo service: only
  * `--host` flags (one with a scheme downgrade) point its hard-coded https://api.example.com at the
  * demo, and `--stage` flags shorten its 45-minute ramp. Its checks, custom metrics and thresholds
  * must be evaluated and shown in the summary, the result file and the k6 summary export.
@@ -15,7 +15,7 @@ import { runCli } from '../k6-compat/helpers/run-corpus.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /**
- * The user's seed document holds the original script. It lives outside the repository (a fresh
+ * The founding brief (a document of the user's) holds the original script. It lives outside the repository (a fresh
  * clone has no copy), so the byte-for-byte comparison runs only where the document is present;
  * REDLINE_SEED_FILE points at another copy. The script itself is in the repository (SCRIPT).
  */
@@ -77,9 +77,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('the seed k6 script against the demo service', () => {
+describe("the founding brief's k6 script against the demo service", () => {
   it.skipIf(!HAS_SEED)(
-    `is the seed document's script, byte for byte${HAS_SEED ? '' : ` (skipped: ${SEED_FILE} is not on this machine; set REDLINE_SEED_FILE to a copy of the seed document)`}`,
+    `is the founding brief's script, byte for byte${HAS_SEED ? '' : ` (skipped: ${SEED_FILE} is not on this machine; set REDLINE_SEED_FILE to a copy of the brief)`}`,
     () => {
       const seed = readFileSync(SEED_FILE, 'utf8');
       const start =

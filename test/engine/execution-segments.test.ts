@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScriptTest } from '../../src/engine/script/run-script.js';
+import { runScriptTest } from '../../src/engine/script-run/run-script.js';
 import { startHttpServer, type TestServer } from '../helpers/servers.js';
 
 const SCRIPT = fileURLToPath(new URL('../fixtures/scripts/segment-probe.js', import.meta.url));

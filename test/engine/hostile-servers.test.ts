@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runQuickTest } from '../../src/engine/index.js';
-import { runScriptTest } from '../../src/engine/script/run-script.js';
+import { runScriptTest } from '../../src/engine/script-run/run-script.js';
 import type { RunResultFile } from '../../src/results/run-result.js';
 import {
   type HostileKind,

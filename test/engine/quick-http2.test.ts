@@ -92,6 +92,20 @@ describe('quick mode over HTTP/2', () => {
     expect(exitCode).toBe(0);
   });
 
+  it("caps streams in flight at the server's SETTINGS_MAX_CONCURRENT_STREAMS (no REFUSED_STREAM)", async () => {
+    const target = await start({ maxStreams: 2 });
+    const { result } = await runQuickTest({
+      url: `${target.url}/`,
+      h2c: true,
+      connections: 1,
+      streams: 8,
+      requests: 100,
+    });
+    const r = accounted(result);
+    expect(r).toMatchObject({ sent: 100, answered: 100, failed: 0 });
+    expect(target.maxInFlight()).toBeLessThanOrEqual(2);
+  });
+
   it('open model (--rate) over h2c: corrected latency recorded, every slot accounted for', async () => {
     const target = await start({});
     const { result } = await runQuickTest({

@@ -41,6 +41,8 @@ export interface H2ServerOptions {
   goawayAfter?: number;
   goawaySessions?: number;
   goawayCode?: number;
+  /** SETTINGS_MAX_CONCURRENT_STREAMS the server announces. */
+  maxStreams?: number;
 }
 
 /** A started HTTP/2 server. */
@@ -53,6 +55,8 @@ export interface H2TestServer {
   sessions(): number;
   /** Streams reset by the server (behaviour `rst`). */
   resets(): number;
+  /** Most streams open at once on the server. */
+  maxInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -90,9 +94,12 @@ export function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
 /** Starts an HTTP/2 server with `options.behaviour` (default `ok`). */
 export async function startH2Server(options: H2ServerOptions = {}): Promise<H2TestServer> {
   const behaviour = options.behaviour ?? 'ok';
+  const settings = options.maxStreams ? { maxConcurrentStreams: options.maxStreams } : {};
   const server: Http2Server = options.tls
-    ? createSecureServer({ ...selfSignedCertificate(), allowHTTP1: false })
-    : createServer();
+    ? createSecureServer({ ...selfSignedCertificate(), allowHTTP1: false, settings })
+    : createServer({ settings });
+  let inFlight = 0;
+  let maxInFlight = 0;
   let streams = 0;
   let sessionCount = 0;
   let resets = 0;
@@ -112,6 +119,9 @@ export async function startH2Server(options: H2ServerOptions = {}): Promise<H2Te
   });
   server.on('stream', (stream: ServerHttp2Stream) => {
     streams++;
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    stream.on('close', () => inFlight--);
     const own = perSession.get(stream.session!)!;
     if (own.index === -1) own.index = sessionCount++;
     stream.on('error', () => {});
@@ -161,6 +171,7 @@ export async function startH2Server(options: H2ServerOptions = {}): Promise<H2Te
     count: () => streams,
     sessions: () => sessionCount,
     resets: () => resets,
+    maxInFlight: () => maxInFlight,
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();

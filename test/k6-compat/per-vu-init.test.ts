@@ -4,7 +4,7 @@
  * once per thread and shared, __VU is the VU's number in its init, options are read once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRedlineError } from '../../src/errors/index.js';
+import { isRedlineError } from '../../src/errors/redline-error.js';
 import { type K6Server, startK6Server } from './helpers/k6-server.js';
 import { checkCounts, runCorpus } from './helpers/run-corpus.js';
 

@@ -2,7 +2,7 @@
  * One load step: the user flow with N users for a duration, the target's CPU and memory sampled
  * from /proc around it, the generator's own health checked, and the step judged valid or not.
  */
-import { runScriptTest } from '../../engine/script/run-script.js';
+import { runScriptTest } from '../../engine/script-run/run-script.js';
 import type { AuditStep, AuditStepKind } from '../../results/audit-result.js';
 import type { RunResultFile } from '../../results/run-result.js';
 import { readRunStats } from '../../results/run-stats.js';
@@ -84,6 +84,8 @@ export function createAuditStep(
   if (validity.reason) step.invalidReason = validity.reason;
   if (resources) {
     step.targetCpuPercent = resources.cpuPercent;
+    if (resources.mainThreadPercent !== undefined)
+      step.targetMainThreadPercent = resources.mainThreadPercent;
     step.targetMemoryPercent = resources.memoryPercent;
     step.targetRssBytes = resources.maxRssBytes;
   }

@@ -39,6 +39,11 @@ describe.runIf(linux)('proc sampler', () => {
       // (the first reading may come after its start-up; /proc counts in 10 ms ticks).
       expect((last?.cpuSeconds ?? 0) - (first?.cpuSeconds ?? 0)).toBeGreaterThanOrEqual(0.4);
       expect(summary?.cpuPercentOfOneCore).toBeGreaterThan(0);
+      // The spinning node grandchild's main thread is the busiest one (the shell idles).
+      expect(summary?.mainThreadPercent).toBeGreaterThan(0);
+      expect(summary?.mainThreadPercent).toBeLessThanOrEqual(
+        (summary?.cpuPercentOfOneCore ?? 0) + 1e-9,
+      );
       expect(summary?.maxRssBytes).toBeGreaterThan(1024 * 1024);
       expect(summary?.memoryPercent).toBeGreaterThan(0);
     } finally {

@@ -13,6 +13,11 @@ export interface ProcReading {
   /** User + system CPU time of the tree so far, seconds. */
   cpuSeconds: number;
   rssBytes: number;
+  /**
+   * CPU seconds of each process's main thread so far, by pid: a Node process's event loop runs
+   * there, so one saturated loop shows as 100 % of one core while the machine reads 1/cores.
+   */
+  mainThreadSeconds?: Record<number, number>;
 }
 
 /** A step's resource summary. */
@@ -21,6 +26,12 @@ export interface ProcSummary {
   cpuPercent: number;
   /** Mean CPU as a percent of one core (100 = one core busy). */
   cpuPercentOfOneCore: number;
+  /**
+   * Mean CPU of the busiest process's main thread as a percent of one core (a Node service's
+   * event loop: 94 % here is saturated even when `cpuPercent` reads 42 %). Absent without
+   * per-thread readings.
+   */
+  mainThreadPercent?: number;
   maxRssBytes: number;
   /** Peak RSS as a percent of the memory available to the target (cgroup limit or host RAM). */
   memoryPercent: number;
@@ -70,12 +81,25 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
+/** utime + stime (ticks) of a /proc stat line. */
+function statTicks(stat: string): number {
+  // Fields after the command name (which may contain spaces) start at field 3 (state).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime (14) + stime (15)
+}
+
+/** CPU seconds of a process's main thread (its task with the process's own id). */
+function mainThreadSeconds(pid: number): number | undefined {
+  try {
+    return statTicks(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')) / ticksPerSecond();
+  } catch {
+    return undefined;
+  }
+}
+
 function readOne(pid: number): { cpuSeconds: number; rssBytes: number } | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces) start at field 3 (state).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime (14) + stime (15)
+    const ticks = statTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssKb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0);
     return { cpuSeconds: ticks / ticksPerSecond(), rssBytes: rssKb * 1024 };
@@ -89,6 +113,12 @@ export function readProcessTree(pid: number): ProcReading | undefined {
   const root = readOne(pid);
   if (!root) return undefined;
   let { cpuSeconds, rssBytes } = root;
+  const main: Record<number, number> = {};
+  const noteMain = (id: number) => {
+    const seconds = mainThreadSeconds(id);
+    if (seconds !== undefined) main[id] = seconds;
+  };
+  noteMain(pid);
   const queue = childrenOf(pid);
   for (let seen = 0; queue.length > 0 && seen < 64; seen++) {
     const child = queue.shift() as number;
@@ -96,9 +126,10 @@ export function readProcessTree(pid: number): ProcReading | undefined {
     if (!r) continue;
     cpuSeconds += r.cpuSeconds;
     rssBytes += r.rssBytes;
+    noteMain(child);
     queue.push(...childrenOf(child));
   }
-  return { atMs: performance.now(), cpuSeconds, rssBytes };
+  return { atMs: performance.now(), cpuSeconds, rssBytes, mainThreadSeconds: main };
 }
 
 /** Summarises readings (at least two) into mean CPU and peak memory. */
@@ -112,13 +143,23 @@ export function summarizeReadings(
   if (!first || !last || samples.length < 2 || last.atMs <= first.atMs) return undefined;
   const oneCore = ((last.cpuSeconds - first.cpuSeconds) * 1000 * 100) / (last.atMs - first.atMs);
   const maxRssBytes = Math.max(...samples.map((s) => s.rssBytes));
-  return {
+  const summary: ProcSummary = {
     cpuPercent: oneCore / cores,
     cpuPercentOfOneCore: oneCore,
     maxRssBytes,
     memoryPercent: (maxRssBytes / limitBytes) * 100,
     samples: [...samples],
   };
+  // The busiest main thread over the window (a process present at both ends).
+  let busiest: number | undefined;
+  for (const [id, end] of Object.entries(last.mainThreadSeconds ?? {})) {
+    const start = first.mainThreadSeconds?.[Number(id)];
+    if (start === undefined) continue;
+    const percent = ((end - start) * 1000 * 100) / (last.atMs - first.atMs);
+    busiest = Math.max(busiest ?? 0, percent);
+  }
+  if (busiest !== undefined) summary.mainThreadPercent = busiest;
+  return summary;
 }
 
 /** Samples a process tree every `intervalMs` until stopped. */

@@ -46,6 +46,7 @@ interface K8sFlags {
   antiAffinity?: 'required' | 'preferred' | true;
   ttl: number;
   deadline?: number;
+  joinTimeout: number;
   include?: string[];
   /** render: the folder to write to (stdout when absent). */
   out?: string;
@@ -145,6 +146,7 @@ async function render(
     ...(flags.deadline !== undefined
       ? { activeDeadlineSeconds: Math.ceil(flags.deadline / 1000) }
       : {}),
+    agentJoinTimeoutSeconds: Math.ceil(flags.joinTimeout / 1000),
   });
   return { rendered, token };
 }
@@ -177,9 +179,14 @@ async function renderAction(script: string, runFlags: string[], flags: K8sFlags)
     // The token is a secret: it never goes to stdout. The Secret is created by hand (or use --out).
     process.stdout.write(`${toYaml(rendered.objects, header(rendered, flags))}`);
     const ns = flags.namespace ? ` --namespace ${flags.namespace}` : '';
+    // Flags that look secret are in the Secret too: name them redacted, the user supplies them.
+    const args = rendered.secretArgs.map((a) => ` --from-literal=${a.key}='<${a.redacted}>'`);
     process.stderr.write(
       `redline: the Secret ${names.token} is not printed (a secret never goes to stdout); create it before applying:\n` +
-        `  kubectl create secret generic ${names.token}${ns} --from-literal=token="$(openssl rand -hex 32)" && kubectl label secret ${names.token}${ns} ${rendered.selector}\n` +
+        `  kubectl create secret generic ${names.token}${ns} --from-literal=token="$(openssl rand -hex 32)"${args.join('')} && kubectl label secret ${names.token}${ns} ${rendered.selector}\n` +
+        (args.length > 0
+          ? `  (the run flags that look secret are read from it: put each whole flag value where it shows <…>)\n`
+          : '') +
         `  or render with --out DIR, which writes it to a file only you can read\n`,
     );
     return;
@@ -208,7 +215,7 @@ async function renderAction(script: string, runFlags: string[], flags: K8sFlags)
 
 async function runAction(script: string, runFlags: string[], flags: K8sFlags): Promise<void> {
   const kubectl = findKubectl();
-  const { rendered, token } = await render(script, runFlags, flags);
+  const { rendered } = await render(script, runFlags, flags);
   const scope = {
     rendered,
     ...(flags.namespace ? { namespace: flags.namespace } : {}),
@@ -229,7 +236,7 @@ async function runAction(script: string, runFlags: string[], flags: K8sFlags): P
       kubectl,
       ...scope,
       manifests: toYaml([rendered.secret, ...rendered.objects]),
-      secrets: [token, Buffer.from(token).toString('base64')],
+      secrets: rendered.secretValues.flatMap((v) => [v, Buffer.from(v).toString('base64')]),
       podRunningTimeout: `${Math.ceil((flags.podRunningTimeout ?? 600_000) / 1000)}s`,
       stopGraceMs: 45_000,
       stdout: process.stdout,
@@ -269,31 +276,27 @@ function addTestFlags(command: Command): Command {
       '--port <port>',
       "the controller's port (its Service's too)",
       intFlag('--port', 1),
-      7878,
+      6565,
     )
-    .option(
-      '--cpu <request[:limit]>',
-      'CPU of each agent (one value: request = limit)',
-      (v: string) => parseRequestLimit('--cpu', v),
-      parseRequestLimit('--cpu', '1'),
+    .addOption(
+      new Option('--cpu <request[:limit]>', 'CPU of each agent (one value: request = limit)')
+        .argParser((v: string) => parseRequestLimit('--cpu', v))
+        .default(parseRequestLimit('--cpu', '1'), '1'),
     )
-    .option(
-      '--memory <request[:limit]>',
-      'memory of each agent',
-      (v: string) => parseRequestLimit('--memory', v),
-      parseRequestLimit('--memory', '1Gi'),
+    .addOption(
+      new Option('--memory <request[:limit]>', 'memory of each agent')
+        .argParser((v: string) => parseRequestLimit('--memory', v))
+        .default(parseRequestLimit('--memory', '1Gi'), '1Gi'),
     )
-    .option(
-      '--controller-cpu <request[:limit]>',
-      'CPU of the controller',
-      (v: string) => parseRequestLimit('--controller-cpu', v),
-      parseRequestLimit('--controller-cpu', '1'),
+    .addOption(
+      new Option('--controller-cpu <request[:limit]>', 'CPU of the controller')
+        .argParser((v: string) => parseRequestLimit('--controller-cpu', v))
+        .default(parseRequestLimit('--controller-cpu', '1'), '1'),
     )
-    .option(
-      '--controller-memory <request[:limit]>',
-      'memory of the controller',
-      (v: string) => parseRequestLimit('--controller-memory', v),
-      parseRequestLimit('--controller-memory', '1Gi'),
+    .addOption(
+      new Option('--controller-memory <request[:limit]>', 'memory of the controller')
+        .argParser((v: string) => parseRequestLimit('--controller-memory', v))
+        .default(parseRequestLimit('--controller-memory', '1Gi'), '1Gi'),
     )
     .addOption(
       new Option(
@@ -301,16 +304,23 @@ function addTestFlags(command: Command): Command {
         'one pod of the test per node: required (default) or preferred',
       ).choices(['required', 'preferred']),
     )
-    .option(
-      '--ttl <duration>',
-      'delete the Jobs and their pods this long after they finish',
-      durationFlag('--ttl', true),
-      600_000,
+    .addOption(
+      new Option('--ttl <duration>', 'delete the Jobs and their pods this long after they finish')
+        .argParser(durationFlag('--ttl', true))
+        .default(600_000, '10m'),
     )
     .option(
       '--deadline <duration>',
       'stop the Jobs after this long, whatever happens (activeDeadlineSeconds)',
       durationFlag('--deadline'),
+    )
+    .addOption(
+      new Option(
+        '--join-timeout <duration>',
+        'how long each agent keeps trying to reach the controller (its pod may start first)',
+      )
+        .argParser(durationFlag('--join-timeout'))
+        .default(300_000, '5m'),
     )
     .option(
       '--include <file>',

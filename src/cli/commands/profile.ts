@@ -4,8 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CliOverrides } from '../../config/cli-overrides.js';
-import type { QuickRunOptions } from '../../engine/quick/quick-config.js';
-import { runQuickTest } from '../../engine/quick/run-quick.js';
+import { type QuickRunOptions, runQuickTest } from '../../engine/index.js';
 import { ExitCode, exitCodeFor } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import type { Finding } from '../../findings/finding.js';
@@ -91,7 +90,7 @@ function loadRunners(base: QuickRunOptions, warmupMs: number) {
  */
 function scriptRunners(scriptPath: string, flags: ProfileFlags, warmupMs: number) {
   const run = async (url: string, signal: AbortSignal, durationMs: number) => {
-    const { runScriptTest } = await import('../../engine/script/run-script.js');
+    const { runScriptTest } = await import('../../engine/script-run/run-script.js');
     const cli: CliOverrides = { env: { BASE_URL: url.replace(/\/$/, '') }, duration: durationMs };
     if (flags.connections !== undefined) cli.vus = flags.connections;
     return runScriptTest({

@@ -6,8 +6,7 @@ import { Console } from 'node:console';
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { checkReachable } from '../../engine/preflight.js';
-import { runQuickTest } from '../../engine/quick/run-quick.js';
+import { checkReachable, runQuickTest } from '../../engine/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import { parseTarget } from '../../http/target.js';
@@ -192,7 +191,7 @@ async function runScript(path: string, flags: RunFlags): Promise<void> {
   const markWritten = writePartialOnForcedExit(interrupt, partial, flags);
   const errorsShown = new Map<string, number>();
   try {
-    const { runScriptTest } = await import('../../engine/script/run-script.js');
+    const { runScriptTest } = await import('../../engine/script-run/run-script.js');
     // Scripts' console output goes to stderr, as in k6, so stdout carries only the summary.
     globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
     const run = await runScriptTest({

@@ -4,8 +4,12 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { generateSloArtifacts, verifySloArtifacts, writeSloArtifacts } from '../../slo/generate.js';
-import { parseSloSpec } from '../../slo/parse-spec.js';
+import {
+  generateSloArtifacts,
+  parseSloSpec,
+  verifySloArtifacts,
+  writeSloArtifacts,
+} from '../../slo/index.js';
 
 interface GenerateFlags {
   outDir: string;

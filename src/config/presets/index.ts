@@ -1,5 +1,5 @@
 /**
- * `buildPreset(kind, { vus | rate, ... })`: the seed's test types as scenarios. With `vus` a
+ * `buildPreset(kind, { vus | rate, ... })`: k6's test types ([ref: k6-test-types]) as scenarios. With `vus` a
  * preset is one ramping-vus scenario; with `rate` a ramping-arrival-rate one (soak: a
  * constant-arrival-rate one). See docs/presets.md.
  */

@@ -8,7 +8,7 @@ import type { Stage } from '../../executors/executor.js';
 import type { ScenarioPlan } from '../../executors/registry.js';
 import { formatGoDuration } from '../../util/duration.js';
 
-/** The seed's test types. */
+/** The presets' test types ([ref: k6-test-types], sized as in [ref: load-test-plan]). */
 export const PRESET_KINDS = ['load', 'peak', 'stress', 'spike', 'soak', 'volume'] as const;
 
 /** One of {@link PRESET_KINDS}. */
@@ -80,7 +80,7 @@ export interface PresetResult {
   payloadBytes?: number;
   /** One-sentence summary. */
   description: string;
-  /** Thresholds the seed's success criteria suggest for this test type (not applied automatically). */
+  /** Thresholds the load test plan suggests for this test type ([ref: load-test-plan]; not applied automatically). */
   suggestedThresholds: Record<string, string[]>;
 }
 

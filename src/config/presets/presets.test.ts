@@ -118,7 +118,8 @@ describe('settings', () => {
     });
   });
 
-  it('suggests the seed success criteria as thresholds', () => {
+  // The limits of the founding brief's load test plan [ref: load-test-plan].
+  it("suggests the load test plan's limits as thresholds", () => {
     expect(buildPreset('load', { vus: 1 }).suggestedThresholds).toEqual({
       http_req_duration: ['p(99)<500'],
       http_req_failed: ['rate<0.001'],

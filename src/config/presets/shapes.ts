@@ -91,9 +91,10 @@ export const SHAPES: Readonly<Record<PresetKind, (s: ResolvedPreset, b: ShapeBui
   };
 
 /**
- * Thresholds the seed's success criteria suggest: load/soak/volume use "Normal Load" (p99 < 500 ms,
- * errors < 0.1 %), peak and spike "Peak Load" (p99 < 1000 ms, errors < 1 %); stress uses the
- * "acceptable" column (p99 < 800 ms, errors < 0.5 %) to find the step where the system breaks.
+ * Thresholds the founding brief's load test plan suggests ([ref: load-test-plan]): load/soak/volume
+ * use "Normal Load" (p99 < 500 ms, errors < 0.1 %), peak and spike "Peak Load" (p99 < 1000 ms,
+ * errors < 1 %); stress uses the Acceptable column of the success criteria (p99 < 800 ms, errors
+ * < 0.5 %, [ref: success-criteria]) to find the step where the system breaks.
  */
 export const SUGGESTED_THRESHOLDS: Readonly<Record<PresetKind, Record<string, string[]>>> = {
   load: { http_req_duration: ['p(99)<500'], http_req_failed: ['rate<0.001'] },

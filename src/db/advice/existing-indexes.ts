@@ -1,5 +1,5 @@
 /** Checks a suggested index against the table's existing indexes (Dexter drops covered suggestions). */
-import type { Finding } from '../../findings/index.js';
+import type { Finding } from '../../findings/finding.js';
 import type { DbSession } from '../connection.js';
 import type { PlanFindingData } from '../rules/plan-rule.js';
 

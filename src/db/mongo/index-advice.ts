@@ -3,6 +3,7 @@
  * (MongoDB's documented rule for compound indexes): Equality fields first, then Sort fields, then
  * Range fields. `$in` counts as equality without a sort and as a range with one.
  */
+import { isRecord } from '../../util/is-record.js';
 
 /** A suggested index and the reason for its field order. */
 export interface MongoIndexSuggestion {
@@ -29,10 +30,6 @@ const RANGE_OPS = new Set([
 ]);
 type Json = unknown;
 
-function isPlainObject(value: Json): value is Record<string, Json> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** An extended-JSON scalar ({"$date": …}, {"$oid": …}) is a value, not an operator. */
 function isValueWrapper(value: Record<string, Json>): boolean {
   const keys = Object.keys(value);
@@ -49,7 +46,7 @@ export function classifyFilter(
   filter: Json,
   out = new Map<string, 'eq' | 'in' | 'range'>(),
 ): Map<string, 'eq' | 'in' | 'range'> {
-  if (!isPlainObject(filter)) return out;
+  if (!isRecord(filter)) return out;
   for (const [field, condition] of Object.entries(filter)) {
     if (field === '$and' && Array.isArray(condition)) {
       for (const part of condition) classifyFilter(part, out);
@@ -57,7 +54,7 @@ export function classifyFilter(
     }
     if (field.startsWith('$')) continue;
     let kind: 'eq' | 'in' | 'range' = 'eq';
-    if (isPlainObject(condition) && !isValueWrapper(condition)) {
+    if (isRecord(condition) && !isValueWrapper(condition)) {
       const ops = Object.keys(condition);
       if (ops.some((op) => RANGE_OPS.has(op))) kind = 'range';
       else if (ops.includes('$in')) kind = 'in';

@@ -3,8 +3,9 @@
  * judged with findings and ESR index suggestions. No MongoDB server is contacted.
  */
 import { readFile } from 'node:fs/promises';
-import { ExitCode, RedlineError } from '../../errors/index.js';
-import type { Finding } from '../../findings/index.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
+import type { Finding } from '../../findings/finding.js';
 import { renderFindingsText } from '../render/findings-text.js';
 import {
   createMongoExplainFindings,

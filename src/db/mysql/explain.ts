@@ -9,7 +9,8 @@
  *    reach is transactional (InnoDB...) and no trigger or routine does something a rollback
  *    cannot undo, in a read-write transaction that is rolled back. Otherwise: plain EXPLAIN.
  */
-import { ExitCode, RedlineError } from '../../errors/index.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import type { DbSession } from '../connection.js';
 import type { ExplainedPlan } from '../plan/plan-node.js';
 import {

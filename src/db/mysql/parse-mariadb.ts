@@ -1,6 +1,7 @@
 /** Parses MariaDB `ANALYZE FORMAT=JSON` (and `EXPLAIN FORMAT=JSON`) output into plan nodes. */
-import { ExitCode, RedlineError } from '../../errors/index.js';
-import { isRecord as isObject } from '../../util/is-record.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
+import { isRecord } from '../../util/is-record.js';
 import type { ExplainedPlan, PlanNode } from '../plan/plan-node.js';
 
 type Json = Record<string, unknown>;
@@ -32,14 +33,14 @@ export function parseMariaDbPlan(input: unknown, sql?: string): ExplainedPlan {
       throw formatError(cause);
     }
   }
-  if (!isObject(value) || !isObject(value['query_block'])) throw formatError();
+  if (!isRecord(value) || !isRecord(value['query_block'])) throw formatError();
   const counter = { next: 0 };
   const root = buildNode('query_block', value['query_block'], counter);
   const analyzed = num(value['query_block']['r_total_time_ms']) !== undefined || hasActuals(root);
   fillTotals(root);
   const plan: ExplainedPlan = { engine: 'mariadb', analyzed, root };
   const optimization = value['query_optimization'];
-  if (isObject(optimization) && num(optimization['r_total_time_ms']) !== undefined) {
+  if (isRecord(optimization) && num(optimization['r_total_time_ms']) !== undefined) {
     plan.planningMs = num(optimization['r_total_time_ms']);
   }
   if (root.totalMs !== undefined && analyzed) plan.executionMs = root.totalMs;
@@ -94,9 +95,9 @@ function collectChildren(
     for (const item of raw) collectChildren(item, node, counter, false);
     return;
   }
-  if (!isObject(raw)) return;
+  if (!isRecord(raw)) return;
   for (const [key, value] of Object.entries(raw)) {
-    if (NODE_KEYS.has(key) && isObject(value)) {
+    if (NODE_KEYS.has(key) && isRecord(value)) {
       if (skipSelf && key === 'table') continue;
       node.children.push(buildNode(key, value, counter));
     } else if (

@@ -1,5 +1,6 @@
 /** Parses MySQL 8 `EXPLAIN ANALYZE` / `EXPLAIN FORMAT=TREE` iterator trees into plan nodes. */
-import { ExitCode, RedlineError } from '../../errors/index.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import { computeExclusiveTimes } from '../plan/exclusive.js';
 import type { ExplainedPlan, PlanNode } from '../plan/plan-node.js';
 

@@ -3,7 +3,8 @@
  * EXPLAIN ANALYZE runs in a READ ONLY transaction (reads) or a read-write one (writes), always
  * rolled back; when the check refuses, a plain EXPLAIN (nothing runs) is shown instead.
  */
-import { ExitCode, RedlineError } from '../../errors/index.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import type { DbSession } from '../connection.js';
 import type { ExplainedPlan } from '../plan/plan-node.js';
 import { type ExplainSafety, type StatementAssessment, WRITES_NOT_ALLOWED } from '../safety.js';

@@ -1,6 +1,7 @@
 /** Parses PostgreSQL `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` output into engine-neutral plan nodes. */
-import { ExitCode, RedlineError } from '../../errors/index.js';
-import { isRecord as isObject } from '../../util/is-record.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
+import { isRecord } from '../../util/is-record.js';
 import { computeExclusiveTimes } from '../plan/exclusive.js';
 import type { ExplainedPlan, PlanBuffers, PlanNode } from '../plan/plan-node.js';
 
@@ -13,7 +14,7 @@ type Json = Record<string, unknown>;
 export function parsePostgresPlan(input: unknown, sql?: string): ExplainedPlan {
   let value = typeof input === 'string' ? parseJsonText(input) : input;
   if (Array.isArray(value)) value = value[0];
-  if (!isObject(value) || !isObject(value['Plan'])) {
+  if (!isRecord(value) || !isRecord(value['Plan'])) {
     throw new RedlineError('DB_PLAN_FORMAT', 'not a PostgreSQL JSON plan: no "Plan" object found', {
       exitCode: ExitCode.DataError,
       hint: 'save the output of EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) <query>',
@@ -29,15 +30,15 @@ export function parsePostgresPlan(input: unknown, sql?: string): ExplainedPlan {
   if (planning !== undefined) plan.planningMs = planning;
   if (execution !== undefined) plan.executionMs = execution;
   const jit = value['JIT'];
-  if (isObject(jit)) {
-    const timing = isObject(jit['Timing']) ? jit['Timing'] : {};
-    const total = isObject(timing['Total']) ? num(timing['Total']['Total']) : num(timing['Total']);
+  if (isRecord(jit)) {
+    const timing = isRecord(jit['Timing']) ? jit['Timing'] : {};
+    const total = isRecord(timing['Total']) ? num(timing['Total']['Total']) : num(timing['Total']);
     plan.jit = { functions: num(jit['Functions']) ?? 0, totalMs: total ?? 0 };
   }
   const triggers = value['Triggers'];
   if (Array.isArray(triggers)) {
     plan.triggerMs = triggers.reduce(
-      (acc: number, t) => acc + (isObject(t) ? (num(t['Time']) ?? 0) : 0),
+      (acc: number, t) => acc + (isRecord(t) ? (num(t['Time']) ?? 0) : 0),
       0,
     );
   }
@@ -72,7 +73,7 @@ function parseNode(raw: Json, counter: { next: number }): PlanNode {
   node.label = labelOf(node, raw);
   const plans = raw['Plans'];
   if (Array.isArray(plans))
-    for (const child of plans) if (isObject(child)) node.children.push(parseNode(child, counter));
+    for (const child of plans) if (isRecord(child)) node.children.push(parseNode(child, counter));
   return node;
 }
 

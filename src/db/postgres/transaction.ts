@@ -3,7 +3,8 @@
  * protocol message (see DbSession), inside BEGIN [READ ONLY] ... ROLLBACK, with a check before the
  * ROLLBACK that the transaction Redline opened is still the one in progress.
  */
-import { ExitCode, RedlineError } from '../../errors/index.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import type { DbSession } from '../connection.js';
 import { transactionEscapedError } from '../safety.js';
 

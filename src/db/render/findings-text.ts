@@ -1,5 +1,5 @@
 /** Renders database findings as numbered terminal blocks (what, impact, why, fix, evidence). */
-import type { Finding } from '../../findings/index.js';
+import type { Finding } from '../../findings/finding.js';
 
 /** One block per finding, in the given (already ranked) order. */
 export function renderFindingsText(findings: readonly Finding[]): string {

@@ -1,5 +1,5 @@
 /** Renders a plan as a terminal tree: self time, share, estimated vs actual rows, loops and flags. */
-import type { Finding } from '../../findings/index.js';
+import type { Finding } from '../../findings/finding.js';
 import { type ExplainedPlan, type PlanNode, planTotalMs } from '../plan/plan-node.js';
 import type { PlanFindingData } from '../rules/plan-rule.js';
 

@@ -1,5 +1,5 @@
 /** Rule: an index-only scan that still visits the table (visibility map out of date). */
-import type { Severity } from '../../findings/index.js';
+import type { Severity } from '../../findings/finding.js';
 import { createPlanFinding, ms, type PlanRule } from './plan-rule.js';
 
 /** Heap fetches / rows above this share is medium (PEV2: >40 % c3) ... */

@@ -1,5 +1,5 @@
 /** The plan rule set and the runner that applies it to a plan, ranking findings by time saved. */
-import type { Finding } from '../../findings/index.js';
+import type { Finding } from '../../findings/finding.js';
 import { type ExplainedPlan, type PlanNode, planTotalMs, walkPlan } from '../plan/plan-node.js';
 import { cacheMissesRule } from './cache-misses.js';
 import { hashSpillRule } from './hash-spill.js';

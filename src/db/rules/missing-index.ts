@@ -1,5 +1,5 @@
 /** Rule: a scan whose filter throws away most of the rows it reads → an index on the filter columns. */
-import type { Severity } from '../../findings/index.js';
+import type { Severity } from '../../findings/finding.js';
 import { suggestIndex } from '../advice/index-advice.js';
 import { createPlanFinding, ms, type PlanRule, tableOf } from './plan-rule.js';
 

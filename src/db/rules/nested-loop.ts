@@ -1,5 +1,5 @@
 /** Rule: a nested loop that runs its inner side thousands of times. */
-import type { Severity } from '../../findings/index.js';
+import type { Severity } from '../../findings/finding.js';
 import type { PlanNode } from '../plan/plan-node.js';
 import { createPlanFinding, ms, type PlanRule } from './plan-rule.js';
 

@@ -1,6 +1,6 @@
 /** The PlanRule interface every plan rule implements, and helpers to build their findings. */
 
-import type { Evidence, Finding, FindingRecommendation, Severity } from '../../findings/index.js';
+import type { Evidence, Finding, FindingRecommendation, Severity } from '../../findings/finding.js';
 import { type IndexSuggestion, resolveTableAliases } from '../advice/index-advice.js';
 import { type ExplainedPlan, type PlanNode, planTotalMs } from '../plan/plan-node.js';
 

@@ -1,5 +1,5 @@
 /** Rule: the planner's row estimate is off by 10×/100×/1000× (stale or missing statistics). */
-import type { FindingRecommendation, Severity } from '../../findings/index.js';
+import type { FindingRecommendation, Severity } from '../../findings/finding.js';
 import { nodesCutByLimit } from '../plan/limit-cut.js';
 import { type ExplainedPlan, type PlanNode, walkPlan } from '../plan/plan-node.js';
 import { createPlanFinding, ms, type PlanRule, tableOf } from './plan-rule.js';

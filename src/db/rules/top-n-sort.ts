@@ -3,7 +3,7 @@
  * every execution → an index on the sort key (after the filter's equality columns) lets it read
  * the first n rows in order and stop.
  */
-import type { Severity } from '../../findings/index.js';
+import type { Severity } from '../../findings/finding.js';
 import { parseIndexableColumns } from '../advice/conditions.js';
 import { buildSuggestion, resolveTableRefs } from '../advice/index-advice.js';
 import type { PlanNode } from '../plan/plan-node.js';

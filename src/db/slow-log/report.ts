@@ -4,8 +4,9 @@
  * values from the log (customer ids, emails, tokens) are printed only when asked (`--examples`).
  */
 import { readFile } from 'node:fs/promises';
-import { ExitCode, RedlineError } from '../../errors/index.js';
-import type { Finding } from '../../findings/index.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
+import type { Finding } from '../../findings/finding.js';
 import { type DbSession, openDb, parseDbTarget } from '../connection.js';
 import { explainMysql } from '../mysql/explain.js';
 import { renderFindingsText } from '../render/findings-text.js';

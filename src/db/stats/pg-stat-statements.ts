@@ -1,5 +1,6 @@
 /** PostgreSQL pg_stat_statements: availability check with exact enabling steps, read, reset. */
-import { ExitCode, RedlineError } from '../../errors/index.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import type { DbSession } from '../connection.js';
 import { type TopQuery, topQueryCounters } from './top-query.js';
 

@@ -1,6 +1,7 @@
 /** topQueries: rank a database's statements by total time, optionally explaining the worst ones. */
-import { ExitCode, RedlineError } from '../../errors/index.js';
-import type { Finding } from '../../findings/index.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
+import type { Finding } from '../../findings/finding.js';
 import { type DbSession, openDb, parseDbTarget } from '../connection.js';
 import { explainMysql } from '../mysql/explain.js';
 import type { ExplainedPlan } from '../plan/plan-node.js';

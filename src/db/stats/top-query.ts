@@ -1,5 +1,5 @@
 /** The engine-neutral row of `redline db top` and the flags derived from its counters. */
-import type { Finding } from '../../findings/index.js';
+import type { Finding } from '../../findings/finding.js';
 
 /** One normalised statement with its cumulative counters over the measured window. */
 export interface TopQuery {

@@ -6,14 +6,14 @@
  * guard) because reading a script's options executes its init code, and an audit config may be
  * TypeScript. Nothing else runs: no setup(), no iteration, no request from Redline itself.
  *
- * The script part follows runScriptTest's init phase (engine/script/run-script.ts: load, init
+ * The script part follows runScriptTest's init phase (engine/script-run/run-script.ts: load, init
  * context, buildPlan); keep the two in step.
  */
 import { buildPlan } from '../../config/build-plan.js';
 import { type CliOverrides, readPairs } from '../../config/cli-overrides.js';
 import { describePlan, planMaxDurationMs, planMaxVUs } from '../../config/describe-plan.js';
 import { ProblemList } from '../../config/problems.js';
-import { initContextError } from '../../engine/script/init-errors.js';
+import { initContextError } from '../../engine/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import type { ScenarioPlan } from '../../executors/registry.js';
 import { executorOf } from '../../executors/registry.js';

@@ -30,6 +30,8 @@ export const CACHE_MIN_REPEATS = 10;
 export const CACHE_MIN_REQUESTS = 3;
 /** (query, parameters) pairs tracked at most (then tracking restarts). */
 export const CACHE_MAX_KEYS = 5000;
+/** New pairs between two sweeps of the pairs whose window has ended. */
+const SWEEP_EVERY = 500;
 
 interface Entry {
   windowStart: number;
@@ -52,6 +54,29 @@ export class CacheTracker {
   /** Raw query text → parameter key → entry (two short lookups instead of one long concatenated key). */
   #entries = new Map<string, Map<string, Entry>>();
   #size = 0;
+  #nextSweep = SWEEP_EVERY;
+
+  /** (query, parameters) pairs tracked now. */
+  get pairs(): number {
+    return this.#size;
+  }
+
+  /**
+   * Drops the pairs whose window has ended: memory follows the pairs of the last window, not
+   * every pair seen (an ORM that writes values into the SQL makes a new text per value, and a
+   * tracker that only forgot at CACHE_MAX_KEYS grew for minutes: the audit's leak check saw it).
+   */
+  #sweep(t: number): void {
+    for (const [text, byParams] of this.#entries) {
+      for (const [key, entry] of byParams)
+        if (t - entry.windowStart > CACHE_WINDOW_MS) {
+          byParams.delete(key);
+          this.#size--;
+        }
+      if (byParams.size === 0) this.#entries.delete(text);
+    }
+    this.#nextSweep = this.#size + SWEEP_EVERY;
+  }
 
   /** Notes one successful SELECT; returns a detection when the pair crosses the threshold. */
   note(
@@ -64,6 +89,7 @@ export class CacheTracker {
     t: number,
     site: () => ResolvedSite | undefined,
   ): Detection | undefined {
+    if (this.#size >= this.#nextSweep) this.#sweep(t);
     let byParams = this.#entries.get(text);
     if (!byParams) {
       byParams = new Map();

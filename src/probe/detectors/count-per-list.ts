@@ -29,9 +29,24 @@ const COUNT = /^\s*select\s+count\s*\(\s*(?:\*|1|distinct\b[^)]*|[\w."]+)\s*\)/i
 const PAGE = /\blimit\b|\bfetch\s+(?:first|next)\b/i;
 const FROM = /\bfrom\s+((?:"[^"]+"|`[^`]+`|[\w$]+)(?:\.(?:"[^"]+"|`[^`]+`|[\w$]+))?)/i;
 
-/** The first table a statement reads (`FROM x`), lower-cased, for pairing a count with its page. */
+const FROM_ALL = new RegExp(FROM.source, 'gi');
+
+/**
+ * The table of the statement's own FROM (outside parentheses: a subquery in the select list, as
+ * query builders write, reads another table first), unquoted and lower-cased, for pairing a count
+ * with its page.
+ */
 function tableOf(sql: string): string | undefined {
-  return FROM.exec(sql)?.[1]?.toLowerCase();
+  for (const match of sql.matchAll(FROM_ALL)) {
+    let depth = 0;
+    for (let i = 0; i < match.index; i++) {
+      const c = sql[i];
+      if (c === '(') depth++;
+      else if (c === ')') depth--;
+    }
+    if (depth === 0) return match[1]?.replace(/["`]/g, '').toLowerCase();
+  }
+  return undefined;
 }
 
 /** Detects, at a request's end, count queries that ran beside a paged list of the same table. */

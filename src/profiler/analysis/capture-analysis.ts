@@ -15,6 +15,7 @@ import { type Diagnosis, diagnoseSignals } from './diagnose.js';
 import { createDiagnosisFindings } from './diagnosis-findings.js';
 import { withoutForcedGc } from './forced-gc.js';
 import { assessLeak, createLeakFinding, type LeakAssessment } from './leak.js';
+import { withoutRedlineAllocations } from './redline-allocations.js';
 
 /** Everything Redline concludes from one capture. */
 export interface CaptureAnalysis {
@@ -42,7 +43,10 @@ export function analyzeCapture(
   const cpuProfile = importFromV8CpuProfile(ownGc.profile, 'capture');
   const cpu = analyzeProfile(cpuProfile, shared);
   const heap = capture.heapProfile
-    ? analyzeProfile(importFromV8HeapProfile(capture.heapProfile, 'live-heap'), shared)
+    ? analyzeProfile(
+        importFromV8HeapProfile(withoutRedlineAllocations(capture.heapProfile), 'live-heap'),
+        shared,
+      )
     : undefined;
   const diagnosis = diagnoseSignals(capture.signals);
   const leak = assessLeak(capture.signals.heapAfterGc);

@@ -32,7 +32,7 @@ function stepRow(s: StepView): string[] {
     formatMs(s.p95),
     formatMs(s.p99),
     formatFraction(s.errorRate),
-    formatPercentValue(s.targetCpuPercent),
+    `${formatPercentValue(s.targetCpuPercent)}${s.targetMainThreadPercent === undefined ? '' : ` (loop ${formatPercentValue(s.targetMainThreadPercent)})`}`,
     h(mem),
     `${formatPercentValue(s.generatorCpuPercent)}${s.generatorSaturated ? ' saturated' : ''}`,
     s.valid ? okIcon(true) : `${okIcon(false)} ${h(s.invalidReason ?? 'invalid')}`,

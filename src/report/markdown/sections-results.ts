@@ -31,7 +31,7 @@ function stepRow(s: StepView): string[] {
     formatMs(s.p95),
     formatMs(s.p99),
     formatFraction(s.errorRate),
-    formatPercentValue(s.targetCpuPercent),
+    `${formatPercentValue(s.targetCpuPercent)}${s.targetMainThreadPercent === undefined ? '' : ` (loop ${formatPercentValue(s.targetMainThreadPercent)})`}`,
     mem,
     gen,
     s.valid ? '✅' : `❌ ${text(s.invalidReason ?? 'invalid')}`,

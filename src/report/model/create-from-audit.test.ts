@@ -18,6 +18,24 @@ describe('createReportModelFromAudit', () => {
     expect(model.summary.verdict).toBe('pass');
   });
 
+  it('grades CPU by the busiest event loop when it is busier than the machine (issue 13 §3)', () => {
+    const audit = createSyntheticAudit();
+    const load = audit.steps.find((s) => s.kind === 'load')!;
+    load.targetCpuPercent = 42; // 2 cores: the machine looks fine...
+    load.targetMainThreadPercent = 94; // ...but the single JavaScript thread is saturated
+    const cpu = createReportModelFromAudit(audit).performance.rows.find((r) => r.metric === 'cpu');
+    expect(cpu?.value).toBe(94);
+    expect(cpu?.status).toBe('fail');
+    expect(cpu?.note).toBe('main thread (event loop) of one core; all cores 42%');
+    // An idle loop next to busy worker threads: the machine's share is graded.
+    load.targetMainThreadPercent = 10;
+    const machine = createReportModelFromAudit(audit).performance.rows.find(
+      (r) => r.metric === 'cpu',
+    );
+    expect(machine?.value).toBe(42);
+    expect(machine?.status).toBe('pass');
+  });
+
   it('grades a slow service as acceptable or failing', () => {
     const audit = createSyntheticAudit();
     const load = audit.steps.find((s) => s.kind === 'load')!;

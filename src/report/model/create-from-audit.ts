@@ -19,6 +19,22 @@ import { createPerformanceRows, describeRows, overallVerdict } from './performan
 import type { LoadTestView, ReportModel, StepView } from './report-model.js';
 import { createStepView } from './step-view.js';
 
+/**
+ * The CPU the criterion grades: the machine's share, or the busiest main thread's share of one
+ * core when higher. A Node service runs its JavaScript on one thread: a loop 94 % busy is
+ * saturated even when the machine shows 42 % (issue 13 §3), so that is the figure graded.
+ */
+export function cpuMeasure(step: AuditStep | undefined): { value?: number; note?: string } {
+  const machine = step?.targetCpuPercent;
+  const loop = step?.targetMainThreadPercent;
+  if (machine === undefined) return {};
+  if (loop === undefined || loop <= machine) return { value: machine, note: 'of all cores' };
+  return {
+    value: loop,
+    note: `main thread (event loop) of one core; all cores ${machine.toFixed(0)}%`,
+  };
+}
+
 function performance(
   audit: AuditResultFile,
   basis: AuditStep | undefined,
@@ -35,7 +51,7 @@ function performance(
       capacity !== undefined
         ? { value: capacity, note: 'maximum capacity (stress ramp)' }
         : { value: stats?.rps, note: 'at normal load; no breaking point measured' },
-    cpu: { value: basis?.targetCpuPercent },
+    cpu: cpuMeasure(basis),
     memory: { value: basis?.targetMemoryPercent },
   });
   const basisText = basis

@@ -117,6 +117,7 @@ export function createOptimizationPlan(findings: readonly Finding[]): Optimizati
     const effort = finding.recommendation.effort;
     const item: PlanItem = {
       findingId: finding.id,
+      findingIndex: findings.indexOf(finding),
       title: titles.get(finding) ?? finding.title,
       text: finding.recommendation.text,
       severity: finding.severity,

@@ -30,18 +30,41 @@ function estimateText(finding: Finding | undefined): string {
   return `up to −${Math.round(share * 100)}% ${finding?.impact?.shareOf ?? 'of the measured total'} (estimate)`;
 }
 
-/** Combined estimate per "share of" quantity: 1 − Π(1 − share), as the shares overlap at most. */
-function totalEstimate(findings: readonly Finding[], ids: readonly string[]): string | undefined {
-  const byWhat = new Map<string, number>();
-  for (const id of ids) {
-    const f = findings.find((x) => x.id === id);
+/**
+ * What time a finding's share covers: its query, else its source line, else its route. Two
+ * findings on the same key describe the same time (an N+1 and the missing index of its query,
+ * a synchronous call and the blocked loop it causes at the same line): counted once.
+ */
+function overlapKey(finding: Finding): string | undefined {
+  const at = finding.location;
+  if (!at) return undefined;
+  if (at.query) return `query ${at.query}`;
+  if (at.file && at.line !== undefined) return `line ${at.file}:${at.line}`;
+  if (at.route) return `route ${at.route}`;
+  return undefined;
+}
+
+/**
+ * Combined estimate per "share of" quantity: findings on the same time (same query, line or
+ * route) count once with the largest share, distinct ones combine as 1 − Π(1 − share) (their
+ * shares overlap at most). Never the same finding or the same time twice (issue 13 §3).
+ */
+function totalEstimate(findings: readonly (Finding | undefined)[]): string | undefined {
+  const byWhat = new Map<string, Map<string, number>>();
+  for (const [i, f] of findings.entries()) {
     const share = f?.impact?.share;
-    if (share === undefined) continue;
-    const what = f?.impact?.shareOf ?? 'of the measured total';
-    byWhat.set(what, 1 - (1 - (byWhat.get(what) ?? 0)) * (1 - share));
+    if (!f || share === undefined) continue;
+    const what = f.impact?.shareOf ?? 'of the measured total';
+    const keys = byWhat.get(what) ?? new Map<string, number>();
+    const key = overlapKey(f) ?? `finding ${i}`;
+    keys.set(key, Math.max(keys.get(key) ?? 0, share));
+    byWhat.set(what, keys);
   }
   if (byWhat.size === 0) return undefined;
-  const parts = [...byWhat].map(([what, s]) => `up to −${Math.round(s * 100)}% ${what}`);
+  const parts = [...byWhat].map(([what, keys]) => {
+    const combined = 1 - [...keys.values()].reduce((rest, s) => rest * (1 - s), 1);
+    return `up to −${Math.round(combined * 100)}% ${what}`;
+  });
   return `${parts.join('; ')} (estimate)`;
 }
 
@@ -73,6 +96,12 @@ export function createImprovements(
   verification?: Verification,
 ): ImprovementsView {
   const items = [...plan.immediate, ...plan.shortTerm, ...plan.longTerm];
+  // Each item's own finding (ids repeat: two cache candidates on different queries), never the
+  // first finding that happens to share its id.
+  const findingOf = (item: (typeof items)[number]): Finding | undefined =>
+    item.findingIndex !== undefined
+      ? findings[item.findingIndex]
+      : findings.find((f) => f.id === item.findingId);
   const rows: ImprovementRow[] = items.map((item) => {
     const measured = gains.filter((g) => g.findingId === item.findingId);
     if (measured.length > 0) {
@@ -84,7 +113,7 @@ export function createImprovements(
     }
     return {
       optimization: item.title,
-      gain: estimateText(findings.find((f) => f.id === item.findingId)),
+      gain: estimateText(findingOf(item)),
       measured: false,
     };
   });
@@ -92,11 +121,7 @@ export function createImprovements(
     rows,
     total: {
       optimization: 'Total',
-      gain:
-        totalEstimate(
-          findings,
-          items.map((i) => i.findingId),
-        ) ?? 'not quantified',
+      gain: totalEstimate(items.map(findingOf)) ?? 'not quantified',
       measured: false,
     },
   };

@@ -62,6 +62,8 @@ export interface StepView {
   p99: number;
   errorRate: number;
   targetCpuPercent?: number;
+  /** The busiest main thread (event loop), percent of one core. */
+  targetMainThreadPercent?: number;
   targetMemoryPercent?: number;
   targetRssBytes?: number;
   generatorCpuPercent?: number;
@@ -105,6 +107,8 @@ export interface LoadTestView {
 /** One entry of the optimisation plan. */
 export interface PlanItem {
   findingId: string;
+  /** Position of the finding in the findings the plan was built from (same ids can repeat). */
+  findingIndex?: number;
   title: string;
   text: string;
   severity: Severity;

@@ -24,6 +24,8 @@ export function createStepView(step: AuditStep): StepView {
   if (step.users !== undefined) view.users = step.users;
   if (step.rate !== undefined) view.rate = step.rate;
   if (step.targetCpuPercent !== undefined) view.targetCpuPercent = step.targetCpuPercent;
+  if (step.targetMainThreadPercent !== undefined)
+    view.targetMainThreadPercent = step.targetMainThreadPercent;
   if (step.targetMemoryPercent !== undefined) view.targetMemoryPercent = step.targetMemoryPercent;
   if (step.targetRssBytes !== undefined) view.targetRssBytes = step.targetRssBytes;
   view.generatorCpuPercent = step.generatorCpuPercent ?? step.run.generator.cpuPercent;

@@ -63,8 +63,10 @@ export const exec = {
     fail(message = 'test marked as failed by the script') {
       threadRuntime().failTest(message);
     },
+    /** k6's consolidated options (scenarios, thresholds, ...), read-only as in k6. */
     get options() {
-      return threadRuntime().options;
+      const rt = threadRuntime();
+      return rt.k6Options ?? rt.options;
     },
   },
   /** True inside an iteration (false in the init context). */

@@ -3,12 +3,12 @@
  * async and resolves with a {@link Response}; `batch` runs requests in parallel.
  */
 import type { ExpectedStatus } from '../../http/http-metrics.js';
-import { CookieJar } from '../http/cookie-jar.js';
-import { httpSettings } from '../http/http-settings.js';
-import { createFile, type FileData } from '../http/request-body.js';
-import type { Response } from '../http/response.js';
-import type { RequestParams } from '../http/vu-http.js';
 import { requireVu } from '../runtime/vu-state.js';
+import { CookieJar } from '../vu-http/cookie-jar.js';
+import { httpSettings } from '../vu-http/http-settings.js';
+import { createFile, type FileData } from '../vu-http/request-body.js';
+import type { Response } from '../vu-http/response.js';
+import type { RequestParams } from '../vu-http/vu-http.js';
 
 /** A batch entry: a URL, `[method, url, body?, params?]`, or `{method, url, body?, params?}`. */
 export type BatchRequest =

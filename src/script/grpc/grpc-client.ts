@@ -20,9 +20,9 @@ import type { MetricRegistry } from '../../metrics/registry.js';
 import type { TrendSeries } from '../../metrics/series.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { contextKey, contextTags } from '../api/sample-tags.js';
-import { httpSettings } from '../http/http-settings.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { currentVu, IterationAbort, requireVu, type VuState } from '../runtime/vu-state.js';
+import { httpSettings } from '../vu-http/http-settings.js';
 import { decodeHealthCheckStatus, encodeHealthCheckRequest, HEALTH_CHECK_PATH } from './health.js';
 import { reflectServices } from './reflection.js';
 

@@ -226,11 +226,25 @@ function argumentProblem(
   const followed =
     targets.length > 0 && targets.every((f) => !f.library && hasPlainParam(f, index));
   if (followed) return undefined;
-  const callee = snippet(code, unwrapSequence(call.callee as AnyNode));
+  const calleeNode = unwrapSequence(call.callee as AnyNode);
+  // `group(name, fn)` without importing group: the call throws a ReferenceError before the
+  // callback could run, in k6 as here, so the callback's async-ness changes nothing.
+  if (isUndeclaredGlobal(calleeNode, ctx)) return undefined;
+  const callee = snippet(code, calleeNode);
+  if (/(^|\.)describe$/.test(callee)) {
+    return `passed as a callback to ${callee}(): k6chaijs' describe() runs its callback synchronously inside group(), so Redline cannot await the requests in it (not supported yet); use k6's group() and check(), or expect() in a group()`;
+  }
   if (targets.some((f) => f.library)) {
     return `passed as a callback to ${callee}() from an npm package, which would not await it; call it in your own loop instead`;
   }
   return `passed as a callback to ${callee}(), which Redline cannot see into and which would not await it; call it directly, or write this part with async/await yourself`;
+}
+
+/** An identifier bound nowhere in the script and not a global of the runtime (a ReferenceError). */
+function isUndeclaredGlobal(node: AnyNode, ctx: EscapeContext): boolean {
+  if (node.type !== 'Identifier') return false;
+  if (ctx.scopes.resolve(node) !== undefined) return false;
+  return !(node.name in globalThis);
 }
 
 /** esbuild calls CommonJS imports as `(0, pkg.fn)(...)`: the function is the last expression. */

@@ -14,7 +14,8 @@ function transformOk(source: string) {
 }
 
 describe('k6 transform: transformed scripts run with k6 semantics', () => {
-  it('the seed script becomes valid async code that runs its flow in order', async () => {
+  // The founding brief's k6 script [ref: load-test-plan].
+  it("the founding brief's k6 script becomes valid async code that runs its flow in order", async () => {
     const source = readFileSync(SEED, 'utf8').replaceAll(
       'https://api.example.com',
       'http://127.0.0.1:9',

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
 import type { Message } from 'esbuild';
 import { ExitCode } from '../../errors/exit-codes.js';
-import { RedlineError, type SourcePosition } from '../../errors/index.js';
+import { RedlineError, type SourcePosition } from '../../errors/redline-error.js';
 import { byteColumnToCharColumn, renderCodeFrame } from './code-frame.js';
 import type { RefusedImport } from './resolve-plugin.js';
 import { defaultDisplayPath } from './stack-mapper.js';

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isRedlineError, type RedlineError } from '../../errors/index.js';
+import { isRedlineError, type RedlineError } from '../../errors/redline-error.js';
 import { TEST_K6_MODULES } from '../k6-transform/__fixtures__/support.js';
 import { instantiateModule } from './init-factory.js';
 import { type LoadedScript, loadScript } from './load-script.js';

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { encode } from '@jridgewell/sourcemap-codec';
 import type { DecodedSourceMap, EncodedSourceMap } from '@jridgewell/trace-mapping';
 import { ExitCode } from '../../errors/exit-codes.js';
-import { RedlineError } from '../../errors/index.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import { didYouMean } from '../../util/nearest.js';
 import { applyK6Transform, type TransformSummary } from './apply-transform.js';
 import { type BundleOutput, bundleScript } from './bundle.js';

@@ -31,6 +31,14 @@ export interface ResolveRecord {
 export const REMOTE_NAMESPACE = 'redline-remote';
 
 /**
+ * Namespaces of the shims that serve `require("k6/http")` (CommonJS code, e.g. jslib's
+ * http-instrumentation modules): the CommonJS shim exports the module's default object (what
+ * k6's `require` returns), read from an ESM shim that imports Redline's module by URL.
+ */
+const OWN_REQUIRE_NAMESPACE = 'redline-own-require';
+const OWN_ESM_NAMESPACE = 'redline-own-esm';
+
+/**
  * jslib modules with a native equivalent in Redline (same exports, same behaviour, written for
  * Redline): any version of the URL maps to the Redline module.
  */
@@ -68,6 +76,11 @@ export function createResolvePlugin(
         if (url !== undefined) {
           record.used.add(args.path);
           if (args.importer.includes('/node_modules/')) record.usedByPackages = true;
+          // An external `require(url)` would reach Node's require, which cannot load it: shim it.
+          if (args.namespace === OWN_REQUIRE_NAMESPACE)
+            return { path: args.path, namespace: OWN_ESM_NAMESPACE, pluginData: url };
+          if (args.kind === 'require-call')
+            return { path: args.path, namespace: OWN_REQUIRE_NAMESPACE };
           return { path: url, external: true };
         }
         const detail: RefusedImport = { kind: 'unsupported-module', specifier: args.path };
@@ -80,6 +93,19 @@ export function createResolvePlugin(
       build.onResolve({ filter: /^\.{0,2}\//, namespace: REMOTE_NAMESPACE }, (args) =>
         resolveRemote(new URL(args.path, args.importer).href),
       );
+      build.onResolve({ filter: /^file:/, namespace: OWN_ESM_NAMESPACE }, (args) => ({
+        path: args.path,
+        external: true,
+      }));
+      build.onLoad({ filter: /.*/, namespace: OWN_REQUIRE_NAMESPACE }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)}).default;`,
+        loader: 'js',
+      }));
+      build.onLoad({ filter: /.*/, namespace: OWN_ESM_NAMESPACE }, (args) => ({
+        contents: `import * as ns from ${JSON.stringify(args.pluginData as string)}; export default ns.default ?? ns;`,
+        loader: 'js',
+        resolveDir: '/',
+      }));
       build.onLoad({ filter: /.*/, namespace: REMOTE_NAMESPACE }, (args) => ({
         contents: (args.pluginData as { contents: string }).contents,
         loader: 'js',

@@ -14,7 +14,7 @@ import {
   originalPositionFor,
   TraceMap,
 } from '@jridgewell/trace-mapping';
-import type { SourcePosition } from '../../errors/index.js';
+import type { SourcePosition } from '../../errors/redline-error.js';
 
 /** Translates bundle positions to original `file:line:column`. */
 export interface StackMapper {

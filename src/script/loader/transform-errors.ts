@@ -1,7 +1,7 @@
 /** Turns the k6 transform's issues (bundle positions) into a RedlineError at the user's file:line. */
 import { originalPositionFor, sourceContentFor, type TraceMap } from '@jridgewell/trace-mapping';
 import { ExitCode } from '../../errors/exit-codes.js';
-import { RedlineError } from '../../errors/index.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import type { K6TransformIssue } from '../k6-transform/transform.js';
 import { formatProblems, locatedProblem, type ScriptProblem } from './build-errors.js';
 

@@ -8,5 +8,5 @@ export { exec } from '../api/execution.js';
 export { fail, group, ScriptFailure, sleep } from '../api/flow.js';
 export { type BatchRequest, http } from '../api/http-api.js';
 export { open, SharedArray } from '../api/shared-data.js';
-export type { Response } from '../http/response.js';
-export type { RequestParams } from '../http/vu-http.js';
+export type { Response } from '../vu-http/response.js';
+export type { RequestParams } from '../vu-http/vu-http.js';

@@ -13,6 +13,8 @@ export interface ThreadRuntime {
   /** Test-wide tags (options.tags). */
   testTags: Readonly<Record<string, string>>;
   options: PlanOptions | undefined;
+  /** `exec.test.options`: the consolidated options in k6's shape (config/k6-options-view.ts). */
+  k6Options?: Readonly<Record<string, unknown>>;
   /** `__ENV`: process env, then `--env` values, then scenario env. */
   env: Record<string, string>;
   /** Folder of the original script (for `open()` and relative paths). */

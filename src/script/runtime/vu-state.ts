@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import { globalSingleton } from '../../util/global-singleton.js';
-import type { VuHttp } from '../http/vu-http.js';
+import type { VuHttp } from '../vu-http/vu-http.js';
 
 /** What a scenario contributes to its VUs. */
 export interface ScenarioInfo {

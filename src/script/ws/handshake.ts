@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import { httpSettings } from '../http/http-settings.js';
+import { httpSettings } from '../vu-http/http-settings.js';
 import { canonicalHeaders } from './ws-metrics.js';
 
 /** k6's handshake timeout (not configurable in k6 either). */

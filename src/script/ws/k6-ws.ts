@@ -15,9 +15,9 @@
 import type WebSocket from 'ws';
 import type { Tags } from '../../metrics/metric-types.js';
 import { contextTags } from '../api/sample-tags.js';
-import { httpSettings } from '../http/http-settings.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { IterationAbort, requireVu } from '../runtime/vu-state.js';
+import { httpSettings } from '../vu-http/http-settings.js';
 import { handshake } from './handshake.js';
 import { WsSessionMetrics } from './ws-metrics.js';
 

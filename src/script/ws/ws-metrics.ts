@@ -6,8 +6,8 @@
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import type { Tags } from '../../metrics/metric-types.js';
 import type { CounterSeries, TrendSeries } from '../../metrics/series.js';
-import { canonicalHeaderName } from '../http/response.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
+import { canonicalHeaderName } from '../vu-http/response.js';
 
 /** The series one WebSocket session records into. */
 export class WsSessionMetrics {

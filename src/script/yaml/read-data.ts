@@ -2,11 +2,13 @@
  * Data of a plan: `variables` (values, or lists one value of which each iteration picks) and
  * `payload` (CSV or JSON files, read and checked at compile time, one row per iteration).
  */
+
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { isRecord } from '../../util/is-record.js';
 import type { PayloadSpec, VariableSpec, YamlPath } from './model.js';
-import { describeYaml, isYamlObject, type ValueReader } from './read-values.js';
+import { describeYaml, type ValueReader } from './read-values.js';
 import { toTValue } from './template.js';
 
 const PAYLOAD_KEYS = [
@@ -116,7 +118,7 @@ function jsonRows(
   const rows = data.map((item) =>
     Array.isArray(item) && fields ? Object.fromEntries(fields.map((f, i) => [f, item[i]])) : item,
   );
-  const bad = rows.findIndex((row) => !isYamlObject(row));
+  const bad = rows.findIndex((row) => !isRecord(row));
   if (bad >= 0) {
     r.problems.add(
       path,

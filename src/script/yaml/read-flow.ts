@@ -2,6 +2,7 @@
  * A flow (a list of steps): requests, `think`, `group` + `flow`, `loop` + `count`/`over`, `log`
  * and `set`. Each step keeps its file:line:column for generated code and runtime errors.
  */
+import { isRecord } from '../../util/is-record.js';
 import type { Step, StepPosition, YamlPath } from './model.js';
 import { METHOD_KEYS, readRequest } from './read-request.js';
 import { describeYaml, type ValueReader } from './read-values.js';
@@ -31,7 +32,7 @@ function readThink(
   path: YamlPath,
   pos: StepPosition,
 ): Step | undefined {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+  if (isRecord(value)) {
     const range = c.r.object(value, path, 'think', ['min', 'max']);
     const min = c.r.durationMs(range?.['min'], [...path, 'min'], 'think min', 's');
     const max = c.r.durationMs(range?.['max'], [...path, 'max'], 'think max', 's');

@@ -3,6 +3,7 @@
  * Artillery's `config:`, the flows (`flow`, weighted `scenarios` list, or k6-style `scenarios`
  * map with executors), `before`/`after`, data and defaults. Problems are collected, never thrown.
  */
+import { isRecord } from '../../util/is-record.js';
 import { checkVariables } from './check-variables.js';
 import type { FlowSpec, Step, StepPosition, YamlPath, YamlPlan } from './model.js';
 import { OriginMap } from './origins.js';
@@ -15,7 +16,7 @@ import {
   readSettings,
   readThresholdOptions,
 } from './read-load.js';
-import { isYamlObject, ValueReader } from './read-values.js';
+import { ValueReader } from './read-values.js';
 import { parseTemplate, toTValue } from './template.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -87,7 +88,7 @@ function configAccess(r: ValueReader, root: Record<string, unknown>): ConfigAcce
 
 function readBlock(c: FlowContext, value: unknown, path: YamlPath): Step[] | undefined {
   if (value === undefined) return undefined;
-  if (isYamlObject(value)) {
+  if (isRecord(value)) {
     c.r.object(value, path, path[0] === 'before' ? 'before' : 'after', ['flow']);
     return readFlow(c, value['flow'], [...path, 'flow']);
   }

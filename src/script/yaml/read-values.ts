@@ -1,15 +1,12 @@
 /** Typed reads of YAML values (objects with known keys, numbers, durations, strings) that record problems. */
+
 import { parseDurationMs } from '../../util/duration.js';
+import { isRecord } from '../../util/is-record.js';
 import type { YamlPath } from './model.js';
 import type { PlanProblems } from './plan-problems.js';
 
 /** A plain YAML mapping. */
 export type YamlObject = Record<string, unknown>;
-
-/** True for a mapping (not null, not a list). */
-export function isYamlObject(value: unknown): value is YamlObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `a number`, `a list`, `"text"`: how a value is named in messages. */
 export function describeYaml(value: unknown): string {
@@ -35,7 +32,7 @@ export class ValueReader {
     what: string,
     allowed?: readonly string[],
   ): YamlObject | undefined {
-    if (!isYamlObject(value)) {
+    if (!isRecord(value)) {
       this.problems.add(path, `${what} must be a mapping, got ${describeYaml(value)}`);
       return undefined;
     }

@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CliOverrides } from '../../../src/config/cli-overrides.js';
-import { runScriptTest, type ScriptRunResult } from '../../../src/engine/script/run-script.js';
+import { runScriptTest, type ScriptRunResult } from '../../../src/engine/script-run/run-script.js';
 import type { ResultMetric } from '../../../src/results/run-result.js';
 
 /** Absolute path of a corpus script (`test/k6-compat/scripts/<name>`). */

@@ -1,4 +1,4 @@
-// options.stages (the ramping-vus shortcut) with the seed's shape: VUs ramp up and down and the run ends.
+// options.stages (the ramping-vus shortcut) with the founding brief's shape ([ref: load-test-plan]): VUs ramp up and down and the run ends.
 import http from 'k6/http';
 import { sleep } from 'k6';
 

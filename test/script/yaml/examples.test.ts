@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliOverrides } from '../../../src/config/cli-overrides.js';
 import { type DemoServerHandle, startDemoServer } from '../../../src/demo/index.js';
-import { runScriptTest } from '../../../src/engine/script/run-script.js';
+import { runScriptTest } from '../../../src/engine/script-run/run-script.js';
 
 const example = (path: string) =>
   fileURLToPath(new URL(`../../../examples/${path}`, import.meta.url));

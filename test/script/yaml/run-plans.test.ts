@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScriptTest } from '../../../src/engine/script/run-script.js';
+import { runScriptTest } from '../../../src/engine/script-run/run-script.js';
 import { isRedlineError } from '../../../src/errors/redline-error.js';
 import { startHttpServer, type TestServer } from '../../helpers/servers.js';
 

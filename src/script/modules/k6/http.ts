@@ -29,4 +29,15 @@ export const OCSP_STATUS_GOOD = 'good';
 export const OCSP_STATUS_REVOKED = 'revoked';
 export const OCSP_STATUS_UNKNOWN = 'unknown';
 
+// k6 scripts read them from the default export too (`r.tls_version === http.TLS_1_2`).
+Object.assign(http, {
+  TLS_1_0,
+  TLS_1_1,
+  TLS_1_2,
+  TLS_1_3,
+  OCSP_STATUS_GOOD,
+  OCSP_STATUS_REVOKED,
+  OCSP_STATUS_UNKNOWN,
+});
+
 export default http;

@@ -19,6 +19,7 @@ function vuIn(scenario: string): VuState {
 
 const GET: RequestSeriesKey = {
   method: 'GET',
+  proto: 'HTTP/1.1',
   url: 'http://127.0.0.1/a',
   name: 'http://127.0.0.1/a',
   callback: null,

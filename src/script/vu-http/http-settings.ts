@@ -22,6 +22,22 @@ export interface HttpSettings {
   resetCookies: boolean;
   /** TLS versions, cipher suites and client certificates (k6 tlsVersion, tlsCipherSuites, tlsAuth). */
   tls: TlsOptions | undefined;
+  /**
+   * Offer HTTP/2 over TLS via ALPN, as k6 does (default). Off with `REDLINE_HTTP2=0`, or k6's own
+   * switch `GODEBUG=http2client=0` (see {@link http2FromEnv}).
+   */
+  http2: boolean;
+}
+
+/**
+ * Whether scripts offer HTTP/2: k6 users turn it off with Go's `GODEBUG=http2client=0`; Redline
+ * honours that and its own `REDLINE_HTTP2=0` (`1` turns it on again over GODEBUG).
+ */
+export function http2FromEnv(env: NodeJS.ProcessEnv): boolean {
+  const own = env['REDLINE_HTTP2'];
+  if (own === '0' || own === 'false') return false;
+  if (own === '1' || own === 'true') return true;
+  return !/(^|,)\s*http2client=0\s*(,|$)/.test(env['GODEBUG'] ?? '');
 }
 
 /** The settings of this thread (mutable: the engine fills them from the plan); shared by module copies. */
@@ -39,5 +55,6 @@ export const httpSettings: HttpSettings = globalSingleton<HttpSettings>(
     batch: 20,
     resetCookies: true,
     tls: undefined,
+    http2: http2FromEnv(process.env),
   }),
 );

@@ -6,6 +6,7 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import { type OcspInfo, parseOcspResponse } from '../../http/ocsp.js';
 import { type HeadFields, headHasField, readHeadFields } from '../../http/response-parser.js';
 import type { TimingTrail } from '../../http/timing-trail.js';
 import { appendTo } from '../../util/append-to.js';
@@ -276,18 +277,41 @@ export class Response {
     return selector === undefined ? this.#parsed.value : selectJson(this.#parsed.value, selector);
   }
 
+  /** TLS response: the stapled OCSP response (raw, parsed when the script reads `ocsp`). */
+  #tls = false;
+  #ocspDer: Buffer | undefined = undefined;
+
+  /** @internal Marks the response as TLS and keeps the stapled OCSP response, if any. */
+  setStapledOcsp(der: Buffer | undefined): void {
+    this.#tls = true;
+    this.#ocspDer = der;
+  }
+
   /**
-   * k6's stapled-OCSP details. Redline does not request OCSP stapling, so it cannot tell a good
-   * certificate from a revoked one: reading this throws instead of answering "unknown".
+   * k6's stapled-OCSP details (`status` good / revoked / unknown, `produced_at`, `this_update`,
+   * `next_update`, `revoked_at` in Unix seconds, `revocation_reason`), as k6 reads them: a TLS
+   * response without a usable stapled response is `unknown`; a plain-HTTP one has empty fields.
    */
-  get ocsp(): never {
-    throw new RedlineError(
-      'E_SCRIPT_UNSUPPORTED',
-      'response.ocsp is not supported by Redline (it does not request OCSP stapling)',
-      {
-        hint: 'check certificates outside the load test (e.g. openssl s_client -status), or remove the ocsp check',
-        exitCode: ExitCode.ScriptException,
-      },
+  get ocsp(): OcspInfo {
+    if (!this.#tls) {
+      return {
+        produced_at: 0,
+        this_update: 0,
+        next_update: 0,
+        revoked_at: 0,
+        revocation_reason: '',
+        status: '',
+      };
+    }
+    return (
+      parseOcspResponse(this.#ocspDer) ?? {
+        produced_at: 0,
+        this_update: 0,
+        next_update: 0,
+        revoked_at: 0,
+        revocation_reason: '',
+        status: 'unknown',
+      }
     );
   }
 

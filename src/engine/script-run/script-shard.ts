@@ -4,6 +4,7 @@
  * reports metrics every interval.
  */
 
+import { k6OptionsView } from '../../config/k6-options-view.js';
 import type { Plan } from '../../config/plan.js';
 import { createExecutionTuple } from '../../executors/execution-segment.js';
 import type { ScenarioRun } from '../../executors/executor.js';
@@ -13,7 +14,6 @@ import { ShardPart } from '../../executors/segment.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import { MetricRegistry } from '../../metrics/registry.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
-import { configureHttpSettings } from '../../script/http/configure.js';
 import {
   hasInitFactory,
   instantiateModule,
@@ -25,6 +25,7 @@ import {
   threadRuntime,
 } from '../../script/runtime/thread-runtime.js';
 import { initVuContext } from '../../script/runtime/vu-state.js';
+import { configureHttpSettings } from '../../script/vu-http/configure.js';
 import { epochToLocal, ShardClock } from '../shard-clock.js';
 import type { ShardHandle, ShardReport } from '../shard-report.js';
 import { type IterationFn, type VuInit, VuRunner } from './vu-runner.js';
@@ -101,6 +102,7 @@ export async function startShard(
       registry,
       testTags: config.plan.options.tags,
       options: config.plan.options,
+      k6Options: k6OptionsView(config.plan),
       env: config.env,
       scriptDir: config.scriptDir,
       resolvePath: loadScriptPathResolver(config.scriptDir, config.bundleUrl),

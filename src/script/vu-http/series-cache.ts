@@ -17,6 +17,8 @@ import type { VuState } from '../runtime/vu-state.js';
 /** What of a request decides its series (besides the VU's context). */
 export interface RequestSeriesKey {
   method: string;
+  /** The protocol the request went over (`HTTP/1.1`, `HTTP/2.0`): the `proto` tag. */
+  proto: string;
   url: string;
   /** The `name` tag (the URL unless the request names itself). */
   name: string;
@@ -92,6 +94,7 @@ export class VuSeries {
       memo &&
       memo.registry === rt.registry &&
       memo.method === request.method &&
+      memo.proto === request.proto &&
       memo.url === request.url &&
       memo.name === request.name &&
       memo.callback === request.callback &&
@@ -102,7 +105,7 @@ export class VuSeries {
     ) {
       return memo.cache;
     }
-    const key = `${request.method}\u0001${request.url}\u0001${request.name}\u0001${callbackId(request.callback)}\u0001${contextKey(request.tags, vu)}`;
+    const key = `${request.method}\u0001${request.proto}\u0001${request.url}\u0001${request.name}\u0001${callbackId(request.callback)}\u0001${contextKey(request.tags, vu)}`;
     const httpCaches = caches(rt.registry).http;
     let cache = httpCaches.get(key);
     if (!cache) {
@@ -117,7 +120,7 @@ export class VuSeries {
         name: request.name,
         group: vu.group,
         scenario: vu.scenario.name,
-        proto: 'HTTP/1.1',
+        proto: request.proto,
       };
       const cb = request.callback;
       cache = new HttpSeriesCache(rt.registry, tags, cb ?? (() => true), false);
@@ -129,6 +132,7 @@ export class VuSeries {
       : {
           registry: rt.registry,
           method: request.method,
+          proto: request.proto,
           url: request.url,
           name: request.name,
           callback: request.callback,

@@ -7,8 +7,6 @@ import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import type { MetricRegistry } from '../../metrics/registry.js';
 import type { CounterSeries, TrendSeries } from '../../metrics/series.js';
 import { instanceCounters } from '../../script/api/execution.js';
-import { httpSettings } from '../../script/http/http-settings.js';
-import { VuHttp } from '../../script/http/vu-http.js';
 import {
   awaitBackgroundTasks,
   isIterationAbort,
@@ -17,6 +15,8 @@ import {
   type VuState,
   vuContext,
 } from '../../script/runtime/vu-state.js';
+import { httpSettings } from '../../script/vu-http/http-settings.js';
+import { VuHttp } from '../../script/vu-http/vu-http.js';
 
 /** An iteration's function (the script's default export or a scenario's `exec`). */
 export type IterationFn = (data: unknown) => unknown;

@@ -11,6 +11,7 @@ import type { CliOverrides } from '../../config/cli-overrides.js';
 import { readPairs } from '../../config/cli-overrides.js';
 import { describePlan, planMaxDurationMs, planMaxVUs } from '../../config/describe-plan.js';
 import { createUrlRewriter } from '../../config/hosts.js';
+import { k6OptionsView } from '../../config/k6-options-view.js';
 import type { Plan } from '../../config/plan.js';
 import { ProblemList } from '../../config/problems.js';
 import { ExitCode, type ExitCodeValue, exitCodeFor } from '../../errors/exit-codes.js';
@@ -23,7 +24,6 @@ import type { Output } from '../../outputs/output.js';
 import type { RunMeta } from '../../results/run-meta.js';
 import type { ResultThreshold, RunResultFile } from '../../results/run-result.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
-import { configureHttpSettings } from '../../script/http/configure.js';
 import {
   instantiateModule,
   type LoadedScript,
@@ -36,14 +36,15 @@ import {
   installThreadRuntime,
   type ThreadRuntime,
 } from '../../script/runtime/thread-runtime.js';
+import { configureHttpSettings } from '../../script/vu-http/configure.js';
 import { isYamlPlanPath, loadYamlPlan } from '../../script/yaml/index.js';
 import {
   assertValidThresholds,
   createThresholdEvaluator,
   evaluateChecks,
+  type ThresholdDefinition,
   type ThresholdEvaluator,
 } from '../../thresholds/index.js';
-import type { ThresholdDefinition } from '../../thresholds/types.js';
 import { addRedactedNames } from '../../util/redact.js';
 import { compiledModuleUrl } from '../../util/runtime-path.js';
 import { type AbortReason, runShards } from '../controller.js';
@@ -268,6 +269,7 @@ function planPhase(state: InitState): PlanState {
   runtime.env = env;
   runtime.testTags = plan.options.tags;
   runtime.options = plan.options;
+  runtime.k6Options = k6OptionsView(plan);
   runtime.rewriteUrl = createUrlRewriter(plan.options.hostRules ?? []);
   configureHttpSettings(plan.options);
   // Before setup(): its requests are tagged too. Worker shards receive the names (shard-host).

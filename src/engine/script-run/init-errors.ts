@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ExitCode } from '../../errors/exit-codes.js';
-import { RedlineError, type SourcePosition } from '../../errors/index.js';
+import { RedlineError, type SourcePosition } from '../../errors/redline-error.js';
 import type { LoadedScript } from '../../script/loader/index.js';
 import { scriptModuleMap } from '../../script/modules/module-map.js';
 import { findNearest } from '../../util/nearest.js';

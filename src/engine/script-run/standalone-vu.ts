@@ -1,6 +1,7 @@
 /** A VU outside any scenario, for setup() and teardown() in the main thread (id 0, as in k6). */
-import { VuHttp } from '../../script/http/vu-http.js';
+
 import type { VuState } from '../../script/runtime/vu-state.js';
+import { VuHttp } from '../../script/vu-http/vu-http.js';
 
 /** Creates the VU that runs `setup` or `teardown`. */
 export function createStandaloneVu(

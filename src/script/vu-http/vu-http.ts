@@ -14,6 +14,8 @@
  * requests still in flight are counted as `interrupted` (`timeout` when their timeout had
  * elapsed) before the iteration unwinds.
  */
+import { STATUS_CODES } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import { clientCertificateFor, type TlsOptions } from '../../config/tls-options.js';
 import {
   type ConnectionOptions,
@@ -29,6 +31,7 @@ import {
   requestTimeout,
   unfinishedAtEnd,
 } from '../../http/errors.js';
+import { http2Headers } from '../../http/h2-connection.js';
 import type { ExpectedStatus } from '../../http/http-metrics.js';
 import { headHasField, readHeadFields } from '../../http/response-parser.js';
 import { parseTarget, type Target } from '../../http/target.js';
@@ -42,6 +45,7 @@ import {
   digestAuthorization,
   parseDigestChallenge,
 } from './digest-auth.js';
+import { type H2Answer, H2Origin, type H2OriginOwner, knownHttp1 } from './h2-origin.js';
 import { httpSettings } from './http-settings.js';
 import { encodeBody } from './request-body.js';
 import { assertSupportedParams } from './request-checks.js';
@@ -76,6 +80,35 @@ function targetFor(url: string): Target {
   return target;
 }
 
+const rewrittenTargets = new Map<string, Target>();
+
+/**
+ * The target of a request a host rule sent elsewhere: TLS still names (SNI) and verifies the
+ * host written in the script, as k6 does with `hosts` (only the address changes).
+ */
+function rewrittenTarget(original: string, finalUrl: string): Target {
+  const key = `${original}\u0001${finalUrl}`;
+  let target = rewrittenTargets.get(key);
+  if (!target) {
+    const base = targetFor(finalUrl);
+    const name = base.protocol === 'https:' ? originalServername(original) : undefined;
+    target = name === undefined ? base : { ...base, servername: name };
+    if (rewrittenTargets.size > 10_000) rewrittenTargets.clear();
+    rewrittenTargets.set(key, target);
+  }
+  return target;
+}
+
+/** The host name of a URL for SNI (undefined for IP literals and unparsable URLs). */
+function originalServername(url: string): string | undefined {
+  try {
+    const { hostname } = new URL(url);
+    return /^[\d.]+$/.test(hostname) || hostname.startsWith('[') ? undefined : hostname;
+  } catch {
+    return undefined;
+  }
+}
+
 interface Pending {
   resolve: (response: Response) => void;
   reject: (error: Error) => void;
@@ -99,6 +132,15 @@ interface Pending {
   readyAt: number;
   timer: NodeJS.Timeout | null;
   conn: HttpConnection | null;
+  /** The Host header as sent (`:authority` over HTTP/2). */
+  hostHeader: string;
+  /** The protocol the request went over (the `proto` tag). */
+  proto: 'HTTP/1.1' | 'HTTP/2.0';
+  /** Over HTTP/2: the origin session carrying it, and its request headers and body. */
+  h2: H2Origin<Pending> | null;
+  h2Headers: OutgoingHttpHeaders;
+  h2Body: Buffer | undefined;
+  keepBody: boolean;
 }
 
 /** The VU client's data on each of its connections (kept on the connection, not in Maps). */
@@ -130,7 +172,7 @@ interface OriginPool {
 }
 
 /** The HTTP client of one VU. */
-export class VuHttp implements ConnectionOwner {
+export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
   /** The VU's cookie jar (k6: `http.cookieJar()`). */
   readonly jar = new CookieJar();
   readonly #vu: () => VuState;
@@ -141,6 +183,9 @@ export class VuHttp implements ConnectionOwner {
   #cut: Pending[] | undefined;
 
   #nextConnectionId = 0;
+  /** HTTP/2 sessions by origin, and the requests on them (see h2-origin.ts). */
+  readonly #h2 = new Map<string, H2Origin<Pending>>();
+  readonly #h2Requests = new Set<Pending>();
 
   constructor(vu: () => VuState) {
     this.#vu = vu;
@@ -205,7 +250,7 @@ export class VuHttp implements ConnectionOwner {
     const finalUrl = rt.rewriteUrl(original);
     let target: Target;
     try {
-      target = targetFor(finalUrl);
+      target = finalUrl === original ? targetFor(finalUrl) : rewrittenTarget(original, finalUrl);
     } catch (error) {
       return Promise.resolve(this.#invalidUrl(method, String(url), error));
     }
@@ -245,6 +290,12 @@ export class VuHttp implements ConnectionOwner {
         readyAt: 0,
         timer: null,
         conn: null,
+        hostHeader: host ?? target.hostHeader,
+        proto: 'HTTP/1.1',
+        h2: null,
+        h2Headers: {},
+        h2Body: undefined,
+        keepBody: responseType !== 'none',
       };
       pending.startedAt = pending.readyAt = performance.now();
       this.#dispatch(pending);
@@ -260,6 +311,14 @@ export class VuHttp implements ConnectionOwner {
     const cut: Pending[] = [];
     this.#cut = cut;
     try {
+      for (const p of this.#h2Requests) {
+        this.#recordUnsent(p, unfinishedAtEnd(performance.now() - p.startedAt, p.timeoutMs));
+        p.h2 = null;
+        cut.push(p);
+      }
+      this.#h2Requests.clear();
+      for (const origin of [...this.#h2.values()]) origin.destroy();
+      this.#h2.clear();
       for (const pool of this.#pools.values()) {
         for (const p of pool.waiting) {
           this.#recordUnsent(p, unfinishedAtEnd(performance.now() - p.startedAt, p.timeoutMs));
@@ -364,7 +423,7 @@ export class VuHttp implements ConnectionOwner {
   }
 
   #pool(target: Target): OriginPool {
-    const key = `${target.protocol}//${target.hostname}:${target.port}`;
+    const key = `${target.protocol}//${target.hostname}:${target.port}/${target.servername ?? ''}`;
     let pool = this.#pools.get(key);
     if (!pool) {
       pool = { all: [], idle: [], waiting: [] };
@@ -375,9 +434,14 @@ export class VuHttp implements ConnectionOwner {
 
   /** Sends `pending` on an idle or new connection (`fresh`: a new one, for a retry), or queues it. */
   #dispatch(pending: Pending, fresh = false): void {
-    const pool = this.#pool(pending.target);
     // The timeout covers the whole request: waiting in the queue and a retry included.
     pending.timer ??= setTimeout(() => this.#timeout(pending), pending.timeoutMs);
+    const target = pending.target;
+    if (target.protocol === 'https:' && httpSettings.http2) {
+      const key = `${target.hostname}:${target.port}`;
+      if (!knownHttp1(key)) return this.#dispatchH2(pending, key);
+    }
+    const pool = this.#pool(pending.target);
     if (!fresh) {
       const idle = pool.idle.pop();
       if (idle?.canSend) return this.#send(idle, pending);
@@ -390,6 +454,7 @@ export class VuHttp implements ConnectionOwner {
         pipelining: 1,
         insecure: httpSettings.insecure,
         ...(tls ? { tls } : {}),
+        requestOcsp: true,
         readBuffer,
         keepHeaders: true,
         keepBody: true,
@@ -404,6 +469,88 @@ export class VuHttp implements ConnectionOwner {
     pool.waiting.push(pending);
   }
 
+  /** Sends `pending` as a stream on the VU's HTTP/2 session to its origin (one per origin). */
+  #dispatchH2(pending: Pending, key: string): void {
+    let origin = this.#h2.get(key);
+    if (origin === undefined || !origin.usable) {
+      const tls = httpSettings.tls
+        ? tlsConnectOptions(httpSettings.tls, pending.target)
+        : undefined;
+      origin = new H2Origin<Pending>(key, pending.target, this, httpSettings.insecure, tls);
+      this.#h2.set(key, origin);
+    }
+    pending.h2 = origin;
+    pending.proto = 'HTTP/2.0';
+    pending.h2Headers = http2Headers(
+      pending.target,
+      pending.method,
+      [['host', pending.hostHeader], ...pending.sent.headers],
+      httpSettings.userAgent,
+    );
+    pending.h2Body =
+      pending.sent.body && pending.sent.body.length > 0 ? pending.sent.body : undefined;
+    this.#h2Requests.add(pending);
+    origin.send(pending);
+  }
+
+  // ---- H2OriginOwner ----
+
+  onAnswer(pending: Pending, answer: H2Answer): void {
+    const origin = pending.h2;
+    this.#h2Requests.delete(pending);
+    pending.h2 = null;
+    if (pending.timer) clearTimeout(pending.timer);
+    pending.timer = null;
+    const response = new Response(pending.url, pending.sent, timingsFromTrail(answer.trail));
+    response.status = answer.status;
+    response.proto = 'HTTP/2.0';
+    response.remote_ip = pending.target.hostname;
+    response.remote_port = pending.target.port;
+    if (origin && origin.tlsProtocol !== '') {
+      response.tls_version = k6TlsVersion(origin.tlsProtocol);
+      response.tls_cipher_suite = k6CipherSuite(origin.tlsCipher);
+    }
+    const head = http2Head(answer.status, answer.headers);
+    response.attachWire({
+      head,
+      trailers: [],
+      bodyChunks: pending.responseType === 'none' ? null : answer.chunks,
+      responseType: pending.responseType,
+    });
+    const setCookie = answer.headers['set-cookie'];
+    if (pending.jar && setCookie) pending.jar.storeFromResponse(pending.url, setCookie);
+    this.#recordTrail(pending, response, answer.trail);
+    this.#complete(pending, response);
+  }
+
+  onFailed(pending: Pending, error: ClassifiedError, trail: TimingTrail): void {
+    this.#h2Requests.delete(pending);
+    pending.h2 = null;
+    this.#finishFailed(pending, error, trail);
+  }
+
+  onRetry(pending: Pending): void {
+    this.#h2Requests.delete(pending);
+    pending.h2 = null;
+    pending.flags |= SendFlags.Retry;
+    pending.readyAt = performance.now();
+    this.#series.forRequest(pending).countRetry();
+    this.#dispatch(pending, true);
+  }
+
+  onFallback(requests: Pending[]): void {
+    for (const p of requests) {
+      this.#h2Requests.delete(p);
+      p.h2 = null;
+      p.proto = 'HTTP/1.1';
+      this.#dispatch(p);
+    }
+  }
+
+  onClosed(origin: H2Origin<Pending>): void {
+    if (this.#h2.get(origin.key) === origin) this.#h2.delete(origin.key);
+  }
+
   #send(conn: HttpConnection, pending: Pending): void {
     pending.conn = conn;
     slotOf(conn).pending = pending;
@@ -413,6 +560,14 @@ export class VuHttp implements ConnectionOwner {
 
   #timeout(pending: Pending): void {
     pending.timer = null;
+    if (pending.h2?.cancel(pending, requestTimeout(), false)) return;
+    if (pending.h2) {
+      // Waiting for its session to come up: failed with nothing sent.
+      this.#h2Requests.delete(pending);
+      pending.h2 = null;
+      this.#finishFailed(pending, requestTimeout(), null);
+      return;
+    }
     if (pending.conn) {
       pending.conn.destroy(requestTimeout());
       return;
@@ -440,9 +595,14 @@ export class VuHttp implements ConnectionOwner {
     pending.timer = null;
     pending.conn = null;
     const response = this.#buildResponse(conn, pending);
-    this.#record(pending, response, conn);
+    this.#recordTrail(pending, response, conn.trail);
     if (conn.canSend && !httpSettings.noConnectionReuse) this.#release(conn);
     else if (conn.isOpen && httpSettings.noConnectionReuse) conn.destroy(null);
+    this.#complete(pending, response);
+  }
+
+  /** Follows a redirect or resolves the request with its response. */
+  #complete(pending: Pending, response: Response): void {
     // Only a 3xx reads its headers here: building them for every response costs (lazy fields).
     const location =
       response.status >= 300 && response.status < 400 ? response.headers['Location'] : undefined;
@@ -517,6 +677,7 @@ export class VuHttp implements ConnectionOwner {
     if (conn.tlsProtocol !== '') {
       response.tls_version = k6TlsVersion(conn.tlsProtocol);
       response.tls_cipher_suite = k6CipherSuite(conn.tlsCipher);
+      response.setStapledOcsp(conn.ocspResponse);
     }
     const head = parser.head;
     response.attachWire({
@@ -604,8 +765,7 @@ export class VuHttp implements ConnectionOwner {
 
   // ---- metrics ----
 
-  #record(pending: Pending, response: Response, conn: HttpConnection): void {
-    const trail = conn.trail;
+  #recordTrail(pending: Pending, response: Response, trail: TimingTrail): void {
     this.#series.forRequest(pending).forStatus(response.status).record(trail, 0);
     const net = this.#series.network();
     net.sent.add(trail.bytesSent);
@@ -620,6 +780,16 @@ export class VuHttp implements ConnectionOwner {
       net.received.add(trail.bytesReceived);
     }
   }
+}
+
+/** A response head as HTTP/1.1 would carry it (status line `HTTP/2.0 200 OK`), for the lazy fields. */
+function http2Head(status: number, headers: IncomingHttpHeaders): Buffer {
+  let head = `HTTP/2.0 ${status} ${STATUS_CODES[status] ?? ''}\r\n`;
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith(':') || value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) head += `${name}: ${v}\r\n`;
+  }
+  return Buffer.from(`${head}\r\n`, 'latin1');
 }
 
 /** `TLSv1.3` -> k6's `tls1.3`. */

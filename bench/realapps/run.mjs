@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// The real-services study (docs/realapps.md): seeds each service's private database and runs
+// `redline audit` on it end to end (compact sizing, 5 users: every load step is bounded in users
+// and time by the audit). The services are not part of this repository: put a checkout of each at
+// the commit below in bench/realapps/apps/<name>, installed and configured as docs/realapps.md
+// says, with its schema created by its own migrations. Usage:
+//   node bench/realapps/run.mjs [name ...]        (default: every service whose folder exists)
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const redline = join(here, '../../bin/redline.js');
+
+/** The services of the study: source, commit, and the private database the audit uses. */
+const SERVICES = [
+  {
+    name: 'koa',
+    repo: 'gothinkster/koa-knex-realworld-example',
+    commit: '602e234139c453825eb3939cf24bdf00fc164e0e',
+    db: { engine: 'postgres', name: 'ra_koa' },
+  },
+  {
+    name: 'fastify',
+    repo: 'lifeiscontent/fastify-realworld',
+    commit: '0952f090ebfe63a7d96367202b7fde542b4eceb2',
+    db: { engine: 'postgres', name: 'ra_fastify' },
+  },
+  {
+    name: 'nest',
+    repo: 'lujakob/nestjs-realworld-example-app',
+    commit: 'c1c2cc4e448b279ff083272df1ac50d20c3304fa',
+    db: { engine: 'postgres', name: 'ra_nest' },
+  },
+  {
+    name: 'exseq',
+    repo: 'chojs23/realword-express-sequelize',
+    commit: '15e9a342067560dc128816a42c2cf19732014aa0',
+    db: { engine: 'mariadb', name: 'ra_exseq' },
+  },
+];
+
+/** The password every seeded user has (X12345678), hashed as each service checks it. */
+const PASSWORD_HASH = {
+  koa: '$2a$10$bTtsfGNHOvzuBnyPvCqIveXJVrME7AzsdUyVQm5j1yAR6xyXiAyoi',
+  fastify: '$2a$10$5DeKD.Aa/UkC397W6fC70u2lV8tFCtLC1tIn7kwucDVoa5FEb.3Ki',
+  nest: '$argon2id$v=19$m=65536,t=3,p=4$EhZatlX/jYtytUJtyDKa9A$SVfn8aNGWglAjeJNbEcUeeirYy4khQOhdXZVa8qGrI0',
+};
+
+function run(cmd, args, input) {
+  const r = spawnSync(cmd, args, {
+    input,
+    stdio: [input ? 'pipe' : 'ignore', 'inherit', 'inherit'],
+    timeout: 15 * 60_000,
+  });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}`);
+}
+
+function seed(service) {
+  const sql = readFileSync(join(here, `${service.name}-seed.sql`), 'utf8');
+  if (service.db.engine === 'postgres')
+    run(
+      'psql',
+      [
+        '-h',
+        '127.0.0.1',
+        '-U',
+        'postgres',
+        '-d',
+        service.db.name,
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-v',
+        `pw=${PASSWORD_HASH[service.name]}`,
+      ],
+      sql,
+    );
+  else run('mysql', ['-h', '127.0.0.1', '-uroot', service.db.name], sql);
+}
+
+const wanted = process.argv.slice(2);
+for (const service of SERVICES) {
+  if (wanted.length > 0 && !wanted.includes(service.name)) continue;
+  const dir = join(here, 'apps', service.name);
+  if (!existsSync(dir)) {
+    console.log(
+      `${service.name}: skipped, no checkout of ${service.repo} @ ${service.commit.slice(0, 7)} in ${dir}`,
+    );
+    continue;
+  }
+  console.log(`${service.name}: seeding ${service.db.engine} database ${service.db.name}`);
+  seed(service);
+  run(process.execPath, [
+    redline,
+    'audit',
+    join(here, `${service.name}.config.yaml`),
+    '--verify-index',
+  ]);
+}

@@ -1,0 +1,56 @@
+// The cache tracker's memory follows the last window's pairs: an ORM that writes values into the
+// SQL (one text per value) must not make it grow for the length of a run. Detection is unchanged.
+import { describe, expect, it } from 'vitest';
+import { CACHE_MIN_REPEATS, CacheTracker } from './cache-candidate.js';
+
+const SQL = 'SELECT * FROM users WHERE id = ?';
+const noSite = () => undefined;
+
+describe('CacheTracker', () => {
+  it('forgets the pairs whose window has ended', () => {
+    const tracker = new CacheTracker();
+    // One new text every 10 ms for 40 s: 4,000 pairs, of which 1,000 are in the last window.
+    for (let id = 0; id < 4000; id++)
+      tracker.note(
+        `SELECT * FROM users WHERE id = ${id}`,
+        '',
+        SQL,
+        'GET /u/:id',
+        id,
+        1,
+        id * 10,
+        noSite,
+      );
+    expect(tracker.pairs).toBeLessThanOrEqual(1000 + 500);
+  });
+
+  it('still finds a pair repeated across requests within its window', () => {
+    const tracker = new CacheTracker();
+    const detections = [];
+    for (let i = 0; i < 3000; i++) {
+      tracker.note(
+        `SELECT * FROM users WHERE id = ${i + 10}`,
+        '',
+        SQL,
+        'GET /u/:id',
+        i,
+        1,
+        i * 10,
+        noSite,
+      );
+      const d = tracker.note(
+        'SELECT * FROM users WHERE id = 1',
+        '',
+        SQL,
+        'GET /me',
+        i,
+        2,
+        i * 10,
+        noSite,
+      );
+      if (d) detections.push(d);
+    }
+    expect(detections[0]).toMatchObject({ route: 'GET /me', executions: CACHE_MIN_REPEATS });
+    expect(detections.length).toBeGreaterThan(2000);
+  });
+});

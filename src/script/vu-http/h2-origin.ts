@@ -1,0 +1,356 @@
+/**
+ * A VU's HTTP/2 session to one https origin (scripts): TLS with ALPN `h2, http/1.1`, as k6 (Go's
+ * net/http) negotiates; when the server picks HTTP/1.1 the origin is remembered as HTTP/1.1 for
+ * this thread and the waiting requests go back to the HTTP/1.1 pool (`onFallback`). Concurrent
+ * requests of the VU (`http.batch`, the async API) are multiplexed as streams on the one
+ * session, as k6 does.
+ *
+ * Outcomes are decided when a stream closes, with the rules of the quick-mode connection
+ * (src/http/h2-connection.ts): clean close after headers = answered; RST_STREAM = `reset` (k6
+ * code 1631 + HTTP/2 code); dead session = `closed`/`truncated` or the socket's class; streams
+ * above a GOAWAY's last-stream-id are handed back once for a new session (`onRetry`).
+ */
+import {
+  type ClientHttp2Session,
+  type ClientHttp2Stream,
+  connect as h2connect,
+  constants as h2constants,
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
+} from 'node:http2';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { type ConnectionOptions, SendFlags } from '../../http/connection.js';
+import {
+  type ClassifiedError,
+  classifySocketError,
+  closedBeforeResponse,
+  http2GoAway,
+  http2StreamReset,
+  truncatedResponse,
+} from '../../http/errors.js';
+import type { Target } from '../../http/target.js';
+import { TimingTrail } from '../../http/timing-trail.js';
+
+/** What an origin needs of a request. */
+export interface H2Request {
+  h2Headers: OutgoingHttpHeaders;
+  h2Body: Buffer | undefined;
+  /** When the attempt became ready (`blocked` starts here). */
+  readyAt: number;
+  flags: number;
+  /** Keep the body chunks (false for `responseType: 'none'`). */
+  keepBody: boolean;
+}
+
+/** A completed HTTP/2 exchange. */
+export interface H2Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  chunks: Buffer[];
+  trail: TimingTrail;
+}
+
+/** Where an origin reports. */
+export interface H2OriginOwner<R extends H2Request> {
+  onAnswer(request: R, answer: H2Answer): void;
+  onFailed(request: R, error: ClassifiedError, trail: TimingTrail): void;
+  /** Not processed by the server (GOAWAY): may be sent again on a new session. */
+  onRetry(request: R): void;
+  /** The server chose HTTP/1.1: these requests were not sent and go to the HTTP/1.1 path. */
+  onFallback(requests: R[]): void;
+  /** The session is gone (closed, failed, drained): the owner forgets this origin. */
+  onClosed(origin: H2Origin<R>): void;
+}
+
+interface Flight<R> {
+  request: R;
+  stream: ClientHttp2Stream | null;
+  sendStart: number;
+  sent: number;
+  firstByteAt: number;
+  endAt: number;
+  status: number;
+  headers: IncomingHttpHeaders;
+  chunks: Buffer[];
+  done: boolean;
+}
+
+/** Origins (protocol//host:port) whose server chose HTTP/1.1 via ALPN, per thread. */
+const HTTP1_ORIGINS = new Set<string>();
+
+/** True when this thread learned that `key`'s server does not speak HTTP/2. */
+export function knownHttp1(key: string): boolean {
+  return HTTP1_ORIGINS.has(key);
+}
+
+/** One origin's HTTP/2 session; see the file comment. */
+export class H2Origin<R extends H2Request> {
+  readonly key: string;
+  /** Negotiated TLS version and cipher (IANA name). */
+  tlsProtocol = '';
+  tlsCipher = '';
+  readonly #owner: H2OriginOwner<R>;
+  readonly #session: ClientHttp2Session;
+  readonly #socket: TLSSocket;
+  #ready = false;
+  #draining = false;
+  #dead = false;
+  #failure: ClassifiedError | null = null;
+  readonly #queue: R[] = [];
+  readonly #flights = new Set<Flight<R>>();
+  readonly #connectStart: number;
+  #connectingMs = 0;
+  #tlsMs = 0;
+  #fresh = true;
+  #bytesRead = 0;
+  #bytesWritten = 0;
+
+  constructor(
+    key: string,
+    target: Target,
+    owner: H2OriginOwner<R>,
+    insecure: boolean,
+    tls: ConnectionOptions['tls'],
+  ) {
+    this.key = key;
+    this.#owner = owner;
+    this.#connectStart = performance.now();
+    const socket = tlsConnect({
+      host: target.hostname,
+      port: target.port,
+      servername: target.servername,
+      rejectUnauthorized: !insecure,
+      ALPNProtocols: ['h2', 'http/1.1'],
+      ...tls,
+    });
+    this.#socket = socket;
+    socket.setNoDelay(true);
+    socket.once('connect', () => {
+      this.#connectingMs = performance.now() - this.#connectStart;
+    });
+    socket.once('secureConnect', () => {
+      this.#tlsMs = performance.now() - this.#connectStart - this.#connectingMs;
+      this.tlsProtocol = socket.getProtocol() ?? '';
+      this.tlsCipher = socket.getCipher()?.standardName ?? '';
+      if (socket.alpnProtocol !== 'h2') this.#fallBack();
+    });
+    socket.on('error', (error) => {
+      this.#failure ??= classifySocketError(error);
+    });
+    const host = target.hostname.includes(':') ? `[${target.hostname}]` : target.hostname;
+    this.#session = h2connect(`https://${host}:${target.port}`, {
+      createConnection: () => socket,
+      settings: { enablePush: false },
+    });
+    this.#session.on('error', (error: NodeJS.ErrnoException) => {
+      this.#failure ??= classifySocketError(error);
+    });
+    // Up with the server's first SETTINGS: streams sent earlier could exceed its
+    // SETTINGS_MAX_CONCURRENT_STREAMS and be refused; after it, node:http2 queues the excess.
+    this.#session.once('remoteSettings', () => {
+      if (this.#dead) return;
+      this.#ready = true;
+      const queued = this.#queue.splice(0);
+      for (const r of queued) this.#send(r);
+    });
+    this.#session.on('goaway', (code: number, last: number) => this.#onGoaway(code, last));
+    this.#session.on('close', () => this.#onClose());
+  }
+
+  /** True while new requests may be sent (or queued) on this session. */
+  get usable(): boolean {
+    return !this.#dead && !this.#draining;
+  }
+
+  /** Sends `request` now, or when the session is up. */
+  send(request: R): void {
+    if (this.#ready) this.#send(request);
+    else this.#queue.push(request);
+  }
+
+  /**
+   * Ends `request` (its timeout elapsed, or the test ended): a queued one is dropped, a stream is
+   * cancelled. Reports `error` through `onFailed` unless `silent`; returns false when the request
+   * was not here.
+   */
+  cancel(request: R, error: ClassifiedError, silent: boolean): boolean {
+    const queued = this.#queue.indexOf(request);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
+      return true;
+    }
+    for (const flight of this.#flights) {
+      if (flight.request !== request) continue;
+      const stream = flight.stream;
+      if (silent) {
+        flight.done = true;
+        this.#flights.delete(flight);
+      } else this.#finish(flight, performance.now(), error);
+      if (stream !== null && !stream.closed) stream.close(h2constants.NGHTTP2_CANCEL);
+      return true;
+    }
+    return false;
+  }
+
+  /** Closes the session at once; requests still here are dropped silently (the owner counts them). */
+  destroy(): void {
+    if (this.#dead) return;
+    this.#dead = true;
+    for (const f of this.#flights) f.done = true;
+    this.#flights.clear();
+    this.#queue.length = 0;
+    this.#session.destroy();
+    this.#socket.destroy();
+    this.#owner.onClosed(this);
+  }
+
+  #fallBack(): void {
+    HTTP1_ORIGINS.add(this.key);
+    this.#dead = true;
+    const queued = this.#queue.splice(0);
+    this.#session.destroy();
+    this.#socket.destroy();
+    this.#owner.onClosed(this);
+    this.#owner.onFallback(queued);
+  }
+
+  #send(request: R): void {
+    const flight: Flight<R> = {
+      request,
+      stream: null,
+      sendStart: performance.now(),
+      sent: 0,
+      firstByteAt: 0,
+      endAt: 0,
+      status: 0,
+      headers: {},
+      chunks: [],
+      done: false,
+    };
+    this.#flights.add(flight);
+    let stream: ClientHttp2Stream;
+    try {
+      stream = this.#session.request(request.h2Headers, {
+        endStream: request.h2Body === undefined,
+      });
+    } catch (error) {
+      flight.sent = performance.now();
+      this.#finish(flight, flight.sent, classifySocketError(error));
+      return;
+    }
+    flight.stream = stream;
+    stream.on('response', (headers) => {
+      flight.firstByteAt = performance.now();
+      flight.status = Number(headers[':status']) || 0;
+      flight.headers = headers;
+    });
+    if (request.keepBody) stream.on('data', (chunk: Buffer) => flight.chunks.push(chunk));
+    else stream.resume();
+    stream.on('end', () => {
+      if (flight.endAt === 0) flight.endAt = performance.now();
+    });
+    stream.on('error', () => {});
+    stream.on('close', () => {
+      if (flight.done) return;
+      const end = flight.endAt || performance.now();
+      if (this.#session.destroyed || this.#dead)
+        this.#finish(flight, end, this.#sessionFailure(flight));
+      else if (stream.rstCode !== h2constants.NGHTTP2_NO_ERROR)
+        this.#finish(flight, end, http2StreamReset(stream.rstCode));
+      else this.#finish(flight, end, flight.status > 0 ? null : closedBeforeResponse());
+    });
+    if (request.h2Body !== undefined) stream.end(request.h2Body);
+    flight.sent = performance.now();
+  }
+
+  #sessionFailure(flight: Flight<R>): ClassifiedError {
+    return this.#failure ?? (flight.firstByteAt > 0 ? truncatedResponse() : closedBeforeResponse());
+  }
+
+  #onGoaway(code: number, lastStreamId: number): void {
+    if (code !== h2constants.NGHTTP2_NO_ERROR) this.#failure ??= http2GoAway(code);
+    if (this.#draining) return;
+    this.#draining = true;
+    this.#owner.onClosed(this);
+    for (const flight of this.#flights) {
+      const id = flight.stream?.id;
+      if (id !== undefined && id <= lastStreamId) continue;
+      flight.done = true;
+      this.#flights.delete(flight);
+      if ((flight.request.flags & SendFlags.Retry) === 0) this.#owner.onRetry(flight.request);
+      else
+        this.#owner.onFailed(
+          flight.request,
+          http2StreamReset(h2constants.NGHTTP2_REFUSED_STREAM),
+          this.#trail(flight, performance.now()),
+        );
+    }
+    for (const r of this.#queue.splice(0)) this.#owner.onRetry(r);
+  }
+
+  #onClose(): void {
+    const wasDead = this.#dead;
+    this.#dead = true;
+    const now = performance.now();
+    for (const flight of this.#flights)
+      this.#finish(flight, flight.endAt || now, this.#sessionFailure(flight));
+    // Requests still waiting for the session: it never came up.
+    for (const r of this.#queue.splice(0)) {
+      const trail = new TimingTrail();
+      trail.blocked = now - r.readyAt;
+      trail.queuedAt = r.readyAt;
+      trail.sendStart = trail.endAt = now;
+      this.#owner.onFailed(r, this.#failure ?? closedBeforeResponse(), trail);
+    }
+    if (!wasDead && !this.#draining) this.#owner.onClosed(this);
+  }
+
+  #finish(flight: Flight<R>, end: number, error: ClassifiedError | null): void {
+    if (flight.done) return;
+    flight.done = true;
+    this.#flights.delete(flight);
+    const trail = this.#trail(flight, end);
+    if (error === null)
+      this.#owner.onAnswer(flight.request, {
+        status: flight.status,
+        headers: flight.headers,
+        chunks: flight.chunks,
+        trail,
+      });
+    else this.#owner.onFailed(flight.request, error, trail);
+    if (this.#draining && this.#flights.size === 0 && !this.#dead) {
+      this.#dead = true;
+      this.#session.close();
+    }
+  }
+
+  #trail(flight: Flight<R>, end: number): TimingTrail {
+    const trail = new TimingTrail();
+    if (this.#fresh) {
+      trail.connecting = this.#connectingMs;
+      trail.tlsHandshaking = this.#tlsMs;
+      this.#fresh = false;
+    }
+    const readyAt = flight.request.readyAt;
+    const sent = flight.sent || flight.sendStart;
+    trail.blocked = flight.sendStart > readyAt ? flight.sendStart - readyAt : 0;
+    trail.sending = sent - flight.sendStart;
+    if (flight.firstByteAt > 0) {
+      trail.waiting = Math.max(0, flight.firstByteAt - sent);
+      trail.receiving = Math.max(0, end - flight.firstByteAt);
+    } else {
+      trail.waiting = Math.max(0, end - sent);
+    }
+    trail.duration = trail.sending + trail.waiting + trail.receiving;
+    trail.queuedAt = readyAt;
+    trail.sendStart = flight.sendStart;
+    trail.endAt = end;
+    const read = this.#socket.bytesRead;
+    const written = this.#socket.bytesWritten;
+    trail.bytesReceived = read - this.#bytesRead;
+    trail.bytesSent = written - this.#bytesWritten;
+    this.#bytesRead = read;
+    this.#bytesWritten = written;
+    return trail;
+  }
+}
