@@ -119,8 +119,13 @@ describe('k6/net/grpc streams', () => {
 });
 
 describe('k6/net/grpc server reflection', () => {
-  it('33 connect(addr, { reflect: true }) loads the services from the server', async () => {
+  it('33 connect(addr, { reflect: true, reflectMetadata }) loads the services from the server', async () => {
+    const before = server.reflectionTokens().length;
     const run = await runCorpus('33-grpc-reflect.js', 'http://unused', { env: env() });
+    // Every reflection call carried the iteration's token.
+    const tokens = server.reflectionTokens().slice(before);
+    expect(tokens.length).toBeGreaterThanOrEqual(2);
+    expect([...new Set(tokens)].sort()).toEqual(['reflect-0', 'reflect-1']);
     expect(run.scriptErrors).toEqual([]);
     expect(checkCounts(run, 'reflected method works')).toEqual({ passes: 2, fails: 0 });
     expect(checkCounts(run, 'int64 beyond 2^53 survives as a string')).toEqual({

@@ -46,6 +46,8 @@ export interface ConnectParams {
   plaintext?: boolean;
   timeout?: string | number;
   reflect?: boolean;
+  /** Metadata sent with the reflection requests (k6). */
+  reflectMetadata?: InvokeParams['metadata'];
   maxReceiveSize?: number;
   maxSendSize?: number;
   authority?: string;
@@ -229,7 +231,15 @@ export class Client {
     });
     if (p.reflect) {
       try {
-        this.addDefinitions(await reflectServices(client, PROTO_OPTIONS, timeoutMs, vu.signal));
+        this.addDefinitions(
+          await reflectServices(
+            client,
+            PROTO_OPTIONS,
+            timeoutMs,
+            vu.signal,
+            toMetadata(p.reflectMetadata),
+          ),
+        );
       } catch (error) {
         throw new Error(
           `grpc.Client.connect(${addr}): ${error instanceof Error ? error.message : String(error)}`,

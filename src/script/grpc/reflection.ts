@@ -128,12 +128,12 @@ class Conversation {
   readonly #waiting: Array<{ resolve: (b: Buffer) => void; reject: (e: Error) => void }> = [];
   #failure: Error | undefined;
 
-  constructor(client: grpc.Client, path: string, deadline: number) {
+  constructor(client: grpc.Client, path: string, deadline: number, metadata: grpc.Metadata) {
     this.#call = client.makeBidiStreamRequest<Buffer, Buffer>(
       path,
       (b) => b,
       (b) => b,
-      new grpc.Metadata(),
+      metadata,
       { deadline },
     );
     this.#call.on('data', (b: Buffer) => this.#waiting.shift()?.resolve(b));
@@ -160,16 +160,20 @@ class Conversation {
   }
 }
 
-/** Asks `client`'s server for its services; resolves with their package definition. */
+/**
+ * Asks `client`'s server for its services; resolves with their package definition. `metadata`
+ * goes with the reflection requests (k6's `reflectMetadata`, e.g. an auth token).
+ */
 export async function reflectServices(
   client: grpc.Client,
   options: protoLoader.Options,
   timeoutMs: number,
   signal: AbortSignal,
+  metadata: grpc.Metadata = new grpc.Metadata(),
 ): Promise<protoLoader.PackageDefinition> {
   let lastError: unknown;
   for (const path of PATHS) {
-    const conversation = new Conversation(client, path, Date.now() + timeoutMs);
+    const conversation = new Conversation(client, path, Date.now() + timeoutMs, metadata);
     const onAbort = (): void => conversation.cancel();
     signal.addEventListener('abort', onAbort, { once: true });
     try {

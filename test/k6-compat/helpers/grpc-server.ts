@@ -21,6 +21,8 @@ export interface GrpcTestServer {
   addr: string;
   /** Calls received per method name. */
   calls(method: string): number;
+  /** The `x-token` metadata of every reflection call received ('' when absent). */
+  reflectionTokens(): string[];
   close(): Promise<void>;
 }
 
@@ -41,7 +43,20 @@ export async function startGrpcServer(): Promise<GrpcTestServer> {
     counts.set(method, (counts.get(method) ?? 0) + 1);
   };
   const pending = new Set<grpc.ServerUnaryCall<unknown, unknown>>();
-  const server = new grpc.Server();
+  // Records the x-token metadata of each reflection call (k6's reflectMetadata).
+  const reflectionTokens: string[] = [];
+  const recordReflection: grpc.ServerInterceptor = (descriptor, call) =>
+    new grpc.ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, nextMetadata) => {
+            if (descriptor.path.includes('ServerReflection'))
+              reflectionTokens.push(String(metadata.get('x-token')[0] ?? ''));
+            nextMetadata(metadata);
+          },
+        }),
+    });
+  const server = new grpc.Server({ interceptors: [recordReflection] });
   server.addService(proto.hello.Greeter.service, {
     SayHello: (
       call: grpc.ServerUnaryCall<HelloRequest, unknown>,
@@ -122,6 +137,7 @@ export async function startGrpcServer(): Promise<GrpcTestServer> {
   return {
     addr: `127.0.0.1:${port}`,
     calls: (method) => counts.get(method) ?? 0,
+    reflectionTokens: () => [...reflectionTokens],
     close: () =>
       new Promise<void>((resolve) => {
         server.tryShutdown(() => resolve());
