@@ -4,7 +4,8 @@
  * agent's link delayed with `tc netem` (5 ms each way) where the kernel has it. The merged result counts exactly what one
  * process sends, and the delayed agent's clock probe sees its round trip. Skipped (with the
  * reason) where network namespaces cannot be created (not root, no `ip`); every namespace the
- * test creates is deleted afterwards.
+ * test creates is deleted afterwards. A second test pulls one agent's cable mid-run (its veth end
+ * goes down): the controller loses it by heartbeat and the agent stops by itself.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,9 @@ import type { RunResultFile } from '../../src/results/run-result.js';
 
 const BIN = fileURLToPath(new URL('../../bin/redline.js', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('../fixtures/scripts/distributed-e2e.js', import.meta.url));
+const LONG_SCRIPT = fileURLToPath(
+  new URL('../fixtures/scripts/distributed-long.js', import.meta.url),
+);
 const TAG = `rl${process.pid % 100000}`;
 const HUB = `${TAG}-hub`;
 const AGENTS = [0, 1, 2].map((i) => `${TAG}-a${i}`);
@@ -189,5 +193,72 @@ describe('redline run --agents across network namespaces', () => {
     // netem adds 10 ms to the far agent's round trip: the clock probe measured it.
     if (netem) expect(agentsOut[2]?.clockRttMs).toBeGreaterThanOrEqual(10);
     else expect(agentsOut[2]?.clockRttMs).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('an agent whose link drops mid-run: heartbeat timeout, the others finish (continue policy), exit 113; the cut-off agent stops by itself', async (ctx) => {
+    if (skipReason) return ctx.skip(skipReason);
+    const server = inNamespace(HUB, ['-e', SERVER]);
+    while (!server.out().includes('listening')) await new Promise((r) => setTimeout(r, 50));
+    const json = join(dir, 'result-link-drop.json');
+    const controller = inNamespace(HUB, [
+      BIN,
+      'run',
+      LONG_SCRIPT,
+      '--agents',
+      '3',
+      '--listen',
+      '0.0.0.0:16566',
+      '--agent-token-file',
+      join(dir, 'token'),
+      '--env',
+      `BASE_URL=http://${SERVER_IP}:18080`,
+      '--env',
+      'DURATION=8s',
+      '--heartbeat-timeout',
+      '2s',
+      '--on-agent-loss',
+      'continue',
+      '--json',
+      json,
+      '--quiet',
+      '--agent-wait',
+      '60s',
+    ]);
+    const agents = AGENTS.map((ns, i) =>
+      inNamespace(ns, [
+        BIN,
+        'agent',
+        '--join',
+        `10.231.${i + 1}.1:16566`,
+        '--agent-token-file',
+        join(dir, 'token'),
+        '--agent-index',
+        String(i),
+      ]),
+    );
+    const deadline = Date.now() + 60_000;
+    while (!controller.err().includes('all 3 agents ready') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(controller.err()).toContain('all 3 agents ready');
+    await new Promise((r) => setTimeout(r, 1500));
+    // The middle agent's cable is pulled: its veth end in the hub goes down, nothing reaches it.
+    ip('-n', HUB, 'link', 'set', `${TAG}h1`, 'down');
+    const code = await controller.exit;
+    const cutOff = await agents[1]?.exit;
+    const others = await Promise.all([agents[0]?.exit, agents[2]?.exit]);
+    server.child.kill('SIGTERM');
+    await server.exit;
+    expect(code, controller.err()).toBe(113);
+    const result = JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
+    expect(result.distributed?.agents.map((a) => a.status)).toEqual([
+      'completed',
+      'lost',
+      'completed',
+    ]);
+    expect(result.distributed?.lostSegments).toEqual(['1/3:2/3']);
+    expect(others, agents.map((a) => a.err()).join('\n')).toEqual([0, 0]);
+    // The agent that lost its controller stopped its part by itself (interrupted), not at the end.
+    expect(cutOff, agents[1]?.err()).toBe(105);
+    expect(agents[1]?.err()).toMatch(/the controller is gone/);
   }, 180_000);
 });
