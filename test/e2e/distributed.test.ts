@@ -358,6 +358,17 @@ describe('redline run --agents (real processes on loopback)', () => {
     expect(counts.get('/small')).toBe(20);
   }, 60_000);
 
+  it('refuses flags the controller would ignore or override: --workers, --execution-segment (exit 2)', async () => {
+    for (const extra of [
+      ['--workers', '2'],
+      ['--execution-segment', '0:1/2'],
+    ]) {
+      const proc = controller('distributed-small.js', 2, extra);
+      expect(await proc.exit, proc.err()).toBe(2);
+      expect(proc.err()).toContain(`${extra[0]} cannot be combined with --agents`);
+    }
+  });
+
   it('an agent accepts no work from a controller that cannot prove the token', async () => {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((r) => wss.once('listening', r));

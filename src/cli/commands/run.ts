@@ -216,6 +216,16 @@ async function startController(flags: RunFlags): Promise<DistributedController |
         hint: 'drop --execution-segment; --execution-segment-sequence sets unequal parts',
       },
     );
+  // The controller runs no load itself: a --workers here would be silently ignored.
+  if (flags.workers !== undefined)
+    throw new RedlineError(
+      'E_USAGE_CONFLICT',
+      '--workers cannot be combined with --agents (the controller runs no load itself)',
+      {
+        exitCode: ExitCode.Usage,
+        hint: 'give each agent its worker threads: redline agent --join HOST:PORT --workers N',
+      },
+    );
   const policy = flags.onAgentLoss ?? 'abort';
   if (policy !== 'abort' && policy !== 'continue')
     throw new RedlineError('E_USAGE_VALUE', `invalid value for --on-agent-loss: "${policy}"`, {
