@@ -251,7 +251,9 @@ describe('WebSocket echo quick mode (built CLI)', () => {
     // Each session sent one message, lost to a reset or still in flight at the end.
     expect(echo.sent).toBe((echo.unanswered['reset'] ?? 0) + (echo.unanswered['interrupted'] ?? 0));
     expect(echo.unanswered['interrupted'] ?? 0).toBeLessThanOrEqual(2);
-    expect(reset.result!.metrics['ws_sessions']?.values['count']).toBe(echo.sent);
+    // One message per session; a session can also open and be cut before its message went out
+    // (reset first on a busy machine, or at the run's end): 87 sessions for 86 messages in CI.
+    expect(reset.result!.metrics['ws_sessions']?.values['count']).toBeGreaterThanOrEqual(echo.sent);
     expect(reset.stdout).toMatch(/the peer echoed none of the \d+ messages sent \(unanswered: \d+ reset/);
 
     const refused = await echoRun(`${server.url}/refuse`);
