@@ -2,8 +2,7 @@
  * HttpConnection on real sockets: which requests are handed back for a retry after a keep-alive
  * close (and which fail, with which class), the timing trail's k6 definitions, and TLS reads.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import {
   type Server as TlsServer,
 } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../../test/helpers/certificates.js';
 import { type ConnectionOwner, HttpConnection, SendFlags } from './connection.js';
 import type { ClassifiedError } from './errors.js';
 import { parseTarget } from './target.js';
@@ -226,49 +226,31 @@ describe('HttpConnection over TLS', () => {
     let tlsServer: TlsServer | undefined;
     const tlsSockets = new Set<TLSSocket>();
     try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=localhost',
-        ].concat(['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]),
-        { stdio: 'ignore' },
-      );
       const body = Buffer.alloc(300_000);
       for (let i = 0; i < body.length; i++) body[i] = (i * 7) % 251;
-      tlsServer = createTlsServer(
-        { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-        (socket) => {
-          tlsSockets.add(socket);
-          socket.on('error', () => {});
-          let buffered = '';
-          socket.on('data', (chunk: Buffer) => {
-            buffered += chunk.toString('latin1');
-            for (
-              let end = buffered.indexOf('\r\n\r\n');
-              end !== -1;
-              end = buffered.indexOf('\r\n\r\n')
-            ) {
-              buffered = buffered.slice(end + 4);
-              socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
-              for (let at = 0; at < body.length; at += 70_000) {
-                const piece = body.subarray(at, at + 70_000);
-                socket.write(`${piece.length.toString(16)}\r\n`);
-                socket.write(piece);
-                socket.write('\r\n');
-              }
-              socket.write('0\r\n\r\n');
+      tlsServer = createTlsServer(selfSignedCertificate(), (socket) => {
+        tlsSockets.add(socket);
+        socket.on('error', () => {});
+        let buffered = '';
+        socket.on('data', (chunk: Buffer) => {
+          buffered += chunk.toString('latin1');
+          for (
+            let end = buffered.indexOf('\r\n\r\n');
+            end !== -1;
+            end = buffered.indexOf('\r\n\r\n')
+          ) {
+            buffered = buffered.slice(end + 4);
+            socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+            for (let at = 0; at < body.length; at += 70_000) {
+              const piece = body.subarray(at, at + 70_000);
+              socket.write(`${piece.length.toString(16)}\r\n`);
+              socket.write(piece);
+              socket.write('\r\n');
             }
-          });
-        },
-      );
+            socket.write('0\r\n\r\n');
+          }
+        });
+      });
       await new Promise<void>((resolve) => tlsServer!.listen(0, '127.0.0.1', resolve));
       const port = (tlsServer.address() as { port: number }).port;
       const bodies: Buffer[] = [];
@@ -317,32 +299,14 @@ describe('TLS session resumption', () => {
     const tlsSockets = new Set<TLSSocket>();
     let tlsServer: TlsServer | undefined;
     try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=localhost',
-        ].concat(['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]),
-        { stdio: 'ignore' },
-      );
-      tlsServer = createTlsServer(
-        { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-        (socket) => {
-          tlsSockets.add(socket);
-          reused.push(socket.isSessionReused());
-          socket.on('error', () => {});
-          socket.on('data', () =>
-            socket.end('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok'),
-          );
-        },
-      );
+      tlsServer = createTlsServer(selfSignedCertificate(), (socket) => {
+        tlsSockets.add(socket);
+        reused.push(socket.isSessionReused());
+        socket.on('error', () => {});
+        socket.on('data', () =>
+          socket.end('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok'),
+        );
+      });
       await new Promise<void>((resolve) => tlsServer!.listen(0, '127.0.0.1', resolve));
       const port = (tlsServer.address() as { port: number }).port;
       const owner = new Recorder();

@@ -4,8 +4,6 @@
  * never answering). `count()` is the number of streams the server received; `sessions()` the
  * number of connections it accepted.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import {
   constants,
   createSecureServer,
@@ -15,8 +13,7 @@ import {
   type ServerHttp2Stream,
 } from 'node:http2';
 import type { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { selfSignedCertificate as selfSignedEc } from './certificates.js';
 
 /** How the server treats streams. */
 export type H2Behaviour =
@@ -60,35 +57,9 @@ export interface H2TestServer {
   close(): Promise<void>;
 }
 
-/** A fresh self-signed certificate for CN=localhost (openssl CLI). */
+/** A fresh self-signed certificate for CN=localhost (EC key). */
 export function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
-  const dir = mkdtempSync(join(tmpdir(), 'redline-h2-tls-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return selfSignedEc({ ec: true });
 }
 
 /** Starts an HTTP/2 server with `options.behaviour` (default `ok`). */

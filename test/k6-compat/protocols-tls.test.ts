@@ -3,7 +3,6 @@
  * CLI): gRPC verifies the server with the CA the script passes; wss:// connects with
  * insecureSkipTLSVerify.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { RunResultFile } from '../../src/results/run-result.js';
+import { writeSelfSignedCertificate } from '../helpers/certificates.js';
 import { HELLO_PROTO } from './helpers/grpc-server.js';
 import { checkCounts, runCorpus, spawnCli } from './helpers/run-corpus.js';
 
@@ -24,27 +24,8 @@ let https: ReturnType<typeof createServer>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'redline-protocols-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
+  writeSelfSignedCertificate(dir, { altName: 'DNS:localhost,IP:127.0.0.1' });
+
   const key = readFileSync(join(dir, 'key.pem'));
   const cert = readFileSync(join(dir, 'cert.pem'));
   const definition = protoLoader.loadSync(HELLO_PROTO, { longs: String, enums: String });

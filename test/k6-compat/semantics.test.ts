@@ -2,7 +2,6 @@
  * k6 semantics found wrong or missing on a corpus of public scripts (issue 15 §3), each checked
  * against a local server: form bodies, crypto hashers, metric constructors without `new`, ...
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
@@ -10,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSelfSignedCertificate } from '../helpers/certificates.js';
 import { startHttpServer } from '../helpers/servers.js';
 import { startK6Server, type K6Server } from './helpers/k6-server.js';
 import { checkCounts, metricValue, runCorpus } from './helpers/run-corpus.js';
@@ -236,16 +236,10 @@ describe('k6 semantics: digest authentication', () => {
   });
 });
 
-/** A self-signed certificate and key (openssl CLI) in `dir`, with the subject CN `cn`. */
+/** A self-signed certificate and key in `dir`, with the subject CN `cn`. */
 function certificate(dir: string, name: string, cn: string): { cert: string; key: string } {
-  const cert = join(dir, `${name}-cert.pem`);
-  const key = join(dir, `${name}-key.pem`);
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${cn}`, '-keyout', key, '-out', cert],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
+  const { certPath, keyPath } = writeSelfSignedCertificate(dir, { cn }, `${name}-`);
+  return { cert: certPath, key: keyPath };
 }
 
 describe('k6 semantics: TLS options', () => {
