@@ -114,4 +114,14 @@ for (const [name] of builds) {
     `| ${name} | ${med(quick, 'rate')} | ${med(scripted, 'rate')} | ${formatInterval(ratio('rate'))} | ${med(quick, 'perCpu')} | ${med(scripted, 'perCpu')} | ${formatInterval(ratio('perCpu'))} | ${formatInterval(ratio('perProcessCpu'))} |`,
   );
 }
+if (before) {
+  // The same round's runs of both builds, paired: how the script's own cost changed.
+  const paired = (mode, field) =>
+    formatInterval(
+      ratioInterval(runs.after[mode].map((a, i) => a[field] / runs.before[mode][i][field])),
+    );
+  console.log(
+    `\nafter / before, paired by round: script req/CPU-s ${paired('script', 'perCpu')}, quick req/CPU-s ${paired('quick', 'perCpu')}, script req/s ${paired('script', 'rate')}`,
+  );
+}
 console.log('\ngoal: script / quick ≥ 0.5');
