@@ -15,6 +15,7 @@
  * which gives the same result.
  */
 import chai from 'chai';
+import { isThenable } from '../../../util/is-thenable.js';
 import { check } from '../../api/checks.js';
 import { exec } from '../../api/execution.js';
 import { isIterationAbort } from '../../runtime/vu-state.js';
@@ -156,14 +157,6 @@ chai.Assertion.addMethod('validJsonBody', function (this: object) {
     null,
   );
 });
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /**
  * What an exception thrown in a describe() callback does: an AssertionError was already recorded
