@@ -47,7 +47,7 @@ describe('k6chaijs (native): describe() with requests and expect()', () => {
     expect(metricValue(run, 'http_reqs', 'count')).toBe(8);
   });
 
-  it('names checks per value without aggregation, anonymizes values, and aborts the test with exitOnError', async () => {
+  it('names checks per value without aggregation, anonymizes values, fails validJsonBody() on text, and aborts the test with exitOnError', async () => {
     server.reset();
     const run = await runCorpus('jslib/k6chaijs-config.js', server.url);
     expect(run.exitCode).toBe(0);
@@ -56,6 +56,8 @@ describe('k6chaijs (native): describe() with requests and expect()', () => {
     expect(checkCounts(run, 'expected <anonymized> to be a string', '::token')).toEqual({ passes: 3, fails: 0 });
     expect(checkCounts(run, 'roles: expected 2 to equal 3', '::token')).toEqual({ passes: 0, fails: 3 });
     expect(JSON.stringify(run.result.checks)).not.toContain('secret-token');
+    expect(checkCounts(run, 'has valid json body', '::plain text')).toEqual({ passes: 0, fails: 3 });
+    expect(metricValue(run, 'http_reqs', 'count')).toBe(6);
 
     server.reset();
     const aborted = await runCorpus('jslib/k6chaijs-config.js', server.url, { env: ['EXIT_ON_ERROR=1'] });

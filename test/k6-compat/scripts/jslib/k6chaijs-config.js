@@ -1,5 +1,6 @@
-// k6chaijs' settings: checks named per value (aggregateChecks off), anonymized values, and
-// exitOnError, which aborts the whole test at the first failed expectation.
+// k6chaijs' settings: checks named per value (aggregateChecks off), anonymized values,
+// validJsonBody() on a body that is not JSON, and exitOnError, which aborts the whole test at the
+// first failed expectation.
 import http from 'k6/http';
 import chai, { describe, expect } from 'https://jslib.k6.io/k6chaijs/4.5.0.1/index.js';
 
@@ -14,5 +15,8 @@ export default function () {
     expect(res.status, 'status').to.equal(200);
     expect('secret-token').anonymize().to.be.a('string');
     expect(res.json('user.roles').length, 'roles').to.equal(3);
+  });
+  describe('plain text', () => {
+    expect(http.get(`${__ENV.BASE_URL}/ok`)).to.have.validJsonBody();
   });
 }
