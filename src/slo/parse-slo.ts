@@ -1,10 +1,10 @@
 /** Validation of one SLO entry of `slo.yaml` (SLI kinds, objective, alerting) into an {@link Slo}. */
 import { DEFAULT_TIME_BUCKETS_SECONDS } from '../outputs/prometheus/naming.js';
 import { parseDurationMs } from '../util/duration.js';
-import type { InputPath, InputReader } from '../util/input-reader.js';
+import { FILE_DURATION, type InputPath, type InputReader } from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
 import { type Matchers, pascalCase, type Sli, type Slo, type SloAlerting } from './spec.js';
-import { readLabels, readPercent, SLO_DURATION } from './spec-read.js';
+import { readLabels, readPercent } from './spec-read.js';
 
 /** An SLO entry as written in the file (validated by {@link buildSlo}). */
 export type RawSlo = Record<string, unknown>;
@@ -136,7 +136,7 @@ function readAlerting(
   };
   const forMs = (key: string) => {
     const v = pick(key);
-    return v === undefined ? 0 : (reader.duration(v, [...path, key], SLO_DURATION) ?? 0);
+    return v === undefined ? 0 : (reader.duration(v, [...path, key], FILE_DURATION) ?? 0);
   };
   const name = typeof pick('name') === 'string' ? String(pick('name')) : `${base}ErrorBudgetBurn`;
   const annotations = {

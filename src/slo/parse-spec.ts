@@ -6,13 +6,18 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
-import { formatInputProblem, type InputPath, InputReader } from '../util/input-reader.js';
+import {
+  FILE_DURATION,
+  formatInputProblem,
+  type InputPath,
+  InputReader,
+} from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
 import { yamlPositionOf } from '../util/yaml-position.js';
 import { slosFromCriteria } from './criteria.js';
 import { buildSlo, type RawSlo } from './parse-slo.js';
 import { type BurnWindow, DEFAULT_BURN_WINDOWS, promDuration, type SloSpec } from './spec.js';
-import { readLabels, readPercent, SLO_DURATION } from './spec-read.js';
+import { readLabels, readPercent } from './spec-read.js';
 
 function readWindows(value: unknown, periodMs: number, reader: InputReader): BurnWindow[] {
   if (value === undefined) {
@@ -37,8 +42,8 @@ function readWindows(value: unknown, periodMs: number, reader: InputReader): Bur
     const severity = w['severity'];
     if (severity !== 'page' && severity !== 'ticket')
       reader.add([...path, 'severity'], 'must be page or ticket');
-    const longMs = reader.duration(w['long'], [...path, 'long'], SLO_DURATION);
-    const shortMs = reader.duration(w['short'], [...path, 'short'], SLO_DURATION);
+    const longMs = reader.duration(w['long'], [...path, 'long'], FILE_DURATION);
+    const shortMs = reader.duration(w['short'], [...path, 'short'], FILE_DURATION);
     const budgetPercent = readPercent(w['budget'], [...path, 'budget'], reader);
     if (longMs !== undefined && shortMs !== undefined && shortMs >= longMs)
       reader.add(path, 'the short window must be shorter than the long one');
@@ -109,7 +114,7 @@ export function buildSpec(raw: unknown, reader: InputReader): SloSpec | undefine
   const periodMs =
     raw[periodKey] === undefined
       ? 30 * 86_400_000
-      : (reader.duration(raw[periodKey], [periodKey], SLO_DURATION) ?? 30 * 86_400_000);
+      : (reader.duration(raw[periodKey], [periodKey], FILE_DURATION) ?? 30 * 86_400_000);
   const labels = readLabels(raw['labels'], ['labels'], reader);
   const windows = readWindows(raw['windows'], periodMs, reader);
   const rawSlos: Array<{ raw: RawSlo; path: InputPath }> = [];

@@ -2,11 +2,8 @@
  * Reads of the SLO file's own value kinds (Prometheus labels, percentages, durations) on top of
  * the one input reader.
  */
-import type { DurationOptions, InputPath, InputReader } from '../util/input-reader.js';
+import type { InputPath, InputReader } from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
-
-/** SLO durations (`5m`, `1h`, `30d`; a bare number is seconds) are never zero. */
-export const SLO_DURATION: DurationOptions = { bareUnit: 's', positive: true };
 
 /** Reads a map of string labels (numbers and booleans are turned into strings). */
 export function readLabels(

@@ -133,6 +133,12 @@ export interface DurationOptions {
   positive?: boolean;
 }
 
+/**
+ * Durations in hand-written files (audit config, SLO spec): a bare number is seconds, and zero
+ * is not a duration. k6 script options differ: a bare number is milliseconds there.
+ */
+export const FILE_DURATION: DurationOptions = { bareUnit: 's', positive: true };
+
 /** Reads values at paths, recording a problem for each value of the wrong shape. */
 export class InputReader {
   readonly problems: InputProblems;

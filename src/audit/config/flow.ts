@@ -5,16 +5,16 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import type { InputReader } from '../../util/input-reader.js';
 import { isRecord } from '../../util/is-record.js';
 import { isSensitiveKey } from '../../util/redact.js';
-import type { ConfigReader } from './reader.js';
 import type { AuditFlowConfig } from './types.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 
 /** Reads `flow:`; `baseDir` resolves a script path. */
 export function readFlow(
-  r: ConfigReader,
+  r: InputReader,
   raw: unknown,
   baseDir: string,
 ): AuditFlowConfig | undefined {
@@ -35,13 +35,15 @@ export function readFlow(
     return undefined;
   }
   const headers =
-    flow['headers'] === undefined ? undefined : r.stringMap(flow['headers'], ['flow', 'headers']);
+    flow['headers'] === undefined
+      ? undefined
+      : r.stringMap(flow['headers'], ['flow', 'headers'], true);
   if (flow['script'] !== undefined) {
     const script = r.string(flow['script'], ['flow', 'script']);
     return script === undefined ? undefined : readScript(r, script, baseDir, ['flow', 'script']);
   }
   if (flow['urls'] !== undefined) {
-    const urls = r.stringList(flow['urls'], ['flow', 'urls']);
+    const urls = r.stringList(flow['urls'], ['flow', 'urls'], true);
     if (!urls) return undefined;
     for (const [i, u] of urls.entries()) {
       if (!/^(?:[A-Z]+\s+)?(?:\/|https?:\/\/)\S*$/.test(u.trim()))
@@ -63,7 +65,7 @@ export function readFlow(
 }
 
 function readScript(
-  r: ConfigReader,
+  r: InputReader,
   path: string,
   baseDir: string,
   at: Array<string | number>,
@@ -77,7 +79,7 @@ function readScript(
 }
 
 function checkSteps(
-  r: ConfigReader,
+  r: InputReader,
   raw: unknown,
   path: Array<string | number>,
 ): Extract<AuditFlowConfig, { kind: 'steps' }> | undefined {
