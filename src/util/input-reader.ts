@@ -171,6 +171,12 @@ export class InputReader {
     return value;
   }
 
+  /** The entries of a map (none when the value is not a map, which is a problem). */
+  entries(value: unknown, path: InputPath): Array<[string, unknown]> {
+    const object = this.object(value, path);
+    return object ? Object.entries(object) : [];
+  }
+
   /** A list (a single value is not accepted). */
   list(value: unknown, path: InputPath): unknown[] | undefined {
     if (Array.isArray(value)) return value;

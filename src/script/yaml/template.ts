@@ -4,6 +4,7 @@
  * `$randomNumber(1, 100)`, `$uuid()`, `$timestamp()`, `$isoTimestamp()`), `$vu`, `$iteration`,
  * loop values, and a `?? "fallback"`. Parsed at compile time; never evaluated as JavaScript.
  */
+import type { InputProblems } from '../../util/input-reader.js';
 import { findNearest, nearestHint } from '../../util/nearest.js';
 import type {
   HelperName,
@@ -14,7 +15,6 @@ import type {
   TValue,
   YamlPath,
 } from './model.js';
-import type { PlanProblems } from './plan-problems.js';
 
 /** Helpers and how many arguments each takes (min, max). */
 export const HELPERS: Record<HelperName, [number, number]> = {
@@ -152,7 +152,7 @@ function refOf(head: string, path: Array<string | number>): TemplateRef {
 }
 
 /** Parses the `{{ ... }}` parts of `text`; a malformed part is a problem at `path`. */
-export function parseTemplate(text: string, path: YamlPath, problems: PlanProblems): Template {
+export function parseTemplate(text: string, path: YamlPath, problems: InputProblems): Template {
   const parts: Array<string | TemplateExpr> = [];
   let last = 0;
   for (const match of text.matchAll(/\{\{([\s\S]*?)\}\}/g)) {
@@ -180,7 +180,7 @@ export function isPlainTemplate(template: Template): boolean {
 }
 
 /** Converts a YAML value to a templated value (templates in every string). */
-export function toTValue(value: unknown, path: YamlPath, problems: PlanProblems): TValue {
+export function toTValue(value: unknown, path: YamlPath, problems: InputProblems): TValue {
   if (typeof value === 'string')
     return { kind: 'template', template: parseTemplate(value, path, problems) };
   if (typeof value === 'number' || typeof value === 'boolean' || value === null)

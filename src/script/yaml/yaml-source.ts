@@ -2,10 +2,11 @@
  * A parsed YAML plan file: its plain value plus positions (file:line:column) of every node, found
  * by path when a problem needs one; syntax errors come out as problems with their positions.
  */
+
 import { LineCounter, parseDocument } from 'yaml';
+import type { InputProblem } from '../../util/input-reader.js';
 import { yamlPositionOf } from '../../util/yaml-position.js';
 import type { YamlPath } from './model.js';
-import type { YamlProblem } from './plan-problems.js';
 
 /** A 1-based line and column in the plan file. */
 export interface LineColumn {
@@ -31,11 +32,11 @@ export interface YamlSource {
 export function parseYamlSource(
   file: string,
   text: string,
-): { source: YamlSource; problems: [] } | { source?: undefined; problems: YamlProblem[] } {
+): { source: YamlSource; problems: [] } | { source?: undefined; problems: InputProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
-    const problems = doc.errors.map((error): YamlProblem => {
+    const problems = doc.errors.map((error): InputProblem => {
       const at = error.linePos?.[0];
       const message = (error.message.split('\n')[0] ?? error.message)
         .replace(/ at line \d+, column \d+:?$/, '')
