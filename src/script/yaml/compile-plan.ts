@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { checkPlan } from '../../config/build-plan.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { InputProblems } from '../../util/input-reader.js';
+import { type InputPath, InputProblems } from '../../util/input-reader.js';
 import { generateModule } from './codegen.js';
-import type { YamlPath, YamlPlan } from './model.js';
+import type { YamlPlan } from './model.js';
 import { formatPlanProblem, planProblemsError } from './plan-problems.js';
 import { readPlan } from './read-plan.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
@@ -61,7 +61,7 @@ function readPlanFile(path: string): { file: string; text: string } {
 }
 
 /** True when `prefix` is `path` or one of its ancestors. */
-function isPrefix(prefix: YamlPath, path: YamlPath): boolean {
+function isPrefix(prefix: InputPath, path: InputPath): boolean {
   return prefix.length <= path.length && prefix.every((segment, i) => segment === path[i]);
 }
 

@@ -10,8 +10,7 @@
  * Each arrival is one Artillery virtual user: one iteration of the flow. Fractional rates (0.5/s)
  * are written with a longer timeUnit (1 per 2 s), because k6 rates are whole numbers.
  */
-import type { InputReader } from '../../util/input-reader.js';
-import type { YamlPath } from './model.js';
+import type { InputPath, InputReader } from '../../util/input-reader.js';
 import type { OriginMap } from './origins.js';
 
 /** Keys of one phase. */
@@ -62,7 +61,7 @@ function slug(name: string): string {
 function vus(
   r: InputReader,
   phase: Record<string, unknown>,
-  path: YamlPath,
+  path: InputPath,
   peakPerSecond: number,
 ): { preAllocatedVUs: number; maxVUs: number } {
   const read = (key: string) =>
@@ -82,11 +81,11 @@ function vus(
 function scenarioOf(
   r: InputReader,
   phase: Record<string, unknown>,
-  path: YamlPath,
+  path: InputPath,
   durationMs: number,
 ): Record<string, unknown> | undefined {
   const num = (key: string, min = 0) =>
-    r.number(phase[key], [...path, key], { min: min, fromText: true });
+    r.number(phase[key], [...path, key], { min, fromText: true });
   if (phase['arrivalCount'] !== undefined) {
     if (phase['arrivalRate'] !== undefined || phase['rampTo'] !== undefined)
       r.problems.add(
@@ -144,7 +143,7 @@ function scenarioOf(
 export function readPhases(
   r: InputReader,
   value: unknown,
-  path: YamlPath,
+  path: InputPath,
   origins: OriginMap,
 ): Record<string, Record<string, unknown>> {
   const scenarios: Record<string, Record<string, unknown>> = {};

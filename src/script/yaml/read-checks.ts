@@ -5,9 +5,9 @@
  */
 
 import { formatDuration } from '../../util/duration.js';
-import type { InputReader } from '../../util/input-reader.js';
+import type { InputPath, InputReader } from '../../util/input-reader.js';
 import { parseJsonSelector } from './json-selector.js';
-import type { CheckBody, CheckSpec, JsonSelector, TValue, YamlPath } from './model.js';
+import type { CheckBody, CheckSpec, JsonSelector, TValue } from './model.js';
 import { toTValue } from './template.js';
 
 /** A check before it is named. */
@@ -53,7 +53,7 @@ function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-function codes(r: InputReader, value: unknown, path: YamlPath): number[] {
+function codes(r: InputReader, value: unknown, path: InputPath): number[] {
   const list = Array.isArray(value) ? value : [value];
   const result: number[] = [];
   list.forEach((item, i) => {
@@ -67,7 +67,7 @@ function codes(r: InputReader, value: unknown, path: YamlPath): number[] {
   return result;
 }
 
-function selector(r: InputReader, value: unknown, path: YamlPath): JsonSelector | undefined {
+function selector(r: InputReader, value: unknown, path: InputPath): JsonSelector | undefined {
   const text = r.string(value, path, true);
   if (text === undefined) return undefined;
   const parsed = parseJsonSelector(text);
@@ -78,7 +78,7 @@ function selector(r: InputReader, value: unknown, path: YamlPath): JsonSelector 
   return parsed;
 }
 
-function regexp(r: InputReader, value: unknown, path: YamlPath): string | undefined {
+function regexp(r: InputReader, value: unknown, path: InputPath): string | undefined {
   const text = r.string(value, path, true);
   if (text === undefined) return undefined;
   try {
@@ -91,7 +91,7 @@ function regexp(r: InputReader, value: unknown, path: YamlPath): string | undefi
 }
 
 /** Reads one check key (shared by `check:` keys and `expect:` items). */
-function readOne(r: InputReader, key: string, value: unknown, path: YamlPath, out: Draft[]): void {
+function readOne(r: InputReader, key: string, value: unknown, path: InputPath, out: Draft[]): void {
   switch (key) {
     case 'status':
     case 'statusCode':
@@ -157,7 +157,7 @@ function readHeaderOrOther(
   r: InputReader,
   key: string,
   value: unknown,
-  path: YamlPath,
+  path: InputPath,
   out: Draft[],
 ): void {
   if (key === 'header') {
@@ -222,7 +222,7 @@ function named(label: string, specs: Draft[]): CheckSpec[] {
 export function readChecks(
   r: InputReader,
   step: Record<string, unknown>,
-  path: YamlPath,
+  path: InputPath,
   label: string,
 ): CheckSpec[] {
   const specs: Draft[] = [];

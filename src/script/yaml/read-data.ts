@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { describeInput, type InputReader } from '../../util/input-reader.js';
+import { describeInput, type InputPath, type InputReader } from '../../util/input-reader.js';
 import { isRecord } from '../../util/is-record.js';
-import type { PayloadSpec, VariableSpec, YamlPath } from './model.js';
+import type { PayloadSpec, VariableSpec } from './model.js';
 import { toTValue } from './template.js';
 
 const PAYLOAD_KEYS = [
@@ -23,7 +23,7 @@ const PAYLOAD_KEYS = [
 ] as const;
 
 /** Reads `variables`. */
-export function readVariables(r: InputReader, value: unknown, path: YamlPath): VariableSpec[] {
+export function readVariables(r: InputReader, value: unknown, path: InputPath): VariableSpec[] {
   if (value === undefined) return [];
   return r.entries(value, path).flatMap(([name, v]): VariableSpec[] => {
     if (!/^[A-Za-z_]\w*$/.test(name)) {
@@ -44,7 +44,7 @@ function readRows(
   r: InputReader,
   file: string,
   spec: Record<string, unknown>,
-  path: YamlPath,
+  path: InputPath,
 ): { rows: Array<Record<string, unknown>>; fields: string[] } | undefined {
   let text: string;
   try {
@@ -98,7 +98,7 @@ function jsonRows(
   r: InputReader,
   text: string,
   fields: string[] | undefined,
-  path: YamlPath,
+  path: InputPath,
 ): { rows: Array<Record<string, unknown>>; fields: string[] } | undefined {
   let data: unknown;
   try {
@@ -135,7 +135,7 @@ function jsonRows(
 export function readPayloads(
   r: InputReader,
   value: unknown,
-  path: YamlPath,
+  path: InputPath,
   planFile: string,
 ): PayloadSpec[] {
   if (value === undefined) return [];

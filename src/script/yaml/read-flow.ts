@@ -2,16 +2,16 @@
  * A flow (a list of steps): requests, `think`, `group` + `flow`, `loop` + `count`/`over`, `log`
  * and `set`. Each step keeps its file:line:column for generated code and runtime errors.
  */
-import { describeInput, type InputReader } from '../../util/input-reader.js';
+import { describeInput, type InputPath, type InputReader } from '../../util/input-reader.js';
 import { isRecord } from '../../util/is-record.js';
-import type { Step, StepPosition, YamlPath } from './model.js';
+import type { Step, StepPosition } from './model.js';
 import { METHOD_KEYS, readRequest } from './read-request.js';
 import { toTValue } from './template.js';
 
 /** What reading a flow needs: the value reader and step positions. */
 export interface FlowContext {
   r: InputReader;
-  position(path: YamlPath): StepPosition;
+  position(path: InputPath): StepPosition;
 }
 
 const ACTIONS = [...Object.keys(METHOD_KEYS), 'think', 'group', 'loop', 'log', 'set'];
@@ -29,7 +29,7 @@ const UNSUPPORTED: Record<string, string> = {
 function readThink(
   c: FlowContext,
   value: unknown,
-  path: YamlPath,
+  path: InputPath,
   pos: StepPosition,
 ): Step | undefined {
   if (isRecord(value)) {
@@ -49,7 +49,7 @@ function readThink(
 function readLoop(
   c: FlowContext,
   object: Record<string, unknown>,
-  path: YamlPath,
+  path: InputPath,
   pos: StepPosition,
 ): Step | undefined {
   const steps = readFlow(c, object['loop'], [...path, 'loop']);
@@ -80,7 +80,7 @@ function readLoop(
   return step;
 }
 
-function readStep(c: FlowContext, item: unknown, path: YamlPath): Step | undefined {
+function readStep(c: FlowContext, item: unknown, path: InputPath): Step | undefined {
   const object = c.r.object(item, path);
   if (!object) return undefined;
   const keys = Object.keys(object);
@@ -127,7 +127,7 @@ function readStep(c: FlowContext, item: unknown, path: YamlPath): Step | undefin
 }
 
 /** Reads a list of steps (problems for every malformed step; the good ones are kept). */
-export function readFlow(c: FlowContext, value: unknown, path: YamlPath): Step[] {
+export function readFlow(c: FlowContext, value: unknown, path: InputPath): Step[] {
   if (value === undefined) return [];
   const list = c.r.list(value, path);
   if (!list) return [];

@@ -3,15 +3,14 @@
  * `iterations`), `thresholds` (k6 grammar) plus Artillery's `ensure`, `http`/`tls` settings,
  * `plugins`, and raw k6 `options`; each option's origin is recorded for error positions.
  */
-import type { InputReader } from '../../util/input-reader.js';
-import type { YamlPath } from './model.js';
+import type { InputPath, InputReader } from '../../util/input-reader.js';
 import type { OriginMap } from './origins.js';
 import { readPhases } from './phases.js';
 
 /** Access to the plan's settings, at the top level or under `config:`. */
 export interface ConfigAccess {
   get(key: string): unknown;
-  path(key: string): YamlPath;
+  path(key: string): InputPath;
 }
 
 /** k6 shortcut options passed through as written. */
@@ -72,7 +71,7 @@ export function readExecution(
 function readEnsure(
   r: InputReader,
   value: unknown,
-  path: YamlPath,
+  path: InputPath,
   thresholds: Record<string, unknown[]>,
 ): void {
   const ensure = r.object(value, path, [...ENSURE_KEYS, 'conditions'], 'ensure');

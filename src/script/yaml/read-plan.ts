@@ -3,10 +3,10 @@
  * Artillery's `config:`, the flows (`flow`, weighted `scenarios` list, or k6-style `scenarios`
  * map with executors), `before`/`after`, data and defaults. Problems are collected, never thrown.
  */
-import { type InputProblems, InputReader } from '../../util/input-reader.js';
+import { type InputPath, type InputProblems, InputReader } from '../../util/input-reader.js';
 import { isRecord } from '../../util/is-record.js';
 import { checkVariables } from './check-variables.js';
-import type { FlowSpec, Step, StepPosition, YamlPath, YamlPlan } from './model.js';
+import type { FlowSpec, Step, StepPosition, YamlPlan } from './model.js';
 import { OriginMap } from './origins.js';
 import { displayFile } from './plan-problems.js';
 import { readPayloads, readVariables } from './read-data.js';
@@ -82,7 +82,7 @@ function configAccess(r: InputReader, root: Record<string, unknown>): ConfigAcce
   };
 }
 
-function readBlock(c: FlowContext, value: unknown, path: YamlPath): Step[] | undefined {
+function readBlock(c: FlowContext, value: unknown, path: InputPath): Step[] | undefined {
   if (value === undefined) return undefined;
   if (isRecord(value)) {
     c.r.object(value, path, ['flow'], path[0] === 'before' ? 'before' : 'after');

@@ -3,9 +3,9 @@
  * headers, query, body, cookies, auth, timeout, tags, captures and checks.
  */
 
-import { describeInput, type InputReader } from '../../util/input-reader.js';
+import { describeInput, type InputPath, type InputReader } from '../../util/input-reader.js';
 import { parseJsonSelector } from './json-selector.js';
-import type { Capture, RequestBody, RequestStep, StepPosition, TValue, YamlPath } from './model.js';
+import type { Capture, RequestBody, RequestStep, StepPosition, TValue } from './model.js';
 import { readChecks } from './read-checks.js';
 import { parseTemplate, toTValue } from './template.js';
 
@@ -52,14 +52,14 @@ const CAPTURE_KEYS = [
 function entries(
   r: InputReader,
   value: unknown,
-  path: YamlPath,
+  path: InputPath,
   _what: string,
 ): Array<[string, TValue]> {
   if (value === undefined) return [];
   return r.entries(value, path).map(([k, v]) => [k, toTValue(v, [...path, k], r.problems)]);
 }
 
-function readCapture(r: InputReader, item: unknown, path: YamlPath): Capture | undefined {
+function readCapture(r: InputReader, item: unknown, path: InputPath): Capture | undefined {
   const object = r.object(item, path, CAPTURE_KEYS, 'a capture');
   if (!object) return undefined;
   const as = r.string(object['as'], [...path, 'as'], true);
@@ -121,7 +121,7 @@ function readCapture(r: InputReader, item: unknown, path: YamlPath): Capture | u
   }
 }
 
-function readCaptures(r: InputReader, value: unknown, path: YamlPath): Capture[] {
+function readCaptures(r: InputReader, value: unknown, path: InputPath): Capture[] {
   if (value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
   return list
@@ -132,7 +132,7 @@ function readCaptures(r: InputReader, value: unknown, path: YamlPath): Capture[]
 function readBody(
   r: InputReader,
   step: Record<string, unknown>,
-  path: YamlPath,
+  path: InputPath,
 ): RequestBody | undefined {
   const given = (['json', 'form', 'body'] as const).filter((k) => step[k] !== undefined);
   if (given.length > 1)
@@ -157,7 +157,7 @@ function readBody(
   return undefined;
 }
 
-function readTags(r: InputReader, value: unknown, path: YamlPath): Record<string, string> {
+function readTags(r: InputReader, value: unknown, path: InputPath): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const [k, v] of value === undefined ? [] : r.entries(value, path)) {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
@@ -172,7 +172,7 @@ export function readRequest(
   r: InputReader,
   method: string,
   value: unknown,
-  path: YamlPath,
+  path: InputPath,
   pos: StepPosition,
 ): RequestStep | undefined {
   const step =

@@ -4,9 +4,8 @@
  */
 
 import { LineCounter, parseDocument } from 'yaml';
-import type { InputProblem } from '../../util/input-reader.js';
+import type { InputPath, InputProblem } from '../../util/input-reader.js';
 import { yamlPositionOf } from '../../util/yaml-position.js';
-import type { YamlPath } from './model.js';
 
 /** A 1-based line and column in the plan file. */
 export interface LineColumn {
@@ -25,7 +24,7 @@ export interface YamlSource {
    * Position of the node at `path` (of its key when `atKey`); the deepest existing ancestor when
    * the path goes further than the document.
    */
-  positionOf(path: YamlPath, atKey?: boolean): LineColumn | undefined;
+  positionOf(path: InputPath, atKey?: boolean): LineColumn | undefined;
 }
 
 /** Parses `text`; returns the source, or the syntax problems when the YAML does not parse. */
