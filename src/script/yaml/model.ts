@@ -1,8 +1,6 @@
 /** The typed YAML plan after reading: k6-shaped options, flows of steps, templates and data. */
 import type { InputPath } from '../../util/input-reader.js';
 
-/** A path into the YAML document: map keys and sequence indexes. */
-
 /** A literal inside a template (`?? "fallback"`, helper arguments). */
 export type Literal = string | number | boolean | null;
 
