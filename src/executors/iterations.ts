@@ -3,8 +3,8 @@
  * `maxDuration`, k6 defaults 1, 1 and 10m), reading, checking and showing them.
  */
 import { formatDuration, formatGoDuration } from '../util/duration.js';
-import type { FieldProblem, ScenarioReader } from './executor.js';
-import { validateMinDuration, validateVus } from './options.js';
+import type { FieldProblem, ScenarioBase, ScenarioReader } from './executor.js';
+import { validateMinDuration, validateScenarioBase, validateVus } from './options.js';
 
 /** Default `maxDuration` of the iteration-based executors (k6: 10 minutes). */
 export const DEFAULT_MAX_DURATION_MS = 600_000;
@@ -17,9 +17,6 @@ export interface IterationFields {
   maxDurationMs: number;
 }
 
-/** Option names of the iteration-based executors. */
-export const ITERATION_KEYS = ['vus', 'iterations', 'maxDuration'] as const;
-
 /** Reads `vus`, `iterations` and `maxDuration` with k6's defaults (NaN where wrong). */
 export function readIterationFields(reader: ScenarioReader): IterationFields {
   return {
@@ -30,13 +27,15 @@ export function readIterationFields(reader: ScenarioReader): IterationFields {
 }
 
 /**
- * Checks `vus`, then `iterations` with the executor's own rule, then `maxDuration` (k6's order).
+ * Checks the shared options, `vus`, then `iterations` with the executor's own rule, then
+ * `maxDuration` (k6's order).
  */
-export function validateIterationFields(
-  s: IterationFields,
+export function validateIterationScenario(
+  s: ScenarioBase & IterationFields,
   checkIterations: (s: IterationFields) => FieldProblem[],
 ): FieldProblem[] {
   return [
+    ...validateScenarioBase(s),
     ...validateVus(s.vus),
     ...checkIterations(s),
     ...validateMinDuration('maxDuration', s.maxDurationMs),
@@ -48,7 +47,19 @@ export function describeMaxDuration(s: IterationFields): string {
   return `maxDuration: ${formatGoDuration(s.maxDurationMs)}`;
 }
 
-/** The options in k6's JSON form. */
-export function iterationK6Options(s: IterationFields): Record<string, unknown> {
-  return { vus: s.vus, iterations: s.iterations, maxDuration: formatDuration(s.maxDurationMs) };
-}
+/**
+ * The members both iteration executors have alike: their keys, sizes (all VUs from the start,
+ * `maxDuration` only a cap) and k6 JSON form.
+ */
+export const ITERATION_EXECUTOR_COMMON = {
+  keys: ['vus', 'iterations', 'maxDuration'],
+  maxVUs: (s: IterationFields) => s.vus,
+  initialVUs: (s: IterationFields) => s.vus,
+  durationMs: (s: IterationFields) => s.maxDurationMs,
+  timeScheduled: false,
+  k6Options: (s: IterationFields): Record<string, unknown> => ({
+    vus: s.vus,
+    iterations: s.iterations,
+    maxDuration: formatDuration(s.maxDurationMs),
+  }),
+} as const;

@@ -1,14 +1,13 @@
 /** per-vu-iterations: every VU runs the same number of iterations (k6 defaults). */
-import type { Executor, FieldProblem, ScenarioBase } from './executor.js';
+import type { Executor, ScenarioBase } from './executor.js';
 import {
   describeMaxDuration,
-  ITERATION_KEYS,
+  ITERATION_EXECUTOR_COMMON,
   type IterationFields,
-  iterationK6Options,
   readIterationFields,
-  validateIterationFields,
+  validateIterationScenario,
 } from './iterations.js';
-import { describeBase, validateScenarioBase } from './options.js';
+import { describeBase } from './options.js';
 import { runClosedLoop } from './vu-loops.js';
 
 /** per-vu-iterations: each of `vus` VUs runs `iterations`, within `maxDurationMs` (default 10 m). */
@@ -19,30 +18,20 @@ export interface PerVuIterationsScenario extends ScenarioBase, IterationFields {
 /** The per-vu-iterations executor: `vus` (1), `iterations` per VU (1), `maxDuration` (10m). */
 export const perVuIterations: Executor<PerVuIterationsScenario> = {
   name: 'per-vu-iterations',
-  keys: ITERATION_KEYS,
+  ...ITERATION_EXECUTOR_COMMON,
   read: (reader, base) => ({
     ...base,
     executor: 'per-vu-iterations',
     ...readIterationFields(reader),
   }),
-  validate(s) {
-    const problems: FieldProblem[] = validateScenarioBase(s);
-    problems.push(
-      ...validateIterationFields(s, ({ iterations }) =>
-        iterations > 0
-          ? []
-          : [{ field: 'iterations', message: 'the number of iterations must be more than 0' }],
-      ),
-    );
-    return problems;
-  },
+  validate: (s) =>
+    validateIterationScenario(s, ({ iterations }) =>
+      iterations > 0
+        ? []
+        : [{ field: 'iterations', message: 'the number of iterations must be more than 0' }],
+    ),
   describe: (s) =>
     `${s.iterations} iterations for each of ${s.vus} VUs${describeBase(s, describeMaxDuration(s))}`,
-  maxVUs: (s) => s.vus,
-  initialVUs: (s) => s.vus,
-  durationMs: (s) => s.maxDurationMs,
-  timeScheduled: false,
-  k6Options: iterationK6Options,
   // `iterations` is per VU: only the VUs are striped.
   scale: (s, tuple) => (tuple.whole ? s : { ...s, vus: tuple.scale(s.vus) }),
   start(s, context) {

@@ -1,14 +1,13 @@
 /** shared-iterations: a total number of iterations shared by a fixed number of VUs (k6 defaults). */
-import type { Executor, FieldProblem, ScenarioBase } from './executor.js';
+import type { Executor, ScenarioBase } from './executor.js';
 import {
   describeMaxDuration,
-  ITERATION_KEYS,
+  ITERATION_EXECUTOR_COMMON,
   type IterationFields,
-  iterationK6Options,
   readIterationFields,
-  validateIterationFields,
+  validateIterationScenario,
 } from './iterations.js';
-import { describeBase, validateScenarioBase } from './options.js';
+import { describeBase } from './options.js';
 import { runClosedLoop } from './vu-loops.js';
 
 /** shared-iterations: `iterations` in total, shared by `vus` VUs, within `maxDurationMs` (default 10 m). */
@@ -19,35 +18,25 @@ export interface SharedIterationsScenario extends ScenarioBase, IterationFields 
 /** The shared-iterations executor: `vus` (1), `iterations` (1), `maxDuration` (10m). */
 export const sharedIterations: Executor<SharedIterationsScenario> = {
   name: 'shared-iterations',
-  keys: ITERATION_KEYS,
+  ...ITERATION_EXECUTOR_COMMON,
   read: (reader, base) => ({
     ...base,
     executor: 'shared-iterations',
     ...readIterationFields(reader),
   }),
-  validate(s) {
-    const problems: FieldProblem[] = validateScenarioBase(s);
-    problems.push(
-      ...validateIterationFields(s, ({ iterations, vus }) =>
-        iterations < vus
-          ? [
-              {
-                field: 'iterations',
-                message: `the number of iterations (${iterations}) can't be less than the number of VUs (${vus})`,
-              },
-            ]
-          : [],
-      ),
-    );
-    return problems;
-  },
+  validate: (s) =>
+    validateIterationScenario(s, ({ iterations, vus }) =>
+      iterations < vus
+        ? [
+            {
+              field: 'iterations',
+              message: `the number of iterations (${iterations}) can't be less than the number of VUs (${vus})`,
+            },
+          ]
+        : [],
+    ),
   describe: (s) =>
     `${s.iterations} iterations shared among ${s.vus} VUs${describeBase(s, describeMaxDuration(s))}`,
-  maxVUs: (s) => s.vus,
-  initialVUs: (s) => s.vus,
-  durationMs: (s) => s.maxDurationMs,
-  timeScheduled: false,
-  k6Options: iterationK6Options,
   scale: (s, tuple) =>
     tuple.whole ? s : { ...s, vus: tuple.scale(s.vus), iterations: tuple.scale(s.iterations) },
   // The iterations go only to the shards that get one of the VUs.
