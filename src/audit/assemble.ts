@@ -32,6 +32,8 @@ export interface AssemblyInput {
   profile?: ProfileSummary;
   probe?: ProbeReport;
   db?: DbStepResult;
+  /** The test data the flow used (describeFlowData). */
+  testData?: string;
 }
 
 function crashFinding(text: string): Finding {
@@ -97,7 +99,10 @@ export function assembleAudit(
     redlineVersion: REDLINE_VERSION,
     startedAtMs: input.startedAtMs,
     durationMs: Date.now() - input.startedAtMs,
-    config: createConfigSummary(config),
+    config: {
+      ...createConfigSummary(config),
+      ...(input.testData ? { testData: input.testData } : {}),
+    },
     environment: createEnvironment(config.target, input.db?.database, notes),
     steps: input.steps,
     findings,
