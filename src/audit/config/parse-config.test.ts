@@ -129,6 +129,25 @@ describe('parseAuditConfig', () => {
     expect(config?.target.cwd).toBe(dir);
   });
 
+  it('reads flow.payload: data files resolved against the config folder, missing ones refused', () => {
+    writeFileSync(join(dir, 'users.csv'), 'email\na@b.c\n');
+    const steps = [{ get: '/me' }];
+    const { config } = parseAuditConfig(
+      { ...minimal, flow: { steps, payload: { path: 'users.csv', order: 'sequence' } } },
+      base,
+    );
+    expect(config?.flow).toMatchObject({
+      kind: 'steps',
+      payload: [{ path: join(dir, 'users.csv'), order: 'sequence' }],
+    });
+    expect(problems({ ...minimal, flow: { steps, payload: [{ path: 'nope.csv' }, 'x'] } })).toEqual(
+      [
+        `flow.payload[0].path: nope.csv does not exist (resolved to ${join(dir, 'nope.csv')})`,
+        'flow.payload[1]: must be a data file such as { path: data/users.csv, order: sequence }',
+      ],
+    );
+  });
+
   it('accepts a script flow that exists and refuses one that does not', () => {
     writeFileSync(join(dir, 'flow.js'), 'export default function () {}\n');
     expect(parseAuditConfig({ ...minimal, flow: './flow.js' }, base).config?.flow).toEqual({

@@ -235,6 +235,10 @@ flow:
       expect(code).toContain("from 'redline'");
       expect(code).toContain('export default async function (data)');
       expect(code).toContain('rt.send("POST"');
+      // Payload rows are shared by the VUs of a thread (SharedArray), not copied into each.
+      expect(code).toMatch(
+        /const PAYLOAD_0 = new SharedArray\("plan payload 1: [^"]+", \(\) => JSON\.parse\(open\(/,
+      );
       const map = JSON.parse(readFileSync(`${compiled.scriptPath}.map`, 'utf8')) as {
         sources: string[];
       };
