@@ -39,12 +39,20 @@ const SERVICES = [
     commit: '15e9a342067560dc128816a42c2cf19732014aa0',
     db: { engine: 'mariadb', name: 'ra_exseq' },
   },
+  {
+    name: 'mikro',
+    repo: 'mikro-orm/nestjs-realworld-example-app',
+    commit: 'd0030255517bb76b8d533d5470201314fdddce91',
+    db: { engine: 'mariadb', name: 'ra_mikro' },
+  },
 ];
 
 /** The password every seeded user has (X12345678), hashed as each service checks it. */
 const PASSWORD_HASH = {
   koa: '$2a$10$bTtsfGNHOvzuBnyPvCqIveXJVrME7AzsdUyVQm5j1yAR6xyXiAyoi',
   fastify: '$2a$10$5DeKD.Aa/UkC397W6fC70u2lV8tFCtLC1tIn7kwucDVoa5FEb.3Ki',
+  // HMAC-SHA256 keyed with the password, as user.entity.ts computes it.
+  mikro: '81de5400884a4d9f03a09e73abf689657d0cf3d3bf805faa3b402bb027c6f43d',
   nest: '$argon2id$v=19$m=65536,t=3,p=4$EhZatlX/jYtytUJtyDKa9A$SVfn8aNGWglAjeJNbEcUeeirYy4khQOhdXZVa8qGrI0',
 };
 
@@ -77,7 +85,14 @@ function seed(service) {
       ],
       sql,
     );
-  else run('mysql', ['-h', '127.0.0.1', '-uroot', service.db.name], sql);
+  else {
+    const pw = PASSWORD_HASH[service.name];
+    run(
+      'mysql',
+      ['-h', '127.0.0.1', '-uroot', service.db.name],
+      pw ? `SET @pw='${pw}';\n${sql}` : sql,
+    );
+  }
 }
 
 const wanted = process.argv.slice(2);
