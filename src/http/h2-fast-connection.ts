@@ -28,8 +28,12 @@
  * (malformed frame, HPACK error) ends the connection with GOAWAY and fails its streams as
  * `malformed` with k6's connection-error code. Timings and byte counts follow h2-connection.ts.
  */
-import { connect as netConnect, type Socket } from 'node:net';
-import { type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { type NetConnectOpts, connect as netConnect, type Socket } from 'node:net';
+import {
+  type TLSSocket,
+  type ConnectionOptions as TlsConnectionOptions,
+  connect as tlsConnect,
+} from 'node:tls';
 import { type ConnectionOwner, SendFlags } from './connection.js';
 import {
   type ClassifiedError,
@@ -141,6 +145,7 @@ export class Http2FastConnection implements LoadConnection {
   /** HEADERS frame template: frame header (stream id patched per stream) + HPACK block. */
   readonly #headersFrame: Buffer;
   readonly #body: Uint8Array | null;
+  readonly #readBuffer: Buffer;
   #active: Session | null = null;
   readonly #draining = new Set<Session>();
 
@@ -167,6 +172,7 @@ export class Http2FastConnection implements LoadConnection {
     if (block.length > DEFAULT_MAX_FRAME_SIZE)
       throw new RangeError(`request headers too large for one HTTP/2 frame (${block.length} B)`);
     this.#body = options.request.body;
+    this.#readBuffer = options.readBuffer ?? Buffer.allocUnsafe(64 * 1024);
     this.#headersFrame = frame(
       FrameType.Headers,
       FrameFlag.EndHeaders | (this.#body === null ? FrameFlag.EndStream : 0),
@@ -200,6 +206,16 @@ export class Http2FastConnection implements LoadConnection {
     if (this.#active !== null) return;
     const t = this.#target;
     const start = this.#clock();
+    // Reads go into one reused buffer (`onread`, also passed on by node:tls): no Buffer and no
+    // Readable-stream push per read. Frames are handled before the callback returns.
+    let s: Session | null = null;
+    const onread = {
+      buffer: this.#readBuffer,
+      callback: (nread: number, buf: Buffer) => {
+        s?.reader.push(buf.subarray(0, nread));
+        return true;
+      },
+    };
     const socket =
       this.#options.mode === 'h2'
         ? tlsConnect({
@@ -208,10 +224,11 @@ export class Http2FastConnection implements LoadConnection {
             servername: t.servername,
             rejectUnauthorized: !this.#options.insecure,
             ALPNProtocols: ['h2'],
-          })
-        : netConnect({ host: t.hostname, port: t.port });
+            onread,
+          } as TlsConnectionOptions)
+        : netConnect({ host: t.hostname, port: t.port, onread } as unknown as NetConnectOpts);
     socket.setNoDelay(true);
-    const s: Session = {
+    s = {
       socket,
       reader: null as unknown as FrameReader,
       decoder: new HpackDecoder(4096),
@@ -277,7 +294,6 @@ export class Http2FastConnection implements LoadConnection {
         preface();
       });
     }
-    socket.on('data', (chunk: Buffer) => s.reader.push(chunk));
     socket.on('error', (error) => {
       s.failure ??= classifySocketError(error);
     });

@@ -131,7 +131,8 @@ export type FrameHandler = (
 
 /**
  * Cuts a byte stream into frames. Frames wholly inside one chunk are handed over in place; a
- * frame split across chunks is gathered first. A frame longer than `maxFrameSize` stops the
+ * frame split across chunks is gathered first (copied: the caller may reuse its chunk's memory,
+ * as with a socket's `onread` buffer). A frame longer than `maxFrameSize` stops the
  * reader and reports it through `onOversize` (a FRAME_SIZE_ERROR for the connection).
  */
 export class FrameReader {
@@ -157,9 +158,11 @@ export class FrameReader {
   push(chunk: Buffer): void {
     if (this.#stopped) return;
     let buf = chunk;
+    let owned = false;
     if (this.#pending !== null) {
       buf = Buffer.concat([this.#pending, chunk]);
       this.#pending = null;
+      owned = true;
     }
     let p = 0;
     const n = buf.length;
@@ -177,6 +180,6 @@ export class FrameReader {
       if (this.#stopped) return;
       p = end;
     }
-    if (p < n) this.#pending = p === 0 ? buf : buf.subarray(p);
+    if (p < n) this.#pending = owned ? buf.subarray(p) : Buffer.from(buf.subarray(p));
   }
 }

@@ -214,11 +214,12 @@ export interface DecodedHeaders {
 export class HpackDecoder {
   readonly #maxTableSize: number;
   #tableLimit: number;
-  /** Dynamic table, newest first; sizes counted per RFC 7541 §4.1. */
+  /** Dynamic table, oldest first (index 62 is the last element); sizes per RFC 7541 §4.1. */
   #names: string[] = [];
   #values: string[] = [];
   #size = 0;
   readonly #keepFields: boolean;
+  readonly #huffmanCache = new Map<string, string>();
 
   constructor(maxTableSize = 4096, keepFields = false) {
     this.#maxTableSize = maxTableSize;
@@ -236,51 +237,25 @@ export class HpackDecoder {
   }
 
   /** Decodes one complete header block (HEADERS + CONTINUATION fragments joined). */
-  decode(buf: Uint8Array, start = 0, end = buf.length): DecodedHeaders {
+  decode(buf: Buffer, start = 0, end = buf.length): DecodedHeaders {
     const result: DecodedHeaders = { status: 0, fields: [] };
     const keep = this.#keepFields;
-    let p = start;
+    this.#buf = buf;
+    this.#p = start;
+    this.#end = end;
     let sawField = false;
-    // Integer reader state, shared by the helpers below through closures would cost; inline.
-    const readInt = (prefixBits: number): number => {
-      if (p >= end) throw new HpackError('truncated integer');
-      const max = (1 << prefixBits) - 1;
-      let value = buf[p++]! & max;
-      if (value < max) return value;
-      let shift = 0;
-      for (;;) {
-        if (p >= end) throw new HpackError('truncated integer');
-        const b = buf[p++]!;
-        value += (b & 0x7f) * 2 ** shift;
-        shift += 7;
-        if ((b & 0x80) === 0) break;
-        if (shift > 28) throw new HpackError('integer too large');
-      }
-      return value;
-    };
-    /** Reads a string; returns null (skipping it) unless `need`. */
-    const readString = (need: boolean): string | null => {
-      if (p >= end) throw new HpackError('truncated string');
-      const huffman = (buf[p]! & 0x80) !== 0;
-      const length = readInt(7);
-      if (p + length > end) throw new HpackError('truncated string');
-      const from = p;
-      p += length;
-      if (!need) return null;
-      return huffman ? huffmanDecode(buf, from, p) : latin1(buf, from, p);
-    };
-    while (p < end) {
-      const b = buf[p]!;
+    while (this.#p < end) {
+      const b = buf[this.#p]!;
       if (b & 0x80) {
         // Indexed field (§6.1).
-        const index = readInt(7);
+        const index = this.#readInt(7);
         const name = this.#name(index);
         if (name === ':status' || keep) this.#field(result, name, this.#value(index), keep);
         sawField = true;
       } else if ((b & 0xe0) === 0x20) {
         // Dynamic table size update (§6.3): only at the start of a block.
         if (sawField) throw new HpackError('table size update after a field');
-        const size = readInt(5);
+        const size = this.#readInt(5);
         if (size > this.#maxTableSize) throw new HpackError('table size update above the limit');
         this.#tableLimit = size;
         this.#evict(0);
@@ -288,16 +263,55 @@ export class HpackDecoder {
         // Literal field: with incremental indexing (§6.2.1, 01xxxxxx, 6-bit index), or without
         // indexing / never indexed (§6.2.2-3, 0000xxxx / 0001xxxx, 4-bit index).
         const indexing = (b & 0x40) !== 0;
-        const index = readInt(indexing ? 6 : 4);
-        const name = index === 0 ? (readString(true) as string) : this.#name(index);
+        const index = this.#readInt(indexing ? 6 : 4);
+        const name = index === 0 ? (this.#readString(true) as string) : this.#name(index);
         const need = indexing || keep || name === ':status';
-        const value = readString(need);
+        const value = this.#readString(need);
         if (indexing) this.#insert(name, value as string);
         if (need) this.#field(result, name, value as string, keep);
         sawField = true;
       }
     }
+    this.#buf = EMPTY;
     return result;
+  }
+
+  #buf: Buffer = EMPTY;
+  #p = 0;
+  #end = 0;
+
+  /** Reads an integer with an N-bit prefix (§5.1) at the read position. */
+  #readInt(prefixBits: number): number {
+    const buf = this.#buf;
+    const end = this.#end;
+    if (this.#p >= end) throw new HpackError('truncated integer');
+    const max = (1 << prefixBits) - 1;
+    let value = buf[this.#p++]! & max;
+    if (value < max) return value;
+    let shift = 0;
+    for (;;) {
+      if (this.#p >= end) throw new HpackError('truncated integer');
+      const b = buf[this.#p++]!;
+      value += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if ((b & 0x80) === 0) break;
+      if (shift > 28) throw new HpackError('integer too large');
+    }
+    return value;
+  }
+
+  /** Reads a string literal (§5.2); returns null, skipping it, unless `need`. */
+  #readString(need: boolean): string | null {
+    if (this.#p >= this.#end) throw new HpackError('truncated string');
+    const huffman = (this.#buf[this.#p]! & 0x80) !== 0;
+    const length = this.#readInt(7);
+    const from = this.#p;
+    if (from + length > this.#end) throw new HpackError('truncated string');
+    this.#p = from + length;
+    if (!need) return null;
+    return huffman
+      ? this.#huffman(this.#buf, from, this.#p)
+      : this.#buf.toString('latin1', from, this.#p);
   }
 
   #field(result: DecodedHeaders, name: string, value: string, keep: boolean): void {
@@ -308,14 +322,14 @@ export class HpackDecoder {
   #name(index: number): string {
     if (index === 0) throw new HpackError('index 0');
     if (index <= STATIC_COUNT) return HPACK_STATIC_TABLE[index]![0];
-    const name = this.#names[index - STATIC_COUNT - 1];
+    const name = this.#names[this.#names.length - (index - STATIC_COUNT)];
     if (name === undefined) throw new HpackError(`index ${index} beyond the dynamic table`);
     return name;
   }
 
   #value(index: number): string {
     if (index <= STATIC_COUNT) return HPACK_STATIC_TABLE[index]![1];
-    return this.#values[index - STATIC_COUNT - 1]!;
+    return this.#values[this.#values.length - (index - STATIC_COUNT)]!;
   }
 
   #insert(name: string, value: string): void {
@@ -328,28 +342,43 @@ export class HpackDecoder {
       return;
     }
     this.#evict(size);
-    this.#names.unshift(name);
-    this.#values.unshift(value);
+    this.#names.push(name);
+    this.#values.push(value);
     this.#size += size;
   }
 
   /** Evicts the oldest entries until `incoming` more octets fit (§4.3, §4.4). */
   #evict(incoming: number): void {
     while (this.#size + incoming > this.#tableLimit && this.#names.length > 0) {
-      const name = this.#names.pop()!;
-      const value = this.#values.pop()!;
+      const name = this.#names.shift()!;
+      const value = this.#values.shift()!;
       this.#size -= octets(name) + octets(value) + 32;
     }
   }
+
+  /**
+   * Huffman-decodes `buf[start, end)`, reusing the string decoded last time for the same octets:
+   * servers send the same few values again and again (nginx re-sends every response field with
+   * incremental indexing, the `date` changes once a second).
+   */
+  #huffman(buf: Buffer, start: number, end: number): string {
+    const key = buf.toString('latin1', start, end);
+    const cache = this.#huffmanCache;
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = huffmanDecode(buf, start, end);
+      if (cache.size >= HUFFMAN_CACHE_ENTRIES) cache.clear();
+      cache.set(key, value);
+    }
+    return value;
+  }
 }
+
+/** Decoded Huffman strings kept per decoder (see `#huffman`). */
+const HUFFMAN_CACHE_ENTRIES = 256;
+const EMPTY = Buffer.alloc(0);
 
 /** Decoded strings are latin1 (one char per octet), so the octet count is the string length. */
 function octets(s: string): number {
   return s.length;
-}
-
-function latin1(buf: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]!);
-  return s;
 }

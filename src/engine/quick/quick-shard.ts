@@ -137,6 +137,7 @@ export class QuickShard implements ConnectionOwner<LoadConnection>, ShardHandle 
               insecure: config.insecure,
               mode: h2.mode,
               request: { headers: h2.headers, body: h2.body },
+              readBuffer,
             })
           : new HttpConnection(i, config.target, this, {
               pipelining: config.pipelining,
