@@ -108,6 +108,10 @@ interface Session {
   tlsMs: number;
   fresh: boolean;
   failure: ClassifiedError | null;
+  /** Octets read and written on the socket (TLS: plaintext, as node's socket counters). */
+  readTotal: number;
+  writtenTotal: number;
+  /** Totals already attributed to a request. */
   bytesRead: number;
   bytesWritten: number;
   /** Frames to write at the end of this turn. */
@@ -212,7 +216,9 @@ export class Http2FastConnection implements LoadConnection {
     const onread = {
       buffer: this.#readBuffer,
       callback: (nread: number, buf: Buffer) => {
-        s?.reader.push(buf.subarray(0, nread));
+        if (s === null) return true;
+        s.readTotal += nread;
+        s.reader.push(buf.subarray(0, nread));
         return true;
       },
     };
@@ -243,6 +249,8 @@ export class Http2FastConnection implements LoadConnection {
       tlsMs: 0,
       fresh: true,
       failure: null,
+      readTotal: 0,
+      writtenTotal: 0,
       bytesRead: 0,
       bytesWritten: 0,
       out: [],
@@ -389,6 +397,7 @@ export class Http2FastConnection implements LoadConnection {
     s.out = [];
     s.outBytes = 0;
     s.newIds = [];
+    s.writtenTotal += total;
     s.socket.write(buf);
   }
 
@@ -585,7 +594,7 @@ export class Http2FastConnection implements LoadConnection {
   ) {
     let status: number;
     try {
-      status = s.decoder.decode(buf, from, to).status;
+      status = s.decoder.decodeStatus(buf, from, to);
     } catch (error) {
       if (!(error instanceof HpackError)) throw error;
       this.#protocolError(s, H2Error.CompressionError, error.message);
@@ -782,9 +791,9 @@ export class Http2FastConnection implements LoadConnection {
     trail.sendStart = flight.sendStart;
     trail.endAt = end;
     trail.tag = flight.tag;
-    const socket = s.socket;
-    const read = socket.bytesRead;
-    const written = socket.bytesWritten;
+    // Counted here rather than read from the socket's getters (bytesWritten walks its queue).
+    const read = s.readTotal;
+    const written = s.writtenTotal;
     trail.bytesReceived = read - s.bytesRead;
     trail.bytesSent = written - s.bytesWritten;
     s.bytesRead = read;

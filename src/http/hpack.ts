@@ -238,8 +238,22 @@ export class HpackDecoder {
 
   /** Decodes one complete header block (HEADERS + CONTINUATION fragments joined). */
   decode(buf: Buffer, start = 0, end = buf.length): DecodedHeaders {
-    const result: DecodedHeaders = { status: 0, fields: [] };
-    const keep = this.#keepFields;
+    const fields: Array<[string, string]> = [];
+    const status = this.#run(buf, start, end, this.#keepFields ? fields : null);
+    return { status, fields };
+  }
+
+  /**
+   * Decodes one complete header block and returns only its `:status` (0 when absent): what the
+   * load path reads, without allocating a result per response.
+   */
+  decodeStatus(buf: Buffer, start = 0, end = buf.length): number {
+    return this.#run(buf, start, end, null);
+  }
+
+  #run(buf: Buffer, start: number, end: number, fields: Array<[string, string]> | null): number {
+    const keep = fields !== null;
+    let status = 0;
     this.#buf = buf;
     this.#p = start;
     this.#end = end;
@@ -250,7 +264,8 @@ export class HpackDecoder {
         // Indexed field (§6.1).
         const index = this.#readInt(7);
         const name = this.#name(index);
-        if (name === ':status' || keep) this.#field(result, name, this.#value(index), keep);
+        if (name === ':status') status = statusOf(this.#value(index));
+        if (keep) fields.push([name, this.#value(index)]);
         sawField = true;
       } else if ((b & 0xe0) === 0x20) {
         // Dynamic table size update (§6.3): only at the start of a block.
@@ -265,15 +280,16 @@ export class HpackDecoder {
         const indexing = (b & 0x40) !== 0;
         const index = this.#readInt(indexing ? 6 : 4);
         const name = index === 0 ? (this.#readString(true) as string) : this.#name(index);
-        const need = indexing || keep || name === ':status';
-        const value = this.#readString(need);
+        const isStatus = name === ':status';
+        const value = this.#readString(indexing || keep || isStatus);
         if (indexing) this.#insert(name, value as string);
-        if (need) this.#field(result, name, value as string, keep);
+        if (isStatus) status = statusOf(value as string);
+        if (keep) fields.push([name, value as string]);
         sawField = true;
       }
     }
     this.#buf = EMPTY;
-    return result;
+    return status;
   }
 
   #buf: Buffer = EMPTY;
@@ -312,11 +328,6 @@ export class HpackDecoder {
     return huffman
       ? this.#huffman(this.#buf, from, this.#p)
       : this.#buf.toString('latin1', from, this.#p);
-  }
-
-  #field(result: DecodedHeaders, name: string, value: string, keep: boolean): void {
-    if (name === ':status') result.status = /^\d{3}$/.test(value) ? Number(value) : 0;
-    if (keep) result.fields.push([name, value]);
   }
 
   #name(index: number): string {
@@ -377,6 +388,11 @@ export class HpackDecoder {
 /** Decoded Huffman strings kept per decoder (see `#huffman`). */
 const HUFFMAN_CACHE_ENTRIES = 256;
 const EMPTY = Buffer.alloc(0);
+
+/** A `:status` value as a number; 0 unless three digits. */
+function statusOf(value: string): number {
+  return value.length === 3 && /^\d{3}$/.test(value) ? Number(value) : 0;
+}
 
 /** Decoded strings are latin1 (one char per octet), so the octet count is the string length. */
 function octets(s: string): number {
