@@ -4,13 +4,13 @@
  * used without import, `require('k6/http')` in a CommonJS remote module, and TLS under `--host`
  * naming the script's host.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSelfSignedCertificate } from '../helpers/certificates.js';
 import { ocspResponseDer } from '../helpers/ocsp-der.js';
 import { type K6Server, startK6Server } from './helpers/k6-server.js';
 import { checkCounts, corpusScript, metricValue, runCli, runCorpus } from './helpers/run-corpus.js';
@@ -117,17 +117,12 @@ describe('TLS under --host names the script host', () => {
   const sockets = new Set<Socket>();
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'redline-corpus-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=api.corpus.test',
-        '-addext', 'subjectAltName=DNS:api.corpus.test',
-        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    const { certPath, keyPath } = writeSelfSignedCertificate(dir, {
+      cn: 'api.corpus.test',
+      altName: 'DNS:api.corpus.test',
+    });
     tls = createServer(
-      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      { key: readFileSync(keyPath), cert: readFileSync(certPath) },
       (req, res) => {
         // The SNI the client sent, so a wrong name shows as a failed check, not a hang.
         res.end((req.socket as unknown as { servername?: string }).servername ?? '');
