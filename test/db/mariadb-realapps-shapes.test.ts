@@ -4,7 +4,8 @@
  * - db.nested-loop: an article looked up by its unindexed slug, joined to its author. The
  *   optimiser drives the join from the 2,000 users and reads every article through the author
  *   index, the slug filter throwing nearly all of them away. The finding names the index on the
- *   filter column (which, created, removes the loop), and never PostgreSQL's hash-join settings.
+ *   filter column (which, created, removes the loop), never PostgreSQL's hash-join settings, and
+ *   no full-scan finding on the users it drives from.
  * - db.filesort: the home page's `ORDER BY created_at DESC LIMIT 20` sorts all 20,000 articles;
  *   the finding names the index on the sort column, which, created, removes the sort.
  */
@@ -43,6 +44,9 @@ describe('db.nested-loop on MariaDB', () => {
     expect(loop, JSON.stringify(before.findings.map((f) => f.id))).toBeDefined();
     expect(loop?.recommendation.sql).toBe('CREATE INDEX `article_slug_idx` ON `article` (`slug`);');
     expect(loop?.recommendation.text).not.toMatch(/enable_hashjoin|work_mem/);
+    // The users are scanned only because the slug has no index: no "index user's join column"
+    // (its primary key) beside it.
+    expect(before.findings.map((f) => f.id)).not.toContain('db.full-scan');
     // The advice executes on this scratch database and the loop is gone.
     await mysqlExec(db.url, [loop?.recommendation.sql ?? '']);
     const after = await explainQuery(BY_SLUG, { db: db.url, params: PARAMS });

@@ -102,12 +102,13 @@ function loopPair(
 }
 
 /**
- * The inner side's own filter discards most of what each lookup reads (a selective condition on
+ * The index the inner side of a loop lacks, when its own filter discards most of what each lookup
+ * reads (a selective condition on
  * the inner table with no index, e.g. `WHERE article.slug = ?` while the join is driven from the
  * users): an index on the filter columns lets the optimiser start from the matching rows. A
  * real NestJS + MikroORM + MariaDB service got hash-join settings of PostgreSQL instead.
  */
-function filterIndex(
+export function filterIndex(
   inner: PlanNode,
   plan: ExplainedPlan,
 ): { index: IndexSuggestion; table: string; removed: number; removedShare: number } | undefined {
