@@ -11,6 +11,8 @@ export {
   type RunShardsOptions,
   runShards,
 } from './controller.js';
+// The test data a YAML plan's iterations use, for reports (audits run their flows as plans).
+export { describePlanFileData, isYamlPlanPath } from '../script/yaml/index.js';
 export { checkReachable } from './preflight.js';
 export { planQuickShards, type QuickRunOptions, splitEvenly } from './quick/quick-config.js';
 export { describeQuickRun, type RunResult, runQuickTest } from './quick/run-quick.js';
@@ -20,5 +22,6 @@ export { initContextError } from './script-run/init-errors.js';
 // reports agents forward, and the local shard start-up an agent uses.
 export type { RemoteLauncher, RemotePlan } from './script-run/remote.js';
 export type { ScriptShardConfig } from './script-run/script-shard.js';
+export { scriptShardSpecs } from './script-run/script-shard-specs.js';
 export { startShards } from './shard-host.js';
 export type { ShardHandle, ShardReport } from './shard-report.js';

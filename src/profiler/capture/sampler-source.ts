@@ -1,4 +1,5 @@
 /** The JavaScript evaluated inside the target (through Runtime.evaluate) to sample its signals. */
+import type { EventLoopDelay } from './signals.js';
 
 /**
  * The script URL the sampler's functions carry in the target's CPU profile: its timers and heap
@@ -188,16 +189,8 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
 export interface RawSamplerOutput {
   durationMs: number;
   sampleIntervalMs: number;
-  delay: {
-    minMs: number;
-    maxMs: number;
-    meanMs: number;
-    stddevMs: number;
-    p50Ms: number;
-    p90Ms: number;
-    p99Ms: number;
-    count: number;
-  };
+  /** The event-loop delay histogram summary, as the capture reports it. */
+  delay: EventLoopDelay;
   /** The histogram's resolution (ms), included in every raw reading (older samplers: absent). */
   delayResolutionMs?: number;
   /** The stall timer's period (ms); absent from older samplers. */
