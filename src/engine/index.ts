@@ -11,6 +11,8 @@ export {
   type RunShardsOptions,
   runShards,
 } from './controller.js';
+// The test data a YAML plan's iterations use, for reports (audits run their flows as plans).
+export { describePlanFileData, isYamlPlanPath } from '../script/yaml/index.js';
 export { checkReachable } from './preflight.js';
 export { planQuickShards, type QuickRunOptions, splitEvenly } from './quick/quick-config.js';
 export { describeQuickRun, type RunResult, runQuickTest } from './quick/run-quick.js';

@@ -96,7 +96,7 @@ describe('gaps found by the k6 corpus', () => {
     expect(result.stdout).toMatch(/✓ require\("k6\/execution"\) works/);
   });
 
-  it("requests inside k6chaijs-style describe() are refused with the reason, before the run", async () => {
+  it("requests inside a describe() copied from k6chaijs (not jslib's URL) are refused with the reason, before the run", async () => {
     const mirror = corpusScript('corpus-gaps/mirror/');
     const result = await runCli([
       'run', corpusScript('corpus-gaps/describe-requests.js'), '--quiet', '-i', '1',
@@ -104,8 +104,9 @@ describe('gaps found by the k6 corpus', () => {
       '-e', `BASE_URL=${server.url}`,
     ]);
     expect(result.code).toBe(107);
-    expect(result.stderr).toMatch(/describe-requests\.js:6:\d+/);
-    expect(result.stderr).toMatch(/k6chaijs' describe\(\) runs its callback synchronously inside group\(\)/);
+    expect(result.stderr).toMatch(/describe-requests\.js:7:\d+/);
+    expect(result.stderr).toMatch(/a describe\(\) that is not jslib's k6chaijs and that Redline cannot see into/);
+    expect(result.stderr).toMatch(/import describe from https:\/\/jslib\.k6\.io\/k6chaijs\/<version>\/index\.js/);
   });
 });
 
