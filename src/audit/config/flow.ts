@@ -78,7 +78,7 @@ export function readFlow(
  * checked, with the file's rows, when the plan is compiled.
  */
 function readPayload(
-  r: ConfigReader,
+  r: InputReader,
   raw: unknown,
   baseDir: string,
 ): Array<Record<string, unknown>> | undefined {
