@@ -38,7 +38,7 @@ export const options = {
       executor: 'ramping-vus',
       startVUs: 0,
       stages: [{ duration: '500ms', target: 2 }, { duration: '500ms', target: 0 }],
-      gracefulRampDown: '0s',
+      gracefulRampDown: '1s', // a ramped-down VU finishes its iteration: on a starved machine 0s could cut every one
       exec: 'browse',
     },
     arrivals: {
