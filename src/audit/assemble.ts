@@ -5,7 +5,12 @@
  */
 import type { Finding } from '../findings/finding.js';
 import type { ProbeReport } from '../probe/index.js';
-import type { AuditStep, BreakingPoint, ProfileSummary } from '../results/audit-result.js';
+import type {
+  AuditStep,
+  BreakingPoint,
+  DbServerMeasure,
+  ProfileSummary,
+} from '../results/audit-result.js';
 import type { ParsedResult } from '../results/parse-result.js';
 import { REDLINE_VERSION } from '../util/version.js';
 import { type AuditRecord, createBaselineVerification } from './baseline.js';
@@ -32,6 +37,8 @@ export interface AssemblyInput {
   profile?: ProfileSummary;
   probe?: ProbeReport;
   db?: DbStepResult;
+  /** Whether the database server's CPU was read during the steps, and which processes. */
+  dbServer?: DbServerMeasure;
 }
 
 function crashFinding(text: string): Finding {
@@ -106,6 +113,7 @@ export function assembleAudit(
   };
   if (input.breakingPoint) record.breakingPoint = input.breakingPoint;
   if (input.profile) record.profile = input.profile;
+  if (input.dbServer) record.dbServer = input.dbServer;
   if (input.db?.worstQuery) record.worstQuery = input.db.worstQuery;
   if (input.db?.gains.length) record.gains = input.db.gains;
   if (input.probe?.stats) record.routes = input.probe.stats.routes;
