@@ -18,6 +18,7 @@ import type { AuditConfig } from './config/types.js';
 import { createEnvironment } from './environment.js';
 import { createCapacityFinding, createInvalidStepsFinding } from './findings/audit-findings.js';
 import { collectFindings } from './findings/collect.js';
+import { explainHotDependencies } from './findings/config-causes.js';
 import { createMonitoringPlan } from './monitoring.js';
 import type { AuditProgress } from './progress.js';
 import type { DbStepResult } from './steps/db-step.js';
@@ -82,7 +83,10 @@ export function assembleAudit(
     'ranking the findings of the profile, soak, probe, database and load steps by impact',
   );
   const findings = collectFindings({
-    profile: input.profileFindings,
+    profile: explainHotDependencies(
+      input.profileFindings,
+      input.probe?.stats?.runtimeSettings ?? [],
+    ),
     soak: input.soakFindings,
     probe: input.probe?.findings ?? [],
     db: input.db?.findings ?? [],

@@ -8,6 +8,7 @@ export { type ParsedConfig, parseAuditConfig } from './config/parse-config.js';
 export { type ConfigProblem, formatConfigPath } from './config/reader.js';
 export { type AuditSizing, createDefaultSteps, isStepName } from './config/steps.js';
 export * from './config/types.js';
+export { explainHotDependencies } from './findings/config-causes.js';
 export { createMonitoringPlan } from './monitoring.js';
 export { renderAuditPlan, writeAuditPlan } from './plan-only.js';
 export {
