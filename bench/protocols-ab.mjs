@@ -2,7 +2,14 @@
 // loop doing the same work with the same library (ws, @grpc/grpc-js + proto-loader), in one run,
 // interleaved, against one server process pinned to the other core. The goal (issue 16) is
 // ≥ 0.8× the bare loop while recording every metric.
-// Usage: node bench/protocols-ab.mjs [seconds] [reps] [concurrency]
+//
+// Two measures, because rates swing with whatever else the 2-core machine runs:
+// - rate: messages or calls per second in a `seconds`-long run (a quiet machine's figure);
+// - CPU per operation of the generator process (user+sys from /usr/bin/time), marginal: runs of
+//   N and 2N operations, (cpu(2N) − cpu(N)) / N, so start-up (Node, the script's compilation,
+//   proto loading) cancels out. CPU time counts only the generator's own work, so it stays
+//   comparable while other processes compete for the cores.
+// Usage: node bench/protocols-ab.mjs [seconds] [reps] [concurrency] [N]
 
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -21,6 +28,7 @@ import {
 const seconds = Number(process.argv[2] ?? 5);
 const reps = Number(process.argv[3] ?? 3);
 const c = Number(process.argv[4] ?? 10);
+const N = Number(process.argv[5] ?? 20_000);
 const modules = join(ROOT, 'node_modules');
 const proto = join(ROOT, 'test/k6-compat/scripts/grpc/hello.proto');
 
@@ -63,22 +71,28 @@ const WebSocket = require('ws');
 const grpc = require('@grpc/grpc-js');
 const loader = require('@grpc/proto-loader');
 const [kind, seconds, c] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+// Count-bound when a total is given: each client does total / c operations, whatever the time.
+const perClient = Number(process.argv[5] ?? 0) / c;
 const end = performance.now() + seconds * 1000;
+const more = (done) => (perClient > 0 ? done < perClient : performance.now() < end);
 let count = 0;
 const start = performance.now();
 if (kind === 'ws') {
   await Promise.all(Array.from({ length: c }, () => new Promise((resolve) => {
     const ws = new WebSocket('ws://127.0.0.1:${wsPort}');
+    let done = 0;
     ws.on('open', () => ws.send('hello'));
     // Text in, text out, as a k6/ws script gets and sends it.
-    ws.on('message', (m) => { count++; if (performance.now() < end) ws.send(m.toString()); else { ws.close(); resolve(); } });
+    ws.on('message', (m) => { count++; done++; if (more(done)) ws.send(m.toString()); else { ws.close(); resolve(); } });
   })));
 } else {
   const def = loader.loadSync(${JSON.stringify(proto)}, { longs: String, enums: String, bytes: String, defaults: true, oneofs: true });
   const method = def['hello.Greeter'].SayHello;
   await Promise.all(Array.from({ length: c }, async () => {
     const client = new grpc.Client('127.0.0.1:${grpcPort}', grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
-    while (performance.now() < end) {
+    let done = 0;
+    while (more(done)) {
+      done++;
       await new Promise((resolve, reject) => client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, { name: 'Bert' }, (e, v) => e ? reject(e) : resolve(v)));
       count++;
     }
@@ -96,8 +110,14 @@ writeFileSync(
 export default function () {
   ws.connect('ws://127.0.0.1:${wsPort}', {}, (socket) => {
     socket.on('open', () => socket.send('hello'));
-    socket.on('message', (m) => socket.send(m));
-    socket.setTimeout(() => socket.close(), ${seconds * 1000});
+    // Count-bound when MSGS is set (messages per VU), else time-bound.
+    let n = 0;
+    socket.on('message', (m) => {
+      n++;
+      if (__ENV.MSGS && n >= Number(__ENV.MSGS)) socket.close();
+      else socket.send(m);
+    });
+    if (!__ENV.MSGS) socket.setTimeout(() => socket.close(), ${seconds * 1000});
   });
 }
 `,
@@ -114,6 +134,42 @@ export default () => {
 };
 `,
 );
+
+/** Generator CPU seconds for `total` operations (count-bound), bare loop or redline. */
+async function cpuFor(tool, kind, total) {
+  if (tool === 'bare') {
+    const run = await runPinned(process.execPath, [
+      bareScript,
+      kind,
+      '0',
+      String(c),
+      String(total),
+    ]);
+    return run.cpuSeconds;
+  }
+  if (kind === 'ws') {
+    const { result, run } = await runRedlineJson([
+      wsK6,
+      '--vus',
+      String(c),
+      '--iterations',
+      String(c),
+      '--env',
+      `MSGS=${total / c}`,
+    ]);
+    if (result.metrics.ws_msgs_received.values.count < total) throw new Error('ws run short');
+    return run.cpuSeconds;
+  }
+  const { result, run } = await runRedlineJson([
+    grpcK6,
+    '--vus',
+    String(c),
+    '--iterations',
+    String(total),
+  ]);
+  if (result.metrics.grpc_req_duration.values.count !== total) throw new Error('grpc run short');
+  return run.cpuSeconds;
+}
 
 async function bare(kind) {
   const run = await runPinned(process.execPath, [bareScript, kind, String(seconds), String(c)]);
@@ -137,6 +193,19 @@ async function redline(kind) {
 }
 
 const rows = { ws: { bare: [], redline: [] }, grpc: { bare: [], redline: [] } };
+const cpu = { ws: { bare: [], redline: [] }, grpc: { bare: [], redline: [] } };
+for (let i = 0; i < reps; i++) {
+  for (const kind of ['ws', 'grpc']) {
+    const order = i % 2 === 0 ? ['bare', 'redline'] : ['redline', 'bare'];
+    for (const tool of order) {
+      const one = await cpuFor(tool, kind, N);
+      const two = await cpuFor(tool, kind, 2 * N);
+      const us = ((two - one) / N) * 1e6;
+      cpu[kind][tool].push(us);
+      console.log(`${kind} ${tool} rep ${i + 1}: ${us.toFixed(1)} µs CPU per operation`);
+    }
+  }
+}
 for (let i = 0; i < reps; i++) {
   for (const kind of ['ws', 'grpc']) {
     const order = i % 2 === 0 ? ['bare', 'redline'] : ['redline', 'bare'];
@@ -148,6 +217,19 @@ for (let i = 0; i < reps; i++) {
   }
 }
 server.kill('SIGTERM');
+console.log(
+  `load average at the end: ${(await import('node:os'))
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
+for (const kind of ['ws', 'grpc']) {
+  const b = median(cpu[kind].bare);
+  const r = median(cpu[kind].redline);
+  console.log(
+    `${kind} CPU per operation: bare ${b.toFixed(1)} µs  redline ${r.toFixed(1)} µs  ratio (bare/redline, per core) ${(b / r).toFixed(2)}×  (runs: bare ${cpu[kind].bare.map((x) => x.toFixed(1)).join(', ')}; redline ${cpu[kind].redline.map((x) => x.toFixed(1)).join(', ')})`,
+  );
+}
 for (const kind of ['ws', 'grpc']) {
   const b = median(rows[kind].bare);
   const r = median(rows[kind].redline);

@@ -40,6 +40,8 @@ export interface H2ServerOptions {
   goawayCode?: number;
   /** SETTINGS_MAX_CONCURRENT_STREAMS the server announces. */
   maxStreams?: number;
+  /** Trailer fields sent after each `ok` answer's body (a HEADERS frame that ends the stream). */
+  trailers?: Record<string, string>;
 }
 
 /** A started HTTP/2 server. */
@@ -98,7 +100,12 @@ export async function startH2Server(options: H2ServerOptions = {}): Promise<H2Te
     stream.on('error', () => {});
     const answer = () => {
       if (stream.destroyed || stream.closed) return;
-      stream.respond({ ':status': 200, 'content-type': 'text/plain' });
+      const trailers = options.trailers;
+      stream.respond(
+        { ':status': 200, 'content-type': 'text/plain' },
+        trailers ? { waitForTrailers: true } : {},
+      );
+      if (trailers) stream.once('wantTrailers', () => stream.sendTrailers(trailers));
       stream.end('hello h2');
     };
     switch (behaviour) {

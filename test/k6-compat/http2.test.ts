@@ -2,7 +2,8 @@
  * HTTP/2 in scripts, against real node:http2 servers with a fresh self-signed certificate: a
  * k6-documentation-style script negotiates h2 via ALPN (res.proto, the `proto` tag), http.batch
  * multiplexes on one connection per VU, an HTTP/1.1-only TLS server falls back to HTTP/1.1, and
- * `REDLINE_HTTP2=0` / k6's `GODEBUG=http2client=0` force HTTP/1.1.
+ * `REDLINE_HTTP2=0` / k6's `GODEBUG=http2client=0` force HTTP/1.1, `noConnectionReuse` gives each
+ * request its own connection and trailers are read with the headers.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +43,26 @@ describe('HTTP/2 in scripts', () => {
     expect(run.result.metrics['http_reqs']!.values['count']).toBe(16);
     expect(h2.count()).toBe(16);
     // One VU: one connection for all iterations, the batch's three requests as streams on it.
+    expect(h2.sessions()).toBe(1);
+  });
+
+  it('39 noConnectionReuse: one connection per request, as Go single-use HTTP/2 connections; trailers read', async () => {
+    h2 = await startH2Server({ tls: true, trailers: { 'x-checksum': 'c0ffee' } });
+    const run = await runCorpus('39-http2-options.js', h2.url);
+    expect(run.scriptErrors).toEqual([]);
+    for (const name of ['status is 200', 'protocol is HTTP/2', 'trailer read', 'batch answered over HTTP/2'])
+      expect(checkCounts(run, name)).toEqual({ passes: 3, fails: 0 });
+    expect(run.result.metrics['http_reqs']!.values['count']).toBe(9);
+    expect(h2.count()).toBe(9);
+    expect(h2.sessions()).toBe(9);
+    expect(run.result.metrics['http_req_failed']!.values['rate']).toBe(0);
+  });
+
+  it('39 with connection reuse (the default): all requests of the VU on one connection', async () => {
+    h2 = await startH2Server({ tls: true, trailers: { 'x-checksum': 'c0ffee' } });
+    const run = await runCorpus('39-http2-options.js', h2.url, { env: ['REUSE=1'] });
+    expect(checkCounts(run, 'trailer read')).toEqual({ passes: 3, fails: 0 });
+    expect(h2.count()).toBe(9);
     expect(h2.sessions()).toBe(1);
   });
 

@@ -46,6 +46,8 @@ export interface H2Request {
 export interface H2Answer {
   status: number;
   headers: IncomingHttpHeaders;
+  /** Trailer fields (a HEADERS frame after the body), or null when the server sent none. */
+  trailers: IncomingHttpHeaders | null;
   chunks: Buffer[];
   trail: TimingTrail;
 }
@@ -71,6 +73,7 @@ interface Flight<R> {
   endAt: number;
   status: number;
   headers: IncomingHttpHeaders;
+  trailers: IncomingHttpHeaders | null;
   chunks: Buffer[];
   done: boolean;
 }
@@ -95,6 +98,13 @@ export class H2Origin<R extends H2Request> {
   #ready = false;
   #draining = false;
   #dead = false;
+  /**
+   * One request per connection (k6's `noConnectionReuse`: Go's HTTP/2 transport makes its
+   * connections single-use when keep-alives are off): after the first stream this session takes no
+   * other, and it closes once that stream is over.
+   */
+  readonly #singleUse: boolean;
+  #used = false;
   #failure: ClassifiedError | null = null;
   readonly #queue: R[] = [];
   readonly #flights = new Set<Flight<R>>();
@@ -111,8 +121,10 @@ export class H2Origin<R extends H2Request> {
     owner: H2OriginOwner<R>,
     insecure: boolean,
     tls: ConnectionOptions['tls'],
+    singleUse = false,
   ) {
     this.key = key;
+    this.#singleUse = singleUse;
     this.#owner = owner;
     this.#connectStart = performance.now();
     const socket = tlsConnect({
@@ -159,11 +171,12 @@ export class H2Origin<R extends H2Request> {
 
   /** True while new requests may be sent (or queued) on this session. */
   get usable(): boolean {
-    return !this.#dead && !this.#draining;
+    return !this.#dead && !this.#draining && !(this.#singleUse && this.#used);
   }
 
   /** Sends `request` now, or when the session is up. */
   send(request: R): void {
+    this.#used = true;
     if (this.#ready) this.#send(request);
     else this.#queue.push(request);
   }
@@ -224,6 +237,7 @@ export class H2Origin<R extends H2Request> {
       endAt: 0,
       status: 0,
       headers: {},
+      trailers: null,
       chunks: [],
       done: false,
     };
@@ -243,6 +257,9 @@ export class H2Origin<R extends H2Request> {
       flight.firstByteAt = performance.now();
       flight.status = Number(headers[':status']) || 0;
       flight.headers = headers;
+    });
+    stream.on('trailers', (trailers) => {
+      flight.trailers = trailers;
     });
     if (request.keepBody) stream.on('data', (chunk: Buffer) => flight.chunks.push(chunk));
     else stream.resume();
@@ -314,11 +331,13 @@ export class H2Origin<R extends H2Request> {
       this.#owner.onAnswer(flight.request, {
         status: flight.status,
         headers: flight.headers,
+        trailers: flight.trailers,
         chunks: flight.chunks,
         trail,
       });
     else this.#owner.onFailed(flight.request, error, trail);
-    if (this.#draining && this.#flights.size === 0 && !this.#dead) {
+    const over = this.#draining || (this.#singleUse && this.#queue.length === 0);
+    if (over && this.#flights.size === 0 && !this.#dead) {
       this.#dead = true;
       this.#session.close();
     }

@@ -313,13 +313,17 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
     const cut: Pending[] = [];
     this.#cut = cut;
     try {
+      // Origins that still carry requests: the current one per origin, and also draining (GOAWAY)
+      // or single-use sessions, which the map no longer holds.
+      const carrying = new Set<H2Origin<Pending>>();
       for (const p of this.#h2Requests) {
+        if (p.h2) carrying.add(p.h2);
         this.#recordUnsent(p, unfinishedAtEnd(performance.now() - p.startedAt, p.timeoutMs));
         p.h2 = null;
         cut.push(p);
       }
       this.#h2Requests.clear();
-      for (const origin of [...this.#h2.values()]) origin.destroy();
+      for (const origin of [...this.#h2.values(), ...carrying]) origin.destroy();
       this.#h2.clear();
       for (const pool of this.#pools.values()) {
         for (const p of pool.waiting) {
@@ -483,7 +487,14 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
       const tls = httpSettings.tls
         ? tlsConnectOptions(httpSettings.tls, pending.target)
         : undefined;
-      origin = new H2Origin<Pending>(key, pending.target, this, httpSettings.insecure, tls);
+      origin = new H2Origin<Pending>(
+        key,
+        pending.target,
+        this,
+        httpSettings.insecure,
+        tls,
+        httpSettings.noConnectionReuse,
+      );
       this.#h2.set(key, origin);
     }
     pending.h2 = origin;
@@ -520,7 +531,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
     const head = http2Head(answer.status, answer.headers);
     response.attachWire({
       head,
-      trailers: [],
+      trailers: http2Trailers(answer.trailers),
       bodyChunks: pending.responseType === 'none' ? null : answer.chunks,
       responseType: pending.responseType,
     });
@@ -787,6 +798,17 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
       net.received.add(trail.bytesReceived);
     }
   }
+}
+
+/** Trailer fields as the HTTP/1.1 parser keeps them: `[name, value, name, value, …]`, lower-case names. */
+function http2Trailers(trailers: IncomingHttpHeaders | null): string[] {
+  const out: string[] = [];
+  if (trailers === null) return out;
+  for (const [name, value] of Object.entries(trailers)) {
+    if (name.startsWith(':') || value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.push(name, v);
+  }
+  return out;
 }
 
 /** A response head as HTTP/1.1 would carry it (status line `HTTP/2.0 200 OK`), for the lazy fields. */
