@@ -180,7 +180,9 @@ function fillOperation(node: PlanNode, key: string, raw: Json): void {
   if (key === 'filesort') {
     node.label = `filesort${str(raw['sort_key']) ? ` by ${str(raw['sort_key'])}` : ''}`;
     const sortKey = str(raw['sort_key']);
-    if (sortKey) node.sortKey = [sortKey];
+    if (sortKey) node.sortKey = sortKey.split(/,\s*/);
+    const limit = num(raw['r_limit']);
+    if (limit !== undefined) node.sortLimit = limit;
     const total = num(raw['r_total_time_ms']);
     if (total !== undefined) node.selfMs = total;
     const rows = num(raw['r_output_rows']);

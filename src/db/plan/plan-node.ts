@@ -74,6 +74,8 @@ export interface PlanNode {
   /** PostgreSQL `Params Evaluated`: InitPlan results this node computes before it runs. */
   paramsEvaluated?: string[];
   sortKey?: string[];
+  /** Rows a top-N sort keeps (MariaDB `r_limit` of a filesort under a LIMIT). */
+  sortLimit?: number;
   sortMethod?: string;
   sortSpaceKb?: number;
   sortSpaceType?: string;

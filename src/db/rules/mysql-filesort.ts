@@ -1,5 +1,6 @@
 /** Rule (MySQL/MariaDB): a filesort that takes a significant share of the statement. */
 import { createPlanFinding, ms, nodeShare, type PlanRule } from './plan-rule.js';
+import { mariadbTopNScan, topNSortRule } from './top-n-sort.js';
 
 /** Filesorts taking at least this share of the statement are reported ... */
 export const FILESORT_MIN_SHARE = 0.1;
@@ -20,6 +21,8 @@ export const filesortRule: PlanRule = {
     const isSort = node.nodeType === 'filesort' || node.extra?.includes('Using filesort');
     const selfMs = node.selfMs ?? 0;
     if (!isSort || nodeShare(context) < FILESORT_MIN_SHARE || selfMs < FILESORT_MIN_MS) return null;
+    // A top-N filesort over a full scan is db.top-n-sort's, with the index that gives the order.
+    if (mariadbTopNScan(node) && topNSortRule.check(context)) return null;
     return createPlanFinding({
       rule: filesortRule,
       context,

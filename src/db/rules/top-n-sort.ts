@@ -91,16 +91,31 @@ function sortedScan(sort: PlanNode): { scan: PlanNode; joined: boolean } | undef
   return scan ? { scan, joined: true } : undefined;
 }
 
+/**
+ * MariaDB: a filesort kept to its `r_limit` rows (a top-N) over a full scan (`ALL`) of one
+ * table, directly or as the first table of the join it sorts; undefined otherwise.
+ */
+export function mariadbTopNScan(filesort: PlanNode): PlanNode | undefined {
+  if (filesort.nodeType !== 'filesort' || filesort.sortLimit === undefined) return undefined;
+  let node: PlanNode | undefined = only(filesort);
+  while (node && node.nodeType !== 'table' && node.children.length > 0) node = node.children[0];
+  if (node?.nodeType !== 'table' || node.mysql?.accessType !== 'ALL' || !node.relation)
+    return undefined;
+  const qualifier = filesort.sortKey ? sortKeyQualifier(filesort.sortKey) : undefined;
+  return qualifier === undefined || qualifier === node.relation ? node : undefined;
+}
+
 /** `db.top-n-sort`: Limit → (Gather Merge →) Sort → Seq Scan of a large table. */
 export const topNSortRule: PlanRule = {
   id: 'db.top-n-sort',
   title:
     'A top-N query sorts a whole table on every execution: an index on the sort key is missing',
   scope: 'node',
-  engines: ['postgres'],
+  engines: ['postgres', 'mariadb'],
   needsActuals: true,
   check(context) {
     const { node: limit } = context;
+    if (limit.nodeType === 'filesort') return checkMariaDb(context);
     if (limit.nodeType !== 'Limit') return null;
     let sort = only(limit);
     if (sort?.nodeType === 'Gather Merge') sort = only(sort);
@@ -153,6 +168,43 @@ export const topNSortRule: PlanRule = {
     });
   },
 };
+
+function checkMariaDb(context: Parameters<PlanRule['check']>[0]) {
+  const sort = context.node;
+  const scan = mariadbTopNScan(sort);
+  if (!scan?.relation || !sort.sortKey) return null;
+  const wanted = sort.sortLimit ?? 0;
+  const read = (scan.mysql?.rowsExamined ?? 0) * (scan.loops ?? 1);
+  const spentMs = sort.totalMs ?? 0;
+  if (wanted > TOP_N_MAX_LIMIT || read < TOP_N_MIN_ROWS_READ || spentMs < TOP_N_MIN_MS) return null;
+  const sortColumns = plainSortColumns(sort.sortKey);
+  if (!sortColumns) return null;
+  const filter = scan.filter ? parseIndexableColumns(scan.filter) : undefined;
+  if (scan.filter && (!filter || filter.range.length > 0)) return null;
+  const equality = (filter?.equality ?? []).filter((c) => !sortColumns.includes(c));
+  const index = buildSuggestion('mariadb', scan.relation, undefined, [...equality, ...sortColumns]);
+  const share = context.totalMs > 0 ? Math.min(1, spentMs / context.totalMs) : 1;
+  return createPlanFinding({
+    rule: topNSortRule,
+    context,
+    severity: share >= TOP_N_HIGH_SHARE && spentMs >= 100 ? 'high' : 'medium',
+    timeSavedMs: spentMs * 0.9,
+    title: `Top-${wanted} of ${scan.relation} sorted from ${fmt(read)} rows on every execution`,
+    impact: `${ms(spentMs)} reading and sorting ${fmt(read)} rows to return ${fmt(wanted)}`,
+    rootCause: `${sort.label} keeps ${fmt(wanted)} rows (a LIMIT) of a full scan of ${scan.relation} (${fmt(read)} rows): no index returns the rows in that order.`,
+    recommendation: {
+      text: `Create an index on ${scan.relation} (${index.columns.join(', ')}): MariaDB then reads the first ${fmt(wanted)} rows in index order and stops. Not verified by Redline: MariaDB commits CREATE INDEX at once, so --verify-index cannot roll it back; measure it on a copy of the table.`,
+      sql: index.createSql,
+      effort: 'low',
+    },
+    index,
+    evidence: [
+      { label: 'rows read', value: Math.round(read) },
+      { label: 'rows returned', value: Math.round(wanted) },
+      { label: 'scan + sort time', value: Number(spentMs.toFixed(3)), unit: 'ms' },
+    ],
+  });
+}
 
 /** The schema the statement names for the table, when it qualifies it (EXPLAIN omits it). */
 function schemaFromSql(sql: string | undefined, table: string): string | undefined {
