@@ -5,9 +5,9 @@
  * app), when every sort key is a column of one large table on the join's preserved side: with
  * the index PostgreSQL walks that table in order through a nested loop and stops after n rows.
  */
-import type { Severity } from '../../findings/finding.js';
+import type { Evidence, Severity } from '../../findings/finding.js';
 import { parseIndexableColumns } from '../advice/conditions.js';
-import { buildSuggestion, resolveTableRefs } from '../advice/index-advice.js';
+import { buildSuggestion, type IndexSuggestion, resolveTableRefs } from '../advice/index-advice.js';
 import type { PlanNode } from '../plan/plan-node.js';
 import { createPlanFinding, ms, type PlanRule } from './plan-rule.js';
 
@@ -130,17 +130,13 @@ export const topNSortRule: PlanRule = {
       return null;
     const sortColumns = plainSortColumns(sort.sortKey);
     if (!sortColumns) return null;
-    // A filter can lead the index only with equality columns; anything else and the advice
-    // would not serve the order: stay silent rather than suggest an index that does not help.
-    const filter = scan.filter ? parseIndexableColumns(scan.filter) : undefined;
-    if (scan.filter && (!filter || filter.range.length > 0)) return null;
-    const equality = (filter?.equality ?? []).filter((c) => !sortColumns.includes(c));
-    const index = buildSuggestion(
+    const index = indexForOrder(
       'postgres',
-      scan.relation,
+      scan,
+      sortColumns,
       scan.schema ?? schemaFromSql(context.plan.sql, scan.relation),
-      [...equality, ...sortColumns],
     );
+    if (!index) return null;
     const share = context.totalMs > 0 ? Math.min(1, spentMs / context.totalMs) : 1;
     const severity: Severity = share >= TOP_N_HIGH_SHARE && spentMs >= 100 ? 'high' : 'medium';
     return createPlanFinding({
@@ -160,14 +156,29 @@ export const topNSortRule: PlanRule = {
       },
       index,
       evidence: [
-        { label: 'rows read', value: Math.round(read) },
-        { label: 'rows returned', value: Math.round(wanted) },
-        { label: 'scan + sort time', value: Number(spentMs.toFixed(3)), unit: 'ms' },
+        ...topNEvidence(read, wanted, spentMs),
         { label: 'sort method', value: sort.sortMethod ?? 'unknown' },
       ],
     });
   },
 };
+
+/**
+ * The index that returns the scan's rows in the sort order: the filter's equality columns, then
+ * the sort columns. A filter can lead the index only with equality columns; with anything else
+ * the advice would not serve the order, so there is none (undefined).
+ */
+function indexForOrder(
+  engine: 'postgres' | 'mariadb',
+  scan: PlanNode,
+  sortColumns: string[],
+  schema: string | undefined,
+): IndexSuggestion | undefined {
+  const filter = scan.filter ? parseIndexableColumns(scan.filter) : undefined;
+  if (scan.filter && (!filter || filter.range.length > 0)) return undefined;
+  const equality = (filter?.equality ?? []).filter((c) => !sortColumns.includes(c));
+  return buildSuggestion(engine, scan.relation ?? '?', schema, [...equality, ...sortColumns]);
+}
 
 function checkMariaDb(context: Parameters<PlanRule['check']>[0]) {
   const sort = context.node;
@@ -179,10 +190,8 @@ function checkMariaDb(context: Parameters<PlanRule['check']>[0]) {
   if (wanted > TOP_N_MAX_LIMIT || read < TOP_N_MIN_ROWS_READ || spentMs < TOP_N_MIN_MS) return null;
   const sortColumns = plainSortColumns(sort.sortKey);
   if (!sortColumns) return null;
-  const filter = scan.filter ? parseIndexableColumns(scan.filter) : undefined;
-  if (scan.filter && (!filter || filter.range.length > 0)) return null;
-  const equality = (filter?.equality ?? []).filter((c) => !sortColumns.includes(c));
-  const index = buildSuggestion('mariadb', scan.relation, undefined, [...equality, ...sortColumns]);
+  const index = indexForOrder('mariadb', scan, sortColumns, undefined);
+  if (!index) return null;
   const share = context.totalMs > 0 ? Math.min(1, spentMs / context.totalMs) : 1;
   return createPlanFinding({
     rule: topNSortRule,
@@ -198,11 +207,7 @@ function checkMariaDb(context: Parameters<PlanRule['check']>[0]) {
       effort: 'low',
     },
     index,
-    evidence: [
-      { label: 'rows read', value: Math.round(read) },
-      { label: 'rows returned', value: Math.round(wanted) },
-      { label: 'scan + sort time', value: Number(spentMs.toFixed(3)), unit: 'ms' },
-    ],
+    evidence: topNEvidence(read, wanted, spentMs),
   });
 }
 
@@ -210,6 +215,14 @@ function checkMariaDb(context: Parameters<PlanRule['check']>[0]) {
 function schemaFromSql(sql: string | undefined, table: string): string | undefined {
   const ref = sql ? resolveTableRefs(sql).get(table.toLowerCase()) : undefined;
   return ref?.table === table ? ref.schema : undefined;
+}
+
+function topNEvidence(read: number, wanted: number, spentMs: number): Evidence[] {
+  return [
+    { label: 'rows read', value: Math.round(read) },
+    { label: 'rows returned', value: Math.round(wanted) },
+    { label: 'scan + sort time', value: Number(spentMs.toFixed(3)), unit: 'ms' },
+  ];
 }
 
 function fmt(value: number): string {
