@@ -180,13 +180,13 @@ function fillOperation(node: PlanNode, key: string, raw: Json): void {
   if (key === 'filesort') {
     node.label = `filesort${str(raw['sort_key']) ? ` by ${str(raw['sort_key'])}` : ''}`;
     const sortKey = str(raw['sort_key']);
-    if (sortKey) node.sortKey = sortKey.split(/,\s*/);
-    const limit = num(raw['r_limit']);
-    if (limit !== undefined) node.sortLimit = limit;
+    if (sortKey) node.sortKey = [sortKey];
     const total = num(raw['r_total_time_ms']);
     if (total !== undefined) node.selfMs = total;
     const rows = num(raw['r_output_rows']);
     if (rows !== undefined) node.actualRows = rows;
+    const limit = num(raw['r_limit']);
+    if (limit !== undefined) node.mysql = { ...node.mysql, sortLimit: limit };
     return;
   }
   if (key === 'temporary_table') node.label = 'temporary table';

@@ -29,6 +29,8 @@ export interface MysqlAccess {
   filteredPct?: number;
   /** Join buffer kind (`BNL`, `BNLH`, `hash`), when a join buffer is used. */
   joinBuffer?: string;
+  /** A filesort's LIMIT (MariaDB `r_limit`): it keeps only this many rows (a top-N). */
+  sortLimit?: number;
 }
 
 /**
@@ -74,8 +76,6 @@ export interface PlanNode {
   /** PostgreSQL `Params Evaluated`: InitPlan results this node computes before it runs. */
   paramsEvaluated?: string[];
   sortKey?: string[];
-  /** Rows a top-N sort keeps (MariaDB `r_limit` of a filesort under a LIMIT). */
-  sortLimit?: number;
   sortMethod?: string;
   sortSpaceKb?: number;
   sortSpaceType?: string;

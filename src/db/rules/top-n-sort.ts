@@ -91,31 +91,16 @@ function sortedScan(sort: PlanNode): { scan: PlanNode; joined: boolean } | undef
   return scan ? { scan, joined: true } : undefined;
 }
 
-/**
- * MariaDB: a filesort kept to its `r_limit` rows (a top-N) over a full scan (`ALL`) of one
- * table, directly or as the first table of the join it sorts; undefined otherwise.
- */
-export function mariadbTopNScan(filesort: PlanNode): PlanNode | undefined {
-  if (filesort.nodeType !== 'filesort' || filesort.sortLimit === undefined) return undefined;
-  let node: PlanNode | undefined = only(filesort);
-  while (node && node.nodeType !== 'table' && node.children.length > 0) node = node.children[0];
-  if (node?.nodeType !== 'table' || node.mysql?.accessType !== 'ALL' || !node.relation)
-    return undefined;
-  const qualifier = filesort.sortKey ? sortKeyQualifier(filesort.sortKey) : undefined;
-  return qualifier === undefined || qualifier === node.relation ? node : undefined;
-}
-
 /** `db.top-n-sort`: Limit → (Gather Merge →) Sort → Seq Scan of a large table. */
 export const topNSortRule: PlanRule = {
   id: 'db.top-n-sort',
   title:
     'A top-N query sorts a whole table on every execution: an index on the sort key is missing',
   scope: 'node',
-  engines: ['postgres', 'mariadb'],
+  engines: ['postgres'],
   needsActuals: true,
   check(context) {
     const { node: limit } = context;
-    if (limit.nodeType === 'filesort') return checkMariaDb(context);
     if (limit.nodeType !== 'Limit') return null;
     let sort = only(limit);
     if (sort?.nodeType === 'Gather Merge') sort = only(sort);
@@ -169,7 +154,7 @@ export const topNSortRule: PlanRule = {
  * the advice would not serve the order, so there is none (undefined).
  */
 function indexForOrder(
-  engine: 'postgres' | 'mariadb',
+  engine: 'postgres',
   scan: PlanNode,
   sortColumns: string[],
   schema: string | undefined,
@@ -178,37 +163,6 @@ function indexForOrder(
   if (scan.filter && (!filter || filter.range.length > 0)) return undefined;
   const equality = (filter?.equality ?? []).filter((c) => !sortColumns.includes(c));
   return buildSuggestion(engine, scan.relation ?? '?', schema, [...equality, ...sortColumns]);
-}
-
-function checkMariaDb(context: Parameters<PlanRule['check']>[0]) {
-  const sort = context.node;
-  const scan = mariadbTopNScan(sort);
-  if (!scan?.relation || !sort.sortKey) return null;
-  const wanted = sort.sortLimit ?? 0;
-  const read = (scan.mysql?.rowsExamined ?? 0) * (scan.loops ?? 1);
-  const spentMs = sort.totalMs ?? 0;
-  if (wanted > TOP_N_MAX_LIMIT || read < TOP_N_MIN_ROWS_READ || spentMs < TOP_N_MIN_MS) return null;
-  const sortColumns = plainSortColumns(sort.sortKey);
-  if (!sortColumns) return null;
-  const index = indexForOrder('mariadb', scan, sortColumns, undefined);
-  if (!index) return null;
-  const share = context.totalMs > 0 ? Math.min(1, spentMs / context.totalMs) : 1;
-  return createPlanFinding({
-    rule: topNSortRule,
-    context,
-    severity: share >= TOP_N_HIGH_SHARE && spentMs >= 100 ? 'high' : 'medium',
-    timeSavedMs: spentMs * 0.9,
-    title: `Top-${wanted} of ${scan.relation} sorted from ${fmt(read)} rows on every execution`,
-    impact: `${ms(spentMs)} reading and sorting ${fmt(read)} rows to return ${fmt(wanted)}`,
-    rootCause: `${sort.label} keeps ${fmt(wanted)} rows (a LIMIT) of a full scan of ${scan.relation} (${fmt(read)} rows): no index returns the rows in that order.`,
-    recommendation: {
-      text: `Create an index on ${scan.relation} (${index.columns.join(', ')}): MariaDB then reads the first ${fmt(wanted)} rows in index order and stops. Not verified by Redline: MariaDB commits CREATE INDEX at once, so --verify-index cannot roll it back; measure it on a copy of the table.`,
-      sql: index.createSql,
-      effort: 'low',
-    },
-    index,
-    evidence: topNEvidence(read, wanted, spentMs),
-  });
 }
 
 /** The schema the statement names for the table, when it qualifies it (EXPLAIN omits it). */
