@@ -5,7 +5,12 @@
  */
 import type { Finding } from '../findings/finding.js';
 import type { ProbeReport } from '../probe/index.js';
-import type { AuditStep, BreakingPoint, ProfileSummary } from '../results/audit-result.js';
+import type {
+  AuditStep,
+  BreakingPoint,
+  DbServerMeasure,
+  ProfileSummary,
+} from '../results/audit-result.js';
 import type { ParsedResult } from '../results/parse-result.js';
 import { REDLINE_VERSION } from '../util/version.js';
 import { type AuditRecord, createBaselineVerification } from './baseline.js';
@@ -13,6 +18,7 @@ import type { AuditConfig } from './config/types.js';
 import { createEnvironment } from './environment.js';
 import { createCapacityFinding, createInvalidStepsFinding } from './findings/audit-findings.js';
 import { collectFindings } from './findings/collect.js';
+import { explainHotDependencies } from './findings/config-causes.js';
 import { attachSourceCode } from './findings/source-code.js';
 import { createMonitoringPlan } from './monitoring.js';
 import type { AuditProgress } from './progress.js';
@@ -33,6 +39,8 @@ export interface AssemblyInput {
   profile?: ProfileSummary;
   probe?: ProbeReport;
   db?: DbStepResult;
+  /** Whether the database server's CPU was read during the steps, and which processes. */
+  dbServer?: DbServerMeasure;
   /** The test data the flow used (describeFlowData). */
   testData?: string;
 }
@@ -78,7 +86,10 @@ export function assembleAudit(
     'ranking the findings of the profile, soak, probe, database and load steps by impact',
   );
   const collected = collectFindings({
-    profile: input.profileFindings,
+    profile: explainHotDependencies(
+      input.profileFindings,
+      input.probe?.stats?.runtimeSettings ?? [],
+    ),
     soak: input.soakFindings,
     probe: input.probe?.findings ?? [],
     db: input.db?.findings ?? [],
@@ -114,6 +125,7 @@ export function assembleAudit(
   };
   if (input.breakingPoint) record.breakingPoint = input.breakingPoint;
   if (input.profile) record.profile = input.profile;
+  if (input.dbServer) record.dbServer = input.dbServer;
   if (input.db?.worstQuery) record.worstQuery = input.db.worstQuery;
   if (input.db?.gains.length) record.gains = input.db.gains;
   if (input.probe?.stats) record.routes = input.probe.stats.routes;

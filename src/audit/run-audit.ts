@@ -19,6 +19,7 @@ import { type AuditProgress, SILENT_PROGRESS } from './progress.js';
 import { runLoadPhase } from './run-steps.js';
 import { type DbStepResult, runDbStep } from './steps/db-step.js';
 import type { StepContext } from './steps/load-step.js';
+import { locateDbServer } from './target/db-server-process.js';
 import { HeapCheckpoints } from './target/heap-meter.js';
 import { type RunningTarget, startTarget } from './target/target-process.js';
 import { writeAuditOutputs } from './write-outputs.js';
@@ -174,6 +175,8 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditRun> {
     if (options.baselineFile) baseline = await readResultFile(options.baselineFile);
     if (config.database?.url) parseDbTarget(config.database.url);
     const statements = await prepareStatements(config, progress, input.notes);
+    const dbServer = config.database?.url ? await locateDbServer(config.database.url) : undefined;
+    if (dbServer) input.dbServer = dbServer.measure;
     progress.note(
       config.target.command
         ? `starting the target: ${config.target.command.join(' ')}`
@@ -187,7 +190,13 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditRun> {
       config,
       target,
       workDir,
-      { signal, progress, maxGeneratorLagShare: config.maxGeneratorLagShare, onWarning },
+      {
+        signal,
+        progress,
+        maxGeneratorLagShare: config.maxGeneratorLagShare,
+        onWarning,
+        ...(dbServer?.pid !== undefined ? { dbServerPid: dbServer.pid } : {}),
+      },
       input,
     );
     await target.stop();

@@ -16,6 +16,7 @@ export {
   type StatsRecord,
 } from './report-file.js';
 export { type ProbeHandle, startProbe } from './runtime.js';
+export type { RuntimeSetting } from './runtime-settings.js';
 export type { QueryStats, RouteStats } from './stats.js';
 
 /** Absolute path of the probe's `--import` entry (dist/probe/register.js). */

@@ -24,6 +24,7 @@ export interface PromiseLibraryStatus {
 }
 
 interface PromiseCtor {
+  hasLongStackTraces?: () => boolean;
   new (executor: (resolve: (value?: unknown) => void) => void): PromiseLike<unknown>;
   resolve(value?: unknown): PromiseLike<unknown>;
   config?: (options: Record<string, unknown>) => unknown;
@@ -35,6 +36,22 @@ const statuses = new Map<unknown, PromiseLibraryStatus>();
 /** The promise libraries seen so far (one entry per loaded copy). */
 export function promiseLibraries(): PromiseLibraryStatus[] {
   return [...statuses.values()];
+}
+
+/**
+ * True when a bluebird the application loaded records long stack traces — what it does by itself
+ * under `NODE_ENV=development` or `BLUEBIRD_DEBUG` — read from the library (`hasLongStackTraces`).
+ */
+export function bluebirdLongStackTraces(): boolean {
+  for (const [Ctor, status] of statuses) {
+    if (status.name !== 'bluebird' || !status.loadedByApp) continue;
+    try {
+      if ((Ctor as PromiseCtor).hasLongStackTraces?.() === true) return true;
+    } catch {
+      // a copy that cannot answer: not counted
+    }
+  }
+  return false;
 }
 
 /** True when a promise library the application loaded was found to lose the request context. */

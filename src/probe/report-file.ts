@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { Finding } from '../findings/finding.js';
 import type { PoolGauges } from './drivers/pools.js';
 import type { PromiseLibraryStatus } from './promise-libs.js';
+import type { RuntimeSetting } from './runtime-settings.js';
 import type { QueryStats, RouteStats } from './stats.js';
 
 /** Report format version (bump on incompatible changes). */
@@ -33,6 +34,8 @@ export interface StatsRecord {
   eventLoop: { meanMs: number; p99Ms: number; maxMs: number };
   /** Userland promise libraries the app loaded, and whether they keep the request context. */
   promiseLibraries?: PromiseLibraryStatus[];
+  /** Settings that make dependencies slow (dev mode, debug logging, source maps, sync logs). */
+  runtimeSettings?: RuntimeSetting[];
 }
 
 /** Finding id of the notice that per-route findings are withheld (request context lost). */

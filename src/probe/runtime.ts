@@ -28,6 +28,7 @@ import {
   type ProbeRecord,
   type StatsRecord,
 } from './report-file.js';
+import { type RuntimeSetting, readRuntimeSettings } from './runtime-settings.js';
 import { now } from './state.js';
 import { ProbeStats } from './stats.js';
 
@@ -101,6 +102,7 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
     ...withSamples(stats.snapshot()),
     pools: readPoolGauges(),
     ...(promiseLibraries().length > 0 ? { promiseLibraries: promiseLibraries() } : {}),
+    ...settingsOf(readRuntimeSettings()),
   });
   // While a promise library loses the request context, per-route findings would blame the wrong
   // routes: they are withheld and one notice says why (they come back if the check passes).
@@ -149,6 +151,10 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
       stats.close();
     },
   };
+}
+
+function settingsOf(settings: RuntimeSetting[]): Pick<StatsRecord, 'runtimeSettings'> {
+  return settings.length > 0 ? { runtimeSettings: settings } : {};
 }
 
 function helloRecord(

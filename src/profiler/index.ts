@@ -9,7 +9,7 @@ export { type AnalyzeOptions, analyzeProfile, type ProfileAnalysis } from './ana
 export { type AnalyzeFileOptions, analyzeFile, loadProfileFile } from './analysis/analyze-file.js';
 export { analyzeCapture, type CaptureAnalysis } from './analysis/capture-analysis.js';
 export { type CategoryInfo, categorizeFrame, type FrameCategory } from './analysis/categorize.js';
-export { CPU_FINDING_THRESHOLDS } from './analysis/cpu-findings.js';
+export { CPU_FINDING_THRESHOLDS, type HotDependencyData } from './analysis/cpu-findings.js';
 export {
   DIAGNOSIS_THRESHOLDS,
   type Diagnosis,

@@ -48,3 +48,21 @@ export function formatInteger(value: number): string {
 export function statusSymbol(status: 'pass' | 'acceptable' | 'fail' | 'unknown'): string {
   return { pass: '✅', acceptable: '⚠️', fail: '❌', unknown: '❔' }[status];
 }
+
+/**
+ * A step's CPU cell: the target's share of all cores, its event loop's share of one core, and the
+ * local database server's share of all cores when measured: `14% (loop 30%) + DB 32%`.
+ */
+export function formatStepCpu(s: {
+  targetCpuPercent?: number;
+  targetMainThreadPercent?: number;
+  dbServerCpuPercent?: number;
+}): string {
+  const loop =
+    s.targetMainThreadPercent === undefined
+      ? ''
+      : ` (loop ${formatPercentValue(s.targetMainThreadPercent)})`;
+  const db =
+    s.dbServerCpuPercent === undefined ? '' : ` + DB ${formatPercentValue(s.dbServerCpuPercent)}`;
+  return `${formatPercentValue(s.targetCpuPercent)}${loop}${db}`;
+}

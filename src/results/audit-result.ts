@@ -86,6 +86,11 @@ export interface AuditStep {
   targetMemoryPercent?: number;
   /** Target resident set size, bytes, max over the step. */
   targetRssBytes?: number;
+  /**
+   * The local database server's processes (see {@link DbServerMeasure.scope}), percent of all
+   * cores (100 = every core busy), mean over the step. Absent when not measured.
+   */
+  dbServerCpuPercent?: number;
   /** The load generator's own CPU, percent (mean over the step). */
   generatorCpuPercent?: number;
   /** Soak only: the memory trend verdict. */
@@ -200,6 +205,16 @@ export interface MonitoringPlan {
   files?: { kind: 'rules' | 'dashboard' | 'metrics'; path: string }[];
 }
 
+/** Whether and how the database server's CPU was measured next to the target's. */
+export interface DbServerMeasure {
+  /** 'PostgreSQL', 'MariaDB', 'MySQL', 'PGlite'. */
+  engine: string;
+  /** True when the server's processes were read from /proc during the steps. */
+  measured: boolean;
+  /** Which processes were read, or why none: 'not measured (remote database)'. */
+  scope: string;
+}
+
 /** The test environment as measured during the audit. */
 export interface AuditEnvironment {
   hostname: string;
@@ -222,6 +237,8 @@ export interface AuditResultFile {
   durationMs: number;
   config: AuditConfigSummary;
   environment: AuditEnvironment;
+  /** The database server's CPU: measured (local server) or why not; absent without a database. */
+  dbServer?: DbServerMeasure;
   steps: AuditStep[];
   breakingPoint?: BreakingPoint;
   profile?: ProfileSummary;

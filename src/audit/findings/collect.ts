@@ -1,12 +1,14 @@
 /**
  * Findings of every source (profile, soak, probe, database, the audit's own) in one ranked list:
  * file paths shown relative to the target's folder, duplicates merged (same rule at the same
- * place keeps the worst), route latencies from the probe added as evidence.
+ * place keeps the worst), findings of one root cause merged (merge-root-causes.ts), route
+ * latencies from the probe added as evidence.
  */
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Finding } from '../../findings/finding.js';
 import { compareSeverity, rankFindings } from '../../findings/rank.js';
 import type { RouteStats } from '../../probe/index.js';
+import { mergeRootCauses } from './merge-root-causes.js';
 
 /** Where findings come from. */
 export interface FindingSources {
@@ -65,9 +67,13 @@ export function collectFindings(sources: FindingSources): Finding[] {
     ...(sources.db ?? []),
     ...(sources.audit ?? []),
   ];
+  const prepared = all.map((raw) =>
+    withRouteEvidence(normalise(raw, sources.displayRoot), sources.routes),
+  );
+  // Merged before de-duplication (which would keep one route of a statement's cache candidates),
+  // ranked so that each statement's worst plan finding is the one that takes them.
   const byKey = new Map<string, Finding>();
-  for (const raw of all) {
-    const f = withRouteEvidence(normalise(raw, sources.displayRoot), sources.routes);
+  for (const f of mergeRootCauses(rankFindings(prepared))) {
     const key = findingKey(f);
     const seen = byKey.get(key);
     if (!seen || compareSeverity(f.severity, seen.severity) < 0) byKey.set(key, f);

@@ -25,6 +25,8 @@ export interface StepContext {
   onWarning: (text: string) => void;
   /** Retained-heap checkpoints between steps (when the target has an inspector). */
   heap?: HeapCheckpoints;
+  /** Root process of the local database server, sampled next to the target (see db-server-process.ts). */
+  dbServerPid?: number;
 }
 
 /** Generator CPU (percent of its cores) from which a step's throughput is the generator's limit. */
@@ -102,6 +104,8 @@ export function describeStep(step: AuditStep): string {
   ];
   if (step.targetCpuPercent !== undefined)
     parts.push(`target CPU ${step.targetCpuPercent.toFixed(0)}%`);
+  if (step.dbServerCpuPercent !== undefined)
+    parts.push(`DB server CPU ${step.dbServerCpuPercent.toFixed(0)}%`);
   if (step.targetRssBytes !== undefined)
     parts.push(`RSS ${(step.targetRssBytes / 1048576).toFixed(0)} MiB`);
   parts.push(`generator CPU ${step.run.generator.cpuPercent.toFixed(0)}%`);
@@ -124,8 +128,10 @@ export async function runMeasuredStep(
   label?: string,
 ): Promise<MeasuredStep> {
   const sampler = ctx.target.pid !== undefined ? new ProcSampler(ctx.target.pid) : undefined;
+  const dbSampler = ctx.dbServerPid !== undefined ? new ProcSampler(ctx.dbServerPid) : undefined;
   let run: RunResultFile;
   let resources: ProcSummary | undefined;
+  let dbResources: ProcSummary | undefined;
   try {
     const result = await runScriptTest({
       scriptPath: ctx.flow.scriptPath,
@@ -136,8 +142,10 @@ export async function runMeasuredStep(
     run = result.result;
   } finally {
     resources = sampler?.stop();
+    dbResources = dbSampler?.stop();
   }
   const step = createAuditStep(kind, run, users, resources, ctx.maxGeneratorLagShare, label);
+  if (dbResources) step.dbServerCpuPercent = dbResources.cpuPercent;
   ctx.progress.result(describeStep(step));
   return resources ? { step, resources } : { step };
 }

@@ -81,11 +81,16 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-/** utime + stime (ticks) of a /proc stat line. */
-function statTicks(stat: string): number {
+/**
+ * utime + stime (ticks) of a /proc stat line; with `reaped`, plus cutime + cstime: the CPU of
+ * children that ended and were waited for. A server that forks a process per connection
+ * (PostgreSQL's backends) loses a closed connection's CPU from the tree otherwise.
+ */
+function statTicks(stat: string, reaped = false): number {
   // Fields after the command name (which may contain spaces) start at field 3 (state).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime (14) + stime (15)
+  const own = Number(fields[11]) + Number(fields[12]); // utime (14) + stime (15)
+  return reaped ? own + Number(fields[13]) + Number(fields[14]) : own; // cutime (16) + cstime (17)
 }
 
 /** CPU seconds of a process's main thread (its task with the process's own id). */
@@ -99,7 +104,7 @@ function mainThreadSeconds(pid: number): number | undefined {
 
 function readOne(pid: number): { cpuSeconds: number; rssBytes: number } | undefined {
   try {
-    const ticks = statTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    const ticks = statTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'), true);
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssKb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0);
     return { cpuSeconds: ticks / ticksPerSecond(), rssBytes: rssKb * 1024 };

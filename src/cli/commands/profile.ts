@@ -3,6 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { explainHotDependencies } from '../../audit/index.js';
 import type { CliOverrides } from '../../config/cli-overrides.js';
 import { type QuickRunOptions, runQuickTest } from '../../engine/index.js';
 import { ExitCode, exitCodeFor } from '../../errors/exit-codes.js';
@@ -166,7 +167,10 @@ function printResult(result: ProfileTargetResult, flags: ProfileFlags, probe?: P
     const { cpuProfile: _model, ...summary } = analysis;
     const merged = {
       ...rest,
-      findings: [...rest.findings, ...probeFindings],
+      findings: [
+        ...explainHotDependencies(rest.findings, probe?.report?.stats?.runtimeSettings ?? []),
+        ...probeFindings,
+      ],
       analysis: summary,
       ...(probe
         ? {

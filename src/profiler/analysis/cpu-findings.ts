@@ -259,6 +259,11 @@ function pkgImpact(pkg: PackageRow, tables: ProfileTables): NonNullable<Finding[
   };
 }
 
+/** The `data` of a `cpu.hot-dependency` finding: the package, for whoever explains its cost. */
+export interface HotDependencyData {
+  package: string;
+}
+
 function createHotDependencyFinding(pkg: PackageRow, tables: ProfileTables): Finding {
   const top = pkg.callers[0];
   return {
@@ -277,6 +282,7 @@ function createHotDependencyFinding(pkg: PackageRow, tables: ProfileTables): Fin
       { label: 'package share', value: formatPercent(pkg.share, 1), source: 'profile' },
       ...callerEvidence(pkg),
     ],
+    data: { package: pkg.name } satisfies HotDependencyData,
   };
 }
 

@@ -1,5 +1,6 @@
 /** HTML of Executive Summary, Current Performance and Bottleneck Analysis (with profile and plan charts). */
 
+import { splitFindingsForDisplay } from '../model/findings-view.js';
 import type { BottleneckView, ReportModel } from '../model/report-model.js';
 import type { ChartId } from './charts.js';
 import { figure, h, htmlTable } from './html.js';
@@ -74,8 +75,22 @@ export function htmlBottlenecks(
       `<p>${model.kind === 'run' ? 'No bottleneck analysis in a plain run: <code>redline audit</code> profiles the target and explains its queries.' : 'No bottleneck found above info level.'}</p>`,
     );
   }
-  parts.push(...model.bottlenecks.map((b) => bottleneckHtml(b, 'Bottleneck')));
-  parts.push(...model.observations.map((b) => bottleneckHtml(b, 'Observation')));
+  const { full, rest } = splitFindingsForDisplay(model);
+  parts.push(...full.map((f) => bottleneckHtml(f.view, f.heading)));
+  if (rest.length > 0)
+    parts.push(
+      `<h4 id="all-other-findings">All other findings (${rest.length})</h4><p>The ${full.length} findings above are written out in full; the rest, in the same ranking:</p>`,
+      htmlTable(
+        ['#', 'Severity', 'Finding', 'Location', 'Impact'],
+        rest.map(({ view, heading }) => [
+          h(`${heading} ${view.rank}`),
+          h(view.severity),
+          h(view.title),
+          view.location ? `<code>${h(view.location)}</code>` : '—',
+          h(view.impact),
+        ]),
+      ),
+    );
   const flame = model.charts.flame;
   parts.push(
     figure(

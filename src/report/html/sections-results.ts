@@ -9,6 +9,7 @@ import {
   formatPercentValue,
   formatReportDuration,
   formatRps,
+  formatStepCpu,
 } from '../format.js';
 import { summarizeChecks } from '../model/checks-view.js';
 import { LEAK_STATUS } from '../model/leak-view.js';
@@ -32,7 +33,7 @@ function stepRow(s: StepView): string[] {
     formatMs(s.p95),
     formatMs(s.p99),
     formatFraction(s.errorRate),
-    `${formatPercentValue(s.targetCpuPercent)}${s.targetMainThreadPercent === undefined ? '' : ` (loop ${formatPercentValue(s.targetMainThreadPercent)})`}`,
+    formatStepCpu(s),
     h(mem),
     `${formatPercentValue(s.generatorCpuPercent)}${s.generatorSaturated ? ' saturated' : ''}`,
     s.valid ? okIcon(true) : `${okIcon(false)} ${h(s.invalidReason ?? 'invalid')}`,

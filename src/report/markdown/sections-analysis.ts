@@ -1,6 +1,7 @@
 /** Markdown of Executive Summary, Current Performance and Bottleneck Analysis. */
 import { markdownFence } from '../escape.js';
 import { statusSymbol } from '../format.js';
+import { splitFindingsForDisplay } from '../model/findings-view.js';
 import type { BottleneckView, ReportModel } from '../model/report-model.js';
 import { code, table, text } from './md.js';
 
@@ -85,7 +86,25 @@ export function renderBottlenecks(model: ReportModel): string {
         : 'No bottleneck found above info level.',
     );
   }
-  for (const b of model.bottlenecks) parts.push(renderBottleneck(b, 'Bottleneck'), '');
-  for (const o of model.observations) parts.push(renderBottleneck(o, 'Observation'), '');
+  const { full, rest } = splitFindingsForDisplay(model);
+  for (const f of full) parts.push(renderBottleneck(f.view, f.heading), '');
+  if (rest.length > 0) {
+    parts.push(
+      `#### All other findings (${rest.length})`,
+      '',
+      `The ${full.length} findings above are written out in full; the rest, in the same ranking:`,
+      '',
+      table(
+        ['#', 'Severity', 'Finding', 'Location', 'Impact'],
+        rest.map(({ view, heading }) => [
+          `${heading} ${view.rank}`,
+          view.severity,
+          text(view.title),
+          view.location ? code(view.location) : '—',
+          text(view.impact),
+        ]),
+      ),
+    );
+  }
   return parts.join('\n').trimEnd();
 }

@@ -9,6 +9,7 @@ import {
   formatPercentValue,
   formatReportDuration,
   formatRps,
+  formatStepCpu,
 } from '../format.js';
 import { summarizeChecks } from '../model/checks-view.js';
 import { LEAK_MARK } from '../model/leak-view.js';
@@ -31,7 +32,7 @@ function stepRow(s: StepView): string[] {
     formatMs(s.p95),
     formatMs(s.p99),
     formatFraction(s.errorRate),
-    `${formatPercentValue(s.targetCpuPercent)}${s.targetMainThreadPercent === undefined ? '' : ` (loop ${formatPercentValue(s.targetMainThreadPercent)})`}`,
+    formatStepCpu(s),
     mem,
     gen,
     s.valid ? '✅' : `❌ ${text(s.invalidReason ?? 'invalid')}`,

@@ -8,12 +8,17 @@ import { renderJson } from '../json/render-json.js';
 import { createReportModelFromAudit } from './create-from-audit.js';
 
 describe('createReportModelFromAudit', () => {
-  it('grades the normal-load step and uses the stress capacity for throughput', () => {
+  it('grades the normal-load step, throughput included; the stress capacity is only a note', () => {
     const model = createReportModelFromAudit(createSyntheticAudit());
     expect(model.performance.basis).toBe('load step (50 users)');
     const byMetric = Object.fromEntries(model.performance.rows.map((r) => [r.metric, r]));
-    expect(byMetric.throughput?.value).toBe(1150);
-    expect(byMetric.throughput?.note).toBe('maximum capacity (stress ramp)');
+    const load = model.loadTest.steps.find((s) => s.kind === 'load');
+    expect(byMetric.throughput?.value).toBe(load?.rps);
+    expect(byMetric.throughput?.value).toBeGreaterThan(400);
+    expect(byMetric.throughput?.value).toBeLessThan(450);
+    expect(byMetric.throughput?.note).toBe(
+      'at normal load; maximum capacity 1,150 req/s (stress ramp)',
+    );
     expect(byMetric.cpu?.value).toBeCloseTo(18, 5);
     // The capacity names its stress step, with the step's per-second interval, and the knee.
     expect(model.loadTest.results.maxCapacityNote).toMatch(

@@ -1,6 +1,6 @@
 /** The measured test environment as label/value rows and a one-line infrastructure summary. */
 
-import type { AuditEnvironment } from '../../results/audit-result.js';
+import type { AuditEnvironment, DbServerMeasure } from '../../results/audit-result.js';
 import type { RunResultFile } from '../../results/run-result.js';
 
 function gib(bytes: number): string {
@@ -21,7 +21,10 @@ export function environmentFromRun(run: RunResultFile): AuditEnvironment {
 }
 
 /** Label/value rows: host, CPU, memory, Node, target, database, notes. */
-export function environmentRows(env: AuditEnvironment): Array<[string, string]> {
+export function environmentRows(
+  env: AuditEnvironment,
+  dbServer?: DbServerMeasure,
+): Array<[string, string]> {
   const rows: Array<[string, string]> = [
     ['Host', `${env.hostname} (${env.platform})`],
     ['CPU', `${env.cores} cores, ${env.cpuModel}`],
@@ -38,6 +41,11 @@ export function environmentRows(env: AuditEnvironment): Array<[string, string]> 
       ? `${env.database.engine} ${env.database.version ?? '(version unknown)'}`
       : 'not recorded',
   ]);
+  if (dbServer)
+    rows.push([
+      'Database server CPU',
+      dbServer.measured ? `measured: ${dbServer.scope}` : dbServer.scope,
+    ]);
   for (const note of env.notes ?? []) rows.push(['Note', note]);
   return rows;
 }

@@ -1,7 +1,7 @@
 /** Turns ranked findings into the Bottleneck Analysis entries and the Optimization Plan. */
 import type { Finding, FindingLocation } from '../../findings/finding.js';
 import { rankFindings } from '../../findings/rank.js';
-import type { BottleneckView, OptimizationPlan, PlanItem } from './report-model.js';
+import type { BottleneckView, OptimizationPlan, PlanItem, ReportModel } from './report-model.js';
 
 /** `file:line[:column]`, else the function, route or query; undefined when nothing is known. */
 export function formatLocation(location: FindingLocation | undefined): string | undefined {
@@ -100,6 +100,33 @@ export function createBottleneckViews(findings: readonly Finding[]): {
     .filter((f) => f.severity === 'info')
     .map((f, i) => toView(f, i + 1, titles.get(f)));
   return { bottlenecks, observations };
+}
+
+/**
+ * How many findings the report writes out in full (issue 14: 219 findings with the real problems
+ * at #153); the rest are listed in one table after them, so none is hidden.
+ */
+export const FULL_FINDINGS_IN_REPORT = 15;
+
+/** A finding as the report shows it, with the heading word of its kind. */
+export interface DisplayedFinding {
+  view: BottleneckView;
+  heading: 'Bottleneck' | 'Observation';
+}
+
+/**
+ * Splits the bottlenecks, then the observations, into those written in full (the first
+ * {@link FULL_FINDINGS_IN_REPORT}) and the rest, which go in the "All other findings" table.
+ */
+export function splitFindingsForDisplay(
+  model: Pick<ReportModel, 'bottlenecks' | 'observations'>,
+  cap = FULL_FINDINGS_IN_REPORT,
+): { full: DisplayedFinding[]; rest: DisplayedFinding[] } {
+  const all: DisplayedFinding[] = [
+    ...model.bottlenecks.map((view) => ({ view, heading: 'Bottleneck' as const })),
+    ...model.observations.map((view) => ({ view, heading: 'Observation' as const })),
+  ];
+  return { full: all.slice(0, cap), rest: all.slice(cap) };
 }
 
 /**

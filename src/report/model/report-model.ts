@@ -66,6 +66,8 @@ export interface StepView {
   targetMainThreadPercent?: number;
   targetMemoryPercent?: number;
   targetRssBytes?: number;
+  /** The local database server's processes, percent of all cores. */
+  dbServerCpuPercent?: number;
   generatorCpuPercent?: number;
   generatorSaturated: boolean;
   valid: boolean;

@@ -28,6 +28,7 @@ export function createStepView(step: AuditStep): StepView {
     view.targetMainThreadPercent = step.targetMainThreadPercent;
   if (step.targetMemoryPercent !== undefined) view.targetMemoryPercent = step.targetMemoryPercent;
   if (step.targetRssBytes !== undefined) view.targetRssBytes = step.targetRssBytes;
+  if (step.dbServerCpuPercent !== undefined) view.dbServerCpuPercent = step.dbServerCpuPercent;
   view.generatorCpuPercent = step.generatorCpuPercent ?? step.run.generator.cpuPercent;
   if (step.invalidReason !== undefined) view.invalidReason = step.invalidReason;
   return view;
