@@ -702,8 +702,7 @@ export class Http2FastConnection implements LoadConnection {
     s.reader.stop();
     this.#queue(s, goawayFrame(0, code));
     this.#flush(s);
-    s.socket.end();
-    s.socket.destroySoon?.();
+    closeAfterGoaway(s.socket);
     // Streams fail now with the protocol error; the socket's close then finds none left.
     this.#onSocketClosed(s);
   }
@@ -751,7 +750,7 @@ export class Http2FastConnection implements LoadConnection {
       s.reader.stop();
       this.#queue(s, goawayFrame(0, H2Error.NoError));
       this.#flush(s);
-      s.socket.end();
+      closeAfterGoaway(s.socket);
     }
   }
 
@@ -804,4 +803,13 @@ export class Http2FastConnection implements LoadConnection {
 /** Which HTTP/2 client quick mode uses: the lean one unless `REDLINE_H2_IMPL=node`. */
 export function http2Implementation(env: NodeJS.ProcessEnv = process.env): 'fast' | 'node' {
   return env['REDLINE_H2_IMPL'] === 'node' ? 'node' : 'fast';
+}
+
+/**
+ * Ends a socket after our GOAWAY was written; a server that keeps its side open is cut after a
+ * second (the timer does not hold the process).
+ */
+function closeAfterGoaway(socket: Socket | TLSSocket): void {
+  socket.end();
+  setTimeout(() => socket.destroy(), 1000).unref();
 }
