@@ -385,7 +385,11 @@ export class Http2FastConnection implements LoadConnection {
     const buf = Buffer.allocUnsafe(total);
     let p = 0;
     // HEADERS first: a body's DATA frames queued with them must follow their stream's HEADERS.
+    // `sending` ends here, when the request is handed to the socket (k6: written).
+    const now = this.#clock();
     for (const id of ids) {
+      const flight = s.flights.get(id);
+      if (flight !== undefined) flight.sent = now;
       template.copy(buf, p);
       buf.writeUInt32BE(id, p + 5);
       p += template.length;
