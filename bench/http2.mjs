@@ -15,10 +15,11 @@
  *
  * Goal (issue 16): ≥ 0.8× h2load req/s per core.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { writeSelfSignedCertificate } from './certificate.mjs';
 import {
   freePort,
   k,
@@ -36,28 +37,8 @@ const [seconds = 5, rounds = 3, connections = 10, streams = 10] = process.argv.s
 function certificate() {
   const dir = join(WORK, 'h2-cert');
   mkdirSync(dir, { recursive: true });
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  return { key: join(dir, 'key.pem'), cert: join(dir, 'cert.pem') };
+  const { certPath, keyPath } = writeSelfSignedCertificate(dir, { ec: true });
+  return { key: keyPath, cert: certPath };
 }
 
 async function startNginxH2(port, tls, cleartext = false) {

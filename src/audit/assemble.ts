@@ -13,6 +13,7 @@ import type { AuditConfig } from './config/types.js';
 import { createEnvironment } from './environment.js';
 import { createCapacityFinding, createInvalidStepsFinding } from './findings/audit-findings.js';
 import { collectFindings } from './findings/collect.js';
+import { attachSourceCode } from './findings/source-code.js';
 import { createMonitoringPlan } from './monitoring.js';
 import type { AuditProgress } from './progress.js';
 import type { DbStepResult } from './steps/db-step.js';
@@ -32,6 +33,8 @@ export interface AssemblyInput {
   profile?: ProfileSummary;
   probe?: ProbeReport;
   db?: DbStepResult;
+  /** The test data the flow used (describeFlowData). */
+  testData?: string;
 }
 
 function crashFinding(text: string): Finding {
@@ -74,7 +77,7 @@ export function assembleAudit(
     'findings',
     'ranking the findings of the profile, soak, probe, database and load steps by impact',
   );
-  const findings = collectFindings({
+  const collected = collectFindings({
     profile: input.profileFindings,
     soak: input.soakFindings,
     probe: input.probe?.findings ?? [],
@@ -83,6 +86,8 @@ export function assembleAudit(
     ...(input.probe?.stats ? { routes: input.probe.stats.routes } : {}),
     displayRoot: cwd,
   });
+  // The user's own lines at each finding (and their rewrite where the rule knows one).
+  const findings = attachSourceCode(collected, cwd, config.secrets);
   for (const f of findings.filter((x) => x.severity !== 'info').slice(0, 6)) {
     progress.result(
       `[${f.severity}] ${f.title}${f.location?.file ? ` (${f.location.file}:${f.location.line ?? '?'})` : f.location?.route ? ` (${f.location.route})` : ''}`,
@@ -97,7 +102,10 @@ export function assembleAudit(
     redlineVersion: REDLINE_VERSION,
     startedAtMs: input.startedAtMs,
     durationMs: Date.now() - input.startedAtMs,
-    config: createConfigSummary(config),
+    config: {
+      ...createConfigSummary(config),
+      ...(input.testData ? { testData: input.testData } : {}),
+    },
     environment: createEnvironment(config.target, input.db?.database, notes),
     steps: input.steps,
     findings,

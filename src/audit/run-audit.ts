@@ -14,7 +14,7 @@ import { runProfileStep, runSoakStep } from './analysis-steps.js';
 import { type AssemblyInput, assembleAudit } from './assemble.js';
 import type { AuditRecord } from './baseline.js';
 import type { AuditConfig } from './config/types.js';
-import { prepareFlowScript } from './flow/flow-script.js';
+import { describeFlowData, prepareFlowScript } from './flow/flow-script.js';
 import { type AuditProgress, SILENT_PROGRESS } from './progress.js';
 import { runLoadPhase } from './run-steps.js';
 import { type DbStepResult, runDbStep } from './steps/db-step.js';
@@ -128,6 +128,7 @@ async function measure(
   input: AssemblyInput,
 ) {
   const flow = await prepareFlowScript(config.flow, target.url, workDir);
+  input.testData = describeFlowData(flow);
   const ctx: StepContext = { ...ctxBase, target, flow };
   if (target.inspector) ctx.heap = new HeapCheckpoints(target.inspector);
   const cwd = config.target.cwd ?? process.cwd();

@@ -15,7 +15,7 @@ import {
 import { DEFAULT_SUCCESS_CRITERIA } from '../results/criteria.js';
 import { REDLINE_VERSION } from '../util/version.js';
 import { findPackageRoot } from './bottlenecks.js';
-import { DEMO_PASSWORD, DEMO_USER } from './password.js';
+import { DEMO_PASSWORD } from './password.js';
 import { CATEGORY_ITEMS_EXAMPLE_PARAMS, CATEGORY_ITEMS_SQL } from './routes/categories.js';
 
 /** Options of {@link createDemoAuditConfig}. */
@@ -34,14 +34,33 @@ export interface DemoAuditOptions {
 
 const AUTH = { Authorization: 'Bearer {{ token }}' };
 
-/** The example k6 flow (login → me → items, examples/k6/login-flow.js) plus the category listing and the order history. */
+/**
+ * The users the demo flow logs in as: the first 1,000 seeded users (`test@example.com`, then
+ * `user1@example.com` … `user999@example.com`; every seed has at least that many by default), one
+ * email per line. Their order counts follow the seed's skew (user 1 has about 1% of all orders,
+ * most users a few dozen), so per-user caches and result sizes are those of a real user mix, not
+ * of one account repeated.
+ */
+export function demoUsersFile(): string {
+  return join(findPackageRoot(), 'examples', 'data', 'demo-users.csv');
+}
+
+/** The demo flow's data: one user per iteration from {@link demoUsersFile}, in sequence. */
+export function createDemoPayload(): Array<Record<string, unknown>> {
+  return [{ path: demoUsersFile(), order: 'sequence' }];
+}
+
+/**
+ * The example k6 flow (login → me → items, examples/k6/login-flow.js) plus the category listing
+ * and the order history, each iteration as the next user of {@link createDemoPayload}.
+ */
 export function createDemoFlow(): unknown[] {
   return [
     {
       post: {
         url: '/auth/login',
         name: 'POST /auth/login',
-        json: { email: DEMO_USER.email, password: DEMO_PASSWORD },
+        json: { email: '{{ email }}', password: DEMO_PASSWORD },
         capture: { json: '$.token', as: 'token' },
         check: { status: 200 },
       },
@@ -96,7 +115,7 @@ export function createDemoAuditConfig(options: DemoAuditOptions): AuditConfig {
       statements: true,
     },
     criteria: { ...DEFAULT_SUCCESS_CRITERIA },
-    flow: { kind: 'steps', steps: createDemoFlow() },
+    flow: { kind: 'steps', steps: createDemoFlow(), payload: createDemoPayload() },
     baseUsers: users,
     steps,
     outDir: options.outDir,

@@ -4,6 +4,9 @@
  * commands that run scripts load lazily (it brings the script loader and runtime); the MCP
  * server's script inspection shares their init errors (`initContextError`).
  */
+
+// The test data a YAML plan's iterations use, for reports (audits run their flows as plans).
+export { describePlanFileData, isYamlPlanPath } from '../script/yaml/index.js';
 export {
   type AbortReason,
   type ControlledRun,
@@ -20,5 +23,6 @@ export { initContextError } from './script-run/init-errors.js';
 // reports agents forward, and the local shard start-up an agent uses.
 export type { RemoteLauncher, RemotePlan } from './script-run/remote.js';
 export type { ScriptShardConfig } from './script-run/script-shard.js';
+export { scriptShardSpecs } from './script-run/script-shard-specs.js';
 export { startShards } from './shard-host.js';
 export type { ShardHandle, ShardReport } from './shard-report.js';

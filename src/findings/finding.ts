@@ -54,7 +54,11 @@ export interface FindingRecommendation {
   text: string;
   /** Effort to apply it: sorts the optimisation plan into Immediate / Short-term / Long-term. */
   effort?: 'low' | 'medium' | 'high';
-  diff?: { before: string; after: string; language?: string };
+  /**
+   * Before/after code. With `file` and `line`, `before` is the user's own lines from there and
+   * `after` their rewrite; without them it is the rule's generic example.
+   */
+  diff?: { before: string; after: string; language?: string; file?: string; line?: number };
   sql?: string;
 }
 
@@ -65,6 +69,31 @@ export interface Evidence {
   unit?: string;
   /** Where the evidence comes from, e.g. 'cpuprofile', 'EXPLAIN ANALYZE', 'probe'. */
   source?: string;
+}
+
+/** One numbered line of the user's source. */
+export interface SourceLine {
+  /** 1-based line number. */
+  line: number;
+  /** The line as written, secrets and key-like literals redacted. */
+  text: string;
+}
+
+/**
+ * The user's own source at a finding's location: the lines around the call site (redacted), or
+ * why they could not be read. Shown in the report next to the recommendation.
+ */
+export interface FindingCode {
+  /** The file as the report shows it (relative to the project when possible). */
+  file: string;
+  /** The line the finding points at. */
+  line: number;
+  /** A few lines before and after `line`, when the source was readable. */
+  lines?: SourceLine[];
+  /** Fence language of the lines, e.g. 'ts', 'js', 'py'. */
+  language?: string;
+  /** Why no lines are shown: the file is missing or unreadable, or the line is past its end. */
+  unreadable?: string;
 }
 
 /**
@@ -81,6 +110,8 @@ export interface Finding {
   rootCause: string;
   recommendation: FindingRecommendation;
   evidence: Evidence[];
+  /** The user's source lines at `location` (added by the audit when the file is readable). */
+  code?: FindingCode;
   /** Optional structured attachment for renderers (e.g. a plan tree, top stacks). */
   data?: unknown;
 }

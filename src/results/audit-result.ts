@@ -17,6 +17,11 @@ export interface AuditConfigSummary {
   target: string;
   /** The user flow as short step labels, e.g. ['POST /auth/login', 'GET /users/me', 'sleep 1s']. */
   flow: string[];
+  /**
+   * The test data the flow's iterations used: data files with record counts and how rows were
+   * drawn, "no data file: …", or "not stated" (a script that does not tell). No values.
+   */
+  testData?: string;
   /** Base load X: concurrent users of the normal-load step (peak is 3X). */
   baseUsers: number;
   /** The success criteria table (Target and Acceptable per metric). */

@@ -2,6 +2,7 @@
  * The report defects issue 13 §2-§3 lists, looked for in a generated report (Markdown and HTML):
  * each returned line is one defect found, so a test can assert an empty list and show them all.
  */
+import { findTextOutsideViewBox } from './svg-text.js';
 
 /** Defects found in a report's Markdown and HTML (empty when none). */
 export function findReportDefects(markdown: string, html: string): string[] {
@@ -27,6 +28,7 @@ export function findReportDefects(markdown: string, html: string): string[] {
     '- Concurrent users:',
     '- Test duration:',
     '- Infrastructure:',
+    '- Test data:',
     '**Results:**',
     '- Maximum capacity:',
     '- Breaking point:',
@@ -40,5 +42,7 @@ export function findReportDefects(markdown: string, html: string): string[] {
   // Expected Improvements: no estimate above 100 % (the same time counted twice).
   for (const m of markdown.matchAll(/up to −(\d+)%/g))
     if (Number(m[1]) > 100) defects.push(`an improvement of −${m[1]}%`);
+  // Chart labels inside the SVG frame.
+  for (const line of findTextOutsideViewBox(html)) defects.push(`label outside its chart: ${line}`);
   return defects;
 }

@@ -5,16 +5,16 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import type { InputReader } from '../../util/input-reader.js';
 import { isRecord } from '../../util/is-record.js';
 import { isSensitiveKey } from '../../util/redact.js';
-import type { ConfigReader } from './reader.js';
 import type { AuditFlowConfig } from './types.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 
 /** Reads `flow:`; `baseDir` resolves a script path. */
 export function readFlow(
-  r: ConfigReader,
+  r: InputReader,
   raw: unknown,
   baseDir: string,
 ): AuditFlowConfig | undefined {
@@ -24,7 +24,11 @@ export function readFlow(
   }
   if (typeof raw === 'string') return readScript(r, raw, baseDir, ['flow']);
   if (Array.isArray(raw)) return checkSteps(r, raw, ['flow']);
-  const flow = r.object(raw, ['flow'], ['steps', 'urls', 'script', 'variables', 'headers']);
+  const flow = r.object(
+    raw,
+    ['flow'],
+    ['steps', 'urls', 'script', 'variables', 'payload', 'headers'],
+  );
   if (!flow) return undefined;
   const kinds = ['steps', 'urls', 'script'].filter((k) => flow[k] !== undefined);
   if (kinds.length !== 1) {
@@ -35,13 +39,15 @@ export function readFlow(
     return undefined;
   }
   const headers =
-    flow['headers'] === undefined ? undefined : r.stringMap(flow['headers'], ['flow', 'headers']);
+    flow['headers'] === undefined
+      ? undefined
+      : r.stringMap(flow['headers'], ['flow', 'headers'], true);
   if (flow['script'] !== undefined) {
     const script = r.string(flow['script'], ['flow', 'script']);
     return script === undefined ? undefined : readScript(r, script, baseDir, ['flow', 'script']);
   }
   if (flow['urls'] !== undefined) {
-    const urls = r.stringList(flow['urls'], ['flow', 'urls']);
+    const urls = r.stringList(flow['urls'], ['flow', 'urls'], true);
     if (!urls) return undefined;
     for (const [i, u] of urls.entries()) {
       if (!/^(?:[A-Z]+\s+)?(?:\/|https?:\/\/)\S*$/.test(u.trim()))
@@ -58,12 +64,44 @@ export function readFlow(
     if (isRecord(flow['variables'])) steps.variables = flow['variables'];
     else r.add(['flow', 'variables'], 'must be a map of name: value');
   }
+  if (flow['payload'] !== undefined) {
+    const payload = readPayload(r, flow['payload'], baseDir);
+    if (payload) steps.payload = payload;
+  }
   if (headers) steps.headers = headers;
   return steps;
 }
 
+/**
+ * `flow.payload`: one data file or a list, as a YAML plan's `payload` takes it; each `path` is
+ * resolved against the config's folder (the plan is written elsewhere) and must exist. The rest is
+ * checked, with the file's rows, when the plan is compiled.
+ */
+function readPayload(
+  r: InputReader,
+  raw: unknown,
+  baseDir: string,
+): Array<Record<string, unknown>> | undefined {
+  const list = Array.isArray(raw) ? raw : [raw];
+  const out: Array<Record<string, unknown>> = [];
+  for (const [i, item] of list.entries()) {
+    const at = Array.isArray(raw) ? ['flow', 'payload', i] : ['flow', 'payload'];
+    if (!isRecord(item) || typeof item['path'] !== 'string') {
+      r.add(at, 'must be a data file such as { path: data/users.csv, order: sequence }');
+      continue;
+    }
+    const path = resolve(baseDir, item['path']);
+    if (!existsSync(path)) {
+      r.add([...at, 'path'], `${item['path']} does not exist (resolved to ${path})`);
+      continue;
+    }
+    out.push({ ...item, path });
+  }
+  return out.length === list.length ? out : undefined;
+}
+
 function readScript(
-  r: ConfigReader,
+  r: InputReader,
   path: string,
   baseDir: string,
   at: Array<string | number>,
@@ -77,7 +115,7 @@ function readScript(
 }
 
 function checkSteps(
-  r: ConfigReader,
+  r: InputReader,
   raw: unknown,
   path: Array<string | number>,
 ): Extract<AuditFlowConfig, { kind: 'steps' }> | undefined {

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SUCCESS_CRITERIA } from '../../results/criteria.js';
+import { formatInputProblem } from '../../util/input-reader.js';
 import { parseLimit } from './criteria.js';
 import { createFlowLabels } from './flow.js';
 import { parseAuditConfig } from './parse-config.js';
-import { formatConfigPath } from './reader.js';
 import { splitCommand } from './target.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'redline-audit-config-'));
@@ -19,9 +19,7 @@ const minimal = {
 };
 
 function problems(raw: unknown): string[] {
-  return parseAuditConfig(raw, base).problems.map(
-    (p) => `${formatConfigPath(p.path)}: ${p.message}`,
-  );
+  return parseAuditConfig(raw, base).problems.map((p) => formatInputProblem(p));
 }
 
 describe('parseAuditConfig', () => {
@@ -85,12 +83,12 @@ describe('parseAuditConfig', () => {
     });
     expect(list).toEqual(
       expect.arrayContaining([
-        'target.comand: unknown key; did you mean "command"?',
+        'target.comand: unknown key "comand"; did you mean "command"?',
         'target.url: must be an http:// or https:// URL, got "ftp://x"',
         'flow.urls[0]: must be a path or URL, optionally after a method: "GET /items?limit=20"',
         'users: must be a whole number ≥ 1 ≤ 100000, got 0',
-        'steps.sok: unknown key; did you mean "soak"?',
-        'steps.load.duration: must be a duration like 30s, 2m or 500ms, got "soon"',
+        'steps.sok: unknown key "sok"; did you mean "soak"?',
+        'steps.load.duration: must be a duration such as "30s", "1m30s" or "500ms" (a bare number is seconds), got "soon"',
         'criteria.p95: target must be at most acceptable (target is the stricter limit)',
         'criteria.errorRate.target: must be a share like 0.1% or 0.001, got "2"',
       ]),
@@ -129,6 +127,25 @@ describe('parseAuditConfig', () => {
     expect(config?.secrets.sort()).toEqual(['hunter22', 'password123', 's3cr3t-token']);
     expect(config?.target.command).toEqual(['node', 'server.js', '--port', '{port}']);
     expect(config?.target.cwd).toBe(dir);
+  });
+
+  it('reads flow.payload: data files resolved against the config folder, missing ones refused', () => {
+    writeFileSync(join(dir, 'users.csv'), 'email\na@b.c\n');
+    const steps = [{ get: '/me' }];
+    const { config } = parseAuditConfig(
+      { ...minimal, flow: { steps, payload: { path: 'users.csv', order: 'sequence' } } },
+      base,
+    );
+    expect(config?.flow).toMatchObject({
+      kind: 'steps',
+      payload: [{ path: join(dir, 'users.csv'), order: 'sequence' }],
+    });
+    expect(problems({ ...minimal, flow: { steps, payload: [{ path: 'nope.csv' }, 'x'] } })).toEqual(
+      [
+        `flow.payload[0].path: nope.csv does not exist (resolved to ${join(dir, 'nope.csv')})`,
+        'flow.payload[1]: must be a data file such as { path: data/users.csv, order: sequence }',
+      ],
+    );
   });
 
   it('accepts a script flow that exists and refuses one that does not', () => {

@@ -53,6 +53,11 @@ export type AuditFlowConfig =
       kind: 'steps';
       steps: unknown[];
       variables?: Record<string, unknown>;
+      /**
+       * Data files the iterations draw from (the YAML plan's `payload`, docs/yaml-plans.md), paths
+       * already resolved against the config's folder.
+       */
+      payload?: Array<Record<string, unknown>>;
       headers?: Record<string, string>;
     }
   | { kind: 'urls'; urls: string[]; headers?: Record<string, string> }

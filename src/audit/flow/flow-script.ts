@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { describePlanFileData, isYamlPlanPath } from '../../engine/index.js';
 import type { AuditFlowConfig } from '../config/types.js';
 
 /** What every load step runs. */
@@ -30,6 +31,7 @@ export function createFlowPlan(
 ): Record<string, unknown> {
   const plan: Record<string, unknown> = { target: targetUrl };
   if (flow.kind === 'steps' && flow.variables) plan['variables'] = flow.variables;
+  if (flow.kind === 'steps' && flow.payload) plan['payload'] = flow.payload;
   if (flow.headers) plan['defaults'] = { headers: flow.headers };
   plan['flow'] = flow.kind === 'steps' ? flow.steps : flow.urls.map(urlToStep);
   return plan;
@@ -46,4 +48,18 @@ export async function prepareFlowScript(
   const scriptPath = join(workDir, 'flow.yaml');
   await writeFile(scriptPath, stringify(createFlowPlan(flow, targetUrl)), { mode: 0o600 });
   return { scriptPath, env };
+}
+
+/**
+ * The test data the flow's iterations use, for the report: what its plan draws from (inline
+ * flows and YAML plans), else "not stated" (a JavaScript/TypeScript script reads its own data).
+ */
+export function describeFlowData(script: FlowScript): string {
+  if (!isYamlPlanPath(script.scriptPath))
+    return 'not stated (the script reads its own data, if any; Redline does not know which)';
+  try {
+    return describePlanFileData(script.scriptPath);
+  } catch {
+    return 'not stated (the plan could not be read)';
+  }
 }

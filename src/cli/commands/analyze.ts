@@ -1,8 +1,16 @@
 /** `redline analyze <file>`: reads any supported profile and prints its bottlenecks (or JSON). */
+
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { analyzeFile, renderAnalysisText } from '../../profiler/index.js';
+import {
+  analyzeFile,
+  loadProfileFile,
+  renderAnalysisText,
+  renderProfileViews,
+} from '../../profiler/index.js';
 import { intFlag } from '../flags.js';
 
 interface AnalyzeFlags {
@@ -11,6 +19,8 @@ interface AnalyzeFlags {
   baseline?: string;
   sourceMaps?: boolean;
   pathMap?: Array<[string, string]>;
+  wasm?: string[];
+  flamegraph?: string;
 }
 
 function parsePathMap(
@@ -47,6 +57,15 @@ export function register(program: Command): void {
       'read sources recorded under <from> from <to> (repeatable), e.g. /srv/app=.',
       parsePathMap,
     )
+    .option(
+      '--wasm <file>',
+      'a .wasm module whose name section names the wasm-function[N] frames (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--flamegraph <file.html>',
+      'also write the profile as a flame graph (self-contained HTML)',
+    )
     .addHelpText(
       'after',
       `
@@ -56,6 +75,7 @@ Examples:
   redline analyze perf.folded --json > analysis.json
   redline analyze after.heapsnapshot --baseline before.heapsnapshot
   redline analyze server.cpuprofile --path-map /srv/app=.
+  redline analyze app.cpuprofile --wasm build/debug/app.wasm --flamegraph flame.html
 
 Exit codes: 0 ok, 65 unknown or invalid format, 66 file not found.`,
     )
@@ -66,7 +86,15 @@ Exit codes: 0 ok, 65 unknown or invalid format, 66 file not found.`,
         ...(flags.baseline ? { baseline: flags.baseline } : {}),
         ...(flags.sourceMaps === false ? { sourceMaps: false } : {}),
         ...(flags.pathMap ? { pathMap: flags.pathMap } : {}),
+        ...(flags.wasm ? { wasm: flags.wasm } : {}),
       });
+      if (flags.flamegraph) {
+        const profile = await loadProfileFile(file, {
+          ...(flags.baseline ? { baseline: flags.baseline } : {}),
+          ...(flags.wasm ? { wasm: flags.wasm } : {}),
+        });
+        await writeFile(flags.flamegraph, renderProfileViews(profile, basename(file)).flamegraph);
+      }
       if (flags.json) process.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
       else process.stdout.write(`${renderAnalysisText(analysis, top)}\n`);
     });

@@ -1,6 +1,13 @@
 /** analyzeFile: reads any supported profile or recording file and analyses it. */
+
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import { importRecordingFile } from '../import/recording.js';
 import { importHeapSnapshotDiffFiles, importProfileFile } from '../import/registry.js';
+import type { Profile } from '../model/profile.js';
+import { nameWasmFrames, readWasmNames, type WasmNames } from '../model/wasm-names.js';
 import { type AnalyzeOptions, analyzeProfile, type ProfileAnalysis } from './analyze.js';
 import { analyzeRecording } from './recording-analysis.js';
 
@@ -8,6 +15,25 @@ import { analyzeRecording } from './recording-analysis.js';
 export interface AnalyzeFileOptions extends AnalyzeOptions {
   /** An earlier heap snapshot: the file is then analysed as growth since this one. */
   baseline?: string;
+  /**
+   * WebAssembly modules (.wasm files) whose `name` sections name the profile's `wasm-function[N]`
+   * frames (e.g. the debug build of a stripped module).
+   */
+  wasm?: readonly string[];
+}
+
+async function readWasmModules(files: readonly string[]): Promise<WasmNames[]> {
+  return Promise.all(
+    files.map(async (file) => {
+      const bytes = await readFile(file).catch((cause: unknown) => {
+        throw new RedlineError('PROFILE_WASM_UNREADABLE', `cannot read --wasm ${file}`, {
+          exitCode: ExitCode.NoInput,
+          cause,
+        });
+      });
+      return readWasmNames(bytes, basename(file));
+    }),
+  );
 }
 
 /**
@@ -22,8 +48,21 @@ export async function analyzeFile(
     const recording = await importRecordingFile(path);
     if (recording) return analyzeRecording(recording, options);
   }
+  return analyzeProfile(await loadProfileFile(path, options), options);
+}
+
+/**
+ * Reads a profile (or the growth between two heap snapshots) and names its `wasm-function[N]`
+ * frames from the given modules: the Profile {@link analyzeFile} analyses, for other views of it
+ * (a flame graph).
+ */
+export async function loadProfileFile(
+  path: string,
+  options: Pick<AnalyzeFileOptions, 'baseline' | 'wasm'> = {},
+): Promise<Profile> {
   const profile = options.baseline
     ? await importHeapSnapshotDiffFiles(options.baseline, path)
     : await importProfileFile(path);
-  return analyzeProfile(profile, options);
+  if (options.wasm?.length) nameWasmFrames(profile, await readWasmModules(options.wasm));
+  return profile;
 }

@@ -2,3 +2,4 @@
 export * from './builder.js';
 export * from './profile.js';
 export * from './recording.js';
+export * from './wasm-names.js';

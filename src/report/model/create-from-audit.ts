@@ -96,6 +96,7 @@ function loadTest(audit: AuditResultFile, steps: StepView[]): LoadTestView {
       infrastructure: describeInfrastructure(audit.environment),
       target: audit.config.target,
       flow: [...audit.config.flow],
+      testData: audit.config.testData ?? 'not stated',
     },
     results: {
       maxCapacityNote: broke

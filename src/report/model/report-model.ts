@@ -80,6 +80,8 @@ export interface LoadTestView {
     infrastructure: string;
     target: string;
     flow: string[];
+    /** The test data the flow used (audits: a sentence, or "not stated"); absent for plain runs. */
+    testData?: string;
   };
   results: {
     maxCapacityRps?: number;

@@ -8,6 +8,7 @@ import {
   openSvg,
   PALETTE,
   renderLegend,
+  renderText,
   renderXAxis,
   renderYAxis,
 } from './scale.js';
@@ -57,13 +58,11 @@ export function renderBarChart(o: BarChartOptions): string {
       `<rect class="mark bar" x="${x.toFixed(1)}" y="${(frame.bottom - h).toFixed(1)}" width="${(slot * 0.8).toFixed(1)}" height="${h.toFixed(1)}" fill="${o.color ?? PALETTE[0]}"><title>${escapeHtml(b.tooltip ?? `${b.label}: ${b.value}`)}</title></rect>`,
     );
     if (i % every === 0) {
-      parts.push(
-        `<text class="tick" x="${(x + slot * 0.4).toFixed(1)}" y="${frame.bottom + 16}" text-anchor="middle">${escapeHtml(b.label)}</text>`,
-      );
+      parts.push(renderText('tick', b.label, x + slot * 0.4, frame.bottom + 16, 'middle', width));
     }
   });
   parts.push(
-    `<text class="axis-label" x="${(frame.left + frame.right) / 2}" y="${height - 6}" text-anchor="middle">${escapeHtml(o.xLabel)}</text>`,
+    renderText('axis-label', o.xLabel, (frame.left + frame.right) / 2, height - 6, 'middle', width),
     '</svg>',
   );
   return parts.join('');

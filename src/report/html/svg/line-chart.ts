@@ -7,6 +7,7 @@ import {
   niceMax,
   openSvg,
   renderLegend,
+  renderText,
   renderXAxis,
   renderYAxis,
   type Scale,
@@ -149,7 +150,7 @@ export function renderLineChart(o: LineChartOptions): string {
     ...o.series.map((s) => renderSeries(s, x, s.axis === 'right' ? yRight : yLeft)),
     ...(o.markers ?? []).map((m) => {
       const mx = x(m.x).toFixed(1);
-      return `<g class="marker"><line class="mark knee" x1="${mx}" x2="${mx}" y1="${frame.top}" y2="${frame.bottom}" stroke="${m.color}" stroke-width="2" stroke-dasharray="6 4"/><text class="marker-label" x="${mx}" y="${frame.top - 4}" text-anchor="middle" fill="${m.color}">${escapeHtml(m.label)}</text></g>`;
+      return `<g class="marker"><line class="mark knee" x1="${mx}" x2="${mx}" y1="${frame.top}" y2="${frame.bottom}" stroke="${m.color}" stroke-width="2" stroke-dasharray="6 4"/>${renderText('marker-label', m.label, Number(mx), frame.top - 4, 'middle', width, ` fill="${m.color}"`)}</g>`;
     }),
     renderLegend(
       frame,

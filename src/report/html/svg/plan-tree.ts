@@ -2,7 +2,7 @@
 
 import type { PlanTreeNode } from '../../../results/audit-result.js';
 import { escapeHtml } from '../../escape.js';
-import { openSvg } from './scale.js';
+import { CHART_CHAR_PX, fitText, openSvg } from './scale.js';
 
 interface Row {
   node: PlanTreeNode;
@@ -52,6 +52,9 @@ export function renderPlanTree(o: PlanTreeOptions): string {
     const name = `${n.nodeType}${n.relation ? ` on ${n.relation}` : ''}${n.index ? ` using ${n.index}` : ''}`;
     const bar = Math.max(1, (n.selfMs / maxSelf) * barMax);
     const tip = `${name}: self ${n.selfMs.toFixed(2)} ms${n.totalMs !== undefined ? `, total ${n.totalMs.toFixed(2)} ms` : ''}`;
+    // The rows line and its flags share the width right of the indent (flags cut first).
+    const rows = fitText(rowsText(n), width - 4 - x);
+    const flags = fitText(n.flags.join(' · '), width - 4 - x - rows.length * CHART_CHAR_PX - 10);
     if (r.depth > 0) {
       parts.push(
         `<path class="edge" d="M${x - 14},${y - 14} V${y + 9} H${x - 2}" fill="none" stroke="#9aa3ad"/>`,
@@ -59,11 +62,11 @@ export function renderPlanTree(o: PlanTreeOptions): string {
     }
     parts.push(
       `<g class="plan-node${isWorst ? ' worst' : ''}"><rect class="mark plan-bar" x="${width - barMax - 70}" y="${y + 2}" width="${bar.toFixed(1)}" height="14" fill="${isWorst ? '#D55E00' : '#0072B2'}"><title>${escapeHtml(tip)}</title></rect>` +
-        `<text class="plan-name" x="${x}" y="${y + 13}" font-weight="${isWorst ? '700' : '400'}">${escapeHtml(name)}</text>` +
-        `<text class="plan-ms" x="${width - 64}" y="${y + 13}">${escapeHtml(`${n.selfMs.toFixed(1)} ms`)}</text>` +
-        `<text class="plan-rows" x="${x}" y="${y + 29}">${escapeHtml(rowsText(n))}${
-          n.flags.length > 0
-            ? `<tspan class="plan-flag" dx="10" fill="#b03a00">${escapeHtml(n.flags.join(' · '))}</tspan>`
+        `<text class="plan-name" x="${x}" y="${y + 13}" font-weight="${isWorst ? '700' : '400'}">${escapeHtml(fitText(name, width - barMax - 76 - x))}</text>` +
+        `<text class="plan-ms" x="${width - 4}" y="${y + 13}" text-anchor="end">${escapeHtml(`${n.selfMs.toFixed(1)} ms`)}</text>` +
+        `<text class="plan-rows" x="${x}" y="${y + 29}">${escapeHtml(rows)}${
+          flags
+            ? `<tspan class="plan-flag" dx="10" fill="#b03a00">${escapeHtml(flags)}</tspan>`
             : ''
         }</text>` +
         '</g>',

@@ -68,6 +68,51 @@ export function formatTick(value: number): string {
   return String(Number(value.toPrecision(2)));
 }
 
+/**
+ * Average advance of one glyph of chart text (11 px system-ui; a little above the real average, so
+ * an estimate errs on the side of room): what keeps labels inside the SVG's frame.
+ */
+export const CHART_CHAR_PX = 6.5;
+
+/** `text` cut with "…" to at most `maxPx` wide at {@link CHART_CHAR_PX} ('' when not even 2 characters fit). */
+export function fitText(text: string, maxPx: number): string {
+  const chars = Math.floor(maxPx / CHART_CHAR_PX);
+  if (text.length <= chars) return text;
+  return chars < 2 ? '' : `${text.slice(0, chars - 1)}…`;
+}
+
+/** Text anchors of SVG and the share of a label's width that lies left of its x. */
+const ANCHOR_SHARE = { start: 0, middle: 0.5, end: 1 } as const;
+
+/**
+ * A horizontal `<text>` at (x, y) kept inside [2, width − 2]: it is cut to fit the width, and moved
+ * to the nearer edge (with the anchor that keeps it there) when it would run past one.
+ */
+export function renderText(
+  className: string,
+  label: string,
+  x: number,
+  y: number,
+  anchor: keyof typeof ANCHOR_SHARE,
+  width: number,
+  extra = '',
+): string {
+  const margin = 2;
+  const text = fitText(label, width - 2 * margin);
+  const w = text.length * CHART_CHAR_PX;
+  const left = x - w * ANCHOR_SHARE[anchor];
+  let ax = x;
+  let an: string = anchor;
+  if (left < margin) {
+    ax = margin;
+    an = 'start';
+  } else if (left + w > width - margin) {
+    ax = width - margin;
+    an = 'end';
+  }
+  return `<text class="${className}" x="${Number(ax.toFixed(1))}" y="${y}" text-anchor="${an}"${extra}>${escapeHtml(text)}</text>`;
+}
+
 /** Plot area inside an SVG of a given size. */
 export interface Frame {
   width: number;
@@ -113,12 +158,13 @@ export function renderYAxis(
       side === 'left'
         ? `<line class="grid" x1="${frame.left}" x2="${frame.right}" y1="${y}" y2="${y}"/>`
         : '';
-    return `${grid}<text class="tick" x="${x}" y="${y}" dy="0.32em" text-anchor="${anchor}">${escapeHtml(format(v))}</text>`;
+    return `${grid}${renderText('tick', format(v), x, Number(y), anchor, frame.width, ' dy="0.32em"')}`;
   });
   const lx = side === 'left' ? 12 : frame.width - 8;
   const ly = (frame.top + frame.bottom) / 2;
+  // Rotated: the label runs along y, centred on the plot, so it gets the SVG's height (less margins).
   parts.push(
-    `<text class="axis-label" transform="translate(${lx} ${ly}) rotate(-90)" text-anchor="middle">${escapeHtml(label)}</text>`,
+    `<text class="axis-label" transform="translate(${lx} ${ly}) rotate(-90)" text-anchor="middle">${escapeHtml(fitText(label, 2 * Math.min(ly, frame.height - ly) - 4))}</text>`,
   );
   return parts.join('');
 }
@@ -136,12 +182,17 @@ export function renderXAxis(
   ];
   for (const v of ticks) {
     const x = scale(v).toFixed(1);
-    parts.push(
-      `<text class="tick" x="${x}" y="${frame.bottom + 16}" text-anchor="middle">${escapeHtml(format(v))}</text>`,
-    );
+    parts.push(renderText('tick', format(v), Number(x), frame.bottom + 16, 'middle', frame.width));
   }
   parts.push(
-    `<text class="axis-label" x="${(frame.left + frame.right) / 2}" y="${frame.height - 6}" text-anchor="middle">${escapeHtml(label)}</text>`,
+    renderText(
+      'axis-label',
+      label,
+      (frame.left + frame.right) / 2,
+      frame.height - 6,
+      'middle',
+      frame.width,
+    ),
   );
   return parts.join('');
 }
@@ -151,12 +202,17 @@ export function renderLegend(
   frame: Frame,
   items: ReadonlyArray<{ name: string; color: string; dashed?: boolean }>,
 ): string {
+  // Names share the row evenly when they do not all fit (each cut to its share).
+  const room = frame.width - 2 - frame.left;
+  const natural = items.reduce((sum, i) => sum + 30 + i.name.length * CHART_CHAR_PX, 0);
+  const share = natural > room ? room / Math.max(1, items.length) - 30 : Number.POSITIVE_INFINITY;
   let x = frame.left;
   return items
     .map((item) => {
       const dash = item.dashed ? ' stroke-dasharray="5 3"' : '';
-      const out = `<g class="legend-item"><line x1="${x}" x2="${x + 18}" y1="14" y2="14" stroke="${item.color}" stroke-width="3"${dash}/><text class="legend" x="${x + 22}" y="18">${escapeHtml(item.name)}</text></g>`;
-      x += 30 + item.name.length * 6.5;
+      const name = fitText(item.name, share);
+      const out = `<g class="legend-item"><line x1="${x}" x2="${x + 18}" y1="14" y2="14" stroke="${item.color}" stroke-width="3"${dash}/><text class="legend" x="${x + 22}" y="18">${escapeHtml(name)}</text></g>`;
+      x += 30 + name.length * CHART_CHAR_PX;
       return out;
     })
     .join('');
