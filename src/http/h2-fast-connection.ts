@@ -2,13 +2,21 @@
  * A lean HTTP/2 client connection for quick mode, written on node:net / node:tls sockets
  * instead of node:http2 (h2-connection.ts, still selectable with `REDLINE_H2_IMPL=node`).
  *
- * Why our own: in a fair benchmark (bench/http2.mjs, requests per CPU-second of the generator
- * process, same run, same targets) the node:http2 path spent ~50-250 µs of CPU per request
- * against h2load's 5-9 µs; a CPU profile put the cost inside node:http2 (a Duplex stream, event
- * emitters and async resources per stream, header object mapping, GC), not in Redline's
- * recording. Measured 2026-12-06 (load average 14-23 on 2 cores), h2c to a node:http2 server,
- * -c 10 --streams 10, per CPU-second of the generator: see bench/RESULTS.md "HTTP/2" for the
- * node:http2-vs-own table; the own client removes every per-stream object but one small record.
+ * Why our own: in a fair benchmark (bench/http2.mjs: same run, same targets, generators pinned
+ * to one core, requests per CPU-second of the generator process, Redline's net of start-up) the
+ * library was the bottleneck. Measured 2026-12-06 05:11 UTC, load average 17-20 on 2 cores,
+ * -c 10 × 10 streams, requests per CPU-second:
+ *
+ *   target               node:http2   this client   h2load
+ *   nginx TLS (h2)          3.9k         38.8k       103.7k
+ *   nginx h2c               5.4k         78.3k       128.9k
+ *   node:http2 TLS          5.4k         71.0k       169.8k
+ *   node:http2 h2c          8.4k         60.1k       215.9k
+ *
+ * A CPU profile of the node:http2 path put the cost inside the library (a Duplex stream, event
+ * emitters and async resources per stream, header objects, GC), not in Redline's recording.
+ * This client keeps one small record per stream. It is still 0.28-0.61× h2load per core (the
+ * goal is 0.8×): the rest is a JS read callback and socket write per response at these rates.
  *
  * What it does (RFC 9113): connection preface and SETTINGS (push disabled, large receive
  * windows), SETTINGS ack, the request's HEADERS block HPACK-encoded once (hpack.ts: literal
@@ -26,7 +34,9 @@
  * `reset` REFUSED_STREAM when they already are retries); a GOAWAY with an error code then fails
  * the streams still open as `reset` with k6's GOAWAY code; a protocol error of the server
  * (malformed frame, HPACK error) ends the connection with GOAWAY and fails its streams as
- * `malformed` with k6's connection-error code. Timings and byte counts follow h2-connection.ts.
+ * `malformed` with k6's connection-error code. Timings follow h2-connection.ts, except that
+ * `sending` ends when the HEADERS are handed to the socket; byte counts are the plaintext octets
+ * written and read, as node's socket counters give them.
  */
 import { type NetConnectOpts, connect as netConnect, type Socket } from 'node:net';
 import {
