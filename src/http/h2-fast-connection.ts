@@ -56,7 +56,7 @@ import {
   requestTimeout,
   truncatedResponse,
 } from './errors.js';
-import type { Http2ConnectionOptions } from './h2-connection.js';
+import { fillStreamTimings, type Http2ConnectionOptions } from './h2-connection.js';
 import {
   DEFAULT_MAX_FRAME_SIZE,
   DEFAULT_WINDOW,
@@ -788,22 +788,7 @@ export class Http2FastConnection implements LoadConnection {
       trail.connecting = 0;
       trail.tlsHandshaking = 0;
     }
-    const sent = flight.sent;
-    trail.blocked = flight.sendStart > flight.queuedAt ? flight.sendStart - flight.queuedAt : 0;
-    trail.sending = sent - flight.sendStart;
-    const first = flight.firstByteAt;
-    if (first > 0) {
-      trail.waiting = first > sent ? first - sent : 0;
-      trail.receiving = end > first ? end - first : 0;
-    } else {
-      trail.waiting = end > sent ? end - sent : 0;
-      trail.receiving = 0;
-    }
-    trail.duration = trail.sending + trail.waiting + trail.receiving;
-    trail.queuedAt = flight.queuedAt;
-    trail.sendStart = flight.sendStart;
-    trail.endAt = end;
-    trail.tag = flight.tag;
+    fillStreamTimings(trail, flight, flight.sent, end);
     // Counted here rather than read from the socket's getters (bytesWritten walks its queue).
     const read = s.readTotal;
     const written = s.writtenTotal;
