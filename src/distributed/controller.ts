@@ -8,12 +8,13 @@
  */
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type {
-  LaunchedShards,
-  RemoteLauncher,
-  RemotePlan,
-  ShardHandle,
-  ShardReport,
+import {
+  emptyShardReport,
+  type LaunchedShards,
+  type RemoteLauncher,
+  type RemotePlan,
+  type ShardHandle,
+  type ShardReport,
 } from '../engine/index.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
@@ -412,20 +413,8 @@ export class DistributedController {
     for (let s = 0; s < link.shards; s++) {
       if (link.finals.has(s)) continue;
       link.finals.add(s);
-      link.deliver({
-        snapshot: {
-          shard: link.shardBase + s,
-          interval: -1,
-          startMs: 0,
-          endMs: 0,
-          metrics: [],
-          series: [],
-        },
-        health: { lagP99Ms: 0, lagMaxMs: 0 },
-        final: true,
-        // Printed above at once; the summary's PARTIAL RESULT line repeats it.
-        warnings: [],
-      });
+      // The warning was printed above at once; the summary's PARTIAL RESULT line repeats it.
+      link.deliver(emptyShardReport(link.shardBase + s, { final: true, warnings: [] }));
     }
     link.settleDone();
     if (this.#options.onAgentLoss === 'abort' && !this.#abort.signal.aborted)

@@ -25,4 +25,4 @@ export type { RemoteLauncher, RemotePlan } from './script-run/remote.js';
 export type { ScriptShardConfig } from './script-run/script-shard.js';
 export { scriptShardSpecs } from './script-run/script-shard-specs.js';
 export { startShards } from './shard-host.js';
-export type { ShardHandle, ShardReport } from './shard-report.js';
+export { emptyShardReport, type ShardHandle, type ShardReport } from './shard-report.js';

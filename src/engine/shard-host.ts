@@ -8,7 +8,7 @@ import { redactedNames } from '../util/redact.js';
 import { compiledModuleUrl } from '../util/runtime-path.js';
 import type { QuickShardConfig } from './quick/quick-config.js';
 import { QuickShard } from './quick/quick-shard.js';
-import type { ShardHandle, ShardReport } from './shard-report.js';
+import { emptyShardReport, type ShardHandle, type ShardReport } from './shard-report.js';
 
 /** A shard to start: its kind and config. Script shards are added by the scripting engine. */
 export type ShardSpec =
@@ -73,12 +73,12 @@ export async function startShardInWorker(
       return;
     }
     // What the shard reported before the crash is kept; it counts as finished from now on.
-    emit({
-      snapshot: { shard: index, interval: -1, startMs: 0, endMs: 0, metrics: [], series: [] },
-      health: { lagP99Ms: 0, lagMaxMs: 0 },
-      final: true,
-      warnings: [`worker thread ${index} crashed: ${error.message}`],
-    });
+    emit(
+      emptyShardReport(index, {
+        final: true,
+        warnings: [`worker thread ${index} crashed: ${error.message}`],
+      }),
+    );
     markReady();
     settle();
   });

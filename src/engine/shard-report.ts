@@ -22,6 +22,21 @@ export interface ShardReport {
 }
 
 /**
+ * A report without measurements (interval -1): the final word of a shard that crashed or was
+ * lost, or script events sent between intervals.
+ */
+export function emptyShardReport(
+  shard: number,
+  report: Pick<ShardReport, 'final' | 'warnings' | 'events'>,
+): ShardReport {
+  return {
+    snapshot: { shard, interval: -1, startMs: 0, endMs: 0, metrics: [], series: [] },
+    health: { lagP99Ms: 0, lagMaxMs: 0 },
+    ...report,
+  };
+}
+
+/**
  * A prepared shard, in this thread or a worker: everything slow (worker boot, script import, VU
  * set-up) is done before `start`, so all shards begin on the same tick.
  */

@@ -26,6 +26,16 @@ export function readIterationFields(reader: ScenarioReader): IterationFields {
   };
 }
 
+/** The `read` of the iteration executor named `executor`: the shared options and its own. */
+export function readIterationScenario<N extends string>(
+  executor: N,
+): (
+  reader: ScenarioReader,
+  base: ScenarioBase,
+) => ScenarioBase & IterationFields & { executor: N } {
+  return (reader, base) => ({ ...base, executor, ...readIterationFields(reader) });
+}
+
 /**
  * Checks the shared options, `vus`, then `iterations` with the executor's own rule, then
  * `maxDuration` (k6's order).

@@ -4,7 +4,7 @@ import {
   describeMaxDuration,
   ITERATION_EXECUTOR_COMMON,
   type IterationFields,
-  readIterationFields,
+  readIterationScenario,
   validateIterationScenario,
 } from './iterations.js';
 import { describeBase } from './options.js';
@@ -19,11 +19,7 @@ export interface PerVuIterationsScenario extends ScenarioBase, IterationFields {
 export const perVuIterations: Executor<PerVuIterationsScenario> = {
   name: 'per-vu-iterations',
   ...ITERATION_EXECUTOR_COMMON,
-  read: (reader, base) => ({
-    ...base,
-    executor: 'per-vu-iterations',
-    ...readIterationFields(reader),
-  }),
+  read: readIterationScenario('per-vu-iterations'),
   validate: (s) =>
     validateIterationScenario(s, ({ iterations }) =>
       iterations > 0

@@ -4,7 +4,7 @@ import {
   describeMaxDuration,
   ITERATION_EXECUTOR_COMMON,
   type IterationFields,
-  readIterationFields,
+  readIterationScenario,
   validateIterationScenario,
 } from './iterations.js';
 import { describeBase } from './options.js';
@@ -19,11 +19,7 @@ export interface SharedIterationsScenario extends ScenarioBase, IterationFields 
 export const sharedIterations: Executor<SharedIterationsScenario> = {
   name: 'shared-iterations',
   ...ITERATION_EXECUTOR_COMMON,
-  read: (reader, base) => ({
-    ...base,
-    executor: 'shared-iterations',
-    ...readIterationFields(reader),
-  }),
+  read: readIterationScenario('shared-iterations'),
   validate: (s) =>
     validateIterationScenario(s, ({ iterations, vus }) =>
       iterations < vus

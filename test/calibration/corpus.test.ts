@@ -69,7 +69,14 @@ async function runProfilerCase(truth: CaseTruth): Promise<Finding[]> {
       JSON.stringify(result.capture.signals.gc.filter((e) => e.forced).map((e) => e.durationMs)),
       JSON.stringify(result.analysis.diagnosis.values),
       JSON.stringify(
-        result.findings.map((f) => [f.id, f.severity, f.title, f.impact?.share, f.impact?.timeMs]),
+        result.findings.map((f) => [
+          f.id,
+          f.severity,
+          f.title,
+          f.impact?.share,
+          f.impact?.timeMs,
+          f.id === 'cpu.json' ? f.evidence : undefined,
+        ]),
       ),
     );
   return result.findings;

@@ -185,6 +185,8 @@ function fillOperation(node: PlanNode, key: string, raw: Json): void {
     if (total !== undefined) node.selfMs = total;
     const rows = num(raw['r_output_rows']);
     if (rows !== undefined) node.actualRows = rows;
+    const limit = num(raw['r_limit']);
+    if (limit !== undefined) node.mysql = { ...node.mysql, sortLimit: limit };
     return;
   }
   if (key === 'temporary_table') node.label = 'temporary table';

@@ -29,6 +29,8 @@ export interface MysqlAccess {
   filteredPct?: number;
   /** Join buffer kind (`BNL`, `BNLH`, `hash`), when a join buffer is used. */
   joinBuffer?: string;
+  /** A filesort's LIMIT (MariaDB `r_limit`): it keeps only this many rows (a top-N). */
+  sortLimit?: number;
 }
 
 /**

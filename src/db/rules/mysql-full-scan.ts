@@ -1,5 +1,7 @@
 /** Rule (MySQL/MariaDB): a full table scan (`ALL`) of a non-tiny table that no filter explains. */
-import { createPlanFinding, ms, type PlanRule, tableOf } from './plan-rule.js';
+import type { PlanNode } from '../plan/plan-node.js';
+import { filterIndex } from './nested-loop.js';
+import { createPlanFinding, ms, type PlanRule, type RuleContext, tableOf } from './plan-rule.js';
 
 /** Rows examined per scan from which a full scan is worth a look. */
 export const FULL_SCAN_MIN_ROWS = 1000;
@@ -29,6 +31,7 @@ export const fullScanRule: PlanRule = {
     const repeated = (node.loops ?? 1) > 1;
     const ignoredKeys = (access.possibleKeys?.length ?? 0) > 0 && !access.key;
     if (!repeated && !ignoredKeys) return null;
+    if (!repeated && drivesUnindexedLookup(context, node)) return null;
     const selfMs = node.selfMs ?? 0;
     const table = tableOf(context.plan, node);
     const cheap =
@@ -58,3 +61,16 @@ export const fullScanRule: PlanRule = {
     });
   },
 };
+
+/**
+ * A single scan of the table that drives a join, where a later table's lookup throws away most of
+ * what it reads with its own unindexed filter: the optimiser starts from this table only because
+ * the selective condition elsewhere has no index, which db.nested-loop reports with that index.
+ * Advising an index on this table's join column (its primary key, already indexed) would be
+ * wrong: a real NestJS + MikroORM + MariaDB service's article-by-slug lookup scanned its users.
+ */
+function drivesUnindexedLookup(context: RuleContext, node: PlanNode): boolean {
+  const siblings = context.parent?.children ?? [];
+  const at = siblings.indexOf(node);
+  return at >= 0 && siblings.slice(at + 1).some((inner) => filterIndex(inner, context.plan));
+}

@@ -35,13 +35,20 @@ export const nestedLoopRule: PlanRule = {
       outer.actualRows > outer.estimatedRows * 10;
     const severity: Severity = share >= HIGH_INNER_SHARE ? 'high' : 'medium';
     const filtered = filterIndex(inner, context.plan);
+    const common = {
+      rule: nestedLoopRule,
+      context,
+      severity,
+      timeSavedMs: innerMs * NESTED_LOOP_SAVING,
+      impact: `${inner.label} ran ${inner.loops} times, ${ms(innerMs)} (${(share * 100).toFixed(0)}% of the statement)`,
+    };
+    const loops = [
+      { label: 'inner loops', value: inner.loops ?? 0 },
+      { label: 'inner subtree time', value: Number(innerMs.toFixed(3)), unit: 'ms' },
+    ];
     if (filtered)
       return createPlanFinding({
-        rule: nestedLoopRule,
-        context,
-        severity,
-        timeSavedMs: innerMs * NESTED_LOOP_SAVING,
-        impact: `${inner.label} ran ${inner.loops} times, ${ms(innerMs)} (${(share * 100).toFixed(0)}% of the statement)`,
+        ...common,
         rootCause: `The nested loop looks ${filtered.table} up once per outer row (${inner.loops} times) and its filter ${inner.filter} then throws away ${(filtered.removedShare * 100).toFixed(1)}% of the rows read: the selective condition has no index, so the join starts from the wrong side.`,
         recommendation: {
           text: `Create an index on ${filtered.table} (${filtered.index.columns.join(', ')}): the join can then start from the few matching rows; check it with --verify-index.`,
@@ -50,25 +57,19 @@ export const nestedLoopRule: PlanRule = {
         },
         index: filtered.index,
         evidence: [
-          { label: 'inner loops', value: inner.loops ?? 0 },
-          { label: 'inner subtree time', value: Number(innerMs.toFixed(3)), unit: 'ms' },
+          ...loops,
           { label: 'rows removed by the inner filter', value: Math.round(filtered.removed) },
         ],
       });
     return createPlanFinding({
-      rule: nestedLoopRule,
-      context,
-      severity,
-      timeSavedMs: innerMs * NESTED_LOOP_SAVING,
-      impact: `${inner.label} ran ${inner.loops} times, ${ms(innerMs)} (${(share * 100).toFixed(0)}% of the statement)`,
+      ...common,
       rootCause: `The nested loop runs its inner side once per outer row (${inner.loops} times).${outerMisestimated ? ` The planner expected only ${outer?.estimatedRows} outer rows but got ${outer?.actualRows}: the misestimate made the nested loop look cheap.` : ' With this many outer rows a hash or merge join is usually cheaper.'}`,
       recommendation: {
         text: joinAdvice(context.plan.engine, outerMisestimated),
         effort: 'medium',
       },
       evidence: [
-        { label: 'inner loops', value: inner.loops ?? 0 },
-        { label: 'inner subtree time', value: Number(innerMs.toFixed(3)), unit: 'ms' },
+        ...loops,
         ...(outer?.actualRows !== undefined
           ? [
               {
@@ -101,12 +102,13 @@ function loopPair(
 }
 
 /**
- * The inner side's own filter discards most of what each lookup reads (a selective condition on
+ * The index the inner side of a loop lacks, when its own filter discards most of what each lookup
+ * reads (a selective condition on
  * the inner table with no index, e.g. `WHERE article.slug = ?` while the join is driven from the
  * users): an index on the filter columns lets the optimiser start from the matching rows. A
  * real NestJS + MikroORM + MariaDB service got hash-join settings of PostgreSQL instead.
  */
-function filterIndex(
+export function filterIndex(
   inner: PlanNode,
   plan: ExplainedPlan,
 ): { index: IndexSuggestion; table: string; removed: number; removedShare: number } | undefined {

@@ -27,7 +27,7 @@ import {
 import { initVuContext } from '../../script/runtime/vu-state.js';
 import { configureHttpSettings } from '../../script/vu-http/configure.js';
 import { epochToLocal, ShardClock } from '../shard-clock.js';
-import type { ShardHandle, ShardReport } from '../shard-report.js';
+import { emptyShardReport, type ShardHandle, type ShardReport } from '../shard-report.js';
 import { type IterationFn, type VuInit, VuRunner } from './vu-runner.js';
 
 /** Everything a script shard needs (structured-clone safe). */
@@ -86,20 +86,7 @@ export async function startShard(
   const scriptWarnings: string[] = [];
   const seenWarnings = new Set<string>();
   const sendEvents = () => {
-    emit({
-      snapshot: {
-        shard: config.shard,
-        interval: -1,
-        startMs: 0,
-        endMs: 0,
-        metrics: [],
-        series: [],
-      },
-      health: { lagP99Ms: 0, lagMaxMs: 0 },
-      final: false,
-      warnings: [],
-      events: events.splice(0),
-    });
+    emit(emptyShardReport(config.shard, { final: false, warnings: [], events: events.splice(0) }));
   };
   let rewriteUrl = (url: string) => url;
   if (config.hostRulesModule) {

@@ -12,6 +12,7 @@ import {
   type ProfileAnalysis,
   sharedAnalyzeOptions,
 } from './analyze.js';
+import { CPU_FINDING_THRESHOLDS } from './cpu-findings.js';
 import { type Diagnosis, diagnoseSignals } from './diagnose.js';
 import { createDiagnosisFindings } from './diagnosis-findings.js';
 import { withoutForcedGc } from './forced-gc.js';
@@ -43,7 +44,11 @@ export interface CaptureAnalysis {
  * machine; unchanged when the busy share is unknown.
  */
 function gradedByLoopCapacity(finding: Finding, busyShare: number | undefined): Finding {
-  if (busyShare === undefined || finding.area !== 'cpu' || finding.impact?.share === undefined)
+  if (
+    busyShare === undefined ||
+    (finding.area !== 'cpu' && finding.area !== 'gc') ||
+    finding.impact?.share === undefined
+  )
     return finding;
   const ofLoop = finding.impact.share * busyShare;
   const graded = severityFromShare(ofLoop);
@@ -78,7 +83,8 @@ export function analyzeCapture(
         shared,
       )
     : undefined;
-  const diagnosis = diagnoseSignals(capture.signals);
+  const gcCategory = cpu.tables.categories.find((row) => row.category === 'gc');
+  const diagnosis = diagnoseSignals(capture.signals, { gcShareOfCpu: gcCategory?.share ?? 0 });
   const leak = assessLeak(capture.signals.heapAfterGc);
   const diagnosisFindings = createDiagnosisFindings(
     diagnosis,
@@ -90,12 +96,25 @@ export function analyzeCapture(
   // profile's GC share is no evidence of pressure. That share is of the main thread's active
   // time, so on a mostly idle loop 65 ms of GC read "22% of CPU" (calibration case
   // threadpool-cpu: 34 ms of pauses per second at most, 1.3% of wall time).
+  // Except when the machine left the service too little time to judge some GC windows: then the
+  // profile's GC share (CPU samples) decides, kept only when it is ≥ 10 % of the loop's capacity
+  // (share × busy share) — calibration case gc-churn at 85 % run-queue waits had every window
+  // unjudged; a healthy service's GC share of a lightly busy loop stays far below.
   const fromSignals = new Set(diagnosisFindings.map((f) => f.id));
-  if (diagnosis.category !== 'data') fromSignals.add('gc.pressure');
+  const busy = diagnosis.values.threadBusyShare;
+  const gcFromProfile =
+    diagnosis.values.gcUnjudgedWindows > 0 && !diagnosis.gcIssue && busy !== undefined;
+  if (diagnosis.category !== 'data' && !gcFromProfile) fromSignals.add('gc.pressure');
   const findings = [
     ...cpu.findings
       .filter((f) => !fromSignals.has(f.id))
-      .map((f) => gradedByLoopCapacity(f, diagnosis.values.threadBusyShare)),
+      .filter(
+        (f) =>
+          f.id !== 'gc.pressure' ||
+          !gcFromProfile ||
+          (f.impact?.share ?? 0) * (busy ?? 0) >= CPU_FINDING_THRESHOLDS.gc,
+      )
+      .map((f) => gradedByLoopCapacity(f, busy)),
     ...diagnosisFindings,
   ];
   const leakFinding = createLeakFinding(leak, heap?.tables.hotspots ?? []);

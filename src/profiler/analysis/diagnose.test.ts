@@ -371,3 +371,16 @@ describe('judging on a busy machine (the main thread waited for a CPU)', () => {
     expect(threadBusyShare(signals({}))).toBeUndefined();
   });
 });
+
+describe('GC pressure needs the CPU samples to agree', () => {
+  it('pauses over the limit with GC under 10 % of the main thread CPU samples: no pressure', () => {
+    const gc = Array.from({ length: 5 }, (_, i) => ({
+      startMs: i * 200,
+      durationMs: 30,
+      kind: 'major' as const,
+    }));
+    expect(diagnoseSignals(signals({ gc }), { gcShareOfCpu: 0.05 }).gcIssue).toBe(false);
+    expect(diagnoseSignals(signals({ gc }), { gcShareOfCpu: 0.39 }).gcIssue).toBe(true);
+    expect(diagnoseSignals(signals({ gc })).gcIssue).toBe(true); // no profile: pauses alone
+  });
+});
