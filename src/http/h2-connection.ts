@@ -518,22 +518,7 @@ export class Http2Connection implements LoadConnection {
       trail.connecting = 0;
       trail.tlsHandshaking = 0;
     }
-    const sent = flight.sent || flight.sendStart;
-    trail.blocked = flight.sendStart > flight.queuedAt ? flight.sendStart - flight.queuedAt : 0;
-    trail.sending = sent - flight.sendStart;
-    const first = flight.firstByteAt;
-    if (first > 0) {
-      trail.waiting = first > sent ? first - sent : 0;
-      trail.receiving = end > first ? end - first : 0;
-    } else {
-      trail.waiting = end > sent ? end - sent : 0;
-      trail.receiving = 0;
-    }
-    trail.duration = trail.sending + trail.waiting + trail.receiving;
-    trail.queuedAt = flight.queuedAt;
-    trail.sendStart = flight.sendStart;
-    trail.endAt = end;
-    trail.tag = flight.tag;
+    fillStreamTimings(trail, flight, flight.sent || flight.sendStart, end);
     const socket = state.socket;
     const read = socket.bytesRead;
     const written = socket.bytesWritten;
@@ -542,6 +527,43 @@ export class Http2Connection implements LoadConnection {
     state.bytesRead = read;
     state.bytesWritten = written;
   }
+}
+
+/** When a stream's request was queued, started, answered (see {@link fillStreamTimings}). */
+export interface StreamTimes {
+  queuedAt: number;
+  sendStart: number;
+  /** When the response headers arrived; 0 when none did. */
+  firstByteAt: number;
+  tag: number;
+}
+
+/**
+ * Fills a trail's k6 timings for one HTTP/2 stream (both HTTP/2 clients): `blocked` from queued
+ * to started, `sending` to `sent`, `waiting` to the response headers, `receiving` to `end`;
+ * `duration = sending + waiting + receiving`.
+ */
+export function fillStreamTimings(
+  trail: TimingTrail,
+  t: StreamTimes,
+  sent: number,
+  end: number,
+): void {
+  trail.blocked = t.sendStart > t.queuedAt ? t.sendStart - t.queuedAt : 0;
+  trail.sending = sent - t.sendStart;
+  const first = t.firstByteAt;
+  if (first > 0) {
+    trail.waiting = first > sent ? first - sent : 0;
+    trail.receiving = end > first ? end - first : 0;
+  } else {
+    trail.waiting = end > sent ? end - sent : 0;
+    trail.receiving = 0;
+  }
+  trail.duration = trail.sending + trail.waiting + trail.receiving;
+  trail.queuedAt = t.queuedAt;
+  trail.sendStart = t.sendStart;
+  trail.endAt = end;
+  trail.tag = t.tag;
 }
 
 /** Classifies a node:http2 session error (socket errors keep their class). */

@@ -2,13 +2,21 @@
  * A lean HTTP/2 client connection for quick mode, written on node:net / node:tls sockets
  * instead of node:http2 (h2-connection.ts, still selectable with `REDLINE_H2_IMPL=node`).
  *
- * Why our own: in a fair benchmark (bench/http2.mjs, requests per CPU-second of the generator
- * process, same run, same targets) the node:http2 path spent ~50-250 µs of CPU per request
- * against h2load's 5-9 µs; a CPU profile put the cost inside node:http2 (a Duplex stream, event
- * emitters and async resources per stream, header object mapping, GC), not in Redline's
- * recording. Measured 2026-12-06 (load average 14-23 on 2 cores), h2c to a node:http2 server,
- * -c 10 --streams 10, per CPU-second of the generator: see bench/RESULTS.md "HTTP/2" for the
- * node:http2-vs-own table; the own client removes every per-stream object but one small record.
+ * Why our own: in a fair benchmark (bench/http2.mjs: same run, same targets, generators pinned
+ * to one core, requests per CPU-second of the generator process, Redline's net of start-up) the
+ * library was the bottleneck. Measured 2026-12-06 05:11 UTC, load average 17-20 on 2 cores,
+ * -c 10 × 10 streams, requests per CPU-second:
+ *
+ *   target               node:http2   this client   h2load
+ *   nginx TLS (h2)          3.9k         38.8k       103.7k
+ *   nginx h2c               5.4k         78.3k       128.9k
+ *   node:http2 TLS          5.4k         71.0k       169.8k
+ *   node:http2 h2c          8.4k         60.1k       215.9k
+ *
+ * A CPU profile of the node:http2 path put the cost inside the library (a Duplex stream, event
+ * emitters and async resources per stream, header objects, GC), not in Redline's recording.
+ * This client keeps one small record per stream. It is still 0.28-0.61× h2load per core (the
+ * goal is 0.8×): the rest is a JS read callback and socket write per response at these rates.
  *
  * What it does (RFC 9113): connection preface and SETTINGS (push disabled, large receive
  * windows), SETTINGS ack, the request's HEADERS block HPACK-encoded once (hpack.ts: literal
@@ -26,7 +34,9 @@
  * `reset` REFUSED_STREAM when they already are retries); a GOAWAY with an error code then fails
  * the streams still open as `reset` with k6's GOAWAY code; a protocol error of the server
  * (malformed frame, HPACK error) ends the connection with GOAWAY and fails its streams as
- * `malformed` with k6's connection-error code. Timings and byte counts follow h2-connection.ts.
+ * `malformed` with k6's connection-error code. Timings follow h2-connection.ts, except that
+ * `sending` ends when the HEADERS are handed to the socket; byte counts are the plaintext octets
+ * written and read, as node's socket counters give them.
  */
 import { type NetConnectOpts, connect as netConnect, type Socket } from 'node:net';
 import {
@@ -46,7 +56,7 @@ import {
   requestTimeout,
   truncatedResponse,
 } from './errors.js';
-import type { Http2ConnectionOptions } from './h2-connection.js';
+import { fillStreamTimings, type Http2ConnectionOptions } from './h2-connection.js';
 import {
   DEFAULT_MAX_FRAME_SIZE,
   DEFAULT_WINDOW,
@@ -385,7 +395,11 @@ export class Http2FastConnection implements LoadConnection {
     const buf = Buffer.allocUnsafe(total);
     let p = 0;
     // HEADERS first: a body's DATA frames queued with them must follow their stream's HEADERS.
+    // `sending` ends here, when the request is handed to the socket (k6: written).
+    const now = this.#clock();
     for (const id of ids) {
+      const flight = s.flights.get(id);
+      if (flight !== undefined) flight.sent = now;
       template.copy(buf, p);
       buf.writeUInt32BE(id, p + 5);
       p += template.length;
@@ -702,8 +716,7 @@ export class Http2FastConnection implements LoadConnection {
     s.reader.stop();
     this.#queue(s, goawayFrame(0, code));
     this.#flush(s);
-    s.socket.end();
-    s.socket.destroySoon?.();
+    closeAfterGoaway(s.socket);
     // Streams fail now with the protocol error; the socket's close then finds none left.
     this.#onSocketClosed(s);
   }
@@ -751,7 +764,7 @@ export class Http2FastConnection implements LoadConnection {
       s.reader.stop();
       this.#queue(s, goawayFrame(0, H2Error.NoError));
       this.#flush(s);
-      s.socket.end();
+      closeAfterGoaway(s.socket);
     }
   }
 
@@ -775,22 +788,7 @@ export class Http2FastConnection implements LoadConnection {
       trail.connecting = 0;
       trail.tlsHandshaking = 0;
     }
-    const sent = flight.sent;
-    trail.blocked = flight.sendStart > flight.queuedAt ? flight.sendStart - flight.queuedAt : 0;
-    trail.sending = sent - flight.sendStart;
-    const first = flight.firstByteAt;
-    if (first > 0) {
-      trail.waiting = first > sent ? first - sent : 0;
-      trail.receiving = end > first ? end - first : 0;
-    } else {
-      trail.waiting = end > sent ? end - sent : 0;
-      trail.receiving = 0;
-    }
-    trail.duration = trail.sending + trail.waiting + trail.receiving;
-    trail.queuedAt = flight.queuedAt;
-    trail.sendStart = flight.sendStart;
-    trail.endAt = end;
-    trail.tag = flight.tag;
+    fillStreamTimings(trail, flight, flight.sent, end);
     // Counted here rather than read from the socket's getters (bytesWritten walks its queue).
     const read = s.readTotal;
     const written = s.writtenTotal;
@@ -804,4 +802,13 @@ export class Http2FastConnection implements LoadConnection {
 /** Which HTTP/2 client quick mode uses: the lean one unless `REDLINE_H2_IMPL=node`. */
 export function http2Implementation(env: NodeJS.ProcessEnv = process.env): 'fast' | 'node' {
   return env['REDLINE_H2_IMPL'] === 'node' ? 'node' : 'fast';
+}
+
+/**
+ * Ends a socket after our GOAWAY was written; a server that keeps its side open is cut after a
+ * second (the timer does not hold the process).
+ */
+function closeAfterGoaway(socket: Socket | TLSSocket): void {
+  socket.end();
+  setTimeout(() => socket.destroy(), 1000).unref();
 }

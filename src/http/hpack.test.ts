@@ -95,6 +95,25 @@ describe('HpackDecoder: RFC 7541 Appendix C', () => {
     expect(d.tableSize).toBe(222);
   });
 
+  it('decodeStatus replays a repeated self-contained block and keeps the table as decode does', () => {
+    const c61 = hex(
+      '4882 6402 5885 aec3 771a 4b61 96d0 7abe 9410 54d4 44a8 2005 9504 0b81 66e0 82a6 2d1b ff6e 919d 29ad 1718 63c7 8f0b 97c8 e9ae 82ae 43d3',
+    );
+    const c62 = hex('4883 640e ffc1 c0bf'); // refers to dynamic entries: never replayed
+    const full = new HpackDecoder(512, true);
+    const lean = new HpackDecoder(512);
+    for (const block of [c61, c61, c62, c62, c61]) {
+      expect(lean.decodeStatus(block)).toBe(full.decode(block).status);
+      expect([lean.tableLength, lean.tableSize]).toEqual([full.tableLength, full.tableSize]);
+    }
+    // The same dynamic entries: a block of indexed fields reads the same names and values.
+    const probe = hex('be bf c0 c1');
+    expect(new HpackDecoder(512, true).decode(c61).fields).toHaveLength(4);
+    expect(lean.decodeStatus(hex('c1'))).toBe(full.decode(hex('c1')).status);
+    expect(() => lean.decodeStatus(hex('ff00'))).toThrow(HpackError);
+    expect(full.decode(probe).fields).toHaveLength(4);
+  });
+
   it('rejects malformed blocks with HpackError', () => {
     expect(() => new HpackDecoder().decode(hex('be'))).toThrow(HpackError); // empty dynamic table
     expect(() => new HpackDecoder().decode(hex('80'))).toThrow(HpackError); // index 0

@@ -248,8 +248,36 @@ export class HpackDecoder {
    * load path reads, without allocating a result per response.
    */
   decodeStatus(buf: Buffer, start = 0, end = buf.length): number {
-    return this.#run(buf, start, end, null);
+    // A block that refers to no dynamic-table entry and does not resize the table means the same
+    // whatever the table holds: its status and the entries it adds are replayed from the octets
+    // (nginx sends such a block, identical but for the date, on every response).
+    const key = buf.toString('latin1', start, end);
+    const known = this.#blocks.get(key);
+    if (known !== undefined) {
+      const adds = known.adds;
+      for (let i = 0; i < adds.length; i += 2) this.#insert(adds[i]!, adds[i + 1]!);
+      return known.status;
+    }
+    const adds: string[] = [];
+    this.#adds = adds;
+    this.#selfContained = true;
+    try {
+      const status = this.#run(buf, start, end, null);
+      if (this.#selfContained) {
+        if (this.#blocks.size >= BLOCK_CACHE_ENTRIES) this.#blocks.clear();
+        this.#blocks.set(key, { status, adds });
+      }
+      return status;
+    } finally {
+      this.#adds = null;
+    }
   }
+
+  /** Blocks already decoded by {@link decodeStatus} that depend on no table state. */
+  readonly #blocks = new Map<string, { status: number; adds: string[] }>();
+  /** While {@link decodeStatus} decodes: entries the block adds (name, value, …), or null. */
+  #adds: string[] | null = null;
+  #selfContained = false;
 
   #run(buf: Buffer, start: number, end: number, fields: Array<[string, string]> | null): number {
     const keep = fields !== null;
@@ -273,6 +301,7 @@ export class HpackDecoder {
         const size = this.#readInt(5);
         if (size > this.#maxTableSize) throw new HpackError('table size update above the limit');
         this.#tableLimit = size;
+        this.#selfContained = false;
         this.#evict(0);
       } else {
         // Literal field: with incremental indexing (§6.2.1, 01xxxxxx, 6-bit index), or without
@@ -282,7 +311,10 @@ export class HpackDecoder {
         const name = index === 0 ? (this.#readString(true) as string) : this.#name(index);
         const isStatus = name === ':status';
         const value = this.#readString(indexing || keep || isStatus);
-        if (indexing) this.#insert(name, value as string);
+        if (indexing) {
+          this.#insert(name, value as string);
+          this.#adds?.push(name, value as string);
+        }
         if (isStatus) status = statusOf(value as string);
         if (keep) fields.push([name, value as string]);
         sawField = true;
@@ -333,6 +365,7 @@ export class HpackDecoder {
   #name(index: number): string {
     if (index === 0) throw new HpackError('index 0');
     if (index <= STATIC_COUNT) return HPACK_STATIC_TABLE[index]![0];
+    this.#selfContained = false;
     const name = this.#names[this.#names.length - (index - STATIC_COUNT)];
     if (name === undefined) throw new HpackError(`index ${index} beyond the dynamic table`);
     return name;
@@ -387,6 +420,8 @@ export class HpackDecoder {
 
 /** Decoded Huffman strings kept per decoder (see `#huffman`). */
 const HUFFMAN_CACHE_ENTRIES = 256;
+/** Self-contained header blocks remembered per decoder (see `decodeStatus`). */
+const BLOCK_CACHE_ENTRIES = 64;
 const EMPTY = Buffer.alloc(0);
 
 /** A `:status` value as a number; 0 unless three digits. */
