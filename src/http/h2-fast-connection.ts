@@ -174,15 +174,8 @@ export class Http2FastConnection implements LoadConnection {
     this.#owner = owner;
     this.#options = options;
     this.#clock = options.now ?? (() => performance.now());
-    const fields: Array<[string, string]> = [];
-    const pseudo = Object.entries(options.request.headers).sort(
-      ([a], [b]) => Number(b.startsWith(':')) - Number(a.startsWith(':')),
-    );
-    for (const [name, value] of pseudo) {
-      if (value === undefined) continue;
-      for (const v of Array.isArray(value) ? value : [value]) fields.push([name, String(v)]);
-    }
-    const block = encodeHeaderBlock(fields);
+    const block = requestHeaderBlock(options.request.headers);
+    // Callers check with fitsOneHeadersFrame() first (quick mode then uses node:http2).
     if (block.length > DEFAULT_MAX_FRAME_SIZE)
       throw new RangeError(`request headers too large for one HTTP/2 frame (${block.length} B)`);
     this.#body = options.request.body;
@@ -802,6 +795,30 @@ export class Http2FastConnection implements LoadConnection {
 /** Which HTTP/2 client quick mode uses: the lean one unless `REDLINE_H2_IMPL=node`. */
 export function http2Implementation(env: NodeJS.ProcessEnv = process.env): 'fast' | 'node' {
   return env['REDLINE_H2_IMPL'] === 'node' ? 'node' : 'fast';
+}
+
+/** The request's header block, pseudo-headers first, HPACK-encoded once for every stream. */
+function requestHeaderBlock(headers: Http2ConnectionOptions['request']['headers']): Buffer {
+  const fields: Array<[string, string]> = [];
+  const pseudo = Object.entries(headers).sort(
+    ([a], [b]) => Number(b.startsWith(':')) - Number(a.startsWith(':')),
+  );
+  for (const [name, value] of pseudo) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) fields.push([name, String(v)]);
+  }
+  return encodeHeaderBlock(fields);
+}
+
+/**
+ * True when the request's headers fit one HEADERS frame (16 KB, the size every peer accepts).
+ * This client does not split a header block into CONTINUATION frames; larger headers (huge
+ * cookies, say) go through node:http2 instead.
+ */
+export function fitsOneHeadersFrame(
+  headers: Http2ConnectionOptions['request']['headers'],
+): boolean {
+  return requestHeaderBlock(headers).length <= DEFAULT_MAX_FRAME_SIZE;
 }
 
 /**

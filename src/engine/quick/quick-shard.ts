@@ -28,7 +28,11 @@ import {
   unfinishedAtEnd,
 } from '../../http/errors.js';
 import { Http2Connection } from '../../http/h2-connection.js';
-import { Http2FastConnection, http2Implementation } from '../../http/h2-fast-connection.js';
+import {
+  fitsOneHeadersFrame,
+  Http2FastConnection,
+  http2Implementation,
+} from '../../http/h2-fast-connection.js';
 import { DEFAULT_EXPECTED_STATUS, HttpSeriesCache } from '../../http/http-metrics.js';
 import type { LoadConnection } from '../../http/load-connection.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
@@ -127,8 +131,11 @@ export class QuickShard implements ConnectionOwner<LoadConnection>, ShardHandle 
     this.#isIdle = new Uint8Array(config.connections);
     const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
     const h2 = config.http2;
-    // The lean HTTP/2 client unless REDLINE_H2_IMPL=node (h2-fast-connection.ts says why).
-    const H2 = http2Implementation() === 'node' ? Http2Connection : Http2FastConnection;
+    // The lean HTTP/2 client unless REDLINE_H2_IMPL=node (h2-fast-connection.ts says why) or the
+    // request's headers need more than one frame, which only node:http2 splits.
+    const useNode =
+      http2Implementation() === 'node' || (h2 !== null && !fitsOneHeadersFrame(h2.headers));
+    const H2 = useNode ? Http2Connection : Http2FastConnection;
     for (let i = 0; i < config.connections; i++) {
       this.#connections.push(
         h2
