@@ -4,6 +4,9 @@
  * commands that run scripts load lazily (it brings the script loader and runtime); the MCP
  * server's script inspection shares their init errors (`initContextError`).
  */
+
+// The test data a YAML plan's iterations use, for reports (audits run their flows as plans).
+export { describePlanFileData, isYamlPlanPath } from '../script/yaml/index.js';
 export {
   type AbortReason,
   type ControlledRun,
@@ -11,8 +14,6 @@ export {
   type RunShardsOptions,
   runShards,
 } from './controller.js';
-// The test data a YAML plan's iterations use, for reports (audits run their flows as plans).
-export { describePlanFileData, isYamlPlanPath } from '../script/yaml/index.js';
 export { checkReachable } from './preflight.js';
 export { planQuickShards, type QuickRunOptions, splitEvenly } from './quick/quick-config.js';
 export { describeQuickRun, type RunResult, runQuickTest } from './quick/run-quick.js';

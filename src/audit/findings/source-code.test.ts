@@ -74,6 +74,7 @@ describe('attachSourceCode', () => {
     expect(crypto?.recommendation.diff?.after).toContain('const derived = await pbkdf2Async(');
     expect(crypto?.recommendation.diff?.after).toContain('const pbkdf2Async = promisify(pbkdf2);');
     expect(page?.recommendation.diff?.after).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the rewritten source holds a template literal.
       'await app.db.query<OrderRow>(`${ALL_ORDERS_SQL} LIMIT $2 OFFSET $3`, [userId, limit, offset]);',
     );
   });
