@@ -119,6 +119,10 @@ describe('redline demo audit', () => {
       /demo-users\.csv \(1,000 records, each a distinct email; one row per iteration, in sequence/,
     );
     expect(md).toMatch(/- Test data: \S*demo-users\.csv \(1,000 records/);
+    // One account repeated made GET /users/me a "cache candidate"; distinct users do not.
+    expect(
+      byId(unfixed, 'probe.cache-candidate').filter((f) => f.location?.route === 'GET /users/me'),
+    ).toEqual([]);
     expect(md).toContain(`**Your code** (\`${loop.file}:${loop.line}\`):`);
     // None of the report defects of issue 13 §2-§3 (emoji icons, two signs, "0.9× faster",
     // duplicate titles, seed layout of Load Test Results, improvements above 100 %).
