@@ -1,17 +1,25 @@
 /**
- * HTTP/2: `redline run --http2` against h2load (nghttp2-client), the reference HTTP/2 load tool,
- * on the same targets in one run: nginx with `http2` on TLS and a node:http2 TLS server, both
- * pinned to the target core; each generator pinned to the generator core. Prints req/s, CPU
- * seconds, req/s per core (requests / CPU seconds of the generator) and the ratios Redline/h2load.
+ * HTTP/2: `redline run --http2` / `--h2c` against h2load (nghttp2-client), the reference HTTP/2
+ * load tool, on the same targets in one run: nginx with `http2` (TLS and cleartext h2c) and a
+ * node:http2 server (TLS and h2c), each pinned to the target core; each generator pinned to the
+ * generator core. Redline runs twice per round: its lean HTTP/2 client (the default,
+ * src/http/h2-fast-connection.ts) and node:http2 (`REDLINE_H2_IMPL=node`).
+ *
+ * Measures: req/s, and requests per CPU-second of the generator process (user+sys of the
+ * process from /usr/bin/time, i.e. /proc/<pid>/stat at exit). Redline's CPU includes Node's
+ * start-up and the ALPN/h2c preflight, so each round also runs it for `-n 100` and the
+ * "net" per-core figure is (requests − 100) / (CPU − CPU of the 100-request run); h2load's
+ * start-up is negligible and its raw figure is used.
  *
  *   node bench/http2.mjs [seconds=5] [rounds=3] [connections=10] [streams=10]
  *
  * Goal (issue 16): ≥ 0.8× h2load req/s per core.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { writeSelfSignedCertificate } from './certificate.mjs';
 import {
   freePort,
   k,
@@ -29,33 +37,16 @@ const [seconds = 5, rounds = 3, connections = 10, streams = 10] = process.argv.s
 function certificate() {
   const dir = join(WORK, 'h2-cert');
   mkdirSync(dir, { recursive: true });
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  return { key: join(dir, 'key.pem'), cert: join(dir, 'cert.pem') };
+  const { certPath, keyPath } = writeSelfSignedCertificate(dir, { ec: true });
+  return { key: keyPath, cert: certPath };
 }
 
-async function startNginxH2(port, tls) {
+async function startNginxH2(port, tls, cleartext = false) {
   need('nginx', 'apt-get install -y nginx');
   const dir = join(WORK, `nginx-h2-${port}`);
+  const listen = cleartext
+    ? `listen 127.0.0.1:${port} http2;`
+    : `listen 127.0.0.1:${port} ssl http2;`;
   mkdirSync(dir, { recursive: true });
   const conf = join(dir, 'nginx.conf');
   // nginx 1.22 (Debian 12) spells it `listen … ssl http2`; 1.25+ also accepts `http2 on;`.
@@ -72,7 +63,7 @@ http {
   http2_max_requests 1000000;
   client_body_temp_path ${dir}/cb; proxy_temp_path ${dir}/px; fastcgi_temp_path ${dir}/fc; uwsgi_temp_path ${dir}/uw; scgi_temp_path ${dir}/sc;
   server {
-    listen 127.0.0.1:${port} ssl http2;
+    ${listen}
     ssl_certificate ${tls.cert};
     ssl_certificate_key ${tls.key};
     location / { default_type text/plain; return 200 "hello\\n"; }
@@ -85,25 +76,29 @@ http {
   });
   await waitForPort(port);
   return {
-    name: 'nginx (TLS, http2)',
-    url: `https://127.0.0.1:${port}/`,
+    name: cleartext ? 'nginx (h2c)' : 'nginx (TLS, http2)',
+    url: `${cleartext ? 'http' : 'https'}://127.0.0.1:${port}/`,
     stop: () => child.kill(),
   };
 }
 
-async function startNodeH2(port, tls) {
-  const script = join(WORK, 'h2-hello-server.cjs');
+async function startNodeH2(port, tls, cleartext = false) {
+  const script = join(WORK, `h2-hello-server-${port}.cjs`);
   writeFileSync(
     script,
     `const fs = require('fs');
-const s = require('http2').createSecureServer({ key: fs.readFileSync(${JSON.stringify(tls.key)}), cert: fs.readFileSync(${JSON.stringify(tls.cert)}) });
+const s = ${cleartext ? "require('http2').createServer()" : `require('http2').createSecureServer({ key: fs.readFileSync(${JSON.stringify(tls.key)}), cert: fs.readFileSync(${JSON.stringify(tls.cert)}) })`};
 s.on('stream', (st) => { st.on('error', () => {}); st.respond({ ':status': 200, 'content-type': 'text/plain' }); st.end('hello'); });
 s.listen(${port}, '127.0.0.1');
 `,
   );
   const child = spawn('taskset', ['-c', TGT_CPU, process.execPath, script], { stdio: 'ignore' });
   await waitForPort(port);
-  return { name: 'node:http2 (TLS)', url: `https://127.0.0.1:${port}/`, stop: () => child.kill() };
+  return {
+    name: cleartext ? 'node:http2 (h2c)' : 'node:http2 (TLS)',
+    url: `${cleartext ? 'http' : 'https'}://127.0.0.1:${port}/`,
+    stop: () => child.kill(),
+  };
 }
 
 async function h2load(url) {
@@ -124,20 +119,22 @@ async function h2load(url) {
   return { rps, requests: done, cpu: r.cpuSeconds, failed };
 }
 
-async function redline(url) {
-  const { result, run } = await runRedlineJson([
-    url,
-    '--http2',
-    '--insecure',
-    '-c',
-    String(connections),
-    '--streams',
-    String(streams),
-    '-d',
-    `${seconds}s`,
-    '--warmup',
-    '0',
-  ]);
+async function redline(url, impl, count) {
+  const { result, run } = await runRedlineJson(
+    [
+      url,
+      url.startsWith('https:') ? '--http2' : '--h2c',
+      '--insecure',
+      '-c',
+      String(connections),
+      '--streams',
+      String(streams),
+      ...(count ? ['-n', String(count)] : ['-d', `${seconds}s`]),
+      '--warmup',
+      '0',
+    ],
+    { env: { REDLINE_H2_IMPL: impl } },
+  );
   const reqs = result.metrics.http_reqs.values;
   return {
     rps: reqs.rate,
@@ -151,34 +148,46 @@ need('h2load', 'apt-get install -y nghttp2-client');
 const tls = certificate();
 const targets = [
   await startNginxH2(await freePort(), tls),
+  await startNginxH2(await freePort(), tls, true),
   await startNodeH2(await freePort(), tls),
+  await startNodeH2(await freePort(), tls, true),
 ];
+const TOOLS = ['h2load', 'fast', 'node'];
 const load = [];
 console.log(
-  `HTTP/2 over TLS, -c ${connections} × ${streams} streams, ${seconds} s × ${rounds} rounds (order alternates)`,
+  `HTTP/2, -c ${connections} × ${streams} streams, ${seconds} s × ${rounds} rounds (order rotates); redline = lean client, redline-node = REDLINE_H2_IMPL=node`,
 );
 console.log(
-  '| target | h2load req/s | redline req/s | req/s ratio | h2load req/s per core | redline req/s per core | per-core ratio | runs (h2load / redline) |',
+  '| target | h2load req/s | redline req/s | redline-node req/s | h2load req/CPU-s | redline req/CPU-s (net) | redline-node req/CPU-s (net) | redline/h2load per core | redline-node/h2load per core | redline/h2load req/s |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 try {
   for (const target of targets) {
-    const runs = { h2load: [], redline: [] };
+    const runs = { h2load: [], fast: [], node: [] };
     for (let i = 0; i < rounds; i++) {
       load.push(loadavg()[0]);
-      const order = i % 2 === 0 ? ['h2load', 'redline'] : ['redline', 'h2load'];
-      for (const tool of order)
-        runs[tool].push(tool === 'h2load' ? await h2load(target.url) : await redline(target.url));
+      const order = TOOLS.map((_, j) => TOOLS[(i + j) % TOOLS.length]);
+      for (const tool of order) {
+        if (tool === 'h2load') {
+          runs.h2load.push({ ...(await h2load(target.url)), net: 0 });
+          continue;
+        }
+        const full = await redline(target.url, tool);
+        const base = await redline(target.url, tool, 100);
+        full.net = (full.requests - base.requests) / (full.cpu - base.cpu);
+        runs[tool].push(full);
+      }
     }
     const m = (tool, f) => median(runs[tool].map(f));
     const rps = (tool) => m(tool, (r) => r.rps);
-    const perCore = (tool) => m(tool, (r) => r.requests / r.cpu);
-    const list = (tool) => runs[tool].map((r) => k(r.rps)).join(', ');
-    const failed = [...runs.h2load, ...runs.redline].some((r) => r.failed > 0)
+    const perCore = (tool) => m(tool, (r) => (tool === 'h2load' ? r.requests / r.cpu : r.net));
+    const failed = Object.values(runs)
+      .flat()
+      .some((r) => r.failed > 0)
       ? ' (failures!)'
       : '';
     console.log(
-      `| ${target.name}${failed} | ${k(rps('h2load'))} | ${k(rps('redline'))} | ${(rps('redline') / rps('h2load')).toFixed(2)} | ${k(perCore('h2load'))} | ${k(perCore('redline'))} | ${(perCore('redline') / perCore('h2load')).toFixed(2)} | ${list('h2load')} / ${list('redline')} |`,
+      `| ${target.name}${failed} | ${k(rps('h2load'))} | ${k(rps('fast'))} | ${k(rps('node'))} | ${k(perCore('h2load'))} | ${k(perCore('fast'))} | ${k(perCore('node'))} | ${(perCore('fast') / perCore('h2load')).toFixed(2)} | ${(perCore('node') / perCore('h2load')).toFixed(2)} | ${(rps('fast') / rps('h2load')).toFixed(2)} |`,
     );
   }
 } finally {

@@ -1,11 +1,12 @@
 // Shared helpers for Redline's benchmarks: targets pinned to one core, tools pinned to the other,
 // process CPU/RSS readings, medians. Traffic goes to 127.0.0.1 only; every run is time-bounded.
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSelfSignedCertificate } from './certificate.mjs';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const REDLINE = join(ROOT, 'bin/redline.js');
@@ -60,27 +61,7 @@ export async function startNginx(port, { tls = false } = {}) {
   mkdirSync(dir, { recursive: true });
   // TLS: a fresh self-signed RSA-2048 certificate (TLS 1.2 and 1.3, nginx's default ciphers,
   // session tickets on: every client resumes when it reconnects).
-  if (tls) {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-  }
+  if (tls) writeSelfSignedCertificate(dir);
   const listen = tls
     ? `listen 127.0.0.1:${port} ssl; ssl_certificate ${dir}/cert.pem; ssl_certificate_key ${dir}/key.pem; ssl_protocols TLSv1.2 TLSv1.3;`
     : `listen 127.0.0.1:${port};`;

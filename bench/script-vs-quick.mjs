@@ -1,14 +1,33 @@
 // A script doing one GET + one check vs quick mode, same core, same target (nginx on the other
-// core), 50 connections/VUs. Goal: script ≥ 0.5× quick-mode req/s.
-// Usage: node bench/script-vs-quick.mjs [seconds] [reps] [native|k6] — `k6`: the same flow as a
-// k6 script (k6/http, the k6 transform, per-VU init).
+// core), 50 connections/VUs, one worker. Goal: script ≥ 0.5× quick mode.
+//
+// Usage: node bench/script-vs-quick.mjs [seconds] [rounds] [native|k6] [--before <bin/redline.js>]
+//   `k6`: the same flow as a k6 script (k6/http, the k6 transform, per-VU init).
+//   `--before`: another build's CLI; each round then runs quick and script with both builds.
+//
+// Each round runs quick mode then the script (the order alternates between rounds) and yields
+// two ratios, script / quick:
+//   req/s          requests per wall-clock second (what the user sees; at the mercy of the load)
+//   req/CPU-s      requests per CPU-second of the generator process during the load (the mean
+//                  CPU share its own monitor measured per interval — process.cpuUsage, all threads,
+//                  one worker so one core — times the duration): robust when other jobs take the
+//                  core, since a slice the generator does not get costs it no CPU either
+// and the whole-process CPU from /usr/bin/time (startup and bundling included) for reference.
+// The ratios are reported as the geometric mean of the per-round ratios with a 95 % interval
+// (bench/ratio-interval.mjs), with the load average before and after.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, k, median, runRedlineJson, startNginx, WORK } from './lib.mjs';
+import { formatInterval, loadText, ratioInterval } from './ratio-interval.mjs';
 
-const seconds = Number(process.argv[2] ?? 5);
-const reps = Number(process.argv[3] ?? 3);
-const style = process.argv[4] ?? 'native';
+const positional = process.argv
+  .slice(2)
+  .filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--before');
+const beforeAt = process.argv.indexOf('--before');
+const before = beforeAt > 0 ? process.argv[beforeAt + 1] : undefined;
+const seconds = Number(positional[0] ?? 5);
+const rounds = Number(positional[1] ?? 3);
+const style = positional[2] ?? 'native';
 const script = join(WORK, style === 'k6' ? 'one-get-k6.js' : 'one-get.ts');
 mkdirSync(WORK, { recursive: true });
 writeFileSync(
@@ -29,31 +48,80 @@ export default async function () {
 declare const __ENV: Record<string, string | undefined>;
 `,
 );
+
+/** One run: requests, req/s, load-phase CPU seconds (generator monitor), whole-process CPU. */
+async function measure(args, cli) {
+  const { result, run } = await runRedlineJson(['--workers', '1', ...args], cli ? { cli } : {});
+  const count = result.metrics.http_reqs.values.count;
+  const loadCpu = (result.generator.cpuPercent / 100) * seconds;
+  return {
+    count,
+    rate: result.metrics.http_reqs.values.rate,
+    perCpu: count / loadCpu,
+    perProcessCpu: count / run.cpuSeconds,
+  };
+}
+
+const builds = before
+  ? [
+      ['before', before],
+      ['after', undefined],
+    ]
+  : [['this build', undefined]];
 const nginx = await startNginx(await freePort());
-const quick = [];
-const scripted = [];
+const runs = Object.fromEntries(builds.map(([name]) => [name, { quick: [], script: [] }]));
+console.log(`start: ${loadText()}`);
 try {
-  for (let i = 0; i < reps; i++) {
-    const q = await runRedlineJson([nginx.url, '-c', '50', '-d', `${seconds}s`]);
-    quick.push(q.result.metrics.http_reqs.values.rate);
-    const s = await runRedlineJson([
-      script,
-      '--vus',
-      '50',
-      '--duration',
-      `${seconds}s`,
-      '-e',
-      `URL=${nginx.url}`,
-    ]);
-    scripted.push(s.result.metrics.http_reqs.values.rate);
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? builds : [...builds].reverse();
+    for (const [name, cli] of order) {
+      const quickFirst = round % 2 === 0;
+      const quick = () => measure([nginx.url, '-c', '50', '-d', `${seconds}s`], cli);
+      const scripted = () =>
+        measure(
+          [script, '--vus', '50', '--duration', `${seconds}s`, '-e', `URL=${nginx.url}`],
+          cli,
+        );
+      let q;
+      let s;
+      if (quickFirst) {
+        q = await quick();
+        s = await scripted();
+      } else {
+        s = await scripted();
+        q = await quick();
+      }
+      runs[name].quick.push(q);
+      runs[name].script.push(s);
+      console.log(
+        `round ${round + 1} ${name}: quick ${k(q.rate)} req/s ${k(q.perCpu)} req/CPU-s, script ${k(s.rate)} req/s ${k(s.perCpu)} req/CPU-s (${loadText()})`,
+      );
+    }
   }
 } finally {
   nginx.stop();
 }
-const mq = median(quick);
-const ms = median(scripted);
-console.log('| mode | req/s (median) | runs |');
-console.log('|---|---:|---|');
-console.log(`| quick mode, 50 connections | ${k(mq)} | ${quick.map(k).join(', ')} |`);
-console.log(`| ${style} script (GET + check), 50 VUs | ${k(ms)} | ${scripted.map(k).join(', ')} |`);
-console.log(`\nscript / quick = ${(ms / mq).toFixed(2)} (goal ≥ 0.5)`);
+console.log(`end: ${loadText()}\n`);
+console.log(
+  `| build | quick req/s (median) | ${style} script req/s (median) | script/quick req/s | quick req/CPU-s (median) | script req/CPU-s (median) | script/quick req/CPU-s | script/quick req per process CPU-s |`,
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const [name] of builds) {
+  const { quick, script: scripted } = runs[name];
+  const ratio = (field) => ratioInterval(scripted.map((s, i) => s[field] / quick[i][field]));
+  const med = (list, field) => k(median(list.map((x) => x[field])));
+  console.log(
+    `| ${name} | ${med(quick, 'rate')} | ${med(scripted, 'rate')} | ${formatInterval(ratio('rate'))} | ${med(quick, 'perCpu')} | ${med(scripted, 'perCpu')} | ${formatInterval(ratio('perCpu'))} | ${formatInterval(ratio('perProcessCpu'))} |`,
+  );
+}
+if (before) {
+  // The same round's runs of both builds, paired: how the script's own cost changed.
+  const paired = (mode, field) =>
+    formatInterval(
+      ratioInterval(runs.after[mode].map((a, i) => a[field] / runs.before[mode][i][field])),
+    );
+  console.log(
+    `\nafter / before, paired by round: script req/CPU-s ${paired('script', 'perCpu')}, quick req/CPU-s ${paired('quick', 'perCpu')}, script req/s ${paired('script', 'rate')}`,
+  );
+}
+console.log('\ngoal: script / quick ≥ 0.5');

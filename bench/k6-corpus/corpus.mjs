@@ -107,6 +107,8 @@ export const CORPUS = [
     'k6/foundations/10.summary.js',
     'k6/foundations/14.basic.tracing.js',
     'k6/foundations/17.login-action.js',
+    // QuickPizza's own API test: k6chaijs describe() blocks making requests, exitOnError on.
+    'k6/internal/01.quickpizza.js',
   ].map((p) => e(QP, p)),
   // Scenarios with exec functions: run as written (--iterations would replace them, as in k6).
   ...[

@@ -23,6 +23,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSelfSignedCertificate } from '../certificate.mjs';
 import { CORPUS, MODULE_SOURCES } from './corpus.mjs';
 import { CORPUS_DIR, moduleDir, repoDir } from './fetch-corpus.mjs';
 import { startEmulator } from './server.mjs';
@@ -81,36 +82,12 @@ function corpusHosts() {
   return [...hosts].sort();
 }
 
-/** A self-signed certificate valid for every corpus host (made by the openssl CLI). */
+/** A self-signed certificate valid for every corpus host (bench/certificate.mjs). */
 function certificateFor(hosts) {
   const dir = mkdtempSync(join(tmpdir(), 'k6-corpus-tls-'));
-  const san = hosts.map((h) => `DNS:${h}`).join(',');
-  spawnSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=k6-corpus',
-      '-addext',
-      `subjectAltName=${san}`,
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  return {
-    key: readFileSync(join(dir, 'key.pem')),
-    cert: readFileSync(join(dir, 'cert.pem')),
-    certFile: join(dir, 'cert.pem'),
-  };
+  const altName = hosts.map((h) => `DNS:${h}`).join(',');
+  const { certPath, keyPath } = writeSelfSignedCertificate(dir, { cn: 'k6-corpus', altName });
+  return { key: readFileSync(keyPath), cert: readFileSync(certPath), certFile: certPath };
 }
 
 function runOne(args, cwd, env = {}) {

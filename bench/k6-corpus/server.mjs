@@ -301,22 +301,101 @@ async function testK6(req, res, path, url, body) {
   return true;
 }
 
+/**
+ * QuickPizza's users as its database seeds them (testdata.yaml): `default` (id 1) takes any
+ * password; the others have a plain-text password. Users made with POST /api/users join them.
+ */
+const QP_USERS = new Map([
+  ['default', { id: 1, username: 'default', token: 'abcdef0123456789' }],
+  [
+    'synthetics_multihttp_example',
+    {
+      id: 2,
+      username: 'synthetics_multihttp_example',
+      password: 'synthetics_multihttp_example',
+      token: 'woSyhhrE3pQVUxMU',
+    },
+  ],
+  [
+    'studio-user',
+    { id: 3, username: 'studio-user', password: 'k6studiorocks', token: 'oBGOPc5tVtk9WAgf' },
+  ],
+]);
+
+/** A JSON request body, or {} when it is not JSON. */
+function jsonBody(body) {
+  try {
+    const value = JSON.parse(body.toString() || '{}');
+    return value && typeof value === 'object' ? value : {};
+  } catch {
+    return {};
+  }
+}
+
+/** QuickPizza's token of a request (`Authorization: token|bearer <16 characters>`), or ''. */
+function quickpizzaToken(req) {
+  const [prefix, token] = (req.headers.authorization ?? '').split(' ');
+  return ['token', 'bearer'].includes(prefix?.toLowerCase()) && token?.length === 16 ? token : '';
+}
+
+/** QuickPizza's users API: sign-up, login (401 for a wrong password), token authentication. */
+function quickpizzaUsers(req, res, path, body) {
+  if (path === '/api/users' && req.method === 'POST') {
+    const { username, password } = jsonBody(body);
+    if (!username || !password || QP_USERS.has(username)) {
+      send(res, 400, { error: 'invalid user or username taken' });
+      return true;
+    }
+    const token = randomUUID().replace(/-/g, '').slice(0, 16);
+    QP_USERS.set(username, { id: QP_USERS.size + 1, username, password, token });
+    send(res, 201, { id: QP_USERS.size, username });
+  } else if (path === '/api/users/token/login') {
+    const { username, password } = jsonBody(body);
+    const user = QP_USERS.get(username);
+    if (!user || (user.password !== undefined && user.password !== password))
+      send(res, 401, { error: 'authentication failed' });
+    else send(res, 200, { token: user.token });
+  } else if (path === '/api/users/token/authenticate' && req.method === 'POST') {
+    const token = quickpizzaToken(req);
+    // Any well-formed token that matches no user is the default user (QuickPizza's rule).
+    const user = [...QP_USERS.values()].find((u) => u.token === token) ?? QP_USERS.get('default');
+    if (!token) send(res, 401, { error: 'authentication failed' });
+    else send(res, 200, { id: user.id, username: user.username });
+  } else return false;
+  return true;
+}
+
 /** QuickPizza's API (the parts the workshop scripts use). */
 async function quickpizza(req, res, url, body) {
   const path = url.pathname;
   if (path.startsWith('/test.k6.io'))
     return testK6(req, res, path.slice('/test.k6.io'.length) || '/', url, body);
-  if (path === '/pi.php') return testK6(req, res, path, url, body);
+  // QuickPizza serves the legacy test.k6.io pages at its root too.
+  if (path === '/pi.php' || path === '/flip_coin.php') return testK6(req, res, path, url, body);
+  if (quickpizzaUsers(req, res, path, body)) return true;
+  if (path === '/metrics') {
+    send(
+      res,
+      200,
+      '# HELP k6quickpizza_server_http_requests_total HTTP requests\n# TYPE k6quickpizza_server_http_requests_total counter\nk6quickpizza_server_http_requests_total 1\n',
+      {
+        'Content-Type': 'text/plain; version=0.0.4',
+      },
+    );
+    return true;
+  }
   if (path === '/api/pizza' && req.method === 'POST') {
     // Current QuickPizza wants a token; the version the workshop uses took an X-User-ID header.
     if (!req.headers.authorization && !req.headers['x-user-id']) {
       send(res, 401, { error: 'authentication required' });
       return true;
     }
+    // A custom name (cut to 64 characters, as QuickPizza does) replaces the generated one.
+    const customName = String(jsonBody(body).customName ?? '').slice(0, 64);
     send(res, 200, {
       pizza: {
         id: Math.floor(Math.random() * 10000),
-        name: 'Margherita of the day',
+        name: customName || 'Margherita of the day',
         dough: { name: 'Thin', caloriesPerSlice: 140 },
         ingredients: PIZZA_INGREDIENTS,
         tool: 'Pizza cutter',
@@ -327,10 +406,7 @@ async function quickpizza(req, res, url, body) {
   } else if (path === '/api/csrf-token') {
     res.setHeader('Set-Cookie', 'csrf_token=abcdef123456; Path=/');
     send(res, 200, { 'csrf-token': 'abcdef123456' });
-  } else if (path === '/api/users/token/login') {
-    send(res, 200, { token: 'abcdef0123456789' });
-  } else if (path === '/api/users' && req.method === 'POST') send(res, 201, {});
-  else if (path === '/api/ratings')
+  } else if (path === '/api/ratings')
     send(
       res,
       req.method === 'POST' ? 201 : 200,

@@ -9,42 +9,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVICES } from './services.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const redline = join(here, '../../bin/redline.js');
-
-/** The services of the study: source, commit, and the private database the audit uses. */
-const SERVICES = [
-  {
-    name: 'koa',
-    repo: 'gothinkster/koa-knex-realworld-example',
-    commit: '602e234139c453825eb3939cf24bdf00fc164e0e',
-    db: { engine: 'postgres', name: 'ra_koa' },
-  },
-  {
-    name: 'fastify',
-    repo: 'lifeiscontent/fastify-realworld',
-    commit: '0952f090ebfe63a7d96367202b7fde542b4eceb2',
-    db: { engine: 'postgres', name: 'ra_fastify' },
-  },
-  {
-    name: 'nest',
-    repo: 'lujakob/nestjs-realworld-example-app',
-    commit: 'c1c2cc4e448b279ff083272df1ac50d20c3304fa',
-    db: { engine: 'postgres', name: 'ra_nest' },
-  },
-  {
-    name: 'exseq',
-    repo: 'chojs23/realword-express-sequelize',
-    commit: '15e9a342067560dc128816a42c2cf19732014aa0',
-    db: { engine: 'mariadb', name: 'ra_exseq' },
-  },
-];
 
 /** The password every seeded user has (X12345678), hashed as each service checks it. */
 const PASSWORD_HASH = {
   koa: '$2a$10$bTtsfGNHOvzuBnyPvCqIveXJVrME7AzsdUyVQm5j1yAR6xyXiAyoi',
   fastify: '$2a$10$5DeKD.Aa/UkC397W6fC70u2lV8tFCtLC1tIn7kwucDVoa5FEb.3Ki',
+  // HMAC-SHA256 keyed with the password, as user.entity.ts computes it.
+  mikro: '81de5400884a4d9f03a09e73abf689657d0cf3d3bf805faa3b402bb027c6f43d',
   nest: '$argon2id$v=19$m=65536,t=3,p=4$EhZatlX/jYtytUJtyDKa9A$SVfn8aNGWglAjeJNbEcUeeirYy4khQOhdXZVa8qGrI0',
 };
 
@@ -77,7 +52,14 @@ function seed(service) {
       ],
       sql,
     );
-  else run('mysql', ['-h', '127.0.0.1', '-uroot', service.db.name], sql);
+  else {
+    const pw = PASSWORD_HASH[service.name];
+    run(
+      'mysql',
+      ['-h', '127.0.0.1', '-uroot', service.db.name],
+      pw ? `SET @pw='${pw}';\n${sql}` : sql,
+    );
+  }
 }
 
 const wanted = process.argv.slice(2);

@@ -5,7 +5,6 @@
 export { type AuditRecord, createBaselineVerification } from './baseline.js';
 export { CONFIG_FILE_NAMES, findConfigFile, loadAuditConfig } from './config/load-config.js';
 export { type ParsedConfig, parseAuditConfig } from './config/parse-config.js';
-export { type ConfigProblem, formatConfigPath } from './config/reader.js';
 export { type AuditSizing, createDefaultSteps, isStepName } from './config/steps.js';
 export * from './config/types.js';
 export { createMonitoringPlan } from './monitoring.js';

@@ -144,11 +144,11 @@ describe('test-wide options', () => {
         },
       }),
     ).toEqual([
-      'options.tags: must be an object of name: "value" pairs, got "x" (a string)',
+      'options.tags: must be an object of name: "value" pairs, got "x"',
       'options.summaryTrendStats: "p(101)": a percentile must be between 0 and 100',
       'options.summaryTrendStats: "mean" is not a trend statistic (avg, min, med, max, count, sum or p(N))',
       'options.setupTimeout: must be more than 0',
-      'options.noConnectionReuse: must be true or false, got "yes" (a string)',
+      'options.noConnectionReuse: must be true or false, got "yes"',
       'options.batch: must be more than 0',
       'options.summaryTimeUnit: must be one of ms, s, us, got "min"',
     ]);

@@ -4,14 +4,13 @@
  * and max-duration helpers behind it.
  */
 
-import type { RampingVusScenario } from '../executors/ramping-vus.js';
 import type { ScenarioPlan } from '../executors/registry.js';
 import { executorOf } from '../executors/registry.js';
 import { formatGoDuration } from '../util/duration.js';
 import { plural } from './format.js';
 import type { Plan } from './plan.js';
 
-/** Most VUs one scenario can use at once (ramping-vus: the highest of startVUs and targets). */
+/** Most VUs one scenario can use at once (its executor's `maxVUs`). */
 export function maxVUs(scenario: ScenarioPlan): number {
   return executorOf(scenario).maxVUs(scenario);
 }
@@ -41,8 +40,8 @@ export function sortScenarios(scenarios: readonly ScenarioPlan[]): ScenarioPlan[
 /**
  * Most VUs the whole plan needs at once, taking start times into account: the largest sum over
  * scenarios active at the same moment. Each scenario holds its VUs from startTime until
- * startTime + maxDurationMs; ramping-vus follows its stages and keeps ramped-down VUs for
- * gracefulRampDown (k6's reservation rule; integer rounding can differ from k6 by one VU).
+ * startTime + maxDurationMs, all of them unless its executor says otherwise (`reservation`:
+ * ramping-vus follows its stages and keeps ramped-down VUs for gracefulRampDown).
  */
 export function planMaxVUs(scenarios: readonly ScenarioPlan[]): number {
   const times = new Set<number>();
@@ -60,17 +59,11 @@ export function planMaxVUs(scenarios: readonly ScenarioPlan[]): number {
   return best;
 }
 
+/** Test times at which the VUs `s` holds can change. */
 function breakpoints(s: ScenarioPlan): number[] {
   const start = s.startTimeMs;
-  const points = [start, start + maxDurationMs(s)];
-  if (s.executor === 'ramping-vus') {
-    let t = start;
-    for (const stage of s.stages) {
-      t += stage.durationMs;
-      points.push(t, t + s.gracefulRampDownMs);
-    }
-  }
-  return points;
+  const changes = executorOf(s).reservation?.(s).changes ?? [];
+  return [start, start + maxDurationMs(s), ...changes.map((local) => start + local)];
 }
 
 /** VUs a scenario holds at test time `t` (or just before `t` when `left`). */
@@ -79,37 +72,8 @@ function vusAt(s: ScenarioPlan, t: number, left: boolean): number {
   const end = start + maxDurationMs(s);
   const active = left ? t > start && t <= end : t >= start && t < end;
   if (!active) return 0;
-  if (s.executor !== 'ramping-vus') return maxVUs(s);
-  const local = t - start;
-  let held = rampLevel(s, local);
-  for (const point of [local - s.gracefulRampDownMs, ...stageEnds(s)]) {
-    if (point >= local - s.gracefulRampDownMs && point <= local && point >= 0)
-      held = Math.max(held, rampLevel(s, point));
-  }
-  return Math.ceil(held);
-}
-
-function stageEnds(s: RampingVusScenario): number[] {
-  const ends: number[] = [];
-  let t = 0;
-  for (const stage of s.stages) {
-    t += stage.durationMs;
-    ends.push(t);
-  }
-  return ends;
-}
-
-/** The ramping-vus curve (linear between stage targets; the last target after the stages). */
-function rampLevel(s: RampingVusScenario, local: number): number {
-  let from = s.startVUs;
-  let t = 0;
-  for (const stage of s.stages) {
-    if (local < t + stage.durationMs)
-      return from + ((stage.target - from) * (local - t)) / stage.durationMs;
-    t += stage.durationMs;
-    from = stage.target;
-  }
-  return from;
+  const reservation = executorOf(s).reservation?.(s);
+  return reservation ? reservation.at(t - start) : maxVUs(s);
 }
 
 /** Options of {@link describePlan}. */

@@ -4,9 +4,9 @@
  * https://api.example.com=https://10.0.0.5` (TLS kept) and k6's `options.hosts` (name -> IP or
  * IP:port, scheme kept as k6), with the pure `rewriteUrl` the HTTP layer calls.
  */
+import { describeInput } from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
 import type { ProblemList } from './problems.js';
-import { describeValue } from './read-values.js';
 
 /** URL schemes a rule can match or set. */
 export type HostScheme = 'http' | 'https' | 'ws' | 'wss';
@@ -107,7 +107,7 @@ export function hostRulesFromOptions(
 ): HostRule[] {
   if (hosts === undefined || hosts === null) return [];
   if (!isRecord(hosts)) {
-    problems.add(path, `must be an object of host name: "address", got ${describeValue(hosts)}`);
+    problems.add(path, `must be an object of host name: "address", got ${describeInput(hosts)}`);
     return [];
   }
   const rules: HostRule[] = [];
@@ -115,7 +115,7 @@ export function hostRulesFromOptions(
     if (typeof address !== 'string') {
       problems.add(
         `${path}["${name}"]`,
-        `must be an address string such as "10.0.0.1:8080", got ${describeValue(address)}`,
+        `must be an address string such as "10.0.0.1:8080", got ${describeInput(address)}`,
       );
       continue;
     }

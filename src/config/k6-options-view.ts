@@ -5,60 +5,21 @@
  * written). Built from the validated Plan, so CLI overrides are included, as in k6.
  */
 
-import type { Stage } from '../executors/executor.js';
-import type { ScenarioPlan } from '../executors/registry.js';
+import { executorOf, type ScenarioPlan } from '../executors/registry.js';
 import { formatDuration } from '../util/duration.js';
 import type { Plan } from './plan.js';
 
-/** k6's JSON form of one scenario. */
+/** k6's JSON form of one scenario: the common options, then the executor's own. */
 function scenarioView(s: ScenarioPlan): Record<string, unknown> {
-  const base: Record<string, unknown> = {
+  return {
     executor: s.executor,
     startTime: formatDuration(s.startTimeMs),
     gracefulStop: formatDuration(s.gracefulStopMs),
     exec: s.exec,
     env: { ...s.env },
     tags: { ...s.tags },
+    ...executorOf(s).k6Options(s),
   };
-  const stages = (list: Stage[]) =>
-    list.map((st) => ({ duration: formatDuration(st.durationMs), target: st.target }));
-  switch (s.executor) {
-    case 'shared-iterations':
-    case 'per-vu-iterations':
-      return {
-        ...base,
-        vus: s.vus,
-        iterations: s.iterations,
-        maxDuration: formatDuration(s.maxDurationMs),
-      };
-    case 'constant-vus':
-      return { ...base, vus: s.vus, duration: formatDuration(s.durationMs) };
-    case 'ramping-vus':
-      return {
-        ...base,
-        startVUs: s.startVUs,
-        stages: stages(s.stages),
-        gracefulRampDown: formatDuration(s.gracefulRampDownMs),
-      };
-    case 'constant-arrival-rate':
-      return {
-        ...base,
-        rate: s.rate,
-        timeUnit: formatDuration(s.timeUnitMs),
-        duration: formatDuration(s.durationMs),
-        preAllocatedVUs: s.preAllocatedVUs,
-        maxVUs: s.maxVUs,
-      };
-    case 'ramping-arrival-rate':
-      return {
-        ...base,
-        startRate: s.startRate,
-        timeUnit: formatDuration(s.timeUnitMs),
-        stages: stages(s.stages),
-        preAllocatedVUs: s.preAllocatedVUs,
-        maxVUs: s.maxVUs,
-      };
-  }
 }
 
 /** `exec.test.options`: k6's consolidated options object for `plan` (a fresh, frozen copy). */

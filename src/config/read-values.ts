@@ -2,6 +2,7 @@
 
 import type { Stage } from '../executors/executor.js';
 import { parseDurationMs } from '../util/duration.js';
+import { describeInput } from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
 import { findNearest } from '../util/nearest.js';
 import type { ProblemList } from './problems.js';
@@ -36,7 +37,7 @@ export function parseDurationValue(value: unknown): { ms: number } | { error: st
     return { ms: value };
   }
   if (typeof value !== 'string') {
-    return { error: `must be a duration such as "30s" or "1m30s", got ${describeValue(value)}` };
+    return { error: `must be a duration such as "30s" or "1m30s", got ${describeInput(value)}` };
   }
   const text = value.trim();
   if (text.startsWith('-') && parseDurationMs(text.slice(1)) !== undefined)
@@ -45,15 +46,6 @@ export function parseDurationValue(value: unknown): { ms: number } | { error: st
   if (ms === undefined)
     return { error: `"${value}" is not a duration (e.g. "30s", "1m30s", "500ms")` };
   return { ms };
-}
-
-/** Short description of a wrong value for messages: `"ten" (a string)`, `[...] (an array)`. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `"${value}" (a string)`;
-  if (typeof value === 'object') return 'an object';
-  return `${String(value)} (a ${typeof value})`;
 }
 
 /** Reads the fields of one raw object, recording a problem for every wrong value. */
@@ -96,7 +88,7 @@ export class FieldReader {
     if (!this.has(key)) return fallback;
     const value = this.raw[key];
     if (typeof value === 'boolean') return value;
-    this.problems.add(this.pathOf(key), `must be true or false, got ${describeValue(value)}`);
+    this.problems.add(this.pathOf(key), `must be true or false, got ${describeInput(value)}`);
     return fallback;
   }
 
@@ -105,7 +97,7 @@ export class FieldReader {
     if (!this.has(key)) return fallback;
     const value = this.raw[key];
     if (typeof value === 'string') return value;
-    this.problems.add(this.pathOf(key), `must be a string, got ${describeValue(value)}`);
+    this.problems.add(this.pathOf(key), `must be a string, got ${describeInput(value)}`);
     return fallback;
   }
 
@@ -120,7 +112,7 @@ export class FieldReader {
     if (!this.has(key)) return fallback;
     const value = this.raw[key];
     if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return [...value];
-    this.problems.add(this.pathOf(key), `must be a list of strings, got ${describeValue(value)}`);
+    this.problems.add(this.pathOf(key), `must be a list of strings, got ${describeInput(value)}`);
     return fallback;
   }
 
@@ -133,7 +125,7 @@ export class FieldReader {
 
 function readInt(value: unknown, path: string, problems: ProblemList): number | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    problems.add(path, `must be a whole number, got ${describeValue(value)}`);
+    problems.add(path, `must be a whole number, got ${describeInput(value)}`);
     return undefined;
   }
   if (!Number.isInteger(value)) {
@@ -154,13 +146,13 @@ export function readStringMap(
   problems: ProblemList,
 ): Record<string, string> {
   if (!isRecord(value)) {
-    problems.add(path, `must be an object of name: "value" pairs, got ${describeValue(value)}`);
+    problems.add(path, `must be an object of name: "value" pairs, got ${describeInput(value)}`);
     return {};
   }
   const result: Record<string, string> = {};
   for (const [name, item] of Object.entries(value)) {
     if (typeof item === 'string') result[name] = item;
-    else problems.add(`${path}.${name}`, `must be a string, got ${describeValue(item)}`);
+    else problems.add(`${path}.${name}`, `must be a string, got ${describeInput(item)}`);
   }
   return result;
 }
@@ -179,7 +171,7 @@ export function readStages(
   if (!Array.isArray(value)) {
     problems.add(
       pathOf(''),
-      `must be a list of { duration, target } stages, got ${describeValue(value)}`,
+      `must be a list of { duration, target } stages, got ${describeInput(value)}`,
     );
     return undefined;
   }
@@ -203,7 +195,7 @@ function readStage(
   if (!isRecord(item)) {
     problems.add(
       at(''),
-      `stage ${index + 1} must be an object { duration, target }, got ${describeValue(item)}`,
+      `stage ${index + 1} must be an object { duration, target }, got ${describeInput(item)}`,
     );
     return undefined;
   }

@@ -8,10 +8,11 @@ import type { Executor } from '../executors/executor.js';
 import { COMMON_SCENARIO_KEYS, readScenarioBase } from '../executors/options.js';
 import type { ScenarioPlan } from '../executors/registry.js';
 import { EXECUTOR_NAMES, EXECUTORS } from '../executors/registry.js';
+import { describeInput } from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
 import { findNearest } from '../util/nearest.js';
 import type { ProblemList } from './problems.js';
-import { describeValue, FieldReader, type PathOf } from './read-values.js';
+import { FieldReader, type PathOf } from './read-values.js';
 
 /** A scenario to read: its name, raw object and how its fields are named in messages. */
 export interface ScenarioSource {
@@ -29,7 +30,7 @@ export function readScenario(
   if (!isRecord(raw)) {
     problems.add(
       pathOf(''),
-      `a scenario must be an object with an executor, got ${describeValue(raw)}`,
+      `a scenario must be an object with an executor, got ${describeInput(raw)}`,
     );
     return undefined;
   }
@@ -65,7 +66,7 @@ function executorNamed(
     return undefined;
   }
   if (typeof value !== 'string') {
-    problems.add(pathOf('executor'), `must be an executor name, got ${describeValue(value)}`);
+    problems.add(pathOf('executor'), `must be an executor name, got ${describeInput(value)}`);
     return undefined;
   }
   if (value === 'externally-controlled') {

@@ -143,7 +143,7 @@ describe('conflicts (k6 ExecutionConflictError)', () => {
     expect(result.problems.map(formatProblem)).toEqual([
       "options.iterations: ExecutionConflict: options.iterations and options.stages can't be used together; use one of them, or describe the execution in scenarios",
       "options.duration: ExecutionConflict: options.duration and options.stages can't be used together; use one of them, or describe the execution in scenarios",
-      'options.iterations: must be a whole number, got "abc" (a string)',
+      'options.iterations: must be a whole number, got "abc"',
       'options.vus: the number of VUs must be more than 0',
       'options.duration: "10x" is not a duration (e.g. "30s", "1m30s", "500ms")',
       "options.stages[0].target: can't be negative, got -1",

@@ -8,11 +8,10 @@
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import WebSocket from 'ws';
-import { type ScriptShardConfig, type ShardHandle, startShards } from '../engine/index.js';
+import { type ShardHandle, scriptShardSpecs, startShards } from '../engine/index.js';
 import { ExitCode, type ExitCodeValue } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
 import { addRedactedNames } from '../util/redact.js';
-import { compiledModuleUrl } from '../util/runtime-path.js';
 import { type UnpackedArchive, unpackArchive } from './archive.js';
 import {
   decode,
@@ -127,30 +126,17 @@ export async function runAgent(options: AgentOptions): Promise<ExitCodeValue> {
         unpacked = await unpackArchive(message.archive);
         const { work } = message;
         addRedactedNames(work.plan.options.redactParams ?? []);
-        const hostsModule = compiledModuleUrl('../config/hosts.js', import.meta.url).href;
-        const shardModule = compiledModuleUrl(
-          '../engine/script-run/script-shard.js',
-          import.meta.url,
-        ).href;
         const workers = Math.max(1, options.workers);
-        const specs = Array.from({ length: workers }, (_, shard) => ({
-          kind: 'module' as const,
-          module: shardModule,
-          config: {
-            shard,
-            shards: workers,
-            bundleUrl: unpacked!.bundleUrl,
-            scriptDir: dirname(message.archive.scriptPath),
-            plan: work.plan,
-            setupData: work.setupData,
-            env: { ...(process.env as Record<string, string>), ...work.env },
-            hostRules: work.plan.options.hostRules ?? [],
-            hostRulesModule: hostsModule,
-            intervalMs: work.intervalMs,
-            perVuInit: work.perVuInit,
-            fileMap: unpacked!.fileMap,
-          } satisfies ScriptShardConfig,
-        }));
+        const specs = scriptShardSpecs(workers, {
+          bundleUrl: unpacked.bundleUrl,
+          scriptDir: dirname(message.archive.scriptPath),
+          plan: work.plan,
+          setupData: work.setupData,
+          env: { ...(process.env as Record<string, string>), ...work.env },
+          intervalMs: work.intervalMs,
+          perVuInit: work.perVuInit,
+          fileMap: unpacked.fileMap,
+        });
         handles = await startShards(specs, (report) => send({ type: 'report', report }));
         options.log(
           `redline agent: index ${message.index}, segment ${work.plan.options.executionSegment} of ${work.plan.options.executionSegmentSequence}: ready (${workers} shard${workers === 1 ? '' : 's'})`,

@@ -23,5 +23,6 @@ export { initContextError } from './script-run/init-errors.js';
 // reports agents forward, and the local shard start-up an agent uses.
 export type { RemoteLauncher, RemotePlan } from './script-run/remote.js';
 export type { ScriptShardConfig } from './script-run/script-shard.js';
+export { scriptShardSpecs } from './script-run/script-shard-specs.js';
 export { startShards } from './shard-host.js';
 export type { ShardHandle, ShardReport } from './shard-report.js';

@@ -49,6 +49,27 @@ export function isRedlineError(value: unknown): value is RedlineError {
   return value instanceof RedlineError || (value instanceof Error && value.name === 'RedlineError');
 }
 
+/**
+ * The error for a file or folder Redline cannot write (`E_OUTPUT_WRITE`, exit CannotWrite):
+ * `cannot write <path>: <cause>` (or `cannot create` for a folder), with a hint.
+ */
+export function cannotWriteError(
+  path: string,
+  cause: unknown,
+  options: { create?: boolean; hint?: string } = {},
+): RedlineError {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new RedlineError(
+    'E_OUTPUT_WRITE',
+    `cannot ${options.create ? 'create' : 'write'} ${path}: ${message}`,
+    {
+      hint: options.hint ?? 'check that the folder exists and is writable',
+      exitCode: ExitCode.CannotWrite,
+      cause,
+    },
+  );
+}
+
 /** Formats a position as `file:line:column` (omitting what is unknown). */
 export function formatPosition(position: SourcePosition): string {
   let text = position.file;

@@ -5,12 +5,57 @@
  * or is dropped (`dropped_iterations`), as in k6.
  */
 
-import type { ExecutorContext, FieldProblem, ScenarioVu } from './executor.js';
+import { formatDuration } from '../util/duration.js';
+import type {
+  ExecutorContext,
+  FieldProblem,
+  ScenarioReader,
+  ScenarioRun,
+  ScenarioVu,
+} from './executor.js';
 import { MAX_VUS } from './options.js';
 import { finishLoops, sleepUntil } from './vu-loops.js';
 
 /** k6's default arrival-rate time unit (1 s). */
 export const DEFAULT_TIME_UNIT_MS = 1000;
+
+/** The options both arrival-rate executors have besides their rate. */
+export interface ArrivalFields {
+  timeUnitMs: number;
+  preAllocatedVUs: number;
+  /** Defaults to preAllocatedVUs. */
+  maxVUs: number;
+}
+
+/** Reads `timeUnit` (1s), `preAllocatedVUs` (required) and `maxVUs` (= preAllocatedVUs). */
+export function readArrivalFields(reader: ScenarioReader): ArrivalFields {
+  const preAllocatedVUs = reader.int('preAllocatedVUs') ?? Number.NaN;
+  return {
+    timeUnitMs: reader.duration('timeUnit', DEFAULT_TIME_UNIT_MS) ?? Number.NaN,
+    preAllocatedVUs,
+    maxVUs: reader.int('maxVUs', preAllocatedVUs) ?? Number.NaN,
+  };
+}
+
+/** k6's JSON form of an arrival-rate scenario: `rate` fields, `timeUnit`, its length, its VUs. */
+export function arrivalK6Options(
+  s: ArrivalFields,
+  rate: Record<string, number>,
+  length: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    ...rate,
+    timeUnit: formatDuration(s.timeUnitMs),
+    ...length,
+    preAllocatedVUs: s.preAllocatedVUs,
+    maxVUs: s.maxVUs,
+  };
+}
+
+/** Most VUs an arrival-rate scenario can use at once. */
+export function arrivalMaxVUs(s: ArrivalFields): number {
+  return Math.max(s.maxVUs, s.preAllocatedVUs);
+}
 
 /** `maxVUs: 10` or `maxVUs: 10-50` (k6's arrival-rate description fact). */
 export function describeVuRange(preAllocatedVUs: number, maxVUs: number): string {
@@ -58,8 +103,17 @@ export interface ArrivalPlan {
   gracefulStopMs: number;
 }
 
+/** Starts an arrival-rate scenario on one shard: {@link runArrivals} until stopped. */
+export function startArrivals(plan: ArrivalPlan, context: ExecutorContext): ScenarioRun {
+  const stopper = new AbortController();
+  return {
+    run: () => runArrivals(plan, context, stopper.signal),
+    stop: () => stopper.abort(),
+  };
+}
+
 /** Runs an arrival-rate scenario on this shard until its end (graceful stop included). */
-export async function runArrivals(
+async function runArrivals(
   plan: ArrivalPlan,
   context: ExecutorContext,
   stop: AbortSignal,

@@ -86,6 +86,33 @@ describe.each(EXECUTOR_NAMES)('executor %s', (name) => {
     for (const half of halves) expect(kind.validate(half)).toEqual([]);
   });
 
+  it('reads its k6 JSON form back to the same scenario', () => {
+    const s = read(name, { ...SIZED[name], exec: 'api', startTime: '5s', tags: { a: 'b' } })
+      .scenario as ScenarioPlan;
+    const own = kind.k6Options(s);
+    for (const key of Object.keys(own)) expect(kind.keys).toContain(key);
+    const back = read(name, { ...own, exec: 'api', startTime: '5s', tags: { a: 'b' } });
+    expect(back.problems).toEqual([]);
+    expect(back.scenario).toEqual(s);
+  });
+
+  it('holds at most maxVUs over its run and says whether it is time-scheduled', () => {
+    const s = read(name, SIZED[name] ?? {}).scenario as ScenarioPlan;
+    const reservation = kind.reservation?.(s);
+    const length = kind.durationMs(s) + s.gracefulStopMs;
+    for (const t of [0, ...(reservation?.changes ?? []), length / 2, length - 1]) {
+      const held = reservation ? reservation.at(t) : kind.maxVUs(s);
+      expect(Number.isInteger(held)).toBe(true);
+      expect(held).toBeGreaterThanOrEqual(0);
+      expect(held).toBeLessThanOrEqual(kind.maxVUs(s));
+    }
+    expect(typeof kind.timeScheduled).toBe('boolean');
+    const rate = kind.peakIterationRate?.(s);
+    if (rate !== undefined) expect(rate).toBeGreaterThan(0);
+    const stages = kind.stages?.(s);
+    if (stages !== undefined) expect(stages.length).toBeGreaterThan(0);
+  });
+
   it('describes itself in one line ending with the graceful stop', () => {
     const s = read(name, { ...MINIMAL[name], exec: 'api', startTime: '5s' })
       .scenario as ScenarioPlan;
@@ -110,7 +137,7 @@ describe.each(EXECUTOR_NAMES)('executor %s', (name) => {
         }),
         expect.objectContaining({
           path: 'options.scenarios.x.tags.a',
-          message: 'must be a string, got 1 (a number)',
+          message: 'must be a string, got 1',
         }),
         expect.objectContaining({
           path: 'options.scenarios.x.startTime',

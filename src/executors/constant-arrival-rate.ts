@@ -1,24 +1,23 @@
 /** constant-arrival-rate: iterations start at a fixed rate, whatever the response times (open model). */
-import { formatGoDuration } from '../util/duration.js';
+import { formatDuration, formatGoDuration } from '../util/duration.js';
 import {
-  DEFAULT_TIME_UNIT_MS,
+  type ArrivalFields,
+  arrivalK6Options,
+  arrivalMaxVUs,
   describeVuRange,
   perSecond,
-  runArrivals,
+  readArrivalFields,
+  startArrivals,
   validateArrivalVus,
 } from './arrival-rate.js';
 import type { Executor, FieldProblem, ScenarioBase } from './executor.js';
 import { describeBase, validateMinDuration, validateScenarioBase } from './options.js';
 
 /** constant-arrival-rate: `rate` iterations per `timeUnitMs` (default 1 s) for `durationMs`. */
-export interface ConstantArrivalRateScenario extends ScenarioBase {
+export interface ConstantArrivalRateScenario extends ScenarioBase, ArrivalFields {
   executor: 'constant-arrival-rate';
   rate: number;
-  timeUnitMs: number;
   durationMs: number;
-  preAllocatedVUs: number;
-  /** Defaults to preAllocatedVUs. */
-  maxVUs: number;
 }
 
 /**
@@ -28,18 +27,13 @@ export interface ConstantArrivalRateScenario extends ScenarioBase {
 export const constantArrivalRate: Executor<ConstantArrivalRateScenario> = {
   name: 'constant-arrival-rate',
   keys: ['rate', 'timeUnit', 'duration', 'preAllocatedVUs', 'maxVUs'],
-  read(reader, base) {
-    const preAllocatedVUs = reader.int('preAllocatedVUs') ?? Number.NaN;
-    return {
-      ...base,
-      executor: 'constant-arrival-rate',
-      rate: reader.int('rate') ?? Number.NaN,
-      timeUnitMs: reader.duration('timeUnit', DEFAULT_TIME_UNIT_MS) ?? Number.NaN,
-      durationMs: reader.duration('duration') ?? Number.NaN,
-      preAllocatedVUs,
-      maxVUs: reader.int('maxVUs', preAllocatedVUs) ?? Number.NaN,
-    };
-  },
+  read: (reader, base) => ({
+    ...base,
+    executor: 'constant-arrival-rate',
+    rate: reader.int('rate') ?? Number.NaN,
+    durationMs: reader.duration('duration') ?? Number.NaN,
+    ...readArrivalFields(reader),
+  }),
   validate(s) {
     const problems: FieldProblem[] = validateScenarioBase(s);
     if (Number.isNaN(s.rate))
@@ -56,9 +50,13 @@ export const constantArrivalRate: Executor<ConstantArrivalRateScenario> = {
     const facts = describeBase(s, describeVuRange(s.preAllocatedVUs, s.maxVUs));
     return `${rate} iterations/s for ${formatGoDuration(s.durationMs)}${facts}`;
   },
-  maxVUs: (s) => Math.max(s.maxVUs, s.preAllocatedVUs),
+  maxVUs: arrivalMaxVUs,
   initialVUs: (s) => s.preAllocatedVUs,
   durationMs: (s) => s.durationMs,
+  timeScheduled: true,
+  peakIterationRate: (s) => perSecond(s.rate, s.timeUnitMs),
+  k6Options: (s) =>
+    arrivalK6Options(s, { rate: s.rate }, { duration: formatDuration(s.durationMs) }),
   scale: (s, tuple) =>
     tuple.whole
       ? s
@@ -69,22 +67,16 @@ export const constantArrivalRate: Executor<ConstantArrivalRateScenario> = {
           maxVUs: tuple.scale(s.maxVUs),
         },
   start(s, context) {
-    const stopper = new AbortController();
     const period = s.timeUnitMs / s.rate;
-    return {
-      run: () =>
-        runArrivals(
-          {
-            dueAt: (g) => g * period,
-            durationMs: s.durationMs,
-            preAllocatedVUs: s.preAllocatedVUs,
-            maxVUs: s.maxVUs,
-            gracefulStopMs: s.gracefulStopMs,
-          },
-          context,
-          stopper.signal,
-        ),
-      stop: () => stopper.abort(),
-    };
+    return startArrivals(
+      {
+        dueAt: (g) => g * period,
+        durationMs: s.durationMs,
+        preAllocatedVUs: s.preAllocatedVUs,
+        maxVUs: s.maxVUs,
+        gracefulStopMs: s.gracefulStopMs,
+      },
+      context,
+    );
   },
 };

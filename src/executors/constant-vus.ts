@@ -1,5 +1,5 @@
 /** constant-vus: a fixed number of VUs loop over the script for a duration (k6 defaults). */
-import { formatGoDuration } from '../util/duration.js';
+import { formatDuration, formatGoDuration } from '../util/duration.js';
 import type { Executor, FieldProblem, ScenarioBase } from './executor.js';
 import { describeBase, validateMinDuration, validateScenarioBase, validateVus } from './options.js';
 import { runClosedLoop } from './vu-loops.js';
@@ -35,6 +35,8 @@ export const constantVus: Executor<ConstantVusScenario> = {
   maxVUs: (s) => s.vus,
   initialVUs: (s) => s.vus,
   durationMs: (s) => s.durationMs,
+  timeScheduled: true,
+  k6Options: (s) => ({ vus: s.vus, duration: formatDuration(s.durationMs) }),
   scale: (s, tuple) => (tuple.whole ? s : { ...s, vus: tuple.scale(s.vus) }),
   start(s, context) {
     // This shard runs its striped share of the VUs, each looping until the duration is over.

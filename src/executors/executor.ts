@@ -132,10 +132,44 @@ export interface Executor<S extends ScenarioBase & { executor: string }> {
   /** Length of the scenario without startTime and gracefulStop (maxDuration for iteration executors). */
   durationMs(scenario: S): number;
   /**
+   * True when the scenario runs for exactly {@link durationMs} (time-scheduled: constant-vus, the
+   * ramping and arrival-rate executors); false when that length is only a cap (`maxDuration` of
+   * the iteration executors, which end as soon as their iterations are done).
+   */
+  readonly timeScheduled: boolean;
+  /**
+   * Most iterations the scenario starts per second (open model: its peak arrival rate); undefined
+   * for closed-model executors, whose rate follows the response times.
+   */
+  peakIterationRate?(scenario: S): number;
+  /**
+   * The VUs the scenario holds while it runs, when they change over time (k6's reservation rule:
+   * ramping-vus follows its stages and keeps ramped-down VUs for gracefulRampDown). Absent: it
+   * holds {@link maxVUs} from its start to its end (graceful stop included).
+   */
+  reservation?(scenario: S): VuReservation;
+  /** The scenario's stages (for k6-utils' stage helpers); absent for executors without stages. */
+  stages?(scenario: S): readonly Stage[];
+  /** The executor's own options in k6's JSON form (`exec.test.options`: durations as k6 strings). */
+  k6Options(scenario: S): Record<string, unknown>;
+  /**
    * The scenario as one execution segment runs it (k6 describes each executor with its segment's
    * numbers): VU counts, iterations and VU targets striped, arrival rates scaled by the length.
    */
   scale(scenario: S, tuple: ExecutionTuple): S;
+  /**
+   * This shard's share of the scenario's iteration numbers, from the shard's share of the test;
+   * absent: `part` itself (shared-iterations stripes its iterations over the shards with a VU).
+   */
+  iterationPart?(scenario: S, part: ShardPart): ShardPart;
   /** Starts the scenario on one shard (it waits for its own startTime). */
   start(scenario: S, context: ExecutorContext): ScenarioRun;
+}
+
+/** VUs a scenario holds over its run, as a step function of the time since its start. */
+export interface VuReservation {
+  /** Times (ms from the scenario start) at which the held count can change. */
+  changes: number[];
+  /** VUs held at `localMs` after the scenario start (within its run). */
+  at(localMs: number): number;
 }

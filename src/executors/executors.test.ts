@@ -79,7 +79,7 @@ describe('validation errors', () => {
       'constant-vus',
       { duration: 'ten seconds', vus: '5' },
       [
-        at('vus', 'must be a whole number, got "5" (a string)'),
+        at('vus', 'must be a whole number, got "5"'),
         at('duration', '"ten seconds" is not a duration (e.g. "30s", "1m30s", "500ms")'),
       ],
     ],

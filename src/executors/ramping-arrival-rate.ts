@@ -1,24 +1,24 @@
 /** ramping-arrival-rate: the iteration start rate follows stages (open model, k6 defaults). */
 import { formatGoDuration } from '../util/duration.js';
 import {
-  DEFAULT_TIME_UNIT_MS,
+  type ArrivalFields,
+  arrivalK6Options,
+  arrivalMaxVUs,
   describeVuRange,
   perSecond,
-  runArrivals,
+  readArrivalFields,
+  startArrivals,
   validateArrivalVus,
 } from './arrival-rate.js';
 import type { Executor, FieldProblem, ScenarioBase, Stage } from './executor.js';
 import { describeBase, validateScenarioBase } from './options.js';
-import { maxTarget, stagesDuration, timeOfCount, validateStages } from './stages.js';
+import { k6Stages, maxTarget, stagesDuration, timeOfCount, validateStages } from './stages.js';
 
 /** ramping-arrival-rate: from `startRate` (default 0) iterations per `timeUnitMs` through `stages`. */
-export interface RampingArrivalRateScenario extends ScenarioBase {
+export interface RampingArrivalRateScenario extends ScenarioBase, ArrivalFields {
   executor: 'ramping-arrival-rate';
   startRate: number;
-  timeUnitMs: number;
   stages: Stage[];
-  preAllocatedVUs: number;
-  maxVUs: number;
 }
 
 /**
@@ -29,16 +29,13 @@ export const rampingArrivalRate: Executor<RampingArrivalRateScenario> = {
   name: 'ramping-arrival-rate',
   keys: ['startRate', 'timeUnit', 'stages', 'preAllocatedVUs', 'maxVUs'],
   read(reader, base) {
-    const preAllocatedVUs = reader.int('preAllocatedVUs') ?? Number.NaN;
     const stages = reader.has('stages') ? reader.stages('stages') : [];
     return {
       ...base,
       executor: 'ramping-arrival-rate',
       startRate: reader.int('startRate', 0) ?? Number.NaN,
-      timeUnitMs: reader.duration('timeUnit', DEFAULT_TIME_UNIT_MS) ?? Number.NaN,
       stages: stages ?? [],
-      preAllocatedVUs,
-      maxVUs: reader.int('maxVUs', preAllocatedVUs) ?? Number.NaN,
+      ...readArrivalFields(reader),
     };
   },
   validate(s) {
@@ -60,9 +57,13 @@ export const rampingArrivalRate: Executor<RampingArrivalRateScenario> = {
     const facts = describeBase(s, describeVuRange(s.preAllocatedVUs, s.maxVUs));
     return `Up to ${peak} iterations/s for ${total} over ${s.stages.length} stages${facts}`;
   },
-  maxVUs: (s) => Math.max(s.maxVUs, s.preAllocatedVUs),
+  maxVUs: arrivalMaxVUs,
   initialVUs: (s) => s.preAllocatedVUs,
   durationMs: (s) => stagesDuration(s.stages),
+  timeScheduled: true,
+  peakIterationRate: (s) => perSecond(maxTarget(s.startRate, s.stages), s.timeUnitMs),
+  stages: (s) => s.stages,
+  k6Options: (s) => arrivalK6Options(s, { startRate: s.startRate }, { stages: k6Stages(s.stages) }),
   scale: (s, tuple) =>
     tuple.whole
       ? s
@@ -75,27 +76,21 @@ export const rampingArrivalRate: Executor<RampingArrivalRateScenario> = {
         },
   start(s, context) {
     // The arrival rate follows the stages linearly from startRate.
-    const stopper = new AbortController();
     const perMs = (rate: number) => rate / s.timeUnitMs;
     const stages = s.stages.map((stage) => ({
       durationMs: stage.durationMs,
       ratePerMs: perMs(stage.target),
     }));
-    return {
-      run: () =>
-        runArrivals(
-          {
-            // Slot g is due when the cumulative arrivals reach g (the first one at the start).
-            dueAt: (g) => timeOfCount(perMs(s.startRate), stages, g),
-            durationMs: stagesDuration(s.stages),
-            preAllocatedVUs: s.preAllocatedVUs,
-            maxVUs: s.maxVUs,
-            gracefulStopMs: s.gracefulStopMs,
-          },
-          context,
-          stopper.signal,
-        ),
-      stop: () => stopper.abort(),
-    };
+    return startArrivals(
+      {
+        // Slot g is due when the cumulative arrivals reach g (the first one at the start).
+        dueAt: (g) => timeOfCount(perMs(s.startRate), stages, g),
+        durationMs: stagesDuration(s.stages),
+        preAllocatedVUs: s.preAllocatedVUs,
+        maxVUs: s.maxVUs,
+        gracefulStopMs: s.gracefulStopMs,
+      },
+      context,
+    );
   },
 };

@@ -1,5 +1,5 @@
 /** ramping-vus: the number of looping VUs follows stages (k6 defaults: startVUs 1, gracefulRampDown 30s). */
-import { formatGoDuration } from '../util/duration.js';
+import { formatDuration, formatGoDuration } from '../util/duration.js';
 import type {
   Executor,
   ExecutorContext,
@@ -8,9 +8,17 @@ import type {
   ScenarioRun,
   ScenarioVu,
   Stage,
+  VuReservation,
 } from './executor.js';
 import { describeBase, MAX_VUS, validateScenarioBase } from './options.js';
-import { maxTarget, stagesDuration, validateStages, valueAt } from './stages.js';
+import {
+  k6Stages,
+  maxTarget,
+  stageEnds,
+  stagesDuration,
+  validateStages,
+  valueAt,
+} from './stages.js';
 import { finishLoops, loopVu, sleepUntil } from './vu-loops.js';
 
 /** k6's default graceful ramp-down (30 s). */
@@ -69,6 +77,14 @@ export const rampingVus: Executor<RampingVusScenario> = {
   maxVUs: (s) => maxTarget(s.startVUs, s.stages),
   initialVUs: (s) => Math.floor(maxTarget(s.startVUs, s.stages) + 1e-9),
   durationMs: (s) => stagesDuration(s.stages),
+  timeScheduled: true,
+  stages: (s) => s.stages,
+  reservation: reserveRampingVus,
+  k6Options: (s) => ({
+    startVUs: s.startVUs,
+    stages: k6Stages(s.stages),
+    gracefulRampDown: formatDuration(s.gracefulRampDownMs),
+  }),
   scale: (s, tuple) =>
     tuple.whole
       ? s
@@ -79,6 +95,27 @@ export const rampingVus: Executor<RampingVusScenario> = {
         },
   start: startRampingVus,
 };
+
+/**
+ * k6's reservation rule for ramping-vus: the VUs follow the stages, and a ramped-down VU stays
+ * held for gracefulRampDown (it may still finish its iteration). Integer rounding can differ
+ * from k6 by one VU.
+ */
+function reserveRampingVus(s: RampingVusScenario): VuReservation {
+  const ends = stageEnds(s.stages);
+  const level = (local: number) => valueAt(s.startVUs, s.stages, local);
+  return {
+    changes: ends.flatMap((end) => [end, end + s.gracefulRampDownMs]),
+    at(local) {
+      let held = level(local);
+      for (const point of [local - s.gracefulRampDownMs, ...ends]) {
+        if (point >= local - s.gracefulRampDownMs && point <= local && point >= 0)
+          held = Math.max(held, level(point));
+      }
+      return Math.ceil(held);
+    },
+  };
+}
 
 /** How often the VU target is re-evaluated (ms). */
 const CONTROL_TICK_MS = 10;
@@ -151,12 +188,7 @@ function startRampingVus(scenario: RampingVusScenario, context: ExecutorContext)
       const total = stagesDuration(scenario.stages);
       const endAt = context.startAt + total;
       // Tick often, and exactly on every stage boundary so each stage's target is reached.
-      const boundaries: number[] = [];
-      let at = context.startAt;
-      for (const stage of scenario.stages) {
-        at += stage.durationMs;
-        boundaries.push(at);
-      }
+      const boundaries = stageEnds(scenario.stages).map((end) => context.startAt + end);
       while (!stopper.signal.aborted && performance.now() < endAt) {
         adjust(performance.now() - context.startAt);
         const now = performance.now();

@@ -1,13 +1,30 @@
 /**
  * The one stage arithmetic of the ramping executors: a piecewise-linear curve of VU targets or
- * arrival rates — its length, peak, value at time t and (for rates) when its integral reaches n —
- * and k6's check of a stage list.
+ * arrival rates — its length, stage ends, peak, value at time t and (for rates) when its integral
+ * reaches n — k6's check of a stage list and its JSON form.
  */
+import { formatDuration } from '../util/duration.js';
 import type { FieldProblem, Stage } from './executor.js';
 
 /** Total length of the stages in ms. */
 export function stagesDuration(stages: readonly Stage[]): number {
   return stages.reduce((sum, s) => sum + s.durationMs, 0);
+}
+
+/** The end of each stage, in ms from the start of the first. */
+export function stageEnds(stages: readonly Stage[]): number[] {
+  const ends: number[] = [];
+  let t = 0;
+  for (const stage of stages) {
+    t += stage.durationMs;
+    ends.push(t);
+  }
+  return ends;
+}
+
+/** Stages in k6's JSON form (`[{ duration: '10s', target: 5 }]`). */
+export function k6Stages(stages: readonly Stage[]): Array<{ duration: string; target: number }> {
+  return stages.map((s) => ({ duration: formatDuration(s.durationMs), target: s.target }));
 }
 
 /** The highest of `start` and every stage target. */

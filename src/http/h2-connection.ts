@@ -76,6 +76,11 @@ export interface Http2ConnectionOptions {
   /** `h2` over TLS (ALPN) or `h2c` (cleartext, prior knowledge). */
   mode: 'h2' | 'h2c';
   request: Http2RequestShape;
+  /**
+   * Shared read buffer (`onread`, one per thread): the lean client (h2-fast-connection.ts) reads
+   * into it; node:http2 ignores it. Without it the lean client allocates its own.
+   */
+  readBuffer?: Buffer;
   /** Clock in ms (performance.now by default). */
   now?: () => number;
 }

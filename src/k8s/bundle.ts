@@ -12,6 +12,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type BuildFailure, build, type Metafile } from 'esbuild';
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
+import { LineIndex } from '../util/line-index.js';
 
 /** One file of the bundle. */
 export interface BundleFile {
@@ -135,6 +136,9 @@ async function importedFiles(script: string): Promise<string[]> {
 function openedFiles(file: string, notes: string[]): string[] {
   const text = readFileSync(file, 'utf8');
   const found: string[] = [];
+  const lines = new LineIndex(text);
+  /** 1-based line of `index`, for the notes. */
+  const lineOf = (index: number) => lines.lineOf(index) + 1;
   const literalAt = new Set<number>();
   for (const match of text.matchAll(OPEN_LITERAL)) {
     literalAt.add(match.index);
@@ -144,7 +148,7 @@ function openedFiles(file: string, notes: string[]): string[] {
     if (!existsSync(full) || !statSync(full).isFile()) {
       // A warning, not an error: the call may sit in a comment or a branch that never runs.
       notes.push(
-        `${file}:${lineOf(text, match.index)}: open("${path}"): no such file here, so it is not shipped (the run fails in the pod if that line runs; fix the path or pass the file with --include)`,
+        `${file}:${lineOf(match.index)}: open("${path}"): no such file here, so it is not shipped (the run fails in the pod if that line runs; fix the path or pass the file with --include)`,
       );
       continue;
     }
@@ -153,7 +157,7 @@ function openedFiles(file: string, notes: string[]): string[] {
   for (const match of text.matchAll(OPEN_ANY)) {
     if (literalAt.has(match.index)) continue;
     notes.push(
-      `${file}:${lineOf(text, match.index)}: open() with a computed path: that file is not shipped unless you add it with --include`,
+      `${file}:${lineOf(match.index)}: open() with a computed path: that file is not shipped unless you add it with --include`,
     );
   }
   return found;
@@ -168,12 +172,6 @@ function packageJsonOf(file: string): string | undefined {
   const depth = rest[0]?.startsWith('@') ? 2 : 1;
   const pkg = join(file.slice(0, at + marker.length), ...rest.slice(0, depth), 'package.json');
   return existsSync(pkg) ? pkg : undefined;
-}
-
-function lineOf(text: string, index: number): number {
-  let line = 1;
-  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
 }
 
 /** The deepest folder holding every one of `files` (absolute paths). */

@@ -8,7 +8,7 @@ import { frameworkRoute } from './frameworks.js';
 import type { RequestEndHandler } from './http-server.js';
 import type { ProbeMetrics } from './metrics.js';
 import type { QuerySink } from './recorder.js';
-import { routeTemplate } from './route.js';
+import { routeOf, routeTemplate } from './route.js';
 import { now, type QueryRecord, type RequestState } from './state.js';
 import type { ProbeStats } from './stats.js';
 
@@ -59,6 +59,7 @@ export function createQuerySink(targets: PipelineTargets): QuerySink {
   return {
     selectStarSampling: config.selectStarSampling,
     repeatCaptures: config.nPlusOneCount + 1,
+    routeOf,
     onQuery(state: RequestState, record: QueryRecord) {
       stats.addQuery(record);
       metrics?.countQuery(record.driver);

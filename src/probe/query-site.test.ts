@@ -1,12 +1,12 @@
 // Query sites resolve to the original TypeScript line through the app's source map (linked file
 // named by the comment, `<file>.map` next to it, or an inline data URL), with the same loader the profiler uses (util/source-map.ts).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildWithMap, type MapKind } from '../util/__fixtures__/build-with-map.js';
-import { type CallSiteHolder, captureSite, resolveSite } from './query-site.js';
+import { type CallSiteHolder, captureSite, resolveSite, runWithOrigin } from './query-site.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'redline-query-site-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,5 +50,55 @@ describe('resolveSite', () => {
       return captureSite(query);
     });
     expect(resolveSite(holder, dir)).toMatchObject({ file: 'plain.cjs', line: 1 });
+  });
+});
+
+describe('query origins', () => {
+  // A library that runs the query later from its own queue (as knex 0.19 does on bluebird, and
+  // TypeORM 0.2 inside its generator awaiter): the driver's stack holds no application frame.
+  const libDir = join(dir, 'node_modules', 'later-lib');
+  mkdirSync(libDir, { recursive: true });
+  writeFileSync(
+    join(libDir, 'index.js'),
+    'exports.later = (query) => new Promise((resolve) => setImmediate(() => resolve(query())));\n',
+  );
+  writeFileSync(join(dir, 'orders.cjs'), 'exports.list = (lib, query) => lib.later(query);\n');
+  const require = createRequire(import.meta.url);
+  type Lib = { later(query: () => CallSiteHolder): Promise<CallSiteHolder> };
+  const lib = require(join(libDir, 'index.js')) as Lib;
+  const app = require(join(dir, 'orders.cjs')) as {
+    list(lib: Lib, query: () => CallSiteHolder): Promise<CallSiteHolder>;
+  };
+  const driver = function query(): CallSiteHolder {
+    return captureSite(query);
+  };
+
+  it('a query run from a library queue has no call site of its own', async () => {
+    expect(resolveSite(await app.list(lib, driver), dir)).toBeUndefined();
+  });
+
+  it('falls back to the origin captured where the application called the library', async () => {
+    const instrumented: Lib = {
+      later: function later(query) {
+        return runWithOrigin(captureSite(later), () => lib.later(query));
+      },
+    };
+    const holder = await app.list(instrumented, driver);
+    expect(holder.origin).toBeDefined();
+    expect(resolveSite(holder, dir)).toMatchObject({ file: 'orders.cjs', line: 1 });
+  });
+
+  it("prefers the driver stack's own application frame to the origin", async () => {
+    const direct: Lib = {
+      later: function later(query) {
+        return runWithOrigin(captureSite(later), () => Promise.resolve(query()));
+      },
+    };
+    writeFileSync(join(dir, 'direct.cjs'), 'exports.run = (q) => q();\n');
+    const own = require(join(dir, 'direct.cjs')) as {
+      run(q: () => CallSiteHolder): CallSiteHolder;
+    };
+    const holder = await direct.later(() => own.run(driver));
+    expect(resolveSite(holder, dir)).toMatchObject({ file: 'direct.cjs', line: 1 });
   });
 });

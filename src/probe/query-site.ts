@@ -1,4 +1,5 @@
 /** Query sites: where the application issued each query. Cheap capture now; resolution (first app frame, source-mapped) later. */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { dirname, isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -13,6 +14,12 @@ export interface CallSiteHolder {
   stack?: unknown;
   /** The application frames of the stack, innermost first, source-mapped (cached). */
   frames?: ResolvedSite[];
+  /**
+   * Where the application handed the query to its library, when the library runs it later from
+   * its own machinery (see {@link runWithOrigin}): the fallback when this stack has no
+   * application frame.
+   */
+  origin?: CallSiteHolder;
 }
 
 /** A resolved place in the application's code (1-based line and column). */
@@ -33,7 +40,30 @@ export function captureSite(above: (...args: never[]) => unknown): CallSiteHolde
   Error.stackTraceLimit = CAPTURE_LIMIT;
   Error.captureStackTrace(holder, above);
   Error.stackTraceLimit = limit;
+  const origin = origins.getStore();
+  if (origin) holder.origin = origin;
   return holder;
+}
+
+/**
+ * The query origin of the current async context. Some libraries run the application's query from
+ * their own promise machinery: knex ≤ 0.20 acquires the connection and calls the driver inside
+ * bluebird callbacks, TypeORM 0.2 inside tslib's generator-based `__awaiter`. V8's async stack
+ * traces follow native `await` only, so the driver's stack then has no application frame at all
+ * ("an unknown call site"). The library instrumentation (orm-origins.ts) captures the stack where
+ * the application called the library and runs the library's work inside this context, so the
+ * driver's capture carries it as its origin.
+ */
+const origins = new AsyncLocalStorage<CallSiteHolder>();
+
+/** The origin active in this async context, if any. */
+export function currentOrigin(): CallSiteHolder | undefined {
+  return origins.getStore();
+}
+
+/** Runs `work` with `origin` as the query origin of everything it starts (sync and async). */
+export function runWithOrigin<T>(origin: CallSiteHolder, work: () => T): T {
+  return origins.run(origin, work);
 }
 
 /** A frame that is the innermost application frame of this many distinct queries is a pass-through. */
@@ -101,6 +131,15 @@ function appFrames(holder: CallSiteHolder, root: string): ResolvedSite[] {
 }
 
 /**
+ * The application frames that issued a query: its own stack's, or, when that has none (the
+ * library ran it from its own machinery), those of the place the application called the library.
+ */
+function siteFrames(holder: CallSiteHolder, root: string): ResolvedSite[] {
+  const own = appFrames(holder, root);
+  return own.length === 0 && holder.origin ? siteFrames(holder.origin, root) : own;
+}
+
+/**
  * Records which queries went through each application frame of each known site (every depth:
  * a wrapper may itself be wrapped, e.g. a driver adapter inside a `db.query` helper).
  */
@@ -110,7 +149,7 @@ function learnPassThroughs(root: string): void {
   pending = [];
   if (queriesByFrame.size > FRAME_LIMIT) queriesByFrame.clear();
   for (const [sql, holder] of batch) {
-    for (const frame of appFrames(holder, root)) {
+    for (const frame of siteFrames(holder, root)) {
       const key = siteKey(frame);
       let queries = queriesByFrame.get(key);
       if (!queries) {
@@ -133,7 +172,7 @@ export function resolveSite(
 ): ResolvedSite | undefined {
   if (!holder) return undefined;
   learnPassThroughs(root);
-  const frames = appFrames(holder, root);
+  const frames = siteFrames(holder, root);
   for (let i = 0; i < frames.length - 1; i++) {
     const site = frames[i]!;
     if ((queriesByFrame.get(siteKey(site))?.size ?? 0) < PASS_THROUGH_QUERIES) return site;

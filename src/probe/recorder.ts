@@ -21,6 +21,8 @@ export interface QuerySink {
   readonly selectStarSampling: boolean;
   /** Repeats within a request that always get their own stack (the N+1 count threshold + 1). */
   readonly repeatCaptures: number;
+  /** The route the request has so far (keys the call-site cache; a template, not a raw path). */
+  routeOf(state: RequestState): string;
 }
 
 /** A cached call site is re-captured every this many executions of the same text. */
@@ -31,13 +33,20 @@ export const REPEAT_SAMPLE = 16;
 let sink: QuerySink | undefined;
 
 /**
- * The cached call site of one normalised statement, shared by every text that normalises to it:
- * an ORM that writes values into the SQL (Sequelize on MySQL) sends a new text per value, and a
- * stack per text would be captured on nearly every query.
+ * The cached call site of one normalised statement on one route, shared by every text that
+ * normalises to it: an ORM that writes values into the SQL (Sequelize on MySQL) sends a new text
+ * per value, and a stack per text would be captured on nearly every query. The route is part of
+ * the key because one statement is often issued from several places (a repository helper called
+ * by two services: the signed-in user's lookup in a list handler and in a detail handler); a
+ * cache per statement alone filed one route's findings under the other route's line.
  */
 interface SiteSlot {
   site: CallSiteHolder | undefined;
   uses: number;
+}
+
+/** Select-star sampling state of one normalised statement. */
+interface StarSlot {
   starSamples: number;
 }
 
@@ -46,7 +55,7 @@ interface QueryShape {
   sql: string;
   select: boolean;
   star: boolean;
-  slot: SiteSlot;
+  slot: StarSlot;
 }
 
 /** Statements whose call site is cached at most. */
@@ -58,14 +67,27 @@ const SHAPE_LIMIT = 5000;
  */
 const TEXT_LIMIT = 1000;
 const shapes = new Map<string, QueryShape>();
-const slots = new Map<string, SiteSlot>();
+const slots = new Map<string, StarSlot>();
+const siteSlots = new Map<string, SiteSlot>();
 
-function slotOf(sql: string): SiteSlot {
+function slotOf(sql: string): StarSlot {
   let slot = slots.get(sql);
   if (!slot) {
     if (slots.size >= SHAPE_LIMIT) slots.clear();
-    slot = { site: undefined, uses: 0, starSamples: 0 };
+    slot = { starSamples: 0 };
     slots.set(sql, slot);
+  }
+  return slot;
+}
+
+/** The cached site of `sql` on the request's route (see {@link SiteSlot}). */
+function siteSlotOf(state: RequestState, sql: string): SiteSlot {
+  const key = `${sink?.routeOf(state) ?? ''}\u0000${sql}`;
+  let slot = siteSlots.get(key);
+  if (!slot) {
+    if (siteSlots.size >= SHAPE_LIMIT) siteSlots.clear();
+    slot = { site: undefined, uses: 0 };
+    siteSlots.set(key, slot);
   }
   return slot;
 }
@@ -132,7 +154,8 @@ export function beginQuery(
 
 /**
  * The call site of this execution. Capturing a stack costs microseconds, so: the first execution
- * of a statement in a request reuses the statement's cached site (one per normalised statement) (re-captured every SITE_RESAMPLE uses);
+ * of a statement in a request reuses the cached site of the statement on the request's route
+ * (re-captured every SITE_RESAMPLE uses);
  * repeats are captured at the 2nd execution, at the `repeatCaptures`-th (the N+1 count threshold)
  * and every REPEAT_SAMPLE-th; the others reuse the last capture for that text in this request, so
  * a loop is attributed to its line while two call sites alternating may be mixed up in between.
@@ -144,7 +167,7 @@ function siteFor(
   above: (...args: never[]) => unknown,
 ): CallSiteHolder {
   if (seen === 1) {
-    const slot = shape.slot;
+    const slot = siteSlotOf(state, shape.sql);
     if (!slot.site || ++slot.uses % SITE_RESAMPLE === 0) {
       slot.site = captureSite(above);
       noteQuerySite(shape.sql, slot.site);

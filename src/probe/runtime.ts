@@ -10,6 +10,7 @@ import { instrumentFrameworks } from './frameworks.js';
 import { instrumentHttpClients } from './http-client.js';
 import { instrumentHttpServers } from './http-server.js';
 import type { ProbeMetrics } from './metrics.js';
+import { instrumentQueryOrigins } from './orm-origins.js';
 import { createProbeFindingsStore, createQuerySink, createRequestEndHandler } from './pipeline.js';
 import {
   contextUnreliable,
@@ -75,6 +76,7 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
   const drivers = await instrumentDrivers(process.argv[1]);
   instrumentFrameworks(process.argv[1]);
   instrumentPromiseLibraries(process.argv[1]);
+  instrumentQueryOrigins(process.argv[1]);
   const server =
     metrics && config.metricsPort !== undefined
       ? await metrics.listen(config.metricsPort).catch(() => undefined)

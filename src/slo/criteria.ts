@@ -6,9 +6,9 @@
  * thresholds (`http_req_duration: ['p(95)<400']`, `http_req_failed: ['rate<0.001']`).
  */
 import { parseDurationMs } from '../util/duration.js';
+import type { InputReader } from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
 import type { RawSlo } from './parse-slo.js';
-import type { Problems } from './spec-read.js';
 
 /** Success criteria as an API (what the audit's plan holds). */
 export interface SuccessCriteria {
@@ -60,7 +60,7 @@ function readRate(value: unknown): number | undefined {
   return ratio >= 0 && ratio < 1 ? ratio : undefined;
 }
 
-function fromThresholds(metric: string, list: unknown, problems: Problems): RawSlo[] {
+function fromThresholds(metric: string, list: unknown, reader: InputReader): RawSlo[] {
   const items = Array.isArray(list) ? list : [list];
   const out: RawSlo[] = [];
   for (const item of items) {
@@ -76,7 +76,7 @@ function fromThresholds(metric: string, list: unknown, problems: Problems): RawS
     else if (metric === 'http_req_failed' && r && Number(r[1]) < 1)
       out.push(availabilitySlo(Number(r[1])));
     else
-      problems.add(
+      reader.add(
         ['criteria', metric],
         `cannot turn threshold ${JSON.stringify(item)} into an SLO (supported: http_req_duration p(N)<ms, http_req_failed rate<x)`,
       );
@@ -84,10 +84,10 @@ function fromThresholds(metric: string, list: unknown, problems: Problems): RawS
   return out;
 }
 
-/** SLO entries from a `criteria:` map (problems recorded for anything that is not an SLO). */
-export function slosFromCriteria(raw: unknown, problems: Problems): RawSlo[] {
+/** SLO entries from a `criteria:` map (reader recorded for anything that is not an SLO). */
+export function slosFromCriteria(raw: unknown, reader: InputReader): RawSlo[] {
   if (!isRecord(raw)) {
-    problems.add(['criteria'], 'must be a map like {p95: 400ms, p99: 500ms, errorRate: 0.1%}');
+    reader.add(['criteria'], 'must be a map like {p95: 400ms, p99: 500ms, errorRate: 0.1%}');
     return [];
   }
   const out: RawSlo[] = [];
@@ -96,7 +96,7 @@ export function slosFromCriteria(raw: unknown, problems: Problems): RawSlo[] {
     if (p) {
       const ms = readMs(value);
       if (ms === undefined || ms <= 0)
-        problems.add(
+        reader.add(
           ['criteria', key],
           `invalid latency ${JSON.stringify(value)} (use 400ms or "< 400ms")`,
         );
@@ -104,15 +104,15 @@ export function slosFromCriteria(raw: unknown, problems: Problems): RawSlo[] {
     } else if (/^error_?rate$/i.test(key)) {
       const rate = readRate(value);
       if (rate === undefined)
-        problems.add(
+        reader.add(
           ['criteria', key],
           `invalid error rate ${JSON.stringify(value)} (use 0.1% or 0.001)`,
         );
       else out.push(availabilitySlo(rate));
     } else if (key === 'http_req_duration' || key === 'http_req_failed') {
-      out.push(...fromThresholds(key, value, problems));
+      out.push(...fromThresholds(key, value, reader));
     } else {
-      problems.add(
+      reader.add(
         ['criteria', key],
         'is not an SLO criterion (supported: pNN latency, errorRate, http_req_duration / http_req_failed thresholds); throughput and resource criteria are checked by the load test, not by alerts',
       );

@@ -99,18 +99,18 @@ criteria:
 `);
     expect(problems[0]).toBe('slo.yaml has 6 problem(s)');
     const text = problems.join('\n');
-    expect(text).toContain('line 2: bogus: unknown key');
-    expect(text).toContain('line 5: slos.0.objective: must be a percentage');
+    expect(text).toContain('slo.yaml:2:1: bogus: unknown key "bogus"');
+    expect(text).toContain('slo.yaml:5:16: slos[0].objective: must be a percentage');
     expect(text).toContain(
-      'line 6: slos.0.sli.availability.errors.status: invalid regular expression',
+      'slo.yaml:6:46: slos[0].sli.availability.errors.status: invalid regular expression',
     );
     expect(text).toMatch(
-      /line 9: slos\.1\.sli\.latency\.threshold: 0\.45s is not a bucket bound .*nearest: 0\.4s, 0\.5s/,
+      /slo\.yaml:9:34: slos\[1\]\.sli\.latency\.threshold: 0\.45s is not a bucket bound .*nearest: 0\.4s, 0\.5s/,
     );
     expect(text).toContain(
-      'line 12: slos.2.sli.events.errorQuery: must be a PromQL query using {{window}}',
+      'slo.yaml:12:34: slos[2].sli.events.errorQuery: must be a PromQL query using {{window}}',
     );
-    expect(text).toContain('line 14: criteria.throughput: is not an SLO criterion');
+    expect(text).toContain('slo.yaml:14:15: criteria.throughput: is not an SLO criterion');
   });
 
   it('rejects bad YAML and windows longer than the period', () => {
@@ -118,11 +118,13 @@ criteria:
     const text = problemsOf(
       'service: s\nperiod: 1d\nslos: [{ name: a, objective: 99, sli: { availability: {} } }]\n',
     ).join('\n');
-    expect(text).toContain('line 2: period: is shorter than the default 3d ticket window');
+    expect(text).toContain('slo.yaml:2:9: period: is shorter than the default 3d ticket window');
     const custom = problemsOf(
       'service: s\nperiod: 7d\nwindows: [{ severity: page, long: 8d, short: 1h, budget: 5 }]\nslos: [{ name: a, objective: 99, sli: { availability: {} } }]\n',
     );
-    expect(custom.join('\n')).toContain('line 3: windows.0.long: is longer than the SLO period');
+    expect(custom.join('\n')).toMatch(
+      /slo\.yaml:3:\d+: windows\[0\]\.long: is longer than the SLO period/,
+    );
   });
 });
 

@@ -6,42 +6,49 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
+import {
+  FILE_DURATION,
+  formatInputProblem,
+  type InputPath,
+  InputReader,
+} from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
+import { yamlPositionOf } from '../util/yaml-position.js';
 import { slosFromCriteria } from './criteria.js';
 import { buildSlo, type RawSlo } from './parse-slo.js';
 import { type BurnWindow, DEFAULT_BURN_WINDOWS, promDuration, type SloSpec } from './spec.js';
-import { Problems, readDuration, readLabels, readPercent } from './spec-read.js';
+import { readLabels, readPercent } from './spec-read.js';
 
-function readWindows(value: unknown, periodMs: number, problems: Problems): BurnWindow[] {
+function readWindows(value: unknown, periodMs: number, reader: InputReader): BurnWindow[] {
   if (value === undefined) {
     const tooLong = DEFAULT_BURN_WINDOWS.filter((w) => w.longMs > periodMs);
     for (const w of tooLong)
-      problems.add(
+      reader.add(
         ['period'],
         `is shorter than the default ${promDuration(w.longMs)} ${w.severity} window: set windows: for a period this short`,
       );
     return [...DEFAULT_BURN_WINDOWS];
   }
   if (!Array.isArray(value) || value.length === 0) {
-    problems.add(['windows'], 'must be a list of {severity, long, short, budget}');
+    reader.add(['windows'], 'must be a list of {severity, long, short, budget}');
     return [];
   }
   return value.flatMap((w, i): BurnWindow[] => {
     const path = ['windows', i];
     if (!isRecord(w)) {
-      problems.add(path, 'must be a map with severity, long, short and budget');
+      reader.add(path, 'must be a map with severity, long, short and budget');
       return [];
     }
     const severity = w['severity'];
     if (severity !== 'page' && severity !== 'ticket')
-      problems.add([...path, 'severity'], 'must be page or ticket');
-    const longMs = readDuration(w['long'], [...path, 'long'], problems);
-    const shortMs = readDuration(w['short'], [...path, 'short'], problems);
-    const budgetPercent = readPercent(w['budget'], [...path, 'budget'], problems);
+      reader.add([...path, 'severity'], 'must be page or ticket');
+    const longMs = reader.duration(w['long'], [...path, 'long'], FILE_DURATION);
+    const shortMs = reader.duration(w['short'], [...path, 'short'], FILE_DURATION);
+    const budgetPercent = readPercent(w['budget'], [...path, 'budget'], reader);
     if (longMs !== undefined && shortMs !== undefined && shortMs >= longMs)
-      problems.add(path, 'the short window must be shorter than the long one');
+      reader.add(path, 'the short window must be shorter than the long one');
     if (longMs !== undefined && longMs > periodMs)
-      problems.add([...path, 'long'], 'is longer than the SLO period');
+      reader.add([...path, 'long'], 'is longer than the SLO period');
     if ((severity !== 'page' && severity !== 'ticket') || !longMs || !shortMs || !budgetPercent)
       return [];
     return [{ severity, longMs, shortMs, budgetPercent }];
@@ -60,33 +67,30 @@ export function parseSloSpec(text: string, file = 'slo.yaml'): SloSpec {
       position: { file, line: pos.line, column: pos.col },
     });
   }
-  const where = (path: Array<string | number>) => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as
-        | { range?: [number, number, number] }
-        | undefined;
-      if (node?.range) return `line ${lineCounter.linePos(node.range[0]).line}: `;
-    }
-    return '';
-  };
-  const problems = new Problems(where);
+  const positionOf = yamlPositionOf(doc, lineCounter);
+  const reader = new InputReader();
   const raw = doc.toJS() as unknown;
-  const spec = buildSpec(raw, problems);
-  if (problems.list.length > 0 || !spec) {
-    throw new RedlineError('E_SLO_SPEC', `${file} has ${problems.list.length} problem(s)`, {
+  const spec = buildSpec(raw, reader);
+  const found = reader.problems.problems;
+  if (found.length > 0 || !spec) {
+    const first = found[0] && positionOf(found[0].path, found[0].atKey);
+    throw new RedlineError('E_SLO_SPEC', `${file} has ${found.length} problem(s)`, {
       exitCode: ExitCode.InvalidConfig,
-      problems: problems.list,
+      problems: found.map((p) => {
+        const at = positionOf(p.path, p.atKey);
+        return formatInputProblem(p, at ? `${file}:${at.line}:${at.column}` : file);
+      }),
       hint: 'see docs/monitoring.md for the SLO file format',
-      position: { file },
+      position: { file, ...(first ? { line: first.line, column: first.column } : {}) },
     });
   }
   return spec;
 }
 
 /** Validates an already-parsed object (the YAML document as plain data). */
-export function buildSpec(raw: unknown, problems: Problems): SloSpec | undefined {
+export function buildSpec(raw: unknown, reader: InputReader): SloSpec | undefined {
   if (!isRecord(raw)) {
-    problems.add([], 'the SLO file must be a map with service and slos (or criteria)');
+    reader.add([], 'the SLO file must be a map with service and slos (or criteria)');
     return undefined;
   }
   const known = new Set([
@@ -102,34 +106,34 @@ export function buildSpec(raw: unknown, problems: Problems): SloSpec | undefined
     'alerting',
   ]);
   for (const k of Object.keys(raw))
-    if (!known.has(k)) problems.add([k], `unknown key (expected one of ${[...known].join(', ')})`);
+    if (!known.has(k)) reader.problems.unknownKey([k], 'key', known);
   const service = raw['service'];
   if (typeof service !== 'string' || !/^[a-zA-Z0-9_.-]+$/.test(service))
-    problems.add(['service'], 'must be a name of letters, digits, _ . -');
+    reader.add(['service'], 'must be a name of letters, digits, _ . -');
   const periodKey = raw['period'] !== undefined ? 'period' : 'window';
   const periodMs =
     raw[periodKey] === undefined
       ? 30 * 86_400_000
-      : (readDuration(raw[periodKey], [periodKey], problems) ?? 30 * 86_400_000);
-  const labels = readLabels(raw['labels'], ['labels'], problems);
-  const windows = readWindows(raw['windows'], periodMs, problems);
-  const rawSlos: Array<{ raw: RawSlo; path: Array<string | number> }> = [];
+      : (reader.duration(raw[periodKey], [periodKey], FILE_DURATION) ?? 30 * 86_400_000);
+  const labels = readLabels(raw['labels'], ['labels'], reader);
+  const windows = readWindows(raw['windows'], periodMs, reader);
+  const rawSlos: Array<{ raw: RawSlo; path: InputPath }> = [];
   if (raw['slos'] !== undefined) {
-    if (!Array.isArray(raw['slos'])) problems.add(['slos'], 'must be a list');
+    if (!Array.isArray(raw['slos'])) reader.add(['slos'], 'must be a list');
     else
       for (const [i, s] of raw['slos'].entries())
         rawSlos.push({ raw: s as RawSlo, path: ['slos', i] });
   }
   if (raw['criteria'] !== undefined) {
-    for (const s of slosFromCriteria(raw['criteria'], problems))
+    for (const s of slosFromCriteria(raw['criteria'], reader))
       rawSlos.push({ raw: s, path: ['criteria'] });
   }
-  if (rawSlos.length === 0) problems.add([], 'no SLO defined: add slos: or criteria:');
+  if (rawSlos.length === 0) reader.add([], 'no SLO defined: add slos: or criteria:');
   const defaults = { selector: raw['selector'], alerting: raw['alerting'] };
   const names = new Set<string>();
   const slos = rawSlos.flatMap(({ raw: s, path }) => {
-    const slo = buildSlo(s, path, String(service), defaults, problems);
-    if (slo && names.has(slo.name)) problems.add(path, `duplicate SLO name "${slo.name}"`);
+    const slo = buildSlo(s, path, String(service), defaults, reader);
+    if (slo && names.has(slo.name)) reader.add(path, `duplicate SLO name "${slo.name}"`);
     if (slo) names.add(slo.name);
     return slo ? [slo] : [];
   });

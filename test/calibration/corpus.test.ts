@@ -58,6 +58,9 @@ async function runProfilerCase(truth: CaseTruth): Promise<Finding[]> {
           }),
     capture: run.capture ?? {},
     cwd: ROOT,
+    // PGlite's start-up needs ~4.3 s of CPU (measured): at load 20 on 2 cores the service got a
+    // fifth of a core and answered after 30 s. A bound, not a speed check.
+    startupTimeoutMs: 90_000,
   });
   if (process.env['REDLINE_CORPUS_DEBUG'])
     console.log(
@@ -210,45 +213,10 @@ const runnable = cases.filter(
 );
 const elsewhere = cases.filter((c) => !runnable.includes(c));
 
-/**
- * False positives the corpus found that are not fixed yet, by rule and case (listed, not hidden:
- * the table prints them; a new one fails the test; a listed one may not show on every run). The
- * two it held first were fixed by mechanism (docs/rules.md): cpu.json on heap-check-big-heap (a
- * line's text explained its callees' time; a heap check's GC sampled on top of the user's stack)
- * and event-loop.blocked on heap-check-big-heap / idle-service (run-queue waits, forced GCs and
- * the CPU profiler's start counted as the loop's own delay).
- * Still open, intermittent, cause NOT established: in 1 of 6 full runs (02:10 UTC, after merging
- * main, load 17-19 on 2 cores) cpu.json fired on heap-check-big-heap and event-loop.blocked on
- * threadpool-cpu; a rerun of both cases minutes later was clean (heap-check-big-heap: own stall
- * max 0 ms, cpu.json absent; threadpool-cpu: own max 30 ms, ELU 0.47). Run with
- * REDLINE_CORPUS_DEBUG=1 to print the signals and findings of each case when it recurs.
- */
-const KNOWN_FALSE_POSITIVES: Record<string, string[]> = {
-  'cpu.json': ['heap-check-big-heap'],
-  'event-loop.blocked': ['threadpool-cpu'],
-  // 02:15 UTC, load ~18: one natural mark-compact of 113 ms made 119 ms of pauses in one second
-  // (limit 100). Suspected, not verified: GC pauses are wall time and include the run-queue
-  // waits the stall timer subtracts from loop delay; the GC rule does not subtract them yet.
-  'gc.pressure': ['bounded-cache'],
-};
-
-/**
- * Rules judged from timing in the target while the load generator shares its 2 cores: their
- * false positives on healthy profiler cases are OPEN (issue 13), not fixed. A full suite on an
- * otherwise quiet 2-core machine (2026-12-06 02:39 UTC, the corpus running alone) still showed
- * two pairs never seen before — event-loop.blocked on big-dependency-legit and cpu.hot-function
- * on threadpool-cpu — beside the three listed above, so the pairs are not a closed list: which
- * healthy case trips which timing rule changes from run to run. Until these rules can tell the
- * machine's delays from the code's (as event-loop.blocked does with run-queue waits, not yet
- * enough), their false positives are printed and counted here but do not fail the test; every
- * other rule must have none, and no planted problem may be missed.
- */
-const LOAD_SENSITIVE_RULES = new Set([
-  'cpu.hot-function',
-  'cpu.json',
-  'event-loop.blocked',
-  'gc.pressure',
-]);
+// No list of tolerated false positives: the timing rules (event-loop.blocked, gc.pressure,
+// cpu.hot-function, cpu.json) judge the service's own time (the main thread's waits for a CPU
+// taken out, CPU samples weighted as CPU time, CPU findings graded by the loop's busy share;
+// docs/rules.md), so a busy machine makes them say "machine busy" (info), not blame the code.
 
 /** Expected findings not at their planted line (cases with checkLine). */
 const misplaced: string[] = [];
@@ -291,7 +259,7 @@ describe('calibration corpus', () => {
         console.log(truth.case, JSON.stringify(findings.map((f) => [f.id, f.severity, f.title])));
       checkLocation(truth, findings);
       outcomes.push({ truth, findings });
-    }, 120_000);
+    }, 180_000);
   }
 
   afterAll(() => {
@@ -310,22 +278,12 @@ describe('calibration corpus', () => {
     return probeDb?.drop();
   });
 
-  it('has no false positive outside the open load-sensitive rules, and misses no planted problem', () => {
+  it('has no false positive, and misses no planted problem', () => {
     // Runs last (vitest keeps declaration order within a file).
     const table = confusion(outcomes);
     expect(outcomes.length).toBe(runnable.length);
-    const known = Object.entries(KNOWN_FALSE_POSITIVES).flatMap(([id, c]) =>
-      c.map((name) => `${id}: ${name}`),
-    );
     const each = [...table].flatMap(([id, r]) => r.fpCases.map((name) => `${id}: ${name}`));
-    // A known one may not show on every run (machine load); a new one fails unless its rule is
-    // one of the load-sensitive timing rules, whose false positives are open (printed above).
-    const open = [...table]
-      .filter(([id]) => LOAD_SENSITIVE_RULES.has(id))
-      .flatMap(([id, r]) => r.fpCases.map((name) => `${id}: ${name}`));
-    if (open.length > 0)
-      console.warn(`open false positives of load-sensitive rules (issue 13): ${open.join('; ')}`);
-    expect(each.filter((fp) => !known.includes(fp) && !open.includes(fp))).toEqual([]);
+    expect(each).toEqual([]);
     const fns = [...table].filter(([, r]) => r.fn > 0).map(([id]) => id);
     expect(fns).toEqual([]);
     expect(misplaced).toEqual([]);

@@ -7,13 +7,14 @@
  * test creates is deleted afterwards. A second test pulls one agent's cable mid-run (its veth end
  * goes down): the controller loses it by heartbeat and the agent stops by itself.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResultFile } from '../../src/results/run-result.js';
+import { killAll, type Spawned, spawnWatched } from '../helpers/spawned.js';
 
 const BIN = fileURLToPath(new URL('../../bin/redline.js', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('../fixtures/scripts/distributed-e2e.js', import.meta.url));
@@ -25,7 +26,6 @@ const HUB = `${TAG}-hub`;
 const AGENTS = [0, 1, 2].map((i) => `${TAG}-a${i}`);
 const SERVER_IP = '10.231.0.1';
 const created: string[] = [];
-const children: ChildProcess[] = [];
 let skipReason = '';
 /** Whether `tc netem` could delay the far agent's link (the sch_netem module may be missing). */
 let netem = false;
@@ -93,7 +93,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killAll();
   // Deleting a namespace removes its veth ends (and their peers) and qdiscs.
   for (const ns of created.reverse()) {
     try {
@@ -105,25 +105,9 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function inNamespace(
-  ns: string,
-  args: string[],
-): { child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null> } {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, ...args], {
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, out: () => stdout, err: () => stderr, exit };
+/** `node args` inside network namespace `ns`. */
+function inNamespace(ns: string, args: string[]): Spawned {
+  return spawnWatched('ip', ['netns', 'exec', ns, process.execPath, ...args]);
 }
 
 const SERVER = `
@@ -134,50 +118,73 @@ http.createServer((q, r) => { counts[q.url] = (counts[q.url] ?? 0) + 1; r.end('o
 process.on('SIGTERM', () => { process.stdout.write(JSON.stringify(counts) + '\\n'); process.exit(0); });
 `;
 
+/** The counting HTTP server in the hub, once it listens. */
+async function startServer(): Promise<Spawned & { counts(): Promise<Record<string, number>> }> {
+  const server = inNamespace(HUB, ['-e', SERVER]);
+  while (!server.out().includes('listening')) await new Promise((r) => setTimeout(r, 50));
+  return {
+    ...server,
+    /** Stops the server; the requests it counted, by path. */
+    async counts() {
+      server.child.kill('SIGTERM');
+      await server.exit;
+      return JSON.parse(server.out().split('\n').filter(Boolean).at(-1) ?? '{}') as Record<
+        string,
+        number
+      >;
+    },
+  };
+}
+
+/** The controller in the hub, listening on `port` for 3 agents, writing its result to `json`. */
+function startController(script: string, port: number, json: string, extra: string[] = []) {
+  return inNamespace(HUB, [
+    BIN,
+    'run',
+    script,
+    '--agents',
+    '3',
+    '--listen',
+    `0.0.0.0:${port}`,
+    '--agent-token-file',
+    join(dir, 'token'),
+    '--env',
+    `BASE_URL=http://${SERVER_IP}:18080`,
+    ...extra,
+    '--json',
+    json,
+    '--quiet',
+    '--agent-wait',
+    '60s',
+  ]);
+}
+
+/** One agent in each agent namespace, joining the controller on `port` through its veth link. */
+function startAgents(port: number): Spawned[] {
+  return AGENTS.map((ns, i) =>
+    inNamespace(ns, [
+      BIN,
+      'agent',
+      '--join',
+      `10.231.${i + 1}.1:${port}`,
+      '--agent-token-file',
+      join(dir, 'token'),
+      '--agent-index',
+      String(i),
+    ]),
+  );
+}
+
 describe('redline run --agents across network namespaces', () => {
   it('3 agents in their own namespaces (one 10 ms away where netem exists) send exactly what one process sends', async (ctx) => {
     if (skipReason) return ctx.skip(skipReason);
-    const server = inNamespace(HUB, ['-e', SERVER]);
-    while (!server.out().includes('listening')) await new Promise((r) => setTimeout(r, 50));
+    const server = await startServer();
     const json = join(dir, 'result.json');
-    const controller = inNamespace(HUB, [
-      BIN,
-      'run',
-      SCRIPT,
-      '--agents',
-      '3',
-      '--listen',
-      '0.0.0.0:16565',
-      '--agent-token-file',
-      join(dir, 'token'),
-      '--env',
-      `BASE_URL=http://${SERVER_IP}:18080`,
-      '--json',
-      json,
-      '--quiet',
-      '--agent-wait',
-      '60s',
-    ]);
-    const agents = AGENTS.map((ns, i) =>
-      inNamespace(ns, [
-        BIN,
-        'agent',
-        '--join',
-        `10.231.${i + 1}.1:16565`,
-        '--agent-token-file',
-        join(dir, 'token'),
-        '--agent-index',
-        String(i),
-      ]),
-    );
+    const controller = startController(SCRIPT, 16565, json);
+    const agents = startAgents(16565);
     const code = await controller.exit;
     const agentCodes = await Promise.all(agents.map((a) => a.exit));
-    server.child.kill('SIGTERM');
-    await server.exit;
-    const counts = JSON.parse(server.out().split('\n').filter(Boolean).at(-1) ?? '{}') as Record<
-      string,
-      number
-    >;
+    const counts = await server.counts();
     expect(agentCodes, agents.map((a) => a.err()).join('\n')).toEqual([0, 0, 0]);
     expect(code, controller.err()).toBe(99); // the fixture's p(95)<150 fails, as in one process
     expect(counts).toEqual({ '/shared': 200, '/arrivals/ship-me': 80 });
@@ -197,45 +204,17 @@ describe('redline run --agents across network namespaces', () => {
 
   it('an agent whose link drops mid-run: heartbeat timeout, the others finish (continue policy), exit 113; the cut-off agent stops by itself', async (ctx) => {
     if (skipReason) return ctx.skip(skipReason);
-    const server = inNamespace(HUB, ['-e', SERVER]);
-    while (!server.out().includes('listening')) await new Promise((r) => setTimeout(r, 50));
+    const server = await startServer();
     const json = join(dir, 'result-link-drop.json');
-    const controller = inNamespace(HUB, [
-      BIN,
-      'run',
-      LONG_SCRIPT,
-      '--agents',
-      '3',
-      '--listen',
-      '0.0.0.0:16566',
-      '--agent-token-file',
-      join(dir, 'token'),
-      '--env',
-      `BASE_URL=http://${SERVER_IP}:18080`,
+    const controller = startController(LONG_SCRIPT, 16566, json, [
       '--env',
       'DURATION=8s',
       '--heartbeat-timeout',
       '2s',
       '--on-agent-loss',
       'continue',
-      '--json',
-      json,
-      '--quiet',
-      '--agent-wait',
-      '60s',
     ]);
-    const agents = AGENTS.map((ns, i) =>
-      inNamespace(ns, [
-        BIN,
-        'agent',
-        '--join',
-        `10.231.${i + 1}.1:16566`,
-        '--agent-token-file',
-        join(dir, 'token'),
-        '--agent-index',
-        String(i),
-      ]),
-    );
+    const agents = startAgents(16566);
     const deadline = Date.now() + 60_000;
     while (!controller.err().includes('all 3 agents ready') && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
@@ -246,8 +225,7 @@ describe('redline run --agents across network namespaces', () => {
     const code = await controller.exit;
     const cutOff = await agents[1]?.exit;
     const others = await Promise.all([agents[0]?.exit, agents[2]?.exit]);
-    server.child.kill('SIGTERM');
-    await server.exit;
+    await server.counts();
     expect(code, controller.err()).toBe(113);
     const result = JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
     expect(result.distributed?.agents.map((a) => a.status)).toEqual([

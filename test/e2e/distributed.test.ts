@@ -9,7 +9,6 @@
  *   (agents stop by themselves), and refusals: a duplicated index, a wrong token, another test,
  *   and a fake controller that cannot prove the token (the agent runs nothing).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,78 +16,33 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { RunResultFile } from '../../src/results/run-result.js';
-import { startHttpServer, type TestServer } from '../helpers/servers.js';
+import { writeSelfSignedCertificate } from '../helpers/certificates.js';
+import { type CountingServer, startCountingServer } from '../helpers/servers.js';
+import { killAll, type Spawned, spawnWatched } from '../helpers/spawned.js';
 
 const BIN = fileURLToPath(new URL('../../bin/redline.js', import.meta.url));
 const SCRIPTS = fileURLToPath(new URL('../fixtures/scripts/', import.meta.url));
 const TOKEN = 'e2e-token-0123456789abcdef';
-let server: TestServer;
+let server: CountingServer;
 let dir: string;
 let tokenFile: string;
-const counts = new Map<string, number>();
-const children: ChildProcess[] = [];
+let counts: Map<string, number>;
 
 beforeAll(async () => {
-  server = await startHttpServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    counts.set(path, (counts.get(path) ?? 0) + 1);
-    res.end('ok');
-  });
+  server = await startCountingServer();
+  counts = server.counts;
   dir = mkdtempSync(join(tmpdir(), 'redline-distributed-'));
   tokenFile = join(dir, 'token');
   writeFileSync(tokenFile, `${TOKEN}\n`);
 });
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killAll();
   server?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Proc {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exit: Promise<number | null>;
-  /** Resolves when stderr matches. */
-  waitFor: (pattern: RegExp) => Promise<void>;
-}
-
-function redline(args: string[], env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  const watchers: Array<{ pattern: RegExp; resolve: () => void }> = [];
-  child.stdout?.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-    for (const w of [...watchers])
-      if (w.pattern.test(stderr)) {
-        watchers.splice(watchers.indexOf(w), 1);
-        w.resolve();
-      }
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return {
-    child,
-    out: () => stdout,
-    err: () => stderr,
-    exit,
-    waitFor: (pattern) =>
-      pattern.test(stderr)
-        ? Promise.resolve()
-        : new Promise<void>((resolve, reject) => {
-            watchers.push({ pattern, resolve });
-            void exit.then(() =>
-              reject(new Error(`exited before ${pattern}: ${stderr}\n${stdout}`)),
-            );
-          }),
-  };
+function redline(args: string[], env: Record<string, string> = {}): Spawned {
+  return spawnWatched(process.execPath, [BIN, ...args], env);
 }
 
 let nextResult = 0;
@@ -313,32 +267,14 @@ describe('redline run --agents (real processes on loopback)', () => {
   }, 120_000);
 
   it('over TLS: an agent trusting the CA joins and runs; a plain agent cannot join (exit 69)', async (ctx) => {
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
+    let cert: string;
+    let key: string;
     try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-keyout',
-          key,
-          '-out',
-          cert,
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-        ],
-        { stdio: 'ignore' },
-      );
+      ({ certPath: cert, keyPath: key } = writeSelfSignedCertificate(dir, {
+        ec: true,
+        cn: '127.0.0.1',
+        altName: 'IP:127.0.0.1',
+      }));
     } catch {
       return ctx.skip('openssl cannot make a test certificate here');
     }

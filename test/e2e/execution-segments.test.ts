@@ -5,43 +5,34 @@
  * constant-arrival-rate). An invalid segment is an options error (exit 104) naming the flag; a
  * URL run refuses a segment (exit 2).
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpServer, type TestServer } from '../helpers/servers.js';
+import { type CountingServer, startCountingServer } from '../helpers/servers.js';
+import { killAll, spawnWatched } from '../helpers/spawned.js';
 
 const BIN = fileURLToPath(new URL('../../bin/redline.js', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('../fixtures/scripts/segment-e2e.js', import.meta.url));
-let server: TestServer;
-const counts = new Map<string, number>();
+let server: CountingServer;
+let counts: Map<string, number>;
 
 beforeAll(async () => {
-  server = await startHttpServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    counts.set(path, (counts.get(path) ?? 0) + 1);
-    res.end('ok');
-  });
+  server = await startCountingServer();
+  counts = server.counts;
 });
-afterAll(() => server?.close());
+afterAll(() => {
+  killAll();
+  return server?.close();
+});
 
 /** `redline run SCRIPT <extra>`: exit code and output. */
-function run(extra: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'run', SCRIPT, ...extra], {
-      env: { ...process.env, NO_COLOR: '1', BASE_URL: server.url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+async function run(
+  extra: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnWatched(process.execPath, [BIN, 'run', SCRIPT, ...extra], {
+    BASE_URL: server.url,
   });
+  const code = await child.exit;
+  return { code, stdout: child.out(), stderr: child.err() };
 }
 
 const snapshot = () => Object.fromEntries(counts);
@@ -79,20 +70,16 @@ describe('redline run --execution-segment', () => {
   }, 60_000);
 
   it('a URL run (no scenarios to split) refuses a segment with a usage error (exit 2)', async () => {
-    const url = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [BIN, 'run', `${server.url}/`, '-d', '1s', '--execution-segment', '0:1/2'],
-        { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
-      );
-      let stderr = '';
-      child.stderr.on('data', (d) => {
-        stderr += d;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stderr }));
-    });
-    expect(url.code).toBe(2);
-    expect(url.stderr).toMatch(/--execution-segment splits a script's scenarios/);
+    const url = spawnWatched(process.execPath, [
+      BIN,
+      'run',
+      `${server.url}/`,
+      '-d',
+      '1s',
+      '--execution-segment',
+      '0:1/2',
+    ]);
+    expect(await url.exit).toBe(2);
+    expect(url.err()).toMatch(/--execution-segment splits a script's scenarios/);
   }, 60_000);
 });

@@ -54,6 +54,23 @@ export async function startHttpServer(
   };
 }
 
+/** A {@link TestServer} that counts its requests per path. */
+export interface CountingServer extends TestServer {
+  /** Requests per path (`/shared` -> 20); tests may clear it between runs. */
+  counts: Map<string, number>;
+}
+
+/** An HTTP server answering `ok` to every request and counting the requests per path. */
+export async function startCountingServer(): Promise<CountingServer> {
+  const counts = new Map<string, number>();
+  const server = await startHttpServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    counts.set(path, (counts.get(path) ?? 0) + 1);
+    res.end('ok');
+  });
+  return { ...server, counts };
+}
+
 /**
  * A raw TCP server: `onRequest(socket, n)` is called for each request head received (n counts
  * from 1 per server), so tests can answer with arbitrary bytes.

@@ -30,6 +30,7 @@ describe('per-VU init context', () => {
       '__VU in init is the VU',
       'SharedArray built once per thread',
       'SharedArray data shared',
+      'open() outside the init context throws',
     ]) {
       expect({ name, counts: checkCounts(run, name) }).toEqual({ name, counts: { passes: 18, fails: 0 } });
     }

@@ -4,7 +4,6 @@
  * hash, served from the cache when the network fails or is off, from a mirror (folder or URL),
  * and jslib's common modules served natively offline.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
@@ -17,6 +16,7 @@ import { runScriptTest } from '../../src/engine/script-run/run-script.js';
 import { instantiateModule, loadScript } from '../../src/script/loader/index.js';
 import { scriptModuleMap } from '../../src/script/modules/module-map.js';
 import { type K6Server, startK6Server } from './helpers/k6-server.js';
+import { selfSignedCertificate } from '../helpers/certificates.js';
 import { runCli } from './helpers/run-corpus.js';
 
 const FILES: Record<string, string> = {
@@ -41,21 +41,8 @@ const hits = new Map<string, number>();
 const sockets = new Set<Socket>();
 let k6: K6Server;
 
-function certificate(): { key: Buffer; cert: Buffer } {
-  execFileSync(
-    'openssl',
-    [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
-}
-
 async function startServer(): Promise<void> {
-  const { key, cert } = certificate();
+  const { key, cert } = selfSignedCertificate({ altName: 'IP:127.0.0.1,DNS:localhost' });
   ca = cert;
   server = createServer({ key, cert }, (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -240,7 +227,7 @@ export default function () { return compute(1); }
     expect(remoteModulesFromFlags({}, { REDLINE_NO_REMOTE_MODULES: '1' }).fetch).toBe(false);
   });
 
-  it("a k6chaijs-style describe(() => http…) from a remote module passes the k6 transform", async () => {
+  it("a k6chaijs-style describe(() => http…) in a remote ESM module (not jslib's URL) passes the k6 transform", async () => {
     const folder = join(dir, 'chai-vendor');
     mkdirSync(join(folder, 'k6chaijs', '4.3.4.3'), { recursive: true });
     writeFileSync(
@@ -260,7 +247,7 @@ export function expect(value) {
       'chai.js',
       `import http from 'k6/http';
 import { check } from 'k6';
-import { describe, expect } from 'https://jslib.k6.io/k6chaijs/4.3.4.3/index.js';
+import { describe, expect } from 'https://modules.example.test/k6chaijs/4.3.4.3/index.js';
 export const options = { iterations: 2 };
 export default function () {
   const ok = describe('fetch', () => {
@@ -274,7 +261,7 @@ export default function () {
     const run = await runScriptTest({
       scriptPath: path,
       cli: { env: [`BASE_URL=${k6.url}`] },
-      remoteModules: { fetch: false, mirrors: [{ prefix: 'https://jslib.k6.io/', target: folder }] },
+      remoteModules: { fetch: false, mirrors: [{ prefix: 'https://modules.example.test/', target: folder }] },
     });
     expect(run.result.checks.find((c) => c.name === 'describe passed')).toMatchObject({ passes: 2, fails: 0 });
     expect(run.totals.summarize('http_reqs', { group: '::fetch' })?.sum).toBe(2);

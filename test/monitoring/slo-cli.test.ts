@@ -61,7 +61,7 @@ describe('redline slo generate', () => {
     );
     expect(isRedlineError(invalid) && invalid.exitCode).toBe(ExitCode.InvalidConfig);
     expect(isRedlineError(invalid) && invalid.problems[0]).toMatch(
-      /^line 4: slos\.0\.objective: must be a percentage/,
+      /bad\.yaml:4:\d+: slos\[0\]\.objective: must be a percentage/,
     );
   });
 });

@@ -9,8 +9,8 @@ import {
   type SuccessCriteria,
 } from '../../results/criteria.js';
 import { parseDurationMs } from '../../util/duration.js';
+import type { InputPath, InputReader } from '../../util/input-reader.js';
 import { isRecord } from '../../util/is-record.js';
-import type { ConfigPath, ConfigReader } from './reader.js';
 
 /** Config keys of the rows (`errorRate` also as `error_rate`). */
 const KEYS: Readonly<Record<string, CriterionMetric>> = {
@@ -67,7 +67,7 @@ export function parseLimit(metric: CriterionMetric, value: unknown): number | un
   return n !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-function readRow(r: ConfigReader, metric: CriterionMetric, value: unknown, path: ConfigPath) {
+function readRow(r: InputReader, metric: CriterionMetric, value: unknown, path: InputPath) {
   const row = r.object(value, path, ['target', 'acceptable']);
   if (!row) return undefined;
   const read = (key: 'target' | 'acceptable') => {
@@ -91,7 +91,7 @@ function readRow(r: ConfigReader, metric: CriterionMetric, value: unknown, path:
 }
 
 /** Reads `criteria:` over Redline's defaults. */
-export function readCriteria(r: ConfigReader, raw: unknown): SuccessCriteria {
+export function readCriteria(r: InputReader, raw: unknown): SuccessCriteria {
   const criteria: SuccessCriteria = { ...DEFAULT_SUCCESS_CRITERIA };
   if (raw === undefined) return criteria;
   if (!isRecord(raw)) {

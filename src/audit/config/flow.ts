@@ -5,16 +5,16 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import type { InputReader } from '../../util/input-reader.js';
 import { isRecord } from '../../util/is-record.js';
 import { isSensitiveKey } from '../../util/redact.js';
-import type { ConfigReader } from './reader.js';
 import type { AuditFlowConfig } from './types.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 
 /** Reads `flow:`; `baseDir` resolves a script path. */
 export function readFlow(
-  r: ConfigReader,
+  r: InputReader,
   raw: unknown,
   baseDir: string,
 ): AuditFlowConfig | undefined {
@@ -39,13 +39,15 @@ export function readFlow(
     return undefined;
   }
   const headers =
-    flow['headers'] === undefined ? undefined : r.stringMap(flow['headers'], ['flow', 'headers']);
+    flow['headers'] === undefined
+      ? undefined
+      : r.stringMap(flow['headers'], ['flow', 'headers'], true);
   if (flow['script'] !== undefined) {
     const script = r.string(flow['script'], ['flow', 'script']);
     return script === undefined ? undefined : readScript(r, script, baseDir, ['flow', 'script']);
   }
   if (flow['urls'] !== undefined) {
-    const urls = r.stringList(flow['urls'], ['flow', 'urls']);
+    const urls = r.stringList(flow['urls'], ['flow', 'urls'], true);
     if (!urls) return undefined;
     for (const [i, u] of urls.entries()) {
       if (!/^(?:[A-Z]+\s+)?(?:\/|https?:\/\/)\S*$/.test(u.trim()))
@@ -76,7 +78,7 @@ export function readFlow(
  * checked, with the file's rows, when the plan is compiled.
  */
 function readPayload(
-  r: ConfigReader,
+  r: InputReader,
   raw: unknown,
   baseDir: string,
 ): Array<Record<string, unknown>> | undefined {
@@ -99,7 +101,7 @@ function readPayload(
 }
 
 function readScript(
-  r: ConfigReader,
+  r: InputReader,
   path: string,
   baseDir: string,
   at: Array<string | number>,
@@ -113,7 +115,7 @@ function readScript(
 }
 
 function checkSteps(
-  r: ConfigReader,
+  r: InputReader,
   raw: unknown,
   path: Array<string | number>,
 ): Extract<AuditFlowConfig, { kind: 'steps' }> | undefined {

@@ -40,9 +40,9 @@ describe('loadAuditConfig', () => {
     expect(error.code).toBe('E_AUDIT_CONFIG');
     expect(error.exitCode).toBe(104);
     expect(error.problems).toEqual([
-      `${file}:9:1: userz: unknown key; did you mean "users"?`,
+      `${file}:9:1: userz: unknown key "userz"; did you mean "users"?`,
       `${file}:8:8: criteria.p99: target must be at most acceptable (target is the stricter limit)`,
-      `${file}:6:15: steps.soak.duration: must be a duration like 30s, 2m or 500ms, got "forever"`,
+      `${file}:6:15: steps.soak.duration: must be a duration such as "30s", "1m30s" or "500ms" (a bare number is seconds), got "forever"`,
     ]);
     expect(error.position).toEqual({ file, line: 9, column: 1 });
   });

@@ -7,11 +7,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Document, LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError, type SourcePosition } from '../../errors/redline-error.js';
+import { formatInputProblem, type InputPath, type InputProblem } from '../../util/input-reader.js';
+import { yamlPositionOf } from '../../util/yaml-position.js';
 import { parseAuditConfig } from './parse-config.js';
-import { type ConfigPath, type ConfigProblem, formatConfigPath } from './reader.js';
 import type { AuditSizing } from './steps.js';
 import type { AuditConfig } from './types.js';
 
@@ -35,15 +36,15 @@ export function findConfigFile(dir: string): string | undefined {
   return undefined;
 }
 
-type Locate = (path: ConfigPath, at?: 'key') => SourcePosition;
+type Locate = (path: InputPath, atKey?: boolean) => SourcePosition;
 
-function configError(file: string, problems: ConfigProblem[], locate: Locate): RedlineError {
+function configError(file: string, problems: InputProblem[], locate: Locate): RedlineError {
   const lines = problems.map((p) => {
-    const pos = locate(p.path, p.at);
+    const pos = locate(p.path, p.atKey);
     const where = pos.line !== undefined ? `${pos.file}:${pos.line}:${pos.column ?? 1}` : pos.file;
-    return `${where}: ${formatConfigPath(p.path)}: ${p.message}`;
+    return formatInputProblem(p, where);
   });
-  const first = problems[0] ? locate(problems[0].path, problems[0].at) : { file };
+  const first = problems[0] ? locate(problems[0].path, problems[0].atKey) : { file };
   return new RedlineError(
     'E_AUDIT_CONFIG',
     `the audit config has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
@@ -54,35 +55,6 @@ function configError(file: string, problems: ConfigProblem[], locate: Locate): R
       hint: 'see docs/audit.md for every key',
     },
   );
-}
-
-type Ranged = { range?: [number, number, number] };
-
-/** The key node of the last path element (for unknown keys). */
-function keyNode(doc: Document, path: ConfigPath): Ranged | undefined {
-  const parent = doc.getIn(path.slice(0, -1), true) as
-    | { items?: Array<{ key?: Ranged & { value?: unknown } }> }
-    | undefined;
-  const last = path[path.length - 1];
-  return parent?.items?.find((pair) => pair.key?.value === last)?.key;
-}
-
-function yamlLocator(file: string, doc: Document, counter: LineCounter): Locate {
-  return (path, at) => {
-    const key = at === 'key' ? keyNode(doc, path) : undefined;
-    if (key?.range) {
-      const pos = counter.linePos(key.range[0]);
-      return { file, line: pos.line, column: pos.col };
-    }
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as Ranged | undefined;
-      if (node?.range) {
-        const pos = counter.linePos(node.range[0]);
-        return { file, line: pos.line, column: pos.col };
-      }
-    }
-    return { file };
-  };
 }
 
 async function loadYaml(file: string, text: string): Promise<{ raw: unknown; locate: Locate }> {
@@ -100,7 +72,12 @@ async function loadYaml(file: string, text: string): Promise<{ raw: unknown; loc
       },
     );
   }
-  return { raw: doc.toJS(), locate: yamlLocator(file, doc, counter) };
+  const positionOf = yamlPositionOf(doc, counter);
+  const locate: Locate = (path, atKey) => {
+    const at = positionOf(path, atKey);
+    return at ? { file, line: at.line, column: at.column } : { file };
+  };
+  return { raw: doc.toJS(), locate };
 }
 
 async function loadModule(file: string): Promise<unknown> {

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SUCCESS_CRITERIA } from '../../results/criteria.js';
+import { formatInputProblem } from '../../util/input-reader.js';
 import { parseLimit } from './criteria.js';
 import { createFlowLabels } from './flow.js';
 import { parseAuditConfig } from './parse-config.js';
-import { formatConfigPath } from './reader.js';
 import { splitCommand } from './target.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'redline-audit-config-'));
@@ -19,9 +19,7 @@ const minimal = {
 };
 
 function problems(raw: unknown): string[] {
-  return parseAuditConfig(raw, base).problems.map(
-    (p) => `${formatConfigPath(p.path)}: ${p.message}`,
-  );
+  return parseAuditConfig(raw, base).problems.map((p) => formatInputProblem(p));
 }
 
 describe('parseAuditConfig', () => {
@@ -85,12 +83,12 @@ describe('parseAuditConfig', () => {
     });
     expect(list).toEqual(
       expect.arrayContaining([
-        'target.comand: unknown key; did you mean "command"?',
+        'target.comand: unknown key "comand"; did you mean "command"?',
         'target.url: must be an http:// or https:// URL, got "ftp://x"',
         'flow.urls[0]: must be a path or URL, optionally after a method: "GET /items?limit=20"',
         'users: must be a whole number ≥ 1 ≤ 100000, got 0',
-        'steps.sok: unknown key; did you mean "soak"?',
-        'steps.load.duration: must be a duration like 30s, 2m or 500ms, got "soon"',
+        'steps.sok: unknown key "sok"; did you mean "soak"?',
+        'steps.load.duration: must be a duration such as "30s", "1m30s" or "500ms" (a bare number is seconds), got "soon"',
         'criteria.p95: target must be at most acceptable (target is the stricter limit)',
         'criteria.errorRate.target: must be a share like 0.1% or 0.001, got "2"',
       ]),

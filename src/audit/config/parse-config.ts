@@ -1,9 +1,9 @@
 /** Validates a raw audit config (from YAML, JSON or a TS/JS module) into an {@link AuditConfig}. */
 import { resolve } from 'node:path';
+import { type InputProblem, InputReader } from '../../util/input-reader.js';
 import { isRecord } from '../../util/is-record.js';
 import { readCriteria } from './criteria.js';
 import { collectSecrets, readFlow } from './flow.js';
-import { type ConfigProblem, ConfigReader } from './reader.js';
 import { type AuditSizing, readSteps } from './steps.js';
 import { readDatabase, readTarget } from './target.js';
 import type { AuditConfig } from './types.js';
@@ -35,21 +35,27 @@ export interface ParseConfigOptions {
 /** The outcome: a config when there was no problem, and every problem found. */
 export interface ParsedConfig {
   config?: AuditConfig;
-  problems: ConfigProblem[];
+  problems: InputProblem[];
 }
 
-function readSizing(r: ConfigReader, raw: unknown, fallback: AuditSizing): AuditSizing {
+function readSizing(r: InputReader, raw: unknown, fallback: AuditSizing): AuditSizing {
   if (raw === undefined) return fallback;
   if (raw === 'standard' || raw === 'compact') return raw;
   r.add(['sizing'], `must be "standard" or "compact", got ${JSON.stringify(raw)}`);
   return fallback;
 }
 
-function readLagShare(r: ConfigReader, raw: unknown): number {
+function readLagShare(r: InputReader, raw: unknown): number {
   if (raw === undefined) return 0.5;
   const g = r.object(raw, ['generator'], ['maxLagShare']);
   if (!g || g['maxLagShare'] === undefined) return 0.5;
-  return r.number(g['maxLagShare'], ['generator', 'maxLagShare'], { min: 0.01, max: 10 }) ?? 0.5;
+  return (
+    r.number(g['maxLagShare'], ['generator', 'maxLagShare'], {
+      fromText: true,
+      min: 0.01,
+      max: 10,
+    }) ?? 0.5
+  );
 }
 
 function dbPassword(url: string | undefined): string[] {
@@ -62,10 +68,10 @@ function dbPassword(url: string | undefined): string[] {
  * Redline's table [ref: success-criteria]; steps not given keep the sizing's defaults (`standard` unless told).
  */
 export function parseAuditConfig(raw: unknown, options: ParseConfigOptions): ParsedConfig {
-  const r = new ConfigReader();
+  const r = new InputReader();
   if (!isRecord(raw)) {
     r.add([], 'the config must be a map (target, flow, criteria, users, steps, ...)');
-    return { problems: r.problems };
+    return { problems: r.problems.problems };
   }
   r.object(raw, [], CONFIG_KEYS);
   const base = options.baseDir;
@@ -76,14 +82,14 @@ export function parseAuditConfig(raw: unknown, options: ParseConfigOptions): Par
   const users =
     raw['users'] === undefined
       ? 10
-      : r.number(raw['users'], ['users'], { min: 1, max: 100_000, integer: true });
+      : r.number(raw['users'], ['users'], { fromText: true, min: 1, max: 100_000, integer: true });
   const sizing = readSizing(r, raw['sizing'], options.sizing ?? 'standard');
   const steps = readSteps(r, raw['steps'], users ?? 10, sizing);
   const name = raw['name'] === undefined ? undefined : r.string(raw['name'], ['name']);
   const out = raw['out'] === undefined ? 'redline-report' : r.string(raw['out'], ['out']);
   const maxGeneratorLagShare = readLagShare(r, raw['generator']);
-  if (r.problems.length > 0 || !target || !flow || users === undefined || out === undefined) {
-    return { problems: r.problems };
+  if (r.problems.count > 0 || !target || !flow || users === undefined || out === undefined) {
+    return { problems: r.problems.problems };
   }
   const secrets = collectSecrets(raw['flow']);
   collectSecrets(target.env ?? {}, secrets);

@@ -3,8 +3,8 @@
  * about two minutes in all) and the `steps:` section that changes or skips any of them.
  */
 import { defaultStepUsers } from '../../results/audit-result.js';
+import { FILE_DURATION, type InputPath, type InputReader } from '../../util/input-reader.js';
 import { isRecord } from '../../util/is-record.js';
-import type { ConfigPath, ConfigReader } from './reader.js';
 import {
   type AuditStepsConfig,
   type LoadStepSettings,
@@ -93,43 +93,48 @@ const KNOWN: Readonly<Record<StepName, readonly string[]>> = {
 };
 
 function readLoadStep(
-  r: ConfigReader,
+  r: InputReader,
   raw: Record<string, unknown>,
-  path: ConfigPath,
+  path: InputPath,
   into: LoadStepSettings,
 ): void {
   if (raw['users'] !== undefined) {
-    const n = r.number(raw['users'], [...path, 'users'], { min: 1, max: 100_000, integer: true });
+    const n = r.number(raw['users'], [...path, 'users'], {
+      fromText: true,
+      min: 1,
+      max: 100_000,
+      integer: true,
+    });
     if (n !== undefined) into.users = n;
   }
   if (raw['duration'] !== undefined) {
-    const ms = r.duration(raw['duration'], [...path, 'duration']);
+    const ms = r.duration(raw['duration'], [...path, 'duration'], FILE_DURATION);
     if (ms !== undefined) into.durationMs = ms;
   }
 }
 
 function readStress(
-  r: ConfigReader,
+  r: InputReader,
   raw: Record<string, unknown>,
-  path: ConfigPath,
+  path: InputPath,
   s: AuditStepsConfig,
 ): void {
   const int = (key: string, min: number) =>
     raw[key] === undefined
       ? undefined
-      : r.number(raw[key], [...path, key], { min, max: 100_000, integer: true });
+      : r.number(raw[key], [...path, key], { fromText: true, min, max: 100_000, integer: true });
   s.stress.startUsers = int('start', 1) ?? s.stress.startUsers;
   s.stress.stepUsers = int('step', 1) ?? s.stress.stepUsers;
   s.stress.maxSteps = int('maxSteps', 1) ?? s.stress.maxSteps;
   s.stress.stepsAfterBreak = int('stepsAfterBreak', 0) ?? s.stress.stepsAfterBreak;
   if (raw['stepDuration'] !== undefined) {
-    const ms = r.duration(raw['stepDuration'], [...path, 'stepDuration']);
+    const ms = r.duration(raw['stepDuration'], [...path, 'stepDuration'], FILE_DURATION);
     if (ms !== undefined) s.stress.stepDurationMs = ms;
   }
 }
 
-function readOne(r: ConfigReader, name: StepName, value: unknown, s: AuditStepsConfig): void {
-  const path: ConfigPath = ['steps', name];
+function readOne(r: InputReader, name: StepName, value: unknown, s: AuditStepsConfig): void {
+  const path: InputPath = ['steps', name];
   if (value === false || value === true) {
     s[name].enabled = value;
     return;
@@ -143,15 +148,19 @@ function readOne(r: ConfigReader, name: StepName, value: unknown, s: AuditStepsC
   readLoadStep(r, raw, path, s[name]);
   if (name === 'soak' && raw['parts'] !== undefined) {
     s.soak.parts =
-      r.number(raw['parts'], [...path, 'parts'], { min: 1, max: 20, integer: true }) ??
-      s.soak.parts;
+      r.number(raw['parts'], [...path, 'parts'], {
+        fromText: true,
+        min: 1,
+        max: 20,
+        integer: true,
+      }) ?? s.soak.parts;
   }
   if (name === 'soak' && raw['heapCheck'] !== undefined) {
-    const ms = r.duration(raw['heapCheck'], [...path, 'heapCheck']);
+    const ms = r.duration(raw['heapCheck'], [...path, 'heapCheck'], FILE_DURATION);
     if (ms !== undefined) s.soak.heapCheckIntervalMs = ms;
   }
   if (name === 'profile' && raw['samplingInterval'] !== undefined) {
-    const ms = r.duration(raw['samplingInterval'], [...path, 'samplingInterval']);
+    const ms = r.duration(raw['samplingInterval'], [...path, 'samplingInterval'], FILE_DURATION);
     if (ms !== undefined) s.profile.samplingIntervalUs = Math.max(50, Math.round(ms * 1000));
   }
 }
@@ -161,7 +170,7 @@ function readOne(r: ConfigReader, name: StepName, value: unknown, s: AuditStepsC
  * e.g. `soak: { duration: 5m }`, `stress: { start: 10, step: 10, maxSteps: 8, stepDuration: 20s }`.
  */
 export function readSteps(
-  r: ConfigReader,
+  r: InputReader,
   raw: unknown,
   x: number,
   sizing: AuditSizing,

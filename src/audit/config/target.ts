@@ -1,6 +1,6 @@
 /** `target:` (URL, command Redline starts, pid to measure) and `database:` of the audit config. */
 import { resolve } from 'node:path';
-import type { ConfigPath, ConfigReader } from './reader.js';
+import { FILE_DURATION, type InputPath, type InputReader } from '../../util/input-reader.js';
 import type { AuditDatabaseConfig, AuditQuery, AuditTargetConfig } from './types.js';
 
 const TARGET_KEYS = [
@@ -27,7 +27,7 @@ export function splitCommand(text: string): string[] {
   return out;
 }
 
-function readUrl(r: ConfigReader, value: unknown, path: ConfigPath): string | undefined {
+function readUrl(r: InputReader, value: unknown, path: InputPath): string | undefined {
   const url = r.string(value, path);
   if (url === undefined) return undefined;
   try {
@@ -40,7 +40,7 @@ function readUrl(r: ConfigReader, value: unknown, path: ConfigPath): string | un
   }
 }
 
-function readReady(r: ConfigReader, raw: unknown, target: AuditTargetConfig): void {
+function readReady(r: InputReader, raw: unknown, target: AuditTargetConfig): void {
   const ready = r.object(raw, ['target', 'ready'], ['path', 'timeout']);
   if (!ready) return;
   if (ready['path'] !== undefined) {
@@ -51,19 +51,20 @@ function readReady(r: ConfigReader, raw: unknown, target: AuditTargetConfig): vo
   }
   if (ready['timeout'] !== undefined)
     target.readyTimeoutMs =
-      r.duration(ready['timeout'], ['target', 'ready', 'timeout']) ?? target.readyTimeoutMs;
+      r.duration(ready['timeout'], ['target', 'ready', 'timeout'], FILE_DURATION) ??
+      target.readyTimeoutMs;
 }
 
-function readCommand(r: ConfigReader, raw: unknown): string[] | undefined {
+function readCommand(r: InputReader, raw: unknown): string[] | undefined {
   const argv =
-    typeof raw === 'string' ? splitCommand(raw) : r.stringList(raw, ['target', 'command']);
+    typeof raw === 'string' ? splitCommand(raw) : r.stringList(raw, ['target', 'command'], true);
   if (argv && argv.length === 0) r.add(['target', 'command'], 'must not be empty');
   return argv && argv.length > 0 ? argv : undefined;
 }
 
 /** Reads `target:` (a URL text is accepted as a shorthand). */
 export function readTarget(
-  r: ConfigReader,
+  r: InputReader,
   raw: unknown,
   baseDir: string,
 ): AuditTargetConfig | undefined {
@@ -96,12 +97,12 @@ export function readTarget(
     if (cwd !== undefined) target.cwd = resolve(baseDir, cwd);
   } else if (target.command) target.cwd = baseDir;
   if (spec['env'] !== undefined) {
-    const env = r.stringMap(spec['env'], ['target', 'env']);
+    const env = r.stringMap(spec['env'], ['target', 'env'], true);
     if (env) target.env = env;
   }
   if (spec['ready'] !== undefined) readReady(r, spec['ready'], target);
   if (spec['pid'] !== undefined) {
-    const pid = r.number(spec['pid'], ['target', 'pid'], { min: 1, integer: true });
+    const pid = r.number(spec['pid'], ['target', 'pid'], { fromText: true, min: 1, integer: true });
     if (pid !== undefined) target.pid = pid;
   }
   for (const key of ['name', 'version', 'pprof'] as const) {
@@ -116,7 +117,7 @@ export function readTarget(
   return target;
 }
 
-function readQuery(r: ConfigReader, raw: unknown, path: ConfigPath): AuditQuery | undefined {
+function readQuery(r: InputReader, raw: unknown, path: InputPath): AuditQuery | undefined {
   const spec =
     typeof raw === 'string'
       ? { sql: raw }
@@ -139,7 +140,7 @@ function readQuery(r: ConfigReader, raw: unknown, path: ConfigPath): AuditQuery 
 }
 
 /** Reads `database:` (a URL text is accepted as a shorthand). */
-export function readDatabase(r: ConfigReader, raw: unknown): AuditDatabaseConfig | undefined {
+export function readDatabase(r: InputReader, raw: unknown): AuditDatabaseConfig | undefined {
   if (raw === undefined) return undefined;
   const spec =
     typeof raw === 'string'

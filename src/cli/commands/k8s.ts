@@ -10,7 +10,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { ExitCode } from '../../errors/exit-codes.js';
-import { RedlineError } from '../../errors/redline-error.js';
+import { cannotWriteError, RedlineError } from '../../errors/redline-error.js';
 import {
   checkNamespace,
   checkTestId,
@@ -164,11 +164,7 @@ function writeFile(path: string, text: string, mode: number): void {
     writeFileSync(path, text, { mode });
     chmodSync(path, mode); // an existing file keeps its mode otherwise
   } catch (error) {
-    throw new RedlineError('E_OUTPUT_WRITE', `cannot write ${path}: ${(error as Error).message}`, {
-      hint: 'check that the folder is writable',
-      exitCode: ExitCode.CannotWrite,
-      cause: error,
-    });
+    throw cannotWriteError(path, error, { hint: 'check that the folder is writable' });
   }
 }
 
@@ -195,10 +191,9 @@ async function renderAction(script: string, runFlags: string[], flags: K8sFlags)
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw new RedlineError('E_OUTPUT_WRITE', `cannot create ${dir}: ${(error as Error).message}`, {
+    throw cannotWriteError(dir, error, {
+      create: true,
       hint: 'check that the folder is writable',
-      exitCode: ExitCode.CannotWrite,
-      cause: error,
     });
   }
   const manifests = join(dir, `redline-${names.testId}.yaml`);

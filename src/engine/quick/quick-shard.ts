@@ -28,6 +28,7 @@ import {
   unfinishedAtEnd,
 } from '../../http/errors.js';
 import { Http2Connection } from '../../http/h2-connection.js';
+import { Http2FastConnection, http2Implementation } from '../../http/h2-fast-connection.js';
 import { DEFAULT_EXPECTED_STATUS, HttpSeriesCache } from '../../http/http-metrics.js';
 import type { LoadConnection } from '../../http/load-connection.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
@@ -126,14 +127,17 @@ export class QuickShard implements ConnectionOwner<LoadConnection>, ShardHandle 
     this.#isIdle = new Uint8Array(config.connections);
     const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
     const h2 = config.http2;
+    // The lean HTTP/2 client unless REDLINE_H2_IMPL=node (h2-fast-connection.ts says why).
+    const H2 = http2Implementation() === 'node' ? Http2Connection : Http2FastConnection;
     for (let i = 0; i < config.connections; i++) {
       this.#connections.push(
         h2
-          ? new Http2Connection(i, config.target, this, {
+          ? new H2(i, config.target, this, {
               streams: h2.streams,
               insecure: config.insecure,
               mode: h2.mode,
               request: { headers: h2.headers, body: h2.body },
+              readBuffer,
             })
           : new HttpConnection(i, config.target, this, {
               pipelining: config.pipelining,

@@ -46,7 +46,6 @@ import {
   type ThresholdEvaluator,
 } from '../../thresholds/index.js';
 import { addRedactedNames } from '../../util/redact.js';
-import { compiledModuleUrl } from '../../util/runtime-path.js';
 import { type AbortReason, runShards } from '../controller.js';
 import {
   buildRunResult,
@@ -58,7 +57,7 @@ import { tuneHeapForVus } from './heap-tuning.js';
 import { initContextError } from './init-errors.js';
 import { LifecycleInterrupted, runHandleSummary, runLifecycle } from './lifecycle.js';
 import type { RemoteLauncher } from './remote.js';
-import type { ScriptShardConfig } from './script-shard.js';
+import { scriptShardSpecs } from './script-shard-specs.js';
 import { readVuInitError } from './vu-runner.js';
 
 /** Options of a scripted run. */
@@ -385,25 +384,15 @@ async function runPhase(state: SetupState): Promise<RunState> {
     ? AbortSignal.any([options.signal, thresholdAbort.signal])
     : thresholdAbort.signal;
   const workers = Math.max(1, options.workers ?? 1);
-  const shardModule = compiledModuleUrl('./script-shard.js', import.meta.url).href;
-  const hostsModule = compiledModuleUrl('../../config/hosts.js', import.meta.url).href;
-  const specs = Array.from({ length: workers }, (_, shard) => ({
-    kind: 'module' as const,
-    module: shardModule,
-    config: {
-      shard,
-      shards: workers,
-      bundleUrl: loaded.bundleUrl,
-      scriptDir: state.scriptDir,
-      plan,
-      setupData: setupData === undefined ? undefined : JSON.stringify(setupData),
-      env: state.env,
-      hostRules: plan.options.hostRules ?? [],
-      hostRulesModule: hostsModule,
-      intervalMs: 1000,
-      perVuInit: loaded.initFactory && (loaded.isK6Style || module['perVuInit'] === true),
-    } satisfies ScriptShardConfig,
-  }));
+  const specs = scriptShardSpecs(workers, {
+    bundleUrl: loaded.bundleUrl,
+    scriptDir: state.scriptDir,
+    plan,
+    setupData: setupData === undefined ? undefined : JSON.stringify(setupData),
+    env: state.env,
+    intervalMs: 1000,
+    perVuInit: loaded.initFactory && (loaded.isK6Style || module['perVuInit'] === true),
+  });
   const launch = options.remote
     ? await options.remote({
         plan,

@@ -114,7 +114,10 @@ export async function startShard(
     createThreadRuntime({
       dataStore,
       scenarioStages: Object.fromEntries(
-        config.plan.scenarios.flatMap((s) => ('stages' in s ? [[s.name, s.stages]] : [])),
+        config.plan.scenarios.flatMap((s) => {
+          const stages = executorOf(s).stages?.(s);
+          return stages ? [[s.name, stages]] : [];
+        }),
       ),
       registry,
       testTags: config.plan.options.tags,
@@ -177,7 +180,7 @@ export async function startShard(
     ),
   );
   const partOf = (scenario: ScenarioPlan) =>
-    scenario.executor === 'shared-iterations' ? part.sharedBy(scenario.vus) : part;
+    executorOf(scenario).iterationPart?.(scenario, part) ?? part;
   for (const scenario of config.plan.scenarios) {
     runners.push(
       new VuRunner({

@@ -15,7 +15,6 @@ import { describePlan, planMaxDurationMs, planMaxVUs } from '../../config/descri
 import { ProblemList } from '../../config/problems.js';
 import { initContextError } from '../../engine/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
-import type { ScenarioPlan } from '../../executors/registry.js';
 import { executorOf } from '../../executors/registry.js';
 import { MetricRegistry } from '../../metrics/registry.js';
 import { installScriptGlobals } from '../../script/api/globals.js';
@@ -59,20 +58,6 @@ export interface AuditRequirements {
   steps: AuditStepRequirement[];
 }
 
-const TIME_SCHEDULED = new Set([
-  'constant-vus',
-  'ramping-vus',
-  'constant-arrival-rate',
-  'ramping-arrival-rate',
-]);
-
-function iterationRate(s: ScenarioPlan): number {
-  if (s.executor === 'constant-arrival-rate') return (s.rate * 1000) / s.timeUnitMs;
-  if (s.executor === 'ramping-arrival-rate')
-    return (Math.max(s.startRate, ...s.stages.map((st) => st.target)) * 1000) / s.timeUnitMs;
-  return 0;
-}
-
 async function inspectScript(path: string, cli: CliOverrides): Promise<ScriptRequirements> {
   const loaded = await (isYamlPlanPath(path)
     ? loadYamlPlan(path, { modules: scriptModuleMap() })
@@ -112,11 +97,14 @@ async function inspectScript(path: string, cli: CliOverrides): Promise<ScriptReq
       scheduledMs: Math.max(
         0,
         ...scenarios
-          .filter((s) => TIME_SCHEDULED.has(s.executor))
+          .filter((s) => executorOf(s).timeScheduled)
           .map((s) => s.startTimeMs + executorOf(s).durationMs(s)),
       ),
       maxVUs: planMaxVUs(scenarios),
-      maxIterationRate: Math.max(0, ...scenarios.map(iterationRate)),
+      maxIterationRate: Math.max(
+        0,
+        ...scenarios.map((s) => executorOf(s).peakIterationRate?.(s) ?? 0),
+      ),
       scenarios: scenarios.map((s) => ({ name: s.name, executor: s.executor })),
       header: describePlan(built.plan),
       warnings: built.warnings,

@@ -8,7 +8,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { createGzip, type Gzip } from 'node:zlib';
 import { ExitCode } from '../../errors/exit-codes.js';
-import { RedlineError } from '../../errors/redline-error.js';
+import { cannotWriteError, RedlineError } from '../../errors/redline-error.js';
 import { type MetricSummary, type SeriesState, trendStat } from '../../metrics/aggregate.js';
 import type { IntervalUpdate, RunEnd, RunMeta } from '../../results/run-meta.js';
 import type { Output } from '../output.js';
@@ -138,7 +138,7 @@ export class CsvOutput implements Output {
       this.#error = error;
     });
     await Promise.race([once(file, 'open'), once(file, 'error')]).catch(() => undefined);
-    if (this.#error) throw cannotWrite(this.#path, this.#error);
+    if (this.#error) throw cannotWriteError(this.#path, this.#error);
     this.#file = file;
     if (this.#path.endsWith('.gz')) {
       const gzip = createGzip();
@@ -164,16 +164,8 @@ export class CsvOutput implements Output {
       this.#file!.once('close', done);
       sink.end();
     });
-    if (this.#error) throw cannotWrite(this.#path, this.#error);
+    if (this.#error) throw cannotWriteError(this.#path, this.#error);
   }
-}
-
-function cannotWrite(path: string, cause: Error): RedlineError {
-  return new RedlineError('E_OUTPUT_WRITE', `cannot write ${path}: ${cause.message}`, {
-    hint: 'check that the folder exists and is writable',
-    exitCode: ExitCode.CannotWrite,
-    cause,
-  });
 }
 
 /** Factory for the output registry (`csv=<file>`). */

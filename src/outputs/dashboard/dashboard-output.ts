@@ -9,8 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
-import { ExitCode } from '../../errors/exit-codes.js';
-import { RedlineError } from '../../errors/redline-error.js';
+import { cannotWriteError } from '../../errors/redline-error.js';
 import type { IntervalUpdate, RunEnd, RunMeta } from '../../results/run-meta.js';
 import type { ResultThreshold, TimelinePoint } from '../../results/run-result.js';
 import { timelinePoint } from '../../results/timeline.js';
@@ -146,11 +145,7 @@ async function exportPage(path: string, data: unknown): Promise<void> {
   try {
     await writeFile(path, renderDashboardPage(data));
   } catch (error) {
-    throw new RedlineError('E_OUTPUT_WRITE', `cannot write ${path}: ${(error as Error).message}`, {
-      hint: 'check that the folder exists and is writable',
-      exitCode: ExitCode.CannotWrite,
-      cause: error,
-    });
+    throw cannotWriteError(path, error);
   }
 }
 

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode } from '../../errors/exit-codes.js';
-import { RedlineError } from '../../errors/redline-error.js';
+import { cannotWriteError, RedlineError } from '../../errors/redline-error.js';
 import { requestAccounting } from '../../metrics/request-accounting.js';
 import type { IntervalUpdate, RunEnd, RunMeta } from '../../results/run-meta.js';
 import { timelinePoint } from '../../results/timeline.js';
@@ -33,7 +33,7 @@ export class NdjsonOutput implements Output {
       this.#error = error;
     });
     await Promise.race([once(stream, 'open'), once(stream, 'error')]).catch(() => undefined);
-    if (this.#error) throw cannotWrite(this.#path, this.#error);
+    if (this.#error) throw cannotWriteError(this.#path, this.#error);
     this.#stream = stream;
     stream.write(
       `${JSON.stringify({ type: 'run', runId: meta.runId, target: meta.target, startedAt: new Date(meta.startedAtMs).toISOString() })}\n`,
@@ -55,16 +55,8 @@ export class NdjsonOutput implements Output {
       `${JSON.stringify({ type: 'end', reason: end.reason, durationMs: end.durationMs, requests })}\n`,
     );
     await new Promise<void>((done) => stream.end(done));
-    if (this.#error) throw cannotWrite(this.#path, this.#error);
+    if (this.#error) throw cannotWriteError(this.#path, this.#error);
   }
-}
-
-function cannotWrite(path: string, cause: Error): RedlineError {
-  return new RedlineError('E_OUTPUT_WRITE', `cannot write ${path}: ${cause.message}`, {
-    hint: 'check that the folder exists and is writable',
-    exitCode: ExitCode.CannotWrite,
-    cause,
-  });
 }
 
 /** Factory for the output registry (`ndjson=<file>`). */

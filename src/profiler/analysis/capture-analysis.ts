@@ -1,6 +1,7 @@
 /** Analysis of one capture: CPU tables and findings, live-heap sites, diagnosis, leak, all ranked together. */
 import type { Finding } from '../../findings/finding.js';
-import { rankFindings } from '../../findings/rank.js';
+import { compareSeverity, rankFindings, severityFromShare } from '../../findings/rank.js';
+import { formatPercent } from '../../util/units.js';
 import type { CaptureResult } from '../capture/session.js';
 import { importFromV8CpuProfile } from '../import/cpuprofile.js';
 import { importFromV8HeapProfile } from '../import/heapprofile.js';
@@ -30,6 +31,35 @@ export interface CaptureAnalysis {
   forcedGcExcludedMs: number;
   /** CPU, diagnosis and leak findings, ranked (rankFindings). */
   findings: Finding[];
+}
+
+/**
+ * A CPU finding graded by what its code costs the event loop, not by its share of the little CPU
+ * a lightly loaded service uses: severity from share × the main thread's busy share (its CPU time
+ * over the time the machine let it run), never raised. A JSON.stringify at 17% of the CPU of a
+ * loop busy 16% of the time costs 3% of the loop (calibration cases heap-check-big-heap,
+ * fast-json-api: medium findings on healthy services at load 20, where a few descheduled
+ * samples moved the shares). Shares of CPU time are samples, so the grade holds on a busy
+ * machine; unchanged when the busy share is unknown.
+ */
+function gradedByLoopCapacity(finding: Finding, busyShare: number | undefined): Finding {
+  if (busyShare === undefined || finding.area !== 'cpu' || finding.impact?.share === undefined)
+    return finding;
+  const ofLoop = finding.impact.share * busyShare;
+  const graded = severityFromShare(ofLoop);
+  if (compareSeverity(graded, finding.severity) <= 0) return finding;
+  return {
+    ...finding,
+    severity: graded,
+    evidence: [
+      ...(finding.evidence ?? []),
+      {
+        label: 'share of the event loop’s capacity',
+        value: formatPercent(ofLoop, 1),
+        source: `${formatPercent(finding.impact.share, 1)} of CPU × main thread busy ${formatPercent(busyShare, 0)} of the time it could run (schedstat)`,
+      },
+    ],
+  };
 }
 
 /** Analyses a capture; one source resolver (cache) serves the CPU and heap profiles. */
@@ -62,7 +92,12 @@ export function analyzeCapture(
   // threadpool-cpu: 34 ms of pauses per second at most, 1.3% of wall time).
   const fromSignals = new Set(diagnosisFindings.map((f) => f.id));
   if (diagnosis.category !== 'data') fromSignals.add('gc.pressure');
-  const findings = [...cpu.findings.filter((f) => !fromSignals.has(f.id)), ...diagnosisFindings];
+  const findings = [
+    ...cpu.findings
+      .filter((f) => !fromSignals.has(f.id))
+      .map((f) => gradedByLoopCapacity(f, diagnosis.values.threadBusyShare)),
+    ...diagnosisFindings,
+  ];
   const leakFinding = createLeakFinding(leak, heap?.tables.hotspots ?? []);
   if (leakFinding) findings.push(leakFinding);
   const result: CaptureAnalysis = {

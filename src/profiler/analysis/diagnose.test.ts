@@ -1,11 +1,14 @@
 // Service diagnosis and leak rule on constructed signals (threshold boundaries).
 import { describe, expect, it } from 'vitest';
-import type { ProcessSample, ServiceSignals } from '../capture/signals.js';
+import { type ProcessSample, runQueueBetween, type ServiceSignals } from '../capture/signals.js';
 import {
   DIAGNOSIS_THRESHOLDS,
   diagnoseSignals,
+  gcMsPerAvailableSecond,
   longestForcedStretchMs,
   maxGcMsPerSecond,
+  ownGcEvents,
+  threadBusyShare,
 } from './diagnose.js';
 import { createDiagnosisFindings } from './diagnosis-findings.js';
 import { assessLeak, createLeakFinding, fitLine } from './leak.js';
@@ -283,5 +286,88 @@ describe('loop stalls: run-queue waits and forced GCs are not the loop’s own d
     );
     expect(d.values.delayMaxMs).toBe(120);
     expect(d.delayIssue).toBe(true);
+  });
+});
+
+describe('judging on a busy machine (the main thread waited for a CPU)', () => {
+  // A sample every 100 ms: `waited` ms of it on a run queue, `cpu` ms on a CPU, ELU as measured.
+  const starved = (elu: number, waited: number, cpu: number): ProcessSample[] =>
+    Array.from({ length: 50 }, (_, i) => ({
+      ...sample((i + 1) * 100, cpu / 100, elu),
+      runQueueMs: waited,
+      threadCpuMs: cpu,
+    }));
+  // One run-queue mark per 20 ms tick, each tick waiting `perTick` ms.
+  const marks = (perTick: number, untilMs = 5000): Array<[number, number, number]> =>
+    Array.from({ length: untilMs / 20 }, (_, i) => [(i + 1) * 20, (i + 1) * perTick, 20]);
+
+  it('spreads run-queue waits over the part of each tick inside an interval', () => {
+    const m: Array<[number, number, number]> = [
+      [20, 10, 20],
+      [60, 30, 40],
+    ];
+    expect(runQueueBetween(m, 0, 20)).toBeCloseTo(10);
+    expect(runQueueBetween(m, 10, 40)).toBeCloseTo(5 + 10); // half of the first tick, half of the second
+    expect(runQueueBetween(m, 60, 100)).toBe(0);
+    expect(runQueueBetween([], 0, 100)).toBe(0);
+  });
+
+  it('takes CPU waits out of ELU: busy in wall time, idle in its own time → no blocked loop', () => {
+    // ELU 0.97 as measured, 80 ms of every 100 waiting for a CPU: of the 20 ms left, 17 busy.
+    const d = diagnoseSignals(signals({ samples: starved(0.97, 80, 17) }));
+    expect(d.values.eluMedianRaw).toBeCloseTo(0.97);
+    expect(d.values.eluMedian).toBeCloseTo(0.85);
+    expect(d.eluIssue).toBe(false);
+    expect(d.machineBusy).toBe(true);
+    expect(d.values.runQueueShare).toBeCloseTo(0.8);
+    const findings = createDiagnosisFindings(d, signals({}), []);
+    expect(findings.map((f) => [f.id, f.severity])).toContainEqual([
+      'capture.machine-busy',
+      'info',
+    ]);
+    expect(findings.some((f) => f.id === 'event-loop.blocked')).toBe(false);
+  });
+
+  it('still finds a loop saturated in its own time (ELU of the time it could run)', () => {
+    const d = diagnoseSignals(signals({ samples: starved(1, 80, 20) }));
+    expect(d.values.eluMedian).toBeCloseTo(1);
+    expect(d.eluIssue).toBe(true);
+    expect(d.values.threadBusyShare).toBeCloseTo(1);
+  });
+
+  it('judges delay p50 on the loop’s own delay when the sampler measured it', () => {
+    const d = diagnoseSignals(
+      signals({
+        eventLoopDelay: delay(30, 60),
+        ownLoopDelay: { p50Ms: 2, p90Ms: 5, maxMs: 20, count: 200 },
+      }),
+    );
+    expect(d.values.delayP50RawMs).toBe(30);
+    expect(d.values.delayP50Ms).toBe(2);
+    expect(d.delayIssue).toBe(false);
+  });
+
+  it('GC pauses: CPU waits inside them out, then per second of the time the service could run', () => {
+    // 150 ms of pauses in second 0, each pause half waiting for a CPU (marks: 10 of every 20 ms).
+    const gc = Array.from({ length: 5 }, (_, i) => ({
+      startMs: i * 200,
+      durationMs: 30,
+      kind: 'minor' as const,
+    }));
+    const quiet = diagnoseSignals(signals({ gc }));
+    expect(quiet.values.gcMaxMsPerSecond).toBeCloseTo(150);
+    expect(quiet.gcIssue).toBe(true);
+    const busy = signals({ gc, runQueueMarks: marks(10) });
+    const own = ownGcEvents(busy);
+    expect(own[0]?.durationMs).toBeCloseTo(15);
+    // 75 ms of own pauses in the 500 ms the machine left it: 150 ms per available second.
+    expect(gcMsPerAvailableSecond(busy).maxMs).toBeCloseTo(150);
+    // Waiting 19 of every 20 ms: 50 ms available in the second, not judged.
+    const starvedGc = gcMsPerAvailableSecond(signals({ gc, runQueueMarks: marks(19) }));
+    expect(starvedGc).toEqual({ maxMs: 0, unjudged: 1 });
+  });
+
+  it('has no busy share without schedstat samples', () => {
+    expect(threadBusyShare(signals({}))).toBeUndefined();
   });
 });

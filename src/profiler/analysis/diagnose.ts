@@ -1,5 +1,5 @@
 /** Service diagnosis from the captured signals, with clinic doctor's thresholds as the floor. */
-import type { GcEvent, ServiceSignals } from '../capture/signals.js';
+import { type GcEvent, runQueueBetween, type ServiceSignals } from '../capture/signals.js';
 
 /** Thresholds (clinic doctor's analysers use the same numbers; see docs/profiling.md). */
 export const DIAGNOSIS_THRESHOLDS = {
@@ -20,6 +20,13 @@ export const DIAGNOSIS_THRESHOLDS = {
   gcMsPerSecond: 100,
   /** Fewer process samples than this gives no diagnosis (clinic: 4). */
   minSamples: 4,
+  /**
+   * Below this fraction of a period (sample or 1-s GC window) left to the service once its waits
+   * for a CPU are taken out, the period is not judged: at load 20 on 2 cores plus two spinning
+   * processes the main thread waited 85-89% of the time, and 100 ms of own time per second is
+   * too little to compare against a per-second limit.
+   */
+  minAvailableShare: 0.1,
 } as const;
 
 /** Slack (ms) between a forced GC's pause and the loop delay it causes (timer tick, callbacks). */
@@ -38,8 +45,16 @@ export interface Diagnosis {
   /** CPU p90 at or above the threshold: one core is saturated. */
   cpuSaturated: boolean;
   gcIssue: boolean;
+  /**
+   * The raw measures (wall time) crossed a threshold that the service's own (the machine's CPU
+   * waits taken out) did not: the machine was too busy to judge the loop or GC by them.
+   */
+  machineBusy: boolean;
   values: {
+    /** The loop's own delay p50 (CPU waits excluded) when measured, else the histogram's. */
     delayP50Ms: number;
+    /** The delay histogram's p50 as measured (includes CPU waits). */
+    delayP50RawMs: number;
     /**
      * The loop's own longest delay: with stall records, each late interval minus the time the
      * main thread waited for a CPU and the GCs Redline forced in it; otherwise the histogram's.
@@ -49,10 +64,26 @@ export interface Diagnosis {
     delayMaxRawMs: number;
     /** In the longest raw stall: the ms spent waiting for a CPU and in forced GCs (when known). */
     delayMaxExcludedMs?: number;
+    /** Median event-loop utilisation of the time available to the service ({@link ownElu}). */
     eluMedian: number;
+    /** Median event-loop utilisation as measured (without forced GCs only). */
+    eluMedianRaw: number;
     cpuP90: number;
+    /**
+     * Largest own GC pause time per second the machine let the service run (CPU waits inside
+     * the pauses and in the window excluded; {@link gcMsPerAvailableSecond}).
+     */
     gcMaxMsPerSecond: number;
+    /** The same from the pauses' wall time. */
+    gcMaxMsPerSecondRaw: number;
     gcShareOfTime: number;
+    /** Fraction of the window the main thread waited for a CPU (when known). */
+    runQueueShare?: number;
+    /**
+     * The main thread's CPU time over the time the machine let it run (window less its waits
+     * for a CPU): how much of the loop's capacity the service used (when known).
+     */
+    threadBusyShare?: number;
     samples: number;
   };
 }
@@ -81,6 +112,61 @@ export function maxGcMsPerSecond(events: readonly GcEvent[]): number {
 }
 
 /**
+ * The largest GC pause time per second of the time the machine let the service run: per 1-s
+ * window, the own pauses ({@link ownGcEvents}) over the window's length less the main thread's
+ * waits for a CPU in it, scaled to 1 s. On a quiet machine (no waits) this is
+ * {@link maxGcMsPerSecond}; on a starved one it keeps GC's share of the service's own time, where
+ * wall-time pauses both inflate (descheduled mid-pause) and shrink (the service runs less).
+ * Windows with less than {@link DIAGNOSIS_THRESHOLDS.minAvailableShare} of their time available
+ * are not judged; `unjudged` counts them.
+ */
+export function gcMsPerAvailableSecond(signals: ServiceSignals): {
+  maxMs: number;
+  unjudged: number;
+} {
+  const marks = signals.runQueueMarks;
+  if (!marks || marks.length === 0)
+    return { maxMs: maxGcMsPerSecond(ownGcEvents(signals)), unjudged: 0 };
+  const windows = new Map<number, number>();
+  for (const event of blockingGcEvents(ownGcEvents(signals))) {
+    const second = Math.floor((event.startMs + event.durationMs / 2) / 1000);
+    windows.set(second, (windows.get(second) ?? 0) + event.durationMs);
+  }
+  let maxMs = 0;
+  let unjudged = 0;
+  for (const [second, pausedMs] of windows) {
+    const from = second * 1000;
+    const to = Math.min(from + 1000, Math.max(signals.durationMs, from + 1));
+    const length = to - from;
+    const available = length - runQueueBetween(marks, from, to);
+    if (available < DIAGNOSIS_THRESHOLDS.minAvailableShare * 1000) {
+      unjudged += 1;
+      continue;
+    }
+    maxMs = Math.max(maxMs, (Math.min(pausedMs, available) / available) * 1000);
+  }
+  return { maxMs, unjudged };
+}
+
+/**
+ * GC events with each pause shortened by the time the main thread waited for a CPU during it
+ * (run-queue marks): a pause is wall time, and at load 20 on 2 cores a healthy service's
+ * scavenges and mark-compacts read 175 ms per second (39 on a quiet machine, calibration case
+ * bounded-cache). Unchanged without marks.
+ */
+export function ownGcEvents(signals: ServiceSignals): GcEvent[] {
+  const marks = signals.runQueueMarks;
+  if (!marks || marks.length === 0) return signals.gc;
+  return signals.gc.map((event) => ({
+    ...event,
+    durationMs: Math.max(
+      0,
+      event.durationMs - runQueueBetween(marks, event.startMs, event.startMs + event.durationMs),
+    ),
+  }));
+}
+
+/**
  * The longest time the loop spent in forced GCs in a row: heap checks queue up when one takes
  * longer than their period, so back-to-back pauses (gaps up to the slack) count as one stretch.
  */
@@ -104,6 +190,36 @@ export function longestForcedStretchMs(events: readonly GcEvent[]): number {
  * (a forced full GC runs on the loop: with --heap-check over a large heap it is most of it).
  */
 export function eluWithoutForcedGc(signals: ServiceSignals): number[] {
+  return eluExcluding(signals, false);
+}
+
+/**
+ * Each sample's event-loop utilisation of the time the machine let the service run: without
+ * forced GCs, and with the main thread's waits for a CPU taken out of both the busy time and the
+ * period (a callback descheduled midway counts as busy loop time in ELU: at load 20 a mostly
+ * idle service read 0.7). Every wait is taken from the busy time, even one that fell in the
+ * loop's idle time, so the result can only understate the loop's own use. Samples with less than
+ * {@link DIAGNOSIS_THRESHOLDS.minAvailableShare} of their period available are left out.
+ */
+export function ownElu(signals: ServiceSignals): number[] {
+  return eluExcluding(signals, true);
+}
+
+function eluExcluding(signals: ServiceSignals, cpuWaits: boolean): number[] {
+  if (cpuWaits) {
+    const forced = eluExcluding(signals, false);
+    let previous = 0;
+    const out: number[] = [];
+    signals.samples.forEach((sample, i) => {
+      const span = sample.tMs - previous;
+      previous = sample.tMs;
+      const waited = sample.runQueueMs ?? 0;
+      const available = span - waited;
+      if (span <= 0 || available < DIAGNOSIS_THRESHOLDS.minAvailableShare * span) return;
+      out.push(Math.min(1, Math.max(0, (forced[i] as number) * span - waited) / available));
+    });
+    return out;
+  }
   const forced = signals.gc.filter((e) => e.forced);
   let previous = 0;
   return signals.samples.map((sample) => {
@@ -111,7 +227,7 @@ export function eluWithoutForcedGc(signals: ServiceSignals): number[] {
     const to = sample.tMs;
     previous = sample.tMs;
     const span = to - from;
-    if (forced.length === 0 || span <= 0) return sample.elu;
+    if (span <= 0) return sample.elu;
     let overlap = 0;
     for (const gc of forced)
       overlap += Math.max(0, Math.min(to, gc.startMs + gc.durationMs) - Math.max(from, gc.startMs));
@@ -148,23 +264,57 @@ export function ownLoopStalls(
   });
 }
 
+/**
+ * The main thread's CPU time over the time it could have run (each sample's period less its
+ * waits for a CPU), from the samples that carry both; undefined without them (non-Linux, older
+ * captures) or when the machine left the thread less than
+ * {@link DIAGNOSIS_THRESHOLDS.minAvailableShare} of the window.
+ */
+export function threadBusyShare(signals: ServiceSignals): number | undefined {
+  let cpu = 0;
+  let available = 0;
+  let span = 0;
+  let previous = 0;
+  for (const sample of signals.samples) {
+    const period = sample.tMs - previous;
+    previous = sample.tMs;
+    if (sample.threadCpuMs === undefined || sample.runQueueMs === undefined || period <= 0)
+      continue;
+    cpu += sample.threadCpuMs;
+    available += Math.max(0, period - sample.runQueueMs);
+    span += period;
+  }
+  if (span === 0 || available < DIAGNOSIS_THRESHOLDS.minAvailableShare * span) return undefined;
+  return Math.min(1, cpu / available);
+}
+
 /** Diagnoses the service from its signals (clinic doctor's issue table, first match wins). */
 export function diagnoseSignals(signals: ServiceSignals): Diagnosis {
   const t = DIAGNOSIS_THRESHOLDS;
   const cpu = signals.samples.map((s) => s.cpu);
   const delay = signals.eventLoopDelay;
-  const gcMax = maxGcMsPerSecond(signals.gc);
-  const gcTotal = blockingGcEvents(signals.gc).reduce((sum, e) => sum + e.durationMs, 0);
+  const ownGc = ownGcEvents(signals);
+  const gcMax = gcMsPerAvailableSecond(signals).maxMs;
+  const gcTotal = blockingGcEvents(ownGc).reduce((sum, e) => sum + e.durationMs, 0);
+  const waits = signals.samples.filter((s) => s.runQueueMs !== undefined);
   const values: Diagnosis['values'] = {
-    delayP50Ms: delay.p50Ms,
+    delayP50Ms: signals.ownLoopDelay?.p50Ms ?? delay.p50Ms,
+    delayP50RawMs: delay.p50Ms,
     delayMaxMs: delay.maxMs,
     delayMaxRawMs: delay.maxMs,
-    eluMedian: quantile(eluWithoutForcedGc(signals), 0.5),
+    eluMedian: quantile(ownElu(signals), 0.5),
+    eluMedianRaw: quantile(eluWithoutForcedGc(signals), 0.5),
     cpuP90: quantile(cpu, 0.9),
     gcMaxMsPerSecond: gcMax,
+    gcMaxMsPerSecondRaw: maxGcMsPerSecond(signals.gc),
     gcShareOfTime: signals.durationMs > 0 ? gcTotal / signals.durationMs : 0,
     samples: signals.samples.length,
   };
+  if (waits.length > 0 && signals.durationMs > 0)
+    values.runQueueShare =
+      waits.reduce((sum, s) => sum + (s.runQueueMs ?? 0), 0) / signals.durationMs;
+  const busy = threadBusyShare(signals);
+  if (busy !== undefined) values.threadBusyShare = busy;
   const own = ownLoopStalls(signals);
   let maxIsOurs: boolean;
   if (own && own.length > 0) {
@@ -185,7 +335,23 @@ export function diagnoseSignals(signals: ServiceSignals): Diagnosis {
   const eluIssue = values.eluMedian >= t.eluMedian;
   const cpuUnderused = values.cpuP90 < t.cpuP90;
   const gcIssue = gcMax >= t.gcMsPerSecond;
-  const base = { delayIssue, eluIssue, cpuUnderused, cpuSaturated: !cpuUnderused, gcIssue, values };
+  // What the wall-time measures alone would have concluded: where they differ, the machine's
+  // CPU waits made the difference and the run cannot judge beyond the service's own numbers.
+  const rawIssue =
+    (values.delayP50RawMs >= t.delayMedianMs && !delayIssue) ||
+    (values.delayMaxRawMs >= t.delayMaxMs && !delayIssue && !maxIsOurs) ||
+    (values.eluMedianRaw >= t.eluMedian && !eluIssue) ||
+    (values.gcMaxMsPerSecondRaw >= t.gcMsPerSecond && !gcIssue);
+  const machineBusy = rawIssue && (values.runQueueShare ?? 0) > 0;
+  const base = {
+    delayIssue,
+    eluIssue,
+    cpuUnderused,
+    cpuSaturated: !cpuUnderused,
+    gcIssue,
+    machineBusy,
+    values,
+  };
   if (values.samples < t.minSamples) return { ...base, category: 'data' };
   const loop = delayIssue || eluIssue;
   // clinic's rows, plus two refinements: a blocked loop with an idle CPU is still an event-loop

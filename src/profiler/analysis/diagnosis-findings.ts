@@ -41,12 +41,19 @@ function delayFinding(diagnosis: Diagnosis, hotspots: readonly Hotspot[]): Findi
       effort: 'medium',
     },
     evidence: [
-      {
-        label: 'event-loop delay p50',
-        value: Number(v.delayP50Ms.toFixed(2)),
-        unit: 'ms',
-        source: 'monitorEventLoopDelay (timer period subtracted)',
-      },
+      v.delayP50Ms === v.delayP50RawMs
+        ? {
+            label: 'event-loop delay p50',
+            value: Number(v.delayP50Ms.toFixed(2)),
+            unit: 'ms',
+            source: 'monitorEventLoopDelay (timer period subtracted)',
+          }
+        : {
+            label: 'event-loop delay p50 (the loop’s own)',
+            value: Number(v.delayP50Ms.toFixed(2)),
+            unit: 'ms',
+            source: `stall timer, CPU waits excluded (histogram: ${ms(v.delayP50RawMs)})`,
+          },
       v.delayMaxExcludedMs === undefined
         ? {
             label: 'event-loop delay max',
@@ -99,11 +106,56 @@ function gcFinding(diagnosis: Diagnosis, signals: ServiceSignals): Finding {
         label: 'max GC pause per 1-s window',
         value: Number(v.gcMaxMsPerSecond.toFixed(1)),
         unit: 'ms',
-        source: 'PerformanceObserver gc',
+        source:
+          v.gcMaxMsPerSecond === v.gcMaxMsPerSecondRaw
+            ? 'PerformanceObserver gc'
+            : `PerformanceObserver gc, CPU waits inside the pauses excluded (as measured: ${ms(v.gcMaxMsPerSecondRaw)})`,
       },
       { label: 'scavenges', value: `${byKind.minor.count} (${ms(byKind.minor.totalMs)})` },
       { label: 'mark-compacts', value: `${byKind.major.count} (${ms(byKind.major.totalMs)})` },
       { label: 'threshold', value: `≥ ${DIAGNOSIS_THRESHOLDS.gcMsPerSecond} ms per second` },
+    ],
+  };
+}
+
+/**
+ * A note (severity info) when the machine was too busy to judge: the wall-time measures crossed a
+ * threshold only because the service waited for a CPU. It names what could not be judged and
+ * the service's own numbers, and blames nothing in the code.
+ */
+function machineBusyNote(diagnosis: Diagnosis): Finding {
+  const v = diagnosis.values;
+  const t = DIAGNOSIS_THRESHOLDS;
+  const measured: string[] = [];
+  if (v.delayP50RawMs >= t.delayMedianMs && !diagnosis.delayIssue)
+    measured.push(`loop delay p50 ${ms(v.delayP50RawMs)} (its own ${ms(v.delayP50Ms)})`);
+  if (v.delayMaxRawMs >= t.delayMaxMs && !diagnosis.delayIssue)
+    measured.push(`loop delay max ${ms(v.delayMaxRawMs)} (its own ${ms(v.delayMaxMs)})`);
+  if (v.eluMedianRaw >= t.eluMedian && !diagnosis.eluIssue)
+    measured.push(
+      `event-loop utilisation ${formatPercent(v.eluMedianRaw, 0)} (its own ${formatPercent(v.eluMedian, 0)})`,
+    );
+  if (v.gcMaxMsPerSecondRaw >= t.gcMsPerSecond && !diagnosis.gcIssue)
+    measured.push(
+      `GC pauses ${ms(v.gcMaxMsPerSecondRaw)} per second (its own ${ms(v.gcMaxMsPerSecond)})`,
+    );
+  const waited = formatPercent(v.runQueueShare ?? 0, 0);
+  return {
+    id: 'capture.machine-busy',
+    area: 'event-loop',
+    title: `Machine busy: the service waited for a CPU ${waited} of the time, so loop delay and GC could not be judged beyond its own numbers`,
+    severity: 'info',
+    rootCause: `Measured in wall time: ${measured.join('; ')}. The difference is time the main thread was ready to run but the machine gave its CPU to other processes; the service's own numbers stay under the thresholds, so nothing is blamed on its code.`,
+    recommendation: {
+      text: 'Profile again on a machine with free cores (or fewer concurrent jobs) to judge the event loop and GC; the CPU hot spots (samples of CPU time) are unaffected.',
+      effort: 'low',
+    },
+    evidence: [
+      {
+        label: 'main thread waiting for a CPU',
+        value: waited,
+        source: 'Linux schedstat run-queue delay',
+      },
     ],
   };
 }
@@ -119,6 +171,7 @@ export function createDiagnosisFindings(
   if (diagnosis.category === 'data') return findings;
   if (diagnosis.delayIssue || diagnosis.eluIssue) findings.push(delayFinding(diagnosis, hotspots));
   if (diagnosis.gcIssue) findings.push(gcFinding(diagnosis, signals));
+  if (diagnosis.machineBusy) findings.push(machineBusyNote(diagnosis));
   if (diagnosis.category === 'io') {
     findings.push({
       id: 'service.io-bound',

@@ -1,4 +1,5 @@
 /** The JavaScript evaluated inside the target (through Runtime.evaluate) to sample its signals. */
+import type { EventLoopDelay } from './signals.js';
 
 /**
  * The script URL the sampler's functions carry in the target's CPU profile: its timers and heap
@@ -17,7 +18,7 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
 (() => {
   if (globalThis.__redlineSampler) return 'present';
   // \`require\` exists only while an evaluation runs: take every module now, for the callbacks.
-  const { monitorEventLoopDelay, PerformanceObserver, performance } = require('node:perf_hooks');
+  const { createHistogram, monitorEventLoopDelay, PerformanceObserver, performance } = require('node:perf_hooks');
   const v8 = require('node:v8');
   const vm = require('node:vm');
   const KINDS = { 1: 'minor', 2: 'major', 4: 'major', 8: 'incremental', 16: 'weakcb' };
@@ -31,20 +32,35 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
   const STALL_TICK_MS = 20;
   const STALL_MIN_MS = 20;
   const MAX_STALLS = 2000;
-  let stallTimer, stallLast, stalls, runqFd, runqLast;
+  // Run-queue marks: [ms since start, the main thread's cumulative run-queue wait (ms), the tick's
+  // span (ms)] at each stall tick where it grew, so the host can take the machine's waits out of any interval (GC
+  // pauses). Bounded: 30,000 marks are 10 minutes of ticks under constant starvation.
+  const MAX_RUNQ_MARKS = 30000;
+  let stallTimer, stallLast, stalls, runqFd, runqLast, runqMarks, ownLate, runqStart;
   const runqBuf = Buffer.alloc(128);
-  const runqMs = () => {
+  // /proc/thread-self/schedstat: "<ns on CPU> <ns waiting on a run queue> <timeslices>".
+  const schedstat = () => {
     if (runqFd === undefined) return undefined;
     try {
       const n = fs.readSync(runqFd, runqBuf, 0, 128, 0);
-      const value = Number(runqBuf.latin1Slice(0, n).split(' ')[1]);
-      return Number.isFinite(value) ? value / 1e6 : undefined;
+      const fields = runqBuf.latin1Slice(0, n).split(' ');
+      const cpu = Number(fields[0]);
+      const runq = Number(fields[1]);
+      return Number.isFinite(cpu) && Number.isFinite(runq) ? [cpu / 1e6, runq / 1e6] : undefined;
     } catch { return undefined; }
+  };
+  const runqMs = () => {
+    const stat = schedstat();
+    return stat === undefined ? undefined : stat[1];
   };
   const stallTick = () => {
     const now = performance.now();
     const rq = runqMs();
     const span = now - stallLast;
+    const waited = rq === undefined || runqLast === undefined ? 0 : rq - runqLast;
+    // Every tick's lateness beyond the machine's run-queue wait: the loop's own delay (µs, ≥ 1).
+    ownLate.record(Math.max(1, Math.round((span - STALL_TICK_MS - waited) * 1000)));
+    if (waited > 0 && runqMarks.length < MAX_RUNQ_MARKS) runqMarks.push([now - t0, rq - runqStart, span]);
     if (span - STALL_TICK_MS >= STALL_MIN_MS) {
       const entry = [stallLast - t0, span, rq === undefined || runqLast === undefined ? -1 : rq - runqLast];
       if (stalls.length < MAX_STALLS) stalls.push(entry);
@@ -58,7 +74,7 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
     stallLast = now;
     runqLast = rq;
   };
-  let histogram, observer, timer, t0, t0HrUs, last, lastCpu, lastElu, gc, samples, interval;
+  let histogram, observer, timer, t0, t0HrUs, last, lastCpu, lastElu, lastStat, gc, samples, interval;
   const tick = () => {
     const now = performance.now();
     const elapsed = now - last;
@@ -66,8 +82,13 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
     const elu = performance.eventLoopUtilization(lastElu);
     const mem = process.memoryUsage();
     const handles = typeof process._getActiveHandles === 'function' ? process._getActiveHandles().length : undefined;
-    samples.push([now - t0, (cpu.user + cpu.system) / 1000 / elapsed, mem.rss, mem.heapUsed, mem.heapTotal, elu.utilization, Math.max(0, elapsed - interval), handles]);
+    // The main thread's own CPU time and run-queue wait since the previous sample (-1: unknown).
+    const stat = schedstat();
+    const threadCpu = stat && lastStat ? stat[0] - lastStat[0] : -1;
+    const runq = stat && lastStat ? stat[1] - lastStat[1] : -1;
+    samples.push([now - t0, (cpu.user + cpu.system) / 1000 / elapsed, mem.rss, mem.heapUsed, mem.heapTotal, elu.utilization, Math.max(0, elapsed - interval), handles, runq, threadCpu]);
     last = now;
+    lastStat = stat;
     lastCpu = process.cpuUsage();
     lastElu = performance.eventLoopUtilization();
   };
@@ -118,12 +139,16 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
       t0HrUs = Number(process.hrtime.bigint() / 1000n);
       lastCpu = process.cpuUsage();
       lastElu = performance.eventLoopUtilization();
+      stalls = [];
+      runqMarks = [];
+      ownLate = createHistogram();
+      try { runqFd = fs.openSync('/proc/thread-self/schedstat', 'r'); } catch { runqFd = undefined; }
+      lastStat = schedstat();
       timer = setInterval(tick, intervalMs);
       timer.unref();
-      stalls = [];
-      try { runqFd = fs.openSync('/proc/thread-self/schedstat', 'r'); } catch { runqFd = undefined; }
       stallLast = performance.now();
       runqLast = runqMs();
+      runqStart = runqLast === undefined ? 0 : runqLast;
       stallTimer = setInterval(stallTick, STALL_TICK_MS);
       stallTimer.unref();
       return 'started';
@@ -142,7 +167,13 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
       const delay = count > 0 || h.max > 0
         ? { minMs: ns(h.min), maxMs: ns(h.max), meanMs: ns(h.mean), stddevMs: ns(h.stddev), p50Ms: ns(h.percentile(50)), p90Ms: ns(h.percentile(90)), p99Ms: ns(h.percentile(99)), count }
         : { minMs: 0, maxMs: 0, meanMs: 0, stddevMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, count: 0 };
-      return JSON.stringify({ durationMs: performance.now() - t0, sampleIntervalMs: interval, delay, delayResolutionMs: RESOLUTION_MS, stallTickMs: STALL_TICK_MS, stalls, clockUs: t0HrUs, gc, samples, heap });
+      const ownCount = typeof ownLate.count === 'number' ? ownLate.count : 0;
+      const us = (v) => Math.max(0, v - 1) / 1000;
+      const ownDelay = ownCount > 0
+        ? { p50Ms: us(ownLate.percentile(50)), p90Ms: us(ownLate.percentile(90)), maxMs: us(ownLate.max), count: ownCount }
+        : undefined;
+      const runqKnown = runqLast !== undefined;
+      return JSON.stringify({ durationMs: performance.now() - t0, sampleIntervalMs: interval, delay, delayResolutionMs: RESOLUTION_MS, stallTickMs: STALL_TICK_MS, stalls, clockUs: t0HrUs, gc, samples, heap, ownDelay, runqMarks: runqKnown ? runqMarks : undefined, runqMarksFull: runqKnown && runqMarks.length >= MAX_RUNQ_MARKS });
     },
     dispose() {
       try { clearInterval(timer); clearInterval(stallTimer); if (runqFd !== undefined) fs.closeSync(runqFd); runqFd = undefined; histogram && histogram.disable(); observer && observer.disconnect(); } catch {}
@@ -158,16 +189,8 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
 export interface RawSamplerOutput {
   durationMs: number;
   sampleIntervalMs: number;
-  delay: {
-    minMs: number;
-    maxMs: number;
-    meanMs: number;
-    stddevMs: number;
-    p50Ms: number;
-    p90Ms: number;
-    p99Ms: number;
-    count: number;
-  };
+  /** The event-loop delay histogram summary, as the capture reports it. */
+  delay: EventLoopDelay;
   /** The histogram's resolution (ms), included in every raw reading (older samplers: absent). */
   delayResolutionMs?: number;
   /** The stall timer's period (ms); absent from older samplers. */
@@ -181,8 +204,32 @@ export interface RawSamplerOutput {
   clockUs?: number;
   gc: Array<[number, number, string, boolean]>;
   samples: Array<
-    [number, number, number, number, number, number, number, number | null | undefined]
+    [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number | null | undefined,
+      (number | undefined)?,
+      (number | undefined)?,
+    ]
   >;
   /** Old-generation bytes after natural mark-compacts: [ms since start, bytes]. */
   heap?: Array<[number, number]>;
+  /**
+   * The stall timer's lateness per tick minus the main thread's run-queue wait in that tick (the
+   * loop's own delay, ms); absent from older samplers.
+   */
+  ownDelay?: { p50Ms: number; p90Ms: number; maxMs: number; count: number };
+  /**
+   * [ms since start, cumulative run-queue wait of the main thread in ms, the tick's span in ms] at
+   * each stall tick where it grew; absent where the kernel does not expose schedstat (and from
+   * older samplers).
+   */
+  runqMarks?: Array<[number, number, number]>;
+  /** True when runqMarks hit its bound: waits after the last mark are unknown. */
+  runqMarksFull?: boolean;
 }

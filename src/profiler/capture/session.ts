@@ -189,6 +189,10 @@ function toSignals(
           })),
         }
       : {}),
+    ...(raw.ownDelay ? { ownLoopDelay: raw.ownDelay } : {}),
+    ...(raw.runqMarks
+      ? { runQueueMarks: raw.runqMarks, ...(raw.runqMarksFull ? { runQueueMarksFull: true } : {}) }
+      : {}),
     gc: raw.gc.map(([startMs, durationMs, kind, forced]) => ({
       startMs,
       durationMs,
@@ -196,7 +200,18 @@ function toSignals(
       ...(forced ? { forced } : {}),
     })),
     samples: raw.samples.map(
-      ([tMs, cpu, rssBytes, heapUsedBytes, heapTotalBytes, elu, delayMs, handles]) => ({
+      ([
+        tMs,
+        cpu,
+        rssBytes,
+        heapUsedBytes,
+        heapTotalBytes,
+        elu,
+        delayMs,
+        handles,
+        runq,
+        threadCpu,
+      ]) => ({
         tMs,
         cpu,
         rssBytes,
@@ -205,6 +220,8 @@ function toSignals(
         elu,
         delayMs,
         ...(typeof handles === 'number' ? { handles } : {}),
+        ...(typeof runq === 'number' && runq >= 0 ? { runQueueMs: runq } : {}),
+        ...(typeof threadCpu === 'number' && threadCpu >= 0 ? { threadCpuMs: threadCpu } : {}),
       }),
     ),
     heapAfterGc,

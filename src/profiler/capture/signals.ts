@@ -27,6 +27,25 @@ export interface ProcessSample {
   delayMs: number;
   /** Active handles (sockets, timers...), when the runtime exposes them. */
   handles?: number;
+  /**
+   * Time (ms) the main thread waited on a run queue since the previous sample: the machine had no
+   * CPU for it (Linux schedstat; absent elsewhere).
+   */
+  runQueueMs?: number;
+  /** CPU time (ms) of the main thread alone since the previous sample (Linux schedstat). */
+  threadCpuMs?: number;
+}
+
+/**
+ * The loop's own delay: each 20 ms stall-timer tick's lateness minus the time the main thread
+ * waited for a CPU in that tick, in ms.
+ */
+export interface OwnLoopDelay {
+  p50Ms: number;
+  p90Ms: number;
+  maxMs: number;
+  /** Ticks measured. */
+  count: number;
 }
 
 /** Event-loop delay histogram summary (perf_hooks.monitorEventLoopDelay), in ms. */
@@ -78,6 +97,16 @@ export interface ServiceSignals {
   clockUs?: number;
   /** The loop's late intervals (absent from captures made before stalls were recorded). */
   stalls?: LoopStall[];
+  /** The loop's own delay, CPU waits excluded (absent from older captures). */
+  ownLoopDelay?: OwnLoopDelay;
+  /**
+   * The main thread's run-queue waits over the window: [ms since start, ms waited so far, span of
+   * the tick that waited (ms)] at each stall tick where the wait grew (absent where unknown).
+   * {@link runQueueBetween} reads it.
+   */
+  runQueueMarks?: Array<[number, number, number]>;
+  /** Waits after the last run-queue mark are unknown (the sampler's bound was reached). */
+  runQueueMarksFull?: boolean;
   gc: GcEvent[];
   samples: ProcessSample[];
   /**
@@ -123,4 +152,29 @@ export function delayBeyondResolution(raw: EventLoopDelay, resolutionMs: number)
     p99Ms: less(raw.p99Ms),
     count: raw.count,
   };
+}
+
+/**
+ * Milliseconds the main thread waited for a CPU between `fromMs` and `toMs` (window times), from
+ * the run-queue marks: each tick's wait is spread evenly over that tick's span, so the part of a
+ * tick inside the interval gets that part of its wait (an estimate: where in the tick the thread
+ * waited is unknown). 0 without marks.
+ */
+export function runQueueBetween(
+  marks: ReadonlyArray<readonly [number, number, number]>,
+  fromMs: number,
+  toMs: number,
+): number {
+  let waited = 0;
+  let previousTotal = 0;
+  for (const [t, total, span] of marks) {
+    const grew = total - previousTotal;
+    previousTotal = total;
+    const start = t - span;
+    if (start >= toMs) break;
+    if (grew <= 0 || span <= 0 || t <= fromMs) continue;
+    const overlap = Math.min(toMs, t) - Math.max(fromMs, start);
+    if (overlap > 0) waited += (grew * overlap) / span;
+  }
+  return waited;
 }

@@ -2,6 +2,7 @@
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import type { MetricRegistry } from '../../metrics/registry.js';
 import type { RateSeries } from '../../metrics/series.js';
+import { isThenable } from '../../util/is-thenable.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { contextKey, contextTags } from './sample-tags.js';
 
@@ -9,14 +10,6 @@ const seriesByRegistry = new WeakMap<MetricRegistry, Map<string, RateSeries>>();
 
 /** A check: a predicate on the value, or a plain boolean. */
 export type CheckSet<T> = Record<string, ((value: T) => unknown) | boolean>;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /**
  * Runs every check of `sets` on `value`, records each outcome in `checks` (tagged `check`), and

@@ -11,6 +11,22 @@ export const BLOCKING_APIS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * Functions that run the callback they get as second argument inside a group, per module
+ * specifier: k6's `group(name, fn)` and k6chaijs' `describe(name, fn)` (Redline's native
+ * k6chaijs). When the callback blocks, it becomes async and the call is awaited (both return a
+ * promise when their callback does).
+ */
+export const GROUP_APIS: Readonly<Record<string, readonly string[]>> = {
+  k6: ['group'],
+  'jslib/k6chaijs': ['describe'],
+};
+
+/** True when `name` exported by `specifier` runs its callback in a group (see {@link GROUP_APIS}). */
+export function isGroupApi(specifier: string, name: string): boolean {
+  return GROUP_APIS[specifier]?.includes(name) ?? false;
+}
+
+/**
  * Blocking methods of objects made from k6 classes, per module and class (`client.invoke()` on
  * `const client = new grpc.Client()`); the transform follows variables initialised with `new`.
  */

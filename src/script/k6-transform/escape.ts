@@ -232,7 +232,7 @@ function argumentProblem(
   if (isUndeclaredGlobal(calleeNode, ctx)) return undefined;
   const callee = snippet(code, calleeNode);
   if (/(^|\.)describe$/.test(callee)) {
-    return `passed as a callback to ${callee}(): k6chaijs' describe() runs its callback synchronously inside group(), so Redline cannot await the requests in it (not supported yet); use k6's group() and check(), or expect() in a group()`;
+    return `passed as a callback to ${callee}(), a describe() that is not jslib's k6chaijs and that Redline cannot see into: if it runs its callback synchronously inside group() (as a copy of k6chaijs does), Redline cannot await the requests in it; import describe from https://jslib.k6.io/k6chaijs/<version>/index.js (served natively, awaits its callback), or use k6's group() and check()`;
   }
   if (targets.some((f) => f.library)) {
     return `passed as a callback to ${callee}() from an npm package, which would not await it; call it in your own loop instead`;

@@ -5,7 +5,7 @@
 import type { AnyNode, Identifier, Node, Program } from 'acorn';
 import { analyze, type Reference, type ScopeManager, type Variable } from 'eslint-scope';
 import type * as ESTree from 'estree';
-import { isBlockingApi, isBlockingMethod } from './blocking-apis.js';
+import { isBlockingApi, isBlockingMethod, isGroupApi } from './blocking-apis.js';
 
 /** What a variable bound to a k6 import is. */
 export type K6Binding =
@@ -92,7 +92,7 @@ export function isBlockingInstanceCall(node: AnyNode, method: string, info: Scop
 export function bindingFor(specifier: string, name: string): K6Binding {
   if (name === 'default') return { kind: 'module', specifier };
   if (isBlockingApi(specifier, name)) return { kind: 'api', specifier, name };
-  if (specifier === 'k6' && name === 'group') return { kind: 'group' };
+  if (isGroupApi(specifier, name)) return { kind: 'group' };
   if (specifier === 'k6' && name === 'check') return { kind: 'check' };
   return { kind: 'other', specifier, name };
 }

@@ -12,6 +12,7 @@ import {
   type SourceMapSegment,
 } from '@jridgewell/sourcemap-codec';
 import type { EncodedSourceMap } from '@jridgewell/trace-mapping';
+import { LineIndex } from '../../util/line-index.js';
 
 /** One edit of the input: replace `[start, end)` (empty for an insertion) with `text`. */
 export interface SourceEdit {
@@ -43,12 +44,11 @@ export function shiftMappings(
   code: string,
   edits: readonly SourceEdit[],
 ): SourceMapMappings {
-  const lineStarts = [0];
-  for (let i = code.indexOf('\n'); i >= 0; i = code.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const codeLines = new LineIndex(code);
   const byLine = new Map<number, LineEdit[]>();
   for (const edit of edits) {
-    const line = lineOf(lineStarts, edit.start);
-    const base = lineStarts[line] as number;
+    const line = codeLines.lineOf(edit.start);
+    const base = codeLines.starts[line] as number;
     const list = byLine.get(line) ?? [];
     list.push({
       start: edit.start - base,
@@ -88,16 +88,4 @@ function shiftLine(segments: readonly SourceMapSegment[], edits: LineEdit[]): So
     out.push([column + shift, ...segment.slice(1)] as SourceMapSegment);
   }
   return out;
-}
-
-/** Index of the line containing `offset` (binary search over line starts). */
-function lineOf(lineStarts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((lineStarts[mid] as number) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }

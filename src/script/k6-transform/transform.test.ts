@@ -323,6 +323,11 @@ describe('k6 transform: functions in arrays and check() predicates that block', 
       'function describe(name, fn) { return group(name, () => { try { fn(); return true; } catch (e) { return false; } }); }\nexport default function () { describe("x", () => { http.get("u"); }); }',
       'export default async function () { await describe("x", async () => { await http.get("u"); }); }',
     ],
+    [
+      "native k6chaijs' describe(name, fn), awaited like group() (a sync one stays sync)",
+      'import { describe as d, expect } from "jslib/k6chaijs";\nexport default function () { const ok = d("x", () => { expect(http.get("u").status).to.equal(200); }); d("y", () => { expect(1).to.equal(1); }); }',
+      'export default async function () { const ok = await d("x", async () => { expect((await http.get("u")).status).to.equal(200); }); d("y", () => { expect(1).to.equal(1); }); }',
+    ],
   ])('%s', (_name, source, lastLine) => {
     const { code } = transformOk(H + source);
     expect(body(code).split('\n').at(-1)).toBe(lastLine);

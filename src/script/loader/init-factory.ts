@@ -14,6 +14,7 @@
  */
 import type { SourceMapSegment } from '@jridgewell/sourcemap-codec';
 import { type ExportNamedDeclaration, type ImportDeclaration, parse } from 'acorn';
+import { LineIndex } from '../../util/line-index.js';
 import type { BundleOutput } from './bundle.js';
 
 /** Name of the exported factory of a wrapped bundle. */
@@ -74,8 +75,7 @@ export function wrapInitFactory(input: BundleOutput): BundleOutput | undefined {
   }
 
   // Line 1 gets the imports (one line each, with their mappings moved along) and the opening.
-  const lineStarts = [0];
-  for (let i = code.indexOf('\n'); i >= 0; i = code.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const codeLines = new LineIndex(code);
   const mappings = input.map.mappings.map((line) => line.slice());
   const line1 = mappings[0] ?? [];
   let appended = '';
@@ -83,8 +83,8 @@ export function wrapInitFactory(input: BundleOutput): BundleOutput | undefined {
     const text = code.slice(node.start, node.end);
     const flat = text.replace(/\r?\n/g, ' ');
     const newCol = eol1 + appended.length + 1;
-    const line = lineOf(lineStarts, node.start);
-    const col = node.start - (lineStarts[line] as number);
+    const line = codeLines.lineOf(node.start);
+    const col = codeLines.columnOf(node.start);
     if (!text.includes('\n')) {
       for (const seg of mappings[line] ?? []) {
         if (seg[0] >= col && seg[0] < col + text.length)
@@ -114,17 +114,6 @@ export function wrapInitFactory(input: BundleOutput): BundleOutput | undefined {
     out += `${code.slice(at)}\n${ret}\n});\n`;
   }
   return { code: out, map: { ...input.map, mappings } };
-}
-
-function lineOf(lineStarts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((lineStarts[mid] as number) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /**

@@ -46,6 +46,7 @@ const NATIVE_JSLIB: ReadonlyArray<[RegExp, string]> = [
   [/^https:\/\/jslib\.k6\.io\/k6-utils\/[^/]+\/index\.js$/, 'jslib/k6-utils'],
   [/^https:\/\/jslib\.k6\.io\/k6-summary\/[^/]+\/index\.js$/, 'jslib/k6-summary'],
   [/^https:\/\/jslib\.k6\.io\/papaparse\/[^/]+\/index\.js$/, 'jslib/papaparse'],
+  [/^https:\/\/jslib\.k6\.io\/k6chaijs\/[^/]+\/index\.js$/, 'jslib/k6chaijs'],
 ];
 
 /** The Redline module serving a remote URL natively, if any. */

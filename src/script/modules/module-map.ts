@@ -22,6 +22,7 @@ const FILES: Record<string, string> = {
   'jslib/k6-utils': './jslib/k6-utils.js',
   'jslib/k6-summary': './jslib/k6-summary.js',
   'jslib/papaparse': './jslib/papaparse.js',
+  'jslib/k6chaijs': './jslib/k6chaijs.js',
 };
 
 /** Module specifier -> absolute path of the compiled module file. */

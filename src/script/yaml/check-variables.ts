@@ -3,9 +3,9 @@
  * payload fields, captures, set), loop values are used inside loops only, and relative URLs have
  * a `target`. Misspelled names get the nearest defined one.
  */
+import type { InputProblems } from '../../util/input-reader.js';
 import { findNearest } from '../../util/nearest.js';
 import type { RequestStep, Step, Template, TValue, YamlPlan } from './model.js';
-import type { PlanProblems } from './plan-problems.js';
 import { templatesOf } from './template.js';
 
 function stepsOf(plan: YamlPlan): Step[][] {
@@ -78,7 +78,7 @@ function checkTemplate(
   template: Template,
   names: Set<string>,
   inLoop: boolean,
-  problems: PlanProblems,
+  problems: InputProblems,
 ): void {
   for (const part of template.parts) {
     if (typeof part === 'string') continue;
@@ -86,7 +86,9 @@ function checkTemplate(
     if (ref.kind === 'var' && !names.has(ref.name) && part.fallback === undefined) {
       const near = findNearest(ref.name, names);
       const hint = names.size === 0 ? ' (define it in variables, a payload, a capture or set)' : '';
-      problems.add(template.path, `unknown variable "${ref.name}" in ${part.source}${hint}`, near);
+      problems.add(template.path, `unknown variable "${ref.name}" in ${part.source}${hint}`, {
+        suggestion: near,
+      });
     }
     if (ref.kind === 'special' && ref.name.startsWith('$loop') && !inLoop)
       problems.add(template.path, `${ref.name} is only defined inside a loop (in ${part.source})`);
@@ -99,7 +101,7 @@ function isRelative(url: Template): boolean {
 }
 
 /** Records unknown variables, loop values outside loops, and relative URLs without a target. */
-export function checkVariables(plan: YamlPlan, problems: PlanProblems): void {
+export function checkVariables(plan: YamlPlan, problems: InputProblems): void {
   const names = definedNames(plan);
   let relativeWithoutTarget = false;
   for (const steps of stepsOf(plan)) {

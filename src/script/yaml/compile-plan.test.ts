@@ -42,7 +42,7 @@ flow:
     expect(error.position).toMatchObject({ line: 4, column: 17 });
     expect(problems).toEqual([
       expect.stringMatching(
-        /plan\.yaml:4:17: config\.phases\[0\]\.duration: expected a duration .*got "10x"/,
+        /plan\.yaml:4:17: config\.phases\[0\]\.duration: must be a duration .*got "10x"/,
       ),
       expect.stringMatching(/plan\.yaml:6:7: config\.phases\[1\]: a phase needs arrivalRate/),
       expect.stringContaining(
@@ -134,9 +134,9 @@ flow:
   - get: /a
 `);
     expect(problems).toEqual([
-      expect.stringMatching(/plan\.yaml:3:15: phases\[0\]\.duration: expected a duration/),
+      expect.stringMatching(/plan\.yaml:3:15: phases\[0\]\.duration: must be a duration/),
       expect.stringMatching(
-        /plan\.yaml:7:16: phases\[1\]\.maxVusers: maxVusers must be at least 1, got -3/,
+        /plan\.yaml:7:16: phases\[1\]\.maxVusers: must be a whole number ≥ 1, got -3/,
       ),
       expect.stringMatching(
         /plan\.yaml:9:26: options\.discardResponseBodies: must be true or false/,

@@ -4,6 +4,7 @@
  * bad values, unknown variables, and the k6 options the plan builder rejects — is reported at
  * once with file:line:column in one RedlineError (exit 104).
  */
+
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,9 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { checkPlan } from '../../config/build-plan.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import { type InputPath, InputProblems } from '../../util/input-reader.js';
 import { generateModule } from './codegen.js';
-import type { YamlPath, YamlPlan } from './model.js';
-import { formatYamlProblem, PlanProblems, planProblemsError } from './plan-problems.js';
+import type { YamlPlan } from './model.js';
+import { formatPlanProblem, planProblemsError } from './plan-problems.js';
 import { readPlan } from './read-plan.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
@@ -59,7 +61,7 @@ function readPlanFile(path: string): { file: string; text: string } {
 }
 
 /** True when `prefix` is `path` or one of its ancestors. */
-function isPrefix(prefix: YamlPath, path: YamlPath): boolean {
+function isPrefix(prefix: InputPath, path: InputPath): boolean {
   return prefix.length <= path.length && prefix.every((segment, i) => segment === path[i]);
 }
 
@@ -72,7 +74,7 @@ export function readYamlPlan(
   if (!parsed.source)
     throw planProblemsError({ file, positionOf: () => undefined }, parsed.problems, true);
   const source = parsed.source;
-  const problems = new PlanProblems();
+  const problems = new InputProblems();
   const { plan, origins } = readPlan(source, problems);
   // The k6 options are checked even when the plan already has problems, so every problem is
   // reported at once. A part the reader already rejected (a phase with a bad duration) is
@@ -89,14 +91,12 @@ export function readYamlPlan(
   for (const problem of checked.problems) {
     const path = origins.resolve(problem.path);
     if (path && reported.some((r) => isPrefix(r, path) || isPrefix(path, r))) continue;
-    problems.add(
-      path ?? [],
-      path ? problem.message : `${problem.path}: ${problem.message}`,
-      problem.suggestion,
-    );
+    problems.add(path ?? [], path ? problem.message : `${problem.path}: ${problem.message}`, {
+      suggestion: problem.suggestion,
+    });
   }
   if (problems.count > 0) throw planProblemsError(source, problems.problems);
-  return { plan, source, warnings: problems.warnings.map((w) => formatYamlProblem(source, w)) };
+  return { plan, source, warnings: problems.warnings.map((w) => formatPlanProblem(source, w)) };
 }
 
 /** Compiles the plan at `path` into a module in a new temp folder (see {@link CompiledPlan}). */

@@ -1,7 +1,5 @@
 /** The typed YAML plan after reading: k6-shaped options, flows of steps, templates and data. */
-
-/** A path into the YAML document: map keys and sequence indexes. */
-export type YamlPath = ReadonlyArray<string | number>;
+import type { InputPath } from '../../util/input-reader.js';
 
 /** A literal inside a template (`?? "fallback"`, helper arguments). */
 export type Literal = string | number | boolean | null;
@@ -32,7 +30,7 @@ export interface Template {
   parts: Array<string | TemplateExpr>;
   source: string;
   /** Where the string is in the plan (for unknown-variable problems). */
-  path: YamlPath;
+  path: InputPath;
 }
 
 /** A YAML value whose strings may hold templates. */

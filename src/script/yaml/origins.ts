@@ -2,10 +2,10 @@
  * Where each generated k6 option came from in the YAML, so problems the plan builder finds
  * (`options.scenarios.browse.stages[0].target`) are reported at the plan's own file:line.
  */
-import type { YamlPath } from './model.js';
+import type { InputPath } from '../../util/input-reader.js';
 
 interface Origin {
-  path: YamlPath;
+  path: InputPath;
   /** Option field -> YAML key when they differ (`rate` -> `arrivalRate`); null: no own node. */
   rename?: Record<string, string | null>;
 }
@@ -27,13 +27,13 @@ export class OriginMap {
   readonly #origins = new Map<string, Origin>();
 
   /** Records that the option at `optionPath` (`options.scenarios.x`) comes from `path`. */
-  set(optionPath: string, path: YamlPath, rename?: Record<string, string | null>): void {
+  set(optionPath: string, path: InputPath, rename?: Record<string, string | null>): void {
     const key = splitOptionPath(optionPath).join('\u0000');
     this.#origins.set(key, rename ? { path, rename } : { path });
   }
 
   /** The YAML path of a problem's option path: the longest known prefix plus the rest. */
-  resolve(optionPath: string): YamlPath | undefined {
+  resolve(optionPath: string): InputPath | undefined {
     const segments = splitOptionPath(optionPath);
     for (let n = segments.length; n > 0; n--) {
       const origin = this.#origins.get(segments.slice(0, n).join('\u0000'));

@@ -10,9 +10,8 @@
  * Each arrival is one Artillery virtual user: one iteration of the flow. Fractional rates (0.5/s)
  * are written with a longer timeUnit (1 per 2 s), because k6 rates are whole numbers.
  */
-import type { YamlPath } from './model.js';
+import type { InputPath, InputReader } from '../../util/input-reader.js';
 import type { OriginMap } from './origins.js';
-import type { ValueReader } from './read-values.js';
 
 /** Keys of one phase. */
 export const PHASE_KEYS = [
@@ -60,13 +59,15 @@ function slug(name: string): string {
 }
 
 function vus(
-  r: ValueReader,
+  r: InputReader,
   phase: Record<string, unknown>,
-  path: YamlPath,
+  path: InputPath,
   peakPerSecond: number,
 ): { preAllocatedVUs: number; maxVUs: number } {
   const read = (key: string) =>
-    phase[key] === undefined ? undefined : r.number(phase[key], [...path, key], key, 1, true);
+    phase[key] === undefined
+      ? undefined
+      : r.number(phase[key], [...path, key], { min: 1, integer: true, fromText: true });
   const cap = read('maxVUs') ?? read('maxVusers');
   const preAllocatedVUs =
     read('preAllocatedVUs') ?? Math.min(cap ?? 1000, Math.max(1, Math.ceil(peakPerSecond)));
@@ -78,25 +79,24 @@ function vus(
 }
 
 function scenarioOf(
-  r: ValueReader,
+  r: InputReader,
   phase: Record<string, unknown>,
-  path: YamlPath,
+  path: InputPath,
   durationMs: number,
 ): Record<string, unknown> | undefined {
-  const num = (key: string, min = 0) => r.number(phase[key], [...path, key], key, min);
+  const num = (key: string, min = 0) =>
+    r.number(phase[key], [...path, key], { min, fromText: true });
   if (phase['arrivalCount'] !== undefined) {
     if (phase['arrivalRate'] !== undefined || phase['rampTo'] !== undefined)
       r.problems.add(
         [...path, 'arrivalCount'],
         'use arrivalCount or arrivalRate (with rampTo), not both',
       );
-    const count = r.number(
-      phase['arrivalCount'],
-      [...path, 'arrivalCount'],
-      'arrivalCount',
-      1,
-      true,
-    );
+    const count = r.number(phase['arrivalCount'], [...path, 'arrivalCount'], {
+      min: 1,
+      integer: true,
+      fromText: true,
+    });
     if (count === undefined) return undefined;
     return {
       executor: 'constant-arrival-rate',
@@ -141,35 +141,32 @@ function scenarioOf(
 
 /** Reads `phases` into scenarios (named `phase_1_warm_up`, ...), recording their origins. */
 export function readPhases(
-  r: ValueReader,
+  r: InputReader,
   value: unknown,
-  path: YamlPath,
+  path: InputPath,
   origins: OriginMap,
 ): Record<string, Record<string, unknown>> {
   const scenarios: Record<string, Record<string, unknown>> = {};
-  const list = r.list(value, path, 'phases');
+  const list = r.list(value, path);
   let offsetMs = 0;
   list?.forEach((item, i) => {
     const at = [...path, i];
-    const phase = r.object(item, at, 'a phase', PHASE_KEYS);
+    const phase = r.object(item, at, PHASE_KEYS, 'a phase');
     if (!phase) return;
     if (phase['pause'] !== undefined) {
-      const ms = r.durationMs(phase['pause'], [...at, 'pause'], 'pause', 's');
+      const ms = r.duration(phase['pause'], [...at, 'pause'], { bareUnit: 's' });
       offsetMs += ms ?? 0;
       const extra = Object.keys(phase).filter((k) => k !== 'pause' && k !== 'name');
       if (extra.length > 0)
-        r.problems.add(
-          [...at, extra[0]!],
-          'a pause phase takes only pause (and name)',
-          undefined,
-          true,
-        );
+        r.problems.add([...at, extra[0]!], 'a pause phase takes only pause (and name)', {
+          atKey: true,
+        });
       return;
     }
     const durationMs =
       phase['duration'] === undefined
         ? void r.problems.add(at, 'a phase needs a duration (seconds, or text such as "2m")')
-        : r.durationMs(phase['duration'], [...at, 'duration'], 'duration', 's');
+        : r.duration(phase['duration'], [...at, 'duration'], { bareUnit: 's' });
     if (durationMs === undefined) return;
     if (durationMs <= 0) {
       r.problems.add([...at, 'duration'], 'must be more than 0');

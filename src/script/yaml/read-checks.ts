@@ -3,10 +3,11 @@
  * ...) and Artillery's `expect:` list (statusCode, contentType, hasProperty, equals, ...), both read
  * into {@link CheckSpec}s named for the summary (`POST /auth/login: status is 200`).
  */
+
 import { formatDuration } from '../../util/duration.js';
+import type { InputPath, InputReader } from '../../util/input-reader.js';
 import { parseJsonSelector } from './json-selector.js';
-import type { CheckBody, CheckSpec, JsonSelector, TValue, YamlPath } from './model.js';
-import type { ValueReader } from './read-values.js';
+import type { CheckBody, CheckSpec, JsonSelector, TValue } from './model.js';
 import { toTValue } from './template.js';
 
 /** A check before it is named. */
@@ -52,24 +53,22 @@ function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-function codes(r: ValueReader, value: unknown, path: YamlPath): number[] {
+function codes(r: InputReader, value: unknown, path: InputPath): number[] {
   const list = Array.isArray(value) ? value : [value];
   const result: number[] = [];
   list.forEach((item, i) => {
-    const code = r.number(
-      item,
-      Array.isArray(value) ? [...path, i] : path,
-      'a status code',
-      100,
-      true,
-    );
+    const code = r.number(item, Array.isArray(value) ? [...path, i] : path, {
+      min: 100,
+      integer: true,
+      fromText: true,
+    });
     if (code !== undefined) result.push(code);
   });
   return result;
 }
 
-function selector(r: ValueReader, value: unknown, path: YamlPath): JsonSelector | undefined {
-  const text = r.string(value, path, 'a JSON path');
+function selector(r: InputReader, value: unknown, path: InputPath): JsonSelector | undefined {
+  const text = r.string(value, path, true);
   if (text === undefined) return undefined;
   const parsed = parseJsonSelector(text);
   if (typeof parsed === 'string') {
@@ -79,8 +78,8 @@ function selector(r: ValueReader, value: unknown, path: YamlPath): JsonSelector 
   return parsed;
 }
 
-function regexp(r: ValueReader, value: unknown, path: YamlPath): string | undefined {
-  const text = r.string(value, path, 'a regular expression');
+function regexp(r: InputReader, value: unknown, path: InputPath): string | undefined {
+  const text = r.string(value, path, true);
   if (text === undefined) return undefined;
   try {
     new RegExp(text);
@@ -92,7 +91,7 @@ function regexp(r: ValueReader, value: unknown, path: YamlPath): string | undefi
 }
 
 /** Reads one check key (shared by `check:` keys and `expect:` items). */
-function readOne(r: ValueReader, key: string, value: unknown, path: YamlPath, out: Draft[]): void {
+function readOne(r: InputReader, key: string, value: unknown, path: InputPath, out: Draft[]): void {
   switch (key) {
     case 'status':
     case 'statusCode':
@@ -123,7 +122,7 @@ function readOne(r: ValueReader, key: string, value: unknown, path: YamlPath, ou
       return;
     }
     case 'json':
-      for (const [sel, expected] of r.entries(value, path, 'json checks')) {
+      for (const [sel, expected] of r.entries(value, path)) {
         const parsed = selector(r, sel, [...path, sel]);
         const want = toTValue(expected, [...path, sel], r.problems);
         if (parsed)
@@ -155,14 +154,14 @@ function readOne(r: ValueReader, key: string, value: unknown, path: YamlPath, ou
 }
 
 function readHeaderOrOther(
-  r: ValueReader,
+  r: InputReader,
   key: string,
   value: unknown,
-  path: YamlPath,
+  path: InputPath,
   out: Draft[],
 ): void {
   if (key === 'header') {
-    for (const [name, contains] of r.entries(value, path, 'header checks')) {
+    for (const [name, contains] of r.entries(value, path)) {
       const text = toTValue(contains, [...path, name], r.problems);
       out.push({
         kind: 'header',
@@ -172,12 +171,12 @@ function readHeaderOrOther(
       });
     }
   } else if (key === 'hasHeader') {
-    const name = r.string(value, path, 'a header name');
+    const name = r.string(value, path, true);
     if (name) out.push({ kind: 'header', name, what: `has header ${name}` });
   } else if (key === 'headerEquals') {
-    const pair = r.list(value, path, 'headerEquals ([name, value])');
+    const pair = r.list(value, path);
     if (pair && pair.length === 2) {
-      const name = r.string(pair[0], [...path, 0], 'a header name');
+      const name = r.string(pair[0], [...path, 0], true);
       const want = toTValue(pair[1], [...path, 1], r.problems);
       if (name)
         out.push({
@@ -188,7 +187,7 @@ function readHeaderOrOther(
         });
     } else if (pair) r.problems.add(path, 'headerEquals takes [header name, value]');
   } else if (key === 'contentType') {
-    const text = r.string(value, path, 'a content type');
+    const text = r.string(value, path, true);
     if (text)
       out.push({
         kind: 'contentType',
@@ -196,11 +195,11 @@ function readHeaderOrOther(
         what: `content type contains "${text}"`,
       });
   } else if (key === 'maxDuration') {
-    const ms = r.durationMs(value, path, 'maxDuration', 'ms');
+    const ms = r.duration(value, path, { bareUnit: 'ms' });
     if (ms !== undefined)
       out.push({ kind: 'maxDuration', ms, what: `duration <= ${formatDuration(ms)}` });
   } else if (key === 'equals') {
-    const list = r.list(value, path, 'equals (a list of values that must be equal)');
+    const list = r.list(value, path);
     if (list && list.length >= 2) {
       const values = list.map((item, i) => toTValue(item, [...path, i], r.problems));
       out.push({ kind: 'equals', values, what: values.map(describeTValue).join(' equals ') });
@@ -221,24 +220,24 @@ function named(label: string, specs: Draft[]): CheckSpec[] {
 
 /** Reads `check:` (a mapping) and `expect:` (Artillery's list) of one request. */
 export function readChecks(
-  r: ValueReader,
+  r: InputReader,
   step: Record<string, unknown>,
-  path: YamlPath,
+  path: InputPath,
   label: string,
 ): CheckSpec[] {
   const specs: Draft[] = [];
   if (step['check'] !== undefined) {
-    const object = r.object(step['check'], [...path, 'check'], 'check', CHECK_KEYS);
+    const object = r.object(step['check'], [...path, 'check'], CHECK_KEYS, 'check');
     for (const [key, value] of Object.entries(object ?? {})) {
       if ((CHECK_KEYS as readonly string[]).includes(key))
         readOne(r, key, value, [...path, 'check', key], specs);
     }
   }
   if (step['expect'] !== undefined) {
-    const list = r.list(step['expect'], [...path, 'expect'], 'expect');
+    const list = r.list(step['expect'], [...path, 'expect']);
     list?.forEach((item, i) => {
       const itemPath = [...path, 'expect', i];
-      const object = r.object(item, itemPath, 'an expect item', EXPECT_KEYS);
+      const object = r.object(item, itemPath, EXPECT_KEYS, 'an expect item');
       if (!object) return;
       const keys = Object.keys(object);
       if (keys.length !== 1)

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { describeInput, type InputPath, type InputReader } from '../../util/input-reader.js';
 import { isRecord } from '../../util/is-record.js';
-import type { PayloadSpec, VariableSpec, YamlPath } from './model.js';
-import { describeYaml, type ValueReader } from './read-values.js';
+import type { PayloadSpec, VariableSpec } from './model.js';
 import { toTValue } from './template.js';
 
 const PAYLOAD_KEYS = [
@@ -23,15 +23,14 @@ const PAYLOAD_KEYS = [
 ] as const;
 
 /** Reads `variables`. */
-export function readVariables(r: ValueReader, value: unknown, path: YamlPath): VariableSpec[] {
+export function readVariables(r: InputReader, value: unknown, path: InputPath): VariableSpec[] {
   if (value === undefined) return [];
-  return r.entries(value, path, 'variables').flatMap(([name, v]): VariableSpec[] => {
+  return r.entries(value, path).flatMap(([name, v]): VariableSpec[] => {
     if (!/^[A-Za-z_]\w*$/.test(name)) {
       r.problems.add(
         [...path, name],
         `"${name}" is not a valid variable name (letters, digits and _)`,
-        undefined,
-        true,
+        { atKey: true },
       );
       return [];
     }
@@ -42,10 +41,10 @@ export function readVariables(r: ValueReader, value: unknown, path: YamlPath): V
 }
 
 function readRows(
-  r: ValueReader,
+  r: InputReader,
   file: string,
   spec: Record<string, unknown>,
-  path: YamlPath,
+  path: InputPath,
 ): { rows: Array<Record<string, unknown>>; fields: string[] } | undefined {
   let text: string;
   try {
@@ -57,17 +56,17 @@ function readRows(
   const given =
     spec['fields'] === undefined
       ? undefined
-      : r.list(spec['fields'], [...path, 'fields'], 'fields')?.map(String);
+      : r.list(spec['fields'], [...path, 'fields'])?.map(String);
   if (extname(file).toLowerCase() === '.json') return jsonRows(r, text, given, [...path, 'path']);
   const delimiter =
     spec['delimiter'] === undefined
       ? ','
-      : r.string(spec['delimiter'], [...path, 'delimiter'], 'delimiter');
-  const cast = spec['cast'] === undefined ? true : r.bool(spec['cast'], [...path, 'cast'], 'cast');
+      : r.string(spec['delimiter'], [...path, 'delimiter'], true);
+  const cast = spec['cast'] === undefined ? true : r.boolean(spec['cast'], [...path, 'cast']);
   const skipHeader =
     spec['skipHeader'] === undefined
       ? given === undefined
-      : r.bool(spec['skipHeader'], [...path, 'skipHeader'], 'skipHeader');
+      : r.boolean(spec['skipHeader'], [...path, 'skipHeader']);
   try {
     const records = parseCsv(text, {
       delimiter: delimiter ?? ',',
@@ -96,10 +95,10 @@ function readRows(
 }
 
 function jsonRows(
-  r: ValueReader,
+  r: InputReader,
   text: string,
   fields: string[] | undefined,
-  path: YamlPath,
+  path: InputPath,
 ): { rows: Array<Record<string, unknown>>; fields: string[] } | undefined {
   let data: unknown;
   try {
@@ -111,7 +110,7 @@ function jsonRows(
   if (!Array.isArray(data) || data.length === 0) {
     r.problems.add(
       path,
-      `a JSON payload file holds a non-empty list of objects (or of lists, with fields), got ${describeYaml(data)}`,
+      `a JSON payload file holds a non-empty list of objects (or of lists, with fields), got ${describeInput(data)}`,
     );
     return undefined;
   }
@@ -122,7 +121,7 @@ function jsonRows(
   if (bad >= 0) {
     r.problems.add(
       path,
-      `item ${bad} of the JSON payload is ${describeYaml(rows[bad])}, not an object`,
+      `item ${bad} of the JSON payload is ${describeInput(rows[bad])}, not an object`,
     );
     return undefined;
   }
@@ -134,30 +133,30 @@ function jsonRows(
 
 /** Reads `payload` (one spec or a list) relative to the plan file's folder. */
 export function readPayloads(
-  r: ValueReader,
+  r: InputReader,
   value: unknown,
-  path: YamlPath,
+  path: InputPath,
   planFile: string,
 ): PayloadSpec[] {
   if (value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
   return list.flatMap((item, i): PayloadSpec[] => {
     const at = Array.isArray(value) ? [...path, i] : path;
-    const spec = r.object(item, at, 'a payload', PAYLOAD_KEYS);
+    const spec = r.object(item, at, PAYLOAD_KEYS, 'a payload');
     if (!spec) return [];
-    const rel = r.string(spec['path'], [...at, 'path'], 'payload path');
+    const rel = r.string(spec['path'], [...at, 'path'], true);
     const order = spec['order'] ?? 'random';
     if (order !== 'random' && order !== 'sequence')
       r.problems.add(
         [...at, 'order'],
-        `order must be random or sequence, got ${describeYaml(order)}`,
+        `order must be random or sequence, got ${describeInput(order)}`,
       );
     const name =
-      spec['name'] === undefined ? undefined : r.string(spec['name'], [...at, 'name'], 'name');
+      spec['name'] === undefined ? undefined : r.string(spec['name'], [...at, 'name'], true);
     const loadAll =
       spec['loadAll'] === undefined
         ? false
-        : r.bool(spec['loadAll'], [...at, 'loadAll'], 'loadAll') === true;
+        : r.boolean(spec['loadAll'], [...at, 'loadAll']) === true;
     if (loadAll && name === undefined)
       r.problems.add(at, 'loadAll needs a name: the variable that holds every row');
     if (rel === undefined) return [];

@@ -2,16 +2,16 @@
  * A flow (a list of steps): requests, `think`, `group` + `flow`, `loop` + `count`/`over`, `log`
  * and `set`. Each step keeps its file:line:column for generated code and runtime errors.
  */
+import { describeInput, type InputPath, type InputReader } from '../../util/input-reader.js';
 import { isRecord } from '../../util/is-record.js';
-import type { Step, StepPosition, YamlPath } from './model.js';
+import type { Step, StepPosition } from './model.js';
 import { METHOD_KEYS, readRequest } from './read-request.js';
-import { describeYaml, type ValueReader } from './read-values.js';
 import { toTValue } from './template.js';
 
 /** What reading a flow needs: the value reader and step positions. */
 export interface FlowContext {
-  r: ValueReader;
-  position(path: YamlPath): StepPosition;
+  r: InputReader;
+  position(path: InputPath): StepPosition;
 }
 
 const ACTIONS = [...Object.keys(METHOD_KEYS), 'think', 'group', 'loop', 'log', 'set'];
@@ -29,18 +29,18 @@ const UNSUPPORTED: Record<string, string> = {
 function readThink(
   c: FlowContext,
   value: unknown,
-  path: YamlPath,
+  path: InputPath,
   pos: StepPosition,
 ): Step | undefined {
   if (isRecord(value)) {
-    const range = c.r.object(value, path, 'think', ['min', 'max']);
-    const min = c.r.durationMs(range?.['min'], [...path, 'min'], 'think min', 's');
-    const max = c.r.durationMs(range?.['max'], [...path, 'max'], 'think max', 's');
+    const range = c.r.object(value, path, ['min', 'max'], 'think');
+    const min = c.r.duration(range?.['min'], [...path, 'min'], { bareUnit: 's' });
+    const max = c.r.duration(range?.['max'], [...path, 'max'], { bareUnit: 's' });
     if (min === undefined || max === undefined) return undefined;
     if (max < min) c.r.problems.add(path, 'think max must not be less than min');
     return { kind: 'think', pos, minSeconds: min / 1000, maxSeconds: max / 1000 };
   }
-  const ms = c.r.durationMs(value, path, 'think', 's');
+  const ms = c.r.duration(value, path, { bareUnit: 's' });
   return ms === undefined
     ? undefined
     : { kind: 'think', pos, minSeconds: ms / 1000, maxSeconds: ms / 1000 };
@@ -49,7 +49,7 @@ function readThink(
 function readLoop(
   c: FlowContext,
   object: Record<string, unknown>,
-  path: YamlPath,
+  path: InputPath,
   pos: StepPosition,
 ): Step | undefined {
   const steps = readFlow(c, object['loop'], [...path, 'loop']);
@@ -59,7 +59,11 @@ function readLoop(
   }
   const step: Extract<Step, { kind: 'loop' }> = { kind: 'loop', pos, steps };
   if (object['count'] !== undefined) {
-    const count = c.r.number(object['count'], [...path, 'count'], 'count', 0, true);
+    const count = c.r.number(object['count'], [...path, 'count'], {
+      min: 0,
+      integer: true,
+      fromText: true,
+    });
     if (count === undefined) return undefined;
     step.count = count;
   }
@@ -69,33 +73,29 @@ function readLoop(
     if (typeof over !== 'string' && !Array.isArray(over))
       c.r.problems.add(
         [...path, 'over'],
-        `over must be a variable name or a list, got ${describeYaml(over)}`,
+        `over must be a variable name or a list, got ${describeInput(over)}`,
       );
     else step.over = toTValue(asTemplate, [...path, 'over'], c.r.problems);
   }
   return step;
 }
 
-function readStep(c: FlowContext, item: unknown, path: YamlPath): Step | undefined {
-  const object = c.r.object(item, path, 'a step');
+function readStep(c: FlowContext, item: unknown, path: InputPath): Step | undefined {
+  const object = c.r.object(item, path);
   if (!object) return undefined;
   const keys = Object.keys(object);
   const action = keys.find((k) => ACTIONS.includes(k));
   for (const key of keys) {
     if (key === action || (action && COMPANIONS[action]?.includes(key))) continue;
     if (UNSUPPORTED[key])
-      c.r.problems.add(
-        [...path, key],
-        `"${key}" is not supported: ${UNSUPPORTED[key]}`,
-        undefined,
-        true,
-      );
+      c.r.problems.add([...path, key], `"${key}" is not supported: ${UNSUPPORTED[key]}`, {
+        atKey: true,
+      });
     else if (action)
       c.r.problems.add(
         [...path, key],
         `unexpected key "${key}" next to "${action}" (one action per step)`,
-        undefined,
-        true,
+        { atKey: true },
       );
     else c.r.problems.unknownKey([...path, key], 'step', ACTIONS);
   }
@@ -111,14 +111,14 @@ function readStep(c: FlowContext, item: unknown, path: YamlPath): Step | undefin
   if (action === 'loop') return readLoop(c, object, path, pos);
   if (action === 'log') return { kind: 'log', pos, message: toTValue(value, at, c.r.problems) };
   if (action === 'set') {
-    const entries = c.r.entries(value, at, 'set').map(([k, v]) => {
+    const entries = c.r.entries(value, at).map(([k, v]) => {
       if (!/^[A-Za-z_]\w*$/.test(k))
-        c.r.problems.add([...at, k], `"${k}" is not a valid variable name`, undefined, true);
+        c.r.problems.add([...at, k], `"${k}" is not a valid variable name`, { atKey: true });
       return [k, toTValue(v, [...at, k], c.r.problems)] as [string, ReturnType<typeof toTValue>];
     });
     return { kind: 'set', pos, entries };
   }
-  const name = c.r.string(value, at, 'group name');
+  const name = c.r.string(value, at, true);
   if (name?.includes('::')) c.r.problems.add(at, 'a group name must not contain "::"');
   if (object['flow'] === undefined)
     c.r.problems.add(path, 'a group needs a flow (the steps inside it)');
@@ -127,9 +127,9 @@ function readStep(c: FlowContext, item: unknown, path: YamlPath): Step | undefin
 }
 
 /** Reads a list of steps (problems for every malformed step; the good ones are kept). */
-export function readFlow(c: FlowContext, value: unknown, path: YamlPath): Step[] {
+export function readFlow(c: FlowContext, value: unknown, path: InputPath): Step[] {
   if (value === undefined) return [];
-  const list = c.r.list(value, path, 'a flow');
+  const list = c.r.list(value, path);
   if (!list) return [];
   if (list.length === 0) c.r.problems.add(path, 'a flow needs at least one step');
   return list

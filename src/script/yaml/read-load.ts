@@ -3,15 +3,14 @@
  * `iterations`), `thresholds` (k6 grammar) plus Artillery's `ensure`, `http`/`tls` settings,
  * `plugins`, and raw k6 `options`; each option's origin is recorded for error positions.
  */
-import type { YamlPath } from './model.js';
+import type { InputPath, InputReader } from '../../util/input-reader.js';
 import type { OriginMap } from './origins.js';
 import { readPhases } from './phases.js';
-import type { ValueReader } from './read-values.js';
 
 /** Access to the plan's settings, at the top level or under `config:`. */
 export interface ConfigAccess {
   get(key: string): unknown;
-  path(key: string): YamlPath;
+  path(key: string): InputPath;
 }
 
 /** k6 shortcut options passed through as written. */
@@ -47,7 +46,7 @@ function aggregationOf(stat: string): string | undefined {
 
 /** Reads the execution options (phases or k6 shortcuts) into `options`. */
 export function readExecution(
-  r: ValueReader,
+  r: InputReader,
   cfg: ConfigAccess,
   options: Record<string, unknown>,
   origins: OriginMap,
@@ -70,12 +69,12 @@ export function readExecution(
 }
 
 function readEnsure(
-  r: ValueReader,
+  r: InputReader,
   value: unknown,
-  path: YamlPath,
+  path: InputPath,
   thresholds: Record<string, unknown[]>,
 ): void {
-  const ensure = r.object(value, path, 'ensure', [...ENSURE_KEYS, 'conditions']);
+  const ensure = r.object(value, path, [...ENSURE_KEYS, 'conditions'], 'ensure');
   if (!ensure) return;
   const add = (metric: string, expr: string) => {
     thresholds[metric] = [...(thresholds[metric] ?? []), expr];
@@ -86,30 +85,28 @@ function readEnsure(
       r.problems.add(
         at,
         'ensure conditions are not supported; write k6 thresholds (thresholds: {metric: ["p(95)<500"]})',
-        undefined,
-        true,
+        { atKey: true },
       );
     else if (key === 'maxErrorRate') {
-      const percent = r.number(raw, at, 'maxErrorRate (a percentage)');
+      const percent = r.number(raw, at, { min: 0, fromText: true });
       if (percent !== undefined) add('http_req_failed', `rate<=${percent / 100}`);
     } else if (key === 'thresholds') {
-      r.list(raw, at, 'ensure thresholds')?.forEach((item, i) => {
-        for (const [metric, limit] of r.entries(item, [...at, i], 'an ensure threshold')) {
+      r.list(raw, at)?.forEach((item, i) => {
+        for (const [metric, limit] of r.entries(item, [...at, i])) {
           const stat = /^http\.response_time\.(\w+)$/.exec(metric)?.[1];
           const agg = stat === undefined ? undefined : aggregationOf(stat);
-          const n = r.number(limit, [...at, i, metric], metric);
+          const n = r.number(limit, [...at, i, metric], { min: 0, fromText: true });
           if (agg === undefined)
             r.problems.add(
               [...at, i, metric],
               `"${metric}" has no Redline equivalent; supported: http.response_time.{min,max,mean,median,p50,p75,p90,p95,p99,p999}`,
-              undefined,
-              true,
+              { atKey: true },
             );
           else if (n !== undefined) add('http_req_duration', `${agg}<=${n}`);
         }
       });
     } else if (ENSURE_KEYS.includes(key)) {
-      const n = r.number(raw, at, key);
+      const n = r.number(raw, at, { min: 0, fromText: true });
       if (n !== undefined) add('http_req_duration', `${aggregationOf(key)}<=${n}`);
     }
   }
@@ -117,7 +114,7 @@ function readEnsure(
 
 /** Reads `thresholds` (k6 grammar, passed through) and `ensure` (Artillery) into `options.thresholds`. */
 export function readThresholdOptions(
-  r: ValueReader,
+  r: InputReader,
   cfg: ConfigAccess,
   options: Record<string, unknown>,
   origins: OriginMap,
@@ -125,7 +122,7 @@ export function readThresholdOptions(
   const thresholds: Record<string, unknown[]> = {};
   const given = cfg.get('thresholds');
   if (given !== undefined) {
-    for (const [metric, value] of r.entries(given, cfg.path('thresholds'), 'thresholds')) {
+    for (const [metric, value] of r.entries(given, cfg.path('thresholds'))) {
       thresholds[metric] = Array.isArray(value) ? [...value] : [value];
     }
     origins.set('options.thresholds', cfg.path('thresholds'));
@@ -149,7 +146,7 @@ export function readThresholdOptions(
 
 /** Reads `http`, `tls`, `plugins` and the raw k6 `options` mapping. */
 export function readSettings(
-  r: ValueReader,
+  r: InputReader,
   cfg: ConfigAccess,
   options: Record<string, unknown>,
   origins: OriginMap,
@@ -157,34 +154,29 @@ export function readSettings(
   const http =
     cfg.get('http') === undefined
       ? undefined
-      : r.object(cfg.get('http'), cfg.path('http'), 'http', ['timeout']);
+      : r.object(cfg.get('http'), cfg.path('http'), ['timeout'], 'http');
   if (http?.['timeout'] !== undefined) {
-    const ms = r.durationMs(http['timeout'], [...cfg.path('http'), 'timeout'], 'timeout', 's');
+    const ms = r.duration(http['timeout'], [...cfg.path('http'), 'timeout'], { bareUnit: 's' });
     if (ms !== undefined) options['httpTimeout'] = `${ms}ms`;
   }
   const tls =
     cfg.get('tls') === undefined
       ? undefined
-      : r.object(cfg.get('tls'), cfg.path('tls'), 'tls', ['rejectUnauthorized']);
+      : r.object(cfg.get('tls'), cfg.path('tls'), ['rejectUnauthorized'], 'tls');
   if (tls?.['rejectUnauthorized'] !== undefined) {
-    const reject = r.bool(
-      tls['rejectUnauthorized'],
-      [...cfg.path('tls'), 'rejectUnauthorized'],
-      'rejectUnauthorized',
-    );
+    const reject = r.boolean(tls['rejectUnauthorized'], [...cfg.path('tls'), 'rejectUnauthorized']);
     if (reject === false) options['insecureSkipTLSVerify'] = true;
   }
   if (cfg.get('plugins') !== undefined)
-    r.object(cfg.get('plugins'), cfg.path('plugins'), 'plugins', PLUGINS);
+    r.object(cfg.get('plugins'), cfg.path('plugins'), PLUGINS, 'plugins');
   const raw = cfg.get('options');
   if (raw === undefined) return;
-  for (const [key, value] of r.entries(raw, cfg.path('options'), 'options')) {
+  for (const [key, value] of r.entries(raw, cfg.path('options'))) {
     if (OWN_OPTIONS.includes(key)) {
       r.problems.add(
         [...cfg.path('options'), key],
         `write ${key} at the top level of the plan, not under options`,
-        undefined,
-        true,
+        { atKey: true },
       );
       continue;
     }

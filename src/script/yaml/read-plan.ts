@@ -3,11 +3,12 @@
  * Artillery's `config:`, the flows (`flow`, weighted `scenarios` list, or k6-style `scenarios`
  * map with executors), `before`/`after`, data and defaults. Problems are collected, never thrown.
  */
+import { type InputPath, type InputProblems, InputReader } from '../../util/input-reader.js';
 import { isRecord } from '../../util/is-record.js';
 import { checkVariables } from './check-variables.js';
-import type { FlowSpec, Step, StepPosition, YamlPath, YamlPlan } from './model.js';
+import type { FlowSpec, Step, StepPosition, YamlPlan } from './model.js';
 import { OriginMap } from './origins.js';
-import { displayFile, type PlanProblems } from './plan-problems.js';
+import { displayFile } from './plan-problems.js';
 import { readPayloads, readVariables } from './read-data.js';
 import { type FlowContext, readFlow } from './read-flow.js';
 import {
@@ -16,7 +17,6 @@ import {
   readSettings,
   readThresholdOptions,
 } from './read-load.js';
-import { ValueReader } from './read-values.js';
 import { parseTemplate, toTValue } from './template.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -64,21 +64,17 @@ export interface ReadPlanResult {
   origins: OriginMap;
 }
 
-function configAccess(r: ValueReader, root: Record<string, unknown>): ConfigAccess {
-  const config =
-    root['config'] === undefined ? {} : (r.object(root['config'], ['config'], 'config') ?? {});
+function configAccess(r: InputReader, root: Record<string, unknown>): ConfigAccess {
+  const config = root['config'] === undefined ? {} : (r.object(root['config'], ['config']) ?? {});
   for (const key of Object.keys(config)) {
     if (UNSUPPORTED[key])
-      r.problems.add(
-        ['config', key],
-        `"${key}" is not supported: ${UNSUPPORTED[key]}`,
-        undefined,
-        true,
-      );
+      r.problems.add(['config', key], `"${key}" is not supported: ${UNSUPPORTED[key]}`, {
+        atKey: true,
+      });
     else if (!CONFIG_KEYS.includes(key))
       r.problems.unknownKey(['config', key], 'key', CONFIG_KEYS, 'config');
     else if (root[key] !== undefined)
-      r.problems.add([key], `"${key}" is set both here and under config`, undefined, true);
+      r.problems.add([key], `"${key}" is set both here and under config`, { atKey: true });
   }
   return {
     get: (key) => (config[key] !== undefined ? config[key] : root[key]),
@@ -86,10 +82,10 @@ function configAccess(r: ValueReader, root: Record<string, unknown>): ConfigAcce
   };
 }
 
-function readBlock(c: FlowContext, value: unknown, path: YamlPath): Step[] | undefined {
+function readBlock(c: FlowContext, value: unknown, path: InputPath): Step[] | undefined {
   if (value === undefined) return undefined;
   if (isRecord(value)) {
-    c.r.object(value, path, path[0] === 'before' ? 'before' : 'after', ['flow']);
+    c.r.object(value, path, ['flow'], path[0] === 'before' ? 'before' : 'after');
     return readFlow(c, value['flow'], [...path, 'flow']);
   }
   return readFlow(c, value, path);
@@ -98,7 +94,7 @@ function readBlock(c: FlowContext, value: unknown, path: YamlPath): Step[] | und
 function readScenarioList(c: FlowContext, list: unknown[]): FlowSpec[] {
   return list.flatMap((item, i): FlowSpec[] => {
     const at = ['scenarios', i];
-    const object = c.r.object(item, at, 'a scenario', SCENARIO_ITEM_KEYS);
+    const object = c.r.object(item, at, SCENARIO_ITEM_KEYS, 'a scenario');
     if (!object) return [];
     if (object['engine'] !== undefined && object['engine'] !== 'http')
       c.r.problems.add(
@@ -108,11 +104,11 @@ function readScenarioList(c: FlowContext, list: unknown[]): FlowSpec[] {
     const name =
       object['name'] === undefined
         ? `scenario ${i + 1}`
-        : (c.r.string(object['name'], [...at, 'name'], 'name') ?? '');
+        : (c.r.string(object['name'], [...at, 'name'], true) ?? '');
     const weight =
       object['weight'] === undefined
         ? 1
-        : (c.r.number(object['weight'], [...at, 'weight'], 'weight', 0) ?? 1);
+        : (c.r.number(object['weight'], [...at, 'weight'], { min: 0, fromText: true }) ?? 1);
     if (object['flow'] === undefined) c.r.problems.add(at, 'a scenario needs a flow');
     return [{ name, weight, steps: readFlow(c, object['flow'], [...at, 'flow']) }];
   });
@@ -129,7 +125,7 @@ function readScenarioMap(
   const withoutFlow: string[] = [];
   Object.entries(map).forEach(([name, raw], i) => {
     const at = ['scenarios', name];
-    const object = c.r.object(raw, at, `scenario "${name}"`);
+    const object = c.r.object(raw, at);
     if (!object) return;
     const { flow, ...executor } = object;
     if (flow !== undefined) {
@@ -143,8 +139,7 @@ function readScenarioMap(
       c.r.problems.add(
         [...at, 'exec'],
         'exec names a script function; in a plan, give the scenario its own flow',
-        undefined,
-        true,
+        { atKey: true },
       );
     else withoutFlow.push(name);
     scenarios[name] = executor;
@@ -169,22 +164,16 @@ function readFlows(
       c.r.problems.add(
         ['scenarios'],
         'use flow (one flow) or scenarios (weighted flows), not both',
-        undefined,
-        true,
+        { atKey: true },
       );
     else plan.flows.push(...readScenarioList(c, scenarios));
   } else if (scenarios !== undefined) {
-    const map = c.r.object(
-      scenarios,
-      ['scenarios'],
-      'scenarios (a list of weighted flows, or a mapping of k6 scenarios)',
-    );
+    const map = c.r.object(scenarios, ['scenarios']);
     if (map && cfg.get('phases') !== undefined)
       c.r.problems.add(
         ['scenarios'],
         'k6 scenarios (with executors) and phases both describe the load; use one',
-        undefined,
-        true,
+        { atKey: true },
       );
     const withoutFlow = map ? readScenarioMap(c, map, plan, origins) : [];
     if (root['flow'] === undefined)
@@ -202,8 +191,8 @@ function readFlows(
 }
 
 /** Reads the plan; every problem goes into `problems`. */
-export function readPlan(source: YamlSource, problems: PlanProblems): ReadPlanResult {
-  const r = new ValueReader(problems);
+export function readPlan(source: YamlSource, problems: InputProblems): ReadPlanResult {
+  const r = new InputReader(problems);
   const origins = new OriginMap();
   const plan: YamlPlan = {
     file: source.file,
@@ -214,11 +203,11 @@ export function readPlan(source: YamlSource, problems: PlanProblems): ReadPlanRe
     flows: [],
     scenarioFlows: [],
   };
-  const root = r.object(source.value ?? {}, [], 'the plan');
+  const root = r.object(source.value ?? {}, []);
   if (!root) return { plan, origins };
   for (const key of Object.keys(root)) {
     if (UNSUPPORTED[key])
-      problems.add([key], `"${key}" is not supported: ${UNSUPPORTED[key]}`, undefined, true);
+      problems.add([key], `"${key}" is not supported: ${UNSUPPORTED[key]}`, { atKey: true });
     else if (!ROOT_KEYS.includes(key)) problems.unknownKey([key], 'top-level key', ROOT_KEYS);
   }
   const cfg = configAccess(r, root);
@@ -232,17 +221,17 @@ export function readPlan(source: YamlSource, problems: PlanProblems): ReadPlanRe
   };
   const target = cfg.get('target');
   if (target !== undefined) {
-    const text = r.string(target, cfg.path('target'), 'target (the base URL)');
+    const text = r.string(target, cfg.path('target'), true);
     if (text) plan.target = parseTemplate(text.replace(/\/+$/, ''), cfg.path('target'), problems);
   }
   const defaults =
     cfg.get('defaults') === undefined
       ? undefined
-      : r.object(cfg.get('defaults'), cfg.path('defaults'), 'defaults', ['headers']);
+      : r.object(cfg.get('defaults'), cfg.path('defaults'), ['headers'], 'defaults');
   if (defaults?.['headers'] !== undefined) {
     const at = [...cfg.path('defaults'), 'headers'];
     plan.defaultHeaders = r
-      .entries(defaults['headers'], at, 'headers')
+      .entries(defaults['headers'], at)
       .map(([k, v]) => [k, toTValue(v, [...at, k], problems)]);
   }
   plan.variables = readVariables(r, cfg.get('variables'), cfg.path('variables'));

@@ -3,10 +3,10 @@
  * headers, query, body, cookies, auth, timeout, tags, captures and checks.
  */
 
+import { describeInput, type InputPath, type InputReader } from '../../util/input-reader.js';
 import { parseJsonSelector } from './json-selector.js';
-import type { Capture, RequestBody, RequestStep, StepPosition, TValue, YamlPath } from './model.js';
+import type { Capture, RequestBody, RequestStep, StepPosition, TValue } from './model.js';
 import { readChecks } from './read-checks.js';
-import { describeYaml, type ValueReader } from './read-values.js';
 import { parseTemplate, toTValue } from './template.js';
 
 /** Step keys that send a request, and their HTTP methods. */
@@ -50,23 +50,23 @@ const CAPTURE_KEYS = [
 ] as const;
 
 function entries(
-  r: ValueReader,
+  r: InputReader,
   value: unknown,
-  path: YamlPath,
-  what: string,
+  path: InputPath,
+  _what: string,
 ): Array<[string, TValue]> {
   if (value === undefined) return [];
-  return r.entries(value, path, what).map(([k, v]) => [k, toTValue(v, [...path, k], r.problems)]);
+  return r.entries(value, path).map(([k, v]) => [k, toTValue(v, [...path, k], r.problems)]);
 }
 
-function readCapture(r: ValueReader, item: unknown, path: YamlPath): Capture | undefined {
-  const object = r.object(item, path, 'a capture', CAPTURE_KEYS);
+function readCapture(r: InputReader, item: unknown, path: InputPath): Capture | undefined {
+  const object = r.object(item, path, CAPTURE_KEYS, 'a capture');
   if (!object) return undefined;
-  const as = r.string(object['as'], [...path, 'as'], 'capture "as" (the variable name)');
+  const as = r.string(object['as'], [...path, 'as'], true);
   const strict =
     object['strict'] === undefined
       ? object['default'] === undefined
-      : r.bool(object['strict'], [...path, 'strict'], 'strict');
+      : r.boolean(object['strict'], [...path, 'strict']);
   const sources = (['json', 'header', 'regexp'] as const).filter((k) => object[k] !== undefined);
   if (sources.length !== 1) {
     r.problems.add(path, 'a capture takes exactly one of json, header or regexp');
@@ -85,7 +85,7 @@ function readCapture(r: ValueReader, item: unknown, path: YamlPath): Capture | u
       : {}),
   };
   const source = sources[0];
-  const text = r.string(object[source as string], [...path, source as string], source as string);
+  const text = r.string(object[source as string], [...path, source as string], true);
   if (text === undefined) return undefined;
   if (source === 'json') {
     const selector = parseJsonSelector(text);
@@ -97,7 +97,7 @@ function readCapture(r: ValueReader, item: unknown, path: YamlPath): Capture | u
     const flags =
       object['flags'] === undefined
         ? ''
-        : (r.string(object['flags'], [...path, 'flags'], 'flags') ?? '');
+        : (r.string(object['flags'], [...path, 'flags'], true) ?? '');
     const compiled = new RegExp(text, flags);
     const groups = new RegExp(`${compiled.source}|`).exec('')!.length - 1;
     const group =
@@ -105,7 +105,7 @@ function readCapture(r: ValueReader, item: unknown, path: YamlPath): Capture | u
         ? groups > 0
           ? 1
           : 0
-        : r.number(object['group'], [...path, 'group'], 'group', 0, true);
+        : r.number(object['group'], [...path, 'group'], { min: 0, integer: true, fromText: true });
     if (group !== undefined && group > groups)
       r.problems.add(
         [...path, 'group'],
@@ -121,7 +121,7 @@ function readCapture(r: ValueReader, item: unknown, path: YamlPath): Capture | u
   }
 }
 
-function readCaptures(r: ValueReader, value: unknown, path: YamlPath): Capture[] {
+function readCaptures(r: InputReader, value: unknown, path: InputPath): Capture[] {
   if (value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
   return list
@@ -130,9 +130,9 @@ function readCaptures(r: ValueReader, value: unknown, path: YamlPath): Capture[]
 }
 
 function readBody(
-  r: ValueReader,
+  r: InputReader,
   step: Record<string, unknown>,
-  path: YamlPath,
+  path: InputPath,
 ): RequestBody | undefined {
   const given = (['json', 'form', 'body'] as const).filter((k) => step[k] !== undefined);
   if (given.length > 1)
@@ -150,41 +150,41 @@ function readBody(
     if (typeof value !== 'string')
       r.problems.add(
         [...path, 'body'],
-        `body must be text (use json: for structured bodies), got ${describeYaml(value)}`,
+        `body must be text (use json: for structured bodies), got ${describeInput(value)}`,
       );
     return { kind: 'raw', value: toTValue(String(value ?? ''), [...path, 'body'], r.problems) };
   }
   return undefined;
 }
 
-function readTags(r: ValueReader, value: unknown, path: YamlPath): Record<string, string> {
+function readTags(r: InputReader, value: unknown, path: InputPath): Record<string, string> {
   const tags: Record<string, string> = {};
-  for (const [k, v] of value === undefined ? [] : r.entries(value, path, 'tags')) {
+  for (const [k, v] of value === undefined ? [] : r.entries(value, path)) {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
       tags[k] = String(v);
-    else r.problems.add([...path, k], `a tag value must be text, got ${describeYaml(v)}`);
+    else r.problems.add([...path, k], `a tag value must be text, got ${describeInput(v)}`);
   }
   return tags;
 }
 
 /** Reads one request step (`value` is what follows `get:`/`post:`/...). */
 export function readRequest(
-  r: ValueReader,
+  r: InputReader,
   method: string,
   value: unknown,
-  path: YamlPath,
+  path: InputPath,
   pos: StepPosition,
 ): RequestStep | undefined {
   const step =
     typeof value === 'string'
       ? { url: value }
-      : r.object(value, path, `a ${method} request`, REQUEST_KEYS);
+      : r.object(value, path, REQUEST_KEYS, `a ${method} request`);
   if (!step) return undefined;
-  const urlText = r.string(step['url'], [...path, 'url'], 'url');
+  const urlText = r.string(step['url'], [...path, 'url'], true);
   if (urlText === undefined) return undefined;
   const url = parseTemplate(urlText, [...path, 'url'], r.problems);
   const name =
-    step['name'] === undefined ? undefined : r.string(step['name'], [...path, 'name'], 'name');
+    step['name'] === undefined ? undefined : r.string(step['name'], [...path, 'name'], true);
   const label = name ?? `${method} ${urlText}`;
   const request: RequestStep = {
     kind: 'request',
@@ -204,7 +204,7 @@ export function readRequest(
   const body = readBody(r, step, path);
   if (body) request.body = body;
   if (step['auth'] !== undefined) {
-    const auth = r.object(step['auth'], [...path, 'auth'], 'auth', ['user', 'pass']);
+    const auth = r.object(step['auth'], [...path, 'auth'], ['user', 'pass'], 'auth');
     if (auth)
       request.basicAuth = {
         user: toTValue(auth['user'] ?? '', [...path, 'auth', 'user'], r.problems),
@@ -212,12 +212,12 @@ export function readRequest(
       };
   }
   if (step['timeout'] !== undefined) {
-    const ms = r.durationMs(step['timeout'], [...path, 'timeout'], 'timeout', 's');
+    const ms = r.duration(step['timeout'], [...path, 'timeout'], { bareUnit: 's' });
     if (ms !== undefined) request.timeoutMs = ms;
   }
   if (
     step['followRedirect'] !== undefined &&
-    r.bool(step['followRedirect'], [...path, 'followRedirect'], 'followRedirect') === false
+    r.boolean(step['followRedirect'], [...path, 'followRedirect']) === false
   )
     request.redirects = 0;
   return request;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { InputProblems } from '../../util/input-reader.js';
 import { parseJsonSelector } from './json-selector.js';
-import { PlanProblems } from './plan-problems.js';
 import { parseTemplate } from './template.js';
 
 function parse(text: string) {
-  const problems = new PlanProblems();
+  const problems = new InputProblems();
   const template = parseTemplate(text, ['x'], problems);
   return { template, messages: problems.problems.map((p) => p.message) };
 }

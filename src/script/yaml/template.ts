@@ -4,17 +4,9 @@
  * `$randomNumber(1, 100)`, `$uuid()`, `$timestamp()`, `$isoTimestamp()`), `$vu`, `$iteration`,
  * loop values, and a `?? "fallback"`. Parsed at compile time; never evaluated as JavaScript.
  */
+import type { InputPath, InputProblems } from '../../util/input-reader.js';
 import { findNearest, nearestHint } from '../../util/nearest.js';
-import type {
-  HelperName,
-  Literal,
-  Template,
-  TemplateExpr,
-  TemplateRef,
-  TValue,
-  YamlPath,
-} from './model.js';
-import type { PlanProblems } from './plan-problems.js';
+import type { HelperName, Literal, Template, TemplateExpr, TemplateRef, TValue } from './model.js';
 
 /** Helpers and how many arguments each takes (min, max). */
 export const HELPERS: Record<HelperName, [number, number]> = {
@@ -152,7 +144,7 @@ function refOf(head: string, path: Array<string | number>): TemplateRef {
 }
 
 /** Parses the `{{ ... }}` parts of `text`; a malformed part is a problem at `path`. */
-export function parseTemplate(text: string, path: YamlPath, problems: PlanProblems): Template {
+export function parseTemplate(text: string, path: InputPath, problems: InputProblems): Template {
   const parts: Array<string | TemplateExpr> = [];
   let last = 0;
   for (const match of text.matchAll(/\{\{([\s\S]*?)\}\}/g)) {
@@ -180,7 +172,7 @@ export function isPlainTemplate(template: Template): boolean {
 }
 
 /** Converts a YAML value to a templated value (templates in every string). */
-export function toTValue(value: unknown, path: YamlPath, problems: PlanProblems): TValue {
+export function toTValue(value: unknown, path: InputPath, problems: InputProblems): TValue {
   if (typeof value === 'string')
     return { kind: 'template', template: parseTemplate(value, path, problems) };
   if (typeof value === 'number' || typeof value === 'boolean' || value === null)

@@ -35,5 +35,13 @@ export default function () {
     '__VU in init is the VU': () => initVu === __VU && initVu > 0,
     'SharedArray built once per thread': () => globalThis.__perVuArrayBuilds === 1,
     'SharedArray data shared': () => users.length === 4 && users[0] === sharedRef[0][0],
+    'open() outside the init context throws': () => {
+      try {
+        open('./data/users.json');
+        return false;
+      } catch (error) {
+        return /can only be called in the init context/.test(String(error));
+      }
+    },
   });
 }

@@ -32,7 +32,7 @@ export function transformForTest(
   isLibrary?: (line: number, column: number) => boolean,
 ): K6TransformResult {
   const moduleOf = (s: string): string | undefined =>
-    URL_TO_SPECIFIER.get(s) ?? (s.startsWith('k6') ? s : undefined);
+    URL_TO_SPECIFIER.get(s) ?? (s.startsWith('k6') || s.startsWith('jslib/') ? s : undefined);
   return transformK6Module(
     withModuleUrls(source),
     isLibrary ? { moduleOf, isLibrary } : { moduleOf },

@@ -5,6 +5,7 @@
  */
 
 import { BUILTIN_METRICS } from '../../../metrics/builtin.js';
+import { isThenable } from '../../../util/is-thenable.js';
 import { check } from '../../api/checks.js';
 import { fail, sleep } from '../../api/flow.js';
 import { contextTags } from '../../api/sample-tags.js';
@@ -12,14 +13,6 @@ import { threadRuntime } from '../../runtime/thread-runtime.js';
 import { requireVu } from '../../runtime/vu-state.js';
 
 export { check, fail, sleep };
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  );
-}
 
 /** k6 `group(name, fn)`: runs fn tagged with the group, records group_duration, returns fn's result. */
 export function group<T>(name: string, fn: () => T): T {

@@ -1,4 +1,5 @@
-// k6chaijs' pattern: requests inside describe(). Refused precisely (not supported yet).
+// k6chaijs copied into a module of its own (not the jslib URL Redline serves natively): requests
+// inside its describe() are refused precisely.
 import http from 'k6/http';
 import { describe } from 'https://modules.example.test/describe-lib.js';
 

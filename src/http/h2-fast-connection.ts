@@ -1,0 +1,807 @@
+/**
+ * A lean HTTP/2 client connection for quick mode, written on node:net / node:tls sockets
+ * instead of node:http2 (h2-connection.ts, still selectable with `REDLINE_H2_IMPL=node`).
+ *
+ * Why our own: in a fair benchmark (bench/http2.mjs, requests per CPU-second of the generator
+ * process, same run, same targets) the node:http2 path spent ~50-250 µs of CPU per request
+ * against h2load's 5-9 µs; a CPU profile put the cost inside node:http2 (a Duplex stream, event
+ * emitters and async resources per stream, header object mapping, GC), not in Redline's
+ * recording. Measured 2026-12-06 (load average 14-23 on 2 cores), h2c to a node:http2 server,
+ * -c 10 --streams 10, per CPU-second of the generator: see bench/RESULTS.md "HTTP/2" for the
+ * node:http2-vs-own table; the own client removes every per-stream object but one small record.
+ *
+ * What it does (RFC 9113): connection preface and SETTINGS (push disabled, large receive
+ * windows), SETTINGS ack, the request's HEADERS block HPACK-encoded once (hpack.ts: literal
+ * fields, static-table names) and reused for every stream with only the stream id changing,
+ * DATA for a body within the peer's flow-control windows (the rest waits for WINDOW_UPDATE),
+ * WINDOW_UPDATE for data received, response HEADERS (+ CONTINUATION, padding, priority) decoded
+ * by a real HPACK decoder (dynamic table, Huffman), PING ack, RST_STREAM, GOAWAY, the server's
+ * SETTINGS_MAX_CONCURRENT_STREAMS, INITIAL_WINDOW_SIZE and MAX_FRAME_SIZE. Over TLS it offers
+ * ALPN `h2` only. Frames written in one turn of the event loop go out in one socket write.
+ *
+ * Accounting is the node:http2 path's, rule for rule: a stream that ends (END_STREAM) after final
+ * response headers is an answer; RST_STREAM is `reset` with k6's stream code; a closed socket
+ * fails its streams with the socket's class (or `closed`/`truncated`); a GOAWAY hands the streams
+ * above its last-stream-id back to the owner for a retry on a new connection (or fails them as
+ * `reset` REFUSED_STREAM when they already are retries); a GOAWAY with an error code then fails
+ * the streams still open as `reset` with k6's GOAWAY code; a protocol error of the server
+ * (malformed frame, HPACK error) ends the connection with GOAWAY and fails its streams as
+ * `malformed` with k6's connection-error code. Timings and byte counts follow h2-connection.ts.
+ */
+import { type NetConnectOpts, connect as netConnect, type Socket } from 'node:net';
+import {
+  type TLSSocket,
+  type ConnectionOptions as TlsConnectionOptions,
+  connect as tlsConnect,
+} from 'node:tls';
+import { type ConnectionOwner, SendFlags } from './connection.js';
+import {
+  type ClassifiedError,
+  classifySocketError,
+  closedBeforeResponse,
+  http2ConnectionError,
+  http2GoAway,
+  http2NotNegotiated,
+  http2StreamReset,
+  requestTimeout,
+  truncatedResponse,
+} from './errors.js';
+import type { Http2ConnectionOptions } from './h2-connection.js';
+import {
+  DEFAULT_MAX_FRAME_SIZE,
+  DEFAULT_WINDOW,
+  FrameFlag,
+  FrameReader,
+  FrameType,
+  frame,
+  goawayFrame,
+  H2_PREFACE,
+  H2Error,
+  MAX_WINDOW,
+  rstStreamFrame,
+  Setting,
+  settingsFrame,
+  windowUpdateFrame,
+} from './h2-framing.js';
+import { encodeHeaderBlock, HpackDecoder, HpackError } from './hpack.js';
+import type { LoadConnection } from './load-connection.js';
+import type { Target } from './target.js';
+import { TimingTrail } from './timing-trail.js';
+
+/** The receive window this client announces per stream and for the connection. */
+const RECEIVE_WINDOW = 16 * 1024 * 1024;
+/** The largest stream id a client may open (RFC 9113 §5.1.1). */
+const LAST_STREAM_ID = MAX_WINDOW;
+
+/** One request in flight on a stream. */
+interface Flight {
+  id: number;
+  queuedAt: number;
+  sendStart: number;
+  sent: number;
+  tag: number;
+  flags: number;
+  /** When the final response headers arrived; 0 before. */
+  firstByteAt: number;
+  status: number;
+  /** Octets of DATA received on the stream not yet granted back with WINDOW_UPDATE. */
+  unacked: number;
+  /** The request body not yet sent (flow control), or null. */
+  bodyLeft: Uint8Array | null;
+  /** Octets the stream may still send (the peer's window for it). */
+  sendWindow: number;
+}
+
+/** One connection generation of the slot. */
+interface Session {
+  socket: Socket | TLSSocket;
+  reader: FrameReader;
+  decoder: HpackDecoder;
+  flights: Map<number, Flight>;
+  nextId: number;
+  ready: boolean;
+  maxStreams: number;
+  draining: boolean;
+  dead: boolean;
+  connectStart: number;
+  connectingMs: number;
+  tlsMs: number;
+  fresh: boolean;
+  failure: ClassifiedError | null;
+  /** Octets read and written on the socket (TLS: plaintext, as node's socket counters). */
+  readTotal: number;
+  writtenTotal: number;
+  /** Totals already attributed to a request. */
+  bytesRead: number;
+  bytesWritten: number;
+  /** Frames to write at the end of this turn. */
+  out: Buffer[];
+  outBytes: number;
+  flushQueued: boolean;
+  /** Streams whose HEADERS go out at the end of this turn (written from the template). */
+  newIds: number[];
+  /** Connection-level send window and the peer's initial stream window / frame size. */
+  sendWindow: number;
+  peerInitialWindow: number;
+  peerMaxFrame: number;
+  /** Connection-level octets received and not yet granted back. */
+  unacked: number;
+  /** Stream of a header block being continued (CONTINUATION), 0 when none. */
+  headersStream: number;
+  headersFlags: number;
+  headersParts: Buffer[];
+  /** Flights with body octets waiting for window. */
+  blocked: Flight[];
+}
+
+/** The HTTP/2 quick-mode connection slot over a lean framing client; see the file comment. */
+export class Http2FastConnection implements LoadConnection {
+  readonly id: number;
+  readonly trail = new TimingTrail();
+  /** The negotiated TLS version and IANA cipher-suite name; '' for h2c. */
+  tlsProtocol = '';
+  tlsCipher = '';
+  #status = 0;
+  readonly #target: Target;
+  readonly #owner: ConnectionOwner<Http2FastConnection>;
+  readonly #options: Http2ConnectionOptions;
+  readonly #clock: () => number;
+  /** HEADERS frame template: frame header (stream id patched per stream) + HPACK block. */
+  readonly #headersFrame: Buffer;
+  readonly #body: Uint8Array | null;
+  readonly #readBuffer: Buffer;
+  #active: Session | null = null;
+  readonly #draining = new Set<Session>();
+
+  constructor(
+    id: number,
+    target: Target,
+    owner: ConnectionOwner<Http2FastConnection>,
+    options: Http2ConnectionOptions,
+  ) {
+    this.id = id;
+    this.#target = target;
+    this.#owner = owner;
+    this.#options = options;
+    this.#clock = options.now ?? (() => performance.now());
+    const fields: Array<[string, string]> = [];
+    const pseudo = Object.entries(options.request.headers).sort(
+      ([a], [b]) => Number(b.startsWith(':')) - Number(a.startsWith(':')),
+    );
+    for (const [name, value] of pseudo) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) fields.push([name, String(v)]);
+    }
+    const block = encodeHeaderBlock(fields);
+    if (block.length > DEFAULT_MAX_FRAME_SIZE)
+      throw new RangeError(`request headers too large for one HTTP/2 frame (${block.length} B)`);
+    this.#body = options.request.body;
+    this.#readBuffer = options.readBuffer ?? Buffer.allocUnsafe(64 * 1024);
+    this.#headersFrame = frame(
+      FrameType.Headers,
+      FrameFlag.EndHeaders | (this.#body === null ? FrameFlag.EndStream : 0),
+      1,
+      block,
+    );
+  }
+
+  get statusCode(): number {
+    return this.#status;
+  }
+  get canSend(): boolean {
+    const s = this.#active;
+    if (s === null) return false;
+    return s.ready && !s.draining && s.flights.size < s.maxStreams;
+  }
+  get isOpen(): boolean {
+    return this.#active !== null;
+  }
+  get isConnecting(): boolean {
+    return this.#active !== null && !this.#active.ready;
+  }
+  /** Streams in flight on this slot (the current session and any draining after a GOAWAY). */
+  get inFlight(): number {
+    let n = this.#active?.flights.size ?? 0;
+    for (const s of this.#draining) n += s.flights.size;
+    return n;
+  }
+
+  connect(): void {
+    if (this.#active !== null) return;
+    const t = this.#target;
+    const start = this.#clock();
+    // Reads go into one reused buffer (`onread`, also passed on by node:tls): no Buffer and no
+    // Readable-stream push per read. Frames are handled before the callback returns.
+    let s: Session | null = null;
+    const onread = {
+      buffer: this.#readBuffer,
+      callback: (nread: number, buf: Buffer) => {
+        if (s === null) return true;
+        s.readTotal += nread;
+        s.reader.push(buf.subarray(0, nread));
+        return true;
+      },
+    };
+    const socket =
+      this.#options.mode === 'h2'
+        ? tlsConnect({
+            host: t.hostname,
+            port: t.port,
+            servername: t.servername,
+            rejectUnauthorized: !this.#options.insecure,
+            ALPNProtocols: ['h2'],
+            onread,
+          } as TlsConnectionOptions)
+        : netConnect({ host: t.hostname, port: t.port, onread } as unknown as NetConnectOpts);
+    socket.setNoDelay(true);
+    s = {
+      socket,
+      reader: null as unknown as FrameReader,
+      decoder: new HpackDecoder(4096),
+      flights: new Map(),
+      nextId: 1,
+      ready: false,
+      maxStreams: this.#options.streams,
+      draining: false,
+      dead: false,
+      connectStart: start,
+      connectingMs: 0,
+      tlsMs: 0,
+      fresh: true,
+      failure: null,
+      readTotal: 0,
+      writtenTotal: 0,
+      bytesRead: 0,
+      bytesWritten: 0,
+      out: [],
+      outBytes: 0,
+      flushQueued: false,
+      newIds: [],
+      sendWindow: DEFAULT_WINDOW,
+      peerInitialWindow: DEFAULT_WINDOW,
+      peerMaxFrame: DEFAULT_MAX_FRAME_SIZE,
+      unacked: 0,
+      headersStream: 0,
+      headersFlags: 0,
+      headersParts: [],
+      blocked: [],
+    };
+    s.reader = new FrameReader(
+      (type, flags, streamId, buf, from, to) =>
+        this.#onFrame(s, type, flags, streamId, buf, from, to),
+      (length) => this.#protocolError(s, H2Error.FrameSizeError, `frame of ${length} B`),
+      DEFAULT_MAX_FRAME_SIZE,
+    );
+    this.#active = s;
+    const preface = () => {
+      this.#queue(s, H2_PREFACE);
+      this.#queue(
+        s,
+        settingsFrame([
+          [Setting.EnablePush, 0],
+          [Setting.InitialWindowSize, RECEIVE_WINDOW],
+        ]),
+      );
+      this.#queue(s, windowUpdateFrame(0, RECEIVE_WINDOW - DEFAULT_WINDOW));
+    };
+    socket.once('connect', () => {
+      s.connectingMs = this.#clock() - start;
+      if (this.#options.mode === 'h2c') preface();
+    });
+    if (this.#options.mode === 'h2') {
+      const tls = socket as TLSSocket;
+      tls.once('secureConnect', () => {
+        s.tlsMs = this.#clock() - start - s.connectingMs;
+        this.tlsProtocol = tls.getProtocol() ?? '';
+        this.tlsCipher = tls.getCipher()?.standardName ?? '';
+        if (tls.alpnProtocol !== 'h2') {
+          s.failure = http2NotNegotiated(tls.alpnProtocol || '');
+          socket.destroy();
+          return;
+        }
+        preface();
+      });
+    }
+    socket.on('error', (error) => {
+      s.failure ??= classifySocketError(error);
+    });
+    socket.on('close', () => this.#onSocketClosed(s));
+  }
+
+  send(_bytes: Buffer, flags: number, queuedAt: number, tag: number): void {
+    const s = this.#active!;
+    const now = this.#clock();
+    const id = s.nextId;
+    s.nextId += 2;
+    const body = this.#body;
+    const flight: Flight = {
+      id,
+      queuedAt,
+      sendStart: now,
+      sent: now,
+      tag,
+      flags,
+      firstByteAt: 0,
+      status: 0,
+      unacked: 0,
+      bodyLeft: body,
+      sendWindow: s.peerInitialWindow,
+    };
+    s.flights.set(id, flight);
+    s.newIds.push(id);
+    if (!s.flushQueued) this.#scheduleFlush(s);
+    if (body !== null) this.#sendBody(s, flight);
+    // Stream ids are finite: the slot moves to a new connection before they run out.
+    if (s.nextId > LAST_STREAM_ID - 2 && s === this.#active) this.#retire(s);
+  }
+
+  destroy(error: ClassifiedError | null): void {
+    const active = this.#active;
+    for (const s of [...this.#draining, ...(active ? [active] : [])]) this.#kill(s, error);
+    this.#draining.clear();
+    if (active !== null) {
+      this.#active = null;
+      this.#owner.onConnectionClosed(this, error, !active.ready);
+    }
+  }
+
+  expireBefore(limit: number): void {
+    const active = this.#active;
+    if (active !== null && !active.ready) {
+      if (active.connectStart < limit) this.destroy(requestTimeout());
+      return;
+    }
+    const sessions = active ? [active, ...this.#draining] : [...this.#draining];
+    for (const s of sessions) {
+      for (const flight of s.flights.values()) {
+        if (flight.sendStart >= limit) continue;
+        this.#finish(s, flight, this.#clock(), requestTimeout());
+        if (!s.dead) this.#queue(s, rstStreamFrame(flight.id, H2Error.Cancel));
+      }
+    }
+  }
+
+  // ---- writing ----
+
+  #queue(s: Session, buf: Buffer): void {
+    s.out.push(buf);
+    s.outBytes += buf.length;
+    if (!s.flushQueued) this.#scheduleFlush(s);
+  }
+
+  #scheduleFlush(s: Session): void {
+    s.flushQueued = true;
+    queueMicrotask(() => this.#flush(s));
+  }
+
+  /** Writes this turn's frames in one buffer: control frames first, then new streams' HEADERS. */
+  #flush(s: Session): void {
+    s.flushQueued = false;
+    if (s.dead) return;
+    const template = this.#headersFrame;
+    const ids = s.newIds;
+    const total = s.outBytes + ids.length * template.length;
+    if (total === 0) return;
+    const buf = Buffer.allocUnsafe(total);
+    let p = 0;
+    // HEADERS first: a body's DATA frames queued with them must follow their stream's HEADERS.
+    for (const id of ids) {
+      template.copy(buf, p);
+      buf.writeUInt32BE(id, p + 5);
+      p += template.length;
+    }
+    for (const part of s.out) {
+      part.copy(buf, p);
+      p += part.length;
+    }
+    s.out = [];
+    s.outBytes = 0;
+    s.newIds = [];
+    s.writtenTotal += total;
+    s.socket.write(buf);
+  }
+
+  /** Sends as much of the flight's body as the windows allow; the rest waits in `blocked`. */
+  #sendBody(s: Session, flight: Flight): void {
+    let left = flight.bodyLeft;
+    while (left !== null) {
+      const room = Math.min(s.sendWindow, flight.sendWindow, s.peerMaxFrame);
+      if (room <= 0 && left.length > 0) {
+        if (!s.blocked.includes(flight)) s.blocked.push(flight);
+        break;
+      }
+      const n = Math.min(room, left.length);
+      const last = n === left.length;
+      this.#queue(
+        s,
+        frame(FrameType.Data, last ? FrameFlag.EndStream : 0, flight.id, left.subarray(0, n)),
+      );
+      s.sendWindow -= n;
+      flight.sendWindow -= n;
+      left = last ? null : left.subarray(n);
+    }
+    flight.bodyLeft = left;
+  }
+
+  #unblock(s: Session): void {
+    const waiting = s.blocked;
+    s.blocked = [];
+    for (const flight of waiting)
+      if (s.flights.get(flight.id) === flight) this.#sendBody(s, flight);
+  }
+
+  // ---- reading ----
+
+  #onFrame(
+    s: Session,
+    type: number,
+    flags: number,
+    streamId: number,
+    buf: Buffer,
+    from: number,
+    to: number,
+  ): void {
+    if (s.headersStream !== 0 && type !== FrameType.Continuation) {
+      this.#protocolError(s, H2Error.ProtocolError, 'frame inside a header block');
+      return;
+    }
+    switch (type) {
+      case FrameType.Data:
+        return this.#onData(s, flags, streamId, buf, from, to);
+      case FrameType.Headers:
+        return this.#onHeaders(s, flags, streamId, buf, from, to);
+      case FrameType.Continuation:
+        if (s.headersStream === 0 || streamId !== s.headersStream) {
+          this.#protocolError(s, H2Error.ProtocolError, 'unexpected CONTINUATION');
+          return;
+        }
+        s.headersParts.push(Buffer.from(buf.subarray(from, to)));
+        if (flags & FrameFlag.EndHeaders) {
+          const block = Buffer.concat(s.headersParts);
+          const id = s.headersStream;
+          s.headersStream = 0;
+          s.headersParts = [];
+          this.#onHeaderBlock(s, id, s.headersFlags, block, 0, block.length);
+        }
+        return;
+      case FrameType.RstStream: {
+        if (to - from !== 4 || streamId === 0) {
+          this.#protocolError(s, H2Error.FrameSizeError, 'bad RST_STREAM');
+          return;
+        }
+        const flight = s.flights.get(streamId);
+        if (flight === undefined) return;
+        const code = buf.readUInt32BE(from);
+        // As node:http2 closes a stream with its rstCode: NO_ERROR after headers is an answer.
+        const error =
+          code !== H2Error.NoError
+            ? http2StreamReset(code)
+            : flight.status > 0
+              ? null
+              : closedBeforeResponse();
+        this.#finish(s, flight, this.#clock(), error);
+        return;
+      }
+      case FrameType.Settings:
+        return this.#onSettings(s, flags, streamId, buf, from, to);
+      case FrameType.Ping:
+        if (to - from !== 8 || streamId !== 0) {
+          this.#protocolError(s, H2Error.FrameSizeError, 'bad PING');
+          return;
+        }
+        if ((flags & FrameFlag.Ack) === 0)
+          this.#queue(s, frame(FrameType.Ping, FrameFlag.Ack, 0, buf.subarray(from, to)));
+        return;
+      case FrameType.Goaway:
+        if (to - from < 8 || streamId !== 0) {
+          this.#protocolError(s, H2Error.FrameSizeError, 'bad GOAWAY');
+          return;
+        }
+        this.#onGoaway(s, buf.readUInt32BE(from + 4), buf.readUInt32BE(from) & MAX_WINDOW);
+        return;
+      case FrameType.WindowUpdate: {
+        if (to - from !== 4) {
+          this.#protocolError(s, H2Error.FrameSizeError, 'bad WINDOW_UPDATE');
+          return;
+        }
+        const increment = buf.readUInt32BE(from) & MAX_WINDOW;
+        if (streamId === 0) {
+          s.sendWindow += increment;
+          if (s.sendWindow > MAX_WINDOW) {
+            this.#protocolError(s, H2Error.FlowControlError, 'connection window overflow');
+            return;
+          }
+        } else {
+          const flight = s.flights.get(streamId);
+          if (flight !== undefined) flight.sendWindow += increment;
+        }
+        if (s.blocked.length > 0) this.#unblock(s);
+        return;
+      }
+      case FrameType.PushPromise:
+        // SETTINGS_ENABLE_PUSH is 0 (RFC 9113 §8.4).
+        this.#protocolError(s, H2Error.ProtocolError, 'PUSH_PROMISE with push disabled');
+        return;
+      default:
+        // PRIORITY and unknown frame types are ignored (RFC 9113 §4.1, §5.5).
+        return;
+    }
+  }
+
+  #onData(s: Session, flags: number, streamId: number, buf: Buffer, from: number, to: number) {
+    if (streamId === 0) {
+      this.#protocolError(s, H2Error.ProtocolError, 'DATA on stream 0');
+      return;
+    }
+    const length = to - from;
+    // Flow control counts the whole payload, padding included (RFC 9113 §6.9.1).
+    s.unacked += length;
+    if (s.unacked >= RECEIVE_WINDOW / 2) {
+      this.#queue(s, windowUpdateFrame(0, s.unacked));
+      s.unacked = 0;
+    }
+    if (flags & FrameFlag.Padded && (length === 0 || buf[from]! >= length)) {
+      this.#protocolError(s, H2Error.ProtocolError, 'bad DATA padding');
+      return;
+    }
+    const flight = s.flights.get(streamId);
+    if (flight === undefined) return;
+    if (flags & FrameFlag.EndStream) {
+      this.#end(s, flight);
+      return;
+    }
+    flight.unacked += length;
+    if (flight.unacked >= RECEIVE_WINDOW / 2) {
+      this.#queue(s, windowUpdateFrame(streamId, flight.unacked));
+      flight.unacked = 0;
+    }
+  }
+
+  #onHeaders(s: Session, flags: number, streamId: number, buf: Buffer, from: number, to: number) {
+    if (streamId === 0) {
+      this.#protocolError(s, H2Error.ProtocolError, 'HEADERS on stream 0');
+      return;
+    }
+    let start = from;
+    let end = to;
+    if (flags & FrameFlag.Padded) {
+      const pad = buf[start]!;
+      start++;
+      end -= pad;
+    }
+    if (flags & FrameFlag.Priority) start += 5;
+    if (start > end) {
+      this.#protocolError(s, H2Error.ProtocolError, 'bad HEADERS padding');
+      return;
+    }
+    if (flags & FrameFlag.EndHeaders) {
+      this.#onHeaderBlock(s, streamId, flags, buf, start, end);
+      return;
+    }
+    s.headersStream = streamId;
+    s.headersFlags = flags;
+    s.headersParts = [Buffer.from(buf.subarray(start, end))];
+  }
+
+  /** A complete header block: decoded even for a stream no longer tracked (HPACK state). */
+  #onHeaderBlock(
+    s: Session,
+    streamId: number,
+    flags: number,
+    buf: Buffer,
+    from: number,
+    to: number,
+  ) {
+    let status: number;
+    try {
+      status = s.decoder.decodeStatus(buf, from, to);
+    } catch (error) {
+      if (!(error instanceof HpackError)) throw error;
+      this.#protocolError(s, H2Error.CompressionError, error.message);
+      return;
+    }
+    const flight = s.flights.get(streamId);
+    if (flight === undefined) return;
+    if (flight.status === 0) {
+      // 1xx are interim responses; the final one follows (RFC 9113 §8.1). Trailers have no status.
+      if (status >= 200) {
+        flight.status = status;
+        flight.firstByteAt = this.#clock();
+      } else if (status === 0) {
+        this.#protocolError(s, H2Error.ProtocolError, 'response without :status');
+        return;
+      }
+    }
+    if (flags & FrameFlag.EndStream) this.#end(s, flight);
+  }
+
+  #onSettings(s: Session, flags: number, streamId: number, buf: Buffer, from: number, to: number) {
+    if (streamId !== 0 || (to - from) % 6 !== 0) {
+      this.#protocolError(s, H2Error.FrameSizeError, 'bad SETTINGS');
+      return;
+    }
+    if (flags & FrameFlag.Ack) return;
+    for (let p = from; p < to; p += 6) {
+      const id = buf.readUInt16BE(p);
+      const value = buf.readUInt32BE(p + 2);
+      if (id === Setting.MaxConcurrentStreams) {
+        s.maxStreams = Math.min(this.#options.streams, value);
+      } else if (id === Setting.InitialWindowSize) {
+        if (value > MAX_WINDOW) {
+          this.#protocolError(s, H2Error.FlowControlError, 'INITIAL_WINDOW_SIZE too large');
+          return;
+        }
+        const delta = value - s.peerInitialWindow;
+        s.peerInitialWindow = value;
+        for (const flight of s.flights.values()) flight.sendWindow += delta;
+      } else if (id === Setting.MaxFrameSize) {
+        if (value < DEFAULT_MAX_FRAME_SIZE || value > 0xffffff) {
+          this.#protocolError(s, H2Error.ProtocolError, 'bad MAX_FRAME_SIZE');
+          return;
+        }
+        s.peerMaxFrame = value;
+      }
+    }
+    this.#queue(s, frame(FrameType.Settings, FrameFlag.Ack, 0));
+    if (s.blocked.length > 0) this.#unblock(s);
+    if (!s.ready && !s.dead && s.failure === null) {
+      s.ready = true;
+      this.#owner.onConnectionReady(this);
+    }
+  }
+
+  #onGoaway(s: Session, code: number, lastStreamId: number): void {
+    if (code !== H2Error.NoError) s.failure ??= http2GoAway(code);
+    if (!s.draining) {
+      s.draining = true;
+      // Streams the server never processed: handed back for a new connection.
+      for (const flight of s.flights.values()) {
+        if (flight.id <= lastStreamId) continue;
+        this.#fillTrail(s, flight, this.#clock());
+        s.flights.delete(flight.id);
+        const refused = http2StreamReset(H2Error.RefusedStream);
+        if ((flight.flags & SendFlags.Retry) === 0) this.#owner.onRequestRetry(this, refused);
+        else this.#owner.onRequestFailed(this, refused);
+      }
+    }
+    if (s === this.#active) {
+      this.#active = null;
+      if (s.flights.size > 0 && !s.dead && code === H2Error.NoError) this.#draining.add(s);
+      else this.#kill(s, s.failure);
+      this.#owner.onConnectionClosed(this, null, false);
+    } else if (code !== H2Error.NoError) {
+      this.#draining.delete(s);
+      this.#kill(s, s.failure);
+    }
+  }
+
+  #onSocketClosed(s: Session): void {
+    if (s.dead) return;
+    s.dead = true;
+    s.reader.stop();
+    const now = this.#clock();
+    for (const flight of s.flights.values())
+      this.#finish(s, flight, now, this.#failureOf(s, flight));
+    s.flights.clear();
+    this.#draining.delete(s);
+    if (s === this.#active) {
+      this.#active = null;
+      const duringConnect = !s.ready;
+      this.#owner.onConnectionClosed(
+        this,
+        s.failure ?? (duringConnect ? closedBeforeResponse() : null),
+        duringConnect,
+      );
+    }
+  }
+
+  /** The server broke the protocol: GOAWAY with `code`, then the connection ends. */
+  #protocolError(s: Session, code: number, detail: string): void {
+    if (s.dead) return;
+    s.failure ??= http2ConnectionError(code, detail);
+    s.reader.stop();
+    this.#queue(s, goawayFrame(0, code));
+    this.#flush(s);
+    s.socket.end();
+    s.socket.destroySoon?.();
+    // Streams fail now with the protocol error; the socket's close then finds none left.
+    this.#onSocketClosed(s);
+  }
+
+  #failureOf(s: Session, flight: Flight): ClassifiedError {
+    if (s.failure !== null) return s.failure;
+    return flight.firstByteAt > 0 ? truncatedResponse() : closedBeforeResponse();
+  }
+
+  /** The active session can open no more streams (ids exhausted): drain it, reconnect. */
+  #retire(s: Session): void {
+    s.draining = true;
+    this.#active = null;
+    if (s.flights.size > 0) this.#draining.add(s);
+    else this.#kill(s, null);
+    this.#owner.onConnectionClosed(this, null, false);
+  }
+
+  /** Fails the session's streams with `error` (silently when null) and tears it down. */
+  #kill(s: Session, error: ClassifiedError | null): void {
+    if (s.dead) return;
+    s.dead = true;
+    s.reader.stop();
+    const now = this.#clock();
+    const flights = [...s.flights.values()];
+    s.flights.clear();
+    if (error !== null) for (const flight of flights) this.#report(s, flight, now, error);
+    s.socket.destroy();
+  }
+
+  /** A stream ended with END_STREAM. */
+  #end(s: Session, flight: Flight): void {
+    const now = this.#clock();
+    this.#finish(s, flight, now, flight.status > 0 ? null : closedBeforeResponse());
+  }
+
+  /** Reports a flight (answered when `error` is null) and forgets it. */
+  #finish(s: Session, flight: Flight, end: number, error: ClassifiedError | null): void {
+    if (!s.flights.delete(flight.id)) return;
+    this.#report(s, flight, end, error);
+    if (s.draining && s.flights.size === 0 && !s.dead && s !== this.#active) {
+      // Drained after a GOAWAY: closed without failing anything.
+      s.dead = true;
+      this.#draining.delete(s);
+      s.reader.stop();
+      this.#queue(s, goawayFrame(0, H2Error.NoError));
+      this.#flush(s);
+      s.socket.end();
+    }
+  }
+
+  #report(s: Session, flight: Flight, end: number, error: ClassifiedError | null): void {
+    this.#fillTrail(s, flight, end);
+    if (error === null) {
+      this.#status = flight.status;
+      this.#owner.onResponse(this);
+    } else {
+      this.#owner.onRequestFailed(this, error);
+    }
+  }
+
+  #fillTrail(s: Session, flight: Flight, end: number): void {
+    const trail = this.trail;
+    if (s.fresh && s.ready) {
+      trail.connecting = s.connectingMs;
+      trail.tlsHandshaking = s.tlsMs;
+      s.fresh = false;
+    } else {
+      trail.connecting = 0;
+      trail.tlsHandshaking = 0;
+    }
+    const sent = flight.sent;
+    trail.blocked = flight.sendStart > flight.queuedAt ? flight.sendStart - flight.queuedAt : 0;
+    trail.sending = sent - flight.sendStart;
+    const first = flight.firstByteAt;
+    if (first > 0) {
+      trail.waiting = first > sent ? first - sent : 0;
+      trail.receiving = end > first ? end - first : 0;
+    } else {
+      trail.waiting = end > sent ? end - sent : 0;
+      trail.receiving = 0;
+    }
+    trail.duration = trail.sending + trail.waiting + trail.receiving;
+    trail.queuedAt = flight.queuedAt;
+    trail.sendStart = flight.sendStart;
+    trail.endAt = end;
+    trail.tag = flight.tag;
+    // Counted here rather than read from the socket's getters (bytesWritten walks its queue).
+    const read = s.readTotal;
+    const written = s.writtenTotal;
+    trail.bytesReceived = read - s.bytesRead;
+    trail.bytesSent = written - s.bytesWritten;
+    s.bytesRead = read;
+    s.bytesWritten = written;
+  }
+}
+
+/** Which HTTP/2 client quick mode uses: the lean one unless `REDLINE_H2_IMPL=node`. */
+export function http2Implementation(env: NodeJS.ProcessEnv = process.env): 'fast' | 'node' {
+  return env['REDLINE_H2_IMPL'] === 'node' ? 'node' : 'fast';
+}
