@@ -52,7 +52,7 @@ export {
   renderSlowLogDigest,
   type SlowLogDigest,
 } from './slow-log/index.js';
-export { isSelectStar, isUnboundedSelect, normalizeSql } from './sql/normalize.js';
+export { batchLookupSql, isSelectStar, isUnboundedSelect, normalizeSql } from './sql/normalize.js';
 export { classifyStatement } from './sql/statement-kind.js';
 export {
   explainNormalised,

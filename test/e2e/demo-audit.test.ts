@@ -64,6 +64,16 @@ describe('redline demo audit', () => {
     expect(n1?.location).toMatchObject({ route: 'GET /items', file: loop.file, line: loop.line });
     expect(normalizeSql(n1?.location?.query ?? '')).toBe(normalizeSql(SELLER_BY_ID_SQL));
     expect(n1?.evidence.find((e) => e.label === 'executions per request (max)')?.value).toBe(20);
+    // Recommendations on the user's own code: the loop's lines and their rewrite (issue 13 §3).
+    expect(n1?.code).toMatchObject({ file: loop.file, line: loop.line });
+    expect(n1?.code?.lines?.some((l) => l.line === loop.line)).toBe(true);
+    expect(n1?.recommendation.diff).toMatchObject({ file: loop.file });
+    expect(n1?.recommendation.diff?.after).toContain('WHERE id = ANY($1)');
+    const sync = byId(unfixed, 'cpu.sync-crypto')[0];
+    expect(sync?.recommendation.diff?.file).toBe(hash.file);
+    expect(sync?.recommendation.diff?.after).toContain('await pbkdf2Async(');
+    const pages = byId(unfixed, 'probe.no-pagination')[0];
+    expect(pages?.recommendation.diff?.after).toContain('LIMIT $2 OFFSET $3');
 
     const index = byId(unfixed, 'db.missing-index')[0];
     expect(index?.recommendation.sql).toMatch(
@@ -104,6 +114,16 @@ describe('redline demo audit', () => {
       expect(md).toContain(section);
     }
     expect(md).toMatch(/measured by verify-index/);
+    // The test data: users drawn from the seeded-users file, not one account (issue 13 §3).
+    expect(r.config.testData).toMatch(
+      /demo-users\.csv \(1,000 records, each a distinct email; one row per iteration, in sequence/,
+    );
+    expect(md).toMatch(/- Test data: \S*demo-users\.csv \(1,000 records/);
+    // One account repeated made GET /users/me a "cache candidate"; distinct users do not.
+    expect(
+      byId(unfixed, 'probe.cache-candidate').filter((f) => f.location?.route === 'GET /users/me'),
+    ).toEqual([]);
+    expect(md).toContain(`**Your code** (\`${loop.file}:${loop.line}\`):`);
     // None of the report defects of issue 13 §2-§3 (emoji icons, two signs, "0.9× faster",
     // duplicate titles, seed layout of Load Test Results, improvements above 100 %).
     expect(findReportDefects(md, readFileSync(join(out, 'report.html'), 'utf8'))).toEqual([]);

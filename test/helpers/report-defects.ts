@@ -42,6 +42,17 @@ export function findReportDefects(markdown: string, html: string): string[] {
   // Expected Improvements: no estimate above 100 % (the same time counted twice).
   for (const m of markdown.matchAll(/up to −(\d+)%/g))
     if (Number(m[1]) > 100) defects.push(`an improvement of −${m[1]}%`);
+  // Recommendations show the user's own code: every bottleneck located at file:line shows its
+  // lines ("**Your code** (`file:line`):") or says why not ("**Your code:** not shown: …"); no
+  // canned example from another domain (the old authors/books N+1 diff).
+  for (const block of markdown.split(/^(?=#### )/m)) {
+    const title = /^#### ((?:Bottleneck|Observation) \d+)/.exec(block)?.[1];
+    const located = /\*\*Location:\*\* `[^`]+\.\w+:\d+`/.test(block);
+    if (title && located && !/\*\*Your code(\*\* \(`[^`]+:\d+`\):|:\*\* not shown: )/.test(block))
+      defects.push(`${title} is located but shows no code`);
+  }
+  if (/\bauthors\b[\s\S]{0,200}\bbooks\b/.test(markdown))
+    defects.push('a canned authors/books example');
   // Chart labels inside the SVG frame.
   for (const line of findTextOutsideViewBox(html)) defects.push(`label outside its chart: ${line}`);
   return defects;

@@ -43,8 +43,8 @@ export function placeSvgTexts(html: string): PlacedText[] {
     const view = attr(svg[1] ?? '', 'viewBox')
       ?.split(/\s+/)
       .map(Number);
-    if (!view || view.length !== 4) continue;
-    const [, , width = 0, height = 0] = view;
+    if (view?.length !== 4) continue;
+    const [, , width = 0, height = 0] = view ?? [];
     const chart = attr(svg[1] ?? '', 'data-chart') ?? attr(svg[1] ?? '', 'class') ?? 'svg';
     const groups: Translate[] = [];
     const body = svg[2] ?? '';

@@ -5,6 +5,7 @@
  * statement at the finding's line and gives up (no rewrite, the lines are still shown) when the
  * code does not have the shape it knows: it never guesses.
  */
+import { batchLookupSql } from '../../db/index.js';
 import type { Finding } from '../../findings/finding.js';
 
 /** The user's lines from `firstLine` and what they become. */
@@ -143,14 +144,10 @@ function rewriteNPlusOne(
     /^(?:const|let)\s+\[\s*([\w$]+)\s*\]\s*=\s*await\s+([\w$.]+)\.(query|execute)(<[^>]*>)?\(\s*[^,]+,\s*\[\s*([^\],]+?)\s*,?\s*\]\s*\)\s*;?$/.exec(
       st.joined,
     );
-  const where = /\bwhere\s+(?:[\w$]+\.)?([\w$]+)\s*=\s*(\$1|\?)(?![\d\w])/i.exec(sql);
-  if (!call || !where) return undefined;
+  const batched = batchLookupSql(sql);
+  if (!call || !batched) return undefined;
   const [, row, db, method, typeArg = '', key] = call;
-  const column = where[1] as string;
-  const anySql = sql.replace(
-    where[0],
-    where[0].replace(/=\s*(\$1|\?)$/, where[2] === '?' ? 'IN (?)' : '= ANY($1)'),
-  );
+  const { column, sql: anySql } = batched;
   const rowsName = `${row}Rows`;
   const mapName = `${row}By${column[0]!.toUpperCase()}${column.slice(1)}`;
   const indent = indentOf(lines[loop.header - 1] ?? '');

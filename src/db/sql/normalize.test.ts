@@ -1,6 +1,6 @@
 /** Tests of SQL normalisation and statement classification on real query shapes. */
 import { describe, expect, it } from 'vitest';
-import { isSelectStar, isUnboundedSelect, normalizeSql } from './normalize.js';
+import { batchLookupSql, isSelectStar, isUnboundedSelect, normalizeSql } from './normalize.js';
 import { classifyStatement } from './statement-kind.js';
 
 describe('normalizeSql', () => {
@@ -40,5 +40,24 @@ describe('classifyStatement', () => {
     expect(classifyStatement("SELECT 'DELETE' FROM t").isWrite).toBe(false);
     expect(classifyStatement('SELECT 1; DROP TABLE t').statementCount).toBe(2);
     expect(classifyStatement('SELECT 1;').statementCount).toBe(1);
+  });
+});
+
+describe('batchLookupSql', () => {
+  it('turns a lookup by one key into one statement for many keys', () => {
+    expect(batchLookupSql('SELECT id, name FROM users WHERE id = $1')).toEqual({
+      sql: 'SELECT id, name FROM users WHERE id = ANY($1)',
+      column: 'id',
+    });
+    expect(batchLookupSql('SELECT * FROM books b WHERE b.author_id = ? ORDER BY id')).toEqual({
+      sql: 'SELECT * FROM books b WHERE b.author_id IN (?) ORDER BY id',
+      column: 'author_id',
+    });
+  });
+
+  it('leaves other shapes alone', () => {
+    expect(batchLookupSql('SELECT * FROM t WHERE a = $10')).toBeUndefined();
+    expect(batchLookupSql('SELECT * FROM t WHERE a > $1')).toBeUndefined();
+    expect(batchLookupSql('SELECT 1')).toBeUndefined();
   });
 });

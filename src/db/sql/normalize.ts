@@ -48,3 +48,16 @@ export function isUnboundedSelect(sql: string): boolean {
 export function isSelectStar(sql: string): boolean {
   return /^\s*SELECT\s+(?:DISTINCT\s+)?(?:[A-Za-z_][\w$]*\.)?\*/i.test(sql);
 }
+
+/**
+ * A lookup by one key (`WHERE col = $1`, or `= ?`) rewritten to fetch many keys in one statement:
+ * `= ANY($1)` (PostgreSQL, the keys as one array parameter) or `IN (?)` (MySQL drivers expand an
+ * array); with the key column, so rows can be matched back. Undefined for other shapes.
+ */
+export function batchLookupSql(sql: string): { sql: string; column: string } | undefined {
+  const where = /\bwhere\s+(?:[\w$]+\.)?([\w$]+)\s*=\s*(\$1|\?)(?![\w$])/i.exec(sql);
+  if (!where) return undefined;
+  const batched = where[2] === '?' ? 'IN (?)' : '= ANY($1)';
+  const clause = where[0].replace(/=\s*(\$1|\?)$/, batched);
+  return { sql: sql.replace(where[0], clause), column: where[1] as string };
+}

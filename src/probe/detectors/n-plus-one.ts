@@ -2,6 +2,7 @@
  * N+1 detector: the same query run ≥ N times from one call site within one request [ref: sentry-n-
  * plus-one].
  */
+import { batchLookupSql } from '../../db/sql/normalize.js';
 import type { Finding } from '../../findings/finding.js';
 import type { ProbeConfig } from '../config.js';
 import {
@@ -22,6 +23,19 @@ import {
   severityOf,
   shortSql,
 } from './shared.js';
+
+/** The statement run once per item → once for all items, when it is a lookup by one key. */
+function batchedDiff(query: string, perRequest: number): Pick<Finding['recommendation'], 'diff'> {
+  const batched = batchLookupSql(query);
+  if (!batched) return {};
+  return {
+    diff: {
+      before: `-- ${perRequest}× per request, one key each\n${shortSql(query, 400)}`,
+      after: `-- once per request, every key in one array parameter\n${shortSql(batched.sql, 400)}`,
+      language: 'sql',
+    },
+  };
+}
 
 /** Finding id. */
 export const N_PLUS_ONE_ID = 'probe.n-plus-one';
@@ -90,13 +104,8 @@ export function renderNPlusOne(item: AggregatedDetection, context: RenderContext
     recommendation: {
       text: 'Load all the rows in one query — WHERE key = ANY($1) / IN (...) with the collected keys, or a JOIN — and group them in memory.',
       effort: 'medium',
-      diff: {
-        before:
-          'for (const a of authors) {\n  a.books = (await db.query("SELECT * FROM books WHERE author_id = $1", [a.id])).rows;\n}',
-        after:
-          'const { rows } = await db.query("SELECT * FROM books WHERE author_id = ANY($1)", [authors.map((a) => a.id)]);\nfor (const a of authors) a.books = rows.filter((b) => b.author_id === a.id);',
-        language: 'js',
-      },
+      // The user's own statement, batched (the audit adds the rewrite of the loop itself).
+      ...(item.query ? batchedDiff(item.query, Math.round(perRequest)) : {}),
     },
     evidence: [
       { label: 'affected requests', value: item.requests, source: 'probe' },

@@ -28,6 +28,16 @@ export function createSyntheticFindings(hostile: string): Finding[] {
         sql: 'CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);',
       },
       evidence: [{ label: 'rows removed by filter', value: 199_800, source: 'EXPLAIN ANALYZE' }],
+      code: {
+        file: 'src/routes/items.ts',
+        line: 42,
+        language: 'ts',
+        lines: [
+          { line: 41, text: 'export async function listItems(userId: number) {' },
+          { line: 42, text: '  const rows = await db.query(ORDERS_BY_USER_SQL, [userId]);' },
+          { line: 43, text: '  return rows;' },
+        ],
+      },
     },
     {
       id: 'cpu.sync-crypto',
@@ -51,6 +61,19 @@ export function createSyntheticFindings(hostile: string): Finding[] {
         },
       },
       evidence: [{ label: 'self time', value: 31, unit: '%', source: 'cpuprofile' }],
+      code: {
+        file: 'src/auth/login.ts',
+        line: 17,
+        language: 'ts',
+        lines: [
+          { line: 16, text: 'export function login(password: string, salt: Buffer) {' },
+          {
+            line: 17,
+            text: "  const hash = crypto.pbkdf2Sync(password, salt, 100000, 64, 'sha512');",
+          },
+          { line: 18, text: '  return hash;' },
+        ],
+      },
     },
     {
       id: 'http.no-keepalive',
@@ -62,6 +85,12 @@ export function createSyntheticFindings(hostile: string): Finding[] {
       rootCause: 'The pricing client creates a new Agent per call.',
       recommendation: { text: 'Share one keep-alive Agent with a bounded pool.', effort: 'medium' },
       evidence: [{ label: 'connect time p95', value: 9.5, unit: 'ms', source: 'probe' }],
+      code: {
+        file: 'src/clients/pricing.ts',
+        line: 8,
+        language: 'ts',
+        unreadable: 'cannot read src/clients/pricing.ts (ENOENT)',
+      },
     },
     {
       id: 'arch.single-process',

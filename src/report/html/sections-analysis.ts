@@ -1,6 +1,10 @@
 /** HTML of Executive Summary, Current Performance and Bottleneck Analysis (with profile and plan charts). */
 
-import { splitFindingsForDisplay } from '../model/findings-view.js';
+import {
+  diffHeadings,
+  numberSourceLines,
+  splitFindingsForDisplay,
+} from '../model/findings-view.js';
 import type { BottleneckView, ReportModel } from '../model/report-model.js';
 import type { ChartId } from './charts.js';
 import { figure, h, htmlTable } from './html.js';
@@ -32,13 +36,25 @@ export function htmlPerformance(model: ReportModel): string {
 }
 
 function diffHtml(diff: NonNullable<BottleneckView['diff']>): string {
+  const heads = diffHeadings(diff);
   const lines = [
-    '<span>// Before</span>',
+    `<span>${h(heads.before)}</span>`,
     ...diff.before.split('\n').map((l) => `<span class="del">- ${h(l)}</span>`),
-    '<span>// After</span>',
+    `<span>${h(heads.after)}</span>`,
     ...diff.after.split('\n').map((l) => `<span class="add">+ ${h(l)}</span>`),
   ];
   return `<pre class="diff">${lines.join('\n')}</pre>`;
+}
+
+/** "Your code": the lines at the location, or why they are not shown. */
+function codeHtml(c: NonNullable<BottleneckView['code']>): string {
+  if (!c.lines)
+    return `<p><strong>Your code:</strong> not shown: ${h(c.unreadable ?? 'not readable')}.</p>`;
+  return `<p><strong>Your code</strong> (<code>${h(`${c.file}:${c.line}`)}</code>):</p><pre class="source">${numberSourceLines(
+    c,
+  )
+    .map((l) => (l.startsWith('>') ? `<mark>${h(l)}</mark>` : h(l)))
+    .join('\n')}</pre>`;
 }
 
 function bottleneckHtml(b: BottleneckView, heading: string): string {
@@ -56,6 +72,7 @@ function bottleneckHtml(b: BottleneckView, heading: string): string {
     `<h3>${heading} ${b.rank}: ${h(b.title)}</h3>`,
     `<p><strong>Location:</strong> ${where}<br><strong>Impact:</strong> ${h(b.impact)}<br><strong>Root Cause:</strong> ${h(b.rootCause)}</p>`,
     `<p><strong>Recommendation:</strong> ${h(b.recommendation)}${b.effort ? ` <span class="muted">(effort: ${h(b.effort)})</span>` : ''}</p>`,
+    b.code ? codeHtml(b.code) : '',
     b.diff ? diffHtml(b.diff) : '',
     b.sql ? `<pre class="sql">${h(b.sql)}</pre>` : '',
     evidence ? `<p><strong>Evidence:</strong> ${evidence}</p>` : '',

@@ -23,6 +23,7 @@ code { background: #f4f6f8; padding: 0 3px; border-radius: 3px; overflow-wrap: a
 pre { background: #f7f8fa; border: 1px solid var(--line); padding: 8px 10px; overflow-x: auto; white-space: pre; }
 pre .del { background: #ffecec; color: #a0001c; display: block; }
 pre .add { background: #eaffea; color: #05621e; display: block; }
+pre.source mark { background: #fff3c4; color: inherit; display: block; }
 .verdict { font-weight: 600; font-size: 15px; }
 .status-pass { color: #05621e; } .status-acceptable { color: #8a5a00; } .status-fail { color: #a0001c; } .status-unknown { color: var(--muted); }
 .icon { vertical-align: -2px; }

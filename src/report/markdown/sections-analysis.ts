@@ -1,7 +1,11 @@
 /** Markdown of Executive Summary, Current Performance and Bottleneck Analysis. */
 import { markdownFence } from '../escape.js';
 import { statusSymbol } from '../format.js';
-import { splitFindingsForDisplay } from '../model/findings-view.js';
+import {
+  diffHeadings,
+  numberSourceLines,
+  splitFindingsForDisplay,
+} from '../model/findings-view.js';
 import type { BottleneckView, ReportModel } from '../model/report-model.js';
 import { code, table, text } from './md.js';
 
@@ -47,7 +51,18 @@ export function renderPerformance(model: ReportModel): string {
 function diffBlock(diff: NonNullable<BottleneckView['diff']>): string {
   const minus = diff.before.split('\n').map((l) => `- ${l}`);
   const plus = diff.after.split('\n').map((l) => `+ ${l}`);
-  return markdownFence(['// Before', ...minus, '', '// After', ...plus].join('\n'), 'diff');
+  const heads = diffHeadings(diff);
+  return markdownFence([heads.before, ...minus, '', heads.after, ...plus].join('\n'), 'diff');
+}
+
+/** "Your code": the lines at the location, or why they are not shown. */
+function codeBlock(c: NonNullable<BottleneckView['code']>): string[] {
+  if (!c.lines) return ['', `**Your code:** not shown: ${text(c.unreadable ?? 'not readable')}.`];
+  return [
+    '',
+    `**Your code** (${code(`${c.file}:${c.line}`)}):`,
+    markdownFence(numberSourceLines(c).join('\n'), c.language ?? ''),
+  ];
 }
 
 function renderBottleneck(b: BottleneckView, heading: string): string {
@@ -62,6 +77,7 @@ function renderBottleneck(b: BottleneckView, heading: string): string {
     '',
     `**Recommendation:** ${text(b.recommendation)}${b.effort ? ` (effort: ${b.effort})` : ''}`,
   ];
+  if (b.code) lines.push(...codeBlock(b.code));
   if (b.diff) lines.push(diffBlock(b.diff));
   if (b.sql) lines.push(markdownFence(b.sql, 'sql'));
   if (b.evidence.length > 0) {

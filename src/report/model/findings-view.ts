@@ -1,5 +1,5 @@
 /** Turns ranked findings into the Bottleneck Analysis entries and the Optimization Plan. */
-import type { Finding, FindingLocation } from '../../findings/finding.js';
+import type { Finding, FindingCode, FindingLocation } from '../../findings/finding.js';
 import { rankFindings } from '../../findings/rank.js';
 import type { BottleneckView, OptimizationPlan, PlanItem, ReportModel } from './report-model.js';
 
@@ -83,6 +83,7 @@ function toView(finding: Finding, rank: number, title = finding.title): Bottlene
   if (finding.recommendation.effort) view.effort = finding.recommendation.effort;
   if (finding.recommendation.diff) view.diff = finding.recommendation.diff;
   if (finding.recommendation.sql) view.sql = finding.recommendation.sql;
+  if (finding.code) view.code = finding.code;
   return view;
 }
 
@@ -160,4 +161,26 @@ export function createOptimizationPlan(findings: readonly Finding[]): Optimizati
     else plan.shortTerm.push(item);
   }
   return plan;
+}
+
+/** The user's lines as the report shows them: `  57 | text`, the finding's own line `> 59 | text`. */
+export function numberSourceLines(code: FindingCode): string[] {
+  const lines = code.lines ?? [];
+  const width = String(lines.at(-1)?.line ?? code.line).length;
+  return lines.map(
+    (l) => `${l.line === code.line ? '>' : ' '} ${String(l.line).padStart(width)} | ${l.text}`,
+  );
+}
+
+/** Headings of a diff: the user's own lines and their rewrite, or the rule's generic example. */
+export function diffHeadings(diff: NonNullable<BottleneckView['diff']>): {
+  before: string;
+  after: string;
+} {
+  return diff.file
+    ? {
+        before: `// Before: your code at ${diff.file}${diff.line ? `:${diff.line}` : ''}`,
+        after: '// After: the same lines rewritten',
+      }
+    : { before: '// Before (an example, not your code)', after: '// After' };
 }

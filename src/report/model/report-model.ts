@@ -2,7 +2,7 @@
  * ReportModel: the renderer-neutral report. Built once from an audit or a single run (already
  * redacted), then rendered as Markdown, HTML, JSON or JUnit. Renderers never read the inputs.
  */
-import type { Evidence, FindingArea, Severity } from '../../findings/finding.js';
+import type { Evidence, FindingArea, FindingCode, Severity } from '../../findings/finding.js';
 import type {
   AuditStepKind,
   FoldedStack,
@@ -43,8 +43,11 @@ export interface BottleneckView {
   rootCause: string;
   recommendation: string;
   effort?: 'low' | 'medium' | 'high';
-  diff?: { before: string; after: string; language?: string };
+  /** Before/after code; with `file`/`line` a rewrite of the user's own lines, else a generic example. */
+  diff?: { before: string; after: string; language?: string; file?: string; line?: number };
   sql?: string;
+  /** The user's source lines at the location, or why they could not be read. */
+  code?: FindingCode;
   evidence: Evidence[];
 }
 
