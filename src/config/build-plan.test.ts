@@ -1,12 +1,13 @@
 /** buildPlan: option names, unsupported options, precedence (CLI > env > script) and error reporting. */
+
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../errors/exit-codes.js';
 import { isRedlineError } from '../errors/redline-error.js';
+import { formatInputProblem } from '../util/input-reader.js';
 import { buildPlan, checkPlan } from './build-plan.js';
-import { formatProblem } from './problems.js';
 
 const problemsOf = (input: Parameters<typeof checkPlan>[0]) =>
-  checkPlan(input).problems.map(formatProblem);
+  checkPlan(input).problems.map(formatInputProblem);
 
 describe('option names', () => {
   it.each([

@@ -1,5 +1,7 @@
 /** Host rules: parsing `--host` specs and options.hosts, ordering, and rewriteUrl. */
+
 import { describe, expect, it } from 'vitest';
+import { InputProblems } from '../util/input-reader.js';
 import {
   createUrlRewriter,
   type HostRule,
@@ -9,7 +11,6 @@ import {
   rewriteUrl,
   sortHostRules,
 } from './hosts.js';
-import { ProblemList } from './problems.js';
 
 function rule(spec: string, source = '--host'): HostRule {
   const parsed = parseHostSpec(spec, source);
@@ -132,7 +133,7 @@ describe('rewriteUrl', () => {
 
 describe('options.hosts', () => {
   it('turns k6 hosts into rules and reports bad entries', () => {
-    const problems = new ProblemList();
+    const problems = new InputProblems();
     const rules = hostRulesFromOptions(
       { 'a.test': '10.0.0.1', 'b.test:8080': '10.0.0.2:80', 'c.test': 5, 'd.test': 'no spaces' },
       'options.hosts',

@@ -3,8 +3,8 @@
  * shared-iterations, `stages` -> ramping-vus, `vus` alone -> shared-iterations (vus iterations),
  * nothing -> 1 VU, 1 iteration; conflicting combinations are ExecutionConflict problems.
  */
+import type { InputProblems } from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
-import type { ProblemList } from './problems.js';
 import { createPathOf, type RawObject } from './read-values.js';
 import type { ScenarioSource } from './scenarios.js';
 import { isHigherTier, type MergedOptions } from './tiers.js';
@@ -22,7 +22,7 @@ const CONFLICT_HINT = 'use one of them, or describe the execution in scenarios';
  */
 export function deriveScenarioSources(
   merged: MergedOptions,
-  problems: ProblemList,
+  problems: InputProblems,
 ): ScenarioSource[] {
   const { values } = merged;
   const path = (key: string) => merged.paths[key] ?? `options.${key}`;
@@ -121,7 +121,7 @@ function shortcut(
   };
 }
 
-function fromScenarios(value: unknown, path: string, problems: ProblemList): ScenarioSource[] {
+function fromScenarios(value: unknown, path: string, problems: InputProblems): ScenarioSource[] {
   if (!isRecord(value)) {
     problems.add(path, 'must be an object of scenario name: { executor, ... }');
     return [];

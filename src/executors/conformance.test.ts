@@ -1,8 +1,9 @@
 /** Conformance suite every executor configuration passes (one run per entry of EXECUTORS). */
+
 import { describe, expect, it } from 'vitest';
-import { ProblemList } from '../config/problems.js';
 import { createPathOf } from '../config/read-values.js';
 import { readScenario } from '../config/scenarios.js';
+import { InputProblems } from '../util/input-reader.js';
 import { createExecutionTuple, WHOLE_TEST } from './execution-segment.js';
 import type { Executor } from './executor.js';
 import { COMMON_SCENARIO_KEYS } from './options.js';
@@ -33,7 +34,7 @@ const SIZED: Record<string, Record<string, unknown>> = {
 };
 
 function read(executor: string, fields: Record<string, unknown>) {
-  const problems = new ProblemList();
+  const problems = new InputProblems();
   const scenario = readScenario(
     { name: 'x', raw: { executor, ...fields }, pathOf: createPathOf('options.scenarios.x') },
     problems,
@@ -121,7 +122,7 @@ describe.each(EXECUTOR_NAMES)('executor %s', (name) => {
   });
 
   it('rejects scenario names k6 would reject', () => {
-    const problems = new ProblemList();
+    const problems = new InputProblems();
     readScenario(
       {
         name: 'bad name',

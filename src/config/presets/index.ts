@@ -11,7 +11,7 @@ import { DEFAULT_GRACEFUL_STOP_MS } from '../../executors/options.js';
 import { DEFAULT_GRACEFUL_RAMP_DOWN_MS } from '../../executors/ramping-vus.js';
 import type { ScenarioPlan } from '../../executors/registry.js';
 import { formatGoDuration } from '../../util/duration.js';
-import { formatProblem, ProblemList } from '../problems.js';
+import { formatInputProblem, InputProblems } from '../../util/input-reader.js';
 import { parseDurationValue } from '../read-values.js';
 import {
   PRESET_KINDS,
@@ -35,7 +35,7 @@ export function isPresetKind(name: string): name is PresetKind {
 
 /** Builds a preset; throws a RedlineError (E_CONFIG_INVALID, exit 104) listing every problem. */
 export function buildPreset(kind: PresetKind, options: PresetOptions): PresetResult {
-  const problems = new ProblemList();
+  const problems = new InputProblems();
   const result = createPreset(kind, options, problems);
   if (!result || problems.count > 0) {
     throw new RedlineError(
@@ -43,7 +43,7 @@ export function buildPreset(kind: PresetKind, options: PresetOptions): PresetRes
       `invalid ${kind} preset: ${problems.count} problem(s)`,
       {
         exitCode: ExitCode.InvalidConfig,
-        problems: problems.problems.map(formatProblem),
+        problems: problems.problems.map(formatInputProblem),
         hint: 'a preset needs a base load: --vus X or --rate X; see docs/presets.md',
       },
     );
@@ -55,10 +55,10 @@ export function buildPreset(kind: PresetKind, options: PresetOptions): PresetRes
 export function createPreset(
   kind: string,
   options: PresetOptions,
-  problems: ProblemList,
+  problems: InputProblems,
 ): PresetResult | undefined {
   if (!isPresetKind(kind)) {
-    problems.unknown('preset', 'preset', kind, PRESET_KINDS);
+    problems.unknownName('preset', 'preset', kind, PRESET_KINDS);
     return undefined;
   }
   const before = problems.count;
@@ -152,7 +152,7 @@ function openScenario(
 function resolve(
   kind: PresetKind,
   options: PresetOptions,
-  problems: ProblemList,
+  problems: InputProblems,
 ): ResolvedPreset | undefined {
   const defaults = PRESET_DEFAULTS[kind];
   if (options.vus !== undefined && options.rate !== undefined) {
@@ -201,7 +201,7 @@ function wholeNumber(
   value: number | undefined,
   path: string,
   min: number,
-  problems: ProblemList,
+  problems: InputProblems,
 ): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < min) {
@@ -216,7 +216,7 @@ function presetDuration(
   path: string,
   fallback: number,
   minMs: number,
-  problems: ProblemList,
+  problems: InputProblems,
 ): number {
   if (value === undefined) return fallback;
   const parsed = parseDurationValue(value);
