@@ -37,7 +37,7 @@ const AUTH = { Authorization: 'Bearer {{ token }}' };
 /**
  * The users the demo flow logs in as: the first 1,000 seeded users (`test@example.com`, then
  * `user1@example.com` … `user999@example.com`; every seed has at least that many by default), one
- * email per line. Their order counts follow the seed's skew (user 1 has about 1% of all orders,
+ * email per line. Their order counts follow the skew of the seeded data (user 1 has about 1% of all orders,
  * most users a few dozen), so per-user caches and result sizes are those of a real user mix, not
  * of one account repeated.
  */
