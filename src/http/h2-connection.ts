@@ -181,22 +181,7 @@ export class Http2Connection extends Http2Slot<SessionState, Http2Connection> {
       // The default (10 MB) refuses new streams under load with many streams in flight.
       maxSessionMemory: 64,
     });
-    const state: SessionState = {
-      session,
-      socket,
-      flights: new Set(),
-      ready: false,
-      maxStreams: this.options.streams,
-      draining: false,
-      dead: false,
-      connectStart: start,
-      connectingMs: 0,
-      tlsMs: 0,
-      fresh: true,
-      failure: null,
-      bytesRead: 0,
-      bytesWritten: 0,
-    };
+    const state: SessionState = { ...this.newSession(socket, start), session, flights: new Set() };
     this.active = state;
     socket.once('connect', () => {
       state.connectingMs = this.clock() - start;

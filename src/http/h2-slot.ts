@@ -12,7 +12,7 @@
  * - a session that dies fails its streams with its failure, else `truncated` (response begun)
  *   or `closed`;
  * - a request's trail: connect timings on the session's first answered stream, k6 stream
- *   timings ({@link fillStreamTimings}), bytes since the previous request on the session.
+ *   timings (`TimingTrail.setTimes`), bytes since the previous request on the session.
  *
  * Per-request work stays in the subclasses; the helpers here allocate nothing per request.
  */
@@ -93,7 +93,7 @@ export interface SlotSession {
   bytesWritten: number;
 }
 
-/** When a stream's request was queued, started, answered (see {@link fillStreamTimings}). */
+/** When a stream's request was queued, started, answered (HTTP/2: for {@link Http2Slot.fillTrail}). */
 export interface StreamTimes {
   queuedAt: number;
   sendStart: number;
@@ -184,6 +184,27 @@ export abstract class Http2Slot<S extends SlotSession, C extends LoadConnection>
     }
     const sessions = active ? [active, ...this.draining] : [...this.draining];
     for (const s of sessions) this.expireStreams(s, limit);
+  }
+
+  /** The slot's part of a new session on `socket` (its flights are the client's). */
+  protected newSession(
+    socket: Socket | TLSSocket,
+    connectStart: number,
+  ): Omit<SlotSession, 'flights'> {
+    return {
+      socket,
+      ready: false,
+      maxStreams: this.options.streams,
+      draining: false,
+      dead: false,
+      connectStart,
+      connectingMs: 0,
+      tlsMs: 0,
+      fresh: true,
+      failure: null,
+      bytesRead: 0,
+      bytesWritten: 0,
+    };
   }
 
   /** Opens the TCP or TLS (ALPN `h2` only) socket to the target; `onread` when given. */
@@ -281,7 +302,8 @@ export abstract class Http2Slot<S extends SlotSession, C extends LoadConnection>
       trail.connecting = 0;
       trail.tlsHandshaking = 0;
     }
-    fillStreamTimings(trail, flight, sent, end);
+    const first = flight.firstByteAt;
+    trail.setTimes(flight.queuedAt, flight.sendStart, sent, first, first > 0, end, flight.tag);
     trail.bytesReceived = read - s.bytesRead;
     trail.bytesSent = written - s.bytesWritten;
     s.bytesRead = read;
@@ -296,32 +318,4 @@ const REFUSED_STREAM = 0x7;
 export function sessionFailure(s: SlotSession, firstByteAt: number): ClassifiedError {
   if (s.failure !== null) return s.failure;
   return firstByteAt > 0 ? truncatedResponse() : closedBeforeResponse();
-}
-
-/**
- * Fills a trail's k6 timings for one HTTP/2 stream (both HTTP/2 clients): `blocked` from queued
- * to started, `sending` to `sent`, `waiting` to the response headers, `receiving` to `end`;
- * `duration = sending + waiting + receiving`.
- */
-export function fillStreamTimings(
-  trail: TimingTrail,
-  t: StreamTimes,
-  sent: number,
-  end: number,
-): void {
-  trail.blocked = t.sendStart > t.queuedAt ? t.sendStart - t.queuedAt : 0;
-  trail.sending = sent - t.sendStart;
-  const first = t.firstByteAt;
-  if (first > 0) {
-    trail.waiting = first > sent ? first - sent : 0;
-    trail.receiving = end > first ? end - first : 0;
-  } else {
-    trail.waiting = end > sent ? end - sent : 0;
-    trail.receiving = 0;
-  }
-  trail.duration = trail.sending + trail.waiting + trail.receiving;
-  trail.queuedAt = t.queuedAt;
-  trail.sendStart = t.sendStart;
-  trail.endAt = end;
-  trail.tag = t.tag;
 }
