@@ -172,14 +172,27 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
       },
     };
     const socket = this.openSocket(onread);
+    // One literal, not a spread of Http2Slot.newSession: the framing reads these fields per
+    // frame, and a literal keeps them all in-object.
     s = {
-      ...this.newSession(socket, start),
+      socket,
       reader: null as unknown as FrameReader,
       decoder: new HpackDecoder(4096),
       flights: new Map(),
       nextId: 1,
+      ready: false,
+      maxStreams: this.options.streams,
+      draining: false,
+      dead: false,
+      connectStart: start,
+      connectingMs: 0,
+      tlsMs: 0,
+      fresh: true,
+      failure: null,
       readTotal: 0,
       writtenTotal: 0,
+      bytesRead: 0,
+      bytesWritten: 0,
       out: [],
       outBytes: 0,
       flushQueued: false,
