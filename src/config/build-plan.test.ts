@@ -1,12 +1,13 @@
 /** buildPlan: option names, unsupported options, precedence (CLI > env > script) and error reporting. */
+
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../errors/exit-codes.js';
 import { isRedlineError } from '../errors/redline-error.js';
+import { formatInputPath, formatInputProblem } from '../util/input-reader.js';
 import { buildPlan, checkPlan } from './build-plan.js';
-import { formatProblem } from './problems.js';
 
 const problemsOf = (input: Parameters<typeof checkPlan>[0]) =>
-  checkPlan(input).problems.map(formatProblem);
+  checkPlan(input).problems.map((p) => formatInputProblem(p));
 
 describe('option names', () => {
   it.each([
@@ -18,7 +19,7 @@ describe('option names', () => {
   ])('unknown option %s suggests %s', (name, nearest) => {
     const result = checkPlan({ scriptOptions: { [name]: 1 } });
     expect(result.problems).toEqual([
-      { path: `options.${name}`, message: `unknown option "${name}"`, suggestion: nearest },
+      { path: ['options', name], message: `unknown option "${name}"`, suggestion: nearest },
     ]);
   });
 
@@ -51,7 +52,10 @@ describe('option names', () => {
       'options.paused: ignored: Redline has no control API to resume a paused test; it starts at once',
       'options.ext: ignored: extension and cloud settings (e.g. ext.loadimpact) have no meaning in a local run',
     ]);
-    expect(result.problems.map((p) => p.path)).toEqual(['options.rps', 'options.throw']);
+    expect(result.problems.map((p) => formatInputPath(p.path))).toEqual([
+      'options.rps',
+      'options.throw',
+    ]);
     expect(result.problems[0]?.message).toContain('use a constant-arrival-rate scenario');
   });
 
@@ -188,12 +192,12 @@ describe('thresholds and exec', () => {
     });
     expect(result.problems).toEqual([
       {
-        path: 'options.scenarios.a.exec',
+        path: ['options', 'scenarios', 'a', 'exec'],
         message: 'function "browse" is not exported by the script',
         suggestion: 'browser',
       },
       {
-        path: 'options.scenarios.b.exec',
+        path: ['options', 'scenarios', 'b', 'exec'],
         message:
           'the script has no default export, which scenario "b" runs; export a default function or set exec',
       },
@@ -234,7 +238,7 @@ describe('all problems at once', () => {
       'options.summaryTimeUnit',
       '--host',
       'options.hosts["api.example.com"]',
-      'options.thresholds["http_req_duration"][0]',
+      'options.thresholds.http_req_duration[0]',
       'options.vus',
     ]);
   });

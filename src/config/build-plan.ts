@@ -9,12 +9,19 @@ import { RedlineError, type SourcePosition } from '../errors/redline-error.js';
 import type { ScenarioPlan } from '../executors/registry.js';
 import { executorOf } from '../executors/registry.js';
 import type { MetricDescriptor } from '../metrics/metric-types.js';
+import {
+  formatInputPath,
+  formatInputProblem,
+  type InputPath,
+  type InputProblem,
+  InputProblems,
+  parseInputPath,
+} from '../util/input-reader.js';
 import { type CliOverrides, createCliTier } from './cli-overrides.js';
 import { createEnvTier } from './env-overrides.js';
 import { type HostRule, hostRulesFromOptions, parseHostSpec, sortHostRules } from './hosts.js';
-import type { Plan, PlanProblem } from './plan.js';
+import type { Plan } from './plan.js';
 import { createPreset, type PresetResult } from './presets/index.js';
-import { formatProblem, ProblemList } from './problems.js';
 import { checkExec, readScenario } from './scenarios.js';
 import { deriveScenarioSources } from './shortcuts.js';
 import { checkOptionNames, readTestOptions } from './test-options.js';
@@ -48,7 +55,7 @@ export interface BuildPlanResult {
 /** The outcome of {@link checkPlan}: a plan only when there are no problems. */
 export interface PlanCheck {
   plan?: Plan;
-  problems: PlanProblem[];
+  problems: InputProblem[];
   warnings: string[];
   preset?: PresetResult;
 }
@@ -64,7 +71,7 @@ export function buildPlan(input: BuildPlanInput): BuildPlanResult {
       `invalid options: ${count} problem${count === 1 ? '' : 's'}`,
       {
         exitCode: ExitCode.InvalidConfig,
-        problems: checked.problems.map(formatProblem),
+        problems: checked.problems.map((p) => formatInputProblem(p)),
         hint: 'fix every problem listed; docs/options.md lists each option and its default',
         ...(position ? { position } : {}),
       },
@@ -77,7 +84,7 @@ export function buildPlan(input: BuildPlanInput): BuildPlanResult {
 
 /** Builds the plan without throwing: every problem and warning, and the plan when valid. */
 export function checkPlan(input: BuildPlanInput): PlanCheck {
-  const problems = new ProblemList();
+  const problems = new InputProblems();
   const cli = input.cli ?? {};
   const cliTier = createCliTier(presetAwareCli(cli, problems), problems);
   const merged = mergeTiers(
@@ -101,7 +108,7 @@ export function checkPlan(input: BuildPlanInput): PlanCheck {
   options.env = cliTier.env;
   const thresholds = readThresholds(
     merged.values['thresholds'],
-    merged.paths['thresholds'] ?? 'options.thresholds',
+    merged.paths['thresholds'] ?? ['options', 'thresholds'],
     problems,
     input.metrics,
   );
@@ -109,28 +116,32 @@ export function checkPlan(input: BuildPlanInput): PlanCheck {
   const scenarios = preset
     ? preset.scenarios
     : readScenarios(merged, input.exportedFunctions, problems);
-  if (preset) checkExec(scenarios, input.exportedFunctions, () => 'preset.exec', problems);
-  const check: PlanCheck = { problems: problems.problems, warnings: problems.warnings };
+  if (preset) checkExec(scenarios, input.exportedFunctions, () => ['preset', 'exec'], problems);
+  const check: PlanCheck = {
+    problems: problems.problems,
+    warnings: problems.warnings.map((w) => formatInputProblem(w)),
+  };
   if (preset) check.preset = preset;
   if (problems.count === 0) check.plan = { scenarios, thresholds, options };
   return check;
 }
 
 /** With a preset, --vus/--duration/--rate describe X and the hold time, not k6 shortcuts. */
-function presetAwareCli(cli: CliOverrides, problems: ProblemList): CliOverrides {
+function presetAwareCli(cli: CliOverrides, problems: InputProblems): CliOverrides {
   if (cli.preset === undefined) {
     if (cli.rate !== undefined)
       problems.add(
-        '--rate',
+        ['--rate'],
         'only applies with --preset; in a script, use a constant-arrival-rate scenario',
       );
     if (cli.presetOptions !== undefined)
-      problems.add('preset', 'preset settings were given without --preset');
+      problems.add(['preset'], 'preset settings were given without --preset');
     return cli;
   }
   if (cli.stages !== undefined)
-    problems.add('--stage', "can't be combined with --preset (the preset defines the stages)");
-  if (cli.iterations !== undefined) problems.add('--iterations', "can't be combined with --preset");
+    problems.add(['--stage'], "can't be combined with --preset (the preset defines the stages)");
+  if (cli.iterations !== undefined)
+    problems.add(['--iterations'], "can't be combined with --preset");
   const { vus: _vus, duration: _duration, stages: _stages, iterations: _iterations, ...rest } = cli;
   return rest;
 }
@@ -138,7 +149,7 @@ function presetAwareCli(cli: CliOverrides, problems: ProblemList): CliOverrides 
 function readPreset(
   cli: CliOverrides,
   merged: MergedOptions,
-  problems: ProblemList,
+  problems: InputProblems,
 ): PresetResult | undefined {
   const own = cli.presetOptions ?? {};
   const options = { ...own };
@@ -149,14 +160,14 @@ function readPreset(
     (k) => merged.values[k] !== undefined,
   );
   if (replaced.length > 0) {
-    const what = replaced.map((k) => merged.paths[k] ?? `options.${k}`).join(', ');
-    problems.warn('--preset', `replaces the execution options ${what}`);
+    const what = replaced.map((k) => formatInputPath(merged.paths[k] ?? ['options', k])).join(', ');
+    problems.warn(['--preset'], `replaces the execution options ${what}`);
   }
   const preset = createPreset(cli.preset as string, options, problems);
   if (!preset) return undefined;
   for (const scenario of preset.scenarios) {
     for (const problem of executorOf(scenario).validate(scenario))
-      problems.add(`preset.${problem.field}`, problem.message);
+      problems.add(['preset', ...parseInputPath(problem.field)], problem.message);
   }
   return preset;
 }
@@ -164,11 +175,11 @@ function readPreset(
 function readScenarios(
   merged: MergedOptions,
   exported: readonly string[] | undefined,
-  problems: ProblemList,
+  problems: InputProblems,
 ): ScenarioPlan[] {
   const sources = deriveScenarioSources(merged, problems);
   const scenarios: ScenarioPlan[] = [];
-  const execPaths = new Map<string, string>();
+  const execPaths = new Map<string, InputPath>();
   for (const source of sources) {
     const scenario = readScenario(source, problems);
     if (!scenario) continue;
@@ -178,7 +189,7 @@ function readScenarios(
   checkExec(
     scenarios,
     exported,
-    (s) => execPaths.get(s.name) ?? `options.scenarios.${s.name}.exec`,
+    (s) => execPaths.get(s.name) ?? ['options', 'scenarios', s.name, 'exec'],
     problems,
   );
   return scenarios;
@@ -187,18 +198,18 @@ function readScenarios(
 function readHostRules(
   specs: readonly string[],
   merged: MergedOptions,
-  problems: ProblemList,
+  problems: InputProblems,
 ): HostRule[] {
   const rules: HostRule[] = [];
   for (const spec of specs) {
     const rule = parseHostSpec(spec);
-    if (typeof rule === 'string') problems.add('--host', rule);
+    if (typeof rule === 'string') problems.add(['--host'], rule);
     else rules.push(rule);
   }
   rules.push(
     ...hostRulesFromOptions(
       merged.values['hosts'],
-      merged.paths['hosts'] ?? 'options.hosts',
+      merged.paths['hosts'] ?? ['options', 'hosts'],
       problems,
     ),
   );

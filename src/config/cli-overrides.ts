@@ -2,8 +2,8 @@
  * Command-line overrides (`--vus`, `--duration`, `--stage 30s:10`, `--env K=V`, `--tag`, `--host`,
  * ...): the typed values the CLI passes in, turned into the highest-precedence option tier.
  */
+import type { InputPath, InputProblems } from '../util/input-reader.js';
 import type { PresetKind, PresetOptions } from './presets/preset.js';
-import type { ProblemList } from './problems.js';
 import type { RawObject } from './read-values.js';
 import type { OptionTier } from './tiers.js';
 
@@ -88,13 +88,13 @@ const FLAG_OF: Record<string, string> = {
 };
 
 /** Turns CLI overrides into the `cli` tier. Presets are applied by buildPlan, not here. */
-export function createCliTier(cli: CliOverrides, problems: ProblemList): CliTier {
+export function createCliTier(cli: CliOverrides, problems: InputProblems): CliTier {
   const values: RawObject = {};
-  const paths: Record<string, string> = {};
+  const paths: Record<string, InputPath> = {};
   for (const [key, flag] of Object.entries(FLAG_OF)) {
     const value = (cli as Record<string, unknown>)[key];
     if (value === undefined) continue;
-    paths[key] = flag;
+    paths[key] = [flag];
     if (key === 'stages') values[key] = (value as CliOverrides['stages'])?.map(parseStageSpec);
     else if (key === 'tags')
       values[key] = readPairs(value as CliOverrides['tags'], '=', flag, problems);
@@ -136,7 +136,7 @@ export function readPairs(
   input: readonly string[] | Readonly<Record<string, string>> | undefined,
   separator: string,
   path: string,
-  problems: ProblemList,
+  problems: InputProblems,
 ): Record<string, string> {
   if (input === undefined) return {};
   if (!Array.isArray(input)) return { ...(input as Record<string, string>) };
@@ -144,7 +144,7 @@ export function readPairs(
   for (const pair of input as readonly string[]) {
     const at = pair.indexOf(separator);
     if (at <= 0) {
-      problems.add(path, `"${pair}" is not a name${separator}value pair`);
+      problems.add([path], `"${pair}" is not a name${separator}value pair`);
       continue;
     }
     result[pair.slice(0, at).trim()] = pair.slice(at + 1);

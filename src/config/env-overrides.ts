@@ -3,9 +3,9 @@
  * (`REDLINE_VUS` wins over `K6_VUS`). Values are converted from text where they parse, and left
  * as text otherwise so the option readers report them with the variable's name.
  */
+import type { InputPath, InputProblems } from '../util/input-reader.js';
 import { parseStageSpec, readPairs, splitList } from './cli-overrides.js';
 import { OPTION_TABLE } from './option-names.js';
-import type { ProblemList } from './problems.js';
 import type { RawObject } from './read-values.js';
 import type { OptionTier } from './tiers.js';
 
@@ -42,23 +42,23 @@ export function envNamesOf(option: string): string[] {
 /** Reads every option set through the environment into the `env` tier. */
 export function createEnvTier(
   env: Readonly<Record<string, string | undefined>>,
-  problems: ProblemList,
+  problems: InputProblems,
 ): OptionTier {
   const values: RawObject = {};
-  const paths: Record<string, string> = {};
+  const paths: Record<string, InputPath> = {};
   for (const option of Object.keys(OPTION_TABLE)) {
     for (const name of envNamesOf(option)) {
       const text = env[name];
       if (text === undefined) continue;
       values[option] = convert(text, ENV_KIND[option] ?? 'text', name, problems);
-      paths[option] = name;
+      paths[option] = [name];
       break;
     }
   }
   return { label: 'env', values, paths };
 }
 
-function convert(text: string, kind: EnvKind, name: string, problems: ProblemList): unknown {
+function convert(text: string, kind: EnvKind, name: string, problems: InputProblems): unknown {
   const trimmed = text.trim();
   switch (kind) {
     case 'int':

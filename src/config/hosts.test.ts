@@ -1,5 +1,7 @@
 /** Host rules: parsing `--host` specs and options.hosts, ordering, and rewriteUrl. */
+
 import { describe, expect, it } from 'vitest';
+import { formatInputPath, InputProblems } from '../util/input-reader.js';
 import {
   createUrlRewriter,
   type HostRule,
@@ -9,7 +11,6 @@ import {
   rewriteUrl,
   sortHostRules,
 } from './hosts.js';
-import { ProblemList } from './problems.js';
 
 function rule(spec: string, source = '--host'): HostRule {
   const parsed = parseHostSpec(spec, source);
@@ -132,17 +133,17 @@ describe('rewriteUrl', () => {
 
 describe('options.hosts', () => {
   it('turns k6 hosts into rules and reports bad entries', () => {
-    const problems = new ProblemList();
+    const problems = new InputProblems();
     const rules = hostRulesFromOptions(
       { 'a.test': '10.0.0.1', 'b.test:8080': '10.0.0.2:80', 'c.test': 5, 'd.test': 'no spaces' },
-      'options.hosts',
+      ['options', 'hosts'],
       problems,
     );
     expect(rules.map((r) => [r.host, r.port, r.to])).toEqual([
       ['a.test', undefined, { host: '10.0.0.1' }],
       ['b.test', 8080, { host: '10.0.0.2', port: 80 }],
     ]);
-    expect(problems.problems.map((p) => p.path)).toEqual([
+    expect(problems.problems.map((p) => formatInputPath(p.path))).toEqual([
       'options.hosts["c.test"]',
       'options.hosts["d.test"]',
     ]);

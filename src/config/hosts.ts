@@ -4,9 +4,8 @@
  * https://api.example.com=https://10.0.0.5` (TLS kept) and k6's `options.hosts` (name -> IP or
  * IP:port, scheme kept as k6), with the pure `rewriteUrl` the HTTP layer calls.
  */
-import { describeInput } from '../util/input-reader.js';
+import { describeInput, type InputPath, type InputProblems } from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
-import type { ProblemList } from './problems.js';
 
 /** URL schemes a rule can match or set. */
 export type HostScheme = 'http' | 'https' | 'ws' | 'wss';
@@ -102,8 +101,8 @@ export function parseHostSpec(spec: string, source = '--host'): HostRule | strin
 /** Rules from k6's `options.hosts` (`{ 'api.example.com': '10.0.0.1:8080' }`), one problem per bad entry. */
 export function hostRulesFromOptions(
   hosts: unknown,
-  path: string,
-  problems: ProblemList,
+  path: InputPath,
+  problems: InputProblems,
 ): HostRule[] {
   if (hosts === undefined || hosts === null) return [];
   if (!isRecord(hosts)) {
@@ -114,13 +113,13 @@ export function hostRulesFromOptions(
   for (const [name, address] of Object.entries(hosts)) {
     if (typeof address !== 'string') {
       problems.add(
-        `${path}["${name}"]`,
+        [...path, name],
         `must be an address string such as "10.0.0.1:8080", got ${describeInput(address)}`,
       );
       continue;
     }
     const rule = parseHostSpec(`${name}=${address}`, 'options.hosts');
-    if (typeof rule === 'string') problems.add(`${path}["${name}"]`, rule);
+    if (typeof rule === 'string') problems.add([...path, name], rule);
     else rules.push(rule);
   }
   return rules;

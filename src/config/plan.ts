@@ -77,11 +77,3 @@ export interface Plan {
   thresholds: Record<string, ThresholdSpec[]>;
   options: PlanOptions;
 }
-
-/** Where a problem was found (for messages: `options.scenarios.login.rate`). */
-export interface PlanProblem {
-  path: string;
-  message: string;
-  /** Nearest valid name when the problem is an unknown one. */
-  suggestion?: string;
-}

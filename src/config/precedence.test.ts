@@ -1,10 +1,11 @@
 /** Precedence of option sources (CLI > environment > script), as k6 merges them. */
+
 import { describe, expect, it } from 'vitest';
+import { formatInputProblem } from '../util/input-reader.js';
 import { buildPlan, checkPlan } from './build-plan.js';
-import { formatProblem } from './problems.js';
 
 const problemsOf = (input: Parameters<typeof checkPlan>[0]) =>
-  checkPlan(input).problems.map(formatProblem);
+  checkPlan(input).problems.map((p) => formatInputProblem(p));
 
 describe('precedence: CLI > environment > script', () => {
   const script = { vus: 10, duration: '30s', tags: { a: 'script', b: 'script' } };

@@ -2,30 +2,32 @@
 
 import type { Stage } from '../executors/executor.js';
 import { parseDurationMs } from '../util/duration.js';
-import { describeInput } from '../util/input-reader.js';
+import { describeInput, type InputPath, type InputProblems } from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
 import { findNearest } from '../util/nearest.js';
-import type { ProblemList } from './problems.js';
 
 /** An options object as the script wrote it. */
 export type RawObject = Record<string, unknown>;
 
-/** Names a field for messages: `options.scenarios.x.rate`, or `--vus` for a CLI value. */
-export type PathOf = (field: string) => string;
+/**
+ * Names a field for messages: `pathOf('rate')` is `options.scenarios.x.rate`, or `--vus` for a CLI
+ * value; `pathOf()` is the object itself; `pathOf('stages', 1, 'target')` a sub-path.
+ */
+export type PathOf = (...field: Array<string | number>) => InputPath;
 
 /**
  * A path namer: fields go under `prefix` unless `origins` names where the field came from
- * (`{ vus: '--vus' }`); sub-paths are kept (`stages[1].target` -> `options.stages[1].target`).
+ * (`{ vus: ['--vus'] }`); sub-paths are kept (`stages`, 1, `target` -> `options.stages[1].target`).
  */
 export function createPathOf(
-  prefix: string,
-  origins: Readonly<Record<string, string>> = {},
+  prefix: InputPath,
+  origins: Readonly<Record<string, InputPath>> = {},
 ): PathOf {
-  return (field) => {
-    if (field === '') return prefix;
-    const head = /^[^.[]+/.exec(field)?.[0] ?? field;
-    const origin = origins[head];
-    return origin === undefined ? `${prefix}.${field}` : origin + field.slice(head.length);
+  return (...field) => {
+    const [head, ...rest] = field;
+    if (head === undefined) return prefix;
+    const origin = origins[String(head)];
+    return origin === undefined ? [...prefix, ...field] : [...origin, ...rest];
   };
 }
 
@@ -51,10 +53,10 @@ export function parseDurationValue(value: unknown): { ms: number } | { error: st
 /** Reads the fields of one raw object, recording a problem for every wrong value. */
 export class FieldReader {
   readonly raw: RawObject;
-  readonly problems: ProblemList;
+  readonly problems: InputProblems;
   readonly pathOf: PathOf;
 
-  constructor(raw: RawObject, problems: ProblemList, pathOf: PathOf) {
+  constructor(raw: RawObject, problems: InputProblems, pathOf: PathOf) {
     this.raw = raw;
     this.problems = problems;
     this.pathOf = pathOf;
@@ -119,11 +121,11 @@ export class FieldReader {
   /** Stages `[{ duration, target }]`; undefined when unset or wrong. */
   stages(key: string): Stage[] | undefined {
     if (!this.has(key)) return undefined;
-    return readStages(this.raw[key], (sub) => this.pathOf(`${key}${sub}`), this.problems);
+    return readStages(this.raw[key], (...sub) => this.pathOf(key, ...sub), this.problems);
   }
 }
 
-function readInt(value: unknown, path: string, problems: ProblemList): number | undefined {
+function readInt(value: unknown, path: InputPath, problems: InputProblems): number | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     problems.add(path, `must be a whole number, got ${describeInput(value)}`);
     return undefined;
@@ -142,8 +144,8 @@ function readInt(value: unknown, path: string, problems: ProblemList): number | 
 /** Reads an object of string values, one problem per non-string value. */
 export function readStringMap(
   value: unknown,
-  path: string,
-  problems: ProblemList,
+  path: InputPath,
+  problems: InputProblems,
 ): Record<string, string> {
   if (!isRecord(value)) {
     problems.add(path, `must be an object of name: "value" pairs, got ${describeInput(value)}`);
@@ -152,7 +154,7 @@ export function readStringMap(
   const result: Record<string, string> = {};
   for (const [name, item] of Object.entries(value)) {
     if (typeof item === 'string') result[name] = item;
-    else problems.add(`${path}.${name}`, `must be a string, got ${describeInput(item)}`);
+    else problems.add([...path, name], `must be a string, got ${describeInput(item)}`);
   }
   return result;
 }
@@ -161,16 +163,16 @@ const STAGE_KEYS = ['duration', 'target'];
 
 /**
  * Reads `[{ duration, target }]`: every stage needs both, the duration a valid non-negative
- * duration and the target a whole number >= 0. `pathOf('[1].target')` names a field.
+ * duration and the target a whole number >= 0. `pathOf(1, 'target')` names a field.
  */
 export function readStages(
   value: unknown,
-  pathOf: (sub: string) => string,
-  problems: ProblemList,
+  pathOf: PathOf,
+  problems: InputProblems,
 ): Stage[] | undefined {
   if (!Array.isArray(value)) {
     problems.add(
-      pathOf(''),
+      pathOf(),
       `must be a list of { duration, target } stages, got ${describeInput(value)}`,
     );
     return undefined;
@@ -188,13 +190,13 @@ export function readStages(
 function readStage(
   item: unknown,
   index: number,
-  pathOf: (sub: string) => string,
-  problems: ProblemList,
+  pathOf: PathOf,
+  problems: InputProblems,
 ): Stage | undefined {
-  const at = (field: string) => pathOf(`[${index}]${field}`);
+  const at = (...field: Array<string | number>) => pathOf(index, ...field);
   if (!isRecord(item)) {
     problems.add(
-      at(''),
+      at(),
       `stage ${index + 1} must be an object { duration, target }, got ${describeInput(item)}`,
     );
     return undefined;
@@ -202,16 +204,14 @@ function readStage(
   const before = problems.count;
   for (const key of Object.keys(item)) {
     if (!STAGE_KEYS.includes(key)) {
-      problems.add(
-        at(`.${key}`),
-        `unknown field "${key}" in stage ${index + 1}`,
-        findNearest(key, STAGE_KEYS),
-      );
+      problems.add(at(key), `unknown field "${key}" in stage ${index + 1}`, {
+        suggestion: findNearest(key, STAGE_KEYS),
+      });
     }
   }
-  const reader = new FieldReader(item, problems, (field) => at(`.${field}`));
-  if (!reader.has('duration')) problems.add(at('.duration'), `stage ${index + 1} has no duration`);
-  if (!reader.has('target')) problems.add(at('.target'), `stage ${index + 1} has no target`);
+  const reader = new FieldReader(item, problems, (...field) => at(...field));
+  if (!reader.has('duration')) problems.add(at('duration'), `stage ${index + 1} has no duration`);
+  if (!reader.has('target')) problems.add(at('target'), `stage ${index + 1} has no target`);
   const durationMs = reader.duration('duration');
   const target = reader.int('target');
   if (problems.count > before || durationMs === undefined || target === undefined) return undefined;

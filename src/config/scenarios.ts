@@ -8,10 +8,14 @@ import type { Executor } from '../executors/executor.js';
 import { COMMON_SCENARIO_KEYS, readScenarioBase } from '../executors/options.js';
 import type { ScenarioPlan } from '../executors/registry.js';
 import { EXECUTOR_NAMES, EXECUTORS } from '../executors/registry.js';
-import { describeInput } from '../util/input-reader.js';
+import {
+  describeInput,
+  type InputPath,
+  type InputProblems,
+  parseInputPath,
+} from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
 import { findNearest } from '../util/nearest.js';
-import type { ProblemList } from './problems.js';
 import { FieldReader, type PathOf } from './read-values.js';
 
 /** A scenario to read: its name, raw object and how its fields are named in messages. */
@@ -24,12 +28,12 @@ export interface ScenarioSource {
 /** Reads and validates one scenario; undefined when it has problems (all recorded). */
 export function readScenario(
   source: ScenarioSource,
-  problems: ProblemList,
+  problems: InputProblems,
 ): ScenarioPlan | undefined {
   const { raw, pathOf } = source;
   if (!isRecord(raw)) {
     problems.add(
-      pathOf(''),
+      pathOf(),
       `a scenario must be an object with an executor, got ${describeInput(raw)}`,
     );
     return undefined;
@@ -48,9 +52,8 @@ export function readScenario(
   const scenario = kind.read(reader, readScenarioBase(source.name, reader));
   const reported = problems.problems.slice(before).map((p) => p.path);
   for (const problem of kind.validate(scenario)) {
-    const path = pathOf(problem.field === 'name' ? '' : problem.field);
-    if (reported.some((p) => p === path || p.startsWith(`${path}.`) || p.startsWith(`${path}[`)))
-      continue;
+    const path = problem.field === 'name' ? pathOf() : pathOf(...parseInputPath(problem.field));
+    if (reported.some((p) => path.every((segment, i) => p[i] === segment))) continue;
     problems.add(path, problem.message);
   }
   return problems.count > before ? undefined : scenario;
@@ -59,7 +62,7 @@ export function readScenario(
 function executorNamed(
   value: unknown,
   pathOf: PathOf,
-  problems: ProblemList,
+  problems: InputProblems,
 ): Executor<ScenarioPlan> | undefined {
   if (value === undefined || value === null) {
     problems.add(pathOf('executor'), `is required (one of ${EXECUTOR_NAMES.join(', ')})`);
@@ -77,7 +80,7 @@ function executorNamed(
     return undefined;
   }
   const kind = (EXECUTORS as Record<string, Executor<ScenarioPlan>>)[value];
-  if (!kind) problems.unknown(pathOf('executor'), 'executor', value, EXECUTOR_NAMES);
+  if (!kind) problems.unknownName(pathOf('executor'), 'executor', value, EXECUTOR_NAMES);
   return kind;
 }
 
@@ -85,7 +88,7 @@ function checkScenarioKeys(
   raw: Record<string, unknown>,
   kind: Executor<ScenarioPlan>,
   pathOf: PathOf,
-  problems: ProblemList,
+  problems: InputProblems,
 ): void {
   const valid = [...COMMON_SCENARIO_KEYS, ...kind.keys];
   for (const key of Object.keys(raw)) {
@@ -99,11 +102,9 @@ function checkScenarioKeys(
         `is not an option of ${kind.name} (it belongs to ${owners.join(', ')})`,
       );
     } else {
-      problems.add(
-        pathOf(key),
-        `unknown scenario option "${key}" for ${kind.name}`,
-        findNearest(key, valid),
-      );
+      problems.add(pathOf(key), `unknown scenario option "${key}" for ${kind.name}`, {
+        suggestion: findNearest(key, valid),
+      });
     }
   }
 }
@@ -115,8 +116,8 @@ function checkScenarioKeys(
 export function checkExec(
   scenarios: readonly ScenarioPlan[],
   exported: readonly string[] | undefined,
-  pathOfExec: (scenario: ScenarioPlan) => string,
-  problems: ProblemList,
+  pathOfExec: (scenario: ScenarioPlan) => InputPath,
+  problems: InputProblems,
 ): void {
   if (exported === undefined) return;
   for (const scenario of scenarios) {
@@ -131,11 +132,9 @@ export function checkExec(
       const candidates = exported.filter(
         (name) => name !== 'setup' && name !== 'teardown' && name !== 'handleSummary',
       );
-      problems.add(
-        path,
-        `function "${scenario.exec}" is not exported by the script`,
-        findNearest(scenario.exec, candidates),
-      );
+      problems.add(path, `function "${scenario.exec}" is not exported by the script`, {
+        suggestion: findNearest(scenario.exec, candidates),
+      });
     }
   }
 }

@@ -1,11 +1,12 @@
 /** Execution shortcuts (vus/duration/iterations/stages) and their conflicts, as k6 maps them. */
+
 import { describe, expect, it } from 'vitest';
+import { formatInputPath, formatInputProblem } from '../util/input-reader.js';
 import { checkPlan } from './build-plan.js';
-import { formatProblem } from './problems.js';
 
 function scenariosOf(scriptOptions: unknown) {
   const result = checkPlan({ scriptOptions });
-  expect(result.problems.map(formatProblem)).toEqual([]);
+  expect(result.problems.map((p) => formatInputProblem(p))).toEqual([]);
   return { scenarios: result.plan?.scenarios ?? [], warnings: result.warnings };
 }
 
@@ -81,12 +82,12 @@ describe('shortcuts', () => {
 
   it('names the shortcut option in problems, not the derived scenario', () => {
     const result = checkPlan({ scriptOptions: { vus: 0, duration: '500ms' } });
-    expect(result.problems.map(formatProblem)).toEqual([
+    expect(result.problems.map((p) => formatInputProblem(p))).toEqual([
       'options.vus: the number of VUs must be more than 0',
       'options.duration: must be at least 1s, got 500ms',
     ]);
     const stages = checkPlan({ scriptOptions: { stages: [{ duration: '1x', target: 5 }] } });
-    expect(stages.problems.map(formatProblem)).toEqual([
+    expect(stages.problems.map((p) => formatInputProblem(p))).toEqual([
       'options.stages[0].duration: "1x" is not a duration (e.g. "30s", "1m30s", "500ms")',
     ]);
   });
@@ -116,7 +117,7 @@ describe('conflicts (k6 ExecutionConflictError)', () => {
   it.each(cases)('%s', (_name, options, paths) => {
     const result = checkPlan({ scriptOptions: options });
     expect(result.plan).toBeUndefined();
-    expect(result.problems.map((p) => p.path)).toEqual(paths);
+    expect(result.problems.map((p) => formatInputPath(p.path))).toEqual(paths);
     for (const p of result.problems)
       expect(p.message).toMatch(/^ExecutionConflict: .* can't be used together/);
   });
@@ -125,7 +126,7 @@ describe('conflicts (k6 ExecutionConflictError)', () => {
     const result = checkPlan({
       scriptOptions: { duration: '5s', scenarios: { a: { executor: 'constant-vus' } } },
     });
-    expect(result.problems.map(formatProblem)).toEqual([
+    expect(result.problems.map((p) => formatInputProblem(p))).toEqual([
       "options.duration: ExecutionConflict: options.duration and options.scenarios can't be used together; use one of them, or describe the execution in scenarios",
       'options.scenarios.a.duration: is required (e.g. "30s")',
     ]);
@@ -140,7 +141,7 @@ describe('conflicts (k6 ExecutionConflictError)', () => {
         stages: [{ duration: '1m', target: -1 }],
       },
     });
-    expect(result.problems.map(formatProblem)).toEqual([
+    expect(result.problems.map((p) => formatInputProblem(p))).toEqual([
       "options.iterations: ExecutionConflict: options.iterations and options.stages can't be used together; use one of them, or describe the execution in scenarios",
       "options.duration: ExecutionConflict: options.duration and options.stages can't be used together; use one of them, or describe the execution in scenarios",
       'options.iterations: must be a whole number, got "abc"',

@@ -3,8 +3,8 @@
  * shared-iterations, `stages` -> ramping-vus, `vus` alone -> shared-iterations (vus iterations),
  * nothing -> 1 VU, 1 iteration; conflicting combinations are ExecutionConflict problems.
  */
+import { formatInputPath, type InputPath, type InputProblems } from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
-import type { ProblemList } from './problems.js';
 import { createPathOf, type RawObject } from './read-values.js';
 import type { ScenarioSource } from './scenarios.js';
 import { isHigherTier, type MergedOptions } from './tiers.js';
@@ -22,10 +22,11 @@ const CONFLICT_HINT = 'use one of them, or describe the execution in scenarios';
  */
 export function deriveScenarioSources(
   merged: MergedOptions,
-  problems: ProblemList,
+  problems: InputProblems,
 ): ScenarioSource[] {
   const { values } = merged;
-  const path = (key: string) => merged.paths[key] ?? `options.${key}`;
+  const path = (key: string): InputPath => merged.paths[key] ?? ['options', key];
+  const named = (key: string) => formatInputPath(path(key));
   const set = (key: string) => values[key] !== undefined && values[key] !== null;
   const hasStages =
     set('stages') && !(Array.isArray(values['stages']) && values['stages'].length === 0);
@@ -43,7 +44,7 @@ export function deriveScenarioSources(
     const [a, b] = pair.split('+') as [string, string];
     problems.add(
       path(a),
-      `ExecutionConflict: ${path(a)} and ${path(b)} can't be used together; ${CONFLICT_HINT}`,
+      `ExecutionConflict: ${named(a)} and ${named(b)} can't be used together; ${CONFLICT_HINT}`,
     );
     conflicted = true;
   }
@@ -78,12 +79,12 @@ export function deriveScenarioSources(
       }
       problems.warn(
         path('vus'),
-        `ignored because ${path('scenarios')} is set; give each scenario its own vus`,
+        `ignored because ${named('scenarios')} is set; give each scenario its own vus`,
       );
       return fromScenarios(values['scenarios'], path('scenarios'), problems);
     }
     if (hasScenarios)
-      problems.warn(path('vus'), `replaces the scenarios of ${path('scenarios')} (as k6)`);
+      problems.warn(path('vus'), `replaces the scenarios of ${named('scenarios')} (as k6)`);
     return [shortcut('shared-iterations', merged, { vus: 'vus', iterations: 'vus' })];
   }
   if (
@@ -107,21 +108,21 @@ function shortcut(
   fields: Record<string, string>,
 ): ScenarioSource {
   const raw: RawObject = { executor };
-  const origins: Record<string, string> = {};
+  const origins: Record<string, InputPath> = {};
   for (const [field, option] of Object.entries(fields)) {
     const value = merged.values[option];
     if (value === undefined || value === null) continue;
     raw[field] = value;
-    origins[field] = merged.paths[option] ?? `options.${option}`;
+    origins[field] = merged.paths[option] ?? ['options', option];
   }
   return {
     name: DEFAULT_SCENARIO_NAME,
     raw,
-    pathOf: createPathOf(`options.scenarios.${DEFAULT_SCENARIO_NAME}`, origins),
+    pathOf: createPathOf(['options', 'scenarios', DEFAULT_SCENARIO_NAME], origins),
   };
 }
 
-function fromScenarios(value: unknown, path: string, problems: ProblemList): ScenarioSource[] {
+function fromScenarios(value: unknown, path: InputPath, problems: InputProblems): ScenarioSource[] {
   if (!isRecord(value)) {
     problems.add(path, 'must be an object of scenario name: { executor, ... }');
     return [];
@@ -129,6 +130,6 @@ function fromScenarios(value: unknown, path: string, problems: ProblemList): Sce
   return Object.entries(value).map(([name, raw]) => ({
     name,
     raw,
-    pathOf: createPathOf(`${path}.${name}`),
+    pathOf: createPathOf([...path, name]),
   }));
 }

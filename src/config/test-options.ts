@@ -10,10 +10,10 @@ import {
   parseExecutionSegmentSequence,
 } from '../executors/execution-segment.js';
 import { DEFAULT_USER_AGENT } from '../http/target.js';
+import type { InputProblems } from '../util/input-reader.js';
 import { findNearest } from '../util/nearest.js';
 import { ACTIVE_OPTION_NAMES, isNoopValue, OPTION_NAMES, OPTION_TABLE } from './option-names.js';
 import type { PlanOptions } from './plan.js';
-import type { ProblemList } from './problems.js';
 import { createPathOf, FieldReader } from './read-values.js';
 import type { MergedOptions } from './tiers.js';
 import { readTlsOptions } from './tls-options.js';
@@ -41,13 +41,13 @@ const HANDLED_ELSEWHERE = new Set([
  * an error with the nearest name. Any other unknown name is ignored with a warning, as k6 does
  * ("There were unknown fields in the options exported in the script").
  */
-export function checkOptionNames(merged: MergedOptions, problems: ProblemList): void {
+export function checkOptionNames(merged: MergedOptions, problems: InputProblems): void {
   for (const [name, value] of Object.entries(merged.values)) {
-    const path = merged.paths[name] ?? `options.${name}`;
+    const path = merged.paths[name] ?? ['options', name];
     const info = OPTION_TABLE[name];
     if (!info) {
       if (findNearest(name, ACTIVE_OPTION_NAMES) !== undefined)
-        problems.unknown(path, 'option', name, OPTION_NAMES);
+        problems.unknownName(path, 'option', name, OPTION_NAMES);
       else
         problems.warn(
           path,
@@ -62,8 +62,8 @@ export function checkOptionNames(merged: MergedOptions, problems: ProblemList): 
 }
 
 /** Reads the typed test-wide options with their defaults (k6's, or Redline's where k6 has none). */
-export function readTestOptions(merged: MergedOptions, problems: ProblemList): PlanOptions {
-  const r = new FieldReader(merged.values, problems, createPathOf('options', merged.paths));
+export function readTestOptions(merged: MergedOptions, problems: InputProblems): PlanOptions {
+  const r = new FieldReader(merged.values, problems, createPathOf(['options'], merged.paths));
   const options: PlanOptions = {
     tags: r.stringMap('tags'),
     summaryTrendStats: readTrendStats(r),

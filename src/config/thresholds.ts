@@ -6,9 +6,14 @@
 
 import type { MetricDescriptor } from '../metrics/metric-types.js';
 import { parseThresholds } from '../thresholds/index.js';
+import {
+  formatInputPath,
+  type InputPath,
+  type InputProblems,
+  parseInputPath,
+} from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
 import type { ThresholdSpec } from './plan.js';
-import type { ProblemList } from './problems.js';
 import { parseDurationValue } from './read-values.js';
 
 /**
@@ -17,15 +22,18 @@ import { parseDurationValue } from './read-values.js';
  */
 export function readThresholds(
   input: unknown,
-  path: string,
-  problems: ProblemList,
+  path: InputPath,
+  problems: InputProblems,
   metrics?: Iterable<MetricDescriptor>,
 ): Record<string, ThresholdSpec[]> {
   if (input === undefined || input === null) return {};
   const parsed = parseThresholds(input, metrics === undefined ? {} : { metrics });
-  const prefix = path.endsWith('thresholds') ? path.slice(0, -'thresholds'.length) : `${path}.`;
-  for (const problem of parsed.problems) problems.add(`${prefix}${problem.path}`, problem.message);
-  for (const warning of parsed.warnings) problems.warnings.push(`${prefix}${warning}`);
+  // The grammar names its problems from `thresholds` on (`thresholds["http_req_duration"][0]`).
+  const base = path[path.length - 1] === 'thresholds' ? path.slice(0, -1) : path;
+  for (const problem of parsed.problems)
+    problems.add([...base, ...parseInputPath(problem.path)], problem.message);
+  const prefix = base.length > 0 ? `${formatInputPath(base)}.` : '';
+  for (const warning of parsed.warnings) problems.warn([], `${prefix}${warning}`);
   if (!isRecord(input)) return {};
   const result: Record<string, ThresholdSpec[]> = {};
   for (const [metric, value] of Object.entries(input)) {

@@ -2,8 +2,8 @@
  * Option tiers (script < environment < command line) and their merge with k6's rule: a tier that
  * sets any of duration/iterations/stages/scenarios replaces all four from the tiers below it.
  */
+import { formatInputPath, type InputPath, type InputProblems } from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
-import type { ProblemList } from './problems.js';
 import type { RawObject } from './read-values.js';
 
 /** Where a tier's values come from, lowest precedence first. */
@@ -13,14 +13,14 @@ export type TierLabel = 'script' | 'env' | 'cli';
 export interface OptionTier {
   label: TierLabel;
   values: RawObject;
-  /** Key -> name in messages (`--vus`, `K6_DURATION`); default `options.<key>`. */
-  paths: Record<string, string>;
+  /** Key -> path in messages (`--vus`, `K6_DURATION`); default `options.<key>`. */
+  paths: Record<string, InputPath>;
 }
 
 /** The merged options with, per key, its message path and the tier that set it. */
 export interface MergedOptions {
   values: RawObject;
-  paths: Record<string, string>;
+  paths: Record<string, InputPath>;
   tierOf: Record<string, TierLabel>;
 }
 
@@ -35,10 +35,10 @@ export function isHigherTier(a: TierLabel | undefined, b: TierLabel | undefined)
 }
 
 /** Creates a tier from the script's exported `options` (paths `options.<key>`). */
-export function createScriptTier(options: unknown, problems: ProblemList): OptionTier {
+export function createScriptTier(options: unknown, problems: InputProblems): OptionTier {
   if (options === undefined || options === null) return { label: 'script', values: {}, paths: {} };
   if (!isRecord(options)) {
-    problems.add('options', 'the exported options must be an object');
+    problems.add(['options'], 'the exported options must be an object');
     return { label: 'script', values: {}, paths: {} };
   }
   return { label: 'script', values: { ...options }, paths: {} };
@@ -49,7 +49,7 @@ export function createScriptTier(options: unknown, problems: ProblemList): Optio
  * per tag); a tier that sets an execution option drops every execution option of the lower
  * tiers, with a warning when that discards the script's scenarios.
  */
-export function mergeTiers(tiers: readonly OptionTier[], problems: ProblemList): MergedOptions {
+export function mergeTiers(tiers: readonly OptionTier[], problems: InputProblems): MergedOptions {
   const merged: MergedOptions = { values: {}, paths: {}, tierOf: {} };
   for (const tier of tiers) {
     const setsExecution = EXECUTION_KEYS.some(
@@ -57,8 +57,8 @@ export function mergeTiers(tiers: readonly OptionTier[], problems: ProblemList):
     );
     if (setsExecution) {
       if (merged.values['scenarios'] !== undefined) {
-        const where = merged.paths['scenarios'] ?? 'options.scenarios';
-        problems.warn(describeTier(tier.label), `replaces the scenarios of ${where} entirely`);
+        const where = formatInputPath(merged.paths['scenarios'] ?? ['options', 'scenarios']);
+        problems.warn([describeTier(tier.label)], `replaces the scenarios of ${where} entirely`);
       }
       for (const key of EXECUTION_KEYS) {
         delete merged.values[key];
@@ -71,7 +71,7 @@ export function mergeTiers(tiers: readonly OptionTier[], problems: ProblemList):
       const previous = merged.values[key];
       merged.values[key] =
         key === 'tags' && isRecord(previous) && isRecord(value) ? { ...previous, ...value } : value;
-      merged.paths[key] = tier.paths[key] ?? `options.${key}`;
+      merged.paths[key] = tier.paths[key] ?? ['options', key];
       merged.tierOf[key] = tier.label;
     }
   }

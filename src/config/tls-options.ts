@@ -4,7 +4,7 @@
  * certificates. As in Go (which k6 uses), the TLS 1.3 suites cannot be restricted: naming them
  * is accepted and changes nothing, and TLS 1.3 keeps its default suites.
  */
-import type { ProblemList } from './problems.js';
+import type { InputPath, InputProblems } from '../util/input-reader.js';
 
 /** A client certificate (k6 `tlsAuth` entry): PEM strings, e.g. from `open()`. */
 export interface TlsClientCertificate {
@@ -66,8 +66,8 @@ const TLS13_SUITES = new Set([
 
 function readVersion(
   value: unknown,
-  path: string,
-  problems: ProblemList,
+  path: InputPath,
+  problems: InputProblems,
 ): TlsOptions['minVersion'] | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const version = typeof value === 'string' ? VERSIONS[value] : undefined;
@@ -82,8 +82,8 @@ function readVersion(
 /** Reads `tlsVersion`, `tlsCipherSuites` and `tlsAuth`; undefined when none is set. */
 export function readTlsOptions(
   values: Readonly<Record<string, unknown>>,
-  pathOf: (key: string) => string,
-  problems: ProblemList,
+  pathOf: (key: string) => InputPath,
+  problems: InputProblems,
 ): TlsOptions | undefined {
   const version = values['tlsVersion'];
   const suites = values['tlsCipherSuites'];
@@ -94,9 +94,9 @@ export function readTlsOptions(
     const v = version as Record<string, unknown>;
     for (const key of Object.keys(v))
       if (key !== 'min' && key !== 'max')
-        problems.add(`${pathOf('tlsVersion')}.${key}`, 'unknown field (use min and max)');
-    const min = readVersion(v['min'], `${pathOf('tlsVersion')}.min`, problems);
-    const max = readVersion(v['max'], `${pathOf('tlsVersion')}.max`, problems);
+        problems.add([...pathOf('tlsVersion'), key], 'unknown field (use min and max)');
+    const min = readVersion(v['min'], [...pathOf('tlsVersion'), 'min'], problems);
+    const max = readVersion(v['max'], [...pathOf('tlsVersion'), 'max'], problems);
     if (min) tls.minVersion = min;
     if (max) tls.maxVersion = max;
   } else {
@@ -124,7 +124,7 @@ export function readTlsOptions(
     if (!Array.isArray(auth)) problems.add(pathOf('tlsAuth'), 'must be a list of {cert, key}');
     else
       auth.forEach((entry, i) => {
-        const path = `${pathOf('tlsAuth')}[${i}]`;
+        const path = [...pathOf('tlsAuth'), i];
         const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<
           string,
           unknown

@@ -1,8 +1,9 @@
 /** Conformance suite every executor configuration passes (one run per entry of EXECUTORS). */
+
 import { describe, expect, it } from 'vitest';
-import { ProblemList } from '../config/problems.js';
 import { createPathOf } from '../config/read-values.js';
 import { readScenario } from '../config/scenarios.js';
+import { formatInputPath, InputProblems } from '../util/input-reader.js';
 import { createExecutionTuple, WHOLE_TEST } from './execution-segment.js';
 import type { Executor } from './executor.js';
 import { COMMON_SCENARIO_KEYS } from './options.js';
@@ -33,9 +34,13 @@ const SIZED: Record<string, Record<string, unknown>> = {
 };
 
 function read(executor: string, fields: Record<string, unknown>) {
-  const problems = new ProblemList();
+  const problems = new InputProblems();
   const scenario = readScenario(
-    { name: 'x', raw: { executor, ...fields }, pathOf: createPathOf('options.scenarios.x') },
+    {
+      name: 'x',
+      raw: { executor, ...fields },
+      pathOf: createPathOf(['options', 'scenarios', 'x']),
+    },
     problems,
   );
   return { scenario, problems: problems.problems };
@@ -132,15 +137,15 @@ describe.each(EXECUTOR_NAMES)('executor %s', (name) => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
-          path: 'options.scenarios.x.gracefulStopp',
+          path: ['options', 'scenarios', 'x', 'gracefulStopp'],
           suggestion: 'gracefulStop',
         }),
         expect.objectContaining({
-          path: 'options.scenarios.x.tags.a',
+          path: ['options', 'scenarios', 'x', 'tags', 'a'],
           message: 'must be a string, got 1',
         }),
         expect.objectContaining({
-          path: 'options.scenarios.x.startTime',
+          path: ['options', 'scenarios', 'x', 'startTime'],
           message: "can't be negative",
         }),
       ]),
@@ -148,15 +153,17 @@ describe.each(EXECUTOR_NAMES)('executor %s', (name) => {
   });
 
   it('rejects scenario names k6 would reject', () => {
-    const problems = new ProblemList();
+    const problems = new InputProblems();
     readScenario(
       {
         name: 'bad name',
         raw: { executor: name, ...MINIMAL[name] },
-        pathOf: createPathOf('options.scenarios.bad name'),
+        pathOf: createPathOf(['options', 'scenarios', 'bad name']),
       },
       problems,
     );
-    expect(problems.problems.map((p) => p.path)).toEqual(['options.scenarios.bad name']);
+    expect(problems.problems.map((p) => formatInputPath(p.path))).toEqual([
+      'options.scenarios["bad name"]',
+    ]);
   });
 });

@@ -123,17 +123,18 @@ describe('executionSegment options', () => {
   it('reports a bad segment, a bad sequence and a segment outside the sequence at their paths', () => {
     expect(plan({}, { executionSegment: '1/2:1/4' }).problems).toEqual([
       {
-        path: '--execution-segment',
+        path: ['--execution-segment'],
         message:
           'a segment must start before it ends (got 1/2:1/4); k6 syntax: 1/4:2/4 in 0,1/4,2/4,3/4,1',
       },
     ]);
-    expect(plan({ executionSegmentSequence: '0,x,1' }).problems[0]?.path).toBe(
-      'options.executionSegmentSequence',
-    );
+    expect(plan({ executionSegmentSequence: '0,x,1' }).problems[0]?.path).toEqual([
+      'options',
+      'executionSegmentSequence',
+    ]);
     expect(
       plan({}, { executionSegment: '0:1/3', executionSegmentSequence: '0,1/4,1/2,1' }).problems,
-    ).toMatchObject([{ path: '--execution-segment', message: /not one of the sequence/ }]);
+    ).toMatchObject([{ path: ['--execution-segment'], message: /not one of the sequence/ }]);
   });
 });
 

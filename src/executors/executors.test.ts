@@ -1,17 +1,21 @@
 /** Each executor's k6 defaults, validation errors and description, table-driven. */
+
 import { describe, expect, it } from 'vitest';
-import { ProblemList } from '../config/problems.js';
 import { createPathOf } from '../config/read-values.js';
 import { readScenario } from '../config/scenarios.js';
+import { formatInputPath, InputProblems } from '../util/input-reader.js';
 import { executorOf } from './registry.js';
 
 function read(raw: Record<string, unknown>) {
-  const problems = new ProblemList();
+  const problems = new InputProblems();
   const scenario = readScenario(
-    { name: 's', raw, pathOf: createPathOf('options.scenarios.s') },
+    { name: 's', raw, pathOf: createPathOf(['options', 'scenarios', 's']) },
     problems,
   );
-  return { scenario, problems: problems.problems.map((p) => `${p.path}: ${p.message}`) };
+  return {
+    scenario,
+    problems: problems.problems.map((p) => `${formatInputPath(p.path)}: ${p.message}`),
+  };
 }
 
 describe('defaults', () => {
@@ -143,14 +147,18 @@ describe('validation errors', () => {
     expect(read({ executor: 'constant-vus', duration: '1s', rate: 5 }).problems).toEqual([
       'options.scenarios.s.rate: is not an option of constant-vus (it belongs to constant-arrival-rate)',
     ]);
-    const problems = new ProblemList();
+    const problems = new InputProblems();
     readScenario(
-      { name: 's', raw: { executor: 'ramping-vu' }, pathOf: createPathOf('options.scenarios.s') },
+      {
+        name: 's',
+        raw: { executor: 'ramping-vu' },
+        pathOf: createPathOf(['options', 'scenarios', 's']),
+      },
       problems,
     );
     expect(problems.problems).toEqual([
       {
-        path: 'options.scenarios.s.executor',
+        path: ['options', 'scenarios', 's', 'executor'],
         message: 'unknown executor "ramping-vu"',
         suggestion: 'ramping-vus',
       },

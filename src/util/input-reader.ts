@@ -36,19 +36,33 @@ const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
 
 /**
  * Renders a path: plain keys joined by dots, indexes in brackets, other keys quoted in brackets
- * (`scenarios.browse.stages[1].target`, `thresholds["http_req_duration{x:y}"]`). A first segment
- * that names where a value came from outside the file (a CLI flag such as `--vus`) stays bare.
- * The root is the empty string.
+ * (`scenarios.browse.stages[1].target`, `thresholds["http_req_duration{x:y}"]`). The first
+ * segment names the root and stays bare, so it can name where a value came from outside a file
+ * (a CLI flag `--vus`, an environment variable `K6_VUS`). The root is the empty string.
  */
 export function formatInputPath(path: InputPath): string {
   let text = '';
   for (const [i, segment] of path.entries()) {
     if (typeof segment === 'number') text += `[${segment}]`;
-    else if (PLAIN_KEY.test(segment) || (i === 0 && segment.startsWith('--')))
-      text += text === '' ? segment : `.${segment}`;
+    else if (i === 0 || PLAIN_KEY.test(segment)) text += text === '' ? segment : `.${segment}`;
     else text += `[${JSON.stringify(segment)}]`;
   }
   return text;
+}
+
+/**
+ * Reads a path written in the format of {@link formatInputPath} back into segments:
+ * `options.thresholds["http_req_duration{x:y}"][0]` -> `options`, `thresholds`, the key, `0`.
+ */
+export function parseInputPath(text: string): Array<string | number> {
+  const segments: Array<string | number> = [];
+  const re = /([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g;
+  for (const m of text.matchAll(re)) {
+    if (m[1] !== undefined) segments.push(m[1]);
+    else if (m[2] !== undefined) segments.push(Number(m[2]));
+    else segments.push(JSON.parse(`"${m[3] ?? ''}"`) as string);
+  }
+  return segments;
 }
 
 /** How a wrong value is named in messages: `null`, `a list`, `a map`, `"text"`, `42`, `true`. */
@@ -108,6 +122,11 @@ export class InputProblems {
       suggestion: findNearest(name, valid),
       atKey: true,
     });
+  }
+
+  /** Records `unknown <noun> "name"` at the value (`executor: "constant-vu"`), with a suggestion. */
+  unknownName(path: InputPath, noun: string, name: string, valid: Iterable<string>): void {
+    this.add(path, `unknown ${noun} "${name}"`, { suggestion: findNearest(name, valid) });
   }
 
   /** Number of problems so far. */

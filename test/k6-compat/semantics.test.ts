@@ -287,10 +287,11 @@ describe('k6 semantics: TLS options', () => {
 
   it('an unknown TLS version or cipher suite is an options error (exit 104) naming the value', async () => {
     const { checkPlan } = await import('../../src/config/build-plan.js');
+    const { formatInputPath } = await import('../../src/util/input-reader.js');
     const result = checkPlan({
       scriptOptions: { tlsVersion: 'tls9', tlsCipherSuites: ['TLS_NOPE'], tlsAuth: [{ cert: 'x' }] },
     });
-    expect(result.problems.map((p) => p.path)).toEqual([
+    expect(result.problems.map((p) => formatInputPath(p.path))).toEqual([
       'options.tlsVersion',
       'options.tlsCipherSuites',
       'options.tlsAuth[0]',

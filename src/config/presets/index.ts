@@ -11,7 +11,7 @@ import { DEFAULT_GRACEFUL_STOP_MS } from '../../executors/options.js';
 import { DEFAULT_GRACEFUL_RAMP_DOWN_MS } from '../../executors/ramping-vus.js';
 import type { ScenarioPlan } from '../../executors/registry.js';
 import { formatGoDuration } from '../../util/duration.js';
-import { formatProblem, ProblemList } from '../problems.js';
+import { formatInputProblem, type InputPath, InputProblems } from '../../util/input-reader.js';
 import { parseDurationValue } from '../read-values.js';
 import {
   PRESET_KINDS,
@@ -35,7 +35,7 @@ export function isPresetKind(name: string): name is PresetKind {
 
 /** Builds a preset; throws a RedlineError (E_CONFIG_INVALID, exit 104) listing every problem. */
 export function buildPreset(kind: PresetKind, options: PresetOptions): PresetResult {
-  const problems = new ProblemList();
+  const problems = new InputProblems();
   const result = createPreset(kind, options, problems);
   if (!result || problems.count > 0) {
     throw new RedlineError(
@@ -43,7 +43,7 @@ export function buildPreset(kind: PresetKind, options: PresetOptions): PresetRes
       `invalid ${kind} preset: ${problems.count} problem(s)`,
       {
         exitCode: ExitCode.InvalidConfig,
-        problems: problems.problems.map(formatProblem),
+        problems: problems.problems.map((p) => formatInputProblem(p)),
         hint: 'a preset needs a base load: --vus X or --rate X; see docs/presets.md',
       },
     );
@@ -55,10 +55,10 @@ export function buildPreset(kind: PresetKind, options: PresetOptions): PresetRes
 export function createPreset(
   kind: string,
   options: PresetOptions,
-  problems: ProblemList,
+  problems: InputProblems,
 ): PresetResult | undefined {
   if (!isPresetKind(kind)) {
-    problems.unknown('preset', 'preset', kind, PRESET_KINDS);
+    problems.unknownName(['preset'], 'preset', kind, PRESET_KINDS);
     return undefined;
   }
   const before = problems.count;
@@ -152,16 +152,16 @@ function openScenario(
 function resolve(
   kind: PresetKind,
   options: PresetOptions,
-  problems: ProblemList,
+  problems: InputProblems,
 ): ResolvedPreset | undefined {
   const defaults = PRESET_DEFAULTS[kind];
   if (options.vus !== undefined && options.rate !== undefined) {
-    problems.add('preset', 'give the base load X as --vus or as --rate, not both');
+    problems.add(['preset'], 'give the base load X as --vus or as --rate, not both');
     return undefined;
   }
   if (options.vus === undefined && options.rate === undefined) {
     problems.add(
-      'preset',
+      ['preset'],
       `the ${kind} preset needs a base load X: --vus X (closed model) or --rate X (iterations/s)`,
     );
     return undefined;
@@ -170,15 +170,15 @@ function resolve(
   const base =
     wholeNumber(
       open ? options.rate : options.vus,
-      open ? 'preset.rate' : 'preset.vus',
+      ['preset', open ? 'rate' : 'vus'],
       1,
       problems,
     ) ?? 1;
   const duration = (key: keyof PresetOptions, fallback: number, min: number) =>
-    presetDuration(options[key], `preset.${key}`, fallback, min, problems);
+    presetDuration(options[key], ['preset', key], fallback, min, problems);
   const multiplier = options.multiplier ?? defaults.multiplier;
   if (!(multiplier > 0) || !Number.isFinite(multiplier))
-    problems.add('preset.multiplier', `must be more than 0, got ${multiplier}`);
+    problems.add(['preset', 'multiplier'], `must be more than 0, got ${multiplier}`);
   return {
     base,
     unit: open ? 'iterations/s' : 'VUs',
@@ -186,22 +186,22 @@ function resolve(
     rampUpMs: duration('rampUp', defaults.rampUpMs, 0),
     rampDownMs: duration('rampDown', defaults.rampDownMs, 0),
     multiplier,
-    steps: wholeNumber(options.steps, 'preset.steps', 1, problems) ?? defaults.steps,
-    step: wholeNumber(options.step, 'preset.step', 1, problems) ?? base,
+    steps: wholeNumber(options.steps, ['preset', 'steps'], 1, problems) ?? defaults.steps,
+    step: wholeNumber(options.step, ['preset', 'step'], 1, problems) ?? base,
     stepDurationMs: duration('stepDuration', defaults.stepDurationMs, 1000),
     spikeDurationMs: duration('spikeDuration', defaults.spikeDurationMs, 1000),
     recoveryMs: duration('recovery', defaults.recoveryMs, 1000),
     payloadBytes:
-      wholeNumber(options.payloadBytes, 'preset.payloadBytes', 0, problems) ??
+      wholeNumber(options.payloadBytes, ['preset', 'payloadBytes'], 0, problems) ??
       defaults.payloadBytes,
   };
 }
 
 function wholeNumber(
   value: number | undefined,
-  path: string,
+  path: InputPath,
   min: number,
-  problems: ProblemList,
+  problems: InputProblems,
 ): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < min) {
@@ -213,10 +213,10 @@ function wholeNumber(
 
 function presetDuration(
   value: unknown,
-  path: string,
+  path: InputPath,
   fallback: number,
   minMs: number,
-  problems: ProblemList,
+  problems: InputProblems,
 ): number {
   if (value === undefined) return fallback;
   const parsed = parseDurationValue(value);

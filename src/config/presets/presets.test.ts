@@ -1,8 +1,10 @@
 /** Presets: the exact stages each test type produces, open-model variants, settings and errors. */
+
 import { describe, expect, it } from 'vitest';
 import { isRedlineError } from '../../errors/redline-error.js';
 import type { Stage } from '../../executors/executor.js';
 import { executorOf } from '../../executors/registry.js';
+import { formatInputPath } from '../../util/input-reader.js';
 import { checkPlan } from '../build-plan.js';
 import { buildPreset, PRESET_KINDS } from './index.js';
 
@@ -217,13 +219,16 @@ describe('through buildPlan (--preset)', () => {
   it('reports preset problems with the rest', () => {
     const result = checkPlan({ cli: { preset: 'lod' as 'load', vus: 5 } });
     expect(result.problems).toEqual([
-      { path: 'preset', message: 'unknown preset "lod"', suggestion: 'load' },
+      { path: ['preset'], message: 'unknown preset "lod"', suggestion: 'load' },
     ]);
     const conflicts = checkPlan({
       cli: { preset: 'load', rate: 10, stages: ['1s:1'], presetOptions: { exec: 'api' } },
       exportedFunctions: ['default'],
     });
-    expect(conflicts.problems.map((p) => p.path)).toEqual(['--stage', 'preset.exec']);
-    expect(checkPlan({ cli: { rate: 10 } }).problems[0]?.path).toBe('--rate');
+    expect(conflicts.problems.map((p) => formatInputPath(p.path))).toEqual([
+      '--stage',
+      'preset.exec',
+    ]);
+    expect(checkPlan({ cli: { rate: 10 } }).problems[0]?.path).toEqual(['--rate']);
   });
 });

@@ -13,7 +13,6 @@ import { describePlan, planMaxDurationMs, planMaxVUs } from '../../config/descri
 import { createUrlRewriter } from '../../config/hosts.js';
 import { k6OptionsView } from '../../config/k6-options-view.js';
 import type { Plan } from '../../config/plan.js';
-import { ProblemList } from '../../config/problems.js';
 import { ExitCode, type ExitCodeValue, exitCodeFor } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
 import { createExecutionTuple } from '../../executors/execution-segment.js';
@@ -45,6 +44,7 @@ import {
   type ThresholdDefinition,
   type ThresholdEvaluator,
 } from '../../thresholds/index.js';
+import { InputProblems } from '../../util/input-reader.js';
 import { addRedactedNames } from '../../util/redact.js';
 import { type AbortReason, runShards } from '../controller.js';
 import {
@@ -238,7 +238,7 @@ async function initPhase(loaded: LoadedScript, options: ScriptRunOptions): Promi
   // `--env` values are in __ENV already in the init context (k6: `vus: __ENV.VUS`); buildPlan reports malformed ones.
   const initEnv = {
     ...(process.env as Record<string, string>),
-    ...readPairs(options.cli?.env, '=', '--env', new ProblemList()),
+    ...readPairs(options.cli?.env, '=', '--env', new InputProblems()),
   };
   const runtime = createThreadRuntime({
     registry: mainRegistry,

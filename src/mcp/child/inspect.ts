@@ -9,10 +9,10 @@
  * The script part follows runScriptTest's init phase (engine/script-run/run-script.ts: load, init
  * context, buildPlan); keep the two in step.
  */
+
 import { buildPlan } from '../../config/build-plan.js';
 import { type CliOverrides, readPairs } from '../../config/cli-overrides.js';
 import { describePlan, planMaxDurationMs, planMaxVUs } from '../../config/describe-plan.js';
-import { ProblemList } from '../../config/problems.js';
 import { initContextError } from '../../engine/index.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { executorOf } from '../../executors/registry.js';
@@ -22,6 +22,7 @@ import { instantiateModule, loadScript } from '../../script/loader/index.js';
 import { scriptModuleMap } from '../../script/modules/module-map.js';
 import { createThreadRuntime, installThreadRuntime } from '../../script/runtime/thread-runtime.js';
 import { isYamlPlanPath, loadYamlPlan } from '../../script/yaml/index.js';
+import { InputProblems } from '../../util/input-reader.js';
 import { errorData } from '../errors.js';
 
 /** What a script's plan asks for. */
@@ -71,7 +72,7 @@ async function inspectScript(path: string, cli: CliOverrides): Promise<ScriptReq
       resolvePath: loaded.resolvePath,
       env: {
         ...(process.env as Record<string, string>),
-        ...readPairs(cli.env, '=', '--env', new ProblemList()),
+        ...readPairs(cli.env, '=', '--env', new InputProblems()),
       },
     });
     installThreadRuntime(runtime);

@@ -2,24 +2,12 @@
  * Where each generated k6 option came from in the YAML, so problems the plan builder finds
  * (`options.scenarios.browse.stages[0].target`) are reported at the plan's own file:line.
  */
-import type { InputPath } from '../../util/input-reader.js';
+import { type InputPath, parseInputPath } from '../../util/input-reader.js';
 
 interface Origin {
   path: InputPath;
   /** Option field -> YAML key when they differ (`rate` -> `arrivalRate`); null: no own node. */
   rename?: Record<string, string | null>;
-}
-
-/** Splits `options.thresholds["http_req_duration"][0]` into `options`, `thresholds`, ..., `0`. */
-export function splitOptionPath(text: string): Array<string | number> {
-  const segments: Array<string | number> = [];
-  const re = /([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g;
-  for (const m of text.matchAll(re)) {
-    if (m[1] !== undefined) segments.push(m[1]);
-    else if (m[2] !== undefined) segments.push(Number(m[2]));
-    else segments.push((m[3] ?? '').replace(/\\(.)/g, '$1'));
-  }
-  return segments;
 }
 
 /** Maps option paths (as the plan builder names them) to YAML paths. */
@@ -28,13 +16,12 @@ export class OriginMap {
 
   /** Records that the option at `optionPath` (`options.scenarios.x`) comes from `path`. */
   set(optionPath: string, path: InputPath, rename?: Record<string, string | null>): void {
-    const key = splitOptionPath(optionPath).join('\u0000');
+    const key = parseInputPath(optionPath).join('\u0000');
     this.#origins.set(key, rename ? { path, rename } : { path });
   }
 
-  /** The YAML path of a problem's option path: the longest known prefix plus the rest. */
-  resolve(optionPath: string): InputPath | undefined {
-    const segments = splitOptionPath(optionPath);
+  /** The YAML path of a problem's option path (segments): the longest known prefix plus the rest. */
+  resolve(segments: InputPath): InputPath | undefined {
     for (let n = segments.length; n > 0; n--) {
       const origin = this.#origins.get(segments.slice(0, n).join('\u0000'));
       if (!origin) continue;
