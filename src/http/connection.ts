@@ -425,21 +425,15 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
       trail.connecting = 0;
       trail.tlsHandshaking = 0;
     }
-    trail.blocked = sendStart > queuedAt ? sendStart - queuedAt : 0;
-    trail.sending = sent - sendStart;
-    if (gotBytes) {
-      const firstByte = this.#firstByteAt;
-      trail.waiting = firstByte > sent ? firstByte - sent : 0;
-      trail.receiving = end > firstByte ? end - firstByte : 0;
-    } else {
-      trail.waiting = end > sent ? end - sent : 0;
-      trail.receiving = 0;
-    }
-    trail.duration = trail.sending + trail.waiting + trail.receiving;
-    trail.queuedAt = queuedAt;
-    trail.sendStart = sendStart;
-    trail.endAt = end;
-    trail.tag = this.#slots[base + TAG] as number;
+    trail.setTimes(
+      queuedAt,
+      sendStart,
+      sent,
+      this.#firstByteAt,
+      gotBytes,
+      end,
+      this.#slots[base + TAG] as number,
+    );
     trail.bytesSent = this.#slots[base + BYTES] as number;
   }
 

@@ -41,49 +41,24 @@ import {
   type IncomingHttpHeaders,
   type OutgoingHttpHeaders,
 } from 'node:http2';
-import { connect as netConnect, type Socket } from 'node:net';
-import { type TLSSocket, connect as tlsConnect } from 'node:tls';
-import { type ConnectionOwner, SendFlags } from './connection.js';
+import type { TLSSocket } from 'node:tls';
+import type { ConnectionOwner } from './connection.js';
 import {
   type ClassifiedError,
   classifySocketError,
   closedBeforeResponse,
   http2ConnectionError,
   http2GoAway,
-  http2NotNegotiated,
   http2StreamReset,
   requestTimeout,
-  truncatedResponse,
 } from './errors.js';
-import type { LoadConnection } from './load-connection.js';
+import {
+  type Http2ConnectionOptions,
+  Http2Slot,
+  type SlotSession,
+  sessionFailure,
+} from './h2-slot.js';
 import type { Target } from './target.js';
-import { TimingTrail } from './timing-trail.js';
-
-/** The fixed request an HTTP/2 connection sends (quick mode sends one request shape). */
-export interface Http2RequestShape {
-  /** Pseudo-headers and headers, lower-case names (see {@link http2Headers}). */
-  headers: OutgoingHttpHeaders;
-  /** Request body, or null. */
-  body: Uint8Array | null;
-}
-
-/** Options of an HTTP/2 connection. */
-export interface Http2ConnectionOptions {
-  /** Concurrent streams per connection. */
-  streams: number;
-  /** Skip TLS certificate verification. */
-  insecure: boolean;
-  /** `h2` over TLS (ALPN) or `h2c` (cleartext, prior knowledge). */
-  mode: 'h2' | 'h2c';
-  request: Http2RequestShape;
-  /**
-   * Shared read buffer (`onread`, one per thread): the lean client (h2-fast-connection.ts) reads
-   * into it; node:http2 ignores it. Without it the lean client allocates its own.
-   */
-  readBuffer?: Buffer;
-  /** Clock in ms (performance.now by default). */
-  now?: () => number;
-}
 
 /**
  * Builds HTTP/2 request headers from an HTTP/1-style request: pseudo-headers from the target,
@@ -154,24 +129,9 @@ interface Flight {
 }
 
 /** One HTTP/2 session (a connection generation of the slot). */
-interface SessionState {
+interface SessionState extends SlotSession {
   session: ClientHttp2Session;
-  socket: Socket | TLSSocket;
   flights: Set<Flight>;
-  ready: boolean;
-  /** Streams allowed at once: `--streams`, capped by the server's SETTINGS_MAX_CONCURRENT_STREAMS. */
-  maxStreams: number;
-  /** A GOAWAY arrived: no new stream; the remaining ones drain. */
-  draining: boolean;
-  dead: boolean;
-  connectStart: number;
-  connectingMs: number;
-  tlsMs: number;
-  fresh: boolean;
-  /** Why the session failed (socket error, GOAWAY with an error code), when known. */
-  failure: ClassifiedError | null;
-  bytesRead: number;
-  bytesWritten: number;
 }
 
 const FLIGHT = Symbol('redline.h2flight');
@@ -191,20 +151,8 @@ function onStreamClose(this: OwnedStream): void {
 function ignoreError(): void {}
 
 /** An HTTP/2 connection slot; see the file comment. */
-export class Http2Connection implements LoadConnection {
-  readonly id: number;
-  readonly trail = new TimingTrail();
-  /** The negotiated TLS version and IANA cipher-suite name; '' for h2c. */
-  tlsProtocol = '';
-  tlsCipher = '';
-  #status = 0;
-  readonly #target: Target;
-  readonly #owner: ConnectionOwner<Http2Connection>;
-  readonly #options: Http2ConnectionOptions;
-  readonly #clock: () => number;
+export class Http2Connection extends Http2Slot<SessionState, Http2Connection> {
   readonly #authority: string;
-  #active: SessionState | null = null;
-  readonly #draining = new Set<SessionState>();
 
   constructor(
     id: number,
@@ -212,11 +160,7 @@ export class Http2Connection implements LoadConnection {
     owner: ConnectionOwner<Http2Connection>,
     options: Http2ConnectionOptions,
   ) {
-    this.id = id;
-    this.#target = target;
-    this.#owner = owner;
-    this.#options = options;
-    this.#clock = options.now ?? (() => performance.now());
+    super(id, target, owner, options);
     const scheme = options.mode === 'h2' ? 'https' : 'http';
     const host = target.hostname.includes(':') ? `[${target.hostname}]` : target.hostname;
     this.#authority = `${scheme}://${host}:${target.port}`;
@@ -224,83 +168,28 @@ export class Http2Connection implements LoadConnection {
 
   /** @internal The clock (stream handlers read it). */
   now(): number {
-    return this.#clock();
-  }
-
-  get statusCode(): number {
-    return this.#status;
-  }
-  get canSend(): boolean {
-    const s = this.#active;
-    if (s === null) return false;
-    return s.ready && !s.draining && s.flights.size < s.maxStreams;
-  }
-  get isOpen(): boolean {
-    return this.#active !== null;
-  }
-  get isConnecting(): boolean {
-    return this.#active !== null && !this.#active.ready;
-  }
-  /** Streams in flight on this slot (the current session and any draining after a GOAWAY). */
-  get inFlight(): number {
-    let n = this.#active?.flights.size ?? 0;
-    for (const s of this.#draining) n += s.flights.size;
-    return n;
+    return this.clock();
   }
 
   connect(): void {
-    if (this.#active !== null) return;
-    const t = this.#target;
-    const start = this.#clock();
-    let socket: Socket | TLSSocket;
-    if (this.#options.mode === 'h2') {
-      socket = tlsConnect({
-        host: t.hostname,
-        port: t.port,
-        servername: t.servername,
-        rejectUnauthorized: !this.#options.insecure,
-        ALPNProtocols: ['h2'],
-      });
-    } else {
-      socket = netConnect({ host: t.hostname, port: t.port });
-    }
-    socket.setNoDelay(true);
+    if (this.active !== null) return;
+    const start = this.clock();
+    const socket = this.openSocket();
     const session = h2connect(this.#authority, {
       createConnection: () => socket,
       settings: { enablePush: false },
       // The default (10 MB) refuses new streams under load with many streams in flight.
       maxSessionMemory: 64,
     });
-    const state: SessionState = {
-      session,
-      socket,
-      flights: new Set(),
-      ready: false,
-      maxStreams: this.#options.streams,
-      draining: false,
-      dead: false,
-      connectStart: start,
-      connectingMs: 0,
-      tlsMs: 0,
-      fresh: true,
-      failure: null,
-      bytesRead: 0,
-      bytesWritten: 0,
-    };
-    this.#active = state;
+    const state: SessionState = { ...this.newSession(socket, start), session, flights: new Set() };
+    this.active = state;
     socket.once('connect', () => {
-      state.connectingMs = this.#clock() - start;
+      state.connectingMs = this.clock() - start;
     });
-    if (this.#options.mode === 'h2') {
+    if (this.options.mode === 'h2') {
       const tls = socket as TLSSocket;
       tls.once('secureConnect', () => {
-        state.tlsMs = this.#clock() - start - state.connectingMs;
-        this.tlsProtocol = tls.getProtocol() ?? '';
-        this.tlsCipher = tls.getCipher()?.standardName ?? '';
-        if (tls.alpnProtocol !== 'h2') {
-          state.failure = http2NotNegotiated(tls.alpnProtocol || '');
-          session.destroy();
-        }
+        if (!this.tlsConnected(state, tls)) session.destroy();
       });
     }
     // Runs before node:http2's own listener: the socket's class is known when streams close.
@@ -312,16 +201,16 @@ export class Http2Connection implements LoadConnection {
     session.once('remoteSettings', (settings) => {
       if (state.dead || state.failure !== null) return;
       state.maxStreams = Math.min(
-        this.#options.streams,
+        this.options.streams,
         settings.maxConcurrentStreams ?? Number.POSITIVE_INFINITY,
       );
       state.ready = true;
-      this.#owner.onConnectionReady(this);
+      this.owner.onConnectionReady(this);
     });
     session.on('remoteSettings', (settings) => {
       if (state.ready)
         state.maxStreams = Math.min(
-          this.#options.streams,
+          this.options.streams,
           settings.maxConcurrentStreams ?? Number.POSITIVE_INFINITY,
         );
     });
@@ -335,14 +224,14 @@ export class Http2Connection implements LoadConnection {
   }
 
   send(_bytes: Buffer, flags: number, queuedAt: number, tag: number): void {
-    const state = this.#active!;
-    const request = this.#options.request;
+    const state = this.active!;
+    const request = this.options.request;
     const flight: Flight = {
       conn: this,
       session: state,
       stream: null,
       queuedAt,
-      sendStart: this.#clock(),
+      sendStart: this.clock(),
       sent: 0,
       tag,
       flags,
@@ -357,7 +246,7 @@ export class Http2Connection implements LoadConnection {
       stream = state.session.request(request.headers, { endStream: request.body === null });
     } catch (error) {
       // The session refused the stream at once (closing, too many streams): a failed request.
-      flight.sent = this.#clock();
+      flight.sent = this.clock();
       this.#finishFlight(flight, flight.sent, sessionErrorClass(error as NodeJS.ErrnoException));
       return;
     }
@@ -368,35 +257,15 @@ export class Http2Connection implements LoadConnection {
     stream.on('error', ignoreError);
     if (request.body !== null) stream.end(request.body);
     stream.resume();
-    flight.sent = this.#clock();
+    flight.sent = this.clock();
   }
 
-  destroy(error: ClassifiedError | null): void {
-    const active = this.#active;
-    for (const state of [...this.#draining, ...(active ? [active] : [])]) {
-      this.#killSession(state, error);
-    }
-    this.#draining.clear();
-    if (active !== null) {
-      this.#active = null;
-      this.#owner.onConnectionClosed(this, error, !active.ready);
-    }
-  }
-
-  expireBefore(limit: number): void {
-    const active = this.#active;
-    if (active !== null && !active.ready) {
-      if (active.connectStart < limit) this.destroy(requestTimeout());
-      return;
-    }
-    const sessions = active ? [active, ...this.#draining] : [...this.#draining];
-    for (const state of sessions) {
-      for (const flight of state.flights) {
-        if (flight.sendStart >= limit) continue;
-        const stream = flight.stream;
-        this.#finishFlight(flight, this.#clock(), requestTimeout());
-        if (stream !== null && !stream.closed) stream.close(h2constants.NGHTTP2_CANCEL);
-      }
+  protected expireStreams(state: SessionState, limit: number): void {
+    for (const flight of state.flights) {
+      if (flight.sendStart >= limit) continue;
+      const stream = flight.stream;
+      this.#finishFlight(flight, this.clock(), requestTimeout());
+      if (stream !== null && !stream.closed) stream.close(h2constants.NGHTTP2_CANCEL);
     }
   }
 
@@ -405,9 +274,9 @@ export class Http2Connection implements LoadConnection {
   /** @internal A stream closed before it was reported; decides its outcome (file comment). */
   handleStreamClose(flight: Flight, rstCode: number): void {
     const state = flight.session;
-    const end = flight.endAt || this.#clock();
+    const end = flight.endAt || this.clock();
     if (state.session.destroyed || state.dead) {
-      this.#finishFlight(flight, end, this.#sessionFailure(state, flight));
+      this.#finishFlight(flight, end, sessionFailure(state, flight.firstByteAt));
     } else if (rstCode !== h2constants.NGHTTP2_NO_ERROR) {
       this.#finishFlight(flight, end, http2StreamReset(rstCode));
     } else if (flight.status > 0) {
@@ -415,11 +284,6 @@ export class Http2Connection implements LoadConnection {
     } else {
       this.#finishFlight(flight, end, closedBeforeResponse());
     }
-  }
-
-  #sessionFailure(state: SessionState, flight: Flight): ClassifiedError {
-    if (state.failure !== null) return state.failure;
-    return flight.firstByteAt > 0 ? truncatedResponse() : closedBeforeResponse();
   }
 
   #onGoaway(state: SessionState, code: number, lastStreamId: number): void {
@@ -430,21 +294,14 @@ export class Http2Connection implements LoadConnection {
       for (const flight of state.flights) {
         const id = flight.stream?.id;
         if (id !== undefined && id <= lastStreamId) continue;
-        this.#fillTrail(flight, this.#clock());
+        this.#fillTrail(flight, this.clock());
         flight.done = true;
         state.flights.delete(flight);
-        if ((flight.flags & SendFlags.Retry) === 0)
-          this.#owner.onRequestRetry(this, http2StreamReset(h2constants.NGHTTP2_REFUSED_STREAM));
-        else
-          this.#owner.onRequestFailed(this, http2StreamReset(h2constants.NGHTTP2_REFUSED_STREAM));
+        this.refuseStream(flight.flags);
       }
     }
-    if (state === this.#active) {
-      this.#active = null;
-      if (state.flights.size > 0 && !state.dead) this.#draining.add(state);
-      else this.#killSession(state, null);
-      this.#owner.onConnectionClosed(this, null, false);
-    }
+    if (state === this.active)
+      this.retireActive(state, state.flights.size > 0 && !state.dead, null);
   }
 
   #onSessionClosed(state: SessionState): void {
@@ -453,27 +310,18 @@ export class Http2Connection implements LoadConnection {
     for (const flight of state.flights)
       this.#finishFlight(
         flight,
-        flight.endAt || this.#clock(),
-        this.#sessionFailure(state, flight),
+        flight.endAt || this.clock(),
+        sessionFailure(state, flight.firstByteAt),
       );
     state.flights.clear();
-    this.#draining.delete(state);
-    if (state === this.#active) {
-      this.#active = null;
-      const duringConnect = !state.ready;
-      this.#owner.onConnectionClosed(
-        this,
-        state.failure ?? (duringConnect ? closedBeforeResponse() : null),
-        duringConnect,
-      );
-    }
+    this.sessionGone(state);
   }
 
   /** Fails the session's streams with `error` (silently when null) and tears it down. */
-  #killSession(state: SessionState, error: ClassifiedError | null): void {
+  protected killSession(state: SessionState, error: ClassifiedError | null): void {
     if (state.dead) return;
     state.dead = true;
-    const now = this.#clock();
+    const now = this.clock();
     for (const flight of state.flights) {
       if (error !== null) this.#finishFlight(flight, now, error);
       flight.done = true;
@@ -489,81 +337,30 @@ export class Http2Connection implements LoadConnection {
     flight.done = true;
     flight.session.flights.delete(flight);
     this.#fillTrail(flight, end);
-    if (error === null) {
-      this.#status = flight.status;
-      this.#owner.onResponse(this);
-    } else {
-      this.#owner.onRequestFailed(this, error);
-    }
+    this.reportOutcome(flight.status, error);
     if (flight.session.draining && flight.session.flights.size === 0 && !flight.session.dead)
       this.#closeDrained(flight.session);
   }
 
   /** A session drained after its GOAWAY: closed without failing anything. */
   #closeDrained(state: SessionState): void {
-    if (state === this.#active) return;
+    if (state === this.active) return;
     state.dead = true;
-    this.#draining.delete(state);
+    this.draining.delete(state);
     state.session.close();
   }
 
   #fillTrail(flight: Flight, end: number): void {
-    const trail = this.trail;
-    const state = flight.session;
-    if (state.fresh && state.ready) {
-      trail.connecting = state.connectingMs;
-      trail.tlsHandshaking = state.tlsMs;
-      state.fresh = false;
-    } else {
-      trail.connecting = 0;
-      trail.tlsHandshaking = 0;
-    }
-    fillStreamTimings(trail, flight, flight.sent || flight.sendStart, end);
-    const socket = state.socket;
-    const read = socket.bytesRead;
-    const written = socket.bytesWritten;
-    trail.bytesReceived = read - state.bytesRead;
-    trail.bytesSent = written - state.bytesWritten;
-    state.bytesRead = read;
-    state.bytesWritten = written;
+    const socket = flight.session.socket;
+    this.fillTrail(
+      flight.session,
+      flight,
+      flight.sent || flight.sendStart,
+      end,
+      socket.bytesRead,
+      socket.bytesWritten,
+    );
   }
-}
-
-/** When a stream's request was queued, started, answered (see {@link fillStreamTimings}). */
-export interface StreamTimes {
-  queuedAt: number;
-  sendStart: number;
-  /** When the response headers arrived; 0 when none did. */
-  firstByteAt: number;
-  tag: number;
-}
-
-/**
- * Fills a trail's k6 timings for one HTTP/2 stream (both HTTP/2 clients): `blocked` from queued
- * to started, `sending` to `sent`, `waiting` to the response headers, `receiving` to `end`;
- * `duration = sending + waiting + receiving`.
- */
-export function fillStreamTimings(
-  trail: TimingTrail,
-  t: StreamTimes,
-  sent: number,
-  end: number,
-): void {
-  trail.blocked = t.sendStart > t.queuedAt ? t.sendStart - t.queuedAt : 0;
-  trail.sending = sent - t.sendStart;
-  const first = t.firstByteAt;
-  if (first > 0) {
-    trail.waiting = first > sent ? first - sent : 0;
-    trail.receiving = end > first ? end - first : 0;
-  } else {
-    trail.waiting = end > sent ? end - sent : 0;
-    trail.receiving = 0;
-  }
-  trail.duration = trail.sending + trail.waiting + trail.receiving;
-  trail.queuedAt = t.queuedAt;
-  trail.sendStart = t.sendStart;
-  trail.endAt = end;
-  trail.tag = t.tag;
 }
 
 /** Classifies a node:http2 session error (socket errors keep their class). */

@@ -38,25 +38,18 @@
  * `sending` ends when the HEADERS are handed to the socket; byte counts are the plaintext octets
  * written and read, as node's socket counters give them.
  */
-import { type NetConnectOpts, connect as netConnect, type Socket } from 'node:net';
-import {
-  type TLSSocket,
-  type ConnectionOptions as TlsConnectionOptions,
-  connect as tlsConnect,
-} from 'node:tls';
-import { type ConnectionOwner, SendFlags } from './connection.js';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { ConnectionOwner } from './connection.js';
 import {
   type ClassifiedError,
   classifySocketError,
   closedBeforeResponse,
   http2ConnectionError,
   http2GoAway,
-  http2NotNegotiated,
   http2StreamReset,
   requestTimeout,
-  truncatedResponse,
 } from './errors.js';
-import { fillStreamTimings, type Http2ConnectionOptions } from './h2-connection.js';
 import {
   DEFAULT_MAX_FRAME_SIZE,
   DEFAULT_WINDOW,
@@ -73,10 +66,14 @@ import {
   settingsFrame,
   windowUpdateFrame,
 } from './h2-framing.js';
+import {
+  type Http2ConnectionOptions,
+  Http2Slot,
+  type SlotSession,
+  sessionFailure,
+} from './h2-slot.js';
 import { encodeHeaderBlock, HpackDecoder, HpackError } from './hpack.js';
-import type { LoadConnection } from './load-connection.js';
 import type { Target } from './target.js';
-import { TimingTrail } from './timing-trail.js';
 
 /** The receive window this client announces per stream and for the connection. */
 const RECEIVE_WINDOW = 16 * 1024 * 1024;
@@ -103,27 +100,14 @@ interface Flight {
 }
 
 /** One connection generation of the slot. */
-interface Session {
-  socket: Socket | TLSSocket;
+interface Session extends SlotSession {
   reader: FrameReader;
   decoder: HpackDecoder;
   flights: Map<number, Flight>;
   nextId: number;
-  ready: boolean;
-  maxStreams: number;
-  draining: boolean;
-  dead: boolean;
-  connectStart: number;
-  connectingMs: number;
-  tlsMs: number;
-  fresh: boolean;
-  failure: ClassifiedError | null;
   /** Octets read and written on the socket (TLS: plaintext, as node's socket counters). */
   readTotal: number;
   writtenTotal: number;
-  /** Totals already attributed to a request. */
-  bytesRead: number;
-  bytesWritten: number;
   /** Frames to write at the end of this turn. */
   out: Buffer[];
   outBytes: number;
@@ -145,23 +129,11 @@ interface Session {
 }
 
 /** The HTTP/2 quick-mode connection slot over a lean framing client; see the file comment. */
-export class Http2FastConnection implements LoadConnection {
-  readonly id: number;
-  readonly trail = new TimingTrail();
-  /** The negotiated TLS version and IANA cipher-suite name; '' for h2c. */
-  tlsProtocol = '';
-  tlsCipher = '';
-  #status = 0;
-  readonly #target: Target;
-  readonly #owner: ConnectionOwner<Http2FastConnection>;
-  readonly #options: Http2ConnectionOptions;
-  readonly #clock: () => number;
+export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection> {
   /** HEADERS frame template: frame header (stream id patched per stream) + HPACK block. */
   readonly #headersFrame: Buffer;
   readonly #body: Uint8Array | null;
   readonly #readBuffer: Buffer;
-  #active: Session | null = null;
-  readonly #draining = new Set<Session>();
 
   constructor(
     id: number,
@@ -169,11 +141,7 @@ export class Http2FastConnection implements LoadConnection {
     owner: ConnectionOwner<Http2FastConnection>,
     options: Http2ConnectionOptions,
   ) {
-    this.id = id;
-    this.#target = target;
-    this.#owner = owner;
-    this.#options = options;
-    this.#clock = options.now ?? (() => performance.now());
+    super(id, target, owner, options);
     const block = requestHeaderBlock(options.request.headers);
     // Callers check with fitsOneHeadersFrame() first (quick mode then uses node:http2).
     if (block.length > DEFAULT_MAX_FRAME_SIZE)
@@ -188,31 +156,9 @@ export class Http2FastConnection implements LoadConnection {
     );
   }
 
-  get statusCode(): number {
-    return this.#status;
-  }
-  get canSend(): boolean {
-    const s = this.#active;
-    if (s === null) return false;
-    return s.ready && !s.draining && s.flights.size < s.maxStreams;
-  }
-  get isOpen(): boolean {
-    return this.#active !== null;
-  }
-  get isConnecting(): boolean {
-    return this.#active !== null && !this.#active.ready;
-  }
-  /** Streams in flight on this slot (the current session and any draining after a GOAWAY). */
-  get inFlight(): number {
-    let n = this.#active?.flights.size ?? 0;
-    for (const s of this.#draining) n += s.flights.size;
-    return n;
-  }
-
   connect(): void {
-    if (this.#active !== null) return;
-    const t = this.#target;
-    const start = this.#clock();
+    if (this.active !== null) return;
+    const start = this.clock();
     // Reads go into one reused buffer (`onread`, also passed on by node:tls): no Buffer and no
     // Readable-stream push per read. Frames are handled before the callback returns.
     let s: Session | null = null;
@@ -225,18 +171,9 @@ export class Http2FastConnection implements LoadConnection {
         return true;
       },
     };
-    const socket =
-      this.#options.mode === 'h2'
-        ? tlsConnect({
-            host: t.hostname,
-            port: t.port,
-            servername: t.servername,
-            rejectUnauthorized: !this.#options.insecure,
-            ALPNProtocols: ['h2'],
-            onread,
-          } as TlsConnectionOptions)
-        : netConnect({ host: t.hostname, port: t.port, onread } as unknown as NetConnectOpts);
-    socket.setNoDelay(true);
+    const socket = this.openSocket(onread);
+    // One literal, not a spread of Http2Slot.newSession: the framing reads these fields per
+    // frame, and a literal keeps them all in-object.
     s = {
       socket,
       reader: null as unknown as FrameReader,
@@ -244,7 +181,7 @@ export class Http2FastConnection implements LoadConnection {
       flights: new Map(),
       nextId: 1,
       ready: false,
-      maxStreams: this.#options.streams,
+      maxStreams: this.options.streams,
       draining: false,
       dead: false,
       connectStart: start,
@@ -275,7 +212,7 @@ export class Http2FastConnection implements LoadConnection {
       (length) => this.#protocolError(s, H2Error.FrameSizeError, `frame of ${length} B`),
       DEFAULT_MAX_FRAME_SIZE,
     );
-    this.#active = s;
+    this.active = s;
     const preface = () => {
       this.#queue(s, H2_PREFACE);
       this.#queue(
@@ -288,21 +225,14 @@ export class Http2FastConnection implements LoadConnection {
       this.#queue(s, windowUpdateFrame(0, RECEIVE_WINDOW - DEFAULT_WINDOW));
     };
     socket.once('connect', () => {
-      s.connectingMs = this.#clock() - start;
-      if (this.#options.mode === 'h2c') preface();
+      s.connectingMs = this.clock() - start;
+      if (this.options.mode === 'h2c') preface();
     });
-    if (this.#options.mode === 'h2') {
+    if (this.options.mode === 'h2') {
       const tls = socket as TLSSocket;
       tls.once('secureConnect', () => {
-        s.tlsMs = this.#clock() - start - s.connectingMs;
-        this.tlsProtocol = tls.getProtocol() ?? '';
-        this.tlsCipher = tls.getCipher()?.standardName ?? '';
-        if (tls.alpnProtocol !== 'h2') {
-          s.failure = http2NotNegotiated(tls.alpnProtocol || '');
-          socket.destroy();
-          return;
-        }
-        preface();
+        if (this.tlsConnected(s, tls)) preface();
+        else socket.destroy();
       });
     }
     socket.on('error', (error) => {
@@ -312,8 +242,8 @@ export class Http2FastConnection implements LoadConnection {
   }
 
   send(_bytes: Buffer, flags: number, queuedAt: number, tag: number): void {
-    const s = this.#active!;
-    const now = this.#clock();
+    const s = this.active!;
+    const now = this.clock();
     const id = s.nextId;
     s.nextId += 2;
     const body = this.#body;
@@ -335,32 +265,14 @@ export class Http2FastConnection implements LoadConnection {
     if (!s.flushQueued) this.#scheduleFlush(s);
     if (body !== null) this.#sendBody(s, flight);
     // Stream ids are finite: the slot moves to a new connection before they run out.
-    if (s.nextId > LAST_STREAM_ID - 2 && s === this.#active) this.#retire(s);
+    if (s.nextId > LAST_STREAM_ID - 2 && s === this.active) this.#retire(s);
   }
 
-  destroy(error: ClassifiedError | null): void {
-    const active = this.#active;
-    for (const s of [...this.#draining, ...(active ? [active] : [])]) this.#kill(s, error);
-    this.#draining.clear();
-    if (active !== null) {
-      this.#active = null;
-      this.#owner.onConnectionClosed(this, error, !active.ready);
-    }
-  }
-
-  expireBefore(limit: number): void {
-    const active = this.#active;
-    if (active !== null && !active.ready) {
-      if (active.connectStart < limit) this.destroy(requestTimeout());
-      return;
-    }
-    const sessions = active ? [active, ...this.#draining] : [...this.#draining];
-    for (const s of sessions) {
-      for (const flight of s.flights.values()) {
-        if (flight.sendStart >= limit) continue;
-        this.#finish(s, flight, this.#clock(), requestTimeout());
-        if (!s.dead) this.#queue(s, rstStreamFrame(flight.id, H2Error.Cancel));
-      }
+  protected expireStreams(s: Session, limit: number): void {
+    for (const flight of s.flights.values()) {
+      if (flight.sendStart >= limit) continue;
+      this.#finish(s, flight, this.clock(), requestTimeout());
+      if (!s.dead) this.#queue(s, rstStreamFrame(flight.id, H2Error.Cancel));
     }
   }
 
@@ -389,7 +301,7 @@ export class Http2FastConnection implements LoadConnection {
     let p = 0;
     // HEADERS first: a body's DATA frames queued with them must follow their stream's HEADERS.
     // `sending` ends here, when the request is handed to the socket (k6: written).
-    const now = this.#clock();
+    const now = this.clock();
     for (const id of ids) {
       const flight = s.flights.get(id);
       if (flight !== undefined) flight.sent = now;
@@ -486,7 +398,7 @@ export class Http2FastConnection implements LoadConnection {
             : flight.status > 0
               ? null
               : closedBeforeResponse();
-        this.#finish(s, flight, this.#clock(), error);
+        this.#finish(s, flight, this.clock(), error);
         return;
       }
       case FrameType.Settings:
@@ -613,7 +525,7 @@ export class Http2FastConnection implements LoadConnection {
       // 1xx are interim responses; the final one follows (RFC 9113 §8.1). Trailers have no status.
       if (status >= 200) {
         flight.status = status;
-        flight.firstByteAt = this.#clock();
+        flight.firstByteAt = this.clock();
       } else if (status === 0) {
         this.#protocolError(s, H2Error.ProtocolError, 'response without :status');
         return;
@@ -632,7 +544,7 @@ export class Http2FastConnection implements LoadConnection {
       const id = buf.readUInt16BE(p);
       const value = buf.readUInt32BE(p + 2);
       if (id === Setting.MaxConcurrentStreams) {
-        s.maxStreams = Math.min(this.#options.streams, value);
+        s.maxStreams = Math.min(this.options.streams, value);
       } else if (id === Setting.InitialWindowSize) {
         if (value > MAX_WINDOW) {
           this.#protocolError(s, H2Error.FlowControlError, 'INITIAL_WINDOW_SIZE too large');
@@ -653,7 +565,7 @@ export class Http2FastConnection implements LoadConnection {
     if (s.blocked.length > 0) this.#unblock(s);
     if (!s.ready && !s.dead && s.failure === null) {
       s.ready = true;
-      this.#owner.onConnectionReady(this);
+      this.owner.onConnectionReady(this);
     }
   }
 
@@ -664,21 +576,16 @@ export class Http2FastConnection implements LoadConnection {
       // Streams the server never processed: handed back for a new connection.
       for (const flight of s.flights.values()) {
         if (flight.id <= lastStreamId) continue;
-        this.#fillTrail(s, flight, this.#clock());
+        this.#fillTrail(s, flight, this.clock());
         s.flights.delete(flight.id);
-        const refused = http2StreamReset(H2Error.RefusedStream);
-        if ((flight.flags & SendFlags.Retry) === 0) this.#owner.onRequestRetry(this, refused);
-        else this.#owner.onRequestFailed(this, refused);
+        this.refuseStream(flight.flags);
       }
     }
-    if (s === this.#active) {
-      this.#active = null;
-      if (s.flights.size > 0 && !s.dead && code === H2Error.NoError) this.#draining.add(s);
-      else this.#kill(s, s.failure);
-      this.#owner.onConnectionClosed(this, null, false);
+    if (s === this.active) {
+      this.retireActive(s, s.flights.size > 0 && !s.dead && code === H2Error.NoError, s.failure);
     } else if (code !== H2Error.NoError) {
-      this.#draining.delete(s);
-      this.#kill(s, s.failure);
+      this.draining.delete(s);
+      this.killSession(s, s.failure);
     }
   }
 
@@ -686,20 +593,11 @@ export class Http2FastConnection implements LoadConnection {
     if (s.dead) return;
     s.dead = true;
     s.reader.stop();
-    const now = this.#clock();
+    const now = this.clock();
     for (const flight of s.flights.values())
-      this.#finish(s, flight, now, this.#failureOf(s, flight));
+      this.#finish(s, flight, now, sessionFailure(s, flight.firstByteAt));
     s.flights.clear();
-    this.#draining.delete(s);
-    if (s === this.#active) {
-      this.#active = null;
-      const duringConnect = !s.ready;
-      this.#owner.onConnectionClosed(
-        this,
-        s.failure ?? (duringConnect ? closedBeforeResponse() : null),
-        duringConnect,
-      );
-    }
+    this.sessionGone(s);
   }
 
   /** The server broke the protocol: GOAWAY with `code`, then the connection ends. */
@@ -714,26 +612,18 @@ export class Http2FastConnection implements LoadConnection {
     this.#onSocketClosed(s);
   }
 
-  #failureOf(s: Session, flight: Flight): ClassifiedError {
-    if (s.failure !== null) return s.failure;
-    return flight.firstByteAt > 0 ? truncatedResponse() : closedBeforeResponse();
-  }
-
   /** The active session can open no more streams (ids exhausted): drain it, reconnect. */
   #retire(s: Session): void {
     s.draining = true;
-    this.#active = null;
-    if (s.flights.size > 0) this.#draining.add(s);
-    else this.#kill(s, null);
-    this.#owner.onConnectionClosed(this, null, false);
+    this.retireActive(s, s.flights.size > 0, null);
   }
 
   /** Fails the session's streams with `error` (silently when null) and tears it down. */
-  #kill(s: Session, error: ClassifiedError | null): void {
+  protected killSession(s: Session, error: ClassifiedError | null): void {
     if (s.dead) return;
     s.dead = true;
     s.reader.stop();
-    const now = this.#clock();
+    const now = this.clock();
     const flights = [...s.flights.values()];
     s.flights.clear();
     if (error !== null) for (const flight of flights) this.#report(s, flight, now, error);
@@ -742,7 +632,7 @@ export class Http2FastConnection implements LoadConnection {
 
   /** A stream ended with END_STREAM. */
   #end(s: Session, flight: Flight): void {
-    const now = this.#clock();
+    const now = this.clock();
     this.#finish(s, flight, now, flight.status > 0 ? null : closedBeforeResponse());
   }
 
@@ -750,10 +640,10 @@ export class Http2FastConnection implements LoadConnection {
   #finish(s: Session, flight: Flight, end: number, error: ClassifiedError | null): void {
     if (!s.flights.delete(flight.id)) return;
     this.#report(s, flight, end, error);
-    if (s.draining && s.flights.size === 0 && !s.dead && s !== this.#active) {
+    if (s.draining && s.flights.size === 0 && !s.dead && s !== this.active) {
       // Drained after a GOAWAY: closed without failing anything.
       s.dead = true;
-      this.#draining.delete(s);
+      this.draining.delete(s);
       s.reader.stop();
       this.#queue(s, goawayFrame(0, H2Error.NoError));
       this.#flush(s);
@@ -763,32 +653,12 @@ export class Http2FastConnection implements LoadConnection {
 
   #report(s: Session, flight: Flight, end: number, error: ClassifiedError | null): void {
     this.#fillTrail(s, flight, end);
-    if (error === null) {
-      this.#status = flight.status;
-      this.#owner.onResponse(this);
-    } else {
-      this.#owner.onRequestFailed(this, error);
-    }
+    this.reportOutcome(flight.status, error);
   }
 
   #fillTrail(s: Session, flight: Flight, end: number): void {
-    const trail = this.trail;
-    if (s.fresh && s.ready) {
-      trail.connecting = s.connectingMs;
-      trail.tlsHandshaking = s.tlsMs;
-      s.fresh = false;
-    } else {
-      trail.connecting = 0;
-      trail.tlsHandshaking = 0;
-    }
-    fillStreamTimings(trail, flight, flight.sent, end);
     // Counted here rather than read from the socket's getters (bytesWritten walks its queue).
-    const read = s.readTotal;
-    const written = s.writtenTotal;
-    trail.bytesReceived = read - s.bytesRead;
-    trail.bytesSent = written - s.bytesWritten;
-    s.bytesRead = read;
-    s.bytesWritten = written;
+    this.fillTrail(s, flight, flight.sent, end, s.readTotal, s.writtenTotal);
   }
 }
 

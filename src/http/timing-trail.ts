@@ -29,4 +29,34 @@ export class TimingTrail {
   bytesSent = 0;
   /** Bytes read for the response (head + body as on the wire). */
   bytesReceived = 0;
+
+  /**
+   * Sets the request's times (HTTP/1.1 and HTTP/2 alike): `blocked` from queued to send start,
+   * `sending` to `sent`, `waiting` to the first response byte (when `gotFirstByte`), `receiving`
+   * to `end`; `duration = sending + waiting + receiving`.
+   */
+  setTimes(
+    queuedAt: number,
+    sendStart: number,
+    sent: number,
+    firstByteAt: number,
+    gotFirstByte: boolean,
+    end: number,
+    tag: number,
+  ): void {
+    this.blocked = sendStart > queuedAt ? sendStart - queuedAt : 0;
+    this.sending = sent - sendStart;
+    if (gotFirstByte) {
+      this.waiting = firstByteAt > sent ? firstByteAt - sent : 0;
+      this.receiving = end > firstByteAt ? end - firstByteAt : 0;
+    } else {
+      this.waiting = end > sent ? end - sent : 0;
+      this.receiving = 0;
+    }
+    this.duration = this.sending + this.waiting + this.receiving;
+    this.queuedAt = queuedAt;
+    this.sendStart = sendStart;
+    this.endAt = end;
+    this.tag = tag;
+  }
 }
