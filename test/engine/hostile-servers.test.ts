@@ -182,7 +182,7 @@ describe('quick mode against hostile servers', () => {
     const r = await accounted(result, target);
     expect(result.errors).toEqual({});
     expect(r.answered).toBe(r.sent);
-    expect(r.retried).toBeGreaterThan(0);
+    // Retried or not is a race with the FIN (see the close-on-reuse tests, where it is certain).
     expect(exitCode).toBe(0);
     expect(warnings.filter((w) => /answered/.test(w))).toEqual([]);
     expectTimingsAddUp(result);
@@ -190,8 +190,22 @@ describe('quick mode against hostile servers', () => {
     expect(result.metrics['http_req_connecting']!.values['min']).toBeGreaterThan(0);
   });
 
-  it('close after each response, POST: not retried (not idempotent), failed as closed', async () => {
-    const target = await start('close-after-response');
+  it('closed when a connection is reused, GET: retried on a new connection, no error', async () => {
+    const target = await start('close-on-reuse');
+    const { result, exitCode } = await runQuickTest({
+      url: `${target.url}/`,
+      connections: 2,
+      requests: 40,
+    });
+    const r = await accounted(result, target);
+    expect(result.errors).toEqual({});
+    expect(r).toMatchObject({ sent: 40, answered: 40 });
+    expect(r.retried).toBeGreaterThan(0);
+    expect(exitCode).toBe(0);
+  });
+
+  it('closed when a connection is reused, POST: not retried (not idempotent), failed as closed', async () => {
+    const target = await start('close-on-reuse');
     const { result } = await runQuickTest({
       url: `${target.url}/`,
       method: 'POST',
@@ -318,8 +332,21 @@ describe('script mode against hostile servers', () => {
     expect(result.errors).toEqual({ interrupted: 2 });
   });
 
-  it('close after each response: every check passes, GETs retried, exit 0', async () => {
+  it('close after each response: every check passes, no error, exit 0', async () => {
+    // Whether a request meets the close (then retried) or sees the FIN first (new connection) is
+    // a race a busy machine decides; the retry itself is checked below with close-on-reuse.
     const target = await start('close-after-response');
+    const { result, r, exitCode } = await runScript(target);
+    expect(result.errors['closed']).toBeUndefined();
+    expect(r.answered).toBeGreaterThan(0);
+    expect(r.answered + r.interrupted).toBe(r.sent);
+    // Includes the per-request checks that timings add up and blocked covers connecting.
+    expect(result.checks.every((c) => c.fails === 0)).toBe(true);
+    expect(exitCode).toBe(0);
+  });
+
+  it('closed when a connection is reused: every GET retried once and answered, exit 0', async () => {
+    const target = await start('close-on-reuse');
     const { result, r, exitCode } = await runScript(target);
     expect(result.errors['closed']).toBeUndefined();
     expect(r.answered).toBeGreaterThan(0);
@@ -330,8 +357,8 @@ describe('script mode against hostile servers', () => {
     expect(exitCode).toBe(0);
   });
 
-  it('close after each response, POST: not retried, failed as closed', async () => {
-    const target = await start('close-after-response');
+  it('closed when a connection is reused, POST: not retried, failed as closed', async () => {
+    const target = await start('close-on-reuse');
     const { result, r } = await runScript(target, { METHOD: 'POST', THRESHOLDS: '0' });
     expect(r.retried).toBe(0);
     expect(result.errors['closed']).toBeGreaterThan(0);

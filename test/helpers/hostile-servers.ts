@@ -11,6 +11,7 @@ export type HostileKind =
   | 'hung'
   | 'chunked-forever'
   | 'close-after-response'
+  | 'close-on-reuse'
   | 'garbage'
   | 'slowloris'
   | 'reset-mid-body'
@@ -52,6 +53,19 @@ function handler(kind: HostileKind, options: HostileOptions): (socket: Socket, n
       return (socket) => {
         if (!socket.writableEnded) socket.end(OK_RESPONSE);
       };
+    case 'close-on-reuse': {
+      // Also legal (RFC 9112 §9.3.1): answers the first request of a connection and keeps it
+      // open, then closes it, unanswered, when a second request arrives on it. Unlike
+      // close-after-response, the client cannot see the close coming: a request sent on a reused
+      // connection meets it every time, whatever the timing, so retries (idempotent) and
+      // `closed` failures (POST) are certain, not a race with the FIN.
+      const served = new WeakSet<Socket>();
+      return (socket) => {
+        if (served.has(socket)) return void socket.destroy();
+        served.add(socket);
+        socket.write(OK_RESPONSE);
+      };
+    }
     case 'garbage':
       // Not HTTP, and no blank line ever: must fail as malformed at once, not time out.
       return (socket) => void socket.write('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n');
