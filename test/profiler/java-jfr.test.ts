@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQuickTest } from '../../src/engine/quick/run-quick.js';
+import { CONTENTION_THRESHOLDS } from '../../src/profiler/analysis/contention-findings.js';
 import { profileStackTarget } from '../../src/profiler/index.js';
 import { findFreePort } from '../../src/util/net.js';
 import { requireBinaries } from '../helpers/require-binary.js';
@@ -73,7 +74,18 @@ describe.skipIf(!hasJdk)('redline profile -- java … (Flight Recorder)', () => 
     // The monitor enter is reported at the synchronized line (JIT frames may say the next one).
     expect([lineOf('LOCK'), lineOf('LOCK') + 1]).toContain(lock?.location?.line);
     expect(lock?.impact?.description).toMatch(/monitor java\.lang\.Object/);
-    expect(['medium', 'high']).toContain(lock?.severity);
+    // Graded by its own measured number (threads waiting on average over the window). How many
+    // wait depends on how much CPU the machine left the service: one loaded CI run measured few
+    // enough for 'low', so the grade is checked against the evidence, not fixed.
+    const waiting = Number(lock?.evidence?.find((e) => /waiting/.test(e.label))?.value);
+    expect(waiting).toBeGreaterThanOrEqual(CONTENTION_THRESHOLDS.minWaiting);
+    const grade =
+      waiting >= CONTENTION_THRESHOLDS.highWaiting
+        ? 'high'
+        : waiting >= CONTENTION_THRESHOLDS.mediumWaiting
+          ? 'medium'
+          : 'low';
+    expect(lock?.severity).toBe(grade);
   });
 
   it('stays silent about locks, GC and safepoints on the healthy path', async () => {
