@@ -34,7 +34,10 @@ describe('redline profile names the hot spot', () => {
       // Seen within ±0.07 of the direct timing with both cores busy (±0.1 before on a quiet
       // machine); the bound leaves room. Accuracy itself: bench/profiler-accuracy.js.
       expect(Math.abs(hotspot!.share - directShare)).toBeLessThanOrEqual(0.15);
-      expect(first?.impact?.share).toBe(hotspot!.share);
+      // A pattern finding (sync crypto, JSON, regex) carries the share the pattern explains, which
+      // may also count a few of the pattern's samples at another line: 0.7832 vs the line's
+      // 0.7836 was seen. Same measure, not the same number to the last digit.
+      expect(Math.abs((first?.impact?.share ?? 0) - hotspot!.share)).toBeLessThanOrEqual(0.05);
       // The capture covered the load window: event-loop samples and GC events were recorded.
       expect(result.capture.signals.samples.length).toBeGreaterThan(10);
       expect(result.capture.signals.eventLoopDelay.count).toBeGreaterThan(0);

@@ -39,10 +39,13 @@ describe.runIf(linux)('proc sampler', () => {
       // (the first reading may come after its start-up; /proc counts in 10 ms ticks).
       expect((last?.cpuSeconds ?? 0) - (first?.cpuSeconds ?? 0)).toBeGreaterThanOrEqual(0.4);
       expect(summary?.cpuPercentOfOneCore).toBeGreaterThan(0);
-      // The spinning node grandchild's main thread is the busiest one (the shell idles).
+      // The spinning node grandchild's main thread is the busiest one (the shell idles). It is a
+      // part of the tree, but the two are read from different /proc files in 10 ms ticks over
+      // ~0.5 s, so the part can read a little above the whole (99.1 vs 97.1 % was seen in CI):
+      // a few points of slack, not an exact inequality.
       expect(summary?.mainThreadPercent).toBeGreaterThan(0);
       expect(summary?.mainThreadPercent).toBeLessThanOrEqual(
-        (summary?.cpuPercentOfOneCore ?? 0) + 1e-9,
+        (summary?.cpuPercentOfOneCore ?? 0) + 5,
       );
       expect(summary?.maxRssBytes).toBeGreaterThan(1024 * 1024);
       expect(summary?.memoryPercent).toBeGreaterThan(0);

@@ -380,7 +380,9 @@ export function diagnoseSignals(
     values,
   };
   if (values.samples < t.minSamples) return { ...base, category: 'data' };
-  const loop = delayIssue || eluIssue;
+  // Saturation alone (ELU) with a responsive loop is "cpu", not "event-loop": see
+  // createDiagnosisFindings (diagnosis-findings.ts).
+  const loop = delayIssue;
   // clinic's rows, plus two refinements: a blocked loop with an idle CPU is still an event-loop
   // problem (synchronous I/O), and a saturated CPU with a responsive loop is "cpu" (clinic: none).
   let category: DiagnosisCategory;
