@@ -148,7 +148,7 @@ describe('test-wide options', () => {
         },
       }),
     ).toEqual([
-      'options.tags: must be an object of name: "value" pairs, got "x"',
+      'options.tags: must be a map of names to strings, got "x"',
       'options.summaryTrendStats: "p(101)": a percentile must be between 0 and 100',
       'options.summaryTrendStats: "mean" is not a trend statistic (avg, min, med, max, count, sum or p(N))',
       'options.setupTimeout: must be more than 0',

@@ -15,7 +15,6 @@ import {
   type InputPath,
   type InputProblem,
   InputProblems,
-  parseInputPath,
 } from '../util/input-reader.js';
 import { type CliOverrides, createCliTier } from './cli-overrides.js';
 import { createEnvTier } from './env-overrides.js';
@@ -167,7 +166,7 @@ function readPreset(
   if (!preset) return undefined;
   for (const scenario of preset.scenarios) {
     for (const problem of executorOf(scenario).validate(scenario))
-      problems.add(['preset', ...parseInputPath(problem.field)], problem.message);
+      problems.add(['preset', ...problem.path], problem.message);
   }
   return preset;
 }

@@ -3,7 +3,7 @@
  * it: supported, a Redline extension, ignored with a warning, or rejected because ignoring it would
  * change the results materially. docs/options.md renders the same decisions for users.
  */
-import { parseDurationValue } from './read-values.js';
+import { readDuration } from '../util/input-reader.js';
 
 /** What Redline does with an option. */
 export type OptionSupport = 'supported' | 'redline' | 'ignored' | 'rejected';
@@ -165,7 +165,7 @@ export function isNoopValue(value: unknown): boolean {
   if (Array.isArray(value)) return value.length === 0;
   if (typeof value === 'object') return Object.keys(value).length === 0;
   if (typeof value === 'string') {
-    const parsed = parseDurationValue(value);
+    const parsed = readDuration(value, { bareUnit: 'ms' });
     return 'ms' in parsed && parsed.ms === 0;
   }
   return false;

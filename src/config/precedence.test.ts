@@ -40,7 +40,7 @@ describe('precedence: CLI > environment > script', () => {
     ).toEqual([
       'K6_RPS: not supported by Redline: a global request-rate cap is not implemented; use a constant-arrival-rate scenario',
       'REDLINE_FAIL_ON_CHECK: must be true or false, got "maybe"',
-      'K6_VUS: must be a whole number, got "ten"',
+      'K6_VUS: must be a whole number ≥ 0, got "ten"',
     ]);
   });
 
@@ -88,8 +88,8 @@ describe('precedence: CLI > environment > script', () => {
     ).toEqual([
       '--tag: "=x" is not a name=value pair',
       '--env: "novalue" is not a name=value pair',
-      '--stage[0].target: must be a whole number, got "x"',
-      '--stage[1].duration: "soon" is not a duration (e.g. "30s", "1m30s", "500ms")',
+      '--stage[0].target: must be a whole number ≥ 0, got "x"',
+      '--stage[1].duration: must be a duration such as "30s", "1m30s" or "500ms" (a bare number is milliseconds), got "soon"',
     ]);
     const { plan } = buildPlan({
       cli: {

@@ -12,11 +12,11 @@ import {
   describeInput,
   type InputPath,
   type InputProblems,
-  parseInputPath,
+  InputReader,
+  type PathOf,
 } from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
 import { findNearest } from '../util/nearest.js';
-import { FieldReader, type PathOf } from './read-values.js';
 
 /** A scenario to read: its name, raw object and how its fields are named in messages. */
 export interface ScenarioSource {
@@ -48,11 +48,11 @@ export function readScenario(
       'browser scenarios (options.browser) are not supported by Redline',
     );
   }
-  const reader = new FieldReader(raw, problems, pathOf);
-  const scenario = kind.read(reader, readScenarioBase(source.name, reader));
+  const fields = new InputReader(problems).fields(raw, pathOf);
+  const scenario = kind.read(fields, readScenarioBase(source.name, fields));
   const reported = problems.problems.slice(before).map((p) => p.path);
   for (const problem of kind.validate(scenario)) {
-    const path = problem.field === 'name' ? pathOf() : pathOf(...parseInputPath(problem.field));
+    const path = pathOf(...problem.path);
     if (reported.some((p) => path.every((segment, i) => p[i] === segment))) continue;
     problems.add(path, problem.message);
   }

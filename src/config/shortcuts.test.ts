@@ -88,7 +88,7 @@ describe('shortcuts', () => {
     ]);
     const stages = checkPlan({ scriptOptions: { stages: [{ duration: '1x', target: 5 }] } });
     expect(stages.problems.map((p) => formatInputProblem(p))).toEqual([
-      'options.stages[0].duration: "1x" is not a duration (e.g. "30s", "1m30s", "500ms")',
+      'options.stages[0].duration: must be a duration such as "30s", "1m30s" or "500ms" (a bare number is milliseconds), got "1x"',
     ]);
   });
 });
@@ -144,10 +144,10 @@ describe('conflicts (k6 ExecutionConflictError)', () => {
     expect(result.problems.map((p) => formatInputProblem(p))).toEqual([
       "options.iterations: ExecutionConflict: options.iterations and options.stages can't be used together; use one of them, or describe the execution in scenarios",
       "options.duration: ExecutionConflict: options.duration and options.stages can't be used together; use one of them, or describe the execution in scenarios",
-      'options.iterations: must be a whole number, got "abc"',
+      'options.iterations: must be a whole number ≥ 0, got "abc"',
       'options.vus: the number of VUs must be more than 0',
-      'options.duration: "10x" is not a duration (e.g. "30s", "1m30s", "500ms")',
-      "options.stages[0].target: can't be negative, got -1",
+      'options.duration: must be a duration such as "30s", "1m30s" or "500ms" (a bare number is milliseconds), got "10x"',
+      'options.stages[0].target: must be a whole number ≥ 0, got -1',
     ]);
   });
 });

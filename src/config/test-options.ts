@@ -10,11 +10,11 @@ import {
   parseExecutionSegmentSequence,
 } from '../executors/execution-segment.js';
 import { DEFAULT_USER_AGENT } from '../http/target.js';
-import type { InputProblems } from '../util/input-reader.js';
+import { type InputFields, type InputProblems, InputReader } from '../util/input-reader.js';
 import { findNearest } from '../util/nearest.js';
 import { ACTIVE_OPTION_NAMES, isNoopValue, OPTION_NAMES, OPTION_TABLE } from './option-names.js';
 import type { PlanOptions } from './plan.js';
-import { createPathOf, FieldReader } from './read-values.js';
+import { createPathOf } from './read-values.js';
 import type { MergedOptions } from './tiers.js';
 import { readTlsOptions } from './tls-options.js';
 
@@ -63,7 +63,10 @@ export function checkOptionNames(merged: MergedOptions, problems: InputProblems)
 
 /** Reads the typed test-wide options with their defaults (k6's, or Redline's where k6 has none). */
 export function readTestOptions(merged: MergedOptions, problems: InputProblems): PlanOptions {
-  const r = new FieldReader(merged.values, problems, createPathOf(['options'], merged.paths));
+  const r = new InputReader(problems).fields(
+    merged.values,
+    createPathOf(['options'], merged.paths),
+  );
   const options: PlanOptions = {
     tags: r.stringMap('tags'),
     summaryTrendStats: readTrendStats(r),
@@ -108,7 +111,7 @@ export function readTestOptions(merged: MergedOptions, problems: InputProblems):
 }
 
 /** `executionSegment` and `executionSegmentSequence`: kept as text once they make a valid tuple. */
-function readSegment(r: FieldReader, options: PlanOptions): void {
+function readSegment(r: InputFields, options: PlanOptions): void {
   const segment = r.string('executionSegment');
   const sequence = r.string('executionSegmentSequence');
   if ((segment ?? '') === '' && (sequence ?? '') === '') return;
@@ -123,7 +126,7 @@ function readSegment(r: FieldReader, options: PlanOptions): void {
       attempt();
     } catch (error) {
       if (!(error instanceof ExecutionSegmentError)) throw error;
-      r.problems.add(r.pathOf(key), `${error.message}; k6 syntax: 1/4:2/4 in 0,1/4,2/4,3/4,1`);
+      r.reader.add(r.pathOf(key), `${error.message}; k6 syntax: 1/4:2/4 in 0,1/4,2/4,3/4,1`);
       return;
     }
   }
@@ -131,34 +134,34 @@ function readSegment(r: FieldReader, options: PlanOptions): void {
   if (sequence !== undefined && sequence !== '') options.executionSegmentSequence = sequence;
 }
 
-function readTrendStats(r: FieldReader): string[] {
+function readTrendStats(r: InputFields): string[] {
   const stats = r.stringList('summaryTrendStats');
   if (stats === undefined) return [...DEFAULT_SUMMARY_TREND_STATS];
   const path = r.pathOf('summaryTrendStats');
   for (const stat of stats) {
     const match = TREND_STAT.exec(stat);
     if (!match) {
-      r.problems.add(
+      r.reader.add(
         path,
         `"${stat}" is not a trend statistic (avg, min, med, max, count, sum or p(N))`,
       );
     } else if (match[2] !== undefined && Number(match[2]) > 100) {
-      r.problems.add(path, `"${stat}": a percentile must be between 0 and 100`);
+      r.reader.add(path, `"${stat}": a percentile must be between 0 and 100`);
     }
   }
   return stats;
 }
 
-function positiveDuration(r: FieldReader, key: string, fallback: number): number {
+function positiveDuration(r: InputFields, key: string, fallback: number): number {
   const ms = r.duration(key, fallback);
   if (ms === undefined) return fallback;
-  if (ms <= 0) r.problems.add(r.pathOf(key), 'must be more than 0');
+  if (ms <= 0) r.reader.add(r.pathOf(key), 'must be more than 0');
   return ms;
 }
 
-function positiveInt(r: FieldReader, key: string, fallback: number): number {
+function positiveInt(r: InputFields, key: string, fallback: number): number {
   const value = r.int(key, fallback);
   if (value === undefined) return fallback;
-  if (value <= 0) r.problems.add(r.pathOf(key), 'must be more than 0');
+  if (value <= 0) r.reader.add(r.pathOf(key), 'must be more than 0');
   return value;
 }

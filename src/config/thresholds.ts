@@ -11,10 +11,10 @@ import {
   type InputPath,
   type InputProblems,
   parseInputPath,
+  readDuration,
 } from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
 import type { ThresholdSpec } from './plan.js';
-import { parseDurationValue } from './read-values.js';
 
 /**
  * Normalises `thresholds` (`{ metric: expr | [expr | { threshold, abortOnFail, delayAbortEval,
@@ -59,6 +59,6 @@ function toSpec(entry: unknown): ThresholdSpec | undefined {
 
 function durationOr(value: unknown, fallback: number): number {
   if (value === undefined || value === null) return fallback;
-  const parsed = parseDurationValue(value);
+  const parsed = readDuration(value, { bareUnit: 'ms' });
   return 'ms' in parsed ? parsed.ms : fallback;
 }

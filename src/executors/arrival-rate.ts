@@ -6,13 +6,8 @@
  */
 
 import { formatDuration } from '../util/duration.js';
-import type {
-  ExecutorContext,
-  FieldProblem,
-  ScenarioReader,
-  ScenarioRun,
-  ScenarioVu,
-} from './executor.js';
+import type { InputFields, InputProblem } from '../util/input-reader.js';
+import type { ExecutorContext, ScenarioRun, ScenarioVu } from './executor.js';
 import { MAX_VUS } from './options.js';
 import { finishLoops, sleepUntil } from './vu-loops.js';
 
@@ -28,7 +23,7 @@ export interface ArrivalFields {
 }
 
 /** Reads `timeUnit` (1s), `preAllocatedVUs` (required) and `maxVUs` (= preAllocatedVUs). */
-export function readArrivalFields(reader: ScenarioReader): ArrivalFields {
+export function readArrivalFields(reader: InputFields): ArrivalFields {
   const preAllocatedVUs = reader.int('preAllocatedVUs') ?? Number.NaN;
   return {
     timeUnitMs: reader.duration('timeUnit', DEFAULT_TIME_UNIT_MS) ?? Number.NaN,
@@ -65,26 +60,26 @@ export function describeVuRange(preAllocatedVUs: number, maxVUs: number): string
 }
 
 /** Checks pre-allocated and max VUs of the arrival-rate executors. */
-export function validateArrivalVus(preAllocatedVUs: number, maxVUs: number): FieldProblem[] {
-  const problems: FieldProblem[] = [];
+export function validateArrivalVus(preAllocatedVUs: number, maxVUs: number): InputProblem[] {
+  const problems: InputProblem[] = [];
   if (Number.isNaN(preAllocatedVUs)) {
     problems.push({
-      field: 'preAllocatedVUs',
+      path: ['preAllocatedVUs'],
       message: 'is required (VUs to start before the scenario begins)',
     });
   } else if (maxVUs < preAllocatedVUs) {
     problems.push({
-      field: 'maxVUs',
+      path: ['maxVUs'],
       message: `can't be less than preAllocatedVUs (${preAllocatedVUs}), got ${maxVUs}`,
     });
   } else if (maxVUs === 0) {
     problems.push({
-      field: 'maxVUs',
+      path: ['maxVUs'],
       message: 'must be more than 0, or no iteration could ever start',
     });
   }
   if (maxVUs > MAX_VUS)
-    problems.push({ field: 'maxVUs', message: `exceeds the limit of ${MAX_VUS}` });
+    problems.push({ path: ['maxVUs'], message: `exceeds the limit of ${MAX_VUS}` });
   return problems;
 }
 

@@ -146,7 +146,7 @@ describe.each(EXECUTOR_NAMES)('executor %s', (name) => {
         }),
         expect.objectContaining({
           path: ['options', 'scenarios', 'x', 'startTime'],
-          message: "can't be negative",
+          message: 'can\'t be negative, got "-1s"',
         }),
       ]),
     );

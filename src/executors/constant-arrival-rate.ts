@@ -1,5 +1,6 @@
 /** constant-arrival-rate: iterations start at a fixed rate, whatever the response times (open model). */
 import { formatDuration, formatGoDuration } from '../util/duration.js';
+import type { InputProblem } from '../util/input-reader.js';
 import {
   type ArrivalFields,
   arrivalK6Options,
@@ -10,7 +11,7 @@ import {
   startArrivals,
   validateArrivalVus,
 } from './arrival-rate.js';
-import type { Executor, FieldProblem, ScenarioBase } from './executor.js';
+import type { Executor, ScenarioBase } from './executor.js';
 import { describeBase, validateMinDuration, validateScenarioBase } from './options.js';
 
 /** constant-arrival-rate: `rate` iterations per `timeUnitMs` (default 1 s) for `durationMs`. */
@@ -35,12 +36,12 @@ export const constantArrivalRate: Executor<ConstantArrivalRateScenario> = {
     ...readArrivalFields(reader),
   }),
   validate(s) {
-    const problems: FieldProblem[] = validateScenarioBase(s);
+    const problems: InputProblem[] = validateScenarioBase(s);
     if (Number.isNaN(s.rate))
-      problems.push({ field: 'rate', message: 'is required (iterations per timeUnit)' });
+      problems.push({ path: ['rate'], message: 'is required (iterations per timeUnit)' });
     else if (!(s.rate > 0))
-      problems.push({ field: 'rate', message: 'the iteration rate must be more than 0' });
-    if (!(s.timeUnitMs > 0)) problems.push({ field: 'timeUnit', message: 'must be more than 0' });
+      problems.push({ path: ['rate'], message: 'the iteration rate must be more than 0' });
+    if (!(s.timeUnitMs > 0)) problems.push({ path: ['timeUnit'], message: 'must be more than 0' });
     problems.push(...validateMinDuration('duration', s.durationMs));
     problems.push(...validateArrivalVus(s.preAllocatedVUs, s.maxVUs));
     return problems;

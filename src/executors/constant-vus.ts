@@ -1,6 +1,7 @@
 /** constant-vus: a fixed number of VUs loop over the script for a duration (k6 defaults). */
 import { formatDuration, formatGoDuration } from '../util/duration.js';
-import type { Executor, FieldProblem, ScenarioBase } from './executor.js';
+import type { InputProblem } from '../util/input-reader.js';
+import type { Executor, ScenarioBase } from './executor.js';
 import { describeBase, validateMinDuration, validateScenarioBase, validateVus } from './options.js';
 import { runClosedLoop } from './vu-loops.js';
 
@@ -24,7 +25,7 @@ export const constantVus: Executor<ConstantVusScenario> = {
     };
   },
   validate(s) {
-    const problems: FieldProblem[] = validateScenarioBase(s);
+    const problems: InputProblem[] = validateScenarioBase(s);
     problems.push(...validateVus(s.vus));
     problems.push(...validateMinDuration('duration', s.durationMs));
     return problems;

@@ -5,10 +5,11 @@
  *
  * This folder sits below `config` (which reads and describes scenarios through the registry) and
  * `engine` (which starts them). It needs two things from above, declared here as interfaces: a
- * reader of the user's fields ({@link ScenarioReader}, implemented by config's `FieldReader`) and
+ * reader of the user's fields ({@link InputFields}, implemented by config's `FieldReader`) and
  * the shard's VUs ({@link VuPool}, implemented by the engine's `VuRunner`).
  */
 import type { CounterSeries } from '../metrics/series.js';
+import type { InputFields, InputProblem } from '../util/input-reader.js';
 import type { ExecutionTuple } from './execution-segment.js';
 import type { ShardPart } from './segment.js';
 
@@ -30,31 +31,6 @@ export interface ScenarioBase {
   env: Record<string, string>;
   /** Tags added to every sample of this scenario. */
   tags: Record<string, string>;
-}
-
-/** A problem in one scenario, named by its k6 field (`rate`, `stages[2].target`). */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-/**
- * Typed reads of one raw scenario's fields (config's `FieldReader`). A wrong value is recorded
- * as a problem by the reader and read as `undefined` (or the fallback, for strings).
- */
-export interface ScenarioReader {
-  /** True when the field is set (null counts as unset, as in k6). */
-  has(key: string): boolean;
-  /** A whole number >= 0; `fallback` when unset. */
-  int(key: string, fallback?: number): number | undefined;
-  /** A duration in ms; `fallback` when unset. */
-  duration(key: string, fallback?: number): number | undefined;
-  /** A string; `fallback` when unset. */
-  string(key: string, fallback?: string): string | undefined;
-  /** An object of string values (`tags`, `env`); `{}` when unset. */
-  stringMap(key: string): Record<string, string>;
-  /** Stages `[{ duration, target }]`; undefined when unset or wrong. */
-  stages(key: string): Stage[] | undefined;
 }
 
 /** A VU as an executor sees it: an opaque handle that may be in the middle of an iteration. */
@@ -117,9 +93,9 @@ export interface Executor<S extends ScenarioBase & { executor: string }> {
    * types are recorded on the reader's problem list; the result then holds placeholder values
    * and must not be used (the caller checks the problem count).
    */
-  read(reader: ScenarioReader, base: ScenarioBase): S;
+  read(reader: InputFields, base: ScenarioBase): S;
   /** k6's semantic checks of a complete scenario (positive VUs, maxVUs >= preAllocatedVUs, ...). */
-  validate(scenario: S): FieldProblem[];
+  validate(scenario: S): InputProblem[];
   /** k6's one-line description (`10 looping VUs for 1m0s (gracefulStop: 30s)`). */
   describe(scenario: S): string;
   /** Most VUs this scenario can use at once. */

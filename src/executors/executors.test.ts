@@ -77,14 +77,17 @@ describe('validation errors', () => {
       { iterations: 0 },
       [at('iterations', 'the number of iterations must be more than 0')],
     ],
-    ['per-vu-iterations', { vus: 2.5 }, [at('vus', 'must be a whole number, got 2.5')]],
+    ['per-vu-iterations', { vus: 2.5 }, [at('vus', 'must be a whole number ≥ 0, got 2.5')]],
     ['constant-vus', {}, [at('duration', 'is required (e.g. "30s")')]],
     [
       'constant-vus',
       { duration: 'ten seconds', vus: '5' },
       [
-        at('vus', 'must be a whole number, got "5"'),
-        at('duration', '"ten seconds" is not a duration (e.g. "30s", "1m30s", "500ms")'),
+        at('vus', 'must be a whole number ≥ 0, got "5"'),
+        at(
+          'duration',
+          'must be a duration such as "30s", "1m30s" or "500ms" (a bare number is milliseconds), got "ten seconds"',
+        ),
       ],
     ],
     ['ramping-vus', {}, [at('stages', 'at least one stage is needed')]],
@@ -97,10 +100,10 @@ describe('validation errors', () => {
       'ramping-vus',
       { stages: [{ duration: '-5s', target: 1 }, { target: -2 }, { duration: '1s', taget: 3 }] },
       [
-        at('stages[0].duration', "can't be negative"),
+        at('stages[0].duration', 'can\'t be negative, got "-5s"'),
         at('stages[1].duration', 'stage 2 has no duration'),
-        at('stages[1].target', "can't be negative, got -2"),
-        at('stages[2].taget', 'unknown field "taget" in stage 3'),
+        at('stages[1].target', 'must be a whole number ≥ 0, got -2'),
+        at('stages[2].taget', 'unknown key "taget" in stage 3'),
         at('stages[2].target', 'stage 3 has no target'),
       ],
     ],
@@ -129,7 +132,10 @@ describe('validation errors', () => {
     [
       'ramping-arrival-rate',
       { startRate: -1, stages: [], preAllocatedVUs: 1 },
-      [at('startRate', "can't be negative, got -1"), at('stages', 'at least one stage is needed')],
+      [
+        at('startRate', 'must be a whole number ≥ 0, got -1'),
+        at('stages', 'at least one stage is needed'),
+      ],
     ],
     [
       'ramping-arrival-rate',

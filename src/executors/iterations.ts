@@ -3,7 +3,8 @@
  * `maxDuration`, k6 defaults 1, 1 and 10m), reading, checking and showing them.
  */
 import { formatDuration, formatGoDuration } from '../util/duration.js';
-import type { FieldProblem, ScenarioBase, ScenarioReader } from './executor.js';
+import type { InputFields, InputProblem } from '../util/input-reader.js';
+import type { ScenarioBase } from './executor.js';
 import { validateMinDuration, validateScenarioBase, validateVus } from './options.js';
 
 /** Default `maxDuration` of the iteration-based executors (k6: 10 minutes). */
@@ -18,7 +19,7 @@ export interface IterationFields {
 }
 
 /** Reads `vus`, `iterations` and `maxDuration` with k6's defaults (NaN where wrong). */
-export function readIterationFields(reader: ScenarioReader): IterationFields {
+export function readIterationFields(reader: InputFields): IterationFields {
   return {
     vus: reader.int('vus', 1) ?? Number.NaN,
     iterations: reader.int('iterations', 1) ?? Number.NaN,
@@ -29,10 +30,7 @@ export function readIterationFields(reader: ScenarioReader): IterationFields {
 /** The `read` of the iteration executor named `executor`: the shared options and its own. */
 export function readIterationScenario<N extends string>(
   executor: N,
-): (
-  reader: ScenarioReader,
-  base: ScenarioBase,
-) => ScenarioBase & IterationFields & { executor: N } {
+): (reader: InputFields, base: ScenarioBase) => ScenarioBase & IterationFields & { executor: N } {
   return (reader, base) => ({ ...base, executor, ...readIterationFields(reader) });
 }
 
@@ -42,8 +40,8 @@ export function readIterationScenario<N extends string>(
  */
 export function validateIterationScenario(
   s: ScenarioBase & IterationFields,
-  checkIterations: (s: IterationFields) => FieldProblem[],
-): FieldProblem[] {
+  checkIterations: (s: IterationFields) => InputProblem[],
+): InputProblem[] {
   return [
     ...validateScenarioBase(s),
     ...validateVus(s.vus),

@@ -3,7 +3,8 @@
  * several executors share (VU counts, minimum durations), with k6's defaults and limits.
  */
 import { formatGoDuration } from '../util/duration.js';
-import type { FieldProblem, ScenarioBase, ScenarioReader } from './executor.js';
+import type { InputFields, InputProblem } from '../util/input-reader.js';
+import type { ScenarioBase } from './executor.js';
 
 /** k6's default graceful stop of every scenario (30 s). */
 export const DEFAULT_GRACEFUL_STOP_MS = 30_000;
@@ -26,7 +27,7 @@ export const COMMON_SCENARIO_KEYS = [
 ] as const;
 
 /** Reads the options every scenario shares, with k6's defaults. */
-export function readScenarioBase(name: string, reader: ScenarioReader): ScenarioBase {
+export function readScenarioBase(name: string, reader: InputFields): ScenarioBase {
   return {
     name,
     startTimeMs: reader.duration('startTime', 0) ?? 0,
@@ -41,18 +42,18 @@ export function readScenarioBase(name: string, reader: ScenarioReader): Scenario
 const SCENARIO_NAME = /^[0-9a-zA-Z_-]+$/;
 
 /** k6's checks of the shared options (name characters, non-empty exec, non-negative times). */
-export function validateScenarioBase(base: ScenarioBase): FieldProblem[] {
-  const problems: FieldProblem[] = [];
+export function validateScenarioBase(base: ScenarioBase): InputProblem[] {
+  const problems: InputProblem[] = [];
   if (!SCENARIO_NAME.test(base.name)) {
     problems.push({
-      field: 'name',
+      path: [],
       message: `scenario name "${base.name}" may only contain latin letters, digits, "_" and "-"`,
     });
   }
-  if (base.exec === '') problems.push({ field: 'exec', message: "can't be empty" });
-  if (base.startTimeMs < 0) problems.push({ field: 'startTime', message: "can't be negative" });
+  if (base.exec === '') problems.push({ path: ['exec'], message: "can't be empty" });
+  if (base.startTimeMs < 0) problems.push({ path: ['startTime'], message: "can't be negative" });
   if (base.gracefulStopMs < 0)
-    problems.push({ field: 'gracefulStop', message: "can't be negative" });
+    problems.push({ path: ['gracefulStop'], message: "can't be negative" });
   return problems;
 }
 
@@ -66,17 +67,18 @@ export function describeBase(base: ScenarioBase, ...facts: string[]): string {
 }
 
 /** Checks the `vus` of a closed-model executor: more than 0, at most {@link MAX_VUS}. */
-export function validateVus(vus: number): FieldProblem[] {
-  if (!(vus > 0)) return [{ field: 'vus', message: 'the number of VUs must be more than 0' }];
-  if (vus > MAX_VUS) return [{ field: 'vus', message: `exceeds the limit of ${MAX_VUS}` }];
+export function validateVus(vus: number): InputProblem[] {
+  if (!(vus > 0)) return [{ path: ['vus'], message: 'the number of VUs must be more than 0' }];
+  if (vus > MAX_VUS) return [{ path: ['vus'], message: `exceeds the limit of ${MAX_VUS}` }];
   return [];
 }
 
 /** Checks a duration field: set and at least {@link MIN_DURATION_MS}. */
-export function validateMinDuration(field: string, ms: number | undefined): FieldProblem[] {
-  if (ms === undefined || Number.isNaN(ms)) return [{ field, message: 'is required (e.g. "30s")' }];
+export function validateMinDuration(field: string, ms: number | undefined): InputProblem[] {
+  if (ms === undefined || Number.isNaN(ms))
+    return [{ path: [field], message: 'is required (e.g. "30s")' }];
   if (ms < MIN_DURATION_MS) {
-    return [{ field, message: `must be at least 1s, got ${formatGoDuration(ms)}` }];
+    return [{ path: [field], message: `must be at least 1s, got ${formatGoDuration(ms)}` }];
   }
   return [];
 }

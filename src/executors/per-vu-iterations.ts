@@ -24,7 +24,7 @@ export const perVuIterations: Executor<PerVuIterationsScenario> = {
     validateIterationScenario(s, ({ iterations }) =>
       iterations > 0
         ? []
-        : [{ field: 'iterations', message: 'the number of iterations must be more than 0' }],
+        : [{ path: ['iterations'], message: 'the number of iterations must be more than 0' }],
     ),
   describe: (s) =>
     `${s.iterations} iterations for each of ${s.vus} VUs${describeBase(s, describeMaxDuration(s))}`,

@@ -1,5 +1,6 @@
 /** ramping-arrival-rate: the iteration start rate follows stages (open model, k6 defaults). */
 import { formatGoDuration } from '../util/duration.js';
+import type { InputProblem } from '../util/input-reader.js';
 import {
   type ArrivalFields,
   arrivalK6Options,
@@ -10,9 +11,16 @@ import {
   startArrivals,
   validateArrivalVus,
 } from './arrival-rate.js';
-import type { Executor, FieldProblem, ScenarioBase, Stage } from './executor.js';
+import type { Executor, ScenarioBase, Stage } from './executor.js';
 import { describeBase, validateScenarioBase } from './options.js';
-import { k6Stages, maxTarget, stagesDuration, timeOfCount, validateStages } from './stages.js';
+import {
+  k6Stages,
+  maxTarget,
+  readStages,
+  stagesDuration,
+  timeOfCount,
+  validateStages,
+} from './stages.js';
 
 /** ramping-arrival-rate: from `startRate` (default 0) iterations per `timeUnitMs` through `stages`. */
 export interface RampingArrivalRateScenario extends ScenarioBase, ArrivalFields {
@@ -29,7 +37,7 @@ export const rampingArrivalRate: Executor<RampingArrivalRateScenario> = {
   name: 'ramping-arrival-rate',
   keys: ['startRate', 'timeUnit', 'stages', 'preAllocatedVUs', 'maxVUs'],
   read(reader, base) {
-    const stages = reader.has('stages') ? reader.stages('stages') : [];
+    const stages = reader.has('stages') ? readStages(reader, 'stages') : [];
     return {
       ...base,
       executor: 'ramping-arrival-rate',
@@ -39,12 +47,12 @@ export const rampingArrivalRate: Executor<RampingArrivalRateScenario> = {
     };
   },
   validate(s) {
-    const problems: FieldProblem[] = validateScenarioBase(s);
-    if (!(s.timeUnitMs > 0)) problems.push({ field: 'timeUnit', message: 'must be more than 0' });
+    const problems: InputProblem[] = validateScenarioBase(s);
+    if (!(s.timeUnitMs > 0)) problems.push({ path: ['timeUnit'], message: 'must be more than 0' });
     problems.push(...validateStages(s.stages));
     if (s.stages.length > 0 && !(maxTarget(s.startRate, s.stages) > 0)) {
       problems.push({
-        field: 'stages',
+        path: ['stages'],
         message: 'either startRate or one of the stage targets must be more than 0',
       });
     }

@@ -1,9 +1,9 @@
 /** ramping-vus: the number of looping VUs follows stages (k6 defaults: startVUs 1, gracefulRampDown 30s). */
 import { formatDuration, formatGoDuration } from '../util/duration.js';
+import type { InputProblem } from '../util/input-reader.js';
 import type {
   Executor,
   ExecutorContext,
-  FieldProblem,
   ScenarioBase,
   ScenarioRun,
   ScenarioVu,
@@ -14,6 +14,7 @@ import { describeBase, MAX_VUS, validateScenarioBase } from './options.js';
 import {
   k6Stages,
   maxTarget,
+  readStages,
   stageEnds,
   stagesDuration,
   validateStages,
@@ -37,7 +38,7 @@ export const rampingVus: Executor<RampingVusScenario> = {
   name: 'ramping-vus',
   keys: ['startVUs', 'stages', 'gracefulRampDown'],
   read(reader, base) {
-    const stages = reader.has('stages') ? reader.stages('stages') : [];
+    const stages = reader.has('stages') ? readStages(reader, 'stages') : [];
     return {
       ...base,
       executor: 'ramping-vus',
@@ -49,20 +50,20 @@ export const rampingVus: Executor<RampingVusScenario> = {
     };
   },
   validate(s) {
-    const problems: FieldProblem[] = validateScenarioBase(s);
+    const problems: InputProblem[] = validateScenarioBase(s);
     problems.push(...validateStages(s.stages));
     if (s.stages.length > 0 && !(maxTarget(s.startVUs, s.stages) > 0)) {
       problems.push({
-        field: 'stages',
+        path: ['stages'],
         message: 'either startVUs or one of the stage targets must be more than 0',
       });
     }
     if (s.startVUs > MAX_VUS)
-      problems.push({ field: 'startVUs', message: `exceeds the limit of ${MAX_VUS}` });
+      problems.push({ path: ['startVUs'], message: `exceeds the limit of ${MAX_VUS}` });
     s.stages.forEach((stage, i) => {
       if (stage.target > MAX_VUS) {
         problems.push({
-          field: `stages[${i}].target`,
+          path: ['stages', i, 'target'],
           message: `exceeds the limit of ${MAX_VUS} VUs`,
         });
       }

@@ -25,7 +25,7 @@ export const sharedIterations: Executor<SharedIterationsScenario> = {
       iterations < vus
         ? [
             {
-              field: 'iterations',
+              path: ['iterations'],
               message: `the number of iterations (${iterations}) can't be less than the number of VUs (${vus})`,
             },
           ]

@@ -1,10 +1,64 @@
 /**
  * The one stage arithmetic of the ramping executors: a piecewise-linear curve of VU targets or
  * arrival rates — its length, stage ends, peak, value at time t and (for rates) when its integral
- * reaches n — k6's check of a stage list and its JSON form.
+ * reaches n — reading a stage list, k6's check of it and its JSON form.
  */
 import { formatDuration } from '../util/duration.js';
-import type { FieldProblem, Stage } from './executor.js';
+import { describeInput, type InputFields, type InputProblem } from '../util/input-reader.js';
+import { isRecord } from '../util/is-record.js';
+import type { Stage } from './executor.js';
+
+const STAGE_KEYS = ['duration', 'target'];
+
+/**
+ * Reads the stage list `[{ duration, target }]` at `key`: every stage needs both, the duration a
+ * non-negative duration and the target a whole number ≥ 0. Undefined when unset or wrong (every
+ * problem recorded on the reader).
+ */
+export function readStages(fields: InputFields, key: string): Stage[] | undefined {
+  if (!fields.has(key)) return undefined;
+  const value = fields.raw[key];
+  if (!Array.isArray(value)) {
+    fields.reader.add(
+      fields.pathOf(key),
+      `must be a list of { duration, target } stages, got ${describeInput(value)}`,
+    );
+    return undefined;
+  }
+  const stages: Stage[] = [];
+  for (const [index, item] of value.entries()) {
+    const stage = readStage(fields, item, key, index);
+    if (stage) stages.push(stage);
+  }
+  return stages.length === value.length ? stages : undefined;
+}
+
+function readStage(
+  fields: InputFields,
+  item: unknown,
+  key: string,
+  index: number,
+): Stage | undefined {
+  const r = fields.reader;
+  const path = fields.pathOf(key, index);
+  if (!isRecord(item)) {
+    r.add(
+      path,
+      `stage ${index + 1} must be a map { duration, target }, got ${describeInput(item)}`,
+    );
+    return undefined;
+  }
+  const before = r.problems.count;
+  r.object(item, path, STAGE_KEYS, `stage ${index + 1}`);
+  const stage = r.fields(item, path);
+  if (!stage.has('duration')) r.add([...path, 'duration'], `stage ${index + 1} has no duration`);
+  if (!stage.has('target')) r.add([...path, 'target'], `stage ${index + 1} has no target`);
+  const durationMs = stage.duration('duration');
+  const target = stage.int('target');
+  if (r.problems.count > before || durationMs === undefined || target === undefined)
+    return undefined;
+  return { durationMs, target };
+}
 
 /** Total length of the stages in ms. */
 export function stagesDuration(stages: readonly Stage[]): number {
@@ -35,8 +89,8 @@ export function maxTarget(start: number, stages: readonly Stage[]): number {
 }
 
 /** k6's stage checks: at least one stage (targets and durations were checked when read). */
-export function validateStages(stages: readonly Stage[]): FieldProblem[] {
-  return stages.length === 0 ? [{ field: 'stages', message: 'at least one stage is needed' }] : [];
+export function validateStages(stages: readonly Stage[]): InputProblem[] {
+  return stages.length === 0 ? [{ path: ['stages'], message: 'at least one stage is needed' }] : [];
 }
 
 /** The value at `t` ms: linear from `start` through each stage's target; the last target after the end. */

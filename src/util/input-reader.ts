@@ -158,6 +158,42 @@ export interface DurationOptions {
  */
 export const FILE_DURATION: DurationOptions = { bareUnit: 's', positive: true };
 
+/**
+ * A duration in milliseconds, or the problem with `value` (the wording of
+ * {@link InputReader.duration}, for callers that only want to know whether a value is one).
+ */
+export function readDuration(
+  value: unknown,
+  options: DurationOptions,
+): { ms: number } | { problem: string } {
+  const text = typeof value === 'string' ? value.trim() : undefined;
+  if (
+    (typeof value === 'number' && value < 0) ||
+    (text?.startsWith('-') && parseDurationMs(text.slice(1), options.bareUnit) !== undefined)
+  ) {
+    return { problem: `can't be negative, got ${describeInput(value)}` };
+  }
+  const ms =
+    typeof value === 'number' || typeof value === 'string'
+      ? parseDurationMs(value, options.bareUnit)
+      : undefined;
+  if (ms === undefined) {
+    const bare = options.bareUnit === 's' ? 'seconds' : 'milliseconds';
+    return {
+      problem: `must be a duration such as "30s", "1m30s" or "500ms" (a bare number is ${bare}), got ${describeInput(value)}`,
+    };
+  }
+  if (options.positive && ms === 0)
+    return { problem: `must be longer than 0, got ${describeInput(value)}` };
+  return { ms };
+}
+
+/**
+ * Names a field for messages: `pathOf('rate')` is `options.scenarios.x.rate` (or `--vus` for a
+ * value given on the command line); `pathOf()` is the map itself; `pathOf('stages', 1)` a sub-path.
+ */
+export type PathOf = (...field: Array<string | number>) => InputPath;
+
 /** Reads values at paths, recording a problem for each value of the wrong shape. */
 export class InputReader {
   readonly problems: InputProblems;
@@ -203,6 +239,13 @@ export class InputReader {
     return undefined;
   }
 
+  /** Any string, the empty one included (k6 options where `""` means unset). */
+  text(value: unknown, path: InputPath): string | undefined {
+    if (typeof value === 'string') return value;
+    this.add(path, `must be a string, got ${describeInput(value)}`);
+    return undefined;
+  }
+
   /** A non-empty string (a number is taken as its text when `numbers`). */
   string(value: unknown, path: InputPath, numbers = false): string | undefined {
     if (typeof value === 'string' && value.trim() !== '') return value;
@@ -244,31 +287,19 @@ export class InputReader {
 
   /** A duration in milliseconds: text (`30s`, `2m`, `1h30m`, `500ms`) or a bare number. */
   duration(value: unknown, path: InputPath, options: DurationOptions): number | undefined {
-    const text = typeof value === 'string' ? value.trim() : undefined;
-    if (
-      (typeof value === 'number' && value < 0) ||
-      (text?.startsWith('-') && parseDurationMs(text.slice(1), options.bareUnit) !== undefined)
-    ) {
-      this.add(path, `can't be negative, got ${describeInput(value)}`);
-      return undefined;
-    }
-    const ms =
-      typeof value === 'number' || typeof value === 'string'
-        ? parseDurationMs(value, options.bareUnit)
-        : undefined;
-    if (ms === undefined) {
-      const bare = options.bareUnit === 's' ? 'seconds' : 'milliseconds';
-      this.add(
-        path,
-        `must be a duration such as "30s", "1m30s" or "500ms" (a bare number is ${bare}), got ${describeInput(value)}`,
-      );
-      return undefined;
-    }
-    if (options.positive && ms === 0) {
-      this.add(path, `must be longer than 0, got ${describeInput(value)}`);
-      return undefined;
-    }
-    return ms;
+    const read = readDuration(value, options);
+    if ('ms' in read) return read.ms;
+    this.add(path, read.problem);
+    return undefined;
+  }
+
+  /**
+   * The optional fields of the map `raw`, read with this reader's checks; `pathOf(key)` names a
+   * field in messages (by default `path` then the key).
+   */
+  fields(raw: Record<string, unknown>, pathOf: InputPath | PathOf): InputFields {
+    const namer: PathOf = typeof pathOf === 'function' ? pathOf : (...f) => [...pathOf, ...f];
+    return new InputFields(this, raw, namer);
   }
 
   /** A list of non-empty strings (a single string counts as a list of one when `single`). */
@@ -302,5 +333,68 @@ export class InputReader {
       else this.add([...path, key], `must be a string, got ${describeInput(v)}`);
     }
     return out;
+  }
+}
+
+/** k6 durations: a bare number is milliseconds. */
+const K6_DURATION: DurationOptions = { bareUnit: 'ms' };
+
+/**
+ * The optional fields of one map (k6 options, a scenario), read by key with {@link InputReader}'s
+ * checks and wording. An unset field (undefined, or null as in k6) gives the fallback; a wrong
+ * one is a problem at `pathOf(key)` and reads as undefined (or the fallback where one is given
+ * for a boolean).
+ */
+export class InputFields {
+  readonly reader: InputReader;
+  readonly raw: Record<string, unknown>;
+  readonly pathOf: PathOf;
+
+  constructor(reader: InputReader, raw: Record<string, unknown>, pathOf: PathOf) {
+    this.reader = reader;
+    this.raw = raw;
+    this.pathOf = pathOf;
+  }
+
+  /** True when the field is set (null counts as unset, as in k6). */
+  has(key: string): boolean {
+    const value = this.raw[key];
+    return value !== undefined && value !== null;
+  }
+
+  /** A whole number ≥ 0; `fallback` when unset. */
+  int(key: string, fallback?: number): number | undefined {
+    if (!this.has(key)) return fallback;
+    return this.reader.number(this.raw[key], this.pathOf(key), { integer: true, min: 0 });
+  }
+
+  /** A duration in ms (a bare number is ms, as in k6 options); `fallback` when unset. */
+  duration(key: string, fallback?: number): number | undefined {
+    if (!this.has(key)) return fallback;
+    return this.reader.duration(this.raw[key], this.pathOf(key), K6_DURATION);
+  }
+
+  /** true or false; `fallback` when unset or wrong. */
+  bool(key: string, fallback: boolean): boolean {
+    if (!this.has(key)) return fallback;
+    return this.reader.boolean(this.raw[key], this.pathOf(key)) ?? fallback;
+  }
+
+  /** A string, the empty one included; `fallback` when unset. */
+  string(key: string, fallback?: string): string | undefined {
+    if (!this.has(key)) return fallback;
+    return this.reader.text(this.raw[key], this.pathOf(key));
+  }
+
+  /** A map of string values (`tags`, `env`); `{}` when unset (or not a map). */
+  stringMap(key: string): Record<string, string> {
+    if (!this.has(key)) return {};
+    return this.reader.stringMap(this.raw[key], this.pathOf(key)) ?? {};
+  }
+
+  /** A list of strings; `fallback` when unset. */
+  stringList(key: string, fallback?: string[]): string[] | undefined {
+    if (!this.has(key)) return fallback;
+    return this.reader.stringList(this.raw[key], this.pathOf(key));
   }
 }

@@ -11,8 +11,12 @@ import { DEFAULT_GRACEFUL_STOP_MS } from '../../executors/options.js';
 import { DEFAULT_GRACEFUL_RAMP_DOWN_MS } from '../../executors/ramping-vus.js';
 import type { ScenarioPlan } from '../../executors/registry.js';
 import { formatGoDuration } from '../../util/duration.js';
-import { formatInputProblem, type InputPath, InputProblems } from '../../util/input-reader.js';
-import { parseDurationValue } from '../read-values.js';
+import {
+  formatInputProblem,
+  type InputPath,
+  InputProblems,
+  readDuration,
+} from '../../util/input-reader.js';
 import {
   PRESET_KINDS,
   type PresetKind,
@@ -219,9 +223,9 @@ function presetDuration(
   problems: InputProblems,
 ): number {
   if (value === undefined) return fallback;
-  const parsed = parseDurationValue(value);
-  if ('error' in parsed) {
-    problems.add(path, parsed.error);
+  const parsed = readDuration(value, { bareUnit: 'ms' });
+  if ('problem' in parsed) {
+    problems.add(path, parsed.problem);
     return fallback;
   }
   if (parsed.ms < minMs) problems.add(path, `must be at least ${formatGoDuration(minMs)}`);

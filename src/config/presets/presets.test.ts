@@ -190,7 +190,7 @@ describe('errors', () => {
       'preset.vus: must be a whole number of at least 1, got 0',
       'preset.multiplier: must be more than 0, got -1',
       'preset.steps: must be a whole number of at least 1, got 0',
-      'preset.stepDuration: "soon" is not a duration (e.g. "30s", "1m30s", "500ms")',
+      'preset.stepDuration: must be a duration such as "30s", "1m30s" or "500ms" (a bare number is milliseconds), got "soon"',
     ]);
     expect(() => buildPreset('load', {})).toThrow(/invalid load preset/);
     expect(() => buildPreset('load', { vus: 1, rate: 1 })).toThrow(/invalid load preset/);
