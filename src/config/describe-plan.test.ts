@@ -45,7 +45,7 @@ describe("the founding brief's k6 script", () => {
 
   it('warns only that the custom metric "errors" is checked at the end', () => {
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('options.thresholds["errors"]');
+    expect(warnings[0]).toContain('options.thresholds.errors');
   });
 });
 

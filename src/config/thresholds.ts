@@ -6,13 +6,7 @@
 
 import type { MetricDescriptor } from '../metrics/metric-types.js';
 import { parseThresholds } from '../thresholds/index.js';
-import {
-  formatInputPath,
-  type InputPath,
-  type InputProblems,
-  parseInputPath,
-  readDuration,
-} from '../util/input-reader.js';
+import { type InputPath, type InputProblems, readDuration } from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
 import type { ThresholdSpec } from './plan.js';
 
@@ -28,12 +22,11 @@ export function readThresholds(
 ): Record<string, ThresholdSpec[]> {
   if (input === undefined || input === null) return {};
   const parsed = parseThresholds(input, metrics === undefined ? {} : { metrics });
-  // The grammar names its problems from `thresholds` on (`thresholds["http_req_duration"][0]`).
+  // The grammar names its problems from `thresholds` on (`thresholds.http_req_duration[0]`).
   const base = path[path.length - 1] === 'thresholds' ? path.slice(0, -1) : path;
-  for (const problem of parsed.problems)
-    problems.add([...base, ...parseInputPath(problem.path)], problem.message);
-  const prefix = base.length > 0 ? `${formatInputPath(base)}.` : '';
-  for (const warning of parsed.warnings) problems.warn([], `${prefix}${warning}`);
+  for (const { path: at, message, ...rest } of parsed.problems)
+    problems.add([...base, ...at], message, rest);
+  for (const warning of parsed.warnings) problems.warn([...base, ...warning.path], warning.message);
   if (!isRecord(input)) return {};
   const result: Record<string, ThresholdSpec[]> = {};
   for (const [metric, value] of Object.entries(input)) {

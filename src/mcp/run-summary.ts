@@ -5,6 +5,7 @@
  */
 import type { ResultMetric, RunResultFile } from '../results/run-result.js';
 import { compare, formatAggregation, parseThresholdExpression } from '../thresholds/index.js';
+import { formatInputPath } from '../util/input-reader.js';
 
 /** A threshold given with the tool call, and its verdict on the run's final values. */
 export interface CallThreshold {
@@ -111,17 +112,18 @@ export function checkCallThresholds(
 ): string[] {
   const problems: string[] = [];
   for (const [metric, expressions] of Object.entries(thresholds)) {
-    for (const text of expressions) {
+    for (const [index, text] of expressions.entries()) {
+      const path = formatInputPath(['thresholds', metric, index]);
       const parsed = parseThresholdExpression(text);
       if (!parsed.ok) {
-        problems.push(...parsed.problems.map((p) => `${metric}: ${p}`));
+        problems.push(...parsed.problems.map((p) => `${path}: ${p}`));
         continue;
       }
       const agg = parsed.expression.aggregation;
       const name = agg.kind === 'p' && agg.percentile === 50 ? 'med' : formatAggregation(agg);
       if (agg.kind === 'p' && !available.includes(name))
         problems.push(
-          `${metric}: ${text}: ${name} is not computed for this kind of run (available: ${available.filter((s) => s.startsWith('p(')).join(', ')}, med)`,
+          `${path}: ${text}: ${name} is not computed for this kind of run (available: ${available.filter((s) => s.startsWith('p(')).join(', ')}, med)`,
         );
     }
   }

@@ -16,15 +16,24 @@ import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
 import { BUILTIN_METRICS } from '../metrics/builtin.js';
 import type { MetricDescriptor } from '../metrics/metric-types.js';
-import { parseDurationMs } from '../util/duration.js';
+import {
+  formatInputProblem,
+  type InputPath,
+  type InputProblem,
+  InputProblems,
+  InputReader,
+} from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
 import { findNearest, nearestHint } from '../util/nearest.js';
 import { redactTags, redactText } from '../util/redact.js';
 import { formatAggregation, parseThresholdExpression } from './parse-expression.js';
 import { formatMetricKey, parseMetricKey } from './parse-metric-key.js';
-import { AGGREGATIONS_BY_TYPE, type ThresholdDefinition, type ThresholdProblem } from './types.js';
+import { AGGREGATIONS_BY_TYPE, type ThresholdDefinition } from './types.js';
 
 const OBJECT_KEYS = ['threshold', 'abortOnFail', 'delayAbortEval', 'window'];
+
+/** Threshold durations are k6's: a bare number is milliseconds. */
+const K6_DURATION = { bareUnit: 'ms' } as const;
 
 /** Options of {@link parseThresholds}. */
 export interface ParseThresholdsOptions {
@@ -34,12 +43,21 @@ export interface ParseThresholdsOptions {
   strictMetricNames?: boolean;
 }
 
-/** What {@link parseThresholds} found. */
+/**
+ * What {@link parseThresholds} found. Problems and warnings are the input reader's, with paths
+ * from `thresholds` on (`thresholds.http_req_duration[0]`, `thresholds["http_req_duration{x:y}"]`).
+ */
 export interface ParsedThresholds {
   thresholds: ThresholdDefinition[];
-  problems: ThresholdProblem[];
+  problems: InputProblem[];
   /** Not errors, but worth telling (e.g. a metric not declared yet). */
-  warnings: string[];
+  warnings: InputProblem[];
+}
+
+/** The parse in progress: the reader that records problems, and the definitions so far. */
+interface ParseState {
+  r: InputReader;
+  thresholds: ThresholdDefinition[];
 }
 
 /** Parses a `thresholds` object; never throws (see {@link assertValidThresholds}). */
@@ -47,21 +65,27 @@ export function parseThresholds(
   input: unknown,
   options: ParseThresholdsOptions = {},
 ): ParsedThresholds {
-  const result: ParsedThresholds = { thresholds: [], problems: [], warnings: [] };
-  if (input === undefined || input === null) return result;
-  if (typeof input !== 'object' || Array.isArray(input)) {
-    result.problems.push({
-      path: 'thresholds',
-      message: 'must be an object of metric name -> list of expressions',
-    });
-    return result;
+  const problems = new InputProblems();
+  const state: ParseState = { r: new InputReader(problems), thresholds: [] };
+  if (input !== undefined && input !== null) {
+    if (!isRecord(input)) {
+      problems.add(
+        ['thresholds'],
+        'must be a map of metric name -> list of expressions, e.g. { http_req_duration: ["p(95)<500"] }',
+      );
+    } else {
+      const known = new Map<string, MetricDescriptor>(Object.entries(BUILTIN_METRICS));
+      for (const d of options.metrics ?? []) known.set(d.name, d);
+      for (const [metricKey, value] of Object.entries(input)) {
+        parseMetricEntry(metricKey, value, known, options, state);
+      }
+    }
   }
-  const known = new Map<string, MetricDescriptor>(Object.entries(BUILTIN_METRICS));
-  for (const d of options.metrics ?? []) known.set(d.name, d);
-  for (const [metricKey, value] of Object.entries(input as Record<string, unknown>)) {
-    parseMetricEntry(metricKey, value, known, options, result);
-  }
-  return result;
+  return {
+    thresholds: state.thresholds,
+    problems: problems.problems,
+    warnings: problems.warnings,
+  };
 }
 
 function parseMetricEntry(
@@ -69,8 +93,9 @@ function parseMetricEntry(
   value: unknown,
   known: ReadonlyMap<string, MetricDescriptor>,
   options: ParseThresholdsOptions,
-  result: ParsedThresholds,
+  state: ParseState,
 ): void {
+  const { r } = state;
   const key = parseMetricKey(writtenKey);
   // Series tags are redacted when created (MetricRegistry), so a filter on a URL with a token
   // must be redacted the same way to match; the key is then shown and saved redacted too.
@@ -82,88 +107,82 @@ function parseMetricEntry(
       metricKey = formatMetricKey(key.key);
     } else metricKey = writtenKey;
   }
-  const path = `thresholds[${JSON.stringify(metricKey)}]`;
+  const path: InputPath = ['thresholds', metricKey];
   if (!key.ok) {
-    for (const message of key.problems)
-      result.problems.push({ path, message: redactText(message) });
+    for (const message of key.problems) r.add(path, redactText(message), { atKey: true });
     return;
   }
   const descriptor = known.get(key.key.name);
   if (!descriptor) {
-    const nearest = findNearest(key.key.name, known.keys());
-    const message = `metric "${key.key.name}" is not a built-in metric and was not declared${nearestHint(nearest)}`;
-    if (options.strictMetricNames) result.problems.push({ path, message });
-    else result.warnings.push(`${path}: ${message} (it is checked again when the run ends)`);
+    const message = `metric "${key.key.name}" is not a built-in metric and was not declared`;
+    const suggestion = findNearest(key.key.name, known.keys());
+    if (options.strictMetricNames) r.add(path, message, { suggestion, atKey: true });
+    else
+      r.problems.warn(
+        path,
+        `${message}${nearestHint(suggestion)} (it is checked again when the run ends)`,
+      );
   }
   const entries = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(entries)) {
-    result.problems.push({
-      path,
-      message: 'must be an expression or a list of expressions, e.g. ["p(95)<500"]',
-    });
+    r.add(path, 'must be an expression or a list of expressions, e.g. ["p(95)<500"]');
     return;
   }
   entries.forEach((entry, index) => {
-    const definition = parseEntry(entry, `${path}[${index}]`, metricKey, result);
+    const definition = parseEntry(entry, [...path, index], metricKey, r);
     if (!definition) return;
     definition.metric = key.key;
     if (descriptor) {
       definition.knownType = descriptor.type;
-      if (!checkAgainstType(definition, descriptor, `${path}[${index}]`, result)) return;
+      const problem = aggregationProblem(definition, descriptor);
+      if (problem) {
+        r.add([...path, index], problem);
+        return;
+      }
     }
-    result.thresholds.push(definition);
+    state.thresholds.push(definition);
   });
 }
 
 function parseEntry(
   entry: unknown,
-  path: string,
+  path: InputPath,
   metricKey: string,
-  result: ParsedThresholds,
+  r: InputReader,
 ): ThresholdDefinition | undefined {
   let source: unknown = entry;
   let abortOnFail = false;
   let delayAbortEvalMs = 0;
   let windowMs: number | undefined;
-  const before = result.problems.length;
+  const before = r.problems.count;
   if (isRecord(entry)) {
-    const object = entry as Record<string, unknown>;
-    for (const k of Object.keys(object)) {
-      if (OBJECT_KEYS.includes(k)) continue;
-      const nearest = findNearest(k, OBJECT_KEYS);
-      result.problems.push({
-        path,
-        message: `unknown field "${k}"${nearestHint(nearest)} (fields: ${OBJECT_KEYS.join(', ')})`,
-      });
+    r.object(entry, path, OBJECT_KEYS, `a threshold (fields: ${OBJECT_KEYS.join(', ')})`);
+    source = entry['threshold'];
+    if (entry['abortOnFail'] !== undefined)
+      abortOnFail = r.boolean(entry['abortOnFail'], [...path, 'abortOnFail']) === true;
+    if (entry['delayAbortEval'] !== undefined) {
+      const at = [...path, 'delayAbortEval'];
+      delayAbortEvalMs = r.duration(entry['delayAbortEval'], at, K6_DURATION) ?? 0;
+      if (!abortOnFail) r.problems.warn(at, 'has no effect without abortOnFail: true');
     }
-    source = object.threshold;
-    if (object.abortOnFail !== undefined && typeof object.abortOnFail !== 'boolean') {
-      result.problems.push({ path: `${path}.abortOnFail`, message: 'must be true or false' });
-    }
-    abortOnFail = object.abortOnFail === true;
-    delayAbortEvalMs =
-      parseDurationField(object.delayAbortEval, `${path}.delayAbortEval`, result) ?? 0;
-    windowMs = parseDurationField(object.window, `${path}.window`, result);
-    if (windowMs === 0)
-      result.problems.push({ path: `${path}.window`, message: 'must be longer than 0s' });
-    if (object.delayAbortEval !== undefined && !abortOnFail) {
-      result.warnings.push(`${path}: delayAbortEval has no effect without abortOnFail: true`);
+    if (entry['window'] !== undefined) {
+      const at = [...path, 'window'];
+      windowMs = r.duration(entry['window'], at, { ...K6_DURATION, positive: true });
     }
   }
   if (typeof source !== 'string') {
-    result.problems.push({
+    r.add(
       path,
-      message:
-        'must be an expression string such as "p(95)<500", or { threshold: "p(95)<500", abortOnFail: true }',
-    });
+      'must be an expression string such as "p(95)<500", or { threshold: "p(95)<500", abortOnFail: true }',
+    );
     return undefined;
   }
   const parsed = parseThresholdExpression(source);
   if (!parsed.ok) {
-    for (const message of parsed.problems) result.problems.push({ path, message });
+    for (const message of parsed.problems) r.add(path, message);
     return undefined;
   }
-  if (result.problems.length > before) return undefined;
+  if (r.problems.count > before) return undefined;
   const definition: ThresholdDefinition = {
     metricKey,
     metric: { name: metricKey },
@@ -174,34 +193,6 @@ function parseEntry(
   };
   if (windowMs !== undefined) definition.windowMs = windowMs;
   return definition;
-}
-
-function parseDurationField(
-  value: unknown,
-  path: string,
-  result: ParsedThresholds,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const ms =
-    typeof value === 'string' || typeof value === 'number' ? parseDurationMs(value) : undefined;
-  if (ms === undefined) {
-    result.problems.push({
-      path,
-      message: `${JSON.stringify(value)} is not a duration (e.g. "10s", "1m30s")`,
-    });
-  }
-  return ms;
-}
-
-function checkAgainstType(
-  definition: ThresholdDefinition,
-  descriptor: MetricDescriptor,
-  path: string,
-  result: ParsedThresholds,
-): boolean {
-  const problem = aggregationProblem(definition, descriptor);
-  if (problem) result.problems.push({ path, message: problem });
-  return problem === undefined;
 }
 
 /**
@@ -241,7 +232,7 @@ export function assertValidThresholds(
     `invalid thresholds: ${count} problem${count === 1 ? '' : 's'}`,
     {
       exitCode: ExitCode.InvalidConfig,
-      problems: parsed.problems.map((p) => `${p.path}: ${p.message}`),
+      problems: parsed.problems.map((p) => formatInputProblem(p)),
       hint: 'thresholds look like { http_req_duration: ["p(95)<500"], http_req_failed: ["rate<0.01"] }; see docs/thresholds.md',
     },
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isRedlineError } from '../errors/redline-error.js';
+import { formatInputProblem } from '../util/input-reader.js';
 import { parseThresholdExpression } from './parse-expression.js';
 import { parseMetricKey } from './parse-metric-key.js';
 import { assertValidThresholds, parseThresholds } from './parse-thresholds.js';
@@ -167,19 +168,19 @@ describe('parseThresholds', () => {
       ],
       data_sent: 42,
     });
-    const lines = parsed.problems.map((p) => `${p.path}: ${p.message}`);
+    const lines = parsed.problems.map((p) => formatInputProblem(p));
     expect(lines).toEqual([
-      'thresholds["http_req_duration"][0]: "rate" is not valid for http_req_duration, a trend metric (valid: avg, min, max, med, p(N))',
-      'thresholds["http_req_duration"][1]: "abc" is not a number',
-      'thresholds["http_req_duration"][2]: unknown field "abortOnFial"; did you mean "abortOnFail"? (fields: threshold, abortOnFail, delayAbortEval, window)',
-      'thresholds["http_reqs"][0]: "avg" is not valid for http_reqs, a counter metric (valid: count, rate)',
-      'thresholds["http_reqs"][1]: "count<5ms" has a time unit but http_reqs does not hold durations; write a plain number',
-      'thresholds["vus"][0]: "p(95)" is not valid for vus, a gauge metric (valid: value)',
-      'thresholds["bad-name"]: "bad-name" is not a valid metric name (letters, digits and _, not starting with a digit)',
-      'thresholds["http_req_failed"][0]: must be an expression string such as "p(95)<500", or { threshold: "p(95)<500", abortOnFail: true }',
-      'thresholds["http_req_failed"][1].delayAbortEval: "soon" is not a duration (e.g. "10s", "1m30s")',
-      'thresholds["http_req_failed"][1].window: must be longer than 0s',
-      'thresholds["data_sent"]: must be an expression or a list of expressions, e.g. ["p(95)<500"]',
+      'thresholds.http_req_duration[0]: "rate" is not valid for http_req_duration, a trend metric (valid: avg, min, max, med, p(N))',
+      'thresholds.http_req_duration[1]: "abc" is not a number',
+      'thresholds.http_req_duration[2].abortOnFial: unknown key "abortOnFial" in a threshold (fields: threshold, abortOnFail, delayAbortEval, window); did you mean "abortOnFail"?',
+      'thresholds.http_reqs[0]: "avg" is not valid for http_reqs, a counter metric (valid: count, rate)',
+      'thresholds.http_reqs[1]: "count<5ms" has a time unit but http_reqs does not hold durations; write a plain number',
+      'thresholds.vus[0]: "p(95)" is not valid for vus, a gauge metric (valid: value)',
+      'thresholds.bad-name: "bad-name" is not a valid metric name (letters, digits and _, not starting with a digit)',
+      'thresholds.http_req_failed[0]: must be an expression string such as "p(95)<500", or { threshold: "p(95)<500", abortOnFail: true }',
+      'thresholds.http_req_failed[1].delayAbortEval: must be a duration such as "30s", "1m30s" or "500ms" (a bare number is milliseconds), got "soon"',
+      'thresholds.http_req_failed[1].window: must be longer than 0, got "0s"',
+      'thresholds.data_sent: must be an expression or a list of expressions, e.g. ["p(95)<500"]',
     ]);
     // The single-string form is accepted (lenient), and the valid entries were kept.
     expect(parsed.thresholds.map((t) => t.source)).toEqual(['rate>0.9']);
@@ -188,9 +189,16 @@ describe('parseThresholds', () => {
   it('warns about undeclared metrics (with the nearest name) unless strict, where it is a problem', () => {
     const lenient = parseThresholds({ http_req_duraton: ['p(95)<1'] });
     expect(lenient.problems).toEqual([]);
-    expect(lenient.warnings.join()).toMatch(/did you mean "http_req_duration"/);
+    expect(lenient.warnings.map((w) => formatInputProblem(w))).toEqual([
+      'thresholds.http_req_duraton: metric "http_req_duraton" is not a built-in metric and was not declared; did you mean "http_req_duration"? (it is checked again when the run ends)',
+    ]);
     const strict = parseThresholds({ http_req_duraton: ['p(95)<1'] }, { strictMetricNames: true });
-    expect(strict.problems[0]?.message).toMatch(
+    expect(strict.problems[0]).toMatchObject({
+      path: ['thresholds', 'http_req_duraton'],
+      suggestion: 'http_req_duration',
+      atKey: true,
+    });
+    expect(formatInputProblem(strict.problems[0]!)).toMatch(
       /not a built-in metric and was not declared; did you mean "http_req_duration"/,
     );
   });
@@ -205,6 +213,7 @@ describe('parseThresholds', () => {
       expect(error.exitCode).toBe(104);
       expect(error.code).toBe('E_THRESHOLD_INVALID');
       expect(error.problems).toHaveLength(2);
+      expect(error.problems[0]).toMatch(/^thresholds\.http_req_duration\[0\]: "rate" is not valid/);
     }
   });
 });

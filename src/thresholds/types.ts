@@ -59,10 +59,3 @@ export interface ThresholdDefinition {
   /** Metric type known when parsing (built-in or declared), used to validate the aggregation. */
   knownType?: MetricType;
 }
-
-/** A validation problem: where in the thresholds object, and what is wrong. */
-export interface ThresholdProblem {
-  /** Path such as `thresholds["http_req_duration"][1]`. */
-  path: string;
-  message: string;
-}

@@ -88,7 +88,7 @@ flow:
         /plan\.yaml:5:11: scenarios\.readers\.rate: the iteration rate must be more than 0/,
       ),
       expect.stringMatching(
-        /plan\.yaml:6:15: scenarios\.readers\.duration: "2x" is not a duration/,
+        /plan\.yaml:6:15: scenarios\.readers\.duration: must be a duration such as .* got "2x"/,
       ),
       expect.stringMatching(
         /plan\.yaml:9:15: scenarios\.writers\.executor: unknown executor "ramping-vuss"; did you mean "ramping-vus"\?/,
@@ -113,10 +113,12 @@ flow:
     expect(problems).toEqual([
       expect.stringMatching(/plan\.yaml:2:6: vus: the number of VUs must be more than 0/),
       expect.stringMatching(/plan\.yaml:3:11: duration: ExecutionConflict: /),
-      expect.stringMatching(/plan\.yaml:3:11: duration: "10x" is not a duration/),
-      expect.stringMatching(/plan\.yaml:4:34: stages\[0\]\.target: can't be negative, got -1/),
+      expect.stringMatching(/plan\.yaml:3:11: duration: must be a duration such as .* got "10x"/),
+      expect.stringMatching(
+        /plan\.yaml:4:34: stages\[0\]\.target: must be a whole number ≥ 0, got -1/,
+      ),
       expect.stringMatching(/plan\.yaml:5:13: iterations: ExecutionConflict: /),
-      expect.stringMatching(/plan\.yaml:5:13: iterations: must be a whole number, got "abc"/),
+      expect.stringMatching(/plan\.yaml:5:13: iterations: must be a whole number ≥ 0, got "abc"/),
     ]);
   });
 
