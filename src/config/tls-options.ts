@@ -5,6 +5,8 @@
  * is accepted and changes nothing, and TLS 1.3 keeps its default suites.
  */
 import type { InputPath, InputProblems } from '../util/input-reader.js';
+import { isRecord } from '../util/is-record.js';
+import { findNearest } from '../util/nearest.js';
 
 /** A client certificate (k6 `tlsAuth` entry): PEM strings, e.g. from `open()`. */
 export interface TlsClientCertificate {
@@ -75,6 +77,10 @@ function readVersion(
     problems.add(
       path,
       `unknown TLS version ${JSON.stringify(value)} (use ${Object.keys(VERSIONS).join(', ')})`,
+      {
+        suggestion:
+          typeof value === 'string' ? findNearest(value, Object.keys(VERSIONS)) : undefined,
+      },
     );
   return version;
 }
@@ -90,11 +96,11 @@ export function readTlsOptions(
   const auth = values['tlsAuth'];
   if (version == null && suites == null && auth == null) return undefined;
   const tls: TlsOptions = { clientCertificates: [] };
-  if (typeof version === 'object' && version !== null && !Array.isArray(version)) {
-    const v = version as Record<string, unknown>;
+  if (isRecord(version)) {
+    const v = version;
     for (const key of Object.keys(v))
       if (key !== 'min' && key !== 'max')
-        problems.add([...pathOf('tlsVersion'), key], 'unknown field (use min and max)');
+        problems.unknownKey([...pathOf('tlsVersion'), key], 'field', ['min', 'max'], 'tlsVersion');
     const min = readVersion(v['min'], [...pathOf('tlsVersion'), 'min'], problems);
     const max = readVersion(v['max'], [...pathOf('tlsVersion'), 'max'], problems);
     if (min) tls.minVersion = min;
@@ -108,13 +114,19 @@ export function readTlsOptions(
       problems.add(pathOf('tlsCipherSuites'), 'must be a list of cipher-suite names');
     } else {
       const names: string[] = [];
-      for (const suite of suites) {
+      for (const [index, suite] of suites.entries()) {
         const name = typeof suite === 'string' ? CIPHER_SUITES[suite] : undefined;
         if (name) names.push(name);
         else if (!(typeof suite === 'string' && TLS13_SUITES.has(suite)))
           problems.add(
-            pathOf('tlsCipherSuites'),
+            [...pathOf('tlsCipherSuites'), index],
             `unknown cipher suite ${JSON.stringify(suite)} (k6's names, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)`,
+            {
+              suggestion:
+                typeof suite === 'string'
+                  ? findNearest(suite, [...Object.keys(CIPHER_SUITES), ...TLS13_SUITES])
+                  : undefined,
+            },
           );
       }
       if (names.length > 0) tls.ciphers = names.join(':');
@@ -125,10 +137,7 @@ export function readTlsOptions(
     else
       auth.forEach((entry, i) => {
         const path = [...pathOf('tlsAuth'), i];
-        const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<
-          string,
-          unknown
-        >;
+        const e = isRecord(entry) ? entry : {};
         if (typeof e['cert'] !== 'string' || typeof e['key'] !== 'string') {
           problems.add(path, 'needs "cert" and "key" as PEM text (e.g. open("./client.pem"))');
           return;

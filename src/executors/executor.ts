@@ -4,8 +4,8 @@
  * it on a shard. The six k6 executors implement {@link Executor}; `registry.ts` lists them.
  *
  * This folder sits below `config` (which reads and describes scenarios through the registry) and
- * `engine` (which starts them). It needs two things from above, declared here as interfaces: a
- * reader of the user's fields ({@link InputFields}, implemented by config's `FieldReader`) and
+ * `engine` (which starts them). It reads the user's fields through util's `InputFields` (the one
+ * input reader, k6's value rules) and needs one thing from above, declared here as an interface:
  * the shard's VUs ({@link VuPool}, implemented by the engine's `VuRunner`).
  */
 import type { CounterSeries } from '../metrics/series.js';

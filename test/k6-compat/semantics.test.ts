@@ -293,7 +293,7 @@ describe('k6 semantics: TLS options', () => {
     });
     expect(result.problems.map((p) => formatInputPath(p.path))).toEqual([
       'options.tlsVersion',
-      'options.tlsCipherSuites',
+      'options.tlsCipherSuites[0]',
       'options.tlsAuth[0]',
     ]);
     expect(result.problems[0]?.message).toContain('unknown TLS version "tls9"');

@@ -4,6 +4,7 @@
  * `plugins`, and raw k6 `options`; each option's origin is recorded for error positions.
  */
 import type { InputPath, InputReader } from '../../util/input-reader.js';
+import { isRecord } from '../../util/is-record.js';
 import type { OriginMap } from './origins.js';
 import { readPhases } from './phases.js';
 
@@ -128,10 +129,7 @@ export function readThresholdOptions(
     origins.set('options.thresholds', cfg.path('thresholds'));
   }
   const plugins = cfg.get('plugins');
-  const fromPlugin =
-    typeof plugins === 'object' && plugins !== null
-      ? (plugins as Record<string, unknown>)['ensure']
-      : undefined;
+  const fromPlugin = isRecord(plugins) ? plugins['ensure'] : undefined;
   if (
     fromPlugin !== undefined &&
     typeof fromPlugin === 'object' &&
