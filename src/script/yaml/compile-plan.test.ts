@@ -101,6 +101,22 @@ flow:
     ]);
   });
 
+  it("points a threshold's unknown key at the key itself, with the nearest field", () => {
+    const { problems } = problemsOf(`target: http://127.0.0.1:1
+thresholds:
+  http_req_duration:
+    - threshold: p(95)<500
+      abortOnFial: true
+flow:
+  - get: /a
+`);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /plan\.yaml:5:7: thresholds\.http_req_duration\[0\]\.abortOnFial: unknown key "abortOnFial" in a threshold .*; did you mean "abortOnFail"\?$/,
+      ),
+    ]);
+  });
+
   it('checks each k6 execution value even when they conflict', () => {
     const { problems } = problemsOf(`target: http://127.0.0.1:1
 vus: 0

@@ -91,7 +91,10 @@ export function readYamlPlan(
   for (const problem of checked.problems) {
     const path = origins.resolve(problem.path);
     if (path && reported.some((r) => isPrefix(r, path) || isPrefix(path, r))) continue;
-    problems.add(path ?? problem.path, problem.message, { suggestion: problem.suggestion });
+    problems.add(path ?? problem.path, problem.message, {
+      suggestion: problem.suggestion,
+      ...(problem.atKey ? { atKey: true } : {}),
+    });
   }
   if (problems.count > 0) throw planProblemsError(source, problems.problems);
   return { plan, source, warnings: problems.warnings.map((w) => formatPlanProblem(source, w)) };
