@@ -3,7 +3,13 @@
 
 import { describe, expect, it } from 'vitest';
 import { LineCounter, parseDocument } from 'yaml';
-import { describeInput, formatInputPath, formatInputProblem, InputReader } from './input-reader.js';
+import {
+  describeInput,
+  formatInputPath,
+  formatInputProblem,
+  InputReader,
+  readDuration,
+} from './input-reader.js';
 import { yamlPositionOf } from './yaml-position.js';
 
 describe('formatInputPath', () => {
@@ -77,6 +83,57 @@ describe('InputReader', () => {
       'name: must be a non-empty string, got ""',
     ]);
     expect(r.problems.problems[0]?.atKey).toBe(true);
+  });
+});
+
+describe('InputFields (k6 options and scenarios)', () => {
+  it('reads set fields with k6 rules: null is unset, a bare duration is ms, "" is a string', () => {
+    const r = new InputReader();
+    const f = r.fields(
+      { vus: 5, gone: null, duration: 1500, text: '1m30s', exec: '', ok: true, tags: { a: 'b' } },
+      ['options'],
+    );
+    expect(f.has('gone')).toBe(false);
+    expect(f.int('vus', 1)).toBe(5);
+    expect(f.int('gone', 7)).toBe(7);
+    expect(f.duration('duration')).toBe(1500);
+    expect(f.duration('text')).toBe(90_000);
+    expect(f.duration('missing', 30_000)).toBe(30_000);
+    expect(f.string('exec', 'default')).toBe('');
+    expect(f.bool('ok', false)).toBe(true);
+    expect(f.stringMap('tags')).toEqual({ a: 'b' });
+    expect(f.stringMap('missing')).toEqual({});
+    expect(f.stringList('missing', ['x'])).toEqual(['x']);
+    expect(r.problems.count).toBe(0);
+  });
+
+  it('records one problem per wrong field at the path its namer gives (a CLI flag here)', () => {
+    const r = new InputReader();
+    const f = r.fields({ vus: 2.5, duration: 'soon', ok: 'yes', tags: 'x', list: [1] }, (...k) =>
+      k[0] === 'vus' ? ['--vus', ...k.slice(1)] : ['options', ...k],
+    );
+    expect(f.int('vus', 1)).toBeUndefined();
+    expect(f.duration('duration', 1)).toBeUndefined();
+    expect(f.bool('ok', false)).toBe(false);
+    expect(f.stringMap('tags')).toEqual({});
+    expect(f.stringList('list')).toBeUndefined();
+    expect(r.problems.problems.map((p) => formatInputProblem(p))).toEqual([
+      '--vus: must be a whole number ≥ 0, got 2.5',
+      'options.duration: must be a duration such as "30s", "1m30s" or "500ms" (a bare number is milliseconds), got "soon"',
+      'options.ok: must be true or false, got "yes"',
+      'options.tags: must be a map of names to strings, got "x"',
+      'options.list[0]: must be a non-empty string, got 1',
+    ]);
+  });
+
+  it('readDuration gives the same wording without recording', () => {
+    expect(readDuration('2s', { bareUnit: 'ms' })).toEqual({ ms: 2000 });
+    expect(readDuration('-1s', { bareUnit: 'ms' })).toEqual({
+      problem: 'can\'t be negative, got "-1s"',
+    });
+    expect(readDuration(0, { bareUnit: 's', positive: true })).toEqual({
+      problem: 'must be longer than 0, got 0',
+    });
   });
 });
 
