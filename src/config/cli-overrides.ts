@@ -3,8 +3,8 @@
  * ...): the typed values the CLI passes in, turned into the highest-precedence option tier.
  */
 import type { InputPath, InputProblems } from '../util/input-reader.js';
+import type { RawObject } from './option-paths.js';
 import type { PresetKind, PresetOptions } from './presets/preset.js';
-import type { RawObject } from './read-values.js';
 import type { OptionTier } from './tiers.js';
 
 /**

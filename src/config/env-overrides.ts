@@ -6,7 +6,7 @@
 import type { InputPath, InputProblems } from '../util/input-reader.js';
 import { parseStageSpec, readPairs, splitList } from './cli-overrides.js';
 import { OPTION_TABLE } from './option-names.js';
-import type { RawObject } from './read-values.js';
+import type { RawObject } from './option-paths.js';
 import type { OptionTier } from './tiers.js';
 
 type EnvKind = 'int' | 'bool' | 'text' | 'list' | 'stages' | 'map';

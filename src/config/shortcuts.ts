@@ -5,7 +5,7 @@
  */
 import { formatInputPath, type InputPath, type InputProblems } from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
-import { createPathOf, type RawObject } from './read-values.js';
+import { createPathOf, type RawObject } from './option-paths.js';
 import type { ScenarioSource } from './scenarios.js';
 import { isHigherTier, type MergedOptions } from './tiers.js';
 

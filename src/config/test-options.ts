@@ -13,8 +13,8 @@ import { DEFAULT_USER_AGENT } from '../http/target.js';
 import { type InputFields, type InputProblems, InputReader } from '../util/input-reader.js';
 import { findNearest } from '../util/nearest.js';
 import { ACTIVE_OPTION_NAMES, isNoopValue, OPTION_NAMES, OPTION_TABLE } from './option-names.js';
+import { createPathOf } from './option-paths.js';
 import type { PlanOptions } from './plan.js';
-import { createPathOf } from './read-values.js';
 import type { MergedOptions } from './tiers.js';
 import { readTlsOptions } from './tls-options.js';
 

@@ -4,7 +4,7 @@
  */
 import { formatInputPath, type InputPath, type InputProblems } from '../util/input-reader.js';
 import { isRecord } from '../util/is-record.js';
-import type { RawObject } from './read-values.js';
+import type { RawObject } from './option-paths.js';
 
 /** Where a tier's values come from, lowest precedence first. */
 export type TierLabel = 'script' | 'env' | 'cli';

@@ -1,7 +1,7 @@
 /** Conformance suite every executor configuration passes (one run per entry of EXECUTORS). */
 
 import { describe, expect, it } from 'vitest';
-import { createPathOf } from '../config/read-values.js';
+import { createPathOf } from '../config/option-paths.js';
 import { readScenario } from '../config/scenarios.js';
 import { formatInputPath, InputProblems } from '../util/input-reader.js';
 import { createExecutionTuple, WHOLE_TEST } from './execution-segment.js';

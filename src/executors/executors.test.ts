@@ -1,7 +1,7 @@
 /** Each executor's k6 defaults, validation errors and description, table-driven. */
 
 import { describe, expect, it } from 'vitest';
-import { createPathOf } from '../config/read-values.js';
+import { createPathOf } from '../config/option-paths.js';
 import { readScenario } from '../config/scenarios.js';
 import { formatInputPath, InputProblems } from '../util/input-reader.js';
 import { executorOf } from './registry.js';

@@ -37,7 +37,7 @@ export const rampingArrivalRate: Executor<RampingArrivalRateScenario> = {
   name: 'ramping-arrival-rate',
   keys: ['startRate', 'timeUnit', 'stages', 'preAllocatedVUs', 'maxVUs'],
   read(reader, base) {
-    const stages = reader.has('stages') ? readStages(reader, 'stages') : [];
+    const stages = readStages(reader, 'stages');
     return {
       ...base,
       executor: 'ramping-arrival-rate',

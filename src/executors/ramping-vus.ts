@@ -38,7 +38,7 @@ export const rampingVus: Executor<RampingVusScenario> = {
   name: 'ramping-vus',
   keys: ['startVUs', 'stages', 'gracefulRampDown'],
   read(reader, base) {
-    const stages = reader.has('stages') ? readStages(reader, 'stages') : [];
+    const stages = readStages(reader, 'stages');
     return {
       ...base,
       executor: 'ramping-vus',
