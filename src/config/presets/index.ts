@@ -12,10 +12,11 @@ import { DEFAULT_GRACEFUL_RAMP_DOWN_MS } from '../../executors/ramping-vus.js';
 import type { ScenarioPlan } from '../../executors/registry.js';
 import { formatGoDuration } from '../../util/duration.js';
 import {
+  describeInput,
   formatInputProblem,
   type InputPath,
   InputProblems,
-  readDuration,
+  InputReader,
 } from '../../util/input-reader.js';
 import {
   PRESET_KINDS,
@@ -208,11 +209,7 @@ function wholeNumber(
   problems: InputProblems,
 ): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < min) {
-    problems.add(path, `must be a whole number of at least ${min}, got ${value}`);
-    return undefined;
-  }
-  return value;
+  return new InputReader(problems).number(value, path, { integer: true, min });
 }
 
 function presetDuration(
@@ -223,11 +220,9 @@ function presetDuration(
   problems: InputProblems,
 ): number {
   if (value === undefined) return fallback;
-  const parsed = readDuration(value, { bareUnit: 'ms' });
-  if ('problem' in parsed) {
-    problems.add(path, parsed.problem);
-    return fallback;
-  }
-  if (parsed.ms < minMs) problems.add(path, `must be at least ${formatGoDuration(minMs)}`);
-  return parsed.ms;
+  const ms = new InputReader(problems).duration(value, path, { bareUnit: 'ms' });
+  if (ms === undefined) return fallback;
+  if (ms < minMs)
+    problems.add(path, `must be at least ${formatGoDuration(minMs)}, got ${describeInput(value)}`);
+  return ms;
 }

@@ -187,9 +187,9 @@ describe('errors', () => {
       caught = error;
     }
     expect(isRedlineError(caught) && caught.problems).toEqual([
-      'preset.vus: must be a whole number of at least 1, got 0',
+      'preset.vus: must be a whole number ≥ 1, got 0',
       'preset.multiplier: must be more than 0, got -1',
-      'preset.steps: must be a whole number of at least 1, got 0',
+      'preset.steps: must be a whole number ≥ 1, got 0',
       'preset.stepDuration: must be a duration such as "30s", "1m30s" or "500ms" (a bare number is milliseconds), got "soon"',
     ]);
     expect(() => buildPreset('load', {})).toThrow(/invalid load preset/);
