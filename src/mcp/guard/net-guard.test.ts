@@ -135,7 +135,11 @@ describe.skipIf(!built)('network guard in a child process (needs npm run build)'
       workerBad: BLOCKED_CODE,
       workerOk: 'connected',
     });
-    // Give the servers' accept callbacks a turn, then count.
+    // spawnSync held this event loop while the child ran, so the servers' accept callbacks run
+    // only now: wait until both allowed connections are counted (bounded; a fixed 50 ms was too
+    // short at load 20+), then give the loop one more turn before checking the forbidden side.
+    const until = Date.now() + 10_000;
+    while (seen.ok < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 50));
     expect(seen.bad).toBe(0);
     expect(seen.ok).toBe(2);
