@@ -925,11 +925,13 @@ class RequestTimeouts {
     this.#timer = null;
     // Timers count whole milliseconds of the loop's clock: a deadline within 1 ms has passed.
     const now = performance.now() + 1;
-    for (const pending of [...this.#inFlight]) {
-      if (pending.timed && pending.deadline <= now) {
-        this.stop(pending);
-        this.#expire(pending);
-      }
+    // Expired ones end in the order of their deadlines, as their own timers would have fired.
+    const expired = this.#inFlight.filter((p) => p.deadline <= now);
+    expired.sort((a, b) => a.deadline - b.deadline);
+    for (const pending of expired) {
+      if (!pending.timed) continue;
+      this.stop(pending);
+      this.#expire(pending);
     }
     // Set again for the earliest deadline left (expiring may have started requests: redirects).
     let earliest = Number.POSITIVE_INFINITY;
