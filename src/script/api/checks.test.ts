@@ -1,18 +1,13 @@
 // check(): every outcome lands in the `checks` series of the calling VU's context (scenario,
 // group, VU tags, the check's own tags), also when the series is found through the per-VU memo.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { freshThreadRuntimes } from '../../../test/helpers/thread-runtime.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
-import { MetricRegistry } from '../../metrics/registry.js';
-import {
-  createThreadRuntime,
-  installThreadRuntime,
-  threadRuntime,
-} from '../runtime/thread-runtime.js';
+import type { MetricRegistry } from '../../metrics/registry.js';
 import { type VuState, vuContext } from '../runtime/vu-state.js';
 import { check } from './checks.js';
 
-const previous = threadRuntime();
-afterEach(() => installThreadRuntime(previous));
+const freshRuntime = freshThreadRuntimes();
 
 function vuIn(scenario: string): VuState {
   return { scenario: { name: scenario, tags: {} }, group: '', tags: {} } as unknown as VuState;
@@ -26,8 +21,7 @@ function outcome(registry: MetricRegistry, tags: Record<string, string>): [numbe
 
 describe('check', () => {
   it('records per group, VU tags and check tags, as the VU changes them between checks', () => {
-    const registry = new MetricRegistry();
-    installThreadRuntime(createThreadRuntime({ registry, testTags: { env: 't' } }));
+    const registry = freshRuntime({ env: 't' });
     const vu = vuIn('s');
     const ok = { 'is ok': (v: number) => v === 1 };
     vuContext.run(vu, () => {
@@ -51,14 +45,12 @@ describe('check', () => {
   });
 
   it('keeps the VUs and registries apart', () => {
-    const first = new MetricRegistry();
-    installThreadRuntime(createThreadRuntime({ registry: first, testTags: {} }));
+    const first = freshRuntime();
     const a = vuIn('a');
     const b = vuIn('b');
     vuContext.run(a, () => check(0, { c: true }));
     vuContext.run(b, () => check(0, { c: false }));
-    const second = new MetricRegistry();
-    installThreadRuntime(createThreadRuntime({ registry: second, testTags: {} }));
+    const second = freshRuntime();
     vuContext.run(a, () => check(0, { c: true }));
     expect(outcome(first, { scenario: 'a', group: '', check: 'c' })).toEqual([1, 1]);
     expect(outcome(first, { scenario: 'b', group: '', check: 'c' })).toEqual([0, 1]);

@@ -4,19 +4,13 @@
 // call asked for.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MetricRegistry } from '../../metrics/registry.js';
-import {
-  createThreadRuntime,
-  installThreadRuntime,
-  threadRuntime,
-} from '../runtime/thread-runtime.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshThreadRuntimes } from '../../../test/helpers/thread-runtime.js';
 import type { VuState } from '../runtime/vu-state.js';
 import type { Response } from './response.js';
 import { VuHttp } from './vu-http.js';
 
-const previous = threadRuntime();
-afterEach(() => installThreadRuntime(previous));
+const freshRuntime = freshThreadRuntimes();
 
 let server: Server;
 let base = '';
@@ -38,7 +32,7 @@ afterAll(async () => {
 });
 
 function newVu(): { vu: VuState; http: VuHttp } {
-  installThreadRuntime(createThreadRuntime({ registry: new MetricRegistry(), testTags: {} }));
+  freshRuntime();
   const abort = new AbortController();
   const vu = {
     id: 1,

@@ -92,6 +92,33 @@ const plainRequests = new WeakMap<
   Map<string, EncodedRequest & { userAgent: string; noConnectionReuse: boolean }>
 >();
 
+/** The encoding of a plain request (see VuHttp's #request): `encode` runs once per target and method. */
+function plainEncoding(
+  method: string,
+  target: Target,
+  encode: () => EncodedRequest,
+): EncodedRequest {
+  let byMethod = plainRequests.get(target);
+  if (!byMethod) {
+    byMethod = new Map();
+    plainRequests.set(target, byMethod);
+  }
+  let cached = byMethod.get(method);
+  if (
+    !cached ||
+    cached.userAgent !== httpSettings.userAgent ||
+    cached.noConnectionReuse !== httpSettings.noConnectionReuse
+  ) {
+    cached = {
+      ...encode(),
+      userAgent: httpSettings.userAgent,
+      noConnectionReuse: httpSettings.noConnectionReuse,
+    };
+    byMethod.set(method, cached);
+  }
+  return cached;
+}
+
 /** True when `record` is defined and has an own enumerable key. */
 function hasKeys(record: object | undefined): boolean {
   if (record === undefined) return false;
@@ -285,7 +312,18 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
     const upper = method.toUpperCase();
     const jar = params.jar === undefined ? this.jar : params.jar;
     const host = finalUrl === original ? undefined : originalHost(original);
-    const { bytes, sent } = this.#encode(upper, original, target, body, params, jar, host);
+    const encode = () => this.#encode(upper, original, target, body, params, jar, host);
+    // A request with nothing of its own (no body, headers, cookies, credentials, host rule) is
+    // the same bytes every time: encoded once per URL and method.
+    const plain =
+      (body === undefined || body === null) &&
+      !hasKeys(params.headers) &&
+      params.cookies === undefined &&
+      params.auth === undefined &&
+      (jar === null || jar.isEmpty) &&
+      host === undefined &&
+      (target.href === original || !original.includes('@'));
+    const { bytes, sent } = plain ? plainEncoding(upper, target, encode) : encode();
     const timeoutMs =
       params.timeout === undefined
         ? httpSettings.timeoutMs
@@ -385,47 +423,6 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
   }
 
   #encode(
-    method: string,
-    url: string,
-    target: Target,
-    body: unknown,
-    params: RequestParams,
-    jar: CookieJar | null,
-    host: string | undefined,
-  ): EncodedRequest {
-    // A request with nothing of its own (no body, headers, cookies, credentials, host rule) is
-    // the same bytes every time: encoded once per URL and method.
-    const plain =
-      (body === undefined || body === null) &&
-      !hasKeys(params.headers) &&
-      params.cookies === undefined &&
-      params.auth === undefined &&
-      (jar === null || jar.isEmpty) &&
-      host === undefined &&
-      (target.href === url || !url.includes('@'));
-    if (!plain) return this.#encodeRequest(method, url, target, body, params, jar, host);
-    let byMethod = plainRequests.get(target);
-    if (!byMethod) {
-      byMethod = new Map();
-      plainRequests.set(target, byMethod);
-    }
-    let cached = byMethod.get(method);
-    if (
-      !cached ||
-      cached.userAgent !== httpSettings.userAgent ||
-      cached.noConnectionReuse !== httpSettings.noConnectionReuse
-    ) {
-      cached = {
-        ...this.#encodeRequest(method, url, target, body, params, jar, host),
-        userAgent: httpSettings.userAgent,
-        noConnectionReuse: httpSettings.noConnectionReuse,
-      };
-      byMethod.set(method, cached);
-    }
-    return cached;
-  }
-
-  #encodeRequest(
     method: string,
     url: string,
     target: Target,
