@@ -914,7 +914,8 @@ class RequestTimeouts {
     if (this.#timer && this.#timerAt <= deadline) return;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timerAt = deadline;
-    this.#timer = setTimeout(this.#fire, Math.max(0, deadline - performance.now()));
+    // Whole milliseconds: Node keeps one timer list per distinct duration.
+    this.#timer = setTimeout(this.#fire, Math.max(0, Math.ceil(deadline - performance.now())));
     this.#timer.unref();
   }
 
