@@ -24,7 +24,7 @@ import {
   installThreadRuntime,
   threadRuntime,
 } from '../../script/runtime/thread-runtime.js';
-import { initVuContext } from '../../script/runtime/vu-state.js';
+import { runInVuInitContext } from '../../script/runtime/vu-state.js';
 import { configureHttpSettings } from '../../script/vu-http/configure.js';
 import { epochToLocal, ShardClock } from '../shard-clock.js';
 import { emptyShardReport, type ShardHandle, type ShardReport } from '../shard-report.js';
@@ -144,8 +144,9 @@ export async function startShard(
   const initVu =
     (exec: string): VuInit =>
     async (ids) => {
-      const instance = await initVuContext.run({ id: ids.id, idInInstance: ids.idInInstance }, () =>
-        instantiateModule(bundle),
+      const instance = await runInVuInitContext(
+        { id: ids.id, idInInstance: ids.idInInstance },
+        () => instantiateModule(bundle),
       );
       return instance[exec] as IterationFn;
     };

@@ -17,6 +17,7 @@ import {
 } from '../../script/runtime/vu-state.js';
 import { httpSettings } from '../../script/vu-http/http-settings.js';
 import { VuHttp } from '../../script/vu-http/vu-http.js';
+import { isThenable } from '../../util/is-thenable.js';
 
 /** An iteration's function (the script's default export or a scenario's `exec`). */
 export type IterationFn = (data: unknown) => unknown;
@@ -208,21 +209,13 @@ export class VuRunner {
   /**
    * Runs one iteration on `vu`. Resolves true when it completed (with or without a script
    * error), false when it was interrupted.
+   *
+   * Not an async function: every promise made while a VU runs pays the AsyncLocalStorage hooks
+   * of {@link vuContext}, so an iteration creates only the script's own promises plus one
+   * continuation (bench/RESULTS.md, "Scripted HTTP vs quick mode").
    */
-  async iterate(vu: RunnableVu): Promise<boolean> {
-    if (vu.ready) {
-      try {
-        await vu.ready;
-      } catch (error) {
-        // The VU's init failed: it cannot iterate; reported once per VU, not timed as an iteration.
-        vu.ready = undefined;
-        vu.fn = () => {
-          throw error;
-        };
-        this.#onError(error);
-        return true;
-      }
-    }
+  iterate(vu: RunnableVu): Promise<boolean> {
+    if (vu.ready) return this.#iterateWhenReady(vu, vu.ready);
     const state = vu.state;
     const scenario = this.scenario;
     state.iteration++;
@@ -234,13 +227,58 @@ export class VuRunner {
     state.group = '';
     vu.busy = true;
     const started = performance.now();
+    let returned: unknown;
     try {
-      await vuContext.run(state, () => vu.fn(vu.data));
-      await awaitBackgroundTasks(state);
-      if (vu.abort.signal.aborted) return this.#interrupted();
-      this.#completed(started);
-      return true;
+      returned = vuContext.run(state, vu.fn, vu.data);
     } catch (error) {
+      return Promise.resolve(this.#settle(vu, started, error, true));
+    }
+    if (!isThenable(returned) && !state.background?.size) {
+      return Promise.resolve(this.#settle(vu, started, undefined, false));
+    }
+    return Promise.resolve(returned).then(
+      () => this.#afterFunction(vu, started),
+      (error: unknown) => this.#settle(vu, started, error, true),
+    );
+  }
+
+  /** Waits for a VU's per-VU init before its first iteration. */
+  async #iterateWhenReady(vu: RunnableVu, ready: Promise<void>): Promise<boolean> {
+    try {
+      await ready;
+    } catch (error) {
+      // The VU's init failed: it cannot iterate; reported once per VU, not timed as an iteration.
+      vu.ready = undefined;
+      vu.fn = () => {
+        throw error;
+      };
+      this.#onError(error);
+      return true;
+    }
+    return this.iterate(vu);
+  }
+
+  /** The iteration's function returned: waits for its background work (if any), then settles. */
+  #afterFunction(vu: RunnableVu, started: number): boolean | Promise<boolean> {
+    if (!vu.state.background?.size) return this.#settle(vu, started, undefined, false);
+    return awaitBackgroundTasks(vu.state).then(
+      () => this.#settle(vu, started, undefined, false),
+      (error: unknown) => this.#settle(vu, started, error, true),
+    );
+  }
+
+  /**
+   * Ends an iteration: counts it as completed, failed (`threw`: with `error`) or interrupted,
+   * and resets the VU's per-iteration state. Resolves {@link iterate}'s value.
+   */
+  #settle(vu: RunnableVu, started: number, error: unknown, threw: boolean): boolean {
+    const state = vu.state;
+    try {
+      if (!threw) {
+        if (vu.abort.signal.aborted) return this.#interrupted();
+        this.#completed(started);
+        return true;
+      }
       if (isIterationAbort(error) && error.interrupted) return this.#interrupted();
       if (vu.abort.signal.aborted) return this.#interrupted();
       this.#failed(started, error);

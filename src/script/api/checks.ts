@@ -4,6 +4,7 @@ import type { MetricRegistry } from '../../metrics/registry.js';
 import type { RateSeries } from '../../metrics/series.js';
 import { isThenable } from '../../util/is-thenable.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
+import { currentVu, type VuState } from '../runtime/vu-state.js';
 import { contextKey, contextTags } from './sample-tags.js';
 
 const seriesByRegistry = new WeakMap<MetricRegistry, Map<string, RateSeries>>();
@@ -31,18 +32,62 @@ export function check<T>(
     seriesByRegistry.set(registry, cache);
   }
   let all = true;
-  let context: string | undefined;
   for (const name in sets) {
     const predicate = sets[name]!;
     const result = typeof predicate === 'function' ? predicate(value) : predicate;
     if (isThenable(result)) return finishAsync(value, sets, tags, name, result, all);
-    // The context is read after the predicate ran (as before): a predicate may change groups.
-    context ??= contextKey(tags);
+    // The context is read after the predicate ran: a predicate may change groups.
     const passed = Boolean(result);
-    seriesOf(registry, cache, name, context, tags).add(passed ? 1 : 0);
+    seriesFor(registry, cache, name, tags).add(passed ? 1 : 0);
     if (!passed) all = false;
   }
   return all;
+}
+
+/** A VU's check series by group and check name (for checks without tags of their own). */
+interface VuCheckSeries {
+  registry: MetricRegistry;
+  scenario: VuState['scenario'];
+  byGroup: Map<string, Map<string, RateSeries>>;
+}
+
+const seriesByVu = new WeakMap<VuState, VuCheckSeries>();
+
+function hasKeys(record: object | undefined): boolean {
+  if (record === undefined) return false;
+  for (const _ in record) return true;
+  return false;
+}
+
+/**
+ * The `checks` series of check `name` in the calling VU's context. Checks without tags of their
+ * own, of a VU without VU tags, are found by group and name (no key string per check).
+ */
+function seriesFor(
+  registry: MetricRegistry,
+  cache: Map<string, RateSeries>,
+  name: string,
+  tags: Record<string, string> | undefined,
+): RateSeries {
+  const vu = currentVu();
+  if (vu === undefined || hasKeys(tags) || hasKeys(vu.tags))
+    return seriesOf(registry, cache, name, contextKey(tags, vu), tags);
+  let memo = seriesByVu.get(vu);
+  if (memo === undefined || memo.registry !== registry || memo.scenario !== vu.scenario) {
+    memo = { registry, scenario: vu.scenario, byGroup: new Map() };
+    seriesByVu.set(vu, memo);
+  }
+  let byName = memo.byGroup.get(vu.group);
+  if (byName === undefined) {
+    byName = new Map();
+    memo.byGroup.set(vu.group, byName);
+  }
+  let series = byName.get(name);
+  if (series === undefined) {
+    series = seriesOf(registry, cache, name, contextKey(tags, vu), tags);
+    byName.set(name, series);
+  }
+  return series;
 }
 
 function seriesOf(
@@ -93,7 +138,7 @@ async function finishAsync<T>(
       seriesByRegistry.set(registry, cache);
     }
     const passed = Boolean(result);
-    seriesOf(registry, cache, name, contextKey(tags), tags).add(passed ? 1 : 0);
+    seriesFor(registry, cache, name, tags).add(passed ? 1 : 0);
     if (!passed) all = false;
   }
   return all;

@@ -136,6 +136,23 @@ export const initVuContext: AsyncLocalStorage<InitVu> = globalSingleton(
   () => new AsyncLocalStorage<InitVu>(),
 );
 
+let initsRunning = 0;
+
+/**
+ * Runs a VU's init code (`init`) in {@link initVuContext}. The context is disabled again once no
+ * init runs: an enabled AsyncLocalStorage costs every promise the test makes afterwards (its
+ * hook copies the store onto each one), and nothing reads the init context outside init code.
+ */
+export async function runInVuInitContext<T>(vu: InitVu, init: () => Promise<T>): Promise<T> {
+  initsRunning++;
+  try {
+    return await initVuContext.run(vu, init);
+  } finally {
+    initsRunning--;
+    if (initsRunning === 0) initVuContext.disable();
+  }
+}
+
 /** The VU running the caller, or undefined in the init context. */
 export function currentVu(): VuState | undefined {
   return vuContext.getStore();

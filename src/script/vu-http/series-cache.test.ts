@@ -1,17 +1,11 @@
 // The series a VU's requests record into: one lookup per request and context, a memo that never
 // hands out the series of another context, and one cache per registry.
-import { afterEach, describe, expect, it } from 'vitest';
-import { MetricRegistry } from '../../metrics/registry.js';
-import {
-  createThreadRuntime,
-  installThreadRuntime,
-  threadRuntime,
-} from '../runtime/thread-runtime.js';
+import { describe, expect, it } from 'vitest';
+import { freshThreadRuntimes } from '../../../test/helpers/thread-runtime.js';
 import type { VuState } from '../runtime/vu-state.js';
 import { type RequestSeriesKey, VuSeries } from './series-cache.js';
 
-const previous = threadRuntime();
-afterEach(() => installThreadRuntime(previous));
+const freshRuntime = freshThreadRuntimes();
 
 function vuIn(scenario: string): VuState {
   return { scenario: { name: scenario, tags: {} }, group: '', tags: {} } as unknown as VuState;
@@ -28,7 +22,7 @@ const GET: RequestSeriesKey = {
 
 describe('VuSeries', () => {
   it('gives a request the same series until its context changes, then the right one', () => {
-    installThreadRuntime(createThreadRuntime({ registry: new MetricRegistry(), testTags: {} }));
+    freshRuntime();
     const vu = vuIn('s');
     const series = new VuSeries(() => vu);
     const root = series.forRequest(GET);
@@ -43,7 +37,7 @@ describe('VuSeries', () => {
   });
 
   it('never reuses a memo across VU tags changed in place', () => {
-    installThreadRuntime(createThreadRuntime({ registry: new MetricRegistry(), testTags: {} }));
+    freshRuntime();
     const vu = vuIn('s');
     const series = new VuSeries(() => vu);
     vu.tags['tier'] = 'a';
@@ -58,18 +52,16 @@ describe('VuSeries', () => {
   it('keeps one cache per registry (init, setup and the run may use different ones)', () => {
     const vu = vuIn('s');
     const series = new VuSeries(() => vu);
-    installThreadRuntime(createThreadRuntime({ registry: new MetricRegistry(), testTags: {} }));
+    freshRuntime();
     const first = series.forRequest(GET);
     const firstNet = series.network();
-    installThreadRuntime(createThreadRuntime({ registry: new MetricRegistry(), testTags: {} }));
+    freshRuntime();
     expect(series.forRequest(GET)).not.toBe(first);
     expect(series.network()).not.toBe(firstNet);
   });
 
   it('gives data_sent/data_received series per scenario and group, shared by the VUs', () => {
-    installThreadRuntime(
-      createThreadRuntime({ registry: new MetricRegistry(), testTags: { env: 'ci' } }),
-    );
+    freshRuntime({ env: 'ci' });
     const one = vuIn('s');
     const two = vuIn('s');
     const net = new VuSeries(() => one).network();

@@ -80,6 +80,52 @@ function targetFor(url: string): Target {
   return target;
 }
 
+/** A request's bytes on the wire and its `response.request` source (both read-only once made). */
+interface EncodedRequest {
+  bytes: Buffer;
+  sent: SentRequestSource;
+}
+
+/** Encodings of plain requests (see VuHttp's #encode) by target and method, with the settings used. */
+const plainRequests = new WeakMap<
+  Target,
+  Map<string, EncodedRequest & { userAgent: string; noConnectionReuse: boolean }>
+>();
+
+/** The encoding of a plain request (see VuHttp's #request): `encode` runs once per target and method. */
+function plainEncoding(
+  method: string,
+  target: Target,
+  encode: () => EncodedRequest,
+): EncodedRequest {
+  let byMethod = plainRequests.get(target);
+  if (!byMethod) {
+    byMethod = new Map();
+    plainRequests.set(target, byMethod);
+  }
+  let cached = byMethod.get(method);
+  if (
+    !cached ||
+    cached.userAgent !== httpSettings.userAgent ||
+    cached.noConnectionReuse !== httpSettings.noConnectionReuse
+  ) {
+    cached = {
+      ...encode(),
+      userAgent: httpSettings.userAgent,
+      noConnectionReuse: httpSettings.noConnectionReuse,
+    };
+    byMethod.set(method, cached);
+  }
+  return cached;
+}
+
+/** True when `record` is defined and has an own enumerable key. */
+function hasKeys(record: object | undefined): boolean {
+  if (record === undefined) return false;
+  for (const _ in record) return true;
+  return false;
+}
+
 const rewrittenTargets = new Map<string, Target>();
 
 /**
@@ -130,7 +176,12 @@ interface Pending {
   startedAt: number;
   /** When the current attempt became ready to send (`blocked` starts here; reset by a retry). */
   readyAt: number;
-  timer: NodeJS.Timeout | null;
+  /** True while the request's timeout runs (it is in the VU's {@link RequestTimeouts}). */
+  timed: boolean;
+  /** Its index in the {@link RequestTimeouts} list while `timed`. */
+  timedIndex: number;
+  /** When the timeout expires (performance.now() time; set when it starts). */
+  deadline: number;
   conn: HttpConnection | null;
   /** The Host header as sent (`:authority` over HTTP/2). */
   hostHeader: string;
@@ -188,6 +239,8 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
   /** HTTP/2 sessions by origin, and the requests on them (see h2-origin.ts). */
   readonly #h2 = new Map<string, H2Origin<Pending>>();
   readonly #h2Requests = new Set<Pending>();
+  /** The timeouts of this VU's requests in flight (one timer for all of them). */
+  readonly #timeouts = new RequestTimeouts((pending) => this.#timeout(pending));
 
   constructor(vu: () => VuState) {
     this.#vu = vu;
@@ -259,7 +312,18 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
     const upper = method.toUpperCase();
     const jar = params.jar === undefined ? this.jar : params.jar;
     const host = finalUrl === original ? undefined : originalHost(original);
-    const { bytes, sent } = this.#encode(upper, original, target, body, params, jar, host);
+    const encode = () => this.#encode(upper, original, target, body, params, jar, host);
+    // A request with nothing of its own (no body, headers, cookies, credentials, host rule) is
+    // the same bytes every time: encoded once per URL and method.
+    const plain =
+      (body === undefined || body === null) &&
+      !hasKeys(params.headers) &&
+      params.cookies === undefined &&
+      params.auth === undefined &&
+      (jar === null || jar.isEmpty) &&
+      host === undefined &&
+      (target.href === original || !original.includes('@'));
+    const { bytes, sent } = plain ? plainEncoding(upper, target, encode) : encode();
     const timeoutMs =
       params.timeout === undefined
         ? httpSettings.timeoutMs
@@ -290,7 +354,9 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
         jar,
         startedAt: 0,
         readyAt: 0,
-        timer: null,
+        timed: false,
+        timedIndex: -1,
+        deadline: 0,
         conn: null,
         hostHeader: host ?? target.hostHeader,
         proto: 'HTTP/1.1',
@@ -350,10 +416,10 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
     this.#pools.clear();
     this.#poolOf = new WeakMap();
     for (const p of cut) {
-      if (p.timer) clearTimeout(p.timer);
-      p.timer = null;
+      this.#timeouts.stop(p);
       p.reject(new IterationAbort('interrupted', true));
     }
+    this.#timeouts.clearIfIdle();
   }
 
   #encode(
@@ -364,7 +430,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
     params: RequestParams,
     jar: CookieJar | null,
     host: string | undefined,
-  ): { bytes: Buffer; sent: SentRequestSource } {
+  ): EncodedRequest {
     const encoded = encodeBody(body, threadRuntime().warn);
     const headers: Array<[string, string]> = [];
     const seen = new Set<string>();
@@ -446,7 +512,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
   /** Sends `pending` on an idle or new connection (`fresh`: a new one, for a retry), or queues it. */
   #dispatch(pending: Pending, fresh = false): void {
     // The timeout covers the whole request: waiting in the queue and a retry included.
-    pending.timer ??= setTimeout(() => this.#timeout(pending), pending.timeoutMs);
+    if (!pending.timed) this.#timeouts.start(pending);
     const target = pending.target;
     if (target.protocol === 'https:' && httpSettings.http2) {
       const key = `${target.hostname}:${target.port}`;
@@ -517,8 +583,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
     const origin = pending.h2;
     this.#h2Requests.delete(pending);
     pending.h2 = null;
-    if (pending.timer) clearTimeout(pending.timer);
-    pending.timer = null;
+    this.#timeouts.stop(pending);
     const response = new Response(pending.url, pending.sent, timingsFromTrail(answer.trail));
     response.status = answer.status;
     response.proto = 'HTTP/2.0';
@@ -577,7 +642,6 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
   }
 
   #timeout(pending: Pending): void {
-    pending.timer = null;
     if (pending.h2?.cancel(pending, requestTimeout(), false)) return;
     if (pending.h2) {
       // Waiting for its session to come up: failed with nothing sent.
@@ -609,8 +673,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
   onResponse(conn: HttpConnection): void {
     const pending = takePending(conn);
     if (!pending) return;
-    if (pending.timer) clearTimeout(pending.timer);
-    pending.timer = null;
+    this.#timeouts.stop(pending);
     pending.conn = null;
     const response = this.#buildResponse(conn, pending);
     this.#recordTrail(pending, response, conn.trail);
@@ -746,8 +809,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
    * error, a timeout while queued): then the time waited is `blocked`, as nothing was sent.
    */
   #finishFailed(pending: Pending, error: ClassifiedError, trail: TimingTrail | null): void {
-    if (pending.timer) clearTimeout(pending.timer);
-    pending.timer = null;
+    this.#timeouts.stop(pending);
     pending.conn = null;
     const used = trail ?? unsentTrail(pending);
     const response = new Response(pending.url, pending.sent, timingsFromTrail(used));
@@ -798,6 +860,82 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
       net.received.add(trail.bytesReceived);
     }
   }
+}
+
+/**
+ * The timeouts of one VU's requests: one timer per VU instead of a timer per request (a
+ * request's Timeout, its insertion and removal, and the async hooks of its creation cost more
+ * than the rest of a scripted GET's bookkeeping). The timer is set for the earliest deadline and
+ * stays set while requests come and go: when it fires, it ends the requests whose deadline has
+ * passed and is set again for the next one. It is unref'd: a request in flight keeps the process
+ * alive through its socket, not through its timeout.
+ */
+class RequestTimeouts {
+  /** The requests whose timeout runs, in no order (removal swaps in the last one). */
+  readonly #inFlight: Pending[] = [];
+  readonly #expire: (pending: Pending) => void;
+  #timer: NodeJS.Timeout | null = null;
+  /** When {@link #timer} fires (performance.now() time). */
+  #timerAt = 0;
+
+  constructor(expire: (pending: Pending) => void) {
+    this.#expire = expire;
+  }
+
+  /** Starts `pending`'s timeout (`timeoutMs` from when the request was made). */
+  start(pending: Pending): void {
+    pending.timed = true;
+    pending.deadline = pending.startedAt + pending.timeoutMs;
+    pending.timedIndex = this.#inFlight.length;
+    this.#inFlight.push(pending);
+    this.#arm(pending.deadline);
+  }
+
+  /** Stops `pending`'s timeout (it got an answer or failed otherwise); no-op when not running. */
+  stop(pending: Pending): void {
+    if (!pending.timed) return;
+    pending.timed = false;
+    const last = this.#inFlight.pop()!;
+    if (last !== pending) {
+      this.#inFlight[pending.timedIndex] = last;
+      last.timedIndex = pending.timedIndex;
+    }
+    pending.timedIndex = -1;
+  }
+
+  /** Clears the timer when no request is in flight (the VU's connections were closed). */
+  clearIfIdle(): void {
+    if (this.#inFlight.length > 0 || !this.#timer) return;
+    clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #arm(deadline: number): void {
+    if (this.#timer && this.#timerAt <= deadline) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timerAt = deadline;
+    // Whole milliseconds: Node keeps one timer list per distinct duration.
+    this.#timer = setTimeout(this.#fire, Math.max(0, Math.ceil(deadline - performance.now())));
+    this.#timer.unref();
+  }
+
+  readonly #fire = (): void => {
+    this.#timer = null;
+    // Timers count whole milliseconds of the loop's clock: a deadline within 1 ms has passed.
+    const now = performance.now() + 1;
+    // Expired ones end in the order of their deadlines, as their own timers would have fired.
+    const expired = this.#inFlight.filter((p) => p.deadline <= now);
+    expired.sort((a, b) => a.deadline - b.deadline);
+    for (const pending of expired) {
+      if (!pending.timed) continue;
+      this.stop(pending);
+      this.#expire(pending);
+    }
+    // Set again for the earliest deadline left (expiring may have started requests: redirects).
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const pending of this.#inFlight) earliest = Math.min(earliest, pending.deadline);
+    if (earliest !== Number.POSITIVE_INFINITY) this.#arm(earliest);
+  };
 }
 
 /** Trailer fields as the HTTP/1.1 parser keeps them: `[name, value, name, value, …]`, lower-case names. */
