@@ -126,6 +126,8 @@ interface Session extends SlotSession {
   headersParts: Buffer[];
   /** Flights with body octets waiting for window. */
   blocked: Flight[];
+  /** Finished flights kept for reuse (requests without a body only): no object per request. */
+  spare: Flight[];
 }
 
 /** The HTTP/2 quick-mode connection slot over a lean framing client; see the file comment. */
@@ -134,6 +136,12 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
   readonly #headersFrame: Buffer;
   readonly #body: Uint8Array | null;
   readonly #readBuffer: Buffer;
+  /**
+   * While a socket read is handled: the clock when it arrived, else -1. Every frame of one read
+   * arrived at that moment, so the responses it completes (and the requests they start) share one
+   * clock reading instead of several each.
+   */
+  #readAt = -1;
 
   constructor(
     id: number,
@@ -167,7 +175,12 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
       callback: (nread: number, buf: Buffer) => {
         if (s === null) return true;
         s.readTotal += nread;
-        s.reader.push(buf.subarray(0, nread));
+        this.#readAt = this.clock();
+        try {
+          s.reader.push(buf, nread);
+        } finally {
+          this.#readAt = -1;
+        }
         return true;
       },
     };
@@ -205,6 +218,7 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
       headersFlags: 0,
       headersParts: [],
       blocked: [],
+      spare: [],
     };
     s.reader = new FrameReader(
       (type, flags, streamId, buf, from, to) =>
@@ -243,23 +257,38 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
 
   send(_bytes: Buffer, flags: number, queuedAt: number, tag: number): void {
     const s = this.active!;
-    const now = this.clock();
+    const now = this.#now();
     const id = s.nextId;
     s.nextId += 2;
     const body = this.#body;
-    const flight: Flight = {
-      id,
-      queuedAt,
-      sendStart: now,
-      sent: now,
-      tag,
-      flags,
-      firstByteAt: 0,
-      status: 0,
-      unacked: 0,
-      bodyLeft: body,
-      sendWindow: s.peerInitialWindow,
-    };
+    let flight = s.spare.pop();
+    if (flight === undefined) {
+      flight = {
+        id,
+        queuedAt,
+        sendStart: now,
+        sent: now,
+        tag,
+        flags,
+        firstByteAt: 0,
+        status: 0,
+        unacked: 0,
+        bodyLeft: body,
+        sendWindow: s.peerInitialWindow,
+      };
+    } else {
+      flight.id = id;
+      flight.queuedAt = queuedAt;
+      flight.sendStart = now;
+      flight.sent = now;
+      flight.tag = tag;
+      flight.flags = flags;
+      flight.firstByteAt = 0;
+      flight.status = 0;
+      flight.unacked = 0;
+      flight.bodyLeft = body;
+      flight.sendWindow = s.peerInitialWindow;
+    }
     s.flights.set(id, flight);
     s.newIds.push(id);
     if (!s.flushQueued) this.#scheduleFlush(s);
@@ -269,10 +298,13 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
   }
 
   protected expireStreams(s: Session, limit: number): void {
-    for (const flight of s.flights.values()) {
-      if (flight.sendStart >= limit) continue;
-      this.#finish(s, flight, this.clock(), requestTimeout());
-      if (!s.dead) this.#queue(s, rstStreamFrame(flight.id, H2Error.Cancel));
+    // Collected first: a report may start the next request, reusing the flight under a new id.
+    const expired: Flight[] = [];
+    for (const flight of s.flights.values()) if (flight.sendStart < limit) expired.push(flight);
+    const ids = expired.map((flight) => flight.id);
+    for (let i = 0; i < expired.length; i++) {
+      this.#finish(s, expired[i]!, this.clock(), requestTimeout());
+      if (!s.dead) this.#queue(s, rstStreamFrame(ids[i]!, H2Error.Cancel));
     }
   }
 
@@ -398,7 +430,7 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
             : flight.status > 0
               ? null
               : closedBeforeResponse();
-        this.#finish(s, flight, this.clock(), error);
+        this.#finish(s, flight, this.#now(), error);
         return;
       }
       case FrameType.Settings:
@@ -525,7 +557,7 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
       // 1xx are interim responses; the final one follows (RFC 9113 §8.1). Trailers have no status.
       if (status >= 200) {
         flight.status = status;
-        flight.firstByteAt = this.clock();
+        flight.firstByteAt = this.#now();
       } else if (status === 0) {
         this.#protocolError(s, H2Error.ProtocolError, 'response without :status');
         return;
@@ -632,7 +664,7 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
 
   /** A stream ended with END_STREAM. */
   #end(s: Session, flight: Flight): void {
-    const now = this.clock();
+    const now = this.#now();
     this.#finish(s, flight, now, flight.status > 0 ? null : closedBeforeResponse());
   }
 
@@ -653,7 +685,16 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
 
   #report(s: Session, flight: Flight, end: number, error: ClassifiedError | null): void {
     this.#fillTrail(s, flight, end);
-    this.reportOutcome(flight.status, error);
+    const status = flight.status;
+    // Reusable once reported (the owner may start the next request from reportOutcome); a flight
+    // with a body may still sit in `blocked`, so only body-less ones are kept.
+    if (flight.bodyLeft === null && this.#body === null && !s.dead) s.spare.push(flight);
+    this.reportOutcome(status, error);
+  }
+
+  /** The time of the socket read being handled, or the clock outside a read. */
+  #now(): number {
+    return this.#readAt >= 0 ? this.#readAt : this.clock();
   }
 
   #fillTrail(s: Session, flight: Flight, end: number): void {
