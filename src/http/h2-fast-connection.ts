@@ -25,7 +25,8 @@
  * WINDOW_UPDATE for data received, response HEADERS (+ CONTINUATION, padding, priority) decoded
  * by a real HPACK decoder (dynamic table, Huffman), PING ack, RST_STREAM, GOAWAY, the server's
  * SETTINGS_MAX_CONCURRENT_STREAMS, INITIAL_WINDOW_SIZE and MAX_FRAME_SIZE. Over TLS it offers
- * ALPN `h2` only. Frames written in one turn of the event loop go out in one socket write.
+ * ALPN `h2` only. Frames a socket read starts (next requests, acks) go out in one socket write at
+ * the end of that read; frames queued outside a read, in one write at the end of the turn.
  *
  * Accounting is the node:http2 path's, rule for rule: a stream that ends (END_STREAM) after final
  * response headers is an answer; RST_STREAM is `reset` with k6's stream code; a closed socket
@@ -142,6 +143,8 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
    * clock reading instead of several each.
    */
   #readAt = -1;
+  /** The session whose socket read is being handled, else null. */
+  #reading: Session | null = null;
 
   constructor(
     id: number,
@@ -176,11 +179,15 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
         if (s === null) return true;
         s.readTotal += nread;
         this.#readAt = this.clock();
+        this.#reading = s;
         try {
           s.reader.push(buf, nread);
         } finally {
           this.#readAt = -1;
+          this.#reading = null;
         }
+        // What the read's frames started (next requests, acks) goes out now, in one write.
+        if (s.flushQueued) this.#flush(s);
         return true;
       },
     };
@@ -318,7 +325,9 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
 
   #scheduleFlush(s: Session): void {
     s.flushQueued = true;
-    queueMicrotask(() => this.#flush(s));
+    // Inside a read of this session's socket the read's end flushes (no microtask per read);
+    // another session of the slot (a draining one's read starting a request) gets a microtask.
+    if (this.#reading !== s) queueMicrotask(() => this.#flush(s));
   }
 
   /** Writes this turn's frames in one buffer: control frames first, then new streams' HEADERS. */
