@@ -15,8 +15,11 @@
  *
  * A CPU profile of the node:http2 path put the cost inside the library (a Duplex stream, event
  * emitters and async resources per stream, header objects, GC), not in Redline's recording.
- * This client keeps one small record per stream. It is still 0.28-0.61× h2load per core (the
- * goal is 0.8×): the rest is a JS read callback and socket write per response at these rates.
+ * This client keeps one small record per stream (reused between body-less requests). Since the
+ * 08:04 UTC changes (bench/RESULTS.md) it is 0.80-0.87× h2load per core against nginx at full
+ * rate and 0.71-0.74× against node:http2, but 0.29-0.51× in the duration-bound bench on a
+ * loaded machine, where each read carries 1-2 responses: the rest is a JS read callback and a
+ * socket write per response at those rates.
  *
  * What it does (RFC 9113): connection preface and SETTINGS (push disabled, large receive
  * windows), SETTINGS ack, the request's HEADERS block HPACK-encoded once (hpack.ts: literal
@@ -268,34 +271,15 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
     const id = s.nextId;
     s.nextId += 2;
     const body = this.#body;
-    let flight = s.spare.pop();
-    if (flight === undefined) {
-      flight = {
-        id,
-        queuedAt,
-        sendStart: now,
-        sent: now,
-        tag,
-        flags,
-        firstByteAt: 0,
-        status: 0,
-        unacked: 0,
-        bodyLeft: body,
-        sendWindow: s.peerInitialWindow,
-      };
-    } else {
-      flight.id = id;
-      flight.queuedAt = queuedAt;
-      flight.sendStart = now;
-      flight.sent = now;
-      flight.tag = tag;
-      flight.flags = flags;
-      flight.firstByteAt = 0;
-      flight.status = 0;
-      flight.unacked = 0;
-      flight.bodyLeft = body;
-      flight.sendWindow = s.peerInitialWindow;
-    }
+    const flight = s.spare.pop() ?? newFlight();
+    flight.id = id;
+    flight.queuedAt = queuedAt;
+    flight.sendStart = flight.sent = now;
+    flight.tag = tag;
+    flight.flags = flags;
+    flight.firstByteAt = flight.status = flight.unacked = 0;
+    flight.bodyLeft = body;
+    flight.sendWindow = s.peerInitialWindow;
     s.flights.set(id, flight);
     s.newIds.push(id);
     if (!s.flushQueued) this.#scheduleFlush(s);
@@ -710,6 +694,23 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
     // Counted here rather than read from the socket's getters (bytesWritten walks its queue).
     this.fillTrail(s, flight, flight.sent, end, s.readTotal, s.writtenTotal);
   }
+}
+
+/** A blank flight record (every field set by `send`; one literal keeps the shape stable). */
+function newFlight(): Flight {
+  return {
+    id: 0,
+    queuedAt: 0,
+    sendStart: 0,
+    sent: 0,
+    tag: 0,
+    flags: 0,
+    firstByteAt: 0,
+    status: 0,
+    unacked: 0,
+    bodyLeft: null,
+    sendWindow: 0,
+  };
 }
 
 /** Which HTTP/2 client quick mode uses: the lean one unless `REDLINE_H2_IMPL=node`. */
