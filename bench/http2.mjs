@@ -13,6 +13,10 @@
  *
  *   node bench/http2.mjs [seconds=5] [rounds=3] [connections=10] [streams=10]
  *
+ * Per target: medians over rounds; CPU µs per request (1e6 / requests per CPU-second); and the
+ * per-core ratio redline/h2load as the geometric mean of the per-round ratios (each round's
+ * tools run back to back) with a 95 % Student-t interval (bench/ratio-interval.mjs).
+ *
  * Goal (issue 16): ≥ 0.8× h2load req/s per core.
  */
 import { spawn } from 'node:child_process';
@@ -31,6 +35,7 @@ import {
   WORK,
   waitForPort,
 } from './lib.mjs';
+import { ratioInterval } from './ratio-interval.mjs';
 
 const [seconds = 5, rounds = 3, connections = 10, streams = 10] = process.argv.slice(2).map(Number);
 
@@ -153,12 +158,13 @@ const targets = [
   await startNodeH2(await freePort(), tls, true),
 ];
 const TOOLS = ['h2load', 'fast', 'node'];
+const perRound = {};
 const load = [];
 console.log(
   `HTTP/2, -c ${connections} × ${streams} streams, ${seconds} s × ${rounds} rounds (order rotates); redline = lean client, redline-node = REDLINE_H2_IMPL=node`,
 );
 console.log(
-  '| target | h2load req/s | redline req/s | redline-node req/s | h2load req/CPU-s | redline req/CPU-s (net) | redline-node req/CPU-s (net) | redline/h2load per core | redline-node/h2load per core | redline/h2load req/s |',
+  '| target | h2load req/s | redline req/s | redline-node req/s | h2load CPU µs/req | redline CPU µs/req (net) | redline-node CPU µs/req (net) | redline/h2load per core (95 % CI) | redline-node/h2load per core | redline/h2load req/s |',
 );
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 try {
@@ -181,18 +187,27 @@ try {
     const m = (tool, f) => median(runs[tool].map(f));
     const rps = (tool) => m(tool, (r) => r.rps);
     const perCore = (tool) => m(tool, (r) => (tool === 'h2load' ? r.requests / r.cpu : r.net));
+    const us = (tool) => (1e6 / perCore(tool)).toFixed(1);
+    const paired = ratioInterval(
+      runs.fast.map((r, i) => r.net / (runs.h2load[i].requests / runs.h2load[i].cpu)),
+    );
+    perRound[target.name] = runs.fast.map((r, i) =>
+      Number((r.net / (runs.h2load[i].requests / runs.h2load[i].cpu)).toFixed(3)),
+    );
+    const ci = `${paired.mean.toFixed(2)} (${paired.low.toFixed(2)}–${paired.high.toFixed(2)})`;
     const failed = Object.values(runs)
       .flat()
       .some((r) => r.failed > 0)
       ? ' (failures!)'
       : '';
     console.log(
-      `| ${target.name}${failed} | ${k(rps('h2load'))} | ${k(rps('fast'))} | ${k(rps('node'))} | ${k(perCore('h2load'))} | ${k(perCore('fast'))} | ${k(perCore('node'))} | ${(perCore('fast') / perCore('h2load')).toFixed(2)} | ${(perCore('node') / perCore('h2load')).toFixed(2)} | ${(rps('fast') / rps('h2load')).toFixed(2)} |`,
+      `| ${target.name}${failed} | ${k(rps('h2load'))} | ${k(rps('fast'))} | ${k(rps('node'))} | ${us('h2load')} | ${us('fast')} | ${us('node')} | ${ci} | ${(perCore('node') / perCore('h2load')).toFixed(2)} | ${(rps('fast') / rps('h2load')).toFixed(2)} |`,
     );
   }
 } finally {
   for (const t of targets) t.stop();
 }
+console.log(`per-round per-core ratios redline/h2load: ${JSON.stringify(perRound)}`);
 console.log(
   `load average (1 min) during the runs: ${Math.min(...load).toFixed(1)}-${Math.max(...load).toFixed(1)} on ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm).length} cores`,
 );

@@ -25,7 +25,7 @@ class Recorder implements ConnectionOwner<Http2FastConnection> {
   closed: Array<ClassifiedError | null> = [];
   sent = 0;
   #settle: (() => void) | null = null;
-  constructor(readonly total: number) {}
+  constructor(public total: number) {}
   done(): Promise<void> {
     return new Promise((resolve) => {
       this.#settle = resolve;
@@ -278,6 +278,31 @@ describe('Http2FastConnection against a raw HTTP/2 peer', () => {
     expect(owner.failures).toEqual([
       expect.objectContaining({ errorClass: 'malformed', code: 1651 + H2Error.ProtocolError }),
     ]);
+  });
+
+  it('a timed-out stream is cancelled by its own id, also when its record is reused at once', async () => {
+    const seen: Frame[] = [];
+    // Stream 3 is never answered; every other stream is.
+    const peer = await rawPeer((socket, id) => {
+      if (id !== 3) socket.write(headers(id, FrameFlag.EndHeaders | FrameFlag.EndStream, OK_BLOCK));
+    }, seen);
+    const owner = new Recorder(6);
+    const conn = connection(peer.url, owner, { streams: 2 });
+    conn.connect();
+    await until(() => owner.statuses.length === 5);
+    // One more request allowed: the timeout's report starts it (stream 13) from inside expiry.
+    owner.total = 7;
+    conn.expireBefore(performance.now() + 1);
+    await until(() => owner.statuses.length === 6);
+    expect(owner.failures).toEqual([expect.objectContaining({ errorClass: 'timeout' })]);
+    await until(() => seen.some((f) => f.type === FrameType.RstStream));
+    const resets = seen.filter((f) => f.type === FrameType.RstStream);
+    expect(resets.map((f) => [f.streamId, f.payload.readUInt32BE(0)])).toEqual([
+      [3, H2Error.Cancel],
+    ]);
+    const opened = seen.filter((f) => f.type === FrameType.Headers).map((f) => f.streamId);
+    expect(opened).toEqual([1, 3, 5, 7, 9, 11, 13]);
+    conn.destroy(null);
   });
 
   it('GOAWAY: streams above the last stream id are handed back, the others finish', async () => {

@@ -15,8 +15,11 @@
  *
  * A CPU profile of the node:http2 path put the cost inside the library (a Duplex stream, event
  * emitters and async resources per stream, header objects, GC), not in Redline's recording.
- * This client keeps one small record per stream. It is still 0.28-0.61× h2load per core (the
- * goal is 0.8×): the rest is a JS read callback and socket write per response at these rates.
+ * This client keeps one small record per stream (reused between body-less requests). Since the
+ * 08:04 UTC changes (bench/RESULTS.md) it is 0.80-0.87× h2load per core against nginx at full
+ * rate and 0.71-0.74× against node:http2, but 0.29-0.51× in the duration-bound bench on a
+ * loaded machine, where each read carries 1-2 responses: the rest is a JS read callback and a
+ * socket write per response at those rates.
  *
  * What it does (RFC 9113): connection preface and SETTINGS (push disabled, large receive
  * windows), SETTINGS ack, the request's HEADERS block HPACK-encoded once (hpack.ts: literal
@@ -25,7 +28,8 @@
  * WINDOW_UPDATE for data received, response HEADERS (+ CONTINUATION, padding, priority) decoded
  * by a real HPACK decoder (dynamic table, Huffman), PING ack, RST_STREAM, GOAWAY, the server's
  * SETTINGS_MAX_CONCURRENT_STREAMS, INITIAL_WINDOW_SIZE and MAX_FRAME_SIZE. Over TLS it offers
- * ALPN `h2` only. Frames written in one turn of the event loop go out in one socket write.
+ * ALPN `h2` only. Frames a socket read starts (next requests, acks) go out in one socket write at
+ * the end of that read; frames queued outside a read, in one write at the end of the turn.
  *
  * Accounting is the node:http2 path's, rule for rule: a stream that ends (END_STREAM) after final
  * response headers is an answer; RST_STREAM is `reset` with k6's stream code; a closed socket
@@ -126,6 +130,8 @@ interface Session extends SlotSession {
   headersParts: Buffer[];
   /** Flights with body octets waiting for window. */
   blocked: Flight[];
+  /** Finished flights kept for reuse (requests without a body only): no object per request. */
+  spare: Flight[];
 }
 
 /** The HTTP/2 quick-mode connection slot over a lean framing client; see the file comment. */
@@ -134,6 +140,14 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
   readonly #headersFrame: Buffer;
   readonly #body: Uint8Array | null;
   readonly #readBuffer: Buffer;
+  /**
+   * While a socket read is handled: the clock when it arrived, else -1. Every frame of one read
+   * arrived at that moment, so the responses it completes (and the requests they start) share one
+   * clock reading instead of several each.
+   */
+  #readAt = -1;
+  /** The session whose socket read is being handled, else null. */
+  #reading: Session | null = null;
 
   constructor(
     id: number,
@@ -167,7 +181,16 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
       callback: (nread: number, buf: Buffer) => {
         if (s === null) return true;
         s.readTotal += nread;
-        s.reader.push(buf.subarray(0, nread));
+        this.#readAt = this.clock();
+        this.#reading = s;
+        try {
+          s.reader.push(buf, nread);
+        } finally {
+          this.#readAt = -1;
+          this.#reading = null;
+        }
+        // What the read's frames started (next requests, acks) goes out now, in one write.
+        if (s.flushQueued) this.#flush(s);
         return true;
       },
     };
@@ -205,6 +228,7 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
       headersFlags: 0,
       headersParts: [],
       blocked: [],
+      spare: [],
     };
     s.reader = new FrameReader(
       (type, flags, streamId, buf, from, to) =>
@@ -243,23 +267,19 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
 
   send(_bytes: Buffer, flags: number, queuedAt: number, tag: number): void {
     const s = this.active!;
-    const now = this.clock();
+    const now = this.#now();
     const id = s.nextId;
     s.nextId += 2;
     const body = this.#body;
-    const flight: Flight = {
-      id,
-      queuedAt,
-      sendStart: now,
-      sent: now,
-      tag,
-      flags,
-      firstByteAt: 0,
-      status: 0,
-      unacked: 0,
-      bodyLeft: body,
-      sendWindow: s.peerInitialWindow,
-    };
+    const flight = s.spare.pop() ?? newFlight();
+    flight.id = id;
+    flight.queuedAt = queuedAt;
+    flight.sendStart = flight.sent = now;
+    flight.tag = tag;
+    flight.flags = flags;
+    flight.firstByteAt = flight.status = flight.unacked = 0;
+    flight.bodyLeft = body;
+    flight.sendWindow = s.peerInitialWindow;
     s.flights.set(id, flight);
     s.newIds.push(id);
     if (!s.flushQueued) this.#scheduleFlush(s);
@@ -269,10 +289,13 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
   }
 
   protected expireStreams(s: Session, limit: number): void {
-    for (const flight of s.flights.values()) {
-      if (flight.sendStart >= limit) continue;
-      this.#finish(s, flight, this.clock(), requestTimeout());
-      if (!s.dead) this.#queue(s, rstStreamFrame(flight.id, H2Error.Cancel));
+    // Collected first: a report may start the next request, reusing the flight under a new id.
+    const expired: Flight[] = [];
+    for (const flight of s.flights.values()) if (flight.sendStart < limit) expired.push(flight);
+    const ids = expired.map((flight) => flight.id);
+    for (let i = 0; i < expired.length; i++) {
+      this.#finish(s, expired[i]!, this.clock(), requestTimeout());
+      if (!s.dead) this.#queue(s, rstStreamFrame(ids[i]!, H2Error.Cancel));
     }
   }
 
@@ -286,7 +309,9 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
 
   #scheduleFlush(s: Session): void {
     s.flushQueued = true;
-    queueMicrotask(() => this.#flush(s));
+    // Inside a read of this session's socket the read's end flushes (no microtask per read);
+    // another session of the slot (a draining one's read starting a request) gets a microtask.
+    if (this.#reading !== s) queueMicrotask(() => this.#flush(s));
   }
 
   /** Writes this turn's frames in one buffer: control frames first, then new streams' HEADERS. */
@@ -398,7 +423,7 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
             : flight.status > 0
               ? null
               : closedBeforeResponse();
-        this.#finish(s, flight, this.clock(), error);
+        this.#finish(s, flight, this.#now(), error);
         return;
       }
       case FrameType.Settings:
@@ -525,7 +550,7 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
       // 1xx are interim responses; the final one follows (RFC 9113 §8.1). Trailers have no status.
       if (status >= 200) {
         flight.status = status;
-        flight.firstByteAt = this.clock();
+        flight.firstByteAt = this.#now();
       } else if (status === 0) {
         this.#protocolError(s, H2Error.ProtocolError, 'response without :status');
         return;
@@ -632,7 +657,7 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
 
   /** A stream ended with END_STREAM. */
   #end(s: Session, flight: Flight): void {
-    const now = this.clock();
+    const now = this.#now();
     this.#finish(s, flight, now, flight.status > 0 ? null : closedBeforeResponse());
   }
 
@@ -653,13 +678,39 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
 
   #report(s: Session, flight: Flight, end: number, error: ClassifiedError | null): void {
     this.#fillTrail(s, flight, end);
-    this.reportOutcome(flight.status, error);
+    const status = flight.status;
+    // Reusable once reported (the owner may start the next request from reportOutcome); a flight
+    // with a body may still sit in `blocked`, so only body-less ones are kept.
+    if (flight.bodyLeft === null && this.#body === null && !s.dead) s.spare.push(flight);
+    this.reportOutcome(status, error);
+  }
+
+  /** The time of the socket read being handled, or the clock outside a read. */
+  #now(): number {
+    return this.#readAt >= 0 ? this.#readAt : this.clock();
   }
 
   #fillTrail(s: Session, flight: Flight, end: number): void {
     // Counted here rather than read from the socket's getters (bytesWritten walks its queue).
     this.fillTrail(s, flight, flight.sent, end, s.readTotal, s.writtenTotal);
   }
+}
+
+/** A blank flight record (every field set by `send`; one literal keeps the shape stable). */
+function newFlight(): Flight {
+  return {
+    id: 0,
+    queuedAt: 0,
+    sendStart: 0,
+    sent: 0,
+    tag: 0,
+    flags: 0,
+    firstByteAt: 0,
+    status: 0,
+    unacked: 0,
+    bodyLeft: null,
+    sendWindow: 0,
+  };
 }
 
 /** Which HTTP/2 client quick mode uses: the lean one unless `REDLINE_H2_IMPL=node`. */

@@ -154,18 +154,19 @@ export class FrameReader {
     this.#pending = null;
   }
 
-  /** Feeds the next chunk of the stream. */
-  push(chunk: Buffer): void {
+  /** Feeds the next chunk of the stream: `chunk[0, length)` (the whole chunk by default). */
+  push(chunk: Buffer, length = chunk.length): void {
     if (this.#stopped) return;
     let buf = chunk;
+    let n = length;
     let owned = false;
     if (this.#pending !== null) {
-      buf = Buffer.concat([this.#pending, chunk]);
+      buf = Buffer.concat([this.#pending, chunk.subarray(0, length)]);
+      n = buf.length;
       this.#pending = null;
       owned = true;
     }
     let p = 0;
-    const n = buf.length;
     while (n - p >= FRAME_HEADER_BYTES) {
       const length = (buf[p]! << 16) | (buf[p + 1]! << 8) | buf[p + 2]!;
       if (length > this.maxFrameSize) {
@@ -180,6 +181,6 @@ export class FrameReader {
       if (this.#stopped) return;
       p = end;
     }
-    if (p < n) this.#pending = owned ? buf.subarray(p) : Buffer.from(buf.subarray(p));
+    if (p < n) this.#pending = owned ? buf.subarray(p, n) : Buffer.from(buf.subarray(p, n));
   }
 }

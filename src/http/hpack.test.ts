@@ -114,6 +114,31 @@ describe('HpackDecoder: RFC 7541 Appendix C', () => {
     expect(full.decode(probe).fields).toHaveLength(4);
   });
 
+  it('decodeStatus replays a block of table references only while the table is unchanged', () => {
+    const full = new HpackDecoder(4096, true);
+    const lean = new HpackDecoder(4096);
+    // :status 302 / 404 with incremental indexing (index 62), then `be` = dynamic index 62.
+    const steps = ['4803333032', 'be', 'be', '4803343034', 'be', 'be', '4803333032', 'be'];
+    const seen: number[] = [];
+    for (const step of steps) {
+      const status = lean.decodeStatus(hex(step));
+      expect(status).toBe(full.decode(hex(step)).status);
+      seen.push(status);
+    }
+    expect(seen).toEqual([302, 302, 302, 404, 404, 404, 302, 302]);
+    expect([lean.tableLength, lean.tableSize]).toEqual([full.tableLength, full.tableSize]);
+  });
+
+  it('evicts from the ring table oldest first, as RFC 7541 §4.4 counts sizes', () => {
+    // 100-octet table: entries of 42 octets (":status" 7 + "302" 3 + 32): two fit, a third evicts.
+    const lean = new HpackDecoder(100);
+    for (const v of ['3032', '3034', '3033']) lean.decodeStatus(hex(`480333${v}`));
+    expect([lean.tableLength, lean.tableSize]).toEqual([2, 84]);
+    expect(lean.decodeStatus(hex('be'))).toBe(303); // newest
+    expect(lean.decodeStatus(hex('bf'))).toBe(304);
+    expect(() => lean.decodeStatus(hex('c0'))).toThrow(HpackError); // evicted
+  });
+
   it('rejects malformed blocks with HpackError', () => {
     expect(() => new HpackDecoder().decode(hex('be'))).toThrow(HpackError); // empty dynamic table
     expect(() => new HpackDecoder().decode(hex('80'))).toThrow(HpackError); // index 0

@@ -214,9 +214,15 @@ export interface DecodedHeaders {
 export class HpackDecoder {
   readonly #maxTableSize: number;
   #tableLimit: number;
-  /** Dynamic table, oldest first (index 62 is the last element); sizes per RFC 7541 §4.1. */
-  #names: string[] = [];
-  #values: string[] = [];
+  /**
+   * Dynamic table as a ring (no shifting on eviction): `#count` entries, the newest (index 62)
+   * in slot `#newest`, older ones in the slots before it; sizes per RFC 7541 §4.1.
+   */
+  #names: string[];
+  #values: string[];
+  #sizes: Int32Array;
+  #newest = -1;
+  #count = 0;
   #size = 0;
   readonly #keepFields: boolean;
   readonly #huffmanCache = new Map<string, string>();
@@ -224,12 +230,17 @@ export class HpackDecoder {
   constructor(maxTableSize = 4096, keepFields = false) {
     this.#maxTableSize = maxTableSize;
     this.#tableLimit = maxTableSize;
+    // Every entry takes at least 32 octets, so the table never holds more than this many.
+    const slots = Math.floor(maxTableSize / 32) + 1;
+    this.#names = new Array<string>(slots).fill('');
+    this.#values = new Array<string>(slots).fill('');
+    this.#sizes = new Int32Array(slots);
     this.#keepFields = keepFields;
   }
 
   /** Entries in the dynamic table (for tests). */
   get tableLength(): number {
-    return this.#names.length;
+    return this.#count;
   }
   /** Size of the dynamic table in RFC 7541 octets (for tests). */
   get tableSize(): number {
@@ -248,24 +259,41 @@ export class HpackDecoder {
    * load path reads, without allocating a result per response.
    */
   decodeStatus(buf: Buffer, start = 0, end = buf.length): number {
-    // A block that refers to no dynamic-table entry and does not resize the table means the same
-    // whatever the table holds: its status and the entries it adds are replayed from the octets
-    // (nginx sends such a block, identical but for the date, on every response).
-    const key = buf.toString('latin1', start, end);
-    const known = this.#blocks.get(key);
-    if (known !== undefined) {
-      const adds = known.adds;
-      for (let i = 0; i < adds.length; i += 2) this.#insert(adds[i]!, adds[i + 1]!);
-      return known.status;
+    // The block decoded last time, if these are the same octets, means the same again when it
+    // refers to no dynamic-table entry (its entries are re-added: nginx sends such a block,
+    // identical but for the date, on every response), or when it adds nothing and the table has
+    // not changed since (node:http2 servers: a few indexed fields). Compared in place, no copy.
+    const memo = this.#memo;
+    const length = end - start;
+    if (memo.length === length && memo.valid) {
+      const last = memo.octets;
+      let i = 0;
+      while (i < length && last[i] === buf[start + i]) i++;
+      if (i === length) {
+        if (memo.selfContained) {
+          const adds = memo.adds;
+          for (let j = 0; j < adds.length; j += 2) this.#insert(adds[j]!, adds[j + 1]!);
+          return memo.status;
+        }
+        if (memo.version === this.#version) return memo.status;
+      }
     }
-    const adds: string[] = [];
+    memo.valid = false;
+    const adds = memo.adds;
+    adds.length = 0;
     this.#adds = adds;
     this.#selfContained = true;
+    this.#resized = false;
     try {
       const status = this.#run(buf, start, end, null);
-      if (this.#selfContained) {
-        if (this.#blocks.size >= BLOCK_CACHE_ENTRIES) this.#blocks.clear();
-        this.#blocks.set(key, { status, adds });
+      if (!this.#resized && (this.#selfContained || adds.length === 0)) {
+        if (memo.octets.length < length) memo.octets = Buffer.allocUnsafe(Math.max(64, length * 2));
+        buf.copy(memo.octets, 0, start, end);
+        memo.length = length;
+        memo.status = status;
+        memo.selfContained = this.#selfContained;
+        memo.version = this.#version;
+        memo.valid = true;
       }
       return status;
     } finally {
@@ -273,11 +301,24 @@ export class HpackDecoder {
     }
   }
 
-  /** Blocks already decoded by {@link decodeStatus} that depend on no table state. */
-  readonly #blocks = new Map<string, { status: number; adds: string[] }>();
+  /** The block {@link decodeStatus} decoded last, when it can be replayed (see there). */
+  readonly #memo = {
+    valid: false,
+    octets: Buffer.alloc(0),
+    length: -1,
+    status: 0,
+    selfContained: false,
+    /** {@link #version} after the block was decoded. */
+    version: 0,
+    /** Entries the block adds (name, value, …). */
+    adds: [] as string[],
+  };
   /** While {@link decodeStatus} decodes: entries the block adds (name, value, …), or null. */
   #adds: string[] | null = null;
   #selfContained = false;
+  #resized = false;
+  /** Counts changes of the dynamic table (inserts, evictions, size updates). */
+  #version = 0;
 
   #run(buf: Buffer, start: number, end: number, fields: Array<[string, string]> | null): number {
     const keep = fields !== null;
@@ -302,6 +343,8 @@ export class HpackDecoder {
         if (size > this.#maxTableSize) throw new HpackError('table size update above the limit');
         this.#tableLimit = size;
         this.#selfContained = false;
+        this.#resized = true;
+        this.#version++;
         this.#evict(0);
       } else {
         // Literal field: with incremental indexing (§6.2.1, 01xxxxxx, 6-bit index), or without
@@ -362,41 +405,56 @@ export class HpackDecoder {
       : this.#buf.toString('latin1', from, this.#p);
   }
 
+  /** The ring slot of dynamic index `index` (> STATIC_COUNT), or -1 beyond the table. */
+  #slot(index: number): number {
+    const back = index - STATIC_COUNT - 1;
+    if (back >= this.#count) return -1;
+    const slots = this.#sizes.length;
+    return (this.#newest - back + slots) % slots;
+  }
+
   #name(index: number): string {
     if (index === 0) throw new HpackError('index 0');
     if (index <= STATIC_COUNT) return HPACK_STATIC_TABLE[index]![0];
     this.#selfContained = false;
-    const name = this.#names[this.#names.length - (index - STATIC_COUNT)];
-    if (name === undefined) throw new HpackError(`index ${index} beyond the dynamic table`);
-    return name;
+    const slot = this.#slot(index);
+    if (slot < 0) throw new HpackError(`index ${index} beyond the dynamic table`);
+    return this.#names[slot]!;
   }
 
   #value(index: number): string {
     if (index <= STATIC_COUNT) return HPACK_STATIC_TABLE[index]![1];
-    return this.#values[this.#values.length - (index - STATIC_COUNT)]!;
+    return this.#values[this.#slot(index)]!;
   }
 
   #insert(name: string, value: string): void {
     const size = octets(name) + octets(value) + 32;
+    this.#version++;
     if (size > this.#tableLimit) {
       // An entry larger than the table empties it and is not added (§4.4).
-      this.#names.length = 0;
-      this.#values.length = 0;
+      this.#count = 0;
       this.#size = 0;
       return;
     }
     this.#evict(size);
-    this.#names.push(name);
-    this.#values.push(value);
+    const slot = (this.#newest + 1) % this.#sizes.length;
+    this.#newest = slot;
+    this.#names[slot] = name;
+    this.#values[slot] = value;
+    this.#sizes[slot] = size;
+    this.#count++;
     this.#size += size;
   }
 
   /** Evicts the oldest entries until `incoming` more octets fit (§4.3, §4.4). */
   #evict(incoming: number): void {
-    while (this.#size + incoming > this.#tableLimit && this.#names.length > 0) {
-      const name = this.#names.shift()!;
-      const value = this.#values.shift()!;
-      this.#size -= octets(name) + octets(value) + 32;
+    const slots = this.#sizes.length;
+    while (this.#size + incoming > this.#tableLimit && this.#count > 0) {
+      const oldest = (this.#newest - this.#count + 1 + slots) % slots;
+      this.#size -= this.#sizes[oldest]!;
+      this.#names[oldest] = '';
+      this.#values[oldest] = '';
+      this.#count--;
     }
   }
 
@@ -420,8 +478,6 @@ export class HpackDecoder {
 
 /** Decoded Huffman strings kept per decoder (see `#huffman`). */
 const HUFFMAN_CACHE_ENTRIES = 256;
-/** Self-contained header blocks remembered per decoder (see `decodeStatus`). */
-const BLOCK_CACHE_ENTRIES = 64;
 const EMPTY = Buffer.alloc(0);
 
 /** A `:status` value as a number; 0 unless three digits. */
