@@ -123,6 +123,21 @@ describe('db step: the probe statements are explained with their real execution'
     expect(result.gains.map((g) => g.findingId)).toEqual(['db.top-n-sort']);
   });
 
+  it('every missing index of one statement is measured, not only the first', async () => {
+    const text =
+      'SELECT id FROM posts WHERE slug = $1 UNION ALL SELECT id FROM feed WHERE title = $2';
+    const normalised = text.replace(/\$\d/g, '?');
+    const result = await dbStep([stats(normalised, text, ['post-77', 'title 77'])]);
+    const missing = result.findings.filter((f) => f.id === 'db.missing-index');
+    expect(missing.map((f) => f.recommendation.sql).sort()).toEqual([
+      'CREATE INDEX CONCURRENTLY feed_title_idx ON feed (title);',
+      'CREATE INDEX CONCURRENTLY posts_slug_idx ON posts (slug);',
+    ]);
+    for (const f of missing)
+      expect(f.evidence.some((e) => e.label.startsWith('verify-index '))).toBe(true);
+    expect(result.gains.filter((g) => g.findingId === 'db.missing-index')).toHaveLength(2);
+  });
+
   it('a statement that writes is never run from a sample', async () => {
     const result = await dbStep([
       stats(
