@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The real-services study (docs/realapps.md): seeds each service's private database and runs
 // `redline audit` on it end to end (compact sizing, 5 users: every load step is bounded in users
-// and time by the audit). The services are not part of this repository: put a checkout of each at
-// the commit below in bench/realapps/apps/<name>, installed and configured as docs/realapps.md
-// says, with its schema created by its own migrations. Usage:
+// and time by the audit). The services are not part of this repository: `fetch.mjs <name>` puts
+// each in bench/realapps/apps/<name>, at its commit, changed as docs/realapps.md says, installed,
+// built, with its schema created by its own migrations. Usage:
 //   node bench/realapps/run.mjs [name ...]        (default: every service whose folder exists)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

@@ -42,9 +42,9 @@ function only(node: PlanNode | undefined): PlanNode | undefined {
   return node?.children.length === 1 ? node.children[0] : undefined;
 }
 
-const JOIN = /^(?:Hash Join|Merge Join|Nested Loop)$/;
+const JOIN = /^(?:Parallel )?(?:Hash Join|Merge Join|Nested Loop)$/;
 /** Nodes between a join and its scan that keep the scan's rows as they are. */
-const PASS_THROUGH = /^(?:Hash|Memoize|Materialize|Gather)$/;
+const PASS_THROUGH = /^(?:(?:Parallel )?Hash|Memoize|Materialize|Gather)$/;
 
 /** The table (alias or name) every sort key names, when they all name the same one. */
 export function sortKeyQualifier(keys: readonly string[]): string | undefined {
@@ -102,15 +102,17 @@ export const topNSortRule: PlanRule = {
   check(context) {
     const { node: limit } = context;
     if (limit.nodeType !== 'Limit') return null;
-    let sort = only(limit);
-    if (sort?.nodeType === 'Gather Merge') sort = only(sort);
+    // Under a Gather Merge the workers sort in parallel and the leader merges their outputs:
+    // the merge is part of the top-N's work, and a worker's Sort shows one loop's time only.
+    const top = only(limit);
+    const sort = top?.nodeType === 'Gather Merge' ? only(top) : top;
     if (sort?.nodeType !== 'Sort' || !sort.sortKey) return null;
     const found = sortedScan(sort);
     const scan = found?.scan;
     if (!found || !scan?.relation) return null;
     const wanted = limit.actualRows ?? limit.estimatedRows ?? 0;
     const read = (scan.actualRows ?? 0) * (scan.loops ?? 1) + (scan.rowsRemovedByFilter ?? 0);
-    const spentMs = sort.totalMs ?? 0;
+    const spentMs = top?.totalMs ?? sort.totalMs ?? 0;
     if (wanted > TOP_N_MAX_LIMIT || read < TOP_N_MIN_ROWS_READ || spentMs < TOP_N_MIN_MS)
       return null;
     const sortColumns = plainSortColumns(sort.sortKey);
