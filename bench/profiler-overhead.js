@@ -5,6 +5,7 @@
 // dedicated core throughput is its inverse: throughput cost = 1 - plain/profiled CPU per request.
 // Usage: npm run build && [MODE=alternate|aa] node bench/profiler-overhead.js [rounds=6] [seconds=4] [captureJson]
 import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runQuickTest } from '../dist/engine/index.js';
 import { DEFAULT_CAPTURE_OPTIONS, profileTarget } from '../dist/profiler/index.js';
@@ -21,6 +22,19 @@ const pinned = spawnSync('taskset', ['-c', '1', 'true']).status === 0;
 const pin = (argv) => (pinned ? ['taskset', '-c', '1', ...argv] : argv);
 if (pinned) spawnSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
 
+/**
+ * OTHER_THREADS_CPU=<cpu>: moves every thread but the main one (V8's profiler and platform
+ * threads, the inspector's, libuv's pool) of both copies to that CPU, so the main threads have
+ * core 1 to themselves: separates what the profiler costs the JavaScript thread itself from what
+ * its threads cost by sharing the core (cache refills, preemption).
+ */
+function moveOtherThreads(pid) {
+  const cpu = process.env.OTHER_THREADS_CPU;
+  if (cpu === undefined || !pinned) return;
+  for (const tid of readdirSync(`/proc/${pid}/task`))
+    if (tid !== String(pid)) spawnSync('taskset', ['-p', '-c', cpu, tid], { stdio: 'ignore' });
+}
+
 /** CPU ms of the whole process (its live threads, the profiler's included) and of its main (JavaScript) thread. */
 const cpuOf = (pid) => ({ all: threadCpuUs(pid) / 1000, main: threadCpuUs(pid, pid) / 1000 });
 
@@ -31,7 +45,8 @@ const load = (url, durationMs, signal) =>
 const alternate = process.env.MODE === 'alternate';
 /**
  * MODE=aa: the "profiled" copy is a second plain copy (no inspector session): the ratio the
- * side-by-side method reads when nothing differs, i.e. its own bias at this machine load.
+ * side-by-side method reads when nothing differs, i.e. its own bias at this machine load (with
+ * SECOND_FLAGS, the cost of those Node options alone).
  */
 const aa = process.env.MODE === 'aa';
 
@@ -87,7 +102,11 @@ let sums = { plain: 0, profiled: 0 };
 try {
   if (aa) {
     const port2 = await findFreePort();
-    const second = spawn(argv[0], argv.slice(1), {
+    // SECOND_FLAGS: Node options for the second copy only (e.g. `--cpu-prof`: V8's CPU profiler
+    // without Redline's inspector session and in-target sampler).
+    const flags = (process.env.SECOND_FLAGS ?? '').split(' ').filter(Boolean);
+    const argv2 = pin([process.execPath, ...flags, target]);
+    const second = spawn(argv2[0], argv2.slice(1), {
       env: { ...process.env, PORT: String(port2) },
       stdio: 'ignore',
     });
@@ -95,6 +114,8 @@ try {
       await waitForPort(port2);
       const other = { url: `http://127.0.0.1:${port2}/`, pid: second.pid };
       await Promise.all([load(plain.url, 2000), load(other.url, 2000)]);
+      moveOtherThreads(plain.pid);
+      moveOtherThreads(other.pid);
       for (let i = 0; i < rounds; i++) {
         const r = await round(plain, other);
         ratios.push(r.profiled / r.plain);
@@ -114,6 +135,8 @@ try {
       warmup: (url, signal) =>
         Promise.all([load(plain.url, 2000, signal), load(url, 2000, signal)]),
       load: async (url, signal, info) => {
+        moveOtherThreads(plain.pid);
+        moveOtherThreads(info.pid);
         for (let i = 0; i < rounds; i++) {
           if (alternate) {
             const r = await alternateRound(plain, { url, pid: info.pid }, signal, i);

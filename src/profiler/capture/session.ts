@@ -36,6 +36,15 @@ export interface CaptureOptions {
  * Defaults: V8's usual 1 ms CPU interval; heap samples every 256 KiB with 64 frames (64 KiB with
  * 128 frames cost a busy HTTP service ~8-10 % of its main-thread CPU here, 256 KiB ~0); 100 ms
  * signals; no periodic forced GC. Measured in bench/profiler-overhead.js.
+ *
+ * Why 1 ms stays the interval when the machine is loaded (bench/RESULTS.md, "Probe and profiler
+ * overhead, 2026-12-06 07:53–08:10", load 25–28 on 2 cores, one run): the profiled service's main
+ * thread paid ×1.200 CPU per request at 1 ms, ×1.194 at 5 ms and ×1.156 at 100 ms (10 samples a
+ * second), with an A/A pair at ×0.980: the sampling rate is not what the thread pays for, and
+ * `perf` puts V8's signal handler and stack walk at ~0.5 % of its samples. A coarser interval
+ * chosen from the thread's CPU share would only save the profiler thread's own CPU (whole process
+ * ×1.317 → ×1.224 at 5 ms), which on a host with a spare core is not the service's, and it would
+ * cut the samples exactly where they are fewest (a starved thread), widening every share's error.
  */
 export const DEFAULT_CAPTURE_OPTIONS: CaptureOptions = {
   samplingIntervalUs: 1000,
