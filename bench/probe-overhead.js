@@ -1,20 +1,34 @@
-// Probe overhead: throughput of a pg-backed app with and without `--import redline/probe` (runs dist/; `npm run build` first).
-// Usage: taskset -c 1 node bench/probe-overhead.js [seconds=4] [rounds=3]
-// The app is pinned to core 0 (taskset) when available; the load generator runs in this process.
+// Probe overhead: CPU per request and throughput of a pg-backed app without the probe, with only
+// the probe's request context (AsyncLocalStorage, bench/als-only.mjs) and with
+// `--import redline/probe` (runs dist/; `npm run build` first).
+// Usage: [RATE=300] node bench/probe-overhead.js [seconds=4] [rounds=3] [paths=/item,/items,/hello]
+// The three apps run at once, pinned to core 0 (taskset) when available, and are loaded in turn;
+// the load generator runs in this process.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { runQuickTest } from '../dist/engine/index.js';
+import { threadCpuUs } from './lib.mjs';
 import { formatInterval, loadText, ratioInterval } from './ratio-interval.mjs';
 
 const SECONDS = Number(process.argv[2] ?? 4);
 const ROUNDS = Number(process.argv[3] ?? 3);
+/** Routes measured (comma-separated 3rd argument): one pg lookup, one 20-row list as JSON, no query. */
+const PATHS = (process.argv[4] ?? '/item,/items,/hello').split(',');
+/**
+ * Requests per second offered to each app (env RATE, default 300; 0 = as fast as 16 connections
+ * go). A fixed rate keeps every variant at the same load: on a shared machine a closed loop runs
+ * each slice at a different rate, and CPU per request itself moves with the rate (a starved
+ * process pays cache refills per request), which buried a 10 % effect in ±50 % of noise.
+ */
+const RATE = Number(process.env.RATE ?? 300);
 const ROOT = new URL('..', import.meta.url).pathname;
 const BASE = process.env.REDLINE_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432';
 const dbName = `rl_bench_probe_${process.pid}`;
 const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
+if (hasTaskset) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 
 async function admin(sql) {
   const client = new pg.Client({ connectionString: `${BASE}/postgres` });
@@ -26,18 +40,29 @@ async function admin(sql) {
   }
 }
 
-async function startApp(withProbe, reportFile) {
-  const args = [
-    ...(withProbe ? [`--import=${join(ROOT, 'dist/probe/register.js')}`] : []),
-    join(ROOT, 'test/fixtures/apps/db/bench-pg.mjs'),
-  ];
+/** The variants compared: no probe, the probe's request context alone, the whole probe. */
+const VARIANTS = {
+  off: [],
+  als: [`--import=${join(ROOT, 'bench/als-only.mjs')}`],
+  on: [`--import=${join(ROOT, 'dist/probe/register.js')}`],
+  // Optional: another build of the probe (env PROBE_BASELINE=<path of its dist/probe/register.js>),
+  // e.g. the main branch's, to compare before and after a change in the same run.
+  ...(process.env.PROBE_BASELINE ? { before: [`--import=${process.env.PROBE_BASELINE}`] } : {}),
+};
+const COMPARED = Object.keys(VARIANTS).filter((v) => v !== 'off');
+const LABELS = { als: 'request context only', on: 'full probe', before: 'baseline probe' };
+
+async function startApp(variant, reportFile) {
+  const args = [...VARIANTS[variant], join(ROOT, 'test/fixtures/apps/db/bench-pg.mjs')];
   const [cmd, argv] = hasTaskset
     ? ['taskset', ['-c', '0', process.execPath, ...args]]
     : [process.execPath, args];
   const env = {
     ...process.env,
     DATABASE_URL: `${BASE}/${dbName}`,
-    ...(withProbe ? { REDLINE_PROBE_REPORT: reportFile } : {}),
+    ...(variant === 'on' || variant === 'before'
+      ? { REDLINE_PROBE_REPORT: `${reportFile}.${variant}` }
+      : {}),
   };
   const child = spawn(cmd, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve, reject) => {
@@ -61,75 +86,82 @@ async function startApp(withProbe, reportFile) {
   };
 }
 
-/** CPU time (user + system, ms) the process has used so far, from /proc (Linux). */
-function cpuMs(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
-
 /**
- * Throughput (req/s) and the app's CPU time per request (µs): the latter does not depend on other
- * load on the machine. Each run starts a fresh app (the probe's state starts empty).
+ * Throughput (req/s) and the app's CPU time per request (µs) of one load slice on a running app:
+ * the latter depends far less on other load on the machine than the former.
  */
-async function measure(withProbe, path, reportFile) {
-  const app = await startApp(withProbe, reportFile);
-  try {
-    const url = `http://127.0.0.1:${app.port}${path}`;
-    await runQuickTest({ url, connections: 16, durationMs: 1000 });
-    const cpu0 = cpuMs(app.pid);
-    const { result } = await runQuickTest({ url, connections: 16, durationMs: SECONDS * 1000 });
-    const cpu1 = cpuMs(app.pid);
-    const count = result.metrics.http_reqs?.values.count ?? 0;
-    return {
-      rate: result.metrics.http_reqs?.values.rate ?? 0,
-      cpuUs: ((cpu1 - cpu0) * 1000) / Math.max(1, count),
-    };
-  } finally {
-    await app.stop();
-  }
+async function measure(app, path) {
+  const url = `http://127.0.0.1:${app.port}${path}`;
+  const cpu0 = threadCpuUs(app.pid);
+  const { result } = await runQuickTest({
+    url,
+    connections: 16,
+    durationMs: SECONDS * 1000,
+    ...(RATE > 0 ? { rate: RATE } : {}),
+  });
+  const cpu1 = threadCpuUs(app.pid);
+  const count = result.metrics.http_reqs?.values.count ?? 0;
+  return {
+    rate: result.metrics.http_reqs?.values.rate ?? 0,
+    cpuUs: (cpu1 - cpu0) / Math.max(1, count),
+  };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** The rotation of the variants in round `i` (each variant goes first, middle and last in turn). */
+const orderOf = (i) => {
+  const names = Object.keys(VARIANTS);
+  return names.map((_, k) => names[(i + k) % names.length]);
+};
+
 await admin(`CREATE DATABASE ${dbName}`);
 const dir = mkdtempSync(join(tmpdir(), 'redline-bench-probe-'));
+const apps = {};
 try {
   const client = new pg.Client({ connectionString: `${BASE}/${dbName}` });
   await client.connect();
   await client.query(readFileSync(join(ROOT, 'test/fixtures/apps/db/schema.sql'), 'utf8'));
   await client.end();
+  // All variants run for the whole bench (one process each, warmed on every route first) and
+  // are loaded in turn, so each compared slice is seconds apart and no JIT warm-up is counted.
+  for (const variant of Object.keys(VARIANTS))
+    apps[variant] = await startApp(variant, join(dir, 'probe.ndjson'));
+  for (const path of PATHS)
+    for (const variant of Object.keys(VARIANTS))
+      await runQuickTest({
+        url: `http://127.0.0.1:${apps[variant].port}${path}`,
+        connections: 16,
+        durationMs: 1500,
+      });
   console.log(
-    `probe overhead: ${SECONDS}s per run, ${ROUNDS} rounds (off/on alternating), 16 connections, app ${hasTaskset ? 'pinned to core 0' : 'unpinned'}; ${loadText()}`,
+    `probe overhead: ${SECONDS}s slices, ${ROUNDS} rounds (${Object.keys(VARIANTS).join(' / ')}, rotating), ${RATE > 0 ? `${RATE} req/s each` : '16 connections, closed loop'}, apps ${hasTaskset ? 'pinned to core 0' : 'unpinned'}; ${loadText()}`,
   );
-  for (const path of ['/item', '/hello']) {
-    const ratios = [];
-    const cpuRatios = [];
+  for (const path of PATHS) {
+    const ratios = Object.fromEntries(COMPARED.map((v) => [v, []]));
+    const cpuRatios = Object.fromEntries(COMPARED.map((v) => [v, []]));
     for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? [false, true] : [true, false];
       const m = {};
-      for (const withProbe of order)
-        m[withProbe] = await measure(withProbe, path, join(dir, `r${round}.ndjson`));
-      ratios.push(m[true].rate / m[false].rate);
-      cpuRatios.push(m[true].cpuUs / m[false].cpuUs);
+      for (const variant of orderOf(round)) m[variant] = await measure(apps[variant], path);
+      for (const v of COMPARED) {
+        ratios[v].push(m[v].rate / m.off.rate);
+        cpuRatios[v].push(m[v].cpuUs / m.off.cpuUs);
+      }
       console.log(
-        `  ${path} round ${round + 1}: off ${m[false].rate.toFixed(0)} req/s ${m[false].cpuUs.toFixed(0)} µs CPU/req, on ${m[true].rate.toFixed(0)} req/s ${m[true].cpuUs.toFixed(0)} µs CPU/req`,
+        `  ${path} round ${round + 1}: ${Object.keys(VARIANTS)
+          .map((v) => `${v} ${m[v].rate.toFixed(0)} req/s ${m[v].cpuUs.toFixed(1)} µs CPU/req`)
+          .join(', ')}`,
       );
     }
-    const r = median(ratios);
-    const c = median(cpuRatios);
-    console.log(
-      `${path}: throughput on/off ${r.toFixed(3)} (${((1 - r) * 100).toFixed(1)}% fewer req/s); app CPU per request on/off ${c.toFixed(3)} (${((c - 1) * 100).toFixed(1)}% more)`,
-    );
-    const cpuCi = ratioInterval(cpuRatios);
-    console.log(
-      `${path}: app CPU per request on/off ${formatInterval(cpuCi)} → +${((cpuCi.low - 1) * 100).toFixed(1)}% to +${((cpuCi.high - 1) * 100).toFixed(1)}%; throughput on/off ${formatInterval(ratioInterval(ratios))}; ${loadText()}`,
-    );
+    for (const v of COMPARED) {
+      const ci = ratioInterval(cpuRatios[v]);
+      console.log(
+        `${path} ${LABELS[v]}: app CPU per request ${v}/off ${formatInterval(ci)} → ${((ci.low - 1) * 100).toFixed(1)}% to ${((ci.high - 1) * 100).toFixed(1)}% (median ×${median(cpuRatios[v]).toFixed(3)}); throughput ${v}/off ${formatInterval(ratioInterval(ratios[v]))}; ${loadText()}`,
+      );
+    }
   }
 } finally {
+  for (const app of Object.values(apps)) await app.stop();
   rmSync(dir, { recursive: true, force: true });
   await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
 }

@@ -3,13 +3,14 @@
 // service run side by side on the same core and get the same load at the same time, so background
 // noise on a shared machine hits both alike; CPU per request (from /proc) is the cost, and on a
 // dedicated core throughput is its inverse: throughput cost = 1 - plain/profiled CPU per request.
-// Usage: npm run build && [MODE=alternate] node bench/profiler-overhead.js [rounds=6] [seconds=4] [captureJson]
+// Usage: npm run build && [MODE=alternate|aa] node bench/profiler-overhead.js [rounds=6] [seconds=4] [captureJson]
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runQuickTest } from '../dist/engine/index.js';
 import { DEFAULT_CAPTURE_OPTIONS, profileTarget } from '../dist/profiler/index.js';
 import { findFreePort, waitForPort } from '../dist/util/net.js';
+import { threadCpuUs } from './lib.mjs';
 import { formatInterval, loadText, ratioInterval } from './ratio-interval.mjs';
 
 const rounds = Number(process.argv[2] ?? 6);
@@ -20,24 +21,34 @@ const target = fileURLToPath(new URL('./profiler-target.js', import.meta.url));
 const pinned = spawnSync('taskset', ['-c', '1', 'true']).status === 0;
 const pin = (argv) => (pinned ? ['taskset', '-c', '1', ...argv] : argv);
 if (pinned) spawnSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
-const TICK_MS =
-  1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
-/** utime + stime in ms of a process (all its threads, the profiler's included) or of one thread. */
-function cpuMs(pid, thread) {
-  const path = thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`;
-  const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+/**
+ * OTHER_THREADS_CPU=<cpu>: moves every thread but the main one (V8's profiler and platform
+ * threads, the inspector's, libuv's pool) of both copies to that CPU, so the main threads have
+ * core 1 to themselves: separates what the profiler costs the JavaScript thread itself from what
+ * its threads cost by sharing the core (cache refills, preemption).
+ */
+function moveOtherThreads(pid) {
+  const cpu = process.env.OTHER_THREADS_CPU;
+  if (cpu === undefined || !pinned) return;
+  for (const tid of readdirSync(`/proc/${pid}/task`))
+    if (tid !== String(pid)) spawnSync('taskset', ['-p', '-c', cpu, tid], { stdio: 'ignore' });
 }
 
-/** CPU ms of the whole process and of its main (JavaScript) thread. */
-const cpuOf = (pid) => ({ all: cpuMs(pid), main: cpuMs(pid, pid) });
+/** CPU ms of the whole process (its live threads, the profiler's included) and of its main (JavaScript) thread. */
+const cpuOf = (pid) => ({ all: threadCpuUs(pid) / 1000, main: threadCpuUs(pid, pid) / 1000 });
 
 const requestsOf = (run) => run.result.metrics.http_reqs.values.count;
 const load = (url, durationMs, signal) =>
   runQuickTest({ url: `${url}?q=t3`, connections: 8, durationMs, signal });
 
 const alternate = process.env.MODE === 'alternate';
+/**
+ * MODE=aa: the "profiled" copy is a second plain copy (no inspector session): the ratio the
+ * side-by-side method reads when nothing differs, i.e. its own bias at this machine load (with
+ * SECOND_FLAGS, the cost of those Node options alone).
+ */
+const aa = process.env.MODE === 'aa';
 
 /** Loads one target alone for `seconds`; returns its requests per second. */
 async function alone(t, signal) {
@@ -89,30 +100,62 @@ const ratios = [];
 const mainRatios = [];
 let sums = { plain: 0, profiled: 0 };
 try {
-  await profileTarget({
-    target: { command: pin([process.execPath, target]) },
-    capture,
-    warmup: (url, signal) => Promise.all([load(plain.url, 2000, signal), load(url, 2000, signal)]),
-    load: async (url, signal, info) => {
+  if (aa) {
+    const port2 = await findFreePort();
+    // SECOND_FLAGS: Node options for the second copy only (e.g. `--cpu-prof`: V8's CPU profiler
+    // without Redline's inspector session and in-target sampler).
+    const flags = (process.env.SECOND_FLAGS ?? '').split(' ').filter(Boolean);
+    const argv2 = pin([process.execPath, ...flags, target]);
+    const second = spawn(argv2[0], argv2.slice(1), {
+      env: { ...process.env, PORT: String(port2) },
+      stdio: 'ignore',
+    });
+    try {
+      await waitForPort(port2);
+      const other = { url: `http://127.0.0.1:${port2}/`, pid: second.pid };
+      await Promise.all([load(plain.url, 2000), load(other.url, 2000)]);
+      moveOtherThreads(plain.pid);
+      moveOtherThreads(other.pid);
       for (let i = 0; i < rounds; i++) {
-        if (alternate) {
-          const r = await alternateRound(plain, { url, pid: info.pid }, signal, i);
-          ratios.push(r.profiledRps / r.plainRps);
-          console.log(
-            `round ${i + 1}: plain ${r.plainRps.toFixed(0)} req/s, profiled ${r.profiledRps.toFixed(0)} req/s (×${(r.profiledRps / r.plainRps).toFixed(3)})`,
-          );
-          continue;
-        }
-        const r = await round(plain, { url, pid: info.pid }, signal);
+        const r = await round(plain, other);
         ratios.push(r.profiled / r.plain);
         mainRatios.push(r.profiledMain / r.plainMain);
         sums = { plain: sums.plain + r.plain, profiled: sums.profiled + r.profiled };
         console.log(
-          `round ${i + 1}: process ${r.plain.toFixed(1)} → ${r.profiled.toFixed(1)} µs/req (×${(r.profiled / r.plain).toFixed(3)}), main thread ${r.plainMain.toFixed(1)} → ${r.profiledMain.toFixed(1)} µs/req (×${(r.profiledMain / r.plainMain).toFixed(3)})`,
+          `A/A round ${i + 1}: main thread ${r.plainMain.toFixed(1)} → ${r.profiledMain.toFixed(1)} µs/req (×${(r.profiledMain / r.plainMain).toFixed(3)})`,
         );
       }
-    },
-  });
+    } finally {
+      second.kill('SIGTERM');
+    }
+  } else
+    await profileTarget({
+      target: { command: pin([process.execPath, target]) },
+      capture,
+      warmup: (url, signal) =>
+        Promise.all([load(plain.url, 2000, signal), load(url, 2000, signal)]),
+      load: async (url, signal, info) => {
+        moveOtherThreads(plain.pid);
+        moveOtherThreads(info.pid);
+        for (let i = 0; i < rounds; i++) {
+          if (alternate) {
+            const r = await alternateRound(plain, { url, pid: info.pid }, signal, i);
+            ratios.push(r.profiledRps / r.plainRps);
+            console.log(
+              `round ${i + 1}: plain ${r.plainRps.toFixed(0)} req/s, profiled ${r.profiledRps.toFixed(0)} req/s (×${(r.profiledRps / r.plainRps).toFixed(3)})`,
+            );
+            continue;
+          }
+          const r = await round(plain, { url, pid: info.pid }, signal);
+          ratios.push(r.profiled / r.plain);
+          mainRatios.push(r.profiledMain / r.plainMain);
+          sums = { plain: sums.plain + r.plain, profiled: sums.profiled + r.profiled };
+          console.log(
+            `round ${i + 1}: process ${r.plain.toFixed(1)} → ${r.profiled.toFixed(1)} µs/req (×${(r.profiled / r.plain).toFixed(3)}), main thread ${r.plainMain.toFixed(1)} → ${r.profiledMain.toFixed(1)} µs/req (×${(r.profiledMain / r.plainMain).toFixed(3)})`,
+          );
+        }
+      },
+    });
 } finally {
   child.kill('SIGTERM');
 }

@@ -49,6 +49,15 @@ export class FindingsStore {
   #items = new Map<string, AggregatedDetection>();
   #renderers = new Map<string, DetectionRenderer>();
   #dirty = new Set<string>();
+  #sources: Array<() => readonly Detection[]> = [];
+
+  /**
+   * Registers a source of batched detections (a detector's `drain`): its detections are added
+   * before every render, so a batched detector's findings read as if each had been added.
+   */
+  addSource(drain: () => readonly Detection[]): void {
+    this.#sources.push(drain);
+  }
 
   /** Registers how findings of rule `id` are rendered. */
   setRenderer(id: string, renderer: DetectionRenderer): void {
@@ -88,6 +97,7 @@ export class FindingsStore {
 
   /** Every aggregate rendered as a finding (`onlyChanged`: those changed since the last call). */
   render(context: (route: string) => RenderContext, onlyChanged = false): Finding[] {
+    for (const drain of this.#sources) for (const detection of drain()) this.add(detection);
     const keys = onlyChanged ? [...this.#dirty] : [...this.#items.keys()];
     this.#dirty.clear();
     const findings: Finding[] = [];

@@ -17,6 +17,13 @@ const PATCHED = Symbol.for('redline.probe.patched');
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 
 /**
+ * A framework that names a request's route only after its first middleware ran (Koa, Hapi) serves
+ * requests here (set when a Koa context or a Hapi server is created, not when the module merely
+ * loads: the probe loads every declared framework eagerly).
+ */
+let routesNamedLater = false;
+
+/**
  * Koa: wraps `Application.prototype.createContext` so the raw request points at its context;
  * koa-router and @koa/router set `ctx._matchedRoute` / `ctx.routerPath` (prefix included) there.
  */
@@ -29,6 +36,7 @@ export const instrumentKoa: Instrument = (mod) => {
   if (!proto || typeof original !== 'function') return false;
   if ((original as unknown as Record<symbol, unknown>)[PATCHED]) return true;
   const createContext = function (this: unknown, ...args: unknown[]) {
+    routesNamedLater = true;
     const ctx = (original as AnyFn).apply(this, args);
     const req = args[0];
     if (req && typeof req === 'object') (req as Record<symbol, unknown>)[KOA_CONTEXT] = ctx;
@@ -84,6 +92,7 @@ export const instrumentHapi: Instrument = (mod) => {
   if (!hapi || typeof original !== 'function') return false;
   if ((original as unknown as Record<symbol, unknown>)[PATCHED]) return true;
   const server = function (this: unknown, ...args: unknown[]) {
+    routesNamedLater = true;
     const instance = (original as AnyFn).apply(this, args) as { ext?: AnyFn } | undefined;
     try {
       instance?.ext?.call(instance, 'onPreAuth', (request: unknown, h: unknown) => {
@@ -134,4 +143,15 @@ export function frameworkRoute(request: unknown): string | undefined {
   const path = req.route?.path;
   if (typeof path !== 'string') return undefined;
   return `${typeof req.baseUrl === 'string' ? req.baseUrl : ''}${path}` || '/';
+}
+
+/**
+ * True when the route a raw request has now is the one it ends with: a framework named it already,
+ * or none can name it later (plain node:http keeps the path heuristic). Koa and Hapi name routes
+ * after their first middleware, Express (`req.app` on the request) when a route matches.
+ */
+export function routeIsFinal(request: unknown): boolean {
+  if (frameworkRoute(request) !== undefined) return true;
+  if (routesNamedLater) return false;
+  return !(request && typeof request === 'object' && 'app' in request);
 }

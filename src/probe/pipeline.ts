@@ -38,6 +38,7 @@ function hooksOf(targets: PipelineTargets): readonly DetectorHooks[] {
   if (!hooks) {
     hooks = (targets.detectors ?? PROBE_DETECTORS).map((d) => d.createHooks(targets.config));
     hooksByTargets.set(targets, hooks);
+    for (const h of hooks) if (h.drain) targets.store.addSource(h.drain);
   }
   return hooks;
 }

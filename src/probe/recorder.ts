@@ -45,9 +45,11 @@ interface SiteSlot {
   uses: number;
 }
 
-/** Select-star sampling state of one normalised statement. */
+/** What is kept per normalised statement: select-star sampling state and its call sites per route. */
 interface StarSlot {
   starSamples: number;
+  /** Route → cached call site (two lookups by strings whose hashes are cached, no key built per query). */
+  sites: Map<string, SiteSlot>;
 }
 
 /** What the probe knows about one query text (cached: one Map lookup per query on the hot path). */
@@ -68,26 +70,34 @@ const SHAPE_LIMIT = 5000;
 const TEXT_LIMIT = 1000;
 const shapes = new Map<string, QueryShape>();
 const slots = new Map<string, StarSlot>();
-const siteSlots = new Map<string, SiteSlot>();
+/** Call-site slots over all statements (bounded by SHAPE_LIMIT like the former single map). */
+let siteSlotCount = 0;
 
 function slotOf(sql: string): StarSlot {
   let slot = slots.get(sql);
   if (!slot) {
-    if (slots.size >= SHAPE_LIMIT) slots.clear();
-    slot = { starSamples: 0 };
+    if (slots.size >= SHAPE_LIMIT) {
+      slots.clear();
+      siteSlotCount = 0;
+    }
+    slot = { starSamples: 0, sites: new Map() };
     slots.set(sql, slot);
   }
   return slot;
 }
 
-/** The cached site of `sql` on the request's route (see {@link SiteSlot}). */
-function siteSlotOf(state: RequestState, sql: string): SiteSlot {
-  const key = `${sink?.routeOf(state) ?? ''}\u0000${sql}`;
-  let slot = siteSlots.get(key);
+/** The cached site of the statement on the request's route (see {@link SiteSlot}). */
+function siteSlotOf(state: RequestState, statement: StarSlot): SiteSlot {
+  const route = sink?.routeOf(state) ?? '';
+  let slot = statement.sites.get(route);
   if (!slot) {
-    if (siteSlots.size >= SHAPE_LIMIT) siteSlots.clear();
+    if (siteSlotCount >= SHAPE_LIMIT) {
+      for (const s of slots.values()) s.sites.clear();
+      siteSlotCount = 0;
+    }
     slot = { site: undefined, uses: 0 };
-    siteSlots.set(key, slot);
+    statement.sites.set(route, slot);
+    siteSlotCount++;
   }
   return slot;
 }
@@ -167,7 +177,7 @@ function siteFor(
   above: (...args: never[]) => unknown,
 ): CallSiteHolder {
   if (seen === 1) {
-    const slot = siteSlotOf(state, shape.sql);
+    const slot = siteSlotOf(state, shape.slot);
     if (!slot.site || ++slot.uses % SITE_RESAMPLE === 0) {
       slot.site = captureSite(above);
       noteQuerySite(shape.sql, slot.site);

@@ -1,5 +1,5 @@
 /** Route templates for node:http requests: framework routes when known, else a path heuristic. */
-import { frameworkRoute } from './frameworks.js';
+import { frameworkRoute, routeIsFinal } from './frameworks.js';
 import type { RequestState } from './state.js';
 
 const NUMERIC = /^\d+$/;
@@ -45,5 +45,10 @@ export function routeTemplate(url: string): string {
  * derived from its URL now (a query finishes before its request does).
  */
 export function routeOf(state: RequestState): string {
-  return state.route || `${state.method} ${frameworkRoute(state.raw) ?? routeTemplate(state.url)}`;
+  if (state.route) return state.route;
+  if (state.knownRoute !== undefined) return state.knownRoute;
+  const route = `${state.method} ${frameworkRoute(state.raw) ?? routeTemplate(state.url)}`;
+  // Computed once per request when it cannot change any more (every query asks for it).
+  if (routeIsFinal(state.raw)) state.knownRoute = route;
+  return route;
 }

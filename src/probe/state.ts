@@ -38,6 +38,8 @@ export interface RequestState {
   /** The node:http request (frameworks leave the route template on it). */
   raw?: object;
   route: string;
+  /** The route label found during the request once it could no longer change (route.ts `routeOf`). */
+  knownRoute: string | undefined;
   start: number;
   queries: QueryRecord[];
   /** Queries beyond the per-request cap are counted, not kept. */
@@ -68,6 +70,7 @@ export function createRequestState(method: string, url: string): RequestState {
     method,
     url,
     route: '',
+    knownRoute: undefined,
     start: performance.now(),
     queries: [],
     droppedQueries: 0,

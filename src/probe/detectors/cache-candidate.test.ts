@@ -1,6 +1,7 @@
 // The cache tracker's memory follows the last window's pairs: an ORM that writes values into the
 // SQL (one text per value) must not make it grow for the length of a run. Detection is unchanged.
 import { describe, expect, it } from 'vitest';
+import type { Detection } from '../findings-store.js';
 import { CACHE_MIN_REPEATS, CacheTracker } from './cache-candidate.js';
 
 const SQL = 'SELECT * FROM users WHERE id = ?';
@@ -52,5 +53,33 @@ describe('CacheTracker', () => {
     }
     expect(detections[0]).toMatchObject({ route: 'GET /me', executions: CACHE_MIN_REPEATS });
     expect(detections.length).toBeGreaterThan(2000);
+  });
+
+  it('batches further executions into the same sums as one detection per execution', () => {
+    const perHit = new CacheTracker();
+    const batched = new CacheTracker();
+    const site = { holder: true };
+    const sum = (ds: Array<{ executions: number; timeMs: number; requests?: number }>) => ({
+      executions: ds.reduce((a, d) => a + d.executions, 0),
+      timeMs: ds.reduce((a, d) => a + d.timeMs, 0),
+      requests: ds.reduce((a, d) => a + (d.requests ?? 1), 0),
+    });
+    const one: Detection[] = [];
+    const two: Detection[] = [];
+    // 60 requests of one settings read, 2 ms each, every 100 ms: two windows of 10 s.
+    for (let i = 0; i < 200; i++) {
+      const args = [SQL, 'n1;', SQL, 'GET /me', i, 2, i * 100, noSite] as const;
+      const a = perHit.note(...args);
+      if (a) one.push(a);
+      const b = batched.note(...args, () => site);
+      if (b) two.push(b);
+      if (i === 120) two.push(...batched.drain());
+    }
+    two.push(...batched.drain());
+    expect(two.length).toBeLessThan(10);
+    expect(sum(two)).toEqual(sum(one));
+    // The windows' reported repeats are the same maxima.
+    const maxRepeats = (ds: Detection[]) => Math.max(...ds.map((d) => d.detail?.['repeats'] ?? 0));
+    expect(maxRepeats(two)).toBe(maxRepeats(one));
   });
 });

@@ -14,6 +14,11 @@ export interface DetectorHooks {
   onQuery?(state: RequestState, record: QueryRecord): Detection | undefined;
   /** Called for every finished request that ran at least one query (`state.route` is set). */
   onRequestEnd?(state: RequestState): readonly Detection[];
+  /**
+   * Detections the detector batched instead of returning them one by one (summed per finding
+   * key); the findings store pulls them before it renders, so findings read the same.
+   */
+  drain?(): readonly Detection[];
 }
 
 /** One probe detector. */

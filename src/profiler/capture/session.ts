@@ -36,6 +36,16 @@ export interface CaptureOptions {
  * Defaults: V8's usual 1 ms CPU interval; heap samples every 256 KiB with 64 frames (64 KiB with
  * 128 frames cost a busy HTTP service ~8-10 % of its main-thread CPU here, 256 KiB ~0); 100 ms
  * signals; no periodic forced GC. Measured in bench/profiler-overhead.js.
+ *
+ * Why 1 ms stays the interval when the machine is loaded (bench/RESULTS.md, "Probe and profiler
+ * overhead, 2026-12-06", load 18–28 on 2 cores): the profiled service's main thread paid ×1.27 CPU
+ * per request at 1 ms and ×1.25 at 5 ms in the same quarter hour, ×1.16–×1.18 at 100 ms; V8's CPU
+ * profiler alone (`node --cpu-prof`) ×1.03–×1.07 at 1 ms, ×1.03 at 100 ms; A/A ×0.98–×1.00; and
+ * `perf` puts V8's signal handler and stack walk at ~0.5 % of the thread's samples. The sampling
+ * rate is not what a starved thread pays for. A coarser interval chosen from the thread's CPU
+ * share would only save the profiler thread's own CPU (whole process ×1.32 → ×1.22 at 5 ms), which
+ * on a host with a spare core is not the service's, and would cut the samples exactly where they
+ * are fewest (a starved thread), widening every share's error (docs/profiling.md, "Measured here").
  */
 export const DEFAULT_CAPTURE_OPTIONS: CaptureOptions = {
   samplingIntervalUs: 1000,
