@@ -41,6 +41,11 @@ export interface BuildPlanInput {
   source?: string | SourcePosition;
   /** Custom metrics already declared, so thresholds on them are checked against their type. */
   metrics?: Iterable<MetricDescriptor>;
+  /**
+   * How a problem or warning is shown (default {@link formatInputProblem}): a YAML plan's points
+   * at the plan's own file:line:column instead of the generated `options`.
+   */
+  describeProblem?: (problem: InputProblem) => string;
 }
 
 /** A valid plan and the warnings to show before the run. */
@@ -70,7 +75,7 @@ export function buildPlan(input: BuildPlanInput): BuildPlanResult {
       `invalid options: ${count} problem${count === 1 ? '' : 's'}`,
       {
         exitCode: ExitCode.InvalidConfig,
-        problems: checked.problems.map((p) => formatInputProblem(p)),
+        problems: checked.problems.map(describerOf(input)),
         hint: 'fix every problem listed; docs/options.md lists each option and its default',
         ...(position ? { position } : {}),
       },
@@ -118,11 +123,15 @@ export function checkPlan(input: BuildPlanInput): PlanCheck {
   if (preset) checkExec(scenarios, input.exportedFunctions, () => ['preset', 'exec'], problems);
   const check: PlanCheck = {
     problems: problems.problems,
-    warnings: problems.warnings.map((w) => formatInputProblem(w)),
+    warnings: problems.warnings.map(describerOf(input)),
   };
   if (preset) check.preset = preset;
   if (problems.count === 0) check.plan = { scenarios, thresholds, options };
   return check;
+}
+
+function describerOf(input: BuildPlanInput): (problem: InputProblem) => string {
+  return input.describeProblem ?? ((problem) => formatInputProblem(problem));
 }
 
 /** With a preset, --vus/--duration/--rate describe X and the hold time, not k6 shortcuts. */

@@ -80,11 +80,14 @@ export function deriveScenarioSources(
       problems.warn(
         path('vus'),
         `ignored because ${named('scenarios')} is set; give each scenario its own vus`,
+        { atKey: true },
       );
       return fromScenarios(values['scenarios'], path('scenarios'), problems);
     }
     if (hasScenarios)
-      problems.warn(path('vus'), `replaces the scenarios of ${named('scenarios')} (as k6)`);
+      problems.warn(path('vus'), `replaces the scenarios of ${named('scenarios')} (as k6)`, {
+        atKey: true,
+      });
     return [shortcut('shared-iterations', merged, { vus: 'vus', iterations: 'vus' })];
   }
   if (
@@ -93,8 +96,9 @@ export function deriveScenarioSources(
   ) {
     return fromScenarios(values['scenarios'], path('scenarios'), problems);
   }
-  if (set('stages')) problems.warn(path('stages'), 'is empty: running 1 iteration with 1 VU');
-  if (hasScenarios) problems.warn(path('scenarios'), 'is empty: running 1 iteration with 1 VU');
+  const empty = 'is empty: running 1 iteration with 1 VU';
+  if (set('stages')) problems.warn(path('stages'), empty, { atKey: true });
+  if (hasScenarios) problems.warn(path('scenarios'), empty, { atKey: true });
   return [shortcut('per-vu-iterations', merged, {})];
 }
 

@@ -52,11 +52,12 @@ export function checkOptionNames(merged: MergedOptions, problems: InputProblems)
         problems.warn(
           path,
           `ignored: unknown option "${name}" (k6 ignores unknown options with a warning too)`,
+          { atKey: true },
         );
       continue;
     }
     if (isNoopValue(value)) continue;
-    if (info.support === 'ignored') problems.warn(path, `ignored: ${info.reason}`);
+    if (info.support === 'ignored') problems.warn(path, `ignored: ${info.reason}`, { atKey: true });
     if (info.support === 'rejected') problems.add(path, `not supported by Redline: ${info.reason}`);
   }
 }

@@ -26,7 +26,8 @@ export function readThresholds(
   const base = path[path.length - 1] === 'thresholds' ? path.slice(0, -1) : path;
   for (const { path: at, message, ...rest } of parsed.problems)
     problems.add([...base, ...at], message, rest);
-  for (const warning of parsed.warnings) problems.warn([...base, ...warning.path], warning.message);
+  for (const { path: at, message, atKey } of parsed.warnings)
+    problems.warn([...base, ...at], message, atKey ? { atKey } : {});
   if (!isRecord(input)) return {};
   const result: Record<string, ThresholdSpec[]> = {};
   for (const [metric, value] of Object.entries(input)) {

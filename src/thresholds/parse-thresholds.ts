@@ -121,6 +121,7 @@ function parseMetricEntry(
       r.problems.warn(
         path,
         `${message}${nearestHint(suggestion)} (it is checked again when the run ends)`,
+        { atKey: true },
       );
   }
   const entries = typeof value === 'string' ? [value] : value;
@@ -163,7 +164,8 @@ function parseEntry(
     if (entry['delayAbortEval'] !== undefined) {
       const at = [...path, 'delayAbortEval'];
       delayAbortEvalMs = r.duration(entry['delayAbortEval'], at, K6_DURATION) ?? 0;
-      if (!abortOnFail) r.problems.warn(at, 'has no effect without abortOnFail: true');
+      if (!abortOnFail)
+        r.problems.warn(at, 'has no effect without abortOnFail: true', { atKey: true });
     }
     if (entry['window'] !== undefined) {
       const at = [...path, 'window'];

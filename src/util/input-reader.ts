@@ -107,9 +107,12 @@ export class InputProblems {
     this.problems.push(problem);
   }
 
-  /** Records a warning (shown to the user, never fatal). */
-  warn(path: InputPath, message: string): void {
-    this.warnings.push({ path, message });
+  /**
+   * Records a warning (shown to the user, never fatal); `atKey` when it is about the key being
+   * set (an ignored option), so a file locator points at the key.
+   */
+  warn(path: InputPath, message: string, options: Pick<AddOptions, 'atKey'> = {}): void {
+    this.warnings.push(options.atKey ? { path, message, atKey: true } : { path, message });
   }
 
   /**

@@ -269,6 +269,7 @@ function planPhase(state: InitState): PlanState {
     exportedFunctions: exported,
     source: loaded.scriptPath,
     metrics: [...mainRegistry.descriptors()],
+    ...(loaded.describeOptionProblem ? { describeProblem: loaded.describeOptionProblem } : {}),
   });
   const plan = built.plan;
   for (const w of built.warnings) options.onWarning?.(w);

@@ -90,6 +90,7 @@ async function inspectScript(path: string, cli: CliOverrides): Promise<ScriptReq
       exportedFunctions: Object.keys(module).filter((k) => typeof module[k] === 'function'),
       source: loaded.scriptPath,
       metrics: [...registry.descriptors()],
+      ...(loaded.describeOptionProblem ? { describeProblem: loaded.describeOptionProblem } : {}),
     });
     const scenarios = built.plan.scenarios;
     return {

@@ -14,6 +14,7 @@ import { encode } from '@jridgewell/sourcemap-codec';
 import type { DecodedSourceMap, EncodedSourceMap } from '@jridgewell/trace-mapping';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import type { InputProblem } from '../../util/input-reader.js';
 import { didYouMean } from '../../util/nearest.js';
 import { applyK6Transform, type TransformSummary } from './apply-transform.js';
 import { type BundleOutput, bundleScript } from './bundle.js';
@@ -72,6 +73,11 @@ export interface LoadedScript extends StackMapper {
   timings: { bundleMs: number; transformMs: number; totalMs: number };
   /** Resolves a path the way k6's `open()` does (relative to the calling script file). */
   resolvePath: ScriptPathResolver;
+  /**
+   * How a problem or warning of the exported `options` is shown, when the options were generated
+   * from another file (a YAML plan: at the plan's file:line:column); unset for a script.
+   */
+  describeOptionProblem?: (problem: InputProblem) => string;
   /** Removes the bundle (and its temp folder when the loader created it); idempotent. */
   dispose(): Promise<void>;
 }

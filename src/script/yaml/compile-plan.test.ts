@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildPlan } from '../../config/build-plan.js';
 import { isRedlineError, type RedlineError } from '../../errors/redline-error.js';
 import { compileYamlPlan, readYamlPlan } from './compile-plan.js';
 
@@ -228,6 +229,47 @@ flow:
         /plan\.yaml:5:10: flow\[0\]\.get\.url: \$loopIndex is only defined inside a loop/,
       ),
     ]);
+  });
+});
+
+describe('k6 option warnings of a YAML plan', () => {
+  const text = `target: http://127.0.0.1:1
+vus: 1
+duration: 1s
+thresholds:
+  my_metric: ["p(95)<500"]
+  http_req_failed: [{ threshold: "rate<0.01", delayAbortEval: 10s }]
+options:
+  linger: true
+  someFutureOption: 3
+flow:
+  - get: /
+`;
+
+  it('are not dropped: the run shows them at the plan key they came from', () => {
+    const read = readYamlPlan(join(dir, 'plan.yaml'), text);
+    // The options check of the plan itself leaves them to the run (shown once, as a script's).
+    expect(read.warnings).toEqual([]);
+    // What the run does (engine/script-run planPhase): build the plan from the generated options.
+    const built = buildPlan({
+      scriptOptions: read.plan.options,
+      exportedFunctions: ['default'],
+      describeProblem: read.describeOptionProblem,
+    });
+    const shown = built.warnings.map((w) => w.replace(`${dir}/`, '')).sort();
+    expect(shown).toEqual([
+      'plan.yaml:5:3: thresholds.my_metric: metric "my_metric" is not a built-in metric and was not declared (it is checked again when the run ends)',
+      'plan.yaml:6:47: thresholds.http_req_failed[0].delayAbortEval: has no effect without abortOnFail: true',
+      'plan.yaml:8:3: options.linger: ignored: Redline has no API server to keep alive after the test',
+      'plan.yaml:9:3: options.someFutureOption: ignored: unknown option "someFutureOption" (k6 ignores unknown options with a warning too)',
+    ]);
+  });
+
+  it('keep the wording of the options reader when they have no origin in the plan (a flag)', () => {
+    const read = readYamlPlan(join(dir, 'plan.yaml'), text);
+    expect(read.describeOptionProblem({ path: ['--vus'], message: 'is odd' })).toBe(
+      '--vus: is odd',
+    );
   });
 });
 

@@ -13,9 +13,15 @@ import { fileURLToPath } from 'node:url';
 import { checkPlan } from '../../config/build-plan.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
-import { type InputPath, InputProblems } from '../../util/input-reader.js';
+import {
+  formatInputProblem,
+  type InputPath,
+  type InputProblem,
+  InputProblems,
+} from '../../util/input-reader.js';
 import { generateModule } from './codegen.js';
 import type { YamlPlan } from './model.js';
+import type { OriginMap } from './origins.js';
 import { formatPlanProblem, planProblemsError } from './plan-problems.js';
 import { readPlan } from './read-plan.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
@@ -34,6 +40,8 @@ export interface CompiledPlan {
   plan: YamlPlan;
   /** Warnings (`plan.yaml:3:1: ...`), shown before the run. */
   warnings: string[];
+  /** Shows a problem or warning of the generated k6 options at the plan's file:line:column. */
+  describeOptionProblem: (problem: InputProblem) => string;
   /** Removes the temp folder; idempotent. */
   dispose(): Promise<void>;
 }
@@ -65,11 +73,36 @@ function isPrefix(prefix: InputPath, path: InputPath): boolean {
   return prefix.length <= path.length && prefix.every((segment, i) => segment === path[i]);
 }
 
-/** Reads and checks the plan; throws one RedlineError listing every problem. */
+/**
+ * How a problem or warning of the k6 options generated from the plan is shown: at the plan key it
+ * came from (`plan.yaml:5:3: thresholds.my_metric: ...`); one with no origin in the plan (a
+ * command-line flag, an environment variable) as the options reader words it.
+ */
+function optionProblemDescriber(
+  source: YamlSource,
+  origins: OriginMap,
+): (problem: InputProblem) => string {
+  return (problem) => {
+    const path = origins.resolve(problem.path);
+    return path ? formatPlanProblem(source, { ...problem, path }) : formatInputProblem(problem);
+  };
+}
+
+/**
+ * Reads and checks the plan; throws one RedlineError listing every problem. The warnings of the
+ * k6 options check are not returned here: the run builds its plan from the generated options
+ * (with the command line and environment) and shows them once, through `describeOptionProblem`,
+ * as it does a script's.
+ */
 export function readYamlPlan(
   file: string,
   text: string,
-): { plan: YamlPlan; source: YamlSource; warnings: string[] } {
+): {
+  plan: YamlPlan;
+  source: YamlSource;
+  warnings: string[];
+  describeOptionProblem: (problem: InputProblem) => string;
+} {
   const parsed = parseYamlSource(file, text);
   if (!parsed.source)
     throw planProblemsError({ file, positionOf: () => undefined }, parsed.problems, true);
@@ -97,13 +130,18 @@ export function readYamlPlan(
     });
   }
   if (problems.count > 0) throw planProblemsError(source, problems.problems);
-  return { plan, source, warnings: problems.warnings.map((w) => formatPlanProblem(source, w)) };
+  return {
+    plan,
+    source,
+    warnings: problems.warnings.map((w) => formatPlanProblem(source, w)),
+    describeOptionProblem: optionProblemDescriber(source, origins),
+  };
 }
 
 /** Compiles the plan at `path` into a module in a new temp folder (see {@link CompiledPlan}). */
 export async function compileYamlPlan(path: string): Promise<CompiledPlan> {
   const { file, text } = readPlanFile(path);
-  const { plan, warnings } = readYamlPlan(file, text);
+  const { plan, warnings, describeOptionProblem } = readYamlPlan(file, text);
   const dir = await mkdtemp(join(tmpdir(), 'redline-plan-'));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
@@ -119,7 +157,7 @@ export async function compileYamlPlan(path: string): Promise<CompiledPlan> {
     const scriptPath = join(dir, fileName);
     await writeFile(scriptPath, generated.code);
     await writeFile(`${scriptPath}.map`, JSON.stringify(generated.map));
-    return { planPath: file, scriptPath, dir, plan, warnings, dispose };
+    return { planPath: file, scriptPath, dir, plan, warnings, describeOptionProblem, dispose };
   } catch (error) {
     await dispose();
     throw error;

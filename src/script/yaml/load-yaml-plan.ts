@@ -28,6 +28,7 @@ export async function loadYamlPlan(
     return {
       ...loaded,
       scriptPath: compiled.planPath,
+      describeOptionProblem: compiled.describeOptionProblem,
       dispose: async () => {
         await loaded.dispose();
         await compiled.dispose();
