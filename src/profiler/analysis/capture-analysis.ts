@@ -6,6 +6,7 @@ import type { CaptureResult } from '../capture/session.js';
 import { importFromV8CpuProfile } from '../import/cpuprofile.js';
 import { importFromV8HeapProfile } from '../import/heapprofile.js';
 import type { Profile } from '../model/profile.js';
+import { nameWasmFrames, type WasmNames } from '../model/wasm-names.js';
 import {
   type AnalyzeOptions,
   analyzeProfile,
@@ -67,15 +68,25 @@ function gradedByLoopCapacity(finding: Finding, busyShare: number | undefined): 
   };
 }
 
+/** Options of {@link analyzeCapture}. */
+export interface CaptureAnalyzeOptions extends AnalyzeOptions {
+  /**
+   * Name sections of the WebAssembly modules the target runs (readWasmModules): its
+   * `wasm-function[N]` frames are named from them, as `analyze --wasm` does.
+   */
+  wasm?: readonly WasmNames[];
+}
+
 /** Analyses a capture; one source resolver (cache) serves the CPU and heap profiles. */
 export function analyzeCapture(
   capture: CaptureResult,
-  options: AnalyzeOptions = {},
+  options: CaptureAnalyzeOptions = {},
 ): CaptureAnalysis {
   const shared = sharedAnalyzeOptions(options);
   // GCs Redline forced (--heap-check) are not the service's GC pressure.
   const ownGc = withoutForcedGc(capture.cpuProfile, capture.signals);
   const cpuProfile = importFromV8CpuProfile(ownGc.profile, 'capture');
+  if (options.wasm?.length) nameWasmFrames(cpuProfile, options.wasm);
   const cpu = analyzeProfile(cpuProfile, shared);
   const heap = capture.heapProfile
     ? analyzeProfile(
