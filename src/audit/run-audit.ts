@@ -129,7 +129,7 @@ async function measure(
   input: AssemblyInput,
 ) {
   const flow = await prepareFlowScript(config.flow, target.url, workDir);
-  input.testData = describeFlowData(flow);
+  input.testData = describeFlowData(config.flow, target.url);
   const ctx: StepContext = { ...ctxBase, target, flow };
   if (target.inspector) ctx.heap = new HeapCheckpoints(target.inspector);
   const cwd = config.target.cwd ?? process.cwd();

@@ -3,6 +3,7 @@ import type { AuditConfigSummary, AuditStepKind } from '../results/audit-result.
 import { REDLINE_VERSION } from '../util/version.js';
 import { createFlowLabels } from './config/flow.js';
 import type { AuditConfig } from './config/types.js';
+import { describeFlowData } from './flow/flow-script.js';
 
 /** The tools an audit uses, for the plan and the report. */
 export function auditTools(config: AuditConfig): string[] {
@@ -43,6 +44,7 @@ export function createConfigSummary(config: AuditConfig): AuditConfigSummary {
   const summary: AuditConfigSummary = {
     target: config.target.url,
     flow: createFlowLabels(config.flow),
+    testData: describeFlowData(config.flow, config.target.url),
     baseUsers: config.baseUsers,
     criteria: config.criteria,
     plannedDurationsMs: planned,

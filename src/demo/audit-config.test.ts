@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeFlowData, prepareFlowScript } from '../audit/flow/flow-script.js';
+import { renderAuditPlan } from '../audit/index.js';
 import { createDemoAuditConfig, demoUsersFile } from './audit-config.js';
 import { DEFAULT_SEED } from './database/seed.js';
 
@@ -37,8 +38,15 @@ describe('demo audit config: test data', () => {
     const plan = readFileSync(flow.scriptPath, 'utf8');
     expect(plan).toContain('{{ email }}');
     expect(plan).not.toContain('test@example.com');
-    expect(describeFlowData(flow)).toMatch(
+    expect(describeFlowData(config.flow, 'http://127.0.0.1:1')).toMatch(
       /demo-users\.csv \(1,000 records, each a distinct email; one row per iteration, in sequence over the iterations, shared read-only by the virtual users \(SharedArray\)\)$/,
+    );
+  });
+
+  it('states the same data in the Load Test Plan (--plan-only), before anything runs', () => {
+    const config = createDemoAuditConfig({ outDir: dir });
+    expect(renderAuditPlan(config)).toMatch(
+      /\nTest data: .*demo-users\.csv \(1,000 records, each a distinct email; one row per iteration/,
     );
   });
 });

@@ -6,7 +6,12 @@
  */
 
 // The test data a YAML plan's iterations use, for reports (audits run their flows as plans).
-export { describePlanFileData, isYamlPlanPath } from '../script/yaml/index.js';
+export {
+  describePlanFileData,
+  describePlanTextData,
+  describeScriptData,
+  isYamlPlanPath,
+} from '../script/yaml/index.js';
 export {
   type AbortReason,
   type ControlledRun,

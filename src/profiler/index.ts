@@ -6,7 +6,12 @@
  * import profiler/ only through this file.
  */
 export { type AnalyzeOptions, analyzeProfile, type ProfileAnalysis } from './analysis/analyze.js';
-export { type AnalyzeFileOptions, analyzeFile, loadProfileFile } from './analysis/analyze-file.js';
+export {
+  type AnalyzeFileOptions,
+  analyzeFile,
+  loadProfileFile,
+  readWasmModules,
+} from './analysis/analyze-file.js';
 export { analyzeCapture, type CaptureAnalysis } from './analysis/capture-analysis.js';
 export { type CategoryInfo, categorizeFrame, type FrameCategory } from './analysis/categorize.js';
 export { CPU_FINDING_THRESHOLDS, type HotDependencyData } from './analysis/cpu-findings.js';

@@ -21,6 +21,26 @@ export interface RunMeta {
   scenarios: ReadonlyArray<{ name: string; executor: string; description: string }>;
   /** Longest possible duration (incl. graceful stop), ms; undefined when count-bounded only. */
   maxDurationMs?: number;
+  /**
+   * The test data the iterations used, one sentence for reports: {@link URL_ONLY_TEST_DATA} in
+   * quick mode, a plan's data files and how rows were drawn, or "not stated" for a script (absent
+   * from runs saved before it was recorded; {@link runTestData} reads it).
+   */
+  testData?: string;
+}
+
+/** The test data of a quick-mode run: one URL, the same request every time. */
+export const URL_ONLY_TEST_DATA = 'none: a single URL without data';
+
+/**
+ * The test data line of a run's report: what the run recorded, else (older run files) "none" for a
+ * quick-mode run against a URL and "not recorded" for a script.
+ */
+export function runTestData(meta: Pick<RunMeta, 'target' | 'testData'>): string {
+  if (meta.testData !== undefined) return meta.testData;
+  return /^https?:\/\//i.test(meta.target)
+    ? URL_ONLY_TEST_DATA
+    : 'not recorded (the run was saved before Redline recorded its test data)';
 }
 
 /** One merged interval of every shard. */

@@ -5,7 +5,7 @@
 // a planted problem that is missed. Cases of kind profile-file/report have their own tests
 // (profile-files.test.ts, src/report/model/report-wording.test.ts) and are listed as such.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { explainQuery } from '../../src/db/index.js';
 import { runQuickTest } from '../../src/engine/index.js';
 import type { Finding } from '../../src/findings/finding.js';
 import { createProbeEnv, readProbeReport } from '../../src/probe/index.js';
+import { ownGcEvents } from '../../src/profiler/analysis/diagnose.js';
 import { profileTarget } from '../../src/profiler/index.js';
 import { createMysqlDatabase, createPgDatabase, mysqlExec, pgExec } from '../db/pg-scratch.js';
 import {
@@ -62,12 +63,31 @@ async function runProfilerCase(truth: CaseTruth): Promise<Finding[]> {
     // fifth of a core and answered after 30 s. A bound, not a speed check.
     startupTimeoutMs: 90_000,
   });
+  const dump = process.env['REDLINE_CORPUS_DUMP'];
+  if (dump)
+    writeFileSync(
+      join(dump, `${truth.case}-${Date.now()}.json`),
+      JSON.stringify({ signals: result.capture.signals, values: result.analysis.diagnosis.values }),
+    );
   if (process.env['REDLINE_CORPUS_DEBUG'])
     console.log(
       truth.case,
       JSON.stringify(result.capture.signals.eventLoopDelay),
       JSON.stringify(result.capture.signals.gc.filter((e) => e.forced).map((e) => e.durationMs)),
       JSON.stringify(result.analysis.diagnosis.values),
+      JSON.stringify({
+        leak: result.analysis.leak,
+        heap: result.capture.signals.heapAfterGc,
+        gcRaw: result.capture.signals.gc
+          .filter((e) => !e.forced && (e.kind === 'minor' || e.kind === 'major'))
+          .reduce((sum, e) => sum + e.durationMs, 0),
+        gcOwn: ownGcEvents(result.capture.signals)
+          .filter((e) => !e.forced && (e.kind === 'minor' || e.kind === 'major'))
+          .reduce((sum, e) => sum + e.durationMs, 0),
+        gcEvents: result.capture.signals.gc.length,
+        marks: result.capture.signals.runQueueMarks?.length,
+        cpuMarks: result.capture.signals.runQueueMarks?.filter((m) => m[3] !== undefined).length,
+      }),
       JSON.stringify(
         result.findings.map((f) => [
           f.id,

@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { describePlanFileData, isYamlPlanPath } from '../../engine/index.js';
+import { describePlanTextData, describeScriptData } from '../../engine/index.js';
 import type { AuditFlowConfig } from '../config/types.js';
 
 /** What every load step runs. */
@@ -51,15 +51,13 @@ export async function prepareFlowScript(
 }
 
 /**
- * The test data the flow's iterations use, for the report: what its plan draws from (inline
- * flows and YAML plans), else "not stated" (a JavaScript/TypeScript script reads its own data).
+ * The test data the flow's iterations use, for the Load Test Plan and the report: what the plan an
+ * inline flow becomes draws from (its data files, already resolved to absolute paths, with record
+ * counts and how rows are drawn), what a YAML plan script draws from, else "not stated" (a
+ * JavaScript/TypeScript script reads its own data). Read from the config, so `--plan-only` states
+ * the same as the run.
  */
-export function describeFlowData(script: FlowScript): string {
-  if (!isYamlPlanPath(script.scriptPath))
-    return 'not stated (the script reads its own data, if any; Redline does not know which)';
-  try {
-    return describePlanFileData(script.scriptPath);
-  } catch {
-    return 'not stated (the plan could not be read)';
-  }
+export function describeFlowData(flow: AuditFlowConfig, targetUrl: string): string {
+  if (flow.kind === 'script') return describeScriptData(flow.script);
+  return describePlanTextData('flow.yaml', stringify(createFlowPlan(flow, targetUrl)));
 }

@@ -16,6 +16,7 @@ import {
   detectRuntime,
   type ProfileTargetResult,
   profileTarget,
+  readWasmModules,
   renderCaptureText,
 } from '../../profiler/index.js';
 import { fillPortPlaceholder, hasPortPlaceholder } from '../../util/net.js';
@@ -45,6 +46,7 @@ interface ProfileFlags extends LoadFlagValues {
   runtime?: string;
   pprof?: string;
   pprofTypes?: string;
+  wasm?: string[];
 }
 
 /** Default warm-up before the capture window when --warmup is not given (JIT settles). */
@@ -327,6 +329,11 @@ export function register(program: Command): void {
       '--pprof-types <list>',
       'with --pprof: also fetch heap, allocs, mutex, block, goroutine (comma-separated)',
     )
+    .option(
+      '--wasm <file>',
+      'a .wasm module whose name section names the wasm-function[N] frames (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--top <n>', 'rows per table (default 10)', intFlag('--top'))
     .option('--json', 'print the result (findings, tables, signals summary, files) as JSON')
     .option('-q, --quiet', 'no progress messages');
@@ -380,8 +387,11 @@ Exit codes: 0 ok, 2 bad flags, 69 target unreachable or exited, 105 interrupted 
       // --probe on a started target: the probe reports to <out>/probe.ndjson, read back below.
       const probeFile =
         flags.probe && !flags.attach ? probeReportPath(resolve(flags.out)) : undefined;
+      // Read before the target starts: an unreadable module fails at once.
+      const wasm = flags.wasm?.length ? await readWasmModules(flags.wasm) : undefined;
       try {
         const result = await profileTarget({
+          ...(wasm ? { wasm } : {}),
           target: flags.attach
             ? { attach: flags.attach }
             : {

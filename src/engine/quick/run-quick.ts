@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { type ExitCodeValue, exitCodeFor } from '../../errors/exit-codes.js';
 import type { Aggregate } from '../../metrics/aggregate.js';
-import type { RunMeta } from '../../results/run-meta.js';
+import { type RunMeta, URL_ONLY_TEST_DATA } from '../../results/run-meta.js';
 import type { RunResultFile } from '../../results/run-result.js';
 import { formatDuration } from '../../util/duration.js';
 import { redactText } from '../../util/redact.js';
@@ -70,6 +70,7 @@ export async function runQuickTest(
       },
     ],
     ...(durationMs > 0 ? { maxDurationMs: durationMs } : {}),
+    testData: URL_ONLY_TEST_DATA,
   };
   const run = await runShards({
     meta,

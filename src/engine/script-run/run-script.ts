@@ -36,7 +36,7 @@ import {
   type ThreadRuntime,
 } from '../../script/runtime/thread-runtime.js';
 import { configureHttpSettings } from '../../script/vu-http/configure.js';
-import { isYamlPlanPath, loadYamlPlan } from '../../script/yaml/index.js';
+import { describeScriptData, isYamlPlanPath, loadYamlPlan } from '../../script/yaml/index.js';
 import {
   assertValidThresholds,
   createThresholdEvaluator,
@@ -310,6 +310,8 @@ function planPhase(state: InitState): PlanState {
       description: s.executor,
     })),
     maxDurationMs: planMaxDurationMs(plan.scenarios),
+    // The script as given (a YAML plan runs as the script compiled from it).
+    testData: describeScriptData(state.options.scriptPath),
   };
   return { ...state, plan, thresholds: parsed.thresholds, env, header, meta };
 }

@@ -22,7 +22,11 @@ export interface AnalyzeFileOptions extends AnalyzeOptions {
   wasm?: readonly string[];
 }
 
-async function readWasmModules(files: readonly string[]): Promise<WasmNames[]> {
+/**
+ * Reads the name sections of WebAssembly modules (`--wasm` of `analyze` and `profile`); a file
+ * that cannot be read is PROFILE_WASM_UNREADABLE (exit code NoInput).
+ */
+export async function readWasmModules(files: readonly string[]): Promise<WasmNames[]> {
   return Promise.all(
     files.map(async (file) => {
       const bytes = await readFile(file).catch((cause: unknown) => {

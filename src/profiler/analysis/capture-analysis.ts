@@ -6,6 +6,7 @@ import type { CaptureResult } from '../capture/session.js';
 import { importFromV8CpuProfile } from '../import/cpuprofile.js';
 import { importFromV8HeapProfile } from '../import/heapprofile.js';
 import type { Profile } from '../model/profile.js';
+import { nameWasmFrames, type WasmNames } from '../model/wasm-names.js';
 import {
   type AnalyzeOptions,
   analyzeProfile,
@@ -13,7 +14,7 @@ import {
   sharedAnalyzeOptions,
 } from './analyze.js';
 import { CPU_FINDING_THRESHOLDS } from './cpu-findings.js';
-import { type Diagnosis, diagnoseSignals } from './diagnose.js';
+import { type Diagnosis, diagnoseSignals, serviceCpuClock } from './diagnose.js';
 import { createDiagnosisFindings } from './diagnosis-findings.js';
 import { withoutForcedGc } from './forced-gc.js';
 import { assessLeak, createLeakFinding, type LeakAssessment } from './leak.js';
@@ -67,15 +68,25 @@ function gradedByLoopCapacity(finding: Finding, busyShare: number | undefined): 
   };
 }
 
+/** Options of {@link analyzeCapture}. */
+export interface CaptureAnalyzeOptions extends AnalyzeOptions {
+  /**
+   * Name sections of the WebAssembly modules the target runs (readWasmModules): its
+   * `wasm-function[N]` frames are named from them, as `analyze --wasm` does.
+   */
+  wasm?: readonly WasmNames[];
+}
+
 /** Analyses a capture; one source resolver (cache) serves the CPU and heap profiles. */
 export function analyzeCapture(
   capture: CaptureResult,
-  options: AnalyzeOptions = {},
+  options: CaptureAnalyzeOptions = {},
 ): CaptureAnalysis {
   const shared = sharedAnalyzeOptions(options);
   // GCs Redline forced (--heap-check) are not the service's GC pressure.
   const ownGc = withoutForcedGc(capture.cpuProfile, capture.signals);
   const cpuProfile = importFromV8CpuProfile(ownGc.profile, 'capture');
+  if (options.wasm?.length) nameWasmFrames(cpuProfile, options.wasm);
   const cpu = analyzeProfile(cpuProfile, shared);
   const heap = capture.heapProfile
     ? analyzeProfile(
@@ -85,7 +96,7 @@ export function analyzeCapture(
     : undefined;
   const gcCategory = cpu.tables.categories.find((row) => row.category === 'gc');
   const diagnosis = diagnoseSignals(capture.signals, { gcShareOfCpu: gcCategory?.share ?? 0 });
-  const leak = assessLeak(capture.signals.heapAfterGc);
+  const leak = assessLeak(capture.signals.heapAfterGc, serviceCpuClock(capture.signals));
   const diagnosisFindings = createDiagnosisFindings(
     diagnosis,
     capture.signals,

@@ -371,6 +371,30 @@ describe('judging on a busy machine (the main thread waited for a CPU)', () => {
     expect(starvedGc).toEqual({ maxMs: 0, unjudged: 1 });
   });
 
+  it('GC pauses: at most the CPU the thread had in the spanning tick (helper waits out)', () => {
+    // A 40 ms scavenge in a 50 ms tick that waited 10 ms on a run queue (spread: 8 ms in the
+    // pause) and had 6 ms of CPU: the thread ran at most 6 ms of the pause and slept the rest
+    // (GC helpers waiting for a CPU).
+    const gc = [{ startMs: 5, durationMs: 40, kind: 'minor' as const }];
+    const m: Array<[number, number, number, number]> = [[50, 10, 50, 6]];
+    expect(ownGcEvents(signals({ gc, runQueueMarks: m }))[0]?.durationMs).toBeCloseTo(6);
+    // With CPU to spare in the tick the run-queue correction alone decides.
+    expect(
+      ownGcEvents(signals({ gc, runQueueMarks: [[50, 10, 50, 45]] }))[0]?.durationMs,
+    ).toBeCloseTo(32);
+    // Older marks without the CPU field: the run-queue correction only.
+    expect(ownGcEvents(signals({ gc, runQueueMarks: [[50, 10, 50]] }))[0]?.durationMs).toBeCloseTo(
+      32,
+    );
+    // Two pauses in one tick share its CPU: together never more than the tick had.
+    const two = [
+      { startMs: 2, durationMs: 20, kind: 'minor' as const },
+      { startMs: 25, durationMs: 20, kind: 'minor' as const },
+    ];
+    const own = ownGcEvents(signals({ gc: two, runQueueMarks: [[50, 0, 50, 30]] }));
+    expect(own.map((e) => e.durationMs)).toEqual([20, 10]);
+  });
+
   it('has no busy share without schedstat samples', () => {
     expect(threadBusyShare(signals({}))).toBeUndefined();
   });

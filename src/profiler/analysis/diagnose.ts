@@ -1,5 +1,10 @@
 /** Service diagnosis from the captured signals, with clinic doctor's thresholds as the floor. */
-import { type GcEvent, runQueueBetween, type ServiceSignals } from '../capture/signals.js';
+import {
+  type GcEvent,
+  markHolding,
+  runQueueBetween,
+  type ServiceSignals,
+} from '../capture/signals.js';
 
 /** Thresholds (clinic doctor's analysers use the same numbers; see docs/profiling.md). */
 export const DIAGNOSIS_THRESHOLDS = {
@@ -84,6 +89,11 @@ export interface Diagnosis {
     gcShareOfTime: number;
     /** The profile's GC share of the main thread's CPU, when given. */
     gcShareOfCpu?: number;
+    /**
+     * The own blocking GC time ({@link ownGcEvents}) over the main thread's CPU time in the
+     * window (schedstat), when known.
+     */
+    gcShareOfThreadCpu?: number;
     /** 1-s GC windows not judged: the machine left the service too little of them. */
     gcUnjudgedWindows: number;
     /** Fraction of the window the main thread waited for a CPU (when known). */
@@ -158,21 +168,41 @@ export function gcMsPerAvailableSecond(signals: ServiceSignals): {
 }
 
 /**
- * GC events with each pause shortened by the time the main thread waited for a CPU during it
- * (run-queue marks): a pause is wall time, and at load 20 on 2 cores a healthy service's
- * scavenges and mark-compacts read 175 ms per second (39 on a quiet machine, calibration case
- * bounded-cache). Unchanged without marks.
+ * GC events with each pause bounded by the main thread's own CPU time where schedstat knows it.
+ * A pause is wall time, and on a busy machine it holds more than the thread's GC work: the time
+ * the thread waited on the run queue (the run-queue marks give it), and the time it slept until
+ * V8's parallel GC helper threads, themselves waiting for a CPU, finished their share — off the
+ * run queue, so only the thread's CPU time shows it. Each pause is the pause less its run-queue
+ * wait, and at most the CPU time the thread had in the stall tick that spans it (no tick fires
+ * inside a pause); the tick's CPU is spent once (pauses sharing a tick draw on what the earlier
+ * ones left). An upper bound: it never counts less GC than the thread ran.
+ *
+ * Recorded at load 24-26 plus two spinning processes on 2 cores (test/fixtures/calibration/
+ * <case>/starved-signals.json): the healthy big-dependency-legit's first scavenge lasted 57.8 ms in
+ * an 83 ms tick in which the thread had 6.1 ms of CPU; its worst window read 168 ms per available
+ * second as measured, 126 with the run-queue waits out (the rule before: a false positive with
+ * GC 10.03 % of the CPU samples), 92 bounded by the tick's CPU; bounded-cache 420, 193, 27.
+ * gc-churn stays over the limit (406, 275 and 194 in three starved runs), and its old measure
+ * counted 225 ms of GC in a window where the thread had 111 ms of CPU in all. Splitting the tick's
+ * CPU in proportion to the pause's length (58 for big-dependency-legit) lost gc-churn when the
+ * machine left it 3 % of a core (84-86). Unchanged without marks; a pause in a tick without a CPU
+ * reading (older captures) keeps its run-queue correction only.
  */
 export function ownGcEvents(signals: ServiceSignals): GcEvent[] {
   const marks = signals.runQueueMarks;
   if (!marks || marks.length === 0) return signals.gc;
-  return signals.gc.map((event) => ({
-    ...event,
-    durationMs: Math.max(
-      0,
-      event.durationMs - runQueueBetween(marks, event.startMs, event.startMs + event.durationMs),
-    ),
-  }));
+  const cpuLeft = new Map<number, number>();
+  return signals.gc.map((event) => {
+    const to = event.startMs + event.durationMs;
+    const own = Math.max(0, event.durationMs - runQueueBetween(marks, event.startMs, to));
+    const tick = markHolding(marks, event.startMs, to);
+    const cpu = tick === undefined ? undefined : marks[tick]?.[3];
+    if (tick === undefined || cpu === undefined) return { ...event, durationMs: own };
+    const left = cpuLeft.get(tick) ?? cpu;
+    const counted = Math.max(0, Math.min(own, left));
+    cpuLeft.set(tick, left - counted);
+    return { ...event, durationMs: counted };
+  });
 }
 
 /**
@@ -297,6 +327,43 @@ export function threadBusyShare(signals: ServiceSignals): number | undefined {
   return Math.min(1, cpu / available);
 }
 
+/**
+ * The service's own work clock for the retained-heap points ({@link ServiceSignals.heapAfterGc}):
+ * a function from a point's time to the main thread's CPU time used since the sampler started
+ * (schedstat, interpolated within each sample), clamped to the window's ends. A leak grows with
+ * the work the service does, not with the wall clock: on a starved machine the service serves
+ * nothing for seconds while the wall clock runs on. The heap checks' forced GCs stay in (each adds
+ * a step of about the same size; taking their wall-time pauses out left nothing of the clock on a
+ * starved machine). A sample without a reading adds nothing (captures made before the final
+ * sample read schedstat). Undefined when no sample carries the thread's CPU (non-Linux, older
+ * captures, imported files).
+ */
+export function serviceCpuClock(signals: ServiceSignals): ((tMs: number) => number) | undefined {
+  if (!signals.samples.some((s) => s.threadCpuMs !== undefined)) return undefined;
+  // [sampler time, CPU used up to then] at the sampler's start and after every sample.
+  const knots: Array<[number, number]> = [[0, 0]];
+  let used = 0;
+  for (const sample of signals.samples) {
+    used += sample.threadCpuMs ?? 0;
+    knots.push([sample.tMs, used]);
+  }
+  const offset = signals.samplerStartMs ?? 0;
+  return (tMs: number) => {
+    const t = tMs - offset;
+    let previous = knots[0] as [number, number];
+    for (const knot of knots) {
+      if (knot[0] >= t) {
+        const span = knot[0] - previous[0];
+        return span <= 0
+          ? knot[1]
+          : previous[1] + ((knot[1] - previous[1]) * (t - previous[0])) / span;
+      }
+      previous = knot;
+    }
+    return previous[1];
+  };
+}
+
 /** Diagnoses the service from its signals (clinic doctor's issue table, first match wins). */
 export function diagnoseSignals(
   signals: ServiceSignals,
@@ -334,6 +401,9 @@ export function diagnoseSignals(
     values.runQueueShare =
       waits.reduce((sum, s) => sum + (s.runQueueMs ?? 0), 0) / signals.durationMs;
   if (profile.gcShareOfCpu !== undefined) values.gcShareOfCpu = profile.gcShareOfCpu;
+  const threadCpuMs = signals.samples.reduce((sum, s) => sum + (s.threadCpuMs ?? 0), 0);
+  if (threadCpuMs > 0 && signals.samples.some((s) => s.threadCpuMs !== undefined))
+    values.gcShareOfThreadCpu = Math.min(1, gcTotal / threadCpuMs);
   const busy = threadBusyShare(signals);
   if (busy !== undefined) values.threadBusyShare = busy;
   const own = ownLoopStalls(signals);

@@ -7,6 +7,7 @@ import type { Finding } from '../../findings/finding.js';
 import { resolveStartedTargetUrl } from '../../util/net.js';
 import { analyzeCapture, type CaptureAnalysis } from '../analysis/capture-analysis.js';
 import { type CaptureFiles, writeCaptureFiles } from '../export/write-capture.js';
+import type { WasmNames } from '../model/wasm-names.js';
 import { connectInspector, type InspectorClient } from './inspector-client.js';
 import {
   type CaptureOptions,
@@ -67,6 +68,8 @@ export interface ProfileTargetOptions {
   /** Rows per analysis table (default 20); paths are shown relative to `cwd`. */
   top?: number;
   cwd?: string;
+  /** Name sections of the target's WebAssembly modules, for its `wasm-function[N]` frames. */
+  wasm?: readonly WasmNames[];
   /** Progress messages (e.g. to stderr). */
   onProgress?: (message: string) => void;
 }
@@ -208,6 +211,7 @@ export async function profileTarget(options: ProfileTargetOptions): Promise<Prof
     const analysis = analyzeCapture(window.capture, {
       ...(options.top ? { top: options.top } : {}),
       ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(options.wasm?.length ? { wasm: options.wasm } : {}),
     });
     const files: ProfileTargetResult['files'] = options.outDir
       ? await writeCaptureFiles(options.outDir, window.capture, analysis)

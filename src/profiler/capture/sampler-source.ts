@@ -33,10 +33,15 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
   const STALL_MIN_MS = 20;
   const MAX_STALLS = 2000;
   // Run-queue marks: [ms since start, the main thread's cumulative run-queue wait (ms), the tick's
-  // span (ms)] at each stall tick where it grew, so the host can take the machine's waits out of any interval (GC
-  // pauses). Bounded: 30,000 marks are 10 minutes of ticks under constant starvation.
+  // span (ms), the main thread's CPU time in the tick (ms)] at each stall tick where the wait grew
+  // or that ran late (a GC pause or other work held the loop), so the host can take the machine's
+  // waits out of any interval and bound a GC pause by the CPU the thread had in it (a pause also
+  // lasts while the main thread sleeps waiting for descheduled GC helper threads). Bounded:
+  // 30,000 marks are 10 minutes of ticks under constant starvation.
   const MAX_RUNQ_MARKS = 30000;
-  let stallTimer, stallLast, stalls, runqFd, runqLast, runqMarks, ownLate, runqStart;
+  // A tick this late (ms) or later gets a mark even without a wait (a pause of its length).
+  const MARK_LATE_MS = 2;
+  let stallTimer, stallLast, stalls, runqFd, runqLast, cpuLast, runqMarks, ownLate, runqStart;
   const runqBuf = Buffer.alloc(128);
   // /proc/thread-self/schedstat: "<ns on CPU> <ns waiting on a run queue> <timeslices>".
   const schedstat = () => {
@@ -49,18 +54,17 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
       return Number.isFinite(cpu) && Number.isFinite(runq) ? [cpu / 1e6, runq / 1e6] : undefined;
     } catch { return undefined; }
   };
-  const runqMs = () => {
-    const stat = schedstat();
-    return stat === undefined ? undefined : stat[1];
-  };
   const stallTick = () => {
     const now = performance.now();
-    const rq = runqMs();
+    const stat = schedstat();
+    const rq = stat === undefined ? undefined : stat[1];
+    const cpuNow = stat === undefined ? undefined : stat[0];
     const span = now - stallLast;
     const waited = rq === undefined || runqLast === undefined ? 0 : rq - runqLast;
     // Every tick's lateness beyond the machine's run-queue wait: the loop's own delay (µs, ≥ 1).
     ownLate.record(Math.max(1, Math.round((span - STALL_TICK_MS - waited) * 1000)));
-    if (waited > 0 && runqMarks.length < MAX_RUNQ_MARKS) runqMarks.push([now - t0, rq - runqStart, span]);
+    if (rq !== undefined && runqLast !== undefined && (waited > 0 || span - STALL_TICK_MS >= MARK_LATE_MS) && runqMarks.length < MAX_RUNQ_MARKS)
+      runqMarks.push([now - t0, rq - runqStart, span, cpuNow - cpuLast]);
     if (span - STALL_TICK_MS >= STALL_MIN_MS) {
       const entry = [stallLast - t0, span, rq === undefined || runqLast === undefined ? -1 : rq - runqLast];
       if (stalls.length < MAX_STALLS) stalls.push(entry);
@@ -73,6 +77,7 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
     }
     stallLast = now;
     runqLast = rq;
+    cpuLast = cpuNow;
   };
   let histogram, observer, timer, t0, t0HrUs, last, lastCpu, lastElu, lastStat, gc, samples, interval;
   const tick = () => {
@@ -147,7 +152,9 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
       timer = setInterval(tick, intervalMs);
       timer.unref();
       stallLast = performance.now();
-      runqLast = runqMs();
+      const firstStat = schedstat();
+      runqLast = firstStat === undefined ? undefined : firstStat[1];
+      cpuLast = firstStat === undefined ? undefined : firstStat[0];
       runqStart = runqLast === undefined ? 0 : runqLast;
       stallTimer = setInterval(stallTick, STALL_TICK_MS);
       stallTimer.unref();
@@ -157,8 +164,9 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
       clearInterval(timer);
       clearInterval(stallTimer);
       stallTick();
-      if (runqFd !== undefined) { try { fs.closeSync(runqFd); } catch {} runqFd = undefined; }
+      // The last sample reads schedstat too (the descriptor is closed after it).
       tick();
+      if (runqFd !== undefined) { try { fs.closeSync(runqFd); } catch {} runqFd = undefined; }
       histogram.disable();
       observer.disconnect();
       const ns = (v) => v / 1e6;
@@ -225,11 +233,12 @@ export interface RawSamplerOutput {
    */
   ownDelay?: { p50Ms: number; p90Ms: number; maxMs: number; count: number };
   /**
-   * [ms since start, cumulative run-queue wait of the main thread in ms, the tick's span in ms] at
-   * each stall tick where it grew; absent where the kernel does not expose schedstat (and from
-   * older samplers).
+   * [ms since start, cumulative run-queue wait of the main thread in ms, the tick's span in ms,
+   * the main thread's CPU time in the tick in ms] at each stall tick where the wait grew or that
+   * ran late; absent where the kernel does not expose schedstat (and from older samplers, whose
+   * marks have no CPU field and only ticks where the wait grew).
    */
-  runqMarks?: Array<[number, number, number]>;
+  runqMarks?: Array<[number, number, number, number?]>;
   /** True when runqMarks hit its bound: waits after the last mark are unknown. */
   runqMarksFull?: boolean;
 }

@@ -122,17 +122,27 @@ export async function captureWindow(
   await client.send('Profiler.start');
   const sampleStart = performance.now() - t0;
   await evaluate(client, `globalThis.__redlineSampler.start(${options.signalsIntervalMs})`);
+  // Heap checks every heapCheckIntervalMs, counted from the end of the previous one: a forced full
+  // GC stops the service, and on a starved machine one over an 80 MB heap took 0.8-1.7 s, so
+  // checks on a fixed period ran back to back and left the service almost no time of its own
+  // (calibration case gc-churn at load 24 plus two spinning processes: five forced GCs in a row,
+  // no GC of its own measured, gc.pressure missed).
   let checking: Promise<void> = Promise.resolve();
-  const timer =
-    options.heapCheckIntervalMs > 0
-      ? setInterval(() => {
-          checking = checking
-            .then(async () => {
-              heapPoints.push(await retainedHeap(client, t0));
-            })
-            .catch(() => {});
-        }, options.heapCheckIntervalMs)
-      : undefined;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const scheduleCheck = (): void => {
+    timer = setTimeout(() => {
+      checking = retainedHeap(client, t0)
+        .then((point) => {
+          heapPoints.push(point);
+        })
+        .catch(() => {})
+        .then(() => {
+          if (!stopped) scheduleCheck();
+        });
+    }, options.heapCheckIntervalMs);
+  };
+  if (options.heapCheckIntervalMs > 0) scheduleCheck();
   let loadResult: unknown;
   let loadError: unknown;
   try {
@@ -140,7 +150,8 @@ export async function captureWindow(
   } catch (error) {
     loadError = error;
   } finally {
-    if (timer) clearInterval(timer);
+    stopped = true;
+    if (timer) clearTimeout(timer);
   }
   await checking;
   const { profile } = await client.send<{ profile: V8CpuProfile }>('Profiler.stop');
@@ -203,6 +214,7 @@ function toSignals(
     ...(raw.runqMarks
       ? { runQueueMarks: raw.runqMarks, ...(raw.runqMarksFull ? { runQueueMarksFull: true } : {}) }
       : {}),
+    samplerStartMs: sampleStart,
     gc: raw.gc.map(([startMs, durationMs, kind, forced]) => ({
       startMs,
       durationMs,

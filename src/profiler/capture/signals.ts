@@ -78,6 +78,13 @@ export interface LoopStall {
   runQueueMs?: number;
 }
 
+/**
+ * One stall tick of the main thread: [ms since the window's start at the tick, cumulative
+ * run-queue wait (ms), the tick's span (ms), the thread's CPU time in the tick (ms, absent from
+ * older captures)].
+ */
+export type RunQueueMark = readonly [number, number, number, number?];
+
 /** Old-generation bytes right after a full GC (what the heap retains). */
 export interface HeapPoint {
   tMs: number;
@@ -100,15 +107,22 @@ export interface ServiceSignals {
   /** The loop's own delay, CPU waits excluded (absent from older captures). */
   ownLoopDelay?: OwnLoopDelay;
   /**
-   * The main thread's run-queue waits over the window: [ms since start, ms waited so far, span of
-   * the tick that waited (ms)] at each stall tick where the wait grew (absent where unknown).
-   * {@link runQueueBetween} reads it.
+   * The main thread's run-queue waits and CPU time over the window: [ms since start, ms waited so
+   * far, span of the tick (ms), the thread's CPU time in the tick (ms)] at each stall tick where
+   * the wait grew or that ran late (absent where unknown; older captures have no CPU field and
+   * marks only where the wait grew). {@link runQueueBetween} and {@link markHolding} read it.
    */
-  runQueueMarks?: Array<[number, number, number]>;
+  runQueueMarks?: RunQueueMark[];
   /** Waits after the last run-queue mark are unknown (the sampler's bound was reached). */
   runQueueMarksFull?: boolean;
   gc: GcEvent[];
   samples: ProcessSample[];
+  /**
+   * Where the sampler's clock (samples, GC events, stalls, run-queue marks: ms since the sampler
+   * started) starts on the clock of {@link heapAfterGc} (ms since the capture window opened, before
+   * the CPU profiler and sampler were started). Absent from older captures (then taken as 0).
+   */
+  samplerStartMs?: number;
   /**
    * Old-generation bytes after full GCs (leak detection): natural mark-compacts during the window
    * plus forced ones at its start and end (and every heapCheckIntervalMs when set), in time order.
@@ -161,7 +175,7 @@ export function delayBeyondResolution(raw: EventLoopDelay, resolutionMs: number)
  * waited is unknown). 0 without marks.
  */
 export function runQueueBetween(
-  marks: ReadonlyArray<readonly [number, number, number]>,
+  marks: readonly RunQueueMark[],
   fromMs: number,
   toMs: number,
 ): number {
@@ -177,4 +191,24 @@ export function runQueueBetween(
     if (overlap > 0) waited += (grew * overlap) / span;
   }
   return waited;
+}
+
+/**
+ * The mark of the stall tick whose span holds the whole interval `fromMs`..`toMs` (window times)
+ * and records the main thread's CPU time, as its index; undefined when no marked tick holds it.
+ * A GC pause runs on the main thread, so no tick fires inside it: the tick after it spans it.
+ * `slackMs` absorbs the rounding of the two clocks' readings.
+ */
+export function markHolding(
+  marks: readonly RunQueueMark[],
+  fromMs: number,
+  toMs: number,
+  slackMs = 0.5,
+): number | undefined {
+  for (let i = 0; i < marks.length; i++) {
+    const [t, , span, cpu] = marks[i] as RunQueueMark;
+    if (t < toMs - slackMs) continue;
+    return t - span <= fromMs + slackMs && cpu !== undefined ? i : undefined;
+  }
+  return undefined;
 }

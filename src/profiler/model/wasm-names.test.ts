@@ -6,7 +6,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadProfileFile } from '../analysis/analyze-file.js';
+import { loadProfileFile, readWasmModules } from '../analysis/analyze-file.js';
+import { profileTarget } from '../capture/profile-target.js';
 import { renderProfileViews } from '../export/write-capture.js';
 import { importProfileFile } from '../import/registry.js';
 import { nameWasmFrames, readWasmNames } from './wasm-names.js';
@@ -104,4 +105,34 @@ while (Date.now() < end) i.exports.spin(200000);
     const again = await importProfileFile(file);
     expect(nameWasmFrames(again, [other, { ...other, module: 'third' }])).toBe(0);
   }, 90_000);
+
+  it('names them in `redline profile` too (a live capture of a service running the stripped module)', async () => {
+    // The modules written by the test above; a service spinning the stripped one per request.
+    const service = `import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+const i = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(${JSON.stringify(join(dir, 'stripped.wasm'))})), { env: { tick() {} } });
+createServer((_req, res) => res.end(String(i.exports.spin(3000000)))).listen(Number(process.env.PORT ?? 0), '127.0.0.1');
+`;
+    writeFileSync(join(dir, 'wasm-service.mjs'), service);
+    const wasm = await readWasmModules([join(dir, 'named.wasm')]);
+    // Bounded: 40 requests or 3 s, one at a time.
+    const load = async (url: string) => {
+      const end = Date.now() + 3000;
+      for (let n = 0; n < 40 && Date.now() < end; n++) await (await fetch(url)).text();
+    };
+    const result = await profileTarget({
+      target: { command: [process.execPath, join(dir, 'wasm-service.mjs')] },
+      load,
+      capture: { heapChecks: false },
+      wasm,
+      startupTimeoutMs: 60_000,
+    });
+    const names = result.analysis.cpuProfile.frames.map((f) => f.name);
+    expect(names).toContain('hot_spin');
+    expect(names).not.toContain('wasm-function[1]');
+    // The flame graph `redline profile` writes shows the name.
+    const html = renderProfileViews(result.analysis.cpuProfile, 'live').flamegraph;
+    expect(html).toContain('hot_spin');
+    expect(html).not.toContain('wasm-function[1]');
+  }, 120_000);
 });

@@ -113,7 +113,7 @@ export function htmlLoadTest(
     `Infrastructure: ${h(c.infrastructure)}`,
     `Target: <code>${h(c.target)}</code>`,
     `User flow: ${c.flow.length > 0 ? c.flow.map((f) => `<code>${h(f)}</code>`).join(' → ') : 'not recorded'}`,
-    ...(c.testData !== undefined ? [`Test data: ${h(c.testData)}`] : []),
+    `Test data: ${h(c.testData)}`,
   ]);
   const stepCols = [
     'Step',

@@ -147,7 +147,7 @@ export function renderLoadTest(model: ReportModel): string {
       `Infrastructure: ${text(c.infrastructure)}`,
       `Target: ${code(c.target)}`,
       `User flow: ${c.flow.length > 0 ? c.flow.map(code).join(' → ') : 'not recorded'}`,
-      ...(c.testData !== undefined ? [`Test data: ${text(c.testData)}`] : []),
+      `Test data: ${text(c.testData)}`,
     ]),
     '',
     '**Results:**',

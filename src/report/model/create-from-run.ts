@@ -1,6 +1,7 @@
 /** Builds the ReportModel of one plain run (`redline run --json`), graded against success criteria. */
 
 import { DEFAULT_SUCCESS_CRITERIA, type SuccessCriteria } from '../../results/criteria.js';
+import { runTestData } from '../../results/run-meta.js';
 import type { RunResultFile } from '../../results/run-result.js';
 import { readRunStats } from '../../results/run-stats.js';
 import { type RedactOptions, redactDeep } from '../../util/redact.js';
@@ -47,6 +48,7 @@ function loadTest(run: RunResultFile): LoadTestView {
       infrastructure: describeInfrastructure(env),
       target: run.meta.target,
       flow: run.meta.scenarios.map((s) => `${s.name}: ${s.executor} — ${s.description}`),
+      testData: runTestData(run.meta),
     },
     results: {
       maxCapacityNote: sustainedThroughputNote(run),

@@ -29,6 +29,8 @@ export interface LoadTestPlan {
   system: string;
   target: string;
   flow: string[];
+  /** The test data the flow will use (the config summary's), or "not stated". */
+  testData: string;
   objectives: string[];
   baseline: string;
   scenarios: PlanScenario[];
@@ -110,6 +112,7 @@ export function createLoadTestPlan(
     system: config.systemName ?? config.target,
     target: config.target,
     flow: [...config.flow],
+    testData: config.testData ?? 'not stated',
     objectives: [
       'Determine maximum capacity',
       'Identify bottlenecks',

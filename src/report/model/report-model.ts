@@ -85,8 +85,11 @@ export interface LoadTestView {
     infrastructure: string;
     target: string;
     flow: string[];
-    /** The test data the flow used (audits: a sentence, or "not stated"); absent for plain runs. */
-    testData?: string;
+    /**
+     * The test data the flow used: a plan's data files and how rows were drawn, "none: a single
+     * URL without data", or "not stated" (a script); every report states it.
+     */
+    testData: string;
   };
   results: {
     maxCapacityRps?: number;

@@ -4,7 +4,7 @@
  * values. Only counts and field names are given, never a value (values may be credentials).
  */
 import { readFileSync } from 'node:fs';
-import { readYamlPlan } from './compile-plan.js';
+import { isYamlPlanPath, readYamlPlan } from './compile-plan.js';
 import type { PayloadSpec, YamlPlan } from './model.js';
 import { displayFile } from './plan-problems.js';
 
@@ -40,4 +40,32 @@ export function describePlanData(plan: YamlPlan): string {
 /** {@link describePlanData} of the plan file `file` (which must be a valid plan). */
 export function describePlanFileData(file: string): string {
   return describePlanData(readYamlPlan(file, readFileSync(file, 'utf8')).plan);
+}
+
+/**
+ * {@link describePlanData} of a plan given as text (`file` names it in errors and resolves its
+ * relative data paths); "not stated" when the plan cannot be read.
+ */
+export function describePlanTextData(file: string, text: string): string {
+  try {
+    return describePlanData(readYamlPlan(file, text).plan);
+  } catch {
+    return 'not stated (the plan could not be read)';
+  }
+}
+
+/**
+ * The test data of the script a run executes, for reports: {@link describePlanTextData} for a
+ * YAML plan; for a JavaScript/TypeScript script "not stated" (it reads its own data, if any).
+ */
+export function describeScriptData(scriptPath: string): string {
+  if (!isYamlPlanPath(scriptPath))
+    return 'not stated (the script reads its own data, if any; Redline does not know which)';
+  let text: string;
+  try {
+    text = readFileSync(scriptPath, 'utf8');
+  } catch {
+    return 'not stated (the plan could not be read)';
+  }
+  return describePlanTextData(scriptPath, text);
 }

@@ -6,6 +6,11 @@ export {
   readYamlPlan,
   YAML_PLAN_EXTENSIONS,
 } from './compile-plan.js';
-export { describePlanData, describePlanFileData } from './describe-data.js';
+export {
+  describePlanData,
+  describePlanFileData,
+  describePlanTextData,
+  describeScriptData,
+} from './describe-data.js';
 export { type LoadYamlPlanOptions, loadYamlPlan } from './load-yaml-plan.js';
 export type { YamlPlan } from './model.js';

@@ -242,6 +242,11 @@ flow:
       { name: 'GET /users/me: email is "admin"', path: '', passes: 3, fails: 0 },
     ]);
     expect(result.metrics['group_duration']).toBeDefined();
+    // The run records its test data for the report (no values, only counts and the draw order).
+    expect(result.meta.testData).toMatch(
+      /users\.csv \(3 records, each a distinct email; one row per iteration, in sequence over the iterations/,
+    );
+    expect(result.meta.testData).not.toContain('a@x.io');
   });
 
   it('picks weighted flows (a weight of 0 never runs) and runs k6-style scenarios on 2 workers', async () => {
