@@ -18,7 +18,7 @@ import type { AuditConfig } from './config/types.js';
 import { createEnvironment } from './environment.js';
 import { createCapacityFinding, createInvalidStepsFinding } from './findings/audit-findings.js';
 import { collectFindings } from './findings/collect.js';
-import { explainHotDependencies } from './findings/config-causes.js';
+import { explainHotDependencies } from '../findings/config-causes.js';
 import { attachSourceCode } from './findings/source-code.js';
 import { createMonitoringPlan } from './monitoring.js';
 import type { AuditProgress } from './progress.js';
