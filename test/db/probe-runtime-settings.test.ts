@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explainHotDependencies } from '../../src/audit/index.js';
+import { explainHotDependencies } from '../../src/findings/config-causes.js';
 import type { Finding } from '../../src/findings/finding.js';
 import type { ProbeReport, RuntimeSetting } from '../../src/probe/index.js';
 import { readRuntimeSettings } from '../../src/probe/runtime-settings.js';
