@@ -11,6 +11,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explainHotDependencies } from '../../src/findings/config-causes.js';
+import type { Finding } from '../../src/findings/finding.js';
+import { readProbeReport } from '../../src/probe/index.js';
+import { createReportModelFromAudit, renderHtml, renderMarkdown } from '../../src/report/index.js';
+import { createSyntheticAudit } from '../../src/results/__fixtures__/synthetic-audit.js';
 import { ROOT } from '../db/probe-harness.js';
 
 const CLI = join(ROOT, 'bin/redline.js');
@@ -78,6 +83,34 @@ describe.skipIf(!built)('configuration causes in the text outputs (needs npm run
     expect(finding).toMatch(/seen: \d+\.\d% of CPU in bluebird's long-stack-trace code/);
     expect(finding).toMatch(/fix: First run with NODE_ENV=production/);
     expect(finding).not.toContain('hasLongStackTraces');
+  });
+
+  it('the audit report (markdown and HTML): both sources of the cause, in one sentence', async () => {
+    // What the audit does: the profile's findings (explained by the profile), then the probe's settings.
+    const analysis = JSON.parse(redline(['analyze', join(dev.dir, 'cpu.cpuprofile'), '--json']));
+    const probe = await readProbeReport(join(dev.dir, 'probe.ndjson'));
+    const findings = explainHotDependencies(
+      analysis.findings as Finding[],
+      probe.stats?.runtimeSettings ?? [],
+    );
+    const bluebird = findings.find((f) => f.id === 'cpu.hot-dependency');
+    expect(bluebird?.rootCause.match(/Likely cause/g)).toHaveLength(1);
+    expect(bluebird?.evidence.map((e) => [e.label, e.source])).toEqual(
+      expect.arrayContaining([
+        ['setting (long-stack-traces)', 'profile'],
+        ['setting (dev-mode)', 'probe'],
+      ]),
+    );
+    const audit = createSyntheticAudit();
+    audit.findings = findings;
+    const model = createReportModelFromAudit(audit);
+    for (const report of [renderMarkdown(model), renderHtml(model)]) {
+      expect(report).toContain('Likely cause, a setting rather than the package');
+      expect(report).toMatch(/bluebird(&#39;|&#x27;|')s hasLongStackTraces\(\) is true/);
+      expect(report).toMatch(/\d+\.\d% of CPU in bluebird(&#39;|&#x27;|')s long-stack-trace code/);
+      // Markdown escapes the underscore.
+      expect(report).toMatch(/First run with NODE\\?_ENV=production/);
+    }
   });
 
   it('healthy: under NODE_ENV=production no setting is named, in either output', () => {
