@@ -7,7 +7,8 @@
  * on, `profiler/analysis/config-evidence.ts`). Here each `cpu.hot-dependency` finding whose
  * package a cause explains gets it as the likely cause, and its recommendation names that change
  * before any replacement. Applying causes again (the profile's, then the probe's) adds the new
- * ones to the same sentence, never a second one.
+ * ones to the same sentence, never a second one. Logging in a hot path (`cpu.logging`) is explained
+ * the same way by the logging causes (debug level, synchronous writes).
  */
 import type { Evidence, Finding } from './finding.js';
 
@@ -109,13 +110,23 @@ interface ExplainedData {
   unexplained?: Pick<Finding, 'rootCause' | 'recommendation' | 'evidence'>;
 }
 
-function packageOf(f: Finding): string | undefined {
+/** What a finding's cost is charged to, and the causes that explain it (none: not explainable). */
+function subjectOf(
+  f: Finding,
+  causes: readonly ConfigCause[],
+): { name: string; found: ConfigCause[] } | undefined {
+  // Logging in a hot path (a pattern, not a package): the logging causes explain it.
+  if (f.id === 'cpu.logging') {
+    const found = causes.filter((c) => c.id === 'debug-logging' || c.id === 'sync-logging');
+    return { name: 'the logging', found };
+  }
   if (f.id !== 'cpu.hot-dependency') return undefined;
   const data = f.data as ExplainedData | undefined;
-  return typeof data?.package === 'string' ? data.package : undefined;
+  const pkg = typeof data?.package === 'string' ? data.package : undefined;
+  return pkg ? { name: pkg, found: causes.filter((c) => c.packages.includes(pkg)) } : undefined;
 }
 
-function explain(f: Finding, pkg: string, found: readonly ConfigCause[]): Finding {
+function explain(f: Finding, subject: string, found: readonly ConfigCause[]): Finding {
   const data = (f.data ?? {}) as ExplainedData;
   const base = data.unexplained ?? {
     rootCause: f.rootCause,
@@ -142,7 +153,7 @@ function explain(f: Finding, pkg: string, found: readonly ConfigCause[]): Findin
     rootCause: `${base.rootCause} Likely cause, a setting rather than the package: ${likely}.`,
     recommendation: {
       ...base.recommendation,
-      text: `First ${fixes}. Only if ${pkg} stays hot: ${base.recommendation.text}`,
+      text: `First ${fixes}. Only if ${subject} stays hot: ${base.recommendation.text}`,
       effort: 'low',
     },
     evidence: [...base.evidence, ...evidence],
@@ -150,15 +161,17 @@ function explain(f: Finding, pkg: string, found: readonly ConfigCause[]): Findin
   };
 }
 
-/** Returns the findings with the causes that explain each hot dependency attached. */
+/**
+ * Returns the findings with the causes that explain them attached: each hot dependency gets the
+ * causes naming its package, logging in a hot path (`cpu.logging`) the logging causes.
+ */
 export function explainHotDependencies(
   findings: readonly Finding[],
   causes: readonly ConfigCause[],
 ): Finding[] {
   if (causes.length === 0) return [...findings];
   return findings.map((f) => {
-    const pkg = packageOf(f);
-    const found = pkg ? causes.filter((c) => c.packages.includes(pkg)) : [];
-    return pkg && found.length > 0 ? explain(f, pkg, found) : f;
+    const subject = subjectOf(f, causes);
+    return subject && subject.found.length > 0 ? explain(f, subject.name, subject.found) : f;
   });
 }

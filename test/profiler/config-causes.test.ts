@@ -7,7 +7,15 @@
  * still be hot, but no setting is named.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,3 +129,53 @@ describe.skipIf(!built)('configuration causes in the text outputs (needs npm run
     expect(analyzed).not.toContain('Likely cause, a setting');
   });
 });
+
+/** Runs the debug-loop fixture under `node --cpu-prof`, stderr to a file; returns `redline analyze`'s text. */
+function analyzeDebugLoop(debugEnv: string): string {
+  const dir = join(out, `debug-${debugEnv || 'off'}`);
+  mkdirSync(dir, { recursive: true });
+  const log = openSync(join(dir, 'app.log'), 'w');
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--cpu-prof',
+      `--cpu-prof-dir=${dir}`,
+      join(ROOT, 'test/fixtures/apps/profiler/debug-loop.cjs'),
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', log],
+      env: { ...process.env, DEBUG: debugEnv, LOOP_MS: '1500' },
+      timeout: 60_000,
+    },
+  );
+  closeSync(log);
+  expect(run.status).toBe(0);
+  const profileFile = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  return redline(['analyze', join(dir, profileFile ?? 'missing.cpuprofile')]);
+}
+
+/** The why and fix lines of the text's `cpu.logging` finding. */
+function loggingFinding(text: string): string {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => /\(cpu\.logging\)$/.test(l));
+  return at < 0 ? '' : lines.slice(at, at + 4).join('\n');
+}
+
+describe.skipIf(!built)(
+  'logging in a hot path explained from the profile (redline analyze)',
+  () => {
+    it('debug enabled, written to a file: debug formatting and the synchronous writes are named', () => {
+      const finding = loggingFinding(analyzeDebugLoop('app:*'));
+      expect(finding).toMatch(/seen: \d+\.\d% of CPU formatting `debug` output/);
+      expect(finding).toMatch(/seen: \d+\.\d% of CPU in synchronous writes/);
+      expect(finding).toContain('Only if the logging stays hot:');
+    });
+
+    it('healthy: the same calls with the namespace disabled name no setting', () => {
+      const text = analyzeDebugLoop('');
+      expect(text).toContain('Findings');
+      expect(text).not.toContain('Likely cause, a setting');
+    });
+  },
+);

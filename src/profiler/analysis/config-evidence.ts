@@ -39,7 +39,7 @@ const RULES: EvidenceRule[] = [
   {
     id: 'source-maps',
     matches: (r) =>
-      /(^|\/|node:)internal\/source_map\/|\/node_modules\/(source-map-support|source-map|source-map-js)\//.test(
+      /(^|\/|node:)internal\/source_map\/|(^|\/)node_modules\/(source-map-support|source-map|source-map-js)\//.test(
         file(r),
       ),
     minShare: 0.02,
@@ -48,7 +48,7 @@ const RULES: EvidenceRule[] = [
   {
     id: 'typescript-at-runtime',
     matches: (r) =>
-      /\/node_modules\/(typescript\/lib\/|ts-node\/|tsx\/dist\/|@babel\/(core|register)\/|@swc-node\/)/.test(
+      /(^|\/)node_modules\/(typescript\/lib\/|ts-node\/|tsx\/dist\/|@babel\/(core|register)\/|@swc-node\/)/.test(
         file(r),
       ),
     minShare: 0.02,
@@ -58,14 +58,20 @@ const RULES: EvidenceRule[] = [
     id: 'sync-logging',
     matches: (r) =>
       (r.name === 'writeSync' && /(^|\/|node:)fs$/.test(file(r))) ||
-      /internal\/fs\/sync_write_stream|\/node_modules\/sonic-boom\//.test(file(r)),
+      /internal\/fs\/sync_write_stream|(^|\/)node_modules\/sonic-boom\//.test(file(r)),
     minShare: 0.02,
     seen: (s) => `${s} of CPU in synchronous writes (fs.writeSync, SyncWriteStream, sonic-boom)`,
   },
   {
     id: 'debug-logging',
-    matches: (r) => /\/node_modules\/debug\/src\/(node|common)\.js$/.test(file(r)),
-    minShare: 0.02,
+    // Only an enabled namespace reaches debug's formatting (node.js: formatArgs, getDate,
+    // formatters; common.js: the logger's own body); a disabled call stops in the `enabled`
+    // getter (common.js `get`), which is not counted.
+    matches: (r) =>
+      /(^|\/)node_modules\/debug\/src\/node\.js$/.test(file(r)) ||
+      (/(^|\/)node_modules\/debug\/src\/common\.js$/.test(file(r)) && r.name === 'debug'),
+    // A smaller bar: most of an enabled debug's cost is in util.inspect and the write, not here.
+    minShare: 0.01,
     seen: (s) => `${s} of CPU formatting \`debug\` output (only enabled namespaces format)`,
   },
 ];
