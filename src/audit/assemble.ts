@@ -3,6 +3,8 @@
  * the audit's own findings, monitoring plan and files, environment, gains and the baseline
  * verification.
  */
+
+import { explainHotDependencies } from '../findings/config-causes.js';
 import type { Finding } from '../findings/finding.js';
 import type { ProbeReport } from '../probe/index.js';
 import type {
@@ -18,7 +20,6 @@ import type { AuditConfig } from './config/types.js';
 import { createEnvironment } from './environment.js';
 import { createCapacityFinding, createInvalidStepsFinding } from './findings/audit-findings.js';
 import { collectFindings } from './findings/collect.js';
-import { explainHotDependencies } from './findings/config-causes.js';
 import { attachSourceCode } from './findings/source-code.js';
 import { createMonitoringPlan } from './monitoring.js';
 import type { AuditProgress } from './progress.js';

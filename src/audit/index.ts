@@ -7,7 +7,6 @@ export { CONFIG_FILE_NAMES, findConfigFile, loadAuditConfig } from './config/loa
 export { type ParsedConfig, parseAuditConfig } from './config/parse-config.js';
 export { type AuditSizing, createDefaultSteps, isStepName } from './config/steps.js';
 export * from './config/types.js';
-export { explainHotDependencies } from './findings/config-causes.js';
 export { createMonitoringPlan } from './monitoring.js';
 export { renderAuditPlan, writeAuditPlan } from './plan-only.js';
 export {

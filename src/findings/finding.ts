@@ -114,4 +114,9 @@ export interface Finding {
   code?: FindingCode;
   /** Optional structured attachment for renderers (e.g. a plan tree, top stacks). */
   data?: unknown;
+  /**
+   * Rule ids of the findings of the same root cause folded into this one (the audit's merge
+   * step); each left an evidence line here, and its measured gains count for this finding.
+   */
+  merged?: string[];
 }

@@ -2,42 +2,42 @@
  * Settings of the running application that make a dependency slow without the dependency being
  * the problem (issue 14: "bluebird takes 25.8% of CPU — replace it" was bluebird's long stack
  * traces, on because NODE_ENV=development). Read inside the target from its environment, its
- * command line, its output streams and the modules it loaded; the audit attaches them to the
- * hot-dependency findings of the packages they explain, as the likely cause to check first.
+ * command line, its output streams, the modules it loaded and the loggers it created (the level
+ * of each pino logger, set in code or from the environment; `debug.enable(…)` called in code);
+ * the audit and `redline profile` attach them to the hot-dependency findings of the packages they
+ * explain, as the likely cause to check first (findings/config-causes.ts).
  *
- * Not read (unfinished): the level of logger instances configured in code (pino/winston
- * `level: 'debug'` without a LOG_LEVEL-style variable); only the environment says it.
+ * Not read (unfinished): the levels of winston, bunyan and log4js loggers created in code (only
+ * the environment's LOG_LEVEL-style variables say those).
  */
 import { fstatSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isatty } from 'node:tty';
+import { CONFIG_CAUSE_TEXT, type ConfigCause, LOGGER_PACKAGES } from '../findings/config-causes.js';
+import { type Instrument, instrumentAppModules } from './drivers/load.js';
 import { bluebirdLongStackTraces } from './promise-libs.js';
 
 /** One setting found, with the packages whose CPU it explains. */
-export interface RuntimeSetting {
-  id: 'dev-mode' | 'debug-logging' | 'source-maps' | 'sync-logging';
-  /** Hot packages this setting is a known cause for. */
-  packages: string[];
-  /** What was seen, e.g. `NODE_ENV=development; bluebird.hasLongStackTraces() is true`. */
-  seen: string;
-  /** Why it costs CPU. */
-  cause: string;
-  /** The change to try before replacing the package. */
-  fix: string;
-}
+export type RuntimeSetting = ConfigCause;
 
-/** Logging packages whose cost grows with the log level and with a blocking destination. */
-const LOGGERS = ['pino', 'winston', 'bunyan', 'debug', 'morgan', 'log4js', 'loglevel', 'signale'];
-/** Packages that turn stack traces into source positions at run time. */
-const SOURCE_MAP_PACKAGES = ['source-map-support', 'source-map', 'source-map-js'];
 /** Packages that behave as in development unless NODE_ENV=production. */
 const DEV_MODE_PACKAGES = ['express', 'pug', 'ejs', 'handlebars', 'nunjucks', 'react-dom', 'vue'];
 const VERBOSE_LEVELS = /^(debug|trace|silly|verbose|all)$/i;
+/** pino's numeric level of `info`: loggers below it write debug/trace lines. */
+const PINO_INFO = 30;
+/** Loaders that compile TypeScript as modules load, as they appear in execArgv / NODE_OPTIONS. */
+const TS_LOADERS =
+  /(?:^|[\s=/])((?:ts-node|tsx|@swc-node\/register|@babel\/register|esbuild-register|@esbuild-kit\/[\w-]+)(?:\/[\w/.-]+)?)(?![\w.-])/;
+/** DEBUG as the target started (debug.enable() in code writes it back to process.env.DEBUG). */
+const DEBUG_AT_START = process.env['DEBUG'] ?? '';
+
+function loadedFiles(): string[] {
+  // CommonJS cache; ESM imports of these packages go through require when they are CommonJS.
+  return Object.keys(createRequire(import.meta.url).cache);
+}
 
 function isLoaded(name: string): boolean {
-  // CommonJS cache; ESM imports of these packages go through require when they are CommonJS.
-  const require = createRequire(import.meta.url);
-  return Object.keys(require.cache).some((file) => file.includes(`/node_modules/${name}/`));
+  return loadedFiles().some((file) => file.includes(`/node_modules/${name}/`));
 }
 
 function streamKind(fd: number): 'file' | 'terminal' | undefined {
@@ -58,34 +58,102 @@ function devMode(env: NodeJS.ProcessEnv, longStacks: boolean): RuntimeSetting | 
   if (packages.length === 0) return undefined;
   const envText = nodeEnv === undefined ? 'NODE_ENV is not set' : `NODE_ENV=${nodeEnv}`;
   const seen = longStacks ? `${envText}; bluebird's hasLongStackTraces() is true` : envText;
+  const text = CONFIG_CAUSE_TEXT['long-stack-traces'];
   return {
     id: 'dev-mode',
     packages,
     seen,
     cause: longStacks
-      ? 'bluebird records a long stack trace for every promise it creates (it turns this on by itself under NODE_ENV=development or BLUEBIRD_DEBUG, or through Promise.config({ longStackTraces: true }))'
+      ? text.cause
       : 'outside production, Express does not cache compiled views and template engines recompile on every render',
-    fix: longStacks
-      ? 'run with NODE_ENV=production (and without BLUEBIRD_DEBUG / BLUEBIRD_LONG_STACK_TRACES, or Promise.config({ longStackTraces: false })) and measure again'
-      : 'run with NODE_ENV=production and measure again',
+    fix: longStacks ? text.fix : 'run with NODE_ENV=production and measure again',
+    source: 'probe',
   };
 }
 
-function debugLogging(env: NodeJS.ProcessEnv): RuntimeSetting | undefined {
+/** pino loggers whose level is below info now, counted as their levels are set. */
+const verbosePino = { count: 0, levels: new Set<string>(), seen: new WeakMap<object, boolean>() };
+
+interface PinoLike {
+  (options: Record<string, unknown>, stream: { write(line: string): void }): object;
+  symbols?: { setLevelSym?: symbol };
+}
+
+/**
+ * pino: wraps the level setter of its logger prototype (every logger, child and later level
+ * change passes there), so the loggers writing debug/trace lines are known whatever set the level.
+ */
+export const instrumentPino: Instrument = (mod) => {
+  const pino = ((mod as { default?: unknown })?.default ?? mod) as PinoLike;
+  const sym = pino?.symbols?.setLevelSym;
+  if (typeof pino !== 'function' || !sym) return false;
+  // Each logger's prototype is a fresh object over the one shared prototype that owns the setter.
+  let proto: Record<symbol, unknown> | null = pino({ level: 'silent' }, { write() {} }) as Record<
+    symbol,
+    unknown
+  >;
+  while (proto && !Object.hasOwn(proto, sym)) proto = Object.getPrototypeOf(proto);
+  if (!proto) return false;
+  const original = proto[sym] as ((this: object, level: unknown) => unknown) & {
+    redline?: true;
+  };
+  if (typeof original !== 'function' || original.redline) return true;
+  const wrapped = function setLevel(this: { level?: string; levelVal?: number }, level: unknown) {
+    const result = original.call(this, level);
+    const verbose = typeof this.levelVal === 'number' && this.levelVal < PINO_INFO;
+    const was = verbosePino.seen.get(this) ?? false;
+    if (verbose !== was) verbosePino.count += verbose ? 1 : -1;
+    verbosePino.seen.set(this, verbose);
+    if (verbose && this.level) verbosePino.levels.add(this.level);
+    return result;
+  };
+  proto[sym] = Object.assign(wrapped, { redline: true as const });
+  return true;
+};
+
+/** Starts watching the loggers the application creates (pino; see the file comment). */
+export function instrumentLoggers(entry: string | undefined): void {
+  instrumentAppModules(entry, [['pino', instrumentPino]]);
+}
+
+/** Namespaces enabled with `debug.enable(…)` in code (the loaded debug copies, not DEBUG). */
+function debugEnabledInCode(debugAtStart: string): string[] {
+  const cache = createRequire(import.meta.url).cache;
+  const out = new Set<string>();
+  for (const file of Object.keys(cache)) {
+    if (!/\/node_modules\/debug\/src\/(node|index|browser)\.js$/.test(file)) continue;
+    const namespaces = (cache[file]?.exports as { namespaces?: unknown } | undefined)?.namespaces;
+    if (typeof namespaces === 'string' && namespaces && namespaces !== debugAtStart)
+      out.add(namespaces);
+  }
+  return [...out];
+}
+
+function debugLogging(env: NodeJS.ProcessEnv, debugAtStart: string): RuntimeSetting | undefined {
   const seen: string[] = [];
-  if (env['DEBUG']) seen.push(`DEBUG=${env['DEBUG']}`);
+  const variables: string[] = [];
+  if (debugAtStart) variables.push(`DEBUG=${debugAtStart}`);
   for (const name of ['LOG_LEVEL', 'PINO_LOG_LEVEL', 'WINSTON_LEVEL', 'NODE_DEBUG'] as const) {
     const value = env[name];
     if (value && (name === 'NODE_DEBUG' || VERBOSE_LEVELS.test(value)))
-      seen.push(`${name}=${value}`);
+      variables.push(`${name}=${value}`);
   }
+  if (variables.length > 0) seen.push(variables.join(', '));
+  for (const ns of debugEnabledInCode(debugAtStart)) seen.push(`debug.enable('${ns}') in code`);
+  if (verbosePino.count > 0)
+    seen.push(
+      `${verbosePino.count} pino logger(s) at level ${[...verbosePino.levels].join('/')} (read from the loggers)`,
+    );
   if (seen.length === 0) return undefined;
+  const text = CONFIG_CAUSE_TEXT['debug-logging'];
+  const unset = variables.map((s) => s.split('=')[0]).join(', ');
   return {
     id: 'debug-logging',
-    packages: [...LOGGERS],
-    seen: seen.join(', '),
-    cause: 'debug-level logging formats and writes a line for many events of every request',
-    fix: `unset ${seen.map((s) => s.split('=')[0]).join(', ')} (or set the level to info/warn) for the load test and in production, and measure again`,
+    packages: [...LOGGER_PACKAGES],
+    seen: seen.join('; '),
+    cause: text.cause,
+    fix: unset ? `unset ${unset}, and ${text.fix}` : text.fix,
+    source: 'probe',
   };
 }
 
@@ -103,11 +171,35 @@ function sourceMaps(
   if (seen.length === 0) return undefined;
   return {
     id: 'source-maps',
-    packages: [...SOURCE_MAP_PACKAGES, 'bluebird'],
+    ...CONFIG_CAUSE_TEXT['source-maps'],
     seen: seen.join('; '),
-    cause:
-      'with source maps on at run time, every stack trace read (errors, long stack traces, loggers that print the caller) is mapped back to source positions, which is costly',
-    fix: 'turn source maps off in production (drop --enable-source-maps / source-map-support) or create fewer stack traces, and measure again',
+    source: 'probe',
+  };
+}
+
+/** TypeScript compiled at run time: a loader on the command line, or a compiler's hook loaded. */
+function typescriptAtRuntime(
+  execArgv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): RuntimeSetting | undefined {
+  const seen: string[] = [];
+  const argv = TS_LOADERS.exec(execArgv.join(' '))?.[1];
+  const options = TS_LOADERS.exec(env['NODE_OPTIONS'] ?? '')?.[1];
+  if (argv) seen.push(`node started with ${argv}`);
+  else if (options) seen.push(`NODE_OPTIONS loads ${options}`);
+  const registered = (process as unknown as Record<symbol, unknown>)[
+    Symbol.for('ts-node.register.instance')
+  ];
+  if (registered) seen.push('ts-node is registered');
+  else
+    for (const name of ['ts-node', 'tsx', '@babel/register', '@swc-node/register'])
+      if (isLoaded(name)) seen.push(`${name} is loaded`);
+  if (seen.length === 0) return undefined;
+  return {
+    id: 'typescript-at-runtime',
+    ...CONFIG_CAUSE_TEXT['typescript-at-runtime'],
+    seen: seen.join('; '),
+    source: 'probe',
   };
 }
 
@@ -117,20 +209,14 @@ function syncLogging(): RuntimeSetting | undefined {
   const out = streamKind(1);
   const err = streamKind(2);
   const seen = [out ? `stdout is a ${out}` : '', err ? `stderr is a ${err}` : ''].filter(Boolean);
-  const packages = seen.length > 0 ? [...LOGGERS] : [];
+  const packages = seen.length > 0 ? [...LOGGER_PACKAGES] : [];
   if (isLoaded('pino')) {
     seen.push('pino is loaded (its default destination writes synchronously)');
     if (packages.length === 0) packages.push('pino');
   }
   if (seen.length === 0) return undefined;
-  return {
-    id: 'sync-logging',
-    packages,
-    seen: seen.join(', '),
-    cause:
-      'each log line is written synchronously (console.log to a file or terminal, pino unless given pino.destination({ sync: false })), blocking the event loop until it is written',
-    fix: 'log less under load, or write asynchronously (pino.destination({ sync: false }) or pino.transport, console output to a pipe read by a log shipper), and measure again',
-  };
+  const { cause, fix } = CONFIG_CAUSE_TEXT['sync-logging'];
+  return { id: 'sync-logging', packages, seen: seen.join(', '), cause, fix, source: 'probe' };
 }
 
 /** Reads the settings of this process that explain a slow dependency (none in a production setup). */
@@ -140,8 +226,9 @@ export function readRuntimeSettings(
 ): RuntimeSetting[] {
   return [
     devMode(env, bluebirdLongStackTraces()),
-    debugLogging(env),
+    debugLogging(env, env === process.env ? DEBUG_AT_START : (env['DEBUG'] ?? '')),
     sourceMaps(execArgv, env),
+    typescriptAtRuntime(execArgv, env),
     syncLogging(),
   ].filter((s): s is RuntimeSetting => s !== undefined);
 }

@@ -28,7 +28,7 @@ import {
   type ProbeRecord,
   type StatsRecord,
 } from './report-file.js';
-import { type RuntimeSetting, readRuntimeSettings } from './runtime-settings.js';
+import { instrumentLoggers, type RuntimeSetting, readRuntimeSettings } from './runtime-settings.js';
 import { now } from './state.js';
 import { ProbeStats } from './stats.js';
 
@@ -77,6 +77,7 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
   const drivers = await instrumentDrivers(process.argv[1]);
   instrumentFrameworks(process.argv[1]);
   instrumentPromiseLibraries(process.argv[1]);
+  instrumentLoggers(process.argv[1]);
   instrumentQueryOrigins(process.argv[1]);
   const server =
     metrics && config.metricsPort !== undefined

@@ -6,7 +6,10 @@
  * Healthy: a statement with nothing repeated keeps its index finding unchanged. The report writes
  * the first findings in full and lists the rest in one table.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditQuery } from '../../src/audit/config/types.js';
 import { collectFindings } from '../../src/audit/findings/collect.js';
 import { SILENT_PROGRESS } from '../../src/audit/progress.js';
 import { runDbStep } from '../../src/audit/steps/db-step.js';
@@ -17,12 +20,32 @@ import { createReportModelFromAudit } from '../../src/report/model/create-from-a
 import { FULL_FINDINGS_IN_REPORT } from '../../src/report/model/findings-view.js';
 import { createSyntheticAudit } from '../../src/results/__fixtures__/synthetic-audit.js';
 import { createPgDatabase, pgExec } from './pg-scratch.js';
-import { getMany, startProbedApp } from './probe-harness.js';
+import { getMany, ROOT, startProbedApp } from './probe-harness.js';
 
 let db: { url: string; drop: () => Promise<void> };
 let report: ProbeReport;
 let merged: Finding[];
 let dbFindings: Finding[];
+let loopReport: ProbeReport;
+let loopDb: Finding[];
+let loopMerged: Finding[];
+/** One statement whose plan shows two problems: a filtered scan and a top-N sort of 100,000 rows. */
+const TOP_N_FILTERED =
+  'SELECT id, title FROM articles WHERE author_id = $1 ORDER BY created_at DESC LIMIT 10';
+
+/** The audit's db step on the probe's statements (and the configured ones), as the audit runs it. */
+async function dbStepFindings(probe: ProbeReport, queries: AuditQuery[] = []): Promise<Finding[]> {
+  const step = await runDbStep({
+    url: db.url,
+    queries,
+    probeQueries: probe.stats?.queries ?? [],
+    verifyIndex: false,
+    analyzeWrites: false,
+    statements: false,
+    progress: SILENT_PROGRESS,
+  });
+  return step.findings;
+}
 
 beforeAll(async () => {
   db = await createPgDatabase('rl_merge');
@@ -31,6 +54,11 @@ beforeAll(async () => {
     "INSERT INTO posts (slug, body) SELECT 'post-' || n, repeat('x', 200) FROM generate_series(1, 60000) n",
     'CREATE TABLE pages (id serial PRIMARY KEY, slug text NOT NULL UNIQUE, body text NOT NULL)',
     "INSERT INTO pages (slug, body) SELECT 'page-' || n, repeat('x', 200) FROM generate_series(1, 2000) n",
+    readFileSync(join(ROOT, 'test/fixtures/apps/db/schema.sql'), 'utf8'),
+    `CREATE TABLE articles (id serial PRIMARY KEY, author_id int NOT NULL, title text NOT NULL,
+       created_at timestamptz NOT NULL)`,
+    `INSERT INTO articles (author_id, title, created_at)
+       SELECT i % 500, 'title ' || i, now() - (i * 7919 % 100000) * interval '1 minute' FROM generate_series(1, 100000) AS i`,
     'ANALYZE',
   ]);
   const app = await startProbedApp('cache-index-koa.mjs', {
@@ -41,18 +69,21 @@ beforeAll(async () => {
     for (let i = 0; i < 12; i++)
       expect(await getMany(app.port, `${prefix}/slug-${i}`, 1)).toEqual([200]);
   report = await app.stop();
-  const step = await runDbStep({
-    url: db.url,
-    queries: [],
-    probeQueries: report.stats?.queries ?? [],
-    verifyIndex: false,
-    analyzeWrites: false,
-    statements: false,
-    progress: SILENT_PROGRESS,
-  });
-  dbFindings = step.findings;
+  dbFindings = await dbStepFindings(report);
   merged = collectFindings({ probe: report.findings, db: dbFindings, displayRoot: process.cwd() });
-}, 120_000);
+  // The N+1 app: the same 300 lookups (indexed) on every request, so each one repeats ≥ 10×.
+  const loopApp = await startProbedApp('authors-n-plus-one.mjs', { DATABASE_URL: db.url });
+  expect(await getMany(loopApp.port, '/authors', 12)).toEqual(Array(12).fill(200));
+  loopReport = await loopApp.stop();
+  loopDb = await dbStepFindings(loopReport, [
+    { sql: TOP_N_FILTERED, params: [7], route: 'GET /articles' },
+  ]);
+  loopMerged = collectFindings({
+    probe: loopReport.findings,
+    db: loopDb,
+    displayRoot: process.cwd(),
+  });
+}, 180_000);
 
 afterAll(async () => {
   await db?.drop();
@@ -97,6 +128,98 @@ describe('findings of one root cause are merged', () => {
     const alone = collectFindings({ db: dbFindings, displayRoot: process.cwd() });
     const index = alone.find((f) => f.id === 'db.missing-index' && onPosts(f));
     expect(index).toEqual(dbFindings.find((f) => f.id === 'db.missing-index' && onPosts(f)));
+  });
+});
+
+describe('an N+1’s own repeats and the plan nodes of one statement are one finding each', () => {
+  const books = (f: Finding) => /FROM books/.test(f.location?.query ?? '');
+  const articles = (f: Finding) => /FROM articles/.test(f.location?.query ?? '');
+
+  it('before merging: the loop’s lookups are also a cache candidate; the plan shows two nodes', () => {
+    expect(loopReport.findings.filter(books).map((f) => f.id)).toEqual([
+      'probe.n-plus-one',
+      'probe.cache-candidate',
+    ]);
+    // books.author_id is indexed: no plan finding takes the cache candidate.
+    expect(loopDb.filter(books)).toEqual([]);
+    expect(loopDb.filter(articles).map((f) => f.id)).toEqual(['db.missing-index', 'db.top-n-sort']);
+  });
+
+  it('the cache candidate of the N+1’s own query is folded into the N+1, as evidence lines', () => {
+    const onBooks = loopMerged.filter(books);
+    expect(onBooks.map((f) => f.id)).toEqual(['probe.n-plus-one']);
+    const loop = onBooks[0]!;
+    const before = loopReport.findings.find((f) => f.id === 'probe.n-plus-one' && books(f))!;
+    const cache = loopReport.findings.find((f) => f.id === 'probe.cache-candidate' && books(f))!;
+    expect(loop.merged).toEqual(['probe.cache-candidate']);
+    expect(loop.evidence.find((e) => e.label === 'also a cache candidate')?.value).toBe(
+      '1 finding(s) on GET /authors',
+    );
+    expect(loop.evidence.find((e) => e.label === 'database time a cache would save')?.value).toBe(
+      Number((cache.impact?.timeMs ?? 0).toFixed(1)),
+    );
+    expect(loop.rootCause).toContain('batching the loop removes them');
+    // The impact stays the loop's own (the cache's time is part of it, never added).
+    expect(loop.impact).toEqual(before.impact);
+  });
+
+  it('a cache candidate on another statement of the same route stays its own finding', () => {
+    const list = loopMerged.filter((f) => /FROM authors/.test(f.location?.query ?? ''));
+    expect(list.map((f) => f.id)).toEqual(['probe.cache-candidate']);
+  });
+
+  it('the two plan nodes of one statement are one finding; the other node is an evidence line', () => {
+    const onArticles = loopMerged.filter(articles);
+    expect(onArticles).toHaveLength(1);
+    const [host] = onArticles;
+    const [first, second] = loopDb.filter(articles);
+    expect(host?.id).toBe(first?.id);
+    expect(host?.impact).toEqual(first?.impact);
+    expect(host?.merged).toEqual([second?.id]);
+    const line = host?.evidence.find((e) => e.label === `same statement: ${second?.id}`);
+    expect(line?.value).toBe(
+      `${second?.title} (${second?.severity}) — ${second?.recommendation.sql}`,
+    );
+    expect(host?.rootCause).toContain(second?.title);
+  });
+
+  it('Expected Improvements: one row per merged finding, the statement’s time counted once', () => {
+    const audit = createSyntheticAudit();
+    delete audit.verification;
+    audit.findings = loopMerged;
+    audit.gains = [
+      {
+        findingId: 'db.top-n-sort',
+        metric: 'query time',
+        before: 12.9,
+        after: 0.05,
+        unit: 'ms',
+        source: 'verify-index',
+      },
+    ];
+    const model = createReportModelFromAudit(audit);
+    const items = [...model.plan.immediate, ...model.plan.shortTerm, ...model.plan.longTerm];
+    expect(model.improvements.rows).toHaveLength(items.length);
+    expect(items.filter((i) => i.findingId === 'db.top-n-sort')).toEqual([]);
+    expect(items.filter((i) => i.findingId === 'probe.cache-candidate')).toHaveLength(1);
+    // The gain measured on the folded node is shown on the finding that took it.
+    const host = model.improvements.rows.find((r) => /index is missing/.test(r.optimization));
+    expect(host?.measured).toBe(true);
+    expect(host?.gain).toContain('12.9 ms → 0.05 ms');
+    // Each share counted once: the statement's largest share, and the loop's share of its route.
+    const statement = Math.round((loopDb.find(articles)?.impact?.share ?? 0) * 100);
+    const loop = loopMerged.find(books)!;
+    const route = Math.round((loop.impact?.share ?? 0) * 100);
+    expect(model.improvements.total.gain).toBe(
+      `up to −${statement}% statement time; up to −${route}% ${loop.impact?.shareOf} (estimate)`,
+    );
+    // The merge changed the rows, not the time: the unmerged findings total the same.
+    const unmerged = createSyntheticAudit();
+    delete unmerged.verification;
+    unmerged.findings = [...loopReport.findings, ...loopDb];
+    expect(createReportModelFromAudit(unmerged).improvements.total.gain).toBe(
+      model.improvements.total.gain,
+    );
   });
 });
 

@@ -10,17 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explainHotDependencies } from '../../src/audit/index.js';
+import { explainHotDependencies } from '../../src/findings/config-causes.js';
 import type { Finding } from '../../src/findings/finding.js';
 import type { ProbeReport, RuntimeSetting } from '../../src/probe/index.js';
+import { readRuntimeSettings } from '../../src/probe/runtime-settings.js';
 import { createPgDatabase, pgExec } from './pg-scratch.js';
 import { BUILT_REGISTER, getMany, ROOT, startProbedApp } from './probe-harness.js';
 
 const APP = 'promise-lib-pg.mjs';
 let db: { url: string; drop: () => Promise<void> };
 
-async function settingsOf(env: Record<string, string>): Promise<RuntimeSetting[]> {
-  const app = await startProbedApp(APP, { DATABASE_URL: db.url, PROMISE_LIB: 'bluebird', ...env });
+async function settingsOf(env: Record<string, string>, name = APP): Promise<RuntimeSetting[]> {
+  const app = await startProbedApp(name, { DATABASE_URL: db.url, PROMISE_LIB: 'bluebird', ...env });
   expect(await getMany(app.port, '/light', 3)).toEqual([200, 200, 200]);
   const report: ProbeReport = await app.stop();
   return report.stats?.runtimeSettings ?? [];
@@ -29,6 +30,9 @@ async function settingsOf(env: Record<string, string>): Promise<RuntimeSetting[]
 let development: RuntimeSetting[];
 let production: RuntimeSetting[];
 let verbose: RuntimeSetting[];
+let loggersVerbose: RuntimeSetting[];
+let loggersInfo: RuntimeSetting[];
+const LOGGERS_APP = 'loggers-in-code.mjs';
 
 beforeAll(async () => {
   db = await createPgDatabase('rl_settings');
@@ -41,7 +45,13 @@ beforeAll(async () => {
     LOG_LEVEL: 'debug',
     NODE_OPTIONS: `--import=${BUILT_REGISTER} --enable-source-maps`,
   });
-}, 90_000);
+  const quiet = { NODE_ENV: 'production', DEBUG: '' };
+  loggersVerbose = await settingsOf(
+    { ...quiet, PINO_IN_CODE: 'debug', DEBUG_IN_CODE: 'app:*' },
+    LOGGERS_APP,
+  );
+  loggersInfo = await settingsOf({ ...quiet, PINO_IN_CODE: 'info' }, LOGGERS_APP);
+}, 120_000);
 
 afterAll(async () => {
   await db?.drop();
@@ -99,6 +109,47 @@ describe('runtime settings read by the probe', () => {
     const settings = JSON.parse(child.stderr) as RuntimeSetting[];
     expect(settings.map((s) => [s.id, s.seen])).toEqual([['sync-logging', 'stdout is a file']]);
     expect(production.find((s) => s.id === 'sync-logging')).toBeUndefined();
+  });
+
+  it('logger levels set in code: a pino logger at debug (its child inherits), debug.enable() in code', () => {
+    const logging = loggersVerbose.find((s) => s.id === 'debug-logging');
+    expect(logging?.seen).toBe(
+      "debug.enable('app:*') in code; 1 pino logger(s) at level debug (read from the loggers)",
+    );
+    expect(logging?.packages).toEqual(expect.arrayContaining(['pino', 'debug']));
+    expect(logging?.source).toBe('probe');
+  });
+
+  it('healthy: the same loggers at info in code, debug not enabled, are no debug logging', () => {
+    expect(ids(loggersInfo)).not.toContain('debug-logging');
+    // pino's synchronous destination is still named (a different cause, with its own fix).
+    expect(loggersInfo.find((s) => s.id === 'sync-logging')?.seen).toBe(
+      'pino is loaded (its default destination writes synchronously)',
+    );
+  });
+
+  it('TypeScript compiled at run time: tsx and ts-node as they appear on the command line', () => {
+    const seen = (execArgv: string[], env: Record<string, string> = {}) =>
+      readRuntimeSettings({ NODE_ENV: 'production', ...env }, execArgv).find(
+        (s) => s.id === 'typescript-at-runtime',
+      )?.seen;
+    // What the tsx CLI passes to node, and the ts-node forms of the docs.
+    expect(
+      seen([
+        '--require',
+        '/srv/app/node_modules/tsx/dist/preflight.cjs',
+        '--import',
+        'file:///srv/app/node_modules/tsx/dist/loader.mjs',
+      ]),
+    ).toBe('node started with tsx/dist/preflight.cjs');
+    expect(seen(['--loader', 'ts-node/esm'])).toBe('node started with ts-node/esm');
+    expect(seen([], { NODE_OPTIONS: '-r ts-node/register' })).toBe(
+      'NODE_OPTIONS loads ts-node/register',
+    );
+    // Healthy: compiled JavaScript run by node, and a file merely named like a loader.
+    expect(seen([])).toBeUndefined();
+    expect(seen(['--import', '/srv/app/dist/tsxish.js'])).toBeUndefined();
+    expect(ids(production)).not.toContain('typescript-at-runtime');
   });
 
   it('healthy: production without debug variables or source maps reports none of those', () => {

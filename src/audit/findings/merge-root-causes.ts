@@ -2,20 +2,35 @@
  * One root cause, one finding (issue 14: 50 cache-candidate findings, mostly one per slug and
  * largely the missing index again). Two merges, by statement shape (`normalizeSql`):
  *
+ * - the plan findings of one statement (two plan nodes — a missing index and a top-N sort, a slow
+ *   node and its row misestimate) become one finding: the worst ranked, with each other one kept
+ *   as an evidence line (its title and the statement it would run);
  * - cache candidates on a statement the database step found a plan problem in (a missing index,
  *   a top-N sort, …) are folded into that plan finding as evidence: the plan is the cause of the
  *   cost; a cache is only worth it if the statement stays hot once the plan is fixed;
+ * - cache candidates that are an N+1's own query on its route are folded into the N+1: the
+ *   repeats are the loop's, and batching the loop removes them;
  * - the cache candidates of one statement on several routes become one finding listing the routes.
+ *
+ * The merged finding keeps the impact of the finding that takes the others (the same statement's
+ * time, never a sum), so "Expected Improvements" counts that time once.
  */
 import { normalizeSql } from '../../db/index.js';
 import type { Evidence, Finding } from '../../findings/finding.js';
 import { compareSeverity } from '../../findings/rank.js';
 
 const CACHE_CANDIDATE = 'probe.cache-candidate';
+const N_PLUS_ONE = 'probe.n-plus-one';
 
 function shapeOf(f: Finding): string | undefined {
   const query = f.location?.query;
   return query ? normalizeSql(query) : undefined;
+}
+
+function mergedIds(host: Finding, folded: readonly Finding[]): string[] {
+  return [
+    ...new Set([...(host.merged ?? []), ...folded.flatMap((f) => [f.id, ...(f.merged ?? [])])]),
+  ];
 }
 
 function worse(a: Finding['severity'], b: Finding['severity']): Finding['severity'] {
@@ -30,7 +45,14 @@ function routesOf(list: readonly Finding[]): string[] {
   return [...new Set(list.map((f) => f.location?.route).filter((r): r is string => !!r))].sort();
 }
 
-function foldIntoPlan(plan: Finding, caches: readonly Finding[]): Finding {
+/** Why the cache candidates are folded into `host`, written into its root cause. */
+function foldReason(host: Finding, routes: string): string {
+  return host.id === N_PLUS_ONE
+    ? ` The same statement was reported as a cache candidate (${routes}): its repeats are this loop's; batching the loop removes them, so cache only if the batched query stays hot.`
+    : ` The same statement was reported as a cache candidate (${routes}): the repeats cost because each run is slow; fix the plan first, and cache only if the statement stays hot after that.`;
+}
+
+function foldCaches(plan: Finding, caches: readonly Finding[]): Finding {
   const routes = routesOf(caches);
   const saved = cacheTimeMs(caches);
   const evidence: Evidence[] = [
@@ -52,8 +74,9 @@ function foldIntoPlan(plan: Finding, caches: readonly Finding[]): Finding {
       plan.severity,
       caches.reduce((s, c) => worse(s, c.severity), plan.severity),
     ),
-    rootCause: `${plan.rootCause} The same statement was reported as a cache candidate (${routes.join(', ') || 'unknown routes'}): the repeats cost because each run is slow; fix the plan first, and cache only if the statement stays hot after that.`,
+    rootCause: `${plan.rootCause}${foldReason(plan, routes.join(', ') || 'unknown routes')}`,
     evidence: [...plan.evidence, ...evidence],
+    merged: mergedIds(plan, caches),
   };
 }
 
@@ -87,10 +110,37 @@ function mergeCaches(caches: readonly Finding[]): Finding {
   };
 }
 
-/** Merges findings that share one root cause (see the file comment); the order is not kept. */
+/** A plan finding of the same statement as `host`, kept as one evidence line of it. */
+function otherPlanEvidence(other: Finding): Evidence {
+  const sql = other.recommendation.sql ? ` — ${other.recommendation.sql}` : '';
+  return {
+    label: `same statement: ${other.id}`,
+    value: `${other.title} (${other.severity})${sql}`,
+    source: other.evidence[0]?.source ?? 'EXPLAIN',
+  };
+}
+
+function foldPlans(host: Finding, others: readonly Finding[]): Finding {
+  if (others.length === 0) return host;
+  return {
+    ...host,
+    rootCause: `${host.rootCause} The plan of the same statement also shows: ${others.map((o) => o.title).join('; ')} (one statement, one fix to measure; see the evidence).`,
+    evidence: [...host.evidence, ...others.map(otherPlanEvidence)],
+    merged: mergedIds(host, others),
+  };
+}
+
+const isPlan = (f: Finding) => f.id.startsWith('db.');
+
+/**
+ * Merges findings that share one root cause (see the file comment). The caller ranks them first:
+ * the first plan finding of a statement, and the first N+1 of a statement on a route, take the
+ * others. The order is not kept.
+ */
 export function mergeRootCauses(findings: readonly Finding[]): Finding[] {
   const caches = new Map<string, Finding[]>();
-  const plans = new Map<string, Finding>();
+  const plans = new Map<string, { host: Finding; others: Finding[] }>();
+  const loops = new Map<string, { host: Finding; caches: Finding[] }>();
   const out: Finding[] = [];
   for (const f of findings) {
     const shape = shapeOf(f);
@@ -98,14 +148,35 @@ export function mergeRootCauses(findings: readonly Finding[]): Finding[] {
       caches.set(shape, [...(caches.get(shape) ?? []), f]);
       continue;
     }
-    // The first (worst-ranked by the caller) plan finding of a statement takes its cache candidates.
-    if (shape && f.id.startsWith('db.') && !plans.has(shape)) plans.set(shape, f);
+    if (shape && isPlan(f)) {
+      const plan = plans.get(shape);
+      if (plan) {
+        plan.others.push(f);
+        continue;
+      }
+      plans.set(shape, { host: f, others: [] });
+    }
+    const loopKey = `${f.location?.route ?? ''}|${shape}`;
+    if (shape && f.id === N_PLUS_ONE && !loops.has(loopKey))
+      loops.set(loopKey, { host: f, caches: [] });
     out.push(f);
   }
+  const replaced = new Map<Finding, Finding>();
+  for (const { host, others } of plans.values()) replaced.set(host, foldPlans(host, others));
   for (const [shape, list] of caches) {
     const plan = plans.get(shape);
-    if (plan) out[out.indexOf(plan)] = foldIntoPlan(plan, list);
-    else out.push(list.length === 1 ? (list[0] as Finding) : mergeCaches(list));
+    if (plan) {
+      replaced.set(plan.host, foldCaches(replaced.get(plan.host) ?? plan.host, list));
+      continue;
+    }
+    const rest = list.filter((c) => {
+      const loop = loops.get(`${c.location?.route ?? ''}|${shape}`);
+      loop?.caches.push(c);
+      return !loop;
+    });
+    if (rest.length > 0) out.push(rest.length === 1 ? (rest[0] as Finding) : mergeCaches(rest));
   }
-  return out;
+  for (const loop of loops.values())
+    if (loop.caches.length > 0) replaced.set(loop.host, foldCaches(loop.host, loop.caches));
+  return out.map((f) => replaced.get(f) ?? f);
 }

@@ -3,11 +3,11 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { explainHotDependencies } from '../../audit/index.js';
 import type { CliOverrides } from '../../config/cli-overrides.js';
 import { type QuickRunOptions, runQuickTest } from '../../engine/index.js';
 import { ExitCode, exitCodeFor } from '../../errors/exit-codes.js';
 import { RedlineError } from '../../errors/redline-error.js';
+import { explainHotDependencies } from '../../findings/config-causes.js';
 import type { Finding } from '../../findings/finding.js';
 import { renderSummaryText } from '../../outputs/summary/summary-text.js';
 import { PROBE_ENV, type ProbeReport, readProbeReport } from '../../probe/index.js';
@@ -164,15 +164,19 @@ function printProbeText(probe: ProbeOutcome): void {
 
 function printResult(result: ProfileTargetResult, flags: ProfileFlags, probe?: ProbeOutcome): void {
   const probeFindings: Finding[] = probe?.report?.findings ?? [];
+  // The settings the probe read (dev mode, debug logging, …) explain hot dependencies in every
+  // output: the JSON's findings and the text's findings section alike.
+  const settings = probe?.report?.stats?.runtimeSettings ?? [];
+  const explained = {
+    ...result.analysis,
+    findings: explainHotDependencies(result.analysis.findings, settings),
+  };
   if (flags.json) {
-    const { capture: _capture, analysis, loadResult: _load, ...rest } = result;
-    const { cpuProfile: _model, ...summary } = analysis;
+    const { capture: _capture, analysis: _analysis, loadResult: _load, ...rest } = result;
+    const { cpuProfile: _model, ...summary } = explained;
     const merged = {
       ...rest,
-      findings: [
-        ...explainHotDependencies(rest.findings, probe?.report?.stats?.runtimeSettings ?? []),
-        ...probeFindings,
-      ],
+      findings: [...explainHotDependencies(rest.findings, settings), ...probeFindings],
       analysis: summary,
       ...(probe
         ? {
@@ -192,7 +196,7 @@ function printResult(result: ProfileTargetResult, flags: ProfileFlags, probe?: P
   const run = result.loadResult as { result?: Parameters<typeof renderSummaryText>[0] } | undefined;
   if (run?.result && !flags.quiet)
     process.stdout.write(renderSummaryText(run.result, { color: false }));
-  process.stdout.write(`\n${renderCaptureText(result.analysis, flags.top ?? 10)}\n`);
+  process.stdout.write(`\n${renderCaptureText(explained, flags.top ?? 10)}\n`);
   if (probe) printProbeText(probe);
   process.stdout.write('\nFiles:\n');
   for (const [kind, path] of Object.entries(result.files))

@@ -1,8 +1,11 @@
 /** analyzeProfile: any imported profile → source-mapped tables and ranked findings. */
+
+import { explainHotDependencies } from '../../findings/config-causes.js';
 import type { Finding } from '../../findings/finding.js';
 import { rankFindings } from '../../findings/rank.js';
 import type { Profile } from '../model/profile.js';
 import { attributeSamples } from './attribution.js';
+import { readProfileConfigCauses } from './config-evidence.js';
 import { createContentionFindings, createGoroutineFindings } from './contention-findings.js';
 import { createCpuFindings } from './cpu-findings.js';
 import { createFrameInfoTable, type FrameInfoTable } from './frame-info.js';
@@ -74,7 +77,7 @@ function findingsFor(profile: Profile, tables: ProfileTables, table: FrameInfoTa
     case 'wall':
       return tables.runtime === 'go'
         ? [...createCpuFindings(tables), ...createGoSchedulerFindings(profile, table)]
-        : createCpuFindings(tables);
+        : explainHotDependencies(createCpuFindings(tables), readProfileConfigCauses(tables));
     case 'alloc':
     case 'live-heap':
       return createAllocationFindings(tables);

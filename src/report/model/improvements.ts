@@ -103,7 +103,9 @@ export function createImprovements(
       ? findings[item.findingIndex]
       : findings.find((f) => f.id === item.findingId);
   const rows: ImprovementRow[] = items.map((item) => {
-    const measured = gains.filter((g) => g.findingId === item.findingId);
+    // A finding merged into this one (merge-root-causes) brings its measured gains along.
+    const ids = new Set([item.findingId, ...(findingOf(item)?.merged ?? [])]);
+    const measured = gains.filter((g) => ids.has(g.findingId));
     if (measured.length > 0) {
       return {
         optimization: item.title,
