@@ -161,6 +161,12 @@ export interface WorstQuery {
 /** A gain measured by a verify run or `--verify-index` for one finding. */
 export interface MeasuredGain {
   findingId: string;
+  /**
+   * The statement the gain was measured on, as its finding's `location.query` holds it: two
+   * findings of one rule on different statements each get their own gain. Absent in results
+   * written before it existed (then a gain is matched by rule id alone).
+   */
+  query?: string;
   /** What was measured, e.g. 'p95 latency', 'query time'. */
   metric: string;
   before: number;

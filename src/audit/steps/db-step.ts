@@ -132,6 +132,7 @@ async function verifyMissingIndex(
   for (const m of measured) finding.evidence.push(measuredEvidence(m));
   gains.push({
     findingId: finding.id,
+    query: q.sql,
     metric: 'query time',
     before: best.beforeMs,
     after: best.afterMs,
@@ -191,6 +192,7 @@ async function verifyTopNIndex(
   };
   gains.push({
     findingId: finding.id,
+    query: q.sql,
     metric: 'query time',
     before: m.beforeMs,
     after: m.afterMs,
@@ -275,7 +277,10 @@ async function explainFromProbe(
     .slice(0, AUTO_EXPLAIN);
   for (const q of top) {
     if (seen.has(normalizeSql(q.sql))) continue;
+    const firstGain = gains.length;
     const findings = await explainProbeStatement(session, q, options, gains);
+    // Measured with a real execution's text; its findings are filed under the probe's statement.
+    for (const g of gains.slice(firstGain)) g.query = q.sql;
     for (const f of findings) {
       f.location = { ...f.location, query: q.sql };
       f.evidence.push({

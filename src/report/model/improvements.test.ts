@@ -58,3 +58,30 @@ describe('Expected Improvements total', () => {
     expect(view.total.gain).toBe('up to −37% request latency (estimate)');
   });
 });
+
+describe('Expected Improvements: measured gains', () => {
+  it('shows a gain on the finding of the statement it was measured on, not on every finding of its rule', () => {
+    const a = 'SELECT * FROM articles ORDER BY created_at DESC LIMIT $1';
+    const b = 'SELECT * FROM comments WHERE article_id = $1';
+    const findings = [
+      finding('db.missing-index', 0.5, { query: a }),
+      finding('db.missing-index', 0.4, { query: b }),
+    ];
+    const view = createImprovements(findings, createOptimizationPlan(findings), [
+      {
+        findingId: 'db.missing-index',
+        query: b,
+        metric: 'query time',
+        before: 6.4,
+        after: 0.06,
+        unit: 'ms',
+        source: 'verify-index',
+      },
+    ]);
+    const measured = view.rows.filter((r) => r.measured);
+    expect(measured).toHaveLength(1);
+    expect(measured[0]?.optimization).toContain('comments');
+    expect(measured[0]?.gain).toContain('6.4 ms → 0.06 ms');
+    expect(view.rows.filter((r) => !r.measured)).toHaveLength(1);
+  });
+});

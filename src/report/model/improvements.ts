@@ -104,8 +104,13 @@ export function createImprovements(
       : findings.find((f) => f.id === item.findingId);
   const rows: ImprovementRow[] = items.map((item) => {
     // A finding merged into this one (merge-root-causes) brings its measured gains along.
-    const ids = new Set([item.findingId, ...(findingOf(item)?.merged ?? [])]);
-    const measured = gains.filter((g) => ids.has(g.findingId));
+    const finding = findingOf(item);
+    const ids = new Set([item.findingId, ...(finding?.merged ?? [])]);
+    // Merged findings share their host's statement, so the statement check holds for them too.
+    const measured = gains.filter(
+      (g) =>
+        ids.has(g.findingId) && (g.query === undefined || g.query === finding?.location?.query),
+    );
     if (measured.length > 0) {
       return {
         optimization: item.title,
@@ -115,7 +120,7 @@ export function createImprovements(
     }
     return {
       optimization: item.title,
-      gain: estimateText(findingOf(item)),
+      gain: estimateText(finding),
       measured: false,
     };
   });
