@@ -38,6 +38,10 @@ const EVENT_TYPES = ['open', 'message', 'error', 'close', 'ping', 'pong'] as con
 type EventType = (typeof EVENT_TYPES)[number];
 type Listener = (event: WsEvent) => unknown;
 
+/** `ws` send options, shared: one object per frame kind, not one per message. */
+const TEXT_FRAME = { binary: false } as const;
+const BINARY_FRAME = { binary: true } as const;
+
 /** `new WebSocket(url, protocols, params)` parameters (k6). */
 export interface WebSocketParams {
   headers?: Record<string, string | number | boolean>;
@@ -73,6 +77,12 @@ export class WebSocket {
   #bufferedAmount = 0;
   readonly #on = new Map<EventType, Listener | null>();
   readonly #listeners = new Map<EventType, Listener[]>();
+  /**
+   * What a dispatch of each type calls: the `on<type>` handler, then the added listeners. Rebuilt
+   * (a new array) when either changes, so a dispatch builds no list per message and a change made
+   * by a listener applies from the next event on.
+   */
+  readonly #dispatchList = new Map<EventType, Listener[]>();
   #socket: WsSocket | undefined;
   #metrics: WsSessionMetrics | undefined;
   readonly #pings = new Map<string, number>();
@@ -232,13 +242,17 @@ export class WebSocket {
     const list = this.#listeners.get(type as EventType);
     if (list) list.push(listener as Listener);
     else this.#listeners.set(type as EventType, [listener as Listener]);
+    this.#dispatchList.delete(type as EventType);
   }
 
   /** Removes a listener added with {@link addEventListener}. */
   removeEventListener(type: string, listener: unknown): void {
     const list = this.#listeners.get(type as EventType);
     const at = list?.indexOf(listener as Listener) ?? -1;
-    if (list && at >= 0) list.splice(at, 1);
+    if (list && at >= 0) {
+      list.splice(at, 1);
+      this.#dispatchList.delete(type as EventType);
+    }
   }
 
   /** Sends a string (text frame) or an ArrayBuffer, typed array or Blob (binary frame). */
@@ -307,10 +321,13 @@ export class WebSocket {
   #setOn(type: EventType, fn: unknown): void {
     if (fn === null || fn === undefined) {
       this.#on.set(type, null);
-      return;
+    } else {
+      if (typeof fn !== 'function') {
+        throw new TypeError(`a value for 'on${type}' should be callable`);
+      }
+      this.#on.set(type, fn as Listener);
     }
-    if (typeof fn !== 'function') throw new TypeError(`a value for 'on${type}' should be callable`);
-    this.#on.set(type, fn as Listener);
+    this.#dispatchList.delete(type);
   }
 
   #assertOpen(): void {
@@ -332,7 +349,7 @@ export class WebSocket {
   #send(data: string | Buffer, binary: boolean): void {
     const socket = this.#socket;
     if (!socket || socket.readyState !== socket.OPEN) return;
-    socket.send(data, { binary }, () => {
+    socket.send(data, binary ? BINARY_FRAME : TEXT_FRAME, () => {
       this.#bufferedAmount = Math.max(0, this.#bufferedAmount - data.length);
     });
     this.#metrics?.sent();
@@ -416,9 +433,14 @@ export class WebSocket {
 
   /** Calls the listeners of `type`; false when one threw (the iteration then fails with it). */
   #dispatch(type: EventType, fields: Partial<WsEvent>): boolean {
-    const on = this.#on.get(type);
-    const listeners = on ? [on, ...(this.#listeners.get(type) ?? [])] : this.#listeners.get(type);
-    if (!listeners || listeners.length === 0) return true;
+    let listeners = this.#dispatchList.get(type);
+    if (!listeners) {
+      const on = this.#on.get(type);
+      const added = this.#listeners.get(type) ?? [];
+      listeners = on ? [on, ...added] : [...added];
+      this.#dispatchList.set(type, listeners);
+    }
+    if (listeners.length === 0) return true;
     const event: WsEvent = { type, target: this, timestamp: Date.now(), ...fields };
     return callListeners(
       listeners,
