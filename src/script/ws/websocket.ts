@@ -74,7 +74,8 @@ export class WebSocket {
   #binaryType: 'blob' | 'arraybuffer' = 'blob';
   #protocol = '';
   #extensions: string[] = [];
-  #bufferedAmount = 0;
+  /** Bytes handed to `send` that wait behind a Blob's read (not given to the socket yet). */
+  #chainedBytes = 0;
   readonly #on = new Map<EventType, Listener | null>();
   readonly #listeners = new Map<EventType, Listener[]>();
   /**
@@ -171,9 +172,10 @@ export class WebSocket {
   get readyState(): number {
     return this.#readyState;
   }
-  /** Bytes handed to `send` (k6 counts them the same way). */
+  /** Bytes handed to `send` and not yet written to the network (as in browsers and k6). */
   get bufferedAmount(): number {
-    return this.#bufferedAmount;
+    // Waiting here behind a Blob, plus queued in the socket and not yet written to the network.
+    return this.#chainedBytes + (this.#socket?.bufferedAmount ?? 0);
   }
   /** The subprotocol the server chose. */
   get protocol(): string {
@@ -259,20 +261,21 @@ export class WebSocket {
   send(data: unknown): void {
     this.#assertOpen();
     if (typeof data === 'string') {
-      this.#bufferedAmount += Buffer.byteLength(data);
       this.#write(data, false);
     } else if (data instanceof ArrayBuffer) {
-      this.#bufferedAmount += data.byteLength;
       this.#write(Buffer.from(data), true);
     } else if (ArrayBuffer.isView(data)) {
-      this.#bufferedAmount += data.byteLength;
       this.#write(Buffer.from(data.buffer, data.byteOffset, data.byteLength), true);
     } else if (data instanceof Blob) {
-      this.#bufferedAmount += data.size;
+      const size = data.size;
+      this.#chainedBytes += size;
       const previous = this.#sendChain ?? Promise.resolve();
       const next = previous
         .then(() => data.arrayBuffer())
-        .then((bytes) => this.#send(Buffer.from(bytes), true));
+        .then((bytes) => {
+          this.#chainedBytes -= size;
+          this.#send(Buffer.from(bytes), true);
+        });
       this.#sendChain = next;
       void next.then(() => {
         if (this.#sendChain === next) this.#sendChain = undefined;
@@ -336,7 +339,13 @@ export class WebSocket {
 
   #write(data: string | Buffer, binary: boolean): void {
     if (this.#sendChain) {
-      const next = this.#sendChain.then(() => this.#send(data, binary));
+      // Behind a Blob still being read: sent in order once it is.
+      const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+      this.#chainedBytes += size;
+      const next = this.#sendChain.then(() => {
+        this.#chainedBytes -= size;
+        this.#send(data, binary);
+      });
       this.#sendChain = next;
       void next.then(() => {
         if (this.#sendChain === next) this.#sendChain = undefined;
@@ -349,9 +358,7 @@ export class WebSocket {
   #send(data: string | Buffer, binary: boolean): void {
     const socket = this.#socket;
     if (!socket || socket.readyState !== socket.OPEN) return;
-    socket.send(data, binary ? BINARY_FRAME : TEXT_FRAME, () => {
-      this.#bufferedAmount = Math.max(0, this.#bufferedAmount - data.length);
-    });
+    socket.send(data, binary ? BINARY_FRAME : TEXT_FRAME);
     this.#metrics?.sent();
   }
 
