@@ -9,7 +9,11 @@
 //   N and 2N operations, (cpu(2N) − cpu(N)) / N, so start-up (Node, the script's compilation,
 //   proto loading) cancels out. CPU time counts only the generator's own work, so it stays
 //   comparable while other processes compete for the cores.
-// Usage: node bench/protocols-ab.mjs [seconds] [reps] [concurrency] [N]
+// - per round, the ratio bare/redline of those CPU costs; the geometric mean of the rounds' ratios
+//   with a 95 % Student-t interval (bench/ratio-interval.mjs), and the load average.
+// Kinds: ws (k6/ws), wss (k6/websockets, the same bare `ws` loop), grpc; KINDS=ws,wss picks some.
+// seconds = 0 skips the rate runs.
+// Usage: [KINDS=ws,wss,grpc] node bench/protocols-ab.mjs [seconds] [reps] [concurrency] [N]
 
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -24,11 +28,13 @@ import {
   WORK,
   waitForPort,
 } from './lib.mjs';
+import { formatInterval, loadText, ratioInterval } from './ratio-interval.mjs';
 
 const seconds = Number(process.argv[2] ?? 5);
 const reps = Number(process.argv[3] ?? 3);
 const c = Number(process.argv[4] ?? 10);
 const N = Number(process.argv[5] ?? 20_000);
+const KINDS = (process.env.KINDS ?? 'ws,wss,grpc').split(',');
 const modules = join(ROOT, 'node_modules');
 const proto = join(ROOT, 'test/k6-compat/scripts/grpc/hello.proto');
 
@@ -122,6 +128,24 @@ export default function () {
 }
 `,
 );
+const wssK6 = join(WORK, 'protocols-wss.js');
+writeFileSync(
+  wssK6,
+  `import { WebSocket } from 'k6/websockets';
+export default function () {
+  const socket = new WebSocket('ws://127.0.0.1:${wsPort}');
+  // Count-bound when MSGS is set (messages per VU), else time-bound.
+  let n = 0;
+  socket.onopen = () => socket.send('hello');
+  socket.onmessage = (e) => {
+    n++;
+    if (__ENV.MSGS && n >= Number(__ENV.MSGS)) socket.close();
+    else socket.send(e.data);
+  };
+  if (!__ENV.MSGS) setTimeout(() => socket.close(), ${seconds * 1000});
+}
+`,
+);
 const grpcK6 = join(WORK, 'protocols-grpc.js');
 writeFileSync(
   grpcK6,
@@ -140,16 +164,16 @@ async function cpuFor(tool, kind, total) {
   if (tool === 'bare') {
     const run = await runPinned(process.execPath, [
       bareScript,
-      kind,
+      kind === 'grpc' ? 'grpc' : 'ws',
       '0',
       String(c),
       String(total),
     ]);
     return run.cpuSeconds;
   }
-  if (kind === 'ws') {
+  if (kind === 'ws' || kind === 'wss') {
     const { result, run } = await runRedlineJson([
-      wsK6,
+      kind === 'ws' ? wsK6 : wssK6,
       '--vus',
       String(c),
       '--iterations',
@@ -172,13 +196,24 @@ async function cpuFor(tool, kind, total) {
 }
 
 async function bare(kind) {
-  const run = await runPinned(process.execPath, [bareScript, kind, String(seconds), String(c)]);
+  const run = await runPinned(process.execPath, [
+    bareScript,
+    kind === 'grpc' ? 'grpc' : 'ws',
+    String(seconds),
+    String(c),
+  ]);
   return JSON.parse(run.stdout.trim().split('\n').pop()).rate;
 }
 async function redline(kind) {
-  if (kind === 'ws') {
+  if (kind === 'ws' || kind === 'wss') {
     // One session per VU for the whole test: messages received per second of the sessions.
-    const { result } = await runRedlineJson([wsK6, '--vus', String(c), '--iterations', String(c)]);
+    const { result } = await runRedlineJson([
+      kind === 'ws' ? wsK6 : wssK6,
+      '--vus',
+      String(c),
+      '--iterations',
+      String(c),
+    ]);
     const m = result.metrics;
     return m.ws_msgs_received.values.count / (m.ws_session_duration.values.avg / 1000);
   }
@@ -192,10 +227,11 @@ async function redline(kind) {
   return result.metrics.grpc_req_duration.values.count / (result.durationMs / 1000);
 }
 
-const rows = { ws: { bare: [], redline: [] }, grpc: { bare: [], redline: [] } };
-const cpu = { ws: { bare: [], redline: [] }, grpc: { bare: [], redline: [] } };
+const rows = Object.fromEntries(KINDS.map((kind) => [kind, { bare: [], redline: [] }]));
+const cpu = Object.fromEntries(KINDS.map((kind) => [kind, { bare: [], redline: [] }]));
+const loads = [loadText()];
 for (let i = 0; i < reps; i++) {
-  for (const kind of ['ws', 'grpc']) {
+  for (const kind of KINDS) {
     const order = i % 2 === 0 ? ['bare', 'redline'] : ['redline', 'bare'];
     for (const tool of order) {
       const one = await cpuFor(tool, kind, N);
@@ -205,9 +241,10 @@ for (let i = 0; i < reps; i++) {
       console.log(`${kind} ${tool} rep ${i + 1}: ${us.toFixed(1)} µs CPU per operation`);
     }
   }
+  loads.push(loadText());
 }
-for (let i = 0; i < reps; i++) {
-  for (const kind of ['ws', 'grpc']) {
+for (let i = 0; i < (seconds > 0 ? reps : 0); i++) {
+  for (const kind of KINDS) {
     const order = i % 2 === 0 ? ['bare', 'redline'] : ['redline', 'bare'];
     for (const tool of order) {
       const rate = tool === 'bare' ? await bare(kind) : await redline(kind);
@@ -223,14 +260,22 @@ console.log(
     .map((x) => x.toFixed(1))
     .join(' ')}`,
 );
-for (const kind of ['ws', 'grpc']) {
+console.log(`load during the CPU rounds: ${loads.join(' | ')}`);
+for (const kind of KINDS) {
+  // Per round: bare µs / redline µs = redline's operations per CPU-second relative to the bare loop.
+  const ratios = cpu[kind].bare.map((b, i) => b / cpu[kind].redline[i]);
+  console.log(
+    `${kind} per-round CPU ratio (bare/redline): ${formatInterval(ratioInterval(ratios))}; rounds ${ratios.map((r) => r.toFixed(2)).join(', ')}`,
+  );
+}
+for (const kind of KINDS) {
   const b = median(cpu[kind].bare);
   const r = median(cpu[kind].redline);
   console.log(
     `${kind} CPU per operation: bare ${b.toFixed(1)} µs  redline ${r.toFixed(1)} µs  ratio (bare/redline, per core) ${(b / r).toFixed(2)}×  (runs: bare ${cpu[kind].bare.map((x) => x.toFixed(1)).join(', ')}; redline ${cpu[kind].redline.map((x) => x.toFixed(1)).join(', ')})`,
   );
 }
-for (const kind of ['ws', 'grpc']) {
+for (const kind of KINDS) {
   const b = median(rows[kind].bare);
   const r = median(rows[kind].redline);
   console.log(

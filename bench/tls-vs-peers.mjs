@@ -5,6 +5,11 @@
 // cell is measured in the same run for reference.
 // Usage: node bench/tls-vs-peers.mjs [seconds] [reps] [connections]
 // REDLINE_B=/path/to/other/bin/redline.js adds a second Redline build to the rotation (A/B).
+// MARGINAL=N: Redline's CPU per request is marginal instead, (cpu(-n 2N) − cpu(-n N)) / N, so its
+// start-up and JIT warm-up (a large share of a short run on a loaded machine) cancel out; wrk's
+// and h2load's stay whole-run (C programs: start-up is a few ms). Per repetition, the ratio
+// wrk CPU µs/req ÷ Redline CPU µs/req (Redline's requests per CPU-second relative to wrk's) is
+// printed with a 95 % interval over the repetitions (bench/ratio-interval.mjs).
 import { loadavg } from 'node:os';
 import {
   freePort,
@@ -17,10 +22,12 @@ import {
   startNginx,
   TGT_CPU,
 } from './lib.mjs';
+import { formatInterval, ratioInterval } from './ratio-interval.mjs';
 
 const seconds = Number(process.argv[2] ?? 5);
 const reps = Number(process.argv[3] ?? 3);
 const c = Number(process.argv[4] ?? 50);
+const MARGINAL = Number(process.env.MARGINAL ?? 0);
 need('wrk', 'apt-get install -y wrk');
 need('h2load', 'apt-get install -y nghttp2-client');
 
@@ -39,7 +46,31 @@ async function redlineStartup(url, cli) {
   }
   return startup[key];
 }
+/** Marginal CPU µs per request of -n N and -n 2N runs (see MARGINAL above). */
+async function redlineMarginal(url, cli) {
+  const runs = [];
+  for (const n of [MARGINAL, 2 * MARGINAL]) {
+    const { result, run } = await runRedlineJson(
+      [url, '-c', String(c), '-n', String(n), '--insecure'],
+      cli ? { cli } : {},
+    );
+    runs.push({ result, run });
+  }
+  const [one, two] = runs;
+  const count = (r) => r.result.metrics.http_reqs.values.count;
+  const errors = runs.reduce(
+    (a, r) => a + Object.values(r.result.errors).reduce((x, y) => x + y, 0),
+    0,
+  );
+  return {
+    rps: two.result.metrics.http_reqs.values.rate,
+    cpu: two.run.cpuSeconds,
+    usPerReq: ((two.run.cpuSeconds - one.run.cpuSeconds) / (count(two) - count(one))) * 1e6,
+    errors,
+  };
+}
 async function redline(url, cli) {
+  if (MARGINAL > 0) return redlineMarginal(url, cli);
   const base = await redlineStartup(url, cli);
   const { result, run } = await runRedlineJson(
     [url, '-c', String(c), '-d', `${seconds}s`, '--insecure'],
@@ -127,6 +158,12 @@ for (const cell of cells) {
   const errors = names.reduce((a, n) => a + cell.runs[n].reduce((b, r) => b + r.errors, 0), 0);
   console.log(
     `| ${cell.name} | ${names.map((n) => k(m(n, 'rps'))).join(' | ')} | ${(m('redline', 'rps') / m('wrk', 'rps')).toFixed(2)} | ${(m('redline', 'rps') / m('h2load', 'rps')).toFixed(2)} | ${perRep} | ${names.map((n) => m(n, 'usPerReq').toFixed(1)).join(' | ')} | ${errors} |`,
+  );
+}
+for (const cell of cells) {
+  const ratios = cell.runs.redline.map((r, i) => cell.runs.wrk[i].usPerReq / r.usPerReq);
+  console.log(
+    `${cell.name}: CPU per request, wrk/redline per repetition ${ratios.map((r) => r.toFixed(2)).join(' ')}: ${formatInterval(ratioInterval(ratios))}; redline µs/req ${cell.runs.redline.map((r) => r.usPerReq.toFixed(1)).join(' ')}; wrk µs/req ${cell.runs.wrk.map((r) => r.usPerReq.toFixed(1)).join(' ')}`,
   );
 }
 console.log(

@@ -103,6 +103,14 @@ describe('k6/websockets', () => {
     const failed = run.result.checks.filter((c) => c.fails > 0).map((c) => c.name);
     expect(failed).toEqual([]);
     expect(checkCounts(run, 'close event with code 1000')).toEqual({ passes: 4, fails: 0 });
+    expect(checkCounts(run, 'bufferedAmount counts a Blob not sent yet')).toEqual({
+      passes: 4,
+      fails: 0,
+    });
+    expect(checkCounts(run, 'bufferedAmount is 0 once the echo came back')).toEqual({
+      passes: 4,
+      fails: 0,
+    });
     expect(checkCounts(run, 'constructor returns before the handshake')).toEqual({
       passes: 4,
       fails: 0,

@@ -1,6 +1,7 @@
 /** k6's globals for scripts: `__VU`, `__ITER`, `__ENV` and `open`, installed once per thread. */
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { currentVu, initVuContext } from '../runtime/vu-state.js';
+import { hasKeys } from './sample-tags.js';
 import { open } from './shared-data.js';
 
 let installed = false;
@@ -19,7 +20,8 @@ export function installScriptGlobals(): void {
       get: () => {
         const vu = currentVu();
         const env = threadRuntime().env;
-        return vu && Object.keys(vu.scenario.env).length > 0 ? { ...env, ...vu.scenario.env } : env;
+        // Read on every use (`__ENV.BASE_URL` in each request): no key array is built.
+        return vu && hasKeys(vu.scenario.env) ? { ...env, ...vu.scenario.env } : env;
       },
       configurable: true,
     },

@@ -3,7 +3,8 @@ import type { Tags } from '../../metrics/metric-types.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { currentVu, type VuState } from '../runtime/vu-state.js';
 
-function hasKeys(record: Readonly<Record<string, string>>): boolean {
+/** True when `record` has an own enumerable key; builds no array (hot paths call it per sample). */
+export function hasKeys(record: Readonly<Record<string, string>>): boolean {
   for (const _ in record) return true;
   return false;
 }

@@ -24,6 +24,9 @@ import { WsSessionMetrics } from './ws-metrics.js';
 /** How long a socket we closed may wait for the peer's close frame before it is destroyed. */
 export const CLOSE_LINGER_MS = 1_000;
 const GOING_AWAY = 1001;
+/** `ws` send options, shared: one object per frame kind, not one per message. */
+const TEXT_FRAME = { binary: false } as const;
+const BINARY_FRAME = { binary: true } as const;
 
 /** `ws.connect()` parameters (k6). */
 export interface WsConnectParams {
@@ -223,7 +226,7 @@ export class Socket {
       this.#emitError(new WsError('websocket: send on a closed connection'));
       return;
     }
-    this.#ws.send(data, { binary });
+    this.#ws.send(data, binary ? BINARY_FRAME : TEXT_FRAME);
     this.#metrics.sent();
   }
 
@@ -236,7 +239,7 @@ export class Socket {
     const run = (): void => {
       if (this.#closed) return;
       if (!repeat) this.#timers.delete(timer);
-      this.#call(fn as Handler, []);
+      this.#call(fn as Handler, undefined);
     };
     const timer = repeat ? setInterval(run, delay) : setTimeout(run, delay);
     this.#timers.add(timer);
@@ -270,21 +273,22 @@ export class Socket {
     const handlers = this.#handlers.get(event);
     if (!handlers) return;
     for (const handler of handlers) {
-      if (!this.#call(handler, arg === undefined ? [] : [arg])) return;
+      if (!this.#call(handler, arg)) return;
     }
   }
 
   /**
-   * Calls a handler, or queues it behind a handler still running; an exception ends the session
-   * (close 1001) and `connect()` throws it. False when the handler threw at once.
+   * Calls a handler (with `arg` unless undefined), or queues it behind a handler still running;
+   * an exception ends the session (close 1001) and `connect()` throws it. False when the handler
+   * threw at once. Runs once per message: no argument array is built.
    */
-  #call(handler: Handler, args: unknown[]): boolean {
+  #call(handler: Handler, arg: unknown): boolean {
     if (this.#pending) {
-      this.#setPending(this.#pending.then(() => this.#callQueued(handler, args)));
+      this.#setPending(this.#pending.then(() => this.#callQueued(handler, arg)));
       return true;
     }
     try {
-      const result = handler(...args);
+      const result = arg === undefined ? handler() : handler(arg);
       if (isPromise(result)) this.#setPending(result.then(noop, (error) => this.#fail(error)));
       return true;
     } catch (error) {
@@ -293,10 +297,10 @@ export class Socket {
     }
   }
 
-  #callQueued(handler: Handler, args: unknown[]): Promise<void> | undefined {
+  #callQueued(handler: Handler, arg: unknown): Promise<void> | undefined {
     if (this.#failure) return undefined;
     try {
-      const result = handler(...args);
+      const result = arg === undefined ? handler() : handler(arg);
       if (isPromise(result)) return result.then(noop, (error) => this.#fail(error));
     } catch (error) {
       this.#fail(error);

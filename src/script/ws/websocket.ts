@@ -38,6 +38,10 @@ const EVENT_TYPES = ['open', 'message', 'error', 'close', 'ping', 'pong'] as con
 type EventType = (typeof EVENT_TYPES)[number];
 type Listener = (event: WsEvent) => unknown;
 
+/** `ws` send options, shared: one object per frame kind, not one per message. */
+const TEXT_FRAME = { binary: false } as const;
+const BINARY_FRAME = { binary: true } as const;
+
 /** `new WebSocket(url, protocols, params)` parameters (k6). */
 export interface WebSocketParams {
   headers?: Record<string, string | number | boolean>;
@@ -70,9 +74,16 @@ export class WebSocket {
   #binaryType: 'blob' | 'arraybuffer' = 'blob';
   #protocol = '';
   #extensions: string[] = [];
-  #bufferedAmount = 0;
+  /** Bytes handed to `send` that wait behind a Blob's read (not given to the socket yet). */
+  #chainedBytes = 0;
   readonly #on = new Map<EventType, Listener | null>();
   readonly #listeners = new Map<EventType, Listener[]>();
+  /**
+   * What a dispatch of each type calls: the `on<type>` handler, then the added listeners. Rebuilt
+   * (a new array) when either changes, so a dispatch builds no list per message and a change made
+   * by a listener applies from the next event on.
+   */
+  readonly #dispatchList = new Map<EventType, Listener[]>();
   #socket: WsSocket | undefined;
   #metrics: WsSessionMetrics | undefined;
   readonly #pings = new Map<string, number>();
@@ -161,9 +172,10 @@ export class WebSocket {
   get readyState(): number {
     return this.#readyState;
   }
-  /** Bytes handed to `send` (k6 counts them the same way). */
+  /** Bytes handed to `send` and not yet written to the network (as in browsers and k6). */
   get bufferedAmount(): number {
-    return this.#bufferedAmount;
+    // Waiting here behind a Blob, plus queued in the socket and not yet written to the network.
+    return this.#chainedBytes + (this.#socket?.bufferedAmount ?? 0);
   }
   /** The subprotocol the server chose. */
   get protocol(): string {
@@ -232,33 +244,38 @@ export class WebSocket {
     const list = this.#listeners.get(type as EventType);
     if (list) list.push(listener as Listener);
     else this.#listeners.set(type as EventType, [listener as Listener]);
+    this.#dispatchList.delete(type as EventType);
   }
 
   /** Removes a listener added with {@link addEventListener}. */
   removeEventListener(type: string, listener: unknown): void {
     const list = this.#listeners.get(type as EventType);
     const at = list?.indexOf(listener as Listener) ?? -1;
-    if (list && at >= 0) list.splice(at, 1);
+    if (list && at >= 0) {
+      list.splice(at, 1);
+      this.#dispatchList.delete(type as EventType);
+    }
   }
 
   /** Sends a string (text frame) or an ArrayBuffer, typed array or Blob (binary frame). */
   send(data: unknown): void {
     this.#assertOpen();
     if (typeof data === 'string') {
-      this.#bufferedAmount += Buffer.byteLength(data);
       this.#write(data, false);
     } else if (data instanceof ArrayBuffer) {
-      this.#bufferedAmount += data.byteLength;
       this.#write(Buffer.from(data), true);
     } else if (ArrayBuffer.isView(data)) {
-      this.#bufferedAmount += data.byteLength;
       this.#write(Buffer.from(data.buffer, data.byteOffset, data.byteLength), true);
     } else if (data instanceof Blob) {
-      this.#bufferedAmount += data.size;
+      const size = data.size;
+      this.#chainedBytes += size;
       const previous = this.#sendChain ?? Promise.resolve();
       const next = previous
         .then(() => data.arrayBuffer())
-        .then((bytes) => this.#send(Buffer.from(bytes), true));
+        .then((bytes) => {
+          this.#chainedBytes -= size;
+          this.#send(Buffer.from(bytes), true);
+        });
       this.#sendChain = next;
       void next.then(() => {
         if (this.#sendChain === next) this.#sendChain = undefined;
@@ -307,10 +324,13 @@ export class WebSocket {
   #setOn(type: EventType, fn: unknown): void {
     if (fn === null || fn === undefined) {
       this.#on.set(type, null);
-      return;
+    } else {
+      if (typeof fn !== 'function') {
+        throw new TypeError(`a value for 'on${type}' should be callable`);
+      }
+      this.#on.set(type, fn as Listener);
     }
-    if (typeof fn !== 'function') throw new TypeError(`a value for 'on${type}' should be callable`);
-    this.#on.set(type, fn as Listener);
+    this.#dispatchList.delete(type);
   }
 
   #assertOpen(): void {
@@ -319,7 +339,13 @@ export class WebSocket {
 
   #write(data: string | Buffer, binary: boolean): void {
     if (this.#sendChain) {
-      const next = this.#sendChain.then(() => this.#send(data, binary));
+      // Behind a Blob still being read: sent in order once it is.
+      const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+      this.#chainedBytes += size;
+      const next = this.#sendChain.then(() => {
+        this.#chainedBytes -= size;
+        this.#send(data, binary);
+      });
       this.#sendChain = next;
       void next.then(() => {
         if (this.#sendChain === next) this.#sendChain = undefined;
@@ -332,9 +358,7 @@ export class WebSocket {
   #send(data: string | Buffer, binary: boolean): void {
     const socket = this.#socket;
     if (!socket || socket.readyState !== socket.OPEN) return;
-    socket.send(data, { binary }, () => {
-      this.#bufferedAmount = Math.max(0, this.#bufferedAmount - data.length);
-    });
+    socket.send(data, binary ? BINARY_FRAME : TEXT_FRAME);
     this.#metrics?.sent();
   }
 
@@ -416,9 +440,14 @@ export class WebSocket {
 
   /** Calls the listeners of `type`; false when one threw (the iteration then fails with it). */
   #dispatch(type: EventType, fields: Partial<WsEvent>): boolean {
-    const on = this.#on.get(type);
-    const listeners = on ? [on, ...(this.#listeners.get(type) ?? [])] : this.#listeners.get(type);
-    if (!listeners || listeners.length === 0) return true;
+    let listeners = this.#dispatchList.get(type);
+    if (!listeners) {
+      const on = this.#on.get(type);
+      const added = this.#listeners.get(type) ?? [];
+      listeners = on ? [on, ...added] : [...added];
+      this.#dispatchList.set(type, listeners);
+    }
+    if (listeners.length === 0) return true;
     const event: WsEvent = { type, target: this, timestamp: Date.now(), ...fields };
     return callListeners(
       listeners,

@@ -34,9 +34,14 @@ export default function () {
   };
   // A second socket in the same iteration, with a Blob message.
   const blobSocket = new WebSocket(`${__ENV.WS_URL}/echo`);
-  blobSocket.onopen = () => blobSocket.send(new Blob(['blob please']));
+  blobSocket.onopen = () => {
+    blobSocket.send(new Blob(['blob please']));
+    // The Blob's bytes are read asynchronously: buffered until then, as in browsers.
+    check(blobSocket, { 'bufferedAmount counts a Blob not sent yet': (s) => s.bufferedAmount === 11 });
+  };
   blobSocket.onmessage = (e) => {
     check(e, { 'a Blob is sent as binary and arrives as a Blob (default binaryType)': (ev) => ev.data instanceof Blob && ev.data.size === 11 });
+    check(blobSocket, { 'bufferedAmount is 0 once the echo came back': (s) => s.bufferedAmount === 0 });
     blobSocket.close(3001, 'done');
   };
   // A failing handshake fires error then close.
