@@ -269,16 +269,10 @@ export class WebSocket {
     } else if (data instanceof Blob) {
       const size = data.size;
       this.#chainedBytes += size;
-      const previous = this.#sendChain ?? Promise.resolve();
-      const next = previous
-        .then(() => data.arrayBuffer())
-        .then((bytes) => {
-          this.#chainedBytes -= size;
-          this.#send(Buffer.from(bytes), true);
-        });
-      this.#sendChain = next;
-      void next.then(() => {
-        if (this.#sendChain === next) this.#sendChain = undefined;
+      this.#chain(async () => {
+        const bytes = await data.arrayBuffer();
+        this.#chainedBytes -= size;
+        this.#send(Buffer.from(bytes), true);
       });
     } else {
       throw new TypeError(`unsupported send type ${data === null ? 'null' : typeof data}`);
@@ -342,17 +336,27 @@ export class WebSocket {
       // Behind a Blob still being read: sent in order once it is.
       const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
       this.#chainedBytes += size;
-      const next = this.#sendChain.then(() => {
+      this.#chain(() => {
         this.#chainedBytes -= size;
         this.#send(data, binary);
-      });
-      this.#sendChain = next;
-      void next.then(() => {
-        if (this.#sendChain === next) this.#sendChain = undefined;
       });
     } else {
       this.#send(data, binary);
     }
+  }
+
+  /**
+   * Appends a send to the chain behind a Blob's read, in order. A failing step (a Blob that cannot
+   * be read) fails the iteration like a throwing listener, never as an unhandled rejection.
+   */
+  #chain(step: () => void | Promise<void>): void {
+    const next = (this.#sendChain ?? Promise.resolve())
+      .then(step)
+      .catch((error) => this.#fail(error));
+    this.#sendChain = next;
+    void next.then(() => {
+      if (this.#sendChain === next) this.#sendChain = undefined;
+    });
   }
 
   #send(data: string | Buffer, binary: boolean): void {
