@@ -348,10 +348,11 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
       buf.set(part, p);
       p += part.length;
     }
-    s.out = [];
+    // Emptied in place: no new arrays per write (nothing else holds them).
+    s.out.length = 0;
     s.outBytes = 0;
-    s.newIds = [];
-    s.newFlights = [];
+    ids.length = 0;
+    flights.length = 0;
     s.writtenTotal += total;
     s.socket.write(buf);
   }
