@@ -17,9 +17,9 @@
  * emitters and async resources per stream, header objects, GC), not in Redline's recording.
  * This client keeps one small record per stream (reused between body-less requests). Since the
  * 08:04 UTC changes (bench/RESULTS.md) it is 0.80-0.87× h2load per core against nginx at full
- * rate and 0.71-0.74× against node:http2, but 0.29-0.51× in the duration-bound bench on a
- * loaded machine, where each read carries 1-2 responses: the rest is a JS read callback and a
- * socket write per response at those rates.
+ * rate and 0.67-0.75× against node:http2 (a second pass at 08:36 UTC did not move it), but
+ * 0.29-0.51× in the duration-bound bench on a loaded machine, where each read carries 1-2
+ * responses: the rest is a JS read callback and a socket write per response at those rates.
  *
  * What it does (RFC 9113): connection preface and SETTINGS (push disabled, large receive
  * windows), SETTINGS ack, the request's HEADERS block HPACK-encoded once (hpack.ts: literal
