@@ -17,9 +17,9 @@
  * emitters and async resources per stream, header objects, GC), not in Redline's recording.
  * This client keeps one small record per stream (reused between body-less requests). Since the
  * 08:04 UTC changes (bench/RESULTS.md) it is 0.80-0.87× h2load per core against nginx at full
- * rate and 0.71-0.74× against node:http2, but 0.29-0.51× in the duration-bound bench on a
- * loaded machine, where each read carries 1-2 responses: the rest is a JS read callback and a
- * socket write per response at those rates.
+ * rate and 0.67-0.75× against node:http2 (a second pass at 08:36 UTC did not move it), but
+ * 0.29-0.51× in the duration-bound bench on a loaded machine, where each read carries 1-2
+ * responses: the rest is a JS read callback and a socket write per response at those rates.
  *
  * What it does (RFC 9113): connection preface and SETTINGS (push disabled, large receive
  * windows), SETTINGS ack, the request's HEADERS block HPACK-encoded once (hpack.ts: literal
@@ -118,6 +118,8 @@ interface Session extends SlotSession {
   flushQueued: boolean;
   /** Streams whose HEADERS go out at the end of this turn (written from the template). */
   newIds: number[];
+  /** Their flights, index for index (`sent` is set at the write without a map lookup). */
+  newFlights: Flight[];
   /** Connection-level send window and the peer's initial stream window / frame size. */
   sendWindow: number;
   peerInitialWindow: number;
@@ -220,6 +222,7 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
       outBytes: 0,
       flushQueued: false,
       newIds: [],
+      newFlights: [],
       sendWindow: DEFAULT_WINDOW,
       peerInitialWindow: DEFAULT_WINDOW,
       peerMaxFrame: DEFAULT_MAX_FRAME_SIZE,
@@ -282,6 +285,7 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
     flight.sendWindow = s.peerInitialWindow;
     s.flights.set(id, flight);
     s.newIds.push(id);
+    s.newFlights.push(flight);
     if (!s.flushQueued) this.#scheduleFlush(s);
     if (body !== null) this.#sendBody(s, flight);
     // Stream ids are finite: the slot moves to a new connection before they run out.
@@ -322,25 +326,33 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
     const ids = s.newIds;
     const total = s.outBytes + ids.length * template.length;
     if (total === 0) return;
-    const buf = Buffer.allocUnsafe(total);
+    const buf = outputBuffer(total);
     let p = 0;
     // HEADERS first: a body's DATA frames queued with them must follow their stream's HEADERS.
     // `sending` ends here, when the request is handed to the socket (k6: written).
     const now = this.clock();
-    for (const id of ids) {
-      const flight = s.flights.get(id);
-      if (flight !== undefined) flight.sent = now;
-      template.copy(buf, p);
-      buf.writeUInt32BE(id, p + 5);
+    const flights = s.newFlights;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      // A flight finished before this write may already carry a newer stream: left alone.
+      const flight = flights[i]!;
+      if (flight.id === id) flight.sent = now;
+      buf.set(template, p);
+      buf[p + 5] = id >>> 24;
+      buf[p + 6] = (id >>> 16) & 0xff;
+      buf[p + 7] = (id >>> 8) & 0xff;
+      buf[p + 8] = id & 0xff;
       p += template.length;
     }
     for (const part of s.out) {
-      part.copy(buf, p);
+      buf.set(part, p);
       p += part.length;
     }
-    s.out = [];
+    // Emptied in place: no new arrays per write (nothing else holds them).
+    s.out.length = 0;
     s.outBytes = 0;
-    s.newIds = [];
+    ids.length = 0;
+    flights.length = 0;
     s.writtenTotal += total;
     s.socket.write(buf);
   }
@@ -694,6 +706,29 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
     // Counted here rather than read from the socket's getters (bytesWritten walks its queue).
     this.fillTrail(s, flight, flight.sent, end, s.readTotal, s.writtenTotal);
   }
+}
+
+/** Size of the slabs that socket writes are cut from (see {@link outputBuffer}). */
+const OUTPUT_SLAB = 64 * 1024;
+let outputSlab = Buffer.allocUnsafeSlow(0);
+let outputAt = 0;
+
+/**
+ * A buffer of `size` octets for one socket write, cut from a 64 KB slab of this thread. A written
+ * buffer may stay queued in the socket, so a slab is never reused: when it is spent, a new one is
+ * allocated (a write per socket read otherwise renews node's 8 KB Buffer pool every few dozen
+ * writes, measured at ~6 % of the read callback against node:http2). Larger writes get their own.
+ */
+function outputBuffer(size: number): Buffer {
+  if (size > OUTPUT_SLAB / 8) return Buffer.allocUnsafeSlow(size);
+  if (outputAt + size > outputSlab.length) {
+    outputSlab = Buffer.allocUnsafeSlow(OUTPUT_SLAB);
+    outputAt = 0;
+  }
+  const buf = outputSlab.subarray(outputAt, outputAt + size);
+  // 8-byte aligned starts, as node's pool keeps them.
+  outputAt = (outputAt + size + 7) & ~7;
+  return buf;
 }
 
 /** A blank flight record (every field set by `send`; one literal keeps the shape stable). */
