@@ -1,4 +1,6 @@
 /** k6's globals for scripts: `__VU`, `__ITER`, `__ENV` and `open`, installed once per thread. */
+
+import { hasKeys } from '../../util/has-keys.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { currentVu, initVuContext } from '../runtime/vu-state.js';
 import { open } from './shared-data.js';
@@ -19,7 +21,7 @@ export function installScriptGlobals(): void {
       get: () => {
         const vu = currentVu();
         const env = threadRuntime().env;
-        return vu && Object.keys(vu.scenario.env).length > 0 ? { ...env, ...vu.scenario.env } : env;
+        return vu && hasKeys(vu.scenario.env) ? { ...env, ...vu.scenario.env } : env;
       },
       configurable: true,
     },
