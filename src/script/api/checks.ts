@@ -2,6 +2,7 @@
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import type { MetricRegistry } from '../../metrics/registry.js';
 import type { RateSeries } from '../../metrics/series.js';
+import { hasKeys } from '../../util/has-keys.js';
 import { isThenable } from '../../util/is-thenable.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { currentVu, type VuState } from '../runtime/vu-state.js';
@@ -52,12 +53,6 @@ interface VuCheckSeries {
 }
 
 const seriesByVu = new WeakMap<VuState, VuCheckSeries>();
-
-function hasKeys(record: object | undefined): boolean {
-  if (record === undefined) return false;
-  for (const _ in record) return true;
-  return false;
-}
 
 /**
  * The `checks` series of check `name` in the calling VU's context. Checks without tags of their

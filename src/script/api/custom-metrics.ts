@@ -5,9 +5,10 @@
 import type { MetricType, ValueContains } from '../../metrics/metric-types.js';
 import type { MetricRegistry } from '../../metrics/registry.js';
 import type { Series } from '../../metrics/series.js';
+import { hasKeys } from '../../util/has-keys.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { currentVu, type VuState } from '../runtime/vu-state.js';
-import { contextKey, contextTags, hasKeys } from './sample-tags.js';
+import { contextKey, contextTags } from './sample-tags.js';
 
 const seriesByRegistry = new WeakMap<MetricRegistry, Map<string, Series>>();
 

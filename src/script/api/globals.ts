@@ -1,7 +1,8 @@
 /** k6's globals for scripts: `__VU`, `__ITER`, `__ENV` and `open`, installed once per thread. */
+
+import { hasKeys } from '../../util/has-keys.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { currentVu, initVuContext } from '../runtime/vu-state.js';
-import { hasKeys } from './sample-tags.js';
 import { open } from './shared-data.js';
 
 let installed = false;

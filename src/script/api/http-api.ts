@@ -3,7 +3,7 @@
  * async and resolves with a {@link Response}; `batch` runs requests in parallel.
  */
 import type { ExpectedStatus } from '../../http/http-metrics.js';
-import { requireVu } from '../runtime/vu-state.js';
+import { currentVu, requireVu } from '../runtime/vu-state.js';
 import { CookieJar } from '../vu-http/cookie-jar.js';
 import { httpSettings } from '../vu-http/http-settings.js';
 import { createFile, type FileData } from '../vu-http/request-body.js';
@@ -26,7 +26,8 @@ export function request(
   body?: unknown,
   params?: RequestParams,
 ): Promise<Response> {
-  const vu = requireVu(`http.${method.toLowerCase()}()`);
+  // The API name for the init-context error is built only when it is needed (not per request).
+  const vu = currentVu() ?? requireVu(`http.${method.toLowerCase()}()`);
   if (typeof url === 'object' && url !== null) {
     // http.url`...` result: the URL plus its template as the `name` tag.
     const p = { ...(params ?? {}), tags: { name: url.name ?? url.url, ...(params?.tags ?? {}) } };

@@ -1,13 +1,8 @@
 /** Tags every script-level sample carries: test tags, scenario tags, VU tags, group and scenario. */
 import type { Tags } from '../../metrics/metric-types.js';
+import { hasKeys } from '../../util/has-keys.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { currentVu, type VuState } from '../runtime/vu-state.js';
-
-/** True when `record` has an own enumerable key; builds no array (hot paths call it per sample). */
-export function hasKeys(record: Readonly<Record<string, string>>): boolean {
-  for (const _ in record) return true;
-  return false;
-}
 
 /**
  * A cache key for the calling VU's context tags plus `extra` (cheap: no object is built). Series

@@ -10,6 +10,7 @@ import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import type { Tags } from '../../metrics/metric-types.js';
 import type { MetricRegistry } from '../../metrics/registry.js';
 import type { CounterSeries } from '../../metrics/series.js';
+import { hasKeys } from '../../util/has-keys.js';
 import { contextKey } from '../api/sample-tags.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import type { VuState } from '../runtime/vu-state.js';
@@ -70,11 +71,6 @@ interface SeriesMemo extends RequestSeriesKey {
   cache: HttpSeriesCache;
 }
 
-function hasOwnKeys(record: Record<string, string>): boolean {
-  for (const _ in record) return true;
-  return false;
-}
-
 /** The metric series of one VU's requests, in the thread's current registry. */
 export class VuSeries {
   readonly #vu: () => VuState;
@@ -101,7 +97,7 @@ export class VuSeries {
       memo.tags === request.tags &&
       memo.group === vu.group &&
       memo.scenario === vu.scenario.name &&
-      !hasOwnKeys(vu.tags)
+      !hasKeys(vu.tags)
     ) {
       return memo.cache;
     }
@@ -127,7 +123,7 @@ export class VuSeries {
       httpCaches.set(key, cache);
     }
     // VU tags can change in place (exec.vu.tags), so only tag-less VUs use the memo.
-    this.#memo = hasOwnKeys(vu.tags)
+    this.#memo = hasKeys(vu.tags)
       ? undefined
       : {
           registry: rt.registry,

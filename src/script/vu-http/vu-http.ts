@@ -37,6 +37,7 @@ import { headHasField, readHeadFields } from '../../http/response-parser.js';
 import { parseTarget, type Target } from '../../http/target.js';
 import { TimingTrail } from '../../http/timing-trail.js';
 import { parseDurationMs } from '../../util/duration.js';
+import { hasKeys } from '../../util/has-keys.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { IterationAbort, type VuState } from '../runtime/vu-state.js';
 import { CookieJar } from './cookie-jar.js';
@@ -68,6 +69,8 @@ export interface RequestParams {
 }
 
 const readBuffer = Buffer.allocUnsafe(64 * 1024);
+/** The params of a request without any (shared: no object per request; never written to). */
+const NO_PARAMS: RequestParams = Object.freeze({});
 const targets = new Map<string, Target>();
 
 function targetFor(url: string): Target {
@@ -92,38 +95,33 @@ const plainRequests = new WeakMap<
   Map<string, EncodedRequest & { userAgent: string; noConnectionReuse: boolean }>
 >();
 
-/** The encoding of a plain request (see VuHttp's #request): `encode` runs once per target and method. */
-function plainEncoding(
+/** The kept encoding of a plain request (see VuHttp's #request), if made with today's settings. */
+function plainEncoding(method: string, target: Target): EncodedRequest | undefined {
+  const cached = plainRequests.get(target)?.get(method);
+  return cached !== undefined &&
+    cached.userAgent === httpSettings.userAgent &&
+    cached.noConnectionReuse === httpSettings.noConnectionReuse
+    ? cached
+    : undefined;
+}
+
+/** Keeps `encoded` as the encoding of the plain request `method` `target` (made once per both). */
+function keepPlainEncoding(
   method: string,
   target: Target,
-  encode: () => EncodedRequest,
+  encoded: EncodedRequest,
 ): EncodedRequest {
   let byMethod = plainRequests.get(target);
   if (!byMethod) {
     byMethod = new Map();
     plainRequests.set(target, byMethod);
   }
-  let cached = byMethod.get(method);
-  if (
-    !cached ||
-    cached.userAgent !== httpSettings.userAgent ||
-    cached.noConnectionReuse !== httpSettings.noConnectionReuse
-  ) {
-    cached = {
-      ...encode(),
-      userAgent: httpSettings.userAgent,
-      noConnectionReuse: httpSettings.noConnectionReuse,
-    };
-    byMethod.set(method, cached);
-  }
-  return cached;
-}
-
-/** True when `record` is defined and has an own enumerable key. */
-function hasKeys(record: object | undefined): boolean {
-  if (record === undefined) return false;
-  for (const _ in record) return true;
-  return false;
+  byMethod.set(method, {
+    ...encoded,
+    userAgent: httpSettings.userAgent,
+    noConnectionReuse: httpSettings.noConnectionReuse,
+  });
+  return encoded;
 }
 
 const rewrittenTargets = new Map<string, Target>();
@@ -252,7 +250,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
     method: string,
     url: string,
     body?: unknown,
-    params: RequestParams = {},
+    params: RequestParams = NO_PARAMS,
   ): Promise<Response> {
     if (params.auth === 'digest') return this.#digest(method, url, body, params);
     return this.#request(method, url, body, params);
@@ -312,7 +310,6 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
     const upper = method.toUpperCase();
     const jar = params.jar === undefined ? this.jar : params.jar;
     const host = finalUrl === original ? undefined : originalHost(original);
-    const encode = () => this.#encode(upper, original, target, body, params, jar, host);
     // A request with nothing of its own (no body, headers, cookies, credentials, host rule) is
     // the same bytes every time: encoded once per URL and method.
     const plain =
@@ -323,7 +320,13 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
       (jar === null || jar.isEmpty) &&
       host === undefined &&
       (target.href === original || !original.includes('@'));
-    const { bytes, sent } = plain ? plainEncoding(upper, target, encode) : encode();
+    // No closure or lookup beyond the kept encoding on the common path.
+    let encoded = plain ? plainEncoding(upper, target) : undefined;
+    if (encoded === undefined) {
+      encoded = this.#encode(upper, original, target, body, params, jar, host);
+      if (plain) keepPlainEncoding(upper, target, encoded);
+    }
+    const { bytes, sent } = encoded;
     const timeoutMs =
       params.timeout === undefined
         ? httpSettings.timeoutMs
