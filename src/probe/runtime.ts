@@ -126,8 +126,11 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
   };
   if (config.reportFile)
     appendRecords(config.reportFile, [helloRecord(config, drivers, server?.port)]);
-  const timer = setInterval(flush, config.flushMs);
-  timer.unref();
+  // Bench only (bench/probe-overhead.js PROBE_PARTS): REDLINE_PROBE_BENCH_OFF containing `flush`
+  // leaves the periodic report flush off (the report is then written at exit only).
+  const periodic = !(process.env.REDLINE_PROBE_BENCH_OFF ?? '').split(',').includes('flush');
+  const timer = periodic ? setInterval(flush, config.flushMs) : undefined;
+  timer?.unref();
   const removeExit = installExitFlush({
     flush,
     end: (reason) => {
