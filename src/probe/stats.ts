@@ -63,6 +63,7 @@ export class ProbeStats {
   #routes = new Map<string, RouteAcc>();
   #queries = new Map<string, QueryStats>();
   #loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  #updates = 0;
 
   constructor() {
     // Bench only (bench/probe-overhead.js PROBE_PARTS): REDLINE_PROBE_BENCH_OFF containing `loop`
@@ -73,6 +74,7 @@ export class ProbeStats {
 
   /** Records a finished request. */
   addRequest(state: RequestState, durationMs: number, status: number): void {
+    this.#updates++;
     let acc = this.#routes.get(state.route);
     if (!acc) {
       acc = {
@@ -99,6 +101,7 @@ export class ProbeStats {
 
   /** Records a finished query. */
   addQuery(record: QueryRecord): void {
+    this.#updates++;
     let stats = this.#queries.get(record.sql);
     if (!stats) {
       if (this.#queries.size >= MAX_QUERY_KEYS) return;
@@ -171,6 +174,11 @@ export class ProbeStats {
           }
         : { meanMs: 0, p99Ms: 0, maxMs: 0 };
     return { routes, queries, eventLoop };
+  }
+
+  /** Requests and queries recorded so far: unchanged means there is nothing new to report. */
+  get updates(): number {
+    return this.#updates;
   }
 
   /** Stops the event-loop monitor. */
