@@ -48,9 +48,25 @@ const VARIANTS = {
   // Optional: another build of the probe (env PROBE_BASELINE=<path of its dist/probe/register.js>),
   // e.g. the main branch's, to compare before and after a change in the same run.
   ...(process.env.PROBE_BASELINE ? { before: [`--import=${process.env.PROBE_BASELINE}`] } : {}),
+  // Optional: PROBE_PARTS=loop,flush adds one full-probe variant per fixed part with that part
+  // left out (env REDLINE_PROBE_BENCH_OFF, src/probe/stats.ts and runtime.ts): each part's cost is
+  // the full probe's ratio minus that variant's, in the same rounds.
+  ...Object.fromEntries(
+    (process.env.PROBE_PARTS ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((part) => [`on-no-${part}`, [`--import=${join(ROOT, 'dist/probe/register.js')}`]]),
+  ),
 };
 const COMPARED = Object.keys(VARIANTS).filter((v) => v !== 'off');
-const LABELS = { als: 'request context only', on: 'full probe', before: 'baseline probe' };
+const LABELS = {
+  als: 'request context only',
+  on: 'full probe',
+  before: 'baseline probe',
+  ...Object.fromEntries(
+    COMPARED.filter((v) => v.startsWith('on-no-')).map((v) => [v, `probe without ${v.slice(6)}`]),
+  ),
+};
 
 async function startApp(variant, reportFile) {
   const args = [...VARIANTS[variant], join(ROOT, 'test/fixtures/apps/db/bench-pg.mjs')];
@@ -60,9 +76,10 @@ async function startApp(variant, reportFile) {
   const env = {
     ...process.env,
     DATABASE_URL: `${BASE}/${dbName}`,
-    ...(variant === 'on' || variant === 'before'
+    ...(variant.startsWith('on') || variant === 'before'
       ? { REDLINE_PROBE_REPORT: `${reportFile}.${variant}` }
       : {}),
+    ...(variant.startsWith('on-no-') ? { REDLINE_PROBE_BENCH_OFF: variant.slice(6) } : {}),
   };
   const child = spawn(cmd, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve, reject) => {

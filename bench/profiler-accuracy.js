@@ -1,7 +1,8 @@
 // Accuracy of `redline profile` on the hot-spot fixture apps: the hot spot named by the profile
 // (original .ts file:line) and its share, against the share measured by timing that code directly
 // (performance.now() around it / event-loop active time) in the same window.
-// Usage: npm run build && node bench/profiler-accuracy.js [loadSeconds=4]
+// Usage: npm run build && node bench/profiler-accuracy.js [loadSeconds=4] [captureJson]
+// (captureJson: capture options, e.g. '{"samplingIntervalUs":5000}', to check a coarser interval)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const appsDir = join(root, 'test/fixtures/apps/profiler');
 const apps = ['sync-crypto', 'big-json', 'catastrophic-regex'];
 const loadMs = Number(process.argv[2] ?? 4) * 1000;
+const capture = process.argv[3] ? JSON.parse(process.argv[3]) : {};
 const dir = mkdtempSync(join(tmpdir(), 'redline-accuracy-'));
 const stats = async (url) => (await fetch(new URL('/__stats', url))).json();
 
@@ -47,6 +49,7 @@ try {
         after = await stats(url);
       },
       cwd: root,
+      capture,
     });
     const direct = (after.hotMs - before.hotMs) / (after.activeMs - before.activeMs);
     const first = result.findings.find((f) => f.location?.file);

@@ -9,6 +9,7 @@ import { createProbeEnv } from './index.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { readProbeReport } from './report-file.js';
 import { routeTemplate } from './route.js';
+import { ProbeStats } from './stats.js';
 
 describe('routeTemplate', () => {
   it('turns ids, uuids, hashes and tokens into parameters', () => {
@@ -128,6 +129,27 @@ describe('readProbeReport', () => {
       expect(report.ended).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('ProbeStats event loop', () => {
+  it('reports the delay beyond the monitor period: a 400 ms block reads ≥ 250 ms, never negative', async () => {
+    const stats = new ProbeStats();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const until = Date.now() + 400;
+      while (Date.now() < until) {
+        // block the loop
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const { eventLoop } = stats.snapshot();
+      // The block minus at most one 100 ms period (the monitor's own); load only adds delay.
+      expect(eventLoop.maxMs).toBeGreaterThanOrEqual(250);
+      expect(eventLoop.meanMs).toBeGreaterThanOrEqual(0);
+      expect(eventLoop.p99Ms).toBeGreaterThanOrEqual(0);
+    } finally {
+      stats.close();
     }
   });
 });

@@ -117,8 +117,13 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
     withheld = true;
     return [contextUnreliableFinding(promiseLibraries())];
   };
-  const flush = () => {
+  // The periodic flush writes only when a request or query was recorded since the last write:
+  // findings and stats change only then, so an idle service's report stops growing.
+  let flushedAt = -1;
+  const flush = (force = true) => {
     if (!config.reportFile) return;
+    if (!force && stats.updates === flushedAt) return;
+    flushedAt = stats.updates;
     const t = new Date().toISOString();
     const records: ProbeRecord[] = [statsRecord()];
     for (const finding of current(true))
@@ -127,8 +132,11 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
   };
   if (config.reportFile)
     appendRecords(config.reportFile, [helloRecord(config, drivers, server?.port)]);
-  const timer = setInterval(flush, config.flushMs);
-  timer.unref();
+  // Bench only (bench/probe-overhead.js PROBE_PARTS): REDLINE_PROBE_BENCH_OFF containing `flush`
+  // leaves the periodic report flush off (the report is then written at exit only).
+  const periodic = !(process.env.REDLINE_PROBE_BENCH_OFF ?? '').split(',').includes('flush');
+  const timer = periodic ? setInterval(() => flush(false), config.flushMs) : undefined;
+  timer?.unref();
   const removeExit = installExitFlush({
     flush,
     end: (reason) => {

@@ -49,19 +49,32 @@ interface RouteAcc {
 }
 
 const MAX_QUERY_KEYS = 2000;
+/**
+ * The event-loop delay monitor's timer period (ms). Every reading of `monitorEventLoopDelay`
+ * includes it, so snapshot() subtracts it. 100 ms, not 20: the timer wakes the loop once per
+ * period, which on a light route at 300 req/s was a measurable part of the probe's fixed cost
+ * (bench/RESULTS.md, "Fixed parts", 2026-12-06); no rule reads these numbers (they go to the
+ * report's stats record), and a stall longer than the period is still seen in full by `maxMs`.
+ */
+const LOOP_RESOLUTION_MS = 100;
 
 /** Accumulates statistics; `snapshot()` renders them. */
 export class ProbeStats {
   #routes = new Map<string, RouteAcc>();
   #queries = new Map<string, QueryStats>();
-  #loop = monitorEventLoopDelay({ resolution: 20 });
+  #loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  #updates = 0;
 
   constructor() {
-    this.#loop.enable();
+    // Bench only (bench/probe-overhead.js PROBE_PARTS): REDLINE_PROBE_BENCH_OFF containing `loop`
+    // leaves the event-loop delay monitor off (the stats' eventLoop then reads 0).
+    if (!(process.env.REDLINE_PROBE_BENCH_OFF ?? '').split(',').includes('loop'))
+      this.#loop.enable();
   }
 
   /** Records a finished request. */
   addRequest(state: RequestState, durationMs: number, status: number): void {
+    this.#updates++;
     let acc = this.#routes.get(state.route);
     if (!acc) {
       acc = {
@@ -88,6 +101,7 @@ export class ProbeStats {
 
   /** Records a finished query. */
   addQuery(record: QueryRecord): void {
+    this.#updates++;
     let stats = this.#queries.get(record.sql);
     if (!stats) {
       if (this.#queries.size >= MAX_QUERY_KEYS) return;
@@ -149,12 +163,22 @@ export class ProbeStats {
       .sort((a, b) => b.totalMs - a.totalMs)
       .slice(0, 50);
     const loop = this.#loop;
-    const eventLoop = {
-      meanMs: round(loop.mean / 1e6),
-      p99Ms: round(loop.percentile(99) / 1e6),
-      maxMs: round(loop.max / 1e6),
-    };
+    // Readings beyond the timer period (issue 13: an idle loop read as "p50 10 ms" blocked).
+    const beyond = (ns: number) => round(Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS));
+    const eventLoop =
+      loop.count > 0
+        ? {
+            meanMs: beyond(loop.mean),
+            p99Ms: beyond(loop.percentile(99)),
+            maxMs: beyond(loop.max),
+          }
+        : { meanMs: 0, p99Ms: 0, maxMs: 0 };
     return { routes, queries, eventLoop };
+  }
+
+  /** Requests and queries recorded so far: unchanged means there is nothing new to report. */
+  get updates(): number {
+    return this.#updates;
   }
 
   /** Stops the event-loop monitor. */

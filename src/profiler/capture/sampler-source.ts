@@ -118,13 +118,14 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
       fullGc();
       return oldGeneration();
     },
-    start(intervalMs) {
+    // off: bench-only list of parts left out ('stall', 'histogram', 'gc'), see benchPartsOff().
+    start(intervalMs, off = []) {
       interval = intervalMs;
       gc = [];
       samples = [];
       heap = [];
       histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
-      histogram.enable();
+      if (!off.includes('histogram')) histogram.enable();
       observer = new PerformanceObserver((list) => {
         let major = false;
         for (const e of list.getEntries()) {
@@ -138,7 +139,7 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
         // for leak detection, with no GC forced on the service.
         if (major) heap.push([performance.now() - t0, oldGeneration()]);
       });
-      observer.observe({ entryTypes: ['gc'] });
+      if (!off.includes('gc')) observer.observe({ entryTypes: ['gc'] });
       t0 = last = performance.now();
       // The monotonic clock in µs at t0: V8's CPU profile timestamps use the same clock.
       t0HrUs = Number(process.hrtime.bigint() / 1000n);
@@ -156,8 +157,10 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
       runqLast = firstStat === undefined ? undefined : firstStat[1];
       cpuLast = firstStat === undefined ? undefined : firstStat[0];
       runqStart = runqLast === undefined ? 0 : runqLast;
-      stallTimer = setInterval(stallTick, STALL_TICK_MS);
-      stallTimer.unref();
+      if (!off.includes('stall')) {
+        stallTimer = setInterval(stallTick, STALL_TICK_MS);
+        stallTimer.unref();
+      }
       return 'started';
     },
     stop() {

@@ -87,6 +87,24 @@ async function retainedHeap(client: InspectorClient, t0: number): Promise<HeapPo
   return { tMs: performance.now() - t0, usedBytes };
 }
 
+/**
+ * Bench only (bench/profiler-overhead.js): env REDLINE_BENCH_CAPTURE_OFF, a comma-separated list
+ * of the session's fixed parts to leave out, so each part's cost can be measured alone:
+ * `stall` (the sampler's 20 ms stall timer), `histogram` (the 10 ms event-loop delay histogram),
+ * `gc` (the GC PerformanceObserver), `heapdomain` (HeapProfiler.enable; only valid with
+ * heapSamplingIntervalBytes 0 and heapChecks off). The signals left out read as empty: never set
+ * it for a real capture.
+ */
+export function benchPartsOff(): string[] {
+  const raw = process.env.REDLINE_BENCH_CAPTURE_OFF;
+  return raw
+    ? raw
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+    : [];
+}
+
 /** Prepares the session: enables domains and installs the sampler (before warm-up). */
 export async function prepareCapture(
   client: InspectorClient,
@@ -94,7 +112,7 @@ export async function prepareCapture(
 ): Promise<void> {
   await client.send('Profiler.enable');
   await client.send('Profiler.setSamplingInterval', { interval: options.samplingIntervalUs });
-  await client.send('HeapProfiler.enable');
+  if (!benchPartsOff().includes('heapdomain')) await client.send('HeapProfiler.enable');
   await evaluate(client, SAMPLER_INSTALL);
 }
 
@@ -121,7 +139,10 @@ export async function captureWindow(
   // loop stall (calibration case heap-check-big-heap: a 411 ms stall at the window's start).
   await client.send('Profiler.start');
   const sampleStart = performance.now() - t0;
-  await evaluate(client, `globalThis.__redlineSampler.start(${options.signalsIntervalMs})`);
+  await evaluate(
+    client,
+    `globalThis.__redlineSampler.start(${options.signalsIntervalMs}, ${JSON.stringify(benchPartsOff())})`,
+  );
   // Heap checks every heapCheckIntervalMs, counted from the end of the previous one: a forced full
   // GC stops the service, and on a starved machine one over an 80 MB heap took 0.8-1.7 s, so
   // checks on a fixed period ran back to back and left the service almost no time of its own
