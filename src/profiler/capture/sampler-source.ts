@@ -57,7 +57,8 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
   // The other threads of the process (V8's platform workers, libuv's pool): per tick, the longest
   // run-queue wait of any one of them. The main thread sleeps on a lock (futex) a helper holds,
   // off the run queue, while that helper waits for a CPU (seen under two spinners: 193 ms in
-  // futex_do_wait while one pool thread waited 112 ms on the run queue).
+  // futex_do_wait while one pool thread waited 112 ms on the run queue). Cost measured: 22 µs of
+  // CPU per tick with 11 threads (readdir + one read per thread), 1.1 ms per second of a core.
   let helperFds, helperLast, mainTid;
   const helperRunq = () => {
     if (helperFds === undefined) return undefined;
