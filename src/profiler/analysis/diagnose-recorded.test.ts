@@ -9,6 +9,7 @@ import {
   diagnoseSignals,
   gcMsPerAvailableSecond,
   ownGcEvents,
+  ownLoopStalls,
   serviceCpuClock,
 } from './diagnose.js';
 import { createDiagnosisFindings } from './diagnosis-findings.js';
@@ -127,5 +128,50 @@ describe('memory.leak on a starved machine (recorded)', () => {
     expect(own.leaking).toBe(true);
     expect(own.r2).toBeGreaterThan(0.9);
     expect(own.reason).toContain('against service CPU time');
+  });
+});
+
+describe('event-loop.blocked on a starved machine (recorded)', () => {
+  /** The same signals with the helper threads' run-queue waits taken out of the marks. */
+  const withoutHelperWaits = (signals: ServiceSignals): ServiceSignals => ({
+    ...signals,
+    runQueueMarks: signals.runQueueMarks?.map(([t, w, s, c]) => [t, w, s, c] as const),
+  });
+  const ownMax = (signals: ServiceSignals) =>
+    Math.max(...(ownLoopStalls(signals) ?? []).map((o) => o.ownMs));
+
+  it('threadpool-cpu: healthy, silent although its main thread slept 181 ms on a starved helper', () => {
+    const r = recording('threadpool-cpu');
+    // The recording holds the false alarm's input: without the helpers' waits (the rule before)
+    // one stall is the loop's own beyond the limit (163 ms: 0.7-1.8 ms of CPU, no GC in the tick).
+    expect(ownMax(withoutHelperWaits(r.signals))).toBeGreaterThanOrEqual(
+      DIAGNOSIS_THRESHOLDS.delayMaxMs,
+    );
+    const d = diagnoseSignals(r.signals, { gcShareOfCpu: r.gcShareOfCpu });
+    expect(d.values.delayMaxMs).toBeLessThan(DIAGNOSIS_THRESHOLDS.delayMaxMs);
+    expect(d.delayIssue).toBe(false);
+    const ids = createDiagnosisFindings(d, r.signals, []).map((f) => f.id);
+    expect(ids).not.toContain('event-loop.blocked');
+  });
+
+  it('a sleep no helper waited through stays the loop’s own (execSync, Atomics.wait)', () => {
+    // The same stalls with every helper wait at 0: nothing of the process waited for a CPU, so
+    // the main thread's sleep is its own code's and is not taken out.
+    const r = recording('threadpool-cpu');
+    const marks = r.signals.runQueueMarks?.map(([t, w, s, c]) => [t, w, s, c, 0] as const);
+    const signals = { ...r.signals, runQueueMarks: marks };
+    expect(ownMax(signals)).toBe(ownMax(withoutHelperWaits(r.signals)));
+    expect(diagnoseSignals(signals, { gcShareOfCpu: r.gcShareOfCpu }).delayIssue).toBe(true);
+  });
+
+  it('blocked-loop: the planted 40 ms CPU block is still found, starved too', () => {
+    const r = recording('blocked-loop');
+    const d = diagnoseSignals(r.signals, { gcShareOfCpu: r.gcShareOfCpu });
+    // Its stalls are CPU, not sleep: the helpers' waits take nothing from them.
+    expect(ownMax(r.signals)).toBe(ownMax(withoutHelperWaits(r.signals)));
+    expect(d.values.delayMaxMs).toBeGreaterThanOrEqual(DIAGNOSIS_THRESHOLDS.delayMaxMs);
+    expect(d.delayIssue).toBe(true);
+    const ids = createDiagnosisFindings(d, r.signals, []).map((f) => f.id);
+    expect(ids).toContain('event-loop.blocked');
   });
 });

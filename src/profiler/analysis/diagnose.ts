@@ -2,6 +2,7 @@
 import {
   type GcEvent,
   markHolding,
+  type RunQueueMark,
   runQueueBetween,
   type ServiceSignals,
 } from '../capture/signals.js';
@@ -277,19 +278,38 @@ function eluExcluding(signals: ServiceSignals, cpuWaits: boolean): number[] {
 /**
  * The loop's own delays: each recorded stall minus the time the main thread waited on the run
  * queue (the machine had no CPU for it: at load 20 on 2 cores an idle service read a 112 ms
- * "blocked loop") and minus the forced GCs inside it (--heap-check over a large heap: 379 ms
- * pauses, queued back to back). Both are subtracted even where they could overlap (a forced GC
- * descheduled midway): that can hide at most the overlap, never report a block the code did not
- * cause. Undefined when the capture has no stall records (older captures, imported files).
+ * "blocked loop"), minus the forced GCs inside it (--heap-check over a large heap: 379 ms
+ * pauses, queued back to back), and minus the time it slept waiting for a helper thread that
+ * itself waited for a CPU: the tick's sleep (span less the run-queue wait and the thread's CPU)
+ * up to the longest run-queue wait any one other thread of the process had in that tick.
+ *
+ * Why the last (recorded under two spinning processes at load 17 on 2 cores, the calibration
+ * corpus): healthy threadpool-cpu read an own stall of 106.9 ms in a 138.8 ms tick with 11.9 ms
+ * on the run queue and 0.7 ms of CPU, big-dependency-legit 344.5 ms in a 364.6 ms tick with
+ * 0.6 ms of CPU, neither with a GC in the tick: the main thread slept off the run queue. Watching
+ * /proc/<pid>/task/ meanwhile showed it in futex_do_wait (a lock or a join) for 67-193 ms while one
+ * of its pool or V8 worker threads waited 110-177 ms for a CPU. A GC-covered stall alone did
+ * not explain it. The sleep is charged to the machine only up to one helper's wait, so a real
+ * sleep of the user's code (execSync, Atomics.wait, a read from a cold disk: no helper waiting)
+ * keeps its full length; a genuine block that runs on the CPU (blocked-loop: 139 ms own with
+ * 0.1 ms of sleep) is untouched. All three are subtracted even where they could overlap: that can
+ * hide at most the overlap, never report a block the code did not cause. Undefined when the
+ * capture has no stall records (older captures, imported files).
  */
 export function ownLoopStalls(
   signals: ServiceSignals,
 ): Array<{ rawMs: number; ownMs: number }> | undefined {
   if (!signals.stalls) return undefined;
   const forced = signals.gc.filter((e) => e.forced);
+  const marks = signals.runQueueMarks ?? [];
   return signals.stalls.map((stall) => {
     const from = stall.startMs;
     const to = stall.startMs + stall.spanMs;
+    const runQueueMs = stall.runQueueMs ?? 0;
+    const tick = markHolding(marks, from, to);
+    const [, , , cpuMs, helperWaitMs] = tick === undefined ? [] : (marks[tick] as RunQueueMark);
+    const sleptMs = cpuMs === undefined ? 0 : Math.max(0, stall.spanMs - runQueueMs - cpuMs);
+    const helperMs = Math.min(sleptMs, helperWaitMs ?? 0);
     let inForcedGc = 0;
     for (const gc of forced)
       inForcedGc += Math.max(
@@ -298,7 +318,7 @@ export function ownLoopStalls(
       );
     return {
       rawMs: stall.lateMs,
-      ownMs: Math.max(0, stall.lateMs - (stall.runQueueMs ?? 0) - inForcedGc),
+      ownMs: Math.max(0, stall.lateMs - runQueueMs - inForcedGc - helperMs),
     };
   });
 }

@@ -81,9 +81,10 @@ export interface LoopStall {
 /**
  * One stall tick of the main thread: [ms since the window's start at the tick, cumulative
  * run-queue wait (ms), the tick's span (ms), the thread's CPU time in the tick (ms, absent from
- * older captures)].
+ * older captures), the longest run-queue wait of any other thread of the process in the tick
+ * (ms: V8's platform workers, libuv's pool; absent from older captures)].
  */
-export type RunQueueMark = readonly [number, number, number, number?];
+export type RunQueueMark = readonly [number, number, number, number?, number?];
 
 /** Old-generation bytes right after a full GC (what the heap retains). */
 export interface HeapPoint {
