@@ -3,8 +3,10 @@
  * when needed (a query repeated within the request, or first seen / resampled per normalised text),
  * because V8 stack capture costs microseconds.
  */
+
 import { isSelectStar, normalizeSql } from '../db/sql/normalize.js';
 import { SAMPLES_PER_QUERY, trackColumnUse } from './detectors/select-star.js';
+import { registerFootprint } from './footprint.js';
 import { keepSample } from './query-samples.js';
 import { type CallSiteHolder, captureSite, noteQuerySite } from './query-site.js';
 import {
@@ -69,6 +71,7 @@ const TEXT_LIMIT = 1000;
 const shapes = new Map<string, QueryShape>();
 const slots = new Map<string, StarSlot>();
 const siteSlots = new Map<string, SiteSlot>();
+registerFootprint(() => [shapes, slots, siteSlots]);
 
 function slotOf(sql: string): StarSlot {
   let slot = slots.get(sql);

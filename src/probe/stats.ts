@@ -1,5 +1,7 @@
 /** Per-route and per-query statistics of the probe (what the report's `stats` records carry). */
+
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { registerFootprintOf } from './footprint.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import type { QueryRecord, RequestState } from './state.js';
 
@@ -58,6 +60,7 @@ export class ProbeStats {
 
   constructor() {
     this.#loop.enable();
+    registerFootprintOf(this, (self) => [self.#routes, self.#queries]);
   }
 
   /** Records a finished request. */

@@ -1,4 +1,5 @@
 /** Cache-candidate detector: the same query with the same parameters repeated across requests. */
+
 import type { Finding } from '../../findings/finding.js';
 import {
   type AggregatedDetection,
@@ -7,6 +8,7 @@ import {
   type RenderContext,
   whereText,
 } from '../findings-store.js';
+import { registerFootprintOf } from '../footprint.js';
 import { type ResolvedSite, resolveSite } from '../query-site.js';
 import { routeOf } from '../route.js';
 import type { ProbeDetector } from './detector.js';
@@ -55,6 +57,10 @@ export class CacheTracker {
   #entries = new Map<string, Map<string, Entry>>();
   #size = 0;
   #nextSweep = SWEEP_EVERY;
+
+  constructor() {
+    registerFootprintOf(this, (self) => self.#entries);
+  }
 
   /** (query, parameters) pairs tracked now. */
   get pairs(): number {
