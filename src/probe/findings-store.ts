@@ -1,5 +1,7 @@
 /** Aggregates per-request detections into findings (one per rule × route × query × call site). */
+
 import type { Finding } from '../findings/finding.js';
+import { registerFootprintOf } from './footprint.js';
 import type { ResolvedSite } from './query-site.js';
 
 /** One detection in one request (or one window, for cache candidates). */
@@ -57,6 +59,10 @@ export class FindingsStore {
    */
   addSource(drain: () => readonly Detection[]): void {
     this.#sources.push(drain);
+  }
+
+  constructor() {
+    registerFootprintOf(this, (self) => [self.#items, self.#dirty]);
   }
 
   /** Registers how findings of rule `id` are rendered. */

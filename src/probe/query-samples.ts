@@ -1,5 +1,7 @@
 /** One real execution kept per statement shape, for a `db explain` command users can paste. */
 
+import { registerFootprint } from './footprint.js';
+
 /** One execution of a statement shape as the app sent it: its text and its parameters. */
 export interface QuerySample {
   text: string;
@@ -9,6 +11,7 @@ export interface QuerySample {
 /** Statement shapes sampled at most (the first ones seen; later shapes get no sample). */
 const SAMPLE_LIMIT = 5000;
 const samples = new Map<string, QuerySample>();
+registerFootprint(() => samples);
 
 /** Keeps the first execution of the normalised statement `sql` (one Map lookup afterwards). */
 export function keepSample(sql: string, text: string, params: unknown): void {

@@ -3,8 +3,10 @@
  * when needed (a query repeated within the request, or first seen / resampled per normalised text),
  * because V8 stack capture costs microseconds.
  */
+
 import { isSelectStar, normalizeSql } from '../db/sql/normalize.js';
 import { SAMPLES_PER_QUERY, trackColumnUse } from './detectors/select-star.js';
+import { registerFootprint } from './footprint.js';
 import { keepSample } from './query-samples.js';
 import { type CallSiteHolder, captureSite, noteQuerySite } from './query-site.js';
 import {
@@ -72,6 +74,8 @@ const shapes = new Map<string, QueryShape>();
 const slots = new Map<string, StarSlot>();
 /** Call-site slots over all statements (bounded by SHAPE_LIMIT like the former single map). */
 let siteSlotCount = 0;
+// Site slots live inside each statement's slot (StarSlot.sites): walking `slots` counts them.
+registerFootprint(() => [shapes, slots]);
 
 function slotOf(sql: string): StarSlot {
   let slot = slots.get(sql);

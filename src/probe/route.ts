@@ -1,4 +1,5 @@
 /** Route templates for node:http requests: framework routes when known, else a path heuristic. */
+import { registerFootprint } from './footprint.js';
 import { frameworkRoute, routeIsFinal } from './frameworks.js';
 import type { RequestState } from './state.js';
 
@@ -12,6 +13,7 @@ const TOKEN = /^(?=.*\d)[A-Za-z0-9_-]{16,}$/;
  */
 const SLUG = /^(?:[a-z0-9]+-){3,}[a-z0-9]+$|^(?:[a-z0-9]+-)+(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{4,}$/i;
 const cache = new Map<string, string>();
+registerFootprint(() => cache);
 const CACHE_LIMIT = 5000;
 
 /**

@@ -1,4 +1,5 @@
 /** startProbe: wires the instrumentation, the detector pipeline, metrics and report channel together (once per process). */
+
 import type { Finding } from '../findings/finding.js';
 import { rankFindings } from '../findings/rank.js';
 import { type ProbeConfig, parseProbeConfig } from './config.js';
@@ -6,6 +7,7 @@ import { detectorThresholds } from './detectors/registry.js';
 import { instrumentDrivers } from './drivers/load.js';
 import { readPoolGauges } from './drivers/pools.js';
 import { installExitFlush } from './exit.js';
+import { publishFootprint } from './footprint.js';
 import { instrumentFrameworks } from './frameworks.js';
 import { instrumentHttpClients } from './http-client.js';
 import { instrumentHttpServers } from './http-server.js';
@@ -71,6 +73,7 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
       : undefined;
   const targets = { config, store, stats, metrics };
   let requests = 0;
+  publishFootprint();
   setQuerySink(createQuerySink(targets));
   instrumentHttpServers(createRequestEndHandler(targets, () => void requests++));
   instrumentHttpClients();

@@ -1,5 +1,7 @@
 /** Per-route and per-query statistics of the probe (what the report's `stats` records carry). */
+
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { registerFootprintOf } from './footprint.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import type { QueryRecord, RequestState } from './state.js';
 
@@ -70,6 +72,7 @@ export class ProbeStats {
     // leaves the event-loop delay monitor off (the stats' eventLoop then reads 0).
     if (!(process.env.REDLINE_PROBE_BENCH_OFF ?? '').split(',').includes('loop'))
       this.#loop.enable();
+    registerFootprintOf(this, (self) => [self.#routes, self.#queries]);
   }
 
   /** Records a finished request. */

@@ -6,7 +6,9 @@
  * rises consistently (Kendall τ ≥ 0.6), by ≥ 256 KiB and ≥ 64 bytes per request (Theil–Sen
  * slope: a transient bump after a high-concurrency step cannot tilt it), and is still growing in
  * the second half of the checkpoints by at least 200 bytes per request and half the overall rate
- * (a cache that fills up and stays flat is not a leak). The verdict is extrapolated to a 24-hour
+ * (a cache that fills up and stays flat is not a leak). The Redline probe's own retained memory is
+ * not the application's: it is taken out of each checkpoint (target/heap-meter.ts), and while it
+ * still grows the late growth must exceed the floor by as much again (the estimate's uncertainty). The verdict is extrapolated to a 24-hour
  * endurance test at the soak's request rate [ref: k6-test-types].
  */
 import type { Finding } from '../../findings/finding.js';
@@ -42,6 +44,15 @@ export const AUDIT_LEAK_THRESHOLDS = {
    * buffer filling up, JIT warm-up) is not a leak.
    */
   minLateSlopeShare: 0.5,
+  /**
+   * The probe's own retained bytes are taken out of every checkpoint, but they are an estimate
+   * (probe/footprint.ts): measured against the heap growth of filled structures it counted 57–106%
+   * of their size (strings the application built by concatenation are larger than their length
+   * says). So while the probe's structures still grow, the application's late growth less this
+   * multiple of the probe's own late growth per request must still reach minLateBytesPerRequest:
+   * what the estimate may have missed is not the application's leak.
+   */
+  probeUncertainty: 1,
   /**
    * Without a suspicion, the check says "cannot tell" when the smallest leak it could have seen
    * (minGrowthBytes spread over the requests between the checkpoints) is above this many bytes per
@@ -104,11 +115,19 @@ export function fitTrafficTrend(all: readonly HeapCheckpoint[]): TrafficTrend | 
   );
   const span = (xs[xs.length - 1] ?? 0) - (xs[0] ?? 0);
   const growthBytes = slope * span;
+  const probeLateSlope = Math.max(
+    0,
+    theilSenSlope(
+      late.map((p) => p.requests),
+      late.map((p) => p.probeBytes ?? 0),
+    ),
+  );
   const leaking =
     tau >= t.minTau &&
     growthBytes >= t.minGrowthBytes &&
     slope >= t.minBytesPerRequest &&
-    lateSlope >= Math.max(t.minLateBytesPerRequest, t.minLateSlopeShare * slope);
+    lateSlope >= t.minLateSlopeShare * slope &&
+    lateSlope - t.probeUncertainty * probeLateSlope >= t.minLateBytesPerRequest;
   return {
     requestSpan: span,
     bytesPerRequest: slope,

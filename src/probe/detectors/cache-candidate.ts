@@ -1,4 +1,5 @@
 /** Cache-candidate detector: the same query with the same parameters repeated across requests. */
+
 import type { Finding } from '../../findings/finding.js';
 import {
   type AggregatedDetection,
@@ -7,6 +8,7 @@ import {
   type RenderContext,
   whereText,
 } from '../findings-store.js';
+import { registerFootprintOf } from '../footprint.js';
 import { routeIsFinal } from '../frameworks.js';
 import { type ResolvedSite, resolveSite } from '../query-site.js';
 import { routeOf } from '../route.js';
@@ -74,6 +76,10 @@ export class CacheTracker {
   #pending = new Map<object, Map<string, Detection>>();
   /** Drains so far (a pair's remembered batch is valid only within one). */
   #generation = 0;
+
+  constructor() {
+    registerFootprintOf(this, (self) => [self.#entries, self.#pending]);
+  }
 
   /** (query, parameters) pairs tracked now. */
   get pairs(): number {

@@ -10,6 +10,7 @@ import {
   type RenderContext,
   whereText,
 } from '../findings-store.js';
+import { registerFootprint } from '../footprint.js';
 import { resolveSite } from '../query-site.js';
 import type { RequestState } from '../state.js';
 import type { ProbeDetector } from './detector.js';
@@ -56,6 +57,7 @@ interface Shape {
   table: string | undefined;
 }
 const shapes = new Map<string, Shape>();
+registerFootprint(() => shapes);
 /** Statements whose shape is cached at most (then the cache starts afresh). */
 const SHAPE_LIMIT = 2000;
 

@@ -9,6 +9,7 @@ import {
   type RenderContext,
   whereText,
 } from '../findings-store.js';
+import { registerFootprint } from '../footprint.js';
 import { resolveSite } from '../query-site.js';
 import { routeOf } from '../route.js';
 import type { QueryRecord, RequestState } from '../state.js';
@@ -24,6 +25,7 @@ export const NO_PAGINATION_ID = 'probe.no-pagination';
 export const NO_PAGINATION_MIN_ROWS = 1000;
 
 const unbounded = new Map<string, boolean>();
+registerFootprint(() => unbounded);
 
 /** True when a finished query returned an unpaginated result. */
 export function isUnpaginated(sql: string, rows: number): boolean {

@@ -1,4 +1,5 @@
 /** The JavaScript evaluated inside the target (through Runtime.evaluate) to sample its signals. */
+import { PROBE_FOOTPRINT_EXPRESSION } from '../../util/probe-footprint-key.js';
 import type { EventLoopDelay } from './signals.js';
 
 /**
@@ -9,7 +10,8 @@ export const SAMPLER_SOURCE_URL = 'redline-sampler.js';
 
 /**
  * Installs `globalThis.__redlineSampler` with start(intervalMs) / stop() → JSON, heapCheck() →
- * retained bytes after a full GC, and dispose(). Uses only Node
+ * retained bytes after a full GC, and dispose(). Retained bytes never include the Redline probe's
+ * own structures (their size, which the probe publishes, is subtracted: probe/footprint.ts). Uses only Node
  * built-ins (perf_hooks), an unref'd interval and a GC PerformanceObserver; stop() removes all of
  * it, so an attached process is left as it was. `require` comes from the inspector's command-line
  * API (Runtime.evaluate with includeCommandLineAPI), which works in CommonJS and ESM targets.
@@ -142,6 +144,19 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
     }
     return used;
   };
+  // The probe's own retained memory when it runs in this process (0 otherwise): its bounded
+  // caches fill up while the service warms up and are not the service's heap.
+  const probeOwn = () => {
+    try {
+      return ${PROBE_FOOTPRINT_EXPRESSION};
+    } catch {
+      return 0;
+    }
+  };
+  const retained = () => {
+    const used = oldGeneration();
+    return used - probeOwn();
+  };
   globalThis.__redlineSampler = {
     // A plain full GC (not V8's low-memory GC, which also flushes compiled code), then the
     // retained heap. gc() comes from a fresh context with --expose-gc; the main one stays as it is.
@@ -151,7 +166,7 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
         fullGc = vm.runInNewContext('gc');
       }
       fullGc();
-      return oldGeneration();
+      return retained();
     },
     // off: bench-only list of parts left out ('stall', 'histogram', 'gc'), see benchPartsOff().
     start(intervalMs, off = []) {
@@ -172,7 +187,7 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
         }
         // After a natural mark-compact the old generation holds what survived: a free point
         // for leak detection, with no GC forced on the service.
-        if (major) heap.push([performance.now() - t0, oldGeneration()]);
+        if (major) heap.push([performance.now() - t0, retained()]);
       });
       if (!off.includes('gc')) observer.observe({ entryTypes: ['gc'] });
       t0 = last = performance.now();
