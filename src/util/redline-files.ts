@@ -12,9 +12,17 @@ export const REDLINE_PACKAGE = 'redline';
 /** `dist/` when running the build, `src/` when running the sources (tests, tsx). */
 const CODE_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
-/** Folders of Redline that run inside the profiled process when the probe is preloaded. */
-const IN_PROCESS_FOLDERS = ['probe', 'util', 'db', 'findings', 'errors'].map(
-  (folder) => `${join(CODE_ROOT, folder)}${sep}`,
+/**
+ * Folders of Redline that run inside the profiled process when the probe is preloaded, under both
+ * `dist/` and `src/` of this package, whichever this code runs from: the probe in a target runs
+ * from the build while the analysis may run from the sources (tests, tsx), and a frame mapped
+ * through its source map names the `.ts` source (the demo audit, analysed from the sources, named
+ * the build's pglite wrapper as "your" calling line: `src/probe/drivers/pglite.ts`).
+ */
+const IN_PROCESS_FOLDERS = ['dist', 'src'].flatMap((root) =>
+  ['probe', 'util', 'db', 'findings', 'errors'].map(
+    (folder) => `${join(dirname(CODE_ROOT), root, folder)}${sep}`,
+  ),
 );
 
 /**
