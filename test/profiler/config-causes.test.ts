@@ -145,7 +145,7 @@ function analyzeDebugLoop(debugEnv: string): string {
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', log],
-      env: { ...process.env, DEBUG: debugEnv, LOOPS: debugEnv ? '1500' : '150000' },
+      env: { ...process.env, DEBUG: debugEnv, LOOP_MS: '1500' },
       timeout: 60_000,
     },
   );

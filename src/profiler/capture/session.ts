@@ -113,7 +113,29 @@ export async function prepareCapture(
   await client.send('Profiler.enable');
   await client.send('Profiler.setSamplingInterval', { interval: options.samplingIntervalUs });
   if (!benchPartsOff().includes('heapdomain')) await client.send('HeapProfiler.enable');
-  await evaluate(client, SAMPLER_INSTALL);
+  await evaluateWhenReady(client, SAMPLER_INSTALL);
+}
+
+/** How long {@link evaluateWhenReady} waits for the target's main context to exist. */
+const CONTEXT_WAIT_MS = 5000;
+
+/**
+ * Evaluates once the target's main context exists: a target started with `--inspect` accepts the
+ * session before Node has created that context, and an evaluation sent in between fails with
+ * "Cannot find context with specified id" (seen on `redline profile -- node app.mjs` in CI, exit
+ * 72). Retried every 50 ms for up to {@link CONTEXT_WAIT_MS}; any other failure is thrown at once.
+ */
+async function evaluateWhenReady<T>(client: InspectorClient, expression: string): Promise<T> {
+  const until = performance.now() + CONTEXT_WAIT_MS;
+  for (;;) {
+    try {
+      return await evaluate<T>(client, expression);
+    } catch (error) {
+      const missing = /Cannot find context/.test(error instanceof Error ? error.message : '');
+      if (!missing || performance.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 /**
