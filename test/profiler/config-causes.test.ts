@@ -165,9 +165,11 @@ function loggingFinding(text: string): string {
 describe.skipIf(!built)(
   'logging in a hot path explained from the profile (redline analyze)',
   () => {
-    it('debug enabled, written to a file: debug formatting and the synchronous writes are named', () => {
+    it('debug enabled, written to a file: the synchronous writes are named', () => {
       const finding = loggingFinding(analyzeDebugLoop('app:*'));
-      expect(finding).toMatch(/seen: \d+\.\d% of CPU formatting `debug` output/);
+      // Not asserted: debug's own formatting share. Beside synchronous writes of ~90 % it measured
+      // 1-3 %, at the naming floor (1 %), and two quiet CI runs of 2026-12-06 named it in one of
+      // two: a sampling outcome, not a property of the rule (open in issue 14's notes).
       expect(finding).toMatch(/seen: \d+\.\d% of CPU in synchronous writes/);
       expect(finding).toContain('Only if the logging stays hot:');
     });
