@@ -1,5 +1,10 @@
 /** Public surface of db/: explain queries, analyse plans, suggest and verify indexes, rank top queries. */
-export { buildSuggestion, type IndexSuggestion, suggestIndex } from './advice/index-advice.js';
+export {
+  buildSuggestion,
+  type IndexSuggestion,
+  type IndexVerification,
+  suggestIndex,
+} from './advice/index-advice.js';
 export {
   createPgliteSession,
   type DbSession,
@@ -24,6 +29,12 @@ export {
 } from './mongo/index.js';
 export { parseMariaDbPlan } from './mysql/parse-mariadb.js';
 export { parseMysqlTree } from './mysql/parse-mysql-tree.js';
+export {
+  MAX_COPY_BYTES,
+  MAX_COPY_ROWS,
+  type MysqlVerifyOptions,
+  VERIFY_RUNS,
+} from './mysql/verify-index.js';
 export * from './plan/plan-node.js';
 export type { ExplainRun, RunExplainOptions } from './postgres/explain.js';
 export { parsePostgresPlan } from './postgres/parse-plan.js';
@@ -62,4 +73,8 @@ export {
   type TopQuery,
   topQueries,
 } from './stats/top-queries.js';
-export { type IndexVerification, VERIFY_INDEX_LOCK_WARNING, verifyIndex } from './verify-index.js';
+export {
+  VERIFY_INDEX_COPY_NOTE,
+  VERIFY_INDEX_LOCK_WARNING,
+  verifyIndex,
+} from './verify-index.js';

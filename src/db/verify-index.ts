@@ -1,57 +1,44 @@
-/** --verify-index: build the suggested index inside a transaction, re-run the plan, roll back. */
+/**
+ * --verify-index: build the suggested index inside a transaction, re-run the plan, roll back
+ * (PostgreSQL, PGlite); on MySQL/MariaDB, on a temporary copy of the table.
+ */
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
-import type { IndexSuggestion } from './advice/index-advice.js';
+import type { IndexSuggestion, IndexVerification } from './advice/index-advice.js';
 import { type DbSession, openDb, parseDbTarget } from './connection.js';
-import { type ExplainedPlan, listPlanNodes, planTotalMs } from './plan/plan-node.js';
-import { explainPostgres, type RunExplainOptions } from './postgres/explain.js';
+import { type MysqlVerifyOptions, verifyMysqlIndex } from './mysql/verify-index.js';
+import { listPlanNodes, planTotalMs } from './plan/plan-node.js';
+import { explainPostgres } from './postgres/explain.js';
 import { eventTriggersOn } from './postgres/statement-safety.js';
 
-/** Measured effect of an index: the plan without and with it. */
-export interface IndexVerification {
-  index: IndexSuggestion;
-  before: ExplainedPlan;
-  after: ExplainedPlan;
-  beforeMs: number;
-  afterMs: number;
-  /** before / after (> 1 means faster). */
-  speedup: number;
-  /** True when the new plan actually uses the index. */
-  used: boolean;
-}
-
-/** Warning printed before --verify-index runs (CREATE INDEX holds a lock until rollback). */
+/** Warning printed before --verify-index runs on PostgreSQL (CREATE INDEX holds a lock until rollback). */
 export const VERIFY_INDEX_LOCK_WARNING =
   'CREATE INDEX inside the test transaction takes a SHARE lock on the table: writes to it wait until the rollback. Run it on a replica or a quiet moment.';
 
+/** Note printed before --verify-index runs on MySQL/MariaDB (the table is read once to copy it). */
+export const VERIFY_INDEX_COPY_NOTE =
+  "the table is copied into a temporary table of this session (one read of every row, no locks on InnoDB tables, disk space in the server's temporary tablespace) and the index is built on the copy.";
+
 /**
- * Verifies `index` for `sql` on PostgreSQL/PGlite: runs EXPLAIN ANALYZE without the index, then
+ * Verifies `index` for `sql`. PostgreSQL/PGlite: runs EXPLAIN ANALYZE without the index, then
  * in a new transaction creates the index, runs EXPLAIN ANALYZE again and rolls back (the index
  * never becomes visible to others). Both runs go through the explain safety check (the second
  * switches the transaction to READ ONLY after the CREATE INDEX for reads); a statement whose
  * ANALYZE is refused cannot be verified (`DB_VERIFY_REFUSED`). MySQL/MariaDB commit DDL
- * implicitly, so they are refused.
+ * implicitly: there the index is built on a session-private temporary copy of the table, for
+ * reads only (mysql/verify-index.ts).
  */
 export async function verifyIndex(
   sql: string,
   index: IndexSuggestion,
-  options: RunExplainOptions & { db?: string; session?: DbSession },
+  options: MysqlVerifyOptions & { db?: string; session?: DbSession },
 ): Promise<IndexVerification> {
   const session =
     options.session ?? (options.db ? await openDb(parseDbTarget(options.db)) : undefined);
   if (!session)
     throw new RedlineError('DB_URL_MISSING', 'no database given', { exitCode: ExitCode.Usage });
   try {
-    if (session.kind === 'mysql') {
-      throw new RedlineError(
-        'DB_VERIFY_UNSUPPORTED',
-        '--verify-index needs transactional DDL (PostgreSQL or PGlite)',
-        {
-          exitCode: ExitCode.Usage,
-          hint: 'MySQL and MariaDB commit CREATE INDEX implicitly; test the index on a copy of the table instead',
-        },
-      );
-    }
+    if (session.kind === 'mysql') return await verifyMysqlIndex(session, sql, index, options);
     const blockers = await eventTriggersOn(session, 'CREATE INDEX');
     if (blockers.length > 0) {
       throw new RedlineError(
@@ -93,6 +80,8 @@ export async function verifyIndex(
       afterMs,
       speedup: afterMs > 0 ? beforeMs / afterMs : Number.POSITIVE_INFINITY,
       used,
+      method: 'transaction',
+      runs: 1,
     };
   } finally {
     if (!options.session) await session.close().catch(() => {});

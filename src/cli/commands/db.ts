@@ -7,11 +7,13 @@ import {
   explainPlanFile,
   explainQuery,
   type PlanFindingData,
+  parseDbTarget,
   renderFindingsText,
   renderPlanTree,
   renderTopQueries,
   resetTopQueries,
   topQueries,
+  VERIFY_INDEX_COPY_NOTE,
   VERIFY_INDEX_LOCK_WARNING,
   verifyIndex,
 } from '../../db/index.js';
@@ -89,7 +91,7 @@ export function register(program: Command): void {
     )
     .option(
       '--verify-index',
-      'create the suggested index in a transaction, re-run, roll back and report the gain',
+      'measure the suggested index: built in a transaction that is rolled back (PostgreSQL), or on a temporary copy of the table (MySQL/MariaDB, reads only)',
     )
     .option('--json [file]', 'print (or write) the report as JSON')
     .option('--color', 'highlight flagged nodes')
@@ -179,7 +181,10 @@ async function runExplainCommand(sql: string | undefined, flags: ExplainFlags): 
       .map((f) => (f.data as PlanFindingData | undefined)?.index)
       .find((i) => i !== undefined);
     if (index) {
-      process.stderr.write(`warning: ${VERIFY_INDEX_LOCK_WARNING}\n`);
+      const copies = dbUrl !== undefined && parseDbTarget(dbUrl).kind === 'mysql';
+      process.stderr.write(
+        copies ? `note: ${VERIFY_INDEX_COPY_NOTE}\n` : `warning: ${VERIFY_INDEX_LOCK_WARNING}\n`,
+      );
       try {
         verification = await verifyIndex(sql, index, {
           ...(dbUrl ? { db: dbUrl } : {}),
@@ -206,7 +211,7 @@ async function runExplainCommand(sql: string | undefined, flags: ExplainFlags): 
   if (verification) {
     const v = verification;
     out.push(
-      `verify-index ${v.index.name}: ${v.beforeMs.toFixed(3)} ms → ${v.afterMs.toFixed(3)} ms (${v.used ? `${formatSpeedup(v.speedup)}, index used` : `${v.speedup.toFixed(1)}× — the planner did not use the index`}); rolled back\n`,
+      `verify-index ${v.index.name}: ${v.beforeMs.toFixed(3)} ms → ${v.afterMs.toFixed(3)} ms (${v.used ? `${formatSpeedup(v.speedup)}, index used` : `${v.speedup.toFixed(1)}× — the planner did not use the index`}); ${v.method === 'temporary-copy' ? `best of ${v.runs} runs each, on a temporary copy of the table, dropped` : 'rolled back'}\n`,
     );
   } else if (verifyRefused) {
     out.push(`verify-index: not run: ${verifyRefused}\n`);

@@ -17,6 +17,27 @@ export interface IndexSuggestion {
   verifySql: string;
 }
 
+/** Measured effect of an index: the plan without and with it. */
+export interface IndexVerification {
+  index: IndexSuggestion;
+  before: ExplainedPlan;
+  after: ExplainedPlan;
+  beforeMs: number;
+  afterMs: number;
+  /** before / after (> 1 means faster). */
+  speedup: number;
+  /** True when the new plan actually uses the index. */
+  used: boolean;
+  /**
+   * Where the index was built: `transaction` = on the table itself inside a transaction that was
+   * rolled back (PostgreSQL, PGlite); `temporary-copy` = on a session-private TEMPORARY copy of
+   * the table that was then dropped (MySQL, MariaDB: their DDL commits implicitly).
+   */
+  method: 'transaction' | 'temporary-copy';
+  /** How many runs each time is the best of. */
+  runs: number;
+}
+
 /** Suggests an index for a scan node's filter, or undefined when the filter is not indexable. */
 export function suggestIndex(node: PlanNode, plan: ExplainedPlan): IndexSuggestion | undefined {
   if (!node.relation || !node.filter) return undefined;
@@ -53,7 +74,7 @@ export function buildSuggestion(
     .join('_');
   const name = `${table}_${slug}_idx`.slice(0, 63);
   const quote = (identifier: string) => quoteIdentifier(engine, identifier);
-  const list = columns.map((c) => quoteColumn(engine, c)).join(', ');
+  const list = indexColumnList(engine, columns);
   // PostgreSQL builds without locking writes (CONCURRENTLY; not inside the verifying transaction)
   // and resolves unqualified names through search_path, so `public` need not be named.
   const postgres = engine === 'postgres';
@@ -85,6 +106,14 @@ export function quoteIdentifier(engine: ExplainedPlan['engine'], identifier: str
       : `"${identifier.replace(/"/g, '""')}"`;
   }
   return `\`${identifier.replace(/`/g, '``')}\``;
+}
+
+/** The quoted column list of an index on `columns` (without the parentheses). */
+export function indexColumnList(
+  engine: ExplainedPlan['engine'],
+  columns: readonly string[],
+): string {
+  return columns.map((c) => quoteColumn(engine, c)).join(', ');
 }
 
 /** Quotes a column, or the column inside an expression column `(lower(email))`. */

@@ -47,13 +47,7 @@ export async function explainMysql(
       exitCode: ExitCode.Usage,
     });
   }
-  const timeoutMs = explainTimeout(options);
-  const params = options.params && options.params.length > 0 ? options.params : undefined;
-  const run = async (text: string) => {
-    if (session.flavor !== 'mariadb')
-      await session.query(`SET SESSION max_execution_time = ${timeoutMs}`);
-    return session.query<Record<string, unknown>>(statementText(session, text, timeoutMs), params);
-  };
+  const run = statementRunner(session, options);
   try {
     const database = await currentDatabase(session);
     const reach = await reachFromStatement(session, sql, database, false);
@@ -107,10 +101,7 @@ export async function explainMysql(
         writes,
       };
     }
-    const plan = await inRolledBackMysqlTransaction(session, !writes, async () => {
-      if (options.warmCache && !writes) await run(analyzeOf(session, sql));
-      return parsePlan(session, planText(await run(analyzeOf(session, sql))), sql);
-    });
+    const plan = await analyzeInTransaction(session, sql, options, !writes);
     return {
       plan,
       safety: { mode: writes ? 'rolled-back' : 'read-only', refused: [], caveats },
@@ -121,7 +112,37 @@ export async function explainMysql(
   }
 }
 
-async function currentDatabase(session: DbSession): Promise<string> {
+/**
+ * Runs `sql` under ANALYZE (MariaDB `ANALYZE FORMAT=JSON`, MySQL `EXPLAIN ANALYZE`) inside a
+ * transaction that is always rolled back, READ ONLY when `readOnly`, with the statement timeout.
+ * No safety check: callers run it only for statements {@link explainMysql} found safe to run.
+ */
+export async function analyzeInTransaction(
+  session: DbSession,
+  sql: string,
+  options: RunExplainOptions,
+  readOnly: boolean,
+): Promise<ExplainedPlan> {
+  const run = statementRunner(session, options);
+  return inRolledBackMysqlTransaction(session, readOnly, async () => {
+    if (options.warmCache && readOnly) await run(analyzeOf(session, sql));
+    return parsePlan(session, planText(await run(analyzeOf(session, sql))), sql);
+  });
+}
+
+/** Sends one statement with the options' parameters and timeout. */
+function statementRunner(session: DbSession, options: RunExplainOptions) {
+  const timeoutMs = explainTimeout(options);
+  const params = options.params && options.params.length > 0 ? options.params : undefined;
+  return async (text: string) => {
+    if (session.flavor !== 'mariadb')
+      await session.query(`SET SESSION max_execution_time = ${timeoutMs}`);
+    return session.query<Record<string, unknown>>(statementText(session, text, timeoutMs), params);
+  };
+}
+
+/** The session's default database (empty when none is selected). */
+export async function currentDatabase(session: DbSession): Promise<string> {
   const row = await session.query<{ d: string | null }>('SELECT DATABASE() AS d');
   return row.rows[0]?.d ?? '';
 }
