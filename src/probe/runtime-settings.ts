@@ -3,18 +3,16 @@
  * the problem (issue 14: "bluebird takes 25.8% of CPU — replace it" was bluebird's long stack
  * traces, on because NODE_ENV=development). Read inside the target from its environment, its
  * command line, its output streams, the modules it loaded and the loggers it created (the level
- * of each pino logger, set in code or from the environment; `debug.enable(…)` called in code);
- * the audit and `redline profile` attach them to the hot-dependency findings of the packages they
- * explain, as the likely cause to check first (findings/config-causes.ts).
- *
- * Not read (unfinished): the levels of winston, bunyan and log4js loggers created in code (only
- * the environment's LOG_LEVEL-style variables say those).
+ * of each pino, winston, bunyan and log4js logger, set in code or from the environment:
+ * logger-levels.ts; `debug.enable(…)` called in code); the audit and `redline profile` attach
+ * them to the hot-dependency findings of the packages they explain, as the likely cause to check
+ * first (findings/config-causes.ts).
  */
 import { fstatSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isatty } from 'node:tty';
 import { CONFIG_CAUSE_TEXT, type ConfigCause, LOGGER_PACKAGES } from '../findings/config-causes.js';
-import { type Instrument, instrumentAppModules } from './drivers/load.js';
+import { verboseLoggers } from './logger-levels.js';
 import { bluebirdLongStackTraces } from './promise-libs.js';
 
 /** One setting found, with the packages whose CPU it explains. */
@@ -23,8 +21,6 @@ export type RuntimeSetting = ConfigCause;
 /** Packages that behave as in development unless NODE_ENV=production. */
 const DEV_MODE_PACKAGES = ['express', 'pug', 'ejs', 'handlebars', 'nunjucks', 'react-dom', 'vue'];
 const VERBOSE_LEVELS = /^(debug|trace|silly|verbose|all)$/i;
-/** pino's numeric level of `info`: loggers below it write debug/trace lines. */
-const PINO_INFO = 30;
 /** Loaders that compile TypeScript as modules load, as they appear in execArgv / NODE_OPTIONS. */
 const TS_LOADERS =
   /(?:^|[\s=/])((?:ts-node|tsx|@swc-node\/register|@babel\/register|esbuild-register|@esbuild-kit\/[\w-]+)(?:\/[\w/.-]+)?)(?![\w.-])/;
@@ -71,51 +67,6 @@ function devMode(env: NodeJS.ProcessEnv, longStacks: boolean): RuntimeSetting | 
   };
 }
 
-/** pino loggers whose level is below info now, counted as their levels are set. */
-const verbosePino = { count: 0, levels: new Set<string>(), seen: new WeakMap<object, boolean>() };
-
-interface PinoLike {
-  (options: Record<string, unknown>, stream: { write(line: string): void }): object;
-  symbols?: { setLevelSym?: symbol };
-}
-
-/**
- * pino: wraps the level setter of its logger prototype (every logger, child and later level
- * change passes there), so the loggers writing debug/trace lines are known whatever set the level.
- */
-export const instrumentPino: Instrument = (mod) => {
-  const pino = ((mod as { default?: unknown })?.default ?? mod) as PinoLike;
-  const sym = pino?.symbols?.setLevelSym;
-  if (typeof pino !== 'function' || !sym) return false;
-  // Each logger's prototype is a fresh object over the one shared prototype that owns the setter.
-  let proto: Record<symbol, unknown> | null = pino({ level: 'silent' }, { write() {} }) as Record<
-    symbol,
-    unknown
-  >;
-  while (proto && !Object.hasOwn(proto, sym)) proto = Object.getPrototypeOf(proto);
-  if (!proto) return false;
-  const original = proto[sym] as ((this: object, level: unknown) => unknown) & {
-    redline?: true;
-  };
-  if (typeof original !== 'function' || original.redline) return true;
-  const wrapped = function setLevel(this: { level?: string; levelVal?: number }, level: unknown) {
-    const result = original.call(this, level);
-    const verbose = typeof this.levelVal === 'number' && this.levelVal < PINO_INFO;
-    const was = verbosePino.seen.get(this) ?? false;
-    if (verbose !== was) verbosePino.count += verbose ? 1 : -1;
-    verbosePino.seen.set(this, verbose);
-    if (verbose && this.level) verbosePino.levels.add(this.level);
-    return result;
-  };
-  proto[sym] = Object.assign(wrapped, { redline: true as const });
-  return true;
-};
-
-/** Starts watching the loggers the application creates (pino; see the file comment). */
-export function instrumentLoggers(entry: string | undefined): void {
-  instrumentAppModules(entry, [['pino', instrumentPino]]);
-}
-
 /** Namespaces enabled with `debug.enable(…)` in code (the loaded debug copies, not DEBUG). */
 function debugEnabledInCode(debugAtStart: string): string[] {
   const cache = createRequire(import.meta.url).cache;
@@ -140,10 +91,7 @@ function debugLogging(env: NodeJS.ProcessEnv, debugAtStart: string): RuntimeSett
   }
   if (variables.length > 0) seen.push(variables.join(', '));
   for (const ns of debugEnabledInCode(debugAtStart)) seen.push(`debug.enable('${ns}') in code`);
-  if (verbosePino.count > 0)
-    seen.push(
-      `${verbosePino.count} pino logger(s) at level ${[...verbosePino.levels].join('/')} (read from the loggers)`,
-    );
+  seen.push(...verboseLoggers());
   if (seen.length === 0) return undefined;
   const text = CONFIG_CAUSE_TEXT['debug-logging'];
   const unset = variables.map((s) => s.split('=')[0]).join(', ');

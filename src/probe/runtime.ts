@@ -11,6 +11,7 @@ import { publishFootprint } from './footprint.js';
 import { instrumentFrameworks } from './frameworks.js';
 import { instrumentHttpClients } from './http-client.js';
 import { instrumentHttpServers } from './http-server.js';
+import { instrumentLoggers } from './logger-levels.js';
 import type { ProbeMetrics } from './metrics.js';
 import { instrumentQueryOrigins } from './orm-origins.js';
 import { createProbeFindingsStore, createQuerySink, createRequestEndHandler } from './pipeline.js';
@@ -30,7 +31,7 @@ import {
   type ProbeRecord,
   type StatsRecord,
 } from './report-file.js';
-import { instrumentLoggers, type RuntimeSetting, readRuntimeSettings } from './runtime-settings.js';
+import { type RuntimeSetting, readRuntimeSettings } from './runtime-settings.js';
 import { now } from './state.js';
 import { ProbeStats } from './stats.js';
 

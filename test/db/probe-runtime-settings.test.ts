@@ -32,6 +32,9 @@ let production: RuntimeSetting[];
 let verbose: RuntimeSetting[];
 let loggersVerbose: RuntimeSetting[];
 let loggersInfo: RuntimeSetting[];
+let otherLoggersVerbose: RuntimeSetting[];
+let otherLoggersQuiet: RuntimeSetting[];
+let hiddenVerbose: RuntimeSetting[];
 const LOGGERS_APP = 'loggers-in-code.mjs';
 
 beforeAll(async () => {
@@ -51,6 +54,20 @@ beforeAll(async () => {
     LOGGERS_APP,
   );
   loggersInfo = await settingsOf({ ...quiet, PINO_IN_CODE: 'info' }, LOGGERS_APP);
+  otherLoggersVerbose = await settingsOf(
+    { ...quiet, WINSTON_IN_CODE: 'debug', BUNYAN_IN_CODE: 'trace', LOG4JS_IN_CODE: 'debug' },
+    LOGGERS_APP,
+  );
+  // Healthy levels, and the places a verbose level hides: a winston transport's own level, a
+  // bunyan child's own level.
+  otherLoggersQuiet = await settingsOf(
+    { ...quiet, WINSTON_IN_CODE: 'info', BUNYAN_IN_CODE: 'warn', LOG4JS_IN_CODE: 'error' },
+    LOGGERS_APP,
+  );
+  hiddenVerbose = await settingsOf(
+    { ...quiet, WINSTON_TRANSPORT_IN_CODE: 'silly', BUNYAN_CHILD_IN_CODE: 'debug' },
+    LOGGERS_APP,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -126,6 +143,39 @@ describe('runtime settings read by the probe', () => {
     expect(loggersInfo.find((s) => s.id === 'sync-logging')?.seen).toBe(
       'pino is loaded (its default destination writes synchronously)',
     );
+  });
+
+  it('winston, bunyan and log4js loggers at debug/trace set in code are each read from the logger', () => {
+    const logging = otherLoggersVerbose.find((s) => s.id === 'debug-logging');
+    expect(logging?.seen).toBe(
+      [
+        '1 winston logger(s) at level debug (read from the loggers)',
+        '1 bunyan logger(s) at level trace (read from the loggers)',
+        '1 log4js logger(s) at level debug (read from the loggers)',
+      ].join('; '),
+    );
+    // The finding of each hot logging package names the level before any replacement.
+    for (const pkg of ['winston', 'bunyan', 'log4js']) {
+      const [explained] = explainHotDependencies([hotDependency(pkg)], otherLoggersVerbose);
+      expect(explained?.rootCause).toContain(`${pkg} logger(s) at level`);
+      expect(explained?.recommendation.text).toMatch(/^First set the log level to info\/warn/);
+    }
+  });
+
+  it('a verbose level on a winston transport or a bunyan child is read too', () => {
+    expect(hiddenVerbose.find((s) => s.id === 'debug-logging')?.seen).toBe(
+      [
+        '1 winston logger(s) at level silly (read from the loggers)',
+        '1 bunyan logger(s) at level debug (read from the loggers)',
+      ].join('; '),
+    );
+  });
+
+  it('healthy: winston at info, bunyan at warn, log4js at error are no debug logging', () => {
+    expect(ids(otherLoggersQuiet)).not.toContain('debug-logging');
+    expect(ids(loggersInfo)).not.toContain('debug-logging');
+    const [untouched] = explainHotDependencies([hotDependency('winston')], otherLoggersQuiet);
+    expect(untouched?.rootCause).not.toContain('logger(s) at level');
   });
 
   it('TypeScript compiled at run time: tsx and ts-node as they appear on the command line', () => {
