@@ -4,10 +4,13 @@
  */
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
-import type { IndexSuggestion, IndexVerification } from './advice/index-advice.js';
+import {
+  type IndexSuggestion,
+  type IndexVerification,
+  indexVerification,
+} from './advice/index-advice.js';
 import { type DbSession, openDb, parseDbTarget } from './connection.js';
 import { type MysqlVerifyOptions, verifyMysqlIndex } from './mysql/verify-index.js';
-import { listPlanNodes, planTotalMs } from './plan/plan-node.js';
 import { explainPostgres } from './postgres/explain.js';
 import { eventTriggersOn } from './postgres/statement-safety.js';
 
@@ -67,22 +70,7 @@ export async function verifyIndex(
       { ...options, before: [...(options.before ?? []), index.verifySql] },
       first.assessment,
     );
-    const before = first.plan;
-    const after = second.plan;
-    const beforeMs = planTotalMs(before);
-    const afterMs = planTotalMs(after);
-    const used = listPlanNodes(after.root).some((n) => n.indexName === index.name);
-    return {
-      index,
-      before,
-      after,
-      beforeMs,
-      afterMs,
-      speedup: afterMs > 0 ? beforeMs / afterMs : Number.POSITIVE_INFINITY,
-      used,
-      method: 'transaction',
-      runs: 1,
-    };
+    return indexVerification(index, first.plan, second.plan, 'transaction', 1);
   } finally {
     if (!options.session) await session.close().catch(() => {});
   }

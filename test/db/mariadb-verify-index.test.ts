@@ -52,6 +52,15 @@ async function suggestedIndex(sql: string, params: unknown[]): Promise<IndexSugg
 }
 
 let original = '';
+/** `redline db explain <args> --db <scratch> --verify-index` through the built CLI. */
+const explainCli = (args: string[]) =>
+  spawnSync(
+    process.execPath,
+    [join(ROOT, 'bin/redline.js'), 'db', 'explain', ...args, '--db', db.url, '--verify-index'],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+/** The index a `User` filter gets, built as the plan rules build it. */
+const userIndex = () => buildSuggestion('mariadb', 'Order', undefined, ['User']);
 
 beforeAll(async () => {
   db = await createMysqlDatabase('rl_vi');
@@ -111,9 +120,8 @@ describe('--verify-index on MariaDB (temporary copy)', () => {
   });
 
   it('refuses a write: the server refuses it in a READ ONLY transaction before any copy exists', async () => {
-    const index = buildSuggestion('mariadb', 'Order', undefined, ['User']);
     await expect(
-      verifyIndex('UPDATE `Order` SET note = ? WHERE `User` = ?', index, {
+      verifyIndex('UPDATE `Order` SET note = ? WHERE `User` = ?', userIndex(), {
         db: db.url,
         params: ['changed', 5],
       }),
@@ -122,13 +130,14 @@ describe('--verify-index on MariaDB (temporary copy)', () => {
   });
 
   it('refuses a table larger than the copy limit (information_schema.TABLES)', async () => {
-    const index = buildSuggestion('mariadb', 'Order', undefined, ['User']);
-    await expect(
-      verifyIndex('SELECT id FROM `Order` WHERE `User` = 3', index, {
-        db: db.url,
-        maxCopyRows: 1000,
-      }),
-    ).rejects.toMatchObject({ code: 'DB_VERIFY_REFUSED', message: /too large to copy/ });
+    const tooLarge = verifyIndex('SELECT id FROM `Order` WHERE `User` = 3', userIndex(), {
+      db: db.url,
+      maxCopyRows: 1000,
+    });
+    await expect(tooLarge).rejects.toMatchObject({
+      code: 'DB_VERIFY_REFUSED',
+      message: /too large to copy/,
+    });
   });
 
   describe('privileges', () => {
@@ -160,7 +169,7 @@ describe('--verify-index on MariaDB (temporary copy)', () => {
 
     it('refuses without CREATE TEMPORARY TABLES, and works with it alone (no ALTER, no INDEX privilege)', async () => {
       const sql = 'SELECT id FROM `Order` WHERE `User` = ?';
-      const index = buildSuggestion('mariadb', 'Order', undefined, ['User']);
+      const index = userIndex();
       await expect(
         verifyIndex(sql, index, { db: urlOf(), params: [9], runs: 1 }),
       ).rejects.toMatchObject({
@@ -175,21 +184,7 @@ describe('--verify-index on MariaDB (temporary copy)', () => {
   });
 
   it('through the CLI: prints the measured index, on a temporary copy', () => {
-    const out = spawnSync(
-      process.execPath,
-      [
-        join(ROOT, 'bin/redline.js'),
-        'db',
-        'explain',
-        'SELECT id FROM `Order` WHERE `User` = ?',
-        '-p',
-        '11',
-        '--db',
-        db.url,
-        '--verify-index',
-      ],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
+    const out = explainCli(['SELECT id FROM `Order` WHERE `User` = ?', '-p', '11']);
     expect(out.status, out.stderr).toBe(0);
     expect(out.stderr).toContain('temporary table of this session');
     expect(out.stdout).toMatch(
@@ -198,19 +193,7 @@ describe('--verify-index on MariaDB (temporary copy)', () => {
   }, 60_000);
 
   it('through the CLI: a write gets a note, not a measurement', async () => {
-    const out = spawnSync(
-      process.execPath,
-      [
-        join(ROOT, 'bin/redline.js'),
-        'db',
-        'explain',
-        'DELETE FROM `Order` WHERE `User` = 13',
-        '--db',
-        db.url,
-        '--verify-index',
-      ],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
+    const out = explainCli(['DELETE FROM `Order` WHERE `User` = 13']);
     expect(out.status, out.stderr).toBe(0);
     expect(out.stdout).toMatch(/verify-index: not run: the statement writes/);
     expect(await baseState()).toBe(original);

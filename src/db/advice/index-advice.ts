@@ -1,5 +1,10 @@
 /** Index advice: turns a filtered scan into a concrete CREATE INDEX statement. */
-import type { ExplainedPlan, PlanNode } from '../plan/plan-node.js';
+import {
+  type ExplainedPlan,
+  listPlanNodes,
+  type PlanNode,
+  planTotalMs,
+} from '../plan/plan-node.js';
 import { significantTokens } from '../sql/tokenize.js';
 import { parseIndexableColumns } from './conditions.js';
 
@@ -36,6 +41,29 @@ export interface IndexVerification {
   method: 'transaction' | 'temporary-copy';
   /** How many runs each time is the best of. */
   runs: number;
+}
+
+/** The verification of `index` from the plans measured without (`before`) and with it (`after`). */
+export function indexVerification(
+  index: IndexSuggestion,
+  before: ExplainedPlan,
+  after: ExplainedPlan,
+  method: IndexVerification['method'],
+  runs: number,
+): IndexVerification {
+  const beforeMs = planTotalMs(before);
+  const afterMs = planTotalMs(after);
+  return {
+    index,
+    before,
+    after,
+    beforeMs,
+    afterMs,
+    speedup: afterMs > 0 ? beforeMs / afterMs : Number.POSITIVE_INFINITY,
+    used: listPlanNodes(after.root).some((n) => n.indexName === index.name),
+    method,
+    runs,
+  };
 }
 
 /** Suggests an index for a scan node's filter, or undefined when the filter is not indexable. */

@@ -25,10 +25,11 @@ import {
   type IndexSuggestion,
   type IndexVerification,
   indexColumnList,
+  indexVerification,
   quoteIdentifier,
 } from '../advice/index-advice.js';
 import type { DbSession } from '../connection.js';
-import { type ExplainedPlan, listPlanNodes, planTotalMs } from '../plan/plan-node.js';
+import { type ExplainedPlan, planTotalMs } from '../plan/plan-node.js';
 import { asExplainError, type RunExplainOptions } from '../postgres/explain.js';
 import { analyzeInTransaction, currentDatabase, explainMysql } from './explain.js';
 
@@ -128,19 +129,7 @@ export async function verifyMysqlIndex(
       `CREATE INDEX ${q(index.name)} ON ${base} (${indexColumnList('mysql', index.columns)})`,
     );
     const after = await bestOf(session, sql, options, runs);
-    const beforeMs = planTotalMs(before);
-    const afterMs = planTotalMs(after);
-    return {
-      index,
-      before,
-      after,
-      beforeMs,
-      afterMs,
-      speedup: afterMs > 0 ? beforeMs / afterMs : Number.POSITIVE_INFINITY,
-      used: listPlanNodes(after.root).some((n) => n.indexName === index.name),
-      method: 'temporary-copy',
-      runs,
-    };
+    return indexVerification(index, before, after, 'temporary-copy', runs);
   } finally {
     // TEMPORARY: the server never drops a base table for these, whatever the name resolves to.
     if (shadowing) await session.query(`DROP TEMPORARY TABLE IF EXISTS ${base}`);
