@@ -111,6 +111,14 @@ describe('--verify-index on MariaDB (temporary copy)', () => {
     expect(await baseState()).toBe(original);
   });
 
+  it('measures a statement that reads the table twice (MariaDB reopens a temporary table)', async () => {
+    const sql =
+      'SELECT a.id FROM `Order` a JOIN `Order` b ON b.id = a.id + 1 WHERE a.`User` = ? AND b.flag = 1';
+    const v = await verifyIndex(sql, userIndex(), { db: db.url, params: [21], runs: 1 });
+    expect(v.used).toBe(true);
+    expect(await baseState()).toBe(original);
+  });
+
   it('reports an index the planner does not use (every row matches) as no gain', async () => {
     const sql = 'SELECT note FROM `Order` WHERE flag = 1';
     const useless = buildSuggestion('mariadb', 'Order', undefined, ['flag']);

@@ -108,11 +108,15 @@ export async function verifyMysqlIndex(
       await session.query(`ALTER TABLE ${stage} RENAME TO ${base}`);
       staged = false;
       shadowing = true;
-    } catch (error) {
-      if (!ACCESS_DENIED.has(errnoOf(error))) throw copyRefusal(error, schema, index.table);
+    } catch {
       // Renaming checks INSERT and CREATE on the new name, which a user holding only SELECT
-      // and CREATE TEMPORARY TABLES lacks: copy the copy instead (twice the work, same result).
-      await session.query(`CREATE TEMPORARY TABLE ${base} LIKE ${stage}`);
+      // and CREATE TEMPORARY TABLES lacks (MariaDB 10.11: error 1142): copy the copy instead
+      // (twice the work, same result). Any other refusal of the rename takes the same path.
+      await session
+        .query(`CREATE TEMPORARY TABLE ${base} LIKE ${stage}`)
+        .catch((error: unknown) => {
+          throw copyRefusal(error, schema, index.table);
+        });
       shadowing = true;
       await commitReadOnly(session, `INSERT INTO ${base} (${list}) SELECT ${list} FROM ${stage}`, {
         schema,
