@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SILENT_PROGRESS } from '../../src/audit/progress.js';
+import { runDbStep } from '../../src/audit/steps/db-step.js';
 import {
   buildSuggestion,
   explainQuery,
@@ -190,6 +192,35 @@ describe('--verify-index on MariaDB (temporary copy)', () => {
       expect(await baseState()).toBe(original);
     });
   });
+
+  it('the audit’s DB step measures the advised index on a copy and reports the measured gain', async () => {
+    const step = await runDbStep({
+      url: db.url,
+      queries: [
+        {
+          name: 'orders of a user',
+          sql: 'SELECT id, note FROM `Order` WHERE `User` = ?',
+          params: [77],
+        },
+      ],
+      verifyIndex: true,
+      analyzeWrites: false,
+      statements: false,
+      progress: SILENT_PROGRESS,
+    });
+    const missing = step.findings.find((f) => f.id === 'db.missing-index');
+    expect(missing?.recommendation.text).toMatch(
+      /measured with the real statement: [\d.]+ ms → [\d.]+ ms/,
+    );
+    expect(missing?.recommendation.sql).toBe('CREATE INDEX `Order_User_idx` ON `Order` (`User`);');
+    expect(missing?.evidence.find((e) => e.label === 'verify-index Order_User_idx')?.source).toBe(
+      'ANALYZE on a temporary copy of the table (best of 3 runs), dropped',
+    );
+    expect(step.gains.map((g) => [g.findingId, g.source])).toEqual([
+      ['db.missing-index', 'verify-index'],
+    ]);
+    expect(await baseState()).toBe(original);
+  }, 60_000);
 
   it('through the CLI: prints the measured index, on a temporary copy', () => {
     const out = explainCli(['SELECT id FROM `Order` WHERE `User` = ?', '-p', '11']);
