@@ -3,17 +3,17 @@
 // ROUTES routes × STATEMENTS statement shapes, each statement issued on ROUTES_PER_STATEMENT
 // routes (one cached call site per statement × route, up to the recorder's 5,000), from a stack
 // DEPTH application frames deep, plus repeats (N+1 captures) and cache-tracker pairs.
-// Usage: node --expose-gc bench/probe-footprint-walk.mjs [statements=980] [routesPerStatement=5] [depth=8]
-import { probeFootprintBytes } from '../dist/probe/footprint.js';
-import { parseProbeConfig } from '../dist/probe/config.js';
-import {
-  createProbeFindingsStore,
-  createQuerySink,
-  createRequestEndHandler,
-} from '../dist/probe/pipeline.js';
-import { beginQuery, finishQuery, setQuerySink } from '../dist/probe/recorder.js';
-import { createRequestState } from '../dist/probe/state.js';
-import { ProbeStats } from '../dist/probe/stats.js';
+// Usage: [REDLINE_DIST=/abs/dist] node --expose-gc bench/probe-footprint-walk.mjs [statements=980] [routesPerStatement=5] [depth=8]
+// REDLINE_DIST: another build to measure (an absolute path to its dist/, e.g. main's, for A/B).
+const dist = process.env.REDLINE_DIST ?? new URL('../dist', import.meta.url).pathname;
+const { probeFootprintBytes } = await import(`${dist}/probe/footprint.js`);
+const { parseProbeConfig } = await import(`${dist}/probe/config.js`);
+const { createProbeFindingsStore, createQuerySink, createRequestEndHandler } = await import(
+  `${dist}/probe/pipeline.js`
+);
+const { beginQuery, finishQuery, setQuerySink } = await import(`${dist}/probe/recorder.js`);
+const { createRequestState } = await import(`${dist}/probe/state.js`);
+const { ProbeStats } = await import(`${dist}/probe/stats.js`);
 
 const STATEMENTS = Number(process.argv[2] ?? 980);
 const ROUTES_PER_STATEMENT = Number(process.argv[3] ?? 5);
