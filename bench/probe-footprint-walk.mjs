@@ -5,15 +5,12 @@
 // DEPTH application frames deep, plus repeats (N+1 captures) and cache-tracker pairs.
 // Usage: [REDLINE_DIST=/abs/dist] node --expose-gc bench/probe-footprint-walk.mjs [statements=980] [routesPerStatement=5] [depth=8]
 // REDLINE_DIST: another build to measure (an absolute path to its dist/, e.g. main's, for A/B).
-const dist = process.env.REDLINE_DIST ?? new URL('../dist', import.meta.url).pathname;
-const { probeFootprintBytes } = await import(`${dist}/probe/footprint.js`);
-const { parseProbeConfig } = await import(`${dist}/probe/config.js`);
-const { createProbeFindingsStore, createQuerySink, createRequestEndHandler } = await import(
-  `${dist}/probe/pipeline.js`
-);
-const { beginQuery, finishQuery, setQuerySink } = await import(`${dist}/probe/recorder.js`);
-const { createRequestState } = await import(`${dist}/probe/state.js`);
-const { ProbeStats } = await import(`${dist}/probe/stats.js`);
+import { startProbePipeline } from './probe-pipeline.mjs';
+
+const dist = process.env.REDLINE_DIST;
+const { probeFootprintBytes } = await import(`${dist ?? '../dist'}/probe/footprint.js`);
+const { targets, onEnd, beginQuery, finishQuery, createRequestState } =
+  await startProbePipeline(dist);
 
 const STATEMENTS = Number(process.argv[2] ?? 980);
 const ROUTES_PER_STATEMENT = Number(process.argv[3] ?? 5);
@@ -21,15 +18,6 @@ const DEPTH = Number(process.argv[4] ?? 8);
 const ROUTES = 200;
 if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
 
-const config = parseProbeConfig({}, process.cwd());
-const targets = {
-  config,
-  store: createProbeFindingsStore(),
-  stats: new ProbeStats(),
-  metrics: undefined,
-};
-setQuerySink(createQuerySink(targets));
-const onEnd = createRequestEndHandler(targets, () => {});
 const response = { statusCode: 200 };
 /** The instrumented driver call: the stack is cut above it, as in the real drivers. */
 function driverCall(state, text, params) {
