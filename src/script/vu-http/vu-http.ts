@@ -538,6 +538,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
         readBuffer,
         keepHeaders: true,
         keepBody: true,
+        batchWrites: process.env['REDLINE_NO_BATCH'] !== '1',
       });
       pool.all.push(conn);
       slotOf(conn).pool = pool;
