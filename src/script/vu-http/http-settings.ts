@@ -27,6 +27,11 @@ export interface HttpSettings {
    * switch `GODEBUG=http2client=0` (see {@link http2FromEnv}).
    */
   http2: boolean;
+  /**
+   * Write the requests of one event-loop turn back to back at its end (HttpConnection's
+   * `batchWrites`; the wait is `blocked`). On unless `REDLINE_BATCH_WRITES=0`.
+   */
+  batchWrites: boolean;
 }
 
 /**
@@ -38,6 +43,12 @@ export function http2FromEnv(env: NodeJS.ProcessEnv): boolean {
   if (own === '0' || own === 'false') return false;
   if (own === '1' || own === 'true') return true;
   return !/(^|,)\s*http2client=0\s*(,|$)/.test(env['GODEBUG'] ?? '');
+}
+
+/** Whether VUs batch the writes of a turn: `REDLINE_BATCH_WRITES=0` (or `false`) turns it off. */
+export function batchWritesFromEnv(env: NodeJS.ProcessEnv): boolean {
+  const value = env['REDLINE_BATCH_WRITES'];
+  return value !== '0' && value !== 'false';
 }
 
 /** The settings of this thread (mutable: the engine fills them from the plan); shared by module copies. */
@@ -56,5 +67,6 @@ export const httpSettings: HttpSettings = globalSingleton<HttpSettings>(
     resetCookies: true,
     tls: undefined,
     http2: http2FromEnv(process.env),
+    batchWrites: batchWritesFromEnv(process.env),
   }),
 );

@@ -538,7 +538,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
         readBuffer,
         keepHeaders: true,
         keepBody: true,
-        batchWrites: process.env['REDLINE_NO_BATCH'] !== '1',
+        batchWrites: httpSettings.batchWrites,
       });
       pool.all.push(conn);
       slotOf(conn).pool = pool;
