@@ -7,6 +7,11 @@
  *   owner ──send(bytes)──▶ [ring: queuedAt | sendStart | sent | tag | isHead | bytes] ──▶ socket
  *   socket ──read──▶ parser ──complete──▶ trail ──▶ owner.onResponse(conn)
  *
+ * With `batchWrites` (scripted VUs), `send` queues the bytes and the requests of one event-loop
+ * turn are written back to back at its end ({@link WriteBatch}); a request is timed from its
+ * write, and one its connection fails before that was never sent (all `blocked`, no bytes, handed
+ * back for a retry when the connection broke).
+ *
  * Reads go into a caller-supplied buffer (`onread`), so reading allocates nothing: plain TCP
  * reads, and TLS reads too (node:tls decrypts straight into it). Over TLS this replaced 'data'
  * events, which cost a Buffer per read plus the Readable stream's push/emit machinery
@@ -134,7 +139,7 @@ class WriteBatch {
   #scheduled = false;
   readonly #flush = (): void => {
     this.#scheduled = false;
-    // A connection added while flushing (a write error's callbacks) goes to the next turn.
+    // Connections added while flushing go to the next turn's batch.
     const connections = this.#connections;
     this.#connections = this.#spare;
     for (let i = 0; i < connections.length; i++) connections[i]!.writeQueued();
@@ -416,7 +421,6 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
     this.#slots[slot * FIELDS + SENT] = this.#now();
   }
 
-
   /** @internal Writes the requests queued by `send` ({@link WriteBatch}); sendStart is now. */
   writeQueued(): void {
     const unwritten = this.#unwritten;
@@ -634,6 +638,7 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
     this.#head = 0;
     this.#count = 0;
     this.#unwritten = 0;
+    this.#queued?.fill(undefined);
     this.#responseStarted = false;
     this.parser.reset();
     if (socket) {
