@@ -132,6 +132,8 @@ export interface ConnectionOptions {
  * the target's wake-ups) together too. What it costs a request is the rest of its turn, counted
  * in `blocked` (from ready to written, as k6's `http_req_blocked`); `sending`, `waiting` and
  * `duration` start when its bytes are written, so latency is measured as before.
+ * Scripts use it only with `REDLINE_BATCH_WRITES=1` (vu-http/http-settings.ts): on a loaded
+ * machine it gave no measurable gain, so it does not yet change what users see in `blocked`.
  */
 class WriteBatch {
   #connections: HttpConnection[] = [];
@@ -593,10 +595,7 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
       if (unsent) {
         // Never written, so safe to send again whatever the method (as Go's transport does) when
         // the connection broke under it (not for its own timeout or an interruption).
-        if (
-          (flags & SendFlags.Retry) === 0 &&
-          (closeOrReset || error.errorClass === 'malformed')
-        )
+        if ((flags & SendFlags.Retry) === 0 && (closeOrReset || error.errorClass === 'malformed'))
           this.#owner.onRequestRetry(this, error);
         else this.#owner.onRequestFailed(this, error);
       } else if (gotBytes) {

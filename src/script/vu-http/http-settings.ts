@@ -29,7 +29,8 @@ export interface HttpSettings {
   http2: boolean;
   /**
    * Write the requests of one event-loop turn back to back at its end (HttpConnection's
-   * `batchWrites`; the wait is `blocked`). On unless `REDLINE_BATCH_WRITES=0`.
+   * `batchWrites`; the wait is `blocked`). Off unless `REDLINE_BATCH_WRITES=1`: its gain was not
+   * measurable on a loaded machine (bench/RESULTS.md), and it moves time into `blocked`.
    */
   batchWrites: boolean;
 }
@@ -45,10 +46,10 @@ export function http2FromEnv(env: NodeJS.ProcessEnv): boolean {
   return !/(^|,)\s*http2client=0\s*(,|$)/.test(env['GODEBUG'] ?? '');
 }
 
-/** Whether VUs batch the writes of a turn: `REDLINE_BATCH_WRITES=0` (or `false`) turns it off. */
+/** Whether VUs batch the writes of a turn: only with `REDLINE_BATCH_WRITES=1` (or `true`). */
 export function batchWritesFromEnv(env: NodeJS.ProcessEnv): boolean {
   const value = env['REDLINE_BATCH_WRITES'];
-  return value !== '0' && value !== 'false';
+  return value === '1' || value === 'true';
 }
 
 /** The settings of this thread (mutable: the engine fills them from the plan); shared by module copies. */
