@@ -106,6 +106,7 @@ describe('VuHttp', () => {
   });
 
   it('with batchWrites, requests of one turn from several VUs are all answered, timed from their write, and still time out', async () => {
+    const was = httpSettings.batchWrites;
     httpSettings.batchWrites = true;
     try {
       const vus = [newVu(), newVu(), newVu()];
@@ -126,7 +127,7 @@ describe('VuHttp', () => {
       expect((await stalled).error_code).toBe(1050);
       for (const { http } of vus) http.closeAll();
     } finally {
-      httpSettings.batchWrites = false;
+      httpSettings.batchWrites = was;
     }
   });
 });
