@@ -2,8 +2,11 @@
 // core), 50 connections/VUs, one worker. Goal: script ≥ 0.5× quick mode.
 //
 // Usage: node bench/script-vs-quick.mjs [seconds] [rounds] [native|k6] [--before <bin/redline.js>]
+//          [--after-env NAME=value]
 //   `k6`: the same flow as a k6 script (k6/http, the k6 transform, per-VU init).
 //   `--before`: another build's CLI; each round then runs quick and script with both builds.
+//   `--after-env`: an environment variable for this build's runs only, e.g. `--before
+//   bin/redline.js --after-env REDLINE_BATCH_WRITES=1` compares one build with and without it.
 //
 // Each round runs quick mode then the script (the order alternates between rounds) and yields
 // two ratios, script / quick:
@@ -22,9 +25,20 @@ import { formatInterval, loadText, ratioInterval } from './ratio-interval.mjs';
 
 const positional = process.argv
   .slice(2)
-  .filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--before');
+  .filter(
+    (a, i, all) => !a.startsWith('--') && all[i - 1] !== '--before' && all[i - 1] !== '--after-env',
+  );
 const beforeAt = process.argv.indexOf('--before');
 const before = beforeAt > 0 ? process.argv[beforeAt + 1] : undefined;
+const afterEnvAt = process.argv.indexOf('--after-env');
+const afterEnvText = afterEnvAt > 0 ? (process.argv[afterEnvAt + 1] ?? '') : '';
+const afterEnv = afterEnvText.includes('=')
+  ? {
+      [afterEnvText.slice(0, afterEnvText.indexOf('='))]: afterEnvText.slice(
+        afterEnvText.indexOf('=') + 1,
+      ),
+    }
+  : {};
 const seconds = Number(positional[0] ?? 5);
 const rounds = Number(positional[1] ?? 3);
 const style = positional[2] ?? 'native';
@@ -51,7 +65,11 @@ declare const __ENV: Record<string, string | undefined>;
 
 /** One run: requests, req/s, load-phase CPU seconds (generator monitor), whole-process CPU. */
 async function measure(args, cli) {
-  const { result, run } = await runRedlineJson(['--workers', '1', ...args], cli ? { cli } : {});
+  // `cli` undefined = this build (with `--after-env`).
+  const { result, run } = await runRedlineJson(
+    ['--workers', '1', ...args],
+    cli ? { cli } : { env: afterEnv },
+  );
   const count = result.metrics.http_reqs.values.count;
   const loadCpu = (result.generator.cpuPercent / 100) * seconds;
   return {

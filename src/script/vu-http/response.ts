@@ -68,14 +68,6 @@ export function timingsFromTrail(trail: TimingTrail): ResponseTimings {
   };
 }
 
-/** What a response keeps from the wire until a script asks for its fields (see {@link Response}). */
-export interface ResponseWire {
-  head: Buffer | null;
-  trailers: readonly string[];
-  bodyChunks: readonly Buffer[] | null;
-  responseType: 'text' | 'binary' | 'none';
-}
-
 /** The request as the client sent it, turned into k6's `response.request` on first access. */
 export interface SentRequestSource {
   method: string;
@@ -85,6 +77,8 @@ export interface SentRequestSource {
 }
 
 const canonicalNames = new Map<string, string>();
+/** Trailers of a response that had none (shared, never written to). */
+const NO_TRAILERS: readonly string[] = Object.freeze([]);
 
 /** {@link canonicalHeaderName}, cached: header names repeat on every response. */
 function canonical(name: string): string {
@@ -114,7 +108,12 @@ export class Response {
   /** Negotiated cipher suite as k6 (Go) names it; '' over plain HTTP. */
   tls_cipher_suite = '';
   timings: ResponseTimings;
-  #wire: ResponseWire | null = null;
+  // What the response keeps from the wire until a script asks for its fields (fields of the
+  // response itself, not an object per response: set once by attachWire).
+  #head: Buffer | null = null;
+  #trailers: readonly string[] = NO_TRAILERS;
+  #bodyChunks: readonly Buffer[] | null = null;
+  #responseType: 'text' | 'binary' | 'none' = 'none';
   #fields: HeadFields | undefined;
   #headers: Record<string, string> | undefined;
   #body: string | ArrayBuffer | null | undefined;
@@ -130,15 +129,25 @@ export class Response {
     this.timings = timings;
   }
 
-  /** Keeps the wire bytes the lazy fields are built from (the client calls it once). */
-  attachWire(wire: ResponseWire): void {
-    this.#wire = wire;
+  /**
+   * Keeps the wire bytes the lazy fields are built from (the client calls it once): the response
+   * head, trailer fields (name, value, ...), body chunks (null when discarded) and how the script
+   * wants the body.
+   */
+  attachWire(
+    head: Buffer | null,
+    trailers: readonly string[],
+    bodyChunks: readonly Buffer[] | null,
+    responseType: 'text' | 'binary' | 'none',
+  ): void {
+    this.#head = head;
+    this.#trailers = trailers;
+    this.#bodyChunks = bodyChunks;
+    this.#responseType = responseType;
   }
 
   #headFields(): HeadFields {
-    this.#fields ??= this.#wire?.head
-      ? readHeadFields(this.#wire.head)
-      : { statusText: '', headers: [] };
+    this.#fields ??= this.#head ? readHeadFields(this.#head) : { statusText: '', headers: [] };
     return this.#fields;
   }
 
@@ -154,7 +163,7 @@ export class Response {
         }
       };
       add(this.#headFields().headers);
-      add(this.#wire?.trailers ?? []);
+      add(this.#trailers);
       this.#headers = headers;
     }
     return this.#headers;
@@ -236,14 +245,13 @@ export class Response {
   }
 
   #decodeBody(): string | ArrayBuffer | null {
-    const wire = this.#wire;
-    if (!wire || wire.responseType === 'none' || !wire.bodyChunks) return null;
-    const chunks = wire.bodyChunks;
+    const chunks = this.#bodyChunks;
+    if (this.#responseType === 'none' || !chunks) return null;
     let bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks as Buffer[]);
-    if (wire.head && headHasField(wire.head, 'content-encoding')) {
+    if (this.#head && headHasField(this.#head, 'content-encoding')) {
       bytes = decodeContent(bytes, this.headers['Content-Encoding'] ?? '');
     }
-    return wire.responseType === 'binary'
+    return this.#responseType === 'binary'
       ? (new Uint8Array(bytes).buffer as ArrayBuffer)
       : bytes.toString('utf8');
   }

@@ -538,6 +538,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
         readBuffer,
         keepHeaders: true,
         keepBody: true,
+        batchWrites: httpSettings.batchWrites,
       });
       pool.all.push(conn);
       slotOf(conn).pool = pool;
@@ -597,12 +598,12 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
       response.tls_cipher_suite = k6CipherSuite(origin.tlsCipher);
     }
     const head = http2Head(answer.status, answer.headers);
-    response.attachWire({
+    response.attachWire(
       head,
-      trailers: http2Trailers(answer.trailers),
-      bodyChunks: pending.responseType === 'none' ? null : answer.chunks,
-      responseType: pending.responseType,
-    });
+      http2Trailers(answer.trailers),
+      pending.responseType === 'none' ? null : answer.chunks,
+      pending.responseType,
+    );
     const setCookie = answer.headers['set-cookie'];
     if (pending.jar && setCookie) pending.jar.storeFromResponse(pending.url, setCookie);
     this.#recordTrail(pending, response, answer.trail);
@@ -764,12 +765,12 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
       response.setStapledOcsp(conn.ocspResponse);
     }
     const head = parser.head;
-    response.attachWire({
+    response.attachWire(
       head,
-      trailers: parser.trailers,
-      bodyChunks: pending.responseType === 'none' ? null : parser.bodyChunks,
-      responseType: pending.responseType,
-    });
+      parser.trailers,
+      pending.responseType === 'none' ? null : parser.bodyChunks,
+      pending.responseType,
+    );
     // The jar needs the cookies now; everything else is built when the script reads it.
     if (pending.jar && head && headHasField(head, 'set-cookie')) {
       const fields = readHeadFields(head).headers;
