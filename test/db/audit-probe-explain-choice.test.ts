@@ -5,7 +5,9 @@
  * an unindexed slug ranks below them: it must still be explained and get its measured index. A
  * real Express + Sequelize service (docs/realapps.md, exseq) had its unindexed `Articles.slug`
  * missed this way: the eight explained statements were the N+1's lookups, 0.0 ms each alone.
- * Healthy: the same run with the slug indexed gets no index advice.
+ * The execution explained is the statement's slowest, not its first (a lookup with LIMIT 1
+ * stops at its first match: exseq's first slug lookup matched within 1,000 rows and showed no
+ * problem). Healthy: the same run with the slug indexed gets no index advice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SILENT_PROGRESS } from '../../src/audit/progress.js';
@@ -34,15 +36,18 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** Runs the app under the probe: the list 20 times (3,600 lookups), one article read. */
-async function probeRun(slugTable: string): Promise<QueryStats[]> {
+/**
+ * Runs the app under the probe: the list `lists` times (180 lookups each), then one read of each
+ * article of `slugs`.
+ */
+async function probeRun(slugTable: string, lists: number, slugs: string[]): Promise<QueryStats[]> {
   const app = await startProbedApp(APP, {
     DATABASE_URL: db.url,
     SLUG_TABLE: slugTable,
     REDLINE_PROBE_SAMPLES: '1',
   });
-  expect(await getMany(app.port, '/articles', 20)).toEqual(Array(20).fill(200));
-  expect(await getMany(app.port, '/articles/how-to-tune-39999', 1)).toEqual([200]);
+  expect(await getMany(app.port, '/articles', lists)).toEqual(Array(lists).fill(200));
+  for (const slug of slugs) expect(await getMany(app.port, `/articles/${slug}`, 1)).toEqual([200]);
   const report = await app.stop();
   return [...(report.stats?.queries ?? [])];
 }
@@ -67,7 +72,7 @@ function slugRank(queries: readonly QueryStats[]): number {
 
 describe('db step: the statements explained from the probe', () => {
   it('a lookup by an unindexed column ranked below eight cheap statements is still explained and measured', async () => {
-    const queries = await probeRun('articles');
+    const queries = await probeRun('articles', 20, ['how-to-tune-39999']);
     // What makes the case: nine statements of more time over the run than the slug lookup.
     expect(slugRank(queries)).toBe(10);
     const result = await dbStep(queries);
@@ -79,8 +84,23 @@ describe('db step: the statements explained from the probe', () => {
     expect(result.gains.map((g) => g.findingId)).toEqual(['db.missing-index']);
   }, 120_000);
 
+  it('the execution explained is the slowest one: a first lookup that matched at once does not hide the scan', async () => {
+    // LIMIT 1 without an index stops at the first match: the third row is found at once, the
+    // 39,999th after reading the table. The first execution alone shows no problem.
+    const queries = await probeRun('articles', 0, [
+      'how-to-tune-3',
+      'how-to-tune-39999',
+      'how-to-tune-39998',
+    ]);
+    const slug = queries.find((q) => q.sql.includes('WHERE slug'));
+    expect(slug?.sample?.params).not.toEqual(['how-to-tune-3']);
+    const result = await dbStep(queries);
+    expect(result.findings.filter((f) => f.id === 'db.missing-index')).toHaveLength(1);
+    expect(result.gains.map((g) => g.findingId)).toEqual(['db.missing-index']);
+  }, 120_000);
+
   it('healthy: with the slug indexed, no index advice', async () => {
-    const queries = await probeRun('pages');
+    const queries = await probeRun('pages', 20, ['how-to-tune-39999']);
     expect(slugRank(queries)).toBe(10);
     const result = await dbStep(queries);
     expect(result.findings.filter((f) => f.id === 'db.missing-index')).toEqual([]);
