@@ -10,9 +10,8 @@
  * problem). Healthy: the same run with the slug indexed gets no index advice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SILENT_PROGRESS } from '../../src/audit/progress.js';
-import { runDbStep } from '../../src/audit/steps/db-step.js';
 import type { QueryStats } from '../../src/probe/index.js';
+import { dbStepOnProbe } from './db-step-harness.js';
 import { createPgDatabase, pgExec } from './pg-scratch.js';
 import { getMany, startProbedApp } from './probe-harness.js';
 
@@ -52,17 +51,7 @@ async function probeRun(slugTable: string, lists: number, slugs: string[]): Prom
   return [...(report.stats?.queries ?? [])];
 }
 
-function dbStep(probeQueries: QueryStats[]) {
-  return runDbStep({
-    url: db.url,
-    queries: [],
-    probeQueries,
-    verifyIndex: true,
-    analyzeWrites: false,
-    statements: false,
-    progress: SILENT_PROGRESS,
-  });
-}
+const dbStep = (probeQueries: QueryStats[]) => dbStepOnProbe(db.url, probeQueries);
 
 /** The slug lookup's rank by time over the run (1 = most). */
 function slugRank(queries: readonly QueryStats[]): number {
