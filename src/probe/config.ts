@@ -15,7 +15,7 @@ export const PROBE_ENV = {
   /** Set to 0 to turn off the SELECT * column-use sampling (row proxies). */
   selectStar: 'REDLINE_PROBE_SELECT_STAR',
   /**
-   * Set to 1 to put each top statement's first real execution (text and parameters, unredacted)
+   * Set to 1 to put each top statement's slowest real execution (text and parameters, unredacted)
    * in the stats record, so that the audit can EXPLAIN ANALYZE it. The audit sets it for its own
    * private report file only: parameters may hold e-mails or tokens.
    */

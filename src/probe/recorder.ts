@@ -139,7 +139,6 @@ export function beginQuery(
 ): QueryRecord {
   const shape = shapeOf(text);
   const sql = shape.sql;
-  keepSample(sql, text, params);
   const seen = (state.seen.get(sql) ?? 0) + 1;
   state.seen.set(sql, seen);
   const site = siteFor(state, shape, seen, above);
@@ -149,6 +148,7 @@ export function beginQuery(
     sql,
     text,
     key: shape.select ? paramsKey(params) : undefined,
+    params,
     start: t,
     execStart: t,
     end: t,
@@ -218,6 +218,7 @@ export function finishQuery(state: RequestState, record: QueryRecord, outcome: Q
     trackColumnUse(outcome.rowsArray, record.usedColumns);
   else if (record.usedColumns) delete record.usedColumns;
   state.dbMs += record.end - record.execStart;
+  keepSample(record.sql, record.text, record.params, record.end - record.execStart);
   if (record.queued) state.poolWaitMs += record.execStart - record.start;
   sink?.onQuery(state, record);
 }

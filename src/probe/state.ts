@@ -13,6 +13,8 @@ export interface QueryRecord {
   sql: string;
   /** The text as the app sent it (literals included). */
   text: string;
+  /** The parameters as the app sent them (for the statement's sample, query-samples.ts). */
+  params: unknown;
   /** Parameter key for cache-candidate tracking (SELECTs only). */
   key: string | undefined;
   start: number;

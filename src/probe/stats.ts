@@ -33,7 +33,7 @@ export interface QueryStats {
   rows: number;
   errors: number;
   /**
-   * The statement's first real execution (its text as sent and its parameters), only when the
+   * The statement's slowest real execution (its text as sent and its parameters), only when the
    * probe runs with REDLINE_PROBE_SAMPLES=1 (the audit's private report): never redacted.
    */
   sample?: { text: string; params: readonly unknown[] };

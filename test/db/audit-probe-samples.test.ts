@@ -6,9 +6,8 @@
  * statement, a lookup by slug, only had a generic plan (estimates) and no advice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SILENT_PROGRESS } from '../../src/audit/progress.js';
-import { runDbStep } from '../../src/audit/steps/db-step.js';
 import type { QueryStats } from '../../src/probe/index.js';
+import { dbStepOnProbe } from './db-step-harness.js';
 import { createPgDatabase, pgExec } from './pg-scratch.js';
 
 let db: { url: string; drop: () => Promise<void> };
@@ -46,17 +45,7 @@ function stats(sql: string, text: string, params: unknown[]): QueryStats {
   };
 }
 
-async function dbStep(probeQueries: QueryStats[]) {
-  return runDbStep({
-    url: db.url,
-    queries: [],
-    probeQueries,
-    verifyIndex: true,
-    analyzeWrites: false,
-    statements: false,
-    progress: SILENT_PROGRESS,
-  });
-}
+const dbStep = (probeQueries: QueryStats[]) => dbStepOnProbe(db.url, probeQueries);
 
 describe('db step: the probe statements are explained with their real execution', () => {
   it('a lookup by an unindexed column gets index advice, measured, and the report names no parameter', async () => {

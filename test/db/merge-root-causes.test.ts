@@ -65,7 +65,7 @@ beforeAll(async () => {
     DATABASE_URL: db.url,
     REDLINE_PROBE_SAMPLES: '1',
   });
-  for (const prefix of ['/blog', '/news', '/about', '/help'])
+  for (const prefix of ['/blog', '/news', '/about', '/help', '/team', '/jobs'])
     for (let i = 0; i < 12; i++)
       expect(await getMany(app.port, `${prefix}/slug-${i}`, 1)).toEqual([200]);
   report = await app.stop();
@@ -90,7 +90,14 @@ afterAll(async () => {
 });
 
 const onPosts = (f: Finding) => /FROM posts/.test(f.location?.query ?? '');
-const onPages = (f: Finding) => /FROM pages/.test(f.location?.query ?? '');
+const onPages = (f: Finding) => /FROM pages WHERE slug/.test(f.location?.query ?? '');
+const onPageIds = (f: Finding) => /FROM pages WHERE id/.test(f.location?.query ?? '');
+
+/** The line of the fixture app that holds `marker`. */
+function fixtureLine(marker: string): number {
+  const lines = readFileSync(join(ROOT, 'test/fixtures/apps/db/cache-index-koa.mjs'), 'utf8');
+  return lines.split('\n').findIndex((line) => line.includes(marker)) + 1;
+}
 
 describe('findings of one root cause are merged', () => {
   it('before merging: the probe reports a cache candidate per route for each statement', () => {
@@ -122,6 +129,17 @@ describe('findings of one root cause are merged', () => {
     expect(pages[0]?.evidence.find((e) => e.label === 'routes')?.value).toBe(
       'GET /about/:slug, GET /help/:slug',
     );
+  });
+
+  it('one statement issued from two lines stays one finding per call site, each naming its route and line', () => {
+    const ids = merged.filter(onPageIds);
+    expect(ids.map((f) => [f.id, f.location?.route, f.location?.line]).sort()).toEqual(
+      [
+        ['probe.cache-candidate', 'GET /jobs/:slug', fixtureLine('JOBS PAGE')],
+        ['probe.cache-candidate', 'GET /team/:slug', fixtureLine('TEAM PAGE')],
+      ].sort(),
+    );
+    expect(ids.map((f) => f.title)).not.toContainEqual(expect.stringMatching(/on 2 routes/));
   });
 
   it('healthy: without cache candidates the index finding is left as the db step wrote it', () => {

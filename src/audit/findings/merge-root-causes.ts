@@ -10,7 +10,10 @@
  *   cost; a cache is only worth it if the statement stays hot once the plan is fixed;
  * - cache candidates that are an N+1's own query on its route are folded into the N+1: the
  *   repeats are the loop's, and batching the loop removes them;
- * - the cache candidates of one statement on several routes become one finding listing the routes.
+ * - the cache candidates of one statement on several routes become one finding listing the routes
+ *   when they name one call site; issued from different lines, each keeps its own finding (a
+ *   merged one named one line for every route: a NestJS + MikroORM service's user lookup "at
+ *   article.service.ts:25" on the detail route, which runs it at line 90).
  *
  * The merged finding keeps the impact of the finding that takes the others (the same statement's
  * time, never a sum), so "Expected Improvements" counts that time once.
@@ -110,6 +113,16 @@ function mergeCaches(caches: readonly Finding[]): Finding {
   };
 }
 
+/** Findings grouped by the call site they name (`file:line`; one group for those with none). */
+function bySite(list: readonly Finding[]): Map<string, Finding[]> {
+  const groups = new Map<string, Finding[]>();
+  for (const f of list) {
+    const key = f.location?.file ? `${f.location.file}:${f.location.line ?? ''}` : '';
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  return groups;
+}
+
 /** A plan finding of the same statement as `host`, kept as one evidence line of it. */
 function otherPlanEvidence(other: Finding): Evidence {
   const sql = other.recommendation.sql ? ` — ${other.recommendation.sql}` : '';
@@ -174,7 +187,8 @@ export function mergeRootCauses(findings: readonly Finding[]): Finding[] {
       loop?.caches.push(c);
       return !loop;
     });
-    if (rest.length > 0) out.push(rest.length === 1 ? (rest[0] as Finding) : mergeCaches(rest));
+    for (const group of bySite(rest).values())
+      out.push(group.length === 1 ? (group[0] as Finding) : mergeCaches(group));
   }
   for (const loop of loops.values())
     if (loop.caches.length > 0) replaced.set(loop.host, foldCaches(loop.host, loop.caches));
