@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { runQuickTest } from '../dist/engine/index.js';
 import { threadCpuUs } from './lib.mjs';
+import { probeAppHome } from './probe-app-home.mjs';
 import { formatInterval, loadText, ratioInterval } from './ratio-interval.mjs';
 
 const SECONDS = Number(process.argv[2] ?? 4);
@@ -27,6 +28,9 @@ const RATE = Number(process.env.RATE ?? 300);
 const ROOT = new URL('..', import.meta.url).pathname;
 const BASE = process.env.REDLINE_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432';
 const dbName = `rl_bench_probe_${process.pid}`;
+const APP = probeAppHome(ROOT);
+/** The Node binary the apps run on (env APP_NODE, default this one): e.g. Node 24, whose AsyncLocalStorage needs no async hooks. */
+const APP_NODE = process.env.APP_NODE ?? process.execPath;
 const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
 if (hasTaskset) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 
@@ -48,6 +52,11 @@ const VARIANTS = {
   // Optional: another build of the probe (env PROBE_BASELINE=<path of its dist/probe/register.js>),
   // e.g. the main branch's, to compare before and after a change in the same run.
   ...(process.env.PROBE_BASELINE ? { before: [`--import=${process.env.PROBE_BASELINE}`] } : {}),
+  // Optional: REPO_VARIANT=1 adds the full probe run from the repository (its package.json
+  // declares every driver and framework, which the probe then loads ahead: bench/probe-app-home.mjs).
+  ...(process.env.REPO_VARIANT === '1'
+    ? { 'on-repo': [`--import=${join(ROOT, 'dist/probe/register.js')}`] }
+    : {}),
   // Optional: PROBE_PARTS=loop,flush adds one full-probe variant per fixed part with that part
   // left out (env REDLINE_PROBE_BENCH_OFF, src/probe/stats.ts and runtime.ts): each part's cost is
   // the full probe's ratio minus that variant's, in the same rounds.
@@ -63,16 +72,19 @@ const LABELS = {
   als: 'request context only',
   on: 'full probe',
   before: 'baseline probe',
+  'on-repo': 'full probe, app run from the repository',
   ...Object.fromEntries(
     COMPARED.filter((v) => v.startsWith('on-no-')).map((v) => [v, `probe without ${v.slice(6)}`]),
   ),
 };
 
 async function startApp(variant, reportFile) {
-  const args = [...VARIANTS[variant], join(ROOT, 'test/fixtures/apps/db/bench-pg.mjs')];
-  const [cmd, argv] = hasTaskset
-    ? ['taskset', ['-c', '0', process.execPath, ...args]]
-    : [process.execPath, args];
+  const home =
+    variant === 'on-repo'
+      ? { dir: ROOT, entry: join(ROOT, 'test/fixtures/apps/db/bench-pg.mjs') }
+      : APP;
+  const args = [...VARIANTS[variant], home.entry];
+  const [cmd, argv] = hasTaskset ? ['taskset', ['-c', '0', APP_NODE, ...args]] : [APP_NODE, args];
   const env = {
     ...process.env,
     DATABASE_URL: `${BASE}/${dbName}`,
@@ -81,7 +93,7 @@ async function startApp(variant, reportFile) {
       : {}),
     ...(variant.startsWith('on-no-') ? { REDLINE_PROBE_BENCH_OFF: variant.slice(6) } : {}),
   };
-  const child = spawn(cmd, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(cmd, argv, { cwd: home.dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('app did not start')), 30_000);
     child.stdout.on('data', (chunk) => {
@@ -110,6 +122,7 @@ async function startApp(variant, reportFile) {
 async function measure(app, path) {
   const url = `http://127.0.0.1:${app.port}${path}`;
   const cpu0 = threadCpuUs(app.pid);
+  const main0 = threadCpuUs(app.pid, app.pid);
   const { result } = await runQuickTest({
     url,
     connections: 16,
@@ -117,10 +130,12 @@ async function measure(app, path) {
     ...(RATE > 0 ? { rate: RATE } : {}),
   });
   const cpu1 = threadCpuUs(app.pid);
+  const main1 = threadCpuUs(app.pid, app.pid);
   const count = result.metrics.http_reqs?.values.count ?? 0;
   return {
     rate: result.metrics.http_reqs?.values.rate ?? 0,
     cpuUs: (cpu1 - cpu0) / Math.max(1, count),
+    mainUs: (main1 - main0) / Math.max(1, count),
   };
 }
 
@@ -157,28 +172,34 @@ try {
   for (const path of PATHS) {
     const ratios = Object.fromEntries(COMPARED.map((v) => [v, []]));
     const cpuRatios = Object.fromEntries(COMPARED.map((v) => [v, []]));
+    const mainRatios = Object.fromEntries(COMPARED.map((v) => [v, []]));
     for (let round = 0; round < ROUNDS; round++) {
       const m = {};
       for (const variant of orderOf(round)) m[variant] = await measure(apps[variant], path);
       for (const v of COMPARED) {
         ratios[v].push(m[v].rate / m.off.rate);
         cpuRatios[v].push(m[v].cpuUs / m.off.cpuUs);
+        mainRatios[v].push(m[v].mainUs / m.off.mainUs);
       }
       console.log(
         `  ${path} round ${round + 1}: ${Object.keys(VARIANTS)
-          .map((v) => `${v} ${m[v].rate.toFixed(0)} req/s ${m[v].cpuUs.toFixed(1)} µs CPU/req`)
+          .map(
+            (v) =>
+              `${v} ${m[v].rate.toFixed(0)} req/s ${m[v].cpuUs.toFixed(1)} µs CPU/req (main thread ${m[v].mainUs.toFixed(1)})`,
+          )
           .join(', ')}`,
       );
     }
     for (const v of COMPARED) {
       const ci = ratioInterval(cpuRatios[v]);
       console.log(
-        `${path} ${LABELS[v]}: app CPU per request ${v}/off ${formatInterval(ci)} → ${((ci.low - 1) * 100).toFixed(1)}% to ${((ci.high - 1) * 100).toFixed(1)}% (median ×${median(cpuRatios[v]).toFixed(3)}); throughput ${v}/off ${formatInterval(ratioInterval(ratios[v]))}; ${loadText()}`,
+        `${path} ${LABELS[v]}: app CPU per request ${v}/off ${formatInterval(ci)} → ${((ci.low - 1) * 100).toFixed(1)}% to ${((ci.high - 1) * 100).toFixed(1)}% (median ×${median(cpuRatios[v]).toFixed(3)}); main thread ${formatInterval(ratioInterval(mainRatios[v]))}; throughput ${v}/off ${formatInterval(ratioInterval(ratios[v]))}; ${loadText()}`,
       );
     }
   }
 } finally {
   for (const app of Object.values(apps)) await app.stop();
   rmSync(dir, { recursive: true, force: true });
+  APP.remove();
   await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
 }
