@@ -25,6 +25,21 @@ const PATHS = (process.argv[4] ?? '/item,/items,/hello').split(',');
  * process pays cache refills per request), which buried a 10 % effect in ±50 % of noise.
  */
 const RATE = Number(process.env.RATE ?? 300);
+/**
+ * TOGETHER=1: every variant is loaded at the same time in each round (same rate each) instead of
+ * in turn, so all of them meet the same contention from the rest of a shared machine; loaded in
+ * turn, the load moved between slices a few seconds apart and the ratios of one round spread
+ * ±20-40 % (bench/RESULTS.md). The apps then also compete with each other, equally.
+ */
+const TOGETHER = process.env.TOGETHER === '1';
+/**
+ * Requests per app and route before the measured rounds (env WARMUP, default 12,000). V8 keeps
+ * optimising the request path for ~9,000-12,000 requests of this app (`--trace-opt`: 146 / 37 /
+ * 16 / 3 TurboFan compiles per 3,000 requests without the probe, 177 / 70 / 7 / 6 with it); the
+ * former 1.5 s warm-up (~1,500 requests) left that compilation, more of it with the probe, in the
+ * measured slices (bench/RESULTS.md, 2026-12-06 probe13).
+ */
+const WARMUP = Number(process.env.WARMUP ?? 12_000);
 const ROOT = new URL('..', import.meta.url).pathname;
 const BASE = process.env.REDLINE_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432';
 const dbName = `rl_bench_probe_${process.pid}`;
@@ -164,10 +179,11 @@ try {
       await runQuickTest({
         url: `http://127.0.0.1:${apps[variant].port}${path}`,
         connections: 16,
-        durationMs: 1500,
+        requests: WARMUP,
+        durationMs: 60_000,
       });
   console.log(
-    `probe overhead: ${SECONDS}s slices, ${ROUNDS} rounds (${Object.keys(VARIANTS).join(' / ')}, rotating), ${RATE > 0 ? `${RATE} req/s each` : '16 connections, closed loop'}, apps ${hasTaskset ? 'pinned to core 0' : 'unpinned'}; ${loadText()}`,
+    `probe overhead: ${SECONDS}s slices, ${ROUNDS} rounds (${Object.keys(VARIANTS).join(' / ')}, ${TOGETHER ? 'loaded together' : 'rotating'}), ${RATE > 0 ? `${RATE} req/s each` : '16 connections, closed loop'}, apps ${hasTaskset ? 'pinned to core 0' : 'unpinned'}, warm-up ${WARMUP} requests per app and route; ${loadText()}`,
   );
   for (const path of PATHS) {
     const ratios = Object.fromEntries(COMPARED.map((v) => [v, []]));
@@ -175,7 +191,12 @@ try {
     const mainRatios = Object.fromEntries(COMPARED.map((v) => [v, []]));
     for (let round = 0; round < ROUNDS; round++) {
       const m = {};
-      for (const variant of orderOf(round)) m[variant] = await measure(apps[variant], path);
+      if (TOGETHER) {
+        const all = await Promise.all(orderOf(round).map((v) => measure(apps[v], path)));
+        orderOf(round).forEach((v, i) => {
+          m[v] = all[i];
+        });
+      } else for (const variant of orderOf(round)) m[variant] = await measure(apps[variant], path);
       for (const v of COMPARED) {
         ratios[v].push(m[v].rate / m.off.rate);
         cpuRatios[v].push(m[v].cpuUs / m.off.cpuUs);

@@ -19,6 +19,8 @@ const REQUESTS = Number(process.argv[2] ?? 6000);
 const PATH = process.argv[3] ?? '/item';
 const ROUNDS = Number(process.argv[4] ?? 1);
 const RATE = Number(process.env.RATE ?? 300);
+/** Requests before the profiled window (env WARMUP): V8 optimises this app for ~10,000 (probe-overhead.js). */
+const WARMUP = Number(process.env.WARMUP ?? 12_000);
 const INTERVAL_US = Number(process.env.PROF_INTERVAL_US ?? 250);
 /**
  * v8: `--cpu-prof` (wall-clock samples of the main thread: under load a preempted syscall keeps
@@ -63,9 +65,7 @@ async function startApp(variant, profDir, reportFile) {
     ...ALL[variant],
     APP.entry,
   ];
-  const [cmd, argv] = hasTaskset
-    ? ['taskset', ['-c', '0', APP_NODE, ...args]]
-    : [APP_NODE, args];
+  const [cmd, argv] = hasTaskset ? ['taskset', ['-c', '0', APP_NODE, ...args]] : [APP_NODE, args];
   const env = {
     ...process.env,
     DATABASE_URL: `${BASE}/${dbName}`,
@@ -225,7 +225,7 @@ try {
         url: `http://127.0.0.1:${app.port}${PATH}`,
         connections: 16,
         durationMs: 60_000,
-        requests: 1500,
+        requests: WARMUP,
       });
       const perfFile = join(dir, `${variant}-${round}.perf.data`);
       const m = await load(app, REQUESTS, perfFile);
