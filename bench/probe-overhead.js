@@ -4,14 +4,13 @@
 // Usage: [RATE=300] node bench/probe-overhead.js [seconds=4] [rounds=3] [paths=/item,/items,/hello]
 // The three apps run at once, pinned to core 0 (taskset) when available, and are loaded in turn;
 // the load generator runs in this process.
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { runQuickTest } from '../dist/engine/index.js';
 import { threadCpuUs } from './lib.mjs';
-import { probeAppHome } from './probe-app-home.mjs';
+import { probeAppHome, probeAppPlacement } from './probe-app-home.mjs';
 import { formatInterval, loadText, ratioInterval } from './ratio-interval.mjs';
 
 const SECONDS = Number(process.argv[2] ?? 4);
@@ -44,10 +43,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const BASE = process.env.REDLINE_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432';
 const dbName = `rl_bench_probe_${process.pid}`;
 const APP = probeAppHome(ROOT);
-/** The Node binary the apps run on (env APP_NODE, default this one): e.g. Node 24, whose AsyncLocalStorage needs no async hooks. */
-const APP_NODE = process.env.APP_NODE ?? process.execPath;
-const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
-if (hasTaskset) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+const PLACEMENT = probeAppPlacement();
 
 async function admin(sql) {
   const client = new pg.Client({ connectionString: `${BASE}/postgres` });
@@ -99,7 +95,6 @@ async function startApp(variant, reportFile) {
       ? { dir: ROOT, entry: join(ROOT, 'test/fixtures/apps/db/bench-pg.mjs') }
       : APP;
   const args = [...VARIANTS[variant], home.entry];
-  const [cmd, argv] = hasTaskset ? ['taskset', ['-c', '0', APP_NODE, ...args]] : [APP_NODE, args];
   const env = {
     ...process.env,
     DATABASE_URL: `${BASE}/${dbName}`,
@@ -108,26 +103,7 @@ async function startApp(variant, reportFile) {
       : {}),
     ...(variant.startsWith('on-no-') ? { REDLINE_PROBE_BENCH_OFF: variant.slice(6) } : {}),
   };
-  const child = spawn(cmd, argv, { cwd: home.dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('app did not start')), 30_000);
-    child.stdout.on('data', (chunk) => {
-      const m = /listening (\d+)/.exec(String(chunk));
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-  });
-  return {
-    port,
-    pid: child.pid,
-    stop: () =>
-      new Promise((r) => {
-        child.once('exit', r);
-        child.kill('SIGTERM');
-      }),
-  };
+  return PLACEMENT.start(args, home.dir, env);
 }
 
 /**
@@ -183,7 +159,7 @@ try {
         durationMs: 60_000,
       });
   console.log(
-    `probe overhead: ${SECONDS}s slices, ${ROUNDS} rounds (${Object.keys(VARIANTS).join(' / ')}, ${TOGETHER ? 'loaded together' : 'rotating'}), ${RATE > 0 ? `${RATE} req/s each` : '16 connections, closed loop'}, apps ${hasTaskset ? 'pinned to core 0' : 'unpinned'}, warm-up ${WARMUP} requests per app and route; ${loadText()}`,
+    `probe overhead: ${SECONDS}s slices, ${ROUNDS} rounds (${Object.keys(VARIANTS).join(' / ')}, ${TOGETHER ? 'loaded together' : 'rotating'}), ${RATE > 0 ? `${RATE} req/s each` : '16 connections, closed loop'}, apps ${PLACEMENT.pinned ? 'pinned to core 0' : 'unpinned'}, warm-up ${WARMUP} requests per app and route; ${loadText()}`,
   );
   for (const path of PATHS) {
     const ratios = Object.fromEntries(COMPARED.map((v) => [v, []]));

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { runQuickTest } from '../dist/engine/index.js';
 import { threadCpuUs } from './lib.mjs';
-import { probeAppHome } from './probe-app-home.mjs';
+import { probeAppHome, probeAppPlacement } from './probe-app-home.mjs';
 import { loadText } from './ratio-interval.mjs';
 
 const REQUESTS = Number(process.argv[2] ?? 6000);
@@ -32,10 +32,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const BASE = process.env.REDLINE_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432';
 const dbName = `rl_bench_prof_${process.pid}`;
 const APP = probeAppHome(ROOT);
-/** The Node binary the apps run on (env APP_NODE, default this one): e.g. Node 24, whose AsyncLocalStorage needs no async hooks. */
-const APP_NODE = process.env.APP_NODE ?? process.execPath;
-const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
-if (hasTaskset) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+const PLACEMENT = probeAppPlacement();
 
 const ALL = {
   off: [],
@@ -65,29 +62,12 @@ async function startApp(variant, profDir, reportFile) {
     ...ALL[variant],
     APP.entry,
   ];
-  const [cmd, argv] = hasTaskset ? ['taskset', ['-c', '0', APP_NODE, ...args]] : [APP_NODE, args];
   const env = {
     ...process.env,
     DATABASE_URL: `${BASE}/${dbName}`,
     ...(variant === 'on' || variant === 'before' ? { REDLINE_PROBE_REPORT: reportFile } : {}),
   };
-  const child = spawn(cmd, argv, { cwd: APP.dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('app did not start')), 30_000);
-    child.stdout.on('data', (chunk) => {
-      const m = /listening (\d+)/.exec(String(chunk));
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-  });
-  const exited = new Promise((r) => child.once('exit', r));
-  const stop = () => {
-    child.kill('SIGTERM');
-    return exited;
-  };
-  return { port, pid: child.pid, stop };
+  return PLACEMENT.start(args, APP.dir, env);
 }
 
 /** CPU µs of each thread of `pid` so far, summed by thread name (main thread: `main`). */
