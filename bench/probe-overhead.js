@@ -32,6 +32,12 @@ const RATE = Number(process.env.RATE ?? 300);
  */
 const TOGETHER = process.env.TOGETHER === '1';
 /**
+ * FRESH=1: every round starts (and warms) new processes, so the interval is over processes and
+ * not over rounds of one pair of them: two warmed processes of the same build differed by
+ * ~13 % (A/A run, bench/RESULTS.md 2026-12-06 probe13), more than the rounds' interval showed.
+ */
+const FRESH = process.env.FRESH === '1';
+/**
  * Requests per app and route before the measured rounds (env WARMUP, default 12,000). V8 keeps
  * optimising the request path for ~9,000-12,000 requests of this app (`--trace-opt`: 146 / 37 /
  * 16 / 3 TurboFan compiles per 3,000 requests without the probe, 177 / 70 / 7 / 6 with it); the
@@ -148,24 +154,31 @@ try {
   await client.end();
   // All variants run for the whole bench (one process each, warmed on every route first) and
   // are loaded in turn, so each compared slice is seconds apart and no JIT warm-up is counted.
-  for (const variant of Object.keys(VARIANTS))
-    apps[variant] = await startApp(variant, join(dir, 'probe.ndjson'));
-  for (const path of PATHS)
-    for (const variant of Object.keys(VARIANTS))
-      await runQuickTest({
-        url: `http://127.0.0.1:${apps[variant].port}${path}`,
-        connections: 16,
-        requests: WARMUP,
-        durationMs: 60_000,
-      });
+  // FRESH=1: new processes (warmed again) for every round instead.
+  const startAll = async (paths) => {
+    for (const variant of Object.keys(VARIANTS)) {
+      await apps[variant]?.stop();
+      apps[variant] = await startApp(variant, join(dir, 'probe.ndjson'));
+    }
+    for (const path of paths)
+      for (const variant of Object.keys(VARIANTS))
+        await runQuickTest({
+          url: `http://127.0.0.1:${apps[variant].port}${path}`,
+          connections: 16,
+          requests: WARMUP,
+          durationMs: 60_000,
+        });
+  };
+  await startAll(PATHS);
   console.log(
-    `probe overhead: ${SECONDS}s slices, ${ROUNDS} rounds (${Object.keys(VARIANTS).join(' / ')}, ${TOGETHER ? 'loaded together' : 'rotating'}), ${RATE > 0 ? `${RATE} req/s each` : '16 connections, closed loop'}, apps ${PLACEMENT.pinned ? 'pinned to core 0' : 'unpinned'}, warm-up ${WARMUP} requests per app and route; ${loadText()}`,
+    `probe overhead: ${SECONDS}s slices, ${ROUNDS} rounds (${Object.keys(VARIANTS).join(' / ')}, ${TOGETHER ? 'loaded together' : 'rotating'}${FRESH ? ', new processes every round' : ''}), ${RATE > 0 ? `${RATE} req/s each` : '16 connections, closed loop'}, apps ${PLACEMENT.pinned ? 'pinned to core 0' : 'unpinned'}, warm-up ${WARMUP} requests per app and route; ${loadText()}`,
   );
   for (const path of PATHS) {
     const ratios = Object.fromEntries(COMPARED.map((v) => [v, []]));
     const cpuRatios = Object.fromEntries(COMPARED.map((v) => [v, []]));
     const mainRatios = Object.fromEntries(COMPARED.map((v) => [v, []]));
     for (let round = 0; round < ROUNDS; round++) {
+      if (FRESH && round > 0) await startAll([path]);
       const m = {};
       if (TOGETHER) {
         const all = await Promise.all(orderOf(round).map((v) => measure(apps[v], path)));
