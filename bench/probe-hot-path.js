@@ -1,26 +1,10 @@
 // Cost of the probe's own bookkeeping per request (query begin/finish + request end), without I/O (runs dist/).
 // Usage: node bench/probe-hot-path.js [requests=300000] [queriesPerRequest=1]
-import { parseProbeConfig } from '../dist/probe/config.js';
-import {
-  createProbeFindingsStore,
-  createQuerySink,
-  createRequestEndHandler,
-} from '../dist/probe/pipeline.js';
-import { beginQuery, finishQuery, setQuerySink } from '../dist/probe/recorder.js';
-import { createRequestState } from '../dist/probe/state.js';
-import { ProbeStats } from '../dist/probe/stats.js';
+import { startProbePipeline } from './probe-pipeline.mjs';
 
 const N = Number(process.argv[2] ?? 300_000);
 const Q = Number(process.argv[3] ?? 1);
-const config = parseProbeConfig({}, process.cwd());
-const targets = {
-  config,
-  store: createProbeFindingsStore(),
-  stats: new ProbeStats(),
-  metrics: undefined,
-};
-setQuerySink(createQuerySink(targets));
-const onEnd = createRequestEndHandler(targets, () => {});
+const { targets, onEnd, beginQuery, finishQuery, createRequestState } = await startProbePipeline();
 const request = { url: '/item', method: 'GET' };
 const response = { statusCode: 200 };
 function driverCall() {}

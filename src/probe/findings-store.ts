@@ -20,6 +20,32 @@ export interface Detection {
   requests?: number;
 }
 
+/**
+ * Identity of one probe finding: rule × route × statement × call site. It keys the store's
+ * aggregates and the report file's finding records (the last record per key wins), so one key must
+ * never name two aggregates: the same rule at the same line on two routes, or for two statements,
+ * is two findings here (the audit merges them later by its own, coarser key: audit/findings/collect.ts).
+ */
+export function probeFindingKey(
+  id: string,
+  route: string | undefined,
+  query: string | undefined,
+  site: { file: string; line: number } | undefined,
+): string {
+  return `${id}\u0000${route ?? ''}\u0000${query ?? ''}\u0000${site ? `${site.file}:${site.line}` : ''}`;
+}
+
+/** {@link probeFindingKey} of a rendered finding (its location is the aggregate's: {@link locationOf}). */
+export function probeFindingKeyOf(finding: Finding): string {
+  const l = finding.location;
+  return probeFindingKey(
+    finding.id,
+    l?.route,
+    l?.query,
+    l?.file !== undefined ? { file: l.file, line: l.line ?? 0 } : undefined,
+  );
+}
+
 /** Detections merged over the probe's lifetime. */
 export interface AggregatedDetection {
   id: string;
@@ -72,7 +98,7 @@ export class FindingsStore {
 
   /** Adds one detection. */
   add(detection: Detection): void {
-    const key = `${detection.id}\u0000${detection.route}\u0000${detection.query ?? ''}\u0000${detection.site ? `${detection.site.file}:${detection.site.line}` : ''}`;
+    const key = probeFindingKey(detection.id, detection.route, detection.query, detection.site);
     const t = Date.now();
     let item = this.#items.get(key);
     if (!item) {

@@ -6,7 +6,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { CacheTracker } from './detectors/cache-candidate.js';
-import { probeFootprintBytes, registerFootprint } from './footprint.js';
+import { probeFootprintBytes, recentWalkAgeMs, registerFootprint } from './footprint.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -61,5 +61,30 @@ describe('probe footprint estimate', () => {
     expect(measured).toBeGreaterThan(100_000);
     expect(estimated / measured).toBeGreaterThan(0.5);
     expect(estimated / measured).toBeLessThan(1.5);
+  });
+});
+
+describe('probe footprint readings that may be recent', () => {
+  it('reuse the last walk while it is recent, and a fresh reading walks again', () => {
+    const map = new Map<string, string>();
+    registerFootprint(() => map);
+    const t0 = performance.now();
+    const before = probeFootprintBytes();
+    const walkMs = performance.now() - t0;
+    for (let i = 0; i < 2000; i++) map.set(`key ${i}`, `value ${i}`);
+    const recent = probeFootprintBytes(true);
+    const elapsed = performance.now() - t0;
+    const fresh = probeFootprintBytes();
+    expect(fresh - before).toBeGreaterThan(50_000);
+    // A stall longer than the reuse window (≥ 1 s) between two statements makes the recent
+    // reading walk too; either way it is never something else than one of the two walks.
+    if (elapsed < recentWalkAgeMs(walkMs)) expect(recent).toBe(before);
+    else expect(recent).toBe(fresh);
+    expect(probeFootprintBytes(true)).toBe(fresh);
+  });
+
+  it('are reused for at least 1 s and for 100 times the walk they reuse', () => {
+    expect(recentWalkAgeMs(0.5)).toBe(1000);
+    expect(recentWalkAgeMs(30)).toBe(3000);
   });
 });

@@ -7,7 +7,6 @@ export { type PoolGauges, readPoolGauges } from './drivers/pools.js';
 export {
   type EndRecord,
   type FindingRecord,
-  findingKey,
   type HelloRecord,
   PROBE_REPORT_VERSION,
   type ProbeRecord,

@@ -61,6 +61,7 @@ export function createQuerySink(targets: PipelineTargets): QuerySink {
     selectStarSampling: config.selectStarSampling,
     repeatCaptures: config.nPlusOneCount + 1,
     routeOf,
+    root: config.root,
     onQuery(state: RequestState, record: QueryRecord) {
       stats.addQuery(record);
       metrics?.countQuery(record.driver);

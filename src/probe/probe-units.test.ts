@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseProbeConfig } from './config.js';
+import { FindingsStore, locationOf, probeFindingKeyOf } from './findings-store.js';
 import { frameworkRoute } from './frameworks.js';
 import { createProbeEnv } from './index.js';
 import { LatencyHistogram } from './latency-histogram.js';
@@ -127,6 +128,51 @@ describe('readProbeReport', () => {
       expect(report.stats?.requests).toBe(2);
       expect(report.badLines).toBe(1);
       expect(report.ended).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('probe finding identity', () => {
+  it('keeps one rule at one line on two routes as two findings, in the store and in the report file', async () => {
+    const store = new FindingsStore();
+    store.setRenderer('probe.n-plus-one', (item) => ({
+      id: item.id,
+      area: 'database',
+      title: `N+1 on ${item.route}`,
+      severity: 'high',
+      rootCause: 'r',
+      recommendation: { text: 'x' },
+      evidence: [],
+      location: locationOf(item),
+      impact: { description: 'd', timeMs: item.totalMs },
+    }));
+    const site = { file: 'src/shared/load.ts', line: 12, column: 5 };
+    for (const route of ['GET /a', 'GET /b', 'GET /a'])
+      store.add({
+        id: 'probe.n-plus-one',
+        route,
+        query: 'SELECT 1',
+        site,
+        executions: 20,
+        timeMs: 4,
+      });
+    const findings = store.render(() => ({ routeRequests: 1, routeMs: 1 }));
+    expect(findings.map((f) => f.title).sort()).toEqual(['N+1 on GET /a', 'N+1 on GET /b']);
+    expect(findings.find((f) => f.title === 'N+1 on GET /a')?.impact?.timeMs).toBe(8);
+    const dir = mkdtempSync(join(tmpdir(), 'redline-report-'));
+    const file = join(dir, 'r.ndjson');
+    writeFileSync(
+      file,
+      findings
+        .map((finding) =>
+          JSON.stringify({ type: 'finding', t: 'x', key: probeFindingKeyOf(finding), finding }),
+        )
+        .join('\n'),
+    );
+    try {
+      expect((await readProbeReport(file)).findings).toHaveLength(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildWithMap, type MapKind } from '../util/__fixtures__/build-with-map.js';
-import { type CallSiteHolder, captureSite, resolveSite, runWithOrigin } from './query-site.js';
+import {
+  type CallSiteHolder,
+  captureSite,
+  noteQuerySite,
+  resolveSite,
+  runWithOrigin,
+} from './query-site.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'redline-query-site-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -100,5 +106,33 @@ describe('query origins', () => {
     };
     const holder = await direct.later(() => own.run(driver));
     expect(resolveSite(holder, dir)).toMatchObject({ file: 'direct.cjs', line: 1 });
+  });
+});
+
+describe('cached call sites', () => {
+  writeFileSync(join(dir, 'cached.cjs'), 'exports.run = (q) => q();\n');
+  const app = createRequire(import.meta.url)(join(dir, 'cached.cjs')) as {
+    run(q: () => CallSiteHolder): CallSiteHolder;
+  };
+  const capture = () =>
+    app.run(function query() {
+      return captureSite(query);
+    });
+
+  it("releases a noted site's captured stack once more sites than the learning queue holds were noted", () => {
+    const first = capture();
+    noteQuerySite('SELECT 0', first, dir);
+    expect(first.frames).toBeUndefined();
+    // The queue holds 1,024 sites: the next ones make it learn its oldest, the first one.
+    for (let i = 1; i <= 1100; i++) noteQuerySite(`SELECT ${i}`, capture(), dir);
+    expect(first.frames?.[0]).toMatchObject({ file: 'cached.cjs', line: 1 });
+    expect(first.stack).toBeUndefined();
+  });
+
+  it('resolves the same place of two captures to one shared frame', () => {
+    const a = capture();
+    const b = capture();
+    expect(resolveSite(a, dir)).toMatchObject({ file: 'cached.cjs', line: 1 });
+    expect(resolveSite(b, dir)).toBe(resolveSite(a, dir));
   });
 });

@@ -25,6 +25,8 @@ export interface QuerySink {
   readonly repeatCaptures: number;
   /** The route the request has so far (keys the call-site cache; a template, not a raw path). */
   routeOf(state: RequestState): string;
+  /** The application folder (call sites are shown relative to it). */
+  readonly root: string;
 }
 
 /** A cached call site is re-captured every this many executions of the same text. */
@@ -184,7 +186,7 @@ function siteFor(
     const slot = siteSlotOf(state, shape.slot);
     if (!slot.site || ++slot.uses % SITE_RESAMPLE === 0) {
       slot.site = captureSite(above);
-      noteQuerySite(shape.sql, slot.site);
+      noteQuerySite(shape.sql, slot.site, sink?.root ?? process.cwd());
     }
     return slot.site;
   }

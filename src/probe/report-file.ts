@@ -45,6 +45,7 @@ export const CONTEXT_UNRELIABLE_ID = 'probe.context-unreliable';
 export interface FindingRecord {
   type: 'finding';
   t: string;
+  /** The finding's identity (findings-store.ts `probeFindingKey`): the last record per key wins. */
   key: string;
   finding: Finding;
 }
@@ -67,12 +68,6 @@ export interface ProbeReport {
   ended: boolean;
   /** Lines that were not valid JSON (a write cut short by a kill). */
   badLines: number;
-}
-
-/** Stable key of a finding (rule, route, query, call site). */
-export function findingKey(finding: Finding): string {
-  const l = finding.location;
-  return `${finding.id}|${l?.route ?? ''}|${l?.query ?? ''}|${l?.file ?? ''}:${l?.line ?? ''}`;
 }
 
 /** Appends records synchronously (safe inside 'exit' handlers). Errors are swallowed: never break the app. */

@@ -7,6 +7,7 @@ import { detectorThresholds } from './detectors/registry.js';
 import { instrumentDrivers } from './drivers/load.js';
 import { readPoolGauges } from './drivers/pools.js';
 import { installExitFlush } from './exit.js';
+import { probeFindingKeyOf } from './findings-store.js';
 import { publishFootprint } from './footprint.js';
 import { instrumentFrameworks } from './frameworks.js';
 import { instrumentHttpClients } from './http-client.js';
@@ -24,7 +25,6 @@ import { sampleOf } from './query-samples.js';
 import { setQuerySink } from './recorder.js';
 import {
   appendRecords,
-  findingKey,
   type HelloRecord,
   PROBE_REPORT_VERSION,
   type ProbeRecord,
@@ -133,7 +133,7 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
     const t = new Date().toISOString();
     const records: ProbeRecord[] = [statsRecord()];
     for (const finding of current(true))
-      records.push({ type: 'finding', t, key: findingKey(finding), finding });
+      records.push({ type: 'finding', t, key: probeFindingKeyOf(finding), finding });
     appendRecords(config.reportFile, records);
   };
   if (config.reportFile)

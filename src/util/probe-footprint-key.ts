@@ -8,5 +8,19 @@
 /** `Symbol.for` key of the function `() => bytes` the probe installs on `globalThis`. */
 export const PROBE_FOOTPRINT_KEY = 'redline.probe.footprint';
 
-/** JavaScript expression evaluating to the probe's retained bytes in the target, 0 without a probe. */
-export const PROBE_FOOTPRINT_EXPRESSION = `(typeof globalThis[Symbol.for('${PROBE_FOOTPRINT_KEY}')] === 'function' ? Number(globalThis[Symbol.for('${PROBE_FOOTPRINT_KEY}')]()) || 0 : 0)`;
+function footprintExpression(recent: boolean): string {
+  const fn = `globalThis[Symbol.for('${PROBE_FOOTPRINT_KEY}')]`;
+  return `(typeof ${fn} === 'function' ? Number(${fn}(${recent})) || 0 : 0)`;
+}
+
+/**
+ * JavaScript expression evaluating to the probe's retained bytes in the target, 0 without a probe:
+ * a fresh walk of its structures (the leak checkpoints after forced GCs).
+ */
+export const PROBE_FOOTPRINT_EXPRESSION = footprintExpression(false);
+
+/**
+ * The same, content with the probe's last walk when it is recent (probe/footprint.ts: at most 1 %
+ * of the thread): the reading after every natural full GC, which may come several times a second.
+ */
+export const PROBE_FOOTPRINT_RECENT_EXPRESSION = footprintExpression(true);

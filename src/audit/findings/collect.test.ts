@@ -8,7 +8,7 @@ import type { Finding } from '../../findings/finding.js';
 import { readProbeReport } from '../../probe/index.js';
 import { DEFAULT_SUCCESS_CRITERIA } from '../../results/criteria.js';
 import { createCapacityFinding, createInvalidStepsFinding } from './audit-findings.js';
-import { collectFindings, findingKey, toDisplayPath } from './collect.js';
+import { collectFindings, duplicateKey, toDisplayPath } from './collect.js';
 
 const fixture = (name: string) => new URL(`../__fixtures__/${name}`, import.meta.url);
 const profile = JSON.parse(
@@ -67,7 +67,7 @@ describe('collectFindings', () => {
     const out = collectFindings({ profile: [sync], soak: [worse], displayRoot: '/' });
     expect(out).toHaveLength(1);
     expect(out[0]?.severity).toBe('high');
-    expect(findingKey(sync)).toBe('cpu.sync-crypto@src/demo/routes/login.ts:20');
+    expect(duplicateKey(sync)).toBe('cpu.sync-crypto@src/demo/routes/login.ts:20');
   });
 
   it('shows paths relative to the target folder only when inside it', () => {

@@ -30,8 +30,14 @@ export function toDisplayPath(file: string, root: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : file;
 }
 
-/** Identity of a finding for de-duplication: rule id plus its place. */
-export function findingKey(f: Finding): string {
+/**
+ * The key the audit de-duplicates findings of all sources by: rule id plus its place, the line
+ * when the finding has one (whatever its route or statement: the profile's and the soak's finding
+ * at one line, or one loop reached from two routes, is one thing to fix), else route, statement
+ * and function. Coarser on purpose than the probe's own identity of a finding
+ * (probe/findings-store.ts `probeFindingKey`), which must keep every aggregate apart.
+ */
+export function duplicateKey(f: Finding): string {
   const l = f.location ?? {};
   const where = l.file
     ? `${l.file}:${l.line ?? ''}`
@@ -74,7 +80,7 @@ export function collectFindings(sources: FindingSources): Finding[] {
   // ranked so that each statement's worst plan finding is the one that takes them.
   const byKey = new Map<string, Finding>();
   for (const f of mergeRootCauses(rankFindings(prepared))) {
-    const key = findingKey(f);
+    const key = duplicateKey(f);
     const seen = byKey.get(key);
     if (!seen || compareSeverity(f.severity, seen.severity) < 0) byKey.set(key, f);
   }

@@ -1,5 +1,8 @@
 /** The JavaScript evaluated inside the target (through Runtime.evaluate) to sample its signals. */
-import { PROBE_FOOTPRINT_EXPRESSION } from '../../util/probe-footprint-key.js';
+import {
+  PROBE_FOOTPRINT_EXPRESSION,
+  PROBE_FOOTPRINT_RECENT_EXPRESSION,
+} from '../../util/probe-footprint-key.js';
 import type { EventLoopDelay } from './signals.js';
 
 /**
@@ -145,17 +148,19 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
     return used;
   };
   // The probe's own retained memory when it runs in this process (0 otherwise): its bounded
-  // caches fill up while the service warms up and are not the service's heap.
-  const probeOwn = () => {
+  // caches fill up while the service warms up and are not the service's heap. After a natural
+  // full GC (several a second under load) the probe's last walk serves when it is recent: a walk
+  // costs milliseconds at the probe's caps (probe/footprint.ts bounds these to 1 % of the thread).
+  const probeOwn = (recent) => {
     try {
-      return ${PROBE_FOOTPRINT_EXPRESSION};
+      return recent ? ${PROBE_FOOTPRINT_RECENT_EXPRESSION} : ${PROBE_FOOTPRINT_EXPRESSION};
     } catch {
       return 0;
     }
   };
-  const retained = () => {
+  const retained = (recent = false) => {
     const used = oldGeneration();
-    return used - probeOwn();
+    return used - probeOwn(recent);
   };
   globalThis.__redlineSampler = {
     // A plain full GC (not V8's low-memory GC, which also flushes compiled code), then the
@@ -187,7 +192,7 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
         }
         // After a natural mark-compact the old generation holds what survived: a free point
         // for leak detection, with no GC forced on the service.
-        if (major) heap.push([performance.now() - t0, retained()]);
+        if (major) heap.push([performance.now() - t0, retained(true)]);
       });
       if (!off.includes('gc')) observer.observe({ entryTypes: ['gc'] });
       t0 = last = performance.now();
