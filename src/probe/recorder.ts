@@ -190,9 +190,10 @@ function siteFor(
     }
     return slot.site;
   }
-  const last = state.lastSites.get(shape.sql);
+  const last = state.lastSites?.get(shape.sql);
   if (last && seen !== (sink?.repeatCaptures ?? 6) && seen % REPEAT_SAMPLE !== 0) return last;
   const site = captureSite(above);
+  state.lastSites ??= new Map();
   state.lastSites.set(shape.sql, site);
   return site;
 }
@@ -200,6 +201,8 @@ function siteFor(
 /** Result facts a driver extracts. `rowsArray` gets column-use proxies when the query is sampled. */
 export interface QueryOutcome {
   rows: number;
+  /** Columns of the result (else the length of `columnNames`). */
+  columns?: number;
   columnNames?: string[];
   rowsArray?: unknown[];
   error?: boolean;
@@ -210,6 +213,7 @@ export function finishQuery(state: RequestState, record: QueryRecord, outcome: Q
   record.end = now();
   record.rows = outcome.rows;
   record.error = outcome.error === true;
+  if (outcome.columns !== undefined) record.columns = outcome.columns;
   if (outcome.columnNames) {
     record.columns = outcome.columnNames.length;
     if (record.usedColumns) record.columnNames = outcome.columnNames;

@@ -78,7 +78,10 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
   setQuerySink(createQuerySink(targets));
   instrumentHttpServers(createRequestEndHandler(targets, () => void requests++));
   instrumentHttpClients();
-  const drivers = await instrumentDrivers(process.argv[1]);
+  // Bench only (bench/probe-overhead.js PROBE_PARTS): REDLINE_PROBE_BENCH_OFF containing `drivers`
+  // leaves the database drivers unpatched (no query is recorded: the request path alone).
+  const benchOff = (process.env.REDLINE_PROBE_BENCH_OFF ?? '').split(',');
+  const drivers = benchOff.includes('drivers') ? {} : await instrumentDrivers(process.argv[1]);
   instrumentFrameworks(process.argv[1]);
   instrumentPromiseLibraries(process.argv[1]);
   instrumentLoggers(process.argv[1]);
@@ -138,7 +141,7 @@ async function createRuntime(config: ProbeConfig): Promise<ProbeHandle> {
     appendRecords(config.reportFile, [helloRecord(config, drivers, server?.port)]);
   // Bench only (bench/probe-overhead.js PROBE_PARTS): REDLINE_PROBE_BENCH_OFF containing `flush`
   // leaves the periodic report flush off (the report is then written at exit only).
-  const periodic = !(process.env.REDLINE_PROBE_BENCH_OFF ?? '').split(',').includes('flush');
+  const periodic = !benchOff.includes('flush');
   const timer = periodic ? setInterval(() => flush(false), config.flushMs) : undefined;
   timer?.unref();
   const removeExit = installExitFlush({

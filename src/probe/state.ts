@@ -53,8 +53,11 @@ export interface RequestState {
   httpClientCount: number;
   /** Occurrences of each normalised query in this request (decides stack capture). */
   seen: Map<string, number>;
-  /** Last captured call site of each repeated normalised query in this request. */
-  lastSites: Map<string, CallSiteHolder>;
+  /**
+   * Last captured call site of each repeated normalised query in this request (created at the
+   * first repeat: most requests run each statement once).
+   */
+  lastSites: Map<string, CallSiteHolder> | undefined;
 }
 
 /** Queries kept per request for detection (more are counted only). */
@@ -82,7 +85,7 @@ export function createRequestState(method: string, url: string): RequestState {
     httpClientMs: 0,
     httpClientCount: 0,
     seen: new Map(),
-    lastSites: new Map(),
+    lastSites: undefined,
   };
 }
 

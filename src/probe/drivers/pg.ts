@@ -48,23 +48,31 @@ function isQueued(pool: PgPoolLike): boolean {
   return pool.totalCount >= (pool.options?.max ?? 10) && pool.idleCount === 0;
 }
 
-function outcomeOf(result: unknown, error: unknown): QueryOutcome {
+/**
+ * Rows and columns of a pg result. Column names are listed only for a query whose rows are
+ * sampled for SELECT * (`record.usedColumns`): every other query needs the count alone, and the
+ * names array and the object spreads were allocated per query for nothing.
+ */
+function outcomeOf(result: unknown, error: unknown, record: QueryRecord): QueryOutcome {
   if (error) return { rows: 0, error: true };
-  const list = Array.isArray(result) ? result : [result];
+  type PgResult = { rowCount?: number; rows?: unknown[]; fields?: Array<{ name: string }> };
   let rows = 0;
-  for (const r of list)
-    rows +=
-      (r as { rowCount?: number; rows?: unknown[] })?.rows?.length ??
-      (r as { rowCount?: number })?.rowCount ??
-      0;
-  const last = list[list.length - 1] as
-    | { rows?: unknown[]; fields?: Array<{ name: string }> }
-    | undefined;
-  return {
-    rows,
-    ...(last?.fields ? { columnNames: last.fields.map((f) => f.name) } : {}),
-    ...(Array.isArray(last?.rows) ? { rowsArray: last.rows } : {}),
-  };
+  let last: PgResult | undefined;
+  if (Array.isArray(result)) {
+    for (const r of result as PgResult[]) rows += r?.rows?.length ?? r?.rowCount ?? 0;
+    last = result[result.length - 1] as PgResult | undefined;
+  } else {
+    last = result as PgResult | undefined;
+    rows = last?.rows?.length ?? last?.rowCount ?? 0;
+  }
+  const outcome: QueryOutcome = { rows };
+  const fields = last?.fields;
+  if (fields) {
+    outcome.columns = fields.length;
+    if (record.usedColumns) outcome.columnNames = fields.map((f) => f.name);
+  }
+  if (record.usedColumns && Array.isArray(last?.rows)) outcome.rowsArray = last.rows;
+  return outcome;
 }
 
 function wrapClientQuery(original: AnyFn): AnyFn {
@@ -104,7 +112,7 @@ function invoke(
   const cb = typeof values === 'function' ? values : callback;
   if (typeof cb === 'function') {
     const wrapped = (error: unknown, result: unknown) => {
-      finishQuery(state, record, outcomeOf(result, error));
+      finishQuery(state, record, outcomeOf(result, error, record));
       return (cb as AnyFn)(error, result);
     };
     return typeof values === 'function'
@@ -115,7 +123,7 @@ function invoke(
   // .then() on them a third: every promise costs an async-hook call while the probe is on).
   return new Promise((resolve, reject) => {
     original.call(self, config, values, (error: unknown, result: unknown) => {
-      finishQuery(state, record, outcomeOf(result, error));
+      finishQuery(state, record, outcomeOf(result, error, record));
       if (error) reject(error);
       else resolve(result);
     });
@@ -144,14 +152,14 @@ function wrapPoolQuery(original: AnyFn): AnyFn {
       if (typeof cb === 'function') {
         return original.call(this, text, vals, (error: unknown, result: unknown) => {
           pending.drop(record);
-          finishQuery(state, record, outcomeOf(result, error));
+          finishQuery(state, record, outcomeOf(result, error, record));
           return (cb as AnyFn)(error, result);
         });
       }
       return new Promise((resolve, reject) => {
         original.call(this, text, vals, (error: unknown, result: unknown) => {
           if (error) pending.drop(record);
-          finishQuery(state, record, outcomeOf(result, error));
+          finishQuery(state, record, outcomeOf(result, error, record));
           if (error) reject(error);
           else resolve(result);
         });
