@@ -14,10 +14,10 @@ import {
   sharedAnalyzeOptions,
 } from './analyze.js';
 import { CPU_FINDING_THRESHOLDS } from './cpu-findings.js';
-import { type Diagnosis, diagnoseSignals, serviceCpuClock } from './diagnose.js';
+import { type Diagnosis, diagnoseSignals } from './diagnose.js';
 import { createDiagnosisFindings } from './diagnosis-findings.js';
 import { withoutForcedGc } from './forced-gc.js';
-import { assessLeak, createLeakFinding, type LeakAssessment } from './leak.js';
+import { assessCapturedLeak, createLeakFinding, type LeakAssessment } from './leak.js';
 import { withoutRedlineAllocations } from './redline-allocations.js';
 
 /** Everything Redline concludes from one capture. */
@@ -96,7 +96,7 @@ export function analyzeCapture(
     : undefined;
   const gcCategory = cpu.tables.categories.find((row) => row.category === 'gc');
   const diagnosis = diagnoseSignals(capture.signals, { gcShareOfCpu: gcCategory?.share ?? 0 });
-  const leak = assessLeak(capture.signals.heapAfterGc, serviceCpuClock(capture.signals));
+  const leak = assessCapturedLeak(capture.signals);
   const diagnosisFindings = createDiagnosisFindings(
     diagnosis,
     capture.signals,

@@ -358,7 +358,9 @@ export function threadBusyShare(signals: ServiceSignals): number | undefined {
  * sample read schedstat). Undefined when no sample carries the thread's CPU (non-Linux, older
  * captures, imported files).
  */
-export function serviceCpuClock(signals: ServiceSignals): ((tMs: number) => number) | undefined {
+export function serviceCpuClock(
+  signals: Pick<ServiceSignals, 'samples' | 'samplerStartMs'>,
+): ((tMs: number) => number) | undefined {
   if (!signals.samples.some((s) => s.threadCpuMs !== undefined)) return undefined;
   // [sampler time, CPU used up to then] at the sampler's start and after every sample.
   const knots: Array<[number, number]> = [[0, 0]];
