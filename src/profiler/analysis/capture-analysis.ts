@@ -15,7 +15,7 @@ import {
 } from './analyze.js';
 import { CPU_FINDING_THRESHOLDS } from './cpu-findings.js';
 import { type Diagnosis, diagnoseSignals } from './diagnose.js';
-import { createDiagnosisFindings } from './diagnosis-findings.js';
+import { createDiagnosisFindings, notMeasurableNote } from './diagnosis-findings.js';
 import { withoutForcedGc } from './forced-gc.js';
 import { assessCapturedLeak, createLeakFinding, type LeakAssessment } from './leak.js';
 import { withoutRedlineAllocations } from './redline-allocations.js';
@@ -130,6 +130,14 @@ export function analyzeCapture(
   ];
   const leakFinding = createLeakFinding(leak, heap?.tables.hotspots ?? []);
   if (leakFinding) findings.push(leakFinding);
+  // Rules the starved run could not judge, unless another measure raised them anyway (the
+  // profile's GC share): "not measurable" instead of a silence that reads as clean.
+  const raised = new Set(findings.map((f) => f.id));
+  const unjudged = notMeasurableNote(
+    diagnosis,
+    diagnosis.notMeasurable.filter((id) => !raised.has(id)),
+  );
+  if (unjudged) findings.push(unjudged);
   const result: CaptureAnalysis = {
     cpuProfile,
     cpu,
