@@ -63,6 +63,16 @@ export const DIAGNOSIS_THRESHOLDS = {
    * (bounded-cache), 0.06/0.57 (threadpool-cpu), 0.05/0.07 (leak-retained).
    */
   gcShareOfStarvedCpu: 0.2,
+  /**
+   * On a starved machine, the timing rules (event-loop.blocked, gc.pressure) that did not fire are
+   * "not measurable" unless the main thread had at least this much CPU time in the window: less
+   * of its own time than one judged second, so neither a 100 ms-per-second GC rate nor a 100 ms
+   * block can be told from its absence. Recorded under two spinners at load 22 (2026-12-06 11:32):
+   * gc-churn missed with 208 ms of CPU in a 3.8 s window (run-queue share 0.76; pauses 90 ms per
+   * available second, GC 13 % of the thread's CPU), blocked-loop missed with 355 ms (0.89; own
+   * stall 94 ms); runs that found them had 187-349 ms, so found wins and only silence is qualified.
+   */
+  minStarvedOwnCpuMs: 1000,
 } as const;
 
 /** Slack (ms) between a forced GC's pause and the loop delay it causes (timer tick, callbacks). */
@@ -130,6 +140,8 @@ export interface Diagnosis {
      * window (schedstat), when known.
      */
     gcShareOfThreadCpu?: number;
+    /** The main thread's CPU time in the window (schedstat), when known. */
+    threadCpuMs?: number;
     /** 1-s GC windows not judged: the machine left the service too little of them. */
     gcUnjudgedWindows: number;
     /** Fraction of the window the main thread waited for a CPU (when known). */
@@ -463,8 +475,10 @@ export function diagnoseSignals(
       waits.reduce((sum, s) => sum + (s.runQueueMs ?? 0), 0) / signals.durationMs;
   if (profile.gcShareOfCpu !== undefined) values.gcShareOfCpu = profile.gcShareOfCpu;
   const threadCpuMs = signals.samples.reduce((sum, s) => sum + (s.threadCpuMs ?? 0), 0);
-  if (threadCpuMs > 0 && signals.samples.some((s) => s.threadCpuMs !== undefined))
+  if (threadCpuMs > 0 && signals.samples.some((s) => s.threadCpuMs !== undefined)) {
+    values.threadCpuMs = threadCpuMs;
     values.gcShareOfThreadCpu = Math.min(1, gcTotal / threadCpuMs);
+  }
   const busy = threadBusyShare(signals);
   if (busy !== undefined) values.threadBusyShare = busy;
   const own = ownLoopStalls(signals);
@@ -515,7 +529,11 @@ export function diagnoseSignals(
   // Too thin to decide: 1-s windows the machine left too little time to judge, on a thread
   // starved past the point where even its busy share is known (threadBusyShare undefined), and
   // nothing else found GC pressure. Reported as not measurable, never as clean.
-  if (!gcIssue && gcPerAvailable.unjudged > 0 && busy === undefined && starved)
+  // Too little of the thread's own time on a starved machine to tell either rule from silence.
+  const thin = starved && threadCpuMs < t.minStarvedOwnCpuMs;
+  if (thin && !delayIssue && !notMeasurable.includes('event-loop.blocked'))
+    notMeasurable.push('event-loop.blocked');
+  if (!gcIssue && (thin || (gcPerAvailable.unjudged > 0 && busy === undefined && starved)))
     notMeasurable.push('gc.pressure');
   // What the wall-time measures alone would have concluded: where they differ, the machine's
   // CPU waits made the difference and the run cannot judge beyond the service's own numbers.

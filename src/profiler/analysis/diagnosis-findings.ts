@@ -174,18 +174,20 @@ export function notMeasurableNote(
 ): Finding | undefined {
   if (rules.length === 0) return undefined;
   const v = diagnosis.values;
+  const t = DIAGNOSIS_THRESHOLDS;
   const what: string[] = [];
-  if (rules.includes('event-loop.blocked'))
+  if (v.threadCpuMs !== undefined && v.threadCpuMs < t.minStarvedOwnCpuMs)
     what.push(
-      v.delayMaxUnjudgedMs === undefined
-        ? 'loop stalls (too few samples)'
-        : `a loop stall of ${ms(v.delayMaxUnjudgedMs)} the main thread slept through with no cause Redline could see (not on the CPU, no helper thread waiting for one, no GC)`,
+      `the main thread had ${ms(v.threadCpuMs)} of CPU in the whole window, less than the ${ms(t.minStarvedOwnCpuMs)} it takes to tell a 100 ms block or 100 ms of GC per second from their absence`,
     );
-  if (rules.includes('gc.pressure'))
+  else if (v.samples < t.minSamples) what.push(`only ${v.samples} samples were taken`);
+  if (rules.includes('event-loop.blocked') && v.delayMaxUnjudgedMs !== undefined)
     what.push(
-      v.samples < DIAGNOSIS_THRESHOLDS.minSamples
-        ? 'GC pressure (too few samples)'
-        : `GC pressure (${v.gcUnjudgedWindows} one-second GC windows left the service under ${formatPercent(DIAGNOSIS_THRESHOLDS.minAvailableShare, 0)} of their time, and its busy share is unknown)`,
+      `a loop stall of ${ms(v.delayMaxUnjudgedMs)} the main thread slept through with no cause Redline could see (not on the CPU, no helper thread waiting for one, no GC)`,
+    );
+  if (rules.includes('gc.pressure') && v.gcUnjudgedWindows > 0)
+    what.push(
+      `${v.gcUnjudgedWindows} one-second GC windows left the service under ${formatPercent(t.minAvailableShare, 0)} of their time`,
     );
   const waited = formatPercent(v.runQueueShare ?? 0, 0);
   return {
