@@ -103,7 +103,7 @@ export async function runSoakStep(
   const stats = readRunStats(measured.step.run);
   const heapPoints = captured?.capture.signals.heapAfterGc ?? [];
   const verdict = createLeakCheck({
-    heapPoints,
+    ...(captured ? { soak: captured.capture.signals } : {}),
     ...(ctx.heap ? { checkpoints: ctx.heap.points } : {}),
     rss: [...plain.rss, ...(measured.resources?.samples ?? [])],
     requests: plain.requests + stats.requests,
@@ -127,7 +127,6 @@ export async function runSoakStep(
   const profilerLeak = captured.findings.find((f) => f.id === 'memory.leak');
   const leak = createSoakLeakFinding(
     verdict,
-    heapPoints,
     profilerLeak,
     captured.analysis.heap?.tables.hotspots ?? [],
   );

@@ -22,11 +22,13 @@ export {
   diagnoseSignals,
 } from './analysis/diagnose.js';
 export {
+  assessCapturedLeak,
   assessLeak,
   createLeakFinding,
   fitLine,
   LEAK_THRESHOLDS,
   type LeakAssessment,
+  type RetainedHeapSignals,
 } from './analysis/leak.js';
 export { ROOT_CAUSE_PATTERNS, type RootCausePattern } from './analysis/patterns.js';
 export {

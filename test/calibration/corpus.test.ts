@@ -14,6 +14,7 @@ import { runQuickTest } from '../../src/engine/index.js';
 import type { Finding } from '../../src/findings/finding.js';
 import { createProbeEnv, readProbeReport } from '../../src/probe/index.js';
 import { ownGcEvents } from '../../src/profiler/analysis/diagnose.js';
+import { NOT_JUDGED_LABEL } from '../../src/profiler/analysis/diagnosis-findings.js';
 import { profileTarget } from '../../src/profiler/index.js';
 import { createMysqlDatabase, createPgDatabase, mysqlExec, pgExec } from '../db/pg-scratch.js';
 import {
@@ -188,16 +189,26 @@ async function runDbCase(truth: CaseTruth): Promise<Finding[]> {
   }
 }
 
-/** Per rule: true/false positives and negatives over the corpus. */
+/**
+ * The rules a run's "not measurable" note names (the machine starved the service and the evidence
+ * was too thin to decide either way): a planted problem there is neither found nor missed.
+ */
+function notJudged(findings: readonly Finding[]): Set<string> {
+  const note = findings.find((f) => f.id === 'capture.not-measurable');
+  const listed = note?.evidence.find((e) => e.label === NOT_JUDGED_LABEL)?.value;
+  return new Set(typeof listed === 'string' ? listed.split(', ') : []);
+}
+
+/** Per rule: true/false positives and negatives over the corpus, and runs that could not judge it. */
 function confusion(all: readonly Outcome[]) {
   const table = new Map<
     string,
-    { tp: number; fp: number; fn: number; tn: number; fpCases: string[] }
+    { tp: number; fp: number; fn: number; tn: number; nm: number; fpCases: string[] }
   >();
   const row = (id: string) => {
     let r = table.get(id);
     if (!r) {
-      r = { tp: 0, fp: 0, fn: 0, tn: 0, fpCases: [] };
+      r = { tp: 0, fp: 0, fn: 0, tn: 0, nm: 0, fpCases: [] };
       table.set(id, r);
     }
     return r;
@@ -216,10 +227,12 @@ function confusion(all: readonly Outcome[]) {
     const expected = new Set(Array.isArray(o.truth.expected) ? o.truth.expected : []);
     const forbidden = new Set(o.truth.mustNotRaise ?? []);
     const healthy = o.truth.expected === 'healthy';
+    const unmeasured = notJudged(o.findings);
     for (const id of rules) {
       const r = row(id);
       if (expected.has(id)) {
         if (raised.has(id)) r.tp += 1;
+        else if (unmeasured.has(id)) r.nm += 1;
         else r.fn += 1;
       } else if (forbidden.has(id) || healthy) {
         const wrong = forbidden.has(id) ? raised.has(id) : seriousRaised.has(id);
@@ -293,12 +306,12 @@ describe('calibration corpus', () => {
     const table = confusion(outcomes);
     const lines = [
       `calibration corpus: ${outcomes.length} cases run, ${elsewhere.length} judged in their own tests (${elsewhere.map((c) => c.case).join(', ')})`,
-      `${'rule'.padEnd(24)} ${'TP'.padStart(3)} ${'FP'.padStart(3)} ${'FN'.padStart(3)} ${'TN'.padStart(3)}`,
+      `${'rule'.padEnd(24)} ${'TP'.padStart(3)} ${'FP'.padStart(3)} ${'FN'.padStart(3)} ${'TN'.padStart(3)} ${'NM'.padStart(3)}`,
       ...[...table]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(
           ([id, r]) =>
-            `${id.padEnd(24)} ${String(r.tp).padStart(3)} ${String(r.fp).padStart(3)} ${String(r.fn).padStart(3)} ${String(r.tn).padStart(3)}${r.fpCases.length > 0 ? `  false positive in ${r.fpCases.join(', ')}` : ''}`,
+            `${id.padEnd(24)} ${String(r.tp).padStart(3)} ${String(r.fp).padStart(3)} ${String(r.fn).padStart(3)} ${String(r.tn).padStart(3)} ${String(r.nm).padStart(3)}${r.fpCases.length > 0 ? `  false positive in ${r.fpCases.join(', ')}` : ''}`,
         ),
     ];
     console.log(lines.join('\n'));

@@ -1,7 +1,11 @@
 /** The leak check on retained-heap series measured on the demo service (unfixed leak vs fixed ring buffer). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { HeapPoint } from '../../profiler/index.js';
+import {
+  assessCapturedLeak,
+  type HeapPoint,
+  type RetainedHeapSignals,
+} from '../../profiler/index.js';
 import { leakCheckVerdict } from '../../results/audit-result.js';
 import type { HeapCheckpoint } from '../target/heap-meter.js';
 import {
@@ -21,6 +25,9 @@ const real = JSON.parse(
   fixedFast: HeapCheckpoint[];
   soakWindow: HeapPoint[];
 };
+
+/** A soak window recorded without the thread's CPU (the fit falls back to the wall clock). */
+const wallOnly = (heapAfterGc: HeapPoint[]) => ({ heapAfterGc, samples: [] });
 
 describe('fitTrafficTrend', () => {
   it('sees the planted leak: growth tied to requests, still growing at the end', () => {
@@ -64,7 +71,7 @@ describe('fitTrafficTrend', () => {
 describe('createLeakCheck', () => {
   it('combines the soak window (no leak by the profiler rule) with the audit-wide trend (leak)', () => {
     const v = createLeakCheck({
-      heapPoints: real.soakWindow,
+      soak: wallOnly(real.soakWindow),
       checkpoints: real.unfixed,
       requests: 450,
       durationMs: 20_000,
@@ -95,7 +102,7 @@ describe('createLeakCheck', () => {
 
   it('builds the memory.leak finding at the live allocation site with per-request evidence', () => {
     const v = createLeakCheck({
-      heapPoints: real.soakWindow,
+      soak: wallOnly(real.soakWindow),
       checkpoints: real.unfixed,
       requests: 450,
       durationMs: 20_000,
@@ -111,7 +118,7 @@ describe('createLeakCheck', () => {
       selfShare: 0.6,
       via: [],
     };
-    const f = createSoakLeakFinding(v, real.soakWindow, undefined, [site as never]);
+    const f = createSoakLeakFinding(v, undefined, [site as never]);
     expect(f?.id).toBe('memory.leak');
     expect(f?.location).toMatchObject({
       file: 'src/demo/middleware/request-log.ts',
@@ -128,14 +135,12 @@ describe('createLeakCheck', () => {
       ]),
     );
     const fixed = createLeakCheck({
-      heapPoints: real.soakWindow,
+      soak: wallOnly(real.soakWindow),
       checkpoints: real.fixed,
       requests: 450,
       durationMs: 20_000,
     });
-    expect(
-      createSoakLeakFinding(fixed, real.soakWindow, undefined, [site as never]),
-    ).toBeUndefined();
+    expect(createSoakLeakFinding(fixed, undefined, [site as never])).toBeUndefined();
   });
 });
 
@@ -148,13 +153,13 @@ describe('the leak finding shows the evidence that decided (issue 13 §2)', () =
       usedBytes: 20_000_000 - i * 50_000 + (i % 3) * 120_000,
     }));
     const v = createLeakCheck({
-      heapPoints: falling,
+      soak: wallOnly(falling),
       checkpoints: real.unfixed,
       requests: 450,
       durationMs: 20_000,
     });
     expect(v.check.leakSuspected).toBe(true);
-    const f = createSoakLeakFinding(v, falling, undefined, []);
+    const f = createSoakLeakFinding(v, undefined, []);
     expect(f?.impact?.description).not.toMatch(/\+-|\+−/);
     expect(f?.impact?.description).toMatch(/^\+\d[\d.]* [kMG]?B retained over the audit/);
     const labels = f?.evidence.map((e) => e.label) ?? [];
@@ -198,5 +203,35 @@ describe('an audit too short to see a leak says "cannot tell", not "no leak seen
   it('without retained-heap measurements there is no verdict: cannot tell', () => {
     const v = createLeakCheck({ requests: 1000, durationMs: 60_000 });
     expect(leakCheckVerdict(v.check)).toBe('cannot tell');
+  });
+});
+
+describe("the soak window is fitted as the profiler fits it (issue 13: against the thread's CPU clock)", () => {
+  // Calibration case leak-retained recorded at load 24-26 plus two spinning processes: the
+  // service waited for a CPU most of the window, so the wall clock runs on while it serves little.
+  const recorded = JSON.parse(
+    readFileSync(
+      new URL(
+        '../../../test/fixtures/calibration/leak-retained/starved-signals.json',
+        import.meta.url,
+      ),
+      'utf8',
+    ),
+  ) as { signals: RetainedHeapSignals };
+
+  it('a starved soak: the verdict is the profiler’s own fit, against service CPU time', () => {
+    const v = createLeakCheck({ soak: recorded.signals, requests: 1000, durationMs: 4000 });
+    expect(v.soak).toEqual(assessCapturedLeak(recorded.signals));
+    expect(v.soak?.fittedAgainst).toBe('service CPU time');
+    expect(v.check.leakSuspected).toBe(true);
+    expect(v.check.note).toMatch(/^soak window: retained heap grows .* against service CPU time\)/);
+    // Without the thread's CPU the same points are fitted against the wall clock, less well.
+    const wall = createLeakCheck({
+      soak: wallOnly(recorded.signals.heapAfterGc),
+      requests: 1000,
+      durationMs: 4000,
+    });
+    expect(wall.soak?.fittedAgainst).toBe('wall time');
+    expect(wall.soak?.r2 ?? 1).toBeLessThan(v.soak?.r2 ?? 0);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The audit's leak check. Two signals: the soak window (retained heap after forced GCs, judged by
- * the profiler's rule: ≥ 1 MiB and 10% growth, R² ≥ 0.8, not released), and the whole audit
+ * the profiler's rule and fit, assessCapturedLeak: against the main thread's CPU clock where known,
+ * ≥ 1 MiB and 10% growth, R² ≥ 0.8, not released), and the whole audit
  * (retained heap at step boundaries against the requests served so far). A short soak rarely
  * reaches the profiler's floor, so the audit-wide rule also counts: growth tied to traffic that
  * rises consistently (Kendall τ ≥ 0.6), by ≥ 256 KiB and ≥ 64 bytes per request (Theil–Sen
@@ -13,12 +14,13 @@
  */
 import type { Finding } from '../../findings/finding.js';
 import {
-  assessLeak,
+  assessCapturedLeak,
   createLeakFinding,
   fitLine,
-  type HeapPoint,
   type Hotspot,
   LEAK_THRESHOLDS,
+  type LeakAssessment,
+  type RetainedHeapSignals,
 } from '../../profiler/index.js';
 import type { LeakCheck } from '../../results/audit-result.js';
 import { formatBytes, formatSignedBytes } from '../../util/units.js';
@@ -65,8 +67,13 @@ export const AUDIT_LEAK_THRESHOLDS = {
 
 /** Inputs of {@link createLeakCheck}. */
 export interface LeakCheckInput {
-  /** Retained heap after forced full GCs during the soak window (from the capture). */
-  heapPoints?: readonly HeapPoint[];
+  /**
+   * The soak window's capture signals: the retained heap after full GCs and the samples that carry
+   * the main thread's CPU time, fitted as the profiler fits them (assessCapturedLeak: against the
+   * service's CPU clock where known, so a starved soak that served nothing for seconds is judged
+   * by the work it did, not by the wall clock).
+   */
+  soak?: RetainedHeapSignals;
   /** Retained heap at step boundaries over the whole audit. */
   checkpoints?: readonly HeapCheckpoint[];
   /** /proc readings of the target over the soak window. */
@@ -90,6 +97,8 @@ export interface TrafficTrend {
 /** The verdict plus the numbers behind it. */
 export interface LeakVerdict {
   check: LeakCheck;
+  /** The soak window's fit by the profiler's rule (absent when the soak was not captured). */
+  soak?: LeakAssessment;
   trend?: TrafficTrend;
   bytesPerRequest?: number;
   /** Retained growth a 24-hour run at the soak's request rate would reach, bytes. */
@@ -180,8 +189,9 @@ export function createLeakCheck(input: LeakCheckInput): LeakVerdict {
     endRssBytes: rss.end,
     rssSlopeBytesPerMin: rss.slopePerMin,
   };
-  const points = input.heapPoints ?? [];
-  const soak = points.length >= LEAK_THRESHOLDS.minPoints ? assessLeak(points) : undefined;
+  const points = input.soak?.heapAfterGc ?? [];
+  const soakFit = input.soak ? assessCapturedLeak(input.soak) : undefined;
+  const soak = points.length >= LEAK_THRESHOLDS.minPoints ? soakFit : undefined;
   const trend = fitTrafficTrend(input.checkpoints ?? []);
   if (!soak && !trend) {
     const note = `RSS went ${formatBytes(rss.start)} → ${formatBytes(rss.end)} (${formatBytes(rss.slopePerMin)}/min); the retained heap was not measured (the target was not started by Redline with the inspector), so there is no verdict`;
@@ -224,6 +234,7 @@ export function createLeakCheck(input: LeakCheckInput): LeakVerdict {
   }
   const verdict: LeakVerdict = { check, bytesPerRequest: perRequest, projectedDayBytes: perDay };
   if (trend) verdict.trend = trend;
+  if (soakFit) verdict.soak = soakFit;
   return verdict;
 }
 
@@ -233,16 +244,16 @@ export function createLeakCheck(input: LeakCheckInput): LeakVerdict {
  */
 export function createSoakLeakFinding(
   verdict: LeakVerdict,
-  heapPoints: readonly HeapPoint[],
   profilerFinding: Finding | undefined,
   liveSites: readonly Hotspot[],
 ): Finding | undefined {
   if (!verdict.check.leakSuspected) return undefined;
-  const assessment = { ...assessLeak(heapPoints), leaking: true, reason: verdict.check.note };
+  // The soak window's own fit (the verdict's), or an empty one when it had too few points.
+  const soak = verdict.soak ?? assessCapturedLeak({ heapAfterGc: [], samples: [] });
+  const assessment = { ...soak, leaking: true, reason: verdict.check.note };
   const finding = profilerFinding ?? createLeakFinding(assessment, liveSites);
   if (!finding) return undefined;
   const t = verdict.trend;
-  const soak = assessLeak(heapPoints);
   if (t && !profilerFinding && !soak.leaking) {
     // The audit-wide trend decided, the soak window did not: its slope and R² are not the
     // evidence of this verdict (a negative slope with R² 0.03 printed next to "leak" reads as a

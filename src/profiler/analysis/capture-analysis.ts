@@ -14,10 +14,10 @@ import {
   sharedAnalyzeOptions,
 } from './analyze.js';
 import { CPU_FINDING_THRESHOLDS } from './cpu-findings.js';
-import { type Diagnosis, diagnoseSignals, serviceCpuClock } from './diagnose.js';
-import { createDiagnosisFindings } from './diagnosis-findings.js';
+import { type Diagnosis, diagnoseSignals } from './diagnose.js';
+import { createDiagnosisFindings, notMeasurableNote } from './diagnosis-findings.js';
 import { withoutForcedGc } from './forced-gc.js';
-import { assessLeak, createLeakFinding, type LeakAssessment } from './leak.js';
+import { assessCapturedLeak, createLeakFinding, type LeakAssessment } from './leak.js';
 import { withoutRedlineAllocations } from './redline-allocations.js';
 
 /** Everything Redline concludes from one capture. */
@@ -96,7 +96,7 @@ export function analyzeCapture(
     : undefined;
   const gcCategory = cpu.tables.categories.find((row) => row.category === 'gc');
   const diagnosis = diagnoseSignals(capture.signals, { gcShareOfCpu: gcCategory?.share ?? 0 });
-  const leak = assessLeak(capture.signals.heapAfterGc, serviceCpuClock(capture.signals));
+  const leak = assessCapturedLeak(capture.signals);
   const diagnosisFindings = createDiagnosisFindings(
     diagnosis,
     capture.signals,
@@ -130,6 +130,14 @@ export function analyzeCapture(
   ];
   const leakFinding = createLeakFinding(leak, heap?.tables.hotspots ?? []);
   if (leakFinding) findings.push(leakFinding);
+  // Rules the starved run could not judge, unless another measure raised them anyway (the
+  // profile's GC share): "not measurable" instead of a silence that reads as clean.
+  const raised = new Set(findings.map((f) => f.id));
+  const unjudged = notMeasurableNote(
+    diagnosis,
+    diagnosis.notMeasurable.filter((id) => !raised.has(id)),
+  );
+  if (unjudged) findings.push(unjudged);
   const result: CaptureAnalysis = {
     cpuProfile,
     cpu,

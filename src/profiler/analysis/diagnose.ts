@@ -38,6 +38,41 @@ export const DIAGNOSIS_THRESHOLDS = {
    * too little to compare against a per-second limit.
    */
   minAvailableShare: 0.1,
+  /**
+   * At or above this share of the window spent waiting for a CPU the machine starved the service,
+   * and two measures lose their footing (issue 13):
+   * - a loop stall the main thread slept through with no cause Redline can see (no run-queue wait,
+   *   no helper thread waiting, no GC) is not charged to the code; it is left unjudged and the
+   *   report says "not measurable". Recorded (healthy big-dependency-legit under two spinning
+   *   processes, run-queue share 0.72): a 254.7 ms tick with 33.6 ms on the run queue, 1.4 ms of
+   *   CPU, helpers waiting at most 42.3 ms, no GC, read as a 158.8 ms own stall (a false
+   *   event-loop.blocked). A planted block runs on the CPU (blocked-loop: 0.1 ms of sleep) and keeps
+   *   its length; on a machine that is not starved a sleep (execSync, Atomics.wait) keeps it too;
+   * - GC pressure is also judged as GC's share of the thread's own CPU ({@link
+   *   DIAGNOSIS_THRESHOLDS.gcShareOfStarvedCpu}), which starvation does not scale.
+   * Recorded run-queue shares: starved corpus runs 0.58-0.85; the same cases unstarved stay far
+   * below (0 on a quiet machine).
+   */
+  starvedRunQueueShare: 0.5,
+  /**
+   * On a starved machine (above), GC pressure also when the own blocking GC time is at least this
+   * share of the main thread's CPU time in the window and the CPU profile's GC share agrees at the
+   * same level: both are shares of the thread's own CPU, which starvation does not change.
+   * Recorded under two spinners: gc-churn 0.35/0.39, 0.79/0.47, 0.39/0.26, 0.24/0.20 (thread
+   * CPU / profile); healthy cases at most 0.11/0.10 (big-dependency-legit), 0.04/0.10
+   * (bounded-cache), 0.06/0.57 (threadpool-cpu), 0.05/0.07 (leak-retained).
+   */
+  gcShareOfStarvedCpu: 0.2,
+  /**
+   * On a starved machine, the timing rules (event-loop.blocked, gc.pressure) that did not fire are
+   * "not measurable" unless the main thread had at least this much CPU time in the window: less
+   * of its own time than one judged second, so neither a 100 ms-per-second GC rate nor a 100 ms
+   * block can be told from its absence. Recorded under two spinners at load 22 (2026-12-06 11:32):
+   * gc-churn missed with 208 ms of CPU in a 3.8 s window (run-queue share 0.76; pauses 90 ms per
+   * available second, GC 13 % of the thread's CPU), blocked-loop missed with 355 ms (0.89; own
+   * stall 94 ms); runs that found them had 187-349 ms, so found wins and only silence is qualified.
+   */
+  minStarvedOwnCpuMs: 1000,
 } as const;
 
 /** Slack (ms) between a forced GC's pause and the loop delay it causes (timer tick, callbacks). */
@@ -61,6 +96,11 @@ export interface Diagnosis {
    * waits taken out) did not: the machine was too busy to judge the loop or GC by them.
    */
   machineBusy: boolean;
+  /**
+   * Rules the run could not judge either way (the machine starved the service and the evidence is
+   * too thin): the report says "not measurable" for them instead of staying silent.
+   */
+  notMeasurable: Array<'event-loop.blocked' | 'gc.pressure'>;
   values: {
     /** The loop's own delay p50 (CPU waits excluded) when measured, else the histogram's. */
     delayP50Ms: number;
@@ -75,6 +115,11 @@ export interface Diagnosis {
     delayMaxRawMs: number;
     /** In the longest raw stall: the ms spent waiting for a CPU and in forced GCs (when known). */
     delayMaxExcludedMs?: number;
+    /**
+     * The longest own stall left unjudged on a starved machine: its time was sleep with no visible
+     * cause ({@link DIAGNOSIS_THRESHOLDS.starvedRunQueueShare}); absent when none was.
+     */
+    delayMaxUnjudgedMs?: number;
     /** Median event-loop utilisation of the time available to the service ({@link ownElu}). */
     eluMedian: number;
     /** Median event-loop utilisation as measured (without forced GCs only). */
@@ -95,6 +140,8 @@ export interface Diagnosis {
      * window (schedstat), when known.
      */
     gcShareOfThreadCpu?: number;
+    /** The main thread's CPU time in the window (schedstat), when known. */
+    threadCpuMs?: number;
     /** 1-s GC windows not judged: the machine left the service too little of them. */
     gcUnjudgedWindows: number;
     /** Fraction of the window the main thread waited for a CPU (when known). */
@@ -298,7 +345,7 @@ function eluExcluding(signals: ServiceSignals, cpuWaits: boolean): number[] {
  */
 export function ownLoopStalls(
   signals: ServiceSignals,
-): Array<{ rawMs: number; ownMs: number }> | undefined {
+): Array<{ rawMs: number; ownMs: number; sleptMs: number }> | undefined {
   if (!signals.stalls) return undefined;
   const forced = signals.gc.filter((e) => e.forced);
   const marks = signals.runQueueMarks ?? [];
@@ -316,9 +363,13 @@ export function ownLoopStalls(
         0,
         Math.min(to, gc.startMs + gc.durationMs) - Math.max(from, gc.startMs),
       );
+    const ownMs = Math.max(0, stall.lateMs - runQueueMs - inForcedGc - helperMs);
     return {
       rawMs: stall.lateMs,
-      ownMs: Math.max(0, stall.lateMs - runQueueMs - inForcedGc - helperMs),
+      ownMs,
+      // Of the own time, what the thread slept with no cause seen (not on the CPU, no helper
+      // waiting for one): unknown (0) without the tick's CPU reading.
+      sleptMs: Math.min(ownMs, Math.max(0, sleptMs - helperMs)),
     };
   });
 }
@@ -358,7 +409,9 @@ export function threadBusyShare(signals: ServiceSignals): number | undefined {
  * sample read schedstat). Undefined when no sample carries the thread's CPU (non-Linux, older
  * captures, imported files).
  */
-export function serviceCpuClock(signals: ServiceSignals): ((tMs: number) => number) | undefined {
+export function serviceCpuClock(
+  signals: Pick<ServiceSignals, 'samples' | 'samplerStartMs'>,
+): ((tMs: number) => number) | undefined {
   if (!signals.samples.some((s) => s.threadCpuMs !== undefined)) return undefined;
   // [sampler time, CPU used up to then] at the sampler's start and after every sample.
   const knots: Array<[number, number]> = [[0, 0]];
@@ -422,17 +475,31 @@ export function diagnoseSignals(
       waits.reduce((sum, s) => sum + (s.runQueueMs ?? 0), 0) / signals.durationMs;
   if (profile.gcShareOfCpu !== undefined) values.gcShareOfCpu = profile.gcShareOfCpu;
   const threadCpuMs = signals.samples.reduce((sum, s) => sum + (s.threadCpuMs ?? 0), 0);
-  if (threadCpuMs > 0 && signals.samples.some((s) => s.threadCpuMs !== undefined))
+  if (threadCpuMs > 0 && signals.samples.some((s) => s.threadCpuMs !== undefined)) {
+    values.threadCpuMs = threadCpuMs;
     values.gcShareOfThreadCpu = Math.min(1, gcTotal / threadCpuMs);
+  }
   const busy = threadBusyShare(signals);
   if (busy !== undefined) values.threadBusyShare = busy;
   const own = ownLoopStalls(signals);
+  const starved = (values.runQueueShare ?? 0) >= t.starvedRunQueueShare;
+  const notMeasurable: Diagnosis['notMeasurable'] = [];
   let maxIsOurs: boolean;
   if (own && own.length > 0) {
-    // Stall records: the loop's own maximum, what was excluded from the longest raw stall.
+    // Stall records: the loop's own maximum, what was excluded from the longest raw stall. On a
+    // starved machine the sleep with no visible cause is not judged (starvedRunQueueShare).
+    const judged = own.map((o) => (starved ? o.ownMs - o.sleptMs : o.ownMs));
     const longest = own.reduce((a, b) => (b.rawMs > a.rawMs ? b : a));
-    values.delayMaxMs = Math.max(...own.map((o) => o.ownMs));
+    values.delayMaxMs = Math.max(...judged);
     values.delayMaxExcludedMs = longest.rawMs - longest.ownMs;
+    const unjudged = own.filter((o, i) => o.ownMs !== judged[i]).map((o) => o.ownMs);
+    if (unjudged.length > 0) values.delayMaxUnjudgedMs = Math.max(...unjudged);
+    if (
+      (values.delayMaxUnjudgedMs ?? 0) >= t.delayMaxMs &&
+      values.delayMaxMs < t.delayMaxMs &&
+      values.delayP50Ms < t.delayMedianMs
+    )
+      notMeasurable.push('event-loop.blocked');
     maxIsOurs = false;
   } else {
     // No stall records (older captures): a full GC Redline forced (--heap-check) stops the loop
@@ -449,9 +516,25 @@ export function diagnoseSignals(
   // main thread's sight (calibration case bounded-cache: 153 ms/s of pauses at 62 % waits, 39 on a
   // quiet machine). Pressure needs the CPU samples to agree: GC ≥ 10 % of the main thread's CPU
   // (gc-churn: 30-40 %).
+  // On a starved machine the pauses per available second can fall under the limit (each pause is
+  // bounded by the little CPU its tick had): GC's share of the thread's own CPU decides too.
+  const gcOfStarvedCpu =
+    starved &&
+    (values.gcShareOfThreadCpu ?? 0) >= t.gcShareOfStarvedCpu &&
+    (profile.gcShareOfCpu ?? 0) >= t.gcShareOfStarvedCpu;
   const gcIssue =
-    gcMax >= t.gcMsPerSecond &&
-    (profile.gcShareOfCpu === undefined || profile.gcShareOfCpu >= t.gcShareOfCpu);
+    (gcMax >= t.gcMsPerSecond &&
+      (profile.gcShareOfCpu === undefined || profile.gcShareOfCpu >= t.gcShareOfCpu)) ||
+    gcOfStarvedCpu;
+  // Too thin to decide: 1-s windows the machine left too little time to judge, on a thread
+  // starved past the point where even its busy share is known (threadBusyShare undefined), and
+  // nothing else found GC pressure. Reported as not measurable, never as clean.
+  // Too little of the thread's own time on a starved machine to tell either rule from silence.
+  const thin = starved && threadCpuMs < t.minStarvedOwnCpuMs;
+  if (thin && !delayIssue && !notMeasurable.includes('event-loop.blocked'))
+    notMeasurable.push('event-loop.blocked');
+  if (!gcIssue && (thin || (gcPerAvailable.unjudged > 0 && busy === undefined && starved)))
+    notMeasurable.push('gc.pressure');
   // What the wall-time measures alone would have concluded: where they differ, the machine's
   // CPU waits made the difference and the run cannot judge beyond the service's own numbers.
   const rawIssue =
@@ -467,9 +550,14 @@ export function diagnoseSignals(
     cpuSaturated: !cpuUnderused,
     gcIssue,
     machineBusy,
+    notMeasurable,
     values,
   };
-  if (values.samples < t.minSamples) return { ...base, category: 'data' };
+  if (values.samples < t.minSamples) {
+    // Too few samples to judge anything; on a starved machine say so for the timing rules.
+    if (starved) base.notMeasurable = ['event-loop.blocked', 'gc.pressure'];
+    return { ...base, category: 'data' };
+  }
   // Saturation alone (ELU) with a responsive loop is "cpu", not "event-loop": see
   // createDiagnosisFindings (diagnosis-findings.ts).
   const loop = delayIssue;

@@ -160,6 +160,57 @@ function machineBusyNote(diagnosis: Diagnosis): Finding {
   };
 }
 
+/** Evidence label of {@link notMeasurableNote} that lists the rules it could not judge. */
+export const NOT_JUDGED_LABEL = 'rules not judged';
+
+/**
+ * A note (severity info) naming the rules the run could not judge either way: the machine starved
+ * the service and the evidence is too thin (Diagnosis.notMeasurable), so the report says "not
+ * measurable" rather than staying silent, which would read as clean. Undefined when there are none.
+ */
+export function notMeasurableNote(
+  diagnosis: Diagnosis,
+  rules: readonly string[] = diagnosis.notMeasurable,
+): Finding | undefined {
+  if (rules.length === 0) return undefined;
+  const v = diagnosis.values;
+  const t = DIAGNOSIS_THRESHOLDS;
+  const what: string[] = [];
+  if (v.threadCpuMs !== undefined && v.threadCpuMs < t.minStarvedOwnCpuMs)
+    what.push(
+      `the main thread had ${ms(v.threadCpuMs)} of CPU in the whole window, less than the ${ms(t.minStarvedOwnCpuMs)} it takes to tell a 100 ms block or 100 ms of GC per second from their absence`,
+    );
+  else if (v.samples < t.minSamples) what.push(`only ${v.samples} samples were taken`);
+  if (rules.includes('event-loop.blocked') && v.delayMaxUnjudgedMs !== undefined)
+    what.push(
+      `a loop stall of ${ms(v.delayMaxUnjudgedMs)} the main thread slept through with no cause Redline could see (not on the CPU, no helper thread waiting for one, no GC)`,
+    );
+  if (rules.includes('gc.pressure') && v.gcUnjudgedWindows > 0)
+    what.push(
+      `${v.gcUnjudgedWindows} one-second GC windows left the service under ${formatPercent(t.minAvailableShare, 0)} of their time`,
+    );
+  const waited = formatPercent(v.runQueueShare ?? 0, 0);
+  return {
+    id: 'capture.not-measurable',
+    area: 'event-loop',
+    title: `Not measurable on this run: ${rules.join(', ')} (the service waited for a CPU ${waited} of the time)`,
+    severity: 'info',
+    rootCause: `The machine starved the service, and what these rules read was too thin to decide either way: ${what.join('; ')}. Neither a problem nor its absence is reported for them.`,
+    recommendation: {
+      text: 'Profile again on a machine with free cores (or fewer concurrent jobs) to judge these rules; the CPU hot spots (samples of CPU time) are unaffected.',
+      effort: 'low',
+    },
+    evidence: [
+      { label: NOT_JUDGED_LABEL, value: rules.join(', ') },
+      {
+        label: 'main thread waiting for a CPU',
+        value: waited,
+        source: 'Linux schedstat run-queue delay',
+      },
+    ],
+  };
+}
+
 /** Findings for a diagnosis (none for a healthy, data-less or unclear one). */
 export function createDiagnosisFindings(
   diagnosis: Diagnosis,

@@ -1,8 +1,9 @@
 /** Leak detection: the retained heap (after full GCs) over the window, and the sites that hold it. */
 import type { Finding } from '../../findings/finding.js';
 import { formatBytes, formatSignedBytes } from '../../util/units.js';
-import type { HeapPoint } from '../capture/signals.js';
+import type { HeapPoint, ServiceSignals } from '../capture/signals.js';
 import { formatWhere } from './cpu-findings.js';
+import { serviceCpuClock } from './diagnose.js';
 import type { Hotspot } from './tables.js';
 
 /**
@@ -146,6 +147,22 @@ export function assessLeak(
     leaking: true,
     reason: `retained heap grows ${formatBytes(result.slopeBytesPerMin)}/min (R² ${r2.toFixed(2)} against ${fittedAgainst})`,
   };
+}
+
+/** What a capture window's leak verdict reads: its retained-heap points and its samples (the thread's CPU). */
+export type RetainedHeapSignals = Pick<
+  ServiceSignals,
+  'heapAfterGc' | 'samples' | 'samplerStartMs'
+>;
+
+/**
+ * The leak verdict of one capture window: its retained-heap points fitted against the service's
+ * own CPU clock ({@link serviceCpuClock}) where the samples carry the main thread's CPU time, the
+ * wall clock otherwise. The one fit behind both `redline profile`'s memory.leak and the audit's
+ * soak window (audit/steps/leak-check.ts), so the two never disagree on the same points.
+ */
+export function assessCapturedLeak(signals: RetainedHeapSignals): LeakAssessment {
+  return assessLeak(signals.heapAfterGc, serviceCpuClock(signals));
 }
 
 /** Live bytes of one function (all its lines), with its heaviest line. */

@@ -37,15 +37,14 @@ export interface CaptureOptions {
  * 128 frames cost a busy HTTP service ~8-10 % of its main-thread CPU here, 256 KiB ~0); 100 ms
  * signals; no periodic forced GC. Measured in bench/profiler-overhead.js.
  *
- * Why 1 ms stays the interval when the machine is loaded (bench/RESULTS.md, "Probe and profiler
- * overhead, 2026-12-06", load 18–28 on 2 cores): the profiled service's main thread paid ×1.27 CPU
- * per request at 1 ms and ×1.25 at 5 ms in the same quarter hour, ×1.16–×1.18 at 100 ms; V8's CPU
- * profiler alone (`node --cpu-prof`) ×1.03–×1.07 at 1 ms, ×1.03 at 100 ms; A/A ×0.98–×1.00; and
- * `perf` puts V8's signal handler and stack walk at ~0.5 % of the thread's samples. The sampling
- * rate is not what a starved thread pays for. A coarser interval chosen from the thread's CPU
- * share would only save the profiler thread's own CPU (whole process ×1.32 → ×1.22 at 5 ms), which
- * on a host with a spare core is not the service's, and would cut the samples exactly where they
- * are fewest (a starved thread), widening every share's error (docs/profiling.md, "Measured here").
+ * Why 1 ms stays the interval (bench/RESULTS.md, "Profiler overhead: the interval is not the
+ * lever", 2026-12-06, load 15–28 on 2 cores): with the in-target parts on, the profiled service's
+ * main thread paid ×1.21–×1.44 CPU per request at 1, 5, 10, 20 and 100 ms alike, so a coarser
+ * interval buys nothing measurable; the cost is the sampler's stall timer, delay histogram and
+ * GC observer together (~12 points) plus heap sampling (~4), and only with those off does the
+ * interval show (×1.10 at 1 ms, ×1.04 at 10 ms). A coarser interval would also cut the samples
+ * where they are fewest (a starved thread). The ≤ 5 % goal is missed at that load; what would
+ * close it is one in-target timer instead of three wake-up sources, then 10 ms sampling.
  */
 export const DEFAULT_CAPTURE_OPTIONS: CaptureOptions = {
   samplingIntervalUs: 1000,
