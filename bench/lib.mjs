@@ -54,8 +54,11 @@ export function need(command, install) {
   }
 }
 
-/** Starts nginx (1 worker, `return 200 "hello\n"`) pinned to the target core. */
-export async function startNginx(port, { tls = false } = {}) {
+/**
+ * Starts nginx (1 worker, `return 200 "hello\n"`) pinned to the target core. `keepaliveRequests`
+ * 1 closes every connection after its response (a client then reconnects for each request).
+ */
+export async function startNginx(port, { tls = false, keepaliveRequests = 1_000_000 } = {}) {
   need('nginx', 'apt-get install -y nginx');
   const dir = join(WORK, `nginx-${port}`);
   mkdirSync(dir, { recursive: true });
@@ -76,7 +79,7 @@ worker_rlimit_nofile 40000;
 events { worker_connections 20000; }
 http {
   access_log off;
-  keepalive_requests 1000000;
+  keepalive_requests ${keepaliveRequests};
   keepalive_timeout 65s;
   client_body_temp_path ${dir}/cb; proxy_temp_path ${dir}/px; fastcgi_temp_path ${dir}/fc; uwsgi_temp_path ${dir}/uw; scgi_temp_path ${dir}/sc;
   server { ${listen} location / { default_type text/plain; return 200 "hello\\n"; } }

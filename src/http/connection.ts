@@ -55,6 +55,7 @@ import {
 } from './errors.js';
 import type { LoadConnection } from './load-connection.js';
 import { ResponseParser, type ResponseParserOwner } from './response-parser.js';
+import { type ClientTlsOptions, clientSecureContext } from './secure-context.js';
 import type { Target } from './target.js';
 import { TimingTrail } from './timing-trail.js';
 
@@ -89,15 +90,11 @@ export interface ConnectionOptions {
   pipelining: number;
   /** Skip TLS certificate verification. */
   insecure: boolean;
-  /** TLS versions, OpenSSL cipher list and client certificate (scripted runs' k6 TLS options). */
-  tls?: {
-    minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
-    maxVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
-    ciphers?: string;
-    cert?: string;
-    key?: string;
-    passphrase?: string;
-  };
+  /**
+   * TLS versions, OpenSSL cipher list and client certificate (scripted runs' k6 TLS options);
+   * connections with equal options share one TLS context ({@link clientSecureContext}).
+   */
+  tls?: ClientTlsOptions;
   /** Ask TLS servers for a stapled OCSP response (scripts' `response.ocsp`); kept in `ocspResponse`. */
   requestOcsp?: boolean;
   /**
@@ -343,7 +340,7 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
         rejectUnauthorized: !this.#options.insecure,
         ALPNProtocols: ['http/1.1'],
         ...(this.#options.requestOcsp ? { requestOCSP: true } : {}),
-        ...this.#options.tls,
+        secureContext: clientSecureContext(this.#options.tls),
         ...(this.#tlsSession ? { session: this.#tlsSession } : {}),
         onread: { buffer: this.#options.readBuffer, callback: this.#onRead },
       };
