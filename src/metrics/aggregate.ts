@@ -103,7 +103,9 @@ export class Aggregate {
         state.count += delta.count;
         if (delta.min < state.min) state.min = delta.min;
         if (delta.max > state.max) state.max = delta.max;
-        state.histogram!.add(decodeHistogram(delta.histogram));
+        state.histogram!.add(
+          typeof delta.histogram === 'string' ? decodeHistogram(delta.histogram) : delta.histogram,
+        );
         break;
       case 'gauge':
         this.#mergeGauge(state, shard, delta.value, delta.at, delta.min, delta.max);

@@ -78,3 +78,84 @@ describe('FastRecorder V2 encoding', () => {
     );
   });
 });
+
+describe('FastRecorder.takeHistogram (snapshots merged in their own thread)', () => {
+  /** Everything of a histogram that a merge or a query reads. */
+  const state = (h: ReturnType<typeof createHistogram>) => {
+    const js = h as unknown as {
+      countsArrayLength: number;
+      getCountAtIndex(i: number): number;
+      bucketCount: number;
+      subBucketCount: number;
+      unitMagnitude: number;
+      highestTrackableValue: number;
+      autoResize: boolean;
+      startTimeStampMsec: number;
+      endTimeStampMsec: number;
+    };
+    const counts: number[] = [];
+    for (let i = 0; i < js.countsArrayLength; i++) counts.push(js.getCountAtIndex(i));
+    return {
+      className: h.constructor.name,
+      counts,
+      totalCount: h.totalCount,
+      maxValue: h.maxValue,
+      minNonZeroValue: h.minNonZeroValue,
+      bucketCount: js.bucketCount,
+      subBucketCount: js.subBucketCount,
+      unitMagnitude: js.unitMagnitude,
+      highestTrackableValue: js.highestTrackableValue,
+      autoResize: js.autoResize,
+      startTimeStampMsec: js.startTimeStampMsec,
+      endTimeStampMsec: js.endTimeStampMsec,
+    };
+  };
+
+  it('is the histogram the encoded form decodes to, and merges into the same totals', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: 0, max: 2 ** 31 - 1 }), { maxLength: 300 }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.boolean(),
+        (intervals, withFraction) => {
+          const encoded = new FastRecorder();
+          const local = new FastRecorder();
+          const viaCodec = createHistogram('total');
+          const viaLocal = createHistogram('total');
+          for (const values of intervals) {
+            for (const v of values) {
+              encoded.record(v);
+              local.record(v);
+            }
+            if (withFraction) {
+              encoded.record(7.6);
+              local.record(7.6);
+            }
+            const decoded = decodeHistogram(encoded.encodeAndReset());
+            const taken = local.takeHistogram();
+            expect(state(taken)).toEqual(state(decoded));
+            viaCodec.add(decoded);
+            viaLocal.add(taken);
+            expect(local.count).toBe(0);
+          }
+          expect(state(viaLocal)).toEqual(state(viaCodec));
+          expect(viaLocal.totalCount).toBe(
+            intervals.reduce((n, v) => n + v.length + (withFraction ? 1 : 0), 0),
+          );
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it('hands over an empty histogram after a reset', () => {
+    const recorder = new FastRecorder();
+    recorder.record(1500);
+    expect(recorder.takeHistogram().totalCount).toBe(1);
+    const empty = recorder.takeHistogram();
+    expect(empty.totalCount).toBe(0);
+    expect(state(empty)).toEqual(state(decodeHistogram(new FastRecorder().encodeAndReset())));
+  });
+});
