@@ -76,6 +76,7 @@ import {
   type SlotSession,
   sessionFailure,
 } from './h2-slot.js';
+import { StreamTable } from './h2-stream-table.js';
 import { encodeHeaderBlock, HpackDecoder, HpackError } from './hpack.js';
 import type { Target } from './target.js';
 
@@ -107,7 +108,7 @@ interface Flight {
 interface Session extends SlotSession {
   reader: FrameReader;
   decoder: HpackDecoder;
-  flights: Map<number, Flight>;
+  flights: StreamTable<Flight>;
   nextId: number;
   /** Octets read and written on the socket (TLS: plaintext, as node's socket counters). */
   readTotal: number;
@@ -203,7 +204,7 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
       socket,
       reader: null as unknown as FrameReader,
       decoder: new HpackDecoder(4096),
-      flights: new Map(),
+      flights: new StreamTable(this.options.streams),
       nextId: 1,
       ready: false,
       maxStreams: this.options.streams,
@@ -283,7 +284,7 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
     flight.firstByteAt = flight.status = flight.unacked = 0;
     flight.bodyLeft = body;
     flight.sendWindow = s.peerInitialWindow;
-    s.flights.set(id, flight);
+    s.flights.add(flight);
     s.newIds.push(id);
     s.newFlights.push(flight);
     if (!s.flushQueued) this.#scheduleFlush(s);
@@ -631,9 +632,10 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
     s.dead = true;
     s.reader.stop();
     const now = this.clock();
-    for (const flight of s.flights.values())
-      this.#finish(s, flight, now, sessionFailure(s, flight.firstByteAt));
-    s.flights.clear();
+    // Until none is left: as a Map's iteration would, streams a report starts are failed too.
+    for (let flights = s.flights.values(); flights.length > 0; flights = s.flights.values())
+      for (const flight of flights)
+        this.#finish(s, flight, now, sessionFailure(s, flight.firstByteAt));
     this.sessionGone(s);
   }
 
@@ -661,7 +663,7 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
     s.dead = true;
     s.reader.stop();
     const now = this.clock();
-    const flights = [...s.flights.values()];
+    const flights = s.flights.values();
     s.flights.clear();
     if (error !== null) for (const flight of flights) this.#report(s, flight, now, error);
     s.socket.destroy();
