@@ -141,6 +141,13 @@ interface Session extends SlotSession {
 export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection> {
   /** HEADERS frame template: frame header (stream id patched per stream) + HPACK block. */
   readonly #headersFrame: Buffer;
+  /**
+   * The template repeated `#runLength` times (up to 16, within ~4 KB): the HEADERS of a write's
+   * new streams are copied with one `set` per run instead of one per stream (then each id is
+   * patched). `buf.set` per stream was ~2 % of busy samples against node:http2.
+   */
+  readonly #headersRun: Buffer;
+  readonly #runLength: number;
   readonly #body: Uint8Array | null;
   readonly #readBuffer: Buffer;
   /**
@@ -171,6 +178,8 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
       1,
       block,
     );
+    this.#runLength = Math.max(1, Math.min(16, Math.floor(4096 / this.#headersFrame.length)));
+    this.#headersRun = Buffer.concat(new Array(this.#runLength).fill(this.#headersFrame));
   }
 
   connect(): void {
@@ -323,9 +332,11 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
   #flush(s: Session): void {
     s.flushQueued = false;
     if (s.dead) return;
-    const template = this.#headersFrame;
+    const size = this.#headersFrame.length;
+    const run = this.#headersRun;
+    const runLength = this.#runLength;
     const ids = s.newIds;
-    const total = s.outBytes + ids.length * template.length;
+    const total = s.outBytes + ids.length * size;
     if (total === 0) return;
     const buf = outputBuffer(total);
     let p = 0;
@@ -334,16 +345,19 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
     const now = this.clock();
     const flights = s.newFlights;
     for (let i = 0; i < ids.length; i++) {
+      if (i % runLength === 0) {
+        const n = Math.min(runLength, ids.length - i);
+        buf.set(n === runLength ? run : run.subarray(0, n * size), p);
+      }
       const id = ids[i]!;
       // A flight finished before this write may already carry a newer stream: left alone.
       const flight = flights[i]!;
       if (flight.id === id) flight.sent = now;
-      buf.set(template, p);
       buf[p + 5] = id >>> 24;
       buf[p + 6] = (id >>> 16) & 0xff;
       buf[p + 7] = (id >>> 8) & 0xff;
       buf[p + 8] = id & 0xff;
-      p += template.length;
+      p += size;
     }
     for (const part of s.out) {
       buf.set(part, p);
