@@ -17,8 +17,7 @@
  * B is this checkout's bin/redline.js (run `npm run build` first) unless REDLINE_B names another;
  * without REDLINE_A only B and h2load run.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSelfSignedCertificate } from './certificate.mjs';
 import {
@@ -26,11 +25,11 @@ import {
   median,
   need,
   REDLINE,
+  redlineH2Args,
   runPinned,
   runRedlineJson,
-  TGT_CPU,
+  startNodeH2,
   WORK,
-  waitForPort,
 } from './lib.mjs';
 import { loadText, ratioInterval } from './ratio-interval.mjs';
 
@@ -46,40 +45,16 @@ const builds = {
   ...(process.env.REDLINE_A ? { A: process.env.REDLINE_A } : {}),
 };
 
-async function startNodeH2(tls) {
-  const port = await freePort();
+function certificate() {
   const dir = join(WORK, 'h2-fullrate');
   mkdirSync(dir, { recursive: true });
   const { certPath, keyPath } = writeSelfSignedCertificate(dir, { ec: true });
-  const script = join(dir, `server-${port}.cjs`);
-  writeFileSync(
-    script,
-    `const fs = require('fs');
-const s = ${tls ? `require('http2').createSecureServer({ key: fs.readFileSync(${JSON.stringify(keyPath)}), cert: fs.readFileSync(${JSON.stringify(certPath)}) })` : "require('http2').createServer()"};
-s.on('stream', (st) => { st.on('error', () => {}); st.respond({ ':status': 200, 'content-type': 'text/plain' }); st.end('hello'); });
-s.listen(${port}, '127.0.0.1');
-`,
-  );
-  const child = spawn('taskset', ['-c', TGT_CPU, process.execPath, script], { stdio: 'ignore' });
-  await waitForPort(port);
-  return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/`, stop: () => child.kill() };
+  return { key: keyPath, cert: certPath };
 }
 
 async function redlineCpu(cli, url, count) {
   const { result, run } = await runRedlineJson(
-    [
-      url,
-      url.startsWith('https:') ? '--http2' : '--h2c',
-      '--insecure',
-      '-c',
-      String(connections),
-      '--streams',
-      String(streams),
-      '-n',
-      String(count),
-      '--warmup',
-      '0',
-    ],
+    redlineH2Args(url, connections, streams, ['-n', String(count)]),
     { cli },
   );
   const m = result.metrics;
@@ -113,7 +88,7 @@ console.log(
 console.log(`builds: ${JSON.stringify(builds)}`);
 const tools = [...Object.keys(builds), 'h2load'];
 for (const kind of kinds) {
-  const target = await startNodeH2(kind === 'tls');
+  const target = await startNodeH2(await freePort(), kind === 'tls' ? certificate() : null);
   const us = Object.fromEntries(tools.map((t) => [t, []]));
   try {
     for (let i = 0; i < rounds; i++) {
