@@ -15,16 +15,10 @@ import { ratioInterval } from '../ratio-interval.mjs';
 const rounds = Number(process.argv[2] ?? 10);
 const perInterval = Number(process.argv[3] ?? 15_000);
 const INTERVALS = 20;
-const TRENDS = [
-  'http_req_duration',
-  'http_req_blocked',
-  'http_req_connecting',
-  'http_req_tls_handshaking',
-  'http_req_sending',
-  'http_req_waiting',
-  'http_req_receiving',
-  'iteration_duration',
-];
+// The request trends and iteration_duration: what a quick-mode HTTP request records.
+const TRENDS = Object.values(BUILTIN_METRICS)
+  .filter((d) => d.type === 'trend' && /^(http_req_|iteration_duration)/.test(d.name))
+  .map((d) => d.name);
 // Skewed latencies, 20 µs .. 40 ms, fixed seed: the same values for both paths.
 let seed = 42;
 const random = () => {
@@ -36,7 +30,7 @@ const values = Array.from({ length: 65_536 }, () => Math.floor(20 + random() ** 
 function run(local) {
   const registry = new MetricRegistry(() => 0);
   const trends = TRENDS.map((name) =>
-    registry.trend(BUILTIN_METRICS[name] ?? name, { method: 'GET', status: '200' }),
+    registry.trend(BUILTIN_METRICS[name], { method: 'GET', status: '200' }),
   );
   const reqs = registry.counter(BUILTIN_METRICS.http_reqs, { method: 'GET', status: '200' });
   const totals = new Aggregate(1);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { histogramState } from './__fixtures__/histogram-state.js';
 import { FastRecorder } from './fast-recorder.js';
 import { createHistogram, decodeHistogram } from './histogram.js';
 
@@ -80,37 +81,6 @@ describe('FastRecorder V2 encoding', () => {
 });
 
 describe('FastRecorder.takeHistogram (snapshots merged in their own thread)', () => {
-  /** Everything of a histogram that a merge or a query reads. */
-  const state = (h: ReturnType<typeof createHistogram>) => {
-    const js = h as unknown as {
-      countsArrayLength: number;
-      getCountAtIndex(i: number): number;
-      bucketCount: number;
-      subBucketCount: number;
-      unitMagnitude: number;
-      highestTrackableValue: number;
-      autoResize: boolean;
-      startTimeStampMsec: number;
-      endTimeStampMsec: number;
-    };
-    const counts: number[] = [];
-    for (let i = 0; i < js.countsArrayLength; i++) counts.push(js.getCountAtIndex(i));
-    return {
-      className: h.constructor.name,
-      counts,
-      totalCount: h.totalCount,
-      maxValue: h.maxValue,
-      minNonZeroValue: h.minNonZeroValue,
-      bucketCount: js.bucketCount,
-      subBucketCount: js.subBucketCount,
-      unitMagnitude: js.unitMagnitude,
-      highestTrackableValue: js.highestTrackableValue,
-      autoResize: js.autoResize,
-      startTimeStampMsec: js.startTimeStampMsec,
-      endTimeStampMsec: js.endTimeStampMsec,
-    };
-  };
-
   it('is the histogram the encoded form decodes to, and merges into the same totals', () => {
     fc.assert(
       fc.property(
@@ -135,12 +105,12 @@ describe('FastRecorder.takeHistogram (snapshots merged in their own thread)', ()
             }
             const decoded = decodeHistogram(encoded.encodeAndReset());
             const taken = local.takeHistogram();
-            expect(state(taken)).toEqual(state(decoded));
+            expect(histogramState(taken)).toEqual(histogramState(decoded));
             viaCodec.add(decoded);
             viaLocal.add(taken);
             expect(local.count).toBe(0);
           }
-          expect(state(viaLocal)).toEqual(state(viaCodec));
+          expect(histogramState(viaLocal)).toEqual(histogramState(viaCodec));
           expect(viaLocal.totalCount).toBe(
             intervals.reduce((n, v) => n + v.length + (withFraction ? 1 : 0), 0),
           );
@@ -156,6 +126,8 @@ describe('FastRecorder.takeHistogram (snapshots merged in their own thread)', ()
     expect(recorder.takeHistogram().totalCount).toBe(1);
     const empty = recorder.takeHistogram();
     expect(empty.totalCount).toBe(0);
-    expect(state(empty)).toEqual(state(decodeHistogram(new FastRecorder().encodeAndReset())));
+    expect(histogramState(empty)).toEqual(
+      histogramState(decodeHistogram(new FastRecorder().encodeAndReset())),
+    );
   });
 });

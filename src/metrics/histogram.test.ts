@@ -1,31 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { histogramState } from './__fixtures__/histogram-state.js';
 import { FastRecorder } from './fast-recorder.js';
 import { addHistogram, createHistogram, decodeHistogram, type Histogram } from './histogram.js';
-
-/** Everything of a histogram that an add, a query or an encoding reads. */
-function state(h: Histogram) {
-  const js = h as unknown as {
-    countsArrayLength: number;
-    getCountAtIndex(i: number): number;
-    bucketCount: number;
-    highestTrackableValue: number;
-    startTimeStampMsec: number;
-    endTimeStampMsec: number;
-  };
-  const counts: number[] = [];
-  for (let i = 0; i < js.countsArrayLength; i++) counts.push(js.getCountAtIndex(i));
-  return {
-    counts,
-    totalCount: h.totalCount,
-    maxValue: h.maxValue,
-    minNonZeroValue: h.minNonZeroValue,
-    bucketCount: js.bucketCount,
-    highestTrackableValue: js.highestTrackableValue,
-    startTimeStampMsec: js.startTimeStampMsec,
-    endTimeStampMsec: js.endTimeStampMsec,
-  };
-}
 
 /** A source histogram as Redline makes them: decoded from a snapshot, taken locally, or a total. */
 function source(kind: number, values: number[]): Histogram {
@@ -53,7 +30,7 @@ describe('addHistogram', () => {
           for (const [kind, vs] of sources) {
             viaLibrary.add(source(kind, vs));
             addHistogram(viaOurs, source(kind, vs));
-            expect(state(viaOurs)).toEqual(state(viaLibrary));
+            expect(histogramState(viaOurs)).toEqual(histogramState(viaLibrary));
           }
           for (const p of [0, 50, 99, 100])
             expect(viaOurs.getValueAtPercentile(p)).toBe(viaLibrary.getValueAtPercentile(p));
@@ -72,6 +49,6 @@ describe('addHistogram', () => {
     viaLibrary.add(zerosAndSmall());
     addHistogram(viaOurs, zerosAndSmall());
     expect(viaOurs.minNonZeroValue).toBe(7);
-    expect(state(viaOurs)).toEqual(state(viaLibrary));
+    expect(histogramState(viaOurs)).toEqual(histogramState(viaLibrary));
   });
 });
