@@ -15,7 +15,8 @@
  *
  * A CPU profile of the node:http2 path put the cost inside the library (a Duplex stream, event
  * emitters and async resources per stream, header objects, GC), not in Redline's recording.
- * This client keeps one small record per stream (reused between body-less requests). Since the
+ * This client keeps one small record per stream (reused between body-less requests), found by
+ * stream id in an indexed table (h2-stream-table.ts), not a Map. Since the
  * 08:04 UTC changes (bench/RESULTS.md) it is 0.80-0.87× h2load per core against nginx at full
  * rate and 0.67-0.75× against node:http2 (a second pass at 08:36 UTC did not move it), but
  * 0.29-0.51× in the duration-bound bench on a loaded machine, where each read carries 1-2
