@@ -14,6 +14,9 @@
  * insertion order was).
  */
 
+/** The largest slot array of a table (see the constructor). */
+const MAX_SLOTS = 4096;
+
 /** What a table entry must carry: its stream id (read to tell slot sharers apart). */
 export interface StreamEntry {
   readonly id: number;
@@ -26,10 +29,13 @@ export class StreamTable<T extends StreamEntry> {
   readonly #overflow = new Map<number, T>();
   #size = 0;
 
-  /** `concurrency`: streams expected in flight at once (the slots are 4× that, a power of two). */
+  /**
+   * `concurrency`: streams expected in flight at once. The slots are 4× that, a power of two,
+   * 16 to 4096 (32 KB per connection at most; beyond 1024 streams more of them overflow).
+   */
   constructor(concurrency: number) {
     let capacity = 16;
-    while (capacity < concurrency * 4 && capacity < 1 << 20) capacity *= 2;
+    while (capacity < concurrency * 4 && capacity < MAX_SLOTS) capacity *= 2;
     this.#slots = new Array<T | undefined>(capacity).fill(undefined);
     this.#mask = capacity - 1;
   }
