@@ -29,8 +29,10 @@ import {
   k,
   median,
   need,
+  redlineH2Args,
   runPinned,
   runRedlineJson,
+  startNodeH2,
   TGT_CPU,
   WORK,
   waitForPort,
@@ -87,25 +89,6 @@ http {
   };
 }
 
-async function startNodeH2(port, tls, cleartext = false) {
-  const script = join(WORK, `h2-hello-server-${port}.cjs`);
-  writeFileSync(
-    script,
-    `const fs = require('fs');
-const s = ${cleartext ? "require('http2').createServer()" : `require('http2').createSecureServer({ key: fs.readFileSync(${JSON.stringify(tls.key)}), cert: fs.readFileSync(${JSON.stringify(tls.cert)}) })`};
-s.on('stream', (st) => { st.on('error', () => {}); st.respond({ ':status': 200, 'content-type': 'text/plain' }); st.end('hello'); });
-s.listen(${port}, '127.0.0.1');
-`,
-  );
-  const child = spawn('taskset', ['-c', TGT_CPU, process.execPath, script], { stdio: 'ignore' });
-  await waitForPort(port);
-  return {
-    name: cleartext ? 'node:http2 (h2c)' : 'node:http2 (TLS)',
-    url: `${cleartext ? 'http' : 'https'}://127.0.0.1:${port}/`,
-    stop: () => child.kill(),
-  };
-}
-
 async function h2load(url) {
   const r = await runPinned('h2load', [
     '-c',
@@ -126,18 +109,7 @@ async function h2load(url) {
 
 async function redline(url, impl, count) {
   const { result, run } = await runRedlineJson(
-    [
-      url,
-      url.startsWith('https:') ? '--http2' : '--h2c',
-      '--insecure',
-      '-c',
-      String(connections),
-      '--streams',
-      String(streams),
-      ...(count ? ['-n', String(count)] : ['-d', `${seconds}s`]),
-      '--warmup',
-      '0',
-    ],
+    redlineH2Args(url, connections, streams, count ? ['-n', String(count)] : ['-d', `${seconds}s`]),
     { env: { REDLINE_H2_IMPL: impl } },
   );
   const reqs = result.metrics.http_reqs.values;
@@ -155,7 +127,7 @@ const targets = [
   await startNginxH2(await freePort(), tls),
   await startNginxH2(await freePort(), tls, true),
   await startNodeH2(await freePort(), tls),
-  await startNodeH2(await freePort(), tls, true),
+  await startNodeH2(await freePort()),
 ];
 const TOOLS = ['h2load', 'fast', 'node'];
 const perRound = {};

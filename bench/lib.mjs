@@ -246,3 +246,42 @@ s.listen(${port}, '127.0.0.1');
   await waitForPort(port);
   return { stop: () => child.kill('SIGTERM') };
 }
+
+/**
+ * Starts a node:http2 hello server (`:status 200`, content-type, body `hello`) pinned to the
+ * target core: TLS with `tls` ({ key, cert } file paths), cleartext h2c without.
+ */
+export async function startNodeH2(port, tls = null) {
+  const script = join(WORK, `h2-hello-server-${port}.cjs`);
+  writeFileSync(
+    script,
+    `const fs = require('fs');
+const s = ${tls ? `require('http2').createSecureServer({ key: fs.readFileSync(${JSON.stringify(tls.key)}), cert: fs.readFileSync(${JSON.stringify(tls.cert)}) })` : "require('http2').createServer()"};
+s.on('stream', (st) => { st.on('error', () => {}); st.respond({ ':status': 200, 'content-type': 'text/plain' }); st.end('hello'); });
+s.listen(${port}, '127.0.0.1');
+`,
+  );
+  const child = spawn('taskset', ['-c', TGT_CPU, process.execPath, script], { stdio: 'ignore' });
+  await waitForPort(port);
+  return {
+    name: tls ? 'node:http2 (TLS)' : 'node:http2 (h2c)',
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/`,
+    stop: () => child.kill(),
+  };
+}
+
+/** `redline run` arguments for HTTP/2 (`--http2` for https, `--h2c` for http) without warm-up. */
+export function redlineH2Args(url, connections, streams, bound) {
+  return [
+    url,
+    url.startsWith('https:') ? '--http2' : '--h2c',
+    '--insecure',
+    '-c',
+    String(connections),
+    '--streams',
+    String(streams),
+    ...bound,
+    '--warmup',
+    '0',
+  ];
+}

@@ -143,7 +143,7 @@ export async function runShards(options: RunShardsOptions): Promise<ControlledRu
     if (!abortReason) {
       handles = options.launch
         ? await options.launch.start(onReport)
-        : await startShards(options.specs, onReport);
+        : await startShards(options.specs, onReport, true);
       // Every shard is ready (workers booted, scripts imported): start all on the same tick.
       const loadStart =
         performance.timeOrigin +

@@ -26,14 +26,21 @@ export class ShardClock {
   #finished = false;
   #holdLast = false;
   #endMs = Number.POSITIVE_INFINITY;
+  readonly #local: boolean;
 
+  /**
+   * `local`: the reports are merged in this thread (a lone shard run by the controller's thread),
+   * so their snapshots carry histogram objects instead of encoded ones (see TrendDelta).
+   */
   constructor(
     registry: MetricRegistry,
     shard: number,
     t0: number,
     intervalMs: number,
     emit: (report: ShardReport) => void,
+    local = false,
   ) {
+    this.#local = local;
     this.#registry = registry;
     this.#shard = shard;
     this.#t0 = t0;
@@ -96,7 +103,13 @@ export class ShardClock {
   }
 
   #report(final: boolean, startMs: number, endMs: number): void {
-    const snapshot = this.#registry.snapshot(this.#shard, this.#interval, startMs, endMs);
+    const snapshot = this.#registry.snapshot(
+      this.#shard,
+      this.#interval,
+      startMs,
+      endMs,
+      this.#local,
+    );
     const health: ShardHealth = {
       lagP99Ms: this.#lag.count > 0 ? this.#lag.percentile(99) / 1e6 : 0,
       lagMaxMs: this.#lag.count > 0 ? this.#lag.max / 1e6 : 0,

@@ -26,12 +26,17 @@ export interface ShardModule {
   ): Promise<ShardHandle> | ShardHandle;
 }
 
-/** Prepares a shard in the calling thread (call `start` on the handle to begin). */
+/**
+ * Prepares a shard in the calling thread (call `start` on the handle to begin). `local`: `emit`
+ * merges the reports in this thread too (the controller's own shard, not a worker's), so quick
+ * shards may hand their histograms over unencoded.
+ */
 export async function startShardInThisThread(
   spec: ShardSpec,
   emit: (report: ShardReport) => void,
+  local = false,
 ): Promise<ShardHandle> {
-  if (spec.kind === 'quick') return new QuickShard(spec.config, emit);
+  if (spec.kind === 'quick') return new QuickShard(spec.config, emit, local);
   const module = (await import(spec.module)) as ShardModule;
   return module.startShard(spec.config, emit);
 }
@@ -95,12 +100,17 @@ export async function startShardInWorker(
   };
 }
 
-/** Starts every shard: in this thread when there is one, in worker threads otherwise. */
+/**
+ * Starts every shard: in this thread when there is one, in worker threads otherwise. `local`:
+ * `emit` merges the reports in this thread (the run controller); false when they go elsewhere
+ * (a distributed agent sends them over the network), so they stay encoded.
+ */
 export async function startShards(
   specs: ShardSpec[],
   emit: (report: ShardReport) => void,
+  local = false,
 ): Promise<ShardHandle[]> {
-  if (specs.length === 1) return [await startShardInThisThread(specs[0]!, emit)];
+  if (specs.length === 1) return [await startShardInThisThread(specs[0]!, emit, local)];
   const settled = await Promise.allSettled(
     specs.map((spec, index) => startShardInWorker(spec, index, emit)),
   );

@@ -140,6 +140,51 @@ describe('Http2FastConnection against node:http2', () => {
     expect(maxInFlight).toBeLessThanOrEqual(3);
     conn.destroy(null);
   });
+
+  // The HEADERS of one write's new streams are copied from a run of templates (16 at most,
+  // fewer for large header blocks), then each stream id is patched: every stream must still
+  // arrive as its own request with the whole header block.
+  for (const header of [10, 3000]) {
+    it(`opens 40 streams in one write, each its own request (${header}-octet header)`, async () => {
+      const server = createH2Server({ settings: { maxConcurrentStreams: 100 } });
+      servers.push(server);
+      const ids: number[] = [];
+      server.on('stream', (stream, headers) => {
+        ids.push(stream.id ?? 0);
+        const ok = headers['x-pad'] === 'p'.repeat(header) && headers[':path'] === '/many';
+        stream.respond({ ':status': ok ? 200 : 500 });
+        stream.end();
+      });
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const { port } = server.address() as AddressInfo;
+      const owner = new Recorder(120);
+      const target = parseTarget(`http://127.0.0.1:${port}/many`);
+      const conn = new Http2FastConnection(0, target, owner, {
+        streams: 40,
+        insecure: true,
+        mode: 'h2c',
+        request: {
+          headers: {
+            ':method': 'GET',
+            ':path': target.path,
+            ':scheme': 'http',
+            ':authority': target.hostHeader,
+            'x-pad': 'p'.repeat(header),
+          },
+          body: null,
+        },
+      });
+      conn.connect();
+      await owner.done();
+      expect(owner.failures).toEqual([]);
+      expect(owner.statuses).toEqual(Array(120).fill(200));
+      expect([...ids].sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 120 }, (_, i) => 2 * i + 1),
+      );
+      conn.destroy(null);
+    });
+  }
 });
 
 /** A frame the raw peer received. */

@@ -15,7 +15,8 @@
  *
  * A CPU profile of the node:http2 path put the cost inside the library (a Duplex stream, event
  * emitters and async resources per stream, header objects, GC), not in Redline's recording.
- * This client keeps one small record per stream (reused between body-less requests). Since the
+ * This client keeps one small record per stream (reused between body-less requests), found by
+ * stream id in an indexed table (h2-stream-table.ts), not a Map. Since the
  * 08:04 UTC changes (bench/RESULTS.md) it is 0.80-0.87× h2load per core against nginx at full
  * rate and 0.67-0.75× against node:http2 (a second pass at 08:36 UTC did not move it), but
  * 0.29-0.51× in the duration-bound bench on a loaded machine, where each read carries 1-2
@@ -76,6 +77,7 @@ import {
   type SlotSession,
   sessionFailure,
 } from './h2-slot.js';
+import { StreamTable } from './h2-stream-table.js';
 import { encodeHeaderBlock, HpackDecoder, HpackError } from './hpack.js';
 import type { Target } from './target.js';
 
@@ -107,7 +109,7 @@ interface Flight {
 interface Session extends SlotSession {
   reader: FrameReader;
   decoder: HpackDecoder;
-  flights: Map<number, Flight>;
+  flights: StreamTable<Flight>;
   nextId: number;
   /** Octets read and written on the socket (TLS: plaintext, as node's socket counters). */
   readTotal: number;
@@ -140,6 +142,13 @@ interface Session extends SlotSession {
 export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection> {
   /** HEADERS frame template: frame header (stream id patched per stream) + HPACK block. */
   readonly #headersFrame: Buffer;
+  /**
+   * The template repeated `#runLength` times (up to 16, within ~4 KB): the HEADERS of a write's
+   * new streams are copied with one `set` per run instead of one per stream (then each id is
+   * patched). `buf.set` per stream was ~2 % of busy samples against node:http2.
+   */
+  readonly #headersRun: Buffer;
+  readonly #runLength: number;
   readonly #body: Uint8Array | null;
   readonly #readBuffer: Buffer;
   /**
@@ -170,6 +179,8 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
       1,
       block,
     );
+    this.#runLength = Math.max(1, Math.min(16, Math.floor(4096 / this.#headersFrame.length)));
+    this.#headersRun = Buffer.concat(new Array(this.#runLength).fill(this.#headersFrame));
   }
 
   connect(): void {
@@ -203,7 +214,7 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
       socket,
       reader: null as unknown as FrameReader,
       decoder: new HpackDecoder(4096),
-      flights: new Map(),
+      flights: new StreamTable(this.options.streams),
       nextId: 1,
       ready: false,
       maxStreams: this.options.streams,
@@ -283,7 +294,7 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
     flight.firstByteAt = flight.status = flight.unacked = 0;
     flight.bodyLeft = body;
     flight.sendWindow = s.peerInitialWindow;
-    s.flights.set(id, flight);
+    s.flights.add(flight);
     s.newIds.push(id);
     s.newFlights.push(flight);
     if (!s.flushQueued) this.#scheduleFlush(s);
@@ -322,9 +333,11 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
   #flush(s: Session): void {
     s.flushQueued = false;
     if (s.dead) return;
-    const template = this.#headersFrame;
+    const size = this.#headersFrame.length;
+    const run = this.#headersRun;
+    const runLength = this.#runLength;
     const ids = s.newIds;
-    const total = s.outBytes + ids.length * template.length;
+    const total = s.outBytes + ids.length * size;
     if (total === 0) return;
     const buf = outputBuffer(total);
     let p = 0;
@@ -333,16 +346,19 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
     const now = this.clock();
     const flights = s.newFlights;
     for (let i = 0; i < ids.length; i++) {
+      if (i % runLength === 0) {
+        const n = Math.min(runLength, ids.length - i);
+        buf.set(n === runLength ? run : run.subarray(0, n * size), p);
+      }
       const id = ids[i]!;
       // A flight finished before this write may already carry a newer stream: left alone.
       const flight = flights[i]!;
       if (flight.id === id) flight.sent = now;
-      buf.set(template, p);
       buf[p + 5] = id >>> 24;
       buf[p + 6] = (id >>> 16) & 0xff;
       buf[p + 7] = (id >>> 8) & 0xff;
       buf[p + 8] = id & 0xff;
-      p += template.length;
+      p += size;
     }
     for (const part of s.out) {
       buf.set(part, p);
@@ -631,9 +647,10 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
     s.dead = true;
     s.reader.stop();
     const now = this.clock();
-    for (const flight of s.flights.values())
-      this.#finish(s, flight, now, sessionFailure(s, flight.firstByteAt));
-    s.flights.clear();
+    // Until none is left: as a Map's iteration would, streams a report starts are failed too.
+    for (let flights = s.flights.values(); flights.length > 0; flights = s.flights.values())
+      for (const flight of flights)
+        this.#finish(s, flight, now, sessionFailure(s, flight.firstByteAt));
     this.sessionGone(s);
   }
 
@@ -661,7 +678,7 @@ export class Http2FastConnection extends Http2Slot<Session, Http2FastConnection>
     s.dead = true;
     s.reader.stop();
     const now = this.clock();
-    const flights = [...s.flights.values()];
+    const flights = s.flights.values();
     s.flights.clear();
     if (error !== null) for (const flight of flights) this.#report(s, flight, now, error);
     s.socket.destroy();

@@ -3,7 +3,13 @@
  * run). Counters, rates and trends merge exactly (HDR histograms add bucket by bucket); gauges
  * merge by their descriptor's rule (`sum` of each shard's latest value, or the `last` write).
  */
-import { createHistogram, decodeHistogram, type Histogram, percentile } from './histogram.js';
+import {
+  addHistogram,
+  createHistogram,
+  decodeHistogram,
+  type Histogram,
+  percentile,
+} from './histogram.js';
 import {
   type MetricDescriptor,
   type MetricType,
@@ -103,7 +109,10 @@ export class Aggregate {
         state.count += delta.count;
         if (delta.min < state.min) state.min = delta.min;
         if (delta.max > state.max) state.max = delta.max;
-        state.histogram!.add(decodeHistogram(delta.histogram));
+        addHistogram(
+          state.histogram!,
+          typeof delta.histogram === 'string' ? decodeHistogram(delta.histogram) : delta.histogram,
+        );
         break;
       case 'gauge':
         this.#mergeGauge(state, shard, delta.value, delta.at, delta.min, delta.max);
@@ -141,7 +150,7 @@ export class Aggregate {
       state.count += o.count;
       if (o.min < state.min) state.min = o.min;
       if (o.max > state.max) state.max = o.max;
-      if (o.histogram) state.histogram!.add(o.histogram);
+      if (o.histogram) addHistogram(state.histogram!, o.histogram);
     }
   }
 
@@ -174,7 +183,7 @@ export class Aggregate {
       summary.count += s.count;
       if (s.min < summary.min) summary.min = s.min;
       if (s.max > summary.max) summary.max = s.max;
-      if (s.histogram) summary.histogram!.add(s.histogram);
+      if (s.histogram) addHistogram(summary.histogram!, s.histogram);
     }
     if (summary && summary.count === 0 && summary.type !== 'counter' && summary.type !== 'gauge') {
       summary.min = 0;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { histogramState } from './__fixtures__/histogram-state.js';
 import { FastRecorder } from './fast-recorder.js';
 import { createHistogram, decodeHistogram } from './histogram.js';
 
@@ -75,6 +76,58 @@ describe('FastRecorder V2 encoding', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('FastRecorder.takeHistogram (snapshots merged in their own thread)', () => {
+  it('is the histogram the encoded form decodes to, and merges into the same totals', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: 0, max: 2 ** 31 - 1 }), { maxLength: 300 }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.boolean(),
+        (intervals, withFraction) => {
+          const encoded = new FastRecorder();
+          const local = new FastRecorder();
+          const viaCodec = createHistogram('total');
+          const viaLocal = createHistogram('total');
+          for (const values of intervals) {
+            for (const v of values) {
+              encoded.record(v);
+              local.record(v);
+            }
+            if (withFraction) {
+              encoded.record(7.6);
+              local.record(7.6);
+            }
+            const decoded = decodeHistogram(encoded.encodeAndReset());
+            const taken = local.takeHistogram();
+            expect(histogramState(taken)).toEqual(histogramState(decoded));
+            viaCodec.add(decoded);
+            viaLocal.add(taken);
+            expect(local.count).toBe(0);
+          }
+          expect(histogramState(viaLocal)).toEqual(histogramState(viaCodec));
+          expect(viaLocal.totalCount).toBe(
+            intervals.reduce((n, v) => n + v.length + (withFraction ? 1 : 0), 0),
+          );
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it('hands over an empty histogram after a reset', () => {
+    const recorder = new FastRecorder();
+    recorder.record(1500);
+    expect(recorder.takeHistogram().totalCount).toBe(1);
+    const empty = recorder.takeHistogram();
+    expect(empty.totalCount).toBe(0);
+    expect(histogramState(empty)).toEqual(
+      histogramState(decodeHistogram(new FastRecorder().encodeAndReset())),
     );
   });
 });

@@ -18,6 +18,7 @@
  * histogram. Memory grows with the largest value seen: 4096 slots (16 kB) cover up to 8 ms in µs.
  */
 import { deflateSync } from 'node:zlib';
+import * as hdr from 'hdr-histogram-js';
 import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from './histogram.js';
 
 /** HdrHistogram V2 compressed encoding cookie (word size 9: ZigZag LEB128-64b9B counts). */
@@ -97,6 +98,29 @@ export class FastRecorder {
     return encoded;
   }
 
+  /**
+   * What {@link encodeAndReset} would give after decoding (`decodeHistogram`), built from the
+   * counts directly: the same histogram class, range and counts, the same tracking values, so
+   * everything merged from it is identical. For a snapshot that stays in its thread; no
+   * deflate/base64 on this side and no inflate/parse on the merging side (measured at ~9 % of the
+   * generator's busy time in a one-shard HTTP/2 run at 12k req/s).
+   */
+  takeHistogram(): Histogram {
+    // Rare (values beyond 2^31 or fractional): through the codec, as encodeAndReset.
+    if (this.#overflow) return decodeHistogram(this.encodeAndReset());
+    const counts = this.#counts;
+    const limit = this.#highestIndex + 1;
+    // The decoder builds its histogram from the encoded header: lowest 1, this highest, 3 digits.
+    const histogram = new hdr.Int32Histogram(1, encodedHighest(limit), 3);
+    for (let index = 0; index < limit; index++) {
+      const n = counts[index]!;
+      if (n !== 0) histogram.setCountAtIndex(index, n);
+    }
+    histogram.establishInternalTackingValues(limit);
+    this.#resetCounts();
+    return histogram;
+  }
+
   #encodeCounts(): string {
     const counts = this.#counts;
     const limit = this.#highestIndex + 1;
@@ -113,7 +137,7 @@ export class FastRecorder {
         at = writeZigZag(payload, at, zeros > 1 ? -zeros : 0);
       } else at = writeZigZag(payload, at, count);
     }
-    const highest = Math.max(2, FastRecorder.valueAtIndex(limit) * 2);
+    const highest = encodedHighest(limit);
     payload.writeInt32BE(V2_COOKIE, 0);
     payload.writeInt32BE(at - 40, 4);
     payload.writeInt32BE(1, 8); // normalizing index offset (not used by decoders)
@@ -155,6 +179,11 @@ export class FastRecorder {
     next.set(this.#counts);
     this.#counts = next;
   }
+}
+
+/** The highest trackable value written in the encoding of `limit` slots (see takeHistogram). */
+function encodedHighest(limit: number): number {
+  return Math.max(2, FastRecorder.valueAtIndex(limit) * 2);
 }
 
 /** ZigZag + LEB128 (HdrHistogram's 64b9B variant; counts here stay far below 2^56). */

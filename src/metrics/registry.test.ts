@@ -51,3 +51,38 @@ describe('MetricRegistry tag redaction', () => {
     expect(registry.snapshot(0, 0, 0, 1000).series[0]!.tags).toEqual(tags);
   });
 });
+
+describe('MetricRegistry local snapshots', () => {
+  it('merge into the same totals as encoded ones, and carry histogram objects only when local', () => {
+    const feed = (registry: MetricRegistry, interval: number) => {
+      const trend = registry.trend(BUILTIN_METRICS.http_req_duration, { method: 'GET' });
+      for (let i = 0; i < 500; i++) trend.addMicros(((i * 7919 + interval * 104_729) % 90_000) + 1);
+      trend.add(0.0004 * (interval + 1));
+      registry.counter(BUILTIN_METRICS.http_reqs, { method: 'GET' }).add(501);
+    };
+    const encoded = new MetricRegistry(() => 0);
+    const local = new MetricRegistry(() => 0);
+    const viaCodec = new Aggregate(1);
+    const viaLocal = new Aggregate(1);
+    for (let interval = 0; interval < 3; interval++) {
+      feed(encoded, interval);
+      feed(local, interval);
+      const a = encoded.snapshot(0, interval, interval * 1000, (interval + 1) * 1000);
+      const b = local.snapshot(0, interval, interval * 1000, (interval + 1) * 1000, true);
+      const trendOf = (s: typeof a) => s.series.find((x) => x.delta.type === 'trend')!.delta;
+      expect(typeof (trendOf(a) as { histogram: unknown }).histogram).toBe('string');
+      expect(typeof (trendOf(b) as { histogram: unknown }).histogram).toBe('object');
+      viaCodec.addSnapshot(a);
+      viaLocal.addSnapshot(b);
+    }
+    const x = viaCodec.summarize('http_req_duration')!;
+    const y = viaLocal.summarize('http_req_duration')!;
+    expect(y.count).toBe(1503);
+    expect({ ...y, histogram: undefined }).toEqual({ ...x, histogram: undefined });
+    for (const p of [0, 1, 50, 90, 99, 99.9, 100])
+      expect(y.histogram!.getValueAtPercentile(p)).toBe(x.histogram!.getValueAtPercentile(p));
+    expect(y.histogram!.maxValue).toBe(x.histogram!.maxValue);
+    expect(y.histogram!.minNonZeroValue).toBe(x.histogram!.minNonZeroValue);
+    expect(viaLocal.summarize('http_reqs')!.sum).toBe(1503);
+  });
+});

@@ -89,12 +89,22 @@ export class MetricRegistry {
     return this.#get(metric, 'trend', tags, contains) as TrendSeries;
   }
 
-  /** Drains every changed series (and every gauge) into a snapshot for `interval`. */
-  snapshot(shard: number, interval: number, startMs: number, endMs: number): Snapshot {
+  /**
+   * Drains every changed series (and every gauge) into a snapshot for `interval`. `local`: the
+   * snapshot is merged in this thread and goes nowhere else (no structured clone, no JSON), so
+   * trend histograms are handed over as histogram objects instead of encoded (see TrendDelta).
+   */
+  snapshot(
+    shard: number,
+    interval: number,
+    startMs: number,
+    endMs: number,
+    local = false,
+  ): Snapshot {
     const series: SeriesSnapshot[] = [];
     for (const s of this.#series.values()) {
       if (!s.dirty && s.descriptor.type !== 'gauge') continue;
-      series.push({ key: s.key, metric: s.descriptor.name, tags: s.tags, delta: s.drain() });
+      series.push({ key: s.key, metric: s.descriptor.name, tags: s.tags, delta: s.drain(local) });
     }
     const metrics = this.#unsent.splice(0, this.#unsent.length);
     return { shard, interval, startMs, endMs, metrics, series };
@@ -102,7 +112,9 @@ export class MetricRegistry {
 
   /** Drops everything recorded so far (warm-up), keeping declared metrics and gauge values. */
   discard(): void {
-    for (const s of this.#series.values()) if (s.dirty && s.descriptor.type !== 'gauge') s.drain();
+    // Local drains: nothing is encoded for a delta that is thrown away.
+    for (const s of this.#series.values())
+      if (s.dirty && s.descriptor.type !== 'gauge') s.drain(true);
   }
 
   #get(

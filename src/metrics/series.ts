@@ -17,8 +17,11 @@ export interface Series {
   add(value: number): void;
   /** True when something was recorded since the last drain. */
   readonly dirty: boolean;
-  /** Returns the interval's change and resets the interval state. */
-  drain(): SeriesDelta;
+  /**
+   * Returns the interval's change and resets the interval state. `local`: the delta stays in this
+   * thread (trends then hand over their histogram unencoded; see TrendDelta).
+   */
+  drain(local?: boolean): SeriesDelta;
 }
 
 /** Counter: a sum of added values (`http_reqs`, `data_sent`). */
@@ -146,8 +149,8 @@ export class TrendSeries implements Series {
     if (micros > this.#maxMicros) this.#maxMicros = micros;
     this.#recorder.record(micros);
   }
-  drain(): TrendDelta {
-    const histogram = this.#recorder.encodeAndReset();
+  drain(local = false): TrendDelta {
+    const histogram = local ? this.#recorder.takeHistogram() : this.#recorder.encodeAndReset();
     const delta: TrendDelta = {
       type: 'trend',
       count: this.#count,

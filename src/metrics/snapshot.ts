@@ -3,6 +3,7 @@
  * previous snapshot. Plain data (structured-clone safe), so it crosses worker threads, processes
  * and files unchanged; histograms travel HDR-encoded, so merging shards is exact.
  */
+import type { Histogram } from './histogram.js';
 import type { MetricDescriptor, Tags } from './metric-types.js';
 
 /** Change of a counter during the interval. */
@@ -28,14 +29,19 @@ export interface RateDelta {
   total: number;
 }
 
-/** Change of a trend during the interval; `histogram` is HDR-encoded (see histogram.ts). */
+/**
+ * Change of a trend during the interval. `histogram` is HDR-encoded (see histogram.ts), except in
+ * a snapshot that never leaves its thread (`MetricRegistry.snapshot` with `local`: one shard in
+ * the controller's thread), which carries the histogram the encoded form decodes to, built
+ * without the encode/decode round trip (FastRecorder.takeHistogram).
+ */
 export interface TrendDelta {
   type: 'trend';
   count: number;
   sum: number;
   min: number;
   max: number;
-  histogram: string;
+  histogram: string | Histogram;
 }
 
 /** Change of one metric kind during one interval. */

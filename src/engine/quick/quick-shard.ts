@@ -87,7 +87,14 @@ export class QuickShard implements ConnectionOwner<LoadConnection>, ShardHandle 
   #drainTimer: NodeJS.Timeout | null = null;
   #warmupPending: boolean;
 
-  constructor(config: QuickShardConfig, emit: (report: ShardReport) => void) {
+  readonly #local: boolean;
+
+  /**
+   * `local`: the controller runs in this thread and merges the reports here (one shard), so the
+   * per-second snapshots skip the histogram encoding (see ShardClock).
+   */
+  constructor(config: QuickShardConfig, emit: (report: ShardReport) => void, local = false) {
+    this.#local = local;
     this.#config = config;
     this.#request = Buffer.from(
       config.request.buffer,
@@ -174,6 +181,7 @@ export class QuickShard implements ConnectionOwner<LoadConnection>, ShardHandle 
       this.#t0,
       config.intervalMs,
       this.#emit,
+      this.#local,
     );
     if (config.durationMs >= 0) this.#clock.setEnd(config.durationMs);
     this.#after(this.#loadStart, () => this.#begin());
