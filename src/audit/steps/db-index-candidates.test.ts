@@ -88,7 +88,12 @@ describe('index candidates', () => {
     await session.query('UPDATE stale SET k = 7');
     await session.query('VACUUM FULL stale');
     const index = buildSuggestion('postgres', 'stale', undefined, ['k']);
-    const m = await measureIndex(session, 'SELECT sum(id) FROM stale WHERE k = 7', undefined, index);
+    const m = await measureIndex(
+      session,
+      'SELECT sum(id) FROM stale WHERE k = 7',
+      undefined,
+      index,
+    );
     expect(m.used).toBe(true);
     expect(
       isMeasuredGain(m) || m.verifications === 2 + MAX_EXTRA_REPEATS,
