@@ -14,9 +14,9 @@ import { runQuickTest } from '../../src/engine/index.js';
 import type { Finding } from '../../src/findings/finding.js';
 import { createProbeEnv, readProbeReport } from '../../src/probe/index.js';
 import { ownGcEvents } from '../../src/profiler/analysis/diagnose.js';
-import { NOT_JUDGED_LABEL } from '../../src/profiler/analysis/diagnosis-findings.js';
 import { profileTarget } from '../../src/profiler/index.js';
 import { createMysqlDatabase, createPgDatabase, mysqlExec, pgExec } from '../db/pg-scratch.js';
+import { notJudged, plantedVerdict } from './not-measurable.js';
 import {
   allCases,
   type CaseTruth,
@@ -189,16 +189,6 @@ async function runDbCase(truth: CaseTruth): Promise<Finding[]> {
   }
 }
 
-/**
- * The rules a run's "not measurable" note names (the machine starved the service and the evidence
- * was too thin to decide either way): a planted problem there is neither found nor missed.
- */
-function notJudged(findings: readonly Finding[]): Set<string> {
-  const note = findings.find((f) => f.id === 'capture.not-measurable');
-  const listed = note?.evidence.find((e) => e.label === NOT_JUDGED_LABEL)?.value;
-  return new Set(typeof listed === 'string' ? listed.split(', ') : []);
-}
-
 /** Per rule: true/false positives and negatives over the corpus, and runs that could not judge it. */
 function confusion(all: readonly Outcome[]) {
   const table = new Map<
@@ -318,7 +308,7 @@ describe('calibration corpus', () => {
     return probeDb?.drop();
   });
 
-  it('has no false positive, and misses no planted problem', () => {
+  it('has no false positive, misses no planted problem (found or "not measurable", never silent)', () => {
     // Runs last (vitest keeps declaration order within a file).
     const table = confusion(outcomes);
     expect(outcomes.length).toBe(runnable.length);
@@ -327,5 +317,12 @@ describe('calibration corpus', () => {
     const fns = [...table].filter(([, r]) => r.fn > 0).map(([id]) => id);
     expect(fns).toEqual([]);
     expect(misplaced).toEqual([]);
+    // A rule the run both raised and called "not measurable" would be a report that lies one way.
+    const contradictions = outcomes.flatMap((o) =>
+      [...notJudged(o.findings)]
+        .filter((id) => plantedVerdict(o.findings, id) === 'contradiction')
+        .map((id) => `${o.truth.case}: ${id}`),
+    );
+    expect(contradictions).toEqual([]);
   });
 });

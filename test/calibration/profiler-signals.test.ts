@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runQuickTest } from '../../src/engine/index.js';
 import type { Finding } from '../../src/findings/finding.js';
 import { type ProfileTargetResult, profileTarget } from '../../src/profiler/index.js';
+import { plantedVerdict } from './not-measurable.js';
 import { CORPUS_DIR, readTruth } from './truth.js';
 
 const ROOT = join(CORPUS_DIR, '../../..');
@@ -25,6 +26,24 @@ async function profileCase(
 }
 
 const ids = (findings: readonly Finding[]): string[] => findings.map((f) => f.id);
+
+/**
+ * A planted rule on a live run is either raised, or named by the run's own
+ * `capture.not-measurable` note (the machine starved the service: docs/rules.md); exactly one of
+ * the two, never silence.
+ */
+function expectFoundOrNotMeasurable(result: ProfileTargetResult, rule: string) {
+  const verdict = plantedVerdict(result.findings, rule);
+  const why = JSON.stringify({
+    findings: result.findings.map((f) => [f.id, f.severity, f.title]),
+    values: result.analysis.diagnosis.values,
+  });
+  expect(['found', 'not-measurable'], `${rule}: ${verdict} ${why}`).toContain(verdict);
+  // Which path the run took, for the log (a CI runner may be starved; the test accepts both).
+  console.log(`${rule}: ${verdict}`);
+  return verdict;
+}
+
 const serious = (findings: readonly Finding[]): Finding[] =>
   findings.filter(
     (f) => f.severity === 'high' || f.severity === 'medium' || f.severity === 'critical',
@@ -56,13 +75,21 @@ describe('event-loop delay beyond the timer period', () => {
     expect(serious(result.findings)).toEqual([]);
   }, 60_000);
 
-  it('blocked-loop: 40 ms of synchronous work per request is reported as a blocked loop', async () => {
+  it('blocked-loop: 40 ms of synchronous work per request is reported as a blocked loop (or "not measurable" when starved)', async () => {
     const truth = readTruth('blocked-loop');
     const result = await profileCase('blocked-loop', (url, signal) =>
       runQuickTest({ url, connections: 4, durationMs: 2500, signal }),
     );
-    expect(result.capture.signals.eventLoopDelay.p50Ms).toBeGreaterThanOrEqual(10);
-    for (const id of truth.expected as string[]) expect(ids(result.findings)).toContain(id);
+    const found = (truth.expected as string[]).map((id) => expectFoundOrNotMeasurable(result, id));
+    // Found means the loop's own delay crossed a limit (p50 >= 10 ms or a stall >= 100 ms). Not the
+    // histogram's p50: under two spinners (load 7-10, 2026-12-06) it read 1.8-2.6 ms while the
+    // block was found from its own 100+ ms stalls (a starved client sends fewer requests, so
+    // most ticks are on time).
+    if (found.every((verdict) => verdict === 'found'))
+      expect(
+        result.analysis.diagnosis.delayIssue,
+        JSON.stringify(result.analysis.diagnosis.values),
+      ).toBe(true);
   }, 60_000);
 });
 
@@ -89,13 +116,13 @@ describe('GC share without the GCs Redline forced', () => {
     for (const id of truth.mustNotRaise ?? []) expect(ids(result.findings), why).not.toContain(id);
   }, 90_000);
 
-  it('gc-churn: GC the service causes itself is still reported with --heap-check on', async () => {
+  it('gc-churn: GC the service causes itself is still reported with --heap-check on (or "not measurable" when starved)', async () => {
     const truth = readTruth('gc-churn');
     const result = await profileCase(
       'gc-churn',
       (url, signal) => runQuickTest({ url, connections: 4, durationMs: 3000, signal }),
       { heapCheckIntervalMs: 1000 },
     );
-    for (const id of truth.expected as string[]) expect(ids(result.findings)).toContain(id);
+    for (const id of truth.expected as string[]) expectFoundOrNotMeasurable(result, id);
   }, 90_000);
 });
