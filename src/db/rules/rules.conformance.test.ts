@@ -192,6 +192,34 @@ const TRIGGERS: Record<string, () => ExplainedPlan> = {
 };
 
 const HEALTHY: ExplainedPlan[] = [
+  // The fixed demo at load ~20: a 30-row table scanned in 8 ms (the process waited for a CPU) is
+  // 100 % of its statement and still the right plan (db.slow-node's small-scan floor).
+  pg(
+    node('Sort', 8.2, { 'Sort Key': ['name'], 'Actual Rows': 30, 'Plan Rows': 30 }, [
+      node('Seq Scan', 8.1, {
+        'Relation Name': 'categories',
+        'Actual Rows': 30,
+        'Plan Rows': 30,
+        'Shared Hit Blocks': 1,
+      }),
+    ]),
+  ),
+  // ...and 20 primary-key lookups that took 37.6 ms between them (same run, same cause).
+  pg(
+    node('Nested Loop', 37.9, { 'Actual Rows': 20, 'Plan Rows': 20 }, [
+      node('Index Scan', 0.2, { 'Relation Name': 'items', 'Index Name': 'items_pkey' }),
+      {
+        ...node('Index Scan', 1.88, {
+          'Relation Name': 'users',
+          'Index Name': 'users_pkey',
+          'Index Cond': '(id = i.seller_id)',
+          'Actual Rows': 1,
+          'Plan Rows': 1,
+        }),
+        'Actual Loops': 20,
+      },
+    ]),
+  ),
   pg(
     node('Index Scan', 0.05, {
       'Relation Name': 'orders',
@@ -246,6 +274,18 @@ describe('plan rules (shared conformance)', () => {
       }
     });
   }
+
+  it('db.slow-node still reports a scan of few rows that touched many pages (a bloated table)', () => {
+    const bloated = pg(
+      node('Seq Scan', 120, {
+        'Relation Name': 'sessions',
+        'Actual Rows': 30,
+        'Plan Rows': 30,
+        'Shared Hit Blocks': 20000,
+      }),
+    );
+    expect(runPlanRules(bloated).map((f) => f.id)).toContain('db.slow-node');
+  });
 
   it('ranks findings by estimated time saved', () => {
     const plan = TRIGGERS['db.hash-spill']!();

@@ -26,7 +26,31 @@ export const SLOW_NODE_MEDIUM_MS = 1000;
 /** Own time (ms) from which a dominant node can be `high`. */
 export const SLOW_NODE_HIGH_MS = 10_000;
 
+/**
+ * A scan of a table that read fewer rows than this (rows kept + removed, over all loops) is not
+ * called out, whatever its time: reading a few hundred rows is microseconds of work, so
+ * milliseconds measured there are the machine's (the process waiting for a CPU, a cold page),
+ * not the plan's, and no change to the query helps. The `redline demo --fixed` audit at load ~20
+ * reported "Seq Scan on categories takes 100% of the statement" (30 rows) and "Index Scan using
+ * users_pkey … takes 99%" (20 rows over 20 loops, 37.6 ms): both the right plan. Same floor as
+ * db.missing-index's MIN_ROWS_REMOVED (tiny tables are fine to scan). A scan that touched many
+ * pages for its few rows (a bloated table: {@link SLOW_NODE_MIN_SCAN_PAGES}) is still reported.
+ */
+export const SLOW_NODE_MIN_SCAN_ROWS = 1000;
+/** Buffers (8 kB pages) from which a scan of few rows did real work (bloat, a wide index range). */
+export const SLOW_NODE_MIN_SCAN_PAGES = 1000;
+
 const ORDER = ['info', 'low', 'medium', 'high'] as const;
+
+/** True when `node` scans a table, read few rows and touched few pages: its time is not its work. */
+export function isSmallScan(node: Parameters<PlanRule['check']>[0]['node']): boolean {
+  if (!node.relation || !/Scan$|^table$/.test(node.nodeType)) return false;
+  const read = (node.actualRows ?? 0) * (node.loops ?? 1) + (node.rowsRemovedByFilter ?? 0);
+  const pages = node.buffers
+    ? node.buffers.sharedHit + node.buffers.sharedRead + node.buffers.tempRead
+    : 0;
+  return read < SLOW_NODE_MIN_SCAN_ROWS && pages < SLOW_NODE_MIN_SCAN_PAGES;
+}
 
 /** The share band's severity, capped by the node's own time. */
 export function slowNodeSeverity(share: number, selfMs: number): (typeof ORDER)[number] {
@@ -48,7 +72,7 @@ export const slowNodeRule: PlanRule = {
     const { node } = context;
     const share = nodeShare(context);
     const selfMs = node.selfMs ?? 0;
-    if (share <= SLOW_NODE_SHARE || selfMs < SLOW_NODE_MIN_MS) return null;
+    if (share <= SLOW_NODE_SHARE || selfMs < SLOW_NODE_MIN_MS || isSmallScan(node)) return null;
     return createPlanFinding({
       rule: slowNodeRule,
       context,
