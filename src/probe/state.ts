@@ -53,6 +53,11 @@ export interface RequestState {
   seen: Map<string, number>;
   /** Last captured call site of each repeated normalised query in this request. */
   lastSites: Map<string, CallSiteHolder>;
+  /**
+   * Path segments this request's queries took as parameters (segment → parameter name): a
+   * hand-written router's route parameters (route.ts `noteBoundParams`).
+   */
+  boundSegments?: Map<string, string>;
 }
 
 /** Queries kept per request for detection (more are counted only). */
