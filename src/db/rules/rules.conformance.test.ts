@@ -220,6 +220,27 @@ const HEALTHY: ExplainedPlan[] = [
       },
     ]),
   ),
+  // ...and a Memoize above those lookups holding 36 ms of them (a later run, same cause).
+  pg(
+    node('Nested Loop', 37.9, { 'Actual Rows': 20, 'Plan Rows': 20 }, [
+      node('Index Scan', 0.2, { 'Relation Name': 'items', 'Index Name': 'items_pkey' }),
+      {
+        ...node('Memoize', 1.85, { 'Actual Rows': 1, 'Plan Rows': 1, 'Cache Key': 'i.seller_id' }, [
+          {
+            ...node('Index Scan', 0.05, {
+              'Relation Name': 'users',
+              'Index Name': 'users_pkey',
+              'Index Cond': '(id = i.seller_id)',
+              'Actual Rows': 1,
+              'Plan Rows': 1,
+            }),
+            'Actual Loops': 20,
+          },
+        ]),
+        'Actual Loops': 20,
+      },
+    ]),
+  ),
   pg(
     node('Index Scan', 0.05, {
       'Relation Name': 'orders',
