@@ -9,7 +9,7 @@ import { frameworkRoute } from './frameworks.js';
 import { createProbeEnv } from './index.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { readProbeReport } from './report-file.js';
-import { noteBoundParams, routeTemplate, withBoundSegments } from './route.js';
+import { noteBoundParams, routeOf, routeTemplate, withBoundSegments } from './route.js';
 import { createRequestState } from './state.js';
 import { ProbeStats } from './stats.js';
 
@@ -58,6 +58,12 @@ describe('route parameters from query parameters (an app with its own router)', 
       ]),
     ).toBe('/shops/:shop/products/:colour');
     expect(templateOf('/tags/ruby', [['SELECT tagged($1)', ['ruby']]])).toBe('/tags/:param');
+  });
+  it('names the route the same while the request runs (detectors key their windows by it)', () => {
+    const state = createRequestState('GET', '/categories/music/items');
+    expect(routeOf(state)).toBe('GET /categories/music/items');
+    noteBoundParams(state, 'SELECT id FROM categories WHERE slug = $1', ['music']);
+    expect(routeOf(state)).toBe('GET /categories/:slug/items');
   });
   it('keeps segments no query took, the first segment, and what the heuristic already named', () => {
     expect(templateOf('/categories/books/items', [['SELECT 1 WHERE a = $1', ['other']]])).toBe(

@@ -66,6 +66,7 @@ export function noteBoundParams(state: RequestState, text: string, params: unkno
     if (!segments.includes(value)) continue;
     state.boundSegments ??= new Map();
     state.boundSegments.set(value, parameterName(text, i));
+    state.knownRoute = undefined; // the route label changed: routeOf computes it again
   }
 }
 
@@ -121,7 +122,7 @@ function parameterName(text: string, index: number): string {
 export function routeOf(state: RequestState): string {
   if (state.route) return state.route;
   if (state.knownRoute !== undefined) return state.knownRoute;
-  const route = `${state.method} ${frameworkRoute(state.raw) ?? routeTemplate(state.url)}`;
+  const route = `${state.method} ${frameworkRoute(state.raw) ?? withBoundSegments(routeTemplate(state.url), state)}`;
   // Computed once per request when it cannot change any more (every query asks for it).
   if (routeIsFinal(state.raw)) state.knownRoute = route;
   return route;
