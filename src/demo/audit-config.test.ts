@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { describeFlowData, prepareFlowScript } from '../audit/flow/flow-script.js';
 import { renderAuditPlan } from '../audit/index.js';
 import { createDemoAuditConfig, demoUsersFile } from './audit-config.js';
-import { DEFAULT_SEED } from './database/seed.js';
+import { DEFAULT_SEED, DEMO_CATEGORIES } from './database/seed.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'redline-demo-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,8 +21,13 @@ function seededId(email: string): number | undefined {
 
 describe('demo audit config: test data', () => {
   it('logs in as distinct seeded users, not one account', () => {
-    const [header, ...emails] = readFileSync(demoUsersFile(), 'utf8').trim().split('\n');
-    expect(header).toBe('email');
+    const [header, ...rows] = readFileSync(demoUsersFile(), 'utf8').trim().split('\n');
+    expect(header).toBe('email,category');
+    const emails = rows.map((row) => row.split(',')[0] ?? '');
+    // Every seeded category in turn: one slug for every request made "GET /categories/:slug/items"
+    // a cache candidate of the fixed demo (the same result fetched 348 times).
+    const categories = rows.map((row) => row.split(',')[1]);
+    expect(new Set(categories)).toEqual(new Set(DEMO_CATEGORIES.map(([slug]) => slug)));
     expect(emails.length).toBe(1000);
     expect(new Set(emails).size).toBe(emails.length);
     for (const email of emails) {
@@ -37,6 +42,7 @@ describe('demo audit config: test data', () => {
     const flow = await prepareFlowScript(config.flow, 'http://127.0.0.1:1', dir);
     const plan = readFileSync(flow.scriptPath, 'utf8');
     expect(plan).toContain('{{ email }}');
+    expect(plan).toContain('/categories/{{ category }}/items');
     expect(plan).not.toContain('test@example.com');
     expect(describeFlowData(config.flow, 'http://127.0.0.1:1')).toMatch(
       /demo-users\.csv \(1,000 records, each a distinct email; one row per iteration, in sequence over the iterations, shared read-only by the virtual users \(SharedArray\)\)$/,

@@ -69,7 +69,7 @@ export function createDemoFlow(): unknown[] {
     { get: { url: '/items?limit=20', name: 'GET /items', headers: AUTH, check: { status: 200 } } },
     {
       get: {
-        url: '/categories/books/items?limit=20',
+        url: '/categories/{{ category }}/items?limit=20',
         name: 'GET /categories/:slug/items',
         check: { status: 200 },
       },

@@ -8,7 +8,7 @@ import { frameworkRoute } from './frameworks.js';
 import type { RequestEndHandler } from './http-server.js';
 import type { ProbeMetrics } from './metrics.js';
 import type { QuerySink } from './recorder.js';
-import { routeOf, routeTemplate } from './route.js';
+import { routeOf, routeTemplate, withBoundSegments } from './route.js';
 import { now, type QueryRecord, type RequestState } from './state.js';
 import type { ProbeStats } from './stats.js';
 
@@ -87,7 +87,7 @@ export function createRequestEndHandler(
   const onRequestEnd = hooksOf(targets).flatMap((h) => (h.onRequestEnd ? [h.onRequestEnd] : []));
   return (state: RequestState, request: http.IncomingMessage, response: http.ServerResponse) => {
     const duration = now() - state.start;
-    const template = frameworkRoute(request) ?? routeTemplate(state.url);
+    const template = frameworkRoute(request) ?? withBoundSegments(routeTemplate(state.url), state);
     state.route = `${state.method} ${template}`;
     const held = heldDetections.get(state);
     if (held) {

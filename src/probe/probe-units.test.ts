@@ -9,7 +9,8 @@ import { frameworkRoute } from './frameworks.js';
 import { createProbeEnv } from './index.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { readProbeReport } from './report-file.js';
-import { routeTemplate } from './route.js';
+import { noteBoundParams, routeOf, routeTemplate, withBoundSegments } from './route.js';
+import { createRequestState } from './state.js';
 import { ProbeStats } from './stats.js';
 
 describe('routeTemplate', () => {
@@ -34,6 +35,47 @@ describe('routeTemplate', () => {
       '/api/users/:id',
     );
     expect(frameworkRoute({})).toBeUndefined();
+  });
+});
+
+describe('route parameters from query parameters (an app with its own router)', () => {
+  const templateOf = (url: string, queries: Array<[string, unknown]>): string => {
+    const state = createRequestState('GET', url);
+    for (const [text, params] of queries) noteBoundParams(state, text, params);
+    return withBoundSegments(routeTemplate(url), state);
+  };
+  it('turns a word segment passed to a query into a parameter named after its column', () => {
+    const bySlug = 'SELECT id, slug, name FROM categories WHERE slug = $1';
+    expect(templateOf('/categories/books/items?limit=20', [[bySlug, ['books']]])).toBe(
+      '/categories/:slug/items',
+    );
+    expect(templateOf('/categories/garden%20tools/items', [[bySlug, ['garden tools']]])).toBe(
+      '/categories/:slug/items',
+    );
+    expect(
+      templateOf('/shops/acme/products/red', [
+        ['SELECT * FROM products p WHERE p.shop = ? AND p.colour = ?', ['acme', 'red']],
+      ]),
+    ).toBe('/shops/:shop/products/:colour');
+    expect(templateOf('/tags/ruby', [['SELECT tagged($1)', ['ruby']]])).toBe('/tags/:param');
+  });
+  it('names the route the same while the request runs (detectors key their windows by it)', () => {
+    const state = createRequestState('GET', '/categories/music/items');
+    expect(routeOf(state)).toBe('GET /categories/music/items');
+    noteBoundParams(state, 'SELECT id FROM categories WHERE slug = $1', ['music']);
+    expect(routeOf(state)).toBe('GET /categories/:slug/items');
+  });
+  it('keeps segments no query took, the first segment, and what the heuristic already named', () => {
+    expect(templateOf('/categories/books/items', [['SELECT 1 WHERE a = $1', ['other']]])).toBe(
+      '/categories/books/items',
+    );
+    expect(templateOf('/books', [['SELECT * FROM t WHERE kind = $1', ['books']]])).toBe('/books');
+    expect(templateOf('/items/42', [['SELECT * FROM items WHERE id = $1', ['42']]])).toBe(
+      '/items/:id',
+    );
+    expect(templateOf('/categories/books/items', [['SELECT 1', { slug: 'books' }]])).toBe(
+      '/categories/books/items',
+    );
   });
 });
 

@@ -9,6 +9,7 @@ import { SAMPLES_PER_QUERY, trackColumnUse } from './detectors/select-star.js';
 import { registerFootprint } from './footprint.js';
 import { keepSample } from './query-samples.js';
 import { type CallSiteHolder, captureSite, noteQuerySite } from './query-site.js';
+import { noteBoundParams } from './route.js';
 import {
   type DriverName,
   MAX_QUERIES_PER_REQUEST,
@@ -139,6 +140,7 @@ export function beginQuery(
 ): QueryRecord {
   const shape = shapeOf(text);
   const sql = shape.sql;
+  noteBoundParams(state, text, params);
   const seen = (state.seen.get(sql) ?? 0) + 1;
   state.seen.set(sql, seen);
   const site = siteFor(state, shape, seen, above);

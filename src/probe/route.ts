@@ -42,6 +42,79 @@ export function routeTemplate(url: string): string {
   return template || '/';
 }
 
+/** Longest parameter value compared with path segments (longer strings are not path parts). */
+const MAX_SEGMENT_CHARS = 200;
+
+/**
+ * Notes the path segments of the request that a query takes as parameters. An application with
+ * its own router (no framework the probe knows) leaves no template, and the path heuristic keeps
+ * a word segment (`/categories/books/items`): one "route" per category, and findings filed under
+ * raw paths. A segment passed verbatim to a query is data, not part of the route: at the end of
+ * the request it becomes a parameter named after the column it is compared with (`slug = $1` →
+ * `:slug`; `:param` when the SQL does not say). The first segment stays literal (a top-level
+ * resource name), and only segments the heuristic left literal are considered.
+ */
+export function noteBoundParams(state: RequestState, text: string, params: unknown): void {
+  if (!Array.isArray(params)) return;
+  let segments: string[] | undefined;
+  for (let i = 0; i < params.length; i++) {
+    const value: unknown = params[i];
+    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_SEGMENT_CHARS)
+      continue;
+    if (state.boundSegments?.has(value)) continue;
+    segments ??= literalSegments(state.url);
+    if (!segments.includes(value)) continue;
+    state.boundSegments ??= new Map();
+    state.boundSegments.set(value, parameterName(text, i));
+    state.knownRoute = undefined; // the route label changed: routeOf computes it again
+  }
+}
+
+/** `template` with the segments noted by {@link noteBoundParams} as `:name` parameters. */
+export function withBoundSegments(template: string, state: RequestState): string {
+  const bound = state.boundSegments;
+  if (!bound || bound.size === 0) return template;
+  return template
+    .split('/')
+    .map((segment, index) => {
+      const name = index >= 2 ? bound.get(decodeSegment(segment)) : undefined;
+      return name === undefined ? segment : `:${name}`;
+    })
+    .join('/');
+}
+
+/** Decoded path segments after the first that the heuristic template keeps literal. */
+function literalSegments(url: string): string[] {
+  const q = url.indexOf('?');
+  const path = (q >= 0 ? url.slice(0, q) : url).split('/');
+  const template = routeTemplate(url).split('/');
+  const literal: string[] = [];
+  for (let i = 2; i < path.length; i++)
+    if (path[i] && path[i] === template[i]) literal.push(decodeSegment(path[i] as string));
+  return literal;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** The column compared with parameter `index` (0-based) in `text`: `$n` or the n-th `?`. */
+function parameterName(text: string, index: number): string {
+  const column = String.raw`([A-Za-z_]\w*)\s*(?:=|<>|!=|\bI?LIKE\b)\s*`;
+  const numbered = new RegExp(String.raw`${column}\$${index + 1}(?!\d)`, 'i').exec(text);
+  if (numbered?.[1]) return numbered[1];
+  const parts = text.split('?');
+  if (parts.length > index + 1) {
+    const before = new RegExp(`${column}$`, 'i').exec(parts[index] ?? '');
+    if (before?.[1]) return before[1];
+  }
+  return 'param';
+}
+
 /**
  * The route label of a request (`GET /users/:id`): the one set when the request ended, else one
  * derived from its URL now (a query finishes before its request does).
@@ -49,7 +122,7 @@ export function routeTemplate(url: string): string {
 export function routeOf(state: RequestState): string {
   if (state.route) return state.route;
   if (state.knownRoute !== undefined) return state.knownRoute;
-  const route = `${state.method} ${frameworkRoute(state.raw) ?? routeTemplate(state.url)}`;
+  const route = `${state.method} ${frameworkRoute(state.raw) ?? withBoundSegments(routeTemplate(state.url), state)}`;
   // Computed once per request when it cannot change any more (every query asks for it).
   if (routeIsFinal(state.raw)) state.knownRoute = route;
   return route;

@@ -58,6 +58,11 @@ export interface RequestState {
    * first repeat: most requests run each statement once).
    */
   lastSites: Map<string, CallSiteHolder> | undefined;
+  /**
+   * Path segments this request's queries took as parameters (segment → parameter name): a
+   * hand-written router's route parameters (route.ts `noteBoundParams`).
+   */
+  boundSegments?: Map<string, string>;
 }
 
 /** Queries kept per request for detection (more are counted only). */

@@ -13,6 +13,7 @@ import {
   createLeakCheck,
   createSoakLeakFinding,
   fitTrafficTrend,
+  smallestVisibleLeak,
 } from './leak-check.js';
 
 const real = JSON.parse(
@@ -179,8 +180,25 @@ describe('an audit too short to see a leak says "cannot tell", not "no leak seen
     const few = Array.from({ length: 6 }, (_, i) => ({ requests: 50 * i, usedBytes: 18_000_000 }));
     const v = createLeakCheck({ checkpoints: few, requests: 250, durationMs: 10_000 });
     expect(v.check.leakSuspected).toBe(false);
-    expect(v.check.cannotTell).toMatch(/too few requests \(200 between heap checkpoints\)/);
+    expect(v.check.cannotTell).toMatch(
+      /too few requests \(200 between heap checkpoints, 100 in their second half\)/,
+    );
     expect(leakCheckVerdict(v.check)).toBe('cannot tell');
+  });
+
+  it('many requests early but few in the late half (a short soak after long steps): cannot tell', () => {
+    // The late-growth test judges the second half of the checkpoints; over 100 requests it cannot
+    // see a leak below 256 KiB / 100 ≈ 2.6 KiB per request, even though the whole fit spans 700.
+    const lateFew = [0, 300, 600, 900, 950, 1000].map((requests) => ({
+      requests,
+      usedBytes: 18_000_000,
+    }));
+    const v = createLeakCheck({ checkpoints: lateFew, requests: 100, durationMs: 10_000 });
+    expect(v.trend?.requestSpan).toBe(700);
+    expect(v.trend?.lateRequestSpan).toBe(100);
+    expect(smallestVisibleLeak(v.trend, 100)).toBeCloseTo((256 * 1024) / 100, 5);
+    expect(leakCheckVerdict(v.check)).toBe('cannot tell');
+    expect(v.check.cannotTell).toMatch(/700 between heap checkpoints, 100 in their second half/);
   });
 
   it('the same flat heap over thousands of requests: no leak seen', () => {

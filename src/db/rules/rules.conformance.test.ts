@@ -191,26 +191,52 @@ const TRIGGERS: Record<string, () => ExplainedPlan> = {
     ),
 };
 
-const HEALTHY: ExplainedPlan[] = [
-  pg(
-    node('Index Scan', 0.05, {
-      'Relation Name': 'orders',
-      'Index Name': 'orders_pkey',
-      'Index Cond': '(id = 1)',
-      'Plan Rows': 1,
+/** 20 primary-key lookups of a seller (one per item of a page), each taking `ms`. */
+function sellerLookup(ms: number): Json {
+  return {
+    ...node('Index Scan', ms, {
+      'Relation Name': 'users',
+      'Index Name': 'users_pkey',
+      'Index Cond': '(id = i.seller_id)',
       'Actual Rows': 1,
+      'Plan Rows': 1,
     }),
+    'Actual Loops': 20,
+  };
+}
+
+/** A page of 20 items joined to `inner` (the sellers) by a nested loop of 37.9 ms. */
+function sellerLoop(inner: Json): ExplainedPlan {
+  return pg(
+    node('Nested Loop', 37.9, { 'Actual Rows': 20, 'Plan Rows': 20 }, [
+      node('Index Scan', 0.2, { 'Relation Name': 'items', 'Index Name': 'items_pkey' }),
+      inner,
+    ]),
+  );
+}
+
+const HEALTHY: ExplainedPlan[] = [
+  // The fixed demo at load ~20: a 30-row table scanned in 8 ms (the process waited for a CPU) is
+  // 100 % of its statement and still the right plan (db.slow-node's small-scan floor).
+  pg(
+    node('Sort', 8.2, { 'Sort Key': ['name'], 'Actual Rows': 30, 'Plan Rows': 30 }, [
+      node('Seq Scan', 8.1, {
+        'Relation Name': 'categories',
+        'Actual Rows': 30,
+        'Plan Rows': 30,
+        'Shared Hit Blocks': 1,
+      }),
+    ]),
   ),
-  maria(
-    0.05,
-    table('orders', {
-      access_type: 'const',
-      key: 'PRIMARY',
-      rows: 1,
-      r_rows: 1,
-      r_table_time_ms: 0.01,
-    }),
-  ),
+  // ...and 20 primary-key lookups that took 37.6 ms between them (same run, same cause).
+  sellerLoop(sellerLookup(1.88)),
+  // ...and a Memoize above those lookups holding 36 ms of them (a later run, same cause).
+  sellerLoop({
+    ...node('Memoize', 1.85, { 'Actual Rows': 1, 'Plan Rows': 1, 'Cache Key': 'i.seller_id' }, [
+      sellerLookup(0.05),
+    ]),
+    'Actual Loops': 20,
+  }),
 ];
 
 describe('plan rules (shared conformance)', () => {
@@ -246,6 +272,18 @@ describe('plan rules (shared conformance)', () => {
       }
     });
   }
+
+  it('db.slow-node still reports a scan of few rows that touched many pages (a bloated table)', () => {
+    const bloated = pg(
+      node('Seq Scan', 120, {
+        'Relation Name': 'sessions',
+        'Actual Rows': 30,
+        'Plan Rows': 30,
+        'Shared Hit Blocks': 20000,
+      }),
+    );
+    expect(runPlanRules(bloated).map((f) => f.id)).toContain('db.slow-node');
+  });
 
   it('ranks findings by estimated time saved', () => {
     const plan = TRIGGERS['db.hash-spill']!();
