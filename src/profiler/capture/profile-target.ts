@@ -191,8 +191,7 @@ async function exitsOnceDetached(
   spawned: SpawnedTarget,
   error: unknown,
 ): Promise<boolean> {
-  const hasExited = () =>
-    Promise.race([spawned.exited.then(() => true), Promise.resolve(false)]);
+  const hasExited = () => Promise.race([spawned.exited.then(() => true), Promise.resolve(false)]);
   if (await hasExited()) return true;
   if (!(error instanceof RedlineError && error.code === 'PROFILE_TARGET_EXITING')) return false;
   await client.close();
