@@ -51,6 +51,7 @@ it('reports a target that exits during the capture window as exited, with its ou
   const failure = error as RedlineError;
   expect(failure.message).not.toMatch(/Cannot find context/);
   expect(failure.code).toBe('PROFILE_TARGET_EXITED');
+  expect(failure.message).toBe('the target exited with code 3 while it was profiled');
   expect(failure.exitCode).toBe(ExitCode.TargetUnreachable);
   expect(failure.problems.join('\n')).toContain('planted crash: exiting with code 3');
 }, 90_000);
@@ -83,6 +84,7 @@ it('names the exit when attached by host:port to a target that exits (what the a
       (e: unknown) => e,
     );
     expect((error as RedlineError).code).toBe('PROFILE_TARGET_EXITING');
+    expect((error as RedlineError).message).toContain(`attached to ${inspector}`);
     expect((error as RedlineError).exitCode).toBe(ExitCode.TargetUnreachable);
     // The session is closed: the target finishes exiting with its own code.
     const code = await new Promise<number | null>((resolve) => {

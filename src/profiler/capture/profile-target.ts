@@ -16,6 +16,7 @@ import {
   DEFAULT_CAPTURE_OPTIONS,
   disposeCapture,
   prepareCapture,
+  targetExitingError,
 } from './session.js';
 import {
   resolveAttachTarget,
@@ -256,8 +257,15 @@ export async function profileTarget(options: ProfileTargetOptions): Promise<Prof
   } catch (error) {
     // An exiting target stays alive while our session is attached (its context already gone):
     // close the session so it can finish, then report its exit and its last lines.
-    if (spawned && (await exitsOnceDetached(client, spawned, error)))
-      throw targetExitedError(spawned.outputTail().split('\n'));
+    if (spawned && (await exitsOnceDetached(client, spawned, error))) {
+      const { code, signal: killedBy } = await spawned.exited;
+      throw targetExitedError(
+        spawned.outputTail().split('\n'),
+        killedBy ? `on ${killedBy}` : `with code ${code}`,
+      );
+    }
+    if (attach && error instanceof RedlineError && error.code === 'PROFILE_TARGET_EXITING')
+      throw targetExitingError(`the capture ended (attached to ${attach})`, error);
     throw error;
   } finally {
     if (!spawned) await disposeCapture(client);
