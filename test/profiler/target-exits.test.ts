@@ -34,10 +34,13 @@ async function waitUntilExiting(marker: string): Promise<void> {
   }
 }
 
-it('reports a target that exits during the capture window as exited, with its output', async () => {
-  const marker = join(dir, 'exiting');
-  const error = await profileTarget({
-    target: { command: [process.execPath, APP], env: { EXIT_MARKER: marker } },
+/** Profiles a target whose load makes it crash; returns what profileTarget threw. */
+function crashWhileProfiled(
+  marker: string,
+  where: Pick<Parameters<typeof profileTarget>[0], 'target' | 'url'>,
+): Promise<unknown> {
+  return profileTarget({
+    ...where,
     load: async (url) => {
       await (await fetch(`${url}crash`)).text();
       await waitUntilExiting(marker);
@@ -47,6 +50,13 @@ it('reports a target that exits during the capture window as exited, with its ou
     () => undefined,
     (e: unknown) => e,
   );
+}
+
+it('reports a target that exits during the capture window as exited, with its output', async () => {
+  const marker = join(dir, 'exiting');
+  const error = await crashWhileProfiled(marker, {
+    target: { command: [process.execPath, APP], env: { EXIT_MARKER: marker } },
+  });
   expect(error).toBeInstanceOf(RedlineError);
   const failure = error as RedlineError;
   expect(failure.message).not.toMatch(/Cannot find context/);
@@ -71,18 +81,10 @@ it('names the exit when attached by host:port to a target that exits (what the a
       });
     });
     await waitForPort(port);
-    const error = await profileTarget({
+    const error = await crashWhileProfiled(marker, {
       target: { attach: inspector },
       url: `http://127.0.0.1:${port}/`,
-      load: async (url) => {
-        await (await fetch(`${url}crash`)).text();
-        await waitUntilExiting(marker);
-      },
-      cwd: ROOT,
-    }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    });
     expect((error as RedlineError).code).toBe('PROFILE_TARGET_EXITING');
     expect((error as RedlineError).message).toContain(`attached to ${inspector}`);
     expect((error as RedlineError).exitCode).toBe(ExitCode.TargetUnreachable);
