@@ -3,6 +3,8 @@
  * inspector, records CPU samples, live-heap allocation sites, retained heap after forced GCs,
  * event-loop delay and GC pauses while the flow runs, then analyses and writes its files.
  */
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import type { Finding } from '../../findings/finding.js';
 import {
   type CaptureAnalysis,
@@ -38,6 +40,35 @@ export interface CapturedStepOptions {
   label?: string;
 }
 
+/** How long a target whose context is gone gets to finish exiting once the session has closed. */
+const EXIT_AFTER_DETACH_MS = 3000;
+
+/**
+ * Rethrows a capture failure; when the profiler found the target exiting (its main context gone,
+ * kept alive only by the session, see the profiler's PROFILE_TARGET_EXITING), waits briefly for
+ * the exit and reports it with the target's last lines instead.
+ */
+async function exitedDuringCapture(
+  ctx: StepContext,
+  kind: AuditStepKind,
+  error: unknown,
+): Promise<never> {
+  if (!(error instanceof RedlineError && error.code === 'PROFILE_TARGET_EXITING')) throw error;
+  const until = Date.now() + EXIT_AFTER_DETACH_MS;
+  while (!ctx.target.hasExited() && Date.now() < until)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  throw new RedlineError(
+    'E_AUDIT_TARGET_EXITED',
+    `the target exited during the ${kind} step's capture window`,
+    {
+      exitCode: ExitCode.TargetUnreachable,
+      problems: ctx.target.outputTail().split('\n').slice(-10),
+      hint: 'its last lines are listed above',
+      cause: error,
+    },
+  );
+}
+
 /** Runs the flow inside a capture window; needs `ctx.target.inspector`. */
 export async function runCapturedStep(
   ctx: StepContext,
@@ -63,7 +94,7 @@ export async function runCapturedStep(
     cwd: options.cwd,
     signal: ctx.signal,
     ...(options.outDir ? { outDir: options.outDir } : {}),
-  });
+  }).catch((error: unknown) => exitedDuringCapture(ctx, options.kind, error));
   if (result.loadError !== undefined && !ctx.signal.aborted) throw result.loadError;
   const out: CapturedStep = {
     capture: result.capture,

@@ -16,6 +16,7 @@ import {
   DEFAULT_CAPTURE_OPTIONS,
   disposeCapture,
   prepareCapture,
+  targetExitingError,
 } from './session.js';
 import {
   resolveAttachTarget,
@@ -179,6 +180,31 @@ async function openTarget(
   }
 }
 
+/** How long a target whose context is gone gets to finish exiting once the session closes. */
+const EXIT_AFTER_DETACH_MS = 3000;
+
+/**
+ * True when the started target has exited, or exits within {@link EXIT_AFTER_DETACH_MS} once the
+ * session is closed, when `error` says it was exiting (see {@link targetExitingError}).
+ */
+async function exitsOnceDetached(
+  client: InspectorClient,
+  spawned: SpawnedTarget,
+  error: unknown,
+): Promise<boolean> {
+  const hasExited = () => Promise.race([spawned.exited.then(() => true), Promise.resolve(false)]);
+  if (await hasExited()) return true;
+  if (!(error instanceof RedlineError && error.code === 'PROFILE_TARGET_EXITING')) return false;
+  await client.close();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), EXIT_AFTER_DETACH_MS);
+  });
+  const exited = await Promise.race([spawned.exited.then(() => true), late]);
+  clearTimeout(timer);
+  return exited;
+}
+
 /**
  * Profiles a Node service under load: CPU profile, sampling heap profile, event-loop delay, GC
  * pauses, CPU% and RSS, captured only while `load` runs; then analyses and (with outDir) writes.
@@ -229,12 +255,17 @@ export async function profileTarget(options: ProfileTargetOptions): Promise<Prof
     if (window.loadError !== undefined) result.loadError = window.loadError;
     return result;
   } catch (error) {
-    if (
-      spawned &&
-      (await Promise.race([spawned.exited.then(() => true), Promise.resolve(false)]))
-    ) {
-      throw targetExitedError(spawned.outputTail().split('\n'));
+    // An exiting target stays alive while our session is attached (its context already gone):
+    // close the session so it can finish, then report its exit and its last lines.
+    if (spawned && (await exitsOnceDetached(client, spawned, error))) {
+      const { code, signal: killedBy } = await spawned.exited;
+      throw targetExitedError(
+        spawned.outputTail().split('\n'),
+        killedBy ? `on ${killedBy}` : `with code ${code}`,
+      );
     }
+    if (attach && error instanceof RedlineError && error.code === 'PROFILE_TARGET_EXITING')
+      throw targetExitingError(`the capture ended (attached to ${attach})`, error);
     throw error;
   } finally {
     if (!spawned) await disposeCapture(client);

@@ -1,5 +1,7 @@
 /** One capture window over an inspector session: CPU + heap sampling, in-target signals, heap checks. */
 import { performance } from 'node:perf_hooks';
+import { ExitCode } from '../../errors/exit-codes.js';
+import { RedlineError } from '../../errors/redline-error.js';
 import type { V8CpuProfile } from '../import/cpuprofile.js';
 import type { V8HeapProfile } from '../import/heapprofile.js';
 import type { InspectorClient } from './inspector-client.js';
@@ -63,16 +65,45 @@ export interface CaptureResult {
   signals: ServiceSignals;
 }
 
+/** Node's reply to an evaluation when the session's default context no longer exists. */
+const CONTEXT_GONE = /Cannot find context with specified id/;
+
+/**
+ * The error for an evaluation that found no main context. Node creates the main context before
+ * its inspector listens, and destroys it only when the process exits: a process that exits while
+ * a session is attached prints "Waiting for the debugger to disconnect...", destroys its context
+ * and stays alive, inspector open, until the session closes. So this reply means the target is
+ * exiting (crashed, or called process.exit), never that it is still starting.
+ */
+export function targetExitingError(what: string, cause?: unknown): RedlineError {
+  return new RedlineError(
+    'PROFILE_TARGET_EXITING',
+    `the target is exiting: its main context was destroyed before ${what}`,
+    {
+      exitCode: ExitCode.TargetUnreachable,
+      hint: "Node keeps an exiting process alive while an inspector session is attached; the target's own output says why it exited.",
+      cause,
+    },
+  );
+}
+
 async function evaluate<T>(client: InspectorClient, expression: string): Promise<T> {
-  const reply = await client.send<{
+  let reply: {
     result: { value?: T };
     exceptionDetails?: { text: string; exception?: { description?: string } };
-  }>('Runtime.evaluate', {
-    expression,
-    includeCommandLineAPI: true,
-    returnByValue: true,
-    silent: true,
-  });
+  };
+  try {
+    reply = await client.send('Runtime.evaluate', {
+      expression,
+      includeCommandLineAPI: true,
+      returnByValue: true,
+      silent: true,
+    });
+  } catch (error) {
+    if (CONTEXT_GONE.test(error instanceof Error ? error.message : ''))
+      throw targetExitingError(`\`${expression.slice(0, 60)}\` could run`, error);
+    throw error;
+  }
   if (reply.exceptionDetails) {
     throw new Error(
       `in-target sampler failed: ${reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text}`,
@@ -112,29 +143,7 @@ export async function prepareCapture(
   await client.send('Profiler.enable');
   await client.send('Profiler.setSamplingInterval', { interval: options.samplingIntervalUs });
   if (!benchPartsOff().includes('heapdomain')) await client.send('HeapProfiler.enable');
-  await evaluateWhenReady(client, SAMPLER_INSTALL);
-}
-
-/** How long {@link evaluateWhenReady} waits for the target's main context to exist. */
-const CONTEXT_WAIT_MS = 5000;
-
-/**
- * Evaluates once the target's main context exists: a target started with `--inspect` accepts the
- * session before Node has created that context, and an evaluation sent in between fails with
- * "Cannot find context with specified id" (seen on `redline profile -- node app.mjs` in CI, exit
- * 72). Retried every 50 ms for up to {@link CONTEXT_WAIT_MS}; any other failure is thrown at once.
- */
-async function evaluateWhenReady<T>(client: InspectorClient, expression: string): Promise<T> {
-  const until = performance.now() + CONTEXT_WAIT_MS;
-  for (;;) {
-    try {
-      return await evaluate<T>(client, expression);
-    } catch (error) {
-      const missing = /Cannot find context/.test(error instanceof Error ? error.message : '');
-      if (!missing || performance.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  await evaluate(client, SAMPLER_INSTALL);
 }
 
 /**

@@ -135,11 +135,16 @@ async function stopChild(
   clearTimeout(timer);
 }
 
-/** The error for a target that exited before (or while) it was profiled. */
-export function targetExitedError(tail: readonly string[]): RedlineError {
+/**
+ * The error for a target that exited before it could be profiled, or (with `during`: how it
+ * ended, e.g. "with code 3") while it was profiled.
+ */
+export function targetExitedError(tail: readonly string[], during?: string): RedlineError {
   return new RedlineError(
     'PROFILE_TARGET_EXITED',
-    'the target exited before it could be profiled',
+    during
+      ? `the target exited ${during} while it was profiled`
+      : 'the target exited before it could be profiled',
     {
       exitCode: ExitCode.TargetUnreachable,
       hint: 'Check the command; the last lines it printed are listed above.',
