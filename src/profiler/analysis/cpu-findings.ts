@@ -14,6 +14,15 @@ export const CPU_FINDING_THRESHOLDS = {
   pattern: 0.02,
   /** A hot spot without a known cause is reported from this share. */
   hotFunction: 0.05,
+  /**
+   * A plain hot spot is graded above low only from this share of the thread's whole time (idle
+   * included): on a mostly idle thread a large share of its little busy time is no bottleneck.
+   * Calibration case threadpool-cpu (healthy; the CPU work runs on libuv's pool): the main thread
+   * was idle ~97 % and the call into crypto.pbkdf2 took 41-49 % of its busy time, ~1.5 % of its
+   * time, and was graded medium in a quiet CI run (2026-12-06) when its time inside Node's core
+   * fell under half of the spot.
+   */
+  hotFunctionOfThread: 0.05,
   /** At most this many plain hot-function findings. */
   maxHotFunctions: 5,
   /** A dependency package is reported from this share. */
@@ -164,16 +173,25 @@ function createHotFunctionFinding(hotspot: Hotspot, tables: ProfileTables): Find
     top.weight >= hotspot.weight * 0.5 &&
     (tables.runtime === 'node' || isRuntimeIoFunction(top.name, tables.runtime));
   const severity = severityFromShare(hotspot.share);
+  const ofThread = hotspot.share * (1 - tables.idleShare);
+  const quietThread =
+    tables.valueKind !== 'wall' &&
+    tables.idleShare > 0 &&
+    ofThread < CPU_FINDING_THRESHOLDS.hotFunctionOfThread;
+  const capped = (inCore || quietThread) && (severity === 'high' || severity === 'medium');
+  const idleNote = quietThread
+    ? ` The thread was idle ${formatPercent(tables.idleShare, 1)} of the time: this is ${formatPercent(ofThread, 1)} of its whole time, not a bottleneck of the thread.`
+    : '';
   return {
     id: 'cpu.hot-function',
     area: 'cpu',
     title: `${inCore ? `${tables.runtime === 'node' ? 'Node core' : 'Standard-library'} work called from` : 'Hot code in'} ${hotspot.functionName} at ${formatWhere(hotspot)}`,
-    severity: inCore && (severity === 'high' || severity === 'medium') ? 'low' : severity,
+    severity: capped ? 'low' : severity,
     location: hotspotLocation(hotspot),
     impact: impactOf(hotspot, tables),
     rootCause: inCore
       ? `${hotspot.functionName} takes ${formatPercent(hotspot.share, 1)} of ${shareOf(tables)}, mostly inside ${wording.core} ${top.name} (${wording.coreExamples}): the per-request cost of I/O.`
-      : `${hotspot.functionName} takes ${formatPercent(hotspot.share, 1)} of ${shareOf(tables)}${inside}.`,
+      : `${hotspot.functionName} takes ${formatPercent(hotspot.share, 1)} of ${shareOf(tables)}${inside}.${idleNote}`,
     recommendation: inCore
       ? { text: wording.ioFix, effort: 'medium' }
       : {
