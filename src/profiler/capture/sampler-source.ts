@@ -65,17 +65,22 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
   // futex_do_wait while one pool thread waited 112 ms on the run queue). Cost measured: 22 µs of
   // CPU per tick with 11 threads (readdir + one read per thread), 1.1 ms per second of a core.
   let helperFds, helperLast, mainTid;
+  // Node's inspector runs a Runtime.evaluate (stop(), dispose()) at an interrupt inside running
+  // JavaScript, so stop() can close the descriptors in the middle of a timer's tick: the tick works
+  // on its own reference to the map and closes what it opened if the map was dropped meanwhile (CI,
+  // 2026-12-06: 'helperFds.get' of undefined in a stall tick crashed the target).
   const helperRunq = () => {
-    if (helperFds === undefined) return undefined;
+    const fds = helperFds;
+    if (fds === undefined) return undefined;
     let tids;
     try { tids = fs.readdirSync('/proc/self/task'); } catch { return undefined; }
     const now = new Map();
     for (const tid of tids) {
       if (tid === mainTid) continue;
-      let fd = helperFds.get(tid);
+      let fd = fds.get(tid);
       if (fd === undefined) {
         try { fd = fs.openSync('/proc/self/task/' + tid + '/schedstat', 'r'); } catch { continue; }
-        helperFds.set(tid, fd);
+        fds.set(tid, fd);
       }
       try {
         const n = fs.readSync(fd, runqBuf, 0, 128, 0);
@@ -83,9 +88,16 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
         if (Number.isFinite(rq)) now.set(tid, rq / 1e6);
       } catch {}
     }
-    for (const [tid, fd] of helperFds) if (!now.has(tid)) { try { fs.closeSync(fd); } catch {} helperFds.delete(tid); }
+    if (helperFds !== fds) {
+      for (const fd of fds.values()) { try { fs.closeSync(fd); } catch {} }
+      return undefined;
+    }
+    for (const [tid, fd] of fds) if (!now.has(tid)) { try { fs.closeSync(fd); } catch {} fds.delete(tid); }
     return now;
   };
+  // A timer callback of the sampler never throws into the user's process (an uncaught exception
+  // there would end the service Redline is measuring); a failed tick only loses that tick.
+  const guarded = (f) => () => { try { f(); } catch {} };
   const closeHelpers = () => {
     if (helperFds) for (const fd of helperFds.values()) { try { fs.closeSync(fd); } catch {} }
     helperFds = undefined;
@@ -207,7 +219,7 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
       try { mainTid = fs.readlinkSync('/proc/thread-self').split('/').pop(); helperFds = new Map(); } catch { helperFds = undefined; }
       helperLast = helperRunq();
       lastStat = schedstat();
-      timer = setInterval(tick, intervalMs);
+      timer = setInterval(guarded(tick), intervalMs);
       timer.unref();
       stallLast = performance.now();
       const firstStat = schedstat();
@@ -215,7 +227,7 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
       cpuLast = firstStat === undefined ? undefined : firstStat[0];
       runqStart = runqLast === undefined ? 0 : runqLast;
       if (!off.includes('stall')) {
-        stallTimer = setInterval(stallTick, STALL_TICK_MS);
+        stallTimer = setInterval(guarded(stallTick), STALL_TICK_MS);
         stallTimer.unref();
       }
       return 'started';
