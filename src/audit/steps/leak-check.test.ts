@@ -224,6 +224,38 @@ describe('an audit too short to see a leak says "cannot tell", not "no leak seen
   });
 });
 
+describe('a soak whose time cap came before its minimum of requests (soak-stop.ts)', () => {
+  const capped = { requests: 300, minRequests: 384, capMs: 72_000 };
+  const flat = Array.from({ length: 6 }, (_, i) => ({ requests: 2000 * i, usedBytes: 18_000_000 }));
+
+  it('says "cannot tell", never "no leak seen", even where the checkpoints alone would decide', () => {
+    const v = createLeakCheck({
+      checkpoints: flat,
+      requests: 300,
+      durationMs: 72_000,
+      soakCapped: capped,
+    });
+    expect(v.check.leakSuspected).toBe(false);
+    expect(leakCheckVerdict(v.check)).toBe('cannot tell');
+    expect(v.check.cannotTell).toBe(
+      "too few requests (300 in the soak's plain parts when its time cap of 72 s came; 384 needed for a verdict)",
+    );
+  });
+
+  it('still reports a leak it saw (the cap limits evidence of absence, not of presence)', () => {
+    const v = createLeakCheck({
+      soak: wallOnly(real.soakWindow),
+      checkpoints: real.unfixed,
+      requests: 300,
+      durationMs: 72_000,
+      soakCapped: capped,
+    });
+    expect(v.check.leakSuspected).toBe(true);
+    expect(v.check.cannotTell).toBeUndefined();
+    expect(leakCheckVerdict(v.check)).toBe('leak suspected');
+  });
+});
+
 describe("the soak window is fitted as the profiler fits it (issue 13: against the thread's CPU clock)", () => {
   // Calibration case leak-retained recorded at load 24-26 plus two spinning processes: the
   // service waited for a CPU most of the window, so the wall clock runs on while it serves little.

@@ -81,6 +81,11 @@ export interface LeakCheckInput {
   /** Requests completed in the soak window and its length. */
   requests: number;
   durationMs: number;
+  /**
+   * The soak's time cap came before its plain parts served `minRequests` (soak-stop.ts): without a
+   * suspicion the verdict is "cannot tell", never "no leak seen".
+   */
+  soakCapped?: { requests: number; minRequests: number; capMs: number };
 }
 
 /** The audit-wide fit: bytes retained per request served (Theil–Sen), and how steadily (Kendall τ). */
@@ -242,6 +247,10 @@ export function createLeakCheck(input: LeakCheckInput): LeakVerdict {
       ? `${Math.round(trend.requestSpan)} between heap checkpoints, ${Math.round(trend.lateRequestSpan)} in their second half`
       : `${input.requests} in the soak`;
     check.cannotTell = `too few requests (${served}) to see a leak below ${Number.isFinite(unseen) ? formatBytes(unseen) : 'any size'} per request`;
+    check.note = `${check.note}; ${check.cannotTell}`;
+  } else if (!suspected && input.soakCapped) {
+    const c = input.soakCapped;
+    check.cannotTell = `too few requests (${c.requests} in the soak's plain parts when its time cap of ${Math.round(c.capMs / 1000)} s came; ${c.minRequests} needed for a verdict)`;
     check.note = `${check.note}; ${check.cannotTell}`;
   }
   const verdict: LeakVerdict = { check, bytesPerRequest: perRequest, projectedDayBytes: perDay };
