@@ -1,5 +1,6 @@
 /** The soak's stopping rule: enough requests end it, the time cap ends it first on a starved machine. */
 import { describe, expect, it } from 'vitest';
+import { AUDIT_LEAK_THRESHOLDS } from './leak-check.js';
 import { nextSoakPart, SOAK_MIN_REQUESTS, type SoakProgress } from './soak-stop.js';
 
 /** The compact demo soak: 3 plain parts of 4.8 s, a captured part of 9.6 s, cap 72 s. */
@@ -16,8 +17,8 @@ const compact = (over: Partial<SoakProgress>): SoakProgress => ({
 });
 
 describe('nextSoakPart', () => {
-  it('needs at least the 256 requests the late-growth test judges a 1 KiB leak on', () => {
-    expect(SOAK_MIN_REQUESTS).toBeGreaterThanOrEqual(256);
+  it('needs at least the requests the leak check wants in the second half of its checkpoints', () => {
+    expect(SOAK_MIN_REQUESTS).toBeGreaterThanOrEqual(AUDIT_LEAK_THRESHOLDS.minLateRequestsToClear);
   });
 
   it('always runs the planned parts, even with the minimum already served', () => {
@@ -33,8 +34,9 @@ describe('nextSoakPart', () => {
   });
 
   it('runs another part while too few requests were served and it fits under the cap', () => {
-    // The starved run of issue 13: about 160 requests after the planned parts.
+    // The starved run of issue 13 (about 160 requests), and this branch's first run (400).
     expect(nextSoakPart(compact({ requests: 160 }))).toBe('run');
+    expect(nextSoakPart(compact({ requests: 400, elapsedMs: 24_000 }))).toBe('run');
     expect(nextSoakPart(compact({ requests: SOAK_MIN_REQUESTS - 1, elapsedMs: 57_600 }))).toBe(
       'run',
     );
