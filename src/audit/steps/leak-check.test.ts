@@ -255,7 +255,7 @@ describe('growth tied to traffic that stops late: a fill-up only over enough lat
 });
 
 describe('a soak whose time cap came before its minimum of requests (soak-stop.ts)', () => {
-  const capped = { requests: 300, minRequests: 1000, capMs: 72_000 };
+  const capped = { requests: 300, minRequests: 1600, capMs: 72_000 };
   const flat = Array.from({ length: 6 }, (_, i) => ({ requests: 2000 * i, usedBytes: 18_000_000 }));
 
   it('says "cannot tell", never "no leak seen", even where the checkpoints alone would decide', () => {
@@ -268,7 +268,7 @@ describe('a soak whose time cap came before its minimum of requests (soak-stop.t
     expect(v.check.leakSuspected).toBe(false);
     expect(leakCheckVerdict(v.check)).toBe('cannot tell');
     expect(v.check.cannotTell).toBe(
-      "too few requests (300 in the soak's plain parts when its time cap of 72 s came; 1000 needed for a verdict)",
+      "too few requests (300 in the soak's plain parts when its time cap of 72 s came; 1600 needed for a verdict)",
     );
   });
 
