@@ -12,6 +12,7 @@ import { announce } from './run-steps.js';
 import { createProfileSummary, runCapturedStep } from './steps/capture-step.js';
 import { createLeakCheck, createSoakLeakFinding } from './steps/leak-check.js';
 import { runMeasuredStep, type StepContext } from './steps/load-step.js';
+import { nextSoakPart, SOAK_MIN_REQUESTS, SOAK_TIME_CAP_FACTOR } from './steps/soak-stop.js';
 import {
   createStackProfileSummary,
   runStackCapturedStep,
@@ -32,18 +33,57 @@ interface SoakParts {
   rss: ProcReading[];
   requests: number;
   durationMs: number;
+  /** Set when the time cap ended the plain parts before the minimum of requests was served. */
+  capped?: { requests: number; minRequests: number; capMs: number };
 }
 
-/** Runs the first `parts - 1` parts of the soak as plain steps, each followed by a heap checkpoint. */
+/** The soak's bounds: the minimum of requests for a verdict and the hard time cap. */
+interface SoakBounds {
+  planned: number;
+  partMs: number;
+  capturedMs: number;
+  minRequests: number;
+  capMs: number;
+}
+
+/**
+ * Runs the plain parts of the soak, each followed by a heap checkpoint: the `parts - 1` planned
+ * ones, then more until the minimum of requests is served or the time cap comes (soak-stop.ts).
+ */
 async function runPlainParts(
   ctx: StepContext,
   users: number,
-  partMs: number,
-  parts: number,
+  bounds: SoakBounds,
 ): Promise<SoakParts> {
   const out: SoakParts = { steps: [], rss: [], requests: 0, durationMs: 0 };
-  for (let i = 1; i < parts && !ctx.signal.aborted; i++) {
-    const m = await runMeasuredStep(ctx, 'soak', users, partMs, `soak ${i}/${parts}`);
+  const started = performance.now();
+  for (let i = 0; !ctx.signal.aborted; i++) {
+    const decision = nextSoakPart({
+      partsDone: i,
+      partsPlanned: bounds.planned,
+      requests: out.requests,
+      minRequests: bounds.minRequests,
+      elapsedMs: performance.now() - started,
+      partMs: bounds.partMs,
+      capturedMs: bounds.capturedMs,
+      capMs: bounds.capMs,
+    });
+    if (decision === 'cap') {
+      out.capped = { requests: out.requests, minRequests: bounds.minRequests, capMs: bounds.capMs };
+      ctx.progress.result(
+        `soak: ${out.requests} requests when the time cap (${Math.round(bounds.capMs / 1000)} s) came, ${bounds.minRequests} wanted for a leak verdict`,
+      );
+    }
+    if (decision !== 'run') break;
+    if (i === bounds.planned) {
+      ctx.progress.result(
+        `soak: ${out.requests} requests served, fewer than the ${bounds.minRequests} a leak verdict needs: more parts, at most ${Math.round(bounds.capMs / 1000)} s in all`,
+      );
+    }
+    // Planned parts `soak i/parts`; the extra ones `soak i (extra)` (their number is not known ahead).
+    const label =
+      i < bounds.planned ? `soak ${i + 1}/${bounds.planned + 1}` : `soak ${i + 1} (extra)`;
+    const m = await runMeasuredStep(ctx, 'soak', users, bounds.partMs, label);
     const stats = readRunStats(m.step.run);
     await ctx.heap?.record(stats.requests);
     out.steps.push(m.step);
@@ -56,9 +96,11 @@ async function runPlainParts(
 
 /**
  * The soak: `parts` runs of X users (default 4) back to back. After each plain part a retained-heap
- * checkpoint joins the audit-wide trend; the last part (40% of the soak) runs inside a profiler
- * capture (retained heap every `heapCheck`, live allocation sites). The leak check is attached to
- * the last part.
+ * checkpoint joins the audit-wide trend; when the planned plain parts served fewer than
+ * `minRequests`, more run until they have or the time cap `maxDuration` would be passed (then the
+ * leak check says "cannot tell" unless it saw a leak). The last part (40% of the planned soak)
+ * runs inside a profiler capture (retained heap every `heapCheck`, live allocation sites). The
+ * leak check is attached to the last part.
  */
 export async function runSoakStep(
   ctx: StepContext,
@@ -78,9 +120,16 @@ export async function runSoakStep(
   // The captured part gets 40% of the soak (allocation sites need samples), the plain parts the rest.
   const capturedMs = parts > 1 ? s.durationMs * CAPTURED_SOAK_SHARE : s.durationMs;
   const partMs = parts > 1 ? (s.durationMs - capturedMs) / (parts - 1) : s.durationMs;
-  const plain = await runPlainParts(ctx, s.users, partMs, parts);
+  // Without plain parts (no inspector: no heap checkpoints, no leak verdict) nothing is extended.
+  const plain = await runPlainParts(ctx, s.users, {
+    planned: parts - 1,
+    partMs,
+    capturedMs,
+    minRequests: parts > 1 ? (s.minRequests ?? SOAK_MIN_REQUESTS) : 0,
+    capMs: s.maxDurationMs ?? SOAK_TIME_CAP_FACTOR * s.durationMs,
+  });
   if (ctx.signal.aborted) return { steps: plain.steps, findings: [] };
-  const label = parts > 1 ? `soak ${parts}/${parts}` : undefined;
+  const label = parts > 1 ? `soak ${plain.steps.length + 1}/${plain.steps.length + 1}` : undefined;
   const captured = ctx.target.inspector
     ? await runCapturedStep(ctx, {
         kind: 'soak',
@@ -108,6 +157,7 @@ export async function runSoakStep(
     rss: [...plain.rss, ...(measured.resources?.samples ?? [])],
     requests: plain.requests + stats.requests,
     durationMs: plain.durationMs + stats.durationMs,
+    ...(plain.capped ? { soakCapped: plain.capped } : {}),
   });
   measured.step.leakCheck = verdict.check;
   ctx.progress.result(

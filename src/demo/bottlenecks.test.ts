@@ -20,7 +20,13 @@ let fixed: DemoServerHandle;
 
 beforeAll(async () => {
   planted = await startDemoServer({ port: 0 });
-  fixed = await startDemoServer({ port: 0, fixed: true, requestLogCapacity: 50 });
+  // A read-cache TTL no pause of a busy machine outlasts: the cache assertions count queries.
+  fixed = await startDemoServer({
+    port: 0,
+    fixed: true,
+    requestLogCapacity: 50,
+    readCacheTtlMs: 600_000,
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -81,7 +87,7 @@ describe('sync-hash: POST /auth/login', () => {
 });
 
 describe('n-plus-one: GET /items', () => {
-  it('issues 1 + N queries when planted and 1 when fixed', async () => {
+  it('issues 1 + N queries when planted, 1 when fixed and none while its page is cached', async () => {
     for (const [server, expected] of [
       [planted, 21],
       [fixed, 1],
@@ -96,6 +102,41 @@ describe('n-plus-one: GET /items', () => {
       expect(count).toBe(expected);
       expect(sqls).toHaveLength(expected);
     }
+    const token = await loginAsDemoUser(planted.url);
+    const again = () => requestJson(`${planted.url}/items?limit=20`, { token });
+    expect(await countQueries(planted, again)).toBe(21);
+    const fixedToken = await loginAsDemoUser(fixed.url);
+    const cached = await countQueries(fixed, () =>
+      requestJson(`${fixed.url}/items?limit=20`, { token: fixedToken }),
+    );
+    expect(cached).toBe(0);
+  });
+});
+
+describe('read caches of the fixed routes', () => {
+  it('run one lookup and one page query for concurrent requests of a new category page', async () => {
+    const path = '/categories/games/items?limit=7';
+    for (const [server, expected] of [
+      [planted, 16],
+      [fixed, 2],
+    ] as const) {
+      const replies: { status: number; body: Record<string, unknown> }[] = [];
+      const count = await countQueries(server, async () => {
+        replies.push(
+          ...(await Promise.all(
+            Array.from({ length: 8 }, () => requestJson(`${server.url}${path}`)),
+          )),
+        );
+      });
+      expect(count).toBe(expected);
+      const ids = replies.map((r) => JSON.stringify(r.body['items']));
+      expect(replies.every((r) => r.status === 200)).toBe(true);
+      expect(new Set(ids).size).toBe(1);
+    }
+    // The same data either way (the cache serves what the query returned).
+    const a = await requestJson(`${planted.url}${path}`);
+    const b = await requestJson(`${fixed.url}${path}`);
+    expect(b.body).toEqual(a.body);
   });
 });
 

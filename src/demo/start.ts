@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ExitCode } from '../errors/exit-codes.js';
 import { RedlineError } from '../errors/redline-error.js';
-import type { DemoApp } from './app.js';
+import { createReadCaches, type DemoApp } from './app.js';
 import type { DemoDatabase, DemoDatabaseKind, DemoQueryListener } from './database/database.js';
 import { openPgliteDatabase } from './database/pglite.js';
 import { CREATE_MISSING_INDEX_SQL, DROP_MISSING_INDEX_SQL } from './database/schema.js';
@@ -33,6 +33,8 @@ export interface DemoServerOptions {
   cacheDir?: string | false;
   /** Seed volumes (defaults: 10,000 users, 100,000 items, 200,000 orders). */
   seed?: Partial<DemoSeedSpec>;
+  /** How long the fixed routes serve a cached read, ms (default READ_CACHE_TTL_MS, 5 s). */
+  readCacheTtlMs?: number;
   /** Capacity of the bounded request history used when the memory leak is fixed (default 1000). */
   requestLogCapacity?: number;
   /** Progress notes while starting (seeding, cache build). */
@@ -80,6 +82,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
         leak: planted.memoryLeak,
         capacity: options.requestLogCapacity ?? REQUEST_LOG_CAPACITY,
       }),
+      caches: createReadCaches(options.readCacheTtlMs),
     };
     const logError = options.onError ?? defaultErrorLogger;
     const server = createDemoHttpServer(app, logError);

@@ -1,6 +1,7 @@
 /**
- * End to end: a compact audit of the bundled demo service finds the five planted bottlenecks with
- * their evidence; an audit of the `--fixed` demo raises none of them and, with the first audit as
+ * End to end (each audit up to about 4 minutes on a busy machine: the soak may go on until it
+ * served enough requests): a compact audit of the bundled demo service finds the five planted
+ * bottlenecks with their evidence; an audit of the `--fixed` demo raises none of them and, with the first audit as
  * its baseline, verifies the improvements. No password or token reaches any output file.
  * Needs `npm run build` (the demo, the probe and the engine's workers run from dist/).
  */
@@ -95,8 +96,10 @@ describe('redline demo audit', () => {
 
     const leakCheck = r.steps.find((s) => s.leakCheck)?.leakCheck;
     if (leakCheck?.cannotTell) {
-      // A machine so busy that the audit served too few requests to see the planted leak: the
-      // audit says so (never "no leak seen") and raises no leak it did not measure.
+      // A machine so busy that the audit served too few requests to see the planted leak (the
+      // soak's time cap came before its minimum of requests, or the second half of the heap
+      // checkpoints was too short): the audit says so (never "no leak seen") and raises no leak
+      // it did not measure.
       expect(leakCheck.cannotTell).toMatch(/too few requests/);
       expect(leakCheck.leakSuspected).toBe(false);
     } else {
@@ -135,7 +138,7 @@ describe('redline demo audit', () => {
     // None of the report defects of issue 13 §2-§3 (emoji icons, two signs, "0.9× faster",
     // duplicate titles, seed layout of Load Test Results, improvements above 100 %).
     expect(findReportDefects(md, readFileSync(join(out, 'report.html'), 'utf8'))).toEqual([]);
-  }, 240_000);
+  }, 300_000);
 
   it('raises none of them on the fixed demo, and verifies the improvements against the first audit', async () => {
     expect(unfixed, 'the unfixed audit must run first').toBeDefined();
@@ -148,21 +151,12 @@ describe('redline demo audit', () => {
     for (const id of PLANTED) expect(ids.has(id), id).toBe(false);
     expect(fixed.result.steps.find((s) => s.leakCheck)?.leakCheck?.leakSuspected).toBe(false);
     // Nothing of medium or above about the service's code, queries or memory (issue 13: a fixed
-    // service raises no alarm). Capacity findings grade the run against the default criteria's
-    // throughput row, which a busy shared machine misses whatever the service; they are left out.
-    // True findings left open (not false alarms; the fixed demo does not cache yet): every
-    // `GET /items?limit=20` fetches the same newest-items page (items.ts listItems), and the 30
-    // categories' lookups and newest-items pages repeat per slug many times in a 10 s window on a
-    // quiet machine (categories.ts) — real cache candidates of the fixed service too. They are
-    // allowed here by rule and route only (issue 13's notes: the fixed variant should cache).
-    const knownTrue = (f: Finding): boolean =>
-      f.id === 'probe.cache-candidate' &&
-      ['GET /items', 'GET /categories/:slug/items'].includes(f.location?.route ?? '');
+    // service raises no alarm). The fixed demo caches its hot reads (the newest-items page, the
+    // category lookups and pages: app.ts READ_CACHE_TTL_MS), so no cache candidate is allowed
+    // either. Capacity findings grade the ramp against the default criteria's throughput row,
+    // which a busy shared machine misses whatever the service; they are left out.
     const serious = fixed.result.findings.filter(
-      (f) =>
-        ['critical', 'high', 'medium'].includes(f.severity) &&
-        f.area !== 'capacity' &&
-        !knownTrue(f),
+      (f) => ['critical', 'high', 'medium'].includes(f.severity) && f.area !== 'capacity',
     );
     expect(serious.map((f) => `${f.severity} ${f.id}: ${f.title}`)).toEqual([]);
     // Findings on the category route are filed under its template, never a raw path.
@@ -183,7 +177,7 @@ describe('redline demo audit', () => {
       expect(m!.lowerIsBetter).toBe(true);
     }
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('Improvements verified');
-  }, 240_000);
+  }, 300_000);
 
   it('writes no password or token into any output file', () => {
     const files = listFiles(root);

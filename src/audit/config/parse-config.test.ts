@@ -47,7 +47,7 @@ describe('parseAuditConfig', () => {
         users: 4,
         sizing: 'compact',
         steps: {
-          soak: { duration: '1m', heapCheck: '3s' },
+          soak: { duration: '1m', heapCheck: '3s', minRequests: 1000, maxDuration: '4m' },
           spike: false,
           stress: { start: 2, step: 2, maxSteps: 3, stepDuration: 4 },
         },
@@ -59,6 +59,8 @@ describe('parseAuditConfig', () => {
       users: 4,
       durationMs: 60_000,
       heapCheckIntervalMs: 3000,
+      minRequests: 1000,
+      maxDurationMs: 240_000,
     });
     expect(config?.steps.spike.enabled).toBe(false);
     expect(config?.steps.stress).toMatchObject({

@@ -87,7 +87,7 @@ const KNOWN: Readonly<Record<StepName, readonly string[]>> = {
   peak: LOAD_KEYS,
   stress: ['start', 'step', 'maxSteps', 'stepDuration', 'stepsAfterBreak'],
   spike: LOAD_KEYS,
-  soak: [...LOAD_KEYS, 'heapCheck', 'parts'],
+  soak: [...LOAD_KEYS, 'heapCheck', 'parts', 'minRequests', 'maxDuration'],
   profile: [...LOAD_KEYS, 'samplingInterval'],
   db: [],
 };
@@ -154,6 +154,19 @@ function readOne(r: InputReader, name: StepName, value: unknown, s: AuditStepsCo
         max: 20,
         integer: true,
       }) ?? s.soak.parts;
+  }
+  if (name === 'soak' && raw['minRequests'] !== undefined) {
+    const n = r.number(raw['minRequests'], [...path, 'minRequests'], {
+      fromText: true,
+      min: 0,
+      max: 10_000_000,
+      integer: true,
+    });
+    if (n !== undefined) s.soak.minRequests = n;
+  }
+  if (name === 'soak' && raw['maxDuration'] !== undefined) {
+    const ms = r.duration(raw['maxDuration'], [...path, 'maxDuration'], FILE_DURATION);
+    if (ms !== undefined) s.soak.maxDurationMs = ms;
   }
   if (name === 'soak' && raw['heapCheck'] !== undefined) {
     const ms = r.duration(raw['heapCheck'], [...path, 'heapCheck'], FILE_DURATION);

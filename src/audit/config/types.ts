@@ -87,6 +87,13 @@ export interface SoakSettings extends LoadStepSettings {
   heapCheckIntervalMs: number;
   /** Runs the soak is split into: a heap checkpoint follows each but the last (captured) one. */
   parts: number;
+  /**
+   * Requests the plain parts serve at least: more parts run until then (default SOAK_MIN_REQUESTS,
+   * steps/soak-stop.ts), within `maxDurationMs`.
+   */
+  minRequests?: number;
+  /** Hard cap on the whole soak, ms (default SOAK_TIME_CAP_FACTOR × `durationMs`). */
+  maxDurationMs?: number;
 }
 
 /** The profile step under normal load. */

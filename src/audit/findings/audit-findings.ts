@@ -13,15 +13,23 @@ const REASON: Record<BreakingPoint['reason'], string> = {
   'not-reached': 'the ramp ended before anything broke',
 };
 
-/** `capacity.below-target` when the maximum capacity misses the throughput row of the criteria. */
+/**
+ * `capacity.below-target` when the maximum capacity misses the throughput row of the criteria;
+ * `capacity.not-measurable` (info, "cannot tell") when the ramp ended below the target before
+ * anything broke: the throughput it reached is the load the ramp offered, a lower bound of the
+ * capacity, not the capacity (the demo's compact ramp, 3 to 18 users with think time, reached a
+ * few dozen req/s and was graded "below the acceptable limit" of 800 req/s although nothing had
+ * limited it).
+ */
 export function createCapacityFinding(
   bp: BreakingPoint | undefined,
   criteria: SuccessCriteria,
 ): Finding | undefined {
   const row = criteria.throughput;
   if (!bp || !row || bp.maxRps >= row.target) return undefined;
-  const belowAcceptable = bp.maxRps < row.acceptable;
   const broke = bp.reason !== 'not-reached';
+  if (!broke) return createCapacityNotMeasurable(bp, row);
+  const belowAcceptable = bp.maxRps < row.acceptable;
   return {
     id: 'capacity.below-target',
     area: 'capacity',
@@ -50,6 +58,37 @@ export function createCapacityFinding(
         value: broke ? `${bp.users} users (${bp.reason})` : 'not reached',
         source: 'stress ramp',
       },
+    ],
+  };
+}
+
+/** The "cannot tell" note of a ramp that never reached the service's limit (see createCapacityFinding). */
+function createCapacityNotMeasurable(
+  bp: BreakingPoint,
+  row: NonNullable<SuccessCriteria['throughput']>,
+): Finding {
+  const rps = bp.maxRps.toFixed(1);
+  return {
+    id: 'capacity.not-measurable',
+    area: 'capacity',
+    title: `Maximum capacity: cannot tell — the stress ramp ended at ${bp.users} users before anything broke (${rps} req/s reached, a lower bound)`,
+    severity: 'info',
+    impact: {
+      description: `${rps} req/s is the load the ramp offered; whether the service reaches the throughput target (> ${row.target} req/s, acceptable > ${row.acceptable}) was not measured`,
+    },
+    rootCause: `Every stress level up to ${bp.users} users met the acceptable limits with throughput still rising, so the ramp never reached the service's limit: the highest throughput it saw says how much load was offered, not how much the service can serve. Neither a shortfall nor enough capacity is reported.`,
+    recommendation: {
+      text: 'Run a longer stress ramp (more users per step or more steps: steps.stress.step / maxSteps, or a higher base load -u) until a criterion breaks or throughput stops rising.',
+      effort: 'low',
+    },
+    evidence: [
+      {
+        label: 'highest throughput reached (lower bound)',
+        value: Number(bp.maxRps.toFixed(2)),
+        unit: 'req/s',
+        source: 'stress ramp',
+      },
+      { label: 'breaking point', value: 'not reached', source: 'stress ramp' },
     ],
   };
 }

@@ -78,15 +78,19 @@ describe('collectFindings', () => {
 });
 
 describe('audit findings', () => {
-  it('raises capacity only below the throughput target', () => {
+  it('raises capacity only below the throughput target, from a ramp that broke', () => {
     const bp = {
       maxRps: 110,
       users: 18,
       errorRate: 0,
-      kneeIndex: -1,
-      reason: 'not-reached' as const,
+      kneeIndex: 3,
+      reason: 'latency' as const,
     };
-    expect(createCapacityFinding(bp, DEFAULT_SUCCESS_CRITERIA)?.severity).toBe('high');
+    const high = createCapacityFinding(bp, DEFAULT_SUCCESS_CRITERIA);
+    expect(high).toMatchObject({ id: 'capacity.below-target', severity: 'high' });
+    expect(high?.title).toBe(
+      'Maximum capacity 110.0 req/s is below the throughput acceptable limit',
+    );
     expect(createCapacityFinding({ ...bp, maxRps: 900 }, DEFAULT_SUCCESS_CRITERIA)?.severity).toBe(
       'medium',
     );
@@ -94,6 +98,24 @@ describe('audit findings', () => {
       createCapacityFinding({ ...bp, maxRps: 1200 }, DEFAULT_SUCCESS_CRITERIA),
     ).toBeUndefined();
     expect(createCapacityFinding(bp, {})).toBeUndefined();
+  });
+
+  it('says "cannot tell" when the ramp ended below the target before anything broke', () => {
+    const bp = {
+      maxRps: 41.3,
+      users: 18,
+      errorRate: 0,
+      kneeIndex: -1,
+      reason: 'not-reached' as const,
+    };
+    const f = createCapacityFinding(bp, DEFAULT_SUCCESS_CRITERIA);
+    expect(f).toMatchObject({ id: 'capacity.not-measurable', severity: 'info', area: 'capacity' });
+    expect(f?.title).toMatch(/^Maximum capacity: cannot tell — .* 18 users .*41\.3 req\/s/);
+    expect(f?.title).not.toMatch(/below/);
+    // A ramp that got past the target proved enough capacity: nothing to say.
+    expect(
+      createCapacityFinding({ ...bp, maxRps: 1200 }, DEFAULT_SUCCESS_CRITERIA),
+    ).toBeUndefined();
   });
 
   it('lists the invalid steps as an observation', () => {

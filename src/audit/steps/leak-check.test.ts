@@ -224,6 +224,68 @@ describe('an audit too short to see a leak says "cannot tell", not "no leak seen
   });
 });
 
+describe('growth tied to traffic that stops late: a fill-up only over enough late requests', () => {
+  // 1,000 bytes per request for 800 requests, then flat; the first checkpoint is left out.
+  const rising = (lateStep: number) =>
+    [0, 200, 400, 600, 800]
+      .map((requests) => ({ requests, usedBytes: 18e6 + requests * 1000 }))
+      .concat(
+        [1, 2, 3].map((i) => ({
+          requests: 800 + i * lateStep,
+          usedBytes: 18.8e6 + (i % 2) * 10_000,
+        })),
+      );
+
+  it('a short second half (300 requests): cannot tell, never "no leak seen"', () => {
+    const v = createLeakCheck({ checkpoints: rising(100), requests: 400, durationMs: 20_000 });
+    expect(v.trend?.leaking).toBe(false);
+    expect(v.trend?.lateRequestSpan).toBe(300);
+    expect(leakCheckVerdict(v.check)).toBe('cannot tell');
+    expect(v.check.cannotTell).toMatch(
+      /^too few requests in the second half of the heap checkpoints \(300; 800 needed\)/,
+    );
+  });
+
+  it('a long second half (1,500 requests) that stays flat: no leak seen', () => {
+    const v = createLeakCheck({ checkpoints: rising(500), requests: 2000, durationMs: 20_000 });
+    expect(v.trend?.lateRequestSpan).toBe(1500);
+    expect(v.check.cannotTell).toBeUndefined();
+    expect(leakCheckVerdict(v.check)).toBe('no leak seen');
+  });
+});
+
+describe('a soak whose time cap came before its minimum of requests (soak-stop.ts)', () => {
+  const capped = { requests: 300, minRequests: 1600, capMs: 72_000 };
+  const flat = Array.from({ length: 6 }, (_, i) => ({ requests: 2000 * i, usedBytes: 18_000_000 }));
+
+  it('says "cannot tell", never "no leak seen", even where the checkpoints alone would decide', () => {
+    const v = createLeakCheck({
+      checkpoints: flat,
+      requests: 300,
+      durationMs: 72_000,
+      soakCapped: capped,
+    });
+    expect(v.check.leakSuspected).toBe(false);
+    expect(leakCheckVerdict(v.check)).toBe('cannot tell');
+    expect(v.check.cannotTell).toBe(
+      "too few requests (300 in the soak's plain parts when its time cap of 72 s came; 1600 needed for a verdict)",
+    );
+  });
+
+  it('still reports a leak it saw (the cap limits evidence of absence, not of presence)', () => {
+    const v = createLeakCheck({
+      soak: wallOnly(real.soakWindow),
+      checkpoints: real.unfixed,
+      requests: 300,
+      durationMs: 72_000,
+      soakCapped: capped,
+    });
+    expect(v.check.leakSuspected).toBe(true);
+    expect(v.check.cannotTell).toBeUndefined();
+    expect(leakCheckVerdict(v.check)).toBe('leak suspected');
+  });
+});
+
 describe("the soak window is fitted as the profiler fits it (issue 13: against the thread's CPU clock)", () => {
   // Calibration case leak-retained recorded at load 24-26 plus two spinning processes: the
   // service waited for a CPU most of the window, so the wall clock runs on while it serves little.

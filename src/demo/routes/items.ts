@@ -68,14 +68,17 @@ export const listItems: DemoHandler = async ({ req, url, app }) => {
   requireUserId(req, app.signer);
   const limit = parseIntParam(url, 'limit', PAGE_SIZE.default, 1, PAGE_SIZE.max);
   const offset = parseIntParam(url, 'offset', 0, 0, 1_000_000);
-  let rows: ItemRow[];
   if (app.planted.nPlusOne) {
-    rows = await app.db.query<ItemRow>(ITEMS_PAGE_SQL, [limit, offset]);
+    const rows = await app.db.query<ItemRow>(ITEMS_PAGE_SQL, [limit, offset]);
     await attachSellersOneByOne(app, rows);
-  } else {
-    rows = await app.db.query<ItemRow>(ITEMS_PAGE_WITH_SELLERS_SQL, [limit, offset]);
+    return { body: { items: rows.map(toItemJson), page: { limit, offset } } };
   }
-  return { body: { items: rows.map(toItemJson), page: { limit, offset } } };
+  // Fixed: one JOIN, and every user asks for the same newest page, so it is served from a
+  // short-lived cache (app.ts READ_CACHE_TTL_MS; concurrent misses share one query).
+  const items = await app.caches.itemPages.get(`${limit}:${offset}`, async () =>
+    (await app.db.query<ItemRow>(ITEMS_PAGE_WITH_SELLERS_SQL, [limit, offset])).map(toItemJson),
+  );
+  return { body: { items, page: { limit, offset } } };
 };
 
 /** Handles `GET /items/:id` (public; primary-key lookup: healthy). */
