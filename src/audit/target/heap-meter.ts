@@ -23,7 +23,10 @@ export interface HeapReading {
   probeBytes: number;
 }
 
-/** Forces a full GC in the target behind `inspector` (`host:port`) and reads its heap, or undefined. */
+/**
+ * Forces a full GC in the target behind `inspector` (`host:port`) and reads its heap; undefined
+ * when the target cannot be reached or the probe's own share cannot be read (never a guess of 0).
+ */
 export async function readTargetHeap(inspector: string): Promise<HeapReading | undefined> {
   const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(inspector);
   if (!match) return undefined;
@@ -34,15 +37,23 @@ export async function readTargetHeap(inspector: string): Promise<HeapReading | u
       await client.send('HeapProfiler.enable');
       await client.send('HeapProfiler.collectGarbage');
       const usage = await client.send<{ usedSize: number }>('Runtime.getHeapUsage');
+      // The expression yields 0 without a probe; an exception or a non-number means the probe's
+      // share of this heap is unknown, and charging all of it to the application could read as a
+      // leak, so such a reading is no checkpoint at all.
       const probeBytes = await client
-        .send<{ result: { value?: unknown } }>('Runtime.evaluate', {
+        .send<{ result: { value?: unknown }; exceptionDetails?: unknown }>('Runtime.evaluate', {
           expression: PROBE_FOOTPRINT_EXPRESSION,
           returnByValue: true,
           silent: true,
         })
-        .then((reply) => (typeof reply.result.value === 'number' ? reply.result.value : 0))
-        .catch(() => 0);
+        .then((reply) =>
+          reply.exceptionDetails === undefined && typeof reply.result.value === 'number'
+            ? reply.result.value
+            : undefined,
+        )
+        .catch(() => undefined);
       await client.send('HeapProfiler.disable').catch(() => {});
+      if (probeBytes === undefined) return undefined;
       return { heapBytes: usage.usedSize, probeBytes };
     } finally {
       await client.close();
