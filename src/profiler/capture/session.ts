@@ -120,8 +120,8 @@ async function retainedHeap(client: InspectorClient, t0: number): Promise<HeapPo
 /**
  * Bench only (bench/profiler-overhead.js): env REDLINE_BENCH_CAPTURE_OFF, a comma-separated list
  * of the session's fixed parts to leave out, so each part's cost can be measured alone:
- * `stall` (the sampler's 20 ms stall timer), `histogram` (the 10 ms event-loop delay histogram),
- * `gc` (the GC PerformanceObserver), `heapdomain` (HeapProfiler.enable; only valid with
+ * `stall` (the stall and run-queue reading of the sampler's 20 ms tick; the tick itself stays, it
+ * takes the delay histogram and the samples), `gc` (the GC PerformanceObserver), `heapdomain` (HeapProfiler.enable; only valid with
  * heapSamplingIntervalBytes 0 and heapChecks off). The signals left out read as empty: never set
  * it for a real capture.
  */
