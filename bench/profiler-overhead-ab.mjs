@@ -13,7 +13,9 @@ import { formatInterval, loadText, ratioInterval } from './ratio-interval.mjs';
 const [beforeDir, afterDir = '.', pairsArg = '5', roundsArg = '4', secondsArg = '3', capture] =
   process.argv.slice(2);
 if (!beforeDir) {
-  console.error('usage: node bench/profiler-overhead-ab.mjs <beforeDir> [afterDir] [pairs] [rounds] [seconds] [captureJson]');
+  console.error(
+    'usage: node bench/profiler-overhead-ab.mjs <beforeDir> [afterDir] [pairs] [rounds] [seconds] [captureJson]',
+  );
   process.exit(2);
 }
 const pairs = Number(pairsArg);
@@ -32,7 +34,9 @@ function run(dir) {
 
 const all = { before: [], after: [] };
 const pairRatios = [];
-console.log(`profiler overhead A/B: ${pairs} pairs, before ${beforeDir}, after ${afterDir}; ${loadText()}`);
+console.log(
+  `profiler overhead A/B: ${pairs} pairs, before ${beforeDir}, after ${afterDir}; ${loadText()}`,
+);
 for (let i = 0; i < pairs; i++) {
   const order = i % 2 === 0 ? ['before', 'after'] : ['after', 'before'];
   const means = {};

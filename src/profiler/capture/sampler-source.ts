@@ -87,6 +87,8 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
   const listHelpers = (fds) => {
     let tids;
     try { tids = fs.readdirSync('/proc/self/task'); } catch { return; }
+    // stop() may have closed every descriptor meanwhile: touch none of them.
+    if (helperFds !== fds) return;
     const live = new Set(tids);
     for (const tid of tids) {
       if (tid === mainTid || fds.has(tid)) continue;
@@ -125,7 +127,7 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
   const closeHelpers = () => {
     const fds = helperFds;
     helperFds = undefined;
-    if (fds) for (const fd of fds.values()) { try { fs.closeSync(fd); } catch {} }
+    if (fds) { for (const fd of fds.values()) { try { fs.closeSync(fd); } catch {} } fds.clear(); }
   };
   const stallTick = (now) => {
     const span = now - stallLast;
