@@ -46,7 +46,7 @@ function delayFinding(diagnosis: Diagnosis, hotspots: readonly Hotspot[]): Findi
             label: 'event-loop delay p50',
             value: Number(v.delayP50Ms.toFixed(2)),
             unit: 'ms',
-            source: 'monitorEventLoopDelay (timer period subtracted)',
+            source: 'event-loop delay histogram (timer period subtracted)',
           }
         : {
             label: 'event-loop delay p50 (the loop’s own)',
@@ -59,7 +59,7 @@ function delayFinding(diagnosis: Diagnosis, hotspots: readonly Hotspot[]): Findi
             label: 'event-loop delay max',
             value: Number(v.delayMaxMs.toFixed(2)),
             unit: 'ms',
-            source: 'monitorEventLoopDelay (timer period subtracted)',
+            source: 'event-loop delay histogram (timer period subtracted)',
           }
         : {
             label: 'event-loop delay max (the loop’s own)',

@@ -31,8 +31,20 @@ describe.skipIf(process.platform !== 'linux')('the in-target sampler', () => {
       (globalThis as unknown as { __redlineSampler: Sampler }).__redlineSampler;
     // fs as the target sees it, except that the first listing of the threads after start()
     // runs stop() first: what an inspector message dispatched inside the tick does.
+    // Descriptors the sampler holds open, by number: a close of one it does not hold (closed
+    // twice: the number may already be the service's next file) drives a count below zero.
+    const held = new Map<number, number>();
     const fs = {
       ...realFs,
+      openSync: (path: string, flags: string) => {
+        const fd = realFs.openSync(path, flags);
+        held.set(fd, (held.get(fd) ?? 0) + 1);
+        return fd;
+      },
+      closeSync: (fd: number) => {
+        held.set(fd, (held.get(fd) ?? 0) - 1);
+        realFs.closeSync(fd);
+      },
       readdirSync: (path: string) => {
         if (armed && path === '/proc/self/task') {
           armed = false;
@@ -59,6 +71,7 @@ describe.skipIf(process.platform !== 'linux')('the in-target sampler', () => {
       await new Promise((resolve) => setTimeout(resolve, 60));
       expect(errors).toEqual([]);
       expect(schedstatFds()).toBe(before);
+      expect([...held].filter(([, n]) => n !== 0)).toEqual([]);
     } finally {
       process.off('uncaughtException', onError);
       sampler()?.dispose();

@@ -23,13 +23,16 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
 (() => {
   if (globalThis.__redlineSampler) return 'present';
   // \`require\` exists only while an evaluation runs: take every module now, for the callbacks.
-  const { createHistogram, monitorEventLoopDelay, PerformanceObserver, performance } = require('node:perf_hooks');
+  const { createHistogram, PerformanceObserver, performance } = require('node:perf_hooks');
   const v8 = require('node:v8');
   const vm = require('node:vm');
   const KINDS = { 1: 'minor', 2: 'major', 4: 'major', 8: 'incremental', 16: 'weakcb' };
-  // The delay histogram's timer period (ms): every reading includes it, so the host subtracts it.
-  const RESOLUTION_MS = 10;
   const fs = require('node:fs');
+  // One timer, one wake-up source (issue 13, profiler overhead): its tick measures the loop's
+  // delay (each span between ticks goes into the delay histogram, which therefore includes the
+  // tick's period: the host subtracts it, delayResolutionMs) and its stalls, and every
+  // signalsIntervalMs it takes the process sample. It replaces a 10 ms monitorEventLoopDelay
+  // timer, this 20 ms stall timer and a 100 ms sample timer.
   // Loop stalls: a 20 ms timer records every interval that ran ≥ 20 ms late, with the time the
   // main thread waited for a CPU meanwhile (Linux schedstat run-queue delay; absent elsewhere),
   // so the host can tell a loop its own code blocked from one the machine descheduled or a GC
@@ -46,7 +49,7 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
   const MAX_RUNQ_MARKS = 30000;
   // A tick this late (ms) or later gets a mark even without a wait (a pause of its length).
   const MARK_LATE_MS = 2;
-  let stallTimer, stallLast, stalls, runqFd, runqLast, cpuLast, runqMarks, ownLate, runqStart;
+  let stallLast, stalls, runqFd, runqLast, cpuLast, runqMarks, ownLate, runqStart, tickMs, stallOff;
   const runqBuf = Buffer.alloc(128);
   // /proc/thread-self/schedstat: "<ns on CPU> <ns waiting on a run queue> <timeslices>".
   const schedstat = () => {
@@ -62,62 +65,85 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
   // The other threads of the process (V8's platform workers, libuv's pool): per tick, the longest
   // run-queue wait of any one of them. The main thread sleeps on a lock (futex) a helper holds,
   // off the run queue, while that helper waits for a CPU (seen under two spinners: 193 ms in
-  // futex_do_wait while one pool thread waited 112 ms on the run queue). Cost measured: 22 µs of
-  // CPU per tick with 11 threads (readdir + one read per thread), 1.1 ms per second of a core.
-  let helperFds, helperLast, mainTid;
+  // futex_do_wait while one pool thread waited 112 ms on the run queue). The thread list is read
+  // every HELPER_LIST_TICKS ticks (threads come and go rarely: libuv's pool starts on first use),
+  // one read per known thread every tick; a thread born in between is read from the next listing.
+  // Cost measured (issue 13): listing every tick was ~6 ms of main-thread CPU per second (readdir
+  // and a Map per tick), the largest single part of the sampler's own cost.
+  const HELPER_LIST_TICKS = 50;
+  let helperFds, helperPrev, helperListIn, mainTid;
+  // The run-queue wait (ms) in a schedstat line, "<ns on CPU> <ns waiting on a run queue> <slices>".
+  const runqOf = (n) => {
+    const line = runqBuf.latin1Slice(0, n);
+    const a = line.indexOf(' ');
+    const rq = Number(line.slice(a + 1, line.indexOf(' ', a + 1)));
+    return Number.isFinite(rq) ? rq / 1e6 : undefined;
+  };
   // Node's inspector runs a Runtime.evaluate (stop(), dispose()) at an interrupt inside running
   // JavaScript, so stop() can close the descriptors in the middle of a timer's tick: the tick works
-  // on its own reference to the map and closes what it opened if the map was dropped meanwhile (CI,
-  // 2026-12-06: 'helperFds.get' of undefined in a stall tick crashed the target).
+  // on its own reference to the map, closes only descriptors it opened itself once the map was
+  // dropped, and never closes one stop() already closed (CI, 2026-12-06: 'helperFds.get' of
+  // undefined in a stall tick crashed the target).
+  const listHelpers = (fds) => {
+    let tids;
+    try { tids = fs.readdirSync('/proc/self/task'); } catch { return; }
+    // stop() may have closed every descriptor meanwhile: touch none of them.
+    if (helperFds !== fds) return;
+    const live = new Set(tids);
+    for (const tid of tids) {
+      if (tid === mainTid || fds.has(tid)) continue;
+      let fd;
+      try { fd = fs.openSync('/proc/self/task/' + tid + '/schedstat', 'r'); } catch { continue; }
+      if (helperFds !== fds) { try { fs.closeSync(fd); } catch {} return; }
+      fds.set(tid, fd);
+    }
+    for (const [tid, fd] of fds) if (!live.has(tid)) { try { fs.closeSync(fd); } catch {} fds.delete(tid); helperPrev.delete(tid); }
+  };
+  // The longest run-queue wait (ms) of any other thread since the previous call; undefined when
+  // unknown (no /proc, or stopped meanwhile).
   const helperRunq = () => {
     const fds = helperFds;
     if (fds === undefined) return undefined;
-    let tids;
-    try { tids = fs.readdirSync('/proc/self/task'); } catch { return undefined; }
-    const now = new Map();
-    for (const tid of tids) {
-      if (tid === mainTid) continue;
-      let fd = fds.get(tid);
-      if (fd === undefined) {
-        try { fd = fs.openSync('/proc/self/task/' + tid + '/schedstat', 'r'); } catch { continue; }
-        fds.set(tid, fd);
-      }
-      try {
-        const n = fs.readSync(fd, runqBuf, 0, 128, 0);
-        const rq = Number(runqBuf.latin1Slice(0, n).split(' ')[1]);
-        if (Number.isFinite(rq)) now.set(tid, rq / 1e6);
-      } catch {}
+    if (--helperListIn <= 0) {
+      helperListIn = HELPER_LIST_TICKS;
+      listHelpers(fds);
+      if (helperFds !== fds) return undefined;
     }
-    if (helperFds !== fds) {
-      for (const fd of fds.values()) { try { fs.closeSync(fd); } catch {} }
-      return undefined;
+    let max = 0;
+    for (const [tid, fd] of fds) {
+      let rq;
+      try { rq = runqOf(fs.readSync(fd, runqBuf, 0, 128, 0)); } catch {}
+      if (helperFds !== fds) return undefined;
+      if (rq === undefined) continue;
+      const prev = helperPrev.get(tid);
+      if (prev !== undefined && rq - prev > max) max = rq - prev;
+      helperPrev.set(tid, rq);
     }
-    for (const [tid, fd] of fds) if (!now.has(tid)) { try { fs.closeSync(fd); } catch {} fds.delete(tid); }
-    return now;
+    return max;
   };
   // A timer callback of the sampler never throws into the user's process (an uncaught exception
   // there would end the service Redline is measuring); a failed tick only loses that tick.
   const guarded = (f) => () => { try { f(); } catch {} };
   const closeHelpers = () => {
-    if (helperFds) for (const fd of helperFds.values()) { try { fs.closeSync(fd); } catch {} }
+    const fds = helperFds;
     helperFds = undefined;
+    if (fds) { for (const fd of fds.values()) { try { fs.closeSync(fd); } catch {} } fds.clear(); }
   };
-  const stallTick = () => {
-    const now = performance.now();
-    const helpers = helperRunq();
-    let helperMax = 0;
-    if (helpers && helperLast) for (const [tid, rq] of helpers) helperMax = Math.max(helperMax, rq - (helperLast.get(tid) ?? 0));
-    helperLast = helpers;
+  const stallTick = (now) => {
+    const span = now - stallLast;
+    // Every span (ns) between ticks: the loop's delay plus the period, as monitorEventLoopDelay read it.
+    histogram.record(Math.max(1, Math.round(span * 1e6)));
+    if (stallOff) { stallLast = now; return; }
+    const helperMax = helperRunq();
     const stat = schedstat();
     const rq = stat === undefined ? undefined : stat[1];
     const cpuNow = stat === undefined ? undefined : stat[0];
-    const span = now - stallLast;
     const waited = rq === undefined || runqLast === undefined ? 0 : rq - runqLast;
     // Every tick's lateness beyond the machine's run-queue wait: the loop's own delay (µs, ≥ 1).
-    ownLate.record(Math.max(1, Math.round((span - STALL_TICK_MS - waited) * 1000)));
-    if (rq !== undefined && runqLast !== undefined && (waited > 0 || span - STALL_TICK_MS >= MARK_LATE_MS) && runqMarks.length < MAX_RUNQ_MARKS)
-      runqMarks.push(helpers === undefined ? [now - t0, rq - runqStart, span, cpuNow - cpuLast] : [now - t0, rq - runqStart, span, cpuNow - cpuLast, helperMax]);
-    if (span - STALL_TICK_MS >= STALL_MIN_MS) {
+    ownLate.record(Math.max(1, Math.round((span - tickMs - waited) * 1000)));
+    if (rq !== undefined && runqLast !== undefined && (waited > 0 || span - tickMs >= MARK_LATE_MS) && runqMarks.length < MAX_RUNQ_MARKS)
+      runqMarks.push(helperMax === undefined ? [now - t0, rq - runqStart, span, cpuNow - cpuLast] : [now - t0, rq - runqStart, span, cpuNow - cpuLast, helperMax]);
+    if (span - tickMs >= STALL_MIN_MS) {
       const entry = [stallLast - t0, span, rq === undefined || runqLast === undefined ? -1 : rq - runqLast];
       if (stalls.length < MAX_STALLS) stalls.push(entry);
       else {
@@ -132,8 +158,7 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
     cpuLast = cpuNow;
   };
   let histogram, observer, timer, t0, t0HrUs, last, lastCpu, lastElu, lastStat, gc, samples, interval;
-  const tick = () => {
-    const now = performance.now();
+  const tick = (now) => {
     const elapsed = now - last;
     const cpu = process.cpuUsage(lastCpu);
     const elu = performance.eventLoopUtilization(lastElu);
@@ -185,19 +210,25 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
       fullGc();
       return retained();
     },
-    // off: bench-only list of parts left out ('stall', 'histogram', 'gc'), see benchPartsOff().
+    // off: bench-only list of parts left out ('stall': the tick's stall and run-queue reading,
+    // 'gc'), see benchPartsOff().
     start(intervalMs, off = []) {
       interval = intervalMs;
       gc = [];
       samples = [];
       heap = [];
-      histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
-      if (!off.includes('histogram')) histogram.enable();
+      histogram = createHistogram();
+      stallOff = off.includes('stall');
+      // The tick's period: 20 ms, or the sample interval when that is shorter.
+      tickMs = Math.min(STALL_TICK_MS, intervalMs);
       observer = new PerformanceObserver((list) => {
         let major = false;
         for (const e of list.getEntries()) {
-          const kind = (e.detail && e.detail.kind) || e.kind;
-          const flags = (e.detail && e.detail.flags) || e.flags || 0;
+          // detail (Node ≥ 16); the entry's own kind/flags accessors are deprecated (DEP0152) and
+          // printed a warning in the user's process when flags was 0.
+          const d = e.detail;
+          const kind = d ? d.kind : e.kind;
+          const flags = (d ? d.flags : e.flags) || 0;
           const forced = (flags & 4) !== 0;
           gc.push([e.startTime - t0, e.duration, KINDS[kind] || 'unknown', forced]);
           if (KINDS[kind] === 'major' && !forced) major = true;
@@ -217,30 +248,33 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
       ownLate = createHistogram();
       try { runqFd = fs.openSync('/proc/thread-self/schedstat', 'r'); } catch { runqFd = undefined; }
       try { mainTid = fs.readlinkSync('/proc/thread-self').split('/').pop(); helperFds = new Map(); } catch { helperFds = undefined; }
-      helperLast = helperRunq();
+      helperPrev = new Map();
+      helperListIn = 0;
+      helperRunq();
       lastStat = schedstat();
-      timer = setInterval(guarded(tick), intervalMs);
-      timer.unref();
       stallLast = performance.now();
       const firstStat = schedstat();
       runqLast = firstStat === undefined ? undefined : firstStat[1];
       cpuLast = firstStat === undefined ? undefined : firstStat[0];
       runqStart = runqLast === undefined ? 0 : runqLast;
-      if (!off.includes('stall')) {
-        stallTimer = setInterval(guarded(stallTick), STALL_TICK_MS);
-        stallTimer.unref();
-      }
+      // The sample is due once its interval is closer than half a tick away (so a 100 ms interval
+      // takes every fifth 20 ms tick, not every sixth when a tick fires a little early).
+      timer = setInterval(guarded(() => {
+        const now = performance.now();
+        stallTick(now);
+        if (now - last >= interval - tickMs / 2) tick(now);
+      }), tickMs);
+      timer.unref();
       return 'started';
     },
     stop() {
       clearInterval(timer);
-      clearInterval(stallTimer);
-      stallTick();
+      const end = performance.now();
+      stallTick(end);
       // The last sample reads schedstat too (the descriptor is closed after it).
-      tick();
+      tick(end);
       if (runqFd !== undefined) { try { fs.closeSync(runqFd); } catch {} runqFd = undefined; }
       closeHelpers();
-      histogram.disable();
       observer.disconnect();
       const ns = (v) => v / 1e6;
       const h = histogram;
@@ -254,10 +288,10 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
         ? { p50Ms: us(ownLate.percentile(50)), p90Ms: us(ownLate.percentile(90)), maxMs: us(ownLate.max), count: ownCount }
         : undefined;
       const runqKnown = runqLast !== undefined;
-      return JSON.stringify({ durationMs: performance.now() - t0, sampleIntervalMs: interval, delay, delayResolutionMs: RESOLUTION_MS, stallTickMs: STALL_TICK_MS, stalls, clockUs: t0HrUs, gc, samples, heap, ownDelay, runqMarks: runqKnown ? runqMarks : undefined, runqMarksFull: runqKnown && runqMarks.length >= MAX_RUNQ_MARKS });
+      return JSON.stringify({ durationMs: performance.now() - t0, sampleIntervalMs: interval, delay, delayResolutionMs: tickMs, stallTickMs: tickMs, stalls, clockUs: t0HrUs, gc, samples, heap, ownDelay, runqMarks: runqKnown ? runqMarks : undefined, runqMarksFull: runqKnown && runqMarks.length >= MAX_RUNQ_MARKS });
     },
     dispose() {
-      try { clearInterval(timer); clearInterval(stallTimer); if (runqFd !== undefined) fs.closeSync(runqFd); runqFd = undefined; closeHelpers(); histogram && histogram.disable(); observer && observer.disconnect(); } catch {}
+      try { clearInterval(timer); if (runqFd !== undefined) fs.closeSync(runqFd); runqFd = undefined; closeHelpers(); observer && observer.disconnect(); } catch {}
       fullGc = undefined;
       delete globalThis.__redlineSampler;
       return 'disposed';

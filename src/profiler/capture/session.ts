@@ -45,8 +45,10 @@ export interface CaptureOptions {
  * interval buys nothing measurable; the cost is the sampler's stall timer, delay histogram and
  * GC observer together (~12 points) plus heap sampling (~4), and only with those off does the
  * interval show (×1.10 at 1 ms, ×1.04 at 10 ms). A coarser interval would also cut the samples
- * where they are fewest (a starved thread). The ≤ 5 % goal is missed at that load; what would
- * close it is one in-target timer instead of three wake-up sources, then 10 ms sampling.
+ * where they are fewest (a starved thread). The ≤ 5 % goal is missed at that load. One in-target
+ * timer instead of three wake-up sources (branch prof13b) changed nothing measurable (after/before
+ * ×0.999 and ×0.991); at 10 ms with everything else on the cost is unchanged too, so the default
+ * stays 1 ms (bench/RESULTS.md, "Profiler overhead after one in-target timer").
  */
 export const DEFAULT_CAPTURE_OPTIONS: CaptureOptions = {
   samplingIntervalUs: 1000,
@@ -120,8 +122,8 @@ async function retainedHeap(client: InspectorClient, t0: number): Promise<HeapPo
 /**
  * Bench only (bench/profiler-overhead.js): env REDLINE_BENCH_CAPTURE_OFF, a comma-separated list
  * of the session's fixed parts to leave out, so each part's cost can be measured alone:
- * `stall` (the sampler's 20 ms stall timer), `histogram` (the 10 ms event-loop delay histogram),
- * `gc` (the GC PerformanceObserver), `heapdomain` (HeapProfiler.enable; only valid with
+ * `stall` (the stall and run-queue reading of the sampler's 20 ms tick; the tick itself stays, it
+ * takes the delay histogram and the samples), `gc` (the GC PerformanceObserver), `heapdomain` (HeapProfiler.enable; only valid with
  * heapSamplingIntervalBytes 0 and heapChecks off). The signals left out read as empty: never set
  * it for a real capture.
  */

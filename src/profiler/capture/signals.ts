@@ -48,7 +48,7 @@ export interface OwnLoopDelay {
   count: number;
 }
 
-/** Event-loop delay histogram summary (perf_hooks.monitorEventLoopDelay), in ms. */
+/** Event-loop delay histogram summary (the spans between the in-target sampler's ticks), in ms. */
 export interface EventLoopDelay {
   minMs: number;
   maxMs: number;
@@ -150,9 +150,10 @@ export function summarizeGc(
 }
 
 /**
- * The event-loop delay beyond the histogram's timer period. `monitorEventLoopDelay` records the
- * time between two runs of a timer that fires every `resolutionMs`, so an idle loop reads about
- * `resolutionMs` (p50 10 ms at resolution 10) although nothing waited: subtract the period from
+ * The event-loop delay beyond the histogram's timer period. The histogram records the time
+ * between two runs of a timer that fires every `resolutionMs` (the sampler's 20 ms tick; older
+ * captures: `monitorEventLoopDelay` at 10 ms), so an idle loop reads about `resolutionMs`
+ * although nothing waited: subtract the period from
  * every reading (min, percentiles, mean, max), never below zero. stddev and count are unchanged.
  */
 export function delayBeyondResolution(raw: EventLoopDelay, resolutionMs: number): EventLoopDelay {
