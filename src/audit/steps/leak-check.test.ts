@@ -218,6 +218,54 @@ describe('an audit too short to see a leak says "cannot tell", not "no leak seen
     }
   });
 
+  it('warm-up growth over few requests passing every growth test (koa starved, 683 requests): cannot tell', () => {
+    // Shaped on the false koa leak of 6 December: checkpoints from the 147th to the 683rd request,
+    // the retained heap (the probe's estimate taken out) rising ~1.2 MB steadily, faster in the
+    // second half, the probe's estimate itself rising 155 kB.
+    const requests = [40, 147, 240, 330, 420, 510, 600, 683];
+    const koa = requests.map((r, i) => ({
+      requests: r,
+      usedBytes: 30_000_000 + (r <= 147 ? 0 : (r - 147) * (i < 5 ? 1_500 : 2_600)),
+      probeBytes: 400_000 + Math.round(((r - 40) / 643) * 155_000),
+    }));
+    const t = fitTrafficTrend(koa);
+    expect(t?.tau).toBeGreaterThanOrEqual(AUDIT_LEAK_THRESHOLDS.minTau);
+    expect(t?.lateBytesPerRequest).toBeGreaterThan(2_000);
+    expect(t?.tooFewRequests).toBe(true);
+    expect(t?.leaking).toBe(false);
+    const v = createLeakCheck({ checkpoints: koa, requests: 300, durationMs: 30_000 });
+    expect(v.check.leakSuspected).toBe(false);
+    expect(leakCheckVerdict(v.check)).toBe('cannot tell');
+    expect(v.check.cannotTell).toMatch(/^too few requests \(683 over the audit\) to tell a leak/);
+    expect(createSoakLeakFinding(v, undefined, [])).toBeUndefined();
+    // The same growth carried on to 2,000 requests is a leak.
+    const longer = [
+      ...koa,
+      ...[1_000, 1_330, 1_660, 2_000].map((r) => ({
+        requests: r,
+        usedBytes: 30_000_000 + (r - 147) * 2_600,
+        probeBytes: 555_000,
+      })),
+    ];
+    expect(
+      createLeakCheck({ checkpoints: longer, requests: 1000, durationMs: 30_000 }).check
+        .leakSuspected,
+    ).toBe(true);
+  });
+
+  it("the demo's planted leak cut at 925 requests: cannot tell; its whole runs: a leak", () => {
+    const short = createLeakCheck({
+      checkpoints: real.unfixed.slice(0, 5),
+      requests: 300,
+      durationMs: 10_000,
+    });
+    expect(short.trend?.tooFewRequests).toBe(true);
+    expect(short.check.leakSuspected).toBe(false);
+    expect(leakCheckVerdict(short.check)).toBe('cannot tell');
+    for (const run of [real.unfixed, real.unfixedShort, real.unfixedSlow])
+      expect(fitTrafficTrend(run)?.tooFewRequests).toBe(false);
+  });
+
   it('without retained-heap measurements there is no verdict: cannot tell', () => {
     const v = createLeakCheck({ requests: 1000, durationMs: 60_000 });
     expect(leakCheckVerdict(v.check)).toBe('cannot tell');
