@@ -253,6 +253,22 @@ describe('an audit too short to see a leak says "cannot tell", not "no leak seen
     ).toBe(true);
   });
 
+  it('a real exseq audit (688 requests, 2,412 bytes per request judged a leak before): cannot tell', () => {
+    // Recorded on 6 December (Express + Sequelize + mysql2, bench/realapps): the service waited
+    // for a CPU, served 688 requests over the audit, and the heap rose through warm-up.
+    const recorded = JSON.parse(
+      readFileSync(new URL('../__fixtures__/exseq-heap-checkpoints.json', import.meta.url), 'utf8'),
+    ) as { checkpoints: HeapCheckpoint[] };
+    const v = createLeakCheck({
+      checkpoints: recorded.checkpoints,
+      requests: 160,
+      durationMs: 20_000,
+    });
+    expect(v.trend?.tooFewRequests).toBe(true);
+    expect(v.check.leakSuspected).toBe(false);
+    expect(v.check.cannotTell).toMatch(/^too few requests \(688 over the audit\)/);
+  });
+
   it("the demo's planted leak cut at 925 requests: cannot tell; its whole runs: a leak", () => {
     const short = createLeakCheck({
       checkpoints: real.unfixed.slice(0, 5),
