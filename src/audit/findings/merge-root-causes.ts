@@ -15,12 +15,19 @@
  *   merged one named one line for every route: a NestJS + MikroORM service's user lookup "at
  *   article.service.ts:25" on the detail route, which runs it at line 90).
  *
+ * - findings of different statements whose advice is one index (the same table and columns in
+ *   their `CREATE INDEX`, whatever the rule or the index's name) become one finding listing every
+ *   statement and its call site: exseq's plain slug lookup and the lookup with its includes, or
+ *   mikro's missing index and the nested loop that needs the same `article (slug)`.
+ *
  * The merged finding keeps the impact of the finding that takes the others (the same statement's
- * time, never a sum), so "Expected Improvements" counts that time once.
+ * time, never a sum), so "Expected Improvements" counts that time once; for one index over
+ * several statements too (a plan finding's time is per execution of its own statement: two
+ * statements' times do not add up to one quantity), each statement's measured gain is listed.
  */
 import { normalizeSql } from '../../db/index.js';
 import type { Evidence, Finding } from '../../findings/finding.js';
-import { compareSeverity } from '../../findings/rank.js';
+import { compareSeverity, rankFindings } from '../../findings/rank.js';
 
 const CACHE_CANDIDATE = 'probe.cache-candidate';
 const N_PLUS_ONE = 'probe.n-plus-one';
@@ -145,6 +152,83 @@ function foldPlans(host: Finding, others: readonly Finding[]): Finding {
 
 const isPlan = (f: Finding) => f.id.startsWith('db.');
 
+const INDEX_DDL =
+  /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b[^(]*?\bON\s+(?:ONLY\s+)?([^\s(]+)\s*\(([^;]*)\)/i;
+
+/**
+ * The index a finding advises, as `table(columns)` with quotes, case and spaces dropped (the
+ * index's name and CONCURRENTLY left out: two names for one index are one index); undefined when
+ * its SQL is no CREATE INDEX.
+ */
+export function adviseIndexKey(f: Finding): string | undefined {
+  const m = f.recommendation.sql?.match(INDEX_DDL);
+  if (!m) return undefined;
+  const bare = (s: string) => s.replace(/["`]/g, '').replace(/\s+/g, '').toLowerCase();
+  return `${bare(m[1] as string)}(${bare(m[2] as string)})`;
+}
+
+/** `other` (another statement needing `host`'s index) as evidence lines of `host`. */
+function otherStatementEvidence(other: Finding): Evidence[] {
+  const where = other.location?.file
+    ? ` at ${other.location.file}${other.location.line ? `:${other.location.line}` : ''}`
+    : '';
+  const source = other.evidence[0]?.source ?? 'EXPLAIN';
+  return [
+    {
+      label: 'same index, another statement',
+      value: `${other.title} (${other.severity})${where}: ${other.location?.query ?? 'statement unknown'}`,
+      source,
+    },
+    ...other.evidence
+      .filter((e) =>
+        /^(?:verify-index |statement time over the run$|calls over the run$)/.test(e.label),
+      )
+      .map((e) => ({ ...e, label: `other statement: ${e.label}` })),
+  ];
+}
+
+/** Findings of different statements that advise one index, merged (see the file comment). */
+function mergeByIndex(findings: readonly Finding[]): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = adviseIndexKey(f);
+    if (key && shapeOf(f)) groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const replaced = new Map<Finding, Finding | null>();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const [host, ...others] = rankFindings(group) as [Finding, ...Finding[]];
+    const statements = [host, ...others].map((f) => f.location?.query as string);
+    replaced.set(host, {
+      ...host,
+      title: `${host.title} (one index for ${new Set(statements.map(normalizeSql)).size} statements)`,
+      severity: others.reduce((s, o) => worse(s, o.severity), host.severity),
+      ...(host.impact
+        ? {
+            impact: {
+              ...host.impact,
+              description: `${host.impact.description}; the same index serves ${others.length} other statement(s): ${others.map((o) => o.impact?.description ?? o.title).join('; ')}`,
+            },
+          }
+        : {}),
+      rootCause: `${host.rootCause} The same index is advised for ${others.length} other statement(s) (see the evidence): one index, one fix.`,
+      evidence: [...host.evidence, ...others.flatMap(otherStatementEvidence)],
+      merged: mergedIds(host, others),
+      alsoQueries: [
+        ...new Set([
+          ...(host.alsoQueries ?? []),
+          ...others.flatMap((o) => [o.location?.query as string, ...(o.alsoQueries ?? [])]),
+        ]),
+      ],
+    });
+    for (const o of others) replaced.set(o, null);
+  }
+  return findings.flatMap((f) => {
+    const r = replaced.get(f);
+    return r === null ? [] : [r ?? f];
+  });
+}
+
 /**
  * Merges findings that share one root cause (see the file comment). The caller ranks them first:
  * the first plan finding of a statement, and the first N+1 of a statement on a route, take the
@@ -192,5 +276,5 @@ export function mergeRootCauses(findings: readonly Finding[]): Finding[] {
   }
   for (const loop of loops.values())
     if (loop.caches.length > 0) replaced.set(loop.host, foldCaches(loop.host, loop.caches));
-  return out.map((f) => replaced.get(f) ?? f);
+  return mergeByIndex(out.map((f) => replaced.get(f) ?? f));
 }
