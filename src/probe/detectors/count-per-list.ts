@@ -32,20 +32,33 @@ const FROM = /\bfrom\s+((?:"[^"]+"|`[^`]+`|[\w$]+)(?:\.(?:"[^"]+"|`[^`]+`|[\w$]+
 
 const FROM_ALL = new RegExp(FROM.source, 'gi');
 
+/** Parenthesis depth of `sql` at `index`. */
+function depthAt(sql: string, index: number): number {
+  let depth = 0;
+  for (let i = 0; i < index; i++) {
+    const c = sql[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+  }
+  return depth;
+}
+
+const FROM_DERIVED = /\bfrom\s*\(\s*select\b/gi;
+
 /**
  * The table of the statement's own FROM (outside parentheses: a subquery in the select list, as
  * query builders write, reads another table first), unquoted and lower-cased, for pairing a count
- * with its page.
+ * with its page. When the statement reads a derived table (`FROM (SELECT … FROM t … LIMIT n) AS
+ * t JOIN …`: Sequelize's findAndCountAll pages with includes), the derived table's own table.
  */
 function tableOf(sql: string): string | undefined {
-  for (const match of sql.matchAll(FROM_ALL)) {
-    let depth = 0;
-    for (let i = 0; i < match.index; i++) {
-      const c = sql[i];
-      if (c === '(') depth++;
-      else if (c === ')') depth--;
-    }
-    if (depth === 0) return match[1]?.replace(/["`]/g, '').toLowerCase();
+  for (const match of sql.matchAll(FROM_ALL))
+    if (depthAt(sql, match.index) === 0) return match[1]?.replace(/["`]/g, '').toLowerCase();
+  for (const derived of sql.matchAll(FROM_DERIVED)) {
+    if (depthAt(sql, derived.index) !== 0) continue;
+    const inner = sql.slice(sql.indexOf('(', derived.index) + 1);
+    for (const match of inner.matchAll(FROM_ALL))
+      if (depthAt(inner, match.index) === 0) return match[1]?.replace(/["`]/g, '').toLowerCase();
   }
   return undefined;
 }
