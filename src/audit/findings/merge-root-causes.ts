@@ -15,6 +15,11 @@
  *   merged one named one line for every route: a NestJS + MikroORM service's user lookup "at
  *   article.service.ts:25" on the detail route, which runs it at line 90).
  *
+ * - the plan findings of a count that runs with every page (probe.count-per-list) are folded into
+ *   the count finding, which names the call site: the fix is the count's (count less often, or
+ *   index its filter), not the plan node's generic join advice (exseq's findAndCountAll: "nested
+ *   loop, index the join key" on a `count(DISTINCT id)` joined to the page's includes); an index
+ *   the plan advises stays the finding's SQL;
  * - findings of different statements whose advice is one index (the same table and columns in
  *   their `CREATE INDEX`, whatever the rule or the index's name) become one finding listing every
  *   statement and its call site: exseq's plain slug lookup and the lookup with its includes, or
@@ -30,6 +35,7 @@ import type { Evidence, Finding } from '../../findings/finding.js';
 import { compareSeverity, rankFindings } from '../../findings/rank.js';
 
 const CACHE_CANDIDATE = 'probe.cache-candidate';
+const COUNT_PER_LIST = 'probe.count-per-list';
 const N_PLUS_ONE = 'probe.n-plus-one';
 
 function shapeOf(f: Finding): string | undefined {
@@ -151,6 +157,62 @@ function foldPlans(host: Finding, others: readonly Finding[]): Finding {
 }
 
 const isPlan = (f: Finding) => f.id.startsWith('db.');
+
+/** A top-level keyword of `sql` (outside parentheses). */
+function topLevel(sql: string, word: RegExp): RegExpMatchArray[] {
+  return [...sql.matchAll(word)].filter((m) => {
+    let depth = 0;
+    for (let i = 0; i < (m.index ?? 0); i++) depth += sql[i] === '(' ? 1 : sql[i] === ')' ? -1 : 0;
+    return depth === 0;
+  });
+}
+
+/**
+ * A `count(DISTINCT …)` whose joins cannot change it: every top-level join is a LEFT join and
+ * nothing filters (no WHERE, HAVING or GROUP BY): each row of the first table is counted once
+ * whatever it joins, so the count of that table alone is the same number.
+ */
+export function countJoinsIdle(sql: string): boolean {
+  if (!/^\s*select\s+count\s*\(\s*distinct\b/i.test(sql)) return false;
+  const joins = topLevel(sql, /\b(?:(left|right|full|inner|cross)\s+(?:outer\s+)?)?join\b/gi);
+  return (
+    joins.length > 0 &&
+    joins.every((m) => m[1]?.toLowerCase() === 'left') &&
+    topLevel(sql, /\b(?:where|having|group\s+by)\b/gi).length === 0
+  );
+}
+
+/** The count's plan findings folded into the count finding (see the file comment). */
+function foldCountPlan(count: Finding, plan: Finding): Finding {
+  const query = count.location?.query ?? '';
+  const idle = countJoinsIdle(query)
+    ? ' The count joins the tables the page includes, and none of those joins can change it (all LEFT joins, no filter): count the first table alone (with an ORM, count without the includes: Sequelize findAndCountAll counts with them; Model.count() with the same where does not).'
+    : '';
+  const index = plan.recommendation.sql
+    ? ` If the total must stay exact and per request, index what the count filters on: ${plan.recommendation.text}`
+    : '';
+  return {
+    ...count,
+    severity: worse(count.severity, plan.severity),
+    rootCause: `${count.rootCause} The count's plan: ${plan.title} (${plan.impact?.description ?? plan.severity}).`,
+    recommendation: {
+      ...count.recommendation,
+      text: `${count.recommendation.text}${idle}${index}`,
+      ...(plan.recommendation.sql ? { sql: plan.recommendation.sql } : {}),
+    },
+    evidence: [
+      ...count.evidence,
+      {
+        label: `the count's plan: ${plan.id}`,
+        value: `${plan.title} (${plan.severity}): ${plan.impact?.description ?? ''}`,
+        source: plan.evidence[0]?.source ?? 'EXPLAIN',
+      },
+      ...plan.evidence,
+    ],
+    ...(count.data === undefined && plan.data !== undefined ? { data: plan.data } : {}),
+    merged: mergedIds(count, [plan]),
+  };
+}
 
 const INDEX_DDL =
   /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b[^(]*?\bON\s+(?:ONLY\s+)?([^\s(]+)\s*\(([^;]*)\)/i;
@@ -276,5 +338,13 @@ export function mergeRootCauses(findings: readonly Finding[]): Finding[] {
   }
   for (const loop of loops.values())
     if (loop.caches.length > 0) replaced.set(loop.host, foldCaches(loop.host, loop.caches));
-  return mergeByIndex(out.map((f) => replaced.get(f) ?? f));
+  const folded = new Set<Finding>();
+  for (const f of out) {
+    const shape = f.id === COUNT_PER_LIST ? shapeOf(f) : undefined;
+    const plan = shape ? plans.get(shape) : undefined;
+    if (!plan || folded.has(plan.host)) continue;
+    replaced.set(f, foldCountPlan(f, replaced.get(plan.host) ?? plan.host));
+    folded.add(plan.host);
+  }
+  return mergeByIndex(out.filter((f) => !folded.has(f)).map((f) => replaced.get(f) ?? f));
 }
