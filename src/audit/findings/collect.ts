@@ -80,10 +80,8 @@ export function foldOtherRoute(host: Finding, other: Finding): Finding {
   ];
   return {
     ...host,
-    title:
-      hostRoute && host.title.includes(hostRoute)
-        ? host.title.replace(hostRoute, routes.join(' and '))
-        : host.title,
+    // The host's title keeps its own numbers (per request on its route); the others are named.
+    title: `${host.title.replace(/ \(also on [^)]*\)$/, '')} (also on ${routes.filter((r) => r !== hostRoute).join(', ')})`,
     severity: compareSeverity(other.severity, host.severity) < 0 ? other.severity : host.severity,
     ...(host.impact
       ? {

@@ -30,7 +30,7 @@
  * several statements too (a plan finding's time is per execution of its own statement: two
  * statements' times do not add up to one quantity), each statement's measured gain is listed.
  */
-import { normalizeSql } from '../../db/index.js';
+import { normalizeSql, parenDepthAt } from '../../db/index.js';
 import type { Evidence, Finding } from '../../findings/finding.js';
 import { compareSeverity, rankFindings } from '../../findings/rank.js';
 
@@ -160,11 +160,7 @@ const isPlan = (f: Finding) => f.id.startsWith('db.');
 
 /** A top-level keyword of `sql` (outside parentheses). */
 function topLevel(sql: string, word: RegExp): RegExpMatchArray[] {
-  return [...sql.matchAll(word)].filter((m) => {
-    let depth = 0;
-    for (let i = 0; i < (m.index ?? 0); i++) depth += sql[i] === '(' ? 1 : sql[i] === ')' ? -1 : 0;
-    return depth === 0;
-  });
+  return [...sql.matchAll(word)].filter((m) => parenDepthAt(sql, m.index ?? 0) === 0);
 }
 
 /**

@@ -2,6 +2,7 @@
  * Count-per-list detector: a `SELECT count(*)` that runs with every page of a list (a query with
  * LIMIT in the same request). On a large table the count scans what the page avoids reading.
  */
+import { parenDepthAt } from '../../db/sql/normalize.js';
 import type { Finding } from '../../findings/finding.js';
 import {
   type AggregatedDetection,
@@ -32,17 +33,6 @@ const FROM = /\bfrom\s+((?:"[^"]+"|`[^`]+`|[\w$]+)(?:\.(?:"[^"]+"|`[^`]+`|[\w$]+
 
 const FROM_ALL = new RegExp(FROM.source, 'gi');
 
-/** Parenthesis depth of `sql` at `index`. */
-function depthAt(sql: string, index: number): number {
-  let depth = 0;
-  for (let i = 0; i < index; i++) {
-    const c = sql[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-  }
-  return depth;
-}
-
 const FROM_DERIVED = /\bfrom\s*\(\s*select\b/gi;
 
 /**
@@ -53,12 +43,13 @@ const FROM_DERIVED = /\bfrom\s*\(\s*select\b/gi;
  */
 function tableOf(sql: string): string | undefined {
   for (const match of sql.matchAll(FROM_ALL))
-    if (depthAt(sql, match.index) === 0) return match[1]?.replace(/["`]/g, '').toLowerCase();
+    if (parenDepthAt(sql, match.index) === 0) return match[1]?.replace(/["`]/g, '').toLowerCase();
   for (const derived of sql.matchAll(FROM_DERIVED)) {
-    if (depthAt(sql, derived.index) !== 0) continue;
+    if (parenDepthAt(sql, derived.index) !== 0) continue;
     const inner = sql.slice(sql.indexOf('(', derived.index) + 1);
     for (const match of inner.matchAll(FROM_ALL))
-      if (depthAt(inner, match.index) === 0) return match[1]?.replace(/["`]/g, '').toLowerCase();
+      if (parenDepthAt(inner, match.index) === 0)
+        return match[1]?.replace(/["`]/g, '').toLowerCase();
   }
   return undefined;
 }
