@@ -56,6 +56,31 @@ describe('fitTrafficTrend', () => {
     expect(fitTrafficTrend(real.fixedFast)?.leaking).toBe(false);
   });
 
+  it('late growth that is one high point, not a steady rise, is not a leak (a leak-free Koa service)', () => {
+    // Measured by test/db/probe-own-memory-leak.test.ts on a loaded machine (6 December): a Koa +
+    // pg service keeping nothing, under the real probe, 1,500 requests. Theil–Sen read 690 bytes
+    // per request in the second half from three points (19.60, 20.36, 19.95 MB): a leak before.
+    const points = [
+      [0, 18_400_000, 2_992],
+      [250, 19_293_656, 178_616],
+      [500, 19_610_792, 353_400],
+      [750, 19_940_632, 549_688],
+      [1000, 19_600_496, 507_416],
+      [1250, 20_358_432, 574_920],
+      [1500, 19_945_952, 654_408],
+    ].map(
+      ([requests, usedBytes, probeBytes]) =>
+        ({ requests, usedBytes, probeBytes }) as HeapCheckpoint,
+    );
+    const t = fitTrafficTrend(points);
+    expect(t?.lateBytesPerRequest).toBeGreaterThan(AUDIT_LEAK_THRESHOLDS.minLateBytesPerRequest);
+    expect(t?.lateTau).toBeLessThan(AUDIT_LEAK_THRESHOLDS.minTau);
+    expect(t?.leaking).toBe(false);
+    // The demo's planted leak keeps rising through its second half.
+    for (const run of [real.unfixed, real.unfixedShort, real.unfixedSlow])
+      expect(fitTrafficTrend(run)?.lateTau).toBeGreaterThanOrEqual(AUDIT_LEAK_THRESHOLDS.minTau);
+  });
+
   it('needs enough checkpoints', () => {
     expect(fitTrafficTrend(real.unfixed.slice(0, 4))).toBeUndefined();
   });
