@@ -63,7 +63,13 @@ export {
   renderSlowLogDigest,
   type SlowLogDigest,
 } from './slow-log/index.js';
-export { batchLookupSql, isSelectStar, isUnboundedSelect, normalizeSql } from './sql/normalize.js';
+export {
+  batchLookupSql,
+  isSelectStar,
+  isUnboundedSelect,
+  normalizeSql,
+  parenDepthAt,
+} from './sql/normalize.js';
 export { classifyStatement } from './sql/statement-kind.js';
 export {
   explainNormalised,

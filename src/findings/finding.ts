@@ -119,4 +119,9 @@ export interface Finding {
    * step); each left an evidence line here, and its measured gains count for this finding.
    */
   merged?: string[];
+  /**
+   * Other statements the same fix serves (one index needed by several statements, merged by the
+   * audit): their measured gains count for this finding as its own statement's do.
+   */
+  alsoQueries?: string[];
 }

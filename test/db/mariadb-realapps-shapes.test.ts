@@ -10,6 +10,8 @@
  *   the finding names the index on the sort column, which, created, removes the sort.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SILENT_PROGRESS } from '../../src/audit/progress.js';
+import { runDbStep } from '../../src/audit/steps/db-step.js';
 import { explainQuery } from '../../src/db/index.js';
 import { createMysqlDatabase, mysqlExec } from './pg-scratch.js';
 
@@ -82,6 +84,31 @@ describe('db.filesort on MariaDB', () => {
     expect(after.findings.map((f) => f.id)).not.toContain('db.filesort');
     await mysqlExec(db.url, ['DROP INDEX `article_created_at_idx` ON `article`']);
   });
+
+  it('--verify-index measures the top-N index: high, with the measured share of the statement', async () => {
+    // exseq's list (Express + Sequelize on MariaDB) stayed medium at #6: only PostgreSQL's
+    // db.top-n-sort was measured, the MariaDB filesort kept the sort node's share of the estimate.
+    const step = await runDbStep({
+      url: db.url,
+      queries: [{ sql: HOME, route: 'GET /articles' }],
+      verifyIndex: true,
+      analyzeWrites: false,
+      statements: false,
+      progress: SILENT_PROGRESS,
+    });
+    const sort = step.findings.find((f) => f.id === 'db.filesort');
+    expect(sort?.severity, JSON.stringify(sort?.evidence)).toBe('high');
+    expect(sort?.impact?.share).toBeGreaterThan(0.8);
+    expect(sort?.recommendation.text).toMatch(
+      /measured with the real statement: [\d.]+ ms → [\d.]+ ms/,
+    );
+    expect(step.gains).toContainEqual(
+      expect.objectContaining({ findingId: 'db.filesort', source: 'verify-index' }),
+    );
+    // The index was built on a temporary copy: the table itself still has none.
+    const again = await explainQuery(HOME, { db: db.url });
+    expect(again.findings.map((f) => f.id)).toContain('db.filesort');
+  }, 120_000);
 
   it('gives no index for a sort with no LIMIT (every row is returned anyway)', async () => {
     const report = await explainQuery(

@@ -149,6 +149,56 @@ describe('findings of one root cause are merged', () => {
   });
 });
 
+describe('one index needed by two statements is one finding listing both', () => {
+  /** A second statement on posts that needs the same index on slug (the ORM's lookup with more columns). */
+  const WITH_BODY = 'SELECT slug, length(body) AS size FROM posts WHERE slug = $1 LIMIT 1';
+  /** A statement on posts that needs another index (on body). */
+  const BY_BODY = 'SELECT id FROM posts WHERE body = $1 LIMIT 1';
+
+  it('the probe’s slug lookup and a configured one: one finding, both statements, both advice lines', async () => {
+    const findings = await dbStepFindings(report, [
+      { sql: WITH_BODY, params: ['post-59999'], route: 'GET /posts/:slug' },
+      { sql: BY_BODY, params: ['none'], route: 'GET /search' },
+    ]);
+    const index = findings.filter((f) => f.id === 'db.missing-index' && onPosts(f));
+    // Before merging: three findings, two of them advising posts (slug) under different statements.
+    const slugAdvice = index.filter((f) => /ON posts \(slug\)/.test(f.recommendation.sql ?? ''));
+    expect(slugAdvice).toHaveLength(2);
+    expect(new Set(slugAdvice.map((f) => f.location?.query)).size).toBe(2);
+    const out = collectFindings({ db: findings, displayRoot: process.cwd() });
+    const slug = out.filter((f) => /ON posts \(slug\)/.test(f.recommendation.sql ?? ''));
+    expect(slug).toHaveLength(1);
+    const [one] = slug as [Finding];
+    expect(one.title).toMatch(/\(one index for 2 statements\)$/);
+    const other = slugAdvice.find((f) => f.location?.query !== one.location?.query);
+    expect(one.alsoQueries).toEqual([other?.location?.query]);
+    expect(one.evidence.find((e) => e.label === 'same index, another statement')?.value).toContain(
+      other?.location?.query,
+    );
+    expect(one.merged).toContain('db.missing-index');
+    // Healthy: the statement that needs another index keeps its own finding.
+    expect(out.filter((f) => /ON posts \(body\)/.test(f.recommendation.sql ?? ''))).toHaveLength(1);
+    // Expected Improvements: the other statement's measured gain counts for the merged finding.
+    const audit = createSyntheticAudit();
+    delete audit.verification;
+    audit.findings = [one];
+    audit.gains = [
+      {
+        findingId: 'db.missing-index',
+        query: other?.location?.query as string,
+        metric: 'query time',
+        before: 9.5,
+        after: 0.04,
+        unit: 'ms',
+        source: 'verify-index',
+      },
+    ];
+    const row = createReportModelFromAudit(audit).improvements.rows[0];
+    expect(row?.measured).toBe(true);
+    expect(row?.gain).toContain('9.5 ms → 0.04 ms');
+  }, 60_000);
+});
+
 describe('an N+1’s own repeats and the plan nodes of one statement are one finding each', () => {
   const books = (f: Finding) => /FROM books/.test(f.location?.query ?? '');
   const articles = (f: Finding) => /FROM articles/.test(f.location?.query ?? '');

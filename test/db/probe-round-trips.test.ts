@@ -28,6 +28,8 @@ beforeAll(async () => {
     '/article-parallel',
     '/list',
     '/list-sub',
+    '/list-derived',
+    '/report-derived',
     '/list-nocount',
     '/tx',
   ])
@@ -62,7 +64,11 @@ describe('chatty requests', () => {
 describe('count(*) on every list request', () => {
   it('reports the count beside the page at its line, on 100% of the list requests', () => {
     const found = report.findings.filter((f) => f.id === 'probe.count-per-list');
-    expect(found.map((f) => f.location?.route).sort()).toEqual(['GET /list', 'GET /list-sub']);
+    expect(found.map((f) => f.location?.route).sort()).toEqual([
+      'GET /list',
+      'GET /list-derived',
+      'GET /list-sub',
+    ]);
     expect(found[0]?.location).toMatchObject({
       query: 'SELECT count(*) FROM orders',
       file: `test/fixtures/apps/db/${APP}`,
@@ -71,7 +77,15 @@ describe('count(*) on every list request', () => {
     expect(found[0]?.title).toContain('count(*) on 100% of list requests on GET /list');
   });
 
+  it('an ORM page as a derived table (Sequelize findAndCountAll): the count is found at its line', () => {
+    const found = report.findings.find(
+      (f) => f.id === 'probe.count-per-list' && f.location?.route === 'GET /list-derived',
+    );
+    expect(found?.location?.line).toBe(lineOf('DERIVED COUNT HERE') - 2);
+  });
+
   it('healthy: a page without a count, and a count without a page (/article), raise nothing', () => {
     expect(routesOf('probe.count-per-list')).not.toContain('GET /list-nocount');
+    expect(routesOf('probe.count-per-list')).not.toContain('GET /report-derived');
   });
 });

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../findings/finding.js';
+import { renderNPlusOne } from '../../probe/detectors/n-plus-one.js';
 import { readProbeReport } from '../../probe/index.js';
 import { DEFAULT_SUCCESS_CRITERIA } from '../../results/criteria.js';
 import { createCapacityFinding, createInvalidStepsFinding } from './audit-findings.js';
@@ -68,6 +69,63 @@ describe('collectFindings', () => {
     expect(out).toHaveLength(1);
     expect(out[0]?.severity).toBe('high');
     expect(duplicateKey(sync)).toBe('cpu.sync-crypto@src/demo/routes/login.ts:20');
+  });
+
+  it('one loop line reached from two routes: one N+1 finding with both routes’ evidence', () => {
+    // exseq (Express + Sequelize): util/helpers.js:21 runs the follower lookup per article on the
+    // list and per comment on the comments route; the key kept one route and lost the other's.
+    const site = {
+      file: 'util/helpers.js',
+      line: 21,
+      column: 9,
+      functionName: 'appendFollowers',
+    };
+    const query = 'SELECT `id` FROM `Followers` WHERE `userId` = ? AND `followerId` = ?';
+    const loop = (route: string, requests: number, perRequest: number, totalMs: number) =>
+      renderNPlusOne(
+        {
+          id: 'probe.n-plus-one',
+          route,
+          query,
+          site,
+          requests,
+          executions: requests * perRequest,
+          totalMs,
+          maxMs: 40,
+          detail: {},
+          firstSeen: 0,
+          lastSeen: 1,
+        },
+        { routeRequests: requests, routeMs: totalMs * 4 },
+      );
+    const list = loop('GET /articles', 180, 20, 21_000);
+    const comments = loop('GET /articles/:slug/comments', 90, 5, 6_000);
+    const routes = [
+      { route: 'GET /articles', requests: 180, p95Ms: 900 },
+      { route: 'GET /articles/:slug/comments', requests: 90, p95Ms: 300 },
+    ] as never;
+    const out = collectFindings({ probe: [comments, list], routes, displayRoot: '/srv/app' });
+    expect(out).toHaveLength(1);
+    const f = out[0] as Finding;
+    expect(f.title).toBe(
+      'N+1 queries on GET /articles: 20× per request from util/helpers.js:21 (also on GET /articles/:slug/comments)',
+    );
+    expect(f.impact?.timeMs).toBe(27_000);
+    expect(f.evidence.find((e) => e.label === 'also on route')?.value).toBe(
+      'GET /articles/:slug/comments',
+    );
+    expect(f.evidence.find((e) => e.label === 'on GET /articles/:slug/comments')?.value).toMatch(
+      /5× per request/,
+    );
+    expect(f.evidence.find((e) => e.label === 'GET /articles/:slug/comments p95')?.value).toBe(300);
+    expect(f.evidence.find((e) => e.label === 'GET /articles p95')?.value).toBe(900);
+    // Healthy: the same loop twice on one route stays one finding with one route.
+    const same = collectFindings({ probe: [list, { ...list }], displayRoot: '/srv/app' });
+    expect(same).toHaveLength(1);
+    expect(same[0]?.evidence.some((e) => e.label === 'also on route')).toBe(false);
+    // Different lines on two routes stay two findings.
+    const other = { ...comments, location: { ...comments.location, line: 24 } };
+    expect(collectFindings({ probe: [list, other], displayRoot: '/srv/app' })).toHaveLength(2);
   });
 
   it('shows paths relative to the target folder only when inside it', () => {

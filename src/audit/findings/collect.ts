@@ -34,7 +34,8 @@ export function toDisplayPath(file: string, root: string): string {
  * The key the audit de-duplicates findings of all sources by: rule id plus its place, the line
  * when the finding has one (whatever its route or statement: the profile's and the soak's finding
  * at one line, or one loop reached from two routes, is one thing to fix), else route, statement
- * and function. Coarser on purpose than the probe's own identity of a finding
+ * and function. Of one key on one route the worst is kept; from two routes they are merged
+ * ({@link foldOtherRoute}: each route's evidence stays). Coarser on purpose than the probe's own identity of a finding
  * (probe/findings-store.ts `probeFindingKey`), which must keep every aggregate apart.
  */
 export function duplicateKey(f: Finding): string {
@@ -57,6 +58,60 @@ function withRouteEvidence(f: Finding, routes: readonly RouteStats[] | undefined
       { label: `${route} requests`, value: stats.requests, source: 'probe' },
     ],
   };
+}
+
+/**
+ * `other` (the same rule at the same line as `host`, on another route) folded into `host`: the
+ * loop of one helper reached from two routes is one thing to fix, and each route's evidence stays
+ * (its title, its cost, its route's latency). The time adds up (the routes' requests are
+ * different requests); the worse severity and the larger share are kept.
+ */
+export function foldOtherRoute(host: Finding, other: Finding): Finding {
+  const route = other.location?.route as string;
+  const hostRoute = host.location?.route;
+  const routeEvidence = other.evidence.filter((e) => e.label.startsWith(`${route} `));
+  const time = (host.impact?.timeMs ?? 0) + (other.impact?.timeMs ?? 0);
+  const routes = [
+    ...new Set([
+      ...(hostRoute ? [hostRoute] : []),
+      ...host.evidence.filter((e) => e.label === 'also on route').map((e) => String(e.value)),
+      route,
+    ]),
+  ];
+  return {
+    ...host,
+    // The host's title keeps its own numbers (per request on its route); the others are named.
+    title: `${host.title.replace(/ \(also on [^)]*\)$/, '')} (also on ${routes.filter((r) => r !== hostRoute).join(', ')})`,
+    severity: compareSeverity(other.severity, host.severity) < 0 ? other.severity : host.severity,
+    ...(host.impact
+      ? {
+          impact: {
+            ...host.impact,
+            share: Math.max(host.impact.share ?? 0, other.impact?.share ?? 0),
+            ...(time > 0 ? { timeMs: time } : {}),
+            description: `${host.impact.description}; on ${route}: ${other.impact?.description ?? 'see its evidence'}`,
+          },
+        }
+      : {}),
+    evidence: [
+      ...host.evidence,
+      { label: 'also on route', value: route, source: other.evidence[0]?.source ?? 'probe' },
+      { label: `on ${route}`, value: other.title, source: other.evidence[0]?.source ?? 'probe' },
+      ...routeEvidence,
+    ],
+    ...(other.merged || host.merged
+      ? { merged: [...new Set([...(host.merged ?? []), ...(other.merged ?? [])])] }
+      : {}),
+  };
+}
+
+/** The routes a finding stands for: its own and those folded into it ({@link foldOtherRoute}). */
+function routesOf(f: Finding): Set<string> {
+  const routes = new Set(
+    f.evidence.filter((e) => e.label === 'also on route').map((e) => String(e.value)),
+  );
+  if (f.location?.route) routes.add(f.location.route);
+  return routes;
 }
 
 function normalise(f: Finding, root: string): Finding {
@@ -82,7 +137,11 @@ export function collectFindings(sources: FindingSources): Finding[] {
   for (const f of mergeRootCauses(rankFindings(prepared))) {
     const key = duplicateKey(f);
     const seen = byKey.get(key);
-    if (!seen || compareSeverity(f.severity, seen.severity) < 0) byKey.set(key, f);
+    const route = f.location?.route;
+    if (seen && route && !routesOf(seen).has(route)) {
+      // Another route through the same line: one finding, both routes' evidence.
+      byKey.set(key, foldOtherRoute(seen, f));
+    } else if (!seen || compareSeverity(f.severity, seen.severity) < 0) byKey.set(key, f);
   }
   return rankFindings([...byKey.values()]);
 }

@@ -15,14 +15,27 @@
  *   merged one named one line for every route: a NestJS + MikroORM service's user lookup "at
  *   article.service.ts:25" on the detail route, which runs it at line 90).
  *
+ * - the plan findings of a count that runs with every page (probe.count-per-list) are folded into
+ *   the count finding, which names the call site: the fix is the count's (count less often, or
+ *   index its filter), not the plan node's generic join advice (exseq's findAndCountAll: "nested
+ *   loop, index the join key" on a `count(DISTINCT id)` joined to the page's includes); an index
+ *   the plan advises stays the finding's SQL;
+ * - findings of different statements whose advice is one index (the same table and columns in
+ *   their `CREATE INDEX`, whatever the rule or the index's name) become one finding listing every
+ *   statement and its call site: exseq's plain slug lookup and the lookup with its includes, or
+ *   mikro's missing index and the nested loop that needs the same `article (slug)`.
+ *
  * The merged finding keeps the impact of the finding that takes the others (the same statement's
- * time, never a sum), so "Expected Improvements" counts that time once.
+ * time, never a sum), so "Expected Improvements" counts that time once; for one index over
+ * several statements too (a plan finding's time is per execution of its own statement: two
+ * statements' times do not add up to one quantity), each statement's measured gain is listed.
  */
-import { normalizeSql } from '../../db/index.js';
+import { normalizeSql, parenDepthAt } from '../../db/index.js';
 import type { Evidence, Finding } from '../../findings/finding.js';
-import { compareSeverity } from '../../findings/rank.js';
+import { compareSeverity, rankFindings } from '../../findings/rank.js';
 
 const CACHE_CANDIDATE = 'probe.cache-candidate';
+const COUNT_PER_LIST = 'probe.count-per-list';
 const N_PLUS_ONE = 'probe.n-plus-one';
 
 function shapeOf(f: Finding): string | undefined {
@@ -145,6 +158,135 @@ function foldPlans(host: Finding, others: readonly Finding[]): Finding {
 
 const isPlan = (f: Finding) => f.id.startsWith('db.');
 
+/** A top-level keyword of `sql` (outside parentheses). */
+function topLevel(sql: string, word: RegExp): RegExpMatchArray[] {
+  return [...sql.matchAll(word)].filter((m) => parenDepthAt(sql, m.index ?? 0) === 0);
+}
+
+/**
+ * A `count(DISTINCT …)` whose joins cannot change it: every top-level join is a LEFT join and
+ * nothing filters (no WHERE, HAVING or GROUP BY): each row of the first table is counted once
+ * whatever it joins, so the count of that table alone is the same number.
+ */
+export function countJoinsIdle(sql: string): boolean {
+  if (!/^\s*select\s+count\s*\(\s*distinct\b/i.test(sql)) return false;
+  const joins = topLevel(sql, /\b(?:(left|right|full|inner|cross)\s+(?:outer\s+)?)?join\b/gi);
+  return (
+    joins.length > 0 &&
+    joins.every((m) => m[1]?.toLowerCase() === 'left') &&
+    topLevel(sql, /\b(?:where|having|group\s+by)\b/gi).length === 0
+  );
+}
+
+/** The count's plan findings folded into the count finding (see the file comment). */
+function foldCountPlan(count: Finding, plan: Finding): Finding {
+  const query = count.location?.query ?? '';
+  const idle = countJoinsIdle(query)
+    ? ' The count joins the tables the page includes, and none of those joins can change it (all LEFT joins, no filter): count the first table alone (with an ORM, count without the includes: Sequelize findAndCountAll counts with them; Model.count() with the same where does not).'
+    : '';
+  const index = plan.recommendation.sql
+    ? ` If the total must stay exact and per request, index what the count filters on: ${plan.recommendation.text}`
+    : '';
+  return {
+    ...count,
+    severity: worse(count.severity, plan.severity),
+    rootCause: `${count.rootCause} The count's plan: ${plan.title} (${plan.impact?.description ?? plan.severity}).`,
+    recommendation: {
+      ...count.recommendation,
+      text: `${count.recommendation.text}${idle}${index}`,
+      ...(plan.recommendation.sql ? { sql: plan.recommendation.sql } : {}),
+    },
+    evidence: [
+      ...count.evidence,
+      {
+        label: `the count's plan: ${plan.id}`,
+        value: `${plan.title} (${plan.severity}): ${plan.impact?.description ?? ''}`,
+        source: plan.evidence[0]?.source ?? 'EXPLAIN',
+      },
+      ...plan.evidence,
+    ],
+    ...(count.data === undefined && plan.data !== undefined ? { data: plan.data } : {}),
+    merged: mergedIds(count, [plan]),
+  };
+}
+
+const INDEX_DDL =
+  /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b[^(]*?\bON\s+(?:ONLY\s+)?([^\s(]+)\s*\(([^;]*)\)/i;
+
+/**
+ * The index a finding advises, as `table(columns)` with quotes, case and spaces dropped (the
+ * index's name and CONCURRENTLY left out: two names for one index are one index); undefined when
+ * its SQL is no CREATE INDEX.
+ */
+export function adviseIndexKey(f: Finding): string | undefined {
+  const m = f.recommendation.sql?.match(INDEX_DDL);
+  if (!m) return undefined;
+  const bare = (s: string) => s.replace(/["`]/g, '').replace(/\s+/g, '').toLowerCase();
+  return `${bare(m[1] as string)}(${bare(m[2] as string)})`;
+}
+
+/** `other` (another statement needing `host`'s index) as evidence lines of `host`. */
+function otherStatementEvidence(other: Finding): Evidence[] {
+  const where = other.location?.file
+    ? ` at ${other.location.file}${other.location.line ? `:${other.location.line}` : ''}`
+    : '';
+  const source = other.evidence[0]?.source ?? 'EXPLAIN';
+  return [
+    {
+      label: 'same index, another statement',
+      value: `${other.title} (${other.severity})${where}: ${other.location?.query ?? 'statement unknown'}`,
+      source,
+    },
+    ...other.evidence
+      .filter((e) =>
+        /^(?:verify-index |statement time over the run$|calls over the run$)/.test(e.label),
+      )
+      .map((e) => ({ ...e, label: `other statement: ${e.label}` })),
+  ];
+}
+
+/** Findings of different statements that advise one index, merged (see the file comment). */
+function mergeByIndex(findings: readonly Finding[]): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = adviseIndexKey(f);
+    if (key && shapeOf(f)) groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const replaced = new Map<Finding, Finding | null>();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const [host, ...others] = rankFindings(group) as [Finding, ...Finding[]];
+    const statements = [host, ...others].map((f) => f.location?.query as string);
+    replaced.set(host, {
+      ...host,
+      title: `${host.title} (one index for ${new Set(statements.map(normalizeSql)).size} statements)`,
+      severity: others.reduce((s, o) => worse(s, o.severity), host.severity),
+      ...(host.impact
+        ? {
+            impact: {
+              ...host.impact,
+              description: `${host.impact.description}; the same index serves ${others.length} other statement(s): ${others.map((o) => o.impact?.description ?? o.title).join('; ')}`,
+            },
+          }
+        : {}),
+      rootCause: `${host.rootCause} The same index is advised for ${others.length} other statement(s) (see the evidence): one index, one fix.`,
+      evidence: [...host.evidence, ...others.flatMap(otherStatementEvidence)],
+      merged: mergedIds(host, others),
+      alsoQueries: [
+        ...new Set([
+          ...(host.alsoQueries ?? []),
+          ...others.flatMap((o) => [o.location?.query as string, ...(o.alsoQueries ?? [])]),
+        ]),
+      ],
+    });
+    for (const o of others) replaced.set(o, null);
+  }
+  return findings.flatMap((f) => {
+    const r = replaced.get(f);
+    return r === null ? [] : [r ?? f];
+  });
+}
+
 /**
  * Merges findings that share one root cause (see the file comment). The caller ranks them first:
  * the first plan finding of a statement, and the first N+1 of a statement on a route, take the
@@ -192,5 +334,13 @@ export function mergeRootCauses(findings: readonly Finding[]): Finding[] {
   }
   for (const loop of loops.values())
     if (loop.caches.length > 0) replaced.set(loop.host, foldCaches(loop.host, loop.caches));
-  return out.map((f) => replaced.get(f) ?? f);
+  const folded = new Set<Finding>();
+  for (const f of out) {
+    const shape = f.id === COUNT_PER_LIST ? shapeOf(f) : undefined;
+    const plan = shape ? plans.get(shape) : undefined;
+    if (!plan || folded.has(plan.host)) continue;
+    replaced.set(f, foldCountPlan(f, replaced.get(plan.host) ?? plan.host));
+    folded.add(plan.host);
+  }
+  return mergeByIndex(out.filter((f) => !folded.has(f)).map((f) => replaced.get(f) ?? f));
 }

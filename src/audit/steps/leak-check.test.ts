@@ -56,6 +56,31 @@ describe('fitTrafficTrend', () => {
     expect(fitTrafficTrend(real.fixedFast)?.leaking).toBe(false);
   });
 
+  it('late growth that is one high point, not a steady rise, is not a leak (a leak-free Koa service)', () => {
+    // Measured by test/db/probe-own-memory-leak.test.ts on a loaded machine (6 December): a Koa +
+    // pg service keeping nothing, under the real probe, 1,500 requests. Theil–Sen read 690 bytes
+    // per request in the second half from three points (19.60, 20.36, 19.95 MB): a leak before.
+    const points = [
+      [0, 18_400_000, 2_992],
+      [250, 19_293_656, 178_616],
+      [500, 19_610_792, 353_400],
+      [750, 19_940_632, 549_688],
+      [1000, 19_600_496, 507_416],
+      [1250, 20_358_432, 574_920],
+      [1500, 19_945_952, 654_408],
+    ].map(
+      ([requests, usedBytes, probeBytes]) =>
+        ({ requests, usedBytes, probeBytes }) as HeapCheckpoint,
+    );
+    const t = fitTrafficTrend(points);
+    expect(t?.lateBytesPerRequest).toBeGreaterThan(AUDIT_LEAK_THRESHOLDS.minLateBytesPerRequest);
+    expect(t?.lateTau).toBeLessThan(AUDIT_LEAK_THRESHOLDS.minTau);
+    expect(t?.leaking).toBe(false);
+    // The demo's planted leak keeps rising through its second half.
+    for (const run of [real.unfixed, real.unfixedShort, real.unfixedSlow])
+      expect(fitTrafficTrend(run)?.lateTau).toBeGreaterThanOrEqual(AUDIT_LEAK_THRESHOLDS.minTau);
+  });
+
   it('needs enough checkpoints', () => {
     expect(fitTrafficTrend(real.unfixed.slice(0, 4))).toBeUndefined();
   });
@@ -216,6 +241,70 @@ describe('an audit too short to see a leak says "cannot tell", not "no leak seen
       const v = createLeakCheck({ checkpoints: run, requests: 1000, durationMs: 10_000 });
       expect(v.check.cannotTell, JSON.stringify(run.at(-1))).toBeUndefined();
     }
+  });
+
+  it('warm-up growth over few requests passing every growth test (koa starved, 683 requests): cannot tell', () => {
+    // Shaped on the false koa leak of 6 December: checkpoints from the 147th to the 683rd request,
+    // the retained heap (the probe's estimate taken out) rising ~1.2 MB steadily, faster in the
+    // second half, the probe's estimate itself rising 155 kB.
+    const requests = [40, 147, 240, 330, 420, 510, 600, 683];
+    const koa = requests.map((r, i) => ({
+      requests: r,
+      usedBytes: 30_000_000 + (r <= 147 ? 0 : (r - 147) * (i < 5 ? 1_500 : 2_600)),
+      probeBytes: 400_000 + Math.round(((r - 40) / 643) * 155_000),
+    }));
+    const t = fitTrafficTrend(koa);
+    expect(t?.tau).toBeGreaterThanOrEqual(AUDIT_LEAK_THRESHOLDS.minTau);
+    expect(t?.lateBytesPerRequest).toBeGreaterThan(2_000);
+    expect(t?.tooFewRequests).toBe(true);
+    expect(t?.leaking).toBe(false);
+    const v = createLeakCheck({ checkpoints: koa, requests: 300, durationMs: 30_000 });
+    expect(v.check.leakSuspected).toBe(false);
+    expect(leakCheckVerdict(v.check)).toBe('cannot tell');
+    expect(v.check.cannotTell).toMatch(/^too few requests \(683 over the audit\) to tell a leak/);
+    expect(createSoakLeakFinding(v, undefined, [])).toBeUndefined();
+    // The same growth carried on to 2,000 requests is a leak.
+    const longer = [
+      ...koa,
+      ...[1_000, 1_330, 1_660, 2_000].map((r) => ({
+        requests: r,
+        usedBytes: 30_000_000 + (r - 147) * 2_600,
+        probeBytes: 555_000,
+      })),
+    ];
+    expect(
+      createLeakCheck({ checkpoints: longer, requests: 1000, durationMs: 30_000 }).check
+        .leakSuspected,
+    ).toBe(true);
+  });
+
+  it('a real exseq audit (688 requests, 2,412 bytes per request judged a leak before): cannot tell', () => {
+    // Recorded on 6 December (Express + Sequelize + mysql2, bench/realapps): the service waited
+    // for a CPU, served 688 requests over the audit, and the heap rose through warm-up.
+    const recorded = JSON.parse(
+      readFileSync(new URL('../__fixtures__/exseq-heap-checkpoints.json', import.meta.url), 'utf8'),
+    ) as { checkpoints: HeapCheckpoint[] };
+    const v = createLeakCheck({
+      checkpoints: recorded.checkpoints,
+      requests: 160,
+      durationMs: 20_000,
+    });
+    expect(v.trend?.tooFewRequests).toBe(true);
+    expect(v.check.leakSuspected).toBe(false);
+    expect(v.check.cannotTell).toMatch(/^too few requests \(688 over the audit\)/);
+  });
+
+  it("the demo's planted leak cut at 925 requests: cannot tell; its whole runs: a leak", () => {
+    const short = createLeakCheck({
+      checkpoints: real.unfixed.slice(0, 5),
+      requests: 300,
+      durationMs: 10_000,
+    });
+    expect(short.trend?.tooFewRequests).toBe(true);
+    expect(short.check.leakSuspected).toBe(false);
+    expect(leakCheckVerdict(short.check)).toBe('cannot tell');
+    for (const run of [real.unfixed, real.unfixedShort, real.unfixedSlow])
+      expect(fitTrafficTrend(run)?.tooFewRequests).toBe(false);
   });
 
   it('without retained-heap measurements there is no verdict: cannot tell', () => {

@@ -61,3 +61,14 @@ export function batchLookupSql(sql: string): { sql: string; column: string } | u
   const clause = where[0].replace(/=\s*(\$1|\?)$/, batched);
   return { sql: sql.replace(where[0], clause), column: where[1] as string };
 }
+
+/** Parenthesis depth of `sql` at `index` (0: the statement's own level; quotes are not parsed). */
+export function parenDepthAt(sql: string, index: number): number {
+  let depth = 0;
+  for (let i = 0; i < index; i++) {
+    const c = sql[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+  }
+  return depth;
+}

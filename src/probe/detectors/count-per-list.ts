@@ -2,6 +2,7 @@
  * Count-per-list detector: a `SELECT count(*)` that runs with every page of a list (a query with
  * LIMIT in the same request). On a large table the count scans what the page avoids reading.
  */
+import { parenDepthAt } from '../../db/sql/normalize.js';
 import type { Finding } from '../../findings/finding.js';
 import {
   type AggregatedDetection,
@@ -32,20 +33,23 @@ const FROM = /\bfrom\s+((?:"[^"]+"|`[^`]+`|[\w$]+)(?:\.(?:"[^"]+"|`[^`]+`|[\w$]+
 
 const FROM_ALL = new RegExp(FROM.source, 'gi');
 
+const FROM_DERIVED = /\bfrom\s*\(\s*select\b/gi;
+
 /**
  * The table of the statement's own FROM (outside parentheses: a subquery in the select list, as
  * query builders write, reads another table first), unquoted and lower-cased, for pairing a count
- * with its page.
+ * with its page. When the statement reads a derived table (`FROM (SELECT … FROM t … LIMIT n) AS
+ * t JOIN …`: Sequelize's findAndCountAll pages with includes), the derived table's own table.
  */
 function tableOf(sql: string): string | undefined {
-  for (const match of sql.matchAll(FROM_ALL)) {
-    let depth = 0;
-    for (let i = 0; i < match.index; i++) {
-      const c = sql[i];
-      if (c === '(') depth++;
-      else if (c === ')') depth--;
-    }
-    if (depth === 0) return match[1]?.replace(/["`]/g, '').toLowerCase();
+  for (const match of sql.matchAll(FROM_ALL))
+    if (parenDepthAt(sql, match.index) === 0) return match[1]?.replace(/["`]/g, '').toLowerCase();
+  for (const derived of sql.matchAll(FROM_DERIVED)) {
+    if (parenDepthAt(sql, derived.index) !== 0) continue;
+    const inner = sql.slice(sql.indexOf('(', derived.index) + 1);
+    for (const match of inner.matchAll(FROM_ALL))
+      if (parenDepthAt(inner, match.index) === 0)
+        return match[1]?.replace(/["`]/g, '').toLowerCase();
   }
   return undefined;
 }

@@ -107,9 +107,10 @@ export function createImprovements(
     const finding = findingOf(item);
     const ids = new Set([item.findingId, ...(finding?.merged ?? [])]);
     // Merged findings share their host's statement, so the statement check holds for them too.
+    // One index for several statements: each statement's measured gain is this finding's.
+    const queries = new Set([finding?.location?.query, ...(finding?.alsoQueries ?? [])]);
     const measured = gains.filter(
-      (g) =>
-        ids.has(g.findingId) && (g.query === undefined || g.query === finding?.location?.query),
+      (g) => ids.has(g.findingId) && (g.query === undefined || queries.has(g.query)),
     );
     if (measured.length > 0) {
       return {
