@@ -538,7 +538,6 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
         readBuffer,
         keepHeaders: true,
         keepBody: true,
-        batchWrites: httpSettings.batchWrites,
       });
       pool.all.push(conn);
       slotOf(conn).pool = pool;
