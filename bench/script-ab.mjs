@@ -9,8 +9,11 @@
 //   `--after` defaults to this checkout's bin/redline.js. Which build starts first alternates.
 //
 // Per round: each build's requests per CPU-second of its generator during the load (its own
-// monitor's mean CPU share × the duration, as bench/script-vs-quick.mjs) and per whole-process
-// CPU-second (/usr/bin/time, startup included); summarised as after / before with a 95 % interval
+// monitor's mean CPU share × the duration, as bench/script-vs-quick.mjs; coarse when the
+// generator gets a small share of the core), per whole-process CPU-second (/usr/bin/time,
+// startup included), and per load CPU-second: whole-process CPU minus that of a run of the same
+// build started beside the other's with 50 iterations only (startup, bundling, summary), so the
+// startup does not dilute the difference. Summarised as after / before with a 95 % interval
 // (bench/ratio-interval.mjs).
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -48,12 +51,12 @@ export default function () {
 );
 
 /** One run of `cli` pinned to the generator core; `name` keeps its files apart from the other's. */
-function run(cli, name, url) {
+function run(cli, name, url, length = ['--duration', `${seconds}s`]) {
   const json = join(dir, `${name}.json`);
   const timeFile = join(dir, `${name}.time`);
   const args = [
     ...['-f', '%U %S', '-o', timeFile, 'taskset', '-c', GEN_CPU, process.execPath, cli, 'run'],
-    ...[script, '--workers', '1', '--vus', '50', '--duration', `${seconds}s`, '-e', `URL=${url}`],
+    ...[script, '--workers', '1', '--vus', '50', ...length, '-e', `URL=${url}`],
     ...['-q', '--json', json],
   ];
   return new Promise((resolve, reject) => {
@@ -64,6 +67,7 @@ function run(cli, name, url) {
       const count = result.metrics.http_reqs.values.count;
       resolve({
         count,
+        cpu: user + sys,
         perCpu: count / ((result.generator.cpuPercent / 100) * seconds),
         perProcessCpu: count / (user + sys),
       });
@@ -77,21 +81,35 @@ console.log(`start: ${loadText()}`);
 try {
   for (let round = 0; round < rounds; round++) {
     // Both start now; the one spawned first alternates between rounds.
-    const [b, a] =
+    const both = async (length) =>
       round % 2 === 0
-        ? await Promise.all([run(before, 'before', nginx.url), run(after, 'after', nginx.url)])
-        : await Promise.all([run(after, 'after', nginx.url), run(before, 'before', nginx.url)]).then(
-            ([x, y]) => [y, x],
-          );
+        ? await Promise.all([
+            run(before, 'b', nginx.url, length),
+            run(after, 'a', nginx.url, length),
+          ])
+        : (
+            await Promise.all([
+              run(after, 'a', nginx.url, length),
+              run(before, 'b', nginx.url, length),
+            ])
+          ).reverse();
+    const [b, a] = await both(undefined);
+    const [b0, a0] = await both(['--iterations', '50']);
+    a.perLoadCpu = (a.count - a0.count) / (a.cpu - a0.cpu);
+    b.perLoadCpu = (b.count - b0.count) / (b.cpu - b0.cpu);
     pairs.push({ a, b });
     console.log(
-      `round ${round + 1}: before ${k(b.perCpu)} req/CPU-s (${k(b.count)} requests), after ${k(a.perCpu)} req/CPU-s (${k(a.count)}); after/before ${(a.perCpu / b.perCpu).toFixed(3)} (${loadText()})`,
+      `round ${round + 1}: before ${k(b.perLoadCpu)} req per load CPU-s (${k(b.count)} requests, ${b.cpu.toFixed(2)} CPU-s, startup ${b0.cpu.toFixed(2)}), after ${k(a.perLoadCpu)} (${k(a.count)}, ${a.cpu.toFixed(2)}, ${a0.cpu.toFixed(2)}); after/before ${(a.perLoadCpu / b.perLoadCpu).toFixed(3)} (${loadText()})`,
     );
   }
 } finally {
   nginx.stop();
 }
 console.log(`end: ${loadText()}\n`);
-const ratio = (field) => formatInterval(ratioInterval(pairs.map(({ a, b }) => a[field] / b[field])));
+const ratio = (field) =>
+  formatInterval(ratioInterval(pairs.map(({ a, b }) => a[field] / b[field])));
 console.log(`after / before, k6 script req/CPU-s during the load: ${ratio('perCpu')}`);
 console.log(`after / before, requests per whole-process CPU-s:    ${ratio('perProcessCpu')}`);
+console.log(
+  `after / before, requests per load CPU-s (startup run subtracted): ${ratio('perLoadCpu')}`,
+);
