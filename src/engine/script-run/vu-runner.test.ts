@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { scenarioInfo } from '../../../test/helpers/scenario-info.js';
 import { loopVu } from '../../executors/vu-loops.js';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import { MetricRegistry } from '../../metrics/registry.js';
@@ -11,16 +12,7 @@ function runnerOf(fn: IterationFn) {
   const errors: unknown[] = [];
   let next = 0;
   const runner = new VuRunner({
-    scenario: {
-      name: 's',
-      executor: 'shared-iterations',
-      startTimeMs: 0,
-      iterationsStarted: 0,
-      iterationStride: 1,
-      iterationOffset: 0,
-      tags: {},
-      env: {},
-    },
+    scenario: scenarioInfo('s', 'shared-iterations'),
     fn,
     setupJson: undefined,
     registry,
