@@ -6,7 +6,7 @@
 //   `k6`: the same flow as a k6 script (k6/http, the k6 transform, per-VU init).
 //   `--before`: another build's CLI; each round then runs quick and script with both builds.
 //   `--after-env`: an environment variable for this build's runs only, e.g. `--before
-//   bin/redline.js --after-env REDLINE_BATCH_WRITES=1` compares one build with and without it.
+//   bin/redline.js --after-env REDLINE_HTTP2=0` compares one build with and without it.
 //
 // Each round runs quick mode then the script (the order alternates between rounds) and yields
 // two ratios, script / quick:

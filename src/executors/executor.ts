@@ -54,6 +54,16 @@ export interface VuPool {
   createVu(): ScenarioVu;
   /** Runs one iteration; false when it was interrupted (the VU must stop looping). */
   iterate(vu: ScenarioVu): Promise<boolean>;
+  /** False while the VU cannot start an iteration yet (its init runs): only `iterate` waits. */
+  ready(vu: ScenarioVu): boolean;
+  /**
+   * Starts one iteration of a ready VU for a caller that awaits it itself (fewer promises than
+   * `iterate`): its function's result (throws when the function threw); then
+   * {@link VuPool.end} with how that settled.
+   */
+  begin(vu: ScenarioVu): unknown;
+  /** Ends an iteration {@link VuPool.begin} started, resolving as `iterate` does. */
+  end(vu: ScenarioVu, error: unknown, threw: boolean): boolean | Promise<boolean>;
   /** Interrupts the VU's running iteration (counted as interrupted). */
   interrupt(vu: ScenarioVu): void;
   /** Makes an interrupted VU usable again (ramping-vus reuses retired VUs). */

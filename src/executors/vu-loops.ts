@@ -4,6 +4,7 @@
  * skeleton of constant-vus, shared-iterations and per-vu-iterations.
  */
 import { setTimeout as delay, setImmediate as yieldToLoop } from 'node:timers/promises';
+import { isThenable } from '../util/is-thenable.js';
 import type { ExecutorContext, ScenarioRun, ScenarioVu, VuPool } from './executor.js';
 
 /** Yield to the event loop at least this often inside tight iteration loops (ms). */
@@ -43,7 +44,30 @@ export async function loopVu(
   let lastYield = performance.now();
   let turn = currentTurn();
   while (shouldContinue()) {
-    const completed = await runner.iterate(vu);
+    // begin/end instead of `await runner.iterate(vu)`: the loop awaits the script's own promise,
+    // so an iteration makes no promise of the runner's (each one pays the VU context's hooks).
+    let completed: boolean;
+    if (runner.ready(vu)) {
+      let error: unknown;
+      let threw = false;
+      // A function that returned (or threw) without a promise is ended at once and awaited
+      // after, as `iterate` does, so VUs still take turns at every iteration.
+      let sync = true;
+      try {
+        const returned = runner.begin(vu);
+        if (isThenable(returned)) {
+          sync = false;
+          await returned;
+        }
+      } catch (caught) {
+        error = caught;
+        threw = true;
+      }
+      const ended = runner.end(vu, error, threw);
+      completed = sync || typeof ended !== 'boolean' ? await ended : ended;
+    } else {
+      completed = await runner.iterate(vu);
+    }
     if (!completed) return;
     const now = performance.now();
     if (now - lastYield >= YIELD_EVERY_MS) {

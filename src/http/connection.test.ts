@@ -14,7 +14,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../test/helpers/certificates.js';
 import { type ConnectionOwner, HttpConnection, SendFlags } from './connection.js';
-import { type ClassifiedError, closedBeforeResponse } from './errors.js';
+import type { ClassifiedError } from './errors.js';
 import { parseTarget } from './target.js';
 
 const GET = Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
@@ -347,88 +347,5 @@ describe('TLS session resumption', () => {
 
   it('without it (scripts, as k6) every connection makes a full handshake', async () => {
     expect(await reconnects(false)).toEqual([false, false, false]);
-  });
-});
-
-describe('HttpConnection with batchWrites (scripted VUs)', () => {
-  async function connectBatched(port: number) {
-    const owner = new Recorder();
-    const conn = new HttpConnection(0, parseTarget(`http://127.0.0.1:${port}/`), owner, {
-      pipelining: 1,
-      insecure: false,
-      readBuffer: Buffer.alloc(64 * 1024),
-      keepHeaders: false,
-      keepBody: false,
-      batchWrites: true,
-    });
-    clients.push(conn);
-    conn.connect();
-    await owner.ready;
-    return { owner, conn };
-  }
-  function busyFor(ms: number): void {
-    const end = performance.now() + ms;
-    while (performance.now() < end) {}
-  }
-
-  it('writes at the end of the turn: the wait is blocked, sending and waiting start at the write', async () => {
-    const heads: number[] = [];
-    const port = await serve((socket) => {
-      heads.push(performance.now());
-      socket.write(OK);
-    });
-    const a = await connectBatched(port);
-    const b = await connectBatched(port);
-    const sentAt = performance.now();
-    a.conn.send(GET, IDEMPOTENT, sentAt, 1);
-    b.conn.send(GET, IDEMPOTENT, sentAt, 2);
-    busyFor(30); // the rest of this turn: nothing is written yet
-    await until(() => a.owner.events.length === 1 && b.owner.events.length === 1);
-    for (const { owner } of [a, b]) {
-      const [event] = owner.events;
-      expect(event!.kind).toBe('response');
-      expect(event!.trail.blocked).toBeGreaterThanOrEqual(29);
-      expect(event!.trail.duration).toBe(
-        event!.trail.sending + event!.trail.waiting + event!.trail.receiving,
-      );
-    }
-    // The server saw the requests only after the turn.
-    expect(Math.min(...heads)).toBeGreaterThanOrEqual(sentAt + 29);
-  });
-
-  it('a request whose connection fails before the turn ends was never written: all blocked, no bytes', async () => {
-    const heads: number[] = [];
-    const port = await serve(() => heads.push(1));
-    const { owner, conn } = await connectBatched(port);
-    conn.send(GET, IDEMPOTENT, performance.now(), 1);
-    busyFor(10);
-    conn.destroy({ errorClass: 'timeout', code: 1050, message: 'request timeout' });
-    expect(owner.events).toHaveLength(1);
-    expect(owner.events[0]).toMatchObject({ kind: 'failed', errorClass: 'timeout' });
-    const t = owner.events[0]!.trail;
-    expect(t.blocked).toBeGreaterThanOrEqual(9);
-    expect([t.sending, t.waiting, t.receiving, t.duration]).toEqual([0, 0, 0, 0]);
-    expect(conn.trail.bytesSent).toBe(0);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(heads).toEqual([]);
-  });
-
-  it('a request not yet written when its connection closes is handed back whatever its method', async () => {
-    // A close read in the same turn as the send (another socket's read queued the request); a
-    // close read in a later turn finds it written, as without batching.
-    const heads: number[] = [];
-    const port = await serve((socket, n) => {
-      heads.push(n);
-      socket.write(OK);
-    });
-    const { owner, conn } = await connectBatched(port);
-    conn.send(GET, IDEMPOTENT, 0, 1);
-    await until(() => owner.events.length === 1);
-    conn.send(GET, 0, performance.now(), 2); // not idempotent, but never written
-    conn.destroy(closedBeforeResponse());
-    expect(owner.events[1]).toMatchObject({ kind: 'retry', tag: 2, errorClass: 'closed' });
-    expect(owner.events[1]!.trail.duration).toBe(0);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(heads).toEqual([1]);
   });
 });

@@ -7,11 +7,6 @@
  *   owner ──send(bytes)──▶ [ring: queuedAt | sendStart | sent | tag | isHead | bytes] ──▶ socket
  *   socket ──read──▶ parser ──complete──▶ trail ──▶ owner.onResponse(conn)
  *
- * With `batchWrites` (scripted VUs), `send` queues the bytes and the requests of one event-loop
- * turn are written back to back at its end ({@link WriteBatch}); a request is timed from its
- * write, and one its connection fails before that was never sent (all `blocked`, no bytes, handed
- * back for a retry when the connection broke).
- *
  * Reads go into a caller-supplied buffer (`onread`), so reading allocates nothing: plain TCP
  * reads, and TLS reads too (node:tls decrypts straight into it). Over TLS this replaced 'data'
  * events, which cost a Buffer per read plus the Readable stream's push/emit machinery
@@ -110,51 +105,7 @@ export interface ConnectionOptions {
   keepBody: boolean;
   /** Clock in ms (performance.now by default). */
   now?: () => number;
-  /**
-   * Write requests at the end of the event-loop turn, back to back with the other connections'
-   * (see {@link WriteBatch}), instead of at `send`. The request's `sendStart` is still the moment
-   * its bytes are written; the wait before it is `blocked`.
-   */
-  batchWrites?: boolean;
 }
-
-/**
- * Requests written at the end of the event-loop turn (the check phase, one Immediate per turn),
- * back to back across the connections of a thread.
- *
- * Why: scripted VUs send each request from their promise continuation, between one response's
- * JavaScript and the next, and the socket `write` of such a request cost twice the kernel time of
- * quick mode's, which writes back to back from its read callbacks (bench/RESULTS.md, "Scripted
- * HTTP vs quick mode"). Writing the turn's requests together keeps the kernel's send path (and
- * the target's wake-ups) together too. What it costs a request is the rest of its turn, counted
- * in `blocked` (from ready to written, as k6's `http_req_blocked`); `sending`, `waiting` and
- * `duration` start when its bytes are written, so latency is measured as before.
- * Scripts use it only with `REDLINE_BATCH_WRITES=1` (vu-http/http-settings.ts): on a loaded
- * machine it gave no measurable gain, so it does not yet change what users see in `blocked`.
- */
-class WriteBatch {
-  #connections: HttpConnection[] = [];
-  #spare: HttpConnection[] = [];
-  #scheduled = false;
-  readonly #flush = (): void => {
-    this.#scheduled = false;
-    // Connections added while flushing go to the next turn's batch.
-    const connections = this.#connections;
-    this.#connections = this.#spare;
-    for (let i = 0; i < connections.length; i++) connections[i]!.writeQueued();
-    connections.length = 0;
-    this.#spare = connections;
-  };
-
-  add(conn: HttpConnection): void {
-    this.#connections.push(conn);
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(this.#flush);
-    }
-  }
-}
-const writeBatch = new WriteBatch();
 
 /**
  * A socket's owner and the connection generation it belongs to. Socket events go to shared
@@ -267,10 +218,6 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
    * bytes, isHead.
    */
   readonly #slots: Float64Array;
-  /** The newest `#unwritten` in-flight requests wait for the turn's {@link WriteBatch}. */
-  #unwritten = 0;
-  /** With `batchWrites`: the bytes of each unwritten slot. */
-  readonly #queued: (Buffer | undefined)[] | null;
   readonly #onRead: (nread: number, buf: Buffer) => boolean;
   #generation = 0;
   /** The last TLS session the server offered (only with `resumeTlsSessions`). */
@@ -284,7 +231,6 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
     this.#now = options.now ?? (() => performance.now());
     this.#size = Math.max(1, options.pipelining);
     this.#slots = new Float64Array(this.#size * FIELDS);
-    this.#queued = options.batchWrites ? new Array<Buffer | undefined>(this.#size) : null;
     this.parser = new ResponseParser(this);
     this.parser.keepHeaders = options.keepHeaders;
     this.parser.keepBody = options.keepBody;
@@ -411,31 +357,8 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
     this.#slots[slot * FIELDS + BYTES] = bytes.length;
     this.#slots[slot * FIELDS + FLAGS] = flags;
     if (this.#count === 1) this.parser.expectNoBody = (flags & SendFlags.Head) !== 0;
-    if (this.#queued !== null) {
-      this.#queued[slot] = bytes;
-      if (this.#unwritten++ === 0) writeBatch.add(this);
-      return;
-    }
     this.#socket!.write(bytes);
     this.#slots[slot * FIELDS + SENT] = this.#now();
-  }
-
-  /** @internal Writes the requests queued by `send` ({@link WriteBatch}); sendStart is now. */
-  writeQueued(): void {
-    const unwritten = this.#unwritten;
-    if (unwritten === 0 || this.#socket === null) return;
-    this.#unwritten = 0;
-    const queued = this.#queued!;
-    const first = this.#count - unwritten;
-    for (let i = 0; i < unwritten; i++) {
-      const slot = (this.#head + first + i) % this.#size;
-      const bytes = queued[slot]!;
-      queued[slot] = undefined;
-      this.#slots[slot * FIELDS + SEND_START] = this.#now();
-      this.#socket.write(bytes);
-      this.#slots[slot * FIELDS + SENT] = this.#now();
-      // A write error closes the connection later (an 'error' event), never inside write().
-    }
   }
 
   /** Fails the connection with `timeout` when its oldest request (or handshake) began before `limit`. */
@@ -526,7 +449,7 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
 
   #consume(buf: Buffer, start: number, end: number): void {
     this.#readAt = this.#now();
-    if (this.#count === this.#unwritten && !this.parser.inResponse) {
+    if (this.#count === 0 && !this.parser.inResponse) {
       // Bytes nobody asked for (e.g. a server's 408 on an idle connection): drop the connection.
       this.#fail(malformedResponse('unexpected data on an idle connection'));
       return;
@@ -540,7 +463,7 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
   #onEnd(): void {
     this.#readAt = this.#now();
     const generation = this.#generation;
-    if (this.parser.readsUntilClose && this.#count > this.#unwritten) this.parser.finish();
+    if (this.parser.readsUntilClose && this.#count > 0) this.parser.finish();
     if (generation !== this.#generation) return; // completing the response closed (and maybe reopened) it
     if (this.#count > 0) this.#fail(closedBeforeResponse());
     else this.#close(null);
@@ -571,31 +494,14 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
     // Requests behind the first got no byte; the first did when its response had started.
     let gotBytes = this.#responseStarted;
     const reused = this.served > 0;
-    // Requests still waiting for the turn's write batch were never written.
-    let written = this.#count - this.#unwritten;
-    this.#unwritten = 0;
     while (this.#count > 0) {
       const slot = this.#head;
       const flags = this.#slots[slot * FIELDS + FLAGS] as number;
-      const unsent = written-- <= 0;
-      if (unsent) {
-        // Nothing sent: the whole wait was `blocked`.
-        this.#slots[slot * FIELDS + SEND_START] = now;
-        this.#slots[slot * FIELDS + SENT] = now;
-        this.#queued![slot] = undefined;
-      }
       this.#fillTrail(slot, now, gotBytes);
       this.trail.bytesReceived = gotBytes ? this.parser.headBytes + this.parser.wireBodyBytes : 0;
-      if (unsent) this.trail.bytesSent = 0;
       this.#head = (this.#head + 1) % this.#size;
       this.#count--;
-      if (unsent) {
-        // Never written, so safe to send again whatever the method (as Go's transport does) when
-        // the connection broke under it (not for its own timeout or an interruption).
-        if ((flags & SendFlags.Retry) === 0 && (closeOrReset || error.errorClass === 'malformed'))
-          this.#owner.onRequestRetry(this, error);
-        else this.#owner.onRequestFailed(this, error);
-      } else if (gotBytes) {
+      if (gotBytes) {
         this.#owner.onRequestFailed(
           this,
           error.errorClass === 'closed' ? truncatedResponse() : error,
@@ -633,8 +539,6 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
     this.#socket = null;
     this.#head = 0;
     this.#count = 0;
-    this.#unwritten = 0;
-    this.#queued?.fill(undefined);
     this.#responseStarted = false;
     this.parser.reset();
     if (socket) {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { scenarioInfo } from '../../../test/helpers/scenario-info.js';
 import type { Tags } from '../../metrics/metric-types.js';
 import { MetricRegistry } from '../../metrics/registry.js';
 import * as runtime from '../runtime/thread-runtime.js';
@@ -11,19 +12,6 @@ afterEach(() => runtime.installThreadRuntime(previous));
 /** Makes `registry` the one this thread's scripts record into. */
 function useRegistry(registry: MetricRegistry): void {
   runtime.installThreadRuntime(runtime.createThreadRuntime({ registry, testTags: { test: 't' } }));
-}
-
-function scenario(name: string): ScenarioInfo {
-  return {
-    name,
-    executor: 'constant-vus',
-    startTimeMs: 0,
-    iterationsStarted: 0,
-    iterationStride: 1,
-    iterationOffset: 0,
-    tags: {},
-    env: {},
-  } as ScenarioInfo;
 }
 
 function vu(id: number, on: ScenarioInfo): VuState {
@@ -59,8 +47,8 @@ describe('custom metrics: the per-VU series of an untagged add', () => {
     const registry = new MetricRegistry();
     useRegistry(registry);
     const counter = new Counter('things');
-    const a = vu(1, scenario('one'));
-    const b = vu(2, scenario('two'));
+    const a = vu(1, scenarioInfo('one'));
+    const b = vu(2, scenarioInfo('two'));
     vuContext.run(a, () => {
       counter.add(1);
       counter.add(2);
@@ -90,7 +78,7 @@ describe('custom metrics: the per-VU series of an untagged add', () => {
     const first = new MetricRegistry();
     useRegistry(first);
     const trend = new Trend('lat', true);
-    const a = vu(1, scenario('s'));
+    const a = vu(1, scenarioInfo('s'));
     vuContext.run(a, () => trend.add(3));
     const second = new MetricRegistry();
     useRegistry(second);

@@ -1,6 +1,6 @@
 /** Applies a plan's options to this thread's HTTP settings. */
 import type { PlanOptions } from '../../config/plan.js';
-import { batchWritesFromEnv, http2FromEnv, httpSettings } from './http-settings.js';
+import { http2FromEnv, httpSettings } from './http-settings.js';
 
 /** Copies the HTTP-related options of the plan into the thread's settings. */
 export function configureHttpSettings(options: PlanOptions): void {
@@ -15,5 +15,4 @@ export function configureHttpSettings(options: PlanOptions): void {
   httpSettings.resetCookies = options.extra['noCookiesReset'] !== true;
   httpSettings.tls = options.tls;
   httpSettings.http2 = http2FromEnv(process.env);
-  httpSettings.batchWrites = batchWritesFromEnv(process.env);
 }

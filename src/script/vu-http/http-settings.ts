@@ -27,12 +27,6 @@ export interface HttpSettings {
    * switch `GODEBUG=http2client=0` (see {@link http2FromEnv}).
    */
   http2: boolean;
-  /**
-   * Write the requests of one event-loop turn back to back at its end (HttpConnection's
-   * `batchWrites`; the wait is `blocked`). Off unless `REDLINE_BATCH_WRITES=1`: its gain was not
-   * measurable on a loaded machine (bench/RESULTS.md), and it moves time into `blocked`.
-   */
-  batchWrites: boolean;
 }
 
 /**
@@ -44,12 +38,6 @@ export function http2FromEnv(env: NodeJS.ProcessEnv): boolean {
   if (own === '0' || own === 'false') return false;
   if (own === '1' || own === 'true') return true;
   return !/(^|,)\s*http2client=0\s*(,|$)/.test(env['GODEBUG'] ?? '');
-}
-
-/** Whether VUs batch the writes of a turn: only with `REDLINE_BATCH_WRITES=1` (or `true`). */
-export function batchWritesFromEnv(env: NodeJS.ProcessEnv): boolean {
-  const value = env['REDLINE_BATCH_WRITES'];
-  return value === '1' || value === 'true';
 }
 
 /** The settings of this thread (mutable: the engine fills them from the plan); shared by module copies. */
@@ -68,6 +56,5 @@ export const httpSettings: HttpSettings = globalSingleton<HttpSettings>(
     resetCookies: true,
     tls: undefined,
     http2: http2FromEnv(process.env),
-    batchWrites: batchWritesFromEnv(process.env),
   }),
 );

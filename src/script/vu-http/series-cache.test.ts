@@ -72,4 +72,20 @@ describe('VuSeries', () => {
     two.group = '::g';
     expect(new VuSeries(() => two).network()).not.toBe(net);
   });
+
+  it("follows the VU's group and scenario from one request to the next (its memo is per context)", () => {
+    freshRuntime();
+    const vu = vuIn('s');
+    const series = new VuSeries(() => vu);
+    const root = series.network();
+    expect(series.network()).toBe(root);
+    vu.group = '::g';
+    const inGroup = series.network();
+    expect(inGroup).not.toBe(root);
+    expect(inGroup.sent.tags).toMatchObject({ group: '::g', scenario: 's' });
+    vu.group = '';
+    expect(series.network()).toBe(root);
+    vu.scenario = { ...vu.scenario, name: 'other' };
+    expect(series.network().sent.tags).toMatchObject({ group: '', scenario: 'other' });
+  });
 });

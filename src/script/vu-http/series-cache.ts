@@ -75,6 +75,10 @@ interface SeriesMemo extends RequestSeriesKey {
 export class VuSeries {
   readonly #vu: () => VuState;
   #memo: SeriesMemo | undefined;
+  /** The last {@link network} lookup of this VU. */
+  #netMemo:
+    | { registry: MetricRegistry; scenario: string; group: string; series: NetworkSeries }
+    | undefined;
 
   constructor(vu: () => VuState) {
     this.#vu = vu;
@@ -143,8 +147,18 @@ export class VuSeries {
   /** data_sent / data_received series of the VU's current scenario and group. */
   network(): NetworkSeries {
     const vu = this.#vu();
-    const key = `${vu.scenario.name}\u0001${vu.group}`;
     const rt = threadRuntime();
+    // One-entry memo as in forRequest: no key string per request while the context is the same.
+    const memo = this.#netMemo;
+    if (
+      memo !== undefined &&
+      memo.registry === rt.registry &&
+      memo.scenario === vu.scenario.name &&
+      memo.group === vu.group
+    ) {
+      return memo.series;
+    }
+    const key = `${vu.scenario.name}\u0001${vu.group}`;
     const netCaches = caches(rt.registry).net;
     let series = netCaches.get(key);
     if (!series) {
@@ -155,6 +169,7 @@ export class VuSeries {
       };
       netCaches.set(key, series);
     }
+    this.#netMemo = { registry: rt.registry, scenario: vu.scenario.name, group: vu.group, series };
     return series;
   }
 }

@@ -7,7 +7,6 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshThreadRuntimes } from '../../../test/helpers/thread-runtime.js';
 import type { VuState } from '../runtime/vu-state.js';
-import { httpSettings } from './http-settings.js';
 import type { Response } from './response.js';
 import { VuHttp } from './vu-http.js';
 
@@ -103,31 +102,5 @@ describe('VuHttp', () => {
     expect(second.request.headers).not.toBe(first.request.headers);
     expect(post.request.method).toBe('POST');
     http.closeAll();
-  });
-
-  it('with batchWrites, requests of one turn from several VUs are all answered, timed from their write, and still time out', async () => {
-    const was = httpSettings.batchWrites;
-    httpSettings.batchWrites = true;
-    try {
-      const vus = [newVu(), newVu(), newVu()];
-      // Connected first: the requests below go out on kept-alive connections.
-      await Promise.all(vus.map(({ http }) => http.request('GET', `${base}/b`)));
-      const made = performance.now();
-      const answers = vus.map(({ http }) => http.request('GET', `${base}/b`));
-      const stalled = vus[0]!.http.request('GET', `${base}/stall`, undefined, { timeout: '100ms' });
-      const end = made + 20;
-      while (performance.now() < end) {} // the rest of the turn: nothing is written yet
-      for (const r of await Promise.all(answers)) {
-        expect([r.status, r.error_code]).toEqual([200, 0]);
-        const t = r.timings;
-        expect(t.connecting).toBe(0);
-        expect(t.blocked).toBeGreaterThanOrEqual(19);
-        expect(t.duration).toBe(t.sending + t.waiting + t.receiving);
-      }
-      expect((await stalled).error_code).toBe(1050);
-      for (const { http } of vus) http.closeAll();
-    } finally {
-      httpSettings.batchWrites = was;
-    }
   });
 });

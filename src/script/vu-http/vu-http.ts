@@ -71,6 +71,8 @@ export interface RequestParams {
 const readBuffer = Buffer.allocUnsafe(64 * 1024);
 /** The params of a request without any (shared: no object per request; never written to). */
 const NO_PARAMS: RequestParams = Object.freeze({});
+/** A request's HTTP/2 headers until it goes over HTTP/2 (replaced then, never written to). */
+const NO_H2_HEADERS: OutgoingHttpHeaders = Object.freeze({});
 const targets = new Map<string, Target>();
 
 function targetFor(url: string): Target {
@@ -364,7 +366,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
         hostHeader: host ?? target.hostHeader,
         proto: 'HTTP/1.1',
         h2: null,
-        h2Headers: {},
+        h2Headers: NO_H2_HEADERS,
         h2Body: undefined,
         keepBody: responseType !== 'none',
       };
@@ -538,7 +540,6 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
         readBuffer,
         keepHeaders: true,
         keepBody: true,
-        batchWrites: httpSettings.batchWrites,
       });
       pool.all.push(conn);
       slotOf(conn).pool = pool;
