@@ -45,6 +45,7 @@ const FRESH = process.env.FRESH === '1';
  * measured slices (bench/RESULTS.md, 2026-12-06 probe13).
  */
 const WARMUP = Number(process.env.WARMUP ?? 12_000);
+const WARMUP_CHUNK = 2_000;
 const ROOT = new URL('..', import.meta.url).pathname;
 const BASE = process.env.REDLINE_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432';
 const dbName = `rl_bench_probe_${process.pid}`;
@@ -61,11 +62,15 @@ async function admin(sql) {
   }
 }
 
-/** The variants compared: no probe, the probe's request context alone, the whole probe. */
-const VARIANTS = {
+/**
+ * The variants compared: no probe, the probe's request context alone, the whole probe (env
+ * PROBE_ON: another build's dist/probe/register.js as `on`, e.g. to swap the two builds' places
+ * in a second run; env ONLY=off,on,before: the variants kept).
+ */
+const ALL_VARIANTS = {
   off: [],
   als: [`--import=${join(ROOT, 'bench/als-only.mjs')}`],
-  on: [`--import=${join(ROOT, 'dist/probe/register.js')}`],
+  on: [`--import=${process.env.PROBE_ON ?? join(ROOT, 'dist/probe/register.js')}`],
   // Optional: another build of the probe (env PROBE_BASELINE=<path of its dist/probe/register.js>),
   // e.g. the main branch's, to compare before and after a change in the same run.
   ...(process.env.PROBE_BASELINE ? { before: [`--import=${process.env.PROBE_BASELINE}`] } : {}),
@@ -84,6 +89,10 @@ const VARIANTS = {
       .map((part) => [`on-no-${part}`, [`--import=${join(ROOT, 'dist/probe/register.js')}`]]),
   ),
 };
+const ONLY = process.env.ONLY?.split(',');
+const VARIANTS = Object.fromEntries(
+  Object.entries(ALL_VARIANTS).filter(([v]) => v === 'off' || !ONLY || ONLY.includes(v)),
+);
 const COMPARED = Object.keys(VARIANTS).filter((v) => v !== 'off');
 const LABELS = {
   als: 'request context only',
@@ -160,14 +169,18 @@ try {
       await apps[variant]?.stop();
       apps[variant] = await startApp(variant, join(dir, 'probe.ndjson'));
     }
+    // Warmed in turn in chunks of WARMUP_CHUNK requests, so every app ends its warm-up at
+    // about the same time (warmed one after the other, the first sat idle for a minute before
+    // the measured slice while the last had just been warmed).
     for (const path of paths)
-      for (const variant of Object.keys(VARIANTS))
-        await runQuickTest({
-          url: `http://127.0.0.1:${apps[variant].port}${path}`,
-          connections: 16,
-          requests: WARMUP,
-          durationMs: 60_000,
-        });
+      for (let done = 0; done < WARMUP; done += WARMUP_CHUNK)
+        for (const variant of Object.keys(VARIANTS))
+          await runQuickTest({
+            url: `http://127.0.0.1:${apps[variant].port}${path}`,
+            connections: 16,
+            requests: Math.min(WARMUP_CHUNK, WARMUP - done),
+            durationMs: 60_000,
+          });
   };
   await startAll(PATHS);
   console.log(

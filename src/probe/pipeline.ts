@@ -3,7 +3,7 @@ import type http from 'node:http';
 import type { ProbeConfig } from './config.js';
 import type { DetectorHooks, ProbeDetector } from './detectors/detector.js';
 import { PROBE_DETECTORS } from './detectors/registry.js';
-import { type Detection, FindingsStore } from './findings-store.js';
+import { FindingsStore } from './findings-store.js';
 import { frameworkRoute } from './frameworks.js';
 import type { RequestEndHandler } from './http-server.js';
 import type { ProbeMetrics } from './metrics.js';
@@ -43,13 +43,13 @@ function hooksOf(targets: PipelineTargets): readonly DetectorHooks[] {
   return hooks;
 }
 
-/**
- * Detections made while their request was still running, held until it ends: a query can run
+/*
+ * Detections made while their request was still running are held until it ends (on the request's
+ * state, `RequestState.held`: a WeakMap lookup per request cost more than the field): a query can run
  * before the framework has matched the route (an authentication middleware's user lookup runs
  * before koa-router's dispatch), and its detection is filed under the route the request finally
  * got, not under the raw path (one "route" per user name or slug).
  */
-const heldDetections = new WeakMap<RequestState, Detection[]>();
 /** Detections held per request at most (later ones are filed under the route known then). */
 const HELD_LIMIT = 256;
 
@@ -68,10 +68,9 @@ export function createQuerySink(targets: PipelineTargets): QuerySink {
       for (const hook of onQuery) {
         const detection = hook(state, record);
         if (!detection) continue;
-        const held = state.route === '' ? (heldDetections.get(state) ?? []) : undefined;
-        if (held && held.length < HELD_LIMIT) {
-          held.push(detection);
-          heldDetections.set(state, held);
+        if (state.route === '' && (state.held?.length ?? 0) < HELD_LIMIT) {
+          state.held ??= [];
+          state.held.push(detection);
         } else store.add(detection);
       }
     },
@@ -89,9 +88,9 @@ export function createRequestEndHandler(
     const duration = now() - state.start;
     const template = frameworkRoute(request) ?? withBoundSegments(routeTemplate(state.url), state);
     state.route = `${state.method} ${template}`;
-    const held = heldDetections.get(state);
+    const held = state.held;
     if (held) {
-      heldDetections.delete(state);
+      state.held = undefined;
       for (const detection of held) store.add({ ...detection, route: state.route });
     }
     onRequest();

@@ -77,6 +77,25 @@ describe('route parameters from query parameters (an app with its own router)', 
       '/categories/books/items',
     );
   });
+  it('binds one segment per value: a deeper literal segment that reads the same stays literal', () => {
+    const bySlug = 'SELECT id FROM lists WHERE slug = $1';
+    // Healthy: `/lists/:slug/books` requested for the list named "books".
+    expect(templateOf('/lists/books/books', [[bySlug, ['books']]])).toBe('/lists/:slug/books');
+    // The same value passed again (a second query) binds nothing more.
+    expect(
+      templateOf('/lists/books/books', [
+        [bySlug, ['books']],
+        ['SELECT count(*) FROM items WHERE list = $1', ['books']],
+      ]),
+    ).toBe('/lists/:slug/books');
+    // Two values, two segments.
+    expect(
+      templateOf('/shops/acme/products/red', [
+        ['SELECT * FROM shops WHERE name = $1', ['acme']],
+        ['SELECT * FROM products WHERE colour = $1', ['red']],
+      ]),
+    ).toBe('/shops/:name/products/:colour');
+  });
 });
 
 describe('LatencyHistogram', () => {

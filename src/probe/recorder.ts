@@ -13,6 +13,7 @@ import { noteBoundParams } from './route.js';
 import {
   type DriverName,
   MAX_QUERIES_PER_REQUEST,
+  noteSeen,
   now,
   type QueryRecord,
   type RequestState,
@@ -53,6 +54,8 @@ interface SiteSlot {
 /** What is kept per normalised statement: select-star sampling state and its call sites per route. */
 interface StarSlot {
   starSamples: number;
+  /** The slowest execution time handed to keepSample (below it, no lookup: query-samples.ts). */
+  slowestMs: number;
   /** Route → cached call site (two lookups by strings whose hashes are cached, no key built per query). */
   sites: Map<string, SiteSlot>;
 }
@@ -87,7 +90,7 @@ function slotOf(sql: string): StarSlot {
       slots.clear();
       siteSlotCount = 0;
     }
-    slot = { starSamples: 0, sites: new Map() };
+    slot = { starSamples: 0, slowestMs: -1, sites: new Map() };
     slots.set(sql, slot);
   }
   return slot;
@@ -141,8 +144,7 @@ export function beginQuery(
   const shape = shapeOf(text);
   const sql = shape.sql;
   noteBoundParams(state, text, params);
-  const seen = (state.seen.get(sql) ?? 0) + 1;
-  state.seen.set(sql, seen);
+  const seen = noteSeen(state, sql);
   const site = siteFor(state, shape, seen, above);
   const t = now();
   const record: QueryRecord = {
@@ -159,6 +161,7 @@ export function beginQuery(
     error: false,
     queued,
     site,
+    statement: shape.slot,
   };
   if (shape.star && sink?.selectStarSampling && shape.slot.starSamples < SAMPLES_PER_QUERY) {
     shape.slot.starSamples++;
@@ -223,8 +226,14 @@ export function finishQuery(state: RequestState, record: QueryRecord, outcome: Q
   if (record.usedColumns && outcome.rowsArray)
     trackColumnUse(outcome.rowsArray, record.usedColumns);
   else if (record.usedColumns) delete record.usedColumns;
-  state.dbMs += record.end - record.execStart;
-  keepSample(record.sql, record.text, record.params, record.end - record.execStart);
+  const ms = record.end - record.execStart;
+  state.dbMs += ms;
+  // Only an execution slower than the statement's slowest so far can become its sample.
+  const statement = record.statement;
+  if (!statement || ms > statement.slowestMs) {
+    if (statement) statement.slowestMs = ms;
+    keepSample(record.sql, record.text, record.params, ms);
+  }
   if (record.queued) state.poolWaitMs += record.execStart - record.start;
   sink?.onQuery(state, record);
 }

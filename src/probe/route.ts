@@ -52,20 +52,24 @@ const MAX_SEGMENT_CHARS = 200;
  * raw paths. A segment passed verbatim to a query is data, not part of the route: at the end of
  * the request it becomes a parameter named after the column it is compared with (`slug = $1` →
  * `:slug`; `:param` when the SQL does not say). The first segment stays literal (a top-level
- * resource name), and only segments the heuristic left literal are considered.
+ * resource name), and only segments the heuristic left literal are considered. A value binds one
+ * segment, the first that holds it: a deeper literal segment that happens to read the same
+ * (`/lists/books/books` with `books` passed once) stays part of the route.
  */
 export function noteBoundParams(state: RequestState, text: string, params: unknown): void {
   if (!Array.isArray(params)) return;
-  let segments: string[] | undefined;
+  let segments: ReadonlyArray<string | undefined> | undefined;
   for (let i = 0; i < params.length; i++) {
     const value: unknown = params[i];
     if (typeof value !== 'string' || value.length === 0 || value.length > MAX_SEGMENT_CHARS)
       continue;
     if (state.boundSegments?.has(value)) continue;
-    segments ??= literalSegments(state.url);
-    if (!segments.includes(value)) continue;
+    state.literalSegments ??= literalSegments(state.url);
+    segments ??= state.literalSegments;
+    const at = segments.indexOf(value); // the first segment that reads `value`
+    if (at < 0) continue;
     state.boundSegments ??= new Map();
-    state.boundSegments.set(value, parameterName(text, i));
+    state.boundSegments.set(value, { at, name: parameterName(text, i) });
     state.knownRoute = undefined; // the route label changed: routeOf computes it again
   }
 }
@@ -74,23 +78,24 @@ export function noteBoundParams(state: RequestState, text: string, params: unkno
 export function withBoundSegments(template: string, state: RequestState): string {
   const bound = state.boundSegments;
   if (!bound || bound.size === 0) return template;
-  return template
-    .split('/')
-    .map((segment, index) => {
-      const name = index >= 2 ? bound.get(decodeSegment(segment)) : undefined;
-      return name === undefined ? segment : `:${name}`;
-    })
-    .join('/');
+  const parts = template.split('/');
+  for (const { at, name } of bound.values()) if (at < parts.length) parts[at] = `:${name}`;
+  return parts.join('/');
 }
 
-/** Decoded path segments after the first that the heuristic template keeps literal. */
-function literalSegments(url: string): string[] {
+/**
+ * The URL's decoded path segments by position, where the heuristic template keeps them literal
+ * (`undefined` elsewhere, and for the first segment).
+ */
+function literalSegments(url: string): Array<string | undefined> {
   const q = url.indexOf('?');
   const path = (q >= 0 ? url.slice(0, q) : url).split('/');
   const template = routeTemplate(url).split('/');
-  const literal: string[] = [];
-  for (let i = 2; i < path.length; i++)
-    if (path[i] && path[i] === template[i]) literal.push(decodeSegment(path[i] as string));
+  const literal: Array<string | undefined> = [];
+  for (let i = 0; i < path.length; i++)
+    literal.push(
+      i >= 2 && path[i] && path[i] === template[i] ? decodeSegment(path[i] as string) : undefined,
+    );
   return literal;
 }
 
@@ -102,8 +107,31 @@ function decodeSegment(segment: string): string {
   }
 }
 
-/** The column compared with parameter `index` (0-based) in `text`: `$n` or the n-th `?`. */
+/** Parameter names per query text (index → name), bounded like the template cache. */
+const parameterNames = new Map<string, string[]>();
+registerFootprint(() => parameterNames);
+
+/**
+ * The column compared with parameter `index` (0-based) in `text` (cached: the regular expressions
+ * below, built per binding, were most of a bound request's bookkeeping, ~4 µs; bench/RESULTS.md).
+ */
 function parameterName(text: string, index: number): string {
+  let names = parameterNames.get(text);
+  if (!names) {
+    if (parameterNames.size >= CACHE_LIMIT) parameterNames.clear();
+    names = [];
+    parameterNames.set(text, names);
+  }
+  let name = names[index];
+  if (name === undefined) {
+    name = findParameterName(text, index);
+    names[index] = name;
+  }
+  return name;
+}
+
+/** The column compared with parameter `index` (0-based) in `text`: `$n` or the n-th `?`. */
+function findParameterName(text: string, index: number): string {
   const column = String.raw`([A-Za-z_]\w*)\s*(?:=|<>|!=|\bI?LIKE\b)\s*`;
   const numbered = new RegExp(String.raw`${column}\$${index + 1}(?!\d)`, 'i').exec(text);
   if (numbered?.[1]) return numbered[1];

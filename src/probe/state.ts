@@ -1,6 +1,7 @@
 /** Per-request state carried by AsyncLocalStorage, and the record of one database query. */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
+import type { Detection } from './findings-store.js';
 import type { CallSiteHolder } from './query-site.js';
 
 /** Which client library issued a query. */
@@ -27,6 +28,11 @@ export interface QueryRecord {
   /** True when the query waited for a pool that had no free connection. */
   queued: boolean;
   site: CallSiteHolder | undefined;
+  /**
+   * The statement's state kept across requests by the recorder: the slowest time sampled so far
+   * (finishQuery looks the sample up only when an execution is slower).
+   */
+  statement?: { slowestMs: number };
   /** Column names read by the app (SELECT * sampling), when sampled. */
   usedColumns?: Set<string>;
   columnNames?: string[];
@@ -51,18 +57,31 @@ export interface RequestState {
   poolWaitMs: number;
   httpClientMs: number;
   httpClientCount: number;
-  /** Occurrences of each normalised query in this request (decides stack capture). */
-  seen: Map<string, number>;
+  /**
+   * Executions of the request's first statement (normalised text in `firstSql`): most requests
+   * run each statement once, and counting one statement needs no Map (see {@link noteSeen}).
+   */
+  firstSql: string | undefined;
+  firstCount: number;
+  /** Executions of every other statement (created at the request's second distinct statement). */
+  moreSeen: Map<string, number> | undefined;
+  /** The most executions of any one statement in this request (detectors skip below their count). */
+  maxSeen: number;
   /**
    * Last captured call site of each repeated normalised query in this request (created at the
    * first repeat: most requests run each statement once).
    */
   lastSites: Map<string, CallSiteHolder> | undefined;
+  /** Detections made before the request's route was final, filed when it ends (pipeline.ts). */
+  held?: Detection[];
   /**
-   * Path segments this request's queries took as parameters (segment → parameter name): a
-   * hand-written router's route parameters (route.ts `noteBoundParams`).
+   * Path segments this request's queries took as parameters (segment's value → its position in
+   * the path and the parameter's name): a hand-written router's route parameters (route.ts
+   * `noteBoundParams`).
    */
-  boundSegments?: Map<string, string>;
+  boundSegments?: Map<string, { at: number; name: string }>;
+  /** The URL's literal path segments by position (route.ts, computed once per request). */
+  literalSegments?: ReadonlyArray<string | undefined>;
 }
 
 /** Queries kept per request for detection (more are counted only). */
@@ -89,9 +108,38 @@ export function createRequestState(method: string, url: string): RequestState {
     poolWaitMs: 0,
     httpClientMs: 0,
     httpClientCount: 0,
-    seen: new Map(),
+    firstSql: undefined,
+    firstCount: 0,
+    moreSeen: undefined,
+    maxSeen: 0,
     lastSites: undefined,
   };
+}
+
+/**
+ * Counts one execution of the normalised statement `sql` in the request; returns how many it has
+ * had so far (this one included). The first statement is counted in two fields, later ones in a
+ * Map created on demand: a per-request Map for the common one-statement request was an
+ * allocation and two hash lookups per query.
+ */
+export function noteSeen(state: RequestState, sql: string): number {
+  let count: number;
+  if (state.firstSql === undefined || state.firstSql === sql) {
+    state.firstSql = sql;
+    count = ++state.firstCount;
+  } else {
+    state.moreSeen ??= new Map();
+    count = (state.moreSeen.get(sql) ?? 0) + 1;
+    state.moreSeen.set(sql, count);
+  }
+  if (count > state.maxSeen) state.maxSeen = count;
+  return count;
+}
+
+/** Executions of the normalised statement `sql` in the request so far. */
+export function seenCount(state: RequestState, sql: string): number {
+  if (state.firstSql === sql) return state.firstCount;
+  return state.moreSeen?.get(sql) ?? 0;
 }
 
 /** Monotonic milliseconds. */

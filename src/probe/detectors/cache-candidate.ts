@@ -12,6 +12,7 @@ import { registerFootprintOf } from '../footprint.js';
 import { routeIsFinal } from '../frameworks.js';
 import { type ResolvedSite, resolveSite } from '../query-site.js';
 import { routeOf } from '../route.js';
+import type { QueryRecord, RequestState } from '../state.js';
 import type { ProbeDetector } from './detector.js';
 import { explainEvidence, ms, probeTimeEvidence, shortSql } from './shared.js';
 
@@ -275,22 +276,37 @@ export const cacheCandidateDetector: ProbeDetector = {
   id: CACHE_CANDIDATE_ID,
   createHooks: (config) => {
     const tracker = new CacheTracker();
+    // The query `note` is looking at, read by its two callbacks: they are made once per runtime,
+    // not as two closures per query (`note` calls them synchronously; cleared after each call so
+    // no finished request is held).
+    let state: RequestState | undefined;
+    let record: QueryRecord | undefined;
+    const site = () => resolveSite(record?.site, config.root);
+    // Batched only when the route is already the request's final one (the pipeline files other
+    // detections under the route the request ends with) and the call site is known.
+    const batchKey = () =>
+      state && (state.route !== '' || routeIsFinal(state.raw)) ? record?.site : undefined;
     return {
-      onQuery(state, record) {
-        if (record.error || record.key === undefined) return undefined;
-        return tracker.note(
-          record.text,
-          record.key,
-          record.sql,
-          routeOf(state),
-          state.id,
-          record.end - record.execStart,
-          record.end,
-          () => resolveSite(record.site, config.root),
-          // Batched only when the route is already the request's final one (the pipeline files
-          // other detections under the route the request ends with) and the call site is known.
-          () => (state.route !== '' || routeIsFinal(state.raw) ? record.site : undefined),
-        );
+      onQuery(s, r) {
+        if (r.error || r.key === undefined) return undefined;
+        state = s;
+        record = r;
+        try {
+          return tracker.note(
+            r.text,
+            r.key,
+            r.sql,
+            routeOf(s),
+            s.id,
+            r.end - r.execStart,
+            r.end,
+            site,
+            batchKey,
+          );
+        } finally {
+          state = undefined;
+          record = undefined;
+        }
       },
       drain: () => tracker.drain(),
     };

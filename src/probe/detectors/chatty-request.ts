@@ -46,7 +46,7 @@ export function detectChattyRequest(state: RequestState, nPlusOneCount: number):
   // chain's filter and sort were 0.6 % of a one-query route's CPU (bench/RESULTS.md).
   if (state.queries.length < CHATTY_MIN_ROUND_TRIPS) return [];
   // A statement repeated up to the N+1 count is a loop: the N+1 detector owns it.
-  for (const count of state.seen.values()) if (count >= nPlusOneCount) return [];
+  if (state.maxSeen >= nPlusOneCount) return [];
   const chain = sequentialDistinctChain(state.queries);
   if (chain.length < CHATTY_MIN_ROUND_TRIPS) return [];
   return [

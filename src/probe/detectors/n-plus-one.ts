@@ -13,7 +13,7 @@ import {
   whereText,
 } from '../findings-store.js';
 import { resolveSite, siteKey } from '../query-site.js';
-import type { QueryRecord, RequestState } from '../state.js';
+import { type QueryRecord, type RequestState, seenCount } from '../state.js';
 import type { ProbeDetector } from './detector.js';
 import {
   explainEvidence,
@@ -42,9 +42,11 @@ export const N_PLUS_ONE_ID = 'probe.n-plus-one';
 
 /** Finds N+1 runs in a finished request. */
 export function detectNPlusOne(state: RequestState, config: ProbeConfig): Detection[] {
+  // No statement repeated enough (most requests): nothing to group.
+  if (state.maxSeen < config.nPlusOneCount) return [];
   const groups = new Map<string, QueryRecord[]>();
   for (const record of state.queries) {
-    if ((state.seen.get(record.sql) ?? 0) < config.nPlusOneCount) continue;
+    if (seenCount(state, record.sql) < config.nPlusOneCount) continue;
     const list = groups.get(record.sql) ?? [];
     list.push(record);
     groups.set(record.sql, list);
