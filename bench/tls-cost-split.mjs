@@ -5,7 +5,7 @@
 //   redline-A, redline-B  quick mode of two builds (REDLINE_A, REDLINE_B: paths to bin/redline.js),
 //                         marginal CPU per request of -n N and -n 2N runs (start-up and JIT cancel)
 //   redline-B-tcp         build B against the cleartext nginx
-//   wrk, wrk-tcp, h2load  whole-run CPU of 3 s runs (C programs: start-up of a few ms)
+//   wrk, wrk-tcp, h2load, h2load-tcp  whole-run CPU of 3 s runs (C programs: start-up of a few ms)
 // CLOSE=1 uses an nginx that closes every connection after its response (keepalive_requests 1):
 // every request then pays a new TLS connection (resumed by Redline and wrk alike).
 // Ratios: per round, wrk's µs/req ÷ the mode's (the mode's requests per CPU-second relative to
@@ -29,8 +29,9 @@ const T = tlsTarget.url;
 const P = plainTarget.url;
 
 async function measure(mode) {
-  if (mode === 'h2load') {
-    const x = await runPinned('h2load', ['--h1', '-t1', '-c50', '-m1', '-D', '3', T]);
+  if (mode.startsWith('h2load')) {
+    const url = mode === 'h2load-tcp' ? P : T;
+    const x = await runPinned('h2load', ['--h1', '-t1', '-c50', '-m1', '-D', '3', url]);
     return (x.cpuSeconds / Number(/(\d+) succeeded/.exec(x.stdout)?.[1])) * 1e6;
   }
   if (mode.startsWith('wrk')) {
@@ -78,12 +79,20 @@ try {
 console.log(`\nend: ${loadText()}; ${close ? 'nginx closes after every response' : 'keep-alive'}`);
 for (const mode of modes) {
   const line = `${mode.padEnd(14)} CPU µs/req median ${median(res[mode]).toFixed(1)} (${res[mode].map((v) => v.toFixed(1)).join(' ')})`;
-  const vsWrk = res.wrk ? res.wrk.map((w, i) => w / res[mode][i]) : [];
-  console.log(
-    res.wrk && mode !== 'wrk' ? `${line}; vs wrk ${formatInterval(ratioInterval(vsWrk))}` : line,
-  );
+  // Each mode against the peers on the same target (TLS or cleartext).
+  const tcp = mode.endsWith('-tcp');
+  const vs = (peer) => {
+    const p = res[tcp ? `${peer}-tcp` : peer];
+    if (!p || mode === (tcp ? `${peer}-tcp` : peer)) return '';
+    return `; vs ${peer} ${formatInterval(ratioInterval(p.map((w, i) => w / res[mode][i])))}`;
+  };
+  console.log(`${line}${vs('wrk')}${mode.startsWith('h2load') ? '' : vs('h2load')}`);
 }
-if (res['redline-A'] && res['redline-B']) {
-  const ab = res['redline-A'].map((a, i) => a / res['redline-B'][i]);
-  console.log(`redline-A µs/req ÷ redline-B µs/req: ${formatInterval(ratioInterval(ab))}`);
+for (const suffix of ['', '-tcp']) {
+  const [a, b] = [res[`redline-A${suffix}`], res[`redline-B${suffix}`]];
+  if (!a || !b) continue;
+  const ab = a.map((x, i) => x / b[i]);
+  console.log(
+    `redline-A${suffix} µs/req ÷ redline-B${suffix} µs/req: ${formatInterval(ratioInterval(ab))}`,
+  );
 }

@@ -1,6 +1,8 @@
 // A/B micro-benchmark of quick mode's per-response hot path without the network: response bytes
-// are fed straight into HttpConnection (parser, timing trail, owner callback, 8 HDR trends +
-// counters + rate of HttpSeriesSet.record), one and ten responses per read. The connection is
+// are fed straight into HttpConnection (`handleRead`, as its socket's `onread` does: parser,
+// timing trail, owner callback recording as QuickShard.onResponse does: HttpSeriesSet.record's
+// trends, counter and rate, then iterations, data_sent and data_received), one and ten responses
+// per read. The connection is
 // really connected (to a local server that never answers) so its state is the production one.
 // CPU time per response (process.cpuUsage), builds alternated round by round, medians.
 // Usage: node bench/micro/connection-hot-path.bench.mjs [distA] [distB] (default: ./dist only)
@@ -30,6 +32,9 @@ async function load(dist) {
   const { parseTarget } = await imp('http/target.js');
   const registry = new MetricRegistry(() => performance.now());
   const series = new HttpSeriesCache(registry, { method: 'GET' }, DEFAULT_EXPECTED_STATUS, false);
+  const iterations = registry.counter('iterations');
+  const dataSent = registry.counter('data_sent');
+  const dataReceived = registry.counter('data_received');
   let done = 0;
   let ready;
   const up = new Promise((r) => {
@@ -39,7 +44,11 @@ async function load(dist) {
     onConnectionReady: () => ready(),
     onResponse(conn) {
       done++;
-      series.forStatus(conn.parser.statusCode).record(conn.trail, conn.trail.tag);
+      const trail = conn.trail;
+      series.forStatus(conn.statusCode).record(trail, trail.tag);
+      iterations.add(1);
+      dataSent.add(trail.bytesSent);
+      dataReceived.add(trail.bytesReceived);
     },
     onRequestFailed() {},
     onRequestRetry() {},
@@ -62,7 +71,7 @@ const builds = await Promise.all(dists.map(load));
 function round(b, reads) {
   for (let i = 0; i < BATCH; i++) b.conn.send(REQUEST, 0, performance.now(), 0);
   const t = process.cpuUsage();
-  for (const buf of reads) b.conn.handleTlsData(buf);
+  for (const buf of reads) b.conn.handleRead(buf, buf.length);
   const u = process.cpuUsage(t);
   b.registry.snapshot(0, 0, 0, 1); // drain, as the interval clock does
   return ((u.user + u.system) * 1000) / BATCH;

@@ -274,6 +274,79 @@ describe('ResponseParser properties', () => {
     );
   });
 
+  it('decides a head the same whole in one read as split at every byte', () => {
+    // One read takes the single-pass scan; a head split across reads goes through the carry.
+    const line = fc.oneof(
+      fc.constantFrom(
+        'Content-Length: 3',
+        'Content-Length: 3x',
+        'content-length:',
+        'Transfer-Encoding: chunked',
+        'Connection: close',
+        'Bad Name: x',
+        'NoColon',
+        ': empty name',
+        'X: a\rb',
+        '\r',
+      ),
+      fc.string({ unit: fc.constantFrom(...'aZ-: \t0'.split('')), maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          'HTTP/1.1 200 OK',
+          'HTTP/1.0 404 Nope',
+          'HTTP/1.1 200',
+          'HTTP/1.1 20',
+          'HTP/1.1 200',
+        ),
+        fc.array(line, { maxLength: 5 }),
+        fc.boolean(),
+        (status, lines, close) => {
+          const text = `${[status, ...lines].join('\r\n')}\r\n\r\nabc`;
+          const outcome = (cuts: number[]) => {
+            const { c, ok } = feed(text, cuts, false);
+            if (close) c.parser.finish();
+            return {
+              ok,
+              error: c.parser.error,
+              responses: c.responses.map((r) => [r.status, r.keepAlive, r.wire]),
+            };
+          };
+          const whole = outcome([]);
+          expect(outcome(Array.from({ length: text.length }, (_, i) => i))).toEqual(whole);
+          expect(outcome([text.indexOf('\r\n\r\n') + 2])).toEqual(whole);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('names what is wrong with a head exactly', () => {
+    const cases: [string, string][] = [
+      [
+        'HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n',
+        'malformed header line (invalid character in header name)',
+      ],
+      ['HTTP/1.1 200 OK\r\n: x\r\n\r\n', 'malformed header line (no "name:" before the value)'],
+      ['HTTP/1.1 200 OK\r\nX: a\rb\r\n\r\n', 'malformed header line (missing CRLF)'],
+      ['HTTP/1.1 200 O\rK\r\n\r\n', 'malformed status line'],
+      ['HTTP/1.1 20\r\n\r\n', 'malformed status line (expected "HTTP/1.x NNN")'],
+      [
+        'HTTP/1.1 200 OK\r\nContent-Length: 1\r\ncontent-length: 2\r\n\r\n',
+        'malformed header: conflicting Content-Length headers',
+      ],
+      ['HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n', 'malformed header: empty Content-Length'],
+    ];
+    for (const [text, error] of cases) {
+      for (const cuts of [[], [5], [text.length - 3]]) {
+        const { c, ok } = feed(text, cuts, false);
+        expect(ok).toBe(false);
+        expect(c.parser.error).toBe(error);
+      }
+    }
+  });
+
   it('never throws on garbage, split anywhere', () => {
     fc.assert(
       fc.property(

@@ -47,6 +47,34 @@ const STATUS_PREFIX = Buffer.from('HTTP/1.');
 /** Bytes of "HTTP/1.x NNN": what {@link ResponseParser} can validate before the line ends. */
 const STATUS_PREFIX_LENGTH = 12;
 
+/** {@link ResponseParser}'s head scan ran out of bytes before the blank line. */
+const INCOMPLETE = -1;
+/** {@link ResponseParser}'s head scan met a malformed line. */
+const MALFORMED = -2;
+const STATUS_LINE_EXPECTED = 'malformed status line (expected "HTTP/1.x NNN")';
+
+/**
+ * True when buf[start, start+n) (n <= 12) can begin a status line: "HTTP/1." then 0 or 1, a
+ * space, and a three-digit code whose first digit is 1-9.
+ */
+function statusPrefixValid(buf: Buffer, start: number, n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const c = buf[start + i]!;
+    const ok =
+      i < 7
+        ? c === STATUS_PREFIX[i]
+        : i === 7
+          ? c === 48 || c === 49
+          : i === 8
+            ? c === 32
+            : i === 9
+              ? c >= 49 && c <= 57
+              : c >= 48 && c <= 57;
+    if (!ok) return false;
+  }
+  return true;
+}
+
 /** Header-name characters (RFC 9110 `token`): 1 when allowed. */
 const TOKEN = new Uint8Array(256);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -102,6 +130,8 @@ export class ResponseParser {
   #connectionClose = false;
   #connectionKeepAlive = false;
   #resets = 0;
+  /** Why the last head scan returned MALFORMED. */
+  #scanError = '';
 
   constructor(owner: ResponseParserOwner) {
     this.#owner = owner;
@@ -244,19 +274,24 @@ export class ResponseParser {
 
   #parseHead(buf: Buffer, pos: number, end: number): number {
     if (this.#carryLength === 0) {
+      // The usual case, a whole head in this read: one pass finds its end and reads it.
+      const next = this.#scanHead(buf, pos, Math.min(end, pos + this.maxHeaderBytes));
+      if (next >= 0) {
+        this.headBytes += next - pos;
+        this.#headScanned(buf, pos, next);
+        return next;
+      }
+      // Not a whole well-formed head within the limit: decide as if the head were searched first.
       const at = buf.indexOf(HEAD_END, pos);
       if (at !== -1 && at + 4 <= end) {
         const consumed = at + 4 - pos;
         this.headBytes += consumed;
-        if (consumed > this.maxHeaderBytes) {
-          this.#fail(`response head larger than ${this.maxHeaderBytes} bytes`);
-          return end;
-        }
-        this.#interpretHead(buf, pos, at + 2);
-        return at + 4;
+        // A whole head within the limit that did not scan is malformed (#scanHead's reason).
+        this.#fail(consumed > this.maxHeaderBytes ? this.#tooLarge() : this.#scanError);
+        return end;
       }
       if (end - pos > this.maxHeaderBytes) {
-        this.#fail(`response head larger than ${this.maxHeaderBytes} bytes`);
+        this.#fail(this.#tooLarge());
         return end;
       }
       this.#appendCarry(buf, pos, end);
@@ -269,8 +304,7 @@ export class ResponseParser {
     this.#appendCarry(buf, pos, end);
     const at = this.#carry.indexOf(HEAD_END, scanFrom);
     if (at === -1 || at + 4 > this.#carryLength) {
-      if (this.#carryLength > this.maxHeaderBytes)
-        this.#fail(`response head larger than ${this.maxHeaderBytes} bytes`);
+      if (this.#carryLength > this.maxHeaderBytes) this.#fail(this.#tooLarge());
       else if (before < STATUS_PREFIX_LENGTH) this.#checkStatusPrefix();
       return end;
     }
@@ -278,11 +312,17 @@ export class ResponseParser {
     this.#carryLength = 0;
     this.headBytes += at + 4;
     if (at + 4 > this.maxHeaderBytes) {
-      this.#fail(`response head larger than ${this.maxHeaderBytes} bytes`);
+      this.#fail(this.#tooLarge());
       return end;
     }
-    this.#interpretHead(this.#carry, 0, at + 2);
+    // The whole head is in the carry: it scans or it is malformed.
+    if (this.#scanHead(this.#carry, 0, at + 4) < 0) this.#fail(this.#scanError);
+    else this.#headScanned(this.#carry, 0, at + 4);
     return pos + used;
+  }
+
+  #tooLarge(): string {
+    return `response head larger than ${this.maxHeaderBytes} bytes`;
   }
 
   /**
@@ -291,132 +331,102 @@ export class ResponseParser {
    * server never sends the blank line that ends a head. Only runs on heads split across reads.
    */
   #checkStatusPrefix(): void {
-    const carry = this.#carry;
-    const n = Math.min(this.#carryLength, STATUS_PREFIX_LENGTH);
-    for (let i = 0; i < n; i++) {
-      const c = carry[i]!;
-      const ok =
-        i < 7
-          ? c === STATUS_PREFIX[i]
-          : i === 7
-            ? c === 48 || c === 49
-            : i === 8
-              ? c === 32
-              : i === 9
-                ? c >= 49 && c <= 57
-                : c >= 48 && c <= 57;
-      if (!ok) {
-        this.#fail('malformed status line (expected "HTTP/1.x NNN")');
-        return;
-      }
-    }
+    if (!statusPrefixValid(this.#carry, 0, Math.min(this.#carryLength, STATUS_PREFIX_LENGTH)))
+      this.#fail(STATUS_LINE_EXPECTED);
   }
 
-  /** Parses `HTTP/1.x NNN reason\r\n` and header lines in buf[start, end) (end excludes the blank line). */
-  #interpretHead(buf: Buffer, start: number, end: number): void {
-    // Status line: "HTTP/1." digit SP 3DIGIT [SP reason] CRLF
-    if (
-      end - start < 14 ||
-      buf[start] !== 72 || // H
-      buf[start + 1] !== 84 || // T
-      buf[start + 2] !== 84 || // T
-      buf[start + 3] !== 80 || // P
-      buf[start + 4] !== 47 || // /
-      buf[start + 5] !== 49 || // 1
-      buf[start + 6] !== 46 // .
-    ) {
-      return this.#fail('malformed status line (expected "HTTP/1.x NNN")');
-    }
-    const minor = buf[start + 7]! - 48;
-    const s1 = buf[start + 9]! - 48;
-    const s2 = buf[start + 10]! - 48;
-    const s3 = buf[start + 11]! - 48;
-    const after = buf[start + 12];
-    if (
-      (minor !== 0 && minor !== 1) ||
-      buf[start + 8] !== 32 ||
-      s1 < 1 ||
-      s1 > 9 ||
-      s2 < 0 ||
-      s2 > 9 ||
-      s3 < 0 ||
-      s3 > 9 ||
-      (after !== 32 && after !== CR)
-    ) {
-      return this.#fail('malformed status line (expected "HTTP/1.x NNN")');
-    }
-    let lineEnd = start + 12;
-    while (lineEnd < end && buf[lineEnd] !== CR) lineEnd++;
-    if (lineEnd >= end || buf[lineEnd + 1] !== LF) return this.#fail('malformed status line');
-    this.httpMinor = minor;
-    this.statusCode = s1 * 100 + s2 * 10 + s3;
+  /** A head scanned whole in buf[start, next): kept when asked, then the body (or not) follows. */
+  #headScanned(buf: Buffer, start: number, next: number): void {
     if (this.keepHeaders) {
-      const head = Buffer.allocUnsafe(end - start);
-      buf.copy(head, 0, start, end);
+      // Without the blank line, as `head` is documented.
+      const head = Buffer.allocUnsafe(next - 2 - start);
+      buf.copy(head, 0, start, next - 2);
       this.head = head;
     }
-    this.#contentLength = -1;
-    this.#chunked = false;
-    this.#connectionClose = false;
-    this.#connectionKeepAlive = false;
-    if (!this.#parseHeaderLines(buf, lineEnd + 2, end)) return;
     this.#afterHead();
   }
 
   /**
-   * Parses header lines in buf[pos, end); every line ends with CRLF. One pass in JavaScript: short
-   * lines make a native indexOf per line slower than scanning (measured: bench/micro/parser.bench.mjs).
-   * Returns false on error.
+   * Scans a response head in buf[start, limit) in one pass: the status line
+   * (`HTTP/1.x NNN [reason]` CRLF), then header lines (`token ":" value` CRLF) up to the blank
+   * line, reading the headers that frame the message (Content-Length, Transfer-Encoding,
+   * Connection) on the way. Returns the index just past the blank line; {@link INCOMPLETE} when
+   * `limit` comes first; {@link MALFORMED} at the first malformed line (why in `#scanError`), and
+   * that line was whole, so more bytes cannot mend it. The status code and framing fields it
+   * sets are meaningful only when it returns an index. One pass in JavaScript: short lines make a
+   * native indexOf per line (or one for the blank line first) slower than scanning (measured:
+   * bench/micro/parser.bench.mjs, bench/micro/connection-hot-path.bench.mjs).
    */
-  #parseHeaderLines(buf: Buffer, start: number, end: number): boolean {
-    let pos = start;
-    while (pos < end) {
-      let i = pos;
-      while (i < end && TOKEN[buf[i]!] === 1) i++;
-      if (i === pos || buf[i] !== 58) {
-        this.#fail(
-          i === pos
-            ? 'malformed header line (no "name:" before the value)'
-            : 'malformed header line (invalid character in header name)',
-        );
-        return false;
+  #scanHead(buf: Buffer, start: number, limit: number): number {
+    const available = limit - start;
+    if (!statusPrefixValid(buf, start, Math.min(available, STATUS_PREFIX_LENGTH)))
+      return this.#malformed(STATUS_LINE_EXPECTED);
+    if (available <= STATUS_PREFIX_LENGTH) return INCOMPLETE;
+    const after = buf[start + STATUS_PREFIX_LENGTH];
+    if (after !== 32 && after !== CR) return this.#malformed(STATUS_LINE_EXPECTED);
+    let pos = start + STATUS_PREFIX_LENGTH;
+    while (pos < limit && buf[pos] !== CR) pos++;
+    if (pos + 1 >= limit) return INCOMPLETE;
+    if (buf[pos + 1] !== LF) return this.#malformed('malformed status line');
+    this.httpMinor = buf[start + 7]! - 48;
+    this.statusCode =
+      (buf[start + 9]! - 48) * 100 + (buf[start + 10]! - 48) * 10 + buf[start + 11]! - 48;
+    this.#contentLength = -1;
+    this.#chunked = false;
+    this.#connectionClose = false;
+    this.#connectionKeepAlive = false;
+    pos += 2;
+    for (;;) {
+      if (pos >= limit) return INCOMPLETE;
+      if (buf[pos] === CR) {
+        if (pos + 1 >= limit) return INCOMPLETE;
+        if (buf[pos + 1] === LF) return pos + 2; // the blank line
       }
+      let i = pos;
+      while (i < limit && TOKEN[buf[i]!] === 1) i++;
+      if (i >= limit) return INCOMPLETE;
+      if (i === pos) return this.#malformed('malformed header line (no "name:" before the value)');
+      if (buf[i] !== 58)
+        return this.#malformed('malformed header line (invalid character in header name)');
       const colon = i;
       let lineEnd = colon + 1;
-      while (lineEnd < end && buf[lineEnd] !== CR) lineEnd++;
-      if (lineEnd >= end || buf[lineEnd + 1] !== LF) {
-        this.#fail('malformed header line (missing CRLF)');
-        return false;
-      }
+      while (lineEnd < limit && buf[lineEnd] !== CR) lineEnd++;
+      if (lineEnd + 1 >= limit) return INCOMPLETE;
+      if (buf[lineEnd + 1] !== LF) return this.#malformed('malformed header line (missing CRLF)');
       let vStart = colon + 1;
       let vEnd = lineEnd;
       while (vStart < vEnd && (buf[vStart] === 32 || buf[vStart] === 9)) vStart++;
       while (vEnd > vStart && (buf[vEnd - 1] === 32 || buf[vEnd - 1] === 9)) vEnd--;
-      if (!this.#interpretHeader(buf, pos, colon - pos, vStart, vEnd)) return false;
+      const problem = this.#interpretHeader(buf, pos, colon - pos, vStart, vEnd);
+      if (problem !== '') return this.#malformed(`malformed header: ${problem}`);
       pos = lineEnd + 2;
     }
-    return true;
   }
 
-  /** Reacts to the headers that frame the message; keeps all when asked. */
+  #malformed(reason: string): number {
+    this.#scanError = reason;
+    return MALFORMED;
+  }
+
+  /** Reacts to the headers that frame the message; returns what is wrong with one, or ''. */
   #interpretHeader(
     buf: Buffer,
     nameStart: number,
     nameLength: number,
     vStart: number,
     vEnd: number,
-  ): boolean {
+  ): string {
     if (nameLength === 14 && equalsLower(buf, nameStart, 'content-length')) {
       let n = 0;
-      if (vStart === vEnd) return this.#failHeader('empty Content-Length');
+      if (vStart === vEnd) return 'empty Content-Length';
       for (let i = vStart; i < vEnd; i++) {
         const d = buf[i]! - 48;
-        if (d < 0 || d > 9) return this.#failHeader('invalid Content-Length');
+        if (d < 0 || d > 9) return 'invalid Content-Length';
         n = n * 10 + d;
       }
-      if (n > Number.MAX_SAFE_INTEGER) return this.#failHeader('invalid Content-Length');
+      if (n > Number.MAX_SAFE_INTEGER) return 'invalid Content-Length';
       if (this.#contentLength !== -1 && this.#contentLength !== n)
-        return this.#failHeader('conflicting Content-Length headers');
+        return 'conflicting Content-Length headers';
       this.#contentLength = n;
     } else if (nameLength === 17 && equalsLower(buf, nameStart, 'transfer-encoding')) {
       // The final coding decides; "chunked" must be last when present.
@@ -425,12 +435,7 @@ export class ResponseParser {
       if (containsLower(buf, vStart, vEnd, 'close')) this.#connectionClose = true;
       else if (containsLower(buf, vStart, vEnd, 'keep-alive')) this.#connectionKeepAlive = true;
     }
-    return true;
-  }
-
-  #failHeader(reason: string): false {
-    this.#fail(`malformed header: ${reason}`);
-    return false;
+    return '';
   }
 
   #afterHead(): void {

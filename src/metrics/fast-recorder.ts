@@ -55,6 +55,13 @@ export class FastRecorder {
     if (index > this.#highestIndex) this.#highestIndex = index;
   }
 
+  /** Records the value 0 `n` times (as `n` calls of `record(0)`). */
+  recordZeros(n: number): void {
+    this.count += n;
+    this.#counts[0]! += n;
+    if (this.#highestIndex < 0) this.#highestIndex = 0;
+  }
+
   /**
    * Adds everything recorded since the last drain into `target`, then resets. Walks from the
    * highest slot down, so an auto-resizing target grows once instead of once per power of two.

@@ -85,4 +85,37 @@ describe('MetricRegistry local snapshots', () => {
     expect(y.histogram!.minNonZeroValue).toBe(x.histogram!.minNonZeroValue);
     expect(viaLocal.summarize('http_reqs')!.sum).toBe(1503);
   });
+
+  it('counts zero trend values added on the hot path in count, min and histogram, as add(0) does', () => {
+    // addMicros(0) is counted at the drain (most requests record 0 for connecting and receiving).
+    const values = [0, 5, 0, 0, 1200, 0, 3];
+    for (const local of [false, true]) {
+      const hot = new MetricRegistry(() => 0);
+      const slow = new MetricRegistry(() => 0);
+      const onlyZeros = new MetricRegistry(() => 0);
+      const tags = { method: 'GET' };
+      for (const v of values) {
+        hot.trend(BUILTIN_METRICS.http_req_receiving, tags).addMicros(v);
+        slow.trend(BUILTIN_METRICS.http_req_receiving, tags).add(v / 1000);
+      }
+      for (let i = 0; i < 4; i++)
+        onlyZeros.trend(BUILTIN_METRICS.http_req_receiving, tags).addMicros(0);
+      const merged = (registry: MetricRegistry) => {
+        const aggregate = new Aggregate(1);
+        for (let interval = 0; interval < 2; interval++)
+          aggregate.addSnapshot(registry.snapshot(0, interval, 0, 1000, local));
+        return aggregate.summarize('http_req_receiving')!;
+      };
+      const a = merged(hot);
+      const b = merged(slow);
+      expect(a.count).toBe(7);
+      expect([a.count, a.min, a.max]).toEqual([b.count, b.min, b.max]);
+      expect(a.sum).toBeCloseTo(b.sum, 9); // add() sums floats, addMicros integers
+      expect(a.min).toBe(0);
+      for (const p of [0, 40, 50, 60, 100])
+        expect(a.histogram!.getValueAtPercentile(p)).toBe(b.histogram!.getValueAtPercentile(p));
+      const z = merged(onlyZeros);
+      expect([z.count, z.min, z.max, z.sum, z.histogram!.totalCount]).toEqual([4, 0, 0, 0, 4]);
+    }
+  });
 });

@@ -121,6 +121,8 @@ export class RateSeries implements Series {
 export class TrendSeries implements Series {
   #recorder = new FastRecorder();
   #count = 0;
+  /** Zeros given to `addMicros` since the last drain (not yet in `#count` nor the recorder). */
+  #zeros = 0;
   #sumMicros = 0;
   #sumFloat = 0;
   #minMicros = Number.POSITIVE_INFINITY;
@@ -131,7 +133,7 @@ export class TrendSeries implements Series {
     readonly tags: Tags,
   ) {}
   get dirty(): boolean {
-    return this.#count > 0;
+    return this.#count > 0 || this.#zeros > 0;
   }
   add(value: number): void {
     this.#count++;
@@ -143,6 +145,12 @@ export class TrendSeries implements Series {
   }
   /** Hot path: records a non-negative integer number of micro-units (µs for time trends). */
   addMicros(micros: number): void {
+    if (micros === 0) {
+      // Most requests on a reused connection record 0 for connecting, tls_handshaking and
+      // receiving: counted here, handed to the histogram at the drain.
+      this.#zeros++;
+      return;
+    }
     this.#count++;
     this.#sumMicros += micros;
     if (micros < this.#minMicros) this.#minMicros = micros;
@@ -150,6 +158,13 @@ export class TrendSeries implements Series {
     this.#recorder.record(micros);
   }
   drain(local = false): TrendDelta {
+    if (this.#zeros > 0) {
+      this.#recorder.recordZeros(this.#zeros);
+      this.#count += this.#zeros;
+      if (this.#minMicros > 0) this.#minMicros = 0;
+      if (this.#maxMicros < 0) this.#maxMicros = 0;
+      this.#zeros = 0;
+    }
     const histogram = local ? this.#recorder.takeHistogram() : this.#recorder.encodeAndReset();
     const delta: TrendDelta = {
       type: 'trend',
