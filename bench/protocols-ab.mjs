@@ -14,6 +14,8 @@
 // Kinds: ws (k6/ws), wss (k6/websockets, the same bare `ws` loop), grpc; KINDS=ws,wss picks some.
 // seconds = 0 skips the rate runs.
 // Usage: [KINDS=ws,wss,grpc] node bench/protocols-ab.mjs [seconds] [reps] [concurrency] [N]
+// REDLINE_A=/other/bin/redline.js adds that build to the CPU rounds (tool `A`, in rotation with
+// the bare loop and this checkout's build) and prints A/redline CPU per operation.
 
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -171,26 +173,27 @@ async function cpuFor(tool, kind, total) {
     ]);
     return run.cpuSeconds;
   }
+  const cli = tool === 'A' ? process.env.REDLINE_A : undefined;
   if (kind === 'ws' || kind === 'wss') {
-    const { result, run } = await runRedlineJson([
-      kind === 'ws' ? wsK6 : wssK6,
-      '--vus',
-      String(c),
-      '--iterations',
-      String(c),
-      '--env',
-      `MSGS=${total / c}`,
-    ]);
+    const { result, run } = await runRedlineJson(
+      [
+        kind === 'ws' ? wsK6 : wssK6,
+        '--vus',
+        String(c),
+        '--iterations',
+        String(c),
+        '--env',
+        `MSGS=${total / c}`,
+      ],
+      { cli },
+    );
     if (result.metrics.ws_msgs_received.values.count < total) throw new Error('ws run short');
     return run.cpuSeconds;
   }
-  const { result, run } = await runRedlineJson([
-    grpcK6,
-    '--vus',
-    String(c),
-    '--iterations',
-    String(total),
-  ]);
+  const { result, run } = await runRedlineJson(
+    [grpcK6, '--vus', String(c), '--iterations', String(total)],
+    { cli },
+  );
   if (result.metrics.grpc_req_duration.values.count !== total) throw new Error('grpc run short');
   return run.cpuSeconds;
 }
@@ -228,11 +231,12 @@ async function redline(kind) {
 }
 
 const rows = Object.fromEntries(KINDS.map((kind) => [kind, { bare: [], redline: [] }]));
-const cpu = Object.fromEntries(KINDS.map((kind) => [kind, { bare: [], redline: [] }]));
+const cpu = Object.fromEntries(KINDS.map((kind) => [kind, { bare: [], redline: [], A: [] }]));
+const tools = ['bare', 'redline', ...(process.env.REDLINE_A ? ['A'] : [])];
 const loads = [loadText()];
 for (let i = 0; i < reps; i++) {
   for (const kind of KINDS) {
-    const order = i % 2 === 0 ? ['bare', 'redline'] : ['redline', 'bare'];
+    const order = tools.map((_, j) => tools[(i + j) % tools.length]);
     for (const tool of order) {
       const one = await cpuFor(tool, kind, N);
       const two = await cpuFor(tool, kind, 2 * N);
@@ -266,6 +270,14 @@ for (const kind of KINDS) {
   const ratios = cpu[kind].bare.map((b, i) => b / cpu[kind].redline[i]);
   console.log(
     `${kind} per-round CPU ratio (bare/redline): ${formatInterval(ratioInterval(ratios))}; rounds ${ratios.map((r) => r.toFixed(2)).join(', ')}`,
+  );
+}
+for (const kind of KINDS) {
+  if (cpu[kind].A.length === 0) continue;
+  const ratios = cpu[kind].A.map((a, i) => a / cpu[kind].redline[i]);
+  const aRatios = cpu[kind].bare.map((b, i) => b / cpu[kind].A[i]);
+  console.log(
+    `${kind} A/redline CPU per operation: ${formatInterval(ratioInterval(ratios))}; A per-round ratio (bare/A): ${formatInterval(ratioInterval(aRatios))}`,
   );
 }
 for (const kind of KINDS) {

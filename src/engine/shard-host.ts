@@ -20,16 +20,21 @@ export type WorkerSpec = ShardSpec & { redactNames: string[] };
 
 /** A module-provided shard factory (for shard kinds defined outside the engine core). */
 export interface ShardModule {
+  /**
+   * `local`: `emit` merges the reports in this thread (see {@link startShardInThisThread}), so
+   * the shard may hand its histograms over unencoded.
+   */
   startShard(
     config: unknown,
     emit: (report: ShardReport) => void,
+    local?: boolean,
   ): Promise<ShardHandle> | ShardHandle;
 }
 
 /**
  * Prepares a shard in the calling thread (call `start` on the handle to begin). `local`: `emit`
  * merges the reports in this thread too (the controller's own shard, not a worker's), so quick
- * shards may hand their histograms over unencoded.
+ * and script shards hand their histograms over unencoded.
  */
 export async function startShardInThisThread(
   spec: ShardSpec,
@@ -38,7 +43,7 @@ export async function startShardInThisThread(
 ): Promise<ShardHandle> {
   if (spec.kind === 'quick') return new QuickShard(spec.config, emit, local);
   const module = (await import(spec.module)) as ShardModule;
-  return module.startShard(spec.config, emit);
+  return module.startShard(spec.config, emit, local);
 }
 
 /** Prepares a shard in a new worker thread; resolves once it is ready. Reports arrive through `emit`. */

@@ -195,6 +195,10 @@ export class Http2Connection extends Http2Slot<SessionState, Http2Connection> {
     // Runs before node:http2's own listener: the socket's class is known when streams close.
     socket.on('error', (error) => {
       state.failure ??= classifySocketError(error);
+      // A TLS alert after the handshake (a server refusing the client certificate under TLS 1.3)
+      // errors the socket without destroying it once node:http2 holds it: the session then
+      // never closes and its streams would wait for the timeout. Destroyed here, they fail now.
+      socket.destroy();
     });
     // Ready with the server's first SETTINGS, not at the TCP/TLS 'connect': streams beyond its
     // SETTINGS_MAX_CONCURRENT_STREAMS sent before it would be refused (REFUSED_STREAM).

@@ -34,6 +34,7 @@ import {
   truncatedResponse,
 } from './errors.js';
 import type { LoadConnection } from './load-connection.js';
+import { type ClientTlsOptions, clientSecureContext } from './secure-context.js';
 import type { Target } from './target.js';
 import { TimingTrail } from './timing-trail.js';
 
@@ -53,6 +54,11 @@ export interface Http2ConnectionOptions {
   insecure: boolean;
   /** `h2` over TLS (ALPN) or `h2c` (cleartext, prior knowledge). */
   mode: 'h2' | 'h2c';
+  /**
+   * TLS versions, ciphers, client certificate (`h2`): connections with the same set share one
+   * SecureContext (secure-context.ts), as HTTP/1.1 connections do. Undefined: node's defaults.
+   */
+  tls?: ClientTlsOptions;
   request: Http2RequestShape;
   /**
    * Shared read buffer (`onread`, one per thread): the lean client (h2-fast-connection.ts) reads
@@ -219,6 +225,8 @@ export abstract class Http2Slot<S extends SlotSession, C extends LoadConnection>
             servername: t.servername,
             rejectUnauthorized: !this.options.insecure,
             ALPNProtocols: ['h2'],
+            // Shared per option set: no SSL_CTX (root certificates) built per connection.
+            secureContext: clientSecureContext(this.options.tls),
             ...read,
           } as TlsConnectionOptions)
         : netConnect({ host: t.hostname, port: t.port, ...read } as unknown as NetConnectOpts);

@@ -447,7 +447,8 @@ async function teardownPhase(state: RunState): Promise<void> {
       run.durationMs = performance.now() - state.setupStarted;
   }
   // setup() and teardown() requests count in the totals (not in the per-second timeline), as in k6.
-  run.totals.addSnapshot(state.mainRegistry.snapshot(state.workers, 0, 0, run.durationMs));
+  // Merged here, in this thread: the histograms go over unencoded (`local`).
+  run.totals.addSnapshot(state.mainRegistry.snapshot(state.workers, 0, 0, run.durationMs, true));
 }
 
 /**

@@ -72,10 +72,15 @@ function withFileMap(
 /** How many distinct script errors each shard reports. */
 const MAX_REPORTED_ERRORS = 10;
 
-/** Prepares a script shard in the calling thread (also the worker entry's `startShard`). */
+/**
+ * Prepares a script shard in the calling thread (also the worker entry's `startShard`). `local`:
+ * the reports are merged in this thread (a lone shard run by the controller's thread), so its
+ * per-interval snapshots carry their trend histograms unencoded (see TrendDelta).
+ */
 export async function startShard(
   config: ScriptShardConfig,
   emit: (report: ShardReport) => void,
+  local = false,
 ): Promise<ShardHandle> {
   let t0 = performance.now();
   const registry = new MetricRegistry(() => performance.now() - t0);
@@ -238,11 +243,18 @@ export async function startShard(
     start(loadStartEpochMs) {
       t0 = epochToLocal(loadStartEpochMs);
       threadRuntime().testStart = t0;
-      const clock = new ShardClock(registry, config.shard, t0, config.intervalMs, (report) => {
-        if (errors.length > 0) report.scriptErrors = errors.splice(0);
-        if (scriptWarnings.length > 0) report.warnings.push(...scriptWarnings.splice(0));
-        emit(report);
-      });
+      const clock = new ShardClock(
+        registry,
+        config.shard,
+        t0,
+        config.intervalMs,
+        (report) => {
+          if (errors.length > 0) report.scriptErrors = errors.splice(0);
+          if (scriptWarnings.length > 0) report.warnings.push(...scriptWarnings.splice(0));
+          emit(report);
+        },
+        local,
+      );
       executors = config.plan.scenarios.map((scenario, i) =>
         executorOf(scenario).start(scenario, {
           runner: runners[i]!,

@@ -34,4 +34,19 @@ describe('callListeners', () => {
     expect(calls).toEqual(['a']);
     expect((failed[0] as Error).message).toBe('now');
   });
+
+  it('hands `arg` to each call', () => {
+    const seen: Array<[string, number]> = [];
+    const ok = callListeners(
+      ['a', 'b'],
+      (listener, n: number) => seen.push([listener, n]),
+      () => {},
+      7,
+    );
+    expect(ok).toBe(true);
+    expect(seen).toEqual([
+      ['a', 7],
+      ['b', 7],
+    ]);
+  });
 });

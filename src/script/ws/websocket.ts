@@ -42,6 +42,11 @@ type Listener = (event: WsEvent) => unknown;
 const TEXT_FRAME = { binary: false } as const;
 const BINARY_FRAME = { binary: true } as const;
 
+/** Calls a listener as a DOM event target does: `this` is the socket, the event its argument. */
+function callWithTarget(listener: Listener, event: WsEvent): unknown {
+  return listener.call(event.target, event);
+}
+
 /** `new WebSocket(url, protocols, params)` parameters (k6). */
 export interface WebSocketParams {
   headers?: Record<string, string | number | boolean>;
@@ -386,7 +391,16 @@ export class WebSocket {
       else if (this.#binaryType === 'arraybuffer') {
         payload = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
       } else payload = new Blob([bytes]);
-      this.#dispatch('message', { data: payload });
+      const listeners = this.#listenersOf('message');
+      if (listeners.length === 0) return;
+      // One literal of a fixed shape per message (no spread of a fields object).
+      const event: WsEvent = {
+        type: 'message',
+        target: this,
+        timestamp: Date.now(),
+        data: payload,
+      };
+      callListeners(listeners, callWithTarget, this.#failWith, event);
     });
     socket.on('ping', () => {
       if (!this.#stopped) this.#dispatch('ping', {});
@@ -442,8 +456,8 @@ export class WebSocket {
     this.#settle();
   }
 
-  /** Calls the listeners of `type`; false when one threw (the iteration then fails with it). */
-  #dispatch(type: EventType, fields: Partial<WsEvent>): boolean {
+  /** What a dispatch of `type` calls: the `on<type>` handler, then the added listeners. */
+  #listenersOf(type: EventType): Listener[] {
     let listeners = this.#dispatchList.get(type);
     if (!listeners) {
       const on = this.#on.get(type);
@@ -451,14 +465,19 @@ export class WebSocket {
       listeners = on ? [on, ...added] : [...added];
       this.#dispatchList.set(type, listeners);
     }
+    return listeners;
+  }
+
+  /** Calls the listeners of `type`; false when one threw (the iteration then fails with it). */
+  #dispatch(type: EventType, fields: Partial<WsEvent>): boolean {
+    const listeners = this.#listenersOf(type);
     if (listeners.length === 0) return true;
     const event: WsEvent = { type, target: this, timestamp: Date.now(), ...fields };
-    return callListeners(
-      listeners,
-      (listener) => listener.call(this, event),
-      (error) => this.#fail(error),
-    );
+    return callListeners(listeners, callWithTarget, this.#failWith, event);
   }
+
+  /** {@link #fail}, made once: handed to every dispatch. */
+  readonly #failWith = (error: unknown): void => this.#fail(error);
 
   /** A listener threw: the socket goes away and the iteration fails with the exception. */
   #fail(error: unknown): void {
