@@ -336,10 +336,14 @@ describe('script mode against hostile servers', () => {
     // Whether a request meets the close (then retried) or sees the FIN first (new connection) is
     // a race a busy machine decides; the retry itself is checked below with close-on-reuse.
     const target = await start('close-after-response');
-    const { result, r, exitCode } = await runScript(target);
+    // With gracefulStop 0s a request in flight at the end is interrupted and fails
+    // http_req_failed, which over fewer than 100 requests (a busy machine) crosses the 1 %
+    // threshold: the requests in flight finish here, so exit 0 depends on the server alone.
+    const { result, r, exitCode } = await runScript(target, { GRACEFUL_STOP: '10s' });
     expect(result.errors['closed']).toBeUndefined();
     expect(r.answered).toBeGreaterThan(0);
-    expect(r.answered + r.interrupted).toBe(r.sent);
+    expect(r.interrupted).toBe(0);
+    expect(r.answered).toBe(r.sent);
     // Includes the per-request checks that timings add up and blocked covers connecting.
     expect(result.checks.every((c) => c.fails === 0)).toBe(true);
     expect(exitCode).toBe(0);
@@ -347,7 +351,7 @@ describe('script mode against hostile servers', () => {
 
   it('closed when a connection is reused: every GET retried once and answered, exit 0', async () => {
     const target = await start('close-on-reuse');
-    const { result, r, exitCode } = await runScript(target);
+    const { result, r, exitCode } = await runScript(target, { GRACEFUL_STOP: '10s' });
     expect(result.errors['closed']).toBeUndefined();
     expect(r.answered).toBeGreaterThan(0);
     expect(r.answered + r.interrupted).toBe(r.sent);
