@@ -6,6 +6,8 @@
 // /tmp/base/`). Usage:
 //   npm run build && node bench/profiler-overhead-ab.mjs <beforeDir> [afterDir=.] [pairs=5] [rounds=4] [seconds=3] [captureJson]
 // Env for both runs passes through (REDLINE_BENCH_CAPTURE_OFF, OTHER_THREADS_CPU, …).
+// AFTER_CAPTURE='<captureJson>': capture options for the "after" runs only (compare two settings of
+// one build: `AFTER_CAPTURE='{"samplingIntervalUs":10000}' node bench/profiler-overhead-ab.mjs . .`).
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { formatInterval, loadText, ratioInterval } from './ratio-interval.mjs';
@@ -21,9 +23,10 @@ if (!beforeDir) {
 const pairs = Number(pairsArg);
 
 /** One run of profiler-overhead.js from `dir`: its per-round main-thread ratios. */
-function run(dir) {
+function run(dir, side) {
   const args = [resolve(dir, 'bench/profiler-overhead.js'), roundsArg, secondsArg];
-  if (capture) args.push(capture);
+  const options = side === 'after' ? (process.env.AFTER_CAPTURE ?? capture) : capture;
+  if (options) args.push(options);
   const out = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 600_000 });
   const ratios = [...out.stdout.matchAll(/main thread [\d.]+ → [\d.]+ µs\/req \(×([\d.]+)\)/g)].map(
     (m) => Number(m[1]),
@@ -35,13 +38,13 @@ function run(dir) {
 const all = { before: [], after: [] };
 const pairRatios = [];
 console.log(
-  `profiler overhead A/B: ${pairs} pairs, before ${beforeDir}, after ${afterDir}; ${loadText()}`,
+  `profiler overhead A/B: ${pairs} pairs, before ${beforeDir}, after ${afterDir}${process.env.AFTER_CAPTURE ? ` with ${process.env.AFTER_CAPTURE}` : ''}; ${loadText()}`,
 );
 for (let i = 0; i < pairs; i++) {
   const order = i % 2 === 0 ? ['before', 'after'] : ['after', 'before'];
   const means = {};
   for (const side of order) {
-    const ratios = run(side === 'before' ? beforeDir : afterDir);
+    const ratios = run(side === 'before' ? beforeDir : afterDir, side);
     all[side].push(...ratios);
     means[side] = ratioInterval(ratios).mean;
   }

@@ -49,6 +49,13 @@ export interface CaptureOptions {
  * timer instead of three wake-up sources (branch prof13b) changed nothing measurable (after/before
  * ×0.999 and ×0.991); at 10 ms with everything else on the cost is unchanged too, so the default
  * stays 1 ms (bench/RESULTS.md, "Profiler overhead after one in-target timer").
+ *
+ * Why 256 KiB stays the heap interval (bench/RESULTS.md, "Profiler overhead: heap interval and CPU
+ * interval re-measured", branch prof13c): heap sampling off saves ~4 points (after/before ×0.963,
+ * ×0.924–×1.003), but 1 MiB saves nothing (×0.987 and ×0.998 in two runs): the cost is having the
+ * sampler on, not the samples. 1 MiB would also leave a leak at memory.leak's 1 MiB limit with one
+ * live sample on average (no site named in ~37 % of such captures, e^-1; 256 KiB: 4, ~2 %).
+ * 10 ms CPU sampling with the rest on: ×1.000 (×0.959–×1.043), so no reason to give up samples.
  */
 export const DEFAULT_CAPTURE_OPTIONS: CaptureOptions = {
   samplingIntervalUs: 1000,
