@@ -2,8 +2,9 @@
 // fixture (test/fixtures/apps/db/leak-koa.mjs, LEAK_BYTES=0) with the built probe, takes heap
 // snapshots through the inspector after WARM and after WARM+MORE requests, and reports the objects
 // that are new in the second snapshot (V8 keeps object ids across snapshots of one session),
-// grouped by type/name and by the old object that holds them, next to the growth of the probe's
-// estimate. Needs `npm run build` and DATABASE_URL (schema: test/fixtures/apps/db/schema.sql).
+// grouped by type/name and by the old object that holds them, and the net growth by type/name
+// (second snapshot less first), next to the growth of the probe's estimate. Needs `npm run build`
+// and DATABASE_URL (schema: test/fixtures/apps/db/schema.sql).
 // Usage: DATABASE_URL=postgres://... node bench/probe-footprint-snapshot.mjs [warm] [more] [noprobe]
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -54,15 +55,11 @@ async function snapshot() {
     expression: `(globalThis[Symbol.for('redline.probe.footprint')]?.(false) ?? 0)`,
     returnByValue: true,
   });
-  const perRoot = await client.send('Runtime.evaluate', {
-    expression: `globalThis.__rlRoots ? JSON.stringify(globalThis.__rlRoots.map((r) => [String(r).slice(0, 60), globalThis.__rlWalk(r(), new Set(), { nodes: 4e5 })]).concat(globalThis.__rlCounted.map((c) => [String(c).slice(0, 60), c()]))) : '[]'`,
-    returnByValue: true,
-  });
   const chunks = [];
   const off = client.on('HeapProfiler.addHeapSnapshotChunk', (p) => chunks.push(p.chunk));
   await client.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
   off();
-  return { used: usedSize, probe: result.value, roots: JSON.parse(perRoot.result.value ?? (console.error(JSON.stringify(perRoot)), '[]')), snap: JSON.parse(chunks.join('')) };
+  return { used: usedSize, probe: result.value, snap: JSON.parse(chunks.join('')) };
 }
 process.on('exit', () => child.kill('SIGKILL'));
 await requests(WARM);
@@ -159,15 +156,35 @@ for (let i = 0; i < B.nodes.length; i++) {
   byHolder.set(h, hh);
 }
 const top = (m, k) =>
-  [...m].sort((x, y) => y[1].bytes - x[1].bytes).slice(0, k).map(([name, v]) => `${(v.bytes / MORE).toFixed(1).padStart(8)} B/req ${String(v.n).padStart(7)}  ${name}`);
+  [...m]
+    .sort((x, y) => y[1].bytes - x[1].bytes)
+    .slice(0, k)
+    .map(
+      ([name, v]) =>
+        `${(v.bytes / MORE).toFixed(1).padStart(8)} B/req ${String(v.n).padStart(7)}  ${name}`,
+    );
 console.log(`requests ${WARM} -> ${WARM + MORE}, probe ${PROBE}`);
 console.log(`used heap growth      ${((b.used - a.used) / MORE).toFixed(1)} B/req`);
 console.log(`probe estimate growth ${((b.probe - a.probe) / MORE).toFixed(1)} B/req`);
-console.log(`app heap (less probe) ${((b.used - b.probe - a.used + a.probe) / MORE).toFixed(1)} B/req`);
+console.log(
+  `app heap (less probe) ${((b.used - b.probe - a.used + a.probe) / MORE).toFixed(1)} B/req`,
+);
 console.log(`new objects (self)    ${(total / MORE).toFixed(1)} B/req`);
-console.log('-- estimate by root (B/req, at A bytes)');
-for (let i = 0; i < b.roots.length; i++)
-  console.log(`${((b.roots[i][1] - (a.roots[i]?.[1] ?? 0)) / MORE).toFixed(1).padStart(8)} ${String(a.roots[i]?.[1]).padStart(9)}  ${b.roots[i][0]}`);
+const net = new Map();
+for (const [sign, S] of [
+  [-1, A],
+  [1, B],
+])
+  for (const nd of S.nodes) {
+    if (nd.type === 'native' || nd.type === 'synthetic') continue;
+    const k = nd.type === 'code' ? 'code (all)' : `${nd.type}:${nd.name.slice(0, 50)}`;
+    const t = net.get(k) ?? { n: 0, bytes: 0 };
+    t.n += sign;
+    t.bytes += sign * nd.size;
+    net.set(k, t);
+  }
+console.log('-- net growth by type:name');
+console.log(top(net, 15).join('\n'));
 console.log('-- by type:name');
 console.log(top(byType, 30).join('\n'));
 console.log('-- by old holder');
