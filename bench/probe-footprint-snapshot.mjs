@@ -177,7 +177,8 @@ for (const [sign, S] of [
 ])
   for (const nd of S.nodes) {
     if (nd.type === 'native' || nd.type === 'synthetic') continue;
-    const k = nd.type === 'code' ? 'code (all)' : `${nd.type}:${nd.name.slice(0, 50)}`;
+    const k =
+      nd.type === 'code' ? 'code (all)' : `${nd.type}:${nd.name.slice(0, 50).replace(/\d+/g, 'N')}`;
     const t = net.get(k) ?? { n: 0, bytes: 0 };
     t.n += sign;
     t.bytes += sign * nd.size;
