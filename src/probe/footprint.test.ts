@@ -5,8 +5,11 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { normalizeCache, normalizeSql } from '../db/sql/normalize.js';
 import { CacheTracker } from './detectors/cache-candidate.js';
 import { probeFootprintBytes, recentWalkAgeMs, registerFootprint } from './footprint.js';
+// Registers the recorder's structures, normalizeSql's cache among them.
+import './recorder.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -46,6 +49,19 @@ describe('probe footprint estimate', () => {
       return tracker;
     });
     expect(measured).toBeGreaterThan(100_000);
+    expect(estimated / measured).toBeGreaterThan(0.5);
+    expect(estimated / measured).toBeLessThan(1.5);
+  });
+
+  it('normalizeSql’s cache of 3,000 distinct texts (a new text per request, as ORMs that inline values send) is counted: within 0.5–1.5×', () => {
+    const { measured, estimated } = measure(() => {
+      for (let i = 0; i < 3000; i++)
+        normalizeSql(`SELECT id, name FROM authors WHERE id = ${i % 50} OR ${i} < 0`.normalize());
+      return undefined;
+    });
+    expect(normalizeCache().size).toBeGreaterThanOrEqual(3000);
+    // Each entry keeps its raw text and a normalised copy: well over 100 bytes.
+    expect(measured).toBeGreaterThan(3000 * 100);
     expect(estimated / measured).toBeGreaterThan(0.5);
     expect(estimated / measured).toBeLessThan(1.5);
   });

@@ -4,7 +4,7 @@
  * because V8 stack capture costs microseconds.
  */
 
-import { isSelectStar, normalizeSql } from '../db/sql/normalize.js';
+import { isSelectStar, normalizeCache, normalizeSql } from '../db/sql/normalize.js';
 import { SAMPLES_PER_QUERY, trackColumnUse } from './detectors/select-star.js';
 import { registerFootprint } from './footprint.js';
 import { keepSample } from './query-samples.js';
@@ -81,7 +81,11 @@ const slots = new Map<string, StarSlot>();
 /** Call-site slots over all statements (bounded by SHAPE_LIMIT like the former single map). */
 let siteSlotCount = 0;
 // Site slots live inside each statement's slot (StarSlot.sites): walking `slots` counts them.
-registerFootprint(() => [shapes, slots]);
+// normalizeSql's cache holds every raw text the probe normalises (up to 4,000) and its normalised
+// copy: heap snapshots of the leak-koa fixture (a new text per request, 500 → 1,500 requests,
+// bench/probe-footprint-snapshot.mjs) found it retaining 93–129 B per request that the estimate
+// did not count (the estimate then grew 629–644 B/req against ~800 B/req of probe structures).
+registerFootprint(() => [shapes, slots, normalizeCache()]);
 
 function slotOf(sql: string): StarSlot {
   let slot = slots.get(sql);

@@ -5,6 +5,15 @@ const CACHE_LIMIT = 4000;
 const cache = new Map<string, string>();
 
 /**
+ * The cache of {@link normalizeSql} (raw text → normalised text, at most 4,000 entries), for the
+ * probe's own-memory estimate (probe/footprint.ts): in a probed service it is the probe's memory,
+ * and uncounted it was charged to the service as a leak (see probe/recorder.ts).
+ */
+export function normalizeCache(): ReadonlyMap<string, string> {
+  return cache;
+}
+
+/**
  * Returns `sql` with every literal (string, number) replaced by `?`, comments dropped, runs of
  * whitespace collapsed and `IN (?, ?, ...)` lists folded to `IN (...)`. Existing parameters
  * (`$1`, `?`) are kept. Results are cached (bounded), so calling it per query is cheap.
