@@ -6,10 +6,14 @@
  * request its own connection and trailers are read with the headers.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { createSecureServer } from 'node:http2';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunResultFile } from '../../src/results/run-result.js';
+import { selfSignedCertificate } from '../helpers/certificates.js';
 import { http2FromEnv } from '../../src/script/vu-http/http-settings.js';
 import { type H2TestServer, startH2Server } from '../helpers/h2-servers.js';
 import { startTlsServer, type TlsServer } from './helpers/tls-server.js';
@@ -23,7 +27,10 @@ import {
 
 let h2: H2TestServer | undefined;
 let h1: TlsServer | undefined;
+let other: Server | undefined;
 afterEach(async () => {
+  other?.close();
+  other = undefined;
   await h2?.close();
   await h1?.close();
   h2 = undefined;
@@ -106,6 +113,54 @@ describe('HTTP/2 in scripts', () => {
     expect(run.result.metrics['http_reqs']!.values['count']).toBe(5);
     expect(h2.count()).toBe(5 + retries);
     expect(h2.sessions()).toBe(2);
+  });
+
+  it('41 a session that never comes up: the request waiting for it ends at its timeout (1050)', async () => {
+    // Accepts TCP and never answers the TLS handshake: the request stays queued on its session.
+    const sockets: import('node:net').Socket[] = [];
+    other = createServer((socket) => sockets.push(socket));
+    other.on('close', () => {
+      for (const socket of sockets) socket.destroy();
+    });
+    other.listen(0, '127.0.0.1');
+    await once(other, 'listening');
+    const port = (other.address() as import('node:net').AddressInfo).port;
+    const run = await runCorpus('41-http2-session-timeout.js', `https://127.0.0.1:${port}`, {
+      env: ['CODE=1050'],
+    });
+    // The iteration went on to its check: the timeout ended the request (it used to be dropped
+    // from the session's queue unreported, and the VU waited until the test's end).
+    expect(checkCounts(run, 'failed without a response')).toEqual({ passes: 1, fails: 0 });
+    expect(checkCounts(run, 'error code 1050')).toEqual({ passes: 1, fails: 0 });
+    expect(run.result.metrics['iterations']?.values['count']).toBe(1);
+    expect(run.result.errors).toEqual({ timeout: 1 });
+  });
+
+  it('41 a server refusing the missing client certificate: a TLS error, not a wait for the timeout', async () => {
+    const client = selfSignedCertificate({ cn: 'redline-client' });
+    const server = createSecureServer({
+      ...selfSignedCertificate(),
+      requestCert: true,
+      rejectUnauthorized: true,
+      ca: [client.cert],
+    });
+    server.on('stream', (stream) => {
+      stream.respond({ ':status': 200 });
+      stream.end('ok');
+    });
+    other = server as unknown as Server;
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as import('node:net').AddressInfo).port;
+    // A timeout longer than any test: only the TLS alert can end the request.
+    const run = await runCorpus('41-http2-session-timeout.js', `https://127.0.0.1:${port}`, {
+      env: ['CODE=1310', 'TIMEOUT=10m'],
+    });
+    expect(checkCounts(run, 'failed without a response')).toEqual({ passes: 1, fails: 0 });
+    // The alert is classified as HTTP/1.1 classifies it (an untrusted certificate, 1310).
+    expect(checkCounts(run, 'error code 1310')).toEqual({ passes: 1, fails: 0 });
+    expect(run.result.errors).toEqual({ tls: 1 });
+    expect(run.result.metrics['iterations']?.values['count']).toBe(1);
   });
 
   it('38 Ctrl-C with streams in flight (built CLI): exit 105, every stream counted as interrupted', async () => {

@@ -68,5 +68,18 @@ describe('the count of every list page and its plan', () => {
     expect(countJoinsIdle(`${countSql} WHERE \`author\`.\`username\` = ?`)).toBe(false);
     expect(countJoinsIdle('SELECT count(*) FROM a LEFT JOIN b ON b.a_id = a.id')).toBe(false);
     expect(countJoinsIdle('SELECT count(DISTINCT a.id) FROM a')).toBe(false);
+    // A DISTINCT over a joined table's column counts what the joins bring: not idle.
+    expect(
+      countJoinsIdle(
+        countSql.replace('count(DISTINCT(`Article`.`id`))', 'count(DISTINCT(`author`.`id`))'),
+      ),
+    ).toBe(false);
+    expect(countJoinsIdle('SELECT count(DISTINCT b.x) FROM a LEFT JOIN b ON b.a_id = a.id')).toBe(
+      false,
+    );
+    // The first table by its name, unquoted, any of its columns: idle.
+    expect(
+      countJoinsIdle('SELECT count(DISTINCT a.author_id) FROM a LEFT JOIN b ON b.a_id = a.id'),
+    ).toBe(true);
   });
 });

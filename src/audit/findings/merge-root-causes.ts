@@ -163,13 +163,23 @@ function topLevel(sql: string, word: RegExp): RegExpMatchArray[] {
   return [...sql.matchAll(word)].filter((m) => parenDepthAt(sql, m.index ?? 0) === 0);
 }
 
+/** `count(DISTINCT t.col)` (quotes and Sequelize's inner parentheses allowed): `t`. */
+const DISTINCT_OF = /^\s*select\s+count\s*\(\s*distinct\s*\(?\s*([`"]?)([\w$]+)\1\s*\./i;
+/** The statement's first table and its alias (`FROM t [AS] a`). */
+const FIRST_TABLE = /\bfrom\s+([`"]?)([\w$]+)\1(?:\s+(?:as\s+)?([`"]?)([\w$]+)\3)?/i;
+
 /**
- * A `count(DISTINCT …)` whose joins cannot change it: every top-level join is a LEFT join and
- * nothing filters (no WHERE, HAVING or GROUP BY): each row of the first table is counted once
- * whatever it joins, so the count of that table alone is the same number.
+ * A `count(DISTINCT …)` whose joins cannot change it: it counts a column of the first table
+ * (qualified by its name or alias), every top-level join is a LEFT join and nothing filters (no
+ * WHERE, HAVING or GROUP BY): each row of the first table is kept whatever it joins, so the count
+ * of that table alone is the same number. A DISTINCT over a joined table's column is not: the
+ * joins bring its values.
  */
 export function countJoinsIdle(sql: string): boolean {
-  if (!/^\s*select\s+count\s*\(\s*distinct\b/i.test(sql)) return false;
+  const counted = DISTINCT_OF.exec(sql)?.[2]?.toLowerCase();
+  const first = FIRST_TABLE.exec(sql);
+  if (!counted || !first) return false;
+  if (counted !== first[2]?.toLowerCase() && counted !== first[4]?.toLowerCase()) return false;
   const joins = topLevel(sql, /\b(?:(left|right|full|inner|cross)\s+(?:outer\s+)?)?join\b/gi);
   return (
     joins.length > 0 &&

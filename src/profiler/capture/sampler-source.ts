@@ -33,7 +33,7 @@ export const SAMPLER_INSTALL = `//# sourceURL=${SAMPLER_SOURCE_URL}
   // tick's period: the host subtracts it, delayResolutionMs) and its stalls, and every
   // signalsIntervalMs it takes the process sample. It replaces a 10 ms monitorEventLoopDelay
   // timer, this 20 ms stall timer and a 100 ms sample timer.
-  // Loop stalls: a 20 ms timer records every interval that ran ≥ 20 ms late, with the time the
+  // Loop stalls: the tick (STALL_TICK_MS) records every interval that ran ≥ 20 ms late, with the time the
   // main thread waited for a CPU meanwhile (Linux schedstat run-queue delay; absent elsewhere),
   // so the host can tell a loop its own code blocked from one the machine descheduled or a GC
   // Redline forced stopped (issue 13: "event loop blocked" on an idle service at load 20).
@@ -308,10 +308,10 @@ export interface RawSamplerOutput {
   delay: EventLoopDelay;
   /** The histogram's resolution (ms), included in every raw reading (older samplers: absent). */
   delayResolutionMs?: number;
-  /** The stall timer's period (ms); absent from older samplers. */
+  /** The sampler's tick period (ms), the stall reading's; absent from older samplers. */
   stallTickMs?: number;
   /**
-   * Intervals of the stall timer that ran ≥ 20 ms late: [start ms, whole interval ms, ms the main
+   * Intervals between the sampler's ticks that ran ≥ 20 ms late: [start ms, whole interval ms, ms the main
    * thread waited for a CPU meanwhile (-1: unknown)].
    */
   stalls?: Array<[number, number, number]>;
@@ -335,7 +335,7 @@ export interface RawSamplerOutput {
   /** Old-generation bytes after natural mark-compacts: [ms since start, bytes]. */
   heap?: Array<[number, number]>;
   /**
-   * The stall timer's lateness per tick minus the main thread's run-queue wait in that tick (the
+   * The sampler tick's lateness minus the main thread's run-queue wait in that tick (the
    * loop's own delay, ms); absent from older samplers.
    */
   ownDelay?: { p50Ms: number; p90Ms: number; maxMs: number; count: number };

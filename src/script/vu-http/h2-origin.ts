@@ -148,6 +148,10 @@ export class H2Origin<R extends H2Request> {
     });
     socket.on('error', (error) => {
       this.#failure ??= classifySocketError(error);
+      // A TLS alert after the handshake (a server refusing the client certificate under TLS 1.3)
+      // errors the socket without destroying it once node:http2 holds it: the session would never
+      // close and its requests would wait for their timeout (as in h2-connection.ts).
+      socket.destroy();
     });
     const host = target.hostname.includes(':') ? `[${target.hostname}]` : target.hostname;
     this.#session = h2connect(`https://${host}:${target.port}`, {
@@ -182,15 +186,17 @@ export class H2Origin<R extends H2Request> {
   }
 
   /**
-   * Ends `request` (its timeout elapsed, or the test ended): a queued one is dropped, a stream is
-   * cancelled. Reports `error` through `onFailed` unless `silent`; returns false when the request
-   * was not here.
+   * Ends `request` (its timeout elapsed, or the test ended): a stream is cancelled and reports
+   * `error` through `onFailed` unless `silent` (true). A request still queued for the session is
+   * only dropped from the queue and false returned, as for one not here: the caller reports it
+   * (nothing was sent). It used to return true, so a timed-out queued request was never reported
+   * and its VU waited until the test's end.
    */
   cancel(request: R, error: ClassifiedError, silent: boolean): boolean {
     const queued = this.#queue.indexOf(request);
     if (queued >= 0) {
       this.#queue.splice(queued, 1);
-      return true;
+      return false;
     }
     for (const flight of this.#flights) {
       if (flight.request !== request) continue;
