@@ -75,6 +75,9 @@ describe('count(*) on every list request', () => {
       line: lineOf('COUNT HERE'),
     });
     expect(found[0]?.title).toContain('count(*) on 100% of list requests on GET /list');
+    // PostgreSQL advice for a pg app (MariaDB's is in probe-count-mysql.test.ts).
+    expect(found[0]?.recommendation.text).toContain('pg_class.reltuples');
+    expect(found[0]?.recommendation.text).not.toMatch(/TABLE_ROWS|MariaDB/);
   });
 
   it('an ORM page as a derived table (Sequelize findAndCountAll): the count is found at its line', () => {
@@ -82,6 +85,8 @@ describe('count(*) on every list request', () => {
       (f) => f.id === 'probe.count-per-list' && f.location?.route === 'GET /list-derived',
     );
     expect(found?.location?.line).toBe(lineOf('DERIVED COUNT HERE') - 2);
+    // The title names the statement's own aggregate, not count(*).
+    expect(found?.title).toMatch(/^count\(DISTINCT\("o"\."id"\)\) on 100% of list requests/);
   });
 
   it('healthy: a page without a count, and a count without a page (/article), raise nothing', () => {
