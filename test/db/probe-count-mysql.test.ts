@@ -3,21 +3,14 @@
  * the finding names the statement's own aggregate (`count(DISTINCT …)` is not `count(*)`) and
  * gives MySQL/MariaDB advice, never PostgreSQL's catalog (issue 14); a page alone raises nothing.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeReport } from '../../src/probe/index.js';
 import { createMysqlDatabase, mysqlExec } from './pg-scratch.js';
-import { getMany, ROOT, startProbedApp } from './probe-harness.js';
+import { fixtureLine, getMany, startProbedApp } from './probe-harness.js';
 
 const APP = 'count-list-mysql2.mjs';
 let db: { url: string; drop: () => Promise<void> };
 let report: ProbeReport;
-
-function lineOf(marker: string): number {
-  const lines = readFileSync(join(ROOT, 'test/fixtures/apps/db', APP), 'utf8').split('\n');
-  return lines.findIndex((line) => line.includes(marker)) + 1;
-}
 
 beforeAll(async () => {
   db = await createMysqlDatabase('rl_probe_count');
@@ -45,7 +38,7 @@ describe('count per list page on MariaDB', () => {
     expect(found?.title).toMatch(
       /^count\(DISTINCT\(`articles`\.`id`\)\) on 100% of list requests on GET \/articles/,
     );
-    expect(found?.location?.line).toBe(lineOf('DISTINCT COUNT HERE') - 2);
+    expect(found?.location?.line).toBe(fixtureLine(APP, 'DISTINCT COUNT HERE') - 2);
     expect(found?.recommendation.text).toContain('information_schema.TABLES.TABLE_ROWS');
     expect(found?.recommendation.text).not.toMatch(/pg_class|reltuples|PostgreSQL/);
   });
@@ -53,7 +46,7 @@ describe('count per list page on MariaDB', () => {
   it('a plain count is count(*), with the same dialect', () => {
     const found = counts().find((f) => f.location?.route === 'GET /users');
     expect(found?.title).toMatch(/^count\(\*\) on 100% of list requests on GET \/users/);
-    expect(found?.location?.line).toBe(lineOf('PLAIN COUNT HERE'));
+    expect(found?.location?.line).toBe(fixtureLine(APP, 'PLAIN COUNT HERE'));
     expect(found?.recommendation.text).not.toMatch(/pg_class|reltuples/);
   });
 
