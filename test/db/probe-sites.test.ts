@@ -43,5 +43,10 @@ describe('one statement, two call sites', () => {
         ['GET /articles/:slug', fixtureLine(APP, 'DETAIL USER')],
       ].sort(),
     );
+    // One window of the shared lookup, counted on each route (it was 0 on the second route).
+    const windows = report.findings
+      .filter((f) => f.id === 'probe.cache-candidate' && f.location?.query?.includes('FROM users'))
+      .map((f) => f.impact?.description?.match(/in (\d+) window/)?.[1]);
+    expect(windows).toEqual(['1', '1']);
   });
 });
