@@ -60,9 +60,9 @@ interface Entry {
 
 /** Notes that `entry`'s window counts on `route`; true the first time for that route. */
 function countRoute(entry: Entry, route: string): boolean {
-  const routes = (entry.routes ??= []);
-  if (routes.includes(route)) return false;
-  routes.push(route);
+  if (!entry.routes) entry.routes = [];
+  if (entry.routes.includes(route)) return false;
+  entry.routes.push(route);
   return true;
 }
 
