@@ -3,6 +3,7 @@
 import type { Finding } from '../findings/finding.js';
 import { registerFootprintOf } from './footprint.js';
 import type { ResolvedSite } from './query-site.js';
+import type { DriverName } from './state.js';
 
 /** One detection in one request (or one window, for cache candidates). */
 export interface Detection {
@@ -18,6 +19,8 @@ export interface Detection {
   detail?: Record<string, number>;
   /** What this detection adds to the aggregate's `requests` (default 1; 0 for a follow-up). */
   requests?: number;
+  /** The client library of the statement (its dialect decides database-specific advice). */
+  driver?: DriverName;
 }
 
 /**
@@ -59,6 +62,8 @@ export interface AggregatedDetection {
   detail: Record<string, number>;
   firstSeen: number;
   lastSeen: number;
+  /** The client library of the statement, when a detection named it (the first one that did). */
+  driver?: DriverName;
 }
 
 /** Turns an aggregate into the finding users read. */
@@ -122,6 +127,7 @@ export class FindingsStore {
     item.totalMs += detection.timeMs;
     item.maxMs = Math.max(item.maxMs, detection.timeMs);
     item.lastSeen = t;
+    if (detection.driver && !item.driver) item.driver = detection.driver;
     for (const [name, value] of Object.entries(detection.detail ?? {}))
       item.detail[name] = Math.max(item.detail[name] ?? value, value);
     this.#dirty.add(key);

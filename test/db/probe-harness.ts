@@ -1,6 +1,6 @@
 /** Runs a fixture app under the built probe (dist/probe/register.js) and reads its report. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -90,4 +90,10 @@ export async function getMany(port: number, path: string, times: number): Promis
     statuses.push(response.status);
   }
   return statuses;
+}
+
+/** The 1-based line of `test/fixtures/apps/db/<app>` holding `marker` (0 when none does). */
+export function fixtureLine(app: string, marker: string): number {
+  const lines = readFileSync(join(ROOT, 'test/fixtures/apps/db', app), 'utf8').split('\n');
+  return lines.findIndex((line) => line.includes(marker)) + 1;
 }

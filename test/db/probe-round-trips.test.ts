@@ -8,16 +8,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeReport } from '../../src/probe/index.js';
 import { createPgDatabase, pgExec } from './pg-scratch.js';
-import { getMany, ROOT, startProbedApp } from './probe-harness.js';
+import { fixtureLine, getMany, ROOT, startProbedApp } from './probe-harness.js';
 
 const APP = 'round-trips-pg.mjs';
 let db: { url: string; drop: () => Promise<void> };
 let report: ProbeReport;
-
-function lineOf(marker: string): number {
-  const lines = readFileSync(join(ROOT, 'test/fixtures/apps/db', APP), 'utf8').split('\n');
-  return lines.findIndex((l) => l.includes(marker)) + 1;
-}
 
 beforeAll(async () => {
   db = await createPgDatabase('rl_trips');
@@ -72,16 +67,21 @@ describe('count(*) on every list request', () => {
     expect(found[0]?.location).toMatchObject({
       query: 'SELECT count(*) FROM orders',
       file: `test/fixtures/apps/db/${APP}`,
-      line: lineOf('COUNT HERE'),
+      line: fixtureLine(APP, 'COUNT HERE'),
     });
     expect(found[0]?.title).toContain('count(*) on 100% of list requests on GET /list');
+    // PostgreSQL advice for a pg app (MariaDB's is in probe-count-mysql.test.ts).
+    expect(found[0]?.recommendation.text).toContain('pg_class.reltuples');
+    expect(found[0]?.recommendation.text).not.toMatch(/TABLE_ROWS|MariaDB/);
   });
 
   it('an ORM page as a derived table (Sequelize findAndCountAll): the count is found at its line', () => {
     const found = report.findings.find(
       (f) => f.id === 'probe.count-per-list' && f.location?.route === 'GET /list-derived',
     );
-    expect(found?.location?.line).toBe(lineOf('DERIVED COUNT HERE') - 2);
+    expect(found?.location?.line).toBe(fixtureLine(APP, 'DERIVED COUNT HERE') - 2);
+    // The title names the statement's own aggregate, not count(*).
+    expect(found?.title).toMatch(/^count\(DISTINCT\("o"\."id"\)\) on 100% of list requests/);
   });
 
   it('healthy: a page without a count, and a count without a page (/article), raise nothing', () => {

@@ -5,11 +5,9 @@
  * statement alone filed the detail route's cache candidate under the list handler's line, as on
  * a real NestJS + MikroORM service, docs/realapps.md).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMysqlDatabase, mysqlExec } from './pg-scratch.js';
-import { getMany, ROOT, startProbedApp } from './probe-harness.js';
+import { fixtureLine, getMany, startProbedApp } from './probe-harness.js';
 
 const APP = 'sites-express-mysql2.mjs';
 let db: { url: string; drop: () => Promise<void> };
@@ -28,11 +26,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function lineOf(marker: string): number {
-  const lines = readFileSync(join(ROOT, 'test/fixtures/apps/db', APP), 'utf8').split('\n');
-  return lines.findIndex((line) => line.includes(marker)) + 1;
-}
-
 describe('one statement, two call sites', () => {
   it("files each route's cache candidate under that route's line", async () => {
     const app = await startProbedApp(APP, { DATABASE_URL: db.url });
@@ -46,9 +39,14 @@ describe('one statement, two call sites', () => {
       .map((f) => [f.location?.route, f.location?.line]);
     expect(lookups.sort()).toEqual(
       [
-        ['GET /articles', lineOf('LIST USER')],
-        ['GET /articles/:slug', lineOf('DETAIL USER')],
+        ['GET /articles', fixtureLine(APP, 'LIST USER')],
+        ['GET /articles/:slug', fixtureLine(APP, 'DETAIL USER')],
       ].sort(),
     );
+    // One window of the shared lookup, counted on each route (it was 0 on the second route).
+    const windows = report.findings
+      .filter((f) => f.id === 'probe.cache-candidate' && f.location?.query?.includes('FROM users'))
+      .map((f) => f.impact?.description?.match(/in (\d+) window/)?.[1]);
+    expect(windows).toEqual(['1', '1']);
   });
 });

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../findings/finding.js';
+import { renderCacheCandidate } from '../../probe/detectors/cache-candidate.js';
 import { renderCountPerList } from '../../probe/detectors/count-per-list.js';
 import { countJoinsIdle, mergeRootCauses } from './merge-root-causes.js';
 
@@ -81,5 +82,58 @@ describe('the count of every list page and its plan', () => {
     expect(
       countJoinsIdle('SELECT count(DISTINCT a.author_id) FROM a LEFT JOIN b ON b.a_id = a.id'),
     ).toBe(true);
+  });
+});
+
+/** A cache candidate of `query` on `route`, from the probe's real renderer. */
+function cacheFinding(query: string, route: string): Finding {
+  return renderCacheCandidate(
+    {
+      id: 'probe.cache-candidate',
+      route,
+      query,
+      site: { file: '/srv/mikro/src/article/article.service.ts', line: 55, column: 17 },
+      requests: 13,
+      executions: 609,
+      totalMs: 31_144,
+      maxMs: 120,
+      detail: { repeats: 60, requests: 60 },
+      firstSeen: 0,
+      lastSeen: 1,
+    },
+    { routeRequests: 609, routeMs: 300_000 },
+  );
+}
+
+describe("the count's own cache candidate", () => {
+  // Recorded on NestJS + MikroORM + MariaDB (bench/realapps mikro, 6 December 15:09): the list's
+  // count had no plan finding, and was reported twice: count per list (#5) and cache candidate (#6).
+  const mikroCount =
+    'select count(distinct `a`.`id`) as `count` from `article` as `a` left join `user` as `u` on `a`.`author_id` = `u`.`id` order by `a`.`created_at` desc';
+
+  it('is folded into the count finding on the same route (one root cause, one finding)', () => {
+    const out = mergeRootCauses([
+      countFinding(mikroCount),
+      cacheFinding(mikroCount, 'GET /articles'),
+    ]);
+    expect(out).toHaveLength(1);
+    const [one] = out as [Finding];
+    expect(one.id).toBe('probe.count-per-list');
+    expect(one.merged).toEqual(['probe.cache-candidate']);
+    expect(one.rootCause).toMatch(/caching the total, as advised, removes the repeats/);
+    expect(one.evidence.find((e) => e.label === 'database time a cache would save')?.value).toBe(
+      31_144,
+    );
+  });
+
+  it('healthy: a cache candidate of another statement, or of the count on another route, stays', () => {
+    const other = cacheFinding('select `t0`.* from `tag` as `t0`', 'GET /articles');
+    const elsewhere = cacheFinding(mikroCount, 'GET /feed');
+    const out = mergeRootCauses([countFinding(mikroCount), other, elsewhere]);
+    expect(out.map((f) => f.id).sort()).toEqual([
+      'probe.cache-candidate',
+      'probe.cache-candidate',
+      'probe.count-per-list',
+    ]);
   });
 });

@@ -10,6 +10,9 @@
  *   cost; a cache is only worth it if the statement stays hot once the plan is fixed;
  * - cache candidates that are an N+1's own query on its route are folded into the N+1: the
  *   repeats are the loop's, and batching the loop removes them;
+ * - cache candidates that are a count-per-list's own count on its route are folded into the
+ *   count finding, whose advice is to cache the total (a NestJS + MikroORM service's list count
+ *   was both findings, #5 and #6, with no plan finding to join them);
  * - the cache candidates of one statement on several routes become one finding listing the routes
  *   when they name one call site; issued from different lines, each keeps its own finding (a
  *   merged one named one line for every route: a NestJS + MikroORM service's user lookup "at
@@ -63,9 +66,11 @@ function routesOf(list: readonly Finding[]): string[] {
 
 /** Why the cache candidates are folded into `host`, written into its root cause. */
 function foldReason(host: Finding, routes: string): string {
-  return host.id === N_PLUS_ONE
-    ? ` The same statement was reported as a cache candidate (${routes}): its repeats are this loop's; batching the loop removes them, so cache only if the batched query stays hot.`
-    : ` The same statement was reported as a cache candidate (${routes}): the repeats cost because each run is slow; fix the plan first, and cache only if the statement stays hot after that.`;
+  if (host.id === N_PLUS_ONE)
+    return ` The same statement was reported as a cache candidate (${routes}): its repeats are this loop's; batching the loop removes them, so cache only if the batched query stays hot.`;
+  if (host.id === COUNT_PER_LIST)
+    return ` The same statement was reported as a cache candidate (${routes}): the count returns the same total on every page; caching the total, as advised, removes the repeats.`;
+  return ` The same statement was reported as a cache candidate (${routes}): the repeats cost because each run is slow; fix the plan first, and cache only if the statement stays hot after that.`;
 }
 
 function foldCaches(plan: Finding, caches: readonly Finding[]): Finding {
@@ -321,8 +326,9 @@ export function mergeRootCauses(findings: readonly Finding[]): Finding[] {
       }
       plans.set(shape, { host: f, others: [] });
     }
+    // An N+1 or a count per list page takes the cache candidates of its statement on its route.
     const loopKey = `${f.location?.route ?? ''}|${shape}`;
-    if (shape && f.id === N_PLUS_ONE && !loops.has(loopKey))
+    if (shape && (f.id === N_PLUS_ONE || f.id === COUNT_PER_LIST) && !loops.has(loopKey))
       loops.set(loopKey, { host: f, caches: [] });
     out.push(f);
   }
@@ -349,7 +355,7 @@ export function mergeRootCauses(findings: readonly Finding[]): Finding[] {
     const shape = f.id === COUNT_PER_LIST ? shapeOf(f) : undefined;
     const plan = shape ? plans.get(shape) : undefined;
     if (!plan || folded.has(plan.host)) continue;
-    replaced.set(f, foldCountPlan(f, replaced.get(plan.host) ?? plan.host));
+    replaced.set(f, foldCountPlan(replaced.get(f) ?? f, replaced.get(plan.host) ?? plan.host));
     folded.add(plan.host);
   }
   return mergeByIndex(out.filter((f) => !folded.has(f)).map((f) => replaced.get(f) ?? f));

@@ -82,4 +82,31 @@ describe('CacheTracker', () => {
     const maxRepeats = (ds: Detection[]) => Math.max(...ds.map((d) => d.detail?.['repeats'] ?? 0));
     expect(maxRepeats(two)).toBe(maxRepeats(one));
   });
+
+  it('counts a window on every route that repeats the pair (one lookup on two routes)', () => {
+    // The signed-in user's lookup on a list and a detail route, alternately, one request each
+    // 100 ms for 25 s: three windows of 10 s, each on both routes (mikro: 476 repeats "in 1
+    // window" on the list route, its windows all counted on the detail route).
+    const perHit = new CacheTracker();
+    const batched = new CacheTracker();
+    const site = { holder: true };
+    const one: Detection[] = [];
+    const two: Detection[] = [];
+    for (let i = 0; i < 250; i++) {
+      const route = i % 2 === 0 ? 'GET /articles' : 'GET /articles/:slug';
+      const args = [SQL, 'u7;', SQL, route, i, 2, i * 100, noSite] as const;
+      const a = perHit.note(...args);
+      if (a) one.push(a);
+      const b = batched.note(...args, () => site);
+      if (b) two.push(b);
+      if (i % 40 === 0) two.push(...batched.drain());
+    }
+    two.push(...batched.drain());
+    const windows = (ds: Detection[], route: string) =>
+      ds.filter((d) => d.route === route).reduce((n, d) => n + (d.requests ?? 1), 0);
+    for (const ds of [one, two]) {
+      expect(windows(ds, 'GET /articles')).toBe(3);
+      expect(windows(ds, 'GET /articles/:slug')).toBe(3);
+    }
+  });
 });

@@ -49,6 +49,21 @@ interface Entry {
   lastRequest: number;
   /** The batch this pair's last further execution went to (skips the batch maps when it repeats). */
   lastBatch?: { route: string; key: object; generation: number; detection: Detection };
+  /**
+   * The routes this window has been counted on (set when it is reported): a statement and its
+   * parameters shared by two routes (the signed-in user's lookup) make one window, which counts
+   * once on each route's finding. Looked up off the batch's fast path only: a hit batched to the
+   * route of the pair's last batch is on a route already counted.
+   */
+  routes?: string[];
+}
+
+/** Notes that `entry`'s window counts on `route`; true the first time for that route. */
+function countRoute(entry: Entry, route: string): boolean {
+  if (!entry.routes) entry.routes = [];
+  if (entry.routes.includes(route)) return false;
+  entry.routes.push(route);
+  return true;
 }
 
 /**
@@ -166,10 +181,18 @@ export class CacheTracker {
     };
     const base = { id: CACHE_CANDIDATE_ID, route, query: sql, ...(where ? { site: where } : {}) };
     if (entry.reported) {
-      // A further hit in a window already reported: one more execution a cache would have saved.
-      return { ...base, executions: 1, timeMs: durationMs, detail, requests: 0 };
+      // A further hit in a window already reported: one more execution a cache would have saved
+      // (and the window, on a route it was not counted on yet).
+      return {
+        ...base,
+        executions: 1,
+        timeMs: durationMs,
+        detail,
+        requests: countRoute(entry, route) ? 1 : 0,
+      };
     }
     entry.reported = true;
+    entry.routes = [route];
     // The window becomes a candidate now: every execution so far but the first would have hit.
     return { ...base, executions: entry.count, timeMs: entry.totalMs - entry.firstMs, detail };
   }
@@ -189,6 +212,8 @@ export class CacheTracker {
       last && last.route === route && last.key === batchKey && last.generation === this.#generation
         ? last.detection
         : this.#batchOf(entry, route, batchKey, sql, site);
+    if (pending !== last?.detection && countRoute(entry, route))
+      pending.requests = (pending.requests ?? 0) + 1;
     pending.executions++;
     pending.timeMs += durationMs;
     // The maxima over the batch's executions, as the store keeps them.

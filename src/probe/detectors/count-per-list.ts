@@ -13,7 +13,7 @@ import {
 } from '../findings-store.js';
 import { registerFootprint } from '../footprint.js';
 import { resolveSite } from '../query-site.js';
-import type { RequestState } from '../state.js';
+import type { DriverName, RequestState } from '../state.js';
 import type { ProbeDetector } from './detector.js';
 import {
   explainEvidence,
@@ -52,6 +52,52 @@ function tableOf(sql: string): string | undefined {
         return match[1]?.replace(/["`]/g, '').toLowerCase();
   }
   return undefined;
+}
+
+const COUNT_CALL = /^\s*select\s+count\s*\(/i;
+/** Longest aggregate argument written out in a title (a longer one is cut with "…"). */
+const ARGUMENT_MAX = 40;
+
+/**
+ * The statement's aggregate as it wrote it, for the title: `count(*)`, `count(DISTINCT("o"."id"))`
+ * (Sequelize's findAndCountAll with includes counts distinct ids: calling that `count(*)` named
+ * another statement). The argument runs to its closing parenthesis; a long one is cut.
+ */
+export function countAggregateOf(sql: string): string {
+  const open = sql.match(COUNT_CALL);
+  if (!open) return 'count(*)';
+  const from = (open.index ?? 0) + open[0].length;
+  let depth = 1;
+  let end = from;
+  while (end < sql.length && depth > 0) {
+    const c = sql[end];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    end++;
+  }
+  const argument = sql
+    .slice(from, depth === 0 ? end - 1 : end)
+    .replace(/\s+/g, ' ')
+    .trim();
+  const shown =
+    argument.length > ARGUMENT_MAX ? `${argument.slice(0, ARGUMENT_MAX - 1)}…` : argument;
+  return `count(${shown || '*'})`;
+}
+
+/**
+ * Where an estimated total comes from in the statement's dialect: PostgreSQL advice is never
+ * given for MySQL/MariaDB (issue 14), and a driver the detection did not name gets neither.
+ */
+export function estimateAdvice(driver: DriverName | undefined): string {
+  switch (driver) {
+    case 'pg':
+    case 'pglite':
+      return 'PostgreSQL: pg_class.reltuples for a whole table, the row estimate of EXPLAIN for a filtered count';
+    case 'mysql2':
+      return 'MySQL/MariaDB: information_schema.TABLES.TABLE_ROWS for a whole table, a rough InnoDB estimate (MySQL documents it as up to 40-50 % off), the rows of EXPLAIN for a filtered count';
+    default:
+      return "the database's table statistics for a whole table, the row estimate of EXPLAIN for a filtered count";
+  }
 }
 
 /** What this detector needs to know of one normalised statement. */
@@ -104,6 +150,7 @@ export function detectCountPerList(state: RequestState, root: string): Detection
       ...(site ? { site } : {}),
       executions: list.length,
       timeMs: list.reduce((acc, q) => acc + (q.end - q.execStart), 0),
+      driver: list[0]?.driver,
     };
   });
 }
@@ -116,7 +163,7 @@ export function renderCountPerList(item: AggregatedDetection, context: RenderCon
   return {
     id: COUNT_PER_LIST_ID,
     area: 'database',
-    title: `count(*) on ${pct}% of list requests on ${item.route} at ${whereText(item)}`,
+    title: `${countAggregateOf(item.query ?? '')} on ${pct}% of list requests on ${item.route} at ${whereText(item)}`,
     severity: severityOf(share, 'info'),
     location: locationOf(item),
     impact: {
@@ -127,7 +174,7 @@ export function renderCountPerList(item: AggregatedDetection, context: RenderCon
     },
     rootCause: `"${shortSql(item.query)}" runs with every page of the list: the database counts every matching row again for each page, while the page itself reads only a few.`,
     recommendation: {
-      text: 'Count once and cache the total for a while, show an estimate (PostgreSQL: pg_class.reltuples, or EXPLAIN rows), or drop the total and fetch LIMIT n+1 rows to know whether there is a next page.',
+      text: `Count once and cache the total for a while, show an estimate (${estimateAdvice(item.driver)}), or drop the total and fetch LIMIT n+1 rows to know whether there is a next page.`,
       effort: 'low',
     },
     evidence: [
