@@ -81,6 +81,28 @@ describe('fitTrafficTrend', () => {
       expect(fitTrafficTrend(run)?.lateTau).toBeGreaterThanOrEqual(AUDIT_LEAK_THRESHOLDS.minTau);
   });
 
+  it('a planted leak whose last checkpoint fell back a little is still a leak (steadiness from the point the second half grows from)', () => {
+    // test/db/probe-own-memory-leak.test.ts in a fresh-clone CI run (6 December, 16:05 UTC): the
+    // real Koa service keeping 2 KB per request, 2,822 bytes per request over the audit, 2,816 in
+    // the second half; its last two checkpoints 23.05 and 23.03 MB. Over the three late points
+    // alone τ read 1/3 and the planted leak was called "no leak".
+    const points = [
+      [0, 17_655_648, 3_368],
+      [250, 19_505_096, 186_096],
+      [500, 20_208_752, 368_048],
+      [750, 20_923_080, 578_672],
+      [1000, 21_621_504, 647_456],
+      [1250, 23_046_056, 894_208],
+      [1500, 23_029_264, 1_055_056],
+    ].map(
+      ([requests, usedBytes, probeBytes]) =>
+        ({ requests, usedBytes, probeBytes }) as HeapCheckpoint,
+    );
+    const t = fitTrafficTrend(points);
+    expect(t?.lateTau).toBeGreaterThanOrEqual(AUDIT_LEAK_THRESHOLDS.minTau);
+    expect(t?.leaking).toBe(true);
+  });
+
   it('needs enough checkpoints', () => {
     expect(fitTrafficTrend(real.unfixed.slice(0, 4))).toBeUndefined();
   });
