@@ -40,7 +40,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-const BATCHES = 6;
+// 2,250 requests after a 500-request warm-up: a leak-free Koa service under the probe still grew
+// steadily over its first 1,500 requests in a fresh-clone CI run (945 bytes per request, τ 1 —
+// JIT-compiled code and first-use caches, ~400 bytes per request without the probe too, measured
+// with bench/probe-footprint-snapshot.mjs), which the leak rule cannot tell from a leak that
+// early. An audit's soak comes after its baseline and load steps, so its service is warm as well.
+const WARMUP = 500;
+const BATCHES = 9;
 const PER_BATCH = 250;
 
 /** Runs the batches with a checkpoint after each (as the audit does between steps). */
@@ -52,9 +58,13 @@ async function audit(leakBytes: number, probe = true) {
     NODE_OPTIONS: `${probe ? `--import=${BUILT_REGISTER} ` : ''}--inspect=127.0.0.1:${port}`,
   });
   try {
-    const checkpoints = new HeapCheckpoints(`127.0.0.1:${port}`);
-    await checkpoints.record(0);
     let id = 0;
+    for (let i = 0; i < WARMUP; i++) {
+      id++;
+      expect(await getMany(app.port, `/api/items/${id}`, 1)).toEqual([200]);
+    }
+    const checkpoints = new HeapCheckpoints(`127.0.0.1:${port}`);
+    await checkpoints.record(WARMUP);
     for (let b = 0; b < BATCHES; b++) {
       for (let i = 0; i < PER_BATCH; i++) {
         id++;
@@ -75,8 +85,9 @@ describe('leak check on a real Koa service with the real probe', () => {
     const points = await audit(0);
     expect(points).toHaveLength(BATCHES + 1);
     const probe = points.map((p) => p.probeBytes ?? 0);
-    // The probe's structures grew with the distinct statements and pairs it saw...
-    expect(probe[probe.length - 1]).toBeGreaterThan((probe[0] ?? 0) + 300 * 1024);
+    // The probe's structures grew with the distinct statements and pairs it saw after the warm-up
+    // (about 190 kB in one run: some of them reach their caps), ...
+    expect(probe[probe.length - 1]).toBeGreaterThan((probe[0] ?? 0) + 150 * 1024);
     // ...and the verdict on the application's heap (the probe's bytes taken out) is: no leak.
     const trend = fitTrafficTrend(points);
     expect(trend?.leaking, JSON.stringify({ points, trend })).toBe(false);
