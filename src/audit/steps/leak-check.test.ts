@@ -30,6 +30,11 @@ const real = JSON.parse(
 /** A soak window recorded without the thread's CPU (the fit falls back to the wall clock). */
 const wallOnly = (heapAfterGc: HeapPoint[]) => ({ heapAfterGc, samples: [] });
 
+/** A checkpoint from a recorded `[requests, usedBytes, probeBytes]` row. */
+function checkpointOf([requests, usedBytes, probeBytes]: number[]): HeapCheckpoint {
+  return { requests: requests ?? 0, usedBytes: usedBytes ?? 0, probeBytes };
+}
+
 describe('fitTrafficTrend', () => {
   it('sees the planted leak: growth tied to requests, still growing at the end', () => {
     const t = fitTrafficTrend(real.unfixed);
@@ -68,10 +73,7 @@ describe('fitTrafficTrend', () => {
       [1000, 19_600_496, 507_416],
       [1250, 20_358_432, 574_920],
       [1500, 19_945_952, 654_408],
-    ].map(
-      ([requests, usedBytes, probeBytes]) =>
-        ({ requests, usedBytes, probeBytes }) as HeapCheckpoint,
-    );
+    ].map(checkpointOf);
     const t = fitTrafficTrend(points);
     expect(t?.lateBytesPerRequest).toBeGreaterThan(AUDIT_LEAK_THRESHOLDS.minLateBytesPerRequest);
     expect(t?.lateTau).toBeLessThan(AUDIT_LEAK_THRESHOLDS.minTau);
@@ -94,10 +96,7 @@ describe('fitTrafficTrend', () => {
       [1000, 21_621_504, 647_456],
       [1250, 23_046_056, 894_208],
       [1500, 23_029_264, 1_055_056],
-    ].map(
-      ([requests, usedBytes, probeBytes]) =>
-        ({ requests, usedBytes, probeBytes }) as HeapCheckpoint,
-    );
+    ].map(checkpointOf);
     const t = fitTrafficTrend(points);
     expect(t?.lateTau).toBeGreaterThanOrEqual(AUDIT_LEAK_THRESHOLDS.minTau);
     expect(t?.leaking).toBe(true);
