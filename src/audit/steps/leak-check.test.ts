@@ -115,6 +115,102 @@ describe('fitTrafficTrend', () => {
   });
 });
 
+/** A checkpoint from a recorded `[requests, usedBytes, probeBytes, codeBytes]` row. */
+function withCode([requests, usedBytes, probeBytes, codeBytes]: number[]): HeapCheckpoint {
+  return { ...checkpointOf([requests ?? 0, usedBytes ?? 0, probeBytes ?? 0]), codeBytes };
+}
+
+describe('compiled code is left out of the growth (issue 14: warm-up from a cold start)', () => {
+  // bench/leak-warmup-code.mjs (6 December, load 7): the real Express 5 + pg fixture keeping
+  // nothing, under the built probe, from a cold start, a checkpoint every 250 requests; rows are
+  // [requests, heap less the probe's bytes, the probe's bytes, code and bytecode].
+  const express = [
+    [0, 18_544_432, 3_368, 3_223_848],
+    [250, 19_652_472, 51_376, 3_925_832],
+    [500, 19_768_640, 98_384, 3_996_216],
+    [750, 19_861_408, 152_560, 4_055_448],
+    [1000, 20_012_112, 192_400, 4_150_808],
+    [1250, 20_114_352, 260_912, 4_212_896],
+    [1500, 20_246_248, 300_752, 4_297_760],
+    [1750, 20_305_288, 340_592, 4_337_232],
+    [2000, 20_390_256, 380_432, 4_385_880],
+  ].map(withCode);
+  // The same run of the Koa fixture keeping 2 KB per request (LEAK_BYTES=2048).
+  const planted = [
+    [0, 17_701_072, 3_368, 3_226_960],
+    [250, 19_513_088, 186_096, 4_015_576],
+    [500, 20_201_232, 368_048, 4_122_048],
+    [750, 20_887_272, 578_672, 4_199_872],
+    [1000, 21_543_296, 647_456, 4_270_920],
+    [1250, 22_190_584, 894_208, 4_334_216],
+    [1500, 22_822_712, 1_055_056, 4_386_120],
+    [1750, 23_453_736, 1_223_072, 4_441_320],
+    [2000, 24_064_720, 1_292_248, 4_478_744],
+  ].map(withCode);
+  const upTo = (points: HeapCheckpoint[], requests: number) =>
+    points.filter((p) => p.requests <= requests);
+  const counts = [1000, 1250, 1500, 1750, 2000];
+
+  it('a leak-free service warming up: a leak counted whole, no leak less its compiled code', () => {
+    const whole = (points: HeapCheckpoint[]) => points.map(({ codeBytes: _code, ...rest }) => rest);
+    // Counted whole (code unread), the warm-up passed every test at 1,000-1,750 requests.
+    expect(fitTrafficTrend(whole(upTo(express, 1250)))?.leaking).toBe(true);
+    for (const n of counts) {
+      const t = fitTrafficTrend(upTo(express, n));
+      expect(t?.leaking, `${n} requests`).toBe(false);
+      // About 60% of the growth was code and bytecode.
+      expect(t?.codeBytesPerRequest).toBeGreaterThan(t?.bytesPerRequest ?? 0);
+    }
+  });
+
+  it('a planted leak is data, not code: still a leak at every count', () => {
+    for (const n of counts) {
+      const t = fitTrafficTrend(upTo(planted, n));
+      expect(t?.leaking, `${n} requests`).toBe(true);
+      expect(t?.bytesPerRequest).toBeGreaterThan(2000);
+    }
+  });
+
+  /**
+   * Ten checkpoints, 250 requests apart, of a heap whose compiled code grows 300 bytes per request
+   * while its data grows `dataPerRequest` (no probe): code alone never makes a leak, data over the
+   * late floor does, with or without the code beside it.
+   */
+  const series = (dataPerRequest: number, codeOf = (i: number): number | undefined => i) =>
+    Array.from({ length: 10 }, (_, i) => {
+      const requests = i * 250;
+      const code = codeOf(i) === undefined ? undefined : 3_000_000 + 300 * requests;
+      return {
+        requests,
+        usedBytes: 20_000_000 + (dataPerRequest + 300) * requests,
+        probeBytes: 0,
+        ...(code === undefined ? {} : { codeBytes: code }),
+      };
+    });
+  const floor = AUDIT_LEAK_THRESHOLDS.minLateBytesPerRequest;
+
+  it('judges the data on both sides of the late floor, the code left out', () => {
+    const above = fitTrafficTrend(series(floor + 10));
+    expect(above?.leaking).toBe(true);
+    expect(above?.lateBytesPerRequest).toBeCloseTo(floor + 10, 6);
+    expect(above?.codeBytesPerRequest).toBeCloseTo(300, 6);
+    const below = fitTrafficTrend(series(floor - 10));
+    expect(below?.leaking).toBe(false);
+    expect(below?.lateBytesPerRequest).toBeCloseTo(floor - 10, 6);
+    // The note says what was left out.
+    const check = createLeakCheck({ checkpoints: series(floor - 10), requests: 0, durationMs: 0 });
+    expect(check.check.note).toContain('compiled code, left out, grew 300 bytes per request');
+  });
+
+  it('a checkpoint without the code count: the series is judged whole, as before', () => {
+    const gap = series(floor - 10, (i) => (i === 5 ? undefined : i));
+    const t = fitTrafficTrend(gap);
+    expect(t?.codeBytesPerRequest).toBeUndefined();
+    expect(t?.bytesPerRequest).toBeCloseTo(floor - 10 + 300, 6);
+    expect(t?.leaking).toBe(true);
+  });
+});
+
 describe('createLeakCheck', () => {
   it('combines the soak window (no leak by the profiler rule) with the audit-wide trend (leak)', () => {
     const v = createLeakCheck({

@@ -12,9 +12,10 @@ afterEach(() => {
 });
 
 /** Starts a Node process running `setup` with an inspector on a free port; resolves `host:port`. */
-function startInspected(setup: string): Promise<string> {
+function startInspected(setup: string, esm = false): Promise<string> {
   const script = `${setup}\nsetInterval(() => {}, 1000);`;
-  child = spawn(process.execPath, ['--inspect=127.0.0.1:0', '-e', script], {
+  const args = ['--inspect=127.0.0.1:0', ...(esm ? ['--input-type=module'] : []), '-e', script];
+  child = spawn(process.execPath, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const started = child;
@@ -63,4 +64,25 @@ it('records no checkpoint when the probe is there but its share cannot be read',
   const checkpoints = new HeapCheckpoints(inspector);
   await checkpoints.record(50);
   expect(checkpoints.points).toHaveLength(0);
+});
+
+it("records V8's count of compiled code in CommonJS and ESM programs; more code, more bytes", async () => {
+  // 3,000 distinct functions, each called once (compiled to bytecode) and kept reachable.
+  const compiled = `globalThis.fns = Array.from({ length: 3000 }, (_, i) => new Function('a', 'return a * ' + i + ' + ' + (i % 7)));
+    for (const f of globalThis.fns) f(2);`;
+  for (const esm of [false, true]) {
+    const codeOf = async (setup: string) => {
+      const checkpoints = new HeapCheckpoints(await startInspected(setup, esm));
+      await checkpoints.record(0);
+      child?.kill();
+      const [point] = checkpoints.points;
+      expect(point?.codeBytes, esm ? 'esm' : 'cjs').toBeGreaterThan(0);
+      expect(point?.codeBytes).toBeLessThan(point?.usedBytes ?? 0);
+      return point?.codeBytes ?? 0;
+    };
+    const bare = await codeOf('globalThis.fns = [];');
+    const more = await codeOf(compiled);
+    // Each function's bytecode, metadata and compiled wrapper take well over 50 bytes.
+    expect(more - bare, esm ? 'esm' : 'cjs').toBeGreaterThan(3000 * 50);
+  }
 });

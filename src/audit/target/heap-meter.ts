@@ -4,8 +4,15 @@
  * that keeps growing with the traffic over the whole audit is the leak signal a short soak alone
  * cannot give. The Redline probe's own retained memory (its bounded caches, which fill up while
  * the service warms up) is subtracted: the probe publishes its size (probe/footprint.ts). Sessions are opened only between steps, never while a profile capture runs.
+ * Each checkpoint also records V8's own count of compiled code (machine code and bytecode with
+ * their metadata, v8.getHeapCodeStatistics()), which grows while the service warms up and which
+ * the leak rule leaves out (steps/leak-check.ts).
  */
-import { connectInspector, discoverDebuggerUrl } from '../../profiler/index.js';
+import {
+  connectInspector,
+  discoverDebuggerUrl,
+  type InspectorClient,
+} from '../../profiler/index.js';
 import { PROBE_FOOTPRINT_EXPRESSION } from '../../util/probe-footprint-key.js';
 
 /** One checkpoint: requests served by the audit so far and the heap used after a full GC. */
@@ -15,12 +22,51 @@ export interface HeapCheckpoint {
   usedBytes: number;
   /** The probe's own retained bytes, already taken out of `usedBytes` (absent without a reading). */
   probeBytes?: number;
+  /**
+   * Compiled code on the heap by V8's own accounting (code_and_metadata_size +
+   * bytecode_and_metadata_size of v8.getHeapCodeStatistics()), still part of `usedBytes`; absent
+   * when it could not be read.
+   */
+  codeBytes?: number;
 }
 
 /** The target's heap after a full GC, and the part of it that is the probe's own (0 without a probe). */
 export interface HeapReading {
   heapBytes: number;
   probeBytes: number;
+  /** Compiled code and bytecode by V8's accounting (see HeapCheckpoint.codeBytes); absent when unread. */
+  codeBytes?: number;
+}
+
+/**
+ * Evaluated in the target (with the inspector's command-line API, whose `require` loads Node's
+ * built-ins in ESM and CommonJS programs alike): V8's compiled machine code and bytecode with their
+ * metadata, in bytes. V8 walks the heap to count them: 1–3 ms on the 17–21 MB heap of a Koa
+ * service, 16–28 ms on a 73 MB heap and 48–64 ms on 137 MB, below the forced full GC the
+ * checkpoint already takes there (130–160 ms; bench/RESULTS.md "Leak check: warm-up growth is
+ * compiled code").
+ */
+export const CODE_BYTES_EXPRESSION = `(() => { const s = require('node:v8').getHeapCodeStatistics(); return s.code_and_metadata_size + s.bytecode_and_metadata_size; })()`;
+
+/** The number `expression` yields in the target, or undefined (an exception, a non-number). */
+async function evaluateNumber(
+  client: InspectorClient,
+  expression: string,
+  includeCommandLineAPI: boolean,
+): Promise<number | undefined> {
+  return client
+    .send<{ result: { value?: unknown }; exceptionDetails?: unknown }>('Runtime.evaluate', {
+      expression,
+      returnByValue: true,
+      includeCommandLineAPI,
+      silent: true,
+    })
+    .then((reply) =>
+      reply.exceptionDetails === undefined && typeof reply.result.value === 'number'
+        ? reply.result.value
+        : undefined,
+    )
+    .catch(() => undefined);
 }
 
 /**
@@ -40,21 +86,16 @@ export async function readTargetHeap(inspector: string): Promise<HeapReading | u
       // The expression yields 0 without a probe; an exception or a non-number means the probe's
       // share of this heap is unknown, and charging all of it to the application could read as a
       // leak, so such a reading is no checkpoint at all.
-      const probeBytes = await client
-        .send<{ result: { value?: unknown }; exceptionDetails?: unknown }>('Runtime.evaluate', {
-          expression: PROBE_FOOTPRINT_EXPRESSION,
-          returnByValue: true,
-          silent: true,
-        })
-        .then((reply) =>
-          reply.exceptionDetails === undefined && typeof reply.result.value === 'number'
-            ? reply.result.value
-            : undefined,
-        )
-        .catch(() => undefined);
+      const probeBytes = await evaluateNumber(client, PROBE_FOOTPRINT_EXPRESSION, false);
+      // Compiled code may be unreadable (another runtime); the checkpoint then goes without it.
+      const codeBytes = await evaluateNumber(client, CODE_BYTES_EXPRESSION, true);
       await client.send('HeapProfiler.disable').catch(() => {});
       if (probeBytes === undefined) return undefined;
-      return { heapBytes: usage.usedSize, probeBytes };
+      return {
+        heapBytes: usage.usedSize,
+        probeBytes,
+        ...(codeBytes === undefined ? {} : { codeBytes }),
+      };
     } finally {
       await client.close();
     }
@@ -91,6 +132,7 @@ export class HeapCheckpoints {
         requests: this.#requests,
         usedBytes: reading.heapBytes - reading.probeBytes,
         probeBytes: reading.probeBytes,
+        ...(reading.codeBytes === undefined ? {} : { codeBytes: reading.codeBytes }),
       });
   }
 }

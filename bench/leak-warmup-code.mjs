@@ -1,0 +1,108 @@
+// Warm-up growth of a leak-free service against V8's own accounting of compiled code (issue 14):
+// runs the leak fixture (test/fixtures/apps/db/leak-koa.mjs, LEAK_BYTES=0 unless given) from a
+// cold start, with or without the built probe, and every STEP requests up to TOTAL forces a full GC
+// through the inspector (as the audit's heap checkpoints do) and reads the used heap, the probe's
+// published footprint, v8.getHeapCodeStatistics() and v8.getHeapSpaceStatistics(), and how long
+// reading the code statistics took inside the target. Prints one row per checkpoint and the growth
+// per request of each window. Needs `npm run build` and DATABASE_URL (schema:
+// test/fixtures/apps/db/schema.sql).
+// Usage: DATABASE_URL=postgres://... node bench/leak-warmup-code.mjs [probe|noprobe] [total] [step] [leakBytes]
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { connectInspector, discoverDebuggerUrl } from '../dist/profiler/index.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const PROBE = (process.argv[2] ?? 'probe') !== 'noprobe';
+const TOTAL = Number(process.argv[3] ?? 2000);
+const STEP = Number(process.argv[4] ?? 250);
+const LEAK = process.argv[5] ?? '0';
+// Another leak-free fixture and its request path (`{id}` replaced by a counter), e.g.
+// FIXTURE=routes-express.mjs URL_PATH=/api/authors/author-{id}
+const FIXTURE = process.env.FIXTURE ?? 'leak-koa.mjs';
+const URL_PATH = process.env.URL_PATH ?? '/api/items/{id}';
+
+const port = await new Promise((r) => {
+  const s = createServer();
+  s.listen(0, '127.0.0.1', () => {
+    const p = s.address().port;
+    s.close(() => r(p));
+  });
+});
+const child = spawn(process.execPath, [join(ROOT, 'test/fixtures/apps/db', FIXTURE)], {
+  cwd: ROOT,
+  env: {
+    ...process.env,
+    LEAK_BYTES: LEAK,
+    NODE_OPTIONS: `${PROBE ? `--import=${join(ROOT, 'dist/probe/register.js')} ` : ''}--inspect=127.0.0.1:${port}`,
+  },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+process.on('exit', () => child.kill('SIGKILL'));
+const appPort = await new Promise((r) => {
+  child.stdout.on('data', (c) => {
+    const m = /listening (\d+)/.exec(c.toString());
+    if (m) r(Number(m[1]));
+  });
+});
+let id = 0;
+async function requests(n) {
+  for (let i = 0; i < n; i++) {
+    id++;
+    const res = await fetch(`http://127.0.0.1:${appPort}${URL_PATH.replace('{id}', String(id))}`);
+    await res.arrayBuffer();
+  }
+}
+const client = await connectInspector(await discoverDebuggerUrl('127.0.0.1', port, 3000), 10_000);
+await client.send('HeapProfiler.enable');
+const READ = `(() => {
+  const v8 = require('v8');
+  const t0 = process.hrtime.bigint();
+  const code = v8.getHeapCodeStatistics();
+  const t1 = process.hrtime.bigint();
+  const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, s.space_used_size]));
+  const t2 = process.hrtime.bigint();
+  const probe = globalThis[Symbol.for('redline.probe.footprint')]?.(false) ?? 0;
+  return JSON.stringify({ code, spaces, probe, codeMs: Number(t1 - t0) / 1e6, spacesMs: Number(t2 - t1) / 1e6 });
+})()`;
+async function checkpoint() {
+  await client.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await client.send('Runtime.getHeapUsage');
+  const { result } = await client.send('Runtime.evaluate', {
+    expression: READ,
+    returnByValue: true,
+    includeCommandLineAPI: true,
+    silent: true,
+  });
+  const r = JSON.parse(result.value);
+  return { requests: id, used: usedSize, ...r };
+}
+const rows = [await checkpoint()];
+while (id < TOTAL) {
+  await requests(Math.min(STEP, TOTAL - id));
+  rows.push(await checkpoint());
+}
+child.kill('SIGTERM');
+await client.close().catch(() => {});
+
+const kb = (b) => (b / 1024).toFixed(0).padStart(6);
+console.log(
+  `${FIXTURE} ${PROBE ? 'probe' : 'noprobe'} LEAK_BYTES=${LEAK}: checkpoints (KiB) and growth per request of each window (B/req)`,
+);
+console.log(
+  'req    used   code  bytec codesp  probe | app-probe  code bytec app-probe-code-bytec probe | codeMs spacesMs',
+);
+for (let i = 0; i < rows.length; i++) {
+  const r = rows[i];
+  const p = rows[i - 1];
+  const per = (f) =>
+    p ? ((f(r) - f(p)) / (r.requests - p.requests)).toFixed(0).padStart(6) : '     -';
+  const app = (x) => x.used - x.probe;
+  const rest = (x) => app(x) - x.code.code_and_metadata_size - x.code.bytecode_and_metadata_size;
+  console.log(
+    `${String(r.requests).padStart(5)} ${kb(r.used)} ${kb(r.code.code_and_metadata_size)} ${kb(r.code.bytecode_and_metadata_size)} ${kb(r.spaces.code_space ?? 0)} ${kb(r.probe)} | ${per(app)} ${per((x) => x.code.code_and_metadata_size)} ${per((x) => x.code.bytecode_and_metadata_size)} ${per(rest)} ${per((x) => x.probe)} | ${r.codeMs.toFixed(2)} ${r.spacesMs.toFixed(3)}`,
+  );
+}
+console.log(
+  `JSON ${JSON.stringify(rows.map((r) => ({ requests: r.requests, used: r.used, probe: r.probe, code: r.code.code_and_metadata_size, bytecode: r.code.bytecode_and_metadata_size, codeSpace: r.spaces.code_space, codeMs: r.codeMs })))}`,
+);
