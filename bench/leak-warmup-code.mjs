@@ -65,9 +65,28 @@ const READ = `(() => {
   const probe = globalThis[Symbol.for('redline.probe.footprint')]?.(false) ?? 0;
   return JSON.stringify({ code, spaces, probe, codeMs: Number(t1 - t0) / 1e6, spacesMs: Number(t2 - t1) / 1e6 });
 })()`;
+// REREAD_MS > 0: a second forced GC and reading that long after the first, printed beside it.
+const REREAD_MS = Number(process.env.REREAD_MS ?? 0);
 async function checkpoint() {
   await client.send('HeapProfiler.collectGarbage');
   const { usedSize } = await client.send('Runtime.getHeapUsage');
+  if (REREAD_MS > 0) {
+    const fp = async () =>
+      (
+        await client.send('Runtime.evaluate', {
+          expression: `globalThis[Symbol.for('redline.probe.footprint')]?.(false) ?? 0`,
+          returnByValue: true,
+        })
+      ).result.value;
+    const p1 = await fp();
+    await new Promise((r) => setTimeout(r, REREAD_MS));
+    await client.send('HeapProfiler.collectGarbage');
+    const again = await client.send('Runtime.getHeapUsage');
+    const p2 = await fp();
+    console.log(
+      `reread ${id}: ${usedSize} then ${again.usedSize} (${again.usedSize - usedSize}); probe ${p1} then ${p2}`,
+    );
+  }
   const { result } = await client.send('Runtime.evaluate', {
     expression: READ,
     returnByValue: true,
