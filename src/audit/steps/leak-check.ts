@@ -97,12 +97,12 @@ export const AUDIT_LEAK_THRESHOLDS = {
    * accounting, not an estimate): from a cold start, checkpoints every 250 requests, leak-free
    * services under the probe kept growing steadily (τ 1) well past 1,000 requests, and about half
    * of it was code (bench/RESULTS.md "Leak check: warm-up growth is compiled code", 2026-12-06):
-   * Koa + pg 480–630 bytes per request over the audit (code and bytecode 220–330 of it), Express
-   * 430–600 (code 270–300), Fastify 345–420 (code 200–260), Koa without the probe 200–305 (code
-   * 130–190). Counted whole, the rule raised a false leak at 1,000 requests (Koa, Express), at
-   * 1,250–1,750 (Express, Fastify, and Koa without the probe) and at 2,000 (Fastify); less the
-   * code, none at any count from 1,000 to 2,000, with the late slope at 130–330 bytes per request
-   * less the probe's own late growth (160–990). The planted 2 KB-per-request leak read 2,300–2,370
+   * Koa + pg 480–630 bytes per request over the audit (code and bytecode 250–370 of it), Express
+   * 430–600 (code 270–300), Fastify 345–420 (code 220–270), Koa without the probe 200–305 (code
+   * 130–195). Counted whole, the rule raised a false leak at 1,000 requests (Koa, Express), at
+   * 1,250–1,750 (Express, Fastify; Koa without the probe at 1,250) and at 2,000 (Fastify); less
+   * the code, none at any count from 1,000 to 2,000: the late slope read 135–330 bytes per request,
+   * less the probe's own late growth (160–990). The planted 2 KB-per-request leak read 2,340–2,370
    * bytes per request less the code (2,600–2,730 counted whole): still a leak at every count.
    */
   minRequests: 1000,

@@ -50,7 +50,7 @@ export const CODE_BYTES_EXPRESSION = `(() => { const s = require('node:v8').getH
 
 /**
  * Pause between the two full-GC readings of one checkpoint (the smaller is kept). With the probe's
- * report flushed every 200 ms (its default in tests; 1 s in an audit), 4 of 27 checkpoints of
+ * report flushed every 200 ms (as the tests’ harness sets it; 1 s in an audit), 4 of 18 checkpoints of
  * leak-free Koa and Express services read 0.28–0.76 MB more than a second reading 300 ms later
  * (the others agreed within 0.1 MB; bench/leak-warmup-code.mjs REREAD_MS=300); without the probe's
  * report no such blip was seen. In test runs one such point at the end of a series read as a false
