@@ -1,18 +1,6 @@
-// Warm-up growth of a leak-free service against V8's own accounting of compiled code (issue 14):
-// runs the leak fixture (test/fixtures/apps/db/leak-koa.mjs, LEAK_BYTES=0 unless given) from a
-// cold start, with or without the built probe, and every STEP requests up to TOTAL forces a full GC
-// through the inspector (as the audit's heap checkpoints do) and reads the used heap, the probe's
-// published footprint, v8.getHeapCodeStatistics() and v8.getHeapSpaceStatistics(), and how long
-// reading the code statistics took inside the target. Prints one row per checkpoint and the growth
-// per request of each window. Needs `npm run build` and DATABASE_URL (schema:
-// test/fixtures/apps/db/schema.sql).
-// Usage: DATABASE_URL=postgres://... node bench/leak-warmup-code.mjs [probe|noprobe] [total] [step] [leakBytes]
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
 import { connectInspector, discoverDebuggerUrl } from '../dist/profiler/index.js';
+import { startInspectedFixture } from './lib.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const PROBE = (process.argv[2] ?? 'probe') !== 'noprobe';
 const TOTAL = Number(process.argv[3] ?? 2000);
 const STEP = Number(process.argv[4] ?? 250);
@@ -22,28 +10,13 @@ const LEAK = process.argv[5] ?? '0';
 const FIXTURE = process.env.FIXTURE ?? 'leak-koa.mjs';
 const URL_PATH = process.env.URL_PATH ?? '/api/items/{id}';
 
-const port = await new Promise((r) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => {
-    const p = s.address().port;
-    s.close(() => r(p));
-  });
-});
-const child = spawn(process.execPath, [join(ROOT, 'test/fixtures/apps/db', FIXTURE)], {
-  cwd: ROOT,
-  env: {
-    ...process.env,
-    LEAK_BYTES: LEAK,
-    NODE_OPTIONS: `${PROBE ? `--import=${join(ROOT, 'dist/probe/register.js')} ` : ''}--inspect=127.0.0.1:${port}`,
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-process.on('exit', () => child.kill('SIGKILL'));
-const appPort = await new Promise((r) => {
-  child.stdout.on('data', (c) => {
-    const m = /listening (\d+)/.exec(c.toString());
-    if (m) r(Number(m[1]));
-  });
+const {
+  child,
+  appPort,
+  inspectPort: port,
+} = await startInspectedFixture(FIXTURE, {
+  probe: PROBE,
+  env: { LEAK_BYTES: LEAK },
 });
 let id = 0;
 async function requests(n) {

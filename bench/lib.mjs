@@ -285,3 +285,30 @@ export function redlineH2Args(url, connections, streams, bound) {
     '0',
   ];
 }
+
+/**
+ * Starts test/fixtures/apps/db/<name> with an inspector on a free port (and the built probe when
+ * `probe`), `env` added; resolves { child, appPort, inspectPort } once it prints `listening <port>`.
+ * The child is killed when this process exits.
+ */
+export async function startInspectedFixture(name, { probe = true, env = {} } = {}) {
+  const inspectPort = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'test/fixtures/apps/db', name)], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...env,
+      NODE_OPTIONS: `${probe ? `--import=${join(ROOT, 'dist/probe/register.js')} ` : ''}--inspect=127.0.0.1:${inspectPort}`,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  process.on('exit', () => child.kill('SIGKILL'));
+  const appPort = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code})`)));
+    child.stdout.on('data', (c) => {
+      const m = /listening (\d+)/.exec(c.toString());
+      if (m) resolve(Number(m[1]));
+    });
+  });
+  return { child, appPort, inspectPort };
+}

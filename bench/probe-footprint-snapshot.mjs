@@ -1,42 +1,17 @@
-// Measures what the probe's own-memory estimate (src/probe/footprint.ts) misses: runs the leak
-// fixture (test/fixtures/apps/db/leak-koa.mjs, LEAK_BYTES=0) with the built probe, takes heap
-// snapshots through the inspector after WARM and after WARM+MORE requests, and reports the objects
-// that are new in the second snapshot (V8 keeps object ids across snapshots of one session),
-// grouped by type/name and by the old object that holds them, and the net growth by type/name
-// (second snapshot less first), next to the growth of the probe's estimate. Needs `npm run build`
-// and DATABASE_URL (schema: test/fixtures/apps/db/schema.sql).
-// Usage: DATABASE_URL=postgres://... node bench/probe-footprint-snapshot.mjs [warm] [more] [noprobe]
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
 import { connectInspector, discoverDebuggerUrl } from '../dist/profiler/index.js';
+import { startInspectedFixture } from './lib.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const WARM = Number(process.argv[2] ?? 300);
 const MORE = Number(process.argv[3] ?? 1000);
 const PROBE = process.argv[4] !== 'noprobe';
 
-const port = await new Promise((r) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => {
-    const p = s.address().port;
-    s.close(() => r(p));
-  });
-});
-const child = spawn(process.execPath, [join(ROOT, 'test/fixtures/apps/db/leak-koa.mjs')], {
-  cwd: ROOT,
-  env: {
-    ...process.env,
-    LEAK_BYTES: '0',
-    NODE_OPTIONS: `${PROBE ? `--import=${join(ROOT, 'dist/probe/register.js')} ` : ''}--inspect=127.0.0.1:${port}`,
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const appPort = await new Promise((r) => {
-  child.stdout.on('data', (c) => {
-    const m = /listening (\d+)/.exec(c.toString());
-    if (m) r(Number(m[1]));
-  });
+const {
+  child,
+  appPort,
+  inspectPort: port,
+} = await startInspectedFixture('leak-koa.mjs', {
+  probe: PROBE,
+  env: { LEAK_BYTES: '0' },
 });
 let id = 0;
 async function requests(n) {
@@ -61,7 +36,6 @@ async function snapshot() {
   off();
   return { used: usedSize, probe: result.value, snap: JSON.parse(chunks.join('')) };
 }
-process.on('exit', () => child.kill('SIGKILL'));
 await requests(WARM);
 const a = await snapshot();
 await requests(MORE);
