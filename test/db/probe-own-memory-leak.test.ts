@@ -79,11 +79,6 @@ async function audit(
       for (let i = 0; i < PER_BATCH; i++) await get();
       await checkpoints.record(PER_BATCH);
     }
-    if (process.env.LEAK_DUMP)
-      (await import('node:fs')).appendFileSync(
-        process.env.LEAK_DUMP,
-        `${JSON.stringify({ app: service.app, leakBytes, warmup, points: checkpoints.points })}\n`,
-      );
     return checkpoints.points;
   } finally {
     await app.stop().catch((error) => {
