@@ -384,3 +384,21 @@ describe("native API: import { ws } from 'redline'", () => {
     expect(run.totals.summarize('ws_msgs_sent', { api: 'native' })?.sum).toBe(4);
   });
 });
+
+describe('fragmented messages', () => {
+  it('43 a text message in three frames and a binary one in two: delivered once and whole by both APIs, counted as messages', async () => {
+    const run = await runCorpus('43-ws-fragmented.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    for (const name of [
+      'k6/ws handshake',
+      'k6/ws: one text message, reassembled',
+      'k6/ws: one binary message, reassembled',
+      'k6/websockets: two whole messages',
+    ]) {
+      expect(checkCounts(run, name), name).toEqual({ passes: 1, fails: 0 });
+    }
+    // Two sessions, two messages each (five frames each).
+    expect(metricValue(run, 'ws_msgs_received', 'count')).toBe(4);
+    expect(server.sessions('/fragmented')).toBe(2);
+  });
+});
