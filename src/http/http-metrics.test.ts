@@ -71,7 +71,12 @@ describe('request accounting', () => {
 describe('the proto tag', () => {
   it("is the response's: answered requests keep it, failed ones have none (k6)", () => {
     const registry = new MetricRegistry(() => 0);
-    const cache = new HttpSeriesCache(registry, { method: 'GET', proto: 'HTTP/2.0' }, () => true, false);
+    const cache = new HttpSeriesCache(
+      registry,
+      { method: 'GET', proto: 'HTTP/2.0' },
+      () => true,
+      false,
+    );
     cache.forStatus(200).record(trail, 0);
     cache.forError(requestTimeout()).record(trail, 0);
     cache.forError(interruptedRequest()).record(trail, 0);

@@ -55,11 +55,27 @@ describe('quick mode over HTTP/2, Ctrl-C (built CLI, SIGINT)', () => {
     try {
       const json = join(dir, 'result.json');
       const cli = spawnCli(
-        ['run', server.url, '--h2c', '-c', '2', '--streams', '3', '--timeout', '200ms', '-d', '60s', '-q', '--json', json],
+        [
+          'run',
+          server.url,
+          '--h2c',
+          '-c',
+          '2',
+          '--streams',
+          '3',
+          '--timeout',
+          '200ms',
+          '-d',
+          '60s',
+          '-q',
+          '--json',
+          json,
+        ],
         { cwd: dir },
       );
       const deadline = Date.now() + 30_000;
-      while (server.streams() < 60 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (server.streams() < 60 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
       cli.child.kill('SIGINT');
       const out = await cli.done;
       expect(out.code, out.stderr).toBe(105);
@@ -76,7 +92,8 @@ describe('quick mode over HTTP/2, Ctrl-C (built CLI, SIGINT)', () => {
       expect(result.metrics['http_reqs']?.values['count']).toBe(r.sent);
       // Nothing lost: the server received each request the client counted, and no other.
       const settle = Date.now() + 2000;
-      while (server.streams() !== r.sent && Date.now() < settle) await new Promise((res) => setTimeout(res, 20));
+      while (server.streams() !== r.sent && Date.now() < settle)
+        await new Promise((res) => setTimeout(res, 20));
       expect(server.streams()).toBe(r.sent);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -370,13 +370,18 @@ export class QuickShard implements ConnectionOwner<LoadConnection>, ShardHandle 
     this.#dataSent.add(trail.bytesSent);
     this.#dataReceived.add(trail.bytesReceived);
     if (!conn.canSend) return this.#checkDrained();
+    this.#refill(conn, trail.endAt);
+    this.#checkDrained();
+  }
+
+  /** `conn` can take requests again (at `at`): the open model's idle list, or the closed model's next ones. */
+  #refill(conn: LoadConnection, at: number): void {
     if (this.#openModel) {
       this.#markIdle(conn);
-      this.#dispatchSlots(trail.endAt);
+      this.#dispatchSlots(at);
     } else {
-      this.#fillClosed(conn, trail.endAt, trail.endAt);
+      this.#fillClosed(conn, at, at);
     }
-    this.#checkDrained();
   }
 
   onRequestFailed(conn: LoadConnection, error: ClassifiedError): void {
@@ -394,14 +399,7 @@ export class QuickShard implements ConnectionOwner<LoadConnection>, ShardHandle 
     // failed (a server resetting or never answering every stream got c x streams requests, then
     // none until the end of the test).
     if (error.errorClass === 'interrupted' || !conn.isOpen) return;
-    if (conn.canSend) {
-      if (this.#openModel) {
-        this.#markIdle(conn);
-        this.#dispatchSlots(trail.endAt);
-      } else {
-        this.#fillClosed(conn, trail.endAt, trail.endAt);
-      }
-    }
+    if (conn.canSend) this.#refill(conn, trail.endAt);
     this.#checkDrained();
   }
 
