@@ -385,6 +385,16 @@ describe("native API: import { ws } from 'redline'", () => {
   });
 });
 
+describe("native API: a silent peer", () => {
+  it('a for await loop on a peer that never sends ends with the test (duration + gracefulStop), no hang', async () => {
+    const run = await runCorpus('native/ws-silent.ts', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    expect(metricValue(run, 'ws_sessions', 'count')).toBe(2);
+    expect(metricValue(run, 'ws_session_duration', 'count')).toBe(2);
+    expect(metricValue(run, 'ws_msgs_received', 'count') ?? 0).toBe(0);
+  });
+});
+
 describe('fragmented messages', () => {
   it('43 a text message in three frames and a binary one in two: delivered once and whole by both APIs, counted as messages', async () => {
     const run = await runCorpus('43-ws-fragmented.js', 'http://unused', { env: env() });
