@@ -157,7 +157,8 @@ export abstract class Http2Slot<S extends SlotSession, C extends LoadConnection>
   get canSend(): boolean {
     const s = this.active;
     if (s === null) return false;
-    return s.ready && !s.draining && s.flights.size < s.maxStreams;
+    // Not while a dying session reports its streams (their owner may try to send from there).
+    return s.ready && !s.draining && !s.dead && s.flights.size < s.maxStreams;
   }
   get isOpen(): boolean {
     return this.active !== null;

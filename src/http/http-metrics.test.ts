@@ -67,3 +67,30 @@ describe('request accounting', () => {
     expect(answerWarning(counts(0, 0))).toBeUndefined();
   });
 });
+
+describe('the proto tag', () => {
+  it("is the response's: answered requests keep it, failed ones have none (k6)", () => {
+    const registry = new MetricRegistry(() => 0);
+    const cache = new HttpSeriesCache(
+      registry,
+      { method: 'GET', proto: 'HTTP/2.0' },
+      () => true,
+      false,
+    );
+    cache.forStatus(200).record(trail, 0);
+    cache.forError(requestTimeout()).record(trail, 0);
+    cache.forError(interruptedRequest()).record(trail, 0);
+    const totals = new Aggregate();
+    totals.addSnapshot(registry.snapshot(0, 0, 0, 1000));
+    const protoByStatus = [...totals.series.values()]
+      .filter((s) => s.metric === 'http_reqs')
+      .map((s) => [s.tags['status'], s.tags['proto'] ?? 'none'])
+      .sort();
+    expect(protoByStatus).toEqual([
+      ['0', 'none'],
+      ['0', 'none'],
+      ['200', 'HTTP/2.0'],
+    ]);
+    expect(totals.summarize('http_reqs', { proto: 'HTTP/2.0' })?.sum).toBe(1);
+  });
+});

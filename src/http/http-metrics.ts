@@ -118,15 +118,20 @@ export class HttpSeriesCache {
     return set;
   }
 
-  /** The series set of a request that failed without a response. */
+  /**
+   * The series set of a request that failed without a response. It has no `proto` tag: the
+   * protocol is the response's (k6 tags `proto` from the response only), and a request that failed
+   * has none, before the protocol was negotiated (refused, TLS) or after (reset, GOAWAY, timeout).
+   */
   forError(error: ClassifiedError): HttpSeriesSet {
     const key = `${error.code}|${error.errorClass}|${error.message}`;
     let set = this.#byError.get(key);
     if (set === undefined) {
+      const { proto: _proto, ...baseTags } = this.#baseTags;
       set = new HttpSeriesSet(
         this.#registry,
         {
-          ...this.#baseTags,
+          ...baseTags,
           status: '0',
           expected_response: 'false',
           error: error.message,

@@ -259,6 +259,25 @@ for (const impl of ['fast', 'node'] as const) {
         expect(exitCode).toBe(0);
       });
 
+      it('a server that resets every stream: the slots are refilled, the load goes on (count-bound run ends)', async () => {
+        // Failed streams used to free no slot: after connections x streams resets nothing was sent
+        // until the end of the test (here the 20 s cap instead of the 40 requests).
+        const target = await start({ behaviour: 'rst', every: 1 });
+        const { result, exitCode } = await runQuickTest({
+          url: `${target.url}/`,
+          h2c: true,
+          connections: 2,
+          streams: 2,
+          requests: 40,
+          durationMs: 20_000,
+        });
+        const r = accounted(result);
+        expect(r).toMatchObject({ sent: 40, answered: 0, failed: 40, interrupted: 0 });
+        expect(target.count()).toBe(40);
+        expect(result.errors).toEqual({ reset: 40 });
+        expect(exitCode).toBe(69);
+      });
+
       it('a server that stops answering: streams time out, the run ends at duration + grace', async () => {
         const target = await start({ behaviour: 'hang' });
         const started = Date.now();

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { RunResultFile } from '../../src/results/run-result.js';
 import { writeSelfSignedCertificate } from '../helpers/certificates.js';
+import { startDocsGrpcServer } from './helpers/docs-grpc-server.js';
 import { HELLO_PROTO } from './helpers/grpc-server.js';
 import { checkCounts, runCorpus, spawnCli } from './helpers/run-corpus.js';
 
@@ -84,5 +85,27 @@ describe('protocols over TLS', () => {
     const strict = await spawnCli(['run', wssUrl, '--message', 'hi', '-c', '1', '-d', '1s']).done;
     expect(strict.code, strict.stdout).toBe(69);
     expect(strict.stdout + strict.stderr).toMatch(/accepted none of the \d+ WebSocket handshakes/);
+  });
+});
+
+describe('gRPC and insecureSkipTLSVerify', () => {
+  it('44 a self-signed gRPC server: refused by default, reached with --insecure-skip-tls-verify (k6)', async () => {
+    const server = await startDocsGrpcServer(true);
+    try {
+      const refused = await runCorpus('44-grpc-insecure-tls.js', 'http://unused', {
+        env: [`GRPC_ADDR=${server.addr}`, 'EXPECT=refused'],
+      });
+      expect(checkCounts(refused, 'connect refused the unverified server')).toEqual({ passes: 1, fails: 0 });
+      expect(server.calls('SayHello')).toBe(0);
+      const skipped = await runCorpus('44-grpc-insecure-tls.js', 'http://unused', {
+        env: [`GRPC_ADDR=${server.addr}`],
+        insecureSkipTLSVerify: true,
+      });
+      expect(skipped.scriptErrors).toEqual([]);
+      expect(checkCounts(skipped, 'call over unverified TLS')).toEqual({ passes: 1, fails: 0 });
+      expect(server.calls('SayHello')).toBe(1);
+    } finally {
+      await server.close();
+    }
   });
 });

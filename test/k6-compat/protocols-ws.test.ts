@@ -360,3 +360,55 @@ describe('hostile WebSocket peers', () => {
     expect(Date.now() - started).toBeLessThan(25_000);
   });
 });
+
+describe("native API: import { ws } from 'redline'", () => {
+  it('connect, for await over messages, break closes, server close ends the loop, refused rejects; ws_* metrics', async () => {
+    const run = await runCorpus('native/ws-async-iteration.ts', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    for (const name of [
+      'text then 3 binary bytes echoed',
+      'break closed the socket with 1000',
+      'server close 4000 ends the loop',
+      'receive() then undefined after close',
+      'refused handshake rejects',
+    ]) {
+      expect(checkCounts(run, name), name).toEqual({ passes: 2, fails: 0 });
+    }
+    // Per iteration: four sessions attempted (echo, close-4000, echo, refused), three opened.
+    expect(metricValue(run, 'ws_sessions', 'count')).toBe(8);
+    // 'one', the binary frame and 'ping me' sent; their echoes and 'bye soon' received.
+    expect(metricValue(run, 'ws_msgs_sent', 'count')).toBe(6);
+    expect(metricValue(run, 'ws_msgs_received', 'count')).toBe(8);
+    expect(metricValue(run, 'ws_ping', 'count')).toBe(2);
+    expect(metricValue(run, 'ws_connecting', 'count')).toBe(8);
+    expect(run.totals.summarize('ws_msgs_sent', { api: 'native' })?.sum).toBe(4);
+  });
+});
+
+describe("native API: a silent peer", () => {
+  it('a for await loop on a peer that never sends ends with the test (duration + gracefulStop), no hang', async () => {
+    const run = await runCorpus('native/ws-silent.ts', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    expect(metricValue(run, 'ws_sessions', 'count')).toBe(2);
+    expect(metricValue(run, 'ws_session_duration', 'count')).toBe(2);
+    expect(metricValue(run, 'ws_msgs_received', 'count') ?? 0).toBe(0);
+  });
+});
+
+describe('fragmented messages', () => {
+  it('43 a text message in three frames and a binary one in two: delivered once and whole by both APIs, counted as messages', async () => {
+    const run = await runCorpus('43-ws-fragmented.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    for (const name of [
+      'k6/ws handshake',
+      'k6/ws: one text message, reassembled',
+      'k6/ws: one binary message, reassembled',
+      'k6/websockets: two whole messages',
+    ]) {
+      expect(checkCounts(run, name), name).toEqual({ passes: 1, fails: 0 });
+    }
+    // Two sessions, two messages each (five frames each).
+    expect(metricValue(run, 'ws_msgs_received', 'count')).toBe(4);
+    expect(server.sessions('/fragmented')).toBe(2);
+  });
+});

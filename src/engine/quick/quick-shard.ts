@@ -370,13 +370,18 @@ export class QuickShard implements ConnectionOwner<LoadConnection>, ShardHandle 
     this.#dataSent.add(trail.bytesSent);
     this.#dataReceived.add(trail.bytesReceived);
     if (!conn.canSend) return this.#checkDrained();
+    this.#refill(conn, trail.endAt);
+    this.#checkDrained();
+  }
+
+  /** `conn` can take requests again (at `at`): the open model's idle list, or the closed model's next ones. */
+  #refill(conn: LoadConnection, at: number): void {
     if (this.#openModel) {
       this.#markIdle(conn);
-      this.#dispatchSlots(trail.endAt);
+      this.#dispatchSlots(at);
     } else {
-      this.#fillClosed(conn, trail.endAt, trail.endAt);
+      this.#fillClosed(conn, at, at);
     }
-    this.#checkDrained();
   }
 
   onRequestFailed(conn: LoadConnection, error: ClassifiedError): void {
@@ -388,6 +393,14 @@ export class QuickShard implements ConnectionOwner<LoadConnection>, ShardHandle 
         ? unfinishedAtEnd(trail.endAt - trail.sendStart, this.#config.timeoutMs)
         : error,
     );
+    // A failed HTTP/1.1 request closes its connection (onConnectionClosed reconnects and refills).
+    // An HTTP/2 stream fails alone (RST_STREAM, its timeout) on a connection that stays open: its
+    // slot is refilled as after a response, or the load stalls once every stream of a connection
+    // failed (a server resetting or never answering every stream got c x streams requests, then
+    // none until the end of the test).
+    if (error.errorClass === 'interrupted' || !conn.isOpen) return;
+    if (conn.canSend) this.#refill(conn, trail.endAt);
+    this.#checkDrained();
   }
 
   onRequestRetry(conn: LoadConnection, error: ClassifiedError): void {

@@ -115,6 +115,12 @@ export const PROTO_OPTIONS: protoLoader.Options = {
 };
 
 /** `grpc.Client`. */
+/** Channel TLS checks when the test skips certificate verification (k6's insecureSkipTLSVerify). */
+const INSECURE_VERIFY: grpc.VerifyOptions = {
+  rejectUnauthorized: false,
+  checkServerIdentity: () => undefined,
+};
+
 export class Client {
   readonly #methods = new Map<string, LoadedMethod>();
   readonly #connections = new WeakMap<VuState, VuConnection>();
@@ -207,6 +213,9 @@ export class Client {
             : null,
           p.tls?.key ? Buffer.from(p.tls.key) : null,
           p.tls?.cert ? Buffer.from(p.tls.cert) : null,
+          // k6 builds the channel's TLS from the test's TLS settings: insecureSkipTLSVerify
+          // (`--insecure-skip-tls-verify`) skips the server's certificate check here too.
+          httpSettings.insecure ? INSECURE_VERIFY : undefined,
         );
     this.#connections.get(vu)?.client.close();
     const client = new grpc.Client(addr, credentials, options);

@@ -97,7 +97,8 @@ function canonical(name: string): string {
  */
 export class Response {
   status = 0;
-  proto = 'HTTP/1.1';
+  /** `HTTP/1.1`, `HTTP/1.0` or `HTTP/2.0` from the response; '' when the request got none (k6). */
+  proto = '';
   url: string;
   error = '';
   error_code = 0;

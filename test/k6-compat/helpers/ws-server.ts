@@ -1,7 +1,7 @@
 /**
  * Real WebSocket peers for the protocol tests: the `ws` package's server behind a node:http
  * server, with one path per behaviour (echo, server-initiated close codes, abrupt reset, a TCP
- * reset in the middle of a frame, a reader that never reads, silence, a server ping, a refused
+ * reset in the middle of a frame, a reader that never reads, silence, a server ping, fragmented messages, a refused
  * handshake), plus a raw TCP peer that completes the handshake and then never answers a close
  * frame.
  */
@@ -77,6 +77,15 @@ export async function startWsServer(): Promise<WsTestServer> {
           // Never reads: what the client sends piles up in the kernel buffers, then in its own.
           (socket as Socket).pause();
           ws.removeAllListeners('message');
+          break;
+        case '/fragmented':
+          // One text message in three frames (text + two continuations), one binary message in
+          // two, then a normal close: each must reach the script once, whole.
+          ws.send('frag', { fin: false });
+          ws.send('ment', { fin: false });
+          ws.send('ed', { fin: true });
+          ws.send(Buffer.from([1, 2]), { binary: true, fin: false });
+          ws.send(Buffer.from([3]), { binary: true, fin: true }, () => ws.close(1000));
           break;
         case '/server-ping':
           ws.ping('srv');
