@@ -157,6 +157,11 @@ export const PROTO_OPTIONS: protoLoader.Options = {
 /** `grpc.Client`. */
 export class Client {
   readonly #methods = new Map<string, LoadedMethod>();
+  /**
+   * Methods found by the name a script passes (`'pkg.Service/Method'` or with its leading
+   * slash): the script's string constant is looked up as is, without building the path per call.
+   */
+  readonly #byName = new Map<string, { loaded: LoadedMethod; path: string }>();
   readonly #connections = new WeakMap<VuState, VuConnection>();
 
   /** Parses `files` (resolved against `importPaths`, default: the script's folder); init context only. */
@@ -216,6 +221,7 @@ export class Client {
           isServerStream: method.responseStream,
         };
         this.#methods.set(method.path, { info, definition: method });
+        this.#byName.clear();
         infos.push(info);
       }
     }
@@ -499,11 +505,21 @@ export class Client {
   ): { connection: VuConnection; loaded: LoadedMethod; path: string } {
     const connection = this.#connections.get(vu);
     if (!connection) throw new Error('no gRPC connection, you must call connect first');
-    if (!method) throw new TypeError('method to invoke cannot be empty');
-    const path = method.startsWith('/') ? method : `/${method}`;
-    const loaded = this.#methods.get(path);
-    if (!loaded) throw new TypeError(`method "${path}" not found in file descriptors`);
+    const { loaded, path } = this.#method(method);
     return { connection, loaded, path };
+  }
+
+  #method(method: string): { loaded: LoadedMethod; path: string } {
+    let found = this.#byName.get(method);
+    if (found === undefined) {
+      if (!method) throw new TypeError('method to invoke cannot be empty');
+      const path = method.startsWith('/') ? method : `/${method}`;
+      const loaded = this.#methods.get(path);
+      if (!loaded) throw new TypeError(`method "${path}" not found in file descriptors`);
+      found = { loaded, path };
+      this.#byName.set(method, found);
+    }
+    return found;
   }
 }
 
@@ -629,7 +645,8 @@ function parseTimeout(value: string | number, what: string): number {
 /** `params.metadata` as grpc-js Metadata (keys ending in `-bin` carry bytes). */
 export function toMetadata(input: InvokeParams['metadata']): grpc.Metadata {
   const metadata = new grpc.Metadata();
-  for (const [key, value] of Object.entries(input ?? {})) {
+  if (input === undefined || input === null) return metadata;
+  for (const [key, value] of Object.entries(input)) {
     if (key.endsWith('-bin')) {
       const bytes =
         typeof value === 'string'
