@@ -15,7 +15,9 @@ import {
   type GrpcTestServer,
   HELLO_PROTO,
   type ResettingServer,
+  SLOW_MS,
   startGrpcServer,
+  startOtherServer,
   startResettingServer,
 } from './helpers/grpc-server.js';
 import { checkCounts, corpusScript, metricValue, runCorpus, spawnCli } from './helpers/run-corpus.js';
@@ -23,8 +25,10 @@ import { checkCounts, corpusScript, metricValue, runCorpus, spawnCli } from './h
 let server: GrpcTestServer;
 let resetting: ResettingServer;
 let downAddr: string;
+let other: Awaited<ReturnType<typeof startOtherServer>>;
 beforeAll(async () => {
   server = await startGrpcServer();
+  other = await startOtherServer();
   resetting = await startResettingServer();
   const probe = createServer();
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
@@ -32,12 +36,13 @@ beforeAll(async () => {
   downAddr = `127.0.0.1:${typeof address === 'object' && address ? address.port : 1}`;
   await new Promise<void>((r) => probe.close(() => r()));
 });
-afterAll(() => Promise.all([server.close(), resetting.close()]));
+afterAll(() => Promise.all([server.close(), resetting.close(), other.close()]));
 
 const env = () => [
   `GRPC_ADDR=${server.addr}`,
   `DOWN_ADDR=${downAddr}`,
   `RESET_ADDR=${resetting.addr}`,
+  `OTHER_ADDR=${other.addr}`,
 ];
 
 describe('k6/net/grpc', () => {
@@ -85,6 +90,35 @@ describe('k6/net/grpc', () => {
     expect(run.scriptErrors).toEqual([]);
     expect(checkCounts(run, 'connect throws with the address')).toEqual({ passes: 1, fails: 0 });
     expect(checkCounts(run, 'invoke without connect throws')).toEqual({ passes: 1, fails: 0 });
+  });
+});
+
+describe('k6/net/grpc: what belongs to one call stays with it', () => {
+  it('45 same method name in two packages, metadata, timeouts and parse errors are per call', async () => {
+    const run = await runCorpus('45-grpc-per-call.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    for (const name of [
+      'same method name, other package: its own message types',
+      'metadata only on the call that passes it',
+      'a timeout ends its own call',
+      'the next call has the default deadline',
+      'timeout 0 is the default deadline',
+      'an unparsable response is Internal',
+    ]) {
+      expect(checkCounts(run, name), name).toEqual({ passes: 3, fails: 0 });
+    }
+    const count = (tags: Record<string, string>) =>
+      run.totals.summarize('grpc_req_duration', tags)?.count;
+    // Each call in its own series: service and status from the call, not from the previous one.
+    expect(count({ service: 'hello.Greeter', method: 'SayHello', status: '0' })).toBe(3);
+    expect(count({ service: 'other.Greeter', method: 'SayHello', status: '0' })).toBe(3);
+    expect(count({ name: '/other.Greeter/Slow', status: '4' })).toBe(3);
+    expect(count({ name: '/other.Greeter/Slow', status: '0' })).toBe(6);
+    expect(count({ name: '/other.Greeter/Garbled', status: '13' })).toBe(3);
+    expect(metricValue(run, 'grpc_req_duration', 'count')).toBe(18);
+    // The answered Slow calls waited for the server (a lower bound a busy machine only raises).
+    expect(run.totals.summarize('grpc_req_duration', { name: '/other.Greeter/Slow', status: '0' })?.min)
+      .toBeGreaterThanOrEqual(SLOW_MS * 0.9);
   });
 });
 

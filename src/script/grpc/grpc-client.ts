@@ -19,6 +19,7 @@ import { BUILTIN_METRICS } from '../../metrics/builtin.js';
 import type { MetricRegistry } from '../../metrics/registry.js';
 import type { TrendSeries } from '../../metrics/series.js';
 import { parseDurationMs } from '../../util/duration.js';
+import { hasKeys } from '../../util/has-keys.js';
 import { contextKey, contextTags } from '../api/sample-tags.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
 import { currentVu, IterationAbort, requireVu, type VuState } from '../runtime/vu-state.js';
@@ -77,10 +78,49 @@ export interface LoadedMethod {
   definition: protoLoader.MethodDefinition<object, object>;
 }
 
-/** One VU's connection. */
+/** One VU's connection and the `grpc_req_duration` series of its calls. */
 interface VuConnection {
   client: grpc.Client;
   addr: string;
+  series: CallSeries;
+}
+
+/** A call made on the channel (grpc-js's `Call` interface, below the surface call objects). */
+type ChannelCall = ReturnType<grpc.Channel['createCall']>;
+
+/** `invoke()` without parameters. */
+const NO_PARAMS: InvokeParams = Object.freeze({});
+
+/** The call's timeout in ms: k6's default when unset or zero (k6 reads 0 as "no timeout given"). */
+function invokeTimeoutMs(timeout: InvokeParams['timeout']): number {
+  if (timeout === undefined || timeout === null) return INVOKE_TIMEOUT_MS;
+  const ms = parseTimeout(timeout, 'invoke');
+  return ms === 0 ? INVOKE_TIMEOUT_MS : ms;
+}
+
+/** The unary calls in flight per VU, cancelled together when the VU is stopped. */
+const callsInFlight = new WeakMap<VuState, { signal: AbortSignal; calls: Set<ChannelCall> }>();
+
+/**
+ * The set of `vu`'s calls in flight. One abort listener per VU signal (not one added and removed
+ * per call): stopping the VU cancels each call with status Canceled, as `call.cancel()` did.
+ */
+function inFlightCalls(vu: VuState): Set<ChannelCall> {
+  let entry = callsInFlight.get(vu);
+  if (entry === undefined || entry.signal !== vu.signal) {
+    const calls = new Set<ChannelCall>();
+    entry = { signal: vu.signal, calls };
+    vu.signal.addEventListener(
+      'abort',
+      () => {
+        for (const call of calls)
+          call.cancelWithStatus(grpc.status.CANCELLED, 'Cancelled on client');
+      },
+      { once: true },
+    );
+    callsInFlight.set(vu, entry);
+  }
+  return entry.calls;
 }
 
 /** Status code constants (`grpc.StatusOK` …), as k6 exports them. */
@@ -123,6 +163,11 @@ const INSECURE_VERIFY: grpc.VerifyOptions = {
 
 export class Client {
   readonly #methods = new Map<string, LoadedMethod>();
+  /**
+   * Methods found by the name a script passes (`'pkg.Service/Method'` or with its leading
+   * slash): the script's string constant is looked up as is, without building the path per call.
+   */
+  readonly #byName = new Map<string, { loaded: LoadedMethod; path: string }>();
   readonly #connections = new WeakMap<VuState, VuConnection>();
 
   /** Parses `files` (resolved against `importPaths`, default: the script's folder); init context only. */
@@ -182,6 +227,7 @@ export class Client {
           isServerStream: method.responseStream,
         };
         this.#methods.set(method.path, { info, definition: method });
+        this.#byName.clear();
         infos.push(info);
       }
     }
@@ -219,7 +265,7 @@ export class Client {
         );
     this.#connections.get(vu)?.client.close();
     const client = new grpc.Client(addr, credentials, options);
-    const connection: VuConnection = { client, addr };
+    const connection: VuConnection = { client, addr, series: new CallSeries(addr) };
     this.#connections.set(vu, connection);
     await new Promise<void>((resolveReady, reject) => {
       const onAbort = (): void => {
@@ -258,7 +304,17 @@ export class Client {
     return true;
   }
 
-  /** Makes a unary call; resolves with k6's response shape (a non-OK status does not throw). */
+  /**
+   * Makes a unary call; resolves with k6's response shape (a non-OK status does not throw).
+   *
+   * The call goes straight to the channel (`Channel.createCall`, grpc-js's public call API)
+   * rather than through `Client.makeUnaryRequest`: that wrapper adds, per call, an interceptor
+   * chain, an EventEmitter call object with two emitted events, a callback and a captured
+   * `new Error()` stack, none of which k6's response needs. The call itself is the same (same
+   * channel, same filters, deadline, metadata, status); what the wrapper did that matters is
+   * kept here: the response is deserialised once (a parse failure cancels the call with
+   * Internal), a second response cancels it with Unimplemented.
+   */
   invoke(method: string, request: unknown, params?: InvokeParams | null): Promise<InvokeResponse> {
     const vu = requireVu('grpc.Client.invoke()');
     if (vu.signal.aborted) throw new IterationAbort('interrupted', true);
@@ -267,13 +323,10 @@ export class Client {
       throw new TypeError(`method "${path}" is a streaming method; use grpc.Stream`);
     }
     if (request === null || request === undefined) throw new TypeError('request cannot be nil');
-    const p = params ?? {};
-    const timeoutMs =
-      p.timeout === undefined || p.timeout === null
-        ? INVOKE_TIMEOUT_MS
-        : parseTimeout(p.timeout, 'invoke');
+    const p = params ?? NO_PARAMS;
+    const timeoutMs = invokeTimeoutMs(p.timeout);
     const metadata = toMetadata(p.metadata);
-    const durations = durationSeries(vu, connection.addr, path, p.tags);
+    const durations = connection.series.durations(vu, path, p.tags);
     const definition = loaded.definition;
     let payload: Buffer;
     try {
@@ -283,46 +336,63 @@ export class Client {
         `unable to serialise request object to protocol buffer: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
+    const discard = p.discardResponseMessage === true;
     return new Promise<InvokeResponse>((resolveCall, rejectCall) => {
       let headers: Record<string, string[]> = {};
       let message: unknown = null;
+      let received = false;
+      let readError: grpc.StatusObject | null = null;
       const started = performance.now();
-      const call = connection.client.makeUnaryRequest<Buffer, unknown>(
-        path,
-        (b: Buffer) => b,
-        (bytes: Buffer) =>
-          p.discardResponseMessage ? null : definition.responseDeserialize(bytes),
-        payload,
-        metadata,
-        { deadline: Date.now() + timeoutMs },
-        // grpc-js hands the response here, then emits 'status'.
-        (_error, value) => {
-          message = value ?? null;
+      const call = connection.client
+        .getChannel()
+        .createCall(path, Date.now() + timeoutMs, undefined, null, undefined);
+      const inFlight = inFlightCalls(vu);
+      inFlight.add(call);
+      call.start(metadata, {
+        onReceiveMetadata(md: grpc.Metadata) {
+          headers = metadataRecord(md);
         },
-      );
-      const onAbort = (): void => call.cancel();
-      vu.signal.addEventListener('abort', onAbort, { once: true });
-      call.on('metadata', (md: grpc.Metadata) => {
-        headers = metadataRecord(md);
+        onReceiveMessage(bytes: Buffer) {
+          if (received) {
+            call.cancelWithStatus(grpc.status.UNIMPLEMENTED, 'Too many responses received');
+            return;
+          }
+          received = true;
+          if (discard) return;
+          try {
+            message = definition.responseDeserialize(bytes);
+          } catch (error) {
+            readError = {
+              code: grpc.status.INTERNAL,
+              details: `Response message parsing error: ${error instanceof Error ? error.message : String(error)}`,
+              metadata: new grpc.Metadata(),
+            };
+            call.cancelWithStatus(readError.code, readError.details);
+          }
+        },
+        onReceiveStatus(arrived: grpc.StatusObject) {
+          inFlight.delete(call);
+          const status = readError ?? arrived;
+          const duration = performance.now() - started;
+          durations(status.code).add(duration);
+          // Stopped VU: the cancelled call is counted (status Canceled); the iteration ends here.
+          if (vu.signal.aborted) {
+            rejectCall(new IterationAbort('interrupted', true));
+            return;
+          }
+          const ok = status.code === grpc.status.OK;
+          resolveCall({
+            status: status.code,
+            message: ok ? message : null,
+            error: ok ? null : { code: status.code, message: status.details, details: [] },
+            headers,
+            trailers: metadataRecord(status.metadata),
+          });
+        },
       });
-      call.on('status', (status: grpc.StatusObject) => {
-        vu.signal.removeEventListener('abort', onAbort);
-        const duration = performance.now() - started;
-        durations(status.code).add(duration);
-        // Stopped VU: the cancelled call is counted (status Canceled); the iteration ends here.
-        if (vu.signal.aborted) {
-          rejectCall(new IterationAbort('interrupted', true));
-          return;
-        }
-        const ok = status.code === grpc.status.OK;
-        resolveCall({
-          status: status.code,
-          message: ok ? message : null,
-          error: ok ? null : { code: status.code, message: status.details, details: [] },
-          headers,
-          trailers: metadataRecord(status.metadata),
-        });
-      });
+      call.startRead();
+      call.sendMessageWithContext({}, payload);
+      call.halfClose();
     });
   }
 
@@ -444,11 +514,71 @@ export class Client {
   ): { connection: VuConnection; loaded: LoadedMethod; path: string } {
     const connection = this.#connections.get(vu);
     if (!connection) throw new Error('no gRPC connection, you must call connect first');
-    if (!method) throw new TypeError('method to invoke cannot be empty');
-    const path = method.startsWith('/') ? method : `/${method}`;
-    const loaded = this.#methods.get(path);
-    if (!loaded) throw new TypeError(`method "${path}" not found in file descriptors`);
+    const { loaded, path } = this.#method(method);
     return { connection, loaded, path };
+  }
+
+  #method(method: string): { loaded: LoadedMethod; path: string } {
+    let found = this.#byName.get(method);
+    if (found === undefined) {
+      if (!method) throw new TypeError('method to invoke cannot be empty');
+      const path = method.startsWith('/') ? method : `/${method}`;
+      const loaded = this.#methods.get(path);
+      if (!loaded) throw new TypeError(`method "${path}" not found in file descriptors`);
+      found = { loaded, path };
+      this.#byName.set(method, found);
+    }
+    return found;
+  }
+}
+
+/**
+ * The `grpc_req_duration` series of one connection's unary calls. Remembers its last lookup, so a
+ * VU repeating the same call in the same context (registry, scenario, group, the same `tags`
+ * object, no VU tags) finds its series without building the cache key.
+ */
+export class CallSeries {
+  readonly #addr: string;
+  #memo:
+    | {
+        registry: MetricRegistry;
+        scenario: string;
+        group: string;
+        path: string;
+        tags: Record<string, string> | undefined;
+        series: (status: number) => TrendSeries;
+      }
+    | undefined;
+
+  constructor(addr: string) {
+    this.#addr = addr;
+  }
+
+  /** The series of a call of `path` by `vu` with the call's own `tags`, per status code. */
+  durations(
+    vu: VuState,
+    path: string,
+    tags: Record<string, string> | undefined,
+  ): (status: number) => TrendSeries {
+    const registry = threadRuntime().registry;
+    const memo = this.#memo;
+    if (
+      memo !== undefined &&
+      memo.registry === registry &&
+      memo.path === path &&
+      memo.tags === tags &&
+      memo.scenario === vu.scenario.name &&
+      memo.group === vu.group &&
+      !hasKeys(vu.tags)
+    ) {
+      return memo.series;
+    }
+    const series = durationSeries(vu, this.#addr, path, tags);
+    // VU tags can change in place (exec.vu.tags), so only tag-less VUs use the memo.
+    this.#memo = hasKeys(vu.tags)
+      ? undefined
+      : { registry, scenario: vu.scenario.name, group: vu.group, path, tags, series };
+    return series;
   }
 }
 
@@ -524,7 +654,8 @@ function parseTimeout(value: string | number, what: string): number {
 /** `params.metadata` as grpc-js Metadata (keys ending in `-bin` carry bytes). */
 export function toMetadata(input: InvokeParams['metadata']): grpc.Metadata {
   const metadata = new grpc.Metadata();
-  for (const [key, value] of Object.entries(input ?? {})) {
+  if (input === undefined || input === null) return metadata;
+  for (const [key, value] of Object.entries(input)) {
     if (key.endsWith('-bin')) {
       const bytes =
         typeof value === 'string'
@@ -544,8 +675,16 @@ export function toMetadata(input: InvokeParams['metadata']): grpc.Metadata {
 export function metadataRecord(md: grpc.Metadata | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   if (!md) return out;
-  for (const [key, values] of Object.entries(md.toJSON())) {
-    out[key] = values.map((v) => (Buffer.isBuffer(v) ? v.toString('base64') : String(v)));
+  // toJSON() hands out grpc-js's own value arrays (no copy); each is copied once here.
+  const all = md.toJSON();
+  for (const key in all) {
+    const values = all[key] as grpc.MetadataValue[];
+    const copy = new Array<string>(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      copy[i] = Buffer.isBuffer(v) ? v.toString('base64') : String(v);
+    }
+    out[key] = copy;
   }
   return out;
 }

@@ -187,3 +187,73 @@ export async function startResettingServer(): Promise<ResettingServer> {
     },
   };
 }
+
+/** The second package of the per-call test (a service and method named as hello.proto's). */
+export const OTHER_PROTO = fileURLToPath(new URL('../scripts/grpc/other.proto', import.meta.url));
+/** How long `other.Greeter/Slow` takes to answer (ms). */
+export const SLOW_MS = 300;
+
+/**
+ * A server of hello.Greeter/SayHello and other.Greeter (SayHello, Slow answering after
+ * {@link SLOW_MS}, Garbled answering bytes that do not parse as its reply type). Both SayHello
+ * answer the `x-token` metadata they got in the `x-token-seen` header.
+ */
+export async function startOtherServer(): Promise<{ addr: string; close(): Promise<void> }> {
+  const loaded = grpc.loadPackageDefinition(
+    protoLoader.loadSync([HELLO_PROTO, OTHER_PROTO], { longs: String, enums: String, defaults: true }),
+  ) as unknown as {
+    hello: { Greeter: grpc.ServiceClientConstructor };
+    other: { Greeter: grpc.ServiceClientConstructor };
+  };
+  const echoToken = (call: grpc.ServerUnaryCall<unknown, unknown>): void => {
+    const headers = new grpc.Metadata();
+    headers.set('x-token-seen', String(call.metadata.get('x-token')[0] ?? ''));
+    call.sendMetadata(headers);
+  };
+  const server = new grpc.Server();
+  server.addService(loaded.hello.Greeter.service, {
+    SayHello: (
+      call: grpc.ServerUnaryCall<{ name: string }, unknown>,
+      callback: grpc.sendUnaryData<unknown>,
+    ) => {
+      echoToken(call);
+      callback(null, { message: `Hello ${call.request.name}` });
+    },
+  });
+  const other = loaded.other.Greeter.service;
+  // A varint cut short: field 1 with its continuation bit set and no byte after it.
+  const garbled = { ...other['Garbled'], responseSerialize: () => Buffer.from([0x08, 0xff]) };
+  server.addService(
+    { ...other, Garbled: garbled } as grpc.ServiceDefinition,
+    {
+      SayHello: (
+        call: grpc.ServerUnaryCall<{ id: string }, unknown>,
+        callback: grpc.sendUnaryData<unknown>,
+      ) => {
+        echoToken(call);
+        callback(null, { id: call.request.id, echoed: true });
+      },
+      Slow: (
+        call: grpc.ServerUnaryCall<{ id: string }, unknown>,
+        callback: grpc.sendUnaryData<unknown>,
+      ) => {
+        setTimeout(() => callback(null, { id: call.request.id, echoed: true }), SLOW_MS);
+      },
+      Garbled: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) =>
+        callback(null, {}),
+    },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+  return {
+    addr: `127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.tryShutdown(() => resolve());
+        setTimeout(() => server.forceShutdown(), 2000).unref();
+      }),
+  };
+}
