@@ -32,21 +32,18 @@ export type PerRequestEstimate =
   | { ms: number; of: NonNullable<FindingImpact['perRequestOf']> }
   | { unknown: string };
 
-const PROFILE_AREAS = new Set<Finding['area']>(['cpu', 'gc', 'event-loop']);
-
 function evidenceNumber(f: Finding, label: string): number | undefined {
   const value = f.evidence.find((e) => e.label === label)?.value;
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-/** A finding of the CPU profile: its `shareOf` names CPU or wall time of samples. */
-function isProfileFinding(f: Finding): boolean {
-  const of = f.impact?.shareOf ?? '';
-  return (
-    PROFILE_AREAS.has(f.area) ||
-    f.id.startsWith('cpu.') ||
-    /\b(?:CPU|wall) time \(excluding idle\)/.test(of)
-  );
+/**
+ * A finding of the CPU profile's samples (hot spot, pattern, package, GC share, Go scheduler):
+ * its share is of the profile's non-idle samples and its `timeMs` their total. Not the event
+ * loop's delay (its `timeMs` is a maximum, not a total) nor the heap's byte shares.
+ */
+function isProfileSampleFinding(f: Finding): boolean {
+  return /^(?:CPU|wall) time \(excluding idle\)$/.test(f.impact?.shareOf ?? '');
 }
 
 /** The estimate of `f` (see the file comment). */
@@ -68,7 +65,7 @@ export function estimatePerRequest(f: Finding, context: ImpactContext): PerReque
     if (!context.requests) return { unknown: 'the probe counted no requests' };
     return { ms: impact.timeMs / context.requests, of: 'request time' };
   }
-  if (isProfileFinding(f) && impact.timeMs !== undefined) {
+  if (isProfileSampleFinding(f) && impact.timeMs !== undefined) {
     if (!context.profileRequests) return { unknown: 'no requests were counted during the profile' };
     return { ms: impact.timeMs / context.profileRequests, of: 'CPU time' };
   }
