@@ -57,6 +57,8 @@ export function estimatePerRequest(f: Finding, context: ImpactContext): PerReque
         unknown:
           "the statement's time over the run is unknown (a configured statement the probe did not time)",
       };
+    if (impact.share === 0 && !impact.timeMs)
+      return { unknown: 'the plan was estimated, not run: no time was measured' };
     if (!context.requests) return { unknown: 'the probe counted no requests' };
     return { ms: (impact.share * runMs) / context.requests, of: 'request time' };
   }

@@ -66,6 +66,16 @@ describe('estimatePerRequest', () => {
       unknown: 'the rule measures no time that a fix would save',
     });
     expect(estimatePerRequest(configured, context)).toHaveProperty('unknown');
+    // An estimated plan (EXPLAIN without ANALYZE) measured nothing: no estimate, not 0 ms.
+    const estimated = finding(
+      'db.missing-index',
+      'medium',
+      { share: 0, timeMs: 0, description: '' },
+      busyIndex.evidence,
+    );
+    expect(estimatePerRequest(estimated, context)).toEqual({
+      unknown: 'the plan was estimated, not run: no time was measured',
+    });
     expect(estimatePerRequest(quietLoop, {})).toEqual({ unknown: 'the probe counted no requests' });
     const described = describePerRequest(withPerRequestImpact(leak, context).impact!);
     expect(described).toMatch(/^not ranked by time per request: /);
