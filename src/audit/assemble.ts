@@ -97,6 +97,10 @@ export function assembleAudit(
     audit: auditFindings(input),
     ...(input.probe?.stats ? { routes: input.probe.stats.routes } : {}),
     displayRoot: cwd,
+    impact: {
+      ...(input.probe?.stats ? { requests: input.probe.stats.requests } : {}),
+      ...(input.profile?.requests ? { profileRequests: input.profile.requests } : {}),
+    },
   });
   // The user's own lines at each finding (and their rewrite where the rule knows one).
   const findings = attachSourceCode(collected, cwd, config.secrets);

@@ -47,6 +47,16 @@ export interface FindingImpact {
   timeMs?: number;
   /** One-line human summary of the impact, e.g. "38% of CPU time under load". */
   description: string;
+  /**
+   * The measure findings of every rule are ranked by (src/findings/common-impact.ts): the time
+   * the fix would save, in ms per request of the audit's traffic (every route's requests). Set
+   * by the audit when the rule's own figures allow the estimate; else `perRequestUnknown` says why.
+   */
+  perRequestMs?: number;
+  /** What `perRequestMs` is time of: request time (probe, database) or the target's CPU time (profile). */
+  perRequestOf?: 'request time' | 'CPU time';
+  /** Why `perRequestMs` could not be estimated for this finding (it then ranks after those with it). */
+  perRequestUnknown?: string;
 }
 
 /** The fix. `diff` holds a before/after code pair when one is known; `sql` a statement to run. */

@@ -15,14 +15,26 @@ export function compareSeverity(a: Severity, b: Severity): number {
 }
 
 /**
- * Returns the findings sorted by severity, then by measured share, then by time cost
- * (all descending). The input array is not modified.
+ * Returns the findings sorted by severity, then by the common measure `impact.perRequestMs` (the
+ * time a fix saves per request of the run, comparable across rules: common-impact.ts), findings
+ * without it after those with it, then by the rule's own share and time cost (all descending).
+ * The input array is not modified.
  */
 export function rankFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
       compareSeverity(a.severity, b.severity) ||
+      comparePerRequest(a, b) ||
       (b.impact?.share ?? 0) - (a.impact?.share ?? 0) ||
       (b.impact?.timeMs ?? 0) - (a.impact?.timeMs ?? 0),
   );
+}
+
+/** Negative when `a` saves more time per request than `b`; a finding with the estimate first. */
+function comparePerRequest(a: Finding, b: Finding): number {
+  const x = a.impact?.perRequestMs;
+  const y = b.impact?.perRequestMs;
+  if (x === undefined || y === undefined)
+    return (x === undefined ? 1 : 0) - (y === undefined ? 1 : 0);
+  return y - x;
 }

@@ -123,6 +123,11 @@ export interface FoldedStack {
 export interface ProfileSummary {
   durationMs: number;
   sampleCount: number;
+  /**
+   * Requests served while the profile was taken (the profile step's request rate × the profile's
+   * duration): the profile's CPU times per request, for ranking (src/findings/common-impact.ts).
+   */
+  requests?: number;
   /** Unit of FoldedStack.value. */
   unit: 'ms' | 'samples';
   /** Top stacks by weight (the audit keeps the heaviest few hundred). */

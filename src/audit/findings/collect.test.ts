@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../findings/finding.js';
+import { renderCountPerList } from '../../probe/detectors/count-per-list.js';
 import { renderNPlusOne } from '../../probe/detectors/n-plus-one.js';
+import { renderNoPagination } from '../../probe/detectors/no-pagination.js';
 import { readProbeReport } from '../../probe/index.js';
 import { DEFAULT_SUCCESS_CRITERIA } from '../../results/criteria.js';
 import { createCapacityFinding, createInvalidStepsFinding } from './audit-findings.js';
@@ -16,6 +18,11 @@ const profile = JSON.parse(
   readFileSync(fixture('demo-profile-findings.json'), 'utf8'),
 ) as Finding[];
 const db = JSON.parse(readFileSync(fixture('demo-db-findings.json'), 'utf8')) as Finding[];
+/** exseq's list count statement and its nested-loop plan finding, as the audit recorded them. */
+const countPlan = JSON.parse(
+  readFileSync(fixture('exseq-count-nested-loop.json'), 'utf8'),
+) as Finding;
+const countSql = countPlan.location?.query as string;
 
 describe('collectFindings', () => {
   it('merges profile, probe and database findings into one ranked list with relative paths', async () => {
@@ -126,6 +133,92 @@ describe('collectFindings', () => {
     // Different lines on two routes stay two findings.
     const other = { ...comments, location: { ...comments.location, line: 24 } };
     expect(collectFindings({ probe: [list, other], displayRoot: '/srv/app' })).toHaveLength(2);
+  });
+
+  it('ranks by the time a fix saves per request of the run, whatever each share is of', () => {
+    const aggregate = (id: string, route: string, query: string, totalMs: number) => ({
+      id,
+      route,
+      query,
+      site: { file: '/srv/app/util/helpers.js', line: 21, column: 9 },
+      requests: 180,
+      executions: 3_600,
+      totalMs,
+      maxMs: 40,
+      detail: { rows: 1_500 },
+      firstSeen: 0,
+      lastSeen: 1,
+    });
+    const follow = 'SELECT `id` FROM `Followers` WHERE `userId` = ? AND `followerId` = ?';
+    // 25 % of a busy route (21 s) and of a second one (6 s): one loop, 27 s over the run.
+    const list = renderNPlusOne(aggregate('probe.n-plus-one', 'GET /articles', follow, 21_000), {
+      routeRequests: 180,
+      routeMs: 84_000,
+    });
+    const comments = renderNPlusOne(
+      aggregate('probe.n-plus-one', 'GET /articles/:slug/comments', follow, 6_000),
+      { routeRequests: 90, routeMs: 24_000 },
+    );
+    // 28 % of a quiet route (560 ms over the run): a larger share of far less time.
+    const unpaged = renderNoPagination(
+      aggregate('probe.no-pagination', 'GET /tags', 'SELECT * FROM tags', 560),
+      { routeRequests: 180, routeMs: 2_000 },
+    );
+    expect([list.severity, unpaged.severity]).toEqual(['medium', 'medium']);
+    expect(unpaged.impact?.share).toBeGreaterThan(list.impact?.share as number);
+    // The count of every page (125 s over the run) and its plan (26 % of the statement): one fix.
+    const count = renderCountPerList(
+      { ...aggregate('probe.count-per-list', 'GET /articles', countSql, 125_000), detail: {} },
+      { routeRequests: 180, routeMs: 300_000 },
+    );
+    const out = collectFindings({
+      probe: [unpaged, comments, list, count],
+      db: [countPlan],
+      displayRoot: '/srv/app',
+      impact: { requests: 1_000 },
+    });
+    expect(out.map((f) => f.id)).toEqual([
+      'probe.count-per-list',
+      'probe.n-plus-one',
+      'probe.no-pagination',
+    ]);
+    // Same statement: the count's time, counted once (not the plan's 26 % added to it).
+    expect(out[0]?.impact?.perRequestMs).toBe(125);
+    // Two routes' requests through one loop: their times add up.
+    expect(out[1]?.impact?.perRequestMs).toBe(27);
+    expect(out[2]?.impact?.perRequestMs).toBeCloseTo(0.56, 10);
+    expect(out[1]?.impact?.description).toMatch(
+      /; ranked by ≈ 27 ms of request time per request of the run \(all routes\)$/,
+    );
+  });
+
+  it('one index for two statements saves both statements’ time; a configured one says why not', () => {
+    const index = (query: string, runMs: number): Finding => ({
+      ...countPlan,
+      id: 'db.missing-index',
+      location: { query },
+      recommendation: { text: 'index', sql: 'CREATE INDEX a_slug ON "Articles" (slug)' },
+      impact: { share: 0.5, timeMs: 10, description: 'scan' },
+      evidence: [{ label: 'statement time over the run', value: runMs, unit: 'ms' }],
+    });
+    const out = collectFindings({
+      db: [
+        index('SELECT * FROM "Articles" WHERE slug = $1', 4_000),
+        index('SELECT id FROM "Articles" WHERE slug = $1 LIMIT 1', 2_000),
+      ],
+      displayRoot: '/',
+      impact: { requests: 100 },
+    });
+    expect(out).toHaveLength(1);
+    expect(out[0]?.impact?.perRequestMs).toBe(30);
+    // A configured statement (no time over the run): no estimate, and the finding says why.
+    const alone = collectFindings({
+      db: [{ ...index('SELECT 1 FROM "Articles" WHERE slug = $1', 0), evidence: [] }],
+      displayRoot: '/',
+      impact: { requests: 100 },
+    });
+    expect(alone[0]?.impact?.perRequestMs).toBeUndefined();
+    expect(alone[0]?.impact?.description).toMatch(/not ranked by time per request: the statement/);
   });
 
   it('shows paths relative to the target folder only when inside it', () => {

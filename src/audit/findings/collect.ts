@@ -5,6 +5,12 @@
  * latencies from the probe added as evidence.
  */
 import { isAbsolute, relative, sep } from 'node:path';
+import {
+  describePerRequest,
+  type ImpactContext,
+  mergedPerRequest,
+  withPerRequestImpact,
+} from '../../findings/common-impact.js';
 import type { Finding } from '../../findings/finding.js';
 import { compareSeverity, rankFindings } from '../../findings/rank.js';
 import type { RouteStats } from '../../probe/index.js';
@@ -21,6 +27,8 @@ export interface FindingSources {
   routes?: readonly RouteStats[];
   /** Folder that paths are shown relative to (the target's working directory). */
   displayRoot: string;
+  /** Request counts for the common measure findings are ranked by (common-impact.ts). */
+  impact?: ImpactContext;
 }
 
 /** A path relative to `root` when it lies inside it (forward slashes), else unchanged. */
@@ -89,6 +97,8 @@ export function foldOtherRoute(host: Finding, other: Finding): Finding {
             ...host.impact,
             share: Math.max(host.impact.share ?? 0, other.impact?.share ?? 0),
             ...(time > 0 ? { timeMs: time } : {}),
+            // Different routes' requests: the time each saves adds up.
+            ...mergedPerRequest([host, other], 'sum'),
             description: `${host.impact.description}; on ${route}: ${other.impact?.description ?? 'see its evidence'}`,
           },
         }
@@ -119,7 +129,10 @@ function normalise(f: Finding, root: string): Finding {
   return { ...f, location: { ...f.location, file: toDisplayPath(f.location.file, root) } };
 }
 
-/** Merges, de-duplicates and ranks the findings (rankFindings: severity, share, time). */
+/**
+ * Merges, de-duplicates and ranks the findings (rankFindings: severity, then the time a fix saves
+ * per request of the run, common-impact.ts, then the rule's own share and time).
+ */
 export function collectFindings(sources: FindingSources): Finding[] {
   const all = [
     ...(sources.profile ?? []),
@@ -129,7 +142,10 @@ export function collectFindings(sources: FindingSources): Finding[] {
     ...(sources.audit ?? []),
   ];
   const prepared = all.map((raw) =>
-    withRouteEvidence(normalise(raw, sources.displayRoot), sources.routes),
+    withPerRequestImpact(
+      withRouteEvidence(normalise(raw, sources.displayRoot), sources.routes),
+      sources.impact ?? {},
+    ),
   );
   // Merged before de-duplication (which would keep one route of a statement's cache candidates),
   // ranked so that each statement's worst plan finding is the one that takes them.
@@ -143,5 +159,12 @@ export function collectFindings(sources: FindingSources): Finding[] {
       byKey.set(key, foldOtherRoute(seen, f));
     } else if (!seen || compareSeverity(f.severity, seen.severity) < 0) byKey.set(key, f);
   }
-  return rankFindings([...byKey.values()]);
+  return rankFindings([...byKey.values()].map(withRankingNote));
+}
+
+/** The finding's impact line ends with what it is ranked by (or why it has no estimate). */
+function withRankingNote(f: Finding): Finding {
+  const note = f.impact ? describePerRequest(f.impact) : undefined;
+  if (!f.impact || !note || f.impact.description.includes(note)) return f;
+  return { ...f, impact: { ...f.impact, description: `${f.impact.description}; ${note}` } };
 }

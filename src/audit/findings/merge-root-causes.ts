@@ -34,6 +34,7 @@
  * statements' times do not add up to one quantity), each statement's measured gain is listed.
  */
 import { normalizeSql, parenDepthAt } from '../../db/index.js';
+import { mergedPerRequest } from '../../findings/common-impact.js';
 import type { Evidence, Finding } from '../../findings/finding.js';
 import { compareSeverity, rankFindings } from '../../findings/rank.js';
 
@@ -54,6 +55,14 @@ function mergedIds(host: Finding, folded: readonly Finding[]): string[] {
 
 function worse(a: Finding['severity'], b: Finding['severity']): Finding['severity'] {
   return compareSeverity(a, b) <= 0 ? a : b;
+}
+
+/** `f`'s impact with the per-request estimate of the findings it stands for (common-impact.ts). */
+function withMergedPerRequest(f: Finding, parts: readonly Finding[], how: 'sum' | 'max'): Finding {
+  const merged = mergedPerRequest(parts, how);
+  if (!f.impact || !merged) return f;
+  const { perRequestUnknown: _unknown, ...impact } = f.impact;
+  return { ...f, impact: { ...impact, ...merged } };
 }
 
 function cacheTimeMs(list: readonly Finding[]): number {
@@ -89,16 +98,21 @@ function foldCaches(plan: Finding, caches: readonly Finding[]): Finding {
       source: 'probe',
     },
   ];
-  return {
-    ...plan,
-    severity: worse(
-      plan.severity,
-      caches.reduce((s, c) => worse(s, c.severity), plan.severity),
-    ),
-    rootCause: `${plan.rootCause}${foldReason(plan, routes.join(', ') || 'unknown routes')}`,
-    evidence: [...plan.evidence, ...evidence],
-    merged: mergedIds(plan, caches),
-  };
+  // One statement: the plan's fix and the cache save the same time, counted once.
+  return withMergedPerRequest(
+    {
+      ...plan,
+      severity: worse(
+        plan.severity,
+        caches.reduce((s, c) => worse(s, c.severity), plan.severity),
+      ),
+      rootCause: `${plan.rootCause}${foldReason(plan, routes.join(', ') || 'unknown routes')}`,
+      evidence: [...plan.evidence, ...evidence],
+      merged: mergedIds(plan, caches),
+    },
+    [plan, ...caches],
+    'max',
+  );
 }
 
 function mergeCaches(caches: readonly Finding[]): Finding {
@@ -108,6 +122,7 @@ function mergeCaches(caches: readonly Finding[]): Finding {
   const total = cacheTimeMs(sorted);
   const location = { ...first.location };
   delete location.route;
+  const perRequest = mergedPerRequest(sorted, 'sum');
   return {
     ...first,
     title: `${first.title.replace(/^Cache candidate on .+?: /, `Cache candidate on ${routes.length} routes: `)}`,
@@ -116,6 +131,7 @@ function mergeCaches(caches: readonly Finding[]): Finding {
     impact: {
       ...first.impact,
       timeMs: total,
+      ...perRequest,
       description: `identical results fetched again and again on ${routes.length} routes; a short-lived cache would have saved ${total.toFixed(1)} ms of database time in total`,
     },
     evidence: [
@@ -153,12 +169,16 @@ function otherPlanEvidence(other: Finding): Evidence {
 
 function foldPlans(host: Finding, others: readonly Finding[]): Finding {
   if (others.length === 0) return host;
-  return {
-    ...host,
-    rootCause: `${host.rootCause} The plan of the same statement also shows: ${others.map((o) => o.title).join('; ')} (one statement, one fix to measure; see the evidence).`,
-    evidence: [...host.evidence, ...others.map(otherPlanEvidence)],
-    merged: mergedIds(host, others),
-  };
+  return withMergedPerRequest(
+    {
+      ...host,
+      rootCause: `${host.rootCause} The plan of the same statement also shows: ${others.map((o) => o.title).join('; ')} (one statement, one fix to measure; see the evidence).`,
+      evidence: [...host.evidence, ...others.map(otherPlanEvidence)],
+      merged: mergedIds(host, others),
+    },
+    [host, ...others],
+    'max',
+  );
 }
 
 const isPlan = (f: Finding) => f.id.startsWith('db.');
@@ -202,27 +222,31 @@ function foldCountPlan(count: Finding, plan: Finding): Finding {
   const index = plan.recommendation.sql
     ? ` If the total must stay exact and per request, index what the count filters on: ${plan.recommendation.text}`
     : '';
-  return {
-    ...count,
-    severity: worse(count.severity, plan.severity),
-    rootCause: `${count.rootCause} The count's plan: ${plan.title} (${plan.impact?.description ?? plan.severity}).`,
-    recommendation: {
-      ...count.recommendation,
-      text: `${count.recommendation.text}${idle}${index}`,
-      ...(plan.recommendation.sql ? { sql: plan.recommendation.sql } : {}),
-    },
-    evidence: [
-      ...count.evidence,
-      {
-        label: `the count's plan: ${plan.id}`,
-        value: `${plan.title} (${plan.severity}): ${plan.impact?.description ?? ''}`,
-        source: plan.evidence[0]?.source ?? 'EXPLAIN',
+  return withMergedPerRequest(
+    {
+      ...count,
+      severity: worse(count.severity, plan.severity),
+      rootCause: `${count.rootCause} The count's plan: ${plan.title} (${plan.impact?.description ?? plan.severity}).`,
+      recommendation: {
+        ...count.recommendation,
+        text: `${count.recommendation.text}${idle}${index}`,
+        ...(plan.recommendation.sql ? { sql: plan.recommendation.sql } : {}),
       },
-      ...plan.evidence,
-    ],
-    ...(count.data === undefined && plan.data !== undefined ? { data: plan.data } : {}),
-    merged: mergedIds(count, [plan]),
-  };
+      evidence: [
+        ...count.evidence,
+        {
+          label: `the count's plan: ${plan.id}`,
+          value: `${plan.title} (${plan.severity}): ${plan.impact?.description ?? ''}`,
+          source: plan.evidence[0]?.source ?? 'EXPLAIN',
+        },
+        ...plan.evidence,
+      ],
+      ...(count.data === undefined && plan.data !== undefined ? { data: plan.data } : {}),
+      merged: mergedIds(count, [plan]),
+    },
+    [count, plan],
+    'max',
+  );
 }
 
 const INDEX_DDL =
@@ -272,28 +296,36 @@ function mergeByIndex(findings: readonly Finding[]): Finding[] {
     if (group.length < 2) continue;
     const [host, ...others] = rankFindings(group) as [Finding, ...Finding[]];
     const statements = [host, ...others].map((f) => f.location?.query as string);
-    replaced.set(host, {
-      ...host,
-      title: `${host.title} (one index for ${new Set(statements.map(normalizeSql)).size} statements)`,
-      severity: others.reduce((s, o) => worse(s, o.severity), host.severity),
-      ...(host.impact
-        ? {
-            impact: {
-              ...host.impact,
-              description: `${host.impact.description}; the same index serves ${others.length} other statement(s): ${others.map((o) => o.impact?.description ?? o.title).join('; ')}`,
-            },
-          }
-        : {}),
-      rootCause: `${host.rootCause} The same index is advised for ${others.length} other statement(s) (see the evidence): one index, one fix.`,
-      evidence: [...host.evidence, ...others.flatMap(otherStatementEvidence)],
-      merged: mergedIds(host, others),
-      alsoQueries: [
-        ...new Set([
-          ...(host.alsoQueries ?? []),
-          ...others.flatMap((o) => [o.location?.query as string, ...(o.alsoQueries ?? [])]),
-        ]),
-      ],
-    });
+    // Different statements: the index saves each one's time, summed.
+    replaced.set(
+      host,
+      withMergedPerRequest(
+        {
+          ...host,
+          title: `${host.title} (one index for ${new Set(statements.map(normalizeSql)).size} statements)`,
+          severity: others.reduce((s, o) => worse(s, o.severity), host.severity),
+          ...(host.impact
+            ? {
+                impact: {
+                  ...host.impact,
+                  description: `${host.impact.description}; the same index serves ${others.length} other statement(s): ${others.map((o) => o.impact?.description ?? o.title).join('; ')}`,
+                },
+              }
+            : {}),
+          rootCause: `${host.rootCause} The same index is advised for ${others.length} other statement(s) (see the evidence): one index, one fix.`,
+          evidence: [...host.evidence, ...others.flatMap(otherStatementEvidence)],
+          merged: mergedIds(host, others),
+          alsoQueries: [
+            ...new Set([
+              ...(host.alsoQueries ?? []),
+              ...others.flatMap((o) => [o.location?.query as string, ...(o.alsoQueries ?? [])]),
+            ]),
+          ],
+        },
+        [host, ...others],
+        'sum',
+      ),
+    );
     for (const o of others) replaced.set(o, null);
   }
   return findings.flatMap((f) => {

@@ -118,5 +118,22 @@ export function createProfileSummary(captured: CapturedStep, cwd: string): Profi
   };
   const file = captured.files.flamegraph ?? captured.files.cpuprofile;
   if (file) summary.file = file;
+  const requests = requestsDuring(captured.measured?.step.run, summary.durationMs);
+  if (requests) summary.requests = requests;
   return summary;
+}
+
+/**
+ * Requests a load run served over `durationMs` of it (its rate × the duration): the requests a
+ * profile taken during the run saw, for CPU time per request. Undefined without a run or requests.
+ */
+export function requestsDuring(
+  run:
+    | { durationMs: number; metrics: Record<string, { values: Record<string, number> }> }
+    | undefined,
+  durationMs: number,
+): number | undefined {
+  const count = run?.metrics['http_reqs']?.values['count'];
+  if (!run || !count || run.durationMs <= 0 || durationMs <= 0) return undefined;
+  return (count * Math.min(durationMs, run.durationMs)) / run.durationMs;
 }

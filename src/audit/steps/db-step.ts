@@ -142,6 +142,16 @@ async function verifyMissingIndex(
     sql: best.index.createSql,
   };
   for (const m of measured) finding.evidence.push(measuredEvidence(m));
+  // The measured share of the statement the index saves replaces the plan node's estimate: it is
+  // what the finding is ranked by (× the statement's time over the run, common-impact.ts).
+  const saved = best.beforeMs > 0 ? Math.max(0, 1 - best.afterMs / best.beforeMs) : 0;
+  if (finding.impact)
+    finding.impact = {
+      ...finding.impact,
+      share: saved,
+      shareOf: 'statement time',
+      description: `${finding.impact.description}; the index saved ${Math.round(saved * 100)}% of the statement (measured)`,
+    };
   gains.push({
     findingId: finding.id,
     query: q.sql,
@@ -336,14 +346,7 @@ async function explainFromProbe(
     for (const g of gains.slice(firstGain)) g.query = q.sql;
     for (const f of findings) {
       f.location = { ...f.location, query: q.sql };
-      f.evidence.push({
-        label: 'statement time over the run',
-        value: Number(q.totalMs.toFixed(1)),
-        unit: 'ms',
-        source: 'probe',
-      });
-      f.evidence.push({ label: 'calls over the run', value: q.calls, source: 'probe' });
-      out.push(f);
+      out.push(withRunTime(f, q.totalMs, q.calls, 'probe'));
     }
   }
   return out;
@@ -416,10 +419,26 @@ async function explainProbeStatement(
   return { findings: plan ? runPlanRules(plan) : [] };
 }
 
+/**
+ * `f` with its statement's time and calls over the run as evidence (once): what the audit ranks a
+ * plan finding by (its share of the statement × that time, src/findings/common-impact.ts).
+ */
+function withRunTime(f: Finding, totalMs: number, calls: number, source: string): Finding {
+  if (f.evidence.some((e) => e.label === 'statement time over the run')) return f;
+  f.evidence.push(
+    { label: 'statement time over the run', value: Number(totalMs.toFixed(1)), unit: 'ms', source },
+    { label: 'calls over the run', value: calls, source },
+  );
+  return f;
+}
+
 async function readStatements(session: DbSession, notes: string[]): Promise<Finding[]> {
   try {
     const top = await topQueries({ session, limit: 10, explain: 3 });
-    return top.queries.flatMap((q) => q.findings ?? []);
+    // The counters were reset when the audit started: their window is the run.
+    return top.queries.flatMap((q) =>
+      (q.findings ?? []).map((f) => withRunTime(f, q.totalMs, q.calls, top.source)),
+    );
   } catch (error) {
     notes.push(`statement statistics unavailable: ${(error as Error).message}`);
     return [];
@@ -467,6 +486,11 @@ export async function runDbStep(options: DbStepOptions): Promise<DbStepResult> {
     for (const e of ok) {
       if (e.refused.length > 0)
         result.notes.push(`EXPLAIN ANALYZE of ${e.sql} was not run: ${e.refused.join('; ')}`);
+    }
+    // A configured statement the probe also saw: its time over the run, as for the probe's own.
+    for (const e of ok) {
+      const stats = options.probeQueries?.find((q) => normalizeSql(q.sql) === normalizeSql(e.sql));
+      if (stats) for (const f of e.findings) withRunTime(f, stats.totalMs, stats.calls, 'probe');
     }
     result.findings.push(...ok.flatMap((e) => e.findings));
     result.findings.push(

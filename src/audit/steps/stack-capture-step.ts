@@ -16,6 +16,7 @@ import {
 import type { AuditStepKind, ProfileSummary } from '../../results/audit-result.js';
 import type { AuditConfig } from '../config/types.js';
 import { createFoldedStacks } from '../profile/folded-stacks.js';
+import { requestsDuring } from './capture-step.js';
 import { type MeasuredStep, runMeasuredStep, type StepContext } from './load-step.js';
 
 /** The runtime profiler a non-Node target can be profiled with, or undefined (then skipped). */
@@ -88,5 +89,7 @@ export function createStackProfileSummary(
   };
   const file = step.result.files.flamegraph ?? step.result.files.raw[0];
   if (file) summary.file = file;
+  const requests = requestsDuring(step.measured?.step.run, summary.durationMs);
+  if (requests) summary.requests = requests;
   return summary;
 }
