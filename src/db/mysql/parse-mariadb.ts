@@ -187,6 +187,8 @@ function fillOperation(node: PlanNode, key: string, raw: Json): void {
     if (rows !== undefined) node.actualRows = rows;
     const limit = num(raw['r_limit']);
     if (limit !== undefined) node.mysql = { ...node.mysql, sortLimit: limit };
+    const passes = num(raw['r_sort_passes']);
+    if (passes !== undefined) node.mysql = { ...node.mysql, sortPasses: passes };
     return;
   }
   if (key === 'temporary_table') node.label = 'temporary table';

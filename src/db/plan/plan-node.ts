@@ -31,6 +31,8 @@ export interface MysqlAccess {
   joinBuffer?: string;
   /** A filesort's LIMIT (MariaDB `r_limit`): it keeps only this many rows (a top-N). */
   sortLimit?: number;
+  /** A filesort's merge passes (MariaDB `r_sort_passes`): above 0 the sort spilled to temporary files. */
+  sortPasses?: number;
 }
 
 /**

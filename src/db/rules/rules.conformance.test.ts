@@ -141,7 +141,7 @@ const TRIGGERS: Record<string, () => ExplainedPlan> = {
         sort_key: 'b.total desc',
         r_loops: 1,
         r_total_time_ms: 30,
-        ...table('big', { access_type: 'index', r_table_time_ms: 8 }),
+        ...table('big', { access_type: 'index', r_table_time_ms: 8, rows: 50_000, r_rows: 50_000 }),
       },
     }),
   'db.temporary-table': () =>
@@ -283,6 +283,48 @@ describe('plan rules (shared conformance)', () => {
       }),
     );
     expect(runPlanRules(bloated).map((f) => f.id)).toContain('db.slow-node');
+  });
+
+  it('db.filesort: a sort of few rows is judged by its rows, not by a time the machine inflated', () => {
+    // The calibration case mariadb-top-n-join: top-20 of 3,000 joined rows (100 customers × 30
+    // orders), 0.13 ms quiet; here as a busy machine measured it once, 3 ms of a 4.6 ms statement.
+    const joined = (sort: Json) =>
+      maria(4.6, {
+        filesort: {
+          sort_key: 'o.total desc',
+          r_loops: 1,
+          r_limit: 20,
+          r_used_priority_queue: true,
+          r_output_rows: 21,
+          ...sort,
+          temporary_table: {
+            nested_loop: [
+              table('c', { access_type: 'ref', rows: 100, r_rows: 100, r_table_time_ms: 0.1 }),
+              table('o', {
+                access_type: 'ref',
+                r_loops: 100,
+                rows: 14,
+                r_rows: 30,
+                r_table_time_ms: 1.2,
+              }),
+            ],
+          },
+        },
+      });
+    const ids = (plan: ExplainedPlan) => runPlanRules(plan).map((f) => f.id);
+    expect(ids(joined({ r_total_time_ms: 3 }))).not.toContain('db.filesort');
+    // The same few rows spilled to temporary files: the time is the sort's own.
+    expect(ids(joined({ r_total_time_ms: 3, r_sort_passes: 2 }))).toContain('db.filesort');
+    // Many rows (50 loops of 300): the sort's time counts as before.
+    const many = maria(40, {
+      filesort: {
+        sort_key: 'b.total desc',
+        r_loops: 1,
+        r_total_time_ms: 30,
+        ...table('big', { access_type: 'ALL', r_loops: 50, rows: 300, r_rows: 300 }),
+      },
+    });
+    expect(ids(many)).toContain('db.filesort');
   });
 
   it('ranks findings by estimated time saved', () => {
