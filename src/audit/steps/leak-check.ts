@@ -67,9 +67,10 @@ export const AUDIT_LEAK_THRESHOLDS = {
    * also keeps objects that count leaves out and Node exposes no cheap statistic for: the
    * dependent-code lists it hangs on object shapes (`system / WeakArrayList`, `WeakFixedArray`),
    * source position tables, feedback vectors. Measured on the real Koa service under the probe
-   * (bench/realapps/koa-leak-snapshot.mjs, heap snapshots diffed): they grew 0.32 (requests
-   * 1,500→3,000) and 0.45 (3,000→6,000) times as fast as the counted code, and were most of the
-   * 133 and 44 bytes per request left after code and the probe's estimate: warm-up that plateaus.
+   * (bench/realapps/koa-leak-snapshot.mjs, heap snapshots diffed): they grew 0.33 (requests
+   * 1,500→3,000) and 0.44–0.46 (3,000→6,000, two runs) times as fast as the counted code, and
+   * the JIT's objects were half to four fifths of what was left after code and the probe's
+   * estimate (133, then 44–48 bytes per request: warm-up that plateaus).
    * So while the code still grows, the late growth less this multiple of the code's late growth
    * per request must still reach minLateBytesPerRequest.
    */
