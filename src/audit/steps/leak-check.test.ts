@@ -189,10 +189,18 @@ describe('compiled code is left out of the growth (issue 14: warm-up from a cold
     });
   const floor = AUDIT_LEAK_THRESHOLDS.minLateBytesPerRequest;
 
+  // While the code still grows, its uncounted companions raise the late floor (codeUncertainty).
+  const codeMargin = AUDIT_LEAK_THRESHOLDS.codeUncertainty * 300;
+
   it('judges the data on both sides of the late floor, the code left out', () => {
-    const above = fitTrafficTrend(series(floor + 10));
+    const above = fitTrafficTrend(series(floor + codeMargin + 10));
     expect(above?.leaking).toBe(true);
-    expect(above?.lateBytesPerRequest).toBeCloseTo(floor + 10, 6);
+    expect(above?.lateBytesPerRequest).toBeCloseTo(floor + codeMargin + 10, 6);
+    // Over the floor but within the margin of the JIT's objects V8 does not count as code.
+    expect(fitTrafficTrend(series(floor + codeMargin - 10))?.leaking).toBe(false);
+    // The same data beside code that stopped growing: the margin is gone.
+    const settled = series(floor + 10).map((p) => ({ ...p, codeBytes: 3_000_000 }));
+    expect(fitTrafficTrend(settled)?.leaking).toBe(true);
     expect(above?.codeBytesPerRequest).toBeCloseTo(300, 6);
     const below = fitTrafficTrend(series(floor - 10));
     expect(below?.leaking).toBe(false);
@@ -200,6 +208,33 @@ describe('compiled code is left out of the growth (issue 14: warm-up from a cold
     // The note says what was left out.
     const check = createLeakCheck({ checkpoints: series(floor - 10), requests: 0, durationMs: 0 });
     expect(check.check.note).toContain('compiled code, left out, grew 300 bytes per request');
+  });
+
+  it('the real Koa service warming up at the late floor (issue 14): no leak; a planted 1 KB leak on it: a leak', () => {
+    // bench/realapps/koa-leak-snapshot.mjs (6 December, load ~5): the Koa + knex + pg service under
+    // the probe, its study flow, rows [requests, heap less the probe's bytes, probe, code] (KiB
+    // read, here in bytes); the late half read 134 bytes per request less code while the code
+    // still grew 111 (heap snapshots: most of the rest is the JIT's dependent-code lists and
+    // source positions, which V8 does not count as code; by 6,000 requests 44 bytes per request).
+    const koa = [
+      [250, 21_136_384, 153_600, 5_199_872],
+      [500, 21_607_424, 219_136, 5_473_280],
+      [750, 21_800_960, 286_720, 5_590_016],
+      [1000, 21_592_064, 252_928, 5_466_112],
+      [1250, 21_399_552, 337_920, 5_285_888],
+      [1500, 21_564_416, 272_384, 5_389_312],
+      [1750, 21_624_832, 334_848, 5_416_960],
+      [2000, 21_703_680, 296_960, 5_466_112],
+      [2250, 21_791_744, 345_088, 5_507_072],
+      [2500, 21_936_128, 301_056, 5_580_800],
+      [2750, 21_907_456, 370_688, 5_581_824],
+      [3000, 22_035_456, 301_056, 5_659_648],
+    ].map(withCode);
+    const t = fitTrafficTrend(koa);
+    expect(t?.leaking).toBe(false);
+    expect(t?.codeBytesPerRequest).toBeGreaterThan(0);
+    const leak = koa.map((p) => ({ ...p, usedBytes: p.usedBytes + 1024 * p.requests }));
+    expect(fitTrafficTrend(leak)?.leaking).toBe(true);
   });
 
   it('a checkpoint without the code count: the series is judged whole, as before', () => {
