@@ -28,31 +28,21 @@ async function expectServerBytes(run: Awaited<ReturnType<typeof runCorpus>>, pee
 }
 
 describe('data_sent / data_received of WebSocket and gRPC connections', () => {
-  it('k6/ws and k6/websockets echo sessions: the server sockets bytes, handshakes and frames included', async () => {
-    const peer = await startCountingWsServer(false);
-    server = peer;
-    const run = await runCorpus('bytes/ws-echo-bytes.js', 'http://unused', {
-      env: [`WS_URL=${peer.address}`],
+  for (const tls of [false, true]) {
+    it(`k6/ws and k6/websockets echo sessions${tls ? ' over wss:// (TLS handshake and records included)' : ''}: the server sockets' bytes, handshakes and frames included`, async () => {
+      const peer = await startCountingWsServer(tls);
+      server = peer;
+      const run = await runCorpus('bytes/ws-echo-bytes.js', 'http://unused', {
+        env: [`WS_URL=${peer.address}`],
+        insecureSkipTLSVerify: tls,
+      });
+      expect(run.scriptErrors).toEqual([]);
+      expect(checkCounts(run, 'k6/ws 101')).toEqual({ passes: 4, fails: 0 });
+      expect(checkCounts(run, 'k6/websockets echo')).toEqual({ passes: 4, fails: 0 });
+      expect(peer.connections()).toBe(8);
+      await expectServerBytes(run, peer);
     });
-    expect(run.scriptErrors).toEqual([]);
-    expect(checkCounts(run, 'k6/ws 101')).toEqual({ passes: 4, fails: 0 });
-    expect(checkCounts(run, 'k6/websockets echo')).toEqual({ passes: 4, fails: 0 });
-    expect(peer.connections()).toBe(8);
-    await expectServerBytes(run, peer);
-  });
-
-  it('wss:// (TLS): the bytes on the wire, TLS handshake and records included', async () => {
-    const peer = await startCountingWsServer(true);
-    server = peer;
-    const run = await runCorpus('bytes/ws-echo-bytes.js', 'http://unused', {
-      env: [`WS_URL=${peer.address}`],
-      insecureSkipTLSVerify: true,
-    });
-    expect(run.scriptErrors).toEqual([]);
-    expect(checkCounts(run, 'k6/ws 101')).toEqual({ passes: 4, fails: 0 });
-    expect(peer.connections()).toBe(8);
-    await expectServerBytes(run, peer);
-  });
+  }
 
   it('the native ws API', async () => {
     const peer = await startCountingWsServer(false);
