@@ -319,6 +319,8 @@ export class VuRunner {
       stopBackgroundTasks(state);
       vu.busy = false;
       state.group = '';
+      // k6 reports the bytes of the VU's connections at the end of each iteration.
+      state.http.wire.flush();
       if (httpSettings.resetCookies) state.http.jar.reset();
     }
   }

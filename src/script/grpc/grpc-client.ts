@@ -10,6 +10,7 @@
  * integers as strings, enums by name, defaults filled in).
  */
 import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -22,8 +23,15 @@ import { parseDurationMs } from '../../util/duration.js';
 import { hasKeys } from '../../util/has-keys.js';
 import { contextKey, contextTags } from '../api/sample-tags.js';
 import { threadRuntime } from '../runtime/thread-runtime.js';
-import { currentVu, IterationAbort, requireVu, type VuState } from '../runtime/vu-state.js';
+import {
+  addBackgroundTask,
+  currentVu,
+  IterationAbort,
+  requireVu,
+  type VuState,
+} from '../runtime/vu-state.js';
 import { httpSettings } from '../vu-http/http-settings.js';
+import type { WireBytes } from '../vu-http/wire-bytes.js';
 import { decodeHealthCheckStatus, encodeHealthCheckRequest, HEALTH_CHECK_PATH } from './health.js';
 import { reflectServices } from './reflection.js';
 
@@ -83,6 +91,8 @@ interface VuConnection {
   client: grpc.Client;
   addr: string;
   series: CallSeries;
+  /** The TCP sockets grpc-js dialed for this connection (one, or more after reconnections). */
+  sockets: Set<Socket>;
 }
 
 /** A call made on the channel (grpc-js's `Call` interface, below the surface call objects). */
@@ -154,13 +164,42 @@ export const PROTO_OPTIONS: protoLoader.Options = {
   oneofs: true,
 };
 
-/** `grpc.Client`. */
 /** Channel TLS checks when the test skips certificate verification (k6's insecureSkipTLSVerify). */
 const INSECURE_VERIFY: grpc.VerifyOptions = {
   rejectUnauthorized: false,
   checkServerIdentity: () => undefined,
 };
 
+/**
+ * `base` whose connections' TCP sockets are counted in `wire` (the VU's `data_sent` /
+ * `data_received`, as k6's dialer counts gRPC connections): grpc-js hands the TCP socket it dialed
+ * to the credentials' connector, which wraps it in TLS when the channel is secure; the counters
+ * of that socket are the bytes on the wire. Nothing is added per call.
+ */
+function countingCredentials(
+  base: grpc.ChannelCredentials,
+  wire: WireBytes,
+  sockets: Set<Socket>,
+): grpc.ChannelCredentials {
+  const counting = Object.create(base) as grpc.ChannelCredentials;
+  counting._createSecureConnector = (target, options, callCredentials) => {
+    const connector = base._createSecureConnector(target, options, callCredentials);
+    return {
+      connect(socket) {
+        wire.track(socket);
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+        return connector.connect(socket);
+      },
+      waitForReady: () => connector.waitForReady(),
+      getCallCredentials: () => connector.getCallCredentials(),
+      destroy: () => connector.destroy(),
+    };
+  };
+  return counting;
+}
+
+/** `grpc.Client`. */
 export class Client {
   readonly #methods = new Map<string, LoadedMethod>();
   /**
@@ -251,7 +290,7 @@ export class Client {
     if (p.maxReceiveSize) options['grpc.max_receive_message_length'] = Number(p.maxReceiveSize);
     if (p.maxSendSize) options['grpc.max_send_message_length'] = Number(p.maxSendSize);
     if (p.authority) options['grpc.default_authority'] = String(p.authority);
-    const credentials = p.plaintext
+    const tls = p.plaintext
       ? grpc.credentials.createInsecure()
       : grpc.credentials.createSsl(
           p.tls?.cacerts
@@ -263,9 +302,12 @@ export class Client {
           // (`--insecure-skip-tls-verify`) skips the server's certificate check here too.
           httpSettings.insecure ? INSECURE_VERIFY : undefined,
         );
+    // k6's dialer counts the bytes of gRPC connections in data_sent / data_received too.
+    const sockets = new Set<Socket>();
+    const credentials = countingCredentials(tls, vu.http.wire, sockets);
     this.#connections.get(vu)?.client.close();
     const client = new grpc.Client(addr, credentials, options);
-    const connection: VuConnection = { client, addr, series: new CallSeries(addr) };
+    const connection: VuConnection = { client, addr, series: new CallSeries(addr), sockets };
     this.#connections.set(vu, connection);
     await new Promise<void>((resolveReady, reject) => {
       const onAbort = (): void => {
@@ -496,8 +538,18 @@ export class Client {
   close(): void {
     const vu = currentVu();
     if (!vu) return;
-    this.#connections.get(vu)?.client.close();
+    const connection = this.#connections.get(vu);
+    if (!connection) return;
+    connection.client.close();
     this.#connections.delete(vu);
+    // The iteration ends once the connection's sockets closed, so that the bytes of its teardown
+    // (GOAWAY) are reported with it, as k6's close() (which closes the connection at once) does.
+    for (const socket of connection.sockets) {
+      addBackgroundTask(vu, {
+        done: new Promise((resolve) => socket.once('close', () => resolve())),
+        stop: () => socket.destroy(),
+      });
+    }
   }
 
   /** @internal The VU's connection and the loaded method (for streams). */

@@ -52,6 +52,7 @@ import { encodeBody } from './request-body.js';
 import { assertSupportedParams } from './request-checks.js';
 import { Response, type SentRequestSource, timingsFromTrail } from './response.js';
 import { VuSeries } from './series-cache.js';
+import { WireBytes } from './wire-bytes.js';
 
 /** Per-request parameters (k6's `Params`). */
 export interface RequestParams {
@@ -239,12 +240,15 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
   /** HTTP/2 sessions by origin, and the requests on them (see h2-origin.ts). */
   readonly #h2 = new Map<string, H2Origin<Pending>>();
   readonly #h2Requests = new Set<Pending>();
+  /** The TCP sockets of this VU's WebSocket and gRPC connections (`data_sent`/`data_received`). */
+  readonly wire: WireBytes;
   /** The timeouts of this VU's requests in flight (one timer for all of them). */
   readonly #timeouts = new RequestTimeouts((pending) => this.#timeout(pending));
 
   constructor(vu: () => VuState) {
     this.#vu = vu;
     this.#series = new VuSeries(vu);
+    this.wire = new WireBytes(() => this.#series.network());
   }
 
   /** Sends a request and resolves with its response (never rejects for network errors). */

@@ -5,8 +5,11 @@
  * the handshake timeout or the VU's interruption.
  */
 import type { IncomingMessage } from 'node:http';
+import { isIP, type NetConnectOpts, connect as netConnect, type Socket } from 'node:net';
+import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
 import WebSocket from 'ws';
 import { httpSettings } from '../vu-http/http-settings.js';
+import type { WireBytes } from '../vu-http/wire-bytes.js';
 import { canonicalHeaders } from './ws-metrics.js';
 
 /** k6's handshake timeout (not configurable in k6 either). */
@@ -23,6 +26,8 @@ export interface HandshakeOptions {
   compression: boolean;
   /** Aborted when the VU is interrupted. */
   signal: AbortSignal;
+  /** Where the connection's TCP bytes are counted (the VU's `data_sent`/`data_received`). */
+  wire: WireBytes;
 }
 
 /** The outcome of a handshake. */
@@ -72,6 +77,14 @@ export function handshake(url: string, options: HandshakeOptions): Promise<Hands
         handshakeTimeout: WS_HANDSHAKE_TIMEOUT_MS,
         rejectUnauthorized: !httpSettings.insecure,
         followRedirects: false,
+        // The `ws` package passes its TCP/TLS options (host, port, servername, TLS settings).
+        // (typed as net.createConnection's overloads; `ws` only ever calls it with options).
+        createConnection: ((connectOptions: NetConnectOpts) =>
+          dial(
+            connectOptions as ConnectionOptions & { host: string; port: number },
+            url,
+            options.wire,
+          )) as typeof netConnect,
       });
     } catch (error) {
       finish({ error: error instanceof Error ? error.message : String(error) });
@@ -120,4 +133,21 @@ export function handshake(url: string, options: HandshakeOptions): Promise<Hands
       finish({ error: error.message });
     });
   });
+}
+
+/**
+ * Opens the session's TCP connection (and TLS over it for wss://) the way the `ws` package does,
+ * but from a TCP socket of its own, so that the bytes on the wire (TLS records included) are
+ * counted, as k6's dialer counts them.
+ */
+function dial(
+  options: ConnectionOptions & { host: string; port: number },
+  url: string,
+  wire: WireBytes,
+): Socket {
+  const tcp = netConnect({ host: options.host, port: options.port });
+  wire.track(tcp);
+  if (!url.startsWith('wss:')) return tcp;
+  const servername = options.servername ?? (isIP(options.host) ? '' : options.host);
+  return tlsConnect({ ...options, path: undefined, servername, socket: tcp });
 }

@@ -362,6 +362,7 @@ export async function connect(url: string, ...args: unknown[]): Promise<WsRespon
     headers,
     compression: compressionName === 'deflate',
     signal: vu.signal,
+    wire: vu.http.wire,
   });
   const tags: Tags = {
     ...contextTags(params?.tags, vu),

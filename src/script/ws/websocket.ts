@@ -153,6 +153,7 @@ export class WebSocket {
       protocols: offers,
       compression: compression === 'deflate',
       signal,
+      wire: vu.http.wire,
     }).then((result) => {
       const tags: Tags = {
         ...contextTags(userTags, vu),

@@ -1,0 +1,58 @@
+/**
+ * The bytes on the wire of a VU's WebSocket and gRPC connections, counted into `data_sent` /
+ * `data_received` as k6 counts them: k6's dialer wraps every TCP connection a VU dials and adds
+ * what each read and write moved (below TLS, so TLS records and handshakes count), and the VU
+ * reports the sums at the end of each iteration. Here the TCP socket's own counters
+ * (`bytesWritten` / `bytesRead`, which keep counting once TLS or an HTTP/2 session took over the
+ * socket) are read when the iteration ends and when the socket closes: no per-message or per-call
+ * work, two counter reads per connection and iteration.
+ */
+import type { Socket } from 'node:net';
+import type { NetworkSeries } from './series-cache.js';
+
+/** What a tracked socket had already counted. */
+interface Seen {
+  sent: number;
+  received: number;
+}
+
+/** The tracked TCP sockets of one VU (its HTTP requests count their bytes per request). */
+export class WireBytes {
+  readonly #network: () => NetworkSeries;
+  readonly #sockets = new Map<Socket, Seen>();
+
+  /** `network`: the VU's current `data_sent` / `data_received` series. */
+  constructor(network: () => NetworkSeries) {
+    this.#network = network;
+  }
+
+  /** Counts `socket`'s bytes (from its first) until it closes. */
+  track(socket: Socket): void {
+    const seen: Seen = { sent: 0, received: 0 };
+    this.#sockets.set(socket, seen);
+    socket.once('close', () => {
+      this.#count(socket, seen);
+      this.#sockets.delete(socket);
+    });
+  }
+
+  /** Records what the tracked sockets moved since the last flush (end of an iteration). */
+  flush(): void {
+    if (this.#sockets.size === 0) return;
+    for (const [socket, seen] of this.#sockets) {
+      this.#count(socket, seen);
+      if (socket.destroyed) this.#sockets.delete(socket);
+    }
+  }
+
+  #count(socket: Socket, seen: Seen): void {
+    const sent = socket.bytesWritten - seen.sent;
+    const received = socket.bytesRead - seen.received;
+    if (sent <= 0 && received <= 0) return;
+    seen.sent += sent;
+    seen.received += received;
+    const net = this.#network();
+    if (sent > 0) net.sent.add(sent);
+    if (received > 0) net.received.add(received);
+  }
+}
