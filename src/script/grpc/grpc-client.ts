@@ -41,6 +41,9 @@ const CONNECT_TIMEOUT_MS = 60_000;
 const INVOKE_TIMEOUT_MS = 120_000;
 
 /** What `load()` returns per method (k6's MethodInfo). */
+
+/** How long close() lets a connection's sockets close by themselves before destroying them (ms). */
+const CLOSE_WAIT_MS = 1000;
 export interface MethodInfo {
   package: string;
   service: string;
@@ -544,9 +547,18 @@ export class Client {
     this.#connections.delete(vu);
     // The iteration ends once the connection's sockets closed, so that the bytes of its teardown
     // (GOAWAY) are reported with it, as k6's close() (which closes the connection at once) does.
+    // A peer that never closes its side does not hold the iteration: the socket is destroyed
+    // after CLOSE_WAIT_MS, as k6 would have closed it at once.
     for (const socket of connection.sockets) {
       addBackgroundTask(vu, {
-        done: new Promise((resolve) => socket.once('close', () => resolve())),
+        done: new Promise((resolve) => {
+          const timer = setTimeout(() => socket.destroy(), CLOSE_WAIT_MS);
+          timer.unref();
+          socket.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        }),
         stop: () => socket.destroy(),
       });
     }
