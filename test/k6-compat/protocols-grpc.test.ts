@@ -111,11 +111,14 @@ describe('k6/net/grpc: what belongs to one call stays with it', () => {
       run.totals.summarize('grpc_req_duration', tags)?.count;
     // Each call in its own series: service and status from the call, not from the previous one.
     expect(count({ service: 'hello.Greeter', method: 'SayHello', status: '0' })).toBe(3);
-    expect(count({ service: 'other.Greeter', method: 'SayHello', status: '0' })).toBe(3);
+    expect(count({ service: 'other.Greeter', method: 'SayHello', status: '0' })).toBe(9);
+    // One params object reused with its tags changed in place: each round's calls carry its tag.
+    for (const round of ['r0a', 'r0b', 'r1a', 'r1b', 'r2a', 'r2b']) expect(count({ round }), round).toBe(1);
+    expect(count({ round: 'none' })).toBeUndefined();
     expect(count({ name: '/other.Greeter/Slow', status: '4' })).toBe(3);
     expect(count({ name: '/other.Greeter/Slow', status: '0' })).toBe(6);
     expect(count({ name: '/other.Greeter/Garbled', status: '13' })).toBe(3);
-    expect(metricValue(run, 'grpc_req_duration', 'count')).toBe(18);
+    expect(metricValue(run, 'grpc_req_duration', 'count')).toBe(24);
     // The answered Slow calls waited for the server (a lower bound a busy machine only raises).
     expect(run.totals.summarize('grpc_req_duration', { name: '/other.Greeter/Slow', status: '0' })?.min)
       .toBeGreaterThanOrEqual(SLOW_MS * 0.9);

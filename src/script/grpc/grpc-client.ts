@@ -40,10 +40,10 @@ const CONNECT_TIMEOUT_MS = 60_000;
 /** k6's default call timeout. */
 const INVOKE_TIMEOUT_MS = 120_000;
 
-/** What `load()` returns per method (k6's MethodInfo). */
-
 /** How long close() lets a connection's sockets close by themselves before destroying them (ms). */
 const CLOSE_WAIT_MS = 1000;
+
+/** What `load()` returns per method (k6's MethodInfo). */
 export interface MethodInfo {
   package: string;
   service: string;
@@ -598,8 +598,8 @@ export class Client {
 
 /**
  * The `grpc_req_duration` series of one connection's unary calls. Remembers its last lookup, so a
- * VU repeating the same call in the same context (registry, scenario, group, the same `tags`
- * object, no VU tags) finds its series without building the cache key.
+ * VU repeating the same call in the same context (registry, scenario, group, no call tags, no VU
+ * tags) finds its series without building the cache key.
  */
 export class CallSeries {
   readonly #addr: string;
@@ -638,10 +638,12 @@ export class CallSeries {
       return memo.series;
     }
     const series = durationSeries(vu, this.#addr, path, tags);
-    // VU tags can change in place (exec.vu.tags), so only tag-less VUs use the memo.
-    this.#memo = hasKeys(vu.tags)
-      ? undefined
-      : { registry, scenario: vu.scenario.name, group: vu.group, path, tags, series };
+    // VU tags can change in place (exec.vu.tags), and so can a call's `tags` object a script
+    // reuses across calls: only calls without either use the memo.
+    this.#memo =
+      hasKeys(vu.tags) || tags !== undefined
+        ? undefined
+        : { registry, scenario: vu.scenario.name, group: vu.group, path, tags, series };
     return series;
   }
 }

@@ -1,10 +1,12 @@
 // What belongs to one k6/net/grpc call stays with it: two methods of the same name in different
 // packages each use their own message types, metadata is sent only with the call that passes
-// it, a timeout is the call's own (0 means k6's default), an unparsable response is Internal.
+// it, a timeout is the call's own (0 means k6's default), an unparsable response is Internal, and
+// a params object the script reuses with its tags changed in place tags each call as it is then.
 import grpc from 'k6/net/grpc';
 import { check } from 'k6';
 
 const client = new grpc.Client();
+const reused = { tags: { round: 'none' } };
 client.load(['grpc'], 'hello.proto', 'other.proto');
 
 export const options = { vus: 1, iterations: 3 };
@@ -30,6 +32,11 @@ export default () => {
     'the next call has the default deadline': () => waited.status === grpc.StatusOK && waited.message.id === '2',
     'timeout 0 is the default deadline': () => zero.status === grpc.StatusOK && zero.message.id === '3',
   });
+
+  reused.tags.round = `r${__ITER}a`;
+  client.invoke('other.Greeter/SayHello', { id: '5' }, reused);
+  reused.tags.round = `r${__ITER}b`;
+  client.invoke('other.Greeter/SayHello', { id: '6' }, reused);
 
   const garbled = client.invoke('other.Greeter/Garbled', { id: '4' });
   check(garbled, {
