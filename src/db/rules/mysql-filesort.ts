@@ -1,7 +1,7 @@
 /** Rule (MySQL/MariaDB): a filesort that takes a significant share of the statement. */
 import { parseIndexableColumns } from '../advice/conditions.js';
 import { buildSuggestion, type IndexSuggestion, resolveTableRefs } from '../advice/index-advice.js';
-import type { ExplainedPlan, PlanNode } from '../plan/plan-node.js';
+import { type ExplainedPlan, listPlanNodes, type PlanNode } from '../plan/plan-node.js';
 import { createPlanFinding, ms, nodeShare, type PlanRule } from './plan-rule.js';
 import { plainSortColumns, TOP_N_MAX_LIMIT, TOP_N_MIN_ROWS_READ } from './top-n-sort.js';
 
@@ -67,18 +67,11 @@ export const filesortRule: PlanRule = {
  * when no node below it carries actual rows (the rule then judges by time alone).
  */
 function rowsIntoSort(sort: PlanNode): number | undefined {
-  let most: number | undefined;
-  const visit = (node: PlanNode) => {
-    for (const child of node.children) {
-      if (child.actualRows !== undefined) {
-        const rows = child.actualRows * (child.loops ?? 1);
-        most = most === undefined ? rows : Math.max(most, rows);
-      }
-      visit(child);
-    }
-  };
-  visit(sort);
-  return most;
+  const rows = listPlanNodes(sort)
+    .slice(1)
+    .filter((node) => node.actualRows !== undefined)
+    .map((node) => (node.actualRows as number) * (node.loops ?? 1));
+  return rows.length > 0 ? Math.max(...rows) : undefined;
 }
 
 /**
