@@ -73,4 +73,28 @@ describe('data_sent / data_received of WebSocket and gRPC connections', () => {
       );
     });
   }
+  for (const tls of [false, true]) {
+    it(`gRPC connections opened in setup() and teardown() and never closed: counted when the function ends${tls ? ', over TLS' : ''}`, async () => {
+      const peer = await startCountingGrpcServer(tls);
+      server = peer;
+      const run = await runCorpus('bytes/grpc-setup-bytes.js', 'http://unused', {
+        env: [`GRPC_ADDR=${peer.address}`, `PLAINTEXT=${tls ? '0' : '1'}`],
+      });
+      expect(run.scriptErrors).toEqual([]);
+      expect(checkCounts(run, 'setup OK', '::setup')).toEqual({ passes: 3, fails: 0 });
+      expect(checkCounts(run, 'teardown OK', '::teardown')).toEqual({ passes: 1, fails: 0 });
+      expect(peer.connections()).toBe(2);
+      // Both connections are still open: the server's counters are what they moved so far (the
+      // last frames the client wrote may still be on their way to the server's socket).
+      await expect
+        .poll(() => peer.bytes().read, { timeout: 2000 })
+        .toBe(metricValue(run, 'data_sent', 'count'));
+      expect(metricValue(run, 'data_received', 'count')).toBe(peer.bytes().written);
+      const setupSent = run.totals.summarize('data_sent', { group: '::setup' })?.sum ?? 0;
+      const teardownSent = run.totals.summarize('data_sent', { group: '::teardown' })?.sum ?? 0;
+      expect(setupSent).toBeGreaterThan(0);
+      expect(teardownSent).toBeGreaterThan(0);
+      expect(setupSent + teardownSent).toBe(peer.bytes().read);
+    });
+  }
 });

@@ -1,6 +1,6 @@
 // A VU's WebSocket/gRPC sockets in data_sent / data_received: each byte counted once (flushes
-// between, at and after the close), in the VU's current group; a VU without such sockets records
-// nothing.
+// between, at and after the close), in the VU's current group, none after end(); a VU without such
+// sockets records nothing.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshThreadRuntimes } from '../../../test/helpers/thread-runtime.js';
@@ -74,5 +74,22 @@ describe('WireBytes', () => {
     expect(series.network().sent.sum).toBe(0);
     expect(series.network().received.sum).toBe(0);
     client.destroy();
+  });
+  it('end() records what was moved and stops counting (what moves later is never reported, as k6)', async () => {
+    freshRuntime();
+    const vu = vuIn('::setup');
+    const series = new VuSeries(() => vu);
+    const wire = new WireBytes(() => series.network());
+    const { client, peer } = await pair();
+    wire.track(client);
+    client.write('z'.repeat(40));
+    await new Promise((resolve) => client.once('data', resolve));
+    wire.end();
+    client.end('after');
+    await peer;
+    await new Promise((resolve) => client.once('close', resolve));
+    wire.flush();
+    expect(series.network().sent.sum).toBe(40);
+    expect(series.network().received.sum).toBe(40);
   });
 });

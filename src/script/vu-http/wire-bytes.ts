@@ -5,7 +5,8 @@
  * reports the sums at the end of each iteration. Here the TCP socket's own counters
  * (`bytesWritten` / `bytesRead`, which keep counting once TLS or an HTTP/2 session took over the
  * socket) are read when the iteration ends and when the socket closes: no per-message or per-call
- * work, two counter reads per connection and iteration.
+ * work, two counter reads per connection and iteration. setup() and teardown() report theirs when
+ * the function ends (its background work included), as k6 does.
  */
 import type { Socket } from 'node:net';
 import type { NetworkSeries } from './series-cache.js';
@@ -31,6 +32,7 @@ export class WireBytes {
     const seen: Seen = { sent: 0, received: 0 };
     this.#sockets.set(socket, seen);
     socket.once('close', () => {
+      if (this.#sockets.get(socket) !== seen) return;
       this.#count(socket, seen);
       this.#sockets.delete(socket);
     });
@@ -43,6 +45,16 @@ export class WireBytes {
       this.#count(socket, seen);
       if (socket.destroyed) this.#sockets.delete(socket);
     }
+  }
+
+  /**
+   * Records what the tracked sockets moved and stops counting them: the VU is done for good. k6's
+   * setup() and teardown() VU reports its dialer's bytes once, when the function ends; what its
+   * connections (never closed, say) move afterwards is never reported.
+   */
+  end(): void {
+    this.flush();
+    this.#sockets.clear();
   }
 
   #count(socket: Socket, seen: Seen): void {
