@@ -92,4 +92,23 @@ describe('WireBytes', () => {
     expect(series.network().sent.sum).toBe(40);
     expect(series.network().received.sum).toBe(40);
   });
+  it('stopReceiving() counts no byte read afterwards; what is sent still counts', async () => {
+    freshRuntime();
+    const vu = vuIn('');
+    const series = new VuSeries(() => vu);
+    const wire = new WireBytes(() => series.network());
+    const { client, peer } = await pair();
+    wire.track(client);
+    client.write('a'.repeat(30));
+    await new Promise((resolve) => client.once('data', resolve));
+    wire.stopReceiving(client);
+    client.write('b'.repeat(20));
+    await new Promise((resolve) => client.once('data', resolve));
+    client.end();
+    const far = await peer;
+    await new Promise((resolve) => client.once('close', resolve));
+    expect(series.network().sent.sum).toBe(50);
+    expect(series.network().received.sum).toBe(30);
+    expect(far.bytesWritten).toBe(50);
+  });
 });

@@ -15,6 +15,8 @@ import type { NetworkSeries } from './series-cache.js';
 interface Seen {
   sent: number;
   received: number;
+  /** Bytes read past this count are not counted (see {@link WireBytes.stopReceiving}). */
+  receivedCap: number;
 }
 
 /** The tracked TCP sockets of one VU (its HTTP requests count their bytes per request). */
@@ -29,7 +31,7 @@ export class WireBytes {
 
   /** Counts `socket`'s bytes (from its first) until it closes. */
   track(socket: Socket): void {
-    const seen: Seen = { sent: 0, received: 0 };
+    const seen: Seen = { sent: 0, received: 0, receivedCap: Number.POSITIVE_INFINITY };
     this.#sockets.set(socket, seen);
     socket.once('close', () => {
       if (this.#sockets.get(socket) !== seen) return;
@@ -48,6 +50,15 @@ export class WireBytes {
   }
 
   /**
+   * Counts no byte `socket` reads from now on (what it sends still counts): k6's `k6/ws` closes
+   * the TCP connection right after its close frame, so it never reads the peer's answer.
+   */
+  stopReceiving(socket: Socket): void {
+    const seen = this.#sockets.get(socket);
+    if (seen !== undefined) seen.receivedCap = Math.min(seen.receivedCap, socket.bytesRead);
+  }
+
+  /**
    * Records what the tracked sockets moved and stops counting them: the VU is done for good. k6's
    * setup() and teardown() VU reports its dialer's bytes once, when the function ends; what its
    * connections (never closed, say) move afterwards is never reported.
@@ -59,7 +70,7 @@ export class WireBytes {
 
   #count(socket: Socket, seen: Seen): void {
     const sent = socket.bytesWritten - seen.sent;
-    const received = socket.bytesRead - seen.received;
+    const received = Math.min(socket.bytesRead, seen.receivedCap) - seen.received;
     if (sent <= 0 && received <= 0) return;
     seen.sent += sent;
     seen.received += received;
