@@ -36,16 +36,25 @@ function vuIn(group: string): VuState {
   return { scenario: { name: 's', tags: {} }, group, tags: {} } as unknown as VuState;
 }
 
+/**
+ * A VU in `group` whose WireBytes tracks the client side of an echo connection, after `bytes`
+ * bytes went there and back.
+ */
+async function trackedEcho(group: string, bytes: number) {
+  freshRuntime();
+  const vu = vuIn(group);
+  const series = new VuSeries(() => vu);
+  const wire = new WireBytes(() => series.network());
+  const { client, peer } = await pair();
+  wire.track(client);
+  client.write('x'.repeat(bytes));
+  await new Promise((resolve) => client.once('data', resolve));
+  return { vu, series, wire, client, peer };
+}
+
 describe('WireBytes', () => {
   it('counts each byte of a tracked socket once, whatever the flushes, in the current group', async () => {
-    freshRuntime();
-    const vu = vuIn('');
-    const series = new VuSeries(() => vu);
-    const wire = new WireBytes(() => series.network());
-    const { client, peer } = await pair();
-    wire.track(client);
-    client.write('x'.repeat(100));
-    await new Promise((resolve) => client.once('data', resolve));
+    const { vu, series, wire, client, peer } = await trackedEcho('', 100);
     wire.flush();
     wire.flush();
     const root = series.network();
@@ -76,14 +85,7 @@ describe('WireBytes', () => {
     client.destroy();
   });
   it('end() records what was moved and stops counting (what moves later is never reported, as k6)', async () => {
-    freshRuntime();
-    const vu = vuIn('::setup');
-    const series = new VuSeries(() => vu);
-    const wire = new WireBytes(() => series.network());
-    const { client, peer } = await pair();
-    wire.track(client);
-    client.write('z'.repeat(40));
-    await new Promise((resolve) => client.once('data', resolve));
+    const { series, wire, client, peer } = await trackedEcho('::setup', 40);
     wire.end();
     client.end('after');
     await peer;
@@ -93,14 +95,7 @@ describe('WireBytes', () => {
     expect(series.network().received.sum).toBe(40);
   });
   it('stopReceiving() counts no byte read afterwards; what is sent still counts', async () => {
-    freshRuntime();
-    const vu = vuIn('');
-    const series = new VuSeries(() => vu);
-    const wire = new WireBytes(() => series.network());
-    const { client, peer } = await pair();
-    wire.track(client);
-    client.write('a'.repeat(30));
-    await new Promise((resolve) => client.once('data', resolve));
+    const { series, wire, client, peer } = await trackedEcho('', 30);
     wire.stopReceiving(client);
     client.write('b'.repeat(20));
     await new Promise((resolve) => client.once('data', resolve));
