@@ -306,10 +306,81 @@ describe('WebSocket echo quick mode (built CLI)', () => {
     }
   });
 
-  it('refuses --rate and -n for ws:// targets (exit 2)', async () => {
-    const out = await spawnCli(['run', `${server.url}/echo`, '--rate', '10']).done;
+  /** Sums one metric's per-interval values in a `--out csv` file (counter value, trend count). */
+  function csvSum(csv: string, metric: string): number {
+    let sum = 0;
+    for (const line of csv.split('\n')) {
+      const cells = line.split(',');
+      if (cells[1] !== metric) continue;
+      sum += Number(cells[2] === 'trend' ? cells[4] : cells[3]);
+    }
+    return sum;
+  }
+
+  async function rateRun(path: string, args: string[]) {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-ws-echo-rate-'));
+    try {
+      const json = join(dir, 'result.json');
+      const csv = join(dir, 'result.csv');
+      const before = server.messages(path);
+      const out = await spawnCli(
+        ['run', `${server.url}${path}`, '--message', 'hi', ...args, '-q', '--json', json, '--out', `csv=${csv}`],
+        { cwd: dir },
+      ).done;
+      expect(out.code, out.stderr).toBe(0);
+      // The server counts each message when it arrives; the last ones may still be on their way.
+      await new Promise((r) => setTimeout(r, 100));
+      const result = JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
+      const count = (metric: string) => result.metrics[metric]?.values['count'] ?? 0;
+      return { result, count, csv: readFileSync(csv, 'utf8'), received: server.messages(path) - before };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('--rate (open model) across 2 workers: messages on schedule, corrected round trips, per-second snapshots add up to the totals', async () => {
+    const { result, count, csv, received } = await rateRun('/echo', ['-c', '4', '--rate', '100', '-d', '2s', '--workers', '2']);
+    const sent = count('ws_msgs_sent');
+    const dropped = count('ws_echo_dropped');
+    // 100 slots/s for 2 s, less the first one of each connection's phase (0-30 ms) and its handshake.
+    expect(sent + dropped).toBeGreaterThanOrEqual(180);
+    expect(sent + dropped).toBeLessThanOrEqual(200);
+    expect(received).toBe(sent);
+    const echo = result.echo!;
+    expect(echo.sent).toBe(echo.answered + (echo.unanswered['interrupted'] ?? 0));
+    expect(count('ws_echo_round_trip_corrected')).toBe(echo.answered);
+    expect(count('ws_echo_round_trip')).toBe(echo.answered);
+    // Measured from the due time, never from before it: corrected >= the round trip from the send.
+    const value = (metric: string, stat: string) => result.metrics[metric]!.values[stat]!;
+    expect(value('ws_echo_round_trip_corrected', 'min')).toBeGreaterThanOrEqual(value('ws_echo_round_trip', 'min'));
+    expect(value('ws_echo_round_trip_corrected', 'avg')).toBeGreaterThanOrEqual(value('ws_echo_round_trip', 'avg'));
+    // The two workers' per-second snapshots merge exactly into the totals.
+    for (const metric of ['ws_msgs_sent', 'ws_msgs_received', 'ws_echo_round_trip', 'ws_echo_round_trip_corrected', 'ws_echo_unanswered', 'ws_echo_dropped'])
+      expect(csvSum(csv, metric), metric).toBe(count(metric));
+  });
+
+  it('--rate against a peer slower than the schedule: the corrected latency shows the wait, late slots are dropped and counted', async () => {
+    // 2 connections x 25 round trips/s at most (40 ms echo) against 200 messages/s due.
+    const { result, count, received } = await rateRun('/slow-echo', ['-c', '2', '--rate', '200', '-d', '2s']);
+    const sent = count('ws_msgs_sent');
+    const dropped = count('ws_echo_dropped');
+    expect(sent).toBeLessThanOrEqual(110);
+    expect(received).toBe(sent);
+    expect(dropped).toBeGreaterThan(200);
+    expect(sent + dropped).toBeGreaterThanOrEqual(360);
+    expect(sent + dropped).toBeLessThanOrEqual(400);
+    const value = (metric: string, stat: string) => result.metrics[metric]!.values[stat]!;
+    // From the send a round trip is ~40 ms; from the due time it waited up to --max-queue (1 s).
+    expect(value('ws_echo_round_trip', 'med')).toBeLessThan(200);
+    expect(value('ws_echo_round_trip_corrected', 'med')).toBeGreaterThan(300);
+    expect(value('ws_echo_round_trip_corrected', 'max')).toBeLessThan(1000 + 200);
+    expect(result.echo!.sent).toBe(result.echo!.answered + (result.echo!.unanswered['interrupted'] ?? 0));
+  });
+
+  it('refuses -n for ws:// targets (exit 2)', async () => {
+    const out = await spawnCli(['run', `${server.url}/echo`, '-n', '10']).done;
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain('--rate and -n are not supported');
+    expect(out.stderr).toContain('-n is not supported');
   });
 });
 

@@ -458,7 +458,14 @@ measured is still written). Every code: docs/exit-codes.md.`,
           rmSync(dirname(echo.path), { recursive: true, force: true });
           throw error;
         }
-        const { duration: _duration, connections: _connections, ...rest } = flags;
+        // The echo script reads these from its environment (wsEchoScript).
+        const {
+          duration: _duration,
+          connections: _connections,
+          rate: _rate,
+          maxQueue: _maxQueue,
+          ...rest
+        } = flags;
         // Quick mode's --insecure is the script's insecureSkipTLSVerify for wss:// targets.
         const tls = flags.insecure ? { insecureSkipTlsVerify: true } : {};
         try {
