@@ -377,10 +377,27 @@ describe('WebSocket echo quick mode (built CLI)', () => {
     expect(result.echo!.sent).toBe(result.echo!.answered + (result.echo!.unanswered['interrupted'] ?? 0));
   });
 
-  it('refuses -n for ws:// targets (exit 2)', async () => {
+  it('refuses -n and the HTTP-only flags for ws:// targets (exit 2) rather than ignoring them', async () => {
     const out = await spawnCli(['run', `${server.url}/echo`, '-n', '10']).done;
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('-n is not supported');
+    // Each of these used to be dropped silently (a --warmup measured, a --timeout never applied).
+    for (const flags of [['--warmup', '1s'], ['--timeout', '1s'], ['--body', 'x'], ['-m', 'POST'], ['-p', '2'], ['--h2c', '--streams', '2']]) {
+      const refused = await spawnCli(['run', `${server.url}/echo`, '--message', 'hi', '-c', '1', '-d', '1s', ...flags]).done;
+      expect(refused.code, flags.join(' ')).toBe(2);
+      expect(refused.stderr).toMatch(/HTTP options?, not supported for ws:\/\/ and wss:\/\/ targets/);
+    }
+  });
+
+  it('-H headers are sent with each handshake', async () => {
+    const run = (extra: string[]) =>
+      spawnCli(['run', `${server.url}/auth`, '--message', 'hi', '-c', '1', '-d', '1s', '-q', ...extra]).done;
+    const withHeader = await run(['-H', 'Authorization: Bearer t']);
+    expect(withHeader.code, withHeader.stderr).toBe(0);
+    expect(withHeader.stdout).toContain('ws_echo_round_trip');
+    const without = await run([]);
+    expect(without.code).toBe(69);
+    expect(without.stderr + without.stdout).toMatch(/the peer accepted none of the \d+ WebSocket handshakes/);
   });
 });
 

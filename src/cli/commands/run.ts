@@ -464,6 +464,7 @@ measured is still written). Every code: docs/exit-codes.md.`,
           connections: _connections,
           rate: _rate,
           maxQueue: _maxQueue,
+          header: _header,
           ...rest
         } = flags;
         // Quick mode's --insecure is the script's insecureSkipTLSVerify for wss:// targets.

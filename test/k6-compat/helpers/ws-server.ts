@@ -1,6 +1,6 @@
 /**
  * Real WebSocket peers for the protocol tests: the `ws` package's server behind a node:http
- * server, with one path per behaviour (echo, an echo 40 ms late, server-initiated close codes, abrupt reset, a TCP
+ * server, with one path per behaviour (echo, an echo 40 ms late, an echo behind an authorization header, server-initiated close codes, abrupt reset, a TCP
  * reset in the middle of a frame, a reader that never reads, silence, a server ping, fragmented messages, a refused
  * handshake), plus a raw TCP peer that completes the handshake and then never answers a close
  * frame.
@@ -52,6 +52,11 @@ export async function startWsServer(): Promise<WsTestServer> {
   });
   http.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // '/auth' echoes once the handshake carries `authorization: Bearer t`, refuses it otherwise.
+    if (path === '/auth' && req.headers.authorization !== 'Bearer t') {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     if (path === '/refuse') {
       socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 9\r\nX-Reason: test\r\n\r\nforbidden');
       return;
@@ -60,6 +65,7 @@ export async function startWsServer(): Promise<WsTestServer> {
       counts.set(path, (counts.get(path) ?? 0) + 1);
       switch (path) {
         case '/echo':
+        case '/auth':
           ws.on('message', (data, isBinary) => {
             received(path);
             ws.send(data, { binary: isBinary });
