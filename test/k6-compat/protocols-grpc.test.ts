@@ -240,6 +240,47 @@ describe('Ctrl-C with gRPC calls in flight (built CLI)', () => {
   });
 });
 
+describe('k6/net/grpc on 2 workers (built CLI)', () => {
+  it('46 per-second snapshots add up to the totals; calls and streams equal what the server saw', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-grpc-workers-'));
+    try {
+      const json = join(dir, 'result.json');
+      const csv = join(dir, 'result.csv');
+      const helloBefore = server.calls('SayHello');
+      const chatBefore = server.calls('Chat');
+      const out = await spawnCli(
+        ['run', corpusScript('46-grpc-workers.js'), '--workers', '2', '-q', '--json', json, '--out', `csv=${csv}`, ...env().flatMap((e) => ['-e', e])],
+        { cwd: dir },
+      ).done;
+      expect(out.code, out.stderr).toBe(0);
+      const result = JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
+      const count = (metric: string) => result.metrics[metric]?.values['count'] ?? 0;
+      // Each worker's per-second snapshots (counter values, trend counts) merge into the totals.
+      const perInterval = new Map<string, number>();
+      const [header = '', ...rows] = readFileSync(csv, 'utf8').split('\n');
+      const nameColumn = header.split(',').indexOf('name');
+      let unaryCalls = 0;
+      for (const line of rows) {
+        const cells = line.split(',');
+        const metric = cells[1] ?? '';
+        const value = Number(cells[2] === 'trend' ? cells[4] : cells[3]);
+        perInterval.set(metric, (perInterval.get(metric) ?? 0) + value);
+        if (metric === 'grpc_req_duration' && cells[nameColumn] === '/hello.Greeter/SayHello') unaryCalls += value;
+      }
+      for (const metric of ['grpc_req_duration', 'grpc_streams', 'grpc_streams_msgs_sent', 'grpc_streams_msgs_received', 'iterations'])
+        expect(perInterval.get(metric), metric).toBe(count(metric));
+      expect(unaryCalls).toBeGreaterThan(0);
+      expect(unaryCalls).toBe(server.calls('SayHello') - helloBefore);
+      expect(count('grpc_streams')).toBe(server.calls('Chat') - chatBefore);
+      // Every stream ran to its end: 10 messages each way.
+      expect(count('grpc_streams_msgs_sent')).toBe(10 * count('grpc_streams'));
+      expect(count('grpc_streams_msgs_received')).toBe(10 * count('grpc_streams'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('k6/net/grpc: loadProtoset and healthCheck', () => {
   it('40 a protoset (FileDescriptorSet written by protobufjs) loads the methods; healthCheck as in k6', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'redline-protoset-'));
