@@ -1,4 +1,4 @@
-// k6/net/grpc on two worker threads: unary calls and bidi streams for 2 s; each call, stream and stream message is counted once across the workers.
+// k6/net/grpc on two worker threads: unary calls and bidi streams for 2 s (or DURATION, to be cut by Ctrl-C); each call, stream and stream message is counted once across the workers.
 import grpc from 'k6/net/grpc';
 
 const client = new grpc.Client();
@@ -6,8 +6,8 @@ client.load(['grpc'], 'hello.proto');
 
 export const options = {
   scenarios: {
-    unary: { executor: 'constant-vus', vus: 4, duration: '2s', exec: 'unary' },
-    bidi: { executor: 'constant-vus', vus: 2, duration: '2s', exec: 'bidi' },
+    unary: { executor: 'constant-vus', vus: 4, duration: __ENV.DURATION || '2s', exec: 'unary' },
+    bidi: { executor: 'constant-vus', vus: 2, duration: __ENV.DURATION || '2s', exec: 'bidi' },
   },
 };
 
