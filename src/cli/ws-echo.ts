@@ -191,6 +191,14 @@ export function wsEchoScript(url: string, flags: WsEchoFlags): { path: string; e
       },
     );
   }
+  if (flags.duration !== undefined && flags.duration < 1000) {
+    // The echo runs as a constant-vus scenario, whose duration k6 wants to be at least 1s.
+    throw new RedlineError(
+      'E_USAGE_VALUE',
+      `WebSocket echo mode runs for at least 1s, got -d ${flags.duration}ms`,
+      { hint: 'use -d 1s or longer', exitCode: ExitCode.Usage },
+    );
+  }
   const refused = httpOnlyFlags(flags);
   if (refused.length > 0) {
     throw new RedlineError(

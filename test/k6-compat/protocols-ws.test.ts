@@ -381,6 +381,10 @@ describe('WebSocket echo quick mode (built CLI)', () => {
     const out = await spawnCli(['run', `${server.url}/echo`, '-n', '10']).done;
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('-n is not supported');
+    // A duration under k6's 1 s minimum is a usage error, not an invalid generated script (104).
+    const short = await spawnCli(['run', `${server.url}/echo`, '--message', 'hi', '-d', '500ms']).done;
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('runs for at least 1s');
     // Each of these used to be dropped silently (a --warmup measured, a --timeout never applied).
     for (const flags of [['--warmup', '1s'], ['--timeout', '1s'], ['--body', 'x'], ['-m', 'POST'], ['-p', '2'], ['--h2c', '--streams', '2']]) {
       const refused = await spawnCli(['run', `${server.url}/echo`, '--message', 'hi', '-c', '1', '-d', '1s', ...flags]).done;
