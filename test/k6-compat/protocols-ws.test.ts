@@ -215,6 +215,8 @@ describe('WebSocket echo quick mode (built CLI)', () => {
       expect(Object.keys(echo.unanswered).filter((k) => k !== 'interrupted')).toEqual([]);
       expect(echo.failedHandshakes).toBe(0);
       expect(result.warnings ?? []).toEqual([]);
+      // The result names the URL it measured, not the generated script (deleted after the run).
+      expect(result.meta.target).toBe(`${server.url}/echo`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
