@@ -163,13 +163,14 @@ describe('HTTP/2 in scripts', () => {
     expect(run.result.metrics['iterations']?.values['count']).toBe(1);
   });
 
-  it('38 Ctrl-C with streams in flight (built CLI): exit 105, every stream counted as interrupted', async () => {
+  for (const workers of ['1', '2'])
+  it(`38 Ctrl-C with streams in flight (built CLI, --workers ${workers}): exit 105, every stream counted as interrupted`, async () => {
     h2 = await startH2Server({ tls: true, behaviour: 'hang' });
     const dir = mkdtempSync(join(tmpdir(), 'redline-h2-signal-'));
     try {
       const json = join(dir, 'result.json');
       const cli = spawnCli(
-        ['run', corpusScript('38-http2-hostile.js'), '-q', '--json', json, '-e', 'MODE=hang', '-e', `BASE_URL=${h2.url}`],
+        ['run', corpusScript('38-http2-hostile.js'), '--workers', workers, '-q', '--json', json, '-e', 'MODE=hang', '-e', `BASE_URL=${h2.url}`],
         { cwd: dir },
       );
       const deadline = Date.now() + 30_000;
@@ -181,6 +182,9 @@ describe('HTTP/2 in scripts', () => {
       expect(h2.count()).toBe(6);
       expect(result.metrics['http_reqs']?.values['count']).toBe(6);
       expect(result.errors).toEqual({ interrupted: 6 });
+      // Each worker's last per-second snapshot, cut by Ctrl-C, is in the merged timeline.
+      expect(result.timeline.reduce((n, p) => n + p.requests, 0)).toBe(6);
+      expect(result.timeline.reduce((n, p) => n + p.failed, 0)).toBe(6);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
