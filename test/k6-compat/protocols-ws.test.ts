@@ -153,14 +153,28 @@ describe('k6/websockets: peers that never end the session', () => {
   });
 });
 
+/** Sums one metric's per-interval values in a `--out csv` file (counter value, trend count). */
+function csvSum(csv: string, metric: string): number {
+  let sum = 0;
+  for (const line of csv.split('\n')) {
+    const cells = line.split(',');
+    if (cells[1] !== metric) continue;
+    sum += Number(cells[2] === 'trend' ? cells[4] : cells[3]);
+  }
+  return sum;
+}
+
 describe('Ctrl-C with WebSocket sessions open (built CLI)', () => {
-  it('29 stops both APIs at once, exit 105, and the result holds every session and message', async () => {
+  for (const workers of ['1', '2'])
+  it(`29 stops both APIs at once, exit 105, and the result holds every session and message (--workers ${workers})`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'redline-ws-signal-'));
     try {
       const json = join(dir, 'result.json');
+      const csv = join(dir, 'result.csv');
       const before = server.sessions('/echo');
+      const messagesBefore = server.messages('/echo');
       const cli = spawnCli(
-        ['run', corpusScript('29-ws-ctrl-c.js'), '-q', '--json', json, ...env().flatMap((e) => ['-e', e])],
+        ['run', corpusScript('29-ws-ctrl-c.js'), '--workers', workers, '-q', '--json', json, '--out', `csv=${csv}`, ...env().flatMap((e) => ['-e', e])],
         { cwd: dir },
       );
       const deadline = Date.now() + 30_000;
@@ -181,6 +195,14 @@ describe('Ctrl-C with WebSocket sessions open (built CLI)', () => {
       expect(count('ws_msgs_sent') - count('ws_msgs_received')).toBeGreaterThanOrEqual(0);
       expect(count('ws_msgs_sent') - count('ws_msgs_received')).toBeLessThanOrEqual(2);
       expect(out.stdout).toMatch(/ws_sessions\.+: 2 /);
+      // Nothing lost: the server received each message counted as sent, and no other.
+      const settle = Date.now() + 2000;
+      while (server.messages('/echo') - messagesBefore < count('ws_msgs_sent') && Date.now() < settle)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(server.messages('/echo') - messagesBefore).toBe(count('ws_msgs_sent'));
+      // The per-second snapshots (each worker's last one cut by Ctrl-C) add up to the totals.
+      for (const metric of ['ws_msgs_sent', 'ws_msgs_received', 'ws_sessions'])
+        expect(csvSum(readFileSync(csv, 'utf8'), metric), metric).toBe(count(metric));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -307,17 +329,6 @@ describe('WebSocket echo quick mode (built CLI)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-
-  /** Sums one metric's per-interval values in a `--out csv` file (counter value, trend count). */
-  function csvSum(csv: string, metric: string): number {
-    let sum = 0;
-    for (const line of csv.split('\n')) {
-      const cells = line.split(',');
-      if (cells[1] !== metric) continue;
-      sum += Number(cells[2] === 'trend' ? cells[4] : cells[3]);
-    }
-    return sum;
-  }
 
   async function rateRun(path: string, args: string[]) {
     const dir = mkdtempSync(join(tmpdir(), 'redline-ws-echo-rate-'));
