@@ -8,7 +8,7 @@
  *
  * With `--rate R` (open model, as quick mode's HTTP `--rate`): messages are due on a fixed
  * schedule of R per second over the N connections; connection k (its VU's `idInTest`) owns every
- * N-th slot, due at its first open + (k − 1)/R + j × N/R, computed from that start, never from the
+ * N-th slot, due at the test's start + (k − 1)/R + j × N/R, computed from that start, never from the
  * previous echo. One message is in flight per connection: a slot that falls due while the echo
  * before it is awaited is sent as soon as that echo arrives, and its round trip is recorded from
  * the send (`ws_echo_round_trip`) and from the slot's due time
@@ -91,7 +91,7 @@ const corrected = rate > 0 ? new Trend('ws_echo_round_trip_corrected', true) : n
 const dropped = rate > 0 ? new Counter('ws_echo_dropped') : null;
 // -H headers, sent with each handshake.
 const params = { headers: JSON.parse(__ENV.REDLINE_WS_HEADERS || '{}') };
-// Per VU, kept across sessions: the schedule's start (its first open) and the first slot not
+// Per VU, kept across sessions: the schedule's start (the test's, on this clock) and the first slot not
 // sent or dropped.
 let base = -1;
 let slot = 0;
@@ -145,8 +145,11 @@ export default function () {
     socket.on('open', () => {
       if (rate === 0) return send();
       if (base < 0) {
-        base = performance.now() + (((exec.vu.idInTest - 1) % connections) * 1000) / rate;
-        endAt = performance.now() + exec.scenario.startTime + durationMs - Date.now();
+        // The schedule starts with the test, not with this handshake: slots due while it was
+        // under way are sent late, and their wait is in the corrected round trip (as HTTP).
+        const start = performance.now() + exec.scenario.startTime - Date.now();
+        base = start + (((exec.vu.idInTest - 1) % connections) * 1000) / rate;
+        endAt = start + durationMs;
       }
       next();
     });

@@ -355,8 +355,8 @@ describe('WebSocket echo quick mode (built CLI)', () => {
     const { result, count, csv, received } = await rateRun('/echo', ['-c', '4', '--rate', '100', '-d', '2s', '--workers', '2']);
     const sent = count('ws_msgs_sent');
     const dropped = count('ws_echo_dropped');
-    // 100 slots/s for 2 s, less the first one of each connection's phase (0-30 ms) and its handshake.
-    expect(sent + dropped).toBeGreaterThanOrEqual(180);
+    // 100 slots/s for 2 s from the test's start, whatever the handshakes took (200 in 3 runs).
+    expect(sent + dropped).toBeGreaterThanOrEqual(195);
     expect(sent + dropped).toBeLessThanOrEqual(200);
     expect(received).toBe(sent);
     const echo = result.echo!;
@@ -380,7 +380,7 @@ describe('WebSocket echo quick mode (built CLI)', () => {
     expect(sent).toBeLessThanOrEqual(110);
     expect(received).toBe(sent);
     expect(dropped).toBeGreaterThan(200);
-    expect(sent + dropped).toBeGreaterThanOrEqual(360);
+    expect(sent + dropped).toBeGreaterThanOrEqual(390);
     expect(sent + dropped).toBeLessThanOrEqual(400);
     const value = (metric: string, stat: string) => result.metrics[metric]!.values[stat]!;
     // From the send a round trip is ~40 ms; from the due time it waited up to --max-queue (1 s).
