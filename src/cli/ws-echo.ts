@@ -13,8 +13,8 @@
  * before it is awaited is sent as soon as that echo arrives, and its round trip is recorded from
  * the send (`ws_echo_round_trip`) and from the slot's due time
  * (`ws_echo_round_trip_corrected`, free of coordinated omission). A slot that waited longer than
- * `--max-queue` (default 1 s), or fell due while no session was open, is never sent and is counted
- * in `ws_echo_dropped` (as `dropped_iterations` for HTTP).
+ * `--max-queue` (default 1 s), or that was due and unsent when its session ended or a handshake
+ * failed, is never sent and is counted in `ws_echo_dropped` (as `dropped_iterations` for HTTP).
  *
  * Every message sent is accounted for: answered (a round trip), or in `ws_echo_unanswered` by
  * `error_class` (`interrupted`: still in flight when the test ended; `reset`: the connection
@@ -174,7 +174,7 @@ export default function () {
   });
   if (res.status !== 101) {
     failedHandshakes.add(1, { status: String(res.status), error: String(res.error || '') });
-    // Slots due while no session is open are never sent.
+    // Slots due by a failed handshake are never sent.
     if (rate > 0) dropUntil(performance.now());
     // Do not hammer a peer that refuses: the next attempt waits a little.
     sleep(0.1);
