@@ -125,6 +125,22 @@ describe('k6/net/grpc: what belongs to one call stays with it', () => {
   });
 });
 
+describe('k6/net/grpc: large messages', () => {
+  it('47 3 MB each way; over 4 MB refused by the server; maxSendSize/maxReceiveSize enforced; every call counted', async () => {
+    const before = server.calls('SayHello');
+    const run = await runCorpus('47-grpc-large.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    for (const name of ['3 MB each way', '5 MB refused by the server', 'over maxSendSize', 'reply over maxReceiveSize', 'small call still OK'])
+      expect(checkCounts(run, name), name).toEqual({ passes: 1, fails: 0 });
+    expect(metricValue(run, 'grpc_req_duration', 'count')).toBe(5);
+    expect(run.totals.summarize('grpc_req_duration', { status: '8' })?.count).toBe(3);
+    // The 5 MB request and the one over maxSendSize never reach the handler.
+    expect(server.calls('SayHello') - before).toBe(3);
+    expect(metricValue(run, 'data_sent', 'count')).toBeGreaterThan(3 * 1024 * 1024);
+    expect(metricValue(run, 'data_received', 'count')).toBeGreaterThan(3 * 1024 * 1024);
+  });
+});
+
 describe('k6/net/grpc streams', () => {
   it('32 server, client and bidi streams; errors then end; the iteration waits for its streams', async () => {
     const run = await runCorpus('32-grpc-streams.js', 'http://unused', { env: env() });
