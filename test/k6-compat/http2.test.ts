@@ -53,9 +53,9 @@ describe('HTTP/2 in scripts', () => {
     expect(h2.sessions()).toBe(1);
   });
 
-  it('48 async API: concurrent http.asyncRequest calls of one VU are streams on one connection, in flight together', async () => {
+  it('51 async API: concurrent http.asyncRequest calls of one VU are streams on one connection, in flight together', async () => {
     h2 = await startH2Server({ tls: true, delayMs: 50 });
-    const run = await runCorpus('48-http2-async.js', h2.url);
+    const run = await runCorpus('51-http2-async.js', h2.url);
     expect(run.scriptErrors).toEqual([]);
     expect(checkCounts(run, 'all answered over HTTP/2')).toEqual({ passes: 2, fails: 0 });
     expect(run.result.metrics['http_reqs']!.values['count']).toBe(8);

@@ -126,9 +126,9 @@ describe('k6/net/grpc: what belongs to one call stays with it', () => {
 });
 
 describe('k6/net/grpc: large messages', () => {
-  it('47 3 MB each way; over 4 MB refused by the server; maxSendSize/maxReceiveSize enforced; every call counted', async () => {
+  it('50 3 MB each way; over 4 MB refused by the server; maxSendSize/maxReceiveSize enforced; every call counted', async () => {
     const before = server.calls('SayHello');
-    const run = await runCorpus('47-grpc-large.js', 'http://unused', { env: env() });
+    const run = await runCorpus('50-grpc-large.js', 'http://unused', { env: env() });
     expect(run.scriptErrors).toEqual([]);
     for (const name of ['3 MB each way', '5 MB refused by the server', 'over maxSendSize', 'reply over maxReceiveSize', 'small call still OK'])
       expect(checkCounts(run, name), name).toEqual({ passes: 1, fails: 0 });
@@ -258,7 +258,7 @@ describe('Ctrl-C with gRPC calls in flight (built CLI)', () => {
 
 describe('k6/net/grpc on 2 workers (built CLI)', () => {
   for (const interrupted of [false, true])
-  it(`46 per-second snapshots add up to the totals; calls and streams match the server's${interrupted ? ' (Ctrl-C mid-run, exit 105)' : ''}`, async () => {
+  it(`49 per-second snapshots add up to the totals; calls and streams match the server's${interrupted ? ' (Ctrl-C mid-run, exit 105)' : ''}`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'redline-grpc-workers-'));
     try {
       const json = join(dir, 'result.json');
@@ -267,7 +267,7 @@ describe('k6/net/grpc on 2 workers (built CLI)', () => {
       const chatBefore = server.calls('Chat');
       const extraEnv = interrupted ? ['-e', 'DURATION=60s'] : [];
       const cli = spawnCli(
-        ['run', corpusScript('46-grpc-workers.js'), '--workers', '2', '-q', '--json', json, '--out', `csv=${csv}`, ...env().flatMap((e) => ['-e', e]), ...extraEnv],
+        ['run', corpusScript('49-grpc-workers.js'), '--workers', '2', '-q', '--json', json, '--out', `csv=${csv}`, ...env().flatMap((e) => ['-e', e]), ...extraEnv],
         { cwd: dir },
       );
       if (interrupted) {
