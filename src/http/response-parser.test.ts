@@ -322,6 +322,50 @@ describe('ResponseParser properties', () => {
     );
   });
 
+  it('reads a head that repeats the last one (the memo) exactly as a fresh parser does', () => {
+    // Heads of equal length that differ in one byte each frame their message differently, so the
+    // memo must tell them apart; each response comes in its own read, as keep-alive answers do.
+    const heads = [
+      'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: keep-alive\r\n\r\n',
+      'HTTP/1.1 404 OK\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\n',
+      'HTTP/1.0 200 OK\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Lengthy 3\r\nConnection: keep-alive\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n',
+      'HTTP/1.1 304 OK\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\n',
+    ];
+    const bodyFor = (head: string) =>
+      head.includes('chunked') ? '3\r\nabc\r\n0\r\n\r\n' : head.includes(': 5') ? 'abcde' : 'abc';
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ head: fc.nat(heads.length - 1), headRequest: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        fc.boolean(),
+        (sequence, keep) => {
+          const reused = new Collector(keep);
+          for (const { head, headRequest } of sequence) {
+            const text = `${heads[head]}${headRequest ? '' : bodyFor(heads[head]!)}`;
+            const fresh = new Collector(keep);
+            const outcomes = [reused, fresh].map((c) => {
+              const before = c.responses.length;
+              const scratch = Buffer.alloc(text.length + 32, 'HTTP/1.1 200 OK\r\n\r\n');
+              scratch.write(text, 'latin1');
+              c.parser.reset();
+              c.parser.expectNoBody = headRequest;
+              const ok = c.parser.execute(scratch, 0, text.length);
+              return { ok, error: c.parser.error, responses: c.responses.slice(before) };
+            });
+            expect(outcomes[0]).toEqual(outcomes[1]);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('names what is wrong with a head exactly', () => {
     const cases: [string, string][] = [
       [

@@ -52,6 +52,11 @@ const INCOMPLETE = -1;
 /** {@link ResponseParser}'s head scan met a malformed line. */
 const MALFORMED = -2;
 const STATUS_LINE_EXPECTED = 'malformed status line (expected "HTTP/1.x NNN")';
+/**
+ * Heads up to this long are remembered byte for byte ({@link ResponseParser}'s head memo): a
+ * server answering one URL repeats its head exactly (nginx's changes once a second, with `Date`).
+ */
+const MEMO_MAX_BYTES = 512;
 
 /**
  * True when buf[start, start+n) (n <= 12) can begin a status line: "HTTP/1." then 0 or 1, a
@@ -132,6 +137,21 @@ export class ResponseParser {
   #resets = 0;
   /** Why the last head scan returned MALFORMED. */
   #scanError = '';
+  /**
+   * The head memo: the last head scanned whole in one read (up to {@link MEMO_MAX_BYTES}) and what
+   * the scan read from it. A head byte-identical to it frames its message identically, so it is
+   * recognised with one native compare instead of a scan: a byte-by-byte scan of nginx's
+   * 150-byte head was the largest single JavaScript cost of a TLS quick-mode request
+   * (bench/RESULTS.md, "head memo").
+   */
+  #memo: Buffer | null = null;
+  #memoLength = 0;
+  #memoStatus = 0;
+  #memoMinor = 1;
+  #memoContentLength = -1;
+  #memoChunked = false;
+  #memoClose = false;
+  #memoKeepAlive = false;
 
   constructor(owner: ResponseParserOwner) {
     this.#owner = owner;
@@ -274,10 +294,18 @@ export class ResponseParser {
 
   #parseHead(buf: Buffer, pos: number, end: number): number {
     if (this.#carryLength === 0) {
-      // The usual case, a whole head in this read: one pass finds its end and reads it.
+      // The usual case, a whole head in this read: the memo's head again, or one pass finds its
+      // end and reads it.
+      const known = this.#memoLength;
+      if (known > 0 && end - pos >= known && this.#repeatsMemo(buf, pos, known)) {
+        this.headBytes += known;
+        this.#headScanned(buf, pos, pos + known);
+        return pos + known;
+      }
       const next = this.#scanHead(buf, pos, Math.min(end, pos + this.maxHeaderBytes));
       if (next >= 0) {
         this.headBytes += next - pos;
+        this.#remember(buf, pos, next);
         this.#headScanned(buf, pos, next);
         return next;
       }
@@ -319,6 +347,40 @@ export class ResponseParser {
     if (this.#scanHead(this.#carry, 0, at + 4) < 0) this.#fail(this.#scanError);
     else this.#headScanned(this.#carry, 0, at + 4);
     return pos + used;
+  }
+
+  /**
+   * True when buf[pos, pos+known) repeats the memo's head (`known` = its length, at most the
+   * bytes available): the framing fields are then the memo's, as a scan would set them.
+   */
+  #repeatsMemo(buf: Buffer, pos: number, known: number): boolean {
+    if (known > this.maxHeaderBytes || buf.compare(this.#memo!, 0, known, pos, pos + known) !== 0)
+      return false;
+    this.statusCode = this.#memoStatus;
+    this.httpMinor = this.#memoMinor;
+    this.#contentLength = this.#memoContentLength;
+    this.#chunked = this.#memoChunked;
+    this.#connectionClose = this.#memoClose;
+    this.#connectionKeepAlive = this.#memoKeepAlive;
+    return true;
+  }
+
+  /** Remembers the head just scanned in buf[start, next) and its framing fields (the memo). */
+  #remember(buf: Buffer, start: number, next: number): void {
+    const length = next - start;
+    if (length > MEMO_MAX_BYTES) {
+      this.#memoLength = 0;
+      return;
+    }
+    this.#memo ??= Buffer.allocUnsafe(MEMO_MAX_BYTES);
+    buf.copy(this.#memo, 0, start, next);
+    this.#memoLength = length;
+    this.#memoStatus = this.statusCode;
+    this.#memoMinor = this.httpMinor;
+    this.#memoContentLength = this.#contentLength;
+    this.#memoChunked = this.#chunked;
+    this.#memoClose = this.#connectionClose;
+    this.#memoKeepAlive = this.#connectionKeepAlive;
   }
 
   #tooLarge(): string {

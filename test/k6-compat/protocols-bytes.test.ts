@@ -18,13 +18,20 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** The run's data_sent / data_received against the server's socket counters. */
-async function expectServerBytes(run: Awaited<ReturnType<typeof runCorpus>>, peer: CountingServer) {
+/**
+ * The run's data_sent / data_received against the server's socket counters, less what the server
+ * wrote that the client never read (`neverRead`).
+ */
+async function expectServerBytes(
+  run: Awaited<ReturnType<typeof runCorpus>>,
+  peer: CountingServer,
+  neverRead = 0,
+) {
   await peer.allClosed();
   const { read, written } = peer.bytes();
   expect(read).toBeGreaterThan(0);
   expect(metricValue(run, 'data_sent', 'count')).toBe(read);
-  expect(metricValue(run, 'data_received', 'count')).toBe(written);
+  expect(metricValue(run, 'data_received', 'count')).toBe(written - neverRead);
 }
 
 describe('data_sent / data_received of WebSocket and gRPC connections', () => {
@@ -40,7 +47,14 @@ describe('data_sent / data_received of WebSocket and gRPC connections', () => {
       expect(checkCounts(run, 'k6/ws 101')).toEqual({ passes: 4, fails: 0 });
       expect(checkCounts(run, 'k6/websockets echo')).toEqual({ passes: 4, fails: 0 });
       expect(peer.connections()).toBe(8);
-      await expectServerBytes(run, peer);
+      // k6/ws closes the TCP connection right after its close frame: what the server wrote after
+      // its last echo (its answer to the close frame, over TLS also its close_notify) is never
+      // read by k6, so never counted.
+      await peer.allClosed();
+      const afterLastEcho = peer.afterLastEcho?.() ?? 0;
+      expect(afterLastEcho).toBeGreaterThanOrEqual(4 * 4);
+      if (!tls) expect(afterLastEcho).toBe(4 * 4); // 4 sessions × a 4-byte close frame (1001)
+      await expectServerBytes(run, peer, afterLastEcho);
     });
   }
 
@@ -71,6 +85,30 @@ describe('data_sent / data_received of WebSocket and gRPC connections', () => {
       expect(run.totals.summarize('data_sent', { scenario: 'unary', group: '' })?.sum).toBe(
         peer.bytes().read,
       );
+    });
+  }
+  for (const tls of [false, true]) {
+    it(`gRPC connections opened in setup() and teardown() and never closed: counted when the function ends${tls ? ', over TLS' : ''}`, async () => {
+      const peer = await startCountingGrpcServer(tls);
+      server = peer;
+      const run = await runCorpus('bytes/grpc-setup-bytes.js', 'http://unused', {
+        env: [`GRPC_ADDR=${peer.address}`, `PLAINTEXT=${tls ? '0' : '1'}`],
+      });
+      expect(run.scriptErrors).toEqual([]);
+      expect(checkCounts(run, 'setup OK', '::setup')).toEqual({ passes: 3, fails: 0 });
+      expect(checkCounts(run, 'teardown OK', '::teardown')).toEqual({ passes: 1, fails: 0 });
+      expect(peer.connections()).toBe(2);
+      // Both connections are still open: the server's counters are what they moved so far (the
+      // last frames the client wrote may still be on their way to the server's socket).
+      await expect
+        .poll(() => peer.bytes().read, { timeout: 2000 })
+        .toBe(metricValue(run, 'data_sent', 'count'));
+      expect(metricValue(run, 'data_received', 'count')).toBe(peer.bytes().written);
+      const setupSent = run.totals.summarize('data_sent', { group: '::setup' })?.sum ?? 0;
+      const teardownSent = run.totals.summarize('data_sent', { group: '::teardown' })?.sum ?? 0;
+      expect(setupSent).toBeGreaterThan(0);
+      expect(teardownSent).toBeGreaterThan(0);
+      expect(setupSent + teardownSent).toBe(peer.bytes().read);
     });
   }
 });

@@ -124,6 +124,10 @@ export async function runLifecycle(
   } catch (error) {
     throw scriptError(`${name}()`, error, mapStack);
   } finally {
+    // k6 reports the bytes of the VU's connections (gRPC, WebSocket) when setup() or teardown()
+    // ends, whether it returned, threw or timed out; a connection the script left open is not
+    // counted again later.
+    vu.state.http.wire.end();
     vu.abort.abort();
     vu.state.wake?.();
     vu.state.http.closeAll();

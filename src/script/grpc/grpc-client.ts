@@ -32,6 +32,12 @@ import {
 } from '../runtime/vu-state.js';
 import { httpSettings } from '../vu-http/http-settings.js';
 import type { WireBytes } from '../vu-http/wire-bytes.js';
+import {
+  type ConnectFailure,
+  connectError,
+  dialFailure,
+  handshakeFailure,
+} from './connect-failure.js';
 import { decodeHealthCheckStatus, encodeHealthCheckRequest, HEALTH_CHECK_PATH } from './health.js';
 import { reflectServices } from './reflection.js';
 
@@ -173,16 +179,24 @@ const INSECURE_VERIFY: grpc.VerifyOptions = {
   checkServerIdentity: () => undefined,
 };
 
+/** What the connector saw of a channel's latest TLS handshake (for connect()'s error). */
+interface HandshakeRecord {
+  /** The latest handshake's error; undefined once a handshake succeeded or none failed. */
+  error: unknown;
+}
+
 /**
  * `base` whose connections' TCP sockets are counted in `wire` (the VU's `data_sent` /
  * `data_received`, as k6's dialer counts gRPC connections): grpc-js hands the TCP socket it dialed
  * to the credentials' connector, which wraps it in TLS when the channel is secure; the counters
- * of that socket are the bytes on the wire. Nothing is added per call.
+ * of that socket are the bytes on the wire. Nothing is added per call. The outcome of each
+ * handshake is kept in `handshake`, so that connect() can say why an attempt failed.
  */
 function countingCredentials(
   base: grpc.ChannelCredentials,
   wire: WireBytes,
   sockets: Set<Socket>,
+  handshake: HandshakeRecord,
 ): grpc.ChannelCredentials {
   const counting = Object.create(base) as grpc.ChannelCredentials;
   counting._createSecureConnector = (target, options, callCredentials) => {
@@ -192,7 +206,16 @@ function countingCredentials(
         wire.track(socket);
         sockets.add(socket);
         socket.once('close', () => sockets.delete(socket));
-        return connector.connect(socket);
+        return connector.connect(socket).then(
+          (result) => {
+            handshake.error = undefined;
+            return result;
+          },
+          (error: unknown) => {
+            handshake.error = error ?? new Error('TLS handshake failed');
+            throw error;
+          },
+        );
       },
       waitForReady: () => connector.waitForReady(),
       getCallCredentials: () => connector.getCallCredentials(),
@@ -200,6 +223,93 @@ function countingCredentials(
     };
   };
   return counting;
+}
+
+/**
+ * grpc-js's account of the channel's last connection failure: the details of a call picked
+ * while the channel is in TRANSIENT_FAILURE ("No connection established. Last error: …"). The
+ * call is made without waitForReady, so the pick (synchronous in `start`, the channel being in
+ * TRANSIENT_FAILURE now) fails it at once: nothing is sent, no connection is made.
+ */
+function lastConnectionError(
+  channel: ReturnType<grpc.Client['getChannel']>,
+  done: (lastError: string) => void,
+): void {
+  const call = channel.createCall('/redline.connect/LastError', Date.now() + 1000, null, null, 0);
+  call.start(new grpc.Metadata(), {
+    onReceiveMetadata: () => call.cancelWithStatus(grpc.status.CANCELLED, 'not a probe'),
+    onReceiveMessage: () => {},
+    onReceiveStatus: (status: grpc.StatusObject) => {
+      const match = /Last error: (.*?)(?:\. Resolution note:.*)?$/s.exec(status.details);
+      done(match?.[1] ?? status.details);
+    },
+  });
+}
+
+/**
+ * Waits until `client`'s channel is ready, as k6's blocking dial does: a permanent failure
+ * (`connect-failure.ts`) rejects at once, other failures are retried by grpc-js until `deadline`,
+ * which rejects with the last failure seen; the VU's stop rejects with an IterationAbort.
+ */
+function awaitReady(
+  client: grpc.Client,
+  addr: string,
+  deadline: number,
+  handshake: HandshakeRecord,
+  signal: AbortSignal,
+): Promise<void> {
+  const channel = client.getChannel();
+  return new Promise<void>((resolveReady, reject) => {
+    let last: ConnectFailure | undefined;
+    let done = false;
+    const finish = (error?: Error): void => {
+      if (done) return;
+      done = true;
+      signal.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolveReady();
+    };
+    const onAbort = (): void => finish(new IterationAbort('interrupted', true));
+    signal.addEventListener('abort', onAbort, { once: true });
+    const check = (): void => {
+      if (done) return;
+      let state: grpc.connectivityState;
+      try {
+        state = channel.getConnectivityState(true);
+      } catch {
+        finish(new Error(`grpc.Client.connect(${addr}): the channel has been closed`));
+        return;
+      }
+      if (state === grpc.connectivityState.READY) {
+        finish();
+        return;
+      }
+      if (state === grpc.connectivityState.TRANSIENT_FAILURE) {
+        lastConnectionError(channel, (lastError) => {
+          const failure =
+            dialFailure(lastError) ??
+            (handshake.error !== undefined
+              ? handshakeFailure(handshake.error)
+              : { desc: lastError, permanent: false });
+          last = failure;
+          if (failure.permanent) finish(connectError(addr, failure, false));
+        });
+      }
+      channel.watchConnectivityState(state, deadline, (error) => {
+        if (!error) check();
+        else {
+          // Timed out: the latest handshake failure, if the last attempt got that far.
+          if (
+            handshake.error !== undefined &&
+            (last === undefined || last.desc.startsWith('transport: authentication'))
+          )
+            last = handshakeFailure(handshake.error);
+          finish(connectError(addr, last, true));
+        }
+      });
+    };
+    check();
+  });
 }
 
 /** `grpc.Client`. */
@@ -307,27 +417,17 @@ export class Client {
         );
     // k6's dialer counts the bytes of gRPC connections in data_sent / data_received too.
     const sockets = new Set<Socket>();
-    const credentials = countingCredentials(tls, vu.http.wire, sockets);
+    const handshake: HandshakeRecord = { error: undefined };
+    const credentials = countingCredentials(tls, vu.http.wire, sockets, handshake);
     this.#connections.get(vu)?.client.close();
     const client = new grpc.Client(addr, credentials, options);
     const connection: VuConnection = { client, addr, series: new CallSeries(addr), sockets };
     this.#connections.set(vu, connection);
-    await new Promise<void>((resolveReady, reject) => {
-      const onAbort = (): void => {
-        client.close();
-        reject(new IterationAbort('interrupted', true));
-      };
-      vu.signal.addEventListener('abort', onAbort, { once: true });
-      client.waitForReady(Date.now() + timeoutMs, (error) => {
-        vu.signal.removeEventListener('abort', onAbort);
-        if (!error) {
-          resolveReady();
-          return;
-        }
-        client.close();
-        this.#connections.delete(vu);
-        reject(new Error(`grpc.Client.connect(${addr}): ${error.message}`));
-      });
+    const ready = awaitReady(client, addr, Date.now() + timeoutMs, handshake, vu.signal);
+    await ready.catch((error: unknown) => {
+      client.close();
+      if (this.#connections.get(vu) === connection) this.#connections.delete(vu);
+      throw error;
     });
     if (p.reflect) {
       try {

@@ -1,6 +1,6 @@
 // A VU's WebSocket/gRPC sockets in data_sent / data_received: each byte counted once (flushes
-// between, at and after the close), in the VU's current group; a VU without such sockets records
-// nothing.
+// between, at and after the close), in the VU's current group, none after end(); a VU without such
+// sockets records nothing.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshThreadRuntimes } from '../../../test/helpers/thread-runtime.js';
@@ -36,16 +36,25 @@ function vuIn(group: string): VuState {
   return { scenario: { name: 's', tags: {} }, group, tags: {} } as unknown as VuState;
 }
 
+/**
+ * A VU in `group` whose WireBytes tracks the client side of an echo connection, after `bytes`
+ * bytes went there and back.
+ */
+async function trackedEcho(group: string, bytes: number) {
+  freshRuntime();
+  const vu = vuIn(group);
+  const series = new VuSeries(() => vu);
+  const wire = new WireBytes(() => series.network());
+  const { client, peer } = await pair();
+  wire.track(client);
+  client.write('x'.repeat(bytes));
+  await new Promise((resolve) => client.once('data', resolve));
+  return { vu, series, wire, client, peer };
+}
+
 describe('WireBytes', () => {
   it('counts each byte of a tracked socket once, whatever the flushes, in the current group', async () => {
-    freshRuntime();
-    const vu = vuIn('');
-    const series = new VuSeries(() => vu);
-    const wire = new WireBytes(() => series.network());
-    const { client, peer } = await pair();
-    wire.track(client);
-    client.write('x'.repeat(100));
-    await new Promise((resolve) => client.once('data', resolve));
+    const { vu, series, wire, client, peer } = await trackedEcho('', 100);
     wire.flush();
     wire.flush();
     const root = series.network();
@@ -74,5 +83,27 @@ describe('WireBytes', () => {
     expect(series.network().sent.sum).toBe(0);
     expect(series.network().received.sum).toBe(0);
     client.destroy();
+  });
+  it('end() records what was moved and stops counting (what moves later is never reported, as k6)', async () => {
+    const { series, wire, client, peer } = await trackedEcho('::setup', 40);
+    wire.end();
+    client.end('after');
+    await peer;
+    await new Promise((resolve) => client.once('close', resolve));
+    wire.flush();
+    expect(series.network().sent.sum).toBe(40);
+    expect(series.network().received.sum).toBe(40);
+  });
+  it('stopReceiving() counts no byte read afterwards; what is sent still counts', async () => {
+    const { series, wire, client, peer } = await trackedEcho('', 30);
+    wire.stopReceiving(client);
+    client.write('b'.repeat(20));
+    await new Promise((resolve) => client.once('data', resolve));
+    client.end();
+    const far = await peer;
+    await new Promise((resolve) => client.once('close', resolve));
+    expect(series.network().sent.sum).toBe(50);
+    expect(series.network().received.sum).toBe(30);
+    expect(far.bytesWritten).toBe(50);
   });
 });

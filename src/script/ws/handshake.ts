@@ -34,6 +34,8 @@ export interface HandshakeOptions {
 export interface HandshakeResult {
   /** The open socket, paused (call `resume()` once listening); undefined when the handshake failed. */
   socket: WebSocket | undefined;
+  /** The TCP socket dialed (counted in the VU's `wire`), below TLS for wss://; undefined if none. */
+  tcp: Socket | undefined;
   /** HTTP status of the handshake response (101 on success), 0 without a response. */
   status: number;
   headers: Record<string, string>;
@@ -53,12 +55,14 @@ export function handshake(url: string, options: HandshakeOptions): Promise<Hands
     let settled = false;
     let status = 0;
     let headers: Record<string, string> = {};
+    let tcp: Socket | undefined;
     const finish = (result: Partial<HandshakeResult>): void => {
       if (settled) return;
       settled = true;
       options.signal.removeEventListener('abort', onAbort);
       resolve({
         socket: undefined,
+        tcp,
         status,
         headers,
         body: '',
@@ -84,6 +88,9 @@ export function handshake(url: string, options: HandshakeOptions): Promise<Hands
             connectOptions as ConnectionOptions & { host: string; port: number },
             url,
             options.wire,
+            (dialed) => {
+              tcp = dialed;
+            },
           )) as typeof netConnect,
       });
     } catch (error) {
@@ -144,9 +151,11 @@ function dial(
   options: ConnectionOptions & { host: string; port: number },
   url: string,
   wire: WireBytes,
+  dialed: (tcp: Socket) => void,
 ): Socket {
   const tcp = netConnect({ host: options.host, port: options.port });
   wire.track(tcp);
+  dialed(tcp);
   if (!url.startsWith('wss:')) return tcp;
   const servername = options.servername ?? (isIP(options.host) ? '' : options.host);
   return tlsConnect({ ...options, path: undefined, servername, socket: tcp });

@@ -8,7 +8,8 @@
  * session ends when the script calls `close()`, the server closes (an abnormal code also fires
  * `error`), the connection breaks, or the VU is interrupted (close code 1001). `close()` sends
  * the close frame and ends the session at once, as k6 does: a peer that never answers the close
- * handshake cannot hold the VU (its socket is destroyed after {@link CLOSE_LINGER_MS}).
+ * handshake cannot hold the VU (its socket is destroyed after {@link CLOSE_LINGER_MS}); nothing
+ * read after the close frame is counted in `data_received` (k6 closes the TCP connection there).
  * Differences, documented in docs/k6-compatibility.md: `ws_msgs_sent` counts only messages
  * actually handed to an open socket; `params.jar` is not sent.
  */
@@ -76,10 +77,14 @@ export class Socket {
   /** The first exception of a handler (ends the session; `connect()` throws it). */
   #failure: { error: unknown } | undefined;
 
+  /** Called when the session sends its close frame (the peer's answer is not counted). */
+  readonly #closing: () => void;
+
   /** @internal Created by {@link connect}. */
-  constructor(ws: WebSocket, metrics: WsSessionMetrics) {
+  constructor(ws: WebSocket, metrics: WsSessionMetrics, closing: () => void = noop) {
     this.#ws = ws;
     this.#metrics = metrics;
+    this.#closing = closing;
   }
 
   /** Adds a handler for `open`, `message`, `binaryMessage`, `ping`, `pong`, `close` or `error`. */
@@ -249,6 +254,7 @@ export class Socket {
     if (this.#closed) return;
     this.#closed = true;
     const ws = this.#ws;
+    this.#closing();
     try {
       ws.close(code);
     } catch (error) {
@@ -320,6 +326,7 @@ export class Socket {
     if (!this.#closed) {
       this.#closed = true;
       const ws = this.#ws;
+      this.#closing();
       try {
         ws.close(GOING_AWAY);
       } catch {
@@ -385,7 +392,12 @@ export async function connect(url: string, ...args: unknown[]): Promise<WsRespon
     }
     return { url: '', status: 0, headers: {}, body: '', error: result.error };
   }
-  const socket = new Socket(result.socket, metrics);
+  // k6 closes the TCP connection right after sending its close frame (closeConnection): the
+  // peer's answer, and whatever else it sends after that, is never read, so never counted.
+  const tcp = result.tcp;
+  const socket = new Socket(result.socket, metrics, () => {
+    if (tcp) vu.http.wire.stopReceiving(tcp);
+  });
   await socket.run(setup as SetupFn, vu.signal);
   // Stopped VU (end of test, Ctrl-C): the session was closed and counted; the iteration ends here.
   if (vu.signal.aborted) throw new IterationAbort('interrupted', true);

@@ -24,6 +24,11 @@ export interface CountingServer {
   allClosed(): Promise<void>;
   /** Bytes read and written by the server's sockets (closed and open). */
   bytes(): { read: number; written: number };
+  /**
+   * WebSocket server only: what the server wrote on its `/k6-ws…` connections after its last
+   * echo (the answer to the client's close frame, and over TLS the close_notify), once closed.
+   */
+  afterLastEcho?(): number;
   close(): Promise<void>;
 }
 
@@ -77,13 +82,25 @@ function listen(server: Server): Promise<number> {
 export async function startCountingWsServer(tls: boolean): Promise<CountingServer> {
   const http = tls ? createHttpsServer(selfSignedCertificate()) : createHttpServer();
   const wss = new WebSocketServer({ server: http });
-  wss.on('connection', (ws) => {
-    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
-  });
   const counted = counter(http);
+  let afterLastEcho = 0;
+  wss.on('connection', (ws, request) => {
+    // The TCP socket below this connection (below TLS for wss://), found by the client's port.
+    const port = request.socket.remotePort;
+    const raw = [...counted.sockets].find((s) => s.remotePort === port);
+    let echoed = raw?.bytesWritten ?? 0;
+    const k6ws = request.url?.startsWith('/k6-ws') === true;
+    ws.on('message', (data, isBinary) =>
+      ws.send(data, { binary: isBinary }, () => {
+        echoed = raw?.bytesWritten ?? 0;
+      }),
+    );
+    if (k6ws) raw?.once('close', () => (afterLastEcho += (raw?.bytesWritten ?? 0) - echoed));
+  });
   const port = await listen(http);
   return {
     ...counted,
+    afterLastEcho: () => afterLastEcho,
     address: `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}`,
     close: () =>
       new Promise((resolve) => {

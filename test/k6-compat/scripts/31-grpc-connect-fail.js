@@ -1,4 +1,4 @@
-// k6/net/grpc: connecting to a port nobody listens on throws after the connect timeout.
+// k6/net/grpc: connecting to a port nobody listens on throws at once (refused: not retried, as in k6).
 import grpc from 'k6/net/grpc';
 import { check } from 'k6';
 

@@ -1,0 +1,66 @@
+// How connect() words and classifies a failed attempt, as grpc-go (k6's dial) does: dial errors
+// that Go does not call temporary, server alerts and resets end connect() at once; verification
+// failures, EOF and timeouts are retried until the timeout.
+import { describe, expect, it } from 'vitest';
+import { connectError, dialFailure, handshakeFailure } from './connect-failure.js';
+
+describe('dialFailure', () => {
+  it('reads grpc-js last error: refused and unreachable are permanent, a timeout is retried', () => {
+    expect(dialFailure('Error: connect ECONNREFUSED 127.0.0.1:1')).toEqual({
+      desc: 'transport: error while dialing: dial tcp 127.0.0.1:1: connect: connection refused',
+      permanent: true,
+    });
+    expect(dialFailure('Error: connect EHOSTUNREACH 10.0.0.1:443')?.permanent).toBe(true);
+    expect(dialFailure('Error: connect ETIMEDOUT 10.0.0.1:443')?.permanent).toBe(false);
+    expect(dialFailure('Error: self-signed certificate')).toBeUndefined();
+  });
+});
+
+describe('handshakeFailure', () => {
+  it('an untrusted certificate is a verification failure, retried (temporary for grpc-go)', () => {
+    const error = Object.assign(new Error('self-signed certificate'), {
+      code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+    });
+    expect(handshakeFailure(error)).toEqual({
+      desc: 'transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate signed by unknown authority (self-signed certificate)',
+      permanent: false,
+    });
+  });
+
+  it('a server alert and a reset read are permanent; EOF before the handshake ended is retried', () => {
+    const alert = Object.assign(new Error('alert'), {
+      code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+    });
+    expect(handshakeFailure(alert)).toEqual({
+      desc: 'transport: authentication handshake failed: remote error: tls: certificate required',
+      permanent: true,
+    });
+    const reset = Object.assign(new Error('read ECONNRESET'), {
+      code: 'ECONNRESET',
+      syscall: 'read',
+    });
+    expect(handshakeFailure(reset).permanent).toBe(true);
+    const eof = Object.assign(new Error('Client network socket disconnected'), {
+      code: 'ECONNRESET',
+    });
+    expect(handshakeFailure(eof)).toEqual({
+      desc: 'transport: authentication handshake failed: EOF',
+      permanent: false,
+    });
+  });
+});
+
+describe('connectError', () => {
+  it('words the error as grpc-go does for k6: at once, or at the timeout with the last failure', () => {
+    const failure = { desc: 'transport: x', permanent: true };
+    expect(connectError('a:1', failure, false).message).toBe(
+      'grpc.Client.connect(a:1): connection error: desc = "transport: x"',
+    );
+    expect(connectError('a:1', failure, true).message).toBe(
+      'grpc.Client.connect(a:1): context deadline exceeded: connection error: desc = "transport: x"',
+    );
+    expect(connectError('a:1', undefined, true).message).toBe(
+      'grpc.Client.connect(a:1): context deadline exceeded',
+    );
+  });
+});

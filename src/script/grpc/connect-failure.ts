@@ -1,0 +1,122 @@
+/**
+ * Why a gRPC connection attempt failed, in the words k6 uses, and whether k6 gives up at once.
+ *
+ * k6 dials with grpc-go's blocking dial and `FailOnNonTempDialError`: an attempt that fails with an
+ * error Go does not call temporary ends `connect()` at once (a refused or unreachable TCP connect,
+ * a TLS alert sent by the server, a reset during the handshake); any other failure is retried with
+ * backoff until the connect timeout, which then fails with the last error (`WithReturnConnectionError`).
+ * A certificate that fails verification is such a retried failure: Go's verification error is
+ * neither temporary nor permanent, and grpc-go counts unknown errors as temporary.
+ */
+
+/** One failed connection attempt. */
+export interface ConnectFailure {
+  /** grpc-go's description (`transport: error while dialing: …`). */
+  desc: string;
+  /** k6 fails `connect()` at once (true) or keeps retrying until the timeout (false). */
+  permanent: boolean;
+}
+
+/**
+ * Errno codes of a failed TCP connect and Go's text for them; `temporary`: Go's `Errno.Temporary()`
+ * (EINTR, EMFILE, ENFILE) or `Timeout()` (EAGAIN, ETIMEDOUT), which grpc-go retries.
+ */
+const DIAL_ERRNOS: Record<string, { text: string; temporary?: true }> = {
+  ECONNREFUSED: { text: 'connection refused' },
+  EHOSTUNREACH: { text: 'no route to host' },
+  ENETUNREACH: { text: 'network is unreachable' },
+  EADDRNOTAVAIL: { text: 'cannot assign requested address' },
+  ECONNRESET: { text: 'connection reset by peer' },
+  EACCES: { text: 'permission denied' },
+  EPERM: { text: 'operation not permitted' },
+  ETIMEDOUT: { text: 'connection timed out', temporary: true },
+  EAGAIN: { text: 'resource temporarily unavailable', temporary: true },
+  EINTR: { text: 'interrupted system call', temporary: true },
+  EMFILE: { text: 'too many open files', temporary: true },
+  ENFILE: { text: 'too many open files in system', temporary: true },
+};
+
+/** OpenSSL/Node verification codes of a certificate whose issuer is not trusted. */
+const UNKNOWN_AUTHORITY = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+/**
+ * The failure of an attempt whose TCP connect failed, from grpc-js's account of its last error
+ * (`Error: connect ECONNREFUSED 127.0.0.1:1`); undefined when it is not a TCP connect error.
+ */
+export function dialFailure(lastError: string): ConnectFailure | undefined {
+  const match = /\bconnect (E[A-Z]+) (\S+)/.exec(lastError);
+  if (!match) return undefined;
+  const code = match[1] ?? '';
+  const address = (match[2] ?? '').replace(/\.$/, '');
+  const known = DIAL_ERRNOS[code];
+  return {
+    desc: `transport: error while dialing: dial tcp ${address}: connect: ${known?.text ?? code}`,
+    permanent: known?.temporary !== true,
+  };
+}
+
+/** The failure of an attempt whose TLS handshake (or certificate check) failed with `error`. */
+export function handshakeFailure(error: unknown): ConnectFailure {
+  const e = (error ?? {}) as { code?: unknown; syscall?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  const message = typeof e.message === 'string' ? e.message : String(error);
+  const prefix = 'transport: authentication handshake failed: ';
+  if (
+    UNKNOWN_AUTHORITY.has(code) ||
+    code.startsWith('CERT_') ||
+    code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+  ) {
+    const x509 = UNKNOWN_AUTHORITY.has(code)
+      ? 'certificate signed by unknown authority'
+      : code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID'
+        ? 'certificate has expired or is not yet valid'
+        : code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+          ? 'certificate is not valid for the host'
+          : message;
+    return {
+      desc: `${prefix}tls: failed to verify certificate: x509: ${x509} (${message})`,
+      permanent: false,
+    };
+  }
+  // A TLS alert from the server: Go wraps it in a net.OpError that is not temporary.
+  const alert = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_(\w+)$/.exec(code);
+  if (alert) {
+    return {
+      desc: `${prefix}remote error: tls: ${(alert[1] ?? '').toLowerCase().replaceAll('_', ' ')}`,
+      permanent: true,
+    };
+  }
+  // A reset read during the handshake is not temporary in Go; the connection closed before the
+  // handshake ended (Node reports it as ECONNRESET without a syscall) is Go's io.EOF, retried.
+  if (code === 'ECONNRESET' && typeof e.syscall === 'string') {
+    return { desc: `${prefix}read: connection reset by peer`, permanent: true };
+  }
+  if (code === 'ECONNRESET') return { desc: `${prefix}EOF`, permanent: false };
+  return { desc: `${prefix}${message}`, permanent: false };
+}
+
+/**
+ * The error `connect()` throws: at once for a permanent failure, at the timeout with the last
+ * failure seen (if any), both worded as grpc-go words them for k6.
+ */
+export function connectError(
+  addr: string,
+  failure: ConnectFailure | undefined,
+  timedOut: boolean,
+): Error {
+  const connection = failure ? `connection error: desc = ${JSON.stringify(failure.desc)}` : '';
+  const text = timedOut
+    ? connection
+      ? `context deadline exceeded: ${connection}`
+      : 'context deadline exceeded'
+    : connection;
+  return new Error(`grpc.Client.connect(${addr}): ${text}`);
+}
