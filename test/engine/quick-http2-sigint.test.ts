@@ -2,7 +2,8 @@
  * Ctrl-C (a real SIGINT) to a `redline run … --h2c` process against a mixed HTTP/2 server: one
  * stream in three answered, one reset (RST_STREAM), one never answered (its `--timeout` ends it,
  * or the interrupt). Every request the client sent is accounted for once, as answered, failed
- * with a class (`reset`, `timeout`) or interrupted, and the server received exactly that many.
+ * with a class (`reset`, `timeout`) or interrupted, and the server received exactly that many;
+ * with 2 workers too, whose per-second snapshots add up to the totals.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { constants, createServer, type ServerHttp2Stream } from 'node:http2';
@@ -49,54 +50,62 @@ async function startMixedServer(): Promise<{ url: string; streams: () => number 
 }
 
 describe('quick mode over HTTP/2, Ctrl-C (built CLI, SIGINT)', () => {
-  it('answered, reset, timed out and interrupted streams add up to what was sent and received', async () => {
-    const server = await startMixedServer();
-    const dir = mkdtempSync(join(tmpdir(), 'redline-h2-sigint-'));
-    try {
-      const json = join(dir, 'result.json');
-      const cli = spawnCli(
-        [
-          'run',
-          server.url,
-          '--h2c',
-          '-c',
-          '2',
-          '--streams',
-          '3',
-          '--timeout',
-          '200ms',
-          '-d',
-          '60s',
-          '-q',
-          '--json',
-          json,
-        ],
-        { cwd: dir },
-      );
-      const deadline = Date.now() + 30_000;
-      while (server.streams() < 60 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 20));
-      cli.child.kill('SIGINT');
-      const out = await cli.done;
-      expect(out.code, out.stderr).toBe(105);
-      const result = JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
-      expect(result.reason).toBe('interrupted');
-      const r = result.requests!;
-      expect(r.answered + r.failed + r.interrupted).toBe(r.sent);
-      expect(r.answered).toBeGreaterThan(0);
-      expect(result.errors['reset']).toBeGreaterThan(0);
-      expect(result.errors['timeout']).toBeGreaterThan(0);
-      // Failed ones all have a class; the interrupted ones are the streams cut by Ctrl-C.
-      expect((result.errors['reset'] ?? 0) + (result.errors['timeout'] ?? 0)).toBe(r.failed);
-      expect(result.errors['interrupted'] ?? 0).toBe(r.interrupted);
-      expect(result.metrics['http_reqs']?.values['count']).toBe(r.sent);
-      // Nothing lost: the server received each request the client counted, and no other.
-      const settle = Date.now() + 2000;
-      while (server.streams() !== r.sent && Date.now() < settle)
-        await new Promise((res) => setTimeout(res, 20));
-      expect(server.streams()).toBe(r.sent);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  for (const workers of ['1', '2'])
+    it(`answered, reset, timed out and interrupted streams add up to what was sent and received (--workers ${workers})`, async () => {
+      const server = await startMixedServer();
+      const dir = mkdtempSync(join(tmpdir(), 'redline-h2-sigint-'));
+      try {
+        const json = join(dir, 'result.json');
+        const cli = spawnCli(
+          [
+            'run',
+            server.url,
+            '--h2c',
+            '-c',
+            '2',
+            '--streams',
+            '3',
+            '--workers',
+            workers,
+            '--timeout',
+            '200ms',
+            '-d',
+            '60s',
+            '-q',
+            '--json',
+            json,
+          ],
+          { cwd: dir },
+        );
+        const deadline = Date.now() + 30_000;
+        while (server.streams() < 60 && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 20));
+        cli.child.kill('SIGINT');
+        const out = await cli.done;
+        expect(out.code, out.stderr).toBe(105);
+        const result = JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
+        expect(result.reason).toBe('interrupted');
+        const r = result.requests!;
+        expect(r.answered + r.failed + r.interrupted).toBe(r.sent);
+        expect(r.answered).toBeGreaterThan(0);
+        expect(result.errors['reset']).toBeGreaterThan(0);
+        expect(result.errors['timeout']).toBeGreaterThan(0);
+        // Failed ones all have a class; the interrupted ones are the streams cut by Ctrl-C.
+        expect((result.errors['reset'] ?? 0) + (result.errors['timeout'] ?? 0)).toBe(r.failed);
+        expect(result.errors['interrupted'] ?? 0).toBe(r.interrupted);
+        expect(result.metrics['http_reqs']?.values['count']).toBe(r.sent);
+        // The per-second snapshots (of each worker, the last one cut by Ctrl-C) merge exactly.
+        const timeline = (key: 'requests' | 'failed') =>
+          result.timeline.reduce((n, p) => n + p[key], 0);
+        expect(timeline('requests')).toBe(r.sent);
+        expect(timeline('failed')).toBe(r.failed + r.interrupted);
+        // Nothing lost: the server received each request the client counted, and no other.
+        const settle = Date.now() + 2000;
+        while (server.streams() !== r.sent && Date.now() < settle)
+          await new Promise((res) => setTimeout(res, 20));
+        expect(server.streams()).toBe(r.sent);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
 });

@@ -40,6 +40,8 @@ export interface H2ServerOptions {
   goawayCode?: number;
   /** SETTINGS_MAX_CONCURRENT_STREAMS the server announces. */
   maxStreams?: number;
+  /** Behaviour `ok`: answer each stream this many ms after it arrived (default at once). */
+  delayMs?: number;
   /** Trailer fields sent after each `ok` answer's body (a HEADERS frame that ends the stream). */
   trailers?: Record<string, string>;
 }
@@ -110,6 +112,7 @@ export async function startH2Server(options: H2ServerOptions = {}): Promise<H2Te
     };
     switch (behaviour) {
       case 'ok':
+        if (options.delayMs) return void setTimeout(answer, options.delayMs);
         return answer();
       case 'hang':
         return;

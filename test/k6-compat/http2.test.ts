@@ -53,6 +53,17 @@ describe('HTTP/2 in scripts', () => {
     expect(h2.sessions()).toBe(1);
   });
 
+  it('51 async API: concurrent http.asyncRequest calls of one VU are streams on one connection, in flight together', async () => {
+    h2 = await startH2Server({ tls: true, delayMs: 50 });
+    const run = await runCorpus('51-http2-async.js', h2.url);
+    expect(run.scriptErrors).toEqual([]);
+    expect(checkCounts(run, 'all answered over HTTP/2')).toEqual({ passes: 2, fails: 0 });
+    expect(run.result.metrics['http_reqs']!.values['count']).toBe(8);
+    expect(h2.count()).toBe(8);
+    expect(h2.sessions()).toBe(1);
+    expect(h2.maxInFlight()).toBe(4);
+  });
+
   it('39 noConnectionReuse: one connection per request, as Go single-use HTTP/2 connections; trailers read', async () => {
     h2 = await startH2Server({ tls: true, trailers: { 'x-checksum': 'c0ffee' } });
     const run = await runCorpus('39-http2-options.js', h2.url);
@@ -163,13 +174,14 @@ describe('HTTP/2 in scripts', () => {
     expect(run.result.metrics['iterations']?.values['count']).toBe(1);
   });
 
-  it('38 Ctrl-C with streams in flight (built CLI): exit 105, every stream counted as interrupted', async () => {
+  for (const workers of ['1', '2'])
+  it(`38 Ctrl-C with streams in flight (built CLI, --workers ${workers}): exit 105, every stream counted as interrupted`, async () => {
     h2 = await startH2Server({ tls: true, behaviour: 'hang' });
     const dir = mkdtempSync(join(tmpdir(), 'redline-h2-signal-'));
     try {
       const json = join(dir, 'result.json');
       const cli = spawnCli(
-        ['run', corpusScript('38-http2-hostile.js'), '-q', '--json', json, '-e', 'MODE=hang', '-e', `BASE_URL=${h2.url}`],
+        ['run', corpusScript('38-http2-hostile.js'), '--workers', workers, '-q', '--json', json, '-e', 'MODE=hang', '-e', `BASE_URL=${h2.url}`],
         { cwd: dir },
       );
       const deadline = Date.now() + 30_000;
@@ -181,6 +193,9 @@ describe('HTTP/2 in scripts', () => {
       expect(h2.count()).toBe(6);
       expect(result.metrics['http_reqs']?.values['count']).toBe(6);
       expect(result.errors).toEqual({ interrupted: 6 });
+      // Each worker's last per-second snapshot, cut by Ctrl-C, is in the merged timeline.
+      expect(result.timeline.reduce((n, p) => n + p.requests, 0)).toBe(6);
+      expect(result.timeline.reduce((n, p) => n + p.failed, 0)).toBe(6);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

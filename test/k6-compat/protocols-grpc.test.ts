@@ -125,6 +125,22 @@ describe('k6/net/grpc: what belongs to one call stays with it', () => {
   });
 });
 
+describe('k6/net/grpc: large messages', () => {
+  it('50 3 MB each way; over 4 MB refused by the server; maxSendSize/maxReceiveSize enforced; every call counted', async () => {
+    const before = server.calls('SayHello');
+    const run = await runCorpus('50-grpc-large.js', 'http://unused', { env: env() });
+    expect(run.scriptErrors).toEqual([]);
+    for (const name of ['3 MB each way', '5 MB refused by the server', 'over maxSendSize', 'reply over maxReceiveSize', 'small call still OK'])
+      expect(checkCounts(run, name), name).toEqual({ passes: 1, fails: 0 });
+    expect(metricValue(run, 'grpc_req_duration', 'count')).toBe(5);
+    expect(run.totals.summarize('grpc_req_duration', { status: '8' })?.count).toBe(3);
+    // The 5 MB request and the one over maxSendSize never reach the handler.
+    expect(server.calls('SayHello') - before).toBe(3);
+    expect(metricValue(run, 'data_sent', 'count')).toBeGreaterThan(3 * 1024 * 1024);
+    expect(metricValue(run, 'data_received', 'count')).toBeGreaterThan(3 * 1024 * 1024);
+  });
+});
+
 describe('k6/net/grpc streams', () => {
   it('32 server, client and bidi streams; errors then end; the iteration waits for its streams', async () => {
     const run = await runCorpus('32-grpc-streams.js', 'http://unused', { env: env() });
@@ -234,6 +250,68 @@ describe('Ctrl-C with gRPC calls in flight (built CLI)', () => {
       expect(calls - 1).toBeGreaterThanOrEqual(hello);
       expect(calls - 1).toBeLessThanOrEqual(hello + 2);
       expect(out.stdout).toMatch(/grpc_req_duration/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('k6/net/grpc on 2 workers (built CLI)', () => {
+  for (const interrupted of [false, true])
+  it(`49 per-second snapshots add up to the totals; calls and streams match the server's${interrupted ? ' (Ctrl-C mid-run, exit 105)' : ''}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-grpc-workers-'));
+    try {
+      const json = join(dir, 'result.json');
+      const csv = join(dir, 'result.csv');
+      const helloBefore = server.calls('SayHello');
+      const chatBefore = server.calls('Chat');
+      const extraEnv = interrupted ? ['-e', 'DURATION=60s'] : [];
+      const cli = spawnCli(
+        ['run', corpusScript('49-grpc-workers.js'), '--workers', '2', '-q', '--json', json, '--out', `csv=${csv}`, ...env().flatMap((e) => ['-e', e]), ...extraEnv],
+        { cwd: dir },
+      );
+      if (interrupted) {
+        const deadline = Date.now() + 30_000;
+        while ((server.calls('SayHello') < helloBefore + 100 || server.calls('Chat') < chatBefore + 4) && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 20));
+        cli.child.kill('SIGINT');
+      }
+      const out = await cli.done;
+      expect(out.code, out.stderr).toBe(interrupted ? 105 : 0);
+      const result = JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
+      const count = (metric: string) => result.metrics[metric]?.values['count'] ?? 0;
+      // Each worker's per-second snapshots (counter values, trend counts) merge into the totals.
+      const perInterval = new Map<string, number>();
+      const [header = '', ...rows] = readFileSync(csv, 'utf8').split('\n');
+      const nameColumn = header.split(',').indexOf('name');
+      let unaryCalls = 0;
+      for (const line of rows) {
+        const cells = line.split(',');
+        const metric = cells[1] ?? '';
+        const value = Number(cells[2] === 'trend' ? cells[4] : cells[3]);
+        perInterval.set(metric, (perInterval.get(metric) ?? 0) + value);
+        if (metric === 'grpc_req_duration' && cells[nameColumn] === '/hello.Greeter/SayHello') unaryCalls += value;
+      }
+      for (const metric of ['grpc_req_duration', 'grpc_streams', 'grpc_streams_msgs_sent', 'grpc_streams_msgs_received', 'iterations'])
+        expect(perInterval.get(metric), metric).toBe(count(metric));
+      expect(unaryCalls).toBeGreaterThan(0);
+      const hello = server.calls('SayHello') - helloBefore;
+      const chats = server.calls('Chat') - chatBefore;
+      if (!interrupted) {
+        expect(unaryCalls).toBe(hello);
+        expect(count('grpc_streams')).toBe(chats);
+        // Every stream ran to its end: 10 messages each way.
+        expect(count('grpc_streams_msgs_sent')).toBe(10 * count('grpc_streams'));
+        expect(count('grpc_streams_msgs_received')).toBe(10 * count('grpc_streams'));
+      } else {
+        // Each call and stream the server saw was counted; at most one per VU was cut before
+        // it reached the server (counted by the client with status Canceled).
+        expect(unaryCalls).toBeGreaterThanOrEqual(hello);
+        expect(unaryCalls).toBeLessThanOrEqual(hello + 4);
+        expect(count('grpc_streams')).toBeGreaterThanOrEqual(chats);
+        expect(count('grpc_streams')).toBeLessThanOrEqual(chats + 2);
+        expect(count('grpc_streams_msgs_received')).toBeLessThanOrEqual(count('grpc_streams_msgs_sent'));
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -153,14 +153,28 @@ describe('k6/websockets: peers that never end the session', () => {
   });
 });
 
+/** Sums one metric's per-interval values in a `--out csv` file (counter value, trend count). */
+function csvSum(csv: string, metric: string): number {
+  let sum = 0;
+  for (const line of csv.split('\n')) {
+    const cells = line.split(',');
+    if (cells[1] !== metric) continue;
+    sum += Number(cells[2] === 'trend' ? cells[4] : cells[3]);
+  }
+  return sum;
+}
+
 describe('Ctrl-C with WebSocket sessions open (built CLI)', () => {
-  it('29 stops both APIs at once, exit 105, and the result holds every session and message', async () => {
+  for (const workers of ['1', '2'])
+  it(`29 stops both APIs at once, exit 105, and the result holds every session and message (--workers ${workers})`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'redline-ws-signal-'));
     try {
       const json = join(dir, 'result.json');
+      const csv = join(dir, 'result.csv');
       const before = server.sessions('/echo');
+      const messagesBefore = server.messages('/echo');
       const cli = spawnCli(
-        ['run', corpusScript('29-ws-ctrl-c.js'), '-q', '--json', json, ...env().flatMap((e) => ['-e', e])],
+        ['run', corpusScript('29-ws-ctrl-c.js'), '--workers', workers, '-q', '--json', json, '--out', `csv=${csv}`, ...env().flatMap((e) => ['-e', e])],
         { cwd: dir },
       );
       const deadline = Date.now() + 30_000;
@@ -181,6 +195,14 @@ describe('Ctrl-C with WebSocket sessions open (built CLI)', () => {
       expect(count('ws_msgs_sent') - count('ws_msgs_received')).toBeGreaterThanOrEqual(0);
       expect(count('ws_msgs_sent') - count('ws_msgs_received')).toBeLessThanOrEqual(2);
       expect(out.stdout).toMatch(/ws_sessions\.+: 2 /);
+      // Nothing lost: the server received each message counted as sent, and no other.
+      const settle = Date.now() + 2000;
+      while (server.messages('/echo') - messagesBefore < count('ws_msgs_sent') && Date.now() < settle)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(server.messages('/echo') - messagesBefore).toBe(count('ws_msgs_sent'));
+      // The per-second snapshots (each worker's last one cut by Ctrl-C) add up to the totals.
+      for (const metric of ['ws_msgs_sent', 'ws_msgs_received', 'ws_sessions'])
+        expect(csvSum(readFileSync(csv, 'utf8'), metric), metric).toBe(count(metric));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -215,6 +237,8 @@ describe('WebSocket echo quick mode (built CLI)', () => {
       expect(Object.keys(echo.unanswered).filter((k) => k !== 'interrupted')).toEqual([]);
       expect(echo.failedHandshakes).toBe(0);
       expect(result.warnings ?? []).toEqual([]);
+      // The result names the URL it measured, not the generated script (deleted after the run).
+      expect(result.meta.target).toBe(`${server.url}/echo`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -306,10 +330,91 @@ describe('WebSocket echo quick mode (built CLI)', () => {
     }
   });
 
-  it('refuses --rate and -n for ws:// targets (exit 2)', async () => {
-    const out = await spawnCli(['run', `${server.url}/echo`, '--rate', '10']).done;
+  async function rateRun(path: string, args: string[]) {
+    const dir = mkdtempSync(join(tmpdir(), 'redline-ws-echo-rate-'));
+    try {
+      const json = join(dir, 'result.json');
+      const csv = join(dir, 'result.csv');
+      const before = server.messages(path);
+      const out = await spawnCli(
+        ['run', `${server.url}${path}`, '--message', 'hi', ...args, '-q', '--json', json, '--out', `csv=${csv}`],
+        { cwd: dir },
+      ).done;
+      expect(out.code, out.stderr).toBe(0);
+      // The server counts each message when it arrives; the last ones may still be on their way.
+      await new Promise((r) => setTimeout(r, 100));
+      const result = JSON.parse(readFileSync(json, 'utf8')) as RunResultFile;
+      const count = (metric: string) => result.metrics[metric]?.values['count'] ?? 0;
+      return { result, count, csv: readFileSync(csv, 'utf8'), received: server.messages(path) - before };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('--rate (open model) across 2 workers: messages on schedule, corrected round trips, per-second snapshots add up to the totals', async () => {
+    const { result, count, csv, received } = await rateRun('/echo', ['-c', '4', '--rate', '100', '-d', '2s', '--workers', '2']);
+    const sent = count('ws_msgs_sent');
+    const dropped = count('ws_echo_dropped');
+    // 100 slots/s for 2 s from the test's start, whatever the handshakes took (200 in 3 runs).
+    expect(sent + dropped).toBeGreaterThanOrEqual(195);
+    expect(sent + dropped).toBeLessThanOrEqual(200);
+    expect(received).toBe(sent);
+    const echo = result.echo!;
+    expect(echo.sent).toBe(echo.answered + (echo.unanswered['interrupted'] ?? 0));
+    expect(count('ws_echo_round_trip_corrected')).toBe(echo.answered);
+    expect(count('ws_echo_round_trip')).toBe(echo.answered);
+    // Measured from the due time, never from before it: corrected >= the round trip from the send.
+    const value = (metric: string, stat: string) => result.metrics[metric]!.values[stat]!;
+    expect(value('ws_echo_round_trip_corrected', 'min')).toBeGreaterThanOrEqual(value('ws_echo_round_trip', 'min'));
+    expect(value('ws_echo_round_trip_corrected', 'avg')).toBeGreaterThanOrEqual(value('ws_echo_round_trip', 'avg'));
+    // The two workers' per-second snapshots merge exactly into the totals.
+    for (const metric of ['ws_msgs_sent', 'ws_msgs_received', 'ws_echo_round_trip', 'ws_echo_round_trip_corrected', 'ws_echo_unanswered', 'ws_echo_dropped'])
+      expect(csvSum(csv, metric), metric).toBe(count(metric));
+  });
+
+  it('--rate against a peer slower than the schedule: the corrected latency shows the wait, late slots are dropped and counted', async () => {
+    // 2 connections x 25 round trips/s at most (40 ms echo) against 200 messages/s due.
+    const { result, count, received } = await rateRun('/slow-echo', ['-c', '2', '--rate', '200', '-d', '2s']);
+    const sent = count('ws_msgs_sent');
+    const dropped = count('ws_echo_dropped');
+    expect(sent).toBeLessThanOrEqual(110);
+    expect(received).toBe(sent);
+    expect(dropped).toBeGreaterThan(200);
+    expect(sent + dropped).toBeGreaterThanOrEqual(390);
+    expect(sent + dropped).toBeLessThanOrEqual(400);
+    const value = (metric: string, stat: string) => result.metrics[metric]!.values[stat]!;
+    // From the send a round trip is ~40 ms; from the due time it waited up to --max-queue (1 s).
+    expect(value('ws_echo_round_trip', 'med')).toBeLessThan(200);
+    expect(value('ws_echo_round_trip_corrected', 'med')).toBeGreaterThan(300);
+    expect(value('ws_echo_round_trip_corrected', 'max')).toBeLessThan(1000 + 200);
+    expect(result.echo!.sent).toBe(result.echo!.answered + (result.echo!.unanswered['interrupted'] ?? 0));
+  });
+
+  it('refuses -n and the HTTP-only flags for ws:// targets (exit 2) rather than ignoring them', async () => {
+    const out = await spawnCli(['run', `${server.url}/echo`, '-n', '10']).done;
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain('--rate and -n are not supported');
+    expect(out.stderr).toContain('-n is not supported');
+    // A duration under k6's 1 s minimum is a usage error, not an invalid generated script (104).
+    const short = await spawnCli(['run', `${server.url}/echo`, '--message', 'hi', '-d', '500ms']).done;
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('runs for at least 1s');
+    // Each of these used to be dropped silently (a --warmup measured, a --timeout never applied).
+    for (const flags of [['--warmup', '1s'], ['--timeout', '1s'], ['--body', 'x'], ['-m', 'POST'], ['-p', '2'], ['--h2c', '--streams', '2']]) {
+      const refused = await spawnCli(['run', `${server.url}/echo`, '--message', 'hi', '-c', '1', '-d', '1s', ...flags]).done;
+      expect(refused.code, flags.join(' ')).toBe(2);
+      expect(refused.stderr).toMatch(/HTTP options?, not supported for ws:\/\/ and wss:\/\/ targets/);
+    }
+  });
+
+  it('-H headers are sent with each handshake', async () => {
+    const run = (extra: string[]) =>
+      spawnCli(['run', `${server.url}/auth`, '--message', 'hi', '-c', '1', '-d', '1s', '-q', ...extra]).done;
+    const withHeader = await run(['-H', 'Authorization: Bearer t']);
+    expect(withHeader.code, withHeader.stderr).toBe(0);
+    expect(withHeader.stdout).toContain('ws_echo_round_trip');
+    const without = await run([]);
+    expect(without.code).toBe(69);
+    expect(without.stderr + without.stdout).toMatch(/the peer accepted none of the \d+ WebSocket handshakes/);
   });
 });
 

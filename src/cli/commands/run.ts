@@ -52,6 +52,8 @@ interface RunFlags extends LoadFlagValues, ScriptFlagValues {
   dashboardExport?: string;
   /** WebSocket echo mode (ws:// targets): the message sent and echoed. */
   message?: string;
+  /** Not a flag: the target the result names when it is not the script (the echo mode's URL). */
+  resultTarget?: string;
   /** Distributed run: how many agents, where to listen, the token, the loss policy. */
   agents?: number;
   listen?: string;
@@ -309,6 +311,7 @@ async function runScriptWith(
     globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
     const run = await runScriptTest({
       scriptPath: path,
+      ...(flags.resultTarget !== undefined ? { target: flags.resultTarget } : {}),
       cli: cliOverridesFromFlags(flags),
       remoteModules: remoteModulesFromFlags(flags),
       ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
@@ -458,13 +461,22 @@ measured is still written). Every code: docs/exit-codes.md.`,
           rmSync(dirname(echo.path), { recursive: true, force: true });
           throw error;
         }
-        const { duration: _duration, connections: _connections, ...rest } = flags;
+        // The echo script reads these from its environment (wsEchoScript).
+        const {
+          duration: _duration,
+          connections: _connections,
+          rate: _rate,
+          maxQueue: _maxQueue,
+          header: _header,
+          ...rest
+        } = flags;
         // Quick mode's --insecure is the script's insecureSkipTLSVerify for wss:// targets.
         const tls = flags.insecure ? { insecureSkipTlsVerify: true } : {};
         try {
           return await runScript(echo.path, {
             ...rest,
             ...tls,
+            resultTarget: redactText(target),
             env: [...echo.env, ...(flags.env ?? [])],
           });
         } finally {

@@ -77,6 +77,11 @@ export interface ScriptRunOptions {
   onThresholds?: (outcomes: () => ResultThreshold[]) => void;
   /** Run the scenarios in other processes (a distributed run's agents) instead of local shards. */
   remote?: RemoteLauncher;
+  /**
+   * What the result names as its target; default the script's path. The WebSocket echo mode
+   * gives its ws:// URL (its generated script is deleted after the run).
+   */
+  target?: string;
 }
 
 /** A finished scripted run. */
@@ -302,7 +307,7 @@ function planPhase(state: InitState): PlanState {
     runId: randomUUID(),
     startedAtMs: 0,
     intervalMs: 1000,
-    target: loaded.scriptPath,
+    target: options.target ?? loaded.scriptPath,
     tags: plan.options.tags,
     scenarios: plan.scenarios.map((s) => ({
       name: s.name,

@@ -26,6 +26,8 @@ export interface RunReportOptions extends RedactOptions {
 }
 
 const NOT_IN_RUN = 'not part of a plain run (use redline audit)';
+const NO_HTTP =
+  'no HTTP request in this run: its measures are its own metrics (ws_*, grpc_*, custom)';
 
 /**
  * What a plain run says about capacity: nothing measured (one fixed load is not a stress ramp,
@@ -67,9 +69,13 @@ function loadTest(run: RunResultFile): LoadTestView {
 
 function summary(run: RunResultFile, model: Omit<ReportModel, 'summary'>): string[] {
   const s = readRunStats(run);
+  const seconds = (run.durationMs / 1000).toFixed(1);
+  const measures =
+    s.requests > 0
+      ? `${s.requests} requests in ${seconds} s (${s.rps.toFixed(1)} req/s), p95 ${s.p95.toFixed(1)} ms, ${(s.errorRate * 100).toFixed(2)}% errors`
+      : `no HTTP request in ${seconds} s (its measures are its own metrics: ws_*, grpc_*, custom)`;
   const out = [
-    `Run ${run.meta.runId} against ${run.meta.target}: ${s.requests} requests in ${(run.durationMs / 1000).toFixed(1)} s ` +
-      `(${s.rps.toFixed(1)} req/s), p95 ${s.p95.toFixed(1)} ms, ${(s.errorRate * 100).toFixed(2)}% errors; ended: ${run.reason}${run.detail ? ` (${run.detail})` : ''}.`,
+    `Run ${run.meta.runId} against ${run.meta.target}: ${measures}; ended: ${run.reason}${run.detail ? ` (${run.detail})` : ''}.`,
     `Against the success criteria it ${describeRows(model.performance.rows)}.`,
   ];
   const failed = run.thresholds.filter((t) => !t.ok);
@@ -101,12 +107,17 @@ export function createReportModelFromRun(
   const run = redactDeep(input, options);
   const criteria = options.criteria ?? { ...DEFAULT_SUCCESS_CRITERIA };
   const s = readRunStats(run);
+  // A run without HTTP requests (WebSocket, gRPC, a script measuring its own metrics) measured
+  // none of the HTTP criteria: 0 ms latency and 0 % errors would grade as met, 0 req/s as failed.
+  const http = s.requests > 0;
+  const measured = (value: number, note?: string) =>
+    http ? { value, ...(note ? { note } : {}) } : { note: NO_HTTP };
   const rows = createPerformanceRows(criteria, {
-    p50: { value: s.p50 },
-    p95: { value: s.p95 },
-    p99: { value: s.p99 },
-    errorRate: { value: s.errorRate },
-    throughput: { value: s.rps, note: 'mean over the run' },
+    p50: measured(s.p50),
+    p95: measured(s.p95),
+    p99: measured(s.p99),
+    errorRate: measured(s.errorRate),
+    throughput: measured(s.rps, 'mean over the run'),
     cpu: { note: 'target CPU is measured by redline audit' },
     memory: { note: 'target memory is measured by redline audit' },
   });

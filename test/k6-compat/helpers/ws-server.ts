@@ -1,6 +1,6 @@
 /**
  * Real WebSocket peers for the protocol tests: the `ws` package's server behind a node:http
- * server, with one path per behaviour (echo, server-initiated close codes, abrupt reset, a TCP
+ * server, with one path per behaviour (echo, an echo 40 ms late, an echo behind an authorization header, server-initiated close codes, abrupt reset, a TCP
  * reset in the middle of a frame, a reader that never reads, silence, a server ping, fragmented messages, a refused
  * handshake), plus a raw TCP peer that completes the handshake and then never answers a close
  * frame.
@@ -20,6 +20,8 @@ export interface WsTestServer {
   deafCloseFrames(): number;
   /** Sessions the `ws` server accepted, per path. */
   sessions(path: string): number;
+  /** Messages the `ws` server received on `/echo` and `/slow-echo`, per path. */
+  messages(path: string): number;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,10 @@ export async function startWsServer(): Promise<WsTestServer> {
   });
   const wss = new WebSocketServer({ noServer: true });
   const counts = new Map<string, number>();
+  const messages = new Map<string, number>();
+  const received = (path: string): void => {
+    messages.set(path, (messages.get(path) ?? 0) + 1);
+  };
   const sockets = new Set<Socket>();
   http.on('connection', (s) => {
     sockets.add(s);
@@ -46,6 +52,11 @@ export async function startWsServer(): Promise<WsTestServer> {
   });
   http.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // '/auth' echoes once the handshake carries `authorization: Bearer t`, refuses it otherwise.
+    if (path === '/auth' && req.headers.authorization !== 'Bearer t') {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     if (path === '/refuse') {
       socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 9\r\nX-Reason: test\r\n\r\nforbidden');
       return;
@@ -54,7 +65,20 @@ export async function startWsServer(): Promise<WsTestServer> {
       counts.set(path, (counts.get(path) ?? 0) + 1);
       switch (path) {
         case '/echo':
-          ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+        case '/auth':
+          ws.on('message', (data, isBinary) => {
+            received(path);
+            ws.send(data, { binary: isBinary });
+          });
+          break;
+        case '/slow-echo':
+          // Echoes each message 40 ms after it arrived: a connection does at most 25 round trips/s.
+          ws.on('message', (data, isBinary) => {
+            received(path);
+            setTimeout(() => {
+              if (ws.readyState === ws.OPEN) ws.send(data, { binary: isBinary });
+            }, 40);
+          });
           break;
         case '/close-4000':
           ws.send('bye soon');
@@ -132,6 +156,7 @@ export async function startWsServer(): Promise<WsTestServer> {
     deafUrl: `ws://127.0.0.1:${deafPort}`,
     deafCloseFrames: () => deafCloses,
     sessions: (path) => counts.get(path) ?? 0,
+    messages: (path) => messages.get(path) ?? 0,
     close: async () => {
       for (const client of wss.clients) client.terminate();
       for (const s of sockets) s.destroy();
