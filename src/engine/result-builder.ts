@@ -18,7 +18,7 @@ import {
   type RunResultFile,
   type TimelinePoint,
 } from '../results/run-result.js';
-import { errorsByClass } from '../results/timeline.js';
+import { completeTimeline, errorsByClass } from '../results/timeline.js';
 import { REDLINE_VERSION } from '../util/version.js';
 
 /** Trend statistics written for every trend (k6's defaults plus p(99) and p(99.9)). */
@@ -179,7 +179,7 @@ export function buildRunResult(inputs: ResultInputs): RunResultFile {
     durationMs: inputs.durationMs,
     reason: inputs.reason,
     metrics: resultMetrics(inputs.totals, inputs.durationMs, [], inputs.trendStats),
-    timeline: inputs.timeline,
+    timeline: completeTimeline(inputs.timeline),
     distribution: latencyDistribution(inputs.totals),
     statusCodes: statusCodes(inputs.totals),
     errors: errorsByClass(inputs.totals),

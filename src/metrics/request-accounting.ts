@@ -54,18 +54,27 @@ export function answerWarning(counts: RequestAccounting): string | undefined {
 /**
  * Where every message of a WebSocket echo run (`redline run ws://… --message`) went: `sent` =
  * `answered` (a round trip in `ws_echo_round_trip`) + `unanswered` (by `error_class`:
- * `interrupted`, `reset`, `closed`); `failedHandshakes` counts the sessions the peer refused.
+ * `interrupted`, `reset`, `closed`); `failedHandshakes` counts the sessions the peer refused;
+ * `dropped` (open model, `--rate`) the messages due that were never sent (`ws_echo_dropped`).
  */
 export interface EchoAccounting {
   sent: number;
   answered: number;
   unanswered: Record<string, number>;
   failedHandshakes: number;
+  /** Messages due and never sent (`--rate` only; absent in results written before it existed). */
+  dropped?: number;
 }
 
 /** Counts the messages of an echo run; undefined when the run is not one (no `ws_echo_*` series). */
 export function echoAccounting(totals: Aggregate): EchoAccounting | undefined {
-  const counts: EchoAccounting = { sent: 0, answered: 0, unanswered: {}, failedHandshakes: 0 };
+  const counts: EchoAccounting = {
+    sent: 0,
+    answered: 0,
+    unanswered: {},
+    failedHandshakes: 0,
+    dropped: 0,
+  };
   let echo = false;
   for (const s of totals.series.values()) {
     if (s.metric === 'ws_msgs_sent') counts.sent += s.sum;
@@ -79,6 +88,9 @@ export function echoAccounting(totals: Aggregate): EchoAccounting | undefined {
     } else if (s.metric === 'ws_echo_failed_handshakes') {
       echo = true;
       counts.failedHandshakes += s.sum;
+    } else if (s.metric === 'ws_echo_dropped') {
+      echo = true;
+      counts.dropped = (counts.dropped ?? 0) + s.sum;
     }
   }
   return echo ? counts : undefined;

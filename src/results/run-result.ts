@@ -30,7 +30,61 @@ export interface ResultMetric {
   thresholds?: Record<string, { ok: boolean }>;
 }
 
-/** One second (interval) of the run, for charts and time-series outputs. */
+/** Latency percentiles of one interval, ms (present only when something completed in it). */
+export interface TimelineLatency {
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** gRPC (`k6/net/grpc`) in one interval. */
+export interface TimelineGrpc {
+  /** Calls completed (`grpc_req_duration` samples: unary invokes), and per second. */
+  calls: number;
+  callsPerSecond: number;
+  /** `grpc_req_duration` percentiles of the interval; absent when no call completed in it. */
+  latency?: TimelineLatency;
+  /** Streams started (`grpc_streams`) and stream messages sent / received. */
+  streams: number;
+  streamMsgsSent: number;
+  streamMsgsReceived: number;
+}
+
+/** WebSocket sessions (`k6/ws`, `k6/websockets`) in one interval. */
+export interface TimelineWs {
+  /** Sessions started (`ws_sessions`). */
+  sessions: number;
+  /** Messages sent / received (`ws_msgs_sent`, `ws_msgs_received`), and received per second. */
+  msgsSent: number;
+  msgsReceived: number;
+  msgsReceivedPerSecond: number;
+  /** `ws_session_duration` percentiles of the sessions that ended in the interval; else absent. */
+  sessionDuration?: TimelineLatency;
+}
+
+/** The WebSocket echo quick mode (`redline run ws://… --message`) in one interval. */
+export interface TimelineWsEcho {
+  /** Echoes received (`ws_echo_round_trip` samples), and per second. */
+  roundTrips: number;
+  roundTripsPerSecond: number;
+  /** `ws_echo_round_trip` percentiles of the interval; absent when no echo arrived in it. */
+  latency?: TimelineLatency;
+  /** With `--rate`: `ws_echo_round_trip_corrected` percentiles (from each message's due time). */
+  corrected?: TimelineLatency;
+  /** Messages that got no echo, by class (`ws_echo_unanswered`: interrupted, reset, closed). */
+  unanswered: Record<string, number>;
+  /** With `--rate`: messages never sent (`ws_echo_dropped`). */
+  dropped: number;
+}
+
+/**
+ * One second (interval) of the run, for charts and time-series outputs. The HTTP fields
+ * (`requests` … `max`, `errors`) count HTTP requests only; what a run without HTTP measured is in
+ * `iterations` and in the block of its protocol (`grpc`, `ws`, `wsEcho`), present on every point
+ * of a run that used that protocol (absent in results written before they existed).
+ */
 export interface TimelinePoint {
   /** Seconds since the start of the measured window (interval end). */
   t: number;
@@ -57,6 +111,14 @@ export interface TimelinePoint {
    * truncated, interrupted, other, http-4xx, http-5xx, http-invalid-status.
    */
   errors: Record<string, number>;
+  /** Iterations completed in the interval (`iterations`), any protocol. */
+  iterations?: number;
+  /** gRPC calls and streams of the interval (runs that used `k6/net/grpc`). */
+  grpc?: TimelineGrpc;
+  /** WebSocket sessions and messages of the interval (runs that used `k6/ws`, `k6/websockets`). */
+  ws?: TimelineWs;
+  /** Round trips of the interval (WebSocket echo quick mode). */
+  wsEcho?: TimelineWsEcho;
 }
 
 /** A check's outcome (k6's root_group.checks entry). */

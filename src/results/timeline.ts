@@ -1,7 +1,13 @@
 /** Turns each merged interval into a compact {@link TimelinePoint} (the run's per-second series). */
 
-import { type Aggregate, trendStat } from '../metrics/aggregate.js';
-import type { TimelinePoint } from './run-result.js';
+import { type Aggregate, type MetricSummary, trendStat } from '../metrics/aggregate.js';
+import type {
+  TimelineGrpc,
+  TimelineLatency,
+  TimelinePoint,
+  TimelineWs,
+  TimelineWsEcho,
+} from './run-result.js';
 
 /** The error class of an answered request by its status: http-4xx, http-5xx, http-invalid-status. */
 export function statusErrorClass(status: number): string | undefined {
@@ -26,7 +32,85 @@ export function errorsByClass(agg: Aggregate): Record<string, number> {
   return errors;
 }
 
-/** Builds the timeline point of one interval (`t` = seconds since start at the interval's end). */
+/** Percentiles of a trend's interval summary; undefined when nothing was recorded in it. */
+function latency(summary: MetricSummary | undefined): TimelineLatency | undefined {
+  if (!summary || summary.count === 0) return undefined;
+  const stat = (name: string) => trendStat(summary, name) ?? 0;
+  return {
+    p50: stat('med'),
+    p90: stat('p(90)'),
+    p95: stat('p(95)'),
+    p99: stat('p(99)'),
+    max: stat('max'),
+  };
+}
+
+/** Sum of a counter (count of a trend) in `agg`, 0 when absent. */
+function sumOf(agg: Aggregate, metric: string): number {
+  return agg.summarize(metric)?.sum ?? 0;
+}
+
+function countOf(agg: Aggregate, metric: string): number {
+  return agg.summarize(metric)?.count ?? 0;
+}
+
+function has(agg: Aggregate, ...metrics: string[]): boolean {
+  return metrics.some((m) => agg.summarize(m) !== undefined);
+}
+
+function grpcBlock(delta: Aggregate, seconds: number): TimelineGrpc {
+  const calls = countOf(delta, 'grpc_req_duration');
+  const block: TimelineGrpc = {
+    calls,
+    callsPerSecond: calls / seconds,
+    streams: sumOf(delta, 'grpc_streams'),
+    streamMsgsSent: sumOf(delta, 'grpc_streams_msgs_sent'),
+    streamMsgsReceived: sumOf(delta, 'grpc_streams_msgs_received'),
+  };
+  const l = latency(delta.summarize('grpc_req_duration'));
+  if (l) block.latency = l;
+  return block;
+}
+
+function wsBlock(delta: Aggregate, seconds: number): TimelineWs {
+  const msgsReceived = sumOf(delta, 'ws_msgs_received');
+  const block: TimelineWs = {
+    sessions: sumOf(delta, 'ws_sessions'),
+    msgsSent: sumOf(delta, 'ws_msgs_sent'),
+    msgsReceived,
+    msgsReceivedPerSecond: msgsReceived / seconds,
+  };
+  const l = latency(delta.summarize('ws_session_duration'));
+  if (l) block.sessionDuration = l;
+  return block;
+}
+
+function wsEchoBlock(delta: Aggregate, seconds: number): TimelineWsEcho {
+  const roundTrips = countOf(delta, 'ws_echo_round_trip');
+  const unanswered: Record<string, number> = {};
+  for (const s of delta.series.values()) {
+    if (s.metric !== 'ws_echo_unanswered' || s.sum === 0) continue;
+    const key = s.tags['error_class'] ?? 'other';
+    unanswered[key] = (unanswered[key] ?? 0) + s.sum;
+  }
+  const block: TimelineWsEcho = {
+    roundTrips,
+    roundTripsPerSecond: roundTrips / seconds,
+    unanswered,
+    dropped: sumOf(delta, 'ws_echo_dropped'),
+  };
+  const l = latency(delta.summarize('ws_echo_round_trip'));
+  if (l) block.latency = l;
+  const c = latency(delta.summarize('ws_echo_round_trip_corrected'));
+  if (c) block.corrected = c;
+  return block;
+}
+
+/**
+ * Builds the timeline point of one interval (`t` = seconds since start at the interval's end).
+ * The protocol blocks are added once the run (`totals`) has used the protocol; points before
+ * that are completed by {@link completeTimeline}.
+ */
 export function timelinePoint(
   delta: Aggregate,
   totals: Aggregate,
@@ -38,7 +122,7 @@ export function timelinePoint(
   const duration = delta.summarize('http_req_duration');
   const failed = delta.summarize('http_req_failed');
   const stat = (name: string) => (duration ? (trendStat(duration, name) ?? 0) : 0);
-  return {
+  const point: TimelinePoint = {
     t: Math.round(endMs) / 1000,
     requests,
     rps: requests / seconds,
@@ -54,4 +138,40 @@ export function timelinePoint(
     dropped: delta.summarize('dropped_iterations')?.sum ?? 0,
     errors: errorsByClass(delta),
   };
+  // Quick mode's HTTP loop has no iterations: the field is there only when the run counts them.
+  if (has(totals, 'iterations')) point.iterations = sumOf(delta, 'iterations');
+  if (has(totals, 'grpc_req_duration', 'grpc_streams')) point.grpc = grpcBlock(delta, seconds);
+  if (has(totals, 'ws_sessions', 'ws_msgs_sent', 'ws_msgs_received'))
+    point.ws = wsBlock(delta, seconds);
+  if (has(totals, 'ws_echo_round_trip', 'ws_echo_unanswered', 'ws_echo_dropped'))
+    point.wsEcho = wsEchoBlock(delta, seconds);
+  return point;
+}
+
+/**
+ * Gives every point the iterations and protocol blocks any point has (zero counts, no latency:
+ * nothing of that kind happened in those seconds), so a run's timeline has one shape throughout.
+ */
+export function completeTimeline(timeline: readonly TimelinePoint[]): TimelinePoint[] {
+  const grpc = timeline.some((p) => p.grpc);
+  const ws = timeline.some((p) => p.ws);
+  const wsEcho = timeline.some((p) => p.wsEcho);
+  const iterations = timeline.some((p) => p.iterations !== undefined);
+  return timeline.map((p) => {
+    const out = { ...p };
+    if (iterations) out.iterations ??= 0;
+    if (grpc && !out.grpc)
+      out.grpc = {
+        calls: 0,
+        callsPerSecond: 0,
+        streams: 0,
+        streamMsgsSent: 0,
+        streamMsgsReceived: 0,
+      };
+    if (ws && !out.ws)
+      out.ws = { sessions: 0, msgsSent: 0, msgsReceived: 0, msgsReceivedPerSecond: 0 };
+    if (wsEcho && !out.wsEcho)
+      out.wsEcho = { roundTrips: 0, roundTripsPerSecond: 0, unanswered: {}, dropped: 0 };
+    return out;
+  });
 }

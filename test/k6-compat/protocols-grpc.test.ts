@@ -21,6 +21,8 @@ import {
   startResettingServer,
 } from './helpers/grpc-server.js';
 import { checkCounts, corpusScript, metricValue, runCorpus, spawnCli } from './helpers/run-corpus.js';
+import { createReportModelFromRun } from '../../src/report/model/create-from-run.js';
+import { renderHtml } from '../../src/report/html/render-html.js';
 
 let server: GrpcTestServer;
 let resetting: ResettingServer;
@@ -295,6 +297,29 @@ describe('k6/net/grpc on 2 workers (built CLI)', () => {
       for (const metric of ['grpc_req_duration', 'grpc_streams', 'grpc_streams_msgs_sent', 'grpc_streams_msgs_received', 'iterations'])
         expect(perInterval.get(metric), metric).toBe(count(metric));
       expect(unaryCalls).toBeGreaterThan(0);
+      // The result's per-second timeline carries the gRPC calls (not 0 req/s): its points add up
+      // to the totals, every point has the block, and the seconds with calls have their latency.
+      const points = result.timeline;
+      const total = (f: (p: (typeof points)[number]) => number) => points.reduce((s, p) => s + f(p), 0);
+      expect(points.every((p) => p.grpc !== undefined && p.iterations !== undefined && p.requests === 0)).toBe(true);
+      expect(total((p) => p.grpc!.calls)).toBe(count('grpc_req_duration'));
+      expect(total((p) => p.grpc!.streams)).toBe(count('grpc_streams'));
+      expect(total((p) => p.grpc!.streamMsgsSent)).toBe(count('grpc_streams_msgs_sent'));
+      expect(total((p) => p.grpc!.streamMsgsReceived)).toBe(count('grpc_streams_msgs_received'));
+      expect(total((p) => p.iterations!)).toBe(count('iterations'));
+      for (const p of points) expect(p.grpc!.latency !== undefined, `t=${p.t}`).toBe(p.grpc!.calls > 0);
+      expect(points.filter((p) => p.grpc!.calls > 0).length).toBeGreaterThanOrEqual(interrupted ? 1 : 2);
+      const slowest = Math.max(...points.map((p) => p.grpc!.latency?.max ?? 0));
+      expect(slowest).toBe(result.metrics['grpc_req_duration']!.values['max']);
+      // The report plots the gRPC calls, never an HTTP chart of zeros.
+      const model = createReportModelFromRun(result);
+      expect(model.charts.measure).toMatchObject({ kind: 'grpc', name: 'gRPC calls', latencyMetric: 'grpc_req_duration' });
+      expect(model.charts.timeline.map((p) => p.rps)).toEqual(points.map((p) => p.grpc!.callsPerSecond));
+      expect(model.charts.timeline.filter((p) => p.p95 !== undefined).length).toBe(points.filter((p) => p.grpc!.calls > 0).length);
+      const html = renderHtml(model);
+      expect(html).toContain('Throughput: gRPC calls per second and virtual users');
+      expect(html).toContain('No HTTP requests in this run: the latency distribution is of HTTP requests.');
+      expect(html).not.toContain('Requests per second and virtual users');
       const hello = server.calls('SayHello') - helloBefore;
       const chats = server.calls('Chat') - chatBefore;
       if (!interrupted) {

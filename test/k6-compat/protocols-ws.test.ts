@@ -13,6 +13,8 @@ import type { RunResultFile } from '../../src/results/run-result.js';
 import { checkCounts, corpusScript, metricValue, runCorpus, spawnCli } from './helpers/run-corpus.js';
 import { type K6Server, startK6Server } from './helpers/k6-server.js';
 import { startWsServer, type WsTestServer } from './helpers/ws-server.js';
+import { createReportModelFromRun } from '../../src/report/model/create-from-run.js';
+import { renderHtml } from '../../src/report/html/render-html.js';
 
 let server: WsTestServer;
 let downUrl: string;
@@ -236,7 +238,30 @@ describe('WebSocket echo quick mode (built CLI)', () => {
       expect(echo.sent).toBe(echo.answered + (echo.unanswered['interrupted'] ?? 0));
       expect(Object.keys(echo.unanswered).filter((k) => k !== 'interrupted')).toEqual([]);
       expect(echo.failedHandshakes).toBe(0);
+      expect(echo.dropped).toBe(0);
       expect(result.warnings ?? []).toEqual([]);
+      // The per-second timeline carries the round trips (not 0 req/s): every point has the echo
+      // block, the counts add up to the totals, and each second with echoes has their latency.
+      const points = result.timeline;
+      const total = (f: (p: (typeof points)[number]) => number) => points.reduce((s, p) => s + f(p), 0);
+      expect(points.every((p) => p.wsEcho !== undefined && p.ws !== undefined && p.requests === 0)).toBe(true);
+      expect(total((p) => p.wsEcho!.roundTrips)).toBe(count('ws_echo_round_trip'));
+      expect(total((p) => p.ws!.msgsSent)).toBe(count('ws_msgs_sent'));
+      expect(total((p) => p.ws!.msgsReceived)).toBe(count('ws_msgs_received'));
+      expect(total((p) => p.ws!.sessions)).toBe(2);
+      expect(total((p) => p.wsEcho!.unanswered['interrupted'] ?? 0)).toBe(echo.unanswered['interrupted'] ?? 0);
+      expect(Math.max(...points.map((p) => p.wsEcho!.roundTrips))).toBeGreaterThan(0);
+      for (const p of points) expect(p.wsEcho!.latency !== undefined, `t=${p.t}`).toBe(p.wsEcho!.roundTrips > 0);
+      // The report plots them with their name; the HTTP-only charts say there was no HTTP.
+      const model = createReportModelFromRun(result);
+      expect(model.charts.measure).toMatchObject({ kind: 'ws-echo', latencyMetric: 'ws_echo_round_trip' });
+      expect(model.charts.timeline.map((p) => p.rps)).toEqual(points.map((p) => p.wsEcho!.roundTripsPerSecond));
+      expect(model.charts.timeline.some((p) => p.rps > 0 && (p.p50 ?? 0) > 0)).toBe(true);
+      const html = renderHtml(model);
+      expect(html).toContain('Throughput: WebSocket echo round trips per second and virtual users');
+      expect(html).toContain('Latency percentiles over time (ws_echo_round_trip)');
+      expect(html).toContain('No HTTP requests in this run: the latency distribution is of HTTP requests.');
+      expect(html).not.toContain('Requests per second and virtual users');
       // The result names the URL it measured, not the generated script (deleted after the run).
       expect(result.meta.target).toBe(`${server.url}/echo`);
     } finally {
@@ -272,6 +297,7 @@ describe('WebSocket echo quick mode (built CLI)', () => {
       answered: 0,
       unanswered: { interrupted: 2 },
       failedHandshakes: 0,
+      dropped: 0,
     });
     expect(silent.stdout).toContain(
       'the peer echoed none of the 2 messages sent (unanswered: 2 interrupted)',
@@ -370,6 +396,12 @@ describe('WebSocket echo quick mode (built CLI)', () => {
     // The two workers' per-second snapshots merge exactly into the totals.
     for (const metric of ['ws_msgs_sent', 'ws_msgs_received', 'ws_echo_round_trip', 'ws_echo_round_trip_corrected', 'ws_echo_unanswered', 'ws_echo_dropped'])
       expect(csvSum(csv, metric), metric).toBe(count(metric));
+    // And so do the result's timeline points; the echo accounting has the dropped messages.
+    expect(echo.dropped).toBe(dropped);
+    const total = (f: (p: RunResultFile['timeline'][number]) => number) => result.timeline.reduce((s, p) => s + f(p), 0);
+    expect(total((p) => p.wsEcho!.roundTrips)).toBe(echo.answered);
+    expect(total((p) => p.wsEcho!.dropped)).toBe(dropped);
+    for (const p of result.timeline) expect(p.wsEcho!.corrected !== undefined).toBe(p.wsEcho!.roundTrips > 0);
   });
 
   it('--rate against a peer slower than the schedule: the corrected latency shows the wait, late slots are dropped and counted', async () => {
@@ -388,6 +420,7 @@ describe('WebSocket echo quick mode (built CLI)', () => {
     expect(value('ws_echo_round_trip_corrected', 'med')).toBeGreaterThan(300);
     expect(value('ws_echo_round_trip_corrected', 'max')).toBeLessThan(1000 + 200);
     expect(result.echo!.sent).toBe(result.echo!.answered + (result.echo!.unanswered['interrupted'] ?? 0));
+    expect(result.echo!.dropped).toBe(dropped);
   });
 
   it('refuses -n and the HTTP-only flags for ws:// targets (exit 2) rather than ignoring them', async () => {

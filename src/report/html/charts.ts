@@ -35,15 +35,22 @@ export function downsampleTimeline(
     const group = points.slice(i, i + size);
     const avg = (f: (p: ChartTimelinePoint) => number) =>
       group.reduce((s, p) => s + f(p), 0) / group.length;
+    // A percentile is averaged over the seconds that measured one; absent when none did.
+    const avgOf = (f: (p: ChartTimelinePoint) => number | undefined) => {
+      const values = group.map(f).filter((v): v is number => v !== undefined);
+      return values.length > 0 ? values.reduce((s, v) => s + v, 0) / values.length : undefined;
+    };
+    const latency: Partial<ChartTimelinePoint> = {};
+    for (const key of ['p50', 'p90', 'p95', 'p99'] as const) {
+      const v = avgOf((p) => p[key]);
+      if (v !== undefined) latency[key] = v;
+    }
     const errors: Record<string, number> = {};
     for (const p of group)
       for (const [k, v] of Object.entries(p.errors)) errors[k] = (errors[k] ?? 0) + v;
     out.push({
       t: group[group.length - 1]!.t,
-      p50: avg((p) => p.p50),
-      p90: avg((p) => p.p90),
-      p95: avg((p) => p.p95),
-      p99: avg((p) => p.p99),
+      ...latency,
       rps: avg((p) => p.rps),
       vus: avg((p) => p.vus),
       failed: group.reduce((s, p) => s + p.failed, 0),
@@ -71,38 +78,55 @@ function formatSeconds(v: number): string {
 }
 
 function latencyChart(model: ReportModel, points: ChartTimelinePoint[]): string | undefined {
-  if (points.length === 0) return undefined;
-  const line = (name: string, f: (p: ChartTimelinePoint) => number, color: string) => ({
+  const measure = model.charts.measure;
+  if (points.length === 0 || !measure?.latencyMetric) return undefined;
+  const line = (name: string, f: (p: ChartTimelinePoint) => number | undefined, color: string) => ({
     name,
     color,
-    points: points.filter((p) => f(p) > 0).map((p) => [p.t, f(p)] as const),
+    points: points.flatMap((p) => {
+      const v = f(p);
+      return v !== undefined && v > 0 ? [[p.t, v] as const] : [];
+    }),
   });
+  const series = [
+    line('p50', (p) => p.p50, PALETTE[2]!),
+    line('p90', (p) => p.p90, PALETTE[0]!),
+    line('p95', (p) => p.p95, PALETTE[1]!),
+    line('p99', (p) => p.p99, PALETTE[3]!),
+  ];
+  if (series.every((s) => s.points.length === 0)) return undefined;
   return renderLineChart({
     id: 'latency-over-time',
-    title: 'Latency percentiles over time',
+    title:
+      measure.kind === 'http'
+        ? 'Latency percentiles over time'
+        : `Latency percentiles over time (${measure.latencyMetric})`,
     xLabel: 'time (s)',
     yLabel: 'latency (ms)',
-    series: [
-      line('p50', (p) => p.p50, PALETTE[2]!),
-      line('p90', (p) => p.p90, PALETTE[0]!),
-      line('p95', (p) => p.p95, PALETTE[1]!),
-      line('p99', (p) => p.p99, PALETTE[3]!),
-    ],
+    series,
     bands: bands(model),
     formatX: formatSeconds,
   });
 }
 
 function throughputChart(model: ReportModel, points: ChartTimelinePoint[]): string | undefined {
-  if (points.length === 0) return undefined;
+  const measure = model.charts.measure;
+  if (points.length === 0 || !measure) return undefined;
+  const http = measure.kind === 'http';
   return renderLineChart({
     id: 'throughput-vus',
-    title: 'Requests per second and virtual users',
+    title: http
+      ? 'Requests per second and virtual users'
+      : `Throughput: ${measure.name} per second and virtual users`,
     xLabel: 'time (s)',
-    yLabel: 'requests/s',
+    yLabel: measure.rateUnit,
     yRightLabel: 'VUs',
     series: [
-      { name: 'req/s', color: PALETTE[0]!, points: points.map((p) => [p.t, p.rps] as const) },
+      {
+        name: http ? 'req/s' : measure.rateUnit,
+        color: PALETTE[0]!,
+        points: points.map((p) => [p.t, p.rps] as const),
+      },
       {
         name: 'VUs',
         color: PALETTE[1]!,

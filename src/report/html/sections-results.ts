@@ -95,6 +95,45 @@ function checksTables(model: ReportModel): string {
   return out;
 }
 
+/**
+ * What a timeline chart's place says when it has nothing to draw: a run without HTTP requests
+ * says so rather than showing an HTTP chart of zeros.
+ */
+function timelineFallbacks(model: ReportModel): {
+  latency: string;
+  throughput: string;
+  errors: string;
+  distribution: string;
+} {
+  const m = model.charts.measure;
+  const noData = 'No per-second data in this result.';
+  if (
+    m?.kind === 'http' ||
+    (model.charts.timeline.length === 0 && !m && model.charts.segments.length === 0)
+  )
+    return {
+      latency: noData,
+      throughput: noData,
+      errors: 'No errors were recorded.',
+      distribution: 'No latency distribution in this result.',
+    };
+  const noHttp = 'No HTTP requests in this run';
+  const nothing = `${noHttp}, and this result has no per-second measure of another protocol.`;
+  return {
+    latency: !m
+      ? nothing
+      : m.latencyMetric
+        ? `${noHttp}, and no ${m.latencyMetric} was recorded.`
+        : `${noHttp}, and ${m.name} have no latency.`,
+    throughput: m ? noData : nothing,
+    errors:
+      m?.kind === 'ws-echo'
+        ? `${noHttp}, and every echo message sent was answered.`
+        : `${noHttp}: errors per second are counted for HTTP requests only (see the run's own metrics).`,
+    distribution: `${noHttp}: the latency distribution is of HTTP requests.`,
+  };
+}
+
 /** Load Test Results. */
 export function htmlLoadTest(
   model: ReportModel,
@@ -130,32 +169,35 @@ export function htmlLoadTest(
     'Generator CPU',
     'Valid',
   ];
+  const fallback = timelineFallbacks(model);
+  const measure = model.charts.measure;
+  const per = measure && measure.kind !== 'http' ? ` of ${measure.name}` : '';
   return [
     `<h3>Test Configuration</h3>${config}`,
     `<h3>Results</h3>${resultsList(model)}`,
     figure(
       'latency-over-time',
-      'Latency percentiles per second across all steps (shaded bands: steps; hatched: invalid).',
+      `Latency percentiles${per} per second across all steps (shaded bands: steps; hatched: invalid).`,
       charts['latency-over-time'],
-      'No per-second data in this result.',
+      fallback.latency,
     ),
     figure(
       'throughput-vus',
-      'Throughput (left axis) and virtual users (right axis).',
+      `Throughput${per} (left axis) and virtual users (right axis).`,
       charts['throughput-vus'],
-      'No per-second data in this result.',
+      fallback.throughput,
     ),
     figure(
       'errors-over-time',
-      'Errors per second by class.',
+      `Errors${per} per second by class.`,
       charts['errors-over-time'],
-      'No errors were recorded.',
+      fallback.errors,
     ),
     figure(
       'latency-distribution',
       'Latency distribution of the graded step.',
       charts['latency-distribution'],
-      'No latency distribution in this result.',
+      fallback.distribution,
     ),
     figure(
       'stress-curve',

@@ -173,21 +173,48 @@ export interface ChecklistItem {
   evidence: string;
 }
 
-/** One point of the global timeline (all steps one after another). */
+/**
+ * One point of the global timeline (all steps one after another), in the terms of the timeline's
+ * {@link ChartMeasure}: `rps` is that measure per second, the percentiles its latency (absent
+ * when nothing of it completed in the second, or when the measure has no latency).
+ */
 export interface ChartTimelinePoint {
   t: number;
-  p50: number;
-  p90: number;
-  p95: number;
-  p99: number;
+  p50?: number;
+  p90?: number;
+  p95?: number;
+  p99?: number;
   rps: number;
   vus: number;
+  /** Failures of the measure in the second (0 when the measure counts none: see `errors`). */
   failed: number;
   errors: Record<string, number>;
 }
 
+/**
+ * What the timeline charts plot: HTTP requests when the runs sent any, otherwise the measure of
+ * the protocol the runs used (WebSocket echo round trips, gRPC calls, WebSocket messages), or
+ * iterations.
+ */
+export interface ChartMeasure {
+  kind: 'http' | 'ws-echo' | 'grpc' | 'ws' | 'iterations';
+  /** What the throughput counts, plural (`HTTP requests`, `gRPC calls`, …). */
+  name: string;
+  /** Its unit per second on the axis (`requests/s`, `calls/s`, …). */
+  rateUnit: string;
+  /** The trend behind the latency percentiles; absent when the measure has no latency. */
+  latencyMetric?: string;
+  /** True when failures per second are counted for the measure (HTTP requests, echo messages). */
+  errors: boolean;
+}
+
 /** Data of every chart; absent parts mean "not measured". */
 export interface ChartData {
+  /**
+   * What `timeline` measures; absent when the runs have nothing per second to plot (a run
+   * without HTTP requests saved before per-second protocol measures existed).
+   */
+  measure?: ChartMeasure;
   timeline: ChartTimelinePoint[];
   /** Step boundaries on the timeline. */
   segments: Array<{ label: string; startT: number; endT: number; valid: boolean }>;
