@@ -171,13 +171,15 @@ export function htmlLoadTest(
   ];
   const fallback = timelineFallbacks(model);
   const measure = model.charts.measure;
-  const per = measure && measure.kind !== 'http' ? ` of ${measure.name}` : '';
+  const http = !measure || measure.kind === 'http';
+  const per = http ? '' : ` of ${measure.name}`;
+  const latencyOf = http || !measure.latencyMetric ? '' : ` (${measure.latencyMetric})`;
   return [
     `<h3>Test Configuration</h3>${config}`,
     `<h3>Results</h3>${resultsList(model)}`,
     figure(
       'latency-over-time',
-      `Latency percentiles${per} per second across all steps (shaded bands: steps; hatched: invalid).`,
+      `Latency percentiles${latencyOf} per second across all steps (shaded bands: steps; hatched: invalid).`,
       charts['latency-over-time'],
       fallback.latency,
     ),
@@ -189,7 +191,7 @@ export function htmlLoadTest(
     ),
     figure(
       'errors-over-time',
-      `Errors${per} per second by class.`,
+      `Errors${measure?.kind === 'ws-echo' ? ' (echo messages unanswered)' : ''} per second by class.`,
       charts['errors-over-time'],
       fallback.errors,
     ),

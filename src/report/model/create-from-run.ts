@@ -36,8 +36,14 @@ const NO_HTTP =
  */
 export function sustainedThroughputNote(run: RunResultFile): string {
   const base = 'a single run at fixed load is not a stress ramp (use redline audit)';
-  const interval = throughputInterval(run);
-  return interval ? `${base}; it sustained ${formatThroughputInterval(interval)}` : base;
+  // In the run's own measure: req/s of HTTP, else e.g. calls/s of gRPC (never 0 req/s of none).
+  const { measure, timeline } = createTimeline([{ label: 'run', run, valid: true }]);
+  if (!measure) return base;
+  const http = measure.kind === 'http';
+  const interval = throughputInterval(run, http ? undefined : timeline.map((p) => p.rps));
+  if (!interval) return base;
+  const unit = http ? 'req/s' : `${measure.rateUnit} (${measure.name})`;
+  return `${base}; it sustained ${formatThroughputInterval(interval, unit)}`;
 }
 
 function loadTest(run: RunResultFile): LoadTestView {

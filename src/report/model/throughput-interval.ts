@@ -22,10 +22,15 @@ export interface ThroughputInterval {
 /**
  * Mean req/s over the run's whole seconds (the last, partial one would read low) with a 95 %
  * Student-t interval; undefined with fewer than 2 seconds. Successive seconds are correlated, so
- * the interval is a lower bound of the uncertainty, stated as such where it is shown.
+ * the interval is a lower bound of the uncertainty, stated as such where it is shown. `rates`:
+ * the per-second values to summarise instead of the HTTP req/s (one per timeline point, e.g.
+ * gRPC calls/s of a run without HTTP).
  */
-export function throughputInterval(run: RunResultFile): ThroughputInterval | undefined {
-  const values = run.timeline.slice(0, Math.floor(run.durationMs / 1000)).map((p) => p.rps);
+export function throughputInterval(
+  run: RunResultFile,
+  rates: readonly number[] = run.timeline.map((p) => p.rps),
+): ThroughputInterval | undefined {
+  const values = rates.slice(0, Math.floor(run.durationMs / 1000));
   const n = values.length;
   if (n < 2) return undefined;
   const mean = values.reduce((a, b) => a + b, 0) / n;
@@ -40,8 +45,8 @@ export function throughputInterval(run: RunResultFile): ThroughputInterval | und
   };
 }
 
-/** "812 req/s (95% CI 790–834 over 20 s, best second 870)". */
-export function formatThroughputInterval(i: ThroughputInterval): string {
+/** "812 req/s (95% CI 790–834 over 20 s, best second 870)" (`unit`: another rate's, e.g. calls/s). */
+export function formatThroughputInterval(i: ThroughputInterval, unit = 'req/s'): string {
   const f = (v: number) => v.toFixed(v >= 100 ? 0 : 1);
-  return `${f(i.mean)} req/s (95% CI ${f(i.low)}–${f(i.high)} over ${i.seconds} s, best second ${f(i.best)})`;
+  return `${f(i.mean)} ${unit} (95% CI ${f(i.low)}–${f(i.high)} over ${i.seconds} s, best second ${f(i.best)})`;
 }
