@@ -41,10 +41,13 @@ export interface TimelineLatency {
 
 /** gRPC (`k6/net/grpc`) in one interval. */
 export interface TimelineGrpc {
-  /** Calls completed (`grpc_req_duration` samples: unary invokes), and per second. */
+  /**
+   * Calls ended (`grpc_req_duration` samples: each unary call, and each stream at its status),
+   * and per second.
+   */
   calls: number;
   callsPerSecond: number;
-  /** `grpc_req_duration` percentiles of the interval; absent when no call completed in it. */
+  /** `grpc_req_duration` percentiles of the interval; absent when no call ended in it. */
   latency?: TimelineLatency;
   /** Streams started (`grpc_streams`) and stream messages sent / received. */
   streams: number;

@@ -138,13 +138,16 @@ export function timelinePoint(
     dropped: delta.summarize('dropped_iterations')?.sum ?? 0,
     errors: errorsByClass(delta),
   };
-  // Quick mode's HTTP loop has no iterations: the field is there only when the run counts them.
-  if (has(totals, 'iterations')) point.iterations = sumOf(delta, 'iterations');
   if (has(totals, 'grpc_req_duration', 'grpc_streams')) point.grpc = grpcBlock(delta, seconds);
   if (has(totals, 'ws_sessions', 'ws_msgs_sent', 'ws_msgs_received'))
     point.ws = wsBlock(delta, seconds);
   if (has(totals, 'ws_echo_round_trip', 'ws_echo_unanswered', 'ws_echo_dropped'))
     point.wsEcho = wsEchoBlock(delta, seconds);
+  // Quick mode's HTTP loop has no iterations: the field is there when the run counts them, or
+  // is a script using gRPC or WebSocket (whose iterations may all run to the end of the test,
+  // as the echo mode's sessions do, and count 0: k6 counts completed iterations only).
+  if (has(totals, 'iterations') || point.grpc || point.ws || point.wsEcho)
+    point.iterations = sumOf(delta, 'iterations');
   return point;
 }
 

@@ -245,6 +245,8 @@ describe('WebSocket echo quick mode (built CLI)', () => {
       const points = result.timeline;
       const total = (f: (p: (typeof points)[number]) => number) => points.reduce((s, p) => s + f(p), 0);
       expect(points.every((p) => p.wsEcho !== undefined && p.ws !== undefined && p.requests === 0)).toBe(true);
+      // Each connection's session (one iteration) lasts until the test ends: none completed.
+      expect(points.map((p) => p.iterations)).toEqual(points.map(() => 0));
       expect(total((p) => p.wsEcho!.roundTrips)).toBe(count('ws_echo_round_trip'));
       expect(total((p) => p.ws!.msgsSent)).toBe(count('ws_msgs_sent'));
       expect(total((p) => p.ws!.msgsReceived)).toBe(count('ws_msgs_received'));
