@@ -66,3 +66,18 @@ export function formatStepCpu(s: {
     s.dbServerCpuPercent === undefined ? '' : ` + DB ${formatPercentValue(s.dbServerCpuPercent)}`;
   return `${formatPercentValue(s.targetCpuPercent)}${loop}${db}`;
 }
+
+/**
+ * The p50, p95, p99 and error-rate cells of a step table row: "—" when the step completed no
+ * HTTP request (a WebSocket or gRPC run measured none of them: not 0 ms, not 0 %).
+ */
+export function stepHttpCells(s: {
+  requests: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errorRate: number;
+}): string[] {
+  if (s.requests === 0) return ['—', '—', '—', '—'];
+  return [formatMs(s.p50), formatMs(s.p95), formatMs(s.p99), formatFraction(s.errorRate)];
+}

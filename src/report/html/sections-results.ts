@@ -5,11 +5,11 @@ import {
   formatFraction,
   formatInteger,
   formatMemory,
-  formatMs,
   formatPercentValue,
   formatReportDuration,
   formatRps,
   formatStepCpu,
+  stepHttpCells,
 } from '../format.js';
 import { summarizeChecks } from '../model/checks-view.js';
 import { LEAK_STATUS } from '../model/leak-view.js';
@@ -29,10 +29,7 @@ function stepRow(s: StepView): string[] {
     formatReportDuration(s.durationMs),
     formatInteger(s.requests),
     formatRps(s.rps),
-    formatMs(s.p50),
-    formatMs(s.p95),
-    formatMs(s.p99),
-    formatFraction(s.errorRate),
+    ...stepHttpCells(s),
     formatStepCpu(s),
     h(mem),
     `${formatPercentValue(s.generatorCpuPercent)}${s.generatorSaturated ? ' saturated' : ''}`,

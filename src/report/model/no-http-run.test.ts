@@ -61,6 +61,12 @@ export default function () {
     expect(md).toMatch(/no HTTP request in \d+\.\d s \(its measures are its own metrics/);
     expect(md).not.toMatch(/fails 1 \(Throughput\)/);
     expect(md).not.toContain('p95 0.0 ms');
+    // The step table shows no latency or error rate it did not measure.
+    const stepRow = md.split('\n').find((l) => l.startsWith('| run |'))!;
+    expect(stepRow).not.toContain('0 ms');
+    expect(stepRow.split('|').map((c) => c.trim())).toEqual(
+      expect.arrayContaining(['—', '—', '—', '—']),
+    );
   });
 
   it('plots the WebSocket messages per second of a k6/ws script, never an HTTP chart of zeros', async () => {
