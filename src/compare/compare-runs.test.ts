@@ -6,6 +6,20 @@ import { compareRuns } from './compare-runs.js';
 
 const row = (r: ReturnType<typeof compareRuns>, key: string) => r.rows.find((x) => x.key === key)!;
 
+describe('compareRuns of runs without HTTP requests', () => {
+  it('warns that the HTTP rows compare nothing measured', () => {
+    const a = createSyntheticRun({ seed: 1, seconds: 10 });
+    const none = JSON.parse(JSON.stringify(a)) as typeof a;
+    delete none.metrics['http_reqs'];
+    none.timeline = none.timeline.map((p) => ({ ...p, requests: 0, rps: 0 }));
+    const r = compareRuns([a], [none]);
+    expect(r.warnings[0]).toMatch(
+      /^no HTTP request in 0 of 1 run\(s\) of A and 1 of 1 of B: compare reads HTTP requests only/,
+    );
+    expect(compareRuns([a], [a]).warnings.join('\n')).not.toContain('no HTTP request');
+  });
+});
+
 describe('compareRuns, one run per side (per-interval Mann-Whitney U)', () => {
   it('flags a 20% latency increase as a significant regression', () => {
     const a = createSyntheticRun({ seed: 1, seconds: 60, p50: 50 });

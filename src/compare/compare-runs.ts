@@ -143,6 +143,14 @@ function warningsFor(
   o: Required<CompareOptions>,
 ): string[] {
   const w: string[] = [];
+  // The compared measures are HTTP's: a run without HTTP requests (WebSocket, gRPC) has none.
+  const noHttp = (runs: readonly RunResultFile[]) =>
+    runs.filter((r) => readRunStats(r).requests === 0).length;
+  const [emptyA, emptyB] = [noHttp(a), noHttp(b)];
+  if (emptyA + emptyB > 0)
+    w.push(
+      `no HTTP request in ${emptyA} of ${a.length} run(s) of A and ${emptyB} of ${b.length} of B: compare reads HTTP requests only, and their 0 ms and 0 req/s were not measured (compare the protocol's own metrics, e.g. grpc_req_duration or ws_echo_round_trip, in the result files)`,
+    );
   if (mode === 'runs') {
     const n = Math.min(a.length, b.length);
     const p = mannWhitneyU(
