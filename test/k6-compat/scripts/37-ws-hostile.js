@@ -5,6 +5,9 @@ import { check } from 'k6';
 import { Counter } from 'k6/metrics';
 
 const sends = new Counter('script_sends');
+// A send the session refused (its socket was no longer open, as the end of the test closes it):
+// k6/ws reports it as an error event, and ws_msgs_sent counts only messages handed to an open socket.
+const refused = new Counter('script_sends_refused');
 const events = new Counter('test_events');
 const chunk = 'x'.repeat(64 * 1024);
 
@@ -38,6 +41,9 @@ export function reset() {
 
 export function slowClassic() {
   ws.connect(`${__ENV.WS_URL}/slow-reader`, {}, (socket) => {
+    socket.on('error', (e) => {
+      if (String(e.error()).includes('send on a closed connection')) refused.add(1, { api: 'classic' });
+    });
     socket.on('open', () =>
       socket.setInterval(() => {
         socket.send(chunk);
