@@ -32,23 +32,29 @@ function measure(fill: () => unknown): { measured: number; estimated: number } {
 }
 
 describe('probe footprint estimate', () => {
-  it('a cache tracker with 4,000 (query, parameters) pairs: estimate within 0.5–1.5× of the measured growth', () => {
-    const { measured, estimated } = measure(() => {
-      const tracker = new CacheTracker();
-      for (let i = 0; i < 4000; i++)
-        tracker.note(
-          'SELECT name FROM authors WHERE id = $1',
-          `[${i}]`,
-          'SELECT name FROM authors WHERE id = $1',
-          'GET /items/:id',
-          i,
-          1,
-          1000,
-          () => undefined,
-        );
-      return tracker;
-    });
-    expect(measured).toBeGreaterThan(100_000);
+  // V8's heap moves by a few hundred kB between two readings whatever the test does (code
+  // compiled or flushed, feedback vectors): 128–799 kB locally for the same 4,000-pair tracker,
+  // and CI once read 1.92× on a 5,000-entry map. The structures below are several MB, so that
+  // noise stays a few per cent of the growth.
+  it('ten cache trackers with 4,000 (query, parameters) pairs each: estimate within 0.5–1.5× of the measured growth', () => {
+    const { measured, estimated } = measure(() =>
+      Array.from({ length: 10 }, (_, t) => {
+        const tracker = new CacheTracker();
+        for (let i = 0; i < 4000; i++)
+          tracker.note(
+            'SELECT name FROM authors WHERE id = $1',
+            `[${t * 4000 + i}]`,
+            'SELECT name FROM authors WHERE id = $1',
+            'GET /items/:id',
+            i,
+            1,
+            1000,
+            () => undefined,
+          );
+        return tracker;
+      }),
+    );
+    expect(measured).toBeGreaterThan(4_000_000);
     expect(estimated / measured).toBeGreaterThan(0.5);
     expect(estimated / measured).toBeLessThan(1.5);
   });
@@ -74,15 +80,15 @@ describe('probe footprint estimate', () => {
     expect(estimated / measured).toBeLessThan(1.5);
   });
 
-  it('a registered map of 5,000 query texts to plain objects: estimate within 0.5–1.5×', () => {
+  it('a registered map of 50,000 query texts to plain objects: estimate within 0.5–1.5×', () => {
     const { measured, estimated } = measure(() => {
       const map = new Map<string, object>();
       registerFootprint(() => map);
-      for (let i = 0; i < 5000; i++)
+      for (let i = 0; i < 50_000; i++)
         map.set(`SELECT id FROM t WHERE id = ${i}`.normalize(), { sql: 'x', n: i, cols: ['a'] });
       return map;
     });
-    expect(measured).toBeGreaterThan(100_000);
+    expect(measured).toBeGreaterThan(4_000_000);
     expect(estimated / measured).toBeGreaterThan(0.5);
     expect(estimated / measured).toBeLessThan(1.5);
   });
