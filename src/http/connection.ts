@@ -314,6 +314,45 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
     this.#socket = socket;
   }
 
+  /**
+   * Takes over `socket`, a TLS socket someone else connected (the scripts' HTTP/2 offer, whose
+   * server chose HTTP/1.1 via ALPN): the connection is open at once, without a handshake of its
+   * own, and its first request reports `connectingMs` and `tlsMs`, the times of that handshake.
+   * The owner hears `onConnectionReady`. The socket's reads must be passed to the returned
+   * function (its creator set its `onread`); reads of a socket no longer this connection's are
+   * dropped.
+   */
+  adopt(
+    socket: TLSSocket,
+    connectingMs: number,
+    tlsMs: number,
+    ocspResponse: Buffer | undefined,
+  ): (buf: Buffer, nread: number) => void {
+    if (this.#state !== ConnState.Closed) throw new Error('adopt: the connection is in use');
+    this.#state = ConnState.Connecting;
+    this.#connectStart = this.#now() - connectingMs - tlsMs;
+    this.parser.reset();
+    this.served = 0;
+    this.#closing = false;
+    const generation = ++this.#generation;
+    (socket as OwnedSocket)[OWNER] = { conn: this, generation };
+    socket.on('error', onSocketError);
+    socket.on('end', onSocketEnd);
+    socket.on('close', onSocketClose);
+    this.#socket = socket;
+    this.ocspResponse = ocspResponse;
+    this.tlsProtocol = socket.getProtocol() ?? '';
+    this.tlsCipher = socket.getCipher()?.standardName ?? '';
+    this.#connectingMs = connectingMs;
+    this.#tlsMs = tlsMs;
+    this.#state = ConnState.Open;
+    this.#fresh = true;
+    this.#owner.onConnectionReady(this);
+    return (buf, nread) => {
+      if (this.#socket === socket) this.#consume(buf, 0, nread);
+    };
+  }
+
   /** @internal The socket generation: events of an older socket are ignored. */
   get generation(): number {
     return this.#generation;

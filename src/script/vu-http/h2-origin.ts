@@ -1,7 +1,11 @@
 /**
  * A VU's HTTP/2 session to one https origin (scripts): TLS with ALPN `h2, http/1.1`, as k6 (Go's
- * net/http) negotiates; when the server picks HTTP/1.1 the origin is remembered as HTTP/1.1 for
- * this thread and the waiting requests go back to the HTTP/1.1 pool (`onFallback`). Concurrent
+ * net/http) negotiates; when the server picks HTTP/1.1 (or no protocol) the origin is remembered
+ * as HTTP/1.1 for this thread, and the connection, already up, is handed to the HTTP/1.1 pool
+ * with the requests waiting for it (`onHttp1`): one TLS handshake, whatever ALPN chose, as Go's
+ * transport uses the connection it dialled. (It used to be closed and a second one opened: two
+ * handshakes for one connection reported.) The HTTP/2 session is only made once the server
+ * chose h2, so node:http2 never holds a socket that turns out to be HTTP/1.1. Concurrent
  * requests of the VU (`http.batch`, the async API) are multiplexed as streams on the one
  * session, as k6 does.
  *
@@ -18,7 +22,7 @@ import {
   type IncomingHttpHeaders,
   type OutgoingHttpHeaders,
 } from 'node:http2';
-import { type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { type TLSSocket, type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls';
 import { type ConnectionOptions, SendFlags } from '../../http/connection.js';
 import {
   type ClassifiedError,
@@ -28,6 +32,7 @@ import {
   http2StreamReset,
   truncatedResponse,
 } from '../../http/errors.js';
+import { clientSecureContext } from '../../http/secure-context.js';
 import type { Target } from '../../http/target.js';
 import { TimingTrail } from '../../http/timing-trail.js';
 
@@ -52,14 +57,34 @@ export interface H2Answer {
   trail: TimingTrail;
 }
 
+/** A TLS connection whose server chose HTTP/1.1 via ALPN, handed over (see {@link H2OriginOwner.onHttp1}). */
+export interface Http1Handoff {
+  socket: TLSSocket;
+  /** The target the connection was made to. */
+  target: Target;
+  /** Its TCP connect and TLS handshake times (ms), for the first request sent on it. */
+  connectingMs: number;
+  tlsMs: number;
+  /** The OCSP response the server stapled, if any. */
+  ocspResponse: Buffer | undefined;
+  /**
+   * Where the socket's reads go once handed over: set it at once. The socket reads into the
+   * `readBuffer` given to the origin (`onread`), so a read is valid only during the call.
+   */
+  reader: ((buf: Buffer, nread: number) => void) | null;
+}
+
 /** Where an origin reports. */
 export interface H2OriginOwner<R extends H2Request> {
   onAnswer(request: R, answer: H2Answer): void;
   onFailed(request: R, error: ClassifiedError, trail: TimingTrail): void;
   /** Not processed by the server (GOAWAY): may be sent again on a new session. */
   onRetry(request: R): void;
-  /** The server chose HTTP/1.1: these requests were not sent and go to the HTTP/1.1 path. */
-  onFallback(requests: R[]): void;
+  /**
+   * The server chose HTTP/1.1: the connection is the owner's now (an HTTP/1.1 connection, set
+   * `handoff.reader` before returning), and `requests`, not sent, go to the HTTP/1.1 path.
+   */
+  onHttp1(handoff: Http1Handoff, requests: R[]): void;
   /** The session is gone (closed, failed, drained): the owner forgets this origin. */
   onClosed(origin: H2Origin<R>): void;
 }
@@ -93,8 +118,13 @@ export class H2Origin<R extends H2Request> {
   tlsProtocol = '';
   tlsCipher = '';
   readonly #owner: H2OriginOwner<R>;
-  readonly #session: ClientHttp2Session;
+  /** Made when the server chose h2 (null before, and for ever when it chose HTTP/1.1). */
+  #session: ClientHttp2Session | null = null;
   readonly #socket: TLSSocket;
+  readonly #target: Target;
+  /** Reads of the socket before node:http2 takes it, or after it was handed over (`onHttp1`). */
+  #reader: ((buf: Buffer, nread: number) => void) | null = null;
+  #ocspResponse: Buffer | undefined = undefined;
   #ready = false;
   #draining = false;
   #dead = false;
@@ -121,57 +151,94 @@ export class H2Origin<R extends H2Request> {
     owner: H2OriginOwner<R>,
     insecure: boolean,
     tls: ConnectionOptions['tls'],
+    readBuffer: Buffer,
     singleUse = false,
   ) {
     this.key = key;
+    this.#target = target;
     this.#singleUse = singleUse;
     this.#owner = owner;
     this.#connectStart = performance.now();
+    // As the HTTP/1.1 connection (src/http/connection.ts) opens its sockets: a shared TLS context,
+    // a stapled OCSP response asked for, reads into the thread's buffer (`onread`, passed on by
+    // node:tls). node:http2 reads natively once it holds the socket; before, and after a handoff
+    // to HTTP/1.1, the reads come here.
     const socket = tlsConnect({
       host: target.hostname,
       port: target.port,
       servername: target.servername,
       rejectUnauthorized: !insecure,
       ALPNProtocols: ['h2', 'http/1.1'],
-      ...tls,
-    });
+      requestOCSP: true,
+      secureContext: clientSecureContext(tls),
+      onread: {
+        buffer: readBuffer,
+        callback: (nread: number, buf: Buffer) => {
+          this.#reader?.(buf, nread);
+          return true;
+        },
+      },
+    } as TlsConnectionOptions);
     this.#socket = socket;
     socket.setNoDelay(true);
-    socket.once('connect', () => {
-      this.#connectingMs = performance.now() - this.#connectStart;
-    });
-    socket.once('secureConnect', () => {
-      this.#tlsMs = performance.now() - this.#connectStart - this.#connectingMs;
-      this.tlsProtocol = socket.getProtocol() ?? '';
-      this.tlsCipher = socket.getCipher()?.standardName ?? '';
-      if (socket.alpnProtocol !== 'h2') this.#fallBack();
-    });
-    socket.on('error', (error) => {
-      this.#failure ??= classifySocketError(error);
-      // A TLS alert after the handshake (a server refusing the client certificate under TLS 1.3)
-      // errors the socket without destroying it once node:http2 holds it: the session would never
-      // close and its requests would wait for their timeout (as in h2-connection.ts).
-      socket.destroy();
-    });
-    const host = target.hostname.includes(':') ? `[${target.hostname}]` : target.hostname;
-    this.#session = h2connect(`https://${host}:${target.port}`, {
+    socket.once('connect', this.#onTcpUp);
+    socket.once('OCSPResponse', this.#onOcsp);
+    socket.once('secureConnect', this.#onSecureConnect);
+    socket.on('error', this.#onSocketError);
+    socket.once('close', this.#onSocketClose);
+  }
+
+  readonly #onTcpUp = (): void => {
+    this.#connectingMs = performance.now() - this.#connectStart;
+  };
+
+  readonly #onOcsp = (response: Buffer): void => {
+    this.#ocspResponse = response;
+  };
+
+  readonly #onSocketError = (error: Error): void => {
+    this.#failure ??= classifySocketError(error);
+    // A TLS alert after the handshake (a server refusing the client certificate under TLS 1.3)
+    // errors the socket without destroying it once node:http2 holds it: the session would never
+    // close and its requests would wait for their timeout (as in h2-connection.ts).
+    this.#socket.destroy();
+  };
+
+  /** The socket closed before a session was made (refused, TLS failure, destroyed). */
+  readonly #onSocketClose = (): void => {
+    if (this.#session === null) this.#onClose();
+  };
+
+  readonly #onSecureConnect = (): void => {
+    const socket = this.#socket;
+    this.#tlsMs = performance.now() - this.#connectStart - this.#connectingMs;
+    this.tlsProtocol = socket.getProtocol() ?? '';
+    this.tlsCipher = socket.getCipher()?.standardName ?? '';
+    if (this.#dead) return;
+    if (socket.alpnProtocol !== 'h2') return this.#handOver();
+    const host = this.#target.hostname.includes(':')
+      ? `[${this.#target.hostname}]`
+      : this.#target.hostname;
+    // Made here, in the handshake's callback: no byte of the server's was read before.
+    const session = h2connect(`https://${host}:${this.#target.port}`, {
       createConnection: () => socket,
       settings: { enablePush: false },
     });
-    this.#session.on('error', (error: NodeJS.ErrnoException) => {
+    this.#session = session;
+    session.on('error', (error: NodeJS.ErrnoException) => {
       this.#failure ??= classifySocketError(error);
     });
     // Up with the server's first SETTINGS: streams sent earlier could exceed its
     // SETTINGS_MAX_CONCURRENT_STREAMS and be refused; after it, node:http2 queues the excess.
-    this.#session.once('remoteSettings', () => {
+    session.once('remoteSettings', () => {
       if (this.#dead) return;
       this.#ready = true;
       const queued = this.#queue.splice(0);
       for (const r of queued) this.#send(r);
     });
-    this.#session.on('goaway', (code: number, last: number) => this.#onGoaway(code, last));
-    this.#session.on('close', () => this.#onClose());
-  }
+    session.on('goaway', (code: number, last: number) => this.#onGoaway(code, last));
+    session.on('close', () => this.#onClose());
+  };
 
   /** True while new requests may be sent (or queued) on this session. */
   get usable(): boolean {
@@ -218,19 +285,33 @@ export class H2Origin<R extends H2Request> {
     for (const f of this.#flights) f.done = true;
     this.#flights.clear();
     this.#queue.length = 0;
-    this.#session.destroy();
+    this.#session?.destroy();
     this.#socket.destroy();
     this.#owner.onClosed(this);
   }
 
-  #fallBack(): void {
+  /** The server chose HTTP/1.1 (or nothing): the connection and the waiting requests go to the owner. */
+  #handOver(): void {
     HTTP1_ORIGINS.add(this.key);
     this.#dead = true;
     const queued = this.#queue.splice(0);
-    this.#session.destroy();
-    this.#socket.destroy();
+    const socket = this.#socket;
+    socket.off('error', this.#onSocketError);
+    socket.off('close', this.#onSocketClose);
+    socket.off('OCSPResponse', this.#onOcsp);
     this.#owner.onClosed(this);
-    this.#owner.onFallback(queued);
+    const handoff: Http1Handoff = {
+      socket,
+      target: this.#target,
+      connectingMs: this.#connectingMs,
+      tlsMs: this.#tlsMs,
+      ocspResponse: this.#ocspResponse,
+      reader: null,
+    };
+    this.#owner.onHttp1(handoff, queued);
+    this.#reader = handoff.reader;
+    // Nobody took it (cannot happen with VuHttp): closed rather than leaked.
+    if (this.#reader === null) socket.destroy();
   }
 
   #send(request: R): void {
@@ -250,7 +331,8 @@ export class H2Origin<R extends H2Request> {
     this.#flights.add(flight);
     let stream: ClientHttp2Stream;
     try {
-      stream = this.#session.request(request.h2Headers, {
+      // #send runs once the session is up (remoteSettings), so it exists.
+      stream = this.#session!.request(request.h2Headers, {
         endStream: request.h2Body === undefined,
       });
     } catch (error) {
@@ -276,7 +358,7 @@ export class H2Origin<R extends H2Request> {
     stream.on('close', () => {
       if (flight.done) return;
       const end = flight.endAt || performance.now();
-      if (this.#session.destroyed || this.#dead)
+      if (this.#session?.destroyed !== false || this.#dead)
         this.#finish(flight, end, this.#sessionFailure(flight));
       else if (stream.rstCode !== h2constants.NGHTTP2_NO_ERROR)
         this.#finish(flight, end, http2StreamReset(stream.rstCode));
@@ -345,7 +427,7 @@ export class H2Origin<R extends H2Request> {
     const over = this.#draining || (this.#singleUse && this.#queue.length === 0);
     if (over && this.#flights.size === 0 && !this.#dead) {
       this.#dead = true;
-      this.#session.close();
+      this.#session?.close();
     }
   }
 

@@ -46,7 +46,13 @@ import {
   digestAuthorization,
   parseDigestChallenge,
 } from './digest-auth.js';
-import { type H2Answer, H2Origin, type H2OriginOwner, knownHttp1 } from './h2-origin.js';
+import {
+  type H2Answer,
+  H2Origin,
+  type H2OriginOwner,
+  type Http1Handoff,
+  knownHttp1,
+} from './h2-origin.js';
 import { httpSettings } from './http-settings.js';
 import { encodeBody } from './request-body.js';
 import { assertSupportedParams } from './request-checks.js';
@@ -533,26 +539,30 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
       if (idle?.canSend) return this.#send(idle, pending);
     }
     if (pool.all.length < Math.max(1, httpSettings.batchPerHost)) {
-      const tls = httpSettings.tls
-        ? tlsConnectOptions(httpSettings.tls, pending.target)
-        : undefined;
-      const conn = new HttpConnection(this.#nextConnectionId++, pending.target, this, {
-        pipelining: 1,
-        insecure: httpSettings.insecure,
-        ...(tls ? { tls } : {}),
-        requestOcsp: true,
-        readBuffer,
-        keepHeaders: true,
-        keepBody: true,
-      });
-      pool.all.push(conn);
-      slotOf(conn).pool = pool;
+      const conn = this.#newConnection(pool, pending.target);
       pending.conn = conn;
       slotOf(conn).pending = pending;
       conn.connect();
       return;
     }
     pool.waiting.push(pending);
+  }
+
+  /** A new (unconnected) HTTP/1.1 connection to `target`, counted in `pool`. */
+  #newConnection(pool: OriginPool, target: Target): HttpConnection {
+    const tls = httpSettings.tls ? tlsConnectOptions(httpSettings.tls, target) : undefined;
+    const conn = new HttpConnection(this.#nextConnectionId++, target, this, {
+      pipelining: 1,
+      insecure: httpSettings.insecure,
+      ...(tls ? { tls } : {}),
+      requestOcsp: true,
+      readBuffer,
+      keepHeaders: true,
+      keepBody: true,
+    });
+    pool.all.push(conn);
+    slotOf(conn).pool = pool;
+    return conn;
   }
 
   /** Sends `pending` as a stream on the VU's HTTP/2 session to its origin (one per origin). */
@@ -568,6 +578,7 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
         this,
         httpSettings.insecure,
         tls,
+        readBuffer,
         httpSettings.noConnectionReuse,
       );
       this.#h2.set(key, origin);
@@ -630,13 +641,27 @@ export class VuHttp implements ConnectionOwner, H2OriginOwner<Pending> {
     this.#dispatch(pending, true);
   }
 
-  onFallback(requests: Pending[]): void {
+  onHttp1(handoff: Http1Handoff, requests: Pending[]): void {
     for (const p of requests) {
       this.#h2Requests.delete(p);
       p.h2 = null;
       p.proto = 'HTTP/1.1';
-      this.#dispatch(p);
     }
+    // The connection joins the origin's pool as a new one: the first waiting request goes on it
+    // (and reports its handshake), the others are dispatched as usual (batchPerHost).
+    const conn = this.#newConnection(this.#pool(handoff.target), handoff.target);
+    const first = requests[0];
+    if (first !== undefined) {
+      first.conn = conn;
+      slotOf(conn).pending = first;
+    }
+    handoff.reader = conn.adopt(
+      handoff.socket,
+      handoff.connectingMs,
+      handoff.tlsMs,
+      handoff.ocspResponse,
+    );
+    for (let i = 1; i < requests.length; i++) this.#dispatch(requests[i]!);
   }
 
   onClosed(origin: H2Origin<Pending>): void {
