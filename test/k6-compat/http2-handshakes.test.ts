@@ -28,7 +28,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(protocol: 'h2' | 'http/1.1'): Promise<CountingServer> {
+/** `none`: an HTTP/1.1 server that answers no ALPN protocol at all (HTTP/1.1 too, as in Go). */
+async function start(protocol: 'h2' | 'http/1.1' | 'none'): Promise<CountingServer> {
   const handshakes: string[] = [];
   let requests = 0;
   const sockets = new Set<TLSSocket>();
@@ -38,12 +39,17 @@ async function start(protocol: 'h2' | 'http/1.1'): Promise<CountingServer> {
           requests++;
           res.end('ok');
         }).on('session', (s: Http2Session) => s.on('error', () => {}))
-      : createHttpsServer(selfSignedCertificate(), (_req, res) => {
-          requests++;
-          res.end('ok');
-        });
+      : createHttpsServer(
+          { ...selfSignedCertificate(), ...(protocol === 'none' ? { ALPNProtocols: [] } : {}) },
+          (_req, res) => {
+            requests++;
+            res.end('ok');
+          },
+        );
+  // No idle close during the run (Node's default is 5 s): every connection is made once.
+  if (protocol !== 'h2') (tls as ReturnType<typeof createHttpsServer>).keepAliveTimeout = 60_000;
   tls.on('secureConnection', (socket: TLSSocket) => {
-    handshakes.push(String(socket.alpnProtocol));
+    handshakes.push(socket.alpnProtocol || 'none');
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -64,6 +70,7 @@ async function start(protocol: 'h2' | 'http/1.1'): Promise<CountingServer> {
 describe('HTTP/2 offer over TLS: one handshake per connection', () => {
   for (const [protocol, proto] of [
     ['http/1.1', 'HTTP/1.1'],
+    ['none', 'HTTP/1.1'],
     ['h2', 'HTTP/2.0'],
   ] as const)
     for (const workers of [1, 2])

@@ -22,7 +22,11 @@ import {
   type IncomingHttpHeaders,
   type OutgoingHttpHeaders,
 } from 'node:http2';
-import { type TLSSocket, type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls';
+import {
+  type TLSSocket,
+  type ConnectionOptions as TlsConnectionOptions,
+  connect as tlsConnect,
+} from 'node:tls';
 import { type ConnectionOptions, SendFlags } from '../../http/connection.js';
 import {
   type ClassifiedError,
