@@ -15,7 +15,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-function track(server: Server): { sockets: Set<Socket> } {
+/** The open connections of `server` (TCP sockets, TLS servers' too). */
+export function track(server: Server): { sockets: Set<Socket> } {
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -24,7 +25,8 @@ function track(server: Server): { sockets: Set<Socket> } {
   return { sockets };
 }
 
-async function listen(server: Server): Promise<number> {
+/** Listens on 127.0.0.1 port 0; resolves with the port. */
+export async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   return typeof address === 'object' && address ? address.port : 0;
@@ -46,12 +48,16 @@ export async function startHttpServer(
     url: `http://127.0.0.1:${port}`,
     port,
     count: () => requests,
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => closeWithSockets(server, sockets),
   };
+}
+
+/** Closes `server` once its open connections `sockets` (see {@link track}) are destroyed. */
+export function closeWithSockets(server: Server, sockets: Set<Socket>): Promise<void> {
+  return new Promise((resolve) => {
+    for (const s of sockets) s.destroy();
+    server.close(() => resolve());
+  });
 }
 
 /** A {@link TestServer} that counts its requests per path. */

@@ -5,13 +5,13 @@
  * socket made for the h2 offer used to be closed and a second one opened for HTTP/1.1: 2
  * handshakes for the first request of each VU, 1 reported.
  */
-import { once } from 'node:events';
 import { createServer as createHttpsServer } from 'node:https';
 import { createSecureServer, type Http2Session } from 'node:http2';
-import type { AddressInfo, Server } from 'node:net';
+import type { Server } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../helpers/certificates.js';
+import { closeWithSockets, listen, track } from '../helpers/servers.js';
 import { checkCounts, metricValue, runCorpus } from './helpers/run-corpus.js';
 
 /** A TLS server on 127.0.0.1 and the ALPN protocol of each handshake it completed. */
@@ -32,7 +32,6 @@ afterEach(async () => {
 async function start(protocol: 'h2' | 'http/1.1' | 'none'): Promise<CountingServer> {
   const handshakes: string[] = [];
   let requests = 0;
-  const sockets = new Set<TLSSocket>();
   const tls: Server =
     protocol === 'h2'
       ? createSecureServer({ ...selfSignedCertificate(), allowHTTP1: false }, (_req, res) => {
@@ -48,22 +47,16 @@ async function start(protocol: 'h2' | 'http/1.1' | 'none'): Promise<CountingServ
         );
   // No idle close during the run (Node's default is 5 s): every connection is made once.
   if (protocol !== 'h2') (tls as ReturnType<typeof createHttpsServer>).keepAliveTimeout = 60_000;
+  const { sockets } = track(tls);
   tls.on('secureConnection', (socket: TLSSocket) => {
     handshakes.push(socket.alpnProtocol || 'none');
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
   });
-  tls.listen(0, '127.0.0.1');
-  await once(tls, 'listening');
+  const port = await listen(tls);
   return {
-    url: `https://127.0.0.1:${(tls.address() as AddressInfo).port}`,
+    url: `https://127.0.0.1:${port}`,
     handshakes,
     requests: () => requests,
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        tls.close(() => resolve());
-      }),
+    close: () => closeWithSockets(tls, sockets),
   };
 }
 
