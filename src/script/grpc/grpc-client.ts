@@ -250,7 +250,8 @@ function lastConnectionError(
 
 /**
  * Waits until `client`'s channel is ready, as k6's blocking dial does: a permanent failure
- * (`connect-failure.ts`) rejects at once, other failures are retried by grpc-js until `deadline`,
+ * (`connect-failure.ts`: a refused dial, a name that does not exist, a server's TLS alert)
+ * rejects at once, other failures are retried by grpc-js until `deadline`,
  * which rejects with the last failure seen; the VU's stop rejects with an IterationAbort.
  */
 function awaitReady(
