@@ -4,8 +4,11 @@
  * 60 s): a refused connect and a reset during the handshake throw at once with what happened; a
  * self-signed certificate (no insecureSkipTLSVerify) and a connection closed during the handshake
  * are retried until the timeout, the first throwing then with the verification error, the second
- * connecting on the next attempt; a server slow to answer still connects.
+ * connecting on the next attempt; a server slow to answer still connects. A host name that does
+ * not exist fails k6's dial at once (Go's "no such host" is not temporary); a name that resolves
+ * to both ::1 and 127.0.0.1 connects when only one of them listens.
  */
+import { promises as dns } from 'node:dns';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CountingServer, startCountingGrpcServer } from './helpers/counting-servers.js';
@@ -24,9 +27,9 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all([tls.close(), plain.close()]));
 
-function listen(server: Server): Promise<number> {
+function listen(server: Server, host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const address = server.address();
       resolve(typeof address === 'object' && address ? address.port : 0);
     });
@@ -34,13 +37,15 @@ function listen(server: Server): Promise<number> {
 }
 
 /**
- * A TCP front for `target` (`127.0.0.1:port`): each accepted connection is handed to `accept`
- * with its number (1, 2 …) and a function that pipes it to the target.
+ * A TCP front for `target` (`127.0.0.1:port`), listening on `host` (127.0.0.1 unless given): each
+ * accepted connection is handed to `accept` with its number (1, 2 …) and a function that pipes it
+ * to the target.
  */
 async function front(
   target: string,
   accept: (socket: Socket, n: number, pipe: () => void) => void,
-): Promise<{ addr: string; accepted: () => number; close: () => Promise<void> }> {
+  host = '127.0.0.1',
+): Promise<{ addr: string; port: number; accepted: () => number; close: () => Promise<void> }> {
   const port = Number(target.split(':')[1]);
   const sockets = new Set<Socket>();
   let n = 0;
@@ -55,9 +60,10 @@ async function front(
       socket.pipe(up).pipe(socket);
     });
   });
-  const own = await listen(server);
+  const own = await listen(server, host);
   return {
     addr: `127.0.0.1:${own}`,
+    port: own,
     accepted: () => n,
     close: () =>
       new Promise((resolve) => {
@@ -76,16 +82,22 @@ async function connectRun(env: Record<string, string>, insecure = false) {
   return { run, took: metricValue(run, 'connect_took', 'max') ?? Number.NaN };
 }
 
+/**
+ * A plaintext connect() to `addr` with k6's default timeout (60 s) throws an error matching
+ * `pattern`, well before the timeout (the message, without `context deadline exceeded`, says so).
+ */
+async function expectFailureAtOnce(addr: string, pattern: string): Promise<void> {
+  const { run, took } = await connectRun({ ADDR: addr, PLAINTEXT: '1', EXPECT_ERROR: pattern });
+  expect(checkCounts(run, 'connect failed with the expected error')).toEqual({ passes: 1, fails: 0 });
+  expect(took).toBeLessThan(30_000);
+}
+
 describe('k6/net/grpc connect() failures (k6: grpc-go blocking dial, FailOnNonTempDialError)', () => {
   it('46a a refused connect throws at once (default 60 s timeout) with the dial error', async () => {
-    const { run, took } = await connectRun({
-      ADDR: downAddr,
-      PLAINTEXT: '1',
-      EXPECT_ERROR:
-        'connection error: desc = "transport: error while dialing: dial tcp 127\\.0\\.0\\.1:\\d+: connect: connection refused"',
-    });
-    expect(checkCounts(run, 'connect failed with the expected error')).toEqual({ passes: 1, fails: 0 });
-    expect(took).toBeLessThan(5000);
+    await expectFailureAtOnce(
+      downAddr,
+      '^grpc\\.Client\\.connect\\(127\\.0\\.0\\.1:\\d+\\): connection error: desc = "transport: error while dialing: dial tcp 127\\.0\\.0\\.1:\\d+: connect: connection refused"',
+    );
   });
 
   it('46b a self-signed certificate: retried until the connect timeout, then the verification error', async () => {
@@ -151,6 +163,33 @@ describe('k6/net/grpc connect() failures (k6: grpc-go blocking dial, FailOnNonTe
       expect(slow.accepted()).toBe(1);
     } finally {
       await slow.close();
+    }
+  });
+
+  it('46g a host name that does not exist throws at once (default 60 s timeout) with the lookup error', async () => {
+    // .invalid never resolves (RFC 6761); nothing but the local resolver is asked.
+    await expectFailureAtOnce(
+      'nohost.invalid:50051',
+      '^grpc\\.Client\\.connect\\(nohost\\.invalid:50051\\): connection error: desc = "transport: error while dialing: lookup nohost\\.invalid: no such host"$',
+    );
+  });
+
+  it('46h a name resolving to ::1 and 127.0.0.1 connects when only one of them listens', async () => {
+    // Each loopback address `localhost` resolves to here, alone: where it resolves to both (the
+    // usual /etc/hosts), the other address is tried and refused first or not at all.
+    const families = new Set((await dns.lookup('localhost', { all: true })).map((a) => a.family));
+    const hosts = [...families].map((f) => (f === 6 ? '::1' : '127.0.0.1'));
+    expect(hosts.length).toBeGreaterThan(0);
+    for (const host of hosts) {
+      const only = await front(plain.address, (_socket, _n, pipe) => pipe(), host);
+      try {
+        const { run } = await connectRun({ ADDR: `localhost:${only.port}`, PLAINTEXT: '1' });
+        expect(checkCounts(run, 'connected'), host).toEqual({ passes: 1, fails: 0 });
+        expect(checkCounts(run, 'call OK'), host).toEqual({ passes: 1, fails: 0 });
+        expect(only.accepted(), host).toBeGreaterThanOrEqual(1);
+      } finally {
+        await only.close();
+      }
     }
   });
 });

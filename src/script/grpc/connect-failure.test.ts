@@ -1,8 +1,17 @@
 // How connect() words and classifies a failed attempt, as grpc-go (k6's dial) does: dial errors
 // that Go does not call temporary, server alerts and resets end connect() at once; verification
-// failures, EOF and timeouts are retried until the timeout.
+// failures, EOF and timeouts are retried until the timeout; a name that does not exist ends it at
+// once, other lookup failures are retried.
 import { describe, expect, it } from 'vitest';
-import { connectError, dialFailure, handshakeFailure } from './connect-failure.js';
+import {
+  connectError,
+  dialFailure,
+  handshakeFailure,
+  isResolutionFailure,
+  lookupFailure,
+  resolveFailure,
+  targetHost,
+} from './connect-failure.js';
 
 describe('dialFailure', () => {
   it('reads grpc-js last error: refused and unreachable are permanent, a timeout is retried', () => {
@@ -13,6 +22,52 @@ describe('dialFailure', () => {
     expect(dialFailure('Error: connect EHOSTUNREACH 10.0.0.1:443')?.permanent).toBe(true);
     expect(dialFailure('Error: connect ETIMEDOUT 10.0.0.1:443')?.permanent).toBe(false);
     expect(dialFailure('Error: self-signed certificate')).toBeUndefined();
+  });
+});
+
+describe('name resolution', () => {
+  it('finds the host of a target and grpc-js resolution failures', () => {
+    expect(targetHost('nohost.invalid:50051')).toBe('nohost.invalid');
+    expect(targetHost('dns:///api.example.com:443')).toBe('api.example.com');
+    expect(targetHost('dns://10.0.0.53/api.example.com:443')).toBe('api.example.com');
+    expect(targetHost('[::1]:50051')).toBe('::1');
+    expect(isResolutionFailure('Name resolution failed for target dns:nohost.invalid:50051')).toBe(
+      true,
+    );
+    expect(isResolutionFailure('Error: connect ECONNREFUSED 127.0.0.1:1')).toBe(false);
+  });
+
+  it("a name that does not exist is Go's permanent 'no such host'; a temporary failure is retried", () => {
+    const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND x.invalid'), {
+      code: 'ENOTFOUND',
+    });
+    expect(resolveFailure('x.invalid', notFound)).toEqual({
+      desc: 'transport: error while dialing: lookup x.invalid: no such host',
+      permanent: true,
+    });
+    const again = Object.assign(new Error('getaddrinfo EAI_AGAIN x.example'), {
+      code: 'EAI_AGAIN',
+    });
+    expect(resolveFailure('x.example', again)).toEqual({
+      desc: 'transport: error while dialing: lookup x.example: temporary failure in name resolution',
+      permanent: false,
+    });
+    expect(
+      resolveFailure('x.example', Object.assign(new Error('f'), { code: 'EAI_FAIL' })).permanent,
+    ).toBe(true);
+  });
+
+  it('looks a name under .invalid up with the OS resolver: no such host, permanent', async () => {
+    const lastError = 'Name resolution failed for target dns:nohost.invalid:50051';
+    expect(await lookupFailure('nohost.invalid:50051', lastError)).toEqual({
+      desc: 'transport: error while dialing: lookup nohost.invalid: no such host',
+      permanent: true,
+    });
+    // A name that resolves now keeps grpc-js's text and is retried.
+    expect(await lookupFailure('localhost:1', lastError)).toEqual({
+      desc: lastError,
+      permanent: false,
+    });
   });
 });
 

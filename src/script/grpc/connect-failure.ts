@@ -7,7 +7,14 @@
  * backoff until the connect timeout, which then fails with the last error (`WithReturnConnectionError`).
  * A certificate that fails verification is such a retried failure: Go's verification error is
  * neither temporary nor permanent, and grpc-go counts unknown errors as temporary.
+ *
+ * k6 resolves the host name in its own dialer, on every attempt (grpc-go's `DialContext` passes
+ * the target through unresolved): a name that does not exist fails that dial with Go's DNS error,
+ * which is not temporary, so `connect()` throws at once; a lookup that timed out or met a server
+ * failure is temporary and retried. grpc-js resolves the name itself and keeps only "Name
+ * resolution failed"; `lookupFailure` looks the name up again to tell which it was.
  */
+import { promises as dns } from 'node:dns';
 
 /** One failed connection attempt. */
 export interface ConnectFailure {
@@ -101,6 +108,60 @@ export function handshakeFailure(error: unknown): ConnectFailure {
   }
   if (code === 'ECONNRESET') return { desc: `${prefix}EOF`, permanent: false };
   return { desc: `${prefix}${message}`, permanent: false };
+}
+
+/** Whether grpc-js's last error says the target's name did not resolve. */
+export function isResolutionFailure(lastError: string): boolean {
+  return lastError.startsWith('Name resolution failed for target ');
+}
+
+/**
+ * The host name of a gRPC target (`host:port`, `[v6]:port`, `dns:///host:port`,
+ * `dns://server/host:port`); undefined when there is none.
+ */
+export function targetHost(addr: string): string | undefined {
+  const rest = addr.replace(/^dns:(?:\/\/[^/]*\/)?/, '');
+  const match = /^\[([^\]]+)\]|^([^:/]+)/.exec(rest);
+  return match?.[1] ?? match?.[2];
+}
+
+/**
+ * The failure of an attempt whose lookup of `host` failed with `error` (Node's `dns.lookup`), as
+ * Go's resolver reports it to k6's dialer: a name that does not exist (NXDOMAIN, or no address)
+ * is Go's `no such host`, not temporary; a non-recoverable answer (a refused query) is not
+ * temporary either; any other failure (a timeout, a server failure) is temporary, retried.
+ */
+export function resolveFailure(host: string, error: unknown): ConnectFailure {
+  const e = (error ?? {}) as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  const lookup = `transport: error while dialing: lookup ${host}: `;
+  if (code === 'ENOTFOUND' || code === 'ENODATA') {
+    return { desc: `${lookup}no such host`, permanent: true };
+  }
+  if (code === 'EAI_FAIL') {
+    return { desc: `${lookup}non-recoverable failure in name resolution`, permanent: true };
+  }
+  if (code === 'EAI_AGAIN') {
+    return { desc: `${lookup}temporary failure in name resolution`, permanent: false };
+  }
+  const message = typeof e.message === 'string' ? e.message : String(error);
+  return { desc: `${lookup}${message}`, permanent: false };
+}
+
+/**
+ * Why grpc-js could not resolve `addr` (its last error `lastError`): the name is looked up again
+ * (one query to the OS resolver, made only after a failed resolution) and the error classified by
+ * `resolveFailure`; when the name resolves now, grpc-js's own text, retried.
+ */
+export async function lookupFailure(addr: string, lastError: string): Promise<ConnectFailure> {
+  const host = targetHost(addr);
+  if (host === undefined) return { desc: lastError, permanent: false };
+  try {
+    await dns.lookup(host, { all: true });
+    return { desc: lastError, permanent: false };
+  } catch (error) {
+    return resolveFailure(host, error);
+  }
 }
 
 /**

@@ -37,6 +37,8 @@ import {
   connectError,
   dialFailure,
   handshakeFailure,
+  isResolutionFailure,
+  lookupFailure,
 } from './connect-failure.js';
 import { decodeHealthCheckStatus, encodeHealthCheckRequest, HEALTH_CHECK_PATH } from './health.js';
 import { reflectServices } from './reflection.js';
@@ -248,7 +250,8 @@ function lastConnectionError(
 
 /**
  * Waits until `client`'s channel is ready, as k6's blocking dial does: a permanent failure
- * (`connect-failure.ts`) rejects at once, other failures are retried by grpc-js until `deadline`,
+ * (`connect-failure.ts`: a refused dial, a name that does not exist, a server's TLS alert)
+ * rejects at once, other failures are retried by grpc-js until `deadline`,
  * which rejects with the last failure seen; the VU's stop rejects with an IterationAbort.
  */
 function awaitReady(
@@ -286,6 +289,15 @@ function awaitReady(
       }
       if (state === grpc.connectivityState.TRANSIENT_FAILURE) {
         lastConnectionError(channel, (lastError) => {
+          if (isResolutionFailure(lastError)) {
+            // k6's dialer fails at once on a name that does not exist (Go's "no such host").
+            void lookupFailure(addr, lastError).then((failure) => {
+              if (done) return;
+              last = failure;
+              if (failure.permanent) finish(connectError(addr, failure, false));
+            });
+            return;
+          }
           const failure =
             dialFailure(lastError) ??
             (handshake.error !== undefined
@@ -399,6 +411,8 @@ export class Client {
       // One connection per VU, as in k6 (grpc-js otherwise shares subchannels between clients).
       'grpc.use_local_subchannel_pool': 1,
       'grpc.primary_user_agent': httpSettings.userAgent,
+      // No DNS TXT query for a service config per connect(): k6's dial looks up addresses only.
+      'grpc.service_config_disable_resolution': 1,
     };
     if (p.maxReceiveSize) options['grpc.max_receive_message_length'] = Number(p.maxReceiveSize);
     if (p.maxSendSize) options['grpc.max_send_message_length'] = Number(p.maxSendSize);

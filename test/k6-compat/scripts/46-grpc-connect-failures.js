@@ -1,6 +1,6 @@
 // k6/net/grpc connect() failures as k6 meets them (grpc-go's blocking dial with
-// FailOnNonTempDialError): a refused TCP connect or a reset during the TLS handshake throws at
-// once; a certificate that fails verification, or a connection closed during the handshake, is
+// FailOnNonTempDialError): a refused TCP connect, a host name that does not exist or a reset
+// during the TLS handshake throws at once; a certificate that fails verification, or a connection closed during the handshake, is
 // retried until the connect timeout. Reports how long connect() took in `connect_took`.
 import grpc from 'k6/net/grpc';
 import { check } from 'k6';
