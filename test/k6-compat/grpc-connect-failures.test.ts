@@ -174,6 +174,13 @@ describe('k6/net/grpc connect() failures (k6: grpc-go blocking dial, FailOnNonTe
     );
   });
 
+  it('46i an address without a port throws at once with Go\'s address error (grpc-js alone would dial port 443)', async () => {
+    await expectFailureAtOnce(
+      '127.0.0.1',
+      '^grpc\\.Client\\.connect\\(127\\.0\\.0\\.1\\): connection error: desc = "transport: error while dialing: address 127\\.0\\.0\\.1: missing port in address"$',
+    );
+  });
+
   it('46h a name resolving to ::1 and 127.0.0.1 connects when only one of them listens', async () => {
     // Each loopback address `localhost` resolves to here, alone: where it resolves to both (the
     // usual /etc/hosts), the other address is tried and refused first or not at all.

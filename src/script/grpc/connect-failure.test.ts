@@ -4,6 +4,7 @@
 // once, other lookup failures are retried.
 import { describe, expect, it } from 'vitest';
 import {
+  addressFailure,
   connectError,
   dialFailure,
   handshakeFailure,
@@ -22,6 +23,29 @@ describe('dialFailure', () => {
     expect(dialFailure('Error: connect EHOSTUNREACH 10.0.0.1:443')?.permanent).toBe(true);
     expect(dialFailure('Error: connect ETIMEDOUT 10.0.0.1:443')?.permanent).toBe(false);
     expect(dialFailure('Error: self-signed certificate')).toBeUndefined();
+  });
+});
+
+describe('addressFailure', () => {
+  it("refuses what Go's SplitHostPort refuses, permanently; accepts host:port, [v6]:port and grpc-js schemes", () => {
+    expect(addressFailure('nohost')).toEqual({
+      desc: 'transport: error while dialing: address nohost: missing port in address',
+      permanent: true,
+    });
+    expect(addressFailure('[::1]')?.desc).toMatch(/address \[::1\]: missing port in address$/);
+    expect(addressFailure('::1:50051')?.desc).toMatch(/too many colons in address$/);
+    expect(addressFailure('[::1:50051')?.desc).toMatch(/missing '\]' in address$/);
+    expect(addressFailure('[::1]x50051')?.desc).toMatch(/unexpected '\]' in address$/);
+    for (const ok of [
+      'localhost:50051',
+      '127.0.0.1:1',
+      '[::1]:50051',
+      'api.example.com:443',
+      'dns:///api.example.com:443',
+      'unix:/tmp/grpc.sock',
+      'ipv6:[::1]:50051',
+    ])
+      expect(addressFailure(ok)).toBeUndefined();
   });
 });
 

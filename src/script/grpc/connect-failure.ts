@@ -110,6 +110,36 @@ export function handshakeFailure(error: unknown): ConnectFailure {
   return { desc: `${prefix}${message}`, permanent: false };
 }
 
+/** Target schemes grpc-js resolves itself; any other address is `host:port` as k6 dials it. */
+const SCHEMES = /^(?:dns|unix|unix-abstract|ipv4|ipv6):/;
+
+/**
+ * The failure of dialling an address that is not `host:port` (Go's `net.SplitHostPort`, which
+ * k6's dialer calls on every attempt): `nohost` or `[::1]` lacks its port, `::1:50051` has too
+ * many colons. Not temporary, so k6's `connect()` throws at once; grpc-js would instead dial
+ * port 443 or read `::1:50051` as an IPv6 address. Undefined for a valid address, and for the
+ * `dns:`, `unix:`, `ipv4:`, `ipv6:` targets grpc-js resolves itself.
+ */
+export function addressFailure(addr: string): ConnectFailure | undefined {
+  if (SCHEMES.test(addr)) return undefined;
+  let problem: string | undefined;
+  if (addr.startsWith('[')) {
+    const close = addr.indexOf(']');
+    if (close < 0) problem = "missing ']' in address";
+    else if (close === addr.length - 1) problem = 'missing port in address';
+    else if (addr[close + 1] !== ':') problem = "unexpected ']' in address";
+  } else {
+    const colon = addr.lastIndexOf(':');
+    if (colon < 0) problem = 'missing port in address';
+    else if (addr.slice(0, colon).includes(':')) problem = 'too many colons in address';
+  }
+  if (problem === undefined) return undefined;
+  return {
+    desc: `transport: error while dialing: address ${addr}: ${problem}`,
+    permanent: true,
+  };
+}
+
 /** Whether grpc-js's last error says the target's name did not resolve. */
 export function isResolutionFailure(lastError: string): boolean {
   return lastError.startsWith('Name resolution failed for target ');

@@ -33,6 +33,7 @@ import {
 import { httpSettings } from '../vu-http/http-settings.js';
 import type { WireBytes } from '../vu-http/wire-bytes.js';
 import {
+  addressFailure,
   type ConnectFailure,
   connectError,
   dialFailure,
@@ -434,6 +435,12 @@ export class Client {
     const handshake: HandshakeRecord = { error: undefined };
     const credentials = countingCredentials(tls, vu.http.wire, sockets, handshake);
     this.#connections.get(vu)?.client.close();
+    // Not `host:port`: k6's dialer refuses it on the first attempt (connect-failure.ts).
+    const malformed = addressFailure(addr);
+    if (malformed) {
+      this.#connections.delete(vu);
+      throw connectError(addr, malformed, false);
+    }
     const client = new grpc.Client(addr, credentials, options);
     const connection: VuConnection = { client, addr, series: new CallSeries(addr), sockets };
     this.#connections.set(vu, connection);
