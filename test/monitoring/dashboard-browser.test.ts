@@ -1,5 +1,5 @@
 // The live dashboard in Debian's Chromium: numbers move while a run goes; the export works offline.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQuickTest } from '../../src/engine/index.js';
 import { createDashboardOutput } from '../../src/outputs/dashboard/dashboard-output.js';
 import { findBinary, requireBinaries } from '../helpers/require-binary.js';
+import { spawnCli } from '../k6-compat/helpers/run-corpus.js';
+import { startWsServer } from '../k6-compat/helpers/ws-server.js';
 import { startTarget, targetUrl } from './helpers/target.js';
 
 const need = requireBinaries('chromium');
@@ -84,6 +86,69 @@ describe.skipIf(need.skip)('live dashboard in Chromium', () => {
     } finally {
       // Never leave the run going (its export would outlive the temp folder).
       await run.catch(() => undefined);
+    }
+  });
+
+  it('a WebSocket echo run plots its round trips (ws_echo_round_trip), not HTTP zeros', async () => {
+    const ws = await startWsServer();
+    try {
+      const exportPath = join(dir, 'echo.html');
+      const cli = spawnCli(
+        [
+          'run',
+          `${ws.url}/echo`,
+          '--message',
+          'hi',
+          '-c',
+          '2',
+          '-d',
+          '2s',
+          '-q',
+          '--out',
+          'dashboard=127.0.0.1:0',
+        ],
+        { cwd: dir, env: { REDLINE_DASHBOARD_EXPORT: exportPath }, timeoutMs: 30_000 },
+      );
+      const out = await cli.done;
+      expect(out.code, out.stderr).toBe(0);
+      const island = /<script id="redline-data" type="application\/json">(.*?)<\/script>/s.exec(
+        readFileSync(exportPath, 'utf8'),
+      )![1]!;
+      const data = JSON.parse(island) as {
+        points: Array<{
+          totalRequests: number;
+          measure?: { kind: string };
+          measured?: { total: number };
+        }>;
+      };
+      const last = data.points[data.points.length - 1]!;
+      expect(last.totalRequests).toBe(0);
+      expect(last.measure?.kind).toBe('ws-echo');
+      expect(last.measured!.total).toBeGreaterThan(0);
+
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`file://${exportPath}`);
+      await page.waitForSelector('body[data-state="finished"]');
+      expect(await page.getAttribute('body', 'data-measure')).toBe('ws-echo');
+      expect(await page.textContent('#rps-label')).toBe('Round trips/s');
+      expect(await page.textContent('#requests-label')).toBe('WebSocket echo round trips');
+      expect(Number((await page.textContent('#requests'))!.replace(/,/g, ''))).toBe(
+        last.measured!.total,
+      );
+      expect(await page.textContent('#p95')).not.toBe('-');
+      expect(await page.textContent('#p95-label')).toBe('p95 ws_echo_round_trip');
+      const titles = await page.locator('.u-title').allTextContents();
+      expect(titles).toEqual([
+        'Round trips/s and VUs',
+        'Latency percentiles (ws_echo_round_trip)',
+        'Echo messages unanswered by class (per second)',
+      ]);
+      expect(titles.join(' ')).not.toMatch(/Requests|req\/s/);
+      const legend = await page.locator('.u-legend').allTextContents();
+      expect(legend.join(' ')).not.toContain('req/s');
+      await page.close();
+    } finally {
+      await ws.close();
     }
   });
 });

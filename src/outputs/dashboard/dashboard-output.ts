@@ -13,6 +13,12 @@ import { cannotWriteError } from '../../errors/redline-error.js';
 import type { IntervalUpdate, RunEnd, RunMeta } from '../../results/run-meta.js';
 import type { ResultThreshold, TimelinePoint } from '../../results/run-result.js';
 import { timelinePoint } from '../../results/timeline.js';
+import {
+  type MeasuredPoint,
+  measuredPoint,
+  type TimelineMeasure,
+  timelineMeasure,
+} from '../../results/timeline-measure.js';
 import { redactDeep, redactText } from '../../util/redact.js';
 import type { Output } from '../output.js';
 import { parseListenAddress } from '../prometheus/options.js';
@@ -40,6 +46,36 @@ export interface DashboardPoint extends TimelinePoint {
   totalRequests: number;
   totalFailed: number;
   thresholds: readonly ResultThreshold[];
+  /** What the run's seconds so far measure (the report's choice); absent while nothing does. */
+  measure?: TimelineMeasure;
+  /** This second in the terms of `measure`, with the run's totals of it so far. */
+  measured?: MeasuredPoint & { total: number; totalFailed: number };
+}
+
+/**
+ * Gives `points` the measure the whole series has now, each point its values in it; true when the
+ * measure changed (the earlier points were in another one, or had none).
+ */
+function applyMeasure(points: DashboardPoint[], httpRequests: number): boolean {
+  const measure = timelineMeasure(points, httpRequests);
+  const last = points[points.length - 1];
+  const changed = points.length > 1 && points[points.length - 2]?.measure?.kind !== measure?.kind;
+  let total = 0;
+  let totalFailed = 0;
+  for (const p of changed ? points : last ? [last] : []) {
+    const previous = changed ? undefined : points[points.length - 2]?.measured;
+    if (!measure) {
+      delete p.measure;
+      delete p.measured;
+      continue;
+    }
+    const m = measuredPoint(p, measure.kind, Math.max(0.001, p.seconds));
+    total = (previous?.total ?? total) + m.count;
+    totalFailed = (previous?.totalFailed ?? totalFailed) + m.failed;
+    p.measure = measure;
+    p.measured = { ...m, total, totalFailed };
+  }
+  return changed;
 }
 
 /** The dashboard output, with its address once started. */
@@ -126,7 +162,11 @@ export function createDashboardOutput(options: DashboardOptions = {}): Dashboard
         thresholds: options.thresholds?.() ?? [],
       };
       points.push(p);
-      broadcast('point', p);
+      if (applyMeasure(points, p.totalRequests)) {
+        // The earlier seconds were drawn in another measure: the pages start over.
+        broadcast('config', config);
+        for (const q of points) broadcast('point', q);
+      } else broadcast('point', p);
     },
     async stop(runEnd: RunEnd) {
       end = { reason: runEnd.reason, durationMs: runEnd.durationMs };
