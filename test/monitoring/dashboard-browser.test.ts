@@ -3,10 +3,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQuickTest } from '../../src/engine/index.js';
+import { BUILTIN_METRICS } from '../../src/metrics/builtin.js';
 import { createDashboardOutput } from '../../src/outputs/dashboard/dashboard-output.js';
+import {
+  createIntervalFeed,
+  testMeta,
+} from '../../src/outputs/prometheus/__fixtures__/interval-feed.js';
 import { findBinary, requireBinaries } from '../helpers/require-binary.js';
 import { spawnCli } from '../k6-compat/helpers/run-corpus.js';
 import { startWsServer } from '../k6-compat/helpers/ws-server.js';
@@ -38,6 +43,14 @@ describe.skipIf(need.skip)('live dashboard in Chromium', () => {
     await new Promise<void>((r) => (target ? target.close(() => r()) : r()));
     rmSync(dir, { recursive: true, force: true });
   });
+
+  /** Opens an exported dashboard file once its page has drawn the finished run. */
+  async function openExport(path: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`file://${path}`);
+    await page.waitForSelector('body[data-state="finished"]');
+    return page;
+  }
 
   it('shows numbers that move while the run goes, then the end, and exports a page that works offline', async () => {
     const exportPath = join(dir, 'report.html');
@@ -81,6 +94,14 @@ describe.skipIf(need.skip)('live dashboard in Chromium', () => {
         totals.summarize('http_reqs')!.sum,
       );
       expect(await offline.locator('.chart canvas').count()).toBeGreaterThanOrEqual(3);
+      // An HTTP run keeps its titles and tiles; no panel says it has nothing.
+      expect(await offline.locator('.u-title').allTextContents()).toEqual([
+        'Requests/s and VUs',
+        'Latency percentiles',
+        'Errors by class (per second)',
+      ]);
+      expect(await offline.textContent('#rps-label')).toBe('Requests/s');
+      expect(await offline.locator('.notice:visible').count()).toBe(0);
       expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]);
       await offline.close();
     } finally {
@@ -126,9 +147,7 @@ describe.skipIf(need.skip)('live dashboard in Chromium', () => {
       expect(last.measure?.kind).toBe('ws-echo');
       expect(last.measured!.total).toBeGreaterThan(0);
 
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      await page.goto(`file://${exportPath}`);
-      await page.waitForSelector('body[data-state="finished"]');
+      const page = await openExport(exportPath);
       expect(await page.getAttribute('body', 'data-measure')).toBe('ws-echo');
       expect(await page.textContent('#rps-label')).toBe('Round trips/s');
       expect(await page.textContent('#requests-label')).toBe('WebSocket echo round trips');
@@ -150,5 +169,32 @@ describe.skipIf(need.skip)('live dashboard in Chromium', () => {
     } finally {
       await ws.close();
     }
+  });
+
+  it('a run measured in iterations says where an HTTP-only panel has nothing', async () => {
+    const exportPath = join(dir, 'iterations.html');
+    const out = createDashboardOutput({ port: -1, exportPath });
+    const feed = createIntervalFeed();
+    await out.start!(testMeta());
+    for (const n of [4, 6]) {
+      feed.registry.counter(BUILTIN_METRICS.iterations).add(n);
+      out.onInterval!(feed.next());
+    }
+    await out.stop!({ totals: feed.totals, durationMs: 2000, reason: 'completed' });
+    const page = await openExport(exportPath);
+    expect(await page.getAttribute('body', 'data-measure')).toBe('iterations');
+    expect(await page.textContent('#rps-label')).toBe('Iterations/s');
+    expect(await page.textContent('#rps')).toBe('6');
+    expect(await page.textContent('#requests')).toBe('10');
+    expect(await page.textContent('#error-rate')).toBe('not counted');
+    expect(await page.locator('.u-title').allTextContents()).toEqual(['Iterations/s and VUs']);
+    expect(await page.textContent('#chart-latency-notice')).toBe(
+      'No HTTP requests in this run, and iterations have no latency.',
+    );
+    expect(await page.textContent('#chart-errors-notice')).toBe(
+      "No HTTP requests in this run: errors per second are counted for HTTP requests only (see the run's own metrics).",
+    );
+    expect(await page.isVisible('#chart-latency')).toBe(false);
+    await page.close();
   });
 });

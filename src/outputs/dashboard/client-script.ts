@@ -30,12 +30,14 @@ export const CLIENT_SCRIPT = `
 
   // What the run measures (the report's choice, sent with each point): HTTP, or for a run
   // without HTTP requests echo round trips, gRPC calls, WebSocket messages or iterations.
-  const NO_HTTP = 'No HTTP requests in this run';
+  // While the run goes, a request may still come: the page says what is true so far.
+  const noHttp = () => 'No HTTP requests in this run' + (state.end ? '' : ' so far');
   const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
   function currentMeasure() { const last = state.points[state.points.length - 1]; return last && last.measure && last.measure.kind !== 'http' ? last.measure : null; }
   function showNotice(id, text) {
     const chart = $('chart-' + id), note = $('chart-' + id + '-notice');
-    chart.hidden = !!text; note.hidden = !text; note.textContent = text || '';
+    chart.hidden = !!text; note.hidden = !text;
+    if (note.textContent !== (text || '')) note.textContent = text || '';
   }
 
   function ensureCharts(m) {
@@ -55,18 +57,18 @@ export const CLIENT_SCRIPT = `
       const lat = $('chart-latency');
       if (!m || m.latencyMetric) {
         charts.latency = new uPlot(chartOptions(m ? 'Latency percentiles (' + m.latencyMetric + ')' : 'Latency percentiles', 'ms', ['p50', 'p90', 'p95', 'p99', 'max'].map((l, i) => line(l, i + 1)), lat), [[], [], [], [], [], []], lat);
-        showNotice('latency', '');
-      } else showNotice('latency', NO_HTTP + ', and ' + m.name + ' have no latency.');
+      }
     }
-    if (m && !m.errors) showNotice('errors', NO_HTTP + ": errors per second are counted for HTTP requests only (see the run's own metrics).");
-    else if (!charts.errors || charts.errorsClasses !== state.classes.join('|')) {
+    showNotice('latency', m && !m.latencyMetric ? noHttp() + ', and ' + m.name + ' have no latency.' : '');
+    showNotice('errors', m && !m.errors ? noHttp() + ": errors per second are counted for HTTP requests only (see the run's own metrics)." : '');
+    if (m && !m.errors) return true;
+    if (!charts.errors || charts.errorsClasses !== state.classes.join('|')) {
       const el = $('chart-errors');
       if (charts.errors) charts.errors.destroy();
       const series = state.classes.length ? state.classes.map((c, i) => line(c, i)) : [line(m ? 'unanswered' : 'errors', 0)];
       const title = m ? 'Echo messages unanswered by class (per second)' : 'Errors by class (per second)';
       charts.errors = new uPlot(chartOptions(title, m ? 'unanswered/s' : 'errors/s', series, el), [[]].concat(series.map(() => [])), el);
       charts.errorsClasses = state.classes.join('|');
-      showNotice('errors', '');
     }
     return true;
   }

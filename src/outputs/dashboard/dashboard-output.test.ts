@@ -122,6 +122,48 @@ describe('dashboard output', () => {
     expect(data.end.reason).toBe('completed');
   });
 
+  it("sends each second in the report's measure, and replays the run when the measure changes", async () => {
+    const out = createDashboardOutput({ port: 0 });
+    const feed = createIntervalFeed();
+    await out.start!(testMeta());
+    const sse = subscribe(`${out.url()!}events`);
+    await sse.waitFor(1);
+    // A script's first second: two iterations, no HTTP request yet.
+    feed.registry.counter(BUILTIN_METRICS.iterations).add(2);
+    out.onInterval!(feed.next());
+    await sse.waitFor(2);
+    expect(sse.events[1]!.data).toMatchObject({
+      requests: 0,
+      measure: { kind: 'iterations', rateUnit: 'iterations/s' },
+      measured: { rps: 2, count: 2, total: 2, failed: 0 },
+    });
+    // Then HTTP: the run is now measured in requests, and the pages get every second again in it.
+    feed.registry.trend(BUILTIN_METRICS.http_req_duration, { status: '200' }).add(8);
+    feed.registry.counter(BUILTIN_METRICS.http_reqs, { status: '200' }).add(3);
+    feed.registry.counter(BUILTIN_METRICS.iterations).add(3);
+    out.onInterval!(feed.next());
+    await sse.waitFor(5);
+    expect(sse.events.slice(2).map((e) => e.event)).toEqual(['config', 'point', 'point']);
+    expect(sse.events[3]!.data).toMatchObject({
+      measure: { kind: 'http' },
+      measured: { rps: 0, count: 0, total: 0 },
+    });
+    expect(sse.events[4]!.data).toMatchObject({
+      measure: { kind: 'http' },
+      measured: { rps: 3, count: 3, total: 3, latency: { p50: 8 } },
+    });
+    // The same measure next second: one point, totals carried on.
+    feed.registry.counter(BUILTIN_METRICS.http_reqs, { status: '200' }).add(1);
+    out.onInterval!(feed.next());
+    await sse.waitFor(6);
+    expect(sse.events[5]).toMatchObject({
+      event: 'point',
+      data: { measure: { kind: 'http' }, measured: { count: 1, total: 4 } },
+    });
+    sse.close();
+    await out.stop!({ totals: feed.totals, durationMs: 3000, reason: 'completed' });
+  });
+
   it('escapes JSON for script elements', () => {
     expect(jsonForScript({ a: '</script><!--' })).toBe('{"a":"\\u003c/script>\\u003c!--"}');
   });

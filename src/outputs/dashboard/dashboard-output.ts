@@ -1,10 +1,11 @@
 /**
  * The live web dashboard (`redline run --dashboard`): serves a page on 127.0.0.1 that follows the
- * run through server-sent events (req/s, VUs, latency percentiles, errors by class, thresholds),
- * and can save the same page with the whole run embedded as a self-contained HTML file.
+ * run through server-sent events (req/s, VUs, latency percentiles, errors by class, thresholds;
+ * a run without HTTP in the measure the report's charts use, see `timelineMeasure`), and can save the same page with the whole run embedded as a self-contained HTML file.
  *
  *   GET /        the page          GET /events  SSE: config, point (one per second, replayed
- *   GET /data    JSON snapshot                    to late clients), end
+ *   GET /data    JSON snapshot                    to late clients, and to all when the measure
+ *                                                 changes, after a new config), end
  */
 import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
