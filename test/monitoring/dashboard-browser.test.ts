@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQuickTest } from '../../src/engine/index.js';
+import { trendStat } from '../../src/metrics/aggregate.js';
 import { BUILTIN_METRICS } from '../../src/metrics/builtin.js';
 import { createDashboardOutput } from '../../src/outputs/dashboard/dashboard-output.js';
 import {
@@ -20,6 +21,21 @@ import { startTarget, targetUrl } from './helpers/target.js';
 const need = requireBinaries('chromium');
 const CHROMIUM = findBinary('chromium') ?? '/usr/bin/chromium';
 const dir = mkdtempSync(join(tmpdir(), 'redline-dash-browser-'));
+
+/**
+ * Asserts that a tile's text (`1,234.5`, `312 µs`, `2.09 ms`, `1.2 s`) shows `expected` (in ms
+ * for a duration): equal up to the rounding of its last shown digit.
+ */
+function expectTile(text: string | null, expected: number): void {
+  const m = /^([\d,]+(?:\.(\d+))?)(?: (µs|ms|s))?$/.exec(text ?? '');
+  expect(m, `tile text '${text}'`).not.toBeNull();
+  const scale = m![3] === 'µs' ? 0.001 : m![3] === 's' ? 1000 : 1;
+  const shown = Number(m![1]!.replace(/,/g, '')) * scale;
+  const halfDigit = 0.5 * 10 ** -(m![2]?.length ?? 0) * scale;
+  expect(Math.abs(shown - expected), `'${text}' for ${expected}`).toBeLessThanOrEqual(
+    halfDigit * (1 + 1e-9),
+  );
+}
 
 describe.skipIf(need.skip)('live dashboard in Chromium', () => {
   let browser: Browser;
@@ -79,10 +95,17 @@ describe.skipIf(need.skip)('live dashboard in Chromium', () => {
       expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(3);
       expect(await number('rps')).toBeGreaterThan(0);
 
-      const { totals } = await run;
+      const { totals, result } = await run;
       await page.waitForSelector('body[data-state="finished"]', { timeout: 10_000 });
       expect(await page.textContent('#status')).toBe('finished: completed');
-      expect(await number('requests')).toBe(totals.summarize('http_reqs')!.sum);
+      const sent = totals.summarize('http_reqs')!.sum;
+      expect(await number('requests')).toBe(sent);
+      // Finished, the tiles read as the end-of-test summary: the run's rate and percentiles.
+      expect(await page.textContent('#rps-label')).toBe('Requests/s (average)');
+      expectTile(await page.textContent('#rps'), sent / (result.durationMs / 1000));
+      const duration = totals.summarize('http_req_duration')!;
+      expectTile(await page.textContent('#p95'), trendStat(duration, 'p(95)')!);
+      expectTile(await page.textContent('#p99'), trendStat(duration, 'p(99)')!);
       await page.close();
 
       const offline = await browser.newPage();
@@ -100,7 +123,8 @@ describe.skipIf(need.skip)('live dashboard in Chromium', () => {
         'Latency percentiles',
         'Errors by class (per second)',
       ]);
-      expect(await offline.textContent('#rps-label')).toBe('Requests/s');
+      expect(await offline.textContent('#rps-label')).toBe('Requests/s (average)');
+      expectTile(await offline.textContent('#p95'), trendStat(duration, 'p(95)')!);
       expect(await offline.locator('.notice:visible').count()).toBe(0);
       expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]);
       await offline.close();
@@ -125,6 +149,8 @@ describe.skipIf(need.skip)('live dashboard in Chromium', () => {
           '-d',
           '2s',
           '-q',
+          '--json',
+          'echo.json',
           '--out',
           'dashboard=127.0.0.1:0',
         ],
@@ -136,6 +162,7 @@ describe.skipIf(need.skip)('live dashboard in Chromium', () => {
         readFileSync(exportPath, 'utf8'),
       )![1]!;
       const data = JSON.parse(island) as {
+        end: { durationMs: number };
         points: Array<{
           totalRequests: number;
           measure?: { kind: string };
@@ -143,19 +170,31 @@ describe.skipIf(need.skip)('live dashboard in Chromium', () => {
         }>;
       };
       const last = data.points[data.points.length - 1]!;
+      const result = JSON.parse(readFileSync(join(dir, 'echo.json'), 'utf8')) as {
+        metrics: Record<string, { values: Record<string, number> }>;
+      };
+      const roundTrip = result.metrics['ws_echo_round_trip']!.values;
       expect(last.totalRequests).toBe(0);
       expect(last.measure?.kind).toBe('ws-echo');
       expect(last.measured!.total).toBeGreaterThan(0);
 
       const page = await openExport(exportPath);
       expect(await page.getAttribute('body', 'data-measure')).toBe('ws-echo');
-      expect(await page.textContent('#rps-label')).toBe('Round trips/s');
       expect(await page.textContent('#requests-label')).toBe('WebSocket echo round trips');
       expect(Number((await page.textContent('#requests'))!.replace(/,/g, ''))).toBe(
         last.measured!.total,
       );
-      expect(await page.textContent('#p95')).not.toBe('-');
+      expect(last.measured!.total).toBe(roundTrip['count']);
+      // p95/p99 are the run's, as the summary's: the last interval (often only the few ms
+      // before the cut, with no round trip) leaves them as they were.
       expect(await page.textContent('#p95-label')).toBe('p95 ws_echo_round_trip');
+      expectTile(await page.textContent('#p95'), roundTrip['p(95)']!);
+      expectTile(await page.textContent('#p99'), roundTrip['p(99)']!);
+      expect(await page.textContent('#rps-label')).toBe('Round trips/s (average)');
+      expectTile(
+        await page.textContent('#rps'),
+        roundTrip['count']! / (data.end.durationMs / 1000),
+      );
       const titles = await page.locator('.u-title').allTextContents();
       expect(titles).toEqual([
         'Round trips/s and VUs',
@@ -183,9 +222,10 @@ describe.skipIf(need.skip)('live dashboard in Chromium', () => {
     await out.stop!({ totals: feed.totals, durationMs: 2000, reason: 'completed' });
     const page = await openExport(exportPath);
     expect(await page.getAttribute('body', 'data-measure')).toBe('iterations');
-    expect(await page.textContent('#rps-label')).toBe('Iterations/s');
-    expect(await page.textContent('#rps')).toBe('6');
+    expect(await page.textContent('#rps-label')).toBe('Iterations/s (average)');
+    expect(await page.textContent('#rps')).toBe('5');
     expect(await page.textContent('#requests')).toBe('10');
+    expect(await page.textContent('#p95')).toBe('-');
     expect(await page.textContent('#error-rate')).toBe('not counted');
     expect(await page.locator('.u-title').allTextContents()).toEqual(['Iterations/s and VUs']);
     expect(await page.textContent('#chart-latency-notice')).toBe(

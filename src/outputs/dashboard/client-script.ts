@@ -73,27 +73,27 @@ export const CLIENT_SCRIPT = `
     return true;
   }
 
+  // The tiles: the run so far (count, p95/p99 over the run as the end-of-test summary computes
+  // them, error rate), VUs and the rate of the latest second; once the run has ended, the run's
+  // average rate (a run's last interval is only the few ms before the cut). A second without a
+  // sample changes no percentile tile; '-' means nothing of the measure has completed yet.
   function renderTiles(last, m) {
-    setText('rps-label', m ? cap(m.rateUnit) : 'Requests/s');
+    const unit = m ? cap(m.rateUnit) : 'Requests/s';
+    setText('rps-label', state.end ? unit + ' (average)' : unit);
     setText('requests-label', m ? cap(m.name) : 'Requests');
     setText('p95-label', m ? 'p95 ' + (m.latencyMetric || 'latency') : 'p95 latency');
     setText('p99-label', m ? 'p99 ' + (m.latencyMetric || 'latency') : 'p99 latency');
     setText('error-rate-label', m ? (m.errors ? 'Unanswered' : 'Error rate') : 'Error rate');
     if (!last) return;
-    if (!m) {
-      setText('rps', fmtNum(last.rps, 1));
-      setText('requests', fmtNum(last.totalRequests, 0));
-      setText('p95', fmtMs(last.p95));
-      setText('p99', fmtMs(last.p99));
-      setText('error-rate', fmtPct(last.totalRequests > 0 ? last.totalFailed / last.totalRequests : 0));
-      return;
-    }
-    const v = last.measured, l = v.latency;
-    setText('rps', fmtNum(v.rps, 1));
-    setText('requests', fmtNum(v.total, 0));
-    setText('p95', m.latencyMetric && l ? fmtMs(l.p95) : '-');
-    setText('p99', m.latencyMetric && l ? fmtMs(l.p99) : '-');
-    setText('error-rate', m.errors ? fmtPct(v.total + v.totalFailed > 0 ? v.totalFailed / (v.total + v.totalFailed) : 0) : 'not counted');
+    const v = last.measured, run = v && v.runLatency;
+    const total = m ? v.total : last.totalRequests;
+    const seconds = state.end ? state.end.durationMs / 1000 : 0;
+    setText('rps', fmtNum(seconds > 0 ? total / seconds : m ? v.rps : last.rps, 1));
+    setText('requests', fmtNum(total, 0));
+    setText('p95', run ? fmtMs(run.p95) : '-');
+    setText('p99', run ? fmtMs(run.p99) : '-');
+    if (!m) setText('error-rate', fmtPct(last.totalRequests > 0 ? last.totalFailed / last.totalRequests : 0));
+    else setText('error-rate', m.errors ? fmtPct(v.total + v.totalFailed > 0 ? v.totalFailed / (v.total + v.totalFailed) : 0) : 'not counted');
   }
 
   function render() {

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
+import { trendLatency } from '../../results/timeline.js';
 import { createIntervalFeed, testMeta } from '../prometheus/__fixtures__/interval-feed.js';
-import { createDashboardOutput } from './dashboard-output.js';
+import { createDashboardOutput, type DashboardPoint } from './dashboard-output.js';
 import { jsonForScript } from './page.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'redline-dash-'));
@@ -162,6 +163,33 @@ describe('dashboard output', () => {
     });
     sse.close();
     await out.stop!({ totals: feed.totals, durationMs: 3000, reason: 'completed' });
+  });
+
+  it("gives each second the run's p95/p99 so far, kept through a last interval without a sample", async () => {
+    const out = createDashboardOutput({ port: 0 });
+    const feed = createIntervalFeed();
+    await out.start!(testMeta());
+    const sse = subscribe(`${out.url()!}events`);
+    await sse.waitFor(1);
+    // An echo run's first second: 100 round trips of 1..100 ms.
+    const roundTrip = feed.registry.trend('ws_echo_round_trip', {}, 'time');
+    for (let ms = 1; ms <= 100; ms++) roundTrip.add(ms);
+    out.onInterval!(feed.next());
+    // Its last interval, the few ms before the cut: no round trip completed, two were cut off.
+    feed.registry.counter('ws_echo_unanswered', { error_class: 'interrupted' }).add(2);
+    out.onInterval!(feed.next());
+    await sse.waitFor(3);
+    const run = trendLatency(feed.totals.summarize('ws_echo_round_trip'))!;
+    expect(run.p95).toBeGreaterThan(90);
+    expect(sse.events[1]!.data).toMatchObject({
+      measure: { kind: 'ws-echo' },
+      measured: { count: 100, runLatency: run },
+    });
+    const last = sse.events[2]!.data as DashboardPoint;
+    expect(last.measured).toMatchObject({ count: 0, total: 100, totalFailed: 2, runLatency: run });
+    expect(last.measured!.latency).toBeUndefined();
+    sse.close();
+    await out.stop!({ totals: feed.totals, durationMs: 2000, reason: 'completed' });
   });
 
   it('escapes JSON for script elements', () => {

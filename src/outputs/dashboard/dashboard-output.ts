@@ -12,8 +12,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { resolve } from 'node:path';
 import { cannotWriteError } from '../../errors/redline-error.js';
 import type { IntervalUpdate, RunEnd, RunMeta } from '../../results/run-meta.js';
-import type { ResultThreshold, TimelinePoint } from '../../results/run-result.js';
-import { timelinePoint } from '../../results/timeline.js';
+import type { ResultThreshold, TimelineLatency, TimelinePoint } from '../../results/run-result.js';
+import { timelinePoint, trendLatency } from '../../results/timeline.js';
 import {
   type MeasuredPoint,
   measuredPoint,
@@ -49,8 +49,12 @@ export interface DashboardPoint extends TimelinePoint {
   thresholds: readonly ResultThreshold[];
   /** What the run's seconds so far measure (the report's choice); absent while nothing does. */
   measure?: TimelineMeasure;
-  /** This second in the terms of `measure`, with the run's totals of it so far. */
-  measured?: MeasuredPoint & { total: number; totalFailed: number };
+  /**
+   * This second in the terms of `measure`, with the run's totals of it so far and the percentiles
+   * of the measure's latency over the run so far (`runLatency`: absent before its first sample,
+   * and on the earlier seconds replayed after a measure change).
+   */
+  measured?: MeasuredPoint & { total: number; totalFailed: number; runLatency?: TimelineLatency };
 }
 
 /**
@@ -163,7 +167,13 @@ export function createDashboardOutput(options: DashboardOptions = {}): Dashboard
         thresholds: options.thresholds?.() ?? [],
       };
       points.push(p);
-      if (applyMeasure(points, p.totalRequests)) {
+      const changed = applyMeasure(points, p.totalRequests);
+      // The tiles' p95/p99: the run's so far, as the end-of-test summary computes them, so a
+      // second without a sample (a run's last interval is the few ms before the cut) keeps them.
+      const metric = p.measure?.latencyMetric;
+      const runLatency = metric ? trendLatency(update.totals.summarize(metric)) : undefined;
+      if (p.measured && runLatency) p.measured.runLatency = runLatency;
+      if (changed) {
         // The earlier seconds were drawn in another measure: the pages start over.
         broadcast('config', config);
         for (const q of points) broadcast('point', q);
