@@ -46,6 +46,16 @@ function subscribe(url: string): {
   };
 }
 
+/** A started dashboard, its interval feed, and a page's SSE stream that has its config. */
+async function startedWithSubscriber() {
+  const out = createDashboardOutput({ port: 0 });
+  const feed = createIntervalFeed();
+  await out.start!(testMeta());
+  const sse = subscribe(`${out.url()!}events`);
+  await sse.waitFor(1);
+  return { out, feed, sse };
+}
+
 describe('dashboard output', () => {
   it('streams points over SSE (replayed to late clients) and exports a self-contained page', async () => {
     const exportPath = join(dir, 'report.html');
@@ -124,11 +134,7 @@ describe('dashboard output', () => {
   });
 
   it("sends each second in the report's measure, and replays the run when the measure changes", async () => {
-    const out = createDashboardOutput({ port: 0 });
-    const feed = createIntervalFeed();
-    await out.start!(testMeta());
-    const sse = subscribe(`${out.url()!}events`);
-    await sse.waitFor(1);
+    const { out, feed, sse } = await startedWithSubscriber();
     // A script's first second: two iterations, no HTTP request yet.
     feed.registry.counter(BUILTIN_METRICS.iterations).add(2);
     out.onInterval!(feed.next());
@@ -166,11 +172,7 @@ describe('dashboard output', () => {
   });
 
   it("gives each second the run's p95/p99 so far, kept through a last interval without a sample", async () => {
-    const out = createDashboardOutput({ port: 0 });
-    const feed = createIntervalFeed();
-    await out.start!(testMeta());
-    const sse = subscribe(`${out.url()!}events`);
-    await sse.waitFor(1);
+    const { out, feed, sse } = await startedWithSubscriber();
     // An echo run's first second: 100 round trips of 1..100 ms.
     const roundTrip = feed.registry.trend('ws_echo_round_trip', {}, 'time');
     for (let ms = 1; ms <= 100; ms++) roundTrip.add(ms);
