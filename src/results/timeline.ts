@@ -32,8 +32,11 @@ export function errorsByClass(agg: Aggregate): Record<string, number> {
   return errors;
 }
 
-/** Percentiles of a trend's interval summary; undefined when nothing was recorded in it. */
-function latency(summary: MetricSummary | undefined): TimelineLatency | undefined {
+/**
+ * Percentiles of a trend's summary (an interval's, or the run's so far); undefined when nothing
+ * was recorded in it.
+ */
+export function trendLatency(summary: MetricSummary | undefined): TimelineLatency | undefined {
   if (!summary || summary.count === 0) return undefined;
   const stat = (name: string) => trendStat(summary, name) ?? 0;
   return {
@@ -67,7 +70,7 @@ function grpcBlock(delta: Aggregate, seconds: number): TimelineGrpc {
     streamMsgsSent: sumOf(delta, 'grpc_streams_msgs_sent'),
     streamMsgsReceived: sumOf(delta, 'grpc_streams_msgs_received'),
   };
-  const l = latency(delta.summarize('grpc_req_duration'));
+  const l = trendLatency(delta.summarize('grpc_req_duration'));
   if (l) block.latency = l;
   return block;
 }
@@ -80,7 +83,7 @@ function wsBlock(delta: Aggregate, seconds: number): TimelineWs {
     msgsReceived,
     msgsReceivedPerSecond: msgsReceived / seconds,
   };
-  const l = latency(delta.summarize('ws_session_duration'));
+  const l = trendLatency(delta.summarize('ws_session_duration'));
   if (l) block.sessionDuration = l;
   return block;
 }
@@ -99,9 +102,9 @@ function wsEchoBlock(delta: Aggregate, seconds: number): TimelineWsEcho {
     unanswered,
     dropped: sumOf(delta, 'ws_echo_dropped'),
   };
-  const l = latency(delta.summarize('ws_echo_round_trip'));
+  const l = trendLatency(delta.summarize('ws_echo_round_trip'));
   if (l) block.latency = l;
-  const c = latency(delta.summarize('ws_echo_round_trip_corrected'));
+  const c = trendLatency(delta.summarize('ws_echo_round_trip_corrected'));
   if (c) block.corrected = c;
   return block;
 }

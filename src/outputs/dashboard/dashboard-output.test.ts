@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUILTIN_METRICS } from '../../metrics/builtin.js';
+import { trendLatency } from '../../results/timeline.js';
 import { createIntervalFeed, testMeta } from '../prometheus/__fixtures__/interval-feed.js';
-import { createDashboardOutput } from './dashboard-output.js';
+import { createDashboardOutput, type DashboardPoint } from './dashboard-output.js';
 import { jsonForScript } from './page.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'redline-dash-'));
@@ -43,6 +44,16 @@ function subscribe(url: string): {
     },
     close: () => req.destroy(),
   };
+}
+
+/** A started dashboard, its interval feed, and a page's SSE stream that has its config. */
+async function startedWithSubscriber() {
+  const out = createDashboardOutput({ port: 0 });
+  const feed = createIntervalFeed();
+  await out.start!(testMeta());
+  const sse = subscribe(`${out.url()!}events`);
+  await sse.waitFor(1);
+  return { out, feed, sse };
 }
 
 describe('dashboard output', () => {
@@ -120,6 +131,67 @@ describe('dashboard output', () => {
     const data = JSON.parse(island) as { points: unknown[]; end: { reason: string } };
     expect(data.points).toHaveLength(2);
     expect(data.end.reason).toBe('completed');
+  });
+
+  it("sends each second in the report's measure, and replays the run when the measure changes", async () => {
+    const { out, feed, sse } = await startedWithSubscriber();
+    // A script's first second: two iterations, no HTTP request yet.
+    feed.registry.counter(BUILTIN_METRICS.iterations).add(2);
+    out.onInterval!(feed.next());
+    await sse.waitFor(2);
+    expect(sse.events[1]!.data).toMatchObject({
+      requests: 0,
+      measure: { kind: 'iterations', rateUnit: 'iterations/s' },
+      measured: { rps: 2, count: 2, total: 2, failed: 0 },
+    });
+    // Then HTTP: the run is now measured in requests, and the pages get every second again in it.
+    feed.registry.trend(BUILTIN_METRICS.http_req_duration, { status: '200' }).add(8);
+    feed.registry.counter(BUILTIN_METRICS.http_reqs, { status: '200' }).add(3);
+    feed.registry.counter(BUILTIN_METRICS.iterations).add(3);
+    out.onInterval!(feed.next());
+    await sse.waitFor(5);
+    expect(sse.events.slice(2).map((e) => e.event)).toEqual(['config', 'point', 'point']);
+    expect(sse.events[3]!.data).toMatchObject({
+      measure: { kind: 'http' },
+      measured: { rps: 0, count: 0, total: 0 },
+    });
+    expect(sse.events[4]!.data).toMatchObject({
+      measure: { kind: 'http' },
+      measured: { rps: 3, count: 3, total: 3, latency: { p50: 8 } },
+    });
+    // The same measure next second: one point, totals carried on.
+    feed.registry.counter(BUILTIN_METRICS.http_reqs, { status: '200' }).add(1);
+    out.onInterval!(feed.next());
+    await sse.waitFor(6);
+    expect(sse.events[5]).toMatchObject({
+      event: 'point',
+      data: { measure: { kind: 'http' }, measured: { count: 1, total: 4 } },
+    });
+    sse.close();
+    await out.stop!({ totals: feed.totals, durationMs: 3000, reason: 'completed' });
+  });
+
+  it("gives each second the run's p95/p99 so far, kept through a last interval without a sample", async () => {
+    const { out, feed, sse } = await startedWithSubscriber();
+    // An echo run's first second: 100 round trips of 1..100 ms.
+    const roundTrip = feed.registry.trend('ws_echo_round_trip', {}, 'time');
+    for (let ms = 1; ms <= 100; ms++) roundTrip.add(ms);
+    out.onInterval!(feed.next());
+    // Its last interval, the few ms before the cut: no round trip completed, two were cut off.
+    feed.registry.counter('ws_echo_unanswered', { error_class: 'interrupted' }).add(2);
+    out.onInterval!(feed.next());
+    await sse.waitFor(3);
+    const run = trendLatency(feed.totals.summarize('ws_echo_round_trip'))!;
+    expect(run.p95).toBeGreaterThan(90);
+    expect(sse.events[1]!.data).toMatchObject({
+      measure: { kind: 'ws-echo' },
+      measured: { count: 100, runLatency: run },
+    });
+    const last = sse.events[2]!.data as DashboardPoint;
+    expect(last.measured).toMatchObject({ count: 0, total: 100, totalFailed: 2, runLatency: run });
+    expect(last.measured!.latency).toBeUndefined();
+    sse.close();
+    await out.stop!({ totals: feed.totals, durationMs: 2000, reason: 'completed' });
   });
 
   it('escapes JSON for script elements', () => {

@@ -1,18 +1,25 @@
 /**
  * The live web dashboard (`redline run --dashboard`): serves a page on 127.0.0.1 that follows the
- * run through server-sent events (req/s, VUs, latency percentiles, errors by class, thresholds),
- * and can save the same page with the whole run embedded as a self-contained HTML file.
+ * run through server-sent events (req/s, VUs, latency percentiles, errors by class, thresholds;
+ * a run without HTTP in the measure the report's charts use, see `timelineMeasure`), and can save the same page with the whole run embedded as a self-contained HTML file.
  *
  *   GET /        the page          GET /events  SSE: config, point (one per second, replayed
- *   GET /data    JSON snapshot                    to late clients), end
+ *   GET /data    JSON snapshot                    to late clients, and to all when the measure
+ *                                                 changes, after a new config), end
  */
 import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { cannotWriteError } from '../../errors/redline-error.js';
 import type { IntervalUpdate, RunEnd, RunMeta } from '../../results/run-meta.js';
-import type { ResultThreshold, TimelinePoint } from '../../results/run-result.js';
-import { timelinePoint } from '../../results/timeline.js';
+import type { ResultThreshold, TimelineLatency, TimelinePoint } from '../../results/run-result.js';
+import { timelinePoint, trendLatency } from '../../results/timeline.js';
+import {
+  type MeasuredPoint,
+  measuredPoint,
+  type TimelineMeasure,
+  timelineMeasure,
+} from '../../results/timeline-measure.js';
 import { redactDeep, redactText } from '../../util/redact.js';
 import type { Output } from '../output.js';
 import { parseListenAddress } from '../prometheus/options.js';
@@ -40,6 +47,40 @@ export interface DashboardPoint extends TimelinePoint {
   totalRequests: number;
   totalFailed: number;
   thresholds: readonly ResultThreshold[];
+  /** What the run's seconds so far measure (the report's choice); absent while nothing does. */
+  measure?: TimelineMeasure;
+  /**
+   * This second in the terms of `measure`, with the run's totals of it so far and the percentiles
+   * of the measure's latency over the run so far (`runLatency`: absent before its first sample,
+   * and on the earlier seconds replayed after a measure change).
+   */
+  measured?: MeasuredPoint & { total: number; totalFailed: number; runLatency?: TimelineLatency };
+}
+
+/**
+ * Gives `points` the measure the whole series has now, each point its values in it; true when the
+ * measure changed (the earlier points were in another one, or had none).
+ */
+function applyMeasure(points: DashboardPoint[], httpRequests: number): boolean {
+  const measure = timelineMeasure(points, httpRequests);
+  const last = points[points.length - 1];
+  const changed = points.length > 1 && points[points.length - 2]?.measure?.kind !== measure?.kind;
+  let total = 0;
+  let totalFailed = 0;
+  for (const p of changed ? points : last ? [last] : []) {
+    const previous = changed ? undefined : points[points.length - 2]?.measured;
+    if (!measure) {
+      delete p.measure;
+      delete p.measured;
+      continue;
+    }
+    const m = measuredPoint(p, measure.kind, Math.max(0.001, p.seconds));
+    total = (previous?.total ?? total) + m.count;
+    totalFailed = (previous?.totalFailed ?? totalFailed) + m.failed;
+    p.measure = measure;
+    p.measured = { ...m, total, totalFailed };
+  }
+  return changed;
 }
 
 /** The dashboard output, with its address once started. */
@@ -126,7 +167,17 @@ export function createDashboardOutput(options: DashboardOptions = {}): Dashboard
         thresholds: options.thresholds?.() ?? [],
       };
       points.push(p);
-      broadcast('point', p);
+      const changed = applyMeasure(points, p.totalRequests);
+      // The tiles' p95/p99: the run's so far, as the end-of-test summary computes them, so a
+      // second without a sample (a run's last interval is the few ms before the cut) keeps them.
+      const metric = p.measure?.latencyMetric;
+      const runLatency = metric ? trendLatency(update.totals.summarize(metric)) : undefined;
+      if (p.measured && runLatency) p.measured.runLatency = runLatency;
+      if (changed) {
+        // The earlier seconds were drawn in another measure: the pages start over.
+        broadcast('config', config);
+        for (const q of points) broadcast('point', q);
+      } else broadcast('point', p);
     },
     async stop(runEnd: RunEnd) {
       end = { reason: runEnd.reason, durationMs: runEnd.durationMs };

@@ -44,6 +44,7 @@ main { padding: 16px 20px; max-width: 1400px; margin: 0 auto; }
 table { border-collapse: collapse; width: 100%; background: var(--card); border-radius: 8px; overflow: hidden; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #e6e8ee; font-variant-numeric: tabular-nums; }
 tr.fail td:nth-child(3) { color: var(--red); font-weight: 650; } tr.ok td:nth-child(3) { color: var(--green); }
+.notice { color: var(--muted); display: flex; align-items: center; justify-content: center; text-align: center; } [hidden] { display: none !important; }
 h2 { font-size: 15px; margin: 20px 0 8px; } #thresholds-empty { color: var(--muted); }
 `;
 
@@ -64,7 +65,7 @@ export function renderDashboardPage(data?: unknown): string {
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'";
   const tiles = TILES.map(
     ([id, label]) =>
-      `<div class="tile"><div class="label">${label}</div><div class="value" id="${id}">-</div></div>`,
+      `<div class="tile"><div class="label" id="${id}-label">${label}</div><div class="value" id="${id}">-</div></div>`,
   ).join('');
   const island =
     data === undefined
@@ -83,7 +84,7 @@ export function renderDashboardPage(data?: unknown): string {
 <header><h1><span>▲</span> Redline</h1><div id="target"></div><div id="status">connecting…</div></header>
 <main>
 <section class="tiles">${tiles}</section>
-<section class="charts"><div class="chart" id="chart-rps"></div><div class="chart" id="chart-latency"></div><div class="chart" id="chart-errors"></div></section>
+<section class="charts">${['rps', 'latency', 'errors'].map((id) => `<div class="chart" id="chart-${id}"></div><p class="chart notice" id="chart-${id}-notice" hidden></p>`).join('')}</section>
 <h2>Thresholds</h2>
 <table><thead><tr><th>Metric</th><th>Threshold</th><th>Result</th><th>Observed</th></tr></thead><tbody id="thresholds-body"></tbody></table>
 <p id="thresholds-empty">No thresholds defined.</p>

@@ -1,8 +1,9 @@
 /** Chart data of the report: one global timeline over all steps, distribution, stress, profile, plan. */
 
 import type { AuditResultFile } from '../../results/audit-result.js';
-import type { RunResultFile, TimelineLatency, TimelinePoint } from '../../results/run-result.js';
+import type { RunResultFile, TimelinePoint } from '../../results/run-result.js';
 import { readRunStats } from '../../results/run-stats.js';
+import { measuredPoint, timelineMeasure } from '../../results/timeline-measure.js';
 import type { ChartData, ChartMeasure, ChartTimelinePoint } from './report-model.js';
 
 /** A run placed on the global timeline. */
@@ -12,102 +13,32 @@ export interface TimelineSegmentInput {
   valid: boolean;
 }
 
-const MEASURES: Record<ChartMeasure['kind'], ChartMeasure> = {
-  http: {
-    kind: 'http',
-    name: 'HTTP requests',
-    rateUnit: 'requests/s',
-    latencyMetric: 'http_req_duration',
-    errors: true,
-  },
-  'ws-echo': {
-    kind: 'ws-echo',
-    name: 'WebSocket echo round trips',
-    rateUnit: 'round trips/s',
-    latencyMetric: 'ws_echo_round_trip',
-    errors: true,
-  },
-  grpc: {
-    kind: 'grpc',
-    name: 'gRPC calls',
-    rateUnit: 'calls/s',
-    latencyMetric: 'grpc_req_duration',
-    errors: false,
-  },
-  ws: {
-    kind: 'ws',
-    name: 'WebSocket messages received',
-    rateUnit: 'messages/s',
-    latencyMetric: 'ws_session_duration',
-    errors: false,
-  },
-  iterations: { kind: 'iterations', name: 'iterations', rateUnit: 'iterations/s', errors: false },
-};
-
 /**
- * What the runs' timelines measure: HTTP requests when any run sent one; otherwise the echo
- * quick mode's round trips, gRPC calls, WebSocket messages or iterations, the first any point
- * carries; undefined when no point carries anything (an old result of a run without HTTP).
+ * What the runs' timelines measure ({@link timelineMeasure}): HTTP requests when any run sent
+ * one; otherwise the echo round trips, gRPC calls, WebSocket messages or iterations its points
+ * carry; undefined when no point carries anything (an old result of a run without HTTP).
  */
 export function chartMeasure(runs: readonly RunResultFile[]): ChartMeasure | undefined {
-  const points = runs.flatMap((r) => r.timeline);
-  if (runs.some((r) => readRunStats(r).requests > 0)) return MEASURES.http;
-  if (points.some((p) => p.wsEcho)) return MEASURES['ws-echo'];
-  if (points.some((p) => p.grpc?.calls)) return MEASURES.grpc;
-  if (points.some((p) => p.ws)) return MEASURES.ws;
-  if (points.some((p) => p.iterations !== undefined)) return MEASURES.iterations;
-  return undefined;
+  return timelineMeasure(
+    runs.flatMap((r) => r.timeline),
+    runs.reduce((sum, r) => sum + readRunStats(r).requests, 0),
+  );
 }
 
-type Latency = Pick<ChartTimelinePoint, 'p50' | 'p90' | 'p95' | 'p99'>;
-
-function latency(l: TimelineLatency | undefined): Latency {
-  return l ? { p50: l.p50, p90: l.p90, p95: l.p95, p99: l.p99 } : {};
-}
-
-/**
- * A timeline point in the terms of `kind`: its rate, latency and failures of that interval
- * (`seconds` long: the point's `t` minus the previous one's).
- */
-function measuredPoint(
+/** A timeline point in the chart's terms: the measure's rate, latency and failures. */
+function chartPoint(
   p: TimelinePoint,
   kind: ChartMeasure['kind'],
   seconds: number,
 ): Omit<ChartTimelinePoint, 't' | 'vus'> {
-  switch (kind) {
-    case 'http':
-      return {
-        ...(p.requests > 0 ? { p50: p.p50, p90: p.p90, p95: p.p95, p99: p.p99 } : {}),
-        rps: p.rps,
-        failed: p.failed,
-        errors: { ...p.errors },
-      };
-    case 'ws-echo': {
-      const errors = { ...(p.wsEcho?.unanswered ?? {}) };
-      return {
-        ...latency(p.wsEcho?.latency),
-        rps: p.wsEcho?.roundTripsPerSecond ?? 0,
-        failed: Object.values(errors).reduce((sum, n) => sum + n, 0),
-        errors,
-      };
-    }
-    case 'grpc':
-      return {
-        ...latency(p.grpc?.latency),
-        rps: p.grpc?.callsPerSecond ?? 0,
-        failed: 0,
-        errors: {},
-      };
-    case 'ws':
-      return {
-        ...latency(p.ws?.sessionDuration),
-        rps: p.ws?.msgsReceivedPerSecond ?? 0,
-        failed: 0,
-        errors: {},
-      };
-    case 'iterations':
-      return { rps: (p.iterations ?? 0) / seconds, failed: 0, errors: {} };
-  }
+  const m = measuredPoint(p, kind, seconds);
+  const l = m.latency;
+  return {
+    ...(l ? { p50: l.p50, p90: l.p90, p95: l.p95, p99: l.p99 } : {}),
+    rps: m.rps,
+    failed: m.failed,
+    errors: m.errors,
+  };
 }
 
 /**
@@ -127,7 +58,7 @@ export function createTimeline(
     let previousT = 0;
     for (const p of points) {
       if (measure) {
-        const point = measuredPoint(p, measure.kind, Math.max(0.001, p.t - previousT));
+        const point = chartPoint(p, measure.kind, Math.max(0.001, p.t - previousT));
         timeline.push({ t: offset + p.t, vus: p.vus, ...point });
       }
       previousT = p.t;

@@ -11,6 +11,7 @@ import type {
 } from '../../results/audit-result.js';
 import type { Criterion, CriterionMetric, CriterionStatus } from '../../results/criteria.js';
 import type { DistributionBucket } from '../../results/run-result.js';
+import type { TimelineMeasure } from '../../results/timeline-measure.js';
 
 /** One row of "Current Performance". */
 export interface PerformanceRow {
@@ -196,17 +197,7 @@ export interface ChartTimelinePoint {
  * the protocol the runs used (WebSocket echo round trips, gRPC calls, WebSocket messages), or
  * iterations.
  */
-export interface ChartMeasure {
-  kind: 'http' | 'ws-echo' | 'grpc' | 'ws' | 'iterations';
-  /** What the throughput counts, plural (`HTTP requests`, `gRPC calls`, …). */
-  name: string;
-  /** Its unit per second on the axis (`requests/s`, `calls/s`, …). */
-  rateUnit: string;
-  /** The trend behind the latency percentiles; absent when the measure has no latency. */
-  latencyMetric?: string;
-  /** True when failures per second are counted for the measure (HTTP requests, echo messages). */
-  errors: boolean;
-}
+export type ChartMeasure = TimelineMeasure;
 
 /** Data of every chart; absent parts mean "not measured". */
 export interface ChartData {
