@@ -1,10 +1,12 @@
 /**
  * `redline audit --baseline <previous result>`: the normal-load step of this audit compared with
  * the baseline's (compare engine: minimum effect + Mann-Whitney U), plus the p95 of every route a
- * baseline finding pointed at, before and after, from the probe's per-route statistics.
+ * baseline finding pointed at, before and after, from the probe's per-route statistics. A
+ * baseline that measured something else than HTTP requests (a gRPC or WebSocket run) verifies
+ * nothing: no verification.
  */
 import { basename } from 'node:path';
-import { compareRuns, createVerification } from '../compare/index.js';
+import { compareRuns, createVerification, sameMeasure } from '../compare/index.js';
 import type { RouteStats } from '../probe/index.js';
 import type { AuditResultFile, Verification, VerifiedMetric } from '../results/audit-result.js';
 import { selectBasisStep } from '../results/audit-result.js';
@@ -62,6 +64,8 @@ export function createBaselineVerification(
   const before = parsed.kind === 'run' ? parsed.run : selectBasisStep(parsed.audit)?.run;
   const now = selectBasisStep(current)?.run;
   if (!before || !now) return undefined;
+  // A baseline that measured something else (a gRPC or WebSocket run) cannot verify anything.
+  if (!sameMeasure([before], [now])) return undefined;
   const verification = createVerification(
     basename(file),
     compareRuns([before], [now]),

@@ -1,16 +1,22 @@
 /**
  * `redline compare`: per metric, is B significantly different from A? A change counts only when
  * it is beyond a minimum effect (relative, or absolute for the error ratio) AND, when samples
- * allow, the two-sided Mann-Whitney U test gives p < alpha (see docs/report.md).
+ * allow, the two-sided Mann-Whitney U test gives p < alpha (see docs/report.md). The metrics are
+ * those of the runs' own measure (HTTP requests, echo round trips, gRPC calls, …); both sides must
+ * measure the same thing.
  */
+import { ExitCode } from '../errors/exit-codes.js';
+import { RedlineError } from '../errors/redline-error.js';
 import type { RunResultFile } from '../results/run-result.js';
 import { readRunStats } from '../results/run-stats.js';
+import { TIMELINE_MEASURES, type TimelineMeasure } from '../results/timeline-measure.js';
 import { mannWhitneyU } from './mann-whitney.js';
 import {
-  COMPARE_METRICS,
   type CompareMetric,
+  compareMetrics,
   intervalSamples,
   median,
+  runMeasure,
   runSamples,
 } from './samples.js';
 
@@ -24,6 +30,8 @@ export interface CompareOptions {
   minErrorRateChange?: number;
   /** Fewest samples per side for a test (intervals mode). */
   minIntervals?: number;
+  /** Names of the runs of each side (file names), for the error when measures differ. */
+  names?: { a?: readonly string[]; b?: readonly string[] };
 }
 
 /** How the samples were formed. */
@@ -35,8 +43,10 @@ export type CompareVerdict = 'regression' | 'improvement' | 'no-change' | 'not-s
 /** One metric's comparison. */
 export interface CompareRow {
   key: string;
+  /** `p95 latency` (HTTP), `p95 ws_echo_round_trip`, `error rate`, `throughput`, … */
   label: string;
-  unit: CompareMetric['unit'];
+  /** `ms`, `ratio`, or the measure's rate: `req/s` (HTTP), `round trips/s`, `calls/s`, … */
+  unit: string;
   lowerIsBetter: boolean;
   a: number;
   b: number;
@@ -54,6 +64,11 @@ export interface CompareRow {
 
 /** The whole comparison. */
 export interface CompareResult {
+  /**
+   * What both sides measured (HTTP requests, WebSocket echo round trips, gRPC calls, WebSocket
+   * messages or iterations); HTTP for old results of runs without HTTP (with a warning).
+   */
+  measure: TimelineMeasure;
   mode: CompareMode;
   threshold: number;
   alpha: number;
@@ -64,16 +79,61 @@ export interface CompareResult {
   warnings: string[];
 }
 
+function describe(m: TimelineMeasure | undefined): string {
+  if (!m) return 'nothing per second (saved before per-protocol measures, no HTTP request)';
+  return m.latencyMetric ? `${m.name} (${m.latencyMetric})` : m.name;
+}
+
+/**
+ * The measure both sides share. Runs that measure different things (an HTTP run and a gRPC run)
+ * are a usage error; an old result of a run without HTTP (no per-protocol blocks) is read as
+ * HTTP, as before, and gets the "no HTTP request" warning.
+ */
+export function commonMeasure(
+  a: readonly RunResultFile[],
+  b: readonly RunResultFile[],
+  names: CompareOptions['names'] = {},
+): TimelineMeasure {
+  const all = [
+    ...a.map((run, i) => ({ run, name: names.a?.[i] ?? `A run ${i + 1}`, side: 'A' })),
+    ...b.map((run, i) => ({ run, name: names.b?.[i] ?? `B run ${i + 1}`, side: 'B' })),
+  ].map((x) => ({ ...x, measure: runMeasure(x.run) }));
+  const known = all.filter((x) => x.measure !== undefined);
+  const first = known[0];
+  const other = known.find((x) => x.measure!.kind !== first?.measure!.kind);
+  if (first && other) {
+    const who = first.side === other.side ? `the runs of ${first.side}` : 'A and B';
+    throw new RedlineError(
+      'E_COMPARE_MEASURES',
+      `${who} measure different things: ${first.name} measured ${describe(first.measure)}, ${other.name} measured ${describe(other.measure)}; compare reads each run's own measure and will not compare one with the other`,
+      {
+        exitCode: ExitCode.Usage,
+        hint: 'compare runs of the same kind: an HTTP run with an HTTP run, a WebSocket echo run (redline run ws://… --message) with another, a gRPC script run with another; re-run the baseline with the same script or URL',
+      },
+    );
+  }
+  return first?.measure ?? TIMELINE_MEASURES.http;
+}
+
+/** True when `a` and `b` can be compared: {@link commonMeasure} finds one measure for both. */
+export function sameMeasure(a: readonly RunResultFile[], b: readonly RunResultFile[]): boolean {
+  const kinds = new Set(
+    [...a, ...b].map((r) => runMeasure(r)?.kind).filter((k) => k !== undefined),
+  );
+  return kinds.size <= 1;
+}
+
 function chooseMode(
   a: readonly RunResultFile[],
   b: readonly RunResultFile[],
+  measure: TimelineMeasure,
+  probe: CompareMetric,
   minIntervals: number,
 ): CompareMode {
   if (a.length >= 2 && b.length >= 2) return 'runs';
-  const probe = COMPARE_METRICS[0]!;
   if (
-    intervalSamples(a, probe).length >= minIntervals &&
-    intervalSamples(b, probe).length >= minIntervals
+    intervalSamples(a, measure, probe).length >= minIntervals &&
+    intervalSamples(b, measure, probe).length >= minIntervals
   )
     return 'intervals';
   return 'summary';
@@ -88,6 +148,7 @@ function centre(runs: readonly RunResultFile[], metric: CompareMetric, mode: Com
 
 function compareMetric(
   metric: CompareMetric,
+  measure: TimelineMeasure,
   a: readonly RunResultFile[],
   b: readonly RunResultFile[],
   mode: CompareMode,
@@ -118,8 +179,8 @@ function compareMetric(
   };
   let significant = true;
   if (mode !== 'summary') {
-    const sa = mode === 'runs' ? runSamples(a, metric) : intervalSamples(a, metric);
-    const sb = mode === 'runs' ? runSamples(b, metric) : intervalSamples(b, metric);
+    const sa = mode === 'runs' ? runSamples(a, metric) : intervalSamples(a, measure, metric);
+    const sb = mode === 'runs' ? runSamples(b, metric) : intervalSamples(b, measure, metric);
     row.samplesA = sa.length;
     row.samplesB = sb.length;
     if (sa.length > 0 && sb.length > 0) {
@@ -135,7 +196,13 @@ function compareMetric(
   return row;
 }
 
+/** True when every run of the side recorded `metric` (a finite whole-run value). */
+function recorded(runs: readonly RunResultFile[], metric: CompareMetric): boolean {
+  return runSamples(runs, metric).length === runs.length;
+}
+
 function warningsFor(
+  measure: TimelineMeasure,
   mode: CompareMode,
   rows: CompareRow[],
   a: readonly RunResultFile[],
@@ -143,10 +210,10 @@ function warningsFor(
   o: Required<CompareOptions>,
 ): string[] {
   const w: string[] = [];
-  // The compared measures are HTTP's: a run without HTTP requests (WebSocket, gRPC) has none.
+  // Read as HTTP: an old result of a run without HTTP requests (no per-protocol blocks) has none.
   const noHttp = (runs: readonly RunResultFile[]) =>
     runs.filter((r) => readRunStats(r).requests === 0).length;
-  const [emptyA, emptyB] = [noHttp(a), noHttp(b)];
+  const [emptyA, emptyB] = measure.kind === 'http' ? [noHttp(a), noHttp(b)] : [0, 0];
   if (emptyA + emptyB > 0)
     w.push(
       `no HTTP request in ${emptyA} of ${a.length} run(s) of A and ${emptyB} of ${b.length} of B: compare reads HTTP requests only, and their 0 ms and 0 req/s were not measured (compare the protocol's own metrics, e.g. grpc_req_duration or ws_echo_round_trip, in the result files)`,
@@ -166,7 +233,7 @@ function warningsFor(
         `only ${n} runs on the smaller side: the test has little power (9 or more per side recommended)`,
       );
   }
-  if (mode === 'intervals') {
+  if (mode === 'intervals' && rows.length > 0) {
     const n = Math.min(...rows.map((r) => Math.min(r.samplesA, r.samplesB)));
     if (n < 30)
       w.push(`only ${n} steady-state intervals on the smaller side (30 or more recommended)`);
@@ -196,11 +263,24 @@ export function compareRuns(
     alpha: 0.05,
     minErrorRateChange: 0.001,
     minIntervals: 5,
+    names: {},
     ...options,
   };
-  const mode = chooseMode(a, b, o.minIntervals);
-  const rows = COMPARE_METRICS.map((m) => compareMetric(m, a, b, mode, o));
+  const measure = commonMeasure(a, b, options.names);
+  const metrics = compareMetrics(measure);
+  const mode = chooseMode(a, b, measure, metrics[0]!, o.minIntervals);
+  // A row a side did not record (no echo arrived: no ws_echo_round_trip) is left out, not zero.
+  const missing = metrics.filter((m) => !recorded(a, m) || !recorded(b, m));
+  const rows = metrics
+    .filter((m) => !missing.includes(m))
+    .map((m) => compareMetric(m, measure, a, b, mode, o));
+  const warnings = warningsFor(measure, mode, rows, a, b, o);
+  if (missing.length > 0)
+    warnings.unshift(
+      `not compared, not recorded in every run: ${missing.map((m) => m.label).join(', ')}`,
+    );
   return {
+    measure,
     mode,
     threshold: o.threshold,
     alpha: o.alpha,
@@ -208,6 +288,6 @@ export function compareRuns(
     runsB: b.length,
     rows,
     regression: rows.some((r) => r.verdict === 'regression'),
-    warnings: warningsFor(mode, rows, a, b, o),
+    warnings,
   };
 }

@@ -10,6 +10,7 @@ export {
   type CompareRow,
   type CompareVerdict,
   compareRuns,
+  sameMeasure,
 } from './compare-runs.js';
 export { type MannWhitneyResult, mannWhitneyU } from './mann-whitney.js';
 export { createVerification } from './verification.js';

@@ -40,6 +40,12 @@ function cells(r: CompareRow): string[] {
 
 const HEADER = ['Metric', 'A', 'B', 'Change', 'p', 'n A/B', 'Verdict'];
 
+/** What was compared: `HTTP requests (http_req_duration)`, `gRPC calls (grpc_req_duration)`, … */
+function describeMeasure(result: CompareResult): string {
+  const m = result.measure;
+  return m.latencyMetric ? `${m.name} (${m.latencyMetric})` : m.name;
+}
+
 function describeMode(result: CompareResult): string {
   const floor = `minimum change ${(result.threshold * 100).toFixed(1)}% (error rate: absolute)`;
   if (result.mode === 'runs')
@@ -58,7 +64,12 @@ export function renderCompareText(result: CompareResult): string {
       .map((c, i) => c + ' '.repeat((widths[i] ?? 0) - [...c].length))
       .join('  ')
       .trimEnd();
-  const out = [`compare: ${describeMode(result)}`, '', ...rows.map(line), ''];
+  const out = [
+    `compare: ${describeMeasure(result)}, ${describeMode(result)}`,
+    '',
+    ...rows.map(line),
+    '',
+  ];
   for (const w of result.warnings) out.push(`warning: ${w}`);
   out.push(
     result.regression ? 'result: REGRESSION (exit 112)' : 'result: no significant regression',
@@ -70,7 +81,7 @@ export function renderCompareText(result: CompareResult): string {
 export function renderCompareMarkdown(result: CompareResult): string {
   const esc = (c: string) => escapeMarkdown(c);
   const out = [
-    `**Comparison:** ${esc(describeMode(result))}`,
+    `**Comparison of ${esc(describeMeasure(result))}:** ${esc(describeMode(result))}`,
     '',
     `| ${HEADER.join(' | ')} |`,
     `|${HEADER.map(() => '---').join('|')}|`,

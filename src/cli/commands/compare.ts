@@ -77,6 +77,7 @@ async function runCompare(files: string[], flags: CompareFlags): Promise<void> {
   const result = compareRuns(await load(fa), await load(fb), {
     threshold: parseThreshold(flags.threshold),
     alpha,
+    names: { a: fa, b: fb },
   });
   const text =
     flags.format === 'json'
@@ -118,12 +119,15 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
+Compared in the runs' own measure (as the report): HTTP requests (p50-p99 of http_req_duration,
+error rate, req/s), or for runs without HTTP the WebSocket echo round trips, gRPC calls,
+WebSocket messages or iterations; both sides must measure the same thing (exit 2 otherwise).
 A metric regresses when it is worse by at least the threshold (the error rate: by 0.1 percentage
 point) AND, when there is enough data, the two-sided Mann-Whitney U test gives p < alpha:
 on per-run values with 2+ runs per side, else on per-second values of each run's steady state.
 See docs/report.md.
 
-Exit codes: 0 no regression, 2 bad flags, 65 not a Redline result, 66 file missing, 112 regression.`,
+Exit codes: 0 no regression, 2 bad flags or A and B measure different things, 65 not a Redline result, 66 file missing, 112 regression.`,
     )
     .action(async (files: string[], flags: CompareFlags) => {
       await runCompare(files, flags);
