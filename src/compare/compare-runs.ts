@@ -99,8 +99,15 @@ export function commonMeasure(
     ...b.map((run, i) => ({ run, name: names.b?.[i] ?? `B run ${i + 1}`, side: 'B' })),
   ].map((x) => ({ ...x, measure: runMeasure(x.run) }));
   const known = all.filter((x) => x.measure !== undefined);
-  const first = known[0];
-  const other = known.find((x) => x.measure!.kind !== first?.measure!.kind);
+  type Known = (typeof known)[number];
+  const clash = (list: Known[]): [Known, Known] | undefined => {
+    const other = list.find((x) => x.measure!.kind !== list[0]!.measure!.kind);
+    return other ? [list[0]!, other] : undefined;
+  };
+  // A side's own runs first (the clearer message), then A against B.
+  const [first, other] = clash(known.filter((x) => x.side === 'A')) ??
+    clash(known.filter((x) => x.side === 'B')) ??
+    clash(known) ?? [known[0], undefined];
   if (first && other) {
     const who = first.side === other.side ? `the runs of ${first.side}` : 'A and B';
     throw new RedlineError(

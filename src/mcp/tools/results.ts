@@ -204,7 +204,7 @@ export function registerResultTools(server: McpServer, deps: ToolDeps): void {
     name: 'compare_runs',
     title: 'Compare two results',
     description:
-      'Compare a baseline and a candidate (result ids or result JSON paths; several per side for repeated runs) metric by metric: throughput, latency percentiles, error rate. A metric regresses when it is worse by at least the threshold AND the Mann-Whitney U test says the change is significant (p < alpha). Returns each metric with both values, the change, the p-value and a verdict, and regression: true/false.',
+      'Compare a baseline and a candidate (result ids or result JSON paths; several per side for repeated runs) metric by metric, in the runs\' own measure (HTTP requests; for runs without HTTP: WebSocket echo round trips, gRPC calls, WebSocket messages or iterations; both sides must measure the same thing): throughput, latency percentiles, error rate where the measure counts failures. A metric regresses when it is worse by at least the threshold AND the Mann-Whitney U test says the change is significant (p < alpha). Returns each metric with both values, the change, the p-value and a verdict, and regression: true/false.',
     input: {
       baseline: z.array(z.string()).min(1).describe('result ids or paths of the baseline run(s)'),
       candidate: z.array(z.string()).min(1).describe('result ids or paths of the candidate run(s)'),
@@ -225,6 +225,7 @@ export function registerResultTools(server: McpServer, deps: ToolDeps): void {
     },
     output: {
       regression: z.boolean(),
+      measure: z.looseObject({ kind: z.string(), name: z.string() }),
       mode: z.string(),
       rows: z.array(z.looseObject({ key: z.string(), verdict: z.string() })),
       warnings: z.array(z.string()),
@@ -250,6 +251,7 @@ export function registerResultTools(server: McpServer, deps: ToolDeps): void {
       }
       const result = JSON.parse(child.stdout) as {
         regression: boolean;
+        measure: { kind: string; name: string };
         mode: string;
         rows: Array<{
           key: string;
@@ -266,7 +268,7 @@ export function registerResultTools(server: McpServer, deps: ToolDeps): void {
         (r) => r.verdict === 'regression' || r.verdict === 'improvement',
       );
       return {
-        summary: `${result.regression ? 'REGRESSION' : 'No significant regression'} (${result.mode} mode).${changed.map((r) => `\n${r.verdict}: ${r.label} ${round(r.a)} → ${round(r.b)} (${(r.relativeChange * 100).toFixed(1)}%${r.pValue !== undefined ? `, p=${r.pValue.toPrecision(2)}` : ''})`).join('')}`,
+        summary: `${result.regression ? 'REGRESSION' : 'No significant regression'} (${result.measure.name}, ${result.mode} mode).${changed.map((r) => `\n${r.verdict}: ${r.label} ${round(r.a)} → ${round(r.b)} (${(r.relativeChange * 100).toFixed(1)}%${r.pValue !== undefined ? `, p=${r.pValue.toPrecision(2)}` : ''})`).join('')}`,
         data: result,
       };
     },
