@@ -204,7 +204,7 @@ export function registerResultTools(server: McpServer, deps: ToolDeps): void {
     name: 'compare_runs',
     title: 'Compare two results',
     description:
-      'Compare a baseline and a candidate (result ids or result JSON paths; several per side for repeated runs) metric by metric, in the runs\' own measure (HTTP requests; for runs without HTTP: WebSocket echo round trips, gRPC calls, WebSocket messages or iterations; both sides must measure the same thing): throughput, latency percentiles, error rate where the measure counts failures. A metric regresses when it is worse by at least the threshold AND the Mann-Whitney U test says the change is significant (p < alpha). Returns each metric with both values, the change, the p-value and a verdict, and regression: true/false.',
+      'Compare a baseline and a candidate (result ids or result JSON paths; several per side for repeated runs) metric by metric, in the measure the runs share (HTTP requests; for runs without HTTP: WebSocket echo round trips, gRPC calls, WebSocket messages or iterations; both sides must measure the same thing): throughput, latency percentiles, error rate where the measure counts failures. A metric regresses when it is worse by at least the threshold AND the Mann-Whitney U test says the change is significant (p < alpha). Returns each metric with both values, the change, the p-value and a verdict, and regression: true/false.',
     input: {
       baseline: z.array(z.string()).min(1).describe('result ids or paths of the baseline run(s)'),
       candidate: z.array(z.string()).min(1).describe('result ids or paths of the candidate run(s)'),
