@@ -39,14 +39,14 @@ beforeAll(async () => {
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  // One run at a time: the machine has 2 cores. The two equal runs last 8 s, so that compare has
-  // 7 steady seconds per side and tests them (intervals mode): with 2 s runs it has no test and
+  // One run at a time: the machine has 2 cores. The two equal runs last 10 s, so that compare has
+  // 8 or 9 steady seconds per side and tests them (intervals mode): with 2 s runs it has no test and
   // the 5% floor alone decides, and one stalled second on a busy machine moves a 2 s run's p99
   // by more than 5% (seen: 51.7 → 58.0 ms).
   const message = ['--message', 'hi'];
-  files.fast = await run('fast', `${ws.url}/echo`, '4s', message);
-  files.slow1 = await run('slow1', `${ws.url}/slow-echo`, '8s', message);
-  files.slow2 = await run('slow2', `${ws.url}/slow-echo`, '8s', message);
+  files.fast = await run('fast', `${ws.url}/echo`, '5s', message);
+  files.slow1 = await run('slow1', `${ws.url}/slow-echo`, '10s', message);
+  files.slow2 = await run('slow2', `${ws.url}/slow-echo`, '10s', message);
   files.http = await run('http', `http://127.0.0.1:${port}/`, '2s');
   // The same echo result as written before the `ws`/`wsEcho`/`iterations` blocks existed.
   const old = JSON.parse(readFileSync(files.slow1, 'utf8')) as RunResultFile;
