@@ -189,11 +189,9 @@ describe('compare of WebSocket echo runs (ws_echo_round_trip)', () => {
     const r = compareRuns([a], [echoRun({ seed: 2, p50: 42, rate: 48 })]);
     expect(r.measure.kind).toBe('ws-echo');
     expect(r.mode).toBe('intervals');
+    const percentiles = ['p50', 'p90', 'p95', 'p99'].map((p) => `${p} ws_echo_round_trip`);
     expect(r.rows.map((x) => x.label)).toEqual([
-      'p50 ws_echo_round_trip',
-      'p90 ws_echo_round_trip',
-      'p95 ws_echo_round_trip',
-      'p99 ws_echo_round_trip',
+      ...percentiles,
       'error rate (unanswered echoes)',
       'throughput',
     ]);
