@@ -166,6 +166,35 @@ function grpcRun(o: ProtocolRunOptions): RunResultFile {
   return run;
 }
 
+/** A `k6/ws` script run: 2 sessions for the whole run, a `ws` block on every point, no HTTP. */
+function wsScriptRun(o: ProtocolRunOptions): RunResultFile {
+  const { seed, seconds = 30, rate = 300 } = o;
+  const rnd = createRandom(seed);
+  const points: TimelinePoint[] = [];
+  for (let t = 1; t <= seconds; t++) {
+    const received = Math.round(rate * (0.95 + rnd() * 0.1));
+    const last = t === seconds;
+    points.push({
+      ...httpFields(t),
+      iterations: last ? 2 : 0,
+      ws: {
+        sessions: t === 1 ? 2 : 0,
+        msgsSent: received,
+        msgsReceived: received,
+        msgsReceivedPerSecond: received,
+        ...(last ? { sessionDuration: latency(seconds * 1000) } : {}),
+      },
+    });
+  }
+  const run = withoutHttp(seed, seconds, points);
+  run.metrics['ws_session_duration'] = trend(seconds * 1000, 2);
+  run.metrics['ws_msgs_received'] = counter(
+    points.reduce((s, p) => s + p.ws!.msgsReceived, 0),
+    seconds,
+  );
+  return run;
+}
+
 /** A script that only iterates (no protocol module): `iterations` on every point. */
 function iterationRun(o: ProtocolRunOptions): RunResultFile {
   const { seed, seconds = 30, rate = 200 } = o;
@@ -261,6 +290,35 @@ describe('compare of gRPC and iteration-only runs', () => {
     ]);
     expect(row(r, 'p99')).toMatchObject({ a: 7.5, b: 15, verdict: 'regression' });
     expect(row(r, 'rps')!.verdict).toBe('no-change');
+  });
+
+  it('k6/ws: ws_session_duration and messages/s, no error-rate row', () => {
+    const r = compareRuns([wsScriptRun({ seed: 15 })], [wsScriptRun({ seed: 16, rate: 150 })]);
+    expect(r.measure.kind).toBe('ws');
+    expect(r.rows.map((x) => `${x.key} ${x.label} [${x.unit}]`)).toEqual([
+      'p50 p50 ws_session_duration [ms]',
+      'p90 p90 ws_session_duration [ms]',
+      'p95 p95 ws_session_duration [ms]',
+      'p99 p99 ws_session_duration [ms]',
+      'rps throughput [messages/s]',
+    ]);
+    // Sessions end with the run (last interval): no per-second latency, whole-run values only;
+    // messages/s is tested per second.
+    expect(r.mode).toBe('intervals');
+    expect(row(r, 'p50')).toMatchObject({
+      a: 30_000,
+      b: 30_000,
+      samplesA: 0,
+      verdict: 'no-change',
+    });
+    expect(row(r, 'p50')!.pValue).toBeUndefined();
+    expect(row(r, 'rps')).toMatchObject({ samplesA: 28, verdict: 'regression' });
+    expect(r.warnings[0]).toBe(
+      'no per-interval values of p50 ws_session_duration, p90 ws_session_duration, p95 ws_session_duration, p99 ws_session_duration: whole-run values only (the floor alone decides)',
+    );
+    expect(r.warnings[1]).toBe(
+      'only 28 steady-state intervals on the smaller side (30 or more recommended)',
+    );
   });
 
   it('iterations: throughput only (no latency, no errors)', () => {

@@ -241,7 +241,13 @@ function warningsFor(
       );
   }
   if (mode === 'intervals' && rows.length > 0) {
-    const n = Math.min(...rows.map((r) => Math.min(r.samplesA, r.samplesB)));
+    const tested = rows.filter((r) => r.pValue !== undefined);
+    const n = Math.min(...tested.map((r) => Math.min(r.samplesA, r.samplesB)));
+    const untested = rows.filter((r) => r.pValue === undefined).map((r) => r.label);
+    if (untested.length > 0)
+      w.push(
+        `no per-interval values of ${untested.join(', ')}: whole-run values only (the floor alone decides)`,
+      );
     if (n < 30)
       w.push(`only ${n} steady-state intervals on the smaller side (30 or more recommended)`);
     w.push(
@@ -275,7 +281,10 @@ export function compareRuns(
   };
   const measure = commonMeasure(a, b, options.names);
   const metrics = compareMetrics(measure);
-  const mode = chooseMode(a, b, measure, metrics[0]!, o.minIntervals);
+  // Throughput has a value in every steady interval (latency only where something of the
+  // measure ended with a latency: k6/ws sessions end with the run), so it decides the mode.
+  const throughput = metrics.find((m) => m.key === 'rps')!;
+  const mode = chooseMode(a, b, measure, throughput, o.minIntervals);
   // A row a side did not record (no echo arrived: no ws_echo_round_trip) is left out, not zero.
   const missing = metrics.filter((m) => !recorded(a, m) || !recorded(b, m));
   const rows = metrics

@@ -539,6 +539,10 @@ describe.skipIf(!built)('redline mcp over stdio (needs npm run build)', () => {
     });
     expect(compared.result.isError, compared.text).toBeFalsy();
     expect(typeof compared.data['regression']).toBe('boolean');
+    expect(compared.data['measure']).toMatchObject({ kind: 'http', name: 'HTTP requests' });
+    expect(compared.text).toMatch(
+      /^(REGRESSION|No significant regression) \(HTTP requests, \w+ mode\)/,
+    );
     expect((compared.data['rows'] as Array<{ key: string }>).length).toBeGreaterThan(0);
     const latest = await client.readResource({ uri: 'redline://results/latest' });
     const view = JSON.parse((latest.contents[0] as { text: string }).text);
