@@ -374,5 +374,9 @@ describe('compare of runs that measure different things', () => {
     expect(r.warnings[0]).toMatch(
       /^no HTTP request in 1 of 1 run\(s\) of A and 1 of 1 of B: compare reads HTTP requests only/,
     );
+    // Against a new echo result too: today's reading, never a throughput read from no blocks.
+    const mixed = compareRuns([old], [echoRun({ seed: 27, seconds: 10 })]);
+    expect(mixed.measure.kind).toBe('http');
+    expect(mixed.warnings[0]).toMatch(/^no HTTP request in 1 of 1 run\(s\) of A and 1 of 1 of B/);
   });
 });

@@ -86,8 +86,8 @@ function describe(m: TimelineMeasure | undefined): string {
 
 /**
  * The measure both sides share. Runs that measure different things (an HTTP run and a gRPC run)
- * are a usage error; an old result of a run without HTTP (no per-protocol blocks) is read as
- * HTTP, as before, and gets the "no HTTP request" warning.
+ * are a usage error; when a run is an old result of a run without HTTP (no per-protocol blocks),
+ * all are read as HTTP, as before, and get the "no HTTP request" warning.
  */
 export function commonMeasure(
   a: readonly RunResultFile[],
@@ -119,6 +119,8 @@ export function commonMeasure(
       },
     );
   }
+  // An old run without HTTP has no measure to read: everything is read as HTTP, as before.
+  if (known.length < all.length) return TIMELINE_MEASURES.http;
   return first?.measure ?? TIMELINE_MEASURES.http;
 }
 
