@@ -317,6 +317,13 @@ describe('WebSocket echo quick mode (built CLI)', () => {
     // (reset first on a busy machine, or at the run's end): 87 sessions for 86 messages in CI.
     expect(reset.result!.metrics['ws_sessions']?.values['count']).toBeGreaterThanOrEqual(echo.sent);
     expect(reset.stdout).toMatch(/the peer echoed none of the \d+ messages sent \(unanswered: \d+ reset/);
+    // The summary lists the unanswered messages by class (sub-metrics, k6's `[]` thresholds).
+    expect(reset.stdout).toMatch(
+      new RegExp(`\\{ error_class:reset \\}\\.+: ${echo.unanswered['reset']} `),
+    );
+    expect(reset.result!.metrics['ws_echo_unanswered{error_class:reset}']?.values['count']).toBe(
+      echo.unanswered['reset'],
+    );
 
     const refused = await echoRun(`${server.url}/refuse`);
     expect(refused.code, refused.stdout).toBe(69);

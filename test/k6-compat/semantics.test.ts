@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderSummaryText } from '../../src/outputs/summary/summary-text.js';
 import { writeSelfSignedCertificate } from '../helpers/certificates.js';
 import { startHttpServer } from '../helpers/servers.js';
 import { startK6Server, type K6Server } from './helpers/k6-server.js';
@@ -93,6 +94,26 @@ describe('k6 semantics: options and thresholds', () => {
       ['never_counter', 'count<1', true, 0],
       ['never_rate', 'rate>0.5', true, null],
     ]);
+  });
+});
+
+describe('k6 semantics: sub-metrics named by thresholds without any threshold', () => {
+  it("'metric{tag:value}': [] keeps the sub-metric in the result and the summary; one without samples is left out", async () => {
+    server.reset();
+    const run = await runCorpus('semantics/empty-thresholds.js', server.url);
+    expect(run.exitCode).toBe(0);
+    expect(metricValue(run, 'http_reqs', 'count')).toBe(6);
+    expect(metricValue(run, 'http_reqs{name:ok}', 'count')).toBe(3);
+    expect(metricValue(run, 'outcomes', 'count')).toBe(9);
+    expect(metricValue(run, 'outcomes{kind:good}', 'count')).toBe(3);
+    expect(run.result.metrics['outcomes{kind:never}']).toBeUndefined();
+    // The one real threshold is still the only one judged.
+    expect(run.result.thresholds.map((t) => t.metric)).toEqual(['http_req_duration{status:200}']);
+    expect(run.result.metrics['http_req_duration{status:200}']?.type).toBe('trend');
+    const summary = renderSummaryText(run.result);
+    expect(summary).toMatch(/^ {6}\{ kind:good \}\.+: 3 /m);
+    expect(summary).toMatch(/^ {6}\{ name:ok \}\.+: 3 /m);
+    expect(summary).not.toContain('kind:never');
   });
 });
 

@@ -41,6 +41,8 @@ import {
   assertValidThresholds,
   createThresholdEvaluator,
   evaluateChecks,
+  type MetricKey,
+  parseMetricKey,
   type ThresholdDefinition,
   type ThresholdEvaluator,
 } from '../../thresholds/index.js';
@@ -137,19 +139,30 @@ async function importInitContext(loaded: LoadedScript): Promise<Record<string, u
 
 /**
  * Adds every sub-metric a threshold names (`http_reqs{group:::g}`) to the result, keyed as
- * written, as k6 lists them in the summary and in handleSummary's `data.metrics`.
+ * written, as k6 lists them in the summary and in handleSummary's `data.metrics`. As in k6, every
+ * sub-metric key of `options.thresholds` counts, also one with no threshold at all
+ * (`'http_req_duration{name:login}': []`, the usual way to have a sub-metric in the summary);
+ * `keys` are those keys. A sub-metric without samples is left out, as k6 leaves it.
  */
 function addThresholdSubMetrics(
   result: RunResultFile,
   thresholds: readonly ThresholdDefinition[],
+  keys: readonly string[],
   totals: Aggregate,
   trendStats: string[],
 ): void {
-  for (const t of thresholds) {
-    if (!t.metric.tags || result.metrics[t.metricKey]) continue;
-    const summary = totals.summarize(t.metric.name, t.metric.tags);
+  const wanted = new Map<string, MetricKey>();
+  for (const t of thresholds) if (t.metric.tags) wanted.set(t.metricKey, t.metric);
+  for (const key of keys) {
+    if (wanted.has(key)) continue;
+    const parsed = parseMetricKey(key);
+    if (parsed.ok && parsed.key.tags) wanted.set(key, parsed.key);
+  }
+  for (const [key, metric] of wanted) {
+    if (result.metrics[key]) continue;
+    const summary = totals.summarize(metric.name, metric.tags);
     if (!summary) continue;
-    result.metrics[t.metricKey] = {
+    result.metrics[key] = {
       type: summary.type,
       contains: summary.contains,
       values: metricValues(summary, result.durationMs, trendStats),
@@ -464,7 +477,13 @@ async function summaryPhase(state: RunState): Promise<ScriptRunResult> {
   const { options, plan, run, evaluator, meta } = state;
   const trendStats = [...new Set([...RESULT_TREND_STATS, ...plan.options.summaryTrendStats])];
   const result = buildRunResult({ meta, ...run, trendStats });
-  addThresholdSubMetrics(result, state.thresholds, run.totals, trendStats);
+  addThresholdSubMetrics(
+    result,
+    state.thresholds,
+    Object.keys(plan.thresholds),
+    run.totals,
+    trendStats,
+  );
   result.thresholds = evaluator.outcomes();
   for (const w of [...evaluator.warnings(), ...(result.warnings ?? [])]) options.onWarning?.(w);
   const summary = await handleSummaryPhase(state, result);
