@@ -79,7 +79,7 @@ export interface CompareResult {
   warnings: string[];
 }
 
-function describe(m: TimelineMeasure | undefined): string {
+function describeMeasure(m: TimelineMeasure | undefined): string {
   if (!m) return 'nothing per second (saved before per-protocol measures, no HTTP request)';
   return m.latencyMetric ? `${m.name} (${m.latencyMetric})` : m.name;
 }
@@ -112,7 +112,7 @@ export function commonMeasure(
     const who = first.side === other.side ? `the runs of ${first.side}` : 'A and B';
     throw new RedlineError(
       'E_COMPARE_MEASURES',
-      `${who} measure different things: ${first.name} measured ${describe(first.measure)}, ${other.name} measured ${describe(other.measure)}; compare reads each run's own measure and will not compare one with the other`,
+      `${who} measure different things: ${first.name} measured ${describeMeasure(first.measure)}, ${other.name} measured ${describeMeasure(other.measure)}; compare reads each run's own measure and will not compare one with the other`,
       {
         exitCode: ExitCode.Usage,
         hint: 'compare runs of the same kind: an HTTP run with an HTTP run, a WebSocket echo run (redline run ws://… --message) with another, a gRPC script run with another; re-run the baseline with the same script or URL',

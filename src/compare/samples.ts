@@ -147,7 +147,7 @@ export function compareMetrics(measure: TimelineMeasure): readonly CompareMetric
       lowerIsBetter: true,
       run: echoErrorRate,
       interval: (p) => {
-        const failed = p.failed - (p.errors['interrupted'] ?? 0);
+        const failed = echoFailures(p.errors);
         return p.count + failed > 0 ? failed / (p.count + failed) : undefined;
       },
     });

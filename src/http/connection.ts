@@ -269,12 +269,8 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
   /** Opens the socket. Owner hears `onConnectionReady` or failures. */
   connect(): void {
     if (this.#state !== ConnState.Closed) return;
-    this.#state = ConnState.Connecting;
+    const generation = this.#begin();
     this.#connectStart = this.#now();
-    this.parser.reset();
-    this.served = 0;
-    this.#closing = false;
-    const generation = ++this.#generation;
     const t = this.#target;
     let socket: Socket | TLSSocket;
     if (t.protocol === 'https:') {
@@ -306,12 +302,8 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
       socket = netConnect(options as unknown as NetConnectOpts);
       socket.once('connect', onTcpConnect);
     }
-    (socket as OwnedSocket)[OWNER] = { conn: this, generation };
     socket.setNoDelay(true);
-    socket.on('error', onSocketError);
-    socket.on('end', onSocketEnd);
-    socket.on('close', onSocketClose);
-    this.#socket = socket;
+    this.#own(socket, generation);
   }
 
   /**
@@ -329,25 +321,14 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
     ocspResponse: Buffer | undefined,
   ): (buf: Buffer, nread: number) => void {
     if (this.#state !== ConnState.Closed) throw new Error('adopt: the connection is in use');
-    this.#state = ConnState.Connecting;
+    const generation = this.#begin();
     this.#connectStart = this.#now() - connectingMs - tlsMs;
-    this.parser.reset();
-    this.served = 0;
-    this.#closing = false;
-    const generation = ++this.#generation;
-    (socket as OwnedSocket)[OWNER] = { conn: this, generation };
-    socket.on('error', onSocketError);
-    socket.on('end', onSocketEnd);
-    socket.on('close', onSocketClose);
-    this.#socket = socket;
+    this.#own(socket, generation);
     this.ocspResponse = ocspResponse;
-    this.tlsProtocol = socket.getProtocol() ?? '';
-    this.tlsCipher = socket.getCipher()?.standardName ?? '';
+    this.#readTlsInfo(socket);
     this.#connectingMs = connectingMs;
     this.#tlsMs = tlsMs;
-    this.#state = ConnState.Open;
-    this.#fresh = true;
-    this.#owner.onConnectionReady(this);
+    this.#opened();
     return (buf, nread) => {
       if (this.#socket === socket) this.#consume(buf, 0, nread);
     };
@@ -363,9 +344,7 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
     if (event === 'tcp-up') this.#connectingMs = this.#now() - this.#connectStart;
     else if (event === 'ready') this.#ready(false);
     else if (event === 'ready-tls') {
-      const tls = this.#socket as TLSSocket;
-      this.tlsProtocol = tls.getProtocol() ?? '';
-      this.tlsCipher = tls.getCipher()?.standardName ?? '';
+      this.#readTlsInfo(this.#socket as TLSSocket);
       this.#ready(true);
     } else if (event === 'end') this.#onEnd();
     else this.#onClose();
@@ -489,6 +468,34 @@ export class HttpConnection implements ResponseParserOwner, LoadConnection {
       this.#connectingMs = now - this.#connectStart;
       this.#tlsMs = 0;
     }
+    this.#opened();
+  }
+
+  /** A new socket's start (connect or adopt): a fresh parser and state; its generation. */
+  #begin(): number {
+    this.#state = ConnState.Connecting;
+    this.parser.reset();
+    this.served = 0;
+    this.#closing = false;
+    return ++this.#generation;
+  }
+
+  /** `socket` becomes this connection's (generation `generation`), with the shared handlers. */
+  #own(socket: Socket | TLSSocket, generation: number): void {
+    (socket as OwnedSocket)[OWNER] = { conn: this, generation };
+    socket.on('error', onSocketError);
+    socket.on('end', onSocketEnd);
+    socket.on('close', onSocketClose);
+    this.#socket = socket;
+  }
+
+  #readTlsInfo(socket: TLSSocket): void {
+    this.tlsProtocol = socket.getProtocol() ?? '';
+    this.tlsCipher = socket.getCipher()?.standardName ?? '';
+  }
+
+  /** Up: requests may go; the first reports the handshake's times. */
+  #opened(): void {
     this.#state = ConnState.Open;
     this.#fresh = true;
     this.#owner.onConnectionReady(this);

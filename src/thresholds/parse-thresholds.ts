@@ -28,7 +28,7 @@ import { findNearest, nearestHint } from '../util/nearest.js';
 import { redactTags, redactText } from '../util/redact.js';
 import { formatAggregation, parseThresholdExpression } from './parse-expression.js';
 import { formatMetricKey, parseMetricKey } from './parse-metric-key.js';
-import { AGGREGATIONS_BY_TYPE, type ThresholdDefinition } from './types.js';
+import { AGGREGATIONS_BY_TYPE, type MetricKey, type ThresholdDefinition } from './types.js';
 
 const OBJECT_KEYS = ['threshold', 'abortOnFail', 'delayAbortEval', 'window'];
 
@@ -49,6 +49,12 @@ export interface ParseThresholdsOptions {
  */
 export interface ParsedThresholds {
   thresholds: ThresholdDefinition[];
+  /**
+   * Every sub-metric a key names (`http_req_duration{name:login}`), with or without thresholds
+   * (k6 keeps the sub-metric of a key whose list is empty): the result lists them. Keyed as
+   * saved (redacted like the thresholds' keys).
+   */
+  subMetrics: Array<{ metricKey: string; metric: MetricKey }>;
   problems: InputProblem[];
   /** Not errors, but worth telling (e.g. a metric not declared yet). */
   warnings: InputProblem[];
@@ -58,6 +64,7 @@ export interface ParsedThresholds {
 interface ParseState {
   r: InputReader;
   thresholds: ThresholdDefinition[];
+  subMetrics: ParsedThresholds['subMetrics'];
 }
 
 /** Parses a `thresholds` object; never throws (see {@link assertValidThresholds}). */
@@ -66,7 +73,7 @@ export function parseThresholds(
   options: ParseThresholdsOptions = {},
 ): ParsedThresholds {
   const problems = new InputProblems();
-  const state: ParseState = { r: new InputReader(problems), thresholds: [] };
+  const state: ParseState = { r: new InputReader(problems), thresholds: [], subMetrics: [] };
   if (input !== undefined && input !== null) {
     if (!isRecord(input)) {
       problems.add(
@@ -83,6 +90,7 @@ export function parseThresholds(
   }
   return {
     thresholds: state.thresholds,
+    subMetrics: state.subMetrics,
     problems: problems.problems,
     warnings: problems.warnings,
   };
@@ -112,6 +120,7 @@ function parseMetricEntry(
     for (const message of key.problems) r.add(path, redactText(message), { atKey: true });
     return;
   }
+  if (key.key.tags) state.subMetrics.push({ metricKey, metric: key.key });
   const descriptor = known.get(key.key.name);
   if (!descriptor) {
     const message = `metric "${key.key.name}" is not a built-in metric and was not declared`;

@@ -41,8 +41,7 @@ import {
   assertValidThresholds,
   createThresholdEvaluator,
   evaluateChecks,
-  type MetricKey,
-  parseMetricKey,
+  type ParsedThresholds,
   type ThresholdDefinition,
   type ThresholdEvaluator,
 } from '../../thresholds/index.js';
@@ -138,31 +137,22 @@ async function importInitContext(loaded: LoadedScript): Promise<Record<string, u
 }
 
 /**
- * Adds every sub-metric a threshold names (`http_reqs{group:::g}`) to the result, keyed as
- * written, as k6 lists them in the summary and in handleSummary's `data.metrics`. As in k6, every
- * sub-metric key of `options.thresholds` counts, also one with no threshold at all
- * (`'http_req_duration{name:login}': []`, the usual way to have a sub-metric in the summary);
- * `keys` are those keys. A sub-metric without samples is left out, as k6 leaves it.
+ * Adds every sub-metric a threshold key names (`http_reqs{group:::g}`) to the result, keyed as
+ * written, as k6 lists them in the summary and in handleSummary's `data.metrics`: also a key with
+ * no threshold at all (`'http_req_duration{name:login}': []`, the usual way to have a sub-metric
+ * in the summary). A sub-metric without samples is left out, as k6 leaves it.
  */
 function addThresholdSubMetrics(
   result: RunResultFile,
-  thresholds: readonly ThresholdDefinition[],
-  keys: readonly string[],
+  subMetrics: ParsedThresholds['subMetrics'],
   totals: Aggregate,
   trendStats: string[],
 ): void {
-  const wanted = new Map<string, MetricKey>();
-  for (const t of thresholds) if (t.metric.tags) wanted.set(t.metricKey, t.metric);
-  for (const key of keys) {
-    if (wanted.has(key)) continue;
-    const parsed = parseMetricKey(key);
-    if (parsed.ok && parsed.key.tags) wanted.set(key, parsed.key);
-  }
-  for (const [key, metric] of wanted) {
-    if (result.metrics[key]) continue;
+  for (const { metricKey, metric } of subMetrics) {
+    if (result.metrics[metricKey]) continue;
     const summary = totals.summarize(metric.name, metric.tags);
     if (!summary) continue;
-    result.metrics[key] = {
+    result.metrics[metricKey] = {
       type: summary.type,
       contains: summary.contains,
       values: metricValues(summary, result.durationMs, trendStats),
@@ -206,6 +196,8 @@ interface InitState {
 interface PlanState extends InitState {
   plan: Plan;
   thresholds: ThresholdDefinition[];
+  /** Every sub-metric a threshold key names, judged or not (listed in the result). */
+  subMetrics: ParsedThresholds['subMetrics'];
   env: Record<string, string>;
   /** Lines describing the plan (k6's header), with this instance's numbers. */
   header: string[];
@@ -331,7 +323,15 @@ function planPhase(state: InitState): PlanState {
     // The script as given (a YAML plan runs as the script compiled from it).
     testData: describeScriptData(state.options.scriptPath),
   };
-  return { ...state, plan, thresholds: parsed.thresholds, env, header, meta };
+  return {
+    ...state,
+    plan,
+    thresholds: parsed.thresholds,
+    subMetrics: parsed.subMetrics,
+    env,
+    header,
+    meta,
+  };
 }
 
 /**
@@ -477,13 +477,7 @@ async function summaryPhase(state: RunState): Promise<ScriptRunResult> {
   const { options, plan, run, evaluator, meta } = state;
   const trendStats = [...new Set([...RESULT_TREND_STATS, ...plan.options.summaryTrendStats])];
   const result = buildRunResult({ meta, ...run, trendStats });
-  addThresholdSubMetrics(
-    result,
-    state.thresholds,
-    Object.keys(plan.thresholds),
-    run.totals,
-    trendStats,
-  );
+  addThresholdSubMetrics(result, state.subMetrics, run.totals, trendStats);
   result.thresholds = evaluator.outcomes();
   for (const w of [...evaluator.warnings(), ...(result.warnings ?? [])]) options.onWarning?.(w);
   const summary = await handleSummaryPhase(state, result);
