@@ -36,6 +36,14 @@ export function jdkTool(name: 'java' | 'jcmd'): string {
 /** Threads that are the recorder's or the attach mechanism's, never the service's. */
 const TOOL_THREADS = /^(JFR |Attach Listener$|RMI |Signal Dispatcher$)/;
 
+/**
+ * The recorder's own classes. Their code also runs on the service's threads: an instrumented
+ * event (a socket read or file write over its threshold, an Error thrown) is committed and
+ * written by the thread that raised it. A sample inside them is the recorder's cost, never the
+ * service's hot code (CI once sampled `jdk.jfr.internal.EventWriter` on a worker thread).
+ */
+const RECORDER_CLASSES = /^(jdk\.jfr\.|jdk\.internal\.event\.)/;
+
 /** GC operations among VM operations (their safepoints are GC pauses, reported as GC). */
 const GC_OPERATION =
   /G1|GC|Collect|Parallel|Serial|Shenandoah|ZPause|ZMark|ZRelocate|Heap|Remark|Cleanup.*G1/i;
@@ -88,7 +96,15 @@ interface Collected {
   cpu: ProfileBuilder;
   alloc: ProfileBuilder;
   contention: ProfileBuilder;
-  counts: { cpu: number; alloc: number; monitor: number; park: number; truncated: number };
+  counts: {
+    cpu: number;
+    alloc: number;
+    monitor: number;
+    park: number;
+    truncated: number;
+    /** Samples left out because the recorder's own code was on their stack. */
+    recorder: number;
+  };
   gc: PauseEvent[];
   safepoints: Map<number, { t: number; d: number; name?: string }>;
   firstMs: number;
@@ -107,6 +123,7 @@ export async function readJfrExport(
 ): Promise<RuntimeRecording> {
   const methods = new Map<number, { name: string; file: string; kind: 'js' | 'native' }>();
   const threads = new Map<number, string>();
+  const recorderMethods = new Set<number>();
   const c: Collected = {
     cpu: createProfileBuilder({ format: 'jfr', valueKind: 'cpu', unit: 'samples' }),
     alloc: createProfileBuilder({ format: 'jfr', valueKind: 'alloc', unit: 'bytes' }),
@@ -115,7 +132,7 @@ export async function readJfrExport(
       valueKind: 'contention',
       unit: 'nanoseconds',
     }),
-    counts: { cpu: 0, alloc: 0, monitor: 0, park: 0, truncated: 0 },
+    counts: { cpu: 0, alloc: 0, monitor: 0, park: 0, truncated: 0, recorder: 0 },
     gc: [],
     safepoints: new Map(),
     firstMs: Number.POSITIVE_INFINITY,
@@ -147,6 +164,7 @@ export async function readJfrExport(
     const line = JSON.parse(text) as ExportLine;
     if ('m' in line) {
       methods.set(line.m, methodFrame(line.c, line.n, line.native === 1));
+      if (RECORDER_CLASSES.test(line.c)) recorderMethods.add(line.m);
       continue;
     }
     if ('thread' in line) {
@@ -163,6 +181,11 @@ export async function readJfrExport(
       case 'monitor':
       case 'park': {
         if (TOOL_THREADS.test(threads.get(line.th) ?? '')) break;
+        // The exporter writes [method, line] pairs: even positions are methods.
+        if (line.s.some((v, i) => i % 2 === 0 && recorderMethods.has(v))) {
+          c.counts.recorder += 1;
+          break;
+        }
         const builder = line.e === 'cpu' ? c.cpu : line.e === 'alloc' ? c.alloc : c.contention;
         const key = builders.indexOf(builder);
         const stack: number[] = [];
@@ -271,6 +294,10 @@ function finishRecording(
   }
   if (c.counts.cpu === 0)
     notes.push('no jdk.ExecutionSample events: method sampling was off or no Java code ran');
+  if (c.counts.recorder > 0)
+    notes.push(
+      `${c.counts.recorder} samples ran the Flight Recorder's own code (jdk.jfr.*, writing its events on the service's threads) and were left out`,
+    );
   if (c.counts.truncated > 0)
     notes.push(
       `${c.counts.truncated} stacks were cut at the recording's stack depth (64 frames by default; -XX:FlightRecorderOptions:stackdepth=… raises it)`,
