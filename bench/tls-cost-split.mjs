@@ -1,7 +1,7 @@
 // Where Redline's CPU per request over TLS goes, against wrk -t1 -c50 and h2load --h1 on the same
 // nginx (pinned to the other core): each mode's CPU µs per request on the generator core, modes
 // rotated (order reversed every round), R rounds. Modes:
-//   tls, tls-handle, tcp  the bare node request loop without Redline (bench/micro/tls-socket-path.mjs)
+//   tls, tls-handle, tls-timed, tcp  the bare node request loop without Redline (bench/micro/tls-socket-path.mjs)
 //   redline-A, redline-B  quick mode of two builds (REDLINE_A, REDLINE_B: paths to bin/redline.js),
 //                         marginal CPU per request of -n N and -n 2N runs (start-up and JIT cancel)
 //   redline-B-tcp         build B against the cleartext nginx

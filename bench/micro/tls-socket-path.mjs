@@ -6,6 +6,9 @@
 // Usage: node bench/micro/tls-socket-path.mjs <mode> <url> [requests] [connections]
 //   mode: tcp | tls (socket.write + onread, Redline's path) | tls-data ('data' events)
 //         | tls-handle (TLSWrap.writeBuffer directly, no Writable) | tls-aes128 (TLS_AES_128_GCM_SHA256 offered only)
+//         | tls-timed (tls plus the least any measuring tool does per request: a clock read when it
+//           is sent and one when it is answered, the duration counted in Redline's FastRecorder;
+//           needs `npm run build`): the floor under Redline's own work on node:tls
 // The first 20 % of the requests warm up (JIT, handshakes) and are not counted.
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -25,11 +28,16 @@ let cipher = '';
 const sockets = [];
 const noop = () => {};
 const WriteWrap = mode === 'tls-handle' ? process.binding('stream_wrap').WriteWrap : null;
+const timed = mode === 'tls-timed';
+const recorder = timed
+  ? new (await import('../../dist/metrics/fast-recorder.js')).FastRecorder()
+  : null;
 
 function finish() {
   const cpu = process.cpuUsage(startCpu);
   const counted = done - WARM;
   const cpuUs = cpu.user + cpu.system;
+  if (recorder && recorder.count === 0) throw new Error('tls-timed recorded nothing');
   console.log(
     JSON.stringify({ mode, requests: counted, cpuUs, usPerReq: cpuUs / counted, cipher }),
   );
@@ -40,6 +48,7 @@ function finish() {
 function makeConnection() {
   let pending = 0;
   let socket;
+  let sentAt = 0;
   const onBytes = (n, buf) => {
     if (responseLength === 0) {
       // The first response tells its length (head + Content-Length body), all later are equal.
@@ -50,6 +59,7 @@ function makeConnection() {
     pending += n;
     while (pending >= responseLength) {
       pending -= responseLength;
+      if (recorder) recorder.record(Math.round((performance.now() - sentAt) * 1000));
       done++;
       if (done === WARM) startCpu = process.cpuUsage();
       if (done === N) finish();
@@ -58,6 +68,7 @@ function makeConnection() {
   };
   const send = () => {
     sent++;
+    if (timed) sentAt = performance.now();
     if (mode === 'tls-handle') {
       // Straight to the TLSWrap handle, skipping the Writable stream (an experiment only:
       // process.binding is deprecated and this bypasses the socket's own write bookkeeping).
